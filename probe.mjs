@@ -1,0 +1,10 @@
+import Parser from 'tree-sitter';
+import C from 'tree-sitter-c';
+const p = new Parser(); p.setLanguage(C);
+const src = '/* é */ int a;\nint f(void) { return 1; }\n';
+const s = src.indexOf('int f');
+const r = {startIndex: s, endIndex: src.length, startPosition: {row: 1, column: 0}, endPosition: {row: 2, column: 0}};
+const t = p.parse(src, null, {includedRanges: [r]});
+console.log(t.rootNode.toString(), t.rootNode.children.map(c => [c.type, c.startIndex, c.startPosition, c.text]));
+const t2 = p.parse('int x = NULL; bool b = true; void g(){ if (!p) x = a ? b : c; i++; --j; }');
+console.log(t2.rootNode.toString());

@@ -1,0 +1,104 @@
+/**
+ * The compact syntax the analyses read: function bodies as plain data, so
+ * they can be cached by content hash and the tree-sitter tree dropped. Only
+ * what the rules need survives: calls, assignments, conditions, control flow.
+ */
+
+/** [line, column, endLine, endColumn], 1-based, end column exclusive. */
+export type Pos = [number, number, number, number];
+
+export type Expr =
+  | { t: 'id'; n: string }
+  | { t: 'num'; v: string }
+  | { t: 'lit' }
+  | { t: 'call'; f: Expr; a: Expr[]; p: Pos }
+  | { t: 'fld'; o: Expr; f: string; ar: boolean }
+  | { t: 'idx'; o: Expr; i: Expr }
+  | { t: 'un'; op: string; e: Expr }
+  | { t: 'post'; op: string; e: Expr }
+  | { t: 'bin'; op: string; l: Expr; r: Expr }
+  | { t: 'asg'; op: string; l: Expr; r: Expr }
+  | { t: 'cast'; ty: string; e: Expr }
+  | { t: 'cond'; c: Expr; a: Expr; b: Expr }
+  | { t: 'seq'; l: Expr; r: Expr }
+  | { t: 'sizeof' }
+  | { t: 'init'; items: Array<{ f?: string; e: Expr }> }
+  | { t: 'unk' };
+
+export interface VarDecl {
+  n: string;
+  /** Base type name (typedef or struct tag), pointer stars not included. */
+  ty: string;
+  ptr: number;
+  init?: Expr;
+}
+
+export type Stmt =
+  | { k: 'blk'; b: Stmt[] }
+  | { k: 'exp'; e: Expr; p: Pos }
+  | { k: 'decl'; d: VarDecl[]; p: Pos }
+  | { k: 'if'; c: Expr; t: Stmt; f?: Stmt; p: Pos }
+  | { k: 'while'; c: Expr; b: Stmt; p: Pos }
+  | { k: 'do'; b: Stmt; c: Expr; p: Pos }
+  | { k: 'for'; i?: Stmt; c?: Expr; u?: Expr; b: Stmt; p: Pos }
+  | { k: 'sw'; c: Expr; b: Stmt; p: Pos }
+  | { k: 'case'; v?: Expr; p: Pos }
+  | { k: 'lbl'; n: string; p: Pos }
+  | { k: 'goto'; n: string; p: Pos }
+  | { k: 'ret'; e?: Expr; p: Pos }
+  | { k: 'brk'; p: Pos }
+  | { k: 'cont'; p: Pos }
+  | { k: 'nop' };
+
+export interface FunctionFact {
+  name: string;
+  isStatic: boolean;
+  /** Position of the function name in its definition. */
+  p: Pos;
+  endLine: number;
+  returnType: string;
+  params: VarDecl[];
+  body: Stmt;
+  /** Names called directly (or macros used like calls), each once. */
+  calls: string[];
+  /** Identifiers used as values (candidates for address-taken functions), each once, locals excluded. */
+  refs: string[];
+  /** The body contained syntax tree-sitter could not read. */
+  damaged: boolean;
+  /** Build variant the definition was read from (0 unless the file has #else branches). */
+  variant: number;
+}
+
+/** `obj.Field = Value` or `.Field = Value` with a plain identifier value (casts and & removed). */
+export interface FieldAssign {
+  /** Text of the object expression (`MPChar`, `pChars`, or `{}` for an initializer). */
+  obj: string;
+  field: string;
+  value: string;
+  /** Enclosing function, or undefined at file scope. */
+  fn?: string;
+  line: number;
+  col: number;
+}
+
+/** A top-level declaration `TYPE name;` or a prototype; role type declarations are among them. */
+export interface TopDecl {
+  ty: string;
+  name: string;
+  line: number;
+  isFunction: boolean;
+  ptr: number;
+  isStatic: boolean;
+}
+
+export interface ParsedFacts {
+  functions: FunctionFact[];
+  decls: TopDecl[];
+  assigns: FieldAssign[];
+  /** `_Function_class_(ROLE)` annotations attached to the name they precede. */
+  functionClass: Array<{ roleType: string; name: string; line: number }>;
+  /** Identifiers used as values at file scope (initializers of tables). */
+  fileRefs: string[];
+  /** Lines where the parser had to recover from broken syntax. */
+  damagedLines: number[];
+}

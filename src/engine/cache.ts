@@ -1,0 +1,77 @@
+/**
+ * Facts by content hash: in memory for a long-lived process (the app), and
+ * optionally on disk for the CLI. Only facts are kept, never trees, so a
+ * re-scan after one file changed re-reads one file.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { LexEntry, ParsedEntry } from './filefacts.js';
+
+/** Bump when the shape or meaning of cached facts changes. */
+export const FACTS_VERSION = 'facts-1';
+
+export interface CacheEntry {
+  lex?: LexEntry;
+  parsed?: ParsedEntry;
+}
+
+export class FactCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private readonly used = new Set<string>();
+  private dirty = false;
+  private readonly file: string | undefined;
+
+  constructor(opts: { dir?: string; maxEntries?: number } = {}) {
+    this.maxEntries = opts.maxEntries ?? 20_000;
+    if (opts.dir) {
+      this.file = join(opts.dir, `${FACTS_VERSION}.bin`);
+      try {
+        const loaded = deserialize(readFileSync(this.file)) as Array<[string, CacheEntry]>;
+        for (const [k, v] of loaded) this.entries.set(k, v);
+      } catch {
+        // No cache yet, or one from another version: start empty.
+      }
+    }
+  }
+
+  private readonly maxEntries: number;
+
+  get(hash: string): CacheEntry | undefined {
+    const e = this.entries.get(hash);
+    if (e) this.used.add(hash);
+    return e;
+  }
+
+  set(hash: string, entry: CacheEntry): void {
+    this.entries.set(hash, entry);
+    this.used.add(hash);
+    this.dirty = true;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Writes the disk cache (if any): entries used lately first, bounded in count. */
+  async save(): Promise<void> {
+    if (!this.file || !this.dirty) return;
+    const keep: Array<[string, CacheEntry]> = [];
+    for (const k of this.used) { const e = this.entries.get(k); if (e) keep.push([k, e]); }
+    for (const [k, e] of this.entries) { if (keep.length >= this.maxEntries) break; if (!this.used.has(k)) keep.push([k, e]); }
+    mkdirSync(join(this.file, '..'), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, serialize(keep.slice(0, this.maxEntries)));
+    renameSync(tmp, this.file);
+    this.dirty = false;
+  }
+}
+
+/** The CLI's cache: off with NDIS_REVIEW_CACHE=off, else on disk (NDIS_REVIEW_CACHE_DIR or the user cache folder). */
+export function cacheFromEnv(env: NodeJS.ProcessEnv = process.env): FactCache | null {
+  const mode = (env.NDIS_REVIEW_CACHE ?? '').toLowerCase();
+  if (mode === 'off' || mode === '0' || mode === 'false') return null;
+  const dir = env.NDIS_REVIEW_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ndis-review');
+  return new FactCache({ dir });
+}

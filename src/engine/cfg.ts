@@ -1,0 +1,108 @@
+/**
+ * A function body as a control-flow graph for the path analysis: `if`,
+ * loops, `switch`, `goto` ladders, `do { break; } while (FALSE)`, early
+ * returns. Built on demand from the cached syntax, for the few functions
+ * the pairing rules walk, and memoised per body.
+ */
+import type { Expr, Pos, Stmt, VarDecl } from './ast.js';
+
+export type CfgNode =
+  | { t: 'exp'; e: Expr; p: Pos; next: number }
+  | { t: 'decl'; d: VarDecl[]; p: Pos; next: number }
+  | { t: 'br'; c: Expr; p: Pos; yes: number; no: number }
+  | { t: 'sw'; c: Expr; p: Pos; cases: Array<{ v: Expr; to: number }>; dflt: number }
+  | { t: 'ret'; e?: Expr; p: Pos }
+  | { t: 'jump'; kind: 'goto' | 'break' | 'continue'; p: Pos; next: number }
+  | { t: 'nop'; next: number }
+  | { t: 'end' };
+
+export interface Cfg {
+  nodes: CfgNode[];
+  entry: number;
+}
+
+interface Ctx {
+  brk?: number;
+  cont?: number;
+  cases?: Array<{ v?: Expr; to: number }>;
+}
+
+const cache = new WeakMap<Stmt, Cfg>();
+
+export function buildCfg(body: Stmt): Cfg {
+  const hit = cache.get(body);
+  if (hit) return hit;
+  const nodes: CfgNode[] = [];
+  const add = (n: CfgNode) => { nodes.push(n); return nodes.length - 1; };
+  const end = add({ t: 'end' });
+  const labels = new Map<string, number>();
+  const labelNode = (name: string) => {
+    let id = labels.get(name);
+    if (id === undefined) { id = add({ t: 'nop', next: end }); labels.set(name, id); }
+    return id;
+  };
+
+  const build = (s: Stmt | undefined, next: number, ctx: Ctx): number => {
+    if (!s) return next;
+    switch (s.k) {
+      case 'blk': {
+        let cur = next;
+        for (let i = s.b.length - 1; i >= 0; i--) cur = build(s.b[i], cur, ctx);
+        return cur;
+      }
+      case 'exp': return add({ t: 'exp', e: s.e, p: s.p, next });
+      case 'decl': return add({ t: 'decl', d: s.d, p: s.p, next });
+      case 'if': {
+        const yes = build(s.t, next, ctx);
+        const no = build(s.f, next, ctx);
+        return add({ t: 'br', c: s.c, p: s.p, yes, no });
+      }
+      case 'while': {
+        const head = add({ t: 'br', c: s.c, p: s.p, yes: end, no: next });
+        const body = build(s.b, head, { ...ctx, brk: next, cont: head });
+        (nodes[head] as { yes: number }).yes = body;
+        return head;
+      }
+      case 'do': {
+        const test = add({ t: 'br', c: s.c, p: s.p, yes: end, no: next });
+        const body = build(s.b, test, { ...ctx, brk: next, cont: test });
+        (nodes[test] as { yes: number }).yes = body;
+        return body;
+      }
+      case 'for': {
+        const head = add(s.c ? { t: 'br', c: s.c, p: s.p, yes: end, no: next } : { t: 'nop', next: end });
+        const update = s.u ? add({ t: 'exp', e: s.u, p: s.p, next: head }) : head;
+        const body = build(s.b, update, { ...ctx, brk: next, cont: update });
+        if (s.c) (nodes[head] as { yes: number }).yes = body;
+        else (nodes[head] as { next: number }).next = body;
+        return build(s.i, head, ctx);
+      }
+      case 'sw': {
+        const cases: Array<{ v?: Expr; to: number }> = [];
+        const body = build(s.b, next, { ...ctx, brk: next, cases });
+        void body;
+        const dflt = cases.find((c) => c.v === undefined)?.to ?? next;
+        return add({ t: 'sw', c: s.c, p: s.p, cases: cases.filter((c) => c.v !== undefined) as Array<{ v: Expr; to: number }>, dflt });
+      }
+      case 'case': {
+        const id = add({ t: 'nop', next });
+        ctx.cases?.push(s.v ? { v: s.v, to: id } : { to: id });
+        return id;
+      }
+      case 'lbl': {
+        const id = labelNode(s.n);
+        (nodes[id] as { next: number }).next = next;
+        return id;
+      }
+      case 'goto': return add({ t: 'jump', kind: 'goto', p: s.p, next: labelNode(s.n) });
+      case 'ret': return add(s.e ? { t: 'ret', e: s.e, p: s.p } : { t: 'ret', p: s.p });
+      case 'brk': return ctx.brk === undefined ? next : add({ t: 'jump', kind: 'break', p: s.p, next: ctx.brk });
+      case 'cont': return ctx.cont === undefined ? next : add({ t: 'jump', kind: 'continue', p: s.p, next: ctx.cont });
+      default: return next;
+    }
+  };
+  const entry = build(body, end, {});
+  const cfg = { nodes, entry };
+  cache.set(body, cfg);
+  return cfg;
+}

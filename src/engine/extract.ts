@@ -1,0 +1,478 @@
+/**
+ * Tree-sitter tree → ParsedFacts. Runs once per file content (in a worker
+ * thread for large scans); the tree is dropped afterwards and only these
+ * facts are kept and cached.
+ */
+import type Parser from 'tree-sitter';
+import type { Expr, FieldAssign, FunctionFact, ParsedFacts, Pos, Stmt, TopDecl, VarDecl } from './ast.js';
+
+type Node = Parser.SyntaxNode;
+
+const pos = (n: Node): Pos => [n.startPosition.row + 1, n.startPosition.column + 1, n.endPosition.row + 1, n.endPosition.column + 1];
+
+/** Per-function collection state. */
+interface Scope {
+  fn: string | undefined;
+  calls: Set<string>;
+  refs: Set<string>;
+  locals: Set<string>;
+  assigns: FieldAssign[];
+  damaged: boolean;
+}
+
+export class FactExtractor {
+  readonly functions: FunctionFact[] = [];
+  readonly decls: TopDecl[] = [];
+  readonly assigns: FieldAssign[] = [];
+  readonly fileRefs = new Set<string>();
+  readonly damagedLines: number[] = [];
+  /** Start offsets of named top-level items, for attaching `_Function_class_` marks. */
+  readonly itemStarts: Array<{ offset: number; name: string; line: number }> = [];
+
+  /** Reads the top-level items of one (variant or segment) tree. */
+  addTopLevel(nodes: Node[], variant: number): void {
+    for (const n of nodes) this.topItem(n, variant);
+  }
+
+  topItem(n: Node, variant: number): void {
+    switch (n.type) {
+      case 'function_definition':
+        this.functionDefinition(n, variant);
+        return;
+      case 'declaration':
+        this.topDeclaration(n);
+        return;
+      case 'linkage_specification': {
+        const body = n.childForFieldName('body');
+        if (body) for (const c of body.namedChildren) this.topItem(c, variant);
+        return;
+      }
+      case 'ERROR':
+        this.damagedLines.push(n.startPosition.row + 1);
+        for (const c of n.namedChildren) if (c.type === 'function_definition' || c.type === 'declaration') this.topItem(c, variant);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private functionDefinition(n: Node, variant: number): void {
+    let decl = n.childForFieldName('declarator');
+    while (decl && decl.type !== 'function_declarator') decl = decl.childForFieldName('declarator');
+    const nameNode = decl?.childForFieldName('declarator');
+    if (!decl || !nameNode || nameNode.type !== 'identifier') return;
+    const name = nameNode.text;
+    const scope: Scope = { fn: name, calls: new Set(), refs: new Set(), locals: new Set(), assigns: this.assigns, damaged: n.hasError };
+    const params: VarDecl[] = [];
+    const plist = decl.childForFieldName('parameters');
+    if (plist) {
+      for (const p of plist.namedChildren) {
+        if (p.type !== 'parameter_declaration') continue;
+        const v = declaredVar(p.childForFieldName('type'), p.childForFieldName('declarator'));
+        if (v) { params.push(v); scope.locals.add(v.n); }
+      }
+    }
+    const bodyNode = n.childForFieldName('body');
+    const body: Stmt = bodyNode ? stmt(bodyNode, scope) : { k: 'nop' };
+    for (const l of scope.locals) scope.refs.delete(l);
+    const typeNode = n.childForFieldName('type');
+    this.functions.push({
+      name,
+      isStatic: hasStorage(n, 'static'),
+      p: pos(nameNode),
+      endLine: n.endPosition.row + 1,
+      returnType: typeNode ? typeName(typeNode) : 'int',
+      params,
+      body,
+      calls: [...scope.calls],
+      refs: [...scope.refs],
+      damaged: scope.damaged,
+      variant,
+    });
+    if (scope.damaged) this.damagedLines.push(n.startPosition.row + 1);
+    this.itemStarts.push({ offset: n.startIndex, name, line: nameNode.startPosition.row + 1 });
+  }
+
+  private topDeclaration(n: Node): void {
+    const typeNode = n.childForFieldName('type');
+    const ty = typeNode ? typeName(typeNode) : '';
+    const isStatic = hasStorage(n, 'static');
+    const scope: Scope = { fn: undefined, calls: new Set(), refs: this.fileRefs, locals: new Set(), assigns: this.assigns, damaged: false };
+    for (const d of n.childrenForFieldName('declarator')) {
+      let target: Node | null = d;
+      let init: Node | null = null;
+      if (d.type === 'init_declarator') { target = d.childForFieldName('declarator'); init = d.childForFieldName('value'); }
+      let ptr = 0;
+      let isFunction = false;
+      while (target && target.type !== 'identifier') {
+        if (target.type === 'pointer_declarator') ptr++;
+        if (target.type === 'function_declarator') isFunction = true;
+        target = target.childForFieldName('declarator');
+      }
+      if (!target) continue;
+      const name = target.text;
+      this.decls.push({ ty, name, line: target.startPosition.row + 1, isFunction, ptr, isStatic });
+      this.itemStarts.push({ offset: n.startIndex, name, line: target.startPosition.row + 1 });
+      if (init) {
+        const e = expr(init, scope);
+        recordInitializer(name, e, scope, init);
+      }
+    }
+  }
+
+  finish(functionClass: Array<{ roleType: string; offset: number }>): ParsedFacts {
+    // Attach each `_Function_class_` mark to the first item that starts after it.
+    this.itemStarts.sort((a, b) => a.offset - b.offset);
+    const fc: ParsedFacts['functionClass'] = [];
+    for (const m of functionClass) {
+      const item = this.itemStarts.find((it) => it.offset >= m.offset);
+      if (item) fc.push({ roleType: m.roleType, name: item.name, line: item.line });
+    }
+    return {
+      functions: this.functions,
+      decls: this.decls,
+      assigns: this.assigns,
+      functionClass: fc,
+      fileRefs: [...this.fileRefs],
+      damagedLines: [...new Set(this.damagedLines)].sort((a, b) => a - b),
+    };
+  }
+}
+
+function hasStorage(n: Node, word: string): boolean {
+  for (const c of n.children) if (c.type === 'storage_class_specifier' && c.text === word) return true;
+  return false;
+}
+
+/** Name of a type node: `PADAPTER`, `_ADAPTER` for `struct _ADAPTER`, `int`. */
+function typeName(t: Node): string {
+  if (t.type === 'struct_specifier' || t.type === 'union_specifier' || t.type === 'enum_specifier') {
+    const name = t.childForFieldName('name');
+    return name ? name.text : '<anon>';
+  }
+  if (t.type === 'sized_type_specifier') {
+    const inner = t.childForFieldName('type');
+    return inner ? inner.text : t.text.replace(/\s+/g, ' ');
+  }
+  return t.text;
+}
+
+/** A declarator with its type: name, base type and pointer depth. */
+function declaredVar(typeNode: Node | null, d: Node | null, init?: Expr): VarDecl | undefined {
+  let ptr = 0;
+  let cur = d;
+  while (cur && cur.type !== 'identifier') {
+    if (cur.type === 'pointer_declarator' || cur.type === 'abstract_pointer_declarator') ptr++;
+    if (cur.type === 'array_declarator') ptr++;
+    cur = cur.childForFieldName('declarator');
+  }
+  if (!cur) return undefined;
+  return { n: cur.text, ty: typeNode ? typeName(typeNode) : 'int', ptr, ...(init ? { init } : {}) };
+}
+
+function stmt(n: Node, s: Scope): Stmt {
+  switch (n.type) {
+    case 'compound_statement': {
+      const b: Stmt[] = [];
+      for (const c of n.namedChildren) pushStmt(b, c, s);
+      return { k: 'blk', b };
+    }
+    case 'expression_statement': {
+      const e = n.namedChildCount ? expr(n.namedChild(0)!, s) : undefined;
+      return e ? { k: 'exp', e, p: pos(n) } : { k: 'nop' };
+    }
+    case 'declaration': {
+      const typeNode = n.childForFieldName('type');
+      const d: VarDecl[] = [];
+      for (const dn of n.childrenForFieldName('declarator')) {
+        let target: Node | null = dn;
+        let init: Expr | undefined;
+        if (dn.type === 'init_declarator') {
+          target = dn.childForFieldName('declarator');
+          const v = dn.childForFieldName('value');
+          if (v) init = expr(v, s);
+        }
+        const v = declaredVar(typeNode, target, init);
+        if (v) {
+          s.locals.add(v.n);
+          d.push(v);
+          if (init) recordInitializer(v.n, init, s, dn);
+        }
+      }
+      return { k: 'decl', d, p: pos(n) };
+    }
+    case 'if_statement': {
+      const c = cond(n.childForFieldName('condition'), s);
+      const t = sub(n.childForFieldName('consequence'), s);
+      const alt = n.childForFieldName('alternative');
+      let f: Stmt | undefined;
+      if (alt) {
+        const inner = alt.type === 'else_clause' ? alt.namedChild(0) : alt;
+        if (inner) f = stmt(inner, s);
+      }
+      return f ? { k: 'if', c, t, f, p: pos(n) } : { k: 'if', c, t, p: pos(n) };
+    }
+    case 'while_statement':
+      return { k: 'while', c: cond(n.childForFieldName('condition'), s), b: sub(n.childForFieldName('body'), s), p: pos(n) };
+    case 'do_statement':
+      return { k: 'do', b: sub(n.childForFieldName('body'), s), c: cond(n.childForFieldName('condition'), s), p: pos(n) };
+    case 'for_statement': {
+      const init = n.childForFieldName('initializer');
+      const c = n.childForFieldName('condition');
+      const u = n.childForFieldName('update');
+      const out: Stmt = { k: 'for', b: sub(n.childForFieldName('body'), s), p: pos(n) };
+      if (init) out.i = init.type === 'declaration' ? stmt(init, s) : { k: 'exp', e: expr(init, s), p: pos(init) };
+      if (c) out.c = expr(c, s);
+      if (u) out.u = expr(u, s);
+      return out;
+    }
+    case 'switch_statement':
+      return { k: 'sw', c: cond(n.childForFieldName('condition'), s), b: sub(n.childForFieldName('body'), s), p: pos(n) };
+    case 'goto_statement': {
+      const l = n.childForFieldName('label');
+      return { k: 'goto', n: l ? l.text : '', p: pos(n) };
+    }
+    case 'return_statement': {
+      const e = n.namedChildCount ? expr(n.namedChild(0)!, s) : undefined;
+      return e ? { k: 'ret', e, p: pos(n) } : { k: 'ret', p: pos(n) };
+    }
+    case 'break_statement':
+      return { k: 'brk', p: pos(n) };
+    case 'continue_statement':
+      return { k: 'cont', p: pos(n) };
+    case 'attributed_statement': {
+      const last = n.namedChild(n.namedChildCount - 1);
+      return last ? stmt(last, s) : { k: 'nop' };
+    }
+    case 'seh_try_statement': {
+      const b: Stmt[] = [];
+      for (const c of n.namedChildren) if (c.type === 'compound_statement') b.push(stmt(c, s));
+      return { k: 'blk', b };
+    }
+    case 'ERROR':
+      s.damaged = true;
+      return scanCalls(n, s);
+    case 'comment':
+    case ';':
+      return { k: 'nop' };
+    default:
+      if (n.hasError) s.damaged = true;
+      return scanCalls(n, s);
+  }
+}
+
+/** Statements, with case and labelled statements flattened into markers. */
+function pushStmt(out: Stmt[], c: Node, s: Scope): void {
+  if (c.type === 'case_statement') {
+    const v = c.childForFieldName('value');
+    out.push(v ? { k: 'case', v: expr(v, s), p: pos(c) } : { k: 'case', p: pos(c) });
+    for (const x of c.namedChildren) if (x !== v && x.type !== 'comment') pushStmt(out, x, s);
+    return;
+  }
+  if (c.type === 'labeled_statement') {
+    const l = c.childForFieldName('label');
+    out.push({ k: 'lbl', n: l ? l.text : '', p: pos(c) });
+    for (const x of c.namedChildren) if (x !== l && x.type !== 'comment') pushStmt(out, x, s);
+    return;
+  }
+  if (c.type === 'comment') return;
+  out.push(stmt(c, s));
+}
+
+function sub(n: Node | null, s: Scope): Stmt {
+  if (!n) return { k: 'nop' };
+  if (n.type === 'case_statement' || n.type === 'labeled_statement') {
+    const b: Stmt[] = [];
+    pushStmt(b, n, s);
+    return { k: 'blk', b };
+  }
+  return stmt(n, s);
+}
+
+function cond(n: Node | null, s: Scope): Expr {
+  if (!n) return { t: 'unk' };
+  return expr(n, s);
+}
+
+/** Unknown syntax: keep the calls inside it, so the call graph stays whole. */
+function scanCalls(n: Node, s: Scope): Stmt {
+  const b: Stmt[] = [];
+  for (const c of n.descendantsOfType('call_expression')) b.push({ k: 'exp', e: expr(c, s), p: pos(c) });
+  for (const id of n.descendantsOfType('identifier')) s.refs.add(id.text);
+  return b.length ? { k: 'blk', b } : { k: 'nop' };
+}
+
+const NULLISH = new Set(['null', 'nullptr']);
+
+function expr(n: Node, s: Scope): Expr {
+  switch (n.type) {
+    case 'identifier': {
+      const name = n.text;
+      s.refs.add(name);
+      return { t: 'id', n: name };
+    }
+    case 'number_literal':
+      return { t: 'num', v: n.text };
+    case 'string_literal':
+    case 'char_literal':
+    case 'concatenated_string':
+      return { t: 'lit' };
+    case 'true':
+      return { t: 'id', n: 'TRUE' };
+    case 'false':
+      return { t: 'id', n: 'FALSE' };
+    case 'parenthesized_expression': {
+      const inner = n.namedChild(0);
+      return inner ? expr(inner, s) : { t: 'unk' };
+    }
+    case 'call_expression': {
+      const fnode = n.childForFieldName('function');
+      const args = n.childForFieldName('arguments');
+      let f: Expr;
+      if (fnode && fnode.type === 'identifier') {
+        f = { t: 'id', n: fnode.text };
+        s.calls.add(fnode.text);
+      } else {
+        f = fnode ? expr(fnode, s) : { t: 'unk' };
+      }
+      const a: Expr[] = [];
+      if (args) for (const x of args.namedChildren) if (x.type !== 'comment') a.push(expr(x, s));
+      return { t: 'call', f, a, p: pos(n) };
+    }
+    case 'field_expression': {
+      const o = n.childForFieldName('argument');
+      const f = n.childForFieldName('field');
+      const op = n.childForFieldName('operator');
+      return { t: 'fld', o: o ? expr(o, s) : { t: 'unk' }, f: f ? f.text : '', ar: op ? op.type === '->' : n.text.includes('->') };
+    }
+    case 'subscript_expression': {
+      const o = n.childForFieldName('argument');
+      const i = n.childForFieldName('index');
+      return { t: 'idx', o: o ? expr(o, s) : { t: 'unk' }, i: i ? expr(i, s) : { t: 'unk' } };
+    }
+    case 'pointer_expression':
+    case 'unary_expression': {
+      const op = n.childForFieldName('operator');
+      const a = n.childForFieldName('argument');
+      return { t: 'un', op: op ? op.type : '?', e: a ? expr(a, s) : { t: 'unk' } };
+    }
+    case 'update_expression': {
+      const op = n.childForFieldName('operator');
+      const a = n.childForFieldName('argument');
+      const e = a ? expr(a, s) : ({ t: 'unk' } as Expr);
+      const prefix = n.firstChild !== null && op !== null && n.firstChild.startIndex === op.startIndex;
+      return prefix ? { t: 'un', op: op ? op.type : '++', e } : { t: 'post', op: op ? op.type : '++', e };
+    }
+    case 'binary_expression': {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      const op = n.childForFieldName('operator');
+      return { t: 'bin', op: op ? op.type : '?', l: l ? expr(l, s) : { t: 'unk' }, r: r ? expr(r, s) : { t: 'unk' } };
+    }
+    case 'assignment_expression': {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      const op = n.childForFieldName('operator');
+      const e: Expr = { t: 'asg', op: op ? op.type : '=', l: l ? expr(l, s) : { t: 'unk' }, r: r ? expr(r, s) : { t: 'unk' } };
+      if (e.l.t === 'fld') {
+        const v = plainName(e.r);
+        if (v) s.assigns.push({ obj: exprText(e.l.o), field: e.l.f, value: v, fn: s.fn, line: n.startPosition.row + 1, col: n.startPosition.column + 1 });
+      }
+      return e;
+    }
+    case 'cast_expression': {
+      const ty = n.childForFieldName('type');
+      const v = n.childForFieldName('value');
+      return { t: 'cast', ty: ty ? ty.text.replace(/\s+/g, '') : '', e: v ? expr(v, s) : { t: 'unk' } };
+    }
+    case 'conditional_expression': {
+      const c = n.childForFieldName('condition');
+      const a = n.childForFieldName('consequence');
+      const b = n.childForFieldName('alternative');
+      return { t: 'cond', c: c ? expr(c, s) : { t: 'unk' }, a: a ? expr(a, s) : { t: 'unk' }, b: b ? expr(b, s) : { t: 'unk' } };
+    }
+    case 'comma_expression': {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      return { t: 'seq', l: l ? expr(l, s) : { t: 'unk' }, r: r ? expr(r, s) : { t: 'unk' } };
+    }
+    case 'sizeof_expression':
+    case 'alignof_expression':
+    case 'offsetof_expression':
+      return { t: 'sizeof' };
+    case 'initializer_list': {
+      const items: Array<{ f?: string; e: Expr }> = [];
+      for (const c of n.namedChildren) {
+        if (c.type === 'initializer_pair') {
+          const d = c.childForFieldName('designator');
+          const v = c.childForFieldName('value');
+          const f = d && d.type === 'field_designator' ? d.text.replace(/^\./, '') : undefined;
+          items.push(f ? { f, e: v ? expr(v, s) : { t: 'unk' } } : { e: v ? expr(v, s) : { t: 'unk' } });
+        } else if (c.type !== 'comment') {
+          items.push({ e: expr(c, s) });
+        }
+      }
+      return { t: 'init', items };
+    }
+    case 'compound_literal_expression': {
+      const v = n.childForFieldName('value');
+      return v ? expr(v, s) : { t: 'unk' };
+    }
+    default:
+      if (NULLISH.has(n.type)) return { t: 'id', n: 'NULL' };
+      if (n.type === 'ERROR') s.damaged = true;
+      // Keep calls hidden in syntax we do not model (statement expressions, asm ...).
+      for (const c of n.descendantsOfType('call_expression')) {
+        const f = c.childForFieldName('function');
+        if (f && f.type === 'identifier') s.calls.add(f.text);
+      }
+      for (const id of n.descendantsOfType('identifier')) s.refs.add(id.text);
+      return { t: 'unk' };
+  }
+}
+
+/** Designated initializers (`.InitializeHandlerEx = F`) of a declared object. */
+function recordInitializer(objName: string, init: Expr, s: Scope, at: Node): void {
+  if (init.t !== 'init') return;
+  const visit = (items: Array<{ f?: string; e: Expr }>, prefix: string) => {
+    for (const it of items) {
+      if (it.e.t === 'init') { visit(it.e.items, it.f ? `${prefix}${it.f}.` : prefix); continue; }
+      const v = plainName(it.e);
+      if (it.f && v) s.assigns.push({ obj: objName, field: it.f, value: v, fn: s.fn, line: at.startPosition.row + 1, col: at.startPosition.column + 1 });
+    }
+  };
+  visit(init.items, '');
+}
+
+/** `F`, `(T)F`, `&F` → F; anything else → undefined. */
+export function plainName(e: Expr): string | undefined {
+  let cur = e;
+  for (;;) {
+    if (cur.t === 'cast') cur = cur.e;
+    else if (cur.t === 'un' && cur.op === '&') cur = cur.e;
+    else break;
+  }
+  return cur.t === 'id' ? cur.n : undefined;
+}
+
+/** Source-like text of an expression, for messages and object identity. */
+export function exprText(e: Expr): string {
+  switch (e.t) {
+    case 'id': return e.n;
+    case 'num': return e.v;
+    case 'lit': return '"…"';
+    case 'call': return `${exprText(e.f)}(${e.a.map(exprText).join(', ')})`;
+    case 'fld': return `${exprText(e.o)}${e.ar ? '->' : '.'}${e.f}`;
+    case 'idx': return `${exprText(e.o)}[${exprText(e.i)}]`;
+    case 'un': return `${e.op}${exprText(e.e)}`;
+    case 'post': return `${exprText(e.e)}${e.op}`;
+    case 'bin': return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
+    case 'asg': return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
+    case 'cast': return `(${e.ty})${exprText(e.e)}`;
+    case 'cond': return `${exprText(e.c)} ? ${exprText(e.a)} : ${exprText(e.b)}`;
+    case 'seq': return `${exprText(e.l)}, ${exprText(e.r)}`;
+    case 'sizeof': return 'sizeof(…)';
+    case 'init': return '{…}';
+    default: return '…';
+  }
+}

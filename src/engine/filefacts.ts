@@ -1,0 +1,55 @@
+/**
+ * Per-file work, pure: bytes → lexical facts (every file), and bytes →
+ * parsed facts (files the whole-program closure needs). Runs in the main
+ * thread or in a worker; results are plain data, cached by content hash.
+ */
+import type { ParsedFacts } from './ast.js';
+import { lexFacts, type LexFacts } from './lexfacts.js';
+import { tokenize } from './lexer.js';
+import { parseFacts } from './parse.js';
+import { prepareSource } from './preprocess.js';
+import type { MacroBody } from './program.js';
+import { decodeSource, lineOf, lineStarts } from './text.js';
+
+export interface LexEntry {
+  lex: LexFacts;
+  encoding: 'utf-8' | 'latin1';
+  lines: number;
+}
+
+export type ParsedEntry = ParsedFacts & { macroBodies: MacroBody[] };
+
+export function lexBytes(bytes: Uint8Array): LexEntry {
+  const { text, encoding } = decodeSource(bytes);
+  const toks = tokenize(text);
+  const starts = lineStarts(text);
+  return { lex: lexFacts(text, toks, (o) => lineOf(starts, o)), encoding, lines: starts.length };
+}
+
+export function parseBytes(bytes: Uint8Array, lex: LexFacts): ParsedEntry {
+  const { text } = decodeSource(bytes);
+  const toks = tokenize(text);
+  const facts = parseFacts(prepareSource(text, toks));
+  return { ...facts, macroBodies: parseMacroBodies(lex) };
+}
+
+/**
+ * Function-like macros that call something, as statement syntax: all of a
+ * file's macros go into one synthetic unit, one function per macro, so a
+ * use can be expanded at analysis time without the preprocessor.
+ */
+function parseMacroBodies(lex: LexFacts): MacroBody[] {
+  const macros = lex.macros.filter((m) => m.params !== null && /[A-Za-z_]\w*\s*\(/.test(m.body));
+  if (macros.length === 0) return [];
+  const unit = macros
+    .map((m, i) => `void __ndis_review_macro_${i}(void) { ${m.body.replace(/#/g, ' ')} ; }`)
+    .join('\n');
+  const facts = parseFacts({ variants: [unit], functionClass: [] });
+  const out: MacroBody[] = [];
+  for (const f of facts.functions) {
+    const i = Number(f.name.slice('__ndis_review_macro_'.length));
+    const m = macros[i];
+    if (m) out.push({ name: m.name, params: m.params!, body: f.body, line: m.line });
+  }
+  return out;
+}

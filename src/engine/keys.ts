@@ -1,0 +1,129 @@
+/**
+ * Names of resources: where a mapping is stored. A struct field is named by
+ * its struct type and field path (`PALPHA a; a->Regs` is `ALPHA.Regs`),
+ * following field types where the struct definitions are known, so the
+ * same storage reads the same from init, halt and helpers whatever the
+ * variables are called. Array elements are one resource (`BAR.Va`).
+ */
+import type { Expr } from './ast.js';
+import type { Program } from './program.js';
+
+export interface VarType { ty: string; ptr: number }
+
+/** Variables in scope of one function invocation. */
+export interface TypeEnv {
+  /** Prefix of local keys, unique per invocation. */
+  frame: string;
+  vars: Map<string, VarType>;
+  /** Pointer parameters bound to a caller's `&x`: `*p` names the caller's x. */
+  pointees?: Map<string, string>;
+}
+
+const UNKNOWN = '?';
+
+export class KeyMaker {
+  constructor(private readonly program: Program) {}
+
+  /** Struct tag behind a type name, through typedefs (`PALPHA` → `_ALPHA`). */
+  canonicalType(ty: string): string {
+    let cur = ty;
+    for (let i = 0; i < 10; i++) {
+      const next = this.program.typedefs.get(cur);
+      if (!next || next === cur) break;
+      cur = next;
+    }
+    return cur;
+  }
+
+  /** Display name of a canonical type: `_ALPHA` reads as `ALPHA`. */
+  displayType(ty: string): string {
+    return ty.replace(/^_+/, '') || ty;
+  }
+
+  /** The key of an lvalue expression, or undefined when it names no storage. */
+  key(e: Expr, env: TypeEnv): string | undefined {
+    let cur = e;
+    while (cur.t === 'cast') cur = cur.e;
+    if (cur.t === 'id') return this.varKey(cur.n, env);
+    if (cur.t === 'un' && cur.op === '*') {
+      const inner = stripCasts(cur.e);
+      if (inner.t === 'id' && env.pointees?.has(inner.n)) return env.pointees.get(inner.n);
+      const k = this.key(inner, env);
+      return k ? `*${k}` : undefined;
+    }
+    if (cur.t !== 'fld' && cur.t !== 'idx') return undefined;
+    // Collect the access path from the base variable outwards.
+    const segs: string[] = [];
+    let base: Expr = cur;
+    for (;;) {
+      if (base.t === 'fld') { segs.unshift(base.f); base = stripCasts(base.o); continue; }
+      if (base.t === 'idx') {
+        if (segs.length) segs[0] = segs[0]; // index of an inner path is folded below
+        segs.unshift('[]');
+        base = stripCasts(base.o);
+        continue;
+      }
+      if (base.t === 'un' && base.op === '*') { base = stripCasts(base.e); continue; }
+      break;
+    }
+    // Fold `[]` into the preceding field: Bars[] .Va
+    const path: string[] = [];
+    for (const s of segs) {
+      if (s === '[]' && path.length) path[path.length - 1] += '[]';
+      else if (s !== '[]') path.push(s);
+    }
+    let type = UNKNOWN;
+    if (base.t === 'id') {
+      const vt = env.vars.get(base.n) ?? this.program.globals.get(base.n);
+      if (vt) type = this.canonicalType(vt.ty);
+      else if (!path.length) return undefined;
+    } else {
+      type = UNKNOWN;
+    }
+    // Follow field types while the struct definitions are known.
+    let at = 0;
+    let curType = type;
+    for (let i = 0; i < path.length; i++) {
+      const fields = this.program.structs.get(curType);
+      const fieldName = path[i].replace(/\[\]$/, '');
+      const ft = fields?.[fieldName];
+      if (!ft) break;
+      const next = this.canonicalType(ft);
+      if (!this.program.structs.has(next)) break;
+      curType = next;
+      at = i + 1;
+      type = next;
+    }
+    const rest = path.slice(at).join('.');
+    return rest ? `${this.displayType(type)}.${rest}` : this.displayType(type);
+  }
+
+  private varKey(name: string, env: TypeEnv): string {
+    if (env.vars.has(name)) return `${env.frame}:${name}`;
+    return `G:${name}`;
+  }
+}
+
+export function stripCasts(e: Expr): Expr {
+  let cur = e;
+  while (cur.t === 'cast') cur = cur.e;
+  return cur;
+}
+
+/** Same storage: equal keys, or equal field paths where one side's type is unknown. */
+export function sameResource(a: string, b: string): boolean {
+  if (a === b) return true;
+  const ia = a.indexOf('.');
+  const ib = b.indexOf('.');
+  if (ia < 0 || ib < 0) return false;
+  const ta = a.slice(0, ia);
+  const tb = b.slice(0, ib);
+  return (ta === UNKNOWN || tb === UNKNOWN) && a.slice(ia) === b.slice(ib);
+}
+
+/** A key for display: `VNIC.Doorbell`, or the variable name for locals. */
+export function displayKey(k: string): string {
+  if (k.startsWith('G:')) return k.slice(2);
+  const m = /^[^.:]*#\d+:(.*)$/.exec(k);
+  return m ? m[1] : k;
+}

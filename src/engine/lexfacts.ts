@@ -1,0 +1,204 @@
+/**
+ * Lexical facts: what one file tells the whole program without a parse.
+ * Every file gets this cheap pass; the identifier list decides whether the
+ * file needs a tree-sitter parse at all (see closure.ts), and the macro and
+ * type tables serve the resolution of calls, lengths and resource names.
+ */
+import { Tok, type Tokens } from './lexer.js';
+
+export interface MacroDef {
+  name: string;
+  /** Parameter names for a function-like macro; null for an object-like one. */
+  params: string[] | null;
+  /** Replacement text, continuation lines joined, comments removed. */
+  body: string;
+  line: number;
+}
+
+export interface LexFacts {
+  /** Identifiers that occur in code (comments and strings excluded), each once. */
+  idents: string[];
+  macros: MacroDef[];
+  /** typedef name → underlying type name (struct tag where there is one). */
+  typedefs: Record<string, string>;
+  /** struct tag or typedef name → field name → field type name. */
+  structs: Record<string, Record<string, string>>;
+}
+
+const TYPE_NOISE = new Set([
+  'const', 'volatile', 'struct', 'union', 'enum', 'unsigned', 'signed', 'static', 'extern',
+  'register', 'typedef', 'CONST', 'VOLATILE', 'DECLSPEC_CACHEALIGN',
+]);
+
+export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) => number): LexFacts {
+  const idents = new Set<string>();
+  const macros: MacroDef[] = [];
+  const typedefs: Record<string, string> = {};
+  const structs: Record<string, Record<string, string>> = {};
+  const word = (i: number) => text.slice(toks.start[i], toks.end[i]);
+  const isPunct = (i: number, ch: string) => i < toks.count && toks.kind[i] === Tok.Punct && text.charCodeAt(toks.start[i]) === ch.charCodeAt(0) && toks.end[i] - toks.start[i] === 1;
+
+  for (let i = 0; i < toks.count; i++) {
+    const k = toks.kind[i];
+    if (k === Tok.Ident) {
+      idents.add(word(i));
+    } else if (k === Tok.Directive) {
+      const d = stripComments(text.slice(toks.start[i], toks.end[i]));
+      for (const m of d.matchAll(/[A-Za-z_]\w*/g)) idents.add(m[0]);
+      const def = parseDefine(d);
+      if (def) macros.push({ ...def, line: lineOfOffset(toks.start[i]) });
+    }
+  }
+
+  let lastAnonymous: Record<string, string> | undefined;
+  // Types: typedefs and struct bodies, read from the token stream.
+  for (let i = 0; i < toks.count; i++) {
+    if (toks.kind[i] !== Tok.Ident) continue;
+    const w = word(i);
+    if (w === 'typedef') {
+      i = readTypedef(i + 1);
+    } else if ((w === 'struct' || w === 'union') && toks.kind[i + 1] === Tok.Ident && isPunct(i + 2, '{')) {
+      const end = readStructBody(i + 2, word(i + 1));
+      i = end;
+    }
+  }
+
+  function matching(open: number): number {
+    let depth = 0;
+    for (let j = open; j < toks.count; j++) {
+      if (toks.kind[j] !== Tok.Punct) continue;
+      const ch = text.charCodeAt(toks.start[j]);
+      if (ch === 123 || ch === 40 || ch === 91) depth++;
+      else if ((ch === 125 || ch === 41 || ch === 93) && --depth === 0) return j;
+    }
+    return toks.count - 1;
+  }
+
+  /** Reads `{ fields }` starting at the brace; records fields under `name`; returns the index of `}`. */
+  function readStructBody(open: number, name: string | undefined): number {
+    const close = matching(open);
+    const fields: Record<string, string> = {};
+    let declStart = open + 1;
+    for (let j = open + 1; j < close; j++) {
+      if (isPunct(j, '{')) {
+        // Nested struct/union: its fields belong to the anonymous member or are reachable by name.
+        const nestedTag = toks.kind[j - 1] === Tok.Ident && !TYPE_NOISE.has(word(j - 1)) ? word(j - 1) : undefined;
+        const inner = readStructBody(j, nestedTag);
+        const innerFields = nestedTag ? structs[nestedTag] : lastAnonymous;
+        // Declarators after the nested body: `} u;` names a member of that type.
+        let k = inner + 1;
+        const names: string[] = [];
+        while (k < close && !isPunct(k, ';')) {
+          if (toks.kind[k] === Tok.Ident) names.push(word(k));
+          k++;
+        }
+        if (names.length === 0 && innerFields) Object.assign(fields, innerFields);
+        for (const n of names) fields[n] = nestedTag ?? `<anon>`;
+        j = k;
+        declStart = k + 1;
+        continue;
+      }
+      if (isPunct(j, ';')) {
+        readDeclarators(declStart, j, fields);
+        declStart = j + 1;
+      }
+    }
+    lastAnonymous = fields;
+    if (name) structs[name] = Object.assign(structs[name] ?? {}, fields);
+    return close;
+  }
+  /** `TYPE a, *b, c[4]` between [from, to): records name → TYPE. */
+  function readDeclarators(from: number, to: number, into: Record<string, string>): void {
+    let type: string | undefined;
+    let j = from;
+    // The type is the identifiers before the first declarator; a declarator starts
+    // at the last identifier before `,`, `;`, `[`, `:` or `=`.
+    const parts: number[][] = [[]];
+    let depth = 0;
+    for (; j < to; j++) {
+      if (toks.kind[j] === Tok.Punct) {
+        const ch = text.charCodeAt(toks.start[j]);
+        if (ch === 40 || ch === 91 || ch === 123) depth++;
+        else if (ch === 41 || ch === 93 || ch === 125) depth--;
+        else if (ch === 44 && depth === 0) { parts.push([]); continue; }
+      }
+      parts[parts.length - 1].push(j);
+    }
+    const first = parts[0];
+    const firstIdents = first.filter((t) => toks.kind[t] === Tok.Ident && !TYPE_NOISE.has(word(t)));
+    // In `PVOID Regs[4]` the declarator is the identifier followed by `[`, `;`, `:` or the end.
+    const declName = (ts: number[]) => {
+      let name: string | undefined;
+      let bracket = false;
+      for (const t of ts) {
+        if (toks.kind[t] === Tok.Punct && (isPunct(t, '[') || isPunct(t, ':') || isPunct(t, '='))) { bracket = true; }
+        if (!bracket && toks.kind[t] === Tok.Ident && !TYPE_NOISE.has(word(t))) name = word(t);
+      }
+      return name;
+    };
+    if (firstIdents.length < 2) return;
+    type = word(firstIdents[0]);
+    for (let p = 0; p < parts.length; p++) {
+      const n = declName(parts[p]);
+      if (n && n !== type) into[n] = type;
+    }
+  }
+
+  /** After `typedef`: reads to the closing `;`; returns its index. */
+  function readTypedef(from: number): number {
+    let j = from;
+    let base: string | undefined;
+    let structEnd = -1;
+    while (j < toks.count && toks.kind[j] === Tok.Ident && TYPE_NOISE.has(word(j))) {
+      const w = word(j);
+      j++;
+      if ((w === 'struct' || w === 'union' || w === 'enum')) {
+        if (toks.kind[j] === Tok.Ident) { base = word(j); j++; }
+        if (isPunct(j, '{')) {
+          if (!base) base = `<anon@${toks.start[j]}>`;
+          structEnd = w === 'enum' ? matching(j) : readStructBody(j, base);
+          j = structEnd + 1;
+        }
+        break;
+      }
+    }
+    if (base === undefined && j < toks.count && toks.kind[j] === Tok.Ident) { base = word(j); j++; }
+    // Declarators up to `;`.
+    let depth = 0;
+    let lastIdent: string | undefined;
+    for (; j < toks.count; j++) {
+      if (toks.kind[j] === Tok.Punct) {
+        const ch = text.charCodeAt(toks.start[j]);
+        if (ch === 40 || ch === 91) depth++;
+        else if (ch === 41 || ch === 93) depth--;
+        else if ((ch === 44 || ch === 59) && depth === 0) {
+          if (base && lastIdent && lastIdent !== base) typedefs[lastIdent] = base;
+          lastIdent = undefined;
+          if (ch === 59) return j;
+        }
+      } else if (toks.kind[j] === Tok.Ident && depth <= 1 && !TYPE_NOISE.has(word(j))) {
+        // In `(*PFN)(...)`, the name is inside the first parentheses; skip the parameter list.
+        if (depth === 0 || lastIdent === undefined) lastIdent = word(j);
+      } else if (toks.kind[j] === Tok.Directive) {
+        return j;
+      }
+    }
+    return j;
+  }
+
+  return { idents: [...idents], macros, typedefs, structs };
+}
+
+export function stripComments(s: string): string {
+  return s.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
+}
+
+/** `#define NAME(a, b) body` → {name, params, body}; null for other directives. */
+export function parseDefine(directive: string): Omit<MacroDef, 'line'> | null {
+  const joined = directive.replace(/\\\r?\n/g, ' ');
+  const m = /^#\s*define\s+([A-Za-z_]\w*)(\(([^)]*)\))?/.exec(joined);
+  if (!m) return null;
+  const body = joined.slice(m[0].length).replace(/\s+/g, ' ').trim();
+  const params = m[2] === undefined ? null : m[3].split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  return { name: m[1], params, body };
+}

@@ -1,0 +1,104 @@
+/**
+ * The tree-sitter stage: parses each build variant of a prepared file and
+ * extracts its facts. A region the parser could not read (a half-written
+ * function) is parsed again in pieces, cut where a line starts with `}`,
+ * so the intact functions around it are not lost.
+ */
+import Parser from 'tree-sitter';
+import C from 'tree-sitter-c';
+import type { ParsedFacts } from './ast.js';
+import { FactExtractor } from './extract.js';
+import type { Prepared } from './preprocess.js';
+import { lineStarts } from './text.js';
+
+let parser: Parser | undefined;
+
+function getParser(): Parser {
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(C as unknown as Parser.Language);
+  }
+  return parser;
+}
+
+function parseText(text: string, ranges?: Parser.Range[]): Parser.Tree {
+  const options: Parser.Options = { bufferSize: Math.max(32 * 1024, text.length + 1) };
+  if (ranges) options.includedRanges = ranges;
+  return getParser().parse(text, undefined, options);
+}
+
+export function parseFacts(prepared: Prepared): ParsedFacts {
+  const x = new FactExtractor();
+  prepared.variants.forEach((text, v) => {
+    const tree = parseText(text);
+    const root = tree.rootNode;
+    if (!root.hasError) {
+      x.addTopLevel(root.namedChildren, v);
+      return;
+    }
+    const starts = lineStarts(text);
+    for (const child of root.namedChildren) {
+      if (!child.hasError) { x.topItem(child, v); continue; }
+      const pieces = splitAtClosingBraces(text, starts, child.startIndex, child.endIndex);
+      if (pieces.length <= 1) { x.topItem(child, v); continue; }
+      for (const [s, e] of pieces) {
+        const range = toRange(starts, s, e);
+        const sub = parseText(text, [range]).rootNode;
+        x.addTopLevel(sub.namedChildren, v);
+        if (sub.hasError) x.damagedLines.push(range.startPosition.row + 1);
+      }
+    }
+  });
+  const facts = x.finish(prepared.functionClass);
+  return prepared.variants.length > 1 ? dedupeVariants(facts) : facts;
+}
+
+/** [start, end) pieces of a region, each ending after a line that starts with `}`. */
+function splitAtClosingBraces(text: string, starts: number[], from: number, to: number): Array<[number, number]> {
+  const pieces: Array<[number, number]> = [];
+  let pieceStart = from;
+  for (let li = 0; li < starts.length; li++) {
+    const ls = starts[li];
+    if (ls <= from || ls >= to) continue;
+    if (text.charCodeAt(ls) === 125 /* } */) {
+      const nl = text.indexOf('\n', ls);
+      const end = nl === -1 || nl + 1 > to ? to : nl + 1;
+      pieces.push([pieceStart, end]);
+      pieceStart = end;
+    }
+  }
+  if (pieceStart < to) pieces.push([pieceStart, to]);
+  return pieces.filter(([s, e]) => text.slice(s, e).trim().length > 0);
+}
+
+function toRange(starts: number[], s: number, e: number): Parser.Range {
+  const at = (o: number): Parser.Point => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= o) lo = mid; else hi = mid - 1;
+    }
+    return { row: lo, column: o - starts[lo] };
+  };
+  return { startIndex: s, endIndex: e, startPosition: at(s), endPosition: at(e) };
+}
+
+/** Items that read the same in several variants are one item. */
+function dedupeVariants(f: ParsedFacts): ParsedFacts {
+  const seen = new Set<string>();
+  const uniq = <T>(items: T[], key: (t: T) => string) => items.filter((t) => {
+    const k = key(t);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return {
+    functions: uniq(f.functions, (fn) => `f|${fn.name}|${fn.p[0]}|${JSON.stringify(fn.params)}|${JSON.stringify(fn.body)}`),
+    decls: uniq(f.decls, (d) => `d|${d.name}|${d.line}|${d.ty}`),
+    assigns: uniq(f.assigns, (a) => `a|${a.obj}|${a.field}|${a.value}|${a.line}|${a.col}`),
+    functionClass: uniq(f.functionClass, (c) => `c|${c.name}|${c.roleType}|${c.line}`),
+    fileRefs: f.fileRefs,
+    damagedLines: f.damagedLines,
+  };
+}

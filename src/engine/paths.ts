@@ -1,0 +1,666 @@
+/**
+ * Path analysis of the initialize callback for acquire/release pairing.
+ *
+ * Walks every path through initialize, stepping into the helpers that
+ * acquire or release (so a helper's NULL test sees the caller's state),
+ * and tracks what the code tests: a status is zero (success) or not, a
+ * pointer is NULL or not. A mapping is held only where its status was
+ * success; where it failed its address is NULL. At each exit it records
+ * which mappings are still held and whether initialize is failing.
+ */
+import type { Expr, Pos, Stmt } from './ast.js';
+import { buildCfg } from './cfg.js';
+import { exprText } from './extract.js';
+import { KeyMaker, stripCasts, type TypeEnv } from './keys.js';
+import type { FnDef, Program } from './program.js';
+import type { ResourceDef } from './rulepack.js';
+import { constantTruth, integerValue } from './values.js';
+
+/** Where a value became known, for "decided at" and traces. */
+interface Origin { at: number; file: string; p: Pos; text: string }
+
+type Val =
+  | { k: 'Z'; o?: Origin }
+  | { k: 'NZ'; o?: Origin }
+  | { k: 'sym'; id: string }
+  | { k: 'top' };
+
+export interface AcquireSite {
+  file: string;
+  fn: string;
+  p: Pos;
+  /** Resource key at the acquire call. */
+  key: string;
+  /** Text of the handle expression (`Adapter->Csr`). */
+  text: string;
+}
+
+interface Group {
+  st: 'held' | 'cond' | 'null' | 'released';
+  sym?: string;
+  site: AcquireSite;
+  acqStep: number;
+}
+
+interface Event {
+  kind: 'goto' | 'break' | 'continue' | 'return';
+  file: string;
+  fn: string;
+  p: Pos;
+  step: number;
+  depth: number;
+  prev: Event | null;
+}
+
+interface State {
+  vals: Map<string, Val>;
+  res: Map<string, string>;
+  groups: Map<string, Group>;
+  cons: Map<string, { z: boolean; o: Origin }>;
+  step: number;
+  events: Event | null;
+}
+
+export interface Leak {
+  site: AcquireSite;
+  names: string[];
+  /** The first jump from which initialize can only fail. */
+  jump: { file: string; fn: string; p: Pos; kind: string };
+  decided?: Origin;
+  exit: { file: string; p: Pos };
+}
+
+export interface Kept {
+  site: AcquireSite;
+  names: string[];
+}
+
+export interface InitAnalysis {
+  leaks: Leak[];
+  kept: Kept[];
+  /** Every acquire the walk met, with all names it was stored under. */
+  sites: Map<string, { site: AcquireSite; names: Set<string> }>;
+  complete: boolean;
+  unresolvedCalls: number;
+}
+
+const MAX_STEPS = 200_000;
+const MAX_DEPTH = 8;
+
+function clone(s: State): State {
+  return {
+    vals: new Map(s.vals),
+    res: new Map(s.res),
+    groups: new Map([...s.groups].map(([k, g]) => [k, { ...g }])),
+    cons: new Map(s.cons),
+    step: s.step,
+    events: s.events,
+  };
+}
+
+function hashState(s: State): string {
+  const parts: string[] = [];
+  for (const [k, v] of [...s.vals].sort()) parts.push(`${k}=${v.k}${v.k === 'sym' ? v.id : ''}`);
+  parts.push('|');
+  for (const [k, g] of [...s.res].sort()) parts.push(`${k}>${g}`);
+  parts.push('|');
+  for (const [k, g] of [...s.groups].sort()) parts.push(`${k}:${g.st}${g.sym ?? ''}`);
+  parts.push('|');
+  for (const [k, c] of [...s.cons].sort()) parts.push(`${k}${c.z ? 'z' : 'n'}`);
+  return parts.join(',');
+}
+
+export class PathAnalyzer {
+  private readonly keys: KeyMaker;
+  private steps = 0;
+  private frameCounter = 0;
+  private complete = true;
+  private unresolved = 0;
+  private readonly sites = new Map<string, { site: AcquireSite; names: Set<string> }>();
+
+  constructor(
+    private readonly program: Program,
+    private readonly resource: ResourceDef,
+    /** Functions worth stepping into: they reach the acquire or release call. */
+    private readonly relevant: Set<FnDef>,
+  ) {
+    this.keys = new KeyMaker(program);
+  }
+
+  analyzeInit(init: FnDef): InitAnalysis {
+    this.steps = 0;
+    this.complete = true;
+    this.unresolved = 0;
+    this.sites.clear();
+    const start: State = { vals: new Map(), res: new Map(), groups: new Map(), cons: new Map(), step: 0, events: null };
+    const leaks: Leak[] = [];
+    const kept: Kept[] = [];
+    let exits: Array<{ state: State; ret: Val; retP?: Pos }> = [];
+    try {
+      exits = this.run(init, start, [], 0, [init]);
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      this.complete = false;
+    }
+    for (const { state, ret, retP } of exits) {
+      const failing = this.definitelyNonzero(ret, state);
+      for (const [gid, g] of state.groups) {
+        const names = [...state.res].filter(([, id]) => id === gid).map(([k]) => k);
+        if (failing) {
+          if (!this.definitelyHeld(g, state)) continue;
+          const decidedStep = Math.max(failing.at, g.acqStep);
+          const jump = firstJumpFrom(state.events, decidedStep);
+          if (!jump) continue;
+          leaks.push({
+            site: g.site,
+            names,
+            jump: { file: jump.file, fn: jump.fn, p: jump.p, kind: jump.kind },
+            decided: failing,
+            exit: { file: init.file, p: retP ?? jump.p },
+          });
+        } else if (this.possiblyHeld(g, state, ret)) {
+          kept.push({ site: g.site, names });
+        }
+      }
+    }
+    return { leaks, kept, sites: new Map(this.sites), complete: this.complete, unresolvedCalls: this.unresolved };
+  }
+
+  private definitelyNonzero(v: Val, s: State): Origin | undefined {
+    if (v.k === 'NZ') return v.o ?? { at: s.step, file: '', p: [0, 0, 0, 0], text: '' };
+    if (v.k === 'sym') {
+      const c = s.cons.get(v.id);
+      if (c && !c.z) return c.o;
+    }
+    return undefined;
+  }
+
+  private definitelyHeld(g: Group, s: State): boolean {
+    if (g.st === 'held') return true;
+    if (g.st === 'cond' && g.sym) return s.cons.get(g.sym)?.z === true;
+    return false;
+  }
+
+  /** Held unless the path shows otherwise; a success return decides its own status. */
+  private possiblyHeld(g: Group, s: State, ret: Val): boolean {
+    if (g.st === 'held') return true;
+    if (g.st !== 'cond' || !g.sym) return false;
+    const c = s.cons.get(g.sym);
+    if (c) return c.z;
+    return ret.k !== 'sym' || ret.id === g.sym || !s.cons.has(ret.id);
+  }
+
+  /** Runs one invocation of `fn`; returns its exits. */
+  private run(fn: FnDef, entry: State, args: Expr[] | Array<{ val: Val; key?: string; pointee?: string }>, depth: number, stack: FnDef[]): Array<{ state: State; ret: Val; retP?: Pos }> {
+    const cfg = buildCfg(fn.fact.body);
+    const env: TypeEnv = { frame: `${fn.name}#${this.frameCounter++}`, vars: new Map(), pointees: new Map() };
+    const state = entry;
+    fn.fact.params.forEach((p, i) => {
+      env.vars.set(p.n, { ty: p.ty, ptr: p.ptr });
+      const a = args[i] as { val: Val; key?: string; pointee?: string } | undefined;
+      if (!a) return;
+      const pk = `${env.frame}:${p.n}`;
+      state.vals.set(pk, a.val);
+      if (a.key && state.res.has(a.key)) state.res.set(pk, state.res.get(a.key)!);
+      if (a.pointee) env.pointees!.set(p.n, a.pointee);
+    });
+    const exits: Array<{ state: State; ret: Val; retP?: Pos }> = [];
+    const seen = new Set<string>();
+    const work: Array<{ node: number; state: State }> = [{ node: cfg.entry, state }];
+    const ctx: Ctx = { fn, env, depth, stack, p: fn.fact.p };
+    while (work.length) {
+      const { node, state: s } = work.pop()!;
+      if (++this.steps > MAX_STEPS) throw new BudgetExceeded();
+      const n = cfg.nodes[node];
+      s.step++;
+      if ('p' in n) ctx.p = n.p;
+      if (n.t === 'br' || n.t === 'nop' || n.t === 'jump') {
+        const h = `${node}|${hashState(s)}`;
+        if (seen.has(h)) continue;
+        seen.add(h);
+      }
+      switch (n.t) {
+        case 'end':
+          exits.push({ state: s, ret: { k: 'top' } });
+          break;
+        case 'nop':
+          work.push({ node: n.next, state: s });
+          break;
+        case 'jump':
+          s.events = { kind: n.kind, file: fn.file, fn: fn.name, p: n.p, step: s.step, depth, prev: s.events };
+          work.push({ node: n.next, state: s });
+          break;
+        case 'exp':
+          for (const r of this.evalExpr(n.e, s, ctx)) work.push({ node: n.next, state: r.state });
+          break;
+        case 'decl': {
+          let states = [s];
+          for (const d of n.d) {
+            env.vars.set(d.n, { ty: d.ty, ptr: d.ptr });
+            const k = `${env.frame}:${d.n}`;
+            const next: State[] = [];
+            for (const st of states) {
+              st.res.delete(k);
+              if (d.init && d.init.t !== 'init') {
+                for (const r of this.assign(k, d.init, st, ctx)) next.push(r);
+              } else {
+                st.vals.set(k, { k: 'top' });
+                next.push(st);
+              }
+            }
+            states = next;
+          }
+          for (const st of states) work.push({ node: n.next, state: st });
+          break;
+        }
+        case 'br':
+          for (const o of this.evalCond(n.c, s, ctx, n.p)) work.push({ node: o.truth ? n.yes : n.no, state: o.state });
+          break;
+        case 'sw': {
+          const rs = this.evalExpr(n.c, s, ctx);
+          for (const r of rs) {
+            for (const c of n.cases) work.push({ node: c.to, state: clone(r.state) });
+            work.push({ node: n.dflt, state: r.state });
+          }
+          break;
+        }
+        case 'ret': {
+          const results = n.e ? this.evalExpr(n.e, s, ctx) : [{ state: s, val: { k: 'top' } as Val }];
+          for (const r of results) {
+            r.state.events = { kind: 'return', file: fn.file, fn: fn.name, p: n.p, step: r.state.step, depth, prev: r.state.events };
+            let val = r.val;
+            if ((val.k === 'Z' || val.k === 'NZ') && !val.o) val = { k: val.k, o: { at: r.state.step, file: fn.file, p: n.p, text: n.e ? exprText(n.e) : '' } };
+            exits.push({ state: r.state, ret: val, retP: n.p });
+          }
+          break;
+        }
+      }
+    }
+    // Locals of this invocation mean nothing to the caller.
+    const prefix = `${env.frame}:`;
+    for (const x of exits) {
+      for (const k of [...x.state.vals.keys()]) if (k.startsWith(prefix)) x.state.vals.delete(k);
+      for (const k of [...x.state.res.keys()]) if (k.startsWith(prefix) && depth > 0) x.state.res.delete(k);
+      if (depth > 0) dropNameless(x.state);
+    }
+    return exits;
+  }
+
+  /** Evaluates an expression for its effects and value. Forks only where a helper has several exits. */
+  private evalExpr(e: Expr, s: State, ctx: Ctx): Array<{ state: State; val: Val }> {
+    switch (e.t) {
+      case 'num': {
+        const v = integerValue(e, this.program, ctx.fn.file);
+        return [{ state: s, val: v === undefined ? { k: 'top' } : v === 0n ? { k: 'Z' } : { k: 'NZ' } }];
+      }
+      case 'id': {
+        const k = this.keys.key(e, ctx.env);
+        if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
+        if (k && s.res.has(k)) return [{ state: s, val: this.groupVal(s.groups.get(s.res.get(k)!)!) }];
+        const c = ctx.env.vars.has(e.n) ? undefined : constantTruth(e.n, this.program, ctx.fn.file);
+        return [{ state: s, val: c ? { k: c, o: { at: s.step, file: ctx.fn.file, p: ctx.p, text: e.n } } : { k: 'top' } }];
+      }
+      case 'fld': case 'idx': case 'un': {
+        if (e.t === 'un' && e.op !== '*') {
+          const inner = this.evalExpr(e.e, s, ctx);
+          if (e.op === '!') return inner.map((r) => ({ state: r.state, val: negate(r.val) }));
+          return inner.map((r) => ({ state: r.state, val: { k: 'top' } as Val }));
+        }
+        const k = this.keys.key(e, ctx.env);
+        if (k && s.res.has(k)) return [{ state: s, val: this.groupVal(s.groups.get(s.res.get(k)!)!) }];
+        if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
+        return [{ state: s, val: { k: 'top' } }];
+      }
+      case 'cast': return this.evalExpr(e.e, s, ctx);
+      case 'asg': {
+        const k = this.keys.key(e.l, ctx.env);
+        if (!k) return this.evalExpr(e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } as Val }));
+        if (e.op !== '=') {
+          return this.evalExpr(e.r, s, ctx).map((r) => { r.state.vals.set(k, { k: 'top' }); return { state: r.state, val: { k: 'top' } as Val }; });
+        }
+        return this.assign(k, e.r, s, ctx).map((st) => ({ state: st, val: st.vals.get(k) ?? this.resVal(st, k) }));
+      }
+      case 'post':
+        return this.evalExpr(e.e, s, ctx).map((r) => {
+          const k = this.keys.key(e.e, ctx.env);
+          if (k) r.state.vals.set(k, { k: 'top' });
+          return { state: r.state, val: { k: 'top' } as Val };
+        });
+      case 'bin': {
+        if (e.op === '&&' || e.op === '||' || e.op === '==' || e.op === '!=') {
+          // In value position, a condition: evaluate it as one, keeping the forks.
+          return this.evalCond(e, s, ctx, undefined).map((o) => ({ state: o.state, val: o.truth ? { k: 'NZ' } as Val : { k: 'Z' } as Val }));
+        }
+        const out: Array<{ state: State; val: Val }> = [];
+        for (const l of this.evalExpr(e.l, s, ctx)) for (const r of this.evalExpr(e.r, l.state, ctx)) out.push({ state: r.state, val: { k: 'top' } });
+        return out;
+      }
+      case 'seq': {
+        const out: Array<{ state: State; val: Val }> = [];
+        for (const l of this.evalExpr(e.l, s, ctx)) out.push(...this.evalExpr(e.r, l.state, ctx));
+        return out;
+      }
+      case 'cond': {
+        const out: Array<{ state: State; val: Val }> = [];
+        for (const o of this.evalCond(e.c, s, ctx, undefined)) out.push(...this.evalExpr(o.truth ? e.a : e.b, o.state, ctx));
+        return out;
+      }
+      case 'call': return this.evalCall(e, s, ctx);
+      default: return [{ state: s, val: { k: 'top' } }];
+    }
+  }
+
+  private resVal(s: State, k: string): Val {
+    const g = s.res.get(k);
+    return g ? this.groupVal(s.groups.get(g)!) : { k: 'top' };
+  }
+
+  /** The handle's value as a pointer: held → nonzero, NULL → zero, conditional → the status symbol's mirror. */
+  private groupVal(g: Group): Val {
+    if (g.st === 'held' || g.st === 'released') return { k: 'NZ' };
+    if (g.st === 'null') return { k: 'Z' };
+    return { k: 'sym', id: `!${g.sym}` };
+  }
+
+  /** `key = rhs`: values, aliases of resources, NULL after release. */
+  private assign(k: string, rhs: Expr, s: State, ctx: Ctx): State[] {
+    const rk = this.keys.key(stripCasts(rhs), ctx.env);
+    if (rk && s.res.has(rk) && rk !== k) {
+      s.res.set(k, s.res.get(rk)!);
+      s.vals.delete(k);
+      this.noteName(s, s.res.get(rk)!, k);
+      return [s];
+    }
+    return this.evalExpr(rhs, s, ctx).map(({ state, val }) => {
+      const gid = state.res.get(k);
+      if (gid !== undefined) {
+        const g = state.groups.get(gid)!;
+        const zero = val.k === 'Z' || (val.k === 'sym' && state.cons.get(val.id)?.z === true);
+        if (zero) {
+          if (g.st === 'released' || (g.st === 'cond' && g.sym && state.cons.get(g.sym)?.z === false)) g.st = 'null';
+          return state;
+        }
+        state.res.delete(k);
+        dropNameless(state);
+      }
+      state.vals.set(k, val);
+      return state;
+    });
+  }
+
+  private noteName(s: State, gid: string, name: string): void {
+    const g = s.groups.get(gid);
+    if (!g) return;
+    const rec = this.sites.get(siteId(g.site));
+    if (rec) rec.names.add(name);
+  }
+
+  private evalArgs(args: Expr[], s: State, ctx: Ctx): Array<{ state: State; vals: Val[] }> {
+    let acc: Array<{ state: State; vals: Val[] }> = [{ state: s, vals: [] }];
+    for (const a of args) {
+      const next: Array<{ state: State; vals: Val[] }> = [];
+      for (const x of acc) for (const r of this.evalExpr(a, x.state, ctx)) next.push({ state: r.state, vals: [...x.vals, r.val] });
+      acc = next;
+    }
+    return acc;
+  }
+
+  private evalCall(e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): Array<{ state: State; val: Val }> {
+    if (e.f.t !== 'id') {
+      this.unresolved++;
+      return this.evalArgs(e.a, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } as Val }));
+    }
+    const name = e.f.n;
+    const r = this.resource;
+    if (name === r.acquire.call) return this.acquire(e, s, ctx);
+    if (name === r.release.call) {
+      const hk = this.handleKey(e.a[r.release.handleArg], false, ctx);
+      return this.evalArgs(e.a, s, ctx).map(({ state }) => {
+        const gid = hk ? state.res.get(hk) : undefined;
+        if (gid !== undefined) state.groups.get(gid)!.st = 'released';
+        return { state, val: { k: 'top' } as Val };
+      });
+    }
+    const targets = this.program.resolve(ctx.fn.file, name);
+    if (targets.length === 0) {
+      const mb = this.program.macroBody(ctx.fn.file, name);
+      if (mb && mb.params.length === e.a.length) return this.expandMacro(mb.body, mb.params, e, s, ctx);
+    }
+    const target = targets.find((t) => this.relevant.has(t));
+    if (target && ctx.depth < MAX_DEPTH && !ctx.stack.includes(target)) {
+      const out: Array<{ state: State; val: Val }> = [];
+      for (const a of this.evalArgs(e.a, s, ctx)) {
+        const bound = e.a.map((arg, i) => {
+          const plain = stripCasts(arg);
+          const pointee = plain.t === 'un' && plain.op === '&' ? this.keys.key(plain.e, ctx.env) : undefined;
+          return { val: a.vals[i], key: this.keys.key(plain, ctx.env), pointee };
+        });
+        for (const x of this.run(target, a.state, bound, ctx.depth + 1, [...ctx.stack, target])) out.push({ state: x.state, val: x.ret });
+      }
+      return out;
+    }
+    // Opaque call: a fresh unknown result; what it writes through `&x` is unknown too.
+    const sym = `${ctx.env.frame}:${e.p[0]}:${e.p[1]}`;
+    return this.evalArgs(e.a, s, ctx).map(({ state }) => {
+      for (const arg of e.a) {
+        const plain = stripCasts(arg);
+        if (plain.t === 'un' && plain.op === '&') {
+          const k = this.keys.key(plain.e, ctx.env);
+          if (k && !state.res.has(k)) state.vals.set(k, { k: 'top' });
+        }
+      }
+      state.cons.delete(sym);
+      return { state, val: { k: 'sym', id: sym } as Val };
+    });
+  }
+
+  private handleKey(arg: Expr | undefined, isOut: boolean, ctx: Ctx): string | undefined {
+    if (!arg) return undefined;
+    const plain = stripCasts(arg);
+    if (isOut) {
+      if (plain.t === 'un' && plain.op === '&') return this.keys.key(plain.e, ctx.env);
+      if (plain.t === 'id' && ctx.env.pointees?.has(plain.n)) return ctx.env.pointees.get(plain.n);
+      return this.keys.key({ t: 'un', op: '*', e: plain }, ctx.env);
+    }
+    return this.keys.key(plain, ctx.env);
+  }
+
+  private acquire(e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): Array<{ state: State; val: Val }> {
+    const r = this.resource.acquire;
+    const handle = e.a[r.handleArg];
+    const key = this.handleKey(handle, r.handleIsOut, ctx);
+    return this.evalArgs(e.a, s, ctx).map(({ state }) => {
+      if (!key) return { state, val: { k: 'top' } as Val };
+      const site: AcquireSite = { file: ctx.fn.file, fn: ctx.fn.name, p: e.p, key, text: handle ? exprText(stripCasts(handle)).replace(/^&/, '') : key };
+      const sid = siteId(site);
+      if (!this.sites.has(sid)) this.sites.set(sid, { site, names: new Set([key]) });
+      const sym = `${ctx.env.frame}:${e.p[0]}:${e.p[1]}`;
+      const gid = sid;
+      state.cons.delete(sym);
+      state.cons.delete(`!${sym}`);
+      state.res.set(key, gid);
+      state.vals.delete(key);
+      state.groups.set(gid, { st: r.result === 'status' ? 'cond' : 'held', sym, site, acqStep: state.step });
+      dropNameless(state);
+      return { state, val: r.result === 'status' ? ({ k: 'sym', id: sym } as Val) : ({ k: 'top' } as Val) };
+    });
+  }
+
+  /** A function-like macro used in code: its body with the arguments put in, at the use site. */
+  private expandMacro(body: Stmt, params: string[], use: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): Array<{ state: State; val: Val }> {
+    const exprs = macroExprs(body).map((x) => substitute(x, params, use.a, use.p));
+    let acc: Array<{ state: State; val: Val }> = [{ state: s, val: { k: 'top' } }];
+    for (const x of exprs) {
+      const next: Array<{ state: State; val: Val }> = [];
+      for (const a of acc) next.push(...this.evalExpr(x, a.state, ctx));
+      acc = next;
+    }
+    return acc;
+  }
+
+  /**
+   * A condition's outcomes: each feasible truth value with the state that
+   * learned it. `x == 0`, `!x`, `x != NDIS_STATUS_SUCCESS`, `NT_SUCCESS(x)`,
+   * `x` and `&&`/`||` of them are understood; anything else forks unlearned.
+   */
+  private evalCond(e: Expr, s: State, ctx: Ctx, p: Pos | undefined): Array<{ truth: boolean; state: State }> {
+    const c = stripCasts(e);
+    if (c.t === 'un' && c.op === '!') return this.evalCond(c.e, s, ctx, p).map((o) => ({ truth: !o.truth, state: o.state }));
+    if (c.t === 'bin' && (c.op === '&&' || c.op === '||')) {
+      const out: Array<{ truth: boolean; state: State }> = [];
+      for (const l of this.evalCond(c.l, s, ctx, p)) {
+        if ((c.op === '&&' && !l.truth) || (c.op === '||' && l.truth)) out.push(l);
+        else out.push(...this.evalCond(c.r, l.state, ctx, p));
+      }
+      return out;
+    }
+    if (c.t === 'bin' && (c.op === '==' || c.op === '!=')) {
+      const zl = this.isZeroConstant(c.l, ctx);
+      const zr = this.isZeroConstant(c.r, ctx);
+      if (zl || zr) {
+        const other = zr ? c.l : c.r;
+        return this.zeroTest(other, s, ctx, p, e).map((o) => ({ truth: c.op === '==' ? o.zero : !o.zero, state: o.state }));
+      }
+      const out: Array<{ truth: boolean; state: State }> = [];
+      for (const l of this.evalExpr(c.l, s, ctx)) for (const r of this.evalExpr(c.r, l.state, ctx)) {
+        out.push({ truth: true, state: clone(r.state) }, { truth: false, state: r.state });
+      }
+      return out;
+    }
+    if (c.t === 'call' && c.f.t === 'id' && c.f.n === 'NT_SUCCESS' && c.a.length === 1) {
+      return this.zeroTest(c.a[0], s, ctx, p, e).map((o) => ({ truth: o.zero, state: o.state }));
+    }
+    if (c.t === 'num' || c.t === 'id') {
+      const k = c.t === 'id' ? this.keys.key(c, ctx.env) : undefined;
+      const known = c.t === 'num' ? integerValue(c, this.program, ctx.fn.file) : undefined;
+      if (known !== undefined) return [{ truth: known !== 0n, state: s }];
+      if (c.t === 'id' && !(k && (s.vals.has(k) || s.res.has(k)))) {
+        const t = ctx.env.vars.has(c.n) ? undefined : constantTruth(c.n, this.program, ctx.fn.file);
+        if (t) return [{ truth: t === 'NZ', state: s }];
+      }
+    }
+    return this.zeroTest(c, s, ctx, p, e).map((o) => ({ truth: !o.zero, state: o.state }));
+  }
+
+  private isZeroConstant(e: Expr, ctx: Ctx): boolean {
+    const c = stripCasts(e);
+    if (c.t === 'num') return integerValue(c, this.program, ctx.fn.file) === 0n;
+    if (c.t === 'id' && !ctx.env.vars.has(c.n)) return constantTruth(c.n, this.program, ctx.fn.file) === 'Z' && this.program.globals.get(c.n) === undefined;
+    return false;
+  }
+
+  /** Is the value zero? Determined, learned on a symbol, or learned on the tested storage. */
+  private zeroTest(e: Expr, s: State, ctx: Ctx, p: Pos | undefined, whole: Expr): Array<{ zero: boolean; state: State }> {
+    const plain = stripCasts(e);
+    const origin = (st: State): Origin => ({ at: st.step, file: ctx.fn.file, p: p ?? [0, 0, 0, 0], text: exprText(whole) });
+    const k = plain.t === 'call' || plain.t === 'asg' ? undefined : this.keys.key(plain, ctx.env);
+    const out: Array<{ zero: boolean; state: State }> = [];
+    for (const r of this.evalExpr(plain, s, ctx)) {
+      const st = r.state;
+      let v = r.val;
+      if (plain.t === 'asg') {
+        const ak = this.keys.key(plain.l, ctx.env);
+        if (ak) v = st.vals.get(ak) ?? this.resVal(st, ak);
+      }
+      if (v.k === 'Z' || v.k === 'NZ') { out.push({ zero: v.k === 'Z', state: st }); continue; }
+      if (v.k === 'sym') {
+        // `!sym` is the handle of a mapping whose status is sym: zero exactly when the status is not.
+        const mirrored = v.id.startsWith('!');
+        const id = mirrored ? v.id.slice(1) : v.id;
+        const known = st.cons.get(id);
+        if (known) { out.push({ zero: mirrored ? !known.z : known.z, state: st }); continue; }
+        const a = clone(st);
+        a.cons.set(id, { z: true, o: origin(a) });
+        st.cons.set(id, { z: false, o: origin(st) });
+        out.push({ zero: !mirrored, state: a }, { zero: mirrored, state: st });
+        continue;
+      }
+      // Unknown: both ways, and remember what was learned about this storage.
+      const a = clone(st);
+      if (k && !st.res.has(k)) {
+        a.vals.set(k, { k: 'Z', o: origin(a) });
+        st.vals.set(k, { k: 'NZ', o: origin(st) });
+      }
+      out.push({ zero: true, state: a }, { zero: false, state: st });
+    }
+    return out;
+  }
+}
+
+interface Ctx {
+  fn: FnDef;
+  env: TypeEnv;
+  depth: number;
+  stack: FnDef[];
+  /** Position of the statement being evaluated. */
+  p: Pos;
+}
+
+class BudgetExceeded extends Error {}
+
+function negate(v: Val): Val {
+  if (v.k === 'Z') return { k: 'NZ', o: v.o };
+  if (v.k === 'NZ') return { k: 'Z', o: v.o };
+  return { k: 'top' };
+}
+
+export function siteId(s: AcquireSite): string {
+  return `${s.file}:${s.p[0]}:${s.p[1]}:${s.key}`;
+}
+
+/** Groups no name refers to any more are out of reach: stop tracking them. */
+function dropNameless(s: State): void {
+  const named = new Set(s.res.values());
+  for (const gid of [...s.groups.keys()]) if (!named.has(gid)) s.groups.delete(gid);
+}
+
+/** The first jump or return at or after a step, oldest first. */
+function firstJumpFrom(events: Event | null, step: number): Event | undefined {
+  let best: Event | undefined;
+  for (let e = events; e; e = e.prev) {
+    if (e.step >= step) best = e;
+    else break;
+  }
+  return best;
+}
+
+/** The expressions a macro body evaluates, in order (statement macros read as a sequence). */
+export function macroExprs(body: Stmt): Expr[] {
+  const out: Expr[] = [];
+  const visit = (s: Stmt | undefined): void => {
+    if (!s) return;
+    switch (s.k) {
+      case 'blk': s.b.forEach(visit); break;
+      case 'exp': out.push(s.e); break;
+      case 'decl': for (const d of s.d) if (d.init) out.push(d.init); break;
+      case 'if': out.push(s.c); visit(s.t); visit(s.f); break;
+      case 'do': visit(s.b); break;
+      case 'while': visit(s.b); break;
+      case 'ret': if (s.e) out.push(s.e); break;
+      default: break;
+    }
+  };
+  visit(body);
+  return out;
+}
+
+/** Puts the arguments in for the parameters; every call inside reads as at the use site. */
+export function substitute(e: Expr, params: string[], args: Expr[], at: Pos): Expr {
+  const sub = (x: Expr): Expr => {
+    switch (x.t) {
+      case 'id': {
+        const i = params.indexOf(x.n);
+        return i >= 0 && args[i] ? args[i] : x;
+      }
+      case 'call': return { t: 'call', f: sub(x.f), a: x.a.map(sub), p: at };
+      case 'fld': return { ...x, o: sub(x.o) };
+      case 'idx': return { ...x, o: sub(x.o), i: sub(x.i) };
+      case 'un': case 'post': case 'cast': return { ...x, e: sub(x.e) };
+      case 'bin': case 'asg': return { ...x, l: sub(x.l), r: sub(x.r) };
+      case 'cond': return { ...x, c: sub(x.c), a: sub(x.a), b: sub(x.b) };
+      case 'seq': return { ...x, l: sub(x.l), r: sub(x.r) };
+      default: return x;
+    }
+  };
+  return sub(e);
+}

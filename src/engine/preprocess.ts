@@ -1,0 +1,148 @@
+/**
+ * Makes real driver source digestible for tree-sitter-c without moving a
+ * single offset: annotations (SAL, IN/OUT/OPTIONAL, calling conventions) and
+ * preprocessor lines become spaces, and each `#if` chain is cut into variants
+ * so that both builds of a function split over `#if`/`#else` parse as C.
+ * Newlines are kept everywhere, so line and column numbers stay right.
+ */
+import { Tok, type Tokens } from './lexer.js';
+
+/** Words that are macros for nothing (or for a calling convention) in WDK headers. */
+const EMPTY_MACROS = new Set([
+  'IN', 'OUT', 'OPTIONAL', 'UNALIGNED', 'NTAPI', 'WINAPI', 'APIENTRY', 'CALLBACK', 'NTAPI_INLINE',
+  'FASTCALL', 'STDCALL', '__stdcall', '_stdcall', '__cdecl', '_cdecl', '__fastcall', '_fastcall',
+  '__inline', '_inline', '__forceinline', 'FORCEINLINE', 'INLINE', 'NDIS_API', 'NTKERNELAPI',
+  'NTSYSAPI', 'NTHALAPI', 'DECLSPEC_NOINLINE', 'DECLSPEC_IMPORT', 'DECLSPEC_EXPORT',
+  '__checkReturn', '__in', '__out', '__inout', '__in_opt', '__out_opt', '__inout_opt',
+  '__reserved', '__nullterminated', '__callback', 'PAGED_CODE_SEG', 'INIT_CODE_SEG',
+  'EXTERN_C', '__ptr64', '__ptr32', '__unaligned', '__restrict', '__w64',
+]);
+
+/** Annotations that take a parenthesised argument list. */
+const CALL_MACROS = /^(?:__declspec|__drv_\w+|__in_\w+|__out_\w+|__inout_\w+|__deref_\w+|__success|__bcount|__ecount|__field_\w+|__range|__control_entrypoint|__kernel_entry|__allocator|__analysis_assume|DECLSPEC_ALIGN|__pragma|_Pragma|__attribute__|__alignof)$/;
+
+/** SAL 2 annotations: `_In_`, `_Out_writes_bytes_(n)`, `_IRQL_requires_(PASSIVE_LEVEL)`, `_Use_decl_annotations_` ... */
+const SAL2 = /^_(?:[A-Z][a-z][A-Za-z0-9]*|IRQL)(?:_[A-Za-z0-9]+)*_$/;
+
+export interface FunctionClassMark {
+  /** Role type named by `_Function_class_(X)`, e.g. MINIPORT_RESTART. */
+  roleType: string;
+  /** Offset of the annotation. */
+  offset: number;
+}
+
+export interface Prepared {
+  /** One text per build variant; every one has the source's length and line breaks. */
+  variants: string[];
+  functionClass: FunctionClassMark[];
+}
+
+interface Conditional {
+  /** Content ranges of each branch: [start, end) between directive lines. */
+  branches: Array<{ start: number; end: number; dead: boolean }>;
+}
+
+/** Literal `#if 0` (or `#elif 0`): never part of the program. */
+function isLiteralZero(directive: string): boolean {
+  return /^#\s*(?:el)?if\s+(?:0+|\(\s*0+\s*\))\s*(?:\/\/.*|\/\*.*)?$/s.test(directive.trim());
+}
+
+function directiveName(directive: string): string {
+  const m = /^#\s*([A-Za-z_]+)/.exec(directive);
+  return m ? m[1] : '';
+}
+
+export function prepareSource(text: string, toks: Tokens): Prepared {
+  const blank: Array<[number, number]> = [];
+  const functionClass: FunctionClassMark[] = [];
+  const conditionals: Conditional[] = [];
+  const stack: Conditional[] = [];
+
+  for (let i = 0; i < toks.count; i++) {
+    const k = toks.kind[i];
+    const s = toks.start[i];
+    const e = toks.end[i];
+    if (k === Tok.Directive) {
+      blank.push([s, e]);
+      const d = text.slice(s, e);
+      const name = directiveName(d);
+      if (name === 'if' || name === 'ifdef' || name === 'ifndef') {
+        const c: Conditional = { branches: [{ start: e, end: e, dead: name === 'if' && isLiteralZero(d) }] };
+        stack.push(c);
+        conditionals.push(c);
+      } else if ((name === 'elif' || name === 'else' || name === 'elifdef' || name === 'elifndef') && stack.length) {
+        const c = stack[stack.length - 1];
+        c.branches[c.branches.length - 1].end = s;
+        c.branches.push({ start: e, end: e, dead: name === 'elif' && isLiteralZero(d) });
+      } else if (name === 'endif' && stack.length) {
+        const c = stack.pop()!;
+        c.branches[c.branches.length - 1].end = s;
+      }
+      continue;
+    }
+    if (k !== Tok.Ident) continue;
+    const word = text.slice(s, e);
+    const c0 = word.charCodeAt(0);
+    if (c0 !== 95 /* _ */ && EMPTY_MACROS.has(word) === false) continue;
+    if (EMPTY_MACROS.has(word)) {
+      blank.push([s, e]);
+      continue;
+    }
+    const takesArgs = CALL_MACROS.test(word);
+    if (!takesArgs && !SAL2.test(word)) continue;
+    // Blank the annotation and, when present, its balanced argument list.
+    let last = i;
+    if (i + 1 < toks.count && toks.kind[i + 1] === Tok.Punct && text.charCodeAt(toks.start[i + 1]) === 40) {
+      let depth = 0;
+      for (let j = i + 1; j < toks.count; j++) {
+        if (toks.kind[j] !== Tok.Punct) continue;
+        const ch = text.charCodeAt(toks.start[j]);
+        if (ch === 40) depth++;
+        else if (ch === 41 && --depth === 0) { last = j; break; }
+      }
+      if (word === '_Function_class_' && last > i + 2) {
+        const arg = text.slice(toks.start[i + 2], toks.start[last]).trim();
+        if (/^[A-Za-z_]\w*$/.test(arg)) functionClass.push({ roleType: arg, offset: s });
+      }
+    } else if (takesArgs) {
+      continue; // a name that merely looks like an annotation macro
+    }
+    blank.push([s, toks.end[last]]);
+    i = last;
+  }
+  for (const c of stack) c.branches[c.branches.length - 1].end = text.length; // unterminated #if
+
+  let variantCount = 1;
+  for (const c of conditionals) {
+    const live = c.branches.filter((b) => !b.dead).length;
+    if (live > variantCount) variantCount = live;
+  }
+  const variants: string[] = [];
+  for (let v = 0; v < variantCount; v++) {
+    const ranges = blank.slice();
+    for (const c of conditionals) {
+      const live = c.branches.filter((b) => !b.dead);
+      const keep = live.length ? live[Math.min(v, live.length - 1)] : undefined;
+      for (const b of c.branches) if (b !== keep) ranges.push([b.start, b.end]);
+    }
+    variants.push(blankRanges(text, ranges));
+  }
+  return { variants, functionClass };
+}
+
+/** Replaces every character in the ranges by a space, keeping line breaks. */
+export function blankRanges(text: string, ranges: Array<[number, number]>): string {
+  if (ranges.length === 0) return text;
+  ranges.sort((a, b) => a[0] - b[0]);
+  const parts: string[] = [];
+  let pos = 0;
+  for (const [s0, e] of ranges) {
+    const s = Math.max(s0, pos);
+    if (e <= s) continue;
+    parts.push(text.slice(pos, s));
+    parts.push(text.slice(s, e).replace(/[^\r\n]/g, ' '));
+    pos = e;
+  }
+  parts.push(text.slice(pos));
+  return parts.join('');
+}

@@ -1,0 +1,308 @@
+/**
+ * Links per-file facts into one program: resolves names with C linkage
+ * (a `static` function is visible only in its file; among several external
+ * definitions the nearest by folder wins), expands function-like macros,
+ * and finds every callback's role. Cheap: redone on every scan.
+ */
+import { posix } from 'node:path';
+import type { FieldAssign, FunctionFact, Stmt } from './ast.js';
+import type { LexFacts, MacroDef } from './lexfacts.js';
+import type { RoleTable } from './rulepack.js';
+
+export interface MacroBody {
+  name: string;
+  params: string[];
+  body: Stmt;
+  line: number;
+}
+
+export interface LinkedFile {
+  path: string;
+  lex: LexFacts;
+  parsed?: import('./ast.js').ParsedFacts & { macroBodies?: MacroBody[] };
+}
+
+export interface FnDef {
+  id: number;
+  file: string;
+  fact: FunctionFact;
+  name: string;
+}
+
+/** How a function came to have a role, for traces. */
+export interface RoleEvidence {
+  role: string;
+  how: 'role-type' | 'function-class' | 'registration' | 'handoff' | 'name' | 'address-taken';
+  path: string;
+  line: number;
+  /** e.g. `MPChar.InitializeHandlerEx`, `MINIPORT_HALT`, `NdisQueueIoWorkItem` */
+  detail: string;
+  /** Registration object identity (file|function|object) for pairing callbacks of one driver. */
+  object?: string;
+}
+
+export interface CallEdge {
+  callee: FnDef;
+  /** Macros the call passes through, outermost first. */
+  viaMacros: string[];
+  /** The name used at the call site (the macro's name when via a macro). */
+  siteName: string;
+}
+
+export class Program {
+  readonly files = new Map<string, LinkedFile>();
+  readonly functions: FnDef[] = [];
+  private readonly external = new Map<string, FnDef[]>();
+  private readonly statics = new Map<string, Map<string, FnDef[]>>();
+  private readonly macros = new Map<string, Array<MacroDef & { file: string }>>();
+  private readonly macroBodies = new Map<string, Array<MacroBody & { file: string }>>();
+  readonly typedefs = new Map<string, string>();
+  readonly structs = new Map<string, Record<string, string>>();
+  readonly globals = new Map<string, { ty: string; ptr: number; file: string }>();
+  readonly roles = new Map<FnDef, RoleEvidence[]>();
+  private readonly edgeCache = new Map<FnDef, CallEdge[]>();
+
+  constructor(files: LinkedFile[], readonly roleTable: RoleTable) {
+    let id = 0;
+    for (const f of files) {
+      this.files.set(f.path, f);
+      for (const m of f.lex.macros) push(this.macros, m.name, { ...m, file: f.path });
+      for (const [k, v] of Object.entries(f.lex.typedefs)) if (!this.typedefs.has(k)) this.typedefs.set(k, v);
+      for (const [k, v] of Object.entries(f.lex.structs)) this.structs.set(k, Object.assign(this.structs.get(k) ?? {}, v));
+      if (!f.parsed) continue;
+      for (const mb of f.parsed.macroBodies ?? []) push(this.macroBodies, mb.name, { ...mb, file: f.path });
+      for (const d of f.parsed.decls) if (!d.isFunction && !this.globals.has(d.name)) this.globals.set(d.name, { ty: d.ty, ptr: d.ptr, file: f.path });
+      for (const fact of f.parsed.functions) {
+        const def: FnDef = { id: id++, file: f.path, fact, name: fact.name };
+        this.functions.push(def);
+        if (fact.isStatic || this.declaredStatic(f, fact.name)) {
+          let m = this.statics.get(f.path);
+          if (!m) this.statics.set(f.path, (m = new Map()));
+          push(m, fact.name, def);
+        } else {
+          push(this.external, fact.name, def);
+        }
+      }
+    }
+    this.findRoles();
+  }
+
+  /** `static T F(...);` earlier in the file makes a later `T F(...) {}` static too. */
+  private declaredStatic(f: LinkedFile, name: string): boolean {
+    return f.parsed!.decls.some((d) => d.isFunction && d.isStatic && d.name === name);
+  }
+
+  /** Definitions a name used in `fromFile` can mean: the file's static one, else the nearest external ones. */
+  resolve(fromFile: string, name: string): FnDef[] {
+    const local = this.statics.get(fromFile)?.get(name);
+    if (local) return local;
+    const ext = this.external.get(name);
+    if (!ext || ext.length <= 1) return ext ?? [];
+    return nearest(fromFile, ext, (d) => d.file);
+  }
+
+  macro(fromFile: string, name: string): (MacroDef & { file: string }) | undefined {
+    const defs = this.macros.get(name);
+    if (!defs) return undefined;
+    return nearest(fromFile, defs, (d) => d.file)[0];
+  }
+
+  macroBody(fromFile: string, name: string): (MacroBody & { file: string }) | undefined {
+    const defs = this.macroBodies.get(name);
+    if (!defs) return undefined;
+    return nearest(fromFile, defs, (d) => d.file)[0];
+  }
+
+  /**
+   * Names a use of `name` in `fromFile` ends up calling, looking through
+   * function-like and alias macros; each with the macros passed through.
+   */
+  expandName(fromFile: string, name: string, seen: string[] = []): Array<{ name: string; viaMacros: string[] }> {
+    if (this.statics.get(fromFile)?.has(name) || this.external.has(name)) return [{ name, viaMacros: seen }];
+    const m = this.macro(fromFile, name);
+    if (!m || seen.includes(name) || seen.length > 8) return [{ name, viaMacros: seen }];
+    const out: Array<{ name: string; viaMacros: string[] }> = [];
+    const via = [...seen, name];
+    const callRe = m.params === null ? /^([A-Za-z_]\w*)$|([A-Za-z_]\w*)\s*\(/g : /([A-Za-z_]\w*)\s*\(/g;
+    for (const hit of m.body.matchAll(callRe)) {
+      const callee = hit[1] ?? hit[2];
+      if (m.params?.includes(callee)) continue;
+      out.push(...this.expandName(m.file, callee, via));
+    }
+    return out;
+  }
+
+  /** The functions `fn` calls, directly or through macros (address-taking is not a call). */
+  callees(fn: FnDef): CallEdge[] {
+    const cached = this.edgeCache.get(fn);
+    if (cached) return cached;
+    const edges: CallEdge[] = [];
+    for (const siteName of fn.fact.calls) {
+      for (const { name, viaMacros } of this.expandName(fn.file, siteName)) {
+        for (const callee of this.resolve(viaMacros.length ? this.macro(fn.file, viaMacros[viaMacros.length - 1])!.file : fn.file, name)) {
+          edges.push({ callee, viaMacros, siteName });
+        }
+      }
+    }
+    this.edgeCache.set(fn, edges);
+    return edges;
+  }
+
+  /** True when `fn` calls `api` directly or through a macro. */
+  callsApi(fn: FnDef, api: string): boolean {
+    for (const siteName of fn.fact.calls) {
+      if (siteName === api) return true;
+      if (this.macro(fn.file, siteName) && this.expandName(fn.file, siteName).some((x) => x.name === api)) return true;
+    }
+    return false;
+  }
+
+  rolesOf(fn: FnDef): RoleEvidence[] {
+    return this.roles.get(fn) ?? [];
+  }
+
+  private addRole(fn: FnDef, ev: RoleEvidence): void {
+    const list = this.roles.get(fn) ?? [];
+    if (!list.some((r) => r.role === ev.role && r.how === ev.how && r.path === ev.path && r.line === ev.line)) list.push(ev);
+    this.roles.set(fn, list);
+  }
+
+  private findRoles(): void {
+    const t = this.roleTable;
+    const knownByRole = new Set<FnDef>();
+    for (const [path, f] of this.files) {
+      if (!f.parsed) continue;
+      for (const d of f.parsed.decls) {
+        const role = t.roleTypes[d.ty];
+        if (!role || d.ptr > 0) continue;
+        for (const fn of this.resolve(path, d.name)) {
+          this.addRole(fn, { role, how: 'role-type', path, line: d.line, detail: d.ty });
+          knownByRole.add(fn);
+        }
+      }
+      for (const c of f.parsed.functionClass) {
+        const role = t.roleTypes[c.roleType];
+        if (!role) continue;
+        for (const fn of this.resolve(path, c.name)) {
+          this.addRole(fn, { role, how: 'function-class', path, line: c.line, detail: `_Function_class_(${c.roleType})` });
+          knownByRole.add(fn);
+        }
+      }
+      for (const a of f.parsed.assigns) {
+        const role = t.fields[a.field];
+        if (!role) continue;
+        for (const fn of this.resolve(path, a.value)) {
+          this.addRole(fn, { role, how: 'registration', path, line: a.line, detail: `${a.obj === '{}' ? '' : a.obj}.${a.field}`, object: objectKey(path, a) });
+          knownByRole.add(fn);
+        }
+      }
+    }
+    for (const fn of this.functions) {
+      const named = t.named[fn.name];
+      if (named) { this.addRole(fn, { role: named, how: 'name', path: fn.file, line: fn.fact.p[0], detail: fn.name }); knownByRole.add(fn); }
+      // Callbacks handed to NDIS by pointer argument: NdisQueueIoWorkItem(h, F, ctx) ...
+      for (const api of fn.fact.calls) {
+        const h = t.handoffCalls[api];
+        if (!h) continue;
+        for (const { arg, line } of callArgsNamed(fn.fact.body, api, h.arg)) {
+          for (const target of this.resolve(fn.file, arg)) {
+            this.addRole(target, { role: h.role, how: 'handoff', path: fn.file, line, detail: api });
+            knownByRole.add(target);
+          }
+        }
+      }
+    }
+    // A function whose address is taken, with no role known otherwise, runs in a context we cannot name.
+    const addressTaken = (path: string, refs: string[], line: (name: string) => number) => {
+      for (const name of refs) {
+        for (const fn of this.resolve(path, name)) {
+          if (!knownByRole.has(fn)) this.addRole(fn, { role: 'unknown', how: 'address-taken', path, line: line(name), detail: name });
+        }
+      }
+    };
+    for (const fn of this.functions) addressTaken(fn.file, fn.fact.refs, () => fn.fact.p[0]);
+    for (const [path, f] of this.files) if (f.parsed) addressTaken(path, f.parsed.fileRefs, () => 1);
+  }
+}
+
+function objectKey(path: string, a: FieldAssign): string {
+  return `${path}|${a.fn ?? ''}|${a.obj.replace(/^&/, '')}`;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** Folder distance between two files: steps up from one and down to the other. */
+export function pathDistance(a: string, b: string): number {
+  if (a === b) return -1;
+  const da = posix.dirname(a).split('/').filter((s) => s && s !== '.');
+  const db = posix.dirname(b).split('/').filter((s) => s && s !== '.');
+  let common = 0;
+  while (common < da.length && common < db.length && da[common] === db[common]) common++;
+  return da.length - common + (db.length - common);
+}
+
+/** The candidates nearest to `from` (ties kept: two builds side by side are both possible). */
+export function nearest<T>(from: string, items: T[], fileOf: (t: T) => string): T[] {
+  let best = Infinity;
+  let out: T[] = [];
+  for (const it of items) {
+    const d = pathDistance(from, fileOf(it));
+    if (d < best) { best = d; out = [it]; } else if (d === best) out.push(it);
+  }
+  return out;
+}
+
+/** Plain identifiers passed at argument `index` of calls to `api` in a body. */
+export function callArgsNamed(body: Stmt, api: string, index: number): Array<{ arg: string; line: number }> {
+  const out: Array<{ arg: string; line: number }> = [];
+  walkExprs(body, (e) => {
+    if (e.t === 'call' && e.f.t === 'id' && e.f.n === api && e.a[index]) {
+      let a = e.a[index];
+      while (a.t === 'cast' || (a.t === 'un' && a.op === '&')) a = a.e;
+      if (a.t === 'id') out.push({ arg: a.n, line: e.p[0] });
+    }
+  });
+  return out;
+}
+
+type AnyExpr = import('./ast.js').Expr;
+
+/** Visits every expression in a statement tree, outer before inner. */
+export function walkExprs(s: Stmt, visit: (e: AnyExpr) => void): void {
+  const ex = (e: AnyExpr | undefined): void => {
+    if (!e) return;
+    visit(e);
+    switch (e.t) {
+      case 'call': ex(e.f); e.a.forEach(ex); break;
+      case 'fld': ex(e.o); break;
+      case 'idx': ex(e.o); ex(e.i); break;
+      case 'un': case 'post': case 'cast': ex(e.e); break;
+      case 'bin': case 'asg': ex(e.l); ex(e.r); break;
+      case 'cond': ex(e.c); ex(e.a); ex(e.b); break;
+      case 'seq': ex(e.l); ex(e.r); break;
+      case 'init': e.items.forEach((i) => ex(i.e)); break;
+      default: break;
+    }
+  };
+  const st = (s: Stmt | undefined): void => {
+    if (!s) return;
+    switch (s.k) {
+      case 'blk': s.b.forEach(st); break;
+      case 'exp': ex(s.e); break;
+      case 'decl': s.d.forEach((d) => ex(d.init)); break;
+      case 'if': ex(s.c); st(s.t); st(s.f); break;
+      case 'while': ex(s.c); st(s.b); break;
+      case 'do': st(s.b); ex(s.c); break;
+      case 'for': st(s.i); ex(s.c); ex(s.u); st(s.b); break;
+      case 'sw': ex(s.c); st(s.b); break;
+      case 'case': ex(s.v); break;
+      case 'ret': ex(s.e); break;
+      default: break;
+    }
+  };
+  st(s);
+}

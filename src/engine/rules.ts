@@ -1,0 +1,370 @@
+/**
+ * Runs the rule pack over a linked program. The engine knows rule kinds:
+ * call-context (reachability from callback roots), release-on-failure and
+ * release-in-role (path analysis of initialize, with helpers stepped into),
+ * argument-match (the length released against the length acquired).
+ */
+import { createHash } from 'node:crypto';
+import type { Expr, Pos } from './ast.js';
+import { exprText } from './extract.js';
+import { KeyMaker, displayKey, sameResource, stripCasts, type TypeEnv } from './keys.js';
+import { PathAnalyzer, siteId, type AcquireSite, type InitAnalysis } from './paths.js';
+import type { FnDef, Program, RoleEvidence } from './program.js';
+import type { ArgumentMatchRule, CallContextRule, ReleaseInRoleRule, ReleaseOnFailureRule, ResourceDef, RulePack } from './rulepack.js';
+import { apiCalls, callSiteOf, functionEnv } from './sites.js';
+import type { Finding, Notice, TraceStep } from './types.js';
+import { integerValue } from './values.js';
+
+type Draft = Omit<Finding, 'fingerprint'> & { identity: string[] };
+
+export interface RuleOutput {
+  findings: Finding[];
+  notices: Notice[];
+}
+
+export function runRules(program: Program, pack: RulePack): RuleOutput {
+  const notices: Notice[] = [];
+  const inits = program.functions.filter((f) => program.rolesOf(f).some((r) => pack.roles.initialize.includes(r.role)));
+  if (inits.length === 0) {
+    notices.push({
+      kind: 'not-applicable',
+      message: 'No initialize callback (MiniportInitializeEx or MiniportInitialize) was found: the rules do not apply to this repository. If it has one, declare it with MINIPORT_INITIALIZE, _Function_class_(MINIPORT_INITIALIZE) or a registration in the miniport characteristics.',
+    });
+    return { findings: [], notices };
+  }
+  const drafts: Draft[] = [];
+  const analyses = new Map<string, Map<FnDef, InitAnalysis>>();
+  const analysisFor = (resource: ResourceDef): Map<FnDef, InitAnalysis> => {
+    let m = analyses.get(resource.name);
+    if (m) return m;
+    m = new Map();
+    const relevant = reaching(program, [resource.acquire.call, resource.release.call], pack.roles.halt);
+    const analyzer = new PathAnalyzer(program, resource, relevant);
+    for (const init of inits) {
+      const a = analyzer.analyzeInit(init);
+      m.set(init, a);
+      if (!a.complete) notices.push({ kind: 'budget', path: init.file, line: init.fact.p[0], message: `The path analysis of ${init.name} stopped at its step budget; failure paths beyond it were not checked.` });
+      if (a.unresolvedCalls > 0) notices.push({ kind: 'unresolved', path: init.file, line: init.fact.p[0], message: `${a.unresolvedCalls} call(s) through function pointers on the paths of ${init.name} could not be followed; mappings released only through them are not seen.` });
+    }
+    analyses.set(resource.name, m);
+    return m;
+  };
+
+  for (const rule of pack.rules) {
+    switch (rule.kind) {
+      case 'call-context': drafts.push(...callContext(program, pack, rule)); break;
+      case 'release-on-failure': drafts.push(...releaseOnFailure(rule, analysisFor(pack.resources[rule.resource]))); break;
+      case 'release-in-role': drafts.push(...releaseInRole(program, pack, rule, analysisFor(pack.resources[rule.resource]))); break;
+      case 'argument-match': drafts.push(...argumentMatch(program, rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource]))); break;
+    }
+  }
+  for (const [path, f] of program.files) {
+    if (f.parsed && f.parsed.damagedLines.length) {
+      notices.push({ kind: 'parse-recovered', path, line: f.parsed.damagedLines[0], message: `Part of this file does not parse as C (from line ${f.parsed.damagedLines[0]}); the intact functions around it were analysed.` });
+    }
+  }
+  return { findings: finalize(drafts), notices };
+}
+
+/** Functions that call any of `apis`, directly or through other functions, plus the halt callbacks. */
+function reaching(program: Program, apis: string[], haltRoles: string[]): Set<FnDef> {
+  const callers = new Map<FnDef, FnDef[]>();
+  const seeds: FnDef[] = [];
+  for (const fn of program.functions) {
+    if (apis.some((a) => program.callsApi(fn, a))) seeds.push(fn);
+    if (program.rolesOf(fn).some((r) => haltRoles.includes(r.role))) seeds.push(fn);
+    for (const edge of program.callees(fn)) {
+      const list = callers.get(edge.callee) ?? [];
+      list.push(fn);
+      callers.set(edge.callee, list);
+    }
+  }
+  const out = new Set<FnDef>(seeds);
+  const queue = [...seeds];
+  while (queue.length) {
+    const f = queue.pop()!;
+    for (const c of callers.get(f) ?? []) if (!out.has(c)) { out.add(c); queue.push(c); }
+  }
+  return out;
+}
+
+function roleLabel(pack: RulePack, role: string): string {
+  return pack.roles.labels[role] ?? `the ${role} callback`;
+}
+
+function evidenceText(ev: RoleEvidence): string {
+  switch (ev.how) {
+    case 'role-type': return `declared ${ev.detail}`;
+    case 'function-class': return `annotated ${ev.detail}`;
+    case 'registration': return `registered as ${ev.detail}`;
+    case 'handoff': return `handed to ${ev.detail}`;
+    case 'name': return 'known by its name';
+    case 'address-taken': return 'its address is taken here';
+  }
+}
+
+function callContext(program: Program, pack: RulePack, rule: CallContextRule): Draft[] {
+  const allowed = new Set(rule.allowedRoles);
+  const roots: Array<{ fn: FnDef; ev: RoleEvidence }> = [];
+  for (const fn of program.functions) {
+    const roles = program.rolesOf(fn);
+    const bad = roles.find((r) => !allowed.has(r.role));
+    if (bad) roots.push({ fn, ev: bad });
+  }
+  roots.sort((a, b) => cmp(a.fn.file, b.fn.file) || a.fn.fact.p[0] - b.fn.fact.p[0]);
+  // Breadth-first from all roots at once: each function keeps its shortest chain.
+  const parent = new Map<FnDef, FnDef | null>();
+  const rootOf = new Map<FnDef, { fn: FnDef; ev: RoleEvidence }>();
+  const queue: FnDef[] = [];
+  for (const r of roots) if (!parent.has(r.fn)) { parent.set(r.fn, null); rootOf.set(r.fn, r); queue.push(r.fn); }
+  for (let i = 0; i < queue.length; i++) {
+    const f = queue[i];
+    for (const edge of program.callees(f)) {
+      if (parent.has(edge.callee)) continue;
+      parent.set(edge.callee, f);
+      rootOf.set(edge.callee, rootOf.get(f)!);
+      queue.push(edge.callee);
+    }
+  }
+  const drafts: Draft[] = [];
+  for (const fn of queue) {
+    if (!program.callsApi(fn, rule.call)) continue;
+    const root = rootOf.get(fn)!;
+    const chain: FnDef[] = [];
+    for (let cur: FnDef | null = fn; cur; cur = parent.get(cur) ?? null) chain.unshift(cur);
+    const trace: TraceStep[] = [{ path: root.ev.path, line: root.ev.line, message: `${root.fn.name} is ${roleLabel(pack, root.ev.role)}: ${evidenceText(root.ev)}` }];
+    for (let i = 1; i < chain.length; i++) {
+      const at = callSiteOf(program, chain[i - 1], chain[i]);
+      trace.push({ path: chain[i - 1].file, line: at ? at[0] : chain[i - 1].fact.p[0], message: `${chain[i - 1].name} calls ${chain[i].name}` });
+    }
+    const names = chain.map((c) => c.name).join(' → ');
+    const context = root.ev.role === 'unknown'
+      ? `from ${root.fn.name}, whose address is taken (${root.ev.path}:${root.ev.line}), so it can run in a context other than initialize`
+      : `in the context of ${roleLabel(pack, root.ev.role)}`;
+    for (const site of apiCalls(program, fn, rule.call)) {
+      drafts.push({
+        rule: rule.id,
+        severity: rule.severity,
+        path: fn.file,
+        ...span(site.p),
+        message: `${rule.call} can run ${context} (${names}). It claims hardware resources and may only be called in the context of MiniportInitializeEx/MiniportInitialize: map the registers once in initialize, keep the mapping until halt, and let other callbacks use it.`,
+        trace: [...trace, { path: fn.file, line: site.p[0], message: `${fn.name} calls ${rule.call}${site.viaMacro ? ` (through the macro ${site.viaMacro})` : ''}` }],
+        docs: rule.docs,
+        identity: [rule.id, fn.file, fn.name, exprText(site.call), root.fn.name],
+      });
+    }
+  }
+  return drafts;
+}
+
+function releaseOnFailure(rule: ReleaseOnFailureRule, analyses: Map<FnDef, InitAnalysis>): Draft[] {
+  const byJump = new Map<string, Draft>();
+  for (const [init, a] of analyses) {
+    for (const leak of a.leaks) {
+      const k = `${leak.jump.file}:${leak.jump.p[0]}:${leak.jump.p[1]}`;
+      const name = leak.site.text;
+      const existing = byJump.get(k);
+      if (existing) {
+        if (!existing.identity.includes(leak.site.key)) {
+          existing.identity.push(leak.site.key);
+          existing.message = existing.message.replace(/^(.*?) \(mapped/, `$1 and ${name} (mapped`);
+        }
+        continue;
+      }
+      const trace: TraceStep[] = [
+        { path: leak.site.file, line: leak.site.p[0], message: `${leak.site.fn} maps ${name} here` },
+      ];
+      if (leak.decided && leak.decided.text && leak.decided.p[0] > 0) {
+        trace.push({ path: leak.decided.file, line: leak.decided.p[0], message: `failure decided here: ${leak.decided.text}` });
+      }
+      trace.push({ path: leak.jump.file, line: leak.jump.p[0], message: `${leak.jump.kind} with ${name} still mapped` });
+      if (leak.exit.p[0] !== leak.jump.p[0] || leak.exit.file !== leak.jump.file) trace.push({ path: leak.exit.file, line: leak.exit.p[0], message: `${init.name} returns the failure here` });
+      byJump.set(k, {
+        rule: rule.id,
+        severity: rule.severity,
+        path: leak.jump.file,
+        ...span(leak.jump.p),
+        message: `${name} (mapped at ${leak.site.file}:${leak.site.p[0]}) is still mapped when ${init.name} fails through this ${leak.jump.kind}: call NdisMUnmapIoSpace on this path (NDIS does not call the halt callback for an adapter whose initialize failed).`,
+        trace,
+        docs: rule.docs,
+        identity: [rule.id, leak.jump.file, leak.jump.fn, leak.jump.kind, leak.site.key],
+      });
+    }
+  }
+  return [...byJump.values()];
+}
+
+/** Halt callbacks paired with an initialize callback: same characteristics object, else same file, else same folder. */
+function haltsFor(program: Program, pack: RulePack, init: FnDef, haltRoles: string[]): FnDef[] {
+  const halts = program.functions.filter((f) => program.rolesOf(f).some((r) => haltRoles.includes(r.role)));
+  const initObjects = new Set(program.rolesOf(init).map((r) => r.object).filter((o): o is string => !!o));
+  const sameObject = halts.filter((h) => program.rolesOf(h).some((r) => r.object && initObjects.has(r.object)));
+  if (sameObject.length) return sameObject;
+  const initFiles = new Set([init.file, ...program.rolesOf(init).filter((r) => pack.roles.initialize.includes(r.role)).map((r) => r.path)]);
+  const haltFiles = (h: FnDef) => [h.file, ...program.rolesOf(h).filter((r) => haltRoles.includes(r.role)).map((r) => r.path)];
+  const sameFile = halts.filter((h) => haltFiles(h).some((f) => initFiles.has(f)));
+  if (sameFile.length) return sameFile;
+  const dir = (p: string) => p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
+  const initDirs = new Set([...initFiles].map(dir));
+  return halts.filter((h) => haltFiles(h).some((f) => initDirs.has(dir(f))));
+}
+
+/** Keys of every release reachable from a function (through helpers and macros). */
+function releasedKeys(program: Program, keys: KeyMaker, root: FnDef, resource: ResourceDef): string[] {
+  const out: string[] = [];
+  const seen = new Set<FnDef>();
+  const queue = [root];
+  while (queue.length) {
+    const fn = queue.pop()!;
+    if (seen.has(fn)) continue;
+    seen.add(fn);
+    for (const c of apiCalls(program, fn, resource.release.call)) {
+      const k = handleKey(keys, c.call.a[resource.release.handleArg], false, c.env);
+      if (k) out.push(k);
+    }
+    for (const e of program.callees(fn)) queue.push(e.callee);
+  }
+  return out;
+}
+
+function handleKey(keys: KeyMaker, arg: Expr | undefined, isOut: boolean, env: TypeEnv): string | undefined {
+  if (!arg) return undefined;
+  const plain = stripCasts(arg);
+  if (isOut) return plain.t === 'un' && plain.op === '&' ? keys.key(plain.e, env) : keys.key({ t: 'un', op: '*', e: plain }, env);
+  return keys.key(plain, env);
+}
+
+function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule, analyses: Map<FnDef, InitAnalysis>): Draft[] {
+  const keys = new KeyMaker(program);
+  const resource = pack.resources[rule.resource];
+  const drafts: Draft[] = [];
+  const reported = new Set<string>();
+  for (const [init, a] of analyses) {
+    const halts = haltsFor(program, pack, init, pack.roles.halt);
+    if (halts.length === 0 || !a.complete) continue;
+    const released = halts.map((h) => ({ h, keys: releasedKeys(program, keys, h, resource) }));
+    const kept = new Map<string, { site: AcquireSite; names: Set<string> }>();
+    for (const k of a.kept) {
+      const id = siteId(k.site);
+      const rec = kept.get(id) ?? { site: k.site, names: new Set<string>() };
+      for (const n of k.names) rec.names.add(n);
+      for (const n of a.sites.get(id)?.names ?? []) rec.names.add(n);
+      kept.set(id, rec);
+    }
+    for (const [id, { site, names }] of kept) {
+      if (reported.has(id)) continue;
+      const releasedBy = released.filter((r) => r.keys.some((rk) => [...names].some((n) => sameResource(n, rk))));
+      if (releasedBy.length) continue;
+      reported.add(id);
+      const halt = halts[0];
+      const hev = program.rolesOf(halt).find((r) => pack.roles.halt.includes(r.role))!;
+      const persistent = [...names].filter((n) => !/#\d+:/.test(n)).map(displayKey);
+      drafts.push({
+        rule: rule.id,
+        severity: rule.severity,
+        path: site.file,
+        ...span(site.p),
+        message: `The mapping of ${site.text}${persistent.length ? ` (${persistent.join(', ')})` : ''} made here is kept when ${init.name} succeeds, but the halt callback ${halts.map((h) => h.name).join(' / ')} never unmaps it: call NdisMUnmapIoSpace for it in ${halt.name} or in a helper it calls.`,
+        trace: [
+          { path: site.file, line: site.p[0], message: `${site.fn} maps ${site.text} here${site.fn !== init.name ? ` (called from ${init.name})` : ''}` },
+          { path: init.file, line: init.fact.p[0], message: `${init.name} can return success with it mapped` },
+          { path: halt.file, line: halt.fact.p[0], message: `${halt.name} is the halt callback (${evidenceText(hev)}) and does not unmap it` },
+        ],
+        docs: rule.docs,
+        identity: [rule.id, site.file, site.fn, site.key],
+      });
+    }
+  }
+  return drafts;
+}
+
+function argumentMatch(program: Program, rule: ArgumentMatchRule, resource: ResourceDef, analyses: Map<FnDef, InitAnalysis>): Draft[] {
+  const keys = new KeyMaker(program);
+  const aliases = new Map<string, Set<string>>();
+  for (const a of analyses.values()) for (const [id, rec] of a.sites) {
+    const set = aliases.get(id) ?? new Set<string>();
+    for (const n of rec.names) set.add(n);
+    aliases.set(id, set);
+  }
+  interface Acq { fn: FnDef; p: Pos; names: string[]; length: Expr; env: TypeEnv; text: string }
+  const acquires: Acq[] = [];
+  const releases: Array<{ fn: FnDef; p: Pos; key: string; length: Expr; env: TypeEnv; text: string }> = [];
+  for (const fn of program.functions) {
+    if (program.callsApi(fn, resource.acquire.call)) {
+      for (const c of apiCalls(program, fn, resource.acquire.call)) {
+        const key = handleKey(keys, c.call.a[resource.acquire.handleArg], resource.acquire.handleIsOut, c.env);
+        const length = c.call.a[resource.acquire.lengthArg];
+        if (!key || !length) continue;
+        const id = `${fn.file}:${c.call.p[0]}:${c.call.p[1]}:${key}`;
+        acquires.push({ fn, p: c.p, names: [key, ...(aliases.get(id) ?? [])], length, env: c.env, text: exprText(length) });
+      }
+    }
+    if (program.callsApi(fn, resource.release.call)) {
+      for (const c of apiCalls(program, fn, resource.release.call)) {
+        const key = handleKey(keys, c.call.a[resource.release.handleArg], false, c.env);
+        const length = c.call.a[resource.release.lengthArg];
+        if (!key || !length) continue;
+        releases.push({ fn, p: c.p, key, length, env: c.env, text: exprText(stripCasts(c.call.a[resource.release.handleArg])) });
+      }
+    }
+  }
+  const drafts: Draft[] = [];
+  for (const r of releases) {
+    const matches = acquires.filter((a) => a.names.some((n) => sameResource(n, r.key)));
+    if (!matches.length) continue;
+    const rv = integerValue(r.length, program, r.fn.file);
+    let differs = true;
+    for (const a of matches) {
+      const av = integerValue(a.length, program, a.fn.file);
+      if (av !== undefined && rv !== undefined) { if (av === rv) { differs = false; break; } continue; }
+      // Not both integers: equal only when the same expression; otherwise no verdict.
+      differs = false;
+      break;
+    }
+    if (!differs) continue;
+    const a = matches[0];
+    const av = integerValue(a.length, program, a.fn.file)!;
+    drafts.push({
+      rule: rule.id,
+      severity: rule.severity,
+      path: r.fn.file,
+      ...span(r.p),
+      message: `NdisMUnmapIoSpace releases ${exprText(r.length)} (${rv}) bytes of ${r.text}, but ${a.fn.name} mapped ${a.text} (${av}) bytes: pass the length that was mapped.`,
+      trace: [
+        { path: a.fn.file, line: a.p[0], message: `${a.fn.name} maps ${a.text} = ${av} bytes` },
+        { path: r.fn.file, line: r.p[0], message: `${r.fn.name} unmaps ${exprText(r.length)} = ${rv} bytes` },
+      ],
+      docs: rule.docs,
+      identity: [rule.id, r.fn.file, r.fn.name, r.key, exprText(r.length)],
+    });
+  }
+  return drafts;
+}
+
+function span(p: Pos): { line: number; column: number; endLine: number; endColumn: number } {
+  return { line: p[0], column: p[1], endLine: p[2], endColumn: p[3] };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorts, removes duplicates (one finding per rule and place) and assigns stable fingerprints. */
+function finalize(drafts: Draft[]): Finding[] {
+  drafts.sort((a, b) => cmp(a.path, b.path) || a.line - b.line || a.column - b.column || cmp(a.rule, b.rule));
+  const out: Finding[] = [];
+  const seenPlace = new Set<string>();
+  const occurrences = new Map<string, number>();
+  for (const d of drafts) {
+    const place = `${d.rule}|${d.path}|${d.line}|${d.column}`;
+    if (seenPlace.has(place)) continue;
+    seenPlace.add(place);
+    const id = d.identity.join('\u0000');
+    const n = occurrences.get(id) ?? 0;
+    occurrences.set(id, n + 1);
+    const fingerprint = createHash('sha256').update(`${id}\u0000${n}`).digest('hex').slice(0, 32);
+    const { identity: _identity, ...rest } = d;
+    out.push({ ...rest, fingerprint });
+  }
+  return out;
+}

@@ -1,0 +1,271 @@
+/**
+ * The scan: source bytes → lexical facts (every file) → parsed facts (only
+ * the files the whole-program closure needs) → program → findings.
+ *
+ * Which files need a parse: those that mention the rules' API calls, role
+ * types, registration fields or `_Function_class_`; then, repeatedly, those
+ * that mention a function already known to reach such a call, or an
+ * initialize/halt callback. A file that mentions none of them cannot change
+ * a finding, so it is lexed (cheap) but never parsed.
+ */
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { FactCache } from './cache.js';
+import { lexBytes, parseBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
+import { ParsePool } from './pool.js';
+import { Program, type LinkedFile } from './program.js';
+import { loadRulePack, packageRoot, ruleMeta, type RulePack } from './rulepack.js';
+import { runRules } from './rules.js';
+import { looksBinary } from './text.js';
+import type { Notice, ScanResult } from './types.js';
+
+export interface SourceFile { path: string; bytes: Uint8Array }
+
+export interface ScanOptions {
+  /** Directory to scan, or a label when `files` is given. */
+  root: string;
+  /** Contents given directly (the app); otherwise C sources under root are read. */
+  files?: SourceFile[];
+  /** Facts cache; null or undefined: none (a truly cold run). */
+  cache?: FactCache | null;
+  /** Parse workers: 0 parses in this thread; undefined chooses by the amount of work. */
+  workers?: number;
+}
+
+/** A problem with the scan's input, worded for the user. */
+export class ScanError extends Error {}
+
+const SOURCE_EXT = /\.(?:c|h|inc|inl)$/i;
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.svn', '.hg', 'obj', 'objfre', 'objchk']);
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Below this much source to parse, worker start-up costs more than it saves. */
+const WORKER_THRESHOLD_BYTES = 768 * 1024;
+
+let version: string | undefined;
+async function packageVersion(): Promise<string> {
+  if (!version) version = (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}
+
+export async function listSources(root: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(root);
+  } catch {
+    throw new ScanError(`cannot read ${root}: no such file or directory`);
+  }
+  if (!info.isDirectory()) {
+    if (SOURCE_EXT.test(root)) return [root];
+    throw new ScanError(`${root} is not a directory or a C source file`);
+  }
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if (dir === root) throw new ScanError(`cannot read ${root}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name)) await walk(join(dir, e.name)); }
+      else if (e.isFile() && SOURCE_EXT.test(e.name)) out.push(join(dir, e.name));
+    }
+  };
+  await walk(root);
+  return out.sort();
+}
+
+async function readSources(root: string): Promise<SourceFile[]> {
+  const paths = await listSources(root);
+  const single = paths.length === 1 && paths[0] === root;
+  return Promise.all(paths.map(async (p) => ({
+    path: single ? p.split(sep).pop()! : relative(root, p).split(sep).join('/'),
+    bytes: await readFile(p),
+  })));
+}
+
+interface FileState {
+  path: string;
+  bytes: Uint8Array;
+  hash: string;
+  lex: LexEntry;
+  idents: Set<string>;
+  parsed?: ParsedEntry;
+}
+
+export async function scan(opts: ScanOptions): Promise<ScanResult> {
+  const t0 = performance.now();
+  const pack = loadRulePack();
+  const cache = opts.cache ?? null;
+  const sources = opts.files ?? (await readSources(opts.root));
+  const notices: Notice[] = [];
+  const tRead = performance.now();
+
+  // Start workers now, so they load while this thread lexes.
+  const totalBytes = sources.reduce((n, s) => n + s.bytes.length, 0);
+  let pool: ParsePool | undefined;
+  const wantWorkers = opts.workers ?? (totalBytes >= WORKER_THRESHOLD_BYTES && !allCached(sources, cache) ? Math.min(4, availableParallelism()) : 0);
+
+  const files: FileState[] = [];
+  let lexed = 0;
+  for (const src of sources) {
+    if (src.bytes.length > MAX_FILE_BYTES) { notices.push({ kind: 'skipped-file', path: src.path, message: `Skipped: ${src.bytes.length} bytes is over the ${MAX_FILE_BYTES}-byte limit for one source file.` }); continue; }
+    if (looksBinary(src.bytes)) { notices.push({ kind: 'skipped-file', path: src.path, message: 'Skipped: the file holds NUL bytes, so it is not C source text.' }); continue; }
+    const hash = contentHash(src.bytes);
+    const hit = cache?.get(hash);
+    let lex = hit?.lex;
+    if (!lex) {
+      if (wantWorkers > 0 && !pool) pool = new ParsePool(wantWorkers);
+      lex = lexBytes(src.bytes);
+      lexed++;
+      cache?.set(hash, { ...hit, lex });
+    }
+    files.push({ path: src.path, bytes: src.bytes, hash, lex, idents: identSet(lex), parsed: undefined });
+  }
+  const tLex = performance.now();
+
+  // The closure: parse what can matter, until nothing new can.
+  const names = new Set<string>(seedWords(pack));
+  const needed = new Set<FileState>();
+  let parsedCount = 0;
+  try {
+    for (;;) {
+      const round = files.filter((f) => !needed.has(f) && mentionsAny(f.idents, names));
+      if (round.length === 0) break;
+      for (const f of round) needed.add(f);
+      const todo: FileState[] = [];
+      for (const f of round) {
+        const hit = cache?.get(f.hash);
+        if (hit?.parsed) f.parsed = hit.parsed;
+        else todo.push(f);
+      }
+      if (todo.length) {
+        const bytes = todo.reduce((n, f) => n + f.bytes.length, 0);
+        if (!pool && wantWorkers > 0 && bytes >= WORKER_THRESHOLD_BYTES / 2) pool = new ParsePool(wantWorkers);
+        await Promise.all(todo.map(async (f) => {
+          f.parsed = pool ? await pool.parse(f.bytes, f.lex.lex) : parseBytes(f.bytes, f.lex.lex);
+          parsedCount++;
+          cache?.set(f.hash, { lex: f.lex, parsed: f.parsed });
+        }));
+      }
+      growNames(names, round, files, pack);
+    }
+  } finally {
+    await pool?.close();
+  }
+  const tParse = performance.now();
+
+  const linked: LinkedFile[] = files.map((f) => (f.parsed ? { path: f.path, lex: f.lex.lex, parsed: f.parsed } : { path: f.path, lex: f.lex.lex }));
+  const program = new Program(linked, pack.roles);
+  const tLink = performance.now();
+  const out = runRules(program, pack);
+  const tRules = performance.now();
+
+  return {
+    version: await packageVersion(),
+    root: opts.root,
+    files: files.length,
+    findings: out.findings,
+    notices: [...notices, ...out.notices],
+    rules: pack.rules.map(ruleMeta),
+    stats: {
+      files: files.length,
+      lexed,
+      parsed: parsedCount,
+      needed: needed.size,
+      workers: pool?.size ?? 0,
+      ms: {
+        read: round1(tRead - t0),
+        lex: round1(tLex - tRead),
+        parse: round1(tParse - tLex),
+        link: round1(tLink - tParse),
+        rules: round1(tRules - tLink),
+        total: round1(tRules - t0),
+      },
+    },
+  };
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function contentHash(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+function allCached(sources: SourceFile[], cache: FactCache | null): boolean {
+  if (!cache || cache.size === 0) return false;
+  return cache.size >= sources.length;
+}
+
+const identCache = new WeakMap<object, Set<string>>();
+function identSet(lex: LexEntry): Set<string> {
+  let s = identCache.get(lex);
+  if (!s) { s = new Set(lex.lex.idents); identCache.set(lex, s); }
+  return s;
+}
+
+function mentionsAny(idents: Set<string>, names: Set<string>): boolean {
+  if (names.size < idents.size) {
+    for (const n of names) if (idents.has(n)) return true;
+    return false;
+  }
+  for (const n of idents) if (names.has(n)) return true;
+  return false;
+}
+
+/** Words whose mention makes a file matter: the rules' calls, role types, registration fields, handoff calls. */
+function seedWords(pack: RulePack): string[] {
+  const words = new Set<string>(['_Function_class_']);
+  for (const r of Object.values(pack.resources)) { words.add(r.acquire.call); words.add(r.release.call); }
+  for (const r of pack.rules) if (r.kind === 'call-context') words.add(r.call);
+  for (const k of Object.keys(pack.roles.roleTypes)) words.add(k);
+  for (const k of Object.keys(pack.roles.fields)) words.add(k);
+  for (const k of Object.keys(pack.roles.handoffCalls)) words.add(k);
+  for (const k of Object.keys(pack.roles.named)) words.add(k);
+  return [...words];
+}
+
+/**
+ * After a round of parsing: functions that call a known name (directly or
+ * through a macro) become known names, and so do initialize and halt
+ * callbacks, whose definitions the pairing rules need wherever they are.
+ */
+function growNames(names: Set<string>, round: FileState[], files: FileState[], pack: RulePack): void {
+  // Macros whose bodies mention a known name stand for it.
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const f of files) {
+      for (const m of f.lex.lex.macros) {
+        if (names.has(m.name)) continue;
+        if (/[A-Za-z_]/.test(m.body) && m.body.match(/[A-Za-z_]\w*/g)!.some((w) => names.has(w))) { names.add(m.name); grew = true; }
+      }
+    }
+  }
+  const pairRoles = new Set([...pack.roles.initialize, ...pack.roles.halt]);
+  for (const f of round) {
+    const p = f.parsed;
+    if (!p) continue;
+    for (const d of p.decls) if (pairRoles.has(pack.roles.roleTypes[d.ty])) names.add(d.name);
+    for (const c of p.functionClass) if (pairRoles.has(pack.roles.roleTypes[c.roleType])) names.add(c.name);
+    for (const a of p.assigns) if (pairRoles.has(pack.roles.fields[a.field])) names.add(a.value);
+  }
+  grew = true;
+  while (grew) {
+    grew = false;
+    for (const f of files) {
+      if (!f.parsed) continue;
+      for (const fn of f.parsed.functions) {
+        if (names.has(fn.name)) continue;
+        if (fn.calls.some((c) => names.has(c))) { names.add(fn.name); grew = true; }
+      }
+    }
+  }
+}
+
+export { FactCache };

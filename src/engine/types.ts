@@ -1,0 +1,97 @@
+/**
+ * The engine's public data model. Everything here is plain data (JSON-able):
+ * findings travel to reporters, to the GitHub adapter and into caches.
+ */
+
+export type Severity = 'error' | 'warning' | 'note';
+
+/** One step of a finding's explanation: where, and what happens there. */
+export interface TraceStep {
+  /** Path relative to the scanned root, with forward slashes. */
+  path: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column (characters), when known. */
+  column?: number;
+  message: string;
+}
+
+export interface Finding {
+  /** Rule id, e.g. `ndis/mmap-context`. */
+  rule: string;
+  severity: Severity;
+  /** Path relative to the scanned root, with forward slashes. */
+  path: string;
+  /** 1-based start line and column; columns count characters of the decoded line. */
+  line: number;
+  column: number;
+  /** 1-based end line and column (exclusive end column). */
+  endLine: number;
+  endColumn: number;
+  /** What is wrong and what to do. */
+  message: string;
+  /**
+   * Stable identity: does not change when unrelated lines move, so a pull
+   * request can tell new findings from pre-existing ones.
+   */
+  fingerprint: string;
+  /** The explanation: call chain, leaking path, lengths compared. */
+  trace: TraceStep[];
+  /** Rule documentation, relative to the package root (e.g. `rules/ndis/mmap-context.md`). */
+  docs: string;
+}
+
+export type NoticeKind =
+  | 'not-applicable'   // e.g. no initialize callback in the repository
+  | 'parse-recovered'  // a file did not parse cleanly; intact parts were analysed
+  | 'skipped-file'     // unreadable, too large, binary
+  | 'unresolved'       // calls through function pointers the engine cannot follow
+  | 'budget';          // a path analysis stopped at its step budget
+
+export interface Notice {
+  kind: NoticeKind;
+  message: string;
+  path?: string;
+  line?: number;
+}
+
+/** Static description of a rule, read from the rule pack in `rules/`. */
+export interface RuleMeta {
+  id: string;
+  severity: Severity;
+  /** One-line title. */
+  title: string;
+  /** Short description (a sentence or two). */
+  description: string;
+  /** Documentation page, relative to the package root. */
+  docs: string;
+}
+
+export interface ScanStats {
+  /** Source files considered (C sources and headers). */
+  files: number;
+  /** Files whose bytes were lexed this run (not served from cache). */
+  lexed: number;
+  /** Files parsed with tree-sitter this run (not served from cache). */
+  parsed: number;
+  /** Files the whole-program closure needed parsed facts for (parsed or cached). */
+  needed: number;
+  /** Worker threads used for parsing (0: parsed in the calling thread). */
+  workers: number;
+  /** Milliseconds per stage. */
+  ms: { read: number; lex: number; parse: number; link: number; rules: number; total: number };
+}
+
+export interface ScanResult {
+  /** ndis-review version. */
+  version: string;
+  /** The scanned root as given (absolute path for a directory scan). */
+  root: string;
+  /** Number of source files considered. */
+  files: number;
+  findings: Finding[];
+  notices: Notice[];
+  /** Rules that ran, in the order of the pack. */
+  rules: RuleMeta[];
+  stats: ScanStats;
+}

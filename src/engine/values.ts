@@ -1,0 +1,124 @@
+/**
+ * What the path analysis knows of a value: zero, nonzero, an unknown call
+ * result it can learn about, or nothing. NDIS_STATUS_SUCCESS, STATUS_SUCCESS,
+ * NULL and FALSE are zero; failure statuses are nonzero. Lengths are
+ * compared as integers after expanding #define constants.
+ */
+import type { Expr } from './ast.js';
+import type { Program } from './program.js';
+
+const SUCCESS = new Set(['NDIS_STATUS_SUCCESS', 'STATUS_SUCCESS', 'NULL', 'FALSE', 'false', 'nullptr', 'ERROR_SUCCESS']);
+const NONZERO_WORDS = new Set(['TRUE', 'true']);
+/** Statuses that are neither success nor failure for our purpose. */
+const NOT_FAILURE = new Set(['NDIS_STATUS_PENDING', 'STATUS_PENDING']);
+
+/** `Z`: zero; `NZ`: nonzero; undefined: unknown. */
+export function constantTruth(name: string, program: Program, fromFile: string): 'Z' | 'NZ' | undefined {
+  if (SUCCESS.has(name)) return 'Z';
+  if (NONZERO_WORDS.has(name)) return 'NZ';
+  if (NOT_FAILURE.has(name)) return undefined;
+  if (/^(?:NDIS_STATUS_|STATUS_)[A-Z0-9_]+$/.test(name)) return 'NZ';
+  const v = integerValue({ t: 'id', n: name }, program, fromFile);
+  if (v === undefined) return undefined;
+  return v === 0n ? 'Z' : 'NZ';
+}
+
+/** Integer value of an expression, expanding object-like macros; undefined when not constant. */
+export function integerValue(e: Expr, program: Program, fromFile: string, depth = 0): bigint | undefined {
+  if (depth > 16) return undefined;
+  switch (e.t) {
+    case 'num': return parseInteger(e.v);
+    case 'id': {
+      const m = program.macro(fromFile, e.n);
+      if (!m || m.params !== null) return undefined;
+      return evalText(m.body, program, m.file, depth + 1);
+    }
+    case 'cast': return integerValue(e.e, program, fromFile, depth + 1);
+    case 'un': {
+      const v = integerValue(e.e, program, fromFile, depth + 1);
+      if (v === undefined) return undefined;
+      if (e.op === '-') return -v;
+      if (e.op === '+') return v;
+      if (e.op === '~') return ~v;
+      if (e.op === '!') return v === 0n ? 1n : 0n;
+      return undefined;
+    }
+    case 'bin': {
+      const l = integerValue(e.l, program, fromFile, depth + 1);
+      const r = integerValue(e.r, program, fromFile, depth + 1);
+      if (l === undefined || r === undefined) return undefined;
+      return binop(e.op, l, r);
+    }
+    default: return undefined;
+  }
+}
+
+function binop(op: string, l: bigint, r: bigint): bigint | undefined {
+  switch (op) {
+    case '+': return l + r;
+    case '-': return l - r;
+    case '*': return l * r;
+    case '/': return r === 0n ? undefined : l / r;
+    case '%': return r === 0n ? undefined : l % r;
+    case '<<': return l << r;
+    case '>>': return l >> r;
+    case '|': return l | r;
+    case '&': return l & r;
+    case '^': return l ^ r;
+    default: return undefined;
+  }
+}
+
+/** `0x100`, `256u`, `0400`, `1ULL`, `0b101` → value. */
+export function parseInteger(text: string): bigint | undefined {
+  const t = text.replace(/(?:[uU](?:ll|LL|l|L|i64)?|(?:ll|LL|l|L)[uU]?|i64|I64)$/, '');
+  try {
+    if (/^0[xX][0-9a-fA-F]+$/.test(t)) return BigInt(t);
+    if (/^0[bB][01]+$/.test(t)) return BigInt(t);
+    if (/^0[0-7]+$/.test(t)) return BigInt('0o' + t.slice(1));
+    if (/^\d+$/.test(t)) return BigInt(t);
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Evaluates a macro body: numbers, names of other macros, + - * / % << >> | & ^ ~ and parentheses. */
+function evalText(body: string, program: Program, file: string, depth: number): bigint | undefined {
+  const toks = body.match(/0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlLi0-9]*|[A-Za-z_]\w*|<<|>>|[-+*/%|&^~()]/g);
+  if (!toks || toks.join('').length !== body.replace(/\s+/g, '').length) return undefined;
+  let i = 0;
+  const peek = () => toks[i];
+  const prec: Record<string, number> = { '|': 1, '^': 2, '&': 3, '<<': 4, '>>': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
+  const primary = (): bigint | undefined => {
+    const t = toks[i++];
+    if (t === undefined) return undefined;
+    if (t === '(') {
+      // A cast like (ULONG) is skipped; otherwise a parenthesised expression.
+      if (/^[A-Za-z_]\w*$/.test(peek() ?? '') && toks[i + 1] === ')' && program.macro(file, peek()!) === undefined) {
+        i += 2;
+        return primary();
+      }
+      const v = expr(0);
+      if (toks[i++] !== ')') return undefined;
+      return v;
+    }
+    if (t === '-') { const v = primary(); return v === undefined ? undefined : -v; }
+    if (t === '+') return primary();
+    if (t === '~') { const v = primary(); return v === undefined ? undefined : ~v; }
+    if (/^\d/.test(t)) return parseInteger(t);
+    return integerValue({ t: 'id', n: t }, program, file, depth + 1);
+  };
+  const expr = (minPrec: number): bigint | undefined => {
+    let l = primary();
+    while (l !== undefined && i < toks.length && prec[peek()!] !== undefined && prec[peek()!] > minPrec) {
+      const op = toks[i++];
+      const r = expr(prec[op]);
+      if (r === undefined) return undefined;
+      l = binop(op, l, r);
+    }
+    return l;
+  };
+  const v = expr(0);
+  return i === toks.length ? v : undefined;
+}

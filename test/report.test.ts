@@ -1,0 +1,430 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Finding, Notice, RuleMeta, ScanResult } from '../src/engine/types.js';
+import { formatJson, jsonOutputSchema } from '../src/report/json.js';
+import {
+  FINGERPRINT_KEY,
+  GITHUB_MAX_RESULTS,
+  GITHUB_MAX_TRACE_LOCATIONS,
+  SARIF_SCHEMA_URI,
+  formatSarif,
+} from '../src/report/sarif.js';
+import { formatText } from '../src/report/text.js';
+import { schemaErrors } from './support/schema-check.js';
+
+/** The compiled test runs from dist/test/. */
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+const RULES: RuleMeta[] = [
+  {
+    id: 'ndis/mmap-context',
+    severity: 'error',
+    title: 'NdisMMapIoSpace outside initialize',
+    description: 'NdisMMapIoSpace may only be called in the context of the initialize callback.',
+    docs: 'rules/ndis/mmap-context.md',
+  },
+  {
+    id: 'ndis/unmap-on-failure',
+    severity: 'error',
+    title: 'A failure path of initialize leaves a mapping held',
+    description: 'Unmap before initialize returns a failure.',
+    docs: 'rules/ndis/unmap-on-failure.md',
+  },
+  {
+    id: 'ndis/unmap-length',
+    severity: 'warning',
+    title: 'Unmapped length differs from mapped length',
+    description: 'NdisMUnmapIoSpace must be given the length that was mapped.',
+    docs: 'rules/ndis/unmap-length.md',
+  },
+];
+
+function finding(fields: Partial<Finding> & Pick<Finding, 'rule' | 'path' | 'line'>): Finding {
+  const rule = RULES.find((r) => r.id === fields.rule);
+  return {
+    severity: rule?.severity ?? 'note',
+    column: 1,
+    endLine: fields.line,
+    endColumn: 10,
+    message: `message of ${fields.rule}`,
+    fingerprint: `fp-${fields.rule}-${fields.path}-${fields.line}`,
+    trace: [],
+    docs: rule?.docs ?? 'rules/unknown.md',
+    ...fields,
+  };
+}
+
+const LENGTH_WARNING = finding({
+  rule: 'ndis/unmap-length',
+  path: 'src/nic.c',
+  line: 48,
+  column: 5,
+  endColumn: 52,
+  message: 'NdisMUnmapIoSpace unmaps 0x80 bytes of nic->Csr, but 0x100 were mapped',
+});
+
+const LEAK_ERROR = finding({
+  rule: 'ndis/unmap-on-failure',
+  path: 'init.c',
+  line: 63,
+  column: 9,
+  endColumn: 28,
+  message: 'this failure path leaves Adapter->Csr mapped',
+  trace: [
+    { path: 'init.c', line: 40, column: 14, message: 'NdisMMapIoSpace maps Adapter->Csr' },
+    { path: 'init.c', line: 63, message: 'goto err_unmap_csr skips NdisMUnmapIoSpace(Adapter->Csr)' },
+  ],
+});
+
+const CONTEXT_ERROR = finding({
+  rule: 'ndis/mmap-context',
+  path: 'init.c',
+  line: 20,
+  column: 5,
+  endLine: 21,
+  endColumn: 40,
+  message: 'NdisMMapIoSpace can run in the context of MiniportResetEx',
+  trace: [{ path: 'hw/reset.c', line: 12, message: 'MiniportResetEx calls HwReinit' }],
+});
+
+const NOTICES: Notice[] = [
+  { kind: 'parse-recovered', message: 'broken.c did not parse cleanly; its intact parts were analysed', path: 'broken.c', line: 30 },
+  { kind: 'not-applicable', message: 'no halt callback found' },
+];
+
+function scanResult(fields: Partial<ScanResult> = {}): ScanResult {
+  return {
+    version: '0.1.0',
+    root: '/work/driver',
+    files: 14,
+    findings: [LENGTH_WARNING, LEAK_ERROR, CONTEXT_ERROR],
+    notices: NOTICES,
+    rules: RULES,
+    stats: {
+      files: 14,
+      lexed: 14,
+      parsed: 3,
+      needed: 3,
+      workers: 0,
+      ms: { read: 1, lex: 2, parse: 3, link: 4, rules: 5, total: 15 },
+    },
+    ...fields,
+  };
+}
+
+/** A shuffled copy: the reporters must not depend on the engine's order. */
+function reversed(result: ScanResult): ScanResult {
+  return { ...result, findings: [...result.findings].reverse(), notices: [...result.notices].reverse() };
+}
+
+describe('formatText', () => {
+  it('prints findings, trace, docs, notices and a total, in path, line, column, rule order', () => {
+    assert.deepEqual(formatText(scanResult()).split('\n'), [
+      'init.c:20:5: error: NdisMMapIoSpace can run in the context of MiniportResetEx [ndis/mmap-context]',
+      '  hw/reset.c:12: MiniportResetEx calls HwReinit',
+      '  see rules/ndis/mmap-context.md',
+      'init.c:63:9: error: this failure path leaves Adapter->Csr mapped [ndis/unmap-on-failure]',
+      '  init.c:40: NdisMMapIoSpace maps Adapter->Csr',
+      '  init.c:63: goto err_unmap_csr skips NdisMUnmapIoSpace(Adapter->Csr)',
+      '  see rules/ndis/unmap-on-failure.md',
+      'src/nic.c:48:5: warning: NdisMUnmapIoSpace unmaps 0x80 bytes of nic->Csr, but 0x100 were mapped [ndis/unmap-length]',
+      '  see rules/ndis/unmap-length.md',
+      'notice: no halt callback found',
+      'broken.c:30: notice: broken.c did not parse cleanly; its intact parts were analysed',
+      '3 findings (2 errors, 1 warning) in 14 files',
+      '',
+    ]);
+  });
+
+  it('does not depend on the order of the engine', () => {
+    assert.equal(formatText(reversed(scanResult())), formatText(scanResult()));
+  });
+
+  it('orders findings on one line by column, then rule', () => {
+    const a = finding({ rule: 'ndis/unmap-length', path: 'x.c', line: 5, column: 9 });
+    const b = finding({ rule: 'ndis/mmap-context', path: 'x.c', line: 5, column: 9 });
+    const c = finding({ rule: 'ndis/unmap-length', path: 'x.c', line: 5, column: 2 });
+    const heads = formatText(scanResult({ findings: [a, b, c], notices: [] }))
+      .split('\n')
+      .filter((line) => line.startsWith('x.c:'));
+    assert.deepEqual(heads, [
+      'x.c:5:2: warning: message of ndis/unmap-length [ndis/unmap-length]',
+      'x.c:5:9: error: message of ndis/mmap-context [ndis/mmap-context]',
+      'x.c:5:9: warning: message of ndis/unmap-length [ndis/unmap-length]',
+    ]);
+  });
+
+  it('prints a notice with a path but no line as path: notice:', () => {
+    const text = formatText(scanResult({ findings: [], notices: [{ kind: 'skipped-file', message: 'binary file', path: 'blob.h' }] }));
+    assert.deepEqual(text.split('\n'), ['blob.h: notice: binary file', 'no findings in 14 files', '']);
+  });
+
+  it('says "no findings" and uses singular words for one', () => {
+    assert.equal(formatText(scanResult({ findings: [], notices: [], files: 1 })), 'no findings in 1 file\n');
+    const one = formatText(scanResult({ findings: [LEAK_ERROR], notices: [], files: 1 })).split('\n');
+    assert.equal(one.at(-2), '1 finding (1 error) in 1 file');
+  });
+
+  it('counts notes in the total', () => {
+    const note = finding({ rule: 'example/style', path: 'a.c', line: 1, severity: 'note' });
+    const lines = formatText(scanResult({ findings: [note, LENGTH_WARNING, note], notices: [] })).split('\n');
+    assert.equal(lines.at(-2), '3 findings (1 warning, 2 notes) in 14 files');
+  });
+
+  it('colours with ANSI codes only when asked, and the words stay the same', () => {
+    const plain = formatText(scanResult());
+    const colored = formatText(scanResult(), { color: true });
+    assert.ok(!plain.includes('\u001b['));
+    assert.match(colored, /\u001b\[1;31merror:\u001b\[0m/);
+    assert.match(colored, /\u001b\[1;33mwarning:\u001b\[0m/);
+    assert.equal(colored.replace(/\u001b\[[0-9;]*m/g, ''), plain);
+  });
+});
+
+describe('formatJson', () => {
+  it('produces exactly the documented shape, sorted, pretty-printed with a trailing newline', () => {
+    const text = formatJson(scanResult());
+    assert.ok(text.endsWith('}\n'));
+    assert.ok(text.startsWith('{\n  "version": "0.1.0",\n'));
+    const report = JSON.parse(text);
+    assert.deepEqual(Object.keys(report), ['version', 'root', 'files', 'findings', 'notices']);
+    assert.equal(report.root, '/work/driver');
+    assert.equal(report.files, 14);
+    assert.deepEqual(
+      report.findings.map((f: Finding) => `${f.path}:${f.line}:${f.rule}`),
+      ['init.c:20:ndis/mmap-context', 'init.c:63:ndis/unmap-on-failure', 'src/nic.c:48:ndis/unmap-length'],
+    );
+    assert.deepEqual(report.findings[1], {
+      rule: 'ndis/unmap-on-failure',
+      severity: 'error',
+      path: 'init.c',
+      line: 63,
+      column: 9,
+      endLine: 63,
+      endColumn: 28,
+      message: 'this failure path leaves Adapter->Csr mapped',
+      fingerprint: 'fp-ndis/unmap-on-failure-init.c-63',
+      trace: [
+        { path: 'init.c', line: 40, message: 'NdisMMapIoSpace maps Adapter->Csr' },
+        { path: 'init.c', line: 63, message: 'goto err_unmap_csr skips NdisMUnmapIoSpace(Adapter->Csr)' },
+      ],
+      docs: 'rules/ndis/unmap-on-failure.md',
+    });
+    assert.deepEqual(Object.keys(report.findings[1]), [
+      'rule', 'severity', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'fingerprint', 'trace', 'docs',
+    ]);
+    assert.deepEqual(report.notices, [
+      { kind: 'not-applicable', message: 'no halt callback found' },
+      { kind: 'parse-recovered', message: 'broken.c did not parse cleanly; its intact parts were analysed', path: 'broken.c', line: 30 },
+    ]);
+  });
+
+  it('leaves out what the model has beyond the documented shape (rules, stats)', () => {
+    const report = JSON.parse(formatJson(scanResult()));
+    assert.equal(report.rules, undefined);
+    assert.equal(report.stats, undefined);
+  });
+
+  it('does not depend on the order of the engine', () => {
+    assert.equal(formatJson(reversed(scanResult())), formatJson(scanResult()));
+  });
+
+  it('validates against jsonOutputSchema', () => {
+    assert.deepEqual(schemaErrors(jsonOutputSchema, JSON.parse(formatJson(scanResult()))), []);
+    const empty = scanResult({ findings: [], notices: [], files: 0 });
+    assert.deepEqual(schemaErrors(jsonOutputSchema, JSON.parse(formatJson(empty))), []);
+  });
+
+  it('has a schema that rejects reports that break it', () => {
+    const report = JSON.parse(formatJson(scanResult()));
+    report.findings[0].line = 0;
+    delete report.findings[1].fingerprint;
+    report.findings[2].severity = 'fatal';
+    report.notices[0].kind = 'mystery';
+    report.extra = true;
+    assert.deepEqual(schemaErrors(jsonOutputSchema, report).sort(), [
+      "/: unexpected 'extra'",
+      '/findings/0/line: below 1',
+      "/findings/1: missing 'fingerprint'",
+      '/findings/2/severity: not one of ["error","warning","note"]',
+      '/notices/0/kind: matches 0 of oneOf, not 1',
+    ]);
+  });
+
+  it('declares draft 2020-12 and matches docs/json-schema.json', () => {
+    assert.equal(jsonOutputSchema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+    const onDisk = JSON.parse(readFileSync(`${repoRoot}/docs/json-schema.json`, 'utf8'));
+    assert.deepEqual(
+      onDisk,
+      jsonOutputSchema,
+      'docs/json-schema.json is stale: after building, run\n' +
+        `  node -e "import('./dist/src/report/json.js').then(m => process.stdout.write(JSON.stringify(m.jsonOutputSchema, null, 2) + '\\n'))" > docs/json-schema.json`,
+    );
+  });
+});
+
+describe('formatSarif', () => {
+  const RULES_TEXT = { 'ndis/unmap-on-failure': '# ndis/unmap-on-failure\n\nUnmap on every failure path.\n' };
+  const sarif = () => JSON.parse(formatSarif(scanResult(), { rulesText: RULES_TEXT }));
+
+  it('is one SARIF 2.1.0 run of ndis-review', () => {
+    const log = sarif();
+    assert.equal(log.$schema, SARIF_SCHEMA_URI);
+    assert.equal(log.$schema, 'https://json.schemastore.org/sarif-2.1.0.json');
+    assert.equal(log.version, '2.1.0');
+    assert.equal(log.runs.length, 1);
+    const driver = log.runs[0].tool.driver;
+    assert.equal(driver.name, 'ndis-review');
+    assert.equal(driver.version, '0.1.0');
+    assert.equal('informationUri' in driver, false);
+    assert.equal(log.runs[0].columnKind, 'utf16CodeUnits');
+  });
+
+  it('describes every rule with the properties GitHub requires', () => {
+    const rules = sarif().runs[0].tool.driver.rules;
+    assert.deepEqual(rules.map((r: { id: string }) => r.id), RULES.map((r) => r.id));
+    for (const [i, rule] of rules.entries()) {
+      assert.equal(rule.name, RULES[i].id);
+      assert.equal(rule.shortDescription.text, RULES[i].title);
+      assert.equal(rule.fullDescription.text, RULES[i].description);
+      assert.equal(rule.defaultConfiguration.level, RULES[i].severity);
+      assert.ok(rule.help.text.length > 0, 'GitHub requires a non-empty help.text');
+      assert.ok(Array.isArray(rule.properties.tags) && rule.properties.tags.length <= 10);
+      assert.ok(rule.properties.tags.includes('ndis'));
+    }
+    assert.equal(rules[1].properties['problem.severity'], 'error');
+    assert.equal(rules[2].properties['problem.severity'], 'warning');
+  });
+
+  it('takes help from rulesText, and names the documentation path without it', () => {
+    const rules = sarif().runs[0].tool.driver.rules;
+    assert.deepEqual(rules[1].help, { text: RULES_TEXT['ndis/unmap-on-failure'], markdown: RULES_TEXT['ndis/unmap-on-failure'] });
+    assert.equal(rules[0].help.markdown, undefined);
+    assert.match(rules[0].help.text, /rules\/ndis\/mmap-context\.md/);
+  });
+
+  it('keeps rule descriptions and names within GitHub limits', () => {
+    const long: RuleMeta = { ...RULES[0], title: 't'.repeat(2000), description: 'd'.repeat(5000) };
+    const rule = JSON.parse(formatSarif(scanResult({ rules: [long], findings: [] }))).runs[0].tool.driver.rules[0];
+    assert.equal(rule.shortDescription.text.length, 1024);
+    assert.equal(rule.fullDescription.text.length, 1024);
+  });
+
+  it('turns each finding into a result with rule, level, message, one location, region and fingerprint', () => {
+    const run = sarif().runs[0];
+    assert.equal(run.results.length, 3);
+    const [context, leak, length] = run.results;
+    assert.equal(context.ruleId, 'ndis/mmap-context');
+    assert.equal(leak.ruleId, 'ndis/unmap-on-failure');
+    assert.equal(length.ruleId, 'ndis/unmap-length');
+    for (const result of run.results) {
+      assert.equal(run.tool.driver.rules[result.ruleIndex].id, result.ruleId);
+      assert.ok(result.message.text.length > 0);
+      assert.equal(result.locations.length, 1);
+    }
+    assert.deepEqual([context.level, leak.level, length.level], ['error', 'error', 'warning']);
+    assert.deepEqual(length.locations[0], {
+      physicalLocation: {
+        artifactLocation: { uri: 'src/nic.c', uriBaseId: '%SRCROOT%' },
+        region: { startLine: 48, startColumn: 5, endLine: 48, endColumn: 52 },
+      },
+    });
+    assert.deepEqual(context.locations[0].physicalLocation.region, { startLine: 20, startColumn: 5, endLine: 21, endColumn: 40 });
+    assert.deepEqual(leak.partialFingerprints, { [FINGERPRINT_KEY]: 'fp-ndis/unmap-on-failure-init.c-63' });
+    assert.equal(FINGERPRINT_KEY, 'ndisReview/v1');
+  });
+
+  it('turns the trace into one thread flow, and leaves it out when there is none', () => {
+    const [context, leak, length] = sarif().runs[0].results;
+    assert.equal(leak.codeFlows.length, 1);
+    assert.equal(leak.codeFlows[0].threadFlows.length, 1);
+    assert.deepEqual(leak.codeFlows[0].threadFlows[0].locations, [
+      {
+        location: {
+          physicalLocation: {
+            artifactLocation: { uri: 'init.c', uriBaseId: '%SRCROOT%' },
+            region: { startLine: 40, startColumn: 14 },
+          },
+          message: { text: 'NdisMMapIoSpace maps Adapter->Csr' },
+        },
+      },
+      {
+        location: {
+          physicalLocation: { artifactLocation: { uri: 'init.c', uriBaseId: '%SRCROOT%' }, region: { startLine: 63 } },
+          message: { text: 'goto err_unmap_csr skips NdisMUnmapIoSpace(Adapter->Csr)' },
+        },
+      },
+    ]);
+    assert.equal(context.codeFlows[0].threadFlows[0].locations[0].location.physicalLocation.artifactLocation.uri, 'hw/reset.c');
+    assert.equal('codeFlows' in length, false);
+  });
+
+  it('keeps every region number at least 1 and the end not before the start', () => {
+    const bad = finding({ rule: 'ndis/mmap-context', path: 'a.c', line: 0, column: 0, endLine: 0, endColumn: 0 });
+    const backwards = finding({ rule: 'ndis/mmap-context', path: 'b.c', line: 7, column: 12, endLine: 7, endColumn: 3 });
+    const results = JSON.parse(formatSarif(scanResult({ findings: [bad, backwards] }))).runs[0].results;
+    assert.deepEqual(results[0].locations[0].physicalLocation.region, { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 });
+    assert.deepEqual(results[1].locations[0].physicalLocation.region, { startLine: 7, startColumn: 12, endLine: 7, endColumn: 12 });
+  });
+
+  it('percent-encodes paths into relative URIs with forward slashes', () => {
+    const spaced = finding({ rule: 'ndis/mmap-context', path: 'My Driver/nic#1.c', line: 3 });
+    const result = JSON.parse(formatSarif(scanResult({ findings: [spaced] }))).runs[0].results[0];
+    assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'My%20Driver/nic%231.c');
+  });
+
+  it('adds a descriptor for a rule a finding names but the rule list lacks', () => {
+    const stray = finding({ rule: 'extra/rule', path: 'a.c', line: 1, severity: 'note', docs: 'rules/extra/rule.md' });
+    const run = JSON.parse(formatSarif(scanResult({ findings: [stray] }))).runs[0];
+    const index = run.results[0].ruleIndex;
+    assert.equal(index, RULES.length);
+    assert.equal(run.tool.driver.rules[index].id, 'extra/rule');
+    assert.equal(run.tool.driver.rules[index].defaultConfiguration.level, 'note');
+    assert.equal(run.results[0].level, 'note');
+  });
+
+  it('reports notices as tool execution notifications of a successful run', () => {
+    const invocation = sarif().runs[0].invocations[0];
+    assert.equal(invocation.executionSuccessful, true);
+    assert.deepEqual(invocation.toolExecutionNotifications, [
+      { level: 'note', message: { text: 'no halt callback found' }, descriptor: { id: 'not-applicable' } },
+      {
+        level: 'note',
+        message: { text: 'broken.c did not parse cleanly; its intact parts were analysed' },
+        descriptor: { id: 'parse-recovered' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'broken.c', uriBaseId: '%SRCROOT%' }, region: { startLine: 30 } } }],
+      },
+    ]);
+  });
+
+  it('names the source root as a file URI for a directory scan only', () => {
+    assert.deepEqual(sarif().runs[0].originalUriBaseIds, { '%SRCROOT%': { uri: 'file:///work/driver/' } });
+    const labelled = JSON.parse(formatSarif(scanResult({ root: 'pull-request-42' }))).runs[0];
+    assert.equal('originalUriBaseIds' in labelled, false);
+  });
+
+  it('keeps the most severe results within the 25,000 GitHub accepts, and says how many it left out', () => {
+    const notes = Array.from({ length: GITHUB_MAX_RESULTS }, (_, i) =>
+      finding({ rule: 'extra/style', path: 'a.c', line: i + 1, severity: 'note' }),
+    );
+    const run = JSON.parse(formatSarif(scanResult({ findings: [...notes, LEAK_ERROR, LENGTH_WARNING], notices: [] }))).runs[0];
+    assert.equal(run.results.length, GITHUB_MAX_RESULTS);
+    assert.ok(run.results.some((r: { ruleId: string }) => r.ruleId === 'ndis/unmap-on-failure'));
+    assert.ok(run.results.some((r: { ruleId: string }) => r.ruleId === 'ndis/unmap-length'));
+    const [notification] = run.invocations[0].toolExecutionNotifications;
+    assert.match(notification.message.text, /^2 findings left out/);
+  });
+
+  it('keeps a trace within the thread flow locations GitHub shows', () => {
+    const trace = Array.from({ length: GITHUB_MAX_TRACE_LOCATIONS + 5 }, (_, i) => ({ path: 'a.c', line: i + 1, message: `step ${i}` }));
+    const long = finding({ rule: 'ndis/mmap-context', path: 'a.c', line: 1, trace });
+    const result = JSON.parse(formatSarif(scanResult({ findings: [long] }))).runs[0].results[0];
+    assert.equal(result.codeFlows[0].threadFlows[0].locations.length, GITHUB_MAX_TRACE_LOCATIONS);
+  });
+
+  it('does not depend on the order of the engine', () => {
+    assert.equal(formatSarif(reversed(scanResult())), formatSarif(scanResult()));
+  });
+});
