@@ -17,7 +17,14 @@ import type { ResourceDef } from './rulepack.js';
 import { constantTruth, integerValue } from './values.js';
 
 /** Where a value became known, for "decided at" and traces. */
-interface Origin { at: number; file: string; p: Pos; text: string }
+interface Origin {
+  at: number;
+  file: string;
+  p: Pos;
+  /** What decided it: `branch` (a condition's outcome) or `constant` (a failure status written in the code). */
+  how: 'branch' | 'constant';
+  text: string;
+}
 
 type Val =
   | { k: 'Z'; o?: Origin }
@@ -59,6 +66,8 @@ interface State {
   cons: Map<string, { z: boolean; o: Origin }>;
   step: number;
   events: Event | null;
+  /** The last condition that could go either way on this path. */
+  lastFork?: Origin;
 }
 
 export interface Leak {
@@ -67,6 +76,8 @@ export interface Leak {
   /** The first jump from which initialize can only fail. */
   jump: { file: string; fn: string; p: Pos; kind: string };
   decided?: Origin;
+  /** The last either-way condition before the jump, when it is not what decided the failure. */
+  fork?: Origin;
   exit: { file: string; p: Pos };
 }
 
@@ -95,6 +106,7 @@ function clone(s: State): State {
     cons: new Map(s.cons),
     step: s.step,
     events: s.events,
+    lastFork: s.lastFork,
   };
 }
 
@@ -156,6 +168,7 @@ export class PathAnalyzer {
             names,
             jump: { file: jump.file, fn: jump.fn, p: jump.p, kind: jump.kind },
             decided: failing,
+            ...(state.lastFork && state.lastFork.at >= g.acqStep && state.lastFork.at <= jump.step && state.lastFork.at !== failing.at ? { fork: state.lastFork } : {}),
             exit: { file: init.file, p: retP ?? jump.p },
           });
         } else if (this.possiblyHeld(g, state, ret)) {
@@ -167,7 +180,7 @@ export class PathAnalyzer {
   }
 
   private definitelyNonzero(v: Val, s: State): Origin | undefined {
-    if (v.k === 'NZ') return v.o ?? { at: s.step, file: '', p: [0, 0, 0, 0], text: '' };
+    if (v.k === 'NZ') return v.o ?? { at: s.step, file: '', p: [0, 0, 0, 0], how: 'constant', text: '' };
     if (v.k === 'sym') {
       const c = s.cons.get(v.id);
       if (c && !c.z) return c.o;
@@ -254,7 +267,15 @@ export class PathAnalyzer {
           break;
         }
         case 'br':
-          for (const o of this.evalCond(n.c, s, ctx, n.p)) work.push({ node: o.truth ? n.yes : n.no, state: o.state });
+          ctx.cond = n.c;
+          const outcomes = this.evalCond(n.c, s, ctx, n.p);
+          for (const o of outcomes) {
+            if (outcomes.length > 1) o.state.lastFork = { at: o.state.step, file: fn.file, p: n.p, how: 'branch', text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}` };
+            // A branch learned in this condition is described by the whole condition and the way it went.
+            for (const c of o.state.cons.values()) if (c.o.at === o.state.step && c.o.how === 'branch') c.o = { ...c.o, text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}` };
+            work.push({ node: o.truth ? n.yes : n.no, state: o.state });
+          }
+          ctx.cond = undefined;
           break;
         case 'sw': {
           const rs = this.evalExpr(n.c, s, ctx);
@@ -269,7 +290,7 @@ export class PathAnalyzer {
           for (const r of results) {
             r.state.events = { kind: 'return', file: fn.file, fn: fn.name, p: n.p, step: r.state.step, depth, prev: r.state.events };
             let val = r.val;
-            if ((val.k === 'Z' || val.k === 'NZ') && !val.o) val = { k: val.k, o: { at: r.state.step, file: fn.file, p: n.p, text: n.e ? exprText(n.e) : '' } };
+            if ((val.k === 'Z' || val.k === 'NZ') && !val.o) val = { k: val.k, o: { at: r.state.step, file: fn.file, p: n.p, how: 'constant', text: n.e ? exprText(n.e) : '' } };
             exits.push({ state: r.state, ret: val, retP: n.p });
           }
           break;
@@ -298,7 +319,7 @@ export class PathAnalyzer {
         if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
         if (k && s.res.has(k)) return [{ state: s, val: this.groupVal(s.groups.get(s.res.get(k)!)!) }];
         const c = ctx.env.vars.has(e.n) ? undefined : constantTruth(e.n, this.program, ctx.fn.file);
-        return [{ state: s, val: c ? { k: c, o: { at: s.step, file: ctx.fn.file, p: ctx.p, text: e.n } } : { k: 'top' } }];
+        return [{ state: s, val: c ? { k: c, o: { at: s.step, file: ctx.fn.file, p: ctx.p, how: 'constant', text: e.n } } : { k: 'top' } }];
       }
       case 'fld': case 'idx': case 'un': {
         if (e.t === 'un' && e.op !== '*') {
@@ -552,7 +573,7 @@ export class PathAnalyzer {
   /** Is the value zero? Determined, learned on a symbol, or learned on the tested storage. */
   private zeroTest(e: Expr, s: State, ctx: Ctx, p: Pos | undefined, whole: Expr): Array<{ zero: boolean; state: State }> {
     const plain = stripCasts(e);
-    const origin = (st: State): Origin => ({ at: st.step, file: ctx.fn.file, p: p ?? [0, 0, 0, 0], text: exprText(whole) });
+    const origin = (st: State): Origin => ({ at: st.step, file: ctx.fn.file, p: p ?? ctx.p, how: 'branch', text: exprText(ctx.cond ?? whole) });
     const k = plain.t === 'call' || plain.t === 'asg' ? undefined : this.keys.key(plain, ctx.env);
     const out: Array<{ zero: boolean; state: State }> = [];
     for (const r of this.evalExpr(plain, s, ctx)) {
@@ -594,6 +615,8 @@ interface Ctx {
   stack: FnDef[];
   /** Position of the statement being evaluated. */
   p: Pos;
+  /** Condition of the branch being evaluated. */
+  cond?: Expr;
 }
 
 class BudgetExceeded extends Error {}

@@ -98,7 +98,7 @@ function evidenceText(ev: RoleEvidence): string {
     case 'function-class': return `annotated ${ev.detail}`;
     case 'registration': return `registered as ${ev.detail}`;
     case 'handoff': return `handed to ${ev.detail}`;
-    case 'name': return 'known by its name';
+    case 'name': return 'it runs when the driver loads, before any adapter is initialized';
     case 'address-taken': return 'its address is taken here';
   }
 }
@@ -132,22 +132,24 @@ function callContext(program: Program, pack: RulePack, rule: CallContextRule): D
     const root = rootOf.get(fn)!;
     const chain: FnDef[] = [];
     for (let cur: FnDef | null = fn; cur; cur = parent.get(cur) ?? null) chain.unshift(cur);
-    const trace: TraceStep[] = [{ path: root.ev.path, line: root.ev.line, message: `${root.fn.name} is ${roleLabel(pack, root.ev.role)}: ${evidenceText(root.ev)}` }];
+    const trace: TraceStep[] = [{ path: root.ev.path, line: root.ev.line, message: root.ev.how === 'name' ? `${root.fn.name}: ${evidenceText(root.ev)}` : `${root.fn.name} is ${roleLabel(pack, root.ev.role)}: ${evidenceText(root.ev)}` }];
     for (let i = 1; i < chain.length; i++) {
       const at = callSiteOf(program, chain[i - 1], chain[i]);
       trace.push({ path: chain[i - 1].file, line: at ? at[0] : chain[i - 1].fact.p[0], message: `${chain[i - 1].name} calls ${chain[i].name}` });
     }
     const names = chain.map((c) => c.name).join(' → ');
     const context = root.ev.role === 'unknown'
-      ? `from ${root.fn.name}, whose address is taken (${root.ev.path}:${root.ev.line}), so it can run in a context other than initialize`
-      : `in the context of ${roleLabel(pack, root.ev.role)}`;
+      ? `can run from ${root.fn.name}, whose address is taken (${root.ev.path}:${root.ev.line}) for a caller ndis-review cannot follow, so not only in the context of initialize${chain.length > 1 ? ` (${names})` : ''}`
+      : chain.length > 1
+        ? `can run in the context of ${roleLabel(pack, root.ev.role)}: ${names}`
+        : `is called in ${roleLabel(pack, root.ev.role) === fn.name ? fn.name : `${fn.name}, ${roleLabel(pack, root.ev.role)}`}`;
     for (const site of apiCalls(program, fn, rule.call)) {
       drafts.push({
         rule: rule.id,
         severity: rule.severity,
         path: fn.file,
         ...span(site.p),
-        message: `${rule.call} can run ${context} (${names}). It claims hardware resources and may only be called in the context of MiniportInitializeEx/MiniportInitialize: map the registers once in initialize, keep the mapping until halt, and let other callbacks use it.`,
+        message: `${rule.call} ${context}. It claims hardware resources and may only be called in the context of MiniportInitializeEx/MiniportInitialize: map the registers once in initialize, keep the mapping until halt, and let other callbacks use it.`,
         trace: [...trace, { path: fn.file, line: site.p[0], message: `${fn.name} calls ${rule.call}${site.viaMacro ? ` (through the macro ${site.viaMacro})` : ''}` }],
         docs: rule.docs,
         identity: [rule.id, fn.file, fn.name, exprText(site.call), root.fn.name],
@@ -174,8 +176,13 @@ function releaseOnFailure(rule: ReleaseOnFailureRule, analyses: Map<FnDef, InitA
       const trace: TraceStep[] = [
         { path: leak.site.file, line: leak.site.p[0], message: `${leak.site.fn} maps ${name} here` },
       ];
-      if (leak.decided && leak.decided.text && leak.decided.p[0] > 0) {
-        trace.push({ path: leak.decided.file, line: leak.decided.p[0], message: `failure decided here: ${leak.decided.text}` });
+      const f = leak.fork;
+      if (f && !(leak.decided && leak.decided.p[0] === f.p[0] && leak.decided.file === f.file)) {
+        trace.push({ path: f.file, line: f.p[0], message: `failure path taken: ${f.text}` });
+      }
+      const d = leak.decided;
+      if (d && d.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0])) {
+        trace.push({ path: d.file, line: d.p[0], message: d.how === 'branch' ? `failure path taken: ${d.text}` : `failure status ${d.text} set here` });
       }
       trace.push({ path: leak.jump.file, line: leak.jump.p[0], message: `${leak.jump.kind} with ${name} still mapped` });
       if (leak.exit.p[0] !== leak.jump.p[0] || leak.exit.file !== leak.jump.file) trace.push({ path: leak.exit.file, line: leak.exit.p[0], message: `${init.name} returns the failure here` });
