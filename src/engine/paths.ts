@@ -431,7 +431,7 @@ export class PathAnalyzer {
       this.unresolved++;
       return this.evalArgs(e.a, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } as Val }));
     }
-    const name = e.f.n;
+    const name = this.program.aliasOf(ctx.fn.file, e.f.n);
     const r = this.resource;
     if (name === r.acquire.call) return this.acquire(e, s, ctx);
     if (name === r.release.call) {

@@ -107,6 +107,20 @@ export class Program {
     return nearest(fromFile, defs, (d) => d.file)[0];
   }
 
+  /** A name behind object-like alias macros (`#define MAP_IT NdisMMapIoSpace`), or the name itself. */
+  aliasOf(fromFile: string, name: string): string {
+    let cur = name;
+    let file = fromFile;
+    for (let i = 0; i < 8; i++) {
+      if (this.statics.get(file)?.has(cur) || this.external.has(cur)) return cur;
+      const m = this.macro(file, cur);
+      if (!m || m.params !== null || !/^[A-Za-z_]\w*$/.test(m.body)) return cur;
+      cur = m.body;
+      file = m.file;
+    }
+    return cur;
+  }
+
   macroBody(fromFile: string, name: string): (MacroBody & { file: string }) | undefined {
     const defs = this.macroBodies.get(name);
     if (!defs) return undefined;

@@ -47,7 +47,7 @@ export function apiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
   const env = functionEnv(fn);
   const visitExpr = (e: Expr, depth: number, via: string | undefined) => {
     if (e.t !== 'call' || e.f.t !== 'id') return;
-    if (e.f.n === api) { out.push({ call: e, p: e.p, env, ...(via ? { viaMacro: via } : {}) }); return; }
+    if (program.aliasOf(fn.file, e.f.n) === api) { out.push({ call: e, p: e.p, env, ...(via ? { viaMacro: via } : {}) }); return; }
     if (depth > 6 || program.resolve(fn.file, e.f.n).length) return;
     const mb = program.macroBody(fn.file, e.f.n);
     if (!mb || mb.params.length !== e.a.length) return;

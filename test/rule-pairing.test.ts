@@ -1,0 +1,272 @@
+/** ndis/unmap-on-failure, ndis/unmap-in-halt, ndis/unmap-length beyond the shared cases. */
+import assert from 'node:assert/strict';
+import { ADAPTER, driverEntry, ruleTester } from './support/ruleTester.js';
+
+const HALT = `
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PADAPTER a = (PADAPTER)c;
+    NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);
+}
+`;
+const init = (body: string) => `${ADAPTER}
+NDIS_STATUS Probe(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS status;
+${body}
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`;
+
+ruleTester('unmap-on-failure', [
+  {
+    name: 'a bare `if (status)` test: the leak is at the return',
+    files: {
+      'mp.c': init(`
+    status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (status) return status;
+    status = Probe(a);
+    if (status)
+        return status; // EXPECT: ndis/unmap-on-failure
+    return NDIS_STATUS_SUCCESS;`),
+    },
+  },
+  {
+    name: 'a failure constant set before the goto: reported at the goto',
+    files: {
+      'mp.c': init(`
+    status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (status != NDIS_STATUS_SUCCESS) goto out;
+    if (Probe(a) != NDIS_STATUS_SUCCESS) {
+        status = NDIS_STATUS_ADAPTER_NOT_FOUND;
+        goto out; // EXPECT: ndis/unmap-on-failure
+    }
+    status = NDIS_STATUS_SUCCESS;
+out:
+    return status;`),
+    },
+  },
+  {
+    name: 'the halt callback called from initialize to clean up counts as a release',
+    files: {
+      'mp.c': init(`
+    status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (status != NDIS_STATUS_SUCCESS) return status;
+    status = Probe(a);
+    if (status != NDIS_STATUS_SUCCESS) {
+        MpHalt(a, NdisHaltDeviceInitializationFailed);
+        return status;
+    }
+    return NDIS_STATUS_SUCCESS;`),
+    },
+  },
+  {
+    name: 'a release guarded by a flag set after the mapping counts',
+    files: {
+      'mp.c': init(`
+    a->Mapped = FALSE;
+    status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (status == NDIS_STATUS_SUCCESS) a->Mapped = TRUE;
+    if (NT_SUCCESS(status)) status = Probe(a);
+    if (!NT_SUCCESS(status)) {
+        if (a->Mapped) NdisMUnmapIoSpace(h, a->Regs, REGS_LEN);
+        return status;
+    }
+    return NDIS_STATUS_SUCCESS;`),
+    },
+  },
+  {
+    name: 'switch on the probe result; one case forgets the unmap',
+    files: {
+      'mp.c': init(`
+    status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (status != NDIS_STATUS_SUCCESS) return status;
+    switch (Probe(a)) {
+    case 0:
+        return NDIS_STATUS_SUCCESS;
+    case 1:
+        NdisMUnmapIoSpace(h, a->Regs, REGS_LEN);
+        return NDIS_STATUS_FAILURE;
+    default:
+        return NDIS_STATUS_NOT_SUPPORTED; // EXPECT: ndis/unmap-on-failure
+    }`),
+    },
+  },
+  {
+    name: 'two mappings leaking at one return make one finding naming both',
+    files: {
+      'mp.c': init(`
+    status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (status != NDIS_STATUS_SUCCESS) return status;
+    status = NdisMMapIoSpace(&a->Regs2, h, a->Pa, REGS_LEN);
+    if (status != NDIS_STATUS_SUCCESS) { NdisMUnmapIoSpace(h, a->Regs, REGS_LEN); return status; }
+    if (Probe(a) != NDIS_STATUS_SUCCESS)
+        return NDIS_STATUS_FAILURE; // EXPECT: ndis/unmap-on-failure
+    return NDIS_STATUS_SUCCESS;`).replace('NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);', 'NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); NdisMUnmapIoSpace(a->H, a->Regs2, REGS_LEN);'),
+    },
+    check: (r) => {
+      const f = r.findings.filter((x) => x.rule === 'ndis/unmap-on-failure');
+      assert.equal(f.length, 1);
+      assert.match(f[0].message, /a->Regs2? and a->Regs2?/);
+    },
+  },
+  {
+    name: 'a leak out of do { } while (FALSE) through break is reported at the break',
+    files: {
+      'mp.c': init(`
+    do {
+        status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+        if (status != NDIS_STATUS_SUCCESS) break;
+        status = Probe(a);
+        if (status != NDIS_STATUS_SUCCESS) break; // EXPECT: ndis/unmap-on-failure
+    } while (FALSE);
+    return status;`),
+    },
+  },
+  {
+    name: 'a status returned untested is not assumed to be a failure',
+    files: {
+      'mp.c': init(`
+    status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (status != NDIS_STATUS_SUCCESS) return status;
+    return Probe(a);`),
+    },
+  },
+  {
+    name: 'a conditional return that can only fail on the leaking side',
+    files: {
+      'mp.c': init(`
+    status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (status != NDIS_STATUS_SUCCESS) return status;
+    return Probe(a) == NDIS_STATUS_SUCCESS ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE; // EXPECT: ndis/unmap-on-failure`),
+    },
+  },
+]);
+
+ruleTester('unmap-in-halt', [
+  {
+    name: 'halt releases through a helper in another file and a macro: no finding',
+    files: {
+      'hw.h': `#define UNMAP_REGS(a) NdisMUnmapIoSpace((a)->H, (a)->Regs, REGS_LEN)\n`,
+      'hw.c': `${ADAPTER}#include "hw.h"\nVOID HwRelease(PADAPTER a) { if (a->Regs) { UNMAP_REGS(a); a->Regs = NULL; } }\n`,
+      'mp.c': `${ADAPTER}
+VOID HwRelease(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { HwRelease((PADAPTER)c); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'a temporary mapping released before initialize succeeds needs nothing in halt',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    PVOID rom;
+    if (NdisMMapIoSpace(&rom, h, a->Pa, 0x40) != NDIS_STATUS_SUCCESS) return NDIS_STATUS_RESOURCES;
+    a->Len = READ_REGISTER_ULONG((PULONG)rom);
+    NdisMUnmapIoSpace(h, rom, 0x40);
+    return NDIS_STATUS_SUCCESS;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'halt unmaps another field: the kept mapping is reported at its call',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs2, h, a->Pa, REGS_LEN); // EXPECT: ndis/unmap-in-halt
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+    check: (r) => assert.match(r.findings[0].message, /ADAPTER\.Regs2.*MpHalt/),
+  },
+  {
+    name: 'no halt callback can be found: unmap-in-halt is not reported',
+    files: {
+      'mp.c': `${ADAPTER}
+MINIPORT_INITIALIZE MpInit;
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs2, h, a->Pa, REGS_LEN);
+}
+`,
+    },
+  },
+  {
+    name: 'the same field name in another struct type is another resource',
+    files: {
+      'mp.c': `${ADAPTER}
+typedef struct _OTHER { NDIS_HANDLE H; PVOID Regs; } OTHER, *POTHER;
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN); // EXPECT: ndis/unmap-in-halt
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { POTHER o = (POTHER)c; NdisMUnmapIoSpace(o->H, o->Regs, REGS_LEN); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+]);
+
+ruleTester('unmap-length', [
+  {
+    name: 'the same length written differently is the same length',
+    files: {
+      'mp.c': `${ADAPTER}
+#define WIN (0x80 * 2)
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs, h, a->Pa, WIN);
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { PADAPTER a = (PADAPTER)c; NdisMUnmapIoSpace(a->H, a->Regs, 256UL); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'a length through a chain of #defines that differs is reported at the unmap',
+    files: {
+      'regs.h': '#define BASE_LEN 0x40\n#define WIN_LEN (BASE_LEN << 2)\n',
+      'mp.c': `${ADAPTER}#include "regs.h"
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs, h, a->Pa, WIN_LEN);
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PADAPTER a = (PADAPTER)c;
+    NdisMUnmapIoSpace(a->H, a->Regs, BASE_LEN); // EXPECT: ndis/unmap-length
+}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+    check: (r) => assert.match(r.findings[0].message, /BASE_LEN \(64\).*WIN_LEN \(256\)/),
+  },
+  {
+    name: 'lengths that are not integers and not the same expression get no verdict',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs, h, a->Pa, a->Len);
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { PADAPTER a = (PADAPTER)c; NdisMUnmapIoSpace(a->H, a->Regs, sizeof(ADAPTER)); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+]);
