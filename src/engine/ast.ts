@@ -63,6 +63,8 @@ export interface FunctionFact {
   calls: string[];
   /** Identifiers used as values (candidates for address-taken functions), each once, locals excluded. */
   refs: string[];
+  /** Calls through function pointers (`a->Ops->Start(a)`), which no call graph can follow. */
+  indirectCalls: number;
   /** The body contained syntax tree-sitter could not read. */
   damaged: boolean;
   /** Build variant the definition was read from (0 unless the file has #else branches). */

@@ -10,7 +10,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { LexEntry, ParsedEntry } from './filefacts.js';
 
 /** Bump when the shape or meaning of cached facts changes. */
-export const FACTS_VERSION = 'facts-1';
+export const FACTS_VERSION = 'facts-2';
 
 export interface CacheEntry {
   lex?: LexEntry;

@@ -13,6 +13,7 @@ const pos = (n: Node): Pos => [n.startPosition.row + 1, n.startPosition.column +
 /** Per-function collection state. */
 interface Scope {
   fn: string | undefined;
+  indirect: number;
   calls: Set<string>;
   refs: Set<string>;
   locals: Set<string>;
@@ -62,7 +63,7 @@ export class FactExtractor {
     const nameNode = decl?.childForFieldName('declarator');
     if (!decl || !nameNode || nameNode.type !== 'identifier') return;
     const name = nameNode.text;
-    const scope: Scope = { fn: name, calls: new Set(), refs: new Set(), locals: new Set(), assigns: this.assigns, damaged: n.hasError };
+    const scope: Scope = { fn: name, indirect: 0, calls: new Set(), refs: new Set(), locals: new Set(), assigns: this.assigns, damaged: n.hasError };
     const params: VarDecl[] = [];
     const plist = decl.childForFieldName('parameters');
     if (plist) {
@@ -86,6 +87,7 @@ export class FactExtractor {
       body,
       calls: [...scope.calls],
       refs: [...scope.refs],
+      indirectCalls: scope.indirect,
       damaged: scope.damaged,
       variant,
     });
@@ -97,7 +99,7 @@ export class FactExtractor {
     const typeNode = n.childForFieldName('type');
     const ty = typeNode ? typeName(typeNode) : '';
     const isStatic = hasStorage(n, 'static');
-    const scope: Scope = { fn: undefined, calls: new Set(), refs: this.fileRefs, locals: new Set(), assigns: this.assigns, damaged: false };
+    const scope: Scope = { fn: undefined, indirect: 0, calls: new Set(), refs: this.fileRefs, locals: new Set(), assigns: this.assigns, damaged: false };
     for (const d of n.childrenForFieldName('declarator')) {
       let target: Node | null = d;
       let init: Node | null = null;
@@ -334,6 +336,7 @@ function expr(n: Node, s: Scope): Expr {
         s.calls.add(fnode.text);
       } else {
         f = fnode ? expr(fnode, s) : { t: 'unk' };
+        s.indirect++;
       }
       const a: Expr[] = [];
       if (args) for (const x of args.namedChildren) if (x.type !== 'comment') a.push(expr(x, s));

@@ -52,7 +52,7 @@ export function runRules(program: Program, pack: RulePack): RuleOutput {
 
   for (const rule of pack.rules) {
     switch (rule.kind) {
-      case 'call-context': drafts.push(...callContext(program, pack, rule)); break;
+      case 'call-context': drafts.push(...callContext(program, pack, rule, notices)); break;
       case 'release-on-failure': drafts.push(...releaseOnFailure(rule, analysisFor(pack.resources[rule.resource]))); break;
       case 'release-in-role': drafts.push(...releaseInRole(program, pack, rule, analysisFor(pack.resources[rule.resource]))); break;
       case 'argument-match': drafts.push(...argumentMatch(program, rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource]))); break;
@@ -103,7 +103,7 @@ function evidenceText(ev: RoleEvidence): string {
   }
 }
 
-function callContext(program: Program, pack: RulePack, rule: CallContextRule): Draft[] {
+function callContext(program: Program, pack: RulePack, rule: CallContextRule, notices: Notice[]): Draft[] {
   const allowed = new Set(rule.allowedRoles);
   const roots: Array<{ fn: FnDef; ev: RoleEvidence }> = [];
   for (const fn of program.functions) {
@@ -125,6 +125,17 @@ function callContext(program: Program, pack: RulePack, rule: CallContextRule): D
       rootOf.set(edge.callee, rootOf.get(f)!);
       queue.push(edge.callee);
     }
+  }
+  // Calls through function pointers from callbacks: the engine cannot follow them, so it says so.
+  const indirect = queue.filter((f) => f.fact.indirectCalls > 0);
+  if (indirect.length) {
+    const names = indirect.slice(0, 5).map((f) => `${f.name} (${f.file}:${f.fact.p[0]})`).join(', ');
+    notices.push({
+      kind: 'unresolved',
+      path: indirect[0].file,
+      line: indirect[0].fact.p[0],
+      message: `${rule.id}: ${indirect.reduce((n, f) => n + f.fact.indirectCalls, 0)} call(s) through function pointers in ${indirect.length} function(s) reachable from callbacks were not followed: ${names}${indirect.length > 5 ? ', …' : ''}. A ${rule.call} behind them would not be seen.`,
+    });
   }
   const drafts: Draft[] = [];
   for (const fn of queue) {

@@ -1,0 +1,153 @@
+/** The scan pipeline: cache, workers, the parse closure, fingerprints, bad input. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { test } from 'node:test';
+import { FactCache } from '../src/engine/cache.js';
+import { scan, ScanError, type SourceFile } from '../src/engine/scan.js';
+import { repoRoot } from './support/paths.js';
+import { ADAPTER, driverEntry } from './support/ruleTester.js';
+
+const casesDir = join(repoRoot, '../shared/cases');
+
+/** Every shared case as one repository, each in its own folder. */
+function allCases(): SourceFile[] {
+  const out: SourceFile[] = [];
+  const walk = (dir: string) => {
+    for (const n of readdirSync(dir)) {
+      const p = join(dir, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.[ch]$/.test(n)) out.push({ path: relative(casesDir, p).split(sep).join('/'), bytes: readFileSync(p) });
+    }
+  };
+  walk(casesDir);
+  return out;
+}
+
+const summary = (r: Awaited<ReturnType<typeof scan>>) => r.findings.map((f) => `${f.path}:${f.line}:${f.column} ${f.rule} ${f.fingerprint}`);
+
+test('a warm cache gives the same findings without lexing or parsing again', async () => {
+  const files = allCases();
+  const cache = new FactCache();
+  const cold = await scan({ root: 'cases', files, cache, workers: 0 });
+  assert.ok(cold.stats.parsed > 0);
+  const warm = await scan({ root: 'cases', files, cache, workers: 0 });
+  assert.equal(warm.stats.lexed, 0);
+  assert.equal(warm.stats.parsed, 0);
+  assert.deepEqual(summary(warm), summary(cold));
+  assert.ok(cold.findings.length >= 20, `expected the cases' findings, got ${cold.findings.length}`);
+});
+
+test('one changed file is the only one lexed and parsed again', async () => {
+  const files = allCases();
+  const cache = new FactCache();
+  await scan({ root: 'cases', files, cache, workers: 0 });
+  const i = files.findIndex((f) => f.path.endsWith('p02-goto-wrong-label/init.c'));
+  const changed = files.slice();
+  changed[i] = { path: files[i].path, bytes: Buffer.concat([Buffer.from('/* edited */\n'), files[i].bytes]) };
+  const r = await scan({ root: 'cases', files: changed, cache, workers: 0 });
+  assert.equal(r.stats.lexed, 1);
+  assert.equal(r.stats.parsed, 1);
+  const f = r.findings.find((x) => x.path.endsWith('p02-goto-wrong-label/init.c'))!;
+  assert.equal(f.line, 64, 'the finding moved down one line with the inserted comment');
+});
+
+test('the disk cache survives a new process-like cache object', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ndis-review-cache-'));
+  const files = allCases();
+  const first = new FactCache({ dir });
+  const a = await scan({ root: 'cases', files, cache: first, workers: 0 });
+  await first.save();
+  const second = new FactCache({ dir });
+  const b = await scan({ root: 'cases', files, cache: second, workers: 0 });
+  assert.equal(b.stats.parsed, 0);
+  assert.deepEqual(summary(b), summary(a));
+});
+
+test('worker threads and the calling thread produce the same result', async () => {
+  const files = allCases();
+  const inThread = await scan({ root: 'cases', files, workers: 0 });
+  const pooled = await scan({ root: 'cases', files, workers: 2 });
+  assert.equal(pooled.stats.workers, 2);
+  assert.deepEqual(summary(pooled), summary(inThread));
+});
+
+test('files that mention nothing the rules need are lexed, not parsed', async () => {
+  const files: SourceFile[] = [
+    { path: 'mp.c', bytes: Buffer.from(`${ADAPTER}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p) { PADAPTER a = (PADAPTER)c; return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN); }
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { PADAPTER a = (PADAPTER)c; NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); }
+${driverEntry('MpInit', 'MpHalt')}`) },
+    { path: 'crc.c', bytes: Buffer.from('ULONG Crc32(const UCHAR *p, ULONG n) { ULONG c = 0; while (n--) c = (c >> 8) ^ *p++; return c; }\n') },
+    { path: 'stats.c', bytes: Buffer.from('VOID StatsAdd(PULONG64 s, ULONG v) { *s += v; }\n') },
+  ];
+  const r = await scan({ root: 'x', files, workers: 0 });
+  assert.equal(r.stats.files, 3);
+  assert.equal(r.stats.needed, 1);
+  assert.equal(r.findings.length, 0);
+});
+
+test('a helper in a file with no NDIS words is still followed (the closure grows)', async () => {
+  const files: SourceFile[] = [
+    { path: 'mp.c', bytes: Buffer.from(`${ADAPTER}
+VOID Recover(PADAPTER a);
+MINIPORT_INITIALIZE MpInit;
+MINIPORT_RESET MpReset;
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p) { return NDIS_STATUS_SUCCESS; }
+NDIS_STATUS MpReset(NDIS_HANDLE c, PBOOLEAN r) { Recover((PADAPTER)c); return NDIS_STATUS_SUCCESS; }
+`) },
+    { path: 'recover.c', bytes: Buffer.from(`${ADAPTER}
+VOID Remap(PADAPTER a);
+VOID Recover(PADAPTER a) { Remap(a); }
+`) },
+    { path: 'hw.c', bytes: Buffer.from(`${ADAPTER}
+VOID Remap(PADAPTER a) { NdisMMapIoSpace(&a->Regs, a->H, a->Pa, REGS_LEN); }
+`) },
+  ];
+  const r = await scan({ root: 'x', files, workers: 0 });
+  assert.deepEqual(r.findings.map((f) => `${f.path}:${f.line} ${f.rule}`), ['hw.c:6 ndis/mmap-context']);
+  assert.match(r.findings[0].message, /MpReset → Recover → Remap/);
+});
+
+test('fingerprints do not move with unrelated lines, and change with the finding', async () => {
+  const p02 = readFileSync(join(casesDir, 'p02-goto-wrong-label/init.c'), 'latin1');
+  const a = await scan({ root: 'x', files: [{ path: 'init.c', bytes: Buffer.from(p02, 'latin1') }], workers: 0 });
+  const moved = p02.replace('#include <ndis.h>', '#include <ndis.h>\n\n/* a new comment */\n#define UNRELATED 1\n');
+  const b = await scan({ root: 'x', files: [{ path: 'init.c', bytes: Buffer.from(moved, 'latin1') }], workers: 0 });
+  assert.equal(b.findings[0].line, a.findings[0].line + 4);
+  assert.equal(b.findings[0].fingerprint, a.findings[0].fingerprint);
+  const other = p02.replace('goto err_unmap_csr; // EXPECT', 'goto err_free; // EXPECT');
+  const c = await scan({ root: 'x', files: [{ path: 'init.c', bytes: Buffer.from(other, 'latin1') }], workers: 0 });
+  assert.equal(c.findings.length, 1);
+  assert.notEqual(c.findings[0].fingerprint, a.findings[0].fingerprint, 'leaking two mappings is another finding');
+});
+
+test('binary and oversized files are skipped with a notice; the rest is analysed', async () => {
+  const r03 = readFileSync(join(casesDir, 'r03-crlf-line-endings/nic.c'));
+  const r = await scan({
+    root: 'x',
+    files: [
+      { path: 'nic.c', bytes: r03 },
+      { path: 'blob.h', bytes: Buffer.from([0x23, 0x00, 0x01, 0x02]) },
+      { path: 'huge.c', bytes: Buffer.alloc(5 * 1024 * 1024, 0x20) },
+    ],
+    workers: 0,
+  });
+  assert.deepEqual(r.notices.filter((n) => n.kind === 'skipped-file').map((n) => n.path).sort(), ['blob.h', 'huge.c']);
+  assert.deepEqual(r.findings.map((f) => `${f.line}:${f.column}`), ['34:10'], 'CRLF and a tab: line 34, column 10');
+});
+
+test('a directory that does not exist is a ScanError, not a crash', async () => {
+  await assert.rejects(scan({ root: join(tmpdir(), 'no-such-dir-ndis-review') }), ScanError);
+});
+
+test('a directory scan reads C sources and headers, with paths relative to the root', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ndis-review-tree-'));
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'sub', 'a.c'), readFileSync(join(casesDir, 'c03-restart-violation/miniport.c')));
+  writeFileSync(join(dir, 'README.md'), '# not a source');
+  const r = await scan({ root: dir });
+  assert.equal(r.files, 1);
+  assert.deepEqual(r.findings.map((f) => `${f.path}:${f.line}`), ['sub/a.c:76']);
+});
