@@ -38,10 +38,14 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
   const word = (i: number) => text.slice(toks.start[i], toks.end[i]);
   const isPunct = (i: number, ch: string) => i < toks.count && toks.kind[i] === Tok.Punct && text.charCodeAt(toks.start[i]) === ch.charCodeAt(0) && toks.end[i] - toks.start[i] === 1;
 
+  // One pass: identifiers, macros, and where type declarations start.
+  const typeStarts: number[] = [];
   for (let i = 0; i < toks.count; i++) {
     const k = toks.kind[i];
     if (k === Tok.Ident) {
-      idents.add(word(i));
+      const w = text.slice(toks.start[i], toks.end[i]);
+      idents.add(w);
+      if (w === 'typedef' || w === 'struct' || w === 'union') typeStarts.push(i);
     } else if (k === Tok.Directive) {
       const d = stripComments(text.slice(toks.start[i], toks.end[i]));
       for (const m of d.matchAll(/[A-Za-z_]\w*/g)) idents.add(m[0]);
@@ -50,16 +54,16 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
     }
   }
 
-  let lastAnonymous: Record<string, string> | undefined;
   // Types: typedefs and struct bodies, read from the token stream.
-  for (let i = 0; i < toks.count; i++) {
-    if (toks.kind[i] !== Tok.Ident) continue;
+  let lastAnonymous: Record<string, string> | undefined;
+  let done = -1;
+  for (const i of typeStarts) {
+    if (i <= done) continue;
     const w = word(i);
     if (w === 'typedef') {
-      i = readTypedef(i + 1);
-    } else if ((w === 'struct' || w === 'union') && toks.kind[i + 1] === Tok.Ident && isPunct(i + 2, '{')) {
-      const end = readStructBody(i + 2, word(i + 1));
-      i = end;
+      done = readTypedef(i + 1);
+    } else if (toks.kind[i + 1] === Tok.Ident && isPunct(i + 2, '{')) {
+      done = readStructBody(i + 2, word(i + 1));
     }
   }
 

@@ -1,63 +1,60 @@
 /**
- * A small pool of parse workers. Started early (while the main thread
- * lexes) so tree-sitter is loaded by the time parse jobs arrive.
+ * Parses a batch of files with the cores at hand: the calling thread takes
+ * jobs from the same queue as the workers, so the work starts at once and
+ * the workers join when they have loaded tree-sitter. Below a size where
+ * worker start-up would cost more than it saves, the caller parses alone.
  */
 import { Worker } from 'node:worker_threads';
-import type { ParsedEntry } from './filefacts.js';
+import { parseBytes, type ParsedEntry } from './filefacts.js';
 import type { LexFacts } from './lexfacts.js';
 
-interface Job { id: number; bytes: Uint8Array; lex: LexFacts; resolve: (f: ParsedEntry) => void; reject: (e: Error) => void }
+export interface ParseJob {
+  bytes: Uint8Array;
+  lex: LexFacts;
+  done: (facts: ParsedEntry) => void;
+}
 
-export class ParsePool {
-  private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
-  private readonly queue: Job[] = [];
-  private readonly running = new Map<number, Job>();
-  private nextId = 0;
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-  constructor(size: number) {
+/** Parses every job; returns how many workers helped. */
+export async function parseBatch(jobs: ParseJob[], workers: number): Promise<number> {
+  // Largest first: the tail of the queue is short jobs, which balance well.
+  const queue = jobs.slice().sort((a, b) => b.bytes.length - a.bytes.length);
+  const pool: Worker[] = [];
+  const finished: Array<Promise<void>> = [];
+  if (workers > 0 && queue.length > 1) {
     const url = new URL('./worker.js', import.meta.url);
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(url);
-      w.on('message', (m: { id: number; facts?: ParsedEntry; error?: string }) => {
-        const job = this.running.get(m.id);
-        this.running.delete(m.id);
-        this.idle.push(w);
-        if (job) {
-          if (m.facts) job.resolve(m.facts);
-          else job.reject(new Error(m.error ?? 'parse worker failed'));
-        }
-        this.pump();
-      });
-      w.on('error', (e) => {
-        for (const [id, job] of this.running) { job.reject(e); this.running.delete(id); }
-      });
-      this.workers.push(w);
-      this.idle.push(w);
+    for (let w = 0; w < workers; w++) {
+      const worker = new Worker(url);
+      pool.push(worker);
+      finished.push(new Promise<void>((resolve, reject) => {
+        let current: ParseJob | undefined;
+        const next = () => {
+          current = queue.shift();
+          if (!current) { resolve(); return; }
+          worker.postMessage({ id: 0, bytes: current.bytes, lex: current.lex });
+        };
+        worker.on('message', (m: { facts?: ParsedEntry; error?: string }) => {
+          if (!current) return;
+          if (m.facts) current.done(m.facts);
+          else { reject(new Error(m.error ?? 'parse worker failed')); return; }
+          next();
+        });
+        worker.on('error', reject);
+        worker.on('online', next);
+      }));
     }
   }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
-  parse(bytes: Uint8Array, lex: LexFacts): Promise<ParsedEntry> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, bytes, lex, resolve, reject });
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    while (this.idle.length && this.queue.length) {
-      const w = this.idle.pop()!;
-      const job = this.queue.shift()!;
-      this.running.set(job.id, job);
-      w.postMessage({ id: job.id, bytes: job.bytes, lex: job.lex });
+  try {
+    // The calling thread works too, yielding between files so workers get fed.
+    while (queue.length) {
+      const job = queue.shift()!;
+      job.done(parseBytes(job.bytes, job.lex));
+      if (pool.length) await yieldToEvents();
     }
+    await Promise.all(finished);
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
   }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
+  return pool.length;
 }

@@ -10,11 +10,12 @@
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { FactCache } from './cache.js';
-import { lexBytes, parseBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
-import { ParsePool } from './pool.js';
+import { lexBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
+import { parseBatch } from './pool.js';
 import { Program, type LinkedFile } from './program.js';
 import { loadRulePack, packageRoot, ruleMeta, type RulePack } from './rulepack.js';
 import { runRules } from './rules.js';
@@ -30,7 +31,7 @@ export interface ScanOptions {
   files?: SourceFile[];
   /** Facts cache; null or undefined: none (a truly cold run). */
   cache?: FactCache | null;
-  /** Parse workers: 0 parses in this thread; undefined chooses by the amount of work. */
+  /** Extra parse workers beside the calling thread: 0 parses in this thread only; undefined chooses by the amount of work. */
   workers?: number;
 }
 
@@ -40,8 +41,8 @@ export class ScanError extends Error {}
 const SOURCE_EXT = /\.(?:c|h|inc|inl)$/i;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.svn', '.hg', 'obj', 'objfre', 'objchk']);
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
-/** Below this much source to parse, worker start-up costs more than it saves. */
-const WORKER_THRESHOLD_BYTES = 768 * 1024;
+/** Below this much source to parse, a worker's start-up (loading tree-sitter) costs more than it saves. */
+const WORKER_THRESHOLD_BYTES = 256 * 1024;
 
 let version: string | undefined;
 async function packageVersion(): Promise<string> {
@@ -81,10 +82,18 @@ export async function listSources(root: string): Promise<string[]> {
 async function readSources(root: string): Promise<SourceFile[]> {
   const paths = await listSources(root);
   const single = paths.length === 1 && paths[0] === root;
-  return Promise.all(paths.map(async (p) => ({
-    path: single ? p.split(sep).pop()! : relative(root, p).split(sep).join('/'),
-    bytes: await readFile(p),
-  })));
+  // Synchronous reads: for many small files they beat the promise machinery by a wide margin.
+  const out: SourceFile[] = [];
+  for (const p of paths) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(p);
+    } catch (e) {
+      throw new ScanError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    out.push({ path: single ? p.split(sep).pop()! : relative(root, p).split(sep).join('/'), bytes });
+  }
+  return out;
 }
 
 interface FileState {
@@ -104,11 +113,6 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const notices: Notice[] = [];
   const tRead = performance.now();
 
-  // Start workers now, so they load while this thread lexes.
-  const totalBytes = sources.reduce((n, s) => n + s.bytes.length, 0);
-  let pool: ParsePool | undefined;
-  const wantWorkers = opts.workers ?? (totalBytes >= WORKER_THRESHOLD_BYTES && !allCached(sources, cache) ? Math.min(4, availableParallelism()) : 0);
-
   const files: FileState[] = [];
   let lexed = 0;
   for (const src of sources) {
@@ -118,7 +122,6 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const hit = cache?.get(hash);
     let lex = hit?.lex;
     if (!lex) {
-      if (wantWorkers > 0 && !pool) pool = new ParsePool(wantWorkers);
       lex = lexBytes(src.bytes);
       lexed++;
       cache?.set(hash, { ...hit, lex });
@@ -131,7 +134,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const names = new Set<string>(seedWords(pack));
   const needed = new Set<FileState>();
   let parsedCount = 0;
-  try {
+  let workersUsed = 0;
+  {
     for (;;) {
       const round = files.filter((f) => !needed.has(f) && mentionsAny(f.idents, names));
       if (round.length === 0) break;
@@ -144,17 +148,20 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       }
       if (todo.length) {
         const bytes = todo.reduce((n, f) => n + f.bytes.length, 0);
-        if (!pool && wantWorkers > 0 && bytes >= WORKER_THRESHOLD_BYTES / 2) pool = new ParsePool(wantWorkers);
-        await Promise.all(todo.map(async (f) => {
-          f.parsed = pool ? await pool.parse(f.bytes, f.lex.lex) : parseBytes(f.bytes, f.lex.lex);
-          parsedCount++;
-          cache?.set(f.hash, { lex: f.lex, parsed: f.parsed });
-        }));
+        const workers = opts.workers ?? (bytes >= WORKER_THRESHOLD_BYTES ? Math.min(3, availableParallelism() - 1) : 0);
+        const used = await parseBatch(todo.map((f) => ({
+          bytes: f.bytes,
+          lex: f.lex.lex,
+          done: (parsed: ParsedEntry) => {
+            f.parsed = parsed;
+            parsedCount++;
+            cache?.set(f.hash, { lex: f.lex, parsed });
+          },
+        })), workers);
+        workersUsed = Math.max(workersUsed, used);
       }
       growNames(names, round, files, pack);
     }
-  } finally {
-    await pool?.close();
   }
   const tParse = performance.now();
 
@@ -176,7 +183,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       lexed,
       parsed: parsedCount,
       needed: needed.size,
-      workers: pool?.size ?? 0,
+      workers: workersUsed,
       ms: {
         read: round1(tRead - t0),
         lex: round1(tLex - tRead),
@@ -195,11 +202,6 @@ function round1(n: number): number {
 
 function contentHash(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('hex');
-}
-
-function allCached(sources: SourceFile[], cache: FactCache | null): boolean {
-  if (!cache || cache.size === 0) return false;
-  return cache.size >= sources.length;
 }
 
 const identCache = new WeakMap<object, Set<string>>();
