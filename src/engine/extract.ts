@@ -447,12 +447,15 @@ function recordInitializer(objName: string, init: Expr, s: Scope, at: Node): voi
   visit(init.items, '');
 }
 
-/** `F`, `(T)F`, `&F` → F; anything else → undefined. */
+/** `F`, `(T)F`, `&F`, `(T)&F` → F; anything else → undefined. */
 export function plainName(e: Expr): string | undefined {
   let cur = e;
   for (;;) {
     if (cur.t === 'cast') cur = cur.e;
     else if (cur.t === 'un' && cur.op === '&') cur = cur.e;
+    // tree-sitter reads `(PNDIS_TIMER_FUNCTION)&F` as `PNDIS_TIMER_FUNCTION & F`: a bitwise AND
+    // of two names is no value a callback field could hold, so it is the cast.
+    else if (cur.t === 'bin' && cur.op === '&' && cur.l.t === 'id' && cur.r.t === 'id') cur = cur.r;
     else break;
   }
   return cur.t === 'id' ? cur.n : undefined;

@@ -52,18 +52,19 @@ export class KeyMaker {
       return k ? `*${k}` : undefined;
     }
     if (cur.t !== 'fld' && cur.t !== 'idx') return undefined;
-    // Collect the access path from the base variable outwards.
+    // Collect the access path from the base variable outwards; a cast on the base names its type.
     const segs: string[] = [];
     let base: Expr = cur;
+    let castType: string | undefined;
+    const strip = (e: Expr): Expr => {
+      let x = e;
+      while (x.t === 'cast') { castType = castType ?? x.ty; x = x.e; }
+      return x;
+    };
     for (;;) {
-      if (base.t === 'fld') { segs.unshift(base.f); base = stripCasts(base.o); continue; }
-      if (base.t === 'idx') {
-        if (segs.length) segs[0] = segs[0]; // index of an inner path is folded below
-        segs.unshift('[]');
-        base = stripCasts(base.o);
-        continue;
-      }
-      if (base.t === 'un' && base.op === '*') { base = stripCasts(base.e); continue; }
+      if (base.t === 'fld') { castType = undefined; segs.unshift(base.f); base = strip(base.o); continue; }
+      if (base.t === 'idx') { castType = undefined; segs.unshift('[]'); base = strip(base.o); continue; }
+      if (base.t === 'un' && base.op === '*') { base = strip(base.e); continue; }
       break;
     }
     // Fold `[]` into the preceding field: Bars[] .Va
@@ -73,12 +74,13 @@ export class KeyMaker {
       else if (s !== '[]') path.push(s);
     }
     let type = UNKNOWN;
-    if (base.t === 'id') {
+    const castName = castType?.replace(/^(?:struct|union)\s*/, '').replace(/[*\s]|const/g, '');
+    if (castName) {
+      type = this.canonicalType(castName);
+    } else if (base.t === 'id') {
       const vt = env.vars.get(base.n) ?? this.program.globals.get(base.n);
       if (vt) type = this.canonicalType(vt.ty);
       else if (!path.length) return undefined;
-    } else {
-      type = UNKNOWN;
     }
     // Follow field types while the struct definitions are known.
     let at = 0;
@@ -123,6 +125,7 @@ export function sameResource(a: string, b: string): boolean {
 
 /** A key for display: `VNIC.Doorbell`, or the variable name for locals. */
 export function displayKey(k: string): string {
+  if (k.startsWith('*')) return `*${displayKey(k.slice(1))}`;
   if (k.startsWith('G:')) return k.slice(2);
   const m = /^[^.:]*#\d+:(.*)$/.exec(k);
   return m ? m[1] : k;

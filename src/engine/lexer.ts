@@ -80,6 +80,8 @@ function directiveEnd(text: string, i: number): number {
       if (d === 42) { const e = text.indexOf('*/', j + 2); j = e < 0 ? n : e + 2; continue; }
       if (d === 47) { j = lineCommentEnd(text, j + 2); continue; }
     }
+    // A string in a directive (`#define URL "http://x/*"`) hides comment openers.
+    if (c === 34) { j = stringEnd(text, j, c); continue; }
     j++;
   }
   return n;

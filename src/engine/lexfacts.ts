@@ -28,6 +28,9 @@ export interface LexFacts {
 const TYPE_NOISE = new Set([
   'const', 'volatile', 'struct', 'union', 'enum', 'unsigned', 'signed', 'static', 'extern',
   'register', 'typedef', 'CONST', 'VOLATILE', 'DECLSPEC_CACHEALIGN',
+  // Calling conventions and parameter markers, which sit inside declarators.
+  'NTAPI', 'WINAPI', 'CALLBACK', 'FASTCALL', 'STDCALL', '__stdcall', '_stdcall', '__cdecl', '_cdecl',
+  '__fastcall', 'IN', 'OUT', 'OPTIONAL', 'UNALIGNED', '__ptr64',
 ]);
 
 export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) => number): LexFacts {
@@ -132,6 +135,13 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
     const firstIdents = first.filter((t) => toks.kind[t] === Tok.Ident && !TYPE_NOISE.has(word(t)));
     // In `PVOID Regs[4]` the declarator is the identifier followed by `[`, `;`, `:` or the end.
     const declName = (ts: number[]) => {
+      // `(*Notify)(PVOID Bar)`: the name is in the first parentheses, after the stars.
+      const open = ts.findIndex((t) => isPunct(t, '('));
+      if (open >= 0 && ts.slice(open + 1).some((t) => isPunct(t, '*'))) {
+        for (let q = open + 1; q < ts.length && !isPunct(ts[q], ')'); q++) {
+          if (toks.kind[ts[q]] === Tok.Ident && !TYPE_NOISE.has(word(ts[q]))) return word(ts[q]);
+        }
+      }
       let name: string | undefined;
       let bracket = false;
       for (const t of ts) {
@@ -152,40 +162,55 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
   function readTypedef(from: number): number {
     let j = from;
     let base: string | undefined;
-    let structEnd = -1;
+    let anonymous = false;
     while (j < toks.count && toks.kind[j] === Tok.Ident && TYPE_NOISE.has(word(j))) {
       const w = word(j);
       j++;
-      if ((w === 'struct' || w === 'union' || w === 'enum')) {
+      if (w === 'struct' || w === 'union' || w === 'enum') {
         if (toks.kind[j] === Tok.Ident) { base = word(j); j++; }
         if (isPunct(j, '{')) {
-          if (!base) base = `<anon@${toks.start[j]}>`;
-          structEnd = w === 'enum' ? matching(j) : readStructBody(j, base);
-          j = structEnd + 1;
+          if (!base) { base = `<anon@${toks.start[j]}>`; anonymous = true; }
+          const end = w === 'enum' ? matching(j) : readStructBody(j, base);
+          j = end + 1;
         }
         break;
       }
     }
     if (base === undefined && j < toks.count && toks.kind[j] === Tok.Ident) { base = word(j); j++; }
-    // Declarators up to `;`.
+    // Declarators up to `;`: each is a name, with or without stars.
+    const declarators: Array<{ name: string; pointer: boolean }> = [];
     let depth = 0;
-    let lastIdent: string | undefined;
+    let name: string | undefined;
+    let pointer = false;
+    let inFirstParens = false;
     for (; j < toks.count; j++) {
       if (toks.kind[j] === Tok.Punct) {
         const ch = text.charCodeAt(toks.start[j]);
-        if (ch === 40 || ch === 91) depth++;
-        else if (ch === 41 || ch === 93) depth--;
+        if (ch === 40 || ch === 91) { depth++; if (ch === 40 && depth === 1 && name === undefined) inFirstParens = true; }
+        else if (ch === 41 || ch === 93) { depth--; inFirstParens = false; }
+        else if (ch === 42) pointer = true;
         else if ((ch === 44 || ch === 59) && depth === 0) {
-          if (base && lastIdent && lastIdent !== base) typedefs[lastIdent] = base;
-          lastIdent = undefined;
-          if (ch === 59) return j;
+          if (name) declarators.push({ name, pointer });
+          name = undefined;
+          pointer = false;
+          if (ch === 59) break;
         }
-      } else if (toks.kind[j] === Tok.Ident && depth <= 1 && !TYPE_NOISE.has(word(j))) {
-        // In `(*PFN)(...)`, the name is inside the first parentheses; skip the parameter list.
-        if (depth === 0 || lastIdent === undefined) lastIdent = word(j);
+      } else if (toks.kind[j] === Tok.Ident && !TYPE_NOISE.has(word(j))) {
+        // `(*PFN)(...)`: the name is in the first parentheses; the parameter list is skipped.
+        if (depth === 0 || (inFirstParens && name === undefined)) name = word(j);
       } else if (toks.kind[j] === Tok.Directive) {
-        return j;
+        break;
       }
+    }
+    if (base) {
+      // An anonymous struct takes the name of its first plain declarator: `typedef struct {..} ADAPTER, *PADAPTER;`.
+      const plain = anonymous ? declarators.find((d) => !d.pointer) : undefined;
+      if (plain && structs[base]) {
+        structs[plain.name] = structs[base];
+        delete structs[base];
+        base = plain.name;
+      }
+      for (const d of declarators) if (d.name !== base) typedefs[d.name] = base;
     }
     return j;
   }
@@ -193,8 +218,9 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
   return { idents: [...idents], macros, typedefs, structs };
 }
 
+/** Removes comments, leaving string and character literals alone. */
 export function stripComments(s: string): string {
-  return s.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
+  return s.replace(/"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => (m[0] === '/' ? ' ' : m));
 }
 
 /** `#define NAME(a, b) body` → {name, params, body}; null for other directives. */

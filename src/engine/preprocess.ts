@@ -40,7 +40,15 @@ export interface Prepared {
 interface Conditional {
   /** Content ranges of each branch: [start, end) between directive lines. */
   branches: Array<{ start: number; end: number; dead: boolean }>;
+  /** The branch of the enclosing conditional this one sits in. */
+  parent?: { cond: Conditional; branch: number };
 }
+
+/** One build: which branch each conditional keeps (forced ones, else the `index`-th live branch). */
+interface Selection { index: number; forced: Map<Conditional, number> }
+
+/** At most this many parses of one file; real `#if` chains stay far below it. */
+const MAX_VARIANTS = 12;
 
 /** Literal `#if 0` (or `#elif 0`): never part of the program. */
 function isLiteralZero(directive: string): boolean {
@@ -67,7 +75,9 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
       const d = text.slice(s, e);
       const name = directiveName(d);
       if (name === 'if' || name === 'ifdef' || name === 'ifndef') {
+        const top = stack[stack.length - 1];
         const c: Conditional = { branches: [{ start: e, end: e, dead: name === 'if' && isLiteralZero(d) }] };
+        if (top) c.parent = { cond: top, branch: top.branches.length - 1 };
         stack.push(c);
         conditionals.push(c);
       } else if ((name === 'elif' || name === 'else' || name === 'elifdef' || name === 'elifndef') && stack.length) {
@@ -112,22 +122,50 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
   }
   for (const c of stack) c.branches[c.branches.length - 1].end = text.length; // unterminated #if
 
-  let variantCount = 1;
-  for (const c of conditionals) {
-    const live = c.branches.filter((b) => !b.dead).length;
-    if (live > variantCount) variantCount = live;
-  }
-  const variants: string[] = [];
-  for (let v = 0; v < variantCount; v++) {
+  const variants = selectBuilds(conditionals).map((sel) => {
     const ranges = blank.slice();
     for (const c of conditionals) {
-      const live = c.branches.filter((b) => !b.dead);
-      const keep = live.length ? live[Math.min(v, live.length - 1)] : undefined;
-      for (const b of c.branches) if (b !== keep) ranges.push([b.start, b.end]);
+      const keep = keptBranch(c, sel);
+      c.branches.forEach((b, i) => { if (i !== keep) ranges.push([b.start, b.end]); });
     }
-    variants.push(blankRanges(text, ranges));
-  }
+    return blankRanges(text, ranges);
+  });
   return { variants, functionClass };
+}
+
+function keptBranch(c: Conditional, sel: Selection): number {
+  const forced = sel.forced.get(c);
+  if (forced !== undefined) return forced;
+  const live: number[] = [];
+  c.branches.forEach((b, i) => { if (!b.dead) live.push(i); });
+  return live.length ? live[Math.min(sel.index, live.length - 1)] : -1;
+}
+
+function isKept(c: Conditional, branch: number, sel: Selection): boolean {
+  if (keptBranch(c, sel) !== branch) return false;
+  return c.parent ? isKept(c.parent.cond, c.parent.branch, sel) : true;
+}
+
+/**
+ * The builds to parse, so that every live branch of every conditional is
+ * part of at least one: first "the i-th branch everywhere" for each i, then,
+ * for a branch still missed (an `#else` nested inside an outer `#if` whose
+ * `#else` was taken), a build that forces it and the branches around it.
+ */
+function selectBuilds(conditionals: Conditional[]): Selection[] {
+  let widest = 1;
+  for (const c of conditionals) widest = Math.max(widest, c.branches.filter((b) => !b.dead).length);
+  const builds: Selection[] = [];
+  for (let i = 0; i < widest && builds.length < MAX_VARIANTS; i++) builds.push({ index: i, forced: new Map() });
+  for (const c of conditionals) {
+    c.branches.forEach((b, i) => {
+      if (b.dead || builds.length >= MAX_VARIANTS || builds.some((sel) => isKept(c, i, sel))) return;
+      const forced = new Map<Conditional, number>([[c, i]]);
+      for (let p = c.parent; p; p = p.cond.parent) forced.set(p.cond, p.branch);
+      builds.push({ index: 0, forced });
+    });
+  }
+  return builds;
 }
 
 /** Replaces every character in the ranges by a space, keeping line breaks. */

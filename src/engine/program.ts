@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { FieldAssign, FunctionFact, Stmt } from './ast.js';
+import { plainName } from './extract.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
 import type { RoleTable } from './rulepack.js';
 
@@ -110,13 +111,11 @@ export class Program {
   /** A name behind object-like alias macros (`#define MAP_IT NdisMMapIoSpace`), or the name itself. */
   aliasOf(fromFile: string, name: string): string {
     let cur = name;
-    let file = fromFile;
     for (let i = 0; i < 8; i++) {
-      if (this.statics.get(file)?.has(cur) || this.external.has(cur)) return cur;
-      const m = this.macro(file, cur);
+      if (this.statics.get(fromFile)?.has(cur) || this.external.has(cur)) return cur;
+      const m = this.macro(fromFile, cur);
       if (!m || m.params !== null || !/^[A-Za-z_]\w*$/.test(m.body)) return cur;
       cur = m.body;
-      file = m.file;
     }
     return cur;
   }
@@ -141,7 +140,8 @@ export class Program {
     for (const hit of m.body.matchAll(callRe)) {
       const callee = hit[1] ?? hit[2];
       if (m.params?.includes(callee)) continue;
-      out.push(...this.expandName(m.file, callee, via));
+      // Macro expansion happens in the file that uses the macro: names resolve from there.
+      out.push(...this.expandName(fromFile, callee, via));
     }
     return out;
   }
@@ -153,7 +153,7 @@ export class Program {
     const edges: CallEdge[] = [];
     for (const siteName of fn.fact.calls) {
       for (const { name, viaMacros } of this.expandName(fn.file, siteName)) {
-        for (const callee of this.resolve(viaMacros.length ? this.macro(fn.file, viaMacros[viaMacros.length - 1])!.file : fn.file, name)) {
+        for (const callee of this.resolve(fn.file, name)) {
           edges.push({ callee, viaMacros, siteName });
         }
       }
@@ -275,9 +275,8 @@ export function callArgsNamed(body: Stmt, api: string, index: number): Array<{ a
   const out: Array<{ arg: string; line: number }> = [];
   walkExprs(body, (e) => {
     if (e.t === 'call' && e.f.t === 'id' && e.f.n === api && e.a[index]) {
-      let a = e.a[index];
-      while (a.t === 'cast' || (a.t === 'un' && a.op === '&')) a = a.e;
-      if (a.t === 'id') out.push({ arg: a.n, line: e.p[0] });
+      const name = plainName(e.a[index]);
+      if (name) out.push({ arg: name, line: e.p[0] });
     }
   });
   return out;

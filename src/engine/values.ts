@@ -85,7 +85,7 @@ export function parseInteger(text: string): bigint | undefined {
 
 /** Evaluates a macro body: numbers, names of other macros, + - * / % << >> | & ^ ~ and parentheses. */
 function evalText(body: string, program: Program, file: string, depth: number): bigint | undefined {
-  const toks = body.match(/0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlLi0-9]*|[A-Za-z_]\w*|<<|>>|[-+*/%|&^~()]/g);
+  const toks = body.match(/\.?\d[\w.]*|[A-Za-z_]\w*|<<|>>|[-+*/%|&^~()]/g);
   if (!toks || toks.join('').length !== body.replace(/\s+/g, '').length) return undefined;
   let i = 0;
   const peek = () => toks[i];
