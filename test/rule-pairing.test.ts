@@ -270,3 +270,46 @@ ${driverEntry('MpInit', 'MpHalt')}`,
     },
   },
 ]);
+
+ruleTester('half-written code', [
+  {
+    name: 'a damaged initialize gets no path verdict, and a notice says why',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS Probe(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (status != NDIS_STATUS_SUCCESS) return status;
+    if (Probe(a) != NDIS_STATUS_SUCCESS {
+        NdisMUnmapIoSpace(h, a->Regs, REGS_LEN);
+        return NDIS_STATUS_FAILURE;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+    check: (r) => assert.ok(r.notices.some((n) => n.kind === 'parse-recovered' && /MpInit were not checked/.test(n.message)), JSON.stringify(r.notices)),
+  },
+  {
+    name: 'a damaged halt gets no never-released verdict',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PADAPTER a = (PADAPTER)c;
+    if (a->Regs != NULL {
+        NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);
+    }
+}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+]);

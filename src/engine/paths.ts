@@ -92,6 +92,8 @@ export interface InitAnalysis {
   /** Every acquire the walk met, with all names it was stored under. */
   sites: Map<string, { site: AcquireSite; names: Set<string> }>;
   complete: boolean;
+  /** Functions on the walk whose text did not parse cleanly: their paths cannot be trusted. */
+  damaged: FnDef[];
   unresolvedCalls: number;
 }
 
@@ -129,6 +131,7 @@ export class PathAnalyzer {
   private complete = true;
   private unresolved = 0;
   private readonly sites = new Map<string, { site: AcquireSite; names: Set<string> }>();
+  private damaged: FnDef[] = [];
 
   constructor(
     private readonly program: Program,
@@ -144,6 +147,7 @@ export class PathAnalyzer {
     this.complete = true;
     this.unresolved = 0;
     this.sites.clear();
+    this.damaged = init.fact.damaged ? [init] : [];
     const start: State = { vals: new Map(), res: new Map(), groups: new Map(), cons: new Map(), step: 0, events: null };
     const leaks: Leak[] = [];
     const kept: Kept[] = [];
@@ -176,7 +180,11 @@ export class PathAnalyzer {
         }
       }
     }
-    return { leaks, kept, sites: new Map(this.sites), complete: this.complete, unresolvedCalls: this.unresolved };
+    if (this.damaged.length) {
+      // Half-parsed code has lost statements: its paths would invent leaks, so none are reported.
+      return { leaks: [], kept: [], sites: new Map(this.sites), complete: false, damaged: this.damaged, unresolvedCalls: this.unresolved };
+    }
+    return { leaks, kept, sites: new Map(this.sites), complete: this.complete, damaged: [], unresolvedCalls: this.unresolved };
   }
 
   private definitelyNonzero(v: Val, s: State): Origin | undefined {
@@ -449,6 +457,7 @@ export class PathAnalyzer {
     }
     const target = targets.find((t) => this.relevant.has(t));
     if (target && ctx.depth < MAX_DEPTH && !ctx.stack.includes(target)) {
+      if (target.fact.damaged && !this.damaged.includes(target)) this.damaged.push(target);
       const out: Array<{ state: State; val: Val }> = [];
       for (const a of this.evalArgs(e.a, s, ctx)) {
         const bound = e.a.map((arg, i) => {

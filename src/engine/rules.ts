@@ -43,7 +43,9 @@ export function runRules(program: Program, pack: RulePack): RuleOutput {
     for (const init of inits) {
       const a = analyzer.analyzeInit(init);
       m.set(init, a);
-      if (!a.complete) notices.push({ kind: 'budget', path: init.file, line: init.fact.p[0], message: `The path analysis of ${init.name} stopped at its step budget; failure paths beyond it were not checked.` });
+      if (a.damaged.length) {
+        notices.push({ kind: 'parse-recovered', path: init.file, line: init.fact.p[0], message: `The failure paths of ${init.name} were not checked: ${a.damaged.map((d) => `${d.name} (${d.file}:${d.fact.p[0]})`).join(', ')} does not parse cleanly, and a path through broken code cannot be trusted.` });
+      } else if (!a.complete) notices.push({ kind: 'budget', path: init.file, line: init.fact.p[0], message: `The path analysis of ${init.name} stopped at its step budget; failure paths beyond it were not checked.` });
       if (a.unresolvedCalls > 0) notices.push({ kind: 'unresolved', path: init.file, line: init.fact.p[0], message: `${a.unresolvedCalls} call(s) through function pointers on the paths of ${init.name} could not be followed; mappings released only through them are not seen.` });
     }
     analyses.set(resource.name, m);
@@ -54,7 +56,7 @@ export function runRules(program: Program, pack: RulePack): RuleOutput {
     switch (rule.kind) {
       case 'call-context': drafts.push(...callContext(program, pack, rule, notices)); break;
       case 'release-on-failure': drafts.push(...releaseOnFailure(rule, analysisFor(pack.resources[rule.resource]))); break;
-      case 'release-in-role': drafts.push(...releaseInRole(program, pack, rule, analysisFor(pack.resources[rule.resource]))); break;
+      case 'release-in-role': drafts.push(...releaseInRole(program, pack, rule, analysisFor(pack.resources[rule.resource]), notices)); break;
       case 'argument-match': drafts.push(...argumentMatch(program, rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource]))); break;
     }
   }
@@ -252,7 +254,14 @@ function handleKey(keys: KeyMaker, arg: Expr | undefined, isOut: boolean, env: T
   return keys.key(plain, env);
 }
 
-function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule, analyses: Map<FnDef, InitAnalysis>): Draft[] {
+function reachableFrom(program: Program, root: FnDef): FnDef[] {
+  const seen = new Set<FnDef>([root]);
+  const queue = [root];
+  while (queue.length) for (const e of program.callees(queue.pop()!)) if (!seen.has(e.callee)) { seen.add(e.callee); queue.push(e.callee); }
+  return [...seen];
+}
+
+function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule, analyses: Map<FnDef, InitAnalysis>, notices: Notice[]): Draft[] {
   const keys = new KeyMaker(program);
   const resource = pack.resources[rule.resource];
   const drafts: Draft[] = [];
@@ -260,6 +269,12 @@ function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule
   for (const [init, a] of analyses) {
     const halts = haltsFor(program, pack, init, pack.roles.halt);
     if (halts.length === 0 || !a.complete) continue;
+    // A halt callback (or a helper of it) that does not parse cleanly may hide the release.
+    const damagedHalt = halts.flatMap((h) => reachableFrom(program, h)).find((f) => f.fact.damaged);
+    if (damagedHalt) {
+      notices.push({ kind: 'parse-recovered', path: damagedHalt.file, line: damagedHalt.fact.p[0], message: `${rule.id} was not checked for ${init.name}: ${damagedHalt.name}, reached from the halt callback, does not parse cleanly.` });
+      continue;
+    }
     const released = halts.map((h) => ({ h, keys: releasedKeys(program, keys, h, resource) }));
     const kept = new Map<string, { site: AcquireSite; names: Set<string> }>();
     for (const k of a.kept) {
