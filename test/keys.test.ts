@@ -6,21 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Expr, Stmt } from '../src/engine/ast.js';
-import { lexBytes, parseBytes } from '../src/engine/filefacts.js';
 import { KeyMaker, displayKey, sameResource, stripCasts, type TypeEnv, type VarType } from '../src/engine/keys.js';
 import { Program, walkExprs, type FnDef } from '../src/engine/program.js';
-import { loadRulePack } from '../src/engine/rulepack.js';
+import { programOf } from './support/program.js';
 
-function programOf(files: Record<string, string>): Program {
-  return new Program(
-    Object.entries(files).map(([path, text]) => {
-      const bytes = Buffer.from(text);
-      const { lex } = lexBytes(bytes);
-      return { path, lex, parsed: parseBytes(bytes, lex) };
-    }),
-    loadRulePack().roles,
-  );
-}
 
 const HEADER = `
 typedef struct _BAR { PVOID Va; ULONG Len; } BAR, *PBAR;

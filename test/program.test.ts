@@ -5,20 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lexBytes, parseBytes } from '../src/engine/filefacts.js';
 import { callArgsNamed, nearest, pathDistance, Program, type FnDef, type RoleEvidence } from '../src/engine/program.js';
-import { loadRulePack } from '../src/engine/rulepack.js';
+import { programOf } from './support/program.js';
 
-function programOf(files: Record<string, string>): Program {
-  return new Program(
-    Object.entries(files).map(([path, text]) => {
-      const bytes = Buffer.from(text);
-      const { lex } = lexBytes(bytes);
-      return { path, lex, parsed: parseBytes(bytes, lex) };
-    }),
-    loadRulePack().roles,
-  );
-}
 
 function fnIn(p: Program, file: string, name: string): FnDef {
   const fn = p.functions.find((f) => f.file === file && f.name === name);

@@ -5,31 +5,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Expr } from '../src/engine/ast.js';
-import { lexBytes, parseBytes } from '../src/engine/filefacts.js';
 import { KeyMaker, displayKey, sameResource, type TypeEnv } from '../src/engine/keys.js';
 import { Tok, tokenize } from '../src/engine/lexer.js';
 import { lexFacts, type LexFacts } from '../src/engine/lexfacts.js';
 import { prepareSource } from '../src/engine/preprocess.js';
 import { Program } from '../src/engine/program.js';
-import { loadRulePack } from '../src/engine/rulepack.js';
 import { lineOf, lineStarts } from '../src/engine/text.js';
 import { integerValue } from '../src/engine/values.js';
+import { programOf } from './support/program.js';
 
 function facts(text: string): LexFacts {
   const starts = lineStarts(text);
   return lexFacts(text, tokenize(text), (o) => lineOf(starts, o));
 }
 
-function programOf(files: Record<string, string>): Program {
-  return new Program(
-    Object.entries(files).map(([path, text]) => {
-      const bytes = Buffer.from(text);
-      const { lex } = lexBytes(bytes);
-      return { path, lex, parsed: parseBytes(bytes, lex) };
-    }),
-    loadRulePack().roles,
-  );
-}
 
 const fld = (o: Expr, f: string): Expr => ({ t: 'fld', o, f, ar: true });
 const id = (n: string): Expr => ({ t: 'id', n });

@@ -11,7 +11,7 @@ import { KeyMaker, displayKey, sameResource, stripCasts, type TypeEnv } from './
 import { PathAnalyzer, siteId, type AcquireSite, type InitAnalysis } from './paths.js';
 import type { FnDef, Program, RoleEvidence } from './program.js';
 import type { ArgumentMatchRule, CallContextRule, ReleaseInRoleRule, ReleaseOnFailureRule, ResourceDef, RulePack } from './rulepack.js';
-import { apiCalls, callSiteOf, functionEnv } from './sites.js';
+import { apiCalls, callSiteOf } from './sites.js';
 import type { Finding, Notice, TraceStep } from './types.js';
 import { integerValue } from './values.js';
 

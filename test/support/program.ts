@@ -1,0 +1,15 @@
+/** Builds a linked Program from C texts, through the engine's own per-file stages. */
+import { lexBytes, parseBytes } from '../../src/engine/filefacts.js';
+import { Program } from '../../src/engine/program.js';
+import { loadRulePack } from '../../src/engine/rulepack.js';
+
+export function programOf(files: Record<string, string>): Program {
+  return new Program(
+    Object.entries(files).map(([path, text]) => {
+      const bytes = Buffer.from(text);
+      const { lex } = lexBytes(bytes);
+      return { path, lex, parsed: parseBytes(bytes, lex) };
+    }),
+    loadRulePack().roles,
+  );
+}
