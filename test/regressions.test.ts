@@ -9,6 +9,7 @@ import { KeyMaker, displayKey, sameResource, type TypeEnv } from '../src/engine/
 import { Tok, tokenize } from '../src/engine/lexer.js';
 import { lexFacts, type LexFacts } from '../src/engine/lexfacts.js';
 import { prepareSource } from '../src/engine/preprocess.js';
+import { loadRulePack } from '../src/engine/rulepack.js';
 import { Program } from '../src/engine/program.js';
 import { lineOf, lineStarts } from '../src/engine/text.js';
 import { integerValue } from '../src/engine/values.js';
