@@ -313,3 +313,51 @@ ${driverEntry('MpInit', 'MpHalt')}`,
     },
   },
 ]);
+
+ruleTester('arrays of mappings', [
+  {
+    name: 'a failure path that releases the array in a forward loop releases it (loops are not counted)',
+    files: {
+      'bars.c': `#include <ndis.h>
+typedef struct _BAR { PVOID Va; NDIS_PHYSICAL_ADDRESS Pa; ULONG Length; } BAR;
+typedef struct _NIC { NDIS_HANDLE H; ULONG BarCount; BAR Bars[6]; } NIC, *PNIC;
+MINIPORT_INITIALIZE NicInit;
+MINIPORT_HALT NicHalt;
+NDIS_STATUS NicStart(PNIC n);
+static VOID NicUnmapBars(PNIC n)
+{
+    ULONG i;
+    for (i = 0; i < n->BarCount; i++) {
+        if (n->Bars[i].Va != NULL) { NdisMUnmapIoSpace(n->H, n->Bars[i].Va, n->Bars[i].Length); n->Bars[i].Va = NULL; }
+    }
+}
+NDIS_STATUS NicInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PNIC n = (PNIC)c;
+    NDIS_STATUS status;
+    ULONG i;
+    for (i = 0; i < n->BarCount; i++) {
+        status = NdisMMapIoSpace(&n->Bars[i].Va, h, n->Bars[i].Pa, n->Bars[i].Length);
+        if (status != NDIS_STATUS_SUCCESS) {
+            while (i > 0) { i--; NdisMUnmapIoSpace(h, n->Bars[i].Va, n->Bars[i].Length); }
+            return status;
+        }
+    }
+    status = NicStart(n);
+    if (status != NDIS_STATUS_SUCCESS) {
+        for (i = 0; i < n->BarCount; i++)
+            NdisMUnmapIoSpace(h, n->Bars[i].Va, n->Bars[i].Length);
+        return status;
+    }
+    status = NicStart(n);
+    if (status != NDIS_STATUS_SUCCESS) {
+        NicUnmapBars(n);
+        return status;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { NicUnmapBars((PNIC)c); }
+`,
+    },
+  },
+]);

@@ -9,7 +9,7 @@ import type { Expr, Pos, Stmt, VarDecl } from './ast.js';
 export type CfgNode =
   | { t: 'exp'; e: Expr; p: Pos; next: number }
   | { t: 'decl'; d: VarDecl[]; p: Pos; next: number }
-  | { t: 'br'; c: Expr; p: Pos; yes: number; no: number }
+  | { t: 'br'; c: Expr; p: Pos; yes: number; no: number; loop?: Stmt }
   | { t: 'sw'; c: Expr; p: Pos; cases: Array<{ v: Expr; to: number }>; dflt: number }
   | { t: 'ret'; e?: Expr; p: Pos }
   | { t: 'jump'; kind: 'goto' | 'break' | 'continue'; p: Pos; next: number }
@@ -58,7 +58,7 @@ export function buildCfg(body: Stmt): Cfg {
         return add({ t: 'br', c: s.c, p: s.p, yes, no });
       }
       case 'while': {
-        const head = add({ t: 'br', c: s.c, p: s.p, yes: end, no: next });
+        const head = add({ t: 'br', c: s.c, p: s.p, yes: end, no: next, loop: s.b });
         const body = build(s.b, head, { ...ctx, brk: next, cont: head });
         (nodes[head] as { yes: number }).yes = body;
         return head;
@@ -70,7 +70,7 @@ export function buildCfg(body: Stmt): Cfg {
         return body;
       }
       case 'for': {
-        const head = add(s.c ? { t: 'br', c: s.c, p: s.p, yes: end, no: next } : { t: 'nop', next: end });
+        const head = add(s.c ? { t: 'br', c: s.c, p: s.p, yes: end, no: next, loop: s.b } : { t: 'nop', next: end });
         const update = s.u ? add({ t: 'exp', e: s.u, p: s.p, next: head }) : head;
         const body = build(s.b, update, { ...ctx, brk: next, cont: update });
         if (s.c) (nodes[head] as { yes: number }).yes = body;

@@ -11,8 +11,10 @@
 import type { Expr, Pos, Stmt } from './ast.js';
 import { buildCfg } from './cfg.js';
 import { exprText } from './extract.js';
-import { KeyMaker, stripCasts, type TypeEnv } from './keys.js';
-import type { FnDef, Program } from './program.js';
+import { KeyMaker, sameResource, stripCasts, type TypeEnv } from './keys.js';
+import { macroExprs, substitute } from './macros.js';
+import { walkExprs, type FnDef, type Program } from './program.js';
+import { functionEnv } from './sites.js';
 import type { ResourceDef } from './rulepack.js';
 import { constantTruth, integerValue } from './values.js';
 
@@ -68,6 +70,8 @@ interface State {
   events: Event | null;
   /** The last condition that could go either way on this path. */
   lastFork?: Origin;
+  /** Loop heads this path has evaluated (frame:node). */
+  loops: Set<string>;
 }
 
 export interface Leak {
@@ -109,6 +113,7 @@ function clone(s: State): State {
     step: s.step,
     events: s.events,
     lastFork: s.lastFork,
+    loops: new Set(s.loops),
   };
 }
 
@@ -121,6 +126,7 @@ function hashState(s: State): string {
   for (const [k, g] of [...s.groups].sort()) parts.push(`${k}:${g.st}${g.sym ?? ''}`);
   parts.push('|');
   for (const [k, c] of [...s.cons].sort()) parts.push(`${k}${c.z ? 'z' : 'n'}`);
+  parts.push('|', ...[...s.loops].sort());
   return parts.join(',');
 }
 
@@ -148,7 +154,7 @@ export class PathAnalyzer {
     this.unresolved = 0;
     this.sites.clear();
     this.damaged = init.fact.damaged ? [init] : [];
-    const start: State = { vals: new Map(), res: new Map(), groups: new Map(), cons: new Map(), step: 0, events: null };
+    const start: State = { vals: new Map(), res: new Map(), groups: new Map(), cons: new Map(), step: 0, events: null, loops: new Set() };
     const leaks: Leak[] = [];
     const kept: Kept[] = [];
     let exits: Array<{ state: State; ret: Val; retP?: Pos }> = [];
@@ -276,9 +282,16 @@ export class PathAnalyzer {
         }
         case 'br':
           ctx.cond = n.c;
-          const outcomes = this.evalCond(n.c, s, ctx, n.p);
+          let outcomes = this.evalCond(n.c, s, ctx, n.p);
+          if (n.loop) {
+            // Loops are not counted: where the body releases a mapping the path holds,
+            // the path does not skip the loop on its first arrival.
+            const head = `${env.frame}:${node}`;
+            if (!s.loops.has(head) && outcomes.length > 1 && this.loopReleasesHeld(n.loop, s, ctx)) outcomes = outcomes.filter((o) => o.truth);
+            for (const o of outcomes) o.state.loops.add(head);
+          }
           for (const o of outcomes) {
-            if (outcomes.length > 1) o.state.lastFork = { at: o.state.step, file: fn.file, p: n.p, how: 'branch', text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}` };
+            if (outcomes.length > 1 && !n.loop) o.state.lastFork = { at: o.state.step, file: fn.file, p: n.p, how: 'branch', text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}` };
             // A branch learned in this condition is described by the whole condition and the way it went.
             for (const c of o.state.cons.values()) if (c.o.at === o.state.step && c.o.how === 'branch') c.o = { ...c.o, text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}` };
             work.push({ node: o.truth ? n.yes : n.no, state: o.state });
@@ -313,6 +326,45 @@ export class PathAnalyzer {
       if (depth > 0) dropNameless(x.state);
     }
     return exits;
+  }
+
+  /** Does the loop body release (directly, through a macro or a helper) a mapping this path may hold? */
+  private loopReleasesHeld(body: Stmt, s: State, ctx: Ctx): boolean {
+    const held = [...s.res].filter(([, gid]) => {
+      const g = s.groups.get(gid);
+      return g && (g.st === 'held' || (g.st === 'cond' && s.cons.get(g.sym!)?.z !== false));
+    }).map(([k]) => k);
+    if (!held.length) return false;
+    const released = new Set<string>();
+    this.collectReleases(body, ctx.fn, ctx.env, released, 0, new Set());
+    return held.some((h) => [...released].some((r) => sameResource(h, r)));
+  }
+
+  private collectReleases(body: Stmt, fn: FnDef, env: TypeEnv, out: Set<string>, depth: number, seen: Set<FnDef>): void {
+    const rel = this.resource.release;
+    const visit = (e: Expr, d: number): void => {
+      if (e.t !== 'call' || e.f.t !== 'id') return;
+      const name = this.program.aliasOf(fn.file, e.f.n);
+      if (name === rel.call) {
+        const k = this.handleKey(e.a[rel.handleArg], false, { fn, env, depth, stack: [], p: e.p });
+        if (k) out.add(k);
+        return;
+      }
+      const targets = this.program.resolve(fn.file, name);
+      if (!targets.length) {
+        const mb = this.program.macroBody(fn.file, name);
+        if (mb && mb.params.length === e.a.length && d < 6) {
+          for (const x of macroExprs(mb.body)) walkExprs({ k: 'exp', e: substitute(x, mb.params, e.a, e.p), p: e.p }, (inner) => visit(inner, d + 1));
+        }
+        return;
+      }
+      for (const t of targets) {
+        if (!this.relevant.has(t) || seen.has(t) || depth > 4) continue;
+        seen.add(t);
+        this.collectReleases(t.fact.body, t, functionEnv(t), out, depth + 1, seen);
+      }
+    };
+    walkExprs(body, (e) => visit(e, 0));
   }
 
   /** Evaluates an expression for its effects and value. Forks only where a helper has several exits. */
@@ -654,45 +706,4 @@ function firstJumpFrom(events: Event | null, step: number): Event | undefined {
     else break;
   }
   return best;
-}
-
-/** The expressions a macro body evaluates, in order (statement macros read as a sequence). */
-export function macroExprs(body: Stmt): Expr[] {
-  const out: Expr[] = [];
-  const visit = (s: Stmt | undefined): void => {
-    if (!s) return;
-    switch (s.k) {
-      case 'blk': s.b.forEach(visit); break;
-      case 'exp': out.push(s.e); break;
-      case 'decl': for (const d of s.d) if (d.init) out.push(d.init); break;
-      case 'if': out.push(s.c); visit(s.t); visit(s.f); break;
-      case 'do': visit(s.b); break;
-      case 'while': visit(s.b); break;
-      case 'ret': if (s.e) out.push(s.e); break;
-      default: break;
-    }
-  };
-  visit(body);
-  return out;
-}
-
-/** Puts the arguments in for the parameters; every call inside reads as at the use site. */
-export function substitute(e: Expr, params: string[], args: Expr[], at: Pos): Expr {
-  const sub = (x: Expr): Expr => {
-    switch (x.t) {
-      case 'id': {
-        const i = params.indexOf(x.n);
-        return i >= 0 && args[i] ? args[i] : x;
-      }
-      case 'call': return { t: 'call', f: sub(x.f), a: x.a.map(sub), p: at };
-      case 'fld': return { ...x, o: sub(x.o) };
-      case 'idx': return { ...x, o: sub(x.o), i: sub(x.i) };
-      case 'un': case 'post': case 'cast': return { ...x, e: sub(x.e) };
-      case 'bin': case 'asg': return { ...x, l: sub(x.l), r: sub(x.r) };
-      case 'cond': return { ...x, c: sub(x.c), a: sub(x.a), b: sub(x.b) };
-      case 'seq': return { ...x, l: sub(x.l), r: sub(x.r) };
-      default: return x;
-    }
-  };
-  return sub(e);
 }

@@ -5,7 +5,7 @@
  */
 import type { Expr, Pos, Stmt } from './ast.js';
 import type { TypeEnv } from './keys.js';
-import { substitute, macroExprs } from './paths.js';
+import { macroExprs, substitute } from './macros.js';
 import { walkExprs, type FnDef, type Program } from './program.js';
 
 export interface ApiCall {
