@@ -151,3 +151,24 @@ test('a directory scan reads C sources and headers, with paths relative to the r
   assert.equal(r.files, 1);
   assert.deepEqual(r.findings.map((f) => `${f.path}:${f.line}`), ['sub/a.c:76']);
 });
+
+test('remembered rule results never outlive a change the rules can see', async () => {
+  const mp = `${ADAPTER.replace('#define REGS_LEN 0x100', '#include "len.h"')}
+#define HALT_LEN 0x100
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p) { PADAPTER a = (PADAPTER)c; return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN); }
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { PADAPTER a = (PADAPTER)c; NdisMUnmapIoSpace(a->H, a->Regs, HALT_LEN); }
+${driverEntry('MpInit', 'MpHalt')}`;
+  const cache = new FactCache();
+  const files = (len: string, comment = ''): SourceFile[] => [
+    { path: 'mp.c', bytes: Buffer.from(mp) },
+    { path: 'len.h', bytes: Buffer.from(`${comment}#define REGS_LEN ${len}\n`) },
+    { path: 'crc.c', bytes: Buffer.from(`ULONG Crc(ULONG x) { return x ^ 0xEDB88320; } ${comment}\n`) },
+  ];
+  const a = await scan({ root: 'x', files: files('0x100'), cache, workers: 0 });
+  assert.equal(a.findings.length, 0);
+  assert.equal(a.stats.needed, 1, 'len.h and crc.c are lexed only');
+  const b = await scan({ root: 'x', files: files('0x200'), cache, workers: 0 });
+  assert.deepEqual(b.findings.map((f) => f.rule), ['ndis/unmap-length'], 'a new length in an unparsed header is seen');
+  const c = await scan({ root: 'x', files: files('0x200', '/* touched */ '), cache, workers: 0 });
+  assert.deepEqual(c.findings.map((f) => f.fingerprint), b.findings.map((f) => f.fingerprint), 'a comment changes nothing');
+});

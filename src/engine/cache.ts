@@ -8,9 +8,16 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { LexEntry, ParsedEntry } from './filefacts.js';
+import type { Notice, Finding } from './types.js';
+
+/** What the rules said of one program, by the program's signature. */
+export interface RulesMemo { findings: Finding[]; notices: Notice[] }
+
+/** Rule results kept: enough for a pull request's base and head and a few pushes. */
+const MAX_RESULTS = 8;
 
 /** Bump when the shape or meaning of cached facts changes. */
-export const FACTS_VERSION = 'facts-2';
+export const FACTS_VERSION = 'facts-3';
 
 export interface CacheEntry {
   lex?: LexEntry;
@@ -19,6 +26,7 @@ export interface CacheEntry {
 
 export class FactCache {
   private readonly entries = new Map<string, CacheEntry>();
+  private readonly results = new Map<string, RulesMemo>();
   private readonly used = new Set<string>();
   private dirty = false;
   private readonly file: string | undefined;
@@ -28,8 +36,9 @@ export class FactCache {
     if (opts.dir) {
       this.file = join(opts.dir, `${FACTS_VERSION}.bin`);
       try {
-        const loaded = deserialize(readFileSync(this.file)) as Array<[string, CacheEntry]>;
-        for (const [k, v] of loaded) this.entries.set(k, v);
+        const loaded = deserialize(readFileSync(this.file)) as { entries: Array<[string, CacheEntry]>; results: Array<[string, RulesMemo]> };
+        for (const [k, v] of loaded.entries) this.entries.set(k, v);
+        for (const [k, v] of loaded.results) this.results.set(k, v);
       } catch {
         // No cache yet, or one from another version: start empty.
       }
@@ -50,6 +59,19 @@ export class FactCache {
     this.dirty = true;
   }
 
+  /** Rule results of a program seen before (same signature), if any. */
+  getResults(signature: string): RulesMemo | undefined {
+    const hit = this.results.get(signature);
+    if (hit) { this.results.delete(signature); this.results.set(signature, hit); }
+    return hit;
+  }
+
+  setResults(signature: string, memo: RulesMemo): void {
+    this.results.set(signature, memo);
+    while (this.results.size > MAX_RESULTS) this.results.delete(this.results.keys().next().value!);
+    this.dirty = true;
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -62,7 +84,7 @@ export class FactCache {
     for (const [k, e] of this.entries) { if (keep.length >= this.maxEntries) break; if (!this.used.has(k)) keep.push([k, e]); }
     mkdirSync(join(this.file, '..'), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, serialize(keep.slice(0, this.maxEntries)));
+    writeFileSync(tmp, serialize({ entries: keep.slice(0, this.maxEntries), results: [...this.results] }));
     renameSync(tmp, this.file);
     this.dirty = false;
   }

@@ -19,6 +19,8 @@ export type CfgNode =
 export interface Cfg {
   nodes: CfgNode[];
   entry: number;
+  /** Nodes two or more edges lead to: where paths can meet and be merged. */
+  joins: Uint8Array;
 }
 
 interface Ctx {
@@ -102,7 +104,19 @@ export function buildCfg(body: Stmt): Cfg {
     }
   };
   const entry = build(body, end, {});
-  const cfg = { nodes, entry };
+  const preds = new Uint8Array(nodes.length);
+  const edge = (to: number) => { if (preds[to] < 2) preds[to]++; };
+  for (const n of nodes) {
+    switch (n.t) {
+      case 'br': edge(n.yes); edge(n.no); break;
+      case 'sw': n.cases.forEach((c) => edge(c.to)); edge(n.dflt); break;
+      case 'exp': case 'decl': case 'jump': case 'nop': edge(n.next); break;
+      default: break;
+    }
+  }
+  const joins = new Uint8Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) joins[i] = preds[i] >= 2 ? 1 : 0;
+  const cfg = { nodes, entry, joins };
   cache.set(body, cfg);
   return cfg;
 }

@@ -3,6 +3,7 @@
  * parsed facts (files the whole-program closure needs). Runs in the main
  * thread or in a worker; results are plain data, cached by content hash.
  */
+import { createHash } from 'node:crypto';
 import type { ParsedFacts } from './ast.js';
 import { lexFacts, type LexFacts } from './lexfacts.js';
 import { tokenize } from './lexer.js';
@@ -15,6 +16,11 @@ export interface LexEntry {
   lex: LexFacts;
   encoding: 'utf-8' | 'latin1';
   lines: number;
+  /**
+   * Digest of what the program reads from a file it does not parse (macros,
+   * typedefs, structs): two contents with the same digest link the same.
+   */
+  linkSig: string;
 }
 
 export type ParsedEntry = ParsedFacts & { macroBodies: MacroBody[] };
@@ -23,7 +29,9 @@ export function lexBytes(bytes: Uint8Array): LexEntry {
   const { text, encoding } = decodeSource(bytes);
   const toks = tokenize(text);
   const starts = lineStarts(text);
-  return { lex: lexFacts(text, toks, (o) => lineOf(starts, o)), encoding, lines: starts.length };
+  const lex = lexFacts(text, toks, (o) => lineOf(starts, o));
+  const linkSig = createHash('sha1').update(JSON.stringify([lex.macros, lex.typedefs, lex.structs])).digest('hex');
+  return { lex, encoding, lines: starts.length, linkSig };
 }
 
 export function parseBytes(bytes: Uint8Array, lex: LexFacts): ParsedEntry {

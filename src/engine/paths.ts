@@ -117,17 +117,20 @@ function clone(s: State): State {
   };
 }
 
+const byKey = <V>(a: [string, V], b: [string, V]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/** Identity of an abstract state, for merging paths that meet in the same state. */
 function hashState(s: State): string {
-  const parts: string[] = [];
-  for (const [k, v] of [...s.vals].sort()) parts.push(`${k}=${v.k}${v.k === 'sym' ? v.id : ''}`);
-  parts.push('|');
-  for (const [k, g] of [...s.res].sort()) parts.push(`${k}>${g}`);
-  parts.push('|');
-  for (const [k, g] of [...s.groups].sort()) parts.push(`${k}:${g.st}${g.sym ?? ''}`);
-  parts.push('|');
-  for (const [k, c] of [...s.cons].sort()) parts.push(`${k}${c.z ? 'z' : 'n'}`);
-  parts.push('|', ...[...s.loops].sort());
-  return parts.join(',');
+  let h = '';
+  for (const [k, v] of [...s.vals].sort(byKey)) h += `${k}=${v.k}${v.k === 'sym' ? v.id : ''},`;
+  h += '|';
+  for (const [k, g] of [...s.res].sort(byKey)) h += `${k}>${g},`;
+  h += '|';
+  for (const [k, g] of [...s.groups].sort(byKey)) h += `${k}:${g.st}${g.sym ?? ''},`;
+  h += '|';
+  for (const [k, c] of [...s.cons].sort(byKey)) h += `${k}${c.z ? 'z' : 'n'},`;
+  if (s.loops.size) h += `|${[...s.loops].sort().join(',')}`;
+  return h;
 }
 
 export class PathAnalyzer {
@@ -241,7 +244,7 @@ export class PathAnalyzer {
       const n = cfg.nodes[node];
       s.step++;
       if ('p' in n) ctx.p = n.p;
-      if (n.t === 'br' || n.t === 'nop' || n.t === 'jump') {
+      if (cfg.joins[node]) {
         const h = `${node}|${hashState(s)}`;
         if (seen.has(h)) continue;
         seen.add(h);

@@ -62,6 +62,8 @@ export class Program {
   readonly globals = new Map<string, { ty: string; ptr: number; file: string }>();
   readonly roles = new Map<FnDef, RoleEvidence[]>();
   private readonly edgeCache = new Map<FnDef, CallEdge[]>();
+  private readonly macroCache = new Map<string, (MacroDef & { file: string }) | null>();
+  private readonly expandCache = new Map<string, Array<{ name: string; viaMacros: string[] }>>();
 
   constructor(files: LinkedFile[], readonly roleTable: RoleTable) {
     let id = 0;
@@ -105,7 +107,11 @@ export class Program {
   macro(fromFile: string, name: string): (MacroDef & { file: string }) | undefined {
     const defs = this.macros.get(name);
     if (!defs) return undefined;
-    return nearest(fromFile, defs, (d) => d.file)[0];
+    if (defs.length === 1) return defs[0];
+    const key = `${fromFile}\u0000${name}`;
+    let hit = this.macroCache.get(key);
+    if (hit === undefined) { hit = nearest(fromFile, defs, (d) => d.file)[0] ?? null; this.macroCache.set(key, hit); }
+    return hit ?? undefined;
   }
 
   /** A name behind object-like alias macros (`#define MAP_IT NdisMMapIoSpace`), or the name itself. */
@@ -132,6 +138,17 @@ export class Program {
    */
   expandName(fromFile: string, name: string, seen: string[] = []): Array<{ name: string; viaMacros: string[] }> {
     if (this.statics.get(fromFile)?.has(name) || this.external.has(name)) return [{ name, viaMacros: seen }];
+    if (!this.macros.has(name)) return [{ name, viaMacros: seen }];
+    if (seen.length === 0) {
+      const key = `${fromFile}\u0000${name}`;
+      let hit = this.expandCache.get(key);
+      if (!hit) { hit = this.expandMacro(fromFile, name, seen); this.expandCache.set(key, hit); }
+      return hit;
+    }
+    return this.expandMacro(fromFile, name, seen);
+  }
+
+  private expandMacro(fromFile: string, name: string, seen: string[]): Array<{ name: string; viaMacros: string[] }> {
     const m = this.macro(fromFile, name);
     if (!m || seen.includes(name) || seen.length > 8) return [{ name, viaMacros: seen }];
     const out: Array<{ name: string; viaMacros: string[] }> = [];

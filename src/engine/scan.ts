@@ -42,7 +42,7 @@ const SOURCE_EXT = /\.(?:c|h|inc|inl)$/i;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.svn', '.hg', 'obj', 'objfre', 'objchk']);
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Below this much source to parse, a worker's start-up (loading tree-sitter) costs more than it saves. */
-const WORKER_THRESHOLD_BYTES = 256 * 1024;
+const WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024;
 
 let version: string | undefined;
 async function packageVersion(): Promise<string> {
@@ -165,10 +165,18 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   const tParse = performance.now();
 
-  const linked: LinkedFile[] = files.map((f) => (f.parsed ? { path: f.path, lex: f.lex.lex, parsed: f.parsed } : { path: f.path, lex: f.lex.lex }));
-  const program = new Program(linked, pack.roles);
-  const tLink = performance.now();
-  const out = runRules(program, pack);
+  // The rules read only the program; the same program (same parsed files, same
+  // macros and types elsewhere) gives the same output, so a cache remembers it.
+  const signature = programSignature(files, pack);
+  let out = cache?.getResults(signature);
+  let tLink = performance.now();
+  if (!out) {
+    const linked: LinkedFile[] = files.map((f) => (f.parsed ? { path: f.path, lex: f.lex.lex, parsed: f.parsed } : { path: f.path, lex: f.lex.lex }));
+    const program = new Program(linked, pack.roles);
+    tLink = performance.now();
+    out = runRules(program, pack);
+    cache?.setResults(signature, out);
+  }
   const tRules = performance.now();
 
   return {
@@ -196,6 +204,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   };
 }
 
+function programSignature(files: FileState[], pack: RulePack): string {
+  const h = createHash('sha1').update(pack.fingerprint);
+  for (const f of files) h.update(`${f.path}\t${f.parsed ? `P${f.hash}` : `L${f.lex.linkSig}`}\n`);
+  return h.digest('hex');
+}
+
 function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
@@ -218,6 +232,13 @@ function mentionsAny(idents: Set<string>, names: Set<string>): boolean {
   }
   for (const n of idents) if (names.has(n)) return true;
   return false;
+}
+
+const wordsCache = new WeakMap<object, string[]>();
+function macroWords(m: { body: string }): string[] {
+  let w = wordsCache.get(m);
+  if (!w) { w = m.body.match(/[A-Za-z_]\w*/g) ?? []; wordsCache.set(m, w); }
+  return w;
 }
 
 /** Words whose mention makes a file matter: the rules' calls, role types, registration fields, handoff calls. */
@@ -245,7 +266,7 @@ function growNames(names: Set<string>, round: FileState[], files: FileState[], p
     for (const f of files) {
       for (const m of f.lex.lex.macros) {
         if (names.has(m.name)) continue;
-        if (/[A-Za-z_]/.test(m.body) && m.body.match(/[A-Za-z_]\w*/g)!.some((w) => names.has(w))) { names.add(m.name); grew = true; }
+        if (macroWords(m).some((w) => names.has(w))) { names.add(m.name); grew = true; }
       }
     }
   }

@@ -23,9 +23,7 @@ export function decodeSource(bytes: Uint8Array): DecodedText {
 
 /** True when the bytes look like a binary file rather than source text. */
 export function looksBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 8000);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
+  return bytes.subarray(0, 8000).indexOf(0) !== -1;
 }
 
 /** Offsets of line starts; lines end at \n (a CRLF counts as one line end). */
