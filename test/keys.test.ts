@@ -30,11 +30,11 @@ function lvalues(program: Program, fnName: string, frame = `${fnName}#1`): { env
   const fn = program.functions.find((f) => f.name === fnName) as FnDef;
   assert.ok(fn, `function ${fnName} parsed`);
   const vars = new Map<string, VarType>();
-  for (const p of fn.fact.params) vars.set(p.n, { ty: p.ty, ptr: p.ptr });
-  const body = fn.fact.body as Extract<Stmt, { k: 'blk' }>;
+  for (const p of fn.params) vars.set(p.n, { ty: p.ty, ptr: p.ptr });
+  const body = fn.body as Extract<Stmt, { k: 'blk' }>;
   for (const s of body.b) if (s.k === 'decl') for (const d of s.d) vars.set(d.n, { ty: d.ty, ptr: d.ptr });
   const lhs: Expr[] = [];
-  walkExprs(fn.fact.body, (e) => { if (e.t === 'asg') lhs.push(e.l); });
+  walkExprs(fn.body, (e) => { if (e.t === 'asg') lhs.push(e.l); });
   return { env: { frame, vars }, lhs };
 }
 

@@ -172,7 +172,7 @@ test('a function at another argument of a handoff call is not the callback', () 
 
 test('callArgsNamed: plain names at an argument, through casts and &', () => {
   const p = programOf({ 'mp.c': 'VOID K(VOID) { Api(a, F1); Api(b, (T *)&F2); Api(c, x + 1); Other(d, F3); Api(e); }\n' });
-  assert.deepEqual(callArgsNamed(fnNamed(p, 'K').fact.body, 'Api', 1).map((x) => x.arg), ['F1', 'F2']);
+  assert.deepEqual(callArgsNamed(fnNamed(p, 'K').body, 'Api', 1).map((x) => x.arg), ['F1', 'F2']);
 });
 
 test('DriverEntry has its role by name, other names do not', () => {

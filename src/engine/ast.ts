@@ -56,19 +56,29 @@ export interface FunctionFact {
   /** Position of the function name in its definition. */
   p: Pos;
   endLine: number;
-  returnType: string;
-  params: VarDecl[];
-  body: Stmt;
-  /** Names called directly (or macros used like calls), each once. */
+  /** Offsets of the definition and of its body's `{` in the (length-preserving) variant text. */
+  start: number;
+  bodyStart: number;
+  end: number;
+  /** Names called directly (or macros used like calls), each once; read from the body's tokens. */
   calls: string[];
-  /** Identifiers used as values (candidates for address-taken functions), each once, locals excluded. */
+  /** Identifiers used as values (candidates for address-taken functions), each once. */
   refs: string[];
   /** Calls through function pointers (`a->Ops->Start(a)`), which no call graph can follow. */
   indirectCalls: number;
-  /** The body contained syntax tree-sitter could not read. */
+  /** The definition contained syntax tree-sitter could not read. */
   damaged: boolean;
   /** Build variant the definition was read from (0 unless the file has #else branches). */
   variant: number;
+}
+
+/**
+ * A function's parameters and body as syntax: produced on demand, only for
+ * the functions the path analysis and the traces walk, and cached.
+ */
+export interface FunctionDetail {
+  params: VarDecl[];
+  body: Stmt;
 }
 
 /** `obj.Field = Value` or `.Field = Value` with a plain identifier value (casts and & removed). */
@@ -95,6 +105,8 @@ export interface TopDecl {
 
 export interface ParsedFacts {
   functions: FunctionFact[];
+  /** Details produced so far, by `variant:start`. */
+  details?: Record<string, FunctionDetail>;
   decls: TopDecl[];
   assigns: FieldAssign[];
   /** `_Function_class_(ROLE)` annotations attached to the name they precede. */

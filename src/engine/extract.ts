@@ -4,7 +4,7 @@
  * facts are kept and cached.
  */
 import type Parser from 'tree-sitter';
-import type { Expr, FieldAssign, FunctionFact, ParsedFacts, Pos, Stmt, TopDecl, VarDecl } from './ast.js';
+import type { Expr, FieldAssign, FunctionDetail, FunctionFact, ParsedFacts, Pos, Stmt, TopDecl, VarDecl } from './ast.js';
 
 type Node = Parser.SyntaxNode;
 
@@ -58,41 +58,30 @@ export class FactExtractor {
   }
 
   private functionDefinition(n: Node, variant: number): void {
-    let decl = n.childForFieldName('declarator');
-    while (decl && decl.type !== 'function_declarator') decl = decl.childForFieldName('declarator');
-    const nameNode = decl?.childForFieldName('declarator');
-    if (!decl || !nameNode || nameNode.type !== 'identifier') return;
+    const nameNode = functionNameNode(n);
+    if (!nameNode) return;
     const name = nameNode.text;
-    const scope: Scope = { fn: name, indirect: 0, calls: new Set(), refs: new Set(), locals: new Set(), assigns: this.assigns, damaged: n.hasError };
-    const params: VarDecl[] = [];
-    const plist = decl.childForFieldName('parameters');
-    if (plist) {
-      for (const p of plist.namedChildren) {
-        if (p.type !== 'parameter_declaration') continue;
-        const v = declaredVar(p.childForFieldName('type'), p.childForFieldName('declarator'));
-        if (v) { params.push(v); scope.locals.add(v.n); }
-      }
-    }
     const bodyNode = n.childForFieldName('body');
-    const body: Stmt = bodyNode ? stmt(bodyNode, scope) : { k: 'nop' };
-    for (const l of scope.locals) scope.refs.delete(l);
-    const typeNode = n.childForFieldName('type');
+    const damaged = n.hasError;
+    const start = n.startIndex;
+    const end = n.endIndex;
     this.functions.push({
       name,
       isStatic: hasStorage(n, 'static'),
       p: pos(nameNode),
       endLine: n.endPosition.row + 1,
-      returnType: typeNode ? typeName(typeNode) : 'int',
-      params,
-      body,
-      calls: [...scope.calls],
-      refs: [...scope.refs],
-      indirectCalls: scope.indirect,
-      damaged: scope.damaged,
+      start,
+      bodyStart: bodyNode ? bodyNode.startIndex : end,
+      end,
+      // Filled from the body's tokens (see lexscan.ts): no walk of the tree here.
+      calls: [],
+      refs: [],
+      indirectCalls: 0,
+      damaged,
       variant,
     });
-    if (scope.damaged) this.damagedLines.push(n.startPosition.row + 1);
-    this.itemStarts.push({ offset: n.startIndex, name, line: nameNode.startPosition.row + 1 });
+    if (damaged) this.damagedLines.push(n.startPosition.row + 1);
+    this.itemStarts.push({ offset: start, name, line: nameNode.startPosition.row + 1 });
   }
 
   private topDeclaration(n: Node): void {
@@ -139,6 +128,31 @@ export class FactExtractor {
       damagedLines: [...new Set(this.damagedLines)].sort((a, b) => a - b),
     };
   }
+}
+
+function functionNameNode(n: Node): Node | undefined {
+  let decl = n.childForFieldName('declarator');
+  while (decl && decl.type !== 'function_declarator') decl = decl.childForFieldName('declarator');
+  const nameNode = decl?.childForFieldName('declarator');
+  return nameNode && nameNode.type === 'identifier' ? nameNode : undefined;
+}
+
+/** Parameters and body of one function definition, as the compact syntax. */
+export function functionDetail(n: Node): FunctionDetail {
+  let decl = n.childForFieldName('declarator');
+  while (decl && decl.type !== 'function_declarator') decl = decl.childForFieldName('declarator');
+  const scope: Scope = { fn: undefined, indirect: 0, calls: new Set(), refs: new Set(), locals: new Set(), assigns: [], damaged: false };
+  const params: VarDecl[] = [];
+  const plist = decl?.childForFieldName('parameters');
+  if (plist) {
+    for (const p of plist.namedChildren) {
+      if (p.type !== 'parameter_declaration') continue;
+      const v = declaredVar(p.childForFieldName('type'), p.childForFieldName('declarator'));
+      if (v) params.push(v);
+    }
+  }
+  const bodyNode = n.childForFieldName('body');
+  return { params, body: bodyNode ? stmt(bodyNode, scope) : { k: 'nop' } };
 }
 
 function hasStorage(n: Node, word: string): boolean {

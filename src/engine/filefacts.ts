@@ -4,11 +4,11 @@
  * thread or in a worker; results are plain data, cached by content hash.
  */
 import { createHash } from 'node:crypto';
-import type { ParsedFacts } from './ast.js';
+import type { FunctionDetail, FunctionFact, ParsedFacts } from './ast.js';
 import { lexFacts, type LexFacts } from './lexfacts.js';
 import { tokenize } from './lexer.js';
-import { parseFacts } from './parse.js';
-import { prepareSource } from './preprocess.js';
+import { parseFacts, parseFunctionDetail } from './parse.js';
+import { prepareSource, type Prepared } from './preprocess.js';
 import type { MacroBody } from './program.js';
 import { decodeSource, lineOf, lineStarts } from './text.js';
 
@@ -35,10 +35,29 @@ export function lexBytes(bytes: Uint8Array): LexEntry {
 }
 
 export function parseBytes(bytes: Uint8Array, lex: LexFacts): ParsedEntry {
-  const { text } = decodeSource(bytes);
-  const toks = tokenize(text);
-  const facts = parseFacts(prepareSource(text, toks));
+  const facts = parseFacts(prepared(bytes));
   return { ...facts, macroBodies: parseMacroBodies(lex) };
+}
+
+const preparedCache = new WeakMap<Uint8Array, Prepared>();
+function prepared(bytes: Uint8Array): Prepared {
+  let p = preparedCache.get(bytes);
+  if (!p) {
+    const { text } = decodeSource(bytes);
+    p = prepareSource(text, tokenize(text));
+    preparedCache.set(bytes, p);
+  }
+  return p;
+}
+
+/** A function's parameters and body: from the entry's store, else parsed now and stored there. */
+export function loadFunctionDetail(bytes: Uint8Array, entry: ParsedFacts, fn: FunctionFact): FunctionDetail {
+  const key = `${fn.variant}:${fn.start}`;
+  const hit = entry.details?.[key];
+  if (hit) return hit;
+  const detail = parseFunctionDetail(prepared(bytes), fn);
+  (entry.details ??= {})[key] = detail;
+  return detail;
 }
 
 /**
@@ -52,12 +71,13 @@ function parseMacroBodies(lex: LexFacts): MacroBody[] {
   const unit = macros
     .map((m, i) => `void __ndis_review_macro_${i}(void) { ${m.body.replace(/#/g, ' ')} ; }`)
     .join('\n');
-  const facts = parseFacts({ variants: [unit], functionClass: [] });
+  const unitPrepared: Prepared = { variants: [unit], functionClass: [] };
+  const facts = parseFacts(unitPrepared);
   const out: MacroBody[] = [];
   for (const f of facts.functions) {
     const i = Number(f.name.slice('__ndis_review_macro_'.length));
     const m = macros[i];
-    if (m) out.push({ name: m.name, params: m.params!, body: f.body, line: m.line });
+    if (m) out.push({ name: m.name, params: m.params!, body: parseFunctionDetail(unitPrepared, f).body, line: m.line });
   }
   return out;
 }

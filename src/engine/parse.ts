@@ -6,10 +6,12 @@
  */
 import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
-import type { ParsedFacts } from './ast.js';
-import { FactExtractor } from './extract.js';
+import type { FunctionDetail, FunctionFact, ParsedFacts } from './ast.js';
+import { FactExtractor, functionDetail } from './extract.js';
+import { scanBody } from './lexscan.js';
+import { tokenize } from './lexer.js';
 import type { Prepared } from './preprocess.js';
-import { lineStarts } from './text.js';
+import { lineOf, lineStarts } from './text.js';
 
 let parser: Parser | undefined;
 
@@ -30,6 +32,34 @@ function parseText(text: string, ranges?: Parser.Range[]): Parser.Tree {
 export function parseFacts(prepared: Prepared): ParsedFacts {
   const x = new FactExtractor();
   prepared.variants.forEach((text, v) => {
+    const before = x.functions.length;
+    readVariant(x, text, v);
+    // What linking needs from the bodies comes from their tokens, not from the tree.
+    const toks = tokenize(text);
+    const starts = lineStarts(text);
+    for (const fn of x.functions.slice(before)) {
+      const b = scanBody(text, toks, fn.bodyStart, fn.end, fn.name, (o) => lineOf(starts, o));
+      fn.calls = b.calls;
+      fn.refs = b.refs;
+      fn.indirectCalls = b.indirectCalls;
+      x.assigns.push(...b.assigns);
+    }
+  });
+  const facts = x.finish(prepared.functionClass);
+  return prepared.variants.length > 1 ? dedupeVariants(facts) : facts;
+}
+
+/** Parameters and body of one function, by parsing just its range of the variant it came from. */
+export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact): FunctionDetail {
+  const text = prepared.variants[fn.variant] ?? prepared.variants[0];
+  const starts = lineStarts(text);
+  const root = parseText(text, [toRange(starts, fn.start, fn.end)]).rootNode;
+  const def = root.namedChildren.find((c) => c.type === 'function_definition') ?? root.descendantsOfType('function_definition')[0];
+  return def ? functionDetail(def) : { params: [], body: { k: 'nop' } };
+}
+
+function readVariant(x: FactExtractor, text: string, v: number): void {
+  {
     const tree = parseText(text);
     const root = tree.rootNode;
     if (!root.hasError) {
@@ -48,9 +78,7 @@ export function parseFacts(prepared: Prepared): ParsedFacts {
         if (sub.hasError) x.damagedLines.push(range.startPosition.row + 1);
       }
     }
-  });
-  const facts = x.finish(prepared.functionClass);
-  return prepared.variants.length > 1 ? dedupeVariants(facts) : facts;
+  }
 }
 
 /** [start, end) pieces of a region, each ending after a line that starts with `}`. */
@@ -94,7 +122,8 @@ function dedupeVariants(f: ParsedFacts): ParsedFacts {
     return true;
   });
   return {
-    functions: uniq(f.functions, (fn) => `f|${fn.name}|${fn.p[0]}|${JSON.stringify(fn.params)}|${JSON.stringify(fn.body)}`),
+    // The same definition in two builds reads the same text: one function. Different texts are two.
+    functions: uniq(f.functions, (fn) => `f|${fn.name}|${fn.p[0]}|${fn.start}|${fn.end}|${fn.calls.join(',')}`),
     decls: uniq(f.decls, (d) => `d|${d.name}|${d.line}|${d.ty}`),
     assigns: uniq(f.assigns, (a) => `a|${a.obj}|${a.field}|${a.value}|${a.line}|${a.col}`),
     functionClass: uniq(f.functionClass, (c) => `c|${c.name}|${c.roleType}|${c.line}`),

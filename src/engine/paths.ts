@@ -222,10 +222,10 @@ export class PathAnalyzer {
 
   /** Runs one invocation of `fn`; returns its exits. */
   private run(fn: FnDef, entry: State, args: Expr[] | Array<{ val: Val; key?: string; pointee?: string }>, depth: number, stack: FnDef[]): Array<{ state: State; ret: Val; retP?: Pos }> {
-    const cfg = buildCfg(fn.fact.body);
+    const cfg = buildCfg(fn.body);
     const env: TypeEnv = { frame: `${fn.name}#${this.frameCounter++}`, vars: new Map(), pointees: new Map() };
     const state = entry;
-    fn.fact.params.forEach((p, i) => {
+    fn.params.forEach((p, i) => {
       env.vars.set(p.n, { ty: p.ty, ptr: p.ptr });
       const a = args[i] as { val: Val; key?: string; pointee?: string } | undefined;
       if (!a) return;
@@ -364,7 +364,7 @@ export class PathAnalyzer {
       for (const t of targets) {
         if (!this.relevant.has(t) || seen.has(t) || depth > 4) continue;
         seen.add(t);
-        this.collectReleases(t.fact.body, t, functionEnv(t), out, depth + 1, seen);
+        this.collectReleases(t.body, t, functionEnv(t), out, depth + 1, seen);
       }
     };
     walkExprs(body, (e) => visit(e, 0));

@@ -5,8 +5,9 @@
  * and finds every callback's role. Cheap: redone on every scan.
  */
 import { posix } from 'node:path';
-import type { FieldAssign, FunctionFact, Stmt } from './ast.js';
+import type { FieldAssign, FunctionDetail, FunctionFact, ParsedFacts, Stmt, VarDecl } from './ast.js';
 import { plainName } from './extract.js';
+import { loadFunctionDetail } from './filefacts.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
 import type { RoleTable } from './rulepack.js';
 
@@ -20,14 +21,33 @@ export interface MacroBody {
 export interface LinkedFile {
   path: string;
   lex: LexFacts;
-  parsed?: import('./ast.js').ParsedFacts & { macroBodies?: MacroBody[] };
+  parsed?: ParsedFacts & { macroBodies?: MacroBody[] };
+  /** The file's bytes, from which a function's detail is parsed when first needed. */
+  bytes?: Uint8Array;
 }
 
-export interface FnDef {
-  id: number;
-  file: string;
-  fact: FunctionFact;
-  name: string;
+/** A function definition in the program; its parameters and body load on first use. */
+export class FnDef {
+  private detail: FunctionDetail | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly file: string,
+    readonly fact: FunctionFact,
+    private readonly load: () => FunctionDetail,
+  ) {}
+
+  get name(): string {
+    return this.fact.name;
+  }
+
+  get body(): Stmt {
+    return (this.detail ??= this.load()).body;
+  }
+
+  get params(): VarDecl[] {
+    return (this.detail ??= this.load()).params;
+  }
 }
 
 /** How a function came to have a role, for traces. */
@@ -76,7 +96,9 @@ export class Program {
       for (const mb of f.parsed.macroBodies ?? []) push(this.macroBodies, mb.name, { ...mb, file: f.path });
       for (const d of f.parsed.decls) if (!d.isFunction && !this.globals.has(d.name)) this.globals.set(d.name, { ty: d.ty, ptr: d.ptr, file: f.path });
       for (const fact of f.parsed.functions) {
-        const def: FnDef = { id: id++, file: f.path, fact, name: fact.name };
+        const parsed = f.parsed;
+        const bytes = f.bytes;
+        const def = new FnDef(id++, f.path, fact, () => (bytes ? loadFunctionDetail(bytes, parsed, fact) : { params: [], body: { k: 'nop' } }));
         this.functions.push(def);
         if (fact.isStatic || this.declaredStatic(f, fact.name)) {
           let m = this.statics.get(f.path);
@@ -235,7 +257,7 @@ export class Program {
       for (const api of fn.fact.calls) {
         const h = t.handoffCalls[api];
         if (!h) continue;
-        for (const { arg, line } of callArgsNamed(fn.fact.body, api, h.arg)) {
+        for (const { arg, line } of callArgsNamed(fn.body, api, h.arg)) {
           for (const target of this.resolve(fn.file, arg)) {
             this.addRole(target, { role: h.role, how: 'handoff', path: fn.file, line, detail: api });
             knownByRole.add(target);

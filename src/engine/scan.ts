@@ -171,10 +171,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let out = cache?.getResults(signature);
   let tLink = performance.now();
   if (!out) {
-    const linked: LinkedFile[] = files.map((f) => (f.parsed ? { path: f.path, lex: f.lex.lex, parsed: f.parsed } : { path: f.path, lex: f.lex.lex }));
+    const linked: LinkedFile[] = files.map((f) => (f.parsed ? { path: f.path, lex: f.lex.lex, parsed: f.parsed, bytes: f.bytes } : { path: f.path, lex: f.lex.lex }));
     const program = new Program(linked, pack.roles);
     tLink = performance.now();
     out = runRules(program, pack);
+    // The rules parsed some functions' details into the cached facts: keep them.
     cache?.setResults(signature, out);
   }
   const tRules = performance.now();

@@ -21,10 +21,10 @@ const envCache = new WeakMap<Stmt, TypeEnv>();
 
 /** Variables in scope anywhere in a function (C allows no two locals of one name to disagree much in practice). */
 export function functionEnv(fn: FnDef): TypeEnv {
-  const hit = envCache.get(fn.fact.body);
+  const hit = envCache.get(fn.body);
   if (hit) return hit;
   const vars = new Map<string, { ty: string; ptr: number }>();
-  for (const p of fn.fact.params) vars.set(p.n, { ty: p.ty, ptr: p.ptr });
+  for (const p of fn.params) vars.set(p.n, { ty: p.ty, ptr: p.ptr });
   const visit = (s: Stmt | undefined): void => {
     if (!s) return;
     switch (s.k) {
@@ -36,9 +36,9 @@ export function functionEnv(fn: FnDef): TypeEnv {
       default: break;
     }
   };
-  visit(fn.fact.body);
+  visit(fn.body);
   const env: TypeEnv = { frame: `${fn.name}#${fn.id}`, vars };
-  envCache.set(fn.fact.body, env);
+  envCache.set(fn.body, env);
   return env;
 }
 
@@ -56,14 +56,14 @@ export function apiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
       walkExprs({ k: 'exp', e: substitute(x, mb.params, e.a, e.p), p: e.p }, (inner) => visitExpr(inner, depth + 1, viaName));
     }
   };
-  walkExprs(fn.fact.body, (e) => visitExpr(e, 0, undefined));
+  walkExprs(fn.body, (e) => visitExpr(e, 0, undefined));
   return out;
 }
 
 /** The first call in `caller` that reaches `callee` (directly or through a macro): the line a trace shows. */
 export function callSiteOf(program: Program, caller: FnDef, callee: FnDef): Pos | undefined {
   let found: Pos | undefined;
-  walkExprs(caller.fact.body, (e) => {
+  walkExprs(caller.body, (e) => {
     if (found || e.t !== 'call' || e.f.t !== 'id') return;
     const name = e.f.n;
     if (name === callee.name && program.resolve(caller.file, name).includes(callee)) { found = e.p; return; }

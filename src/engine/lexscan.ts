@@ -1,0 +1,110 @@
+/**
+ * What linking needs from a function body, read from its tokens instead of
+ * walking the tree (tree-sitter's node API costs several times the parse):
+ * the names it calls, the names it uses as values, calls through pointers,
+ * and callback registrations `x.Field = F` / `.Field = F` / `p->Field = (T)&F`.
+ */
+import type { FieldAssign } from './ast.js';
+import { Tok, type Tokens } from './lexer.js';
+
+const NOT_CALLS = new Set([
+  'if', 'while', 'for', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'goto', 'defined',
+  '__alignof', '_Alignof', '__alignof__', 'typeof', '__typeof__', '__try', '__except', '__finally',
+  '__leave', '__assume', '__pragma', '_Pragma', '__declspec', '__attribute__', 'offsetof', 'FIELD_OFFSET',
+]);
+const KEYWORDS = new Set([
+  ...NOT_CALLS, 'break', 'continue', 'default', 'struct', 'union', 'enum', 'const', 'volatile',
+  'static', 'extern', 'register', 'auto', 'typedef', 'unsigned', 'signed', 'int', 'char', 'short',
+  'long', 'float', 'double', 'void', 'inline', '__inline', 'restrict',
+]);
+
+export interface BodyFacts {
+  calls: string[];
+  refs: string[];
+  indirectCalls: number;
+  assigns: FieldAssign[];
+}
+
+/** Index of the first token at or after an offset. */
+export function tokenAt(toks: Tokens, offset: number): number {
+  let lo = 0;
+  let hi = toks.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (toks.start[mid] < offset) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+export function scanBody(text: string, toks: Tokens, from: number, to: number, fn: string | undefined, lineOf: (o: number) => number): BodyFacts {
+  const calls = new Set<string>();
+  const refs = new Set<string>();
+  const assigns: FieldAssign[] = [];
+  let indirect = 0;
+  const first = tokenAt(toks, from);
+  const isP = (i: number, s: string) => i < toks.count && toks.kind[i] === Tok.Punct && toks.end[i] - toks.start[i] === s.length && text.startsWith(s, toks.start[i]);
+  const word = (i: number) => text.slice(toks.start[i], toks.end[i]);
+  for (let i = first; i < toks.count && toks.start[i] < to; i++) {
+    if (toks.kind[i] !== Tok.Ident) continue;
+    const w = word(i);
+    if (KEYWORDS.has(w)) continue;
+    const member = i > 0 && (isP(i - 1, '.') || isP(i - 1, '->'));
+    if (isP(i + 1, '(')) {
+      if (member) indirect++;
+      else if (!NOT_CALLS.has(w)) calls.add(w);
+      continue;
+    }
+    if (member) {
+      if (isP(i + 1, '=') ) {
+        const value = assignedName(i + 2);
+        if (value) assigns.push({ obj: objectOf(i - 1), field: w, value, fn, line: lineOf(toks.start[i]), col: 1 });
+      }
+      continue;
+    }
+    refs.add(w);
+  }
+  // `(*pfn)(...)`: a call through a pointer variable.
+  for (let i = first; i + 4 < toks.count && toks.start[i] < to; i++) {
+    if (isP(i, '(') && isP(i + 1, '*') && toks.kind[i + 2] === Tok.Ident && isP(i + 3, ')') && isP(i + 4, '(')) indirect++;
+  }
+  return { calls: [...calls], refs: [...refs], indirectCalls: indirect, assigns };
+
+  /** `(T)&F`, `&F`, `F`, `(T *)F` up to `;`, `,` or `}` → F. */
+  function assignedName(j: number): string | undefined {
+    let k = j;
+    for (;;) {
+      if (isP(k, '(')) {
+        // A cast: skip to its `)` if it holds only type words and stars.
+        let m = k + 1;
+        while (m < toks.count && (toks.kind[m] === Tok.Ident || isP(m, '*'))) m++;
+        if (!isP(m, ')') || m === k + 1) return undefined;
+        k = m + 1;
+        continue;
+      }
+      if (isP(k, '&')) { k++; continue; }
+      break;
+    }
+    if (toks.kind[k] !== Tok.Ident) return undefined;
+    return isP(k + 1, ';') || isP(k + 1, ',') || isP(k + 1, '}') ? word(k) : undefined;
+  }
+
+  /** The object a member belongs to: `MPChar` in `MPChar.X`, `pc` in `pc->X`, the declared name for `.X` in `T chars = { .X = F }`. */
+  function objectOf(dot: number): string {
+    const before = dot - 1;
+    if (before >= 0 && toks.kind[before] === Tok.Ident) return word(before);
+    if (isP(before, '{') || isP(before, ',')) {
+      let depth = 0;
+      for (let k = before; k >= first; k--) {
+        if (isP(k, '}')) depth++;
+        else if (isP(k, '{')) {
+          if (depth === 0) {
+            if (isP(k - 1, '=') && toks.kind[k - 2] === Tok.Ident) return word(k - 2);
+            if (!(isP(k - 1, '=') || isP(k - 1, ','))) return '{}';
+          } else depth--;
+        }
+      }
+      return '{}';
+    }
+    return before >= 0 ? word(before) : '{}';
+  }
+}
