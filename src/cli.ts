@@ -4,6 +4,7 @@
  * `bin/ndis-review.js` binds it to the real process.
  */
 
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -295,8 +296,7 @@ async function writeReport(report: string, output: string | undefined, io: CliIo
 }
 
 function statsLine(result: ScanResult): string {
-  // maxRSS is in kibibytes.
-  return JSON.stringify({ ...result.stats, maxRssKiB: process.resourceUsage().maxRSS });
+  return JSON.stringify({ ...result.stats, maxRssKiB: peakRssKiB() });
 }
 
 function failsThreshold(findings: Finding[], failOn: FailOn): boolean {
@@ -355,4 +355,19 @@ async function packageVersion(): Promise<string> {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * This process's peak resident memory in KiB. On Linux `VmHWM` is used:
+ * `getrusage` keeps the parent's high-water mark across fork and exec, so a
+ * process spawned by a large parent would report the parent's peak.
+ */
+function peakRssKiB(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // Not Linux: fall through.
+  }
+  return process.resourceUsage().maxRSS;
 }
