@@ -361,3 +361,71 @@ VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { NicUnmapBars((PNIC)c); }
     },
   },
 ]);
+
+ruleTester('real-world shapes', [
+  {
+    name: 'a release guarded by a bit flag set beside the mapping counts (ReactOS dc21x4 style)',
+    files: {
+      'dc.h': `#define DC_IO_MAPPED 0x00000001\n#define DC_IO_LENGTH 0x80\n#define CODE_SEG(x) __declspec(code_seg(x))\n`,
+      'init.c': `#include "dc.h"
+typedef struct _DC { NDIS_HANDLE H; PVOID IoBase; ULONG Flags; NDIS_PHYSICAL_ADDRESS Pa; BOOLEAN Port; } DC, *PDC;
+NDIS_STATUS DcRead(PDC d);
+static
+CODE_SEG("PAGE")
+NDIS_STATUS
+DcResources(PDC d)
+{
+    NDIS_STATUS Status;
+    if (d->Port) {
+        Status = NdisMRegisterIoPortRange((PVOID*)&d->IoBase, d->H, 0, DC_IO_LENGTH);
+    } else {
+        Status = NdisMMapIoSpace((PVOID*)&d->IoBase, d->H, d->Pa, DC_IO_LENGTH);
+        d->Flags |= DC_IO_MAPPED;
+    }
+    return Status;
+}
+CODE_SEG("PAGE")
+VOID
+DcFree(PDC d)
+{
+    if (d->IoBase) {
+        if (d->Flags & DC_IO_MAPPED)
+            NdisMUnmapIoSpace(d->H, d->IoBase, DC_IO_LENGTH);
+        else
+            NdisMDeregisterIoPortRange(d->H, 0, DC_IO_LENGTH, d->IoBase);
+    }
+}
+DECLSPEC_NOINLINE_FROM_PAGED
+NDIS_STATUS
+NTAPI
+DcInit(OUT PNDIS_STATUS e, OUT PUINT m, IN PNDIS_MEDIUM a, IN UINT n, IN NDIS_HANDLE h, IN NDIS_HANDLE w)
+{
+    PDC d = (PDC)w;
+    NDIS_STATUS Status;
+    d->Flags = 0;
+    Status = DcResources(d);
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto Failure;
+    Status = DcRead(d);
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto Failure;
+    return NDIS_STATUS_SUCCESS;
+Failure:
+    DcFree(d);
+    return Status;
+}
+static VOID NTAPI DcHalt(IN NDIS_HANDLE c) { DcFree((PDC)c); }
+E100_PAGED_DATA static const struct { USHORT Id; } DcIds[] = { { 1 } };
+NTSTATUS NTAPI DriverEntry(IN PDRIVER_OBJECT d, IN PUNICODE_STRING r)
+{
+    NDIS_MINIPORT_CHARACTERISTICS m;
+    NDIS_HANDLE w;
+    m.InitializeHandler = DcInit;
+    m.HaltHandler = DcHalt;
+    return NdisMRegisterMiniport(w, &m, sizeof(m));
+}
+`,
+    },
+    check: (r) => assert.deepEqual(r.notices.filter((n) => n.kind === 'parse-recovered'), [], 'declaration noise is neutralised'),
+  },
+]);

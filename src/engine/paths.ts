@@ -102,6 +102,12 @@ export interface InitAnalysis {
 }
 
 const MAX_STEPS = 200_000;
+/**
+ * Distinct states one join point explores in full; past this, arrivals that
+ * agree on what is mapped are merged. Merging can only drop a path (a miss),
+ * never invent a leak.
+ */
+const JOIN_WIDTH = 24;
 const MAX_DEPTH = 8;
 
 function clone(s: State): State {
@@ -118,6 +124,18 @@ function clone(s: State): State {
 }
 
 const byKey = <V>(a: [string, V], b: [string, V]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/** What is mapped, and on which statuses: the part of a state the findings depend on. */
+function hashResources(s: State): string {
+  let h = '';
+  for (const [k, g] of [...s.res].sort(byKey)) h += `${k}>${g},`;
+  h += '|';
+  for (const [k, g] of [...s.groups].sort(byKey)) {
+    const c = g.sym ? s.cons.get(g.sym) : undefined;
+    h += `${k}:${g.st}${c ? (c.z ? 'z' : 'n') : ''},`;
+  }
+  return h;
+}
 
 /** Identity of an abstract state, for merging paths that meet in the same state. */
 function hashState(s: State): string {
@@ -236,6 +254,7 @@ export class PathAnalyzer {
     });
     const exits: Array<{ state: State; ret: Val; retP?: Pos }> = [];
     const seen = new Set<string>();
+    const width = new Map<number, number>();
     const work: Array<{ node: number; state: State }> = [{ node: cfg.entry, state }];
     const ctx: Ctx = { fn, env, depth, stack, p: fn.fact.p };
     while (work.length) {
@@ -245,9 +264,11 @@ export class PathAnalyzer {
       s.step++;
       if ('p' in n) ctx.p = n.p;
       if (cfg.joins[node]) {
-        const h = `${node}|${hashState(s)}`;
+        const n0 = width.get(node) ?? 0;
+        const h = n0 < JOIN_WIDTH ? `${node}|${hashState(s)}` : `${node}|~${hashResources(s)}`;
         if (seen.has(h)) continue;
         seen.add(h);
+        width.set(node, n0 + 1);
       }
       switch (n.t) {
         case 'end':
@@ -321,14 +342,28 @@ export class PathAnalyzer {
         }
       }
     }
-    // Locals of this invocation mean nothing to the caller.
+    // Locals of this invocation mean nothing to the caller, nor do its unknown call results
+    // that nothing still refers to.
     const prefix = `${env.frame}:`;
     for (const x of exits) {
       for (const k of [...x.state.vals.keys()]) if (k.startsWith(prefix)) x.state.vals.delete(k);
-      for (const k of [...x.state.res.keys()]) if (k.startsWith(prefix) && depth > 0) x.state.res.delete(k);
-      if (depth > 0) dropNameless(x.state);
+      if (depth === 0) continue;
+      for (const k of [...x.state.res.keys()]) if (k.startsWith(prefix)) x.state.res.delete(k);
+      dropNameless(x.state);
+      const used = new Set<string>();
+      for (const g of x.state.groups.values()) if (g.sym) used.add(g.sym);
+      for (const v of x.state.vals.values()) if (v.k === 'sym') used.add(v.id.replace(/^!/, ''));
+      if (x.ret.k === 'sym') used.add(x.ret.id.replace(/^!/, ''));
+      for (const k of [...x.state.cons.keys()]) if (k.startsWith(prefix) && !used.has(k)) x.state.cons.delete(k);
     }
-    return exits;
+    if (depth === 0) return exits;
+    // Exits the caller cannot tell apart are one exit.
+    const distinct = new Map<string, { state: State; ret: Val; retP?: Pos }>();
+    for (const x of exits) {
+      const key = `${hashState(x.state)}#${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : ''}`;
+      if (!distinct.has(key)) distinct.set(key, x);
+    }
+    return [...distinct.values()];
   }
 
   /** Does the loop body release (directly, through a macro or a helper) a mapping this path may hold? */
@@ -400,8 +435,13 @@ export class PathAnalyzer {
         const k = this.keys.key(e.l, ctx.env);
         if (!k) return this.evalExpr(e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } as Val }));
         if (e.op !== '=') {
-          return this.evalExpr(e.r, s, ctx).map((r) => { r.state.vals.set(k, { k: 'top' }); return { state: r.state, val: { k: 'top' } as Val }; });
+          return this.evalExpr(e.r, s, ctx).map((r) => {
+            r.state.vals.set(k, { k: 'top' });
+            this.updateFlags(k, e.op, e.r, r.state, ctx);
+            return { state: r.state, val: { k: 'top' } as Val };
+          });
         }
+        for (const fk of [...s.vals.keys()]) if (fk.startsWith(`${k}&`)) s.vals.delete(fk);
         return this.assign(k, e.r, s, ctx).map((st) => ({ state: st, val: st.vals.get(k) ?? this.resVal(st, k) }));
       }
       case 'post':
@@ -432,6 +472,31 @@ export class PathAnalyzer {
       case 'call': return this.evalCall(e, s, ctx);
       default: return [{ state: s, val: { k: 'top' } }];
     }
+  }
+
+  /** `x |= BIT` and `x &= ~BIT` set and clear the flag fact `x&BIT`. */
+  private updateFlags(k: string, op: string, rhs: Expr, s: State, ctx: Ctx): void {
+    const o: Origin = { at: s.step, file: ctx.fn.file, p: ctx.p, how: 'constant', text: exprText(rhs) };
+    if (op === '|=') {
+      const v = integerValue(rhs, this.program, ctx.fn.file);
+      if (v !== undefined) s.vals.set(`${k}&${v}`, { k: 'NZ', o });
+    } else if (op === '&=') {
+      const inner = stripCasts(rhs);
+      const v = inner.t === 'un' && inner.op === '~' ? integerValue(inner.e, this.program, ctx.fn.file) : undefined;
+      if (v !== undefined) s.vals.set(`${k}&${v}`, { k: 'Z', o });
+      else for (const fk of [...s.vals.keys()]) if (fk.startsWith(`${k}&`)) s.vals.delete(fk);
+    }
+  }
+
+  /** `x & BIT` with a constant BIT: the flag fact's key, `x&BIT`. */
+  private flagKey(e: Expr, ctx: Ctx): { key: string; base: string } | undefined {
+    if (e.t !== 'bin' || e.op !== '&') return undefined;
+    const rv = integerValue(e.r, this.program, ctx.fn.file);
+    const lv = rv === undefined ? integerValue(e.l, this.program, ctx.fn.file) : undefined;
+    const bit = rv ?? lv;
+    if (bit === undefined) return undefined;
+    const base = this.keys.key(stripCasts(rv !== undefined ? e.l : e.r), ctx.env);
+    return base ? { key: `${base}&${bit}`, base } : undefined;
   }
 
   private resVal(s: State, k: string): Val {
@@ -638,11 +703,16 @@ export class PathAnalyzer {
   private zeroTest(e: Expr, s: State, ctx: Ctx, p: Pos | undefined, whole: Expr): Array<{ zero: boolean; state: State }> {
     const plain = stripCasts(e);
     const origin = (st: State): Origin => ({ at: st.step, file: ctx.fn.file, p: p ?? ctx.p, how: 'branch', text: exprText(ctx.cond ?? whole) });
-    const k = plain.t === 'call' || plain.t === 'asg' ? undefined : this.keys.key(plain, ctx.env);
+    const flag = this.flagKey(plain, ctx);
+    const k = flag ? flag.key : plain.t === 'call' || plain.t === 'asg' ? undefined : this.keys.key(plain, ctx.env);
     const out: Array<{ zero: boolean; state: State }> = [];
     for (const r of this.evalExpr(plain, s, ctx)) {
       const st = r.state;
       let v = r.val;
+      if (flag) {
+        // A flag never set since the variable was zeroed is clear.
+        v = st.vals.get(flag.key) ?? (st.vals.get(flag.base)?.k === 'Z' ? { k: 'Z' } : v);
+      }
       if (plain.t === 'asg') {
         const ak = this.keys.key(plain.l, ctx.env);
         if (ak) v = st.vals.get(ak) ?? this.resVal(st, ak);

@@ -121,6 +121,7 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
     i = last;
   }
   for (const c of stack) c.branches[c.branches.length - 1].end = text.length; // unterminated #if
+  blankDeclarationNoise(text, toks, blank);
 
   const variants = selectBuilds(conditionals).map((sel) => {
     const ranges = blank.slice();
@@ -131,6 +132,81 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
     return blankRanges(text, ranges);
   });
   return { variants, functionClass };
+}
+
+const ALL_CAPS = /^[A-Z][A-Z0-9_]*$/;
+/** Words that may begin a declaration, before which a project's section or inline macro sits. */
+const DECL_START = new Set(['static', 'extern', 'typedef', 'struct', 'union', 'enum']);
+const C_WORDS = new Set([
+  'static', 'extern', 'typedef', 'struct', 'union', 'enum', 'const', 'volatile', 'inline', 'register',
+  'unsigned', 'signed', 'int', 'char', 'short', 'long', 'float', 'double', 'void', 'auto', 'restrict',
+]);
+
+/**
+ * Project macros in declarations that tree-sitter cannot read, found by
+ * their shape at file scope rather than by a list:
+ * - `CODE_SEG("PAGE")` before a declaration: an all-caps call directly
+ *   followed by another declaration word;
+ * - `E100_PAGED_DATA static const ...`: an all-caps word before a
+ *   storage class or `struct`;
+ * - `DECLSPEC_NOINLINE_FROM_PAGED VOID F(`: all-caps words in front of
+ *   the type and name of a function header (C allows one type name there).
+ */
+function blankDeclarationNoise(text: string, toks: Tokens, blank: Array<[number, number]>): void {
+  const blanked = new Set<number>();
+  for (const [s] of blank) blanked.add(s);
+  const word = (i: number) => text.slice(toks.start[i], toks.end[i]);
+  const isPunct = (i: number, ch: number) => i < toks.count && toks.kind[i] === Tok.Punct && text.charCodeAt(toks.start[i]) === ch && toks.end[i] - toks.start[i] === 1;
+  const live = (i: number) => i < toks.count && toks.kind[i] !== Tok.Directive && !blanked.has(toks.start[i]);
+  let depth = 0;
+  let run: number[] = [];
+  for (let i = 0; i < toks.count; i++) {
+    if (!live(i)) continue;
+    const k = toks.kind[i];
+    if (k === Tok.Punct) {
+      const ch = text.charCodeAt(toks.start[i]);
+      if (ch === 123 /* { */) depth++;
+      else if (ch === 125 /* } */) depth = Math.max(0, depth - 1);
+      if (depth === 0 && ch === 40 /* ( */ && run.length >= 3) {
+        // `NOISE... TYPE NAME (`: keep the last two words.
+        for (const t of run.slice(0, -2)) if (ALL_CAPS.test(word(t))) blank.push([toks.start[t], toks.end[t]]);
+      }
+      run = [];
+      if (depth !== 0 || ch !== 40) continue;
+      continue;
+    }
+    if (depth !== 0 || k !== Tok.Ident) { run = []; continue; }
+    const w = word(i);
+    if (C_WORDS.has(w)) {
+      continue;
+    }
+    if (ALL_CAPS.test(w)) {
+      let next = i + 1;
+      while (next < toks.count && !live(next)) next++;
+      if (isPunct(next, 40)) {
+        // `X(...)` followed by a declaration word is an annotation, not a declarator.
+        let d = 0;
+        let close = next;
+        for (; close < toks.count; close++) {
+          if (!live(close) || toks.kind[close] !== Tok.Punct) continue;
+          const ch = text.charCodeAt(toks.start[close]);
+          if (ch === 40) d++;
+          else if (ch === 41 && --d === 0) break;
+        }
+        let after = close + 1;
+        while (after < toks.count && !live(after)) after++;
+        if (after < toks.count && toks.kind[after] === Tok.Ident) {
+          blank.push([toks.start[i], toks.end[close]]);
+          i = close;
+          continue;
+        }
+      } else if (next < toks.count && toks.kind[next] === Tok.Ident && DECL_START.has(word(next))) {
+        blank.push([toks.start[i], toks.end[i]]);
+        continue;
+      }
+    }
+    run.push(i);
+  }
 }
 
 function keptBranch(c: Conditional, sel: Selection): number {
