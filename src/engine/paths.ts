@@ -107,7 +107,7 @@ const MAX_STEPS = 200_000;
  * agree on what is mapped are merged. Merging can only drop a path (a miss),
  * never invent a leak.
  */
-const JOIN_WIDTH = 24;
+const JOIN_WIDTH = 8;
 const MAX_DEPTH = 8;
 
 function clone(s: State): State {
@@ -140,13 +140,17 @@ function hashResources(s: State): string {
 /** Identity of an abstract state, for merging paths that meet in the same state. */
 function hashState(s: State): string {
   let h = '';
+  const live = new Set<string>();
+  for (const v of s.vals.values()) if (v.k === 'sym') live.add(v.id.charCodeAt(0) === 33 ? v.id.slice(1) : v.id);
+  for (const g of s.groups.values()) if (g.sym) live.add(g.sym);
   for (const [k, v] of [...s.vals].sort(byKey)) h += `${k}=${v.k}${v.k === 'sym' ? v.id : ''},`;
   h += '|';
   for (const [k, g] of [...s.res].sort(byKey)) h += `${k}>${g},`;
   h += '|';
   for (const [k, g] of [...s.groups].sort(byKey)) h += `${k}:${g.st}${g.sym ?? ''},`;
   h += '|';
-  for (const [k, c] of [...s.cons].sort(byKey)) h += `${k}${c.z ? 'z' : 'n'},`;
+  // A constraint on a call result nothing refers to any more cannot change what follows.
+  for (const [k, c] of [...s.cons].sort(byKey)) if (live.has(k)) h += `${k}${c.z ? 'z' : 'n'},`;
   if (s.loops.size) h += `|${[...s.loops].sort().join(',')}`;
   return h;
 }
@@ -159,6 +163,8 @@ export class PathAnalyzer {
   private unresolved = 0;
   private readonly sites = new Map<string, { site: AcquireSite; names: Set<string> }>();
   private damaged: FnDef[] = [];
+  /** How often each name is read by a condition or return of the functions walked. */
+  private tested = new Map<string, number>();
 
   constructor(
     private readonly program: Program,
@@ -175,6 +181,7 @@ export class PathAnalyzer {
     this.unresolved = 0;
     this.sites.clear();
     this.damaged = init.fact.damaged ? [init] : [];
+    this.tested = testedNames([init, ...this.relevant]);
     const start: State = { vals: new Map(), res: new Map(), groups: new Map(), cons: new Map(), step: 0, events: null, loops: new Set() };
     const leaks: Leak[] = [];
     const kept: Kept[] = [];
@@ -295,7 +302,8 @@ export class PathAnalyzer {
               if (d.init && d.init.t !== 'init') {
                 for (const r of this.assign(k, d.init, st, ctx)) next.push(r);
               } else {
-                st.vals.set(k, { k: 'top' });
+                if (this.isTracked(k)) st.vals.set(k, { k: 'top' });
+                else st.vals.delete(k);
                 next.push(st);
               }
             }
@@ -436,7 +444,8 @@ export class PathAnalyzer {
         if (!k) return this.evalExpr(e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } as Val }));
         if (e.op !== '=') {
           return this.evalExpr(e.r, s, ctx).map((r) => {
-            r.state.vals.set(k, { k: 'top' });
+            if (this.isTracked(k)) r.state.vals.set(k, { k: 'top' });
+            else r.state.vals.delete(k);
             this.updateFlags(k, e.op, e.r, r.state, ctx);
             return { state: r.state, val: { k: 'top' } as Val };
           });
@@ -447,7 +456,7 @@ export class PathAnalyzer {
       case 'post':
         return this.evalExpr(e.e, s, ctx).map((r) => {
           const k = this.keys.key(e.e, ctx.env);
-          if (k) r.state.vals.set(k, { k: 'top' });
+          if (k && this.isTracked(k)) r.state.vals.set(k, { k: 'top' });
           return { state: r.state, val: { k: 'top' } as Val };
         });
       case 'bin': {
@@ -532,9 +541,22 @@ export class PathAnalyzer {
         state.res.delete(k);
         dropNameless(state);
       }
-      state.vals.set(k, val);
+      if (this.isTracked(k)) state.vals.set(k, val);
+      else state.vals.delete(k);
       return state;
     });
+  }
+
+  /** Is this storage read by a condition or return somewhere on the walk? Others need no value. */
+  private isTracked(k: string): boolean {
+    const last = k.slice(Math.max(k.lastIndexOf('.'), k.lastIndexOf(':')) + 1).replace(/\[\]$/, '').replace(/&.*$/, '');
+    return this.tested.has(last);
+  }
+
+  /** Worth remembering what a test learned only when another test can read it again. */
+  private isRetested(k: string): boolean {
+    const last = k.slice(Math.max(k.lastIndexOf('.'), k.lastIndexOf(':')) + 1).replace(/\[\]$/, '').replace(/&.*$/, '');
+    return (this.tested.get(last) ?? 0) >= 2;
   }
 
   private noteName(s: State, gid: string, name: string): void {
@@ -596,7 +618,7 @@ export class PathAnalyzer {
         const plain = stripCasts(arg);
         if (plain.t === 'un' && plain.op === '&') {
           const k = this.keys.key(plain.e, ctx.env);
-          if (k && !state.res.has(k)) state.vals.set(k, { k: 'top' });
+          if (k && !state.res.has(k)) { if (this.isTracked(k)) state.vals.set(k, { k: 'top' }); else state.vals.delete(k); }
         }
       }
       state.cons.delete(sym);
@@ -730,9 +752,9 @@ export class PathAnalyzer {
         out.push({ zero: !mirrored, state: a }, { zero: mirrored, state: st });
         continue;
       }
-      // Unknown: both ways, and remember what was learned about this storage.
+      // Unknown: both ways, and remember what was learned about this storage if anything reads it again.
       const a = clone(st);
-      if (k && !st.res.has(k)) {
+      if (k && !st.res.has(k) && this.isRetested(k)) {
         a.vals.set(k, { k: 'Z', o: origin(a) });
         st.vals.set(k, { k: 'NZ', o: origin(st) });
       }
@@ -763,6 +785,41 @@ function negate(v: Val): Val {
 
 export function siteId(s: AcquireSite): string {
   return `${s.file}:${s.p[0]}:${s.p[1]}:${s.key}`;
+}
+
+/** Identifiers and field names read by conditions and returns of these functions, with counts. */
+function testedNames(fns: Iterable<FnDef>): Map<string, number> {
+  const out = new Map<string, number>();
+  const names = (e: Expr | undefined) => {
+    if (!e) return;
+    walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
+      const n = x.t === 'id' ? x.n : x.t === 'fld' ? x.f : undefined;
+      if (n) out.set(n, (out.get(n) ?? 0) + 1);
+    });
+  };
+  const conds = (s: Stmt | undefined): void => {
+    if (!s) return;
+    switch (s.k) {
+      case 'blk': s.b.forEach(conds); break;
+      case 'if': names(s.c); conds(s.t); conds(s.f); break;
+      case 'while': case 'do': names(s.c); conds(s.b); break;
+      case 'for': names(s.c); conds(s.i); conds(s.b); break;
+      case 'sw': names(s.c); conds(s.b); break;
+      case 'ret': names(s.e); break;
+      case 'exp': case 'decl': {
+        // Conditions inside expressions: `a ? b : c`, `x && F()`.
+        const list = s.k === 'exp' ? [s.e] : s.d.map((d) => d.init);
+        for (const e of list) if (e) walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
+          if (x.t === 'cond') names(x.c);
+          else if (x.t === 'bin' && (x.op === '&&' || x.op === '||')) { names(x.l); names(x.r); }
+        });
+        break;
+      }
+      default: break;
+    }
+  };
+  for (const fn of fns) conds(fn.body);
+  return out;
 }
 
 /** Groups no name refers to any more are out of reach: stop tracking them. */
