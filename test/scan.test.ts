@@ -172,3 +172,32 @@ ${driverEntry('MpInit', 'MpHalt')}`;
   const c = await scan({ root: 'x', files: files('0x200', '/* touched */ '), cache, workers: 0 });
   assert.deepEqual(c.findings.map((f) => f.fingerprint), b.findings.map((f) => f.fingerprint), 'a comment changes nothing');
 });
+
+test('remembered path analyses follow edits in their own driver, and only there', async () => {
+  const driver = (prefix: string, cleanup: boolean) => `${ADAPTER}
+NDIS_STATUS ${prefix}Probe(PADAPTER a);
+NDIS_STATUS ${prefix}Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    if (${prefix}Probe(a) != NDIS_STATUS_SUCCESS) {
+        ${cleanup ? 'NdisMUnmapIoSpace(h, a->Regs, REGS_LEN);' : ''}
+        return NDIS_STATUS_FAILURE;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID ${prefix}Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { PADAPTER a = (PADAPTER)c; NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); }
+${driverEntry(`${prefix}Init`, `${prefix}Halt`)}`;
+  const cache = new FactCache();
+  const files = (aClean: boolean) => [
+    { path: 'a/a.c', bytes: Buffer.from(driver('A', aClean)) },
+    { path: 'b/b.c', bytes: Buffer.from(driver('B', false)) },
+  ];
+  const first = await scan({ root: 'x', files: files(true), cache, workers: 0 });
+  assert.deepEqual(first.findings.map((f) => `${f.path} ${f.rule}`), ['b/b.c ndis/unmap-on-failure']);
+  const second = await scan({ root: 'x', files: files(false), cache, workers: 0 });
+  assert.deepEqual(second.findings.map((f) => `${f.path} ${f.rule}`), ['a/a.c ndis/unmap-on-failure', 'b/b.c ndis/unmap-on-failure']);
+  const third = await scan({ root: 'x', files: files(true), cache, workers: 0 });
+  assert.deepEqual(third.findings.map((f) => f.fingerprint), first.findings.map((f) => f.fingerprint));
+});

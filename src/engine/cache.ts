@@ -8,7 +8,20 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { LexEntry, ParsedEntry } from './filefacts.js';
+import type { InitAnalysis } from './paths.js';
 import type { Notice, Finding } from './types.js';
+
+/** A map that forgets its oldest entries past a size. */
+export class BoundedMap<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly max: number) {}
+  get(k: K): V | undefined { return this.map.get(k); }
+  set(k: K, v: V): void {
+    this.map.delete(k);
+    this.map.set(k, v);
+    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+}
 
 /** What the rules said of one program, by the program's signature. */
 export interface RulesMemo { findings: Finding[]; notices: Notice[] }
@@ -27,6 +40,8 @@ export interface CacheEntry {
 export class FactCache {
   private readonly entries = new Map<string, CacheEntry>();
   private readonly results = new Map<string, RulesMemo>();
+  /** Path analyses of initialize callbacks, by what they read (memory only). */
+  readonly analyses = new BoundedMap<string, InitAnalysis>(512);
   private readonly used = new Set<string>();
   private dirty = false;
   private readonly file: string | undefined;

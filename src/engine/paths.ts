@@ -97,7 +97,7 @@ export interface InitAnalysis {
   sites: Map<string, { site: AcquireSite; names: Set<string> }>;
   complete: boolean;
   /** Functions on the walk whose text did not parse cleanly: their paths cannot be trusted. */
-  damaged: FnDef[];
+  damaged: Array<{ name: string; file: string; line: number }>;
   unresolvedCalls: number;
 }
 
@@ -181,7 +181,7 @@ export class PathAnalyzer {
     this.unresolved = 0;
     this.sites.clear();
     this.damaged = init.fact.damaged ? [init] : [];
-    this.tested = testedNames([init, ...this.relevant]);
+    this.tested = testedNames(this.walkable(init));
     const start: State = { vals: new Map(), res: new Map(), groups: new Map(), cons: new Map(), step: 0, events: null, loops: new Set() };
     const leaks: Leak[] = [];
     const kept: Kept[] = [];
@@ -216,7 +216,8 @@ export class PathAnalyzer {
     }
     if (this.damaged.length) {
       // Half-parsed code has lost statements: its paths would invent leaks, so none are reported.
-      return { leaks: [], kept: [], sites: new Map(this.sites), complete: false, damaged: this.damaged, unresolvedCalls: this.unresolved };
+      const damaged = this.damaged.map((d) => ({ name: d.name, file: d.file, line: d.fact.p[0] }));
+      return { leaks: [], kept: [], sites: new Map(this.sites), complete: false, damaged, unresolvedCalls: this.unresolved };
     }
     return { leaks, kept, sites: new Map(this.sites), complete: this.complete, damaged: [], unresolvedCalls: this.unresolved };
   }
@@ -547,6 +548,18 @@ export class PathAnalyzer {
     });
   }
 
+  /** The functions a walk from `init` can step into: init and the relevant functions it reaches. */
+  walkable(init: FnDef): FnDef[] {
+    const seen = new Set<FnDef>([init]);
+    const queue = [init];
+    while (queue.length) {
+      for (const e of this.program.callees(queue.pop()!)) {
+        if (this.relevant.has(e.callee) && !seen.has(e.callee)) { seen.add(e.callee); queue.push(e.callee); }
+      }
+    }
+    return [...seen];
+  }
+
   /** Is this storage read by a condition or return somewhere on the walk? Others need no value. */
   private isTracked(k: string): boolean {
     const last = k.slice(Math.max(k.lastIndexOf('.'), k.lastIndexOf(':')) + 1).replace(/\[\]$/, '').replace(/&.*$/, '');
@@ -818,9 +831,24 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
       default: break;
     }
   };
-  for (const fn of fns) conds(fn.body);
+  for (const fn of fns) {
+    let counts = testedCache.get(fn.body);
+    if (!counts) {
+      counts = new Map();
+      const saved = [...out];
+      out.clear();
+      conds(fn.body);
+      for (const [k, v] of out) counts.set(k, v);
+      out.clear();
+      for (const [k, v] of saved) out.set(k, v);
+      testedCache.set(fn.body, counts);
+    }
+    for (const [k, v] of counts) out.set(k, (out.get(k) ?? 0) + v);
+  }
   return out;
 }
+
+const testedCache = new WeakMap<Stmt, Map<string, number>>();
 
 /** Groups no name refers to any more are out of reach: stop tracking them. */
 function dropNameless(s: State): void {

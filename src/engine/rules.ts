@@ -22,7 +22,26 @@ export interface RuleOutput {
   notices: Notice[];
 }
 
-export function runRules(program: Program, pack: RulePack): RuleOutput {
+/**
+ * Remembered path analyses. An analysis reads only the functions it can step
+ * into and the program's link context (names, macros, types), so its key is
+ * those files' contents and that context: an edit in one driver re-walks only
+ * that driver's initialize.
+ */
+export interface AnalysisMemo {
+  get(key: string): InitAnalysis | undefined;
+  set(key: string, analysis: InitAnalysis): void;
+}
+
+export interface RuleContext {
+  memo?: AnalysisMemo;
+  /** Digest of everything but function bodies that the analyses read. */
+  linkSignature?: string;
+  /** Content hash of each file, by path. */
+  fileHashes?: Map<string, string>;
+}
+
+export function runRules(program: Program, pack: RulePack, context: RuleContext = {}): RuleOutput {
   const notices: Notice[] = [];
   const inits = program.functions.filter((f) => program.rolesOf(f).some((r) => pack.roles.initialize.includes(r.role)));
   if (inits.length === 0) {
@@ -41,10 +60,15 @@ export function runRules(program: Program, pack: RulePack): RuleOutput {
     const relevant = reaching(program, [resource.acquire.call, resource.release.call], pack.roles.halt);
     const analyzer = new PathAnalyzer(program, resource, relevant);
     for (const init of inits) {
-      const a = analyzer.analyzeInit(init);
+      const key = analysisKey(context, resource, analyzer.walkable(init), init);
+      let a = key ? context.memo!.get(key) : undefined;
+      if (!a) {
+        a = analyzer.analyzeInit(init);
+        if (key) context.memo!.set(key, a);
+      }
       m.set(init, a);
       if (a.damaged.length) {
-        notices.push({ kind: 'parse-recovered', path: init.file, line: init.fact.p[0], message: `The failure paths of ${init.name} were not checked: ${a.damaged.map((d) => `${d.name} (${d.file}:${d.fact.p[0]})`).join(', ')} does not parse cleanly, and a path through broken code cannot be trusted.` });
+        notices.push({ kind: 'parse-recovered', path: init.file, line: init.fact.p[0], message: `The failure paths of ${init.name} were not checked: ${a.damaged.map((d) => `${d.name} (${d.file}:${d.line})`).join(', ')} does not parse cleanly, and a path through broken code cannot be trusted.` });
       } else if (!a.complete) notices.push({ kind: 'budget', path: init.file, line: init.fact.p[0], message: `The path analysis of ${init.name} stopped at its step budget; failure paths beyond it were not checked.` });
       if (a.unresolvedCalls > 0) notices.push({ kind: 'unresolved', path: init.file, line: init.fact.p[0], message: `${a.unresolvedCalls} call(s) through function pointers on the paths of ${init.name} could not be followed; mappings released only through them are not seen.` });
     }
@@ -66,6 +90,13 @@ export function runRules(program: Program, pack: RulePack): RuleOutput {
     }
   }
   return { findings: finalize(drafts), notices };
+}
+
+function analysisKey(context: RuleContext, resource: ResourceDef, walkable: FnDef[], init: FnDef): string | undefined {
+  if (!context.memo || !context.linkSignature || !context.fileHashes) return undefined;
+  const h = createHash('sha1').update(`${context.linkSignature}\u0000${resource.name}\u0000${init.file}:${init.fact.start}:${init.fact.variant}`);
+  for (const f of walkable.map((w) => `${w.file}\u0000${context.fileHashes!.get(w.file) ?? '?'}:${w.fact.start}:${w.fact.variant}`).sort()) h.update(`\u0000${f}`);
+  return h.digest('hex');
 }
 
 /** Functions that call any of `apis`, directly or through other functions, plus the halt callbacks. */

@@ -130,14 +130,22 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   const tLex = performance.now();
 
-  // The closure: parse what can matter, until nothing new can.
-  const names = new Set<string>(seedWords(pack));
+  // The closure: parse what can matter, until nothing new can. Each file is checked
+  // only against the names added since it was last checked.
+  const names = new NameSet(seedWords(pack));
+  const checked = new Map<FileState, number>();
+  const mentionsNew = (f: FileState): boolean => {
+    const from = checked.get(f) ?? 0;
+    checked.set(f, names.order.length);
+    for (let i = from; i < names.order.length; i++) if (f.idents.has(names.order[i])) return true;
+    return false;
+  };
   const needed = new Set<FileState>();
   let parsedCount = 0;
   let workersUsed = 0;
   {
     for (;;) {
-      const round = files.filter((f) => !needed.has(f) && mentionsAny(f.idents, names));
+      const round = files.filter((f) => !needed.has(f) && mentionsNew(f));
       if (round.length === 0) break;
       for (const f of round) needed.add(f);
       const todo: FileState[] = [];
@@ -174,7 +182,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const linked: LinkedFile[] = files.map((f) => (f.parsed ? { path: f.path, lex: f.lex.lex, parsed: f.parsed, bytes: f.bytes } : { path: f.path, lex: f.lex.lex }));
     const program = new Program(linked, pack.roles);
     tLink = performance.now();
-    out = runRules(program, pack);
+    out = runRules(program, pack, {
+      memo: cache?.analyses,
+      linkSignature: linkSignature(files, pack),
+      fileHashes: new Map(files.map((f) => [f.path, f.hash])),
+    });
     // The rules parsed some functions' details into the cached facts: keep them.
     cache?.setResults(signature, out);
   }
@@ -211,6 +223,33 @@ function programSignature(files: FileState[], pack: RulePack): string {
   return h.digest('hex');
 }
 
+/** Everything the analyses read besides function bodies: names and linkage, declarations, macros, types. */
+function linkSignature(files: FileState[], pack: RulePack): string {
+  const h = createHash('sha1').update(pack.fingerprint);
+  for (const f of files) h.update(`${f.path}\t${f.lex.linkSig}\t${f.parsed ? declarationSig(f.parsed) : ''}\n`);
+  return h.digest('hex');
+}
+
+const declSigCache = new WeakMap<object, string>();
+function declarationSig(p: ParsedEntry): string {
+  let sig = declSigCache.get(p);
+  if (!sig) {
+    sig = createHash('sha1')
+      // Names, linkage and what calls what; positions are left out, so an edit that only
+      // moves lines leaves other drivers' analyses valid.
+      .update(JSON.stringify([
+        p.functions.map((f) => `${f.name}:${f.isStatic ? 1 : 0}:${f.calls.join(',')}`),
+        p.decls.map((d) => `${d.name}:${d.ty}:${d.ptr}:${d.isFunction ? 1 : 0}:${d.isStatic ? 1 : 0}`),
+        p.assigns.map((a) => `${a.obj}.${a.field}=${a.value}@${a.fn ?? ''}`),
+        p.functionClass.map((c) => `${c.roleType}:${c.name}`),
+        (p.macroBodies ?? []).map((m) => [m.name, m.params, m.body]),
+      ]))
+      .digest('hex');
+    declSigCache.set(p, sig);
+  }
+  return sig;
+}
+
 function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
@@ -224,15 +263,6 @@ function identSet(lex: LexEntry): Set<string> {
   let s = identCache.get(lex);
   if (!s) { s = new Set(lex.lex.idents); identCache.set(lex, s); }
   return s;
-}
-
-function mentionsAny(idents: Set<string>, names: Set<string>): boolean {
-  if (names.size < idents.size) {
-    for (const n of names) if (idents.has(n)) return true;
-    return false;
-  }
-  for (const n of idents) if (names.has(n)) return true;
-  return false;
 }
 
 const wordsCache = new WeakMap<object, string[]>();
@@ -259,7 +289,16 @@ function seedWords(pack: RulePack): string[] {
  * through a macro) become known names, and so do initialize and halt
  * callbacks, whose definitions the pairing rules need wherever they are.
  */
-function growNames(names: Set<string>, round: FileState[], files: FileState[], pack: RulePack): void {
+/** Names that make a file matter, in the order they were learned. */
+class NameSet {
+  readonly order: string[] = [];
+  private readonly set = new Set<string>();
+  constructor(initial: Iterable<string>) { for (const n of initial) this.add(n); }
+  has(n: string): boolean { return this.set.has(n); }
+  add(n: string): void { if (!this.set.has(n)) { this.set.add(n); this.order.push(n); } }
+}
+
+function growNames(names: NameSet, round: FileState[], files: FileState[], pack: RulePack): void {
   // Macros whose bodies mention a known name stand for it.
   let grew = true;
   while (grew) {
