@@ -84,7 +84,7 @@ export const THEMES: Record<string, string[]> = {
   ring: ['Ring', 'Slot', 'Producer', 'Consumer', 'Index', 'Wrap', 'Credit'],
 };
 
-const COMMENTS = [
+export const COMMENTS = [
   'The hardware latches this value on the next write to the control register.',
   'Read back to flush the posted write before the stall.',
   'Errata: the bit reads as zero for the first few microseconds after reset.',
@@ -107,7 +107,7 @@ const COMMENTS = [
   'The multicast table is hashed on the upper bits of the address.',
 ];
 
-const OIDS_NDIS6 = [
+export const OIDS_NDIS6 = [
   'OID_GEN_SUPPORTED_LIST', 'OID_GEN_HARDWARE_STATUS', 'OID_GEN_MEDIA_SUPPORTED', 'OID_GEN_MEDIA_IN_USE',
   'OID_GEN_MAXIMUM_FRAME_SIZE', 'OID_GEN_LINK_SPEED', 'OID_GEN_TRANSMIT_BUFFER_SPACE',
   'OID_GEN_RECEIVE_BUFFER_SPACE', 'OID_GEN_TRANSMIT_BLOCK_SIZE', 'OID_GEN_RECEIVE_BLOCK_SIZE',
@@ -126,7 +126,7 @@ const OIDS_NDIS6 = [
   'OID_RECEIVE_FILTER_CLEAR_FILTER', 'OID_GEN_VLAN_ID', 'OID_GEN_INTERRUPT_MODERATION',
 ];
 
-const OIDS_NDIS5 = [
+export const OIDS_NDIS5 = [
   'OID_GEN_SUPPORTED_LIST', 'OID_GEN_HARDWARE_STATUS', 'OID_GEN_MEDIA_SUPPORTED', 'OID_GEN_MEDIA_IN_USE',
   'OID_GEN_MAXIMUM_LOOKAHEAD', 'OID_GEN_MAXIMUM_FRAME_SIZE', 'OID_GEN_LINK_SPEED',
   'OID_GEN_TRANSMIT_BUFFER_SPACE', 'OID_GEN_RECEIVE_BUFFER_SPACE', 'OID_GEN_VENDOR_ID',
