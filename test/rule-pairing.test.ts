@@ -429,3 +429,22 @@ NTSTATUS NTAPI DriverEntry(IN PDRIVER_OBJECT d, IN PUNICODE_STRING r)
     check: (r) => assert.deepEqual(r.notices.filter((n) => n.kind === 'parse-recovered'), [], 'declaration noise is neutralised'),
   },
 ]);
+
+ruleTester('function pointers in halt', [
+  {
+    name: 'a halt that calls through a pointer gets a notice, not a guess',
+    files: {
+      'mp.c': `${ADAPTER}
+typedef struct _OPS { VOID (*Stop)(PADAPTER a); } OPS;
+extern OPS g_Ops;
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs2, h, a->Pa, REGS_LEN);
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { g_Ops.Stop((PADAPTER)c); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+    check: (r) => assert.ok(r.notices.some((n) => n.kind === 'unresolved' && /ndis\/unmap-in-halt was not decided/.test(n.message)), JSON.stringify(r.notices)),
+  },
+]);

@@ -315,11 +315,23 @@ function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule
       for (const n of a.sites.get(id)?.names ?? []) rec.names.add(n);
       kept.set(id, rec);
     }
+    const haltReach = halts.flatMap((h) => reachableFrom(program, h));
+    const pointerCalls = haltReach.filter((f) => f.fact.indirectCalls > 0);
     for (const [id, { site, names }] of kept) {
       if (reported.has(id)) continue;
       const releasedBy = released.filter((r) => r.keys.some((rk) => [...names].some((n) => sameResource(n, rk))));
       if (releasedBy.length) continue;
       reported.add(id);
+      if (pointerCalls.length) {
+        // The release may sit behind a call through a pointer: say so rather than guess.
+        notices.push({
+          kind: 'unresolved',
+          path: site.file,
+          line: site.p[0],
+          message: `${rule.id} was not decided for ${site.text}: no release was found, but ${pointerCalls.map((f) => `${f.name} (${f.file}:${f.fact.p[0]})`).join(', ')}, reached from the halt callback, calls through function pointers that may release it.`,
+        });
+        continue;
+      }
       const halt = halts[0];
       const hev = program.rolesOf(halt).find((r) => pack.roles.halt.includes(r.role))!;
       const persistent = [...names].filter((n) => !/#\d+:/.test(n)).map(displayKey);
