@@ -448,3 +448,29 @@ ${driverEntry('MpInit', 'MpHalt')}`,
     check: (r) => assert.ok(r.notices.some((n) => n.kind === 'unresolved' && /ndis\/unmap-in-halt was not decided/.test(n.message)), JSON.stringify(r.notices)),
   },
 ]);
+
+ruleTester('function pointers on failure paths', [
+  {
+    name: 'a failure path that calls a cleanup through a pointer is withheld with a notice',
+    files: {
+      'mp.c': `${ADAPTER}
+typedef struct _OPS { VOID (*Cleanup)(PADAPTER a); } OPS, *POPS;
+NDIS_STATUS Probe(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    POPS ops = (POPS)p;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    if (Probe(a) != NDIS_STATUS_SUCCESS) {
+        ops->Cleanup(a);
+        return NDIS_STATUS_FAILURE;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+    check: (r) => assert.ok(r.notices.some((n) => n.kind === 'unresolved' && /not reported/.test(n.message)), JSON.stringify(r.notices)),
+  },
+]);

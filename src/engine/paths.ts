@@ -49,6 +49,8 @@ interface Group {
   sym?: string;
   site: AcquireSite;
   acqStep: number;
+  /** A call through a function pointer happened while it was held: it may have been released there. */
+  behindPointer?: boolean;
 }
 
 interface Event {
@@ -96,6 +98,8 @@ export interface InitAnalysis {
   /** Every acquire the walk met, with all names it was stored under. */
   sites: Map<string, { site: AcquireSite; names: Set<string> }>;
   complete: boolean;
+  /** Leaking paths not reported because a call through a pointer on them may release the mapping. */
+  withheld: Array<{ site: AcquireSite; jump: { file: string; p: Pos } }>;
   /** Functions on the walk whose text did not parse cleanly: their paths cannot be trusted. */
   damaged: Array<{ name: string; file: string; line: number }>;
   unresolvedCalls: number;
@@ -185,6 +189,7 @@ export class PathAnalyzer {
     const start: State = { vals: new Map(), res: new Map(), groups: new Map(), cons: new Map(), step: 0, events: null, loops: new Set() };
     const leaks: Leak[] = [];
     const kept: Kept[] = [];
+    const withheld: InitAnalysis['withheld'] = [];
     let exits: Array<{ state: State; ret: Val; retP?: Pos }> = [];
     try {
       exits = this.run(init, start, [], 0, [init]);
@@ -201,6 +206,10 @@ export class PathAnalyzer {
           const decidedStep = Math.max(failing.at, g.acqStep);
           const jump = firstJumpFrom(state.events, decidedStep);
           if (!jump) continue;
+          if (g.behindPointer) {
+            if (!withheld.some((w) => w.jump.p[0] === jump.p[0] && w.jump.file === jump.file)) withheld.push({ site: g.site, jump: { file: jump.file, p: jump.p } });
+            continue;
+          }
           leaks.push({
             site: g.site,
             names,
@@ -217,9 +226,9 @@ export class PathAnalyzer {
     if (this.damaged.length) {
       // Half-parsed code has lost statements: its paths would invent leaks, so none are reported.
       const damaged = this.damaged.map((d) => ({ name: d.name, file: d.file, line: d.fact.p[0] }));
-      return { leaks: [], kept: [], sites: new Map(this.sites), complete: false, damaged, unresolvedCalls: this.unresolved };
+      return { leaks: [], kept: [], withheld: [], sites: new Map(this.sites), complete: false, damaged, unresolvedCalls: this.unresolved };
     }
-    return { leaks, kept, sites: new Map(this.sites), complete: this.complete, damaged: [], unresolvedCalls: this.unresolved };
+    return { leaks, kept, withheld, sites: new Map(this.sites), complete: this.complete, damaged: [], unresolvedCalls: this.unresolved };
   }
 
   private definitelyNonzero(v: Val, s: State): Origin | undefined {
@@ -592,7 +601,10 @@ export class PathAnalyzer {
   private evalCall(e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): Array<{ state: State; val: Val }> {
     if (e.f.t !== 'id') {
       this.unresolved++;
-      return this.evalArgs(e.a, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } as Val }));
+      return this.evalArgs(e.a, s, ctx).map((r) => {
+        for (const g of r.state.groups.values()) if (g.st === 'held' || g.st === 'cond') g.behindPointer = true;
+        return { state: r.state, val: { k: 'top' } as Val };
+      });
     }
     const name = this.program.aliasOf(ctx.fn.file, e.f.n);
     const r = this.resource;

@@ -70,7 +70,9 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
       if (a.damaged.length) {
         notices.push({ kind: 'parse-recovered', path: init.file, line: init.fact.p[0], message: `The failure paths of ${init.name} were not checked: ${a.damaged.map((d) => `${d.name} (${d.file}:${d.line})`).join(', ')} does not parse cleanly, and a path through broken code cannot be trusted.` });
       } else if (!a.complete) notices.push({ kind: 'budget', path: init.file, line: init.fact.p[0], message: `The path analysis of ${init.name} stopped at its step budget; failure paths beyond it were not checked.` });
-      if (a.unresolvedCalls > 0) notices.push({ kind: 'unresolved', path: init.file, line: init.fact.p[0], message: `${a.unresolvedCalls} call(s) through function pointers on the paths of ${init.name} could not be followed; mappings released only through them are not seen.` });
+      if (a.withheld.length) {
+        notices.push({ kind: 'unresolved', path: a.withheld[0].jump.file, line: a.withheld[0].jump.p[0], message: `${a.withheld.length} failure path(s) of ${init.name} leave with a mapping that no NdisMUnmapIoSpace was seen to release, but a call through a function pointer on them may release it, so they are not reported (first: ${a.withheld[0].jump.file}:${a.withheld[0].jump.p[0]}, mapping of ${a.withheld[0].site.text}).` });
+      } else if (a.unresolvedCalls > 0) notices.push({ kind: 'unresolved', path: init.file, line: init.fact.p[0], message: `${a.unresolvedCalls} call(s) through function pointers on the paths of ${init.name} could not be followed; mappings released only through them are not seen.` });
     }
     analyses.set(resource.name, m);
     return m;
