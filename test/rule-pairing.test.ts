@@ -474,3 +474,90 @@ ${driverEntry('MpInit', 'MpHalt')}`,
     check: (r) => assert.ok(r.notices.some((n) => n.kind === 'unresolved' && /not reported/.test(n.message)), JSON.stringify(r.notices)),
   },
 ]);
+
+const ladder = (before: number, after: number) => {
+  const steps = (n: number, mark: boolean) => Array.from({ length: n }, (_, i) => `    s = Step${i}(a); if (s != NDIS_STATUS_SUCCESS) goto Out;${mark ? ' // EXPECT: ndis/unmap-on-failure' : ''}`).join('\n');
+  return `${ADAPTER}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+${steps(before, false)}
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+${steps(after, true)}
+    return NDIS_STATUS_SUCCESS;
+Out:
+    return s;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`;
+};
+
+ruleTester('goto ladders at scale (found on real drivers)', [
+  { name: 'every leaking goto of a long ladder is reported, however many paths meet at the label', files: { 'mp.c': ladder(10, 16) } },
+  { name: 'thirty leaking gotos, thirty findings', files: { 'mp.c': ladder(0, 30) } },
+  {
+    name: 'a mapping whose status is never tested is held where it succeeded: failure exits leak',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    PVOID buf;
+    NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    buf = NdisAllocateMemoryWithTagPriority(h, 16, 'xx', NormalPoolPriority);
+    if (buf == NULL)
+        return NDIS_STATUS_RESOURCES; // EXPECT: ndis/unmap-on-failure
+    return NDIS_STATUS_SUCCESS;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'a helper that only ever returns success cannot take the failure goto',
+    files: {
+      'mp.c': `${ADAPTER}
+static NDIS_STATUS HwEnable(PADAPTER a) { a->Len |= 1; return NDIS_STATUS_SUCCESS; }
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    s = HwEnable(a);
+    if (s != NDIS_STATUS_SUCCESS) goto Out;
+    return NDIS_STATUS_SUCCESS;
+Out:
+    return s;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'a helper decides the failure; initialize rewriting the status does not move the report',
+    files: {
+      'mp.c': `${ADAPTER}
+static NDIS_STATUS HwAlloc(PADAPTER a, NDIS_HANDLE h)
+{
+    PVOID tx;
+    if (NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN) != NDIS_STATUS_SUCCESS) return NDIS_STATUS_FAILURE;
+    tx = NdisAllocateMemoryWithTagPriority(h, 64, 'xx', NormalPoolPriority);
+    if (tx == NULL) return NDIS_STATUS_RESOURCES; // EXPECT: ndis/unmap-on-failure
+    return NDIS_STATUS_SUCCESS;
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s = HwAlloc(a, h);
+    if (s != NDIS_STATUS_SUCCESS) { s = NDIS_STATUS_RESOURCES; goto Out; }
+    return NDIS_STATUS_SUCCESS;
+Out:
+    return s;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+]);

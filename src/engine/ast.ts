@@ -66,6 +66,8 @@ export interface FunctionFact {
   refs: string[];
   /** Calls through function pointers (`a->Ops->Start(a)`), which no call graph can follow. */
   indirectCalls: number;
+  /** Texts of its `return` expressions, each once (`*` when there are too many to list; empty for none). */
+  returns: string[];
   /** The definition contained syntax tree-sitter could not read. */
   damaged: boolean;
   /** Build variant the definition was read from (0 unless the file has #else branches). */

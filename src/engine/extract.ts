@@ -77,6 +77,7 @@ export class FactExtractor {
       calls: [],
       refs: [],
       indirectCalls: 0,
+      returns: [],
       damaged,
       variant,
     });

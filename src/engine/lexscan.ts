@@ -22,6 +22,8 @@ export interface BodyFacts {
   calls: string[];
   refs: string[];
   indirectCalls: number;
+  /** `return` expression texts, each once; `*` past a few. */
+  returns: string[];
   assigns: FieldAssign[];
 }
 
@@ -40,6 +42,7 @@ export function scanBody(text: string, toks: Tokens, from: number, to: number, f
   const calls = new Set<string>();
   const refs = new Set<string>();
   const assigns: FieldAssign[] = [];
+  const returns = new Set<string>();
   let indirect = 0;
   const first = tokenAt(toks, from);
   const isP = (i: number, s: string) => i < toks.count && toks.kind[i] === Tok.Punct && toks.end[i] - toks.start[i] === s.length && text.startsWith(s, toks.start[i]);
@@ -47,6 +50,13 @@ export function scanBody(text: string, toks: Tokens, from: number, to: number, f
   for (let i = first; i < toks.count && toks.start[i] < to; i++) {
     if (toks.kind[i] !== Tok.Ident) continue;
     const w = word(i);
+    if (w === 'return') {
+      let j = i + 1;
+      const parts: string[] = [];
+      while (j < toks.count && toks.start[j] < to && !isP(j, ';')) parts.push(word(j++));
+      returns.add(parts.join(' '));
+      continue;
+    }
     if (KEYWORDS.has(w)) continue;
     const member = i > 0 && (isP(i - 1, '.') || isP(i - 1, '->'));
     if (isP(i + 1, '(')) {
@@ -67,7 +77,7 @@ export function scanBody(text: string, toks: Tokens, from: number, to: number, f
   for (let i = first; i + 4 < toks.count && toks.start[i] < to; i++) {
     if (isP(i, '(') && isP(i + 1, '*') && toks.kind[i + 2] === Tok.Ident && isP(i + 3, ')') && isP(i + 4, '(')) indirect++;
   }
-  return { calls: [...calls], refs: [...refs], indirectCalls: indirect, assigns };
+  return { calls: [...calls], refs: [...refs], indirectCalls: indirect, returns: returns.size > 8 ? ['*'] : [...returns], assigns };
 
   /** `(T)&F`, `&F`, `F`, `(T *)F` up to `;`, `,` or `}` → F. */
   function assignedName(j: number): string | undefined {

@@ -42,6 +42,7 @@ export function parseFacts(prepared: Prepared): ParsedFacts {
       fn.calls = b.calls;
       fn.refs = b.refs;
       fn.indirectCalls = b.indirectCalls;
+      fn.returns = b.returns;
       x.assigns.push(...b.assigns);
     }
   });

@@ -90,6 +90,8 @@ export interface Leak {
 export interface Kept {
   site: AcquireSite;
   names: string[];
+  /** The return through which initialize succeeds with it mapped. */
+  exit?: { file: string; p: Pos };
 }
 
 export interface InitAnalysis {
@@ -203,7 +205,10 @@ export class PathAnalyzer {
         const names = [...state.res].filter(([, id]) => id === gid).map(([k]) => k);
         if (failing) {
           if (!this.definitelyHeld(g, state)) continue;
-          const decidedStep = Math.max(failing.at, g.acqStep);
+          // The first jump from which initialize can only fail: after the last either-way
+          // branch the path is forced, and after the failure value is set it is decided.
+          const forced = state.lastFork && state.lastFork.at >= g.acqStep ? state.lastFork.at : Infinity;
+          const decidedStep = Math.max(Math.min(failing.at, forced), g.acqStep);
           const jump = firstJumpFrom(state.events, decidedStep);
           if (!jump) continue;
           if (g.behindPointer) {
@@ -219,7 +224,7 @@ export class PathAnalyzer {
             exit: { file: init.file, p: retP ?? jump.p },
           });
         } else if (this.possiblyHeld(g, state, ret)) {
-          kept.push({ site: g.site, names });
+          kept.push(retP ? { site: g.site, names, exit: { file: init.file, p: retP } } : { site: g.site, names });
         }
       }
     }
@@ -240,9 +245,11 @@ export class PathAnalyzer {
     return undefined;
   }
 
+  /** Held on this path: mapped and not released, unless the path has seen the mapping fail. */
   private definitelyHeld(g: Group, s: State): boolean {
     if (g.st === 'held') return true;
-    if (g.st === 'cond' && g.sym) return s.cons.get(g.sym)?.z === true;
+    // A status never tested leaves both outcomes open; where the mapping succeeded, it is held.
+    if (g.st === 'cond' && g.sym) return s.cons.get(g.sym)?.z !== false;
     return false;
   }
 
@@ -282,7 +289,9 @@ export class PathAnalyzer {
       if ('p' in n) ctx.p = n.p;
       if (cfg.joins[node]) {
         const n0 = width.get(node) ?? 0;
-        const h = n0 < JOIN_WIDTH ? `${node}|${hashState(s)}` : `${node}|~${hashResources(s)}`;
+        // Past the width, merge by what is mapped and by the jump that led here: paths from
+        // different gotos stay apart, so each goto that leaks is still reported.
+        const h = n0 < JOIN_WIDTH ? `${node}|${hashState(s)}` : `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}`;
         if (seen.has(h)) continue;
         seen.add(h);
         width.set(node, n0 + 1);
@@ -636,6 +645,8 @@ export class PathAnalyzer {
       }
       return out;
     }
+    // A helper not worth stepping into, whose every return is a success constant, succeeds.
+    const alwaysSucceeds = targets.length > 0 && targets.every((t) => this.returnsOnlySuccess(t, ctx));
     // Opaque call: a fresh unknown result; what it writes through `&x` is unknown too.
     const sym = `${ctx.env.frame}:${e.p[0]}:${e.p[1]}`;
     return this.evalArgs(e.a, s, ctx).map(({ state }) => {
@@ -647,8 +658,14 @@ export class PathAnalyzer {
         }
       }
       state.cons.delete(sym);
+      if (alwaysSucceeds) return { state, val: { k: 'Z' } as Val };
       return { state, val: { k: 'sym', id: sym } as Val };
     });
+  }
+
+  private returnsOnlySuccess(fn: FnDef, ctx: Ctx): boolean {
+    const r = fn.fact.returns;
+    return r.length > 0 && r.every((x) => constantTruth(x, this.program, ctx.fn.file) === 'Z');
   }
 
   private handleKey(arg: Expr | undefined, isOut: boolean, ctx: Ctx): string | undefined {

@@ -287,6 +287,10 @@ function handleKey(keys: KeyMaker, arg: Expr | undefined, isOut: boolean, env: T
   return keys.key(plain, env);
 }
 
+function exitOf(kept: Map<string, { site: AcquireSite; names: Set<string>; exit?: { file: string; p: Pos } }>, id: string): { file: string; p: Pos } | undefined {
+  return kept.get(id)?.exit;
+}
+
 function reachableFrom(program: Program, root: FnDef): FnDef[] {
   const seen = new Set<FnDef>([root]);
   const queue = [root];
@@ -309,10 +313,10 @@ function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule
       continue;
     }
     const released = halts.map((h) => ({ h, keys: releasedKeys(program, keys, h, resource) }));
-    const kept = new Map<string, { site: AcquireSite; names: Set<string> }>();
+    const kept = new Map<string, { site: AcquireSite; names: Set<string>; exit?: { file: string; p: Pos } }>();
     for (const k of a.kept) {
       const id = siteId(k.site);
-      const rec = kept.get(id) ?? { site: k.site, names: new Set<string>() };
+      const rec = kept.get(id) ?? { site: k.site, names: new Set<string>(), ...(k.exit ? { exit: k.exit } : {}) };
       for (const n of k.names) rec.names.add(n);
       for (const n of a.sites.get(id)?.names ?? []) rec.names.add(n);
       kept.set(id, rec);
@@ -345,7 +349,7 @@ function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule
         message: `The mapping of ${site.text}${persistent.length ? ` (${persistent.join(', ')})` : ''} made here is kept when ${init.name} succeeds, but the halt callback ${halts.map((h) => h.name).join(' / ')} never unmaps it: call NdisMUnmapIoSpace for it in ${halt.name} or in a helper it calls.`,
         trace: [
           { path: site.file, line: site.p[0], message: `${site.fn} maps ${site.text} here${site.fn !== init.name ? ` (called from ${init.name})` : ''}` },
-          { path: init.file, line: init.fact.p[0], message: `${init.name} can return success with it mapped` },
+          { path: exitOf(kept, id)?.file ?? init.file, line: exitOf(kept, id)?.p[0] ?? init.fact.p[0], message: `${init.name} can return success with it mapped` },
           { path: halt.file, line: halt.fact.p[0], message: `${halt.name} is the halt callback (${evidenceText(hev)}) and does not unmap it` },
         ],
         docs: rule.docs,
