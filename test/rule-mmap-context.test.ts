@@ -15,6 +15,16 @@ VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
 }
 `;
 
+const TABLE = `${ADAPTER}
+typedef NDIS_STATUS (*OP)(PADAPTER);
+static NDIS_STATUS Recover(PADAPTER a)
+{
+    return NdisMMapIoSpace(&a->Regs, a->H, a->Pa, REGS_LEN); // EXPECT: ndis/mmap-context
+}
+static OP g_Ops[] = { Recover };
+${INIT_OK}
+${driverEntry('MpInit', 'MpHalt')}`;
+
 ruleTester('mmap-context', [
   {
     name: 'registration through a pointer and a cast counts as initialize',
@@ -62,19 +72,14 @@ ${driverEntry('MpInit', 'MpHalt')}`,
   {
     name: 'a function stored in a table runs in a context the engine cannot name, and says so',
     files: {
-      'mp.c': `${ADAPTER}
-typedef NDIS_STATUS (*OP)(PADAPTER);
-static NDIS_STATUS Recover(PADAPTER a)
-{
-    return NdisMMapIoSpace(&a->Regs, a->H, a->Pa, REGS_LEN); // EXPECT: ndis/mmap-context
-}
-static OP g_Ops[] = { Recover };
-${INIT_OK}
-${driverEntry('MpInit', 'MpHalt')}`,
+      'mp.c': TABLE,
     },
     check: (r) => {
       const f = r.findings.find((x) => x.rule === 'ndis/mmap-context')!;
-      assert.match(f.message, /address is taken/);
+      assert.match(f.message, /address is taken \(mp\.c:(\d+)\)/);
+      const line = Number(/mp\.c:(\d+)\)/.exec(f.message)![1]);
+      assert.equal(f.trace[0].line, line);
+      assert.equal(line, TABLE.split('\n').findIndex((l) => l.startsWith('static OP g_Ops')) + 1, 'the line of the table that takes the address');
     },
   },
   {

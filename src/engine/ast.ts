@@ -64,6 +64,8 @@ export interface FunctionFact {
   calls: string[];
   /** Identifiers used as values (candidates for address-taken functions), each once. */
   refs: string[];
+  /** Line of each ref's first use, parallel to `refs`. */
+  refLines: number[];
   /** Calls through function pointers (`a->Ops->Start(a)`), which no call graph can follow. */
   indirectCalls: number;
   /** Texts of its `return` expressions, each once (`*` when there are too many to list; empty for none). */
@@ -113,8 +115,8 @@ export interface ParsedFacts {
   assigns: FieldAssign[];
   /** `_Function_class_(ROLE)` annotations attached to the name they precede. */
   functionClass: Array<{ roleType: string; name: string; line: number }>;
-  /** Identifiers used as values at file scope (initializers of tables). */
-  fileRefs: string[];
+  /** Identifiers used as values at file scope (initializers of tables), with the line of first use. */
+  fileRefs: Array<{ n: string; line: number }>;
   /** Lines where the parser had to recover from broken syntax. */
   damagedLines: number[];
 }

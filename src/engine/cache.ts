@@ -30,7 +30,7 @@ export interface RulesMemo { findings: Finding[]; notices: Notice[] }
 const MAX_RESULTS = 8;
 
 /** Bump when the shape or meaning of cached facts changes. */
-export const FACTS_VERSION = 'facts-4';
+export const FACTS_VERSION = 'facts-5';
 
 export interface CacheEntry {
   lex?: LexEntry;

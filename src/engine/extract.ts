@@ -25,7 +25,8 @@ export class FactExtractor {
   readonly functions: FunctionFact[] = [];
   readonly decls: TopDecl[] = [];
   readonly assigns: FieldAssign[] = [];
-  readonly fileRefs = new Set<string>();
+  readonly fileRefs = new Map<string, number>();
+  private readonly declRefs = new Set<string>();
   readonly damagedLines: number[] = [];
   /** Start offsets of named top-level items, for attaching `_Function_class_` marks. */
   readonly itemStarts: Array<{ offset: number; name: string; line: number }> = [];
@@ -76,6 +77,7 @@ export class FactExtractor {
       // Filled from the body's tokens (see lexscan.ts): no walk of the tree here.
       calls: [],
       refs: [],
+      refLines: [],
       indirectCalls: 0,
       returns: [],
       damaged,
@@ -89,7 +91,8 @@ export class FactExtractor {
     const typeNode = n.childForFieldName('type');
     const ty = typeNode ? typeName(typeNode) : '';
     const isStatic = hasStorage(n, 'static');
-    const scope: Scope = { fn: undefined, indirect: 0, calls: new Set(), refs: this.fileRefs, locals: new Set(), assigns: this.assigns, damaged: false };
+    this.declRefs.clear();
+    const scope: Scope = { fn: undefined, indirect: 0, calls: new Set(), refs: this.declRefs, locals: new Set(), assigns: this.assigns, damaged: false };
     for (const d of n.childrenForFieldName('declarator')) {
       let target: Node | null = d;
       let init: Node | null = null;
@@ -108,6 +111,8 @@ export class FactExtractor {
       if (init) {
         const e = expr(init, scope);
         recordInitializer(name, e, scope, init);
+        for (const r of this.declRefs) if (!this.fileRefs.has(r)) this.fileRefs.set(r, init.startPosition.row + 1);
+        this.declRefs.clear();
       }
     }
   }
@@ -125,7 +130,7 @@ export class FactExtractor {
       decls: this.decls,
       assigns: this.assigns,
       functionClass: fc,
-      fileRefs: [...this.fileRefs],
+      fileRefs: [...this.fileRefs].map(([n, line]) => ({ n, line })),
       damagedLines: [...new Set(this.damagedLines)].sort((a, b) => a - b),
     };
   }

@@ -21,6 +21,8 @@ const KEYWORDS = new Set([
 export interface BodyFacts {
   calls: string[];
   refs: string[];
+  /** Line of each ref's first use, parallel to `refs`. */
+  refLines: number[];
   indirectCalls: number;
   /** `return` expression texts, each once; `*` past a few. */
   returns: string[];
@@ -40,7 +42,7 @@ export function tokenAt(toks: Tokens, offset: number): number {
 
 export function scanBody(text: string, toks: Tokens, from: number, to: number, fn: string | undefined, lineOf: (o: number) => number): BodyFacts {
   const calls = new Set<string>();
-  const refs = new Set<string>();
+  const refs = new Map<string, number>();
   const assigns: FieldAssign[] = [];
   const returns = new Set<string>();
   let indirect = 0;
@@ -71,13 +73,13 @@ export function scanBody(text: string, toks: Tokens, from: number, to: number, f
       }
       continue;
     }
-    refs.add(w);
+    if (!refs.has(w)) refs.set(w, toks.start[i]);
   }
   // `(*pfn)(...)`: a call through a pointer variable.
   for (let i = first; i + 4 < toks.count && toks.start[i] < to; i++) {
     if (isP(i, '(') && isP(i + 1, '*') && toks.kind[i + 2] === Tok.Ident && isP(i + 3, ')') && isP(i + 4, '(')) indirect++;
   }
-  return { calls: [...calls], refs: [...refs], indirectCalls: indirect, returns: returns.size > 8 ? ['*'] : [...returns], assigns };
+  return { calls: [...calls], refs: [...refs.keys()], refLines: [...refs.values()].map(lineOf), indirectCalls: indirect, returns: returns.size > 8 ? ['*'] : [...returns], assigns };
 
   /** `(T)&F`, `&F`, `F`, `(T *)F` up to `;`, `,` or `}` → F. */
   function assignedName(j: number): string | undefined {

@@ -41,6 +41,7 @@ export function parseFacts(prepared: Prepared): ParsedFacts {
       const b = scanBody(text, toks, fn.bodyStart, fn.end, fn.name, (o) => lineOf(starts, o));
       fn.calls = b.calls;
       fn.refs = b.refs;
+      fn.refLines = b.refLines;
       fn.indirectCalls = b.indirectCalls;
       fn.returns = b.returns;
       x.assigns.push(...b.assigns);

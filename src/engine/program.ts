@@ -273,8 +273,15 @@ export class Program {
         }
       }
     };
-    for (const fn of this.functions) addressTaken(fn.file, fn.fact.refs, () => fn.fact.p[0]);
-    for (const [path, f] of this.files) if (f.parsed) addressTaken(path, f.parsed.fileRefs, () => 1);
+    for (const fn of this.functions) {
+      const lines = new Map(fn.fact.refs.map((r, i) => [r, fn.fact.refLines[i] ?? fn.fact.p[0]]));
+      addressTaken(fn.file, fn.fact.refs, (name) => lines.get(name) ?? fn.fact.p[0]);
+    }
+    for (const [path, f] of this.files) {
+      if (!f.parsed) continue;
+      const lines = new Map(f.parsed.fileRefs.map((r) => [r.n, r.line]));
+      addressTaken(path, [...lines.keys()], (name) => lines.get(name) ?? 1);
+    }
   }
 }
 
