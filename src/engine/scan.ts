@@ -22,6 +22,7 @@ import { runRules } from './rules.js';
 import { looksBinary } from './text.js';
 import type { Notice, ScanResult } from './types.js';
 
+/** A source file. Its bytes are treated as immutable once passed in (their hash is remembered). */
 export interface SourceFile { path: string; bytes: Uint8Array }
 
 export interface ScanOptions {
@@ -254,8 +255,11 @@ function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
+const hashes = new WeakMap<Uint8Array, string>();
 function contentHash(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('hex');
+  let h = hashes.get(bytes);
+  if (!h) { h = createHash('sha1').update(bytes).digest('hex'); hashes.set(bytes, h); }
+  return h;
 }
 
 const identCache = new WeakMap<object, Set<string>>();
