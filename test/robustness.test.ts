@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
 import { scan, type SourceFile } from '../src/engine/scan.js';
+import { mulberry32 } from '../bench/rng.js';
 import { repoRoot } from './support/paths.js';
 
 const casesDir = join(repoRoot, '../shared/cases');
@@ -28,22 +29,10 @@ function caseFiles(): SourceFile[][] {
   });
 }
 
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const GARBAGE = ['{', '}', '(', ')', '#if 0\n', '#else\n', '#endif\n', '/*', '*/', '"', "'", '\\\n', 'goto ', 'return', ';;', '\0', '\xff\xfe', 'NdisMMapIoSpace(', '_In_(', '#define X(', 'case 1:'];
 
 test('cut and corrupted sources still give a result', async () => {
-  const random = rng(20261122);
+  const random = mulberry32(20261122);
   let scans = 0;
   for (const files of caseFiles()) {
     for (let round = 0; round < 6; round++) {
