@@ -131,47 +131,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   const tLex = performance.now();
 
-  // The closure: parse what can matter, until nothing new can. Each file is checked
-  // only against the names added since it was last checked.
-  const names = new NameSet(seedWords(pack));
-  const checked = new Map<FileState, number>();
-  const mentionsNew = (f: FileState): boolean => {
-    const from = checked.get(f) ?? 0;
-    checked.set(f, names.order.length);
-    for (let i = from; i < names.order.length; i++) if (f.idents.has(names.order[i])) return true;
-    return false;
-  };
-  const needed = new Set<FileState>();
-  let parsedCount = 0;
-  let workersUsed = 0;
-  {
-    for (;;) {
-      const round = files.filter((f) => !needed.has(f) && mentionsNew(f));
-      if (round.length === 0) break;
-      for (const f of round) needed.add(f);
-      const todo: FileState[] = [];
-      for (const f of round) {
-        const hit = cache?.get(f.hash);
-        if (hit?.parsed) f.parsed = hit.parsed;
-        else todo.push(f);
-      }
-      if (todo.length) {
-        const bytes = todo.reduce((n, f) => n + f.bytes.length, 0);
-        const workers = opts.workers ?? (bytes >= WORKER_THRESHOLD_BYTES ? Math.min(3, availableParallelism() - 1) : 0);
-        const used = await parseBatch(todo.map((f) => ({
-          bytes: f.bytes,
-          lex: f.lex.lex,
-          done: (parsed: ParsedEntry) => {
-            f.parsed = parsed;
-            parsedCount++;
-            cache?.set(f.hash, { lex: f.lex, parsed });
-          },
-        })), workers);
-        workersUsed = Math.max(workersUsed, used);
-      }
-      growNames(names, round, files, pack);
-    }
-  }
+  const { needed, parsedCount, workersUsed } = await parseClosure(files, pack, cache, opts.workers);
   const tParse = performance.now();
 
   // The rules read only the program; the same program (same parsed files, same
@@ -188,7 +148,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       linkSignature: linkSignature(files, pack),
       fileHashes: new Map(files.map((f) => [f.path, f.hash])),
     });
-    // The rules parsed some functions' details into the cached facts: keep them.
+    // Storing the results also marks the cache for saving, which keeps the function
+    // details the rules parsed on demand into the cached facts.
     cache?.setResults(signature, out);
   }
   const tRules = performance.now();
@@ -293,6 +254,52 @@ function seedWords(pack: RulePack): string[] {
  * through a macro) become known names, and so do initialize and halt
  * callbacks, whose definitions the pairing rules need wherever they are.
  */
+/**
+ * Parses what can matter, until nothing new can: the files that mention a
+ * name in the set, round by round, as parsed facts add names. Each file is
+ * checked only against the names added since it was last checked.
+ */
+async function parseClosure(files: FileState[], pack: RulePack, cache: FactCache | null, workersOpt: number | undefined): Promise<{ needed: Set<FileState>; parsedCount: number; workersUsed: number }> {
+  const names = new NameSet(seedWords(pack));
+  const checked = new Map<FileState, number>();
+  const mentionsNew = (f: FileState): boolean => {
+    const from = checked.get(f) ?? 0;
+    checked.set(f, names.order.length);
+    for (let i = from; i < names.order.length; i++) if (f.idents.has(names.order[i])) return true;
+    return false;
+  };
+  const needed = new Set<FileState>();
+  let parsedCount = 0;
+  let workersUsed = 0;
+  for (;;) {
+    const round = files.filter((f) => !needed.has(f) && mentionsNew(f));
+    if (round.length === 0) break;
+    const todo: FileState[] = [];
+    for (const f of round) {
+      needed.add(f);
+      const hit = cache?.get(f.hash);
+      if (hit?.parsed) f.parsed = hit.parsed;
+      else todo.push(f);
+    }
+    if (todo.length) {
+      const bytes = todo.reduce((n, f) => n + f.bytes.length, 0);
+      const workers = workersOpt ?? (bytes >= WORKER_THRESHOLD_BYTES ? Math.min(3, availableParallelism() - 1) : 0);
+      const used = await parseBatch(todo.map((f) => ({
+        bytes: f.bytes,
+        lex: f.lex.lex,
+        done: (parsed: ParsedEntry) => {
+          f.parsed = parsed;
+          parsedCount++;
+          cache?.set(f.hash, { lex: f.lex, parsed });
+        },
+      })), workers);
+      workersUsed = Math.max(workersUsed, used);
+    }
+    growNames(names, round, files, pack);
+  }
+  return { needed, parsedCount, workersUsed };
+}
+
 /** Names that make a file matter, in the order they were learned. */
 class NameSet {
   readonly order: string[] = [];
