@@ -21,12 +21,16 @@ export interface RoleTable {
 export interface ResourceDef {
   name: string;
   noun: string;
+  /** How messages speak of it: `held` ("still mapped"), verbs for traces, the length's unit. */
+  words: { held: string; acquires: string; releases: string; unit: string };
   acquire: { call: string; handleArg: number; handleIsOut: boolean; lengthArg: number; result: 'status' | 'none' };
   release: { call: string; handleArg: number; lengthArg: number };
 }
 
 interface RuleBase extends RuleMeta {
   kind: string;
+  /** What to do, appended to each finding's message. */
+  advice: string;
 }
 export interface CallContextRule extends RuleBase { kind: 'call-context'; call: string; allowedRoles: string[] }
 export interface ReleaseOnFailureRule extends RuleBase { kind: 'release-on-failure'; resource: string; role: string }

@@ -47,7 +47,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
   if (inits.length === 0) {
     notices.push({
       kind: 'not-applicable',
-      message: 'No initialize callback (MiniportInitializeEx or MiniportInitialize) was found: the rules do not apply to this repository. If it has one, declare it with MINIPORT_INITIALIZE, _Function_class_(MINIPORT_INITIALIZE) or a registration in the miniport characteristics.',
+      message: `No initialize callback (${roleLabel(pack, pack.roles.initialize[0])}) was found: the rules do not apply to this repository. If it has one, declare it with its role type, a _Function_class_ annotation or a registration in the characteristics.`,
     });
     return { findings: [], notices };
   }
@@ -71,8 +71,8 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
         notices.push({ kind: 'parse-recovered', path: init.file, line: init.fact.p[0], message: `The failure paths of ${init.name} were not checked: ${a.damaged.map((d) => `${d.name} (${d.file}:${d.line})`).join(', ')} does not parse cleanly, and a path through broken code cannot be trusted.` });
       } else if (!a.complete) notices.push({ kind: 'budget', path: init.file, line: init.fact.p[0], message: `The path analysis of ${init.name} stopped at its step budget; failure paths beyond it were not checked.` });
       if (a.withheld.length) {
-        notices.push({ kind: 'unresolved', path: a.withheld[0].jump.file, line: a.withheld[0].jump.p[0], message: `${a.withheld.length} failure path(s) of ${init.name} leave with a mapping that no NdisMUnmapIoSpace was seen to release, but a call through a function pointer on them may release it, so they are not reported (first: ${a.withheld[0].jump.file}:${a.withheld[0].jump.p[0]}, mapping of ${a.withheld[0].site.text}).` });
-      } else if (a.unresolvedCalls > 0) notices.push({ kind: 'unresolved', path: init.file, line: init.fact.p[0], message: `${a.unresolvedCalls} call(s) through function pointers on the paths of ${init.name} could not be followed; mappings released only through them are not seen.` });
+        notices.push({ kind: 'unresolved', path: a.withheld[0].jump.file, line: a.withheld[0].jump.p[0], message: `${a.withheld.length} failure path(s) of ${init.name} leave with a ${resource.noun} that no ${resource.release.call} was seen to release, but a call through a function pointer on them may release it, so they are not reported (first: ${a.withheld[0].jump.file}:${a.withheld[0].jump.p[0]}, ${resource.noun} of ${a.withheld[0].site.text}).` });
+      } else if (a.unresolvedCalls > 0) notices.push({ kind: 'unresolved', path: init.file, line: init.fact.p[0], message: `${a.unresolvedCalls} call(s) through function pointers on the paths of ${init.name} could not be followed; a ${resource.noun} released only through them is not seen.` });
     }
     analyses.set(resource.name, m);
     return m;
@@ -81,7 +81,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
   for (const rule of pack.rules) {
     switch (rule.kind) {
       case 'call-context': drafts.push(...callContext(program, pack, rule, notices)); break;
-      case 'release-on-failure': drafts.push(...releaseOnFailure(rule, analysisFor(pack.resources[rule.resource]))); break;
+      case 'release-on-failure': drafts.push(...releaseOnFailure(rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource]))); break;
       case 'release-in-role': drafts.push(...releaseInRole(program, pack, rule, analysisFor(pack.resources[rule.resource]), notices)); break;
       case 'argument-match': drafts.push(...argumentMatch(program, rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource]))); break;
     }
@@ -195,7 +195,7 @@ function callContext(program: Program, pack: RulePack, rule: CallContextRule, no
         severity: rule.severity,
         path: fn.file,
         ...span(site.p),
-        message: `${rule.call} ${context}. It claims hardware resources and may only be called in the context of MiniportInitializeEx/MiniportInitialize: map the registers once in initialize, keep the mapping until halt, and let other callbacks use it.`,
+        message: `${rule.call} ${context}. ${rule.advice}`,
         trace: [...trace, { path: fn.file, line: site.p[0], message: `${fn.name} calls ${rule.call}${site.viaMacro ? ` (through the macro ${site.viaMacro})` : ''}` }],
         docs: rule.docs,
         identity: [rule.id, fn.file, fn.name, exprText(site.call), root.fn.name],
@@ -205,7 +205,8 @@ function callContext(program: Program, pack: RulePack, rule: CallContextRule, no
   return drafts;
 }
 
-function releaseOnFailure(rule: ReleaseOnFailureRule, analyses: Map<FnDef, InitAnalysis>): Draft[] {
+function releaseOnFailure(rule: ReleaseOnFailureRule, resource: ResourceDef, analyses: Map<FnDef, InitAnalysis>): Draft[] {
+  const held = resource.words.held;
   const byJump = new Map<string, Draft>();
   for (const [init, a] of analyses) {
     for (const leak of a.leaks) {
@@ -215,12 +216,12 @@ function releaseOnFailure(rule: ReleaseOnFailureRule, analyses: Map<FnDef, InitA
       if (existing) {
         if (!existing.identity.includes(leak.site.key)) {
           existing.identity.push(leak.site.key);
-          existing.message = existing.message.replace(/^(.*?) \(mapped/, `$1 and ${name} (mapped`);
+          existing.message = existing.message.replace(new RegExp(`^(.*?) \\(${held}`), `$1 and ${name} (${held}`);
         }
         continue;
       }
       const trace: TraceStep[] = [
-        { path: leak.site.file, line: leak.site.p[0], message: `${leak.site.fn} maps ${name} here` },
+        { path: leak.site.file, line: leak.site.p[0], message: `${leak.site.fn} ${resource.words.acquires} ${name} here` },
       ];
       const f = leak.fork;
       if (f && !(leak.decided && leak.decided.p[0] === f.p[0] && leak.decided.file === f.file)) {
@@ -230,14 +231,14 @@ function releaseOnFailure(rule: ReleaseOnFailureRule, analyses: Map<FnDef, InitA
       if (d && d.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0])) {
         trace.push({ path: d.file, line: d.p[0], message: d.how === 'branch' ? `failure path taken: ${d.text}` : `failure status ${d.text} set here` });
       }
-      trace.push({ path: leak.jump.file, line: leak.jump.p[0], message: `${leak.jump.kind} with ${name} still mapped` });
+      trace.push({ path: leak.jump.file, line: leak.jump.p[0], message: `${leak.jump.kind} with ${name} still ${held}` });
       if (leak.exit.p[0] !== leak.jump.p[0] || leak.exit.file !== leak.jump.file) trace.push({ path: leak.exit.file, line: leak.exit.p[0], message: `${init.name} returns the failure here` });
       byJump.set(k, {
         rule: rule.id,
         severity: rule.severity,
         path: leak.jump.file,
         ...span(leak.jump.p),
-        message: `${name} (mapped at ${leak.site.file}:${leak.site.p[0]}) is still mapped when ${init.name} fails through this ${leak.jump.kind}: call NdisMUnmapIoSpace on this path (NDIS does not call the halt callback for an adapter whose initialize failed).`,
+        message: `${name} (${held} at ${leak.site.file}:${leak.site.p[0]}) is still ${held} when ${init.name} fails through this ${leak.jump.kind}: ${rule.advice}`,
         trace,
         docs: rule.docs,
         identity: [rule.id, leak.jump.file, leak.jump.fn, leak.jump.kind, leak.site.key],
@@ -346,11 +347,11 @@ function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule
         severity: rule.severity,
         path: site.file,
         ...span(site.p),
-        message: `The mapping of ${site.text}${persistent.length ? ` (${persistent.join(', ')})` : ''} made here is kept when ${init.name} succeeds, but the halt callback ${halts.map((h) => h.name).join(' / ')} never unmaps it: call NdisMUnmapIoSpace for it in ${halt.name} or in a helper it calls.`,
+        message: `The ${resource.noun} of ${site.text}${persistent.length ? ` (${persistent.join(', ')})` : ''} made here is kept when ${init.name} succeeds, but the halt callback ${halts.map((h) => h.name).join(' / ')} never ${resource.words.releases} it: ${rule.advice}`,
         trace: [
-          { path: site.file, line: site.p[0], message: `${site.fn} maps ${site.text} here${site.fn !== init.name ? ` (called from ${init.name})` : ''}` },
-          { path: exitOf(kept, id)?.file ?? init.file, line: exitOf(kept, id)?.p[0] ?? init.fact.p[0], message: `${init.name} can return success with it mapped` },
-          { path: halt.file, line: halt.fact.p[0], message: `${halt.name} is the halt callback (${evidenceText(hev)}) and does not unmap it` },
+          { path: site.file, line: site.p[0], message: `${site.fn} ${resource.words.acquires} ${site.text} here${site.fn !== init.name ? ` (called from ${init.name})` : ''}` },
+          { path: exitOf(kept, id)?.file ?? init.file, line: exitOf(kept, id)?.p[0] ?? init.fact.p[0], message: `${init.name} can return success with it ${resource.words.held}` },
+          { path: halt.file, line: halt.fact.p[0], message: `${halt.name} is the halt callback (${evidenceText(hev)}) and does not ${resource.words.releases.replace(/s$/, '')} it` },
         ],
         docs: rule.docs,
         identity: [rule.id, site.file, site.fn, site.key],
@@ -361,6 +362,7 @@ function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule
 }
 
 function argumentMatch(program: Program, rule: ArgumentMatchRule, resource: ResourceDef, analyses: Map<FnDef, InitAnalysis>): Draft[] {
+  const w = resource.words;
   const keys = new KeyMaker(program);
   const aliases = new Map<string, Set<string>>();
   for (const a of analyses.values()) for (const [id, rec] of a.sites) {
@@ -411,10 +413,10 @@ function argumentMatch(program: Program, rule: ArgumentMatchRule, resource: Reso
       severity: rule.severity,
       path: r.fn.file,
       ...span(r.p),
-      message: `NdisMUnmapIoSpace releases ${exprText(r.length)} (${rv}) bytes of ${r.text}, but ${a.fn.name} mapped ${a.text} (${av}) bytes: pass the length that was mapped.`,
+      message: `${resource.release.call} releases ${exprText(r.length)} (${rv}) ${w.unit} of ${r.text}, but ${a.fn.name} ${w.held} ${a.text} (${av}) ${w.unit}: ${rule.advice}`,
       trace: [
-        { path: a.fn.file, line: a.p[0], message: `${a.fn.name} maps ${a.text} = ${av} bytes` },
-        { path: r.fn.file, line: r.p[0], message: `${r.fn.name} unmaps ${exprText(r.length)} = ${rv} bytes` },
+        { path: a.fn.file, line: a.p[0], message: `${a.fn.name} ${w.acquires} ${a.text} = ${av} ${w.unit}` },
+        { path: r.fn.file, line: r.p[0], message: `${r.fn.name} ${w.releases} ${exprText(r.length)} = ${rv} ${w.unit}` },
       ],
       docs: rule.docs,
       identity: [rule.id, r.fn.file, r.fn.name, r.key, exprText(r.length)],
