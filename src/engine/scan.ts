@@ -40,6 +40,11 @@ export interface ScanOptions {
 export class ScanError extends Error {}
 
 const SOURCE_EXT = /\.(?:c|h|inc|inl)$/i;
+
+/** C sources and headers the scan reads: `.c`, `.h`, `.inc`, `.inl`. */
+export function isSourcePath(path: string): boolean {
+  return SOURCE_EXT.test(path);
+}
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.svn', '.hg', 'obj', 'objfre', 'objchk']);
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Below this much source to parse, a worker's start-up (loading tree-sitter) costs more than it saves. */
