@@ -1,0 +1,66 @@
+/** The job queue: detached work, one job per result, newest push wins, per-installation order. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { JobQueue } from '../src/app/jobs.js';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('two deliveries for one head SHA make one job', async () => {
+  const q = new JobQueue();
+  let runs = 0;
+  const job = { installation: 1, key: 'o/r@abc', run: async () => { runs++; await tick(); } };
+  assert.equal(q.enqueue(job), true);
+  assert.equal(q.enqueue({ ...job }), false);
+  await q.idle();
+  assert.equal(runs, 1);
+});
+
+test('a newer push supersedes: a waiting job is dropped, a running one is told to stop', async () => {
+  const q = new JobQueue();
+  const log: string[] = [];
+  let release!: () => void;
+  const blocker = new Promise<void>((r) => { release = r; });
+  q.enqueue({ installation: 1, key: 'pr1@a', group: 'pr1', run: async (signal) => { log.push('a start'); await blocker; log.push(signal.aborted ? 'a aborted' : 'a done'); } });
+  await tick();
+  q.enqueue({ installation: 1, key: 'pr1@b', group: 'pr1', run: async () => { log.push('b'); } });
+  q.enqueue({ installation: 1, key: 'pr1@c', group: 'pr1', run: async () => { log.push('c'); } });
+  release();
+  await q.idle();
+  assert.deepEqual(log, ['a start', 'a aborted', 'c']);
+});
+
+test('one installation runs one job at a time; installations run side by side', async () => {
+  const q = new JobQueue();
+  let concurrent = 0;
+  let maxSame = 0;
+  let maxAll = 0;
+  const perInst = new Map<number, number>();
+  const job = (inst: number, k: string) => ({
+    installation: inst,
+    key: k,
+    run: async () => {
+      perInst.set(inst, (perInst.get(inst) ?? 0) + 1);
+      concurrent++;
+      maxSame = Math.max(maxSame, perInst.get(inst)!);
+      maxAll = Math.max(maxAll, concurrent);
+      await tick();
+      concurrent--;
+      perInst.set(inst, perInst.get(inst)! - 1);
+    },
+  });
+  for (let i = 0; i < 3; i++) { q.enqueue(job(1, `a${i}`)); q.enqueue(job(2, `b${i}`)); }
+  await q.idle();
+  assert.equal(maxSame, 1);
+  assert.equal(maxAll, 2);
+});
+
+test('a failing job is reported and does not stop the queue', async () => {
+  const errors: string[] = [];
+  const q = new JobQueue((spec, err) => errors.push(`${spec.key}: ${(err as Error).message}`));
+  let ran = false;
+  q.enqueue({ installation: 1, key: 'x', run: async () => { throw new Error('boom'); } });
+  q.enqueue({ installation: 1, key: 'y', run: async () => { ran = true; } });
+  await q.idle();
+  assert.deepEqual(errors, ['x: boom']);
+  assert.equal(ran, true);
+});
