@@ -1,0 +1,263 @@
+/**
+ * Plans the pull request review: which new findings become line comments,
+ * which earlier comments are now outdated, and which findings stay in the
+ * check run because GitHub would reject a comment on their line.
+ *
+ * GitHub rejects a whole review when one of its comments is on a line that
+ * is not in the diff. A comment with `line` and `side: 'RIGHT'` must be on a
+ * line of the new file that one of the patch's hunks shows: an added line or
+ * a context line. Every comment carries a hidden marker with the finding's
+ * fingerprint, so a later push neither re-posts it nor loses track of it.
+ *
+ * Pure: no I/O. The adapter posts `comments` as one review, PATCHes the
+ * bodies of `outdated`, and lists `outsideDiff` in the check run.
+ */
+import type { Finding, Severity } from '../engine/types.js';
+import { severityRank, sortFindings } from '../report/order.js';
+import type { ExistingComment, PlannedComment, PullRequestFile, ReviewPlan } from './types.js';
+
+/** At most this many comments in one review, so one push cannot flood a pull request. */
+export const MAX_REVIEW_COMMENTS = 50;
+
+/** At most this many trace steps in a comment body; the rest are counted. */
+export const MAX_TRACE_STEPS = 30;
+
+/** First line added to an earlier comment whose finding is gone. */
+export const RESOLVED_LINE = '**Resolved:** this finding is no longer reported.';
+
+const ZWJ = '\u200D';
+
+// ---------------------------------------------------------------------------
+// Diff hunks
+
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+/**
+ * New-file line numbers a RIGHT-side review comment may use: the added (`+`)
+ * and context (` `) lines of the patch's hunks. Removed lines, `\ No newline
+ * at end of file` and anything outside a hunk's counts (file headers, a
+ * trailing newline) are not counted. Accepts LF or CRLF line ends and hunk
+ * headers without counts (`@@ -1 +1 @@`, a count of 1).
+ */
+export function commentableLines(patch: string): Set<number> {
+  const lines = new Set<number>();
+  let next = 0;      // new-file number of the next `+` or ` ` line
+  let oldLeft = 0;   // lines of the current hunk still expected on each side
+  let newLeft = 0;
+  const header = (line: string): void => {
+    const h = HUNK_HEADER.exec(line);
+    oldLeft = h ? (h[2] === undefined ? 1 : Number(h[2])) : 0;
+    newLeft = h ? (h[4] === undefined ? 1 : Number(h[4])) : 0;
+    if (h) next = Number(h[3]);
+  };
+  for (const raw of patch.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (oldLeft <= 0 && newLeft <= 0) {
+      header(line);
+      continue;
+    }
+    const mark = line.charAt(0);
+    if (mark === '\\') continue; // "\ No newline at end of file"
+    if (mark === '+') {
+      lines.add(next++);
+      newLeft--;
+    } else if (mark === '-') {
+      oldLeft--;
+    } else if (mark === ' ' || line === '') {
+      // A context line; some tools strip the space from an empty one.
+      lines.add(next++);
+      oldLeft--;
+      newLeft--;
+    } else {
+      // Not a hunk line: the counts were wrong. This may be the next header.
+      header(line);
+    }
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------------------
+// Hidden marker
+
+const MARKER = /<!-- ndis-review:fingerprint=([A-Za-z0-9\-_.!~*'()%]+) -->/g;
+
+/**
+ * The hidden marker that identifies a comment's finding. The fingerprint is
+ * URI-encoded, so whatever it holds cannot end the HTML comment; the
+ * engine's hexadecimal fingerprints read the same encoded.
+ */
+export function markerFor(fingerprint: string): string {
+  return `<!-- ndis-review:fingerprint=${encodeURIComponent(fingerprint)} -->`;
+}
+
+/** Fingerprints of the markers in a comment body, in order of appearance, without repeats. */
+export function fingerprintsIn(body: string): string[] {
+  const out: string[] = [];
+  for (const m of body.matchAll(MARKER)) {
+    let fp: string;
+    try {
+      fp = decodeURIComponent(m[1]);
+    } catch {
+      continue; // a malformed escape: not a marker we wrote
+    }
+    if (fp !== '' && !out.includes(fp)) out.push(fp);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Comment body
+
+/** Text that cannot open or close an HTML comment (a zero-width joiner splits the sequence). */
+function noHtmlComment(s: string): string {
+  return s
+    .replace(/<!--/g, `<${ZWJ}!--`)
+    .replace(/--!?>/g, (m) => `--${ZWJ}${m.slice(2)}`);
+}
+
+/** Text whose `@name` and `@org/team` do not notify anyone. */
+function noMention(s: string): string {
+  return s.replace(/@(?=[A-Za-z0-9_])/g, `@${ZWJ}`);
+}
+
+/** Prose from a finding: rendered as Markdown, but pinging no one and leaving the marker intact. */
+function prose(s: string): string {
+  return noMention(noHtmlComment(s));
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+/** A Markdown code span holding `s` literally, whatever backticks it contains. */
+function codeSpan(s: string): string {
+  const text = noHtmlComment(oneLine(s));
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', note: 'Note' };
+
+/** Joins a documentation base URL and a finding's `docs` path (relative to the package root). */
+export function docsUrlFor(docsBaseUrl: string, docs: string): string {
+  const path = encodeURI(docs.replace(/^\/+/, '')).replace(/\(/g, '%28').replace(/\)/g, '%29');
+  return `${docsBaseUrl.replace(/\/+$/, '')}/${path}`;
+}
+
+/**
+ * The Markdown of one review comment: bold severity and the rule, the
+ * message, the trace as a list, the rule's documentation, and the hidden
+ * marker last. Finding text is not escaped, but it cannot mention anyone
+ * (`@` is followed by a zero-width joiner) nor open or close an HTML comment.
+ */
+export function commentBody(finding: Finding, docsUrl?: string): string {
+  const parts: string[] = [];
+  parts.push(`**${SEVERITY_LABEL[finding.severity] ?? prose(finding.severity)}** ${codeSpan(finding.rule)}`);
+  const message = prose(finding.message.replace(/\r\n?/g, '\n').trim());
+  if (message !== '') parts.push(message);
+  if (finding.trace.length > 0) {
+    const steps = finding.trace.slice(0, MAX_TRACE_STEPS).map(
+      (step) => `- ${codeSpan(`${step.path}:${step.line}`)} — ${prose(oneLine(step.message))}`,
+    );
+    const more = finding.trace.length - MAX_TRACE_STEPS;
+    if (more > 0) steps.push(`- … and ${more} more step${more === 1 ? '' : 's'}`);
+    parts.push(steps.join('\n'));
+  }
+  if (docsUrl !== undefined && docsUrl !== '') {
+    parts.push(`[Rule documentation](${docsUrl.replace(/\s/g, '%20').replace(/\(/g, '%28').replace(/\)/g, '%29')})`);
+  } else if (finding.docs !== '') {
+    parts.push(`Rule documentation: ${codeSpan(finding.docs)} in the ndis-review package.`);
+  }
+  parts.push(markerFor(finding.fingerprint));
+  return parts.join('\n\n');
+}
+
+// ---------------------------------------------------------------------------
+// Review plan
+
+export interface ReviewInput {
+  /** The pull request's files, with their patches. */
+  files: PullRequestFile[];
+  /** Findings new in this pull request (already selected by the caller). */
+  findings: Finding[];
+  /** The app's earlier review comments on this pull request. */
+  existing: ExistingComment[];
+  /** Where the rule pack's `docs` paths resolve, e.g. `https://github.com/o/ndis-review/blob/v0.1.0`. */
+  docsBaseUrl?: string;
+  /** Comments per review at most; default MAX_REVIEW_COMMENTS. */
+  maxComments?: number;
+}
+
+function isResolved(body: string): boolean {
+  return body.trimStart().startsWith('**Resolved:**');
+}
+
+/**
+ * Decides the review for one push.
+ *
+ * - A finding gets a comment when its `path` is a file of the pull request
+ *   whose patch shows its `line` on the RIGHT side; otherwise it goes to
+ *   `outsideDiff`.
+ * - A finding whose fingerprint is in an earlier comment's marker is not
+ *   posted again (nor listed in `outsideDiff`: it has its comment).
+ * - One finding per fingerprint; comments in (path, line) order.
+ * - At most `maxComments` comments; past the cap, the most severe findings
+ *   keep their comments and the rest go to `outsideDiff`.
+ * - Earlier comments with a marker whose fingerprint is no longer among the
+ *   findings get RESOLVED_LINE as a first line, once.
+ */
+export function planReview(input: ReviewInput): ReviewPlan {
+  const max = Math.max(0, Math.floor(input.maxComments ?? MAX_REVIEW_COMMENTS));
+
+  const commentable = new Map<string, Set<number>>();
+  for (const file of input.files) {
+    const lines = commentableLines(file.patch ?? '');
+    const known = commentable.get(file.filename);
+    if (known) for (const n of lines) known.add(n);
+    else commentable.set(file.filename, lines);
+  }
+  const onDiff = (f: Finding): boolean => commentable.get(f.path)?.has(f.line) ?? false;
+
+  const posted = new Set<string>();
+  for (const c of input.existing) for (const fp of fingerprintsIn(c.body)) posted.add(fp);
+
+  // One finding per fingerprint: the first on a line of the diff, else the first.
+  const byFingerprint = new Map<string, Finding>();
+  for (const f of sortFindings(input.findings)) {
+    const chosen = byFingerprint.get(f.fingerprint);
+    if (!chosen || (!onDiff(chosen) && onDiff(f))) byFingerprint.set(f.fingerprint, f);
+  }
+
+  const candidates: Finding[] = [];
+  const outside: Finding[] = [];
+  for (const f of byFingerprint.values()) {
+    if (posted.has(f.fingerprint)) continue;
+    (onDiff(f) ? candidates : outside).push(f);
+  }
+
+  // Past the cap, keep the most severe; the order within a severity is (path, line).
+  const ranked = sortFindings(candidates).sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  const kept = ranked.slice(0, max);
+  outside.push(...ranked.slice(max));
+
+  const comments: PlannedComment[] = sortFindings(kept).map((f) => ({
+    path: f.path,
+    line: f.line,
+    side: 'RIGHT',
+    body: commentBody(f, input.docsBaseUrl ? docsUrlFor(input.docsBaseUrl, f.docs) : undefined),
+  }));
+
+  const current = new Set(input.findings.map((f) => f.fingerprint));
+  const outdated = input.existing
+    .filter((c) => {
+      const fps = fingerprintsIn(c.body);
+      return fps.length > 0 && !fps.some((fp) => current.has(fp)) && !isResolved(c.body);
+    })
+    .sort((a, b) => a.id - b.id)
+    .map((c) => ({ id: c.id, body: `${RESOLVED_LINE}\n\n${c.body}` }));
+
+  return { comments, outdated, outsideDiff: sortFindings(outside) };
+}
