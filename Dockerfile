@@ -1,0 +1,18 @@
+# ndis-review GitHub App. Build: docker build -t ndis-review .
+# Run: docker run -e APP_ID=... -e PRIVATE_KEY="$(cat key.pem)" -e WEBHOOK_SECRET=... -p 3000:3000 ndis-review
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+COPY package.json package-lock.json tsconfig.json ./
+COPY src ./src
+COPY test ./test
+COPY bench ./bench
+COPY bin ./bin
+COPY rules ./rules
+COPY docs ./docs
+# prepare compiles TypeScript; dev dependencies are dropped afterwards.
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev && chown -R node:node /app
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/ping').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+CMD ["npm", "start"]

@@ -1,0 +1,154 @@
+/**
+ * One analysis of one commit, as a job: create the check run at once, read
+ * the configuration, fetch head (and base) sources, scan, classify against
+ * the base, complete the check run with batched annotations, then review the
+ * changed lines. Whatever fails after the check run exists completes it with
+ * an explanation: a pull request is never left with a run in progress.
+ */
+import type { FactCache } from '../engine/cache.js';
+import { loadRulePack } from '../engine/rulepack.js';
+import { scan } from '../engine/scan.js';
+import type { Finding, Notice } from '../engine/types.js';
+import { applyRuleConfig, batchAnnotations, classify, renderCheckRun } from './checkrun.js';
+import { parseConfig, pathMatches } from './config.js';
+import { fingerprintsIn, planReview } from './review.js';
+import { fetchSources, type BlobCache, type Request } from './source.js';
+import type { AppConfig, ExistingComment, PullRequestFile } from './types.js';
+
+export const CHECK_NAME = 'ndis-review';
+
+export interface Target {
+  owner: string;
+  repo: string;
+  headSha: string;
+  /** The pull request's base commit, to tell new findings from old ones. */
+  baseSha?: string;
+  pullNumber?: number;
+}
+
+export interface AnalysisState {
+  facts: FactCache;
+  blobs: BlobCache;
+}
+
+/** The configuration as read: the parsed YAML, or why it could not be read. */
+export type RawConfig = { value: unknown } | { error: string };
+
+export interface AnalysisResult {
+  checkRunId: number;
+  conclusion: string;
+  /** GitHub requests this analysis made. */
+  requests: number;
+}
+
+export async function analyze(
+  request: Request,
+  target: Target,
+  readConfig: () => Promise<RawConfig>,
+  state: AnalysisState,
+  signal: AbortSignal,
+): Promise<AnalysisResult> {
+  let requests = 0;
+  const call: Request = async (route, params) => { requests++; return request(route, params); };
+  const repo = { owner: target.owner, repo: target.repo };
+
+  const created = (await call('POST /repos/{owner}/{repo}/check-runs', {
+    ...repo, name: CHECK_NAME, head_sha: target.headSha, status: 'in_progress', started_at: new Date().toISOString(),
+  })).data as { id: number };
+  const checkRunId = created.id;
+  const complete = async (conclusion: string, output: Record<string, unknown>) => {
+    await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+      ...repo, check_run_id: checkRunId, status: 'completed', conclusion, completed_at: new Date().toISOString(), output,
+    });
+  };
+
+  try {
+    const raw = await readConfig();
+    const ruleIds = loadRulePack().rules.map((r) => r.id);
+    const parsed = 'error' in raw ? { config: parseConfig(null, ruleIds).config, errors: [`.github/ndis-review.yml could not be read: ${raw.error}`] } : parseConfig(raw.value, ruleIds);
+    const config = parsed.config;
+    const include = (p: string) => pathMatches(p, config.paths);
+
+    const head = await fetchSources(call, { ...repo, ref: target.headSha, include }, state.blobs);
+    if (signal.aborted) return await superseded();
+    const headScan = await scan({ root: `${target.owner}/${target.repo}@${target.headSha}`, files: head.files, cache: state.facts });
+    let baseFindings: Finding[] = [];
+    if (target.baseSha) {
+      const base = await fetchSources(call, { ...repo, ref: target.baseSha, include }, state.blobs);
+      if (signal.aborted) return await superseded();
+      baseFindings = (await scan({ root: `${target.owner}/${target.repo}@${target.baseSha}`, files: base.files, cache: state.facts })).findings;
+    }
+    const classified = classify(applyRuleConfig(headScan.findings, config.rules), applyRuleConfig(baseFindings, config.rules));
+    const notices: Notice[] = [...head.notices, ...headScan.notices];
+    const report = renderCheckRun({ classified, config, rules: headScan.rules, notices, files: headScan.files, headSha: target.headSha });
+    const summary = withConfigErrors(report.summary, parsed.errors);
+    const batches = batchAnnotations(report.annotations);
+    const output = (annotations: unknown[]) => ({ title: report.title, summary, ...(report.text ? { text: report.text } : {}), annotations });
+    if (signal.aborted) return await superseded();
+    await complete(report.conclusion, output(batches[0] ?? []));
+    // The API takes 50 annotations a request; later updates append to the run.
+    for (const batch of batches.slice(1)) {
+      await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: checkRunId, output: output(batch) });
+    }
+    if (target.pullNumber !== undefined && config.reviewComments) {
+      await review(call, target, config, config.report === 'all' ? [...classified.added, ...classified.existing] : classified.added);
+    }
+    return { checkRunId, conclusion: report.conclusion, requests };
+  } catch (err) {
+    await complete('neutral', {
+      title: 'ndis-review could not finish this analysis',
+      summary: `The analysis stopped: ${describe(err)}.\n\nNo findings are reported for this commit. Re-run the check to try again.`,
+    });
+    return { checkRunId, conclusion: 'neutral', requests };
+  }
+
+  async function superseded(): Promise<AnalysisResult> {
+    await complete('cancelled', { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is being analysed instead.' });
+    return { checkRunId, conclusion: 'cancelled', requests };
+  }
+}
+
+/** One review with a comment per new finding on a changed line; old comments of gone findings marked resolved. */
+async function review(call: Request, target: Target, config: AppConfig, findings: Finding[]): Promise<void> {
+  const repo = { owner: target.owner, repo: target.repo };
+  const pull = { ...repo, pull_number: target.pullNumber };
+  const files = await paginate<PullRequestFile>(call, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', pull);
+  const comments = await paginate<ExistingComment & { user?: { type?: string } }>(call, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', pull);
+  // Only comments this app wrote (a bot's, carrying a fingerprint marker) are ever edited.
+  const existing = comments.filter((c) => c.user?.type === 'Bot' && fingerprintsIn(c.body).length > 0);
+  const plan = planReview({ files, findings, existing });
+  void config;
+  if (plan.comments.length) {
+    await call('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+      ...pull,
+      commit_id: target.headSha,
+      event: 'COMMENT',
+      body: `ndis-review: ${plan.comments.length} new finding${plan.comments.length === 1 ? '' : 's'} on changed lines${plan.outsideDiff.length ? ` (${plan.outsideDiff.length} more in the check run)` : ''}.`,
+      comments: plan.comments,
+    });
+  }
+  for (const o of plan.outdated) await call('PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}', { ...repo, comment_id: o.id, body: o.body });
+}
+
+async function paginate<T>(call: Request, route: string, params: Record<string, unknown>): Promise<T[]> {
+  const out: T[] = [];
+  for (let page = 1; page <= 30; page++) {
+    const data = (await call(route, { ...params, per_page: 100, page })).data as T[];
+    out.push(...data);
+    if (data.length < 100) break;
+  }
+  return out;
+}
+
+function withConfigErrors(summary: string, errors: string[]): string {
+  if (!errors.length) return summary;
+  const list = errors.map((e) => `- ${e.replace(/[<>`|]/g, (c) => `\\${c}`)}`).join('\n');
+  return `**.github/ndis-review.yml has errors**; the defaults were used for these settings:\n\n${list}\n\n${summary}`.slice(0, 65_535);
+}
+
+/** An error for a check run: HTTP status and first line only, never headers or tokens. */
+function describe(err: unknown): string {
+  const e = err as { status?: number; message?: string };
+  const msg = (e.message ?? String(err)).split('\n')[0].slice(0, 300);
+  return e.status ? `GitHub answered HTTP ${e.status} (${msg})` : msg;
+}

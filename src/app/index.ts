@@ -1,0 +1,76 @@
+/**
+ * The GitHub App (Probot 14): an adapter around the engine. Handlers turn
+ * events into "analyse this commit of this repository (for this pull
+ * request)" jobs and return at once; the job queue runs them after the
+ * webhook is acknowledged. Facts and blobs are cached in memory across
+ * jobs, so a new push re-reads and re-parses only what changed.
+ */
+import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
+import { FactCache } from '../engine/cache.js';
+import { analyze, type AnalysisResult, type AnalysisState, type RawConfig, type Target } from './analyze.js';
+import { JobQueue } from './jobs.js';
+import { BlobCache, type Request } from './source.js';
+
+export interface AppInstance extends AnalysisState {
+  queue: JobQueue;
+  /** Completed analyses, newest last (for tests and diagnostics; bounded). */
+  results: AnalysisResult[];
+}
+
+type AnyContext = Context<'pull_request' | 'check_suite' | 'check_run'>;
+
+/** Builds the app function and the state it keeps, so tests can wait for its jobs. */
+export function createApp(): { app: (probot: Probot, options?: ApplicationFunctionOptions) => void; instance: AppInstance } {
+  const instance: AppInstance = { facts: new FactCache(), blobs: new BlobCache(), queue: undefined as unknown as JobQueue, results: [] };
+  const app = (probot: Probot) => {
+    instance.queue = new JobQueue((spec, err) => probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed'));
+    const submit = (context: AnyContext, target: Target) => {
+      const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;
+      const where = `${target.owner}/${target.repo}`;
+      instance.queue.enqueue({
+        installation,
+        key: `${where}@${target.headSha}${target.pullNumber !== undefined ? `#${target.pullNumber}` : ''}`,
+        ...(target.pullNumber !== undefined ? { group: `${where}#${target.pullNumber}` } : {}),
+        run: async (signal) => {
+          const request = context.octokit.request as unknown as Request;
+          const result = await analyze(request, target, () => readConfig(context), instance, signal);
+          instance.results.push(result);
+          if (instance.results.length > 100) instance.results.shift();
+          probot.log.info({ repo: where, sha: target.headSha, conclusion: result.conclusion, requests: result.requests }, 'analysis complete');
+        },
+      });
+    };
+
+    probot.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], async (context) => {
+      const pr = context.payload.pull_request;
+      const { owner, repo } = context.repo();
+      // Pull requests from forks work from this event: the head commit is reachable in the base repository.
+      submit(context, { owner, repo, headSha: pr.head.sha, baseSha: pr.base.sha, pullNumber: pr.number });
+    });
+    probot.on(['check_suite.requested', 'check_suite.rerequested'], async (context) => {
+      const suite = context.payload.check_suite;
+      const { owner, repo } = context.repo();
+      const pr = suite.pull_requests[0];
+      submit(context, pr ? { owner, repo, headSha: suite.head_sha, baseSha: pr.base.sha, pullNumber: pr.number } : { owner, repo, headSha: suite.head_sha });
+    });
+    probot.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => {
+      const run = context.payload.check_run;
+      if (run.app?.id !== undefined && String(run.app.id) !== String(process.env.APP_ID ?? run.app.id)) return;
+      const { owner, repo } = context.repo();
+      const pr = run.pull_requests[0];
+      submit(context, pr ? { owner, repo, headSha: run.head_sha, baseSha: pr.base.sha, pullNumber: pr.number } : { owner, repo, headSha: run.head_sha });
+    });
+  };
+  return { app, instance };
+}
+
+/** `.github/ndis-review.yml` through Probot's config loader; a broken file becomes a reason, not a crash. */
+async function readConfig(context: AnyContext): Promise<RawConfig> {
+  try {
+    return { value: await context.config('ndis-review.yml') };
+  } catch (err) {
+    return { error: String((err as Error).message ?? err).split('\n')[0].slice(0, 300) };
+  }
+}
+
+export default createApp().app;

@@ -1,0 +1,92 @@
+/**
+ * The app's pull request flow through Probot, with GitHub mocked by nock:
+ * the exact requests (check run created at once, one tree listing and the
+ * blobs per commit, the check run completed with its annotation, one
+ * review on the changed line), and a failure that still completes the run.
+ */
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import { createApp } from '../src/app/index.js';
+import { repoRoot } from './support/paths.js';
+
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const cases = join(repoRoot, '../shared/cases');
+const HEAD = readFileSync(join(cases, 'p02-goto-wrong-label/init.c'));
+const BASE = readFileSync(join(cases, 'p01-goto-ladder-ok/init.c'));
+
+async function setup() {
+  const { app, instance } = createApp();
+  const probot = new Probot({ appId: 123, privateKey, Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }), logLevel: 'warn' });
+  await probot.load(app);
+  return { probot, instance };
+}
+
+const payload = {
+  action: 'synchronize',
+  number: 5,
+  installation: { id: 2 },
+  repository: { id: 1, name: 'r', full_name: 'o/r', owner: { login: 'o' }, private: false },
+  pull_request: { number: 5, draft: false, head: { sha: 'headsha', repo: { full_name: 'fork/r' } }, base: { sha: 'basesha', repo: { full_name: 'o/r' } } },
+};
+
+const tree = (sha: string) => ({ sha, tree: [{ path: 'init.c', type: 'blob', sha: `blob-${sha}`, size: 3000 }], truncated: false });
+const PATCH = '@@ -60,7 +60,7 @@ AdInitialize(\n     Status = NdisMRegisterInterruptEx(MiniportAdapterHandle, Adapter, &Intr,\n                                       &Adapter->Interrupt);\n     if (Status != NDIS_STATUS_SUCCESS)\n-        goto err_unmap_flash;\n+        goto err_unmap_csr; // EXPECT: ndis/unmap-on-failure\n \n     return NDIS_STATUS_SUCCESS;\n \n';
+
+beforeEach(() => { nock.disableNetConnect(); });
+afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
+
+test('a push to a pull request from a fork: check run, annotations, one review comment', async () => {
+  const { probot, instance } = await setup();
+  const bodies: Record<string, unknown> = {};
+  const api = nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token', permissions: { checks: 'write', pull_requests: 'write', contents: 'read' } })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/).times(2).reply(404)
+    .post('/repos/o/r/check-runs', (b) => { bodies.create = b; return true; }).reply(201, { id: 77 })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, tree('basesha'))
+    .get('/repos/o/r/git/blobs/blob-basesha').reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
+    .patch('/repos/o/r/check-runs/77', (b) => { bodies.complete = b; return true; }).reply(200, { id: 77 })
+    .get('/repos/o/r/pulls/5/files').query({ per_page: '100', page: '1' }).reply(200, [{ filename: 'init.c', status: 'modified', patch: PATCH }])
+    .get('/repos/o/r/pulls/5/comments').query({ per_page: '100', page: '1' }).reply(200, [])
+    .post('/repos/o/r/pulls/5/reviews', (b) => { bodies.review = b; return true; }).reply(200, { id: 9 });
+
+  await probot.receive({ id: 'd1', name: 'pull_request', payload } as never);
+  await instance.queue.idle();
+
+  assert.deepEqual(api.pendingMocks(), []);
+  assert.deepEqual({ ...(bodies.create as object), started_at: 'x' }, { name: 'ndis-review', head_sha: 'headsha', status: 'in_progress', started_at: 'x' });
+  const complete = bodies.complete as { conclusion: string; output: { title: string; summary: string; annotations: Array<{ path: string; start_line: number; annotation_level: string; title: string }> } };
+  assert.equal(complete.conclusion, 'failure');
+  assert.match(complete.output.title, /1 new error/);
+  assert.deepEqual(complete.output.annotations.map((a) => `${a.path}:${a.start_line} ${a.annotation_level} ${a.title}`), ['init.c:63 failure ndis/unmap-on-failure']);
+  const review = bodies.review as { commit_id: string; event: string; comments: Array<{ path: string; line: number; side: string; body: string }> };
+  assert.equal(review.commit_id, 'headsha');
+  assert.equal(review.event, 'COMMENT');
+  assert.deepEqual(review.comments.map((c) => `${c.path}:${c.line}:${c.side}`), ['init.c:63:RIGHT']);
+  assert.match(review.comments[0].body, /<!-- ndis-review:fingerprint=[0-9a-f]+ -->/);
+  const result = instance.results.at(-1)!;
+  // create, two tree listings, two blobs, complete, pull request files, comments, review.
+  assert.equal(result.requests, 9, 'GitHub requests made by the analysis (the token exchange and config reads are Probot\'s)');
+});
+
+test('a GitHub failure after the check run exists still completes it, with the reason', async () => {
+  const { probot, instance } = await setup();
+  let completed: { conclusion: string; output: { title: string; summary: string } } | undefined;
+  nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token' })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/).times(2).reply(404)
+    .post('/repos/o/r/check-runs').reply(201, { id: 78 })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(502, { message: 'Server Error' })
+    .patch('/repos/o/r/check-runs/78', (b) => { completed = b; return true; }).reply(200, { id: 78 });
+  await probot.receive({ id: 'd2', name: 'pull_request', payload } as never);
+  await instance.queue.idle();
+  assert.equal(completed?.conclusion, 'neutral');
+  assert.match(completed!.output.summary, /HTTP 502/);
+  assert.doesNotMatch(JSON.stringify(completed), /installation-token/);
+});
