@@ -63,6 +63,7 @@ test('a push to a pull request from a fork: check run, annotations, one review c
   assert.deepEqual({ ...(bodies.create as object), started_at: 'x' }, { name: 'ndis-review', head_sha: 'headsha', status: 'in_progress', started_at: 'x' });
   const complete = bodies.complete as { conclusion: string; output: { title: string; summary: string; annotations: Array<{ path: string; start_line: number; annotation_level: string; title: string }> } };
   assert.equal(complete.conclusion, 'failure');
+  assert.deepEqual((complete as unknown as { actions: Array<{ identifier: string }> }).actions.map((a) => a.identifier), ['rerun']);
   assert.match(complete.output.title, /1 new error/);
   assert.deepEqual(complete.output.annotations.map((a) => `${a.path}:${a.start_line} ${a.annotation_level} ${a.title}`), ['init.c:63 failure ndis/unmap-on-failure']);
   const review = bodies.review as { commit_id: string; event: string; comments: Array<{ path: string; line: number; side: string; body: string }> };
@@ -89,4 +90,30 @@ test('a GitHub failure after the check run exists still completes it, with the r
   assert.equal(completed?.conclusion, 'neutral');
   assert.match(completed!.output.summary, /HTTP 502/);
   assert.doesNotMatch(JSON.stringify(completed), /installation-token/);
+});
+
+test('the Re-run button analyses the commit again', async () => {
+  const { probot, instance } = await setup();
+  let created = 0;
+  nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token' })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/).times(2).reply(404)
+    .post('/repos/o/r/check-runs').reply(201, () => { created++; return { id: 79 }; })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .patch('/repos/o/r/check-runs/79').reply(200, { id: 79 });
+  await probot.receive({
+    id: 'd3',
+    name: 'check_run',
+    payload: {
+      action: 'requested_action',
+      requested_action: { identifier: 'rerun' },
+      installation: { id: 2 },
+      repository: payload.repository,
+      check_run: { id: 77, name: 'ndis-review', head_sha: 'headsha', pull_requests: [], app: { id: 123 } },
+    },
+  } as never);
+  await instance.queue.idle();
+  assert.equal(created, 1);
+  assert.equal(instance.results.at(-1)!.conclusion, 'failure');
 });

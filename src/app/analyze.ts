@@ -17,6 +17,9 @@ import type { AppConfig, ExistingComment, PullRequestFile } from './types.js';
 
 export const CHECK_NAME = 'ndis-review';
 
+/** The check run's button (GitHub limits: label 20, description 40, identifier 20 characters). */
+export const RERUN_ACTION = { label: 'Re-run', description: 'Analyse this commit again', identifier: 'rerun' };
+
 export interface Target {
   owner: string;
   repo: string;
@@ -59,6 +62,8 @@ export async function analyze(
   const complete = async (conclusion: string, output: Record<string, unknown>) => {
     await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
       ...repo, check_run_id: checkRunId, status: 'completed', conclusion, completed_at: new Date().toISOString(), output,
+      // A button on the run; GitHub sends check_run.requested_action when pressed.
+      actions: [RERUN_ACTION],
     });
   };
 

@@ -7,7 +7,7 @@
  */
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { FactCache } from '../engine/cache.js';
-import { analyze, type AnalysisResult, type AnalysisState, type RawConfig, type Target } from './analyze.js';
+import { analyze, CHECK_NAME, RERUN_ACTION, type AnalysisResult, type AnalysisState, type RawConfig, type Target } from './analyze.js';
 import { JobQueue } from './jobs.js';
 import { BlobCache, type Request } from './source.js';
 
@@ -55,6 +55,9 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
     });
     probot.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => {
       const run = context.payload.check_run;
+      const action = (context.payload as { requested_action?: { identifier?: string } }).requested_action;
+      if (context.payload.action === 'requested_action' && action?.identifier !== RERUN_ACTION.identifier) return;
+      if (run.name !== CHECK_NAME) return;
       if (run.app?.id !== undefined && String(run.app.id) !== String(process.env.APP_ID ?? run.app.id)) return;
       const { owner, repo } = context.repo();
       const pr = run.pull_requests[0];
