@@ -1,0 +1,135 @@
+/**
+ * End to end over real HTTP on loopback: Probot's server with the app, a
+ * local stand-in for the GitHub API (the app's base URL points at it, as
+ * GHE_HOST/GHE_PROTOCOL would), and webhooks signed with the secret. Reports
+ * the webhook-to-completed latency and the requests the stand-in received.
+ */
+import assert from 'node:assert/strict';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Probot, ProbotOctokit, Server } from 'probot';
+import { createApp } from '../src/app/index.js';
+import { repoRoot } from './support/paths.js';
+
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const secret = 'e2e-webhook-secret';
+const HEAD = readFileSync(join(repoRoot, '../shared/cases/p02-goto-wrong-label/init.c'));
+const BASE = readFileSync(join(repoRoot, '../shared/cases/p01-goto-ladder-ok/init.c'));
+
+interface Call { method: string; path: string; body: unknown }
+const calls: Call[] = [];
+let onCompleted: ((body: unknown) => void) | undefined;
+
+function body(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => { let s = ''; req.on('data', (c) => { s += c; }); req.on('end', () => resolve(s)); });
+}
+
+/** The stand-in GitHub: just the routes the app uses, answering as GitHub does. */
+const github: HttpServer = createServer(async (req, res) => {
+  const raw = await body(req);
+  const url = new URL(req.url ?? '/', 'http://x');
+  const parsed = raw ? JSON.parse(raw) : undefined;
+  calls.push({ method: req.method ?? '', path: url.pathname, body: parsed });
+  const json = (status: number, data: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(data)); };
+  const p = url.pathname.replace(/^\/api\/v3/, '');
+  if (req.method === 'POST' && p === '/app/installations/2/access_tokens') return json(201, { token: 'stand-in-token', expires_at: new Date(Date.now() + 3600_000).toISOString() });
+  if (req.method === 'GET' && p.includes('/contents/')) return json(404, { message: 'Not Found' });
+  if (req.method === 'POST' && p === '/repos/o/r/check-runs') return json(201, { id: 5 });
+  if (req.method === 'GET' && p === '/repos/o/r/git/trees/headsha') return json(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'b1', size: HEAD.length }], truncated: false });
+  if (req.method === 'GET' && p === '/repos/o/r/git/blobs/b1') return json(200, { content: HEAD.toString('base64'), encoding: 'base64' });
+  if (req.method === 'GET' && p === '/repos/o/r/git/trees/basesha') return json(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'b0', size: BASE.length }], truncated: false });
+  if (req.method === 'GET' && p === '/repos/o/r/git/blobs/b0') return json(200, { content: BASE.toString('base64'), encoding: 'base64' });
+  if (req.method === 'PATCH' && p === '/repos/o/r/check-runs/5') {
+    json(200, { id: 5 });
+    if (parsed?.status === 'completed') onCompleted?.(parsed);
+    return;
+  }
+  if (req.method === 'GET' && p === '/repos/o/r/pulls/5/files') return json(200, []);
+  if (req.method === 'GET' && p === '/repos/o/r/pulls/5/comments') return json(200, []);
+  json(404, { message: `no stand-in for ${req.method} ${p}` });
+});
+
+/** A port nothing listens on (Probot's server reads 0 as its default, 3000). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
+
+let server: Server;
+let appUrl = '';
+let instance: ReturnType<typeof createApp>['instance'];
+
+before(async () => {
+  await new Promise<void>((r) => github.listen(0, '127.0.0.1', r));
+  const ghPort = (github.address() as AddressInfo).port;
+  const created = createApp();
+  instance = created.instance;
+  const app = created.app;
+  server = new Server({
+    Probot: Probot.defaults({
+      appId: 123,
+      privateKey,
+      secret,
+      baseUrl: `http://127.0.0.1:${ghPort}/api/v3`,
+      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+      logLevel: 'warn',
+    }),
+    host: '127.0.0.1',
+    port: await freePort(),
+  });
+  await server.load(app);
+  const http = await server.start();
+  appUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+
+after(async () => {
+  await server.stop();
+  await new Promise<void>((r) => github.close(() => r()));
+});
+
+const event = JSON.stringify({
+  action: 'opened',
+  number: 5,
+  installation: { id: 2 },
+  repository: { id: 1, name: 'r', full_name: 'o/r', owner: { login: 'o' }, private: false },
+  pull_request: { number: 5, draft: false, head: { sha: 'headsha' }, base: { sha: 'basesha' } },
+});
+const sign = (payload: string, key: string) => `sha256=${createHmac('sha256', key).update(payload).digest('hex')}`;
+const send = (signature: string) => fetch(`${appUrl}/api/github/webhooks`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': `e2e-${Math.random()}`, 'x-hub-signature-256': signature },
+  body: event,
+});
+
+test('a signed webhook over HTTP ends in a completed check run with its annotation', async (t) => {
+  calls.length = 0;
+  const completed = new Promise<{ conclusion: string; output: { annotations: Array<{ path: string; start_line: number }> } }>((resolve) => { onCompleted = resolve as never; });
+  const sent = performance.now();
+  const res = await send(sign(event, secret));
+  const acknowledged = performance.now();
+  assert.ok(res.status >= 200 && res.status < 300, `webhook answered ${res.status}`);
+  const done = await Promise.race([completed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no completion within 15 s')), 15_000))]);
+  const finished = performance.now();
+  assert.equal(done.conclusion, 'failure', JSON.stringify(done).slice(0, 600));
+  assert.deepEqual(done.output.annotations.map((a) => `${a.path}:${a.start_line}`), ['init.c:63']);
+  await instance.queue.idle();
+  const api = calls.filter((c) => !c.path.includes('/access_tokens') && !c.path.includes('/contents/'));
+  assert.equal(api.length, 8, 'check run, two listings, two blobs, completion, pull request files and comments (no review: the changed lines hold no finding)');
+  t.diagnostic(`webhook acknowledged in ${(acknowledged - sent).toFixed(0)} ms; check run completed ${(finished - sent).toFixed(0)} ms after the webhook`);
+  t.diagnostic(`GitHub requests: ${calls.length} in all, ${api.length} by the analysis: ${api.map((c) => `${c.method} ${c.path.replace('/api/v3', '')}`).join(', ')}`);
+});
+
+test('a webhook with a bad signature is refused and nothing is posted', async () => {
+  calls.length = 0;
+  const res = await send(sign(event, 'not-the-secret'));
+  assert.ok(res.status >= 400 && res.status < 500, `answered ${res.status}`);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(calls, []);
+});
