@@ -133,3 +133,11 @@ test('a webhook with a bad signature is refused and nothing is posted', async ()
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(calls, []);
 });
+
+test('the badge route is served beside the webhook; a repository without the app is unknown', async () => {
+  calls.length = 0;
+  const res = await fetch(`${appUrl}/badges/o/r.json`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { schemaVersion: 1, label: 'ndis-review', message: 'unknown', color: '9f9f9f' });
+  assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`), ['GET /api/v3/repos/o/r/installation']);
+});

@@ -8,6 +8,7 @@
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { FactCache } from '../engine/cache.js';
 import { analyze, CHECK_NAME, RERUN_ACTION, type AnalysisResult, type AnalysisState, type RawConfig, type Target } from './analyze.js';
+import { createBadgeHandler, latestConclusion } from './badge.js';
 import { JobQueue } from './jobs.js';
 import { BlobCache, type Request } from './source.js';
 
@@ -22,7 +23,17 @@ type AnyContext = Context<'pull_request' | 'check_suite' | 'check_run'>;
 /** Builds the app function and the state it keeps, so tests can wait for its jobs. */
 export function createApp(): { app: (probot: Probot, options?: ApplicationFunctionOptions) => void; instance: AppInstance } {
   const instance: AppInstance = { facts: new FactCache(), blobs: new BlobCache(), queue: undefined as unknown as JobQueue, results: [] };
-  const app = (probot: Probot) => {
+  const app = (probot: Probot, options?: ApplicationFunctionOptions) => {
+    // Badges: served beside the webhook route when Probot's server runs the app.
+    options?.addHandler?.(createBadgeHandler({
+      lookup: (owner, repo) => latestConclusion(
+        async (route, params) => (await probot.auth()).request(route, params),
+        async (id) => { const o = await probot.auth(id); return (route, params) => o.request(route, params); },
+        owner,
+        repo,
+        CHECK_NAME,
+      ),
+    }));
     instance.queue = new JobQueue((spec, err) => probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed'));
     const submit = (context: AnyContext, target: Target) => {
       const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;

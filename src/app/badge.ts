@@ -1,0 +1,108 @@
+/**
+ * Status badges: `GET /badges/{owner}/{repo}.svg` and a shields.io endpoint
+ * `GET /badges/{owner}/{repo}.json`, from the latest completed run of this
+ * app on the default branch. A private repository, one without the app, or
+ * one that does not exist all get the same "unknown" badge, so the badge
+ * reveals nothing. Answers are cached, so a busy README costs few requests.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The conclusion of the latest completed run, or undefined when unknown (or not to be told). */
+export type ConclusionLookup = (owner: string, repo: string) => Promise<string | undefined>;
+
+interface BadgeState { message: string; color: string }
+
+export function badgeState(conclusion: string | undefined): BadgeState {
+  switch (conclusion) {
+    case 'success': return { message: 'passing', color: '#2ea44f' };
+    case 'failure': return { message: 'failing', color: '#d73a49' };
+    case 'neutral': return { message: 'findings', color: '#dbab09' };
+    default: return { message: 'unknown', color: '#9f9f9f' };
+  }
+}
+
+const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A flat two-part badge; widths from a per-character estimate of Verdana 11px. */
+export function renderBadgeSvg(label: string, state: BadgeState): string {
+  const width = (text: string) => Math.round(text.length * 6.5 + 10);
+  const lw = width(label);
+  const mw = width(state.message);
+  const total = lw + mw;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${escapeXml(`${label}: ${state.message}`)}">`
+    + `<title>${escapeXml(`${label}: ${state.message}`)}</title>`
+    + `<rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${state.color}"/>`
+    + `<g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">`
+    + `<text x="${lw / 2}" y="14">${escapeXml(label)}</text><text x="${lw + mw / 2}" y="14">${escapeXml(state.message)}</text></g></svg>`;
+}
+
+const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+const ROUTE = /^\/badges\/([^/]+)\/([^/]+)\.(svg|json)$/;
+
+export interface BadgeOptions {
+  lookup: ConclusionLookup;
+  /** How long an answer is reused. */
+  ttlMs?: number;
+  now?: () => number;
+  label?: string;
+}
+
+/** A handler for Probot's `addHandler`: answers badge routes, passes on everything else. */
+export function createBadgeHandler(opts: BadgeOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const ttl = opts.ttlMs ?? 5 * 60_000;
+  const now = opts.now ?? Date.now;
+  const label = opts.label ?? 'ndis-review';
+  const cache = new Map<string, { at: number; conclusion: Promise<string | undefined> }>();
+  return async (req, res) => {
+    if (req.method !== 'GET') return false;
+    const m = ROUTE.exec(new URL(req.url ?? '/', 'http://badge').pathname);
+    if (!m) return false;
+    const [, owner, repo, format] = m;
+    let conclusion: string | undefined;
+    if (NAME.test(owner) && NAME.test(repo)) {
+      const key = `${owner.toLowerCase()}/${repo.toLowerCase()}`;
+      let hit = cache.get(key);
+      if (!hit || now() - hit.at > ttl) {
+        // Failures are "unknown" too: a badge never shows an error, and never tells why.
+        hit = { at: now(), conclusion: opts.lookup(owner, repo).catch(() => undefined) };
+        cache.set(key, hit);
+        if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
+      }
+      conclusion = await hit.conclusion;
+    }
+    const state = badgeState(conclusion);
+    const headers = { 'cache-control': `public, max-age=${Math.round(ttl / 1000)}` };
+    if (format === 'svg') {
+      res.writeHead(200, { ...headers, 'content-type': 'image/svg+xml; charset=utf-8' });
+      res.end(renderBadgeSvg(label, state));
+    } else {
+      res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ schemaVersion: 1, label, message: state.message, color: state.color.slice(1) }));
+    }
+    return true;
+  };
+}
+
+type RequestFn = (route: string, params: Record<string, unknown>) => Promise<{ data: unknown }>;
+
+/**
+ * The conclusion of this app's latest completed run on the default branch,
+ * through the app's own installation on the repository; undefined for a
+ * private repository or one where the app is not installed.
+ */
+export async function latestConclusion(
+  appRequest: RequestFn,
+  installationRequest: (installationId: number) => Promise<RequestFn>,
+  owner: string,
+  repo: string,
+  checkName: string,
+): Promise<string | undefined> {
+  const installation = (await appRequest('GET /repos/{owner}/{repo}/installation', { owner, repo })).data as { id: number };
+  const request = await installationRequest(installation.id);
+  const info = (await request('GET /repos/{owner}/{repo}', { owner, repo })).data as { private: boolean; default_branch: string };
+  if (info.private) return undefined;
+  const runs = (await request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+    owner, repo, ref: info.default_branch, check_name: checkName, status: 'completed', filter: 'latest', per_page: 1,
+  })).data as { check_runs: Array<{ conclusion: string | null }> };
+  return runs.check_runs[0]?.conclusion ?? undefined;
+}

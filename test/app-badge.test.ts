@@ -1,0 +1,84 @@
+/** Status badges: states, caching, and that private or unknown repositories look the same. */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { badgeState, createBadgeHandler, latestConclusion, renderBadgeSvg } from '../src/app/badge.js';
+
+const answers: Record<string, string | undefined | Error> = {
+  'o/passing': 'success',
+  'o/failing': 'failure',
+  'o/private': undefined,
+  'o/broken': new Error('HTTP 500 from GitHub'),
+};
+let lookups = 0;
+let clock = 0;
+const handler = createBadgeHandler({
+  lookup: async (owner, repo) => {
+    lookups++;
+    const a = answers[`${owner}/${repo}`];
+    if (a instanceof Error) throw a;
+    return a;
+  },
+  ttlMs: 1000,
+  now: () => clock,
+});
+let server: Server;
+let base = '';
+before(async () => {
+  server = createServer(async (req, res) => { if (!(await handler(req, res))) { res.writeHead(404); res.end('not a badge'); } });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => new Promise<void>((r) => server.close(() => r())));
+
+test('svg and shields endpoint JSON for a passing and a failing repository', async () => {
+  const svg = await fetch(`${base}/badges/o/passing.svg`);
+  assert.equal(svg.headers.get('content-type'), 'image/svg+xml; charset=utf-8');
+  assert.match(await svg.text(), /<svg[^>]*aria-label="ndis-review: passing"/);
+  const json = await (await fetch(`${base}/badges/o/failing.json`)).json();
+  assert.deepEqual(json, { schemaVersion: 1, label: 'ndis-review', message: 'failing', color: 'd73a49' });
+});
+
+test('private, uninstalled, failing lookups and invalid names are all the same unknown badge', async () => {
+  const bodies = await Promise.all(['o/private', 'o/nothing-here', 'o/broken', 'o/bad%3Cname'].map(async (r) => (await fetch(`${base}/badges/${r}.json`)).text()));
+  for (const b of bodies) assert.deepEqual(JSON.parse(b), { schemaVersion: 1, label: 'ndis-review', message: 'unknown', color: '9f9f9f' });
+});
+
+test('answers are cached for the time to live', async () => {
+  clock = 10_000;
+  lookups = 0;
+  await fetch(`${base}/badges/o/passing.svg`);
+  await fetch(`${base}/badges/O/Passing.json`);
+  assert.equal(lookups, 1);
+  clock += 1001;
+  await fetch(`${base}/badges/o/passing.svg`);
+  assert.equal(lookups, 2);
+});
+
+test('other routes are left to the server', async () => {
+  assert.equal((await fetch(`${base}/badges/o/passing.png`)).status, 404);
+  assert.equal((await fetch(`${base}/ping`)).status, 404);
+});
+
+test('badge text is escaped', () => {
+  assert.doesNotMatch(renderBadgeSvg('<x>', badgeState('success')), /<x>/);
+  assert.equal(badgeState('cancelled').message, 'unknown');
+});
+
+test('the lookup asks for the installation, the repository and the latest completed run; a private repository tells nothing', async () => {
+  const calls: string[] = [];
+  const request = (answersFor: Record<string, unknown>) => async (route: string, params: Record<string, unknown>) => {
+    calls.push(`${route} ${params.ref ?? ''}`.trim());
+    return { data: answersFor[route] };
+  };
+  const appReq = request({ 'GET /repos/{owner}/{repo}/installation': { id: 7 } });
+  const pub = request({
+    'GET /repos/{owner}/{repo}': { private: false, default_branch: 'main' },
+    'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': { check_runs: [{ conclusion: 'failure' }] },
+  });
+  assert.equal(await latestConclusion(appReq, async () => pub, 'o', 'r', 'ndis-review'), 'failure');
+  assert.deepEqual(calls, ['GET /repos/{owner}/{repo}/installation', 'GET /repos/{owner}/{repo}', 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs main']);
+  const priv = request({ 'GET /repos/{owner}/{repo}': { private: true, default_branch: 'main' } });
+  assert.equal(await latestConclusion(appReq, async () => priv, 'o', 'r', 'ndis-review'), undefined);
+});
