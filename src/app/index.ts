@@ -24,16 +24,13 @@ type AnyContext = Context<'pull_request' | 'check_suite' | 'check_run'>;
 export function createApp(): { app: (probot: Probot, options?: ApplicationFunctionOptions) => void; instance: AppInstance } {
   const instance: AppInstance = { facts: new FactCache(), blobs: new BlobCache(), queue: undefined as unknown as JobQueue, results: [] };
   const app = (probot: Probot, options?: ApplicationFunctionOptions) => {
-    // Badges: served beside the webhook route when Probot's server runs the app.
-    options?.addHandler?.(createBadgeHandler({
-      lookup: (owner, repo) => latestConclusion(
-        async (route, params) => (await probot.auth()).request(route, params),
-        async (id) => { const o = await probot.auth(id); return (route, params) => o.request(route, params); },
-        owner,
-        repo,
-        CHECK_NAME,
-      ),
-    }));
+    // Badges: served beside the webhook route when Probot's server runs the app
+    // (Probot.load without a server offers an addHandler that throws).
+    try {
+      options?.addHandler?.(badgeHandler(probot));
+    } catch {
+      probot.log.debug('no HTTP server: badge routes not mounted');
+    }
     instance.queue = new JobQueue((spec, err) => probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed'));
     const submit = (context: AnyContext, target: Target) => {
       const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;
@@ -76,6 +73,18 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
     });
   };
   return { app, instance };
+}
+
+function badgeHandler(probot: Probot) {
+  return createBadgeHandler({
+    lookup: (owner, repo) => latestConclusion(
+      async (route, params) => (await probot.auth()).request(route, params),
+      async (id) => { const o = await probot.auth(id); return (route, params) => o.request(route, params); },
+      owner,
+      repo,
+      CHECK_NAME,
+    ),
+  });
 }
 
 /** `.github/ndis-review.yml` through Probot's config loader; a broken file becomes a reason, not a crash. */
