@@ -44,15 +44,37 @@ export interface AnalysisResult {
   requests: number;
 }
 
+/** Longest an analysis may take before its check run is completed with an explanation. */
+export const TIME_BUDGET_MS = 5 * 60_000;
+/** Secondary rate limits (403/429 with retry-after) are waited out this many times per request. */
+const RATE_LIMIT_RETRIES = 2;
+const MAX_RETRY_AFTER_S = 60;
+
 export async function analyze(
   request: Request,
   target: Target,
   readConfig: () => Promise<RawConfig>,
   state: AnalysisState,
   signal: AbortSignal,
+  budgetMs = TIME_BUDGET_MS,
 ): Promise<AnalysisResult> {
   let requests = 0;
-  const call: Request = async (route, params) => { requests++; return request(route, params); };
+  const deadline = Date.now() + budgetMs;
+  // Probot's throttling plugin only logs a secondary rate limit; the request fails. Wait it out here.
+  const call: Request = async (route, params) => {
+    for (let attempt = 0; ; attempt++) {
+      // The budget starts with the check run: creating and completing it are always allowed.
+      if (Date.now() > deadline && !route.includes('/check-runs')) throw new BudgetExceeded(budgetMs);
+      requests++;
+      try {
+        return await request(route, params);
+      } catch (err) {
+        const wait = retryAfter(err);
+        if (wait === undefined || attempt >= RATE_LIMIT_RETRIES || Date.now() + wait * 1000 > deadline) throw err;
+        await new Promise((r) => setTimeout(r, wait * 1000));
+      }
+    }
+  };
   const repo = { owner: target.owner, repo: target.repo };
 
   const created = (await call('POST /repos/{owner}/{repo}/check-runs', {
@@ -101,7 +123,7 @@ export async function analyze(
     return { checkRunId, conclusion: report.conclusion, requests };
   } catch (err) {
     await complete('neutral', {
-      title: 'ndis-review could not finish this analysis',
+      title: err instanceof BudgetExceeded ? 'ndis-review ran out of time' : 'ndis-review could not finish this analysis',
       summary: `The analysis stopped: ${describe(err)}.\n\nNo findings are reported for this commit. Re-run the check to try again.`,
     });
     return { checkRunId, conclusion: 'neutral', requests };
@@ -149,6 +171,19 @@ function withConfigErrors(summary: string, errors: string[]): string {
   if (!errors.length) return summary;
   const list = errors.map((e) => `- ${e.replace(/[<>`|]/g, (c) => `\\${c}`)}`).join('\n');
   return `**.github/ndis-review.yml has errors**; the defaults were used for these settings:\n\n${list}\n\n${summary}`.slice(0, 65_535);
+}
+
+class BudgetExceeded extends Error {
+  constructor(ms: number) { super(`the analysis took longer than its ${Math.round(ms / 1000)} s budget`); }
+}
+
+/** Seconds to wait for a secondary rate limit, or undefined when the error is not one. */
+function retryAfter(err: unknown): number | undefined {
+  const e = err as { status?: number; response?: { headers?: Record<string, string | undefined> } };
+  if (e.status !== 403 && e.status !== 429) return undefined;
+  const h = e.response?.headers?.['retry-after'];
+  const s = h === undefined ? NaN : Number(h);
+  return Number.isFinite(s) && s >= 0 ? Math.min(s, MAX_RETRY_AFTER_S) : undefined;
 }
 
 /** An error for a check run: HTTP status and first line only, never headers or tokens. */

@@ -1,0 +1,97 @@
+/** One analysis job against a recording fake of the GitHub API: batching, rate limits, budgets, config errors. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyze, type RawConfig } from '../src/app/analyze.js';
+import { FactCache } from '../src/engine/cache.js';
+import { BlobCache, type Request } from '../src/app/source.js';
+
+/** Initialize with `n` failure gotos that each leak the mapping: n findings. */
+function leaky(n: number): string {
+  const steps = Array.from({ length: n }, (_, i) => `    s = Step${i}(a); if (s != NDIS_STATUS_SUCCESS) goto Out;`).join('\n');
+  return `typedef struct _A { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; } A, *PA;
+MINIPORT_INITIALIZE Init;
+MINIPORT_HALT Halt;
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PVOID p)
+{
+    PA a = (PA)c;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, 0x100);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+${steps}
+    return NDIS_STATUS_SUCCESS;
+Out:
+    return s;
+}
+VOID Halt(NDIS_HANDLE c, ULONG x) { PA a = (PA)c; NdisMUnmapIoSpace(a->H, a->Regs, 0x100); }
+`;
+}
+
+function fake(source: string, failures: Record<string, unknown[]> = {}) {
+  const calls: Array<{ route: string; params: Record<string, unknown> }> = [];
+  const request: Request = async (route, params) => {
+    calls.push({ route, params });
+    const queued = failures[route];
+    if (queued && queued.length) throw queued.shift();
+    if (route === 'POST /repos/{owner}/{repo}/check-runs') return { data: { id: 1 } };
+    if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}') return { data: { tree: [{ path: 'init.c', type: 'blob', sha: 's1', size: source.length }] } };
+    if (route === 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}') return { data: { content: Buffer.from(source).toString('base64'), encoding: 'base64' } };
+    return { data: {} };
+  };
+  return { request, calls };
+}
+
+const target = { owner: 'o', repo: 'r', headSha: 'h' };
+const noConfig = async (): Promise<RawConfig> => ({ value: null });
+const state = () => ({ facts: new FactCache(), blobs: new BlobCache() });
+const never = new AbortController().signal;
+const patches = (calls: Array<{ route: string; params: Record<string, unknown> }>) => calls.filter((c) => c.route === 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}');
+
+test('more than 50 annotations go in batches: the completion, then updates that append', async () => {
+  const gh = fake(leaky(60));
+  const r = await analyze(gh.request, target, noConfig, state(), never);
+  assert.equal(r.conclusion, 'failure');
+  const sent = patches(gh.calls).map((c) => ((c.params.output as { annotations: unknown[] }).annotations).length);
+  assert.deepEqual(sent, [50, 10]);
+  assert.equal(patches(gh.calls)[0].params.status, 'completed');
+  assert.equal(patches(gh.calls)[1].params.status, undefined, 'later updates only append annotations');
+});
+
+test('a secondary rate limit is waited out and the request repeated', async () => {
+  const limited = Object.assign(new Error('You have exceeded a secondary rate limit'), { status: 403, response: { headers: { 'retry-after': '0' } } });
+  const gh = fake(leaky(1), { 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': [limited] });
+  const r = await analyze(gh.request, target, noConfig, state(), never);
+  assert.equal(r.conclusion, 'failure');
+  assert.equal(gh.calls.filter((c) => c.route.includes('/git/trees/')).length, 2);
+});
+
+test('a 403 without retry-after is not retried and completes the run with the reason', async () => {
+  const forbidden = Object.assign(new Error('Resource not accessible by integration'), { status: 403, response: { headers: {} } });
+  const gh = fake(leaky(1), { 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': [forbidden] });
+  const r = await analyze(gh.request, target, noConfig, state(), never);
+  assert.equal(r.conclusion, 'neutral');
+  assert.match(String((patches(gh.calls)[0].params.output as { summary: string }).summary), /HTTP 403/);
+});
+
+test('an analysis over its time budget completes the run saying so', async () => {
+  const gh = fake(leaky(1));
+  const r = await analyze(gh.request, target, noConfig, state(), never, -1);
+  assert.equal(r.conclusion, 'neutral');
+  assert.equal((patches(gh.calls)[0].params.output as { title: string }).title, 'ndis-review ran out of time');
+});
+
+test('a broken configuration file is explained in the check run, and the defaults are used', async () => {
+  const gh = fake(leaky(1));
+  await analyze(gh.request, target, async () => ({ error: 'YAMLException: bad indentation of a mapping entry (3:5)' }), state(), never);
+  const summary = (patches(gh.calls)[0].params.output as { summary: string }).summary;
+  assert.match(summary, /could not be read: YAMLException: bad indentation/);
+  const gh2 = fake(leaky(1));
+  await analyze(gh2.request, target, async () => ({ value: { report: 'everything' } }), state(), never);
+  assert.match((patches(gh2.calls)[0].params.output as { summary: string }).summary, /report: "everything" is not one of new, all/);
+});
+
+test('a superseded analysis completes its run as cancelled', async () => {
+  const gh = fake(leaky(1));
+  const ctrl = new AbortController();
+  ctrl.abort();
+  const r = await analyze(gh.request, target, noConfig, state(), ctrl.signal);
+  assert.equal(r.conclusion, 'cancelled');
+});
