@@ -117,3 +117,37 @@ test('the Re-run button analyses the commit again', async () => {
   assert.equal(created, 1);
   assert.equal(instance.results.at(-1)!.conclusion, 'failure');
 });
+
+test('a second push that changes one file costs a handful of requests, and reposts nothing', async () => {
+  const { probot, instance } = await setup();
+  let review: { comments: Array<{ body: string }> } | undefined;
+  nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token' })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/).times(4).reply(404)
+    .post('/repos/o/r/check-runs').times(2).reply(201, { id: 80 })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).times(2).reply(200, tree('basesha'))
+    .get('/repos/o/r/git/blobs/blob-basesha').reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
+    .patch('/repos/o/r/check-runs/80').times(2).reply(200, { id: 80 })
+    .get('/repos/o/r/pulls/5/files').query(true).times(2).reply(200, [{ filename: 'init.c', status: 'modified', patch: PATCH }])
+    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, [])
+    .post('/repos/o/r/pulls/5/reviews', (b) => { review = b; return true; }).reply(200, { id: 9 });
+  await probot.receive({ id: 'p1', name: 'pull_request', payload } as never);
+  await instance.queue.idle();
+  const posted = review!.comments[0].body;
+
+  // The second push: a comment line added to init.c, so a new blob; the base is unchanged.
+  const edited = Buffer.concat([Buffer.from('/* reviewed */\n'), HEAD]);
+  nock('https://api.github.com')
+    .get('/repos/o/r/git/trees/headsha2').query({ recursive: '1' }).reply(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'blob-headsha2', size: edited.length }] })
+    .get('/repos/o/r/git/blobs/blob-headsha2').reply(200, { content: edited.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, [{ id: 1, body: posted, path: 'init.c', line: 63, user: { type: 'Bot' } }]);
+  const second = { ...payload, pull_request: { ...payload.pull_request, head: { ...payload.pull_request.head, sha: 'headsha2' } } };
+  await probot.receive({ id: 'p2', name: 'pull_request', payload: second } as never);
+  await instance.queue.idle();
+  const result = instance.results.at(-1)!;
+  // create, head listing, the one changed blob, base listing (its blob is cached), complete, files, comments.
+  assert.equal(result.requests, 7);
+  assert.equal(result.conclusion, 'failure');
+});
