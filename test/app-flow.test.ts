@@ -151,3 +151,46 @@ test('a second push that changes one file costs a handful of requests, and repos
   assert.equal(result.requests, 7);
   assert.equal(result.conclusion, 'failure');
 });
+
+/** Mocks for one analysis of `headsha` without a pull request: the run's requests, counted by the caller. */
+function pushMocks(checkRunId: number, completed: (b: { conclusion: string; output: { summary: string } }) => void, configReply: [number, unknown] = [404, {}]) {
+  return nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token' })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/).reply(configReply[0], configReply[1] as never)
+    .get(/\/repos\/o\/\.github\/contents\//).optionally().reply(404)
+    .post('/repos/o/r/check-runs').reply(201, { id: checkRunId })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .patch(`/repos/o/r/check-runs/${checkRunId}`, (b) => { completed(b); return true; }).reply(200, { id: checkRunId });
+}
+
+test('check_suite.requested on a branch push analyses the head commit, without a review', async () => {
+  const { probot, instance } = await setup();
+  let done: { conclusion: string } | undefined;
+  const api = pushMocks(81, (b) => { done = b; });
+  await probot.receive({ id: 's1', name: 'check_suite', payload: { action: 'requested', installation: { id: 2 }, repository: payload.repository, check_suite: { id: 3, head_sha: 'headsha', pull_requests: [] } } } as never);
+  await instance.queue.idle();
+  assert.equal(done?.conclusion, 'failure');
+  assert.deepEqual(api.pendingMocks().filter((m) => !m.includes('.github/contents')), []);
+  assert.equal(instance.results.at(-1)!.requests, 4, 'create, listing, blob, complete');
+});
+
+test('check_run.rerequested analyses the commit again', async () => {
+  const { probot, instance } = await setup();
+  let done: { conclusion: string } | undefined;
+  pushMocks(82, (b) => { done = b; });
+  await probot.receive({ id: 'r1', name: 'check_run', payload: { action: 'rerequested', installation: { id: 2 }, repository: payload.repository, check_run: { id: 70, name: 'ndis-review', head_sha: 'headsha', pull_requests: [], app: { id: 123 } } } } as never);
+  await instance.queue.idle();
+  assert.equal(done?.conclusion, 'failure');
+});
+
+test('a .github/ndis-review.yml that is not YAML is explained in the check run (through Probot\'s loader)', async () => {
+  const { probot, instance } = await setup();
+  let done: { conclusion: string; output: { summary: string } } | undefined;
+  const broken = Buffer.from('report: [new\nrules:\n  ndis/unmap-length: off\n').toString('base64');
+  pushMocks(83, (b) => { done = b; }, [200, { type: 'file', encoding: 'base64', content: broken, name: 'ndis-review.yml', path: '.github/ndis-review.yml' }]);
+  await probot.receive({ id: 'y1', name: 'check_suite', payload: { action: 'requested', installation: { id: 2 }, repository: payload.repository, check_suite: { id: 4, head_sha: 'headsha', pull_requests: [] } } } as never);
+  await instance.queue.idle();
+  assert.match(done!.output.summary, /\.github\/ndis-review\.yml could not be read/);
+  assert.equal(done!.conclusion, 'failure', 'the defaults are used, so the finding is still reported');
+});
