@@ -55,14 +55,6 @@ test('more than 50 annotations go in batches: the completion, then updates that 
   assert.equal(patches(gh.calls)[1].params.status, undefined, 'later updates only append annotations');
 });
 
-test('a secondary rate limit is waited out and the request repeated', async () => {
-  const limited = Object.assign(new Error('You have exceeded a secondary rate limit'), { status: 403, response: { headers: { 'retry-after': '0' } } });
-  const gh = fake(leaky(1), { 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': [limited] });
-  const r = await analyze(gh.request, target, noConfig, state(), never);
-  assert.equal(r.conclusion, 'failure');
-  assert.equal(gh.calls.filter((c) => c.route.includes('/git/trees/')).length, 2);
-});
-
 test('a 403 without retry-after is not retried and completes the run with the reason', async () => {
   const forbidden = Object.assign(new Error('Resource not accessible by integration'), { status: 403, response: { headers: {} } });
   const gh = fake(leaky(1), { 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': [forbidden] });

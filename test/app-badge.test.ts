@@ -56,6 +56,36 @@ test('answers are cached for the time to live', async () => {
   assert.equal(lookups, 2);
 });
 
+test('a lookup that hangs answers unknown after the timeout; a failure is retried sooner than an answer', async () => {
+  let calls = 0;
+  let now = 0;
+  const slow = createBadgeHandler({
+    lookup: async (_o, repo) => {
+      calls++;
+      if (repo === 'hangs') return new Promise<string | undefined>(() => {});
+      throw new Error('HTTP 502');
+    },
+    ttlMs: 60_000,
+    failureTtlMs: 100,
+    timeoutMs: 50,
+    now: () => now,
+  });
+  const res = () => {
+    const out = { status: 0, body: '' };
+    return { out, res: { writeHead: (s: number) => { out.status = s; }, end: (b: string) => { out.body = b; } } };
+  };
+  const a = res();
+  assert.equal(await slow({ method: 'GET', url: '/badges/o/hangs.json' } as never, a.res as never), true);
+  assert.equal(JSON.parse(a.out.body).message, 'unknown');
+  await slow({ method: 'GET', url: '/badges/o/fails.json' } as never, res().res as never);
+  await slow({ method: 'GET', url: '/badges/o/fails.json' } as never, res().res as never);
+  assert.equal(calls, 2, 'the failure is reused within its short time to live');
+  now = 101;
+  await slow({ method: 'GET', url: '/badges/o/fails.json' } as never, res().res as never);
+  await slow({ method: 'GET', url: '/badges/o/hangs.json' } as never, res().res as never);
+  assert.equal(calls, 4, 'after 100 ms both failed lookups are tried again, not after the 60 s of an answer');
+});
+
 test('other routes are left to the server', async () => {
   assert.equal((await fetch(`${base}/badges/o/passing.png`)).status, 404);
   assert.equal((await fetch(`${base}/ping`)).status, 404);

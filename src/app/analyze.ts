@@ -46,10 +46,6 @@ export interface AnalysisResult {
 
 /** Longest an analysis may take before its check run is completed with an explanation. */
 export const TIME_BUDGET_MS = 5 * 60_000;
-/** Secondary rate limits (403/429 with retry-after) are waited out this many times per request. */
-const RATE_LIMIT_RETRIES = 2;
-const MAX_RETRY_AFTER_S = 60;
-
 export async function analyze(
   request: Request,
   target: Target,
@@ -60,20 +56,12 @@ export async function analyze(
 ): Promise<AnalysisResult> {
   let requests = 0;
   const deadline = Date.now() + budgetMs;
-  // Probot's throttling plugin only logs a secondary rate limit; the request fails. Wait it out here.
+  // Rate limits are waited out inside Octokit (see octokit.ts); this wrapper counts requests and keeps the budget.
   const call: Request = async (route, params) => {
-    for (let attempt = 0; ; attempt++) {
-      // The budget starts with the check run: creating and completing it are always allowed.
-      if (Date.now() > deadline && !route.includes('/check-runs')) throw new BudgetExceeded(budgetMs);
-      requests++;
-      try {
-        return await request(route, params);
-      } catch (err) {
-        const wait = retryAfter(err);
-        if (wait === undefined || attempt >= RATE_LIMIT_RETRIES || Date.now() + wait * 1000 > deadline) throw err;
-        await new Promise((r) => setTimeout(r, wait * 1000));
-      }
-    }
+    // The budget starts with the check run: creating and completing it are always allowed.
+    if (Date.now() > deadline && !route.includes('/check-runs')) throw new BudgetExceeded(budgetMs);
+    requests++;
+    return request(route, params);
   };
   const repo = { owner: target.owner, repo: target.repo };
 
@@ -175,15 +163,6 @@ function withConfigErrors(summary: string, errors: string[]): string {
 
 class BudgetExceeded extends Error {
   constructor(ms: number) { super(`the analysis took longer than its ${Math.round(ms / 1000)} s budget`); }
-}
-
-/** Seconds to wait for a secondary rate limit, or undefined when the error is not one. */
-function retryAfter(err: unknown): number | undefined {
-  const e = err as { status?: number; response?: { headers?: Record<string, string | undefined> } };
-  if (e.status !== 403 && e.status !== 429) return undefined;
-  const h = e.response?.headers?.['retry-after'];
-  const s = h === undefined ? NaN : Number(h);
-  return Number.isFinite(s) && s >= 0 ? Math.min(s, MAX_RETRY_AFTER_S) : undefined;
 }
 
 /** An error for a check run: HTTP status and first line only, never headers or tokens. */

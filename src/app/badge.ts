@@ -43,6 +43,10 @@ export interface BadgeOptions {
   lookup: ConclusionLookup;
   /** How long an answer is reused. */
   ttlMs?: number;
+  /** How long a failed or timed-out lookup ("unknown") is reused, so GitHub is not asked on every view. */
+  failureTtlMs?: number;
+  /** Longest wait for a lookup; a slower one answers "unknown" (a README must not hang on a badge). */
+  timeoutMs?: number;
   now?: () => number;
   label?: string;
 }
@@ -51,8 +55,10 @@ export interface BadgeOptions {
 export function createBadgeHandler(opts: BadgeOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const ttl = opts.ttlMs ?? 5 * 60_000;
   const now = opts.now ?? Date.now;
+  const failureTtl = opts.failureTtlMs ?? 30_000;
+  const timeoutMs = opts.timeoutMs ?? 5_000;
   const label = opts.label ?? 'ndis-review';
-  const cache = new Map<string, { at: number; conclusion: Promise<string | undefined> }>();
+  const cache = new Map<string, { until: number; conclusion: Promise<string | undefined> }>();
   return async (req, res) => {
     if (req.method !== 'GET') return false;
     const m = ROUTE.exec(new URL(req.url ?? '/', 'http://badge').pathname);
@@ -62,9 +68,14 @@ export function createBadgeHandler(opts: BadgeOptions): (req: IncomingMessage, r
     if (NAME.test(owner) && NAME.test(repo)) {
       const key = `${owner.toLowerCase()}/${repo.toLowerCase()}`;
       let hit = cache.get(key);
-      if (!hit || now() - hit.at > ttl) {
+      if (!hit || now() > hit.until) {
         // Failures are "unknown" too: a badge never shows an error, and never tells why.
-        hit = { at: now(), conclusion: opts.lookup(owner, repo).catch(() => undefined) };
+        const entry = { until: now() + ttl, conclusion: Promise.resolve<string | undefined>(undefined) };
+        entry.conclusion = withTimeout(opts.lookup(owner, repo), timeoutMs).catch(() => {
+          entry.until = now() + failureTtl;
+          return undefined;
+        });
+        hit = entry;
         cache.set(key, hit);
         if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
       }
@@ -81,6 +92,12 @@ export function createBadgeHandler(opts: BadgeOptions): (req: IncomingMessage, r
     }
     return true;
   };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('badge lookup timed out')), ms); });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 type RequestFn = (route: string, params: Record<string, unknown>) => Promise<{ data: unknown }>;
