@@ -70,6 +70,21 @@ test('an analysis over its time budget completes the run saying so', async () =>
   assert.equal((patches(gh.calls)[0].params.output as { title: string }).title, 'ndis-review ran out of time');
 });
 
+test('a request that stalls is cut off at the budget, and the run completes saying so', async () => {
+  const inner = fake(leaky(1));
+  const stalls: Request = (route, params) => {
+    if (!route.includes('/git/trees/')) return inner.request(route, params);
+    inner.calls.push({ route, params });
+    // Like a connection that never answers: only the request's signal ends it.
+    const signal = (params.request as { signal?: AbortSignal } | undefined)?.signal;
+    return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+  };
+  const r = await analyze(stalls, target, noConfig, state(), never, 200);
+  assert.equal(r.conclusion, 'neutral');
+  assert.equal((patches(inner.calls)[0].params.output as { title: string }).title, 'ndis-review ran out of time');
+  assert.equal(patches(inner.calls)[0].params.status, 'completed');
+});
+
 test('a broken configuration file is explained in the check run, and the defaults are used', async () => {
   const gh = fake(leaky(1));
   await analyze(gh.request, target, async () => ({ error: 'YAMLException: bad indentation of a mapping entry (3:5)' }), state(), never);

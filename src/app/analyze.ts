@@ -42,10 +42,17 @@ export interface AnalysisResult {
   conclusion: string;
   /** GitHub requests this analysis made. */
   requests: number;
+  /** Source files read from a tarball / the blob cache, for the log. */
+  archived?: number;
+  cached?: number;
+  /** Why a tarball could not be used (its files were fetched as blobs instead), for the log. */
+  archiveError?: string;
 }
 
 /** Longest an analysis may take before its check run is completed with an explanation. */
 export const TIME_BUDGET_MS = 5 * 60_000;
+/** Longest wait for one check run write (creating, completing, appending annotations). */
+const CHECK_RUN_REQUEST_MS = 90_000;
 export async function analyze(
   request: Request,
   target: Target,
@@ -59,9 +66,29 @@ export async function analyze(
   // Rate limits are waited out inside Octokit (see octokit.ts); this wrapper counts requests and keeps the budget.
   const call: Request = async (route, params) => {
     // The budget starts with the check run: creating and completing it are always allowed.
-    if (Date.now() > deadline && !route.includes('/check-runs')) throw new BudgetExceeded(budgetMs);
+    const checkRun = route.includes('/check-runs');
+    if (Date.now() > deadline && !checkRun) throw new BudgetExceeded(budgetMs);
     requests++;
-    return request(route, params);
+    // No request may outlive the budget (a stalled connection would hold the run in progress),
+    // nor may a check run write hang: each gets a deadline of its own.
+    const ms = checkRun ? CHECK_RUN_REQUEST_MS : Math.max(1, deadline - Date.now());
+    const options = (params.request ?? {}) as Record<string, unknown>;
+    // A timer of our own (AbortSignal.timeout's is unref'd and would not keep a job alive).
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`)), ms);
+    const streamed = options.parseSuccessResponseBody === false;
+    try {
+      const res = await request(route, { ...params, request: { ...options, signal: abort.signal } });
+      // A streamed body (the tarball) is read after this returns: the deadline stays on it, and the
+      // open download, not the timer, keeps the process busy.
+      if (streamed) timer.unref();
+      return res;
+    } catch (err) {
+      if (!checkRun && Date.now() >= deadline) throw new BudgetExceeded(budgetMs);
+      throw err;
+    } finally {
+      if (!streamed) clearTimeout(timer);
+    }
   };
   const repo = { owner: target.owner, repo: target.repo };
 
@@ -85,6 +112,7 @@ export async function analyze(
     const include = (p: string) => pathMatches(p, config.paths);
 
     const head = await fetchSources(call, { ...repo, ref: target.headSha, include }, state.blobs);
+    const sources = { archived: head.archived, cached: head.cached, ...(head.archiveError !== undefined ? { archiveError: head.archiveError } : {}) };
     if (signal.aborted) return await superseded();
     const headScan = await scan({ root: `${target.owner}/${target.repo}@${target.headSha}`, files: head.files, cache: state.facts });
     let baseFindings: Finding[] = [];
@@ -108,7 +136,7 @@ export async function analyze(
     if (target.pullNumber !== undefined && config.reviewComments) {
       await review(call, target, config, config.report === 'all' ? [...classified.added, ...classified.existing] : classified.added);
     }
-    return { checkRunId, conclusion: report.conclusion, requests };
+    return { checkRunId, conclusion: report.conclusion, requests, ...sources };
   } catch (err) {
     await complete('neutral', {
       title: err instanceof BudgetExceeded ? 'ndis-review ran out of time' : 'ndis-review could not finish this analysis',

@@ -44,7 +44,9 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
           const result = await analyze(request, target, () => readConfig(context), instance, signal);
           instance.results.push(result);
           if (instance.results.length > 100) instance.results.shift();
-          probot.log.info({ repo: where, sha: target.headSha, conclusion: result.conclusion, requests: result.requests }, 'analysis complete');
+          const { conclusion, requests, archived, cached, archiveError } = result;
+          probot.log.info({ repo: where, sha: target.headSha, conclusion, requests, archived, cached }, 'analysis complete');
+          if (archiveError !== undefined) probot.log.warn({ repo: where, sha: target.headSha, reason: archiveError }, 'tarball not used; files were fetched as blobs');
         },
       });
     };

@@ -3,11 +3,14 @@
  * few requests: one recursive tree listing gives every path and blob SHA,
  * and only blobs the cache does not hold are fetched (base64, so Latin-1
  * bytes survive). A push that changes one file costs the listing and that
- * file. `request` is Octokit's `octokit.request`, so retries and rate
- * limits stay with Octokit's plugins.
+ * file. A cold repository (many blobs missing) is read from one tarball
+ * instead, each file checked against its blob SHA; what the tarball lacks
+ * or holds differently is fetched as blobs. `request` is Octokit's
+ * `octokit.request`, so retries and rate limits stay with Octokit's plugins.
  */
 import type { Notice } from '../engine/types.js';
 import { isSourcePath, type SourceFile } from '../engine/scan.js';
+import { gitBlobSha, gzipTarEntries } from './tarball.js';
 
 export type Request = (route: string, params: Record<string, unknown>) => Promise<{ data: unknown }>;
 
@@ -17,6 +20,10 @@ export class BlobCache {
   private bytes = 0;
 
   constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
+
+  has(sha: string): boolean {
+    return this.blobs.has(sha);
+  }
 
   get(sha: string): Uint8Array | undefined {
     const b = this.blobs.get(sha);
@@ -49,6 +56,10 @@ export interface FetchOptions {
   concurrency?: number;
   /** Sub-tree requests allowed when the recursive listing is truncated. */
   maxTreeRequests?: number;
+  /** Read the tarball instead of blobs when at least this many blobs are missing (default 16; 0 never). */
+  tarballMinBlobs?: number;
+  /** Largest repository (all blob sizes in the tree) worth downloading as a tarball. */
+  maxTarballBytes?: number;
 }
 
 export interface FetchResult {
@@ -58,12 +69,20 @@ export interface FetchResult {
   requests: number;
   /** Blobs served from the cache. */
   cached: number;
+  /** Files read from the tarball (and verified against their blob SHA). */
+  archived: number;
+  /** Why the tarball was not used, when it was tried and failed (blobs were fetched instead). */
+  archiveError?: string;
 }
 
-interface TreeEntry { path: string; type: string; sha: string; size?: number }
+interface TreeEntry { path: string; mode?: string; type: string; sha: string; size?: number }
 interface TreeData { tree: TreeEntry[]; truncated?: boolean }
 
 const DEFAULT_MAX_FILE = 4 * 1024 * 1024;
+const DEFAULT_TARBALL_MIN_BLOBS = 16;
+const DEFAULT_MAX_TARBALL = 200 * 1024 * 1024;
+/** Git's mode for a symbolic link: its blob is the target's path, not source (the target is read at its own path). */
+const SYMLINK_MODE = '120000';
 
 export async function fetchSources(request: Request, opts: FetchOptions, blobs: BlobCache): Promise<FetchResult> {
   const notices: Notice[] = [];
@@ -89,12 +108,24 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
   const maxFile = opts.maxFileBytes ?? DEFAULT_MAX_FILE;
   const wanted: TreeEntry[] = [];
   for (const e of entries) {
-    if (e.type !== 'blob' || !isSourcePath(e.path) || !include(e.path)) continue;
+    if (e.type !== 'blob' || e.mode === SYMLINK_MODE || !isSourcePath(e.path) || !include(e.path)) continue;
     if (e.size !== undefined && e.size > maxFile) {
       notices.push({ kind: 'skipped-file', path: e.path, message: `Skipped: ${e.size} bytes is over the ${maxFile}-byte limit for one source file.` });
       continue;
     }
     wanted.push(e);
+  }
+
+  let fromArchive = new Map<string, Uint8Array>();
+  let archiveError: string | undefined;
+  const missing = wanted.filter((e) => !blobs.has(e.sha));
+  const minBlobs = opts.tarballMinBlobs ?? DEFAULT_TARBALL_MIN_BLOBS;
+  const repoBytes = entries.reduce((n, e) => n + (e.type === 'blob' ? (e.size ?? 0) : 0), 0);
+  if (minBlobs > 0 && missing.length >= minBlobs && repoBytes <= (opts.maxTarballBytes ?? DEFAULT_MAX_TARBALL)) {
+    requests++;
+    // Tar headers and padding: at most 3 blocks per entry, plus git archive's global header.
+    const maxTotal = repoBytes + 1536 * (entries.length + 4);
+    ({ blobs: fromArchive, error: archiveError } = await readArchive(request, { ...base, ref: opts.ref }, missing, maxFile, maxTotal));
   }
 
   let cached = 0;
@@ -104,8 +135,10 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
     while (next < wanted.length) {
       const i = next++;
       const e = wanted[i];
-      let bytes = blobs.get(e.sha);
+      let bytes = fromArchive.get(e.sha);
       if (bytes) {
+        blobs.set(e.sha, bytes);
+      } else if ((bytes = blobs.get(e.sha))) {
         cached++;
       } else {
         try {
@@ -121,7 +154,36 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
-  return { files: files.filter((f) => f !== undefined), notices, requests, cached };
+  return { files: files.filter((f) => f !== undefined), notices, requests, cached, archived: fromArchive.size, ...(archiveError !== undefined ? { archiveError } : {}) };
+}
+
+/**
+ * The missing blobs the tarball holds byte for byte, by SHA. A failure part
+ * way keeps what was verified; the caller fetches the rest as blobs.
+ */
+async function readArchive(
+  request: Request,
+  at: { owner: string; repo: string; ref: string },
+  missing: TreeEntry[],
+  maxFile: number,
+  maxTotal: number,
+): Promise<{ blobs: Map<string, Uint8Array>; error?: string }> {
+  const byPath = new Map(missing.map((e) => [e.path, e]));
+  const blobs = new Map<string, Uint8Array>();
+  try {
+    // The API answers with a redirect to the archive host; the body is streamed, not buffered.
+    const res = await request('GET /repos/{owner}/{repo}/tarball/{ref}', { ...at, request: { parseSuccessResponseBody: false } });
+    const body = res.data as ReadableStream<Uint8Array> | null;
+    if (!body) return { blobs, error: 'the tarball response had no body' };
+    for await (const entry of gzipTarEntries(body, { want: (p) => byPath.has(p), maxEntryBytes: maxFile, maxTotalBytes: maxTotal })) {
+      const e = byPath.get(entry.path)!;
+      // export-subst, export-ignore and eol attributes make git archive write other bytes: those are fetched as blobs.
+      if (gitBlobSha(entry.bytes) === e.sha) blobs.set(e.sha, entry.bytes);
+    }
+    return { blobs };
+  } catch (err) {
+    return { blobs, error: describe(err) };
+  }
 }
 
 /** Folder-by-folder listing, for trees too large for one recursive response. */
