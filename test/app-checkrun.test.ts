@@ -230,6 +230,18 @@ describe('renderCheckRun summary', () => {
     assert.ok(plain.includes('| ndis/unmap-on-failure (`rules/ndis/unmap-on-failure.md`) | error | a.c:1 |'), plain);
   });
 
+  it('shows each firing rule\'s page folded in the text, headings below the run\'s, unable to close the fold, cut when long', () => {
+    const page = '# ndis/unmap-on-failure\r\n\r\nWhy.\r\n\r\n## Fix\r\n\r\n</details>unmap it\r\n';
+    const text = renderCheckRun(input(split([ERR('a.c', 1)]), { ruleDocText: new Map([['ndis/unmap-on-failure', page], ['ndis/unmap-in-halt', 'not firing']]) })).text ?? '';
+    assert.ok(text.includes('<details><summary>The ndis/unmap-on-failure rule in full</summary>\n\n##### ndis/unmap-on-failure\n\nWhy.\n\n###### Fix\n\nunmap it\n\n</details>'), text);
+    assert.ok(!text.includes('not firing'));
+    assert.equal(text.match(/<\/details>/g)?.length, 1);
+    const long = Array.from({ length: 2000 }, (_, i) => `line ${i} of a long page`).join('\n');
+    const cut = renderCheckRun(input(split([ERR('a.c', 1)]), { ruleDocText: new Map([['ndis/unmap-on-failure', long]]) })).text ?? '';
+    assert.ok(cut.includes('_… the page goes on in the rule pack._'));
+    assert.ok(Buffer.byteLength(cut) < 14_000, `${Buffer.byteLength(cut)} bytes`);
+  });
+
   it('lists new findings, their traces, pre-existing ones collapsed, the fixed count and notices', () => {
     const leak = ERR('init.c', 63, {
       message: 'this failure path leaves Adapter->Csr mapped',

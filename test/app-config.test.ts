@@ -512,3 +512,15 @@ describe('pathMatches', () => {
     assert.equal(pathMatches('lib/a.c', config.paths), false);
   });
 });
+
+describe('NDIS_REVIEW_DOCS_URL', () => {
+  it('takes http(s) URLs, adds the trailing slash, refuses anything else', async () => {
+    const { docsBase } = await import('../src/app/index.js');
+    assert.equal(docsBase('https://github.com/acme/ndis-review/blob/v1'), 'https://github.com/acme/ndis-review/blob/v1/');
+    assert.equal(docsBase('https://docs.example.com/ndis/'), 'https://docs.example.com/ndis/');
+    assert.equal(docsBase(undefined), undefined);
+    assert.equal(docsBase(''), undefined);
+    assert.equal(docsBase('javascript:alert(1)'), undefined);
+    assert.equal(docsBase('not a url'), undefined);
+  });
+});

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { classify, renderCheckRun } from '../src/app/checkrun.js';
 import { DEFAULT_CONFIG } from '../src/app/config.js';
+import { readRuleDoc } from '../src/engine/rulepack.js';
 import { scan } from '../src/engine/scan.js';
 import { repoRoot } from './support/paths.js';
 
@@ -27,7 +28,8 @@ test('the documented check run example is what the app renders', async () => {
     notices: head.notices,
     files: head.files,
     headSha: '3f2a9c1',
-    docsBaseUrl: 'https://github.com/OWNER/ndis-review/blob/main/',
+    // As the app renders it without NDIS_REVIEW_DOCS_URL: docs paths, and each firing rule's page folded in the text.
+    ruleDocText: new Map(head.rules.map((r) => [r.id, readRuleDoc(r.docs) ?? ''])),
   });
   const rendered = [
     '# Example: the check run of a pull request',
@@ -44,6 +46,10 @@ test('the documented check run example is what the app renders', async () => {
     '## Annotations',
     '',
     ...report.annotations.map((a) => `- \`${a.path}:${a.start_line}\` ${a.annotation_level} **${a.title}**: ${a.message}`),
+    '',
+    '## Text (the rules behind the findings)',
+    '',
+    report.text ?? '',
     '',
   ].join('\n');
   if (process.env.UPDATE_EXAMPLES) writeFileSync(example, rendered);

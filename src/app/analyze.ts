@@ -6,7 +6,7 @@
  * an explanation: a pull request is never left with a run in progress.
  */
 import type { FactCache } from '../engine/cache.js';
-import { loadRulePack } from '../engine/rulepack.js';
+import { loadRulePack, readRuleDoc } from '../engine/rulepack.js';
 import { scan } from '../engine/scan.js';
 import type { Finding, Notice } from '../engine/types.js';
 import { applyRuleConfig, batchAnnotations, classify, renderCheckRun } from './checkrun.js';
@@ -32,6 +32,8 @@ export interface Target {
 export interface AnalysisState {
   facts: FactCache;
   blobs: BlobCache;
+  /** Where rule pages are published (`NDIS_REVIEW_DOCS_URL`); without it the pages are shown in the run itself. */
+  docsBaseUrl?: string;
 }
 
 /** The configuration as read: the parsed YAML, or why it could not be read. */
@@ -123,7 +125,11 @@ export async function analyze(
     }
     const classified = classify(applyRuleConfig(headScan.findings, config.rules), applyRuleConfig(baseFindings, config.rules));
     const notices: Notice[] = [...head.notices, ...headScan.notices];
-    const report = renderCheckRun({ classified, config, rules: headScan.rules, notices, files: headScan.files, headSha: target.headSha });
+    const report = renderCheckRun({
+      classified, config, rules: headScan.rules, notices, files: headScan.files, headSha: target.headSha,
+      ...(state.docsBaseUrl !== undefined ? { docsBaseUrl: state.docsBaseUrl } : {}),
+      ruleDocText: ruleDocTexts(headScan.rules),
+    });
     const summary = withConfigErrors(report.summary, parsed.errors);
     const batches = batchAnnotations(report.annotations);
     const output = (annotations: unknown[]) => ({ title: report.title, summary, ...(report.text ? { text: report.text } : {}), annotations });
@@ -181,6 +187,17 @@ async function paginate<T>(call: Request, route: string, params: Record<string, 
     if (data.length < 100) break;
   }
   return out;
+}
+
+const docTexts = new Map<string, string>();
+/** The rule pages, read once per process. */
+function ruleDocTexts(rules: Array<{ id: string; docs: string }>): Map<string, string> {
+  for (const r of rules) {
+    if (docTexts.has(r.id)) continue;
+    const text = readRuleDoc(r.docs);
+    if (text !== undefined) docTexts.set(r.id, text);
+  }
+  return docTexts;
 }
 
 function withConfigErrors(summary: string, errors: string[]): string {

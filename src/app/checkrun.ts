@@ -81,6 +81,8 @@ export interface CheckRunInput {
   headSha: string;
   /** Base of the documentation links, e.g. `https://github.com/o/r/blob/v1/`; docs paths are appended. */
   docsBaseUrl?: string;
+  /** Each rule's documentation page (Markdown), shown folded under the rule in `text`. */
+  ruleDocText?: ReadonlyMap<string, string>;
   /** Most annotations to send (default `MAX_ANNOTATIONS`); the summary says how many were left out. */
   maxAnnotations?: number;
 }
@@ -383,9 +385,11 @@ function renderRulesText(input: CheckRunInput, ctx: RenderContext): string {
         : ctx.docsBaseUrl !== undefined
           ? `\n\n[Documentation](${docsUrl(ctx.docsBaseUrl, rule.docs)})`
           : `\n\nDocumentation: ${codeSpan(rule.docs)}`;
+    const page = input.ruleDocText?.get(rule.id);
     rows.push(
       `\n#### ${escapeMarkdown(rule.id)} (${severity})\n\n**${escapeMarkdown(truncateChars(rule.title, CELL_MESSAGE_CHARS))}**\n\n` +
-        `${escapeMarkdown(truncateChars(rule.description, 4 * CELL_MESSAGE_CHARS))}${docs}`,
+        `${escapeMarkdown(truncateChars(rule.description, 4 * CELL_MESSAGE_CHARS))}${docs}` +
+        (page ? foldedPage(rule.id, page) : ''),
     );
   }
   if (rows.length === 0) return '';
@@ -397,6 +401,29 @@ function renderRulesText(input: CheckRunInput, ctx: RenderContext): string {
   };
   const budget = CHECK_RUN_TEXT_LIMIT - utf8Length(compose([block], 'reserve'));
   return fitLines(compose([block], new Map([[block, fitRows(rows, budget)]])), CHECK_RUN_TEXT_LIMIT);
+}
+
+/** Largest documentation page shown in `text`; a longer one is cut at a line. */
+const DOC_PAGE_BYTES = 12_000;
+
+/**
+ * A rule's page inside a folded block, so the check run itself explains the
+ * rule (no docs site needed). The page is the app's own Markdown, trusted:
+ * only its headings move below the run's own, and it cannot close the fold.
+ */
+function foldedPage(id: string, page: string): string {
+  let body = page.replace(/\r\n?/g, '\n').replace(/<\/?details>/gi, '');
+  if (utf8Length(body) > DOC_PAGE_BYTES) {
+    const lines = body.split('\n');
+    let used = 0;
+    let n = 0;
+    while (n < lines.length && used + utf8Length(lines[n]) + 1 <= DOC_PAGE_BYTES) used += utf8Length(lines[n++]) + 1;
+    body = `${lines.slice(0, n).join('\n')}\n\n_… the page goes on in the rule pack._`;
+  }
+  body = body
+    .replace(/^(#{1,6}) /gm, (_m, hashes: string) => `${'#'.repeat(Math.min(6, hashes.length + 4))} `)
+    .trim();
+  return `\n\n<details><summary>The ${escapeMarkdown(id)} rule in full</summary>\n\n${body}\n\n</details>`;
 }
 
 // ---------------------------------------------------------------------------

@@ -22,7 +22,11 @@ type AnyContext = Context<'pull_request' | 'check_suite' | 'check_run'>;
 
 /** Builds the app function and the state it keeps, so tests can wait for its jobs. */
 export function createApp(): { app: (probot: Probot, options?: ApplicationFunctionOptions) => void; instance: AppInstance } {
-  const instance: AppInstance = { facts: new FactCache(), blobs: new BlobCache(), queue: undefined as unknown as JobQueue, results: [] };
+  const docsBaseUrl = docsBase(process.env.NDIS_REVIEW_DOCS_URL);
+  const instance: AppInstance = {
+    facts: new FactCache(), blobs: new BlobCache(), queue: undefined as unknown as JobQueue, results: [],
+    ...(docsBaseUrl !== undefined ? { docsBaseUrl } : {}),
+  };
   const app = (probot: Probot, options?: ApplicationFunctionOptions) => {
     // Badges: served beside the webhook route when Probot's server runs the app
     // (Probot.load without a server offers an addHandler that throws).
@@ -30,6 +34,9 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
       options?.addHandler?.(badgeHandler(probot));
     } catch {
       probot.log.debug('no HTTP server: badge routes not mounted');
+    }
+    if (process.env.NDIS_REVIEW_DOCS_URL && docsBaseUrl === undefined) {
+      probot.log.warn('NDIS_REVIEW_DOCS_URL is not an http(s) URL; rule pages are shown in the check run instead of linked');
     }
     instance.queue = new JobQueue((spec, err) => probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed'));
     const submit = (context: AnyContext, target: Target) => {
@@ -75,6 +82,18 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
     });
   };
   return { app, instance };
+}
+
+/** `NDIS_REVIEW_DOCS_URL` when it is an http(s) URL (ending in `/`), else undefined. */
+export function docsBase(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    return url.href.endsWith('/') ? url.href : `${url.href}/`;
+  } catch {
+    return undefined;
+  }
 }
 
 function badgeHandler(probot: Probot) {

@@ -91,3 +91,13 @@ export function loadRulePack(dir = join(packageRoot, 'rules')): RulePack {
 export function ruleMeta(r: RuleDef): RuleMeta {
   return { id: r.id, severity: r.severity, title: r.title, description: r.description, docs: r.docs };
 }
+
+/** A rule's documentation page (Markdown), or undefined when it cannot be read. */
+export function readRuleDoc(docs: string, root = packageRoot): string | undefined {
+  if (docs === '' || docs.includes('..')) return undefined;
+  try {
+    return readFileSync(join(root, docs), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
