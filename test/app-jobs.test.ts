@@ -64,3 +64,26 @@ test('a failing job is reported and does not stop the queue', async () => {
   assert.deepEqual(errors, ['x: boom']);
   assert.equal(ran, true);
 });
+
+test('a delivery of work finished moments ago is dropped; a forced re-run, a failed job or an expired memory runs again', async () => {
+  let now = 0;
+  const q = new JobQueue(() => {}, { doneForMs: 1000, now: () => now });
+  let runs = 0;
+  const job = { installation: 1, key: 'o/r@abc#5', run: async () => { runs++; } };
+  q.enqueue(job);
+  await q.idle();
+  assert.equal(q.enqueue({ ...job }), false, 'check_suite.requested after pull_request.synchronize finished');
+  assert.equal(q.enqueue({ ...job, force: true }), true, 're-run asked for');
+  await q.idle();
+  assert.equal(runs, 2);
+  now = 1001;
+  assert.equal(q.enqueue({ ...job }), true, 'after the memory expires');
+  await q.idle();
+  assert.equal(runs, 3);
+  const failing = { installation: 1, key: 'o/r@bad', run: async () => { runs++; throw new Error('token exchange failed'); } };
+  q.enqueue(failing);
+  await q.idle();
+  assert.equal(q.enqueue({ ...failing }), true, 'a job that failed may be delivered again');
+  await q.idle();
+  assert.equal(runs, 5);
+});

@@ -39,13 +39,15 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
       probot.log.warn('NDIS_REVIEW_DOCS_URL is not an http(s) URL; rule pages are shown in the check run instead of linked');
     }
     instance.queue = new JobQueue((spec, err) => probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed'));
-    const submit = (context: AnyContext, target: Target) => {
+    /** `force`: the user asked for this analysis again (re-run, re-requested), so a recent result does not stand in. */
+    const submit = (context: AnyContext, target: Target, force = false) => {
       const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;
       const where = `${target.owner}/${target.repo}`;
       instance.queue.enqueue({
         installation,
         key: `${where}@${target.headSha}${target.pullNumber !== undefined ? `#${target.pullNumber}` : ''}`,
         ...(target.pullNumber !== undefined ? { group: `${where}#${target.pullNumber}` } : {}),
+        force,
         run: async (signal) => {
           const request = context.octokit.request as unknown as Request;
           const result = await analyze(request, target, () => readConfig(context), instance, signal);
@@ -68,7 +70,8 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
       const suite = context.payload.check_suite;
       const { owner, repo } = context.repo();
       const pr = suite.pull_requests[0];
-      submit(context, pr ? { owner, repo, headSha: suite.head_sha, baseSha: pr.base.sha, pullNumber: pr.number } : { owner, repo, headSha: suite.head_sha });
+      const force = context.payload.action === 'rerequested';
+      submit(context, pr ? { owner, repo, headSha: suite.head_sha, baseSha: pr.base.sha, pullNumber: pr.number } : { owner, repo, headSha: suite.head_sha }, force);
     });
     probot.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => {
       const run = context.payload.check_run;
@@ -78,7 +81,7 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
       if (run.app?.id !== undefined && String(run.app.id) !== String(process.env.APP_ID ?? run.app.id)) return;
       const { owner, repo } = context.repo();
       const pr = run.pull_requests[0];
-      submit(context, pr ? { owner, repo, headSha: run.head_sha, baseSha: pr.base.sha, pullNumber: pr.number } : { owner, repo, headSha: run.head_sha });
+      submit(context, pr ? { owner, repo, headSha: run.head_sha, baseSha: pr.base.sha, pullNumber: pr.number } : { owner, repo, headSha: run.head_sha }, true);
     });
   };
   return { app, instance };

@@ -6,6 +6,11 @@
  * dropped if not started, and told to stop if running); jobs of one
  * installation run one at a time, as GitHub's secondary rate limits apply
  * per installation, while installations proceed side by side.
+ *
+ * A key stays "done" for a while after its job finished: GitHub sends
+ * `pull_request.synchronize` and `check_suite.requested` for the same push,
+ * and redelivers webhooks, and an analysis often finishes between two of
+ * them. Only an explicit request (re-run, re-requested) repeats it.
  */
 
 export interface JobSpec {
@@ -15,7 +20,15 @@ export interface JobSpec {
   key: string;
   /** Jobs with one group supersede each other (e.g. a pull request): the newest wins. */
   group?: string;
+  /** Run even if the same key finished recently (the user asked for a re-run). */
+  force?: boolean;
   run: (signal: AbortSignal) => Promise<void>;
+}
+
+export interface JobQueueOptions {
+  /** How long a finished key keeps a new delivery of the same work from running again. */
+  doneForMs?: number;
+  now?: () => number;
 }
 
 interface Entry { spec: JobSpec; controller: AbortController }
@@ -25,12 +38,21 @@ export class JobQueue {
   private readonly running = new Map<number, Entry>();
   private readonly keys = new Set<string>();
   private readonly idleWaiters: Array<() => void> = [];
+  /** Finished keys and when they may run again, oldest first. */
+  private readonly done = new Map<string, number>();
+  private readonly doneForMs: number;
+  private readonly now: () => number;
 
-  constructor(private readonly onError: (spec: JobSpec, err: unknown) => void = () => {}) {}
+  constructor(private readonly onError: (spec: JobSpec, err: unknown) => void = () => {}, options: JobQueueOptions = {}) {
+    this.doneForMs = options.doneForMs ?? 10 * 60_000;
+    this.now = options.now ?? Date.now;
+  }
 
-  /** Adds a job unless the same work is queued or running; returns whether it was added. */
+  /** Adds a job unless the same work is queued, running or (unless forced) recently done; returns whether it was added. */
   enqueue(spec: JobSpec): boolean {
     if (this.keys.has(spec.key)) return false;
+    const until = this.done.get(spec.key);
+    if (until !== undefined && until > this.now() && !spec.force) return false;
     const q = this.queues.get(spec.installation) ?? [];
     if (spec.group) {
       // A newer job of the group replaces a waiting one and stops a running one.
@@ -59,6 +81,17 @@ export class JobQueue {
     return n;
   }
 
+  private remember(key: string): void {
+    const now = this.now();
+    this.done.delete(key);
+    this.done.set(key, now + this.doneForMs);
+    // Entries are in expiry order: drop the expired ones from the front, and bound the memory.
+    for (const [k, until] of this.done) {
+      if (until > now && this.done.size <= 50_000) break;
+      this.done.delete(k);
+    }
+  }
+
   private isIdle(): boolean {
     return this.pending === 0;
   }
@@ -74,13 +107,17 @@ export class JobQueue {
     }
     this.running.set(installation, entry);
     void (async () => {
+      let produced = false;
       try {
         await entry.spec.run(entry.controller.signal);
+        // A superseded job did not produce the result: its key may run again.
+        produced = !entry.controller.signal.aborted;
       } catch (err) {
         this.onError(entry.spec, err);
       } finally {
         this.running.delete(installation);
         this.keys.delete(entry.spec.key);
+        if (produced) this.remember(entry.spec.key);
         this.pump(installation);
       }
     })();
