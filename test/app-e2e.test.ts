@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { createApp } from '../src/app/index.js';
 import { repoRoot } from './support/paths.js';
+import { pullRequestEvent } from './support/webhooks.js';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 const secret = 'e2e-webhook-secret';
@@ -94,13 +95,8 @@ after(async () => {
   await new Promise<void>((r) => github.close(() => r()));
 });
 
-const event = JSON.stringify({
-  action: 'opened',
-  number: 5,
-  installation: { id: 2 },
-  repository: { id: 1, name: 'r', full_name: 'o/r', owner: { login: 'o' }, private: false },
-  pull_request: { number: 5, draft: false, head: { sha: 'headsha' }, base: { sha: 'basesha' } },
-});
+/** GitHub's example of pull_request.opened, moved to o/r, installation 2, pull request 5. */
+const event = JSON.stringify(pullRequestEvent('opened', { installation: 2, owner: 'o', repo: 'r', number: 5, headSha: 'headsha', baseSha: 'basesha' }).payload);
 const sign = (payload: string, key: string) => `sha256=${createHmac('sha256', key).update(payload).digest('hex')}`;
 const send = (signature: string) => fetch(`${appUrl}/api/github/webhooks`, {
   method: 'POST',

@@ -3,6 +3,8 @@
  * the exact requests (check run created at once, one tree listing and the
  * blobs per commit, the check run completed with its annotation, one
  * review on the changed line), and a failure that still completes the run.
+ * Deliveries are GitHub's documented example payloads of each event and
+ * action, moved to this repository (test/support/webhooks.ts).
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
@@ -13,6 +15,7 @@ import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { createApp } from '../src/app/index.js';
 import { repoRoot } from './support/paths.js';
+import { checkRunEvent, checkSuiteEvent, pullRequestEvent } from './support/webhooks.js';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 const cases = join(repoRoot, '../shared/cases');
@@ -26,13 +29,10 @@ async function setup() {
   return { probot, instance };
 }
 
-const payload = {
-  action: 'synchronize',
-  number: 5,
-  installation: { id: 2 },
-  repository: { id: 1, name: 'r', full_name: 'o/r', owner: { login: 'o' }, private: false },
-  pull_request: { number: 5, draft: false, head: { sha: 'headsha', repo: { full_name: 'fork/r' } }, base: { sha: 'basesha', repo: { full_name: 'o/r' } } },
-};
+/** GitHub's example payloads, moved to repository o/r, installation 2, pull request 5 from a fork. */
+const where = { installation: 2, owner: 'o', repo: 'r' };
+const pr = { ...where, number: 5, headSha: 'headsha', baseSha: 'basesha', fork: true };
+const push = (id: string, o: Partial<typeof pr> = {}) => pullRequestEvent('synchronize', { ...pr, ...o, id });
 
 const tree = (sha: string) => ({ sha, tree: [{ path: 'init.c', type: 'blob', sha: `blob-${sha}`, size: 3000 }], truncated: false });
 const PATCH = '@@ -60,7 +60,7 @@ AdInitialize(\n     Status = NdisMRegisterInterruptEx(MiniportAdapterHandle, Adapter, &Intr,\n                                       &Adapter->Interrupt);\n     if (Status != NDIS_STATUS_SUCCESS)\n-        goto err_unmap_flash;\n+        goto err_unmap_csr; // EXPECT: ndis/unmap-on-failure\n \n     return NDIS_STATUS_SUCCESS;\n \n';
@@ -56,7 +56,7 @@ test('a push to a pull request from a fork: check run, annotations, one review c
     .get('/repos/o/r/pulls/5/comments').query({ per_page: '100', page: '1' }).reply(200, [])
     .post('/repos/o/r/pulls/5/reviews', (b) => { bodies.review = b; return true; }).reply(200, { id: 9 });
 
-  await probot.receive({ id: 'd1', name: 'pull_request', payload } as never);
+  await probot.receive(push('d1'));
   await instance.queue.idle();
 
   assert.deepEqual(api.pendingMocks(), []);
@@ -85,7 +85,7 @@ test('a GitHub failure after the check run exists still completes it, with the r
     .post('/repos/o/r/check-runs').reply(201, { id: 78 })
     .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(502, { message: 'Server Error' })
     .patch('/repos/o/r/check-runs/78', (b) => { completed = b; return true; }).reply(200, { id: 78 });
-  await probot.receive({ id: 'd2', name: 'pull_request', payload } as never);
+  await probot.receive(push('d2'));
   await instance.queue.idle();
   assert.equal(completed?.conclusion, 'neutral');
   assert.match(completed!.output.summary, /HTTP 502/);
@@ -102,17 +102,7 @@ test('the Re-run button analyses the commit again', async () => {
     .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
     .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
     .patch('/repos/o/r/check-runs/79').reply(200, { id: 79 });
-  await probot.receive({
-    id: 'd3',
-    name: 'check_run',
-    payload: {
-      action: 'requested_action',
-      requested_action: { identifier: 'rerun' },
-      installation: { id: 2 },
-      repository: payload.repository,
-      check_run: { id: 77, name: 'ndis-review', head_sha: 'headsha', pull_requests: [], app: { id: 123 } },
-    },
-  } as never);
+  await probot.receive(checkRunEvent('requested_action', { ...where, id: 'd3', identifier: 'rerun', checkRunId: 77, name: 'ndis-review', headSha: 'headsha', appId: 123 }));
   await instance.queue.idle();
   assert.equal(created, 1);
   assert.equal(instance.results.at(-1)!.conclusion, 'failure');
@@ -133,7 +123,7 @@ test('a second push that changes one file costs a handful of requests, and repos
     .get('/repos/o/r/pulls/5/files').query(true).times(2).reply(200, [{ filename: 'init.c', status: 'modified', patch: PATCH }])
     .get('/repos/o/r/pulls/5/comments').query(true).reply(200, [])
     .post('/repos/o/r/pulls/5/reviews', (b) => { review = b; return true; }).reply(200, { id: 9 });
-  await probot.receive({ id: 'p1', name: 'pull_request', payload } as never);
+  await probot.receive(push('p1'));
   await instance.queue.idle();
   const posted = review!.comments[0].body;
 
@@ -143,8 +133,7 @@ test('a second push that changes one file costs a handful of requests, and repos
     .get('/repos/o/r/git/trees/headsha2').query({ recursive: '1' }).reply(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'blob-headsha2', size: edited.length }] })
     .get('/repos/o/r/git/blobs/blob-headsha2').reply(200, { content: edited.toString('base64'), encoding: 'base64' })
     .get('/repos/o/r/pulls/5/comments').query(true).reply(200, [{ id: 1, body: posted, path: 'init.c', line: 63, user: { type: 'Bot' } }]);
-  const second = { ...payload, pull_request: { ...payload.pull_request, head: { ...payload.pull_request.head, sha: 'headsha2' } } };
-  await probot.receive({ id: 'p2', name: 'pull_request', payload: second } as never);
+  await probot.receive(push('p2', { headSha: 'headsha2' }));
   await instance.queue.idle();
   const result = instance.results.at(-1)!;
   // create, head listing, the one changed blob, base listing (its blob is cached), complete, files, comments.
@@ -168,7 +157,7 @@ test('check_suite.requested on a branch push analyses the head commit, without a
   const { probot, instance } = await setup();
   let done: { conclusion: string } | undefined;
   const api = pushMocks(81, (b) => { done = b; });
-  await probot.receive({ id: 's1', name: 'check_suite', payload: { action: 'requested', installation: { id: 2 }, repository: payload.repository, check_suite: { id: 3, head_sha: 'headsha', pull_requests: [] } } } as never);
+  await probot.receive(checkSuiteEvent('requested', { ...where, id: 's1', headSha: 'headsha' }));
   await instance.queue.idle();
   assert.equal(done?.conclusion, 'failure');
   assert.deepEqual(api.pendingMocks().filter((m) => !m.includes('.github/contents')), []);
@@ -179,7 +168,7 @@ test('check_run.rerequested analyses the commit again', async () => {
   const { probot, instance } = await setup();
   let done: { conclusion: string } | undefined;
   pushMocks(82, (b) => { done = b; });
-  await probot.receive({ id: 'r1', name: 'check_run', payload: { action: 'rerequested', installation: { id: 2 }, repository: payload.repository, check_run: { id: 70, name: 'ndis-review', head_sha: 'headsha', pull_requests: [], app: { id: 123 } } } } as never);
+  await probot.receive(checkRunEvent('rerequested', { ...where, id: 'r1', checkRunId: 70, name: 'ndis-review', headSha: 'headsha', appId: 123 }));
   await instance.queue.idle();
   assert.equal(done?.conclusion, 'failure');
 });
@@ -189,8 +178,60 @@ test('a .github/ndis-review.yml that is not YAML is explained in the check run (
   let done: { conclusion: string; output: { summary: string } } | undefined;
   const broken = Buffer.from('report: [new\nrules:\n  ndis/unmap-length: off\n').toString('base64');
   pushMocks(83, (b) => { done = b; }, [200, { type: 'file', encoding: 'base64', content: broken, name: 'ndis-review.yml', path: '.github/ndis-review.yml' }]);
-  await probot.receive({ id: 'y1', name: 'check_suite', payload: { action: 'requested', installation: { id: 2 }, repository: payload.repository, check_suite: { id: 4, head_sha: 'headsha', pull_requests: [] } } } as never);
+  await probot.receive(checkSuiteEvent('requested', { ...where, id: 'y1', headSha: 'headsha' }));
   await instance.queue.idle();
   assert.match(done!.output.summary, /\.github\/ndis-review\.yml could not be read/);
   assert.equal(done!.conclusion, 'failure', 'the defaults are used, so the finding is still reported');
+});
+
+/** Mocks for one analysis of pull request 5 (headsha on basesha) with no changed C lines: the requests are strict. */
+function pullMocks(checkRunId: number, created: string[]) {
+  return nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token' })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/).times(2).reply(404)
+    .post('/repos/o/r/check-runs', (b) => { created.push(b.head_sha); return true; }).reply(201, { id: checkRunId })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, tree('basesha'))
+    .get('/repos/o/r/git/blobs/blob-basesha').reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
+    .patch(`/repos/o/r/check-runs/${checkRunId}`).reply(200, { id: checkRunId })
+    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [])
+    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, []);
+}
+
+test('a draft pull request is analysed when opened; ready_for_review analyses it unless that head was just analysed', async () => {
+  // Opened as a draft: analysed like any pull request (the app does not look at `draft`).
+  const first = await setup();
+  const created: string[] = [];
+  const api = pullMocks(84, created);
+  const opened = pullRequestEvent('opened', { ...pr, fork: false, draft: true, id: 'f1' });
+  assert.equal((opened.payload as { pull_request: { draft: boolean } }).pull_request.draft, true);
+  await first.probot.receive(opened);
+  await first.instance.queue.idle();
+  assert.deepEqual(api.pendingMocks(), []);
+  assert.equal(first.instance.results.length, 1, 'one analysis of the draft');
+  assert.equal(first.instance.results[0].conclusion, 'failure');
+
+  // Marked ready right after, same head: that head was just analysed, so the delivery adds nothing.
+  const unmatched: string[] = [];
+  const noMatch = (req: { method?: string; path?: string; url?: string }) => { unmatched.push(`${req.method} ${req.path ?? req.url}`); };
+  nock.emitter.on('no match', noMatch);
+  try {
+    await first.probot.receive(pullRequestEvent('ready_for_review', { ...pr, fork: false, id: 'f2' }));
+    await first.instance.queue.idle();
+  } finally {
+    nock.emitter.removeListener('no match', noMatch);
+  }
+  assert.deepEqual(unmatched, [], 'no request to GitHub');
+  assert.equal(first.instance.results.length, 1, 'no second analysis of a head analysed moments ago');
+
+  // Marked ready when that analysis is not remembered (later, or after a restart): one analysis.
+  const second = await setup();
+  const again = pullMocks(85, created);
+  await second.probot.receive(pullRequestEvent('ready_for_review', { ...pr, fork: false, id: 'f3' }));
+  await second.instance.queue.idle();
+  assert.deepEqual(again.pendingMocks(), []);
+  assert.equal(second.instance.results.length, 1, 'one analysis when it is ready for review');
+  assert.equal(second.instance.results[0].conclusion, 'failure');
+  assert.deepEqual(created, ['headsha', 'headsha']);
 });
