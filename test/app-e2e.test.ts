@@ -1,8 +1,11 @@
 /**
- * End to end over real HTTP on loopback: Probot's server with the app, a
- * local stand-in for the GitHub API (the app's base URL points at it, as
- * GHE_HOST/GHE_PROTOCOL would), and webhooks signed with the secret. Reports
- * the webhook-to-completed latency and the requests the stand-in received.
+ * End to end over real HTTP on loopback: the app started as `npm start`
+ * starts it (`start()` in main.ts: Probot's run() with the app's Octokit,
+ * throttling and retries on), configured only through Probot's environment
+ * (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, HOST, PORT, GHE_HOST, GHE_PROTOCOL),
+ * a local stand-in for GitHub Enterprise's API, and webhooks signed with the
+ * secret. Reports the webhook-to-completed latency and the requests the
+ * stand-in received.
  */
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
@@ -11,8 +14,8 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Probot, ProbotOctokit, Server } from 'probot';
-import { createApp } from '../src/app/index.js';
+import type { Server } from 'probot';
+import { start } from '../src/app/main.js';
 import { repoRoot } from './support/paths.js';
 import { pullRequestEvent } from './support/webhooks.js';
 
@@ -21,7 +24,7 @@ const secret = 'e2e-webhook-secret';
 const HEAD = readFileSync(join(repoRoot, '../shared/cases/p02-goto-wrong-label/init.c'));
 const BASE = readFileSync(join(repoRoot, '../shared/cases/p01-goto-ladder-ok/init.c'));
 
-interface Call { method: string; path: string; body: unknown }
+interface Call { method: string; path: string; body: unknown; at: number }
 const calls: Call[] = [];
 let onCompleted: ((body: unknown) => void) | undefined;
 
@@ -34,7 +37,7 @@ const github: HttpServer = createServer(async (req, res) => {
   const raw = await body(req);
   const url = new URL(req.url ?? '/', 'http://x');
   const parsed = raw ? JSON.parse(raw) : undefined;
-  calls.push({ method: req.method ?? '', path: url.pathname, body: parsed });
+  calls.push({ method: req.method ?? '', path: url.pathname, body: parsed, at: performance.now() });
   const json = (status: number, data: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(data)); };
   const p = url.pathname.replace(/^\/api\/v3/, '');
   if (req.method === 'POST' && p === '/app/installations/2/access_tokens') return json(201, { token: 'stand-in-token', expires_at: new Date(Date.now() + 3600_000).toISOString() });
@@ -65,29 +68,24 @@ async function freePort(): Promise<number> {
 
 let server: Server;
 let appUrl = '';
-let instance: ReturnType<typeof createApp>['instance'];
 
 before(async () => {
   await new Promise<void>((r) => github.listen(0, '127.0.0.1', r));
   const ghPort = (github.address() as AddressInfo).port;
-  const created = createApp();
-  instance = created.instance;
-  const app = created.app;
-  server = new Server({
-    Probot: Probot.defaults({
-      appId: 123,
-      privateKey,
-      secret,
-      baseUrl: `http://127.0.0.1:${ghPort}/api/v3`,
-      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-      logLevel: 'warn',
-    }),
-    host: '127.0.0.1',
-    port: await freePort(),
+  const port = await freePort();
+  server = await start({
+    APP_ID: '123',
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: secret,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    // GitHub Enterprise Server at the stand-in: Probot then uses http://HOST/api/v3.
+    GHE_HOST: `127.0.0.1:${ghPort}`,
+    GHE_PROTOCOL: 'http',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
   });
-  await server.load(app);
-  const http = await server.start();
-  appUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  appUrl = `http://127.0.0.1:${port}`;
 });
 
 after(async () => {
@@ -115,10 +113,12 @@ test('a signed webhook over HTTP ends in a completed check run with its annotati
   const finished = performance.now();
   assert.equal(done.conclusion, 'failure', JSON.stringify(done).slice(0, 600));
   assert.deepEqual(done.output.annotations.map((a) => `${a.path}:${a.start_line}`), ['init.c:63']);
-  await instance.queue.idle();
+  // The review step follows the completion; wait until the stand-in has had the pull request's comments.
+  for (let i = 0; i < 100 && !calls.some((c) => c.path.endsWith('/pulls/5/comments')); i++) await new Promise((r) => setTimeout(r, 20));
   const api = calls.filter((c) => !c.path.includes('/access_tokens') && !c.path.includes('/contents/'));
   assert.equal(api.length, 8, 'check run, two listings, two blobs, completion, pull request files and comments (no review: the changed lines hold no finding)');
-  t.diagnostic(`webhook acknowledged in ${(acknowledged - sent).toFixed(0)} ms; check run completed ${(finished - sent).toFixed(0)} ms after the webhook`);
+  const created = calls.find((c) => c.method === 'POST' && c.path.endsWith('/check-runs'))!.at;
+  t.diagnostic(`webhook acknowledged in ${(acknowledged - sent).toFixed(0)} ms; check run in progress ${(created - sent).toFixed(0)} ms and completed ${(finished - sent).toFixed(0)} ms after the webhook`);
   t.diagnostic(`GitHub requests: ${calls.length} in all, ${api.length} by the analysis: ${api.map((c) => `${c.method} ${c.path.replace('/api/v3', '')}`).join(', ')}`);
 });
 
