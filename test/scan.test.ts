@@ -201,3 +201,15 @@ ${driverEntry(`${prefix}Init`, `${prefix}Halt`)}`;
   const third = await scan({ root: 'x', files: files(true), cache, workers: 0 });
   assert.deepEqual(third.findings.map((f) => f.fingerprint), first.findings.map((f) => f.fingerprint));
 });
+
+test('a UTF-16 source (Visual Studio\'s "Unicode" encoding, CRLF) gets the same findings, on the same lines, as its UTF-8 copy', async () => {
+  const dir = join(casesDir, 'p02-goto-wrong-label');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.c') || f.endsWith('.h'));
+  const utf8 = files.map((f) => ({ path: f, bytes: readFileSync(join(dir, f)) }));
+  const utf16 = utf8.map((f) => ({ path: f.path, bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(f.bytes.toString('utf8').replace(/\r?\n/g, '\r\n'), 'utf16le')]) }));
+  const a = await scan({ root: 'utf8', files: utf8, workers: 0 });
+  const b = await scan({ root: 'utf16', files: utf16, workers: 0 });
+  assert.ok(a.findings.length > 0);
+  assert.deepEqual(b.findings.map((f) => `${f.rule} ${f.path}:${f.line}`), a.findings.map((f) => `${f.rule} ${f.path}:${f.line}`));
+  assert.deepEqual(b.notices.filter((n) => n.kind === 'skipped-file'), []);
+});

@@ -101,3 +101,18 @@ test('lineOf agrees with counting newlines over a longer text', () => {
     assert.equal(lineOf(starts, at), text.slice(0, at).split('\n').length);
   }
 });
+
+test('a UTF-16 file with its byte-order mark decodes as UTF-16 (little and big endian), and is not binary', () => {
+  const source = 'int a; /* é */\r\nint b;\r\n';
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(source, 'utf16le')]);
+  const be = Buffer.from(le);
+  be.swap16();
+  for (const [bytes, encoding] of [[le, 'utf-16le'], [be, 'utf-16be']] as const) {
+    const d = decodeSource(bytes);
+    assert.equal(d.encoding, encoding);
+    assert.equal(d.text, ` ${source}`, 'the mark becomes a space, so columns still count from 1');
+    assert.equal(looksBinary(bytes), false);
+  }
+  // NUL bytes without the mark are still binary.
+  assert.equal(looksBinary(Buffer.from(source, 'utf16le')), true);
+});

@@ -10,11 +10,11 @@ import { tokenize } from './lexer.js';
 import { parseFacts, parseFunctionDetail } from './parse.js';
 import { prepareSource, type Prepared } from './preprocess.js';
 import type { MacroBody } from './program.js';
-import { decodeSource, lineOf, lineStarts } from './text.js';
+import { decodeSource, lineOf, lineStarts, type DecodedText } from './text.js';
 
 export interface LexEntry {
   lex: LexFacts;
-  encoding: 'utf-8' | 'latin1';
+  encoding: DecodedText['encoding'];
   lines: number;
   /**
    * Digest of what the program reads from a file it does not parse (macros,

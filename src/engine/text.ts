@@ -1,16 +1,32 @@
 /**
  * Source bytes to text. Files are bytes: valid UTF-8 is decoded as such,
  * anything else as Latin-1 (one character per byte), so offsets, lines and
- * columns stay meaningful for old editors' comments.
+ * columns stay meaningful for old editors' comments. Files that start with a
+ * UTF-16 byte-order mark (Visual Studio saves some headers that way) are
+ * decoded as UTF-16.
  */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface DecodedText {
   text: string;
-  encoding: 'utf-8' | 'latin1';
+  encoding: 'utf-8' | 'latin1' | 'utf-16le' | 'utf-16be';
+}
+
+/** The UTF-16 flavour a byte-order mark announces, if any. */
+function utf16Bom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (bytes.length < 2) return undefined;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  return undefined;
 }
 
 export function decodeSource(bytes: Uint8Array): DecodedText {
+  const wide = utf16Bom(bytes);
+  if (wide) {
+    // Not fatal: a stray unpaired surrogate becomes U+FFFD rather than losing the file.
+    const text = new TextDecoder(wide, { ignoreBOM: true }).decode(bytes.subarray(2));
+    return { text: ' ' + text, encoding: wide };
+  }
   try {
     let text = utf8.decode(bytes);
     // A byte-order mark is not code; blank it so columns still count from 1.
@@ -23,6 +39,8 @@ export function decodeSource(bytes: Uint8Array): DecodedText {
 
 /** True when the bytes look like a binary file rather than source text. */
 export function looksBinary(bytes: Uint8Array): boolean {
+  // UTF-16 text is full of NUL bytes; its byte-order mark says it is text.
+  if (utf16Bom(bytes)) return false;
   return bytes.subarray(0, 8000).indexOf(0) !== -1;
 }
 
