@@ -15,4 +15,8 @@ RUN npm ci --no-audit --no-fund && npm prune --omit=dev && chown -R node:node /a
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/ping').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["npm", "start"]
+# node itself, not npm, is process 1, so SIGTERM (docker stop) reaches the app: it stops taking webhooks,
+# lets running analyses finish for SHUTDOWN_GRACE_S (20 s) and marks the rest cancelled on GitHub.
+# Give it the time: docker stop -t 40 (or terminationGracePeriodSeconds: 40).
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/src/app/main.js"]

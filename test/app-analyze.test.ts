@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyze, type RawConfig } from '../src/app/analyze.js';
+import { ShutdownReason } from '../src/app/jobs.js';
 import { FactCache } from '../src/engine/cache.js';
 import { BlobCache, type Request } from '../src/app/source.js';
 
@@ -83,6 +84,16 @@ test('a request that stalls is cut off at the budget, and the run completes sayi
   assert.equal(r.conclusion, 'neutral');
   assert.equal((patches(inner.calls)[0].params.output as { title: string }).title, 'ndis-review ran out of time');
   assert.equal(patches(inner.calls)[0].params.status, 'completed');
+});
+
+test('an analysis stopped because the app shuts down completes its run saying so, with no reads after the stop', async () => {
+  const gh = fake(leaky(1));
+  const controller = new AbortController();
+  controller.abort(new ShutdownReason());
+  const r = await analyze(gh.request, target, noConfig, state(), controller.signal);
+  assert.equal(r.conclusion, 'cancelled');
+  assert.deepEqual(gh.calls.map((c) => c.route), ['POST /repos/{owner}/{repo}/check-runs', 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}']);
+  assert.equal((patches(gh.calls)[0].params.output as { title: string }).title, 'ndis-review restarted before finishing');
 });
 
 test('a broken configuration file is explained in the check run, and the defaults are used', async () => {

@@ -14,7 +14,6 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Server } from 'probot';
 import { start } from '../src/app/main.js';
 import { repoRoot } from './support/paths.js';
 import { pullRequestEvent } from './support/webhooks.js';
@@ -43,6 +42,8 @@ const github: HttpServer = createServer(async (req, res) => {
   if (req.method === 'POST' && p === '/app/installations/2/access_tokens') return json(201, { token: 'stand-in-token', expires_at: new Date(Date.now() + 3600_000).toISOString() });
   if (req.method === 'GET' && p.includes('/contents/')) return json(404, { message: 'Not Found' });
   if (req.method === 'POST' && p === '/repos/o/r/check-runs') return json(201, { id: 5 });
+  // A listing that never answers: the analysis is still running when the app is stopped.
+  if (req.method === 'GET' && p === '/repos/o/r/git/trees/stallsha') return;
   if (req.method === 'GET' && p === '/repos/o/r/git/trees/headsha') return json(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'b1', size: HEAD.length }], truncated: false });
   if (req.method === 'GET' && p === '/repos/o/r/git/blobs/b1') return json(200, { content: HEAD.toString('base64'), encoding: 'base64' });
   if (req.method === 'GET' && p === '/repos/o/r/git/trees/basesha') return json(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'b0', size: BASE.length }], truncated: false });
@@ -66,14 +67,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-let server: Server;
+let stop: () => Promise<number>;
 let appUrl = '';
 
 before(async () => {
   await new Promise<void>((r) => github.listen(0, '127.0.0.1', r));
   const ghPort = (github.address() as AddressInfo).port;
   const port = await freePort();
-  server = await start({
+  ({ stop } = await start({
     APP_ID: '123',
     PRIVATE_KEY: privateKey,
     WEBHOOK_SECRET: secret,
@@ -84,22 +85,24 @@ before(async () => {
     GHE_PROTOCOL: 'http',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
-  });
+    SHUTDOWN_GRACE_S: '0.3',
+  }));
   appUrl = `http://127.0.0.1:${port}`;
 });
 
 after(async () => {
-  await server.stop();
+  await stop();
+  github.closeAllConnections();
   await new Promise<void>((r) => github.close(() => r()));
 });
 
 /** GitHub's example of pull_request.opened, moved to o/r, installation 2, pull request 5. */
 const event = JSON.stringify(pullRequestEvent('opened', { installation: 2, owner: 'o', repo: 'r', number: 5, headSha: 'headsha', baseSha: 'basesha' }).payload);
 const sign = (payload: string, key: string) => `sha256=${createHmac('sha256', key).update(payload).digest('hex')}`;
-const send = (signature: string) => fetch(`${appUrl}/api/github/webhooks`, {
+const send = (signature: string, payload = event) => fetch(`${appUrl}/api/github/webhooks`, {
   method: 'POST',
   headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': `e2e-${Math.random()}`, 'x-hub-signature-256': signature },
-  body: event,
+  body: payload,
 });
 
 test('a signed webhook over HTTP ends in a completed check run with its annotation', async (t) => {
@@ -109,7 +112,9 @@ test('a signed webhook over HTTP ends in a completed check run with its annotati
   const res = await send(sign(event, secret));
   const acknowledged = performance.now();
   assert.ok(res.status >= 200 && res.status < 300, `webhook answered ${res.status}`);
-  const done = await Promise.race([completed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no completion within 15 s')), 15_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  const done = await Promise.race([completed, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no completion within 15 s')), 15_000); })]);
+  clearTimeout(timer);
   const finished = performance.now();
   assert.equal(done.conclusion, 'failure', JSON.stringify(done).slice(0, 600));
   assert.deepEqual(done.output.annotations.map((a) => `${a.path}:${a.start_line}`), ['init.c:63']);
@@ -136,4 +141,18 @@ test('the badge route is served beside the webhook; a repository without the app
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), { schemaVersion: 1, label: 'ndis-review', message: 'unknown', color: '9f9f9f' });
   assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`), ['GET /api/v3/repos/o/r/installation']);
+});
+
+// Last: it stops the app.
+test('stopping the app (SIGTERM) cancels a stalled analysis on GitHub instead of leaving it in progress', async () => {
+  calls.length = 0;
+  const stalled = JSON.stringify(pullRequestEvent('synchronize', { installation: 2, owner: 'o', repo: 'r', number: 5, headSha: 'stallsha', baseSha: 'basesha' }).payload);
+  const res = await send(sign(stalled, secret), stalled);
+  assert.ok(res.status >= 200 && res.status < 300);
+  for (let i = 0; i < 200 && !calls.some((c) => c.path.endsWith('/git/trees/stallsha')); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await stop(), 1, 'one analysis was cancelled after the grace period');
+  const completions = calls.filter((c) => c.method === 'PATCH').map((c) => c.body as { status: string; conclusion: string; output: { title: string } });
+  assert.deepEqual(completions.map((b) => `${b.status} ${b.conclusion} ${b.output.title}`), ['completed cancelled ndis-review restarted before finishing']);
+  // The app takes no more webhooks.
+  await assert.rejects(send(sign(event, secret)));
 });

@@ -1,7 +1,7 @@
 /** The job queue: detached work, one job per result, newest push wins, per-installation order. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { JobQueue } from '../src/app/jobs.js';
+import { JobQueue, ShutdownReason } from '../src/app/jobs.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -86,4 +86,24 @@ test('a delivery of work finished moments ago is dropped; a forced re-run, a fai
   assert.equal(q.enqueue({ ...failing }), true, 'a job that failed may be delivered again');
   await q.idle();
   assert.equal(runs, 5);
+});
+
+test('shutdown: work that ends within the grace period ends normally; what is left is stopped with a ShutdownReason and still runs to say so', async () => {
+  const q = new JobQueue();
+  const log: string[] = [];
+  q.enqueue({ installation: 1, key: 'quick', run: async (signal) => { await tick(); log.push(`quick ${signal.aborted}`); } });
+  assert.equal(await q.shutdown(1000), 0);
+  assert.deepEqual(log, ['quick false']);
+  assert.equal(q.enqueue({ installation: 1, key: 'late', run: async () => { log.push('late'); } }), false, 'no new work once shutting down');
+
+  const r = new JobQueue();
+  const seen: string[] = [];
+  const waitForAbort = (name: string) => async (signal: AbortSignal) => {
+    if (!signal.aborted) await new Promise((res) => signal.addEventListener('abort', res, { once: true }));
+    seen.push(`${name} ${signal.reason instanceof ShutdownReason}`);
+  };
+  r.enqueue({ installation: 1, key: 'stuck', run: waitForAbort('stuck') });
+  r.enqueue({ installation: 1, key: 'queued', run: waitForAbort('queued') });
+  assert.equal(await r.shutdown(20), 2);
+  assert.deepEqual(seen, ['stuck true', 'queued true']);
 });

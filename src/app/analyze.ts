@@ -12,6 +12,7 @@ import type { Finding, Notice } from '../engine/types.js';
 import { applyRuleConfig, batchAnnotations, classify, renderCheckRun } from './checkrun.js';
 import { parseConfig, pathMatches } from './config.js';
 import { fingerprintsIn, planReview } from './review.js';
+import { ShutdownReason } from './jobs.js';
 import { fetchSources, type BlobCache, type Request } from './source.js';
 import type { AppConfig, ExistingComment, PullRequestFile } from './types.js';
 
@@ -76,8 +77,18 @@ export async function analyze(
     const ms = checkRun ? CHECK_RUN_REQUEST_MS : Math.max(1, deadline - Date.now());
     const options = (params.request ?? {}) as Record<string, unknown>;
     // A timer of our own (AbortSignal.timeout's is unref'd and would not keep a job alive).
+    // Aborted without a reason, so fetch fails with an AbortError, which Octokit's retry plugin does not
+    // retry (any other error becomes a retried HTTP 500); the reason is thrown here instead.
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`)), ms);
+    let why: unknown;
+    const stop = (reason: unknown) => { why ??= reason; abort.abort(); };
+    const timer = setTimeout(() => stop(new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`)), ms);
+    // A superseded or stopped job drops its reads at once; check run writes still go out, to say so.
+    const onJobAbort = () => stop(signal.reason);
+    if (!checkRun) {
+      if (signal.aborted) onJobAbort();
+      else signal.addEventListener('abort', onJobAbort, { once: true });
+    }
     const streamed = options.parseSuccessResponseBody === false;
     try {
       const res = await request(route, { ...params, request: { ...options, signal: abort.signal } });
@@ -87,9 +98,12 @@ export async function analyze(
       return res;
     } catch (err) {
       if (!checkRun && Date.now() >= deadline) throw new BudgetExceeded(budgetMs);
-      throw err;
+      throw abort.signal.aborted && why !== undefined ? why : err;
     } finally {
-      if (!streamed) clearTimeout(timer);
+      if (!streamed) {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onJobAbort);
+      }
     }
   };
   const repo = { owner: target.owner, repo: target.repo };
@@ -107,6 +121,8 @@ export async function analyze(
   };
 
   try {
+    // A job started only to be stopped (the app is shutting down) still says so on GitHub.
+    if (signal.aborted) return await superseded();
     const raw = await readConfig();
     const ruleIds = loadRulePack().rules.map((r) => r.id);
     const parsed = 'error' in raw ? { config: parseConfig(null, ruleIds).config, errors: [`.github/ndis-review.yml could not be read: ${raw.error}`] } : parseConfig(raw.value, ruleIds);
@@ -144,6 +160,7 @@ export async function analyze(
     }
     return { checkRunId, conclusion: report.conclusion, requests, ...sources };
   } catch (err) {
+    if (signal.aborted) return await superseded();
     await complete('neutral', {
       title: err instanceof BudgetExceeded ? 'ndis-review ran out of time' : 'ndis-review could not finish this analysis',
       summary: `The analysis stopped: ${describe(err)}.\n\nNo findings are reported for this commit. Re-run the check to try again.`,
@@ -152,6 +169,13 @@ export async function analyze(
   }
 
   async function superseded(): Promise<AnalysisResult> {
+    if (signal.reason instanceof ShutdownReason) {
+      await complete('cancelled', {
+        title: 'ndis-review restarted before finishing',
+        summary: 'The app was stopped (a restart or a deploy) before it could analyse this commit. Press **Re-run** to analyse it.',
+      });
+      return { checkRunId, conclusion: 'cancelled', requests };
+    }
     await complete('cancelled', { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is being analysed instead.' });
     return { checkRunId, conclusion: 'cancelled', requests };
   }

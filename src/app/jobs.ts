@@ -13,6 +13,14 @@
  * them. Only an explicit request (re-run, re-requested) repeats it.
  */
 
+/** The abort reason of jobs stopped because the app is shutting down (not superseded by a newer push). */
+export class ShutdownReason extends Error {
+  constructor() {
+    super('the app is shutting down');
+    this.name = 'ShutdownReason';
+  }
+}
+
 export interface JobSpec {
   /** Installation the job acts for (its queue). */
   installation: number;
@@ -48,9 +56,11 @@ export class JobQueue {
     this.now = options.now ?? Date.now;
   }
 
+  private closing = false;
+
   /** Adds a job unless the same work is queued, running or (unless forced) recently done; returns whether it was added. */
   enqueue(spec: JobSpec): boolean {
-    if (this.keys.has(spec.key)) return false;
+    if (this.closing || this.keys.has(spec.key)) return false;
     const until = this.done.get(spec.key);
     if (until !== undefined && until > this.now() && !spec.force) return false;
     const q = this.queues.get(spec.installation) ?? [];
@@ -67,6 +77,34 @@ export class JobQueue {
     this.queues.set(spec.installation, q);
     this.pump(spec.installation);
     return true;
+  }
+
+  /**
+   * Graceful shutdown: takes no new jobs, lets the work in hand finish for up
+   * to `graceMs`, then aborts what is left with a `ShutdownReason`. Jobs not
+   * started yet then run with that aborted signal, so each can still say on
+   * GitHub that it was not done, rather than vanish; `windUpMs` bounds that.
+   * Resolves with the number of jobs that were stopped.
+   */
+  async shutdown(graceMs: number, windUpMs = 15_000): Promise<number> {
+    this.closing = true;
+    if (await this.idleWithin(graceMs)) return 0;
+    let stopped = 0;
+    const reason = new ShutdownReason();
+    for (const entry of [...this.running.values(), ...[...this.queues.values()].flat()]) {
+      entry.controller.abort(reason);
+      stopped++;
+    }
+    await this.idleWithin(windUpMs);
+    return stopped;
+  }
+
+  private async idleWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((r) => { timer = setTimeout(() => r(false), ms); });
+    const idle = await Promise.race([this.idle().then(() => true as const), timedOut]);
+    clearTimeout(timer);
+    return idle;
   }
 
   /** Resolves when no job is queued or running (tests, graceful shutdown). */

@@ -5,21 +5,60 @@
  * Probot's setup flow, which registers the app from app.yml.
  *
  * Started through `run(app, { Octokit })` rather than `probot run` so that
- * every client Probot builds carries the app's rate-limit handlers.
+ * every client Probot builds carries the app's rate-limit handlers, and so
+ * that stopping the process (SIGTERM from Docker or Kubernetes, SIGINT) lets
+ * the analyses in hand finish or say on GitHub that they did not, instead of
+ * leaving their check runs in progress.
  */
 import { pathToFileURL } from 'node:url';
 import { run, type Server } from 'probot';
-import { createApp } from './index.js';
+import { createApp, type AppInstance } from './index.js';
 import { AppOctokit } from './octokit.js';
 
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Server> {
-  return run(createApp().app, { Octokit: AppOctokit, env });
+/** How long a stopping process lets running analyses finish (seconds; `SHUTDOWN_GRACE_S`). */
+const DEFAULT_GRACE_S = 20;
+
+export interface Started {
+  server: Server;
+  instance: AppInstance;
+  /** Stops taking webhooks, then finishes or cancels the analyses in hand; resolves with how many were cancelled. */
+  stop: () => Promise<number>;
+}
+
+export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
+  const { app, instance } = createApp();
+  const server = await run(app, { Octokit: AppOctokit, env });
+  const graceS = Number(env.SHUTDOWN_GRACE_S ?? DEFAULT_GRACE_S);
+  const graceMs = Number.isFinite(graceS) && graceS >= 0 ? graceS * 1000 : DEFAULT_GRACE_S * 1000;
+  const stop = async () => {
+    // No new webhooks (GitHub records the failed delivery, which can be redelivered), then the queue.
+    await server.stop();
+    return instance.queue ? instance.queue.shutdown(graceMs) : 0;
+  };
+  return { server, instance, stop };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  start().catch((err: unknown) => {
-    // Probot's own messages (missing APP_ID, unreadable key) never contain the key.
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(1);
-  });
+  start()
+    .then(({ stop }) => {
+      // Probot's own SIGINT handler exits as soon as the HTTP server closes; ours waits for the queue.
+      process.removeAllListeners('SIGINT');
+      let stopping = false;
+      const onSignal = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.info(`${signal}: finishing the analyses in hand (up to ${process.env.SHUTDOWN_GRACE_S ?? DEFAULT_GRACE_S} s)`);
+        stop().then(
+          (cancelled) => { console.info(`stopped${cancelled ? `; ${cancelled} analyses cancelled on GitHub` : ''}`); process.exit(0); },
+          (err: unknown) => { console.error(`error while stopping: ${err instanceof Error ? err.message : String(err)}`); process.exit(1); },
+        );
+      };
+      process.on('SIGTERM', () => onSignal('SIGTERM'));
+      process.on('SIGINT', () => onSignal('SIGINT'));
+    })
+    .catch((err: unknown) => {
+      // Probot's own messages (missing APP_ID, unreadable key) never contain the key.
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exit(1);
+    });
 }
