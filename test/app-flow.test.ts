@@ -7,24 +7,22 @@
  * action, moved to this repository (test/support/webhooks.ts).
  */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
 import { createApp } from '../src/app/index.js';
 import { repoRoot } from './support/paths.js';
+import { testProbot } from './support/probot.js';
 import { checkRunEvent, checkSuiteEvent, pullRequestEvent } from './support/webhooks.js';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 const cases = join(repoRoot, '../shared/cases');
 const HEAD = readFileSync(join(cases, 'p02-goto-wrong-label/init.c'));
 const BASE = readFileSync(join(cases, 'p01-goto-ladder-ok/init.c'));
 
 async function setup() {
   const { app, instance } = createApp();
-  const probot = new Probot({ appId: 123, privateKey, Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }), logLevel: 'warn' });
+  const probot = testProbot();
   await probot.load(app);
   return { probot, instance };
 }

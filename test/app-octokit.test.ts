@@ -5,13 +5,11 @@
  * busy installation does not delay another.
  */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, test } from 'node:test';
 import nock from 'nock';
-import { Probot } from 'probot';
-import { AppOctokit, MAX_RATE_LIMIT_WAIT_S, RATE_LIMIT_RETRIES, shouldRetryRateLimit } from '../src/app/octokit.js';
+import { testProbot } from './support/probot.js';
+import { MAX_RATE_LIMIT_WAIT_S, RATE_LIMIT_RETRIES, shouldRetryRateLimit } from '../src/app/octokit.js';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 const SECONDARY = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' };
 
 beforeEach(() => { nock.disableNetConnect(); });
@@ -19,7 +17,7 @@ afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
 
 /** Probot as `npm start` builds it (AppOctokit, throttling on), without the 5xx retry plugin's back-off. */
 function probot() {
-  return new Probot({ appId: 123, privateKey, Octokit: AppOctokit.defaults({ retry: { enabled: false } }), logLevel: 'fatal' });
+  return testProbot({ throttled: true });
 }
 const token = (api: nock.Scope, installation: number) => api.post(`/app/installations/${installation}/access_tokens`).reply(200, { token: `t${installation}` });
 

@@ -6,15 +6,13 @@
  * host through Probot's Octokit.
  */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, test } from 'node:test';
 import nock from 'nock';
-import { Probot } from 'probot';
+import { testProbot } from './support/probot.js';
 import { analyze } from '../src/app/analyze.js';
-import { AppOctokit } from '../src/app/octokit.js';
 import { FactCache } from '../src/engine/cache.js';
 import { EDITS, generateCorpus } from '../bench/corpus.js';
 import { makeTarGz } from './support/tar.js';
@@ -146,7 +144,6 @@ test('few missing blobs are fetched one by one, not as a tarball', async () => {
 // ---------------------------------------------------------------------------
 // Through Probot's Octokit: the API redirects to the archive host.
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 beforeEach(() => { nock.disableNetConnect(); });
 afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
 
@@ -158,7 +155,7 @@ test('the tarball redirect is followed and streamed, without sending the token t
     .get(/\/git\/blobs\//).times(2).reply(200, (uri) => ({ content: TREE.tree.find((e) => uri.endsWith(e.sha))!.base64, encoding: 'base64' }));
   const codeload = nock('https://codeload.github.com', { badheaders: ['authorization'] })
     .get(`/o/r/legacy.tar.gz/${opts.ref}`).query({ token: 'short-lived' }).reply(200, TARBALL, { 'content-type': 'application/x-gzip' });
-  const probot = new Probot({ appId: 1, privateKey, Octokit: AppOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }), logLevel: 'fatal' });
+  const probot = testProbot({ appId: 1 });
   const octokit = await probot.auth(2);
   const r = await fetchSources(octokit.request as unknown as Request, opts, new BlobCache());
   assert.equal(r.archiveError, undefined);

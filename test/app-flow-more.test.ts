@@ -1,0 +1,163 @@
+/**
+ * More of the app's flows through Probot with GitHub mocked by nock, from
+ * GitHub's example payloads: annotations past 50 sent as appended updates,
+ * a comment whose finding is gone marked resolved, a cold repository read
+ * from the tarball (through the redirect to the archive host), and a
+ * secondary rate limit waited out by Probot's throttling plugin with the
+ * app's handlers, as `npm start` configures it.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import nock from 'nock';
+import { createApp } from '../src/app/index.js';
+import { RESOLVED_LINE } from '../src/app/review.js';
+import { gitBlobSha } from '../src/app/tarball.js';
+import { leakyDriver } from './support/drivers.js';
+import { repoRoot } from './support/paths.js';
+import { testProbot } from './support/probot.js';
+import { makeTarGz } from './support/tar.js';
+import { pullRequestEvent } from './support/webhooks.js';
+
+const cases = join(repoRoot, '../shared/cases');
+const CLEAN = readFileSync(join(cases, 'p01-goto-ladder-ok/init.c'));
+const LEAK = readFileSync(join(cases, 'p02-goto-wrong-label/init.c'));
+
+/** Probot with the app; `throttled` runs Probot's throttling with the app's handlers, as in production. */
+async function setup(throttled = false) {
+  const { app, instance } = createApp();
+  const probot = testProbot({ throttled });
+  await probot.load(app);
+  return { probot, instance };
+}
+
+const push = (id: string) => pullRequestEvent('synchronize', { id, installation: 2, owner: 'o', repo: 'r', number: 5, headSha: 'headsha', baseSha: 'basesha', fork: true });
+type Files = Array<{ path: string; bytes: Buffer }>;
+const listing = (files: Files) => ({ truncated: false, tree: files.map((f) => ({ path: f.path, mode: '100644', type: 'blob', sha: gitBlobSha(f.bytes), size: f.bytes.length })) });
+const blob = (b: Buffer) => ({ content: b.toString('base64'), encoding: 'base64' });
+
+/** Every request the analysis made, as "METHOD /path", in order (token and config reads left out). */
+function record(scope: nock.Scope): string[] {
+  const seen: string[] = [];
+  scope.on('request', (req: { method: string; path: string }) => {
+    const path = req.path.split('?')[0];
+    if (!path.includes('/access_tokens') && !path.includes('/contents/')) seen.push(`${req.method} ${path}`);
+  });
+  return seen;
+}
+
+beforeEach(() => { nock.disableNetConnect(); });
+afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
+
+test('60 new findings: the completion carries 50 annotations, one appended update the other 10', async () => {
+  const { probot, instance } = await setup();
+  const head = [{ path: 'init.c', bytes: Buffer.from(leakyDriver(60)) }];
+  const base = [{ path: 'init.c', bytes: Buffer.from(leakyDriver(0)) }];
+  const patches: Array<{ status?: string; output: { title: string; annotations: unknown[] } }> = [];
+  const api = nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
+    .get(/\/contents\//).times(2).reply(404)
+    .post('/repos/o/r/check-runs').reply(201, { id: 7 })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(head[0].bytes)}`).reply(200, blob(head[0].bytes))
+    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing(base))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(base[0].bytes)}`).reply(200, blob(base[0].bytes))
+    .patch('/repos/o/r/check-runs/7', (b) => { patches.push(b); return true; }).times(2).reply(200, { id: 7 })
+    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [])
+    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, []);
+  await probot.receive(push('b1'));
+  await instance.queue.idle();
+  assert.deepEqual(api.pendingMocks(), []);
+  assert.deepEqual(patches.map((p) => [p.status, p.output.annotations.length]), [['completed', 50], [undefined, 10]]);
+  assert.equal(patches[1].output.title, patches[0].output.title, 'the update repeats the title and summary');
+  assert.match(patches[0].output.title, /60 new errors/);
+  assert.equal(instance.results.at(-1)!.requests, 9);
+});
+
+test('a finding gone from the pull request: its earlier comment is marked resolved, nothing new is posted', async () => {
+  const { probot, instance } = await setup();
+  const head = [{ path: 'init.c', bytes: CLEAN }];
+  const old = { id: 44, path: 'init.c', line: 63, user: { type: 'Bot' }, body: 'Adapter->Flash is still mapped\n\n<!-- ndis-review:fingerprint=0123456789abcdef -->' };
+  const someoneElse = { id: 45, path: 'init.c', line: 63, user: { type: 'User' }, body: 'I agree <!-- ndis-review:fingerprint=0123456789abcdef -->' };
+  let edited: { body: string } | undefined;
+  const api = nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
+    .get(/\/contents\//).times(2).reply(404)
+    .post('/repos/o/r/check-runs').reply(201, { id: 8 })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`).reply(200, blob(CLEAN))
+    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing([{ path: 'init.c', bytes: LEAK }]))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`).reply(200, blob(LEAK))
+    .patch('/repos/o/r/check-runs/8').reply(200, { id: 8 })
+    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [{ filename: 'init.c', status: 'modified', patch: '@@ -63,1 +63,1 @@\n-        goto err_unmap_csr;\n+        goto err_unmap_flash;\n' }])
+    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, [old, someoneElse])
+    .patch('/repos/o/r/pulls/comments/44', (b) => { edited = b; return true; }).reply(200, { id: 44 });
+  const seen = record(api);
+  await probot.receive(push('r1'));
+  await instance.queue.idle();
+  assert.deepEqual(api.pendingMocks(), []);
+  assert.ok(edited!.body.startsWith(RESOLVED_LINE), edited!.body);
+  assert.ok(edited!.body.includes('fingerprint=0123456789abcdef'), 'the marker stays, so the comment is not edited again');
+  assert.deepEqual(seen.slice(-3), ['GET /repos/o/r/pulls/5/files', 'GET /repos/o/r/pulls/5/comments', 'PATCH /repos/o/r/pulls/comments/44'], 'no review is posted; the user\'s comment is left alone');
+});
+
+test('a cold repository of 20 files: the listing and one tarball, through the redirect to the archive host', async () => {
+  const { probot, instance } = await setup();
+  const fillers = Array.from({ length: 19 }, (_, i) => ({ path: `drivers/nic/part${i}.c`, bytes: Buffer.from(`int part${i};\n`) }));
+  const head: Files = [{ path: 'drivers/nic/init.c', bytes: LEAK }, ...fillers];
+  const base: Files = [{ path: 'drivers/nic/init.c', bytes: CLEAN }, ...fillers];
+  const api = nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
+    .get(/\/contents\//).times(2).reply(404)
+    .post('/repos/o/r/check-runs').reply(201, { id: 9 })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
+    .get('/repos/o/r/tarball/headsha').reply(302, '', { location: 'https://codeload.github.com/o/r/legacy.tar.gz/headsha?token=short' })
+    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing(base))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`).reply(200, blob(CLEAN))
+    .patch('/repos/o/r/check-runs/9').reply(200, { id: 9 })
+    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [])
+    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, []);
+  const codeload = nock('https://codeload.github.com', { badheaders: ['authorization'] })
+    .get('/o/r/legacy.tar.gz/headsha').query({ token: 'short' }).reply(200, makeTarGz(head));
+  const seen = record(api);
+  await probot.receive(push('t1'));
+  await instance.queue.idle();
+  assert.deepEqual(api.pendingMocks(), []);
+  assert.deepEqual(codeload.pendingMocks(), []);
+  assert.deepEqual(seen, [
+    'POST /repos/o/r/check-runs',
+    'GET /repos/o/r/git/trees/headsha',
+    'GET /repos/o/r/tarball/headsha',
+    'GET /repos/o/r/git/trees/basesha',
+    `GET /repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`,
+    'PATCH /repos/o/r/check-runs/9',
+    'GET /repos/o/r/pulls/5/files',
+    'GET /repos/o/r/pulls/5/comments',
+  ]);
+  const result = instance.results.at(-1)!;
+  assert.equal(result.archived, 20);
+  assert.equal(result.conclusion, 'failure');
+});
+
+test('a secondary rate limit on a read is waited out by the throttling plugin, and the run completes with its findings', async () => {
+  const { probot, instance } = await setup(true);
+  const head = [{ path: 'init.c', bytes: LEAK }];
+  let completed: { conclusion: string } | undefined;
+  const api = nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
+    .get(/\/contents\//).times(2).reply(404)
+    .post('/repos/o/r/check-runs').reply(201, { id: 10 })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`).reply(200, blob(LEAK))
+    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing([{ path: 'init.c', bytes: CLEAN }]))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`).reply(200, blob(CLEAN))
+    .patch('/repos/o/r/check-runs/10', (b) => { completed = b; return true; }).reply(200, { id: 10 })
+    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [])
+    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, []);
+  await probot.receive(push('s1'));
+  await instance.queue.idle();
+  assert.deepEqual(api.pendingMocks(), []);
+  assert.equal(completed!.conclusion, 'failure');
+});
