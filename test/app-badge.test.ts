@@ -99,7 +99,7 @@ test('badge text is escaped', () => {
 test('the lookup asks for the installation, the repository and the latest completed run; a private repository tells nothing', async () => {
   const calls: string[] = [];
   const request = (answersFor: Record<string, unknown>) => async (route: string, params: Record<string, unknown>) => {
-    calls.push(`${route} ${params.ref ?? ''}`.trim());
+    calls.push(`${route} ${params.ref ?? ''} ${params.app_id ?? ''}`.trim());
     return { data: answersFor[route] };
   };
   const appReq = request({ 'GET /repos/{owner}/{repo}/installation': { id: 7 } });
@@ -107,8 +107,8 @@ test('the lookup asks for the installation, the repository and the latest comple
     'GET /repos/{owner}/{repo}': { private: false, default_branch: 'main' },
     'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': { check_runs: [{ conclusion: 'failure' }] },
   });
-  assert.equal(await latestConclusion(appReq, async () => pub, 'o', 'r', 'ndis-review'), 'failure');
-  assert.deepEqual(calls, ['GET /repos/{owner}/{repo}/installation', 'GET /repos/{owner}/{repo}', 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs main']);
+  assert.equal(await latestConclusion(appReq, async () => pub, 'o', 'r', 'ndis-review', 123), 'failure');
+  assert.deepEqual(calls, ['GET /repos/{owner}/{repo}/installation', 'GET /repos/{owner}/{repo}', 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs main 123']);
   const priv = request({ 'GET /repos/{owner}/{repo}': { private: true, default_branch: 'main' } });
   assert.equal(await latestConclusion(appReq, async () => priv, 'o', 'r', 'ndis-review'), undefined);
 });

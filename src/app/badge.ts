@@ -113,6 +113,8 @@ export async function latestConclusion(
   owner: string,
   repo: string,
   checkName: string,
+  /** This app's ID: another app's run of the same name must not colour the badge. */
+  appId?: number,
 ): Promise<string | undefined> {
   const installation = (await appRequest('GET /repos/{owner}/{repo}/installation', { owner, repo })).data as { id: number };
   const request = await installationRequest(installation.id);
@@ -120,6 +122,7 @@ export async function latestConclusion(
   if (info.private) return undefined;
   const runs = (await request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
     owner, repo, ref: info.default_branch, check_name: checkName, status: 'completed', filter: 'latest', per_page: 1,
+    ...(appId !== undefined ? { app_id: appId } : {}),
   })).data as { check_runs: Array<{ conclusion: string | null }> };
   return runs.check_runs[0]?.conclusion ?? undefined;
 }

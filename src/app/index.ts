@@ -87,6 +87,11 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
   return { app, instance };
 }
 
+function appIdFromEnv(): number | undefined {
+  const id = Number(process.env.APP_ID);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
 /** `NDIS_REVIEW_DOCS_URL` when it is an http(s) URL (ending in `/`), else undefined. */
 export function docsBase(value: string | undefined): string | undefined {
   if (!value) return undefined;
@@ -107,6 +112,7 @@ function badgeHandler(probot: Probot) {
       owner,
       repo,
       CHECK_NAME,
+      appIdFromEnv(),
     ),
   });
 }
