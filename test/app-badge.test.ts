@@ -112,3 +112,23 @@ test('the lookup asks for the installation, the repository and the latest comple
   const priv = request({ 'GET /repos/{owner}/{repo}': { private: true, default_branch: 'main' } });
   assert.equal(await latestConclusion(appReq, async () => priv, 'o', 'r', 'ndis-review'), undefined);
 });
+
+test('lookups are limited per minute: past the limit a new name is unknown, a known one keeps its last answer', async () => {
+  let now = 0;
+  let calls = 0;
+  const limited = createBadgeHandler({ lookup: async () => { calls++; return 'success'; }, ttlMs: 1000, maxLookupsPerMinute: 2, now: () => now });
+  const ask = async (repo: string) => {
+    let body = '';
+    await limited({ method: 'GET', url: `/badges/o/${repo}.json` } as never, { writeHead: () => {}, end: (b: string) => { body = b; } } as never);
+    return JSON.parse(body).message as string;
+  };
+  assert.equal(await ask('a'), 'passing');
+  assert.equal(await ask('b'), 'passing');
+  assert.equal(await ask('c'), 'unknown', 'a third name within the minute');
+  now = 5000; // a and b are stale, the minute is not over
+  assert.equal(await ask('a'), 'passing', 'the stale answer, not a new lookup');
+  assert.equal(calls, 2);
+  now = 61_000;
+  assert.equal(await ask('c'), 'passing');
+  assert.equal(calls, 3);
+});

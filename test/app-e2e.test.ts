@@ -53,6 +53,7 @@ const github: HttpServer = createServer(async (req, res) => {
     if (parsed?.status === 'completed') onCompleted?.(parsed);
     return;
   }
+  if (req.method === 'GET' && p.startsWith('/repos/o/r/compare/basesha...')) return json(200, { merge_base_commit: { sha: 'basesha' } });
   if (req.method === 'GET' && p === '/repos/o/r/pulls/5/files') return json(200, []);
   if (req.method === 'GET' && p === '/repos/o/r/pulls/5/comments') return json(200, []);
   json(404, { message: `no stand-in for ${req.method} ${p}` });
@@ -121,7 +122,7 @@ test('a signed webhook over HTTP ends in a completed check run with its annotati
   // The review step follows the completion; wait until the stand-in has had the pull request's comments.
   for (let i = 0; i < 100 && !calls.some((c) => c.path.endsWith('/pulls/5/comments')); i++) await new Promise((r) => setTimeout(r, 20));
   const api = calls.filter((c) => !c.path.includes('/access_tokens') && !c.path.includes('/contents/'));
-  assert.equal(api.length, 8, 'check run, two listings, two blobs, completion, pull request files and comments (no review: the changed lines hold no finding)');
+  assert.equal(api.length, 9, 'check run, head listing and blob, pull request files, merge base, base listing and blob, completion, comments (no review: the changed lines hold no finding)');
   const created = calls.find((c) => c.method === 'POST' && c.path.endsWith('/check-runs'))!.at;
   t.diagnostic(`webhook acknowledged in ${(acknowledged - sent).toFixed(0)} ms; check run in progress ${(created - sent).toFixed(0)} ms and completed ${(finished - sent).toFixed(0)} ms after the webhook`);
   t.diagnostic(`GitHub requests: ${calls.length} in all, ${api.length} by the analysis: ${api.map((c) => `${c.method} ${c.path.replace('/api/v3', '')}`).join(', ')}`);

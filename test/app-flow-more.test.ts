@@ -61,6 +61,7 @@ test('60 new findings: the completion carries 50 annotations, one appended updat
     .post('/repos/o/r/check-runs').reply(201, { id: 7 })
     .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
     .get(`/repos/o/r/git/blobs/${gitBlobSha(head[0].bytes)}`).reply(200, blob(head[0].bytes))
+    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
     .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing(base))
     .get(`/repos/o/r/git/blobs/${gitBlobSha(base[0].bytes)}`).reply(200, blob(base[0].bytes))
     .patch('/repos/o/r/check-runs/7', (b) => { patches.push(b); return true; }).times(2).reply(200, { id: 7 })
@@ -72,7 +73,7 @@ test('60 new findings: the completion carries 50 annotations, one appended updat
   assert.deepEqual(patches.map((p) => [p.status, p.output.annotations.length]), [['completed', 50], [undefined, 10]]);
   assert.equal(patches[1].output.title, patches[0].output.title, 'the update repeats the title and summary');
   assert.match(patches[0].output.title, /60 new errors/);
-  assert.equal(instance.results.at(-1)!.requests, 9);
+  assert.equal(instance.results.at(-1)!.requests, 10);
 });
 
 test('a finding gone from the pull request: its earlier comment is marked resolved, nothing new is posted', async () => {
@@ -87,6 +88,7 @@ test('a finding gone from the pull request: its earlier comment is marked resolv
     .post('/repos/o/r/check-runs').reply(201, { id: 8 })
     .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
     .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`).reply(200, blob(CLEAN))
+    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
     .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing([{ path: 'init.c', bytes: LEAK }]))
     .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`).reply(200, blob(LEAK))
     .patch('/repos/o/r/check-runs/8').reply(200, { id: 8 })
@@ -99,7 +101,7 @@ test('a finding gone from the pull request: its earlier comment is marked resolv
   assert.deepEqual(api.pendingMocks(), []);
   assert.ok(edited!.body.startsWith(RESOLVED_LINE), edited!.body);
   assert.ok(edited!.body.includes('fingerprint=0123456789abcdef'), 'the marker stays, so the comment is not edited again');
-  assert.deepEqual(seen.slice(-3), ['GET /repos/o/r/pulls/5/files', 'GET /repos/o/r/pulls/5/comments', 'PATCH /repos/o/r/pulls/comments/44'], 'no review is posted; the user\'s comment is left alone');
+  assert.deepEqual(seen.slice(-3), ['PATCH /repos/o/r/check-runs/8', 'GET /repos/o/r/pulls/5/comments', 'PATCH /repos/o/r/pulls/comments/44'], 'no review is posted; the user\'s comment is left alone');
 });
 
 test('a cold repository of 20 files: the listing and one tarball, through the redirect to the archive host', async () => {
@@ -113,6 +115,7 @@ test('a cold repository of 20 files: the listing and one tarball, through the re
     .post('/repos/o/r/check-runs').reply(201, { id: 9 })
     .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
     .get('/repos/o/r/tarball/headsha').reply(302, '', { location: 'https://codeload.github.com/o/r/legacy.tar.gz/headsha?token=short' })
+    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
     .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing(base))
     .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`).reply(200, blob(CLEAN))
     .patch('/repos/o/r/check-runs/9').reply(200, { id: 9 })
@@ -129,10 +132,11 @@ test('a cold repository of 20 files: the listing and one tarball, through the re
     'POST /repos/o/r/check-runs',
     'GET /repos/o/r/git/trees/headsha',
     'GET /repos/o/r/tarball/headsha',
+    'GET /repos/o/r/pulls/5/files',
+    'GET /repos/o/r/compare/basesha...headsha',
     'GET /repos/o/r/git/trees/basesha',
     `GET /repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`,
     'PATCH /repos/o/r/check-runs/9',
-    'GET /repos/o/r/pulls/5/files',
     'GET /repos/o/r/pulls/5/comments',
   ]);
   const result = instance.results.at(-1)!;
@@ -151,6 +155,7 @@ test('a secondary rate limit on a read is waited out by the throttling plugin, a
     .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' })
     .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
     .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`).reply(200, blob(LEAK))
+    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
     .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing([{ path: 'init.c', bytes: CLEAN }]))
     .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`).reply(200, blob(CLEAN))
     .patch('/repos/o/r/check-runs/10', (b) => { completed = b; return true; }).reply(200, { id: 10 })

@@ -47,6 +47,7 @@ test('a push to a pull request from a fork: check run, annotations, one review c
     .post('/repos/o/r/check-runs', (b) => { bodies.create = b; return true; }).reply(201, { id: 77 })
     .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
     .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
     .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, tree('basesha'))
     .get('/repos/o/r/git/blobs/blob-basesha').reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
     .patch('/repos/o/r/check-runs/77', (b) => { bodies.complete = b; return true; }).reply(200, { id: 77 })
@@ -71,7 +72,8 @@ test('a push to a pull request from a fork: check run, annotations, one review c
   assert.match(review.comments[0].body, /<!-- ndis-review:fingerprint=[0-9a-f]+ -->/);
   const result = instance.results.at(-1)!;
   // create, two tree listings, two blobs, complete, pull request files, comments, review.
-  assert.equal(result.requests, 9, 'GitHub requests made by the analysis (the token exchange and config reads are Probot\'s)');
+  // create, head listing and blob, pull request files, merge base, base listing and blob, complete, comments, review.
+  assert.equal(result.requests, 10, 'GitHub requests made by the analysis (the token exchange and config reads are Probot\'s)');
 });
 
 test('a GitHub failure after the check run exists still completes it, with the reason', async () => {
@@ -115,6 +117,7 @@ test('a second push that changes one file costs a handful of requests, and repos
     .post('/repos/o/r/check-runs').times(2).reply(201, { id: 80 })
     .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
     .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .get(/\/repos\/o\/r\/compare\/basesha\.\.\.headsha2?$/).query({ per_page: '1' }).times(2).reply(200, { merge_base_commit: { sha: 'basesha' } })
     .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).times(2).reply(200, tree('basesha'))
     .get('/repos/o/r/git/blobs/blob-basesha').reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
     .patch('/repos/o/r/check-runs/80').times(2).reply(200, { id: 80 })
@@ -134,8 +137,8 @@ test('a second push that changes one file costs a handful of requests, and repos
   await probot.receive(push('p2', { headSha: 'headsha2' }));
   await instance.queue.idle();
   const result = instance.results.at(-1)!;
-  // create, head listing, the one changed blob, base listing (its blob is cached), complete, files, comments.
-  assert.equal(result.requests, 7);
+  // create, head listing, the one changed blob, files, merge base, base listing (its blob is cached), complete, comments.
+  assert.equal(result.requests, 8);
   assert.equal(result.conclusion, 'failure');
 });
 
@@ -190,6 +193,7 @@ function pullMocks(checkRunId: number, created: string[]) {
     .post('/repos/o/r/check-runs', (b) => { created.push(b.head_sha); return true; }).reply(201, { id: checkRunId })
     .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
     .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
     .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, tree('basesha'))
     .get('/repos/o/r/git/blobs/blob-basesha').reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
     .patch(`/repos/o/r/check-runs/${checkRunId}`).reply(200, { id: checkRunId })

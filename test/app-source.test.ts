@@ -85,12 +85,13 @@ test('a truncated listing is walked folder by folder', async () => {
   assert.ok(!capped.files.some((f) => f.path === 'a/b/y.h'));
 });
 
-test('a blob that cannot be read is skipped with a notice that leaks no header', async () => {
-  const r = await fetchSources(fakeGitHub(repoAt('i1'), new Set(['h1'])).request, opts, new BlobCache());
-  assert.deepEqual(r.files.map((f) => f.path), ['drivers/nic/init.c']);
-  const n = r.notices.find((x) => x.path === 'drivers/nic/nic.h')!;
-  assert.match(n.message, /HTTP 502/);
-  assert.doesNotMatch(n.message, /secret/);
+test('a blob that cannot be read fails the fetch (no result without it), naming the file and leaking no header', async () => {
+  await assert.rejects(fetchSources(fakeGitHub(repoAt('i1'), new Set(['h1'])).request, opts, new BlobCache()), (err: Error) => {
+    assert.equal(err.name, 'SourceUnreadable');
+    assert.match(err.message, /^drivers\/nic\/nic\.h could not be read from GitHub \(HTTP 502: Server Error\)$/);
+    assert.doesNotMatch(err.message, /secret/);
+    return true;
+  });
 });
 
 test('the blob cache keeps within its byte budget, dropping the least recently used', () => {

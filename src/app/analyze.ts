@@ -1,20 +1,23 @@
 /**
- * One analysis of one commit, as a job: create the check run at once, read
- * the configuration, fetch head (and base) sources, scan, classify against
- * the base, complete the check run with batched annotations, then review the
- * changed lines. Whatever fails after the check run exists completes it with
- * an explanation: a pull request is never left with a run in progress.
+ * One analysis of one commit, as a job. It creates the check run at once,
+ * works out the result (configuration, head and base sources, scans, new
+ * versus old findings), completes the run, and then does the follow-up
+ * (annotation batches past 50, the review). Whatever fails before the run is
+ * completed completes it with an explanation, so a pull request is never left
+ * with a run in progress; whatever fails after it is noted in the run and
+ * never changes a conclusion already given.
  */
 import type { FactCache } from '../engine/cache.js';
 import { loadRulePack, readRuleDoc } from '../engine/rulepack.js';
 import { scan } from '../engine/scan.js';
 import type { Finding, Notice } from '../engine/types.js';
-import { applyRuleConfig, batchAnnotations, classify, renderCheckRun } from './checkrun.js';
+import { boundedRequest, BudgetExceeded, describe, outOfTime } from './calls.js';
+import { applyRuleConfig, batchAnnotations, classify, fitCheckRunText, renderCheckRun } from './checkrun.js';
 import { parseConfig, pathMatches } from './config.js';
-import { fingerprintsIn, planReview } from './review.js';
 import { ShutdownReason } from './jobs.js';
+import { mergeBase, postReview, pullRequestFiles, renamesOf } from './pullrequest.js';
 import { fetchSources, type BlobCache, type Request } from './source.js';
-import type { AppConfig, ExistingComment, PullRequestFile } from './types.js';
+import type { AppConfig, ClassifiedFindings, PullRequestFile } from './types.js';
 
 export const CHECK_NAME = 'ndis-review';
 
@@ -25,8 +28,9 @@ export interface Target {
   owner: string;
   repo: string;
   headSha: string;
-  /** The pull request's base commit, to tell new findings from old ones. */
+  /** The pull request's base commit (its merge base with head is what findings are compared with). */
   baseSha?: string;
+  /** Set when the head is the pull request's current head: review comments go there. */
   pullNumber?: number;
 }
 
@@ -50,12 +54,26 @@ export interface AnalysisResult {
   cached?: number;
   /** Why a tarball could not be used (its files were fetched as blobs instead), for the log. */
   archiveError?: string;
+  /** What failed after the run was completed (its conclusion stands), for the log. */
+  followUpError?: string;
 }
 
 /** Longest an analysis may take before its check run is completed with an explanation. */
 export const TIME_BUDGET_MS = 5 * 60_000;
-/** Longest wait for one check run write (creating, completing, appending annotations). */
-const CHECK_RUN_REQUEST_MS = 90_000;
+
+/** What the analysis found, ready to send. */
+interface Outcome {
+  config: AppConfig;
+  classified: ClassifiedFindings;
+  conclusion: string;
+  title: string;
+  summary: string;
+  text?: string;
+  batches: ReturnType<typeof batchAnnotations>;
+  files?: PullRequestFile[];
+  sources: Pick<AnalysisResult, 'archived' | 'cached' | 'archiveError'>;
+}
+
 export async function analyze(
   request: Request,
   target: Target,
@@ -64,54 +82,14 @@ export async function analyze(
   signal: AbortSignal,
   budgetMs = TIME_BUDGET_MS,
 ): Promise<AnalysisResult> {
-  let requests = 0;
-  const deadline = Date.now() + budgetMs;
-  // Rate limits are waited out inside Octokit (see octokit.ts); this wrapper counts requests and keeps the budget.
-  const call: Request = async (route, params) => {
-    // The budget starts with the check run: creating and completing it are always allowed.
-    const checkRun = route.includes('/check-runs');
-    if (Date.now() > deadline && !checkRun) throw new BudgetExceeded(budgetMs);
-    requests++;
-    // No request may outlive the budget (a stalled connection would hold the run in progress),
-    // nor may a check run write hang: each gets a deadline of its own.
-    const ms = checkRun ? CHECK_RUN_REQUEST_MS : Math.max(1, deadline - Date.now());
-    const options = (params.request ?? {}) as Record<string, unknown>;
-    // A timer of our own (AbortSignal.timeout's is unref'd and would not keep a job alive).
-    // Aborted without a reason, so fetch fails with an AbortError, which Octokit's retry plugin does not
-    // retry (any other error becomes a retried HTTP 500); the reason is thrown here instead.
-    const abort = new AbortController();
-    let why: unknown;
-    const stop = (reason: unknown) => { why ??= reason; abort.abort(); };
-    const timer = setTimeout(() => stop(new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`)), ms);
-    // A superseded or stopped job drops its reads at once; check run writes still go out, to say so.
-    const onJobAbort = () => stop(signal.reason);
-    if (!checkRun) {
-      if (signal.aborted) onJobAbort();
-      else signal.addEventListener('abort', onJobAbort, { once: true });
-    }
-    const streamed = options.parseSuccessResponseBody === false;
-    try {
-      const res = await request(route, { ...params, request: { ...options, signal: abort.signal } });
-      // A streamed body (the tarball) is read after this returns: the deadline stays on it, and the
-      // open download, not the timer, keeps the process busy.
-      if (streamed) timer.unref();
-      return res;
-    } catch (err) {
-      if (!checkRun && Date.now() >= deadline) throw new BudgetExceeded(budgetMs);
-      throw abort.signal.aborted && why !== undefined ? why : err;
-    } finally {
-      if (!streamed) {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onJobAbort);
-      }
-    }
-  };
+  const { call, count } = boundedRequest(request, signal, Date.now() + budgetMs, budgetMs);
   const repo = { owner: target.owner, repo: target.repo };
 
   const created = (await call('POST /repos/{owner}/{repo}/check-runs', {
     ...repo, name: CHECK_NAME, head_sha: target.headSha, status: 'in_progress', started_at: new Date().toISOString(),
   })).data as { id: number };
   const checkRunId = created.id;
+  const result = (conclusion: string, extra: Partial<AnalysisResult> = {}): AnalysisResult => ({ checkRunId, conclusion, requests: count(), ...extra });
   const complete = async (conclusion: string, output: Record<string, unknown>) => {
     await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
       ...repo, check_run_id: checkRunId, status: 'completed', conclusion, completed_at: new Date().toISOString(), output,
@@ -119,98 +97,99 @@ export async function analyze(
       actions: [RERUN_ACTION],
     });
   };
+  const stopped = async (): Promise<AnalysisResult> => {
+    const shutdown = signal.reason instanceof ShutdownReason;
+    await complete('cancelled', shutdown
+      ? { title: 'ndis-review restarted before finishing', summary: 'The app was stopped (a restart or a deploy) before it could analyse this commit. Press **Re-run** to analyse it.' }
+      : { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is being analysed instead.' });
+    return result('cancelled');
+  };
 
+  let outcome: Outcome | undefined;
   try {
     // A job started only to be stopped (the app is shutting down) still says so on GitHub.
-    if (signal.aborted) return await superseded();
-    const raw = await readConfig();
-    const ruleIds = loadRulePack().rules.map((r) => r.id);
-    const parsed = 'error' in raw ? { config: parseConfig(null, ruleIds).config, errors: [`.github/ndis-review.yml could not be read: ${raw.error}`] } : parseConfig(raw.value, ruleIds);
-    const config = parsed.config;
-    const include = (p: string) => pathMatches(p, config.paths);
-
-    const head = await fetchSources(call, { ...repo, ref: target.headSha, include }, state.blobs);
-    const sources = { archived: head.archived, cached: head.cached, ...(head.archiveError !== undefined ? { archiveError: head.archiveError } : {}) };
-    if (signal.aborted) return await superseded();
-    const headScan = await scan({ root: `${target.owner}/${target.repo}@${target.headSha}`, files: head.files, cache: state.facts });
-    let baseFindings: Finding[] = [];
-    if (target.baseSha) {
-      const base = await fetchSources(call, { ...repo, ref: target.baseSha, include }, state.blobs);
-      if (signal.aborted) return await superseded();
-      baseFindings = (await scan({ root: `${target.owner}/${target.repo}@${target.baseSha}`, files: base.files, cache: state.facts })).findings;
+    if (!signal.aborted) outcome = await work(call, target, readConfig, state, signal);
+  } catch (err) {
+    if (!signal.aborted) {
+      await complete('neutral', {
+        title: outOfTime(err) ? 'ndis-review ran out of time' : 'ndis-review could not finish this analysis',
+        summary: `The analysis stopped: ${describe(err)}.\n\nNo findings are reported for this commit. Re-run the check to try again.`,
+      });
+      return result('neutral');
     }
-    const classified = classify(applyRuleConfig(headScan.findings, config.rules), applyRuleConfig(baseFindings, config.rules));
-    const notices: Notice[] = [...head.notices, ...headScan.notices];
-    const report = renderCheckRun({
-      classified, config, rules: headScan.rules, notices, files: headScan.files, headSha: target.headSha,
-      ...(state.docsBaseUrl !== undefined ? { docsBaseUrl: state.docsBaseUrl } : {}),
-      ruleDocText: ruleDocTexts(headScan.rules),
-    });
-    const summary = withConfigErrors(report.summary, parsed.errors);
-    const batches = batchAnnotations(report.annotations);
-    const output = (annotations: unknown[]) => ({ title: report.title, summary, ...(report.text ? { text: report.text } : {}), annotations });
-    if (signal.aborted) return await superseded();
-    await complete(report.conclusion, output(batches[0] ?? []));
+  }
+  if (!outcome || signal.aborted) return stopped();
+
+  const o = outcome;
+  const output = (annotations: unknown[], summary = o.summary) => ({ title: o.title, summary, ...(o.text ? { text: o.text } : {}), annotations });
+  await complete(o.conclusion, output(o.batches[0] ?? []));
+
+  // The result stands from here: a failure is noted in the run, never turned into another conclusion.
+  try {
     // The API takes 50 annotations a request; later updates append to the run.
-    for (const batch of batches.slice(1)) {
+    for (const batch of o.batches.slice(1)) {
       await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: checkRunId, output: output(batch) });
     }
-    if (target.pullNumber !== undefined && config.reviewComments) {
-      await review(call, target, config, config.report === 'all' ? [...classified.added, ...classified.existing] : classified.added);
+    if (target.pullNumber !== undefined && o.files && o.config.reviewComments) {
+      const findings = o.config.report === 'all' ? [...o.classified.added, ...o.classified.existing] : o.classified.added;
+      await postReview(call, repo, target.pullNumber, target.headSha, o.files, findings);
     }
-    return { checkRunId, conclusion: report.conclusion, requests, ...sources };
   } catch (err) {
-    if (signal.aborted) return await superseded();
-    await complete('neutral', {
-      title: err instanceof BudgetExceeded ? 'ndis-review ran out of time' : 'ndis-review could not finish this analysis',
-      summary: `The analysis stopped: ${describe(err)}.\n\nNo findings are reported for this commit. Re-run the check to try again.`,
-    });
-    return { checkRunId, conclusion: 'neutral', requests };
-  }
-
-  async function superseded(): Promise<AnalysisResult> {
-    if (signal.reason instanceof ShutdownReason) {
-      await complete('cancelled', {
-        title: 'ndis-review restarted before finishing',
-        summary: 'The app was stopped (a restart or a deploy) before it could analyse this commit. Press **Re-run** to analyse it.',
-      });
-      return { checkRunId, conclusion: 'cancelled', requests };
+    const why = describe(err);
+    if (!signal.aborted) {
+      const note = `> **Note:** the findings below stand, but ndis-review could not finish posting them (${why}); some annotations or review comments may be missing. Re-run the check to post them again.\n\n`;
+      await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: checkRunId, output: output([], fitCheckRunText(note + o.summary)) }).catch(() => undefined);
     }
-    await complete('cancelled', { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is being analysed instead.' });
-    return { checkRunId, conclusion: 'cancelled', requests };
+    return result(o.conclusion, { ...o.sources, followUpError: why });
   }
+  return result(o.conclusion, o.sources);
 }
 
-/** One review with a comment per new finding on a changed line; old comments of gone findings marked resolved. */
-async function review(call: Request, target: Target, config: AppConfig, findings: Finding[]): Promise<void> {
+/** Everything between creating the run and completing it; throws to have the run say why it stopped. */
+async function work(call: Request, target: Target, readConfig: () => Promise<RawConfig>, state: AnalysisState, signal: AbortSignal): Promise<Outcome | undefined> {
   const repo = { owner: target.owner, repo: target.repo };
-  const pull = { ...repo, pull_number: target.pullNumber };
-  const files = await paginate<PullRequestFile>(call, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', pull);
-  const comments = await paginate<ExistingComment & { user?: { type?: string } }>(call, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', pull);
-  // Only comments this app wrote (a bot's, carrying a fingerprint marker) are ever edited.
-  const existing = comments.filter((c) => c.user?.type === 'Bot' && fingerprintsIn(c.body).length > 0);
-  const plan = planReview({ files, findings, existing });
-  void config;
-  if (plan.comments.length) {
-    await call('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
-      ...pull,
-      commit_id: target.headSha,
-      event: 'COMMENT',
-      body: `ndis-review: ${plan.comments.length} new finding${plan.comments.length === 1 ? '' : 's'} on changed lines${plan.outsideDiff.length ? ` (${plan.outsideDiff.length} more in the check run)` : ''}.`,
-      comments: plan.comments,
-    });
-  }
-  for (const o of plan.outdated) await call('PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}', { ...repo, comment_id: o.id, body: o.body });
-}
+  const raw = await readConfig();
+  const ruleIds = loadRulePack().rules.map((r) => r.id);
+  const parsed = 'error' in raw ? { config: parseConfig(null, ruleIds).config, errors: [`.github/ndis-review.yml could not be read: ${raw.error}`] } : parseConfig(raw.value, ruleIds);
+  const config = parsed.config;
+  const include = (p: string) => pathMatches(p, config.paths);
 
-async function paginate<T>(call: Request, route: string, params: Record<string, unknown>): Promise<T[]> {
-  const out: T[] = [];
-  for (let page = 1; page <= 30; page++) {
-    const data = (await call(route, { ...params, per_page: 100, page })).data as T[];
-    out.push(...data);
-    if (data.length < 100) break;
+  const head = await fetchSources(call, { ...repo, ref: target.headSha, include }, state.blobs);
+  if (signal.aborted) return undefined;
+  const headScan = await scan({ root: `${target.owner}/${target.repo}@${target.headSha}`, files: head.files, cache: state.facts });
+  // Read before the base: a renamed file's findings keep their identity only if the base file takes its new name.
+  const files = target.pullNumber !== undefined ? await pullRequestFiles(call, repo, target.pullNumber) : undefined;
+
+  let baseFindings: Finding[] = [];
+  const notices: Notice[] = [...head.notices, ...headScan.notices];
+  if (target.baseSha) {
+    const baseRef = await mergeBase(call, repo, target.baseSha, target.headSha, (err) => signal.aborted || err instanceof BudgetExceeded);
+    const renames = renamesOf(files ?? []);
+    const rename = (p: string) => renames.get(p) ?? p;
+    const base = await fetchSources(call, { ...repo, ref: baseRef, include: (p) => include(rename(p)) }, state.blobs);
+    if (signal.aborted) return undefined;
+    const baseFiles = base.files.map((f) => (renames.has(f.path) ? { ...f, path: rename(f.path) } : f));
+    baseFindings = (await scan({ root: `${target.owner}/${target.repo}@${baseRef}`, files: baseFiles, cache: state.facts })).findings;
+    // What could not be read in the base can make an old finding look new: say so.
+    for (const n of base.notices) notices.push({ ...n, message: `In the base commit ${baseRef.slice(0, 7)}: ${n.message}` });
   }
-  return out;
+  const classified = classify(applyRuleConfig(headScan.findings, config.rules), applyRuleConfig(baseFindings, config.rules));
+  const report = renderCheckRun({
+    classified, config, rules: headScan.rules, notices, files: headScan.files, headSha: target.headSha,
+    ...(state.docsBaseUrl !== undefined ? { docsBaseUrl: state.docsBaseUrl } : {}),
+    ruleDocText: ruleDocTexts(headScan.rules),
+  });
+  return {
+    config,
+    classified,
+    conclusion: report.conclusion,
+    title: report.title,
+    summary: withConfigErrors(report.summary, parsed.errors),
+    ...(report.text ? { text: report.text } : {}),
+    batches: batchAnnotations(report.annotations),
+    ...(files ? { files } : {}),
+    sources: { archived: head.archived, cached: head.cached, ...(head.archiveError !== undefined ? { archiveError: head.archiveError } : {}) },
+  };
 }
 
 const docTexts = new Map<string, string>();
@@ -224,19 +203,9 @@ function ruleDocTexts(rules: Array<{ id: string; docs: string }>): Map<string, s
   return docTexts;
 }
 
+/** The configuration's errors above the summary, the whole kept within GitHub's byte limit. */
 function withConfigErrors(summary: string, errors: string[]): string {
   if (!errors.length) return summary;
-  const list = errors.map((e) => `- ${e.replace(/[<>`|]/g, (c) => `\\${c}`)}`).join('\n');
-  return `**.github/ndis-review.yml has errors**; the defaults were used for these settings:\n\n${list}\n\n${summary}`.slice(0, 65_535);
-}
-
-class BudgetExceeded extends Error {
-  constructor(ms: number) { super(`the analysis took longer than its ${Math.round(ms / 1000)} s budget`); }
-}
-
-/** An error for a check run: HTTP status and first line only, never headers or tokens. */
-function describe(err: unknown): string {
-  const e = err as { status?: number; message?: string };
-  const msg = (e.message ?? String(err)).split('\n')[0].slice(0, 300);
-  return e.status ? `GitHub answered HTTP ${e.status} (${msg})` : msg;
+  const list = errors.slice(0, 50).map((e) => `- ${e.slice(0, 500).replace(/[<>`|]/g, (c) => `\\${c}`)}`).join('\n');
+  return fitCheckRunText(`**.github/ndis-review.yml has errors**; the defaults were used for these settings:\n\n${list}\n\n${summary}`);
 }

@@ -47,6 +47,11 @@ export interface BadgeOptions {
   failureTtlMs?: number;
   /** Longest wait for a lookup; a slower one answers "unknown" (a README must not hang on a badge). */
   timeoutMs?: number;
+  /**
+   * Lookups started per minute at most: the route is public, and each new
+   * name costs GitHub requests in the app's name. Past it, "unknown".
+   */
+  maxLookupsPerMinute?: number;
   now?: () => number;
   label?: string;
 }
@@ -59,6 +64,15 @@ export function createBadgeHandler(opts: BadgeOptions): (req: IncomingMessage, r
   const timeoutMs = opts.timeoutMs ?? 5_000;
   const label = opts.label ?? 'ndis-review';
   const cache = new Map<string, { until: number; conclusion: Promise<string | undefined> }>();
+  const maxPerMinute = opts.maxLookupsPerMinute ?? 120;
+  const started: number[] = [];
+  const mayLookUp = (): boolean => {
+    const t = now();
+    while (started.length && started[0] <= t - 60_000) started.shift();
+    if (started.length >= maxPerMinute) return false;
+    started.push(t);
+    return true;
+  };
   return async (req, res) => {
     if (req.method !== 'GET') return false;
     const m = ROUTE.exec(new URL(req.url ?? '/', 'http://badge').pathname);
@@ -69,15 +83,20 @@ export function createBadgeHandler(opts: BadgeOptions): (req: IncomingMessage, r
       const key = `${owner.toLowerCase()}/${repo.toLowerCase()}`;
       let hit = cache.get(key);
       if (!hit || now() > hit.until) {
-        // Failures are "unknown" too: a badge never shows an error, and never tells why.
-        const entry = { until: now() + ttl, conclusion: Promise.resolve<string | undefined>(undefined) };
-        entry.conclusion = withTimeout(opts.lookup(owner, repo), timeoutMs).catch(() => {
-          entry.until = now() + failureTtl;
-          return undefined;
-        });
-        hit = entry;
-        cache.set(key, hit);
-        if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
+        if (mayLookUp()) {
+          // Failures are "unknown" too: a badge never shows an error, and never tells why.
+          const entry = { until: now() + ttl, conclusion: Promise.resolve<string | undefined>(undefined) };
+          entry.conclusion = withTimeout(opts.lookup(owner, repo), timeoutMs).catch(() => {
+            entry.until = now() + failureTtl;
+            return undefined;
+          });
+          hit = entry;
+          cache.set(key, hit);
+          if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
+        } else if (!hit) {
+          // Over the lookup limit with nothing known: unknown (a stale answer is served as it is).
+          hit = { until: 0, conclusion: Promise.resolve(undefined) };
+        }
       }
       conclusion = await hit.conclusion;
     }

@@ -309,6 +309,11 @@ function fitRows(rows: string[], budget: number): number {
   return n;
 }
 
+/** A summary or text the app changed after rendering, cut by whole lines to GitHub's byte limit. */
+export function fitCheckRunText(text: string): string {
+  return fitLines(text, CHECK_RUN_TEXT_LIMIT);
+}
+
 /** Last resort (the budget above should make it unreachable): whole lines up to `limit` bytes. */
 function fitLines(text: string, limit: number): string {
   if (utf8Length(text) <= limit) return text;

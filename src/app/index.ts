@@ -69,9 +69,8 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
     probot.on(['check_suite.requested', 'check_suite.rerequested'], async (context) => {
       const suite = context.payload.check_suite;
       const { owner, repo } = context.repo();
-      const pr = suite.pull_requests[0];
       const force = context.payload.action === 'rerequested';
-      submit(context, pr ? { owner, repo, headSha: suite.head_sha, baseSha: pr.base.sha, pullNumber: pr.number } : { owner, repo, headSha: suite.head_sha }, force);
+      submit(context, checkTarget(owner, repo, context.payload.repository.id, suite.head_sha, suite.pull_requests), force);
     });
     probot.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => {
       const run = context.payload.check_run;
@@ -80,11 +79,32 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
       if (run.name !== CHECK_NAME) return;
       if (run.app?.id !== undefined && String(run.app.id) !== String(process.env.APP_ID ?? run.app.id)) return;
       const { owner, repo } = context.repo();
-      const pr = run.pull_requests[0];
-      submit(context, pr ? { owner, repo, headSha: run.head_sha, baseSha: pr.base.sha, pullNumber: pr.number } : { owner, repo, headSha: run.head_sha }, true);
+      submit(context, checkTarget(owner, repo, context.payload.repository.id, run.head_sha, run.pull_requests), true);
     });
   };
   return { app, instance };
+}
+
+/** A pull request as check suite and check run events list them. */
+interface ListedPullRequest {
+  number: number;
+  head: { sha: string };
+  base: { sha: string; repo: { id: number } };
+}
+
+/**
+ * What a check suite or check run event asks to analyse. Only pull requests
+ * into this repository count (on a fork, GitHub may list the upstream's,
+ * whose numbers mean nothing here). Only the pull request's current head is
+ * reviewed and supersedes other analyses: a re-run of an older commit is
+ * compared with the base but comments nowhere and cancels nothing.
+ */
+export function checkTarget(owner: string, repo: string, repositoryId: number, headSha: string, pullRequests: ListedPullRequest[]): Target {
+  const own = pullRequests.filter((p) => p.base.repo.id === repositoryId);
+  const current = own.find((p) => p.head.sha === headSha);
+  if (current) return { owner, repo, headSha, baseSha: current.base.sha, pullNumber: current.number };
+  if (own[0]) return { owner, repo, headSha, baseSha: own[0].base.sha };
+  return { owner, repo, headSha };
 }
 
 function appIdFromEnv(): number | undefined {

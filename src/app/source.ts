@@ -129,6 +129,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
   }
 
   let cached = 0;
+  let failure: SourceUnreadable | undefined;
   const files: SourceFile[] = new Array(wanted.length);
   let next = 0;
   const worker = async () => {
@@ -141,19 +142,22 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
       } else if ((bytes = blobs.get(e.sha))) {
         cached++;
       } else {
+        if (failure) return;
         try {
           const blob = (await call('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...base, file_sha: e.sha })) as { content: string; encoding: string };
           bytes = blob.encoding === 'base64' ? Buffer.from(blob.content, 'base64') : Buffer.from(blob.content, 'utf8');
           blobs.set(e.sha, bytes);
         } catch (err) {
-          notices.push({ kind: 'skipped-file', path: e.path, message: `Skipped: the file could not be read from GitHub (${describe(err)}).` });
-          continue;
+          // A file left out would change the findings (a leak "fixed", an old finding "new"): no result then.
+          failure ??= new SourceUnreadable(e.path, err);
+          return;
         }
       }
       files[i] = { path: e.path, bytes };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
+  if (failure) throw failure;
   return { files: files.filter((f) => f !== undefined), notices, requests, cached, archived: fromArchive.size, ...(archiveError !== undefined ? { archiveError } : {}) };
 }
 
@@ -208,6 +212,14 @@ async function walkTree(
     }
   }
   return { entries, incomplete: false };
+}
+
+/** A source file GitHub did not give (after Octokit's retries); the analysis cannot vouch for a result without it. */
+export class SourceUnreadable extends Error {
+  constructor(readonly path: string, override readonly cause: unknown) {
+    super(`${path} could not be read from GitHub (${describe(cause)})`);
+    this.name = 'SourceUnreadable';
+  }
 }
 
 /** An error for a notice: the HTTP status and message only, never headers or tokens. */

@@ -61,6 +61,8 @@ export interface CheckRunReport {
 export interface PullRequestFile {
   filename: string;
   status: string;
+  /** The old path of a renamed file. */
+  previous_filename?: string;
   /** Unified diff hunks; absent for binary or very large files. */
   patch?: string;
 }

@@ -1,0 +1,84 @@
+/**
+ * The analysis's view of the GitHub API: every request counted, none allowed
+ * to outlive the analysis's budget or a stopped job, and errors described
+ * for a check run without headers or tokens.
+ */
+import type { Request } from './source.js';
+
+/** Longest wait for one check run write: longer than the rate-limit handlers' 2 × 60 s, so a limit can be waited out. */
+export const CHECK_RUN_REQUEST_MS = 150_000;
+
+export class BudgetExceeded extends Error {
+  constructor(ms: number) {
+    super(`the analysis took longer than its ${Math.round(ms / 1000)} s budget`);
+    this.name = 'BudgetExceeded';
+  }
+}
+
+export interface BoundedRequest {
+  call: Request;
+  /** Requests made so far. */
+  count: () => number;
+}
+
+/**
+ * Wraps `request` (Octokit's, whose plugins handle retries and rate limits)
+ * so each call carries a deadline: the rest of the budget, or for check run
+ * writes a fixed one (creating and completing the run are always allowed, so
+ * it can say what happened). Reads are dropped at once when `signal` (the
+ * job's) aborts; check run writes still go out.
+ */
+export function boundedRequest(request: Request, signal: AbortSignal, deadline: number, budgetMs: number): BoundedRequest {
+  let requests = 0;
+  const call: Request = async (route, params) => {
+    const checkRun = route.includes('/check-runs');
+    if (Date.now() > deadline && !checkRun) throw new BudgetExceeded(budgetMs);
+    requests++;
+    const ms = checkRun ? CHECK_RUN_REQUEST_MS : Math.max(1, deadline - Date.now());
+    const options = (params.request ?? {}) as Record<string, unknown>;
+    // Aborted without a reason, so fetch fails with an AbortError, which Octokit's retry plugin does not
+    // retry (any other error becomes a retried HTTP 500); the reason is thrown here instead.
+    const abort = new AbortController();
+    let why: unknown;
+    const stop = (reason: unknown) => { why ??= reason; abort.abort(); };
+    // A timer of our own (AbortSignal.timeout's is unref'd and would not keep a job alive).
+    const timer = setTimeout(() => stop(new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`)), ms);
+    const onJobAbort = () => stop(signal.reason);
+    if (!checkRun) {
+      if (signal.aborted) onJobAbort();
+      else signal.addEventListener('abort', onJobAbort, { once: true });
+    }
+    const streamed = options.parseSuccessResponseBody === false;
+    try {
+      const res = await request(route, { ...params, request: { ...options, signal: abort.signal } });
+      // A streamed body (the tarball) is read after this returns: the deadline and the job's abort stay
+      // on it, and the open download, not the timer, keeps the process busy.
+      if (streamed) timer.unref();
+      return res;
+    } catch (err) {
+      if (!checkRun && Date.now() >= deadline) throw new BudgetExceeded(budgetMs);
+      throw abort.signal.aborted && why !== undefined ? why : err;
+    } finally {
+      if (!streamed) {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onJobAbort);
+      }
+    }
+  };
+  return { call, count: () => requests };
+}
+
+/** Whether an error (or what caused it) is the budget running out. */
+export function outOfTime(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof BudgetExceeded) return true;
+  }
+  return false;
+}
+
+/** An error for a check run: HTTP status and first line only, never headers or tokens. */
+export function describe(err: unknown): string {
+  const e = err as { status?: number; message?: string };
+  const msg = (e?.message ?? String(err)).split('\n')[0].slice(0, 300);
+  return e?.status ? `GitHub answered HTTP ${e.status} (${msg})` : msg;
+}
