@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import nock from 'nock';
 import { createApp } from '../src/app/index.js';
+import { scan } from '../src/engine/scan.js';
 import { RESOLVED_LINE } from '../src/app/review.js';
 import { gitBlobSha } from '../src/app/tarball.js';
 import { leakyDriver } from './support/drivers.js';
@@ -165,4 +166,38 @@ test('a secondary rate limit on a read is waited out by the throttling plugin, a
   await instance.queue.idle();
   assert.deepEqual(api.pendingMocks(), []);
   assert.equal(completed!.conclusion, 'failure');
+});
+
+test('another ndis-review app\'s comments (staging beside production) neither stop this app\'s comment nor get edited by it', async () => {
+  const { app, instance } = createApp({ APP_ID: '123' });
+  const probot = testProbot();
+  await probot.load(app);
+  const head = [{ path: 'init.c', bytes: LEAK }];
+  const base = [{ path: 'init.c', bytes: CLEAN }];
+  const PATCH = '@@ -60,7 +60,7 @@ AdInitialize(\n     Status = NdisMRegisterInterruptEx(MiniportAdapterHandle, Adapter, &Intr,\n                                       &Adapter->Interrupt);\n     if (Status != NDIS_STATUS_SUCCESS)\n-        goto err_unmap_flash;\n+        goto err_unmap_csr; // EXPECT: ndis/unmap-on-failure\n \n     return NDIS_STATUS_SUCCESS;\n \n';
+  let review: { comments: Array<{ body: string }> } | undefined;
+  // The staging app has commented the same finding, and another finding since gone.
+  const stagingOnFinding = (fp: string) => ({ id: 60, path: 'init.c', line: 63, user: { type: 'Bot' }, body: `staging\n\n<!-- ndis-review:app=999 -->\n<!-- ndis-review:fingerprint=${fp} -->` });
+  const stagingGone = { id: 61, path: 'init.c', line: 10, user: { type: 'Bot' }, body: 'staging\n\n<!-- ndis-review:app=999 -->\n<!-- ndis-review:fingerprint=0000gone -->' };
+  const [leak] = (await scan({ root: 'x', files: head, workers: 0 })).findings;
+  const api = nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
+    .get(/\/contents\//).times(2).reply(404)
+    .post('/repos/o/r/check-runs').reply(201, { id: 11 })
+    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`).reply(200, blob(LEAK))
+    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [{ filename: 'init.c', status: 'modified', patch: PATCH }])
+    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
+    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing(base))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`).reply(200, blob(CLEAN))
+    .patch('/repos/o/r/check-runs/11').reply(200, { id: 11 })
+    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, [stagingOnFinding(leak.fingerprint), stagingGone])
+    .post('/repos/o/r/pulls/5/reviews', (b) => { review = b; return true; }).reply(200, { id: 12 });
+  const seen = record(api);
+  await probot.receive(push('a1'));
+  await instance.queue.idle();
+  assert.deepEqual(api.pendingMocks(), []);
+  assert.equal(review?.comments.length, 1, 'production posts its own comment');
+  assert.match(review!.comments[0].body, /<!-- ndis-review:app=123 -->/);
+  assert.ok(!seen.some((r) => r.includes('/pulls/comments/')), 'the staging app\'s comments are not edited');
 });

@@ -6,7 +6,9 @@ import type { Finding } from '../src/engine/types.js';
 import {
   MAX_REVIEW_COMMENTS,
   RESOLVED_LINE,
+  appIdIn,
   commentBody,
+  isOwnComment,
   commentableLines,
   fingerprintsIn,
   markerFor,
@@ -321,5 +323,23 @@ describe('planReview', () => {
       docsBaseUrl: 'https://github.com/o/ndis-review/blob/v0.1.0/',
     });
     assert.ok(plan.comments[0].body.includes('(https://github.com/o/ndis-review/blob/v0.1.0/rules/ndis/mmap-context.md)'));
+  });
+});
+
+describe('the app marker', () => {
+  it('names the app in each comment, beside the fingerprint', () => {
+    const body = commentBody(finding({ path: 'a.c', line: 3, fingerprint: 'f1' }), undefined, 123);
+    assert.equal(appIdIn(body), 123);
+    assert.deepEqual(fingerprintsIn(body), ['f1']);
+    assert.equal(appIdIn(commentBody(finding({ path: 'a.c', line: 3, fingerprint: 'f1' }))), undefined);
+  });
+
+  it('tells this app\'s comments from another ndis-review app\'s, a person\'s, and ones from before the marker', () => {
+    const ours = { body: commentBody(finding({ path: 'a.c', line: 3, fingerprint: 'f1' }), undefined, 123), user: { type: 'Bot' } };
+    const staging = { body: commentBody(finding({ path: 'a.c', line: 3, fingerprint: 'f1' }), undefined, 999), user: { type: 'Bot' } };
+    const older = { body: `old\n\n${markerFor('f1')}`, user: { type: 'Bot' } };
+    const person = { body: ours.body, user: { type: 'User' } };
+    assert.deepEqual([ours, staging, older, person].map((c) => isOwnComment(c, 123)), [true, false, true, false]);
+    assert.equal(isOwnComment(staging, undefined), true, 'without its own ID the app cannot tell, and keeps the old behaviour');
   });
 });

@@ -39,6 +39,8 @@ export interface AnalysisState {
   blobs: BlobCache;
   /** Where rule pages are published (`NDIS_REVIEW_DOCS_URL`); without it the pages are shown in the run itself. */
   docsBaseUrl?: string;
+  /** This app's ID (`APP_ID`), written into review comment markers. */
+  appId?: number;
 }
 
 /** The configuration as read: the parsed YAML, or why it could not be read. */
@@ -132,7 +134,10 @@ export async function analyze(
     }
     if (target.pullNumber !== undefined && o.files && o.config.reviewComments) {
       const findings = o.config.report === 'all' ? [...o.classified.added, ...o.classified.existing] : o.classified.added;
-      await postReview(call, repo, target.pullNumber, target.headSha, o.files, findings);
+      await postReview(call, repo, target.pullNumber, target.headSha, o.files, findings, {
+        ...(state.appId !== undefined ? { appId: state.appId } : {}),
+        ...(state.docsBaseUrl !== undefined ? { docsBaseUrl: state.docsBaseUrl } : {}),
+      });
     }
   } catch (err) {
     const why = describe(err);

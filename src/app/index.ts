@@ -21,21 +21,23 @@ export interface AppInstance extends AnalysisState {
 type AnyContext = Context<'pull_request' | 'check_suite' | 'check_run'>;
 
 /** Builds the app function and the state it keeps, so tests can wait for its jobs. */
-export function createApp(): { app: (probot: Probot, options?: ApplicationFunctionOptions) => void; instance: AppInstance } {
-  const docsBaseUrl = docsBase(process.env.NDIS_REVIEW_DOCS_URL);
+export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot: Probot, options?: ApplicationFunctionOptions) => void; instance: AppInstance } {
+  const docsBaseUrl = docsBase(env.NDIS_REVIEW_DOCS_URL);
+  const appId = appIdOf(env.APP_ID);
   const instance: AppInstance = {
     facts: new FactCache(), blobs: new BlobCache(), queue: undefined as unknown as JobQueue, results: [],
     ...(docsBaseUrl !== undefined ? { docsBaseUrl } : {}),
+    ...(appId !== undefined ? { appId } : {}),
   };
   const app = (probot: Probot, options?: ApplicationFunctionOptions) => {
     // Badges: served beside the webhook route when Probot's server runs the app
     // (Probot.load without a server offers an addHandler that throws).
     try {
-      options?.addHandler?.(badgeHandler(probot));
+      options?.addHandler?.(badgeHandler(probot, appId));
     } catch {
       probot.log.debug('no HTTP server: badge routes not mounted');
     }
-    if (process.env.NDIS_REVIEW_DOCS_URL && docsBaseUrl === undefined) {
+    if (env.NDIS_REVIEW_DOCS_URL && docsBaseUrl === undefined) {
       probot.log.warn('NDIS_REVIEW_DOCS_URL is not an http(s) URL; rule pages are shown in the check run instead of linked');
     }
     instance.queue = new JobQueue((spec, err) => probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed'));
@@ -77,7 +79,8 @@ export function createApp(): { app: (probot: Probot, options?: ApplicationFuncti
       const action = (context.payload as { requested_action?: { identifier?: string } }).requested_action;
       if (context.payload.action === 'requested_action' && action?.identifier !== RERUN_ACTION.identifier) return;
       if (run.name !== CHECK_NAME) return;
-      if (run.app?.id !== undefined && String(run.app.id) !== String(process.env.APP_ID ?? run.app.id)) return;
+      // Another app's run of the same name is not ours to re-run.
+      if (run.app?.id !== undefined && appId !== undefined && run.app.id !== appId) return;
       const { owner, repo } = context.repo();
       submit(context, checkTarget(owner, repo, context.payload.repository.id, run.head_sha, run.pull_requests), true);
     });
@@ -107,8 +110,8 @@ export function checkTarget(owner: string, repo: string, repositoryId: number, h
   return { owner, repo, headSha };
 }
 
-function appIdFromEnv(): number | undefined {
-  const id = Number(process.env.APP_ID);
+function appIdOf(value: string | undefined): number | undefined {
+  const id = Number(value);
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }
 
@@ -124,7 +127,7 @@ export function docsBase(value: string | undefined): string | undefined {
   }
 }
 
-function badgeHandler(probot: Probot) {
+function badgeHandler(probot: Probot, appId: number | undefined) {
   return createBadgeHandler({
     lookup: (owner, repo) => latestConclusion(
       async (route, params) => (await probot.auth()).request(route, params),
@@ -132,7 +135,7 @@ function badgeHandler(probot: Probot) {
       owner,
       repo,
       CHECK_NAME,
-      appIdFromEnv(),
+      appId,
     ),
   });
 }

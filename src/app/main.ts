@@ -26,7 +26,7 @@ export interface Started {
 }
 
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
-  const { app, instance } = createApp();
+  const { app, instance } = createApp(env);
   const server = await run(app, { Octokit: AppOctokit, env });
   const graceS = Number(env.SHUTDOWN_GRACE_S ?? DEFAULT_GRACE_S);
   const graceMs = Number.isFinite(graceS) && graceS >= 0 ? graceS * 1000 : DEFAULT_GRACE_S * 1000;

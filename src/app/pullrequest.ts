@@ -4,7 +4,7 @@
  * with, and the one review per push.
  */
 import type { Finding } from '../engine/types.js';
-import { fingerprintsIn, planReview } from './review.js';
+import { isOwnComment, planReview } from './review.js';
 import type { Request } from './source.js';
 import type { ExistingComment, PullRequestFile } from './types.js';
 
@@ -49,12 +49,23 @@ export async function mergeBase(call: Request, repo: Repo, baseSha: string, head
 }
 
 /** One review with a comment per new finding on a changed line; earlier comments of gone findings marked resolved. */
-export async function postReview(call: Request, repo: Repo, pullNumber: number, headSha: string, files: PullRequestFile[], findings: Finding[]): Promise<void> {
+export interface ReviewOptions {
+  /** This app's ID: its comments are told from another ndis-review app's. */
+  appId?: number;
+  /** Where rule pages are published, for links in the comments. */
+  docsBaseUrl?: string;
+}
+
+export async function postReview(call: Request, repo: Repo, pullNumber: number, headSha: string, files: PullRequestFile[], findings: Finding[], options: ReviewOptions = {}): Promise<void> {
   const pull = { ...repo, pull_number: pullNumber };
   const comments = await paginate<ExistingComment & { user?: { type?: string } }>(call, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', pull);
-  // Only comments a bot wrote with a fingerprint marker (this app's) are ever edited.
-  const existing = comments.filter((c) => c.user?.type === 'Bot' && fingerprintsIn(c.body).length > 0);
-  const plan = planReview({ files, findings, existing });
+  // Only this app's comments count as posted, and only they are ever edited.
+  const existing = comments.filter((c) => isOwnComment(c, options.appId));
+  const plan = planReview({
+    files, findings, existing,
+    ...(options.appId !== undefined ? { appId: options.appId } : {}),
+    ...(options.docsBaseUrl !== undefined ? { docsBaseUrl: options.docsBaseUrl } : {}),
+  });
   if (plan.comments.length) {
     await call('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
       ...pull,

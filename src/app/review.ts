@@ -90,6 +90,34 @@ export function markerFor(fingerprint: string): string {
   return `<!-- ndis-review:fingerprint=${encodeURIComponent(fingerprint)} -->`;
 }
 
+/**
+ * A second hidden marker naming the app that wrote the comment, so that two
+ * ndis-review apps on one repository (say staging and production) neither
+ * skip each other's findings nor edit each other's comments.
+ */
+export function appMarker(appId: number): string {
+  return `<!-- ndis-review:app=${Math.trunc(appId)} -->`;
+}
+
+const APP_MARKER = /<!-- ndis-review:app=(\d+) -->/;
+
+/** The app ID a comment's marker names, if any (comments from before the marker existed have none). */
+export function appIdIn(body: string): number | undefined {
+  const m = APP_MARKER.exec(body);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Whether an existing review comment is this app's: written by a bot, with a
+ * fingerprint marker, and naming this app (or no app, or this app's ID is
+ * not known).
+ */
+export function isOwnComment(c: { body: string; user?: { type?: string } | null }, appId?: number): boolean {
+  if (c.user?.type !== 'Bot' || fingerprintsIn(c.body).length === 0) return false;
+  const named = appIdIn(c.body);
+  return named === undefined || appId === undefined || named === appId;
+}
+
 /** Fingerprints of the markers in a comment body, in order of appearance, without repeats. */
 export function fingerprintsIn(body: string): string[] {
   const out: string[] = [];
@@ -153,7 +181,7 @@ export function docsUrlFor(docsBaseUrl: string, docs: string): string {
  * marker last. Finding text is not escaped, but it cannot mention anyone
  * (`@` is followed by a zero-width joiner) nor open or close an HTML comment.
  */
-export function commentBody(finding: Finding, docsUrl?: string): string {
+export function commentBody(finding: Finding, docsUrl?: string, appId?: number): string {
   const parts: string[] = [];
   parts.push(`**${SEVERITY_LABEL[finding.severity] ?? prose(finding.severity)}** ${codeSpan(finding.rule)}`);
   const message = prose(finding.message.replace(/\r\n?/g, '\n').trim());
@@ -171,7 +199,7 @@ export function commentBody(finding: Finding, docsUrl?: string): string {
   } else if (finding.docs !== '') {
     parts.push(`Rule documentation: ${codeSpan(finding.docs)} in the ndis-review package.`);
   }
-  parts.push(markerFor(finding.fingerprint));
+  parts.push(appId === undefined ? markerFor(finding.fingerprint) : `${appMarker(appId)}\n${markerFor(finding.fingerprint)}`);
   return parts.join('\n\n');
 }
 
@@ -189,6 +217,8 @@ export interface ReviewInput {
   docsBaseUrl?: string;
   /** Comments per review at most; default MAX_REVIEW_COMMENTS. */
   maxComments?: number;
+  /** This app's ID, written into each comment's markers. */
+  appId?: number;
 }
 
 function isResolved(body: string): boolean {
@@ -247,7 +277,7 @@ export function planReview(input: ReviewInput): ReviewPlan {
     path: f.path,
     line: f.line,
     side: 'RIGHT',
-    body: commentBody(f, input.docsBaseUrl ? docsUrlFor(input.docsBaseUrl, f.docs) : undefined),
+    body: commentBody(f, input.docsBaseUrl ? docsUrlFor(input.docsBaseUrl, f.docs) : undefined, input.appId),
   }));
 
   const current = new Set(input.findings.map((f) => f.fingerprint));
