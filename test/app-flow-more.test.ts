@@ -19,7 +19,7 @@ import { leakyDriver } from './support/drivers.js';
 import { repoRoot } from './support/paths.js';
 import { testProbot } from './support/probot.js';
 import { makeTarGz } from './support/tar.js';
-import { pullRequestEvent } from './support/webhooks.js';
+import { checkSuiteEvent, pullRequestEvent } from './support/webhooks.js';
 
 const cases = join(repoRoot, '../shared/cases');
 const CLEAN = readFileSync(join(cases, 'p01-goto-ladder-ok/init.c'));
@@ -200,4 +200,38 @@ test('another ndis-review app\'s comments (staging beside production) neither st
   assert.equal(review?.comments.length, 1, 'production posts its own comment');
   assert.match(review!.comments[0].body, /<!-- ndis-review:app=123 -->/);
   assert.ok(!seen.some((r) => r.includes('/pulls/comments/')), 'the staging app\'s comments are not edited');
+});
+
+test('a push waiting behind another of its installation shows a queued check at once, then runs it', async () => {
+  const { probot, instance } = await setup();
+  const head = [{ path: 'init.c', bytes: LEAK }];
+  const sent: string[] = [];
+  const api = nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
+    .get(/\/contents\//).times(4).reply(404)
+    .post('/repos/o/r/check-runs').times(2).reply(201, (_uri, b) => {
+      const body = b as { status: string; head_sha: string };
+      sent.push(`create ${body.head_sha} ${body.status}`);
+      return { id: body.head_sha === 'headA' ? 20 : 21 };
+    })
+    .get(/\/git\/trees\/head[AB]$/).query({ recursive: '1' }).times(2).reply(200, listing(head))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`).reply(200, blob(LEAK))
+    .patch(/\/check-runs\/2[01]$/).times(3).reply(200, (uri, b) => {
+      const body = b as { status: string; conclusion?: string };
+      sent.push(`update ${uri.endsWith('20') ? 'headA' : 'headB'} ${body.status}${body.conclusion ? ` ${body.conclusion}` : ''}`);
+      return {};
+    });
+  await Promise.all([
+    probot.receive(checkSuiteEvent('requested', { id: 'qa', installation: 2, owner: 'o', repo: 'r', headSha: 'headA' })),
+    probot.receive(checkSuiteEvent('requested', { id: 'qb', installation: 2, owner: 'o', repo: 'r', headSha: 'headB' })),
+  ]);
+  await instance.queue.idle();
+  assert.deepEqual(api.pendingMocks(), []);
+  // Both checks exist at once (in either order); then A finishes, and B runs.
+  assert.deepEqual(sent.slice(0, 2).sort(), ['create headA in_progress', 'create headB queued']);
+  assert.deepEqual(sent.slice(2), [
+    'update headA completed failure',
+    'update headB in_progress',
+    'update headB completed failure',
+  ]);
 });

@@ -107,3 +107,22 @@ test('shutdown: work that ends within the grace period ends normally; what is le
   assert.equal(await r.shutdown(20), 2);
   assert.deepEqual(seen, ['stuck true', 'queued true']);
 });
+
+test('a job that must wait is told so; a waiting job dropped for a newer push is told so, and never runs', async () => {
+  const q = new JobQueue();
+  const log: string[] = [];
+  let release!: () => void;
+  const blocker = new Promise<void>((r) => { release = r; });
+  const job = (key: string, group: string, body: () => Promise<void> = async () => {}) => ({
+    installation: 1, key, group,
+    onWaiting: () => log.push(`${key} waiting`),
+    onDropped: () => log.push(`${key} dropped`),
+    run: async () => { log.push(`${key} runs`); await body(); },
+  });
+  q.enqueue(job('a', 'pr1', () => blocker));
+  q.enqueue(job('b', 'pr2'));
+  q.enqueue(job('b2', 'pr2'));
+  release();
+  await q.idle();
+  assert.deepEqual(log, ['a runs', 'b waiting', 'b dropped', 'b2 waiting', 'b2 runs']);
+});

@@ -83,14 +83,22 @@ export async function analyze(
   state: AnalysisState,
   signal: AbortSignal,
   budgetMs = TIME_BUDGET_MS,
+  /** The run created `queued` while the job waited (see `createQueuedRun`); otherwise one is created now. */
+  queuedRunId?: number,
 ): Promise<AnalysisResult> {
   const { call, count } = boundedRequest(request, signal, Date.now() + budgetMs, budgetMs);
   const repo = { owner: target.owner, repo: target.repo };
 
-  const created = (await call('POST /repos/{owner}/{repo}/check-runs', {
-    ...repo, name: CHECK_NAME, head_sha: target.headSha, status: 'in_progress', started_at: new Date().toISOString(),
-  })).data as { id: number };
-  const checkRunId = created.id;
+  const inProgress = { status: 'in_progress', started_at: new Date().toISOString() };
+  let checkRunId: number;
+  if (queuedRunId !== undefined && !signal.aborted) {
+    await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: queuedRunId, ...inProgress });
+    checkRunId = queuedRunId;
+  } else if (queuedRunId !== undefined) {
+    checkRunId = queuedRunId;
+  } else {
+    checkRunId = ((await call('POST /repos/{owner}/{repo}/check-runs', { ...repo, name: CHECK_NAME, head_sha: target.headSha, ...inProgress })).data as { id: number }).id;
+  }
   const result = (conclusion: string, extra: Partial<AnalysisResult> = {}): AnalysisResult => ({ checkRunId, conclusion, requests: count(), ...extra });
   const complete = async (conclusion: string, output: Record<string, unknown>) => {
     await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
@@ -148,6 +156,23 @@ export async function analyze(
     return result(o.conclusion, { ...o.sources, followUpError: why });
   }
   return result(o.conclusion, o.sources);
+}
+
+/**
+ * A run in the `queued` state, created as soon as a job has to wait behind
+ * another of its installation, so the pull request shows the check at once.
+ */
+export async function createQueuedRun(request: Request, target: Target): Promise<number> {
+  const res = await request('POST /repos/{owner}/{repo}/check-runs', { owner: target.owner, repo: target.repo, name: CHECK_NAME, head_sha: target.headSha, status: 'queued' });
+  return (res.data as { id: number }).id;
+}
+
+/** Completes the queued run of a job dropped for a newer push before it ran. */
+export async function cancelQueuedRun(request: Request, target: Target, checkRunId: number): Promise<void> {
+  await request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+    owner: target.owner, repo: target.repo, check_run_id: checkRunId, status: 'completed', conclusion: 'cancelled', completed_at: new Date().toISOString(),
+    output: { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is analysed instead.' },
+  });
 }
 
 /** Everything between creating the run and completing it; throws to have the run say why it stopped. */

@@ -7,7 +7,7 @@
  */
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { FactCache } from '../engine/cache.js';
-import { analyze, CHECK_NAME, RERUN_ACTION, type AnalysisResult, type AnalysisState, type RawConfig, type Target } from './analyze.js';
+import { analyze, cancelQueuedRun, CHECK_NAME, createQueuedRun, RERUN_ACTION, TIME_BUDGET_MS, type AnalysisResult, type AnalysisState, type RawConfig, type Target } from './analyze.js';
 import { createBadgeHandler, latestConclusion } from './badge.js';
 import { JobQueue } from './jobs.js';
 import { BlobCache, type Request } from './source.js';
@@ -45,14 +45,21 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
     const submit = (context: AnyContext, target: Target, force = false) => {
       const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;
       const where = `${target.owner}/${target.repo}`;
+      const request = context.octokit.request as unknown as Request;
+      // A job that waits behind another shows its check as queued at once.
+      let queuedRun: Promise<number | undefined> | undefined;
+      const logFailure = (what: string) => (err: unknown) => { probot.log.warn({ repo: where, sha: target.headSha, err: String((err as Error)?.message ?? err).split('\n')[0] }, what); return undefined; };
       instance.queue.enqueue({
         installation,
         key: `${where}@${target.headSha}${target.pullNumber !== undefined ? `#${target.pullNumber}` : ''}`,
         ...(target.pullNumber !== undefined ? { group: `${where}#${target.pullNumber}` } : {}),
         force,
+        onWaiting: () => { queuedRun = createQueuedRun(request, target).catch(logFailure('could not create the queued check run')); },
+        onDropped: () => {
+          void queuedRun?.then((id) => (id === undefined ? undefined : cancelQueuedRun(request, target, id))).catch(logFailure('could not cancel the queued check run'));
+        },
         run: async (signal) => {
-          const request = context.octokit.request as unknown as Request;
-          const result = await analyze(request, target, () => readConfig(context), instance, signal);
+          const result = await analyze(request, target, () => readConfig(context), instance, signal, TIME_BUDGET_MS, await queuedRun);
           instance.results.push(result);
           if (instance.results.length > 100) instance.results.shift();
           const { conclusion, requests, archived, cached, archiveError } = result;

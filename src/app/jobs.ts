@@ -30,6 +30,10 @@ export interface JobSpec {
   group?: string;
   /** Run even if the same key finished recently (the user asked for a re-run). */
   force?: boolean;
+  /** Called once when the job has to wait behind another job of its installation. */
+  onWaiting?: () => void;
+  /** Called when a waiting job is dropped for a newer one of its group (it never runs). */
+  onDropped?: () => void;
   run: (signal: AbortSignal) => Promise<void>;
 }
 
@@ -67,15 +71,21 @@ export class JobQueue {
     if (spec.group) {
       // A newer job of the group replaces a waiting one and stops a running one.
       for (let i = q.length - 1; i >= 0; i--) {
-        if (q[i].spec.group === spec.group) { this.keys.delete(q[i].spec.key); q.splice(i, 1); }
+        if (q[i].spec.group === spec.group) {
+          const [dropped] = q.splice(i, 1);
+          this.keys.delete(dropped.spec.key);
+          dropped.spec.onDropped?.();
+        }
       }
       const current = this.running.get(spec.installation);
       if (current && current.spec.group === spec.group) current.controller.abort();
     }
-    q.push({ spec, controller: new AbortController() });
+    const entry = { spec, controller: new AbortController() };
+    q.push(entry);
     this.keys.add(spec.key);
     this.queues.set(spec.installation, q);
     this.pump(spec.installation);
+    if (this.running.get(spec.installation) !== entry) spec.onWaiting?.();
     return true;
   }
 
