@@ -49,7 +49,7 @@ test('a 403 without retry-after is not retried and completes the run with the re
 
 test('an analysis over its time budget completes the run saying so', async () => {
   const gh = fake(leaky(1));
-  const r = await analyze(gh.request, target, noConfig, state(), never, -1);
+  const r = await analyze(gh.request, target, noConfig, state(), never, { budgetMs: -1 });
   assert.equal(r.conclusion, 'neutral');
   assert.equal((patches(gh.calls)[0].params.output as { title: string }).title, 'ndis-review ran out of time');
 });
@@ -63,7 +63,7 @@ test('a request that stalls is cut off at the budget, and the run completes sayi
     const signal = (params.request as { signal?: AbortSignal } | undefined)?.signal;
     return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
   };
-  const r = await analyze(stalls, target, noConfig, state(), never, 200);
+  const r = await analyze(stalls, target, noConfig, state(), never, { budgetMs: 200 });
   assert.equal(r.conclusion, 'neutral');
   assert.equal((patches(inner.calls)[0].params.output as { title: string }).title, 'ndis-review ran out of time');
   assert.equal(patches(inner.calls)[0].params.status, 'completed');

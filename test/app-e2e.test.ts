@@ -9,7 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -69,6 +70,8 @@ async function freePort(): Promise<number> {
 }
 
 let stop: () => Promise<number>;
+const stateDir = mkdtempSync(join(tmpdir(), 'ndis-review-e2e-state-'));
+const inflight = () => JSON.parse(readFileSync(join(stateDir, 'inflight-check-runs.json'), 'utf8')) as unknown[];
 let appUrl = '';
 
 before(async () => {
@@ -87,6 +90,7 @@ before(async () => {
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
     SHUTDOWN_GRACE_S: '0.3',
+    NDIS_REVIEW_STATE_DIR: stateDir,
   }));
   appUrl = `http://127.0.0.1:${port}`;
 });
@@ -122,6 +126,8 @@ test('a signed webhook over HTTP ends in a completed check run with its annotati
   // The review step follows the completion; wait until the stand-in has had the pull request's comments.
   for (let i = 0; i < 100 && !calls.some((c) => c.path.endsWith('/pulls/5/comments')); i++) await new Promise((r) => setTimeout(r, 20));
   const api = calls.filter((c) => !c.path.includes('/access_tokens') && !c.path.includes('/contents/'));
+  for (let i = 0; i < 50 && inflight().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(inflight(), [], 'the completed run is no longer listed as in flight');
   assert.equal(api.length, 9, 'check run, head listing and blob, pull request files, merge base, base listing and blob, completion, comments (no review: the changed lines hold no finding)');
   const created = calls.find((c) => c.method === 'POST' && c.path.endsWith('/check-runs'))!.at;
   t.diagnostic(`webhook acknowledged in ${(acknowledged - sent).toFixed(0)} ms; check run in progress ${(created - sent).toFixed(0)} ms and completed ${(finished - sent).toFixed(0)} ms after the webhook`);
@@ -151,7 +157,9 @@ test('stopping the app (SIGTERM) cancels a stalled analysis on GitHub instead of
   const res = await send(sign(stalled, secret), stalled);
   assert.ok(res.status >= 200 && res.status < 300);
   for (let i = 0; i < 200 && !calls.some((c) => c.path.endsWith('/git/trees/stallsha')); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(inflight().length, 1, 'the stalled run is listed as in flight, for a restart after a crash');
   assert.equal(await stop(), 1, 'one analysis was cancelled after the grace period');
+  assert.deepEqual(inflight(), []);
   const completions = calls.filter((c) => c.method === 'PATCH').map((c) => c.body as { status: string; conclusion: string; output: { title: string } });
   assert.deepEqual(completions.map((b) => `${b.status} ${b.conclusion} ${b.output.title}`), ['completed cancelled ndis-review restarted before finishing']);
   // The app takes no more webhooks.

@@ -63,6 +63,15 @@ export interface AnalysisResult {
 /** Longest an analysis may take before its check run is completed with an explanation. */
 export const TIME_BUDGET_MS = 5 * 60_000;
 
+export interface AnalyzeOptions {
+  /** Longest the analysis may take (default `TIME_BUDGET_MS`). */
+  budgetMs?: number;
+  /** The run created `queued` while the job waited (see `createQueuedRun`); otherwise one is created. */
+  queuedRunId?: number;
+  /** Told the run's ID as soon as there is one (to remember runs in flight across a crash). */
+  onCheckRun?: (checkRunId: number) => void;
+}
+
 /** What the analysis found, ready to send. */
 interface Outcome {
   config: AppConfig;
@@ -82,10 +91,9 @@ export async function analyze(
   readConfig: () => Promise<RawConfig>,
   state: AnalysisState,
   signal: AbortSignal,
-  budgetMs = TIME_BUDGET_MS,
-  /** The run created `queued` while the job waited (see `createQueuedRun`); otherwise one is created now. */
-  queuedRunId?: number,
+  options: AnalyzeOptions = {},
 ): Promise<AnalysisResult> {
+  const { budgetMs = TIME_BUDGET_MS, queuedRunId, onCheckRun } = options;
   const { call, count } = boundedRequest(request, signal, Date.now() + budgetMs, budgetMs);
   const repo = { owner: target.owner, repo: target.repo };
 
@@ -99,6 +107,7 @@ export async function analyze(
   } else {
     checkRunId = ((await call('POST /repos/{owner}/{repo}/check-runs', { ...repo, name: CHECK_NAME, head_sha: target.headSha, ...inProgress })).data as { id: number }).id;
   }
+  onCheckRun?.(checkRunId);
   const result = (conclusion: string, extra: Partial<AnalysisResult> = {}): AnalysisResult => ({ checkRunId, conclusion, requests: count(), ...extra });
   const complete = async (conclusion: string, output: Record<string, unknown>) => {
     await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {

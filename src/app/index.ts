@@ -7,13 +7,16 @@
  */
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { FactCache } from '../engine/cache.js';
-import { analyze, cancelQueuedRun, CHECK_NAME, createQueuedRun, RERUN_ACTION, TIME_BUDGET_MS, type AnalysisResult, type AnalysisState, type RawConfig, type Target } from './analyze.js';
+import { analyze, cancelQueuedRun, CHECK_NAME, createQueuedRun, RERUN_ACTION, type AnalysisResult, type AnalysisState, type RawConfig, type Target } from './analyze.js';
 import { createBadgeHandler, latestConclusion } from './badge.js';
+import { InflightRuns, type InflightRun } from './inflight.js';
 import { JobQueue } from './jobs.js';
 import { BlobCache, type Request } from './source.js';
 
 export interface AppInstance extends AnalysisState {
   queue: JobQueue;
+  /** Check runs created and not yet completed (kept on disk with NDIS_REVIEW_STATE_DIR). */
+  inflight: InflightRuns;
   /** Completed analyses, newest last (for tests and diagnostics; bounded). */
   results: AnalysisResult[];
 }
@@ -28,6 +31,7 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
     facts: new FactCache(), blobs: new BlobCache(), queue: undefined as unknown as JobQueue, results: [],
     ...(docsBaseUrl !== undefined ? { docsBaseUrl } : {}),
     ...(appId !== undefined ? { appId } : {}),
+    inflight: new InflightRuns(env.NDIS_REVIEW_STATE_DIR || undefined),
   };
   const app = (probot: Probot, options?: ApplicationFunctionOptions) => {
     // Badges: served beside the webhook route when Probot's server runs the app
@@ -40,11 +44,15 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
     if (env.NDIS_REVIEW_DOCS_URL && docsBaseUrl === undefined) {
       probot.log.warn('NDIS_REVIEW_DOCS_URL is not an http(s) URL; rule pages are shown in the check run instead of linked');
     }
+    if (instance.inflight.problem) probot.log.warn(instance.inflight.problem);
+    // Runs a crashed or killed process left in progress are completed first, saying why.
+    void completeLeftBehind(probot, instance.inflight);
     instance.queue = new JobQueue((spec, err) => probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed'));
     /** `force`: the user asked for this analysis again (re-run, re-requested), so a recent result does not stand in. */
     const submit = (context: AnyContext, target: Target, force = false) => {
       const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;
       const where = `${target.owner}/${target.repo}`;
+      const remember = (checkRunId: number) => instance.inflight.add({ installation, owner: target.owner, repo: target.repo, checkRunId });
       const request = context.octokit.request as unknown as Request;
       // A job that waits behind another shows its check as queued at once.
       let queuedRun: Promise<number | undefined> | undefined;
@@ -54,12 +62,22 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
         key: `${where}@${target.headSha}${target.pullNumber !== undefined ? `#${target.pullNumber}` : ''}`,
         ...(target.pullNumber !== undefined ? { group: `${where}#${target.pullNumber}` } : {}),
         force,
-        onWaiting: () => { queuedRun = createQueuedRun(request, target).catch(logFailure('could not create the queued check run')); },
+        onWaiting: () => {
+          queuedRun = createQueuedRun(request, target).then((id) => { remember(id); return id; }, logFailure('could not create the queued check run'));
+        },
         onDropped: () => {
-          void queuedRun?.then((id) => (id === undefined ? undefined : cancelQueuedRun(request, target, id))).catch(logFailure('could not cancel the queued check run'));
+          void queuedRun
+            ?.then(async (id) => { if (id !== undefined) { await cancelQueuedRun(request, target, id); instance.inflight.remove(id); } })
+            .catch(logFailure('could not cancel the queued check run'));
         },
         run: async (signal) => {
-          const result = await analyze(request, target, () => readConfig(context), instance, signal, TIME_BUDGET_MS, await queuedRun);
+          const queuedRunId = await queuedRun;
+          const result = await analyze(request, target, () => readConfig(context), instance, signal, {
+            ...(queuedRunId !== undefined ? { queuedRunId } : {}),
+            onCheckRun: remember,
+          });
+          // Completed (a run whose completion failed stays listed, for the next start to complete).
+          instance.inflight.remove(result.checkRunId);
           instance.results.push(result);
           if (instance.results.length > 100) instance.results.shift();
           const { conclusion, requests, archived, cached, archiveError } = result;
@@ -93,6 +111,37 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
     });
   };
   return { app, instance };
+}
+
+/** What a run left in progress by an earlier process is completed with. */
+export const INTERRUPTED_OUTPUT = {
+  title: 'ndis-review was interrupted',
+  summary: 'The app stopped unexpectedly (a crash or a kill) while analysing this commit, so no findings are reported. Press **Re-run** to analyse it.',
+};
+
+/** Completes the runs an earlier process left in progress; those GitHub no longer lets it reach are dropped. */
+async function completeLeftBehind(probot: Probot, inflight: InflightRuns): Promise<void> {
+  for (const run of [...inflight.leftBehind]) {
+    try {
+      const octokit = await probot.auth(run.installation);
+      await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+        owner: run.owner, repo: run.repo, check_run_id: run.checkRunId,
+        status: 'completed', conclusion: 'neutral', completed_at: new Date().toISOString(), output: INTERRUPTED_OUTPUT,
+        actions: [RERUN_ACTION],
+      });
+      inflight.remove(run.checkRunId);
+      probot.log.info(leftBehindFields(run), 'completed a check run an earlier process left in progress');
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      // Uninstalled, or the repository gone: nobody can complete it; keeping it would retry for ever.
+      if (status === 401 || status === 403 || status === 404 || status === 422) inflight.remove(run.checkRunId);
+      probot.log.warn({ ...leftBehindFields(run), status }, 'could not complete a check run an earlier process left in progress');
+    }
+  }
+}
+
+function leftBehindFields(run: InflightRun) {
+  return { repo: `${run.owner}/${run.repo}`, checkRunId: run.checkRunId, installation: run.installation };
 }
 
 /** A pull request as check suite and check run events list them. */
