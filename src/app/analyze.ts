@@ -11,7 +11,7 @@ import type { FactCache } from '../engine/cache.js';
 import { loadRulePack, readRuleDoc } from '../engine/rulepack.js';
 import { scan } from '../engine/scan.js';
 import type { Finding, Notice } from '../engine/types.js';
-import { boundedRequest, BudgetExceeded, describe, outOfTime } from './calls.js';
+import { boundedRequest, BudgetExceeded, CHECK_RUN_REQUEST_MS, describe, outOfTime, requestWithin } from './calls.js';
 import { applyRuleConfig, batchAnnotations, classify, fitCheckRunText, renderCheckRun } from './checkrun.js';
 import { parseConfig, pathMatches } from './config.js';
 import { ShutdownReason } from './jobs.js';
@@ -172,13 +172,14 @@ export async function analyze(
  * another of its installation, so the pull request shows the check at once.
  */
 export async function createQueuedRun(request: Request, target: Target): Promise<number> {
-  const res = await request('POST /repos/{owner}/{repo}/check-runs', { owner: target.owner, repo: target.repo, name: CHECK_NAME, head_sha: target.headSha, status: 'queued' });
+  // Bounded: the job waits for this run's ID before it starts.
+  const res = await requestWithin(request, CHECK_RUN_REQUEST_MS, 'POST /repos/{owner}/{repo}/check-runs', { owner: target.owner, repo: target.repo, name: CHECK_NAME, head_sha: target.headSha, status: 'queued' });
   return (res.data as { id: number }).id;
 }
 
 /** Completes the queued run of a job dropped for a newer push before it ran. */
 export async function cancelQueuedRun(request: Request, target: Target, checkRunId: number): Promise<void> {
-  await request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+  await requestWithin(request, CHECK_RUN_REQUEST_MS, 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
     owner: target.owner, repo: target.repo, check_run_id: checkRunId, status: 'completed', conclusion: 'cancelled', completed_at: new Date().toISOString(),
     output: { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is analysed instead.' },
   });

@@ -42,7 +42,8 @@ export function boundedRequest(request: Request, signal: AbortSignal, deadline: 
     let why: unknown;
     const stop = (reason: unknown) => { why ??= reason; abort.abort(); };
     // A timer of our own (AbortSignal.timeout's is unref'd and would not keep a job alive).
-    const timer = setTimeout(() => stop(new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`)), ms);
+    // A read's deadline is the budget's end: reaching it is the budget running out, whatever the clock's rounding.
+    const timer = setTimeout(() => stop(checkRun ? new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`) : new BudgetExceeded(budgetMs)), ms);
     const onJobAbort = () => stop(signal.reason);
     if (!checkRun) {
       if (signal.aborted) onJobAbort();
@@ -81,4 +82,22 @@ export function describe(err: unknown): string {
   const e = err as { status?: number; message?: string };
   const msg = (e?.message ?? String(err)).split('\n')[0].slice(0, 300);
   return e?.status ? `GitHub answered HTTP ${e.status} (${msg})` : msg;
+}
+
+/**
+ * A request with a deadline of its own, for the few made outside an
+ * analysis (queued runs, runs left behind). Aborted without a reason, so
+ * Octokit's retry plugin does not retry it.
+ */
+export async function requestWithin(request: Request, ms: number, route: string, params: Record<string, unknown>): Promise<{ data: unknown }> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ms);
+  try {
+    return await request(route, { ...params, request: { signal: abort.signal } });
+  } catch (err) {
+    if (abort.signal.aborted) throw new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }

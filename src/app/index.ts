@@ -9,6 +9,7 @@ import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { FactCache } from '../engine/cache.js';
 import { analyze, cancelQueuedRun, CHECK_NAME, createQueuedRun, RERUN_ACTION, type AnalysisResult, type AnalysisState, type RawConfig, type Target } from './analyze.js';
 import { createBadgeHandler, latestConclusion } from './badge.js';
+import { CHECK_RUN_REQUEST_MS, requestWithin } from './calls.js';
 import { InflightRuns, type InflightRun } from './inflight.js';
 import { JobQueue } from './jobs.js';
 import { BlobCache, type Request } from './source.js';
@@ -124,7 +125,7 @@ async function completeLeftBehind(probot: Probot, inflight: InflightRuns): Promi
   for (const run of [...inflight.leftBehind]) {
     try {
       const octokit = await probot.auth(run.installation);
-      await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+      await requestWithin(octokit.request as unknown as Request, CHECK_RUN_REQUEST_MS, 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
         owner: run.owner, repo: run.repo, check_run_id: run.checkRunId,
         status: 'completed', conclusion: 'neutral', completed_at: new Date().toISOString(), output: INTERRUPTED_OUTPUT,
         actions: [RERUN_ACTION],
