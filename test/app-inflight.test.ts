@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import nock from 'nock';
-import { createApp, INTERRUPTED_OUTPUT } from '../src/app/index.js';
+import { createApp } from '../src/app/index.js';
+import { INTERRUPTED_OUTPUT } from '../src/app/recovery.js';
 import { InflightRuns } from '../src/app/inflight.js';
 import { testProbot } from './support/probot.js';
 

@@ -116,7 +116,7 @@ test('a job that must wait is told so; a waiting job dropped for a newer push is
   const job = (key: string, group: string, body: () => Promise<void> = async () => {}) => ({
     installation: 1, key, group,
     onWaiting: () => log.push(`${key} waiting`),
-    onDropped: () => log.push(`${key} dropped`),
+    onDropped: (reason: string) => { log.push(`${key} dropped (${reason})`); },
     run: async () => { log.push(`${key} runs`); await body(); },
   });
   q.enqueue(job('a', 'pr1', () => blocker));
@@ -124,5 +124,5 @@ test('a job that must wait is told so; a waiting job dropped for a newer push is
   q.enqueue(job('b2', 'pr2'));
   release();
   await q.idle();
-  assert.deepEqual(log, ['a runs', 'b waiting', 'b dropped', 'b2 waiting', 'b2 runs']);
+  assert.deepEqual(log, ['a runs', 'b waiting', 'b dropped (superseded)', 'b2 waiting', 'b2 runs']);
 });

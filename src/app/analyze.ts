@@ -11,7 +11,7 @@ import type { FactCache } from '../engine/cache.js';
 import { loadRulePack, readRuleDoc } from '../engine/rulepack.js';
 import { scan } from '../engine/scan.js';
 import type { Finding, Notice } from '../engine/types.js';
-import { boundedRequest, BudgetExceeded, CHECK_RUN_REQUEST_MS, describe, outOfTime, requestWithin } from './calls.js';
+import { boundedRequest, BudgetExceeded, CHECK_RUN_REQUEST_MS, describe, outOfTime, requestWithin, withinBudget } from './calls.js';
 import { applyRuleConfig, batchAnnotations, classify, fitCheckRunText, renderCheckRun } from './checkrun.js';
 import { parseConfig, pathMatches } from './config.js';
 import { ShutdownReason } from './jobs.js';
@@ -70,6 +70,8 @@ export interface AnalyzeOptions {
   queuedRunId?: number;
   /** Told the run's ID as soon as there is one (to remember runs in flight across a crash). */
   onCheckRun?: (checkRunId: number) => void;
+  /** Told when the run is completed on GitHub (before the follow-up: batches, review). */
+  onCompleted?: (checkRunId: number) => void;
 }
 
 /** What the analysis found, ready to send. */
@@ -94,13 +96,17 @@ export async function analyze(
   options: AnalyzeOptions = {},
 ): Promise<AnalysisResult> {
   const { budgetMs = TIME_BUDGET_MS, queuedRunId, onCheckRun } = options;
-  const { call, count } = boundedRequest(request, signal, Date.now() + budgetMs, budgetMs);
+  const deadline = Date.now() + budgetMs;
+  const { call, count } = boundedRequest(request, signal, deadline, budgetMs);
+  // Probot's config loader makes its own requests: bounded by the budget and the job's abort here.
+  const readConfigBounded = () => withinBudget(readConfig(), signal, deadline, budgetMs);
   const repo = { owner: target.owner, repo: target.repo };
 
   const inProgress = { status: 'in_progress', started_at: new Date().toISOString() };
   let checkRunId: number;
   if (queuedRunId !== undefined && !signal.aborted) {
-    await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: queuedRunId, ...inProgress });
+    // Only a status on the way: if it fails, the completion below still ends the run.
+    await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: queuedRunId, ...inProgress }).catch(() => undefined);
     checkRunId = queuedRunId;
   } else if (queuedRunId !== undefined) {
     checkRunId = queuedRunId;
@@ -115,6 +121,8 @@ export async function analyze(
       // A button on the run; GitHub sends check_run.requested_action when pressed.
       actions: [RERUN_ACTION],
     });
+    // From here the run has its conclusion: nothing may later mark it interrupted.
+    options.onCompleted?.(checkRunId);
   };
   const stopped = async (): Promise<AnalysisResult> => {
     const shutdown = signal.reason instanceof ShutdownReason;
@@ -127,7 +135,7 @@ export async function analyze(
   let outcome: Outcome | undefined;
   try {
     // A job started only to be stopped (the app is shutting down) still says so on GitHub.
-    if (!signal.aborted) outcome = await work(call, target, readConfig, state, signal);
+    if (!signal.aborted) outcome = await work(call, target, readConfigBounded, state, signal);
   } catch (err) {
     if (!signal.aborted) {
       await complete('neutral', {
@@ -177,11 +185,14 @@ export async function createQueuedRun(request: Request, target: Target): Promise
   return (res.data as { id: number }).id;
 }
 
-/** Completes the queued run of a job dropped for a newer push before it ran. */
-export async function cancelQueuedRun(request: Request, target: Target, checkRunId: number): Promise<void> {
+/** Completes the queued run of a job dropped before it ran: for a newer push, or because the app is stopping. */
+export async function cancelQueuedRun(request: Request, target: Target, checkRunId: number, reason: 'superseded' | 'shutdown' = 'superseded'): Promise<void> {
   await requestWithin(request, CHECK_RUN_REQUEST_MS, 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
     owner: target.owner, repo: target.repo, check_run_id: checkRunId, status: 'completed', conclusion: 'cancelled', completed_at: new Date().toISOString(),
-    output: { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is analysed instead.' },
+    output: reason === 'shutdown'
+      ? { title: 'ndis-review restarted before finishing', summary: 'The app was stopped (a restart or a deploy) before it could analyse this commit. Press **Re-run** to analyse it.' }
+      : { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is analysed instead.' },
+    actions: [RERUN_ACTION],
   });
 }
 

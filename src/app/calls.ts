@@ -49,24 +49,40 @@ export function boundedRequest(request: Request, signal: AbortSignal, deadline: 
       if (signal.aborted) onJobAbort();
       else signal.addEventListener('abort', onJobAbort, { once: true });
     }
-    const streamed = options.parseSuccessResponseBody === false;
+    const release = () => { clearTimeout(timer); signal.removeEventListener('abort', onJobAbort); };
     try {
       const res = await request(route, { ...params, request: { ...options, signal: abort.signal } });
       // A streamed body (the tarball) is read after this returns: the deadline and the job's abort stay
       // on it, and the open download, not the timer, keeps the process busy.
-      if (streamed) timer.unref();
+      if (options.parseSuccessResponseBody === false) timer.unref();
+      else release();
       return res;
     } catch (err) {
+      release();
       if (!checkRun && Date.now() >= deadline) throw new BudgetExceeded(budgetMs);
       throw abort.signal.aborted && why !== undefined ? why : err;
-    } finally {
-      if (!streamed) {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onJobAbort);
-      }
     }
   };
   return { call, count: () => requests };
+}
+
+/**
+ * Waits for work that does not go through `boundedRequest` (Probot's config
+ * loader) no longer than the budget, and not past the job's abort.
+ */
+export function withinBudget<T>(work: Promise<T>, signal: AbortSignal, deadline: number, budgetMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BudgetExceeded(budgetMs)), Math.max(0, deadline - Date.now()));
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, limit]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  });
 }
 
 /** Whether an error (or what caused it) is the budget running out. */

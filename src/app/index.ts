@@ -9,8 +9,8 @@ import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { FactCache } from '../engine/cache.js';
 import { analyze, cancelQueuedRun, CHECK_NAME, createQueuedRun, RERUN_ACTION, type AnalysisResult, type AnalysisState, type RawConfig, type Target } from './analyze.js';
 import { createBadgeHandler, latestConclusion } from './badge.js';
-import { CHECK_RUN_REQUEST_MS, requestWithin } from './calls.js';
-import { InflightRuns, type InflightRun } from './inflight.js';
+import { InflightRuns } from './inflight.js';
+import { completeLeftBehind, completeRun, FAILED_OUTPUT, type RecoveryDeps } from './recovery.js';
 import { JobQueue } from './jobs.js';
 import { BlobCache, type Request } from './source.js';
 
@@ -46,8 +46,16 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
       probot.log.warn('NDIS_REVIEW_DOCS_URL is not an http(s) URL; rule pages are shown in the check run instead of linked');
     }
     if (instance.inflight.problem) probot.log.warn(instance.inflight.problem);
+    instance.inflight.onProblem = (problem) => probot.log.warn(problem);
+    const recovery: RecoveryDeps = {
+      requestFor: async (installation) => { const o = await probot.auth(installation); return o.request as unknown as Request; },
+      inflight: instance.inflight,
+      log: probot.log,
+    };
     // Runs a crashed or killed process left in progress are completed first, saying why.
-    void completeLeftBehind(probot, instance.inflight);
+    void completeLeftBehind(recovery);
+    /** The newest `updated_at` seen per pull request: a late or redelivered older event must not supersede a newer head. */
+    const newestEvent = new Map<string, number>();
     instance.queue = new JobQueue((spec, err) => probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed'));
     /** `force`: the user asked for this analysis again (re-run, re-requested), so a recent result does not stand in. */
     const submit = (context: AnyContext, target: Target, force = false) => {
@@ -66,19 +74,25 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
         onWaiting: () => {
           queuedRun = createQueuedRun(request, target).then((id) => { remember(id); return id; }, logFailure('could not create the queued check run'));
         },
-        onDropped: () => {
-          void queuedRun
-            ?.then(async (id) => { if (id !== undefined) { await cancelQueuedRun(request, target, id); instance.inflight.remove(id); } })
-            .catch(logFailure('could not cancel the queued check run'));
-        },
+        onDropped: (reason) => queuedRun
+          ?.then(async (id) => { if (id !== undefined) { await cancelQueuedRun(request, target, id, reason); instance.inflight.remove(id); } })
+          .catch(logFailure('could not cancel the queued check run')),
         run: async (signal) => {
           const queuedRunId = await queuedRun;
-          const result = await analyze(request, target, () => readConfig(context), instance, signal, {
-            ...(queuedRunId !== undefined ? { queuedRunId } : {}),
-            onCheckRun: remember,
-          });
-          // Completed (a run whose completion failed stays listed, for the next start to complete).
-          instance.inflight.remove(result.checkRunId);
+          let runId: number | undefined;
+          let completed = false;
+          let result: AnalysisResult;
+          try {
+            result = await analyze(request, target, () => readConfig(context), instance, signal, {
+              ...(queuedRunId !== undefined ? { queuedRunId } : {}),
+              onCheckRun: (id) => { runId = id; remember(id); },
+              onCompleted: (id) => { completed = true; instance.inflight.remove(id); },
+            });
+          } catch (err) {
+            // The run exists but GitHub did not take its completion: keep trying, in the background.
+            if (runId !== undefined && !completed) void completeRun({ installation, owner: target.owner, repo: target.repo, checkRunId: runId }, recovery, FAILED_OUTPUT);
+            throw err;
+          }
           instance.results.push(result);
           if (instance.results.length > 100) instance.results.shift();
           const { conclusion, requests, archived, cached, archiveError } = result;
@@ -91,6 +105,18 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
     probot.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], async (context) => {
       const pr = context.payload.pull_request;
       const { owner, repo } = context.repo();
+      const group = `${owner}/${repo}#${pr.number}`;
+      const at = Date.parse(pr.updated_at);
+      if (Number.isFinite(at)) {
+        const newest = newestEvent.get(group);
+        if (newest !== undefined && at < newest) {
+          probot.log.info({ repo: `${owner}/${repo}`, pull: pr.number, sha: pr.head.sha }, 'event older than one already handled for this pull request: not analysed');
+          return;
+        }
+        newestEvent.delete(group);
+        newestEvent.set(group, at);
+        if (newestEvent.size > 10_000) newestEvent.delete(newestEvent.keys().next().value!);
+      }
       // Pull requests from forks work from this event: the head commit is reachable in the base repository.
       submit(context, { owner, repo, headSha: pr.head.sha, baseSha: pr.base.sha, pullNumber: pr.number });
     });
@@ -112,37 +138,6 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
     });
   };
   return { app, instance };
-}
-
-/** What a run left in progress by an earlier process is completed with. */
-export const INTERRUPTED_OUTPUT = {
-  title: 'ndis-review was interrupted',
-  summary: 'The app stopped unexpectedly (a crash or a kill) while analysing this commit, so no findings are reported. Press **Re-run** to analyse it.',
-};
-
-/** Completes the runs an earlier process left in progress; those GitHub no longer lets it reach are dropped. */
-async function completeLeftBehind(probot: Probot, inflight: InflightRuns): Promise<void> {
-  for (const run of [...inflight.leftBehind]) {
-    try {
-      const octokit = await probot.auth(run.installation);
-      await requestWithin(octokit.request as unknown as Request, CHECK_RUN_REQUEST_MS, 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-        owner: run.owner, repo: run.repo, check_run_id: run.checkRunId,
-        status: 'completed', conclusion: 'neutral', completed_at: new Date().toISOString(), output: INTERRUPTED_OUTPUT,
-        actions: [RERUN_ACTION],
-      });
-      inflight.remove(run.checkRunId);
-      probot.log.info(leftBehindFields(run), 'completed a check run an earlier process left in progress');
-    } catch (err) {
-      const status = (err as { status?: number }).status;
-      // Uninstalled, or the repository gone: nobody can complete it; keeping it would retry for ever.
-      if (status === 401 || status === 403 || status === 404 || status === 422) inflight.remove(run.checkRunId);
-      probot.log.warn({ ...leftBehindFields(run), status }, 'could not complete a check run an earlier process left in progress');
-    }
-  }
-}
-
-function leftBehindFields(run: InflightRun) {
-  return { repo: `${run.owner}/${run.repo}`, checkRunId: run.checkRunId, installation: run.installation };
 }
 
 /** A pull request as check suite and check run events list them. */

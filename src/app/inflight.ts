@@ -25,6 +25,8 @@ export class InflightRuns {
   readonly leftBehind: InflightRun[];
   /** Why the file could not be read or written, for the log (the app goes on without it). */
   problem: string | undefined;
+  /** Told each time the file cannot be written (set by the app, to log it). */
+  onProblem: ((problem: string) => void) | undefined;
 
   constructor(dir?: string) {
     this.file = dir ? join(dir, 'inflight-check-runs.json') : undefined;
@@ -39,6 +41,9 @@ export class InflightRuns {
     }
     // The left-behind runs stay listed until they are completed.
     for (const r of this.leftBehind) this.runs.set(r.checkRunId, r);
+    // Written at once: a folder that cannot be written is reported at start, not at the first crash
+    // (unless reading already failed: that problem is the one to report).
+    if (this.problem === undefined) this.save();
   }
 
   add(run: InflightRun): void {
@@ -62,6 +67,7 @@ export class InflightRuns {
       renameSync(tmp, this.file);
     } catch (err) {
       this.problem = `could not write ${this.file}: ${String((err as Error).message ?? err).split('\n')[0]}`;
+      this.onProblem?.(this.problem);
     }
   }
 }

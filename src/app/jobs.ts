@@ -32,8 +32,12 @@ export interface JobSpec {
   force?: boolean;
   /** Called once when the job has to wait behind another job of its installation. */
   onWaiting?: () => void;
-  /** Called when a waiting job is dropped for a newer one of its group (it never runs). */
-  onDropped?: () => void;
+  /**
+   * Called when a waiting job is dropped, for a newer one of its group or
+   * because the app is stopping; it never runs. A returned promise is waited
+   * for at shutdown.
+   */
+  onDropped?: (reason: 'superseded' | 'shutdown') => void | Promise<unknown>;
   run: (signal: AbortSignal) => Promise<void>;
 }
 
@@ -74,7 +78,7 @@ export class JobQueue {
         if (q[i].spec.group === spec.group) {
           const [dropped] = q.splice(i, 1);
           this.keys.delete(dropped.spec.key);
-          dropped.spec.onDropped?.();
+          void dropped.spec.onDropped?.('superseded');
         }
       }
       const current = this.running.get(spec.installation);
@@ -101,11 +105,26 @@ export class JobQueue {
     if (await this.idleWithin(graceMs)) return 0;
     let stopped = 0;
     const reason = new ShutdownReason();
+    // Waiting jobs that can say so themselves (their queued run) are dropped at once, not run one by one.
+    const told: Array<Promise<unknown>> = [];
+    for (const [installation, q] of this.queues) {
+      const kept = q.filter((entry) => {
+        if (!entry.spec.onDropped) return true;
+        this.keys.delete(entry.spec.key);
+        told.push(Promise.resolve(entry.spec.onDropped('shutdown')));
+        stopped++;
+        return false;
+      });
+      this.queues.set(installation, kept);
+    }
     for (const entry of [...this.running.values(), ...[...this.queues.values()].flat()]) {
       entry.controller.abort(reason);
       stopped++;
     }
-    await this.idleWithin(windUpMs);
+    const windUp = Promise.all([this.idle(), Promise.allSettled(told)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([windUp, new Promise((r) => { timer = setTimeout(r, windUpMs); })]);
+    clearTimeout(timer);
     return stopped;
   }
 
