@@ -82,11 +82,25 @@ function runCli(dir: string, env: NodeJS.ProcessEnv): Promise<ProcRun> {
     child.on('close', (code) => {
       const wallMs = performance.now() - t0;
       const stderr = Buffer.concat(err).toString('utf8');
-      if (code !== 0) return reject(new Error(`ndis-review exited with ${code}: ${stderr}`));
-      const statsLine = stderr.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-      if (!statsLine) return reject(new Error(`no stats line on stderr: ${stderr}`));
+      if (code !== 0) {
+        reject(new Error(`ndis-review exited with ${code}: ${stderr}`));
+        return;
+      }
+      const statsLine = stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .pop();
+      if (!statsLine) {
+        reject(new Error(`no stats line on stderr: ${stderr}`));
+        return;
+      }
       try {
-        resolve({ wallMs, stats: JSON.parse(statsLine), result: JSON.parse(Buffer.concat(out).toString('utf8')) as ScanResult });
+        resolve({
+          wallMs,
+          stats: JSON.parse(statsLine),
+          result: JSON.parse(Buffer.concat(out).toString('utf8')) as ScanResult,
+        });
       } catch (e) {
         reject(e);
       }
@@ -145,7 +159,10 @@ async function main(): Promise<number> {
   const dir = join(tmp, 'corpus');
   const cacheDir = join(tmp, 'cache');
   writeCorpus(dir, corpus);
-  const files: SourceFile[] = corpus.files.map((f) => ({ path: f.path, bytes: readFileSync(join(dir, ...f.path.split('/'))) }));
+  const files: SourceFile[] = corpus.files.map((f) => ({
+    path: f.path,
+    bytes: readFileSync(join(dir, ...f.path.split('/'))),
+  }));
   log(`corpus: ${size.files} files, ${size.lines} lines, ${size.bytes} bytes in ${dir}`);
 
   try {
@@ -153,7 +170,7 @@ async function main(): Promise<number> {
     log('baseline: raw tree-sitter parse (1 warm-up + 5 runs)');
     const texts = files.map((f) => decodeSource(f.bytes).text);
     const parser = new Parser();
-    parser.setLanguage(C as unknown as Parser.Language);
+    parser.setLanguage(C);
     const parseAll = () => {
       let nodes = 0;
       for (const text of texts) {
@@ -185,7 +202,7 @@ async function main(): Promise<number> {
 
     // ---- cold scan, in process
     log('cold scan, in process (3 runs automatic workers, 3 runs workers: 0)');
-    const coldIn: Array<{ ms: number; value: ScanResult }> = [];
+    const coldIn: { ms: number; value: ScanResult }[] = [];
     let heapAfterScan = 0;
     let heapRetained = 0;
     const heapBefore = (gc(), process.memoryUsage().heapUsed);
@@ -198,7 +215,7 @@ async function main(): Promise<number> {
       }
     }
     const coldInMs = median(coldIn.map((r) => r.ms));
-    const coldIn0: Array<{ ms: number; value: ScanResult }> = [];
+    const coldIn0: { ms: number; value: ScanResult }[] = [];
     for (let i = 0; i < 3; i++) coldIn0.push(await timed(() => scan({ root: dir, files, cache: null, workers: 0 })));
     const coldIn0Ms = median(coldIn0.map((r) => r.ms));
 
@@ -206,7 +223,7 @@ async function main(): Promise<number> {
     log('warm scan, in process (1 fill + 5 runs)');
     const cache = new FactCache();
     const fill = await timed(() => scan({ root: dir, files, cache }));
-    const warmIn: Array<{ ms: number; value: ScanResult }> = [];
+    const warmIn: { ms: number; value: ScanResult }[] = [];
     for (let i = 0; i < 5; i++) warmIn.push(await timed(() => scan({ root: dir, files, cache })));
     const warmInMs = median(warmIn.map((r) => r.ms));
 
@@ -231,12 +248,15 @@ async function main(): Promise<number> {
       edited[idx] = { path: files[idx].path, bytes };
       return timed(() => scan({ root: dir, files: edited, cache }));
     };
-    const dataRuns: Array<{ ms: number; value: ScanResult }> = [];
+    const dataRuns: { ms: number; value: ScanResult }[] = [];
     for (let i = 0; i < 5; i++) {
-      const bytes = Buffer.concat([Buffer.from(files[dataIdx].bytes), Buffer.from(`/* bench edit ${i + 1}: ${Date.now()} */\n`)]);
+      const bytes = Buffer.concat([
+        Buffer.from(files[dataIdx].bytes),
+        Buffer.from(`/* bench edit ${i + 1}: ${Date.now()} */\n`),
+      ]);
       dataRuns.push(await changed(dataIdx, bytes));
     }
-    const initRuns: Array<{ ms: number; value: ScanResult }> = [];
+    const initRuns: { ms: number; value: ScanResult }[] = [];
     for (let i = 0; i < 5; i++) {
       const text = initText.replace(EDITS.initStatement, `$1${2048 + 512 * (i + 1)};`);
       initRuns.push(await changed(initIdx, Buffer.from(text, 'utf8')));
@@ -252,11 +272,11 @@ async function main(): Promise<number> {
     const extra: Finding[] = [];
     for (const f of got) {
       const list = expectedKeys.get(key(f));
-      if (list && list.length) matched.push(list.shift()!);
+      if (list?.length) matched.push(list.shift()!);
       else extra.push(f);
     }
     const missing = [...expectedKeys.values()].flat();
-    const consistency: Array<[string, ScanResult]> = [
+    const consistency: [string, ScanResult][] = [
       ...coldProc.slice(1).map((r, i) => [`cold process run ${i + 2}`, r.result] as [string, ScanResult]),
       ...coldIn.map((r, i) => [`cold in-process run ${i + 1}`, r.value] as [string, ScanResult]),
       ...coldIn0.map((r, i) => [`cold in-process workers:0 run ${i + 1}`, r.value] as [string, ScanResult]),
@@ -275,33 +295,89 @@ async function main(): Promise<number> {
     const row = (name: string, value: string, runs: string, note = '') =>
       lines.push(`  ${name.padEnd(52)} ${value.padStart(11)}   ${runs.padEnd(26)} ${note}`.trimEnd());
     lines.push('ndis-review benchmark', '');
-    lines.push(`machine   ${cpus.length} CPU(s), ${cpus[0]?.model.trim() ?? 'unknown'}; Node ${process.version}; ${os.platform()} ${os.arch()}; ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
-    lines.push(`corpus    seed ${seed}: ${size.files} files, ${size.lines.toLocaleString('en-US')} lines, ${size.bytes.toLocaleString('en-US')} bytes (generated in ${fmtMs(genMs)})`);
-    lines.push(`          ${corpus.expected.length} injected violations; cold scan parsed ${coldStats.parsed} of ${coldStats.files} files (needed ${coldStats.needed}), ${coldStats.workers} worker(s)`);
+    lines.push(
+      `machine   ${cpus.length} CPU(s), ${cpus[0]?.model.trim() ?? 'unknown'}; Node ${process.version}; ${os.platform()} ${os.arch()}; ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    );
+    lines.push(
+      `corpus    seed ${seed}: ${size.files} files, ${size.lines.toLocaleString('en-US')} lines, ${size.bytes.toLocaleString('en-US')} bytes (generated in ${fmtMs(genMs)})`,
+    );
+    lines.push(
+      `          ${corpus.expected.length} injected violations; cold scan parsed ${coldStats.parsed} of ${coldStats.files} files (needed ${coldStats.needed}), ${coldStats.workers} worker(s)`,
+    );
     lines.push('');
     lines.push(`  ${'figure'.padEnd(52)} ${'median'.padStart(11)}   ${'runs (ms)'.padEnd(26)} notes`);
     row('raw tree-sitter parse, all files, 1 thread', fmtMs(raw), fmtRuns(rawRuns), '1 warm-up; decode not timed');
-    row('cold scan, fresh process, wall', fmtMs(coldProcWall), fmtRuns(coldProc.map((r) => r.wallMs)), 'NDIS_REVIEW_CACHE=off; 1 warm-up; includes Node start-up');
-    row('cold scan, fresh process, stats ms.total', fmtMs(coldProcTotal), fmtRuns(coldProc.map((r) => r.stats.ms.total)),
-      `read ${coldStats.ms.read} lex ${coldStats.ms.lex} parse ${coldStats.ms.parse} link ${coldStats.ms.link} rules ${coldStats.ms.rules}`);
-    row(`cold scan, in process (automatic: ${coldIn[0].value.stats.workers} worker(s))`, fmtMs(coldInMs), fmtRuns(coldIn.map((r) => r.ms)), `parsed ${coldIn[0].value.stats.parsed}/${coldIn[0].value.stats.files}`);
-    row('cold scan, in process (workers: 0)', fmtMs(coldIn0Ms), fmtRuns(coldIn0.map((r) => r.ms)), `parsed ${coldIn0[0].value.stats.parsed}/${coldIn0[0].value.stats.files}`);
-    row('warm scan, in process, nothing changed', fmtMs(warmInMs), fmtRuns(warmIn.map((r) => r.ms)),
-      `fill ${fmtMs(fill.ms)}; lexed ${warmIn[0].value.stats.lexed}, parsed ${warmIn[0].value.stats.parsed}`);
-    row('warm scan, fresh process, disk cache, wall', fmtMs(warmProcWall), fmtRuns(warmProc.map((r) => r.wallMs)), `fill ${fmtMs(diskFill.wallMs)}; includes Node start-up, cache load`);
-    row('warm scan, fresh process, disk cache, ms.total', fmtMs(warmProcTotal), fmtRuns(warmProc.map((r) => r.stats.ms.total)),
-      `lexed ${warmProc[0].stats.lexed}, parsed ${warmProc[0].stats.parsed}`);
-    row(`one file changed: comment appended to ${EDITS.dataPathFile.split('/').pop()}`, fmtMs(dataMs), fmtRuns(dataRuns.map((r) => r.ms)),
-      `in process, warm; lexed ${dataRuns[0].value.stats.lexed}, parsed ${dataRuns[0].value.stats.parsed}`);
-    row(`one file changed: statement in ${EDITS.initFile}`, fmtMs(initMs), fmtRuns(initRuns.map((r) => r.ms)),
-      `in process, warm; lexed ${initRuns[0].value.stats.lexed}, parsed ${initRuns[0].value.stats.parsed}`);
-    row('memory: maxRssKiB, cold fresh process', `${(coldProcRss / 1024).toFixed(1)} MiB`, coldProc.map((r) => r.stats.maxRssKiB).join(', ') + ' KiB');
-    row('memory: heapUsed right after an in-process cold scan', `${(heapAfterScan / 2 ** 20).toFixed(1)} MiB`, '',
-      `before the scan ${(heapBefore / 2 ** 20).toFixed(1)} MiB; after GC, result kept: ${(heapRetained / 2 ** 20).toFixed(1)} MiB`);
+    row(
+      'cold scan, fresh process, wall',
+      fmtMs(coldProcWall),
+      fmtRuns(coldProc.map((r) => r.wallMs)),
+      'NDIS_REVIEW_CACHE=off; 1 warm-up; includes Node start-up',
+    );
+    row(
+      'cold scan, fresh process, stats ms.total',
+      fmtMs(coldProcTotal),
+      fmtRuns(coldProc.map((r) => r.stats.ms.total)),
+      `read ${coldStats.ms.read} lex ${coldStats.ms.lex} parse ${coldStats.ms.parse} link ${coldStats.ms.link} rules ${coldStats.ms.rules}`,
+    );
+    row(
+      `cold scan, in process (automatic: ${coldIn[0].value.stats.workers} worker(s))`,
+      fmtMs(coldInMs),
+      fmtRuns(coldIn.map((r) => r.ms)),
+      `parsed ${coldIn[0].value.stats.parsed}/${coldIn[0].value.stats.files}`,
+    );
+    row(
+      'cold scan, in process (workers: 0)',
+      fmtMs(coldIn0Ms),
+      fmtRuns(coldIn0.map((r) => r.ms)),
+      `parsed ${coldIn0[0].value.stats.parsed}/${coldIn0[0].value.stats.files}`,
+    );
+    row(
+      'warm scan, in process, nothing changed',
+      fmtMs(warmInMs),
+      fmtRuns(warmIn.map((r) => r.ms)),
+      `fill ${fmtMs(fill.ms)}; lexed ${warmIn[0].value.stats.lexed}, parsed ${warmIn[0].value.stats.parsed}`,
+    );
+    row(
+      'warm scan, fresh process, disk cache, wall',
+      fmtMs(warmProcWall),
+      fmtRuns(warmProc.map((r) => r.wallMs)),
+      `fill ${fmtMs(diskFill.wallMs)}; includes Node start-up, cache load`,
+    );
+    row(
+      'warm scan, fresh process, disk cache, ms.total',
+      fmtMs(warmProcTotal),
+      fmtRuns(warmProc.map((r) => r.stats.ms.total)),
+      `lexed ${warmProc[0].stats.lexed}, parsed ${warmProc[0].stats.parsed}`,
+    );
+    row(
+      `one file changed: comment appended to ${EDITS.dataPathFile.split('/').pop()}`,
+      fmtMs(dataMs),
+      fmtRuns(dataRuns.map((r) => r.ms)),
+      `in process, warm; lexed ${dataRuns[0].value.stats.lexed}, parsed ${dataRuns[0].value.stats.parsed}`,
+    );
+    row(
+      `one file changed: statement in ${EDITS.initFile}`,
+      fmtMs(initMs),
+      fmtRuns(initRuns.map((r) => r.ms)),
+      `in process, warm; lexed ${initRuns[0].value.stats.lexed}, parsed ${initRuns[0].value.stats.parsed}`,
+    );
+    row(
+      'memory: maxRssKiB, cold fresh process',
+      `${(coldProcRss / 1024).toFixed(1)} MiB`,
+      coldProc.map((r) => r.stats.maxRssKiB).join(', ') + ' KiB',
+    );
+    row(
+      'memory: heapUsed right after an in-process cold scan',
+      `${(heapAfterScan / 2 ** 20).toFixed(1)} MiB`,
+      '',
+      `before the scan ${(heapBefore / 2 ** 20).toFixed(1)} MiB; after GC, result kept: ${(heapRetained / 2 ** 20).toFixed(1)} MiB`,
+    );
     lines.push('');
     lines.push(`  ${'ratio'.padEnd(52)} ${'value'.padStart(11)}   ${'target'.padEnd(10)} result`);
     const ratio = (name: string, v: number, target?: number) =>
-      lines.push(`  ${name.padEnd(52)} ${v.toFixed(3).padStart(11)}   ${(target === undefined ? '-' : `<= ${target.toFixed(2)}`).padEnd(10)} ${target === undefined ? '' : v <= target ? 'PASS' : 'MISS'}`.trimEnd());
+      lines.push(
+        `  ${name.padEnd(52)} ${v.toFixed(3).padStart(11)}   ${(target === undefined ? '-' : `<= ${target.toFixed(2)}`).padEnd(10)} ${target === undefined ? '' : v <= target ? 'PASS' : 'MISS'}`.trimEnd(),
+      );
     ratio('cold (fresh process, wall) / raw parse', coldProcWall / raw, 1.2);
     ratio('cold (fresh process, ms.total) / raw parse', coldProcTotal / raw);
     ratio('cold (in process) / raw parse', coldInMs / raw);
@@ -311,16 +387,20 @@ async function main(): Promise<number> {
     ratio('one file changed (data path) / cold (in process)', dataMs / coldInMs, 0.1);
     ratio('one file changed (initialize) / cold (in process)', initMs / coldInMs, 0.1);
     lines.push('');
-    lines.push(`correctness (cold fresh-process scan vs. expected): ${matched.length} matched, ${missing.length} missing, ${extra.length} extra`);
+    lines.push(
+      `correctness (cold fresh-process scan vs. expected): ${matched.length} matched, ${missing.length} missing, ${extra.length} extra`,
+    );
     for (const e of matched) lines.push(`  ok       ${key(e)}  (${e.note})`);
     for (const e of missing) lines.push(`  MISSING  ${key(e)}  (${e.note})`);
     for (const f of extra) {
       lines.push(`  EXTRA    ${key(f)}: ${f.message}`);
       for (const t of f.trace) lines.push(`             ${t.path}:${t.line} ${t.message}`);
     }
-    lines.push(inconsistent.length
-      ? `consistency: findings differ from the cold scan in: ${inconsistent.join(', ')}`
-      : `consistency: all ${consistency.length} other scans (cold, warm, disk cache, edited) report the same findings`);
+    lines.push(
+      inconsistent.length
+        ? `consistency: findings differ from the cold scan in: ${inconsistent.join(', ')}`
+        : `consistency: all ${consistency.length} other scans (cold, warm, disk cache, edited) report the same findings`,
+    );
     lines.push('', `total bench time ${((performance.now() - tStart) / 1000).toFixed(1)} s`);
     process.stdout.write(lines.join('\n') + '\n');
     return missing.length || extra.length || inconsistent.length ? 1 : 0;
@@ -331,6 +411,11 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => { process.exitCode = code; },
-  (e: unknown) => { process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`); process.exitCode = 2; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exitCode = 2;
+  },
 );

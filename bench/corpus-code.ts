@@ -41,7 +41,7 @@ export interface Drv {
   /** Non-static function names of this driver (one C namespace per driver). */
   names: Set<string>;
   /** Generated non-static functions: prototypes go to the driver's proto header. */
-  exported: Array<FnRef & { file: string }>;
+  exported: (FnRef & { file: string })[];
   /** Hand-written functions that filler may call (none of them maps anything). */
   safe: FnRef[];
   /** Probability that a generated file uses `#if DBG ... #else ... #endif`. */
@@ -49,23 +49,125 @@ export interface Drv {
 }
 
 const VERBS = [
-  'Update', 'Program', 'Refresh', 'Validate', 'Compute', 'Process', 'Drain', 'Fill', 'Reclaim',
-  'Dump', 'Apply', 'Query', 'Set', 'Reset', 'Check', 'Build', 'Parse', 'Translate', 'Complete',
-  'Prepare', 'Enable', 'Disable', 'Flush', 'Sync', 'Init', 'Clear', 'Read', 'Write', 'Get',
-  'Adjust', 'Select', 'Handle', 'Record', 'Release', 'Acquire', 'Poll', 'Scan', 'Arm', 'Restore',
-  'Save', 'Account', 'Advance', 'Collect', 'Convert', 'Copy', 'Detect', 'Evaluate', 'Lookup',
+  'Update',
+  'Program',
+  'Refresh',
+  'Validate',
+  'Compute',
+  'Process',
+  'Drain',
+  'Fill',
+  'Reclaim',
+  'Dump',
+  'Apply',
+  'Query',
+  'Set',
+  'Reset',
+  'Check',
+  'Build',
+  'Parse',
+  'Translate',
+  'Complete',
+  'Prepare',
+  'Enable',
+  'Disable',
+  'Flush',
+  'Sync',
+  'Init',
+  'Clear',
+  'Read',
+  'Write',
+  'Get',
+  'Adjust',
+  'Select',
+  'Handle',
+  'Record',
+  'Release',
+  'Acquire',
+  'Poll',
+  'Scan',
+  'Arm',
+  'Restore',
+  'Save',
+  'Account',
+  'Advance',
+  'Collect',
+  'Convert',
+  'Copy',
+  'Detect',
+  'Evaluate',
+  'Lookup',
 ];
 
 const QUALIFIERS = [
-  '', '', '', '', 'Locked', 'Ex', 'Internal', 'Fast', 'Slow', 'All', 'ForQueue', 'FromDpc',
-  'Passive', 'Hw', 'Sw', 'Table', 'State', 'Counters', 'Range', 'Entry', 'Bits', 'Pending',
-  'Deferred', 'Once', 'Cached', 'Shadow', 'Masked', 'Default', 'Current', 'Next',
+  '',
+  '',
+  '',
+  '',
+  'Locked',
+  'Ex',
+  'Internal',
+  'Fast',
+  'Slow',
+  'All',
+  'ForQueue',
+  'FromDpc',
+  'Passive',
+  'Hw',
+  'Sw',
+  'Table',
+  'State',
+  'Counters',
+  'Range',
+  'Entry',
+  'Bits',
+  'Pending',
+  'Deferred',
+  'Once',
+  'Cached',
+  'Shadow',
+  'Masked',
+  'Default',
+  'Current',
+  'Next',
 ];
 
 export const THEMES: Record<string, string[]> = {
-  tx: ['TxRing', 'TxDescriptor', 'TxBuffer', 'SendQueue', 'TxContext', 'TxCompletion', 'TxHead', 'TxTail', 'Coalesce', 'Padding'],
-  rx: ['RxRing', 'RxDescriptor', 'RxBuffer', 'RecvQueue', 'RxContext', 'Indication', 'Lookahead', 'RxHead', 'RxTail', 'Split'],
-  oid: ['Oid', 'InfoBuffer', 'Request', 'Capabilities', 'Attributes', 'Statistics', 'PacketFilter', 'Lookahead', 'Offload'],
+  tx: [
+    'TxRing',
+    'TxDescriptor',
+    'TxBuffer',
+    'SendQueue',
+    'TxContext',
+    'TxCompletion',
+    'TxHead',
+    'TxTail',
+    'Coalesce',
+    'Padding',
+  ],
+  rx: [
+    'RxRing',
+    'RxDescriptor',
+    'RxBuffer',
+    'RecvQueue',
+    'RxContext',
+    'Indication',
+    'Lookahead',
+    'RxHead',
+    'RxTail',
+    'Split',
+  ],
+  oid: [
+    'Oid',
+    'InfoBuffer',
+    'Request',
+    'Capabilities',
+    'Attributes',
+    'Statistics',
+    'PacketFilter',
+    'Lookahead',
+    'Offload',
+  ],
   phy: ['Phy', 'Mdio', 'Link', 'Autoneg', 'Speed', 'Duplex', 'Cable', 'Downshift', 'Smartspeed', 'Gigabit'],
   nvm: ['Eeprom', 'Nvm', 'Word', 'Pba', 'Semaphore', 'Bank', 'Sector', 'Signature'],
   stats: ['Counter', 'Statistics', 'Octets', 'Errors', 'Collisions', 'Discards', 'Multicast', 'Broadcast'],
@@ -108,35 +210,94 @@ export const COMMENTS = [
 ];
 
 export const OIDS_NDIS6 = [
-  'OID_GEN_SUPPORTED_LIST', 'OID_GEN_HARDWARE_STATUS', 'OID_GEN_MEDIA_SUPPORTED', 'OID_GEN_MEDIA_IN_USE',
-  'OID_GEN_MAXIMUM_FRAME_SIZE', 'OID_GEN_LINK_SPEED', 'OID_GEN_TRANSMIT_BUFFER_SPACE',
-  'OID_GEN_RECEIVE_BUFFER_SPACE', 'OID_GEN_TRANSMIT_BLOCK_SIZE', 'OID_GEN_RECEIVE_BLOCK_SIZE',
-  'OID_GEN_VENDOR_ID', 'OID_GEN_VENDOR_DESCRIPTION', 'OID_GEN_VENDOR_DRIVER_VERSION',
-  'OID_GEN_CURRENT_PACKET_FILTER', 'OID_GEN_CURRENT_LOOKAHEAD', 'OID_GEN_DRIVER_VERSION',
-  'OID_GEN_MAXIMUM_TOTAL_SIZE', 'OID_GEN_MAC_OPTIONS', 'OID_GEN_MEDIA_CONNECT_STATUS',
-  'OID_GEN_MAXIMUM_SEND_PACKETS', 'OID_GEN_XMIT_OK', 'OID_GEN_RCV_OK', 'OID_GEN_XMIT_ERROR',
-  'OID_GEN_RCV_ERROR', 'OID_GEN_RCV_NO_BUFFER', 'OID_GEN_STATISTICS', 'OID_GEN_INTERRUPT_MODERATION',
-  'OID_GEN_LINK_PARAMETERS', 'OID_802_3_PERMANENT_ADDRESS', 'OID_802_3_CURRENT_ADDRESS',
-  'OID_802_3_MULTICAST_LIST', 'OID_802_3_MAXIMUM_LIST_SIZE', 'OID_802_3_RCV_ERROR_ALIGNMENT',
-  'OID_802_3_XMIT_ONE_COLLISION', 'OID_802_3_XMIT_MORE_COLLISIONS', 'OID_PNP_CAPABILITIES',
-  'OID_PNP_SET_POWER', 'OID_PNP_QUERY_POWER', 'OID_PNP_ADD_WAKE_UP_PATTERN',
-  'OID_PNP_REMOVE_WAKE_UP_PATTERN', 'OID_PNP_ENABLE_WAKE_UP', 'OID_TCP_OFFLOAD_PARAMETERS',
-  'OID_OFFLOAD_ENCAPSULATION', 'OID_GEN_RECEIVE_SCALE_PARAMETERS', 'OID_GEN_RECEIVE_SCALE_CAPABILITIES',
-  'OID_RECEIVE_FILTER_ALLOCATE_QUEUE', 'OID_RECEIVE_FILTER_FREE_QUEUE', 'OID_RECEIVE_FILTER_SET_FILTER',
-  'OID_RECEIVE_FILTER_CLEAR_FILTER', 'OID_GEN_VLAN_ID', 'OID_GEN_INTERRUPT_MODERATION',
+  'OID_GEN_SUPPORTED_LIST',
+  'OID_GEN_HARDWARE_STATUS',
+  'OID_GEN_MEDIA_SUPPORTED',
+  'OID_GEN_MEDIA_IN_USE',
+  'OID_GEN_MAXIMUM_FRAME_SIZE',
+  'OID_GEN_LINK_SPEED',
+  'OID_GEN_TRANSMIT_BUFFER_SPACE',
+  'OID_GEN_RECEIVE_BUFFER_SPACE',
+  'OID_GEN_TRANSMIT_BLOCK_SIZE',
+  'OID_GEN_RECEIVE_BLOCK_SIZE',
+  'OID_GEN_VENDOR_ID',
+  'OID_GEN_VENDOR_DESCRIPTION',
+  'OID_GEN_VENDOR_DRIVER_VERSION',
+  'OID_GEN_CURRENT_PACKET_FILTER',
+  'OID_GEN_CURRENT_LOOKAHEAD',
+  'OID_GEN_DRIVER_VERSION',
+  'OID_GEN_MAXIMUM_TOTAL_SIZE',
+  'OID_GEN_MAC_OPTIONS',
+  'OID_GEN_MEDIA_CONNECT_STATUS',
+  'OID_GEN_MAXIMUM_SEND_PACKETS',
+  'OID_GEN_XMIT_OK',
+  'OID_GEN_RCV_OK',
+  'OID_GEN_XMIT_ERROR',
+  'OID_GEN_RCV_ERROR',
+  'OID_GEN_RCV_NO_BUFFER',
+  'OID_GEN_STATISTICS',
+  'OID_GEN_INTERRUPT_MODERATION',
+  'OID_GEN_LINK_PARAMETERS',
+  'OID_802_3_PERMANENT_ADDRESS',
+  'OID_802_3_CURRENT_ADDRESS',
+  'OID_802_3_MULTICAST_LIST',
+  'OID_802_3_MAXIMUM_LIST_SIZE',
+  'OID_802_3_RCV_ERROR_ALIGNMENT',
+  'OID_802_3_XMIT_ONE_COLLISION',
+  'OID_802_3_XMIT_MORE_COLLISIONS',
+  'OID_PNP_CAPABILITIES',
+  'OID_PNP_SET_POWER',
+  'OID_PNP_QUERY_POWER',
+  'OID_PNP_ADD_WAKE_UP_PATTERN',
+  'OID_PNP_REMOVE_WAKE_UP_PATTERN',
+  'OID_PNP_ENABLE_WAKE_UP',
+  'OID_TCP_OFFLOAD_PARAMETERS',
+  'OID_OFFLOAD_ENCAPSULATION',
+  'OID_GEN_RECEIVE_SCALE_PARAMETERS',
+  'OID_GEN_RECEIVE_SCALE_CAPABILITIES',
+  'OID_RECEIVE_FILTER_ALLOCATE_QUEUE',
+  'OID_RECEIVE_FILTER_FREE_QUEUE',
+  'OID_RECEIVE_FILTER_SET_FILTER',
+  'OID_RECEIVE_FILTER_CLEAR_FILTER',
+  'OID_GEN_VLAN_ID',
+  'OID_GEN_INTERRUPT_MODERATION',
 ];
 
 export const OIDS_NDIS5 = [
-  'OID_GEN_SUPPORTED_LIST', 'OID_GEN_HARDWARE_STATUS', 'OID_GEN_MEDIA_SUPPORTED', 'OID_GEN_MEDIA_IN_USE',
-  'OID_GEN_MAXIMUM_LOOKAHEAD', 'OID_GEN_MAXIMUM_FRAME_SIZE', 'OID_GEN_LINK_SPEED',
-  'OID_GEN_TRANSMIT_BUFFER_SPACE', 'OID_GEN_RECEIVE_BUFFER_SPACE', 'OID_GEN_VENDOR_ID',
-  'OID_GEN_VENDOR_DESCRIPTION', 'OID_GEN_CURRENT_PACKET_FILTER', 'OID_GEN_CURRENT_LOOKAHEAD',
-  'OID_GEN_DRIVER_VERSION', 'OID_GEN_MAXIMUM_TOTAL_SIZE', 'OID_GEN_PROTOCOL_OPTIONS',
-  'OID_GEN_MAC_OPTIONS', 'OID_GEN_MEDIA_CONNECT_STATUS', 'OID_GEN_MAXIMUM_SEND_PACKETS',
-  'OID_GEN_XMIT_OK', 'OID_GEN_RCV_OK', 'OID_GEN_XMIT_ERROR', 'OID_GEN_RCV_ERROR', 'OID_GEN_RCV_NO_BUFFER',
-  'OID_802_3_PERMANENT_ADDRESS', 'OID_802_3_CURRENT_ADDRESS', 'OID_802_3_MULTICAST_LIST',
-  'OID_802_3_MAXIMUM_LIST_SIZE', 'OID_802_3_RCV_ERROR_ALIGNMENT', 'OID_802_3_XMIT_ONE_COLLISION',
-  'OID_802_3_XMIT_MORE_COLLISIONS', 'OID_PNP_CAPABILITIES', 'OID_PNP_SET_POWER', 'OID_PNP_QUERY_POWER',
+  'OID_GEN_SUPPORTED_LIST',
+  'OID_GEN_HARDWARE_STATUS',
+  'OID_GEN_MEDIA_SUPPORTED',
+  'OID_GEN_MEDIA_IN_USE',
+  'OID_GEN_MAXIMUM_LOOKAHEAD',
+  'OID_GEN_MAXIMUM_FRAME_SIZE',
+  'OID_GEN_LINK_SPEED',
+  'OID_GEN_TRANSMIT_BUFFER_SPACE',
+  'OID_GEN_RECEIVE_BUFFER_SPACE',
+  'OID_GEN_VENDOR_ID',
+  'OID_GEN_VENDOR_DESCRIPTION',
+  'OID_GEN_CURRENT_PACKET_FILTER',
+  'OID_GEN_CURRENT_LOOKAHEAD',
+  'OID_GEN_DRIVER_VERSION',
+  'OID_GEN_MAXIMUM_TOTAL_SIZE',
+  'OID_GEN_PROTOCOL_OPTIONS',
+  'OID_GEN_MAC_OPTIONS',
+  'OID_GEN_MEDIA_CONNECT_STATUS',
+  'OID_GEN_MAXIMUM_SEND_PACKETS',
+  'OID_GEN_XMIT_OK',
+  'OID_GEN_RCV_OK',
+  'OID_GEN_XMIT_ERROR',
+  'OID_GEN_RCV_ERROR',
+  'OID_GEN_RCV_NO_BUFFER',
+  'OID_802_3_PERMANENT_ADDRESS',
+  'OID_802_3_CURRENT_ADDRESS',
+  'OID_802_3_MULTICAST_LIST',
+  'OID_802_3_MAXIMUM_LIST_SIZE',
+  'OID_802_3_RCV_ERROR_ALIGNMENT',
+  'OID_802_3_XMIT_ONE_COLLISION',
+  'OID_802_3_XMIT_MORE_COLLISIONS',
+  'OID_PNP_CAPABILITIES',
+  'OID_PNP_SET_POWER',
+  'OID_PNP_QUERY_POWER',
 ];
 
 /** Indents every line but preprocessor lines and labels. */
@@ -148,7 +309,10 @@ export function indent(lines: string[], n = 1): string[] {
 export class CodeGen {
   private readonly oids: string[];
 
-  constructor(readonly d: Drv, readonly rng: Rng) {
+  constructor(
+    readonly d: Drv,
+    readonly rng: Rng,
+  ) {
     this.oids = d.ndis5 ? OIDS_NDIS5 : OIDS_NDIS6;
   }
 
@@ -197,7 +361,14 @@ export class CodeGen {
     const d = this.d;
     const ps = this.params(fn.sig, true);
     const out: string[] = [];
-    if (!d.ndis5 && this.rng.chance(0.3)) out.push(this.rng.pick(['_IRQL_requires_max_(DISPATCH_LEVEL)', '_IRQL_requires_(PASSIVE_LEVEL)', '_IRQL_requires_(DISPATCH_LEVEL)']));
+    if (!d.ndis5 && this.rng.chance(0.3))
+      out.push(
+        this.rng.pick([
+          '_IRQL_requires_max_(DISPATCH_LEVEL)',
+          '_IRQL_requires_(PASSIVE_LEVEL)',
+          '_IRQL_requires_(DISPATCH_LEVEL)',
+        ]),
+      );
     if (!d.ndis5 && fn.sig === 'su' && this.rng.chance(0.5)) out.push('_Must_inspect_result_');
     out.push(this.retType(fn.sig));
     if (d.ndis5) out[out.length - 1] += ' NTAPI';
@@ -279,7 +450,11 @@ export class CodeGen {
           ctx.usesExit = true;
           lines.push(...this.ifOpen('status != NDIS_STATUS_SUCCESS'), '    goto Exit;', '}');
         } else {
-          lines.push(...this.ifOpen('status != NDIS_STATUS_SUCCESS'), `    Adapter->${this.rng.pick(this.d.stats)}++;`, '}');
+          lines.push(
+            ...this.ifOpen('status != NDIS_STATUS_SUCCESS'),
+            `    Adapter->${this.rng.pick(this.d.stats)}++;`,
+            '}',
+          );
         }
         return lines;
       }
@@ -290,36 +465,77 @@ export class CodeGen {
     const r = this.rng;
     const d = this.d;
     const k = r.weighted<number>([
-      [6, 0], [4, 1], [5, 2], [3, 3], [3, 4], [2, 5], [2, 6], [1, 7], [1, 8], [2, 9], [1, 10], [1, 11],
+      [6, 0],
+      [4, 1],
+      [5, 2],
+      [3, 3],
+      [3, 4],
+      [2, 5],
+      [2, 6],
+      [1, 7],
+      [1, 8],
+      [2, 9],
+      [1, 10],
+      [1, 11],
     ]);
     switch (k) {
       case 0:
         return [`value = ${d.regRead}(Adapter, ${this.reg()});`];
       case 1:
-        return [r.pick([`value |= ${this.bits2()};`, `value &= ~(${this.bits2()});`, `value = (value & ~0x${r.hex(2)}) | (count & 0x${r.hex(2)});`, `value ^= ${this.bit()};`])];
+        return [
+          r.pick([
+            `value |= ${this.bits2()};`,
+            `value &= ~(${this.bits2()});`,
+            `value = (value & ~0x${r.hex(2)}) | (count & 0x${r.hex(2)});`,
+            `value ^= ${this.bit()};`,
+          ]),
+        ];
       case 2:
         return [`${d.regWrite}(Adapter, ${this.reg()}, value);`];
       case 3:
-        return [r.pick([`Adapter->${r.pick(d.stats)} += value;`, `Adapter->${r.pick(d.stats)}++;`, `Adapter->${r.pick(d.stats)} += count;`])];
+        return [
+          r.pick([
+            `Adapter->${r.pick(d.stats)} += value;`,
+            `Adapter->${r.pick(d.stats)}++;`,
+            `Adapter->${r.pick(d.stats)} += count;`,
+          ]),
+        ];
       case 4:
-        return [r.pick([`Adapter->${this.field()} = value;`, `count += Adapter->${this.field()};`, `value = Adapter->${this.field()} << ${r.int(1, 12)};`, `Adapter->${this.field()} = count & 0x${r.hex(3)};`])];
+        return [
+          r.pick([
+            `Adapter->${this.field()} = value;`,
+            `count += Adapter->${this.field()};`,
+            `value = Adapter->${this.field()} << ${r.int(1, 12)};`,
+            `Adapter->${this.field()} = count & 0x${r.hex(3)};`,
+          ]),
+        ];
       case 5: {
         const callees = ctx.callees;
         if (callees.length > 0) return this.call(r.pick(callees), ctx);
         return [`NdisStallExecution(${r.pick(['1', '5', '10', '50', '100'])});`];
       }
       case 6:
-        return [`${d.trace}(${r.pick(['TRACE_LEVEL_VERBOSE', 'TRACE_LEVEL_INFORMATION', 'TRACE_LEVEL_WARNING'])}, "${ctx.name}: ${r.pick(['value', 'reg', 'state', 'count'])} %08x\\n", ${r.pick(['value', 'count'])});`];
+        return [
+          `${d.trace}(${r.pick(['TRACE_LEVEL_VERBOSE', 'TRACE_LEVEL_INFORMATION', 'TRACE_LEVEL_WARNING'])}, "${ctx.name}: ${r.pick(['value', 'reg', 'state', 'count'])} %08x\\n", ${r.pick(['value', 'count'])});`,
+        ];
       case 7:
-        return [`ASSERT(${r.pick(['value != 0xFFFFFFFF', 'count <= 0x10000', `Adapter->${this.field()} != 0`, 'Adapter != NULL'])});`];
+        return [
+          `ASSERT(${r.pick(['value != 0xFFFFFFFF', 'count <= 0x10000', `Adapter->${this.field()} != 0`, 'Adapter != NULL'])});`,
+        ];
       case 8:
         return [`NdisStallExecution(${r.pick(['1', '5', '10', '50', '100'])});`];
       case 9:
         return [`// ${r.pick(COMMENTS)}`];
       case 10:
-        return [d.ndis5 ? `NdisInterlockedIncrement((PLONG)&Adapter->${this.field()});` : `InterlockedIncrement((volatile LONG *)&Adapter->${this.field()});`];
+        return [
+          d.ndis5
+            ? `NdisInterlockedIncrement((PLONG)&Adapter->${this.field()});`
+            : `InterlockedIncrement((volatile LONG *)&Adapter->${this.field()});`,
+        ];
       default:
-        return [`count = (count + ${r.pick(['1', '3', '7', '15', '63'])}) & ~${r.pick(['1', '3', '7', '15', '63'])}UL;`];
+        return [
+          `count = (count + ${r.pick(['1', '3', '7', '15', '63'])}) & ~${r.pick(['1', '3', '7', '15', '63'])}UL;`,
+        ];
     }
   }
 
@@ -327,7 +543,17 @@ export class CodeGen {
     const out: string[] = [];
     const r = this.rng;
     for (let s = 0; s < n; s++) {
-      const compound = depth < 3 ? r.weighted<number>([[14, 0], [4, 1], [2, 2], [1, 3], [1, 4], [1, 5]]) : 0;
+      const compound =
+        depth < 3
+          ? r.weighted<number>([
+              [14, 0],
+              [4, 1],
+              [2, 2],
+              [1, 3],
+              [1, 4],
+              [1, 5],
+            ])
+          : 0;
       switch (compound) {
         case 0:
           out.push(...this.simple(ctx));
@@ -343,7 +569,11 @@ export class CodeGen {
           break;
         }
         case 2: {
-          out.push(...this.loopOpen(`for (i = 0; i < ${r.pick(['count', `${this.d.U}_MAX_QUEUES`, `Adapter->${this.field()}`, String(r.int(2, 64))])}; i++)`));
+          out.push(
+            ...this.loopOpen(
+              `for (i = 0; i < ${r.pick(['count', `${this.d.U}_MAX_QUEUES`, `Adapter->${this.field()}`, String(r.int(2, 64))])}; i++)`,
+            ),
+          );
           out.push(...indent(this.block(ctx, depth + 1, r.int(1, 4))));
           if (r.chance(0.3)) out.push(...indent([...this.ifOpen(this.cond()), '    break;', '}']));
           out.push('}');
@@ -365,7 +595,9 @@ export class CodeGen {
           break;
         }
         case 4: {
-          const lock = this.d.ndis5 ? 'NdisDprAcquireSpinLock' : r.pick(['NdisAcquireSpinLock', 'NdisDprAcquireSpinLock']);
+          const lock = this.d.ndis5
+            ? 'NdisDprAcquireSpinLock'
+            : r.pick(['NdisAcquireSpinLock', 'NdisDprAcquireSpinLock']);
           const unlock = lock.replace('Acquire', 'Release');
           out.push(`${lock}(&Adapter->Lock);`);
           out.push(...this.block(ctx, depth + 1, r.int(1, 4)));
@@ -392,20 +624,64 @@ export class CodeGen {
   private docLines(name: string, sig: Sig, theme: string): { above: string[]; inside: string[] } {
     const r = this.rng;
     const what = r.pick(COMMENTS);
-    const purpose = `${r.pick(['Handles', 'Programs', 'Updates', 'Computes', 'Walks', 'Validates', 'Refreshes'])} the ${r.pick(THEMES[theme] ?? THEMES.diag).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} ${r.pick(['state', 'registers', 'bookkeeping', 'table', 'counters', 'settings'])}.`;
-    const ret = sig === 'su' ? 'NDIS_STATUS_SUCCESS or a failure status.' : sig === 'uu' ? 'The computed value.' : sig === 'b' ? 'TRUE if the condition holds.' : 'None.';
+    const purpose = `${r.pick(['Handles', 'Programs', 'Updates', 'Computes', 'Walks', 'Validates', 'Refreshes'])} the ${r
+      .pick(THEMES[theme] ?? THEMES.diag)
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase()} ${r.pick(['state', 'registers', 'bookkeeping', 'table', 'counters', 'settings'])}.`;
+    const ret =
+      sig === 'su'
+        ? 'NDIS_STATUS_SUCCESS or a failure status.'
+        : sig === 'uu'
+          ? 'The computed value.'
+          : sig === 'b'
+            ? 'TRUE if the condition holds.'
+            : 'None.';
     switch (this.d.doc) {
       case 'ms-inside':
         return {
           above: [],
-          inside: ['/*++', '', 'Routine Description:', '', `    ${purpose}`, `    ${what}`, '', 'Arguments:', '', '    Adapter - Pointer to the adapter context.', ...(sig !== 'v' && sig !== 'b' ? ['    Value - Caller-supplied value.'] : []), '', 'Return Value:', '', `    ${ret}`, '', '--*/'],
+          inside: [
+            '/*++',
+            '',
+            'Routine Description:',
+            '',
+            `    ${purpose}`,
+            `    ${what}`,
+            '',
+            'Arguments:',
+            '',
+            '    Adapter - Pointer to the adapter context.',
+            ...(sig !== 'v' && sig !== 'b' ? ['    Value - Caller-supplied value.'] : []),
+            '',
+            'Return Value:',
+            '',
+            `    ${ret}`,
+            '',
+            '--*/',
+          ],
         };
       case 'ms-above':
-        return { above: ['/*++', '', `Routine Name: ${name}`, '', `    ${purpose}`, '', `IRQL: ${r.pick(['PASSIVE_LEVEL', '<= DISPATCH_LEVEL', 'DISPATCH_LEVEL'])}`, '', '--*/'], inside: [] };
+        return {
+          above: [
+            '/*++',
+            '',
+            `Routine Name: ${name}`,
+            '',
+            `    ${purpose}`,
+            '',
+            `IRQL: ${r.pick(['PASSIVE_LEVEL', '<= DISPATCH_LEVEL', 'DISPATCH_LEVEL'])}`,
+            '',
+            '--*/',
+          ],
+          inside: [],
+        };
       case 'banner':
         return { above: ['//', `// ${name}`, '//', `// ${purpose}`, `// ${what}`, '//'], inside: [] };
       case 'doxygen':
-        return { above: ['/**', ` * @brief ${purpose}`, ` * @param Adapter adapter context`, ` * @return ${ret}`, ' */'], inside: [] };
+        return {
+          above: ['/**', ` * @brief ${purpose}`, ` * @param Adapter adapter context`, ` * @return ${ret}`, ' */'],
+          inside: [],
+        };
       default:
         return { above: r.chance(0.6) ? [`/* ${purpose} */`] : [], inside: [] };
     }
@@ -417,7 +693,13 @@ export class CodeGen {
     const r = this.rng;
     const ctx: BodyCtx = { name, sig, callees, usesExit: false, allowElse };
     const kind = r.weighted<string>([
-      [10, 'generic'], [3, 'ring'], [2, d.ndis5 ? 'pktwalk' : 'nblwalk'], [2, 'stats'], [1, 'oid'], [1, 'table'], [1, 'dbgdump'],
+      [10, 'generic'],
+      [3, 'ring'],
+      [2, d.ndis5 ? 'pktwalk' : 'nblwalk'],
+      [2, 'stats'],
+      [1, 'oid'],
+      [1, 'table'],
+      [1, 'dbgdump'],
     ]);
     if (kind === 'table') return this.tableFn(name, sig, isStatic, theme);
     if (kind === 'dbgdump' && allowElse) return this.dbgDumpFn(name, sig, isStatic, theme);
@@ -514,17 +796,21 @@ export class CodeGen {
     out.push(...this.loopOpen('for (; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))'));
     const inner: string[] = [];
     inner.push(...this.loopOpen('for (nb = NET_BUFFER_LIST_FIRST_NB(nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb))'));
-    inner.push(...indent([
-      'value += NET_BUFFER_DATA_LENGTH(nb);',
-      ...this.ifOpen(`NET_BUFFER_DATA_LENGTH(nb) > ${d.U}_MAX_FRAME_SIZE`),
-      `    Adapter->${r.pick(d.stats)}++;`,
-      '    continue;',
-      '}',
-      'count++;',
-      ...this.block(ctx, 2, r.int(0, 2)),
-    ]));
+    inner.push(
+      ...indent([
+        'value += NET_BUFFER_DATA_LENGTH(nb);',
+        ...this.ifOpen(`NET_BUFFER_DATA_LENGTH(nb) > ${d.U}_MAX_FRAME_SIZE`),
+        `    Adapter->${r.pick(d.stats)}++;`,
+        '    continue;',
+        '}',
+        'count++;',
+        ...this.block(ctx, 2, r.int(0, 2)),
+      ]),
+    );
     inner.push('}');
-    inner.push(`NET_BUFFER_LIST_STATUS(nbl) = ${r.pick(['NDIS_STATUS_SUCCESS', 'NDIS_STATUS_PAUSED', 'NDIS_STATUS_RESOURCES'])};`);
+    inner.push(
+      `NET_BUFFER_LIST_STATUS(nbl) = ${r.pick(['NDIS_STATUS_SUCCESS', 'NDIS_STATUS_PAUSED', 'NDIS_STATUS_RESOURCES'])};`,
+    );
     out.push(...indent(inner));
     out.push('}');
     out.push(...this.block(ctx, 1, r.int(1, 3)));
@@ -536,17 +822,19 @@ export class CodeGen {
     const r = this.rng;
     const out: string[] = [];
     out.push(...this.loopOpen(`for (i = 0; i < Adapter->PendingPacketCount; i++)`));
-    out.push(...indent([
-      'packet = Adapter->PendingPackets[i];',
-      'NdisQueryPacket(packet, NULL, &bufferCount, &buffer, &totalLength);',
-      ...this.ifOpen(`totalLength > ${d.U}_MAX_FRAME_SIZE`),
-      `    Adapter->${r.pick(d.stats)}++;`,
-      '    continue;',
-      '}',
-      'value += totalLength;',
-      'count += bufferCount;',
-      ...this.block(ctx, 2, r.int(0, 2)),
-    ]));
+    out.push(
+      ...indent([
+        'packet = Adapter->PendingPackets[i];',
+        'NdisQueryPacket(packet, NULL, &bufferCount, &buffer, &totalLength);',
+        ...this.ifOpen(`totalLength > ${d.U}_MAX_FRAME_SIZE`),
+        `    Adapter->${r.pick(d.stats)}++;`,
+        '    continue;',
+        '}',
+        'value += totalLength;',
+        'count += bufferCount;',
+        ...this.block(ctx, 2, r.int(0, 2)),
+      ]),
+    );
     out.push('}');
     out.push(...this.block(ctx, 1, r.int(1, 3)));
     return out;
@@ -603,17 +891,19 @@ export class CodeGen {
     const locals = ['ULONG i;', 'ULONG value = 0;'];
     if (sig === 'su') locals.push('NDIS_STATUS status = NDIS_STATUS_NOT_SUPPORTED;');
     out.push(...indent(locals), '');
-    out.push(...indent([
-      ...this.loopOpen(`for (i = 0; i < RTL_NUMBER_OF(${tname}); i++)`),
+    out.push(
       ...indent([
-        ...this.ifOpen(`${tname}[i] == Adapter->${this.field()}`),
-        `    value = i;`,
-        ...(sig === 'su' ? ['    status = NDIS_STATUS_SUCCESS;'] : []),
-        '    break;',
+        ...this.loopOpen(`for (i = 0; i < RTL_NUMBER_OF(${tname}); i++)`),
+        ...indent([
+          ...this.ifOpen(`${tname}[i] == Adapter->${this.field()}`),
+          `    value = i;`,
+          ...(sig === 'su' ? ['    status = NDIS_STATUS_SUCCESS;'] : []),
+          '    break;',
+          '}',
+        ]),
         '}',
       ]),
-      '}',
-    ]));
+    );
     if (sig === 'vu') out.push(`    ${d.regWrite}(Adapter, ${this.reg()}, value ^ Value);`);
     if (sig === 'v') out.push(`    Adapter->${this.field()} = value;`);
     if (sig === 'su') out.push('    return status;');
@@ -635,17 +925,26 @@ export class CodeGen {
       h.push(`${name}(${this.params(sig, annot && (isStatic || d.ndis5)).join(', ')})`);
       return h;
     };
-    const ret = sig === 'su' ? ['    return NDIS_STATUS_SUCCESS;'] : sig === 'uu' ? ['    return 0;'] : sig === 'b' ? ['    return FALSE;'] : [];
+    const ret =
+      sig === 'su'
+        ? ['    return NDIS_STATUS_SUCCESS;']
+        : sig === 'uu'
+          ? ['    return 0;']
+          : sig === 'b'
+            ? ['    return FALSE;']
+            : [];
     const out: string[] = [];
     out.push(...this.docLines(name, sig, theme).above);
     out.push('#if DBG');
     out.push(...head(true), '{', '    ULONG i;', '    ULONG value;', '');
-    out.push(...indent([
-      `DbgPrint("${d.U}: ${name} adapter %p\\n", Adapter);`,
-      ...this.loopOpen(`for (i = 0; i < ${r.int(4, 32)}; i++)`),
-      ...indent([`value = ${d.regRead}(Adapter, ${this.reg()} + i * 4);`, `DbgPrint("  [%02u] %08x\\n", i, value);`]),
-      '}',
-    ]));
+    out.push(
+      ...indent([
+        `DbgPrint("${d.U}: ${name} adapter %p\\n", Adapter);`,
+        ...this.loopOpen(`for (i = 0; i < ${r.int(4, 32)}; i++)`),
+        ...indent([`value = ${d.regRead}(Adapter, ${this.reg()} + i * 4);`, `DbgPrint("  [%02u] %08x\\n", i, value);`]),
+        '}',
+      ]),
+    );
     out.push(...ret, '}');
     out.push('#else');
     out.push(...head(true), '{', '    UNREFERENCED_PARAMETER(Adapter);');
@@ -657,14 +956,26 @@ export class CodeGen {
   }
 
   /** Lines of filler functions, about `target` lines; records non-static ones in the driver. */
-  fillFunctions(file: string, theme: string, target: number, fileNames: Set<string>, opts: { staticRate?: number; allowElse?: boolean } = {}): string[] {
+  fillFunctions(
+    file: string,
+    theme: string,
+    target: number,
+    fileNames: Set<string>,
+    opts: { staticRate?: number; allowElse?: boolean } = {},
+  ): string[] {
     const r = this.rng;
     const out: string[] = [];
     const local: FnRef[] = [];
     const staticRate = opts.staticRate ?? 0.5;
     while (out.length < target) {
       const isStatic = r.chance(staticRate);
-      const sig = r.weighted<Sig>([[4, 'v'], [4, 'vu'], [3, 'su'], [2, 'uu'], [2, 'b']]);
+      const sig = r.weighted<Sig>([
+        [4, 'v'],
+        [4, 'vu'],
+        [3, 'su'],
+        [2, 'uu'],
+        [2, 'b'],
+      ]);
       const name = this.name(theme, isStatic, fileNames);
       // Callees: earlier functions of this file and the driver's exported or safe helpers.
       const pool: FnRef[] = [...local.slice(-6)];

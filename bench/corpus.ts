@@ -81,7 +81,10 @@ interface RawFile {
 
 /** A template of C code, dedented by its least indented non-blank line, as lines. */
 function code(s: string): string[] {
-  const lines = s.replace(/^\n/, '').replace(/\n[ \t]*$/, '').split('\n');
+  const lines = s
+    .replace(/^\n/, '')
+    .replace(/\n[ \t]*$/, '')
+    .split('\n');
   let min = Infinity;
   for (const l of lines) if (l.trim()) min = Math.min(min, l.length - l.trimStart().length);
   if (!Number.isFinite(min)) min = 0;
@@ -112,7 +115,7 @@ class Sb {
     return this.ifElse(cond, then);
   }
 
-  switch(expr: string, cases: Array<[string[], string[]]>): string[] {
+  switch(expr: string, cases: [string[], string[]][]): string[] {
     const body: string[] = [];
     for (const [labels, stmts] of cases) {
       for (const l of labels) body.push(l === 'default' ? 'default:' : `case ${l}:`);
@@ -126,53 +129,277 @@ class Sb {
 // ------------------------------------------------------------------ name pools
 
 const REG_NAMES = [
-  'CTRL', 'STATUS', 'EECD', 'EERD', 'CTRL_EXT', 'FLA', 'MDIC', 'FCAL', 'FCAH', 'FCT', 'VET', 'ICR', 'ITR', 'ICS',
-  'IMS', 'IMC', 'IAM', 'RCTL', 'FCTTV', 'TXCW', 'RXCW', 'TCTL', 'TIPG', 'LEDCTL', 'PBA', 'FCRTL', 'FCRTH', 'RDBAL',
-  'RDBAH', 'RDLEN', 'RDH', 'RDT', 'RDTR', 'RXDCTL', 'RADV', 'RSRPD', 'TDBAL', 'TDBAH', 'TDLEN', 'TDH', 'TDT', 'TIDV',
-  'TXDCTL', 'TADV', 'TSPMT', 'CRCERRS', 'ALGNERRC', 'SYMERRS', 'RXERRC', 'MPC', 'SCC', 'ECOL', 'MCC', 'LATECOL',
-  'COLC', 'DC', 'TNCRS', 'SEC', 'CEXTERR', 'RLEC', 'XONRXC', 'XONTXC', 'XOFFRXC', 'XOFFTXC', 'FCRUC', 'PRC64',
-  'PRC127', 'PRC255', 'PRC511', 'PRC1023', 'PRC1522', 'GPRC', 'BPRC', 'MPRC', 'GPTC', 'GORCL', 'GORCH', 'GOTCL',
-  'GOTCH', 'RNBC', 'RUC', 'RFC', 'ROC', 'RJC', 'TORL', 'TORH', 'TOTL', 'TOTH', 'TPR', 'TPT', 'MPTC', 'BPTC', 'TSCTC',
-  'TSCTFC', 'RXCSUM', 'MTA', 'RAL', 'RAH', 'VFTA', 'WUC', 'WUFC', 'WUS', 'MANC', 'SWSM', 'FWSM', 'GCR', 'GSCL',
-  'RETA', 'RSSRK', 'RSSIM', 'MRQC', 'VMOLR', 'VMVIR', 'PSRTYPE', 'SRRCTL', 'DCA_RXCTRL', 'DCA_TXCTRL', 'EITR',
-  'GPIE', 'IVAR', 'TSYNCRXCTL', 'TSYNCTXCTL', 'SYSTIML', 'SYSTIMH', 'TIMINCA',
+  'CTRL',
+  'STATUS',
+  'EECD',
+  'EERD',
+  'CTRL_EXT',
+  'FLA',
+  'MDIC',
+  'FCAL',
+  'FCAH',
+  'FCT',
+  'VET',
+  'ICR',
+  'ITR',
+  'ICS',
+  'IMS',
+  'IMC',
+  'IAM',
+  'RCTL',
+  'FCTTV',
+  'TXCW',
+  'RXCW',
+  'TCTL',
+  'TIPG',
+  'LEDCTL',
+  'PBA',
+  'FCRTL',
+  'FCRTH',
+  'RDBAL',
+  'RDBAH',
+  'RDLEN',
+  'RDH',
+  'RDT',
+  'RDTR',
+  'RXDCTL',
+  'RADV',
+  'RSRPD',
+  'TDBAL',
+  'TDBAH',
+  'TDLEN',
+  'TDH',
+  'TDT',
+  'TIDV',
+  'TXDCTL',
+  'TADV',
+  'TSPMT',
+  'CRCERRS',
+  'ALGNERRC',
+  'SYMERRS',
+  'RXERRC',
+  'MPC',
+  'SCC',
+  'ECOL',
+  'MCC',
+  'LATECOL',
+  'COLC',
+  'DC',
+  'TNCRS',
+  'SEC',
+  'CEXTERR',
+  'RLEC',
+  'XONRXC',
+  'XONTXC',
+  'XOFFRXC',
+  'XOFFTXC',
+  'FCRUC',
+  'PRC64',
+  'PRC127',
+  'PRC255',
+  'PRC511',
+  'PRC1023',
+  'PRC1522',
+  'GPRC',
+  'BPRC',
+  'MPRC',
+  'GPTC',
+  'GORCL',
+  'GORCH',
+  'GOTCL',
+  'GOTCH',
+  'RNBC',
+  'RUC',
+  'RFC',
+  'ROC',
+  'RJC',
+  'TORL',
+  'TORH',
+  'TOTL',
+  'TOTH',
+  'TPR',
+  'TPT',
+  'MPTC',
+  'BPTC',
+  'TSCTC',
+  'TSCTFC',
+  'RXCSUM',
+  'MTA',
+  'RAL',
+  'RAH',
+  'VFTA',
+  'WUC',
+  'WUFC',
+  'WUS',
+  'MANC',
+  'SWSM',
+  'FWSM',
+  'GCR',
+  'GSCL',
+  'RETA',
+  'RSSRK',
+  'RSSIM',
+  'MRQC',
+  'VMOLR',
+  'VMVIR',
+  'PSRTYPE',
+  'SRRCTL',
+  'DCA_RXCTRL',
+  'DCA_TXCTRL',
+  'EITR',
+  'GPIE',
+  'IVAR',
+  'TSYNCRXCTL',
+  'TSYNCTXCTL',
+  'SYSTIML',
+  'SYSTIMH',
+  'TIMINCA',
 ];
 const REQUIRED_REGS = ['CTRL', 'STATUS', 'ICR', 'IMS', 'IMC', 'RCTL', 'TCTL'];
 
 const BIT_GROUPS: Record<string, string[]> = {
-  CTRL: ['FD', 'LRST', 'ASDE', 'SLU', 'ILOS', 'SPD_100', 'SPD_1000', 'FRCSPD', 'FRCDPX', 'RST', 'RFCE', 'TFCE', 'VME', 'PHY_RST'],
+  CTRL: [
+    'FD',
+    'LRST',
+    'ASDE',
+    'SLU',
+    'ILOS',
+    'SPD_100',
+    'SPD_1000',
+    'FRCSPD',
+    'FRCDPX',
+    'RST',
+    'RFCE',
+    'TFCE',
+    'VME',
+    'PHY_RST',
+  ],
   STATUS: ['FD', 'LU', 'TXOFF', 'TBIMODE', 'SPEED_100', 'SPEED_1000', 'PHYRA', 'GIO_MASTER', 'LAN_INIT_DONE'],
   RCTL: ['EN', 'SBP', 'UPE', 'MPE', 'LPE', 'BAM', 'BSIZE_2048', 'SECRC', 'VFE', 'CFIEN', 'DPF', 'PMCF'],
   TCTL: ['EN', 'PSP', 'CT', 'COLD', 'SWXOFF', 'PBE', 'RTLC', 'NRTU', 'MULR'],
-  INT: ['TXDW', 'TXQE', 'LSC', 'RXSEQ', 'RXDMT0', 'RXO', 'RXT0', 'MDAC', 'RXCFG', 'GPI', 'TXD_LOW', 'SRPD', 'ACK', 'MNG'],
+  INT: [
+    'TXDW',
+    'TXQE',
+    'LSC',
+    'RXSEQ',
+    'RXDMT0',
+    'RXO',
+    'RXT0',
+    'MDAC',
+    'RXCFG',
+    'GPI',
+    'TXD_LOW',
+    'SRPD',
+    'ACK',
+    'MNG',
+  ],
   EECD: ['SK', 'CS', 'DI', 'DO', 'REQ', 'GNT', 'PRES', 'SIZE', 'AUPDEN'],
   RXCSUM: ['IPOFL', 'TUOFL', 'IPV6OFL', 'CRCOFL', 'IPPCSE', 'PCSD'],
   MRQC: ['RSS_EN', 'HASH_IPV4', 'HASH_IPV4_TCP', 'HASH_IPV6', 'HASH_IPV6_TCP', 'HASH_IPV4_UDP'],
 };
 
 const STAT_NAMES = [
-  'TxFramesOk', 'RxFramesOk', 'TxErrors', 'RxErrors', 'RxNoBuffer', 'RxCrcErrors', 'RxAlignErrors', 'TxOneCollision',
-  'TxMultiCollision', 'TxDeferred', 'TxLateCollision', 'TxAbortExcessCollision', 'RxOverrun', 'RxRuntFrames',
-  'RxOversizeFrames', 'TxUnderrun', 'RxMissedPackets', 'TxBytes', 'RxBytes', 'TxMulticast', 'RxMulticast',
-  'TxBroadcast', 'RxBroadcast', 'RxDiscards', 'TxDiscards', 'LinkChanges', 'RxChecksumErrors', 'TxLsoPackets',
-  'RxCoalesced', 'TxTimeouts', 'RxQueueDrops', 'RxVlanFrames', 'TxPauseFrames', 'RxPauseFrames',
+  'TxFramesOk',
+  'RxFramesOk',
+  'TxErrors',
+  'RxErrors',
+  'RxNoBuffer',
+  'RxCrcErrors',
+  'RxAlignErrors',
+  'TxOneCollision',
+  'TxMultiCollision',
+  'TxDeferred',
+  'TxLateCollision',
+  'TxAbortExcessCollision',
+  'RxOverrun',
+  'RxRuntFrames',
+  'RxOversizeFrames',
+  'TxUnderrun',
+  'RxMissedPackets',
+  'TxBytes',
+  'RxBytes',
+  'TxMulticast',
+  'RxMulticast',
+  'TxBroadcast',
+  'RxBroadcast',
+  'RxDiscards',
+  'TxDiscards',
+  'LinkChanges',
+  'RxChecksumErrors',
+  'TxLsoPackets',
+  'RxCoalesced',
+  'TxTimeouts',
+  'RxQueueDrops',
+  'RxVlanFrames',
+  'TxPauseFrames',
+  'RxPauseFrames',
 ];
 const REQUIRED_STATS = ['HardwareErrors', 'ResetCount', 'InterruptCount', 'DpcCount', 'WatchdogRuns'];
 
 const FIELD_NAMES = [
-  'LinkSpeed', 'Duplex', 'MaxFrameSize', 'CurrentLookahead', 'PacketFilter', 'InterruptModeration', 'TxBufferSize',
-  'NumTxDescriptors', 'NumRxDescriptors', 'RssQueues', 'VlanId', 'Priority', 'FlowControl', 'ItrValue',
-  'MulticastCount', 'WakeUpFlags', 'PowerState', 'PhyAddress', 'PhyId', 'EepromSize', 'FirmwareVersion', 'MacType',
-  'BusWidth', 'BusSpeed', 'TxIntDelay', 'RxIntDelay', 'TxAbsIntDelay', 'RxAbsIntDelay', 'OffloadFlags', 'LsoMaxSize',
-  'ChecksumFlags', 'QueueMask', 'ProcessorMask', 'HashType', 'HashKeySize', 'IndirectionSize', 'VportCount',
-  'FilterCount', 'Generation', 'ResetReason', 'AutonegAdvertised', 'SmartSpeedCount', 'PbaNumber', 'DmaAlignment',
+  'LinkSpeed',
+  'Duplex',
+  'MaxFrameSize',
+  'CurrentLookahead',
+  'PacketFilter',
+  'InterruptModeration',
+  'TxBufferSize',
+  'NumTxDescriptors',
+  'NumRxDescriptors',
+  'RssQueues',
+  'VlanId',
+  'Priority',
+  'FlowControl',
+  'ItrValue',
+  'MulticastCount',
+  'WakeUpFlags',
+  'PowerState',
+  'PhyAddress',
+  'PhyId',
+  'EepromSize',
+  'FirmwareVersion',
+  'MacType',
+  'BusWidth',
+  'BusSpeed',
+  'TxIntDelay',
+  'RxIntDelay',
+  'TxAbsIntDelay',
+  'RxAbsIntDelay',
+  'OffloadFlags',
+  'LsoMaxSize',
+  'ChecksumFlags',
+  'QueueMask',
+  'ProcessorMask',
+  'HashType',
+  'HashKeySize',
+  'IndirectionSize',
+  'VportCount',
+  'FilterCount',
+  'Generation',
+  'ResetReason',
+  'AutonegAdvertised',
+  'SmartSpeedCount',
+  'PbaNumber',
+  'DmaAlignment',
   'SgElements',
 ];
 const REQUIRED_FIELDS = ['RxBufferSize', 'LinkSpeed', 'PacketFilter'];
 
 const FLAG_NAMES = [
-  'Halting', 'MsixEnabled', 'RssEnabled', 'VlanStripping', 'WolEnabled', 'JumboEnabled', 'Promiscuous',
-  'AllMulticast', 'ChecksumOffload', 'LsoEnabled', 'VmqEnabled', 'SriovEnabled', 'InterruptsEnabled', 'DeviceInD0',
+  'Halting',
+  'MsixEnabled',
+  'RssEnabled',
+  'VlanStripping',
+  'WolEnabled',
+  'JumboEnabled',
+  'Promiscuous',
+  'AllMulticast',
+  'ChecksumOffload',
+  'LsoEnabled',
+  'VmqEnabled',
+  'SriovEnabled',
+  'InterruptsEnabled',
+  'DeviceInD0',
 ];
 const REQUIRED_FLAGS = ['LinkUp', 'Paused', 'InReset', 'SurpriseRemoved'];
 
@@ -212,8 +439,8 @@ interface Ctx {
   handle: string;
   /** The adapter field the register macros read through. */
   base: string;
-  regDefs: Array<[string, number]>;
-  bitDefs: Array<[string, string]>;
+  regDefs: [string, number][];
+  bitDefs: [string, string][];
   files: RawFile[];
   crlf: boolean;
   /** Header files every .c file of the driver includes. */
@@ -238,17 +465,22 @@ interface CtxOpts {
 function makeCtx(parent: Rng, o: CtxOpts): Ctx {
   const r = parent.fork();
   const U = o.U;
-  const regBases = uniq([...REQUIRED_REGS, ...r.sample(REG_NAMES, r.int(55, 80))]).sort((a, b) => REG_NAMES.indexOf(a) - REG_NAMES.indexOf(b));
+  const regBases = uniq([...REQUIRED_REGS, ...r.sample(REG_NAMES, r.int(55, 80))]).sort(
+    (a, b) => REG_NAMES.indexOf(a) - REG_NAMES.indexOf(b),
+  );
   let off = 0;
-  const regDefs: Array<[string, number]> = regBases.map((b) => {
+  const regDefs: [string, number][] = regBases.map((b) => {
     off += 4 * r.int(1, 12);
     if (r.chance(0.12)) off = (off + 0x100) & ~0xff;
     return [`${U}_REG_${b}`, off];
   });
-  const bitDefs: Array<[string, string]> = [];
+  const bitDefs: [string, string][] = [];
   const groups = uniq(['CTRL', 'INT', ...r.sample(Object.keys(BIT_GROUPS), r.int(2, 4))]);
   for (const g of groups) {
-    const positions = r.sample(Array.from({ length: 32 }, (_, i) => i), BIT_GROUPS[g].length);
+    const positions = r.sample(
+      Array.from({ length: 32 }, (_, i) => i),
+      BIT_GROUPS[g].length,
+    );
     BIT_GROUPS[g].forEach((b, i) => bitDefs.push([`${U}_${g}_${b}`, `(1UL << ${positions[i]})`]));
   }
   const d: Drv = {
@@ -308,17 +540,33 @@ function banner(x: Ctx, file: string, abstract: string, extra: string[] = []): s
   const wrapped: string[] = [];
   let cur = '';
   for (const w of words) {
-    if ((cur + ' ' + w).trim().length > 70) { wrapped.push(cur.trim()); cur = ''; }
+    if ((cur + ' ' + w).trim().length > 70) {
+      wrapped.push(cur.trim());
+      cur = '';
+    }
     cur += ' ' + w;
   }
   if (cur.trim()) wrapped.push(cur.trim());
   return [
-    '/*++', '',
-    `Copyright (c) ${from}-${to} ${x.vendor}. All rights reserved.`, '',
-    'Module Name:', '', `    ${file}`, '',
-    'Abstract:', '', ...wrapped.map((l) => `    ${l}`), ...extra, '',
-    'Environment:', '', '    Kernel mode only.', '',
-    '--*/', '',
+    '/*++',
+    '',
+    `Copyright (c) ${from}-${to} ${x.vendor}. All rights reserved.`,
+    '',
+    'Module Name:',
+    '',
+    `    ${file}`,
+    '',
+    'Abstract:',
+    '',
+    ...wrapped.map((l) => `    ${l}`),
+    ...extra,
+    '',
+    'Environment:',
+    '',
+    '    Kernel mode only.',
+    '',
+    '--*/',
+    '',
   ];
 }
 
@@ -341,7 +589,11 @@ function fillerCalls(x: Ctx, refs: FnRef[], a: string, statusVar: boolean): stri
       case 'su':
         if (statusVar) {
           out.push(`status = ${f.name}(${a}, ${r.int(0, 7)});`);
-          out.push(...x.sb.if('status != NDIS_STATUS_SUCCESS', [`${x.d.trace}(TRACE_LEVEL_WARNING, "${f.name} failed %08x\\n", status);`]));
+          out.push(
+            ...x.sb.if('status != NDIS_STATUS_SUCCESS', [
+              `${x.d.trace}(TRACE_LEVEL_WARNING, "${f.name} failed %08x\\n", status);`,
+            ]),
+          );
         } else {
           out.push(`(VOID)${f.name}(${a}, ${r.int(0, 7)});`);
         }
@@ -365,64 +617,110 @@ function pickFillers(x: Ctx, n: number, near?: RegExp, sigs?: Sig[]): FnRef[] {
 }
 
 /** A run of filler functions, optionally with one `#ifdef X / #else` section of two builds of the same functions. */
-function fillerBody(x: Ctx, file: string, theme: string, target: number, fileNames: Set<string>, opts: { staticRate?: number; ifdef?: string } = {}): string[] {
+function fillerBody(
+  x: Ctx,
+  file: string,
+  theme: string,
+  target: number,
+  fileNames: Set<string>,
+  opts: { staticRate?: number; ifdef?: string } = {},
+): string[] {
   const r = x.rng;
   const allowElse = r.chance(x.d.elseRate);
-  if (!opts.ifdef) return x.gen.fillFunctions(file, theme, target, fileNames, { staticRate: opts.staticRate, allowElse });
+  if (!opts.ifdef)
+    return x.gen.fillFunctions(file, theme, target, fileNames, { staticRate: opts.staticRate, allowElse });
   const first = Math.floor(target * r.float() * 0.6);
   const out = x.gen.fillFunctions(file, theme, first, fileNames, { staticRate: opts.staticRate, allowElse });
   // Two builds of the same functions under #ifdef / #else.
-  const fns: Array<{ name: string; sig: Sig; isStatic: boolean }> = [];
+  const fns: { name: string; sig: Sig; isStatic: boolean }[] = [];
   for (let k = r.int(2, 3); k > 0; k--) {
     const isStatic = r.chance(opts.staticRate ?? 0.5);
-    const sig = r.weighted<Sig>([[4, 'v'], [4, 'vu'], [3, 'su'], [2, 'uu'], [2, 'b']]);
+    const sig = r.weighted<Sig>([
+      [4, 'v'],
+      [4, 'vu'],
+      [3, 'su'],
+      [2, 'uu'],
+      [2, 'b'],
+    ]);
     fns.push({ name: x.gen.name(theme, isStatic, fileNames), sig, isStatic });
   }
-  const callees = () => r.sample([...r.sample(x.d.exported, 3), ...r.sample(x.d.safe, 1)], r.int(0, 3)).map((f) => ({ name: f.name, sig: f.sig }));
+  const callees = () =>
+    r
+      .sample([...r.sample(x.d.exported, 3), ...r.sample(x.d.safe, 1)], r.int(0, 3))
+      .map((f) => ({ name: f.name, sig: f.sig }));
   out.push(`#ifdef ${opts.ifdef}`, '');
   for (const f of fns) out.push(...x.gen.fn(f.name, f.sig, f.isStatic, theme, callees(), false));
   out.push('#else // !' + opts.ifdef, '');
   for (const f of fns) out.push(...x.gen.fn(f.name, f.sig, f.isStatic, theme, callees(), false));
   out.push(`#endif // ${opts.ifdef}`, '');
   for (const f of fns) if (!f.isStatic) x.d.exported.push({ name: f.name, sig: f.sig, file });
-  out.push(...x.gen.fillFunctions(file, theme, Math.max(0, target - out.length), fileNames, { staticRate: opts.staticRate, allowElse }));
+  out.push(
+    ...x.gen.fillFunctions(file, theme, Math.max(0, target - out.length), fileNames, {
+      staticRate: opts.staticRate,
+      allowElse,
+    }),
+  );
   return out;
 }
 
 /** A whole filler file: banner, includes, file-scope data, functions. */
-function fillerFile(x: Ctx, name: string, theme: string, target: number, opts: { ifdef?: string; staticRate?: number; latin1Note?: string; crlf?: boolean } = {}): void {
+function fillerFile(
+  x: Ctx,
+  name: string,
+  theme: string,
+  target: number,
+  opts: { ifdef?: string; staticRate?: number; latin1Note?: string; crlf?: boolean } = {},
+): void {
   const r = x.rng;
   const lines: string[] = [];
   const extra = opts.latin1Note ? ['', `    ${opts.latin1Note}`] : [];
   lines.push(...banner(x, name, ABSTRACTS[theme] ?? ABSTRACTS.diag, extra));
   lines.push(...includeLines(x));
   if (r.chance(0.5)) {
-    lines.push(`#define ${x.d.U}_${name.replace(/\W.*$/, '').toUpperCase()}_POLL_LIMIT ${r.pick(['16', '64', '100', '1000'])}`, '');
+    lines.push(
+      `#define ${x.d.U}_${name.replace(/\W.*$/, '').toUpperCase()}_POLL_LIMIT ${r.pick(['16', '64', '100', '1000'])}`,
+      '',
+    );
   }
   if (r.chance(0.3)) {
-    lines.push(`static ULONG ${x.d.P}${name.replace(/\.c$/, '').replace(/(^|_)(\w)/g, (_m, _u, c: string) => c.toUpperCase())}Generation = 0;`, '');
+    lines.push(
+      `static ULONG ${x.d.P}${name.replace(/\.c$/, '').replace(/(^|_)(\w)/g, (_m, _u, c: string) => c.toUpperCase())}Generation = 0;`,
+      '',
+    );
   }
   const fileNames = new Set<string>();
-  lines.push(...fillerBody(x, `${x.d.dir}/${name}`, theme, target, fileNames, { ifdef: opts.ifdef, staticRate: opts.staticRate }));
+  lines.push(
+    ...fillerBody(x, `${x.d.dir}/${name}`, theme, target, fileNames, {
+      ifdef: opts.ifdef,
+      staticRate: opts.staticRate,
+    }),
+  );
   addFile(x, name, lines, { crlf: opts.crlf });
 }
 
 function regsHeader(x: Ctx): void {
   const { d } = x;
   const guard = `_${d.U}_REGS_H_`;
-  const lines = [...banner(x, `${x.short}_regs.h`, 'Register offsets and bit definitions of the controller, from the datasheet.')];
+  const lines = [
+    ...banner(x, `${x.short}_regs.h`, 'Register offsets and bit definitions of the controller, from the datasheet.'),
+  ];
   lines.push(`#ifndef ${guard}`, `#define ${guard}`, '', '//', '// Register offsets (BAR 0)', '//', '');
   for (const [n, off] of x.regDefs) {
     lines.push(`#define ${n.padEnd(36)} 0x${off.toString(16).toUpperCase().padStart(5, '0')}`);
   }
   lines.push('', '//', '// Queue-indexed registers', '//', '');
   for (const q of ['RDBAL', 'RDLEN', 'RDH', 'RDT', 'TDBAL', 'TDLEN', 'TDH', 'TDT', 'RXDCTL', 'TXDCTL']) {
-    lines.push(`#define ${`${d.U}_REG_${q}_Q(n)`.padEnd(36)} (0x0${x.rng.hex(2)}00 + ((n) * 0x${x.rng.pick(['40', '100'])}))`);
+    lines.push(
+      `#define ${`${d.U}_REG_${q}_Q(n)`.padEnd(36)} (0x0${x.rng.hex(2)}00 + ((n) * 0x${x.rng.pick(['40', '100'])}))`,
+    );
   }
   let group = '';
   for (const [n, v] of x.bitDefs) {
     const g = n.slice(d.U.length + 1).replace(/_.*$/, '');
-    if (g !== group) { lines.push('', `// ${g} bits`, ''); group = g; }
+    if (g !== group) {
+      lines.push('', `// ${g} bits`, '');
+      group = g;
+    }
     lines.push(`#define ${n.padEnd(36)} ${v}`);
   }
   lines.push('', `#endif // ${guard}`);
@@ -434,7 +732,8 @@ function hwHeader(x: Ctx, extra: string[]): void {
   const guard = `_${d.U}_HW_H_`;
   const lines = [...banner(x, `${x.short}_hw.h`, 'Register access macros and trace definitions.')];
   lines.push(`#ifndef ${guard}`, `#define ${guard}`, '');
-  lines.push(...code(`
+  lines.push(
+    ...code(`
     #define ${d.regRead}(a, r) \\
         READ_REGISTER_ULONG((PULONG)((PUCHAR)(a)->${x.base} + (r)))
     #define ${d.regWrite}(a, r, v) \\
@@ -448,17 +747,18 @@ function hwHeader(x: Ctx, extra: string[]): void {
     #else
     #define ${d.trace}(level, ...)
     #endif
-  `));
+  `),
+  );
   lines.push('', ...extra, '', `#endif // ${guard}`);
   addFile(x, `${x.short}_hw.h`, lines);
 }
 
 interface HeaderSpec {
-  consts: Array<[string, string]>;
+  consts: [string, string][];
   types?: string[];
   /** Driver-specific members of the adapter structure. */
   members: string[];
-  roles: Array<[string, string]>;
+  roles: [string, string][];
   protos: string[];
   globals?: string[];
   extraIncludes?: string[];
@@ -467,15 +767,35 @@ interface HeaderSpec {
 function mainHeader(x: Ctx, spec: HeaderSpec): void {
   const { d } = x;
   const U = d.U;
-  const lines = [...banner(x, `${x.short}.h`, 'Adapter context, ring structures and declarations shared by every file of the driver.')];
-  lines.push('#pragma once', '', '#include <ndis.h>', ...(spec.extraIncludes ?? []).map((h) => `#include "${h}"`), `#include "${x.short}_regs.h"`, `#include "${x.short}_hw.h"`, '');
+  const lines = [
+    ...banner(
+      x,
+      `${x.short}.h`,
+      'Adapter context, ring structures and declarations shared by every file of the driver.',
+    ),
+  ];
+  lines.push(
+    '#pragma once',
+    '',
+    '#include <ndis.h>',
+    ...(spec.extraIncludes ?? []).map((h) => `#include "${h}"`),
+    `#include "${x.short}_regs.h"`,
+    `#include "${x.short}_hw.h"`,
+    '',
+  );
   for (const [n, v] of [
-    [`${U}_MAX_QUEUES`, '8'], [`${U}_MAX_FRAME_SIZE`, '9018'], [`${U}_DESC_STATUS_DD`, '0x01'], [`${U}_MAX_PENDING`, '64'],
-    [`${U}_POOL_TAG`, `'${d.P.slice(0, 3)}x'`], ...spec.consts,
-  ] as Array<[string, string]>) {
+    [`${U}_MAX_QUEUES`, '8'],
+    [`${U}_MAX_FRAME_SIZE`, '9018'],
+    [`${U}_DESC_STATUS_DD`, '0x01'],
+    [`${U}_MAX_PENDING`, '64'],
+    [`${U}_POOL_TAG`, `'${d.P.slice(0, 3)}x'`],
+    ...spec.consts,
+  ] as [string, string][]) {
     lines.push(`#define ${n.padEnd(32)} ${v}`);
   }
-  lines.push('', ...code(`
+  lines.push(
+    '',
+    ...code(`
     typedef struct _${U}_DESC {
         ULONGLONG BufferAddress;
         USHORT Length;
@@ -493,14 +813,30 @@ function mainHeader(x: Ctx, spec: HeaderSpec): void {
         ULONG Head;
         ULONG Tail;
     } ${U}_RING, *P${U}_RING;
-  `), '');
+  `),
+    '',
+  );
   if (spec.types) lines.push(...spec.types, '');
   lines.push(`typedef struct _${U}_ADAPTER {`);
   lines.push(...indent(spec.members));
-  lines.push('    NDIS_SPIN_LOCK Lock;', `    ${U}_RING TxRing[${U}_MAX_QUEUES];`, `    ${U}_RING RxRing[${U}_MAX_QUEUES];`, '    NDIS_OID LastOid;');
+  lines.push(
+    '    NDIS_SPIN_LOCK Lock;',
+    `    ${U}_RING TxRing[${U}_MAX_QUEUES];`,
+    `    ${U}_RING RxRing[${U}_MAX_QUEUES];`,
+    '    NDIS_OID LastOid;',
+  );
   if (d.ndis5) lines.push(`    PNDIS_PACKET PendingPackets[${U}_MAX_PENDING];`, '    ULONG PendingPacketCount;');
-  else lines.push('    PNET_BUFFER_LIST PendingSendList;', '    PNET_BUFFER_LIST CompletedList;', '    PNET_BUFFER_LIST RecvIndicateList;');
-  lines.push('    UCHAR PermanentAddress[ETH_LENGTH_OF_ADDRESS];', '    UCHAR CurrentAddress[ETH_LENGTH_OF_ADDRESS];', '');
+  else
+    lines.push(
+      '    PNET_BUFFER_LIST PendingSendList;',
+      '    PNET_BUFFER_LIST CompletedList;',
+      '    PNET_BUFFER_LIST RecvIndicateList;',
+    );
+  lines.push(
+    '    UCHAR PermanentAddress[ETH_LENGTH_OF_ADDRESS];',
+    '    UCHAR CurrentAddress[ETH_LENGTH_OF_ADDRESS];',
+    '',
+  );
   lines.push('    // Configuration and state', ...d.fields.map((f) => `    ULONG ${f};`), '');
   lines.push(...d.flags.map((f) => `    BOOLEAN ${f};`), '');
   lines.push('    // Statistics', ...d.stats.map((s) => `    ULONG64 ${s};`));
@@ -522,7 +858,12 @@ function smallFiles(x: Ctx): void {
   const U = d.U;
   addFile(x, 'precomp.h', [
     ...banner(x, 'precomp.h', 'Precompiled header.'),
-    '#pragma once', '', '#include <ndis.h>', '#include <ntddk.h>', `#include "${x.short}.h"`, `#include "${x.short}_version.h"`,
+    '#pragma once',
+    '',
+    '#include <ndis.h>',
+    '#include <ntddk.h>',
+    `#include "${x.short}.h"`,
+    `#include "${x.short}_version.h"`,
     `#include "${x.short}_trace.h"`,
   ]);
   const major = r.int(1, 12);
@@ -530,15 +871,21 @@ function smallFiles(x: Ctx): void {
   const build = r.int(100, 9999);
   addFile(x, `${x.short}_version.h`, [
     ...banner(x, `${x.short}_version.h`, 'Driver version, stamped by the build.'),
-    '#pragma once', '',
-    `#define ${U}_VERSION_MAJOR ${major}`, `#define ${U}_VERSION_MINOR ${minor}`, `#define ${U}_VERSION_BUILD ${build}`,
+    '#pragma once',
+    '',
+    `#define ${U}_VERSION_MAJOR ${major}`,
+    `#define ${U}_VERSION_MINOR ${minor}`,
+    `#define ${U}_VERSION_BUILD ${build}`,
     `#define ${U}_VERSION ((${U}_VERSION_MAJOR << 16) | ${U}_VERSION_MINOR)`,
-    `#define ${U}_VERSION_STRING "${major}.${minor}.${build}.0"`, `#define ${U}_VENDOR_DESCRIPTION "${x.vendor.replace(/[^\x20-\x7e]/g, '').trim()}"`, '',
+    `#define ${U}_VERSION_STRING "${major}.${minor}.${build}.0"`,
+    `#define ${U}_VENDOR_DESCRIPTION "${x.vendor.replace(/[^\x20-\x7e]/g, '').trim()}"`,
+    '',
   ]);
   const guid = () => `${r.hex(8)},${r.hex(4)},${r.hex(4)},${r.hex(4)},${r.hex(12)}`;
   addFile(x, `${x.short}_trace.h`, [
     ...banner(x, `${x.short}_trace.h`, 'WPP tracing: control GUID and flags.'),
-    '#pragma once', '',
+    '#pragma once',
+    '',
     '#define WPP_CONTROL_GUIDS \\',
     `    WPP_DEFINE_CONTROL_GUID(${d.P}TraceGuid, (${guid()}), \\`,
     '        WPP_DEFINE_BIT(TRACE_INIT) \\',
@@ -546,23 +893,39 @@ function smallFiles(x: Ctx): void {
     '        WPP_DEFINE_BIT(TRACE_RECV) \\',
     '        WPP_DEFINE_BIT(TRACE_OID) \\',
     '        WPP_DEFINE_BIT(TRACE_HW) \\',
-    '        )', '',
+    '        )',
+    '',
     '#define WPP_LEVEL_FLAGS_LOGGER(lvl, flags) WPP_LEVEL_LOGGER(flags)',
-    '#define WPP_LEVEL_FLAGS_ENABLED(lvl, flags) (WPP_LEVEL_ENABLED(flags) && WPP_CONTROL(WPP_BIT_ ## flags).Level >= lvl)', '',
+    '#define WPP_LEVEL_FLAGS_ENABLED(lvl, flags) (WPP_LEVEL_ENABLED(flags) && WPP_CONTROL(WPP_BIT_ ## flags).Level >= lvl)',
+    '',
     '#ifndef TRACE_LEVEL_VERBOSE',
-    '#define TRACE_LEVEL_NONE        0', '#define TRACE_LEVEL_CRITICAL    1', '#define TRACE_LEVEL_ERROR       2',
-    '#define TRACE_LEVEL_WARNING     3', '#define TRACE_LEVEL_INFORMATION 4', '#define TRACE_LEVEL_VERBOSE     5',
-    '#endif', '',
+    '#define TRACE_LEVEL_NONE        0',
+    '#define TRACE_LEVEL_CRITICAL    1',
+    '#define TRACE_LEVEL_ERROR       2',
+    '#define TRACE_LEVEL_WARNING     3',
+    '#define TRACE_LEVEL_INFORMATION 4',
+    '#define TRACE_LEVEL_VERBOSE     5',
+    '#endif',
+    '',
   ]);
 }
 
 /** Prototypes of every exported filler function; written last, when all are known. */
 function protoHeader(x: Ctx): void {
-  const lines = [...banner(x, `${x.short}_proto.h`, 'Prototypes of the internal functions of the driver, one section per source file.')];
+  const lines = [
+    ...banner(
+      x,
+      `${x.short}_proto.h`,
+      'Prototypes of the internal functions of the driver, one section per source file.',
+    ),
+  ];
   lines.push('#pragma once', '');
   let file = '';
   for (const f of x.d.exported) {
-    if (f.file !== file) { lines.push('//', `// ${f.file.split('/').pop()}`, '//', ''); file = f.file; }
+    if (f.file !== file) {
+      lines.push('//', `// ${f.file.split('/').pop()}`, '//', '');
+      file = f.file;
+    }
     lines.push(...x.gen.prototype(f));
   }
   addFile(x, `${x.short}_proto.h`, lines);
@@ -581,51 +944,98 @@ function safeHelpers(x: Ctx): string[] {
       ? [ret(t), `${name}(${ps.join(', ')})`]
       : [ret(t), `${name}(`, ...ps.map((p, i) => `    ${p}${i < ps.length - 1 ? ',' : ''}`), '    )'];
   };
-  const safe: Array<FnRef & { lines: string[] }> = [
+  const safe: (FnRef & { lines: string[] })[] = [
     {
-      name: `${P}HwFlushWrites`, sig: 'v', lines: [
-        ...head('VOID', `${P}HwFlushWrites`), '{',
-        `    (VOID)${d.regRead}(Adapter, ${d.U}_REG_STATUS);`, '}'],
+      name: `${P}HwFlushWrites`,
+      sig: 'v',
+      lines: [...head('VOID', `${P}HwFlushWrites`), '{', `    (VOID)${d.regRead}(Adapter, ${d.U}_REG_STATUS);`, '}'],
     },
     {
-      name: `${P}HwSetLed`, sig: 'vu', lines: [
-        ...head('VOID', `${P}HwSetLed`, 'ULONG Value'), '{', '    ULONG ctrl;', '',
+      name: `${P}HwSetLed`,
+      sig: 'vu',
+      lines: [
+        ...head('VOID', `${P}HwSetLed`, 'ULONG Value'),
+        '{',
+        '    ULONG ctrl;',
+        '',
         `    ctrl = ${d.regRead}(Adapter, ${d.U}_REG_CTRL);`,
         '    ctrl = (ctrl & ~0x0000000F) | (Value & 0x0000000F);',
-        `    ${d.regWrite}(Adapter, ${d.U}_REG_CTRL, ctrl);`, '}'],
+        `    ${d.regWrite}(Adapter, ${d.U}_REG_CTRL, ctrl);`,
+        '}',
+      ],
     },
     {
-      name: `${P}HwAcquireSwSemaphore`, sig: 'su', lines: [
-        ...head('NDIS_STATUS', `${P}HwAcquireSwSemaphore`, 'ULONG Value'), '{', '    ULONG i;', '',
-        ...indent(sb.block('for (i = 0; i < Value + 100; i++)', [
-          ...sb.if(`(${d.regRead}(Adapter, ${d.U}_REG_STATUS) & 0x80000000) == 0`, ['return NDIS_STATUS_SUCCESS;']),
-          'NdisStallExecution(50);'])),
-        '    return NDIS_STATUS_RESOURCES;', '}'],
+      name: `${P}HwAcquireSwSemaphore`,
+      sig: 'su',
+      lines: [
+        ...head('NDIS_STATUS', `${P}HwAcquireSwSemaphore`, 'ULONG Value'),
+        '{',
+        '    ULONG i;',
+        '',
+        ...indent(
+          sb.block('for (i = 0; i < Value + 100; i++)', [
+            ...sb.if(`(${d.regRead}(Adapter, ${d.U}_REG_STATUS) & 0x80000000) == 0`, ['return NDIS_STATUS_SUCCESS;']),
+            'NdisStallExecution(50);',
+          ]),
+        ),
+        '    return NDIS_STATUS_RESOURCES;',
+        '}',
+      ],
     },
     {
-      name: `${P}HwReadEepromWord`, sig: 'uu', lines: [
-        ...head('ULONG', `${P}HwReadEepromWord`, 'ULONG Index'), '{', '    ULONG value;', '    ULONG i;', '',
+      name: `${P}HwReadEepromWord`,
+      sig: 'uu',
+      lines: [
+        ...head('ULONG', `${P}HwReadEepromWord`, 'ULONG Index'),
+        '{',
+        '    ULONG value;',
+        '    ULONG i;',
+        '',
         `    ${d.regWrite}(Adapter, ${d.U}_REG_CTRL, (Index << 8) | 1);`,
-        ...indent(sb.block('for (i = 0; i < 1000; i++)', [
-          `value = ${d.regRead}(Adapter, ${d.U}_REG_CTRL);`,
-          ...sb.if('(value & 0x10) != 0', ['return value >> 16;']),
-          'NdisStallExecution(5);'])),
-        '    return 0xFFFF;', '}'],
+        ...indent(
+          sb.block('for (i = 0; i < 1000; i++)', [
+            `value = ${d.regRead}(Adapter, ${d.U}_REG_CTRL);`,
+            ...sb.if('(value & 0x10) != 0', ['return value >> 16;']),
+            'NdisStallExecution(5);',
+          ]),
+        ),
+        '    return 0xFFFF;',
+        '}',
+      ],
     },
     {
-      name: `${P}HwIsLinkUp`, sig: 'b', lines: [
-        ...head('BOOLEAN', `${P}HwIsLinkUp`), '{',
-        `    return (BOOLEAN)((${d.regRead}(Adapter, ${d.U}_REG_STATUS) & 0x2) != 0);`, '}'],
+      name: `${P}HwIsLinkUp`,
+      sig: 'b',
+      lines: [
+        ...head('BOOLEAN', `${P}HwIsLinkUp`),
+        '{',
+        `    return (BOOLEAN)((${d.regRead}(Adapter, ${d.U}_REG_STATUS) & 0x2) != 0);`,
+        '}',
+      ],
     },
     {
-      name: `${P}HwDisableInterrupts`, sig: 'v', lines: [
-        ...head('VOID', `${P}HwDisableInterrupts`), '{',
-        `    ${d.regWrite}(Adapter, ${d.U}_REG_IMC, 0xFFFFFFFF);`, `    ${d.U}_FLUSH(Adapter);`, '}'],
+      name: `${P}HwDisableInterrupts`,
+      sig: 'v',
+      lines: [
+        ...head('VOID', `${P}HwDisableInterrupts`),
+        '{',
+        `    ${d.regWrite}(Adapter, ${d.U}_REG_IMC, 0xFFFFFFFF);`,
+        `    ${d.U}_FLUSH(Adapter);`,
+        '}',
+      ],
     },
     {
-      name: `${P}HwEnableInterrupts`, sig: 'v', lines: [
-        ...head('VOID', `${P}HwEnableInterrupts`), '{',
-        `    ${d.regWrite}(Adapter, ${d.U}_REG_IMS, ${d.bits.filter((b) => b.includes('_INT_')).slice(0, 3).join(' | ')});`, '}'],
+      name: `${P}HwEnableInterrupts`,
+      sig: 'v',
+      lines: [
+        ...head('VOID', `${P}HwEnableInterrupts`),
+        '{',
+        `    ${d.regWrite}(Adapter, ${d.U}_REG_IMS, ${d.bits
+          .filter((b) => b.includes('_INT_'))
+          .slice(0, 3)
+          .join(' | ')});`,
+        '}',
+      ],
     },
   ];
   reserve(x, ...safe.map((s) => s.name));
@@ -646,54 +1056,341 @@ function safeProtos(x: Ctx): string[] {
 interface CbSig {
   ret: 'NDIS_STATUS' | 'VOID' | 'BOOLEAN';
   /** [SAL, type, name]; for NDIS 5 the SAL maps to IN or OUT. */
-  params: Array<[string, string, string]>;
+  params: [string, string, string][];
   /** Parameter that carries the adapter context. */
   ctx?: string;
   roleType: string;
 }
 
 const CB6: Record<string, CbSig> = {
-  setOptions: { ret: 'NDIS_STATUS', params: [['_In_', 'NDIS_HANDLE', 'NdisDriverHandle'], ['_In_opt_', 'NDIS_HANDLE', 'DriverContext']], roleType: 'MINIPORT_SET_OPTIONS' },
+  setOptions: {
+    ret: 'NDIS_STATUS',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'NdisDriverHandle'],
+      ['_In_opt_', 'NDIS_HANDLE', 'DriverContext'],
+    ],
+    roleType: 'MINIPORT_SET_OPTIONS',
+  },
   unload: { ret: 'VOID', params: [['_In_', 'PDRIVER_OBJECT', 'DriverObject']], roleType: 'MINIPORT_UNLOAD' },
-  shutdown: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'NDIS_SHUTDOWN_ACTION', 'ShutdownAction']], ctx: 'MiniportAdapterContext', roleType: 'MINIPORT_SHUTDOWN' },
-  pause: { ret: 'NDIS_STATUS', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'PNDIS_MINIPORT_PAUSE_PARAMETERS', 'PauseParameters']], ctx: 'MiniportAdapterContext', roleType: 'MINIPORT_PAUSE' },
-  restart: { ret: 'NDIS_STATUS', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'PNDIS_MINIPORT_RESTART_PARAMETERS', 'RestartParameters']], ctx: 'MiniportAdapterContext', roleType: 'MINIPORT_RESTART' },
-  oidRequest: { ret: 'NDIS_STATUS', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_Inout_', 'PNDIS_OID_REQUEST', 'NdisRequest']], ctx: 'MiniportAdapterContext', roleType: 'MINIPORT_OID_REQUEST' },
-  cancelOid: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'PVOID', 'RequestId']], ctx: 'MiniportAdapterContext', roleType: 'MINIPORT_CANCEL_OID_REQUEST' },
-  send: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'PNET_BUFFER_LIST', 'NetBufferLists'], ['_In_', 'NDIS_PORT_NUMBER', 'PortNumber'], ['_In_', 'ULONG', 'SendFlags']], ctx: 'MiniportAdapterContext', roleType: 'MINIPORT_SEND_NET_BUFFER_LISTS' },
-  cancelSend: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'PVOID', 'CancelId']], ctx: 'MiniportAdapterContext', roleType: 'MINIPORT_CANCEL_SEND' },
-  returnNbl: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'PNET_BUFFER_LIST', 'NetBufferLists'], ['_In_', 'ULONG', 'ReturnFlags']], ctx: 'MiniportAdapterContext', roleType: 'MINIPORT_RETURN_NET_BUFFER_LISTS' },
-  checkForHang: { ret: 'BOOLEAN', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']], ctx: 'MiniportAdapterContext', roleType: 'MINIPORT_CHECK_FOR_HANG' },
-  reset: { ret: 'NDIS_STATUS', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_Out_', 'PBOOLEAN', 'AddressingReset']], ctx: 'MiniportAdapterContext', roleType: 'MINIPORT_RESET' },
-  pnp: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'PNET_DEVICE_PNP_EVENT', 'NetDevicePnPEvent']], ctx: 'MiniportAdapterContext', roleType: 'MINIPORT_DEVICE_PNP_EVENT_NOTIFY' },
-  isr: { ret: 'BOOLEAN', params: [['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'], ['_Out_', 'PBOOLEAN', 'QueueDefaultInterruptDpc'], ['_Out_', 'PULONG', 'TargetProcessors']], ctx: 'MiniportInterruptContext', roleType: 'MINIPORT_ISR' },
-  dpc: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'], ['_In_', 'PVOID', 'MiniportDpcContext'], ['_In_', 'PVOID', 'ReceiveThrottleParameters'], ['_In_', 'PVOID', 'NdisReserved2']], ctx: 'MiniportInterruptContext', roleType: 'MINIPORT_INTERRUPT_DPC' },
-  enableIntr: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext']], ctx: 'MiniportInterruptContext', roleType: 'MINIPORT_ENABLE_INTERRUPT' },
-  disableIntr: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext']], ctx: 'MiniportInterruptContext', roleType: 'MINIPORT_DISABLE_INTERRUPT' },
-  msiIsr: { ret: 'BOOLEAN', params: [['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'], ['_In_', 'ULONG', 'MessageId'], ['_Out_', 'PBOOLEAN', 'QueueDefaultInterruptDpc'], ['_Out_', 'PULONG', 'TargetProcessors']], ctx: 'MiniportInterruptContext', roleType: 'MINIPORT_MESSAGE_INTERRUPT' },
-  msiDpc: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'], ['_In_', 'ULONG', 'MessageId'], ['_In_', 'PVOID', 'MiniportDpcContext'], ['_In_', 'PULONG', 'NdisReserved1'], ['_In_', 'PULONG', 'NdisReserved2']], ctx: 'MiniportInterruptContext', roleType: 'MINIPORT_MESSAGE_INTERRUPT_DPC' },
-  msiEnable: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'], ['_In_', 'ULONG', 'MessageId']], ctx: 'MiniportInterruptContext', roleType: 'MINIPORT_ENABLE_MESSAGE_INTERRUPT' },
-  msiDisable: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'], ['_In_', 'ULONG', 'MessageId']], ctx: 'MiniportInterruptContext', roleType: 'MINIPORT_DISABLE_MESSAGE_INTERRUPT' },
-  timer: { ret: 'VOID', params: [['_In_', 'PVOID', 'SystemSpecific1'], ['_In_', 'PVOID', 'FunctionContext'], ['_In_', 'PVOID', 'SystemSpecific2'], ['_In_', 'PVOID', 'SystemSpecific3']], ctx: 'FunctionContext', roleType: 'NDIS_TIMER_FUNCTION' },
-  workItem: { ret: 'VOID', params: [['_In_', 'PVOID', 'WorkItemContext'], ['_In_', 'NDIS_HANDLE', 'NdisIoWorkItemHandle']], ctx: 'WorkItemContext', roleType: 'NDIS_IO_WORKITEM_FUNCTION' },
+  shutdown: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'NDIS_SHUTDOWN_ACTION', 'ShutdownAction'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'MINIPORT_SHUTDOWN',
+  },
+  pause: {
+    ret: 'NDIS_STATUS',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'PNDIS_MINIPORT_PAUSE_PARAMETERS', 'PauseParameters'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'MINIPORT_PAUSE',
+  },
+  restart: {
+    ret: 'NDIS_STATUS',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'PNDIS_MINIPORT_RESTART_PARAMETERS', 'RestartParameters'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'MINIPORT_RESTART',
+  },
+  oidRequest: {
+    ret: 'NDIS_STATUS',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_Inout_', 'PNDIS_OID_REQUEST', 'NdisRequest'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'MINIPORT_OID_REQUEST',
+  },
+  cancelOid: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'PVOID', 'RequestId'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'MINIPORT_CANCEL_OID_REQUEST',
+  },
+  send: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'PNET_BUFFER_LIST', 'NetBufferLists'],
+      ['_In_', 'NDIS_PORT_NUMBER', 'PortNumber'],
+      ['_In_', 'ULONG', 'SendFlags'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'MINIPORT_SEND_NET_BUFFER_LISTS',
+  },
+  cancelSend: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'PVOID', 'CancelId'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'MINIPORT_CANCEL_SEND',
+  },
+  returnNbl: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'PNET_BUFFER_LIST', 'NetBufferLists'],
+      ['_In_', 'ULONG', 'ReturnFlags'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'MINIPORT_RETURN_NET_BUFFER_LISTS',
+  },
+  checkForHang: {
+    ret: 'BOOLEAN',
+    params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'MINIPORT_CHECK_FOR_HANG',
+  },
+  reset: {
+    ret: 'NDIS_STATUS',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_Out_', 'PBOOLEAN', 'AddressingReset'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'MINIPORT_RESET',
+  },
+  pnp: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'PNET_DEVICE_PNP_EVENT', 'NetDevicePnPEvent'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'MINIPORT_DEVICE_PNP_EVENT_NOTIFY',
+  },
+  isr: {
+    ret: 'BOOLEAN',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'],
+      ['_Out_', 'PBOOLEAN', 'QueueDefaultInterruptDpc'],
+      ['_Out_', 'PULONG', 'TargetProcessors'],
+    ],
+    ctx: 'MiniportInterruptContext',
+    roleType: 'MINIPORT_ISR',
+  },
+  dpc: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'],
+      ['_In_', 'PVOID', 'MiniportDpcContext'],
+      ['_In_', 'PVOID', 'ReceiveThrottleParameters'],
+      ['_In_', 'PVOID', 'NdisReserved2'],
+    ],
+    ctx: 'MiniportInterruptContext',
+    roleType: 'MINIPORT_INTERRUPT_DPC',
+  },
+  enableIntr: {
+    ret: 'VOID',
+    params: [['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext']],
+    ctx: 'MiniportInterruptContext',
+    roleType: 'MINIPORT_ENABLE_INTERRUPT',
+  },
+  disableIntr: {
+    ret: 'VOID',
+    params: [['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext']],
+    ctx: 'MiniportInterruptContext',
+    roleType: 'MINIPORT_DISABLE_INTERRUPT',
+  },
+  msiIsr: {
+    ret: 'BOOLEAN',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'],
+      ['_In_', 'ULONG', 'MessageId'],
+      ['_Out_', 'PBOOLEAN', 'QueueDefaultInterruptDpc'],
+      ['_Out_', 'PULONG', 'TargetProcessors'],
+    ],
+    ctx: 'MiniportInterruptContext',
+    roleType: 'MINIPORT_MESSAGE_INTERRUPT',
+  },
+  msiDpc: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'],
+      ['_In_', 'ULONG', 'MessageId'],
+      ['_In_', 'PVOID', 'MiniportDpcContext'],
+      ['_In_', 'PULONG', 'NdisReserved1'],
+      ['_In_', 'PULONG', 'NdisReserved2'],
+    ],
+    ctx: 'MiniportInterruptContext',
+    roleType: 'MINIPORT_MESSAGE_INTERRUPT_DPC',
+  },
+  msiEnable: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'],
+      ['_In_', 'ULONG', 'MessageId'],
+    ],
+    ctx: 'MiniportInterruptContext',
+    roleType: 'MINIPORT_ENABLE_MESSAGE_INTERRUPT',
+  },
+  msiDisable: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportInterruptContext'],
+      ['_In_', 'ULONG', 'MessageId'],
+    ],
+    ctx: 'MiniportInterruptContext',
+    roleType: 'MINIPORT_DISABLE_MESSAGE_INTERRUPT',
+  },
+  timer: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'PVOID', 'SystemSpecific1'],
+      ['_In_', 'PVOID', 'FunctionContext'],
+      ['_In_', 'PVOID', 'SystemSpecific2'],
+      ['_In_', 'PVOID', 'SystemSpecific3'],
+    ],
+    ctx: 'FunctionContext',
+    roleType: 'NDIS_TIMER_FUNCTION',
+  },
+  workItem: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'PVOID', 'WorkItemContext'],
+      ['_In_', 'NDIS_HANDLE', 'NdisIoWorkItemHandle'],
+    ],
+    ctx: 'WorkItemContext',
+    roleType: 'NDIS_IO_WORKITEM_FUNCTION',
+  },
 };
 
 const CB5: Record<string, CbSig> = {
-  halt: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']], ctx: 'MiniportAdapterContext', roleType: 'W_HALT_HANDLER' },
-  checkForHang: { ret: 'BOOLEAN', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']], ctx: 'MiniportAdapterContext', roleType: 'W_CHECK_FOR_HANG_HANDLER' },
-  reset: { ret: 'NDIS_STATUS', params: [['_Out_', 'PBOOLEAN', 'AddressingReset'], ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']], ctx: 'MiniportAdapterContext', roleType: 'W_RESET_HANDLER' },
-  isr: { ret: 'VOID', params: [['_Out_', 'PBOOLEAN', 'InterruptRecognized'], ['_Out_', 'PBOOLEAN', 'QueueMiniportHandleInterrupt'], ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']], ctx: 'MiniportAdapterContext', roleType: 'W_ISR_HANDLER' },
-  handleInterrupt: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']], ctx: 'MiniportAdapterContext', roleType: 'W_HANDLE_INTERRUPT_HANDLER' },
-  enableIntr: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']], ctx: 'MiniportAdapterContext', roleType: 'W_ENABLE_INTERRUPT_HANDLER' },
-  disableIntr: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']], ctx: 'MiniportAdapterContext', roleType: 'W_DISABLE_INTERRUPT_HANDLER' },
-  sendPackets: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'PPNDIS_PACKET', 'PacketArray'], ['_In_', 'UINT', 'NumberOfPackets']], ctx: 'MiniportAdapterContext', roleType: 'W_SEND_PACKETS_HANDLER' },
-  returnPacket: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'PNDIS_PACKET', 'Packet']], ctx: 'MiniportAdapterContext', roleType: 'W_RETURN_PACKET_HANDLER' },
-  shutdown: { ret: 'VOID', params: [['_In_', 'PVOID', 'ShutdownContext']], ctx: 'ShutdownContext', roleType: 'W_MINIPORT_SHUTDOWN_HANDLER' },
-  pnp: { ret: 'VOID', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'NDIS_DEVICE_PNP_EVENT', 'PnPEvent'], ['_In_', 'PVOID', 'InformationBuffer'], ['_In_', 'ULONG', 'InformationBufferLength']], ctx: 'MiniportAdapterContext', roleType: 'W_PNP_EVENT_NOTIFY_HANDLER' },
-  timer: { ret: 'VOID', params: [['_In_', 'PVOID', 'SystemSpecific1'], ['_In_', 'PVOID', 'FunctionContext'], ['_In_', 'PVOID', 'SystemSpecific2'], ['_In_', 'PVOID', 'SystemSpecific3']], ctx: 'FunctionContext', roleType: '' },
+  halt: {
+    ret: 'VOID',
+    params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_HALT_HANDLER',
+  },
+  checkForHang: {
+    ret: 'BOOLEAN',
+    params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_CHECK_FOR_HANG_HANDLER',
+  },
+  reset: {
+    ret: 'NDIS_STATUS',
+    params: [
+      ['_Out_', 'PBOOLEAN', 'AddressingReset'],
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_RESET_HANDLER',
+  },
+  isr: {
+    ret: 'VOID',
+    params: [
+      ['_Out_', 'PBOOLEAN', 'InterruptRecognized'],
+      ['_Out_', 'PBOOLEAN', 'QueueMiniportHandleInterrupt'],
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_ISR_HANDLER',
+  },
+  handleInterrupt: {
+    ret: 'VOID',
+    params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_HANDLE_INTERRUPT_HANDLER',
+  },
+  enableIntr: {
+    ret: 'VOID',
+    params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_ENABLE_INTERRUPT_HANDLER',
+  },
+  disableIntr: {
+    ret: 'VOID',
+    params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext']],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_DISABLE_INTERRUPT_HANDLER',
+  },
+  sendPackets: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'PPNDIS_PACKET', 'PacketArray'],
+      ['_In_', 'UINT', 'NumberOfPackets'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_SEND_PACKETS_HANDLER',
+  },
+  returnPacket: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'PNDIS_PACKET', 'Packet'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_RETURN_PACKET_HANDLER',
+  },
+  shutdown: {
+    ret: 'VOID',
+    params: [['_In_', 'PVOID', 'ShutdownContext']],
+    ctx: 'ShutdownContext',
+    roleType: 'W_MINIPORT_SHUTDOWN_HANDLER',
+  },
+  pnp: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'NDIS_DEVICE_PNP_EVENT', 'PnPEvent'],
+      ['_In_', 'PVOID', 'InformationBuffer'],
+      ['_In_', 'ULONG', 'InformationBufferLength'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_PNP_EVENT_NOTIFY_HANDLER',
+  },
+  timer: {
+    ret: 'VOID',
+    params: [
+      ['_In_', 'PVOID', 'SystemSpecific1'],
+      ['_In_', 'PVOID', 'FunctionContext'],
+      ['_In_', 'PVOID', 'SystemSpecific2'],
+      ['_In_', 'PVOID', 'SystemSpecific3'],
+    ],
+    ctx: 'FunctionContext',
+    roleType: '',
+  },
   unload: { ret: 'VOID', params: [['_In_', 'PDRIVER_OBJECT', 'DriverObject']], roleType: '' },
-  query: { ret: 'NDIS_STATUS', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'NDIS_OID', 'Oid'], ['_In_', 'PVOID', 'InformationBuffer'], ['_In_', 'ULONG', 'InformationBufferLength'], ['_Out_', 'PULONG', 'BytesWritten'], ['_Out_', 'PULONG', 'BytesNeeded']], ctx: 'MiniportAdapterContext', roleType: 'W_QUERY_INFORMATION_HANDLER' },
-  set: { ret: 'NDIS_STATUS', params: [['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'], ['_In_', 'NDIS_OID', 'Oid'], ['_In_', 'PVOID', 'InformationBuffer'], ['_In_', 'ULONG', 'InformationBufferLength'], ['_Out_', 'PULONG', 'BytesRead'], ['_Out_', 'PULONG', 'BytesNeeded']], ctx: 'MiniportAdapterContext', roleType: 'W_SET_INFORMATION_HANDLER' },
+  query: {
+    ret: 'NDIS_STATUS',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'NDIS_OID', 'Oid'],
+      ['_In_', 'PVOID', 'InformationBuffer'],
+      ['_In_', 'ULONG', 'InformationBufferLength'],
+      ['_Out_', 'PULONG', 'BytesWritten'],
+      ['_Out_', 'PULONG', 'BytesNeeded'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_QUERY_INFORMATION_HANDLER',
+  },
+  set: {
+    ret: 'NDIS_STATUS',
+    params: [
+      ['_In_', 'NDIS_HANDLE', 'MiniportAdapterContext'],
+      ['_In_', 'NDIS_OID', 'Oid'],
+      ['_In_', 'PVOID', 'InformationBuffer'],
+      ['_In_', 'ULONG', 'InformationBufferLength'],
+      ['_Out_', 'PULONG', 'BytesRead'],
+      ['_Out_', 'PULONG', 'BytesNeeded'],
+    ],
+    ctx: 'MiniportAdapterContext',
+    roleType: 'W_SET_INFORMATION_HANDLER',
+  },
 };
 
 interface CbOpts {
@@ -770,7 +1467,7 @@ function oidDispatch6(x: Ctx, name: string, set: boolean): string[] {
   const sb = x.sb;
   reserve(x, name);
   const part = set ? 'SET_INFORMATION' : 'QUERY_INFORMATION';
-  const cases: Array<[string[], string[]]> = [];
+  const cases: [string[], string[]][] = [];
   const oids = r.sample(OIDS_NDIS6, r.int(24, 40));
   const uuFillers = pickFillers(x, 10, /oid|stats/, ['uu']);
   const vuFillers = pickFillers(x, 10, /oid|cfg|filter/, ['vu']);
@@ -782,12 +1479,20 @@ function oidDispatch6(x: Ctx, name: string, set: boolean): string[] {
       const k = r.int(0, 2);
       if (k === 0 || vuFillers.length === 0) body.push(`Adapter->${r.pick(d.fields)} = ulInfo;`);
       else if (k === 1) body.push(`${r.pick(vuFillers).name}(Adapter, ulInfo);`);
-      else body.push(...sb.ifElse(`ulInfo > ${r.pick(['0xFFFF', `${d.U}_MAX_FRAME_SIZE`, '64'])}`, ['status = NDIS_STATUS_INVALID_DATA;'], [`Adapter->${r.pick(d.fields)} = ulInfo;`]));
+      else
+        body.push(
+          ...sb.ifElse(
+            `ulInfo > ${r.pick(['0xFFFF', `${d.U}_MAX_FRAME_SIZE`, '64'])}`,
+            ['status = NDIS_STATUS_INVALID_DATA;'],
+            [`Adapter->${r.pick(d.fields)} = ulInfo;`],
+          ),
+        );
       body.push('bytesUsed = sizeof(ULONG);');
     } else {
       const k = r.int(0, 3);
       if (k === 0) body.push(`ulInfo = Adapter->${r.pick(d.fields)};`);
-      else if (k === 1) body.push(`ul64Info = Adapter->${r.pick(d.stats)};`, 'info = &ul64Info;', 'infoLength = sizeof(ul64Info);');
+      else if (k === 1)
+        body.push(`ul64Info = Adapter->${r.pick(d.stats)};`, 'info = &ul64Info;', 'infoLength = sizeof(ul64Info);');
       else if (k === 2 && uuFillers.length) body.push(`ulInfo = ${r.pick(uuFillers).name}(Adapter, ${r.int(0, 15)});`);
       else body.push(`ulInfo = Adapter->${r.pick(d.flags)} ? ${r.pick(['1', 'NdisMediaStateConnected', '0x10'])} : 0;`);
     }
@@ -796,12 +1501,33 @@ function oidDispatch6(x: Ctx, name: string, set: boolean): string[] {
   }
   cases.push([['default'], ['status = NDIS_STATUS_NOT_SUPPORTED;', 'break;']]);
   const locals = set
-    ? ['NDIS_STATUS status = NDIS_STATUS_SUCCESS;', `NDIS_OID oid = Request->DATA.${part}.Oid;`, `PVOID buffer = Request->DATA.${part}.InformationBuffer;`, `ULONG length = Request->DATA.${part}.InformationBufferLength;`, 'ULONG ulInfo = 0;', 'ULONG bytesUsed = 0;']
-    : ['NDIS_STATUS status = NDIS_STATUS_SUCCESS;', `NDIS_OID oid = Request->DATA.${part}.Oid;`, `PVOID buffer = Request->DATA.${part}.InformationBuffer;`, `ULONG length = Request->DATA.${part}.InformationBufferLength;`, 'ULONG ulInfo = 0;', 'ULONG64 ul64Info = 0;', 'PVOID info = &ulInfo;', 'ULONG infoLength = sizeof(ulInfo);'];
+    ? [
+        'NDIS_STATUS status = NDIS_STATUS_SUCCESS;',
+        `NDIS_OID oid = Request->DATA.${part}.Oid;`,
+        `PVOID buffer = Request->DATA.${part}.InformationBuffer;`,
+        `ULONG length = Request->DATA.${part}.InformationBufferLength;`,
+        'ULONG ulInfo = 0;',
+        'ULONG bytesUsed = 0;',
+      ]
+    : [
+        'NDIS_STATUS status = NDIS_STATUS_SUCCESS;',
+        `NDIS_OID oid = Request->DATA.${part}.Oid;`,
+        `PVOID buffer = Request->DATA.${part}.InformationBuffer;`,
+        `ULONG length = Request->DATA.${part}.InformationBufferLength;`,
+        'ULONG ulInfo = 0;',
+        'ULONG64 ul64Info = 0;',
+        'PVOID info = &ulInfo;',
+        'ULONG infoLength = sizeof(ulInfo);',
+      ];
   const out: string[] = [];
   const ann = d.ndis5 ? '' : '_In_ ';
   out.push(`/* Handles ${set ? 'set' : 'query'} requests; called with the request already validated. */`);
-  out.push('NDIS_STATUS', `${name}(`, `    ${ann}${d.PA} Adapter,`, `    ${d.ndis5 ? '' : '_Inout_ '}PNDIS_OID_REQUEST Request${d.style === 'knr' ? ')' : ''}`);
+  out.push(
+    'NDIS_STATUS',
+    `${name}(`,
+    `    ${ann}${d.PA} Adapter,`,
+    `    ${d.ndis5 ? '' : '_Inout_ '}PNDIS_OID_REQUEST Request${d.style === 'knr' ? ')' : ''}`,
+  );
   if (d.style === 'allman') out.push('    )');
   out.push('{', ...indent(locals), '', '    Adapter->LastOid = oid;');
   out.push(...indent(sb.switch('oid', cases)));
@@ -809,10 +1535,17 @@ function oidDispatch6(x: Ctx, name: string, set: boolean): string[] {
   if (set) {
     out.push(...indent(sb.if('status == NDIS_STATUS_SUCCESS', [`Request->DATA.${part}.BytesRead = bytesUsed;`])));
   } else {
-    out.push(...indent(sb.if('status == NDIS_STATUS_SUCCESS', [
-      ...sb.ifElse('length < infoLength', [`Request->DATA.${part}.BytesNeeded = infoLength;`, 'status = NDIS_STATUS_BUFFER_TOO_SHORT;'],
-        ['NdisMoveMemory(buffer, info, infoLength);', `Request->DATA.${part}.BytesWritten = infoLength;`]),
-    ])));
+    out.push(
+      ...indent(
+        sb.if('status == NDIS_STATUS_SUCCESS', [
+          ...sb.ifElse(
+            'length < infoLength',
+            [`Request->DATA.${part}.BytesNeeded = infoLength;`, 'status = NDIS_STATUS_BUFFER_TOO_SHORT;'],
+            ['NdisMoveMemory(buffer, info, infoLength);', `Request->DATA.${part}.BytesWritten = infoLength;`],
+          ),
+        ]),
+      ),
+    );
   }
   out.push('    return status;', '}', '');
   return out;
@@ -823,11 +1556,17 @@ function oidBody5(x: Ctx, set: boolean): string[] {
   const d = x.d;
   const r = x.rng;
   const sb = x.sb;
-  const cases: Array<[string[], string[]]> = [];
+  const cases: [string[], string[]][] = [];
   for (const oid of r.sample(OIDS_NDIS5, r.int(20, 30))) {
     const body: string[] = [];
     if (set) {
-      body.push(...sb.if('InformationBufferLength < sizeof(ULONG)', ['*BytesNeeded = sizeof(ULONG);', 'status = NDIS_STATUS_INVALID_LENGTH;', 'break;']));
+      body.push(
+        ...sb.if('InformationBufferLength < sizeof(ULONG)', [
+          '*BytesNeeded = sizeof(ULONG);',
+          'status = NDIS_STATUS_INVALID_LENGTH;',
+          'break;',
+        ]),
+      );
       body.push(`adapter->${r.pick(d.fields)} = *(PULONG)InformationBuffer;`, '*BytesRead = sizeof(ULONG);');
     } else if (r.chance(0.4)) {
       body.push(`ul64Info = adapter->${r.pick(d.stats)};`, 'info = &ul64Info;', 'infoLength = sizeof(ul64Info);');
@@ -840,10 +1579,15 @@ function oidBody5(x: Ctx, set: boolean): string[] {
   cases.push([['default'], ['status = NDIS_STATUS_INVALID_OID;', 'break;']]);
   const out = [...sb.switch('Oid', cases), ''];
   if (!set) {
-    out.push(...sb.if('status == NDIS_STATUS_SUCCESS', [
-      ...sb.ifElse('infoLength > InformationBufferLength', ['*BytesNeeded = infoLength;', 'status = NDIS_STATUS_INVALID_LENGTH;'],
-        ['NdisMoveMemory(InformationBuffer, info, infoLength);', '*BytesWritten = infoLength;']),
-    ]));
+    out.push(
+      ...sb.if('status == NDIS_STATUS_SUCCESS', [
+        ...sb.ifElse(
+          'infoLength > InformationBufferLength',
+          ['*BytesNeeded = infoLength;', 'status = NDIS_STATUS_INVALID_LENGTH;'],
+          ['NdisMoveMemory(InformationBuffer, info, infoLength);', '*BytesWritten = infoLength;'],
+        ),
+      ]),
+    );
   }
   return out;
 }
@@ -879,12 +1623,21 @@ function fillAll(x: Ctx, specs: FillerSpec[], opts: { latin1?: Set<string> } = {
 }
 
 /** A hand-written file: banner, includes, the given parts, then filler up to `target` lines. */
-function handFile(x: Ctx, name: string, abstract: string, parts: string[], theme: string, target: number, opts: { top?: string[]; latin1?: boolean; staticRate?: number } = {}): void {
+function handFile(
+  x: Ctx,
+  name: string,
+  abstract: string,
+  parts: string[],
+  theme: string,
+  target: number,
+  opts: { top?: string[]; latin1?: boolean; staticRate?: number } = {},
+): void {
   const lines = [...banner(x, name, abstract), ...includeLines(x), ...(opts.top ?? [])];
   const fileNames = new Set<string>();
   const fill = Math.round(target * SCALE);
   // Filler first or last, as a real file grows either way.
-  const filler = fill > 0 ? fillerBody(x, `${x.d.dir}/${name}`, theme, fill, fileNames, { staticRate: opts.staticRate ?? 0.6 }) : [];
+  const filler =
+    fill > 0 ? fillerBody(x, `${x.d.dir}/${name}`, theme, fill, fileNames, { staticRate: opts.staticRate ?? 0.6 }) : [];
   if (x.rng.chance(0.5)) lines.push(...parts, ...filler);
   else lines.push(...filler, ...parts);
   addFile(x, name, lines, { latin1: opts.latin1 });
@@ -894,27 +1647,81 @@ function handFile(x: Ctx, name: string, abstract: string, parts: string[], theme
 
 function buildE1k(rng: Rng): RawFile[] {
   const x = makeCtx(rng, {
-    dir: 'drivers/e1k', short: 'e1k', P: 'E1k', U: 'E1K', ndis5: false, style: 'knr', doc: 'ms-inside',
-    elseRate: 0.35, handle: 'AdapterHandle', base: 'Csr', vendor: 'Contoso Networks Corporation',
+    dir: 'drivers/e1k',
+    short: 'e1k',
+    P: 'E1k',
+    U: 'E1K',
+    ndis5: false,
+    style: 'knr',
+    doc: 'ms-inside',
+    elseRate: 0.35,
+    handle: 'AdapterHandle',
+    base: 'Csr',
+    vendor: 'Contoso Networks Corporation',
   });
   x.includes.push('../../lib/ndisx/ndisx.h');
   const sb = x.sb;
-  reserve(x, 'E1kInitializeEx', 'E1kHaltEx', 'E1kHwMapFlash', 'E1kHwUnmapFlash', 'E1kHwReset', 'E1kHwStop', 'E1kAllocateRings',
-    'E1kFreeRings', 'E1kRecoverAdapter', 'E1kQueryInformation', 'E1kSetInformation', 'E1kWatchdogTimer', 'E1kDriverHandle');
+  reserve(
+    x,
+    'E1kInitializeEx',
+    'E1kHaltEx',
+    'E1kHwMapFlash',
+    'E1kHwUnmapFlash',
+    'E1kHwReset',
+    'E1kHwStop',
+    'E1kAllocateRings',
+    'E1kFreeRings',
+    'E1kRecoverAdapter',
+    'E1kQueryInformation',
+    'E1kSetInformation',
+    'E1kWatchdogTimer',
+    'E1kDriverHandle',
+  );
   const safe = safeHelpers(x);
 
   fillAll(x, [
-    ['tx_ring.c', 'tx', 1300], ['tx_context.c', 'tx', 800], ['tx_lso.c', 'lso', 1000, 'E1K_LSO_V2'], ['tx_csum.c', 'csum', 650],
-    ['tx_complete.c', 'tx', 850], ['rx_ring.c', 'rx', 1250], ['rx_indicate.c', 'rx', 950], ['rx_split.c', 'rx', 550],
-    ['rx_csum.c', 'csum', 550], ['rx_coalesce.c', 'rx', 450], ['phy.c', 'phy', 1400], ['phy_m88.c', 'phy', 750, 'E1K_PHY_M88_REV_B'],
-    ['phy_igp.c', 'phy', 750], ['nvm.c', 'nvm', 850], ['nvm_flash.c', 'nvm', 550], ['mac.c', 'mac', 950], ['filter.c', 'filter', 750],
-    ['vlan.c', 'vlan', 450], ['rss.c', 'rss', 850], ['intr_mod.c', 'intr', 550], ['stats.c', 'stats', 2200], ['stats_hw.c', 'stats', 1100],
-    ['oid_offload.c', 'oid', 850], ['oid_pm.c', 'power', 650], ['dma.c', 'dma', 850], ['cfg.c', 'cfg', 1050], ['diag.c', 'diag', 950],
-    ['dbg.c', 'diag', 650], ['led.c', 'mac', 280], ['manageability.c', 'diag', 450], ['eee.c', 'phy', 280], ['ptp.c', 'diag', 550],
+    ['tx_ring.c', 'tx', 1300],
+    ['tx_context.c', 'tx', 800],
+    ['tx_lso.c', 'lso', 1000, 'E1K_LSO_V2'],
+    ['tx_csum.c', 'csum', 650],
+    ['tx_complete.c', 'tx', 850],
+    ['rx_ring.c', 'rx', 1250],
+    ['rx_indicate.c', 'rx', 950],
+    ['rx_split.c', 'rx', 550],
+    ['rx_csum.c', 'csum', 550],
+    ['rx_coalesce.c', 'rx', 450],
+    ['phy.c', 'phy', 1400],
+    ['phy_m88.c', 'phy', 750, 'E1K_PHY_M88_REV_B'],
+    ['phy_igp.c', 'phy', 750],
+    ['nvm.c', 'nvm', 850],
+    ['nvm_flash.c', 'nvm', 550],
+    ['mac.c', 'mac', 950],
+    ['filter.c', 'filter', 750],
+    ['vlan.c', 'vlan', 450],
+    ['rss.c', 'rss', 850],
+    ['intr_mod.c', 'intr', 550],
+    ['stats.c', 'stats', 2200],
+    ['stats_hw.c', 'stats', 1100],
+    ['oid_offload.c', 'oid', 850],
+    ['oid_pm.c', 'power', 650],
+    ['dma.c', 'dma', 850],
+    ['cfg.c', 'cfg', 1050],
+    ['diag.c', 'diag', 950],
+    ['dbg.c', 'diag', 650],
+    ['led.c', 'mac', 280],
+    ['manageability.c', 'diag', 450],
+    ['eee.c', 'phy', 280],
+    ['ptp.c', 'diag', 550],
   ]);
 
-  const V1 = expect('ndis/unmap-on-failure', 'e1k: when NdisMRegisterInterruptEx fails, initialize jumps to err_unmap_csr and skips the unmap of Flash (mapped by E1kHwMapFlash)');
-  const V2 = expect('ndis/mmap-context', 'e1k: the watchdog timer (NDIS_TIMER_FUNCTION) reaches E1kRecoverAdapter, which maps Flash again');
+  const V1 = expect(
+    'ndis/unmap-on-failure',
+    'e1k: when NdisMRegisterInterruptEx fails, initialize jumps to err_unmap_csr and skips the unmap of Flash (mapped by E1kHwMapFlash)',
+  );
+  const V2 = expect(
+    'ndis/mmap-context',
+    'e1k: the watchdog timer (NDIS_TIMER_FUNCTION) reaches E1kRecoverAdapter, which maps Flash again',
+  );
 
   // ---- hw.c
   const hw = [
@@ -1265,7 +2072,8 @@ function buildE1k(rng: Rng): RawFile[] {
 
   // ---- driver.c
   const drv = [
-    'NDIS_HANDLE E1kDriverHandle = NULL;', '',
+    'NDIS_HANDLE E1kDriverHandle = NULL;',
+    '',
     ...code(`
       _Use_decl_annotations_
       NTSTATUS
@@ -1313,52 +2121,128 @@ function buildE1k(rng: Rng): RawFile[] {
     ...callback(x, CB6, 'setOptions', 'E1kSetOptions', { tail: ['return NDIS_STATUS_SUCCESS;'] }),
     ...callback(x, CB6, 'unload', 'E1kUnload', { body: ['NdisMDeregisterMiniportDriver(E1kDriverHandle);'] }),
   ];
-  handFile(x, 'driver.c', 'DriverEntry: registers the miniport callbacks with NDIS.', drv, 'cfg', 0, { top: ['DRIVER_INITIALIZE DriverEntry;', ''] });
+  handFile(x, 'driver.c', 'DriverEntry: registers the miniport callbacks with NDIS.', drv, 'cfg', 0, {
+    top: ['DRIVER_INITIALIZE DriverEntry;', ''],
+  });
 
   // ---- pause.c
-  handFile(x, 'pause.c', 'MiniportPause and MiniportRestart.', [
-    ...callback(x, CB6, 'pause', 'E1kPause', { body: ['adapter->Paused = TRUE;', 'E1K_WRITE_REG(adapter, E1K_REG_RCTL, 0);'], calls: pickFillers(x, 2, /tx|rx/) }),
-    ...callback(x, CB6, 'restart', 'E1kRestart', { body: ['adapter->Paused = FALSE;'], calls: pickFillers(x, 3, /rx|filter|rss/) }),
-  ], 'ring', 300);
+  handFile(
+    x,
+    'pause.c',
+    'MiniportPause and MiniportRestart.',
+    [
+      ...callback(x, CB6, 'pause', 'E1kPause', {
+        body: ['adapter->Paused = TRUE;', 'E1K_WRITE_REG(adapter, E1K_REG_RCTL, 0);'],
+        calls: pickFillers(x, 2, /tx|rx/),
+      }),
+      ...callback(x, CB6, 'restart', 'E1kRestart', {
+        body: ['adapter->Paused = FALSE;'],
+        calls: pickFillers(x, 3, /rx|filter|rss/),
+      }),
+    ],
+    'ring',
+    300,
+  );
 
   // ---- oid.c, oid_query.c, oid_set.c
   const oidReq = sb.switch('NdisRequest->RequestType', [
-    [['NdisRequestQueryInformation', 'NdisRequestQueryStatistics'], ['status = E1kQueryInformation(adapter, NdisRequest);', 'break;']],
+    [
+      ['NdisRequestQueryInformation', 'NdisRequestQueryStatistics'],
+      ['status = E1kQueryInformation(adapter, NdisRequest);', 'break;'],
+    ],
     [['NdisRequestSetInformation'], ['status = E1kSetInformation(adapter, NdisRequest);', 'break;']],
     [['default'], ['status = NDIS_STATUS_NOT_SUPPORTED;', 'break;']],
   ]);
-  handFile(x, 'oid.c', 'MiniportOidRequest: dispatches to the query and set handlers.', [
-    ...callback(x, CB6, 'oidRequest', 'E1kOidRequest', { uses: ['NdisRequest'], body: oidReq }),
-    ...callback(x, CB6, 'cancelOid', 'E1kCancelOidRequest', {}),
-  ], 'oid', 600);
+  handFile(
+    x,
+    'oid.c',
+    'MiniportOidRequest: dispatches to the query and set handlers.',
+    [
+      ...callback(x, CB6, 'oidRequest', 'E1kOidRequest', { uses: ['NdisRequest'], body: oidReq }),
+      ...callback(x, CB6, 'cancelOid', 'E1kCancelOidRequest', {}),
+    ],
+    'oid',
+    600,
+  );
   handFile(x, 'oid_query.c', 'Query OIDs.', oidDispatch6(x, 'E1kQueryInformation', false), 'oid', 2300);
   handFile(x, 'oid_set.c', 'Set OIDs.', oidDispatch6(x, 'E1kSetInformation', true), 'oid', 1600);
 
   // ---- send.c, recv.c
   const sendBody = [
     ...sb.block('for (nbl = NetBufferLists; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))', [
-      ...sb.ifElse('adapter->Paused', ['NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_PAUSED;'], ['NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_SUCCESS;', 'adapter->TxFramesOk++;']),
+      ...sb.ifElse(
+        'adapter->Paused',
+        ['NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_PAUSED;'],
+        ['NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_SUCCESS;', 'adapter->TxFramesOk++;'],
+      ),
     ]),
-    ...sb.if('adapter->Paused', ['NdisMSendNetBufferListsComplete(adapter->AdapterHandle, NetBufferLists, NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags) ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);', 'return;']),
+    ...sb.if('adapter->Paused', [
+      'NdisMSendNetBufferListsComplete(adapter->AdapterHandle, NetBufferLists, NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags) ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);',
+      'return;',
+    ]),
   ];
-  handFile(x, 'send.c', 'MiniportSendNetBufferLists and MiniportCancelSend.', [
-    ...callback(x, CB6, 'send', 'E1kSendNetBufferLists', { uses: ['NetBufferLists', 'SendFlags'], locals: ['PNET_BUFFER_LIST nbl;'], body: sendBody, calls: pickFillers(x, 3, /tx_/) }),
-    ...callback(x, CB6, 'cancelSend', 'E1kCancelSend', { calls: pickFillers(x, 1, /tx_/, ['v']) }),
-  ], 'tx', 900);
-  handFile(x, 'recv.c', 'MiniportReturnNetBufferLists and receive indication.', [
-    ...callback(x, CB6, 'returnNbl', 'E1kReturnNetBufferLists', { uses: ['NetBufferLists'], locals: ['PNET_BUFFER_LIST nbl;'], body: sb.block('for (nbl = NetBufferLists; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))', ['adapter->RxFramesOk++;']), calls: pickFillers(x, 2, /rx_/) }),
-  ], 'rx', 1000);
+  handFile(
+    x,
+    'send.c',
+    'MiniportSendNetBufferLists and MiniportCancelSend.',
+    [
+      ...callback(x, CB6, 'send', 'E1kSendNetBufferLists', {
+        uses: ['NetBufferLists', 'SendFlags'],
+        locals: ['PNET_BUFFER_LIST nbl;'],
+        body: sendBody,
+        calls: pickFillers(x, 3, /tx_/),
+      }),
+      ...callback(x, CB6, 'cancelSend', 'E1kCancelSend', { calls: pickFillers(x, 1, /tx_/, ['v']) }),
+    ],
+    'tx',
+    900,
+  );
+  handFile(
+    x,
+    'recv.c',
+    'MiniportReturnNetBufferLists and receive indication.',
+    [
+      ...callback(x, CB6, 'returnNbl', 'E1kReturnNetBufferLists', {
+        uses: ['NetBufferLists'],
+        locals: ['PNET_BUFFER_LIST nbl;'],
+        body: sb.block('for (nbl = NetBufferLists; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))', [
+          'adapter->RxFramesOk++;',
+        ]),
+        calls: pickFillers(x, 2, /rx_/),
+      }),
+    ],
+    'rx',
+    1000,
+  );
 
   // ---- interrupt.c
-  handFile(x, 'interrupt.c', 'Line-based interrupt service routine and DPC.', [
-    ...callback(x, CB6, 'isr', 'E1kIsr', {
-      uses: ['QueueDefaultInterruptDpc', 'TargetProcessors'], locals: ['ULONG cause;'],
-      body: ['cause = E1K_READ_REG(adapter, E1K_REG_ICR);', ...sb.if('cause == 0 || cause == 0xFFFFFFFF', ['return FALSE;']), 'adapter->InterruptCount++;', '*QueueDefaultInterruptDpc = TRUE;', '*TargetProcessors = 0;', 'result = TRUE;'],
-    }),
-    ...callback(x, CB6, 'dpc', 'E1kInterruptDpc', { body: ['adapter->DpcCount++;'], calls: pickFillers(x, 4, /rx_|tx_complete|intr/) }),
-    ...callback(x, CB6, 'enableIntr', 'E1kEnableInterrupt', { body: ['E1kHwEnableInterrupts(adapter);'] }),
-    ...callback(x, CB6, 'disableIntr', 'E1kDisableInterrupt', { body: ['E1kHwDisableInterrupts(adapter);'] }),
-  ], 'intr', 500);
+  handFile(
+    x,
+    'interrupt.c',
+    'Line-based interrupt service routine and DPC.',
+    [
+      ...callback(x, CB6, 'isr', 'E1kIsr', {
+        uses: ['QueueDefaultInterruptDpc', 'TargetProcessors'],
+        locals: ['ULONG cause;'],
+        body: [
+          'cause = E1K_READ_REG(adapter, E1K_REG_ICR);',
+          ...sb.if('cause == 0 || cause == 0xFFFFFFFF', ['return FALSE;']),
+          'adapter->InterruptCount++;',
+          '*QueueDefaultInterruptDpc = TRUE;',
+          '*TargetProcessors = 0;',
+          'result = TRUE;',
+        ],
+      }),
+      ...callback(x, CB6, 'dpc', 'E1kInterruptDpc', {
+        body: ['adapter->DpcCount++;'],
+        calls: pickFillers(x, 4, /rx_|tx_complete|intr/),
+      }),
+      ...callback(x, CB6, 'enableIntr', 'E1kEnableInterrupt', { body: ['E1kHwEnableInterrupts(adapter);'] }),
+      ...callback(x, CB6, 'disableIntr', 'E1kDisableInterrupt', { body: ['E1kHwDisableInterrupts(adapter);'] }),
+    ],
+    'intr',
+    500,
+  );
 
   // ---- timer.c
   const timer = [
@@ -1450,48 +2334,100 @@ function buildE1k(rng: Rng): RawFile[] {
       }
     `),
     '',
-    ...callback(x, CB6, 'reset', 'E1kResetEx', { uses: ['AddressingReset'], body: ['*AddressingReset = FALSE;', 'adapter->InReset = TRUE;', 'status = E1kHwReset(adapter);', 'adapter->InReset = FALSE;'], calls: pickFillers(x, 2, /mac|filter/, ['v', 'vu']) }),
-    ...callback(x, CB6, 'checkForHang', 'E1kCheckForHangEx', { body: [...sb.if('adapter->SurpriseRemoved', ['return FALSE;']), 'result = (BOOLEAN)(E1K_READ_REG(adapter, E1K_REG_STATUS) == 0xFFFFFFFF);'] }),
+    ...callback(x, CB6, 'reset', 'E1kResetEx', {
+      uses: ['AddressingReset'],
+      body: [
+        '*AddressingReset = FALSE;',
+        'adapter->InReset = TRUE;',
+        'status = E1kHwReset(adapter);',
+        'adapter->InReset = FALSE;',
+      ],
+      calls: pickFillers(x, 2, /mac|filter/, ['v', 'vu']),
+    }),
+    ...callback(x, CB6, 'checkForHang', 'E1kCheckForHangEx', {
+      body: [
+        ...sb.if('adapter->SurpriseRemoved', ['return FALSE;']),
+        'result = (BOOLEAN)(E1K_READ_REG(adapter, E1K_REG_STATUS) == 0xFFFFFFFF);',
+      ],
+    }),
   ];
   handFile(x, 'reset.c', 'MiniportResetEx, MiniportCheckForHangEx and adapter recovery.', reset, 'diag', 350);
 
   // ---- power.c
-  handFile(x, 'power.c', 'PnP event notifications and power management.', [
-    ...callback(x, CB6, 'pnp', 'E1kDevicePnPEventNotify', {
-      uses: ['NetDevicePnPEvent'],
-      body: sb.switch('NetDevicePnPEvent->DevicePnPEvent', [
-        [['NdisDevicePnPEventSurpriseRemoved'], ['adapter->SurpriseRemoved = TRUE;', 'break;']],
-        [['NdisDevicePnPEventPowerProfileChanged'], ['break;']],
-        [['default'], ['break;']],
-      ]),
-    }),
-  ], 'power', 800);
+  handFile(
+    x,
+    'power.c',
+    'PnP event notifications and power management.',
+    [
+      ...callback(x, CB6, 'pnp', 'E1kDevicePnPEventNotify', {
+        uses: ['NetDevicePnPEvent'],
+        body: sb.switch('NetDevicePnPEvent->DevicePnPEvent', [
+          [['NdisDevicePnPEventSurpriseRemoved'], ['adapter->SurpriseRemoved = TRUE;', 'break;']],
+          [['NdisDevicePnPEventPowerProfileChanged'], ['break;']],
+          [['default'], ['break;']],
+        ]),
+      }),
+    ],
+    'power',
+    800,
+  );
 
   regsHeader(x);
   hwHeader(x, []);
   mainHeader(x, {
-    consts: [['E1K_CSR_LENGTH', '0x20000'], ['E1K_FLASH_LENGTH', '0x1000'], ['E1K_DEFAULT_RING_SIZE', '256'], ['E1K_DEFAULT_RX_BUFFER_SIZE', '2048'],
-      ['E1K_NDIS_MAJOR_VERSION', '6'], ['E1K_NDIS_MINOR_VERSION', '30']],
-    members: ['NDIS_HANDLE AdapterHandle;', 'NDIS_HANDLE InterruptHandle;', 'NDIS_HANDLE WatchdogTimer;', 'PUCHAR Csr;', 'PUCHAR Flash;',
-      'NDIS_PHYSICAL_ADDRESS CsrPa;', 'NDIS_PHYSICAL_ADDRESS FlashPa;'],
-    roles: [['MINIPORT_SET_OPTIONS', 'E1kSetOptions'], ['MINIPORT_INITIALIZE', 'E1kInitializeEx'], ['MINIPORT_HALT', 'E1kHaltEx'],
-      ['MINIPORT_UNLOAD', 'E1kUnload'], ['MINIPORT_PAUSE', 'E1kPause'], ['MINIPORT_RESTART', 'E1kRestart'],
-      ['MINIPORT_OID_REQUEST', 'E1kOidRequest'], ['MINIPORT_CANCEL_OID_REQUEST', 'E1kCancelOidRequest'],
-      ['MINIPORT_SEND_NET_BUFFER_LISTS', 'E1kSendNetBufferLists'], ['MINIPORT_CANCEL_SEND', 'E1kCancelSend'],
-      ['MINIPORT_RETURN_NET_BUFFER_LISTS', 'E1kReturnNetBufferLists'], ['MINIPORT_CHECK_FOR_HANG', 'E1kCheckForHangEx'],
-      ['MINIPORT_RESET', 'E1kResetEx'], ['MINIPORT_DEVICE_PNP_EVENT_NOTIFY', 'E1kDevicePnPEventNotify'],
-      ['MINIPORT_SHUTDOWN', 'E1kShutdownEx'], ['MINIPORT_ISR', 'E1kIsr'], ['MINIPORT_INTERRUPT_DPC', 'E1kInterruptDpc'],
-      ['MINIPORT_ENABLE_INTERRUPT', 'E1kEnableInterrupt'], ['MINIPORT_DISABLE_INTERRUPT', 'E1kDisableInterrupt'],
-      ['NDIS_TIMER_FUNCTION', 'E1kWatchdogTimer']],
+    consts: [
+      ['E1K_CSR_LENGTH', '0x20000'],
+      ['E1K_FLASH_LENGTH', '0x1000'],
+      ['E1K_DEFAULT_RING_SIZE', '256'],
+      ['E1K_DEFAULT_RX_BUFFER_SIZE', '2048'],
+      ['E1K_NDIS_MAJOR_VERSION', '6'],
+      ['E1K_NDIS_MINOR_VERSION', '30'],
+    ],
+    members: [
+      'NDIS_HANDLE AdapterHandle;',
+      'NDIS_HANDLE InterruptHandle;',
+      'NDIS_HANDLE WatchdogTimer;',
+      'PUCHAR Csr;',
+      'PUCHAR Flash;',
+      'NDIS_PHYSICAL_ADDRESS CsrPa;',
+      'NDIS_PHYSICAL_ADDRESS FlashPa;',
+    ],
+    roles: [
+      ['MINIPORT_SET_OPTIONS', 'E1kSetOptions'],
+      ['MINIPORT_INITIALIZE', 'E1kInitializeEx'],
+      ['MINIPORT_HALT', 'E1kHaltEx'],
+      ['MINIPORT_UNLOAD', 'E1kUnload'],
+      ['MINIPORT_PAUSE', 'E1kPause'],
+      ['MINIPORT_RESTART', 'E1kRestart'],
+      ['MINIPORT_OID_REQUEST', 'E1kOidRequest'],
+      ['MINIPORT_CANCEL_OID_REQUEST', 'E1kCancelOidRequest'],
+      ['MINIPORT_SEND_NET_BUFFER_LISTS', 'E1kSendNetBufferLists'],
+      ['MINIPORT_CANCEL_SEND', 'E1kCancelSend'],
+      ['MINIPORT_RETURN_NET_BUFFER_LISTS', 'E1kReturnNetBufferLists'],
+      ['MINIPORT_CHECK_FOR_HANG', 'E1kCheckForHangEx'],
+      ['MINIPORT_RESET', 'E1kResetEx'],
+      ['MINIPORT_DEVICE_PNP_EVENT_NOTIFY', 'E1kDevicePnPEventNotify'],
+      ['MINIPORT_SHUTDOWN', 'E1kShutdownEx'],
+      ['MINIPORT_ISR', 'E1kIsr'],
+      ['MINIPORT_INTERRUPT_DPC', 'E1kInterruptDpc'],
+      ['MINIPORT_ENABLE_INTERRUPT', 'E1kEnableInterrupt'],
+      ['MINIPORT_DISABLE_INTERRUPT', 'E1kDisableInterrupt'],
+      ['NDIS_TIMER_FUNCTION', 'E1kWatchdogTimer'],
+    ],
     globals: ['extern NDIS_HANDLE E1kDriverHandle;'],
     protos: [
       ...safeProtos(x),
-      'NDIS_STATUS E1kHwMapFlash(_In_ PE1K_ADAPTER Adapter);', 'VOID E1kHwUnmapFlash(_In_ PE1K_ADAPTER Adapter);',
-      'NDIS_STATUS E1kHwReset(_In_ PE1K_ADAPTER Adapter);', 'VOID E1kHwStop(_In_ PE1K_ADAPTER Adapter);',
-      'NDIS_STATUS E1kAllocateRings(_In_ PE1K_ADAPTER Adapter);', 'VOID E1kFreeRings(_In_ PE1K_ADAPTER Adapter);',
-      '_IRQL_requires_(DISPATCH_LEVEL)', 'VOID E1kRecoverAdapter(_In_ PE1K_ADAPTER Adapter);',
+      'NDIS_STATUS E1kHwMapFlash(_In_ PE1K_ADAPTER Adapter);',
+      'VOID E1kHwUnmapFlash(_In_ PE1K_ADAPTER Adapter);',
+      'NDIS_STATUS E1kHwReset(_In_ PE1K_ADAPTER Adapter);',
+      'VOID E1kHwStop(_In_ PE1K_ADAPTER Adapter);',
+      'NDIS_STATUS E1kAllocateRings(_In_ PE1K_ADAPTER Adapter);',
+      'VOID E1kFreeRings(_In_ PE1K_ADAPTER Adapter);',
+      '_IRQL_requires_(DISPATCH_LEVEL)',
+      'VOID E1kRecoverAdapter(_In_ PE1K_ADAPTER Adapter);',
       'NDIS_STATUS E1kQueryInformation(_In_ PE1K_ADAPTER Adapter, _Inout_ PNDIS_OID_REQUEST Request);',
-      'NDIS_STATUS E1kSetInformation(_In_ PE1K_ADAPTER Adapter, _Inout_ PNDIS_OID_REQUEST Request);', '',
+      'NDIS_STATUS E1kSetInformation(_In_ PE1K_ADAPTER Adapter, _Inout_ PNDIS_OID_REQUEST Request);',
+      '',
     ],
   });
   smallFiles(x);
@@ -1503,26 +2439,72 @@ function buildE1k(rng: Rng): RawFile[] {
 
 function buildVmq(rng: Rng): RawFile[] {
   const x = makeCtx(rng, {
-    dir: 'drivers/vmq', short: 'vmq', P: 'Vmq', U: 'VMQ', ndis5: false, style: 'allman', doc: 'banner',
-    elseRate: 0.3, handle: 'AdapterHandle', base: 'Bar0', vendor: 'Fabrikam Datacenter Networking \u00a9',
+    dir: 'drivers/vmq',
+    short: 'vmq',
+    P: 'Vmq',
+    U: 'VMQ',
+    ndis5: false,
+    style: 'allman',
+    doc: 'banner',
+    elseRate: 0.3,
+    handle: 'AdapterHandle',
+    base: 'Bar0',
+    vendor: 'Fabrikam Datacenter Networking \u00a9',
   });
   const sb = x.sb;
-  reserve(x, 'VmqInitializeEx', 'VmqHaltEx', 'VmqHwMapBars', 'VmqHwUnmapBars', 'VmqHwShutdown', 'VmqHwInitQueues',
-    'VmqQueryInformation', 'VmqSetInformation', 'VmqQueueWorkItem', 'VmqDriverHandle');
+  reserve(
+    x,
+    'VmqInitializeEx',
+    'VmqHaltEx',
+    'VmqHwMapBars',
+    'VmqHwUnmapBars',
+    'VmqHwShutdown',
+    'VmqHwInitQueues',
+    'VmqQueryInformation',
+    'VmqSetInformation',
+    'VmqQueueWorkItem',
+    'VmqDriverHandle',
+  );
   const safe = safeHelpers(x);
 
   fillAll(x, [
-    ['vmq_vport.c', 'vmq', 1200], ['vmq_queue.c', 'vmq', 1100], ['vmq_filter.c', 'filter', 900], ['vmq_sriov.c', 'vmq', 1000, 'VMQ_SRIOV_V2'],
-    ['vmq_mailbox.c', 'vmq', 800], ['vmq_rss.c', 'rss', 900], ['vmq_tx.c', 'tx', 1300], ['vmq_tx_lso.c', 'lso', 700],
-    ['vmq_rx.c', 'rx', 1300], ['vmq_rx_split.c', 'rx', 600], ['vmq_stats.c', 'stats', 2400], ['vmq_stats_vport.c', 'stats', 1000],
-    ['vmq_oid_vmq.c', 'oid', 1300], ['vmq_oid_rss.c', 'oid', 800], ['vmq_oid_offload.c', 'oid', 900], ['vmq_csum.c', 'csum', 550],
-    ['vmq_intr_mod.c', 'intr', 500], ['vmq_phy.c', 'phy', 900], ['vmq_nvm.c', 'nvm', 650], ['vmq_power.c', 'power', 700],
-    ['vmq_cfg.c', 'cfg', 900], ['vmq_diag.c', 'diag', 800], ['vmq_dma.c', 'dma', 650], ['vmq_vlan.c', 'vlan', 450],
-    ['vmq_ring.c', 'ring', 700], ['vmq_mac.c', 'mac', 650], ['vmq_dbg.c', 'diag', 500],
+    ['vmq_vport.c', 'vmq', 1200],
+    ['vmq_queue.c', 'vmq', 1100],
+    ['vmq_filter.c', 'filter', 900],
+    ['vmq_sriov.c', 'vmq', 1000, 'VMQ_SRIOV_V2'],
+    ['vmq_mailbox.c', 'vmq', 800],
+    ['vmq_rss.c', 'rss', 900],
+    ['vmq_tx.c', 'tx', 1300],
+    ['vmq_tx_lso.c', 'lso', 700],
+    ['vmq_rx.c', 'rx', 1300],
+    ['vmq_rx_split.c', 'rx', 600],
+    ['vmq_stats.c', 'stats', 2400],
+    ['vmq_stats_vport.c', 'stats', 1000],
+    ['vmq_oid_vmq.c', 'oid', 1300],
+    ['vmq_oid_rss.c', 'oid', 800],
+    ['vmq_oid_offload.c', 'oid', 900],
+    ['vmq_csum.c', 'csum', 550],
+    ['vmq_intr_mod.c', 'intr', 500],
+    ['vmq_phy.c', 'phy', 900],
+    ['vmq_nvm.c', 'nvm', 650],
+    ['vmq_power.c', 'power', 700],
+    ['vmq_cfg.c', 'cfg', 900],
+    ['vmq_diag.c', 'diag', 800],
+    ['vmq_dma.c', 'dma', 650],
+    ['vmq_vlan.c', 'vlan', 450],
+    ['vmq_ring.c', 'ring', 700],
+    ['vmq_mac.c', 'mac', 650],
+    ['vmq_dbg.c', 'diag', 500],
   ]);
 
-  const V3 = expect('ndis/unmap-in-halt', 'vmq: the MSI-X table mapped by VmqHwMapBars is never unmapped by VmqHaltEx (VmqHwShutdown forgets it)');
-  const V4 = expect('ndis/unmap-length', 'vmq: VmqHwShutdown unmaps the doorbell with VMQ_DOORBELL_PAGE (0x1000), but VMQ_DOORBELL_LENGTH (0x2000) was mapped');
+  const V3 = expect(
+    'ndis/unmap-in-halt',
+    'vmq: the MSI-X table mapped by VmqHwMapBars is never unmapped by VmqHaltEx (VmqHwShutdown forgets it)',
+  );
+  const V4 = expect(
+    'ndis/unmap-length',
+    'vmq: VmqHwShutdown unmaps the doorbell with VMQ_DOORBELL_PAGE (0x1000), but VMQ_DOORBELL_LENGTH (0x2000) was mapped',
+  );
 
   // ---- vmq_hw.c
   const hw = [
@@ -1832,7 +2814,14 @@ function buildVmq(rng: Rng): RawFile[] {
     `),
     '',
   ];
-  handFile(x, 'vmq_init.c', 'MiniportInitializeEx: resources, register windows, queues and interrupts.', init, 'cfg', 0);
+  handFile(
+    x,
+    'vmq_init.c',
+    'MiniportInitializeEx: resources, register windows, queues and interrupts.',
+    init,
+    'cfg',
+    0,
+  );
 
   // ---- vmq_halt.c
   const halt = [
@@ -1875,7 +2864,8 @@ function buildVmq(rng: Rng): RawFile[] {
 
   // ---- vmq_main.c
   const main = [
-    'NDIS_HANDLE VmqDriverHandle = NULL;', '',
+    'NDIS_HANDLE VmqDriverHandle = NULL;',
+    '',
     ...code(`
       _Use_decl_annotations_
       NTSTATUS
@@ -1927,16 +2917,34 @@ function buildVmq(rng: Rng): RawFile[] {
     ...callback(x, CB6, 'setOptions', 'VmqSetOptions', { tail: ['return NDIS_STATUS_SUCCESS;'] }),
     ...callback(x, CB6, 'unload', 'VmqUnload', { body: ['NdisMDeregisterMiniportDriver(VmqDriverHandle);'] }),
   ];
-  handFile(x, 'vmq_main.c', 'DriverEntry: registers the miniport with a designated initializer.', main, 'cfg', 0, { top: ['DRIVER_INITIALIZE DriverEntry;', ''] });
+  handFile(x, 'vmq_main.c', 'DriverEntry: registers the miniport with a designated initializer.', main, 'cfg', 0, {
+    top: ['DRIVER_INITIALIZE DriverEntry;', ''],
+  });
 
   // ---- callbacks
-  handFile(x, 'vmq_pause.c', 'MiniportPause and MiniportRestart.', [
-    ...callback(x, CB6, 'pause', 'VmqPause', { body: ['adapter->Paused = TRUE;'], calls: pickFillers(x, 3, /vport|queue/) }),
-    ...callback(x, CB6, 'restart', 'VmqRestart', { body: ['adapter->Paused = FALSE;', 'status = VmqHwInitQueues(adapter, VMQ_MAX_QUEUES);'], calls: pickFillers(x, 2, /rss|filter/) }),
-  ], 'vmq', 400);
+  handFile(
+    x,
+    'vmq_pause.c',
+    'MiniportPause and MiniportRestart.',
+    [
+      ...callback(x, CB6, 'pause', 'VmqPause', {
+        body: ['adapter->Paused = TRUE;'],
+        calls: pickFillers(x, 3, /vport|queue/),
+      }),
+      ...callback(x, CB6, 'restart', 'VmqRestart', {
+        body: ['adapter->Paused = FALSE;', 'status = VmqHwInitQueues(adapter, VMQ_MAX_QUEUES);'],
+        calls: pickFillers(x, 2, /rss|filter/),
+      }),
+    ],
+    'vmq',
+    400,
+  );
   const oidReq = [
     ...sb.switch('NdisRequest->RequestType', [
-      [['NdisRequestQueryInformation', 'NdisRequestQueryStatistics'], ['status = VmqQueryInformation(adapter, NdisRequest);', 'break;']],
+      [
+        ['NdisRequestQueryInformation', 'NdisRequestQueryStatistics'],
+        ['status = VmqQueryInformation(adapter, NdisRequest);', 'break;'],
+      ],
       [['NdisRequestSetInformation'], ['status = VmqSetInformation(adapter, NdisRequest);', 'break;']],
       [['default'], ['status = NDIS_STATUS_NOT_SUPPORTED;', 'break;']],
     ]),
@@ -1945,71 +2953,183 @@ function buildVmq(rng: Rng): RawFile[] {
       'NdisQueueIoWorkItem(adapter->WorkItem, VmqQueueWorkItem, adapter);',
     ]),
   ];
-  handFile(x, 'vmq_oid.c', 'MiniportOidRequest dispatch.', [
-    ...callback(x, CB6, 'oidRequest', 'VmqOidRequest', { uses: ['NdisRequest'], body: oidReq }),
-    ...callback(x, CB6, 'cancelOid', 'VmqCancelOidRequest', {}),
-  ], 'oid', 500);
+  handFile(
+    x,
+    'vmq_oid.c',
+    'MiniportOidRequest dispatch.',
+    [
+      ...callback(x, CB6, 'oidRequest', 'VmqOidRequest', { uses: ['NdisRequest'], body: oidReq }),
+      ...callback(x, CB6, 'cancelOid', 'VmqCancelOidRequest', {}),
+    ],
+    'oid',
+    500,
+  );
   handFile(x, 'vmq_oid_query.c', 'Query OIDs.', oidDispatch6(x, 'VmqQueryInformation', false), 'oid', 1800);
   handFile(x, 'vmq_oid_set.c', 'Set OIDs.', oidDispatch6(x, 'VmqSetInformation', true), 'oid', 1500);
-  handFile(x, 'vmq_work.c', 'Work item: queue reconfiguration at PASSIVE_LEVEL.', [
-    ...callback(x, CB6, 'workItem', 'VmqQueueWorkItem', { calls: pickFillers(x, 4, /vport|queue|sriov|mailbox/) }),
-  ], 'vmq', 600);
-  handFile(x, 'vmq_send.c', 'MiniportSendNetBufferLists and MiniportCancelSend.', [
-    ...callback(x, CB6, 'send', 'VmqSendNetBufferLists', {
-      uses: ['NetBufferLists', 'SendFlags'], locals: ['PNET_BUFFER_LIST nbl;'],
-      body: [...sb.block('for (nbl = NetBufferLists; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))', ['NET_BUFFER_LIST_STATUS(nbl) = adapter->Paused ? NDIS_STATUS_PAUSED : NDIS_STATUS_SUCCESS;']),
-        ...sb.if('adapter->Paused', ['NdisMSendNetBufferListsComplete(adapter->AdapterHandle, NetBufferLists, NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags) ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);', 'return;'])],
-      calls: pickFillers(x, 3, /vmq_tx/),
-    }),
-    ...callback(x, CB6, 'cancelSend', 'VmqCancelSend', {}),
-  ], 'tx', 800);
-  handFile(x, 'vmq_recv.c', 'MiniportReturnNetBufferLists.', [
-    ...callback(x, CB6, 'returnNbl', 'VmqReturnNetBufferLists', { calls: pickFillers(x, 2, /vmq_rx/) }),
-  ], 'rx', 700);
-  handFile(x, 'vmq_intr.c', 'MSI-X interrupt service routine and DPC.', [
-    ...callback(x, CB6, 'msiIsr', 'VmqMsiIsr', {
-      uses: ['MessageId', 'QueueDefaultInterruptDpc', 'TargetProcessors'], locals: ['ULONG cause;'],
-      body: ['cause = VMQ_READ_REG(adapter, VMQ_REG_ICR);', ...sb.if('cause == 0', ['return FALSE;']), 'adapter->InterruptCount++;', '*QueueDefaultInterruptDpc = TRUE;', '*TargetProcessors = 1UL << (MessageId % 32);', 'result = TRUE;'],
-    }),
-    ...callback(x, CB6, 'msiDpc', 'VmqMsiDpc', { body: ['adapter->DpcCount++;'], calls: pickFillers(x, 4, /vmq_rx|vmq_tx|intr/) }),
-    ...callback(x, CB6, 'msiEnable', 'VmqMsiEnable', { uses: ['MessageId'], body: ['VMQ_WRITE_REG(adapter, VMQ_REG_IMS, 1UL << (MessageId % 32));'] }),
-    ...callback(x, CB6, 'msiDisable', 'VmqMsiDisable', { uses: ['MessageId'], body: ['VMQ_WRITE_REG(adapter, VMQ_REG_IMC, 1UL << (MessageId % 32));'] }),
-  ], 'intr', 450);
-  handFile(x, 'vmq_reset.c', 'MiniportResetEx and MiniportCheckForHangEx.', [
-    ...callback(x, CB6, 'reset', 'VmqResetEx', { uses: ['AddressingReset'], body: ['*AddressingReset = FALSE;', 'adapter->ResetCount++;'], calls: pickFillers(x, 2, /queue|vport/, ['v', 'vu']) }),
-    ...callback(x, CB6, 'checkForHang', 'VmqCheckForHangEx', { body: ['result = (BOOLEAN)(VMQ_READ_REG(adapter, VMQ_REG_STATUS) == 0xFFFFFFFF);'], calls: pickFillers(x, 1, /stats/, ['v']) }),
-  ], 'diag', 400);
-  handFile(x, 'vmq_pnp.c', 'PnP event notifications.', [
-    ...callback(x, CB6, 'pnp', 'VmqDevicePnPEventNotify', {
-      uses: ['NetDevicePnPEvent'],
-      body: sb.switch('NetDevicePnPEvent->DevicePnPEvent', [[['NdisDevicePnPEventSurpriseRemoved'], ['adapter->SurpriseRemoved = TRUE;', 'break;']], [['default'], ['break;']]]),
-    }),
-  ], 'power', 500);
+  handFile(
+    x,
+    'vmq_work.c',
+    'Work item: queue reconfiguration at PASSIVE_LEVEL.',
+    [...callback(x, CB6, 'workItem', 'VmqQueueWorkItem', { calls: pickFillers(x, 4, /vport|queue|sriov|mailbox/) })],
+    'vmq',
+    600,
+  );
+  handFile(
+    x,
+    'vmq_send.c',
+    'MiniportSendNetBufferLists and MiniportCancelSend.',
+    [
+      ...callback(x, CB6, 'send', 'VmqSendNetBufferLists', {
+        uses: ['NetBufferLists', 'SendFlags'],
+        locals: ['PNET_BUFFER_LIST nbl;'],
+        body: [
+          ...sb.block('for (nbl = NetBufferLists; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))', [
+            'NET_BUFFER_LIST_STATUS(nbl) = adapter->Paused ? NDIS_STATUS_PAUSED : NDIS_STATUS_SUCCESS;',
+          ]),
+          ...sb.if('adapter->Paused', [
+            'NdisMSendNetBufferListsComplete(adapter->AdapterHandle, NetBufferLists, NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags) ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);',
+            'return;',
+          ]),
+        ],
+        calls: pickFillers(x, 3, /vmq_tx/),
+      }),
+      ...callback(x, CB6, 'cancelSend', 'VmqCancelSend', {}),
+    ],
+    'tx',
+    800,
+  );
+  handFile(
+    x,
+    'vmq_recv.c',
+    'MiniportReturnNetBufferLists.',
+    [...callback(x, CB6, 'returnNbl', 'VmqReturnNetBufferLists', { calls: pickFillers(x, 2, /vmq_rx/) })],
+    'rx',
+    700,
+  );
+  handFile(
+    x,
+    'vmq_intr.c',
+    'MSI-X interrupt service routine and DPC.',
+    [
+      ...callback(x, CB6, 'msiIsr', 'VmqMsiIsr', {
+        uses: ['MessageId', 'QueueDefaultInterruptDpc', 'TargetProcessors'],
+        locals: ['ULONG cause;'],
+        body: [
+          'cause = VMQ_READ_REG(adapter, VMQ_REG_ICR);',
+          ...sb.if('cause == 0', ['return FALSE;']),
+          'adapter->InterruptCount++;',
+          '*QueueDefaultInterruptDpc = TRUE;',
+          '*TargetProcessors = 1UL << (MessageId % 32);',
+          'result = TRUE;',
+        ],
+      }),
+      ...callback(x, CB6, 'msiDpc', 'VmqMsiDpc', {
+        body: ['adapter->DpcCount++;'],
+        calls: pickFillers(x, 4, /vmq_rx|vmq_tx|intr/),
+      }),
+      ...callback(x, CB6, 'msiEnable', 'VmqMsiEnable', {
+        uses: ['MessageId'],
+        body: ['VMQ_WRITE_REG(adapter, VMQ_REG_IMS, 1UL << (MessageId % 32));'],
+      }),
+      ...callback(x, CB6, 'msiDisable', 'VmqMsiDisable', {
+        uses: ['MessageId'],
+        body: ['VMQ_WRITE_REG(adapter, VMQ_REG_IMC, 1UL << (MessageId % 32));'],
+      }),
+    ],
+    'intr',
+    450,
+  );
+  handFile(
+    x,
+    'vmq_reset.c',
+    'MiniportResetEx and MiniportCheckForHangEx.',
+    [
+      ...callback(x, CB6, 'reset', 'VmqResetEx', {
+        uses: ['AddressingReset'],
+        body: ['*AddressingReset = FALSE;', 'adapter->ResetCount++;'],
+        calls: pickFillers(x, 2, /queue|vport/, ['v', 'vu']),
+      }),
+      ...callback(x, CB6, 'checkForHang', 'VmqCheckForHangEx', {
+        body: ['result = (BOOLEAN)(VMQ_READ_REG(adapter, VMQ_REG_STATUS) == 0xFFFFFFFF);'],
+        calls: pickFillers(x, 1, /stats/, ['v']),
+      }),
+    ],
+    'diag',
+    400,
+  );
+  handFile(
+    x,
+    'vmq_pnp.c',
+    'PnP event notifications.',
+    [
+      ...callback(x, CB6, 'pnp', 'VmqDevicePnPEventNotify', {
+        uses: ['NetDevicePnPEvent'],
+        body: sb.switch('NetDevicePnPEvent->DevicePnPEvent', [
+          [['NdisDevicePnPEventSurpriseRemoved'], ['adapter->SurpriseRemoved = TRUE;', 'break;']],
+          [['default'], ['break;']],
+        ]),
+      }),
+    ],
+    'power',
+    500,
+  );
 
   regsHeader(x);
   hwHeader(x, []);
   mainHeader(x, {
-    consts: [['VMQ_BAR0_LENGTH', '0x10000'], ['VMQ_DOORBELL_LENGTH', '0x2000'], ['VMQ_DOORBELL_PAGE', '0x1000'],
-      ['VMQ_MSIX_TABLE_LENGTH', '0x800'], ['VMQ_NDIS_MAJOR_VERSION', '6'], ['VMQ_NDIS_MINOR_VERSION', '60']],
-    members: ['NDIS_HANDLE AdapterHandle;', 'NDIS_HANDLE InterruptHandle;', 'NDIS_HANDLE WorkItem;', 'PVOID Bar0;', 'PVOID Doorbell;',
-      'PVOID MsixTable;', 'NDIS_PHYSICAL_ADDRESS Bar0Pa;', 'NDIS_PHYSICAL_ADDRESS DoorbellPa;', 'NDIS_PHYSICAL_ADDRESS MsixTablePa;',
-      'BOOLEAN MsixSupported;'],
-    roles: [['MINIPORT_INITIALIZE', 'VmqInitializeEx'], ['MINIPORT_HALT', 'VmqHaltEx'], ['MINIPORT_SHUTDOWN', 'VmqShutdownEx'],
-      ['MINIPORT_MESSAGE_INTERRUPT', 'VmqMsiIsr'], ['MINIPORT_MESSAGE_INTERRUPT_DPC', 'VmqMsiDpc'],
-      ['MINIPORT_ENABLE_MESSAGE_INTERRUPT', 'VmqMsiEnable'], ['MINIPORT_DISABLE_MESSAGE_INTERRUPT', 'VmqMsiDisable'],
-      ['NDIS_IO_WORKITEM_FUNCTION', 'VmqQueueWorkItem']],
+    consts: [
+      ['VMQ_BAR0_LENGTH', '0x10000'],
+      ['VMQ_DOORBELL_LENGTH', '0x2000'],
+      ['VMQ_DOORBELL_PAGE', '0x1000'],
+      ['VMQ_MSIX_TABLE_LENGTH', '0x800'],
+      ['VMQ_NDIS_MAJOR_VERSION', '6'],
+      ['VMQ_NDIS_MINOR_VERSION', '60'],
+    ],
+    members: [
+      'NDIS_HANDLE AdapterHandle;',
+      'NDIS_HANDLE InterruptHandle;',
+      'NDIS_HANDLE WorkItem;',
+      'PVOID Bar0;',
+      'PVOID Doorbell;',
+      'PVOID MsixTable;',
+      'NDIS_PHYSICAL_ADDRESS Bar0Pa;',
+      'NDIS_PHYSICAL_ADDRESS DoorbellPa;',
+      'NDIS_PHYSICAL_ADDRESS MsixTablePa;',
+      'BOOLEAN MsixSupported;',
+    ],
+    roles: [
+      ['MINIPORT_INITIALIZE', 'VmqInitializeEx'],
+      ['MINIPORT_HALT', 'VmqHaltEx'],
+      ['MINIPORT_SHUTDOWN', 'VmqShutdownEx'],
+      ['MINIPORT_MESSAGE_INTERRUPT', 'VmqMsiIsr'],
+      ['MINIPORT_MESSAGE_INTERRUPT_DPC', 'VmqMsiDpc'],
+      ['MINIPORT_ENABLE_MESSAGE_INTERRUPT', 'VmqMsiEnable'],
+      ['MINIPORT_DISABLE_MESSAGE_INTERRUPT', 'VmqMsiDisable'],
+      ['NDIS_IO_WORKITEM_FUNCTION', 'VmqQueueWorkItem'],
+    ],
     globals: ['extern NDIS_HANDLE VmqDriverHandle;'],
     protos: [
       ...safeProtos(x),
-      'NDIS_STATUS VmqHwMapBars(_In_ PVMQ_ADAPTER Adapter);', 'VOID VmqHwUnmapBars(_In_ PVMQ_ADAPTER Adapter);',
-      'VOID VmqHwShutdown(_In_ PVMQ_ADAPTER Adapter);', 'NDIS_STATUS VmqHwInitQueues(_In_ PVMQ_ADAPTER Adapter, _In_ ULONG Value);',
+      'NDIS_STATUS VmqHwMapBars(_In_ PVMQ_ADAPTER Adapter);',
+      'VOID VmqHwUnmapBars(_In_ PVMQ_ADAPTER Adapter);',
+      'VOID VmqHwShutdown(_In_ PVMQ_ADAPTER Adapter);',
+      'NDIS_STATUS VmqHwInitQueues(_In_ PVMQ_ADAPTER Adapter, _In_ ULONG Value);',
       'NDIS_STATUS VmqQueryInformation(_In_ PVMQ_ADAPTER Adapter, _Inout_ PNDIS_OID_REQUEST Request);',
-      'NDIS_STATUS VmqSetInformation(_In_ PVMQ_ADAPTER Adapter, _Inout_ PNDIS_OID_REQUEST Request);', '',
-      'MINIPORT_SET_OPTIONS VmqSetOptions;', 'MINIPORT_UNLOAD VmqUnload;', 'MINIPORT_PAUSE VmqPause;', 'MINIPORT_RESTART VmqRestart;',
-      'MINIPORT_OID_REQUEST VmqOidRequest;', 'MINIPORT_CANCEL_OID_REQUEST VmqCancelOidRequest;',
-      'MINIPORT_SEND_NET_BUFFER_LISTS VmqSendNetBufferLists;', 'MINIPORT_CANCEL_SEND VmqCancelSend;',
-      'MINIPORT_RETURN_NET_BUFFER_LISTS VmqReturnNetBufferLists;', 'MINIPORT_CHECK_FOR_HANG VmqCheckForHangEx;',
-      'MINIPORT_RESET VmqResetEx;', 'MINIPORT_DEVICE_PNP_EVENT_NOTIFY VmqDevicePnPEventNotify;', '',
+      'NDIS_STATUS VmqSetInformation(_In_ PVMQ_ADAPTER Adapter, _Inout_ PNDIS_OID_REQUEST Request);',
+      '',
+      'MINIPORT_SET_OPTIONS VmqSetOptions;',
+      'MINIPORT_UNLOAD VmqUnload;',
+      'MINIPORT_PAUSE VmqPause;',
+      'MINIPORT_RESTART VmqRestart;',
+      'MINIPORT_OID_REQUEST VmqOidRequest;',
+      'MINIPORT_CANCEL_OID_REQUEST VmqCancelOidRequest;',
+      'MINIPORT_SEND_NET_BUFFER_LISTS VmqSendNetBufferLists;',
+      'MINIPORT_CANCEL_SEND VmqCancelSend;',
+      'MINIPORT_RETURN_NET_BUFFER_LISTS VmqReturnNetBufferLists;',
+      'MINIPORT_CHECK_FOR_HANG VmqCheckForHangEx;',
+      'MINIPORT_RESET VmqResetEx;',
+      'MINIPORT_DEVICE_PNP_EVENT_NOTIFY VmqDevicePnPEventNotify;',
+      '',
     ],
   });
   smallFiles(x);
@@ -2021,25 +3141,69 @@ function buildVmq(rng: Rng): RawFile[] {
 
 function buildN100(rng: Rng): RawFile[] {
   const x = makeCtx(rng, {
-    dir: 'drivers/n100', short: 'n100', P: 'N100', U: 'N100', ndis5: true, style: 'allman', doc: 'ms-above',
-    elseRate: 0.3, handle: 'MiniportAdapterHandle', base: 'IoBase', vendor: 'Northwind Legacy Systems GmbH', crlf: true,
+    dir: 'drivers/n100',
+    short: 'n100',
+    P: 'N100',
+    U: 'N100',
+    ndis5: true,
+    style: 'allman',
+    doc: 'ms-above',
+    elseRate: 0.3,
+    handle: 'MiniportAdapterHandle',
+    base: 'IoBase',
+    vendor: 'Northwind Legacy Systems GmbH',
+    crlf: true,
   });
   const sb = x.sb;
-  reserve(x, 'N100Initialize', 'N100Halt', 'N100HwAcquire', 'N100HwRelease', 'N100WrapperHandle', 'N100LinkTimer',
-    'N100QueryInformation', 'N100SetInformation', 'N100CheckForHang');
+  reserve(
+    x,
+    'N100Initialize',
+    'N100Halt',
+    'N100HwAcquire',
+    'N100HwRelease',
+    'N100WrapperHandle',
+    'N100LinkTimer',
+    'N100QueryInformation',
+    'N100SetInformation',
+    'N100CheckForHang',
+  );
   const safe = safeHelpers(x);
 
-  fillAll(x, [
-    ['n100_phy.c', 'phy', 1100], ['n100_eeprom.c', 'nvm', 700], ['n100_mac.c', 'mac', 750], ['n100_filter.c', 'filter', 650],
-    ['n100_stats.c', 'stats', 1500], ['n100_tx.c', 'tx', 1200], ['n100_tx_coalesce.c', 'tx', 500], ['n100_rx.c', 'rx', 1100],
-    ['n100_rx_lookahead.c', 'rx', 450], ['n100_dma.c', 'dma', 600], ['n100_diag.c', 'diag', 650], ['n100_csum.c', 'csum', 400],
-    ['n100_intr_mod.c', 'intr', 350], ['n100_vlan.c', 'vlan', 350], ['n100_cfg.c', 'cfg', 800, 'NDIS51_MINIPORT'],
-    ['n100_power.c', 'power', 600], ['n100_ring.c', 'ring', 500], ['n100_dbg.c', 'diag', 450], ['n100_oid_gen.c', 'oid', 900],
-    ['n100_oid_802_3.c', 'oid', 700],
-  ], { latin1: new Set(['n100_phy.c']) });
+  fillAll(
+    x,
+    [
+      ['n100_phy.c', 'phy', 1100],
+      ['n100_eeprom.c', 'nvm', 700],
+      ['n100_mac.c', 'mac', 750],
+      ['n100_filter.c', 'filter', 650],
+      ['n100_stats.c', 'stats', 1500],
+      ['n100_tx.c', 'tx', 1200],
+      ['n100_tx_coalesce.c', 'tx', 500],
+      ['n100_rx.c', 'rx', 1100],
+      ['n100_rx_lookahead.c', 'rx', 450],
+      ['n100_dma.c', 'dma', 600],
+      ['n100_diag.c', 'diag', 650],
+      ['n100_csum.c', 'csum', 400],
+      ['n100_intr_mod.c', 'intr', 350],
+      ['n100_vlan.c', 'vlan', 350],
+      ['n100_cfg.c', 'cfg', 800, 'NDIS51_MINIPORT'],
+      ['n100_power.c', 'power', 600],
+      ['n100_ring.c', 'ring', 500],
+      ['n100_dbg.c', 'diag', 450],
+      ['n100_oid_gen.c', 'oid', 900],
+      ['n100_oid_802_3.c', 'oid', 700],
+    ],
+    { latin1: new Set(['n100_phy.c']) },
+  );
 
-  const V5 = expect('ndis/mmap-context', 'n100: N100CheckForHang (CheckForHangHandler) maps the SRAM window again through N100_MAP_SRAM in checked builds');
-  const V6 = expect('ndis/unmap-on-failure', 'n100: N100HwAcquire returns NDIS_STATUS_ADAPTER_NOT_FOUND with IoBase still mapped; N100Initialize only passes the failure on');
+  const V5 = expect(
+    'ndis/mmap-context',
+    'n100: N100CheckForHang (CheckForHangHandler) maps the SRAM window again through N100_MAP_SRAM in checked builds',
+  );
+  const V6 = expect(
+    'ndis/unmap-on-failure',
+    'n100: N100HwAcquire returns NDIS_STATUS_ADAPTER_NOT_FOUND with IoBase still mapped; N100Initialize only passes the failure on',
+  );
 
   // ---- n100_hw.c (Latin-1 comments)
   const hw = [
@@ -2131,7 +3295,9 @@ function buildN100(rng: Rng): RawFile[] {
     `),
     '',
   ];
-  handFile(x, 'n100_hw.c', 'Hardware resources: I/O window, SRAM window and the interrupt.', hw, 'mac', 400, { latin1: true });
+  handFile(x, 'n100_hw.c', 'Hardware resources: I/O window, SRAM window and the interrupt.', hw, 'mac', 400, {
+    latin1: true,
+  });
 
   // ---- n100_init.c
   const init = [
@@ -2309,7 +3475,8 @@ function buildN100(rng: Rng): RawFile[] {
 
   // ---- n100.c
   const drv = [
-    'NDIS_HANDLE N100WrapperHandle = NULL;', '',
+    'NDIS_HANDLE N100WrapperHandle = NULL;',
+    '',
     ...code(`
       NTSTATUS NTAPI
       DriverEntry(
@@ -2398,53 +3565,131 @@ function buildN100(rng: Rng): RawFile[] {
       }
     `),
     '',
-    ...callback(x, CB5, 'reset', 'N100Reset', { uses: ['AddressingReset'], body: ['*AddressingReset = FALSE;', 'adapter->ResetCount++;'], calls: pickFillers(x, 2, /mac|filter/, ['v', 'vu']) }),
+    ...callback(x, CB5, 'reset', 'N100Reset', {
+      uses: ['AddressingReset'],
+      body: ['*AddressingReset = FALSE;', 'adapter->ResetCount++;'],
+      calls: pickFillers(x, 2, /mac|filter/, ['v', 'vu']),
+    }),
   ];
   handFile(x, 'n100_hang.c', 'MiniportCheckForHang and MiniportReset.', hang, 'diag', 350);
 
   // ---- other callbacks
-  handFile(x, 'n100_intr.c', 'Interrupt service routine and deferred processing.', [
-    ...callback(x, CB5, 'isr', 'N100Isr', {
-      uses: ['InterruptRecognized', 'QueueMiniportHandleInterrupt'], locals: ['ULONG cause;'],
-      body: ['cause = N100_READ_REG(adapter, N100_REG_ICR);', '*InterruptRecognized = (BOOLEAN)(cause != 0);', '*QueueMiniportHandleInterrupt = (BOOLEAN)(cause != 0);', 'adapter->InterruptCount++;'],
-    }),
-    ...callback(x, CB5, 'handleInterrupt', 'N100HandleInterrupt', { body: ['adapter->DpcCount++;'], calls: pickFillers(x, 4, /n100_rx|n100_tx|intr/) }),
-    ...callback(x, CB5, 'enableIntr', 'N100EnableInterrupt', { body: ['N100HwEnableInterrupts(adapter);'] }),
-    ...callback(x, CB5, 'disableIntr', 'N100DisableInterrupt', { body: ['N100HwDisableInterrupts(adapter);'] }),
-  ], 'intr', 400);
-  handFile(x, 'n100_oid.c', 'Query and set information handlers.', [
-    ...callback(x, CB5, 'query', 'N100QueryInformation', {
-      uses: ['Oid', 'InformationBuffer', 'InformationBufferLength', 'BytesWritten', 'BytesNeeded'],
-      locals: ['ULONG ulInfo = 0;', 'ULONG64 ul64Info = 0;', 'PVOID info = &ulInfo;', 'ULONG infoLength = sizeof(ulInfo);'],
-      body: ['adapter->LastOid = Oid;', ...oidBody5(x, false)],
-    }),
-    ...callback(x, CB5, 'set', 'N100SetInformation', {
-      uses: ['Oid', 'InformationBuffer', 'InformationBufferLength', 'BytesRead', 'BytesNeeded'],
-      body: ['adapter->LastOid = Oid;', ...oidBody5(x, true)],
-    }),
-  ], 'oid', 1800);
-  handFile(x, 'n100_send.c', 'MiniportSendPackets.', [
-    ...callback(x, CB5, 'sendPackets', 'N100SendPackets', {
-      uses: ['PacketArray', 'NumberOfPackets'], locals: ['UINT i;'],
-      body: sb.block('for (i = 0; i < NumberOfPackets; i++)', [
-        ...sb.if(`adapter->PendingPacketCount < N100_MAX_PENDING`, ['adapter->PendingPackets[adapter->PendingPacketCount++] = PacketArray[i];']),
-        'NDIS_SET_PACKET_STATUS(PacketArray[i], NDIS_STATUS_PENDING);',
-      ]),
-      calls: pickFillers(x, 3, /n100_tx/),
-    }),
-  ], 'tx', 800);
-  handFile(x, 'n100_recv.c', 'MiniportReturnPacket.', [
-    ...callback(x, CB5, 'returnPacket', 'N100ReturnPacket', { uses: ['Packet'], body: ['NdisReinitializePacket(Packet);', 'adapter->RxFramesOk++;'], calls: pickFillers(x, 2, /n100_rx/) }),
-  ], 'rx', 700);
-  handFile(x, 'n100_timer.c', 'Link state timer.', [
-    ...callback(x, CB5, 'timer', 'N100LinkTimer', { body: ['adapter->LinkUp = N100HwIsLinkUp(adapter);', 'adapter->WatchdogRuns++;'], calls: pickFillers(x, 3, /phy|stats/) }),
-  ], 'phy', 500);
-  handFile(x, 'n100_pnp.c', 'PnP event notification (NDIS 5.1).', [
-    ...callback(x, CB5, 'pnp', 'N100PnPEventNotify', { uses: ['PnPEvent'], body: sb.switch('PnPEvent', [[['NdisDevicePnPEventSurpriseRemoved'], ['adapter->SurpriseRemoved = TRUE;', 'break;']], [['default'], ['break;']]]) }),
-  ], 'power', 450);
+  handFile(
+    x,
+    'n100_intr.c',
+    'Interrupt service routine and deferred processing.',
+    [
+      ...callback(x, CB5, 'isr', 'N100Isr', {
+        uses: ['InterruptRecognized', 'QueueMiniportHandleInterrupt'],
+        locals: ['ULONG cause;'],
+        body: [
+          'cause = N100_READ_REG(adapter, N100_REG_ICR);',
+          '*InterruptRecognized = (BOOLEAN)(cause != 0);',
+          '*QueueMiniportHandleInterrupt = (BOOLEAN)(cause != 0);',
+          'adapter->InterruptCount++;',
+        ],
+      }),
+      ...callback(x, CB5, 'handleInterrupt', 'N100HandleInterrupt', {
+        body: ['adapter->DpcCount++;'],
+        calls: pickFillers(x, 4, /n100_rx|n100_tx|intr/),
+      }),
+      ...callback(x, CB5, 'enableIntr', 'N100EnableInterrupt', { body: ['N100HwEnableInterrupts(adapter);'] }),
+      ...callback(x, CB5, 'disableIntr', 'N100DisableInterrupt', { body: ['N100HwDisableInterrupts(adapter);'] }),
+    ],
+    'intr',
+    400,
+  );
+  handFile(
+    x,
+    'n100_oid.c',
+    'Query and set information handlers.',
+    [
+      ...callback(x, CB5, 'query', 'N100QueryInformation', {
+        uses: ['Oid', 'InformationBuffer', 'InformationBufferLength', 'BytesWritten', 'BytesNeeded'],
+        locals: [
+          'ULONG ulInfo = 0;',
+          'ULONG64 ul64Info = 0;',
+          'PVOID info = &ulInfo;',
+          'ULONG infoLength = sizeof(ulInfo);',
+        ],
+        body: ['adapter->LastOid = Oid;', ...oidBody5(x, false)],
+      }),
+      ...callback(x, CB5, 'set', 'N100SetInformation', {
+        uses: ['Oid', 'InformationBuffer', 'InformationBufferLength', 'BytesRead', 'BytesNeeded'],
+        body: ['adapter->LastOid = Oid;', ...oidBody5(x, true)],
+      }),
+    ],
+    'oid',
+    1800,
+  );
+  handFile(
+    x,
+    'n100_send.c',
+    'MiniportSendPackets.',
+    [
+      ...callback(x, CB5, 'sendPackets', 'N100SendPackets', {
+        uses: ['PacketArray', 'NumberOfPackets'],
+        locals: ['UINT i;'],
+        body: sb.block('for (i = 0; i < NumberOfPackets; i++)', [
+          ...sb.if(`adapter->PendingPacketCount < N100_MAX_PENDING`, [
+            'adapter->PendingPackets[adapter->PendingPacketCount++] = PacketArray[i];',
+          ]),
+          'NDIS_SET_PACKET_STATUS(PacketArray[i], NDIS_STATUS_PENDING);',
+        ]),
+        calls: pickFillers(x, 3, /n100_tx/),
+      }),
+    ],
+    'tx',
+    800,
+  );
+  handFile(
+    x,
+    'n100_recv.c',
+    'MiniportReturnPacket.',
+    [
+      ...callback(x, CB5, 'returnPacket', 'N100ReturnPacket', {
+        uses: ['Packet'],
+        body: ['NdisReinitializePacket(Packet);', 'adapter->RxFramesOk++;'],
+        calls: pickFillers(x, 2, /n100_rx/),
+      }),
+    ],
+    'rx',
+    700,
+  );
+  handFile(
+    x,
+    'n100_timer.c',
+    'Link state timer.',
+    [
+      ...callback(x, CB5, 'timer', 'N100LinkTimer', {
+        body: ['adapter->LinkUp = N100HwIsLinkUp(adapter);', 'adapter->WatchdogRuns++;'],
+        calls: pickFillers(x, 3, /phy|stats/),
+      }),
+    ],
+    'phy',
+    500,
+  );
+  handFile(
+    x,
+    'n100_pnp.c',
+    'PnP event notification (NDIS 5.1).',
+    [
+      ...callback(x, CB5, 'pnp', 'N100PnPEventNotify', {
+        uses: ['PnPEvent'],
+        body: sb.switch('PnPEvent', [
+          [['NdisDevicePnPEventSurpriseRemoved'], ['adapter->SurpriseRemoved = TRUE;', 'break;']],
+          [['default'], ['break;']],
+        ]),
+      }),
+    ],
+    'power',
+    450,
+  );
 
   regsHeader(x);
-  hwHeader(x, code(`
+  hwHeader(
+    x,
+    code(`
     //
     // The SRAM window holds the receive buffers.
     //
@@ -2452,18 +3697,35 @@ function buildN100(rng: Rng): RawFile[] {
         NdisMMapIoSpace((PVOID *)&(a)->SramBase, (a)->MiniportAdapterHandle, (a)->SramPhysical, N100_SRAM_SIZE)
     #define N100_UNMAP_SRAM(a) \\
         NdisMUnmapIoSpace((a)->MiniportAdapterHandle, (a)->SramBase, N100_SRAM_SIZE)
-  `));
+  `),
+  );
   mainHeader(x, {
-    consts: [['N100_IO_WINDOW', '0x40'], ['N100_SRAM_SIZE', '0x4000'], ['N100_SIGNATURE_OFFSET', '0x0'], ['N100_SIGNATURE', '0x4E313030'],
-      ['N100_NDIS_MAJOR_VERSION', '5'], ['N100_NDIS_MINOR_VERSION', '1']],
-    members: ['NDIS_HANDLE MiniportAdapterHandle;', 'PUCHAR IoBase;', 'PUCHAR SramBase;', 'NDIS_PHYSICAL_ADDRESS IoPhysical;',
-      'NDIS_PHYSICAL_ADDRESS SramPhysical;', 'NDIS_MINIPORT_INTERRUPT Interrupt;', 'NDIS_MINIPORT_TIMER LinkTimer;',
-      'UINT InterruptVector;', 'UINT InterruptLevel;'],
+    consts: [
+      ['N100_IO_WINDOW', '0x40'],
+      ['N100_SRAM_SIZE', '0x4000'],
+      ['N100_SIGNATURE_OFFSET', '0x0'],
+      ['N100_SIGNATURE', '0x4E313030'],
+      ['N100_NDIS_MAJOR_VERSION', '5'],
+      ['N100_NDIS_MINOR_VERSION', '1'],
+    ],
+    members: [
+      'NDIS_HANDLE MiniportAdapterHandle;',
+      'PUCHAR IoBase;',
+      'PUCHAR SramBase;',
+      'NDIS_PHYSICAL_ADDRESS IoPhysical;',
+      'NDIS_PHYSICAL_ADDRESS SramPhysical;',
+      'NDIS_MINIPORT_INTERRUPT Interrupt;',
+      'NDIS_MINIPORT_TIMER LinkTimer;',
+      'UINT InterruptVector;',
+      'UINT InterruptLevel;',
+    ],
     roles: [],
     globals: ['extern NDIS_HANDLE N100WrapperHandle;'],
     protos: [
       ...safeProtos(x),
-      'NDIS_STATUS NTAPI N100HwAcquire(IN PN100_ADAPTER Adapter);', 'VOID NTAPI N100HwRelease(IN PN100_ADAPTER Adapter);', '',
+      'NDIS_STATUS NTAPI N100HwAcquire(IN PN100_ADAPTER Adapter);',
+      'VOID NTAPI N100HwRelease(IN PN100_ADAPTER Adapter);',
+      '',
       'NDIS_STATUS NTAPI N100Initialize(OUT PNDIS_STATUS OpenErrorStatus, OUT PUINT SelectedMediumIndex, IN PNDIS_MEDIUM MediumArray,',
       '                                 IN UINT MediumArraySize, IN NDIS_HANDLE MiniportAdapterHandle, IN NDIS_HANDLE WrapperConfigurationContext);',
       'VOID NTAPI N100Halt(IN NDIS_HANDLE MiniportAdapterContext);',
@@ -2482,7 +3744,8 @@ function buildN100(rng: Rng): RawFile[] {
       'VOID NTAPI N100Shutdown(IN PVOID ShutdownContext);',
       'VOID NTAPI N100PnPEventNotify(IN NDIS_HANDLE MiniportAdapterContext, IN NDIS_DEVICE_PNP_EVENT PnPEvent, IN PVOID InformationBuffer, IN ULONG InformationBufferLength);',
       'VOID NTAPI N100LinkTimer(IN PVOID SystemSpecific1, IN PVOID FunctionContext, IN PVOID SystemSpecific2, IN PVOID SystemSpecific3);',
-      'VOID NTAPI N100Unload(IN PDRIVER_OBJECT DriverObject);', '',
+      'VOID NTAPI N100Unload(IN PDRIVER_OBJECT DriverObject);',
+      '',
     ],
   });
   smallFiles(x);
@@ -2494,21 +3757,44 @@ function buildN100(rng: Rng): RawFile[] {
 
 function buildRtl(rng: Rng): RawFile[] {
   const x = makeCtx(rng, {
-    dir: 'drivers/rtl', short: 'rtl', P: 'Rtl', U: 'RTL', ndis5: false, style: 'knr', doc: 'doxygen',
-    elseRate: 0.4, handle: 'AdapterHandle', base: 'Regs', vendor: 'Adventure Works Silicon',
+    dir: 'drivers/rtl',
+    short: 'rtl',
+    P: 'Rtl',
+    U: 'RTL',
+    ndis5: false,
+    style: 'knr',
+    doc: 'doxygen',
+    elseRate: 0.4,
+    handle: 'AdapterHandle',
+    base: 'Regs',
+    vendor: 'Adventure Works Silicon',
   });
   const sb = x.sb;
   reserve(x, 'RtlInitializeEx', 'RtlHaltEx', 'RtlHwMapBars', 'RtlHwUnmapBars', 'RtlHwEnsureMapped', 'RtlDriverHandle');
   const safe = safeHelpers(x);
 
   fillAll(x, [
-    ['rtl_tx.c', 'tx', 1100], ['rtl_tx_desc.c', 'tx', 600], ['rtl_rx.c', 'rx', 1100], ['rtl_rx_desc.c', 'rx', 550],
-    ['rtl_phy.c', 'phy', 950, 'RTL_PHY_8211'], ['rtl_eeprom.c', 'nvm', 550], ['rtl_mac.c', 'mac', 650], ['rtl_filter.c', 'filter', 550],
-    ['rtl_stats.c', 'stats', 1300], ['rtl_oid_gen.c', 'oid', 1100], ['rtl_offload.c', 'csum', 550], ['rtl_power.c', 'power', 600],
-    ['rtl_cfg.c', 'cfg', 600], ['rtl_diag.c', 'diag', 500], ['rtl_vlan.c', 'vlan', 350],
+    ['rtl_tx.c', 'tx', 1100],
+    ['rtl_tx_desc.c', 'tx', 600],
+    ['rtl_rx.c', 'rx', 1100],
+    ['rtl_rx_desc.c', 'rx', 550],
+    ['rtl_phy.c', 'phy', 950, 'RTL_PHY_8211'],
+    ['rtl_eeprom.c', 'nvm', 550],
+    ['rtl_mac.c', 'mac', 650],
+    ['rtl_filter.c', 'filter', 550],
+    ['rtl_stats.c', 'stats', 1300],
+    ['rtl_oid_gen.c', 'oid', 1100],
+    ['rtl_offload.c', 'csum', 550],
+    ['rtl_power.c', 'power', 600],
+    ['rtl_cfg.c', 'cfg', 600],
+    ['rtl_diag.c', 'diag', 500],
+    ['rtl_vlan.c', 'vlan', 350],
   ]);
 
-  const V7 = expect('ndis/mmap-context', 'rtl: RtlRestart (known by _Function_class_(MINIPORT_RESTART)) reaches RtlHwEnsureMapped, which maps Regs');
+  const V7 = expect(
+    'ndis/mmap-context',
+    'rtl: RtlRestart (known by _Function_class_(MINIPORT_RESTART)) reaches RtlHwEnsureMapped, which maps Regs',
+  );
 
   const hw = [
     ...safe,
@@ -2698,8 +3984,12 @@ function buildRtl(rng: Rng): RawFile[] {
   ];
   handFile(x, 'rtl_init.c', 'MiniportInitializeEx.', init, 'cfg', 0);
 
-  handFile(x, 'rtl_halt.c', 'MiniportHaltEx and MiniportShutdownEx.', [
-    ...code(`
+  handFile(
+    x,
+    'rtl_halt.c',
+    'MiniportHaltEx and MiniportShutdownEx.',
+    [
+      ...code(`
       /**
        * @brief MiniportHaltEx: releases the register window and the BARs.
        */
@@ -2715,8 +4005,8 @@ function buildRtl(rng: Rng): RawFile[] {
           UNREFERENCED_PARAMETER(HaltAction);
           NdisMDeregisterInterruptEx(adapter->InterruptHandle);
     `),
-    ...indent(fillerCalls(x, pickFillers(x, 2, /stats|power/, ['v']), 'adapter', false)),
-    ...code(`
+      ...indent(fillerCalls(x, pickFillers(x, 2, /stats|power/, ['v']), 'adapter', false)),
+      ...code(`
           if (adapter->Regs != NULL) {
               NdisMUnmapIoSpace(adapter->AdapterHandle, adapter->Regs, RTL_REGS_LENGTH);
               adapter->Regs = NULL;
@@ -2725,13 +4015,24 @@ function buildRtl(rng: Rng): RawFile[] {
           NdisFreeMemory(adapter, 0, 0);
       }
     `),
-    '',
-    ...callback(x, CB6, 'shutdown', 'RtlShutdownEx', { functionClass: true, body: ['RtlHwDisableInterrupts(adapter);'] }),
-  ], 'power', 200);
+      '',
+      ...callback(x, CB6, 'shutdown', 'RtlShutdownEx', {
+        functionClass: true,
+        body: ['RtlHwDisableInterrupts(adapter);'],
+      }),
+    ],
+    'power',
+    200,
+  );
 
-  handFile(x, 'rtl_main.c', 'DriverEntry; the characteristics are filled through a pointer.', [
-    'NDIS_HANDLE RtlDriverHandle = NULL;', '',
-    ...code(`
+  handFile(
+    x,
+    'rtl_main.c',
+    'DriverEntry; the characteristics are filled through a pointer.',
+    [
+      'NDIS_HANDLE RtlDriverHandle = NULL;',
+      '',
+      ...code(`
       /**
        * @brief Fills the characteristics NDIS needs to drive this miniport.
        */
@@ -2769,9 +4070,15 @@ function buildRtl(rng: Rng): RawFile[] {
           return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &chars, &RtlDriverHandle);
       }
     `),
-    '',
-    ...callback(x, CB6, 'unload', 'RtlUnload', { functionClass: true, body: ['NdisMDeregisterMiniportDriver(RtlDriverHandle);'] }),
-  ], 'cfg', 0);
+      '',
+      ...callback(x, CB6, 'unload', 'RtlUnload', {
+        functionClass: true,
+        body: ['NdisMDeregisterMiniportDriver(RtlDriverHandle);'],
+      }),
+    ],
+    'cfg',
+    0,
+  );
 
   const restart = [
     ...code(`
@@ -2802,43 +4109,128 @@ function buildRtl(rng: Rng): RawFile[] {
     `),
     '',
   ];
-  handFile(x, 'rtl_pause.c', 'MiniportPause and MiniportRestart.', [
-    ...callback(x, CB6, 'pause', 'RtlPause', { functionClass: true, body: ['adapter->Paused = TRUE;'], calls: pickFillers(x, 2, /rtl_tx/) }),
-    ...restart,
-  ], 'ring', 300);
-  handFile(x, 'rtl_oid.c', 'MiniportOidRequest.', [
-    ...callback(x, CB6, 'oidRequest', 'RtlOidRequest', {
-      functionClass: true, uses: ['NdisRequest'],
-      body: sb.switch('NdisRequest->RequestType', [
-        [['NdisRequestQueryInformation'], ['adapter->LastOid = NdisRequest->DATA.QUERY_INFORMATION.Oid;', 'break;']],
-        [['NdisRequestSetInformation'], ['adapter->LastOid = NdisRequest->DATA.SET_INFORMATION.Oid;', 'break;']],
-        [['default'], ['status = NDIS_STATUS_NOT_SUPPORTED;', 'break;']],
-      ]),
-      calls: pickFillers(x, 3, /oid/, ['v', 'vu']),
-    }),
-    ...callback(x, CB6, 'cancelOid', 'RtlCancelOidRequest', { functionClass: true }),
-  ], 'oid', 900);
-  handFile(x, 'rtl_send.c', 'MiniportSendNetBufferLists.', [
-    ...callback(x, CB6, 'send', 'RtlSendNetBufferLists', { functionClass: true, uses: ['NetBufferLists'], locals: ['PNET_BUFFER_LIST nbl;'], body: sb.block('for (nbl = NetBufferLists; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))', ['NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_SUCCESS;']), calls: pickFillers(x, 3, /rtl_tx/) }),
-    ...callback(x, CB6, 'cancelSend', 'RtlCancelSend', { functionClass: true }),
-  ], 'tx', 600);
-  handFile(x, 'rtl_recv.c', 'MiniportReturnNetBufferLists.', [
-    ...callback(x, CB6, 'returnNbl', 'RtlReturnNetBufferLists', { functionClass: true, calls: pickFillers(x, 2, /rtl_rx/) }),
-  ], 'rx', 600);
-  handFile(x, 'rtl_intr.c', 'Interrupt handling.', [
-    ...callback(x, CB6, 'isr', 'RtlIsr', { functionClass: true, uses: ['QueueDefaultInterruptDpc', 'TargetProcessors'], body: ['*QueueDefaultInterruptDpc = TRUE;', '*TargetProcessors = 0;', 'adapter->InterruptCount++;', 'result = TRUE;'] }),
-    ...callback(x, CB6, 'dpc', 'RtlInterruptDpc', { functionClass: true, body: ['adapter->DpcCount++;'], calls: pickFillers(x, 3, /rtl_rx|rtl_tx/) }),
-    ...callback(x, CB6, 'enableIntr', 'RtlEnableInterrupt', { functionClass: true, body: ['RtlHwEnableInterrupts(adapter);'] }),
-    ...callback(x, CB6, 'disableIntr', 'RtlDisableInterrupt', { functionClass: true, body: ['RtlHwDisableInterrupts(adapter);'] }),
-  ], 'intr', 300);
-  handFile(x, 'rtl_reset.c', 'MiniportResetEx.', [
-    ...callback(x, CB6, 'reset', 'RtlResetEx', { functionClass: true, uses: ['AddressingReset'], body: ['*AddressingReset = TRUE;', 'adapter->ResetCount++;'], calls: pickFillers(x, 2, /mac|filter/, ['v']) }),
-  ], 'diag', 350);
+  handFile(
+    x,
+    'rtl_pause.c',
+    'MiniportPause and MiniportRestart.',
+    [
+      ...callback(x, CB6, 'pause', 'RtlPause', {
+        functionClass: true,
+        body: ['adapter->Paused = TRUE;'],
+        calls: pickFillers(x, 2, /rtl_tx/),
+      }),
+      ...restart,
+    ],
+    'ring',
+    300,
+  );
+  handFile(
+    x,
+    'rtl_oid.c',
+    'MiniportOidRequest.',
+    [
+      ...callback(x, CB6, 'oidRequest', 'RtlOidRequest', {
+        functionClass: true,
+        uses: ['NdisRequest'],
+        body: sb.switch('NdisRequest->RequestType', [
+          [['NdisRequestQueryInformation'], ['adapter->LastOid = NdisRequest->DATA.QUERY_INFORMATION.Oid;', 'break;']],
+          [['NdisRequestSetInformation'], ['adapter->LastOid = NdisRequest->DATA.SET_INFORMATION.Oid;', 'break;']],
+          [['default'], ['status = NDIS_STATUS_NOT_SUPPORTED;', 'break;']],
+        ]),
+        calls: pickFillers(x, 3, /oid/, ['v', 'vu']),
+      }),
+      ...callback(x, CB6, 'cancelOid', 'RtlCancelOidRequest', { functionClass: true }),
+    ],
+    'oid',
+    900,
+  );
+  handFile(
+    x,
+    'rtl_send.c',
+    'MiniportSendNetBufferLists.',
+    [
+      ...callback(x, CB6, 'send', 'RtlSendNetBufferLists', {
+        functionClass: true,
+        uses: ['NetBufferLists'],
+        locals: ['PNET_BUFFER_LIST nbl;'],
+        body: sb.block('for (nbl = NetBufferLists; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))', [
+          'NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_SUCCESS;',
+        ]),
+        calls: pickFillers(x, 3, /rtl_tx/),
+      }),
+      ...callback(x, CB6, 'cancelSend', 'RtlCancelSend', { functionClass: true }),
+    ],
+    'tx',
+    600,
+  );
+  handFile(
+    x,
+    'rtl_recv.c',
+    'MiniportReturnNetBufferLists.',
+    [
+      ...callback(x, CB6, 'returnNbl', 'RtlReturnNetBufferLists', {
+        functionClass: true,
+        calls: pickFillers(x, 2, /rtl_rx/),
+      }),
+    ],
+    'rx',
+    600,
+  );
+  handFile(
+    x,
+    'rtl_intr.c',
+    'Interrupt handling.',
+    [
+      ...callback(x, CB6, 'isr', 'RtlIsr', {
+        functionClass: true,
+        uses: ['QueueDefaultInterruptDpc', 'TargetProcessors'],
+        body: [
+          '*QueueDefaultInterruptDpc = TRUE;',
+          '*TargetProcessors = 0;',
+          'adapter->InterruptCount++;',
+          'result = TRUE;',
+        ],
+      }),
+      ...callback(x, CB6, 'dpc', 'RtlInterruptDpc', {
+        functionClass: true,
+        body: ['adapter->DpcCount++;'],
+        calls: pickFillers(x, 3, /rtl_rx|rtl_tx/),
+      }),
+      ...callback(x, CB6, 'enableIntr', 'RtlEnableInterrupt', {
+        functionClass: true,
+        body: ['RtlHwEnableInterrupts(adapter);'],
+      }),
+      ...callback(x, CB6, 'disableIntr', 'RtlDisableInterrupt', {
+        functionClass: true,
+        body: ['RtlHwDisableInterrupts(adapter);'],
+      }),
+    ],
+    'intr',
+    300,
+  );
+  handFile(
+    x,
+    'rtl_reset.c',
+    'MiniportResetEx.',
+    [
+      ...callback(x, CB6, 'reset', 'RtlResetEx', {
+        functionClass: true,
+        uses: ['AddressingReset'],
+        body: ['*AddressingReset = TRUE;', 'adapter->ResetCount++;'],
+        calls: pickFillers(x, 2, /mac|filter/, ['v']),
+      }),
+    ],
+    'diag',
+    350,
+  );
 
   regsHeader(x);
   hwHeader(x, []);
   mainHeader(x, {
-    consts: [['RTL_MAX_BARS', '3'], ['RTL_REGS_LENGTH', '0x100']],
+    consts: [
+      ['RTL_MAX_BARS', '3'],
+      ['RTL_REGS_LENGTH', '0x100'],
+    ],
     types: code(`
       typedef struct _RTL_BAR {
           PVOID Va;
@@ -2846,14 +4238,22 @@ function buildRtl(rng: Rng): RawFile[] {
           ULONG Length;
       } RTL_BAR, *PRTL_BAR;
     `),
-    members: ['NDIS_HANDLE AdapterHandle;', 'NDIS_HANDLE InterruptHandle;', 'PUCHAR Regs;', 'NDIS_PHYSICAL_ADDRESS RegsPa;',
-      'ULONG BarCount;', 'RTL_BAR Bars[RTL_MAX_BARS];'],
+    members: [
+      'NDIS_HANDLE AdapterHandle;',
+      'NDIS_HANDLE InterruptHandle;',
+      'PUCHAR Regs;',
+      'NDIS_PHYSICAL_ADDRESS RegsPa;',
+      'ULONG BarCount;',
+      'RTL_BAR Bars[RTL_MAX_BARS];',
+    ],
     roles: [],
     globals: ['extern NDIS_HANDLE RtlDriverHandle;'],
     protos: [
       ...safeProtos(x),
-      'NDIS_STATUS RtlHwMapBars(_In_ PRTL_ADAPTER Adapter);', 'VOID RtlHwUnmapBars(_In_ PRTL_ADAPTER Adapter);',
-      'NDIS_STATUS RtlHwEnsureMapped(_In_ PRTL_ADAPTER Adapter);', '',
+      'NDIS_STATUS RtlHwMapBars(_In_ PRTL_ADAPTER Adapter);',
+      'VOID RtlHwUnmapBars(_In_ PRTL_ADAPTER Adapter);',
+      'NDIS_STATUS RtlHwEnsureMapped(_In_ PRTL_ADAPTER Adapter);',
+      '',
     ],
   });
   smallFiles(x);
@@ -2865,24 +4265,67 @@ function buildRtl(rng: Rng): RawFile[] {
 
 function buildXg(rng: Rng): RawFile[] {
   const x = makeCtx(rng, {
-    dir: 'drivers/xg', short: 'xg', P: 'Xg', U: 'XG', ndis5: false, style: 'allman', doc: 'short',
-    elseRate: 0.3, handle: 'MiniportHandle', base: 'Regs', vendor: 'Tailspin Networks',
+    dir: 'drivers/xg',
+    short: 'xg',
+    P: 'Xg',
+    U: 'XG',
+    ndis5: false,
+    style: 'allman',
+    doc: 'short',
+    elseRate: 0.3,
+    handle: 'MiniportHandle',
+    base: 'Regs',
+    vendor: 'Tailspin Networks',
   });
-  const common = ['XgInitialize', 'XgHalt', 'XgMapRegisters', 'XgUnmapRegisters', 'XgIsr', 'XgDpc', 'XgCheckForHang', 'XgReset',
-    'XgShutdown', 'XgUnload', 'XgDriverHandle'];
-  reserve(x, ...common, 'XgPause', 'XgRestart', 'XgOidRequest', 'XgSendNetBufferLists', 'XgReturnNetBufferLists', 'XgCancelSend',
-    'XgQueryInformation', 'XgSetInformation', 'XgSendPackets', 'XgReturnPacket');
+  const common = [
+    'XgInitialize',
+    'XgHalt',
+    'XgMapRegisters',
+    'XgUnmapRegisters',
+    'XgIsr',
+    'XgDpc',
+    'XgCheckForHang',
+    'XgReset',
+    'XgShutdown',
+    'XgUnload',
+    'XgDriverHandle',
+  ];
+  reserve(
+    x,
+    ...common,
+    'XgPause',
+    'XgRestart',
+    'XgOidRequest',
+    'XgSendNetBufferLists',
+    'XgReturnNetBufferLists',
+    'XgCancelSend',
+    'XgQueryInformation',
+    'XgSetInformation',
+    'XgSendPackets',
+    'XgReturnPacket',
+  );
   const safe = safeHelpers(x);
 
   fillAll(x, [
-    ['xg_tx.c', 'tx', 1000], ['xg_rx.c', 'rx', 1000], ['xg_phy.c', 'phy', 800], ['xg_nvm.c', 'nvm', 500], ['xg_mac.c', 'mac', 600],
-    ['xg_filter.c', 'filter', 500], ['xg_stats.c', 'stats', 1200, 'XG_NDIS6'], ['xg_oid.c', 'oid', 900], ['xg_csum.c', 'csum', 450],
-    ['xg_cfg.c', 'cfg', 550], ['xg_diag.c', 'diag', 500], ['xg_ring.c', 'ring', 500], ['xg_intr.c', 'intr', 400],
+    ['xg_tx.c', 'tx', 1000],
+    ['xg_rx.c', 'rx', 1000],
+    ['xg_phy.c', 'phy', 800],
+    ['xg_nvm.c', 'nvm', 500],
+    ['xg_mac.c', 'mac', 600],
+    ['xg_filter.c', 'filter', 500],
+    ['xg_stats.c', 'stats', 1200, 'XG_NDIS6'],
+    ['xg_oid.c', 'oid', 900],
+    ['xg_csum.c', 'csum', 450],
+    ['xg_cfg.c', 'cfg', 550],
+    ['xg_diag.c', 'diag', 500],
+    ['xg_ring.c', 'ring', 500],
+    ['xg_intr.c', 'intr', 400],
   ]);
   handFile(x, 'xg_hw.c', 'Register helpers shared by both builds.', safe, 'mac', 500);
 
   // ---- x6.c: the NDIS 6 build
-  const mapUnmap = (ann: string, ntapi: string, len: string) => code(`
+  const mapUnmap = (ann: string, ntapi: string, len: string) =>
+    code(`
     NDIS_STATUS${ntapi}
     XgMapRegisters(
         ${ann}PXG_ADAPTER Adapter
@@ -2914,8 +4357,10 @@ function buildXg(rng: Rng): RawFile[] {
     }
   `);
   const x6 = [
-    'NDIS_HANDLE XgDriverHandle = NULL;', '',
-    ...mapUnmap('_In_ ', '', 'XG_REGS_LENGTH'), '',
+    'NDIS_HANDLE XgDriverHandle = NULL;',
+    '',
+    ...mapUnmap('_In_ ', '', 'XG_REGS_LENGTH'),
+    '',
     ...code(`
       static NDIS_STATUS
       XgSetAttributes(
@@ -3058,16 +4503,39 @@ function buildXg(rng: Rng): RawFile[] {
       }
     `),
     '',
-    ...callback(x, CB6, 'pause', 'XgPause', { body: ['adapter->Paused = TRUE;'], calls: pickFillers(x, 2, /xg_tx|xg_rx/) }),
-    ...callback(x, CB6, 'restart', 'XgRestart', { body: ['adapter->Paused = FALSE;'], calls: pickFillers(x, 2, /xg_rx|xg_filter/) }),
-    ...callback(x, CB6, 'oidRequest', 'XgOidRequest', { uses: ['NdisRequest'], body: ['adapter->LastOid = NdisRequest->DATA.QUERY_INFORMATION.Oid;'], calls: pickFillers(x, 2, /xg_oid/, ['v', 'vu']) }),
+    ...callback(x, CB6, 'pause', 'XgPause', {
+      body: ['adapter->Paused = TRUE;'],
+      calls: pickFillers(x, 2, /xg_tx|xg_rx/),
+    }),
+    ...callback(x, CB6, 'restart', 'XgRestart', {
+      body: ['adapter->Paused = FALSE;'],
+      calls: pickFillers(x, 2, /xg_rx|xg_filter/),
+    }),
+    ...callback(x, CB6, 'oidRequest', 'XgOidRequest', {
+      uses: ['NdisRequest'],
+      body: ['adapter->LastOid = NdisRequest->DATA.QUERY_INFORMATION.Oid;'],
+      calls: pickFillers(x, 2, /xg_oid/, ['v', 'vu']),
+    }),
     ...callback(x, CB6, 'send', 'XgSendNetBufferLists', { calls: pickFillers(x, 2, /xg_tx/) }),
     ...callback(x, CB6, 'returnNbl', 'XgReturnNetBufferLists', { calls: pickFillers(x, 1, /xg_rx/) }),
     ...callback(x, CB6, 'cancelSend', 'XgCancelSend', {}),
-    ...callback(x, CB6, 'isr', 'XgIsr', { uses: ['QueueDefaultInterruptDpc', 'TargetProcessors'], body: ['*QueueDefaultInterruptDpc = TRUE;', '*TargetProcessors = 0;', 'result = (BOOLEAN)(XG_READ_REG(adapter, XG_REG_ICR) != 0);'] }),
+    ...callback(x, CB6, 'isr', 'XgIsr', {
+      uses: ['QueueDefaultInterruptDpc', 'TargetProcessors'],
+      body: [
+        '*QueueDefaultInterruptDpc = TRUE;',
+        '*TargetProcessors = 0;',
+        'result = (BOOLEAN)(XG_READ_REG(adapter, XG_REG_ICR) != 0);',
+      ],
+    }),
     ...callback(x, CB6, 'dpc', 'XgDpc', { calls: pickFillers(x, 3, /xg_rx|xg_tx|xg_intr/) }),
-    ...callback(x, CB6, 'checkForHang', 'XgCheckForHang', { body: ['result = (BOOLEAN)(XG_READ_REG(adapter, XG_REG_STATUS) == 0xFFFFFFFF);'] }),
-    ...callback(x, CB6, 'reset', 'XgReset', { uses: ['AddressingReset'], body: ['*AddressingReset = FALSE;'], calls: pickFillers(x, 1, /xg_mac/, ['v']) }),
+    ...callback(x, CB6, 'checkForHang', 'XgCheckForHang', {
+      body: ['result = (BOOLEAN)(XG_READ_REG(adapter, XG_REG_STATUS) == 0xFFFFFFFF);'],
+    }),
+    ...callback(x, CB6, 'reset', 'XgReset', {
+      uses: ['AddressingReset'],
+      body: ['*AddressingReset = FALSE;'],
+      calls: pickFillers(x, 1, /xg_mac/, ['v']),
+    }),
     ...callback(x, CB6, 'shutdown', 'XgShutdown', { body: ['XgHwDisableInterrupts(adapter);'] }),
     ...callback(x, CB6, 'unload', 'XgUnload', { body: ['NdisMDeregisterMiniportDriver(XgDriverHandle);'] }),
   ];
@@ -3077,8 +4545,10 @@ function buildXg(rng: Rng): RawFile[] {
   for (const n of common) x.d.names.delete(n);
   x.d.ndis5 = true;
   const x5 = [
-    'NDIS_HANDLE XgDriverHandle = NULL;', '',
-    ...mapUnmap('IN ', ' NTAPI', 'XG_V5_REGS_LENGTH'), '',
+    'NDIS_HANDLE XgDriverHandle = NULL;',
+    '',
+    ...mapUnmap('IN ', ' NTAPI', 'XG_V5_REGS_LENGTH'),
+    '',
     ...code(`
       static NDIS_STATUS
       XgQueryResources(
@@ -3221,47 +4691,100 @@ function buildXg(rng: Rng): RawFile[] {
       }
     `),
     '',
-    ...callback(x, CB5, 'isr', 'XgIsr', { uses: ['InterruptRecognized', 'QueueMiniportHandleInterrupt'], body: ['*InterruptRecognized = (BOOLEAN)(XG_READ_REG(adapter, XG_REG_ICR) != 0);', '*QueueMiniportHandleInterrupt = *InterruptRecognized;'] }),
+    ...callback(x, CB5, 'isr', 'XgIsr', {
+      uses: ['InterruptRecognized', 'QueueMiniportHandleInterrupt'],
+      body: [
+        '*InterruptRecognized = (BOOLEAN)(XG_READ_REG(adapter, XG_REG_ICR) != 0);',
+        '*QueueMiniportHandleInterrupt = *InterruptRecognized;',
+      ],
+    }),
     ...callback(x, CB5, 'handleInterrupt', 'XgDpc', { calls: pickFillers(x, 3, /xg_rx|xg_tx|xg_intr/) }),
-    ...callback(x, CB5, 'checkForHang', 'XgCheckForHang', { body: ['result = (BOOLEAN)(XG_READ_REG(adapter, XG_REG_STATUS) == 0xFFFFFFFF);'] }),
+    ...callback(x, CB5, 'checkForHang', 'XgCheckForHang', {
+      body: ['result = (BOOLEAN)(XG_READ_REG(adapter, XG_REG_STATUS) == 0xFFFFFFFF);'],
+    }),
     ...callback(x, CB5, 'reset', 'XgReset', { uses: ['AddressingReset'], body: ['*AddressingReset = FALSE;'] }),
     ...callback(x, CB5, 'query', 'XgQueryInformation', {
       uses: ['Oid', 'InformationBuffer', 'InformationBufferLength', 'BytesWritten', 'BytesNeeded'],
-      locals: ['ULONG ulInfo = 0;', 'ULONG64 ul64Info = 0;', 'PVOID info = &ulInfo;', 'ULONG infoLength = sizeof(ulInfo);'],
+      locals: [
+        'ULONG ulInfo = 0;',
+        'ULONG64 ul64Info = 0;',
+        'PVOID info = &ulInfo;',
+        'ULONG infoLength = sizeof(ulInfo);',
+      ],
       body: oidBody5(x, false),
     }),
-    ...callback(x, CB5, 'set', 'XgSetInformation', { uses: ['Oid', 'InformationBuffer', 'InformationBufferLength', 'BytesRead', 'BytesNeeded'], body: oidBody5(x, true) }),
+    ...callback(x, CB5, 'set', 'XgSetInformation', {
+      uses: ['Oid', 'InformationBuffer', 'InformationBufferLength', 'BytesRead', 'BytesNeeded'],
+      body: oidBody5(x, true),
+    }),
     ...callback(x, CB5, 'sendPackets', 'XgSendPackets', { calls: pickFillers(x, 2, /xg_tx/) }),
-    ...callback(x, CB5, 'returnPacket', 'XgReturnPacket', { uses: ['Packet'], body: ['NdisReinitializePacket(Packet);'] }),
+    ...callback(x, CB5, 'returnPacket', 'XgReturnPacket', {
+      uses: ['Packet'],
+      body: ['NdisReinitializePacket(Packet);'],
+    }),
     ...callback(x, CB5, 'shutdown', 'XgShutdown', { body: ['XgHwDisableInterrupts(adapter);'] }),
     ...callback(x, CB5, 'unload', 'XgUnload', {}),
   ];
-  handFile(x, 'x5.c', 'NDIS 5 build of the driver: same entry points, NDIS 5 signatures.', x5, 'diag', 400, { staticRate: 1 });
+  handFile(x, 'x5.c', 'NDIS 5 build of the driver: same entry points, NDIS 5 signatures.', x5, 'diag', 400, {
+    staticRate: 1,
+  });
   x.d.ndis5 = false;
 
   regsHeader(x);
   hwHeader(x, []);
   mainHeader(x, {
-    consts: [['XG_REGS_LENGTH', '0x4000'], ['XG_V5_REGS_LENGTH', '16384UL']],
-    members: ['NDIS_HANDLE MiniportHandle;', 'PUCHAR Regs;', 'NDIS_PHYSICAL_ADDRESS RegsPa;',
-      '#ifdef XG_NDIS6', 'NDIS_HANDLE InterruptHandle;', '#else', 'NDIS_MINIPORT_INTERRUPT Interrupt;', 'UINT InterruptVector;',
-      'UINT InterruptLevel;', 'PNDIS_PACKET PendingPackets[XG_MAX_PENDING];', 'ULONG PendingPacketCount;', '#endif'],
+    consts: [
+      ['XG_REGS_LENGTH', '0x4000'],
+      ['XG_V5_REGS_LENGTH', '16384UL'],
+    ],
+    members: [
+      'NDIS_HANDLE MiniportHandle;',
+      'PUCHAR Regs;',
+      'NDIS_PHYSICAL_ADDRESS RegsPa;',
+      '#ifdef XG_NDIS6',
+      'NDIS_HANDLE InterruptHandle;',
+      '#else',
+      'NDIS_MINIPORT_INTERRUPT Interrupt;',
+      'UINT InterruptVector;',
+      'UINT InterruptLevel;',
+      'PNDIS_PACKET PendingPackets[XG_MAX_PENDING];',
+      'ULONG PendingPacketCount;',
+      '#endif',
+    ],
     roles: [],
     globals: ['extern NDIS_HANDLE XgDriverHandle;'],
     protos: [
       ...safeProtos(x),
-      '#ifdef XG_NDIS6', '',
-      'MINIPORT_INITIALIZE XgInitialize;', 'MINIPORT_HALT XgHalt;', 'MINIPORT_PAUSE XgPause;', 'MINIPORT_RESTART XgRestart;',
-      'MINIPORT_OID_REQUEST XgOidRequest;', 'MINIPORT_SEND_NET_BUFFER_LISTS XgSendNetBufferLists;',
-      'MINIPORT_RETURN_NET_BUFFER_LISTS XgReturnNetBufferLists;', 'MINIPORT_CANCEL_SEND XgCancelSend;', 'MINIPORT_ISR XgIsr;',
-      'MINIPORT_INTERRUPT_DPC XgDpc;', 'MINIPORT_CHECK_FOR_HANG XgCheckForHang;', 'MINIPORT_RESET XgReset;',
-      'MINIPORT_SHUTDOWN XgShutdown;', 'MINIPORT_UNLOAD XgUnload;', '',
-      'NDIS_STATUS XgMapRegisters(_In_ PXG_ADAPTER Adapter);', 'VOID XgUnmapRegisters(_In_ PXG_ADAPTER Adapter);', '',
-      '#else // NDIS 5', '',
-      'NDIS_STATUS NTAPI XgMapRegisters(IN PXG_ADAPTER Adapter);', 'VOID NTAPI XgUnmapRegisters(IN PXG_ADAPTER Adapter);',
-      'VOID NTAPI XgHalt(IN NDIS_HANDLE MiniportAdapterContext);', 'VOID NTAPI XgDpc(IN NDIS_HANDLE MiniportAdapterContext);',
-      'VOID NTAPI XgUnload(IN PDRIVER_OBJECT DriverObject);', '',
-      '#endif // XG_NDIS6', '',
+      '#ifdef XG_NDIS6',
+      '',
+      'MINIPORT_INITIALIZE XgInitialize;',
+      'MINIPORT_HALT XgHalt;',
+      'MINIPORT_PAUSE XgPause;',
+      'MINIPORT_RESTART XgRestart;',
+      'MINIPORT_OID_REQUEST XgOidRequest;',
+      'MINIPORT_SEND_NET_BUFFER_LISTS XgSendNetBufferLists;',
+      'MINIPORT_RETURN_NET_BUFFER_LISTS XgReturnNetBufferLists;',
+      'MINIPORT_CANCEL_SEND XgCancelSend;',
+      'MINIPORT_ISR XgIsr;',
+      'MINIPORT_INTERRUPT_DPC XgDpc;',
+      'MINIPORT_CHECK_FOR_HANG XgCheckForHang;',
+      'MINIPORT_RESET XgReset;',
+      'MINIPORT_SHUTDOWN XgShutdown;',
+      'MINIPORT_UNLOAD XgUnload;',
+      '',
+      'NDIS_STATUS XgMapRegisters(_In_ PXG_ADAPTER Adapter);',
+      'VOID XgUnmapRegisters(_In_ PXG_ADAPTER Adapter);',
+      '',
+      '#else // NDIS 5',
+      '',
+      'NDIS_STATUS NTAPI XgMapRegisters(IN PXG_ADAPTER Adapter);',
+      'VOID NTAPI XgUnmapRegisters(IN PXG_ADAPTER Adapter);',
+      'VOID NTAPI XgHalt(IN NDIS_HANDLE MiniportAdapterContext);',
+      'VOID NTAPI XgDpc(IN NDIS_HANDLE MiniportAdapterContext);',
+      'VOID NTAPI XgUnload(IN PDRIVER_OBJECT DriverObject);',
+      '',
+      '#endif // XG_NDIS6',
+      '',
     ],
   });
   smallFiles(x);
@@ -3273,22 +4796,45 @@ function buildXg(rng: Rng): RawFile[] {
 
 function buildLib(rng: Rng): RawFile[] {
   const x = makeCtx(rng, {
-    dir: 'lib/ndisx', short: 'ndisx', P: 'Ndisx', U: 'NDISX', ndis5: false, style: 'knr', doc: 'doxygen',
-    elseRate: 0.2, handle: 'Handle', base: 'Base', vendor: 'Contoso Networks Corporation',
+    dir: 'lib/ndisx',
+    short: 'ndisx',
+    P: 'Ndisx',
+    U: 'NDISX',
+    ndis5: false,
+    style: 'knr',
+    doc: 'doxygen',
+    elseRate: 0.2,
+    handle: 'Handle',
+    base: 'Base',
+    vendor: 'Contoso Networks Corporation',
   });
   x.includes = ['ndisx.h'];
   for (const [name, theme, lines] of [
-    ['ndisx_list.h', 'ring', 450], ['ndisx_nbl.h', 'tx', 700], ['ndisx_crc.h', 'csum', 400], ['ndisx_bits.h', 'diag', 350],
-    ['ndisx_time.h', 'intr', 300], ['ndisx_stats.h', 'stats', 600], ['ndisx_ring.h', 'ring', 550],
-  ] as Array<[string, string, number]>) {
+    ['ndisx_list.h', 'ring', 450],
+    ['ndisx_nbl.h', 'tx', 700],
+    ['ndisx_crc.h', 'csum', 400],
+    ['ndisx_bits.h', 'diag', 350],
+    ['ndisx_time.h', 'intr', 300],
+    ['ndisx_stats.h', 'stats', 600],
+    ['ndisx_ring.h', 'ring', 550],
+  ] as [string, string, number][]) {
     const guard = `_${name.replace('.', '_').toUpperCase()}_`;
-    const body = [...banner(x, name, `Header-only helpers: ${ABSTRACTS[theme]}`), `#ifndef ${guard}`, `#define ${guard}`, '', '#include "ndisx.h"', ''];
+    const body = [
+      ...banner(x, name, `Header-only helpers: ${ABSTRACTS[theme]}`),
+      `#ifndef ${guard}`,
+      `#define ${guard}`,
+      '',
+      '#include "ndisx.h"',
+      '',
+    ];
     body.push(...fillerBody(x, `${x.d.dir}/${name}`, theme, Math.round(lines * SCALE), new Set(), { staticRate: 1 }));
     body.push(`#endif // ${guard}`);
     addFile(x, name, body);
   }
   regsHeader(x);
-  hwHeader(x, code(`
+  hwHeader(
+    x,
+    code(`
     //
     // Portable wrappers over the NDIS I/O space calls.
     //
@@ -3296,8 +4842,14 @@ function buildLib(rng: Rng): RawFile[] {
         NdisMUnmapIoSpace((h), (va), (len))
     #define NDISX_READ32(p)     READ_REGISTER_ULONG((PULONG)(p))
     #define NDISX_WRITE32(p, v) WRITE_REGISTER_ULONG((PULONG)(p), (v))
-  `));
-  mainHeader(x, { consts: [['NDISX_VERSION', '0x00020007']], members: ['NDIS_HANDLE Handle;', 'PUCHAR Base;'], roles: [], protos: [] });
+  `),
+  );
+  mainHeader(x, {
+    consts: [['NDISX_VERSION', '0x00020007']],
+    members: ['NDIS_HANDLE Handle;', 'PUCHAR Base;'],
+    roles: [],
+    protos: [],
+  });
   // The library has no exported functions: drop the empty prototype header from the includes.
   return x.files;
 }
@@ -3323,16 +4875,20 @@ function finish(seed: number, raw: RawFile[]): Corpus {
     const eol = f.crlf ? '\r\n' : '\n';
     const text = lines.join(eol) + eol;
     if (/[\u0001\u0002\u001f]/.test(text)) throw new Error(`corpus: marker left in ${f.path}`);
-    if (f.latin1 && (!/[\u0080-\u00ff]/.test(text) || /[^\u0000-\u00ff]/.test(text))) throw new Error(`corpus: ${f.path} is not Latin-1 text`);
+    if (f.latin1 && (!/[\u0080-\u00ff]/.test(text) || /[^\u0000-\u00ff]/.test(text)))
+      throw new Error(`corpus: ${f.path} is not Latin-1 text`);
     files.push({ path: f.path, text, encoding: f.latin1 ? 'latin1' : 'utf8' });
   }
   // Every expected line must hold what its rule reports there.
   const byPath = new Map(files.map((f) => [f.path, f.text]));
   for (const e of expected) {
     const line = byPath.get(e.path)!.split(/\r?\n/)[e.line - 1] ?? '';
-    const ok = e.rule === 'ndis/unmap-on-failure' ? /\b(?:goto|return)\b/.test(line)
-      : e.rule === 'ndis/unmap-length' ? /NdisMUnmapIoSpace|_UNMAP_\w*\(/.test(line)
-        : /NdisMMapIoSpace|_MAP_\w*\(/.test(line);
+    const ok =
+      e.rule === 'ndis/unmap-on-failure'
+        ? /\b(?:goto|return)\b/.test(line)
+        : e.rule === 'ndis/unmap-length'
+          ? /NdisMUnmapIoSpace|_UNMAP_\w*\(/.test(line)
+          : /NdisMMapIoSpace|_MAP_\w*\(/.test(line);
     if (!ok) throw new Error(`corpus: ${e.path}:${e.line} does not fit ${e.rule}: ${line}`);
   }
   expected.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));

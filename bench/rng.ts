@@ -40,7 +40,7 @@ export class Rng {
   }
 
   /** Picks by weight: entries are [weight, value]. */
-  weighted<T>(entries: ReadonlyArray<readonly [number, T]>): T {
+  weighted<T>(entries: readonly (readonly [number, T])[]): T {
     let total = 0;
     for (const [w] of entries) total += w;
     let r = this.next() * total;

@@ -307,7 +307,7 @@ function failsThreshold(findings: Finding[], failOn: FailOn): boolean {
 
 async function listRules(io: CliIo): Promise<number> {
   const { loadRulePack } = await import('./engine/rulepack.js');
-  const pack = await loadRulePack();
+  const pack = loadRulePack();
   io.stdout(formatRuleList(pack.rules));
   return EXIT_OK;
 }
@@ -318,7 +318,9 @@ function formatRuleList(rules: RuleMeta[]): string {
   const titleWidth = Math.max(0, ...rules.map((rule) => rule.title.length));
   return rules
     .map((rule) =>
-      [rule.id.padEnd(idWidth), rule.severity.padEnd('warning'.length), rule.title.padEnd(titleWidth), rule.docs].join('  '),
+      [rule.id.padEnd(idWidth), rule.severity.padEnd('warning'.length), rule.title.padEnd(titleWidth), rule.docs].join(
+        '  ',
+      ),
     )
     .map((line) => line + '\n')
     .join('');

@@ -26,11 +26,23 @@ const handler = createBadgeHandler({
 let server: Server;
 let base = '';
 before(async () => {
-  server = createServer(async (req, res) => { if (!(await handler(req, res))) { res.writeHead(404); res.end('not a badge'); } });
+  server = createServer(async (req, res) => {
+    if (!(await handler(req, res))) {
+      res.writeHead(404);
+      res.end('not a badge');
+    }
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-after(() => new Promise<void>((r) => server.close(() => r())));
+after(
+  () =>
+    new Promise<void>((r) =>
+      server.close(() => {
+        r();
+      }),
+    ),
+);
 
 test('svg and shields endpoint JSON for a passing and a failing repository', async () => {
   const svg = await fetch(`${base}/badges/o/passing.svg`);
@@ -41,8 +53,13 @@ test('svg and shields endpoint JSON for a passing and a failing repository', asy
 });
 
 test('private, uninstalled, failing lookups and invalid names are all the same unknown badge', async () => {
-  const bodies = await Promise.all(['o/private', 'o/nothing-here', 'o/broken', 'o/bad%3Cname'].map(async (r) => (await fetch(`${base}/badges/${r}.json`)).text()));
-  for (const b of bodies) assert.deepEqual(JSON.parse(b), { schemaVersion: 1, label: 'ndis-review', message: 'unknown', color: '9f9f9f' });
+  const bodies = await Promise.all(
+    ['o/private', 'o/nothing-here', 'o/broken', 'o/bad%3Cname'].map(async (r) =>
+      (await fetch(`${base}/badges/${r}.json`)).text(),
+    ),
+  );
+  for (const b of bodies)
+    assert.deepEqual(JSON.parse(b), { schemaVersion: 1, label: 'ndis-review', message: 'unknown', color: '9f9f9f' });
 });
 
 test('answers are cached for the time to live', async () => {
@@ -72,7 +89,17 @@ test('a lookup that hangs answers unknown after the timeout; a failure is retrie
   });
   const res = () => {
     const out = { status: 0, body: '' };
-    return { out, res: { writeHead: (s: number) => { out.status = s; }, end: (b: string) => { out.body = b; } } };
+    return {
+      out,
+      res: {
+        writeHead: (s: number) => {
+          out.status = s;
+        },
+        end: (b: string) => {
+          out.body = b;
+        },
+      },
+    };
   };
   const a = res();
   assert.equal(await slow({ method: 'GET', url: '/badges/o/hangs.json' } as never, a.res as never), true);
@@ -108,7 +135,11 @@ test('the lookup asks for the installation, the repository and the latest comple
     'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': { check_runs: [{ conclusion: 'failure' }] },
   });
   assert.equal(await latestConclusion(appReq, async () => pub, 'o', 'r', 'ndis-review', 123), 'failure');
-  assert.deepEqual(calls, ['GET /repos/{owner}/{repo}/installation', 'GET /repos/{owner}/{repo}', 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs main 123']);
+  assert.deepEqual(calls, [
+    'GET /repos/{owner}/{repo}/installation',
+    'GET /repos/{owner}/{repo}',
+    'GET /repos/{owner}/{repo}/commits/{ref}/check-runs main 123',
+  ]);
   const priv = request({ 'GET /repos/{owner}/{repo}': { private: true, default_branch: 'main' } });
   assert.equal(await latestConclusion(appReq, async () => priv, 'o', 'r', 'ndis-review'), undefined);
 });
@@ -116,10 +147,26 @@ test('the lookup asks for the installation, the repository and the latest comple
 test('lookups are limited per minute: past the limit a new name is unknown, a known one keeps its last answer', async () => {
   let now = 0;
   let calls = 0;
-  const limited = createBadgeHandler({ lookup: async () => { calls++; return 'success'; }, ttlMs: 1000, maxLookupsPerMinute: 2, now: () => now });
+  const limited = createBadgeHandler({
+    lookup: async () => {
+      calls++;
+      return 'success';
+    },
+    ttlMs: 1000,
+    maxLookupsPerMinute: 2,
+    now: () => now,
+  });
   const ask = async (repo: string) => {
     let body = '';
-    await limited({ method: 'GET', url: `/badges/o/${repo}.json` } as never, { writeHead: () => {}, end: (b: string) => { body = b; } } as never);
+    await limited(
+      { method: 'GET', url: `/badges/o/${repo}.json` } as never,
+      {
+        writeHead: () => {},
+        end: (b: string) => {
+          body = b;
+        },
+      } as never,
+    );
     return JSON.parse(body).message as string;
   };
   assert.equal(await ask('a'), 'passing');

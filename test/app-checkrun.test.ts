@@ -135,8 +135,8 @@ describe('applyRuleConfig', () => {
       'ndis/unmap-length': 'error',
     });
     assert.equal(out.length, 2);
-    assert.equal(out[0]!.rule, 'ndis/unmap-length');
-    assert.equal(out[0]!.severity, 'error');
+    assert.equal(out[0].rule, 'ndis/unmap-length');
+    assert.equal(out[0].severity, 'error');
     assert.equal(length.severity, 'warning', 'the input finding is unchanged');
     assert.equal(out[1], context, 'a rule without override passes through as is');
   });
@@ -148,7 +148,7 @@ describe('applyRuleConfig', () => {
 });
 
 describe('renderCheckRun conclusion', () => {
-  const cases: Array<[string, ClassifiedFindings, Partial<AppConfig['conclusion']>, string]> = [
+  const cases: [string, ClassifiedFindings, Partial<AppConfig['conclusion']>, string][] = [
     ['a new error, failOn error', split([ERR('a.c', 1)]), { failOn: 'error' }, 'failure'],
     ['a new warning, failOn error', split([WARN('a.c', 1)]), { failOn: 'error' }, 'neutral'],
     ['a new warning, failOn warning', split([WARN('a.c', 1)]), { failOn: 'warning' }, 'failure'],
@@ -204,7 +204,7 @@ describe('renderCheckRun summary', () => {
     assert.equal(c.length, 4, 'rule, severity, location, message');
     assert.equal(c[2], 'src/my\\_driver\\|x.c:7');
     assert.equal(c[3], 'a \\| b, \\<T\\> and \\`x-\\>y\\` \\* 2 second line');
-    assert.ok(!/(?<!\\)[<>`]/.test(c[3]!), 'no unescaped <, > or backtick');
+    assert.ok(!/(?<!\\)[<>`]/.test(c[3]), 'no unescaped <, > or backtick');
   });
 
   it('shortens a long message in its cell without splitting a surrogate pair', () => {
@@ -223,21 +223,38 @@ describe('renderCheckRun summary', () => {
     const f = ERR('a.c', 1);
     const linked = renderCheckRun(input(split([f]), { docsBaseUrl: 'https://github.com/o/r/blob/v1/' })).summary;
     assert.ok(
-      linked.includes('| [ndis/unmap-on-failure](https://github.com/o/r/blob/v1/rules/ndis/unmap-on-failure.md) | error | a.c:1 |'),
+      linked.includes(
+        '| [ndis/unmap-on-failure](https://github.com/o/r/blob/v1/rules/ndis/unmap-on-failure.md) | error | a.c:1 |',
+      ),
       linked,
     );
     const plain = renderCheckRun(input(split([f]))).summary;
     assert.ok(plain.includes('| ndis/unmap-on-failure (`rules/ndis/unmap-on-failure.md`) | error | a.c:1 |'), plain);
   });
 
-  it('shows each firing rule\'s page folded in the text, headings below the run\'s, unable to close the fold, cut when long', () => {
+  it("shows each firing rule's page folded in the text, headings below the run's, unable to close the fold, cut when long", () => {
     const page = '# ndis/unmap-on-failure\r\n\r\nWhy.\r\n\r\n## Fix\r\n\r\n</details>unmap it\r\n';
-    const text = renderCheckRun(input(split([ERR('a.c', 1)]), { ruleDocText: new Map([['ndis/unmap-on-failure', page], ['ndis/unmap-in-halt', 'not firing']]) })).text ?? '';
-    assert.ok(text.includes('<details><summary>The ndis/unmap-on-failure rule in full</summary>\n\n##### ndis/unmap-on-failure\n\nWhy.\n\n###### Fix\n\nunmap it\n\n</details>'), text);
+    const text =
+      renderCheckRun(
+        input(split([ERR('a.c', 1)]), {
+          ruleDocText: new Map([
+            ['ndis/unmap-on-failure', page],
+            ['ndis/unmap-in-halt', 'not firing'],
+          ]),
+        }),
+      ).text ?? '';
+    assert.ok(
+      text.includes(
+        '<details><summary>The ndis/unmap-on-failure rule in full</summary>\n\n##### ndis/unmap-on-failure\n\nWhy.\n\n###### Fix\n\nunmap it\n\n</details>',
+      ),
+      text,
+    );
     assert.ok(!text.includes('not firing'));
     assert.equal(text.match(/<\/details>/g)?.length, 1);
     const long = Array.from({ length: 2000 }, (_, i) => `line ${i} of a long page`).join('\n');
-    const cut = renderCheckRun(input(split([ERR('a.c', 1)]), { ruleDocText: new Map([['ndis/unmap-on-failure', long]]) })).text ?? '';
+    const cut =
+      renderCheckRun(input(split([ERR('a.c', 1)]), { ruleDocText: new Map([['ndis/unmap-on-failure', long]]) })).text ??
+      '';
     assert.ok(cut.includes('_… the page goes on in the rule pack._'));
     assert.ok(Buffer.byteLength(cut) < 14_000, `${Buffer.byteLength(cut)} bytes`);
   });
@@ -422,14 +439,20 @@ describe('annotations', () => {
     const { kept, omitted } = capAnnotations(all);
     assert.equal(kept.length, 1000);
     assert.equal(omitted, 200);
-    assert.deepEqual(kept.slice(0, 200).map((a) => a.annotation_level), Array(200).fill('failure'));
-    assert.deepEqual(kept.slice(200, 600).map((a) => a.annotation_level), Array(400).fill('warning'));
+    assert.deepEqual(
+      kept.slice(0, 200).map((a) => a.annotation_level),
+      Array(200).fill('failure'),
+    );
+    assert.deepEqual(
+      kept.slice(200, 600).map((a) => a.annotation_level),
+      Array(400).fill('warning'),
+    );
     assert.deepEqual(
       kept.slice(0, 3).map((a) => `${a.path}:${a.start_line}`),
       ['a.c:2', 'a.c:4', 'a.c:6'],
     );
-    assert.equal(kept[100]!.path, 'b.c');
-    assert.equal(kept[200]!.start_line, 1);
+    assert.equal(kept[100].path, 'b.c');
+    assert.equal(kept[200].start_line, 1);
     assert.deepEqual(kept, sortAnnotations(all).slice(0, 1000));
     assert.deepEqual(capAnnotations(all, 5000), { kept: sortAnnotations(all), omitted: 0 });
   });

@@ -91,7 +91,10 @@ describe('parseConfig: valid files', () => {
       assert.deepEqual(parseConfig({ report }, RULES), { config: defaultsWith({ report }), errors: [] });
     }
     for (const reviewComments of [true, false]) {
-      assert.deepEqual(parseConfig({ reviewComments }, RULES), { config: defaultsWith({ reviewComments }), errors: [] });
+      assert.deepEqual(parseConfig({ reviewComments }, RULES), {
+        config: defaultsWith({ reviewComments }),
+        errors: [],
+      });
     }
     for (const failOn of ['error', 'warning', 'never'] as const) {
       const { config, errors } = parseConfig({ conclusion: { failOn } }, RULES);
@@ -112,13 +115,25 @@ describe('parseConfig: valid files', () => {
   });
 
   it('setting only include keeps the default exclude, and the reverse', () => {
-    assert.deepEqual(parseConfig({ paths: { include: ['src/**'] } }, RULES).config.paths, { include: ['src/**'], exclude: [] });
-    assert.deepEqual(parseConfig({ paths: { exclude: ['vendor/'] } }, RULES).config.paths, { include: ['**'], exclude: ['vendor/'] });
+    assert.deepEqual(parseConfig({ paths: { include: ['src/**'] } }, RULES).config.paths, {
+      include: ['src/**'],
+      exclude: [],
+    });
+    assert.deepEqual(parseConfig({ paths: { exclude: ['vendor/'] } }, RULES).config.paths, {
+      include: ['**'],
+      exclude: ['vendor/'],
+    });
   });
 
   it('a section left empty (all entries commented out) counts as absent', () => {
-    assert.deepEqual(parseConfig({ rules: null, paths: null, conclusion: null }, RULES), { config: DEFAULT_CONFIG, errors: [] });
-    assert.deepEqual(parseConfig({ paths: { include: null, exclude: null } }, RULES), { config: DEFAULT_CONFIG, errors: [] });
+    assert.deepEqual(parseConfig({ rules: null, paths: null, conclusion: null }, RULES), {
+      config: DEFAULT_CONFIG,
+      errors: [],
+    });
+    assert.deepEqual(parseConfig({ paths: { include: null, exclude: null } }, RULES), {
+      config: DEFAULT_CONFIG,
+      errors: [],
+    });
   });
 
   it('reads false as off for a rule (YAML 1.1 parsers read a bare off as false)', () => {
@@ -129,26 +144,35 @@ describe('parseConfig: valid files', () => {
   });
 
   it("ignores Probot's _extends key", () => {
-    assert.deepEqual(parseConfig({ _extends: 'org/.github', report: 'all' }, RULES), { config: defaultsWith({ report: 'all' }), errors: [] });
+    assert.deepEqual(parseConfig({ _extends: 'org/.github', report: 'all' }, RULES), {
+      config: defaultsWith({ report: 'all' }),
+      errors: [],
+    });
   });
 });
 
 describe('parseConfig: errors', () => {
-  const cases: Array<{ name: string; raw: unknown; errors: string[] }> = [
+  const cases: { name: string; raw: unknown; errors: string[] }[] = [
     {
       name: 'a string instead of a mapping',
       raw: 'report: all',
-      errors: ['the configuration must be a mapping of settings (rules, paths, report, reviewComments, conclusion), got "report: all"'],
+      errors: [
+        'the configuration must be a mapping of settings (rules, paths, report, reviewComments, conclusion), got "report: all"',
+      ],
     },
     {
       name: 'a list instead of a mapping',
       raw: [{ report: 'all' }],
-      errors: ['the configuration must be a mapping of settings (rules, paths, report, reviewComments, conclusion), got a list'],
+      errors: [
+        'the configuration must be a mapping of settings (rules, paths, report, reviewComments, conclusion), got a list',
+      ],
     },
     {
       name: 'a number instead of a mapping',
       raw: 42,
-      errors: ['the configuration must be a mapping of settings (rules, paths, report, reviewComments, conclusion), got 42'],
+      errors: [
+        'the configuration must be a mapping of settings (rules, paths, report, reviewComments, conclusion), got 42',
+      ],
     },
     {
       name: 'unknown top-level key, close to a known one',
@@ -308,12 +332,16 @@ describe('parseConfig: errors', () => {
     {
       name: 'a negated pattern',
       raw: { paths: { include: ['**', '!vendor/**'] } },
-      errors: ['paths.include[1]: "!vendor/**" starts with !, and negated patterns are not supported; list what to leave out under paths.exclude'],
+      errors: [
+        'paths.include[1]: "!vendor/**" starts with !, and negated patterns are not supported; list what to leave out under paths.exclude',
+      ],
     },
     {
       name: 'a negated pattern given as a single string',
       raw: { paths: { exclude: '!x.c' } },
-      errors: ['paths.exclude: "!x.c" starts with !, and negated patterns are not supported; list what to leave out under paths.exclude'],
+      errors: [
+        'paths.exclude: "!x.c" starts with !, and negated patterns are not supported; list what to leave out under paths.exclude',
+      ],
     },
     {
       name: 'a long string value is shortened in the message',
@@ -329,7 +357,10 @@ describe('parseConfig: errors', () => {
 
   it('invalid settings leave the defaults in place', () => {
     assert.deepEqual(parseConfig({ report: 'everything' }, RULES).config, DEFAULT_CONFIG);
-    assert.deepEqual(parseConfig({ conclusion: { failOn: 'errors', otherwise: 'failure' } }, RULES).config, DEFAULT_CONFIG);
+    assert.deepEqual(
+      parseConfig({ conclusion: { failOn: 'errors', otherwise: 'failure' } }, RULES).config,
+      DEFAULT_CONFIG,
+    );
     assert.deepEqual(parseConfig({ rules: { 'ndis/unmap-length': 'warn' } }, RULES).config, DEFAULT_CONFIG);
     assert.deepEqual(parseConfig({ paths: { include: 7, exclude: [3] } }, RULES).config, DEFAULT_CONFIG);
     assert.deepEqual(parseConfig('report: all', RULES).config, DEFAULT_CONFIG);
@@ -349,7 +380,9 @@ describe('parseConfig: errors', () => {
   });
 
   it('an empty list of known rules rejects every rule id without a suggestion', () => {
-    assert.deepEqual(parseConfig({ rules: { 'ndis/unmap-length': 'off' } }, []).errors, ['rules.ndis/unmap-length: unknown rule']);
+    assert.deepEqual(parseConfig({ rules: { 'ndis/unmap-length': 'off' } }, []).errors, [
+      'rules.ndis/unmap-length: unknown rule',
+    ]);
   });
 });
 
@@ -403,13 +436,11 @@ function matches(glob: string, yes: string[], no: string[]): void {
 
 describe('globToRegExp', () => {
   it('** is any number of segments, including none', () => {
-    matches('drivers/**/test/*.c', ['drivers/test/a.c', 'drivers/x/test/a.c', 'drivers/x/y/z/test/rx.c'], [
-      'drivers/test/a.h',
-      'drivers/test/sub/a.c',
-      'drivers/xtest/a.c',
-      'src/drivers/test/a.c',
-      'drivers/a.c',
-    ]);
+    matches(
+      'drivers/**/test/*.c',
+      ['drivers/test/a.c', 'drivers/x/test/a.c', 'drivers/x/y/z/test/rx.c'],
+      ['drivers/test/a.h', 'drivers/test/sub/a.c', 'drivers/xtest/a.c', 'src/drivers/test/a.c', 'drivers/a.c'],
+    );
     matches('**/test/*.c', ['test/a.c', 'a/b/test/a.c'], ['a/btest/a.c', 'test/a.h']);
     matches('src/**', ['src/a.c', 'src/a/b/c.h'], ['src.c', 'lib/src/a.c', 'srcx/a.c']);
     matches('**', ['a.c', 'a/b/c.h', '.github/x.yml'], []);
@@ -440,12 +471,11 @@ describe('globToRegExp', () => {
   });
 
   it('a trailing / means a folder and everything below, at any depth when it has no other /', () => {
-    matches('third_party/', ['third_party/a.c', 'third_party/x/y/z.h', 'drivers/third_party/a.c'], [
-      'third_party',
-      'third_party.c',
-      'my_third_party/a.c',
-      'third_partyx/a.c',
-    ]);
+    matches(
+      'third_party/',
+      ['third_party/a.c', 'third_party/x/y/z.h', 'drivers/third_party/a.c'],
+      ['third_party', 'third_party.c', 'my_third_party/a.c', 'third_partyx/a.c'],
+    );
     matches('/third_party/', ['third_party/a.c'], ['drivers/third_party/a.c']);
     matches('drivers/vendor/', ['drivers/vendor/a.c'], ['x/drivers/vendor/a.c', 'drivers/vendor']);
   });
@@ -480,7 +510,8 @@ describe('globToRegExp', () => {
 
 describe('pathMatches', () => {
   it('the default paths include every file', () => {
-    for (const p of ['a.c', 'drivers/net/e1000/e1000.c', '.github/x.h']) assert.equal(pathMatches(p, DEFAULT_CONFIG.paths), true);
+    for (const p of ['a.c', 'drivers/net/e1000/e1000.c', '.github/x.h'])
+      assert.equal(pathMatches(p, DEFAULT_CONFIG.paths), true);
   });
 
   it('included when some include matches and no exclude matches', () => {
@@ -516,7 +547,10 @@ describe('pathMatches', () => {
 describe('NDIS_REVIEW_DOCS_URL', () => {
   it('takes http(s) URLs, adds the trailing slash, refuses anything else', async () => {
     const { docsBase } = await import('../src/app/index.js');
-    assert.equal(docsBase('https://github.com/acme/ndis-review/blob/v1'), 'https://github.com/acme/ndis-review/blob/v1/');
+    assert.equal(
+      docsBase('https://github.com/acme/ndis-review/blob/v1'),
+      'https://github.com/acme/ndis-review/blob/v1/',
+    );
     assert.equal(docsBase('https://docs.example.com/ndis/'), 'https://docs.example.com/ndis/');
     assert.equal(docsBase(undefined), undefined);
     assert.equal(docsBase(''), undefined);

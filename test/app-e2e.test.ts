@@ -19,17 +19,34 @@ import { start } from '../src/app/main.js';
 import { repoRoot } from './support/paths.js';
 import { pullRequestEvent } from './support/webhooks.js';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 const secret = 'e2e-webhook-secret';
 const HEAD = readFileSync(join(repoRoot, '../shared/cases/p02-goto-wrong-label/init.c'));
 const BASE = readFileSync(join(repoRoot, '../shared/cases/p01-goto-ladder-ok/init.c'));
 
-interface Call { method: string; path: string; body: unknown; at: number }
+interface Call {
+  method: string;
+  path: string;
+  body: unknown;
+  at: number;
+}
 const calls: Call[] = [];
 let onCompleted: ((body: unknown) => void) | undefined;
 
 function body(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => { let s = ''; req.on('data', (c) => { s += c; }); req.on('end', () => resolve(s)); });
+  return new Promise((resolve) => {
+    let s = '';
+    req.on('data', (c: Buffer) => {
+      s += c.toString();
+    });
+    req.on('end', () => {
+      resolve(s);
+    });
+  });
 }
 
 /** The stand-in GitHub: just the routes the app uses, answering as GitHub does. */
@@ -38,25 +55,58 @@ const github: HttpServer = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   const parsed = raw ? JSON.parse(raw) : undefined;
   calls.push({ method: req.method ?? '', path: url.pathname, body: parsed, at: performance.now() });
-  const json = (status: number, data: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(data)); };
+  const json = (status: number, data: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(data));
+  };
   const p = url.pathname.replace(/^\/api\/v3/, '');
-  if (req.method === 'POST' && p === '/app/installations/2/access_tokens') return json(201, { token: 'stand-in-token', expires_at: new Date(Date.now() + 3600_000).toISOString() });
-  if (req.method === 'GET' && p.includes('/contents/')) return json(404, { message: 'Not Found' });
-  if (req.method === 'POST' && p === '/repos/o/r/check-runs') return json(201, { id: 5 });
+  if (req.method === 'POST' && p === '/app/installations/2/access_tokens') {
+    json(201, { token: 'stand-in-token', expires_at: new Date(Date.now() + 3600_000).toISOString() });
+    return;
+  }
+  if (req.method === 'GET' && p.includes('/contents/')) {
+    json(404, { message: 'Not Found' });
+    return;
+  }
+  if (req.method === 'POST' && p === '/repos/o/r/check-runs') {
+    json(201, { id: 5 });
+    return;
+  }
   // A listing that never answers: the analysis is still running when the app is stopped.
   if (req.method === 'GET' && p === '/repos/o/r/git/trees/stallsha') return;
-  if (req.method === 'GET' && p === '/repos/o/r/git/trees/headsha') return json(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'b1', size: HEAD.length }], truncated: false });
-  if (req.method === 'GET' && p === '/repos/o/r/git/blobs/b1') return json(200, { content: HEAD.toString('base64'), encoding: 'base64' });
-  if (req.method === 'GET' && p === '/repos/o/r/git/trees/basesha') return json(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'b0', size: BASE.length }], truncated: false });
-  if (req.method === 'GET' && p === '/repos/o/r/git/blobs/b0') return json(200, { content: BASE.toString('base64'), encoding: 'base64' });
+  if (req.method === 'GET' && p === '/repos/o/r/git/trees/headsha') {
+    json(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'b1', size: HEAD.length }], truncated: false });
+    return;
+  }
+  if (req.method === 'GET' && p === '/repos/o/r/git/blobs/b1') {
+    json(200, { content: HEAD.toString('base64'), encoding: 'base64' });
+    return;
+  }
+  if (req.method === 'GET' && p === '/repos/o/r/git/trees/basesha') {
+    json(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'b0', size: BASE.length }], truncated: false });
+    return;
+  }
+  if (req.method === 'GET' && p === '/repos/o/r/git/blobs/b0') {
+    json(200, { content: BASE.toString('base64'), encoding: 'base64' });
+    return;
+  }
   if (req.method === 'PATCH' && p === '/repos/o/r/check-runs/5') {
     json(200, { id: 5 });
     if (parsed?.status === 'completed') onCompleted?.(parsed);
     return;
   }
-  if (req.method === 'GET' && p.startsWith('/repos/o/r/compare/basesha...')) return json(200, { merge_base_commit: { sha: 'basesha' } });
-  if (req.method === 'GET' && p === '/repos/o/r/pulls/5/files') return json(200, []);
-  if (req.method === 'GET' && p === '/repos/o/r/pulls/5/comments') return json(200, []);
+  if (req.method === 'GET' && p.startsWith('/repos/o/r/compare/basesha...')) {
+    json(200, { merge_base_commit: { sha: 'basesha' } });
+    return;
+  }
+  if (req.method === 'GET' && p === '/repos/o/r/pulls/5/files') {
+    json(200, []);
+    return;
+  }
+  if (req.method === 'GET' && p === '/repos/o/r/pulls/5/comments') {
+    json(200, []);
+    return;
+  }
   json(404, { message: `no stand-in for ${req.method} ${p}` });
 });
 
@@ -65,7 +115,11 @@ async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
+  await new Promise<void>((r) =>
+    probe.close(() => {
+      r();
+    }),
+  );
   return port;
 }
 
@@ -98,40 +152,83 @@ before(async () => {
 after(async () => {
   await stop();
   github.closeAllConnections();
-  await new Promise<void>((r) => github.close(() => r()));
+  await new Promise<void>((r) =>
+    github.close(() => {
+      r();
+    }),
+  );
 });
 
 /** GitHub's example of pull_request.opened, moved to o/r, installation 2, pull request 5. */
-const event = JSON.stringify(pullRequestEvent('opened', { installation: 2, owner: 'o', repo: 'r', number: 5, headSha: 'headsha', baseSha: 'basesha' }).payload);
+const event = JSON.stringify(
+  pullRequestEvent('opened', {
+    installation: 2,
+    owner: 'o',
+    repo: 'r',
+    number: 5,
+    headSha: 'headsha',
+    baseSha: 'basesha',
+  }).payload,
+);
 const sign = (payload: string, key: string) => `sha256=${createHmac('sha256', key).update(payload).digest('hex')}`;
-const send = (signature: string, payload = event) => fetch(`${appUrl}/api/github/webhooks`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': `e2e-${Math.random()}`, 'x-hub-signature-256': signature },
-  body: payload,
-});
+const send = (signature: string, payload = event) =>
+  fetch(`${appUrl}/api/github/webhooks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'pull_request',
+      'x-github-delivery': `e2e-${Math.random()}`,
+      'x-hub-signature-256': signature,
+    },
+    body: payload,
+  });
 
 test('a signed webhook over HTTP ends in a completed check run with its annotation', async (t) => {
   calls.length = 0;
-  const completed = new Promise<{ conclusion: string; output: { annotations: Array<{ path: string; start_line: number }> } }>((resolve) => { onCompleted = resolve as never; });
+  const completed = new Promise<{
+    conclusion: string;
+    output: { annotations: { path: string; start_line: number }[] };
+  }>((resolve) => {
+    onCompleted = resolve as never;
+  });
   const sent = performance.now();
   const res = await send(sign(event, secret));
   const acknowledged = performance.now();
   assert.ok(res.status >= 200 && res.status < 300, `webhook answered ${res.status}`);
   let timer: NodeJS.Timeout | undefined;
-  const done = await Promise.race([completed, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no completion within 15 s')), 15_000); })]);
+  const done = await Promise.race([
+    completed,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error('no completion within 15 s'));
+      }, 15_000);
+    }),
+  ]);
   clearTimeout(timer);
   const finished = performance.now();
   assert.equal(done.conclusion, 'failure', JSON.stringify(done).slice(0, 600));
-  assert.deepEqual(done.output.annotations.map((a) => `${a.path}:${a.start_line}`), ['init.c:63']);
+  assert.deepEqual(
+    done.output.annotations.map((a) => `${a.path}:${a.start_line}`),
+    ['init.c:63'],
+  );
   // The review step follows the completion; wait until the stand-in has had the pull request's comments.
-  for (let i = 0; i < 100 && !calls.some((c) => c.path.endsWith('/pulls/5/comments')); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && !calls.some((c) => c.path.endsWith('/pulls/5/comments')); i++)
+    await new Promise((r) => setTimeout(r, 20));
   const api = calls.filter((c) => !c.path.includes('/access_tokens') && !c.path.includes('/contents/'));
   for (let i = 0; i < 50 && inflight().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(inflight(), [], 'the completed run is no longer listed as in flight');
-  assert.equal(api.length, 9, 'check run, head listing and blob, pull request files, merge base, base listing and blob, completion, comments (no review: the changed lines hold no finding)');
+  assert.equal(
+    api.length,
+    9,
+    'check run, head listing and blob, pull request files, merge base, base listing and blob, completion, comments (no review: the changed lines hold no finding)',
+  );
   const created = calls.find((c) => c.method === 'POST' && c.path.endsWith('/check-runs'))!.at;
-  t.diagnostic(`webhook acknowledged in ${(acknowledged - sent).toFixed(0)} ms; check run in progress ${(created - sent).toFixed(0)} ms and completed ${(finished - sent).toFixed(0)} ms after the webhook`);
-  t.diagnostic(`GitHub requests: ${calls.length} in all, ${api.length} by the analysis: ${api.map((c) => `${c.method} ${c.path.replace('/api/v3', '')}`).join(', ')}`);
+  t.diagnostic(
+    `webhook acknowledged in ${(acknowledged - sent).toFixed(0)} ms; check run in progress ${(created - sent).toFixed(0)} ms and completed ${(finished - sent).toFixed(0)} ms after the webhook`,
+  );
+  t.diagnostic(
+    `GitHub requests: ${calls.length} in all, ${api.length} by the analysis: ${api.map((c) => `${c.method} ${c.path.replace('/api/v3', '')}`).join(', ')}`,
+  );
 });
 
 test('a webhook with a bad signature is refused and nothing is posted', async () => {
@@ -147,21 +244,39 @@ test('the badge route is served beside the webhook; a repository without the app
   const res = await fetch(`${appUrl}/badges/o/r.json`);
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), { schemaVersion: 1, label: 'ndis-review', message: 'unknown', color: '9f9f9f' });
-  assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`), ['GET /api/v3/repos/o/r/installation']);
+  assert.deepEqual(
+    calls.map((c) => `${c.method} ${c.path}`),
+    ['GET /api/v3/repos/o/r/installation'],
+  );
 });
 
 // Last: it stops the app.
 test('stopping the app (SIGTERM) cancels a stalled analysis on GitHub instead of leaving it in progress', async () => {
   calls.length = 0;
-  const stalled = JSON.stringify(pullRequestEvent('synchronize', { installation: 2, owner: 'o', repo: 'r', number: 5, headSha: 'stallsha', baseSha: 'basesha' }).payload);
+  const stalled = JSON.stringify(
+    pullRequestEvent('synchronize', {
+      installation: 2,
+      owner: 'o',
+      repo: 'r',
+      number: 5,
+      headSha: 'stallsha',
+      baseSha: 'basesha',
+    }).payload,
+  );
   const res = await send(sign(stalled, secret), stalled);
   assert.ok(res.status >= 200 && res.status < 300);
-  for (let i = 0; i < 200 && !calls.some((c) => c.path.endsWith('/git/trees/stallsha')); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 200 && !calls.some((c) => c.path.endsWith('/git/trees/stallsha')); i++)
+    await new Promise((r) => setTimeout(r, 20));
   assert.equal(inflight().length, 1, 'the stalled run is listed as in flight, for a restart after a crash');
   assert.equal(await stop(), 1, 'one analysis was cancelled after the grace period');
   assert.deepEqual(inflight(), []);
-  const completions = calls.filter((c) => c.method === 'PATCH').map((c) => c.body as { status: string; conclusion: string; output: { title: string } });
-  assert.deepEqual(completions.map((b) => `${b.status} ${b.conclusion} ${b.output.title}`), ['completed cancelled ndis-review restarted before finishing']);
+  const completions = calls
+    .filter((c) => c.method === 'PATCH')
+    .map((c) => c.body as { status: string; conclusion: string; output: { title: string } });
+  assert.deepEqual(
+    completions.map((b) => `${b.status} ${b.conclusion} ${b.output.title}`),
+    ['completed cancelled ndis-review restarted before finishing'],
+  );
   // The app takes no more webhooks.
   await assert.rejects(send(sign(event, secret)));
 });

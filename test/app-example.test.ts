@@ -23,7 +23,7 @@ test('the documented check run example is what the app renders', async () => {
   const base = await scan({ root: 'base', files: file('p01-goto-ladder-ok'), workers: 0 });
   const report = renderCheckRun({
     classified: classify(head.findings, base.findings),
-    config: structuredClone(DEFAULT_CONFIG) as typeof DEFAULT_CONFIG,
+    config: structuredClone<typeof DEFAULT_CONFIG>(DEFAULT_CONFIG),
     rules: head.rules,
     notices: head.notices,
     files: head.files,
@@ -45,7 +45,9 @@ test('the documented check run example is what the app renders', async () => {
     '',
     '## Annotations',
     '',
-    ...report.annotations.map((a) => `- \`${a.path}:${a.start_line}\` ${a.annotation_level} **${a.title}**: ${a.message}`),
+    ...report.annotations.map(
+      (a) => `- \`${a.path}:${a.start_line}\` ${a.annotation_level} **${a.title}**: ${a.message}`,
+    ),
     '',
     '## Text (the rules behind the findings)',
     '',
@@ -53,5 +55,9 @@ test('the documented check run example is what the app renders', async () => {
     '',
   ].join('\n');
   if (process.env.UPDATE_EXAMPLES) writeFileSync(example, rendered);
-  assert.equal(readFileSync(example, 'utf8'), rendered, 'docs/check-run-example.md is stale: run the tests with UPDATE_EXAMPLES=1');
+  assert.equal(
+    readFileSync(example, 'utf8'),
+    rendered,
+    'docs/check-run-example.md is stale: run the tests with UPDATE_EXAMPLES=1',
+  );
 });

@@ -33,9 +33,28 @@ async function setup(throttled = false) {
   return { probot, instance };
 }
 
-const push = (id: string) => pullRequestEvent('synchronize', { id, installation: 2, owner: 'o', repo: 'r', number: 5, headSha: 'headsha', baseSha: 'basesha', fork: true });
-type Files = Array<{ path: string; bytes: Buffer }>;
-const listing = (files: Files) => ({ truncated: false, tree: files.map((f) => ({ path: f.path, mode: '100644', type: 'blob', sha: gitBlobSha(f.bytes), size: f.bytes.length })) });
+const push = (id: string) =>
+  pullRequestEvent('synchronize', {
+    id,
+    installation: 2,
+    owner: 'o',
+    repo: 'r',
+    number: 5,
+    headSha: 'headsha',
+    baseSha: 'basesha',
+    fork: true,
+  });
+type Files = { path: string; bytes: Buffer }[];
+const listing = (files: Files) => ({
+  truncated: false,
+  tree: files.map((f) => ({
+    path: f.path,
+    mode: '100644',
+    type: 'blob',
+    sha: gitBlobSha(f.bytes),
+    size: f.bytes.length,
+  })),
+});
 const blob = (b: Buffer) => ({ content: b.toString('base64'), encoding: 'base64' });
 
 /** Every request the analysis made, as "METHOD /path", in order (token and config reads left out). */
@@ -48,30 +67,62 @@ function record(scope: nock.Scope): string[] {
   return seen;
 }
 
-beforeEach(() => { nock.disableNetConnect(); });
-afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
 
 test('60 new findings: the completion carries 50 annotations, one appended update the other 10', async () => {
   const { probot, instance } = await setup();
   const head = [{ path: 'init.c', bytes: Buffer.from(leakyDriver(60)) }];
   const base = [{ path: 'init.c', bytes: Buffer.from(leakyDriver(0)) }];
-  const patches: Array<{ status?: string; output: { title: string; annotations: unknown[] } }> = [];
+  const patches: { status?: string; output: { title: string; annotations: unknown[] } }[] = [];
   const api = nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
-    .get(/\/contents\//).times(2).reply(404)
-    .post('/repos/o/r/check-runs').reply(201, { id: 7 })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
-    .get(`/repos/o/r/git/blobs/${gitBlobSha(head[0].bytes)}`).reply(200, blob(head[0].bytes))
-    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
-    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing(base))
-    .get(`/repos/o/r/git/blobs/${gitBlobSha(base[0].bytes)}`).reply(200, blob(base[0].bytes))
-    .patch('/repos/o/r/check-runs/7', (b) => { patches.push(b); return true; }).times(2).reply(200, { id: 7 })
-    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [])
-    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, []);
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 't' })
+    .get(/\/contents\//)
+    .times(2)
+    .reply(404)
+    .post('/repos/o/r/check-runs')
+    .reply(201, { id: 7 })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, listing(head))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(head[0].bytes)}`)
+    .reply(200, blob(head[0].bytes))
+    .get('/repos/o/r/compare/basesha...headsha')
+    .query({ per_page: '1' })
+    .reply(200, { merge_base_commit: { sha: 'basesha' } })
+    .get('/repos/o/r/git/trees/basesha')
+    .query({ recursive: '1' })
+    .reply(200, listing(base))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(base[0].bytes)}`)
+    .reply(200, blob(base[0].bytes))
+    .patch('/repos/o/r/check-runs/7', (b) => {
+      patches.push(b);
+      return true;
+    })
+    .times(2)
+    .reply(200, { id: 7 })
+    .get('/repos/o/r/pulls/5/files')
+    .query(true)
+    .reply(200, [])
+    .get('/repos/o/r/pulls/5/comments')
+    .query(true)
+    .reply(200, []);
   await probot.receive(push('b1'));
   await instance.queue.idle();
   assert.deepEqual(api.pendingMocks(), []);
-  assert.deepEqual(patches.map((p) => [p.status, p.output.annotations.length]), [['completed', 50], [undefined, 10]]);
+  assert.deepEqual(
+    patches.map((p) => [p.status, p.output.annotations.length]),
+    [
+      ['completed', 50],
+      [undefined, 10],
+    ],
+  );
   assert.equal(patches[1].output.title, patches[0].output.title, 'the update repeats the title and summary');
   assert.match(patches[0].output.title, /60 new errors/);
   assert.equal(instance.results.at(-1)!.requests, 10);
@@ -80,50 +131,118 @@ test('60 new findings: the completion carries 50 annotations, one appended updat
 test('a finding gone from the pull request: its earlier comment is marked resolved, nothing new is posted', async () => {
   const { probot, instance } = await setup();
   const head = [{ path: 'init.c', bytes: CLEAN }];
-  const old = { id: 44, path: 'init.c', line: 63, user: { type: 'Bot' }, body: 'Adapter->Flash is still mapped\n\n<!-- ndis-review:fingerprint=0123456789abcdef -->' };
-  const someoneElse = { id: 45, path: 'init.c', line: 63, user: { type: 'User' }, body: 'I agree <!-- ndis-review:fingerprint=0123456789abcdef -->' };
+  const old = {
+    id: 44,
+    path: 'init.c',
+    line: 63,
+    user: { type: 'Bot' },
+    body: 'Adapter->Flash is still mapped\n\n<!-- ndis-review:fingerprint=0123456789abcdef -->',
+  };
+  const someoneElse = {
+    id: 45,
+    path: 'init.c',
+    line: 63,
+    user: { type: 'User' },
+    body: 'I agree <!-- ndis-review:fingerprint=0123456789abcdef -->',
+  };
   let edited: { body: string } | undefined;
   const api = nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
-    .get(/\/contents\//).times(2).reply(404)
-    .post('/repos/o/r/check-runs').reply(201, { id: 8 })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
-    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`).reply(200, blob(CLEAN))
-    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
-    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing([{ path: 'init.c', bytes: LEAK }]))
-    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`).reply(200, blob(LEAK))
-    .patch('/repos/o/r/check-runs/8').reply(200, { id: 8 })
-    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [{ filename: 'init.c', status: 'modified', patch: '@@ -63,1 +63,1 @@\n-        goto err_unmap_csr;\n+        goto err_unmap_flash;\n' }])
-    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, [old, someoneElse])
-    .patch('/repos/o/r/pulls/comments/44', (b) => { edited = b; return true; }).reply(200, { id: 44 });
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 't' })
+    .get(/\/contents\//)
+    .times(2)
+    .reply(404)
+    .post('/repos/o/r/check-runs')
+    .reply(201, { id: 8 })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, listing(head))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`)
+    .reply(200, blob(CLEAN))
+    .get('/repos/o/r/compare/basesha...headsha')
+    .query({ per_page: '1' })
+    .reply(200, { merge_base_commit: { sha: 'basesha' } })
+    .get('/repos/o/r/git/trees/basesha')
+    .query({ recursive: '1' })
+    .reply(200, listing([{ path: 'init.c', bytes: LEAK }]))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`)
+    .reply(200, blob(LEAK))
+    .patch('/repos/o/r/check-runs/8')
+    .reply(200, { id: 8 })
+    .get('/repos/o/r/pulls/5/files')
+    .query(true)
+    .reply(200, [
+      {
+        filename: 'init.c',
+        status: 'modified',
+        patch: '@@ -63,1 +63,1 @@\n-        goto err_unmap_csr;\n+        goto err_unmap_flash;\n',
+      },
+    ])
+    .get('/repos/o/r/pulls/5/comments')
+    .query(true)
+    .reply(200, [old, someoneElse])
+    .patch('/repos/o/r/pulls/comments/44', (b) => {
+      edited = b;
+      return true;
+    })
+    .reply(200, { id: 44 });
   const seen = record(api);
   await probot.receive(push('r1'));
   await instance.queue.idle();
   assert.deepEqual(api.pendingMocks(), []);
   assert.ok(edited!.body.startsWith(RESOLVED_LINE), edited!.body);
-  assert.ok(edited!.body.includes('fingerprint=0123456789abcdef'), 'the marker stays, so the comment is not edited again');
-  assert.deepEqual(seen.slice(-3), ['PATCH /repos/o/r/check-runs/8', 'GET /repos/o/r/pulls/5/comments', 'PATCH /repos/o/r/pulls/comments/44'], 'no review is posted; the user\'s comment is left alone');
+  assert.ok(
+    edited!.body.includes('fingerprint=0123456789abcdef'),
+    'the marker stays, so the comment is not edited again',
+  );
+  assert.deepEqual(
+    seen.slice(-3),
+    ['PATCH /repos/o/r/check-runs/8', 'GET /repos/o/r/pulls/5/comments', 'PATCH /repos/o/r/pulls/comments/44'],
+    "no review is posted; the user's comment is left alone",
+  );
 });
 
 test('a cold repository of 20 files: the listing and one tarball, through the redirect to the archive host', async () => {
   const { probot, instance } = await setup();
-  const fillers = Array.from({ length: 19 }, (_, i) => ({ path: `drivers/nic/part${i}.c`, bytes: Buffer.from(`int part${i};\n`) }));
+  const fillers = Array.from({ length: 19 }, (_, i) => ({
+    path: `drivers/nic/part${i}.c`,
+    bytes: Buffer.from(`int part${i};\n`),
+  }));
   const head: Files = [{ path: 'drivers/nic/init.c', bytes: LEAK }, ...fillers];
   const base: Files = [{ path: 'drivers/nic/init.c', bytes: CLEAN }, ...fillers];
   const api = nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
-    .get(/\/contents\//).times(2).reply(404)
-    .post('/repos/o/r/check-runs').reply(201, { id: 9 })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
-    .get('/repos/o/r/tarball/headsha').reply(302, '', { location: 'https://codeload.github.com/o/r/legacy.tar.gz/headsha?token=short' })
-    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
-    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing(base))
-    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`).reply(200, blob(CLEAN))
-    .patch('/repos/o/r/check-runs/9').reply(200, { id: 9 })
-    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [])
-    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, []);
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 't' })
+    .get(/\/contents\//)
+    .times(2)
+    .reply(404)
+    .post('/repos/o/r/check-runs')
+    .reply(201, { id: 9 })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, listing(head))
+    .get('/repos/o/r/tarball/headsha')
+    .reply(302, '', { location: 'https://codeload.github.com/o/r/legacy.tar.gz/headsha?token=short' })
+    .get('/repos/o/r/compare/basesha...headsha')
+    .query({ per_page: '1' })
+    .reply(200, { merge_base_commit: { sha: 'basesha' } })
+    .get('/repos/o/r/git/trees/basesha')
+    .query({ recursive: '1' })
+    .reply(200, listing(base))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`)
+    .reply(200, blob(CLEAN))
+    .patch('/repos/o/r/check-runs/9')
+    .reply(200, { id: 9 })
+    .get('/repos/o/r/pulls/5/files')
+    .query(true)
+    .reply(200, [])
+    .get('/repos/o/r/pulls/5/comments')
+    .query(true)
+    .reply(200, []);
   const codeload = nock('https://codeload.github.com', { badheaders: ['authorization'] })
-    .get('/o/r/legacy.tar.gz/headsha').query({ token: 'short' }).reply(200, makeTarGz(head));
+    .get('/o/r/legacy.tar.gz/headsha')
+    .query({ token: 'short' })
+    .reply(200, makeTarGz(head));
   const seen = record(api);
   await probot.receive(push('t1'));
   await instance.queue.idle();
@@ -150,56 +269,116 @@ test('a secondary rate limit on a read is waited out by the throttling plugin, a
   const head = [{ path: 'init.c', bytes: LEAK }];
   let completed: { conclusion: string } | undefined;
   const api = nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
-    .get(/\/contents\//).times(2).reply(404)
-    .post('/repos/o/r/check-runs').reply(201, { id: 10 })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
-    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`).reply(200, blob(LEAK))
-    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
-    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing([{ path: 'init.c', bytes: CLEAN }]))
-    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`).reply(200, blob(CLEAN))
-    .patch('/repos/o/r/check-runs/10', (b) => { completed = b; return true; }).reply(200, { id: 10 })
-    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [])
-    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, []);
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 't' })
+    .get(/\/contents\//)
+    .times(2)
+    .reply(404)
+    .post('/repos/o/r/check-runs')
+    .reply(201, { id: 10 })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(
+      403,
+      { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+      { 'retry-after': '1' },
+    )
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, listing(head))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`)
+    .reply(200, blob(LEAK))
+    .get('/repos/o/r/compare/basesha...headsha')
+    .query({ per_page: '1' })
+    .reply(200, { merge_base_commit: { sha: 'basesha' } })
+    .get('/repos/o/r/git/trees/basesha')
+    .query({ recursive: '1' })
+    .reply(200, listing([{ path: 'init.c', bytes: CLEAN }]))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`)
+    .reply(200, blob(CLEAN))
+    .patch('/repos/o/r/check-runs/10', (b) => {
+      completed = b;
+      return true;
+    })
+    .reply(200, { id: 10 })
+    .get('/repos/o/r/pulls/5/files')
+    .query(true)
+    .reply(200, [])
+    .get('/repos/o/r/pulls/5/comments')
+    .query(true)
+    .reply(200, []);
   await probot.receive(push('s1'));
   await instance.queue.idle();
   assert.deepEqual(api.pendingMocks(), []);
   assert.equal(completed!.conclusion, 'failure');
 });
 
-test('another ndis-review app\'s comments (staging beside production) neither stop this app\'s comment nor get edited by it', async () => {
+test("another ndis-review app's comments (staging beside production) neither stop this app's comment nor get edited by it", async () => {
   const { app, instance } = createApp({ APP_ID: '123' });
   const probot = testProbot();
   await probot.load(app);
   const head = [{ path: 'init.c', bytes: LEAK }];
   const base = [{ path: 'init.c', bytes: CLEAN }];
-  const PATCH = '@@ -60,7 +60,7 @@ AdInitialize(\n     Status = NdisMRegisterInterruptEx(MiniportAdapterHandle, Adapter, &Intr,\n                                       &Adapter->Interrupt);\n     if (Status != NDIS_STATUS_SUCCESS)\n-        goto err_unmap_flash;\n+        goto err_unmap_csr; // EXPECT: ndis/unmap-on-failure\n \n     return NDIS_STATUS_SUCCESS;\n \n';
-  let review: { comments: Array<{ body: string }> } | undefined;
+  const PATCH =
+    '@@ -60,7 +60,7 @@ AdInitialize(\n     Status = NdisMRegisterInterruptEx(MiniportAdapterHandle, Adapter, &Intr,\n                                       &Adapter->Interrupt);\n     if (Status != NDIS_STATUS_SUCCESS)\n-        goto err_unmap_flash;\n+        goto err_unmap_csr; // EXPECT: ndis/unmap-on-failure\n \n     return NDIS_STATUS_SUCCESS;\n \n';
+  let review: { comments: { body: string }[] } | undefined;
   // The staging app has commented the same finding, and another finding since gone.
-  const stagingOnFinding = (fp: string) => ({ id: 60, path: 'init.c', line: 63, user: { type: 'Bot' }, body: `staging\n\n<!-- ndis-review:app=999 -->\n<!-- ndis-review:fingerprint=${fp} -->` });
-  const stagingGone = { id: 61, path: 'init.c', line: 10, user: { type: 'Bot' }, body: 'staging\n\n<!-- ndis-review:app=999 -->\n<!-- ndis-review:fingerprint=0000gone -->' };
+  const stagingOnFinding = (fp: string) => ({
+    id: 60,
+    path: 'init.c',
+    line: 63,
+    user: { type: 'Bot' },
+    body: `staging\n\n<!-- ndis-review:app=999 -->\n<!-- ndis-review:fingerprint=${fp} -->`,
+  });
+  const stagingGone = {
+    id: 61,
+    path: 'init.c',
+    line: 10,
+    user: { type: 'Bot' },
+    body: 'staging\n\n<!-- ndis-review:app=999 -->\n<!-- ndis-review:fingerprint=0000gone -->',
+  };
   const [leak] = (await scan({ root: 'x', files: head, workers: 0 })).findings;
   const api = nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
-    .get(/\/contents\//).times(2).reply(404)
-    .post('/repos/o/r/check-runs').reply(201, { id: 11 })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, listing(head))
-    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`).reply(200, blob(LEAK))
-    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [{ filename: 'init.c', status: 'modified', patch: PATCH }])
-    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
-    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, listing(base))
-    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`).reply(200, blob(CLEAN))
-    .patch('/repos/o/r/check-runs/11').reply(200, { id: 11 })
-    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, [stagingOnFinding(leak.fingerprint), stagingGone])
-    .post('/repos/o/r/pulls/5/reviews', (b) => { review = b; return true; }).reply(200, { id: 12 });
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 't' })
+    .get(/\/contents\//)
+    .times(2)
+    .reply(404)
+    .post('/repos/o/r/check-runs')
+    .reply(201, { id: 11 })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, listing(head))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`)
+    .reply(200, blob(LEAK))
+    .get('/repos/o/r/pulls/5/files')
+    .query(true)
+    .reply(200, [{ filename: 'init.c', status: 'modified', patch: PATCH }])
+    .get('/repos/o/r/compare/basesha...headsha')
+    .query({ per_page: '1' })
+    .reply(200, { merge_base_commit: { sha: 'basesha' } })
+    .get('/repos/o/r/git/trees/basesha')
+    .query({ recursive: '1' })
+    .reply(200, listing(base))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(CLEAN)}`)
+    .reply(200, blob(CLEAN))
+    .patch('/repos/o/r/check-runs/11')
+    .reply(200, { id: 11 })
+    .get('/repos/o/r/pulls/5/comments')
+    .query(true)
+    .reply(200, [stagingOnFinding(leak.fingerprint), stagingGone])
+    .post('/repos/o/r/pulls/5/reviews', (b) => {
+      review = b;
+      return true;
+    })
+    .reply(200, { id: 12 });
   const seen = record(api);
   await probot.receive(push('a1'));
   await instance.queue.idle();
   assert.deepEqual(api.pendingMocks(), []);
   assert.equal(review?.comments.length, 1, 'production posts its own comment');
-  assert.match(review!.comments[0].body, /<!-- ndis-review:app=123 -->/);
-  assert.ok(!seen.some((r) => r.includes('/pulls/comments/')), 'the staging app\'s comments are not edited');
+  assert.match(review.comments[0].body, /<!-- ndis-review:app=123 -->/);
+  assert.ok(!seen.some((r) => r.includes('/pulls/comments/')), "the staging app's comments are not edited");
 });
 
 test('a push waiting behind another of its installation shows a queued check at once, then runs it', async () => {
@@ -207,23 +386,40 @@ test('a push waiting behind another of its installation shows a queued check at 
   const head = [{ path: 'init.c', bytes: LEAK }];
   const sent: string[] = [];
   const api = nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
-    .get(/\/contents\//).times(4).reply(404)
-    .post('/repos/o/r/check-runs').times(2).reply(201, (_uri, b) => {
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 't' })
+    .get(/\/contents\//)
+    .times(4)
+    .reply(404)
+    .post('/repos/o/r/check-runs')
+    .times(2)
+    .reply(201, (_uri, b) => {
       const body = b as { status: string; head_sha: string };
       sent.push(`create ${body.head_sha} ${body.status}`);
       return { id: body.head_sha === 'headA' ? 20 : 21 };
     })
-    .get(/\/git\/trees\/head[AB]$/).query({ recursive: '1' }).times(2).reply(200, listing(head))
-    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`).reply(200, blob(LEAK))
-    .patch(/\/check-runs\/2[01]$/).times(3).reply(200, (uri, b) => {
+    .get(/\/git\/trees\/head[AB]$/)
+    .query({ recursive: '1' })
+    .times(2)
+    .reply(200, listing(head))
+    .get(`/repos/o/r/git/blobs/${gitBlobSha(LEAK)}`)
+    .reply(200, blob(LEAK))
+    .patch(/\/check-runs\/2[01]$/)
+    .times(3)
+    .reply(200, (uri, b) => {
       const body = b as { status: string; conclusion?: string };
-      sent.push(`update ${uri.endsWith('20') ? 'headA' : 'headB'} ${body.status}${body.conclusion ? ` ${body.conclusion}` : ''}`);
+      sent.push(
+        `update ${uri.endsWith('20') ? 'headA' : 'headB'} ${body.status}${body.conclusion ? ` ${body.conclusion}` : ''}`,
+      );
       return {};
     });
   await Promise.all([
-    probot.receive(checkSuiteEvent('requested', { id: 'qa', installation: 2, owner: 'o', repo: 'r', headSha: 'headA' })),
-    probot.receive(checkSuiteEvent('requested', { id: 'qb', installation: 2, owner: 'o', repo: 'r', headSha: 'headB' })),
+    probot.receive(
+      checkSuiteEvent('requested', { id: 'qa', installation: 2, owner: 'o', repo: 'r', headSha: 'headA' }),
+    ),
+    probot.receive(
+      checkSuiteEvent('requested', { id: 'qb', installation: 2, owner: 'o', repo: 'r', headSha: 'headB' }),
+    ),
   ]);
   await instance.queue.idle();
   assert.deepEqual(api.pendingMocks(), []);

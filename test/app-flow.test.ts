@@ -32,63 +32,140 @@ const where = { installation: 2, owner: 'o', repo: 'r' };
 const pr = { ...where, number: 5, headSha: 'headsha', baseSha: 'basesha', fork: true };
 const push = (id: string, o: Partial<typeof pr> = {}) => pullRequestEvent('synchronize', { ...pr, ...o, id });
 
-const tree = (sha: string) => ({ sha, tree: [{ path: 'init.c', type: 'blob', sha: `blob-${sha}`, size: 3000 }], truncated: false });
-const PATCH = '@@ -60,7 +60,7 @@ AdInitialize(\n     Status = NdisMRegisterInterruptEx(MiniportAdapterHandle, Adapter, &Intr,\n                                       &Adapter->Interrupt);\n     if (Status != NDIS_STATUS_SUCCESS)\n-        goto err_unmap_flash;\n+        goto err_unmap_csr; // EXPECT: ndis/unmap-on-failure\n \n     return NDIS_STATUS_SUCCESS;\n \n';
+const tree = (sha: string) => ({
+  sha,
+  tree: [{ path: 'init.c', type: 'blob', sha: `blob-${sha}`, size: 3000 }],
+  truncated: false,
+});
+const PATCH =
+  '@@ -60,7 +60,7 @@ AdInitialize(\n     Status = NdisMRegisterInterruptEx(MiniportAdapterHandle, Adapter, &Intr,\n                                       &Adapter->Interrupt);\n     if (Status != NDIS_STATUS_SUCCESS)\n-        goto err_unmap_flash;\n+        goto err_unmap_csr; // EXPECT: ndis/unmap-on-failure\n \n     return NDIS_STATUS_SUCCESS;\n \n';
 
-beforeEach(() => { nock.disableNetConnect(); });
-afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
 
 test('a push to a pull request from a fork: check run, annotations, one review comment', async () => {
   const { probot, instance } = await setup();
   const bodies: Record<string, unknown> = {};
   const api = nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token', permissions: { checks: 'write', pull_requests: 'write', contents: 'read' } })
-    .get(/\/contents\/\.github%2Fndis-review\.yml/).times(2).reply(404)
-    .post('/repos/o/r/check-runs', (b) => { bodies.create = b; return true; }).reply(201, { id: 77 })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
-    .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
-    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
-    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, tree('basesha'))
-    .get('/repos/o/r/git/blobs/blob-basesha').reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
-    .patch('/repos/o/r/check-runs/77', (b) => { bodies.complete = b; return true; }).reply(200, { id: 77 })
-    .get('/repos/o/r/pulls/5/files').query({ per_page: '100', page: '1' }).reply(200, [{ filename: 'init.c', status: 'modified', patch: PATCH }])
-    .get('/repos/o/r/pulls/5/comments').query({ per_page: '100', page: '1' }).reply(200, [])
-    .post('/repos/o/r/pulls/5/reviews', (b) => { bodies.review = b; return true; }).reply(200, { id: 9 });
+    .post('/app/installations/2/access_tokens')
+    .reply(200, {
+      token: 'installation-token',
+      permissions: { checks: 'write', pull_requests: 'write', contents: 'read' },
+    })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/)
+    .times(2)
+    .reply(404)
+    .post('/repos/o/r/check-runs', (b) => {
+      bodies.create = b;
+      return true;
+    })
+    .reply(201, { id: 77 })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha')
+    .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/compare/basesha...headsha')
+    .query({ per_page: '1' })
+    .reply(200, { merge_base_commit: { sha: 'basesha' } })
+    .get('/repos/o/r/git/trees/basesha')
+    .query({ recursive: '1' })
+    .reply(200, tree('basesha'))
+    .get('/repos/o/r/git/blobs/blob-basesha')
+    .reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
+    .patch('/repos/o/r/check-runs/77', (b) => {
+      bodies.complete = b;
+      return true;
+    })
+    .reply(200, { id: 77 })
+    .get('/repos/o/r/pulls/5/files')
+    .query({ per_page: '100', page: '1' })
+    .reply(200, [{ filename: 'init.c', status: 'modified', patch: PATCH }])
+    .get('/repos/o/r/pulls/5/comments')
+    .query({ per_page: '100', page: '1' })
+    .reply(200, [])
+    .post('/repos/o/r/pulls/5/reviews', (b) => {
+      bodies.review = b;
+      return true;
+    })
+    .reply(200, { id: 9 });
 
   await probot.receive(push('d1'));
   await instance.queue.idle();
 
   assert.deepEqual(api.pendingMocks(), []);
-  assert.deepEqual({ ...(bodies.create as object), started_at: 'x' }, { name: 'ndis-review', head_sha: 'headsha', status: 'in_progress', started_at: 'x' });
-  const complete = bodies.complete as { conclusion: string; output: { title: string; summary: string; annotations: Array<{ path: string; start_line: number; annotation_level: string; title: string }> } };
+  assert.deepEqual(
+    { ...(bodies.create as object), started_at: 'x' },
+    { name: 'ndis-review', head_sha: 'headsha', status: 'in_progress', started_at: 'x' },
+  );
+  const complete = bodies.complete as {
+    conclusion: string;
+    output: {
+      title: string;
+      summary: string;
+      annotations: { path: string; start_line: number; annotation_level: string; title: string }[];
+    };
+  };
   assert.equal(complete.conclusion, 'failure');
-  assert.deepEqual((complete as unknown as { actions: Array<{ identifier: string }> }).actions.map((a) => a.identifier), ['rerun']);
+  assert.deepEqual(
+    (complete as unknown as { actions: { identifier: string }[] }).actions.map((a) => a.identifier),
+    ['rerun'],
+  );
   assert.match(complete.output.title, /1 new error/);
-  assert.deepEqual(complete.output.annotations.map((a) => `${a.path}:${a.start_line} ${a.annotation_level} ${a.title}`), ['init.c:63 failure ndis/unmap-on-failure']);
-  const review = bodies.review as { commit_id: string; event: string; comments: Array<{ path: string; line: number; side: string; body: string }> };
+  assert.deepEqual(
+    complete.output.annotations.map((a) => `${a.path}:${a.start_line} ${a.annotation_level} ${a.title}`),
+    ['init.c:63 failure ndis/unmap-on-failure'],
+  );
+  const review = bodies.review as {
+    commit_id: string;
+    event: string;
+    comments: { path: string; line: number; side: string; body: string }[];
+  };
   assert.equal(review.commit_id, 'headsha');
   assert.equal(review.event, 'COMMENT');
-  assert.deepEqual(review.comments.map((c) => `${c.path}:${c.line}:${c.side}`), ['init.c:63:RIGHT']);
+  assert.deepEqual(
+    review.comments.map((c) => `${c.path}:${c.line}:${c.side}`),
+    ['init.c:63:RIGHT'],
+  );
   assert.match(review.comments[0].body, /<!-- ndis-review:fingerprint=[0-9a-f]+ -->/);
   const result = instance.results.at(-1)!;
   // create, two tree listings, two blobs, complete, pull request files, comments, review.
   // create, head listing and blob, pull request files, merge base, base listing and blob, complete, comments, review.
-  assert.equal(result.requests, 10, 'GitHub requests made by the analysis (the token exchange and config reads are Probot\'s)');
+  assert.equal(
+    result.requests,
+    10,
+    "GitHub requests made by the analysis (the token exchange and config reads are Probot's)",
+  );
 });
 
 test('a GitHub failure after the check run exists still completes it, with the reason', async () => {
   const { probot, instance } = await setup();
   let completed: { conclusion: string; output: { title: string; summary: string } } | undefined;
   nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token' })
-    .get(/\/contents\/\.github%2Fndis-review\.yml/).times(2).reply(404)
-    .post('/repos/o/r/check-runs').reply(201, { id: 78 })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(502, { message: 'Server Error' })
-    .patch('/repos/o/r/check-runs/78', (b) => { completed = b; return true; }).reply(200, { id: 78 });
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 'installation-token' })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/)
+    .times(2)
+    .reply(404)
+    .post('/repos/o/r/check-runs')
+    .reply(201, { id: 78 })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(502, { message: 'Server Error' })
+    .patch('/repos/o/r/check-runs/78', (b) => {
+      completed = b;
+      return true;
+    })
+    .reply(200, { id: 78 });
   await probot.receive(push('d2'));
   await instance.queue.idle();
   assert.equal(completed?.conclusion, 'neutral');
-  assert.match(completed!.output.summary, /HTTP 502/);
+  assert.match(completed.output.summary, /HTTP 502/);
   assert.doesNotMatch(JSON.stringify(completed), /installation-token/);
 });
 
@@ -96,13 +173,34 @@ test('the Re-run button analyses the commit again', async () => {
   const { probot, instance } = await setup();
   let created = 0;
   nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token' })
-    .get(/\/contents\/\.github%2Fndis-review\.yml/).times(2).reply(404)
-    .post('/repos/o/r/check-runs').reply(201, () => { created++; return { id: 79 }; })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
-    .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
-    .patch('/repos/o/r/check-runs/79').reply(200, { id: 79 });
-  await probot.receive(checkRunEvent('requested_action', { ...where, id: 'd3', identifier: 'rerun', checkRunId: 77, name: 'ndis-review', headSha: 'headsha', appId: 123 }));
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 'installation-token' })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/)
+    .times(2)
+    .reply(404)
+    .post('/repos/o/r/check-runs')
+    .reply(201, () => {
+      created++;
+      return { id: 79 };
+    })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha')
+    .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .patch('/repos/o/r/check-runs/79')
+    .reply(200, { id: 79 });
+  await probot.receive(
+    checkRunEvent('requested_action', {
+      ...where,
+      id: 'd3',
+      identifier: 'rerun',
+      checkRunId: 77,
+      name: 'ndis-review',
+      headSha: 'headsha',
+      appId: 123,
+    }),
+  );
   await instance.queue.idle();
   assert.equal(created, 1);
   assert.equal(instance.results.at(-1)!.conclusion, 'failure');
@@ -110,20 +208,46 @@ test('the Re-run button analyses the commit again', async () => {
 
 test('a second push that changes one file costs a handful of requests, and reposts nothing', async () => {
   const { probot, instance } = await setup();
-  let review: { comments: Array<{ body: string }> } | undefined;
+  let review: { comments: { body: string }[] } | undefined;
   nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token' })
-    .get(/\/contents\/\.github%2Fndis-review\.yml/).times(4).reply(404)
-    .post('/repos/o/r/check-runs').times(2).reply(201, { id: 80 })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
-    .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
-    .get(/\/repos\/o\/r\/compare\/basesha\.\.\.headsha2?$/).query({ per_page: '1' }).times(2).reply(200, { merge_base_commit: { sha: 'basesha' } })
-    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).times(2).reply(200, tree('basesha'))
-    .get('/repos/o/r/git/blobs/blob-basesha').reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
-    .patch('/repos/o/r/check-runs/80').times(2).reply(200, { id: 80 })
-    .get('/repos/o/r/pulls/5/files').query(true).times(2).reply(200, [{ filename: 'init.c', status: 'modified', patch: PATCH }])
-    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, [])
-    .post('/repos/o/r/pulls/5/reviews', (b) => { review = b; return true; }).reply(200, { id: 9 });
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 'installation-token' })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/)
+    .times(4)
+    .reply(404)
+    .post('/repos/o/r/check-runs')
+    .times(2)
+    .reply(201, { id: 80 })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha')
+    .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .get(/\/repos\/o\/r\/compare\/basesha\.\.\.headsha2?$/)
+    .query({ per_page: '1' })
+    .times(2)
+    .reply(200, { merge_base_commit: { sha: 'basesha' } })
+    .get('/repos/o/r/git/trees/basesha')
+    .query({ recursive: '1' })
+    .times(2)
+    .reply(200, tree('basesha'))
+    .get('/repos/o/r/git/blobs/blob-basesha')
+    .reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
+    .patch('/repos/o/r/check-runs/80')
+    .times(2)
+    .reply(200, { id: 80 })
+    .get('/repos/o/r/pulls/5/files')
+    .query(true)
+    .times(2)
+    .reply(200, [{ filename: 'init.c', status: 'modified', patch: PATCH }])
+    .get('/repos/o/r/pulls/5/comments')
+    .query(true)
+    .reply(200, [])
+    .post('/repos/o/r/pulls/5/reviews', (b) => {
+      review = b;
+      return true;
+    })
+    .reply(200, { id: 9 });
   await probot.receive(push('p1'));
   await instance.queue.idle();
   const posted = review!.comments[0].body;
@@ -131,9 +255,14 @@ test('a second push that changes one file costs a handful of requests, and repos
   // The second push: a comment line added to init.c, so a new blob; the base is unchanged.
   const edited = Buffer.concat([Buffer.from('/* reviewed */\n'), HEAD]);
   nock('https://api.github.com')
-    .get('/repos/o/r/git/trees/headsha2').query({ recursive: '1' }).reply(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'blob-headsha2', size: edited.length }] })
-    .get('/repos/o/r/git/blobs/blob-headsha2').reply(200, { content: edited.toString('base64'), encoding: 'base64' })
-    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, [{ id: 1, body: posted, path: 'init.c', line: 63, user: { type: 'Bot' } }]);
+    .get('/repos/o/r/git/trees/headsha2')
+    .query({ recursive: '1' })
+    .reply(200, { tree: [{ path: 'init.c', type: 'blob', sha: 'blob-headsha2', size: edited.length }] })
+    .get('/repos/o/r/git/blobs/blob-headsha2')
+    .reply(200, { content: edited.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/pulls/5/comments')
+    .query(true)
+    .reply(200, [{ id: 1, body: posted, path: 'init.c', line: 63, user: { type: 'Bot' } }]);
   await probot.receive(push('p2', { headSha: 'headsha2' }));
   await instance.queue.idle();
   const result = instance.results.at(-1)!;
@@ -143,42 +272,83 @@ test('a second push that changes one file costs a handful of requests, and repos
 });
 
 /** Mocks for one analysis of `headsha` without a pull request: the run's requests, counted by the caller. */
-function pushMocks(checkRunId: number, completed: (b: { conclusion: string; output: { summary: string } }) => void, configReply: [number, unknown] = [404, {}]) {
+function pushMocks(
+  checkRunId: number,
+  completed: (b: { conclusion: string; output: { summary: string } }) => void,
+  configReply: [number, unknown] = [404, {}],
+) {
   return nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token' })
-    .get(/\/contents\/\.github%2Fndis-review\.yml/).reply(configReply[0], configReply[1] as never)
-    .get(/\/repos\/o\/\.github\/contents\//).optionally().reply(404)
-    .post('/repos/o/r/check-runs').reply(201, { id: checkRunId })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
-    .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
-    .patch(`/repos/o/r/check-runs/${checkRunId}`, (b) => { completed(b); return true; }).reply(200, { id: checkRunId });
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 'installation-token' })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/)
+    .reply(configReply[0], configReply[1] as never)
+    .get(/\/repos\/o\/\.github\/contents\//)
+    .optionally()
+    .reply(404)
+    .post('/repos/o/r/check-runs')
+    .reply(201, { id: checkRunId })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha')
+    .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .patch(`/repos/o/r/check-runs/${checkRunId}`, (b) => {
+      completed(b);
+      return true;
+    })
+    .reply(200, { id: checkRunId });
 }
 
 test('check_suite.requested on a branch push analyses the head commit, without a review', async () => {
   const { probot, instance } = await setup();
   let done: { conclusion: string } | undefined;
-  const api = pushMocks(81, (b) => { done = b; });
+  const api = pushMocks(81, (b) => {
+    done = b;
+  });
   await probot.receive(checkSuiteEvent('requested', { ...where, id: 's1', headSha: 'headsha' }));
   await instance.queue.idle();
   assert.equal(done?.conclusion, 'failure');
-  assert.deepEqual(api.pendingMocks().filter((m) => !m.includes('.github/contents')), []);
+  assert.deepEqual(
+    api.pendingMocks().filter((m) => !m.includes('.github/contents')),
+    [],
+  );
   assert.equal(instance.results.at(-1)!.requests, 4, 'create, listing, blob, complete');
 });
 
 test('check_run.rerequested analyses the commit again', async () => {
   const { probot, instance } = await setup();
   let done: { conclusion: string } | undefined;
-  pushMocks(82, (b) => { done = b; });
-  await probot.receive(checkRunEvent('rerequested', { ...where, id: 'r1', checkRunId: 70, name: 'ndis-review', headSha: 'headsha', appId: 123 }));
+  pushMocks(82, (b) => {
+    done = b;
+  });
+  await probot.receive(
+    checkRunEvent('rerequested', {
+      ...where,
+      id: 'r1',
+      checkRunId: 70,
+      name: 'ndis-review',
+      headSha: 'headsha',
+      appId: 123,
+    }),
+  );
   await instance.queue.idle();
   assert.equal(done?.conclusion, 'failure');
 });
 
-test('a .github/ndis-review.yml that is not YAML is explained in the check run (through Probot\'s loader)', async () => {
+test("a .github/ndis-review.yml that is not YAML is explained in the check run (through Probot's loader)", async () => {
   const { probot, instance } = await setup();
   let done: { conclusion: string; output: { summary: string } } | undefined;
   const broken = Buffer.from('report: [new\nrules:\n  ndis/unmap-length: off\n').toString('base64');
-  pushMocks(83, (b) => { done = b; }, [200, { type: 'file', encoding: 'base64', content: broken, name: 'ndis-review.yml', path: '.github/ndis-review.yml' }]);
+  pushMocks(
+    83,
+    (b) => {
+      done = b;
+    },
+    [
+      200,
+      { type: 'file', encoding: 'base64', content: broken, name: 'ndis-review.yml', path: '.github/ndis-review.yml' },
+    ],
+  );
   await probot.receive(checkSuiteEvent('requested', { ...where, id: 'y1', headSha: 'headsha' }));
   await instance.queue.idle();
   assert.match(done!.output.summary, /\.github\/ndis-review\.yml could not be read/);
@@ -188,17 +358,37 @@ test('a .github/ndis-review.yml that is not YAML is explained in the check run (
 /** Mocks for one analysis of pull request 5 (headsha on basesha) with no changed C lines: the requests are strict. */
 function pullMocks(checkRunId: number, created: string[]) {
   return nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token' })
-    .get(/\/contents\/\.github%2Fndis-review\.yml/).times(2).reply(404)
-    .post('/repos/o/r/check-runs', (b) => { created.push(b.head_sha); return true; }).reply(201, { id: checkRunId })
-    .get('/repos/o/r/git/trees/headsha').query({ recursive: '1' }).reply(200, tree('headsha'))
-    .get('/repos/o/r/git/blobs/blob-headsha').reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
-    .get('/repos/o/r/compare/basesha...headsha').query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: 'basesha' } })
-    .get('/repos/o/r/git/trees/basesha').query({ recursive: '1' }).reply(200, tree('basesha'))
-    .get('/repos/o/r/git/blobs/blob-basesha').reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
-    .patch(`/repos/o/r/check-runs/${checkRunId}`).reply(200, { id: checkRunId })
-    .get('/repos/o/r/pulls/5/files').query(true).reply(200, [])
-    .get('/repos/o/r/pulls/5/comments').query(true).reply(200, []);
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 'installation-token' })
+    .get(/\/contents\/\.github%2Fndis-review\.yml/)
+    .times(2)
+    .reply(404)
+    .post('/repos/o/r/check-runs', (b) => {
+      created.push(b.head_sha);
+      return true;
+    })
+    .reply(201, { id: checkRunId })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha')
+    .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/compare/basesha...headsha')
+    .query({ per_page: '1' })
+    .reply(200, { merge_base_commit: { sha: 'basesha' } })
+    .get('/repos/o/r/git/trees/basesha')
+    .query({ recursive: '1' })
+    .reply(200, tree('basesha'))
+    .get('/repos/o/r/git/blobs/blob-basesha')
+    .reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
+    .patch(`/repos/o/r/check-runs/${checkRunId}`)
+    .reply(200, { id: checkRunId })
+    .get('/repos/o/r/pulls/5/files')
+    .query(true)
+    .reply(200, [])
+    .get('/repos/o/r/pulls/5/comments')
+    .query(true)
+    .reply(200, []);
 }
 
 test('a draft pull request is analysed when opened; ready_for_review analyses it unless that head was just analysed', async () => {
@@ -216,7 +406,9 @@ test('a draft pull request is analysed when opened; ready_for_review analyses it
 
   // Marked ready right after, same head: that head was just analysed, so the delivery adds nothing.
   const unmatched: string[] = [];
-  const noMatch = (req: { method?: string; path?: string; url?: string }) => { unmatched.push(`${req.method} ${req.path ?? req.url}`); };
+  const noMatch = (req: { method?: string; path?: string; url?: string }) => {
+    unmatched.push(`${req.method} ${req.path ?? req.url}`);
+  };
   nock.emitter.on('no match', noMatch);
   try {
     await first.probot.receive(pullRequestEvent('ready_for_review', { ...pr, fork: false, id: 'f2' }));

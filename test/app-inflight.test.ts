@@ -15,11 +15,17 @@ import { InflightRuns } from '../src/app/inflight.js';
 import { testProbot } from './support/probot.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'ndis-review-state-'));
-const listed = (dir: string) => JSON.parse(readFileSync(join(dir, 'inflight-check-runs.json'), 'utf8')) as Array<{ checkRunId: number }>;
+const listed = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, 'inflight-check-runs.json'), 'utf8')) as { checkRunId: number }[];
 const run = (checkRunId: number, installation = 2) => ({ installation, owner: 'o', repo: 'r', checkRunId });
 
-beforeEach(() => { nock.disableNetConnect(); });
-afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
 
 test('runs are listed on disk while in flight, and a new process sees what the last one left', () => {
   const dir = fresh();
@@ -28,7 +34,10 @@ test('runs are listed on disk while in flight, and a new process sees what the l
   a.add(run(1));
   a.add(run(2));
   a.remove(1);
-  assert.deepEqual(listed(dir).map((r) => r.checkRunId), [2]);
+  assert.deepEqual(
+    listed(dir).map((r) => r.checkRunId),
+    [2],
+  );
   const b = new InflightRuns(dir);
   assert.deepEqual(b.leftBehind, [run(2)]);
   assert.equal(b.problem, undefined);
@@ -61,9 +70,15 @@ test('on start, runs an earlier process left in progress are completed as interr
   writeFileSync(join(dir, 'inflight-check-runs.json'), JSON.stringify([run(41), run(42, 3)]));
   let completed: { status: string; conclusion: string; output: { title: string } } | undefined;
   const api = nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 't' })
-    .patch('/repos/o/r/check-runs/41', (b) => { completed = b; return true; }).reply(200, {})
-    .post('/app/installations/3/access_tokens').reply(404, { message: 'Not Found' });
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 't' })
+    .patch('/repos/o/r/check-runs/41', (b) => {
+      completed = b;
+      return true;
+    })
+    .reply(200, {})
+    .post('/app/installations/3/access_tokens')
+    .reply(404, { message: 'Not Found' });
   const { app, instance } = createApp({ NDIS_REVIEW_STATE_DIR: dir });
   await testProbot().load(app);
   for (let i = 0; i < 100 && instance.inflight.size > 0; i++) await new Promise((r) => setTimeout(r, 10));

@@ -8,7 +8,14 @@ const tick = () => new Promise((r) => setImmediate(r));
 test('two deliveries for one head SHA make one job', async () => {
   const q = new JobQueue();
   let runs = 0;
-  const job = { installation: 1, key: 'o/r@abc', run: async () => { runs++; await tick(); } };
+  const job = {
+    installation: 1,
+    key: 'o/r@abc',
+    run: async () => {
+      runs++;
+      await tick();
+    },
+  };
   assert.equal(q.enqueue(job), true);
   assert.equal(q.enqueue({ ...job }), false);
   await q.idle();
@@ -19,11 +26,36 @@ test('a newer push supersedes: a waiting job is dropped, a running one is told t
   const q = new JobQueue();
   const log: string[] = [];
   let release!: () => void;
-  const blocker = new Promise<void>((r) => { release = r; });
-  q.enqueue({ installation: 1, key: 'pr1@a', group: 'pr1', run: async (signal) => { log.push('a start'); await blocker; log.push(signal.aborted ? 'a aborted' : 'a done'); } });
+  const blocker = new Promise<void>((r) => {
+    release = r;
+  });
+  q.enqueue({
+    installation: 1,
+    key: 'pr1@a',
+    group: 'pr1',
+    run: async (signal) => {
+      log.push('a start');
+      await blocker;
+      log.push(signal.aborted ? 'a aborted' : 'a done');
+    },
+  });
   await tick();
-  q.enqueue({ installation: 1, key: 'pr1@b', group: 'pr1', run: async () => { log.push('b'); } });
-  q.enqueue({ installation: 1, key: 'pr1@c', group: 'pr1', run: async () => { log.push('c'); } });
+  q.enqueue({
+    installation: 1,
+    key: 'pr1@b',
+    group: 'pr1',
+    run: async () => {
+      log.push('b');
+    },
+  });
+  q.enqueue({
+    installation: 1,
+    key: 'pr1@c',
+    group: 'pr1',
+    run: async () => {
+      log.push('c');
+    },
+  });
   release();
   await q.idle();
   assert.deepEqual(log, ['a start', 'a aborted', 'c']);
@@ -48,7 +80,10 @@ test('one installation runs one job at a time; installations run side by side', 
       perInst.set(inst, perInst.get(inst)! - 1);
     },
   });
-  for (let i = 0; i < 3; i++) { q.enqueue(job(1, `a${i}`)); q.enqueue(job(2, `b${i}`)); }
+  for (let i = 0; i < 3; i++) {
+    q.enqueue(job(1, `a${i}`));
+    q.enqueue(job(2, `b${i}`));
+  }
   await q.idle();
   assert.equal(maxSame, 1);
   assert.equal(maxAll, 2);
@@ -58,8 +93,20 @@ test('a failing job is reported and does not stop the queue', async () => {
   const errors: string[] = [];
   const q = new JobQueue((spec, err) => errors.push(`${spec.key}: ${(err as Error).message}`));
   let ran = false;
-  q.enqueue({ installation: 1, key: 'x', run: async () => { throw new Error('boom'); } });
-  q.enqueue({ installation: 1, key: 'y', run: async () => { ran = true; } });
+  q.enqueue({
+    installation: 1,
+    key: 'x',
+    run: async () => {
+      throw new Error('boom');
+    },
+  });
+  q.enqueue({
+    installation: 1,
+    key: 'y',
+    run: async () => {
+      ran = true;
+    },
+  });
   await q.idle();
   assert.deepEqual(errors, ['x: boom']);
   assert.equal(ran, true);
@@ -69,7 +116,13 @@ test('a delivery of work finished moments ago is dropped; a forced re-run, a fai
   let now = 0;
   const q = new JobQueue(() => {}, { doneForMs: 1000, now: () => now });
   let runs = 0;
-  const job = { installation: 1, key: 'o/r@abc#5', run: async () => { runs++; } };
+  const job = {
+    installation: 1,
+    key: 'o/r@abc#5',
+    run: async () => {
+      runs++;
+    },
+  };
   q.enqueue(job);
   await q.idle();
   assert.equal(q.enqueue({ ...job }), false, 'check_suite.requested after pull_request.synchronize finished');
@@ -80,7 +133,14 @@ test('a delivery of work finished moments ago is dropped; a forced re-run, a fai
   assert.equal(q.enqueue({ ...job }), true, 'after the memory expires');
   await q.idle();
   assert.equal(runs, 3);
-  const failing = { installation: 1, key: 'o/r@bad', run: async () => { runs++; throw new Error('token exchange failed'); } };
+  const failing = {
+    installation: 1,
+    key: 'o/r@bad',
+    run: async () => {
+      runs++;
+      throw new Error('token exchange failed');
+    },
+  };
   q.enqueue(failing);
   await q.idle();
   assert.equal(q.enqueue({ ...failing }), true, 'a job that failed may be delivered again');
@@ -91,15 +151,35 @@ test('a delivery of work finished moments ago is dropped; a forced re-run, a fai
 test('shutdown: work that ends within the grace period ends normally; what is left is stopped with a ShutdownReason and still runs to say so', async () => {
   const q = new JobQueue();
   const log: string[] = [];
-  q.enqueue({ installation: 1, key: 'quick', run: async (signal) => { await tick(); log.push(`quick ${signal.aborted}`); } });
+  q.enqueue({
+    installation: 1,
+    key: 'quick',
+    run: async (signal) => {
+      await tick();
+      log.push(`quick ${signal.aborted}`);
+    },
+  });
   assert.equal(await q.shutdown(1000), 0);
   assert.deepEqual(log, ['quick false']);
-  assert.equal(q.enqueue({ installation: 1, key: 'late', run: async () => { log.push('late'); } }), false, 'no new work once shutting down');
+  assert.equal(
+    q.enqueue({
+      installation: 1,
+      key: 'late',
+      run: async () => {
+        log.push('late');
+      },
+    }),
+    false,
+    'no new work once shutting down',
+  );
 
   const r = new JobQueue();
   const seen: string[] = [];
   const waitForAbort = (name: string) => async (signal: AbortSignal) => {
-    if (!signal.aborted) await new Promise((res) => signal.addEventListener('abort', res, { once: true }));
+    if (!signal.aborted)
+      await new Promise((res) => {
+        signal.addEventListener('abort', res, { once: true });
+      });
     seen.push(`${name} ${signal.reason instanceof ShutdownReason}`);
   };
   r.enqueue({ installation: 1, key: 'stuck', run: waitForAbort('stuck') });
@@ -112,12 +192,21 @@ test('a job that must wait is told so; a waiting job dropped for a newer push is
   const q = new JobQueue();
   const log: string[] = [];
   let release!: () => void;
-  const blocker = new Promise<void>((r) => { release = r; });
+  const blocker = new Promise<void>((r) => {
+    release = r;
+  });
   const job = (key: string, group: string, body: () => Promise<void> = async () => {}) => ({
-    installation: 1, key, group,
+    installation: 1,
+    key,
+    group,
     onWaiting: () => log.push(`${key} waiting`),
-    onDropped: (reason: string) => { log.push(`${key} dropped (${reason})`); },
-    run: async () => { log.push(`${key} runs`); await body(); },
+    onDropped: (reason: string) => {
+      log.push(`${key} dropped (${reason})`);
+    },
+    run: async () => {
+      log.push(`${key} runs`);
+      await body();
+    },
   });
   q.enqueue(job('a', 'pr1', () => blocker));
   q.enqueue(job('b', 'pr2'));

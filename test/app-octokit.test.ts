@@ -10,16 +10,24 @@ import nock from 'nock';
 import { testProbot } from './support/probot.js';
 import { MAX_RATE_LIMIT_WAIT_S, RATE_LIMIT_RETRIES, shouldRetryRateLimit } from '../src/app/octokit.js';
 
-const SECONDARY = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' };
+const SECONDARY = {
+  message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+};
 
-beforeEach(() => { nock.disableNetConnect(); });
-afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
 
 /** Probot as `npm start` builds it (AppOctokit, throttling on), without the 5xx retry plugin's back-off. */
 function probot() {
   return testProbot({ throttled: true });
 }
-const token = (api: nock.Scope, installation: number) => api.post(`/app/installations/${installation}/access_tokens`).reply(200, { token: `t${installation}` });
+const token = (api: nock.Scope, installation: number) =>
+  api.post(`/app/installations/${installation}/access_tokens`).reply(200, { token: `t${installation}` });
 
 test('retry decision: short waits a bounded number of times, never a long wait', () => {
   assert.equal(shouldRetryRateLimit(1, 0), true);
@@ -32,10 +40,17 @@ test('retry decision: short waits a bounded number of times, never a long wait',
 test('a secondary rate limit with retry-after is waited out by the throttling plugin and the request repeated', async () => {
   const api = nock('https://api.github.com');
   token(api, 2);
-  api.get('/repos/o/r/git/trees/h').reply(403, SECONDARY, { 'retry-after': '1' })
-    .get('/repos/o/r/git/trees/h').reply(200, { sha: 'h', tree: [], truncated: false });
+  api
+    .get('/repos/o/r/git/trees/h')
+    .reply(403, SECONDARY, { 'retry-after': '1' })
+    .get('/repos/o/r/git/trees/h')
+    .reply(200, { sha: 'h', tree: [], truncated: false });
   const octokit = await probot().auth(2);
-  const res = await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: 'o', repo: 'r', tree_sha: 'h' });
+  const res = await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+    owner: 'o',
+    repo: 'r',
+    tree_sha: 'h',
+  });
   assert.equal(res.status, 200);
   assert.deepEqual(api.pendingMocks(), []);
 });
@@ -46,7 +61,10 @@ test('a secondary rate limit that asks for a long wait fails at once, for the ru
   api.get('/repos/o/r/git/trees/h').reply(403, SECONDARY, { 'retry-after': String(MAX_RATE_LIMIT_WAIT_S * 10) });
   const octokit = await probot().auth(2);
   const started = process.hrtime.bigint();
-  await assert.rejects(octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: 'o', repo: 'r', tree_sha: 'h' }), (err: { status?: number }) => err.status === 403);
+  await assert.rejects(
+    octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: 'o', repo: 'r', tree_sha: 'h' }),
+    (err: { status?: number }) => err.status === 403,
+  );
   assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 5_000, 'not waited');
   assert.deepEqual(api.pendingMocks(), []);
 });
@@ -55,9 +73,18 @@ test('a primary rate limit resetting in an hour fails at once instead of holding
   const api = nock('https://api.github.com');
   token(api, 2);
   const reset = String(Math.floor(Date.now() / 1000) + 3600);
-  api.get('/repos/o/r/git/trees/h').reply(403, { message: 'API rate limit exceeded for installation.' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset });
+  api
+    .get('/repos/o/r/git/trees/h')
+    .reply(
+      403,
+      { message: 'API rate limit exceeded for installation.' },
+      { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+    );
   const octokit = await probot().auth(2);
-  await assert.rejects(octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: 'o', repo: 'r', tree_sha: 'h' }), (err: { status?: number }) => err.status === 403);
+  await assert.rejects(
+    octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: 'o', repo: 'r', tree_sha: 'h' }),
+    (err: { status?: number }) => err.status === 403,
+  );
   assert.deepEqual(api.pendingMocks(), []);
 });
 
@@ -66,11 +93,22 @@ test('writes are spaced per installation: a second installation is not queued be
   token(api, 31);
   token(api, 32);
   const arrivals: string[] = [];
-  api.post('/repos/a/r/check-runs').times(3).reply(201, () => { arrivals.push('a'); return { id: 1 }; })
-    .post('/repos/b/r/check-runs').reply(201, () => { arrivals.push('b'); return { id: 2 }; });
+  api
+    .post('/repos/a/r/check-runs')
+    .times(3)
+    .reply(201, () => {
+      arrivals.push('a');
+      return { id: 1 };
+    })
+    .post('/repos/b/r/check-runs')
+    .reply(201, () => {
+      arrivals.push('b');
+      return { id: 2 };
+    });
   const app = probot();
   const [a, b] = [await app.auth(31), await app.auth(32)];
-  const write = (o: typeof a, owner: string) => o.request('POST /repos/{owner}/{repo}/check-runs', { owner, repo: 'r', name: 'x', head_sha: 'h' });
+  const write = (o: typeof a, owner: string) =>
+    o.request('POST /repos/{owner}/{repo}/check-runs', { owner, repo: 'r', name: 'x', head_sha: 'h' });
   // Installation 31 queues three writes (1 s apart by the plugin); installation 32 then writes once.
   const first = [write(a, 'a'), write(a, 'a'), write(a, 'a')];
   await new Promise((r) => setTimeout(r, 50));

@@ -131,7 +131,9 @@ describe('commentBody', () => {
     const lines = body.split('\n');
     assert.equal(lines[0], '**Error** `ndis/mmap-context`');
     assert.ok(body.includes('\n\nMap in MiniportInitializeEx instead.\n\n'));
-    assert.ok(body.includes('- `src/drv.c:40` — MiniportHalt calls Remap\n- `src/util.c:7` — Remap calls NdisMMapIoSpace'));
+    assert.ok(
+      body.includes('- `src/drv.c:40` — MiniportHalt calls Remap\n- `src/util.c:7` — Remap calls NdisMMapIoSpace'),
+    );
     assert.ok(body.includes('[Rule documentation](https://example.test/docs/rules/ndis/mmap-context.md)'));
     assert.equal(lines[lines.length - 1], markerFor('abc123'));
   });
@@ -198,7 +200,10 @@ describe('planReview', () => {
     const plan = planReview({ files: [DRV], findings: [added, context], existing: [] });
     assert.deepEqual(
       plan.comments.map((c) => [c.path, c.line, c.side]),
-      [['drv.c', 11, 'RIGHT'], ['drv.c', 12, 'RIGHT']],
+      [
+        ['drv.c', 11, 'RIGHT'],
+        ['drv.c', 12, 'RIGHT'],
+      ],
     );
     assert.deepEqual(fingerprintsIn(plan.comments[0].body), [added.fingerprint]);
     assert.deepEqual(plan.outsideDiff, []);
@@ -216,16 +221,26 @@ describe('planReview', () => {
       existing: [],
     });
     assert.deepEqual(plan.comments, []);
-    assert.deepEqual(plan.outsideDiff.map((f) => f.fingerprint), [binary, before, after, elsewhere].map((f) => f.fingerprint));
+    assert.deepEqual(
+      plan.outsideDiff.map((f) => f.fingerprint),
+      [binary, before, after, elsewhere].map((f) => f.fingerprint),
+    );
   });
 
   it('does not comment on a removed line', () => {
     // Old lines 20-21 removed, new line 30 kept: new-file line 20 is not shown on the RIGHT.
-    const file: PullRequestFile = { filename: 'x.c', status: 'modified', patch: '@@ -20,3 +30,1 @@\n-gone\n-gone too\n kept' };
+    const file: PullRequestFile = {
+      filename: 'x.c',
+      status: 'modified',
+      patch: '@@ -20,3 +30,1 @@\n-gone\n-gone too\n kept',
+    };
     const onRemoved = finding({ path: 'x.c', line: 20 });
     const onKept = finding({ path: 'x.c', line: 30 });
     const plan = planReview({ files: [file], findings: [onRemoved, onKept], existing: [] });
-    assert.deepEqual(plan.comments.map((c) => c.line), [30]);
+    assert.deepEqual(
+      plan.comments.map((c) => c.line),
+      [30],
+    );
     assert.deepEqual(plan.outsideDiff, [onRemoved]);
   });
 
@@ -272,7 +287,10 @@ describe('planReview', () => {
     // After the edit, a later push does not add the line again.
     const edited = existing.map((c) => (c.id === edit.id ? { ...c, body: edit.body } : c));
     const again = planReview({ files: [DRV], findings: [stays], existing: edited });
-    assert.deepEqual(again.outdated.map((o) => o.id), existing.filter((c) => fingerprintsIn(c.body)[0] === 'moved-out').map((c) => c.id));
+    assert.deepEqual(
+      again.outdated.map((o) => o.id),
+      existing.filter((c) => fingerprintsIn(c.body)[0] === 'moved-out').map((c) => c.id),
+    );
     assert.ok(again.outdated.every((o) => o.body.split(RESOLVED_LINE).length === 2));
     // GitHub may hand the body back with CRLF line ends.
     const crlf = edited.map((c) => ({ ...c, body: c.body.replace(/\n/g, '\r\n') }));
@@ -287,15 +305,30 @@ describe('planReview', () => {
     const plan = planReview({ files, findings: [notInPr, ...notes, error], existing: [] });
     assert.equal(plan.comments.length, MAX_REVIEW_COMMENTS);
     assert.equal(plan.outsideDiff.length, 62 - MAX_REVIEW_COMMENTS);
-    assert.ok(plan.comments.some((c) => c.path === 'b.c'), 'the error keeps its comment');
+    assert.ok(
+      plan.comments.some((c) => c.path === 'b.c'),
+      'the error keeps its comment',
+    );
     // Capped findings join the others outside the diff, all in (path, line) order.
-    assert.deepEqual(plan.outsideDiff.map((f) => `${f.path}:${f.line}`), [...[50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60].map((n) => `a.c:${n}`), 'zz.c:1']);
+    assert.deepEqual(
+      plan.outsideDiff.map((f) => `${f.path}:${f.line}`),
+      [...[50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60].map((n) => `a.c:${n}`), 'zz.c:1'],
+    );
     // Every finding is either commented or listed: none lost.
-    const fps = new Set([...plan.comments.flatMap((c) => fingerprintsIn(c.body)), ...plan.outsideDiff.map((f) => f.fingerprint)]);
+    const fps = new Set([
+      ...plan.comments.flatMap((c) => fingerprintsIn(c.body)),
+      ...plan.outsideDiff.map((f) => f.fingerprint),
+    ]);
     assert.equal(fps.size, 62);
 
     const two = planReview({ files, findings: [...notes, error], existing: [], maxComments: 2 });
-    assert.deepEqual(two.comments.map((c) => [c.path, c.line]), [['a.c', 1], ['b.c', 5]]);
+    assert.deepEqual(
+      two.comments.map((c) => [c.path, c.line]),
+      [
+        ['a.c', 1],
+        ['b.c', 5],
+      ],
+    );
   });
 
   it('gives the same plan whatever the input order, in (path, line) order', () => {
@@ -309,8 +342,14 @@ describe('planReview', () => {
       finding({ path: 'a.c', line: 100 }),
     ];
     const plan = planReview({ files, findings, existing: [] });
-    assert.deepEqual(plan.comments.map((c) => `${c.path}:${c.line}`), ['a.c:9', 'a.c:10', 'b.c:2', 'dir/a.c:1']);
-    assert.deepEqual(plan.outsideDiff.map((f) => `${f.path}:${f.line}`), ['a.c:100', 'zz.c:1']);
+    assert.deepEqual(
+      plan.comments.map((c) => `${c.path}:${c.line}`),
+      ['a.c:9', 'a.c:10', 'b.c:2', 'dir/a.c:1'],
+    );
+    assert.deepEqual(
+      plan.outsideDiff.map((f) => `${f.path}:${f.line}`),
+      ['a.c:100', 'zz.c:1'],
+    );
     const reversed = planReview({ files: [...files].reverse(), findings: [...findings].reverse(), existing: [] });
     assert.deepEqual(reversed, plan);
   });
@@ -322,7 +361,9 @@ describe('planReview', () => {
       existing: [],
       docsBaseUrl: 'https://github.com/o/ndis-review/blob/v0.1.0/',
     });
-    assert.ok(plan.comments[0].body.includes('(https://github.com/o/ndis-review/blob/v0.1.0/rules/ndis/mmap-context.md)'));
+    assert.ok(
+      plan.comments[0].body.includes('(https://github.com/o/ndis-review/blob/v0.1.0/rules/ndis/mmap-context.md)'),
+    );
   });
 });
 
@@ -334,12 +375,25 @@ describe('the app marker', () => {
     assert.equal(appIdIn(commentBody(finding({ path: 'a.c', line: 3, fingerprint: 'f1' }))), undefined);
   });
 
-  it('tells this app\'s comments from another ndis-review app\'s, a person\'s, and ones from before the marker', () => {
-    const ours = { body: commentBody(finding({ path: 'a.c', line: 3, fingerprint: 'f1' }), undefined, 123), user: { type: 'Bot' } };
-    const staging = { body: commentBody(finding({ path: 'a.c', line: 3, fingerprint: 'f1' }), undefined, 999), user: { type: 'Bot' } };
+  it("tells this app's comments from another ndis-review app's, a person's, and ones from before the marker", () => {
+    const ours = {
+      body: commentBody(finding({ path: 'a.c', line: 3, fingerprint: 'f1' }), undefined, 123),
+      user: { type: 'Bot' },
+    };
+    const staging = {
+      body: commentBody(finding({ path: 'a.c', line: 3, fingerprint: 'f1' }), undefined, 999),
+      user: { type: 'Bot' },
+    };
     const older = { body: `old\n\n${markerFor('f1')}`, user: { type: 'Bot' } };
     const person = { body: ours.body, user: { type: 'User' } };
-    assert.deepEqual([ours, staging, older, person].map((c) => isOwnComment(c, 123)), [true, false, true, false]);
-    assert.equal(isOwnComment(staging, undefined), true, 'without its own ID the app cannot tell, and keeps the old behaviour');
+    assert.deepEqual(
+      [ours, staging, older, person].map((c) => isOwnComment(c, 123)),
+      [true, false, true, false],
+    );
+    assert.equal(
+      isOwnComment(staging, undefined),
+      true,
+      'without its own ID the app cannot tell, and keeps the old behaviour',
+    );
   });
 });

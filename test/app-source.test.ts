@@ -3,11 +3,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BlobCache, fetchSources, type Request } from '../src/app/source.js';
 
-interface Repo { trees: Record<string, { tree: Array<{ path: string; type: string; sha: string; size?: number }>; truncated?: boolean }>; blobs: Record<string, Buffer> }
+interface Repo {
+  trees: Record<string, { tree: { path: string; type: string; sha: string; size?: number }[]; truncated?: boolean }>;
+  blobs: Record<string, Buffer>;
+}
 
 /** A stand-in for octokit.request that serves a repository and records every call. */
-function fakeGitHub(repo: Repo, fail: Set<string> = new Set()): { request: Request; calls: Array<{ route: string; params: Record<string, unknown> }> } {
-  const calls: Array<{ route: string; params: Record<string, unknown> }> = [];
+function fakeGitHub(
+  repo: Repo,
+  fail = new Set<string>(),
+): { request: Request; calls: { route: string; params: Record<string, unknown> }[] } {
+  const calls: { route: string; params: Record<string, unknown> }[] = [];
   const request: Request = async (route, params) => {
     calls.push({ route, params });
     if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}') {
@@ -48,9 +54,22 @@ test('one tree listing, one request per blob, only C sources the configuration i
   const r = await fetchSources(gh.request, opts, new BlobCache());
   assert.deepEqual(r.files.map((f) => f.path).sort(), ['drivers/nic/init.c', 'drivers/nic/nic.h']);
   assert.equal(r.requests, 3);
-  assert.deepEqual(gh.calls.filter((c) => c.route.includes('/git/blobs/')).map((c) => c.params.file_sha).sort(), ['h1', 'i1']);
-  assert.deepEqual(gh.calls[0], { route: 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', params: { owner: 'o', repo: 'r', tree_sha: 'head', recursive: '1' } });
-  assert.deepEqual(r.notices.map((n) => n.path), ['drivers/nic/fw.bin.c'], 'the oversized file is skipped with a notice');
+  assert.deepEqual(
+    gh.calls
+      .filter((c) => c.route.includes('/git/blobs/'))
+      .map((c) => c.params.file_sha)
+      .sort(),
+    ['h1', 'i1'],
+  );
+  assert.deepEqual(gh.calls[0], {
+    route: 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',
+    params: { owner: 'o', repo: 'r', tree_sha: 'head', recursive: '1' },
+  });
+  assert.deepEqual(
+    r.notices.map((n) => n.path),
+    ['drivers/nic/fw.bin.c'],
+    'the oversized file is skipped with a notice',
+  );
 });
 
 test('bytes arrive unchanged, Latin-1 included', async () => {
@@ -71,8 +90,19 @@ test('a push that changes one file costs the listing and that blob', async () =>
 test('a truncated listing is walked folder by folder', async () => {
   const repo: Repo = {
     trees: {
-      head: { tree: [{ path: 'a', type: 'tree', sha: 'ta' }, { path: 'top.c', type: 'blob', sha: 'b1', size: 1 }], truncated: true },
-      ta: { tree: [{ path: 'b', type: 'tree', sha: 'tb' }, { path: 'x.c', type: 'blob', sha: 'b2', size: 1 }] },
+      head: {
+        tree: [
+          { path: 'a', type: 'tree', sha: 'ta' },
+          { path: 'top.c', type: 'blob', sha: 'b1', size: 1 },
+        ],
+        truncated: true,
+      },
+      ta: {
+        tree: [
+          { path: 'b', type: 'tree', sha: 'tb' },
+          { path: 'x.c', type: 'blob', sha: 'b2', size: 1 },
+        ],
+      },
       tb: { tree: [{ path: 'y.h', type: 'blob', sha: 'b3', size: 1 }] },
     },
     blobs: { b1: Buffer.from('1'), b2: Buffer.from('2'), b3: Buffer.from('3') },
@@ -80,18 +110,25 @@ test('a truncated listing is walked folder by folder', async () => {
   const r = await fetchSources(fakeGitHub(repo).request, { owner: 'o', repo: 'r', ref: 'head' }, new BlobCache());
   assert.deepEqual(r.files.map((f) => f.path).sort(), ['a/b/y.h', 'a/x.c', 'top.c']);
   assert.equal(r.notices.length, 0);
-  const capped = await fetchSources(fakeGitHub(repo).request, { owner: 'o', repo: 'r', ref: 'head', maxTreeRequests: 2 }, new BlobCache());
-  assert.ok(capped.notices.some((n) => /too large to list/.test(n.message)));
+  const capped = await fetchSources(
+    fakeGitHub(repo).request,
+    { owner: 'o', repo: 'r', ref: 'head', maxTreeRequests: 2 },
+    new BlobCache(),
+  );
+  assert.ok(capped.notices.some((n) => n.message.includes('too large to list')));
   assert.ok(!capped.files.some((f) => f.path === 'a/b/y.h'));
 });
 
 test('a blob that cannot be read fails the fetch (no result without it), naming the file and leaking no header', async () => {
-  await assert.rejects(fetchSources(fakeGitHub(repoAt('i1'), new Set(['h1'])).request, opts, new BlobCache()), (err: Error) => {
-    assert.equal(err.name, 'SourceUnreadable');
-    assert.match(err.message, /^drivers\/nic\/nic\.h could not be read from GitHub \(HTTP 502: Server Error\)$/);
-    assert.doesNotMatch(err.message, /secret/);
-    return true;
-  });
+  await assert.rejects(
+    fetchSources(fakeGitHub(repoAt('i1'), new Set(['h1'])).request, opts, new BlobCache()),
+    (err: Error) => {
+      assert.equal(err.name, 'SourceUnreadable');
+      assert.match(err.message, /^drivers\/nic\/nic\.h could not be read from GitHub \(HTTP 502: Server Error\)$/);
+      assert.doesNotMatch(err.message, /secret/);
+      return true;
+    },
+  );
 });
 
 test('the blob cache keeps within its byte budget, dropping the least recently used', () => {

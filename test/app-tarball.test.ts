@@ -22,7 +22,14 @@ import { repoRoot } from './support/paths.js';
 
 const dir = join(repoRoot, 'test/fixtures/archive');
 const TARBALL = readFileSync(join(dir, 'repo.tar.gz'));
-interface Entry { path: string; mode: string; type: string; sha: string; size: number; base64: string }
+interface Entry {
+  path: string;
+  mode: string;
+  type: string;
+  sha: string;
+  size: number;
+  base64: string;
+}
 const TREE = JSON.parse(readFileSync(join(dir, 'tree.json'), 'utf8')) as { commit: string; tree: Entry[] };
 const blobOf = (path: string) => Buffer.from(TREE.tree.find((e) => e.path === path)!.base64, 'base64');
 const LONG = TREE.tree.find((e) => e.path.length > 100)!.path;
@@ -33,11 +40,16 @@ async function collect(it: AsyncIterable<TarEntry>): Promise<Map<string, Buffer>
   return out;
 }
 const all = { want: () => true, maxEntryBytes: 1 << 20, maxTotalBytes: 1 << 24 };
-async function* chunked(b: Buffer, size: number) { for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size); }
+async function* chunked(b: Buffer, size: number) {
+  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+}
 
 test('git archive output: regular files with their paths (long ones through pax headers), not links or folders', async () => {
   const files = await collect(gzipTarEntries(chunked(TARBALL, 7), all));
-  assert.deepEqual([...files.keys()].sort(), ['.gitattributes', 'README.md', 'crlf.c', 'drivers/net/e1000/init.c', 'empty.c', 'include/hw.h', LONG].sort());
+  assert.deepEqual(
+    [...files.keys()].sort(),
+    ['.gitattributes', 'README.md', 'crlf.c', 'drivers/net/e1000/init.c', 'empty.c', 'include/hw.h', LONG].sort(),
+  );
   assert.ok(LONG.length > 100);
   // Byte for byte, Latin-1 and CRLF included, where the archive did not rewrite the file.
   for (const path of ['drivers/net/e1000/init.c', 'include/hw.h', 'empty.c', LONG]) {
@@ -50,7 +62,13 @@ test('git archive output: regular files with their paths (long ones through pax 
 });
 
 test('only wanted entries within the size limit are read', async () => {
-  const files = await collect(gzipTarEntries(chunked(TARBALL, 512), { ...all, want: (p) => p.endsWith('.h') || p === 'README.md', maxEntryBytes: 10 }));
+  const files = await collect(
+    gzipTarEntries(chunked(TARBALL, 512), {
+      ...all,
+      want: (p) => p.endsWith('.h') || p === 'README.md',
+      maxEntryBytes: 10,
+    }),
+  );
   assert.deepEqual([...files.keys()], ['README.md'], 'include/hw.h is 14 bytes, over the limit of 10');
 });
 
@@ -64,13 +82,24 @@ test('broken archives end in a TarError, never a hang or a wrong file', async ()
   await assert.rejects(collect(tarEntries(chunked(corrupt, 4096), all)), /checksum/);
   await assert.rejects(collect(gzipTarEntries(chunked(Buffer.from('not gzip at all'), 4), all)));
   await assert.rejects(collect(gzipTarEntries(chunked(gzipSync(Buffer.alloc(2000, 7)), 64), all)), /checksum/);
-  await assert.rejects(collect(gzipTarEntries(chunked(TARBALL, 64), { ...all, maxTotalBytes: 2048 })), /larger than 2048 bytes/);
+  await assert.rejects(
+    collect(gzipTarEntries(chunked(TARBALL, 64), { ...all, maxTotalBytes: 2048 })),
+    /larger than 2048 bytes/,
+  );
 });
 
 test('stopping early releases the stream', async () => {
   let pulled = 0;
-  async function* counting() { for await (const c of chunked(TARBALL, 16)) { pulled++; yield c; } }
-  for await (const e of gzipTarEntries(counting(), all)) { assert.ok(e.path); break; }
+  async function* counting() {
+    for await (const c of chunked(TARBALL, 16)) {
+      pulled++;
+      yield c;
+    }
+  }
+  for await (const e of gzipTarEntries(counting(), all)) {
+    assert.ok(e.path);
+    break;
+  }
   const after = pulled;
   await new Promise((r) => setTimeout(r, 20));
   assert.equal(pulled, after, 'nothing more is read after the consumer stops');
@@ -92,7 +121,12 @@ function fakeGitHub(tarball: () => ReadableStream<Uint8Array> | Promise<never>) 
       return { data: await tarball() };
     }
     if (route === 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}') {
-      return { data: { content: Buffer.from(TREE.tree.find((e) => e.sha === params.file_sha)!.base64, 'base64').toString('base64'), encoding: 'base64' } };
+      return {
+        data: {
+          content: Buffer.from(TREE.tree.find((e) => e.sha === params.file_sha)!.base64, 'base64').toString('base64'),
+          encoding: 'base64',
+        },
+      };
     }
     throw new Error(`unexpected ${route}`);
   };
@@ -135,7 +169,9 @@ test('a tarball that fails or is cut short falls back to blobs; the result is th
 });
 
 test('few missing blobs are fetched one by one, not as a tarball', async () => {
-  const gh = fakeGitHub(() => { throw new Error('no tarball expected'); });
+  const gh = fakeGitHub(() => {
+    throw new Error('no tarball expected');
+  });
   const r = await fetchSources(gh.request, { ...opts, tarballMinBlobs: 16 }, new BlobCache());
   assert.equal(gh.calls.filter((c) => c === 'tarball').length, 0);
   assert.equal(r.files.length, SOURCES.length);
@@ -144,20 +180,33 @@ test('few missing blobs are fetched one by one, not as a tarball', async () => {
 // ---------------------------------------------------------------------------
 // Through Probot's Octokit: the API redirects to the archive host.
 
-beforeEach(() => { nock.disableNetConnect(); });
-afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
 
 test('the tarball redirect is followed and streamed, without sending the token to the archive host', async () => {
   const api = nock('https://api.github.com')
-    .post('/app/installations/2/access_tokens').reply(200, { token: 'installation-token' })
-    .get(`/repos/o/r/git/trees/${opts.ref}`).query({ recursive: '1' }).reply(200, tree())
-    .get(`/repos/o/r/tarball/${opts.ref}`).reply(302, '', { location: `https://codeload.github.com/o/r/legacy.tar.gz/${opts.ref}?token=short-lived` })
-    .get(/\/git\/blobs\//).times(2).reply(200, (uri) => ({ content: TREE.tree.find((e) => uri.endsWith(e.sha))!.base64, encoding: 'base64' }));
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 'installation-token' })
+    .get(`/repos/o/r/git/trees/${opts.ref}`)
+    .query({ recursive: '1' })
+    .reply(200, tree())
+    .get(`/repos/o/r/tarball/${opts.ref}`)
+    .reply(302, '', { location: `https://codeload.github.com/o/r/legacy.tar.gz/${opts.ref}?token=short-lived` })
+    .get(/\/git\/blobs\//)
+    .times(2)
+    .reply(200, (uri) => ({ content: TREE.tree.find((e) => uri.endsWith(e.sha))!.base64, encoding: 'base64' }));
   const codeload = nock('https://codeload.github.com', { badheaders: ['authorization'] })
-    .get(`/o/r/legacy.tar.gz/${opts.ref}`).query({ token: 'short-lived' }).reply(200, TARBALL, { 'content-type': 'application/x-gzip' });
+    .get(`/o/r/legacy.tar.gz/${opts.ref}`)
+    .query({ token: 'short-lived' })
+    .reply(200, TARBALL, { 'content-type': 'application/x-gzip' });
   const probot = testProbot({ appId: 1 });
   const octokit = await probot.auth(2);
-  const r = await fetchSources(octokit.request as unknown as Request, opts, new BlobCache());
+  const r = await fetchSources(octokit.request, opts, new BlobCache());
   assert.equal(r.archiveError, undefined);
   assert.equal(r.archived, 4);
   assert.deepEqual(r.files.map((f) => f.path).sort(), SOURCES);
@@ -172,21 +221,43 @@ test('a cold analysis of the bench corpus (204 files): 7 requests, where blob by
   const corpus = generateCorpus(1);
   const head = corpus.files.map((f) => ({ path: f.path, bytes: Buffer.from(f.text, f.encoding) }));
   // The base differs from head in one file.
-  const base = head.map((f) => (f.path === EDITS.initFile ? { ...f, bytes: Buffer.concat([f.bytes, Buffer.from('\n/* base */\n')]) } : f));
-  const listing = (files: typeof head) => ({ truncated: false, tree: files.map((f) => ({ path: f.path, mode: '100644', type: 'blob', sha: gitBlobSha(f.bytes), size: f.bytes.length })) });
+  const base = head.map((f) =>
+    f.path === EDITS.initFile ? { ...f, bytes: Buffer.concat([f.bytes, Buffer.from('\n/* base */\n')]) } : f,
+  );
+  const listing = (files: typeof head) => ({
+    truncated: false,
+    tree: files.map((f) => ({
+      path: f.path,
+      mode: '100644',
+      type: 'blob',
+      sha: gitBlobSha(f.bytes),
+      size: f.bytes.length,
+    })),
+  });
   const bySha = new Map([...head, ...base].map((f) => [gitBlobSha(f.bytes), f.bytes]));
   const tarball = makeTarGz(head);
   const routes: string[] = [];
   const request: Request = async (route, params) => {
     routes.push(route);
     if (route === 'POST /repos/{owner}/{repo}/check-runs') return { data: { id: 1 } };
-    if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}') return { data: listing(params.tree_sha === 'head' ? head : base) };
+    if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}')
+      return { data: listing(params.tree_sha === 'head' ? head : base) };
     if (route === 'GET /repos/{owner}/{repo}/tarball/{ref}') return { data: webStream(tarball) };
-    if (route === 'GET /repos/{owner}/{repo}/compare/{basehead}') return { data: { merge_base_commit: { sha: 'base' } } };
-    if (route === 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}') return { data: { content: Buffer.from(bySha.get(params.file_sha as string)!).toString('base64'), encoding: 'base64' } };
+    if (route === 'GET /repos/{owner}/{repo}/compare/{basehead}')
+      return { data: { merge_base_commit: { sha: 'base' } } };
+    if (route === 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}')
+      return {
+        data: { content: Buffer.from(bySha.get(params.file_sha as string)!).toString('base64'), encoding: 'base64' },
+      };
     return { data: {} };
   };
-  const r = await analyze(request, { owner: 'o', repo: 'r', headSha: 'head', baseSha: 'base' }, async () => ({ value: null }), { facts: new FactCache(), blobs: new BlobCache() }, new AbortController().signal);
+  const r = await analyze(
+    request,
+    { owner: 'o', repo: 'r', headSha: 'head', baseSha: 'base' },
+    async () => ({ value: null }),
+    { facts: new FactCache(), blobs: new BlobCache() },
+    new AbortController().signal,
+  );
   assert.deepEqual(routes, [
     'POST /repos/{owner}/{repo}/check-runs',
     'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',

@@ -31,7 +31,10 @@ export function expectedFindings(root: string): string[] {
     lines.forEach((text, i) => {
       const m = /(?:\/\/|\/\*)\s*EXPECT:\s*([^*\r\n]+)/.exec(text);
       if (!m) return;
-      for (const rule of m[1].split(',').map((r) => r.trim()).filter(Boolean)) {
+      for (const rule of m[1]
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean)) {
         out.push(`${relative(root, file).split(sep).join('/')}:${i + 1} ${rule}`);
       }
     });
@@ -39,12 +42,18 @@ export function expectedFindings(root: string): string[] {
   return out.sort();
 }
 
-async function scanJson(dir: string): Promise<{ findings: Array<{ rule: string; path: string; line: number; trace: unknown[]; message: string }> }> {
+async function scanJson(
+  dir: string,
+): Promise<{ findings: { rule: string; path: string; line: number; trace: unknown[]; message: string }[] }> {
   let stdout = '';
   let stderr = '';
   const code = await main(['scan', dir, '--format', 'json', '--fail-on', 'never'], {
-    stdout: (s) => { stdout += s; },
-    stderr: (s) => { stderr += s; },
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
     env: { NDIS_REVIEW_CACHE: 'off' },
     cwd: repoRoot,
   });
@@ -52,7 +61,9 @@ async function scanJson(dir: string): Promise<{ findings: Array<{ rule: string; 
   return JSON.parse(stdout);
 }
 
-const cases = readdirSync(casesDir).filter((n) => statSync(join(casesDir, n)).isDirectory()).sort();
+const cases = readdirSync(casesDir)
+  .filter((n) => statSync(join(casesDir, n)).isDirectory())
+  .sort();
 
 test('the shared cases are present', () => {
   assert.ok(cases.length >= 27, `found ${cases.length} cases in ${casesDir}`);
@@ -62,7 +73,10 @@ for (const name of cases) {
   test(`case ${name}`, async () => {
     const dir = join(casesDir, name);
     const result = await scanJson(dir);
-    const actual = result.findings.filter((f) => RULES.has(f.rule)).map((f) => `${f.path}:${f.line} ${f.rule}`).sort();
+    const actual = result.findings
+      .filter((f) => RULES.has(f.rule))
+      .map((f) => `${f.path}:${f.line} ${f.rule}`)
+      .sort();
     assert.deepEqual(actual, expectedFindings(dir));
     for (const f of result.findings) {
       assert.ok(f.trace.length >= 1, `${f.rule} at ${f.path}:${f.line} has no trace`);

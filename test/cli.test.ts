@@ -53,12 +53,19 @@ after(() => {
 });
 
 describe('help and version', () => {
-  for (const argv of [['--help'], ['-h'], ['help'], ['scan', '--help'], ['scan', 'somewhere', '--format', 'json', '-h']]) {
+  for (const argv of [
+    ['--help'],
+    ['-h'],
+    ['help'],
+    ['scan', '--help'],
+    ['scan', 'somewhere', '--format', 'json', '-h'],
+  ]) {
     it(`prints usage on stdout for ${argv.join(' ')}`, async () => {
       const run = await cli(argv);
       assert.equal(run.code, 0);
       assert.match(run.stdout, /^Usage: ndis-review scan \[DIR\] \[options\]\n/);
-      for (const option of ['--format', '--fail-on', '--output', '--no-cache', '--stats']) assert.ok(run.stdout.includes(option), option);
+      for (const option of ['--format', '--fail-on', '--output', '--no-cache', '--stats'])
+        assert.ok(run.stdout.includes(option), option);
       assert.equal(run.stderr, '');
     });
   }
@@ -139,7 +146,9 @@ describe('scan', () => {
     const report = JSON.parse(run.stdout);
     assert.equal(report.version, packageVersion);
     assert.equal(report.files, 1);
-    assert.ok(report.findings.some((f: { rule: string; line: number }) => f.rule === 'ndis/unmap-on-failure' && f.line === 63));
+    assert.ok(
+      report.findings.some((f: { rule: string; line: number }) => f.rule === 'ndis/unmap-on-failure' && f.line === 63),
+    );
   });
 
   it('writes SARIF to --output, creating its folder, with the rule pages as help', async () => {
@@ -174,7 +183,7 @@ describe('scan', () => {
     assert.equal(run.code, 0);
     const lines = run.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 1);
-    const stats = JSON.parse(lines[0]!);
+    const stats = JSON.parse(lines[0]);
     assert.equal(stats.files, 1);
     assert.equal(typeof stats.ms.total, 'number');
     assert.ok(stats.maxRssKiB > 0);
@@ -191,7 +200,10 @@ describe('scan', () => {
   it('colours text for a terminal, unless NO_COLOR is set', async () => {
     const colored = await cli(['scan', caseDir('p02-goto-wrong-label')], { isTTY: true });
     assert.ok(colored.stdout.includes('\u001b['));
-    const plain = await cli(['scan', caseDir('p02-goto-wrong-label')], { isTTY: true, env: { NDIS_REVIEW_CACHE: 'off', NO_COLOR: '1' } });
+    const plain = await cli(['scan', caseDir('p02-goto-wrong-label')], {
+      isTTY: true,
+      env: { NDIS_REVIEW_CACHE: 'off', NO_COLOR: '1' },
+    });
     assert.ok(!plain.stdout.includes('\u001b['));
   });
 });
@@ -207,6 +219,9 @@ describe('rules', () => {
       assert.ok(line, id);
       assert.ok(line.endsWith(`rules/${id}.md`), line);
     }
-    assert.match(lines.find((l) => l.startsWith('ndis/unmap-length '))!, /\swarning\s/);
+    assert.match(
+      lines.find((l) => l.startsWith('ndis/unmap-length '))!,
+      /\swarning\s/,
+    );
   });
 });

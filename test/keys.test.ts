@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Expr, Stmt } from '../src/engine/ast.js';
 import { KeyMaker, displayKey, sameResource, stripCasts, type TypeEnv, type VarType } from '../src/engine/keys.js';
-import { Program, walkExprs, type FnDef } from '../src/engine/program.js';
+import { Program, walkExprs } from '../src/engine/program.js';
 import { programOf } from './support/program.js';
-
 
 const HEADER = `
 typedef struct _BAR { PVOID Va; ULONG Len; } BAR, *PBAR;
@@ -27,14 +26,16 @@ typedef struct _BETA { PVOID Regs; } BETA, *PBETA;
 
 /** Each function's parameters and top-level locals, and the left sides of its assignments in order. */
 function lvalues(program: Program, fnName: string, frame = `${fnName}#1`): { env: TypeEnv; lhs: Expr[] } {
-  const fn = program.functions.find((f) => f.name === fnName) as FnDef;
+  const fn = program.functions.find((f) => f.name === fnName)!;
   assert.ok(fn, `function ${fnName} parsed`);
   const vars = new Map<string, VarType>();
   for (const p of fn.params) vars.set(p.n, { ty: p.ty, ptr: p.ptr });
   const body = fn.body as Extract<Stmt, { k: 'blk' }>;
   for (const s of body.b) if (s.k === 'decl') for (const d of s.d) vars.set(d.n, { ty: d.ty, ptr: d.ptr });
   const lhs: Expr[] = [];
-  walkExprs(fn.body, (e) => { if (e.t === 'asg') lhs.push(e.l); });
+  walkExprs(fn.body, (e) => {
+    if (e.t === 'asg') lhs.push(e.l);
+  });
   return { env: { frame, vars }, lhs };
 }
 
@@ -51,10 +52,14 @@ test('a->Regs with PALPHA a is ALPHA.Regs', () => {
 });
 
 test('the same storage reads the same through a struct variable, a tag pointer, (*p) and a pointer typedef of a typedef', () => {
-  const keys = keysIn({
-    'a.h': HEADER,
-    'a.c': 'VOID F(ALPHA s, struct _ALPHA *t, PALPHA p, PALPHA2 q) { s.Regs = 0; t->Regs = 0; (*p).Regs = 0; q->Regs = 0; }\n',
-  }, 'F');
+  const keys = keysIn(
+    {
+      'a.h': HEADER,
+      'a.c':
+        'VOID F(ALPHA s, struct _ALPHA *t, PALPHA p, PALPHA2 q) { s.Regs = 0; t->Regs = 0; (*p).Regs = 0; q->Regs = 0; }\n',
+    },
+    'F',
+  );
   assert.deepEqual(keys, ['ALPHA.Regs', 'ALPHA.Regs', 'ALPHA.Regs', 'ALPHA.Regs']);
 });
 
@@ -65,12 +70,21 @@ test('a field of another struct type is another resource', () => {
 });
 
 test('array elements of a struct-typed field fold to one resource named by the element type', () => {
-  const keys = keysIn({ 'a.h': HEADER, 'a.c': 'VOID F(PALPHA a, ULONG i) { a->Bars[i].Va = 0; a->Bars[0].Va = 0; a->Bars[5].Len = 0; }\n' }, 'F');
+  const keys = keysIn(
+    {
+      'a.h': HEADER,
+      'a.c': 'VOID F(PALPHA a, ULONG i) { a->Bars[i].Va = 0; a->Bars[0].Va = 0; a->Bars[5].Len = 0; }\n',
+    },
+    'F',
+  );
   assert.deepEqual(keys, ['BAR.Va', 'BAR.Va', 'BAR.Len']);
 });
 
 test('array elements of a plain field fold to one resource', () => {
-  const keys = keysIn({ 'a.h': HEADER, 'a.c': 'VOID F(PALPHA a, ULONG i) { a->Windows[i] = 0; a->Windows[3] = 0; }\n' }, 'F');
+  const keys = keysIn(
+    { 'a.h': HEADER, 'a.c': 'VOID F(PALPHA a, ULONG i) { a->Windows[i] = 0; a->Windows[3] = 0; }\n' },
+    'F',
+  );
   assert.equal(keys[0], keys[1]);
   assert.ok(keys[0].startsWith('ALPHA.Windows'), keys[0]);
 });
@@ -81,11 +95,17 @@ test('field types are followed through nested structs and pointer fields', () =>
 });
 
 test('a field the struct does not declare keeps the path from the last known type', () => {
-  assert.deepEqual(keysIn({ 'a.h': HEADER, 'a.c': 'VOID F(PALPHA a) { a->Missing = 0; a->Regs2.X = 0; }\n' }, 'F'), ['ALPHA.Missing', 'ALPHA.Regs2.X']);
+  assert.deepEqual(keysIn({ 'a.h': HEADER, 'a.c': 'VOID F(PALPHA a) { a->Missing = 0; a->Regs2.X = 0; }\n' }, 'F'), [
+    'ALPHA.Missing',
+    'ALPHA.Regs2.X',
+  ]);
 });
 
 test('an unknown base type gives ?.Field', () => {
-  const keys = keysIn({ 'a.h': HEADER, 'a.c': 'VOID F(PVOID v) { undeclared->Regs = 0; GetAlpha()->Regs = 0; }\n' }, 'F');
+  const keys = keysIn(
+    { 'a.h': HEADER, 'a.c': 'VOID F(PVOID v) { undeclared->Regs = 0; GetAlpha()->Regs = 0; }\n' },
+    'F',
+  );
   assert.deepEqual(keys, ['?.Regs', '?.Regs']);
 });
 
@@ -98,7 +118,14 @@ test('casts around the whole lvalue are ignored', () => {
 });
 
 test('a global struct variable is named by its type', () => {
-  const keys = keysIn({ 'a.h': HEADER, 'g.c': 'ALPHA gAlpha;\nPALPHA gpAlpha;\n', 'a.c': 'VOID F(VOID) { gAlpha.Regs = 0; gpAlpha->Regs = 0; }\n' }, 'F');
+  const keys = keysIn(
+    {
+      'a.h': HEADER,
+      'g.c': 'ALPHA gAlpha;\nPALPHA gpAlpha;\n',
+      'a.c': 'VOID F(VOID) { gAlpha.Regs = 0; gpAlpha->Regs = 0; }\n',
+    },
+    'F',
+  );
   assert.deepEqual(keys, ['ALPHA.Regs', 'ALPHA.Regs']);
 });
 
@@ -107,7 +134,7 @@ test('plain variables: locals are keyed by frame, other names as globals', () =>
   assert.deepEqual(keys, ['F#1:local', 'F#1:p', 'G:gVa']);
 });
 
-test('*p names what p points to; a pointer bound to a caller\'s &x names x', () => {
+test("*p names what p points to; a pointer bound to a caller's &x names x", () => {
   const program = programOf({ 'a.h': HEADER });
   const km = new KeyMaker(program);
   const deref: Expr = { t: 'un', op: '*', e: { t: 'id', n: 'pp' } };

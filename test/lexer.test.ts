@@ -3,15 +3,23 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Tok, tokenize } from '../src/engine/lexer.js';
 
-interface T { kind: Tok; text: string; start: number }
+interface T {
+  kind: number; // a Tok (the lexer stores kinds as bytes)
+  text: string;
+  start: number;
+}
 
 function tokens(text: string): T[] {
   const t = tokenize(text);
   const out: T[] = [];
-  for (let i = 0; i < t.count; i++) out.push({ kind: t.kind[i] as Tok, text: text.slice(t.start[i], t.end[i]), start: t.start[i] });
+  for (let i = 0; i < t.count; i++)
+    out.push({ kind: t.kind[i], text: text.slice(t.start[i], t.end[i]), start: t.start[i] });
   return out;
 }
-const texts = (text: string, kind?: Tok) => tokens(text).filter((t) => kind === undefined || t.kind === kind).map((t) => t.text);
+const texts = (text: string, kind?: Tok) =>
+  tokens(text)
+    .filter((t) => kind === undefined || t.kind === kind)
+    .map((t) => t.text);
 const idents = (text: string) => texts(text, Tok.Ident);
 
 test('identifiers: letters, digits and underscores, not starting with a digit', () => {
@@ -25,7 +33,15 @@ test('token offsets slice back to the token text', () => {
 });
 
 test('numbers: hex, suffixes, floats with exponents are one token each', () => {
-  assert.deepEqual(texts('0x1F 10UL 1.5e+3 .5 0755 1ULL 0x10i64', Tok.Number), ['0x1F', '10UL', '1.5e+3', '.5', '0755', '1ULL', '0x10i64']);
+  assert.deepEqual(texts('0x1F 10UL 1.5e+3 .5 0755 1ULL 0x10i64', Tok.Number), [
+    '0x1F',
+    '10UL',
+    '1.5e+3',
+    '.5',
+    '0755',
+    '1ULL',
+    '0x10i64',
+  ]);
   assert.deepEqual(idents('0x1F 10UL 1.5e+3'), [], 'suffixes are not identifiers');
 });
 
@@ -64,7 +80,10 @@ test('an unterminated string ends at the line end', () => {
 test('comments never yield identifiers', () => {
   const text = '/* block_word */ int /* multi\n line_word */ x; // line_word2\ny;';
   assert.deepEqual(idents(text), ['int', 'x', 'y']);
-  assert.equal(tokens(text).some((t) => t.text.includes('word')), false);
+  assert.equal(
+    tokens(text).some((t) => t.text.includes('word')),
+    false,
+  );
 });
 
 test('a line comment ending in a backslash continues on the next line', () => {
@@ -84,13 +103,19 @@ test('a directive at a line start is one token', () => {
   const t = tokens('#define X 1\nint y;');
   assert.equal(t[0].kind, Tok.Directive);
   assert.equal(t[0].text, '#define X 1');
-  assert.deepEqual(t.slice(1).map((x) => x.text), ['int', 'y', ';']);
+  assert.deepEqual(
+    t.slice(1).map((x) => x.text),
+    ['int', 'y', ';'],
+  );
 });
 
 test('a directive may be indented and spaced after the #', () => {
   const t = tokens('int a;\n   #  include <ndis.h>\nint b;');
   const d = t.filter((x) => x.kind === Tok.Directive);
-  assert.deepEqual(d.map((x) => x.text), ['#  include <ndis.h>']);
+  assert.deepEqual(
+    d.map((x) => x.text),
+    ['#  include <ndis.h>'],
+  );
   assert.equal(d[0].start, 10);
 });
 
@@ -111,7 +136,10 @@ test('a directive continues over backslash-newline lines', () => {
   const t = tokens('#define M(a) \\\n  do { f(a); } \\\n  while (0)\nint z;');
   assert.equal(t[0].kind, Tok.Directive);
   assert.equal(t[0].text, '#define M(a) \\\n  do { f(a); } \\\n  while (0)');
-  assert.deepEqual(t.slice(1).map((x) => x.text), ['int', 'z', ';']);
+  assert.deepEqual(
+    t.slice(1).map((x) => x.text),
+    ['int', 'z', ';'],
+  );
 });
 
 test('a directive continues over backslash-CRLF lines', () => {
@@ -136,7 +164,10 @@ test('a directive without a continuation ends at its line end', () => {
 
 test('CRLF text: directives are recognised on every line', () => {
   const text = '#include <a.h>\r\n#define X 1\r\nint y;\r\n#endif\r\n';
-  assert.deepEqual(texts(text, Tok.Directive).map((d) => d.trimEnd()), ['#include <a.h>', '#define X 1', '#endif']);
+  assert.deepEqual(
+    texts(text, Tok.Directive).map((d) => d.trimEnd()),
+    ['#include <a.h>', '#define X 1', '#endif'],
+  );
   assert.deepEqual(idents(text), ['int', 'y']);
 });
 

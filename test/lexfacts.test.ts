@@ -55,12 +55,14 @@ test('a do { } while (0) macro over continuation lines is one macro with the lin
     '',
   ].join('\r\n');
   const f = facts(text);
-  assert.deepEqual(f.macros, [{
-    name: 'UNMAP',
-    params: ['a'],
-    body: 'do { NdisMUnmapIoSpace((a)->H, (a)->Regs, 0x100); (a)->Regs = NULL; } while (0)',
-    line: 2,
-  }]);
+  assert.deepEqual(f.macros, [
+    {
+      name: 'UNMAP',
+      params: ['a'],
+      body: 'do { NdisMUnmapIoSpace((a)->H, (a)->Regs, 0x100); (a)->Regs = NULL; } while (0)',
+      line: 2,
+    },
+  ]);
   assert.ok(f.idents.includes('after'), 'the line after the macro is code again');
 });
 
@@ -69,7 +71,11 @@ test('directives other than #define make no macro', () => {
 });
 
 test('parseDefine: a variadic macro and an empty one', () => {
-  assert.deepEqual(parseDefine('#  define  TRACE(...)  DbgPrint(__VA_ARGS__)'), { name: 'TRACE', params: ['...'], body: 'DbgPrint(__VA_ARGS__)' });
+  assert.deepEqual(parseDefine('#  define  TRACE(...)  DbgPrint(__VA_ARGS__)'), {
+    name: 'TRACE',
+    params: ['...'],
+    body: 'DbgPrint(__VA_ARGS__)',
+  });
   assert.deepEqual(parseDefine('#define EMPTY'), { name: 'EMPTY', params: null, body: '' });
   assert.deepEqual(parseDefine('#define NOARGS() f()'), { name: 'NOARGS', params: [], body: 'f()' });
 });
@@ -101,7 +107,10 @@ test('typedef of a forward-declared struct', () => {
 });
 
 test('typedef of a basic type skips unsigned and const', () => {
-  assert.deepEqual(facts('typedef unsigned long ULONG;\ntypedef const char *PCSTR;\n').typedefs, { ULONG: 'long', PCSTR: 'char' });
+  assert.deepEqual(facts('typedef unsigned long ULONG;\ntypedef const char *PCSTR;\n').typedefs, {
+    ULONG: 'long',
+    PCSTR: 'char',
+  });
 });
 
 test('typedef of a function pointer names the pointer type, not its parameters', () => {
@@ -123,20 +132,31 @@ test('a struct without typedef records its fields under its tag', () => {
 });
 
 test('struct fields: arrays, several declarators, qualifiers, bit fields, pointers', () => {
-  const f = facts([
-    'typedef struct _BAR { PVOID Va; } BAR;',
-    'typedef struct _A {',
-    '    PVOID Regs[4];',
-    '    BAR Bars[6];',
-    '    struct _BAR Extra;',
-    '    ULONG a, b;',
-    '    unsigned int Flags : 3;',
-    '    const PVOID Ro;',
-    '    volatile ULONG *Reg32;',
-    '} A;',
-    '',
-  ].join('\n'));
-  assert.deepEqual(f.structs._A, { Regs: 'PVOID', Bars: 'BAR', Extra: '_BAR', a: 'ULONG', b: 'ULONG', Flags: 'int', Ro: 'PVOID', Reg32: 'ULONG' });
+  const f = facts(
+    [
+      'typedef struct _BAR { PVOID Va; } BAR;',
+      'typedef struct _A {',
+      '    PVOID Regs[4];',
+      '    BAR Bars[6];',
+      '    struct _BAR Extra;',
+      '    ULONG a, b;',
+      '    unsigned int Flags : 3;',
+      '    const PVOID Ro;',
+      '    volatile ULONG *Reg32;',
+      '} A;',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(f.structs._A, {
+    Regs: 'PVOID',
+    Bars: 'BAR',
+    Extra: '_BAR',
+    a: 'ULONG',
+    b: 'ULONG',
+    Flags: 'int',
+    Ro: 'PVOID',
+    Reg32: 'ULONG',
+  });
 });
 
 test('fields of an anonymous union belong to the enclosing struct', () => {

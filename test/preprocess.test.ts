@@ -21,7 +21,11 @@ function assertSameShape(input: string, variant: string): void {
     const a = input[i];
     const b = variant[i];
     if (a === '\n' || a === '\r') assert.equal(b, a, `line break at ${i} kept`);
-    else assert.ok(b === a || b === ' ', `character ${i} (${JSON.stringify(a)}) kept or blanked, got ${JSON.stringify(b)}`);
+    else
+      assert.ok(
+        b === a || b === ' ',
+        `character ${i} (${JSON.stringify(a)}) kept or blanked, got ${JSON.stringify(b)}`,
+      );
   }
 }
 
@@ -45,7 +49,14 @@ const SAL = [
 
 test('SAL annotations with and without arguments become spaces', () => {
   const [v] = prepare(SAL).variants;
-  for (const a of ['_Use_decl_annotations_', '_IRQL_requires_', 'PASSIVE_LEVEL', '_In_', '_Out_writes_bytes_', '(Len)']) {
+  for (const a of [
+    '_Use_decl_annotations_',
+    '_IRQL_requires_',
+    'PASSIVE_LEVEL',
+    '_In_',
+    '_Out_writes_bytes_',
+    '(Len)',
+  ]) {
     assert.ok(!v.includes(a), `${a} is blanked`);
   }
   assert.deepEqual(words(v), ['NDIS_STATUS', 'MpRead', 'NDIS_HANDLE', 'h', 'PVOID', 'Buf', 'ULONG', 'Len', 'return']);
@@ -104,7 +115,8 @@ test('CRLF input: every CR and LF stays where it was', () => {
 });
 
 test('_Function_class_ is blanked and recorded with the offset of the annotation', () => {
-  const text = '/* halt */\r\n_Function_class_(MINIPORT_HALT)\r\n_IRQL_requires_(PASSIVE_LEVEL)\r\nVOID MpHalt(NDIS_HANDLE c) { }\r\n';
+  const text =
+    '/* halt */\r\n_Function_class_(MINIPORT_HALT)\r\n_IRQL_requires_(PASSIVE_LEVEL)\r\nVOID MpHalt(NDIS_HANDLE c) { }\r\n';
   const p = prepare(text);
   assert.deepEqual(p.functionClass, [{ roleType: 'MINIPORT_HALT', offset: text.indexOf('_Function_class_') }]);
   assert.ok(!p.variants[0].includes('MINIPORT_HALT'));
@@ -112,7 +124,8 @@ test('_Function_class_ is blanked and recorded with the offset of the annotation
 });
 
 test('several _Function_class_ marks each keep their own offset', () => {
-  const text = '_Function_class_(MINIPORT_PAUSE) NDIS_STATUS P(VOID);\n_Function_class_( MINIPORT_RESTART ) NDIS_STATUS R(VOID);\n';
+  const text =
+    '_Function_class_(MINIPORT_PAUSE) NDIS_STATUS P(VOID);\n_Function_class_( MINIPORT_RESTART ) NDIS_STATUS R(VOID);\n';
   const p = prepare(text);
   assert.deepEqual(p.functionClass, [
     { roleType: 'MINIPORT_PAUSE', offset: 0 },
@@ -155,18 +168,28 @@ test('#if with a condition that is not a literal 0 is kept', () => {
 
 test('#elif 0 is dropped like #if 0', () => {
   const p = prepare('#ifdef A\nint a;\n#elif 0\nint dead;\n#else\nint c;\n#endif\n');
-  assert.deepEqual(p.variants.map(words), [['int', 'a'], ['int', 'c']]);
+  assert.deepEqual(p.variants.map(words), [
+    ['int', 'a'],
+    ['int', 'c'],
+  ]);
 });
 
 test('#if without #else is kept in every variant', () => {
   const text = '#if DBG\nint always;\n#endif\n#ifdef X5\nint five;\n#else\nint six;\n#endif\n';
   const p = prepare(text);
-  assert.deepEqual(p.variants.map(words), [['int', 'always', 'int', 'five'], ['int', 'always', 'int', 'six']]);
+  assert.deepEqual(p.variants.map(words), [
+    ['int', 'always', 'int', 'five'],
+    ['int', 'always', 'int', 'six'],
+  ]);
 });
 
 test('an #ifdef / #elif / #else chain becomes one variant per branch', () => {
   const p = prepare('#ifdef A\nint a;\n#elif defined(B)\nint b;\n#else\nint c;\n#endif\nint tail;\n');
-  assert.deepEqual(p.variants.map(words), [['int', 'a', 'int', 'tail'], ['int', 'b', 'int', 'tail'], ['int', 'c', 'int', 'tail']]);
+  assert.deepEqual(p.variants.map(words), [
+    ['int', 'a', 'int', 'tail'],
+    ['int', 'b', 'int', 'tail'],
+    ['int', 'c', 'int', 'tail'],
+  ]);
 });
 
 test('a function split over #if / #else parses as C in each variant', () => {
@@ -197,18 +220,27 @@ test('a function split over #if / #else parses as C in each variant', () => {
 test('nested conditionals: a dead inner #if 0 and the outer #else', () => {
   const text = '#ifdef A\n#if 0\nint x;\n#endif\nint y;\n#else\nint z;\n#endif\n';
   const p = prepare(text);
-  assert.deepEqual(p.variants.map(words), [['int', 'y'], ['int', 'z']]);
+  assert.deepEqual(p.variants.map(words), [
+    ['int', 'y'],
+    ['int', 'z'],
+  ]);
 });
 
 test('nested conditionals: a live inner #if without #else stays with its outer branch', () => {
   const text = '#ifdef A\nint a;\n#if DBG\nint dbg;\n#endif\n#else\nint b;\n#endif\n';
   const p = prepare(text);
-  assert.deepEqual(p.variants.map(words), [['int', 'a', 'int', 'dbg'], ['int', 'b']]);
+  assert.deepEqual(p.variants.map(words), [
+    ['int', 'a', 'int', 'dbg'],
+    ['int', 'b'],
+  ]);
 });
 
 test('an unterminated #if / #else runs to the end of the text', () => {
   const p = prepare('#ifdef A\nint a;\n#else\nint b;\nint c;\n');
-  assert.deepEqual(p.variants.map(words), [['int', 'a'], ['int', 'b', 'int', 'c']]);
+  assert.deepEqual(p.variants.map(words), [
+    ['int', 'a'],
+    ['int', 'b', 'int', 'c'],
+  ]);
 });
 
 test('an unterminated #if 0 drops everything after it', () => {
@@ -230,6 +262,13 @@ test('text without annotations or directives is returned as is', () => {
 
 test('blankRanges: overlapping and unsorted ranges blank their union, line breaks kept', () => {
   const text = 'abcdef\r\nghij';
-  assert.equal(blankRanges(text, [[7, 10], [1, 3], [2, 5]]), 'a    f\r\n  ij');
+  assert.equal(
+    blankRanges(text, [
+      [7, 10],
+      [1, 3],
+      [2, 5],
+    ]),
+    'a    f\r\n  ij',
+  );
   assert.equal(blankRanges(text, []), text);
 });

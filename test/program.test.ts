@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import { callArgsNamed, nearest, pathDistance, Program, type FnDef, type RoleEvidence } from '../src/engine/program.js';
 import { programOf } from './support/program.js';
 
-
 function fnIn(p: Program, file: string, name: string): FnDef {
   const fn = p.functions.find((f) => f.file === file && f.name === name);
   assert.ok(fn, `${file}: ${name} parsed`);
@@ -22,10 +21,14 @@ function fnNamed(p: Program, name: string): FnDef {
   return all[0];
 }
 
-const roles = (p: Program, name: string): Array<Pick<RoleEvidence, 'role' | 'how'>> =>
+const roles = (p: Program, name: string): Pick<RoleEvidence, 'role' | 'how'>[] =>
   p.rolesOf(fnNamed(p, name)).map((r) => ({ role: r.role, how: r.how }));
 
-const files = (p: Program, from: string, name: string) => p.resolve(from, name).map((d) => d.file).sort();
+const files = (p: Program, from: string, name: string) =>
+  p
+    .resolve(from, name)
+    .map((d) => d.file)
+    .sort();
 
 /** Line (1-based) of the first line containing `needle`. */
 const lineOfText = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
@@ -36,17 +39,25 @@ test('a role type declaration gives its function the role', () => {
   const src = 'MINIPORT_HALT MpHalt;\nVOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { }\n';
   const p = programOf({ 'mp.c': src });
   const ev = p.rolesOf(fnNamed(p, 'MpHalt'));
-  assert.deepEqual(ev.map((r) => [r.role, r.how, r.detail, r.path, r.line]), [['halt', 'role-type', 'MINIPORT_HALT', 'mp.c', 1]]);
+  assert.deepEqual(
+    ev.map((r) => [r.role, r.how, r.detail, r.path, r.line]),
+    [['halt', 'role-type', 'MINIPORT_HALT', 'mp.c', 1]],
+  );
 });
 
 test('a pointer to a role type or an unknown type declares no role', () => {
-  const p = programOf({ 'mp.c': 'MINIPORT_HALT *MpHalt;\nFOO_TYPE MpOther;\nVOID MpHalt(VOID) { }\nVOID MpOther(VOID) { }\n' });
+  const p = programOf({
+    'mp.c': 'MINIPORT_HALT *MpHalt;\nFOO_TYPE MpOther;\nVOID MpHalt(VOID) { }\nVOID MpOther(VOID) { }\n',
+  });
   assert.deepEqual(roles(p, 'MpHalt'), []);
   assert.deepEqual(roles(p, 'MpOther'), []);
 });
 
 test('a role type declared in a header reaches the definition in a .c file', () => {
-  const p = programOf({ 'mp.h': 'MINIPORT_PAUSE MpPause;\n', 'mp.c': 'NDIS_STATUS MpPause(NDIS_HANDLE c, PVOID p) { return 0; }\n' });
+  const p = programOf({
+    'mp.h': 'MINIPORT_PAUSE MpPause;\n',
+    'mp.c': 'NDIS_STATUS MpPause(NDIS_HANDLE c, PVOID p) { return 0; }\n',
+  });
   assert.deepEqual(roles(p, 'MpPause'), [{ role: 'pause', how: 'role-type' }]);
 });
 
@@ -62,7 +73,10 @@ test('_Function_class_ gives the role to the function it precedes', () => {
   ].join('\n');
   const p = programOf({ 'mp.c': src });
   const ev = p.rolesOf(fnNamed(p, 'MpReset'));
-  assert.deepEqual(ev.map((r) => [r.role, r.how, r.detail, r.line]), [['reset', 'function-class', '_Function_class_(MINIPORT_RESET)', 5]]);
+  assert.deepEqual(
+    ev.map((r) => [r.role, r.how, r.detail, r.line]),
+    [['reset', 'function-class', '_Function_class_(MINIPORT_RESET)', 5]],
+  );
   assert.deepEqual(roles(p, 'Before'), []);
   assert.deepEqual(roles(p, 'After'), []);
 });
@@ -120,7 +134,8 @@ test('an assignment to a field that is not a registration gives no callback role
 
 test('a registered function is not also of unknown context', () => {
   const p = programOf({ 'mp.c': DRIVER });
-  for (const name of ['MpInit', 'MpHalt', 'MpPause', 'MpRestart']) assert.ok(!roles(p, name).some((r) => r.role === 'unknown'), name);
+  for (const name of ['MpInit', 'MpHalt', 'MpPause', 'MpRestart'])
+    assert.ok(!roles(p, name).some((r) => r.role === 'unknown'), name);
 });
 
 test('designated initializers register, at file scope, in a function and nested', () => {
@@ -159,24 +174,35 @@ VOID MpTick(PVOID a, PVOID b, PVOID c, PVOID d) { }
 `;
   const p = programOf({ 'mp.c': src });
   const [ev] = p.rolesOf(fnNamed(p, 'MpWork'));
-  assert.deepEqual([ev.role, ev.how, ev.detail, ev.line], ['work-item', 'handoff', 'NdisQueueIoWorkItem', lineOfText(src, 'NdisQueueIoWorkItem')]);
+  assert.deepEqual(
+    [ev.role, ev.how, ev.detail, ev.line],
+    ['work-item', 'handoff', 'NdisQueueIoWorkItem', lineOfText(src, 'NdisQueueIoWorkItem')],
+  );
   assert.deepEqual(roles(p, 'MpTick'), [{ role: 'timer', how: 'handoff' }]);
 });
 
 test('a function at another argument of a handoff call is not the callback', () => {
-  const src = 'VOID Kick(NDIS_HANDLE h) { NdisQueueIoWorkItem(h, MpWork, NotWork); }\nVOID MpWork(PVOID c, NDIS_HANDLE w) { }\nVOID NotWork(VOID) { }\n';
+  const src =
+    'VOID Kick(NDIS_HANDLE h) { NdisQueueIoWorkItem(h, MpWork, NotWork); }\nVOID MpWork(PVOID c, NDIS_HANDLE w) { }\nVOID NotWork(VOID) { }\n';
   const p = programOf({ 'mp.c': src });
   assert.ok(!roles(p, 'NotWork').some((r) => r.role === 'work-item'));
   assert.deepEqual(roles(p, 'MpWork'), [{ role: 'work-item', how: 'handoff' }]);
 });
 
 test('callArgsNamed: plain names at an argument, through casts and &', () => {
-  const p = programOf({ 'mp.c': 'VOID K(VOID) { Api(a, F1); Api(b, (T *)&F2); Api(c, x + 1); Other(d, F3); Api(e); }\n' });
-  assert.deepEqual(callArgsNamed(fnNamed(p, 'K').body, 'Api', 1).map((x) => x.arg), ['F1', 'F2']);
+  const p = programOf({
+    'mp.c': 'VOID K(VOID) { Api(a, F1); Api(b, (T *)&F2); Api(c, x + 1); Other(d, F3); Api(e); }\n',
+  });
+  assert.deepEqual(
+    callArgsNamed(fnNamed(p, 'K').body, 'Api', 1).map((x) => x.arg),
+    ['F1', 'F2'],
+  );
 });
 
 test('DriverEntry has its role by name, other names do not', () => {
-  const p = programOf({ 'mp.c': 'NTSTATUS DriverEntry(PVOID d, PVOID r) { return 0; }\nNTSTATUS DriverEntryEx(PVOID d) { return 0; }\n' });
+  const p = programOf({
+    'mp.c': 'NTSTATUS DriverEntry(PVOID d, PVOID r) { return 0; }\nNTSTATUS DriverEntryEx(PVOID d) { return 0; }\n',
+  });
   assert.deepEqual(roles(p, 'DriverEntry'), [{ role: 'driver-entry', how: 'name' }]);
   assert.deepEqual(roles(p, 'DriverEntryEx'), []);
 });
@@ -248,8 +274,17 @@ test('two build variants side by side: a call from x5.c resolves to x5.c, from c
   assert.deepEqual(files(p, 'drv/x5.c', 'MapRegs'), ['drv/x5.c']);
   assert.deepEqual(files(p, 'drv/x6.c', 'MapRegs'), ['drv/x6.c']);
   assert.deepEqual(files(p, 'drv/common.c', 'MapRegs'), ['drv/x5.c', 'drv/x6.c']);
-  assert.deepEqual(p.callees(fnIn(p, 'drv/common.c', 'Common')).map((e) => e.callee.file).sort(), ['drv/x5.c', 'drv/x6.c']);
-  assert.deepEqual(p.callees(fnIn(p, 'drv/x5.c', 'Init5')).map((e) => e.callee.file), ['drv/x5.c']);
+  assert.deepEqual(
+    p
+      .callees(fnIn(p, 'drv/common.c', 'Common'))
+      .map((e) => e.callee.file)
+      .sort(),
+    ['drv/x5.c', 'drv/x6.c'],
+  );
+  assert.deepEqual(
+    p.callees(fnIn(p, 'drv/x5.c', 'Init5')).map((e) => e.callee.file),
+    ['drv/x5.c'],
+  );
 });
 
 test('a single external definition is found from anywhere', () => {
@@ -274,24 +309,45 @@ test('pathDistance: steps up from one folder and down to the other', () => {
 
 test('nearest keeps every candidate at the smallest distance', () => {
   const items = ['d/x5.c', 'd/x6.c', 'e/x7.c'];
-  assert.deepEqual(nearest('d/common.c', items, (s) => s), ['d/x5.c', 'd/x6.c']);
-  assert.deepEqual(nearest('d/x6.c', items, (s) => s), ['d/x6.c']);
-  assert.deepEqual(nearest('e/z.c', items, (s) => s), ['e/x7.c']);
-  assert.deepEqual(nearest('e/z.c', [], (s: string) => s), []);
+  assert.deepEqual(
+    nearest('d/common.c', items, (s) => s),
+    ['d/x5.c', 'd/x6.c'],
+  );
+  assert.deepEqual(
+    nearest('d/x6.c', items, (s) => s),
+    ['d/x6.c'],
+  );
+  assert.deepEqual(
+    nearest('e/z.c', items, (s) => s),
+    ['e/x7.c'],
+  );
+  assert.deepEqual(
+    nearest('e/z.c', [], (s: string) => s),
+    [],
+  );
 });
 
 // ---- macros ----
 
 test('callees see through a function-like macro, with the macro named', () => {
-  const p = programOf({ 'a.c': '#define HW_RESET(a) HwReset((a), 1)\nVOID HwReset(PVOID a, int x) { }\nVOID F(PVOID a) { HW_RESET(a); }\n' });
+  const p = programOf({
+    'a.c': '#define HW_RESET(a) HwReset((a), 1)\nVOID HwReset(PVOID a, int x) { }\nVOID F(PVOID a) { HW_RESET(a); }\n',
+  });
   const edges = p.callees(fnNamed(p, 'F'));
-  assert.deepEqual(edges.map((e) => [e.callee.name, e.viaMacros, e.siteName]), [['HwReset', ['HW_RESET'], 'HW_RESET']]);
+  assert.deepEqual(
+    edges.map((e) => [e.callee.name, e.viaMacros, e.siteName]),
+    [['HwReset', ['HW_RESET'], 'HW_RESET']],
+  );
 });
 
 test('callees see through nested macros, outermost first', () => {
-  const src = '#define INNER(a) HwReset(a)\n#define OUTER(a) do { INNER(a); } while (0)\nVOID HwReset(PVOID a) { }\nVOID F(PVOID a) { OUTER(a); }\n';
+  const src =
+    '#define INNER(a) HwReset(a)\n#define OUTER(a) do { INNER(a); } while (0)\nVOID HwReset(PVOID a) { }\nVOID F(PVOID a) { OUTER(a); }\n';
   const p = programOf({ 'a.c': src });
-  assert.deepEqual(p.callees(fnNamed(p, 'F')).map((e) => [e.callee.name, e.viaMacros]), [['HwReset', ['OUTER', 'INNER']]]);
+  assert.deepEqual(
+    p.callees(fnNamed(p, 'F')).map((e) => [e.callee.name, e.viaMacros]),
+    [['HwReset', ['OUTER', 'INNER']]],
+  );
 });
 
 test('a macro parameter called in the body is not a callee', () => {
@@ -301,7 +357,10 @@ test('a macro parameter called in the body is not a callee', () => {
 
 test('a direct call is an edge without macros; taking an address is not a call', () => {
   const p = programOf({ 'a.c': 'VOID H(VOID) { }\nVOID F(VOID) { H(); }\nVOID G(VOID) { gp = H; }\n' });
-  assert.deepEqual(p.callees(fnNamed(p, 'F')).map((e) => [e.callee.name, e.viaMacros, e.siteName]), [['H', [], 'H']]);
+  assert.deepEqual(
+    p.callees(fnNamed(p, 'F')).map((e) => [e.callee.name, e.viaMacros, e.siteName]),
+    [['H', [], 'H']],
+  );
   assert.deepEqual(p.callees(fnNamed(p, 'G')), []);
 });
 
@@ -312,7 +371,8 @@ test('a self-recursive macro does not loop', () => {
 
 test('callsApi: direct, through a macro, and not at all', () => {
   const p = programOf({
-    'a.c': '#define MAP_IT(a) NdisMMapIoSpace(&(a)->Regs, (a)->H, (a)->Pa, 16)\nVOID D(PA a) { NdisMMapIoSpace(&a->Regs, a->H, a->Pa, 16); }\nVOID M(PA a) { MAP_IT(a); }\nVOID N(PA a) { NdisMUnmapIoSpace(a->H, a->Regs, 16); }\n',
+    'a.c':
+      '#define MAP_IT(a) NdisMMapIoSpace(&(a)->Regs, (a)->H, (a)->Pa, 16)\nVOID D(PA a) { NdisMMapIoSpace(&a->Regs, a->H, a->Pa, 16); }\nVOID M(PA a) { MAP_IT(a); }\nVOID N(PA a) { NdisMUnmapIoSpace(a->H, a->Regs, 16); }\n',
   });
   assert.equal(p.callsApi(fnNamed(p, 'D'), 'NdisMMapIoSpace'), true);
   assert.equal(p.callsApi(fnNamed(p, 'M'), 'NdisMMapIoSpace'), true);
@@ -320,7 +380,9 @@ test('callsApi: direct, through a macro, and not at all', () => {
 });
 
 test('aliasOf: an object-like alias macro names what it stands for', () => {
-  const p = programOf({ 'a.c': '#define MAP_IT NdisMMapIoSpace\n#define MAP_AGAIN MAP_IT\n#define LEN 16\nVOID F(VOID) { }\n' });
+  const p = programOf({
+    'a.c': '#define MAP_IT NdisMMapIoSpace\n#define MAP_AGAIN MAP_IT\n#define LEN 16\nVOID F(VOID) { }\n',
+  });
   assert.equal(p.aliasOf('a.c', 'MAP_AGAIN'), 'NdisMMapIoSpace');
   assert.equal(p.aliasOf('a.c', 'LEN'), 'LEN', 'a number is not a name');
   assert.equal(p.aliasOf('a.c', 'F'), 'F');

@@ -20,7 +20,6 @@ function facts(text: string): LexFacts {
   return lexFacts(text, tokenize(text), (o) => lineOf(starts, o));
 }
 
-
 const fld = (o: Expr, f: string): Expr => ({ t: 'fld', o, f, ar: true });
 const id = (n: string): Expr => ({ t: 'id', n });
 
@@ -51,9 +50,18 @@ test('preprocess: the #else of an #if nested in an outer #if branch is in some v
     '',
   ].join('\n');
   const { variants } = prepareSource(text, tokenize(text));
-  assert.ok(variants.some((v) => v.includes('MapMsi();')), 'the inner #if branch is analysed');
-  assert.ok(variants.some((v) => v.includes('MapLine();')), 'the inner #else branch is analysed');
-  assert.ok(variants.some((v) => v.includes('MapRegs5')), 'the outer #else branch is analysed');
+  assert.ok(
+    variants.some((v) => v.includes('MapMsi();')),
+    'the inner #if branch is analysed',
+  );
+  assert.ok(
+    variants.some((v) => v.includes('MapLine();')),
+    'the inner #else branch is analysed',
+  );
+  assert.ok(
+    variants.some((v) => v.includes('MapRegs5')),
+    'the outer #else branch is analysed',
+  );
 });
 
 test('lexfacts: a function pointer typedef with a calling convention names the pointer type', () => {
@@ -62,14 +70,17 @@ test('lexfacts: a function pointer typedef with a calling convention names the p
   assert.ok(!('NTAPI' in f.typedefs), 'NTAPI is not a typedef');
 });
 
-test('lexfacts: a function pointer field is recorded by its own name, not its parameter\'s', () => {
+test("lexfacts: a function pointer field is recorded by its own name, not its parameter's", () => {
   const f = facts('typedef struct _A {\n    PBAR Bar;\n    VOID (*Notify)(PVOID Bar);\n} A;\n');
   assert.equal(f.structs._A.Bar, 'PBAR', 'the parameter name does not overwrite the field Bar');
   assert.ok('Notify' in f.structs._A, 'the field Notify is recorded');
 });
 
 test('values: a hexadecimal #define with an i64 suffix is a constant', () => {
-  const p = new Program([{ path: 'a.h', lex: facts('#define BIG 0x10i64\n#define BIGU 0x10ui64\n') }], loadRulePack().roles);
+  const p = new Program(
+    [{ path: 'a.h', lex: facts('#define BIG 0x10i64\n#define BIGU 0x10ui64\n') }],
+    loadRulePack().roles,
+  );
   assert.equal(integerValue(id('BIG'), p, 'a.h'), 16n);
   assert.equal(integerValue(id('BIGU'), p, 'a.h'), 16n);
 });
@@ -77,7 +88,13 @@ test('values: a hexadecimal #define with an i64 suffix is a constant', () => {
 test('keys: a field reached through a cast base is named by the cast type', () => {
   const p = programOf({ 'a.h': 'typedef struct _ALPHA { PVOID Regs; } ALPHA, *PALPHA;\n' });
   const km = new KeyMaker(p);
-  const env: TypeEnv = { frame: 'MpInit#1', vars: new Map([['Ctx', { ty: 'NDIS_HANDLE', ptr: 0 }], ['a', { ty: 'PALPHA', ptr: 0 }]]) };
+  const env: TypeEnv = {
+    frame: 'MpInit#1',
+    vars: new Map([
+      ['Ctx', { ty: 'NDIS_HANDLE', ptr: 0 }],
+      ['a', { ty: 'PALPHA', ptr: 0 }],
+    ]),
+  };
   // ((PALPHA)Ctx)->Regs, as extract.ts gives it
   const viaCast = fld({ t: 'cast', ty: 'PALPHA', e: id('Ctx') }, 'Regs');
   assert.equal(km.key(viaCast, env), 'ALPHA.Regs');
@@ -90,7 +107,13 @@ test('keys: two anonymous typedef structs in two headers are different resources
     'y/y.h': 'typedef struct { PVOID Regs; } YA, *PYA;\n',
   });
   const km = new KeyMaker(p);
-  const env: TypeEnv = { frame: 'F#1', vars: new Map([['x', { ty: 'PXA', ptr: 0 }], ['y', { ty: 'PYA', ptr: 0 }]]) };
+  const env: TypeEnv = {
+    frame: 'F#1',
+    vars: new Map([
+      ['x', { ty: 'PXA', ptr: 0 }],
+      ['y', { ty: 'PYA', ptr: 0 }],
+    ]),
+  };
   const kx = km.key(fld(id('x'), 'Regs'), env)!;
   const ky = km.key(fld(id('y'), 'Regs'), env)!;
   assert.notEqual(kx, ky);
@@ -115,7 +138,10 @@ test('program: a macro from a header calls the static function of the file that 
     'drv/mp.c': '#include "hw.h"\nstatic VOID HwResetStatic(PVOID a) { }\nVOID MpReset(PVOID a) { HW_RESET(a); }\n',
   });
   const fn = p.functions.find((f) => f.name === 'MpReset')!;
-  assert.deepEqual(p.callees(fn).map((e) => `${e.callee.file}:${e.callee.name}`), ['drv/mp.c:HwResetStatic']);
+  assert.deepEqual(
+    p.callees(fn).map((e) => `${e.callee.file}:${e.callee.name}`),
+    ['drv/mp.c:HwResetStatic'],
+  );
 });
 
 test('program: a callback handed over as (TYPE)&F keeps its role', () => {

@@ -90,7 +90,12 @@ const CONTEXT_ERROR = finding({
 });
 
 const NOTICES: Notice[] = [
-  { kind: 'parse-recovered', message: 'broken.c did not parse cleanly; its intact parts were analysed', path: 'broken.c', line: 30 },
+  {
+    kind: 'parse-recovered',
+    message: 'broken.c did not parse cleanly; its intact parts were analysed',
+    path: 'broken.c',
+    line: 30,
+  },
   { kind: 'not-applicable', message: 'no halt callback found' },
 ];
 
@@ -157,7 +162,9 @@ describe('formatText', () => {
   });
 
   it('prints a notice with a path but no line as path: notice:', () => {
-    const text = formatText(scanResult({ findings: [], notices: [{ kind: 'skipped-file', message: 'binary file', path: 'blob.h' }] }));
+    const text = formatText(
+      scanResult({ findings: [], notices: [{ kind: 'skipped-file', message: 'binary file', path: 'blob.h' }] }),
+    );
     assert.deepEqual(text.split('\n'), ['blob.h: notice: binary file', 'no findings in 14 files', '']);
   });
 
@@ -213,11 +220,26 @@ describe('formatJson', () => {
       docs: 'rules/ndis/unmap-on-failure.md',
     });
     assert.deepEqual(Object.keys(report.findings[1]), [
-      'rule', 'severity', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'fingerprint', 'trace', 'docs',
+      'rule',
+      'severity',
+      'path',
+      'line',
+      'column',
+      'endLine',
+      'endColumn',
+      'message',
+      'fingerprint',
+      'trace',
+      'docs',
     ]);
     assert.deepEqual(report.notices, [
       { kind: 'not-applicable', message: 'no halt callback found' },
-      { kind: 'parse-recovered', message: 'broken.c did not parse cleanly; its intact parts were analysed', path: 'broken.c', line: 30 },
+      {
+        kind: 'parse-recovered',
+        message: 'broken.c did not parse cleanly; its intact parts were analysed',
+        path: 'broken.c',
+        line: 30,
+      },
     ]);
   });
 
@@ -284,7 +306,10 @@ describe('formatSarif', () => {
 
   it('describes every rule with the properties GitHub requires', () => {
     const rules = sarif().runs[0].tool.driver.rules;
-    assert.deepEqual(rules.map((r: { id: string }) => r.id), RULES.map((r) => r.id));
+    assert.deepEqual(
+      rules.map((r: { id: string }) => r.id),
+      RULES.map((r) => r.id),
+    );
     for (const [i, rule] of rules.entries()) {
       assert.equal(rule.name, RULES[i].id);
       assert.equal(rule.shortDescription.text, RULES[i].title);
@@ -300,7 +325,10 @@ describe('formatSarif', () => {
 
   it('takes help from rulesText, and names the documentation path without it', () => {
     const rules = sarif().runs[0].tool.driver.rules;
-    assert.deepEqual(rules[1].help, { text: RULES_TEXT['ndis/unmap-on-failure'], markdown: RULES_TEXT['ndis/unmap-on-failure'] });
+    assert.deepEqual(rules[1].help, {
+      text: RULES_TEXT['ndis/unmap-on-failure'],
+      markdown: RULES_TEXT['ndis/unmap-on-failure'],
+    });
     assert.equal(rules[0].help.markdown, undefined);
     assert.match(rules[0].help.text, /rules\/ndis\/mmap-context\.md/);
   });
@@ -331,7 +359,12 @@ describe('formatSarif', () => {
         region: { startLine: 48, startColumn: 5, endLine: 48, endColumn: 52 },
       },
     });
-    assert.deepEqual(context.locations[0].physicalLocation.region, { startLine: 20, startColumn: 5, endLine: 21, endColumn: 40 });
+    assert.deepEqual(context.locations[0].physicalLocation.region, {
+      startLine: 20,
+      startColumn: 5,
+      endLine: 21,
+      endColumn: 40,
+    });
     assert.deepEqual(leak.partialFingerprints, { [FINGERPRINT_KEY]: 'fp-ndis/unmap-on-failure-init.c-63' });
     assert.equal(FINGERPRINT_KEY, 'ndisReview/v1');
   });
@@ -357,16 +390,36 @@ describe('formatSarif', () => {
         },
       },
     ]);
-    assert.equal(context.codeFlows[0].threadFlows[0].locations[0].location.physicalLocation.artifactLocation.uri, 'hw/reset.c');
+    assert.equal(
+      context.codeFlows[0].threadFlows[0].locations[0].location.physicalLocation.artifactLocation.uri,
+      'hw/reset.c',
+    );
     assert.equal('codeFlows' in length, false);
   });
 
   it('keeps every region number at least 1 and the end not before the start', () => {
     const bad = finding({ rule: 'ndis/mmap-context', path: 'a.c', line: 0, column: 0, endLine: 0, endColumn: 0 });
-    const backwards = finding({ rule: 'ndis/mmap-context', path: 'b.c', line: 7, column: 12, endLine: 7, endColumn: 3 });
+    const backwards = finding({
+      rule: 'ndis/mmap-context',
+      path: 'b.c',
+      line: 7,
+      column: 12,
+      endLine: 7,
+      endColumn: 3,
+    });
     const results = JSON.parse(formatSarif(scanResult({ findings: [bad, backwards] }))).runs[0].results;
-    assert.deepEqual(results[0].locations[0].physicalLocation.region, { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 });
-    assert.deepEqual(results[1].locations[0].physicalLocation.region, { startLine: 7, startColumn: 12, endLine: 7, endColumn: 12 });
+    assert.deepEqual(results[0].locations[0].physicalLocation.region, {
+      startLine: 1,
+      startColumn: 1,
+      endLine: 1,
+      endColumn: 1,
+    });
+    assert.deepEqual(results[1].locations[0].physicalLocation.region, {
+      startLine: 7,
+      startColumn: 12,
+      endLine: 7,
+      endColumn: 12,
+    });
   });
 
   it('percent-encodes paths into relative URIs with forward slashes', () => {
@@ -394,7 +447,14 @@ describe('formatSarif', () => {
         level: 'note',
         message: { text: 'broken.c did not parse cleanly; its intact parts were analysed' },
         descriptor: { id: 'parse-recovered' },
-        locations: [{ physicalLocation: { artifactLocation: { uri: 'broken.c', uriBaseId: '%SRCROOT%' }, region: { startLine: 30 } } }],
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'broken.c', uriBaseId: '%SRCROOT%' },
+              region: { startLine: 30 },
+            },
+          },
+        ],
       },
     ]);
   });
@@ -409,7 +469,8 @@ describe('formatSarif', () => {
     const notes = Array.from({ length: GITHUB_MAX_RESULTS }, (_, i) =>
       finding({ rule: 'extra/style', path: 'a.c', line: i + 1, severity: 'note' }),
     );
-    const run = JSON.parse(formatSarif(scanResult({ findings: [...notes, LEAK_ERROR, LENGTH_WARNING], notices: [] }))).runs[0];
+    const run = JSON.parse(formatSarif(scanResult({ findings: [...notes, LEAK_ERROR, LENGTH_WARNING], notices: [] })))
+      .runs[0];
     assert.equal(run.results.length, GITHUB_MAX_RESULTS);
     assert.ok(run.results.some((r: { ruleId: string }) => r.ruleId === 'ndis/unmap-on-failure'));
     assert.ok(run.results.some((r: { ruleId: string }) => r.ruleId === 'ndis/unmap-length'));
@@ -418,7 +479,11 @@ describe('formatSarif', () => {
   });
 
   it('keeps a trace within the thread flow locations GitHub shows', () => {
-    const trace = Array.from({ length: GITHUB_MAX_TRACE_LOCATIONS + 5 }, (_, i) => ({ path: 'a.c', line: i + 1, message: `step ${i}` }));
+    const trace = Array.from({ length: GITHUB_MAX_TRACE_LOCATIONS + 5 }, (_, i) => ({
+      path: 'a.c',
+      line: i + 1,
+      message: `step ${i}`,
+    }));
     const long = finding({ rule: 'ndis/mmap-context', path: 'a.c', line: 1, trace });
     const result = JSON.parse(formatSarif(scanResult({ findings: [long] }))).runs[0].results[0];
     assert.equal(result.codeFlows[0].threadFlows[0].locations.length, GITHUB_MAX_TRACE_LOCATIONS);

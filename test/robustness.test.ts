@@ -15,21 +15,47 @@ import { repoRoot } from './support/paths.js';
 const casesDir = join(repoRoot, '../shared/cases');
 
 function caseFiles(): SourceFile[][] {
-  return readdirSync(casesDir).filter((n) => statSync(join(casesDir, n)).isDirectory()).sort().map((n) => {
-    const out: SourceFile[] = [];
-    const walk = (dir: string) => {
-      for (const e of readdirSync(dir)) {
-        const p = join(dir, e);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (/\.[ch]$/.test(e)) out.push({ path: relative(join(casesDir, n), p).split(sep).join('/'), bytes: readFileSync(p) });
-      }
-    };
-    walk(join(casesDir, n));
-    return out;
-  });
+  return readdirSync(casesDir)
+    .filter((n) => statSync(join(casesDir, n)).isDirectory())
+    .sort()
+    .map((n) => {
+      const out: SourceFile[] = [];
+      const walk = (dir: string) => {
+        for (const e of readdirSync(dir)) {
+          const p = join(dir, e);
+          if (statSync(p).isDirectory()) walk(p);
+          else if (/\.[ch]$/.test(e))
+            out.push({ path: relative(join(casesDir, n), p).split(sep).join('/'), bytes: readFileSync(p) });
+        }
+      };
+      walk(join(casesDir, n));
+      return out;
+    });
 }
 
-const GARBAGE = ['{', '}', '(', ')', '#if 0\n', '#else\n', '#endif\n', '/*', '*/', '"', "'", '\\\n', 'goto ', 'return', ';;', '\0', '\xff\xfe', 'NdisMMapIoSpace(', '_In_(', '#define X(', 'case 1:'];
+const GARBAGE = [
+  '{',
+  '}',
+  '(',
+  ')',
+  '#if 0\n',
+  '#else\n',
+  '#endif\n',
+  '/*',
+  '*/',
+  '"',
+  "'",
+  '\\\n',
+  'goto ',
+  'return',
+  ';;',
+  '\0',
+  '\xff\xfe',
+  'NdisMMapIoSpace(',
+  '_In_(',
+  '#define X(',
+  'case 1:',
+];
 
 test('cut and corrupted sources still give a result', async () => {
   const random = mulberry32(20261122);
@@ -54,10 +80,19 @@ test('cut and corrupted sources still give a result', async () => {
 
 test('pathological shapes terminate: deep nesting, a huge switch, a long goto chain', async () => {
   const deep = `MINIPORT_INITIALIZE I;\nNDIS_STATUS I(NDIS_HANDLE h, NDIS_HANDLE c, PVOID p) { PVOID r; ${'if (F()) { '.repeat(300)}NdisMMapIoSpace(&r, h, 0, 4);${' }'.repeat(300)} return 0; }\n`;
-  const cases = Array.from({ length: 400 }, (_, i) => `case ${i}: s = G${i}(); if (s) goto e${i % 7}; break;`).join('\n');
+  const cases = Array.from({ length: 400 }, (_, i) => `case ${i}: s = G${i}(); if (s) goto e${i % 7}; break;`).join(
+    '\n',
+  );
   const labels = Array.from({ length: 7 }, (_, i) => `e${i}: Log${i}();`).join('\n');
   const wide = `MINIPORT_INITIALIZE J;\nMINIPORT_HALT K;\ntypedef struct _A { PVOID R; } A, *PA;\nNDIS_STATUS J(NDIS_HANDLE h, NDIS_HANDLE c, PVOID p) { PA a = (PA)c; NDIS_STATUS s = NdisMMapIoSpace(&a->R, h, 0, 4); if (s) return s;\nswitch (X()) {\n${cases}\n}\nreturn 0;\n${labels}\nreturn s; }\nVOID K(NDIS_HANDLE c, ULONG x) { PA a = (PA)c; NdisMUnmapIoSpace(0, a->R, 4); }\n`;
-  const r = await scan({ root: 'x', files: [{ path: 'deep.c', bytes: Buffer.from(deep) }, { path: 'wide.c', bytes: Buffer.from(wide) }], workers: 0 });
+  const r = await scan({
+    root: 'x',
+    files: [
+      { path: 'deep.c', bytes: Buffer.from(deep) },
+      { path: 'wide.c', bytes: Buffer.from(wide) },
+    ],
+    workers: 0,
+  });
   // Every failing case leaks the mapping at its goto; merging at busy labels may drop some
   // (a miss, never a false alarm), but what is reported must be a goto of a failing case.
   const leaks = r.findings.filter((f) => f.rule === 'ndis/unmap-on-failure');

@@ -79,7 +79,11 @@ ${driverEntry('MpInit', 'MpHalt')}`,
       assert.match(f.message, /address is taken \(mp\.c:(\d+)\)/);
       const line = Number(/mp\.c:(\d+)\)/.exec(f.message)![1]);
       assert.equal(f.trace[0].line, line);
-      assert.equal(line, TABLE.split('\n').findIndex((l) => l.startsWith('static OP g_Ops')) + 1, 'the line of the table that takes the address');
+      assert.equal(
+        line,
+        TABLE.split('\n').findIndex((l) => l.startsWith('static OP g_Ops')) + 1,
+        'the line of the table that takes the address',
+      );
     },
   },
   {
@@ -104,7 +108,9 @@ NDIS_STATUS MpReset(NDIS_HANDLE c, PBOOLEAN ar)
 }
 ${driverEntry('MpInit', 'MpHalt', { ResetHandlerEx: 'MpReset' })}`,
     },
-    check: (r) => assert.match(r.findings[0].message, /MpReset → MpInit/),
+    check: (r) => {
+      assert.match(r.findings[0].message, /MpReset → MpInit/);
+    },
   },
   {
     name: 'recursion and call cycles terminate',
@@ -211,6 +217,8 @@ NDIS_STATUS LibMap(PADAPTER a) { return NdisMMapIoSpace(&a->Regs, a->H, a->Pa, R
 NTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) { return STATUS_SUCCESS; }
 `,
     },
-    check: (r) => assert.ok(r.notices.some((n) => n.kind === 'not-applicable')),
+    check: (r) => {
+      assert.ok(r.notices.some((n) => n.kind === 'not-applicable'));
+    },
   },
 ]);

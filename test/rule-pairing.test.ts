@@ -104,7 +104,10 @@ out:
     if (status != NDIS_STATUS_SUCCESS) { NdisMUnmapIoSpace(h, a->Regs, REGS_LEN); return status; }
     if (Probe(a) != NDIS_STATUS_SUCCESS)
         return NDIS_STATUS_FAILURE; // EXPECT: ndis/unmap-on-failure
-    return NDIS_STATUS_SUCCESS;`).replace('NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);', 'NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); NdisMUnmapIoSpace(a->H, a->Regs2, REGS_LEN);'),
+    return NDIS_STATUS_SUCCESS;`).replace(
+        'NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);',
+        'NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); NdisMUnmapIoSpace(a->H, a->Regs2, REGS_LEN);',
+      ),
     },
     check: (r) => {
       const f = r.findings.filter((x) => x.rule === 'ndis/unmap-on-failure');
@@ -191,7 +194,9 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
 ${HALT}
 ${driverEntry('MpInit', 'MpHalt')}`,
     },
-    check: (r) => assert.match(r.findings[0].message, /ADAPTER\.Regs2.*MpHalt/),
+    check: (r) => {
+      assert.match(r.findings[0].message, /ADAPTER\.Regs2.*MpHalt/);
+    },
   },
   {
     name: 'no halt callback can be found: unmap-in-halt is not reported',
@@ -254,7 +259,9 @@ VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
 }
 ${driverEntry('MpInit', 'MpHalt')}`,
     },
-    check: (r) => assert.match(r.findings[0].message, /BASE_LEN \(64\).*WIN_LEN \(256\)/),
+    check: (r) => {
+      assert.match(r.findings[0].message, /BASE_LEN \(64\).*WIN_LEN \(256\)/);
+    },
   },
   {
     name: 'lengths that are not integers and not the same expression get no verdict',
@@ -291,7 +298,12 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
 ${HALT}
 ${driverEntry('MpInit', 'MpHalt')}`,
     },
-    check: (r) => assert.ok(r.notices.some((n) => n.kind === 'parse-recovered' && /MpInit were not checked/.test(n.message)), JSON.stringify(r.notices)),
+    check: (r) => {
+      assert.ok(
+        r.notices.some((n) => n.kind === 'parse-recovered' && n.message.includes('MpInit were not checked')),
+        JSON.stringify(r.notices),
+      );
+    },
   },
   {
     name: 'a damaged halt gets no never-released verdict',
@@ -426,7 +438,13 @@ NTSTATUS NTAPI DriverEntry(IN PDRIVER_OBJECT d, IN PUNICODE_STRING r)
 }
 `,
     },
-    check: (r) => assert.deepEqual(r.notices.filter((n) => n.kind === 'parse-recovered'), [], 'declaration noise is neutralised'),
+    check: (r) => {
+      assert.deepEqual(
+        r.notices.filter((n) => n.kind === 'parse-recovered'),
+        [],
+        'declaration noise is neutralised',
+      );
+    },
   },
 ]);
 
@@ -445,7 +463,12 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
 VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { g_Ops.Stop((PADAPTER)c); }
 ${driverEntry('MpInit', 'MpHalt')}`,
     },
-    check: (r) => assert.ok(r.notices.some((n) => n.kind === 'unresolved' && /ndis\/unmap-in-halt was not decided/.test(n.message)), JSON.stringify(r.notices)),
+    check: (r) => {
+      assert.ok(
+        r.notices.some((n) => n.kind === 'unresolved' && n.message.includes('ndis/unmap-in-halt was not decided')),
+        JSON.stringify(r.notices),
+      );
+    },
   },
 ]);
 
@@ -471,12 +494,22 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
 ${HALT}
 ${driverEntry('MpInit', 'MpHalt')}`,
     },
-    check: (r) => assert.ok(r.notices.some((n) => n.kind === 'unresolved' && /not reported/.test(n.message)), JSON.stringify(r.notices)),
+    check: (r) => {
+      assert.ok(
+        r.notices.some((n) => n.kind === 'unresolved' && n.message.includes('not reported')),
+        JSON.stringify(r.notices),
+      );
+    },
   },
 ]);
 
 const ladder = (before: number, after: number) => {
-  const steps = (n: number, mark: boolean) => Array.from({ length: n }, (_, i) => `    s = Step${i}(a); if (s != NDIS_STATUS_SUCCESS) goto Out;${mark ? ' // EXPECT: ndis/unmap-on-failure' : ''}`).join('\n');
+  const steps = (n: number, mark: boolean) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `    s = Step${i}(a); if (s != NDIS_STATUS_SUCCESS) goto Out;${mark ? ' // EXPECT: ndis/unmap-on-failure' : ''}`,
+    ).join('\n');
   return `${ADAPTER}
 NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
 {
@@ -495,7 +528,10 @@ ${driverEntry('MpInit', 'MpHalt')}`;
 };
 
 ruleTester('goto ladders at scale (found on real drivers)', [
-  { name: 'every leaking goto of a long ladder is reported, however many paths meet at the label', files: { 'mp.c': ladder(10, 16) } },
+  {
+    name: 'every leaking goto of a long ladder is reported, however many paths meet at the label',
+    files: { 'mp.c': ladder(10, 16) },
+  },
   { name: 'thirty leaking gotos, thirty findings', files: { 'mp.c': ladder(0, 30) } },
   {
     name: 'a mapping whose status is never tested is held where it succeeded: failure exits leak',

@@ -15,7 +15,9 @@ const require = createRequire(import.meta.url);
 // CommonJS packages: required, so their default exports need no interop shims.
 const Ajv: typeof import('ajv-draft-04').default = require('ajv-draft-04');
 const addFormats: typeof import('ajv-formats').default = require('ajv-formats');
-const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+const schema = JSON.parse(
+  readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+);
 // The schema is draft-04 and one of its patterns is not a valid Unicode regex.
 const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
 addFormats(ajv);
@@ -27,7 +29,7 @@ test('SARIF of every shared case is valid SARIF 2.1.0', async () => {
   let results = 0;
   for (const name of readdirSync(casesDir).filter((n) => statSync(join(casesDir, n)).isDirectory())) {
     const r = await scan({ root: join(casesDir, name), workers: 0 });
-    const sarif = JSON.parse(formatSarif(r)) as { runs: Array<{ results: unknown[] }> };
+    const sarif = JSON.parse(formatSarif(r)) as { runs: { results: unknown[] }[] };
     const ok = validate(sarif);
     assert.ok(ok, `${name}: ${ajv.errorsText(validate.errors)}`);
     results += sarif.runs[0].results.length;

@@ -18,14 +18,16 @@ function allCases(): SourceFile[] {
     for (const n of readdirSync(dir)) {
       const p = join(dir, n);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/\.[ch]$/.test(n)) out.push({ path: relative(casesDir, p).split(sep).join('/'), bytes: readFileSync(p) });
+      else if (/\.[ch]$/.test(n))
+        out.push({ path: relative(casesDir, p).split(sep).join('/'), bytes: readFileSync(p) });
     }
   };
   walk(casesDir);
   return out;
 }
 
-const summary = (r: Awaited<ReturnType<typeof scan>>) => r.findings.map((f) => `${f.path}:${f.line}:${f.column} ${f.rule} ${f.fingerprint}`);
+const summary = (r: Awaited<ReturnType<typeof scan>>) =>
+  r.findings.map((f) => `${f.path}:${f.line}:${f.column} ${f.rule} ${f.fingerprint}`);
 
 test('a warm cache gives the same findings without lexing or parsing again', async () => {
   const files = allCases();
@@ -75,11 +77,19 @@ test('worker threads and the calling thread produce the same result', async () =
 
 test('files that mention nothing the rules need are lexed, not parsed', async () => {
   const files: SourceFile[] = [
-    { path: 'mp.c', bytes: Buffer.from(`${ADAPTER}
+    {
+      path: 'mp.c',
+      bytes: Buffer.from(`${ADAPTER}
 NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p) { PADAPTER a = (PADAPTER)c; return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN); }
 VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { PADAPTER a = (PADAPTER)c; NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); }
-${driverEntry('MpInit', 'MpHalt')}`) },
-    { path: 'crc.c', bytes: Buffer.from('ULONG Crc32(const UCHAR *p, ULONG n) { ULONG c = 0; while (n--) c = (c >> 8) ^ *p++; return c; }\n') },
+${driverEntry('MpInit', 'MpHalt')}`),
+    },
+    {
+      path: 'crc.c',
+      bytes: Buffer.from(
+        'ULONG Crc32(const UCHAR *p, ULONG n) { ULONG c = 0; while (n--) c = (c >> 8) ^ *p++; return c; }\n',
+      ),
+    },
     { path: 'stats.c', bytes: Buffer.from('VOID StatsAdd(PULONG64 s, ULONG v) { *s += v; }\n') },
   ];
   const r = await scan({ root: 'x', files, workers: 0 });
@@ -90,23 +100,35 @@ ${driverEntry('MpInit', 'MpHalt')}`) },
 
 test('a helper in a file with no NDIS words is still followed (the closure grows)', async () => {
   const files: SourceFile[] = [
-    { path: 'mp.c', bytes: Buffer.from(`${ADAPTER}
+    {
+      path: 'mp.c',
+      bytes: Buffer.from(`${ADAPTER}
 VOID Recover(PADAPTER a);
 MINIPORT_INITIALIZE MpInit;
 MINIPORT_RESET MpReset;
 NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p) { return NDIS_STATUS_SUCCESS; }
 NDIS_STATUS MpReset(NDIS_HANDLE c, PBOOLEAN r) { Recover((PADAPTER)c); return NDIS_STATUS_SUCCESS; }
-`) },
-    { path: 'recover.c', bytes: Buffer.from(`${ADAPTER}
+`),
+    },
+    {
+      path: 'recover.c',
+      bytes: Buffer.from(`${ADAPTER}
 VOID Remap(PADAPTER a);
 VOID Recover(PADAPTER a) { Remap(a); }
-`) },
-    { path: 'hw.c', bytes: Buffer.from(`${ADAPTER}
+`),
+    },
+    {
+      path: 'hw.c',
+      bytes: Buffer.from(`${ADAPTER}
 VOID Remap(PADAPTER a) { NdisMMapIoSpace(&a->Regs, a->H, a->Pa, REGS_LEN); }
-`) },
+`),
+    },
   ];
   const r = await scan({ root: 'x', files, workers: 0 });
-  assert.deepEqual(r.findings.map((f) => `${f.path}:${f.line} ${f.rule}`), ['hw.c:6 ndis/mmap-context']);
+  assert.deepEqual(
+    r.findings.map((f) => `${f.path}:${f.line} ${f.rule}`),
+    ['hw.c:6 ndis/mmap-context'],
+  );
   assert.match(r.findings[0].message, /MpReset → Recover → Remap/);
 });
 
@@ -134,8 +156,18 @@ test('binary and oversized files are skipped with a notice; the rest is analysed
     ],
     workers: 0,
   });
-  assert.deepEqual(r.notices.filter((n) => n.kind === 'skipped-file').map((n) => n.path).sort(), ['blob.h', 'huge.c']);
-  assert.deepEqual(r.findings.map((f) => `${f.line}:${f.column}`), ['34:10'], 'CRLF and a tab: line 34, column 10');
+  assert.deepEqual(
+    r.notices
+      .filter((n) => n.kind === 'skipped-file')
+      .map((n) => n.path)
+      .sort(),
+    ['blob.h', 'huge.c'],
+  );
+  assert.deepEqual(
+    r.findings.map((f) => `${f.line}:${f.column}`),
+    ['34:10'],
+    'CRLF and a tab: line 34, column 10',
+  );
 });
 
 test('a directory that does not exist is a ScanError, not a crash', async () => {
@@ -149,7 +181,10 @@ test('a directory scan reads C sources and headers, with paths relative to the r
   writeFileSync(join(dir, 'README.md'), '# not a source');
   const r = await scan({ root: dir });
   assert.equal(r.files, 1);
-  assert.deepEqual(r.findings.map((f) => `${f.path}:${f.line}`), ['sub/a.c:76']);
+  assert.deepEqual(
+    r.findings.map((f) => `${f.path}:${f.line}`),
+    ['sub/a.c:76'],
+  );
 });
 
 test('remembered rule results never outlive a change the rules can see', async () => {
@@ -168,9 +203,17 @@ ${driverEntry('MpInit', 'MpHalt')}`;
   assert.equal(a.findings.length, 0);
   assert.equal(a.stats.needed, 1, 'len.h and crc.c are lexed only');
   const b = await scan({ root: 'x', files: files('0x200'), cache, workers: 0 });
-  assert.deepEqual(b.findings.map((f) => f.rule), ['ndis/unmap-length'], 'a new length in an unparsed header is seen');
+  assert.deepEqual(
+    b.findings.map((f) => f.rule),
+    ['ndis/unmap-length'],
+    'a new length in an unparsed header is seen',
+  );
   const c = await scan({ root: 'x', files: files('0x200', '/* touched */ '), cache, workers: 0 });
-  assert.deepEqual(c.findings.map((f) => f.fingerprint), b.findings.map((f) => f.fingerprint), 'a comment changes nothing');
+  assert.deepEqual(
+    c.findings.map((f) => f.fingerprint),
+    b.findings.map((f) => f.fingerprint),
+    'a comment changes nothing',
+  );
 });
 
 test('remembered path analyses follow edits in their own driver, and only there', async () => {
@@ -195,21 +238,42 @@ ${driverEntry(`${prefix}Init`, `${prefix}Halt`)}`;
     { path: 'b/b.c', bytes: Buffer.from(driver('B', false)) },
   ];
   const first = await scan({ root: 'x', files: files(true), cache, workers: 0 });
-  assert.deepEqual(first.findings.map((f) => `${f.path} ${f.rule}`), ['b/b.c ndis/unmap-on-failure']);
+  assert.deepEqual(
+    first.findings.map((f) => `${f.path} ${f.rule}`),
+    ['b/b.c ndis/unmap-on-failure'],
+  );
   const second = await scan({ root: 'x', files: files(false), cache, workers: 0 });
-  assert.deepEqual(second.findings.map((f) => `${f.path} ${f.rule}`), ['a/a.c ndis/unmap-on-failure', 'b/b.c ndis/unmap-on-failure']);
+  assert.deepEqual(
+    second.findings.map((f) => `${f.path} ${f.rule}`),
+    ['a/a.c ndis/unmap-on-failure', 'b/b.c ndis/unmap-on-failure'],
+  );
   const third = await scan({ root: 'x', files: files(true), cache, workers: 0 });
-  assert.deepEqual(third.findings.map((f) => f.fingerprint), first.findings.map((f) => f.fingerprint));
+  assert.deepEqual(
+    third.findings.map((f) => f.fingerprint),
+    first.findings.map((f) => f.fingerprint),
+  );
 });
 
 test('a UTF-16 source (Visual Studio\'s "Unicode" encoding, CRLF) gets the same findings, on the same lines, as its UTF-8 copy', async () => {
   const dir = join(casesDir, 'p02-goto-wrong-label');
   const files = readdirSync(dir).filter((f) => f.endsWith('.c') || f.endsWith('.h'));
   const utf8 = files.map((f) => ({ path: f, bytes: readFileSync(join(dir, f)) }));
-  const utf16 = utf8.map((f) => ({ path: f.path, bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(f.bytes.toString('utf8').replace(/\r?\n/g, '\r\n'), 'utf16le')]) }));
+  const utf16 = utf8.map((f) => ({
+    path: f.path,
+    bytes: Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(f.bytes.toString('utf8').replace(/\r?\n/g, '\r\n'), 'utf16le'),
+    ]),
+  }));
   const a = await scan({ root: 'utf8', files: utf8, workers: 0 });
   const b = await scan({ root: 'utf16', files: utf16, workers: 0 });
   assert.ok(a.findings.length > 0);
-  assert.deepEqual(b.findings.map((f) => `${f.rule} ${f.path}:${f.line}`), a.findings.map((f) => `${f.rule} ${f.path}:${f.line}`));
-  assert.deepEqual(b.notices.filter((n) => n.kind === 'skipped-file'), []);
+  assert.deepEqual(
+    b.findings.map((f) => `${f.rule} ${f.path}:${f.line}`),
+    a.findings.map((f) => `${f.rule} ${f.path}:${f.line}`),
+  );
+  assert.deepEqual(
+    b.notices.filter((n) => n.kind === 'skipped-file'),
+    [],
+  );
 });

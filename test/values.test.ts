@@ -15,7 +15,10 @@ function lex(text: string) {
 }
 
 function programOf(files: Record<string, string>): Program {
-  return new Program(Object.entries(files).map(([path, text]) => ({ path, lex: lex(text) })), loadRulePack().roles);
+  return new Program(
+    Object.entries(files).map(([path, text]) => ({ path, lex: lex(text) })),
+    loadRulePack().roles,
+  );
 }
 
 const HEADER = [
@@ -52,9 +55,19 @@ test('parseInteger: decimal, hexadecimal, octal and binary', () => {
 });
 
 test('parseInteger: U, L, UL, LU, LL, ULL and i64 suffixes', () => {
-  const cases: Array<[string, bigint]> = [
-    ['256u', 256n], ['256U', 256n], ['10L', 10n], ['10UL', 10n], ['1lu', 1n], ['100LL', 100n],
-    ['1ULL', 1n], ['0x10ull', 16n], ['7i64', 7n], ['5ui64', 5n], ['9I64', 9n], ['0xFFUL', 255n],
+  const cases: [string, bigint][] = [
+    ['256u', 256n],
+    ['256U', 256n],
+    ['10L', 10n],
+    ['10UL', 10n],
+    ['1lu', 1n],
+    ['100LL', 100n],
+    ['1ULL', 1n],
+    ['0x10ull', 16n],
+    ['7i64', 7n],
+    ['5ui64', 5n],
+    ['9I64', 9n],
+    ['0xFFUL', 255n],
   ];
   for (const [text, v] of cases) assert.equal(parseInteger(text), v, text);
 });
@@ -64,7 +77,8 @@ test('parseInteger: 64-bit values are exact', () => {
 });
 
 test('parseInteger: floats, words and broken literals are not integers', () => {
-  for (const text of ['1.5', '1e3', '0x', 'abc', '', '-1', '0x1G', '12abc']) assert.equal(parseInteger(text), undefined, text);
+  for (const text of ['1.5', '1e3', '0x', 'abc', '', '-1', '0x1G', '12abc'])
+    assert.equal(parseInteger(text), undefined, text);
 });
 
 test('integerValue: a literal', () => {
@@ -111,7 +125,10 @@ test('integerValue: strings, function-like macros, unknown names are not constan
 test('integerValue: expressions of the syntax tree', () => {
   const id = (n: string): Expr => ({ t: 'id', n });
   assert.equal(integerValue({ t: 'bin', op: '+', l: num('1'), r: id('A') }, program, 'a.h'), 257n);
-  assert.equal(integerValue({ t: 'bin', op: '*', l: id('SEVEN'), r: { t: 'cast', ty: 'ULONG', e: num('3') } }, program, 'a.h'), 21n);
+  assert.equal(
+    integerValue({ t: 'bin', op: '*', l: id('SEVEN'), r: { t: 'cast', ty: 'ULONG', e: num('3') } }, program, 'a.h'),
+    21n,
+  );
   assert.equal(integerValue({ t: 'un', op: '-', e: id('A') }, program, 'a.h'), -256n);
   assert.equal(integerValue({ t: 'un', op: '~', e: num('0') }, program, 'a.h'), -1n);
   assert.equal(integerValue({ t: 'un', op: '!', e: id('ZERO') }, program, 'a.h'), 1n);
@@ -131,7 +148,7 @@ test('integerValue: a macro defined in two drivers takes the nearest definition'
   assert.equal(value('LEN', p, 'drvB/init.c'), 0x200n);
 });
 
-test('integerValue: names in a macro body are looked up from the macro\'s own file', () => {
+test("integerValue: names in a macro body are looked up from the macro's own file", () => {
   const p = programOf({
     'drvA/hw.h': '#define BASE 0x10\n#define LEN (BASE * 2)\n',
     'drvB/hw.h': '#define BASE 0x40\n',
@@ -140,12 +157,14 @@ test('integerValue: names in a macro body are looked up from the macro\'s own fi
 });
 
 test('constantTruth: success words are zero, TRUE is nonzero', () => {
-  for (const n of ['NDIS_STATUS_SUCCESS', 'STATUS_SUCCESS', 'NULL', 'FALSE']) assert.equal(constantTruth(n, program, 'a.h'), 'Z', n);
+  for (const n of ['NDIS_STATUS_SUCCESS', 'STATUS_SUCCESS', 'NULL', 'FALSE'])
+    assert.equal(constantTruth(n, program, 'a.h'), 'Z', n);
   assert.equal(constantTruth('TRUE', program, 'a.h'), 'NZ');
 });
 
 test('constantTruth: failure statuses are nonzero, pending is neither', () => {
-  for (const n of ['NDIS_STATUS_FAILURE', 'NDIS_STATUS_RESOURCES', 'STATUS_INSUFFICIENT_RESOURCES']) assert.equal(constantTruth(n, program, 'a.h'), 'NZ', n);
+  for (const n of ['NDIS_STATUS_FAILURE', 'NDIS_STATUS_RESOURCES', 'STATUS_INSUFFICIENT_RESOURCES'])
+    assert.equal(constantTruth(n, program, 'a.h'), 'NZ', n);
   assert.equal(constantTruth('NDIS_STATUS_PENDING', program, 'a.h'), undefined);
   assert.equal(constantTruth('STATUS_PENDING', program, 'a.h'), undefined);
 });

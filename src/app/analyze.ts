@@ -11,7 +11,15 @@ import type { FactCache } from '../engine/cache.js';
 import { loadRulePack, readRuleDoc } from '../engine/rulepack.js';
 import { scan } from '../engine/scan.js';
 import type { Finding, Notice } from '../engine/types.js';
-import { boundedRequest, BudgetExceeded, CHECK_RUN_REQUEST_MS, describe, outOfTime, requestWithin, withinBudget } from './calls.js';
+import {
+  boundedRequest,
+  BudgetExceeded,
+  CHECK_RUN_REQUEST_MS,
+  describe,
+  outOfTime,
+  requestWithin,
+  withinBudget,
+} from './calls.js';
 import { applyRuleConfig, batchAnnotations, classify, fitCheckRunText, renderCheckRun } from './checkrun.js';
 import { parseConfig, pathMatches } from './config.js';
 import { ShutdownReason } from './jobs.js';
@@ -106,18 +114,41 @@ export async function analyze(
   let checkRunId: number;
   if (queuedRunId !== undefined && !signal.aborted) {
     // Only a status on the way: if it fails, the completion below still ends the run.
-    await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: queuedRunId, ...inProgress }).catch(() => undefined);
+    await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+      ...repo,
+      check_run_id: queuedRunId,
+      ...inProgress,
+    }).catch(() => undefined);
     checkRunId = queuedRunId;
   } else if (queuedRunId !== undefined) {
     checkRunId = queuedRunId;
   } else {
-    checkRunId = ((await call('POST /repos/{owner}/{repo}/check-runs', { ...repo, name: CHECK_NAME, head_sha: target.headSha, ...inProgress })).data as { id: number }).id;
+    checkRunId = (
+      (
+        await call('POST /repos/{owner}/{repo}/check-runs', {
+          ...repo,
+          name: CHECK_NAME,
+          head_sha: target.headSha,
+          ...inProgress,
+        })
+      ).data as { id: number }
+    ).id;
   }
   onCheckRun?.(checkRunId);
-  const result = (conclusion: string, extra: Partial<AnalysisResult> = {}): AnalysisResult => ({ checkRunId, conclusion, requests: count(), ...extra });
+  const result = (conclusion: string, extra: Partial<AnalysisResult> = {}): AnalysisResult => ({
+    checkRunId,
+    conclusion,
+    requests: count(),
+    ...extra,
+  });
   const complete = async (conclusion: string, output: Record<string, unknown>) => {
     await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      ...repo, check_run_id: checkRunId, status: 'completed', conclusion, completed_at: new Date().toISOString(), output,
+      ...repo,
+      check_run_id: checkRunId,
+      status: 'completed',
+      conclusion,
+      completed_at: new Date().toISOString(),
+      output,
       // A button on the run; GitHub sends check_run.requested_action when pressed.
       actions: [RERUN_ACTION],
     });
@@ -126,9 +157,19 @@ export async function analyze(
   };
   const stopped = async (): Promise<AnalysisResult> => {
     const shutdown = signal.reason instanceof ShutdownReason;
-    await complete('cancelled', shutdown
-      ? { title: 'ndis-review restarted before finishing', summary: 'The app was stopped (a restart or a deploy) before it could analyse this commit. Press **Re-run** to analyse it.' }
-      : { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is being analysed instead.' });
+    await complete(
+      'cancelled',
+      shutdown
+        ? {
+            title: 'ndis-review restarted before finishing',
+            summary:
+              'The app was stopped (a restart or a deploy) before it could analyse this commit. Press **Re-run** to analyse it.',
+          }
+        : {
+            title: 'Superseded by a newer push',
+            summary: 'A newer commit of this pull request is being analysed instead.',
+          },
+    );
     return result('cancelled');
   };
 
@@ -148,17 +189,27 @@ export async function analyze(
   if (!outcome || signal.aborted) return stopped();
 
   const o = outcome;
-  const output = (annotations: unknown[], summary = o.summary) => ({ title: o.title, summary, ...(o.text ? { text: o.text } : {}), annotations });
+  const output = (annotations: unknown[], summary = o.summary) => ({
+    title: o.title,
+    summary,
+    ...(o.text ? { text: o.text } : {}),
+    annotations,
+  });
   await complete(o.conclusion, output(o.batches[0] ?? []));
 
   // The result stands from here: a failure is noted in the run, never turned into another conclusion.
   try {
     // The API takes 50 annotations a request; later updates append to the run.
     for (const batch of o.batches.slice(1)) {
-      await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: checkRunId, output: output(batch) });
+      await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+        ...repo,
+        check_run_id: checkRunId,
+        output: output(batch),
+      });
     }
     if (target.pullNumber !== undefined && o.files && o.config.reviewComments) {
-      const findings = o.config.report === 'all' ? [...o.classified.added, ...o.classified.existing] : o.classified.added;
+      const findings =
+        o.config.report === 'all' ? [...o.classified.added, ...o.classified.existing] : o.classified.added;
       await postReview(call, repo, target.pullNumber, target.headSha, o.files, findings, {
         ...(state.appId !== undefined ? { appId: state.appId } : {}),
         ...(state.docsBaseUrl !== undefined ? { docsBaseUrl: state.docsBaseUrl } : {}),
@@ -168,7 +219,11 @@ export async function analyze(
     const why = describe(err);
     if (!signal.aborted) {
       const note = `> **Note:** the findings below stand, but ndis-review could not finish posting them (${why}); some annotations or review comments may be missing. Re-run the check to post them again.\n\n`;
-      await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: checkRunId, output: output([], fitCheckRunText(note + o.summary)) }).catch(() => undefined);
+      await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+        ...repo,
+        check_run_id: checkRunId,
+        output: output([], fitCheckRunText(note + o.summary)),
+      }).catch(() => undefined);
     }
     return result(o.conclusion, { ...o.sources, followUpError: why });
   }
@@ -181,52 +236,106 @@ export async function analyze(
  */
 export async function createQueuedRun(request: Request, target: Target): Promise<number> {
   // Bounded: the job waits for this run's ID before it starts.
-  const res = await requestWithin(request, CHECK_RUN_REQUEST_MS, 'POST /repos/{owner}/{repo}/check-runs', { owner: target.owner, repo: target.repo, name: CHECK_NAME, head_sha: target.headSha, status: 'queued' });
+  const res = await requestWithin(request, CHECK_RUN_REQUEST_MS, 'POST /repos/{owner}/{repo}/check-runs', {
+    owner: target.owner,
+    repo: target.repo,
+    name: CHECK_NAME,
+    head_sha: target.headSha,
+    status: 'queued',
+  });
   return (res.data as { id: number }).id;
 }
 
 /** Completes the queued run of a job dropped before it ran: for a newer push, or because the app is stopping. */
-export async function cancelQueuedRun(request: Request, target: Target, checkRunId: number, reason: 'superseded' | 'shutdown' = 'superseded'): Promise<void> {
+export async function cancelQueuedRun(
+  request: Request,
+  target: Target,
+  checkRunId: number,
+  reason: 'superseded' | 'shutdown' = 'superseded',
+): Promise<void> {
   await requestWithin(request, CHECK_RUN_REQUEST_MS, 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-    owner: target.owner, repo: target.repo, check_run_id: checkRunId, status: 'completed', conclusion: 'cancelled', completed_at: new Date().toISOString(),
-    output: reason === 'shutdown'
-      ? { title: 'ndis-review restarted before finishing', summary: 'The app was stopped (a restart or a deploy) before it could analyse this commit. Press **Re-run** to analyse it.' }
-      : { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is analysed instead.' },
+    owner: target.owner,
+    repo: target.repo,
+    check_run_id: checkRunId,
+    status: 'completed',
+    conclusion: 'cancelled',
+    completed_at: new Date().toISOString(),
+    output:
+      reason === 'shutdown'
+        ? {
+            title: 'ndis-review restarted before finishing',
+            summary:
+              'The app was stopped (a restart or a deploy) before it could analyse this commit. Press **Re-run** to analyse it.',
+          }
+        : { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is analysed instead.' },
     actions: [RERUN_ACTION],
   });
 }
 
 /** Everything between creating the run and completing it; throws to have the run say why it stopped. */
-async function work(call: Request, target: Target, readConfig: () => Promise<RawConfig>, state: AnalysisState, signal: AbortSignal): Promise<Outcome | undefined> {
+async function work(
+  call: Request,
+  target: Target,
+  readConfig: () => Promise<RawConfig>,
+  state: AnalysisState,
+  signal: AbortSignal,
+): Promise<Outcome | undefined> {
   const repo = { owner: target.owner, repo: target.repo };
   const raw = await readConfig();
   const ruleIds = loadRulePack().rules.map((r) => r.id);
-  const parsed = 'error' in raw ? { config: parseConfig(null, ruleIds).config, errors: [`.github/ndis-review.yml could not be read: ${raw.error}`] } : parseConfig(raw.value, ruleIds);
+  const parsed =
+    'error' in raw
+      ? {
+          config: parseConfig(null, ruleIds).config,
+          errors: [`.github/ndis-review.yml could not be read: ${raw.error}`],
+        }
+      : parseConfig(raw.value, ruleIds);
   const config = parsed.config;
   const include = (p: string) => pathMatches(p, config.paths);
 
   const head = await fetchSources(call, { ...repo, ref: target.headSha, include }, state.blobs);
   if (signal.aborted) return undefined;
-  const headScan = await scan({ root: `${target.owner}/${target.repo}@${target.headSha}`, files: head.files, cache: state.facts });
+  const headScan = await scan({
+    root: `${target.owner}/${target.repo}@${target.headSha}`,
+    files: head.files,
+    cache: state.facts,
+  });
   // Read before the base: a renamed file's findings keep their identity only if the base file takes its new name.
   const files = target.pullNumber !== undefined ? await pullRequestFiles(call, repo, target.pullNumber) : undefined;
 
   let baseFindings: Finding[] = [];
   const notices: Notice[] = [...head.notices, ...headScan.notices];
   if (target.baseSha) {
-    const baseRef = await mergeBase(call, repo, target.baseSha, target.headSha, (err) => signal.aborted || err instanceof BudgetExceeded);
+    const baseRef = await mergeBase(
+      call,
+      repo,
+      target.baseSha,
+      target.headSha,
+      (err) => signal.aborted || err instanceof BudgetExceeded,
+    );
     const renames = renamesOf(files ?? []);
     const rename = (p: string) => renames.get(p) ?? p;
     const base = await fetchSources(call, { ...repo, ref: baseRef, include: (p) => include(rename(p)) }, state.blobs);
     if (signal.aborted) return undefined;
     const baseFiles = base.files.map((f) => (renames.has(f.path) ? { ...f, path: rename(f.path) } : f));
-    baseFindings = (await scan({ root: `${target.owner}/${target.repo}@${baseRef}`, files: baseFiles, cache: state.facts })).findings;
+    baseFindings = (
+      await scan({ root: `${target.owner}/${target.repo}@${baseRef}`, files: baseFiles, cache: state.facts })
+    ).findings;
     // What could not be read in the base can make an old finding look new: say so.
-    for (const n of base.notices) notices.push({ ...n, message: `In the base commit ${baseRef.slice(0, 7)}: ${n.message}` });
+    for (const n of base.notices)
+      notices.push({ ...n, message: `In the base commit ${baseRef.slice(0, 7)}: ${n.message}` });
   }
-  const classified = classify(applyRuleConfig(headScan.findings, config.rules), applyRuleConfig(baseFindings, config.rules));
+  const classified = classify(
+    applyRuleConfig(headScan.findings, config.rules),
+    applyRuleConfig(baseFindings, config.rules),
+  );
   const report = renderCheckRun({
-    classified, config, rules: headScan.rules, notices, files: headScan.files, headSha: target.headSha,
+    classified,
+    config,
+    rules: headScan.rules,
+    notices,
+    files: headScan.files,
+    headSha: target.headSha,
     ...(state.docsBaseUrl !== undefined ? { docsBaseUrl: state.docsBaseUrl } : {}),
     ruleDocText: ruleDocTexts(headScan.rules),
   });
@@ -239,13 +348,17 @@ async function work(call: Request, target: Target, readConfig: () => Promise<Raw
     ...(report.text ? { text: report.text } : {}),
     batches: batchAnnotations(report.annotations),
     ...(files ? { files } : {}),
-    sources: { archived: head.archived, cached: head.cached, ...(head.archiveError !== undefined ? { archiveError: head.archiveError } : {}) },
+    sources: {
+      archived: head.archived,
+      cached: head.cached,
+      ...(head.archiveError !== undefined ? { archiveError: head.archiveError } : {}),
+    },
   };
 }
 
 const docTexts = new Map<string, string>();
 /** The rule pages, read once per process. */
-function ruleDocTexts(rules: Array<{ id: string; docs: string }>): Map<string, string> {
+function ruleDocTexts(rules: { id: string; docs: string }[]): Map<string, string> {
   for (const r of rules) {
     if (docTexts.has(r.id)) continue;
     const text = readRuleDoc(r.docs);
@@ -257,6 +370,11 @@ function ruleDocTexts(rules: Array<{ id: string; docs: string }>): Map<string, s
 /** The configuration's errors above the summary, the whole kept within GitHub's byte limit. */
 function withConfigErrors(summary: string, errors: string[]): string {
   if (!errors.length) return summary;
-  const list = errors.slice(0, 50).map((e) => `- ${e.slice(0, 500).replace(/[<>`|]/g, (c) => `\\${c}`)}`).join('\n');
-  return fitCheckRunText(`**.github/ndis-review.yml has errors**; the defaults were used for these settings:\n\n${list}\n\n${summary}`);
+  const list = errors
+    .slice(0, 50)
+    .map((e) => `- ${e.slice(0, 500).replace(/[<>`|]/g, (c) => `\\${c}`)}`)
+    .join('\n');
+  return fitCheckRunText(
+    `**.github/ndis-review.yml has errors**; the defaults were used for these settings:\n\n${list}\n\n${summary}`,
+  );
 }

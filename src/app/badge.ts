@@ -10,14 +10,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** The conclusion of the latest completed run, or undefined when unknown (or not to be told). */
 export type ConclusionLookup = (owner: string, repo: string) => Promise<string | undefined>;
 
-interface BadgeState { message: string; color: string }
+interface BadgeState {
+  message: string;
+  color: string;
+}
 
 export function badgeState(conclusion: string | undefined): BadgeState {
   switch (conclusion) {
-    case 'success': return { message: 'passing', color: '#2ea44f' };
-    case 'failure': return { message: 'failing', color: '#d73a49' };
-    case 'neutral': return { message: 'findings', color: '#dbab09' };
-    default: return { message: 'unknown', color: '#9f9f9f' };
+    case 'success':
+      return { message: 'passing', color: '#2ea44f' };
+    case 'failure':
+      return { message: 'failing', color: '#d73a49' };
+    case 'neutral':
+      return { message: 'findings', color: '#dbab09' };
+    default:
+      return { message: 'unknown', color: '#9f9f9f' };
   }
 }
 
@@ -29,11 +36,13 @@ export function renderBadgeSvg(label: string, state: BadgeState): string {
   const lw = width(label);
   const mw = width(state.message);
   const total = lw + mw;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${escapeXml(`${label}: ${state.message}`)}">`
-    + `<title>${escapeXml(`${label}: ${state.message}`)}</title>`
-    + `<rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${state.color}"/>`
-    + `<g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">`
-    + `<text x="${lw / 2}" y="14">${escapeXml(label)}</text><text x="${lw + mw / 2}" y="14">${escapeXml(state.message)}</text></g></svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${escapeXml(`${label}: ${state.message}`)}">` +
+    `<title>${escapeXml(`${label}: ${state.message}`)}</title>` +
+    `<rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${state.color}"/>` +
+    `<g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">` +
+    `<text x="${lw / 2}" y="14">${escapeXml(label)}</text><text x="${lw + mw / 2}" y="14">${escapeXml(state.message)}</text></g></svg>`
+  );
 }
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -57,7 +66,9 @@ export interface BadgeOptions {
 }
 
 /** A handler for Probot's `addHandler`: answers badge routes, passes on everything else. */
-export function createBadgeHandler(opts: BadgeOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+export function createBadgeHandler(
+  opts: BadgeOptions,
+): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const ttl = opts.ttlMs ?? 5 * 60_000;
   const now = opts.now ?? Date.now;
   const failureTtl = opts.failureTtlMs ?? 30_000;
@@ -115,8 +126,14 @@ export function createBadgeHandler(opts: BadgeOptions): (req: IncomingMessage, r
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('badge lookup timed out')), ms); });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error('badge lookup timed out'));
+    }, ms);
+  });
+  return Promise.race([p, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 type RequestFn = (route: string, params: Record<string, unknown>) => Promise<{ data: unknown }>;
@@ -135,13 +152,26 @@ export async function latestConclusion(
   /** This app's ID: another app's run of the same name must not colour the badge. */
   appId?: number,
 ): Promise<string | undefined> {
-  const installation = (await appRequest('GET /repos/{owner}/{repo}/installation', { owner, repo })).data as { id: number };
+  const installation = (await appRequest('GET /repos/{owner}/{repo}/installation', { owner, repo })).data as {
+    id: number;
+  };
   const request = await installationRequest(installation.id);
-  const info = (await request('GET /repos/{owner}/{repo}', { owner, repo })).data as { private: boolean; default_branch: string };
+  const info = (await request('GET /repos/{owner}/{repo}', { owner, repo })).data as {
+    private: boolean;
+    default_branch: string;
+  };
   if (info.private) return undefined;
-  const runs = (await request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
-    owner, repo, ref: info.default_branch, check_name: checkName, status: 'completed', filter: 'latest', per_page: 1,
-    ...(appId !== undefined ? { app_id: appId } : {}),
-  })).data as { check_runs: Array<{ conclusion: string | null }> };
+  const runs = (
+    await request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+      owner,
+      repo,
+      ref: info.default_branch,
+      check_name: checkName,
+      status: 'completed',
+      filter: 'latest',
+      per_page: 1,
+      ...(appId !== undefined ? { app_id: appId } : {}),
+    })
+  ).data as { check_runs: { conclusion: string | null }[] };
   return runs.check_runs[0]?.conclusion ?? undefined;
 }

@@ -28,7 +28,12 @@ export interface BoundedRequest {
  * it can say what happened). Reads are dropped at once when `signal` (the
  * job's) aborts; check run writes still go out.
  */
-export function boundedRequest(request: Request, signal: AbortSignal, deadline: number, budgetMs: number): BoundedRequest {
+export function boundedRequest(
+  request: Request,
+  signal: AbortSignal,
+  deadline: number,
+  budgetMs: number,
+): BoundedRequest {
   let requests = 0;
   const call: Request = async (route, params) => {
     const checkRun = route.includes('/check-runs');
@@ -40,16 +45,28 @@ export function boundedRequest(request: Request, signal: AbortSignal, deadline: 
     // retry (any other error becomes a retried HTTP 500); the reason is thrown here instead.
     const abort = new AbortController();
     let why: unknown;
-    const stop = (reason: unknown) => { why ??= reason; abort.abort(); };
+    const stop = (reason: unknown) => {
+      why ??= reason;
+      abort.abort();
+    };
     // A timer of our own (AbortSignal.timeout's is unref'd and would not keep a job alive).
     // A read's deadline is the budget's end: reaching it is the budget running out, whatever the clock's rounding.
-    const timer = setTimeout(() => stop(checkRun ? new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`) : new BudgetExceeded(budgetMs)), ms);
-    const onJobAbort = () => stop(signal.reason);
+    const timer = setTimeout(() => {
+      stop(
+        checkRun ? new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`) : new BudgetExceeded(budgetMs),
+      );
+    }, ms);
+    const onJobAbort = () => {
+      stop(signal.reason);
+    };
     if (!checkRun) {
       if (signal.aborted) onJobAbort();
       else signal.addEventListener('abort', onJobAbort, { once: true });
     }
-    const release = () => { clearTimeout(timer); signal.removeEventListener('abort', onJobAbort); };
+    const release = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onJobAbort);
+    };
     try {
       const res = await request(route, { ...params, request: { ...options, signal: abort.signal } });
       // A streamed body (the tarball) is read after this returns: the deadline and the job's abort stay
@@ -74,8 +91,15 @@ export function withinBudget<T>(work: Promise<T>, signal: AbortSignal, deadline:
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BudgetExceeded(budgetMs)), Math.max(0, deadline - Date.now()));
-    onAbort = () => reject(signal.reason);
+    timer = setTimeout(
+      () => {
+        reject(new BudgetExceeded(budgetMs));
+      },
+      Math.max(0, deadline - Date.now()),
+    );
+    onAbort = () => {
+      reject(signal.reason);
+    };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -105,9 +129,16 @@ export function describe(err: unknown): string {
  * analysis (queued runs, runs left behind). Aborted without a reason, so
  * Octokit's retry plugin does not retry it.
  */
-export async function requestWithin(request: Request, ms: number, route: string, params: Record<string, unknown>): Promise<{ data: unknown }> {
+export async function requestWithin(
+  request: Request,
+  ms: number,
+  route: string,
+  params: Record<string, unknown>,
+): Promise<{ data: unknown }> {
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), ms);
+  const timer = setTimeout(() => {
+    abort.abort();
+  }, ms);
   try {
     return await request(route, { ...params, request: { signal: abort.signal } });
   } catch (err) {

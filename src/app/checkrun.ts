@@ -124,10 +124,7 @@ export function renderCheckRun(input: CheckRunInput): CheckRunReport {
   return report;
 }
 
-function conclusionOf(
-  classified: ClassifiedFindings,
-  policy: AppConfig['conclusion'],
-): CheckRunReport['conclusion'] {
+function conclusionOf(classified: ClassifiedFindings, policy: AppConfig['conclusion']): CheckRunReport['conclusion'] {
   const failOn = policy.failOn;
   if (failOn !== 'never' && classified.added.some((f) => severityRank(f.severity) <= severityRank(failOn))) {
     return 'failure';
@@ -213,13 +210,10 @@ function renderSummary(
     head: [heading, '', ...tableHeader(ctx.showStatus)],
     rows: reported.map((r) => tableRow(r, ctx, ctx.showStatus)),
     tail: [],
-    omitted: (n) => `_… and ${plural(n, 'more finding', 'more findings')} not listed: the summary is limited to 65,535 bytes._`,
+    omitted: (n) =>
+      `_… and ${plural(n, 'more finding', 'more findings')} not listed: the summary is limited to 65,535 bytes._`,
   };
-  const noneLine = [
-    heading,
-    '',
-    config.report === 'all' ? 'No findings.' : 'No new findings.',
-  ];
+  const noneLine = [heading, '', config.report === 'all' ? 'No findings.' : 'No new findings.'];
   const traces: Block = {
     head: ['### Traces', ''],
     rows: [], // filled once the table's rows are known
@@ -252,7 +246,7 @@ function renderSummary(
   let budget = CHECK_RUN_TEXT_LIMIT - utf8Length(compose(parts, 'reserve'));
   const take = (block: Block, cap = Infinity): number => {
     const n = fitRows(block.rows, Math.min(budget, cap));
-    for (let i = 0; i < n; i++) budget -= utf8Length(block.rows[i]!) + 1;
+    for (let i = 0; i < n; i++) budget -= utf8Length(block.rows[i]) + 1;
     return n;
   };
   const kept = new Map<Block, number>();
@@ -356,7 +350,9 @@ function ruleCell(f: Finding, ctx: RenderContext): string {
 function traceRow(f: Finding): string {
   const lines = [`- ${escapeMarkdown(f.rule)} at ${location(f.path, f.line)}`];
   for (const step of f.trace.slice(0, SUMMARY_TRACE_STEPS)) {
-    lines.push(`  - ${location(step.path, step.line)} — ${escapeMarkdown(truncateChars(step.message, TRACE_MESSAGE_CHARS))}`);
+    lines.push(
+      `  - ${location(step.path, step.line)} — ${escapeMarkdown(truncateChars(step.message, TRACE_MESSAGE_CHARS))}`,
+    );
   }
   const more = f.trace.length - SUMMARY_TRACE_STEPS;
   if (more > 0) lines.push(`  - … ${plural(more, 'more step', 'more steps')}`);
@@ -364,7 +360,8 @@ function traceRow(f: Finding): string {
 }
 
 function noticeRow(n: Notice): string {
-  const where = n.path === undefined ? '' : `${n.line === undefined ? escapeMarkdown(n.path) : location(n.path, n.line)}: `;
+  const where =
+    n.path === undefined ? '' : `${n.line === undefined ? escapeMarkdown(n.path) : location(n.path, n.line)}: `;
   return `- ${n.kind}: ${where}${escapeMarkdown(truncateChars(n.message, CELL_MESSAGE_CHARS))}`;
 }
 
@@ -425,9 +422,7 @@ function foldedPage(id: string, page: string): string {
     while (n < lines.length && used + utf8Length(lines[n]) + 1 <= DOC_PAGE_BYTES) used += utf8Length(lines[n++]) + 1;
     body = `${lines.slice(0, n).join('\n')}\n\n_… the page goes on in the rule pack._`;
   }
-  body = body
-    .replace(/^(#{1,6}) /gm, (_m, hashes: string) => `${'#'.repeat(Math.min(6, hashes.length + 4))} `)
-    .trim();
+  body = body.replace(/^(#{1,6}) /gm, (_m, hashes: string) => `${'#'.repeat(Math.min(6, hashes.length + 4))} `).trim();
   return `\n\n<details><summary>The ${escapeMarkdown(id)} rule in full</summary>\n\n${body}\n\n</details>`;
 }
 
@@ -493,7 +488,10 @@ export function capAnnotations(
 }
 
 /** Consecutive requests' worth of annotations, order kept (the API takes at most 50 per request). */
-export function batchAnnotations(annotations: readonly CheckAnnotation[], size = ANNOTATIONS_PER_REQUEST): CheckAnnotation[][] {
+export function batchAnnotations(
+  annotations: readonly CheckAnnotation[],
+  size = ANNOTATIONS_PER_REQUEST,
+): CheckAnnotation[][] {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, not ${size}`);
   const batches: CheckAnnotation[][] = [];
   for (let i = 0; i < annotations.length; i += size) batches.push(annotations.slice(i, i + size));

@@ -74,16 +74,16 @@ function keyText(k: string): string {
 function editDistance(a: string, b: string): number {
   const d: number[][] = [];
   for (let i = 0; i <= a.length; i++) d.push([i]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
+      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
+      d[i][j] = v;
     }
   }
-  return d[a.length]![b.length]!;
+  return d[a.length][b.length];
 }
 
 /**
@@ -184,7 +184,9 @@ export function parseConfig(raw: unknown, knownRules: string[]): { config: AppCo
         if (typeof value === 'boolean') config.reviewComments = value;
         else {
           const quoted = typeof value === 'string' && /^(true|false)$/i.test(value);
-          errors.push(notOneOf('reviewComments', value, ['true', 'false']) + (quoted ? ' (write it without quotes)' : ''));
+          errors.push(
+            notOneOf('reviewComments', value, ['true', 'false']) + (quoted ? ' (write it without quotes)' : ''),
+          );
         }
         break;
       case 'conclusion':
@@ -261,7 +263,7 @@ const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
 function segmentSource(seg: string): string {
   let out = '';
   for (let i = 0; i < seg.length; i++) {
-    const c = seg[i]!;
+    const c = seg[i];
     if (c === '*') {
       while (seg[i + 1] === '*') i++;
       out += '[^/]*';
@@ -295,7 +297,7 @@ function charClass(seg: string, start: number): { source: string; end: number } 
     i++;
   }
   for (; i < seg.length; i++) {
-    const c = seg[i]!;
+    const c = seg[i];
     if (c === ']') {
       if (body === '') return undefined;
       const source = negate ? `[^/${body}]` : `[${body}]`;
@@ -309,7 +311,7 @@ function charClass(seg: string, start: number): { source: string; end: number } 
     if (c === '\\' && i + 1 < seg.length) {
       i++;
       body += `\\${seg[i]}`;
-    } else body += c === '-' ? '-' : c.replace(/[\\\]\[^]/g, '\\$&');
+    } else body += c === '-' ? '-' : c.replace(/[\\\][^]/g, '\\$&');
   }
   return undefined;
 }

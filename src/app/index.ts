@@ -7,12 +7,23 @@
  */
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { FactCache } from '../engine/cache.js';
-import { analyze, cancelQueuedRun, CHECK_NAME, createQueuedRun, RERUN_ACTION, type AnalysisResult, type AnalysisState, type RawConfig, type Target } from './analyze.js';
+import {
+  analyze,
+  cancelQueuedRun,
+  CHECK_NAME,
+  createQueuedRun,
+  RERUN_ACTION,
+  type AnalysisResult,
+  type AnalysisState,
+  type RawConfig,
+  type Target,
+} from './analyze.js';
 import { createBadgeHandler, latestConclusion } from './badge.js';
 import { InflightRuns } from './inflight.js';
 import { completeLeftBehind, completeRun, FAILED_OUTPUT, type RecoveryDeps } from './recovery.js';
 import { JobQueue } from './jobs.js';
 import { BlobCache, type Request } from './source.js';
+import { firstLine as describeError } from '../util/errors.js';
 
 export interface AppInstance extends AnalysisState {
   queue: JobQueue;
@@ -25,11 +36,17 @@ export interface AppInstance extends AnalysisState {
 type AnyContext = Context<'pull_request' | 'check_suite' | 'check_run'>;
 
 /** Builds the app function and the state it keeps, so tests can wait for its jobs. */
-export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot: Probot, options?: ApplicationFunctionOptions) => void; instance: AppInstance } {
+export function createApp(env: NodeJS.ProcessEnv = process.env): {
+  app: (probot: Probot, options?: ApplicationFunctionOptions) => void;
+  instance: AppInstance;
+} {
   const docsBaseUrl = docsBase(env.NDIS_REVIEW_DOCS_URL);
   const appId = appIdOf(env.APP_ID);
   const instance: AppInstance = {
-    facts: new FactCache(), blobs: new BlobCache(), queue: undefined as unknown as JobQueue, results: [],
+    facts: new FactCache(),
+    blobs: new BlobCache(),
+    queue: undefined as unknown as JobQueue,
+    results: [],
     ...(docsBaseUrl !== undefined ? { docsBaseUrl } : {}),
     ...(appId !== undefined ? { appId } : {}),
     inflight: new InflightRuns(env.NDIS_REVIEW_STATE_DIR || undefined),
@@ -43,12 +60,19 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
       probot.log.debug('no HTTP server: badge routes not mounted');
     }
     if (env.NDIS_REVIEW_DOCS_URL && docsBaseUrl === undefined) {
-      probot.log.warn('NDIS_REVIEW_DOCS_URL is not an http(s) URL; rule pages are shown in the check run instead of linked');
+      probot.log.warn(
+        'NDIS_REVIEW_DOCS_URL is not an http(s) URL; rule pages are shown in the check run instead of linked',
+      );
     }
     if (instance.inflight.problem) probot.log.warn(instance.inflight.problem);
-    instance.inflight.onProblem = (problem) => probot.log.warn(problem);
+    instance.inflight.onProblem = (problem) => {
+      probot.log.warn(problem);
+    };
     const recovery: RecoveryDeps = {
-      requestFor: async (installation) => { const o = await probot.auth(installation); return o.request as unknown as Request; },
+      requestFor: async (installation) => {
+        const o = await probot.auth(installation);
+        return o.request;
+      },
       inflight: instance.inflight,
       log: probot.log,
     };
@@ -56,27 +80,43 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
     void completeLeftBehind(recovery);
     /** The newest `updated_at` seen per pull request: a late or redelivered older event must not supersede a newer head. */
     const newestEvent = new Map<string, number>();
-    instance.queue = new JobQueue((spec, err) => probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed'));
+    instance.queue = new JobQueue((spec, err) => {
+      probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed');
+    });
     /** `force`: the user asked for this analysis again (re-run, re-requested), so a recent result does not stand in. */
     const submit = (context: AnyContext, target: Target, force = false) => {
       const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;
       const where = `${target.owner}/${target.repo}`;
-      const remember = (checkRunId: number) => instance.inflight.add({ installation, owner: target.owner, repo: target.repo, checkRunId });
+      const remember = (checkRunId: number) => {
+        instance.inflight.add({ installation, owner: target.owner, repo: target.repo, checkRunId });
+      };
       const request = context.octokit.request as unknown as Request;
       // A job that waits behind another shows its check as queued at once.
       let queuedRun: Promise<number | undefined> | undefined;
-      const logFailure = (what: string) => (err: unknown) => { probot.log.warn({ repo: where, sha: target.headSha, err: String((err as Error)?.message ?? err).split('\n')[0] }, what); return undefined; };
+      const logFailure = (what: string) => (err: unknown) => {
+        probot.log.warn({ repo: where, sha: target.headSha, err: describeError(err) }, what);
+        return undefined;
+      };
       instance.queue.enqueue({
         installation,
         key: `${where}@${target.headSha}${target.pullNumber !== undefined ? `#${target.pullNumber}` : ''}`,
         ...(target.pullNumber !== undefined ? { group: `${where}#${target.pullNumber}` } : {}),
         force,
         onWaiting: () => {
-          queuedRun = createQueuedRun(request, target).then((id) => { remember(id); return id; }, logFailure('could not create the queued check run'));
+          queuedRun = createQueuedRun(request, target).then((id) => {
+            remember(id);
+            return id;
+          }, logFailure('could not create the queued check run'));
         },
-        onDropped: (reason) => queuedRun
-          ?.then(async (id) => { if (id !== undefined) { await cancelQueuedRun(request, target, id, reason); instance.inflight.remove(id); } })
-          .catch(logFailure('could not cancel the queued check run')),
+        onDropped: (reason) =>
+          queuedRun
+            ?.then(async (id) => {
+              if (id !== undefined) {
+                await cancelQueuedRun(request, target, id, reason);
+                instance.inflight.remove(id);
+              }
+            })
+            .catch(logFailure('could not cancel the queued check run')),
         run: async (signal) => {
           const queuedRunId = await queuedRun;
           let runId: number | undefined;
@@ -85,46 +125,74 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): { app: (probot:
           try {
             result = await analyze(request, target, () => readConfig(context), instance, signal, {
               ...(queuedRunId !== undefined ? { queuedRunId } : {}),
-              onCheckRun: (id) => { runId = id; remember(id); },
-              onCompleted: (id) => { completed = true; instance.inflight.remove(id); },
+              onCheckRun: (id) => {
+                runId = id;
+                remember(id);
+              },
+              onCompleted: (id) => {
+                completed = true;
+                instance.inflight.remove(id);
+              },
             });
           } catch (err) {
             // The run exists but GitHub did not take its completion: keep trying, in the background.
-            if (runId !== undefined && !completed) void completeRun({ installation, owner: target.owner, repo: target.repo, checkRunId: runId }, recovery, FAILED_OUTPUT);
+            if (runId !== undefined && !completed)
+              void completeRun(
+                { installation, owner: target.owner, repo: target.repo, checkRunId: runId },
+                recovery,
+                FAILED_OUTPUT,
+              );
             throw err;
           }
           instance.results.push(result);
           if (instance.results.length > 100) instance.results.shift();
           const { conclusion, requests, archived, cached, archiveError } = result;
-          probot.log.info({ repo: where, sha: target.headSha, conclusion, requests, archived, cached }, 'analysis complete');
-          if (archiveError !== undefined) probot.log.warn({ repo: where, sha: target.headSha, reason: archiveError }, 'tarball not used; files were fetched as blobs');
+          probot.log.info(
+            { repo: where, sha: target.headSha, conclusion, requests, archived, cached },
+            'analysis complete',
+          );
+          if (archiveError !== undefined)
+            probot.log.warn(
+              { repo: where, sha: target.headSha, reason: archiveError },
+              'tarball not used; files were fetched as blobs',
+            );
         },
       });
     };
 
-    probot.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], async (context) => {
-      const pr = context.payload.pull_request;
-      const { owner, repo } = context.repo();
-      const group = `${owner}/${repo}#${pr.number}`;
-      const at = Date.parse(pr.updated_at);
-      if (Number.isFinite(at)) {
-        const newest = newestEvent.get(group);
-        if (newest !== undefined && at < newest) {
-          probot.log.info({ repo: `${owner}/${repo}`, pull: pr.number, sha: pr.head.sha }, 'event older than one already handled for this pull request: not analysed');
-          return;
+    probot.on(
+      ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'],
+      async (context) => {
+        const pr = context.payload.pull_request;
+        const { owner, repo } = context.repo();
+        const group = `${owner}/${repo}#${pr.number}`;
+        const at = Date.parse(pr.updated_at);
+        if (Number.isFinite(at)) {
+          const newest = newestEvent.get(group);
+          if (newest !== undefined && at < newest) {
+            probot.log.info(
+              { repo: `${owner}/${repo}`, pull: pr.number, sha: pr.head.sha },
+              'event older than one already handled for this pull request: not analysed',
+            );
+            return;
+          }
+          newestEvent.delete(group);
+          newestEvent.set(group, at);
+          if (newestEvent.size > 10_000) newestEvent.delete(newestEvent.keys().next().value!);
         }
-        newestEvent.delete(group);
-        newestEvent.set(group, at);
-        if (newestEvent.size > 10_000) newestEvent.delete(newestEvent.keys().next().value!);
-      }
-      // Pull requests from forks work from this event: the head commit is reachable in the base repository.
-      submit(context, { owner, repo, headSha: pr.head.sha, baseSha: pr.base.sha, pullNumber: pr.number });
-    });
+        // Pull requests from forks work from this event: the head commit is reachable in the base repository.
+        submit(context, { owner, repo, headSha: pr.head.sha, baseSha: pr.base.sha, pullNumber: pr.number });
+      },
+    );
     probot.on(['check_suite.requested', 'check_suite.rerequested'], async (context) => {
       const suite = context.payload.check_suite;
       const { owner, repo } = context.repo();
       const force = context.payload.action === 'rerequested';
-      submit(context, checkTarget(owner, repo, context.payload.repository.id, suite.head_sha, suite.pull_requests), force);
+      submit(
+        context,
+        checkTarget(owner, repo, context.payload.repository.id, suite.head_sha, suite.pull_requests),
+        force,
+      );
     });
     probot.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => {
       const run = context.payload.check_run;
@@ -154,7 +222,13 @@ interface ListedPullRequest {
  * reviewed and supersedes other analyses: a re-run of an older commit is
  * compared with the base but comments nowhere and cancels nothing.
  */
-export function checkTarget(owner: string, repo: string, repositoryId: number, headSha: string, pullRequests: ListedPullRequest[]): Target {
+export function checkTarget(
+  owner: string,
+  repo: string,
+  repositoryId: number,
+  headSha: string,
+  pullRequests: ListedPullRequest[],
+): Target {
   const own = pullRequests.filter((p) => p.base.repo.id === repositoryId);
   const current = own.find((p) => p.head.sha === headSha);
   if (current) return { owner, repo, headSha, baseSha: current.base.sha, pullNumber: current.number };
@@ -181,14 +255,18 @@ export function docsBase(value: string | undefined): string | undefined {
 
 function badgeHandler(probot: Probot, appId: number | undefined) {
   return createBadgeHandler({
-    lookup: (owner, repo) => latestConclusion(
-      async (route, params) => (await probot.auth()).request(route, params),
-      async (id) => { const o = await probot.auth(id); return (route, params) => o.request(route, params); },
-      owner,
-      repo,
-      CHECK_NAME,
-      appId,
-    ),
+    lookup: (owner, repo) =>
+      latestConclusion(
+        async (route, params) => (await probot.auth()).request(route, params),
+        async (id) => {
+          const o = await probot.auth(id);
+          return (route, params) => o.request(route, params);
+        },
+        owner,
+        repo,
+        CHECK_NAME,
+        appId,
+      ),
   });
 }
 
@@ -197,7 +275,9 @@ async function readConfig(context: AnyContext): Promise<RawConfig> {
   try {
     return { value: await context.config('ndis-review.yml') };
   } catch (err) {
-    return { error: String((err as Error).message ?? err).split('\n')[0].slice(0, 300) };
+    return {
+      error: describeError(err).slice(0, 300),
+    };
   }
 }
 

@@ -10,6 +10,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { firstLine } from '../util/errors.js';
 
 export interface InflightRun {
   installation: number;
@@ -37,7 +38,7 @@ export class InflightRuns {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as unknown;
       if (Array.isArray(parsed)) this.leftBehind.push(...parsed.filter(isRun));
     } catch (err) {
-      if ((err as { code?: string }).code !== 'ENOENT') this.problem = `could not read ${this.file}: ${String((err as Error).message ?? err).split('\n')[0]}`;
+      if ((err as { code?: string }).code !== 'ENOENT') this.problem = `could not read ${this.file}: ${firstLine(err)}`;
     }
     // The left-behind runs stay listed until they are completed.
     for (const r of this.leftBehind) this.runs.set(r.checkRunId, r);
@@ -66,7 +67,7 @@ export class InflightRuns {
       writeFileSync(tmp, JSON.stringify([...this.runs.values()]));
       renameSync(tmp, this.file);
     } catch (err) {
-      this.problem = `could not write ${this.file}: ${String((err as Error).message ?? err).split('\n')[0]}`;
+      this.problem = `could not write ${this.file}: ${firstLine(err)}`;
       this.onProblem?.(this.problem);
     }
   }
@@ -74,6 +75,12 @@ export class InflightRuns {
 
 function isRun(x: unknown): x is InflightRun {
   const r = x as InflightRun;
-  return typeof r === 'object' && r !== null && Number.isSafeInteger(r.installation) && Number.isSafeInteger(r.checkRunId)
-    && typeof r.owner === 'string' && typeof r.repo === 'string';
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    Number.isSafeInteger(r.installation) &&
+    Number.isSafeInteger(r.checkRunId) &&
+    typeof r.owner === 'string' &&
+    typeof r.repo === 'string'
+  );
 }

@@ -37,7 +37,7 @@ export interface JobSpec {
    * because the app is stopping; it never runs. A returned promise is waited
    * for at shutdown.
    */
-  onDropped?: (reason: 'superseded' | 'shutdown') => void | Promise<unknown>;
+  onDropped?: (reason: 'superseded' | 'shutdown') => unknown;
   run: (signal: AbortSignal) => Promise<void>;
 }
 
@@ -47,19 +47,25 @@ export interface JobQueueOptions {
   now?: () => number;
 }
 
-interface Entry { spec: JobSpec; controller: AbortController }
+interface Entry {
+  spec: JobSpec;
+  controller: AbortController;
+}
 
 export class JobQueue {
   private readonly queues = new Map<number, Entry[]>();
   private readonly running = new Map<number, Entry>();
   private readonly keys = new Set<string>();
-  private readonly idleWaiters: Array<() => void> = [];
+  private readonly idleWaiters: (() => void)[] = [];
   /** Finished keys and when they may run again, oldest first. */
   private readonly done = new Map<string, number>();
   private readonly doneForMs: number;
   private readonly now: () => number;
 
-  constructor(private readonly onError: (spec: JobSpec, err: unknown) => void = () => {}, options: JobQueueOptions = {}) {
+  constructor(
+    private readonly onError: (spec: JobSpec, err: unknown) => void = () => {},
+    options: JobQueueOptions = {},
+  ) {
     this.doneForMs = options.doneForMs ?? 10 * 60_000;
     this.now = options.now ?? Date.now;
   }
@@ -106,7 +112,7 @@ export class JobQueue {
     let stopped = 0;
     const reason = new ShutdownReason();
     // Waiting jobs that can say so themselves (their queued run) are dropped at once, not run one by one.
-    const told: Array<Promise<unknown>> = [];
+    const told: Promise<unknown>[] = [];
     for (const [installation, q] of this.queues) {
       const kept = q.filter((entry) => {
         if (!entry.spec.onDropped) return true;
@@ -123,14 +129,23 @@ export class JobQueue {
     }
     const windUp = Promise.all([this.idle(), Promise.allSettled(told)]);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([windUp, new Promise((r) => { timer = setTimeout(r, windUpMs); })]);
+    await Promise.race([
+      windUp,
+      new Promise((r) => {
+        timer = setTimeout(r, windUpMs);
+      }),
+    ]);
     clearTimeout(timer);
     return stopped;
   }
 
   private async idleWithin(ms: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((r) => { timer = setTimeout(() => r(false), ms); });
+    const timedOut = new Promise<false>((r) => {
+      timer = setTimeout(() => {
+        r(false);
+      }, ms);
+    });
     const idle = await Promise.race([this.idle().then(() => true as const), timedOut]);
     clearTimeout(timer);
     return idle;
@@ -169,7 +184,10 @@ export class JobQueue {
     const entry = q?.shift();
     if (!entry) {
       this.queues.delete(installation);
-      if (this.isIdle()) this.idleWaiters.splice(0).forEach((r) => r());
+      if (this.isIdle())
+        this.idleWaiters.splice(0).forEach((r) => {
+          r();
+        });
       return;
     }
     this.running.set(installation, entry);

@@ -47,14 +47,26 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
       const onSignal = (signal: string) => {
         if (stopping) return;
         stopping = true;
-        console.info(`${signal}: finishing the analyses in hand (up to ${process.env.SHUTDOWN_GRACE_S ?? DEFAULT_GRACE_S} s)`);
+        console.info(
+          `${signal}: finishing the analyses in hand (up to ${process.env.SHUTDOWN_GRACE_S ?? DEFAULT_GRACE_S} s)`,
+        );
         stop().then(
-          (cancelled) => { console.info(`stopped${cancelled ? `; ${cancelled} analyses cancelled on GitHub` : ''}`); process.exit(0); },
-          (err: unknown) => { console.error(`error while stopping: ${err instanceof Error ? err.message : String(err)}`); process.exit(1); },
+          (cancelled) => {
+            console.info(`stopped${cancelled ? `; ${cancelled} analyses cancelled on GitHub` : ''}`);
+            process.exit(0);
+          },
+          (err: unknown) => {
+            console.error(`error while stopping: ${err instanceof Error ? err.message : String(err)}`);
+            process.exit(1);
+          },
         );
       };
-      process.on('SIGTERM', () => onSignal('SIGTERM'));
-      process.on('SIGINT', () => onSignal('SIGINT'));
+      process.on('SIGTERM', () => {
+        onSignal('SIGTERM');
+      });
+      process.on('SIGINT', () => {
+        onSignal('SIGINT');
+      });
     })
     .catch((err: unknown) => {
       // Probot's own messages (missing APP_ID, unreadable key) never contain the key.

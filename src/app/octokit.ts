@@ -29,7 +29,12 @@ interface Logger {
 
 /** Whether to repeat a rate-limited request: pure, for the handlers and their tests. */
 export function shouldRetryRateLimit(retryAfterS: number, retryCount: number): boolean {
-  return Number.isFinite(retryAfterS) && retryAfterS >= 0 && retryAfterS <= MAX_RATE_LIMIT_WAIT_S && retryCount < RATE_LIMIT_RETRIES;
+  return (
+    Number.isFinite(retryAfterS) &&
+    retryAfterS >= 0 &&
+    retryAfterS <= MAX_RATE_LIMIT_WAIT_S &&
+    retryCount < RATE_LIMIT_RETRIES
+  );
 }
 
 function handler(kind: string) {
@@ -37,7 +42,9 @@ function handler(kind: string) {
     const count = retryCount ?? options.request?.retryCount ?? 0;
     const retry = shouldRetryRateLimit(retryAfter, count);
     // Method and route template only: a URL never carries the token, but keep logs to what is needed.
-    octokit.log?.warn(`${kind} rate limit on ${options.method ?? '?'} ${options.url ?? '?'}: ${retry ? `retrying in ${retryAfter} s` : 'giving up'} (retry ${count})`);
+    octokit.log?.warn(
+      `${kind} rate limit on ${options.method ?? '?'} ${options.url ?? '?'}: ${retry ? `retrying in ${retryAfter} s` : 'giving up'} (retry ${count})`,
+    );
     return retry;
   };
 }
@@ -49,7 +56,9 @@ export const throttleHandlers = {
 };
 
 /** Probot's Octokit with the app's rate-limit handlers; pass it to `run(app, { Octokit })` and to `new Probot`. */
-export const AppOctokit = ProbotOctokit.defaults((options: { throttle?: Record<string, unknown> } & Record<string, unknown>) => ({
-  ...options,
-  throttle: { ...options.throttle, ...throttleHandlers },
-}));
+export const AppOctokit = ProbotOctokit.defaults(
+  (options: { throttle?: Record<string, unknown> } & Record<string, unknown>) => ({
+    ...options,
+    throttle: { ...options.throttle, ...throttleHandlers },
+  }),
+);

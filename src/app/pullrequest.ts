@@ -8,10 +8,18 @@ import { isOwnComment, planReview } from './review.js';
 import type { Request } from './source.js';
 import type { ExistingComment, PullRequestFile } from './types.js';
 
-interface Repo { owner: string; repo: string }
+interface Repo {
+  owner: string;
+  repo: string;
+}
 
 /** Every page of a list endpoint (GitHub stops the pull request files list at 3,000). */
-export async function paginate<T>(call: Request, route: string, params: Record<string, unknown>, maxPages = 30): Promise<T[]> {
+export async function paginate<T>(
+  call: Request,
+  route: string,
+  params: Record<string, unknown>,
+  maxPages = 30,
+): Promise<T[]> {
   const out: T[] = [];
   for (let page = 1; page <= maxPages; page++) {
     const data = (await call(route, { ...params, per_page: 100, page })).data as T[];
@@ -22,13 +30,17 @@ export async function paginate<T>(call: Request, route: string, params: Record<s
 }
 
 export function pullRequestFiles(call: Request, repo: Repo, pullNumber: number): Promise<PullRequestFile[]> {
-  return paginate<PullRequestFile>(call, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pullNumber });
+  return paginate<PullRequestFile>(call, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+    ...repo,
+    pull_number: pullNumber,
+  });
 }
 
 /** Old path → new path of each file the pull request renames. */
 export function renamesOf(files: PullRequestFile[]): Map<string, string> {
   const renames = new Map<string, string>();
-  for (const f of files) if (f.previous_filename && f.previous_filename !== f.filename) renames.set(f.previous_filename, f.filename);
+  for (const f of files)
+    if (f.previous_filename && f.previous_filename !== f.filename) renames.set(f.previous_filename, f.filename);
   return renames;
 }
 
@@ -38,9 +50,21 @@ export function renamesOf(files: PullRequestFile[]): Map<string, string> {
  * cut is not counted as new. Falls back to the base tip when GitHub cannot
  * say; `rethrow` lets budget and abort errors through.
  */
-export async function mergeBase(call: Request, repo: Repo, baseSha: string, headSha: string, rethrow: (err: unknown) => boolean): Promise<string> {
+export async function mergeBase(
+  call: Request,
+  repo: Repo,
+  baseSha: string,
+  headSha: string,
+  rethrow: (err: unknown) => boolean,
+): Promise<string> {
   try {
-    const data = (await call('GET /repos/{owner}/{repo}/compare/{basehead}', { ...repo, basehead: `${baseSha}...${headSha}`, per_page: 1 })).data as { merge_base_commit?: { sha?: string } };
+    const data = (
+      await call('GET /repos/{owner}/{repo}/compare/{basehead}', {
+        ...repo,
+        basehead: `${baseSha}...${headSha}`,
+        per_page: 1,
+      })
+    ).data as { merge_base_commit?: { sha?: string } };
     return data.merge_base_commit?.sha ?? baseSha;
   } catch (err) {
     if (rethrow(err)) throw err;
@@ -56,13 +80,27 @@ export interface ReviewOptions {
   docsBaseUrl?: string;
 }
 
-export async function postReview(call: Request, repo: Repo, pullNumber: number, headSha: string, files: PullRequestFile[], findings: Finding[], options: ReviewOptions = {}): Promise<void> {
+export async function postReview(
+  call: Request,
+  repo: Repo,
+  pullNumber: number,
+  headSha: string,
+  files: PullRequestFile[],
+  findings: Finding[],
+  options: ReviewOptions = {},
+): Promise<void> {
   const pull = { ...repo, pull_number: pullNumber };
-  const comments = await paginate<ExistingComment & { user?: { type?: string } }>(call, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', pull);
+  const comments = await paginate<ExistingComment & { user?: { type?: string } }>(
+    call,
+    'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments',
+    pull,
+  );
   // Only this app's comments count as posted, and only they are ever edited.
   const existing = comments.filter((c) => isOwnComment(c, options.appId));
   const plan = planReview({
-    files, findings, existing,
+    files,
+    findings,
+    existing,
     ...(options.appId !== undefined ? { appId: options.appId } : {}),
     ...(options.docsBaseUrl !== undefined ? { docsBaseUrl: options.docsBaseUrl } : {}),
   });
@@ -75,5 +113,6 @@ export async function postReview(call: Request, repo: Repo, pullNumber: number, 
       comments: plan.comments,
     });
   }
-  for (const o of plan.outdated) await call('PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}', { ...repo, comment_id: o.id, body: o.body });
+  for (const o of plan.outdated)
+    await call('PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}', { ...repo, comment_id: o.id, body: o.body });
 }

@@ -12,12 +12,14 @@ import type { Request } from './source.js';
 
 export const INTERRUPTED_OUTPUT = {
   title: 'ndis-review was interrupted',
-  summary: 'The app stopped unexpectedly (a crash or a kill) while analysing this commit, so no findings are reported. Press **Re-run** to analyse it.',
+  summary:
+    'The app stopped unexpectedly (a crash or a kill) while analysing this commit, so no findings are reported. Press **Re-run** to analyse it.',
 };
 
 export const FAILED_OUTPUT = {
   title: 'ndis-review could not finish this analysis',
-  summary: 'GitHub did not accept the result of this analysis, so no findings are reported. Press **Re-run** to analyse it.',
+  summary:
+    'GitHub did not accept the result of this analysis, so no findings are reported. Press **Re-run** to analyse it.',
 };
 
 export interface RecoveryDeps {
@@ -32,7 +34,11 @@ export interface RecoveryDeps {
 const PERMANENT = new Set([401, 403, 404, 410, 422]);
 
 /** Completes one run as `neutral` with `output`; resolves true when GitHub took it. */
-export async function completeRun(run: InflightRun, deps: RecoveryDeps, output: { title: string; summary: string }): Promise<boolean> {
+export async function completeRun(
+  run: InflightRun,
+  deps: RecoveryDeps,
+  output: { title: string; summary: string },
+): Promise<boolean> {
   const delays = [0, ...(deps.retryDelaysMs ?? [10_000, 60_000, 300_000])];
   const fields = { repo: `${run.owner}/${run.repo}`, checkRunId: run.checkRunId, installation: run.installation };
   for (let attempt = 0; attempt < delays.length; attempt++) {
@@ -41,8 +47,14 @@ export async function completeRun(run: InflightRun, deps: RecoveryDeps, output: 
     try {
       const request = await deps.requestFor(run.installation);
       await requestWithin(request, CHECK_RUN_REQUEST_MS, 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-        owner: run.owner, repo: run.repo, check_run_id: run.checkRunId,
-        status: 'completed', conclusion: 'neutral', completed_at: new Date().toISOString(), output, actions: [RERUN_ACTION],
+        owner: run.owner,
+        repo: run.repo,
+        check_run_id: run.checkRunId,
+        status: 'completed',
+        conclusion: 'neutral',
+        completed_at: new Date().toISOString(),
+        output,
+        actions: [RERUN_ACTION],
       });
       deps.inflight.remove(run.checkRunId);
       deps.log.info(fields, `check run completed: ${output.title}`);
@@ -50,7 +62,12 @@ export async function completeRun(run: InflightRun, deps: RecoveryDeps, output: 
     } catch (err) {
       const status = (err as { status?: number }).status;
       const permanent = status !== undefined && PERMANENT.has(status);
-      deps.log.warn({ ...fields, attempt: attempt + 1, reason: describe(err) }, permanent || attempt === delays.length - 1 ? 'gave up completing a check run' : 'could not complete a check run; will retry');
+      deps.log.warn(
+        { ...fields, attempt: attempt + 1, reason: describe(err) },
+        permanent || attempt === delays.length - 1
+          ? 'gave up completing a check run'
+          : 'could not complete a check run; will retry',
+      );
       if (permanent) {
         deps.inflight.remove(run.checkRunId);
         return false;

@@ -41,8 +41,8 @@ const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
  */
 export function commentableLines(patch: string): Set<number> {
   const lines = new Set<number>();
-  let next = 0;      // new-file number of the next `+` or ` ` line
-  let oldLeft = 0;   // lines of the current hunk still expected on each side
+  let next = 0; // new-file number of the next `+` or ` ` line
+  let oldLeft = 0; // lines of the current hunk still expected on each side
   let newLeft = 0;
   const header = (line: string): void => {
     const h = HUNK_HEADER.exec(line);
@@ -138,9 +138,7 @@ export function fingerprintsIn(body: string): string[] {
 
 /** Text that cannot open or close an HTML comment (a zero-width joiner splits the sequence). */
 function noHtmlComment(s: string): string {
-  return s
-    .replace(/<!--/g, `<${ZWJ}!--`)
-    .replace(/--!?>/g, (m) => `--${ZWJ}${m.slice(2)}`);
+  return s.replace(/<!--/g, `<${ZWJ}!--`).replace(/--!?>/g, (m) => `--${ZWJ}${m.slice(2)}`);
 }
 
 /** Text whose `@name` and `@org/team` do not notify anyone. */
@@ -187,9 +185,9 @@ export function commentBody(finding: Finding, docsUrl?: string, appId?: number):
   const message = prose(finding.message.replace(/\r\n?/g, '\n').trim());
   if (message !== '') parts.push(message);
   if (finding.trace.length > 0) {
-    const steps = finding.trace.slice(0, MAX_TRACE_STEPS).map(
-      (step) => `- ${codeSpan(`${step.path}:${step.line}`)} — ${prose(oneLine(step.message))}`,
-    );
+    const steps = finding.trace
+      .slice(0, MAX_TRACE_STEPS)
+      .map((step) => `- ${codeSpan(`${step.path}:${step.line}`)} — ${prose(oneLine(step.message))}`);
     const more = finding.trace.length - MAX_TRACE_STEPS;
     if (more > 0) steps.push(`- … and ${more} more step${more === 1 ? '' : 's'}`);
     parts.push(steps.join('\n'));
@@ -199,7 +197,9 @@ export function commentBody(finding: Finding, docsUrl?: string, appId?: number):
   } else if (finding.docs !== '') {
     parts.push(`Rule documentation: ${codeSpan(finding.docs)} in the ndis-review package.`);
   }
-  parts.push(appId === undefined ? markerFor(finding.fingerprint) : `${appMarker(appId)}\n${markerFor(finding.fingerprint)}`);
+  parts.push(
+    appId === undefined ? markerFor(finding.fingerprint) : `${appMarker(appId)}\n${markerFor(finding.fingerprint)}`,
+  );
   return parts.join('\n\n');
 }
 

@@ -27,7 +27,10 @@ export class BlobCache {
 
   get(sha: string): Uint8Array | undefined {
     const b = this.blobs.get(sha);
-    if (b) { this.blobs.delete(sha); this.blobs.set(sha, b); }
+    if (b) {
+      this.blobs.delete(sha);
+      this.blobs.set(sha, b);
+    }
     return b;
   }
 
@@ -75,8 +78,17 @@ export interface FetchResult {
   archiveError?: string;
 }
 
-interface TreeEntry { path: string; mode?: string; type: string; sha: string; size?: number }
-interface TreeData { tree: TreeEntry[]; truncated?: boolean }
+interface TreeEntry {
+  path: string;
+  mode?: string;
+  type: string;
+  sha: string;
+  size?: number;
+}
+interface TreeData {
+  tree: TreeEntry[];
+  truncated?: boolean;
+}
 
 const DEFAULT_MAX_FILE = 4 * 1024 * 1024;
 const DEFAULT_TARBALL_MIN_BLOBS = 16;
@@ -94,13 +106,20 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
   const base = { owner: opts.owner, repo: opts.repo };
 
   // One listing of the whole tree; a truncated one is walked folder by folder instead.
-  const listing = (await call('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...base, tree_sha: opts.ref, recursive: '1' })) as TreeData;
+  const listing = (await call('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+    ...base,
+    tree_sha: opts.ref,
+    recursive: '1',
+  })) as TreeData;
   let entries = listing.tree;
   if (listing.truncated) {
     const walked = await walkTree(call, base, opts.ref, opts.maxTreeRequests ?? 500);
     entries = walked.entries;
     if (walked.incomplete) {
-      notices.push({ kind: 'skipped-file', message: `The repository tree is too large to list in full (stopped after ${opts.maxTreeRequests ?? 500} folder requests); files in folders not reached were not analysed.` });
+      notices.push({
+        kind: 'skipped-file',
+        message: `The repository tree is too large to list in full (stopped after ${opts.maxTreeRequests ?? 500} folder requests); files in folders not reached were not analysed.`,
+      });
     }
   }
 
@@ -110,7 +129,11 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
   for (const e of entries) {
     if (e.type !== 'blob' || e.mode === SYMLINK_MODE || !isSourcePath(e.path) || !include(e.path)) continue;
     if (e.size !== undefined && e.size > maxFile) {
-      notices.push({ kind: 'skipped-file', path: e.path, message: `Skipped: ${e.size} bytes is over the ${maxFile}-byte limit for one source file.` });
+      notices.push({
+        kind: 'skipped-file',
+        path: e.path,
+        message: `Skipped: ${e.size} bytes is over the ${maxFile}-byte limit for one source file.`,
+      });
       continue;
     }
     wanted.push(e);
@@ -125,7 +148,13 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
     requests++;
     // Tar headers and padding: at most 3 blocks per entry, plus git archive's global header.
     const maxTotal = repoBytes + 1536 * (entries.length + 4);
-    ({ blobs: fromArchive, error: archiveError } = await readArchive(request, { ...base, ref: opts.ref }, missing, maxFile, maxTotal));
+    ({ blobs: fromArchive, error: archiveError } = await readArchive(
+      request,
+      { ...base, ref: opts.ref },
+      missing,
+      maxFile,
+      maxTotal,
+    ));
   }
 
   let cached = 0;
@@ -144,7 +173,10 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
       } else {
         if (failure) return;
         try {
-          const blob = (await call('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...base, file_sha: e.sha })) as { content: string; encoding: string };
+          const blob = (await call('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...base, file_sha: e.sha })) as {
+            content: string;
+            encoding: string;
+          };
           bytes = blob.encoding === 'base64' ? Buffer.from(blob.content, 'base64') : Buffer.from(blob.content, 'utf8');
           blobs.set(e.sha, bytes);
         } catch (err) {
@@ -158,7 +190,14 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
   if (failure) throw failure;
-  return { files: files.filter((f) => f !== undefined), notices, requests, cached, archived: fromArchive.size, ...(archiveError !== undefined ? { archiveError } : {}) };
+  return {
+    files: files.filter((f) => f !== undefined),
+    notices,
+    requests,
+    cached,
+    archived: fromArchive.size,
+    ...(archiveError !== undefined ? { archiveError } : {}),
+  };
 }
 
 /**
@@ -176,10 +215,17 @@ async function readArchive(
   const blobs = new Map<string, Uint8Array>();
   try {
     // The API answers with a redirect to the archive host; the body is streamed, not buffered.
-    const res = await request('GET /repos/{owner}/{repo}/tarball/{ref}', { ...at, request: { parseSuccessResponseBody: false } });
+    const res = await request('GET /repos/{owner}/{repo}/tarball/{ref}', {
+      ...at,
+      request: { parseSuccessResponseBody: false },
+    });
     const body = res.data as ReadableStream<Uint8Array> | null;
     if (!body) return { blobs, error: 'the tarball response had no body' };
-    for await (const entry of gzipTarEntries(body, { want: (p) => byPath.has(p), maxEntryBytes: maxFile, maxTotalBytes: maxTotal })) {
+    for await (const entry of gzipTarEntries(body, {
+      want: (p) => byPath.has(p),
+      maxEntryBytes: maxFile,
+      maxTotalBytes: maxTotal,
+    })) {
       const e = byPath.get(entry.path)!;
       // export-subst, export-ignore and eol attributes make git archive write other bytes: those are fetched as blobs.
       if (gitBlobSha(entry.bytes) === e.sha) blobs.set(e.sha, entry.bytes);
@@ -198,7 +244,7 @@ async function walkTree(
   budget: number,
 ): Promise<{ entries: TreeEntry[]; incomplete: boolean }> {
   const entries: TreeEntry[] = [];
-  const queue: Array<{ sha: string; prefix: string }> = [{ sha: root, prefix: '' }];
+  const queue: { sha: string; prefix: string }[] = [{ sha: root, prefix: '' }];
   let used = 0;
   while (queue.length) {
     if (used >= budget) return { entries, incomplete: true };
@@ -216,7 +262,10 @@ async function walkTree(
 
 /** A source file GitHub did not give (after Octokit's retries); the analysis cannot vouch for a result without it. */
 export class SourceUnreadable extends Error {
-  constructor(readonly path: string, override readonly cause: unknown) {
+  constructor(
+    readonly path: string,
+    override readonly cause: unknown,
+  ) {
     super(`${path} could not be read from GitHub (${describe(cause)})`);
     this.name = 'SourceUnreadable';
   }

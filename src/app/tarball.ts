@@ -39,8 +39,13 @@ export function gitBlobSha(bytes: Uint8Array): string {
 }
 
 /** Entries of a gzip'd tar stream (a Node or web stream, or any async iterable of bytes). */
-export function gzipTarEntries(source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>, opts: TarOptions): AsyncGenerator<TarEntry> {
-  const input = isWebStream(source) ? Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from(source);
+export function gzipTarEntries(
+  source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
+  opts: TarOptions,
+): AsyncGenerator<TarEntry> {
+  const input = isWebStream(source)
+    ? Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>)
+    : Readable.from(source);
   const gunzip = createGunzip();
   // A broken input must reach the reader as an error, not leave it waiting.
   input.on('error', (err) => gunzip.destroy(err));
@@ -141,7 +146,8 @@ function parsePax(body: Uint8Array): Record<string, string> {
     const space = body.indexOf(0x20, at);
     if (space < 0) break;
     const len = Number(Buffer.from(body.subarray(at, space)).toString('ascii'));
-    if (!Number.isSafeInteger(len) || len <= space - at || at + len > body.length) throw new TarError('corrupt pax header');
+    if (!Number.isSafeInteger(len) || len <= space - at || at + len > body.length)
+      throw new TarError('corrupt pax header');
     const record = Buffer.from(body.subarray(space + 1, at + len - 1)).toString('utf8');
     const eq = record.indexOf('=');
     if (eq > 0) out[record.slice(0, eq)] = record.slice(eq + 1);
@@ -156,7 +162,10 @@ class ByteReader {
   private buffered = 0;
   private total = 0;
 
-  constructor(private readonly it: AsyncIterator<Uint8Array>, private readonly maxTotal: number) {}
+  constructor(
+    private readonly it: AsyncIterator<Uint8Array>,
+    private readonly maxTotal: number,
+  ) {}
 
   /** `n` bytes, or undefined when the stream ends first. */
   async read(n: number): Promise<Uint8Array | undefined> {
@@ -172,7 +181,8 @@ class ByteReader {
 
   async skip(n: number): Promise<void> {
     while (n > 0) {
-      if (this.buffered === 0 && !(await this.fill(1))) throw new TarError('tar archive ends in the middle of an entry');
+      if (this.buffered === 0 && !(await this.fill(1)))
+        throw new TarError('tar archive ends in the middle of an entry');
       const c = this.chunks[0];
       const k = Math.min(n, c.length);
       if (k === c.length) this.chunks.shift();

@@ -86,7 +86,7 @@ export interface ReviewPlan {
   /** Comments to post in one review (new findings on commentable lines, not posted before). */
   comments: PlannedComment[];
   /** Earlier comments whose finding is gone: to be edited to say so. */
-  outdated: Array<{ id: number; body: string }>;
+  outdated: { id: number; body: string }[];
   /** New findings that are not on a line of the diff (summarised in the check run instead). */
   outsideDiff: Finding[];
 }

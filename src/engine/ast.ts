@@ -22,7 +22,7 @@ export type Expr =
   | { t: 'cond'; c: Expr; a: Expr; b: Expr }
   | { t: 'seq'; l: Expr; r: Expr }
   | { t: 'sizeof' }
-  | { t: 'init'; items: Array<{ f?: string; e: Expr }> }
+  | { t: 'init'; items: { f?: string; e: Expr }[] }
   | { t: 'unk' };
 
 export interface VarDecl {
@@ -114,9 +114,9 @@ export interface ParsedFacts {
   decls: TopDecl[];
   assigns: FieldAssign[];
   /** `_Function_class_(ROLE)` annotations attached to the name they precede. */
-  functionClass: Array<{ roleType: string; name: string; line: number }>;
+  functionClass: { roleType: string; name: string; line: number }[];
   /** Identifiers used as values at file scope (initializers of tables), with the line of first use. */
-  fileRefs: Array<{ n: string; line: number }>;
+  fileRefs: { n: string; line: number }[];
   /** Lines where the parser had to recover from broken syntax. */
   damagedLines: number[];
 }

@@ -15,7 +15,9 @@ import type { Notice, Finding } from './types.js';
 export class BoundedMap<K, V> {
   private readonly map = new Map<K, V>();
   constructor(private readonly max: number) {}
-  get(k: K): V | undefined { return this.map.get(k); }
+  get(k: K): V | undefined {
+    return this.map.get(k);
+  }
   set(k: K, v: V): void {
     this.map.delete(k);
     this.map.set(k, v);
@@ -24,7 +26,10 @@ export class BoundedMap<K, V> {
 }
 
 /** What the rules said of one program, by the program's signature. */
-export interface RulesMemo { findings: Finding[]; notices: Notice[] }
+export interface RulesMemo {
+  findings: Finding[];
+  notices: Notice[];
+}
 
 /** Rule results kept: enough for a pull request's base and head and a few pushes. */
 const MAX_RESULTS = 8;
@@ -51,7 +56,10 @@ export class FactCache {
     if (opts.dir) {
       this.file = join(opts.dir, `${FACTS_VERSION}.bin`);
       try {
-        const loaded = deserialize(readFileSync(this.file)) as { entries: Array<[string, CacheEntry]>; results: Array<[string, RulesMemo]> };
+        const loaded = deserialize(readFileSync(this.file)) as {
+          entries: [string, CacheEntry][];
+          results: [string, RulesMemo][];
+        };
         for (const [k, v] of loaded.entries) this.entries.set(k, v);
         for (const [k, v] of loaded.results) this.results.set(k, v);
       } catch {
@@ -77,7 +85,10 @@ export class FactCache {
   /** Rule results of a program seen before (same signature), if any. */
   getResults(signature: string): RulesMemo | undefined {
     const hit = this.results.get(signature);
-    if (hit) { this.results.delete(signature); this.results.set(signature, hit); }
+    if (hit) {
+      this.results.delete(signature);
+      this.results.set(signature, hit);
+    }
     return hit;
   }
 
@@ -94,9 +105,15 @@ export class FactCache {
   /** Writes the disk cache (if any): entries used lately first, bounded in count. */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
-    const keep: Array<[string, CacheEntry]> = [];
-    for (const k of this.used) { const e = this.entries.get(k); if (e) keep.push([k, e]); }
-    for (const [k, e] of this.entries) { if (keep.length >= this.maxEntries) break; if (!this.used.has(k)) keep.push([k, e]); }
+    const keep: [string, CacheEntry][] = [];
+    for (const k of this.used) {
+      const e = this.entries.get(k);
+      if (e) keep.push([k, e]);
+    }
+    for (const [k, e] of this.entries) {
+      if (keep.length >= this.maxEntries) break;
+      if (!this.used.has(k)) keep.push([k, e]);
+    }
     mkdirSync(join(this.file, '..'), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, serialize({ entries: keep.slice(0, this.maxEntries), results: [...this.results] }));

@@ -10,7 +10,7 @@ export type CfgNode =
   | { t: 'exp'; e: Expr; p: Pos; next: number }
   | { t: 'decl'; d: VarDecl[]; p: Pos; next: number }
   | { t: 'br'; c: Expr; p: Pos; yes: number; no: number; loop?: Stmt }
-  | { t: 'sw'; c: Expr; p: Pos; cases: Array<{ v: Expr; to: number }>; dflt: number }
+  | { t: 'sw'; c: Expr; p: Pos; cases: { v: Expr; to: number }[]; dflt: number }
   | { t: 'ret'; e?: Expr; p: Pos }
   | { t: 'jump'; kind: 'goto' | 'break' | 'continue'; p: Pos; next: number }
   | { t: 'nop'; next: number }
@@ -26,7 +26,7 @@ export interface Cfg {
 interface Ctx {
   brk?: number;
   cont?: number;
-  cases?: Array<{ v?: Expr; to: number }>;
+  cases?: { v?: Expr; to: number }[];
 }
 
 const cache = new WeakMap<Stmt, Cfg>();
@@ -35,12 +35,18 @@ export function buildCfg(body: Stmt): Cfg {
   const hit = cache.get(body);
   if (hit) return hit;
   const nodes: CfgNode[] = [];
-  const add = (n: CfgNode) => { nodes.push(n); return nodes.length - 1; };
+  const add = (n: CfgNode) => {
+    nodes.push(n);
+    return nodes.length - 1;
+  };
   const end = add({ t: 'end' });
   const labels = new Map<string, number>();
   const labelNode = (name: string) => {
     let id = labels.get(name);
-    if (id === undefined) { id = add({ t: 'nop', next: end }); labels.set(name, id); }
+    if (id === undefined) {
+      id = add({ t: 'nop', next: end });
+      labels.set(name, id);
+    }
     return id;
   };
 
@@ -52,8 +58,10 @@ export function buildCfg(body: Stmt): Cfg {
         for (let i = s.b.length - 1; i >= 0; i--) cur = build(s.b[i], cur, ctx);
         return cur;
       }
-      case 'exp': return add({ t: 'exp', e: s.e, p: s.p, next });
-      case 'decl': return add({ t: 'decl', d: s.d, p: s.p, next });
+      case 'exp':
+        return add({ t: 'exp', e: s.e, p: s.p, next });
+      case 'decl':
+        return add({ t: 'decl', d: s.d, p: s.p, next });
       case 'if': {
         const yes = build(s.t, next, ctx);
         const no = build(s.f, next, ctx);
@@ -80,11 +88,17 @@ export function buildCfg(body: Stmt): Cfg {
         return build(s.i, head, ctx);
       }
       case 'sw': {
-        const cases: Array<{ v?: Expr; to: number }> = [];
-        const body = build(s.b, next, { ...ctx, brk: next, cases });
-        void body;
+        const cases: { v?: Expr; to: number }[] = [];
+        // Built for the case labels it records; a switch is entered at a case, never at the body's start.
+        build(s.b, next, { ...ctx, brk: next, cases });
         const dflt = cases.find((c) => c.v === undefined)?.to ?? next;
-        return add({ t: 'sw', c: s.c, p: s.p, cases: cases.filter((c) => c.v !== undefined) as Array<{ v: Expr; to: number }>, dflt });
+        return add({
+          t: 'sw',
+          c: s.c,
+          p: s.p,
+          cases: cases.filter((c) => c.v !== undefined) as { v: Expr; to: number }[],
+          dflt,
+        });
       }
       case 'case': {
         const id = add({ t: 'nop', next });
@@ -96,22 +110,43 @@ export function buildCfg(body: Stmt): Cfg {
         (nodes[id] as { next: number }).next = next;
         return id;
       }
-      case 'goto': return add({ t: 'jump', kind: 'goto', p: s.p, next: labelNode(s.n) });
-      case 'ret': return add(s.e ? { t: 'ret', e: s.e, p: s.p } : { t: 'ret', p: s.p });
-      case 'brk': return ctx.brk === undefined ? next : add({ t: 'jump', kind: 'break', p: s.p, next: ctx.brk });
-      case 'cont': return ctx.cont === undefined ? next : add({ t: 'jump', kind: 'continue', p: s.p, next: ctx.cont });
-      default: return next;
+      case 'goto':
+        return add({ t: 'jump', kind: 'goto', p: s.p, next: labelNode(s.n) });
+      case 'ret':
+        return add(s.e ? { t: 'ret', e: s.e, p: s.p } : { t: 'ret', p: s.p });
+      case 'brk':
+        return ctx.brk === undefined ? next : add({ t: 'jump', kind: 'break', p: s.p, next: ctx.brk });
+      case 'cont':
+        return ctx.cont === undefined ? next : add({ t: 'jump', kind: 'continue', p: s.p, next: ctx.cont });
+      default:
+        return next;
     }
   };
   const entry = build(body, end, {});
   const preds = new Uint8Array(nodes.length);
-  const edge = (to: number) => { if (preds[to] < 2) preds[to]++; };
+  const edge = (to: number) => {
+    if (preds[to] < 2) preds[to]++;
+  };
   for (const n of nodes) {
     switch (n.t) {
-      case 'br': edge(n.yes); edge(n.no); break;
-      case 'sw': n.cases.forEach((c) => edge(c.to)); edge(n.dflt); break;
-      case 'exp': case 'decl': case 'jump': case 'nop': edge(n.next); break;
-      default: break;
+      case 'br':
+        edge(n.yes);
+        edge(n.no);
+        break;
+      case 'sw':
+        n.cases.forEach((c) => {
+          edge(c.to);
+        });
+        edge(n.dflt);
+        break;
+      case 'exp':
+      case 'decl':
+      case 'jump':
+      case 'nop':
+        edge(n.next);
+        break;
+      default:
+        break;
     }
   }
   const joins = new Uint8Array(nodes.length);

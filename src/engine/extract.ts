@@ -4,11 +4,26 @@
  * facts are kept and cached.
  */
 import type Parser from 'tree-sitter';
-import type { Expr, FieldAssign, FunctionDetail, FunctionFact, ParsedFacts, Pos, Stmt, TopDecl, VarDecl } from './ast.js';
+import type {
+  Expr,
+  FieldAssign,
+  FunctionDetail,
+  FunctionFact,
+  ParsedFacts,
+  Pos,
+  Stmt,
+  TopDecl,
+  VarDecl,
+} from './ast.js';
 
 type Node = Parser.SyntaxNode;
 
-const pos = (n: Node): Pos => [n.startPosition.row + 1, n.startPosition.column + 1, n.endPosition.row + 1, n.endPosition.column + 1];
+const pos = (n: Node): Pos => [
+  n.startPosition.row + 1,
+  n.startPosition.column + 1,
+  n.endPosition.row + 1,
+  n.endPosition.column + 1,
+];
 
 /** Per-function collection state. */
 interface Scope {
@@ -29,7 +44,7 @@ export class FactExtractor {
   private readonly declRefs = new Set<string>();
   readonly damagedLines: number[] = [];
   /** Start offsets of named top-level items, for attaching `_Function_class_` marks. */
-  readonly itemStarts: Array<{ offset: number; name: string; line: number }> = [];
+  readonly itemStarts: { offset: number; name: string; line: number }[] = [];
 
   /** Reads the top-level items of one (variant or segment) tree. */
   addTopLevel(nodes: Node[], variant: number): void {
@@ -51,7 +66,8 @@ export class FactExtractor {
       }
       case 'ERROR':
         this.damagedLines.push(n.startPosition.row + 1);
-        for (const c of n.namedChildren) if (c.type === 'function_definition' || c.type === 'declaration') this.topItem(c, variant);
+        for (const c of n.namedChildren)
+          if (c.type === 'function_definition' || c.type === 'declaration') this.topItem(c, variant);
         return;
       default:
         return;
@@ -92,11 +108,22 @@ export class FactExtractor {
     const ty = typeNode ? typeName(typeNode) : '';
     const isStatic = hasStorage(n, 'static');
     this.declRefs.clear();
-    const scope: Scope = { fn: undefined, indirect: 0, calls: new Set(), refs: this.declRefs, locals: new Set(), assigns: this.assigns, damaged: false };
+    const scope: Scope = {
+      fn: undefined,
+      indirect: 0,
+      calls: new Set(),
+      refs: this.declRefs,
+      locals: new Set(),
+      assigns: this.assigns,
+      damaged: false,
+    };
     for (const d of n.childrenForFieldName('declarator')) {
       let target: Node | null = d;
       let init: Node | null = null;
-      if (d.type === 'init_declarator') { target = d.childForFieldName('declarator'); init = d.childForFieldName('value'); }
+      if (d.type === 'init_declarator') {
+        target = d.childForFieldName('declarator');
+        init = d.childForFieldName('value');
+      }
       let ptr = 0;
       let isFunction = false;
       while (target && target.type !== 'identifier') {
@@ -117,7 +144,7 @@ export class FactExtractor {
     }
   }
 
-  finish(functionClass: Array<{ roleType: string; offset: number }>): ParsedFacts {
+  finish(functionClass: { roleType: string; offset: number }[]): ParsedFacts {
     // Attach each `_Function_class_` mark to the first item that starts after it.
     this.itemStarts.sort((a, b) => a.offset - b.offset);
     const fc: ParsedFacts['functionClass'] = [];
@@ -147,7 +174,15 @@ function functionNameNode(n: Node): Node | undefined {
 export function functionDetail(n: Node): FunctionDetail {
   let decl = n.childForFieldName('declarator');
   while (decl && decl.type !== 'function_declarator') decl = decl.childForFieldName('declarator');
-  const scope: Scope = { fn: undefined, indirect: 0, calls: new Set(), refs: new Set(), locals: new Set(), assigns: [], damaged: false };
+  const scope: Scope = {
+    fn: undefined,
+    indirect: 0,
+    calls: new Set(),
+    refs: new Set(),
+    locals: new Set(),
+    assigns: [],
+    damaged: false,
+  };
   const params: VarDecl[] = [];
   const plist = decl?.childForFieldName('parameters');
   if (plist) {
@@ -235,9 +270,19 @@ function stmt(n: Node, s: Scope): Stmt {
       return f ? { k: 'if', c, t, f, p: pos(n) } : { k: 'if', c, t, p: pos(n) };
     }
     case 'while_statement':
-      return { k: 'while', c: cond(n.childForFieldName('condition'), s), b: sub(n.childForFieldName('body'), s), p: pos(n) };
+      return {
+        k: 'while',
+        c: cond(n.childForFieldName('condition'), s),
+        b: sub(n.childForFieldName('body'), s),
+        p: pos(n),
+      };
     case 'do_statement':
-      return { k: 'do', b: sub(n.childForFieldName('body'), s), c: cond(n.childForFieldName('condition'), s), p: pos(n) };
+      return {
+        k: 'do',
+        b: sub(n.childForFieldName('body'), s),
+        c: cond(n.childForFieldName('condition'), s),
+        p: pos(n),
+      };
     case 'for_statement': {
       const init = n.childForFieldName('initializer');
       const c = n.childForFieldName('condition');
@@ -249,7 +294,12 @@ function stmt(n: Node, s: Scope): Stmt {
       return out;
     }
     case 'switch_statement':
-      return { k: 'sw', c: cond(n.childForFieldName('condition'), s), b: sub(n.childForFieldName('body'), s), p: pos(n) };
+      return {
+        k: 'sw',
+        c: cond(n.childForFieldName('condition'), s),
+        b: sub(n.childForFieldName('body'), s),
+        p: pos(n),
+      };
     case 'goto_statement': {
       const l = n.childForFieldName('label');
       return { k: 'goto', n: l ? l.text : '', p: pos(n) };
@@ -366,7 +416,12 @@ function expr(n: Node, s: Scope): Expr {
       const o = n.childForFieldName('argument');
       const f = n.childForFieldName('field');
       const op = n.childForFieldName('operator');
-      return { t: 'fld', o: o ? expr(o, s) : { t: 'unk' }, f: f ? f.text : '', ar: op ? op.type === '->' : n.text.includes('->') };
+      return {
+        t: 'fld',
+        o: o ? expr(o, s) : { t: 'unk' },
+        f: f ? f.text : '',
+        ar: op ? op.type === '->' : n.text.includes('->'),
+      };
     }
     case 'subscript_expression': {
       const o = n.childForFieldName('argument');
@@ -396,10 +451,23 @@ function expr(n: Node, s: Scope): Expr {
       const l = n.childForFieldName('left');
       const r = n.childForFieldName('right');
       const op = n.childForFieldName('operator');
-      const e: Expr = { t: 'asg', op: op ? op.type : '=', l: l ? expr(l, s) : { t: 'unk' }, r: r ? expr(r, s) : { t: 'unk' } };
+      const e: Expr = {
+        t: 'asg',
+        op: op ? op.type : '=',
+        l: l ? expr(l, s) : { t: 'unk' },
+        r: r ? expr(r, s) : { t: 'unk' },
+      };
       if (e.l.t === 'fld') {
         const v = plainName(e.r);
-        if (v) s.assigns.push({ obj: exprText(e.l.o), field: e.l.f, value: v, fn: s.fn, line: n.startPosition.row + 1, col: n.startPosition.column + 1 });
+        if (v)
+          s.assigns.push({
+            obj: exprText(e.l.o),
+            field: e.l.f,
+            value: v,
+            fn: s.fn,
+            line: n.startPosition.row + 1,
+            col: n.startPosition.column + 1,
+          });
       }
       return e;
     }
@@ -412,7 +480,12 @@ function expr(n: Node, s: Scope): Expr {
       const c = n.childForFieldName('condition');
       const a = n.childForFieldName('consequence');
       const b = n.childForFieldName('alternative');
-      return { t: 'cond', c: c ? expr(c, s) : { t: 'unk' }, a: a ? expr(a, s) : { t: 'unk' }, b: b ? expr(b, s) : { t: 'unk' } };
+      return {
+        t: 'cond',
+        c: c ? expr(c, s) : { t: 'unk' },
+        a: a ? expr(a, s) : { t: 'unk' },
+        b: b ? expr(b, s) : { t: 'unk' },
+      };
     }
     case 'comma_expression': {
       const l = n.childForFieldName('left');
@@ -424,7 +497,7 @@ function expr(n: Node, s: Scope): Expr {
     case 'offsetof_expression':
       return { t: 'sizeof' };
     case 'initializer_list': {
-      const items: Array<{ f?: string; e: Expr }> = [];
+      const items: { f?: string; e: Expr }[] = [];
       for (const c of n.namedChildren) {
         if (c.type === 'initializer_pair') {
           const d = c.childForFieldName('designator');
@@ -457,11 +530,22 @@ function expr(n: Node, s: Scope): Expr {
 /** Designated initializers (`.InitializeHandlerEx = F`) of a declared object. */
 function recordInitializer(objName: string, init: Expr, s: Scope, at: Node): void {
   if (init.t !== 'init') return;
-  const visit = (items: Array<{ f?: string; e: Expr }>, prefix: string) => {
+  const visit = (items: { f?: string; e: Expr }[], prefix: string) => {
     for (const it of items) {
-      if (it.e.t === 'init') { visit(it.e.items, it.f ? `${prefix}${it.f}.` : prefix); continue; }
+      if (it.e.t === 'init') {
+        visit(it.e.items, it.f ? `${prefix}${it.f}.` : prefix);
+        continue;
+      }
       const v = plainName(it.e);
-      if (it.f && v) s.assigns.push({ obj: objName, field: it.f, value: v, fn: s.fn, line: at.startPosition.row + 1, col: at.startPosition.column + 1 });
+      if (it.f && v)
+        s.assigns.push({
+          obj: objName,
+          field: it.f,
+          value: v,
+          fn: s.fn,
+          line: at.startPosition.row + 1,
+          col: at.startPosition.column + 1,
+        });
     }
   };
   visit(init.items, '');
@@ -484,21 +568,37 @@ export function plainName(e: Expr): string | undefined {
 /** Source-like text of an expression, for messages and object identity. */
 export function exprText(e: Expr): string {
   switch (e.t) {
-    case 'id': return e.n;
-    case 'num': return e.v;
-    case 'lit': return '"…"';
-    case 'call': return `${exprText(e.f)}(${e.a.map(exprText).join(', ')})`;
-    case 'fld': return `${exprText(e.o)}${e.ar ? '->' : '.'}${e.f}`;
-    case 'idx': return `${exprText(e.o)}[${exprText(e.i)}]`;
-    case 'un': return `${e.op}${exprText(e.e)}`;
-    case 'post': return `${exprText(e.e)}${e.op}`;
-    case 'bin': return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
-    case 'asg': return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
-    case 'cast': return `(${e.ty})${exprText(e.e)}`;
-    case 'cond': return `${exprText(e.c)} ? ${exprText(e.a)} : ${exprText(e.b)}`;
-    case 'seq': return `${exprText(e.l)}, ${exprText(e.r)}`;
-    case 'sizeof': return 'sizeof(…)';
-    case 'init': return '{…}';
-    default: return '…';
+    case 'id':
+      return e.n;
+    case 'num':
+      return e.v;
+    case 'lit':
+      return '"…"';
+    case 'call':
+      return `${exprText(e.f)}(${e.a.map(exprText).join(', ')})`;
+    case 'fld':
+      return `${exprText(e.o)}${e.ar ? '->' : '.'}${e.f}`;
+    case 'idx':
+      return `${exprText(e.o)}[${exprText(e.i)}]`;
+    case 'un':
+      return `${e.op}${exprText(e.e)}`;
+    case 'post':
+      return `${exprText(e.e)}${e.op}`;
+    case 'bin':
+      return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
+    case 'asg':
+      return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
+    case 'cast':
+      return `(${e.ty})${exprText(e.e)}`;
+    case 'cond':
+      return `${exprText(e.c)} ? ${exprText(e.a)} : ${exprText(e.b)}`;
+    case 'seq':
+      return `${exprText(e.l)}, ${exprText(e.r)}`;
+    case 'sizeof':
+      return 'sizeof(…)';
+    case 'init':
+      return '{…}';
+    default:
+      return '…';
   }
 }

@@ -30,7 +30,9 @@ export function lexBytes(bytes: Uint8Array): LexEntry {
   const toks = tokenize(text);
   const starts = lineStarts(text);
   const lex = lexFacts(text, toks, (o) => lineOf(starts, o));
-  const linkSig = createHash('sha1').update(JSON.stringify([lex.macros, lex.typedefs, lex.structs])).digest('hex');
+  const linkSig = createHash('sha1')
+    .update(JSON.stringify([lex.macros, lex.typedefs, lex.structs]))
+    .digest('hex');
   return { lex, encoding, lines: starts.length, linkSig };
 }
 

@@ -8,7 +8,10 @@
 import type { Expr } from './ast.js';
 import type { Program } from './program.js';
 
-export interface VarType { ty: string; ptr: number }
+export interface VarType {
+  ty: string;
+  ptr: number;
+}
 
 /** Variables in scope of one function invocation. */
 export interface TypeEnv {
@@ -58,13 +61,29 @@ export class KeyMaker {
     let castType: string | undefined;
     const strip = (e: Expr): Expr => {
       let x = e;
-      while (x.t === 'cast') { castType = castType ?? x.ty; x = x.e; }
+      while (x.t === 'cast') {
+        castType = castType ?? x.ty;
+        x = x.e;
+      }
       return x;
     };
     for (;;) {
-      if (base.t === 'fld') { castType = undefined; segs.unshift(base.f); base = strip(base.o); continue; }
-      if (base.t === 'idx') { castType = undefined; segs.unshift('[]'); base = strip(base.o); continue; }
-      if (base.t === 'un' && base.op === '*') { base = strip(base.e); continue; }
+      if (base.t === 'fld') {
+        castType = undefined;
+        segs.unshift(base.f);
+        base = strip(base.o);
+        continue;
+      }
+      if (base.t === 'idx') {
+        castType = undefined;
+        segs.unshift('[]');
+        base = strip(base.o);
+        continue;
+      }
+      if (base.t === 'un' && base.op === '*') {
+        base = strip(base.e);
+        continue;
+      }
       break;
     }
     // Fold `[]` into the preceding field: Bars[] .Va

@@ -37,16 +37,33 @@ const isIdentPart = (c: number) => c < 128 && (CLASS[c] & IDENT_PART) !== 0;
 function punctLength(text: string, i: number, c: number): number {
   const d = text.charCodeAt(i + 1);
   switch (c) {
-    case 45: /* - */ return d === 62 || d === 45 || d === 61 ? 2 : 1;
-    case 43: /* + */ return d === 43 || d === 61 ? 2 : 1;
-    case 60: /* < */ if (d === 60) return text.charCodeAt(i + 2) === 61 ? 3 : 2; return d === 61 ? 2 : 1;
-    case 62: /* > */ if (d === 62) return text.charCodeAt(i + 2) === 61 ? 3 : 2; return d === 61 ? 2 : 1;
-    case 38: /* & */ return d === 38 || d === 61 ? 2 : 1;
-    case 124: /* | */ return d === 124 || d === 61 ? 2 : 1;
-    case 61: case 33: case 42: case 47: case 37: case 94: return d === 61 ? 2 : 1;
-    case 35: /* # */ return d === 35 ? 2 : 1;
-    case 46: /* . */ return d === 46 && text.charCodeAt(i + 2) === 46 ? 3 : 1;
-    default: return 1;
+    case 45:
+      /* - */ return d === 62 || d === 45 || d === 61 ? 2 : 1;
+    case 43:
+      /* + */ return d === 43 || d === 61 ? 2 : 1;
+    case 60:
+      /* < */ if (d === 60) return text.charCodeAt(i + 2) === 61 ? 3 : 2;
+      return d === 61 ? 2 : 1;
+    case 62:
+      /* > */ if (d === 62) return text.charCodeAt(i + 2) === 61 ? 3 : 2;
+      return d === 61 ? 2 : 1;
+    case 38:
+      /* & */ return d === 38 || d === 61 ? 2 : 1;
+    case 124:
+      /* | */ return d === 124 || d === 61 ? 2 : 1;
+    case 61:
+    case 33:
+    case 42:
+    case 47:
+    case 37:
+    case 94:
+      return d === 61 ? 2 : 1;
+    case 35:
+      /* # */ return d === 35 ? 2 : 1;
+    case 46:
+      /* . */ return d === 46 && text.charCodeAt(i + 2) === 46 ? 3 : 1;
+    default:
+      return 1;
   }
 }
 
@@ -58,7 +75,10 @@ function lineCommentEnd(text: string, from: number): number {
     if (nl < 0) return text.length;
     let k = nl - 1;
     if (text.charCodeAt(k) === 13) k--;
-    if (text.charCodeAt(k) === 92) { j = nl + 1; continue; }
+    if (text.charCodeAt(k) === 92) {
+      j = nl + 1;
+      continue;
+    }
     return nl;
   }
 }
@@ -72,16 +92,29 @@ function directiveEnd(text: string, i: number): number {
     if (c === 10) {
       let k = j - 1;
       if (text.charCodeAt(k) === 13) k--;
-      if (text.charCodeAt(k) === 92) { j++; continue; }
+      if (text.charCodeAt(k) === 92) {
+        j++;
+        continue;
+      }
       return j;
     }
     if (c === 47) {
       const d = text.charCodeAt(j + 1);
-      if (d === 42) { const e = text.indexOf('*/', j + 2); j = e < 0 ? n : e + 2; continue; }
-      if (d === 47) { j = lineCommentEnd(text, j + 2); continue; }
+      if (d === 42) {
+        const e = text.indexOf('*/', j + 2);
+        j = e < 0 ? n : e + 2;
+        continue;
+      }
+      if (d === 47) {
+        j = lineCommentEnd(text, j + 2);
+        continue;
+      }
     }
     // A string in a directive (`#define URL "http://x/*"`) hides comment openers.
-    if (c === 34) { j = stringEnd(text, j, c); continue; }
+    if (c === 34) {
+      j = stringEnd(text, j, c);
+      continue;
+    }
     j++;
   }
   return n;
@@ -97,24 +130,48 @@ export function tokenize(text: string): Tokens {
   const push = (k: number, s: number, e: number) => {
     if (count === cap) {
       cap *= 2;
-      const k2 = new Uint8Array(cap); k2.set(kind); kind = k2;
-      const s2 = new Int32Array(cap); s2.set(start); start = s2;
-      const e2 = new Int32Array(cap); e2.set(end); end = e2;
+      const k2 = new Uint8Array(cap);
+      k2.set(kind);
+      kind = k2;
+      const s2 = new Int32Array(cap);
+      s2.set(start);
+      start = s2;
+      const e2 = new Int32Array(cap);
+      e2.set(end);
+      end = e2;
     }
-    kind[count] = k; start[count] = s; end[count] = e; count++;
+    kind[count] = k;
+    start[count] = s;
+    end[count] = e;
+    count++;
   };
   let lineStart = true;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 10) { lineStart = true; i++; continue; }
-    if (c === 32 || c === 9 || c === 13 || c === 11 || c === 12) { i++; continue; }
+    if (c === 10) {
+      lineStart = true;
+      i++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 11 || c === 12) {
+      i++;
+      continue;
+    }
     if (c === 47) {
       const d = text.charCodeAt(i + 1);
-      if (d === 42) { const e = text.indexOf('*/', i + 2); i = e < 0 ? n : e + 2; continue; }
-      if (d === 47) { i = lineCommentEnd(text, i + 2); continue; }
+      if (d === 42) {
+        const e = text.indexOf('*/', i + 2);
+        i = e < 0 ? n : e + 2;
+        continue;
+      }
+      if (d === 47) {
+        i = lineCommentEnd(text, i + 2);
+        continue;
+      }
     }
-    if (c === 92) { // a stray line continuation outside a directive
+    if (c === 92) {
+      // a stray line continuation outside a directive
       i++;
       continue;
     }
@@ -144,8 +201,14 @@ export function tokenize(text: string): Tokens {
       let j = i + 1;
       while (j < n) {
         const d = text.charCodeAt(j);
-        if (isIdentPart(d) || d === 46) { j++; continue; }
-        if ((d === 43 || d === 45) && /[eEpP]/.test(text[j - 1])) { j++; continue; }
+        if (isIdentPart(d) || d === 46) {
+          j++;
+          continue;
+        }
+        if ((d === 43 || d === 45) && /[eEpP]/.test(text[j - 1])) {
+          j++;
+          continue;
+        }
         break;
       }
       push(Tok.Number, i, j);
@@ -176,7 +239,10 @@ function stringEnd(text: string, i: number, quote: number): number {
   let j = i + 1;
   while (j < n) {
     const c = text.charCodeAt(j);
-    if (c === 92) { j += 2; continue; }
+    if (c === 92) {
+      j += 2;
+      continue;
+    }
     if (c === quote) return j + 1;
     if (c === 10) return j;
     j++;

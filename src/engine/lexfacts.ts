@@ -26,11 +26,36 @@ export interface LexFacts {
 }
 
 const TYPE_NOISE = new Set([
-  'const', 'volatile', 'struct', 'union', 'enum', 'unsigned', 'signed', 'static', 'extern',
-  'register', 'typedef', 'CONST', 'VOLATILE', 'DECLSPEC_CACHEALIGN',
+  'const',
+  'volatile',
+  'struct',
+  'union',
+  'enum',
+  'unsigned',
+  'signed',
+  'static',
+  'extern',
+  'register',
+  'typedef',
+  'CONST',
+  'VOLATILE',
+  'DECLSPEC_CACHEALIGN',
   // Calling conventions and parameter markers, which sit inside declarators.
-  'NTAPI', 'WINAPI', 'CALLBACK', 'FASTCALL', 'STDCALL', '__stdcall', '_stdcall', '__cdecl', '_cdecl',
-  '__fastcall', 'IN', 'OUT', 'OPTIONAL', 'UNALIGNED', '__ptr64',
+  'NTAPI',
+  'WINAPI',
+  'CALLBACK',
+  'FASTCALL',
+  'STDCALL',
+  '__stdcall',
+  '_stdcall',
+  '__cdecl',
+  '_cdecl',
+  '__fastcall',
+  'IN',
+  'OUT',
+  'OPTIONAL',
+  'UNALIGNED',
+  '__ptr64',
 ]);
 
 export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) => number): LexFacts {
@@ -39,7 +64,11 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
   const typedefs: Record<string, string> = {};
   const structs: Record<string, Record<string, string>> = {};
   const word = (i: number) => text.slice(toks.start[i], toks.end[i]);
-  const isPunct = (i: number, ch: string) => i < toks.count && toks.kind[i] === Tok.Punct && text.charCodeAt(toks.start[i]) === ch.charCodeAt(0) && toks.end[i] - toks.start[i] === 1;
+  const isPunct = (i: number, ch: string) =>
+    i < toks.count &&
+    toks.kind[i] === Tok.Punct &&
+    text.charCodeAt(toks.start[i]) === ch.charCodeAt(0) &&
+    toks.end[i] - toks.start[i] === 1;
 
   // One pass: identifiers, macros, and where type declarations start.
   const typeStarts: number[] = [];
@@ -116,7 +145,6 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
   }
   /** `TYPE a, *b, c[4]` between [from, to): records name → TYPE. */
   function readDeclarators(from: number, to: number, into: Record<string, string>): void {
-    let type: string | undefined;
     let j = from;
     // The type is the identifiers before the first declarator; a declarator starts
     // at the last identifier before `,`, `;`, `[`, `:` or `=`.
@@ -127,7 +155,10 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
         const ch = text.charCodeAt(toks.start[j]);
         if (ch === 40 || ch === 91 || ch === 123) depth++;
         else if (ch === 41 || ch === 93 || ch === 125) depth--;
-        else if (ch === 44 && depth === 0) { parts.push([]); continue; }
+        else if (ch === 44 && depth === 0) {
+          parts.push([]);
+          continue;
+        }
       }
       parts[parts.length - 1].push(j);
     }
@@ -145,15 +176,17 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
       let name: string | undefined;
       let bracket = false;
       for (const t of ts) {
-        if (toks.kind[t] === Tok.Punct && (isPunct(t, '[') || isPunct(t, ':') || isPunct(t, '='))) { bracket = true; }
+        if (toks.kind[t] === Tok.Punct && (isPunct(t, '[') || isPunct(t, ':') || isPunct(t, '='))) {
+          bracket = true;
+        }
         if (!bracket && toks.kind[t] === Tok.Ident && !TYPE_NOISE.has(word(t))) name = word(t);
       }
       return name;
     };
     if (firstIdents.length < 2) return;
-    type = word(firstIdents[0]);
-    for (let p = 0; p < parts.length; p++) {
-      const n = declName(parts[p]);
+    const type = word(firstIdents[0]);
+    for (const part of parts) {
+      const n = declName(part);
       if (n && n !== type) into[n] = type;
     }
   }
@@ -167,18 +200,27 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
       const w = word(j);
       j++;
       if (w === 'struct' || w === 'union' || w === 'enum') {
-        if (toks.kind[j] === Tok.Ident) { base = word(j); j++; }
+        if (toks.kind[j] === Tok.Ident) {
+          base = word(j);
+          j++;
+        }
         if (isPunct(j, '{')) {
-          if (!base) { base = `<anon@${toks.start[j]}>`; anonymous = true; }
+          if (!base) {
+            base = `<anon@${toks.start[j]}>`;
+            anonymous = true;
+          }
           const end = w === 'enum' ? matching(j) : readStructBody(j, base);
           j = end + 1;
         }
         break;
       }
     }
-    if (base === undefined && j < toks.count && toks.kind[j] === Tok.Ident) { base = word(j); j++; }
+    if (base === undefined && j < toks.count && toks.kind[j] === Tok.Ident) {
+      base = word(j);
+      j++;
+    }
     // Declarators up to `;`: each is a name, with or without stars.
-    const declarators: Array<{ name: string; pointer: boolean }> = [];
+    const declarators: { name: string; pointer: boolean }[] = [];
     let depth = 0;
     let name: string | undefined;
     let pointer = false;
@@ -186,9 +228,13 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
     for (; j < toks.count; j++) {
       if (toks.kind[j] === Tok.Punct) {
         const ch = text.charCodeAt(toks.start[j]);
-        if (ch === 40 || ch === 91) { depth++; if (ch === 40 && depth === 1 && name === undefined) inFirstParens = true; }
-        else if (ch === 41 || ch === 93) { depth--; inFirstParens = false; }
-        else if (ch === 42) pointer = true;
+        if (ch === 40 || ch === 91) {
+          depth++;
+          if (ch === 40 && depth === 1 && name === undefined) inFirstParens = true;
+        } else if (ch === 41 || ch === 93) {
+          depth--;
+          inFirstParens = false;
+        } else if (ch === 42) pointer = true;
         else if ((ch === 44 || ch === 59) && depth === 0) {
           if (name) declarators.push({ name, pointer });
           name = undefined;
@@ -207,6 +253,7 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
       const plain = anonymous ? declarators.find((d) => !d.pointer) : undefined;
       if (plain && structs[base]) {
         structs[plain.name] = structs[base];
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a name table keyed by struct tag, renamed in place
         delete structs[base];
         base = plain.name;
       }
@@ -220,7 +267,9 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
 
 /** Removes comments, leaving string and character literals alone. */
 export function stripComments(s: string): string {
-  return s.replace(/"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => (m[0] === '/' ? ' ' : m));
+  return s.replace(/"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) =>
+    m.startsWith('/') ? ' ' : m,
+  );
 }
 
 /** `#define NAME(a, b) body` → {name, params, body}; null for other directives. */
@@ -229,6 +278,12 @@ export function parseDefine(directive: string): Omit<MacroDef, 'line'> | null {
   const m = /^#\s*define\s+([A-Za-z_]\w*)(\(([^)]*)\))?/.exec(joined);
   if (!m) return null;
   const body = joined.slice(m[0].length).replace(/\s+/g, ' ').trim();
-  const params = m[2] === undefined ? null : m[3].split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const params =
+    m[2] === undefined
+      ? null
+      : m[3]
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p.length > 0);
   return { name: m[1], params, body };
 }

@@ -8,14 +8,61 @@ import type { FieldAssign } from './ast.js';
 import { Tok, type Tokens } from './lexer.js';
 
 const NOT_CALLS = new Set([
-  'if', 'while', 'for', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'goto', 'defined',
-  '__alignof', '_Alignof', '__alignof__', 'typeof', '__typeof__', '__try', '__except', '__finally',
-  '__leave', '__assume', '__pragma', '_Pragma', '__declspec', '__attribute__', 'offsetof', 'FIELD_OFFSET',
+  'if',
+  'while',
+  'for',
+  'switch',
+  'return',
+  'sizeof',
+  'do',
+  'else',
+  'case',
+  'goto',
+  'defined',
+  '__alignof',
+  '_Alignof',
+  '__alignof__',
+  'typeof',
+  '__typeof__',
+  '__try',
+  '__except',
+  '__finally',
+  '__leave',
+  '__assume',
+  '__pragma',
+  '_Pragma',
+  '__declspec',
+  '__attribute__',
+  'offsetof',
+  'FIELD_OFFSET',
 ]);
 const KEYWORDS = new Set([
-  ...NOT_CALLS, 'break', 'continue', 'default', 'struct', 'union', 'enum', 'const', 'volatile',
-  'static', 'extern', 'register', 'auto', 'typedef', 'unsigned', 'signed', 'int', 'char', 'short',
-  'long', 'float', 'double', 'void', 'inline', '__inline', 'restrict',
+  ...NOT_CALLS,
+  'break',
+  'continue',
+  'default',
+  'struct',
+  'union',
+  'enum',
+  'const',
+  'volatile',
+  'static',
+  'extern',
+  'register',
+  'auto',
+  'typedef',
+  'unsigned',
+  'signed',
+  'int',
+  'char',
+  'short',
+  'long',
+  'float',
+  'double',
+  'void',
+  'inline',
+  '__inline',
+  'restrict',
 ]);
 
 export interface BodyFacts {
@@ -35,19 +82,31 @@ export function tokenAt(toks: Tokens, offset: number): number {
   let hi = toks.count;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (toks.start[mid] < offset) lo = mid + 1; else hi = mid;
+    if (toks.start[mid] < offset) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }
 
-export function scanBody(text: string, toks: Tokens, from: number, to: number, fn: string | undefined, lineOf: (o: number) => number): BodyFacts {
+export function scanBody(
+  text: string,
+  toks: Tokens,
+  from: number,
+  to: number,
+  fn: string | undefined,
+  lineOf: (o: number) => number,
+): BodyFacts {
   const calls = new Set<string>();
   const refs = new Map<string, number>();
   const assigns: FieldAssign[] = [];
   const returns = new Set<string>();
   let indirect = 0;
   const first = tokenAt(toks, from);
-  const isP = (i: number, s: string) => i < toks.count && toks.kind[i] === Tok.Punct && toks.end[i] - toks.start[i] === s.length && text.startsWith(s, toks.start[i]);
+  const isP = (i: number, s: string) =>
+    i < toks.count &&
+    toks.kind[i] === Tok.Punct &&
+    toks.end[i] - toks.start[i] === s.length &&
+    text.startsWith(s, toks.start[i]);
   const word = (i: number) => text.slice(toks.start[i], toks.end[i]);
   for (let i = first; i < toks.count && toks.start[i] < to; i++) {
     if (toks.kind[i] !== Tok.Ident) continue;
@@ -67,7 +126,7 @@ export function scanBody(text: string, toks: Tokens, from: number, to: number, f
       continue;
     }
     if (member) {
-      if (isP(i + 1, '=') ) {
+      if (isP(i + 1, '=')) {
         const value = assignedName(i + 2);
         if (value) assigns.push({ obj: objectOf(i - 1), field: w, value, fn, line: lineOf(toks.start[i]), col: 1 });
       }
@@ -77,9 +136,17 @@ export function scanBody(text: string, toks: Tokens, from: number, to: number, f
   }
   // `(*pfn)(...)`: a call through a pointer variable.
   for (let i = first; i + 4 < toks.count && toks.start[i] < to; i++) {
-    if (isP(i, '(') && isP(i + 1, '*') && toks.kind[i + 2] === Tok.Ident && isP(i + 3, ')') && isP(i + 4, '(')) indirect++;
+    if (isP(i, '(') && isP(i + 1, '*') && toks.kind[i + 2] === Tok.Ident && isP(i + 3, ')') && isP(i + 4, '('))
+      indirect++;
   }
-  return { calls: [...calls], refs: [...refs.keys()], refLines: [...refs.values()].map(lineOf), indirectCalls: indirect, returns: returns.size > 8 ? ['*'] : [...returns], assigns };
+  return {
+    calls: [...calls],
+    refs: [...refs.keys()],
+    refLines: [...refs.values()].map(lineOf),
+    indirectCalls: indirect,
+    returns: returns.size > 8 ? ['*'] : [...returns],
+    assigns,
+  };
 
   /** `(T)&F`, `&F`, `F`, `(T *)F` up to `;`, `,` or `}` → F. */
   function assignedName(j: number): string | undefined {
@@ -93,7 +160,10 @@ export function scanBody(text: string, toks: Tokens, from: number, to: number, f
         k = m + 1;
         continue;
       }
-      if (isP(k, '&')) { k++; continue; }
+      if (isP(k, '&')) {
+        k++;
+        continue;
+      }
       break;
     }
     if (toks.kind[k] !== Tok.Ident) return undefined;

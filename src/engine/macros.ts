@@ -11,14 +11,31 @@ export function macroExprs(body: Stmt): Expr[] {
   const visit = (s: Stmt | undefined): void => {
     if (!s) return;
     switch (s.k) {
-      case 'blk': s.b.forEach(visit); break;
-      case 'exp': out.push(s.e); break;
-      case 'decl': for (const d of s.d) if (d.init) out.push(d.init); break;
-      case 'if': out.push(s.c); visit(s.t); visit(s.f); break;
-      case 'do': visit(s.b); break;
-      case 'while': visit(s.b); break;
-      case 'ret': if (s.e) out.push(s.e); break;
-      default: break;
+      case 'blk':
+        s.b.forEach(visit);
+        break;
+      case 'exp':
+        out.push(s.e);
+        break;
+      case 'decl':
+        for (const d of s.d) if (d.init) out.push(d.init);
+        break;
+      case 'if':
+        out.push(s.c);
+        visit(s.t);
+        visit(s.f);
+        break;
+      case 'do':
+        visit(s.b);
+        break;
+      case 'while':
+        visit(s.b);
+        break;
+      case 'ret':
+        if (s.e) out.push(s.e);
+        break;
+      default:
+        break;
     }
   };
   visit(body);
@@ -33,14 +50,25 @@ export function substitute(e: Expr, params: string[], args: Expr[], at: Pos): Ex
         const i = params.indexOf(x.n);
         return i >= 0 && args[i] ? args[i] : x;
       }
-      case 'call': return { t: 'call', f: sub(x.f), a: x.a.map(sub), p: at };
-      case 'fld': return { ...x, o: sub(x.o) };
-      case 'idx': return { ...x, o: sub(x.o), i: sub(x.i) };
-      case 'un': case 'post': case 'cast': return { ...x, e: sub(x.e) };
-      case 'bin': case 'asg': return { ...x, l: sub(x.l), r: sub(x.r) };
-      case 'cond': return { ...x, c: sub(x.c), a: sub(x.a), b: sub(x.b) };
-      case 'seq': return { ...x, l: sub(x.l), r: sub(x.r) };
-      default: return x;
+      case 'call':
+        return { t: 'call', f: sub(x.f), a: x.a.map(sub), p: at };
+      case 'fld':
+        return { ...x, o: sub(x.o) };
+      case 'idx':
+        return { ...x, o: sub(x.o), i: sub(x.i) };
+      case 'un':
+      case 'post':
+      case 'cast':
+        return { ...x, e: sub(x.e) };
+      case 'bin':
+      case 'asg':
+        return { ...x, l: sub(x.l), r: sub(x.r) };
+      case 'cond':
+        return { ...x, c: sub(x.c), a: sub(x.a), b: sub(x.b) };
+      case 'seq':
+        return { ...x, l: sub(x.l), r: sub(x.r) };
+      default:
+        return x;
     }
   };
   return sub(e);

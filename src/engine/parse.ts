@@ -18,7 +18,7 @@ let parser: Parser | undefined;
 function getParser(): Parser {
   if (!parser) {
     parser = new Parser();
-    parser.setLanguage(C as unknown as Parser.Language);
+    parser.setLanguage(C);
   }
   return parser;
 }
@@ -56,7 +56,9 @@ export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact): Funct
   const text = prepared.variants[fn.variant] ?? prepared.variants[0];
   const starts = lineStarts(text);
   const root = parseText(text, [toRange(starts, fn.start, fn.end)]).rootNode;
-  const def = root.namedChildren.find((c) => c.type === 'function_definition') ?? root.descendantsOfType('function_definition')[0];
+  const def =
+    root.namedChildren.find((c) => c.type === 'function_definition') ??
+    root.descendantsOfType('function_definition')[0];
   return def ? functionDetail(def) : { params: [], body: { k: 'nop' } };
 }
 
@@ -70,9 +72,15 @@ function readVariant(x: FactExtractor, text: string, v: number): void {
     }
     const starts = lineStarts(text);
     for (const child of root.namedChildren) {
-      if (!child.hasError) { x.topItem(child, v); continue; }
+      if (!child.hasError) {
+        x.topItem(child, v);
+        continue;
+      }
       const pieces = splitAtClosingBraces(text, starts, child.startIndex, child.endIndex);
-      if (pieces.length <= 1) { x.topItem(child, v); continue; }
+      if (pieces.length <= 1) {
+        x.topItem(child, v);
+        continue;
+      }
       for (const [s, e] of pieces) {
         const range = toRange(starts, s, e);
         const sub = parseText(text, [range]).rootNode;
@@ -84,11 +92,10 @@ function readVariant(x: FactExtractor, text: string, v: number): void {
 }
 
 /** [start, end) pieces of a region, each ending after a line that starts with `}`. */
-function splitAtClosingBraces(text: string, starts: number[], from: number, to: number): Array<[number, number]> {
-  const pieces: Array<[number, number]> = [];
+function splitAtClosingBraces(text: string, starts: number[], from: number, to: number): [number, number][] {
+  const pieces: [number, number][] = [];
   let pieceStart = from;
-  for (let li = 0; li < starts.length; li++) {
-    const ls = starts[li];
+  for (const ls of starts) {
     if (ls <= from || ls >= to) continue;
     if (text.charCodeAt(ls) === 125 /* } */) {
       const nl = text.indexOf('\n', ls);
@@ -107,7 +114,8 @@ function toRange(starts: number[], s: number, e: number): Parser.Range {
     let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= o) lo = mid; else hi = mid - 1;
+      if (starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
     }
     return { row: lo, column: o - starts[lo] };
   };
@@ -117,12 +125,13 @@ function toRange(starts: number[], s: number, e: number): Parser.Range {
 /** Items that read the same in several variants are one item. */
 function dedupeVariants(f: ParsedFacts): ParsedFacts {
   const seen = new Set<string>();
-  const uniq = <T>(items: T[], key: (t: T) => string) => items.filter((t) => {
-    const k = key(t);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  const uniq = <T>(items: T[], key: (t: T) => string) =>
+    items.filter((t) => {
+      const k = key(t);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
   return {
     // The same definition in two builds reads the same text: one function. Different texts are two.
     functions: uniq(f.functions, (fn) => `f|${fn.name}|${fn.p[0]}|${fn.start}|${fn.end}|${fn.calls.join(',')}`),

@@ -28,11 +28,7 @@ interface Origin {
   text: string;
 }
 
-type Val =
-  | { k: 'Z'; o?: Origin }
-  | { k: 'NZ'; o?: Origin }
-  | { k: 'sym'; id: string }
-  | { k: 'top' };
+type Val = { k: 'Z'; o?: Origin } | { k: 'NZ'; o?: Origin } | { k: 'sym'; id: string } | { k: 'top' };
 
 export interface AcquireSite {
   file: string;
@@ -101,9 +97,9 @@ export interface InitAnalysis {
   sites: Map<string, { site: AcquireSite; names: Set<string> }>;
   complete: boolean;
   /** Leaking paths not reported because a call through a pointer on them may release the mapping. */
-  withheld: Array<{ site: AcquireSite; jump: { file: string; p: Pos } }>;
+  withheld: { site: AcquireSite; jump: { file: string; p: Pos } }[];
   /** Functions on the walk whose text did not parse cleanly: their paths cannot be trusted. */
-  damaged: Array<{ name: string; file: string; line: number }>;
+  damaged: { name: string; file: string; line: number }[];
   unresolvedCalls: number;
 }
 
@@ -188,11 +184,19 @@ export class PathAnalyzer {
     this.sites.clear();
     this.damaged = init.fact.damaged ? [init] : [];
     this.tested = testedNames(this.walkable(init));
-    const start: State = { vals: new Map(), res: new Map(), groups: new Map(), cons: new Map(), step: 0, events: null, loops: new Set() };
+    const start: State = {
+      vals: new Map(),
+      res: new Map(),
+      groups: new Map(),
+      cons: new Map(),
+      step: 0,
+      events: null,
+      loops: new Set(),
+    };
     const leaks: Leak[] = [];
     const kept: Kept[] = [];
     const withheld: InitAnalysis['withheld'] = [];
-    let exits: Array<{ state: State; ret: Val; retP?: Pos }> = [];
+    let exits: { state: State; ret: Val; retP?: Pos }[] = [];
     try {
       exits = this.run(init, start, [], 0, [init]);
     } catch (e) {
@@ -212,7 +216,8 @@ export class PathAnalyzer {
           const jump = firstJumpFrom(state.events, decidedStep);
           if (!jump) continue;
           if (g.behindPointer) {
-            if (!withheld.some((w) => w.jump.p[0] === jump.p[0] && w.jump.file === jump.file)) withheld.push({ site: g.site, jump: { file: jump.file, p: jump.p } });
+            if (!withheld.some((w) => w.jump.p[0] === jump.p[0] && w.jump.file === jump.file))
+              withheld.push({ site: g.site, jump: { file: jump.file, p: jump.p } });
             continue;
           }
           leaks.push({
@@ -220,7 +225,12 @@ export class PathAnalyzer {
             names,
             jump: { file: jump.file, fn: jump.fn, p: jump.p, kind: jump.kind },
             decided: failing,
-            ...(state.lastFork && state.lastFork.at >= g.acqStep && state.lastFork.at <= jump.step && state.lastFork.at !== failing.at ? { fork: state.lastFork } : {}),
+            ...(state.lastFork &&
+            state.lastFork.at >= g.acqStep &&
+            state.lastFork.at <= jump.step &&
+            state.lastFork.at !== failing.at
+              ? { fork: state.lastFork }
+              : {}),
             exit: { file: init.file, p: retP ?? jump.p },
           });
         } else if (this.possiblyHeld(g, state, ret)) {
@@ -231,9 +241,25 @@ export class PathAnalyzer {
     if (this.damaged.length) {
       // Half-parsed code has lost statements: its paths would invent leaks, so none are reported.
       const damaged = this.damaged.map((d) => ({ name: d.name, file: d.file, line: d.fact.p[0] }));
-      return { leaks: [], kept: [], withheld: [], sites: new Map(this.sites), complete: false, damaged, unresolvedCalls: this.unresolved };
+      return {
+        leaks: [],
+        kept: [],
+        withheld: [],
+        sites: new Map(this.sites),
+        complete: false,
+        damaged,
+        unresolvedCalls: this.unresolved,
+      };
     }
-    return { leaks, kept, withheld, sites: new Map(this.sites), complete: this.complete, damaged: [], unresolvedCalls: this.unresolved };
+    return {
+      leaks,
+      kept,
+      withheld,
+      sites: new Map(this.sites),
+      complete: this.complete,
+      damaged: [],
+      unresolvedCalls: this.unresolved,
+    };
   }
 
   private definitelyNonzero(v: Val, s: State): Origin | undefined {
@@ -263,7 +289,13 @@ export class PathAnalyzer {
   }
 
   /** Runs one invocation of `fn`; returns its exits. */
-  private run(fn: FnDef, entry: State, args: Expr[] | Array<{ val: Val; key?: string; pointee?: string }>, depth: number, stack: FnDef[]): Array<{ state: State; ret: Val; retP?: Pos }> {
+  private run(
+    fn: FnDef,
+    entry: State,
+    args: Expr[] | { val: Val; key?: string; pointee?: string }[],
+    depth: number,
+    stack: FnDef[],
+  ): { state: State; ret: Val; retP?: Pos }[] {
     const cfg = buildCfg(fn.body);
     const env: TypeEnv = { frame: `${fn.name}#${this.frameCounter++}`, vars: new Map(), pointees: new Map() };
     const state = entry;
@@ -276,10 +308,10 @@ export class PathAnalyzer {
       if (a.key && state.res.has(a.key)) state.res.set(pk, state.res.get(a.key)!);
       if (a.pointee) env.pointees!.set(p.n, a.pointee);
     });
-    const exits: Array<{ state: State; ret: Val; retP?: Pos }> = [];
+    const exits: { state: State; ret: Val; retP?: Pos }[] = [];
     const seen = new Set<string>();
     const width = new Map<number, number>();
-    const work: Array<{ node: number; state: State }> = [{ node: cfg.entry, state }];
+    const work: { node: number; state: State }[] = [{ node: cfg.entry, state }];
     const ctx: Ctx = { fn, env, depth, stack, p: fn.fact.p };
     while (work.length) {
       const { node, state: s } = work.pop()!;
@@ -291,7 +323,10 @@ export class PathAnalyzer {
         const n0 = width.get(node) ?? 0;
         // Past the width, merge by what is mapped and by the jump that led here: paths from
         // different gotos stay apart, so each goto that leaks is still reported.
-        const h = n0 < JOIN_WIDTH ? `${node}|${hashState(s)}` : `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}`;
+        const h =
+          n0 < JOIN_WIDTH
+            ? `${node}|${hashState(s)}`
+            : `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}`;
         if (seen.has(h)) continue;
         seen.add(h);
         width.set(node, n0 + 1);
@@ -331,24 +366,35 @@ export class PathAnalyzer {
           for (const st of states) work.push({ node: n.next, state: st });
           break;
         }
-        case 'br':
+        case 'br': {
           ctx.cond = n.c;
           let outcomes = this.evalCond(n.c, s, ctx, n.p);
           if (n.loop) {
             // Loops are not counted: where the body releases a mapping the path holds,
             // the path does not skip the loop on its first arrival.
             const head = `${env.frame}:${node}`;
-            if (!s.loops.has(head) && outcomes.length > 1 && this.loopReleasesHeld(n.loop, s, ctx)) outcomes = outcomes.filter((o) => o.truth);
+            if (!s.loops.has(head) && outcomes.length > 1 && this.loopReleasesHeld(n.loop, s, ctx))
+              outcomes = outcomes.filter((o) => o.truth);
             for (const o of outcomes) o.state.loops.add(head);
           }
           for (const o of outcomes) {
-            if (outcomes.length > 1 && !n.loop) o.state.lastFork = { at: o.state.step, file: fn.file, p: n.p, how: 'branch', text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}` };
+            if (outcomes.length > 1 && !n.loop)
+              o.state.lastFork = {
+                at: o.state.step,
+                file: fn.file,
+                p: n.p,
+                how: 'branch',
+                text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}`,
+              };
             // A branch learned in this condition is described by the whole condition and the way it went.
-            for (const c of o.state.cons.values()) if (c.o.at === o.state.step && c.o.how === 'branch') c.o = { ...c.o, text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}` };
+            for (const c of o.state.cons.values())
+              if (c.o.at === o.state.step && c.o.how === 'branch')
+                c.o = { ...c.o, text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}` };
             work.push({ node: o.truth ? n.yes : n.no, state: o.state });
           }
           ctx.cond = undefined;
           break;
+        }
         case 'sw': {
           const rs = this.evalExpr(n.c, s, ctx);
           for (const r of rs) {
@@ -360,9 +406,21 @@ export class PathAnalyzer {
         case 'ret': {
           const results = n.e ? this.evalExpr(n.e, s, ctx) : [{ state: s, val: { k: 'top' } as Val }];
           for (const r of results) {
-            r.state.events = { kind: 'return', file: fn.file, fn: fn.name, p: n.p, step: r.state.step, depth, prev: r.state.events };
+            r.state.events = {
+              kind: 'return',
+              file: fn.file,
+              fn: fn.name,
+              p: n.p,
+              step: r.state.step,
+              depth,
+              prev: r.state.events,
+            };
             let val = r.val;
-            if ((val.k === 'Z' || val.k === 'NZ') && !val.o) val = { k: val.k, o: { at: r.state.step, file: fn.file, p: n.p, how: 'constant', text: n.e ? exprText(n.e) : '' } };
+            if ((val.k === 'Z' || val.k === 'NZ') && !val.o)
+              val = {
+                k: val.k,
+                o: { at: r.state.step, file: fn.file, p: n.p, how: 'constant', text: n.e ? exprText(n.e) : '' },
+              };
             exits.push({ state: r.state, ret: val, retP: n.p });
           }
           break;
@@ -395,17 +453,26 @@ export class PathAnalyzer {
 
   /** Does the loop body release (directly, through a macro or a helper) a mapping this path may hold? */
   private loopReleasesHeld(body: Stmt, s: State, ctx: Ctx): boolean {
-    const held = [...s.res].filter(([, gid]) => {
-      const g = s.groups.get(gid);
-      return g && (g.st === 'held' || (g.st === 'cond' && s.cons.get(g.sym!)?.z !== false));
-    }).map(([k]) => k);
+    const held = [...s.res]
+      .filter(([, gid]) => {
+        const g = s.groups.get(gid);
+        return g && (g.st === 'held' || (g.st === 'cond' && s.cons.get(g.sym!)?.z !== false));
+      })
+      .map(([k]) => k);
     if (!held.length) return false;
     const released = new Set<string>();
     this.collectReleases(body, ctx.fn, ctx.env, released, 0, new Set());
     return held.some((h) => [...released].some((r) => sameResource(h, r)));
   }
 
-  private collectReleases(body: Stmt, fn: FnDef, env: TypeEnv, out: Set<string>, depth: number, seen: Set<FnDef>): void {
+  private collectReleases(
+    body: Stmt,
+    fn: FnDef,
+    env: TypeEnv,
+    out: Set<string>,
+    depth: number,
+    seen: Set<FnDef>,
+  ): void {
     const rel = this.resource.release;
     const visit = (e: Expr, d: number): void => {
       if (e.t !== 'call' || e.f.t !== 'id') return;
@@ -419,7 +486,10 @@ export class PathAnalyzer {
       if (!targets.length) {
         const mb = this.program.macroBody(fn.file, name);
         if (mb && mb.params.length === e.a.length && d < 6) {
-          for (const x of macroExprs(mb.body)) walkExprs({ k: 'exp', e: substitute(x, mb.params, e.a, e.p), p: e.p }, (inner) => visit(inner, d + 1));
+          for (const x of macroExprs(mb.body))
+            walkExprs({ k: 'exp', e: substitute(x, mb.params, e.a, e.p), p: e.p }, (inner) => {
+              visit(inner, d + 1);
+            });
         }
         return;
       }
@@ -429,11 +499,13 @@ export class PathAnalyzer {
         this.collectReleases(t.body, t, functionEnv(t), out, depth + 1, seen);
       }
     };
-    walkExprs(body, (e) => visit(e, 0));
+    walkExprs(body, (e) => {
+      visit(e, 0);
+    });
   }
 
   /** Evaluates an expression for its effects and value. Forks only where a helper has several exits. */
-  private evalExpr(e: Expr, s: State, ctx: Ctx): Array<{ state: State; val: Val }> {
+  private evalExpr(e: Expr, s: State, ctx: Ctx): { state: State; val: Val }[] {
     switch (e.t) {
       case 'num': {
         const v = integerValue(e, this.program, ctx.fn.file);
@@ -444,29 +516,39 @@ export class PathAnalyzer {
         if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
         if (k && s.res.has(k)) return [{ state: s, val: this.groupVal(s.groups.get(s.res.get(k)!)!) }];
         const c = ctx.env.vars.has(e.n) ? undefined : constantTruth(e.n, this.program, ctx.fn.file);
-        return [{ state: s, val: c ? { k: c, o: { at: s.step, file: ctx.fn.file, p: ctx.p, how: 'constant', text: e.n } } : { k: 'top' } }];
+        return [
+          {
+            state: s,
+            val: c
+              ? { k: c, o: { at: s.step, file: ctx.fn.file, p: ctx.p, how: 'constant', text: e.n } }
+              : { k: 'top' },
+          },
+        ];
       }
-      case 'fld': case 'idx': case 'un': {
+      case 'fld':
+      case 'idx':
+      case 'un': {
         if (e.t === 'un' && e.op !== '*') {
           const inner = this.evalExpr(e.e, s, ctx);
           if (e.op === '!') return inner.map((r) => ({ state: r.state, val: negate(r.val) }));
-          return inner.map((r) => ({ state: r.state, val: { k: 'top' } as Val }));
+          return inner.map((r) => ({ state: r.state, val: { k: 'top' } }));
         }
         const k = this.keys.key(e, ctx.env);
         if (k && s.res.has(k)) return [{ state: s, val: this.groupVal(s.groups.get(s.res.get(k)!)!) }];
         if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
         return [{ state: s, val: { k: 'top' } }];
       }
-      case 'cast': return this.evalExpr(e.e, s, ctx);
+      case 'cast':
+        return this.evalExpr(e.e, s, ctx);
       case 'asg': {
         const k = this.keys.key(e.l, ctx.env);
-        if (!k) return this.evalExpr(e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } as Val }));
+        if (!k) return this.evalExpr(e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } }));
         if (e.op !== '=') {
           return this.evalExpr(e.r, s, ctx).map((r) => {
             if (this.isTracked(k)) r.state.vals.set(k, { k: 'top' });
             else r.state.vals.delete(k);
             this.updateFlags(k, e.op, e.r, r.state, ctx);
-            return { state: r.state, val: { k: 'top' } as Val };
+            return { state: r.state, val: { k: 'top' } };
           });
         }
         for (const fk of [...s.vals.keys()]) if (fk.startsWith(`${k}&`)) s.vals.delete(fk);
@@ -476,29 +558,36 @@ export class PathAnalyzer {
         return this.evalExpr(e.e, s, ctx).map((r) => {
           const k = this.keys.key(e.e, ctx.env);
           if (k && this.isTracked(k)) r.state.vals.set(k, { k: 'top' });
-          return { state: r.state, val: { k: 'top' } as Val };
+          return { state: r.state, val: { k: 'top' } };
         });
       case 'bin': {
         if (e.op === '&&' || e.op === '||' || e.op === '==' || e.op === '!=') {
           // In value position, a condition: evaluate it as one, keeping the forks.
-          return this.evalCond(e, s, ctx, undefined).map((o) => ({ state: o.state, val: o.truth ? { k: 'NZ' } as Val : { k: 'Z' } as Val }));
+          return this.evalCond(e, s, ctx, undefined).map((o) => ({
+            state: o.state,
+            val: o.truth ? { k: 'NZ' } : { k: 'Z' },
+          }));
         }
-        const out: Array<{ state: State; val: Val }> = [];
-        for (const l of this.evalExpr(e.l, s, ctx)) for (const r of this.evalExpr(e.r, l.state, ctx)) out.push({ state: r.state, val: { k: 'top' } });
+        const out: { state: State; val: Val }[] = [];
+        for (const l of this.evalExpr(e.l, s, ctx))
+          for (const r of this.evalExpr(e.r, l.state, ctx)) out.push({ state: r.state, val: { k: 'top' } });
         return out;
       }
       case 'seq': {
-        const out: Array<{ state: State; val: Val }> = [];
+        const out: { state: State; val: Val }[] = [];
         for (const l of this.evalExpr(e.l, s, ctx)) out.push(...this.evalExpr(e.r, l.state, ctx));
         return out;
       }
       case 'cond': {
-        const out: Array<{ state: State; val: Val }> = [];
-        for (const o of this.evalCond(e.c, s, ctx, undefined)) out.push(...this.evalExpr(o.truth ? e.a : e.b, o.state, ctx));
+        const out: { state: State; val: Val }[] = [];
+        for (const o of this.evalCond(e.c, s, ctx, undefined))
+          out.push(...this.evalExpr(o.truth ? e.a : e.b, o.state, ctx));
         return out;
       }
-      case 'call': return this.evalCall(e, s, ctx);
-      default: return [{ state: s, val: { k: 'top' } }];
+      case 'call':
+        return this.evalCall(e, s, ctx);
+      default:
+        return [{ state: s, val: { k: 'top' } }];
     }
   }
 
@@ -572,7 +661,10 @@ export class PathAnalyzer {
     const queue = [init];
     while (queue.length) {
       for (const e of this.program.callees(queue.pop()!)) {
-        if (this.relevant.has(e.callee) && !seen.has(e.callee)) { seen.add(e.callee); queue.push(e.callee); }
+        if (this.relevant.has(e.callee) && !seen.has(e.callee)) {
+          seen.add(e.callee);
+          queue.push(e.callee);
+        }
       }
     }
     return [...seen];
@@ -580,13 +672,19 @@ export class PathAnalyzer {
 
   /** Is this storage read by a condition or return somewhere on the walk? Others need no value. */
   private isTracked(k: string): boolean {
-    const last = k.slice(Math.max(k.lastIndexOf('.'), k.lastIndexOf(':')) + 1).replace(/\[\]$/, '').replace(/&.*$/, '');
+    const last = k
+      .slice(Math.max(k.lastIndexOf('.'), k.lastIndexOf(':')) + 1)
+      .replace(/\[\]$/, '')
+      .replace(/&.*$/, '');
     return this.tested.has(last);
   }
 
   /** Worth remembering what a test learned only when another test can read it again. */
   private isRetested(k: string): boolean {
-    const last = k.slice(Math.max(k.lastIndexOf('.'), k.lastIndexOf(':')) + 1).replace(/\[\]$/, '').replace(/&.*$/, '');
+    const last = k
+      .slice(Math.max(k.lastIndexOf('.'), k.lastIndexOf(':')) + 1)
+      .replace(/\[\]$/, '')
+      .replace(/&.*$/, '');
     return (this.tested.get(last) ?? 0) >= 2;
   }
 
@@ -597,22 +695,23 @@ export class PathAnalyzer {
     if (rec) rec.names.add(name);
   }
 
-  private evalArgs(args: Expr[], s: State, ctx: Ctx): Array<{ state: State; vals: Val[] }> {
-    let acc: Array<{ state: State; vals: Val[] }> = [{ state: s, vals: [] }];
+  private evalArgs(args: Expr[], s: State, ctx: Ctx): { state: State; vals: Val[] }[] {
+    let acc: { state: State; vals: Val[] }[] = [{ state: s, vals: [] }];
     for (const a of args) {
-      const next: Array<{ state: State; vals: Val[] }> = [];
-      for (const x of acc) for (const r of this.evalExpr(a, x.state, ctx)) next.push({ state: r.state, vals: [...x.vals, r.val] });
+      const next: { state: State; vals: Val[] }[] = [];
+      for (const x of acc)
+        for (const r of this.evalExpr(a, x.state, ctx)) next.push({ state: r.state, vals: [...x.vals, r.val] });
       acc = next;
     }
     return acc;
   }
 
-  private evalCall(e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): Array<{ state: State; val: Val }> {
+  private evalCall(e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): { state: State; val: Val }[] {
     if (e.f.t !== 'id') {
       this.unresolved++;
       return this.evalArgs(e.a, s, ctx).map((r) => {
         for (const g of r.state.groups.values()) if (g.st === 'held' || g.st === 'cond') g.behindPointer = true;
-        return { state: r.state, val: { k: 'top' } as Val };
+        return { state: r.state, val: { k: 'top' } };
       });
     }
     const name = this.program.aliasOf(ctx.fn.file, e.f.n);
@@ -623,7 +722,7 @@ export class PathAnalyzer {
       return this.evalArgs(e.a, s, ctx).map(({ state }) => {
         const gid = hk ? state.res.get(hk) : undefined;
         if (gid !== undefined) state.groups.get(gid)!.st = 'released';
-        return { state, val: { k: 'top' } as Val };
+        return { state, val: { k: 'top' } };
       });
     }
     const targets = this.program.resolve(ctx.fn.file, name);
@@ -634,14 +733,15 @@ export class PathAnalyzer {
     const target = targets.find((t) => this.relevant.has(t));
     if (target && ctx.depth < MAX_DEPTH && !ctx.stack.includes(target)) {
       if (target.fact.damaged && !this.damaged.includes(target)) this.damaged.push(target);
-      const out: Array<{ state: State; val: Val }> = [];
+      const out: { state: State; val: Val }[] = [];
       for (const a of this.evalArgs(e.a, s, ctx)) {
         const bound = e.a.map((arg, i) => {
           const plain = stripCasts(arg);
           const pointee = plain.t === 'un' && plain.op === '&' ? this.keys.key(plain.e, ctx.env) : undefined;
           return { val: a.vals[i], key: this.keys.key(plain, ctx.env), pointee };
         });
-        for (const x of this.run(target, a.state, bound, ctx.depth + 1, [...ctx.stack, target])) out.push({ state: x.state, val: x.ret });
+        for (const x of this.run(target, a.state, bound, ctx.depth + 1, [...ctx.stack, target]))
+          out.push({ state: x.state, val: x.ret });
       }
       return out;
     }
@@ -654,12 +754,15 @@ export class PathAnalyzer {
         const plain = stripCasts(arg);
         if (plain.t === 'un' && plain.op === '&') {
           const k = this.keys.key(plain.e, ctx.env);
-          if (k && !state.res.has(k)) { if (this.isTracked(k)) state.vals.set(k, { k: 'top' }); else state.vals.delete(k); }
+          if (k && !state.res.has(k)) {
+            if (this.isTracked(k)) state.vals.set(k, { k: 'top' });
+            else state.vals.delete(k);
+          }
         }
       }
       state.cons.delete(sym);
-      if (alwaysSucceeds) return { state, val: { k: 'Z' } as Val };
-      return { state, val: { k: 'sym', id: sym } as Val };
+      if (alwaysSucceeds) return { state, val: { k: 'Z' } };
+      return { state, val: { k: 'sym', id: sym } };
     });
   }
 
@@ -679,13 +782,19 @@ export class PathAnalyzer {
     return this.keys.key(plain, ctx.env);
   }
 
-  private acquire(e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): Array<{ state: State; val: Val }> {
+  private acquire(e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): { state: State; val: Val }[] {
     const r = this.resource.acquire;
     const handle = e.a[r.handleArg];
     const key = this.handleKey(handle, r.handleIsOut, ctx);
     return this.evalArgs(e.a, s, ctx).map(({ state }) => {
-      if (!key) return { state, val: { k: 'top' } as Val };
-      const site: AcquireSite = { file: ctx.fn.file, fn: ctx.fn.name, p: e.p, key, text: handle ? exprText(stripCasts(handle)).replace(/^&/, '') : key };
+      if (!key) return { state, val: { k: 'top' } };
+      const site: AcquireSite = {
+        file: ctx.fn.file,
+        fn: ctx.fn.name,
+        p: e.p,
+        key,
+        text: handle ? exprText(stripCasts(handle)).replace(/^&/, '') : key,
+      };
       const sid = siteId(site);
       if (!this.sites.has(sid)) this.sites.set(sid, { site, names: new Set([key]) });
       const sym = `${ctx.env.frame}:${e.p[0]}:${e.p[1]}`;
@@ -696,16 +805,22 @@ export class PathAnalyzer {
       state.vals.delete(key);
       state.groups.set(gid, { st: r.result === 'status' ? 'cond' : 'held', sym, site, acqStep: state.step });
       dropNameless(state);
-      return { state, val: r.result === 'status' ? ({ k: 'sym', id: sym } as Val) : ({ k: 'top' } as Val) };
+      return { state, val: r.result === 'status' ? { k: 'sym', id: sym } : { k: 'top' } };
     });
   }
 
   /** A function-like macro used in code: its body with the arguments put in, at the use site. */
-  private expandMacro(body: Stmt, params: string[], use: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): Array<{ state: State; val: Val }> {
+  private expandMacro(
+    body: Stmt,
+    params: string[],
+    use: Extract<Expr, { t: 'call' }>,
+    s: State,
+    ctx: Ctx,
+  ): { state: State; val: Val }[] {
     const exprs = macroExprs(body).map((x) => substitute(x, params, use.a, use.p));
-    let acc: Array<{ state: State; val: Val }> = [{ state: s, val: { k: 'top' } }];
+    let acc: { state: State; val: Val }[] = [{ state: s, val: { k: 'top' } }];
     for (const x of exprs) {
-      const next: Array<{ state: State; val: Val }> = [];
+      const next: { state: State; val: Val }[] = [];
       for (const a of acc) next.push(...this.evalExpr(x, a.state, ctx));
       acc = next;
     }
@@ -717,11 +832,12 @@ export class PathAnalyzer {
    * learned it. `x == 0`, `!x`, `x != NDIS_STATUS_SUCCESS`, `NT_SUCCESS(x)`,
    * `x` and `&&`/`||` of them are understood; anything else forks unlearned.
    */
-  private evalCond(e: Expr, s: State, ctx: Ctx, p: Pos | undefined): Array<{ truth: boolean; state: State }> {
+  private evalCond(e: Expr, s: State, ctx: Ctx, p: Pos | undefined): { truth: boolean; state: State }[] {
     const c = stripCasts(e);
-    if (c.t === 'un' && c.op === '!') return this.evalCond(c.e, s, ctx, p).map((o) => ({ truth: !o.truth, state: o.state }));
+    if (c.t === 'un' && c.op === '!')
+      return this.evalCond(c.e, s, ctx, p).map((o) => ({ truth: !o.truth, state: o.state }));
     if (c.t === 'bin' && (c.op === '&&' || c.op === '||')) {
-      const out: Array<{ truth: boolean; state: State }> = [];
+      const out: { truth: boolean; state: State }[] = [];
       for (const l of this.evalCond(c.l, s, ctx, p)) {
         if ((c.op === '&&' && !l.truth) || (c.op === '||' && l.truth)) out.push(l);
         else out.push(...this.evalCond(c.r, l.state, ctx, p));
@@ -733,12 +849,16 @@ export class PathAnalyzer {
       const zr = this.isZeroConstant(c.r, ctx);
       if (zl || zr) {
         const other = zr ? c.l : c.r;
-        return this.zeroTest(other, s, ctx, p, e).map((o) => ({ truth: c.op === '==' ? o.zero : !o.zero, state: o.state }));
+        return this.zeroTest(other, s, ctx, p, e).map((o) => ({
+          truth: c.op === '==' ? o.zero : !o.zero,
+          state: o.state,
+        }));
       }
-      const out: Array<{ truth: boolean; state: State }> = [];
-      for (const l of this.evalExpr(c.l, s, ctx)) for (const r of this.evalExpr(c.r, l.state, ctx)) {
-        out.push({ truth: true, state: clone(r.state) }, { truth: false, state: r.state });
-      }
+      const out: { truth: boolean; state: State }[] = [];
+      for (const l of this.evalExpr(c.l, s, ctx))
+        for (const r of this.evalExpr(c.r, l.state, ctx)) {
+          out.push({ truth: true, state: clone(r.state) }, { truth: false, state: r.state });
+        }
       return out;
     }
     if (c.t === 'call' && c.f.t === 'id' && c.f.n === 'NT_SUCCESS' && c.a.length === 1) {
@@ -759,17 +879,24 @@ export class PathAnalyzer {
   private isZeroConstant(e: Expr, ctx: Ctx): boolean {
     const c = stripCasts(e);
     if (c.t === 'num') return integerValue(c, this.program, ctx.fn.file) === 0n;
-    if (c.t === 'id' && !ctx.env.vars.has(c.n)) return constantTruth(c.n, this.program, ctx.fn.file) === 'Z' && this.program.globals.get(c.n) === undefined;
+    if (c.t === 'id' && !ctx.env.vars.has(c.n))
+      return constantTruth(c.n, this.program, ctx.fn.file) === 'Z' && this.program.globals.get(c.n) === undefined;
     return false;
   }
 
   /** Is the value zero? Determined, learned on a symbol, or learned on the tested storage. */
-  private zeroTest(e: Expr, s: State, ctx: Ctx, p: Pos | undefined, whole: Expr): Array<{ zero: boolean; state: State }> {
+  private zeroTest(e: Expr, s: State, ctx: Ctx, p: Pos | undefined, whole: Expr): { zero: boolean; state: State }[] {
     const plain = stripCasts(e);
-    const origin = (st: State): Origin => ({ at: st.step, file: ctx.fn.file, p: p ?? ctx.p, how: 'branch', text: exprText(ctx.cond ?? whole) });
+    const origin = (st: State): Origin => ({
+      at: st.step,
+      file: ctx.fn.file,
+      p: p ?? ctx.p,
+      how: 'branch',
+      text: exprText(ctx.cond ?? whole),
+    });
     const flag = this.flagKey(plain, ctx);
     const k = flag ? flag.key : plain.t === 'call' || plain.t === 'asg' ? undefined : this.keys.key(plain, ctx.env);
-    const out: Array<{ zero: boolean; state: State }> = [];
+    const out: { zero: boolean; state: State }[] = [];
     for (const r of this.evalExpr(plain, s, ctx)) {
       const st = r.state;
       let v = r.val;
@@ -781,13 +908,19 @@ export class PathAnalyzer {
         const ak = this.keys.key(plain.l, ctx.env);
         if (ak) v = st.vals.get(ak) ?? this.resVal(st, ak);
       }
-      if (v.k === 'Z' || v.k === 'NZ') { out.push({ zero: v.k === 'Z', state: st }); continue; }
+      if (v.k === 'Z' || v.k === 'NZ') {
+        out.push({ zero: v.k === 'Z', state: st });
+        continue;
+      }
       if (v.k === 'sym') {
         // `!sym` is the handle of a mapping whose status is sym: zero exactly when the status is not.
         const mirrored = v.id.startsWith('!');
         const id = mirrored ? v.id.slice(1) : v.id;
         const known = st.cons.get(id);
-        if (known) { out.push({ zero: mirrored ? !known.z : known.z, state: st }); continue; }
+        if (known) {
+          out.push({ zero: mirrored ? !known.z : known.z, state: st });
+          continue;
+        }
         const a = clone(st);
         a.cons.set(id, { z: true, o: origin(a) });
         st.cons.set(id, { z: false, o: origin(st) });
@@ -842,22 +975,48 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
   const conds = (s: Stmt | undefined): void => {
     if (!s) return;
     switch (s.k) {
-      case 'blk': s.b.forEach(conds); break;
-      case 'if': names(s.c); conds(s.t); conds(s.f); break;
-      case 'while': case 'do': names(s.c); conds(s.b); break;
-      case 'for': names(s.c); conds(s.i); conds(s.b); break;
-      case 'sw': names(s.c); conds(s.b); break;
-      case 'ret': names(s.e); break;
-      case 'exp': case 'decl': {
+      case 'blk':
+        s.b.forEach(conds);
+        break;
+      case 'if':
+        names(s.c);
+        conds(s.t);
+        conds(s.f);
+        break;
+      case 'while':
+      case 'do':
+        names(s.c);
+        conds(s.b);
+        break;
+      case 'for':
+        names(s.c);
+        conds(s.i);
+        conds(s.b);
+        break;
+      case 'sw':
+        names(s.c);
+        conds(s.b);
+        break;
+      case 'ret':
+        names(s.e);
+        break;
+      case 'exp':
+      case 'decl': {
         // Conditions inside expressions: `a ? b : c`, `x && F()`.
         const list = s.k === 'exp' ? [s.e] : s.d.map((d) => d.init);
-        for (const e of list) if (e) walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
-          if (x.t === 'cond') names(x.c);
-          else if (x.t === 'bin' && (x.op === '&&' || x.op === '||')) { names(x.l); names(x.r); }
-        });
+        for (const e of list)
+          if (e)
+            walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
+              if (x.t === 'cond') names(x.c);
+              else if (x.t === 'bin' && (x.op === '&&' || x.op === '||')) {
+                names(x.l);
+                names(x.r);
+              }
+            });
         break;
       }
-      default: break;
+      default:
+        break;
     }
   };
   for (const fn of fns) {

@@ -21,28 +21,36 @@ export async function parseBatch(jobs: ParseJob[], workers: number): Promise<num
   // Largest first: the tail of the queue is short jobs, which balance well.
   const queue = jobs.slice().sort((a, b) => b.bytes.length - a.bytes.length);
   const pool: Worker[] = [];
-  const finished: Array<Promise<void>> = [];
+  const finished: Promise<void>[] = [];
   if (workers > 0 && queue.length > 1) {
     const url = new URL('./worker.js', import.meta.url);
     for (let w = 0; w < workers; w++) {
       const worker = new Worker(url);
       pool.push(worker);
-      finished.push(new Promise<void>((resolve, reject) => {
-        let current: ParseJob | undefined;
-        const next = () => {
-          current = queue.shift();
-          if (!current) { resolve(); return; }
-          worker.postMessage({ id: 0, bytes: current.bytes, lex: current.lex });
-        };
-        worker.on('message', (m: { facts?: ParsedEntry; error?: string }) => {
-          if (!current) return;
-          if (m.facts) current.done(m.facts);
-          else { reject(new Error(m.error ?? 'parse worker failed')); return; }
-          next();
-        });
-        worker.on('error', reject);
-        worker.on('online', next);
-      }));
+      finished.push(
+        new Promise<void>((resolve, reject) => {
+          let current: ParseJob | undefined;
+          const next = () => {
+            current = queue.shift();
+            if (!current) {
+              resolve();
+              return;
+            }
+            worker.postMessage({ id: 0, bytes: current.bytes, lex: current.lex });
+          };
+          worker.on('message', (m: { facts?: ParsedEntry; error?: string }) => {
+            if (!current) return;
+            if (m.facts) current.done(m.facts);
+            else {
+              reject(new Error(m.error ?? 'parse worker failed'));
+              return;
+            }
+            next();
+          });
+          worker.on('error', reject);
+          worker.on('online', next);
+        }),
+      );
     }
   }
   try {

@@ -9,17 +9,58 @@ import { Tok, type Tokens } from './lexer.js';
 
 /** Words that are macros for nothing (or for a calling convention) in WDK headers. */
 const EMPTY_MACROS = new Set([
-  'IN', 'OUT', 'OPTIONAL', 'UNALIGNED', 'NTAPI', 'WINAPI', 'APIENTRY', 'CALLBACK', 'NTAPI_INLINE',
-  'FASTCALL', 'STDCALL', '__stdcall', '_stdcall', '__cdecl', '_cdecl', '__fastcall', '_fastcall',
-  '__inline', '_inline', '__forceinline', 'FORCEINLINE', 'INLINE', 'NDIS_API', 'NTKERNELAPI',
-  'NTSYSAPI', 'NTHALAPI', 'DECLSPEC_NOINLINE', 'DECLSPEC_IMPORT', 'DECLSPEC_EXPORT',
-  '__checkReturn', '__in', '__out', '__inout', '__in_opt', '__out_opt', '__inout_opt',
-  '__reserved', '__nullterminated', '__callback', 'PAGED_CODE_SEG', 'INIT_CODE_SEG',
-  'EXTERN_C', '__ptr64', '__ptr32', '__unaligned', '__restrict', '__w64',
+  'IN',
+  'OUT',
+  'OPTIONAL',
+  'UNALIGNED',
+  'NTAPI',
+  'WINAPI',
+  'APIENTRY',
+  'CALLBACK',
+  'NTAPI_INLINE',
+  'FASTCALL',
+  'STDCALL',
+  '__stdcall',
+  '_stdcall',
+  '__cdecl',
+  '_cdecl',
+  '__fastcall',
+  '_fastcall',
+  '__inline',
+  '_inline',
+  '__forceinline',
+  'FORCEINLINE',
+  'INLINE',
+  'NDIS_API',
+  'NTKERNELAPI',
+  'NTSYSAPI',
+  'NTHALAPI',
+  'DECLSPEC_NOINLINE',
+  'DECLSPEC_IMPORT',
+  'DECLSPEC_EXPORT',
+  '__checkReturn',
+  '__in',
+  '__out',
+  '__inout',
+  '__in_opt',
+  '__out_opt',
+  '__inout_opt',
+  '__reserved',
+  '__nullterminated',
+  '__callback',
+  'PAGED_CODE_SEG',
+  'INIT_CODE_SEG',
+  'EXTERN_C',
+  '__ptr64',
+  '__ptr32',
+  '__unaligned',
+  '__restrict',
+  '__w64',
 ]);
 
 /** Annotations that take a parenthesised argument list. */
-const CALL_MACROS = /^(?:__declspec|__drv_\w+|__in_\w+|__out_\w+|__inout_\w+|__deref_\w+|__success|__bcount|__ecount|__field_\w+|__range|__control_entrypoint|__kernel_entry|__allocator|__analysis_assume|DECLSPEC_ALIGN|__pragma|_Pragma|__attribute__|__alignof)$/;
+const CALL_MACROS =
+  /^(?:__declspec|__drv_\w+|__in_\w+|__out_\w+|__inout_\w+|__deref_\w+|__success|__bcount|__ecount|__field_\w+|__range|__control_entrypoint|__kernel_entry|__allocator|__analysis_assume|DECLSPEC_ALIGN|__pragma|_Pragma|__attribute__|__alignof)$/;
 
 /** SAL 2 annotations: `_In_`, `_Out_writes_bytes_(n)`, `_IRQL_requires_(PASSIVE_LEVEL)`, `_Use_decl_annotations_` ... */
 const SAL2 = /^_(?:[A-Z][a-z][A-Za-z0-9]*|IRQL)(?:_[A-Za-z0-9]+)*_$/;
@@ -39,13 +80,16 @@ export interface Prepared {
 
 interface Conditional {
   /** Content ranges of each branch: [start, end) between directive lines. */
-  branches: Array<{ start: number; end: number; dead: boolean }>;
+  branches: { start: number; end: number; dead: boolean }[];
   /** The branch of the enclosing conditional this one sits in. */
   parent?: { cond: Conditional; branch: number };
 }
 
 /** One build: which branch each conditional keeps (forced ones, else the `index`-th live branch). */
-interface Selection { index: number; forced: Map<Conditional, number> }
+interface Selection {
+  index: number;
+  forced: Map<Conditional, number>;
+}
 
 /** At most this many parses of one file; real `#if` chains stay far below it. */
 const MAX_VARIANTS = 12;
@@ -61,7 +105,7 @@ function directiveName(directive: string): string {
 }
 
 export function prepareSource(text: string, toks: Tokens): Prepared {
-  const blank: Array<[number, number]> = [];
+  const blank: [number, number][] = [];
   const functionClass: FunctionClassMark[] = [];
   const conditionals: Conditional[] = [];
   const stack: Conditional[] = [];
@@ -93,7 +137,7 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
     if (k !== Tok.Ident) continue;
     const word = text.slice(s, e);
     const c0 = word.charCodeAt(0);
-    if (c0 !== 95 /* _ */ && EMPTY_MACROS.has(word) === false) continue;
+    if (c0 !== 95 /* _ */ && !EMPTY_MACROS.has(word)) continue;
     if (EMPTY_MACROS.has(word)) {
       blank.push([s, e]);
       continue;
@@ -108,7 +152,10 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
         if (toks.kind[j] !== Tok.Punct) continue;
         const ch = text.charCodeAt(toks.start[j]);
         if (ch === 40) depth++;
-        else if (ch === 41 && --depth === 0) { last = j; break; }
+        else if (ch === 41 && --depth === 0) {
+          last = j;
+          break;
+        }
       }
       if (word === '_Function_class_' && last > i + 2) {
         const arg = text.slice(toks.start[i + 2], toks.start[last]).trim();
@@ -127,7 +174,9 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
     const ranges = blank.slice();
     for (const c of conditionals) {
       const keep = keptBranch(c, sel);
-      c.branches.forEach((b, i) => { if (i !== keep) ranges.push([b.start, b.end]); });
+      c.branches.forEach((b, i) => {
+        if (i !== keep) ranges.push([b.start, b.end]);
+      });
     }
     return blankRanges(text, ranges);
   });
@@ -138,8 +187,27 @@ const ALL_CAPS = /^[A-Z][A-Z0-9_]*$/;
 /** Words that may begin a declaration, before which a project's section or inline macro sits. */
 const DECL_START = new Set(['static', 'extern', 'typedef', 'struct', 'union', 'enum']);
 const C_WORDS = new Set([
-  'static', 'extern', 'typedef', 'struct', 'union', 'enum', 'const', 'volatile', 'inline', 'register',
-  'unsigned', 'signed', 'int', 'char', 'short', 'long', 'float', 'double', 'void', 'auto', 'restrict',
+  'static',
+  'extern',
+  'typedef',
+  'struct',
+  'union',
+  'enum',
+  'const',
+  'volatile',
+  'inline',
+  'register',
+  'unsigned',
+  'signed',
+  'int',
+  'char',
+  'short',
+  'long',
+  'float',
+  'double',
+  'void',
+  'auto',
+  'restrict',
 ]);
 
 /**
@@ -152,11 +220,15 @@ const C_WORDS = new Set([
  * - `DECLSPEC_NOINLINE_FROM_PAGED VOID F(`: all-caps words in front of
  *   the type and name of a function header (C allows one type name there).
  */
-function blankDeclarationNoise(text: string, toks: Tokens, blank: Array<[number, number]>): void {
+function blankDeclarationNoise(text: string, toks: Tokens, blank: [number, number][]): void {
   const blanked = new Set<number>();
   for (const [s] of blank) blanked.add(s);
   const word = (i: number) => text.slice(toks.start[i], toks.end[i]);
-  const isPunct = (i: number, ch: number) => i < toks.count && toks.kind[i] === Tok.Punct && text.charCodeAt(toks.start[i]) === ch && toks.end[i] - toks.start[i] === 1;
+  const isPunct = (i: number, ch: number) =>
+    i < toks.count &&
+    toks.kind[i] === Tok.Punct &&
+    text.charCodeAt(toks.start[i]) === ch &&
+    toks.end[i] - toks.start[i] === 1;
   const live = (i: number) => i < toks.count && toks.kind[i] !== Tok.Directive && !blanked.has(toks.start[i]);
   let depth = 0;
   let run: number[] = [];
@@ -175,7 +247,10 @@ function blankDeclarationNoise(text: string, toks: Tokens, blank: Array<[number,
       if (depth !== 0 || ch !== 40) continue;
       continue;
     }
-    if (depth !== 0 || k !== Tok.Ident) { run = []; continue; }
+    if (depth !== 0 || k !== Tok.Ident) {
+      run = [];
+      continue;
+    }
     const w = word(i);
     if (C_WORDS.has(w)) {
       continue;
@@ -213,7 +288,9 @@ function keptBranch(c: Conditional, sel: Selection): number {
   const forced = sel.forced.get(c);
   if (forced !== undefined) return forced;
   const live: number[] = [];
-  c.branches.forEach((b, i) => { if (!b.dead) live.push(i); });
+  c.branches.forEach((b, i) => {
+    if (!b.dead) live.push(i);
+  });
   return live.length ? live[Math.min(sel.index, live.length - 1)] : -1;
 }
 
@@ -245,7 +322,7 @@ function selectBuilds(conditionals: Conditional[]): Selection[] {
 }
 
 /** Replaces every character in the ranges by a space, keeping line breaks. */
-export function blankRanges(text: string, ranges: Array<[number, number]>): string {
+export function blankRanges(text: string, ranges: [number, number][]): string {
   if (ranges.length === 0) return text;
   ranges.sort((a, b) => a[0] - b[0]);
   const parts: string[] = [];

@@ -75,30 +75,38 @@ export class Program {
   readonly functions: FnDef[] = [];
   private readonly external = new Map<string, FnDef[]>();
   private readonly statics = new Map<string, Map<string, FnDef[]>>();
-  private readonly macros = new Map<string, Array<MacroDef & { file: string }>>();
-  private readonly macroBodies = new Map<string, Array<MacroBody & { file: string }>>();
+  private readonly macros = new Map<string, (MacroDef & { file: string })[]>();
+  private readonly macroBodies = new Map<string, (MacroBody & { file: string })[]>();
   readonly typedefs = new Map<string, string>();
   readonly structs = new Map<string, Record<string, string>>();
   readonly globals = new Map<string, { ty: string; ptr: number; file: string }>();
   readonly roles = new Map<FnDef, RoleEvidence[]>();
   private readonly edgeCache = new Map<FnDef, CallEdge[]>();
   private readonly macroCache = new Map<string, (MacroDef & { file: string }) | null>();
-  private readonly expandCache = new Map<string, Array<{ name: string; viaMacros: string[] }>>();
+  private readonly expandCache = new Map<string, { name: string; viaMacros: string[] }[]>();
 
-  constructor(files: LinkedFile[], readonly roleTable: RoleTable) {
+  constructor(
+    files: LinkedFile[],
+    readonly roleTable: RoleTable,
+  ) {
     let id = 0;
     for (const f of files) {
       this.files.set(f.path, f);
       for (const m of f.lex.macros) push(this.macros, m.name, { ...m, file: f.path });
       for (const [k, v] of Object.entries(f.lex.typedefs)) if (!this.typedefs.has(k)) this.typedefs.set(k, v);
-      for (const [k, v] of Object.entries(f.lex.structs)) this.structs.set(k, Object.assign(this.structs.get(k) ?? {}, v));
+      for (const [k, v] of Object.entries(f.lex.structs))
+        this.structs.set(k, Object.assign(this.structs.get(k) ?? {}, v));
       if (!f.parsed) continue;
       for (const mb of f.parsed.macroBodies ?? []) push(this.macroBodies, mb.name, { ...mb, file: f.path });
-      for (const d of f.parsed.decls) if (!d.isFunction && !this.globals.has(d.name)) this.globals.set(d.name, { ty: d.ty, ptr: d.ptr, file: f.path });
+      for (const d of f.parsed.decls)
+        if (!d.isFunction && !this.globals.has(d.name))
+          this.globals.set(d.name, { ty: d.ty, ptr: d.ptr, file: f.path });
       for (const fact of f.parsed.functions) {
         const parsed = f.parsed;
         const bytes = f.bytes;
-        const def = new FnDef(id++, f.path, fact, () => (bytes ? loadFunctionDetail(bytes, parsed, fact) : { params: [], body: { k: 'nop' } }));
+        const def = new FnDef(id++, f.path, fact, () =>
+          bytes ? loadFunctionDetail(bytes, parsed, fact) : { params: [], body: { k: 'nop' } },
+        );
         this.functions.push(def);
         if (fact.isStatic || this.declaredStatic(f, fact.name)) {
           let m = this.statics.get(f.path);
@@ -132,7 +140,10 @@ export class Program {
     if (defs.length === 1) return defs[0];
     const key = `${fromFile}\u0000${name}`;
     let hit = this.macroCache.get(key);
-    if (hit === undefined) { hit = nearest(fromFile, defs, (d) => d.file)[0] ?? null; this.macroCache.set(key, hit); }
+    if (hit === undefined) {
+      hit = nearest(fromFile, defs, (d) => d.file)[0] ?? null;
+      this.macroCache.set(key, hit);
+    }
     return hit ?? undefined;
   }
 
@@ -158,22 +169,25 @@ export class Program {
    * Names a use of `name` in `fromFile` ends up calling, looking through
    * function-like and alias macros; each with the macros passed through.
    */
-  expandName(fromFile: string, name: string, seen: string[] = []): Array<{ name: string; viaMacros: string[] }> {
+  expandName(fromFile: string, name: string, seen: string[] = []): { name: string; viaMacros: string[] }[] {
     if (this.statics.get(fromFile)?.has(name) || this.external.has(name)) return [{ name, viaMacros: seen }];
     if (!this.macros.has(name)) return [{ name, viaMacros: seen }];
     if (seen.length === 0) {
       const key = `${fromFile}\u0000${name}`;
       let hit = this.expandCache.get(key);
-      if (!hit) { hit = this.expandMacro(fromFile, name, seen); this.expandCache.set(key, hit); }
+      if (!hit) {
+        hit = this.expandMacro(fromFile, name, seen);
+        this.expandCache.set(key, hit);
+      }
       return hit;
     }
     return this.expandMacro(fromFile, name, seen);
   }
 
-  private expandMacro(fromFile: string, name: string, seen: string[]): Array<{ name: string; viaMacros: string[] }> {
+  private expandMacro(fromFile: string, name: string, seen: string[]): { name: string; viaMacros: string[] }[] {
     const m = this.macro(fromFile, name);
     if (!m || seen.includes(name) || seen.length > 8) return [{ name, viaMacros: seen }];
-    const out: Array<{ name: string; viaMacros: string[] }> = [];
+    const out: { name: string; viaMacros: string[] }[] = [];
     const via = [...seen, name];
     const callRe = m.params === null ? /^([A-Za-z_]\w*)$|([A-Za-z_]\w*)\s*\(/g : /([A-Za-z_]\w*)\s*\(/g;
     for (const hit of m.body.matchAll(callRe)) {
@@ -216,7 +230,8 @@ export class Program {
 
   private addRole(fn: FnDef, ev: RoleEvidence): void {
     const list = this.roles.get(fn) ?? [];
-    if (!list.some((r) => r.role === ev.role && r.how === ev.how && r.path === ev.path && r.line === ev.line)) list.push(ev);
+    if (!list.some((r) => r.role === ev.role && r.how === ev.how && r.path === ev.path && r.line === ev.line))
+      list.push(ev);
     this.roles.set(fn, list);
   }
 
@@ -237,7 +252,13 @@ export class Program {
         const role = t.roleTypes[c.roleType];
         if (!role) continue;
         for (const fn of this.resolve(path, c.name)) {
-          this.addRole(fn, { role, how: 'function-class', path, line: c.line, detail: `_Function_class_(${c.roleType})` });
+          this.addRole(fn, {
+            role,
+            how: 'function-class',
+            path,
+            line: c.line,
+            detail: `_Function_class_(${c.roleType})`,
+          });
           knownByRole.add(fn);
         }
       }
@@ -245,14 +266,24 @@ export class Program {
         const role = t.fields[a.field];
         if (!role) continue;
         for (const fn of this.resolve(path, a.value)) {
-          this.addRole(fn, { role, how: 'registration', path, line: a.line, detail: `${a.obj === '{}' ? '' : a.obj}.${a.field}`, object: objectKey(path, a) });
+          this.addRole(fn, {
+            role,
+            how: 'registration',
+            path,
+            line: a.line,
+            detail: `${a.obj === '{}' ? '' : a.obj}.${a.field}`,
+            object: objectKey(path, a),
+          });
           knownByRole.add(fn);
         }
       }
     }
     for (const fn of this.functions) {
       const named = t.named[fn.name];
-      if (named) { this.addRole(fn, { role: named, how: 'name', path: fn.file, line: fn.fact.p[0], detail: fn.name }); knownByRole.add(fn); }
+      if (named) {
+        this.addRole(fn, { role: named, how: 'name', path: fn.file, line: fn.fact.p[0], detail: fn.name });
+        knownByRole.add(fn);
+      }
       // Callbacks handed to NDIS by pointer argument: NdisQueueIoWorkItem(h, F, ctx) ...
       for (const api of fn.fact.calls) {
         const h = t.handoffCalls[api];
@@ -269,7 +300,8 @@ export class Program {
     const addressTaken = (path: string, refs: string[], line: (name: string) => number) => {
       for (const name of refs) {
         for (const fn of this.resolve(path, name)) {
-          if (!knownByRole.has(fn)) this.addRole(fn, { role: 'unknown', how: 'address-taken', path, line: line(name), detail: name });
+          if (!knownByRole.has(fn))
+            this.addRole(fn, { role: 'unknown', how: 'address-taken', path, line: line(name), detail: name });
         }
       }
     };
@@ -298,8 +330,14 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 /** Folder distance between two files: steps up from one and down to the other. */
 export function pathDistance(a: string, b: string): number {
   if (a === b) return -1;
-  const da = posix.dirname(a).split('/').filter((s) => s && s !== '.');
-  const db = posix.dirname(b).split('/').filter((s) => s && s !== '.');
+  const da = posix
+    .dirname(a)
+    .split('/')
+    .filter((s) => s && s !== '.');
+  const db = posix
+    .dirname(b)
+    .split('/')
+    .filter((s) => s && s !== '.');
   let common = 0;
   while (common < da.length && common < db.length && da[common] === db[common]) common++;
   return da.length - common + (db.length - common);
@@ -311,14 +349,17 @@ export function nearest<T>(from: string, items: T[], fileOf: (t: T) => string): 
   let out: T[] = [];
   for (const it of items) {
     const d = pathDistance(from, fileOf(it));
-    if (d < best) { best = d; out = [it]; } else if (d === best) out.push(it);
+    if (d < best) {
+      best = d;
+      out = [it];
+    } else if (d === best) out.push(it);
   }
   return out;
 }
 
 /** Plain identifiers passed at argument `index` of calls to `api` in a body. */
-export function callArgsNamed(body: Stmt, api: string, index: number): Array<{ arg: string; line: number }> {
-  const out: Array<{ arg: string; line: number }> = [];
+export function callArgsNamed(body: Stmt, api: string, index: number): { arg: string; line: number }[] {
+  const out: { arg: string; line: number }[] = [];
   walkExprs(body, (e) => {
     if (e.t === 'call' && e.f.t === 'id' && e.f.n === api && e.a[index]) {
       const name = plainName(e.a[index]);
@@ -336,31 +377,90 @@ export function walkExprs(s: Stmt, visit: (e: AnyExpr) => void): void {
     if (!e) return;
     visit(e);
     switch (e.t) {
-      case 'call': ex(e.f); e.a.forEach(ex); break;
-      case 'fld': ex(e.o); break;
-      case 'idx': ex(e.o); ex(e.i); break;
-      case 'un': case 'post': case 'cast': ex(e.e); break;
-      case 'bin': case 'asg': ex(e.l); ex(e.r); break;
-      case 'cond': ex(e.c); ex(e.a); ex(e.b); break;
-      case 'seq': ex(e.l); ex(e.r); break;
-      case 'init': e.items.forEach((i) => ex(i.e)); break;
-      default: break;
+      case 'call':
+        ex(e.f);
+        e.a.forEach(ex);
+        break;
+      case 'fld':
+        ex(e.o);
+        break;
+      case 'idx':
+        ex(e.o);
+        ex(e.i);
+        break;
+      case 'un':
+      case 'post':
+      case 'cast':
+        ex(e.e);
+        break;
+      case 'bin':
+      case 'asg':
+        ex(e.l);
+        ex(e.r);
+        break;
+      case 'cond':
+        ex(e.c);
+        ex(e.a);
+        ex(e.b);
+        break;
+      case 'seq':
+        ex(e.l);
+        ex(e.r);
+        break;
+      case 'init':
+        e.items.forEach((i) => {
+          ex(i.e);
+        });
+        break;
+      default:
+        break;
     }
   };
   const st = (s: Stmt | undefined): void => {
     if (!s) return;
     switch (s.k) {
-      case 'blk': s.b.forEach(st); break;
-      case 'exp': ex(s.e); break;
-      case 'decl': s.d.forEach((d) => ex(d.init)); break;
-      case 'if': ex(s.c); st(s.t); st(s.f); break;
-      case 'while': ex(s.c); st(s.b); break;
-      case 'do': st(s.b); ex(s.c); break;
-      case 'for': st(s.i); ex(s.c); ex(s.u); st(s.b); break;
-      case 'sw': ex(s.c); st(s.b); break;
-      case 'case': ex(s.v); break;
-      case 'ret': ex(s.e); break;
-      default: break;
+      case 'blk':
+        s.b.forEach(st);
+        break;
+      case 'exp':
+        ex(s.e);
+        break;
+      case 'decl':
+        s.d.forEach((d) => {
+          ex(d.init);
+        });
+        break;
+      case 'if':
+        ex(s.c);
+        st(s.t);
+        st(s.f);
+        break;
+      case 'while':
+        ex(s.c);
+        st(s.b);
+        break;
+      case 'do':
+        st(s.b);
+        ex(s.c);
+        break;
+      case 'for':
+        st(s.i);
+        ex(s.c);
+        ex(s.u);
+        st(s.b);
+        break;
+      case 'sw':
+        ex(s.c);
+        st(s.b);
+        break;
+      case 'case':
+        ex(s.v);
+        break;
+      case 'ret':
+        ex(s.e);
+        break;
+      default:
+        break;
     }
   };
   st(s);

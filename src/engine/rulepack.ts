@@ -32,10 +32,27 @@ interface RuleBase extends RuleMeta {
   /** What to do, appended to each finding's message. */
   advice: string;
 }
-export interface CallContextRule extends RuleBase { kind: 'call-context'; call: string; allowedRoles: string[] }
-export interface ReleaseOnFailureRule extends RuleBase { kind: 'release-on-failure'; resource: string; role: string }
-export interface ReleaseInRoleRule extends RuleBase { kind: 'release-in-role'; resource: string; acquireRole: string; releaseRole: string }
-export interface ArgumentMatchRule extends RuleBase { kind: 'argument-match'; resource: string; argument: 'length' }
+export interface CallContextRule extends RuleBase {
+  kind: 'call-context';
+  call: string;
+  allowedRoles: string[];
+}
+export interface ReleaseOnFailureRule extends RuleBase {
+  kind: 'release-on-failure';
+  resource: string;
+  role: string;
+}
+export interface ReleaseInRoleRule extends RuleBase {
+  kind: 'release-in-role';
+  resource: string;
+  acquireRole: string;
+  releaseRole: string;
+}
+export interface ArgumentMatchRule extends RuleBase {
+  kind: 'argument-match';
+  resource: string;
+  argument: 'length';
+}
 export type RuleDef = CallContextRule | ReleaseOnFailureRule | ReleaseInRoleRule | ArgumentMatchRule;
 
 export interface RulePack {

@@ -10,7 +10,14 @@ import { exprText } from './extract.js';
 import { KeyMaker, displayKey, sameResource, stripCasts, type TypeEnv } from './keys.js';
 import { PathAnalyzer, siteId, type AcquireSite, type InitAnalysis } from './paths.js';
 import type { FnDef, Program, RoleEvidence } from './program.js';
-import type { ArgumentMatchRule, CallContextRule, ReleaseInRoleRule, ReleaseOnFailureRule, ResourceDef, RulePack } from './rulepack.js';
+import type {
+  ArgumentMatchRule,
+  CallContextRule,
+  ReleaseInRoleRule,
+  ReleaseOnFailureRule,
+  ResourceDef,
+  RulePack,
+} from './rulepack.js';
 import { apiCalls, callSiteOf } from './sites.js';
 import type { Finding, Notice, TraceStep } from './types.js';
 import { integerValue } from './values.js';
@@ -68,11 +75,33 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
       }
       m.set(init, a);
       if (a.damaged.length) {
-        notices.push({ kind: 'parse-recovered', path: init.file, line: init.fact.p[0], message: `The failure paths of ${init.name} were not checked: ${a.damaged.map((d) => `${d.name} (${d.file}:${d.line})`).join(', ')} does not parse cleanly, and a path through broken code cannot be trusted.` });
-      } else if (!a.complete) notices.push({ kind: 'budget', path: init.file, line: init.fact.p[0], message: `The path analysis of ${init.name} stopped at its step budget; failure paths beyond it were not checked.` });
+        notices.push({
+          kind: 'parse-recovered',
+          path: init.file,
+          line: init.fact.p[0],
+          message: `The failure paths of ${init.name} were not checked: ${a.damaged.map((d) => `${d.name} (${d.file}:${d.line})`).join(', ')} does not parse cleanly, and a path through broken code cannot be trusted.`,
+        });
+      } else if (!a.complete)
+        notices.push({
+          kind: 'budget',
+          path: init.file,
+          line: init.fact.p[0],
+          message: `The path analysis of ${init.name} stopped at its step budget; failure paths beyond it were not checked.`,
+        });
       if (a.withheld.length) {
-        notices.push({ kind: 'unresolved', path: a.withheld[0].jump.file, line: a.withheld[0].jump.p[0], message: `${a.withheld.length} failure path(s) of ${init.name} leave with a ${resource.noun} that no ${resource.release.call} was seen to release, but a call through a function pointer on them may release it, so they are not reported (first: ${a.withheld[0].jump.file}:${a.withheld[0].jump.p[0]}, ${resource.noun} of ${a.withheld[0].site.text}).` });
-      } else if (a.unresolvedCalls > 0) notices.push({ kind: 'unresolved', path: init.file, line: init.fact.p[0], message: `${a.unresolvedCalls} call(s) through function pointers on the paths of ${init.name} could not be followed; a ${resource.noun} released only through them is not seen.` });
+        notices.push({
+          kind: 'unresolved',
+          path: a.withheld[0].jump.file,
+          line: a.withheld[0].jump.p[0],
+          message: `${a.withheld.length} failure path(s) of ${init.name} leave with a ${resource.noun} that no ${resource.release.call} was seen to release, but a call through a function pointer on them may release it, so they are not reported (first: ${a.withheld[0].jump.file}:${a.withheld[0].jump.p[0]}, ${resource.noun} of ${a.withheld[0].site.text}).`,
+        });
+      } else if (a.unresolvedCalls > 0)
+        notices.push({
+          kind: 'unresolved',
+          path: init.file,
+          line: init.fact.p[0],
+          message: `${a.unresolvedCalls} call(s) through function pointers on the paths of ${init.name} could not be followed; a ${resource.noun} released only through them is not seen.`,
+        });
     }
     analyses.set(resource.name, m);
     return m;
@@ -80,15 +109,32 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
 
   for (const rule of pack.rules) {
     switch (rule.kind) {
-      case 'call-context': drafts.push(...callContext(program, pack, rule, notices)); break;
-      case 'release-on-failure': drafts.push(...releaseOnFailure(rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource]))); break;
-      case 'release-in-role': drafts.push(...releaseInRole(program, pack, rule, analysisFor(pack.resources[rule.resource]), notices)); break;
-      case 'argument-match': drafts.push(...argumentMatch(program, rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource]))); break;
+      case 'call-context':
+        drafts.push(...callContext(program, pack, rule, notices));
+        break;
+      case 'release-on-failure':
+        drafts.push(
+          ...releaseOnFailure(rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource])),
+        );
+        break;
+      case 'release-in-role':
+        drafts.push(...releaseInRole(program, pack, rule, analysisFor(pack.resources[rule.resource]), notices));
+        break;
+      case 'argument-match':
+        drafts.push(
+          ...argumentMatch(program, rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource])),
+        );
+        break;
     }
   }
   for (const [path, f] of program.files) {
-    if (f.parsed && f.parsed.damagedLines.length) {
-      notices.push({ kind: 'parse-recovered', path, line: f.parsed.damagedLines[0], message: `Part of this file does not parse as C (from line ${f.parsed.damagedLines[0]}); the intact functions around it were analysed.` });
+    if (f.parsed?.damagedLines.length) {
+      notices.push({
+        kind: 'parse-recovered',
+        path,
+        line: f.parsed.damagedLines[0],
+        message: `Part of this file does not parse as C (from line ${f.parsed.damagedLines[0]}); the intact functions around it were analysed.`,
+      });
     }
   }
   return { findings: finalize(drafts), notices };
@@ -96,8 +142,13 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
 
 function analysisKey(context: RuleContext, resource: ResourceDef, walkable: FnDef[], init: FnDef): string | undefined {
   if (!context.memo || !context.linkSignature || !context.fileHashes) return undefined;
-  const h = createHash('sha1').update(`${context.linkSignature}\u0000${resource.name}\u0000${init.file}:${init.fact.start}:${init.fact.variant}`);
-  for (const f of walkable.map((w) => `${w.file}\u0000${context.fileHashes!.get(w.file) ?? '?'}:${w.fact.start}:${w.fact.variant}`).sort()) h.update(`\u0000${f}`);
+  const h = createHash('sha1').update(
+    `${context.linkSignature}\u0000${resource.name}\u0000${init.file}:${init.fact.start}:${init.fact.variant}`,
+  );
+  for (const f of walkable
+    .map((w) => `${w.file}\u0000${context.fileHashes!.get(w.file) ?? '?'}:${w.fact.start}:${w.fact.variant}`)
+    .sort())
+    h.update(`\u0000${f}`);
   return h.digest('hex');
 }
 
@@ -118,7 +169,11 @@ function reaching(program: Program, apis: string[], haltRoles: string[]): Set<Fn
   const queue = [...seeds];
   while (queue.length) {
     const f = queue.pop()!;
-    for (const c of callers.get(f) ?? []) if (!out.has(c)) { out.add(c); queue.push(c); }
+    for (const c of callers.get(f) ?? [])
+      if (!out.has(c)) {
+        out.add(c);
+        queue.push(c);
+      }
   }
   return out;
 }
@@ -129,18 +184,24 @@ function roleLabel(pack: RulePack, role: string): string {
 
 function evidenceText(ev: RoleEvidence): string {
   switch (ev.how) {
-    case 'role-type': return `declared ${ev.detail}`;
-    case 'function-class': return `annotated ${ev.detail}`;
-    case 'registration': return `registered as ${ev.detail}`;
-    case 'handoff': return `handed to ${ev.detail}`;
-    case 'name': return 'it runs when the driver loads, before any adapter is initialized';
-    case 'address-taken': return 'its address is taken here';
+    case 'role-type':
+      return `declared ${ev.detail}`;
+    case 'function-class':
+      return `annotated ${ev.detail}`;
+    case 'registration':
+      return `registered as ${ev.detail}`;
+    case 'handoff':
+      return `handed to ${ev.detail}`;
+    case 'name':
+      return 'it runs when the driver loads, before any adapter is initialized';
+    case 'address-taken':
+      return 'its address is taken here';
   }
 }
 
 function callContext(program: Program, pack: RulePack, rule: CallContextRule, notices: Notice[]): Draft[] {
   const allowed = new Set(rule.allowedRoles);
-  const roots: Array<{ fn: FnDef; ev: RoleEvidence }> = [];
+  const roots: { fn: FnDef; ev: RoleEvidence }[] = [];
   for (const fn of program.functions) {
     const roles = program.rolesOf(fn);
     const bad = roles.find((r) => !allowed.has(r.role));
@@ -151,9 +212,14 @@ function callContext(program: Program, pack: RulePack, rule: CallContextRule, no
   const parent = new Map<FnDef, FnDef | null>();
   const rootOf = new Map<FnDef, { fn: FnDef; ev: RoleEvidence }>();
   const queue: FnDef[] = [];
-  for (const r of roots) if (!parent.has(r.fn)) { parent.set(r.fn, null); rootOf.set(r.fn, r); queue.push(r.fn); }
-  for (let i = 0; i < queue.length; i++) {
-    const f = queue[i];
+  for (const r of roots)
+    if (!parent.has(r.fn)) {
+      parent.set(r.fn, null);
+      rootOf.set(r.fn, r);
+      queue.push(r.fn);
+    }
+  // A breadth-first walk: the queue grows while it is read (an array iterator sees the new entries).
+  for (const f of queue) {
     for (const edge of program.callees(f)) {
       if (parent.has(edge.callee)) continue;
       parent.set(edge.callee, f);
@@ -164,7 +230,10 @@ function callContext(program: Program, pack: RulePack, rule: CallContextRule, no
   // Calls through function pointers from callbacks: the engine cannot follow them, so it says so.
   const indirect = queue.filter((f) => f.fact.indirectCalls > 0);
   if (indirect.length) {
-    const names = indirect.slice(0, 5).map((f) => `${f.name} (${f.file}:${f.fact.p[0]})`).join(', ');
+    const names = indirect
+      .slice(0, 5)
+      .map((f) => `${f.name} (${f.file}:${f.fact.p[0]})`)
+      .join(', ');
     notices.push({
       kind: 'unresolved',
       path: indirect[0].file,
@@ -178,17 +247,31 @@ function callContext(program: Program, pack: RulePack, rule: CallContextRule, no
     const root = rootOf.get(fn)!;
     const chain: FnDef[] = [];
     for (let cur: FnDef | null = fn; cur; cur = parent.get(cur) ?? null) chain.unshift(cur);
-    const trace: TraceStep[] = [{ path: root.ev.path, line: root.ev.line, message: root.ev.how === 'name' ? `${root.fn.name}: ${evidenceText(root.ev)}` : `${root.fn.name} is ${roleLabel(pack, root.ev.role)}: ${evidenceText(root.ev)}` }];
+    const trace: TraceStep[] = [
+      {
+        path: root.ev.path,
+        line: root.ev.line,
+        message:
+          root.ev.how === 'name'
+            ? `${root.fn.name}: ${evidenceText(root.ev)}`
+            : `${root.fn.name} is ${roleLabel(pack, root.ev.role)}: ${evidenceText(root.ev)}`,
+      },
+    ];
     for (let i = 1; i < chain.length; i++) {
       const at = callSiteOf(program, chain[i - 1], chain[i]);
-      trace.push({ path: chain[i - 1].file, line: at ? at[0] : chain[i - 1].fact.p[0], message: `${chain[i - 1].name} calls ${chain[i].name}` });
+      trace.push({
+        path: chain[i - 1].file,
+        line: at ? at[0] : chain[i - 1].fact.p[0],
+        message: `${chain[i - 1].name} calls ${chain[i].name}`,
+      });
     }
     const names = chain.map((c) => c.name).join(' → ');
-    const context = root.ev.role === 'unknown'
-      ? `can run from ${root.fn.name}, whose address is taken (${root.ev.path}:${root.ev.line}) for a caller ndis-review cannot follow, so not only in the context of initialize${chain.length > 1 ? ` (${names})` : ''}`
-      : chain.length > 1
-        ? `can run in the context of ${roleLabel(pack, root.ev.role)}: ${names}`
-        : `is called in ${roleLabel(pack, root.ev.role) === fn.name ? fn.name : `${fn.name}, ${roleLabel(pack, root.ev.role)}`}`;
+    const context =
+      root.ev.role === 'unknown'
+        ? `can run from ${root.fn.name}, whose address is taken (${root.ev.path}:${root.ev.line}) for a caller ndis-review cannot follow, so not only in the context of initialize${chain.length > 1 ? ` (${names})` : ''}`
+        : chain.length > 1
+          ? `can run in the context of ${roleLabel(pack, root.ev.role)}: ${names}`
+          : `is called in ${roleLabel(pack, root.ev.role) === fn.name ? fn.name : `${fn.name}, ${roleLabel(pack, root.ev.role)}`}`;
     for (const site of apiCalls(program, fn, rule.call)) {
       drafts.push({
         rule: rule.id,
@@ -196,7 +279,14 @@ function callContext(program: Program, pack: RulePack, rule: CallContextRule, no
         path: fn.file,
         ...span(site.p),
         message: `${rule.call} ${context}. ${rule.advice}`,
-        trace: [...trace, { path: fn.file, line: site.p[0], message: `${fn.name} calls ${rule.call}${site.viaMacro ? ` (through the macro ${site.viaMacro})` : ''}` }],
+        trace: [
+          ...trace,
+          {
+            path: fn.file,
+            line: site.p[0],
+            message: `${fn.name} calls ${rule.call}${site.viaMacro ? ` (through the macro ${site.viaMacro})` : ''}`,
+          },
+        ],
         docs: rule.docs,
         identity: [rule.id, fn.file, fn.name, exprText(site.call), root.fn.name],
       });
@@ -205,7 +295,11 @@ function callContext(program: Program, pack: RulePack, rule: CallContextRule, no
   return drafts;
 }
 
-function releaseOnFailure(rule: ReleaseOnFailureRule, resource: ResourceDef, analyses: Map<FnDef, InitAnalysis>): Draft[] {
+function releaseOnFailure(
+  rule: ReleaseOnFailureRule,
+  resource: ResourceDef,
+  analyses: Map<FnDef, InitAnalysis>,
+): Draft[] {
   const held = resource.words.held;
   const byJump = new Map<string, Draft>();
   for (const [init, a] of analyses) {
@@ -221,18 +315,31 @@ function releaseOnFailure(rule: ReleaseOnFailureRule, resource: ResourceDef, ana
         continue;
       }
       const trace: TraceStep[] = [
-        { path: leak.site.file, line: leak.site.p[0], message: `${leak.site.fn} ${resource.words.acquires} ${name} here` },
+        {
+          path: leak.site.file,
+          line: leak.site.p[0],
+          message: `${leak.site.fn} ${resource.words.acquires} ${name} here`,
+        },
       ];
       const f = leak.fork;
       if (f && !(leak.decided && leak.decided.p[0] === f.p[0] && leak.decided.file === f.file)) {
         trace.push({ path: f.file, line: f.p[0], message: `failure path taken: ${f.text}` });
       }
       const d = leak.decided;
-      if (d && d.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0])) {
-        trace.push({ path: d.file, line: d.p[0], message: d.how === 'branch' ? `failure path taken: ${d.text}` : `failure status ${d.text} set here` });
+      if (d?.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0])) {
+        trace.push({
+          path: d.file,
+          line: d.p[0],
+          message: d.how === 'branch' ? `failure path taken: ${d.text}` : `failure status ${d.text} set here`,
+        });
       }
-      trace.push({ path: leak.jump.file, line: leak.jump.p[0], message: `${leak.jump.kind} with ${name} still ${held}` });
-      if (leak.exit.p[0] !== leak.jump.p[0] || leak.exit.file !== leak.jump.file) trace.push({ path: leak.exit.file, line: leak.exit.p[0], message: `${init.name} returns the failure here` });
+      trace.push({
+        path: leak.jump.file,
+        line: leak.jump.p[0],
+        message: `${leak.jump.kind} with ${name} still ${held}`,
+      });
+      if (leak.exit.p[0] !== leak.jump.p[0] || leak.exit.file !== leak.jump.file)
+        trace.push({ path: leak.exit.file, line: leak.exit.p[0], message: `${init.name} returns the failure here` });
       byJump.set(k, {
         rule: rule.id,
         severity: rule.severity,
@@ -251,14 +358,31 @@ function releaseOnFailure(rule: ReleaseOnFailureRule, resource: ResourceDef, ana
 /** Halt callbacks paired with an initialize callback: same characteristics object, else same file, else same folder. */
 function haltsFor(program: Program, pack: RulePack, init: FnDef, haltRoles: string[]): FnDef[] {
   const halts = program.functions.filter((f) => program.rolesOf(f).some((r) => haltRoles.includes(r.role)));
-  const initObjects = new Set(program.rolesOf(init).map((r) => r.object).filter((o): o is string => !!o));
+  const initObjects = new Set(
+    program
+      .rolesOf(init)
+      .map((r) => r.object)
+      .filter((o): o is string => !!o),
+  );
   const sameObject = halts.filter((h) => program.rolesOf(h).some((r) => r.object && initObjects.has(r.object)));
   if (sameObject.length) return sameObject;
-  const initFiles = new Set([init.file, ...program.rolesOf(init).filter((r) => pack.roles.initialize.includes(r.role)).map((r) => r.path)]);
-  const haltFiles = (h: FnDef) => [h.file, ...program.rolesOf(h).filter((r) => haltRoles.includes(r.role)).map((r) => r.path)];
+  const initFiles = new Set([
+    init.file,
+    ...program
+      .rolesOf(init)
+      .filter((r) => pack.roles.initialize.includes(r.role))
+      .map((r) => r.path),
+  ]);
+  const haltFiles = (h: FnDef) => [
+    h.file,
+    ...program
+      .rolesOf(h)
+      .filter((r) => haltRoles.includes(r.role))
+      .map((r) => r.path),
+  ];
   const sameFile = halts.filter((h) => haltFiles(h).some((f) => initFiles.has(f)));
   if (sameFile.length) return sameFile;
-  const dir = (p: string) => p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
+  const dir = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
   const initDirs = new Set([...initFiles].map(dir));
   return halts.filter((h) => haltFiles(h).some((f) => initDirs.has(dir(f))));
 }
@@ -284,22 +408,39 @@ function releasedKeys(program: Program, keys: KeyMaker, root: FnDef, resource: R
 function handleKey(keys: KeyMaker, arg: Expr | undefined, isOut: boolean, env: TypeEnv): string | undefined {
   if (!arg) return undefined;
   const plain = stripCasts(arg);
-  if (isOut) return plain.t === 'un' && plain.op === '&' ? keys.key(plain.e, env) : keys.key({ t: 'un', op: '*', e: plain }, env);
+  if (isOut)
+    return plain.t === 'un' && plain.op === '&'
+      ? keys.key(plain.e, env)
+      : keys.key({ t: 'un', op: '*', e: plain }, env);
   return keys.key(plain, env);
 }
 
-function exitOf(kept: Map<string, { site: AcquireSite; names: Set<string>; exit?: { file: string; p: Pos } }>, id: string): { file: string; p: Pos } | undefined {
+function exitOf(
+  kept: Map<string, { site: AcquireSite; names: Set<string>; exit?: { file: string; p: Pos } }>,
+  id: string,
+): { file: string; p: Pos } | undefined {
   return kept.get(id)?.exit;
 }
 
 function reachableFrom(program: Program, root: FnDef): FnDef[] {
   const seen = new Set<FnDef>([root]);
   const queue = [root];
-  while (queue.length) for (const e of program.callees(queue.pop()!)) if (!seen.has(e.callee)) { seen.add(e.callee); queue.push(e.callee); }
+  while (queue.length)
+    for (const e of program.callees(queue.pop()!))
+      if (!seen.has(e.callee)) {
+        seen.add(e.callee);
+        queue.push(e.callee);
+      }
   return [...seen];
 }
 
-function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule, analyses: Map<FnDef, InitAnalysis>, notices: Notice[]): Draft[] {
+function releaseInRole(
+  program: Program,
+  pack: RulePack,
+  rule: ReleaseInRoleRule,
+  analyses: Map<FnDef, InitAnalysis>,
+  notices: Notice[],
+): Draft[] {
   const keys = new KeyMaker(program);
   const resource = pack.resources[rule.resource];
   const drafts: Draft[] = [];
@@ -310,7 +451,12 @@ function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule
     // A halt callback (or a helper of it) that does not parse cleanly may hide the release.
     const damagedHalt = halts.flatMap((h) => reachableFrom(program, h)).find((f) => f.fact.damaged);
     if (damagedHalt) {
-      notices.push({ kind: 'parse-recovered', path: damagedHalt.file, line: damagedHalt.fact.p[0], message: `${rule.id} was not checked for ${init.name}: ${damagedHalt.name}, reached from the halt callback, does not parse cleanly.` });
+      notices.push({
+        kind: 'parse-recovered',
+        path: damagedHalt.file,
+        line: damagedHalt.fact.p[0],
+        message: `${rule.id} was not checked for ${init.name}: ${damagedHalt.name}, reached from the halt callback, does not parse cleanly.`,
+      });
       continue;
     }
     const released = halts.map((h) => ({ h, keys: releasedKeys(program, keys, h, resource) }));
@@ -349,9 +495,21 @@ function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule
         ...span(site.p),
         message: `The ${resource.noun} of ${site.text}${persistent.length ? ` (${persistent.join(', ')})` : ''} made here is kept when ${init.name} succeeds, but the halt callback ${halts.map((h) => h.name).join(' / ')} never ${resource.words.releases} it: ${rule.advice}`,
         trace: [
-          { path: site.file, line: site.p[0], message: `${site.fn} ${resource.words.acquires} ${site.text} here${site.fn !== init.name ? ` (called from ${init.name})` : ''}` },
-          { path: exitOf(kept, id)?.file ?? init.file, line: exitOf(kept, id)?.p[0] ?? init.fact.p[0], message: `${init.name} can return success with it ${resource.words.held}` },
-          { path: halt.file, line: halt.fact.p[0], message: `${halt.name} is the halt callback (${evidenceText(hev)}) and does not ${resource.words.releases.replace(/s$/, '')} it` },
+          {
+            path: site.file,
+            line: site.p[0],
+            message: `${site.fn} ${resource.words.acquires} ${site.text} here${site.fn !== init.name ? ` (called from ${init.name})` : ''}`,
+          },
+          {
+            path: exitOf(kept, id)?.file ?? init.file,
+            line: exitOf(kept, id)?.p[0] ?? init.fact.p[0],
+            message: `${init.name} can return success with it ${resource.words.held}`,
+          },
+          {
+            path: halt.file,
+            line: halt.fact.p[0],
+            message: `${halt.name} is the halt callback (${evidenceText(hev)}) and does not ${resource.words.releases.replace(/s$/, '')} it`,
+          },
         ],
         docs: rule.docs,
         identity: [rule.id, site.file, site.fn, site.key],
@@ -361,18 +519,31 @@ function releaseInRole(program: Program, pack: RulePack, rule: ReleaseInRoleRule
   return drafts;
 }
 
-function argumentMatch(program: Program, rule: ArgumentMatchRule, resource: ResourceDef, analyses: Map<FnDef, InitAnalysis>): Draft[] {
+function argumentMatch(
+  program: Program,
+  rule: ArgumentMatchRule,
+  resource: ResourceDef,
+  analyses: Map<FnDef, InitAnalysis>,
+): Draft[] {
   const w = resource.words;
   const keys = new KeyMaker(program);
   const aliases = new Map<string, Set<string>>();
-  for (const a of analyses.values()) for (const [id, rec] of a.sites) {
-    const set = aliases.get(id) ?? new Set<string>();
-    for (const n of rec.names) set.add(n);
-    aliases.set(id, set);
+  for (const a of analyses.values())
+    for (const [id, rec] of a.sites) {
+      const set = aliases.get(id) ?? new Set<string>();
+      for (const n of rec.names) set.add(n);
+      aliases.set(id, set);
+    }
+  interface Acq {
+    fn: FnDef;
+    p: Pos;
+    names: string[];
+    length: Expr;
+    env: TypeEnv;
+    text: string;
   }
-  interface Acq { fn: FnDef; p: Pos; names: string[]; length: Expr; env: TypeEnv; text: string }
   const acquires: Acq[] = [];
-  const releases: Array<{ fn: FnDef; p: Pos; key: string; length: Expr; env: TypeEnv; text: string }> = [];
+  const releases: { fn: FnDef; p: Pos; key: string; length: Expr; env: TypeEnv; text: string }[] = [];
   for (const fn of program.functions) {
     if (program.callsApi(fn, resource.acquire.call)) {
       for (const c of apiCalls(program, fn, resource.acquire.call)) {
@@ -380,7 +551,14 @@ function argumentMatch(program: Program, rule: ArgumentMatchRule, resource: Reso
         const length = c.call.a[resource.acquire.lengthArg];
         if (!key || !length) continue;
         const id = `${fn.file}:${c.call.p[0]}:${c.call.p[1]}:${key}`;
-        acquires.push({ fn, p: c.p, names: [key, ...(aliases.get(id) ?? [])], length, env: c.env, text: exprText(length) });
+        acquires.push({
+          fn,
+          p: c.p,
+          names: [key, ...(aliases.get(id) ?? [])],
+          length,
+          env: c.env,
+          text: exprText(length),
+        });
       }
     }
     if (program.callsApi(fn, resource.release.call)) {
@@ -388,7 +566,14 @@ function argumentMatch(program: Program, rule: ArgumentMatchRule, resource: Reso
         const key = handleKey(keys, c.call.a[resource.release.handleArg], false, c.env);
         const length = c.call.a[resource.release.lengthArg];
         if (!key || !length) continue;
-        releases.push({ fn, p: c.p, key, length, env: c.env, text: exprText(stripCasts(c.call.a[resource.release.handleArg])) });
+        releases.push({
+          fn,
+          p: c.p,
+          key,
+          length,
+          env: c.env,
+          text: exprText(stripCasts(c.call.a[resource.release.handleArg])),
+        });
       }
     }
   }
@@ -400,7 +585,13 @@ function argumentMatch(program: Program, rule: ArgumentMatchRule, resource: Reso
     let differs = true;
     for (const a of matches) {
       const av = integerValue(a.length, program, a.fn.file);
-      if (av !== undefined && rv !== undefined) { if (av === rv) { differs = false; break; } continue; }
+      if (av !== undefined && rv !== undefined) {
+        if (av === rv) {
+          differs = false;
+          break;
+        }
+        continue;
+      }
       // Not both integers: equal only when the same expression; otherwise no verdict.
       differs = false;
       break;
@@ -416,7 +607,11 @@ function argumentMatch(program: Program, rule: ArgumentMatchRule, resource: Reso
       message: `${resource.release.call} releases ${exprText(r.length)} (${rv}) ${w.unit} of ${r.text}, but ${a.fn.name} ${w.held} ${a.text} (${av}) ${w.unit}: ${rule.advice}`,
       trace: [
         { path: a.fn.file, line: a.p[0], message: `${a.fn.name} ${w.acquires} ${a.text} = ${av} ${w.unit}` },
-        { path: r.fn.file, line: r.p[0], message: `${r.fn.name} ${w.releases} ${exprText(r.length)} = ${rv} ${w.unit}` },
+        {
+          path: r.fn.file,
+          line: r.p[0],
+          message: `${r.fn.name} ${w.releases} ${exprText(r.length)} = ${rv} ${w.unit}`,
+        },
       ],
       docs: rule.docs,
       identity: [rule.id, r.fn.file, r.fn.name, r.key, exprText(r.length)],

@@ -23,7 +23,10 @@ import { looksBinary } from './text.js';
 import type { Notice, ScanResult } from './types.js';
 
 /** A source file. Its bytes are treated as immutable once passed in (their hash is remembered). */
-export interface SourceFile { path: string; bytes: Uint8Array }
+export interface SourceFile {
+  path: string;
+  bytes: Uint8Array;
+}
 
 export interface ScanOptions {
   /** Directory to scan, or a label when `files` is given. */
@@ -52,7 +55,8 @@ const WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024;
 
 let version: string | undefined;
 async function packageVersion(): Promise<string> {
-  if (!version) version = (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  if (!version)
+    version = (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
   return version;
 }
 
@@ -77,8 +81,9 @@ export async function listSources(root: string): Promise<string[]> {
       return;
     }
     for (const e of entries) {
-      if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name)) await walk(join(dir, e.name)); }
-      else if (e.isFile() && SOURCE_EXT.test(e.name)) out.push(join(dir, e.name));
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) await walk(join(dir, e.name));
+      } else if (e.isFile() && SOURCE_EXT.test(e.name)) out.push(join(dir, e.name));
     }
   };
   await walk(root);
@@ -122,8 +127,22 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const files: FileState[] = [];
   let lexed = 0;
   for (const src of sources) {
-    if (src.bytes.length > MAX_FILE_BYTES) { notices.push({ kind: 'skipped-file', path: src.path, message: `Skipped: ${src.bytes.length} bytes is over the ${MAX_FILE_BYTES}-byte limit for one source file.` }); continue; }
-    if (looksBinary(src.bytes)) { notices.push({ kind: 'skipped-file', path: src.path, message: 'Skipped: the file holds NUL bytes, so it is not C source text.' }); continue; }
+    if (src.bytes.length > MAX_FILE_BYTES) {
+      notices.push({
+        kind: 'skipped-file',
+        path: src.path,
+        message: `Skipped: ${src.bytes.length} bytes is over the ${MAX_FILE_BYTES}-byte limit for one source file.`,
+      });
+      continue;
+    }
+    if (looksBinary(src.bytes)) {
+      notices.push({
+        kind: 'skipped-file',
+        path: src.path,
+        message: 'Skipped: the file holds NUL bytes, so it is not C source text.',
+      });
+      continue;
+    }
     const hash = contentHash(src.bytes);
     const hit = cache?.get(hash);
     let lex = hit?.lex;
@@ -145,7 +164,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let out = cache?.getResults(signature);
   let tLink = performance.now();
   if (!out) {
-    const linked: LinkedFile[] = files.map((f) => (f.parsed ? { path: f.path, lex: f.lex.lex, parsed: f.parsed, bytes: f.bytes } : { path: f.path, lex: f.lex.lex }));
+    const linked: LinkedFile[] = files.map((f) =>
+      f.parsed ? { path: f.path, lex: f.lex.lex, parsed: f.parsed, bytes: f.bytes } : { path: f.path, lex: f.lex.lex },
+    );
     const program = new Program(linked, pack.roles);
     tLink = performance.now();
     out = runRules(program, pack, {
@@ -204,13 +225,15 @@ function declarationSig(p: ParsedEntry): string {
     sig = createHash('sha1')
       // Names, linkage and what calls what; positions are left out, so an edit that only
       // moves lines leaves other drivers' analyses valid.
-      .update(JSON.stringify([
-        p.functions.map((f) => `${f.name}:${f.isStatic ? 1 : 0}:${f.calls.join(',')}`),
-        p.decls.map((d) => `${d.name}:${d.ty}:${d.ptr}:${d.isFunction ? 1 : 0}:${d.isStatic ? 1 : 0}`),
-        p.assigns.map((a) => `${a.obj}.${a.field}=${a.value}@${a.fn ?? ''}`),
-        p.functionClass.map((c) => `${c.roleType}:${c.name}`),
-        (p.macroBodies ?? []).map((m) => [m.name, m.params, m.body]),
-      ]))
+      .update(
+        JSON.stringify([
+          p.functions.map((f) => `${f.name}:${f.isStatic ? 1 : 0}:${f.calls.join(',')}`),
+          p.decls.map((d) => `${d.name}:${d.ty}:${d.ptr}:${d.isFunction ? 1 : 0}:${d.isStatic ? 1 : 0}`),
+          p.assigns.map((a) => `${a.obj}.${a.field}=${a.value}@${a.fn ?? ''}`),
+          p.functionClass.map((c) => `${c.roleType}:${c.name}`),
+          (p.macroBodies ?? []).map((m) => [m.name, m.params, m.body]),
+        ]),
+      )
       .digest('hex');
     declSigCache.set(p, sig);
   }
@@ -224,28 +247,40 @@ function round1(n: number): number {
 const hashes = new WeakMap<Uint8Array, string>();
 function contentHash(bytes: Uint8Array): string {
   let h = hashes.get(bytes);
-  if (!h) { h = createHash('sha1').update(bytes).digest('hex'); hashes.set(bytes, h); }
+  if (!h) {
+    h = createHash('sha1').update(bytes).digest('hex');
+    hashes.set(bytes, h);
+  }
   return h;
 }
 
 const identCache = new WeakMap<object, Set<string>>();
 function identSet(lex: LexEntry): Set<string> {
   let s = identCache.get(lex);
-  if (!s) { s = new Set(lex.lex.idents); identCache.set(lex, s); }
+  if (!s) {
+    s = new Set(lex.lex.idents);
+    identCache.set(lex, s);
+  }
   return s;
 }
 
 const wordsCache = new WeakMap<object, string[]>();
 function macroWords(m: { body: string }): string[] {
   let w = wordsCache.get(m);
-  if (!w) { w = m.body.match(/[A-Za-z_]\w*/g) ?? []; wordsCache.set(m, w); }
+  if (!w) {
+    w = m.body.match(/[A-Za-z_]\w*/g) ?? [];
+    wordsCache.set(m, w);
+  }
   return w;
 }
 
 /** Words whose mention makes a file matter: the rules' calls, role types, registration fields, handoff calls. */
 function seedWords(pack: RulePack): string[] {
   const words = new Set<string>(['_Function_class_']);
-  for (const r of Object.values(pack.resources)) { words.add(r.acquire.call); words.add(r.release.call); }
+  for (const r of Object.values(pack.resources)) {
+    words.add(r.acquire.call);
+    words.add(r.release.call);
+  }
   for (const r of pack.rules) if (r.kind === 'call-context') words.add(r.call);
   for (const k of Object.keys(pack.roles.roleTypes)) words.add(k);
   for (const k of Object.keys(pack.roles.fields)) words.add(k);
@@ -264,7 +299,12 @@ function seedWords(pack: RulePack): string[] {
  * name in the set, round by round, as parsed facts add names. Each file is
  * checked only against the names added since it was last checked.
  */
-async function parseClosure(files: FileState[], pack: RulePack, cache: FactCache | null, workersOpt: number | undefined): Promise<{ needed: Set<FileState>; parsedCount: number; workersUsed: number }> {
+async function parseClosure(
+  files: FileState[],
+  pack: RulePack,
+  cache: FactCache | null,
+  workersOpt: number | undefined,
+): Promise<{ needed: Set<FileState>; parsedCount: number; workersUsed: number }> {
   const names = new NameSet(seedWords(pack));
   const checked = new Map<FileState, number>();
   const mentionsNew = (f: FileState): boolean => {
@@ -289,15 +329,18 @@ async function parseClosure(files: FileState[], pack: RulePack, cache: FactCache
     if (todo.length) {
       const bytes = todo.reduce((n, f) => n + f.bytes.length, 0);
       const workers = workersOpt ?? (bytes >= WORKER_THRESHOLD_BYTES ? Math.min(3, availableParallelism() - 1) : 0);
-      const used = await parseBatch(todo.map((f) => ({
-        bytes: f.bytes,
-        lex: f.lex.lex,
-        done: (parsed: ParsedEntry) => {
-          f.parsed = parsed;
-          parsedCount++;
-          cache?.set(f.hash, { lex: f.lex, parsed });
-        },
-      })), workers);
+      const used = await parseBatch(
+        todo.map((f) => ({
+          bytes: f.bytes,
+          lex: f.lex.lex,
+          done: (parsed: ParsedEntry) => {
+            f.parsed = parsed;
+            parsedCount++;
+            cache?.set(f.hash, { lex: f.lex, parsed });
+          },
+        })),
+        workers,
+      );
       workersUsed = Math.max(workersUsed, used);
     }
     growNames(names, round, files, pack);
@@ -309,9 +352,18 @@ async function parseClosure(files: FileState[], pack: RulePack, cache: FactCache
 class NameSet {
   readonly order: string[] = [];
   private readonly set = new Set<string>();
-  constructor(initial: Iterable<string>) { for (const n of initial) this.add(n); }
-  has(n: string): boolean { return this.set.has(n); }
-  add(n: string): void { if (!this.set.has(n)) { this.set.add(n); this.order.push(n); } }
+  constructor(initial: Iterable<string>) {
+    for (const n of initial) this.add(n);
+  }
+  has(n: string): boolean {
+    return this.set.has(n);
+  }
+  add(n: string): void {
+    if (!this.set.has(n)) {
+      this.set.add(n);
+      this.order.push(n);
+    }
+  }
 }
 
 function growNames(names: NameSet, round: FileState[], files: FileState[], pack: RulePack): void {
@@ -322,7 +374,10 @@ function growNames(names: NameSet, round: FileState[], files: FileState[], pack:
     for (const f of files) {
       for (const m of f.lex.lex.macros) {
         if (names.has(m.name)) continue;
-        if (macroWords(m).some((w) => names.has(w))) { names.add(m.name); grew = true; }
+        if (macroWords(m).some((w) => names.has(w))) {
+          names.add(m.name);
+          grew = true;
+        }
       }
     }
   }
@@ -341,7 +396,10 @@ function growNames(names: NameSet, round: FileState[], files: FileState[], pack:
       if (!f.parsed) continue;
       for (const fn of f.parsed.functions) {
         if (names.has(fn.name)) continue;
-        if (fn.calls.some((c) => names.has(c))) { names.add(fn.name); grew = true; }
+        if (fn.calls.some((c) => names.has(c))) {
+          names.add(fn.name);
+          grew = true;
+        }
       }
     }
   }

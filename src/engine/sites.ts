@@ -28,12 +28,27 @@ export function functionEnv(fn: FnDef): TypeEnv {
   const visit = (s: Stmt | undefined): void => {
     if (!s) return;
     switch (s.k) {
-      case 'blk': s.b.forEach(visit); break;
-      case 'decl': for (const d of s.d) if (!vars.has(d.n)) vars.set(d.n, { ty: d.ty, ptr: d.ptr }); break;
-      case 'if': visit(s.t); visit(s.f); break;
-      case 'while': case 'do': case 'sw': visit(s.b); break;
-      case 'for': visit(s.i); visit(s.b); break;
-      default: break;
+      case 'blk':
+        s.b.forEach(visit);
+        break;
+      case 'decl':
+        for (const d of s.d) if (!vars.has(d.n)) vars.set(d.n, { ty: d.ty, ptr: d.ptr });
+        break;
+      case 'if':
+        visit(s.t);
+        visit(s.f);
+        break;
+      case 'while':
+      case 'do':
+      case 'sw':
+        visit(s.b);
+        break;
+      case 'for':
+        visit(s.i);
+        visit(s.b);
+        break;
+      default:
+        break;
     }
   };
   visit(fn.body);
@@ -47,16 +62,23 @@ export function apiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
   const env = functionEnv(fn);
   const visitExpr = (e: Expr, depth: number, via: string | undefined) => {
     if (e.t !== 'call' || e.f.t !== 'id') return;
-    if (program.aliasOf(fn.file, e.f.n) === api) { out.push({ call: e, p: e.p, env, ...(via ? { viaMacro: via } : {}) }); return; }
+    if (program.aliasOf(fn.file, e.f.n) === api) {
+      out.push({ call: e, p: e.p, env, ...(via ? { viaMacro: via } : {}) });
+      return;
+    }
     if (depth > 6 || program.resolve(fn.file, e.f.n).length) return;
     const mb = program.macroBody(fn.file, e.f.n);
     if (!mb || mb.params.length !== e.a.length) return;
     const viaName = via ?? e.f.n;
     for (const x of macroExprs(mb.body)) {
-      walkExprs({ k: 'exp', e: substitute(x, mb.params, e.a, e.p), p: e.p }, (inner) => visitExpr(inner, depth + 1, viaName));
+      walkExprs({ k: 'exp', e: substitute(x, mb.params, e.a, e.p), p: e.p }, (inner) => {
+        visitExpr(inner, depth + 1, viaName);
+      });
     }
   };
-  walkExprs(fn.body, (e) => visitExpr(e, 0, undefined));
+  walkExprs(fn.body, (e) => {
+    visitExpr(e, 0, undefined);
+  });
   return out;
 }
 
@@ -66,8 +88,12 @@ export function callSiteOf(program: Program, caller: FnDef, callee: FnDef): Pos 
   walkExprs(caller.body, (e) => {
     if (found || e.t !== 'call' || e.f.t !== 'id') return;
     const name = e.f.n;
-    if (name === callee.name && program.resolve(caller.file, name).includes(callee)) { found = e.p; return; }
-    if (program.macro(caller.file, name) && program.expandName(caller.file, name).some((x) => x.name === callee.name)) found = e.p;
+    if (name === callee.name && program.resolve(caller.file, name).includes(callee)) {
+      found = e.p;
+      return;
+    }
+    if (program.macro(caller.file, name) && program.expandName(caller.file, name).some((x) => x.name === callee.name))
+      found = e.p;
   });
   return found;
 }

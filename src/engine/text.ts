@@ -33,7 +33,10 @@ export function decodeSource(bytes: Uint8Array): DecodedText {
     if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
     return { text, encoding: 'utf-8' };
   } catch {
-    return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), encoding: 'latin1' };
+    return {
+      text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'),
+      encoding: 'latin1',
+    };
   }
 }
 
@@ -41,7 +44,7 @@ export function decodeSource(bytes: Uint8Array): DecodedText {
 export function looksBinary(bytes: Uint8Array): boolean {
   // UTF-16 text is full of NUL bytes; its byte-order mark says it is text.
   if (utf16Bom(bytes)) return false;
-  return bytes.subarray(0, 8000).indexOf(0) !== -1;
+  return bytes.subarray(0, 8000).includes(0);
 }
 
 /** Offsets of line starts; lines end at \n (a CRLF counts as one line end). */

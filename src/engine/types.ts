@@ -42,11 +42,11 @@ export interface Finding {
 }
 
 export type NoticeKind =
-  | 'not-applicable'   // e.g. no initialize callback in the repository
-  | 'parse-recovered'  // a file did not parse cleanly; intact parts were analysed
-  | 'skipped-file'     // unreadable, too large, binary
-  | 'unresolved'       // calls through function pointers the engine cannot follow
-  | 'budget';          // a path analysis stopped at its step budget
+  | 'not-applicable' // e.g. no initialize callback in the repository
+  | 'parse-recovered' // a file did not parse cleanly; intact parts were analysed
+  | 'skipped-file' // unreadable, too large, binary
+  | 'unresolved' // calls through function pointers the engine cannot follow
+  | 'budget'; // a path analysis stopped at its step budget
 
 export interface Notice {
   kind: NoticeKind;

@@ -7,7 +7,15 @@
 import type { Expr } from './ast.js';
 import type { Program } from './program.js';
 
-const SUCCESS = new Set(['NDIS_STATUS_SUCCESS', 'STATUS_SUCCESS', 'NULL', 'FALSE', 'false', 'nullptr', 'ERROR_SUCCESS']);
+const SUCCESS = new Set([
+  'NDIS_STATUS_SUCCESS',
+  'STATUS_SUCCESS',
+  'NULL',
+  'FALSE',
+  'false',
+  'nullptr',
+  'ERROR_SUCCESS',
+]);
 const NONZERO_WORDS = new Set(['TRUE', 'true']);
 /** Statuses that are neither success nor failure for our purpose. */
 const NOT_FAILURE = new Set(['NDIS_STATUS_PENDING', 'STATUS_PENDING']);
@@ -27,13 +35,15 @@ export function constantTruth(name: string, program: Program, fromFile: string):
 export function integerValue(e: Expr, program: Program, fromFile: string, depth = 0): bigint | undefined {
   if (depth > 16) return undefined;
   switch (e.t) {
-    case 'num': return parseInteger(e.v);
+    case 'num':
+      return parseInteger(e.v);
     case 'id': {
       const m = program.macro(fromFile, e.n);
       if (!m || m.params !== null) return undefined;
       return evalText(m.body, program, m.file, depth + 1);
     }
-    case 'cast': return integerValue(e.e, program, fromFile, depth + 1);
+    case 'cast':
+      return integerValue(e.e, program, fromFile, depth + 1);
     case 'un': {
       const v = integerValue(e.e, program, fromFile, depth + 1);
       if (v === undefined) return undefined;
@@ -49,23 +59,35 @@ export function integerValue(e: Expr, program: Program, fromFile: string, depth 
       if (l === undefined || r === undefined) return undefined;
       return binop(e.op, l, r);
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
 function binop(op: string, l: bigint, r: bigint): bigint | undefined {
   switch (op) {
-    case '+': return l + r;
-    case '-': return l - r;
-    case '*': return l * r;
-    case '/': return r === 0n ? undefined : l / r;
-    case '%': return r === 0n ? undefined : l % r;
-    case '<<': return l << r;
-    case '>>': return l >> r;
-    case '|': return l | r;
-    case '&': return l & r;
-    case '^': return l ^ r;
-    default: return undefined;
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return l * r;
+    case '/':
+      return r === 0n ? undefined : l / r;
+    case '%':
+      return r === 0n ? undefined : l % r;
+    case '<<':
+      return l << r;
+    case '>>':
+      return l >> r;
+    case '|':
+      return l | r;
+    case '&':
+      return l & r;
+    case '^':
+      return l ^ r;
+    default:
+      return undefined;
   }
 }
 
@@ -89,13 +111,24 @@ function evalText(body: string, program: Program, file: string, depth: number): 
   if (!toks || toks.join('').length !== body.replace(/\s+/g, '').length) return undefined;
   let i = 0;
   const peek = () => toks[i];
-  const prec: Record<string, number> = { '|': 1, '^': 2, '&': 3, '<<': 4, '>>': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
+  const prec: Record<string, number> = {
+    '|': 1,
+    '^': 2,
+    '&': 3,
+    '<<': 4,
+    '>>': 4,
+    '+': 5,
+    '-': 5,
+    '*': 6,
+    '/': 6,
+    '%': 6,
+  };
   const primary = (): bigint | undefined => {
     const t = toks[i++];
     if (t === undefined) return undefined;
     if (t === '(') {
       // A cast like (ULONG) is skipped; otherwise a parenthesised expression.
-      if (/^[A-Za-z_]\w*$/.test(peek() ?? '') && toks[i + 1] === ')' && program.macro(file, peek()!) === undefined) {
+      if (/^[A-Za-z_]\w*$/.test(peek() ?? '') && toks[i + 1] === ')' && program.macro(file, peek()) === undefined) {
         i += 2;
         return primary();
       }
@@ -103,15 +136,21 @@ function evalText(body: string, program: Program, file: string, depth: number): 
       if (toks[i++] !== ')') return undefined;
       return v;
     }
-    if (t === '-') { const v = primary(); return v === undefined ? undefined : -v; }
+    if (t === '-') {
+      const v = primary();
+      return v === undefined ? undefined : -v;
+    }
     if (t === '+') return primary();
-    if (t === '~') { const v = primary(); return v === undefined ? undefined : ~v; }
+    if (t === '~') {
+      const v = primary();
+      return v === undefined ? undefined : ~v;
+    }
     if (/^\d/.test(t)) return parseInteger(t);
     return integerValue({ t: 'id', n: t }, program, file, depth + 1);
   };
   const expr = (minPrec: number): bigint | undefined => {
     let l = primary();
-    while (l !== undefined && i < toks.length && prec[peek()!] !== undefined && prec[peek()!] > minPrec) {
+    while (l !== undefined && i < toks.length && prec[peek()] !== undefined && prec[peek()] > minPrec) {
       const op = toks[i++];
       const r = expr(prec[op]);
       if (r === undefined) return undefined;

@@ -79,7 +79,8 @@ const position = { type: 'integer', minimum: 1 } as const;
 export const jsonOutputSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'ndis-review JSON report',
-  description: 'Output of `ndis-review scan --format json`. Lines and columns are 1-based; paths are relative to root, with forward slashes.',
+  description:
+    'Output of `ndis-review scan --format json`. Lines and columns are 1-based; paths are relative to root, with forward slashes.',
   type: 'object',
   required: ['version', 'root', 'files', 'findings', 'notices'],
   additionalProperties: false,
@@ -97,7 +98,19 @@ export const jsonOutputSchema = {
   $defs: {
     finding: {
       type: 'object',
-      required: ['rule', 'severity', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'fingerprint', 'trace', 'docs'],
+      required: [
+        'rule',
+        'severity',
+        'path',
+        'line',
+        'column',
+        'endLine',
+        'endColumn',
+        'message',
+        'fingerprint',
+        'trace',
+        'docs',
+      ],
       additionalProperties: false,
       properties: {
         rule: { type: 'string', description: 'Rule id, e.g. `ndis/mmap-context`.' },

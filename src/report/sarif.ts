@@ -99,7 +99,13 @@ function ruleDescriptors(result: ScanResult, rulesText: Record<string, string>):
   for (const finding of sortFindings(result.findings)) {
     if (known.has(finding.rule)) continue;
     known.add(finding.rule);
-    rules.push({ id: finding.rule, severity: finding.severity, title: finding.rule, description: '', docs: finding.docs });
+    rules.push({
+      id: finding.rule,
+      severity: finding.severity,
+      title: finding.rule,
+      description: '',
+      docs: finding.docs,
+    });
   }
   return rules.map((rule) => toReportingDescriptor(rule, rulesText[rule.id]));
 }
@@ -214,7 +220,11 @@ function originalUriBaseIds(root: string): { originalUriBaseIds?: Record<string,
 }
 
 function toNotification(notice: Notice): Notification {
-  const notification: Notification = { level: 'note', message: { text: notice.message }, descriptor: { id: notice.kind } };
+  const notification: Notification = {
+    level: 'note',
+    message: { text: notice.message },
+    descriptor: { id: notice.kind },
+  };
   if (notice.path !== undefined) {
     const region = notice.line === undefined ? undefined : { startLine: atLeastOne(notice.line) };
     notification.locations = [{ physicalLocation: physicalLocation(notice.path, region) }];

@@ -2,7 +2,10 @@
 
 /** An initialize with `n` failure gotos that each leak the mapping: n `ndis/unmap-on-failure` findings. */
 export function leakyDriver(n: number): string {
-  const steps = Array.from({ length: n }, (_, i) => `    s = Step${i}(a); if (s != NDIS_STATUS_SUCCESS) goto Out;`).join('\n');
+  const steps = Array.from(
+    { length: n },
+    (_, i) => `    s = Step${i}(a); if (s != NDIS_STATUS_SUCCESS) goto Out;`,
+  ).join('\n');
   return `typedef struct _A { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; } A, *PA;
 MINIPORT_INITIALIZE Init;
 MINIPORT_HALT Halt;

@@ -10,7 +10,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Probot } from 'probot';
 import { AppOctokit } from '../../src/app/octokit.js';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 
 export function testProbot(opts: { throttled?: boolean; appId?: number } = {}): Probot {
   const Octokit = AppOctokit.defaults((o: { throttle?: Record<string, unknown> } & Record<string, unknown>) => ({

@@ -27,14 +27,22 @@ export function expectedIn(files: Record<string, string>, rules: string[]): stri
     text.split('\n').forEach((line, i) => {
       const m = /EXPECT:\s*([\w/, -]+)/.exec(line);
       if (!m) return;
-      for (const r of m[1].split(',').map((x) => x.trim()).filter(Boolean)) if (rules.includes(r)) out.push(`${path}:${i + 1} ${r}`);
+      for (const r of m[1]
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean))
+        if (rules.includes(r)) out.push(`${path}:${i + 1} ${r}`);
     });
   }
   return out.sort();
 }
 
 export async function scanTexts(files: Record<string, string>): Promise<ScanResult> {
-  return scan({ root: '<test>', files: Object.entries(files).map(([path, text]) => ({ path, bytes: Buffer.from(text, 'latin1') })), workers: 0 });
+  return scan({
+    root: '<test>',
+    files: Object.entries(files).map(([path, text]) => ({ path, bytes: Buffer.from(text, 'latin1') })),
+    workers: 0,
+  });
 }
 
 export function ruleTester(suite: string, cases: RuleCase[]): void {
@@ -42,7 +50,10 @@ export function ruleTester(suite: string, cases: RuleCase[]): void {
     test(`${suite}: ${c.name}`, async () => {
       const rules = c.rules ?? ALL;
       const result = await scanTexts(c.files);
-      const actual = result.findings.filter((f) => rules.includes(f.rule)).map((f) => `${f.path}:${f.line} ${f.rule}`).sort();
+      const actual = result.findings
+        .filter((f) => rules.includes(f.rule))
+        .map((f) => `${f.path}:${f.line} ${f.rule}`)
+        .sort();
       assert.deepEqual(actual, expectedIn(c.files, rules));
       c.check?.(result);
     });
@@ -51,7 +62,9 @@ export function ruleTester(suite: string, cases: RuleCase[]): void {
 
 /** A minimal NDIS 6 driver frame: characteristics registration in DriverEntry. */
 export function driverEntry(init: string, halt: string, extra: Record<string, string> = {}): string {
-  const lines = Object.entries(extra).map(([field, fn]) => `    c.${field} = ${fn};`).join('\n');
+  const lines = Object.entries(extra)
+    .map(([field, fn]) => `    c.${field} = ${fn};`)
+    .join('\n');
   return `
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {

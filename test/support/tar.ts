@@ -26,7 +26,7 @@ function header(path: string, size: number): Buffer {
 }
 
 /** A gzip'd tarball with every file under `prefix/`, as GitHub serves a repository. */
-export function makeTarGz(files: Array<{ path: string; bytes: Uint8Array }>, prefix = 'o-r-0000000'): Buffer {
+export function makeTarGz(files: { path: string; bytes: Uint8Array }[], prefix = 'o-r-0000000'): Buffer {
   const parts: Buffer[] = [];
   for (const f of files) {
     parts.push(header(`${prefix}/${f.path}`, f.bytes.length), Buffer.from(f.bytes));

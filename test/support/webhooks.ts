@@ -34,6 +34,7 @@ import type { Probot } from 'probot';
 export type Delivery = Parameters<Probot['receive']>[0];
 
 /** A payload being edited: plain JSON. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- payloads are edited freely in tests, then checked by GitHub's schema
 type Json = Record<string, any>;
 
 const require = createRequire(import.meta.url);
@@ -41,16 +42,18 @@ let definitions: WebhookDefinition[] | undefined;
 const load = (): WebhookDefinition[] => (definitions ??= require('@octokit/webhooks-examples') as WebhookDefinition[]);
 
 /** The version of `@octokit/webhooks-examples` in use. */
-export const examplesVersion: string = (require('@octokit/webhooks-examples/package.json') as { version: string }).version;
+export const examplesVersion: string = (require('@octokit/webhooks-examples/package.json') as { version: string })
+  .version;
 
 /** Actions that had no example, with the action the builder started from instead (empty with 7.6.1). */
-export const substitutes: Array<{ event: string; action: string; from: string }> = [];
+export const substitutes: { event: string; action: string; from: string }[] = [];
 
 /** A deep clone of GitHub's example of `event` `action` (see the header for which one). */
 export function example(event: string, action: string): Json {
   const definition = load().find((d) => d.name === event);
   const examples = (definition?.examples ?? []) as unknown as Json[];
-  if (examples.length === 0) throw new Error(`@octokit/webhooks-examples ${examplesVersion} has no example of ${event}`);
+  if (examples.length === 0)
+    throw new Error(`@octokit/webhooks-examples ${examplesVersion} has no example of ${event}`);
   const preferInstalled = (list: Json[]) => list.find((e) => e.installation) ?? list[0];
   const same = examples.filter((e) => e.action === action);
   if (same.length > 0) return structuredClone(preferInstalled(same));
@@ -84,7 +87,8 @@ function renameAccount<T>(value: T, from: string, to: string): T {
     if (Array.isArray(v)) return v.map(walk);
     if (!v || typeof v !== 'object') return v;
     const o = v as Json;
-    if (o.login === from && typeof o.type === 'string') return { ...replaceStrings(o, `/${from}`, `/${to}`), login: to };
+    if (o.login === from && typeof o.type === 'string')
+      return { ...replaceStrings(o, `/${from}`, `/${to}`), login: to };
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x)]));
   };
   return walk(value) as T;
@@ -96,7 +100,12 @@ function renameAccount<T>(value: T, from: string, to: string): T {
  * repository owner, the organization, and under `alsoIn` any other place the
  * same account appears, such as a pull request's author).
  */
-function retarget(payload: Json, owner: string, repo: string, alsoIn: string[] = []): { payload: Json; oldOwner: string } {
+function retarget(
+  payload: Json,
+  owner: string,
+  repo: string,
+  alsoIn: string[] = [],
+): { payload: Json; oldOwner: string } {
   const oldFull = String(payload.repository.full_name);
   const oldName = String(payload.repository.name);
   const oldOwner = String(payload.repository.owner.login);
@@ -105,10 +114,14 @@ function retarget(payload: Json, owner: string, repo: string, alsoIn: string[] =
     if (p[key]) p[key] = renameAccount(p[key], oldOwner, owner);
   }
   // The organization object (an organization-owned example) has no `type`; its URLs are /orgs/NAME.
-  if (p.organization?.login === oldOwner) p.organization = { ...replaceStrings(p.organization as Json, `/${oldOwner}`, `/${owner}`), login: owner };
+  if (p.organization?.login === oldOwner)
+    p.organization = { ...replaceStrings(p.organization as Json, `/${oldOwner}`, `/${owner}`), login: owner };
   // Repository objects by name (the repository itself, a pull request's base.repo and head.repo).
   const rename = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(rename);
+    if (Array.isArray(v)) {
+      v.forEach(rename);
+      return;
+    }
     if (!v || typeof v !== 'object') return;
     const o = v as Json;
     if (o.full_name === `${owner}/${repo}` && o.name === oldName) o.name = repo;
@@ -119,7 +132,10 @@ function retarget(payload: Json, owner: string, repo: string, alsoIn: string[] =
 }
 
 function setInstallation(payload: Json, installation: number): void {
-  payload.installation = { ...(payload.installation ?? { node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' }), id: installation };
+  payload.installation = {
+    ...(payload.installation ?? { node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' }),
+    id: installation,
+  };
 }
 
 function delivery(name: string, payload: Json, id?: string): Delivery {
@@ -146,7 +162,10 @@ export interface PullRequestOptions extends RepoTarget {
 }
 
 /** A `pull_request` delivery from GitHub's example of `action`. */
-export function pullRequestEvent(action: 'opened' | 'synchronize' | 'reopened' | 'ready_for_review', o: PullRequestOptions): Delivery {
+export function pullRequestEvent(
+  action: 'opened' | 'synchronize' | 'reopened' | 'ready_for_review',
+  o: PullRequestOptions,
+): Delivery {
   const ex = example('pull_request', action);
   const exNumber = String(ex.pull_request.number);
   const exHead = String(ex.pull_request.head.sha);
@@ -157,7 +176,8 @@ export function pullRequestEvent(action: 'opened' | 'synchronize' | 'reopened' |
   // The head and base commits wherever they appear (statuses URLs, synchronize's `after`).
   p = replaceStrings(replaceStrings(p, exHead, o.headSha), exBase, o.baseSha);
   // The pull request's own URLs: …/pulls/2, …/pull/2, …/issues/2.
-  for (const segment of ['pulls', 'pull', 'issues']) p = replaceStrings(p, `/${full}/${segment}/${exNumber}`, `/${full}/${segment}/${o.number}`);
+  for (const segment of ['pulls', 'pull', 'issues'])
+    p = replaceStrings(p, `/${full}/${segment}/${exNumber}`, `/${full}/${segment}/${o.number}`);
   setInstallation(p, o.installation);
   p.number = o.number;
   const pr = p.pull_request;
@@ -207,7 +227,12 @@ function checkPullRequests(repository: Json, headBranch: string, prs: CheckPullR
     id: Number(template.id) + i,
     number: pr.number,
     head: { ...template.head, ref: headBranch, sha: pr.headSha, repo: { ...repo } },
-    base: { ...template.base, ref: String(repository.default_branch ?? template.base.ref), sha: pr.baseSha, repo: { ...repo } },
+    base: {
+      ...template.base,
+      ref: String(repository.default_branch ?? template.base.ref),
+      sha: pr.baseSha,
+      repo: { ...repo },
+    },
   }));
 }
 
@@ -251,7 +276,11 @@ export function checkRunEvent(action: 'rerequested' | 'requested_action', o: Che
   const exRunId = String(ex.check_run.id);
   let { payload: p } = retarget(ex, o.owner, o.repo);
   p = replaceStrings(p, String(ex.check_run.head_sha), o.headSha);
-  p.check_run = replaceStrings(replaceStrings(p.check_run as Json, `/check-runs/${exRunId}`, `/check-runs/${o.checkRunId}`), `/runs/${exRunId}`, `/runs/${o.checkRunId}`);
+  p.check_run = replaceStrings(
+    replaceStrings(p.check_run as Json, `/check-runs/${exRunId}`, `/check-runs/${o.checkRunId}`),
+    `/runs/${exRunId}`,
+    `/runs/${o.checkRunId}`,
+  );
   setInstallation(p, o.installation);
   const run = p.check_run;
   run.id = o.checkRunId;
@@ -259,7 +288,13 @@ export function checkRunEvent(action: 'rerequested' | 'requested_action', o: Che
   run.head_sha = o.headSha;
   run.app = { ...run.app, id: o.appId };
   run.pull_requests = checkPullRequests(p.repository, String(run.check_suite.head_branch), o.pullRequests ?? []);
-  run.check_suite = { ...run.check_suite, head_sha: o.headSha, after: o.headSha, app: { ...run.check_suite.app, id: o.appId }, pull_requests: structuredClone(run.pull_requests) };
+  run.check_suite = {
+    ...run.check_suite,
+    head_sha: o.headSha,
+    after: o.headSha,
+    app: { ...run.check_suite.app, id: o.appId },
+    pull_requests: structuredClone(run.pull_requests),
+  };
   if (action === 'requested_action' && o.identifier !== undefined) p.requested_action = { identifier: o.identifier };
   return delivery('check_run', p, o.id);
 }

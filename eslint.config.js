@@ -1,0 +1,79 @@
+// typescript-eslint's strict and stylistic type-checked sets over the whole tree.
+// Every rule of those sets that the tree does not pass yet is switched off in
+// OFF_FOR_NOW with its reason; house-rules work turns them on one by one.
+// `npm test` counts inline `eslint-disable` comments (scripts/count-disables.mjs).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Rules of the strict set the tree does not pass yet, each with why. */
+const OFF_FOR_NOW = {
+  // 269 sites, mostly numbers and unions in log and message templates; needs a formatting helper per type.
+  '@typescript-eslint/restrict-template-expressions': 'off',
+  // 163 sites reading parsed JSON and webhook payloads; needs typed readers (zod-like guards) at each edge.
+  '@typescript-eslint/no-unsafe-member-access': 'off',
+  // 60 sites, same cause: JSON.parse and payloads typed `any`.
+  '@typescript-eslint/no-unsafe-assignment': 'off',
+  // 11 sites, same cause.
+  '@typescript-eslint/no-unsafe-argument': 'off',
+  // 9 sites, same cause (tests calling into parsed JSON).
+  '@typescript-eslint/no-unsafe-call': 'off',
+  // 3 sites, same cause.
+  '@typescript-eslint/no-unsafe-return': 'off',
+  // 92 sites, map lookups after a has() check and tree-sitter children known by grammar.
+  '@typescript-eslint/no-non-null-assertion': 'off',
+  // 46 sites, defensive checks on data typed tighter than what real input gives (tree-sitter nodes, JSON).
+  '@typescript-eslint/no-unnecessary-condition': 'off',
+  // 36 sites comparing tree-sitter's numeric node kinds and lexer tokens across enum declarations.
+  '@typescript-eslint/no-unsafe-enum-comparison': 'off',
+  // 28 sites: async functions kept async to satisfy an interface (Probot handlers, test doubles).
+  '@typescript-eslint/require-await': 'off',
+  // 13 sites the auto-fix cannot rewrite without changing falsy-zero semantics; each needs reading.
+  '@typescript-eslint/prefer-optional-chain': 'off',
+  // 5 sites where `||` deliberately maps '' and 0 to the fallback.
+  '@typescript-eslint/prefer-nullish-coalescing': 'off',
+  // 5 test doubles with intentionally empty bodies.
+  '@typescript-eslint/no-empty-function': 'off',
+  // 6 sites: the lexer and test fixtures match control bytes on purpose.
+  'no-control-regex': 'off',
+  // 3 sites rejecting with a DOMException/AbortSignal reason, which Node passes through as is.
+  '@typescript-eslint/prefer-promise-reject-errors': 'off',
+  // 3 sites stringifying values typed `unknown` after a type check the rule does not follow.
+  '@typescript-eslint/no-base-to-string': 'off',
+  // 2 handler callbacks that Node's http server and node:test accept as promise-returning.
+  '@typescript-eslint/no-misused-promises': 'off',
+  // 2 sites wrap an error in one with a plainer message; ES2022 `cause` to be added.
+  'preserve-caught-error': 'off',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/fixtures/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      ...OFF_FOR_NOW,
+      // node:test's test()/describe() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
+    },
+  },
+);
