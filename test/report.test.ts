@@ -107,6 +107,7 @@ function scanResult(fields: Partial<ScanResult> = {}): ScanResult {
     findings: [LENGTH_WARNING, LEAK_ERROR, CONTEXT_ERROR],
     notices: NOTICES,
     rules: RULES,
+    complete: true,
     stats: {
       files: 14,
       lexed: 14,
@@ -191,14 +192,32 @@ describe('formatText', () => {
 });
 
 describe('formatJson', () => {
+  it('lists the notices that withheld a decision as the reasons the result is incomplete', () => {
+    const withheld: Notice = { kind: 'budget', message: 'stopped', path: 'init.c', line: 9, withheld: true };
+    const report = JSON.parse(formatJson(scanResult({ complete: false, notices: [...NOTICES, withheld] })));
+    assert.equal(report.complete, false);
+    assert.deepEqual(report.incomplete, [withheld]);
+    assert.equal(report.notices.length, NOTICES.length + 1);
+  });
+
   it('produces exactly the documented shape, sorted, pretty-printed with a trailing newline', () => {
     const text = formatJson(scanResult());
     assert.ok(text.endsWith('}\n'));
     assert.ok(text.startsWith('{\n  "version": "0.1.0",\n'));
     const report = JSON.parse(text);
-    assert.deepEqual(Object.keys(report), ['version', 'root', 'files', 'findings', 'notices']);
+    assert.deepEqual(Object.keys(report), [
+      'version',
+      'root',
+      'files',
+      'complete',
+      'incomplete',
+      'findings',
+      'notices',
+    ]);
     assert.equal(report.root, '/work/driver');
     assert.equal(report.files, 14);
+    assert.equal(report.complete, true);
+    assert.deepEqual(report.incomplete, []);
     assert.deepEqual(
       report.findings.map((f: Finding) => `${f.path}:${f.line}:${f.rule}`),
       ['init.c:20:ndis/mmap-context', 'init.c:63:ndis/unmap-on-failure', 'src/nic.c:48:ndis/unmap-length'],

@@ -77,6 +77,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
       if (a.damaged.length) {
         notices.push({
           kind: 'parse-recovered',
+          withheld: true,
           path: init.file,
           line: init.fact.p[0],
           message: `The failure paths of ${init.name} were not checked: ${a.damaged.map((d) => `${d.name} (${d.file}:${d.line})`).join(', ')} does not parse cleanly, and a path through broken code cannot be trusted.`,
@@ -84,6 +85,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
       } else if (!a.complete)
         notices.push({
           kind: 'budget',
+          withheld: true,
           path: init.file,
           line: init.fact.p[0],
           message: `The path analysis of ${init.name} stopped at its step budget; failure paths beyond it were not checked.`,
@@ -91,6 +93,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
       if (a.withheld.length) {
         notices.push({
           kind: 'unresolved',
+          withheld: true,
           path: a.withheld[0].jump.file,
           line: a.withheld[0].jump.p[0],
           message: `${a.withheld.length} failure path(s) of ${init.name} leave with a ${resource.noun} that no ${resource.release.call} was seen to release, but a call through a function pointer on them may release it, so they are not reported (first: ${a.withheld[0].jump.file}:${a.withheld[0].jump.p[0]}, ${resource.noun} of ${a.withheld[0].site.text}).`,
@@ -453,6 +456,7 @@ function releaseInRole(
     if (damagedHalt) {
       notices.push({
         kind: 'parse-recovered',
+        withheld: true,
         path: damagedHalt.file,
         line: damagedHalt.fact.p[0],
         message: `${rule.id} was not checked for ${init.name}: ${damagedHalt.name}, reached from the halt callback, does not parse cleanly.`,
@@ -479,6 +483,7 @@ function releaseInRole(
         // The release may sit behind a call through a pointer: say so rather than guess.
         notices.push({
           kind: 'unresolved',
+          withheld: true,
           path: site.file,
           line: site.p[0],
           message: `${rule.id} was not decided for ${site.text}: no release was found, but ${pointerCalls.map((f) => `${f.name} (${f.file}:${f.fact.p[0]})`).join(', ')}, reached from the halt callback, calls through function pointers that may release it.`,

@@ -130,6 +130,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     if (src.bytes.length > MAX_FILE_BYTES) {
       notices.push({
         kind: 'skipped-file',
+        withheld: true,
         path: src.path,
         message: `Skipped: ${src.bytes.length} bytes is over the ${MAX_FILE_BYTES}-byte limit for one source file.`,
       });
@@ -138,6 +139,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     if (looksBinary(src.bytes)) {
       notices.push({
         kind: 'skipped-file',
+        withheld: true,
         path: src.path,
         message: 'Skipped: the file holds NUL bytes, so it is not C source text.',
       });
@@ -180,13 +182,15 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   const tRules = performance.now();
 
+  const allNotices = [...notices, ...out.notices];
   return {
     version: await packageVersion(),
     root: opts.root,
     files: files.length,
     findings: out.findings,
-    notices: [...notices, ...out.notices],
+    notices: allNotices,
     rules: pack.rules.map(ruleMeta),
+    complete: !allNotices.some((n) => n.withheld),
     stats: {
       files: files.length,
       lexed,

@@ -53,6 +53,12 @@ export interface Notice {
   message: string;
   path?: string;
   line?: number;
+  /**
+   * A decision was withheld: a rule could not say yes or no somewhere (a
+   * budget ran out, a source file was skipped, damage or an unresolved call
+   * switched a check off). Any such notice makes the result incomplete.
+   */
+  withheld?: boolean;
 }
 
 /** Static description of a rule, read from the rule pack in `rules/`. */
@@ -93,5 +99,7 @@ export interface ScanResult {
   notices: Notice[];
   /** Rules that ran, in the order of the pack. */
   rules: RuleMeta[];
+  /** False when any notice withheld a decision (see `Notice.withheld`): the findings may be missing some. */
+  complete: boolean;
   stats: ScanStats;
 }

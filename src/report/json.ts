@@ -19,6 +19,9 @@ interface JsonReport {
   version: string;
   root: string;
   files: number;
+  complete: boolean;
+  /** The notices that withheld a decision: why the result is incomplete, where. */
+  incomplete: Notice[];
   findings: JsonFinding[];
   notices: Notice[];
 }
@@ -32,6 +35,8 @@ function toJsonReport(result: ScanResult): JsonReport {
     version: result.version,
     root: result.root,
     files: result.files,
+    complete: result.complete,
+    incomplete: sortNotices(result.notices.filter((n) => n.withheld)).map(toJsonNotice),
     findings: sortFindings(result.findings).map(toJsonFinding),
     notices: sortNotices(result.notices).map(toJsonNotice),
   };
@@ -61,6 +66,7 @@ function toJsonNotice(n: Notice): Notice {
   const notice: Notice = { kind: n.kind, message: n.message };
   if (n.path !== undefined) notice.path = n.path;
   if (n.line !== undefined) notice.line = n.line;
+  if (n.withheld) notice.withheld = true;
   return notice;
 }
 
@@ -82,12 +88,22 @@ export const jsonOutputSchema = {
   description:
     'Output of `ndis-review scan --format json`. Lines and columns are 1-based; paths are relative to root, with forward slashes.',
   type: 'object',
-  required: ['version', 'root', 'files', 'findings', 'notices'],
+  required: ['version', 'root', 'files', 'complete', 'incomplete', 'findings', 'notices'],
   additionalProperties: false,
   properties: {
     version: { type: 'string', description: 'ndis-review version.' },
     root: { type: 'string', description: 'The scanned root as given.' },
     files: { type: 'integer', minimum: 0, description: 'Number of source files considered.' },
+    complete: {
+      type: 'boolean',
+      description:
+        'False when some decision was withheld (a budget ran out, a source file was skipped, damage or an unresolved call switched a check off): findings may be missing.',
+    },
+    incomplete: {
+      type: 'array',
+      description: 'The notices that withheld a decision, with paths and lines: why `complete` is false.',
+      items: { $ref: '#/$defs/notice' },
+    },
     findings: {
       type: 'array',
       description: 'Sorted by path, line, column and rule.',
@@ -151,6 +167,7 @@ export const jsonOutputSchema = {
         message: { type: 'string' },
         path: { type: 'string' },
         line: position,
+        withheld: { const: true, description: 'This notice withheld a decision (the result is incomplete).' },
       },
     },
   },
