@@ -115,6 +115,8 @@ function scanResult(fields: Partial<ScanResult> = {}): ScanResult {
       needed: 3,
       workers: 0,
       ms: { read: 1, lex: 2, parse: 3, link: 4, rules: 5, total: 15 },
+      health: { parsedFiles: 3, damagedFiles: 0, functions: 4, damagedFunctions: [] },
+      apiCalls: { NdisMMapIoSpace: { direct: 2, viaMacro: 0 } },
     },
     ...fields,
   };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { LexEntry, ParsedEntry } from './filefacts.js';
 import type { InitAnalysis } from './paths.js';
-import type { Notice, Finding } from './types.js';
+import type { RuleOutput } from './rules.js';
 
 /** A map that forgets its oldest entries past a size. */
 export class BoundedMap<K, V> {
@@ -26,16 +26,13 @@ export class BoundedMap<K, V> {
 }
 
 /** What the rules said of one program, by the program's signature. */
-export interface RulesMemo {
-  findings: Finding[];
-  notices: Notice[];
-}
+export type RulesMemo = RuleOutput;
 
 /** Rule results kept: enough for a pull request's base and head and a few pushes. */
 const MAX_RESULTS = 8;
 
 /** Bump when the shape or meaning of cached facts changes. */
-export const FACTS_VERSION = 'facts-5';
+export const FACTS_VERSION = 'facts-6';
 
 export interface CacheEntry {
   lex?: LexEntry;

@@ -19,7 +19,7 @@ import type {
   RulePack,
 } from './rulepack.js';
 import { apiCalls, callSiteOf } from './sites.js';
-import type { Finding, Notice, TraceStep } from './types.js';
+import type { Finding, Notice, ParseHealth, TraceStep } from './types.js';
 import { integerValue } from './values.js';
 
 type Draft = Omit<Finding, 'fingerprint'> & { identity: string[] };
@@ -27,6 +27,8 @@ type Draft = Omit<Finding, 'fingerprint'> & { identity: string[] };
 export interface RuleOutput {
   findings: Finding[];
   notices: Notice[];
+  health: ParseHealth;
+  apiCalls: Record<string, { direct: number; viaMacro: number }>;
 }
 
 /**
@@ -56,7 +58,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
       kind: 'not-applicable',
       message: `No initialize callback (${roleLabel(pack, pack.roles.initialize[0])}) was found: the rules do not apply to this repository. If it has one, declare it with its role type, a _Function_class_ annotation or a registration in the characteristics.`,
     });
-    return { findings: [], notices };
+    return { findings: [], notices, health: parseHealth(program, pack, inits), apiCalls: countApiCalls(program, pack) };
   }
   const drafts: Draft[] = [];
   const analyses = new Map<string, Map<FnDef, InitAnalysis>>();
@@ -140,7 +142,60 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
       });
     }
   }
-  return { findings: finalize(drafts), notices };
+  return {
+    findings: finalize(drafts),
+    notices,
+    health: parseHealth(program, pack, inits),
+    apiCalls: countApiCalls(program, pack),
+  };
+}
+
+/** Every API the rule pack names: its acquire and release calls and the calls of context rules. */
+function packApis(pack: RulePack): string[] {
+  const apis = new Set<string>();
+  for (const r of Object.values(pack.resources)) {
+    apis.add(r.acquire.call);
+    apis.add(r.release.call);
+  }
+  for (const r of pack.rules) if (r.kind === 'call-context') apis.add(r.call);
+  return [...apis].sort();
+}
+
+function countApiCalls(program: Program, pack: RulePack): Record<string, { direct: number; viaMacro: number }> {
+  const out: Record<string, { direct: number; viaMacro: number }> = {};
+  for (const api of packApis(pack)) {
+    const n = { direct: 0, viaMacro: 0 };
+    for (const fn of program.functions) {
+      if (!program.callsApi(fn, api)) continue;
+      for (const site of apiCalls(program, fn, api)) {
+        if (site.viaMacro) n.viaMacro++;
+        else n.direct++;
+      }
+    }
+    out[api] = n;
+  }
+  return out;
+}
+
+/** Parse health of what the rules read: initialize and halt, what they reach, and the callers of the pack's APIs. */
+function parseHealth(program: Program, pack: RulePack, inits: FnDef[]): ParseHealth {
+  const matter = new Set<FnDef>();
+  const halts = program.functions.filter((f) => program.rolesOf(f).some((r) => pack.roles.halt.includes(r.role)));
+  for (const root of [...inits, ...halts]) for (const f of reachableFrom(program, root)) matter.add(f);
+  const apis = packApis(pack);
+  for (const fn of program.functions) if (apis.some((a) => program.callsApi(fn, a))) matter.add(fn);
+  let parsedFiles = 0;
+  let damagedFiles = 0;
+  for (const f of program.files.values()) {
+    if (!f.parsed) continue;
+    parsedFiles++;
+    if (f.parsed.damagedLines.length) damagedFiles++;
+  }
+  const damagedFunctions = [...matter]
+    .filter((f) => f.fact.damaged)
+    .map((f) => ({ name: f.name, path: f.file, line: f.fact.p[0] }))
+    .sort((a, b) => cmp(a.path, b.path) || a.line - b.line);
+  return { parsedFiles, damagedFiles, functions: matter.size, damagedFunctions };
 }
 
 function analysisKey(context: RuleContext, resource: ResourceDef, walkable: FnDef[], init: FnDef): string | undefined {

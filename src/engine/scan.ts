@@ -205,6 +205,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         rules: round1(tRules - tLink),
         total: round1(tRules - t0),
       },
+      health: out.health,
+      apiCalls: out.apiCalls,
     },
   };
 }

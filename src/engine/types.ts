@@ -16,6 +16,23 @@ export interface TraceStep {
   message: string;
 }
 
+/** One text replacement; lines and columns 1-based, the end exclusive. */
+export interface TextEdit {
+  path: string;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  /** Text that replaces the range (an insertion when the range is empty). */
+  text: string;
+}
+
+/** A fix the engine is certain of: applying every edit removes the finding and adds none. */
+export interface Fix {
+  description: string;
+  edits: TextEdit[];
+}
+
 export interface Finding {
   /** Rule id, e.g. `ndis/mmap-context`. */
   rule: string;
@@ -39,6 +56,8 @@ export interface Finding {
   trace: TraceStep[];
   /** Rule documentation, relative to the package root (e.g. `rules/ndis/mmap-context.md`). */
   docs: string;
+  /** Offered only where the fix is certain (see each rule's page). */
+  fix?: Fix;
 }
 
 export type NoticeKind =
@@ -86,6 +105,25 @@ export interface ScanStats {
   workers: number;
   /** Milliseconds per stage. */
   ms: { read: number; lex: number; parse: number; link: number; rules: number; total: number };
+  /** How much of what the rules read parsed cleanly. */
+  health: ParseHealth;
+  /**
+   * Call sites of each API the rule pack names, as the engine sees them in
+   * function bodies: `direct` (the API's own name at the call) and `viaMacro`
+   * (the call comes from a macro's expansion, counted at each use).
+   */
+  apiCalls: Record<string, { direct: number; viaMacro: number }>;
+}
+
+export interface ParseHealth {
+  /** Files parsed (the whole-program closure needed them). */
+  parsedFiles: number;
+  /** Of those, files where part of the text did not parse as C. */
+  damagedFiles: number;
+  /** Functions that matter: initialize and halt callbacks, what they reach, and every caller of a rule's API. */
+  functions: number;
+  /** Of those, functions whose definition did not parse cleanly, each with where it is. */
+  damagedFunctions: { name: string; path: string; line: number }[];
 }
 
 export interface ScanResult {
