@@ -116,15 +116,33 @@ out:
     },
   },
   {
-    name: 'a leak out of do { } while (FALSE) through break is reported at the break',
+    name: 'a leak out of do { } while (FALSE) through break is reported at the return that follows',
     files: {
       'mp.c': init(`
     do {
         status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
         if (status != NDIS_STATUS_SUCCESS) break;
         status = Probe(a);
-        if (status != NDIS_STATUS_SUCCESS) break; // EXPECT: ndis/unmap-on-failure
+        if (status != NDIS_STATUS_SUCCESS) break;
     } while (FALSE);
+    return status; // EXPECT: ndis/unmap-on-failure`),
+    },
+  },
+  {
+    name: 'a break out of a switch leads to the goto that leaks',
+    files: {
+      'mp.c': init(`
+    status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (status != NDIS_STATUS_SUCCESS) return status;
+    switch (Probe(a)) {
+    case 1:
+        status = NDIS_STATUS_FAILURE;
+        break;
+    default:
+        return NDIS_STATUS_SUCCESS;
+    }
+    goto out; // EXPECT: ndis/unmap-on-failure
+out:
     return status;`),
     },
   },
@@ -450,11 +468,27 @@ NTSTATUS NTAPI DriverEntry(IN PDRIVER_OBJECT d, IN PUNICODE_STRING r)
 
 ruleTester('function pointers in halt', [
   {
-    name: 'a halt that calls through a pointer gets a notice, not a guess',
+    name: 'a halt that calls through a pointer no releasing function can be behind still gets the finding',
     files: {
       'mp.c': `${ADAPTER}
 typedef struct _OPS { VOID (*Stop)(PADAPTER a); } OPS;
 extern OPS g_Ops;
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs2, h, a->Pa, REGS_LEN); // EXPECT: ndis/unmap-in-halt
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { g_Ops.Stop((PADAPTER)c); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'a halt that calls through a pointer that may reach a releasing function gets a notice, not a guess',
+    files: {
+      'mp.c': `${ADAPTER}
+typedef struct _OPS { VOID (*Stop)(PADAPTER a); } OPS;
+static VOID MpStopHw(PADAPTER a) { NdisMUnmapIoSpace(a->H, a->Regs2, REGS_LEN); }
+OPS g_Ops = { MpStopHw };
 NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
 {
     PADAPTER a = (PADAPTER)c;
@@ -465,20 +499,62 @@ ${driverEntry('MpInit', 'MpHalt')}`,
     },
     check: (r) => {
       assert.ok(
-        r.notices.some((n) => n.kind === 'unresolved' && n.message.includes('ndis/unmap-in-halt was not decided')),
+        r.notices.some(
+          (n) => n.kind === 'unresolved' && n.withheld && n.message.includes('ndis/unmap-in-halt was not decided'),
+        ),
         JSON.stringify(r.notices),
       );
+    },
+  },
+  {
+    name: 'a halt that calls the release helper through an ops table releases',
+    files: {
+      'mp.c': `${ADAPTER}
+typedef struct _OPS { VOID (*Stop)(PADAPTER a); } OPS;
+static VOID MpStopHw(PADAPTER a) { NdisMUnmapIoSpace(a->H, a->Regs2, REGS_LEN); }
+static const OPS MpOps = { .Stop = MpStopHw };
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs2, h, a->Pa, REGS_LEN);
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { MpOps.Stop((PADAPTER)c); }
+${driverEntry('MpInit', 'MpHalt')}`,
     },
   },
 ]);
 
 ruleTester('function pointers on failure paths', [
   {
-    name: 'a failure path that calls a cleanup through a pointer is withheld with a notice',
+    name: 'a failure path that calls a cleanup through a pointer nothing releasing can be behind leaks',
     files: {
       'mp.c': `${ADAPTER}
 typedef struct _OPS { VOID (*Cleanup)(PADAPTER a); } OPS, *POPS;
 NDIS_STATUS Probe(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    POPS ops = (POPS)p;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    if (Probe(a) != NDIS_STATUS_SUCCESS) {
+        ops->Cleanup(a);
+        return NDIS_STATUS_FAILURE; // EXPECT: ndis/unmap-on-failure
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'a failure path that calls a cleanup through a pointer that may release is withheld with a notice',
+    files: {
+      'mp.c': `${ADAPTER}
+typedef struct _OPS { VOID (*Cleanup)(PADAPTER a); } OPS, *POPS;
+NDIS_STATUS Probe(PADAPTER a);
+VOID MpUnmap(PADAPTER a) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); }
+PVOID g_Cleanups[] = { MpUnmap };
 NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
 {
     PADAPTER a = (PADAPTER)c;
@@ -496,7 +572,7 @@ ${driverEntry('MpInit', 'MpHalt')}`,
     },
     check: (r) => {
       assert.ok(
-        r.notices.some((n) => n.kind === 'unresolved' && n.message.includes('not reported')),
+        r.notices.some((n) => n.kind === 'unresolved' && n.withheld && n.message.includes('not reported')),
         JSON.stringify(r.notices),
       );
     },

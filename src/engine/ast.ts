@@ -66,8 +66,16 @@ export interface FunctionFact {
   refs: string[];
   /** Line of each ref's first use, parallel to `refs`. */
   refLines: number[];
-  /** Calls through function pointers (`a->Ops->Start(a)`), which no call graph can follow. */
+  /** Calls through function pointers (`a->Ops->Start(a)`, `(*pfn)(x)`). */
   indirectCalls: number;
+  /**
+   * Field names of calls through struct fields (`Start` in `a->Ops->Start(a)`
+   * and `(*a->Start)(a)`), each once: linking resolves them to the functions
+   * stored into such fields.
+   */
+  fieldCalls?: string[];
+  /** Field names this function assigns (`=`, compound assignment, `++`/`--`), each once. */
+  fieldWrites?: string[];
   /** Texts of its `return` expressions, each once (`*` when there are too many to list; empty for none). */
   returns: string[];
   /** The definition contained syntax tree-sitter could not read. */

@@ -31,7 +31,7 @@ export function lexBytes(bytes: Uint8Array): LexEntry {
   const starts = lineStarts(text);
   const lex = lexFacts(text, toks, (o) => lineOf(starts, o));
   const linkSig = createHash('sha1')
-    .update(JSON.stringify([lex.macros, lex.typedefs, lex.structs]))
+    .update(JSON.stringify([lex.macros, lex.typedefs, lex.structs, lex.enums]))
     .digest('hex');
   return { lex, encoding, lines: starts.length, linkSig };
 }

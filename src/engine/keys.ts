@@ -101,10 +101,12 @@ export class KeyMaker {
       if (vt) type = this.canonicalType(vt.ty);
       else if (!path.length) return undefined;
     }
-    // Follow field types while the struct definitions are known.
+    // Follow field types while the struct definitions are known, but never past the last
+    // field: the struct that holds a field names it, not the type the field points to
+    // (`Dev->Bar0` and `Dev->Bar1` of one pointer type are two resources).
     let at = 0;
     let curType = type;
-    for (let i = 0; i < path.length; i++) {
+    for (let i = 0; i < path.length - 1; i++) {
       const fields = this.program.structs.get(curType);
       const fieldName = path[i].replace(/\[\]$/, '');
       const ft = fields?.[fieldName];

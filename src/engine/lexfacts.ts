@@ -23,6 +23,11 @@ export interface LexFacts {
   typedefs: Record<string, string>;
   /** struct tag or typedef name → field name → field type name. */
   structs: Record<string, Record<string, string>>;
+  /**
+   * Enumeration constants → their value as expression text (`DevReady` →
+   * `(DevNotReady)+1` when implicit), evaluated like a macro body.
+   */
+  enums: Record<string, string>;
 }
 
 const TYPE_NOISE = new Set([
@@ -63,6 +68,7 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
   const macros: MacroDef[] = [];
   const typedefs: Record<string, string> = {};
   const structs: Record<string, Record<string, string>> = {};
+  const enums: Record<string, string> = {};
   const word = (i: number) => text.slice(toks.start[i], toks.end[i]);
   const isPunct = (i: number, ch: string) =>
     i < toks.count &&
@@ -77,7 +83,7 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
     if (k === Tok.Ident) {
       const w = text.slice(toks.start[i], toks.end[i]);
       idents.add(w);
-      if (w === 'typedef' || w === 'struct' || w === 'union') typeStarts.push(i);
+      if (w === 'typedef' || w === 'struct' || w === 'union' || w === 'enum') typeStarts.push(i);
     } else if (k === Tok.Directive) {
       const d = stripComments(text.slice(toks.start[i], toks.end[i]));
       for (const m of d.matchAll(/[A-Za-z_]\w*/g)) idents.add(m[0]);
@@ -94,9 +100,47 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
     const w = word(i);
     if (w === 'typedef') {
       done = readTypedef(i + 1);
+    } else if (w === 'enum') {
+      const open = toks.kind[i + 1] === Tok.Ident ? i + 2 : i + 1;
+      if (isPunct(open, '{')) done = readEnumBody(open);
     } else if (toks.kind[i + 1] === Tok.Ident && isPunct(i + 2, '{')) {
       done = readStructBody(i + 2, word(i + 1));
     }
+  }
+
+  /** `{ A, B = 4, C }`: each constant's value as text; returns the index of `}`. */
+  function readEnumBody(open: number): number {
+    const close = matching(open);
+    let previous: string | undefined;
+    let j = open + 1;
+    while (j < close) {
+      if (toks.kind[j] !== Tok.Ident) {
+        j++;
+        continue;
+      }
+      const name = word(j);
+      let k = j + 1;
+      let value: string;
+      if (isPunct(k, '=')) {
+        let depth = 0;
+        const from = k + 1;
+        for (k = from; k < close; k++) {
+          if (toks.kind[k] !== Tok.Punct) continue;
+          const ch = text.charCodeAt(toks.start[k]);
+          if (ch === 40) depth++;
+          else if (ch === 41) depth--;
+          else if (ch === 44 && depth === 0) break;
+        }
+        value = from < k ? text.slice(toks.start[from], toks.end[k - 1]) : '0';
+      } else {
+        value = previous === undefined ? '0' : `(${previous})+1`;
+      }
+      enums[name] = value;
+      previous = name;
+      while (k < close && !isPunct(k, ',')) k++;
+      j = k + 1;
+    }
+    return close;
   }
 
   function matching(open: number): number {
@@ -209,7 +253,7 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
             base = `<anon@${toks.start[j]}>`;
             anonymous = true;
           }
-          const end = w === 'enum' ? matching(j) : readStructBody(j, base);
+          const end = w === 'enum' ? readEnumBody(j) : readStructBody(j, base);
           j = end + 1;
         }
         break;
@@ -262,7 +306,7 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
     return j;
   }
 
-  return { idents: [...idents], macros, typedefs, structs };
+  return { idents: [...idents], macros, typedefs, structs, enums };
 }
 
 /** Removes comments, leaving string and character literals alone. */

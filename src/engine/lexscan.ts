@@ -65,12 +65,19 @@ const KEYWORDS = new Set([
   'restrict',
 ]);
 
+/** Operators after a field that write it. */
+const WRITE_OPS = ['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=', '++', '--'];
+
 export interface BodyFacts {
   calls: string[];
   refs: string[];
   /** Line of each ref's first use, parallel to `refs`. */
   refLines: number[];
   indirectCalls: number;
+  /** Field names called through pointers, each once. */
+  fieldCalls: string[];
+  /** Field names written, each once. */
+  fieldWrites: string[];
   /** `return` expression texts, each once; `*` past a few. */
   returns: string[];
   assigns: FieldAssign[];
@@ -100,6 +107,8 @@ export function scanBody(
   const refs = new Map<string, number>();
   const assigns: FieldAssign[] = [];
   const returns = new Set<string>();
+  const fieldCalls = new Set<string>();
+  const fieldWrites = new Set<string>();
   let indirect = 0;
   const first = tokenAt(toks, from);
   const isP = (i: number, s: string) =>
@@ -121,11 +130,14 @@ export function scanBody(
     if (KEYWORDS.has(w)) continue;
     const member = i > 0 && (isP(i - 1, '.') || isP(i - 1, '->'));
     if (isP(i + 1, '(')) {
-      if (member) indirect++;
-      else if (!NOT_CALLS.has(w)) calls.add(w);
+      if (member) {
+        indirect++;
+        fieldCalls.add(w);
+      } else if (!NOT_CALLS.has(w)) calls.add(w);
       continue;
     }
     if (member) {
+      if (WRITE_OPS.some((op) => isP(i + 1, op)) || isP(i - 2, '++') || isP(i - 2, '--')) fieldWrites.add(w);
       if (isP(i + 1, '=')) {
         const value = assignedName(i + 2);
         if (value) assigns.push({ obj: objectOf(i - 1), field: w, value, fn, line: lineOf(toks.start[i]), col: 1 });
@@ -134,16 +146,26 @@ export function scanBody(
     }
     if (!refs.has(w)) refs.set(w, toks.start[i]);
   }
-  // `(*pfn)(...)`: a call through a pointer variable.
+  // `(*pfn)(...)`: a call through a pointer variable; `(*p->Fn)(...)`: through a field.
   for (let i = first; i + 4 < toks.count && toks.start[i] < to; i++) {
-    if (isP(i, '(') && isP(i + 1, '*') && toks.kind[i + 2] === Tok.Ident && isP(i + 3, ')') && isP(i + 4, '('))
+    if (!isP(i, '(') || !isP(i + 1, '*')) continue;
+    let j = i + 2;
+    while (j < toks.count && j < i + 40 && (toks.kind[j] === Tok.Ident || isP(j, '->') || isP(j, '.'))) j++;
+    if (j === i + 2 || toks.kind[j - 1] !== Tok.Ident || !isP(j, ')') || !isP(j + 1, '(')) continue;
+    if (j === i + 3) indirect++;
+    else if (isP(j - 2, '->') || isP(j - 2, '.')) {
+      // `Fn` is followed by `)` here, so the member-call test above did not count it.
       indirect++;
+      fieldCalls.add(word(j - 1));
+    }
   }
   return {
     calls: [...calls],
     refs: [...refs.keys()],
     refLines: [...refs.values()].map(lineOf),
     indirectCalls: indirect,
+    fieldCalls: [...fieldCalls],
+    fieldWrites: [...fieldWrites],
     returns: returns.size > 8 ? ['*'] : [...returns],
     assigns,
   };

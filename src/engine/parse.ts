@@ -43,6 +43,8 @@ export function parseFacts(prepared: Prepared): ParsedFacts {
       fn.refs = b.refs;
       fn.refLines = b.refLines;
       fn.indirectCalls = b.indirectCalls;
+      fn.fieldCalls = b.fieldCalls;
+      fn.fieldWrites = b.fieldWrites;
       fn.returns = b.returns;
       x.assigns.push(...b.assigns);
     }

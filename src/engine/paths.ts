@@ -28,7 +28,19 @@ interface Origin {
   text: string;
 }
 
-type Val = { k: 'Z'; o?: Origin } | { k: 'NZ'; o?: Origin } | { k: 'sym'; id: string } | { k: 'top' };
+/**
+ * A value: zero, nonzero (with its exact integer when known: enum states,
+ * flag words, constants), an unknown value the path can learn about (a call
+ * result, or storage read through several names), or nothing known.
+ */
+type Val = { k: 'Z'; o?: Origin } | { k: 'NZ'; o?: Origin; n?: bigint } | { k: 'sym'; id: string } | { k: 'top' };
+
+/** The exact integer of a value, when known. */
+function exact(v: Val): bigint | undefined {
+  if (v.k === 'Z') return 0n;
+  if (v.k === 'NZ') return v.n;
+  return undefined;
+}
 
 export interface AcquireSite {
   file: string;
@@ -103,6 +115,16 @@ export interface InitAnalysis {
   unresolvedCalls: number;
 }
 
+/** What a walk of halt (or another releasing callback) found. */
+export interface RoleAnalysis {
+  /** Held mappings (by site id) that some allowed path releases. */
+  released: Set<string>;
+  /** Not released, but a call through an unknown pointer on the way may have released them. */
+  mayRelease: Set<string>;
+  complete: boolean;
+  damaged: { name: string; file: string; line: number }[];
+}
+
 const MAX_STEPS = 200_000;
 /**
  * Distinct states one join point explores in full; past this, arrivals that
@@ -173,8 +195,57 @@ export class PathAnalyzer {
     private readonly resource: ResourceDef,
     /** Functions worth stepping into: they reach the acquire or release call. */
     private readonly relevant: Set<FnDef>,
+    /** Some function whose address is taken can reach the release: a call through an unknown pointer may release. */
+    private readonly indirectMayRelease = true,
   ) {
     this.keys = new KeyMaker(program);
+  }
+
+  /**
+   * Walks a callback (halt) that starts with these mappings held and tells,
+   * for each, whether some path the code allows releases it. The callback's
+   * own flags and tests count: a release skipped on every path is no release.
+   */
+  analyzeRole(root: FnDef, held: { id: string; site: AcquireSite; names: string[] }[]): RoleAnalysis {
+    this.steps = 0;
+    this.complete = true;
+    this.unresolved = 0;
+    this.damaged = root.fact.damaged ? [root] : [];
+    this.tested = testedNames(this.walkable(root));
+    const start: State = {
+      vals: new Map(),
+      res: new Map(),
+      groups: new Map(),
+      cons: new Map(),
+      step: 0,
+      events: null,
+      loops: new Set(),
+    };
+    for (const h of held) {
+      start.groups.set(h.id, { st: 'held', site: h.site, acqStep: 0 });
+      for (const n of h.names) start.res.set(n, h.id);
+    }
+    const released = new Set<string>();
+    const mayRelease = new Set<string>();
+    let exits: { state: State; ret: Val; retP?: Pos }[] = [];
+    try {
+      exits = this.run(root, start, [], 0, [root]);
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      this.complete = false;
+    }
+    for (const { state } of exits)
+      for (const h of held) {
+        const g = state.groups.get(h.id);
+        if (g && (g.st === 'released' || g.st === 'null')) released.add(h.id);
+        else if (g?.behindPointer) mayRelease.add(h.id);
+      }
+    return {
+      released,
+      mayRelease,
+      complete: this.complete,
+      damaged: this.damaged.map((d) => ({ name: d.name, file: d.file, line: d.fact.p[0] })),
+    };
   }
 
   analyzeInit(init: FnDef): InitAnalysis {
@@ -509,21 +580,14 @@ export class PathAnalyzer {
     switch (e.t) {
       case 'num': {
         const v = integerValue(e, this.program, ctx.fn.file);
-        return [{ state: s, val: v === undefined ? { k: 'top' } : v === 0n ? { k: 'Z' } : { k: 'NZ' } }];
+        return [{ state: s, val: v === undefined ? { k: 'top' } : v === 0n ? { k: 'Z' } : { k: 'NZ', n: v } }];
       }
       case 'id': {
         const k = this.keys.key(e, ctx.env);
         if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
         if (k && s.res.has(k)) return [{ state: s, val: this.groupVal(s.groups.get(s.res.get(k)!)!) }];
-        const c = ctx.env.vars.has(e.n) ? undefined : constantTruth(e.n, this.program, ctx.fn.file);
-        return [
-          {
-            state: s,
-            val: c
-              ? { k: c, o: { at: s.step, file: ctx.fn.file, p: ctx.p, how: 'constant', text: e.n } }
-              : { k: 'top' },
-          },
-        ];
+        const c = ctx.env.vars.has(e.n) ? undefined : this.constant(e.n, s, ctx);
+        return [{ state: s, val: c ?? { k: 'top' } }];
       }
       case 'fld':
       case 'idx':
@@ -533,6 +597,7 @@ export class PathAnalyzer {
           if (e.op === '!') return inner.map((r) => ({ state: r.state, val: negate(r.val) }));
           return inner.map((r) => ({ state: r.state, val: { k: 'top' } }));
         }
+        this.markDerefs(e, s, ctx);
         const k = this.keys.key(e, ctx.env);
         if (k && s.res.has(k)) return [{ state: s, val: this.groupVal(s.groups.get(s.res.get(k)!)!) }];
         if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
@@ -616,6 +681,53 @@ export class PathAnalyzer {
     return base ? { key: `${base}&${bit}`, base } : undefined;
   }
 
+  /** A named constant (macro, enumeration, status word) as a value with its exact integer when known. */
+  private constant(name: string, s: State, ctx: Ctx): Val | undefined {
+    const truth = constantTruth(name, this.program, ctx.fn.file);
+    if (!truth) return undefined;
+    const o: Origin = { at: s.step, file: ctx.fn.file, p: ctx.p, how: 'constant', text: name };
+    if (truth === 'Z') return { k: 'Z', o };
+    const n = integerValue({ t: 'id', n: name }, this.program, ctx.fn.file);
+    return n === undefined ? { k: 'NZ', o } : { k: 'NZ', o, n };
+  }
+
+  /**
+   * Every pointer an access reads through (`A` and `A->Hw` in `A->Hw->Regs`,
+   * `p` in `*p` and `p[i]`): on this path they are not NULL from here on.
+   */
+  private markDerefs(e: Expr, s: State, ctx: Ctx): void {
+    let cur = stripCasts(e);
+    for (let i = 0; i < 32; i++) {
+      let next: Expr;
+      if (cur.t === 'fld') {
+        next = stripCasts(cur.o);
+        if (cur.ar) this.markNonNull(next, s, ctx);
+      } else if (cur.t === 'idx') {
+        next = stripCasts(cur.o);
+        this.markNonNull(next, s, ctx);
+      } else if (cur.t === 'un' && cur.op === '*') {
+        next = stripCasts(cur.e);
+        this.markNonNull(next, s, ctx);
+      } else return;
+      cur = next;
+    }
+  }
+
+  private markNonNull(ptr: Expr, s: State, ctx: Ctx): void {
+    const k = this.keys.key(ptr, ctx.env);
+    if (!k || s.res.has(k)) return;
+    const v = s.vals.get(k);
+    const o: Origin = { at: s.step, file: ctx.fn.file, p: ctx.p, how: 'branch', text: `${exprText(ptr)} is used` };
+    if (v?.k === 'sym') {
+      const id = v.id.startsWith('!') ? v.id.slice(1) : v.id;
+      // `!sym` mirrors a mapping's status: the handle is non-NULL exactly when the status is zero.
+      if (!s.cons.has(id)) s.cons.set(id, { z: v.id.startsWith('!'), o });
+      return;
+    }
+    if (v && v.k !== 'top') return;
+    if (this.isTracked(k)) s.vals.set(k, { k: 'NZ', o });
+  }
+
   private resVal(s: State, k: string): Val {
     const g = s.res.get(k);
     return g ? this.groupVal(s.groups.get(g)!) : { k: 'top' };
@@ -637,7 +749,15 @@ export class PathAnalyzer {
       this.noteName(s, s.res.get(rk)!, k);
       return [s];
     }
-    return this.evalExpr(rhs, s, ctx).map(({ state, val }) => {
+    // A copy of storage nothing is known about yet: both names share one unknown value, so what the path
+    // learns through one (`Hw->Regs` used, so `Hw` is not NULL) holds for the other (`A->Hw`).
+    const share = rk !== undefined && rk !== k && (this.isTracked(k) || this.isTracked(rk));
+    return this.evalExpr(rhs, s, ctx).map(({ state, val: v0 }) => {
+      let val = v0;
+      if (share && val.k === 'top' && !state.res.has(rk)) {
+        val = { k: 'sym', id: `=${rk}@${state.step}` };
+        state.vals.set(rk, val);
+      }
       const gid = state.res.get(k);
       if (gid !== undefined) {
         const g = state.groups.get(gid)!;
@@ -672,20 +792,12 @@ export class PathAnalyzer {
 
   /** Is this storage read by a condition or return somewhere on the walk? Others need no value. */
   private isTracked(k: string): boolean {
-    const last = k
-      .slice(Math.max(k.lastIndexOf('.'), k.lastIndexOf(':')) + 1)
-      .replace(/\[\]$/, '')
-      .replace(/&.*$/, '');
-    return this.tested.has(last);
+    return this.tested.has(lastName(k));
   }
 
   /** Worth remembering what a test learned only when another test can read it again. */
   private isRetested(k: string): boolean {
-    const last = k
-      .slice(Math.max(k.lastIndexOf('.'), k.lastIndexOf(':')) + 1)
-      .replace(/\[\]$/, '')
-      .replace(/&.*$/, '');
-    return (this.tested.get(last) ?? 0) >= 2;
+    return (this.tested.get(lastName(k)) ?? 0) >= 2;
   }
 
   private noteName(s: State, gid: string, name: string): void {
@@ -707,20 +819,17 @@ export class PathAnalyzer {
   }
 
   private evalCall(e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): { state: State; val: Val }[] {
-    if (e.f.t !== 'id') {
-      this.unresolved++;
-      return this.evalArgs(e.a, s, ctx).map((r) => {
-        for (const g of r.state.groups.values()) if (g.st === 'held' || g.st === 'cond') g.behindPointer = true;
-        return { state: r.state, val: { k: 'top' } };
-      });
-    }
-    const name = this.program.aliasOf(ctx.fn.file, e.f.n);
+    let callee = stripCasts(e.f);
+    // `(*pfn)(x)` calls what `pfn` holds.
+    if (callee.t === 'un' && callee.op === '*') callee = stripCasts(callee.e);
+    if (callee.t !== 'id' || this.isPointerVariable(callee.n, ctx)) return this.evalPointerCall(e, callee, s, ctx);
+    const name = this.program.aliasOf(ctx.fn.file, callee.n);
     const r = this.resource;
     if (name === r.acquire.call) return this.acquire(e, s, ctx);
     if (name === r.release.call) {
       const hk = this.handleKey(e.a[r.release.handleArg], false, ctx);
       return this.evalArgs(e.a, s, ctx).map(({ state }) => {
-        const gid = hk ? state.res.get(hk) : undefined;
+        const gid = hk ? this.resourceOf(state, hk) : undefined;
         if (gid !== undefined) state.groups.get(gid)!.st = 'released';
         return { state, val: { k: 'top' } };
       });
@@ -731,25 +840,90 @@ export class PathAnalyzer {
       if (mb && mb.params.length === e.a.length) return this.expandMacro(mb.body, mb.params, e, s, ctx);
     }
     const target = targets.find((t) => this.relevant.has(t));
-    if (target && ctx.depth < MAX_DEPTH && !ctx.stack.includes(target)) {
-      if (target.fact.damaged && !this.damaged.includes(target)) this.damaged.push(target);
-      const out: { state: State; val: Val }[] = [];
-      for (const a of this.evalArgs(e.a, s, ctx)) {
-        const bound = e.a.map((arg, i) => {
-          const plain = stripCasts(arg);
-          const pointee = plain.t === 'un' && plain.op === '&' ? this.keys.key(plain.e, ctx.env) : undefined;
-          return { val: a.vals[i], key: this.keys.key(plain, ctx.env), pointee };
-        });
-        for (const x of this.run(target, a.state, bound, ctx.depth + 1, [...ctx.stack, target]))
-          out.push({ state: x.state, val: x.ret });
-      }
-      return out;
+    if (target && ctx.depth < MAX_DEPTH && !ctx.stack.includes(target))
+      return this.stepInto([target], false, e, s, ctx);
+    return this.opaqueCall(e, s, ctx, targets);
+  }
+
+  /** A local, parameter or global variable called as a function: a call through a pointer. */
+  private isPointerVariable(name: string, ctx: Ctx): boolean {
+    if (ctx.env.vars.has(name)) return true;
+    return this.program.resolve(ctx.fn.file, name).length === 0 && this.program.globals.has(name);
+  }
+
+  /**
+   * A call through a pointer. Through a struct field (`Dev->Ops->MapBar(Dev)`) it calls one of the
+   * functions stored into that field anywhere in the program: each is a possible outcome. One that
+   * resolves to nothing known may call any function whose address is taken: only where one of those
+   * can reach a release may it have released what the path holds.
+   */
+  private evalPointerCall(
+    e: Extract<Expr, { t: 'call' }>,
+    callee: Expr,
+    s: State,
+    ctx: Ctx,
+  ): { state: State; val: Val }[] {
+    const field = callee.t === 'fld' ? callee.f : undefined;
+    const targets = field ? [...new Set(this.program.fieldTargets(field).map((t) => t.fn))] : [];
+    if (targets.length) {
+      const rel = targets.filter((t) => this.relevant.has(t) && !ctx.stack.includes(t));
+      if (rel.length && ctx.depth < MAX_DEPTH) return this.stepInto(rel, rel.length < targets.length, e, s, ctx);
+      return this.opaqueCall(e, s, ctx, targets);
     }
+    this.unresolved++;
+    return this.opaqueCall(e, s, ctx, []).map((out) => {
+      if (this.indirectMayRelease)
+        for (const g of out.state.groups.values()) if (g.st === 'held' || g.st === 'cond') g.behindPointer = true;
+      return out;
+    });
+  }
+
+  /** Walks each target with the caller's state (a copy per target); `alsoOpaque` adds a call that does nothing known. */
+  private stepInto(
+    targets: FnDef[],
+    alsoOpaque: boolean,
+    e: Extract<Expr, { t: 'call' }>,
+    s: State,
+    ctx: Ctx,
+  ): { state: State; val: Val }[] {
+    const out: { state: State; val: Val }[] = [];
+    for (const a of this.evalArgs(e.a, s, ctx)) {
+      const bound = e.a.map((arg, i) => {
+        const plain = stripCasts(arg);
+        const pointee = plain.t === 'un' && plain.op === '&' ? this.keys.key(plain.e, ctx.env) : undefined;
+        return { val: a.vals[i], key: this.keys.key(plain, ctx.env), pointee };
+      });
+      const copies = targets.length + (alsoOpaque ? 1 : 0);
+      targets.forEach((target, i) => {
+        if (target.fact.damaged && !this.damaged.includes(target)) this.damaged.push(target);
+        const entry = i < copies - 1 ? clone(a.state) : a.state;
+        for (const x of this.run(target, entry, bound, ctx.depth + 1, [...ctx.stack, target]))
+          out.push({ state: x.state, val: x.ret });
+      });
+      if (alsoOpaque) out.push(...this.opaqueCall(e, a.state, ctx, [], true));
+    }
+    return out;
+  }
+
+  /**
+   * A call not stepped into: a fresh unknown result; what it is handed the address of becomes
+   * unknown, and so do the fields a defined helper writes (an undefined function writes only
+   * through what it is handed the address of).
+   */
+  private opaqueCall(
+    e: Extract<Expr, { t: 'call' }>,
+    s: State,
+    ctx: Ctx,
+    targets: FnDef[],
+    argsDone = false,
+  ): { state: State; val: Val }[] {
     // A helper not worth stepping into, whose every return is a success constant, succeeds.
     const alwaysSucceeds = targets.length > 0 && targets.every((t) => this.returnsOnlySuccess(t, ctx));
-    // Opaque call: a fresh unknown result; what it writes through `&x` is unknown too.
+    const writes = new Set<string>();
+    for (const t of targets) for (const w of this.program.fieldWritesOf(t)) writes.add(w);
     const sym = `${ctx.env.frame}:${e.p[0]}:${e.p[1]}`;
-    return this.evalArgs(e.a, s, ctx).map(({ state }) => {
+    const argStates = argsDone ? [{ state: s }] : this.evalArgs(e.a, s, ctx);
+    return argStates.map(({ state }) => {
       for (const arg of e.a) {
         const plain = stripCasts(arg);
         if (plain.t === 'un' && plain.op === '&') {
@@ -760,10 +934,19 @@ export class PathAnalyzer {
           }
         }
       }
+      if (writes.size) for (const k of [...state.vals.keys()]) if (writes.has(lastName(k))) state.vals.delete(k);
       state.cons.delete(sym);
       if (alwaysSucceeds) return { state, val: { k: 'Z' } };
       return { state, val: { k: 'sym', id: sym } };
     });
+  }
+
+  /** The group a key names: exactly, or a field path whose struct type one side does not know. */
+  private resourceOf(s: State, k: string): string | undefined {
+    const exactHit = s.res.get(k);
+    if (exactHit !== undefined || !k.includes('.')) return exactHit;
+    for (const [name, gid] of s.res) if (sameResource(name, k)) return gid;
+    return undefined;
   }
 
   private returnsOnlySuccess(fn: FnDef, ctx: Ctx): boolean {
@@ -855,9 +1038,25 @@ export class PathAnalyzer {
         }));
       }
       const out: { truth: boolean; state: State }[] = [];
+      const eq = c.op === '==';
       for (const l of this.evalExpr(c.l, s, ctx))
         for (const r of this.evalExpr(c.r, l.state, ctx)) {
-          out.push({ truth: true, state: clone(r.state) }, { truth: false, state: r.state });
+          const lv = exact(l.val);
+          const rv = exact(r.val);
+          // Both known (an enum state set on this path against a constant): one way only.
+          if (lv !== undefined && rv !== undefined) {
+            out.push({ truth: (lv === rv) === eq, state: r.state });
+            continue;
+          }
+          const same = clone(r.state);
+          // On the equal branch, tracked storage compared with a constant holds that constant.
+          const known =
+            rv !== undefined ? { side: c.l, v: r.val } : lv !== undefined ? { side: c.r, v: l.val } : undefined;
+          if (known) {
+            const k = this.keys.key(stripCasts(known.side), ctx.env);
+            if (k && !same.res.has(k) && this.isTracked(k) && same.vals.get(k)?.k !== 'sym') same.vals.set(k, known.v);
+          }
+          out.push({ truth: eq, state: same }, { truth: !eq, state: r.state });
         }
       return out;
     }
@@ -958,6 +1157,13 @@ function negate(v: Val): Val {
   return { k: 'top' };
 }
 
+/** The variable or field a key ends with (`Flags` in `DEV.Flags&4`, `Status` in `Init#3:Status`). */
+function lastName(k: string): string {
+  const amp = k.indexOf('&');
+  const plain = amp < 0 ? k : k.slice(0, amp);
+  return plain.slice(Math.max(plain.lastIndexOf('.'), plain.lastIndexOf(':')) + 1).replace(/\[\]$/, '');
+}
+
 export function siteId(s: AcquireSite): string {
   return `${s.file}:${s.p[0]}:${s.p[1]}:${s.key}`;
 }
@@ -1044,12 +1250,16 @@ function dropNameless(s: State): void {
   for (const gid of [...s.groups.keys()]) if (!named.has(gid)) s.groups.delete(gid);
 }
 
-/** The first jump or return at or after a step, oldest first. */
+/**
+ * The first `goto` or `return` at or after a step. A `break` or `continue`
+ * only moves inside the function (out of a `do { } while (FALSE)`, a loop or
+ * a `switch`): the path is left by the jump that follows it.
+ */
 function firstJumpFrom(events: Event | null, step: number): Event | undefined {
   let best: Event | undefined;
   for (let e = events; e; e = e.prev) {
-    if (e.step >= step) best = e;
-    else break;
+    if (e.step < step) break;
+    if (e.kind === 'goto' || e.kind === 'return') best = e;
   }
   return best;
 }

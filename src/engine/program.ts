@@ -68,6 +68,8 @@ export interface CallEdge {
   viaMacros: string[];
   /** The name used at the call site (the macro's name when via a macro). */
   siteName: string;
+  /** The call goes through this struct field (`Dev->Ops->MapBar(Dev)`). */
+  viaField?: string;
 }
 
 export class Program {
@@ -80,10 +82,15 @@ export class Program {
   readonly typedefs = new Map<string, string>();
   readonly structs = new Map<string, Record<string, string>>();
   readonly globals = new Map<string, { ty: string; ptr: number; file: string }>();
+  private readonly enums = new Map<string, { value: string; file: string }[]>();
   readonly roles = new Map<FnDef, RoleEvidence[]>();
   private readonly edgeCache = new Map<FnDef, CallEdge[]>();
   private readonly macroCache = new Map<string, (MacroDef & { file: string }) | null>();
   private readonly expandCache = new Map<string, { name: string; viaMacros: string[] }[]>();
+  private fieldStores: Map<string, { fn: FnDef; line: number; path: string }[]> | undefined;
+  private calledFieldSet: Set<string> | undefined;
+  private addressTakenSet: Set<FnDef> | undefined;
+  private readonly writesCache = new Map<FnDef, Set<string>>();
 
   constructor(
     files: LinkedFile[],
@@ -94,6 +101,8 @@ export class Program {
       this.files.set(f.path, f);
       for (const m of f.lex.macros) push(this.macros, m.name, { ...m, file: f.path });
       for (const [k, v] of Object.entries(f.lex.typedefs)) if (!this.typedefs.has(k)) this.typedefs.set(k, v);
+      // Older cached facts have no enums.
+      for (const [k, v] of Object.entries(f.lex.enums ?? {})) push(this.enums, k, { value: v, file: f.path });
       for (const [k, v] of Object.entries(f.lex.structs))
         this.structs.set(k, Object.assign(this.structs.get(k) ?? {}, v));
       if (!f.parsed) continue;
@@ -145,6 +154,13 @@ export class Program {
       this.macroCache.set(key, hit);
     }
     return hit ?? undefined;
+  }
+
+  /** An enumeration constant's value text, from the nearest definition. */
+  enumValue(fromFile: string, name: string): { value: string; file: string } | undefined {
+    const defs = this.enums.get(name);
+    if (!defs) return undefined;
+    return defs.length === 1 ? defs[0] : nearest(fromFile, defs, (d) => d.file)[0];
   }
 
   /** A name behind object-like alias macros (`#define MAP_IT NdisMMapIoSpace`), or the name itself. */
@@ -199,7 +215,70 @@ export class Program {
     return out;
   }
 
-  /** The functions `fn` calls, directly or through macros (address-taking is not a call). */
+  /**
+   * Functions stored into a struct field of this name anywhere in the program
+   * (assignment, initializer, designated initializer), each with where: a
+   * call through that field may call any of them.
+   */
+  fieldTargets(field: string): { fn: FnDef; line: number; path: string }[] {
+    if (!this.fieldStores) {
+      this.fieldStores = new Map();
+      for (const [path, f] of this.files) {
+        if (!f.parsed) continue;
+        for (const a of f.parsed.assigns)
+          for (const fn of this.resolve(path, a.value)) push(this.fieldStores, a.field, { fn, line: a.line, path });
+      }
+    }
+    return this.fieldStores.get(field) ?? [];
+  }
+
+  /**
+   * Fields a function may write, directly or through the functions it calls
+   * (`x->State = …`, `x->Flags |= …`, `x->Count++`), by field name.
+   */
+  fieldWritesOf(fn: FnDef): Set<string> {
+    const hit = this.writesCache.get(fn);
+    if (hit) return hit;
+    const out = new Set<string>();
+    this.writesCache.set(fn, out);
+    const seen = new Set<FnDef>([fn]);
+    const queue = [fn];
+    while (queue.length && seen.size < 2000) {
+      const f = queue.pop()!;
+      for (const w of f.fact.fieldWrites ?? []) out.add(w);
+      for (const e of this.callees(f))
+        if (!seen.has(e.callee)) {
+          seen.add(e.callee);
+          queue.push(e.callee);
+        }
+    }
+    return out;
+  }
+
+  /** Functions whose address is taken anywhere (a value, a stored callback, a registration). */
+  addressTakenFunctions(): Set<FnDef> {
+    if (this.addressTakenSet) return this.addressTakenSet;
+    const out = new Set<FnDef>();
+    for (const fn of this.functions) for (const r of fn.fact.refs) for (const t of this.resolve(fn.file, r)) out.add(t);
+    for (const [path, f] of this.files) {
+      if (!f.parsed) continue;
+      for (const r of f.parsed.fileRefs) for (const t of this.resolve(path, r.n)) out.add(t);
+      for (const a of f.parsed.assigns) for (const t of this.resolve(path, a.value)) out.add(t);
+    }
+    this.addressTakenSet = out;
+    return out;
+  }
+
+  /** Field names some function of the program calls through (`x->Ops->Start(x)` calls through `Start`). */
+  calledFields(): Set<string> {
+    if (!this.calledFieldSet) {
+      this.calledFieldSet = new Set();
+      for (const fn of this.functions) for (const f of fn.fact.fieldCalls ?? []) this.calledFieldSet.add(f);
+    }
+    return this.calledFieldSet;
+  }
+
+  /** The functions `fn` calls, directly, through macros or through struct fields (address-taking is not a call). */
   callees(fn: FnDef): CallEdge[] {
     const cached = this.edgeCache.get(fn);
     if (cached) return cached;
@@ -209,6 +288,14 @@ export class Program {
         for (const callee of this.resolve(fn.file, name)) {
           edges.push({ callee, viaMacros, siteName });
         }
+      }
+    }
+    for (const field of fn.fact.fieldCalls ?? []) {
+      const seen = new Set<FnDef>();
+      for (const t of this.fieldTargets(field)) {
+        if (seen.has(t.fn)) continue;
+        seen.add(t.fn);
+        edges.push({ callee: t.fn, viaMacros: [], siteName: `->${field}`, viaField: field });
       }
     }
     this.edgeCache.set(fn, edges);
@@ -296,12 +383,31 @@ export class Program {
         }
       }
     }
-    // A function whose address is taken, with no role known otherwise, runs in a context we cannot name.
+    // A function whose address is taken, with no role known otherwise, runs in a context we cannot name,
+    // unless every place its address goes is a struct field that calls of the program read: then it runs
+    // in the context of those calls (the call graph has those edges).
+    const called = this.calledFields();
+    const storedOnly = new Set<FnDef>();
+    const storedElsewhere = new Set<FnDef>();
+    const storeLines = new Map<FnDef, Set<string>>();
+    for (const [path, f] of this.files) {
+      if (!f.parsed) continue;
+      for (const a of f.parsed.assigns)
+        for (const fn of this.resolve(path, a.value)) {
+          (called.has(a.field) ? storedOnly : storedElsewhere).add(fn);
+          let lines = storeLines.get(fn);
+          if (!lines) storeLines.set(fn, (lines = new Set()));
+          lines.add(`${path}:${a.line}`);
+        }
+    }
     const addressTaken = (path: string, refs: string[], line: (name: string) => number) => {
       for (const name of refs) {
         for (const fn of this.resolve(path, name)) {
-          if (!knownByRole.has(fn))
-            this.addRole(fn, { role: 'unknown', how: 'address-taken', path, line: line(name), detail: name });
+          if (knownByRole.has(fn)) continue;
+          const at = line(name);
+          // This use is one of its stores into a called field: not an escape.
+          if (storedOnly.has(fn) && !storedElsewhere.has(fn) && storeLines.get(fn)?.has(`${path}:${at}`)) continue;
+          this.addRole(fn, { role: 'unknown', how: 'address-taken', path, line: at, detail: name });
         }
       }
     };

@@ -62,12 +62,24 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
   }
   const drafts: Draft[] = [];
   const analyses = new Map<string, Map<FnDef, InitAnalysis>>();
+  const analyzers = new Map<string, PathAnalyzer>();
+  const analyzerFor = (resource: ResourceDef): PathAnalyzer => {
+    let a = analyzers.get(resource.name);
+    if (!a) {
+      const relevant = reaching(program, [resource.acquire.call, resource.release.call], pack.roles.halt);
+      const releasing = reaching(program, [resource.release.call], []);
+      // A call through a pointer nothing resolves may call any function whose address is taken.
+      const mayRelease = [...pointerCallable(program, pack)].some((f) => releasing.has(f));
+      a = new PathAnalyzer(program, resource, relevant, mayRelease);
+      analyzers.set(resource.name, a);
+    }
+    return a;
+  };
   const analysisFor = (resource: ResourceDef): Map<FnDef, InitAnalysis> => {
     let m = analyses.get(resource.name);
     if (m) return m;
     m = new Map();
-    const relevant = reaching(program, [resource.acquire.call, resource.release.call], pack.roles.halt);
-    const analyzer = new PathAnalyzer(program, resource, relevant);
+    const analyzer = analyzerFor(resource);
     for (const init of inits) {
       const key = analysisKey(context, resource, analyzer.walkable(init), init);
       let a = key ? context.memo!.get(key) : undefined;
@@ -123,7 +135,16 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
         );
         break;
       case 'release-in-role':
-        drafts.push(...releaseInRole(program, pack, rule, analysisFor(pack.resources[rule.resource]), notices));
+        drafts.push(
+          ...releaseInRole(
+            program,
+            pack,
+            rule,
+            analysisFor(pack.resources[rule.resource]),
+            analyzerFor(pack.resources[rule.resource]),
+            notices,
+          ),
+        );
         break;
       case 'argument-match':
         drafts.push(
@@ -233,6 +254,24 @@ function reaching(program: Program, apis: string[], haltRoles: string[]): Set<Fn
         queue.push(c);
       }
   }
+  return out;
+}
+
+/**
+ * Functions a call through an unknown pointer of the driver could reach: those whose address is
+ * taken, except callbacks whose address only leaves for NDIS (registered in the characteristics,
+ * handed to an NDIS call): the driver never reads those pointers back.
+ */
+function pointerCallable(program: Program, pack: RulePack): Set<FnDef> {
+  const out = new Set<FnDef>();
+  const roleFields = new Set(Object.keys(pack.roles.fields));
+  for (const f of program.addressTakenFunctions()) {
+    const roles = program.rolesOf(f);
+    if (roles.length === 0 || roles.some((r) => r.role === 'unknown')) out.add(f);
+  }
+  for (const [path, file] of program.files)
+    for (const a of file.parsed?.assigns ?? [])
+      if (!roleFields.has(a.field)) for (const f of program.resolve(path, a.value)) out.add(f);
   return out;
 }
 
@@ -445,24 +484,6 @@ function haltsFor(program: Program, pack: RulePack, init: FnDef, haltRoles: stri
   return halts.filter((h) => haltFiles(h).some((f) => initDirs.has(dir(f))));
 }
 
-/** Keys of every release reachable from a function (through helpers and macros). */
-function releasedKeys(program: Program, keys: KeyMaker, root: FnDef, resource: ResourceDef): string[] {
-  const out: string[] = [];
-  const seen = new Set<FnDef>();
-  const queue = [root];
-  while (queue.length) {
-    const fn = queue.pop()!;
-    if (seen.has(fn)) continue;
-    seen.add(fn);
-    for (const c of apiCalls(program, fn, resource.release.call)) {
-      const k = handleKey(keys, c.call.a[resource.release.handleArg], false, c.env);
-      if (k) out.push(k);
-    }
-    for (const e of program.callees(fn)) queue.push(e.callee);
-  }
-  return out;
-}
-
 function handleKey(keys: KeyMaker, arg: Expr | undefined, isOut: boolean, env: TypeEnv): string | undefined {
   if (!arg) return undefined;
   const plain = stripCasts(arg);
@@ -497,28 +518,15 @@ function releaseInRole(
   pack: RulePack,
   rule: ReleaseInRoleRule,
   analyses: Map<FnDef, InitAnalysis>,
+  analyzer: PathAnalyzer,
   notices: Notice[],
 ): Draft[] {
-  const keys = new KeyMaker(program);
   const resource = pack.resources[rule.resource];
   const drafts: Draft[] = [];
   const reported = new Set<string>();
   for (const [init, a] of analyses) {
     const halts = haltsFor(program, pack, init, pack.roles.halt);
     if (halts.length === 0 || !a.complete) continue;
-    // A halt callback (or a helper of it) that does not parse cleanly may hide the release.
-    const damagedHalt = halts.flatMap((h) => reachableFrom(program, h)).find((f) => f.fact.damaged);
-    if (damagedHalt) {
-      notices.push({
-        kind: 'parse-recovered',
-        withheld: true,
-        path: damagedHalt.file,
-        line: damagedHalt.fact.p[0],
-        message: `${rule.id} was not checked for ${init.name}: ${damagedHalt.name}, reached from the halt callback, does not parse cleanly.`,
-      });
-      continue;
-    }
-    const released = halts.map((h) => ({ h, keys: releasedKeys(program, keys, h, resource) }));
     const kept = new Map<string, { site: AcquireSite; names: Set<string>; exit?: { file: string; p: Pos } }>();
     for (const k of a.kept) {
       const id = siteId(k.site);
@@ -527,33 +535,49 @@ function releaseInRole(
       for (const n of a.sites.get(id)?.names ?? []) rec.names.add(n);
       kept.set(id, rec);
     }
-    const haltReach = halts.flatMap((h) => reachableFrom(program, h));
-    const pointerCalls = haltReach.filter((f) => f.fact.indirectCalls > 0);
-    for (const [id, { site, names }] of kept) {
-      if (reported.has(id)) continue;
-      const releasedBy = released.filter((r) => r.keys.some((rk) => [...names].some((n) => sameResource(n, rk))));
-      if (releasedBy.length) continue;
+    const pending = [...kept].filter(([id]) => !reported.has(id));
+    if (!pending.length) continue;
+    // Halt starts with every kept mapping held, under the names that outlive initialize (fields, globals).
+    const held = pending.map(([id, { site, names }]) => ({ id, site, names: [...names].filter(isPersistentKey) }));
+    const walks = halts.map((h) => ({ h, w: analyzer.analyzeRole(h, held) }));
+    const damagedWalk = walks.find((x) => x.w.damaged.length);
+    for (const [id, { site, names }] of pending) {
+      if (walks.some((x) => x.w.released.has(id))) continue;
       reported.add(id);
-      if (pointerCalls.length) {
-        // The release may sit behind a call through a pointer: say so rather than guess.
+      if (damagedWalk) {
+        const d = damagedWalk.w.damaged[0];
         notices.push({
-          kind: 'unresolved',
+          kind: 'parse-recovered',
+          withheld: true,
+          path: d.file,
+          line: d.line,
+          message: `${rule.id} was not decided for ${site.text}: ${d.name}, on the paths of the halt callback ${damagedWalk.h.name}, does not parse cleanly, so a release there cannot be ruled out.`,
+        });
+        continue;
+      }
+      const unsure = walks.find((x) => x.w.mayRelease.has(id) || !x.w.complete);
+      if (unsure) {
+        notices.push({
+          kind: unsure.w.complete ? 'unresolved' : 'budget',
           withheld: true,
           path: site.file,
           line: site.p[0],
-          message: `${rule.id} was not decided for ${site.text}: no release was found, but ${pointerCalls.map((f) => `${f.name} (${f.file}:${f.fact.p[0]})`).join(', ')}, reached from the halt callback, calls through function pointers that may release it.`,
+          message: unsure.w.complete
+            ? `${rule.id} was not decided for ${site.text}: no path through the halt callback ${unsure.h.name} releases it, but a call through a function pointer on the way may reach a function that does.`
+            : `${rule.id} was not decided for ${site.text}: the walk of the halt callback ${unsure.h.name} stopped at its step budget.`,
         });
         continue;
       }
       const halt = halts[0];
       const hev = program.rolesOf(halt).find((r) => pack.roles.halt.includes(r.role))!;
-      const persistent = [...names].filter((n) => !/#\d+:/.test(n)).map(displayKey);
+      const persistent = [...names].filter(isPersistentKey).map(displayKey);
+      const skipped = releaseSitesFrom(program, halts, resource, names);
       drafts.push({
         rule: rule.id,
         severity: rule.severity,
         path: site.file,
         ...span(site.p),
-        message: `The ${resource.noun} of ${site.text}${persistent.length ? ` (${persistent.join(', ')})` : ''} made here is kept when ${init.name} succeeds, but the halt callback ${halts.map((h) => h.name).join(' / ')} never ${resource.words.releases} it: ${rule.advice}`,
+        message: `The ${resource.noun} of ${site.text}${persistent.length ? ` (${persistent.join(', ')})` : ''} made here is kept when ${init.name} succeeds, but no path through the halt callback ${halts.map((h) => h.name).join(' / ')} ${resource.words.releases} it: ${rule.advice}`,
         trace: [
           {
             path: site.file,
@@ -570,6 +594,11 @@ function releaseInRole(
             line: halt.fact.p[0],
             message: `${halt.name} is the halt callback (${evidenceText(hev)}) and does not ${resource.words.releases.replace(/s$/, '')} it`,
           },
+          ...skipped.map((r) => ({
+            path: r.file,
+            line: r.line,
+            message: `this ${resource.release.call} of it is reached from ${halt.name} on no path the code allows (its conditions are false there)`,
+          })),
         ],
         docs: rule.docs,
         identity: [rule.id, site.file, site.fn, site.key],
@@ -577,6 +606,29 @@ function releaseInRole(
     }
   }
   return drafts;
+}
+
+/** Names that outlive the function that made them: fields and globals, not locals of one invocation. */
+function isPersistentKey(k: string): boolean {
+  return !/#\d+:/.test(k);
+}
+
+/** Releases of this resource written in functions halt reaches (the path walk found none of them reachable). */
+function releaseSitesFrom(
+  program: Program,
+  halts: FnDef[],
+  resource: ResourceDef,
+  names: Set<string>,
+): { file: string; line: number }[] {
+  const keys = new KeyMaker(program);
+  const out: { file: string; line: number }[] = [];
+  for (const fn of new Set(halts.flatMap((h) => reachableFrom(program, h)))) {
+    for (const c of apiCalls(program, fn, resource.release.call)) {
+      const k = handleKey(keys, c.call.a[resource.release.handleArg], false, c.env);
+      if (k && [...names].some((n) => sameResource(n, k))) out.push({ file: fn.file, line: c.p[0] });
+    }
+  }
+  return out.slice(0, 3);
 }
 
 function argumentMatch(

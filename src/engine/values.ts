@@ -39,8 +39,9 @@ export function integerValue(e: Expr, program: Program, fromFile: string, depth 
       return parseInteger(e.v);
     case 'id': {
       const m = program.macro(fromFile, e.n);
-      if (!m || m.params !== null) return undefined;
-      return evalText(m.body, program, m.file, depth + 1);
+      if (m) return m.params === null ? evalText(m.body, program, m.file, depth + 1) : undefined;
+      const en = program.enumValue(fromFile, e.n);
+      return en ? evalText(en.value, program, en.file, depth + 1) : undefined;
     }
     case 'cast':
       return integerValue(e.e, program, fromFile, depth + 1);
