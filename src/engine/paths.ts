@@ -9,7 +9,7 @@
  * which mappings are still held and whether initialize is failing.
  */
 import type { Expr, Pos, Stmt } from './ast.js';
-import { buildCfg } from './cfg.js';
+import { buildCfg, type Cfg } from './cfg.js';
 import { exprText } from './extract.js';
 import { KeyMaker, sameResource, stripCasts, type TypeEnv } from './keys.js';
 import { macroExprs, substitute } from './macros.js';
@@ -62,7 +62,8 @@ interface Group {
 }
 
 interface Event {
-  kind: 'goto' | 'break' | 'continue' | 'return';
+  /** `loop`: the path goes round a loop again (for traces). */
+  kind: 'goto' | 'break' | 'continue' | 'return' | 'loop';
   file: string;
   fn: string;
   p: Pos;
@@ -92,6 +93,10 @@ export interface Leak {
   decided?: Origin;
   /** The last either-way condition before the jump, when it is not what decided the failure. */
   fork?: Origin;
+  /** Where the path learned that the acquire call succeeded (its status tested), when it did. */
+  success?: Origin;
+  /** Loops the path went round again between the acquisition and the jump, oldest first. */
+  loops: { file: string; p: Pos; at: number }[];
   exit: { file: string; p: Pos };
 }
 
@@ -161,6 +166,35 @@ function hashResources(s: State): string {
   return h;
 }
 
+/** Storage a function returns (`return Status;`): paths merged at a join must agree on its value. */
+function returnedStorage(cfg: Cfg): Expr[] {
+  const out: Expr[] = [];
+  const seen = new Set<string>();
+  for (const n of cfg.nodes)
+    if (n.t === 'ret' && n.e) {
+      const e = stripCasts(n.e);
+      const text = exprText(e);
+      if ((e.t === 'id' || e.t === 'fld') && !seen.has(text)) {
+        seen.add(text);
+        out.push(e);
+      }
+    }
+  return out;
+}
+
+/** What a state knows of one storage's value: enough to tell a success from a failure. */
+function valueSig(s: State, k: string | undefined): string {
+  if (!k) return '?';
+  const v = s.vals.get(k);
+  if (!v) return s.res.has(k) ? `r${s.res.get(k)}` : '-';
+  if (v.k === 'sym') {
+    const id = v.id.startsWith('!') ? v.id.slice(1) : v.id;
+    const c = s.cons.get(id);
+    return c ? (c.z !== v.id.startsWith('!') ? 'Z' : 'N') : 'u';
+  }
+  return v.k === 'NZ' ? `N${v.n ?? ''}` : v.k === 'Z' ? 'Z' : 'T';
+}
+
 /** Identity of an abstract state, for merging paths that meet in the same state. */
 function hashState(s: State): string {
   let h = '';
@@ -197,6 +231,8 @@ export class PathAnalyzer {
     private readonly relevant: Set<FnDef>,
     /** Some function whose address is taken can reach the release: a call through an unknown pointer may release. */
     private readonly indirectMayRelease = true,
+    /** Distinct states a join point explores in full before merging (tests set it low to exercise merging). */
+    private readonly joinWidth = JOIN_WIDTH,
   ) {
     this.keys = new KeyMaker(program);
   }
@@ -291,11 +327,14 @@ export class PathAnalyzer {
               withheld.push({ site: g.site, jump: { file: jump.file, p: jump.p } });
             continue;
           }
+          const success = g.sym ? state.cons.get(g.sym) : undefined;
           leaks.push({
             site: g.site,
             names,
             jump: { file: jump.file, fn: jump.fn, p: jump.p, kind: jump.kind },
             decided: failing,
+            ...(success?.z ? { success: success.o } : {}),
+            loops: loopsBetween(state.events, g.acqStep, jump.step),
             ...(state.lastFork &&
             state.lastFork.at >= g.acqStep &&
             state.lastFork.at <= jump.step &&
@@ -380,6 +419,7 @@ export class PathAnalyzer {
       if (a.pointee) env.pointees!.set(p.n, a.pointee);
     });
     const exits: { state: State; ret: Val; retP?: Pos }[] = [];
+    const returned = returnedStorage(cfg);
     const seen = new Set<string>();
     const width = new Map<number, number>();
     const work: { node: number; state: State }[] = [{ node: cfg.entry, state }];
@@ -392,12 +432,14 @@ export class PathAnalyzer {
       if ('p' in n) ctx.p = n.p;
       if (cfg.joins[node]) {
         const n0 = width.get(node) ?? 0;
-        // Past the width, merge by what is mapped and by the jump that led here: paths from
-        // different gotos stay apart, so each goto that leaks is still reported.
+        // Past the width, merge by what is mapped, by the jump that led here (paths from different
+        // gotos stay apart, so each goto that leaks is still reported) and by what the function will
+        // return (a failing path merged into a succeeding one would hide a leak, or the reverse would
+        // hide every halt finding of that mapping).
         const h =
-          n0 < JOIN_WIDTH
+          n0 < this.joinWidth
             ? `${node}|${hashState(s)}`
-            : `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}`;
+            : `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${returned.map((e) => valueSig(s, this.keys.key(e, env))).join(',')}`;
         if (seen.has(h)) continue;
         seen.add(h);
         width.set(node, n0 + 1);
@@ -444,12 +486,26 @@ export class PathAnalyzer {
             // Loops are not counted: where the body releases a mapping the path holds,
             // the path does not skip the loop on its first arrival.
             const head = `${env.frame}:${node}`;
-            if (!s.loops.has(head) && outcomes.length > 1 && this.loopReleasesHeld(n.loop, s, ctx))
+            const again = s.loops.has(head);
+            if (!again && outcomes.length > 1 && this.loopReleasesHeld(n.loop, s, ctx))
               outcomes = outcomes.filter((o) => o.truth);
-            for (const o of outcomes) o.state.loops.add(head);
+            for (const o of outcomes) {
+              o.state.loops.add(head);
+              if (again && o.truth)
+                o.state.events = {
+                  kind: 'loop',
+                  file: fn.file,
+                  fn: fn.name,
+                  p: n.p,
+                  step: o.state.step,
+                  depth,
+                  prev: o.state.events,
+                };
+            }
           }
           for (const o of outcomes) {
-            if (outcomes.length > 1 && !n.loop)
+            // A loop's exit is a decision as much as an `if` is.
+            if (outcomes.length > 1)
               o.state.lastFork = {
                 at: o.state.step,
                 file: fn.file,
@@ -467,10 +523,31 @@ export class PathAnalyzer {
           break;
         }
         case 'sw': {
-          const rs = this.evalExpr(n.c, s, ctx);
-          for (const r of rs) {
-            for (const c of n.cases) work.push({ node: c.to, state: clone(r.state) });
-            work.push({ node: n.dflt, state: r.state });
+          for (const r of this.evalExpr(n.c, s, ctx)) {
+            // A value the path knows selects its case; otherwise every case (and the default) is possible.
+            const v = exact(r.val);
+            const hit =
+              v === undefined ? undefined : n.cases.find((c) => integerValue(c.v, this.program, fn.file) === v);
+            const targets =
+              v === undefined
+                ? [
+                    ...n.cases.map((c) => ({ to: c.to, label: `case ${exprText(c.v)}` })),
+                    { to: n.dflt, label: 'default' },
+                  ]
+                : [hit ? { to: hit.to, label: `case ${exprText(hit.v)}` } : { to: n.dflt, label: 'default' }];
+            targets.forEach((t, i) => {
+              const st = i < targets.length - 1 ? clone(r.state) : r.state;
+              // Which case a switch takes is a decision as much as an `if` is.
+              if (targets.length > 1)
+                st.lastFork = {
+                  at: st.step,
+                  file: fn.file,
+                  p: n.p,
+                  how: 'branch',
+                  text: `switch (${exprText(n.c)}) takes ${t.label}`,
+                };
+              work.push({ node: t.to, state: st });
+            });
           }
           break;
         }
@@ -1248,6 +1325,14 @@ const testedCache = new WeakMap<Stmt, Map<string, number>>();
 function dropNameless(s: State): void {
   const named = new Set(s.res.values());
   for (const gid of [...s.groups.keys()]) if (!named.has(gid)) s.groups.delete(gid);
+}
+
+/** Loop iterations on a path between two steps, oldest first. */
+function loopsBetween(events: Event | null, from: number, to: number): { file: string; p: Pos; at: number }[] {
+  const out: { file: string; p: Pos; at: number }[] = [];
+  for (let e = events; e && e.step >= from; e = e.prev)
+    if (e.kind === 'loop' && e.step <= to) out.unshift({ file: e.file, p: e.p, at: e.step });
+  return out;
 }
 
 /**

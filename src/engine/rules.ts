@@ -418,18 +418,33 @@ function releaseOnFailure(
           message: `${leak.site.fn} ${resource.words.acquires} ${name} here`,
         },
       ];
+      // The path from the acquisition to the jump, in the order it happens.
+      const middle: (TraceStep & { at: number })[] = [];
+      const s = leak.success;
+      if (s?.text)
+        middle.push({
+          path: s.file,
+          line: s.p[0],
+          at: s.at,
+          message: `${resource.acquire.call} succeeded (${s.text})`,
+        });
+      for (const l of leak.loops.slice(0, 3))
+        middle.push({ path: l.file, line: l.p[0], at: l.at, message: `next iteration of the loop at line ${l.p[0]}` });
       const f = leak.fork;
-      if (f && !(leak.decided && leak.decided.p[0] === f.p[0] && leak.decided.file === f.file)) {
-        trace.push({ path: f.file, line: f.p[0], message: `failure path taken: ${f.text}` });
-      }
+      if (f && !(leak.decided && leak.decided.p[0] === f.p[0] && leak.decided.file === f.file))
+        middle.push({ path: f.file, line: f.p[0], at: f.at, message: `takes the branch where ${f.text}` });
       const d = leak.decided;
-      if (d?.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0])) {
-        trace.push({
+      if (d?.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0]))
+        middle.push({
           path: d.file,
           line: d.p[0],
-          message: d.how === 'branch' ? `failure path taken: ${d.text}` : `failure status ${d.text} set here`,
+          at: d.at,
+          message:
+            d.how === 'branch'
+              ? `${d.text}: ${init.name} can only fail from here`
+              : `failure status ${d.text} set here`,
         });
-      }
+      for (const { at: _at, ...step } of middle.sort((a, b) => a.at - b.at)) trace.push(step);
       trace.push({
         path: leak.jump.file,
         line: leak.jump.p[0],

@@ -1,0 +1,125 @@
+/**
+ * The facts the path analysis keeps in its state, tested on the analyzer
+ * itself so that a rewrite must keep them: NULL and constant values, copies
+ * sharing one value, flags in halt, and what merging paths must agree on.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PathAnalyzer, siteId } from '../src/engine/paths.js';
+import { loadRulePack } from '../src/engine/rulepack.js';
+import type { FnDef, Program } from '../src/engine/program.js';
+import { programOf } from './support/program.js';
+import { ADAPTER } from './support/ruleTester.js';
+
+const pack = loadRulePack();
+const mapping = pack.resources[Object.keys(pack.resources)[0]];
+
+function analyzer(program: Program, width?: number): PathAnalyzer {
+  return new PathAnalyzer(program, mapping, new Set(program.functions), false, width);
+}
+const fn = (program: Program, name: string): FnDef => program.functions.find((f) => f.name === name)!;
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+test('merging paths at a join keeps apart states that will return different statuses (width 1)', () => {
+  const text = `${ADAPTER}
+NDIS_STATUS Probe(PADAPTER a);
+BOOLEAN Verbose(PADAPTER a);
+VOID Log(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    s = Probe(a);
+    if (s != NDIS_STATUS_SUCCESS) {
+        Log(a);
+    }
+    if (Verbose(a)) {
+        Log(a);
+    }
+    return s;
+}`;
+  const program = programOf({ 'mp.c': text });
+  const a = analyzer(program, 1).analyzeInit(fn(program, 'MpInit'));
+  // Four paths meet before the return: two failing, two succeeding. Past the width, the
+  // succeeding ones must not be merged into the failing ones (nor the other way round).
+  assert.deepEqual([...new Set(a.leaks.map((l) => l.jump.p[0]))], [lineOf(text, '    return s;')]);
+  assert.equal(a.kept.length, 1, 'the success path survived the merge');
+});
+
+test('a pointer used on the path is not NULL there; a copy shares what is learned', () => {
+  const text = `${ADAPTER}
+typedef struct _HW { PVOID Regs; } HW, *PHW;
+typedef struct _ADP { NDIS_HANDLE H; PHW Hw; } ADP, *PADP;
+NDIS_STATUS Probe(PADP A);
+VOID Free(PADP A)
+{
+    if (A != NULL && A->Hw != NULL && A->Hw->Regs != NULL) NdisMUnmapIoSpace(A->H, A->Hw->Regs, 16);
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADP A = (PADP)c;
+    PHW Hw = A->Hw;
+    NDIS_STATUS s = NdisMMapIoSpace(&Hw->Regs, h, Pa, 16);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    s = Probe(A);
+    if (s != NDIS_STATUS_SUCCESS) Free(A);
+    return s;
+}`;
+  const program = programOf({ 'mp.c': text });
+  const a = analyzer(program).analyzeInit(fn(program, 'MpInit'));
+  assert.deepEqual(a.leaks, [], 'no phantom NULL path skips the release');
+  assert.equal(a.kept.length, 1);
+});
+
+test('a field set to an enum constant keeps its value until the path changes it', () => {
+  const text = `${ADAPTER}
+typedef enum _ST { StIdle, StReady, StResetting } ST;
+typedef struct _DEV { NDIS_HANDLE H; PVOID Regs; ST State; } DEV, *PDEV;
+NDIS_STATUS Probe(PDEV d);
+VOID Free(PDEV d) { if (d->State != StResetting) NdisMUnmapIoSpace(d->H, d->Regs, 16); }
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PDEV d = (PDEV)c;
+    NDIS_STATUS s;
+    d->State = StIdle;
+    s = NdisMMapIoSpace(&d->Regs, h, Pa, 16);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    s = Probe(d);
+    if (s != NDIS_STATUS_SUCCESS) { Free(d); return s; }
+    d->State = StResetting;
+    s = Probe(d);
+    if (s != NDIS_STATUS_SUCCESS) { Free(d); return s; }
+    return s;
+}`;
+  const program = programOf({ 'mp.c': text });
+  const a = analyzer(program).analyzeInit(fn(program, 'MpInit'));
+  // The first failure exit releases (StIdle != StResetting); the second cannot (the state says resetting).
+  const lines = text.split('\n');
+  const second = lines.length - [...lines].reverse().findIndex((l) => l.includes('{ Free(d); return s; }'));
+  assert.deepEqual(
+    a.leaks.map((l) => l.jump.p[0]),
+    [second],
+  );
+});
+
+test('halt: a release its own flag skips is no release; a release under an unknown test is', () => {
+  const text = `${ADAPTER}
+#define HALTING 0x4
+typedef struct _DEV { NDIS_HANDLE H; PVOID Regs; ULONG Flags; BOOLEAN Present; } DEV, *PDEV;
+VOID Free(PDEV d) { if (!(d->Flags & HALTING) && d->Present) NdisMUnmapIoSpace(d->H, d->Regs, 16); }
+VOID HaltA(PDEV d) { d->Flags |= HALTING; Free(d); }
+VOID HaltB(PDEV d) { Free(d); }
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PDEV d = (PDEV)c;
+    return NdisMMapIoSpace(&d->Regs, h, Pa, 16);
+}`;
+  const program = programOf({ 'mp.c': text });
+  const an = analyzer(program);
+  const init = an.analyzeInit(fn(program, 'MpInit'));
+  const held = init.kept.map((k) => ({ id: siteId(k.site), site: k.site, names: ['DEV.Regs'] }));
+  assert.equal(held.length, 1);
+  assert.deepEqual([...an.analyzeRole(fn(program, 'HaltA'), held).released], []);
+  assert.deepEqual([...an.analyzeRole(fn(program, 'HaltB'), held).released], [held[0].id]);
+});

@@ -1,0 +1,66 @@
+/**
+ * Traces a reader can follow on a real driver: where the mapping succeeded,
+ * loop iterations, the decision after which initialize can only fail, and
+ * the jump. Exact lines, so a change in wording or order is seen.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scan } from '../src/engine/scan.js';
+import { repoRoot } from './support/paths.js';
+import { ADAPTER, driverEntry, scanTexts } from './support/ruleTester.js';
+
+const traceLines = (f: { trace: { path: string; line: number; message: string }[] }) =>
+  f.trace.map((t) => `${t.path}:${t.line}: ${t.message}`);
+
+test('q05: the leak out of do { } while (FALSE) is traced to the return, with the success and the decision', async () => {
+  const r = await scan({ root: join(repoRoot, '../shared/cases/q05-break-then-return'), workers: 0 });
+  const leak = r.findings.find((f) => f.rule === 'ndis/unmap-on-failure');
+  assert.ok(leak);
+  assert.deepEqual(traceLines(leak), [
+    'init.c:12: DevInit maps Dev->Regs here',
+    'init.c:13: NdisMMapIoSpace succeeded (Status != NDIS_STATUS_SUCCESS is false)',
+    'init.c:15: Status != NDIS_STATUS_SUCCESS is true: DevInit can only fail from here',
+    'init.c:17: return with Dev->Regs still mapped',
+  ]);
+});
+
+test('a leak that needs a second pass round a loop names the iteration', async () => {
+  const text = `${ADAPTER}
+NDIS_STATUS Probe(PADAPTER a);
+BOOLEAN More(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    BOOLEAN first = TRUE;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    while (More(a)) {
+        if (!first) {
+            s = Probe(a);
+            if (s != NDIS_STATUS_SUCCESS) goto Fail;
+        }
+        first = FALSE;
+    }
+    return NDIS_STATUS_SUCCESS;
+Fail:
+    return s;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisMUnmapIoSpace(((PADAPTER)c)->H, ((PADAPTER)c)->Regs, REGS_LEN); }
+${driverEntry('MpInit', 'MpHalt')}`;
+  const r = await scanTexts({ 'mp.c': text });
+  const lines = text.split('\n');
+  const at = (needle: string) => `mp.c:${lines.findIndex((l) => l.includes(needle)) + 1}`;
+  const leaks = r.findings.filter((f) => f.rule === 'ndis/unmap-on-failure');
+  assert.equal(leaks.length, 1, JSON.stringify(r.findings));
+  const loop = at('while (More(a))');
+  assert.deepEqual(traceLines(leaks[0]), [
+    `${at('s = NdisMMapIoSpace')}: MpInit maps a->Regs here`,
+    `${at('if (s != NDIS_STATUS_SUCCESS) return s;')}: NdisMMapIoSpace succeeded (s != NDIS_STATUS_SUCCESS is false)`,
+    `${loop}: next iteration of the loop at line ${loop.split(':')[1]}`,
+    // The decision and the jump share a line: one step says both.
+    `${at('goto Fail;')}: goto with a->Regs still mapped`,
+    `mp.c:${Number(at('Fail:').split(':')[1]) + 1}: MpInit returns the failure here`,
+  ]);
+});
