@@ -4,6 +4,8 @@
  * what the rules need survives: calls, assignments, conditions, control flow.
  */
 
+import type { Expansion } from './expand.js';
+
 /** [line, column, endLine, endColumn], 1-based, end column exclusive. */
 export type Pos = [number, number, number, number];
 
@@ -82,6 +84,12 @@ export interface FunctionFact {
   damaged: boolean;
   /** Build variant the definition was read from (0 unless the file has #else branches). */
   variant: number;
+  /**
+   * Index in `ParsedFacts.expansions` when the definition was read only after
+   * its region's macros were expanded; `start`, `bodyStart` and `end` are then
+   * offsets in that expanded text.
+   */
+  expansion?: number;
 }
 
 /**
@@ -127,4 +135,8 @@ export interface ParsedFacts {
   fileRefs: { n: string; line: number }[];
   /** Lines where the parser had to recover from broken syntax. */
   damagedLines: number[];
+  /** Regions that parse only with the project's macros expanded (see expand.ts). */
+  expansions?: Expansion[];
+  /** Regions whose macro expansion was given up, with why. */
+  expansionLimits?: { line: number; why: string }[];
 }

@@ -18,12 +18,39 @@ import type {
 
 type Node = Parser.SyntaxNode;
 
-const pos = (n: Node): Pos => [
-  n.startPosition.row + 1,
-  n.startPosition.column + 1,
-  n.endPosition.row + 1,
-  n.endPosition.column + 1,
-];
+/**
+ * Where positions come from: the tree's own rows and columns, or, for a
+ * region parsed after macro expansion, the source offsets its map gives.
+ */
+export interface SourcePositions {
+  /** 1-based [line, column] of a source offset. */
+  at(offset: number): [number, number];
+  /** Source offset of an offset in the parsed text (`end`: an exclusive end). */
+  source(offset: number, end: boolean): number;
+}
+
+let positions: SourcePositions | undefined;
+
+/** Runs `fn` with positions read through `p` (for a region parsed after expansion). */
+export function withPositions<T>(p: SourcePositions | undefined, fn: () => T): T {
+  const saved = positions;
+  positions = p;
+  try {
+    return fn();
+  } finally {
+    positions = saved;
+  }
+}
+
+const startAt = (n: Node): [number, number] =>
+  positions
+    ? positions.at(positions.source(n.startIndex, false))
+    : [n.startPosition.row + 1, n.startPosition.column + 1];
+const endAt = (n: Node): [number, number] =>
+  positions ? positions.at(positions.source(n.endIndex, true)) : [n.endPosition.row + 1, n.endPosition.column + 1];
+const startLine = (n: Node): number => startAt(n)[0];
+
+const pos = (n: Node): Pos => [...startAt(n), ...endAt(n)];
 
 /** Per-function collection state. */
 interface Scope {
@@ -65,7 +92,7 @@ export class FactExtractor {
         return;
       }
       case 'ERROR':
-        this.damagedLines.push(n.startPosition.row + 1);
+        this.damagedLines.push(startLine(n));
         for (const c of n.namedChildren)
           if (c.type === 'function_definition' || c.type === 'declaration') this.topItem(c, variant);
         return;
@@ -86,7 +113,7 @@ export class FactExtractor {
       name,
       isStatic: hasStorage(n, 'static'),
       p: pos(nameNode),
-      endLine: n.endPosition.row + 1,
+      endLine: endAt(n)[0],
       start,
       bodyStart: bodyNode ? bodyNode.startIndex : end,
       end,
@@ -99,8 +126,8 @@ export class FactExtractor {
       damaged,
       variant,
     });
-    if (damaged) this.damagedLines.push(n.startPosition.row + 1);
-    this.itemStarts.push({ offset: start, name, line: nameNode.startPosition.row + 1 });
+    if (damaged) this.damagedLines.push(startLine(n));
+    this.itemStarts.push({ offset: start, name, line: startLine(nameNode) });
   }
 
   private topDeclaration(n: Node): void {
@@ -133,12 +160,12 @@ export class FactExtractor {
       }
       if (!target) continue;
       const name = target.text;
-      this.decls.push({ ty, name, line: target.startPosition.row + 1, isFunction, ptr, isStatic });
-      this.itemStarts.push({ offset: n.startIndex, name, line: target.startPosition.row + 1 });
+      this.decls.push({ ty, name, line: startLine(target), isFunction, ptr, isStatic });
+      this.itemStarts.push({ offset: n.startIndex, name, line: startLine(target) });
       if (init) {
         const e = expr(init, scope);
         recordInitializer(name, e, scope, init);
-        for (const r of this.declRefs) if (!this.fileRefs.has(r)) this.fileRefs.set(r, init.startPosition.row + 1);
+        for (const r of this.declRefs) if (!this.fileRefs.has(r)) this.fileRefs.set(r, startLine(init));
         this.declRefs.clear();
       }
     }
@@ -465,8 +492,8 @@ function expr(n: Node, s: Scope): Expr {
             field: e.l.f,
             value: v,
             fn: s.fn,
-            line: n.startPosition.row + 1,
-            col: n.startPosition.column + 1,
+            line: startAt(n)[0],
+            col: startAt(n)[1],
           });
       }
       return e;
@@ -543,8 +570,8 @@ function recordInitializer(objName: string, init: Expr, s: Scope, at: Node): voi
           field: it.f,
           value: v,
           fn: s.fn,
-          line: at.startPosition.row + 1,
-          col: at.startPosition.column + 1,
+          line: startAt(at)[0],
+          col: startAt(at)[1],
         });
     }
   };

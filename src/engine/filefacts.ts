@@ -9,6 +9,7 @@ import { lexFacts, type LexFacts } from './lexfacts.js';
 import { tokenize } from './lexer.js';
 import { parseFacts, parseFunctionDetail } from './parse.js';
 import { prepareSource, type Prepared } from './preprocess.js';
+import type { MacroTable } from './expand.js';
 import type { MacroBody } from './program.js';
 import { decodeSource, lineOf, lineStarts, type DecodedText } from './text.js';
 
@@ -23,7 +24,11 @@ export interface LexEntry {
   linkSig: string;
 }
 
-export type ParsedEntry = ParsedFacts & { macroBodies: MacroBody[] };
+export type ParsedEntry = ParsedFacts & {
+  macroBodies: MacroBody[];
+  /** Digest of the macro definitions the parse could use (empty: none given). */
+  macroDigest?: string;
+};
 
 export function lexBytes(bytes: Uint8Array): LexEntry {
   const { text, encoding } = decodeSource(bytes);
@@ -36,9 +41,14 @@ export function lexBytes(bytes: Uint8Array): LexEntry {
   return { lex, encoding, lines: starts.length, linkSig };
 }
 
-export function parseBytes(bytes: Uint8Array, lex: LexFacts): ParsedEntry {
-  const facts = parseFacts(prepared(bytes));
-  return { ...facts, macroBodies: parseMacroBodies(lex) };
+/**
+ * Parsed facts of a file. `macros` (the repository's, see macrotable.ts) are
+ * expanded only where a region does not parse as written; `macroDigest` says
+ * which definitions the facts may depend on, for cache keys.
+ */
+export function parseBytes(bytes: Uint8Array, lex: LexFacts, macros?: MacroTable, macroDigest = ''): ParsedEntry {
+  const facts = parseFacts(prepared(bytes), macros);
+  return { ...facts, macroBodies: parseMacroBodies(lex), macroDigest };
 }
 
 const preparedCache = new WeakMap<Uint8Array, Prepared>();
@@ -57,7 +67,7 @@ export function loadFunctionDetail(bytes: Uint8Array, entry: ParsedFacts, fn: Fu
   const key = `${fn.variant}:${fn.start}`;
   const hit = entry.details?.[key];
   if (hit) return hit;
-  const detail = parseFunctionDetail(prepared(bytes), fn);
+  const detail = parseFunctionDetail(prepared(bytes), fn, entry.expansions);
   (entry.details ??= {})[key] = detail;
   return detail;
 }

@@ -7,7 +7,8 @@
 import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
 import type { FunctionDetail, FunctionFact, ParsedFacts } from './ast.js';
-import { FactExtractor, functionDetail } from './extract.js';
+import { expandRegion, ExpansionBudget, PositionMap, splice, type Expansion, type MacroTable } from './expand.js';
+import { FactExtractor, functionDetail, withPositions, type SourcePositions } from './extract.js';
 import { scanBody } from './lexscan.js';
 import { tokenize } from './lexer.js';
 import type { Prepared } from './preprocess.js';
@@ -29,16 +30,29 @@ function parseText(text: string, ranges?: Parser.Range[]): Parser.Tree {
   return getParser().parse(text, undefined, options);
 }
 
-export function parseFacts(prepared: Prepared): ParsedFacts {
+export function parseFacts(prepared: Prepared, macros?: MacroTable): ParsedFacts {
   const x = new FactExtractor();
+  const expansions: Expansion[] = [];
+  const limits: { line: number; why: string }[] = [];
   prepared.variants.forEach((text, v) => {
     const before = x.functions.length;
-    readVariant(x, text, v);
+    readVariant(x, text, v, macros, expansions, limits);
     // What linking needs from the bodies comes from their tokens, not from the tree.
     const toks = tokenize(text);
     const starts = lineStarts(text);
+    const expandedToks = new Map<number, ReturnType<typeof tokenize>>();
     for (const fn of x.functions.slice(before)) {
-      const b = scanBody(text, toks, fn.bodyStart, fn.end, fn.name, (o) => lineOf(starts, o));
+      let b;
+      if (fn.expansion === undefined) {
+        b = scanBody(text, toks, fn.bodyStart, fn.end, fn.name, (o) => lineOf(starts, o));
+      } else {
+        const e = expansions[fn.expansion];
+        const text2 = splice(text, e);
+        let t2 = expandedToks.get(fn.expansion);
+        if (!t2) expandedToks.set(fn.expansion, (t2 = tokenize(text2)));
+        const map = new PositionMap(e);
+        b = scanBody(text2, t2, fn.bodyStart, fn.end, fn.name, (o) => lineOf(starts, map.source(o)));
+      }
       fn.calls = b.calls;
       fn.refs = b.refs;
       fn.refLines = b.refLines;
@@ -50,47 +64,106 @@ export function parseFacts(prepared: Prepared): ParsedFacts {
     }
   });
   const facts = x.finish(prepared.functionClass);
+  if (expansions.length) facts.expansions = expansions;
+  if (limits.length) facts.expansionLimits = limits;
   return prepared.variants.length > 1 ? dedupeVariants(facts) : facts;
 }
 
-/** Parameters and body of one function, by parsing just its range of the variant it came from. */
-export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact): FunctionDetail {
-  const text = prepared.variants[fn.variant] ?? prepared.variants[0];
+/** Parameters and body of one function, by parsing just its range of the variant (or expanded region) it came from. */
+export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact, expansions?: Expansion[]): FunctionDetail {
+  const variant = prepared.variants[fn.variant] ?? prepared.variants[0];
+  const e = fn.expansion === undefined ? undefined : expansions?.[fn.expansion];
+  const text = e ? splice(variant, e) : variant;
   const starts = lineStarts(text);
   const root = parseText(text, [toRange(starts, fn.start, fn.end)]).rootNode;
   const def =
     root.namedChildren.find((c) => c.type === 'function_definition') ??
     root.descendantsOfType('function_definition')[0];
-  return def ? functionDetail(def) : { params: [], body: { k: 'nop' } };
+  if (!def) return { params: [], body: { k: 'nop' } };
+  return withPositions(e ? sourcePositions(e, lineStarts(variant)) : undefined, () => functionDetail(def));
 }
 
-function readVariant(x: FactExtractor, text: string, v: number): void {
-  {
-    const tree = parseText(text);
-    const root = tree.rootNode;
-    if (!root.hasError) {
-      x.addTopLevel(root.namedChildren, v);
-      return;
+/** Positions of an expanded region, read back in the source text. */
+function sourcePositions(e: Expansion, sourceStarts: number[]): SourcePositions {
+  const map = new PositionMap(e);
+  return {
+    source: (o, end) => map.source(o, end),
+    at: (o) => {
+      const line = lineOf(sourceStarts, o);
+      return [line, o - sourceStarts[line - 1] + 1];
+    },
+  };
+}
+
+function readVariant(
+  x: FactExtractor,
+  text: string,
+  v: number,
+  macros: MacroTable | undefined,
+  expansions: Expansion[],
+  limits: { line: number; why: string }[],
+): void {
+  const tree = parseText(text);
+  const root = tree.rootNode;
+  if (!root.hasError) {
+    x.addTopLevel(root.namedChildren, v);
+    return;
+  }
+  const starts = lineStarts(text);
+  for (const child of root.namedChildren) {
+    if (!child.hasError) {
+      x.topItem(child, v);
+      continue;
     }
-    const starts = lineStarts(text);
-    for (const child of root.namedChildren) {
-      if (!child.hasError) {
-        x.topItem(child, v);
-        continue;
-      }
-      const pieces = splitAtClosingBraces(text, starts, child.startIndex, child.endIndex);
-      if (pieces.length <= 1) {
-        x.topItem(child, v);
-        continue;
-      }
-      for (const [s, e] of pieces) {
-        const range = toRange(starts, s, e);
-        const sub = parseText(text, [range]).rootNode;
-        x.addTopLevel(sub.namedChildren, v);
-        if (sub.hasError) x.damagedLines.push(range.startPosition.row + 1);
-      }
+    // Project macros first: a region that parses once they are expanded is read as expanded.
+    if (macros?.size && readExpanded(x, text, starts, child.startIndex, child.endIndex, v, macros, expansions, limits))
+      continue;
+    const pieces = splitAtClosingBraces(text, starts, child.startIndex, child.endIndex);
+    if (pieces.length <= 1) {
+      x.topItem(child, v);
+      continue;
+    }
+    for (const [s, e] of pieces) {
+      if (macros?.size && readExpanded(x, text, starts, s, e, v, macros, expansions, limits)) continue;
+      const range = toRange(starts, s, e);
+      const sub = parseText(text, [range]).rootNode;
+      x.addTopLevel(sub.namedChildren, v);
+      if (sub.hasError) x.damagedLines.push(range.startPosition.row + 1);
     }
   }
+}
+
+/** Parses [from, to) with its macros expanded; true when that reads cleanly (and was taken). */
+function readExpanded(
+  x: FactExtractor,
+  text: string,
+  starts: number[],
+  from: number,
+  to: number,
+  v: number,
+  macros: MacroTable,
+  expansions: Expansion[],
+  limits: { line: number; why: string }[],
+): boolean {
+  let e: Expansion;
+  try {
+    e = expandRegion(text, from, to, macros, v);
+  } catch (err) {
+    if (!(err instanceof ExpansionBudget)) throw err;
+    limits.push({ line: lineOf(starts, from), why: err.message });
+    return false;
+  }
+  if (e.uses === 0) return false;
+  const text2 = splice(text, e);
+  const sub = parseText(text2, [toRange(lineStarts(text2), e.from, e.from + e.text.length)]).rootNode;
+  if (sub.hasError) return false;
+  const index = expansions.push(e) - 1;
+  const before = x.functions.length;
+  withPositions(sourcePositions(e, starts), () => {
+    x.addTopLevel(sub.namedChildren, v);
+  });
+  for (const fn of x.functions.slice(before)) fn.expansion = index;
+  return true;
 }
 
 /** [start, end) pieces of a region, each ending after a line that starts with `}`. */

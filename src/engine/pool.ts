@@ -6,11 +6,15 @@
  */
 import { Worker } from 'node:worker_threads';
 import { parseBytes, type ParsedEntry } from './filefacts.js';
+import type { MacroTable } from './expand.js';
 import type { LexFacts } from './lexfacts.js';
 
 export interface ParseJob {
   bytes: Uint8Array;
   lex: LexFacts;
+  /** The repository's macros that this file's uses can reach, and their digest. */
+  macros?: MacroTable;
+  macroDigest?: string;
   done: (facts: ParsedEntry) => void;
 }
 
@@ -36,7 +40,13 @@ export async function parseBatch(jobs: ParseJob[], workers: number): Promise<num
               resolve();
               return;
             }
-            worker.postMessage({ id: 0, bytes: current.bytes, lex: current.lex });
+            worker.postMessage({
+              id: 0,
+              bytes: current.bytes,
+              lex: current.lex,
+              macros: current.macros ? [...current.macros.values()] : undefined,
+              macroDigest: current.macroDigest,
+            });
           };
           worker.on('message', (m: { facts?: ParsedEntry; error?: string }) => {
             if (!current) return;
@@ -57,7 +67,7 @@ export async function parseBatch(jobs: ParseJob[], workers: number): Promise<num
     // The calling thread works too, yielding between files so workers get fed.
     while (queue.length) {
       const job = queue.shift()!;
-      job.done(parseBytes(job.bytes, job.lex));
+      job.done(parseBytes(job.bytes, job.lex, job.macros, job.macroDigest));
       if (pool.length) await yieldToEvents();
     }
     await Promise.all(finished);

@@ -17,6 +17,7 @@ import { FactCache } from './cache.js';
 import { lexBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
 import { parseBatch } from './pool.js';
 import { Program, type LinkedFile } from './program.js';
+import { macrosFor, repositoryMacros } from './macrotable.js';
 import { loadRulePack, packageRoot, ruleMeta, type RulePack } from './rulepack.js';
 import { runRules } from './rules.js';
 import { looksBinary } from './text.js';
@@ -322,14 +323,22 @@ async function parseClosure(
   const needed = new Set<FileState>();
   let parsedCount = 0;
   let workersUsed = 0;
+  // A region that parses only with the project's macros expanded depends on macros from other files.
+  const allMacros = repositoryMacros(
+    files.map((f) => f.lex.lex),
+    new Set(seedWords(pack)),
+  );
+  const macroFor = new Map<FileState, ReturnType<typeof macrosFor>>();
   for (;;) {
     const round = files.filter((f) => !needed.has(f) && mentionsNew(f));
     if (round.length === 0) break;
     const todo: FileState[] = [];
     for (const f of round) {
       needed.add(f);
+      const m = macrosFor(f.idents, allMacros);
+      macroFor.set(f, m);
       const hit = cache?.get(f.hash);
-      if (hit?.parsed) f.parsed = hit.parsed;
+      if (hit?.parsed && (hit.parsed.macroDigest ?? '') === m.digest) f.parsed = hit.parsed;
       else todo.push(f);
     }
     if (todo.length) {
@@ -339,6 +348,8 @@ async function parseClosure(
         todo.map((f) => ({
           bytes: f.bytes,
           lex: f.lex.lex,
+          macros: macroFor.get(f)?.table,
+          macroDigest: macroFor.get(f)?.digest,
           done: (parsed: ParsedEntry) => {
             f.parsed = parsed;
             parsedCount++;

@@ -1,12 +1,17 @@
 /** Parse worker: receives file bytes and their lexical facts, answers parsed facts. */
 import { parentPort } from 'node:worker_threads';
 import { parseBytes } from './filefacts.js';
+import type { MacroDefinition } from './expand.js';
 import type { LexFacts } from './lexfacts.js';
 
-parentPort!.on('message', (msg: { bytes: Uint8Array; lex: LexFacts }) => {
-  try {
-    parentPort!.postMessage({ facts: parseBytes(msg.bytes, msg.lex) });
-  } catch (e) {
-    parentPort!.postMessage({ error: (e as Error).message });
-  }
-});
+parentPort!.on(
+  'message',
+  (msg: { bytes: Uint8Array; lex: LexFacts; macros?: MacroDefinition[]; macroDigest?: string }) => {
+    try {
+      const macros = msg.macros ? new Map(msg.macros.map((m) => [m.name, m])) : undefined;
+      parentPort!.postMessage({ facts: parseBytes(msg.bytes, msg.lex, macros, msg.macroDigest) });
+    } catch (e) {
+      parentPort!.postMessage({ error: (e as Error).message });
+    }
+  },
+);

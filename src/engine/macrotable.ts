@@ -1,0 +1,69 @@
+/**
+ * The repository's macros, as the expander needs them: one definition per
+ * name (of several in `#if` branches, the one that keeps the most: a debug
+ * build's `x` over a release build's nothing), plus the common WDK macros of
+ * `rules/wdk-macros.json` that the project does not define itself. Each file
+ * gets the part of the table its identifiers can reach, and a digest of it
+ * for cache keys: a header's macro edit re-parses the files that use it.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MacroDefinition, MacroTable } from './expand.js';
+import type { LexFacts } from './lexfacts.js';
+import { packageRoot } from './rulepack.js';
+
+let wdk: MacroDefinition[] | undefined;
+
+/** The WDK macro table shipped in the rule pack. */
+export function wdkMacros(): MacroDefinition[] {
+  if (!wdk) {
+    const data = JSON.parse(readFileSync(join(packageRoot, 'rules/wdk-macros.json'), 'utf8')) as {
+      macros: Record<string, { params: string[] | null; body: string }>;
+    };
+    wdk = Object.entries(data.macros).map(([name, m]) => ({ name, params: m.params, body: m.body }));
+  }
+  return wdk;
+}
+
+/**
+ * One definition per macro name over the whole repository. `keep` names are
+ * never expanded (the rule pack's APIs: expanding a project's redefinition
+ * of one would hide the call the rules look for).
+ */
+export function repositoryMacros(files: Iterable<LexFacts>, keep: ReadonlySet<string>): Map<string, MacroDefinition> {
+  const table = new Map<string, MacroDefinition>();
+  for (const lex of files)
+    for (const m of lex.macros) {
+      if (keep.has(m.name)) continue;
+      const had = table.get(m.name);
+      if (!had || m.body.trim().length > had.body.trim().length)
+        table.set(m.name, { name: m.name, params: m.params, body: m.body });
+    }
+  for (const m of wdkMacros()) if (!table.has(m.name) && !keep.has(m.name)) table.set(m.name, m);
+  return table;
+}
+
+/** The macros a file's identifiers can reach (through other macros' bodies too), with their digest. */
+export function macrosFor(
+  idents: Iterable<string>,
+  all: ReadonlyMap<string, MacroDefinition>,
+): { table: MacroTable; digest: string } {
+  const table = new Map<string, MacroDefinition>();
+  const queue: string[] = [];
+  for (const n of idents) if (all.has(n) && !table.has(n)) queue.push(n);
+  while (queue.length) {
+    const n = queue.pop()!;
+    if (table.has(n)) continue;
+    const m = all.get(n)!;
+    table.set(n, m);
+    for (const w of m.body.match(/[A-Za-z_]\w*/g) ?? []) if (all.has(w) && !table.has(w)) queue.push(w);
+  }
+  if (table.size === 0) return { table, digest: '' };
+  const h = createHash('sha1');
+  for (const name of [...table.keys()].sort()) {
+    const m = table.get(name)!;
+    h.update(`${name}(${m.params?.join(',') ?? '-'})=${m.body}\n`);
+  }
+  return { table, digest: h.digest('hex') };
+}
