@@ -88,8 +88,8 @@ interface State {
 export interface Leak {
   site: AcquireSite;
   names: string[];
-  /** The first jump from which initialize can only fail. */
-  jump: { file: string; fn: string; p: Pos; kind: string };
+  /** The first jump from which initialize can only fail, and the step of the path it happened at. */
+  jump: { file: string; fn: string; p: Pos; kind: string; step: number };
   decided?: Origin;
   /** The last either-way condition before the jump, when it is not what decided the failure. */
   fork?: Origin;
@@ -331,7 +331,7 @@ export class PathAnalyzer {
           leaks.push({
             site: g.site,
             names,
-            jump: { file: jump.file, fn: jump.fn, p: jump.p, kind: jump.kind },
+            jump: { file: jump.file, fn: jump.fn, p: jump.p, kind: jump.kind, step: jump.step },
             decided: failing,
             ...(success?.z ? { success: success.o } : {}),
             loops: loopsBetween(state.events, g.acqStep, jump.step),
@@ -436,10 +436,12 @@ export class PathAnalyzer {
         // gotos stay apart, so each goto that leaks is still reported) and by what the function will
         // return (a failing path merged into a succeeding one would hide a leak, or the reverse would
         // hide every halt finding of that mapping).
+        // The last either-way decision too: the report site is the first jump after it.
+        const f = s.lastFork;
         const h =
           n0 < this.joinWidth
             ? `${node}|${hashState(s)}`
-            : `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${returned.map((e) => valueSig(s, this.keys.key(e, env))).join(',')}`;
+            : `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${returned.map((e) => valueSig(s, this.keys.key(e, env))).join(',')}|${f ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
         if (seen.has(h)) continue;
         seen.add(h);
         width.set(node, n0 + 1);
@@ -590,10 +592,13 @@ export class PathAnalyzer {
       for (const k of [...x.state.cons.keys()]) if (k.startsWith(prefix) && !used.has(k)) x.state.cons.delete(k);
     }
     if (depth === 0) return exits;
-    // Exits the caller cannot tell apart are one exit.
+    // Exits the caller cannot tell apart are one exit. The last either-way decision is part of
+    // what it can tell: the report site of a leak is the first jump after it, so two exits that
+    // failed at different decisions (two gotos to one cleanup label) stay two.
     const distinct = new Map<string, { state: State; ret: Val; retP?: Pos }>();
     for (const x of exits) {
-      const key = `${hashState(x.state)}#${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : ''}`;
+      const f = x.state.lastFork;
+      const key = `${hashState(x.state)}#${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : ''}#${f ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
       if (!distinct.has(key)) distinct.set(key, x);
     }
     return [...distinct.values()];
@@ -968,7 +973,15 @@ export class PathAnalyzer {
       const bound = e.a.map((arg, i) => {
         const plain = stripCasts(arg);
         const pointee = plain.t === 'un' && plain.op === '&' ? this.keys.key(plain.e, ctx.env) : undefined;
-        return { val: a.vals[i], key: this.keys.key(plain, ctx.env), pointee };
+        const key = this.keys.key(plain, ctx.env);
+        let val = a.vals[i];
+        // A parameter is a copy of the argument: what the helper learns of it (a pointer used, so
+        // not NULL) holds for the caller's storage too.
+        if (key && val.k === 'top' && !a.state.res.has(key) && this.isTracked(key)) {
+          val = { k: 'sym', id: `=${key}@${a.state.step}` };
+          a.state.vals.set(key, val);
+        }
+        return { val, key, pointee };
       });
       const copies = targets.length + (alsoOpaque ? 1 : 0);
       targets.forEach((target, i) => {
@@ -1011,7 +1024,9 @@ export class PathAnalyzer {
           }
         }
       }
-      if (writes.size) for (const k of [...state.vals.keys()]) if (writes.has(lastName(k))) state.vals.delete(k);
+      // Only fields: a helper cannot write the caller's local variables (short of `&x`, handled above).
+      if (writes.size)
+        for (const k of [...state.vals.keys()]) if (isFieldKey(k) && writes.has(lastName(k))) state.vals.delete(k);
       state.cons.delete(sym);
       if (alwaysSucceeds) return { state, val: { k: 'Z' } };
       return { state, val: { k: 'sym', id: sym } };
@@ -1232,6 +1247,13 @@ function negate(v: Val): Val {
   if (v.k === 'Z') return { k: 'NZ', o: v.o };
   if (v.k === 'NZ') return { k: 'Z', o: v.o };
   return { k: 'top' };
+}
+
+/** A key naming a struct field (`DEV.State`, `?.Flags&4`), not a variable. */
+function isFieldKey(k: string): boolean {
+  const amp = k.indexOf('&');
+  const plain = amp < 0 ? k : k.slice(0, amp);
+  return !plain.includes(':') && plain.includes('.');
 }
 
 /** The variable or field a key ends with (`Flags` in `DEV.Flags&4`, `Status` in `Init#3:Status`). */

@@ -444,12 +444,14 @@ function releaseOnFailure(
               ? `${d.text}: ${init.name} can only fail from here`
               : `failure status ${d.text} set here`,
         });
-      for (const { at: _at, ...step } of middle.sort((a, b) => a.at - b.at)) trace.push(step);
-      trace.push({
+      middle.push({
         path: leak.jump.file,
         line: leak.jump.p[0],
+        at: leak.jump.step,
         message: `${leak.jump.kind} with ${name} still ${held}`,
       });
+      // In the order the path runs: a helper's goto can come before the caller sets the failure status.
+      for (const { at: _at, ...step } of middle.sort((a, b) => a.at - b.at)) trace.push(step);
       if (leak.exit.p[0] !== leak.jump.p[0] || leak.exit.file !== leak.jump.file)
         trace.push({ path: leak.exit.file, line: leak.exit.p[0], message: `${init.name} returns the failure here` });
       byJump.set(k, {
