@@ -155,3 +155,54 @@ export function buildCfg(body: Stmt): Cfg {
   cache.set(body, cfg);
   return cfg;
 }
+
+function successors(n: CfgNode): number[] {
+  switch (n.t) {
+    case 'br':
+      return [n.yes, n.no];
+    case 'sw':
+      return [...n.cases.map((c) => c.to), n.dflt];
+    case 'ret':
+    case 'end':
+      return [];
+    default:
+      return [n.next];
+  }
+}
+
+const pdomCache = new WeakMap<Cfg, Uint8Array>();
+
+/**
+ * For each jump or return node, whether every path from the function's entry
+ * to its exit passes through it: an unconditional exit (a helper's single
+ * `return status;`), as opposed to one the code takes only on some paths.
+ */
+export function exitsOnEveryPath(cfg: Cfg): Uint8Array {
+  const hit = pdomCache.get(cfg);
+  if (hit) return hit;
+  const n = cfg.nodes.length;
+  const out = new Uint8Array(n);
+  const isExit = (i: number) => cfg.nodes[i].t === 'ret' || cfg.nodes[i].t === 'end';
+  const seen = new Uint8Array(n);
+  for (let j = 0; j < n; j++) {
+    const t = cfg.nodes[j].t;
+    if (t !== 'jump' && t !== 'ret') continue;
+    // Can the entry reach an exit without passing through j?
+    seen.fill(0);
+    const stack = cfg.entry === j ? [] : [cfg.entry];
+    let avoidable = false;
+    while (stack.length && !avoidable) {
+      const i = stack.pop()!;
+      if (seen[i]) continue;
+      seen[i] = 1;
+      if (isExit(i)) {
+        avoidable = true;
+        break;
+      }
+      for (const k of successors(cfg.nodes[i])) if (k !== j && !seen[k]) stack.push(k);
+    }
+    out[j] = avoidable ? 0 : 1;
+  }
+  pdomCache.set(cfg, out);
+  return out;
+}

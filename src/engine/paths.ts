@@ -9,7 +9,7 @@
  * which mappings are still held and whether initialize is failing.
  */
 import type { Expr, Pos, Stmt } from './ast.js';
-import { buildCfg, type Cfg } from './cfg.js';
+import { buildCfg, exitsOnEveryPath, type Cfg } from './cfg.js';
 import { exprText } from './extract.js';
 import { KeyMaker, sameResource, stripCasts, type TypeEnv } from './keys.js';
 import { macroExprs, substitute } from './macros.js';
@@ -64,6 +64,10 @@ interface Group {
 interface Event {
   /** `loop`: the path goes round a loop again (for traces). */
   kind: 'goto' | 'break' | 'continue' | 'return' | 'loop';
+  /** The invocation it happened in. */
+  frame: string;
+  /** A jump the code takes only on some paths through its function (not its unconditional exit). */
+  conditional: boolean;
   file: string;
   fn: string;
   p: Pos;
@@ -320,7 +324,7 @@ export class PathAnalyzer {
           // branch the path is forced, and after the failure value is set it is decided.
           const forced = state.lastFork && state.lastFork.at >= g.acqStep ? state.lastFork.at : Infinity;
           const decidedStep = Math.max(Math.min(failing.at, forced), g.acqStep);
-          const jump = firstJumpFrom(state.events, decidedStep);
+          const jump = firstJumpFrom(state.events, decidedStep, failing);
           if (!jump) continue;
           if (g.behindPointer) {
             if (!withheld.some((w) => w.jump.p[0] === jump.p[0] && w.jump.file === jump.file))
@@ -420,6 +424,7 @@ export class PathAnalyzer {
     });
     const exits: { state: State; ret: Val; retP?: Pos }[] = [];
     const returned = returnedStorage(cfg);
+    const everyPath = exitsOnEveryPath(cfg);
     const seen = new Set<string>();
     const width = new Map<number, number>();
     const work: { node: number; state: State }[] = [{ node: cfg.entry, state }];
@@ -454,7 +459,17 @@ export class PathAnalyzer {
           work.push({ node: n.next, state: s });
           break;
         case 'jump':
-          s.events = { kind: n.kind, file: fn.file, fn: fn.name, p: n.p, step: s.step, depth, prev: s.events };
+          s.events = {
+            kind: n.kind,
+            file: fn.file,
+            fn: fn.name,
+            p: n.p,
+            step: s.step,
+            depth,
+            frame: env.frame,
+            conditional: !everyPath[node],
+            prev: s.events,
+          };
           work.push({ node: n.next, state: s });
           break;
         case 'exp':
@@ -501,6 +516,8 @@ export class PathAnalyzer {
                   p: n.p,
                   step: o.state.step,
                   depth,
+                  frame: env.frame,
+                  conditional: true,
                   prev: o.state.events,
                 };
             }
@@ -563,6 +580,8 @@ export class PathAnalyzer {
               p: n.p,
               step: r.state.step,
               depth,
+              frame: env.frame,
+              conditional: !everyPath[node],
               prev: r.state.events,
             };
             let val = r.val;
@@ -596,9 +615,15 @@ export class PathAnalyzer {
     // what it can tell: the report site of a leak is the first jump after it, so two exits that
     // failed at different decisions (two gotos to one cleanup label) stay two.
     const distinct = new Map<string, { state: State; ret: Val; retP?: Pos }>();
+    // A helper walked only for where it fails (it neither acquires nor releases) matters to the caller
+    // by what it returns and, when it fails, by where it took the failing way: its other differences
+    // are not worth a path each.
+    const summary = !this.relevant.has(fn);
     for (const x of exits) {
       const f = x.state.lastFork;
-      const key = `${hashState(x.state)}#${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : ''}#${f ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
+      const key = summary
+        ? `${returnClass(x.ret, x.state)}#${returnClass(x.ret, x.state) === 'Z' ? '' : lastConditionalJump(x.state.events, env.frame)}`
+        : `${hashState(x.state)}#${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : ''}#${f ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
       if (!distinct.has(key)) distinct.set(key, x);
     }
     return [...distinct.values()];
@@ -859,11 +884,13 @@ export class PathAnalyzer {
 
   /** The functions a walk from `init` can step into: init and the relevant functions it reaches. */
   walkable(init: FnDef): FnDef[] {
+    // Every function it reaches: a helper that returns a status is walked too while something is
+    // held, since where it fails is where a leak is reported.
     const seen = new Set<FnDef>([init]);
     const queue = [init];
     while (queue.length) {
       for (const e of this.program.callees(queue.pop()!)) {
-        if (this.relevant.has(e.callee) && !seen.has(e.callee)) {
+        if (!seen.has(e.callee)) {
           seen.add(e.callee);
           queue.push(e.callee);
         }
@@ -921,10 +948,21 @@ export class PathAnalyzer {
       const mb = this.program.macroBody(ctx.fn.file, name);
       if (mb && mb.params.length === e.a.length) return this.expandMacro(mb.body, mb.params, e, s, ctx);
     }
-    const target = targets.find((t) => this.relevant.has(t));
+    // Helpers that acquire or release are walked; so is a helper that returns a status while the
+    // path holds something: a leak is reported at the return where the helper fails.
+    const target =
+      targets.find((t) => this.relevant.has(t)) ??
+      (this.holdsAny(s) ? targets.find((t) => t.fact.returns.length > 0 && !t.fact.damaged) : undefined);
     if (target && ctx.depth < MAX_DEPTH && !ctx.stack.includes(target))
       return this.stepInto([target], false, e, s, ctx);
     return this.opaqueCall(e, s, ctx, targets);
+  }
+
+  /** Does the path hold something that a failure from here would leak? */
+  private holdsAny(s: State): boolean {
+    for (const g of s.groups.values())
+      if (g.st === 'held' || (g.st === 'cond' && (!g.sym || s.cons.get(g.sym)?.z !== false))) return true;
+    return false;
   }
 
   /** A local, parameter or global variable called as a function: a call through a pointer. */
@@ -1067,7 +1105,9 @@ export class PathAnalyzer {
         file: ctx.fn.file,
         fn: ctx.fn.name,
         p: e.p,
-        key,
+        // Without the invocation number: one call site is one site whichever path reaches it
+        // (ids and fingerprints must not depend on the order paths were walked).
+        key: key.replace(/#\d+:/, ':'),
         text: handle ? exprText(stripCasts(handle)).replace(/^&/, '') : key,
       };
       const sid = siteId(site);
@@ -1349,6 +1389,24 @@ function dropNameless(s: State): void {
   for (const gid of [...s.groups.keys()]) if (!named.has(gid)) s.groups.delete(gid);
 }
 
+/** Zero, nonzero or unknown: what a caller testing a returned status can tell. */
+function returnClass(v: Val, s: State): string {
+  if (v.k === 'Z' || v.k === 'NZ') return v.k === 'Z' ? 'Z' : 'N';
+  if (v.k === 'sym') {
+    const id = v.id.startsWith('!') ? v.id.slice(1) : v.id;
+    const c = s.cons.get(id);
+    if (c) return c.z !== v.id.startsWith('!') ? 'Z' : 'N';
+  }
+  return 'U';
+}
+
+/** The latest jump of one invocation that the code takes only on some paths (where a helper branched). */
+function lastConditionalJump(events: Event | null, frame: string): string {
+  for (let e = events; e; e = e.prev)
+    if (e.frame === frame && e.conditional && e.kind !== 'loop') return `${e.file}:${e.p[0]}:${e.p[1]}`;
+  return '';
+}
+
 /** Loop iterations on a path between two steps, oldest first. */
 function loopsBetween(events: Event | null, from: number, to: number): { file: string; p: Pos; at: number }[] {
   const out: { file: string; p: Pos; at: number }[] = [];
@@ -1358,15 +1416,26 @@ function loopsBetween(events: Event | null, from: number, to: number): { file: s
 }
 
 /**
- * The first `goto` or `return` at or after a step. A `break` or `continue`
- * only moves inside the function (out of a `do { } while (FALSE)`, a loop or
- * a `switch`): the path is left by the jump that follows it.
+ * The first `goto` or `return` at or after a step, from which initialize
+ * fails. A `break` or `continue` only moves inside the function (out of a
+ * `do { } while (FALSE)`, a loop or a `switch`): the path is left by the
+ * jump that follows it. In a helper, a return counts only when the helper
+ * itself took a different way because of the failure (a conditional jump
+ * since the decision, or the failure constant in that return): a helper's
+ * single exit that every path takes (`return status;`) only passes on a
+ * failure decided elsewhere, and the caller's jump is where it is left.
  */
-function firstJumpFrom(events: Event | null, step: number): Event | undefined {
-  let best: Event | undefined;
-  for (let e = events; e; e = e.prev) {
-    if (e.step < step) break;
-    if (e.kind === 'goto' || e.kind === 'return') best = e;
+function firstJumpFrom(events: Event | null, step: number, decided?: Origin): Event | undefined {
+  const after: Event[] = [];
+  for (let e = events; e && e.step >= step; e = e.prev) after.push(e);
+  const branched = new Set<string>();
+  for (let i = after.length - 1; i >= 0; i--) {
+    const e = after[i];
+    if (e.kind === 'loop') continue;
+    if (e.conditional) branched.add(e.frame);
+    if (e.kind !== 'goto' && e.kind !== 'return') continue;
+    const setHere = decided?.how === 'constant' && decided.file === e.file && decided.p[0] === e.p[0];
+    if (e.depth === 0 || branched.has(e.frame) || setHere) return e;
   }
-  return best;
+  return undefined;
 }

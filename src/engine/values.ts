@@ -4,8 +4,24 @@
  * NULL and FALSE are zero; failure statuses are nonzero. Lengths are
  * compared as integers after expanding #define constants.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Expr } from './ast.js';
 import type { Program } from './program.js';
+import { packageRoot } from './rulepack.js';
+
+let wdk: Map<string, number> | undefined;
+
+/** WDK enumeration constants a driver uses without defining them (`rules/wdk-constants.json`). */
+function wdkConstants(): Map<string, number> {
+  if (!wdk) {
+    const data = JSON.parse(readFileSync(join(packageRoot, 'rules/wdk-constants.json'), 'utf8')) as {
+      constants: Record<string, number>;
+    };
+    wdk = new Map(Object.entries(data.constants));
+  }
+  return wdk;
+}
 
 const SUCCESS = new Set([
   'NDIS_STATUS_SUCCESS',
@@ -41,7 +57,9 @@ export function integerValue(e: Expr, program: Program, fromFile: string, depth 
       const m = program.macro(fromFile, e.n);
       if (m) return m.params === null ? evalText(m.body, program, m.file, depth + 1) : undefined;
       const en = program.enumValue(fromFile, e.n);
-      return en ? evalText(en.value, program, en.file, depth + 1) : undefined;
+      if (en) return evalText(en.value, program, en.file, depth + 1);
+      const w = wdkConstants().get(e.n);
+      return w === undefined ? undefined : BigInt(w);
     }
     case 'cast':
       return integerValue(e.e, program, fromFile, depth + 1);
