@@ -16,7 +16,7 @@ import { macroExprs, substitute } from './macros.js';
 import { walkExprs, type FnDef, type Program } from './program.js';
 import { functionEnv } from './sites.js';
 import type { ResourceDef } from './rulepack.js';
-import { constantTruth, integerValue } from './values.js';
+import { constantTruth, integerValue, isDeviceWait } from './values.js';
 
 /** Where a value became known, for "decided at" and traces. */
 interface Origin {
@@ -87,6 +87,8 @@ interface State {
   lastFork?: Origin;
   /** Loop heads this path has evaluated (frame:node). */
   loops: Set<string>;
+  /** Set when a condition split this path from a sibling (both truths possible): which split. */
+  split?: number;
 }
 
 export interface Leak {
@@ -153,6 +155,7 @@ function clone(s: State): State {
     events: s.events,
     lastFork: s.lastFork,
     loops: new Set(s.loops),
+    ...(s.split !== undefined ? { split: s.split } : {}),
   };
 }
 
@@ -217,8 +220,25 @@ function hashState(s: State): string {
   return h;
 }
 
+/** One way a summarised helper can end. */
+interface HelperOutcome {
+  ret: { k: 'Z' } | { k: 'NZ'; n?: bigint } | { k: 'U' };
+  /** Where the returned constant was written (for "failure status set here"). */
+  retOrigin?: Origin;
+  /** The helper's last either-way decision on this outcome's path. */
+  fork?: Origin;
+  /** Its jumps and returns after that decision, oldest first. */
+  tail: Event[];
+}
+
 export class PathAnalyzer {
   private readonly keys: KeyMaker;
+  /** Outcomes of helpers that neither acquire nor release, by function (null: being summarised). */
+  private readonly summaries = new Map<FnDef, HelperOutcome[] | null>();
+  /** Above zero while a helper is being summarised: nested helpers are summarised too. */
+  private summarising = 0;
+  /** Counts the splits conditions make (see `State.split`). */
+  private splits = 0;
   private steps = 0;
   private frameCounter = 0;
   private complete = true;
@@ -441,12 +461,16 @@ export class PathAnalyzer {
         // gotos stay apart, so each goto that leaks is still reported) and by what the function will
         // return (a failing path merged into a succeeding one would hide a leak, or the reverse would
         // hide every halt finding of that mapping).
-        // The last either-way decision too: the report site is the first jump after it.
+        // The last either-way decision too, where the function may be failing: the report site is
+        // the first jump after it. A path that will succeed so far needs no such memory.
         const f = s.lastFork;
-        const h =
-          n0 < this.joinWidth
-            ? `${node}|${hashState(s)}`
-            : `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${returned.map((e) => valueSig(s, this.keys.key(e, env))).join(',')}|${f ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
+        let h: string;
+        if (n0 < this.joinWidth) h = `${node}|${hashState(s)}`;
+        else {
+          const rets = returned.map((e) => valueSig(s, this.keys.key(e, env)));
+          const succeeding = rets.length > 0 && rets.every((r) => r === 'Z');
+          h = `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
+        }
         if (seen.has(h)) continue;
         seen.add(h);
         width.set(node, n0 + 1);
@@ -498,6 +522,7 @@ export class PathAnalyzer {
         }
         case 'br': {
           ctx.cond = n.c;
+          const splitsBefore = this.splits;
           let outcomes = this.evalCond(n.c, s, ctx, n.p);
           if (n.loop) {
             // Loops are not counted: where the body releases a mapping the path holds,
@@ -523,8 +548,10 @@ export class PathAnalyzer {
             }
           }
           for (const o of outcomes) {
-            // A loop's exit is a decision as much as an `if` is.
-            if (outcomes.length > 1)
+            // An either-way decision for this path: the condition split it from a sibling here (several
+            // outcomes of a summarised helper are not a decision of this condition). A loop's exit is
+            // a decision as much as an `if` is.
+            if (o.state.split !== undefined && o.state.split > splitsBefore)
               o.state.lastFork = {
                 at: o.state.step,
                 file: fn.file,
@@ -622,7 +649,9 @@ export class PathAnalyzer {
     for (const x of exits) {
       const f = x.state.lastFork;
       const key = summary
-        ? `${returnClass(x.ret, x.state)}#${returnClass(x.ret, x.state) === 'Z' ? '' : lastConditionalJump(x.state.events, env.frame)}`
+        ? // Zero is a failure too for a helper returning BOOLEAN: every class keeps where a leak on it
+          // would be reported (the first jump after its last decision, possibly in a deeper helper).
+          `${returnClass(x.ret, x.state)}#${reportSiteOf(x.state, x.ret)}`
         : `${hashState(x.state)}#${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : ''}#${f ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
       if (!distinct.has(key)) distinct.set(key, x);
     }
@@ -713,6 +742,8 @@ export class PathAnalyzer {
       case 'cast':
         return this.evalExpr(e.e, s, ctx);
       case 'asg': {
+        // A store into mapped device registers may start the device writing shared memory.
+        if (this.throughMapping(e.l, s, ctx)) forgetDeviceMemory(s);
         const k = this.keys.key(e.l, ctx.env);
         if (!k) return this.evalExpr(e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } }));
         if (e.op !== '=') {
@@ -934,6 +965,10 @@ export class PathAnalyzer {
     if (callee.t !== 'id' || this.isPointerVariable(callee.n, ctx)) return this.evalPointerCall(e, callee, s, ctx);
     const name = this.program.aliasOf(ctx.fn.file, callee.n);
     const r = this.resource;
+    // Time passes, or the driver writes a device register: what the path knew of memory the device
+    // shares with the driver may no longer hold.
+    if (isDeviceWait(name) || (/write/i.test(name) && e.a.some((a) => this.throughMapping(a, s, ctx))))
+      forgetDeviceMemory(s);
     if (name === r.acquire.call) return this.acquire(e, s, ctx);
     if (name === r.release.call) {
       const hk = this.handleKey(e.a[r.release.handleArg], false, ctx);
@@ -948,14 +983,127 @@ export class PathAnalyzer {
       const mb = this.program.macroBody(ctx.fn.file, name);
       if (mb && mb.params.length === e.a.length) return this.expandMacro(mb.body, mb.params, e, s, ctx);
     }
-    // Helpers that acquire or release are walked; so is a helper that returns a status while the
-    // path holds something: a leak is reported at the return where the helper fails.
-    const target =
-      targets.find((t) => this.relevant.has(t)) ??
-      (this.holdsAny(s) ? targets.find((t) => t.fact.returns.length > 0 && !t.fact.damaged) : undefined);
+    // Helpers that acquire or release are walked with the caller's state.
+    const target = targets.find((t) => this.relevant.has(t));
     if (target && ctx.depth < MAX_DEPTH && !ctx.stack.includes(target))
       return this.stepInto([target], false, e, s, ctx);
+    // A helper that only returns a status matters, while the path holds something, by where it fails:
+    // that is where a leak is reported. It is summarised once and its outcomes applied here.
+    const helper = targets.find((t) => t.fact.returns.length > 0 && !t.fact.damaged);
+    if (helper && (this.summarising > 0 || this.holdsAny(s)) && !ctx.stack.includes(helper)) {
+      const outcomes = this.summaryOf(helper, ctx);
+      if (outcomes) return this.applySummary(helper, outcomes, e, s, ctx, targets);
+    }
     return this.opaqueCall(e, s, ctx, targets);
+  }
+
+  /**
+   * Does an access go through a mapped register window the path holds (`Adapter->Csr->Port`)?
+   * While a helper is summarised the path holds nothing: any store through a pointer read from a
+   * field (`Adapter->Csr->Port`, `Adapter->SelfTest->Results`) may be one.
+   */
+  private throughMapping(e: Expr, s: State, ctx: Ctx): boolean {
+    if (this.summarising > 0) return throughPointerField(e);
+    let cur = stripCasts(e);
+    for (let i = 0; i < 32; i++) {
+      if (cur.t === 'un' && cur.op === '&') cur = stripCasts(cur.e);
+      else if (cur.t === 'fld' || cur.t === 'idx') cur = stripCasts(cur.o);
+      else if (cur.t === 'un' && cur.op === '*') cur = stripCasts(cur.e);
+      else if (cur.t === 'bin' && (cur.op === '+' || cur.op === '-')) cur = stripCasts(cur.l);
+      else break;
+      const k = this.keys.key(cur, ctx.env);
+      if (k && s.res.has(k)) {
+        const g = s.groups.get(s.res.get(k)!);
+        if (g && g.st !== 'released' && g.st !== 'null') return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The outcomes of a helper that neither acquires nor releases: walked once from a state that
+   * knows nothing, each outcome its returned value and, where the helper decided, the decision and
+   * the jumps it took after it. Undefined while it is being summarised (recursion) or when the walk
+   * ran out of budget.
+   */
+  private summaryOf(fn: FnDef, ctx: Ctx): HelperOutcome[] | undefined {
+    if (this.summaries.has(fn)) return this.summaries.get(fn) ?? undefined;
+    if (ctx.depth >= MAX_DEPTH) return undefined;
+    this.summaries.set(fn, null);
+    this.summarising++;
+    const start: State = {
+      vals: new Map(),
+      res: new Map(),
+      groups: new Map(),
+      cons: new Map(),
+      step: 0,
+      events: null,
+      loops: new Set(),
+    };
+    let exits: { state: State; ret: Val; retP?: Pos }[];
+    try {
+      exits = this.run(fn, start, [], ctx.depth + 1, [...ctx.stack, fn]);
+    } finally {
+      this.summarising--;
+    }
+    const outcomes = new Map<string, HelperOutcome>();
+    for (const x of exits) {
+      const fork = x.state.lastFork;
+      const from = fork ? fork.at : 0;
+      const tail: HelperOutcome['tail'] = [];
+      for (let ev = x.state.events; ev && ev.step >= from; ev = ev.prev)
+        if (ev.kind !== 'loop') tail.unshift({ ...ev, prev: null });
+      const ret: HelperOutcome['ret'] =
+        x.ret.k === 'Z' ? { k: 'Z' } : x.ret.k === 'NZ' ? { k: 'NZ', n: x.ret.n } : { k: 'U' };
+      const retOrigin = x.ret.k === 'Z' || x.ret.k === 'NZ' ? x.ret.o : undefined;
+      const key = `${ret.k}${'n' in ret ? String(ret.n) : ''}|${fork ? `${fork.file}:${fork.p[0]}:${fork.p[1]}:${fork.text}` : ''}|${tail.map((t) => `${t.kind}@${t.file}:${t.p[0]}:${t.p[1]}`).join(',')}`;
+      if (!outcomes.has(key))
+        outcomes.set(key, { ret, ...(retOrigin ? { retOrigin } : {}), ...(fork ? { fork } : {}), tail });
+    }
+    const list = [...outcomes.values()];
+    this.summaries.set(fn, list);
+    return list;
+  }
+
+  /** A summarised helper's outcomes, each on its own copy of the path, as if the helper had been walked. */
+  private applySummary(
+    fn: FnDef,
+    outcomes: HelperOutcome[],
+    e: Extract<Expr, { t: 'call' }>,
+    s: State,
+    ctx: Ctx,
+    targets: FnDef[],
+  ): { state: State; val: Val }[] {
+    const out: { state: State; val: Val }[] = [];
+    for (const base of this.opaqueCall(e, s, ctx, targets)) {
+      outcomes.forEach((o, i) => {
+        const st = i < outcomes.length - 1 ? clone(base.state) : base.state;
+        const frame = `${ctx.env.frame}>${fn.name}@${st.step}`;
+        if (o.fork) {
+          st.step++;
+          st.lastFork = { ...o.fork, at: st.step };
+        }
+        for (const ev of o.tail) {
+          st.step++;
+          st.events = {
+            ...ev,
+            step: st.step,
+            depth: ev.depth + ctx.depth,
+            frame: `${frame}/${ev.frame}`,
+            prev: st.events,
+          };
+        }
+        const origin = o.retOrigin ? { ...o.retOrigin, at: st.step } : undefined;
+        const val: Val =
+          o.ret.k === 'Z'
+            ? { k: 'Z', ...(origin ? { o: origin } : {}) }
+            : o.ret.k === 'NZ'
+              ? { k: 'NZ', ...(origin ? { o: origin } : {}), ...(o.ret.n !== undefined ? { n: o.ret.n } : {}) }
+              : base.val;
+        out.push({ state: st, val });
+      });
+    }
+    return out;
   }
 
   /** Does the path hold something that a failure from here would leak? */
@@ -1181,6 +1329,7 @@ export class PathAnalyzer {
             continue;
           }
           const same = clone(r.state);
+          same.split = r.state.split = ++this.splits;
           // On the equal branch, tracked storage compared with a constant holds that constant.
           const known =
             rv !== undefined ? { side: c.l, v: r.val } : lv !== undefined ? { side: c.r, v: l.val } : undefined;
@@ -1255,11 +1404,13 @@ export class PathAnalyzer {
         const a = clone(st);
         a.cons.set(id, { z: true, o: origin(a) });
         st.cons.set(id, { z: false, o: origin(st) });
+        a.split = st.split = ++this.splits;
         out.push({ zero: !mirrored, state: a }, { zero: mirrored, state: st });
         continue;
       }
       // Unknown: both ways, and remember what was learned about this storage if anything reads it again.
       const a = clone(st);
+      a.split = st.split = ++this.splits;
       if (k && !st.res.has(k) && this.isRetested(k)) {
         a.vals.set(k, { k: 'Z', o: origin(a) });
         st.vals.set(k, { k: 'NZ', o: origin(st) });
@@ -1287,6 +1438,30 @@ function negate(v: Val): Val {
   if (v.k === 'Z') return { k: 'NZ', o: v.o };
   if (v.k === 'NZ') return { k: 'Z', o: v.o };
   return { k: 'top' };
+}
+
+/** `a->b->c` (a store through a pointer read from a field): the shape of a device register access. */
+function throughPointerField(e: Expr): boolean {
+  let cur = stripCasts(e);
+  if (cur.t === 'un' && cur.op === '&') cur = stripCasts(cur.e);
+  for (let i = 0; i < 32; i++) {
+    if (cur.t === 'fld' && cur.ar) {
+      const base = stripCasts(cur.o);
+      if (base.t === 'fld') return true;
+      cur = base;
+    } else if (cur.t === 'fld' || cur.t === 'idx') cur = stripCasts(cur.o);
+    else if (cur.t === 'un' && cur.op === '*') cur = stripCasts(cur.e);
+    else return false;
+  }
+  return false;
+}
+
+/**
+ * The device may have written memory it shares with the driver: values learned of struct fields
+ * are forgotten (flag bits the driver set itself are kept: no device writes a driver's flag word).
+ */
+function forgetDeviceMemory(s: State): void {
+  for (const k of [...s.vals.keys()]) if (isFieldKey(k) && !k.includes('&')) s.vals.delete(k);
 }
 
 /** A key naming a struct field (`DEV.State`, `?.Flags&4`), not a variable. */
@@ -1400,11 +1575,11 @@ function returnClass(v: Val, s: State): string {
   return 'U';
 }
 
-/** The latest jump of one invocation that the code takes only on some paths (where a helper branched). */
-function lastConditionalJump(events: Event | null, frame: string): string {
-  for (let e = events; e; e = e.prev)
-    if (e.frame === frame && e.conditional && e.kind !== 'loop') return `${e.file}:${e.p[0]}:${e.p[1]}`;
-  return '';
+/** Where a leak on this path would be reported if the path failed from its last decision on. */
+function reportSiteOf(s: State, ret: Val): string {
+  const decided = ret.k === 'Z' || ret.k === 'NZ' ? ret.o : undefined;
+  const e = firstJumpFrom(s.events, s.lastFork?.at ?? 0, decided);
+  return e ? `${e.file}:${e.p[0]}:${e.p[1]}` : '';
 }
 
 /** Loop iterations on a path between two steps, oldest first. */

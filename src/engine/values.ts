@@ -10,17 +10,27 @@ import type { Expr } from './ast.js';
 import type { Program } from './program.js';
 import { packageRoot } from './rulepack.js';
 
-let wdk: Map<string, number> | undefined;
+let wdk: { constants: Map<string, number>; waits: Set<string> } | undefined;
 
-/** WDK enumeration constants a driver uses without defining them (`rules/wdk-constants.json`). */
-function wdkConstants(): Map<string, number> {
+function wdkData(): { constants: Map<string, number>; waits: Set<string> } {
   if (!wdk) {
     const data = JSON.parse(readFileSync(join(packageRoot, 'rules/wdk-constants.json'), 'utf8')) as {
       constants: Record<string, number>;
+      deviceWaits: string[];
     };
-    wdk = new Map(Object.entries(data.constants));
+    wdk = { constants: new Map(Object.entries(data.constants)), waits: new Set(data.deviceWaits) };
   }
   return wdk;
+}
+
+/** WDK enumeration constants a driver uses without defining them (`rules/wdk-constants.json`). */
+function wdkConstants(): Map<string, number> {
+  return wdkData().constants;
+}
+
+/** Calls during which the device may write memory it shares with the driver (waits, stalls). */
+export function isDeviceWait(name: string): boolean {
+  return wdkData().waits.has(name);
 }
 
 const SUCCESS = new Set([
