@@ -28,12 +28,6 @@ export interface LexFacts {
    * `(DevNotReady)+1` when implicit), evaluated like a macro body.
    */
   enums: Record<string, string>;
-  /**
-   * Functions the file defines, as its tokens show them (a name, its
-   * parenthesised parameters and a `{` at file scope): which file to parse
-   * for a helper's body.
-   */
-  defines: string[];
 }
 
 const TYPE_NOISE = new Set([
@@ -312,34 +306,7 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
     return j;
   }
 
-  return { idents: [...idents], macros, typedefs, structs, enums, defines: definedFunctions() };
-
-  function definedFunctions(): string[] {
-    const out = new Set<string>();
-    let depth = 0;
-    for (let i = 0; i < toks.count; i++) {
-      if (toks.kind[i] !== Tok.Punct) continue;
-      const ch = text.charCodeAt(toks.start[i]);
-      if (ch === 123) {
-        if (depth === 0) {
-          // `NAME ( ... ) {`, with K&R parameter declarations or annotations allowed between `)` and `{`.
-          let j = i - 1;
-          let guard = 0;
-          while (j >= 0 && !isPunct(j, ')') && !isPunct(j, ';') && !isPunct(j, '}') && guard++ < 64) j--;
-          if (j >= 0 && isPunct(j, ')')) {
-            let d = 0;
-            for (; j >= 0; j--) {
-              if (isPunct(j, ')')) d++;
-              else if (isPunct(j, '(') && --d === 0) break;
-            }
-            if (j > 0 && toks.kind[j - 1] === Tok.Ident) out.add(word(j - 1));
-          }
-        }
-        depth++;
-      } else if (ch === 125) depth = Math.max(0, depth - 1);
-    }
-    return [...out];
-  }
+  return { idents: [...idents], macros, typedefs, structs, enums };
 }
 
 /** Removes comments, leaving string and character literals alone. */

@@ -9,7 +9,7 @@
  * which mappings are still held and whether initialize is failing.
  */
 import type { Expr, Pos, Stmt } from './ast.js';
-import { buildCfg, exitsOnEveryPath, type Cfg } from './cfg.js';
+import { buildCfg, type Cfg } from './cfg.js';
 import { exprText } from './extract.js';
 import { KeyMaker, sameResource, stripCasts, type TypeEnv } from './keys.js';
 import { macroExprs, substitute } from './macros.js';
@@ -59,6 +59,8 @@ interface Group {
   acqStep: number;
   /** A call through a function pointer happened while it was held: it may have been released there. */
   behindPointer?: boolean;
+  /** Invocations on the call stack when it was acquired (where a leak of it may be reported). */
+  frames: readonly string[];
 }
 
 interface Event {
@@ -66,8 +68,6 @@ interface Event {
   kind: 'goto' | 'break' | 'continue' | 'return' | 'loop';
   /** The invocation it happened in. */
   frame: string;
-  /** A jump the code takes only on some paths through its function (not its unconditional exit). */
-  conditional: boolean;
   file: string;
   fn: string;
   p: Pos;
@@ -220,23 +220,8 @@ function hashState(s: State): string {
   return h;
 }
 
-/** One way a summarised helper can end. */
-interface HelperOutcome {
-  ret: { k: 'Z' } | { k: 'NZ'; n?: bigint } | { k: 'U' };
-  /** Where the returned constant was written (for "failure status set here"). */
-  retOrigin?: Origin;
-  /** The helper's last either-way decision on this outcome's path. */
-  fork?: Origin;
-  /** Its jumps and returns after that decision, oldest first. */
-  tail: Event[];
-}
-
 export class PathAnalyzer {
   private readonly keys: KeyMaker;
-  /** Outcomes of helpers that neither acquire nor release, by function (null: being summarised). */
-  private readonly summaries = new Map<FnDef, HelperOutcome[] | null>();
-  /** Above zero while a helper is being summarised: nested helpers are summarised too. */
-  private summarising = 0;
   /** Counts the splits conditions make (see `State.split`). */
   private splits = 0;
   private steps = 0;
@@ -282,7 +267,7 @@ export class PathAnalyzer {
       loops: new Set(),
     };
     for (const h of held) {
-      start.groups.set(h.id, { st: 'held', site: h.site, acqStep: 0 });
+      start.groups.set(h.id, { st: 'held', site: h.site, acqStep: 0, frames: [] });
       for (const n of h.names) start.res.set(n, h.id);
     }
     const released = new Set<string>();
@@ -344,7 +329,7 @@ export class PathAnalyzer {
           // branch the path is forced, and after the failure value is set it is decided.
           const forced = state.lastFork && state.lastFork.at >= g.acqStep ? state.lastFork.at : Infinity;
           const decidedStep = Math.max(Math.min(failing.at, forced), g.acqStep);
-          const jump = firstJumpFrom(state.events, decidedStep, failing);
+          const jump = firstJumpFrom(state.events, decidedStep, g.frames);
           if (!jump) continue;
           if (g.behindPointer) {
             if (!withheld.some((w) => w.jump.p[0] === jump.p[0] && w.jump.file === jump.file))
@@ -429,6 +414,7 @@ export class PathAnalyzer {
     args: Expr[] | { val: Val; key?: string; pointee?: string }[],
     depth: number,
     stack: FnDef[],
+    frames: readonly string[] = [],
   ): { state: State; ret: Val; retP?: Pos }[] {
     const cfg = buildCfg(fn.body);
     const env: TypeEnv = { frame: `${fn.name}#${this.frameCounter++}`, vars: new Map(), pointees: new Map() };
@@ -444,11 +430,10 @@ export class PathAnalyzer {
     });
     const exits: { state: State; ret: Val; retP?: Pos }[] = [];
     const returned = returnedStorage(cfg);
-    const everyPath = exitsOnEveryPath(cfg);
     const seen = new Set<string>();
     const width = new Map<number, number>();
     const work: { node: number; state: State }[] = [{ node: cfg.entry, state }];
-    const ctx: Ctx = { fn, env, depth, stack, p: fn.fact.p };
+    const ctx: Ctx = { fn, env, depth, stack, frames: [...frames, env.frame], p: fn.fact.p };
     while (work.length) {
       const { node, state: s } = work.pop()!;
       if (++this.steps > MAX_STEPS) throw new BudgetExceeded();
@@ -491,7 +476,6 @@ export class PathAnalyzer {
             step: s.step,
             depth,
             frame: env.frame,
-            conditional: !everyPath[node],
             prev: s.events,
           };
           work.push({ node: n.next, state: s });
@@ -542,7 +526,6 @@ export class PathAnalyzer {
                   step: o.state.step,
                   depth,
                   frame: env.frame,
-                  conditional: true,
                   prev: o.state.events,
                 };
             }
@@ -608,7 +591,6 @@ export class PathAnalyzer {
               step: r.state.step,
               depth,
               frame: env.frame,
-              conditional: !everyPath[node],
               prev: r.state.events,
             };
             let val = r.val;
@@ -642,17 +624,9 @@ export class PathAnalyzer {
     // what it can tell: the report site of a leak is the first jump after it, so two exits that
     // failed at different decisions (two gotos to one cleanup label) stay two.
     const distinct = new Map<string, { state: State; ret: Val; retP?: Pos }>();
-    // A helper walked only for where it fails (it neither acquires nor releases) matters to the caller
-    // by what it returns and, when it fails, by where it took the failing way: its other differences
-    // are not worth a path each.
-    const summary = !this.relevant.has(fn);
     for (const x of exits) {
       const f = x.state.lastFork;
-      const key = summary
-        ? // Zero is a failure too for a helper returning BOOLEAN: every class keeps where a leak on it
-          // would be reported (the first jump after its last decision, possibly in a deeper helper).
-          `${returnClass(x.ret, x.state)}#${reportSiteOf(x.state, x.ret)}`
-        : `${hashState(x.state)}#${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : ''}#${f ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
+      const key = `${hashState(x.state)}#${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : ''}#${f ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
       if (!distinct.has(key)) distinct.set(key, x);
     }
     return [...distinct.values()];
@@ -685,7 +659,7 @@ export class PathAnalyzer {
       if (e.t !== 'call' || e.f.t !== 'id') return;
       const name = this.program.aliasOf(fn.file, e.f.n);
       if (name === rel.call) {
-        const k = this.handleKey(e.a[rel.handleArg], false, { fn, env, depth, stack: [], p: e.p });
+        const k = this.handleKey(e.a[rel.handleArg], false, { fn, env, depth, stack: [], frames: [], p: e.p });
         if (k) out.add(k);
         return;
       }
@@ -983,27 +957,18 @@ export class PathAnalyzer {
       const mb = this.program.macroBody(ctx.fn.file, name);
       if (mb && mb.params.length === e.a.length) return this.expandMacro(mb.body, mb.params, e, s, ctx);
     }
-    // Helpers that acquire or release are walked with the caller's state.
+    // Helpers that acquire or release are walked with the caller's state; others are opaque (a
+    // leak is never reported inside a helper that did not make the mapping).
     const target = targets.find((t) => this.relevant.has(t));
     if (target && ctx.depth < MAX_DEPTH && !ctx.stack.includes(target))
       return this.stepInto([target], false, e, s, ctx);
-    // A helper that only returns a status matters, while the path holds something, by where it fails:
-    // that is where a leak is reported. It is summarised once and its outcomes applied here.
-    const helper = targets.find((t) => t.fact.returns.length > 0 && !t.fact.damaged);
-    if (helper && (this.summarising > 0 || this.holdsAny(s)) && !ctx.stack.includes(helper)) {
-      const outcomes = this.summaryOf(helper, ctx);
-      if (outcomes) return this.applySummary(helper, outcomes, e, s, ctx, targets);
-    }
     return this.opaqueCall(e, s, ctx, targets);
   }
 
   /**
    * Does an access go through a mapped register window the path holds (`Adapter->Csr->Port`)?
-   * While a helper is summarised the path holds nothing: any store through a pointer read from a
-   * field (`Adapter->Csr->Port`, `Adapter->SelfTest->Results`) may be one.
    */
   private throughMapping(e: Expr, s: State, ctx: Ctx): boolean {
-    if (this.summarising > 0) return throughPointerField(e);
     let cur = stripCasts(e);
     for (let i = 0; i < 32; i++) {
       if (cur.t === 'un' && cur.op === '&') cur = stripCasts(cur.e);
@@ -1017,99 +982,6 @@ export class PathAnalyzer {
         if (g && g.st !== 'released' && g.st !== 'null') return true;
       }
     }
-    return false;
-  }
-
-  /**
-   * The outcomes of a helper that neither acquires nor releases: walked once from a state that
-   * knows nothing, each outcome its returned value and, where the helper decided, the decision and
-   * the jumps it took after it. Undefined while it is being summarised (recursion) or when the walk
-   * ran out of budget.
-   */
-  private summaryOf(fn: FnDef, ctx: Ctx): HelperOutcome[] | undefined {
-    if (this.summaries.has(fn)) return this.summaries.get(fn) ?? undefined;
-    if (ctx.depth >= MAX_DEPTH) return undefined;
-    this.summaries.set(fn, null);
-    this.summarising++;
-    const start: State = {
-      vals: new Map(),
-      res: new Map(),
-      groups: new Map(),
-      cons: new Map(),
-      step: 0,
-      events: null,
-      loops: new Set(),
-    };
-    let exits: { state: State; ret: Val; retP?: Pos }[];
-    try {
-      exits = this.run(fn, start, [], ctx.depth + 1, [...ctx.stack, fn]);
-    } finally {
-      this.summarising--;
-    }
-    const outcomes = new Map<string, HelperOutcome>();
-    for (const x of exits) {
-      const fork = x.state.lastFork;
-      const from = fork ? fork.at : 0;
-      const tail: HelperOutcome['tail'] = [];
-      for (let ev = x.state.events; ev && ev.step >= from; ev = ev.prev)
-        if (ev.kind !== 'loop') tail.unshift({ ...ev, prev: null });
-      const ret: HelperOutcome['ret'] =
-        x.ret.k === 'Z' ? { k: 'Z' } : x.ret.k === 'NZ' ? { k: 'NZ', n: x.ret.n } : { k: 'U' };
-      const retOrigin = x.ret.k === 'Z' || x.ret.k === 'NZ' ? x.ret.o : undefined;
-      const key = `${ret.k}${'n' in ret ? String(ret.n) : ''}|${fork ? `${fork.file}:${fork.p[0]}:${fork.p[1]}:${fork.text}` : ''}|${tail.map((t) => `${t.kind}@${t.file}:${t.p[0]}:${t.p[1]}`).join(',')}`;
-      if (!outcomes.has(key))
-        outcomes.set(key, { ret, ...(retOrigin ? { retOrigin } : {}), ...(fork ? { fork } : {}), tail });
-    }
-    const list = [...outcomes.values()];
-    this.summaries.set(fn, list);
-    return list;
-  }
-
-  /** A summarised helper's outcomes, each on its own copy of the path, as if the helper had been walked. */
-  private applySummary(
-    fn: FnDef,
-    outcomes: HelperOutcome[],
-    e: Extract<Expr, { t: 'call' }>,
-    s: State,
-    ctx: Ctx,
-    targets: FnDef[],
-  ): { state: State; val: Val }[] {
-    const out: { state: State; val: Val }[] = [];
-    for (const base of this.opaqueCall(e, s, ctx, targets)) {
-      outcomes.forEach((o, i) => {
-        const st = i < outcomes.length - 1 ? clone(base.state) : base.state;
-        const frame = `${ctx.env.frame}>${fn.name}@${st.step}`;
-        if (o.fork) {
-          st.step++;
-          st.lastFork = { ...o.fork, at: st.step };
-        }
-        for (const ev of o.tail) {
-          st.step++;
-          st.events = {
-            ...ev,
-            step: st.step,
-            depth: ev.depth + ctx.depth,
-            frame: `${frame}/${ev.frame}`,
-            prev: st.events,
-          };
-        }
-        const origin = o.retOrigin ? { ...o.retOrigin, at: st.step } : undefined;
-        const val: Val =
-          o.ret.k === 'Z'
-            ? { k: 'Z', ...(origin ? { o: origin } : {}) }
-            : o.ret.k === 'NZ'
-              ? { k: 'NZ', ...(origin ? { o: origin } : {}), ...(o.ret.n !== undefined ? { n: o.ret.n } : {}) }
-              : base.val;
-        out.push({ state: st, val });
-      });
-    }
-    return out;
-  }
-
-  /** Does the path hold something that a failure from here would leak? */
-  private holdsAny(s: State): boolean {
-    for (const g of s.groups.values())
-      if (g.st === 'held' || (g.st === 'cond' && (!g.sym || s.cons.get(g.sym)?.z !== false))) return true;
     return false;
   }
 
@@ -1173,7 +1045,7 @@ export class PathAnalyzer {
       targets.forEach((target, i) => {
         if (target.fact.damaged && !this.damaged.includes(target)) this.damaged.push(target);
         const entry = i < copies - 1 ? clone(a.state) : a.state;
-        for (const x of this.run(target, entry, bound, ctx.depth + 1, [...ctx.stack, target]))
+        for (const x of this.run(target, entry, bound, ctx.depth + 1, [...ctx.stack, target], ctx.frames))
           out.push({ state: x.state, val: x.ret });
       });
       if (alsoOpaque) out.push(...this.opaqueCall(e, a.state, ctx, [], true));
@@ -1266,7 +1138,13 @@ export class PathAnalyzer {
       state.cons.delete(`!${sym}`);
       state.res.set(key, gid);
       state.vals.delete(key);
-      state.groups.set(gid, { st: r.result === 'status' ? 'cond' : 'held', sym, site, acqStep: state.step });
+      state.groups.set(gid, {
+        st: r.result === 'status' ? 'cond' : 'held',
+        sym,
+        site,
+        acqStep: state.step,
+        frames: ctx.frames,
+      });
       dropNameless(state);
       return { state, val: r.result === 'status' ? { k: 'sym', id: sym } : { k: 'top' } };
     });
@@ -1426,6 +1304,8 @@ interface Ctx {
   env: TypeEnv;
   depth: number;
   stack: FnDef[];
+  /** Invocations on the stack, outermost first (this one last). */
+  frames: readonly string[];
   /** Position of the statement being evaluated. */
   p: Pos;
   /** Condition of the branch being evaluated. */
@@ -1438,22 +1318,6 @@ function negate(v: Val): Val {
   if (v.k === 'Z') return { k: 'NZ', o: v.o };
   if (v.k === 'NZ') return { k: 'Z', o: v.o };
   return { k: 'top' };
-}
-
-/** `a->b->c` (a store through a pointer read from a field): the shape of a device register access. */
-function throughPointerField(e: Expr): boolean {
-  let cur = stripCasts(e);
-  if (cur.t === 'un' && cur.op === '&') cur = stripCasts(cur.e);
-  for (let i = 0; i < 32; i++) {
-    if (cur.t === 'fld' && cur.ar) {
-      const base = stripCasts(cur.o);
-      if (base.t === 'fld') return true;
-      cur = base;
-    } else if (cur.t === 'fld' || cur.t === 'idx') cur = stripCasts(cur.o);
-    else if (cur.t === 'un' && cur.op === '*') cur = stripCasts(cur.e);
-    else return false;
-  }
-  return false;
 }
 
 /**
@@ -1564,24 +1428,6 @@ function dropNameless(s: State): void {
   for (const gid of [...s.groups.keys()]) if (!named.has(gid)) s.groups.delete(gid);
 }
 
-/** Zero, nonzero or unknown: what a caller testing a returned status can tell. */
-function returnClass(v: Val, s: State): string {
-  if (v.k === 'Z' || v.k === 'NZ') return v.k === 'Z' ? 'Z' : 'N';
-  if (v.k === 'sym') {
-    const id = v.id.startsWith('!') ? v.id.slice(1) : v.id;
-    const c = s.cons.get(id);
-    if (c) return c.z !== v.id.startsWith('!') ? 'Z' : 'N';
-  }
-  return 'U';
-}
-
-/** Where a leak on this path would be reported if the path failed from its last decision on. */
-function reportSiteOf(s: State, ret: Val): string {
-  const decided = ret.k === 'Z' || ret.k === 'NZ' ? ret.o : undefined;
-  const e = firstJumpFrom(s.events, s.lastFork?.at ?? 0, decided);
-  return e ? `${e.file}:${e.p[0]}:${e.p[1]}` : '';
-}
-
 /** Loop iterations on a path between two steps, oldest first. */
 function loopsBetween(events: Event | null, from: number, to: number): { file: string; p: Pos; at: number }[] {
   const out: { file: string; p: Pos; at: number }[] = [];
@@ -1591,26 +1437,16 @@ function loopsBetween(events: Event | null, from: number, to: number): { file: s
 }
 
 /**
- * The first `goto` or `return` at or after a step, from which initialize
- * fails. A `break` or `continue` only moves inside the function (out of a
- * `do { } while (FALSE)`, a loop or a `switch`): the path is left by the
- * jump that follows it. In a helper, a return counts only when the helper
- * itself took a different way because of the failure (a conditional jump
- * since the decision, or the failure constant in that return): a helper's
- * single exit that every path takes (`return status;`) only passes on a
- * failure decided elsewhere, and the caller's jump is where it is left.
+ * The first `goto` or `return` at or after a step, in initialize or in a
+ * function that was on the call stack when the mapping was made (the helper
+ * that made it, p12). A `break` or `continue` only moves inside the function
+ * (out of a `do { } while (FALSE)`, a loop or a `switch`): the path is left
+ * by the jump that follows it. A helper called after the mapping never holds
+ * the report: its caller's jump is where the path leaves with the mapping.
  */
-function firstJumpFrom(events: Event | null, step: number, decided?: Origin): Event | undefined {
-  const after: Event[] = [];
-  for (let e = events; e && e.step >= step; e = e.prev) after.push(e);
-  const branched = new Set<string>();
-  for (let i = after.length - 1; i >= 0; i--) {
-    const e = after[i];
-    if (e.kind === 'loop') continue;
-    if (e.conditional) branched.add(e.frame);
-    if (e.kind !== 'goto' && e.kind !== 'return') continue;
-    const setHere = decided?.how === 'constant' && decided.file === e.file && decided.p[0] === e.p[0];
-    if (e.depth === 0 || branched.has(e.frame) || setHere) return e;
-  }
-  return undefined;
+function firstJumpFrom(events: Event | null, step: number, frames: readonly string[]): Event | undefined {
+  let best: Event | undefined;
+  for (let e = events; e && e.step >= step; e = e.prev)
+    if ((e.kind === 'goto' || e.kind === 'return') && (e.depth === 0 || frames.includes(e.frame))) best = e;
+  return best;
 }

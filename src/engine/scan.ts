@@ -320,17 +320,6 @@ async function parseClosure(
     for (let i = from; i < names.order.length; i++) if (f.idents.has(names.order[i])) return true;
     return false;
   };
-  // Helpers initialize calls (transitively) are walked while a mapping is held: the files that
-  // define them are parsed too, found by the names their tokens define.
-  const definers = new Map<string, FileState[]>();
-  for (const f of files)
-    for (const d of f.lex.lex.defines ?? []) {
-      const list = definers.get(d);
-      if (list) list.push(f);
-      else definers.set(d, [f]);
-    }
-  const initReach = new Set<string>();
-  const wanted = new Set<FileState>();
   const needed = new Set<FileState>();
   let parsedCount = 0;
   let workersUsed = 0;
@@ -341,7 +330,7 @@ async function parseClosure(
   );
   const macroFor = new Map<FileState, ReturnType<typeof macrosFor>>();
   for (;;) {
-    const round = files.filter((f) => !needed.has(f) && (wanted.has(f) || mentionsNew(f)));
+    const round = files.filter((f) => !needed.has(f) && mentionsNew(f));
     if (round.length === 0) break;
     const todo: FileState[] = [];
     for (const f of round) {
@@ -372,7 +361,6 @@ async function parseClosure(
       workersUsed = Math.max(workersUsed, used);
     }
     growNames(names, round, files, pack);
-    growInitReach(initReach, files, pack, definers, wanted);
   }
   return { needed, parsedCount, workersUsed };
 }
@@ -429,41 +417,6 @@ function growNames(names: NameSet, round: FileState[], files: FileState[], pack:
           names.add(fn.name);
           grew = true;
         }
-      }
-    }
-  }
-}
-
-/** Names initialize reaches through calls, and the files defining them (to be parsed). */
-function growInitReach(
-  reach: Set<string>,
-  files: FileState[],
-  pack: RulePack,
-  definers: Map<string, FileState[]>,
-  wanted: Set<FileState>,
-): void {
-  const inits = new Set(pack.roles.initialize);
-  const add = (n: string) => {
-    if (reach.has(n)) return false;
-    reach.add(n);
-    for (const f of definers.get(n) ?? []) wanted.add(f);
-    return true;
-  };
-  for (const f of files) {
-    const p = f.parsed;
-    if (!p) continue;
-    for (const d of p.decls) if (inits.has(pack.roles.roleTypes[d.ty])) add(d.name);
-    for (const c of p.functionClass) if (inits.has(pack.roles.roleTypes[c.roleType])) add(c.name);
-    for (const a of p.assigns) if (inits.has(pack.roles.fields[a.field])) add(a.value);
-  }
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const f of files) {
-      if (!f.parsed) continue;
-      for (const fn of f.parsed.functions) {
-        if (!reach.has(fn.name)) continue;
-        for (const c of fn.calls) if (definers.has(c) && add(c)) grew = true;
       }
     }
   }
