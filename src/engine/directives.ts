@@ -68,7 +68,12 @@ function parseComment(path: string, c: Comment): Directive | undefined {
   // A block comment's lines may start with `*`; the directive is read as one line.
   const flat = c.body
     .split('\n')
-    .map((l) => l.replace(/^\s*\*+(?!\/)/, '').trim())
+    .map((l) =>
+      l
+        .replace(/^\s*\*+(?!\/)/, '')
+        .replace(/\\\r?$/, '')
+        .trim(),
+    )
     .join(' ')
     .trim();
   if (!flat.startsWith(MARKER)) return undefined;

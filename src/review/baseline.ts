@@ -46,6 +46,10 @@ export function parseBaseline(text: string, where: string): Baseline {
   if (!isRecord(value) || !Array.isArray(value.findings)) {
     throw new BaselineError(`${where} is not an ndis-review JSON report (write one with --format json)`);
   }
+  const fingerprints = new Set([
+    ...fingerprintsOf(value.findings, where, 'findings'),
+    ...fingerprintsOf(value.suppressed, where, 'suppressed'),
+  ]);
   const scheme = value.fingerprintVersion;
   if (scheme !== FINGERPRINT_VERSION) {
     const written =
@@ -62,11 +66,5 @@ export function parseBaseline(text: string, where: string): Baseline {
       ],
     };
   }
-  return {
-    fingerprints: new Set([
-      ...fingerprintsOf(value.findings, where, 'findings'),
-      ...fingerprintsOf(value.suppressed, where, 'suppressed'),
-    ]),
-    notices: [],
-  };
+  return { fingerprints, notices: [] };
 }
