@@ -4,10 +4,8 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 # NDIS_REVIEW_STATE_DIR: check runs in flight, completed as interrupted after a crash (mount a volume to keep it across containers).
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 NDIS_REVIEW_STATE_DIR=/app/state
-COPY package.json package-lock.json tsconfig.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY test ./test
-COPY bench ./bench
 COPY bin ./bin
 COPY rules ./rules
 COPY docs ./docs

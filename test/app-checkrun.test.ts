@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ruleDocsUrl } from '../src/engine/rulepack.js';
 import { describe, it } from 'node:test';
 import {
   ANNOTATIONS_PER_REQUEST,
@@ -16,44 +17,13 @@ import {
 } from '../src/app/checkrun.js';
 import type { AppConfig, CheckAnnotation, ClassifiedFindings } from '../src/app/types.js';
 import type { Finding, Notice, RuleMeta } from '../src/engine/types.js';
+import type { SuppressedFinding } from '../src/review/suppress.js';
+import { findingOf, PACK_RULES, rule } from './support/rules.js';
 
-const RULES: RuleMeta[] = [
-  {
-    id: 'ndis/mmap-context',
-    severity: 'error',
-    title: 'NdisMMapIoSpace may run outside the initialize callback',
-    description: 'NdisMMapIoSpace may only be called in the context of MiniportInitializeEx.',
-    docs: 'rules/ndis/mmap-context.md',
-  },
-  {
-    id: 'ndis/unmap-on-failure',
-    severity: 'error',
-    title: 'A failure path of initialize leaves a mapping held',
-    description: 'Unmap before initialize returns a failure.',
-    docs: 'rules/ndis/unmap-on-failure.md',
-  },
-  {
-    id: 'ndis/unmap-length',
-    severity: 'warning',
-    title: 'NdisMUnmapIoSpace length differs from the length mapped',
-    description: 'NdisMUnmapIoSpace must be given the length that was mapped.',
-    docs: 'rules/ndis/unmap-length.md',
-  },
-];
+const RULES: RuleMeta[] = PACK_RULES;
 
 function finding(fields: Partial<Finding> & Pick<Finding, 'rule' | 'path' | 'line'>): Finding {
-  const rule = RULES.find((r) => r.id === fields.rule);
-  return {
-    severity: rule?.severity ?? 'note',
-    column: 5,
-    endLine: fields.line,
-    endColumn: 20,
-    message: `message of ${fields.rule}`,
-    fingerprint: `fp-${fields.rule}-${fields.path}-${fields.line}`,
-    trace: [],
-    docs: rule?.docs ?? 'rules/unknown.md',
-    ...fields,
-  };
+  return findingOf(fields);
 }
 
 const ERR = (path: string, line: number, extra: Partial<Finding> = {}) =>
@@ -69,6 +39,7 @@ function config(overrides: Partial<AppConfig> = {}, conclusion: Partial<AppConfi
     paths: { include: ['**'], exclude: [] },
     report: 'new',
     reviewComments: true,
+    trustSuppressions: false,
     ...overrides,
     conclusion: { failOn: 'error', otherwise: 'neutral', ...conclusion },
   };
@@ -219,7 +190,7 @@ describe('renderCheckRun summary', () => {
     assert.equal(escapeMarkdown('|<>`*_\\'), '\\|\\<\\>\\`\\*\\_\\\\');
   });
 
-  it('links rules to docsBaseUrl + docs, or shows the docs path as code', () => {
+  it("links rules to docsBaseUrl + docs, and to the rule pack's docs base without one", () => {
     const f = ERR('a.c', 1);
     const linked = renderCheckRun(input(split([f]), { docsBaseUrl: 'https://github.com/o/r/blob/v1/' })).summary;
     assert.ok(
@@ -229,7 +200,9 @@ describe('renderCheckRun summary', () => {
       linked,
     );
     const plain = renderCheckRun(input(split([f]))).summary;
-    assert.ok(plain.includes('| ndis/unmap-on-failure (`rules/ndis/unmap-on-failure.md`) | error | a.c:1 |'), plain);
+    const url = ruleDocsUrl('rules/ndis/unmap-on-failure.md');
+    assert.match(url, /^https:\/\/.+\/rules\/ndis\/unmap-on-failure\.md$/);
+    assert.ok(plain.includes(`| [ndis/unmap-on-failure](${url}) | error | a.c:1 |`), plain);
   });
 
   it("shows each firing rule's page folded in the text, headings below the run's, unable to close the fold, cut when long", () => {
@@ -291,7 +264,7 @@ describe('renderCheckRun summary', () => {
     const report = renderCheckRun(
       input(split([WARN('new.c', 2)], [ERR('old.c', 1)]), { config: config({ report: 'all' }) }),
     );
-    const rows = report.summary.split('\n').filter((l) => l.startsWith('| ndis/'));
+    const rows = report.summary.split('\n').filter((l) => l.startsWith('| [ndis/'));
     assert.deepEqual(
       rows.map((r) => cells(r).slice(1, 4)),
       [
@@ -330,7 +303,7 @@ describe('renderCheckRun summary', () => {
     assert.ok(Buffer.byteLength(summary, 'utf8') <= CHECK_RUN_TEXT_LIMIT, `${Buffer.byteLength(summary)} bytes`);
     assert.ok(summary.length <= CHECK_RUN_TEXT_LIMIT);
     assert.ok(!LONE_SURROGATE.test(summary), 'no surrogate pair was split');
-    const tableRows = summary.split('\n').filter((l) => l.startsWith('| ndis/'));
+    const tableRows = summary.split('\n').filter((l) => l.startsWith('| [ndis/'));
     const newRows = tableRows.filter((r) => r.includes('| drivers/'));
     assert.ok(newRows.length > 10 && newRows.length < 5000, `${newRows.length} rows kept`);
     for (const row of tableRows) assert.equal(cells(row).length, 4, 'every row complete');
@@ -367,7 +340,7 @@ describe('renderCheckRun summary', () => {
       input(split([WARN('a.c', 1)]), { config: config({ rules: { 'ndis/unmap-length': 'error' } }) }),
     );
     assert.ok(report.text!.includes('#### ndis/unmap-length (error)'));
-    assert.ok(report.text!.includes('NdisMUnmapIoSpace must be given the length that was mapped.'));
+    assert.ok(report.text!.includes(rule('ndis/unmap-length').description));
     assert.ok(!report.text!.includes('mmap-context'));
     assert.equal(renderCheckRun(input(split([]))).text, undefined);
   });
@@ -455,5 +428,52 @@ describe('annotations', () => {
     assert.equal(kept[200].start_line, 1);
     assert.deepEqual(kept, sortAnnotations(all).slice(0, 1000));
     assert.deepEqual(capAnnotations(all, 5000), { kept: sortAnnotations(all), omitted: 0 });
+  });
+});
+
+function suppressed(f: Finding, reason = 'firmware resizes the BAR'): SuppressedFinding {
+  return { finding: f, suppression: { kind: 'disable-next-line', line: f.line - 1, column: 5, reason } };
+}
+
+describe('renderCheckRun: suppressions a pull request adds', () => {
+  it('lists them with the directive and the reason, and counts every suppression', () => {
+    const s = suppressed(ERR('init.c', 63));
+    const { summary } = renderCheckRun(input(split([]), { addedSuppressions: [s], suppressed: 3 }));
+    assert.ok(summary.includes('### New suppressions'), summary);
+    assert.ok(summary.includes('(3 suppressed in all)'), summary);
+    const row = summary.split('\n').find((l) => l.includes('disable-next-line at line 62'));
+    assert.ok(row, summary);
+    assert.deepEqual(cells(row).slice(1), [
+      'error',
+      'init.c:63',
+      'disable-next-line at line 62',
+      'firmware resizes the BAR',
+    ]);
+  });
+
+  it('a new suppression of an error keeps the run from success unless the configuration trusts suppressions', () => {
+    const silenced = [suppressed(ERR('init.c', 63))];
+    const untrusted = renderCheckRun(input(split([]), { addedSuppressions: silenced }));
+    assert.equal(untrusted.conclusion, 'neutral');
+    assert.ok(untrusted.summary.includes('does not conclude `success`'));
+    const trusted = renderCheckRun(
+      input(split([]), { addedSuppressions: silenced, config: config({ trustSuppressions: true }) }),
+    );
+    assert.equal(trusted.conclusion, 'success');
+  });
+
+  it('a new suppression of a warning does not change the conclusion, nor does a failure become neutral', () => {
+    assert.equal(
+      renderCheckRun(input(split([]), { addedSuppressions: [suppressed(WARN('nic.c', 48))] })).conclusion,
+      'success',
+    );
+    assert.equal(
+      renderCheckRun(input(split([ERR('a.c', 1)]), { addedSuppressions: [suppressed(ERR('b.c', 5))] })).conclusion,
+      'failure',
+    );
+  });
+
+  it('shows no section when the pull request adds none', () => {
+    assert.ok(!renderCheckRun(input(split([ERR('a.c', 1)]))).summary.includes('New suppressions'));
   });
 });

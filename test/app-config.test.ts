@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_CONFIG, globToRegExp, parseConfig, pathMatches } from '../src/app/config.js';
+import { DEFAULT_CONFIG, parseConfig, pathMatches } from '../src/app/config.js';
 import type { AppConfig } from '../src/app/types.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
+import { patternProblem } from '../src/review/paths.js';
 
 const RULES = loadRulePack().rules.map((r) => r.id);
-const ALL_RULES = 'ndis/mmap-context, ndis/unmap-on-failure, ndis/unmap-in-halt, ndis/unmap-length';
+const ALL_RULES =
+  'ndis/mmap-context, ndis/unmap-on-failure, ndis/unmap-in-halt, ndis/unmap-length, ndis-review/unused-directive';
+const SETTINGS = 'rules, paths, report, reviewComments, conclusion, trustSuppressions';
 
 function defaultsWith(patch: Partial<AppConfig>): AppConfig {
   return {
@@ -14,6 +17,7 @@ function defaultsWith(patch: Partial<AppConfig>): AppConfig {
     report: 'new',
     reviewComments: true,
     conclusion: { failOn: 'error', otherwise: 'neutral' },
+    trustSuppressions: false,
     ...patch,
   };
 }
@@ -26,6 +30,7 @@ describe('DEFAULT_CONFIG', () => {
       report: 'new',
       reviewComments: true,
       conclusion: { failOn: 'error', otherwise: 'neutral' },
+      trustSuppressions: false,
     });
   });
 
@@ -68,6 +73,7 @@ describe('parseConfig: valid files', () => {
       report: 'all',
       reviewComments: false,
       conclusion: { failOn: 'warning', otherwise: 'success' },
+      trustSuppressions: true,
     };
     assert.deepEqual(parseConfig(raw, RULES), {
       config: {
@@ -81,6 +87,7 @@ describe('parseConfig: valid files', () => {
         report: 'all',
         reviewComments: false,
         conclusion: { failOn: 'warning', otherwise: 'success' },
+        trustSuppressions: true,
       },
       errors: [],
     });
@@ -156,23 +163,17 @@ describe('parseConfig: errors', () => {
     {
       name: 'a string instead of a mapping',
       raw: 'report: all',
-      errors: [
-        'the configuration must be a mapping of settings (rules, paths, report, reviewComments, conclusion), got "report: all"',
-      ],
+      errors: [`the configuration must be a mapping of settings (${SETTINGS}), got "report: all"`],
     },
     {
       name: 'a list instead of a mapping',
       raw: [{ report: 'all' }],
-      errors: [
-        'the configuration must be a mapping of settings (rules, paths, report, reviewComments, conclusion), got a list',
-      ],
+      errors: [`the configuration must be a mapping of settings (${SETTINGS}), got a list`],
     },
     {
       name: 'a number instead of a mapping',
       raw: 42,
-      errors: [
-        'the configuration must be a mapping of settings (rules, paths, report, reviewComments, conclusion), got 42',
-      ],
+      errors: [`the configuration must be a mapping of settings (${SETTINGS}), got 42`],
     },
     {
       name: 'unknown top-level key, close to a known one',
@@ -182,12 +183,12 @@ describe('parseConfig: errors', () => {
     {
       name: 'unknown top-level key, not close to any',
       raw: { severity: 'high' },
-      errors: ['severity: unknown setting; the settings are rules, paths, report, reviewComments, conclusion'],
+      errors: [`severity: unknown setting; the settings are ${SETTINGS}`],
     },
     {
       name: 'unknown top-level key with characters that need quoting',
       raw: { 'fail on': 'never' },
-      errors: ['"fail on": unknown setting; the settings are rules, paths, report, reviewComments, conclusion'],
+      errors: [`"fail on": unknown setting; the settings are ${SETTINGS}`],
     },
     {
       name: 'report not an allowed value',
@@ -330,18 +331,23 @@ describe('parseConfig: errors', () => {
       errors: ['paths.exclude[0]: an empty pattern matches nothing; remove it'],
     },
     {
-      name: 'a negated pattern',
-      raw: { paths: { include: ['**', '!vendor/**'] } },
+      name: 'an include list of ! patterns only',
+      raw: { paths: { include: ['!vendor/**'] } },
       errors: [
-        'paths.include[1]: "!vendor/**" starts with !, and negated patterns are not supported; list what to leave out under paths.exclude',
+        'paths.include: every pattern starts with !, which only takes back what an earlier pattern matched, so it includes no file; list what to include first (for example **)',
       ],
     },
     {
-      name: 'a negated pattern given as a single string',
-      raw: { paths: { exclude: '!x.c' } },
+      name: 'a negated character class',
+      raw: { paths: { include: ['**', 'file[!0-9].c'] } },
       errors: [
-        'paths.exclude: "!x.c" starts with !, and negated patterns are not supported; list what to leave out under paths.exclude',
+        'paths.include[1]: "file[!0-9].c" uses a negated character class ([!...] or [^...]), which the matcher does not support; list the names to match instead',
       ],
+    },
+    {
+      name: 'a ]-first character class given as a single string',
+      raw: { paths: { exclude: '[]x].c' } },
+      errors: ['paths.exclude: "[]x].c" has an empty or ]-first character class, which the matcher does not support'],
     },
     {
       name: 'a long string value is shortened in the message',
@@ -379,10 +385,21 @@ describe('parseConfig: errors', () => {
     assert.equal(pathMatches('a.c', config.paths), false);
   });
 
-  it('an empty list of known rules rejects every rule id without a suggestion', () => {
+  it("without rule pack ids, only ndis-review's own rules are known", () => {
     assert.deepEqual(parseConfig({ rules: { 'ndis/unmap-length': 'off' } }, []).errors, [
-      'rules.ndis/unmap-length: unknown rule',
+      'rules.ndis/unmap-length: unknown rule; the rules are ndis-review/unused-directive',
     ]);
+    assert.deepEqual(parseConfig({ rules: { 'ndis-review/unused-directive': 'off' } }, []).errors, []);
+  });
+
+  it('trustSuppressions takes a boolean, as reviewComments does', () => {
+    assert.deepEqual(parseConfig({ trustSuppressions: 'yes' }, RULES).errors, [
+      'trustSuppressions: "yes" is not one of true, false',
+    ]);
+    assert.deepEqual(parseConfig({ trustSuppressions: 'true' }, RULES).errors, [
+      'trustSuppressions: "true" is not one of true, false (write it without quotes)',
+    ]);
+    assert.equal(parseConfig({ trustSuppressions: true }, RULES).config.trustSuppressions, true);
   });
 });
 
@@ -408,6 +425,7 @@ describe('parseConfig: partial validity', () => {
       report: 'new',
       reviewComments: false,
       conclusion: { failOn: 'error', otherwise: 'success' },
+      trustSuppressions: false,
     });
     assert.deepEqual(errors, [
       'rules.ndis/unmap-lenght: unknown rule; did you mean ndis/unmap-length?',
@@ -415,7 +433,7 @@ describe('parseConfig: partial validity', () => {
       'paths.include[1]: expected a glob, got 42',
       'paths.ignore: unknown setting; the settings of paths are include, exclude',
       'report: "everything" is not one of new, all',
-      'colour: unknown setting; the settings are rules, paths, report, reviewComments, conclusion',
+      `colour: unknown setting; the settings are ${SETTINGS}`,
       'conclusion.failOn: "errors" is not one of error, warning, never',
     ]);
   });
@@ -423,18 +441,19 @@ describe('parseConfig: partial validity', () => {
   it('an unknown key does not stop the known ones from applying', () => {
     assert.deepEqual(parseConfig({ extra: 1, report: 'all' }, RULES), {
       config: defaultsWith({ report: 'all' }),
-      errors: ['extra: unknown setting; the settings are rules, paths, report, reviewComments, conclusion'],
+      errors: [`extra: unknown setting; the settings are ${SETTINGS}`],
     });
   });
 });
 
+/** One pattern as `include` (nothing excluded): which paths it selects. */
 function matches(glob: string, yes: string[], no: string[]): void {
-  const re = globToRegExp(glob);
-  for (const p of yes) assert.ok(re.test(p), `${glob} should match ${p} (${re.source})`);
-  for (const p of no) assert.ok(!re.test(p), `${glob} should not match ${p} (${re.source})`);
+  const paths = { include: [glob], exclude: [] };
+  for (const p of yes) assert.ok(pathMatches(p, paths), `${glob} should match ${p}`);
+  for (const p of no) assert.ok(!pathMatches(p, paths), `${glob} should not match ${p}`);
 }
 
-describe('globToRegExp', () => {
+describe('path patterns (gitignore lines, through the ignore package)', () => {
   it('** is any number of segments, including none', () => {
     matches(
       'drivers/**/test/*.c',
@@ -456,7 +475,7 @@ describe('globToRegExp', () => {
     matches('a?b.c', ['axb.c', 'x/axb.c'], ['a/b.c', 'ab.c']);
   });
 
-  it('a leading / anchors to the root', () => {
+  it('a leading / or ./ anchors to the root', () => {
     matches('/root-only.c', ['root-only.c'], ['src/root-only.c', 'a/b/root-only.c', 'root-only.cc']);
     matches('./root-only.c', ['root-only.c'], ['src/root-only.c']);
   });
@@ -485,26 +504,44 @@ describe('globToRegExp', () => {
     matches('drivers/**/test', ['drivers/test/a.c', 'drivers/a/test/b/c.c'], ['drivers/testing/a.c']);
   });
 
-  it('character classes', () => {
+  it('character classes and ranges; an unclosed [ is literal', () => {
     matches('[ab].c', ['a.c', 'x/b.c'], ['c.c', 'ab.c']);
     matches('file[0-9].c', ['file3.c'], ['filex.c', 'file10.c']);
-    matches('[!a].c', ['b.c'], ['a.c']);
-    matches('[^a].c', ['b.c'], ['a.c']);
-    matches('[]x].c', ['].c', 'x.c'], ['y.c', ']x.c']);
     matches('a[b.c', ['a[b.c', 'x/a[b.c'], ['ab.c']);
   });
 
-  it('regex special characters are literal: dots, plus signs, parentheses and more', () => {
+  it('negated and ]-first classes are refused with a message rather than matching nothing', () => {
+    assert.match(patternProblem('[!a].c') ?? '', /negated character class/);
+    assert.match(patternProblem('[^a].c') ?? '', /negated character class/);
+    assert.match(patternProblem('[]x].c') ?? '', /]-first character class/);
+    assert.equal(patternProblem('file[0-9].c'), undefined);
+  });
+
+  it('regex special characters are literal: dots, plus signs, parentheses and more; # is not a comment', () => {
     matches('lib.c', ['lib.c', 'a/lib.c'], ['libxc', 'lib_c', 'a/libbc']);
     matches('c++/*.cpp', ['c++/a.cpp'], ['cc/a.cpp', 'c+++/a.cpp', 'c/a.cpp', 'c++/axcpp']);
     matches('g++.h', ['g++.h', 'x/g++.h'], ['gg.h', 'g.h', 'g+++.h']);
     matches('a(b)|c$^{1}.c', ['a(b)|c$^{1}.c'], ['ab.c', 'c$.c']);
     matches('\\*.c', ['*.c', 'x/*.c'], ['a.c']);
+    matches('#notes.c', ['#notes.c', 'a/#notes.c'], ['notes.c']);
   });
 
-  it('returns a RegExp that never matches for an empty pattern', () => {
+  it('matches case-sensitively, as Git does', () => {
+    matches('Vendor/', ['Vendor/a.c'], ['vendor/a.c']);
+  });
+
+  it('an empty pattern, or one that is only a slash, matches nothing', () => {
     matches('', [], ['', 'a.c', 'a/b.c']);
     matches('/', [], ['', 'a.c']);
+  });
+
+  it('! re-includes what an earlier pattern of the same list excluded (new with the ignore package)', () => {
+    const paths = { include: ['**'], exclude: ['vendor/*', '!vendor/ours/'] };
+    assert.equal(pathMatches('vendor/theirs/a.c', paths), false);
+    assert.equal(pathMatches('vendor/x.c', paths), false);
+    assert.equal(pathMatches('vendor/ours/a.c', paths), true);
+    // As in Git, a file cannot be re-included when a folder above it stays excluded.
+    assert.equal(pathMatches('vendor/ours/a.c', { include: ['**'], exclude: ['vendor/', '!vendor/ours/a.c'] }), false);
   });
 });
 

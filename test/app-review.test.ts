@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExistingComment, PullRequestFile } from '../src/app/types.js';
+import { ruleDocsUrl } from '../src/engine/rulepack.js';
 import type { Finding } from '../src/engine/types.js';
 import {
   MAX_REVIEW_COMMENTS,
@@ -364,6 +365,82 @@ describe('planReview', () => {
     assert.ok(
       plan.comments[0].body.includes('(https://github.com/o/ndis-review/blob/v0.1.0/rules/ndis/mmap-context.md)'),
     );
+  });
+});
+
+describe('suggested changes', () => {
+  // New lines 20-23 of init.c, all in the diff: the goto on 22 leaks; the fix unmaps before it.
+  const source = [
+    ...Array.from({ length: 19 }, () => ''),
+    '{',
+    '    s = Start(a);',
+    '    if (s) goto Out;',
+    '}',
+    '',
+  ].join('\n');
+  const patch = '@@ -20,3 +20,4 @@\n {\n+    s = Start(a);\n     if (s) goto Out;\n }';
+  const file: PullRequestFile = { filename: 'init.c', status: 'modified', patch };
+  const fix = {
+    description: 'unmap a->Regs before the goto',
+    edits: [
+      {
+        path: 'init.c',
+        startLine: 22,
+        startColumn: 1,
+        endLine: 22,
+        endColumn: 1,
+        text: '    NdisMUnmapIoSpace(a->H, a->Regs, 0x100);\n',
+      },
+    ],
+  };
+  const leak = finding({ rule: 'ndis/unmap-on-failure', path: 'init.c', line: 22, fix });
+
+  it('carries a suggestion block that rewrites the lines the fix touches, with the fix described', () => {
+    const plan = planReview({ files: [file], findings: [leak], existing: [], sources: new Map([['init.c', source]]) });
+    const [comment] = plan.comments;
+    assert.equal(comment.line, 22);
+    assert.equal(comment.start_line, undefined, 'one line');
+    assert.ok(
+      comment.body.includes(
+        'unmap a->Regs before the goto\n\n```suggestion\n    NdisMUnmapIoSpace(a->H, a->Regs, 0x100);\n    if (s) goto Out;\n```',
+      ),
+      comment.body,
+    );
+  });
+
+  it('spans several lines when the fix does, with start_line and start_side', () => {
+    const wide = { ...leak, line: 21, fix: { ...fix, edits: [{ ...fix.edits[0] }] } };
+    const plan = planReview({ files: [file], findings: [wide], existing: [], sources: new Map([['init.c', source]]) });
+    assert.deepEqual(
+      [plan.comments[0].start_line, plan.comments[0].start_side, plan.comments[0].line],
+      [21, 'RIGHT', 22],
+    );
+    assert.ok(plan.comments[0].body.includes('```suggestion\n    s = Start(a);\n    NdisMUnmapIoSpace('));
+  });
+
+  it('has no suggestion when a line the fix touches is not in the diff, or the text is unknown', () => {
+    const outside = { ...leak, fix: { ...fix, edits: [{ ...fix.edits[0], startLine: 25, endLine: 25 }] } };
+    const noSuggestion = planReview({
+      files: [file],
+      findings: [outside],
+      existing: [],
+      sources: new Map([['init.c', source]]),
+    });
+    assert.ok(!noSuggestion.comments[0].body.includes('```suggestion'));
+    assert.equal(noSuggestion.comments[0].line, 22, 'still a comment on the finding');
+    const unknown = planReview({ files: [file], findings: [leak], existing: [] });
+    assert.ok(!unknown.comments[0].body.includes('```suggestion'));
+  });
+
+  it('a fence longer than any backtick run in the code', () => {
+    const ticks = { ...leak, fix: { ...fix, edits: [{ ...fix.edits[0], text: '    x = "```";\n' }] } };
+    const plan = planReview({ files: [file], findings: [ticks], existing: [], sources: new Map([['init.c', source]]) });
+    assert.ok(plan.comments[0].body.includes('````suggestion\n    x = "```";\n'), plan.comments[0].body);
+  });
+
+  it("links the rule's page from the rule pack's docs base without docsBaseUrl", () => {
+    const plan = planReview({ files: [file], findings: [leak], existing: [] });
+    assert.ok(plan.comments[0].body.includes(`[Rule documentation](${ruleDocsUrl('rules/ndis/mmap-context.md')})`));
   });
 });
 

@@ -57,7 +57,8 @@ async function scanJson(
     env: { NDIS_REVIEW_CACHE: 'off' },
     cwd: repoRoot,
   });
-  assert.equal(code, 0, `scan of ${dir} exited ${code}: ${stderr}`);
+  // --fail-on never: 0, or 3 when the report is incomplete.
+  assert.ok(code === 0 || code === 3, `scan of ${dir} exited ${code}: ${stderr}`);
   return JSON.parse(stdout);
 }
 

@@ -12,34 +12,16 @@ import {
   formatSarif,
 } from '../src/report/sarif.js';
 import { formatText } from '../src/report/text.js';
-import { schemaErrors } from './support/schema-check.js';
+import { jsonSchemaErrors } from './support/json-schema.js';
+import { PACK_RULES } from './support/rules.js';
 
 /** The compiled test runs from dist/test/. */
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-const RULES: RuleMeta[] = [
-  {
-    id: 'ndis/mmap-context',
-    severity: 'error',
-    title: 'NdisMMapIoSpace outside initialize',
-    description: 'NdisMMapIoSpace may only be called in the context of the initialize callback.',
-    docs: 'rules/ndis/mmap-context.md',
-  },
-  {
-    id: 'ndis/unmap-on-failure',
-    severity: 'error',
-    title: 'A failure path of initialize leaves a mapping held',
-    description: 'Unmap before initialize returns a failure.',
-    docs: 'rules/ndis/unmap-on-failure.md',
-  },
-  {
-    id: 'ndis/unmap-length',
-    severity: 'warning',
-    title: 'Unmapped length differs from mapped length',
-    description: 'NdisMUnmapIoSpace must be given the length that was mapped.',
-    docs: 'rules/ndis/unmap-length.md',
-  },
-];
+/** Three rules of the real pack, in pack order (the tests index into them). */
+const RULES: RuleMeta[] = PACK_RULES.filter((r) =>
+  ['ndis/mmap-context', 'ndis/unmap-on-failure', 'ndis/unmap-length'].includes(r.id),
+);
 
 function finding(fields: Partial<Finding> & Pick<Finding, 'rule' | 'path' | 'line'>): Finding {
   const rule = RULES.find((r) => r.id === fields.rule);
@@ -131,19 +113,47 @@ describe('formatText', () => {
   it('prints findings, trace, docs, notices and a total, in path, line, column, rule order', () => {
     assert.deepEqual(formatText(scanResult()).split('\n'), [
       'init.c:20:5: error: NdisMMapIoSpace can run in the context of MiniportResetEx [ndis/mmap-context]',
-      '  hw/reset.c:12: MiniportResetEx calls HwReinit',
+      'hw/reset.c:12:1: note: MiniportResetEx calls HwReinit',
       '  see rules/ndis/mmap-context.md',
       'init.c:63:9: error: this failure path leaves Adapter->Csr mapped [ndis/unmap-on-failure]',
-      '  init.c:40: NdisMMapIoSpace maps Adapter->Csr',
-      '  init.c:63: goto err_unmap_csr skips NdisMUnmapIoSpace(Adapter->Csr)',
+      'init.c:40:14: note: NdisMMapIoSpace maps Adapter->Csr',
+      'init.c:63:1: note: goto err_unmap_csr skips NdisMUnmapIoSpace(Adapter->Csr)',
       '  see rules/ndis/unmap-on-failure.md',
       'src/nic.c:48:5: warning: NdisMUnmapIoSpace unmaps 0x80 bytes of nic->Csr, but 0x100 were mapped [ndis/unmap-length]',
       '  see rules/ndis/unmap-length.md',
-      'notice: no halt callback found',
-      'broken.c:30: notice: broken.c did not parse cleanly; its intact parts were analysed',
-      '3 findings (2 errors, 1 warning) in 14 files',
+      'ndis-review: note: no halt callback found',
+      'broken.c:30:1: note: broken.c did not parse cleanly; its intact parts were analysed',
+      '3 findings (2 errors, 1 warning), 2 notices in 14 files',
       '',
     ]);
+  });
+
+  it('prints paths as the caller shows them and rule pages as the caller links them', () => {
+    const lines = formatText(scanResult({ notices: [NOTICES[0]] }), {
+      displayPath: (p) => `../drv/${p}`,
+      docsUrl: (f) => `https://docs.example/${f.rule}`,
+    }).split('\n');
+    assert.ok(lines.includes('../drv/init.c:40:14: note: NdisMMapIoSpace maps Adapter->Csr'), lines.join('\n'));
+    assert.ok(
+      lines.includes('../drv/broken.c:30:1: note: broken.c did not parse cleanly; its intact parts were analysed'),
+    );
+    assert.ok(lines.includes('  see https://docs.example/ndis/unmap-length'));
+    assert.ok(lines[0].startsWith('../drv/init.c:20:5: error: '));
+  });
+
+  it('counts suppressed findings and the baseline, and says when the report is incomplete', () => {
+    const suppressed = [
+      { finding: LENGTH_WARNING, suppression: { kind: 'disable-line' as const, line: 48, column: 60, reason: '' } },
+    ];
+    const text = formatText({
+      ...scanResult({ findings: [LEAK_ERROR], notices: [], complete: false }),
+      suppressed,
+      preExisting: [CONTEXT_ERROR],
+    });
+    assert.equal(
+      text.split('\n').at(-2),
+      '1 new finding (1 error), 1 in the baseline, 1 suppressed in 14 files; incomplete: a notice above says what was not analysed',
+    );
   });
 
   it('does not depend on the order of the engine', () => {
@@ -168,7 +178,7 @@ describe('formatText', () => {
     const text = formatText(
       scanResult({ findings: [], notices: [{ kind: 'skipped-file', message: 'binary file', path: 'blob.h' }] }),
     );
-    assert.deepEqual(text.split('\n'), ['blob.h: notice: binary file', 'no findings in 14 files', '']);
+    assert.deepEqual(text.split('\n'), ['blob.h: note: binary file', 'no findings, 1 notice in 14 files', '']);
   });
 
   it('says "no findings" and uses singular words for one', () => {
@@ -189,6 +199,7 @@ describe('formatText', () => {
     assert.ok(!plain.includes('\u001b['));
     assert.match(colored, /\u001b\[1;31merror:\u001b\[0m/);
     assert.match(colored, /\u001b\[1;33mwarning:\u001b\[0m/);
+    assert.match(colored, /\u001b\[1;36mnote:\u001b\[0m/);
     assert.equal(colored.replace(/\u001b\[[0-9;]*m/g, ''), plain);
   });
 });
@@ -209,13 +220,17 @@ describe('formatJson', () => {
     const report = JSON.parse(text);
     assert.deepEqual(Object.keys(report), [
       'version',
+      'fingerprintVersion',
       'root',
       'files',
       'complete',
       'incomplete',
       'findings',
+      'suppressed',
       'notices',
     ]);
+    assert.equal(report.fingerprintVersion, FINGERPRINT_KEY);
+    assert.deepEqual(report.suppressed, []);
     assert.equal(report.root, '/work/driver');
     assert.equal(report.files, 14);
     assert.equal(report.complete, true);
@@ -274,10 +289,44 @@ describe('formatJson', () => {
     assert.equal(formatJson(reversed(scanResult())), formatJson(scanResult()));
   });
 
+  it('lists suppressed findings with their directive, a fix, rule page URLs and the baseline count', () => {
+    const fix = {
+      description: 'pass the mapped length',
+      edits: [{ path: 'src/nic.c', startLine: 48, startColumn: 40, endLine: 48, endColumn: 44, text: '0x100' }],
+    };
+    const report = JSON.parse(
+      formatJson(
+        {
+          ...scanResult({ findings: [{ ...LENGTH_WARNING, fix }] }),
+          suppressed: [
+            {
+              finding: LEAK_ERROR,
+              suppression: { kind: 'disable-next-line', line: 62, column: 5, reason: 'cleanup helper unmaps it' },
+            },
+          ],
+          preExisting: [CONTEXT_ERROR],
+        },
+        { docsUrl: (f) => `https://docs.example/${f.docs}` },
+      ),
+    );
+    assert.deepEqual(report.suppressed.length, 1);
+    assert.equal(report.suppressed[0].fingerprint, LEAK_ERROR.fingerprint);
+    assert.deepEqual(report.suppressed[0].suppression, {
+      kind: 'disable-next-line',
+      line: 62,
+      column: 5,
+      reason: 'cleanup helper unmaps it',
+    });
+    assert.deepEqual(report.findings[0].fix, fix);
+    assert.equal(report.findings[0].docsUrl, 'https://docs.example/rules/ndis/unmap-length.md');
+    assert.deepEqual(report.baseline, { preExisting: 1 });
+    assert.deepEqual(jsonSchemaErrors(jsonOutputSchema, report), []);
+  });
+
   it('validates against jsonOutputSchema', () => {
-    assert.deepEqual(schemaErrors(jsonOutputSchema, JSON.parse(formatJson(scanResult()))), []);
+    assert.deepEqual(jsonSchemaErrors(jsonOutputSchema, JSON.parse(formatJson(scanResult()))), []);
     const empty = scanResult({ findings: [], notices: [], files: 0 });
-    assert.deepEqual(schemaErrors(jsonOutputSchema, JSON.parse(formatJson(empty))), []);
+    assert.deepEqual(jsonSchemaErrors(jsonOutputSchema, JSON.parse(formatJson(empty))), []);
   });
 
   it('has a schema that rejects reports that break it', () => {
@@ -287,12 +336,12 @@ describe('formatJson', () => {
     report.findings[2].severity = 'fatal';
     report.notices[0].kind = 'mystery';
     report.extra = true;
-    assert.deepEqual(schemaErrors(jsonOutputSchema, report).sort(), [
-      "/: unexpected 'extra'",
-      '/findings/0/line: below 1',
-      "/findings/1: missing 'fingerprint'",
-      '/findings/2/severity: not one of ["error","warning","note"]',
-      '/notices/0/kind: matches 0 of oneOf, not 1',
+    assert.deepEqual(jsonSchemaErrors(jsonOutputSchema, report).sort(), [
+      '/ additionalProperties extra',
+      '/findings/0/line minimum',
+      '/findings/1 required fingerprint',
+      '/findings/2/severity enum',
+      '/notices/0/kind oneOf',
     ]);
   });
 

@@ -8,22 +8,33 @@
  * UTF-8 bytes; that also keeps each text within 65,535 UTF-16 code units.
  */
 
+import { loadRulePack } from '../engine/rulepack.js';
 import type { Finding, Notice, RuleMeta, Severity } from '../engine/types.js';
 import { SEVERITIES, severityRank, sortFindings, sortNotices } from '../report/order.js';
-import type { AppConfig, CheckAnnotation, CheckRunReport, ClassifiedFindings } from './types.js';
+import { fitLines, fitRows, truncateChars, truncateUtf8, utf8Length } from '../report/utf8.js';
+import { count, plural } from '../report/words.js';
+import { conclusionOf } from '../review/conclusion.js';
+import type { SuppressedFinding } from '../review/suppress.js';
+import { capAnnotations, CHECK_RUN_TITLE_LIMIT, MAX_ANNOTATIONS, toAnnotation } from './annotations.js';
+import type { AppConfig, CheckRunReport, ClassifiedFindings } from './types.js';
+
+// The shared review layer and the annotations, under the names the app has always imported from here.
+export { classify } from '../review/classify.js';
+export { applyRuleConfig } from '../review/rule-config.js';
+export {
+  ANNOTATION_TEXT_LIMIT,
+  ANNOTATION_TITLE_LIMIT,
+  ANNOTATIONS_PER_REQUEST,
+  batchAnnotations,
+  capAnnotations,
+  CHECK_RUN_TITLE_LIMIT,
+  MAX_ANNOTATIONS,
+  sortAnnotations,
+  toAnnotation,
+} from './annotations.js';
 
 /** Largest `output.summary` and `output.text`, in UTF-8 bytes. */
 export const CHECK_RUN_TEXT_LIMIT = 65_535;
-/** Longest `output.title` (characters; kept in bytes, which is stricter). */
-export const CHECK_RUN_TITLE_LIMIT = 255;
-/** Largest annotation `message` and `raw_details` (64 KB), in UTF-8 bytes. */
-export const ANNOTATION_TEXT_LIMIT = 65_535;
-/** Longest annotation `title`. */
-export const ANNOTATION_TITLE_LIMIT = 255;
-/** The check runs API takes at most this many annotations per request. */
-export const ANNOTATIONS_PER_REQUEST = 50;
-/** Annotations the app sends for one check run at most; the rest are counted in the summary. */
-export const MAX_ANNOTATIONS = 1000;
 
 /** A table cell shows at most this many characters of a message (the annotation has all of it). */
 const CELL_MESSAGE_CHARS = 1000;
@@ -32,39 +43,6 @@ const SUMMARY_TRACE_STEPS = 50;
 const TRACE_MESSAGE_CHARS = 500;
 /** Notices may use at most this much of the summary, so findings keep the room. */
 const NOTICE_BUDGET = 8192;
-
-// ---------------------------------------------------------------------------
-// Classification and configuration
-
-/**
- * Splits head findings by fingerprint: `added` (not in base) and `existing`
- * (in base), both in head order; `fixed` are base findings gone from head, in
- * base order.
- */
-export function classify(head: Finding[], base: Finding[]): ClassifiedFindings {
-  const inBase = new Set(base.map((f) => f.fingerprint));
-  const inHead = new Set(head.map((f) => f.fingerprint));
-  return {
-    added: head.filter((f) => !inBase.has(f.fingerprint)),
-    existing: head.filter((f) => inBase.has(f.fingerprint)),
-    fixed: base.filter((f) => !inHead.has(f.fingerprint)),
-  };
-}
-
-/**
- * Drops findings of rules configured `off` and replaces the severity where
- * the configuration gives one. Apply it to head and base findings alike,
- * before `classify`. Input order is kept; findings are not mutated.
- */
-export function applyRuleConfig(findings: Finding[], rules: AppConfig['rules']): Finding[] {
-  const out: Finding[] = [];
-  for (const finding of findings) {
-    const override = Object.hasOwn(rules, finding.rule) ? rules[finding.rule] : undefined;
-    if (override === 'off') continue;
-    out.push(override === undefined || override === finding.severity ? finding : { ...finding, severity: override });
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------
 // The check run
@@ -79,12 +57,20 @@ export interface CheckRunInput {
   /** Source files scanned in head. */
   files: number;
   headSha: string;
-  /** Base of the documentation links, e.g. `https://github.com/o/r/blob/v1/`; docs paths are appended. */
+  /** Base of the documentation links, e.g. `https://github.com/o/r/blob/v1/`; default: the rule pack's `docsBase`. */
   docsBaseUrl?: string;
   /** Each rule's documentation page (Markdown), shown folded under the rule in `text`. */
   ruleDocText?: ReadonlyMap<string, string>;
   /** Most annotations to send (default `MAX_ANNOTATIONS`); the summary says how many were left out. */
   maxAnnotations?: number;
+  /**
+   * Findings the pull request silences with a directive it adds (see
+   * `addedSuppressions`): listed in the summary, and an error among them
+   * keeps the run from `success` unless the configuration trusts suppressions.
+   */
+  addedSuppressions?: SuppressedFinding[];
+  /** Every finding head suppresses (the summary counts them). */
+  suppressed?: number;
 }
 
 /**
@@ -109,12 +95,12 @@ export function renderCheckRun(input: CheckRunInput): CheckRunReport {
   const omittedAnnotations = first.omitted + second.omitted;
 
   const ctx: RenderContext = {
-    docsBaseUrl: input.docsBaseUrl,
+    docsBaseUrl: input.docsBaseUrl ?? loadRulePack().docsBase,
     ruleDocs: new Map(input.rules.map((r) => [r.id, r.docs])),
     showStatus: config.report === 'all',
   };
   const report: CheckRunReport = {
-    conclusion: conclusionOf(classified, config.conclusion),
+    conclusion: conclusionOf(classified, config, input.addedSuppressions),
     title: truncateUtf8(titleOf(classified, input.files), CHECK_RUN_TITLE_LIMIT),
     summary: renderSummary(input, reported, existing, annotations.length, omittedAnnotations, ctx),
     annotations,
@@ -122,14 +108,6 @@ export function renderCheckRun(input: CheckRunInput): CheckRunReport {
   const text = renderRulesText(input, ctx);
   if (text !== '') report.text = text;
   return report;
-}
-
-function conclusionOf(classified: ClassifiedFindings, policy: AppConfig['conclusion']): CheckRunReport['conclusion'] {
-  const failOn = policy.failOn;
-  if (failOn !== 'never' && classified.added.some((f) => severityRank(f.severity) <= severityRank(failOn))) {
-    return 'failure';
-  }
-  return classified.added.length + classified.existing.length > 0 ? policy.otherwise : 'success';
 }
 
 const SEVERITY_WORDS: Record<Severity, [string, string]> = {
@@ -166,7 +144,7 @@ interface Reported {
 }
 
 interface RenderContext {
-  docsBaseUrl: string | undefined;
+  docsBaseUrl: string;
   ruleDocs: Map<string, string>;
   /** `report: all`: the table mixes new and pre-existing findings, so it says which is which. */
   showStatus: boolean;
@@ -233,6 +211,23 @@ function renderSummary(
     omitted: (n) => `_… and ${plural(n, 'more finding', 'more findings')} not listed._`,
   };
   const fixed = [`**Fixed by this pull request:** ${plural(classified.fixed.length, 'finding', 'findings')}.`];
+  const added = input.addedSuppressions ?? [];
+  const suppressions: Block = {
+    head: [
+      '### New suppressions',
+      '',
+      suppressionsIntro(added, input.suppressed ?? added.length, config.trustSuppressions),
+      '',
+      '| Rule | Severity | Location | Directive | Reason |',
+      '| --- | --- | --- | --- | --- |',
+    ],
+    rows: bySeverity(added.map((s) => s.finding)).map((f) => {
+      const s = added.find((x) => x.finding === f);
+      return s === undefined ? '' : suppressionRow(s, ctx);
+    }),
+    tail: [],
+    omitted: (n) => `_… and ${plural(n, 'more suppression', 'more suppressions')} not listed._`,
+  };
   const notices: Block = {
     head: ['### Notices', ''],
     rows: sortNotices(input.notices).map(noticeRow),
@@ -240,7 +235,7 @@ function renderSummary(
     omitted: (n) => `_… and ${plural(n, 'more notice', 'more notices')}._`,
   };
 
-  const parts: Part[] = [header, reported.length > 0 ? table : noneLine, traces, before, fixed, notices];
+  const parts: Part[] = [header, reported.length > 0 ? table : noneLine, traces, suppressions, before, fixed, notices];
 
   // What the page costs without any row, with room for every "left out" line.
   let budget = CHECK_RUN_TEXT_LIMIT - utf8Length(compose(parts, 'reserve'));
@@ -252,6 +247,8 @@ function renderSummary(
   const kept = new Map<Block, number>();
   // Priority: notices (bounded), the table, the traces of the listed findings, the older findings.
   kept.set(notices, take(notices, NOTICE_BUDGET));
+  // New suppressions stay in view whatever else is cut: a reviewer has to see what a pull request silences.
+  kept.set(suppressions, take(suppressions, NOTICE_BUDGET));
   const tableKept = reported.length > 0 ? take(table) : 0;
   kept.set(table, tableKept);
   traces.rows = reported
@@ -261,7 +258,26 @@ function renderSummary(
   kept.set(traces, take(traces));
   kept.set(before, take(before));
 
-  return fitLines(compose(parts, kept), CHECK_RUN_TEXT_LIMIT);
+  return fitCheckRunText(compose(parts, kept));
+}
+
+function suppressionsIntro(added: readonly SuppressedFinding[], all: number, trusted: boolean): string {
+  const errors = added.filter((s) => s.finding.severity === 'error').length;
+  const lead = `This pull request adds ${plural(added.length, 'suppression directive that silences a finding', 'suppression directives that silence findings')}`;
+  const total = all > added.length ? ` (${count(all)} suppressed in all)` : '';
+  if (errors === 0 || trusted) {
+    return `${lead}${total}.${errors > 0 ? ' The configuration trusts suppressions (`trustSuppressions: true`), so they do not change the conclusion.' : ''}`;
+  }
+  return `${lead}${total}. ${plural(errors, 'of them silences an error', 'of them silence errors')}, so this run does not conclude \`success\`: a reviewer should agree. Set \`trustSuppressions: true\` in the base branch's configuration to let suppressions stand on their own.`;
+}
+
+function suppressionRow(s: SuppressedFinding, ctx: RenderContext): string {
+  const f = s.finding;
+  const reason =
+    s.suppression.reason === ''
+      ? '_none given_'
+      : escapeMarkdown(truncateChars(s.suppression.reason, CELL_MESSAGE_CHARS));
+  return `| ${ruleCell(f, ctx)} | ${f.severity} | ${location(f.path, f.line)} | ${s.suppression.kind} at line ${s.suppression.line} | ${reason} |`;
 }
 
 /**
@@ -290,38 +306,9 @@ function compose(parts: Part[], kept: Map<Block, number> | 'reserve'): string {
   return groups.map((g) => g.join('\n')).join('\n\n') + '\n';
 }
 
-/** How many leading rows fit in `budget` bytes (each row plus its newline). */
-function fitRows(rows: string[], budget: number): number {
-  let used = 0;
-  let n = 0;
-  for (const row of rows) {
-    const cost = utf8Length(row) + 1;
-    if (used + cost > budget) break;
-    used += cost;
-    n++;
-  }
-  return n;
-}
-
 /** A summary or text the app changed after rendering, cut by whole lines to GitHub's byte limit. */
 export function fitCheckRunText(text: string): string {
-  return fitLines(text, CHECK_RUN_TEXT_LIMIT);
-}
-
-/** Last resort (the budget above should make it unreachable): whole lines up to `limit` bytes. */
-function fitLines(text: string, limit: number): string {
-  if (utf8Length(text) <= limit) return text;
-  const marker = '\n_… cut: the summary is limited to 65,535 bytes._\n';
-  const lines = text.split('\n');
-  let used = utf8Length(marker);
-  let n = 0;
-  for (const line of lines) {
-    const cost = utf8Length(line) + 1;
-    if (used + cost > limit) break;
-    used += cost;
-    n++;
-  }
-  return lines.slice(0, n).join('\n') + '\n' + marker;
+  return fitLines(text, CHECK_RUN_TEXT_LIMIT, '\n_… cut: the summary is limited to 65,535 bytes._\n');
 }
 
 function tableHeader(status: boolean): string[] {
@@ -342,8 +329,7 @@ function ruleCell(f: Finding, ctx: RenderContext): string {
   const id = escapeMarkdown(f.rule);
   const docs = f.docs !== '' ? f.docs : (ctx.ruleDocs.get(f.rule) ?? '');
   if (docs === '') return id;
-  if (ctx.docsBaseUrl !== undefined) return `[${id}](${docsUrl(ctx.docsBaseUrl, docs)})`;
-  return `${id} (${codeSpan(docs)})`;
+  return `[${id}](${docsUrl(ctx.docsBaseUrl, docs)})`;
 }
 
 /** `- rule at path:line` with the steps nested under it. */
@@ -381,12 +367,7 @@ function renderRulesText(input: CheckRunInput, ctx: RenderContext): string {
     seen.add(rule.id);
     const override = Object.hasOwn(input.config.rules, rule.id) ? input.config.rules[rule.id] : undefined;
     const severity = override === undefined || override === 'off' ? rule.severity : override;
-    const docs =
-      rule.docs === ''
-        ? ''
-        : ctx.docsBaseUrl !== undefined
-          ? `\n\n[Documentation](${docsUrl(ctx.docsBaseUrl, rule.docs)})`
-          : `\n\nDocumentation: ${codeSpan(rule.docs)}`;
+    const docs = rule.docs === '' ? '' : `\n\n[Documentation](${docsUrl(ctx.docsBaseUrl, rule.docs)})`;
     const page = input.ruleDocText?.get(rule.id);
     rows.push(
       `\n#### ${escapeMarkdown(rule.id)} (${severity})\n\n**${escapeMarkdown(truncateChars(rule.title, CELL_MESSAGE_CHARS))}**\n\n` +
@@ -402,7 +383,7 @@ function renderRulesText(input: CheckRunInput, ctx: RenderContext): string {
     omitted: (n) => `_… and ${plural(n, 'more rule', 'more rules')}._`,
   };
   const budget = CHECK_RUN_TEXT_LIMIT - utf8Length(compose([block], 'reserve'));
-  return fitLines(compose([block], new Map([[block, fitRows(rows, budget)]])), CHECK_RUN_TEXT_LIMIT);
+  return fitCheckRunText(compose([block], new Map([[block, fitRows(rows, budget)]])));
 }
 
 /** Largest documentation page shown in `text`; a longer one is cut at a line. */
@@ -427,78 +408,6 @@ function foldedPage(id: string, page: string): string {
 }
 
 // ---------------------------------------------------------------------------
-// Annotations
-
-const ANNOTATION_LEVEL: Record<Severity, CheckAnnotation['annotation_level']> = {
-  error: 'failure',
-  warning: 'warning',
-  note: 'notice',
-};
-
-const LEVEL_RANK: Record<CheckAnnotation['annotation_level'], number> = { failure: 0, warning: 1, notice: 2 };
-
-/** The annotation of one finding. Columns only when it starts and ends on one line (the API rejects them otherwise). */
-export function toAnnotation(f: Finding): CheckAnnotation {
-  const start = Math.max(1, Math.trunc(f.line));
-  const end = Math.max(start, Math.trunc(f.endLine));
-  const annotation: CheckAnnotation = {
-    path: f.path,
-    start_line: start,
-    end_line: end,
-    annotation_level: ANNOTATION_LEVEL[f.severity],
-    message: truncateUtf8(f.message, ANNOTATION_TEXT_LIMIT),
-    title: truncateUtf8(f.rule, ANNOTATION_TITLE_LIMIT),
-  };
-  if (start === end) {
-    const startColumn = Math.max(1, Math.trunc(f.column));
-    annotation.start_column = startColumn;
-    annotation.end_column = Math.max(startColumn, Math.trunc(f.endColumn));
-  }
-  if (f.trace.length > 0) {
-    annotation.raw_details = joinWithinLimit(
-      f.trace.map((step) => `${step.path}:${step.line}: ${step.message}`),
-      ANNOTATION_TEXT_LIMIT,
-    );
-  }
-  return annotation;
-}
-
-/** Errors (failure) first, then warnings, then notices; within a level by path, line, column, title, message. */
-export function sortAnnotations(annotations: readonly CheckAnnotation[]): CheckAnnotation[] {
-  return [...annotations].sort(
-    (a, b) =>
-      LEVEL_RANK[a.annotation_level] - LEVEL_RANK[b.annotation_level] ||
-      compareStrings(a.path, b.path) ||
-      a.start_line - b.start_line ||
-      (a.start_column ?? 0) - (b.start_column ?? 0) ||
-      a.end_line - b.end_line ||
-      compareStrings(a.title, b.title) ||
-      compareStrings(a.message, b.message),
-  );
-}
-
-/** Sorts (see `sortAnnotations`) and keeps the first `max`; `omitted` counts the rest. */
-export function capAnnotations(
-  annotations: readonly CheckAnnotation[],
-  max = MAX_ANNOTATIONS,
-): { kept: CheckAnnotation[]; omitted: number } {
-  const sorted = sortAnnotations(annotations);
-  const limit = Math.max(0, Math.floor(max));
-  return { kept: sorted.slice(0, limit), omitted: Math.max(0, sorted.length - limit) };
-}
-
-/** Consecutive requests' worth of annotations, order kept (the API takes at most 50 per request). */
-export function batchAnnotations(
-  annotations: readonly CheckAnnotation[],
-  size = ANNOTATIONS_PER_REQUEST,
-): CheckAnnotation[][] {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, not ${size}`);
-  const batches: CheckAnnotation[][] = [];
-  for (let i = 0; i < annotations.length; i += size) batches.push(annotations.slice(i, i + size));
-  return batches;
-}
-
-// ---------------------------------------------------------------------------
 // Text helpers
 
 /** Characters Markdown (and GFM tables, HTML, entities) give a meaning to. */
@@ -507,15 +416,6 @@ const MARKDOWN_SPECIAL = /[\\`*_[\]<>|~&#]/g;
 /** Plain text for a Markdown line or table cell: line breaks become spaces, special characters are backslash-escaped. */
 export function escapeMarkdown(text: string): string {
   return text.replace(/\r\n?|\n/g, ' ').replace(MARKDOWN_SPECIAL, '\\$&');
-}
-
-/** A code span that no backtick in `text` can close early; `|` escaped for GFM tables. */
-function codeSpan(text: string): string {
-  const flat = text.replace(/\r\n?|\n/g, ' ').replace(/\|/g, '\\|');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
 function docsUrl(base: string, docs: string): string {
@@ -528,71 +428,7 @@ function wellFormed(text: string): string {
   return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
-function utf8Length(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
-}
-
-function codePointBytes(cp: number): number {
-  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-}
-
-/** At most `maxBytes` UTF-8 bytes, cut between code points, with `…` when cut. */
-function truncateUtf8(text: string, maxBytes: number): string {
-  if (utf8Length(text) <= maxBytes) return text;
-  const room = maxBytes - 3; // `…` is 3 bytes
-  let used = 0;
-  let end = 0;
-  for (const ch of text) {
-    const cost = codePointBytes(ch.codePointAt(0)!);
-    if (used + cost > room) break;
-    used += cost;
-    end += ch.length;
-  }
-  return `${text.slice(0, end)}…`;
-}
-
-/** At most `max` UTF-16 code units, never splitting a surrogate pair, with `…` when cut. */
-function truncateChars(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
-}
-
-/** Whole lines up to `limit` bytes, then a line saying how many were left out. */
-function joinWithinLimit(lines: string[], limit: number): string {
-  const all = lines.join('\n');
-  if (utf8Length(all) <= limit) return all;
-  const reserve = utf8Length(`… ${count(lines.length)} more lines`) + 1;
-  let used = 0;
-  let n = 0;
-  for (const line of lines) {
-    const cost = utf8Length(line) + 1;
-    if (used + cost + reserve > limit) break;
-    used += cost;
-    n++;
-  }
-  const kept = n > 0 ? lines.slice(0, n) : [truncateUtf8(lines[0] ?? '', limit - reserve - 1)];
-  const left = lines.length - kept.length;
-  return left > 0 ? [...kept, `… ${plural(left, 'more line', 'more lines')}`].join('\n') : kept.join('\n');
-}
-
-function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
-
 /** Severity (most severe first), then path, line, column, rule, fingerprint. */
 function bySeverity(findings: readonly Finding[]): Finding[] {
   return sortFindings(findings).sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
-}
-
-/** Digits grouped by commas, the same on every machine. */
-function count(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
 }

@@ -78,6 +78,8 @@ export interface ReviewOptions {
   appId?: number;
   /** Where rule pages are published, for links in the comments. */
   docsBaseUrl?: string;
+  /** The head commit's decoded text by path: fixes in the diff become suggested changes. */
+  sources?: ReadonlyMap<string, string>;
 }
 
 export async function postReview(
@@ -103,6 +105,7 @@ export async function postReview(
     existing,
     ...(options.appId !== undefined ? { appId: options.appId } : {}),
     ...(options.docsBaseUrl !== undefined ? { docsBaseUrl: options.docsBaseUrl } : {}),
+    ...(options.sources !== undefined ? { sources: options.sources } : {}),
   });
   if (plan.comments.length) {
     await call('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {

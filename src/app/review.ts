@@ -12,8 +12,10 @@
  * Pure: no I/O. The adapter posts `comments` as one review, PATCHes the
  * bodies of `outdated`, and lists `outsideDiff` in the check run.
  */
+import { ruleDocsUrl } from '../engine/rulepack.js';
 import type { Finding, Severity } from '../engine/types.js';
 import { severityRank, sortFindings } from '../report/order.js';
+import { suggestionFor, type Suggestion } from '../review/fixes.js';
 import type { ExistingComment, PlannedComment, PullRequestFile, ReviewPlan } from './types.js';
 
 /** At most this many comments in one review, so one push cannot flood a pull request. */
@@ -179,7 +181,7 @@ export function docsUrlFor(docsBaseUrl: string, docs: string): string {
  * marker last. Finding text is not escaped, but it cannot mention anyone
  * (`@` is followed by a zero-width joiner) nor open or close an HTML comment.
  */
-export function commentBody(finding: Finding, docsUrl?: string, appId?: number): string {
+export function commentBody(finding: Finding, docsUrl?: string, appId?: number, suggestion?: Suggestion): string {
   const parts: string[] = [];
   parts.push(`**${SEVERITY_LABEL[finding.severity] ?? prose(finding.severity)}** ${codeSpan(finding.rule)}`);
   const message = prose(finding.message.replace(/\r\n?/g, '\n').trim());
@@ -192,6 +194,9 @@ export function commentBody(finding: Finding, docsUrl?: string, appId?: number):
     if (more > 0) steps.push(`- … and ${more} more step${more === 1 ? '' : 's'}`);
     parts.push(steps.join('\n'));
   }
+  if (suggestion !== undefined && finding.fix !== undefined) {
+    parts.push(`${prose(oneLine(finding.fix.description))}\n\n${suggestionBlock(suggestion.text)}`);
+  }
   if (docsUrl !== undefined && docsUrl !== '') {
     parts.push(`[Rule documentation](${docsUrl.replace(/\s/g, '%20').replace(/\(/g, '%28').replace(/\)/g, '%29')})`);
   } else if (finding.docs !== '') {
@@ -201,6 +206,18 @@ export function commentBody(finding: Finding, docsUrl?: string, appId?: number):
     appId === undefined ? markerFor(finding.fingerprint) : `${appMarker(appId)}\n${markerFor(finding.fingerprint)}`,
   );
   return parts.join('\n\n');
+}
+
+/**
+ * A GitHub suggested change: a fenced block GitHub offers to commit in
+ * place of the lines the comment covers. The fence outgrows any backtick
+ * run in the code, so the code cannot close it.
+ */
+function suggestionBlock(text: string): string {
+  let longest = 2;
+  for (const run of text.match(/`{3,}/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}suggestion\n${text}\n${fence}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -219,6 +236,12 @@ export interface ReviewInput {
   maxComments?: number;
   /** This app's ID, written into each comment's markers. */
   appId?: number;
+  /**
+   * The head commit's text of each file (decoded as the engine decodes it).
+   * A finding with a fix whose every line is in the diff then gets a
+   * suggested change; without the text, the comment has none.
+   */
+  sources?: ReadonlyMap<string, string>;
 }
 
 function isResolved(body: string): boolean {
@@ -273,12 +296,24 @@ export function planReview(input: ReviewInput): ReviewPlan {
   const kept = ranked.slice(0, max);
   outside.push(...ranked.slice(max));
 
-  const comments: PlannedComment[] = sortFindings(kept).map((f) => ({
-    path: f.path,
-    line: f.line,
-    side: 'RIGHT',
-    body: commentBody(f, input.docsBaseUrl ? docsUrlFor(input.docsBaseUrl, f.docs) : undefined, input.appId),
-  }));
+  const comments: PlannedComment[] = sortFindings(kept).map((f) => {
+    const source = f.fix ? input.sources?.get(f.path) : undefined;
+    const lines = commentable.get(f.path);
+    const suggestion = source !== undefined && lines ? suggestionFor(f, source, lines) : undefined;
+    const docsUrl =
+      f.docs === '' ? undefined : input.docsBaseUrl ? docsUrlFor(input.docsBaseUrl, f.docs) : ruleDocsUrl(f.docs);
+    const comment: PlannedComment = {
+      path: f.path,
+      line: suggestion?.endLine ?? f.line,
+      side: 'RIGHT',
+      body: commentBody(f, docsUrl, input.appId, suggestion),
+    };
+    if (suggestion && suggestion.startLine < suggestion.endLine) {
+      comment.start_line = suggestion.startLine;
+      comment.start_side = 'RIGHT';
+    }
+    return comment;
+  });
 
   const current = new Set(input.findings.map((f) => f.fingerprint));
   const outdated = input.existing

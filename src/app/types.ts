@@ -4,34 +4,13 @@
  * GitHub I/O lives only in the adapter modules; everything here is pure.
  */
 import type { Finding, Notice } from '../engine/types.js';
+import type { ClassifiedFindings } from '../review/classify.js';
+import type { ReviewConfig } from '../review/config.js';
 
-/** `.github/ndis-review.yml`, after defaults and validation. */
-export interface AppConfig {
-  /** Per-rule override: `off`, or a severity that replaces the rule's own. */
-  rules: Record<string, 'off' | 'error' | 'warning' | 'note'>;
-  /** Glob patterns (`**`, `*`, `?`) over repository paths; exclude wins. */
-  paths: { include: string[]; exclude: string[] };
-  /** Annotate and comment on findings new in the pull request only, or on all. */
-  report: 'new' | 'all';
-  /** Post review comments on changed lines. */
-  reviewComments: boolean;
-  conclusion: {
-    /** A new finding at or above this severity makes the check run fail. */
-    failOn: 'error' | 'warning' | 'never';
-    /** Conclusion when findings exist but none is new at or above failOn. */
-    otherwise: 'neutral' | 'success';
-  };
-}
+/** `.github/ndis-review.yml`, after defaults and validation: the shared review configuration. */
+export type AppConfig = ReviewConfig;
 
-/** Findings of the head commit, split by whether the base commit had them (by fingerprint). */
-export interface ClassifiedFindings {
-  /** In head, not in base. */
-  added: Finding[];
-  /** In head and in base. */
-  existing: Finding[];
-  /** In base, not in head: fixed by the pull request. */
-  fixed: Finding[];
-}
+export type { ClassifiedFindings };
 
 /** One annotation as the check runs API takes it. */
 export interface CheckAnnotation {
@@ -77,8 +56,12 @@ export interface ExistingComment {
 
 export interface PlannedComment {
   path: string;
+  /** The last line the comment covers (its only line without `start_line`). */
   line: number;
   side: 'RIGHT';
+  /** A comment over several lines (a suggested change that rewrites them) starts here. */
+  start_line?: number;
+  start_side?: 'RIGHT';
   body: string;
 }
 

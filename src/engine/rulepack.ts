@@ -4,9 +4,11 @@
  * names; adding a rule of a known kind is a JSON file and a page.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot, packageVersion } from '../package.js';
 import type { RuleMeta, Severity } from './types.js';
+
+export { packageRoot };
 
 export interface RoleTable {
   initialize: string[];
@@ -60,12 +62,15 @@ export interface RulePack {
   roles: RoleTable;
   resources: Record<string, ResourceDef>;
   rules: RuleDef[];
+  /**
+   * Where the rule pages are published, ending in `/`: a rule's URL is this
+   * plus its `docs` path. From `docsBase` in `pack.json`, `{version}` replaced
+   * by the package version so links match the rules that ran.
+   */
+  docsBase: string;
   /** Text that identifies this pack's content (part of cache keys). */
   fingerprint: string;
 }
-
-/** The package root: where `rules/` and `package.json` live. */
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const KINDS = new Set(['call-context', 'release-on-failure', 'release-in-role', 'argument-match']);
 const SEVERITIES = new Set<Severity>(['error', 'warning', 'note']);
@@ -99,6 +104,7 @@ export function loadRulePack(dir = join(packageRoot, 'rules')): RulePack {
     roles,
     resources,
     rules,
+    docsBase: docsBaseOf(pack.docsBase),
     fingerprint: JSON.stringify([roles, resources, rules]),
   };
   if (dir === join(packageRoot, 'rules')) cached = result;
@@ -109,12 +115,51 @@ export function ruleMeta(r: RuleDef): RuleMeta {
   return { id: r.id, severity: r.severity, title: r.title, description: r.description, docs: r.docs };
 }
 
-/** A rule's documentation page (Markdown), or undefined when it cannot be read. */
-export function readRuleDoc(docs: string, root = packageRoot): string | undefined {
-  if (docs === '' || docs.includes('..')) return undefined;
-  try {
-    return readFileSync(join(root, docs), 'utf8');
-  } catch {
-    return undefined;
+function docsBaseOf(value: unknown): string {
+  if (typeof value !== 'string' || !/^https?:\/\//.test(value)) {
+    throw new Error('rule pack: pack.json: docsBase must be an http(s) URL');
   }
+  const base = value.replaceAll('{version}', packageVersion());
+  return base.endsWith('/') ? base : `${base}/`;
+}
+
+/** The published page of a rule: the pack's `docsBase` plus the rule's `docs` path, each segment URL-encoded. */
+export function ruleDocsUrl(docs: string, pack: Pick<RulePack, 'docsBase'> = loadRulePack()): string {
+  const path = docs
+    .replace(/^\/+/, '')
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+  return pack.docsBase + path;
+}
+
+const pages = new Map<string, string | undefined>();
+
+/**
+ * A rule's documentation page (Markdown), or undefined when it cannot be
+ * read. The one reader of rule pages (CLI, reporters and app alike); pages
+ * under the package root are read once per process.
+ */
+export function readRuleDoc(docs: string, root = packageRoot): string | undefined {
+  if (docs === '' || docs.split(/[\\/]/).includes('..')) return undefined;
+  const file = join(root, docs);
+  if (pages.has(file)) return pages.get(file);
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  if (root === packageRoot) pages.set(file, text);
+  return text;
+}
+
+/** The pages of these rules by rule id; a rule without a readable page is left out. */
+export function readRuleDocs(rules: readonly { id: string; docs: string }[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const rule of rules) {
+    const text = readRuleDoc(rule.docs);
+    if (text !== undefined) out.set(rule.id, text);
+  }
+  return out;
 }

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { FactCache } from './cache.js';
+import { directivesIn, type Directive } from './directives.js';
 import { lexBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
 import { parseBatch } from './pool.js';
 import { Program, type LinkedFile } from './program.js';
@@ -126,6 +127,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const tRead = performance.now();
 
   const files: FileState[] = [];
+  const directives: Directive[] = [];
   let lexed = 0;
   for (const src of sources) {
     if (src.bytes.length > MAX_FILE_BYTES) {
@@ -146,6 +148,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       });
       continue;
     }
+    directives.push(...directivesIn(src.path, src.bytes));
     const hash = contentHash(src.bytes);
     const hit = cache?.get(hash);
     let lex = hit?.lex;
@@ -209,6 +212,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       health: out.health,
       apiCalls: out.apiCalls,
     },
+    directives,
   };
 }
 

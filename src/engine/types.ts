@@ -3,6 +3,8 @@
  * findings travel to reporters, to the GitHub adapter and into caches.
  */
 
+import type { Directive } from './directives.js';
+
 export type Severity = 'error' | 'warning' | 'note';
 
 /** One step of a finding's explanation: where, and what happens there. */
@@ -140,4 +142,6 @@ export interface ScanResult {
   /** False when any notice withheld a decision (see `Notice.withheld`): the findings may be missing some. */
   complete: boolean;
   stats: ScanStats;
+  /** Suppression directives in the sources' comments (applied by the review layer, not the engine). */
+  directives?: Directive[];
 }

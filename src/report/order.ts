@@ -27,7 +27,9 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
 }
 
 /** Notices without a path first (they concern the whole scan), then by path, line, kind, message. */
-export function sortNotices(notices: readonly Notice[]): Notice[] {
+export function sortNotices<N extends Pick<Notice, 'path' | 'line' | 'message'> & { kind: string }>(
+  notices: readonly N[],
+): N[] {
   return [...notices].sort(
     (a, b) =>
       compareStrings(a.path ?? '', b.path ?? '') ||

@@ -1,0 +1,11 @@
+/** Numbers in words for every report: the same on every machine (no locale). */
+
+/** Digits grouped by commas: `12,345`. */
+export function count(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** `1 file`, `2 files`, `1,000 findings`; `many` defaults to `one` + `s`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
