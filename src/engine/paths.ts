@@ -124,6 +124,8 @@ export interface InitAnalysis {
   /** Functions on the walk whose text did not parse cleanly: their paths cannot be trusted. */
   damaged: { name: string; file: string; line: number }[];
   unresolvedCalls: number;
+  /** Gotos and returns (`file:line:col`) some path that does not end in failure goes through. */
+  notOnlyFailing: Set<string>;
 }
 
 /** What a walk of halt (or another releasing callback) found. */
@@ -319,8 +321,12 @@ export class PathAnalyzer {
       if (!(e instanceof BudgetExceeded)) throw e;
       this.complete = false;
     }
+    const notOnlyFailing = new Set<string>();
     for (const { state, ret, retP } of exits) {
       const failing = this.definitelyNonzero(ret, state);
+      if (!failing)
+        for (let ev = state.events; ev; ev = ev.prev)
+          if (ev.kind === 'goto' || ev.kind === 'return') notOnlyFailing.add(`${ev.file}:${ev.p[0]}:${ev.p[1]}`);
       for (const [gid, g] of state.groups) {
         const names = [...state.res].filter(([, id]) => id === gid).map(([k]) => k);
         if (failing) {
@@ -368,6 +374,7 @@ export class PathAnalyzer {
         complete: false,
         damaged,
         unresolvedCalls: this.unresolved,
+        notOnlyFailing,
       };
     }
     return {
@@ -378,6 +385,7 @@ export class PathAnalyzer {
       complete: this.complete,
       damaged: [],
       unresolvedCalls: this.unresolved,
+      notOnlyFailing,
     };
   }
 

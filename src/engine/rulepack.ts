@@ -26,7 +26,8 @@ export interface ResourceDef {
   /** How messages speak of it: `held` ("still mapped"), verbs for traces, the length's unit. */
   words: { held: string; acquires: string; releases: string; unit: string };
   acquire: { call: string; handleArg: number; handleIsOut: boolean; lengthArg: number; result: 'status' | 'none' };
-  release: { call: string; handleArg: number; lengthArg: number };
+  /** `argsFromAcquire`: each release argument's position in the acquire call (for fixes). */
+  release: { call: string; handleArg: number; lengthArg: number; argsFromAcquire?: number[] };
 }
 
 interface RuleBase extends RuleMeta {

@@ -18,6 +18,7 @@ import type {
   ResourceDef,
   RulePack,
 } from './rulepack.js';
+import { FixMaker } from './fixes.js';
 import { apiCalls, callSiteOf } from './sites.js';
 import type { Finding, Notice, ParseHealth, TraceStep } from './types.js';
 import { integerValue } from './values.js';
@@ -124,14 +125,15 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
     return m;
   };
 
+  const fixes = new FixMaker(program);
   for (const rule of pack.rules) {
     switch (rule.kind) {
       case 'call-context':
-        drafts.push(...callContext(program, pack, rule, notices));
+        drafts.push(...callContext(program, pack, rule));
         break;
       case 'release-on-failure':
         drafts.push(
-          ...releaseOnFailure(rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource])),
+          ...releaseOnFailure(rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource]), fixes),
         );
         break;
       case 'release-in-role':
@@ -148,7 +150,13 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
         break;
       case 'argument-match':
         drafts.push(
-          ...argumentMatch(program, rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource])),
+          ...argumentMatch(
+            program,
+            rule,
+            pack.resources[rule.resource],
+            analysisFor(pack.resources[rule.resource]),
+            fixes,
+          ),
         );
         break;
     }
@@ -296,7 +304,7 @@ function evidenceText(ev: RoleEvidence): string {
   }
 }
 
-function callContext(program: Program, pack: RulePack, rule: CallContextRule, notices: Notice[]): Draft[] {
+function callContext(program: Program, pack: RulePack, rule: CallContextRule): Draft[] {
   const allowed = new Set(rule.allowedRoles);
   const roots: { fn: FnDef; ev: RoleEvidence }[] = [];
   for (const fn of program.functions) {
@@ -324,20 +332,8 @@ function callContext(program: Program, pack: RulePack, rule: CallContextRule, no
       queue.push(edge.callee);
     }
   }
-  // Calls through function pointers from callbacks: the engine cannot follow them, so it says so.
-  const indirect = queue.filter((f) => f.fact.indirectCalls > 0);
-  if (indirect.length) {
-    const names = indirect
-      .slice(0, 5)
-      .map((f) => `${f.name} (${f.file}:${f.fact.p[0]})`)
-      .join(', ');
-    notices.push({
-      kind: 'unresolved',
-      path: indirect[0].file,
-      line: indirect[0].fact.p[0],
-      message: `${rule.id}: ${indirect.reduce((n, f) => n + f.fact.indirectCalls, 0)} call(s) through function pointers in ${indirect.length} function(s) reachable from callbacks were not followed: ${names}${indirect.length > 5 ? ', …' : ''}. A ${rule.call} behind them would not be seen.`,
-    });
-  }
+  // Calls through function pointers need no notice here: one that no stored field resolves can only
+  // reach functions whose address is taken, and those are callbacks of their own (roots above).
   const drafts: Draft[] = [];
   for (const fn of queue) {
     if (!program.callsApi(fn, rule.call)) continue;
@@ -396,6 +392,7 @@ function releaseOnFailure(
   rule: ReleaseOnFailureRule,
   resource: ResourceDef,
   analyses: Map<FnDef, InitAnalysis>,
+  fixes: FixMaker,
 ): Draft[] {
   const held = resource.words.held;
   const byJump = new Map<string, Draft>();
@@ -407,6 +404,8 @@ function releaseOnFailure(
       if (existing) {
         if (!existing.identity.includes(leak.site.key)) {
           existing.identity.push(leak.site.key);
+          // Two mappings leak here: one inserted release would not fix it.
+          delete existing.fix;
           existing.message = existing.message.replace(new RegExp(`^(.*?) \\(${held}`), `$1 and ${name} (${held}`);
         }
         continue;
@@ -454,11 +453,14 @@ function releaseOnFailure(
       for (const { at: _at, ...step } of middle.sort((a, b) => a.at - b.at)) trace.push(step);
       if (leak.exit.p[0] !== leak.jump.p[0] || leak.exit.file !== leak.jump.file)
         trace.push({ path: leak.exit.file, line: leak.exit.p[0], message: `${init.name} returns the failure here` });
+      // Certain only where every path through this jump fails (an inserted release never runs on success).
+      const fix = a.notOnlyFailing.has(k) ? undefined : fixes.releaseBefore(resource, leak.site, leak.jump);
       byJump.set(k, {
         rule: rule.id,
         severity: rule.severity,
         path: leak.jump.file,
         ...span(leak.jump.p),
+        ...(fix ? { fix } : {}),
         message: `${name} (${held} at ${leak.site.file}:${leak.site.p[0]}) is still ${held} when ${init.name} fails through this ${leak.jump.kind}: ${rule.advice}`,
         trace,
         docs: rule.docs,
@@ -653,6 +655,7 @@ function argumentMatch(
   rule: ArgumentMatchRule,
   resource: ResourceDef,
   analyses: Map<FnDef, InitAnalysis>,
+  fixes: FixMaker,
 ): Draft[] {
   const w = resource.words;
   const keys = new KeyMaker(program);
@@ -666,13 +669,24 @@ function argumentMatch(
   interface Acq {
     fn: FnDef;
     p: Pos;
+    call: Pos;
+    viaMacro?: string;
     names: string[];
     length: Expr;
     env: TypeEnv;
     text: string;
   }
   const acquires: Acq[] = [];
-  const releases: { fn: FnDef; p: Pos; key: string; length: Expr; env: TypeEnv; text: string }[] = [];
+  const releases: {
+    fn: FnDef;
+    p: Pos;
+    call: Pos;
+    viaMacro?: string;
+    key: string;
+    length: Expr;
+    env: TypeEnv;
+    text: string;
+  }[] = [];
   for (const fn of program.functions) {
     if (program.callsApi(fn, resource.acquire.call)) {
       for (const c of apiCalls(program, fn, resource.acquire.call)) {
@@ -683,6 +697,8 @@ function argumentMatch(
         acquires.push({
           fn,
           p: c.p,
+          call: c.call.p,
+          ...(c.viaMacro ? { viaMacro: c.viaMacro } : {}),
           names: [key, ...(aliases.get(id) ?? [])],
           length,
           env: c.env,
@@ -698,6 +714,8 @@ function argumentMatch(
         releases.push({
           fn,
           p: c.p,
+          call: c.call.p,
+          ...(c.viaMacro ? { viaMacro: c.viaMacro } : {}),
           key,
           length,
           env: c.env,
@@ -728,11 +746,17 @@ function argumentMatch(
     if (!differs) continue;
     const a = matches[0];
     const av = integerValue(a.length, program, a.fn.file)!;
+    const fix = fixes.lengthAt(
+      resource,
+      { fn: a.fn, p: a.call, ...(a.viaMacro ? { viaMacro: a.viaMacro } : {}) },
+      { fn: r.fn, p: r.call, ...(r.viaMacro ? { viaMacro: r.viaMacro } : {}) },
+    );
     drafts.push({
       rule: rule.id,
       severity: rule.severity,
       path: r.fn.file,
       ...span(r.p),
+      ...(fix ? { fix } : {}),
       message: `${resource.release.call} releases ${exprText(r.length)} (${rv}) ${w.unit} of ${r.text}, but ${a.fn.name} ${w.held} ${a.text} (${av}) ${w.unit}: ${rule.advice}`,
       trace: [
         { path: a.fn.file, line: a.p[0], message: `${a.fn.name} ${w.acquires} ${a.text} = ${av} ${w.unit}` },
