@@ -44,7 +44,7 @@ export function gzipTarEntries(
   opts: TarOptions,
 ): AsyncGenerator<TarEntry> {
   const input = isWebStream(source)
-    ? Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>)
+    ? Readable.fromWeb(source)
     : Readable.from(source);
   const gunzip = createGunzip();
   // A broken input must reach the reader as an error, not leave it waiting.
