@@ -43,9 +43,7 @@ export function gzipTarEntries(
   source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
   opts: TarOptions,
 ): AsyncGenerator<TarEntry> {
-  const input = isWebStream(source)
-    ? Readable.fromWeb(source)
-    : Readable.from(source);
+  const input = isWebStream(source) ? Readable.fromWeb(source) : Readable.from(source);
   const gunzip = createGunzip();
   // A broken input must reach the reader as an error, not leave it waiting.
   input.on('error', (err) => gunzip.destroy(err));
