@@ -60,7 +60,13 @@ async function packageVersion(): Promise<string> {
   return version;
 }
 
-export async function listSources(root: string): Promise<string[]> {
+/** The sources under a root, and the entries below it that could not be read (each named, with why). */
+export interface SourceList {
+  paths: string[];
+  unreadable: { path: string; why: string }[];
+}
+
+export async function listSources(root: string): Promise<SourceList> {
   let info;
   try {
     info = await stat(root);
@@ -68,43 +74,72 @@ export async function listSources(root: string): Promise<string[]> {
     throw new ScanError(`cannot read ${root}: no such file or directory`);
   }
   if (!info.isDirectory()) {
-    if (SOURCE_EXT.test(root)) return [root];
+    if (SOURCE_EXT.test(root)) return { paths: [root], unreadable: [] };
     throw new ScanError(`${root} is not a directory or a C source file`);
   }
-  const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
+  const paths: string[] = [];
+  const unreadable: SourceList['unreadable'] = [];
+  // Folders to read, as a stack: a deep tree costs memory, never the call stack.
+  const dirs = [root];
+  for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (e) {
-      if (dir === root) throw new ScanError(`cannot read ${root}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
-      return;
+      if (dir === root) throw new ScanError(`cannot read ${root}: ${errorCode(e)}`);
+      // A folder the scan cannot list may hold sources: say so rather than scan less in silence.
+      unreadable.push({ path: dir, why: errorCode(e) });
+      continue;
     }
     for (const e of entries) {
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) await walk(join(dir, e.name));
-      } else if (e.isFile() && SOURCE_EXT.test(e.name)) out.push(join(dir, e.name));
+        if (!SKIP_DIRS.has(e.name)) dirs.push(join(dir, e.name));
+      } else if (e.isFile() && SOURCE_EXT.test(e.name)) paths.push(join(dir, e.name));
     }
+  }
+  return {
+    paths: paths.sort(),
+    unreadable: unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   };
-  await walk(root);
-  return out.sort();
 }
 
-async function readSources(root: string): Promise<SourceFile[]> {
-  const paths = await listSources(root);
+/** The first line of an error's message, for a notice: no stack, nothing long. */
+function errorText(e: unknown): string {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return text.split('\n')[0].slice(0, 200);
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException | undefined)?.code ?? 'error';
+}
+
+/** The sources under a root, read; what could not be read becomes a `skipped-file` notice naming it. */
+async function readSources(root: string): Promise<{ files: SourceFile[]; notices: Notice[] }> {
+  const { paths, unreadable } = await listSources(root);
   const single = paths.length === 1 && paths[0] === root;
+  const rel = (p: string) => (single ? p.split(sep).pop()! : relative(root, p).split(sep).join('/'));
+  const notices: Notice[] = unreadable.map((u) => ({
+    kind: 'skipped-file',
+    withheld: true,
+    path: rel(u.path),
+    message: `Skipped: the folder cannot be read (${u.why}); the sources in it, if any, were not analysed.`,
+  }));
   // Synchronous reads: for many small files they beat the promise machinery by a wide margin.
-  const out: SourceFile[] = [];
+  const files: SourceFile[] = [];
   for (const p of paths) {
-    let bytes: Uint8Array;
     try {
-      bytes = readFileSync(p);
+      files.push({ path: rel(p), bytes: readFileSync(p) });
     } catch (e) {
-      throw new ScanError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+      if (single) throw new ScanError(`cannot read ${p}: ${errorCode(e)}`);
+      notices.push({
+        kind: 'skipped-file',
+        withheld: true,
+        path: rel(p),
+        message: `Skipped: the file cannot be read (${errorCode(e)}).`,
+      });
     }
-    out.push({ path: single ? p.split(sep).pop()! : relative(root, p).split(sep).join('/'), bytes });
   }
-  return out;
+  return { files, notices };
 }
 
 interface FileState {
@@ -120,8 +155,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const t0 = performance.now();
   const pack = loadRulePack();
   const cache = opts.cache ?? null;
-  const sources = opts.files ?? (await readSources(opts.root));
-  const notices: Notice[] = [];
+  const read = opts.files ? { files: opts.files, notices: [] } : await readSources(opts.root);
+  const sources = read.files;
+  const notices: Notice[] = [...read.notices];
   const tRead = performance.now();
 
   const files: FileState[] = [];
@@ -149,7 +185,18 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const hit = cache?.get(hash);
     let lex = hit?.lex;
     if (!lex) {
-      lex = lexBytes(src.bytes);
+      try {
+        lex = lexBytes(src.bytes);
+      } catch (e) {
+        // One file the engine cannot read costs that file, not the run.
+        notices.push({
+          kind: 'skipped-file',
+          withheld: true,
+          path: src.path,
+          message: `Skipped: reading this file failed (${errorText(e)}); nothing in it was analysed.`,
+        });
+        continue;
+      }
       lexed++;
       cache?.set(hash, { ...hit, lex });
     }
@@ -157,7 +204,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   const tLex = performance.now();
 
-  const { needed, parsedCount, workersUsed } = await parseClosure(files, pack, cache, opts.workers);
+  const { needed, parsedCount, workersUsed } = await parseClosure(files, pack, cache, opts.workers, notices);
   const tParse = performance.now();
 
   // The rules read only the program; the same program (same parsed files, same
@@ -310,6 +357,7 @@ async function parseClosure(
   pack: RulePack,
   cache: FactCache | null,
   workersOpt: number | undefined,
+  notices: Notice[],
 ): Promise<{ needed: Set<FileState>; parsedCount: number; workersUsed: number }> {
   const names = new NameSet(seedWords(pack));
   const checked = new Map<FileState, number>();
@@ -343,6 +391,15 @@ async function parseClosure(
             f.parsed = parsed;
             parsedCount++;
             cache?.set(f.hash, { lex: f.lex, parsed });
+          },
+          // Its macros and types still count (they come from the lexical pass); its functions are unknown.
+          fail: (error: Error) => {
+            notices.push({
+              kind: 'skipped-file',
+              withheld: true,
+              path: f.path,
+              message: `Skipped: parsing this file failed (${errorText(error)}); its functions were not analysed.`,
+            });
           },
         })),
         workers,
