@@ -496,7 +496,7 @@ export const HOSTILE: HostileKind[] = [
   { name: 'self-macro', issue: 7, full: 1, small: 1, make: selfMacro },
   { name: 'nested-braces', issue: 7, full: 1500, small: 600, make: nestedBraces },
   { name: 'else-if-chain', issue: 7, full: 4000, small: 600, make: elseIfChain },
-  { name: 'nested-ifdefs', issue: 7, full: 8000, small: 600, make: nestedIfdefs },
+  { name: 'nested-ifdefs', issue: 7, full: 8000, small: 8000, make: nestedIfdefs },
   { name: 'macro-chain', issue: 7, full: 1000, small: 300, make: macroChain },
   { name: 'doubling-macros', issue: 7, full: 21, small: 21, make: doublingMacros },
   { name: 'cr-only', issue: 7, full: 200, small: 20, make: crOnly },
