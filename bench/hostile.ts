@@ -160,7 +160,7 @@ const leakAt = (l: Lines, path = 'hostile.c'): ExpectedFinding => ({
 export function selfMacro(uses: number): HostileInput {
   const l = new Lines();
   l.push('#define MAP(a) MAP(a)', '#define PING(a) PONG(a)', '#define PONG(a) PING(a)');
-  initHead(l, 'self');
+  initHead(l, 'Self');
   for (let i = 0; i < uses; i++) l.push('    s = MAP(a);', '    s = PING(a);');
   initTail(l);
   return input('self-macro', [{ path: 'hostile.c', text: l.text() }], [leakAt(l)], [], ['budget', 'skipped-file']);
@@ -169,7 +169,7 @@ export function selfMacro(uses: number): HostileInput {
 /** `depth` nested blocks around a step of initialize, one brace a line. */
 export function nestedBraces(depth: number): HostileInput {
   const l = new Lines();
-  initHead(l, 'brace');
+  initHead(l, 'Brace');
   const first = l.next;
   for (let i = 0; i < depth; i++) l.push('    {');
   l.push('    s = BraceStep(a);');
@@ -201,7 +201,7 @@ function nestingNotices(l: Lines, init: string, first: number, last: number): Ex
 /** An `if` with `count` `else if`s in initialize. */
 export function elseIfChain(count: number): HostileInput {
   const l = new Lines();
-  initHead(l, 'chain');
+  initHead(l, 'Chain');
   const first = l.next;
   l.push('    if (p == 0) s = ChainStep(a, 0);');
   for (let i = 1; i <= count; i++) l.push(`    else if (p == (PVOID)${i}) s = ChainStep(a, ${i});`);
@@ -218,7 +218,7 @@ export function elseIfChain(count: number): HostileInput {
 /** `depth` nested `#if`s around a step of initialize: the build that keeps them maps, steps and leaks. */
 export function nestedIfdefs(depth: number): HostileInput {
   const l = new Lines();
-  initHead(l, 'ifdef');
+  initHead(l, 'Ifdef');
   for (let i = 0; i < depth; i++) l.push(`#if defined(IFDEF_LEVEL_${i})`);
   l.push('    s = IfdefStep(a);');
   for (let i = 0; i < depth; i++) l.push('#endif');
@@ -266,7 +266,7 @@ export function doublingMacros(levels: number): HostileInput {
   const l = new Lines();
   l.push('#define E0(x) DoubleStep(x)');
   for (let i = 1; i <= levels; i++) l.push(`#define E${i}(x) E${i - 1}(x) + E${i - 1}(x)`);
-  initHead(l, 'double');
+  initHead(l, 'Double');
   l.push(`    s = E${levels}(a);`);
   initTail(l);
   return input(
@@ -397,7 +397,7 @@ export function mutualRecursion(count: number): HostileInput {
 /** One mapping, then `count` status checks that each leave through a goto holding it. */
 export function statusChecks(count: number): HostileInput {
   const l = new Lines();
-  initHead(l, 'checks');
+  initHead(l, 'Checks');
   const leaks: ExpectedFinding[] = [];
   for (let i = 0; i < count; i++) {
     l.push(`    s = CheckStep${i}(a);`);
@@ -431,7 +431,7 @@ export function callChain(length: number): HostileInput {
 /** `count` retry loops written as backward gotos after the mapping, then a failure return that leaks. */
 export function backwardGotos(count: number): HostileInput {
   const l = new Lines();
-  initHead(l, 'back');
+  initHead(l, 'Back');
   for (let i = 0; i < count; i++) {
     l.push(`Retry${i}:`, `    s = BackStep(a, ${i});`, `    if (s == NDIS_STATUS_PENDING) goto Retry${i >> 1};`);
   }
@@ -494,8 +494,8 @@ export interface HostileKind {
 
 export const HOSTILE: HostileKind[] = [
   { name: 'self-macro', issue: 7, full: 1, small: 1, make: selfMacro },
-  { name: 'nested-braces', issue: 7, full: 1500, small: 600, make: nestedBraces },
-  { name: 'else-if-chain', issue: 7, full: 4000, small: 600, make: elseIfChain },
+  { name: 'nested-braces', issue: 7, full: 1500, small: 1500, make: nestedBraces },
+  { name: 'else-if-chain', issue: 7, full: 4000, small: 4000, make: elseIfChain },
   { name: 'nested-ifdefs', issue: 7, full: 8000, small: 8000, make: nestedIfdefs },
   { name: 'macro-chain', issue: 7, full: 1000, small: 300, make: macroChain },
   { name: 'doubling-macros', issue: 7, full: 21, small: 21, make: doublingMacros },

@@ -59,6 +59,8 @@ function scanAsUser(dir: string): ScanResult & { exitCode: number | null } {
 
 // Grows as each input's fix lands.
 const FIXED = new Set([
+  'nested-braces',
+  'else-if-chain',
   'nested-ifdefs',
   'unreadable',
   'cr-only',

@@ -119,4 +119,6 @@ export interface ParsedFacts {
   fileRefs: { n: string; line: number }[];
   /** Lines where the parser had to recover from broken syntax. */
   damagedLines: number[];
+  /** Where reading stopped at a limit (code nested too deep), with what that means. */
+  limits?: { line: number; message: string }[];
 }

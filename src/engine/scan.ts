@@ -229,7 +229,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   const tRules = performance.now();
 
-  const allNotices = [...notices, ...out.notices];
+  const allNotices = [...notices, ...limitNotices(files), ...out.notices];
   return {
     version: await packageVersion(),
     root: opts.root,
@@ -256,6 +256,20 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       apiCalls: out.apiCalls,
     },
   };
+}
+
+/** Where the parse stopped at a limit (code nested too deep), per parsed file: said, once per line. */
+function limitNotices(files: FileState[]): Notice[] {
+  const out: Notice[] = [];
+  for (const f of files) {
+    const seen = new Set<number>();
+    for (const l of f.parsed?.limits ?? []) {
+      if (seen.has(l.line)) continue;
+      seen.add(l.line);
+      out.push({ kind: 'parse-recovered', path: f.path, line: l.line, message: l.message });
+    }
+  }
+  return out;
 }
 
 function programSignature(files: FileState[], pack: RulePack): string {
