@@ -23,10 +23,15 @@ function getParser(): Parser {
   return parser;
 }
 
+/** Text handed to tree-sitter per read when only a range is parsed. */
+const RANGE_CHUNK = 64 * 1024;
+
 function parseText(text: string, ranges?: Parser.Range[]): Parser.Tree {
-  const options: Parser.Options = { bufferSize: Math.max(32 * 1024, text.length + 1) };
-  if (ranges) options.includedRanges = ranges;
-  return getParser().parse(text, undefined, options);
+  if (!ranges) return getParser().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length + 1) });
+  // One function of a large file: hand over text in chunks from where the parser reads, not the
+  // whole rest of the file on every call (that made reading a file's functions cost its size squared).
+  const input = (offset: number) => text.slice(offset, offset + RANGE_CHUNK);
+  return getParser().parse(input, undefined, { bufferSize: RANGE_CHUNK, includedRanges: ranges });
 }
 
 export function parseFacts(prepared: Prepared): ParsedFacts {
@@ -54,12 +59,19 @@ export function parseFacts(prepared: Prepared): ParsedFacts {
 /** Parameters and body of one function, by parsing just its range of the variant it came from. */
 export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact): FunctionDetail {
   const text = prepared.variants[fn.variant] ?? prepared.variants[0];
-  const starts = lineStarts(text);
+  const starts = lineStartsOf(text);
   const root = parseText(text, [toRange(starts, fn.start, fn.end)]).rootNode;
   const def =
     root.namedChildren.find((c) => c.type === 'function_definition') ??
     root.descendantsOfType('function_definition')[0];
   return def ? functionDetail(def) : { params: [], body: { k: 'nop' } };
+}
+
+/** Line starts of the text whose functions are being read: computed once for all of them, not once each. */
+let lastStarts: { text: string; starts: number[] } | undefined;
+function lineStartsOf(text: string): number[] {
+  if (lastStarts?.text !== text) lastStarts = { text, starts: lineStarts(text) };
+  return lastStarts.starts;
 }
 
 function readVariant(x: FactExtractor, text: string, v: number): void {

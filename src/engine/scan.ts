@@ -15,6 +15,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { FactCache } from './cache.js';
 import { lexBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
+import { limitNotices as programLimits } from './limits.js';
 import { parseBatch } from './pool.js';
 import { Program, type LinkedFile } from './program.js';
 import { loadRulePack, packageRoot, ruleMeta, type RulePack } from './rulepack.js';
@@ -218,18 +219,20 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     );
     const program = new Program(linked, pack.roles);
     tLink = performance.now();
-    out = runRules(program, pack, {
+    const ruled = runRules(program, pack, {
       memo: cache?.analyses,
       linkSignature: linkSignature(files, pack),
       fileHashes: new Map(files.map((f) => [f.path, f.hash])),
     });
+    // Limits met while linking and ruling (a macro expansion past its budget) belong to this result.
+    out = { ...ruled, notices: [...ruled.notices, ...programLimits(program)] };
     // Storing the results also marks the cache for saving, which keeps the function
     // details the rules parsed on demand into the cached facts.
     cache?.setResults(signature, out);
   }
   const tRules = performance.now();
 
-  const allNotices = [...notices, ...limitNotices(files), ...out.notices];
+  const allNotices = [...notices, ...parseLimits(files), ...out.notices];
   return {
     version: await packageVersion(),
     root: opts.root,
@@ -259,7 +262,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 }
 
 /** Where the parse stopped at a limit (code nested too deep), per parsed file: said, once per line. */
-function limitNotices(files: FileState[]): Notice[] {
+function parseLimits(files: FileState[]): Notice[] {
   const out: Notice[] = [];
   for (const f of files) {
     const seen = new Set<number>();
@@ -444,20 +447,11 @@ class NameSet {
 }
 
 function growNames(names: NameSet, round: FileState[], files: FileState[], pack: RulePack): void {
-  // Macros whose bodies mention a known name stand for it.
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const f of files) {
-      for (const m of f.lex.lex.macros) {
-        if (names.has(m.name)) continue;
-        if (macroWords(m).some((w) => names.has(w))) {
-          names.add(m.name);
-          grew = true;
-        }
-      }
-    }
-  }
+  // Macros whose bodies mention a known name stand for it: a worklist over who mentions
+  // what, so a chain of thousands of macros costs its length, not its length squared.
+  const mentioning = new Map<string, string[]>();
+  for (const f of files) for (const m of f.lex.lex.macros) for (const w of macroWords(m)) push(mentioning, w, m.name);
+  closeOver(names, [...names.order], mentioning);
   const pairRoles = new Set([...pack.roles.initialize, ...pack.roles.halt]);
   for (const f of round) {
     const p = f.parsed;
@@ -466,20 +460,29 @@ function growNames(names: NameSet, round: FileState[], files: FileState[], pack:
     for (const c of p.functionClass) if (pairRoles.has(pack.roles.roleTypes[c.roleType])) names.add(c.name);
     for (const a of p.assigns) if (pairRoles.has(pack.roles.fields[a.field])) names.add(a.value);
   }
-  grew = true;
-  while (grew) {
-    grew = false;
-    for (const f of files) {
-      if (!f.parsed) continue;
-      for (const fn of f.parsed.functions) {
-        if (names.has(fn.name)) continue;
-        if (fn.calls.some((c) => names.has(c))) {
-          names.add(fn.name);
-          grew = true;
-        }
-      }
+  // Functions that call a known name become known, and so do their callers, and so on.
+  const callers = new Map<string, string[]>();
+  for (const f of files)
+    if (f.parsed) for (const fn of f.parsed.functions) for (const c of fn.calls) push(callers, c, fn.name);
+  closeOver(names, [...names.order], callers);
+}
+
+/** Adds to `names` everyone `by` lists under a name in it, and so on from what was added. */
+function closeOver(names: NameSet, from: string[], by: Map<string, string[]>): void {
+  const todo = from;
+  for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
+    for (const who of by.get(n) ?? []) {
+      if (names.has(who)) continue;
+      names.add(who);
+      todo.push(who);
     }
   }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
 
 export { FactCache };
