@@ -7,11 +7,19 @@
  * in full, all the way through the rules.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
 import { MAX_NESTING, deepPoint, readFunctionDetail } from '../src/engine/extract.js';
+import type { Expr, Stmt } from '../src/engine/ast.js';
+import { walkExprs } from '../src/engine/program.js';
 import { scan } from '../src/engine/scan.js';
+import { programOf } from './support/program.js';
+import { repoRoot } from './support/paths.js';
+
+const casesDir = join(repoRoot, '../shared/cases');
 
 const parser = new Parser();
 parser.setLanguage(C);
@@ -87,4 +95,73 @@ test('code nested just under the limit goes through every stage: the finding is 
     r.findings.map((f) => `${f.rule}@${f.line}`),
     [`ndis/unmap-on-failure@${leakLine}`],
   );
+});
+
+/** Every expression of a statement, outer before inner, in source order: the order walkExprs promises, by recursion. */
+function expressionsInOrder(s: Stmt | undefined, out: Expr[] = []): Expr[] {
+  const ex = (e: Expr | undefined): void => {
+    if (!e) return;
+    out.push(e);
+    if (e.t === 'call') [e.f, ...e.a].forEach(ex);
+    else if (e.t === 'fld') ex(e.o);
+    else if (e.t === 'idx') [e.o, e.i].forEach(ex);
+    else if (e.t === 'un' || e.t === 'post' || e.t === 'cast') ex(e.e);
+    else if (e.t === 'bin' || e.t === 'asg' || e.t === 'seq') [e.l, e.r].forEach(ex);
+    else if (e.t === 'cond') [e.c, e.a, e.b].forEach(ex);
+    else if (e.t === 'init') for (const i of e.items) ex(i.e);
+  };
+  if (!s) return out;
+  if (s.k === 'blk') for (const x of s.b) expressionsInOrder(x, out);
+  else if (s.k === 'exp') ex(s.e);
+  else if (s.k === 'decl') for (const d of s.d) ex(d.init);
+  else if (s.k === 'if') {
+    ex(s.c);
+    expressionsInOrder(s.t, out);
+    expressionsInOrder(s.f, out);
+  } else if (s.k === 'while' || s.k === 'sw') {
+    ex(s.c);
+    expressionsInOrder(s.b, out);
+  } else if (s.k === 'do') {
+    expressionsInOrder(s.b, out);
+    ex(s.c);
+  } else if (s.k === 'for') {
+    expressionsInOrder(s.i, out);
+    ex(s.c);
+    ex(s.u);
+    expressionsInOrder(s.b, out);
+  } else if (s.k === 'case') ex(s.v);
+  else if (s.k === 'ret') ex(s.e);
+  return out;
+}
+
+test('walkExprs visits every expression of every shared case, outer before inner, in source order', () => {
+  let visited = 0;
+  for (const name of readdirSync(casesDir)) {
+    const dir = join(casesDir, name);
+    if (!statSync(dir).isDirectory()) continue;
+    const files: Record<string, string> = {};
+    for (const f of readdirSync(dir)) if (/\.[ch]$/.test(f)) files[f] = readFileSync(join(dir, f), 'latin1');
+    for (const fn of programOf(files).functions) {
+      const seen: Expr[] = [];
+      walkExprs(fn.body, (e) => seen.push(e));
+      const want = expressionsInOrder(fn.body);
+      assert.equal(seen.length, want.length, `${name}: ${fn.name}`);
+      seen.forEach((e, i) => {
+        assert.equal(e, want[i], `${name}: ${fn.name}, expression ${i}`);
+      });
+      visited += seen.length;
+    }
+  }
+  assert.ok(visited > 1000, `${visited} expressions`);
+});
+
+test('walkExprs takes a tree far deeper than the call stack (a macro expansion can build one)', () => {
+  let e: Expr = { t: 'id', n: 'x' };
+  for (let i = 0; i < 200_000; i++)
+    e = i % 2 ? { t: 'un', op: '!', e } : { t: 'bin', op: '+', l: e, r: { t: 'num', v: '1' } };
+  let body: Stmt = { k: 'exp', e, p: [1, 1, 1, 1] };
+  for (let i = 0; i < 200_000; i++) body = { k: 'blk', b: [body] };
+  let count = 0;
+  walkExprs(body, () => count++);
+  assert.equal(count, 300_001);
 });

@@ -491,97 +491,87 @@ export function callArgsNamed(body: Stmt, api: string, index: number): { arg: st
 
 type AnyExpr = import('./ast.js').Expr;
 
-/** Visits every expression in a statement tree, outer before inner. */
+/**
+ * Visits every expression in a statement tree, outer before inner, in
+ * source order. Walked with a stack of its own: a macro expansion or a
+ * hostile file can nest deeper than the call stack allows.
+ */
 export function walkExprs(s: Stmt, visit: (e: AnyExpr) => void): void {
-  const ex = (e: AnyExpr | undefined): void => {
-    if (!e) return;
-    visit(e);
-    switch (e.t) {
-      case 'call':
-        ex(e.f);
-        e.a.forEach(ex);
-        break;
-      case 'fld':
-        ex(e.o);
-        break;
-      case 'idx':
-        ex(e.o);
-        ex(e.i);
-        break;
-      case 'un':
-      case 'post':
-      case 'cast':
-        ex(e.e);
-        break;
-      case 'bin':
-      case 'asg':
-        ex(e.l);
-        ex(e.r);
-        break;
-      case 'cond':
-        ex(e.c);
-        ex(e.a);
-        ex(e.b);
-        break;
-      case 'seq':
-        ex(e.l);
-        ex(e.r);
-        break;
-      case 'init':
-        e.items.forEach((i) => {
-          ex(i.e);
-        });
-        break;
-      default:
-        break;
-    }
+  const todo: (Stmt | AnyExpr | undefined)[] = [s];
+  // Children are pushed last-first, so they come off the stack in source order.
+  const later = (...xs: (Stmt | AnyExpr | undefined)[]) => {
+    for (let i = xs.length - 1; i >= 0; i--) todo.push(xs[i]);
   };
-  const st = (s: Stmt | undefined): void => {
-    if (!s) return;
-    switch (s.k) {
+  while (todo.length) {
+    const x = todo.pop();
+    if (!x) continue;
+    // Statements carry `k`; expressions never do (an `if` statement's `t` is its then-branch).
+    if (!('k' in x)) {
+      visit(x);
+      switch (x.t) {
+        case 'call':
+          later(x.f, ...x.a);
+          break;
+        case 'fld':
+          todo.push(x.o);
+          break;
+        case 'idx':
+          later(x.o, x.i);
+          break;
+        case 'un':
+        case 'post':
+        case 'cast':
+          todo.push(x.e);
+          break;
+        case 'bin':
+        case 'asg':
+        case 'seq':
+          later(x.l, x.r);
+          break;
+        case 'cond':
+          later(x.c, x.a, x.b);
+          break;
+        case 'init':
+          later(...x.items.map((i) => i.e));
+          break;
+        default:
+          break;
+      }
+      continue;
+    }
+    switch (x.k) {
       case 'blk':
-        s.b.forEach(st);
+        later(...x.b);
         break;
       case 'exp':
-        ex(s.e);
+        todo.push(x.e);
         break;
       case 'decl':
-        s.d.forEach((d) => {
-          ex(d.init);
-        });
+        later(...x.d.map((d) => d.init));
         break;
       case 'if':
-        ex(s.c);
-        st(s.t);
-        st(s.f);
+        later(x.c, x.t, x.f);
         break;
       case 'while':
-        ex(s.c);
-        st(s.b);
+        later(x.c, x.b);
         break;
       case 'do':
-        st(s.b);
-        ex(s.c);
+        later(x.b, x.c);
         break;
       case 'for':
-        st(s.i);
-        ex(s.c);
-        ex(s.u);
-        st(s.b);
+        later(x.i, x.c, x.u, x.b);
         break;
       case 'sw':
-        ex(s.c);
-        st(s.b);
+        later(x.c, x.b);
         break;
       case 'case':
-        ex(s.v);
+        todo.push(x.v);
         break;
       case 'ret':
-        ex(s.e);
+        todo.push(x.e);
         break;
       default:
         break;
     }
-  };
-  st(s);
+  }
 }
