@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
         if (!v.ok) misses++;
         const rss = run.rssKiB === undefined ? '—' : `${(run.rssKiB / 1024).toFixed(0)} MiB`;
         process.stdout.write(
-          `${pad(kind.name, 18)}${pad(String(kind.issue), 6)}${pad(String(n), 8)}${pad(`${(run.ms / 1000).toFixed(2)} s`, 10)}${pad(rss, 11)}${pad(v.ok ? 'PASS' : 'MISS', 6)}${v.outcome}\n`,
+          `${pad(kind.name, 18)}${pad(kind.issue === undefined ? '—' : String(kind.issue), 6)}${pad(String(n), 8)}${pad(`${(run.ms / 1000).toFixed(2)} s`, 10)}${pad(rss, 11)}${pad(v.ok ? 'PASS' : 'MISS', 6)}${v.outcome}\n`,
         );
         if (!keep) rmSync(dir, { recursive: true, force: true });
       }
