@@ -18,6 +18,17 @@ export interface ParseJob {
 
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Parses one job in this thread; a failure is that job's. */
+function parseHere(job: ParseJob): void {
+  let facts: ParsedEntry | undefined;
+  try {
+    facts = parseBytes(job.bytes, job.lex);
+  } catch (e) {
+    job.fail(e instanceof Error ? e : new Error(String(e)));
+  }
+  if (facts) job.done(facts);
+}
+
 /**
  * Parses every job; returns how many workers helped. With `callerParses`
  * false and workers to do it, the calling thread only hands out jobs (it
@@ -74,17 +85,12 @@ export async function parseBatch(
   try {
     // The calling thread works too, yielding between files so workers get fed.
     while (queue.length && (callerParses || pool.length === 0)) {
-      const job = queue.shift()!;
-      let facts: ParsedEntry | undefined;
-      try {
-        facts = parseBytes(job.bytes, job.lex);
-      } catch (e) {
-        job.fail(e instanceof Error ? e : new Error(String(e)));
-      }
-      if (facts) job.done(facts);
+      parseHere(queue.shift()!);
       if (pool.length) await yieldToEvents();
     }
     await Promise.all(finished);
+    // Workers that died leave their queue to this thread.
+    while (queue.length) parseHere(queue.shift()!);
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
