@@ -18,7 +18,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOSTILE, judge, sizeFor, writeInput, type HostileInput, type Reported } from './hostile.js';
+import { HOSTILE, judge, sizeFor, unlockInput, writeInput, type HostileInput, type Reported } from './hostile.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cliPath = join(repoRoot, 'bin', 'ndis-review.js');
@@ -156,7 +156,10 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(
           `${pad(kind.name, 18)}${pad(kind.issue === undefined ? '—' : String(kind.issue), 6)}${pad(String(n), 8)}${pad(`${(run.ms / 1000).toFixed(2)} s`, 10)}${pad(rss, 11)}${pad(v.ok ? 'PASS' : 'MISS', 6)}${v.outcome}\n`,
         );
-        if (!keep) rmSync(dir, { recursive: true, force: true });
+        if (!keep) {
+          unlockInput(dir, h);
+          rmSync(dir, { recursive: true, force: true });
+        }
       }
     }
   } finally {

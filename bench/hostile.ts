@@ -572,6 +572,11 @@ export function writeInput(dir: string, h: HostileInput): void {
   for (const f of h.files) if (f.unreadable) chmodSync(join(dir, f.path), 0o000);
 }
 
+/** Gives the locked entries their modes back, so that the folder can be removed (a locked folder cannot be listed). */
+export function unlockInput(dir: string, h: HostileInput): void {
+  for (const f of h.files) if (f.unreadable) chmodSync(join(dir, f.path), f.text === undefined ? 0o755 : 0o644);
+}
+
 function main(argv: string[]): number {
   let size = 'full';
   const rest: string[] = [];

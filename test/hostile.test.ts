@@ -12,7 +12,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirS
 import os from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
-import { HOSTILE, judge, sizeFor, writeInput, type HostileKind } from '../bench/hostile.js';
+import { HOSTILE, judge, sizeFor, unlockInput, writeInput, type HostileKind } from '../bench/hostile.js';
 import { scan, type SourceFile } from '../src/engine/scan.js';
 import type { ScanResult } from '../src/engine/types.js';
 import { repoRoot } from './support/paths.js';
@@ -30,12 +30,15 @@ function materialize(kind: HostileKind): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(os.tmpdir(), `ndis-hostile-${kind.name}-`));
   // Readable by an unprivileged scanner (see `scanAsUser`).
   chmodSync(dir, 0o755);
-  writeInput(dir, kind.make(sizeFor(kind, 'small')));
+  const h = kind.make(sizeFor(kind, 'small'));
+  writeInput(dir, h);
   mkdirSync(join(dir, 'p02'));
   copyFileSync(p02, join(dir, 'p02', 'init.c'));
   return {
     dir,
     cleanup: () => {
+      // A locked folder cannot be listed, so not removed, by anyone but root.
+      unlockInput(dir, h);
       rmSync(dir, { recursive: true, force: true });
     },
   };
