@@ -123,3 +123,18 @@ test('a UTF-16 file with its byte-order mark decodes as UTF-16 (little and big e
   // NUL bytes without the mark are still binary.
   assert.equal(looksBinary(Buffer.from(source, 'utf16le')), true);
 });
+
+test('a lone CR ends a line: decoded as LF, same length, so lines and columns match the LF copy', () => {
+  const cr = decodeSource(Buffer.from('int a;\rint b;\r\r  int c;\r'));
+  assert.equal(cr.text, 'int a;\nint b;\n\n  int c;\n');
+  assert.equal(lineOfOffset(cr.text, cr.text.indexOf('int c')), 4);
+  const latin = decodeSource(Buffer.from([0x69, 0x0d, 0xe9, 0x0d, 0x6a]));
+  assert.equal(latin.encoding, 'latin1');
+  assert.equal(latin.text, 'i\né\nj');
+});
+
+test('CRLF stays as it is, and a CR before a CRLF is a line of its own', () => {
+  assert.equal(decodeSource(Buffer.from('a\r\nb\r\r\nc')).text, 'a\r\nb\n\r\nc');
+  const t = decodeSource(Buffer.from('a\r\nb\r\r\nc')).text;
+  assert.equal(lineOfOffset(t, t.indexOf('c')), 4);
+});

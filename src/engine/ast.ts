@@ -139,4 +139,6 @@ export interface ParsedFacts {
   expansions?: Expansion[];
   /** Regions whose macro expansion was given up, with why. */
   expansionLimits?: { line: number; why: string }[];
+  /** Where reading stopped at a limit (code nested too deep), with what that means. */
+  limits?: { line: number; message: string }[];
 }

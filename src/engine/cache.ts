@@ -32,7 +32,7 @@ export type RulesMemo = RuleOutput;
 const MAX_RESULTS = 8;
 
 /** Bump when the shape or meaning of cached facts changes. */
-export const FACTS_VERSION = 'facts-10';
+export const FACTS_VERSION = 'facts-11';
 
 export interface CacheEntry {
   lex?: LexEntry;

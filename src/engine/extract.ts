@@ -52,6 +52,17 @@ const startLine = (n: Node): number => startAt(n)[0];
 
 const pos = (n: Node): Pos => [...startAt(n), ...endAt(n)];
 
+/**
+ * How deep the compact syntax may nest (statements and expressions, counted
+ * from the function's body). Every later stage walks it by recursion (the
+ * control-flow graph, the path analysis, the caches' serialisers), and a
+ * stack is about a megabyte: real code nests a few dozen levels, a hostile
+ * file thousands. A function nested deeper is read down to this depth,
+ * below it only for the calls it makes, and counts as damaged (see
+ * `FactExtractor.functionDefinition`), so no rule trusts its paths.
+ */
+export const MAX_NESTING = 256;
+
 /** Per-function collection state. */
 interface Scope {
   fn: string | undefined;
@@ -61,6 +72,16 @@ interface Scope {
   locals: Set<string>;
   assigns: FieldAssign[];
   damaged: boolean;
+  /** Nesting of the statement or expression being read. */
+  depth: number;
+  /** Lines where nesting went past MAX_NESTING and the rest was read only for its calls. */
+  cuts?: number[];
+}
+
+/** A line where reading stopped at a limit, for the file's notices. */
+export interface LimitNote {
+  line: number;
+  message: string;
 }
 
 export class FactExtractor {
@@ -70,6 +91,8 @@ export class FactExtractor {
   readonly fileRefs = new Map<string, number>();
   private readonly declRefs = new Set<string>();
   readonly damagedLines: number[] = [];
+  /** Where reading stopped at a limit (nesting too deep). */
+  readonly limits: LimitNote[] = [];
   /** Start offsets of named top-level items, for attaching `_Function_class_` marks. */
   readonly itemStarts: { offset: number; name: string; line: number }[] = [];
 
@@ -78,26 +101,30 @@ export class FactExtractor {
     for (const n of nodes) this.topItem(n, variant);
   }
 
-  topItem(n: Node, variant: number): void {
-    switch (n.type) {
-      case 'function_definition':
-        this.functionDefinition(n, variant);
-        return;
-      case 'declaration':
-        this.topDeclaration(n);
-        return;
-      case 'linkage_specification': {
-        const body = n.childForFieldName('body');
-        if (body) for (const c of body.namedChildren) this.topItem(c, variant);
-        return;
+  topItem(top: Node, variant: number): void {
+    // `extern "C" {` blocks nest: a stack, not recursion, however deep a file nests them.
+    const todo = [top];
+    for (let n = todo.pop(); n; n = todo.pop()) {
+      switch (n.type) {
+        case 'function_definition':
+          this.functionDefinition(n, variant);
+          break;
+        case 'declaration':
+          this.topDeclaration(n);
+          break;
+        case 'linkage_specification': {
+          const body = n.childForFieldName('body');
+          if (body) todo.push(...body.namedChildren.reverse());
+          break;
+        }
+        case 'ERROR':
+          this.damagedLines.push(startLine(n));
+          for (const c of n.namedChildren.reverse())
+            if (c.type === 'function_definition' || c.type === 'declaration') todo.push(c);
+          break;
+        default:
+          break;
       }
-      case 'ERROR':
-        this.damagedLines.push(startLine(n));
-        for (const c of n.namedChildren)
-          if (c.type === 'function_definition' || c.type === 'declaration') this.topItem(c, variant);
-        return;
-      default:
-        return;
     }
   }
 
@@ -106,7 +133,14 @@ export class FactExtractor {
     if (!nameNode) return;
     const name = nameNode.text;
     const bodyNode = n.childForFieldName('body');
-    const damaged = n.hasError;
+    // The body is read later (functionDetail) with the same limit: a function it would cut is damaged now.
+    const tooDeep = bodyNode ? deepPoint(bodyNode, MAX_NESTING - 1) : undefined;
+    if (tooDeep !== undefined)
+      this.limits.push({
+        line: tooDeep,
+        message: `Code here is nested more than ${MAX_NESTING} levels deep in ${name}: what is nested deeper was read only for the calls it makes, and ${name} counts as not parsing cleanly.`,
+      });
+    const damaged = n.hasError || tooDeep !== undefined;
     const start = n.startIndex;
     const end = n.endIndex;
     this.functions.push({
@@ -126,7 +160,8 @@ export class FactExtractor {
       damaged,
       variant,
     });
-    if (damaged) this.damagedLines.push(startLine(n));
+    // Syntax damage only: a function cut for its depth says so in its own note.
+    if (n.hasError) this.damagedLines.push(startLine(n));
     this.itemStarts.push({ offset: start, name, line: startLine(nameNode) });
   }
 
@@ -143,6 +178,8 @@ export class FactExtractor {
       locals: new Set(),
       assigns: this.assigns,
       damaged: false,
+      depth: 0,
+      cuts: [],
     };
     for (const d of n.childrenForFieldName('declarator')) {
       let target: Node | null = d;
@@ -169,6 +206,11 @@ export class FactExtractor {
         this.declRefs.clear();
       }
     }
+    for (const line of new Set(scope.cuts))
+      this.limits.push({
+        line,
+        message: `An initializer here is nested more than ${MAX_NESTING} levels deep: what is nested deeper was read only for the names it calls.`,
+      });
   }
 
   finish(functionClass: { roleType: string; offset: number }[]): ParsedFacts {
@@ -186,8 +228,40 @@ export class FactExtractor {
       functionClass: fc,
       fileRefs: [...this.fileRefs].map(([n, line]) => ({ n, line })),
       damagedLines: [...new Set(this.damagedLines)].sort((a, b) => a - b),
+      ...(this.limits.length ? { limits: this.limits } : {}),
     };
   }
+}
+
+/**
+ * The line of a node more than `limit` levels below `root`, if any. Only
+ * subtrees with enough nodes to be that deep are entered, and they are
+ * walked with a cursor (sizes read from preorder indices, no node objects),
+ * so a normal function costs a look at its few largest statements.
+ */
+export function deepPoint(root: Node, limit: number): number | undefined {
+  const total = root.descendantCount;
+  if (total <= limit) return undefined;
+  const cursor = root.walk();
+  // Preorder index, subtree size (itself included) and depth of subtrees still to look into.
+  const stack: [number, number, number][] = [[0, total, 0]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [index, size, depth] = top;
+    cursor.gotoDescendant(index);
+    if (depth > limit)
+      return positions ? positions.at(positions.source(cursor.startIndex, false))[0] : cursor.startPosition.row + 1;
+    if (!cursor.gotoFirstChild()) continue;
+    // A child's size is the distance to its next sibling's index (or to the parent's end).
+    let child = cursor.currentDescendantIndex;
+    for (;;) {
+      const more = cursor.gotoNextSibling();
+      const next = more ? cursor.currentDescendantIndex : index + size;
+      if (depth + (next - child) > limit) stack.push([child, next - child, depth + 1]);
+      if (!more) break;
+      child = next;
+    }
+  }
+  return undefined;
 }
 
 function functionNameNode(n: Node): Node | undefined {
@@ -199,6 +273,11 @@ function functionNameNode(n: Node): Node | undefined {
 
 /** Parameters and body of one function definition, as the compact syntax. */
 export function functionDetail(n: Node): FunctionDetail {
+  return readFunctionDetail(n).detail;
+}
+
+/** The detail, and whether nesting past MAX_NESTING was cut from it (never so for a function `deepPoint` passed). */
+export function readFunctionDetail(n: Node): { detail: FunctionDetail; cut: boolean } {
   let decl = n.childForFieldName('declarator');
   while (decl && decl.type !== 'function_declarator') decl = decl.childForFieldName('declarator');
   const scope: Scope = {
@@ -209,6 +288,7 @@ export function functionDetail(n: Node): FunctionDetail {
     locals: new Set(),
     assigns: [],
     damaged: false,
+    depth: 0,
   };
   const params: VarDecl[] = [];
   const plist = decl?.childForFieldName('parameters');
@@ -220,7 +300,8 @@ export function functionDetail(n: Node): FunctionDetail {
     }
   }
   const bodyNode = n.childForFieldName('body');
-  return { params, body: bodyNode ? stmt(bodyNode, scope) : { k: 'nop' } };
+  const body: Stmt = bodyNode ? stmt(bodyNode, scope) : { k: 'nop' };
+  return { detail: { params, body }, cut: (scope.cuts?.length ?? 0) > 0 };
 }
 
 function hasStorage(n: Node, word: string): boolean {
@@ -255,6 +336,32 @@ function declaredVar(typeNode: Node | null, d: Node | null, init?: Expr): VarDec
 }
 
 function stmt(n: Node, s: Scope): Stmt {
+  if (s.depth >= MAX_NESTING) return cutStmt(n, s);
+  s.depth++;
+  const out = stmtAt(n, s);
+  s.depth--;
+  return out;
+}
+
+/** Too deep to read as structure: the calls inside, in order, each read only a few levels into its arguments. */
+function cutStmt(n: Node, s: Scope): Stmt {
+  s.damaged = true;
+  (s.cuts ??= []).push(startLine(n));
+  const saved = s.depth;
+  const b: Stmt[] = [];
+  for (const c of n.descendantsOfType('call_expression')) {
+    s.depth = MAX_NESTING - CUT_ARGUMENT_DEPTH;
+    b.push({ k: 'exp', e: expr(c, s), p: pos(c) });
+  }
+  s.depth = saved;
+  for (const id of n.descendantsOfType('identifier')) s.refs.add(id.text);
+  return b.length ? { k: 'blk', b } : { k: 'nop' };
+}
+
+/** How far into a call's arguments a cut region is still read (`&a->Regs`, `h`, `LEN`). */
+const CUT_ARGUMENT_DEPTH = 8;
+
+function stmtAt(n: Node, s: Scope): Stmt {
   switch (n.type) {
     case 'compound_statement': {
       const b: Stmt[] = [];
@@ -362,16 +469,23 @@ function stmt(n: Node, s: Scope): Stmt {
 
 /** Statements, with case and labelled statements flattened into markers. */
 function pushStmt(out: Stmt[], c: Node, s: Scope): void {
-  if (c.type === 'case_statement') {
-    const v = c.childForFieldName('value');
-    out.push(v ? { k: 'case', v: expr(v, s), p: pos(c) } : { k: 'case', p: pos(c) });
-    for (const x of c.namedChildren) if (x !== v && x.type !== 'comment') pushStmt(out, x, s);
-    return;
-  }
-  if (c.type === 'labeled_statement') {
-    const l = c.childForFieldName('label');
-    out.push({ k: 'lbl', n: l ? l.text : '', p: pos(c) });
-    for (const x of c.namedChildren) if (x !== l && x.type !== 'comment') pushStmt(out, x, s);
+  if (c.type === 'case_statement' || c.type === 'labeled_statement') {
+    // `L1: L2: ... x;` nests too: its statements count one level deeper, like any child.
+    if (s.depth >= MAX_NESTING) {
+      out.push(cutStmt(c, s));
+      return;
+    }
+    s.depth++;
+    if (c.type === 'case_statement') {
+      const v = c.childForFieldName('value');
+      out.push(v ? { k: 'case', v: expr(v, s), p: pos(c) } : { k: 'case', p: pos(c) });
+      for (const x of c.namedChildren) if (x !== v && x.type !== 'comment') pushStmt(out, x, s);
+    } else {
+      const l = c.childForFieldName('label');
+      out.push({ k: 'lbl', n: l ? l.text : '', p: pos(c) });
+      for (const x of c.namedChildren) if (x !== l && x.type !== 'comment') pushStmt(out, x, s);
+    }
+    s.depth--;
     return;
   }
   if (c.type === 'comment') return;
@@ -404,6 +518,24 @@ function scanCalls(n: Node, s: Scope): Stmt {
 const NULLISH = new Set(['null', 'nullptr']);
 
 function expr(n: Node, s: Scope): Expr {
+  if (s.depth >= MAX_NESTING) {
+    // Too deep to keep: an unknown value, whose calls still count for the call graph.
+    s.damaged = true;
+    (s.cuts ??= []).push(startLine(n));
+    for (const c of n.descendantsOfType('call_expression')) {
+      const f = c.childForFieldName('function');
+      if (f && f.type === 'identifier') s.calls.add(f.text);
+    }
+    for (const id of n.descendantsOfType('identifier')) s.refs.add(id.text);
+    return { t: 'unk' };
+  }
+  s.depth++;
+  const out = exprAt(n, s);
+  s.depth--;
+  return out;
+}
+
+function exprAt(n: Node, s: Scope): Expr {
   switch (n.type) {
     case 'identifier': {
       const name = n.text;

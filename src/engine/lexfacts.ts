@@ -63,6 +63,9 @@ const TYPE_NOISE = new Set([
   '__ptr64',
 ]);
 
+/** Struct bodies nested in struct bodies are read this deep; real ones nest a few levels. */
+const MAX_STRUCT_NESTING = 64;
+
 export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) => number): LexFacts {
   const idents = new Set<string>();
   const macros: MacroDef[] = [];
@@ -155,15 +158,20 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
   }
 
   /** Reads `{ fields }` starting at the brace; records fields under `name`; returns the index of `}`. */
-  function readStructBody(open: number, name: string | undefined): number {
+  function readStructBody(open: number, name: string | undefined, depth = 0): number {
     const close = matching(open);
+    if (depth >= MAX_STRUCT_NESTING) {
+      // Nested past any real declaration (each level copies its members' fields up): skipped.
+      lastAnonymous = undefined;
+      return close;
+    }
     const fields: Record<string, string> = {};
     let declStart = open + 1;
     for (let j = open + 1; j < close; j++) {
       if (isPunct(j, '{')) {
         // Nested struct/union: its fields belong to the anonymous member or are reachable by name.
         const nestedTag = toks.kind[j - 1] === Tok.Ident && !TYPE_NOISE.has(word(j - 1)) ? word(j - 1) : undefined;
-        const inner = readStructBody(j, nestedTag);
+        const inner = readStructBody(j, nestedTag, depth + 1);
         const innerFields = nestedTag ? structs[nestedTag] : lastAnonymous;
         // Declarators after the nested body: `} u;` names a member of that type.
         let k = inner + 1;

@@ -73,3 +73,105 @@ export function substitute(e: Expr, params: string[], args: Expr[], at: Pos): Ex
   };
   return sub(e);
 }
+
+/**
+ * Macro uses nested inside the expansion of other macros deeper than this
+ * are not expanded: the walk stops there and says so. Real code nests a
+ * handful (a WDK wrapper around a wrapper); a chain of plain wrappers does
+ * not count against it (see `expandUse`).
+ */
+export const MAX_MACRO_NESTING = 32;
+
+type Call = Extract<Expr, { t: 'call' }>;
+
+/** A function-like macro's parameters and parsed body. */
+export interface MacroDefinition {
+  params: string[];
+  body: Stmt;
+}
+
+export interface Expansion {
+  /** What the use evaluates, arguments put in, every call placed at the use. */
+  exprs: Expr[];
+  /** The macros being expanded, outermost first: inside, C leaves their names alone. */
+  painted: string[];
+  /** Macro bodies put in (one per macro of a wrapper chain). */
+  steps: number;
+  /** The chain was longer than the steps allowed; `exprs` is where it stopped. */
+  truncated: boolean;
+}
+
+/**
+ * A use of a macro, expanded. A macro whose body is a single call of
+ * another macro (a wrapper) is unwrapped here, in a loop: a chain of any
+ * length costs neither recursion nor nesting depth. `painted` are the
+ * macros already being expanded around the use, which C does not expand
+ * again; `next` says which macro, if any, a call inside stands for (none
+ * for a function, an API the caller watches, an unknown name).
+ */
+export function expandUse(
+  use: Call,
+  macro: MacroDefinition,
+  name: string,
+  painted: readonly string[],
+  next: (name: string) => MacroDefinition | undefined,
+  maxSteps: number,
+): Expansion {
+  const names = [...painted, name];
+  const seen = new Set(names);
+  let exprs = macroExprs(macro.body).map((x) => substitute(x, macro.params, use.a, use.p));
+  let steps = 1;
+  for (;;) {
+    const only = exprs.length === 1 ? exprs[0] : undefined;
+    if (!only || only.t !== 'call' || only.f.t !== 'id' || seen.has(only.f.n)) break;
+    const inner = next(only.f.n);
+    if (!inner || inner.params.length !== only.a.length) break;
+    if (steps >= maxSteps) return { exprs, painted: names, steps, truncated: true };
+    names.push(only.f.n);
+    seen.add(only.f.n);
+    exprs = macroExprs(inner.body).map((x) => substitute(x, inner.params, only.a, use.p));
+    steps++;
+  }
+  return { exprs, painted: names, steps, truncated: false };
+}
+
+/**
+ * Does the expression nest deeper than `limit`? Arguments put into macro
+ * bodies can nest an expression past what any parsed source does (each
+ * level of a chain may wrap its argument once more); what walks it next
+ * recurses. Looked at with a stack of its own.
+ */
+export function exprDeeperThan(e: Expr, limit: number): boolean {
+  const todo: [Expr, number][] = [[e, 0]];
+  for (let top = todo.pop(); top; top = todo.pop()) {
+    const [x, d] = top;
+    if (d > limit) return true;
+    for (const c of childExprs(x)) todo.push([c, d + 1]);
+  }
+  return false;
+}
+
+function childExprs(x: Expr): Expr[] {
+  switch (x.t) {
+    case 'call':
+      return [x.f, ...x.a];
+    case 'fld':
+      return [x.o];
+    case 'idx':
+      return [x.o, x.i];
+    case 'un':
+    case 'post':
+    case 'cast':
+      return [x.e];
+    case 'bin':
+    case 'asg':
+    case 'seq':
+      return [x.l, x.r];
+    case 'cond':
+      return [x.c, x.a, x.b];
+    case 'init':
+      return x.items.map((i) => i.e);
+    default:
+      return [];
+  }
+}

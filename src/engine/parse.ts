@@ -24,10 +24,15 @@ function getParser(): Parser {
   return parser;
 }
 
+/** Text handed to tree-sitter per read when only a range is parsed. */
+const RANGE_CHUNK = 64 * 1024;
+
 function parseText(text: string, ranges?: Parser.Range[]): Parser.Tree {
-  const options: Parser.Options = { bufferSize: Math.max(32 * 1024, text.length + 1) };
-  if (ranges) options.includedRanges = ranges;
-  return getParser().parse(text, undefined, options);
+  if (!ranges) return getParser().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length + 1) });
+  // One function of a large file: hand over text in chunks from where the parser reads, not the
+  // whole rest of the file on every call (that made reading a file's functions cost its size squared).
+  const input = (offset: number) => text.slice(offset, offset + RANGE_CHUNK);
+  return getParser().parse(input, undefined, { bufferSize: RANGE_CHUNK, includedRanges: ranges });
 }
 
 export function parseFacts(prepared: Prepared, macros?: MacroTable): ParsedFacts {
@@ -74,13 +79,20 @@ export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact, expans
   const variant = prepared.variants[fn.variant] ?? prepared.variants[0];
   const e = fn.expansion === undefined ? undefined : expansions?.[fn.expansion];
   const text = e ? splice(variant, e) : variant;
-  const starts = lineStarts(text);
+  const starts = lineStartsOf(text);
   const root = parseText(text, [toRange(starts, fn.start, fn.end)]).rootNode;
   const def =
     root.namedChildren.find((c) => c.type === 'function_definition') ??
     root.descendantsOfType('function_definition')[0];
   if (!def) return { params: [], body: { k: 'nop' } };
   return withPositions(e ? sourcePositions(e, lineStarts(variant)) : undefined, () => functionDetail(def));
+}
+
+/** Line starts of the text whose functions are being read: computed once for all of them, not once each. */
+let lastStarts: { text: string; starts: number[] } | undefined;
+function lineStartsOf(text: string): number[] {
+  if (lastStarts?.text !== text) lastStarts = { text, starts: lineStarts(text) };
+  return lastStarts.starts;
 }
 
 /** Positions of an expanded region, read back in the source text. */

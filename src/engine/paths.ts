@@ -10,9 +10,9 @@
  */
 import type { Expr, Pos, Stmt } from './ast.js';
 import { buildCfg, type Cfg } from './cfg.js';
-import { exprText } from './extract.js';
+import { MAX_NESTING, exprText } from './extract.js';
 import { KeyMaker, sameResource, stripCasts, type TypeEnv } from './keys.js';
-import { macroExprs, substitute } from './macros.js';
+import { MAX_MACRO_NESTING, exprDeeperThan, expandUse } from './macros.js';
 import { walkExprs, type FnDef, type Program } from './program.js';
 import { functionEnv } from './sites.js';
 import type { ResourceDef } from './rulepack.js';
@@ -663,7 +663,11 @@ export class PathAnalyzer {
     seen: Set<FnDef>,
   ): void {
     const rel = this.resource.release;
-    const visit = (e: Expr, d: number): void => {
+    const macroOf = (n: string) =>
+      this.program.aliasOf(fn.file, n) === rel.call || this.program.resolve(fn.file, n).length
+        ? undefined
+        : this.program.macroBody(fn.file, n);
+    const visit = (e: Expr, painted: string[], d: number): void => {
       if (e.t !== 'call' || e.f.t !== 'id') return;
       const name = this.program.aliasOf(fn.file, e.f.n);
       if (name === rel.call) {
@@ -673,13 +677,19 @@ export class PathAnalyzer {
       }
       const targets = this.program.resolve(fn.file, name);
       if (!targets.length) {
-        const mb = this.program.macroBody(fn.file, name);
-        if (mb && mb.params.length === e.a.length && d < 6) {
-          for (const x of macroExprs(mb.body))
-            walkExprs({ k: 'exp', e: substitute(x, mb.params, e.a, e.p), p: e.p }, (inner) => {
-              visit(inner, d + 1);
-            });
-        }
+        // C does not expand a macro again inside its own expansion.
+        const mb = painted.includes(name) ? undefined : this.program.macroBody(fn.file, name);
+        if (!mb || mb.params.length !== e.a.length) return;
+        // Past the nesting or the step budget the loop's releases are unknown: the walk stops (a budget notice).
+        if (d >= MAX_MACRO_NESTING) throw new BudgetExceeded();
+        const x = expandUse(e, mb, name, painted, macroOf, MAX_STEPS - this.steps);
+        this.steps += x.steps;
+        if (x.truncated || this.steps > MAX_STEPS || x.exprs.some((y) => exprDeeperThan(y, MAX_NESTING)))
+          throw new BudgetExceeded();
+        for (const y of x.exprs)
+          walkExprs({ k: 'exp', e: y, p: e.p }, (inner) => {
+            visit(inner, x.painted, d + 1);
+          });
         return;
       }
       for (const t of targets) {
@@ -689,7 +699,7 @@ export class PathAnalyzer {
       }
     };
     walkExprs(body, (e) => {
-      visit(e, 0);
+      visit(e, [], 0);
     });
   }
 
@@ -1158,7 +1168,14 @@ export class PathAnalyzer {
     });
   }
 
-  /** A function-like macro used in code: its body with the arguments put in, at the use site. */
+  /**
+   * A function-like macro used in code: its body with the arguments put in,
+   * at the use site, wrapper chains unwrapped (see `expandUse`). As in C, a
+   * macro used inside its own expansion is not expanded again: there it is a
+   * call of a function nothing defines. Each macro body put in costs a step;
+   * past the step budget or the nesting limit the analysis stops (a budget
+   * notice), never the call stack.
+   */
   private expandMacro(
     body: Stmt,
     params: string[],
@@ -1166,11 +1183,28 @@ export class PathAnalyzer {
     s: State,
     ctx: Ctx,
   ): { state: State; val: Val }[] {
-    const exprs = macroExprs(body).map((x) => substitute(x, params, use.a, use.p));
+    // The macro's own name, behind an alias (`#define MAP_IT MapWindow`), is what C leaves alone inside.
+    const name = use.f.t === 'id' ? this.program.aliasOf(ctx.fn.file, use.f.n) : '';
+    const around = ctx.macros ?? { painted: [], depth: 0 };
+    if (around.painted.includes(name))
+      return this.evalArgs(use.a, s, ctx).map(({ state }) => ({ state, val: { k: 'top' } }));
+    if (around.depth >= MAX_MACRO_NESTING) throw new BudgetExceeded();
+    const r = this.resource;
+    const macroOf = (n: string) => {
+      const alias = this.program.aliasOf(ctx.fn.file, n);
+      if (alias === r.acquire.call || alias === r.release.call || this.program.resolve(ctx.fn.file, n).length)
+        return undefined;
+      return this.program.macroBody(ctx.fn.file, n);
+    };
+    const x = expandUse(use, { params, body }, name, around.painted, macroOf, MAX_STEPS - this.steps);
+    this.steps += x.steps;
+    if (x.truncated || this.steps > MAX_STEPS || x.exprs.some((e) => exprDeeperThan(e, MAX_NESTING)))
+      throw new BudgetExceeded();
+    const inner: Ctx = { ...ctx, macros: { painted: x.painted, depth: around.depth + 1 } };
     let acc: { state: State; val: Val }[] = [{ state: s, val: { k: 'top' } }];
-    for (const x of exprs) {
+    for (const e of x.exprs) {
       const next: { state: State; val: Val }[] = [];
-      for (const a of acc) next.push(...this.evalExpr(x, a.state, ctx));
+      for (const a of acc) next.push(...this.evalExpr(e, a.state, inner));
       acc = next;
     }
     return acc;
@@ -1318,6 +1352,8 @@ interface Ctx {
   p: Pos;
   /** Condition of the branch being evaluated. */
   cond?: Expr;
+  /** Inside a macro's expansion: the macros being expanded (outermost first) and how deeply they nest. */
+  macros?: { painted: string[]; depth: number };
 }
 
 class BudgetExceeded extends Error {}

@@ -16,12 +16,33 @@ export interface ParseJob {
   macros?: MacroTable;
   macroDigest?: string;
   done: (facts: ParsedEntry) => void;
+  /** The parse of this file failed (in this thread or a worker): the other files go on. */
+  fail: (error: Error) => void;
 }
 
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Parses every job; returns how many workers helped. */
-export async function parseBatch(jobs: ParseJob[], workers: number): Promise<number> {
+/** Parses one job in this thread; a failure is that job's. */
+function parseHere(job: ParseJob): void {
+  let facts: ParsedEntry | undefined;
+  try {
+    facts = parseBytes(job.bytes, job.lex, job.macros, job.macroDigest);
+  } catch (e) {
+    job.fail(e instanceof Error ? e : new Error(String(e)));
+  }
+  if (facts) job.done(facts);
+}
+
+/**
+ * Parses every job; returns how many workers helped. With `callerParses`
+ * false and workers to do it, the calling thread only hands out jobs (it
+ * stays free for other work; tests use it to see what a worker does).
+ */
+export async function parseBatch(
+  jobs: ParseJob[],
+  workers: number,
+  { callerParses = true }: { callerParses?: boolean } = {},
+): Promise<number> {
   // Largest first: the tail of the queue is short jobs, which balance well.
   const queue = jobs.slice().sort((a, b) => b.bytes.length - a.bytes.length);
   const pool: Worker[] = [];
@@ -32,7 +53,7 @@ export async function parseBatch(jobs: ParseJob[], workers: number): Promise<num
       const worker = new Worker(url);
       pool.push(worker);
       finished.push(
-        new Promise<void>((resolve, reject) => {
+        new Promise<void>((resolve) => {
           let current: ParseJob | undefined;
           const next = () => {
             current = queue.shift();
@@ -48,16 +69,24 @@ export async function parseBatch(jobs: ParseJob[], workers: number): Promise<num
               macroDigest: current.macroDigest,
             });
           };
+          // A worker that dies takes only its current file with it; the queue goes on elsewhere.
+          const died = (error: Error) => {
+            const job = current;
+            current = undefined;
+            job?.fail(error);
+            resolve();
+          };
           worker.on('message', (m: { facts?: ParsedEntry; error?: string }) => {
-            if (!current) return;
-            if (m.facts) current.done(m.facts);
-            else {
-              reject(new Error(m.error ?? 'parse worker failed'));
-              return;
-            }
+            const job = current;
+            if (!job) return;
+            if (m.facts) job.done(m.facts);
+            else job.fail(new Error(m.error ?? 'parse worker failed'));
             next();
           });
-          worker.on('error', reject);
+          worker.on('error', died);
+          worker.on('exit', (code) => {
+            died(new Error(`parse worker exited (${code})`));
+          });
           worker.on('online', next);
         }),
       );
@@ -65,12 +94,13 @@ export async function parseBatch(jobs: ParseJob[], workers: number): Promise<num
   }
   try {
     // The calling thread works too, yielding between files so workers get fed.
-    while (queue.length) {
-      const job = queue.shift()!;
-      job.done(parseBytes(job.bytes, job.lex, job.macros, job.macroDigest));
+    while (queue.length && (callerParses || pool.length === 0)) {
+      parseHere(queue.shift()!);
       if (pool.length) await yieldToEvents();
     }
     await Promise.all(finished);
+    // Workers that died leave their queue to this thread.
+    while (queue.length) parseHere(queue.shift()!);
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }

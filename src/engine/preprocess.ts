@@ -83,12 +83,16 @@ interface Conditional {
   branches: { start: number; end: number; dead: boolean }[];
   /** The branch of the enclosing conditional this one sits in. */
   parent?: { cond: Conditional; branch: number };
+  /** Indices of the branches that are not `#if 0` (filled on first use). */
+  live?: number[];
 }
 
 /** One build: which branch each conditional keeps (forced ones, else the `index`-th live branch). */
 interface Selection {
   index: number;
   forced: Map<Conditional, number>;
+  /** Whether each conditional asked about so far sits in kept branches all the way up. */
+  reached?: Map<Conditional, boolean>;
 }
 
 /** At most this many parses of one file; real `#if` chains stay far below it. */
@@ -287,16 +291,43 @@ function blankDeclarationNoise(text: string, toks: Tokens, blank: [number, numbe
 function keptBranch(c: Conditional, sel: Selection): number {
   const forced = sel.forced.get(c);
   if (forced !== undefined) return forced;
-  const live: number[] = [];
-  c.branches.forEach((b, i) => {
-    if (!b.dead) live.push(i);
-  });
-  return live.length ? live[Math.min(sel.index, live.length - 1)] : -1;
+  c.live ??= c.branches.flatMap((b, i) => (b.dead ? [] : [i]));
+  return c.live.length ? c.live[Math.min(sel.index, c.live.length - 1)] : -1;
 }
 
+/** Is this branch part of the build: kept by its conditional, and every enclosing branch kept too? */
 function isKept(c: Conditional, branch: number, sel: Selection): boolean {
-  if (keptBranch(c, sel) !== branch) return false;
-  return c.parent ? isKept(c.parent.cond, c.parent.branch, sel) : true;
+  return keptBranch(c, sel) === branch && isReached(c, sel);
+}
+
+/**
+ * Is the conditional itself part of the build (all its enclosing branches
+ * kept)? Walked up without recursion, and remembered per build, so thousands
+ * of nested `#if`s cost neither the call stack nor time squared.
+ */
+function isReached(c: Conditional, sel: Selection): boolean {
+  const memo = (sel.reached ??= new Map());
+  const chain: Conditional[] = [];
+  let cur: Conditional | undefined = c;
+  let reached = true;
+  while (cur) {
+    const known = memo.get(cur);
+    if (known !== undefined) {
+      reached = known;
+      break;
+    }
+    chain.push(cur);
+    const parent: Conditional['parent'] = cur.parent;
+    if (!parent) break;
+    if (keptBranch(parent.cond, sel) !== parent.branch) {
+      reached = false;
+      break;
+    }
+    cur = parent.cond;
+  }
+  // Every conditional on the chain below the point that decided shares its answer.
+  for (const x of chain) memo.set(x, reached);
+  return reached;
 }
 
 /**

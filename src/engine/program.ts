@@ -9,6 +9,7 @@ import type { FieldAssign, FunctionDetail, FunctionFact, ParsedFacts, Stmt, VarD
 import { plainName } from './extract.js';
 import { loadFunctionDetail } from './filefacts.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
+import { noteLimit } from './limits.js';
 import type { RoleTable } from './rulepack.js';
 
 export interface MacroBody {
@@ -91,6 +92,10 @@ export class Program {
   private calledFieldSet: Set<string> | undefined;
   private addressTakenSet: Set<FnDef> | undefined;
   private readonly writesCache = new Map<FnDef, Set<string>>();
+  /** What a macro expands to (names, with the macros passed through), where that does not depend on where it is used. */
+  private readonly expansionMemo = new Map<string, Map<string, string[]>>();
+  /** Whether a macro's expansion calls a parameter of one of its macros, by file and name. */
+  private readonly callsParameter = new Map<string, boolean>();
 
   constructor(
     files: LinkedFile[],
@@ -183,36 +188,129 @@ export class Program {
 
   /**
    * Names a use of `name` in `fromFile` ends up calling, looking through
-   * function-like and alias macros; each with the macros passed through.
+   * function-like and alias macros; each with the macros passed through
+   * (outermost first), each name once. As in C, a macro is not expanded
+   * again inside its own expansion: there its name stays a plain name.
    */
-  expandName(fromFile: string, name: string, seen: string[] = []): { name: string; viaMacros: string[] }[] {
-    if (this.statics.get(fromFile)?.has(name) || this.external.has(name)) return [{ name, viaMacros: seen }];
-    if (!this.macros.has(name)) return [{ name, viaMacros: seen }];
-    if (seen.length === 0) {
-      const key = `${fromFile}\u0000${name}`;
-      let hit = this.expandCache.get(key);
-      if (!hit) {
-        hit = this.expandMacro(fromFile, name, seen);
-        this.expandCache.set(key, hit);
-      }
-      return hit;
+  expandName(fromFile: string, name: string): { name: string; viaMacros: string[] }[] {
+    if (this.isFunction(fromFile, name) || !this.macros.has(name)) return [{ name, viaMacros: [] }];
+    const key = `${fromFile}\u0000${name}`;
+    let hit = this.expandCache.get(key);
+    if (!hit) {
+      const out = this.expandMacro(fromFile, name);
+      hit = [...out].map(([n, viaMacros]) => ({ name: n, viaMacros }));
+      this.expandCache.set(key, hit);
     }
-    return this.expandMacro(fromFile, name, seen);
+    return hit;
   }
 
-  private expandMacro(fromFile: string, name: string, seen: string[]): { name: string; viaMacros: string[] }[] {
-    const m = this.macro(fromFile, name);
-    if (!m || seen.includes(name) || seen.length > 8) return [{ name, viaMacros: seen }];
-    const out: { name: string; viaMacros: string[] }[] = [];
-    const via = [...seen, name];
-    const callRe = m.params === null ? /^([A-Za-z_]\w*)$|([A-Za-z_]\w*)\s*\(/g : /([A-Za-z_]\w*)\s*\(/g;
-    for (const hit of m.body.matchAll(callRe)) {
-      const callee = hit[1] ?? hit[2];
-      if (m.params?.includes(callee)) continue;
-      // Macro expansion happens in the file that uses the macro: names resolve from there.
-      out.push(...this.expandName(fromFile, callee, via));
+  /** Does some macro in the expansion of `name` call one of its own parameters (`#define CALL(f, x) f(x)`)? */
+  expansionCallsParameter(fromFile: string, name: string): boolean {
+    this.expandName(fromFile, name);
+    return this.callsParameter.get(`${fromFile}\u0000${name}`) ?? false;
+  }
+
+  private isFunction(fromFile: string, name: string): boolean {
+    return this.statics.get(fromFile)?.has(name) === true || this.external.has(name);
+  }
+
+  /**
+   * The expansion, walked with a stack of its own (a chain of thousands of
+   * macros costs no call stack). What a macro expands to is remembered and
+   * reused, unless it depended on an enclosing macro being left unexpanded
+   * (mutual recursion); the work on one use is bounded, and running out of
+   * it is said in a notice.
+   */
+  private expandMacro(fromFile: string, root: string): Map<string, string[]> {
+    interface Frame {
+      name: string;
+      callees: string[];
+      next: number;
+      out: Map<string, string[]>;
+      /** Lowest stack index of an enclosing macro left unexpanded below this frame. */
+      low: number;
+      /** Left unexpanded somewhere below itself (not directly in its own body): on a cycle of macros. */
+      cyclic: boolean;
+      callsParameter: boolean;
     }
-    return out;
+    const stack: Frame[] = [];
+    const onStack = new Map<string, number>();
+    const keyOf = (n: string) => `${fromFile}\u0000${n}`;
+    const open = (n: string, m: MacroDef) => {
+      onStack.set(n, stack.length);
+      const c = macroCallees(m);
+      stack.push({
+        name: n,
+        callees: c.names,
+        next: 0,
+        out: new Map(),
+        low: Infinity,
+        cyclic: false,
+        callsParameter: c.callsParameter,
+      });
+    };
+    const merge = (into: Frame, from: Map<string, string[]>) => {
+      for (const [n, via] of from) if (!into.out.has(n)) into.out.set(n, [into.name, ...via]);
+      work += from.size;
+    };
+    let work = 0;
+    let truncated = false;
+    open(root, this.macro(fromFile, root)!);
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.callees.length && !truncated) {
+        const callee = top.callees[top.next++];
+        if (++work > MAX_EXPANSION_WORK) {
+          truncated = true;
+          continue;
+        }
+        const m = this.isFunction(fromFile, callee) ? undefined : this.macro(fromFile, callee);
+        const at = onStack.get(callee);
+        if (!m || at !== undefined) {
+          // A function, an unknown name, or a macro being expanded already (left as a plain name).
+          if (!top.out.has(callee)) top.out.set(callee, [top.name]);
+          if (at !== undefined) {
+            top.low = Math.min(top.low, at);
+            if (at < stack.length - 1) stack[at].cyclic = true;
+          }
+          continue;
+        }
+        const known = this.expansionMemo.get(keyOf(callee));
+        if (known) {
+          merge(top, known);
+          if (this.callsParameter.get(keyOf(callee))) top.callsParameter = true;
+          continue;
+        }
+        open(callee, m);
+        continue;
+      }
+      stack.pop();
+      onStack.delete(top.name);
+      // Independent of what encloses it (no enclosing macro was left unexpanded in it, and it
+      // reaches no macro that could enclose it): the same wherever it is used, so remembered.
+      if (top.low >= stack.length && !top.cyclic && !truncated) {
+        this.expansionMemo.set(keyOf(top.name), top.out);
+        this.callsParameter.set(keyOf(top.name), top.callsParameter);
+      }
+      const parent = stack[stack.length - 1] as Frame | undefined;
+      if (!parent) {
+        this.callsParameter.set(keyOf(root), top.callsParameter || truncated);
+        if (truncated) {
+          const m = this.macro(fromFile, root)!;
+          noteLimit(this, {
+            kind: 'budget',
+            withheld: true,
+            path: m.file,
+            line: m.line,
+            message: `The expansion of the macro ${root} takes more than ${MAX_EXPANSION_WORK} steps; the functions it calls past that were not followed, so calls made through it may be missed.`,
+          });
+        }
+        return top.out;
+      }
+      merge(parent, top.out);
+      parent.low = Math.min(parent.low, top.low);
+      if (top.callsParameter) parent.callsParameter = true;
+    }
   }
 
   /**
@@ -423,6 +521,28 @@ export class Program {
   }
 }
 
+/** Work allowed on expanding one macro by name: far past any real expansion, far below a hang. */
+const MAX_EXPANSION_WORK = 100_000;
+
+const calleesCache = new WeakMap<MacroDef, { names: string[]; callsParameter: boolean }>();
+/** Names a macro's body calls (an alias macro's body is the name itself), and whether it calls a parameter. */
+function macroCallees(m: MacroDef): { names: string[]; callsParameter: boolean } {
+  let hit = calleesCache.get(m);
+  if (!hit) {
+    const callRe = m.params === null ? /^([A-Za-z_]\w*)$|([A-Za-z_]\w*)\s*\(/g : /([A-Za-z_]\w*)\s*\(/g;
+    const names: string[] = [];
+    let callsParameter = false;
+    for (const x of m.body.matchAll(callRe)) {
+      const callee = x[1] ?? x[2];
+      if (m.params?.includes(callee)) callsParameter = true;
+      else names.push(callee);
+    }
+    hit = { names, callsParameter };
+    calleesCache.set(m, hit);
+  }
+  return hit;
+}
+
 function objectKey(path: string, a: FieldAssign): string {
   return `${path}|${a.fn ?? ''}|${a.obj.replace(/^&/, '')}`;
 }
@@ -477,97 +597,87 @@ export function callArgsNamed(body: Stmt, api: string, index: number): { arg: st
 
 type AnyExpr = import('./ast.js').Expr;
 
-/** Visits every expression in a statement tree, outer before inner. */
+/**
+ * Visits every expression in a statement tree, outer before inner, in
+ * source order. Walked with a stack of its own: a macro expansion or a
+ * hostile file can nest deeper than the call stack allows.
+ */
 export function walkExprs(s: Stmt, visit: (e: AnyExpr) => void): void {
-  const ex = (e: AnyExpr | undefined): void => {
-    if (!e) return;
-    visit(e);
-    switch (e.t) {
-      case 'call':
-        ex(e.f);
-        e.a.forEach(ex);
-        break;
-      case 'fld':
-        ex(e.o);
-        break;
-      case 'idx':
-        ex(e.o);
-        ex(e.i);
-        break;
-      case 'un':
-      case 'post':
-      case 'cast':
-        ex(e.e);
-        break;
-      case 'bin':
-      case 'asg':
-        ex(e.l);
-        ex(e.r);
-        break;
-      case 'cond':
-        ex(e.c);
-        ex(e.a);
-        ex(e.b);
-        break;
-      case 'seq':
-        ex(e.l);
-        ex(e.r);
-        break;
-      case 'init':
-        e.items.forEach((i) => {
-          ex(i.e);
-        });
-        break;
-      default:
-        break;
-    }
+  const todo: (Stmt | AnyExpr | undefined)[] = [s];
+  // Children are pushed last-first, so they come off the stack in source order.
+  const later = (...xs: (Stmt | AnyExpr | undefined)[]) => {
+    for (let i = xs.length - 1; i >= 0; i--) todo.push(xs[i]);
   };
-  const st = (s: Stmt | undefined): void => {
-    if (!s) return;
-    switch (s.k) {
+  while (todo.length) {
+    const x = todo.pop();
+    if (!x) continue;
+    // Statements carry `k`; expressions never do (an `if` statement's `t` is its then-branch).
+    if (!('k' in x)) {
+      visit(x);
+      switch (x.t) {
+        case 'call':
+          later(x.f, ...x.a);
+          break;
+        case 'fld':
+          todo.push(x.o);
+          break;
+        case 'idx':
+          later(x.o, x.i);
+          break;
+        case 'un':
+        case 'post':
+        case 'cast':
+          todo.push(x.e);
+          break;
+        case 'bin':
+        case 'asg':
+        case 'seq':
+          later(x.l, x.r);
+          break;
+        case 'cond':
+          later(x.c, x.a, x.b);
+          break;
+        case 'init':
+          later(...x.items.map((i) => i.e));
+          break;
+        default:
+          break;
+      }
+      continue;
+    }
+    switch (x.k) {
       case 'blk':
-        s.b.forEach(st);
+        later(...x.b);
         break;
       case 'exp':
-        ex(s.e);
+        todo.push(x.e);
         break;
       case 'decl':
-        s.d.forEach((d) => {
-          ex(d.init);
-        });
+        later(...x.d.map((d) => d.init));
         break;
       case 'if':
-        ex(s.c);
-        st(s.t);
-        st(s.f);
+        later(x.c, x.t, x.f);
         break;
       case 'while':
-        ex(s.c);
-        st(s.b);
+        later(x.c, x.b);
         break;
       case 'do':
-        st(s.b);
-        ex(s.c);
+        later(x.b, x.c);
         break;
       case 'for':
-        st(s.i);
-        ex(s.c);
-        ex(s.u);
-        st(s.b);
+        later(x.i, x.c, x.u, x.b);
         break;
       case 'sw':
-        ex(s.c);
-        st(s.b);
+        later(x.c, x.b);
         break;
       case 'case':
-        ex(s.v);
+        todo.push(x.v);
         break;
       case 'ret':
-        ex(s.e);
+        todo.push(x.e);
         break;
       default:
         break;
     }
-  };
-  st(s);
+  }
 }

@@ -16,6 +16,7 @@ import { join, relative, sep } from 'node:path';
 import { FactCache } from './cache.js';
 import { directivesIn, type Directive } from './directives.js';
 import { lexBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
+import { limitNotices as programLimits } from './limits.js';
 import { parseBatch } from './pool.js';
 import { Program, type LinkedFile } from './program.js';
 import { macrosFor, repositoryMacros } from './macrotable.js';
@@ -62,7 +63,13 @@ async function packageVersion(): Promise<string> {
   return version;
 }
 
-export async function listSources(root: string): Promise<string[]> {
+/** The sources under a root, and the entries below it that could not be read (each named, with why). */
+export interface SourceList {
+  paths: string[];
+  unreadable: { path: string; why: string }[];
+}
+
+export async function listSources(root: string): Promise<SourceList> {
   let info;
   try {
     info = await stat(root);
@@ -70,43 +77,72 @@ export async function listSources(root: string): Promise<string[]> {
     throw new ScanError(`cannot read ${root}: no such file or directory`);
   }
   if (!info.isDirectory()) {
-    if (SOURCE_EXT.test(root)) return [root];
+    if (SOURCE_EXT.test(root)) return { paths: [root], unreadable: [] };
     throw new ScanError(`${root} is not a directory or a C source file`);
   }
-  const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
+  const paths: string[] = [];
+  const unreadable: SourceList['unreadable'] = [];
+  // Folders to read, as a stack: a deep tree costs memory, never the call stack.
+  const dirs = [root];
+  for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (e) {
-      if (dir === root) throw new ScanError(`cannot read ${root}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
-      return;
+      if (dir === root) throw new ScanError(`cannot read ${root}: ${errorCode(e)}`);
+      // A folder the scan cannot list may hold sources: say so rather than scan less in silence.
+      unreadable.push({ path: dir, why: errorCode(e) });
+      continue;
     }
     for (const e of entries) {
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) await walk(join(dir, e.name));
-      } else if (e.isFile() && SOURCE_EXT.test(e.name)) out.push(join(dir, e.name));
+        if (!SKIP_DIRS.has(e.name)) dirs.push(join(dir, e.name));
+      } else if (e.isFile() && SOURCE_EXT.test(e.name)) paths.push(join(dir, e.name));
     }
+  }
+  return {
+    paths: paths.sort(),
+    unreadable: unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   };
-  await walk(root);
-  return out.sort();
 }
 
-async function readSources(root: string): Promise<SourceFile[]> {
-  const paths = await listSources(root);
+/** The first line of an error's message, for a notice: no stack, nothing long. */
+function errorText(e: unknown): string {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return text.split('\n')[0].slice(0, 200);
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException | undefined)?.code ?? 'error';
+}
+
+/** The sources under a root, read; what could not be read becomes a `skipped-file` notice naming it. */
+async function readSources(root: string): Promise<{ files: SourceFile[]; notices: Notice[] }> {
+  const { paths, unreadable } = await listSources(root);
   const single = paths.length === 1 && paths[0] === root;
+  const rel = (p: string) => (single ? p.split(sep).pop()! : relative(root, p).split(sep).join('/'));
+  const notices: Notice[] = unreadable.map((u) => ({
+    kind: 'skipped-file',
+    withheld: true,
+    path: rel(u.path),
+    message: `Skipped: the folder cannot be read (${u.why}); the sources in it, if any, were not analysed.`,
+  }));
   // Synchronous reads: for many small files they beat the promise machinery by a wide margin.
-  const out: SourceFile[] = [];
+  const files: SourceFile[] = [];
   for (const p of paths) {
-    let bytes: Uint8Array;
     try {
-      bytes = readFileSync(p);
+      files.push({ path: rel(p), bytes: readFileSync(p) });
     } catch (e) {
-      throw new ScanError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+      if (single) throw new ScanError(`cannot read ${p}: ${errorCode(e)}`);
+      notices.push({
+        kind: 'skipped-file',
+        withheld: true,
+        path: rel(p),
+        message: `Skipped: the file cannot be read (${errorCode(e)}).`,
+      });
     }
-    out.push({ path: single ? p.split(sep).pop()! : relative(root, p).split(sep).join('/'), bytes });
   }
-  return out;
+  return { files, notices };
 }
 
 interface FileState {
@@ -122,8 +158,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const t0 = performance.now();
   const pack = loadRulePack();
   const cache = opts.cache ?? null;
-  const sources = opts.files ?? (await readSources(opts.root));
-  const notices: Notice[] = [];
+  const read = opts.files ? { files: opts.files, notices: [] } : await readSources(opts.root);
+  const sources = read.files;
+  const notices: Notice[] = [...read.notices];
   const tRead = performance.now();
 
   const files: FileState[] = [];
@@ -153,7 +190,18 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const hit = cache?.get(hash);
     let lex = hit?.lex;
     if (!lex) {
-      lex = lexBytes(src.bytes);
+      try {
+        lex = lexBytes(src.bytes);
+      } catch (e) {
+        // One file the engine cannot read costs that file, not the run.
+        notices.push({
+          kind: 'skipped-file',
+          withheld: true,
+          path: src.path,
+          message: `Skipped: reading this file failed (${errorText(e)}); nothing in it was analysed.`,
+        });
+        continue;
+      }
       lexed++;
       cache?.set(hash, { ...hit, lex });
     }
@@ -161,7 +209,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   const tLex = performance.now();
 
-  const { needed, parsedCount, workersUsed } = await parseClosure(files, pack, cache, opts.workers);
+  const { needed, parsedCount, workersUsed } = await parseClosure(files, pack, cache, opts.workers, notices);
   const tParse = performance.now();
 
   // The rules read only the program; the same program (same parsed files, same
@@ -175,18 +223,20 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     );
     const program = new Program(linked, pack.roles);
     tLink = performance.now();
-    out = runRules(program, pack, {
+    const ruled = runRules(program, pack, {
       memo: cache?.analyses,
       linkSignature: linkSignature(files, pack),
       fileHashes: new Map(files.map((f) => [f.path, f.hash])),
     });
+    // Limits met while linking and ruling (a macro expansion past its budget) belong to this result.
+    out = { ...ruled, notices: [...ruled.notices, ...programLimits(program)] };
     // Storing the results also marks the cache for saving, which keeps the function
     // details the rules parsed on demand into the cached facts.
     cache?.setResults(signature, out);
   }
   const tRules = performance.now();
 
-  const allNotices = [...notices, ...out.notices];
+  const allNotices = [...notices, ...parseLimits(files), ...out.notices];
   return {
     version: await packageVersion(),
     root: opts.root,
@@ -214,6 +264,20 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     },
     directives,
   };
+}
+
+/** Where the parse stopped at a limit (code nested too deep), per parsed file: said, once per line. */
+function parseLimits(files: FileState[]): Notice[] {
+  const out: Notice[] = [];
+  for (const f of files) {
+    const seen = new Set<number>();
+    for (const l of f.parsed?.limits ?? []) {
+      if (seen.has(l.line)) continue;
+      seen.add(l.line);
+      out.push({ kind: 'parse-recovered', path: f.path, line: l.line, message: l.message });
+    }
+  }
+  return out;
 }
 
 function programSignature(files: FileState[], pack: RulePack): string {
@@ -315,6 +379,7 @@ async function parseClosure(
   pack: RulePack,
   cache: FactCache | null,
   workersOpt: number | undefined,
+  notices: Notice[],
 ): Promise<{ needed: Set<FileState>; parsedCount: number; workersUsed: number }> {
   const names = new NameSet(seedWords(pack));
   const checked = new Map<FileState, number>();
@@ -359,6 +424,15 @@ async function parseClosure(
             parsedCount++;
             cache?.set(f.hash, { lex: f.lex, parsed });
           },
+          // Its macros and types still count (they come from the lexical pass); its functions are unknown.
+          fail: (error: Error) => {
+            notices.push({
+              kind: 'skipped-file',
+              withheld: true,
+              path: f.path,
+              message: `Skipped: parsing this file failed (${errorText(error)}); its functions were not analysed.`,
+            });
+          },
         })),
         workers,
       );
@@ -388,20 +462,11 @@ class NameSet {
 }
 
 function growNames(names: NameSet, round: FileState[], files: FileState[], pack: RulePack): void {
-  // Macros whose bodies mention a known name stand for it.
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const f of files) {
-      for (const m of f.lex.lex.macros) {
-        if (names.has(m.name)) continue;
-        if (macroWords(m).some((w) => names.has(w))) {
-          names.add(m.name);
-          grew = true;
-        }
-      }
-    }
-  }
+  // Macros whose bodies mention a known name stand for it: a worklist over who mentions
+  // what, so a chain of thousands of macros costs its length, not its length squared.
+  const mentioning = new Map<string, string[]>();
+  for (const f of files) for (const m of f.lex.lex.macros) for (const w of macroWords(m)) push(mentioning, w, m.name);
+  closeOver(names, [...names.order], mentioning);
   const pairRoles = new Set([...pack.roles.initialize, ...pack.roles.halt]);
   for (const f of round) {
     const p = f.parsed;
@@ -410,20 +475,29 @@ function growNames(names: NameSet, round: FileState[], files: FileState[], pack:
     for (const c of p.functionClass) if (pairRoles.has(pack.roles.roleTypes[c.roleType])) names.add(c.name);
     for (const a of p.assigns) if (pairRoles.has(pack.roles.fields[a.field])) names.add(a.value);
   }
-  grew = true;
-  while (grew) {
-    grew = false;
-    for (const f of files) {
-      if (!f.parsed) continue;
-      for (const fn of f.parsed.functions) {
-        if (names.has(fn.name)) continue;
-        if (fn.calls.some((c) => names.has(c))) {
-          names.add(fn.name);
-          grew = true;
-        }
-      }
+  // Functions that call a known name become known, and so do their callers, and so on.
+  const callers = new Map<string, string[]>();
+  for (const f of files)
+    if (f.parsed) for (const fn of f.parsed.functions) for (const c of fn.calls) push(callers, c, fn.name);
+  closeOver(names, [...names.order], callers);
+}
+
+/** Adds to `names` everyone `by` lists under a name in it, and so on from what was added. */
+function closeOver(names: NameSet, from: string[], by: Map<string, string[]>): void {
+  const todo = from;
+  for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
+    for (const who of by.get(n) ?? []) {
+      if (names.has(who)) continue;
+      names.add(who);
+      todo.push(who);
     }
   }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
 
 export { FactCache };

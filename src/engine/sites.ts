@@ -5,7 +5,9 @@
  */
 import type { Expr, Pos, Stmt } from './ast.js';
 import type { TypeEnv } from './keys.js';
-import { macroExprs, substitute } from './macros.js';
+import { MAX_NESTING } from './extract.js';
+import { noteLimit } from './limits.js';
+import { MAX_MACRO_NESTING, exprDeeperThan, expandUse } from './macros.js';
 import { walkExprs, type FnDef, type Program } from './program.js';
 
 export interface ApiCall {
@@ -57,28 +59,64 @@ export function functionEnv(fn: FnDef): TypeEnv {
   return env;
 }
 
+/** Macro bodies put in while looking for one API's calls in one function: far past real code, far below a hang. */
+const MAX_API_EXPANSIONS = 20_000;
+
 export function apiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
   const out: ApiCall[] = [];
   const env = functionEnv(fn);
-  const visitExpr = (e: Expr, depth: number, via: string | undefined) => {
+  let steps = 0;
+  /** Where the look stopped at a limit, and which macro it was in. */
+  let stopped: { p: Pos; macro: string } | undefined;
+  const next = (name: string) =>
+    program.aliasOf(fn.file, name) === api || program.resolve(fn.file, name).length
+      ? undefined
+      : program.macroBody(fn.file, name);
+  const visitExpr = (e: Expr, painted: string[], depth: number, via: string | undefined) => {
     if (e.t !== 'call' || e.f.t !== 'id') return;
-    if (program.aliasOf(fn.file, e.f.n) === api) {
+    const name = e.f.n;
+    if (program.aliasOf(fn.file, name) === api) {
       out.push({ call: e, p: e.p, env, ...(via ? { viaMacro: via } : {}) });
       return;
     }
-    if (depth > 6 || program.resolve(fn.file, e.f.n).length) return;
-    const mb = program.macroBody(fn.file, e.f.n);
+    // As in C, a macro is not expanded again inside its own expansion.
+    if (painted.includes(name) || program.resolve(fn.file, name).length) return;
+    const mb = program.macroBody(fn.file, name);
     if (!mb || mb.params.length !== e.a.length) return;
-    const viaName = via ?? e.f.n;
-    for (const x of macroExprs(mb.body)) {
-      walkExprs({ k: 'exp', e: substitute(x, mb.params, e.a, e.p), p: e.p }, (inner) => {
-        visitExpr(inner, depth + 1, viaName);
-      });
+    // A macro that reaches the API neither by name nor through a parameter it calls holds no call of it.
+    if (
+      !program.expansionCallsParameter(fn.file, name) &&
+      !program.expandName(fn.file, name).some((x) => x.name === api)
+    )
+      return;
+    if (stopped) return;
+    if (depth >= MAX_MACRO_NESTING || steps >= MAX_API_EXPANSIONS) {
+      stopped = { p: e.p, macro: via ?? name };
+      return;
     }
+    const x = expandUse(e, mb, name, painted, next, MAX_API_EXPANSIONS - steps);
+    steps += x.steps;
+    if (x.truncated || x.exprs.some((y) => exprDeeperThan(y, MAX_NESTING))) {
+      stopped = { p: e.p, macro: via ?? name };
+      return;
+    }
+    const viaName = via ?? name;
+    for (const y of x.exprs)
+      walkExprs({ k: 'exp', e: y, p: e.p }, (inner) => {
+        visitExpr(inner, x.painted, depth + 1, viaName);
+      });
   };
   walkExprs(fn.body, (e) => {
-    visitExpr(e, 0, undefined);
+    visitExpr(e, [], 0, undefined);
   });
+  if (stopped)
+    noteLimit(program, {
+      kind: 'budget',
+      withheld: true,
+      path: fn.file,
+      line: stopped.p[0],
+      message: `Calls of ${api} through the macro ${stopped.macro} in ${fn.name} were looked for only partly: its expansion nests more than ${MAX_MACRO_NESTING} macros deep or takes more than ${MAX_API_EXPANSIONS} steps, so a call of ${api} in it may be missed.`,
+    });
   return out;
 }
 

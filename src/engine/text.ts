@@ -21,6 +21,11 @@ function utf16Bom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
 }
 
 export function decodeSource(bytes: Uint8Array): DecodedText {
+  const { text, encoding } = decodeBytes(bytes);
+  return { text: loneCrToLf(text), encoding };
+}
+
+function decodeBytes(bytes: Uint8Array): DecodedText {
   const wide = utf16Bom(bytes);
   if (wide) {
     // Not fatal: a stray unpaired surrogate becomes U+FFFD rather than losing the file.
@@ -40,6 +45,17 @@ export function decodeSource(bytes: Uint8Array): DecodedText {
   }
 }
 
+/**
+ * A carriage return not followed by a line feed ends a line (classic Mac OS
+ * files, editors that mix styles). Every later stage (the lexer, tree-sitter,
+ * line starts) ends lines at LF only, so a lone CR becomes one LF: the same
+ * length, so offsets, lines and columns stay those of the file.
+ */
+function loneCrToLf(text: string): string {
+  if (!text.includes('\r')) return text;
+  return text.replace(/\r(?!\n)/g, '\n');
+}
+
 /** True when the bytes look like a binary file rather than source text. */
 export function looksBinary(bytes: Uint8Array): boolean {
   // UTF-16 text is full of NUL bytes; its byte-order mark says it is text.
@@ -47,7 +63,7 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return bytes.subarray(0, 8000).includes(0);
 }
 
-/** Offsets of line starts; lines end at \n (a CRLF counts as one line end). */
+/** Offsets of line starts; lines end at \n (a CRLF counts as one line end; a lone CR was made \n by decodeSource). */
 export function lineStarts(text: string): number[] {
   const starts = [0];
   let i = text.indexOf('\n');

@@ -134,6 +134,9 @@ export function parseInteger(text: string): bigint | undefined {
   return undefined;
 }
 
+/** How deeply a constant's text may nest (parentheses, signs, casts) and still be evaluated. */
+const MAX_CONSTANT_NESTING = 256;
+
 /** Evaluates a macro body: numbers, names of other macros, + - * / % << >> | & ^ ~ and parentheses. */
 function evalText(body: string, program: Program, file: string, depth: number): bigint | undefined {
   const toks = body.match(/\.?\d[\w.]*|[A-Za-z_]\w*|<<|>>|[-+*/%|&^~()]/g);
@@ -152,7 +155,15 @@ function evalText(body: string, program: Program, file: string, depth: number): 
     '/': 6,
     '%': 6,
   };
+  // Parentheses, signs and casts nest by recursion: a constant nested past any real one has no value here.
+  let nesting = 0;
   const primary = (): bigint | undefined => {
+    if (++nesting > MAX_CONSTANT_NESTING) return undefined;
+    const v = primaryAt();
+    nesting--;
+    return v;
+  };
+  const primaryAt = (): bigint | undefined => {
     const t = toks[i++];
     if (t === undefined) return undefined;
     if (t === '(') {

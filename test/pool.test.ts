@@ -1,0 +1,59 @@
+/** The parse pool: one file's failure, in this thread or in a worker, costs that file only. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lexBytes, type ParsedEntry } from '../src/engine/filefacts.js';
+import type { LexFacts } from '../src/engine/lexfacts.js';
+import { parseBatch, type ParseJob } from '../src/engine/pool.js';
+
+/** A file of `n` small functions; its first is `Good<i>`. */
+function source(i: number, n: number): Buffer {
+  const fns = Array.from(
+    { length: n },
+    (_, k) => `int Good${i}_${k}(int a) { if (a > ${k}) return Helper${k}(a); return 0; }`,
+  );
+  return Buffer.from(fns.join('\n') + '\n');
+}
+
+/** Jobs for `count` files, every `every`-th with broken lexical facts, so that its parse throws. */
+function jobs(count: number, every: number, fns: number) {
+  const parsed = new Map<number, ParsedEntry>();
+  const failed = new Map<number, Error>();
+  const list: ParseJob[] = Array.from({ length: count }, (_, i) => {
+    const bytes = source(i, fns);
+    // Facts that are not facts: the parse reads their macro list and fails.
+    const lex = i % every === 2 ? ({ macros: null } as unknown as LexFacts) : lexBytes(bytes).lex;
+    return {
+      bytes,
+      lex,
+      done: (facts) => {
+        parsed.set(i, facts);
+      },
+      fail: (error) => {
+        failed.set(i, error);
+      },
+    };
+  });
+  return { list, parsed, failed };
+}
+
+test('a file whose parse throws in this thread fails alone; the others are parsed', async () => {
+  const { list, parsed, failed } = jobs(4, 4, 1);
+  await parseBatch(list, 0);
+  assert.deepEqual([...failed.keys()], [2]);
+  assert.ok(failed.get(2) instanceof TypeError);
+  assert.deepEqual([...parsed.keys()].sort(), [0, 1, 3]);
+  for (const [i, facts] of parsed) assert.deepEqual(facts.functions.map((f) => f.name)[0], `Good${i}_0`);
+});
+
+test('a file whose parse throws in a worker fails alone; the others are parsed', async () => {
+  const { list, parsed, failed } = jobs(12, 3, 5);
+  const used = await parseBatch(list, 2, { callerParses: false });
+  assert.equal(used, 2);
+  assert.deepEqual(
+    [...failed.keys()].sort((a, b) => a - b),
+    [2, 5, 8, 11],
+  );
+  assert.equal(parsed.size, 8);
+  for (const [i, facts] of parsed) assert.equal(facts.functions[0].name, `Good${i}_0`);
+  for (const e of failed.values()) assert.match(e.message, /\S/);
+});
