@@ -28,7 +28,10 @@ function parseArgs(argv) {
   const opts = { mirror: '/work/.mirror', out: path.resolve(repoRoot, '..', 'corpus') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--help' || a === '-h') { opts.help = true; continue; }
+    if (a === '--help' || a === '-h') {
+      opts.help = true;
+      continue;
+    }
     const m = /^--(mirror|out)(?:=(.*))?$/.exec(a);
     if (!m) throw new Error(`unknown argument: ${a}`);
     const v = m[2] ?? argv[++i];
@@ -41,7 +44,9 @@ function parseArgs(argv) {
 function isGitDir(dir) {
   try {
     return fs.statSync(path.join(dir, 'HEAD')).isFile() && fs.statSync(path.join(dir, 'objects')).isDirectory();
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 function findGitDir(mirror, repo) {
@@ -57,11 +62,18 @@ function git(gitDir, args, opts = {}) {
 }
 
 function walk(dir) {
-  let files = 0, bytes = 0;
+  let files = 0,
+    bytes = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) { const r = walk(p); files += r.files; bytes += r.bytes; }
-    else if (e.isFile()) { files++; bytes += fs.statSync(p).size; }
+    if (e.isDirectory()) {
+      const r = walk(p);
+      files += r.files;
+      bytes += r.bytes;
+    } else if (e.isFile()) {
+      files++;
+      bytes += fs.statSync(p).size;
+    }
   }
   return { files, bytes };
 }
@@ -73,9 +85,11 @@ function extract(gitDir, commit, driver, outRoot) {
   const paths = [driver.folder, ...(driver.extraFolders ?? [])];
   const ar = git(gitDir, ['archive', '--format=tar', commit, '--', ...paths]);
   if (ar.error) throw new Error(`git archive could not run: ${ar.error.message}`);
-  if (ar.status !== 0) throw new Error(`git archive failed: ${ar.stderr.toString().trim().split('\n').slice(-2).join(' | ')}`);
+  if (ar.status !== 0)
+    throw new Error(`git archive failed: ${ar.stderr.toString().trim().split('\n').slice(-2).join(' | ')}`);
   const tar = spawnSync('tar', ['-x', '-C', dest], { input: ar.stdout, maxBuffer: 64 * 1024 * 1024 });
-  if (tar.error || tar.status !== 0) throw new Error(`tar failed: ${tar.error?.message ?? tar.stderr.toString().trim()}`);
+  if (tar.error || tar.status !== 0)
+    throw new Error(`tar failed: ${tar.error?.message ?? tar.stderr.toString().trim()}`);
   if (!fs.existsSync(path.join(dest, driver.folder))) throw new Error(`folder ${driver.folder} not in archive`);
   return walk(dest);
 }
@@ -90,11 +104,16 @@ function main() {
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
   fs.mkdirSync(opts.out, { recursive: true });
   const seen = new Set();
-  let failures = 0, drivers = 0, totalFiles = 0, totalBytes = 0;
+  let failures = 0,
+    drivers = 0,
+    totalFiles = 0,
+    totalBytes = 0;
   for (const r of manifest.repositories ?? []) {
     const gitDir = findGitDir(opts.mirror, r.repo);
     if (!gitDir) {
-      console.error(`ERROR ${r.repo}: not found under ${opts.mirror} (expected ${r.repo.replace('/', '+')}/repo); fetch github:${r.repo} first`);
+      console.error(
+        `ERROR ${r.repo}: not found under ${opts.mirror} (expected ${r.repo.replace('/', '+')}/repo); fetch github:${r.repo} first`,
+      );
       failures++;
       continue;
     }
@@ -104,12 +123,20 @@ function main() {
       continue;
     }
     for (const d of r.drivers ?? []) {
-      if (seen.has(d.id)) { console.error(`ERROR ${d.id}: duplicate driver id`); failures++; continue; }
+      if (seen.has(d.id)) {
+        console.error(`ERROR ${d.id}: duplicate driver id`);
+        failures++;
+        continue;
+      }
       seen.add(d.id);
       try {
         const { files, bytes } = extract(gitDir, r.commit, d, opts.out);
-        drivers++; totalFiles += files; totalBytes += bytes;
-        console.log(`${d.id.padEnd(28)} ${String(files).padStart(5)} files ${String(bytes).padStart(10)} bytes  ${r.repo}:${d.folder}`);
+        drivers++;
+        totalFiles += files;
+        totalBytes += bytes;
+        console.log(
+          `${d.id.padEnd(28)} ${String(files).padStart(5)} files ${String(bytes).padStart(10)} bytes  ${r.repo}:${d.folder}`,
+        );
       } catch (e) {
         console.error(`ERROR ${d.id} (${r.repo}:${d.folder}): ${e.message}`);
         failures++;
