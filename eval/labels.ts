@@ -40,7 +40,8 @@ export interface Site extends Place {
   handle: string;
   length: string;
   lengthValue: number | null;
-  context: { verdict: string };
+  /** `chain` is the calls from the callback to the mapping, "Init -> Helper". */
+  context: { verdict: string; chain?: string };
   onFailure: { verdict: string; exits: FailureExit[] };
   inHalt: { verdict: string; chain: ChainStep[] };
   releases: Release[];
@@ -119,6 +120,8 @@ function readFunction(r: Reader, value: unknown): FunctionRef {
 
 function readSite(r: Reader, value: unknown): Site {
   const o = r.object(value, 'site');
+  const id = r.string(o, 'id');
+  const place = r.place(o, 'site');
   const context = r.object(o.context, 'context');
   const onFailure = r.object(o.onFailure, 'onFailure');
   const inHalt = r.object(o.inHalt, 'inHalt');
@@ -127,13 +130,16 @@ function readSite(r: Reader, value: unknown): Site {
     r.fail('lengthValue must be a number or null');
   }
   return {
-    id: r.string(o, 'id'),
-    ...r.place(o, 'site'),
+    id,
+    ...place,
     function: typeof o.function === 'string' ? o.function : '',
     handle: typeof o.handle === 'string' ? o.handle : '',
     length: typeof o.length === 'string' ? o.length : '',
     lengthValue: typeof lengthValue === 'number' ? lengthValue : null,
-    context: { verdict: r.string(context, 'verdict') },
+    context: {
+      verdict: r.string(context, 'verdict'),
+      ...(typeof context.chain === 'string' ? { chain: context.chain } : {}),
+    },
     onFailure: {
       verdict: r.string(onFailure, 'verdict'),
       exits: r.array(onFailure, 'exits', true).map((e, i) => {

@@ -45,14 +45,17 @@ export function keepingLines(original: string, text: string): string {
   return text + (original.match(/\r\n|\r|\n/g) ?? []).join('');
 }
 
-/** Applies edits (of one file, non-overlapping) to its text. */
+/**
+ * Applies edits (of one file, non-overlapping) to its text. Insertions at one
+ * offset land in the order they are listed.
+ */
 export function applyEdits(text: string, edits: readonly Edit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start);
-  let out = text;
+  const sorted = edits.map((e, index) => ({ e, index })).sort((a, b) => b.e.start - a.e.start || b.index - a.index);
   for (let k = 1; k < sorted.length; k++) {
-    if (sorted[k].end > sorted[k - 1].start) throw new Error(`overlapping edits in ${sorted[k].file}`);
+    if (sorted[k].e.end > sorted[k - 1].e.start) throw new Error(`overlapping edits in ${sorted[k].e.file}`);
   }
-  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  let out = text;
+  for (const { e } of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
 }
 

@@ -15,6 +15,7 @@ import { EXIT_TO_RETURN, exitToReturn } from './operators/exit-to-return.js';
 import { GUARD_RELEASE, guardRelease } from './operators/guard-release.js';
 import { MAP_IN_CALLBACK, mapInCallback } from './operators/map-in-callback.js';
 import { sample, seedFor, seeded } from './random.js';
+import { uniqueKeys } from './score.js';
 import { ENGINE_SOURCE } from './tokens.js';
 
 export const OPERATORS: readonly { id: string; run: (ctx: OperatorContext) => OperatorOutput }[] = [
@@ -60,7 +61,8 @@ export function generateMutants(label: Label, driver: DriverText, options: Gener
       kept = sample(kept, options.limit, seeded(seedFor(`${label.driver}/${operator.id}`, options.seed)));
     }
     result.sampledOut[operator.id] = out.mutants.length - outside.filter((e) => e !== undefined).length - kept.length;
-    result.mutants.push(...kept);
+    // One finding per rule and place, however many sites leak there (see score.ts).
+    result.mutants.push(...kept.map((m) => ({ ...m, expected: uniqueKeys(m.expected) })));
     result.excluded.push(...out.excluded);
   }
   return result;

@@ -1,9 +1,11 @@
 /**
  * Findings against a label: which reported findings the label expects (true
  * positives), which it does not (false positives), which expected ones are
- * missing (false negatives), and the debatable places apart. Findings match
- * by rule, file and line, one to one, so two findings on one line need two
- * expected entries.
+ * missing (false negatives), and the debatable places apart. Findings are a
+ * set of (rule, file, line): the engine reports one finding per rule and
+ * place, naming every resource that leaks there (as the acceptance cases'
+ * markers count them), so two labelled sites leaking at one `goto` are one
+ * expected finding.
  */
 
 import type { ExpectedFinding, Label } from './labels.js';
@@ -32,47 +34,33 @@ export function keyOf(f: FindingKey): string {
   return `${f.rule}\u0000${f.file}\u0000${String(f.line)}`;
 }
 
-/** Takes one item of the matching key out of a multiset built by `multiset`. */
-function take<T>(pool: Map<string, T[]>, key: string): T | undefined {
-  const list = pool.get(key);
-  const item = list?.shift();
-  if (list?.length === 0) pool.delete(key);
-  return item;
-}
-
-function multiset<T extends FindingKey>(items: readonly T[]): Map<string, T[]> {
-  const pool = new Map<string, T[]>();
-  for (const item of items) {
+/** The first of each (rule, file, line), in order. */
+export function uniqueKeys<T extends FindingKey>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
     const key = keyOf(item);
-    const list = pool.get(key);
-    if (list) list.push(item);
-    else pool.set(key, [item]);
-  }
-  return pool;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Scores the findings of `rules` (others are ignored) against the label. */
 export function scoreFindings(findings: readonly Reported[], label: Label, rules: readonly string[]): Score {
   const compared = new Set(rules);
-  const expected = multiset(label.expected.filter((e) => compared.has(e.rule)));
-  const debatable = multiset(label.debatable.filter((e) => compared.has(e.rule)));
-  const score: Score = {
-    truePositives: [],
-    falsePositives: [],
-    falseNegatives: [],
-    debatableReported: [],
-    debatableSilent: [],
+  const expected = uniqueKeys(label.expected.filter((e) => compared.has(e.rule)));
+  const debatable = uniqueKeys(label.debatable.filter((e) => compared.has(e.rule)));
+  const expectedKeys = new Set(expected.map(keyOf));
+  const debatableKeys = new Set(debatable.map(keyOf));
+  const reported = uniqueKeys(findings.filter((f) => compared.has(f.rule)));
+  const reportedKeys = new Set(reported.map(keyOf));
+  return {
+    truePositives: reported.filter((f) => expectedKeys.has(keyOf(f))),
+    falsePositives: reported.filter((f) => !expectedKeys.has(keyOf(f)) && !debatableKeys.has(keyOf(f))),
+    falseNegatives: expected.filter((e) => !reportedKeys.has(keyOf(e))),
+    debatableReported: reported.filter((f) => !expectedKeys.has(keyOf(f)) && debatableKeys.has(keyOf(f))),
+    debatableSilent: debatable.filter((e) => !reportedKeys.has(keyOf(e)) && !expectedKeys.has(keyOf(e))),
   };
-  for (const f of findings) {
-    if (!compared.has(f.rule)) continue;
-    const key = keyOf(f);
-    if (take(expected, key)) score.truePositives.push(f);
-    else if (take(debatable, key)) score.debatableReported.push(f);
-    else score.falsePositives.push(f);
-  }
-  for (const list of expected.values()) score.falseNegatives.push(...list);
-  for (const list of debatable.values()) score.debatableSilent.push(...list);
-  return score;
 }
 
 /** A share in [0, 1], or null when there is nothing to divide (no finding, no expected finding). */
@@ -88,14 +76,15 @@ export function recall(tp: number, fn: number): number | null {
   return ratio(tp, tp + fn);
 }
 
-/** What a mutant added over the unmutated driver: the multiset difference of the two finding lists. */
+/** What a mutant added over the unmutated driver: its findings at a (rule, file, line) the driver had none at. */
 export function addedFindings<T extends FindingKey>(base: readonly FindingKey[], mutant: readonly T[]): T[] {
-  const pool = multiset(base);
-  return mutant.filter((f) => take(pool, keyOf(f)) === undefined);
+  const before = new Set(base.map(keyOf));
+  return uniqueKeys(mutant).filter((f) => !before.has(keyOf(f)));
 }
 
-/** Equal as multisets of (rule, file, line). */
+/** Equal as sets of (rule, file, line). */
 export function sameFindings(a: readonly FindingKey[], b: readonly FindingKey[]): boolean {
-  if (a.length !== b.length) return false;
-  return addedFindings(a, b).length === 0;
+  const left = new Set(a.map(keyOf));
+  const right = new Set(b.map(keyOf));
+  return left.size === right.size && [...left].every((k) => right.has(k));
 }

@@ -12,6 +12,7 @@ import type { FindingKey } from '../score.js';
 import { RELEASE_API, RULE_IN_HALT, RULE_ON_FAILURE } from './api.js';
 import { type OperatorContext, placeKey, samePlace } from './context.js';
 import { haltHolding, otherReleaseReachable, severalCallbacks } from './halt.js';
+import { failureMayBeDecidedInHelper } from './helper-decided.js';
 import { reportSite } from './report-site.js';
 import { callStatement, callsOnLine, crossesDirective } from './statements.js';
 
@@ -31,6 +32,7 @@ function expectedFor(ctx: OperatorContext, release: Place, sites: readonly Site[
     }
     for (const exit of site.onFailure.exits) {
       if (!exit.releasedAt || !samePlace(exit.releasedAt, release)) continue;
+      if (failureMayBeDecidedInHelper(ctx, site, exit)) return 'the failure may be decided inside the mapping helper';
       const at = reportSite(ctx, exit);
       if (!at) return "cannot tell where a break's leak is reported";
       // One finding per site and report place: several breaks to one return are one leak there.

@@ -2,14 +2,15 @@
  * Operator "exit-to-return": a cleanup jump of initialize becomes an early
  * `return NDIS_STATUS_FAILURE;`, skipping the cleanup. Each `break`/`goto`
  * listed in a site's `onFailure.exits` (with the release that covers it) is
- * edited in place; every site whose exits list it must then get
- * `ndis/unmap-on-failure` at that line.
+ * edited in place; the sites whose exits list it then leak there:
+ * `ndis/unmap-on-failure` at that line (one finding, naming them all).
  */
 
 import type { FailureExit, Site } from '../labels.js';
 import type { OperatorOutput } from '../mutant.js';
 import { FAILURE_RETURN, RULE_ON_FAILURE } from './api.js';
 import { type OperatorContext, placeKey } from './context.js';
+import { failureMayBeDecidedInHelper } from './helper-decided.js';
 import { crossesDirective, jumpStatement, keywordsOnLine } from './statements.js';
 
 export const EXIT_TO_RETURN = 'exit-to-return';
@@ -35,6 +36,10 @@ export function exitToReturn(ctx: OperatorContext): OperatorOutput {
     };
     if (!covered) {
       exclude('the exit already leaks', exit.kind);
+      continue;
+    }
+    if (sites.some((s) => failureMayBeDecidedInHelper(ctx, s, exit))) {
+      exclude('the failure may be decided inside the mapping helper', exit.kind);
       continue;
     }
     const holder = ctx.enclosing(exit);
@@ -64,7 +69,8 @@ export function exitToReturn(ctx: OperatorContext): OperatorOutput {
       line: exit.line,
       description: `${exit.kind} becomes an early return of a failure`,
       edits: [{ file: exit.file, start: statement.start, end: statement.end, text: FAILURE_RETURN }],
-      expected: sites.map(() => ({ rule: RULE_ON_FAILURE, file: exit.file, line: exit.line })),
+      // One finding at the exit, naming every site held there.
+      expected: [{ rule: RULE_ON_FAILURE, file: exit.file, line: exit.line }],
     });
   }
   return out;
