@@ -31,35 +31,74 @@ export interface FunctionDef {
 
 const NOT_A_FUNCTION = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'do', 'else', 'case']);
 
-/** An annotation written like a call between a parameter list and its body (`_Requires_lock_held_(x)`). */
+/** An annotation written like a call between a parameter list and its body (`_Requires_lock_held_(x)`, `__declspec(x)`). */
 function isAnnotation(name: string): boolean {
-  return /^_\w*_$/.test(name) || name.startsWith('__');
+  return /^_\w*_$/.test(name) || name === '__declspec' || name.startsWith('__drv_');
 }
 
-/** Top-level `name(...) {` bodies; directives are ignored, so both branches of an `#if` are read. */
+type Conditional = 'if' | 'else' | 'endif';
+
+/** The conditional directives of a file, in order, by the offset of their line. */
+function conditionals(c: CText): { offset: number; kind: Conditional }[] {
+  const out: { offset: number; kind: Conditional }[] = [];
+  for (let line = 1; line <= c.lineStarts.length; line++) {
+    if (!c.directive[line - 1]) continue;
+    const span = lineSpan(c, line)!;
+    const m = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(c.masked.slice(span.start, span.end));
+    if (!m) continue;
+    const kind: Conditional = m[1].startsWith('if') ? 'if' : m[1] === 'endif' ? 'endif' : 'else';
+    out.push({ offset: span.start, kind });
+  }
+  return out;
+}
+
+/**
+ * Top-level `name(...) {` bodies. Every branch of an `#if` is read, and each
+ * branch starts at the brace depth the `#if` had (after `#endif`, the first
+ * branch's depth holds), so alternative headers or unbalanced braces in
+ * branches (`#if A void f(a) { #else void f(a, b) { #endif`) do not shift
+ * the rest of the file.
+ */
 export function functionDefinitions(c: CText, file: string): FunctionDef[] {
   const tokens = codeTokens(c);
+  const events = conditionals(c);
   const defs: FunctionDef[] = [];
+  const stack: { start: number; end: number | undefined }[] = [];
   let depth = 0;
+  let event = 0;
+  let current: { name: number; open: number } | undefined;
   for (let k = 0; k < tokens.length; k++) {
+    for (; event < events.length && events[event].offset < tokens[k].start; event++) {
+      const kind = events[event].kind;
+      const top = stack.at(-1);
+      if (kind === 'if') stack.push({ start: depth, end: undefined });
+      else if (top && kind === 'else') {
+        top.end ??= depth;
+        depth = top.start;
+      } else if (top && kind === 'endif') {
+        depth = top.end ?? depth;
+        stack.pop();
+      }
+    }
     const t = tokens[k].text;
     if (t === '{') {
       if (depth === 0) {
         const name = functionNameBefore(tokens, k);
-        const close = matchForward(tokens, k);
-        if (name !== undefined && close > 0) {
-          defs.push({
-            name: tokens[name].text,
-            file,
-            nameStart: tokens[name].start,
-            open: tokens[k].start,
-            close: tokens[close].start,
-          });
-        }
+        current = name === undefined ? undefined : { name, open: k };
       }
       depth++;
     } else if (t === '}') {
       depth = Math.max(0, depth - 1);
+      if (depth === 0 && current) {
+        defs.push({
+          name: tokens[current.name].text,
+          file,
+          nameStart: tokens[current.name].start,
+          open: tokens[current.open].start,
+          close: tokens[k].start,
+        });
+        current = undefined;
+      }
     }
   }
   return defs;

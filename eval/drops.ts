@@ -5,7 +5,7 @@
  * named in a note, and totals are compared only over the same drivers.
  */
 
-import type { DriverResult, MutationFigures, Results, Totals } from './results.js';
+import { type DriverResult, type MutationFigures, type Results, type Totals, hasError } from './results.js';
 
 export interface Drop {
   /** `total` or a driver id. */
@@ -32,7 +32,7 @@ const DRIVER_FIGURES: Figure<DriverResult>[] = [
   { name: 'recall', better: 'higher', get: (d) => d.recall },
   { name: 'false positives', better: 'lower', get: (d) => d.counts.falsePositives },
   { name: 'false negatives', better: 'lower', get: (d) => d.counts.falseNegatives },
-  { name: 'scan errors', better: 'lower', get: (d) => (d.error === undefined ? 0 : 1) },
+  { name: 'errors', better: 'lower', get: (d) => (hasError(d) ? 1 : 0) },
   { name: 'damaged files', better: 'lower', get: (d) => d.health.damagedFiles },
   { name: 'damaged files share', better: 'lower', get: (d) => d.health.damagedFilesShare },
   { name: 'damaged functions', better: 'lower', get: (d) => d.health.damagedFunctions },

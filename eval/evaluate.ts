@@ -114,13 +114,31 @@ async function mutateDriver(
   const started = performance.now();
   const files = listDriverFiles(root);
   const texts = new Map(files.map((f) => [f, readFileSync(path.join(root, f), 'latin1')]));
-  const generated = generateMutants(label, textFromMap(texts), {
-    limit: options.mutants === 'all' ? undefined : options.mutants,
-    seed: options.seed,
-  });
+  let generated;
+  try {
+    generated = generateMutants(label, textFromMap(texts), {
+      limit: options.mutants === 'all' ? undefined : options.mutants,
+      seed: options.seed,
+    });
+  } catch (error) {
+    // A generator bug on one driver's text costs that driver's mutants, not the run.
+    return {
+      mutants: 0,
+      killed: 0,
+      score: null,
+      wallMs: performance.now() - started,
+      byOperator: {},
+      excludedByRule: {},
+      exclusions: [],
+      survivors: [],
+      results: [],
+      error: `mutation generator failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    };
+  }
   let done = 0;
+  const copy = { root, files, texts };
   const results: MutantResult[] = await mapPool(generated.mutants, options.concurrency, async (mutant) => {
-    const r = await runMutant(root, mutant, base, new Set(options.rules), options.scan);
+    const r = await runMutant(copy, mutant, base, new Set(options.rules), options.scan);
     options.onMutant?.(label.driver, ++done, generated.mutants.length);
     return r;
   });

@@ -12,7 +12,6 @@ import path from 'node:path';
 import { type Mutant, applyEdits, shiftFindings } from './mutant.js';
 import { type ScanOptions, scanFolder } from './scanner.js';
 import { type FindingKey, addedFindings, sameFindings } from './score.js';
-import { listDriverFiles } from './tokens.js';
 
 export interface MutantResult {
   id: string;
@@ -71,16 +70,22 @@ export function judge(
   return { got, killed: sameFindings(got, mutant.expected) };
 }
 
+export interface DriverCopy {
+  root: string;
+  /** The driver's C and C++ files, relative to `root`. */
+  files: readonly string[];
+  /** Their text (latin1), for shifting the unmutated findings. */
+  texts: ReadonlyMap<string, string>;
+}
+
 export async function runMutant(
-  root: string,
+  driver: DriverCopy,
   mutant: Mutant,
   base: readonly FindingKey[],
   rules: ReadonlySet<string>,
   scan: ScanOptions,
 ): Promise<MutantResult> {
-  const files = listDriverFiles(root);
-  const dir = writeMutant(root, files, mutant);
-  const texts = new Map(mutant.edits.map((e) => [e.file, readFileSync(path.join(root, e.file), 'latin1')]));
+  const dir = writeMutant(driver.root, driver.files, mutant);
   const result: MutantResult = {
     id: mutant.id,
     operator: mutant.operator,
@@ -98,7 +103,10 @@ export async function runMutant(
     const found = output.findings
       .filter((f) => rules.has(f.rule))
       .map((f) => ({ rule: f.rule, file: f.path, line: f.line }));
-    Object.assign(result, judge(mutant, base, found, texts), { complete: output.complete, wallMs: output.wallMs });
+    Object.assign(result, judge(mutant, base, found, driver.texts), {
+      complete: output.complete,
+      wallMs: output.wallMs,
+    });
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
   } finally {

@@ -51,6 +51,8 @@ export interface MutationFigures {
   exclusions: Exclusion[];
   survivors: MutantResult[];
   results: MutantResult[];
+  /** The generator failed on this driver (a bug of the evaluation, not a figure of the tool). */
+  error?: string;
 }
 
 export interface DriverResult {
@@ -143,6 +145,11 @@ function addOperator(into: Record<string, OperatorFigures>, id: string, f: Opera
   t.score = ratio(t.killed, t.mutants);
 }
 
+/** The CLI failed on the driver, or the generator on its text. */
+export function hasError(d: DriverResult): boolean {
+  return d.error !== undefined || d.mutation?.error !== undefined;
+}
+
 export function totalsOf(drivers: readonly DriverResult[]): Totals {
   const sum = (f: (d: DriverResult) => number): number => drivers.reduce((s, d) => s + f(d), 0);
   const tp = sum((d) => d.counts.truePositives);
@@ -166,7 +173,7 @@ export function totalsOf(drivers: readonly DriverResult[]): Totals {
   const killed = mutated.reduce((s, d) => s + d.mutation!.killed, 0);
   return {
     drivers: drivers.length,
-    driversWithErrors: drivers.filter((d) => d.error !== undefined).length,
+    driversWithErrors: drivers.filter(hasError).length,
     truePositives: tp,
     falsePositives: fp,
     falseNegatives: fn,

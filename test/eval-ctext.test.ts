@@ -83,6 +83,35 @@ describe('functions and the graph', () => {
     assert.deepEqual(macroDefinitions(c), [{ name: 'FREE', mentions: ['Release', 'a'] }]);
   });
 
+  it('reads both branches of an #if from the depth the #if had, and names starting with __', () => {
+    const branches = [
+      '#if NDIS6',
+      'NDIS_STATUS Reset(NDIS_HANDLE C, PBOOLEAN R)',
+      '#else',
+      'NDIS_STATUS Reset(PBOOLEAN R, NDIS_HANDLE C)',
+      '#endif',
+      '{',
+      '#ifdef A',
+      '    if (a) {',
+      '#else',
+      '    if (b) {',
+      '#endif',
+      '        x();',
+      '    }',
+      '}',
+      'static int __ipoib_create(void) { return 0; }',
+    ].join('\n');
+    const c = readC(branches);
+    const defs = functionDefinitions(c, 'b.c');
+    assert.deepEqual(
+      defs.map((d) => [d.name, lineOf(c, d.nameStart), lineOf(c, d.open), lineOf(c, d.close)]),
+      [
+        ['Reset', 4, 6, 14],
+        ['__ipoib_create', 15, 15, 15],
+      ],
+    );
+  });
+
   it('reaches through macros; calls leave out names only mentioned', () => {
     const graph = buildGraph(new Map([['f.c', readC(text)]]));
     assert.ok(reach(graph.calls, ['Halt']).has('Release'));

@@ -117,11 +117,16 @@ describe('compareResults', () => {
     ]);
   });
 
-  it('counts a driver that now fails to scan as a drop', () => {
-    const c = compareResults(results([driver('a')]), results([driver('a', (d) => (d.error = 'exit 2'))]));
-    assert.deepEqual(
-      c.drops.filter((d) => d.figure.includes('error')).map((d) => `${d.scope}: ${d.figure}`),
-      ['a: scan errors', 'total: drivers with errors'],
-    );
+  it('counts a driver that now fails to scan, or to mutate, as a drop', () => {
+    for (const fail of [
+      (d: DriverResult) => (d.error = 'exit 2'),
+      (d: DriverResult) => (d.mutation!.error = 'generator failed'),
+    ]) {
+      const c = compareResults(results([driver('a')]), results([driver('a', fail)]));
+      assert.deepEqual(
+        c.drops.filter((d) => d.figure.includes('error')).map((d) => `${d.scope}: ${d.figure}`),
+        ['a: errors', 'total: drivers with errors'],
+      );
+    }
   });
 });

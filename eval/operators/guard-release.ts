@@ -20,7 +20,7 @@
  */
 
 import type { ChainStep, Site } from '../labels.js';
-import type { Edit, OperatorOutput } from '../mutant.js';
+import type { Edit, Mutant, OperatorOutput } from '../mutant.js';
 import { MAP_API, RELEASE_API, RULE_IN_HALT } from './api.js';
 import { type OperatorContext, placeKey, samePlace } from './context.js';
 import { haltHolding, initializeCallsHalt, otherReleaseReachable, severalCallbacks } from './halt.js';
@@ -95,7 +95,7 @@ function guardMutant(
   sites: readonly Site[],
   first: ChainStep,
   release: ChainStep,
-): OperatorOutput['mutants'][number] | string {
+): Mutant | string {
   if (sites.some((s) => !samePlace(s.inHalt.chain[0], first)))
     return 'sites reach the release from different halt calls';
   if (severalCallbacks(ctx)) return 'several initialize or halt callbacks';
@@ -128,13 +128,13 @@ function guardMutant(
   }
 
   // The struct holding the field, and a pointer to it in halt.
-  const unique: StructDef[] = [];
+  const holders: StructDef[] = [];
   for (const file of ctx.files()) {
-    unique.push(...structDefinitions(file, ctx.tokens(file)).filter((s) => s.members.has(address.field)));
+    holders.push(...structDefinitions(file, ctx.tokens(file)).filter((s) => s.members.has(address.field)));
   }
-  if (unique.length !== 1)
-    return unique.length === 0 ? 'no struct declares the field' : 'several structs declare the field';
-  const holder = unique[0];
+  if (holders.length !== 1)
+    return holders.length === 0 ? 'no struct declares the field' : 'several structs declare the field';
+  const holder = holders[0];
   const hc = ctx.c(first.file)!;
   const hTokens = ctx.tokens(first.file);
   const calls = callsOnLine(hc, hTokens, first.call, first.line);
