@@ -1,0 +1,209 @@
+/**
+ * The label of a driver (format: eval/LABELS.md), read and checked. Only the
+ * fields the evaluation uses are typed; a label missing one of them is
+ * reported by name rather than read as empty, so a typo never silently turns
+ * into "no defect expected".
+ */
+
+import { readFileSync } from 'node:fs';
+
+export interface Place {
+  file: string;
+  line: number;
+}
+
+export interface FunctionRef extends Place {
+  name: string;
+}
+
+export interface CallbackRef extends FunctionRef {
+  role: string;
+}
+
+export interface ChainStep extends Place {
+  call: string;
+}
+
+export interface FailureExit extends Place {
+  kind: string;
+  releasedAt: Place | null;
+}
+
+export interface Release extends Place {
+  length: string;
+  verdict: string;
+}
+
+export interface Site extends Place {
+  id: string;
+  function: string;
+  handle: string;
+  length: string;
+  lengthValue: number | null;
+  /** `chain` is the calls from the callback to the mapping, "Init -> Helper". */
+  context: { verdict: string; chain?: string };
+  onFailure: { verdict: string; exits: FailureExit[] };
+  inHalt: { verdict: string; chain: ChainStep[] };
+  releases: Release[];
+}
+
+export interface ExpectedFinding extends Place {
+  rule: string;
+  site?: string;
+  why?: string;
+}
+
+export interface Label {
+  driver: string;
+  initialize: FunctionRef[];
+  halt: FunctionRef[];
+  callbacks: CallbackRef[];
+  sites: Site[];
+  expected: ExpectedFinding[];
+  debatable: ExpectedFinding[];
+}
+
+export class LabelError extends Error {}
+
+type Json = Record<string, unknown>;
+
+/** Reads one field with a check; `where` names the field for the message. */
+class Reader {
+  constructor(private readonly where: string) {}
+
+  object(value: unknown, field: string): Json {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new LabelError(`${this.where}: ${field} must be an object`);
+    }
+    return value as Json;
+  }
+
+  array(o: Json, field: string, optional = false): unknown[] {
+    const value = o[field];
+    if (value === undefined && optional) return [];
+    if (!Array.isArray(value)) throw new LabelError(`${this.where}: ${field} must be an array`);
+    return value;
+  }
+
+  string(o: Json, field: string): string {
+    const value = o[field];
+    if (typeof value !== 'string') throw new LabelError(`${this.where}: ${field} must be a string`);
+    return value;
+  }
+
+  line(o: Json, field: string): number {
+    const value = o[field];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new LabelError(`${this.where}: ${field} must be a line number (integer >= 1)`);
+    }
+    return value;
+  }
+
+  place(value: unknown, field: string): Place {
+    const o = this.object(value, field);
+    return { file: this.string(o, 'file'), line: this.line(o, 'line') };
+  }
+
+  fail(message: string): never {
+    throw new LabelError(`${this.where}: ${message}`);
+  }
+
+  at(suffix: string): Reader {
+    return new Reader(`${this.where}${suffix}`);
+  }
+}
+
+function readFunction(r: Reader, value: unknown): FunctionRef {
+  const o = r.object(value, 'entry');
+  return { name: r.string(o, 'name'), ...r.place(o, 'entry') };
+}
+
+function readSite(r: Reader, value: unknown): Site {
+  const o = r.object(value, 'site');
+  const id = r.string(o, 'id');
+  const place = r.place(o, 'site');
+  const context = r.object(o.context, 'context');
+  const onFailure = r.object(o.onFailure, 'onFailure');
+  const inHalt = r.object(o.inHalt, 'inHalt');
+  const lengthValue = o.lengthValue;
+  if (lengthValue !== null && lengthValue !== undefined && typeof lengthValue !== 'number') {
+    r.fail('lengthValue must be a number or null');
+  }
+  return {
+    id,
+    ...place,
+    function: typeof o.function === 'string' ? o.function : '',
+    handle: typeof o.handle === 'string' ? o.handle : '',
+    length: typeof o.length === 'string' ? o.length : '',
+    lengthValue: typeof lengthValue === 'number' ? lengthValue : null,
+    context: {
+      verdict: r.string(context, 'verdict'),
+      ...(typeof context.chain === 'string' ? { chain: context.chain } : {}),
+    },
+    onFailure: {
+      verdict: r.string(onFailure, 'verdict'),
+      exits: r.array(onFailure, 'exits', true).map((e, i) => {
+        const er = r.at(` onFailure.exits[${i}]`);
+        const x = er.object(e, 'exit');
+        return {
+          ...er.place(x, 'exit'),
+          kind: er.string(x, 'kind'),
+          releasedAt: x.releasedAt === null || x.releasedAt === undefined ? null : er.place(x.releasedAt, 'releasedAt'),
+        };
+      }),
+    },
+    inHalt: {
+      verdict: r.string(inHalt, 'verdict'),
+      chain: r.array(inHalt, 'chain', true).map((c, i) => {
+        const cr = r.at(` inHalt.chain[${i}]`);
+        const x = cr.object(c, 'step');
+        return { ...cr.place(x, 'step'), call: cr.string(x, 'call') };
+      }),
+    },
+    releases: r.array(o, 'releases', true).map((v, i) => {
+      const rr = r.at(` releases[${i}]`);
+      const x = rr.object(v, 'release');
+      return {
+        ...rr.place(x, 'release'),
+        length: typeof x.length === 'string' ? x.length : '',
+        verdict: rr.string(x, 'verdict'),
+      };
+    }),
+  };
+}
+
+function readExpected(r: Reader, value: unknown): ExpectedFinding {
+  const o = r.object(value, 'finding');
+  const finding: ExpectedFinding = { rule: r.string(o, 'rule'), ...r.place(o, 'finding') };
+  if (typeof o.site === 'string') finding.site = o.site;
+  if (typeof o.why === 'string') finding.why = o.why;
+  return finding;
+}
+
+/** Checks a parsed label; `source` names it in messages. */
+export function parseLabel(value: unknown, source: string): Label {
+  const r = new Reader(source);
+  const o = r.object(value, 'label');
+  return {
+    driver: r.string(o, 'driver'),
+    initialize: r.array(o, 'initialize', true).map((v, i) => readFunction(r.at(` initialize[${i}]`), v)),
+    halt: r.array(o, 'halt', true).map((v, i) => readFunction(r.at(` halt[${i}]`), v)),
+    callbacks: r.array(o, 'callbacks', true).map((v, i) => {
+      const cr = r.at(` callbacks[${i}]`);
+      return { role: cr.string(cr.object(v, 'callback'), 'role'), ...readFunction(cr, v) };
+    }),
+    sites: r.array(o, 'sites').map((v, i) => readSite(r.at(` sites[${i}]`), v)),
+    expected: r.array(o, 'expected').map((v, i) => readExpected(r.at(` expected[${i}]`), v)),
+    debatable: r.array(o, 'debatable', true).map((v, i) => readExpected(r.at(` debatable[${i}]`), v)),
+  };
+}
+
+export function readLabel(file: string): Label {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new LabelError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseLabel(value, file);
+}

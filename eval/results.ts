@@ -1,0 +1,233 @@
+/**
+ * The evaluation's figures as data: what `--json` writes and `--compare`
+ * reads back. Totals are computed from the drivers, never counted apart, so
+ * the two cannot disagree.
+ */
+
+import type { ExpectedFinding } from './labels.js';
+import type { CorpusDriver } from './manifest.js';
+import type { Exclusion } from './mutant.js';
+import type { MutantResult } from './mutation-run.js';
+import type { ScanNotice } from './scanner.js';
+import { type Reported, precision, ratio, recall } from './score.js';
+
+export interface ApiFigures {
+  direct: number;
+  viaMacro: number;
+  /** Raw identifier tokens in the files the engine reads. */
+  raw: number;
+  /** Raw identifier tokens in C++ files, which the engine does not read. */
+  rawInCpp: number;
+  /** The engine's direct call sites differ from the raw tokens of all the driver's files. */
+  mismatch: boolean;
+}
+
+export interface HealthFigures {
+  parsedFiles: number;
+  damagedFiles: number;
+  damagedFilesShare: number | null;
+  functions: number;
+  damagedFunctions: number;
+  damagedFunctionsShare: number | null;
+  damagedFunctionList: { name: string; path: string; line: number }[];
+}
+
+export interface OperatorFigures {
+  mutants: number;
+  killed: number;
+  score: number | null;
+  excluded: number;
+  sampledOut: number;
+}
+
+export interface MutationFigures {
+  mutants: number;
+  killed: number;
+  score: number | null;
+  wallMs: number;
+  byOperator: Record<string, OperatorFigures>;
+  /** Exclusions counted by operator and the generator's rule. */
+  excludedByRule: Record<string, Record<string, number>>;
+  exclusions: Exclusion[];
+  survivors: MutantResult[];
+  results: MutantResult[];
+  /** The generator failed on this driver (a bug of the evaluation, not a figure of the tool). */
+  error?: string;
+}
+
+export interface DriverResult {
+  id: string;
+  folder: string;
+  repo: string;
+  commit: string;
+  error?: string;
+  /** Wall time of the CLI on the unmutated driver, start-up included. */
+  wallMs: number;
+  complete: boolean;
+  counts: {
+    truePositives: number;
+    falsePositives: number;
+    falseNegatives: number;
+    debatableReported: number;
+    debatableSilent: number;
+  };
+  precision: number | null;
+  recall: number | null;
+  truePositives: Reported[];
+  falsePositives: Reported[];
+  falseNegatives: ExpectedFinding[];
+  debatableReported: Reported[];
+  debatableSilent: ExpectedFinding[];
+  health: HealthFigures;
+  /** Notices that withheld a decision. */
+  withheld: ScanNotice[];
+  apiCalls: Record<string, ApiFigures>;
+  mutation?: MutationFigures;
+}
+
+export interface Totals {
+  drivers: number;
+  driversWithErrors: number;
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  debatableReported: number;
+  debatableSilent: number;
+  precision: number | null;
+  recall: number | null;
+  parsedFiles: number;
+  damagedFiles: number;
+  damagedFilesShare: number | null;
+  functions: number;
+  damagedFunctions: number;
+  damagedFunctionsShare: number | null;
+  withheld: number;
+  apiMismatches: number;
+  wallMs: number;
+  mutation: {
+    drivers: number;
+    mutants: number;
+    killed: number;
+    score: number | null;
+    byOperator: Record<string, OperatorFigures>;
+    excludedByRule: Record<string, Record<string, number>>;
+  };
+}
+
+export interface Results {
+  format: 1;
+  cli: string;
+  corpus: string;
+  labels: string;
+  rules: string[];
+  seed: number;
+  /** Mutants per operator and driver: a number (seeded sample) or "all". */
+  mutants: number | 'all';
+  drivers: DriverResult[];
+  totals: Totals;
+}
+
+export function operatorFigures(
+  results: readonly MutantResult[],
+  excluded: number,
+  sampledOut: number,
+): OperatorFigures {
+  const killed = results.filter((r) => r.killed).length;
+  return { mutants: results.length, killed, score: ratio(killed, results.length), excluded, sampledOut };
+}
+
+function addOperator(into: Record<string, OperatorFigures>, id: string, f: OperatorFigures): void {
+  const t = (into[id] ??= { mutants: 0, killed: 0, score: null, excluded: 0, sampledOut: 0 });
+  t.mutants += f.mutants;
+  t.killed += f.killed;
+  t.excluded += f.excluded;
+  t.sampledOut += f.sampledOut;
+  t.score = ratio(t.killed, t.mutants);
+}
+
+/** The CLI failed on the driver, or the generator on its text. */
+export function hasError(d: DriverResult): boolean {
+  return d.error !== undefined || d.mutation?.error !== undefined;
+}
+
+export function totalsOf(drivers: readonly DriverResult[]): Totals {
+  const sum = (f: (d: DriverResult) => number): number => drivers.reduce((s, d) => s + f(d), 0);
+  const tp = sum((d) => d.counts.truePositives);
+  const fp = sum((d) => d.counts.falsePositives);
+  const fn = sum((d) => d.counts.falseNegatives);
+  const parsedFiles = sum((d) => d.health.parsedFiles);
+  const damagedFiles = sum((d) => d.health.damagedFiles);
+  const functions = sum((d) => d.health.functions);
+  const damagedFunctions = sum((d) => d.health.damagedFunctions);
+  const byOperator: Record<string, OperatorFigures> = {};
+  const excludedByRule: Record<string, Record<string, number>> = {};
+  const mutated = drivers.filter((d) => d.mutation !== undefined);
+  for (const d of mutated) {
+    for (const [id, f] of Object.entries(d.mutation!.byOperator)) addOperator(byOperator, id, f);
+    for (const [op, rules] of Object.entries(d.mutation!.excludedByRule)) {
+      const into = (excludedByRule[op] ??= {});
+      for (const [rule, n] of Object.entries(rules)) into[rule] = (into[rule] ?? 0) + n;
+    }
+  }
+  const mutants = mutated.reduce((s, d) => s + d.mutation!.mutants, 0);
+  const killed = mutated.reduce((s, d) => s + d.mutation!.killed, 0);
+  return {
+    drivers: drivers.length,
+    driversWithErrors: drivers.filter(hasError).length,
+    truePositives: tp,
+    falsePositives: fp,
+    falseNegatives: fn,
+    debatableReported: sum((d) => d.counts.debatableReported),
+    debatableSilent: sum((d) => d.counts.debatableSilent),
+    precision: precision(tp, fp),
+    recall: recall(tp, fn),
+    parsedFiles,
+    damagedFiles,
+    damagedFilesShare: ratio(damagedFiles, parsedFiles),
+    functions,
+    damagedFunctions,
+    damagedFunctionsShare: ratio(damagedFunctions, functions),
+    withheld: sum((d) => d.withheld.length),
+    apiMismatches: sum((d) => Object.values(d.apiCalls).filter((a) => a.mismatch).length),
+    wallMs: sum((d) => d.wallMs),
+    mutation: {
+      drivers: mutated.filter((d) => d.mutation!.mutants > 0).length,
+      mutants,
+      killed,
+      score: ratio(killed, mutants),
+      byOperator,
+      excludedByRule,
+    },
+  };
+}
+
+/** A driver's result before (or without) a scan: every count zero, nothing to divide. */
+export function emptyResult(driver: CorpusDriver): DriverResult {
+  return {
+    id: driver.id,
+    folder: driver.folder,
+    repo: driver.repo,
+    commit: driver.commit,
+    wallMs: 0,
+    complete: false,
+    counts: { truePositives: 0, falsePositives: 0, falseNegatives: 0, debatableReported: 0, debatableSilent: 0 },
+    precision: null,
+    recall: null,
+    truePositives: [],
+    falsePositives: [],
+    falseNegatives: [],
+    debatableReported: [],
+    debatableSilent: [],
+    health: {
+      parsedFiles: 0,
+      damagedFiles: 0,
+      damagedFilesShare: null,
+      functions: 0,
+      damagedFunctions: 0,
+      damagedFunctionsShare: null,
+      damagedFunctionList: [],
+    },
+    withheld: [],
+    apiCalls: {},
+  };
+}
