@@ -54,7 +54,9 @@ export async function scanFolder(dir: string, options: ScanOptions): Promise<Sca
   const started = performance.now();
   const { code, stdout, stderr } = await run(process.execPath, args, options.timeoutMs ?? 300_000);
   const wallMs = performance.now() - started;
-  if (code !== 0) throw new ScanFailed(`ndis-review exited ${String(code)} on ${dir}: ${lastLines(stderr)}`);
+  // 3: the report is complete as written but withholds some decisions (`incomplete` in it says which).
+  if (code !== 0 && code !== 3)
+    throw new ScanFailed(`ndis-review exited ${String(code)} on ${dir}: ${lastLines(stderr)}`);
   return parseScanOutput(stdout, stderr, wallMs);
 }
 
