@@ -125,7 +125,7 @@ out:
         status = Probe(a);
         if (status != NDIS_STATUS_SUCCESS) break;
     } while (FALSE);
-    return status; // EXPECT: ndis/unmap-on-failure`),
+    return status; // EXPECT: ndis/unmap-on-failure:leak`),
     },
   },
   {

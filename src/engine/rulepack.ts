@@ -32,8 +32,13 @@ export interface ResourceDef {
 
 interface RuleBase extends RuleMeta {
   kind: string;
-  /** What to do, appended to each finding's message. */
+  /** What to do, the `{advice}` of its messages. */
   advice: string;
+  /**
+   * Message templates by id, as ESLint's `meta.messages`: `{name}` placeholders
+   * filled by the rule kind (see `formatMessage`). A finding carries its id.
+   */
+  messages: Record<string, string>;
 }
 export interface CallContextRule extends RuleBase {
   kind: 'call-context';
@@ -110,6 +115,25 @@ export function loadRulePack(dir = join(packageRoot, 'rules')): RulePack {
   };
   if (dir === join(packageRoot, 'rules')) cached = result;
   return result;
+}
+
+/**
+ * A rule's message by id with its placeholders filled. An unknown id or a
+ * placeholder left unfilled is a rule pack error, thrown (tests run every
+ * message of every rule through here).
+ */
+export function formatMessage(
+  rule: { id: string; messages: Record<string, string> },
+  id: string,
+  data: Record<string, string | number>,
+): string {
+  const template = rule.messages[id];
+  if (template === undefined) throw new Error(`rule ${rule.id} has no message "${id}"`);
+  return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const v = data[name];
+    if (v === undefined) throw new Error(`rule ${rule.id}, message "${id}": no value for {${name}}`);
+    return String(v);
+  });
 }
 
 export function ruleMeta(r: RuleDef): RuleMeta {

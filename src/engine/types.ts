@@ -49,6 +49,8 @@ export interface Finding {
   endColumn: number;
   /** What is wrong and what to do. */
   message: string;
+  /** Which of the rule's messages (its `messages` in the rule pack), as ESLint's message ids. */
+  messageId?: string;
   /**
    * Stable identity: does not change when unrelated lines move, so a pull
    * request can tell new findings from pre-existing ones.

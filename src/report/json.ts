@@ -83,6 +83,7 @@ function toJsonFinding(f: Finding, opts: JsonOptions): JsonFinding {
     trace: f.trace.map(toJsonTraceStep),
     docs: f.docs,
   };
+  if (f.messageId !== undefined) json.messageId = f.messageId;
   if (opts.docsUrl) json.docsUrl = opts.docsUrl(f);
   if (f.fix) json.fix = { description: f.fix.description, edits: f.fix.edits.map(toJsonEdit) };
   return json;
@@ -153,6 +154,7 @@ const FINDING_PROPERTIES = {
   },
   trace: { type: 'array', items: { $ref: '#/$defs/traceStep' } },
   docs: { type: 'string', description: 'Rule documentation, relative to the ndis-review package root.' },
+  messageId: { type: 'string', description: "Which of the rule's messages (its `messages` in the rule pack)." },
   docsUrl: { type: 'string', description: "The rule's published page." },
   fix: { $ref: '#/$defs/fix' },
 };

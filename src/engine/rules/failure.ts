@@ -1,0 +1,116 @@
+/**
+ * Rule kind `release-on-failure`: every failure path of initialize after the
+ * acquisition succeeded releases it. Reads the path analysis of initialize
+ * (paths.ts): each leak is reported at the first jump after which
+ * initialize can only fail, with a trace of the path.
+ */
+import type { FixMaker } from '../fixes.js';
+import type { InitAnalysis } from '../paths.js';
+import type { FnDef } from '../program.js';
+import { formatMessage, type ReleaseOnFailureRule, type ResourceDef } from '../rulepack.js';
+import type { TraceStep } from '../types.js';
+import { span, type Draft } from './common.js';
+
+export function releaseOnFailure(
+  rule: ReleaseOnFailureRule,
+  resource: ResourceDef,
+  analyses: Map<FnDef, InitAnalysis>,
+  fixes: FixMaker,
+): Draft[] {
+  const held = resource.words.held;
+  const byJump = new Map<
+    string,
+    { draft: Draft; identity: string[]; handles: string[]; data: Record<string, string> }
+  >();
+  for (const [init, a] of analyses) {
+    for (const leak of a.leaks) {
+      const k = `${leak.jump.file}:${leak.jump.p[0]}:${leak.jump.p[1]}`;
+      const name = leak.site.text;
+      const existing = byJump.get(k);
+      if (existing) {
+        if (!existing.identity.includes(leak.site.key)) {
+          existing.identity.push(leak.site.key);
+          // Two mappings leak here: one inserted release would not fix it.
+          delete existing.draft.fix;
+          existing.handles.push(name);
+          existing.draft.message = formatMessage(rule, 'leak', {
+            ...existing.data,
+            handles: existing.handles.join(' and '),
+          });
+        }
+        continue;
+      }
+      const trace: TraceStep[] = [
+        {
+          path: leak.site.file,
+          line: leak.site.p[0],
+          message: `${leak.site.fn} ${resource.words.acquires} ${name} here`,
+        },
+      ];
+      // The path from the acquisition to the jump, in the order it happens.
+      const middle: (TraceStep & { at: number })[] = [];
+      const s = leak.success;
+      if (s?.text)
+        middle.push({
+          path: s.file,
+          line: s.p[0],
+          at: s.at,
+          message: `${resource.acquire.call} succeeded (${s.text})`,
+        });
+      for (const l of leak.loops.slice(0, 3))
+        middle.push({ path: l.file, line: l.p[0], at: l.at, message: `next iteration of the loop at line ${l.p[0]}` });
+      const f = leak.fork;
+      if (f && !(leak.decided && leak.decided.p[0] === f.p[0] && leak.decided.file === f.file))
+        middle.push({ path: f.file, line: f.p[0], at: f.at, message: `takes the branch where ${f.text}` });
+      const d = leak.decided;
+      if (d?.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0]))
+        middle.push({
+          path: d.file,
+          line: d.p[0],
+          at: d.at,
+          message:
+            d.how === 'branch'
+              ? `${d.text}: ${init.name} can only fail from here`
+              : `failure status ${d.text} set here`,
+        });
+      middle.push({
+        path: leak.jump.file,
+        line: leak.jump.p[0],
+        at: leak.jump.step,
+        message: `${leak.jump.kind} with ${name} still ${held}`,
+      });
+      // In the order the path runs: a helper's goto can come before the caller sets the failure status.
+      for (const { at: _at, ...step } of middle.sort((a, b) => a.at - b.at)) trace.push(step);
+      if (leak.exit.p[0] !== leak.jump.p[0] || leak.exit.file !== leak.jump.file)
+        trace.push({ path: leak.exit.file, line: leak.exit.p[0], message: `${init.name} returns the failure here` });
+      // Certain only where every path through this jump fails (an inserted release never runs on success).
+      const fix = a.notOnlyFailing.has(k) ? undefined : fixes.releaseBefore(resource, leak.site, leak.jump);
+      const data = {
+        held,
+        site: `${leak.site.file}:${leak.site.p[0]}`,
+        init: init.name,
+        jump: leak.jump.kind,
+        advice: rule.advice,
+      };
+      const identity = [rule.id, leak.jump.file, leak.jump.fn, leak.jump.kind, leak.site.key];
+      byJump.set(k, {
+        identity,
+        handles: [name],
+        data,
+        draft: {
+          rule: rule.id,
+          severity: rule.severity,
+          path: leak.jump.file,
+          ...span(leak.jump.p),
+          ...(fix ? { fix } : {}),
+          message: formatMessage(rule, 'leak', { ...data, handles: name }),
+          messageId: 'leak',
+          trace,
+          docs: rule.docs,
+          identity,
+        },
+      });
+    }
+  }
+  return [...byJump.values()].map((x) => x.draft);
+}

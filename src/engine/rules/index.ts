@@ -1,0 +1,233 @@
+/**
+ * Runs the rule pack over a linked program. The engine knows rule kinds, one
+ * module each: call-context (reachability from callback roots),
+ * release-on-failure and release-in-role (path analysis of initialize and
+ * of halt), argument-match (the length released against the length
+ * acquired). Messages come from each rule's `messages` in the rule pack.
+ */
+import { createHash } from 'node:crypto';
+import { FixMaker } from '../fixes.js';
+import { PathAnalyzer, type InitAnalysis } from '../paths.js';
+import type { FnDef, Program } from '../program.js';
+import type { ResourceDef, RulePack } from '../rulepack.js';
+import { apiCalls } from '../sites.js';
+import type { Finding, Notice, ParseHealth } from '../types.js';
+import { cmp, finalize, pointerCallable, reachableFrom, reaching, roleLabel, type Draft } from './common.js';
+import { callContext } from './context.js';
+import { releaseOnFailure } from './failure.js';
+import { releaseInRole } from './halt.js';
+import { argumentMatch } from './length.js';
+
+export interface RuleOutput {
+  findings: Finding[];
+  notices: Notice[];
+  health: ParseHealth;
+  apiCalls: Record<string, { direct: number; viaMacro: number }>;
+}
+
+/**
+ * Remembered path analyses. An analysis reads only the functions it can step
+ * into and the program's link context (names, macros, types), so its key is
+ * those files' contents and that context: an edit in one driver re-walks only
+ * that driver's initialize.
+ */
+export interface AnalysisMemo {
+  get(key: string): InitAnalysis | undefined;
+  set(key: string, analysis: InitAnalysis): void;
+}
+
+export interface RuleContext {
+  memo?: AnalysisMemo;
+  /** Digest of everything but function bodies that the analyses read. */
+  linkSignature?: string;
+  /** Content hash of each file, by path. */
+  fileHashes?: Map<string, string>;
+}
+
+export function runRules(program: Program, pack: RulePack, context: RuleContext = {}): RuleOutput {
+  const notices: Notice[] = [];
+  const inits = program.functions.filter((f) => program.rolesOf(f).some((r) => pack.roles.initialize.includes(r.role)));
+  if (inits.length === 0) {
+    notices.push({
+      kind: 'not-applicable',
+      message: `No initialize callback (${roleLabel(pack, pack.roles.initialize[0])}) was found: the rules do not apply to this repository. If it has one, declare it with its role type, a _Function_class_ annotation or a registration in the characteristics.`,
+    });
+    return { findings: [], notices, health: parseHealth(program, pack, inits), apiCalls: countApiCalls(program, pack) };
+  }
+  const drafts: Draft[] = [];
+  const analyses = new Map<string, Map<FnDef, InitAnalysis>>();
+  const analyzers = new Map<string, PathAnalyzer>();
+  const analyzerFor = (resource: ResourceDef): PathAnalyzer => {
+    let a = analyzers.get(resource.name);
+    if (!a) {
+      const relevant = reaching(program, [resource.acquire.call, resource.release.call], pack.roles.halt);
+      const releasing = reaching(program, [resource.release.call], []);
+      // A call through a pointer nothing resolves may call any function whose address is taken.
+      const mayRelease = [...pointerCallable(program, pack)].some((f) => releasing.has(f));
+      a = new PathAnalyzer(program, resource, relevant, mayRelease);
+      analyzers.set(resource.name, a);
+    }
+    return a;
+  };
+  const analysisFor = (resource: ResourceDef): Map<FnDef, InitAnalysis> => {
+    let m = analyses.get(resource.name);
+    if (m) return m;
+    m = new Map();
+    const analyzer = analyzerFor(resource);
+    for (const init of inits) {
+      const key = analysisKey(context, resource, analyzer.walkable(init), init);
+      let a = key ? context.memo!.get(key) : undefined;
+      if (!a) {
+        a = analyzer.analyzeInit(init);
+        if (key) context.memo!.set(key, a);
+      }
+      m.set(init, a);
+      if (a.damaged.length) {
+        notices.push({
+          kind: 'parse-recovered',
+          withheld: true,
+          path: init.file,
+          line: init.fact.p[0],
+          message: `The failure paths of ${init.name} were not checked: ${a.damaged.map((d) => `${d.name} (${d.file}:${d.line})`).join(', ')} does not parse cleanly, and a path through broken code cannot be trusted.`,
+        });
+      } else if (!a.complete)
+        notices.push({
+          kind: 'budget',
+          withheld: true,
+          path: init.file,
+          line: init.fact.p[0],
+          message: `The path analysis of ${init.name} stopped at its step budget; failure paths beyond it were not checked.`,
+        });
+      if (a.withheld.length) {
+        notices.push({
+          kind: 'unresolved',
+          withheld: true,
+          path: a.withheld[0].jump.file,
+          line: a.withheld[0].jump.p[0],
+          message: `${a.withheld.length} failure path(s) of ${init.name} leave with a ${resource.noun} that no ${resource.release.call} was seen to release, but a call through a function pointer on them may release it, so they are not reported (first: ${a.withheld[0].jump.file}:${a.withheld[0].jump.p[0]}, ${resource.noun} of ${a.withheld[0].site.text}).`,
+        });
+      } else if (a.unresolvedCalls > 0)
+        notices.push({
+          kind: 'unresolved',
+          path: init.file,
+          line: init.fact.p[0],
+          message: `${a.unresolvedCalls} call(s) through function pointers on the paths of ${init.name} could not be followed; a ${resource.noun} released only through them is not seen.`,
+        });
+    }
+    analyses.set(resource.name, m);
+    return m;
+  };
+
+  const fixes = new FixMaker(program);
+  for (const rule of pack.rules) {
+    switch (rule.kind) {
+      case 'call-context':
+        drafts.push(...callContext(program, pack, rule));
+        break;
+      case 'release-on-failure':
+        drafts.push(
+          ...releaseOnFailure(rule, pack.resources[rule.resource], analysisFor(pack.resources[rule.resource]), fixes),
+        );
+        break;
+      case 'release-in-role':
+        drafts.push(
+          ...releaseInRole(
+            program,
+            pack,
+            rule,
+            analysisFor(pack.resources[rule.resource]),
+            analyzerFor(pack.resources[rule.resource]),
+            notices,
+          ),
+        );
+        break;
+      case 'argument-match':
+        drafts.push(
+          ...argumentMatch(
+            program,
+            rule,
+            pack.resources[rule.resource],
+            analysisFor(pack.resources[rule.resource]),
+            fixes,
+          ),
+        );
+        break;
+    }
+  }
+  for (const [path, f] of program.files) {
+    if (f.parsed?.damagedLines.length) {
+      notices.push({
+        kind: 'parse-recovered',
+        path,
+        line: f.parsed.damagedLines[0],
+        message: `Part of this file does not parse as C (from line ${f.parsed.damagedLines[0]}); the intact functions around it were analysed.`,
+      });
+    }
+  }
+  return {
+    findings: finalize(drafts),
+    notices,
+    health: parseHealth(program, pack, inits),
+    apiCalls: countApiCalls(program, pack),
+  };
+}
+
+/** Every API the rule pack names: its acquire and release calls and the calls of context rules. */
+function packApis(pack: RulePack): string[] {
+  const apis = new Set<string>();
+  for (const r of Object.values(pack.resources)) {
+    apis.add(r.acquire.call);
+    apis.add(r.release.call);
+  }
+  for (const r of pack.rules) if (r.kind === 'call-context') apis.add(r.call);
+  return [...apis].sort();
+}
+
+function countApiCalls(program: Program, pack: RulePack): Record<string, { direct: number; viaMacro: number }> {
+  const out: Record<string, { direct: number; viaMacro: number }> = {};
+  for (const api of packApis(pack)) {
+    const n = { direct: 0, viaMacro: 0 };
+    for (const fn of program.functions) {
+      if (!program.callsApi(fn, api)) continue;
+      for (const site of apiCalls(program, fn, api)) {
+        if (site.viaMacro) n.viaMacro++;
+        else n.direct++;
+      }
+    }
+    out[api] = n;
+  }
+  return out;
+}
+
+/** Parse health of what the rules read: initialize and halt, what they reach, and the callers of the pack's APIs. */
+function parseHealth(program: Program, pack: RulePack, inits: FnDef[]): ParseHealth {
+  const matter = new Set<FnDef>();
+  const halts = program.functions.filter((f) => program.rolesOf(f).some((r) => pack.roles.halt.includes(r.role)));
+  for (const root of [...inits, ...halts]) for (const f of reachableFrom(program, root)) matter.add(f);
+  const apis = packApis(pack);
+  for (const fn of program.functions) if (apis.some((a) => program.callsApi(fn, a))) matter.add(fn);
+  let parsedFiles = 0;
+  let damagedFiles = 0;
+  for (const f of program.files.values()) {
+    if (!f.parsed) continue;
+    parsedFiles++;
+    if (f.parsed.damagedLines.length) damagedFiles++;
+  }
+  const damagedFunctions = [...matter]
+    .filter((f) => f.fact.damaged)
+    .map((f) => ({ name: f.name, path: f.file, line: f.fact.p[0] }))
+    .sort((a, b) => cmp(a.path, b.path) || a.line - b.line);
+  return { parsedFiles, damagedFiles, functions: matter.size, damagedFunctions };
+}
+
+function analysisKey(context: RuleContext, resource: ResourceDef, walkable: FnDef[], init: FnDef): string | undefined {
+  if (!context.memo || !context.linkSignature || !context.fileHashes) return undefined;
+  const h = createHash('sha1').update(
+    `${context.linkSignature}\u0000${resource.name}\u0000${init.file}:${init.fact.start}:${init.fact.variant}`,
+  );
+  for (const f of walkable
+    .map((w) => `${w.file}\u0000${context.fileHashes!.get(w.file) ?? '?'}:${w.fact.start}:${w.fact.variant}`)
+    .sort())
+    h.update(`\u0000${f}`);
+  return h.digest('hex');
+}
