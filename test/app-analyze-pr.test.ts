@@ -170,7 +170,7 @@ test('a base file GitHub does not give means no result, not a wrong one', async 
   assert.equal(r.conclusion, 'neutral', 'not "failure" with two findings counted as new');
   const done = checkRunPatches(gh.calls)[0];
   assert.equal(done.output.title, 'ndis-review could not finish this analysis');
-  assert.match(done.output.summary, /init\.c could not be read from GitHub \(HTTP 502/);
+  assert.match(done.output.summary, /init\.c could not be read from GitHub \(GitHub answered HTTP 502/);
 });
 
 test('configuration errors with a very long report stay within the 65,535-byte summary', async () => {

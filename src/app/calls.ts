@@ -3,6 +3,7 @@
  * to outlive the analysis's budget or a stopped job, and errors described
  * for a check run without headers or tokens.
  */
+import { firstLine } from '../util/errors.js';
 import type { Request } from './source.js';
 
 /** Longest wait for one check run write: longer than the rate-limit handlers' 2 × 60 s, so a limit can be waited out. */
@@ -117,11 +118,14 @@ export function outOfTime(err: unknown): boolean {
   return false;
 }
 
-/** An error for a check run: HTTP status and first line only, never headers or tokens. */
+/**
+ * An error for a check run, a notice or a log line: the HTTP status and the
+ * message's first line only, never headers, bodies or tokens.
+ */
 export function describe(err: unknown): string {
-  const e = err as { status?: number; message?: string };
-  const msg = (e?.message ?? String(err)).split('\n')[0].slice(0, 300);
-  return e?.status ? `GitHub answered HTTP ${e.status} (${msg})` : msg;
+  const msg = firstLine(err).slice(0, 300);
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? `GitHub answered HTTP ${status} (${msg})` : msg;
 }
 
 /**

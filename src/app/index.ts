@@ -21,9 +21,10 @@ import {
 import { createBadgeHandler, latestConclusion } from './badge.js';
 import { InflightRuns } from './inflight.js';
 import { completeLeftBehind, completeRun, FAILED_OUTPUT, type RecoveryDeps } from './recovery.js';
-import { JobQueue } from './jobs.js';
+import { LRUCache } from 'lru-cache';
+import { JobQueue, type JobSpec } from './jobs.js';
 import { BlobCache, type Request } from './source.js';
-import { firstLine as describeError } from '../util/errors.js';
+import { describe as describeError } from './calls.js';
 
 export interface AppInstance extends AnalysisState {
   queue: JobQueue;
@@ -42,10 +43,14 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): {
 } {
   const docsBaseUrl = docsBase(env.NDIS_REVIEW_DOCS_URL);
   const appId = appIdOf(env.APP_ID);
+  // The log is Probot's, known only when the app function runs; until then failures have nowhere to go.
+  let logJobError: (spec: JobSpec, err: unknown) => void = () => undefined;
   const instance: AppInstance = {
     facts: new FactCache(),
     blobs: new BlobCache(),
-    queue: undefined as unknown as JobQueue,
+    queue: new JobQueue((spec, err) => {
+      logJobError(spec, err);
+    }),
     results: [],
     ...(docsBaseUrl !== undefined ? { docsBaseUrl } : {}),
     ...(appId !== undefined ? { appId } : {}),
@@ -79,10 +84,10 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): {
     // Runs a crashed or killed process left in progress are completed first, saying why.
     void completeLeftBehind(recovery);
     /** The newest `updated_at` seen per pull request: a late or redelivered older event must not supersede a newer head. */
-    const newestEvent = new Map<string, number>();
-    instance.queue = new JobQueue((spec, err) => {
-      probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed');
-    });
+    const newestEvent = new LRUCache<string, number>({ max: 10_000 });
+    logJobError = (spec, err) => {
+      probot.log.error({ job: spec.key, err: describeError(err) }, 'analysis job failed');
+    };
     /** `force`: the user asked for this analysis again (re-run, re-requested), so a recent result does not stand in. */
     const submit = (context: AnyContext, target: Target, force = false) => {
       const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;
@@ -176,9 +181,7 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): {
             );
             return;
           }
-          newestEvent.delete(group);
           newestEvent.set(group, at);
-          if (newestEvent.size > 10_000) newestEvent.delete(newestEvent.keys().next().value!);
         }
         // Pull requests from forks work from this event: the head commit is reachable in the base repository.
         submit(context, { owner, repo, headSha: pr.head.sha, baseSha: pr.base.sha, pullNumber: pr.number });

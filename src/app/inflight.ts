@@ -10,7 +10,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { firstLine } from '../util/errors.js';
+import { describe } from './calls.js';
 
 export interface InflightRun {
   installation: number;
@@ -38,7 +38,7 @@ export class InflightRuns {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as unknown;
       if (Array.isArray(parsed)) this.leftBehind.push(...parsed.filter(isRun));
     } catch (err) {
-      if ((err as { code?: string }).code !== 'ENOENT') this.problem = `could not read ${this.file}: ${firstLine(err)}`;
+      if ((err as { code?: string }).code !== 'ENOENT') this.problem = `could not read ${this.file}: ${describe(err)}`;
     }
     // The left-behind runs stay listed until they are completed.
     for (const r of this.leftBehind) this.runs.set(r.checkRunId, r);
@@ -67,7 +67,7 @@ export class InflightRuns {
       writeFileSync(tmp, JSON.stringify([...this.runs.values()]));
       renameSync(tmp, this.file);
     } catch (err) {
-      this.problem = `could not write ${this.file}: ${firstLine(err)}`;
+      this.problem = `could not write ${this.file}: ${describe(err)}`;
       this.onProblem?.(this.problem);
     }
   }

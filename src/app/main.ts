@@ -33,7 +33,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Start
   const stop = async () => {
     // No new webhooks (GitHub records the failed delivery, which can be redelivered), then the queue.
     await server.stop();
-    return instance.queue ? instance.queue.shutdown(graceMs) : 0;
+    return instance.queue.shutdown(graceMs);
   };
   return { server, instance, stop };
 }

@@ -10,39 +10,36 @@
  */
 import type { Notice } from '../engine/types.js';
 import { isSourcePath, type SourceFile } from '../engine/scan.js';
+import { LRUCache } from 'lru-cache';
+import { describe } from './calls.js';
 import { gitBlobSha, gzipTarEntries } from './tarball.js';
 
 export type Request = (route: string, params: Record<string, unknown>) => Promise<{ data: unknown }>;
 
 /** Blob contents by SHA, least recently used dropped past a byte budget. */
 export class BlobCache {
-  private readonly blobs = new Map<string, Uint8Array>();
-  private bytes = 0;
+  private readonly blobs: LRUCache<string, Uint8Array>;
 
-  constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
+  constructor(maxBytes = 256 * 1024 * 1024) {
+    // Empty blobs weigh 1: lru-cache needs a positive size.
+    this.blobs = new LRUCache({ maxSize: maxBytes, sizeCalculation: (b) => Math.max(1, b.length) });
+  }
 
   has(sha: string): boolean {
     return this.blobs.has(sha);
   }
 
   get(sha: string): Uint8Array | undefined {
-    const b = this.blobs.get(sha);
-    if (b) {
-      this.blobs.delete(sha);
-      this.blobs.set(sha, b);
-    }
-    return b;
+    return this.blobs.get(sha);
   }
 
   set(sha: string, data: Uint8Array): void {
-    if (this.blobs.has(sha)) return;
-    this.blobs.set(sha, data);
-    this.bytes += data.length;
-    for (const [k, v] of this.blobs) {
-      if (this.bytes <= this.maxBytes) break;
-      this.blobs.delete(k);
-      this.bytes -= v.length;
-    }
+    if (!this.blobs.has(sha)) this.blobs.set(sha, data);
+  }
+
+  /** Bytes held. */
+  get bytes(): number {
+    return this.blobs.calculatedSize;
   }
 }
 
@@ -269,11 +266,4 @@ export class SourceUnreadable extends Error {
     super(`${path} could not be read from GitHub (${describe(cause)})`);
     this.name = 'SourceUnreadable';
   }
-}
-
-/** An error for a notice: the HTTP status and message only, never headers or tokens. */
-function describe(err: unknown): string {
-  const e = err as { status?: number; message?: string };
-  const msg = (e.message ?? 'error').split('\n')[0].slice(0, 200);
-  return e.status ? `HTTP ${e.status}: ${msg}` : msg;
 }
