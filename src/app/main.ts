@@ -10,8 +10,10 @@
  * the analyses in hand finish or say on GitHub that they did not, instead of
  * leaving their check runs in progress.
  */
+import { Server as HttpServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { run, type Server } from 'probot';
+import { guardWebhooks } from './guard.js';
 import { createApp, type AppInstance } from './index.js';
 import { AppOctokit } from './octokit.js';
 
@@ -27,7 +29,7 @@ export interface Started {
 
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
   const { app, instance } = createApp(env);
-  const server = await run(app, { Octokit: AppOctokit, env });
+  const server = await gated(env, () => run(app, { Octokit: AppOctokit, env }));
   const graceS = Number(env.SHUTDOWN_GRACE_S ?? DEFAULT_GRACE_S);
   const graceMs = Number.isFinite(graceS) && graceS >= 0 ? graceS * 1000 : DEFAULT_GRACE_S * 1000;
   const stop = async () => {
@@ -36,6 +38,41 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Start
     return instance.queue.shutdown(graceMs);
   };
   return { server, instance, stop };
+}
+
+/**
+ * Runs `start` (Probot's `run()`) with the webhook gate in front of the
+ * HTTP server it creates. Probot keeps its server private and starts
+ * listening inside `run()`, so the gate is put in place as `listen` is
+ * called: before any request can arrive.
+ */
+async function gated<T>(env: NodeJS.ProcessEnv, start: () => Promise<T>): Promise<T> {
+  const secret = env.WEBHOOK_SECRET || undefined;
+  const path = (env.WEBHOOK_PATH || '/api/github/webhooks').replace(/\/+$/, '');
+  // An own property over the inherited net.Server listen, removed again below (or at the first listen).
+  const unpatch = () => Reflect.deleteProperty(HttpServer.prototype, 'listen');
+  Object.defineProperty(HttpServer.prototype, 'listen', {
+    configurable: true,
+    writable: true,
+    value: function (this: HttpServer, ...args: unknown[]): unknown {
+      unpatch();
+      guardWebhooks(this, {
+        path,
+        secret,
+        log: {
+          warn: (fields, msg) => {
+            console.warn(JSON.stringify({ level: 40, time: Date.now(), ...fields, msg }));
+          },
+        },
+      });
+      return Reflect.apply(Reflect.get(HttpServer.prototype, 'listen') as (...a: unknown[]) => unknown, this, args);
+    },
+  });
+  try {
+    return await start();
+  } finally {
+    unpatch();
+  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
