@@ -128,7 +128,7 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): {
           let completed = false;
           let result: AnalysisResult;
           try {
-            result = await analyze(request, target, () => readConfig(context), instance, signal, {
+            result = await analyze(request, target, () => readBaseConfig(context.octokit, target), instance, signal, {
               ...(queuedRunId !== undefined ? { queuedRunId } : {}),
               onCheckRun: (id) => {
                 runId = id;
@@ -273,15 +273,57 @@ function badgeHandler(probot: Probot, appId: number | undefined) {
   });
 }
 
-/** `.github/ndis-review.yml` through Probot's config loader; a broken file becomes a reason, not a crash. */
-async function readConfig(context: AnyContext): Promise<RawConfig> {
+/** What reads the configuration: Probot's Octokit with its config plugin. */
+export interface ConfigReader {
+  config: {
+    get: (params: {
+      owner: string;
+      repo: string;
+      path: string;
+      branch?: string;
+      defaults?: (configs: Record<string, unknown>[]) => Record<string, unknown>;
+    }) => Promise<{ config: unknown; files: { config: unknown }[] }>;
+  };
+}
+
+/**
+ * `.github/ndis-review.yml` as the base branch has it, through Probot's
+ * config loader (the organisation's `.github` repository when the
+ * repository has none, `_extends`). Never the pull request's own copy: a
+ * pull request, from a fork or not, must not switch rules off for itself.
+ * Without a base (a branch push outside a pull request), the default
+ * branch's. A broken file becomes a reason, not a crash.
+ */
+export async function readBaseConfig(octokit: ConfigReader, target: Target): Promise<RawConfig> {
   try {
-    return { value: await context.config('ndis-review.yml') };
+    const { config, files } = await octokit.config.get({
+      owner: target.owner,
+      repo: target.repo,
+      path: '.github/ndis-review.yml',
+      ...(target.baseSha !== undefined ? { branch: target.baseSha } : {}),
+      defaults: (configs) => configs.reduce<Record<string, unknown>>((acc, c) => mergeConfig(acc, c), {}),
+    });
+    return { value: files.some((f) => f.config !== null) ? config : null };
   } catch (err) {
     return {
       error: describeError(err).slice(0, 300),
     };
   }
+}
+
+/** Probot's merge of extended configurations: objects merged key by key, lists joined. */
+function mergeConfig(base: unknown, over: unknown): Record<string, unknown> {
+  const isObject = (x: unknown): x is Record<string, unknown> =>
+    typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isObject(base) || !isObject(over)) return isObject(over) ? over : {};
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const prev = out[k];
+    if (Array.isArray(prev) && Array.isArray(v)) out[k] = [...(prev as unknown[]), ...(v as unknown[])];
+    else if (isObject(prev) && isObject(v)) out[k] = mergeConfig(prev, v);
+    else out[k] = v;
+  }
+  return out;
 }
 
 export default createApp().app;
