@@ -80,13 +80,19 @@ function post(body: Buffer, headers: Record<string, string>): Promise<number> {
         headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers },
       },
       (res) => {
+        answered = res.statusCode ?? 0;
         res.resume();
-        resolve(res.statusCode ?? 0);
+        resolve(answered);
       },
     );
-    // The app may close the connection while the body is still going out; the answer came first.
+    let answered: number | undefined;
+    // The app answers and closes the connection while the body is still going out: the reset that
+    // follows its answer is expected (the answer is read from the socket before or just after it).
     req.on('error', (err) => {
-      reject(err);
+      setTimeout(() => {
+        if (answered !== undefined) resolve(answered);
+        else reject(err);
+      }, 200);
     });
     req.end(body);
   });

@@ -21,6 +21,9 @@ export interface GuardOptions {
   log: { warn: (fields: object, msg: string) => void };
 }
 
+/** How long the rest of a refused body is read and dropped before the connection is closed. */
+const DRAIN_MS = 10_000;
+
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
@@ -62,10 +65,10 @@ function gate(req: IncomingMessage, res: ServerResponse, options: GuardOptions, 
       res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
       res.end(JSON.stringify({ error }));
     }
-    // Stop reading: the rest of an oversized body is never buffered.
-    req.unpipe();
+    // The rest of the body is read and dropped, never buffered, for a while: a client still sending
+    // then reads the answer instead of a reset connection; past that the connection is closed.
     req.resume();
-    res.on('finish', () => req.destroy());
+    setTimeout(() => req.destroy(), DRAIN_MS).unref();
   };
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {

@@ -11,6 +11,8 @@
  * leaving their check runs in progress.
  */
 import { Server as HttpServer } from 'node:http';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { run, type Server } from 'probot';
 import { guardWebhooks } from './guard.js';
@@ -28,14 +30,21 @@ export interface Started {
 }
 
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
-  const { app, instance } = createApp(env);
+  // Jobs are recorded before their webhook is answered: in a folder of the user's by default.
+  const stateDir =
+    env.NDIS_REVIEW_STATE_DIR === 'off'
+      ? ''
+      : env.NDIS_REVIEW_STATE_DIR || join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'ndis-review');
+  const { app, instance } = createApp({ ...env, NDIS_REVIEW_STATE_DIR: stateDir });
   const server = await gated(env, () => run(app, { Octokit: AppOctokit, env }));
   const graceS = Number(env.SHUTDOWN_GRACE_S ?? DEFAULT_GRACE_S);
   const graceMs = Number.isFinite(graceS) && graceS >= 0 ? graceS * 1000 : DEFAULT_GRACE_S * 1000;
   const stop = async () => {
     // No new webhooks (GitHub records the failed delivery, which can be redelivered), then the queue.
     await server.stop();
-    return instance.queue.shutdown(graceMs);
+    const cancelled = await instance.queue.shutdown(graceMs);
+    await instance.close();
+    return cancelled;
   };
   return { server, instance, stop };
 }

@@ -62,8 +62,11 @@ export interface FetchOptions {
   maxTarballBytes?: number;
 }
 
+/** A source file with its blob SHA (the key of its facts in a shared store). */
+export type SourceBlob = SourceFile & { sha: string };
+
 export interface FetchResult {
-  files: SourceFile[];
+  files: SourceBlob[];
   notices: Notice[];
   /** GitHub requests made. */
   requests: number;
@@ -115,6 +118,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
     if (walked.incomplete) {
       notices.push({
         kind: 'skipped-file',
+        withheld: true,
         message: `The repository tree is too large to list in full (stopped after ${opts.maxTreeRequests ?? 500} folder requests); files in folders not reached were not analysed.`,
       });
     }
@@ -128,6 +132,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
     if (e.size !== undefined && e.size > maxFile) {
       notices.push({
         kind: 'skipped-file',
+        withheld: true,
         path: e.path,
         message: `Skipped: ${e.size} bytes is over the ${maxFile}-byte limit for one source file.`,
       });
@@ -156,7 +161,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
 
   let cached = 0;
   let failure: SourceUnreadable | undefined;
-  const files: SourceFile[] = new Array(wanted.length);
+  const files: SourceBlob[] = new Array<SourceBlob>(wanted.length);
   let next = 0;
   const worker = async () => {
     while (next < wanted.length) {
@@ -182,7 +187,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
           return;
         }
       }
-      files[i] = { path: e.path, bytes };
+      files[i] = { path: e.path, bytes, sha: e.sha };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
