@@ -49,7 +49,11 @@ export async function startApp(
   let log = '';
   child.stdout.on('data', (b: Buffer) => (log += b.toString()));
   child.stderr.on('data', (b: Buffer) => (log += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code);
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   if (script.endsWith('main.js')) {
     for (let i = 0; ; i++) {
