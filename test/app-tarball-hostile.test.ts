@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { createGzip, gzipSync } from 'node:zlib';
 import { BlobCache, fetchSources, type Request } from '../src/app/source.js';
-import { gitBlobSha } from '../src/app/tarball.js';
+import { gitBlobSha, gzipTarEntries, type TarEntry } from '../src/app/tarball.js';
 
 const REAL = Buffer.from('NDIS_STATUS Init(void) { return NDIS_STATUS_SUCCESS; }\n');
 const EVIL = Buffer.from('/* planted */ NDIS_STATUS Init(void) { NdisMMapIoSpace(0, 0, 0, 0); }\n');
@@ -133,6 +133,29 @@ for (const [what, entries] of [
     assert.equal(r.archived, 1);
   });
 }
+
+test('a tar reader never yields a path that climbs out of the archive or is absolute', async () => {
+  const entries: RawEntry[] = [
+    { name: '../a.c', body: EVIL },
+    { name: 'o-r-c/../../b.c', body: EVIL },
+    { name: '/c.c', body: EVIL },
+    { name: 'o-r-c/d.c', body: EVIL, pax: { path: 'o-r-c/../../d.c' } },
+    { name: 'o-r-c/fine/e.c', body: REAL },
+  ];
+  const seen: string[] = [];
+  for await (const e of gzipTarEntries(Readable.from([gzipSync(rawTar(entries))]), {
+    want: (p) => {
+      seen.push(p);
+      return true;
+    },
+    maxEntryBytes: 1 << 20,
+    maxTotalBytes: 1 << 20,
+  }) as AsyncIterable<TarEntry>) {
+    assert.ok(!e.path.split('/').includes('..') && !e.path.startsWith('/'), e.path);
+  }
+  assert.ok(seen.includes('fine/e.c'));
+  assert.ok(!seen.some((p) => p.split('/').includes('..')), seen.join(', '));
+});
 
 test('a 2 GiB gzip bomb is abandoned after a bounded read: the blobs are fetched, memory stays flat', async () => {
   // Generated as it is read, never held: a header claiming a 2 GiB init.c, then zeros, gzip'd (about 2 MB

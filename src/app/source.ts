@@ -148,8 +148,9 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
   const repoBytes = entries.reduce((n, e) => n + (e.type === 'blob' ? (e.size ?? 0) : 0), 0);
   if (minBlobs > 0 && missing.length >= minBlobs && repoBytes <= (opts.maxTarballBytes ?? DEFAULT_MAX_TARBALL)) {
     requests++;
-    // Tar headers and padding: at most 3 blocks per entry, plus git archive's global header.
-    const maxTotal = repoBytes + 1536 * (entries.length + 4);
+    // Tar headers and padding: at most 3 blocks per entry, plus git archive's global header, plus the
+    // zeros that fill the last 10,240-byte record (the archive is read to its end).
+    const maxTotal = repoBytes + 1536 * (entries.length + 4) + 20_480;
     ({ blobs: fromArchive, error: archiveError } = await readArchive(
       request,
       { ...base, ref: opts.ref },
