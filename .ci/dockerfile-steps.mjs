@@ -14,6 +14,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const context = process.cwd();
 const file = resolve(process.argv[2] ?? 'Dockerfile');
@@ -146,7 +148,7 @@ const app = spawn(runtime.cmd[0], runtime.cmd.slice(1), {
 });
 let healthy = false;
 for (let i = 0; i < 60 && !healthy && app.exitCode === null; i++) {
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
   try {
     execSync(runtime.health, { cwd: join(runtime.root, runtime.workdir), env, stdio: 'ignore', shell: '/bin/bash' });
     healthy = true;

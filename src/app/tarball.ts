@@ -127,7 +127,7 @@ function archivePath(name: string): string | undefined {
 function asTarError(err: unknown): Error {
   if (err instanceof TarError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  if (message.startsWith("Invalid tar header"))
+  if (message.startsWith('Invalid tar header'))
     return new TarError('not a tar archive (header checksum mismatch or unknown format)');
   if (message.includes('Unexpected end of data')) return new TarError('tar archive ends in the middle of an entry');
   return err instanceof Error ? err : new TarError(message);
