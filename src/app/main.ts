@@ -15,6 +15,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { run, type Server } from 'probot';
+import { cacheUrl, FleetQueue, redisBadgeCache, redisFrom } from './fleet.js';
 import { guardWebhooks } from './guard.js';
 import { createApp, type AppInstance } from './index.js';
 import { AppOctokit } from './octokit.js';
@@ -35,7 +36,15 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Start
     env.NDIS_REVIEW_STATE_DIR === 'off'
       ? ''
       : env.NDIS_REVIEW_STATE_DIR || join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'ndis-review');
-  const { app, instance } = createApp({ ...env, NDIS_REVIEW_STATE_DIR: stateDir });
+  // The fleet: this process only verifies webhooks and enqueues (jobs are durable in Redis before the answer).
+  const fleet = env.REDIS_URL ? new FleetQueue(env.REDIS_URL) : undefined;
+  const badgeRedis = env.REDIS_URL ? redisFrom(cacheUrl(env)) : undefined;
+  const { app, instance } = createApp(
+    { ...env, NDIS_REVIEW_STATE_DIR: stateDir },
+    fleet && badgeRedis
+      ? { dispatch: (job) => fleet.add(job), badgeCache: redisBadgeCache(badgeRedis), pool: null }
+      : {},
+  );
   const server = await gated(env, () => run(app, { Octokit: AppOctokit, env }));
   const graceS = Number(env.SHUTDOWN_GRACE_S ?? DEFAULT_GRACE_S);
   const graceMs = Number.isFinite(graceS) && graceS >= 0 ? graceS * 1000 : DEFAULT_GRACE_S * 1000;
@@ -44,6 +53,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Start
     await server.stop();
     const cancelled = await instance.queue.shutdown(graceMs);
     await instance.close();
+    await fleet?.close();
+    badgeRedis?.disconnect();
     return cancelled;
   };
   return { server, instance, stop };
