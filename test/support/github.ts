@@ -45,6 +45,8 @@ export interface StandInOptions {
   stallTrees?: Set<string>;
   /** Creates whose body this returns true for are made but never answered: in flight for ever. */
   holdCreate?: (body: Record<string, unknown>) => boolean;
+  /** Commits made on demand (benches with many large heads), when the repository does not list them. */
+  commitOf?: (repo: string, sha: string) => Record<string, Buffer> | undefined;
 }
 
 export class GitHubStandIn {
@@ -54,6 +56,7 @@ export class GitHubStandIn {
   private nextRun = 1;
   private readonly server: Server;
   private readonly tarballs = new Map<string, Buffer>();
+  private readonly listings = new Map<string, string>();
   private readonly blobs = new Map<string, Buffer>();
   port = 0;
 
@@ -82,6 +85,36 @@ export class GitHubStandIn {
         resolve();
       }),
     );
+  }
+
+  /** Computes a commit's listing and tarball now (gzip level 1), so that serving them later costs little. */
+  prepare(repo: string, sha: string): void {
+    const files = this.filesOf(repo, sha);
+    if (!files) throw new Error(`no commit ${repo}@${sha}`);
+    this.listings.set(`${repo}@${sha}`, this.listing(sha, files));
+    const entries = Object.entries(files).map(([p, bytes]) => ({ path: p, bytes }));
+    this.tarballs.set(`${repo}@${sha}`, makeTarGz(entries, 'o-r-0000000', 1));
+  }
+
+  /** Forgets every run and call (between rounds of a bench). */
+  reset(): void {
+    this.runs.clear();
+    this.calls.length = 0;
+  }
+
+  private filesOf(repo: string, sha: string): Record<string, Buffer> | undefined {
+    return this.repos.get(repo)?.commits[sha] ?? this.options.commitOf?.(repo, sha);
+  }
+
+  private listing(sha: string, files: Record<string, Buffer>): string {
+    const tree = Object.entries(files).map(([p, b]) => ({
+      path: p,
+      mode: '100644',
+      type: 'blob',
+      sha: gitBlobSha(b),
+      size: b.length,
+    }));
+    return JSON.stringify({ sha, truncated: false, tree });
   }
 
   /** Check runs of a repository's head commit. */
@@ -167,22 +200,17 @@ export class GitHubStandIn {
     }
     if (req.method === 'GET' && (k = /^git\/trees\/([^/]+)$/.exec(rest))) {
       if (this.options.stallTrees?.has(k[1])) return; // never answered
-      const files = repo.commits[k[1]];
-      if (!files) {
-        json(404, { message: 'Not Found' });
-        return;
+      let listing = this.listings.get(`${name}@${k[1]}`);
+      if (listing === undefined) {
+        const files = this.filesOf(name, k[1]);
+        if (!files) {
+          json(404, { message: 'Not Found' });
+          return;
+        }
+        listing = this.listing(k[1], files);
       }
-      json(200, {
-        sha: k[1],
-        truncated: false,
-        tree: Object.entries(files).map(([p, b]) => ({
-          path: p,
-          mode: '100644',
-          type: 'blob',
-          sha: gitBlobSha(b),
-          size: b.length,
-        })),
-      });
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(listing);
       return;
     }
     if (req.method === 'GET' && (k = /^git\/blobs\/([0-9a-f]+)$/.exec(rest))) {
@@ -192,14 +220,14 @@ export class GitHubStandIn {
       return;
     }
     if (req.method === 'GET' && (k = /^tarball\/([^/]+)$/.exec(rest))) {
-      const files = repo.commits[k[1]];
-      if (!files) {
-        json(404, { message: 'Not Found' });
-        return;
-      }
       const key = `${name}@${k[1]}`;
       let tgz = this.tarballs.get(key);
       if (!tgz) {
+        const files = this.filesOf(name, k[1]);
+        if (!files) {
+          json(404, { message: 'Not Found' });
+          return;
+        }
         tgz = makeTarGz(Object.entries(files).map(([p, bytes]) => ({ path: p, bytes })));
         this.tarballs.set(key, tgz);
       }

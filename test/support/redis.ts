@@ -12,6 +12,7 @@ export const INSTALL_REDIS = 'apt-get install -y redis-server';
 export interface RedisServer {
   url: string;
   port: number;
+  pid: number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -46,6 +47,7 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}/0`,
     port,
+    pid: child.pid,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
