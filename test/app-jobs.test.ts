@@ -148,7 +148,7 @@ test('a delivery of work finished moments ago is dropped; a forced re-run, a fai
   assert.equal(runs, 5);
 });
 
-test('shutdown: work that ends within the grace period ends normally; what is left is stopped with a ShutdownReason and still runs to say so', async () => {
+test('shutdown: work that ends within the grace period ends normally; what is left is stopped with a ShutdownReason and still runs to say so', async (t) => {
   const q = new JobQueue();
   const log: string[] = [];
   q.enqueue({
@@ -184,7 +184,15 @@ test('shutdown: work that ends within the grace period ends normally; what is le
   };
   r.enqueue({ installation: 1, key: 'stuck', run: waitForAbort('stuck') });
   r.enqueue({ installation: 1, key: 'queued', run: waitForAbort('queued') });
-  assert.equal(await r.shutdown(20), 2);
+  // A 20 s grace on a fake clock: the stuck job is stopped once it has passed, not before.
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const stopping = r.shutdown(20_000);
+  await tick();
+  t.mock.timers.tick(19_999);
+  await tick();
+  assert.deepEqual(seen, [], 'still within the grace period');
+  t.mock.timers.tick(1);
+  assert.equal(await stopping, 2);
   assert.deepEqual(seen, ['stuck true', 'queued true']);
 });
 
