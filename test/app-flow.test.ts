@@ -418,3 +418,49 @@ test('a draft pull request is analysed when opened; ready_for_review analyses it
   assert.equal(second.instance.results[0].conclusion, 'failure');
   assert.deepEqual(created, ['headsha', 'headsha']);
 });
+
+test("the configuration is the base branch's: read at the pull request's base commit, never at its head", async () => {
+  const { probot, instance } = await setup();
+  // The base turns the finding's rule off; a pull request cannot do that for itself.
+  const refs: string[] = [];
+  let completed: { conclusion: string; output: { title: string } } | undefined;
+  const api = nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 'installation-token' })
+    .get('/repos/o/r/contents/.github%2Fndis-review.yml')
+    .query((q) => {
+      refs.push(String(q.ref));
+      return true;
+    })
+    // The raw file, as GitHub answers the loader's raw media type.
+    .reply(200, 'rules:\n  ndis/unmap-on-failure: off\n', { 'content-type': 'text/plain; charset=utf-8' })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha')
+    .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/compare/basesha...headsha')
+    .query({ per_page: '1' })
+    .reply(200, { merge_base_commit: { sha: 'basesha' } })
+    .get('/repos/o/r/git/trees/basesha')
+    .query({ recursive: '1' })
+    .reply(200, tree('basesha'))
+    .get('/repos/o/r/git/blobs/blob-basesha')
+    .reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/pulls/5/files')
+    .query(true)
+    .reply(200, [])
+    .post('/repos/o/r/check-runs', (b) => {
+      completed = b;
+      return true;
+    })
+    .reply(201, { id: 90 })
+    .get('/repos/o/r/pulls/5/comments')
+    .query(true)
+    .reply(200, []);
+  await probot.receive(push('cfg1'));
+  await instance.queue.idle();
+  assert.deepEqual(api.pendingMocks(), []);
+  assert.deepEqual(refs, ['basesha'], 'one read, at the base commit');
+  assert.equal(completed?.conclusion, 'success', "the base's configuration applies");
+});
