@@ -114,7 +114,9 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
     NDIS_REVIEW_WORKER_CONCURRENCY: '4',
   };
   const host = `127.0.0.1:${github.port}`;
-  const procs: { name: string; p: AppProcess }[] = [{ name: 'receiver', p: await startApp(host, env) }];
+  const procs: { name: string; p: AppProcess; exitCode?: null }[] = [
+    { name: 'receiver', p: await startApp(host, env) },
+  ];
   for (let w = 0; w < workers; w++)
     procs.push({ name: `worker ${w + 1}`, p: await startApp(host, env, 'dist/src/app/worker.js') });
   await new Promise((r) => setTimeout(r, 1500)); // the workers' analysis threads load tree-sitter
@@ -159,8 +161,13 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = procs.map((x, i) => {
-    const s = cpuSeconds(x.p.child.pid) - cpu0[i];
-    return { name: x.name, seconds: s, share: s / seconds };
+    // A process killed mid-round has no /proc entry left: its CPU is not known.
+    const s = Math.max(0, cpuSeconds(x.p.child.pid) - cpu0[i]);
+    return {
+      name: x.exitCode === null && x.p.child.exitCode === null ? x.name : `${x.name} (killed)`,
+      seconds: s,
+      share: s / seconds,
+    };
   });
   const redisCpu = cpuSeconds(redis.pid) - redis0;
   const self = process.cpuUsage(self0);
