@@ -114,9 +114,7 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
     NDIS_REVIEW_WORKER_CONCURRENCY: '4',
   };
   const host = `127.0.0.1:${github.port}`;
-  const procs: { name: string; p: AppProcess; exitCode?: null }[] = [
-    { name: 'receiver', p: await startApp(host, env) },
-  ];
+  const procs: { name: string; p: AppProcess }[] = [{ name: 'receiver', p: await startApp(host, env) }];
   for (let w = 0; w < workers; w++)
     procs.push({ name: `worker ${w + 1}`, p: await startApp(host, env, 'dist/src/app/worker.js') });
   await new Promise((r) => setTimeout(r, 1500)); // the workers' analysis threads load tree-sitter
@@ -164,7 +162,7 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
     // A process killed mid-round has no /proc entry left: its CPU is not known.
     const s = Math.max(0, cpuSeconds(x.p.child.pid) - cpu0[i]);
     return {
-      name: x.exitCode === null && x.p.child.exitCode === null ? x.name : `${x.name} (killed)`,
+      name: x.p.child.signalCode === null ? x.name : `${x.name} (killed)`,
       seconds: s,
       share: s / seconds,
     };
