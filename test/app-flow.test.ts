@@ -21,7 +21,8 @@ const HEAD = readFileSync(join(cases, 'p02-goto-wrong-label/init.c'));
 const BASE = readFileSync(join(cases, 'p01-goto-ladder-ok/init.c'));
 
 async function setup() {
-  const { app, instance } = createApp();
+  // In this thread, and reported in one write however long the analysis takes, so the requests are exact.
+  const { app, instance } = createApp({ NDIS_REVIEW_COMPLETE_AT_ONCE_MS: '60000' }, { pool: null });
   const probot = testProbot();
   await probot.load(app);
   return { probot, instance };
@@ -61,7 +62,7 @@ test('a push to a pull request from a fork: check run, annotations, one review c
     .times(2)
     .reply(404)
     .post('/repos/o/r/check-runs', (b) => {
-      bodies.create = b;
+      bodies.complete = b;
       return true;
     })
     .reply(201, { id: 77 })
@@ -78,11 +79,6 @@ test('a push to a pull request from a fork: check run, annotations, one review c
     .reply(200, tree('basesha'))
     .get('/repos/o/r/git/blobs/blob-basesha')
     .reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
-    .patch('/repos/o/r/check-runs/77', (b) => {
-      bodies.complete = b;
-      return true;
-    })
-    .reply(200, { id: 77 })
     .get('/repos/o/r/pulls/5/files')
     .query({ per_page: '100', page: '1' })
     .reply(200, [{ filename: 'init.c', status: 'modified', patch: PATCH }])
@@ -99,10 +95,13 @@ test('a push to a pull request from a fork: check run, annotations, one review c
   await instance.queue.idle();
 
   assert.deepEqual(api.pendingMocks(), []);
+  const create = bodies.complete as Record<string, unknown>;
   assert.deepEqual(
-    { ...(bodies.create as object), started_at: 'x' },
-    { name: 'ndis-review', head_sha: 'headsha', status: 'in_progress', started_at: 'x' },
+    { name: create.name, head_sha: create.head_sha, status: create.status },
+    { name: 'ndis-review', head_sha: 'headsha', status: 'completed' },
+    'one write: the run is created already completed',
   );
+  assert.equal(typeof create.external_id, 'string');
   const complete = bodies.complete as {
     conclusion: string;
     output: {
@@ -134,16 +133,16 @@ test('a push to a pull request from a fork: check run, annotations, one review c
   );
   assert.match(review.comments[0].body, /<!-- ndis-review:fingerprint=[0-9a-f]+ -->/);
   const result = instance.results.at(-1)!;
-  // create, two tree listings, two blobs, complete, pull request files, comments, review.
-  // create, head listing and blob, pull request files, merge base, base listing and blob, complete, comments, review.
+  // Head listing and blob, pull request files, merge base, base listing and blob, the run created completed,
+  // comments, review.
   assert.equal(
     result.requests,
-    10,
+    9,
     "GitHub requests made by the analysis (the token exchange and config reads are Probot's)",
   );
 });
 
-test('a GitHub failure after the check run exists still completes it, with the reason', async () => {
+test('a GitHub failure during the analysis still gives the head a completed run, with the reason, never passing', async () => {
   const { probot, instance } = await setup();
   let completed: { conclusion: string; output: { title: string; summary: string } } | undefined;
   nock('https://api.github.com')
@@ -152,19 +151,17 @@ test('a GitHub failure after the check run exists still completes it, with the r
     .get(/\/contents\/\.github%2Fndis-review\.yml/)
     .times(2)
     .reply(404)
-    .post('/repos/o/r/check-runs')
-    .reply(201, { id: 78 })
     .get('/repos/o/r/git/trees/headsha')
     .query({ recursive: '1' })
     .reply(502, { message: 'Server Error' })
-    .patch('/repos/o/r/check-runs/78', (b) => {
+    .post('/repos/o/r/check-runs', (b) => {
       completed = b;
       return true;
     })
-    .reply(200, { id: 78 });
+    .reply(201, { id: 78 });
   await probot.receive(push('d2'));
   await instance.queue.idle();
-  assert.equal(completed?.conclusion, 'neutral');
+  assert.equal(completed?.conclusion, 'failure');
   assert.match(completed.output.summary, /HTTP 502/);
   assert.doesNotMatch(JSON.stringify(completed), /installation-token/);
 });
@@ -187,9 +184,7 @@ test('the Re-run button analyses the commit again', async () => {
     .query({ recursive: '1' })
     .reply(200, tree('headsha'))
     .get('/repos/o/r/git/blobs/blob-headsha')
-    .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
-    .patch('/repos/o/r/check-runs/79')
-    .reply(200, { id: 79 });
+    .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' });
   await probot.receive(
     checkRunEvent('requested_action', {
       ...where,
@@ -233,9 +228,6 @@ test('a second push that changes one file costs a handful of requests, and repos
     .reply(200, tree('basesha'))
     .get('/repos/o/r/git/blobs/blob-basesha')
     .reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
-    .patch('/repos/o/r/check-runs/80')
-    .times(2)
-    .reply(200, { id: 80 })
     .get('/repos/o/r/pulls/5/files')
     .query(true)
     .times(2)
@@ -266,8 +258,9 @@ test('a second push that changes one file costs a handful of requests, and repos
   await probot.receive(push('p2', { headSha: 'headsha2' }));
   await instance.queue.idle();
   const result = instance.results.at(-1)!;
-  // create, head listing, the one changed blob, files, merge base, base listing (its blob is cached), complete, comments.
-  assert.equal(result.requests, 8);
+  // Head listing, the one changed blob, files, merge base, base listing (its blob is cached), the run created
+  // completed, comments.
+  assert.equal(result.requests, 7);
   assert.equal(result.conclusion, 'failure');
 });
 
@@ -285,18 +278,16 @@ function pushMocks(
     .get(/\/repos\/o\/\.github\/contents\//)
     .optionally()
     .reply(404)
-    .post('/repos/o/r/check-runs')
-    .reply(201, { id: checkRunId })
     .get('/repos/o/r/git/trees/headsha')
     .query({ recursive: '1' })
     .reply(200, tree('headsha'))
     .get('/repos/o/r/git/blobs/blob-headsha')
     .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
-    .patch(`/repos/o/r/check-runs/${checkRunId}`, (b) => {
+    .post('/repos/o/r/check-runs', (b) => {
       completed(b);
       return true;
     })
-    .reply(200, { id: checkRunId });
+    .reply(201, { id: checkRunId });
 }
 
 test('check_suite.requested on a branch push analyses the head commit, without a review', async () => {
@@ -312,7 +303,7 @@ test('check_suite.requested on a branch push analyses the head commit, without a
     api.pendingMocks().filter((m) => !m.includes('.github/contents')),
     [],
   );
-  assert.equal(instance.results.at(-1)!.requests, 4, 'create, listing, blob, complete');
+  assert.equal(instance.results.at(-1)!.requests, 3, 'listing, blob, the run created completed');
 });
 
 test('check_run.rerequested analyses the commit again', async () => {
@@ -381,8 +372,6 @@ function pullMocks(checkRunId: number, created: string[]) {
     .reply(200, tree('basesha'))
     .get('/repos/o/r/git/blobs/blob-basesha')
     .reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
-    .patch(`/repos/o/r/check-runs/${checkRunId}`)
-    .reply(200, { id: checkRunId })
     .get('/repos/o/r/pulls/5/files')
     .query(true)
     .reply(200, [])
@@ -428,4 +417,50 @@ test('a draft pull request is analysed when opened; ready_for_review analyses it
   assert.equal(second.instance.results.length, 1, 'one analysis when it is ready for review');
   assert.equal(second.instance.results[0].conclusion, 'failure');
   assert.deepEqual(created, ['headsha', 'headsha']);
+});
+
+test("the configuration is the base branch's: read at the pull request's base commit, never at its head", async () => {
+  const { probot, instance } = await setup();
+  // The base turns the finding's rule off; a pull request cannot do that for itself.
+  const refs: string[] = [];
+  let completed: { conclusion: string; output: { title: string } } | undefined;
+  const api = nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 'installation-token' })
+    .get('/repos/o/r/contents/.github%2Fndis-review.yml')
+    .query((q) => {
+      refs.push(String(q.ref));
+      return true;
+    })
+    // The raw file, as GitHub answers the loader's raw media type.
+    .reply(200, 'rules:\n  ndis/unmap-on-failure: off\n', { 'content-type': 'text/plain; charset=utf-8' })
+    .get('/repos/o/r/git/trees/headsha')
+    .query({ recursive: '1' })
+    .reply(200, tree('headsha'))
+    .get('/repos/o/r/git/blobs/blob-headsha')
+    .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/compare/basesha...headsha')
+    .query({ per_page: '1' })
+    .reply(200, { merge_base_commit: { sha: 'basesha' } })
+    .get('/repos/o/r/git/trees/basesha')
+    .query({ recursive: '1' })
+    .reply(200, tree('basesha'))
+    .get('/repos/o/r/git/blobs/blob-basesha')
+    .reply(200, { content: BASE.toString('base64'), encoding: 'base64' })
+    .get('/repos/o/r/pulls/5/files')
+    .query(true)
+    .reply(200, [])
+    .post('/repos/o/r/check-runs', (b) => {
+      completed = b;
+      return true;
+    })
+    .reply(201, { id: 90 })
+    .get('/repos/o/r/pulls/5/comments')
+    .query(true)
+    .reply(200, []);
+  await probot.receive(push('cfg1'));
+  await instance.queue.idle();
+  assert.deepEqual(api.pendingMocks(), []);
+  assert.deepEqual(refs, ['basesha'], 'one read, at the base commit');
+  assert.equal(completed?.conclusion, 'success', "the base's configuration applies");
 });

@@ -113,7 +113,7 @@ test('a failing job is reported and does not stop the queue', async () => {
 });
 
 test('a delivery of work finished moments ago is dropped; a forced re-run, a failed job or an expired memory runs again', async () => {
-  let now = 0;
+  let now = 5_000; // lru-cache reads a start time of 0 as "no start"; a real clock never says 0
   const q = new JobQueue(() => {}, { doneForMs: 1000, now: () => now });
   let runs = 0;
   const job = {
@@ -129,7 +129,7 @@ test('a delivery of work finished moments ago is dropped; a forced re-run, a fai
   assert.equal(q.enqueue({ ...job, force: true }), true, 're-run asked for');
   await q.idle();
   assert.equal(runs, 2);
-  now = 1001;
+  now = 6_001;
   assert.equal(q.enqueue({ ...job }), true, 'after the memory expires');
   await q.idle();
   assert.equal(runs, 3);
@@ -148,7 +148,7 @@ test('a delivery of work finished moments ago is dropped; a forced re-run, a fai
   assert.equal(runs, 5);
 });
 
-test('shutdown: work that ends within the grace period ends normally; what is left is stopped with a ShutdownReason and still runs to say so', async () => {
+test('shutdown: work that ends within the grace period ends normally; what is left is stopped with a ShutdownReason and still runs to say so', async (t) => {
   const q = new JobQueue();
   const log: string[] = [];
   q.enqueue({
@@ -184,7 +184,15 @@ test('shutdown: work that ends within the grace period ends normally; what is le
   };
   r.enqueue({ installation: 1, key: 'stuck', run: waitForAbort('stuck') });
   r.enqueue({ installation: 1, key: 'queued', run: waitForAbort('queued') });
-  assert.equal(await r.shutdown(20), 2);
+  // A 20 s grace on a fake clock: the stuck job is stopped once it has passed, not before.
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const stopping = r.shutdown(20_000);
+  await tick();
+  t.mock.timers.tick(19_999);
+  await tick();
+  assert.deepEqual(seen, [], 'still within the grace period');
+  t.mock.timers.tick(1);
+  assert.equal(await stopping, 2);
   assert.deepEqual(seen, ['stuck true', 'queued true']);
 });
 

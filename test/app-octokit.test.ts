@@ -1,8 +1,8 @@
 /**
  * The app's Octokit, through Probot's own plugins and installation clients:
  * secondary and primary rate limits are waited out when the wait is short and
- * fail at once when it is not; writes are spaced per installation, so one
- * busy installation does not delay another.
+ * fail at once when it is not. (Write spacing per installation is measured
+ * in app-limiter.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -88,34 +88,4 @@ test('a primary rate limit resetting in an hour fails at once instead of holding
   assert.deepEqual(api.pendingMocks(), []);
 });
 
-test('writes are spaced per installation: a second installation is not queued behind the first', async () => {
-  const api = nock('https://api.github.com');
-  token(api, 31);
-  token(api, 32);
-  const arrivals: string[] = [];
-  api
-    .post('/repos/a/r/check-runs')
-    .times(3)
-    .reply(201, () => {
-      arrivals.push('a');
-      return { id: 1 };
-    })
-    .post('/repos/b/r/check-runs')
-    .reply(201, () => {
-      arrivals.push('b');
-      return { id: 2 };
-    });
-  const app = probot();
-  const [a, b] = [await app.auth(31), await app.auth(32)];
-  const write = (o: typeof a, owner: string) =>
-    o.request('POST /repos/{owner}/{repo}/check-runs', { owner, repo: 'r', name: 'x', head_sha: 'h' });
-  // Installation 31 queues three writes (1 s apart by the plugin); installation 32 then writes once.
-  const first = [write(a, 'a'), write(a, 'a'), write(a, 'a')];
-  await new Promise((r) => setTimeout(r, 50));
-  await write(b, 'b');
-  // With one process-wide write limiter b would come fourth, after 3 s.
-  assert.deepEqual(arrivals, ['a', 'b']);
-  await Promise.all(first);
-  assert.deepEqual(arrivals, ['a', 'b', 'a', 'a']);
-  assert.deepEqual(api.pendingMocks(), []);
-});
+// Write spacing per installation is measured with real timers over HTTP in test/app-limiter.test.ts.

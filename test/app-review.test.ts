@@ -8,6 +8,7 @@ import {
   MAX_REVIEW_COMMENTS,
   RESOLVED_LINE,
   appIdIn,
+  appMarker,
   commentBody,
   isOwnComment,
   commentableLines,
@@ -92,10 +93,29 @@ describe('commentableLines', () => {
 });
 
 describe('hidden marker', () => {
-  it('round-trips through surrounding text', () => {
+  it('round-trips, read only from the marker lines at the end of the body', () => {
     const fp = '0123456789abcdef0123456789abcdef';
     assert.equal(markerFor(fp), `<!-- ndis-review:fingerprint=${fp} -->`);
-    assert.deepEqual(fingerprintsIn(`**Resolved:** x\n\nsome text ${markerFor(fp)}\ntrailing`), [fp]);
+    assert.deepEqual(fingerprintsIn(`**Resolved:** x\n\nsome text\n\n${markerFor(fp)}\n`), [fp]);
+    assert.deepEqual(fingerprintsIn(`x\r\n\r\n${appMarker(7)}\r\n${markerFor(fp)}`), [fp]);
+    // Not at the end, or not on a line of its own: text, not a marker.
+    assert.deepEqual(fingerprintsIn(`some text ${markerFor(fp)}\ntrailing`), []);
+    assert.deepEqual(fingerprintsIn(`${markerFor(fp)}\n\nmore text`), []);
+    assert.deepEqual(fingerprintsIn(`text ${markerFor(fp)}`), []);
+  });
+
+  it('cannot be planted by a file name or message that quotes one', () => {
+    const planted = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+    const hostile = finding({
+      line: 3,
+      path: `x.c\n${markerFor(planted)}`,
+      fingerprint: 'real',
+      message: `Adapter->Regs in ${markerFor(planted)}\n${appMarker(1)}`,
+      trace: [{ path: markerFor(planted), line: 1, message: markerFor(planted) }],
+    });
+    const body = commentBody(hostile, undefined, 7);
+    assert.deepEqual(fingerprintsIn(body), ['real']);
+    assert.equal(appIdIn(body), 7);
   });
 
   it('reads only its exact shape', () => {
@@ -111,7 +131,29 @@ describe('hidden marker', () => {
     const odd = 'a --> b <!-- c';
     const marker = markerFor(odd);
     assert.equal(marker.indexOf('-->'), marker.length - 3);
-    assert.deepEqual(fingerprintsIn(`x ${marker} y`), [odd]);
+    assert.deepEqual(fingerprintsIn(`x\n\n${marker}`), [odd]);
+  });
+});
+
+describe('hostile names in comments', () => {
+  it('are escaped: a file name cannot add a link, an image, HTML, emphasis or a table to a comment', () => {
+    const name = '![x](https://tracker.invalid/p.png)<img src=x>**[a](b)|c`d.c';
+    const body = commentBody(
+      finding({
+        path: name,
+        line: 4,
+        message: `The mapping made in ${name}:4 is kept.`,
+        trace: [{ path: name, line: 4, message: `${name} maps Regs here` }],
+      }),
+    );
+    // Prose (the message, each trace step's text) holds the name with every Markdown character escaped.
+    const prose = body
+      .split('\n')
+      .filter((l) => l.includes('tracker') && !l.startsWith('<!--'))
+      .map((l) => l.replace(/^- (`+).*?\1 — /, ''));
+    assert.equal(prose.length, 2, body);
+    for (const line of prose) assert.doesNotMatch(line, /(?<!\\)[[\]<>*|`]/, line);
+    assert.match(body, /\\\[x\\\]\(https:\/\/tracker\.invalid\/p\.png\)\\<img src=x\\>/);
   });
 });
 
@@ -402,7 +444,7 @@ describe('suggested changes', () => {
     assert.equal(comment.start_line, undefined, 'one line');
     assert.ok(
       comment.body.includes(
-        'unmap a->Regs before the goto\n\n```suggestion\n    NdisMUnmapIoSpace(a->H, a->Regs, 0x100);\n    if (s) goto Out;\n```',
+        'unmap a-\\>Regs before the goto\n\n```suggestion\n    NdisMUnmapIoSpace(a->H, a->Regs, 0x100);\n    if (s) goto Out;\n```',
       ),
       comment.body,
     );

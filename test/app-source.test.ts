@@ -124,7 +124,10 @@ test('a blob that cannot be read fails the fetch (no result without it), naming 
     fetchSources(fakeGitHub(repoAt('i1'), new Set(['h1'])).request, opts, new BlobCache()),
     (err: Error) => {
       assert.equal(err.name, 'SourceUnreadable');
-      assert.match(err.message, /^drivers\/nic\/nic\.h could not be read from GitHub \(HTTP 502: Server Error\)$/);
+      assert.match(
+        err.message,
+        /^drivers\/nic\/nic\.h could not be read from GitHub \(GitHub answered HTTP 502 \(Server Error\)\)$/,
+      );
       assert.doesNotMatch(err.message, /secret/);
       return true;
     },

@@ -7,22 +7,16 @@
  * with a run in progress; whatever fails after it is noted in the run and
  * never changes a conclusion already given.
  */
-import type { FactCache } from '../engine/cache.js';
+import type { CacheEntry, FactCache } from '../engine/cache.js';
 import { loadRulePack, readRuleDoc } from '../engine/rulepack.js';
 import { scan } from '../engine/scan.js';
-import type { Finding, Notice } from '../engine/types.js';
-import {
-  boundedRequest,
-  BudgetExceeded,
-  CHECK_RUN_REQUEST_MS,
-  describe,
-  outOfTime,
-  requestWithin,
-  withinBudget,
-} from './calls.js';
+import type { Finding, Notice, ScanResult } from '../engine/types.js';
+import { boundedRequest, BudgetExceeded, describe, outOfTime, withinBudget } from './calls.js';
 import { applyRuleConfig, batchAnnotations, classify, fitCheckRunText, renderCheckRun } from './checkrun.js';
 import { parseConfig, pathMatches } from './config.js';
 import { ShutdownReason } from './jobs.js';
+import { AnalysisLimitExceeded, type AnalysisClock, type AnalysisPool } from './pool.js';
+import type { ScanFile } from './scan-worker.js';
 import { mergeBase, postReview, pullRequestFiles, renamesOf } from './pullrequest.js';
 import { fetchSources, type BlobCache, type Request } from './source.js';
 import type { AppConfig, ClassifiedFindings, PullRequestFile } from './types.js';
@@ -42,9 +36,20 @@ export interface Target {
   pullNumber?: number;
 }
 
+/** A fact store shared by processes (the fleet's Redis), by blob SHA. */
+export interface SharedFacts {
+  load: (shas: string[]) => Promise<[string, CacheEntry][]>;
+  store: (fresh: [string, CacheEntry][]) => Promise<void>;
+}
+
 export interface AnalysisState {
+  /** Facts for scans in this thread (no pool: tests and tools). */
   facts: FactCache;
   blobs: BlobCache;
+  /** Where scans run (worker threads with time and memory limits); without one, in this thread. */
+  pool?: AnalysisPool;
+  /** Facts shared with other processes. */
+  sharedFacts?: SharedFacts;
   /** Where rule pages are published (`NDIS_REVIEW_DOCS_URL`); without it the pages are shown in the run itself. */
   docsBaseUrl?: string;
   /** This app's ID (`APP_ID`), written into review comment markers. */
@@ -74,8 +79,14 @@ export const TIME_BUDGET_MS = 5 * 60_000;
 export interface AnalyzeOptions {
   /** Longest the analysis may take (default `TIME_BUDGET_MS`). */
   budgetMs?: number;
-  /** The run created `queued` while the job waited (see `createQueuedRun`); otherwise one is created. */
-  queuedRunId?: number;
+  /** The job's identity, written on its run as `external_id`: a create retried, or a restarted job, finds its run by it. */
+  externalId?: string;
+  /** A run this job made before (before a restart): completed instead of a new one. */
+  existingRunId?: number;
+  /** The job was recorded by a process that stopped before finishing it: look for its run before creating one. */
+  recovered?: boolean;
+  /** Analyses finishing within this create their run completed, in one write (default COMPLETE_AT_ONCE_MS). */
+  completeAtOnceMs?: number;
   /** Told the run's ID as soon as there is one (to remember runs in flight across a crash). */
   onCheckRun?: (checkRunId: number) => void;
   /** Told when the run is completed on GitHub (before the follow-up: batches, review). */
@@ -103,59 +114,54 @@ export async function analyze(
   signal: AbortSignal,
   options: AnalyzeOptions = {},
 ): Promise<AnalysisResult> {
-  const { budgetMs = TIME_BUDGET_MS, queuedRunId, onCheckRun } = options;
+  const { budgetMs = TIME_BUDGET_MS, onCheckRun } = options;
   const deadline = Date.now() + budgetMs;
   const { call, count } = boundedRequest(request, signal, deadline, budgetMs);
   // Probot's config loader makes its own requests: bounded by the budget and the job's abort here.
   const readConfigBounded = () => withinBudget(readConfig(), signal, deadline, budgetMs);
   const repo = { owner: target.owner, repo: target.repo };
+  const startedAt = new Date().toISOString();
 
-  const inProgress = { status: 'in_progress', started_at: new Date().toISOString() };
-  let checkRunId: number;
-  if (queuedRunId !== undefined && !signal.aborted) {
-    // Only a status on the way: if it fails, the completion below still ends the run.
-    await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      ...repo,
-      check_run_id: queuedRunId,
-      ...inProgress,
-    }).catch(() => undefined);
-    checkRunId = queuedRunId;
-  } else if (queuedRunId !== undefined) {
-    checkRunId = queuedRunId;
-  } else {
-    checkRunId = (
-      (
-        await call('POST /repos/{owner}/{repo}/check-runs', {
-          ...repo,
-          name: CHECK_NAME,
-          head_sha: target.headSha,
-          ...inProgress,
-        })
-      ).data as { id: number }
-    ).id;
+  /** The run, once it exists: known from an earlier attempt, found, or created here. */
+  let checkRunId = options.existingRunId;
+  if (checkRunId === undefined && options.recovered && options.externalId !== undefined) {
+    // A restarted job: its run may exist though its ID never came back (the process died mid-create).
+    checkRunId = await findRun(call, target, options.externalId).catch(() => undefined);
   }
-  onCheckRun?.(checkRunId);
+  if (checkRunId !== undefined) onCheckRun?.(checkRunId);
   const result = (conclusion: string, extra: Partial<AnalysisResult> = {}): AnalysisResult => ({
-    checkRunId,
+    checkRunId: checkRunId ?? 0,
     conclusion,
     requests: count(),
     ...extra,
   });
+  /** Writes the run's final state: one create when no run exists yet, else a completion. */
   const complete = async (conclusion: string, output: Record<string, unknown>) => {
-    await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      ...repo,
-      check_run_id: checkRunId,
+    const done = {
       status: 'completed',
       conclusion,
       completed_at: new Date().toISOString(),
       output,
       // A button on the run; GitHub sends check_run.requested_action when pressed.
       actions: [RERUN_ACTION],
-    });
+    };
+    if (checkRunId === undefined) {
+      checkRunId = await createRun(call, target, { started_at: startedAt, ...done }, options.externalId);
+      onCheckRun?.(checkRunId);
+    } else {
+      await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+        ...repo,
+        check_run_id: checkRunId,
+        ...done,
+      });
+    }
     // From here the run has its conclusion: nothing may later mark it interrupted.
     options.onCompleted?.(checkRunId);
   };
   const stopped = async (): Promise<AnalysisResult> => {
+    // A job stopped before it showed a run leaves nothing behind: a newer push has its own run, and a
+    // job stopped by a shutdown is analysed again at the next start (it stays recorded).
+    if (checkRunId === undefined) return result('cancelled');
     const shutdown = signal.reason instanceof ShutdownReason;
     await complete(
       'cancelled',
@@ -163,7 +169,7 @@ export async function analyze(
         ? {
             title: 'ndis-review restarted before finishing',
             summary:
-              'The app was stopped (a restart or a deploy) before it could analyse this commit. Press **Re-run** to analyse it.',
+              'The app was stopped (a restart or a deploy) before it could analyse this commit. It analyses it again when it starts; press **Re-run** if no result follows.',
           }
         : {
             title: 'Superseded by a newer push',
@@ -173,19 +179,53 @@ export async function analyze(
     return result('cancelled');
   };
 
-  let outcome: Outcome | undefined;
-  try {
-    // A job started only to be stopped (the app is shutting down) still says so on GitHub.
-    if (!signal.aborted) outcome = await work(call, target, readConfigBounded, state, signal);
-  } catch (err) {
-    if (!signal.aborted) {
-      await complete('neutral', {
-        title: outOfTime(err) ? 'ndis-review ran out of time' : 'ndis-review could not finish this analysis',
-        summary: `The analysis stopped: ${describe(err)}.\n\nNo findings are reported for this commit. Re-run the check to try again.`,
-      });
-      return result('neutral');
+  // A job stopped before it started (a shutdown while it waited) reads nothing more.
+  if (signal.aborted) return stopped();
+
+  // The analysis starts at once; the run is created only if it takes longer than about a second,
+  // so a quick analysis shows on GitHub as one write: a run created already completed.
+  const working = work(call, target, readConfigBounded, state, signal).then(
+    (outcome) => ({ outcome }),
+    (error: unknown) => ({ error }),
+  );
+  const quick = await settledWithin(working, options.completeAtOnceMs ?? COMPLETE_AT_ONCE_MS);
+  if (!quick && !signal.aborted) {
+    if (checkRunId === undefined) {
+      checkRunId = await createRun(call, target, { status: 'in_progress', started_at: startedAt }, options.externalId);
+      onCheckRun?.(checkRunId);
+    } else {
+      // A run from before a restart, shown in progress again (only a status: the completion ends it anyway).
+      await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+        ...repo,
+        check_run_id: checkRunId,
+        status: 'in_progress',
+      }).catch(() => undefined);
     }
   }
+  const settled = await working;
+
+  if ('error' in settled) {
+    if (signal.aborted) return stopped();
+    const err = settled.error;
+    const limit = err instanceof AnalysisLimitExceeded ? err : undefined;
+    // Not `neutral`: GitHub counts neutral as passing, and a result not reached must never pass.
+    await complete('failure', {
+      title: limit
+        ? limit.kind === 'time'
+          ? 'ndis-review stopped: the analysis hit its time limit'
+          : 'ndis-review stopped: the analysis hit its memory limit'
+        : outOfTime(err)
+          ? 'ndis-review ran out of time'
+          : 'ndis-review could not finish this analysis',
+      summary: `The analysis stopped: ${describe(err)}.\n\nNo findings are reported for this commit, so it cannot pass this check. ${
+        limit
+          ? 'Something in this commit makes the analysis too costly (macros that expand without bound, for example); other repositories are not affected.'
+          : 'Re-run the check to try again.'
+      }`,
+    });
+    return result('failure');
+  }
+  const outcome = settled.outcome;
   if (!outcome || signal.aborted) return stopped();
 
   const o = outcome;
@@ -196,6 +236,7 @@ export async function analyze(
     annotations,
   });
   await complete(o.conclusion, output(o.batches[0] ?? []));
+  const runId = checkRunId as unknown as number;
 
   // The result stands from here: a failure is noted in the run, never turned into another conclusion.
   try {
@@ -203,7 +244,7 @@ export async function analyze(
     for (const batch of o.batches.slice(1)) {
       await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
         ...repo,
-        check_run_id: checkRunId,
+        check_run_id: runId,
         output: output(batch),
       });
     }
@@ -221,7 +262,7 @@ export async function analyze(
       const note = `> **Note:** the findings below stand, but ndis-review could not finish posting them (${why}); some annotations or review comments may be missing. Re-run the check to post them again.\n\n`;
       await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
         ...repo,
-        check_run_id: checkRunId,
+        check_run_id: runId,
         output: output([], fitCheckRunText(note + o.summary)),
       }).catch(() => undefined);
     }
@@ -230,46 +271,79 @@ export async function analyze(
   return result(o.conclusion, o.sources);
 }
 
-/**
- * A run in the `queued` state, created as soon as a job has to wait behind
- * another of its installation, so the pull request shows the check at once.
- */
-export async function createQueuedRun(request: Request, target: Target): Promise<number> {
-  // Bounded: the job waits for this run's ID before it starts.
-  const res = await requestWithin(request, CHECK_RUN_REQUEST_MS, 'POST /repos/{owner}/{repo}/check-runs', {
-    owner: target.owner,
-    repo: target.repo,
-    name: CHECK_NAME,
-    head_sha: target.headSha,
-    status: 'queued',
+/** How long an analysis may take and still be reported by one write (a run created completed). */
+export const COMPLETE_AT_ONCE_MS = 1000;
+
+/** Whether `p` settles within `ms` (pass a promise that never rejects). */
+async function settledWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false);
+    }, ms);
   });
-  return (res.data as { id: number }).id;
+  const done = await Promise.race([p.then(() => true as const), late]);
+  clearTimeout(timer);
+  return done;
 }
 
-/** Completes the queued run of a job dropped before it ran: for a newer push, or because the app is stopping. */
-export async function cancelQueuedRun(
-  request: Request,
+/**
+ * Creates the check run, exactly once. `externalId` (the job's identity) is
+ * written on the run: when the create fails without a clear answer (a
+ * connection reset, a 5xx, a timeout: GitHub may have made the run), the
+ * run is looked up by it before the create is tried again. Octokit's own
+ * retries are off for this request for the same reason.
+ */
+export async function createRun(
+  call: Request,
   target: Target,
-  checkRunId: number,
-  reason: 'superseded' | 'shutdown' = 'superseded',
-): Promise<void> {
-  await requestWithin(request, CHECK_RUN_REQUEST_MS, 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-    owner: target.owner,
-    repo: target.repo,
-    check_run_id: checkRunId,
-    status: 'completed',
-    conclusion: 'cancelled',
-    completed_at: new Date().toISOString(),
-    output:
-      reason === 'shutdown'
-        ? {
-            title: 'ndis-review restarted before finishing',
-            summary:
-              'The app was stopped (a restart or a deploy) before it could analyse this commit. Press **Re-run** to analyse it.',
-          }
-        : { title: 'Superseded by a newer push', summary: 'A newer commit of this pull request is analysed instead.' },
-    actions: [RERUN_ACTION],
-  });
+  body: Record<string, unknown>,
+  externalId: string | undefined,
+  attempts = 3,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await call('POST /repos/{owner}/{repo}/check-runs', {
+        owner: target.owner,
+        repo: target.repo,
+        name: CHECK_NAME,
+        head_sha: target.headSha,
+        ...(externalId !== undefined ? { external_id: externalId } : {}),
+        ...body,
+        request: { retries: 0 },
+      });
+      return (res.data as { id: number }).id;
+    } catch (err) {
+      const status = (err as { status?: unknown }).status;
+      // A 4xx (rate limits aside) is GitHub's clear refusal: no run was made, and trying again changes nothing.
+      const refused = typeof status === 'number' && status >= 400 && status < 500 && status !== 429;
+      if (refused || externalId === undefined || attempt >= attempts) {
+        const found =
+          refused || externalId === undefined
+            ? undefined
+            : await findRun(call, target, externalId).catch(() => undefined);
+        if (found !== undefined) return found;
+        throw err;
+      }
+      const found = await findRun(call, target, externalId).catch(() => undefined);
+      if (found !== undefined) return found;
+    }
+  }
+}
+
+/** This job's run on the head commit, found by its external ID. */
+export async function findRun(call: Request, target: Target, externalId: string): Promise<number | undefined> {
+  const data = (
+    await call('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+      owner: target.owner,
+      repo: target.repo,
+      ref: target.headSha,
+      check_name: CHECK_NAME,
+      filter: 'all',
+      per_page: 100,
+    })
+  ).data as { check_runs?: { id: number; external_id?: string | null }[] };
+  return data.check_runs?.find((r) => r.external_id === externalId)?.id;
 }
 
 /** Everything between creating the run and completing it; throws to have the run say why it stopped. */
@@ -293,13 +367,10 @@ async function work(
   const config = parsed.config;
   const include = (p: string) => pathMatches(p, config.paths);
 
+  const clock = state.pool?.clock();
   const head = await fetchSources(call, { ...repo, ref: target.headSha, include }, state.blobs);
   if (signal.aborted) return undefined;
-  const headScan = await scan({
-    root: `${target.owner}/${target.repo}@${target.headSha}`,
-    files: head.files,
-    cache: state.facts,
-  });
+  const headScan = await scanIn(state, `${target.owner}/${target.repo}@${target.headSha}`, head.files, clock, signal);
   // Read before the base: a renamed file's findings keep their identity only if the base file takes its new name.
   const files = target.pullNumber !== undefined ? await pullRequestFiles(call, repo, target.pullNumber) : undefined;
 
@@ -318,9 +389,8 @@ async function work(
     const base = await fetchSources(call, { ...repo, ref: baseRef, include: (p) => include(rename(p)) }, state.blobs);
     if (signal.aborted) return undefined;
     const baseFiles = base.files.map((f) => (renames.has(f.path) ? { ...f, path: rename(f.path) } : f));
-    baseFindings = (
-      await scan({ root: `${target.owner}/${target.repo}@${baseRef}`, files: baseFiles, cache: state.facts })
-    ).findings;
+    baseFindings = (await scanIn(state, `${target.owner}/${target.repo}@${baseRef}`, baseFiles, clock, signal))
+      .findings;
     // What could not be read in the base can make an old finding look new: say so.
     for (const n of base.notices)
       notices.push({ ...n, message: `In the base commit ${baseRef.slice(0, 7)}: ${n.message}` });
@@ -339,12 +409,16 @@ async function work(
     ...(state.docsBaseUrl !== undefined ? { docsBaseUrl: state.docsBaseUrl } : {}),
     ruleDocText: ruleDocTexts(headScan.rules),
   });
+  // Decisions the head's analysis withheld: the findings may be missing some, so a pull request cannot pass.
+  const withheld = [...head.notices, ...headScan.notices].filter((n) => n.withheld);
+  const incomplete = target.pullNumber !== undefined && withheld.length > 0;
+  const passing = report.conclusion === 'success' || report.conclusion === 'neutral';
   return {
     config,
     classified,
-    conclusion: report.conclusion,
-    title: report.title,
-    summary: withConfigErrors(report.summary, parsed.errors),
+    conclusion: incomplete && passing ? 'failure' : report.conclusion,
+    title: incomplete && passing ? truncateTitle(`Incomplete analysis · ${report.title}`) : report.title,
+    summary: withConfigErrors(incomplete ? withWithheld(report.summary, withheld) : report.summary, parsed.errors),
     ...(report.text ? { text: report.text } : {}),
     batches: batchAnnotations(report.annotations),
     ...(files ? { files } : {}),
@@ -356,6 +430,28 @@ async function work(
   };
 }
 
+/** One scan: in the pool when there is one (facts from and to the shared store), else in this thread. */
+async function scanIn(
+  state: AnalysisState,
+  root: string,
+  files: ScanFile[],
+  clock: AnalysisClock | undefined,
+  signal: AbortSignal,
+): Promise<ScanResult> {
+  if (!state.pool || !clock) return scan({ root, files, cache: state.facts });
+  const shared = state.sharedFacts;
+  const shas = files.map((f) => f.sha).filter((x): x is string => x !== undefined);
+  // The shared store is an optimisation: when it cannot answer, the scan parses for itself.
+  const preloaded = shared ? await shared.load(shas).catch(() => []) : [];
+  const { result, fresh } = await state.pool.scan(
+    { root, files, ...(preloaded.length ? { preloaded } : {}), collectFresh: shared !== undefined },
+    clock,
+    signal,
+  );
+  if (shared && fresh.length) await shared.store(fresh).catch(() => undefined);
+  return result;
+}
+
 const docTexts = new Map<string, string>();
 /** The rule pages, read once per process. */
 function ruleDocTexts(rules: { id: string; docs: string }[]): Map<string, string> {
@@ -365,6 +461,34 @@ function ruleDocTexts(rules: { id: string; docs: string }[]): Map<string, string
     if (text !== undefined) docTexts.set(r.id, text);
   }
   return docTexts;
+}
+
+/** Notices listed at most, in the "withheld" section (each also appears in the notices). */
+const MAX_WITHHELD_LISTED = 20;
+
+/**
+ * The summary under a section that says the analysis is incomplete, what
+ * was withheld and where, so nobody reads the check as a pass.
+ */
+function withWithheld(summary: string, withheld: Notice[]): string {
+  const where = (n: Notice) =>
+    n.path !== undefined ? `\`${n.path.replace(/`/g, "'")}${n.line !== undefined ? `:${n.line}` : ''}\`: ` : '';
+  const items = withheld.slice(0, MAX_WITHHELD_LISTED).map(
+    (n) =>
+      `- ${where(n)}${n.message
+        .slice(0, 300)
+        .replace(/[\r\n]+/g, ' ')
+        .replace(/[<>`|[\]*_]/g, (c) => `\\${c}`)}`,
+  );
+  const more = withheld.length - items.length;
+  if (more > 0) items.push(`- … and ${more} more`);
+  return fitCheckRunText(
+    `**Incomplete analysis.** ndis-review withheld ${withheld.length === 1 ? 'a decision' : `${withheld.length} decisions`} on this commit, so findings may be missing and this check cannot pass:\n\n${items.join('\n')}\n\n${summary}`,
+  );
+}
+
+function truncateTitle(title: string): string {
+  return title.length <= 255 ? title : `${title.slice(0, 254)}…`;
 }
 
 /** The configuration's errors above the summary, the whole kept within GitHub's byte limit. */

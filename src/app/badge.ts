@@ -6,6 +6,7 @@
  * reveals nothing. Answers are cached, so a busy README costs few requests.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LRUCache } from 'lru-cache';
 
 /** The conclusion of the latest completed run, or undefined when unknown (or not to be told). */
 export type ConclusionLookup = (owner: string, repo: string) => Promise<string | undefined>;
@@ -63,6 +64,31 @@ export interface BadgeOptions {
   maxLookupsPerMinute?: number;
   now?: () => number;
   label?: string;
+  /** Where answers are kept (default: in this process; the fleet keeps them in Redis). */
+  cache?: BadgeCache;
+}
+
+/** A cached answer: the conclusion (null: unknown) and until when it is fresh. */
+export interface CachedBadge {
+  conclusion: string | null;
+  until: number;
+}
+
+/** Answers by `owner/repo`; a stale answer is kept a while, to serve past the lookup limit. */
+export interface BadgeCache {
+  get(key: string): Promise<CachedBadge | undefined>;
+  set(key: string, value: CachedBadge): Promise<void>;
+}
+
+/** The process's own badge cache: the 10,000 repositories viewed most recently. */
+export function memoryBadgeCache(max = 10_000): BadgeCache {
+  const entries = new LRUCache<string, CachedBadge>({ max });
+  return {
+    get: async (key) => entries.get(key),
+    set: async (key, value) => {
+      entries.set(key, value);
+    },
+  };
 }
 
 /** A handler for Probot's `addHandler`: answers badge routes, passes on everything else. */
@@ -74,7 +100,9 @@ export function createBadgeHandler(
   const failureTtl = opts.failureTtlMs ?? 30_000;
   const timeoutMs = opts.timeoutMs ?? 5_000;
   const label = opts.label ?? 'ndis-review';
-  const cache = new Map<string, { until: number; conclusion: Promise<string | undefined> }>();
+  const cache = opts.cache ?? memoryBadgeCache();
+  /** Lookups under way, so that a burst of views of one badge costs one lookup. */
+  const pending = new Map<string, Promise<string | undefined>>();
   const maxPerMinute = opts.maxLookupsPerMinute ?? 120;
   const started: number[] = [];
   const mayLookUp = (): boolean => {
@@ -84,6 +112,25 @@ export function createBadgeHandler(
     started.push(t);
     return true;
   };
+  const lookUp = (owner: string, repo: string, key: string): Promise<string | undefined> => {
+    let p = pending.get(key);
+    if (!p) {
+      // Failures are "unknown" too: a badge never shows an error, and never tells why.
+      p = withTimeout(opts.lookup(owner, repo), timeoutMs)
+        .then(
+          (conclusion) => ({ conclusion: conclusion ?? null, until: now() + ttl }),
+          () => ({ conclusion: null, until: now() + failureTtl }),
+        )
+        .then(async (entry) => {
+          // A cache that cannot be written (Redis away) still answers this view.
+          await cache.set(key, entry).catch(() => undefined);
+          return entry.conclusion ?? undefined;
+        });
+      pending.set(key, p);
+      void p.finally(() => pending.delete(key));
+    }
+    return p;
+  };
   return async (req, res) => {
     if (req.method !== 'GET') return false;
     const m = ROUTE.exec(new URL(req.url ?? '/', 'http://badge').pathname);
@@ -92,24 +139,11 @@ export function createBadgeHandler(
     let conclusion: string | undefined;
     if (NAME.test(owner) && NAME.test(repo)) {
       const key = `${owner.toLowerCase()}/${repo.toLowerCase()}`;
-      let hit = cache.get(key);
-      if (!hit || now() > hit.until) {
-        if (mayLookUp()) {
-          // Failures are "unknown" too: a badge never shows an error, and never tells why.
-          const entry = { until: now() + ttl, conclusion: Promise.resolve<string | undefined>(undefined) };
-          entry.conclusion = withTimeout(opts.lookup(owner, repo), timeoutMs).catch(() => {
-            entry.until = now() + failureTtl;
-            return undefined;
-          });
-          hit = entry;
-          cache.set(key, hit);
-          if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
-        } else if (!hit) {
-          // Over the lookup limit with nothing known: unknown (a stale answer is served as it is).
-          hit = { until: 0, conclusion: Promise.resolve(undefined) };
-        }
-      }
-      conclusion = await hit.conclusion;
+      const hit = await cache.get(key).catch(() => undefined);
+      if (hit && now() <= hit.until) conclusion = hit.conclusion ?? undefined;
+      else if (pending.has(key) || mayLookUp()) conclusion = await lookUp(owner, repo, key);
+      // Over the lookup limit: a stale answer is served as it is, else unknown.
+      else conclusion = hit?.conclusion ?? undefined;
     }
     const state = badgeState(conclusion);
     const headers = { 'cache-control': `public, max-age=${Math.round(ttl / 1000)}` };

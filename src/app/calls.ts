@@ -3,6 +3,7 @@
  * to outlive the analysis's budget or a stopped job, and errors described
  * for a check run without headers or tokens.
  */
+import { firstLine } from '../util/errors.js';
 import type { Request } from './source.js';
 
 /** Longest wait for one check run write: longer than the rate-limit handlers' 2 × 60 s, so a limit can be waited out. */
@@ -22,24 +23,39 @@ export interface BoundedRequest {
 }
 
 /**
+ * A fetch for Octokit's `request.fetch` that tells when the request really
+ * goes out. Octokit's throttling holds writes in its limiter (1 s apart per
+ * installation) before they reach fetch: a deadline must count from here,
+ * or a burst of writes times out while still queued in the app.
+ */
+function departing(inner: unknown, onLeave: () => void): typeof fetch {
+  const next = typeof inner === 'function' ? (inner as typeof fetch) : undefined;
+  return (input, init) => {
+    onLeave();
+    return (next ?? globalThis.fetch)(input, init);
+  };
+}
+
+/**
  * Wraps `request` (Octokit's, whose plugins handle retries and rate limits)
  * so each call carries a deadline: the rest of the budget, or for check run
- * writes a fixed one (creating and completing the run are always allowed, so
- * it can say what happened). Reads are dropped at once when `signal` (the
- * job's) aborts; check run writes still go out.
+ * writes a fixed one counted from when the write leaves the rate limiter
+ * (creating and completing the run are always allowed, so it can say what
+ * happened). Reads are dropped at once when `signal` (the job's) aborts;
+ * check run writes still go out.
  */
 export function boundedRequest(
   request: Request,
   signal: AbortSignal,
   deadline: number,
   budgetMs: number,
+  writeMs = CHECK_RUN_REQUEST_MS,
 ): BoundedRequest {
   let requests = 0;
   const call: Request = async (route, params) => {
     const checkRun = route.includes('/check-runs');
     if (Date.now() > deadline && !checkRun) throw new BudgetExceeded(budgetMs);
     requests++;
-    const ms = checkRun ? CHECK_RUN_REQUEST_MS : Math.max(1, deadline - Date.now());
     const options = (params.request ?? {}) as Record<string, unknown>;
     // Aborted without a reason, so fetch fails with an AbortError, which Octokit's retry plugin does not
     // retry (any other error becomes a retried HTTP 500); the reason is thrown here instead.
@@ -51,27 +67,46 @@ export function boundedRequest(
     };
     // A timer of our own (AbortSignal.timeout's is unref'd and would not keep a job alive).
     // A read's deadline is the budget's end: reaching it is the budget running out, whatever the clock's rounding.
-    const timer = setTimeout(() => {
-      stop(
-        checkRun ? new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`) : new BudgetExceeded(budgetMs),
-      );
-    }, ms);
+    const arm = (ms: number, reason: () => unknown) =>
+      setTimeout(() => {
+        stop(reason());
+      }, ms);
+    let timer: NodeJS.Timeout | undefined = checkRun
+      ? undefined
+      : arm(Math.max(1, deadline - Date.now()), () => new BudgetExceeded(budgetMs));
+    const onLeave = () => {
+      // A write's clock starts when it leaves the limiter (once: retries keep counting from there).
+      timer ??= arm(writeMs, () => new Error(`no answer from GitHub within ${Math.round(writeMs / 1000)} s`));
+    };
     const onJobAbort = () => {
       stop(signal.reason);
     };
+    let settle: ((reason: unknown) => void) | undefined;
+    // A read dropped by the job's abort may still wait in the limiter: the caller is answered at once.
+    const dropped = new Promise<never>((_, reject) => {
+      settle = reject;
+    });
+    const onJobAbortNow = () => {
+      onJobAbort();
+      settle?.(signal.reason);
+    };
     if (!checkRun) {
-      if (signal.aborted) onJobAbort();
-      else signal.addEventListener('abort', onJobAbort, { once: true });
+      if (signal.aborted) onJobAbortNow();
+      else signal.addEventListener('abort', onJobAbortNow, { once: true });
     }
     const release = () => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onJobAbort);
+      signal.removeEventListener('abort', onJobAbortNow);
     };
     try {
-      const res = await request(route, { ...params, request: { ...options, signal: abort.signal } });
+      const sent = request(route, {
+        ...params,
+        request: { ...options, signal: abort.signal, fetch: departing(options.fetch, onLeave) },
+      });
+      const res = await (checkRun ? sent : Promise.race([sent, dropped]));
       // A streamed body (the tarball) is read after this returns: the deadline and the job's abort stay
       // on it, and the open download, not the timer, keeps the process busy.
-      if (options.parseSuccessResponseBody === false) timer.unref();
+      if (options.parseSuccessResponseBody === false) timer?.unref();
       else release();
       return res;
     } catch (err) {
@@ -117,17 +152,21 @@ export function outOfTime(err: unknown): boolean {
   return false;
 }
 
-/** An error for a check run: HTTP status and first line only, never headers or tokens. */
+/**
+ * An error for a check run, a notice or a log line: the HTTP status and the
+ * message's first line only, never headers, bodies or tokens.
+ */
 export function describe(err: unknown): string {
-  const e = err as { status?: number; message?: string };
-  const msg = (e?.message ?? String(err)).split('\n')[0].slice(0, 300);
-  return e?.status ? `GitHub answered HTTP ${e.status} (${msg})` : msg;
+  const msg = firstLine(err).slice(0, 300);
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? `GitHub answered HTTP ${status} (${msg})` : msg;
 }
 
 /**
  * A request with a deadline of its own, for the few made outside an
- * analysis (queued runs, runs left behind). Aborted without a reason, so
- * Octokit's retry plugin does not retry it.
+ * analysis (runs left behind), counted from when it leaves the rate
+ * limiter. Aborted without a reason, so Octokit's retry plugin does not
+ * retry it.
  */
 export async function requestWithin(
   request: Request,
@@ -136,11 +175,18 @@ export async function requestWithin(
   params: Record<string, unknown>,
 ): Promise<{ data: unknown }> {
   const abort = new AbortController();
-  const timer = setTimeout(() => {
-    abort.abort();
-  }, ms);
+  let timer: NodeJS.Timeout | undefined;
+  const options = (params.request ?? {}) as Record<string, unknown>;
+  const onLeave = () => {
+    timer ??= setTimeout(() => {
+      abort.abort();
+    }, ms);
+  };
   try {
-    return await request(route, { ...params, request: { signal: abort.signal } });
+    return await request(route, {
+      ...params,
+      request: { ...options, signal: abort.signal, fetch: departing(options.fetch, onLeave) },
+    });
   } catch (err) {
     if (abort.signal.aborted) throw new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`);
     throw err;

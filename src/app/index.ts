@@ -1,61 +1,81 @@
 /**
  * The GitHub App (Probot 14): an adapter around the engine. Handlers turn
  * events into "analyse this commit of this repository (for this pull
- * request)" jobs and return at once; the job queue runs them after the
- * webhook is acknowledged. Facts and blobs are cached in memory across
- * jobs, so a new push re-reads and re-parses only what changed.
+ * request)" jobs: each job is recorded (NDIS_REVIEW_STATE_DIR) before the
+ * webhook is answered, so a crash or a kill loses none, and runs after the
+ * answer, its scans in the analysis pool. Facts and blobs are cached
+ * across jobs, so a new push re-reads and re-parses only what changed.
  */
+import { randomUUID } from 'node:crypto';
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
+import { LRUCache } from 'lru-cache';
 import { FactCache } from '../engine/cache.js';
-import {
-  analyze,
-  cancelQueuedRun,
-  CHECK_NAME,
-  createQueuedRun,
-  RERUN_ACTION,
-  type AnalysisResult,
-  type AnalysisState,
-  type RawConfig,
-  type Target,
-} from './analyze.js';
-import { createBadgeHandler, latestConclusion } from './badge.js';
-import { InflightRuns } from './inflight.js';
-import { completeLeftBehind, completeRun, FAILED_OUTPUT, type RecoveryDeps } from './recovery.js';
-import { JobQueue } from './jobs.js';
-import { BlobCache, type Request } from './source.js';
-import { firstLine as describeError } from '../util/errors.js';
+import { CHECK_NAME, RERUN_ACTION, type AnalysisResult, type AnalysisState, type Target } from './analyze.js';
+import { createBadgeHandler, latestConclusion, type BadgeCache } from './badge.js';
+import { JobJournal, type JobRecord } from './inflight.js';
+import { JobQueue, ShutdownReason } from './jobs.js';
+import { poolFromEnv, type AnalysisPool } from './pool.js';
+import { completeLeftBehind, type RecoveryDeps } from './recovery.js';
+import { jobGroup, jobKey, runJob, type RunnerDeps } from './runner.js';
+import { BlobCache } from './source.js';
+
+export { readBaseConfig } from './runner.js';
 
 export interface AppInstance extends AnalysisState {
   queue: JobQueue;
-  /** Check runs created and not yet completed (kept on disk with NDIS_REVIEW_STATE_DIR). */
-  inflight: InflightRuns;
+  /** Jobs acknowledged and not finished (kept on disk with NDIS_REVIEW_STATE_DIR). */
+  journal: JobJournal;
   /** Completed analyses, newest last (for tests and diagnostics; bounded). */
   results: AnalysisResult[];
+  /** Ends the analysis pool (after the queue has shut down). */
+  close: () => Promise<void>;
+}
+
+export interface AppOptions {
+  /** The analysis pool; `null`: scans in the calling thread (tests of the flow). Default: from the environment. */
+  pool?: AnalysisPool | null;
+  /**
+   * Where jobs go instead of the in-process queue (the fleet: BullMQ).
+   * Given the recorded job, it must have stored it durably when it resolves.
+   */
+  dispatch?: (job: JobRecord & { group?: string; key: string }) => Promise<void>;
+  badgeCache?: BadgeCache;
 }
 
 type AnyContext = Context<'pull_request' | 'check_suite' | 'check_run'>;
 
 /** Builds the app function and the state it keeps, so tests can wait for its jobs. */
-export function createApp(env: NodeJS.ProcessEnv = process.env): {
+export function createApp(
+  env: NodeJS.ProcessEnv = process.env,
+  options: AppOptions = {},
+): {
   app: (probot: Probot, options?: ApplicationFunctionOptions) => void;
   instance: AppInstance;
 } {
   const docsBaseUrl = docsBase(env.NDIS_REVIEW_DOCS_URL);
   const appId = appIdOf(env.APP_ID);
+  const atOnce = Number(env.NDIS_REVIEW_COMPLETE_AT_ONCE_MS);
+  const completeAtOnceMs =
+    env.NDIS_REVIEW_COMPLETE_AT_ONCE_MS && Number.isFinite(atOnce) && atOnce >= 0 ? atOnce : undefined;
+  const pool = options.pool === null ? undefined : (options.pool ?? (options.dispatch ? undefined : poolFromEnv(env)));
   const instance: AppInstance = {
     facts: new FactCache(),
     blobs: new BlobCache(),
-    queue: undefined as unknown as JobQueue,
+    ...(pool ? { pool } : {}),
+    queue: new JobQueue(),
     results: [],
     ...(docsBaseUrl !== undefined ? { docsBaseUrl } : {}),
     ...(appId !== undefined ? { appId } : {}),
-    inflight: new InflightRuns(env.NDIS_REVIEW_STATE_DIR || undefined),
+    journal: new JobJournal(options.dispatch ? undefined : env.NDIS_REVIEW_STATE_DIR || undefined),
+    close: async () => {
+      await pool?.close();
+    },
   };
-  const app = (probot: Probot, options?: ApplicationFunctionOptions) => {
+  const app = (probot: Probot, appOptions?: ApplicationFunctionOptions) => {
     // Badges: served beside the webhook route when Probot's server runs the app
     // (Probot.load without a server offers an addHandler that throws).
     try {
-      options?.addHandler?.(badgeHandler(probot, appId));
+      appOptions?.addHandler?.(badgeHandler(probot, appId, options.badgeCache));
     } catch {
       probot.log.debug('no HTTP server: badge routes not mounted');
     }
@@ -64,100 +84,83 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): {
         'NDIS_REVIEW_DOCS_URL is not an http(s) URL; rule pages are shown in the check run instead of linked',
       );
     }
-    if (instance.inflight.problem) probot.log.warn(instance.inflight.problem);
-    instance.inflight.onProblem = (problem) => {
+    const journal = instance.journal;
+    if (journal.problem) probot.log.warn(journal.problem);
+    journal.onProblem = (problem) => {
       probot.log.warn(problem);
     };
     const recovery: RecoveryDeps = {
-      requestFor: async (installation) => {
-        const o = await probot.auth(installation);
-        return o.request;
-      },
-      inflight: instance.inflight,
+      requestFor: async (installation) => (await probot.auth(installation)).request,
       log: probot.log,
     };
-    // Runs a crashed or killed process left in progress are completed first, saying why.
-    void completeLeftBehind(recovery);
-    /** The newest `updated_at` seen per pull request: a late or redelivered older event must not supersede a newer head. */
-    const newestEvent = new Map<string, number>();
-    instance.queue = new JobQueue((spec, err) => {
-      probot.log.error({ job: spec.key, err: String(err) }, 'analysis job failed');
-    });
-    /** `force`: the user asked for this analysis again (re-run, re-requested), so a recent result does not stand in. */
-    const submit = (context: AnyContext, target: Target, force = false) => {
-      const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;
-      const where = `${target.owner}/${target.repo}`;
-      const remember = (checkRunId: number) => {
-        instance.inflight.add({ installation, owner: target.owner, repo: target.repo, checkRunId });
-      };
-      const request = context.octokit.request as unknown as Request;
-      // A job that waits behind another shows its check as queued at once.
-      let queuedRun: Promise<number | undefined> | undefined;
-      const logFailure = (what: string) => (err: unknown) => {
-        probot.log.warn({ repo: where, sha: target.headSha, err: describeError(err) }, what);
-        return undefined;
-      };
-      instance.queue.enqueue({
-        installation,
-        key: `${where}@${target.headSha}${target.pullNumber !== undefined ? `#${target.pullNumber}` : ''}`,
-        ...(target.pullNumber !== undefined ? { group: `${where}#${target.pullNumber}` } : {}),
-        force,
-        onWaiting: () => {
-          queuedRun = createQueuedRun(request, target).then((id) => {
-            remember(id);
-            return id;
-          }, logFailure('could not create the queued check run'));
+    const deps: RunnerDeps = {
+      clientFor: async (installation) => await probot.auth(installation),
+      state: instance,
+      recovery,
+      log: probot.log,
+      attach: (id, checkRunId) => {
+        journal.attach(id, checkRunId);
+      },
+      ...(completeAtOnceMs !== undefined ? { completeAtOnceMs } : {}),
+    };
+
+    /** Puts a recorded job on the queue; false when the same work is already queued, running or just done. */
+    const enqueue = (job: JobRecord, recovered: boolean): boolean => {
+      const group = jobGroup(job.target);
+      return instance.queue.enqueue({
+        installation: job.installation,
+        key: jobKey(job.target),
+        ...(group !== undefined ? { group } : {}),
+        // A job from before a restart runs whatever this process remembers.
+        force: (job.force ?? false) || recovered,
+        onDropped: (reason) => {
+          // Dropped for a newer push: moot. Dropped by a shutdown: kept, for the next start.
+          if (reason === 'superseded') journal.forget(job.id);
         },
-        onDropped: (reason) =>
-          queuedRun
-            ?.then(async (id) => {
-              if (id !== undefined) {
-                await cancelQueuedRun(request, target, id, reason);
-                instance.inflight.remove(id);
-              }
-            })
-            .catch(logFailure('could not cancel the queued check run')),
         run: async (signal) => {
-          const queuedRunId = await queuedRun;
-          let runId: number | undefined;
-          let completed = false;
-          let result: AnalysisResult;
-          try {
-            result = await analyze(request, target, () => readConfig(context), instance, signal, {
-              ...(queuedRunId !== undefined ? { queuedRunId } : {}),
-              onCheckRun: (id) => {
-                runId = id;
-                remember(id);
-              },
-              onCompleted: (id) => {
-                completed = true;
-                instance.inflight.remove(id);
-              },
-            });
-          } catch (err) {
-            // The run exists but GitHub did not take its completion: keep trying, in the background.
-            if (runId !== undefined && !completed)
-              void completeRun(
-                { installation, owner: target.owner, repo: target.repo, checkRunId: runId },
-                recovery,
-                FAILED_OUTPUT,
-              );
-            throw err;
+          const outcome = await runJob(job, deps, signal, recovered);
+          if (outcome.kind === 'done') {
+            instance.results.push(outcome.result);
+            if (instance.results.length > 100) instance.results.shift();
           }
-          instance.results.push(result);
-          if (instance.results.length > 100) instance.results.shift();
-          const { conclusion, requests, archived, cached, archiveError } = result;
-          probot.log.info(
-            { repo: where, sha: target.headSha, conclusion, requests, archived, cached },
-            'analysis complete',
-          );
-          if (archiveError !== undefined)
-            probot.log.warn(
-              { repo: where, sha: target.headSha, reason: archiveError },
-              'tarball not used; files were fetched as blobs',
-            );
+          const shutdown = signal.reason instanceof ShutdownReason;
+          if (outcome.kind === 'failed-with-run')
+            void outcome.settled.finally(() => {
+              journal.forget(job.id);
+            });
+          // Stopped by a shutdown, or failed with nothing on GitHub: left recorded, for the next start.
+          else if (outcome.kind === 'done' && !shutdown) journal.forget(job.id);
+          if (outcome.kind !== 'done') throw outcome.error;
         },
       });
+    };
+
+    if (!options.dispatch) {
+      // Jobs a crashed or killed process acknowledged: run again, completing the runs they had.
+      for (const job of journal.leftBehind) enqueue(job, true);
+      if (journal.leftBehind.length)
+        probot.log.info({ jobs: journal.leftBehind.length }, 'jobs left by the previous process queued again');
+      // Runs an earlier version listed without their jobs: completed as interrupted.
+      void completeLeftBehind(journal.legacyRuns, recovery);
+    }
+
+    /** The newest `updated_at` seen per pull request: a late or redelivered older event must not supersede a newer head. */
+    const newestEvent = new LRUCache<string, number>({ max: 10_000 });
+    /**
+     * Records the job before the handler returns (Probot answers the webhook
+     * after its handlers), then queues it. `force`: the user asked for this
+     * analysis again (re-run, re-requested), so a recent result does not stand in.
+     */
+    const submit = async (context: AnyContext, target: Target, force = false) => {
+      const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;
+      const job: JobRecord = { id: randomUUID(), installation, target, ...(force ? { force } : {}) };
+      if (options.dispatch) {
+        const group = jobGroup(target);
+        await options.dispatch({ ...job, key: jobKey(target), ...(group !== undefined ? { group } : {}) });
+        return;
+      }
+      journal.record(job);
+      if (!enqueue(job, false)) journal.forget(job.id);
     };
 
     probot.on(
@@ -176,19 +179,17 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): {
             );
             return;
           }
-          newestEvent.delete(group);
           newestEvent.set(group, at);
-          if (newestEvent.size > 10_000) newestEvent.delete(newestEvent.keys().next().value!);
         }
         // Pull requests from forks work from this event: the head commit is reachable in the base repository.
-        submit(context, { owner, repo, headSha: pr.head.sha, baseSha: pr.base.sha, pullNumber: pr.number });
+        await submit(context, { owner, repo, headSha: pr.head.sha, baseSha: pr.base.sha, pullNumber: pr.number });
       },
     );
     probot.on(['check_suite.requested', 'check_suite.rerequested'], async (context) => {
       const suite = context.payload.check_suite;
       const { owner, repo } = context.repo();
       const force = context.payload.action === 'rerequested';
-      submit(
+      await submit(
         context,
         checkTarget(owner, repo, context.payload.repository.id, suite.head_sha, suite.pull_requests),
         force,
@@ -202,7 +203,11 @@ export function createApp(env: NodeJS.ProcessEnv = process.env): {
       // Another app's run of the same name is not ours to re-run.
       if (run.app?.id !== undefined && appId !== undefined && run.app.id !== appId) return;
       const { owner, repo } = context.repo();
-      submit(context, checkTarget(owner, repo, context.payload.repository.id, run.head_sha, run.pull_requests), true);
+      await submit(
+        context,
+        checkTarget(owner, repo, context.payload.repository.id, run.head_sha, run.pull_requests),
+        true,
+      );
     });
   };
   return { app, instance };
@@ -253,8 +258,9 @@ export function docsBase(value: string | undefined): string | undefined {
   }
 }
 
-function badgeHandler(probot: Probot, appId: number | undefined) {
+function badgeHandler(probot: Probot, appId: number | undefined, cache: BadgeCache | undefined) {
   return createBadgeHandler({
+    ...(cache ? { cache } : {}),
     lookup: (owner, repo) =>
       latestConclusion(
         async (route, params) => (await probot.auth()).request(route, params),
@@ -270,15 +276,7 @@ function badgeHandler(probot: Probot, appId: number | undefined) {
   });
 }
 
-/** `.github/ndis-review.yml` through Probot's config loader; a broken file becomes a reason, not a crash. */
-async function readConfig(context: AnyContext): Promise<RawConfig> {
-  try {
-    return { value: await context.config('ndis-review.yml') };
-  } catch (err) {
-    return {
-      error: describeError(err).slice(0, 300),
-    };
-  }
-}
-
-export default createApp().app;
+/** For `probot run`: the app built from the environment when Probot loads it. */
+export default (probot: Probot, options?: ApplicationFunctionOptions): void => {
+  createApp().app(probot, options);
+};

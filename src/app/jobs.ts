@@ -13,6 +13,8 @@
  * them. Only an explicit request (re-run, re-requested) repeats it.
  */
 
+import { LRUCache } from 'lru-cache';
+
 /** The abort reason of jobs stopped because the app is shutting down (not superseded by a newer push). */
 export class ShutdownReason extends Error {
   constructor() {
@@ -57,17 +59,21 @@ export class JobQueue {
   private readonly running = new Map<number, Entry>();
   private readonly keys = new Set<string>();
   private readonly idleWaiters: (() => void)[] = [];
-  /** Finished keys and when they may run again, oldest first. */
-  private readonly done = new Map<string, number>();
-  private readonly doneForMs: number;
-  private readonly now: () => number;
+  /** Finished keys, forgotten after `doneForMs` (and past 50,000, the oldest first). */
+  private readonly done: LRUCache<string, true>;
 
   constructor(
     private readonly onError: (spec: JobSpec, err: unknown) => void = () => {},
     options: JobQueueOptions = {},
   ) {
-    this.doneForMs = options.doneForMs ?? 10 * 60_000;
-    this.now = options.now ?? Date.now;
+    const now = options.now ?? Date.now;
+    this.done = new LRUCache<string, true>({
+      max: 50_000,
+      ttl: options.doneForMs ?? 10 * 60_000,
+      perf: { now },
+      // Whole milliseconds of a test's clock, not performance.now()'s cached reading.
+      ttlResolution: 0,
+    });
   }
 
   private closing = false;
@@ -75,8 +81,7 @@ export class JobQueue {
   /** Adds a job unless the same work is queued, running or (unless forced) recently done; returns whether it was added. */
   enqueue(spec: JobSpec): boolean {
     if (this.closing || this.keys.has(spec.key)) return false;
-    const until = this.done.get(spec.key);
-    if (until !== undefined && until > this.now() && !spec.force) return false;
+    if (this.done.has(spec.key) && !spec.force) return false;
     const q = this.queues.get(spec.installation) ?? [];
     if (spec.group) {
       // A newer job of the group replaces a waiting one and stops a running one.
@@ -164,14 +169,7 @@ export class JobQueue {
   }
 
   private remember(key: string): void {
-    const now = this.now();
-    this.done.delete(key);
-    this.done.set(key, now + this.doneForMs);
-    // Entries are in expiry order: drop the expired ones from the front, and bound the memory.
-    for (const [k, until] of this.done) {
-      if (until > now && this.done.size <= 50_000) break;
-      this.done.delete(k);
-    }
+    this.done.set(key, true);
   }
 
   private isIdle(): boolean {

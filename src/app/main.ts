@@ -10,8 +10,13 @@
  * the analyses in hand finish or say on GitHub that they did not, instead of
  * leaving their check runs in progress.
  */
+import { Server as HttpServer } from 'node:http';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { run, type Server } from 'probot';
+import { cacheUrl, FleetQueue, redisBadgeCache, redisFrom } from './fleet.js';
+import { guardWebhooks } from './guard.js';
 import { createApp, type AppInstance } from './index.js';
 import { AppOctokit } from './octokit.js';
 
@@ -26,16 +31,68 @@ export interface Started {
 }
 
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
-  const { app, instance } = createApp(env);
-  const server = await run(app, { Octokit: AppOctokit, env });
+  // Jobs are recorded before their webhook is answered: in a folder of the user's by default.
+  const stateDir =
+    env.NDIS_REVIEW_STATE_DIR === 'off'
+      ? ''
+      : env.NDIS_REVIEW_STATE_DIR || join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'ndis-review');
+  // The fleet: this process only verifies webhooks and enqueues (jobs are durable in Redis before the answer).
+  const fleet = env.REDIS_URL ? new FleetQueue(env.REDIS_URL) : undefined;
+  const badgeRedis = env.REDIS_URL ? redisFrom(cacheUrl(env)) : undefined;
+  const { app, instance } = createApp(
+    { ...env, NDIS_REVIEW_STATE_DIR: stateDir },
+    fleet && badgeRedis
+      ? { dispatch: (job) => fleet.add(job), badgeCache: redisBadgeCache(badgeRedis), pool: null }
+      : {},
+  );
+  const server = await gated(env, () => run(app, { Octokit: AppOctokit, env }));
   const graceS = Number(env.SHUTDOWN_GRACE_S ?? DEFAULT_GRACE_S);
   const graceMs = Number.isFinite(graceS) && graceS >= 0 ? graceS * 1000 : DEFAULT_GRACE_S * 1000;
   const stop = async () => {
     // No new webhooks (GitHub records the failed delivery, which can be redelivered), then the queue.
     await server.stop();
-    return instance.queue ? instance.queue.shutdown(graceMs) : 0;
+    const cancelled = await instance.queue.shutdown(graceMs);
+    await instance.close();
+    await fleet?.close();
+    badgeRedis?.disconnect();
+    return cancelled;
   };
   return { server, instance, stop };
+}
+
+/**
+ * Runs `start` (Probot's `run()`) with the webhook gate in front of the
+ * HTTP server it creates. Probot keeps its server private and starts
+ * listening inside `run()`, so the gate is put in place as `listen` is
+ * called: before any request can arrive.
+ */
+async function gated<T>(env: NodeJS.ProcessEnv, start: () => Promise<T>): Promise<T> {
+  const secret = env.WEBHOOK_SECRET || undefined;
+  const path = (env.WEBHOOK_PATH || '/api/github/webhooks').replace(/\/+$/, '');
+  // An own property over the inherited net.Server listen, removed again below (or at the first listen).
+  const unpatch = () => Reflect.deleteProperty(HttpServer.prototype, 'listen');
+  Object.defineProperty(HttpServer.prototype, 'listen', {
+    configurable: true,
+    writable: true,
+    value: function (this: HttpServer, ...args: unknown[]): unknown {
+      unpatch();
+      guardWebhooks(this, {
+        path,
+        secret,
+        log: {
+          warn: (fields, msg) => {
+            console.warn(JSON.stringify({ level: 40, time: Date.now(), ...fields, msg }));
+          },
+        },
+      });
+      return Reflect.apply(Reflect.get(HttpServer.prototype, 'listen') as (...a: unknown[]) => unknown, this, args);
+    },
+  });
+  try {
+    return await start();
+  } finally {
+    unpatch();
+  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

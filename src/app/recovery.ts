@@ -1,13 +1,14 @@
 /**
- * Completing check runs the normal path could not complete: those a crashed
- * or killed process left in progress (found at the next start), and those
- * whose analysis failed after the run existed. Transient failures are
- * retried after growing delays; a run GitHub no longer lets the app reach
- * (uninstalled, deleted) is dropped from the list.
+ * Completing check runs the normal path could not complete: those whose
+ * analysis failed after the run existed, those an earlier version left in
+ * progress, and (in the fleet) those of a worker that died with no retry
+ * left for its job. Transient failures are retried after growing delays; a
+ * run GitHub no longer lets the app reach (uninstalled, deleted) is given up.
+ * Such runs conclude `cancelled`: never a conclusion that passes.
  */
 import { RERUN_ACTION } from './analyze.js';
 import { CHECK_RUN_REQUEST_MS, describe, requestWithin } from './calls.js';
-import type { InflightRun, InflightRuns } from './inflight.js';
+import type { InflightRun } from './inflight.js';
 import type { Request } from './source.js';
 
 export const INTERRUPTED_OUTPUT = {
@@ -25,7 +26,8 @@ export const FAILED_OUTPUT = {
 export interface RecoveryDeps {
   /** An installation's `octokit.request`. */
   requestFor: (installation: number) => Promise<Request>;
-  inflight: InflightRuns;
+  /** Told when a run no longer needs completing (completed, or out of reach for good). */
+  done?: (run: InflightRun) => void;
   log: { info: (fields: object, msg: string) => void; warn: (fields: object, msg: string) => void };
   /** Waits before each retry (the first attempt is at once). */
   retryDelaysMs?: number[];
@@ -33,7 +35,7 @@ export interface RecoveryDeps {
 
 const PERMANENT = new Set([401, 403, 404, 410, 422]);
 
-/** Completes one run as `neutral` with `output`; resolves true when GitHub took it. */
+/** Completes one run as `cancelled` with `output`; resolves true when GitHub took it. */
 export async function completeRun(
   run: InflightRun,
   deps: RecoveryDeps,
@@ -51,12 +53,12 @@ export async function completeRun(
         repo: run.repo,
         check_run_id: run.checkRunId,
         status: 'completed',
-        conclusion: 'neutral',
+        conclusion: 'cancelled',
         completed_at: new Date().toISOString(),
         output,
         actions: [RERUN_ACTION],
       });
-      deps.inflight.remove(run.checkRunId);
+      deps.done?.(run);
       deps.log.info(fields, `check run completed: ${output.title}`);
       return true;
     } catch (err) {
@@ -69,7 +71,7 @@ export async function completeRun(
           : 'could not complete a check run; will retry',
       );
       if (permanent) {
-        deps.inflight.remove(run.checkRunId);
+        deps.done?.(run);
         return false;
       }
     }
@@ -77,7 +79,7 @@ export async function completeRun(
   return false;
 }
 
-/** At start: completes every run an earlier process left in progress. */
-export async function completeLeftBehind(deps: RecoveryDeps): Promise<void> {
-  await Promise.all(deps.inflight.leftBehind.map((run) => completeRun(run, deps, INTERRUPTED_OUTPUT)));
+/** Completes runs that no job will complete (an earlier version's list), saying they were interrupted. */
+export async function completeLeftBehind(runs: InflightRun[], deps: RecoveryDeps): Promise<void> {
+  await Promise.all(runs.map((run) => completeRun(run, deps, INTERRUPTED_OUTPUT)));
 }

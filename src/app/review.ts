@@ -15,6 +15,7 @@
 import { ruleDocsUrl } from '../engine/rulepack.js';
 import type { Finding, Severity } from '../engine/types.js';
 import { severityRank, sortFindings } from '../report/order.js';
+import { escapeMarkdown } from './checkrun.js';
 import { suggestionFor, type Suggestion } from '../review/fixes.js';
 import type { ExistingComment, PlannedComment, PullRequestFile, ReviewPlan } from './types.js';
 
@@ -81,8 +82,6 @@ export function commentableLines(patch: string): Set<number> {
 // ---------------------------------------------------------------------------
 // Hidden marker
 
-const MARKER = /<!-- ndis-review:fingerprint=([A-Za-z0-9\-_.!~*'()%]+) -->/g;
-
 /**
  * The hidden marker that identifies a comment's finding. The fingerprint is
  * URI-encoded, so whatever it holds cannot end the HTML comment; the
@@ -101,12 +100,34 @@ export function appMarker(appId: number): string {
   return `<!-- ndis-review:app=${Math.trunc(appId)} -->`;
 }
 
-const APP_MARKER = /<!-- ndis-review:app=(\d+) -->/;
+const APP_MARKER = /^<!-- ndis-review:app=(\d+) -->$/;
+const FINGERPRINT_MARKER = /^<!-- ndis-review:fingerprint=([A-Za-z0-9\-_.!~*'()%]+) -->$/;
+
+/**
+ * The marker lines the app writes at the end of its comments, and only
+ * those: read from the last line up, stopping at the first line that is not
+ * a marker. Text above them (a message naming a hostile file, a quote) can
+ * never count as a marker, whatever it holds.
+ */
+function trailingMarkers(body: string): string[] {
+  const lines = body.replace(/\r\n?/g, '\n').trimEnd().split('\n');
+  const out: string[] = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i].trim();
+    if (line === '' && out.length > 0) continue;
+    if (!APP_MARKER.test(line) && !FINGERPRINT_MARKER.test(line)) break;
+    out.unshift(line);
+  }
+  return out;
+}
 
 /** The app ID a comment's marker names, if any (comments from before the marker existed have none). */
 export function appIdIn(body: string): number | undefined {
-  const m = APP_MARKER.exec(body);
-  return m ? Number(m[1]) : undefined;
+  for (const line of trailingMarkers(body)) {
+    const m = APP_MARKER.exec(line);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
 }
 
 /**
@@ -120,10 +141,12 @@ export function isOwnComment(c: { body: string; user?: { type?: string } | null 
   return named === undefined || appId === undefined || named === appId;
 }
 
-/** Fingerprints of the markers in a comment body, in order of appearance, without repeats. */
+/** Fingerprints of the markers at the end of a comment body, in order of appearance, without repeats. */
 export function fingerprintsIn(body: string): string[] {
   const out: string[] = [];
-  for (const m of body.matchAll(MARKER)) {
+  for (const line of trailingMarkers(body)) {
+    const m = FINGERPRINT_MARKER.exec(line);
+    if (!m) continue;
     let fp: string;
     try {
       fp = decodeURIComponent(m[1]);
@@ -148,9 +171,17 @@ function noMention(s: string): string {
   return s.replace(/@(?=[A-Za-z0-9_])/g, `@${ZWJ}`);
 }
 
-/** Prose from a finding: rendered as Markdown, but pinging no one and leaving the marker intact. */
+/**
+ * Prose from a finding, which quotes file names and code from the pull
+ * request: Markdown characters are escaped (a file named `![x](http://…).c`
+ * shows as text, loads nothing), it pings no one, and it cannot open or
+ * close an HTML comment. Line breaks are kept.
+ */
 function prose(s: string): string {
-  return noMention(noHtmlComment(s));
+  return s
+    .split('\n')
+    .map((line) => noMention(noHtmlComment(escapeMarkdown(line))))
+    .join('\n');
 }
 
 function oneLine(s: string): string {

@@ -10,39 +10,36 @@
  */
 import type { Notice } from '../engine/types.js';
 import { isSourcePath, type SourceFile } from '../engine/scan.js';
+import { LRUCache } from 'lru-cache';
+import { describe } from './calls.js';
 import { gitBlobSha, gzipTarEntries } from './tarball.js';
 
 export type Request = (route: string, params: Record<string, unknown>) => Promise<{ data: unknown }>;
 
 /** Blob contents by SHA, least recently used dropped past a byte budget. */
 export class BlobCache {
-  private readonly blobs = new Map<string, Uint8Array>();
-  private bytes = 0;
+  private readonly blobs: LRUCache<string, Uint8Array>;
 
-  constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
+  constructor(maxBytes = 256 * 1024 * 1024) {
+    // Empty blobs weigh 1: lru-cache needs a positive size.
+    this.blobs = new LRUCache({ maxSize: maxBytes, sizeCalculation: (b) => Math.max(1, b.length) });
+  }
 
   has(sha: string): boolean {
     return this.blobs.has(sha);
   }
 
   get(sha: string): Uint8Array | undefined {
-    const b = this.blobs.get(sha);
-    if (b) {
-      this.blobs.delete(sha);
-      this.blobs.set(sha, b);
-    }
-    return b;
+    return this.blobs.get(sha);
   }
 
   set(sha: string, data: Uint8Array): void {
-    if (this.blobs.has(sha)) return;
-    this.blobs.set(sha, data);
-    this.bytes += data.length;
-    for (const [k, v] of this.blobs) {
-      if (this.bytes <= this.maxBytes) break;
-      this.blobs.delete(k);
-      this.bytes -= v.length;
-    }
+    if (!this.blobs.has(sha)) this.blobs.set(sha, data);
+  }
+
+  /** Bytes held. */
+  get bytes(): number {
+    return this.blobs.calculatedSize;
   }
 }
 
@@ -65,8 +62,11 @@ export interface FetchOptions {
   maxTarballBytes?: number;
 }
 
+/** A source file with its blob SHA (the key of its facts in a shared store). */
+export type SourceBlob = SourceFile & { sha: string };
+
 export interface FetchResult {
-  files: SourceFile[];
+  files: SourceBlob[];
   notices: Notice[];
   /** GitHub requests made. */
   requests: number;
@@ -118,6 +118,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
     if (walked.incomplete) {
       notices.push({
         kind: 'skipped-file',
+        withheld: true,
         message: `The repository tree is too large to list in full (stopped after ${opts.maxTreeRequests ?? 500} folder requests); files in folders not reached were not analysed.`,
       });
     }
@@ -131,6 +132,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
     if (e.size !== undefined && e.size > maxFile) {
       notices.push({
         kind: 'skipped-file',
+        withheld: true,
         path: e.path,
         message: `Skipped: ${e.size} bytes is over the ${maxFile}-byte limit for one source file.`,
       });
@@ -146,8 +148,9 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
   const repoBytes = entries.reduce((n, e) => n + (e.type === 'blob' ? (e.size ?? 0) : 0), 0);
   if (minBlobs > 0 && missing.length >= minBlobs && repoBytes <= (opts.maxTarballBytes ?? DEFAULT_MAX_TARBALL)) {
     requests++;
-    // Tar headers and padding: at most 3 blocks per entry, plus git archive's global header.
-    const maxTotal = repoBytes + 1536 * (entries.length + 4);
+    // Tar headers and padding: at most 3 blocks per entry, plus git archive's global header, plus the
+    // zeros that fill the last 10,240-byte record (the archive is read to its end).
+    const maxTotal = repoBytes + 1536 * (entries.length + 4) + 20_480;
     ({ blobs: fromArchive, error: archiveError } = await readArchive(
       request,
       { ...base, ref: opts.ref },
@@ -159,7 +162,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
 
   let cached = 0;
   let failure: SourceUnreadable | undefined;
-  const files: SourceFile[] = new Array(wanted.length);
+  const files: SourceBlob[] = new Array<SourceBlob>(wanted.length);
   let next = 0;
   const worker = async () => {
     while (next < wanted.length) {
@@ -185,7 +188,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
           return;
         }
       }
-      files[i] = { path: e.path, bytes };
+      files[i] = { path: e.path, bytes, sha: e.sha };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
@@ -269,11 +272,4 @@ export class SourceUnreadable extends Error {
     super(`${path} could not be read from GitHub (${describe(cause)})`);
     this.name = 'SourceUnreadable';
   }
-}
-
-/** An error for a notice: the HTTP status and message only, never headers or tokens. */
-function describe(err: unknown): string {
-  const e = err as { status?: number; message?: string };
-  const msg = (e.message ?? 'error').split('\n')[0].slice(0, 200);
-  return e.status ? `HTTP ${e.status}: ${msg}` : msg;
 }

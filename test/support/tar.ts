@@ -26,7 +26,7 @@ function header(path: string, size: number): Buffer {
 }
 
 /** A gzip'd tarball with every file under `prefix/`, as GitHub serves a repository. */
-export function makeTarGz(files: { path: string; bytes: Uint8Array }[], prefix = 'o-r-0000000'): Buffer {
+export function makeTarGz(files: { path: string; bytes: Uint8Array }[], prefix = 'o-r-0000000', level = 6): Buffer {
   const parts: Buffer[] = [];
   for (const f of files) {
     parts.push(header(`${prefix}/${f.path}`, f.bytes.length), Buffer.from(f.bytes));
@@ -34,5 +34,5 @@ export function makeTarGz(files: { path: string; bytes: Uint8Array }[], prefix =
     if (pad) parts.push(Buffer.alloc(pad));
   }
   parts.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(parts));
+  return gzipSync(Buffer.concat(parts), { level });
 }

@@ -1,0 +1,172 @@
+/**
+ * Analyses run in a persistent pool of worker threads (piscina), never on
+ * the thread that answers webhooks: whatever a pull request holds (a macro
+ * bomb, a file that sends the parser into minutes of work), `/ping` and
+ * every other repository keep being served.
+ *
+ * Each analysis has a time limit and each thread a heap cap. A scan that
+ * runs out of either is stopped (the thread is ended and a fresh one takes
+ * its place) and the analysis fails with `AnalysisLimitExceeded`, which the
+ * check run reports as a non-passing result. Time spent waiting for a free
+ * thread does not count: tasks are handed to piscina only when a thread is
+ * free, so a task's clock starts when it starts.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { ScanOutcome, ScanTask } from './scan-worker.js';
+
+/** Defaults: NDIS_REVIEW_ANALYSIS_TIMEOUT_S, NDIS_REVIEW_ANALYSIS_MEMORY_MB. */
+export const DEFAULT_TIME_LIMIT_MS = 120_000;
+export const DEFAULT_MEMORY_MB = 1024;
+
+export class AnalysisLimitExceeded extends Error {
+  constructor(
+    readonly kind: 'time' | 'memory',
+    readonly limit: number,
+  ) {
+    super(
+      kind === 'time'
+        ? `the analysis took longer than its ${Math.round(limit / 1000)} s limit`
+        : `the analysis needed more than its ${limit} MiB memory limit`,
+    );
+    this.name = 'AnalysisLimitExceeded';
+  }
+}
+
+export interface PoolOptions {
+  /** Analysis threads (default: one fewer than the cores, at least one). */
+  threads?: number;
+  /** Time one analysis may use across its scans (ms). */
+  timeLimitMs?: number;
+  /** Heap cap of each analysis thread (MiB). */
+  memoryMb?: number;
+  /** Bytes of facts each thread keeps between analyses. */
+  factCacheBytes?: number;
+  /** The thread's module (tests give one that misbehaves on purpose); default `scan-worker.js`. */
+  workerFile?: URL;
+}
+
+/** The time an analysis has left: its scans (head, base) draw on it in turn. */
+export interface AnalysisClock {
+  remainingMs: number;
+}
+
+export class AnalysisPool {
+  private readonly piscina: Piscina<ScanTask, ScanOutcome>;
+  readonly threads: number;
+  readonly timeLimitMs: number;
+  readonly memoryMb: number;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(options: PoolOptions = {}) {
+    this.threads = Math.max(1, Math.floor(options.threads ?? Math.max(1, availableParallelism() - 1)));
+    this.timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+    this.memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
+    this.piscina = new Piscina<ScanTask, ScanOutcome>({
+      filename: (options.workerFile ?? new URL('./scan-worker.js', import.meta.url)).href,
+      // Started now and kept: a thread loads tree-sitter once, and its fact cache stays warm.
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      idleTimeout: Number.MAX_SAFE_INTEGER,
+      concurrentTasksPerWorker: 1,
+      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
+      workerData: options.factCacheBytes !== undefined ? { factCacheBytes: options.factCacheBytes } : {},
+    });
+  }
+
+  /** A fresh clock for one analysis. */
+  clock(): AnalysisClock {
+    return { remainingMs: this.timeLimitMs };
+  }
+
+  /** Scans in a pool thread; rejects with `AnalysisLimitExceeded`, or with `signal`'s reason when the job is stopped. */
+  async scan(task: ScanTask, clock: AnalysisClock, signal?: AbortSignal): Promise<ScanOutcome> {
+    if (clock.remainingMs <= 0) throw new AnalysisLimitExceeded('time', this.timeLimitMs);
+    await this.slot(signal);
+    const started = performance.now();
+    const stop = new AbortController();
+    let why: 'time' | 'job' | undefined;
+    const timer = setTimeout(() => {
+      why = 'time';
+      stop.abort();
+    }, clock.remainingMs);
+    const onJobAbort = () => {
+      why ??= 'job';
+      stop.abort();
+    };
+    signal?.addEventListener('abort', onJobAbort, { once: true });
+    try {
+      return await this.piscina.run(task, { signal: stop.signal });
+    } catch (err) {
+      if (why === 'time') throw new AnalysisLimitExceeded('time', this.timeLimitMs);
+      if (why === 'job') throw signal?.reason ?? err;
+      if ((err as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY')
+        throw new AnalysisLimitExceeded('memory', this.memoryMb);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onJobAbort);
+      clock.remainingMs -= performance.now() - started;
+      this.release();
+    }
+  }
+
+  /** Scans waiting for a thread, and running. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.waiting.length };
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+
+  private async slot(signal?: AbortSignal): Promise<void> {
+    if (this.running < this.threads) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const go = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const i = this.waiting.indexOf(go);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(signal?.reason as Error);
+      };
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(go);
+    });
+    // The slot was handed over by release(): `running` already counts it.
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+}
+
+/** The pool as the environment asks for it (see docs/operations.md). */
+export function poolFromEnv(env: NodeJS.ProcessEnv): AnalysisPool {
+  const num = (v: string | undefined, min: number): number | undefined => {
+    const n = Number(v);
+    return v !== undefined && v !== '' && Number.isFinite(n) && n >= min ? n : undefined;
+  };
+  const seconds = num(env.NDIS_REVIEW_ANALYSIS_TIMEOUT_S, 0.001);
+  const threads = num(env.NDIS_REVIEW_ANALYSIS_THREADS, 1);
+  const memoryMb = num(env.NDIS_REVIEW_ANALYSIS_MEMORY_MB, 16);
+  const factMb = num(env.NDIS_REVIEW_FACT_CACHE_MB, 1);
+  return new AnalysisPool({
+    ...(threads !== undefined ? { threads } : {}),
+    ...(seconds !== undefined ? { timeLimitMs: seconds * 1000 } : {}),
+    ...(memoryMb !== undefined ? { memoryMb } : {}),
+    ...(factMb !== undefined ? { factCacheBytes: factMb * 1024 * 1024 } : {}),
+  });
+}

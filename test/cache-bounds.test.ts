@@ -1,0 +1,52 @@
+/**
+ * Every cache a long-lived process keeps is bounded: the engine's facts and
+ * the app's blobs by bytes, least recently used out first.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FactCache, factBytes, type CacheEntry } from '../src/engine/cache.js';
+import { scan } from '../src/engine/scan.js';
+import { BlobCache } from '../src/app/source.js';
+
+const file = (i: number) => ({
+  path: `f${i}.c`,
+  bytes: Buffer.from(`int helper_${i}(int a) { return a + ${i}; }\n/* ${'x'.repeat(2000)} */\n`),
+});
+
+test('the fact cache stays within its byte bound however many files it sees, dropping the least recently used', async () => {
+  const probe = new FactCache();
+  await scan({ root: 'probe', files: [file(0)], cache: probe, workers: 0 });
+  assert.ok(probe.bytes > 0);
+  // Room for about five files' facts.
+  const max = probe.bytes * 5;
+  const cache = new FactCache({ maxBytes: max });
+  for (let i = 0; i < 40; i++) await scan({ root: `r${i}`, files: [file(i)], cache, workers: 0 });
+  assert.ok(cache.bytes <= max, `${cache.bytes} bytes held, bound ${max}`);
+  assert.ok(cache.size >= 3 && cache.size <= 6, `${cache.size} entries`);
+  // The newest file is still cached: a re-scan lexes nothing.
+  const again = await scan({ root: 'again', files: [file(39)], cache, workers: 0 });
+  assert.equal(again.stats.lexed, 0);
+  // The oldest is gone: it is lexed again.
+  const old = await scan({ root: 'old', files: [file(0)], cache, workers: 0 });
+  assert.equal(old.stats.lexed, 1);
+});
+
+test('an entry weighs its serialized size', () => {
+  const small: CacheEntry = {};
+  assert.ok(factBytes(small) >= 1);
+  const lex = { lex: { idents: Array.from({ length: 1000 }, (_, i) => `name_${i}`) } } as unknown as CacheEntry;
+  assert.ok(factBytes(lex) > 8000);
+});
+
+test('the blob cache keeps the most recently used blobs within its byte bound', () => {
+  const blobs = new BlobCache(3000);
+  for (let i = 0; i < 10; i++) blobs.set(`sha${i}`, new Uint8Array(1000));
+  assert.ok(blobs.bytes <= 3000);
+  assert.equal(blobs.has('sha9'), true);
+  assert.equal(blobs.has('sha0'), false);
+  // Reading a blob makes it recent: it outlives a newer one.
+  blobs.get('sha7');
+  blobs.set('sha10', new Uint8Array(1000));
+  assert.equal(blobs.has('sha7'), true);
+  assert.equal(blobs.has('sha8'), false);
+});
