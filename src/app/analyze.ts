@@ -8,12 +8,15 @@
  * never changes a conclusion already given.
  */
 import type { CacheEntry, FactCache } from '../engine/cache.js';
-import { loadRulePack, readRuleDoc } from '../engine/rulepack.js';
+import { loadRulePack, readRuleDocs } from '../engine/rulepack.js';
 import { scan } from '../engine/scan.js';
-import type { Finding, Notice, ScanResult } from '../engine/types.js';
+import type { Notice, ScanResult } from '../engine/types.js';
 import { boundedRequest, BudgetExceeded, describe, outOfTime, withinBudget } from './calls.js';
-import { applyRuleConfig, batchAnnotations, classify, fitCheckRunText, renderCheckRun } from './checkrun.js';
-import { parseConfig, pathMatches } from './config.js';
+import { batchAnnotations, fitCheckRunText, renderCheckRun } from './checkrun.js';
+import { parseConfig } from './config.js';
+import { reviewPullRequest } from '../review/pull-request.js';
+import { sourceTexts } from '../review/fixes.js';
+import { isSourcePath } from '../engine/scan.js';
 import { ShutdownReason } from './jobs.js';
 import { AnalysisLimitExceeded, type AnalysisClock, type AnalysisPool } from './pool.js';
 import type { ScanFile } from './scan-worker.js';
@@ -103,6 +106,8 @@ interface Outcome {
   text?: string;
   batches: ReturnType<typeof batchAnnotations>;
   files?: PullRequestFile[];
+  /** Head's text of the pull request's files: fixes on changed lines become suggested changes. */
+  texts?: ReadonlyMap<string, string>;
   sources: Pick<AnalysisResult, 'archived' | 'cached' | 'archiveError'>;
 }
 
@@ -254,6 +259,7 @@ export async function analyze(
       await postReview(call, repo, target.pullNumber, target.headSha, o.files, findings, {
         ...(state.appId !== undefined ? { appId: state.appId } : {}),
         ...(state.docsBaseUrl !== undefined ? { docsBaseUrl: state.docsBaseUrl } : {}),
+        ...(o.texts ? { sources: o.texts } : {}),
       });
     }
   } catch (err) {
@@ -365,7 +371,9 @@ async function work(
         }
       : parseConfig(raw.value, ruleIds);
   const config = parsed.config;
-  const include = (p: string) => pathMatches(p, config.paths);
+  // Everything is analysed: `paths` filters what is reported (in the review layer), never what is read,
+  // so excluding a folder of helpers does not change the findings elsewhere.
+  const include = (p: string) => isSourcePath(p);
 
   const clock = state.pool?.clock();
   const head = await fetchSources(call, { ...repo, ref: target.headSha, include }, state.blobs);
@@ -374,7 +382,7 @@ async function work(
   // Read before the base: a renamed file's findings keep their identity only if the base file takes its new name.
   const files = target.pullNumber !== undefined ? await pullRequestFiles(call, repo, target.pullNumber) : undefined;
 
-  let baseFindings: Finding[] = [];
+  let baseScan: ScanResult | undefined;
   const notices: Notice[] = [...head.notices, ...headScan.notices];
   if (target.baseSha) {
     const baseRef = await mergeBase(
@@ -389,16 +397,15 @@ async function work(
     const base = await fetchSources(call, { ...repo, ref: baseRef, include: (p) => include(rename(p)) }, state.blobs);
     if (signal.aborted) return undefined;
     const baseFiles = base.files.map((f) => (renames.has(f.path) ? { ...f, path: rename(f.path) } : f));
-    baseFindings = (await scanIn(state, `${target.owner}/${target.repo}@${baseRef}`, baseFiles, clock, signal))
-      .findings;
+    baseScan = await scanIn(state, `${target.owner}/${target.repo}@${baseRef}`, baseFiles, clock, signal);
     // What could not be read in the base can make an old finding look new: say so.
     for (const n of base.notices)
       notices.push({ ...n, message: `In the base commit ${baseRef.slice(0, 7)}: ${n.message}` });
   }
-  const classified = classify(
-    applyRuleConfig(headScan.findings, config.rules),
-    applyRuleConfig(baseFindings, config.rules),
-  );
+  // The same review layer as the CLI and the Action: the base branch's configuration, suppressions
+  // (a directive the pull request adds is listed), paths as a report filter, new against base.
+  const reviewed = reviewPullRequest(headScan, baseScan, config);
+  const classified = reviewed.classified;
   const report = renderCheckRun({
     classified,
     config,
@@ -407,7 +414,9 @@ async function work(
     files: headScan.files,
     headSha: target.headSha,
     ...(state.docsBaseUrl !== undefined ? { docsBaseUrl: state.docsBaseUrl } : {}),
-    ruleDocText: ruleDocTexts(headScan.rules),
+    ruleDocText: readRuleDocs(headScan.rules),
+    addedSuppressions: reviewed.addedSuppressions,
+    suppressed: reviewed.head.suppressed?.length ?? 0,
   });
   // Decisions the head's analysis withheld: the findings may be missing some, so a pull request cannot pass.
   const withheld = [...head.notices, ...headScan.notices].filter((n) => n.withheld);
@@ -421,7 +430,15 @@ async function work(
     summary: withConfigErrors(incomplete ? withWithheld(report.summary, withheld) : report.summary, parsed.errors),
     ...(report.text ? { text: report.text } : {}),
     batches: batchAnnotations(report.annotations),
-    ...(files ? { files } : {}),
+    ...(files
+      ? {
+          files,
+          texts: sourceTexts(
+            head.files,
+            files.map((f) => f.filename),
+          ),
+        }
+      : {}),
     sources: {
       archived: head.archived,
       cached: head.cached,
@@ -450,17 +467,6 @@ async function scanIn(
   );
   if (shared && fresh.length) await shared.store(fresh).catch(() => undefined);
   return result;
-}
-
-const docTexts = new Map<string, string>();
-/** The rule pages, read once per process. */
-function ruleDocTexts(rules: { id: string; docs: string }[]): Map<string, string> {
-  for (const r of rules) {
-    if (docTexts.has(r.id)) continue;
-    const text = readRuleDoc(r.docs);
-    if (text !== undefined) docTexts.set(r.id, text);
-  }
-  return docTexts;
 }
 
 /** Notices listed at most, in the "withheld" section (each also appears in the notices). */
