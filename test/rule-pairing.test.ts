@@ -673,3 +673,119 @@ ${driverEntry('MpInit', 'MpHalt')}`,
     },
   },
 ]);
+
+ruleTester('found on real drivers: the evaluation audit', [
+  {
+    name: 'a helper whose only return is a success constant in parentheses always succeeds',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS SelfCheck(PADAPTER a) { return (NDIS_STATUS_SUCCESS); }
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    s = SelfCheck(a);
+    if (s != NDIS_STATUS_SUCCESS) goto Out;
+    return NDIS_STATUS_SUCCESS;
+Out:
+    return s;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: "a mapping kept only in a helper's local is leaked when the helper returns",
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS Probe(PADAPTER a);
+NDIS_STATUS ReadFuse(PADAPTER a)
+{
+    PVOID Fuse;
+    NDIS_STATUS s = NdisMMapIoSpace(&Fuse, a->H, a->Pa, 16); // EXPECT: ndis/unmap-in-halt
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    a->Id = *(PULONG)Fuse;
+    return NDIS_STATUS_SUCCESS;
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s = ReadFuse(a);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    s = Probe(a);
+    if (s != NDIS_STATUS_SUCCESS) return s; // EXPECT: ndis/unmap-on-failure
+    return NDIS_STATUS_SUCCESS;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'three gotos to one cleanup label that arrive in the same state are three report sites',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS StepA(PADAPTER a);
+NDIS_STATUS StepB(PADAPTER a);
+NDIS_STATUS StepC(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    s = StepA(a);
+    if (s != NDIS_STATUS_SUCCESS) { s = NDIS_STATUS_RESOURCES; goto err; } // EXPECT: ndis/unmap-on-failure
+    s = StepB(a);
+    if (s != NDIS_STATUS_SUCCESS) { s = NDIS_STATUS_RESOURCES; goto err; } // EXPECT: ndis/unmap-on-failure
+    s = StepC(a);
+    if (s != NDIS_STATUS_SUCCESS) { s = NDIS_STATUS_RESOURCES; goto err; } // EXPECT: ndis/unmap-on-failure
+    return NDIS_STATUS_SUCCESS;
+err:
+    NdisFreeMemory(a, 0, 0);
+    return s;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'an NDIS error-log code returned as the status is a failure',
+    files: {
+      'mp.c': `${ADAPTER}
+BOOLEAN Found(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    if (!Found(a)) return NDIS_ERROR_CODE_ADAPTER_NOT_FOUND; // EXPECT: ndis/unmap-on-failure
+    return NDIS_STATUS_SUCCESS;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'two definitions of one helper (two builds): both are walked',
+    files: {
+      'nic/init5.c': `${ADAPTER}
+NDIS_STATUS HwInit(PADAPTER a, NDIS_HANDLE h) { return NDIS_STATUS_SUCCESS; }
+`,
+      'nic/init6.c': `${ADAPTER}
+NDIS_STATUS Probe(PADAPTER a);
+NDIS_STATUS HwInit(PADAPTER a, NDIS_HANDLE h)
+{
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    if (Probe(a) != NDIS_STATUS_SUCCESS) return NDIS_STATUS_FAILURE; // EXPECT: ndis/unmap-on-failure
+    return NDIS_STATUS_SUCCESS;
+}
+`,
+      'nic/mp.c': `${ADAPTER}
+MINIPORT_INITIALIZE MpInit;
+MINIPORT_HALT MpHalt;
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p) { return HwInit((PADAPTER)c, h); }
+${HALT}`,
+    },
+  },
+]);

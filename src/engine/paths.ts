@@ -268,13 +268,19 @@ export class PathAnalyzer {
       events: null,
       loops: new Set(),
     };
+    // Acquisitions stored under a shared name (the same field mapped by two builds of one helper)
+    // are one storage in halt: one group stands for all of them.
+    const groupOf = new Map<string, string>();
     for (const h of held) {
-      start.groups.set(h.id, { st: 'held', site: h.site, acqStep: 0, frames: [] });
-      for (const n of h.names) start.res.set(n, h.id);
+      const shared = h.names.map((n) => start.res.get(n)).find((g) => g !== undefined);
+      const gid = shared ?? h.id;
+      groupOf.set(h.id, gid);
+      if (!shared) start.groups.set(gid, { st: 'held', site: h.site, acqStep: 0, frames: [] });
+      for (const n of h.names) if (!start.res.has(n)) start.res.set(n, gid);
     }
     const released = new Set<string>();
     const mayRelease = new Set<string>();
-    let exits: { state: State; ret: Val; retP?: Pos }[] = [];
+    let exits: { state: State; ret: Val; retP?: Pos; retRes?: string }[] = [];
     try {
       exits = this.run(root, start, [], 0, [root]);
     } catch (e) {
@@ -283,7 +289,7 @@ export class PathAnalyzer {
     }
     for (const { state } of exits)
       for (const h of held) {
-        const g = state.groups.get(h.id);
+        const g = state.groups.get(groupOf.get(h.id) ?? h.id);
         if (g && (g.st === 'released' || g.st === 'null')) released.add(h.id);
         else if (g?.behindPointer) mayRelease.add(h.id);
       }
@@ -314,7 +320,7 @@ export class PathAnalyzer {
     const leaks: Leak[] = [];
     const kept: Kept[] = [];
     const withheld: InitAnalysis['withheld'] = [];
-    let exits: { state: State; ret: Val; retP?: Pos }[] = [];
+    let exits: { state: State; ret: Val; retP?: Pos; retRes?: string }[] = [];
     try {
       exits = this.run(init, start, [], 0, [init]);
     } catch (e) {
@@ -423,7 +429,7 @@ export class PathAnalyzer {
     depth: number,
     stack: FnDef[],
     frames: readonly string[] = [],
-  ): { state: State; ret: Val; retP?: Pos }[] {
+  ): { state: State; ret: Val; retP?: Pos; retRes?: string }[] {
     const cfg = buildCfg(fn.body);
     const env: TypeEnv = { frame: `${fn.name}#${this.frameCounter++}`, vars: new Map(), pointees: new Map() };
     const state = entry;
@@ -436,7 +442,7 @@ export class PathAnalyzer {
       if (a.key && state.res.has(a.key)) state.res.set(pk, state.res.get(a.key)!);
       if (a.pointee) env.pointees!.set(p.n, a.pointee);
     });
-    const exits: { state: State; ret: Val; retP?: Pos }[] = [];
+    const exits: { state: State; ret: Val; retP?: Pos; retRes?: string }[] = [];
     const returned = returnedStorage(cfg);
     const seen = new Set<string>();
     const width = new Map<number, number>();
@@ -458,7 +464,10 @@ export class PathAnalyzer {
         // the first jump after it. A path that will succeed so far needs no such memory.
         const f = s.lastFork;
         let h: string;
-        if (n0 < this.joinWidth) h = `${node}|${hashState(s)}`;
+        // The jump that led here and the last decision keep apart paths whose leaks are reported at
+        // different gotos, even when they arrive in the same state (three gotos to one cleanup label).
+        if (n0 < this.joinWidth)
+          h = `${node}|${hashState(s)}|${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${f ? `${f.file}:${f.p[0]}:${f.p[1]}` : ''}`;
         else {
           const rets = returned.map((e) => valueSig(s, this.keys.key(e, env)));
           const succeeding = rets.length > 0 && rets.every((r) => r === 'Z');
@@ -607,7 +616,10 @@ export class PathAnalyzer {
                 k: val.k,
                 o: { at: r.state.step, file: fn.file, p: n.p, how: 'constant', text: n.e ? exprText(n.e) : '' },
               };
-            exits.push({ state: r.state, ret: val, retP: n.p });
+            // A returned handle stays the same resource in the caller (`Adapter->Regs = MapIt()`).
+            const rk = n.e ? this.keys.key(stripCasts(n.e), env) : undefined;
+            const retRes = rk !== undefined ? r.state.res.get(rk) : undefined;
+            exits.push({ state: r.state, ret: val, retP: n.p, ...(retRes !== undefined ? { retRes } : {}) });
           }
           break;
         }
@@ -631,7 +643,7 @@ export class PathAnalyzer {
     // Exits the caller cannot tell apart are one exit. The last either-way decision is part of
     // what it can tell: the report site of a leak is the first jump after it, so two exits that
     // failed at different decisions (two gotos to one cleanup label) stay two.
-    const distinct = new Map<string, { state: State; ret: Val; retP?: Pos }>();
+    const distinct = new Map<string, { state: State; ret: Val; retP?: Pos; retRes?: string }>();
     for (const x of exits) {
       const f = x.state.lastFork;
       const key = `${hashState(x.state)}#${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : ''}#${f ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
@@ -704,7 +716,7 @@ export class PathAnalyzer {
   }
 
   /** Evaluates an expression for its effects and value. Forks only where a helper has several exits. */
-  private evalExpr(e: Expr, s: State, ctx: Ctx): { state: State; val: Val }[] {
+  private evalExpr(e: Expr, s: State, ctx: Ctx): { state: State; val: Val; res?: string }[] {
     switch (e.t) {
       case 'num': {
         const v = integerValue(e, this.program, ctx.fn.file);
@@ -882,7 +894,13 @@ export class PathAnalyzer {
     // A copy of storage nothing is known about yet: both names share one unknown value, so what the path
     // learns through one (`Hw->Regs` used, so `Hw` is not NULL) holds for the other (`A->Hw`).
     const share = rk !== undefined && rk !== k && (this.isTracked(k) || this.isTracked(rk));
-    return this.evalExpr(rhs, s, ctx).map(({ state, val: v0 }) => {
+    return this.evalExpr(rhs, s, ctx).map(({ state, val: v0, res }) => {
+      if (res !== undefined && state.groups.has(res)) {
+        state.res.set(k, res);
+        state.vals.delete(k);
+        this.noteName(state, res, k);
+        return state;
+      }
       let val = v0;
       if (share && val.k === 'top' && !state.res.has(rk)) {
         val = { k: 'sym', id: `=${rk}@${state.step}` };
@@ -950,7 +968,7 @@ export class PathAnalyzer {
     return acc;
   }
 
-  private evalCall(e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): { state: State; val: Val }[] {
+  private evalCall(e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): { state: State; val: Val; res?: string }[] {
     let callee = stripCasts(e.f);
     // `(*pfn)(x)` calls what `pfn` holds.
     if (callee.t === 'un' && callee.op === '*') callee = stripCasts(callee.e);
@@ -977,9 +995,9 @@ export class PathAnalyzer {
     }
     // Helpers that acquire or release are walked with the caller's state; others are opaque (a
     // leak is never reported inside a helper that did not make the mapping).
-    const target = targets.find((t) => this.relevant.has(t));
-    if (target && ctx.depth < MAX_DEPTH && !ctx.stack.includes(target))
-      return this.stepInto([target], false, e, s, ctx);
+    // Several definitions of one name (the same function in two builds, `#if` branches): each is possible.
+    const walked = targets.filter((t) => this.relevant.has(t) && !ctx.stack.includes(t));
+    if (walked.length && ctx.depth < MAX_DEPTH) return this.stepInto(walked, false, e, s, ctx);
     return this.opaqueCall(e, s, ctx, targets);
   }
 
@@ -1043,8 +1061,8 @@ export class PathAnalyzer {
     e: Extract<Expr, { t: 'call' }>,
     s: State,
     ctx: Ctx,
-  ): { state: State; val: Val }[] {
-    const out: { state: State; val: Val }[] = [];
+  ): { state: State; val: Val; res?: string }[] {
+    const out: { state: State; val: Val; res?: string }[] = [];
     for (const a of this.evalArgs(e.a, s, ctx)) {
       const bound = e.a.map((arg, i) => {
         const plain = stripCasts(arg);
@@ -1064,7 +1082,7 @@ export class PathAnalyzer {
         if (target.fact.damaged && !this.damaged.includes(target)) this.damaged.push(target);
         const entry = i < copies - 1 ? clone(a.state) : a.state;
         for (const x of this.run(target, entry, bound, ctx.depth + 1, [...ctx.stack, target], ctx.frames))
-          out.push({ state: x.state, val: x.ret });
+          out.push({ state: x.state, val: x.ret, ...(x.retRes !== undefined ? { res: x.retRes } : {}) });
       });
       if (alsoOpaque) out.push(...this.opaqueCall(e, a.state, ctx, [], true));
     }
@@ -1119,7 +1137,11 @@ export class PathAnalyzer {
 
   private returnsOnlySuccess(fn: FnDef, ctx: Ctx): boolean {
     const r = fn.fact.returns;
-    return r.length > 0 && r.every((x) => constantTruth(x, this.program, ctx.fn.file) === 'Z');
+    // Return texts are token runs: `( NDIS_STATUS_SUCCESS )` is the constant in parentheses.
+    return (
+      r.length > 0 &&
+      r.every((x) => constantTruth(x.replace(/[()\s]/g, ''), this.program, ctx.fn.file) === 'Z')
+    );
   }
 
   private handleKey(arg: Expr | undefined, isOut: boolean, ctx: Ctx): string | undefined {
@@ -1469,7 +1491,13 @@ const testedCache = new WeakMap<Stmt, Map<string, number>>();
 /** Groups no name refers to any more are out of reach: stop tracking them. */
 function dropNameless(s: State): void {
   const named = new Set(s.res.values());
-  for (const gid of [...s.groups.keys()]) if (!named.has(gid)) s.groups.delete(gid);
+  // A mapping still held when its last name goes (a helper's local) is leaked, not gone: it stays, nameless,
+  // so failure paths report it and halt (which cannot name it) never releases it.
+  for (const [gid, g] of [...s.groups]) {
+    if (named.has(gid)) continue;
+    const failed = g.st === 'cond' && g.sym !== undefined && s.cons.get(g.sym)?.z === false;
+    if (g.st === 'released' || g.st === 'null' || failed) s.groups.delete(gid);
+  }
 }
 
 /** Loop iterations on a path between two steps, oldest first. */

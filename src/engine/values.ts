@@ -51,7 +51,8 @@ export function constantTruth(name: string, program: Program, fromFile: string):
   if (SUCCESS.has(name)) return 'Z';
   if (NONZERO_WORDS.has(name)) return 'NZ';
   if (NOT_FAILURE.has(name)) return undefined;
-  if (/^(?:NDIS_STATUS_|STATUS_)[A-Z0-9_]+$/.test(name)) return 'NZ';
+  // Failure statuses, and NDIS error-log codes some drivers return as one (`NDIS_ERROR_CODE_ADAPTER_NOT_FOUND`).
+  if (/^(?:NDIS_STATUS_|STATUS_|NDIS_ERROR_CODE_)[A-Z0-9_]+$/.test(name)) return 'NZ';
   const v = integerValue({ t: 'id', n: name }, program, fromFile);
   if (v === undefined) return undefined;
   return v === 0n ? 'Z' : 'NZ';
