@@ -52,6 +52,26 @@ const startLine = (n: Node): number => startAt(n)[0];
 
 const pos = (n: Node): Pos => [...startAt(n), ...endAt(n)];
 
+/** Tokens tree-sitter may put in to recover without losing anything the analyses read. */
+const BENIGN_MISSING = new Set([';', 'identifier', 'type_identifier']);
+/** Text that, skipped, could hide a call or change where control goes. */
+const MEANINGFUL = /\b(?:return|goto|break|continue|if|else|switch|case|default|while|for|do)\b|[A-Za-z_]\w*\s*\(|[{}]/;
+
+/**
+ * Damage that loses something the analyses read: an ERROR region that holds
+ * a call, a brace or a control keyword, or a missing token other than a `;`
+ * or a name tree-sitter supplied (`ASSERT(x)` with no `;`, `typedef
+ * __declspec(...) NAME;` with its type implied). Those recoveries keep every
+ * statement; the others may not.
+ */
+export function harmfulDamage(n: Node): boolean {
+  if (!n.hasError) return false;
+  if (n.isMissing) return !BENIGN_MISSING.has(n.type);
+  if (n.type === 'ERROR' && MEANINGFUL.test(n.text)) return true;
+  for (const c of n.children) if (harmfulDamage(c)) return true;
+  return false;
+}
+
 /**
  * How deep the compact syntax may nest (statements and expressions, counted
  * from the function's body). Every later stage walks it by recursion (the
@@ -118,7 +138,7 @@ export class FactExtractor {
           break;
         }
         case 'ERROR':
-          this.damagedLines.push(startLine(n));
+          if (harmfulDamage(n)) this.damagedLines.push(startLine(n));
           for (const c of n.namedChildren.reverse())
             if (c.type === 'function_definition' || c.type === 'declaration') todo.push(c);
           break;
@@ -140,7 +160,7 @@ export class FactExtractor {
         line: tooDeep,
         message: `Code here is nested more than ${MAX_NESTING} levels deep in ${name}: what is nested deeper was read only for the calls it makes, and ${name} counts as not parsing cleanly.`,
       });
-    const damaged = n.hasError || tooDeep !== undefined;
+    const damaged = harmfulDamage(n) || tooDeep !== undefined;
     const start = n.startIndex;
     const end = n.endIndex;
     this.functions.push({
@@ -161,7 +181,7 @@ export class FactExtractor {
       variant,
     });
     // Syntax damage only: a function cut for its depth says so in its own note.
-    if (n.hasError) this.damagedLines.push(startLine(n));
+    if (harmfulDamage(n)) this.damagedLines.push(startLine(n));
     this.itemStarts.push({ offset: start, name, line: startLine(nameNode) });
   }
 
@@ -456,13 +476,13 @@ function stmtAt(n: Node, s: Scope): Stmt {
       return { k: 'blk', b };
     }
     case 'ERROR':
-      s.damaged = true;
+      if (harmfulDamage(n)) s.damaged = true;
       return scanCalls(n, s);
     case 'comment':
     case ';':
       return { k: 'nop' };
     default:
-      if (n.hasError) s.damaged = true;
+      if (harmfulDamage(n)) s.damaged = true;
       return scanCalls(n, s);
   }
 }
@@ -675,7 +695,7 @@ function exprAt(n: Node, s: Scope): Expr {
     }
     default:
       if (NULLISH.has(n.type)) return { t: 'id', n: 'NULL' };
-      if (n.type === 'ERROR') s.damaged = true;
+      if (n.type === 'ERROR' && harmfulDamage(n)) s.damaged = true;
       // Keep calls hidden in syntax we do not model (statement expressions, asm ...).
       for (const c of n.descendantsOfType('call_expression')) {
         const f = c.childForFieldName('function');

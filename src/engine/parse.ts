@@ -8,7 +8,7 @@ import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
 import type { FunctionDetail, FunctionFact, ParsedFacts } from './ast.js';
 import { expandRegion, ExpansionBudget, PositionMap, splice, type Expansion, type MacroTable } from './expand.js';
-import { FactExtractor, functionDetail, withPositions, type SourcePositions } from './extract.js';
+import { FactExtractor, functionDetail, harmfulDamage, withPositions, type SourcePositions } from './extract.js';
 import { scanBody } from './lexscan.js';
 import { tokenize } from './lexer.js';
 import type { Prepared } from './preprocess.js';
@@ -122,14 +122,39 @@ function readVariant(
     return;
   }
   const starts = lineStarts(text);
-  for (const child of root.namedChildren) {
+  const children = root.namedChildren;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
     if (!child.hasError) {
       x.topItem(child, v);
       continue;
     }
-    // Project macros first: a region that parses once they are expanded is read as expanded.
-    if (macros?.size && readExpanded(x, text, starts, child.startIndex, child.endIndex, v, macros, expansions, limits))
+    // Project macros first: a region that parses once they are expanded is read as expanded (a statement
+    // macro with no `;` reads as the statement it is, `if (c) return s;` included). The parser's recovery
+    // may have cut one function into several items (`try {` read as the end of one): then the span up to
+    // the next damaged item or the one after is expanded as one region.
+    if (macros?.size) {
+      let taken = -1;
+      const damagedAfter = children
+        .slice(i + 1)
+        .filter((c) => c.hasError)
+        .slice(0, 2);
+      for (const last of [child, ...damagedAfter]) {
+        if (readExpanded(x, text, starts, child.startIndex, last.endIndex, v, macros, expansions, limits)) {
+          taken = children.indexOf(last);
+          break;
+        }
+      }
+      if (taken >= 0) {
+        i = taken;
+        continue;
+      }
+    }
+    // A recovery that lost nothing (a `;` or a name supplied): read as it is.
+    if (!harmfulDamage(child)) {
+      x.topItem(child, v);
       continue;
+    }
     const pieces = splitAtClosingBraces(text, starts, child.startIndex, child.endIndex);
     if (pieces.length <= 1) {
       x.topItem(child, v);
@@ -140,7 +165,7 @@ function readVariant(
       const range = toRange(starts, s, e);
       const sub = parseText(text, [range]).rootNode;
       x.addTopLevel(sub.namedChildren, v);
-      if (sub.hasError) x.damagedLines.push(range.startPosition.row + 1);
+      if (harmfulDamage(sub)) x.damagedLines.push(range.startPosition.row + 1);
     }
   }
 }
@@ -168,7 +193,7 @@ function readExpanded(
   if (e.uses === 0) return false;
   const text2 = splice(text, e);
   const sub = parseText(text2, [toRange(lineStarts(text2), e.from, e.from + e.text.length)]).rootNode;
-  if (sub.hasError) return false;
+  if (harmfulDamage(sub)) return false;
   const index = expansions.push(e) - 1;
   const before = x.functions.length;
   withPositions(sourcePositions(e, starts), () => {
@@ -220,6 +245,8 @@ function dedupeVariants(f: ParsedFacts): ParsedFacts {
       return true;
     });
   return {
+    // Everything else (expansions the functions refer to by index, limits) is kept as it is.
+    ...f,
     // The same definition in two builds reads the same text: one function. Different texts are two.
     functions: uniq(f.functions, (fn) => `f|${fn.name}|${fn.p[0]}|${fn.start}|${fn.end}|${fn.calls.join(',')}`),
     decls: uniq(f.decls, (d) => `d|${d.name}|${d.line}|${d.ty}`),

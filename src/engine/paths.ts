@@ -1138,10 +1138,7 @@ export class PathAnalyzer {
   private returnsOnlySuccess(fn: FnDef, ctx: Ctx): boolean {
     const r = fn.fact.returns;
     // Return texts are token runs: `( NDIS_STATUS_SUCCESS )` is the constant in parentheses.
-    return (
-      r.length > 0 &&
-      r.every((x) => constantTruth(x.replace(/[()\s]/g, ''), this.program, ctx.fn.file) === 'Z')
-    );
+    return r.length > 0 && r.every((x) => constantTruth(x.replace(/[()\s]/g, ''), this.program, ctx.fn.file) === 'Z');
   }
 
   private handleKey(arg: Expr | undefined, isOut: boolean, ctx: Ctx): string | undefined {

@@ -5,7 +5,7 @@
  * so that both builds of a function split over `#if`/`#else` parse as C.
  * Newlines are kept everywhere, so line and column numbers stay right.
  */
-import { Tok, type Tokens } from './lexer.js';
+import { Tok, tokenize, type Tokens } from './lexer.js';
 
 /** Words that are macros for nothing (or for a calling convention) in WDK headers. */
 const EMPTY_MACROS = new Set([
@@ -62,6 +62,10 @@ const EMPTY_MACROS = new Set([
 const CALL_MACROS =
   /^(?:__declspec|__drv_\w+|__in_\w+|__out_\w+|__inout_\w+|__deref_\w+|__success|__bcount|__ecount|__field_\w+|__range|__control_entrypoint|__kernel_entry|__allocator|__analysis_assume|DECLSPEC_ALIGN|__pragma|_Pragma|__attribute__|__alignof)$/;
 
+/** SAL 1 annotations without arguments: `__deref_out_opt`, `__out_opt`, `__drv_aliasesMem`, `__checkReturn` ... */
+const SAL1 =
+  /^__(?:in|out|inout|deref|ecount|bcount|xcount|field|drv|nullterminated|notnull|maybenull|opt|checkReturn|success|reserved|typefix|format_string|control_entrypoint|kernel_entry|allocator|readonly|valid|post|pre)(?:_\w+)?$/;
+
 /** SAL 2 annotations: `_In_`, `_Out_writes_bytes_(n)`, `_IRQL_requires_(PASSIVE_LEVEL)`, `_Use_decl_annotations_` ... */
 const SAL2 = /^_(?:[A-Z][a-z][A-Za-z0-9]*|IRQL)(?:_[A-Za-z0-9]+)*_$/;
 
@@ -81,6 +85,8 @@ export interface Prepared {
 interface Conditional {
   /** Content ranges of each branch: [start, end) between directive lines. */
   branches: { start: number; end: number; dead: boolean }[];
+  /** `#ifndef __cplusplus`: its `#else` is C++ only. */
+  deadElse?: boolean;
   /** The branch of the enclosing conditional this one sits in. */
   parent?: { cond: Conditional; branch: number };
   /** Indices of the branches that are not `#if 0` (filled on first use). */
@@ -101,6 +107,13 @@ const MAX_VARIANTS = 12;
 /** Literal `#if 0` (or `#elif 0`): never part of the program. */
 function isLiteralZero(directive: string): boolean {
   return /^#\s*(?:el)?if\s+(?:0+|\(\s*0+\s*\))\s*(?:\/\/.*|\/\*.*)?$/s.test(directive.trim());
+}
+
+/** `#ifdef __cplusplus`, `#ifndef __cplusplus`, `#if defined(__cplusplus)`, `#if __cplusplus`. */
+function isCplusplusTest(directive: string): boolean {
+  return /^#\s*(?:ifn?def\s+__cplusplus|if\s+(?:defined\s*\(?\s*)?__cplusplus\s*\)?)\s*(?:\/\/.*|\/\*.*)?$/s.test(
+    directive.trim(),
+  );
 }
 
 function directiveName(directive: string): string {
@@ -124,14 +137,23 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
       const name = directiveName(d);
       if (name === 'if' || name === 'ifdef' || name === 'ifndef') {
         const top = stack[stack.length - 1];
-        const c: Conditional = { branches: [{ start: e, end: e, dead: name === 'if' && isLiteralZero(d) }] };
+        // C, not C++: a `__cplusplus` branch is never part of the program (nor an `#ifndef __cplusplus` one's else).
+        const cpp = isCplusplusTest(d);
+        const c: Conditional = {
+          branches: [{ start: e, end: e, dead: (name === 'if' && isLiteralZero(d)) || (cpp && name !== 'ifndef') }],
+          ...(cpp && name === 'ifndef' ? { deadElse: true } : {}),
+        };
         if (top) c.parent = { cond: top, branch: top.branches.length - 1 };
         stack.push(c);
         conditionals.push(c);
       } else if ((name === 'elif' || name === 'else' || name === 'elifdef' || name === 'elifndef') && stack.length) {
         const c = stack[stack.length - 1];
         c.branches[c.branches.length - 1].end = s;
-        c.branches.push({ start: e, end: e, dead: name === 'elif' && isLiteralZero(d) });
+        c.branches.push({
+          start: e,
+          end: e,
+          dead: (name === 'elif' && isLiteralZero(d)) || (name === 'else' && c.deadElse === true),
+        });
       } else if (name === 'endif' && stack.length) {
         const c = stack.pop()!;
         c.branches[c.branches.length - 1].end = s;
@@ -147,7 +169,7 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
       continue;
     }
     const takesArgs = CALL_MACROS.test(word);
-    if (!takesArgs && !SAL2.test(word)) continue;
+    if (!takesArgs && !SAL2.test(word) && !SAL1.test(word)) continue;
     // Blank the annotation and, when present, its balanced argument list.
     let last = i;
     if (i + 1 < toks.count && toks.kind[i + 1] === Tok.Punct && text.charCodeAt(toks.start[i + 1]) === 40) {
@@ -182,7 +204,7 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
         if (i !== keep) ranges.push([b.start, b.end]);
       });
     }
-    return blankRanges(text, ranges);
+    return supplyImplicitInt(blankRanges(text, ranges));
   });
   return { variants, functionClass };
 }
@@ -367,4 +389,59 @@ export function blankRanges(text: string, ranges: [number, number][]): string {
   }
   parts.push(text.slice(pos));
   return parts.join('');
+}
+
+/** Storage words that may stand alone before a function name when its type is an implied `int`. */
+const STORAGE_ONLY = new Set(['static', 'extern', 'inline', '__inline', '__forceinline']);
+
+/**
+ * Implicit `int`: `__inline MP_SEND_STATS(PADAPTER a) { ... }` is a function
+ * definition with its return type left out (K&R C, MSVC). tree-sitter needs
+ * a type there, so `int` is written into the blank space before the name
+ * (the blanked `__inline`, indentation), never moving an offset or a line.
+ * Where there is no such space the definition stays as it is.
+ */
+function supplyImplicitInt(v: string): string {
+  const toks = tokenize(v);
+  const isP = (i: number, ch: number) =>
+    i >= 0 &&
+    i < toks.count &&
+    toks.kind[i] === Tok.Punct &&
+    toks.end[i] - toks.start[i] === 1 &&
+    v.charCodeAt(toks.start[i]) === ch;
+  let out: string[] | undefined;
+  let depth = 0;
+  for (let i = 0; i < toks.count; i++) {
+    if (toks.kind[i] === Tok.Punct) {
+      const ch = v.charCodeAt(toks.start[i]);
+      if (ch === 123) depth++;
+      else if (ch === 125) depth = Math.max(0, depth - 1);
+      continue;
+    }
+    if (depth !== 0 || toks.kind[i] !== Tok.Ident || !isP(i + 1, 40)) continue;
+    // The token before the name: nothing, a statement end, a directive, or storage words only.
+    let b = i - 1;
+    while (b >= 0 && toks.kind[b] === Tok.Ident && STORAGE_ONLY.has(v.slice(toks.start[b], toks.end[b]))) b--;
+    if (!(b < 0 || isP(b, 59) || isP(b, 125) || toks.kind[b] === Tok.Directive)) continue;
+    // `NAME ( ... ) {`
+    let d = 0;
+    let j = i + 1;
+    for (; j < toks.count; j++) {
+      if (isP(j, 40)) d++;
+      else if (isP(j, 41) && --d === 0) break;
+    }
+    if (!isP(j + 1, 123)) continue;
+    // Only the blank space right before the name (back to the previous character that is not blank):
+    // never inside a comment further up.
+    let from = toks.start[i];
+    while (from > 0 && /\s/.test(v[from - 1])) from--;
+    const gap = v.slice(from, toks.start[i]);
+    const run = /[ \t]{4}/.exec(gap);
+    if (!run) continue;
+    out ??= [v];
+    const at = from + run.index;
+    const cur = out.join('');
+    out = [cur.slice(0, at), 'int ', cur.slice(at + 4)];
+  }
+  return out ? out.join('') : v;
 }
