@@ -15,6 +15,8 @@
  *
  * Run: npm run bench   (builds, then node dist/bench/bench.js)
  * Options: --keep (keep the temporary folder), --seed N, --out DIR (write the corpus there and stop).
+ * Real code: --corpus DIR runs bench/real-corpus.ts on every driver folder under DIR after the
+ * generated bench (--corpus-only skips it; --rounds N, --only NAME,NAME).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,6 +31,7 @@ import { FactCache } from '../src/engine/cache.js';
 import { scan, type SourceFile } from '../src/engine/scan.js';
 import { decodeSource } from '../src/engine/text.js';
 import type { Finding, ScanResult, ScanStats } from '../src/engine/types.js';
+import { checkCorpusDir, realCorpusBench } from './real-corpus.js';
 import { EDITS, corpusSize, generateCorpus, writeCorpus, type ExpectedFinding } from './corpus.js';
 
 const DEFAULT_SEED = 20261122;
@@ -139,6 +142,25 @@ function sameFindings(a: ScanResult, b: ScanResult): boolean {
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  const corpusArg = args.indexOf('--corpus');
+  const corpus = corpusArg >= 0 ? args[corpusArg + 1] : undefined;
+  if (corpusArg >= 0 && (!corpus || corpus.startsWith('--'))) throw new Error('--corpus needs a directory');
+  if (corpus) checkCorpusDir(corpus);
+  let code = args.includes('--corpus-only') ? 0 : await generatedBench(args);
+  if (corpus) {
+    const roundsArg = args.indexOf('--rounds');
+    const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 1;
+    if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds needs a whole number of at least 1');
+    const onlyArg = args.indexOf('--only');
+    const only = onlyArg >= 0 ? args[onlyArg + 1]?.split(',') : undefined;
+    const real = await realCorpusBench(corpus, { rounds, only, log });
+    process.stdout.write('\n' + real.lines.join('\n') + '\n');
+    if (real.inconsistent.length) code = Math.max(code, 1);
+  }
+  return code;
+}
+
+async function generatedBench(args: string[]): Promise<number> {
   const seedArg = args.indexOf('--seed');
   const seed = seedArg >= 0 ? Number(args[seedArg + 1]) : DEFAULT_SEED;
   const outArg = args.indexOf('--out');

@@ -8,10 +8,7 @@ import path from 'node:path';
 import type { FactCache } from '../engine/cache.js';
 import { loadRulePack, readRuleDocs, ruleDocsUrl } from '../engine/rulepack.js';
 import type { Finding, ScanResult } from '../engine/types.js';
-import { formatJson } from '../report/json.js';
 import { severityRank } from '../report/order.js';
-import { formatSarif } from '../report/sarif.js';
-import { formatText } from '../report/text.js';
 import { parseBaseline, BaselineError, type Baseline } from '../review/baseline.js';
 import type { ReviewConfig } from '../review/config.js';
 import { againstBaseline, reviewScan, type Report } from '../review/report.js';
@@ -47,7 +44,7 @@ export async function runScan(command: ScanCommand, io: CliIo): Promise<number> 
 
   const { cacheFromEnv } = await import('../engine/cache.js');
   const cache = command.noCache ? null : cacheFromEnv(io.env);
-  const result = await scanRoot(target.root, cache);
+  const result = await scanRoot(target.root, cache, parseWorkers(io.env));
   let report = reviewScan(result, config);
   if (baseline !== undefined) report = againstBaseline(report, baseline.fingerprints, baseline.notices);
   if (command.newSince !== undefined) {
@@ -58,11 +55,11 @@ export async function runScan(command: ScanCommand, io: CliIo): Promise<number> 
 
   const top = repositoryTop(target.folder);
   const sarifPlace = { repositoryRoot: top, repositoryPath: pathInRepository(top, target.folder) };
-  const main = formatReport(report, command, target, io, sarifPlace);
+  const main = await formatReport(report, command, target, io, sarifPlace);
   if (output === undefined) io.stdout(main);
   else await writeOutput(output, command.output ?? '', main);
   if (sarif !== undefined) {
-    await writeOutput(sarif, command.sarif ?? '', sarifText(report, { ...sarifPlace, suppressed: 'omit' }));
+    await writeOutput(sarif, command.sarif ?? '', await sarifText(report, { ...sarifPlace, suppressed: 'omit' }));
   }
   if (command.stats) io.stderr(statsLine(result) + '\n');
   if (failsThreshold(report.findings, failOn)) return EXIT.findings;
@@ -82,10 +79,23 @@ async function resolveTarget(given: string, cwd: string): Promise<Target> {
     : { root, folder: root, folderAsGiven: given, isFile };
 }
 
-async function scanRoot(root: string, cache: FactCache | null): Promise<ScanResult> {
+/**
+ * NDIS_REVIEW_WORKERS: parse threads beside the main one (0: one thread); unset, the engine
+ * chooses by the amount of work. The bench sets it to compare one thread with the pool.
+ */
+function parseWorkers(env: NodeJS.ProcessEnv): number | undefined {
+  const v = env.NDIS_REVIEW_WORKERS;
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 64)
+    throw new UserError(`NDIS_REVIEW_WORKERS must be a whole number from 0 to 64, not '${v}'`);
+  return n;
+}
+
+async function scanRoot(root: string, cache: FactCache | null, workers?: number): Promise<ScanResult> {
   const { scan, ScanError } = await import('../engine/scan.js');
   try {
-    return await scan({ root, cache });
+    return await scan({ root, cache, workers });
   } catch (error) {
     if (error instanceof ScanError) throw new UserError(error.message);
     throw error;
@@ -150,24 +160,36 @@ interface SarifPlace {
   repositoryPath: string;
 }
 
-function formatReport(report: Report, command: ScanCommand, target: Target, io: CliIo, place: SarifPlace): string {
+// Each reporter is loaded only when its format is asked for: a warm run loads no more than it prints.
+async function formatReport(
+  report: Report,
+  command: ScanCommand,
+  target: Target,
+  io: CliIo,
+  place: SarifPlace,
+): Promise<string> {
   const docsUrl = (f: Finding) => ruleDocsUrl(f.docs);
   switch (command.format) {
-    case 'text':
+    case 'text': {
+      const { formatText } = await import('../report/text.js');
       return formatText(report, {
         color: wantsColor(command, io),
         // As given on the command line, like gcc: clickable from where the command ran.
         displayPath: (p) => path.join(target.folderAsGiven, p),
         docsUrl,
       });
-    case 'json':
+    }
+    case 'json': {
+      const { formatJson } = await import('../report/json.js');
       return formatJson(report, { docsUrl });
+    }
     case 'sarif':
       return sarifText(report, { ...place, suppressed: 'mark' });
   }
 }
 
-function sarifText(report: Report, opts: SarifPlace & { suppressed: 'mark' | 'omit' }): string {
+async function sarifText(report: Report, opts: SarifPlace & { suppressed: 'mark' | 'omit' }): Promise<string> {
+  const { formatSarif } = await import('../report/sarif.js');
   const pack = loadRulePack();
   return formatSarif(report, {
     ...opts,

@@ -4,8 +4,8 @@
  * function) is parsed again in pieces, cut where a line starts with `}`,
  * so the intact functions around it are not lost.
  */
-import Parser from 'tree-sitter';
-import C from 'tree-sitter-c';
+import { createRequire } from 'node:module';
+import type Parser from 'tree-sitter';
 import type { FunctionDetail, FunctionFact, ParsedFacts } from './ast.js';
 import { expandRegion, ExpansionBudget, PositionMap, splice, type Expansion, type MacroTable } from './expand.js';
 import { FactExtractor, functionDetail, harmfulDamage, withPositions, type SourcePositions } from './extract.js';
@@ -18,8 +18,11 @@ let parser: Parser | undefined;
 
 function getParser(): Parser {
   if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(C);
+    // Loaded on first use: a fully cached run never needs the native parser.
+    const require = createRequire(import.meta.url);
+    const TreeSitter = require('tree-sitter') as typeof Parser;
+    parser = new TreeSitter();
+    parser.setLanguage(require('tree-sitter-c') as Parser.Language);
   }
   return parser;
 }

@@ -205,12 +205,17 @@ function valueSig(s: State, k: string | undefined): string {
 }
 
 /** Identity of an abstract state, for merging paths that meet in the same state. */
-function hashState(s: State): string {
+function hashState(s: State, ignore?: (k: string) => boolean): string {
   let h = '';
   const live = new Set<string>();
   for (const v of s.vals.values()) if (v.k === 'sym') live.add(v.id.charCodeAt(0) === 33 ? v.id.slice(1) : v.id);
   for (const g of s.groups.values()) if (g.sym) live.add(g.sym);
-  for (const [k, v] of [...s.vals].sort(byKey)) h += `${k}=${v.k}${v.k === 'sym' ? v.id : ''},`;
+  for (const [k, v] of [...s.vals].sort(byKey)) {
+    // A field read with nothing known is unknown either way: an explicit `top` is no knowledge.
+    if (v.k === 'top' && isFieldKey(k)) continue;
+    if (ignore?.(k)) continue;
+    h += `${k}=${v.k}${v.k === 'sym' ? v.id : ''},`;
+  }
   h += '|';
   for (const [k, g] of [...s.res].sort(byKey)) h += `${k}>${g},`;
   h += '|';
@@ -234,6 +239,8 @@ export class PathAnalyzer {
   private damaged: FnDef[] = [];
   /** How often each name is read by a condition or return of the functions walked. */
   private tested = new Map<string, number>();
+  /** Names the functions walked assign with `=`. */
+  private assigned = new Set<string>();
 
   constructor(
     private readonly program: Program,
@@ -258,7 +265,9 @@ export class PathAnalyzer {
     this.complete = true;
     this.unresolved = 0;
     this.damaged = root.fact.damaged ? [root] : [];
-    this.tested = testedNames(this.walkable(root));
+    const walk = this.walkable(root);
+    this.tested = testedNames(walk);
+    this.assigned = assignedNames(walk);
     const start: State = {
       vals: new Map(),
       res: new Map(),
@@ -307,7 +316,9 @@ export class PathAnalyzer {
     this.unresolved = 0;
     this.sites.clear();
     this.damaged = init.fact.damaged ? [init] : [];
-    this.tested = testedNames(this.walkable(init));
+    const walk = this.walkable(init);
+    this.tested = testedNames(walk);
+    this.assigned = assignedNames(walk);
     const start: State = {
       vals: new Map(),
       res: new Map(),
@@ -433,6 +444,7 @@ export class PathAnalyzer {
     const cfg = buildCfg(fn.body);
     const env: TypeEnv = { frame: `${fn.name}#${this.frameCounter++}`, vars: new Map(), pointees: new Map() };
     const state = entry;
+    const entryStep = entry.step;
     fn.params.forEach((p, i) => {
       env.vars.set(p.n, { ty: p.ty, ptr: p.ptr });
       const a = args[i] as { val: Val; key?: string; pointee?: string } | undefined;
@@ -643,13 +655,38 @@ export class PathAnalyzer {
     // Exits the caller cannot tell apart are one exit. The last either-way decision is part of
     // what it can tell: the report site of a leak is the first jump after it, so two exits that
     // failed at different decisions (two gotos to one cleanup label) stay two.
-    const distinct = new Map<string, { state: State; ret: Val; retP?: Pos; retRes?: string }>();
-    for (const x of exits) {
+    // A decision inside this invocation counts only where a leak could be reported inside it: when
+    // nothing held was acquired in it (or deeper), its jumps are never report sites, and the first
+    // jump after any of its decisions is the same jump of the caller. Such exits merge whichever of
+    // the helper's conditions decided them (a free routine's `if (x) Free(x)` ladder is one exit, not
+    // one per combination): the caller's walk stays linear in its helpers.
+    // A field no second test reads (the one test of it is the helper's own) cannot tell the caller's
+    // paths apart: exits that differ only there are one exit (the kept one is a real path, so merging
+    // can only lose a path, never invent one).
+    const forgettable = (k: string) => isFieldKey(k) && !this.isRetested(k);
+    const exitKey = (x: (typeof exits)[number], state: string) => {
       const f = x.state.lastFork;
-      const key = `${hashState(x.state)}#${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : ''}#${f ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
+      const inner =
+        f !== undefined && f.at > entryStep && ![...x.state.groups.values()].some((g) => g.frames.includes(env.frame));
+      const fork = f === undefined ? '' : inner ? 'inner' : `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}`;
+      const ret = `${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : x.ret.k === 'NZ' ? (x.ret.n ?? '') : ''}`;
+      return `${state}#${ret}#${x.retRes ?? ''}#${fork}`;
+    };
+    const distinct = new Map<string, (typeof exits)[number]>();
+    for (const x of exits) {
+      const key = exitKey(x, hashState(x.state, forgettable));
       if (!distinct.has(key)) distinct.set(key, x);
     }
-    return [...distinct.values()];
+    if (distinct.size <= this.joinWidth) return [...distinct.values()];
+    // More exits than a join explores in full: as past a join's width, exits that agree on what is
+    // held, on what the function returns and on the decision that matters are one exit (a free
+    // routine's independent `if (x) Free(x)` tests would otherwise multiply the caller's paths).
+    const coarse = new Map<string, (typeof exits)[number]>();
+    for (const x of distinct.values()) {
+      const key = exitKey(x, hashResources(x.state));
+      if (!coarse.has(key)) coarse.set(key, x);
+    }
+    return [...coarse.values()];
   }
 
   /** Does the loop body release (directly, through a macro or a helper) a mapping this path may hold? */
@@ -945,9 +982,22 @@ export class PathAnalyzer {
     return this.tested.has(lastName(k));
   }
 
-  /** Worth remembering what a test learned only when another test can read it again. */
+  /**
+   * Worth remembering what a test learned when another test can read it again, or when the walk
+   * also assigns that storage: `if (A->Regs) { Unmap(...); A->Regs = NULL; }` ends with `A->Regs`
+   * zero on both ways, and knowing it on the skipping way too lets the two paths merge.
+   */
   private isRetested(k: string): boolean {
-    return (this.tested.get(lastName(k)) ?? 0) >= 2;
+    const name = lastName(k);
+    const all = this.tested.get(name) ?? 0;
+    // A field of a field: when every test of its name is of that form, its last two names tell it.
+    const amp = k.indexOf('&');
+    const parts = (amp < 0 ? k : k.slice(0, amp)).split('.');
+    if (parts.length >= 3 && (this.tested.get(`${name}.`) ?? 0) === all) {
+      const pair = `${parts[parts.length - 2].replace(/\[\]$/, '')}.${name}`;
+      return (this.tested.get(pair) ?? 0) >= 2;
+    }
+    return all >= 2;
   }
 
   private noteName(s: State, gid: string, name: string): void {
@@ -1350,7 +1400,7 @@ export class PathAnalyzer {
       // Unknown: both ways, and remember what was learned about this storage if anything reads it again.
       const a = clone(st);
       a.split = st.split = ++this.splits;
-      if (k && !st.res.has(k) && this.isRetested(k)) {
+      if (k && !st.res.has(k) && (this.isRetested(k) || (this.isTracked(k) && this.assigned.has(lastName(k))))) {
         a.vals.set(k, { k: 'Z', o: origin(a) });
         st.vals.set(k, { k: 'NZ', o: origin(st) });
       }
@@ -1417,6 +1467,16 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
     walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
       const n = x.t === 'id' ? x.n : x.t === 'fld' ? x.f : undefined;
       if (n) out.set(n, (out.get(n) ?? 0) + 1);
+      // A field of a field (`A->EventLock.SpinLock`) is also counted by its last two names, and how
+      // many tests of its name are of that form: four locks' `SpinLock` are four storages.
+      if (x.t === 'fld') {
+        const o = stripCasts(x.o);
+        if (o.t === 'fld') {
+          const pair = `${o.f}.${x.f}`;
+          out.set(pair, (out.get(pair) ?? 0) + 1);
+          out.set(`${x.f}.`, (out.get(`${x.f}.`) ?? 0) + 1);
+        }
+      }
     });
   };
   const conds = (s: Stmt | undefined): void => {
@@ -1466,7 +1526,8 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
         break;
     }
   };
-  for (const fn of fns) {
+  const list = [...fns];
+  for (const fn of list) {
     let counts = testedCache.get(fn.body);
     if (!counts) {
       counts = new Map();
@@ -1480,10 +1541,67 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
     }
     for (const [k, v] of counts) out.set(k, (out.get(k) ?? 0) + v);
   }
+  // A helper that tests its parameter tests the caller's argument: `CardDestroy(a->Card)` with
+  // `if (c)` inside reads `Card`, so what the path knows of `a->Card` must be kept for it. To a
+  // fixed point, so a parameter handed on to the helper that tests it counts too.
+  const byName = new Map<string, FnDef[]>();
+  for (const fn of list) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
+  const testedParam = (fn: FnDef, i: number, extra: Set<string>) => {
+    const n = fn.params[i]?.n;
+    return n !== undefined && ((testedCache.get(fn.body)?.has(n) ?? false) || extra.has(`${fn.name}#${i}`));
+  };
+  const passed = new Set<string>();
+  for (let round = 0; round < 4; round++) {
+    const before = passed.size;
+    for (const fn of list) {
+      const params = new Map(fn.params.map((p, i) => [p.n, i]));
+      walkExprs(fn.body, (x) => {
+        if (x.t !== 'call' || x.f.t !== 'id') return;
+        for (const callee of byName.get(x.f.n) ?? [])
+          x.a.forEach((arg, i) => {
+            if (!testedParam(callee, i, passed)) return;
+            const a = stripCasts(arg);
+            const n = a.t === 'id' ? a.n : a.t === 'fld' ? a.f : undefined;
+            if (n === undefined) return;
+            const key = `${fn.name}#${i}@${x.p[0]}:${x.p[1]}#${callee.name}`;
+            if (passed.has(key)) return;
+            passed.add(key);
+            out.set(n, (out.get(n) ?? 0) + 1);
+            // The caller's own parameter handed on: the caller now tests it too.
+            const pi = a.t === 'id' ? params.get(a.n) : undefined;
+            if (pi !== undefined) passed.add(`${fn.name}#${pi}`);
+          });
+      });
+    }
+    if (passed.size === before) break;
+  }
   return out;
 }
 
 const testedCache = new WeakMap<Stmt, Map<string, number>>();
+
+/** The variables and fields the functions assign with `=` (by last name, as `testedNames` counts). */
+function assignedNames(fns: Iterable<FnDef>): Set<string> {
+  const out = new Set<string>();
+  for (const fn of fns) {
+    let names = assignedCache.get(fn.body);
+    if (!names) {
+      const found = new Set<string>();
+      walkExprs(fn.body, (x) => {
+        if (x.t !== 'asg' || x.op !== '=') return;
+        const l = stripCasts(x.l);
+        const n = l.t === 'id' ? l.n : l.t === 'fld' ? l.f : undefined;
+        if (n) found.add(n);
+      });
+      names = found;
+      assignedCache.set(fn.body, names);
+    }
+    for (const n of names) out.add(n);
+  }
+  return out;
+}
+
+const assignedCache = new WeakMap<Stmt, Set<string>>();
 
 /** Groups no name refers to any more are out of reach: stop tracking them. */
 function dropNameless(s: State): void {

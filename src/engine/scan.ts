@@ -11,18 +11,20 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { FactCache } from './cache.js';
 import { directivesIn, type Directive } from './directives.js';
 import { lexBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
 import { limitNotices as programLimits } from './limits.js';
-import { parseBatch } from './pool.js';
 import { Program, type LinkedFile } from './program.js';
 import { macrosFor, repositoryMacros } from './macrotable.js';
 import { loadRulePack, packageRoot, ruleMeta, type RulePack } from './rulepack.js';
 import { runRules } from './rules.js';
 import { looksBinary } from './text.js';
+import { errorCode, listSources, ScanError } from './sources.js';
+
+export { isSourcePath, listSources, ScanError, type SourceList } from './sources.js';
 import type { Notice, ScanResult } from './types.js';
 
 /** A source file. Its bytes are treated as immutable once passed in (their hash is remembered). */
@@ -42,16 +44,6 @@ export interface ScanOptions {
   workers?: number;
 }
 
-/** A problem with the scan's input, worded for the user. */
-export class ScanError extends Error {}
-
-const SOURCE_EXT = /\.(?:c|h|inc|inl)$/i;
-
-/** C sources and headers the scan reads: `.c`, `.h`, `.inc`, `.inl`. */
-export function isSourcePath(path: string): boolean {
-  return SOURCE_EXT.test(path);
-}
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.svn', '.hg', 'obj', 'objfre', 'objchk']);
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Below this much source to parse, a worker's start-up (loading tree-sitter) costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024;
@@ -63,57 +55,10 @@ async function packageVersion(): Promise<string> {
   return version;
 }
 
-/** The sources under a root, and the entries below it that could not be read (each named, with why). */
-export interface SourceList {
-  paths: string[];
-  unreadable: { path: string; why: string }[];
-}
-
-export async function listSources(root: string): Promise<SourceList> {
-  let info;
-  try {
-    info = await stat(root);
-  } catch {
-    throw new ScanError(`cannot read ${root}: no such file or directory`);
-  }
-  if (!info.isDirectory()) {
-    if (SOURCE_EXT.test(root)) return { paths: [root], unreadable: [] };
-    throw new ScanError(`${root} is not a directory or a C source file`);
-  }
-  const paths: string[] = [];
-  const unreadable: SourceList['unreadable'] = [];
-  // Folders to read, as a stack: a deep tree costs memory, never the call stack.
-  const dirs = [root];
-  for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (e) {
-      if (dir === root) throw new ScanError(`cannot read ${root}: ${errorCode(e)}`);
-      // A folder the scan cannot list may hold sources: say so rather than scan less in silence.
-      unreadable.push({ path: dir, why: errorCode(e) });
-      continue;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) dirs.push(join(dir, e.name));
-      } else if (e.isFile() && SOURCE_EXT.test(e.name)) paths.push(join(dir, e.name));
-    }
-  }
-  return {
-    paths: paths.sort(),
-    unreadable: unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-  };
-}
-
 /** The first line of an error's message, for a notice: no stack, nothing long. */
 function errorText(e: unknown): string {
   const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   return text.split('\n')[0].slice(0, 200);
-}
-
-function errorCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException | undefined)?.code ?? 'error';
 }
 
 /** The sources under a root, read; what could not be read becomes a `skipped-file` notice naming it. */
@@ -413,6 +358,7 @@ async function parseClosure(
     if (todo.length) {
       const bytes = todo.reduce((n, f) => n + f.bytes.length, 0);
       const workers = workersOpt ?? (bytes >= WORKER_THRESHOLD_BYTES ? Math.min(3, availableParallelism() - 1) : 0);
+      const { parseBatch } = await import('./pool.js');
       const used = await parseBatch(
         todo.map((f) => ({
           bytes: f.bytes,

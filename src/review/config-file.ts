@@ -5,7 +5,7 @@
  * The CLI and `ndis-review config check` go through here, so they print
  * the lines the app shows in its check run.
  */
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
 import { parseConfig, type ReviewConfig } from './config.js';
 
 /** Where the app, the Action and the CLI look for the configuration, from the repository (or scan) root. */
@@ -14,8 +14,14 @@ export const CONFIG_PATH = '.github/ndis-review.yml';
 /** The configuration as read: the parsed YAML, or why it could not be read. */
 export type RawConfig = { value: unknown } | { error: string };
 
+/** The YAML parser, loaded only when there is a configuration to read (a scan without one never needs it). */
+function yamlParse(): typeof import('yaml').parse {
+  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
+}
+
 export function readConfigText(text: string): RawConfig {
   let value: unknown;
+  const parse = yamlParse();
   try {
     value = parse(text, { logLevel: 'error' }) as unknown;
   } catch (error) {

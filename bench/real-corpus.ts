@@ -1,0 +1,367 @@
+/**
+ * The speed figures on real driver code: every driver folder under a corpus
+ * directory (the evaluation's, `eval/README.md` says how to get it) is one
+ * repository root. Per driver, interleaved so a change in machine load hits
+ * every side alike:
+ *
+ *   - raw parse: `dist/bench/raw-parse.js DIR` in a fresh process, one thread
+ *     (every file the scan lists, parsed once);
+ *   - cold scan, one thread: the CLI, cache off, `NDIS_REVIEW_WORKERS=0`;
+ *   - cold scan, worker pool: the same with one parse worker per spare core;
+ *   - warm scan: the CLI with a disk cache filled by one earlier run, beside a
+ *     bare `node -e 0`;
+ *   - Coccinelle (`spatch`, Debian's `coccinelle`) with
+ *     `bench/map-without-unmap.cocci`, when it is installed;
+ *   - in process: a cold scan, then one edit in the file that maps (the file
+ *     the initialize analysis reads) re-scanned with the warm in-memory cache.
+ *
+ * Figures are sums over the drivers (medians over `--rounds` rounds), so a
+ * driver that takes longer weighs more, as it does for a user.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FactCache } from '../src/engine/cache.js';
+import { listSources } from '../src/engine/sources.js';
+import { scan, type SourceFile } from '../src/engine/scan.js';
+import type { ScanResult, ScanStats } from '../src/engine/types.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const cliPath = join(repoRoot, 'bin', 'ndis-review.js');
+const rawParsePath = join(repoRoot, 'dist', 'bench', 'raw-parse.js');
+const coccinelleRule = join(repoRoot, 'bench', 'map-without-unmap.cocci');
+const MAP_CALL = /\bNdisMMapIoSpace\s*\(/;
+
+export interface RealBenchOptions {
+  rounds: number;
+  log: (s: string) => void;
+  /** Only these driver folders (names under the corpus directory). */
+  only?: string[];
+}
+
+interface ProcOut {
+  wallMs: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(argv: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<ProcOut> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(argv[0], argv.slice(1), { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({
+        wallMs: performance.now() - t0,
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+  });
+}
+
+interface CliRun {
+  wallMs: number;
+  stats: ScanStats & { maxRssKiB: number };
+  result: ScanResult;
+}
+
+async function cliScan(dir: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
+  const r = await run(
+    [process.execPath, cliPath, 'scan', dir, '--format', 'json', '--stats', '--fail-on', 'never'],
+    env,
+  );
+  // --fail-on never: 0 complete, 3 incomplete; anything else is the bench's failure.
+  if (r.code !== 0 && r.code !== 3)
+    throw new Error(`ndis-review on ${dir} exited ${r.code}: ${r.stderr.slice(0, 400)}`);
+  const statsLine = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
+  if (!statsLine) throw new Error(`no stats line for ${dir}`);
+  return {
+    wallMs: r.wallMs,
+    stats: JSON.parse(statsLine) as CliRun['stats'],
+    result: JSON.parse(r.stdout) as ScanResult,
+  };
+}
+
+function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NDIS_REVIEW_CACHE;
+  delete env.NDIS_REVIEW_CACHE_DIR;
+  delete env.NDIS_REVIEW_WORKERS;
+  return { ...env, ...extra };
+}
+
+const findingKeys = (r: ScanResult) =>
+  r.findings
+    .map((f) => `${f.rule} ${f.path}:${f.line}`)
+    .sort()
+    .join('\n');
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Driver folders: each directory directly under the corpus that holds a C source somewhere. */
+async function driversIn(corpus: string, only?: string[]): Promise<string[]> {
+  const names = readdirSync(corpus)
+    .filter((n) => statSync(join(corpus, n)).isDirectory())
+    .filter((n) => !only || only.includes(n))
+    .sort();
+  const out: string[] = [];
+  for (const n of names) if ((await listSources(join(corpus, n))).paths.length > 0) out.push(n);
+  return out;
+}
+
+/**
+ * The edit the in-process figure re-scans: a comment line inserted above the
+ * first line that calls NdisMMapIoSpace (a new line, never inside a macro's
+ * continuation), so the file that maps, which the initialize analysis reads,
+ * is lexed, parsed and analysed again. Undefined when the driver never maps.
+ */
+function mapEdit(files: SourceFile[], n: number): { index: number; bytes: Buffer } | undefined {
+  for (let index = 0; index < files.length; index++) {
+    const text = Buffer.from(files[index].bytes).toString('latin1');
+    const lines = text.split('\n');
+    const at = lines.findIndex((l, i) => MAP_CALL.test(l) && !/\\\r?$/.test(lines[i - 1] ?? '') && !/^\s*#/.test(l));
+    if (at < 0) continue;
+    lines.splice(at, 0, `/* bench edit ${n} */`);
+    return { index, bytes: Buffer.from(lines.join('\n'), 'latin1') };
+  }
+  return undefined;
+}
+
+export interface RealBenchResult {
+  lines: string[];
+  /** Findings differed between the ways of scanning one driver (a bench failure). */
+  inconsistent: string[];
+}
+
+export async function realCorpusBench(corpus: string, opts: RealBenchOptions): Promise<RealBenchResult> {
+  const drivers = await driversIn(corpus, opts.only);
+  if (drivers.length === 0) throw new Error(`no driver folders with C sources under ${corpus}`);
+  const spare = Math.max(1, os.availableParallelism() - 1);
+  const tmp = mkdtempSync(join(os.tmpdir(), 'ndis-review-realbench-'));
+  const inconsistent: string[] = [];
+  const rounds: {
+    raw: number[];
+    cold: number[];
+    pool: number[];
+    warm: number[];
+    bare: number[];
+    rules: number[];
+    total: number[];
+  }[] = [];
+  let maxRssKiB = 0;
+  let maxRssDriver = '';
+  let files = 0;
+  let bytes = 0;
+  let parsedFiles = 0;
+  let findings = 0;
+  let budgetNotices = 0;
+  let incomplete = 0;
+  const budgetWhere: string[] = [];
+  try {
+    for (let round = 0; round < opts.rounds; round++) {
+      const r = { raw: [], cold: [], pool: [], warm: [], bare: [], rules: [], total: [] } as (typeof rounds)[number];
+      for (const [i, name] of drivers.entries()) {
+        const dir = join(corpus, name);
+        opts.log(`round ${round + 1}/${opts.rounds}, driver ${i + 1}/${drivers.length}: ${name}`);
+        const raw = await run([process.execPath, rawParsePath, dir], process.env);
+        if (raw.code !== 0) throw new Error(`raw parse of ${dir} failed: ${raw.stderr}`);
+        const rawOut = JSON.parse(raw.stdout) as { files: number; bytes: number };
+        const cold = await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE: 'off', NDIS_REVIEW_WORKERS: '0' }));
+        const pool = await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE: 'off', NDIS_REVIEW_WORKERS: String(spare) }));
+        const cacheDir = join(tmp, `cache-${name}`);
+        if (round === 0) await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE_DIR: cacheDir }));
+        const warm = await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE_DIR: cacheDir }));
+        const bare = await run([process.execPath, '-e', '0'], process.env);
+        r.raw.push(raw.wallMs);
+        r.cold.push(cold.wallMs);
+        r.pool.push(pool.wallMs);
+        r.warm.push(warm.wallMs);
+        r.bare.push(bare.wallMs);
+        r.rules.push(cold.stats.ms.rules);
+        r.total.push(cold.stats.ms.total);
+        if (findingKeys(pool.result) !== findingKeys(cold.result)) inconsistent.push(`${name}: pool vs one thread`);
+        if (findingKeys(warm.result) !== findingKeys(cold.result)) inconsistent.push(`${name}: warm vs cold`);
+        if (round === 0) {
+          files += rawOut.files;
+          bytes += rawOut.bytes;
+          parsedFiles += cold.stats.parsed;
+          findings += cold.result.findings.length;
+          if (!cold.result.complete) incomplete++;
+          for (const n of cold.result.notices.filter((x) => x.kind === 'budget')) {
+            budgetNotices++;
+            budgetWhere.push(`${name}/${n.path ?? ''}:${n.line ?? ''}`);
+          }
+        }
+        for (const run of [cold, pool]) {
+          if (run.stats.maxRssKiB > maxRssKiB) {
+            maxRssKiB = run.stats.maxRssKiB;
+            maxRssDriver = name;
+          }
+        }
+      }
+      rounds.push(r);
+    }
+
+    // In process: a cold scan, then the edit of the mapping file with the warm cache.
+    const coldIn: number[] = [];
+    const editIn: number[] = [];
+    let edited = 0;
+    for (const [i, name] of drivers.entries()) {
+      const dir = join(corpus, name);
+      const paths = (await listSources(dir)).paths;
+      const srcs: SourceFile[] = paths.map((p) => ({
+        path: relative(dir, p).split('\\').join('/'),
+        bytes: readFileSync(p),
+      }));
+      const edit = mapEdit(srcs, 1);
+      if (!edit) continue;
+      opts.log(`in process, driver ${i + 1}/${drivers.length}: ${name}`);
+      const t0 = performance.now();
+      const cold = await scan({ root: dir, files: srcs, cache: null, workers: 0 });
+      const coldMs = performance.now() - t0;
+      const cache = new FactCache();
+      await scan({ root: dir, files: srcs, cache, workers: 0 });
+      const editRuns: number[] = [];
+      for (let n = 1; n <= 3; n++) {
+        const e = mapEdit(srcs, n)!;
+        const changed = srcs.slice();
+        changed[e.index] = { path: srcs[e.index].path, bytes: e.bytes };
+        const t1 = performance.now();
+        const after = await scan({ root: dir, files: changed, cache, workers: 0 });
+        editRuns.push(performance.now() - t1);
+        // The inserted line moves what follows it by one: compare rule and file only.
+        const shape = (r: ScanResult) =>
+          r.findings
+            .map((f) => `${f.rule} ${f.path}`)
+            .sort()
+            .join('\n');
+        if (shape(after) !== shape(cold)) inconsistent.push(`${name}: edited re-scan vs cold`);
+      }
+      coldIn.push(coldMs);
+      editIn.push(median(editRuns));
+      edited++;
+    }
+
+    // Coccinelle, once per driver, when installed.
+    const spatch = spawnSync('spatch', ['--version'], { encoding: 'utf8' });
+    const haveSpatch = spatch.status === 0;
+    const spatchRuns: number[] = [];
+    let spatchFailures = 0;
+    if (haveSpatch) {
+      for (const [i, name] of drivers.entries()) {
+        opts.log(`coccinelle, driver ${i + 1}/${drivers.length}: ${name}`);
+        const r = await run(
+          ['spatch', '--sp-file', coccinelleRule, '--no-includes', join(corpus, name)],
+          process.env,
+          tmp,
+        );
+        if (r.code !== 0) spatchFailures++;
+        spatchRuns.push(r.wallMs);
+      }
+    }
+
+    // ---- figures
+    const pick = (f: (r: (typeof rounds)[number]) => number[]) => median(rounds.map((r) => sum(f(r))));
+    const raw = pick((r) => r.raw);
+    const cold = pick((r) => r.cold);
+    const pool = pick((r) => r.pool);
+    const warm = pick((r) => r.warm);
+    const bare = pick((r) => r.bare);
+    const rulesShare = pick((r) => r.rules) / pick((r) => r.total);
+    const lines: string[] = [];
+    const cpus = os.cpus();
+    lines.push('ndis-review benchmark on real drivers', '');
+    lines.push(
+      `machine   ${cpus.length} CPU(s), ${cpus[0]?.model.trim() ?? 'unknown'}; Node ${process.version}; load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+    lines.push(
+      `corpus    ${corpus}: ${drivers.length} drivers, ${files.toLocaleString('en-US')} files, ${bytes.toLocaleString('en-US')} bytes; the cold scans parsed ${parsedFiles} files`,
+    );
+    lines.push(
+      `          ${findings} findings; ${incomplete} incomplete reports; ${budgetNotices} budget notice(s)${budgetWhere.length ? ': ' + budgetWhere.join(', ') : ''}`,
+    );
+    lines.push(`          ${opts.rounds} round(s); each figure is the sum over the drivers, median over the rounds`);
+    lines.push('');
+    const ms = (x: number) => `${x.toFixed(0)} ms`;
+    lines.push(`  ${'figure'.padEnd(58)} ${'value'.padStart(11)}`);
+    const fig = (name: string, value: string) => lines.push(`  ${name.padEnd(58)} ${value.padStart(11)}`);
+    fig('raw tree-sitter parse, fresh process per driver, 1 thread', ms(raw));
+    fig('cold scan, fresh process per driver, 1 thread (wall)', ms(cold));
+    fig(`cold scan, fresh process per driver, ${spare} parse worker(s) (wall)`, ms(pool));
+    fig('warm scan, fresh process, disk cache (wall)', ms(warm));
+    fig('bare `node -e 0`, once per driver', ms(bare));
+    fig('rules stage / engine total (--stats, 1 thread)', `${(rulesShare * 100).toFixed(1)} %`);
+    fig(`in process: cold scan, ${edited} drivers that map`, ms(sum(coldIn)));
+    fig('in process: re-scan after an edit of the mapping file', ms(sum(editIn)));
+    fig(`peak RSS (largest: ${maxRssDriver})`, `${(maxRssKiB / 1024).toFixed(1)} MiB`);
+    if (haveSpatch)
+      fig(
+        `Coccinelle spatch, once per driver${spatchFailures ? ` (${spatchFailures} exited non-zero)` : ''}`,
+        ms(sum(spatchRuns)),
+      );
+    lines.push('');
+    lines.push(`  ${'goal'.padEnd(58)} ${'value'.padStart(11)}   ${'target'.padEnd(9)} result`);
+    const goal = (name: string, v: number | undefined, op: '<=' | '>=', target: number, why = '') => {
+      if (v === undefined) {
+        lines.push(
+          `  ${name.padEnd(58)} ${'-'.padStart(11)}   ${`${op} ${target}`.padEnd(9)} NOT RUN ${why}`.trimEnd(),
+        );
+        return;
+      }
+      const ok = op === '<=' ? v <= target : v >= target;
+      lines.push(
+        `  ${name.padEnd(58)} ${v.toFixed(3).padStart(11)}   ${`${op} ${target}`.padEnd(9)} ${ok ? 'PASS' : 'MISS'}`,
+      );
+    };
+    goal('cold scan (1 thread) / raw parse', cold / raw, '<=', 1.2);
+    goal('cold scan (worker pool) / raw parse', pool / raw, '<=', 0.8);
+    goal(
+      'Coccinelle / cold scan (1 thread)',
+      haveSpatch ? sum(spatchRuns) / cold : undefined,
+      '>=',
+      3,
+      haveSpatch ? '' : '(spatch is not installed: apt-get install coccinelle)',
+    );
+    goal('rules stage share of the scan', rulesShare, '<=', 0.15);
+    goal('edit re-scan / cold scan (in process)', edited ? sum(editIn) / sum(coldIn) : undefined, '<=', 0.1);
+    goal('warm CLI / bare node -e 0', warm / bare, '<=', 2.0);
+    goal('peak RSS, MiB', maxRssKiB / 1024, '<=', 250);
+    goal('budget notices on real drivers', budgetNotices, '<=', 0);
+    lines.push('');
+    lines.push(
+      inconsistent.length
+        ? `consistency: findings differ in ${inconsistent.join('; ')}`
+        : 'consistency: one thread, worker pool, warm cache and edited re-scans report the same findings on every driver',
+    );
+    return { lines, inconsistent };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** `--corpus DIR` is usable: a directory. */
+export function checkCorpusDir(dir: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--corpus ${dir}: not a directory`);
+}

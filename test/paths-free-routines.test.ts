@@ -1,0 +1,117 @@
+/**
+ * The shape of two public ISDN miniports whose initialize ran out of its step
+ * budget: every failure path calls halt, halt calls a chain of free routines,
+ * and each free routine is a ladder of independent `if (x) { Free(x); x = NULL; }`
+ * and `if (Lock.SpinLock) NdisFreeSpinLock(&Lock)` tests. Each ladder used to
+ * leave one exit per combination of its tests, multiplying the paths of every
+ * caller. Written from scratch; the ladders' length is the knob.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { scanTexts, driverEntry } from './support/ruleTester.js';
+
+function ladder(base: string, prefix: string, n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(
+      `    if (${base}->${prefix}Buf${i}) { FreeMem(${base}->${prefix}Buf${i}); ${base}->${prefix}Buf${i} = NULL; }`,
+    );
+    out.push(`    if (${base}->${prefix}Lock${i}.SpinLock) { NdisFreeSpinLock(&${base}->${prefix}Lock${i}); }`);
+  }
+  return out.join('\n');
+}
+
+function fields(prefix: string, n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(`PVOID ${prefix}Buf${i}; LOCK ${prefix}Lock${i};`);
+  return out.join(' ');
+}
+
+/** A driver whose initialize may leak on one path (`leak`) or on none. */
+function driver(n: number, leak: boolean): string {
+  return `#include <ndis.h>
+#define REGS_LEN 0x1000
+typedef struct _LOCK { KSPIN_LOCK SpinLock; KIRQL Irql; } LOCK;
+typedef struct _CARD { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; ${fields('C', n)} } CARD, *PCARD;
+typedef struct _ADAPTER { NDIS_HANDLE H; PCARD Card; ${fields('A', n)} } ADAPTER, *PADAPTER;
+VOID FreeMem(PVOID p);
+PVOID AllocMem(ULONG n);
+
+VOID CardDestroyObjects(PCARD c)
+{
+${ladder('c', 'C', n)}
+    if (c->Regs) { NdisMUnmapIoSpace(c->H, c->Regs, REGS_LEN); c->Regs = NULL; }
+}
+
+VOID CardDestroy(PCARD c)
+{
+    if (c) { CardDestroyObjects(c); FreeMem(c); }
+}
+
+VOID AdapterDestroy(PADAPTER a)
+{
+    if (a) {
+${ladder('a', 'A', n)}
+        CardDestroy(a->Card);
+        FreeMem(a);
+    }
+}
+
+NDIS_STATUS CardCreate(PADAPTER a)
+{
+    PCARD c = (PCARD)AllocMem(sizeof(CARD));
+    if (c == NULL) return NDIS_STATUS_RESOURCES;
+    a->Card = c;
+    c->H = a->H;
+    if (NdisMMapIoSpace(&c->Regs, c->H, c->Pa, REGS_LEN) != NDIS_STATUS_SUCCESS) return NDIS_STATUS_RESOURCES;
+    c->CBuf0 = AllocMem(16);
+    if (c->CBuf0 == NULL) return NDIS_STATUS_RESOURCES;
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS AdapterSetup(PADAPTER a);
+NDIS_STATUS AdapterStart(PADAPTER a);
+
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE ctx, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    NDIS_STATUS s;
+    PADAPTER a = (PADAPTER)AllocMem(sizeof(ADAPTER));
+    if (a == NULL) return NDIS_STATUS_RESOURCES;
+    a->H = h;
+    s = CardCreate(a);
+    if (s != NDIS_STATUS_SUCCESS) { AdapterDestroy(a); return s; }
+    s = AdapterSetup(a);
+    if (s != NDIS_STATUS_SUCCESS) { AdapterDestroy(a); return s; }
+    s = AdapterStart(a);
+    if (s != NDIS_STATUS_SUCCESS) {
+${leak ? '        return s; /* LEAK */' : '        AdapterDestroy(a);\n        return s;'}
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+
+VOID MpHalt(NDIS_HANDLE ctx, NDIS_HALT_ACTION x) { AdapterDestroy((PADAPTER)ctx); }
+${driverEntry('MpInit', 'MpHalt')}`;
+}
+
+for (const n of [4, 12]) {
+  test(`free routines with ${n} independent tests each: complete, no budget, the leak found`, async () => {
+    const text = driver(n, true);
+    const r = await scanTexts({ 'mp.c': text });
+    const leak = text.split('\n').findIndex((l) => l.includes('/* LEAK */')) + 1;
+    assert.deepEqual(
+      r.notices.filter((x) => x.kind === 'budget'),
+      [],
+    );
+    assert.equal(r.complete, true, JSON.stringify(r.notices));
+    assert.deepEqual(
+      r.findings.map((f) => `${f.line} ${f.rule}`),
+      [`${leak} ndis/unmap-on-failure`],
+    );
+  });
+
+  test(`free routines with ${n} independent tests each, every path released: no finding`, async () => {
+    const r = await scanTexts({ 'mp.c': driver(n, false) });
+    assert.equal(r.complete, true, JSON.stringify(r.notices));
+    assert.deepEqual(r.findings, []);
+  });
+}
