@@ -224,6 +224,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     // In process: a cold scan, then the edit of the mapping file with the warm cache.
     const coldIn: number[] = [];
     const editIn: number[] = [];
+    const editSplit = { parse: 0, rules: 0, total: 0 };
     let edited = 0;
     for (const [i, name] of drivers.entries()) {
       const dir = join(corpus, name);
@@ -248,6 +249,11 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
         const t1 = performance.now();
         const after = await scan({ root: dir, files: changed, cache, workers: 0 });
         editRuns.push(performance.now() - t1);
+        if (n === 3) {
+          editSplit.parse += after.stats.ms.parse;
+          editSplit.rules += after.stats.ms.rules;
+          editSplit.total += after.stats.ms.total;
+        }
         // The inserted line moves what follows it by one: compare rule and file only.
         const shape = (r: ScanResult) =>
           r.findings
@@ -315,6 +321,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     fig('rules stage / engine total (--stats, 1 thread)', `${(rulesShare * 100).toFixed(1)} %`);
     fig(`in process: cold scan, ${edited} drivers that map`, ms(sum(coldIn)));
     fig('in process: re-scan after an edit of the mapping file', ms(sum(editIn)));
+    fig('  of which (last edit, engine stats): parse / rules', `${ms(editSplit.parse)} / ${ms(editSplit.rules)}`);
     fig(`peak RSS (largest: ${maxRssDriver})`, `${(maxRssKiB / 1024).toFixed(1)} MiB`);
     if (haveSpatch)
       fig(

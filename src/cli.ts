@@ -4,7 +4,7 @@
  * `bin/ndis-review.js` binds it to the real process.
  */
 
-import { parseCommandLine, type Command } from './cli/args.js';
+import { parseCommandLine, type Command, type ScanCommand } from './cli/args.js';
 import { UsageError, UserError } from './cli/errors.js';
 import { EXIT, type CliIo } from './cli/io.js';
 import { packageVersion } from './package.js';
@@ -38,9 +38,11 @@ Options for scan:
   --new-since REV      report only findings not in the merge base of HEAD and REV
   --no-cache           neither read nor write the fact cache
   --stats              print counts and timings as one JSON line on standard error
+  --watch              keep running: re-scan on every save and print only what changed
 
 Environment:
   NDIS_REVIEW_CACHE=off  disable the fact cache
+  NDIS_REVIEW_WORKERS=N  parse threads beside the main one (0: one thread; default: by amount of work)
   NO_COLOR               plain text output on a terminal
 
 Exit status:
@@ -76,7 +78,24 @@ async function run(command: Command, io: CliIo): Promise<number> {
       return (await import('./cli/config.js')).checkConfig(command.file, io);
     case 'scan':
       // The engine is loaded only here, so --help and --version start without loading the parser.
+      if (command.watch) return watchUntilInterrupted(command, io);
       return (await import('./cli/scan.js')).runScan(command, io);
+  }
+}
+
+/** `scan --watch`: runs until SIGINT or SIGTERM, then exits 0. */
+async function watchUntilInterrupted(command: ScanCommand, io: CliIo): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = () => {
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await (await import('./cli/watch.js')).runWatch(command, io, { signal: stop.signal });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

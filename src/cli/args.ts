@@ -26,6 +26,8 @@ export interface ScanCommand {
   newSince: string | undefined;
   noCache: boolean;
   stats: boolean;
+  /** Keep running: re-scan on every save and print only what changed. */
+  watch: boolean;
 }
 
 export type Command =
@@ -47,6 +49,7 @@ const OPTIONS = {
   'new-since': { type: 'string' },
   'no-cache': { type: 'boolean' },
   stats: { type: 'boolean' },
+  watch: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -64,6 +67,7 @@ const SCAN_OPTIONS: readonly OptionName[] = [
   'new-since',
   'no-cache',
   'stats',
+  'watch',
 ];
 
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -151,6 +155,13 @@ function scanCommand(operands: string[], values: Values): ScanCommand {
     throw new UsageError('give either --baseline or --new-since, not both');
   }
   const failOn = text('fail-on');
+  const watching = values.watch === true;
+  if (watching) {
+    // A watch prints text as it goes; reports to files and comparisons belong to one-off scans.
+    const clash = (['output', 'sarif', 'baseline', 'new-since', 'stats'] as const).find((n) => values[n] !== undefined);
+    if (clash !== undefined) throw new UsageError(`option --${clash} does not apply with --watch`);
+    if (values.format !== undefined && values.format !== 'text') throw new UsageError('--watch prints text only');
+  }
   return {
     kind: 'scan',
     dir: operands[0] ?? '.',
@@ -163,6 +174,7 @@ function scanCommand(operands: string[], values: Values): ScanCommand {
     newSince,
     noCache: values['no-cache'] === true,
     stats: values.stats === true,
+    watch: watching,
   };
 }
 
