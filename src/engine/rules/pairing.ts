@@ -1,0 +1,136 @@
+/**
+ * Rule kind `pairing`: one rule id with several duties over an acquire/release
+ * pair, each run by the kind that already checks it (release-on-failure,
+ * release-in-role, argument-match, call-context) and reported under the
+ * pairing rule's id with the duty's own message id. A resource no function
+ * acquires costs no path analysis.
+ */
+import type { FixMaker } from '../fixes.js';
+import type { InitAnalysis, PathAnalyzer } from '../paths.js';
+import type { FnDef, Program } from '../program.js';
+import type {
+  ArgumentMatchRule,
+  CallContextRule,
+  PairingRule,
+  ReleaseInRoleRule,
+  ReleaseOnFailureRule,
+  ResourceDef,
+  RulePack,
+} from '../rulepack.js';
+import type { Notice } from '../types.js';
+import type { Draft } from './common.js';
+import { callContext } from './context.js';
+import { releaseOnFailure } from './failure.js';
+import { releaseInRole } from './halt.js';
+import { argumentMatch } from './length.js';
+
+export interface PairingInputs {
+  analysisFor: (resource: ResourceDef) => Map<FnDef, InitAnalysis>;
+  analyzerFor: (resource: ResourceDef) => PathAnalyzer;
+  fixes: FixMaker;
+  notices: Notice[];
+}
+
+/** The rule seen as one of the single-duty kinds: its one message under the id that kind formats. */
+function asDuty<K extends string>(
+  rule: PairingRule,
+  kind: K,
+  advice: string,
+  messages: Record<string, string>,
+): { id: string; severity: PairingRule['severity']; title: string; description: string; docs: string } & {
+  kind: K;
+  advice: string;
+  messages: Record<string, string>;
+} {
+  return {
+    id: rule.id,
+    severity: rule.severity,
+    title: rule.title,
+    description: rule.description,
+    docs: rule.docs,
+    kind,
+    advice,
+    messages,
+  };
+}
+
+/** Drafts of a single-duty kind renamed to the pairing rule's message ids. */
+function renamed(drafts: Draft[], ids: Record<string, string>): Draft[] {
+  for (const d of drafts) if (d.messageId !== undefined && ids[d.messageId]) d.messageId = ids[d.messageId];
+  return drafts;
+}
+
+export function pairing(program: Program, pack: RulePack, rule: PairingRule, inputs: PairingInputs): Draft[] {
+  const drafts: Draft[] = [];
+  const d = rule.duties;
+  for (const name of rule.resources) {
+    const resource = pack.resources[name];
+    const acquired = program.functions.some((f) => program.callsApi(f, resource.acquire.call));
+    if (acquired && d.onFailure) {
+      const sub: ReleaseOnFailureRule = {
+        ...asDuty(rule, 'release-on-failure', d.onFailure.advice, { leak: rule.messages[d.onFailure.messageId] }),
+        resource: name,
+        role: d.onFailure.role,
+      };
+      drafts.push(
+        ...renamed(releaseOnFailure(sub, resource, inputs.analysisFor(resource), inputs.fixes), {
+          leak: d.onFailure.messageId,
+        }),
+      );
+    }
+    if (acquired && d.inHalt) {
+      const sub: ReleaseInRoleRule = {
+        ...asDuty(rule, 'release-in-role', d.inHalt.advice, { notReleased: rule.messages[d.inHalt.messageId] }),
+        resource: name,
+        acquireRole: d.inHalt.acquireRole,
+        releaseRole: d.inHalt.releaseRole,
+      };
+      drafts.push(
+        ...renamed(
+          releaseInRole(program, pack, sub, inputs.analysisFor(resource), inputs.analyzerFor(resource), inputs.notices),
+          { notReleased: d.inHalt.messageId },
+        ),
+      );
+    }
+    if (acquired && d.sameArguments)
+      for (const arg of d.sameArguments.arguments) {
+        // The argument compared stands where the kind reads a length.
+        const view: ResourceDef = {
+          ...resource,
+          acquire: { ...resource.acquire, lengthArg: arg.acquireArg },
+          release: { ...resource.release, lengthArg: arg.releaseArg },
+          words: { ...resource.words, unit: arg.unit },
+        };
+        const sub: ArgumentMatchRule = {
+          ...asDuty(rule, 'argument-match', d.sameArguments.advice, {
+            lengthDiffers: rule.messages[arg.messageId].replaceAll('{argument}', arg.name),
+          }),
+          resource: name,
+          argument: 'length',
+        };
+        drafts.push(
+          ...renamed(argumentMatch(program, sub, view, inputs.analysisFor(resource), inputs.fixes), {
+            lengthDiffers: arg.messageId,
+          }),
+        );
+      }
+  }
+  if (d.context) {
+    const ids = d.context.messageIds;
+    for (const call of d.context.call) {
+      if (!program.functions.some((f) => program.callsApi(f, call))) continue;
+      const sub: CallContextRule = {
+        ...asDuty(rule, 'call-context', d.context.advice, {
+          inCallback: rule.messages[ids.inCallback],
+          reachedFromCallback: rule.messages[ids.reachedFromCallback],
+          addressTaken: rule.messages[ids.addressTaken],
+        }),
+        call,
+        allowedRoles: d.context.allowedRoles ?? [],
+        ...(d.context.forbiddenRoles ? { forbiddenRoles: d.context.forbiddenRoles } : {}),
+      };
+      drafts.push(...renamed(callContext(program, pack, sub), ids));
+    }
+  }
+  return drafts;
+}
