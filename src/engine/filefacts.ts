@@ -73,12 +73,13 @@ export function loadFunctionDetail(bytes: Uint8Array, entry: ParsedFacts, fn: Fu
 }
 
 /**
- * Function-like macros that call something, as statement syntax: all of a
+ * Function-like macros that call something, store something or read a field
+ * (`MP_SET_FLAG(a, f)`, `MP_TEST_FLAG(a, f)`), as statement syntax: all of a
  * file's macros go into one synthetic unit, one function per macro, so a
  * use can be expanded at analysis time without the preprocessor.
  */
 function parseMacroBodies(lex: LexFacts): MacroBody[] {
-  const macros = lex.macros.filter((m) => m.params !== null && /[A-Za-z_]\w*\s*\(/.test(m.body));
+  const macros = lex.macros.filter((m) => m.params !== null && /[A-Za-z_]\w*\s*\(|->|(?:^|[^=!<>])=(?!=)/.test(m.body));
   if (macros.length === 0) return [];
   const unit = macros
     .map((m, i) => `void __ndis_review_macro_${i}(void) { ${m.body.replace(/#/g, ' ')} ; }`)
