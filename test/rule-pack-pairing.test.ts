@@ -194,3 +194,42 @@ VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisMDeregisterInterruptEx(((PA)c
     },
   },
 ]);
+
+ruleTester('pairing: flag macros in a header that names nothing tracked (e100 shape, reproducer)', [
+  {
+    rules: EVERY_RULE,
+    name: 'a body without its last `;` before them does not hide MP_SET_FLAG and MP_TEST_FLAG',
+    files: {
+      'flags.h': `#define INIT_LIST(_L, _B) { ASSERT(_L); (_L)->Chain = _B }
+#define MP_SET_FLAG(_M, _F) ((_M)->Flags |= (_F))
+#define MP_TEST_FLAG(_M, _F) (((_M)->Flags & (_F)) != 0)
+#define fINTR 0x8
+`,
+      'mp.c': `${ADAPTER}
+#include "flags.h"
+typedef struct _B { NDIS_HANDLE H; NDIS_HANDLE Intr; ULONG Flags; } B, *PB;
+NDIS_STATUS Test(PB b);
+VOID FreeB(PB b)
+{
+    if (MP_TEST_FLAG(b, fINTR))
+        NdisMDeregisterInterruptEx(b->Intr);
+}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PB b = (PB)c;
+    NDIS_STATUS s;
+    do {
+        s = NdisMRegisterInterruptEx(h, b, &IC, &b->Intr);
+        if (s != NDIS_STATUS_SUCCESS)
+            break;
+        MP_SET_FLAG(b, fINTR);
+        s = Test(b);
+    } while (FALSE);
+    if (s != NDIS_STATUS_SUCCESS)
+        FreeB(b);
+    return s;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { FreeB((PB)c); }`,
+    },
+  },
+]);
