@@ -233,3 +233,42 @@ VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { FreeB((PB)c); }`,
     },
   },
 ]);
+
+ruleTester('pairing: one resource guarded by another (rtl8139 shape, reproducer)', [
+  {
+    rules: EVERY_RULE,
+    name: 'shared memory freed only when the port range is registered: freed on paths after its success',
+    files: {
+      'mp.c': `${ADAPTER}
+typedef struct _R { NDIS_HANDLE H; PVOID Buf; NDIS_PHYSICAL_ADDRESS BufPa; PVOID IoBase; } R, *PR;
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PR r = (PR)c;
+    if (r->IoBase != NULL) {
+        if (r->Buf != NULL)
+            NdisMFreeSharedMemory(r->H, 64, FALSE, r->Buf, r->BufPa);
+        NdisMDeregisterIoPortRange(r->H, 0x300, 0x20, r->IoBase);
+    }
+}
+NDIS_STATUS PowerOn(PR r);
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PR r = (PR)c;
+    NDIS_STATUS s;
+    NdisMAllocateSharedMemory(h, 64, FALSE, &r->Buf, &r->BufPa);
+    if (r->Buf == NULL)
+        return NDIS_STATUS_RESOURCES;
+    s = NdisMRegisterIoPortRange(&r->IoBase, h, 0x300, 0x20);
+    if (s != NDIS_STATUS_SUCCESS)
+        goto fail; // EXPECT: ndis/shared-memory
+    s = PowerOn(r);
+    if (s != NDIS_STATUS_SUCCESS)
+        goto fail;
+    return NDIS_STATUS_SUCCESS;
+fail:
+    Halt(r, NdisHaltDeviceInitializationFailed);
+    return s;
+}`,
+    },
+  },
+]);

@@ -244,9 +244,20 @@ export class PathAnalyzer {
     private readonly indirectMayRelease = true,
     /** Distinct states a join point explores in full before merging (tests set it low to exercise merging). */
     private readonly joinWidth = JOIN_WIDTH,
+    /**
+     * The pack's other resources whose acquire returns a status and writes a handle: not tracked here,
+     * but their handle is non-NULL exactly where their status is success (`if (a->IoBase != NULL)`
+     * guarding a free after the port registration succeeded).
+     */
+    others: ResourceDef[] = [],
   ) {
     this.keys = new KeyMaker(program);
+    for (const o of others)
+      if (o.name !== resource.name && o.acquire.result === 'status' && o.acquire.handleIsOut)
+        this.correlated.set(o.acquire.call, o);
   }
+
+  private readonly correlated = new Map<string, ResourceDef>();
 
   /**
    * Walks a callback (halt) that starts with these mappings held and tells,
@@ -997,6 +1008,8 @@ export class PathAnalyzer {
     if (isDeviceWait(name) || (/write/i.test(name) && e.a.some((a) => this.throughMapping(a, s, ctx))))
       forgetDeviceMemory(s);
     if (name === r.acquire.call) return this.acquire(e, s, ctx);
+    const other = this.correlated.get(name);
+    if (other) return this.correlatedAcquire(e, other, s, ctx);
     if (name === r.release.call) {
       const hk = this.handleKey(e.a[r.release.handleArg], r.release.handleIsOut ?? false, ctx);
       return this.evalArgs(e.a, s, ctx).map(({ state }) => {
@@ -1214,6 +1227,21 @@ export class PathAnalyzer {
       dropNameless(state);
       if (returned) return { state, val: this.groupVal(group), res: gid };
       return { state, val: r.result === 'status' ? { k: 'sym', id: sym } : { k: 'top' } };
+    });
+  }
+
+  /** Another resource's acquire: its status, and its handle non-NULL exactly when that status is success. */
+  private correlatedAcquire(
+    e: Extract<Expr, { t: 'call' }>,
+    other: ResourceDef,
+    s: State,
+    ctx: Ctx,
+  ): { state: State; val: Val }[] {
+    const key = this.handleKey(e.a[other.acquire.handleArg], true, ctx);
+    return this.opaqueCall(e, s, ctx, []).map(({ state, val }) => {
+      if (key && val.k === 'sym' && !state.res.has(key) && this.isTracked(key))
+        state.vals.set(key, { k: 'sym', id: `!${val.id}` });
+      return { state, val };
     });
   }
 
