@@ -1226,7 +1226,9 @@ export class PathAnalyzer {
       state.groups.set(gid, group);
       dropNameless(state);
       if (returned) return { state, val: this.groupVal(group), res: gid };
-      return { state, val: r.result === 'status' ? { k: 'sym', id: sym } : { k: 'top' } };
+      // A call that returns nothing has no value to read; code that reads one anyway (a driver's own shim)
+      // is taken to report success as a status does.
+      return { state, val: r.result === 'none' ? { k: 'top' } : { k: 'sym', id: sym } };
     });
   }
 
