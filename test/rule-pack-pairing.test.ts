@@ -21,6 +21,7 @@ const PAIRING = [
   'ndis/init-io-workitem',
   'ndis/ioport-range',
   'ndis/shared-memory',
+  'ndis/open-configuration',
 ];
 
 describe('the pairing rules in the pack', () => {

@@ -105,6 +105,11 @@ export interface PairingRule extends RuleBase {
     onFailure?: { role: string; advice: string; messageId: string };
     inHalt?: { acquireRole: string; releaseRole: string; advice: string; messageId: string };
     sameArguments?: { arguments: PairedArgument[]; advice: string };
+    /**
+     * Released on every exit of the function that acquired it (its own call, not a helper's), unless
+     * the handle leaves that function: a field, a global, or written through a pointer parameter.
+     */
+    inOpener?: { advice: string; messageIds: { failing: string; other: string } };
     context?: {
       call: string[];
       allowedRoles?: string[];
@@ -207,6 +212,7 @@ function checkPairing(p: string, r: PairingRule, resources: Record<string, Resou
     d.inHalt?.messageId,
     ...(d.sameArguments?.arguments.map((a) => a.messageId) ?? []),
     ...(d.context ? Object.values(d.context.messageIds) : []),
+    ...(d.inOpener ? Object.values(d.inOpener.messageIds) : []),
   ].filter((x): x is string => x !== undefined);
   if (ids.length === 0) throw new Error(`rule pack: ${p}: a pairing rule needs at least one duty`);
   for (const id of ids) if (!(id in r.messages)) throw new Error(`rule pack: ${p}: no message '${id}'`);

@@ -18,7 +18,10 @@ import type {
   RulePack,
 } from '../rulepack.js';
 import type { Notice } from '../types.js';
-import type { Draft } from './common.js';
+import { siteId } from '../paths.js';
+import { formatMessage } from '../rulepack.js';
+import type { TraceStep } from '../types.js';
+import { isPersistentKey, span, type Draft } from './common.js';
 import { callContext } from './context.js';
 import { releaseOnFailure } from './failure.js';
 import { releaseInRole } from './halt.js';
@@ -115,6 +118,12 @@ export function pairing(program: Program, pack: RulePack, rule: PairingRule, inp
         );
       }
   }
+  if (d.inOpener)
+    for (const name of rule.resources) {
+      const resource = pack.resources[name];
+      if (program.functions.some((f) => program.callsApi(f, resource.acquire.call)))
+        drafts.push(...releasedInOpener(program, rule, resource, inputs.analyzerFor(resource)));
+    }
   if (d.context) {
     const ids = d.context.messageIds;
     for (const call of d.context.call) {
@@ -130,6 +139,60 @@ export function pairing(program: Program, pack: RulePack, rule: PairingRule, inp
         ...(d.context.forbiddenRoles ? { forbiddenRoles: d.context.forbiddenRoles } : {}),
       };
       drafts.push(...renamed(callContext(program, pack, sub), ids));
+    }
+  }
+  return drafts;
+}
+
+/**
+ * Each function that acquires, walked as a root: an exit where the handle may still be held is a
+ * finding, when every name the handle had is a local of that function (a field, a global or a
+ * pointer parameter hands it on).
+ */
+function releasedInOpener(program: Program, rule: PairingRule, resource: ResourceDef, analyzer: PathAnalyzer): Draft[] {
+  const duty = rule.duties.inOpener!;
+  const drafts: Draft[] = [];
+  const local = (n: string) => !isPersistentKey(n) && !n.startsWith('*');
+  for (const fn of program.functions) {
+    if (!program.callsApi(fn, resource.acquire.call)) continue;
+    const a = analyzer.analyzeInit(fn);
+    if (!a.complete || a.damaged.length) continue;
+    const exits = [
+      ...a.leaks.map((l) => ({ site: l.site, names: l.names, at: l.jump, jump: l.jump.kind, failing: true })),
+      ...a.kept.map((k) => ({ site: k.site, names: k.names, at: k.exit, jump: 'return', failing: false })),
+    ];
+    for (const x of exits) {
+      if (x.site.fn !== fn.name || x.site.file !== fn.file) continue;
+      const all = [...x.names, ...(a.sites.get(siteId(x.site))?.names ?? [])];
+      if (!all.every(local)) continue;
+      const messageId = x.failing ? duty.messageIds.failing : duty.messageIds.other;
+      const at = x.at ?? { file: x.site.file, p: x.site.p };
+      const jump = x.jump;
+      const trace: TraceStep[] = [
+        { path: x.site.file, line: x.site.p[0], message: `${fn.name} ${resource.words.acquires} ${x.site.text} here` },
+        {
+          path: at.file,
+          line: at.p[0],
+          message: `${x.failing ? `${jump} on a failing path` : 'exit'} with ${x.site.text} still ${resource.words.held}`,
+        },
+      ];
+      drafts.push({
+        rule: rule.id,
+        severity: rule.severity,
+        path: at.file,
+        ...span(at.p),
+        message: formatMessage(rule, messageId, {
+          handle: x.site.text,
+          site: `${x.site.file}:${x.site.p[0]}`,
+          fn: fn.name,
+          jump,
+          advice: duty.advice,
+        }),
+        messageId,
+        trace,
+        docs: rule.docs,
+        identity: [rule.id, fn.file, fn.name, messageId, x.site.key],
+      });
     }
   }
   return drafts;
