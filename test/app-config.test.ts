@@ -7,7 +7,7 @@ import { patternProblem } from '../src/review/paths.js';
 
 const RULES = loadRulePack().rules.map((r) => r.id);
 const ALL_RULES =
-  'ndis/mmap-context, ndis/unmap-on-failure, ndis/unmap-in-halt, ndis/unmap-length, ndis-review/unused-directive';
+  'ndis/mmap-context, ndis/unmap-on-failure, ndis/unmap-in-halt, ndis/unmap-length, ndis/init-register-interrupt, ndis/init-register-sg, ndis/init-io-workitem, ndis/ioport-range, ndis/shared-memory, ndis/open-configuration, ndis-review/unused-directive';
 const SETTINGS = 'rules, paths, report, reviewComments, conclusion, trustSuppressions';
 
 function defaultsWith(patch: Partial<AppConfig>): AppConfig {
@@ -49,7 +49,18 @@ describe('DEFAULT_CONFIG', () => {
 
 describe('parseConfig: valid files', () => {
   it('rule ids come from the rule pack', () => {
-    assert.deepEqual(RULES, ['ndis/mmap-context', 'ndis/unmap-on-failure', 'ndis/unmap-in-halt', 'ndis/unmap-length']);
+    assert.deepEqual(RULES, [
+      'ndis/mmap-context',
+      'ndis/unmap-on-failure',
+      'ndis/unmap-in-halt',
+      'ndis/unmap-length',
+      'ndis/init-register-interrupt',
+      'ndis/init-register-sg',
+      'ndis/init-io-workitem',
+      'ndis/ioport-range',
+      'ndis/shared-memory',
+      'ndis/open-configuration',
+    ]);
   });
 
   it('no file (null or undefined) gives the defaults and no errors', () => {

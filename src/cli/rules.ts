@@ -15,10 +15,16 @@ export function listRules(io: CliIo): number {
   return EXIT.ok;
 }
 
-/** One rule a line, in aligned columns: id, severity, title, documentation URL. */
+/** Where a rule comes from: the Static Driver Verifier rules it stands for, or ndis-review's own. */
+export function ruleOrigin(rule: RuleMeta): string {
+  return rule.sdv?.length ? `SDV ${rule.sdv.join(', ')}` : 'own';
+}
+
+/** One rule a line, in aligned columns: id, severity, title, origin (SDV rules or own), documentation URL. */
 function formatRuleList(rules: readonly RuleMeta[]): string {
   const idWidth = Math.max(0, ...rules.map((rule) => rule.id.length));
   const titleWidth = Math.max(0, ...rules.map((rule) => rule.title.length));
+  const originWidth = Math.max(0, ...rules.map((rule) => ruleOrigin(rule).length));
   return rules
     .map(
       (rule) =>
@@ -26,6 +32,7 @@ function formatRuleList(rules: readonly RuleMeta[]): string {
           rule.id.padEnd(idWidth),
           rule.severity.padEnd('warning'.length),
           rule.title.padEnd(titleWidth),
+          ruleOrigin(rule).padEnd(originWidth),
           ruleDocsUrl(rule.docs),
         ].join('  ') + '\n',
     )

@@ -73,23 +73,39 @@ export function loadFunctionDetail(bytes: Uint8Array, entry: ParsedFacts, fn: Fu
 }
 
 /**
- * Function-like macros that call something, as statement syntax: all of a
+ * Function-like macros that call something, store something or read a field
+ * (`MP_SET_FLAG(a, f)`, `MP_TEST_FLAG(a, f)`), as statement syntax: all of a
  * file's macros go into one synthetic unit, one function per macro, so a
  * use can be expanded at analysis time without the preprocessor.
  */
-function parseMacroBodies(lex: LexFacts): MacroBody[] {
-  const macros = lex.macros.filter((m) => m.params !== null && /[A-Za-z_]\w*\s*\(/.test(m.body));
+export function parseMacroBodies(lex: LexFacts): MacroBody[] {
+  const macros = lex.macros.filter((m) => m.params !== null && /[A-Za-z_]\w*\s*\(|->|(?:^|[^=!<>])=(?!=)/.test(m.body));
   if (macros.length === 0) return [];
-  const unit = macros
-    .map((m, i) => `void __ndis_review_macro_${i}(void) { ${m.body.replace(/#/g, ' ')} ; }`)
-    .join('\n');
-  const unitPrepared: Prepared = { variants: [unit], functionClass: [] };
-  const facts = parseFacts(unitPrepared);
-  const out: MacroBody[] = [];
-  for (const f of facts.functions) {
-    const i = Number(f.name.slice('__ndis_review_macro_'.length));
-    const m = macros[i];
-    if (m) out.push({ name: m.name, params: m.params!, body: parseFunctionDetail(unitPrepared, f).body, line: m.line });
-  }
-  return out;
+  const found = new Map<number, MacroBody>();
+  const parseUnit = (indexes: number[]) => {
+    const unit = indexes
+      .map((i) => `void __ndis_review_macro_${i}(void) { ${macros[i].body.replace(/#/g, ' ')} ; }`)
+      .join('\n');
+    const unitPrepared: Prepared = { variants: [unit], functionClass: [] };
+    for (const f of parseFacts(unitPrepared).functions) {
+      const i = Number(f.name.slice('__ndis_review_macro_'.length));
+      const m = macros[i];
+      if (m && !found.has(i))
+        found.set(i, {
+          name: m.name,
+          params: m.params!,
+          body: parseFunctionDetail(unitPrepared, f).body,
+          line: m.line,
+        });
+    }
+  };
+  parseUnit(macros.map((_m, i) => i));
+  // A body that is not a statement (a missing `;`) can swallow the macros after it in the shared unit:
+  // those are parsed again one by one.
+  const missing = macros.map((_m, i) => i).filter((i) => !found.has(i));
+  for (const i of missing.slice(0, MAX_MACROS_ALONE)) parseUnit([i]);
+  return [...found.keys()].sort((a, b) => a - b).map((i) => found.get(i)!);
 }
+
+/** Macro bodies of one file parsed one by one after the shared unit lost them: a bound on the cost. */
+const MAX_MACROS_ALONE = 400;

@@ -251,9 +251,20 @@ export class PathAnalyzer {
     private readonly indirectMayRelease = true,
     /** Distinct states a join point explores in full before merging (tests set it low to exercise merging). */
     private readonly joinWidth = JOIN_WIDTH,
+    /**
+     * The pack's other resources whose acquire returns a status and writes a handle: not tracked here,
+     * but their handle is non-NULL exactly where their status is success (`if (a->IoBase != NULL)`
+     * guarding a free after the port registration succeeded).
+     */
+    others: ResourceDef[] = [],
   ) {
     this.keys = new KeyMaker(program);
+    for (const o of others)
+      if (o.name !== resource.name && o.acquire.result === 'status' && o.acquire.handleIsOut)
+        this.correlated.set(o.acquire.call, o);
   }
+
+  private readonly correlated = new Map<string, ResourceDef>();
 
   /**
    * Walks a callback (halt) that starts with these mappings held and tells,
@@ -521,7 +532,7 @@ export class PathAnalyzer {
             for (const st of states) {
               st.res.delete(k);
               if (d.init && d.init.t !== 'init') {
-                for (const r of this.assign(k, d.init, st, ctx)) next.push(r);
+                for (const r of this.assign(k, d.init, st, ctx, d.n)) next.push(r);
               } else {
                 if (this.isTracked(k)) st.vals.set(k, { k: 'top' });
                 else st.vals.delete(k);
@@ -720,7 +731,14 @@ export class PathAnalyzer {
       if (e.t !== 'call' || e.f.t !== 'id') return;
       const name = this.program.aliasOf(fn.file, e.f.n);
       if (name === rel.call) {
-        const k = this.handleKey(e.a[rel.handleArg], false, { fn, env, depth, stack: [], frames: [], p: e.p });
+        const k = this.handleKey(e.a[rel.handleArg], rel.handleIsOut ?? false, {
+          fn,
+          env,
+          depth,
+          stack: [],
+          frames: [],
+          p: e.p,
+        });
         if (k) out.add(k);
         return;
       }
@@ -796,7 +814,10 @@ export class PathAnalyzer {
           });
         }
         for (const fk of [...s.vals.keys()]) if (fk.startsWith(`${k}&`)) s.vals.delete(fk);
-        return this.assign(k, e.r, s, ctx).map((st) => ({ state: st, val: st.vals.get(k) ?? this.resVal(st, k) }));
+        return this.assign(k, e.r, s, ctx, exprText(stripCasts(e.l))).map((st) => ({
+          state: st,
+          val: st.vals.get(k) ?? this.resVal(st, k),
+        }));
       }
       case 'post':
         return this.evalExpr(e.e, s, ctx).map((r) => {
@@ -920,7 +941,14 @@ export class PathAnalyzer {
   }
 
   /** `key = rhs`: values, aliases of resources, NULL after release. */
-  private assign(k: string, rhs: Expr, s: State, ctx: Ctx): State[] {
+  private assign(k: string, rhs: Expr, s: State, ctx: Ctx, text?: string): State[] {
+    const acq = this.returningAcquire(rhs, ctx);
+    if (acq) {
+      // The stored handle is the resource; whatever `k` named before is overwritten.
+      s.res.delete(k);
+      s.vals.delete(k);
+      return this.acquire(acq, s, ctx, { key: k, text: text ?? k }).map(({ state }) => state);
+    }
     const rk = this.keys.key(stripCasts(rhs), ctx.env);
     if (rk && s.res.has(rk) && rk !== k) {
       s.res.set(k, s.res.get(rk)!);
@@ -1030,8 +1058,10 @@ export class PathAnalyzer {
     if (isDeviceWait(name) || (/write/i.test(name) && e.a.some((a) => this.throughMapping(a, s, ctx))))
       forgetDeviceMemory(s);
     if (name === r.acquire.call) return this.acquire(e, s, ctx);
+    const other = this.correlated.get(name);
+    if (other) return this.correlatedAcquire(e, other, s, ctx);
     if (name === r.release.call) {
-      const hk = this.handleKey(e.a[r.release.handleArg], false, ctx);
+      const hk = this.handleKey(e.a[r.release.handleArg], r.release.handleIsOut ?? false, ctx);
       return this.evalArgs(e.a, s, ctx).map(({ state }) => {
         const gid = hk ? this.resourceOf(state, hk) : undefined;
         if (gid !== undefined) state.groups.get(gid)!.st = 'released';
@@ -1202,10 +1232,20 @@ export class PathAnalyzer {
     return this.keys.key(plain, ctx.env);
   }
 
-  private acquire(e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): { state: State; val: Val }[] {
+  /**
+   * `target`: where a handle the call returns is stored (`x = NdisAllocateIoWorkItem(h)`); without it such
+   * a call names nothing and is not tracked.
+   */
+  private acquire(
+    e: Extract<Expr, { t: 'call' }>,
+    s: State,
+    ctx: Ctx,
+    target?: { key: string; text: string },
+  ): { state: State; val: Val; res?: string }[] {
     const r = this.resource.acquire;
-    const handle = e.a[r.handleArg];
-    const key = this.handleKey(handle, r.handleIsOut, ctx);
+    const returned = r.result === 'non-null-return';
+    const handle = returned ? undefined : e.a[r.handleArg];
+    const key = returned ? target?.key : this.handleKey(handle, r.handleIsOut, ctx);
     return this.evalArgs(e.a, s, ctx).map(({ state }) => {
       if (!key) return { state, val: { k: 'top' } };
       const site: AcquireSite = {
@@ -1215,7 +1255,7 @@ export class PathAnalyzer {
         // Without the invocation number: one call site is one site whichever path reaches it
         // (ids and fingerprints must not depend on the order paths were walked).
         key: key.replace(/#\d+:/, ':'),
-        text: handle ? exprText(stripCasts(handle)).replace(/^&/, '') : key,
+        text: handle ? exprText(stripCasts(handle)).replace(/^&/, '') : (target?.text ?? key),
       };
       const sid = siteId(site);
       if (!this.sites.has(sid)) this.sites.set(sid, { site, names: new Set([key]) });
@@ -1225,16 +1265,44 @@ export class PathAnalyzer {
       state.cons.delete(`!${sym}`);
       state.res.set(key, gid);
       state.vals.delete(key);
-      state.groups.set(gid, {
-        st: r.result === 'status' ? 'cond' : 'held',
+      // Whatever says success (a status, a non-NULL handle), the handle is non-NULL exactly when it succeeded.
+      const group: Group = {
+        st: r.result === 'none' ? 'held' : 'cond',
         sym,
         site,
         acqStep: state.step,
         frames: ctx.frames,
-      });
+      };
+      state.groups.set(gid, group);
       dropNameless(state);
-      return { state, val: r.result === 'status' ? { k: 'sym', id: sym } : { k: 'top' } };
+      if (returned) return { state, val: this.groupVal(group), res: gid };
+      // A call that returns nothing has no value to read; code that reads one anyway (a driver's own shim)
+      // is taken to report success as a status does.
+      return { state, val: r.result === 'none' ? { k: 'top' } : { k: 'sym', id: sym } };
     });
+  }
+
+  /** Another resource's acquire: its status, and its handle non-NULL exactly when that status is success. */
+  private correlatedAcquire(
+    e: Extract<Expr, { t: 'call' }>,
+    other: ResourceDef,
+    s: State,
+    ctx: Ctx,
+  ): { state: State; val: Val }[] {
+    const key = this.handleKey(e.a[other.acquire.handleArg], true, ctx);
+    return this.opaqueCall(e, s, ctx, []).map(({ state, val }) => {
+      if (key && val.k === 'sym' && !state.res.has(key) && this.isTracked(key))
+        state.vals.set(key, { k: 'sym', id: `!${val.id}` });
+      return { state, val };
+    });
+  }
+
+  /** `rhs` is a call of an acquire that returns its handle: the call, when so. */
+  private returningAcquire(rhs: Expr, ctx: Ctx): Extract<Expr, { t: 'call' }> | undefined {
+    if (this.resource.acquire.result !== 'non-null-return') return undefined;
+    const c = stripCasts(rhs);
+    if (c.t !== 'call' || c.f.t !== 'id') return undefined;
+    return this.program.aliasOf(ctx.fn.file, c.f.n) === this.resource.acquire.call ? c : undefined;
   }
 
   /**

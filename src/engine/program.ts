@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import type { FieldAssign, FunctionDetail, FunctionFact, ParsedFacts, Stmt, VarDecl } from './ast.js';
 import { plainName } from './extract.js';
-import { loadFunctionDetail } from './filefacts.js';
+import { loadFunctionDetail, parseMacroBodies } from './filefacts.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
 import { noteLimit } from './limits.js';
 import type { RoleTable } from './rulepack.js';
@@ -80,6 +80,7 @@ export class Program {
   private readonly statics = new Map<string, Map<string, FnDef[]>>();
   private readonly macros = new Map<string, (MacroDef & { file: string })[]>();
   private readonly macroBodies = new Map<string, (MacroBody & { file: string })[]>();
+  private readonly lexMacroBodies = new Map<string, Map<string, MacroBody>>();
   readonly typedefs = new Map<string, string>();
   readonly structs = new Map<string, Record<string, string>>();
   readonly globals = new Map<string, { ty: string; ptr: number; file: string }>();
@@ -182,8 +183,28 @@ export class Program {
 
   macroBody(fromFile: string, name: string): (MacroBody & { file: string }) | undefined {
     const defs = this.macroBodies.get(name);
-    if (!defs) return undefined;
+    if (!defs) return this.lexMacroBody(fromFile, name);
     return nearest(fromFile, defs, (d) => d.file)[0];
+  }
+
+  /**
+   * A macro that stores or reads a field (`MP_SET_FLAG`, `MP_TEST_FLAG`) defined in a file that was not
+   * parsed (a header that names nothing the rules track): its body, parsed from the file's lexical facts
+   * on first use. Macros that call something are left as they were: a file defining one that matters
+   * names what it calls, and is parsed.
+   */
+  private lexMacroBody(fromFile: string, name: string): (MacroBody & { file: string }) | undefined {
+    const m = this.macro(fromFile, name);
+    if (!m || m.params === null || /[A-Za-z_]\w*\s*\(/.test(m.body)) return undefined;
+    const file = this.files.get(m.file);
+    if (!file || file.parsed) return undefined;
+    let bodies = this.lexMacroBodies.get(m.file);
+    if (!bodies) {
+      bodies = new Map(parseMacroBodies(file.lex).map((b) => [b.name, b]));
+      this.lexMacroBodies.set(m.file, bodies);
+    }
+    const body = bodies.get(name);
+    return body ? { ...body, file: m.file } : undefined;
   }
 
   /**

@@ -25,13 +25,30 @@ export interface ResourceDef {
   noun: string;
   /** How messages speak of it: `held` ("still mapped"), verbs for traces, the length's unit. */
   words: { held: string; acquires: string; releases: string; unit: string };
-  acquire: { call: string; handleArg: number; handleIsOut: boolean; lengthArg: number; result: 'status' | 'none' };
-  /** `argsFromAcquire`: each release argument's position in the acquire call (for fixes). */
-  release: { call: string; handleArg: number; lengthArg: number; argsFromAcquire?: number[] };
+  /**
+   * What success means (`result`): `status`, the call returns a status, zero on success; `non-null-return`,
+   * the call returns the handle, NULL on failure (`handleArg` is then unused); `non-null-out`, the call
+   * writes the handle through `handleArg`, NULL on failure; `none`, it cannot fail. On the failed path
+   * nothing is held.
+   */
+  acquire: {
+    call: string;
+    handleArg: number;
+    handleIsOut: boolean;
+    lengthArg: number;
+    result: 'status' | 'non-null-return' | 'non-null-out' | 'none';
+  };
+  /**
+   * `argsFromAcquire`: each release argument's position in the acquire call (for fixes).
+   * `handleIsOut`: the release is handed the handle's address (`&Adapter->Interrupt`), as the acquire was.
+   */
+  release: { call: string; handleArg: number; lengthArg: number; argsFromAcquire?: number[]; handleIsOut?: boolean };
 }
 
 interface RuleBase extends RuleMeta {
   kind: string;
+  /** The Static Driver Verifier rules this rule stands for; absent or empty for ndis-review's own. */
+  sdv?: string[];
   /** What to do, the `{advice}` of its messages. */
   advice: string;
   /**
@@ -44,6 +61,8 @@ export interface CallContextRule extends RuleBase {
   kind: 'call-context';
   call: string;
   allowedRoles: string[];
+  /** When set, only these roles are wrong contexts (every other is allowed). */
+  forbiddenRoles?: string[];
 }
 export interface ReleaseOnFailureRule extends RuleBase {
   kind: 'release-on-failure';
@@ -61,7 +80,47 @@ export interface ArgumentMatchRule extends RuleBase {
   resource: string;
   argument: 'length';
 }
-export type RuleDef = CallContextRule | ReleaseOnFailureRule | ReleaseInRoleRule | ArgumentMatchRule;
+/** An argument a release must repeat from its acquire (`NumberOfPorts`), by position in each call. */
+export interface PairedArgument {
+  name: string;
+  acquireArg: number;
+  releaseArg: number;
+  /** What the value counts, for messages (`ports`, `bytes`). */
+  unit: string;
+  /** The message a difference is reported with. */
+  messageId: string;
+}
+/**
+ * Rule kind `pairing`: one rule id, several duties over one acquire/release
+ * pair (and its NDIS 5 form): release on every failure path of initialize
+ * (`onFailure`), release by halt (`inHalt`), the same arguments released as
+ * acquired (`sameArguments`), and a call kept out of (`forbiddenRoles`) or
+ * inside (`allowedRoles`) some callbacks (`context`). Each duty has its own
+ * message ids and advice.
+ */
+export interface PairingRule extends RuleBase {
+  kind: 'pairing';
+  resources: string[];
+  duties: {
+    onFailure?: { role: string; advice: string; messageId: string };
+    inHalt?: { acquireRole: string; releaseRole: string; advice: string; messageId: string };
+    sameArguments?: { arguments: PairedArgument[]; advice: string };
+    /**
+     * Released on every exit of the function that acquired it (its own call, not a helper's), unless
+     * the handle leaves that function: a field, a global, or written through a pointer parameter.
+     */
+    inOpener?: { advice: string; messageIds: { failing: string; other: string } };
+    context?: {
+      call: string[];
+      allowedRoles?: string[];
+      forbiddenRoles?: string[];
+      advice: string;
+      /** Message ids for the call in a callback, reached from one, reached from an address-taken function. */
+      messageIds: { inCallback: string; reachedFromCallback: string; addressTaken: string };
+    };
+  };
+}
+export type RuleDef = CallContextRule | ReleaseOnFailureRule | ReleaseInRoleRule | ArgumentMatchRule | PairingRule;
 
 export interface RulePack {
   name: string;
@@ -78,7 +137,7 @@ export interface RulePack {
   fingerprint: string;
 }
 
-const KINDS = new Set(['call-context', 'release-on-failure', 'release-in-role', 'argument-match']);
+const KINDS = new Set(['call-context', 'release-on-failure', 'release-in-role', 'argument-match', 'pairing']);
 const SEVERITIES = new Set<Severity>(['error', 'warning', 'note']);
 
 let cached: RulePack | undefined;
@@ -103,6 +162,7 @@ export function loadRulePack(dir = join(packageRoot, 'rules')): RulePack {
     if (!KINDS.has(r.kind)) throw new Error(`rule pack: ${p}: unknown rule kind '${r.kind}'`);
     if (!SEVERITIES.has(r.severity)) throw new Error(`rule pack: ${p}: unknown severity '${r.severity}'`);
     if ('resource' in r && !resources[r.resource]) throw new Error(`rule pack: ${p}: unknown resource '${r.resource}'`);
+    if (r.kind === 'pairing') checkPairing(p, r, resources);
     return r;
   });
   const result: RulePack = {
@@ -137,7 +197,25 @@ export function formatMessage(
 }
 
 export function ruleMeta(r: RuleDef): RuleMeta {
-  return { id: r.id, severity: r.severity, title: r.title, description: r.description, docs: r.docs };
+  const meta: RuleMeta = { id: r.id, severity: r.severity, title: r.title, description: r.description, docs: r.docs };
+  if (r.sdv?.length) meta.sdv = [...r.sdv];
+  return meta;
+}
+
+/** A pairing rule names known resources, at least one duty, and a message for each message id it uses. */
+function checkPairing(p: string, r: PairingRule, resources: Record<string, ResourceDef>): void {
+  if (!Array.isArray(r.resources) || r.resources.length === 0) throw new Error(`rule pack: ${p}: no resources`);
+  for (const name of r.resources) if (!resources[name]) throw new Error(`rule pack: ${p}: unknown resource '${name}'`);
+  const d = r.duties;
+  const ids = [
+    d.onFailure?.messageId,
+    d.inHalt?.messageId,
+    ...(d.sameArguments?.arguments.map((a) => a.messageId) ?? []),
+    ...(d.context ? Object.values(d.context.messageIds) : []),
+    ...(d.inOpener ? Object.values(d.inOpener.messageIds) : []),
+  ].filter((x): x is string => x !== undefined);
+  if (ids.length === 0) throw new Error(`rule pack: ${p}: a pairing rule needs at least one duty`);
+  for (const id of ids) if (!(id in r.messages)) throw new Error(`rule pack: ${p}: no message '${id}'`);
 }
 
 function docsBaseOf(value: unknown): string {

@@ -94,6 +94,8 @@ export interface RuleMeta {
   description: string;
   /** Documentation page, relative to the package root. */
   docs: string;
+  /** The Static Driver Verifier rules it stands for; absent for ndis-review's own. */
+  sdv?: string[];
 }
 
 export interface ScanStats {

@@ -76,7 +76,8 @@ interface ReportingDescriptor {
   help: { text: string; markdown?: string };
   helpUri?: string;
   defaultConfiguration: { level: Severity };
-  properties: { tags: string[]; 'problem.severity': string };
+  /** `sdv`: the Static Driver Verifier rules the rule stands for (absent for ndis-review's own). */
+  properties: { tags: string[]; 'problem.severity': string; sdv?: string[] };
 }
 
 interface SarifFix {
@@ -194,6 +195,7 @@ function toReportingDescriptor(
     properties: { tags: ruleTags(rule.id), 'problem.severity': problemSeverity(rule.severity) },
   };
   if (helpUri !== undefined && helpUri !== '') descriptor.helpUri = helpUri;
+  if (rule.sdv?.length) descriptor.properties.sdv = [...rule.sdv];
   return descriptor;
 }
 

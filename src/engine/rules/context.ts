@@ -16,7 +16,8 @@ export function callContext(program: Program, pack: RulePack, rule: CallContextR
   const roots: { fn: FnDef; ev: RoleEvidence }[] = [];
   for (const fn of program.functions) {
     const roles = program.rolesOf(fn);
-    const bad = roles.find((r) => !allowed.has(r.role));
+    const forbidden = rule.forbiddenRoles;
+    const bad = roles.find((r) => (forbidden ? forbidden.includes(r.role) : !allowed.has(r.role)));
     if (bad) roots.push({ fn, ev: bad });
   }
   roots.sort((a, b) => cmp(a.fn.file, b.fn.file) || a.fn.fact.p[0] - b.fn.fact.p[0]);

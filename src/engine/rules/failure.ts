@@ -32,7 +32,8 @@ export function releaseOnFailure(
           existing.identity.push(leak.site.key);
           // Two mappings leak here: one inserted release would not fix it.
           delete existing.draft.fix;
-          existing.handles.push(name);
+          // Several sites under one text (a helper's parameter, registered for each of several fields) read once.
+          if (!existing.handles.includes(name)) existing.handles.push(name);
           existing.draft.message = formatMessage(rule, 'leak', {
             ...existing.data,
             handles: existing.handles.join(' and '),

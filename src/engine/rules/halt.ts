@@ -167,7 +167,7 @@ function releaseSitesFrom(
   const out: { file: string; line: number }[] = [];
   for (const fn of new Set(halts.flatMap((h) => reachableFrom(program, h)))) {
     for (const c of apiCalls(program, fn, resource.release.call)) {
-      const k = handleKey(keys, c.call.a[resource.release.handleArg], false, c.env);
+      const k = handleKey(keys, c.call.a[resource.release.handleArg], resource.release.handleIsOut ?? false, c.env);
       if (k && [...names].some((n) => sameResource(n, k))) out.push({ file: fn.file, line: c.p[0] });
     }
   }

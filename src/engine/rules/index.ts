@@ -17,6 +17,7 @@ import { callContext } from './context.js';
 import { releaseOnFailure } from './failure.js';
 import { releaseInRole } from './halt.js';
 import { argumentMatch } from './length.js';
+import { pairing } from './pairing.js';
 
 export interface RuleOutput {
   findings: Finding[];
@@ -64,7 +65,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
       const releasing = reaching(program, [resource.release.call], []);
       // A call through a pointer nothing resolves may call any function whose address is taken.
       const mayRelease = [...pointerCallable(program, pack)].some((f) => releasing.has(f));
-      a = new PathAnalyzer(program, resource, relevant, mayRelease);
+      a = new PathAnalyzer(program, resource, relevant, mayRelease, undefined, Object.values(pack.resources));
       analyzers.set(resource.name, a);
     }
     return a;
@@ -152,6 +153,9 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
           ),
         );
         break;
+      case 'pairing':
+        drafts.push(...pairing(program, pack, rule, { analysisFor, analyzerFor, fixes, notices }));
+        break;
     }
   }
   for (const [path, f] of program.files) {
@@ -179,7 +183,10 @@ function packApis(pack: RulePack): string[] {
     apis.add(r.acquire.call);
     apis.add(r.release.call);
   }
-  for (const r of pack.rules) if (r.kind === 'call-context') apis.add(r.call);
+  for (const r of pack.rules) {
+    if (r.kind === 'call-context') apis.add(r.call);
+    if (r.kind === 'pairing') for (const c of r.duties.context?.call ?? []) apis.add(c);
+  }
   return [...apis].sort();
 }
 

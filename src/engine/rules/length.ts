@@ -72,7 +72,7 @@ export function argumentMatch(
     }
     if (program.callsApi(fn, resource.release.call)) {
       for (const c of apiCalls(program, fn, resource.release.call)) {
-        const key = handleKey(keys, c.call.a[resource.release.handleArg], false, c.env);
+        const key = handleKey(keys, c.call.a[resource.release.handleArg], resource.release.handleIsOut ?? false, c.env);
         const length = c.call.a[resource.release.lengthArg];
         if (!key || !length) continue;
         releases.push({

@@ -1,0 +1,275 @@
+/**
+ * The pairing rules as data: the loader's checks of a pairing rule, the SDV
+ * rule names in `ndis-review rules` and in SARIF, the configuration
+ * accepting the new ids, and the resource result kinds.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { main } from '../src/cli.js';
+import { loadRulePack, ruleMeta, type PairingRule } from '../src/engine/rulepack.js';
+import { formatSarif } from '../src/report/sarif.js';
+import { parseConfig } from '../src/review/config.js';
+import { repoRoot } from './support/paths.js';
+import { ruleTester } from './support/ruleTester.js';
+
+const pack = loadRulePack();
+const PAIRING = [
+  'ndis/init-register-interrupt',
+  'ndis/init-register-sg',
+  'ndis/init-io-workitem',
+  'ndis/ioport-range',
+  'ndis/shared-memory',
+  'ndis/open-configuration',
+];
+
+describe('the pairing rules in the pack', () => {
+  it('are loaded as kind pairing, each naming its SDV rules and distinct message ids per duty', () => {
+    for (const id of PAIRING) {
+      const r = pack.rules.find((x) => x.id === id);
+      assert.ok(r && r.kind === 'pairing', id);
+      assert.ok(r.sdv && r.sdv.length > 0, `${id} names its SDV rules`);
+      const d = r.duties;
+      const ids = [d.onFailure?.messageId, d.inHalt?.messageId].filter(Boolean);
+      assert.equal(new Set(ids).size, ids.length, `${id}: one message id per duty`);
+    }
+    const ports = pack.rules.find((x) => x.id === 'ndis/ioport-range') as PairingRule;
+    assert.deepEqual(ports.duties.context?.allowedRoles, ['initialize', 'add-device']);
+    const shared = pack.rules.find((x) => x.id === 'ndis/shared-memory') as PairingRule;
+    assert.deepEqual(shared.duties.context?.forbiddenRoles, ['shutdown']);
+  });
+
+  it('say what success means for each resource', () => {
+    assert.equal(pack.resources['io-work-item'].acquire.result, 'non-null-return');
+    assert.equal(pack.resources['shared-memory'].acquire.result, 'non-null-out');
+    assert.equal(pack.resources['interrupt-registration'].acquire.result, 'status');
+    assert.equal(pack.resources['interrupt-registration-ndis5'].release.handleIsOut, true);
+  });
+
+  it('are refused when a duty names a message the rule does not have, or a resource the pack does not know', () => {
+    const dir = mkdtempSync(join(repoRoot, 'dist', 'pack-'));
+    try {
+      cpSync(join(repoRoot, 'rules'), dir, { recursive: true });
+      const file = join(dir, 'ndis', 'init-register-sg.json');
+      const rule = JSON.parse(readFileSync(file, 'utf8')) as PairingRule;
+      writeFileSync(
+        file,
+        JSON.stringify({ ...rule, duties: { ...rule.duties, inHalt: { ...rule.duties.inHalt, messageId: 'nope' } } }),
+      );
+      assert.throws(() => loadRulePack(dir), /no message 'nope'/);
+      writeFileSync(file, JSON.stringify({ ...rule, resources: ['no-such-thing'] }));
+      assert.throws(() => loadRulePack(dir), /unknown resource 'no-such-thing'/);
+      writeFileSync(file, JSON.stringify({ ...rule, duties: {} }));
+      assert.throws(() => loadRulePack(dir), /at least one duty/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('are listed by `ndis-review rules` with the SDV rules they stand for; the others read as own', async () => {
+    let out = '';
+    const code = await main(['rules'], {
+      stdout: (s) => {
+        out += s;
+      },
+      stderr: () => undefined,
+      env: {},
+      cwd: repoRoot,
+    });
+    assert.equal(code, 0);
+    const line = (id: string) => out.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
+    assert.match(line('ndis/init-register-interrupt'), /\sSDV Init_RegisterInterrupt, Init_DeRegisterInterrupt\s/);
+    assert.match(line('ndis/shared-memory'), /\sSDV NdisMFreeSharedMemory\s/);
+    assert.match(line('ndis/mmap-context'), /\sSDV NdisMMapIoSpace\s/);
+    assert.match(line('ndis/unmap-length'), /\sown\s/);
+  });
+
+  it('carry their SDV rules in the SARIF rule properties', () => {
+    const sarif = JSON.parse(
+      formatSarif({
+        version: '0.1.0',
+        root: '/r',
+        files: 1,
+        complete: true,
+        rules: pack.rules.map(ruleMeta),
+        findings: [],
+        notices: [],
+      }),
+    ) as { runs: { tool: { driver: { rules: { id: string; properties: { sdv?: string[] } }[] } } }[] };
+    const rules = sarif.runs[0].tool.driver.rules;
+    assert.deepEqual(rules.find((r) => r.id === 'ndis/init-register-sg')?.properties.sdv, ['Init_RegisterSG']);
+    assert.equal(rules.find((r) => r.id === 'ndis/unmap-in-halt')?.properties.sdv, undefined);
+  });
+
+  it('can be turned off or given another severity in the configuration', () => {
+    const ids = pack.rules.map((r) => r.id);
+    const { config, errors } = parseConfig(
+      { rules: { 'ndis/ioport-range': 'off', 'ndis/shared-memory': 'warning', 'ndis/init-io-workitem': false } },
+      ids,
+    );
+    assert.deepEqual(errors, []);
+    assert.deepEqual(config.rules, {
+      'ndis/ioport-range': 'off',
+      'ndis/shared-memory': 'warning',
+      'ndis/init-io-workitem': 'off',
+    });
+  });
+});
+
+const ADAPTER = `#include <ndis.h>
+typedef struct _A { NDIS_HANDLE H; NDIS_HANDLE Wi; NDIS_HANDLE Intr; PVOID Va; NDIS_PHYSICAL_ADDRESS Pa; } A, *PA;
+MINIPORT_INITIALIZE Init;
+MINIPORT_HALT Halt;
+NDIS_STATUS Probe(PA a);
+extern NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS IC;
+`;
+
+const EVERY_RULE = pack.rules.map((r) => r.id);
+
+ruleTester('pairing: what success means', [
+  {
+    rules: EVERY_RULE,
+    name: 'a work item never stored is not tracked (nothing names it)',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PA a = (PA)c;
+    NdisAllocateIoWorkItem(h);
+    return Probe(a);
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { }`,
+    },
+  },
+  {
+    rules: EVERY_RULE,
+    name: 'on the path where the work item is NULL nothing is held',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PA a = (PA)c;
+    a->Wi = NdisAllocateIoWorkItem(h);
+    if (a->Wi == NULL)
+        return NDIS_STATUS_RESOURCES;
+    if (Probe(a) != NDIS_STATUS_SUCCESS) {
+        NdisFreeIoWorkItem(a->Wi);
+        return NDIS_STATUS_FAILURE;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisFreeIoWorkItem(((PA)c)->Wi); }`,
+    },
+  },
+  {
+    rules: EVERY_RULE,
+    name: 'shared memory whose address was never tested is held on the failure path',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PA a = (PA)c;
+    NdisMAllocateSharedMemory(h, 64, FALSE, &a->Va, &a->Pa);
+    if (Probe(a) != NDIS_STATUS_SUCCESS)
+        return NDIS_STATUS_FAILURE; // EXPECT: ndis/shared-memory
+    return NDIS_STATUS_SUCCESS;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { PA a = (PA)c; NdisMFreeSharedMemory(a->H, 64, FALSE, a->Va, a->Pa); }`,
+    },
+  },
+  {
+    rules: EVERY_RULE,
+    name: 'an interrupt whose registration status failed is not deregistered on that path',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PA a = (PA)c;
+    NDIS_STATUS s = NdisMRegisterInterruptEx(h, a, &IC, &a->Intr);
+    if (s != NDIS_STATUS_SUCCESS)
+        return s;
+    return NDIS_STATUS_SUCCESS;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisMDeregisterInterruptEx(((PA)c)->Intr); }`,
+    },
+  },
+]);
+
+ruleTester('pairing: flag macros in a header that names nothing tracked (e100 shape, reproducer)', [
+  {
+    rules: EVERY_RULE,
+    name: 'a body without its last `;` before them does not hide MP_SET_FLAG and MP_TEST_FLAG',
+    files: {
+      'flags.h': `#define INIT_LIST(_L, _B) { ASSERT(_L); (_L)->Chain = _B }
+#define MP_SET_FLAG(_M, _F) ((_M)->Flags |= (_F))
+#define MP_TEST_FLAG(_M, _F) (((_M)->Flags & (_F)) != 0)
+#define fINTR 0x8
+`,
+      'mp.c': `${ADAPTER}
+#include "flags.h"
+typedef struct _B { NDIS_HANDLE H; NDIS_HANDLE Intr; ULONG Flags; } B, *PB;
+NDIS_STATUS Test(PB b);
+VOID FreeB(PB b)
+{
+    if (MP_TEST_FLAG(b, fINTR))
+        NdisMDeregisterInterruptEx(b->Intr);
+}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PB b = (PB)c;
+    NDIS_STATUS s;
+    do {
+        s = NdisMRegisterInterruptEx(h, b, &IC, &b->Intr);
+        if (s != NDIS_STATUS_SUCCESS)
+            break;
+        MP_SET_FLAG(b, fINTR);
+        s = Test(b);
+    } while (FALSE);
+    if (s != NDIS_STATUS_SUCCESS)
+        FreeB(b);
+    return s;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { FreeB((PB)c); }`,
+    },
+  },
+]);
+
+ruleTester('pairing: one resource guarded by another (rtl8139 shape, reproducer)', [
+  {
+    rules: EVERY_RULE,
+    name: 'shared memory freed only when the port range is registered: freed on paths after its success',
+    files: {
+      'mp.c': `${ADAPTER}
+typedef struct _R { NDIS_HANDLE H; PVOID Buf; NDIS_PHYSICAL_ADDRESS BufPa; PVOID IoBase; } R, *PR;
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PR r = (PR)c;
+    if (r->IoBase != NULL) {
+        if (r->Buf != NULL)
+            NdisMFreeSharedMemory(r->H, 64, FALSE, r->Buf, r->BufPa);
+        NdisMDeregisterIoPortRange(r->H, 0x300, 0x20, r->IoBase);
+    }
+}
+NDIS_STATUS PowerOn(PR r);
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PR r = (PR)c;
+    NDIS_STATUS s;
+    NdisMAllocateSharedMemory(h, 64, FALSE, &r->Buf, &r->BufPa);
+    if (r->Buf == NULL)
+        return NDIS_STATUS_RESOURCES;
+    s = NdisMRegisterIoPortRange(&r->IoBase, h, 0x300, 0x20);
+    if (s != NDIS_STATUS_SUCCESS)
+        goto fail; // EXPECT: ndis/shared-memory
+    s = PowerOn(r);
+    if (s != NDIS_STATUS_SUCCESS)
+        goto fail;
+    return NDIS_STATUS_SUCCESS;
+fail:
+    Halt(r, NdisHaltDeviceInitializationFailed);
+    return s;
+}`,
+    },
+  },
+]);
