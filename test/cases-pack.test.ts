@@ -6,7 +6,8 @@
  * message id, the finding must carry that id.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../src/cli.js';
@@ -52,10 +53,22 @@ interface JsonFinding {
   message: string;
 }
 
+/**
+ * The preview rules are off unless a configuration names them: the cases turn every rule of the
+ * pack on at its own severity, as a team trying them would.
+ */
+const enableAll = (() => {
+  const dir = mkdtempSync(join(tmpdir(), 'ndis-review-pack-cases-'));
+  const file = join(dir, 'ndis-review.yml');
+  const lines = loadRulePack().rules.map((r) => `  ${r.id}: ${r.severity}`);
+  writeFileSync(file, `rules:\n${lines.join('\n')}\n`);
+  return file;
+})();
+
 async function scanJson(dir: string): Promise<{ findings: JsonFinding[] }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(['scan', dir, '--format', 'json', '--fail-on', 'never'], {
+  const code = await main(['scan', dir, '--format', 'json', '--fail-on', 'never', '--config', enableAll], {
     stdout: (s) => {
       stdout += s;
     },

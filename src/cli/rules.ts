@@ -11,7 +11,12 @@ function allRules(): RuleMeta[] {
 }
 
 export function listRules(io: CliIo): number {
-  io.stdout(formatRuleList(allRules()));
+  const rules = allRules();
+  io.stdout(formatRuleList(rules));
+  if (rules.some((r) => r.preview === true))
+    io.stdout(
+      '\n* preview: off unless .github/ndis-review.yml names it with a severity (rules: { ID: error }); its page says why\n',
+    );
   return EXIT.ok;
 }
 
@@ -30,7 +35,7 @@ function formatRuleList(rules: readonly RuleMeta[]): string {
       (rule) =>
         [
           rule.id.padEnd(idWidth),
-          rule.severity.padEnd('warning'.length),
+          (rule.preview === true ? `${rule.severity}*` : rule.severity).padEnd('warning*'.length),
           rule.title.padEnd(titleWidth),
           ruleOrigin(rule).padEnd(originWidth),
           ruleDocsUrl(rule.docs),

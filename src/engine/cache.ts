@@ -33,7 +33,7 @@ export type RulesMemo = RuleOutput;
 const MAX_RESULTS = 8;
 
 /** Bump when the shape or meaning of cached facts changes. */
-export const FACTS_VERSION = 'facts-13';
+export const FACTS_VERSION = 'facts-14';
 
 /**
  * Bytes of facts a cache keeps in memory by default. Facts weigh about a

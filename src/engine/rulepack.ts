@@ -199,6 +199,7 @@ export function formatMessage(
 export function ruleMeta(r: RuleDef): RuleMeta {
   const meta: RuleMeta = { id: r.id, severity: r.severity, title: r.title, description: r.description, docs: r.docs };
   if (r.sdv?.length) meta.sdv = [...r.sdv];
+  if (r.preview === true) meta.preview = true;
   return meta;
 }
 

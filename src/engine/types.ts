@@ -96,6 +96,11 @@ export interface RuleMeta {
   docs: string;
   /** The Static Driver Verifier rules it stands for; absent for ndis-review's own. */
   sdv?: string[];
+  /**
+   * Off unless the configuration names it with a severity: a rule whose
+   * findings on the evaluation corpus are not yet free of false alarms.
+   */
+  preview?: boolean;
 }
 
 export interface ScanStats {

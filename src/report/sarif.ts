@@ -75,7 +75,8 @@ interface ReportingDescriptor {
   fullDescription: { text: string };
   help: { text: string; markdown?: string };
   helpUri?: string;
-  defaultConfiguration: { level: Severity };
+  /** `enabled: false` for a preview rule: off unless the configuration turns it on. */
+  defaultConfiguration: { level: Severity; enabled?: boolean };
   /** `sdv`: the Static Driver Verifier rules the rule stands for (absent for ndis-review's own). */
   properties: { tags: string[]; 'problem.severity': string; sdv?: string[] };
 }
@@ -191,7 +192,7 @@ function toReportingDescriptor(
     help: docsMarkdown
       ? { text: docsMarkdown, markdown: docsMarkdown }
       : { text: `${description}\n\nDocumentation: ${helpUri ?? `${rule.docs} in the ndis-review package`}.` },
-    defaultConfiguration: { level: rule.severity },
+    defaultConfiguration: rule.preview === true ? { level: rule.severity, enabled: false } : { level: rule.severity },
     properties: { tags: ruleTags(rule.id), 'problem.severity': problemSeverity(rule.severity) },
   };
   if (helpUri !== undefined && helpUri !== '') descriptor.helpUri = helpUri;

@@ -9,7 +9,7 @@ import { BUILTIN_RULES } from './builtin-rules.js';
 import { classify } from './classify.js';
 import type { ReviewConfig } from './config.js';
 import { pathFilter } from './paths.js';
-import { applyRuleConfig, rulesOff } from './rule-config.js';
+import { applyRuleConfig, previewRules, rulesOff } from './rule-config.js';
 import { applyDirectives, type SuppressedFinding } from './suppress.js';
 
 /** Notice kinds: the engine's, and `baseline` (a baseline that cannot be used as asked). */
@@ -45,11 +45,12 @@ export interface Report {
 
 /** A scan through the configuration and the directives in its sources. */
 export function reviewScan(result: ScanResult, config: ReviewConfig): Report {
-  const configured = applyRuleConfig(result.findings, config.rules);
+  const preview = previewRules(result.rules);
+  const configured = applyRuleConfig(result.findings, config.rules, preview);
   const knownRules = [...result.rules.map((r) => r.id), ...BUILTIN_RULES.map((r) => r.id)];
   const { kept, suppressed, unused } = applyDirectives(configured, result.directives ?? [], {
     knownRules,
-    rulesOff: rulesOff(config.rules),
+    rulesOff: rulesOff(config.rules, preview),
     complete: result.complete,
   });
   // paths filters what is reported, never what was analysed.
@@ -60,7 +61,7 @@ export function reviewScan(result: ScanResult, config: ReviewConfig): Report {
     files: result.files,
     complete: result.complete,
     rules: [...result.rules, ...BUILTIN_RULES.filter((b) => !result.rules.some((r) => r.id === b.id))],
-    findings: [...kept, ...applyRuleConfig(unused, config.rules)].filter((f) => reported(f.path)),
+    findings: [...kept, ...applyRuleConfig(unused, config.rules, preview)].filter((f) => reported(f.path)),
     notices: result.notices,
     suppressed: suppressed.filter((s) => reported(s.finding.path)),
   };
