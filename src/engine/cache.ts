@@ -3,14 +3,18 @@
  * optionally on disk for the CLI. Only facts are kept, never trees, so a
  * re-scan after one file changed re-reads one file.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import type { LexEntry, ParsedEntry } from './filefacts.js';
 import type { InitAnalysis } from './paths.js';
+import { loadRulePack, packageRoot } from './rulepack.js';
 import type { RuleOutput } from './rules.js';
+import { packageVersion } from '../package.js';
 
 /** A map that forgets its least recently used entries past a count. */
 export class BoundedMap<K extends object | string | number, V extends object | string | number> {
@@ -32,8 +36,74 @@ export type RulesMemo = RuleOutput;
 /** Rule results kept: enough for a pull request's base and head and a few pushes. */
 const MAX_RESULTS = 8;
 
-/** Bump when the shape or meaning of cached facts changes. */
-export const FACTS_VERSION = 'facts-12';
+/** The folder of this module's compiled code: the engine, whose code makes the facts. */
+const ENGINE_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** Data the engine reads into facts besides the rule pack proper (`rules/` of the package). */
+const ENGINE_DATA = ['wdk-constants.json', 'wdk-macros.json'];
+
+export interface EngineKeyParts {
+  /** The package version. */
+  version: string;
+  /** The rule pack's `fingerprint`. */
+  packFingerprint: string;
+  /** A folder of compiled engine code: every `.js` file under it is hashed, names and contents. */
+  engineDir: string;
+  /** Data files the engine reads (absolute paths); a missing one hashes as absent. */
+  dataFiles?: readonly string[];
+}
+
+/**
+ * The key of facts made by one engine: the package version, a hash of the
+ * rule pack and a hash of the engine's compiled code and data. Facts made by
+ * any other engine are never read, with no version to bump by hand.
+ */
+export function computeEngineKey(parts: EngineKeyParts): string {
+  const h = createHash('sha256');
+  h.update(`version\0${parts.version}\0pack\0`);
+  h.update(createHash('sha256').update(parts.packFingerprint).digest('hex'));
+  for (const file of jsFilesUnder(parts.engineDir)) {
+    h.update(`\0code\0${relative(parts.engineDir, file).split('\\').join('/')}\0`);
+    h.update(readFileSync(file));
+  }
+  for (const file of parts.dataFiles ?? []) {
+    // By name, not path: workers installed in different folders share keys.
+    h.update(`\0data\0${basename(file)}\0`);
+    try {
+      h.update(readFileSync(file));
+    } catch {
+      h.update('absent');
+    }
+  }
+  return `facts-${h.digest('hex').slice(0, 20)}`;
+}
+
+/** Every `.js` file under `dir`, sorted, so the hash does not depend on directory order. */
+function jsFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile() && entry.name.endsWith('.js')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+let engineKeyMemo: string | undefined;
+
+/** This process's engine key (see `computeEngineKey`), computed once, on first use. */
+export function engineKey(): string {
+  engineKeyMemo ??= computeEngineKey({
+    version: packageVersion(),
+    packFingerprint: loadRulePack().fingerprint,
+    engineDir: ENGINE_DIR,
+    dataFiles: ENGINE_DATA.map((f) => join(packageRoot, 'rules', f)),
+  });
+  return engineKeyMemo;
+}
 
 /**
  * Bytes of facts a cache keeps in memory by default. Facts weigh about a
@@ -81,7 +151,7 @@ export class FactCache {
       ...(opts.ttlMs !== undefined ? { ttl: opts.ttlMs, updateAgeOnGet: true } : {}),
     });
     if (opts.dir) {
-      this.file = join(opts.dir, `${FACTS_VERSION}.bin`);
+      this.file = join(opts.dir, `${engineKey()}.bin`);
       try {
         const loaded = deserialize(readFileSync(this.file)) as {
           entries: [string, CacheEntry][];
