@@ -46,7 +46,8 @@ export async function runScan(command: ScanCommand, io: CliIo): Promise<number> 
   const baseline = command.baseline === undefined ? undefined : await readBaseline(command.baseline, io);
 
   const { cacheFromEnv } = await import('../engine/cache.js');
-  const cache = command.noCache ? null : cacheFromEnv(io.env);
+  // One cache file per repository: a run reads and writes only its own.
+  const cache = command.noCache ? null : cacheFromEnv(io.env, repositoryTop(target.folder));
   const result = await scanRoot(target.root, cache);
   let report = reviewScan(result, config);
   if (baseline !== undefined) report = againstBaseline(report, baseline.fingerprints, baseline.notices);

@@ -4,7 +4,7 @@
  * re-scan after one file changed re-reads one file.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,6 +129,39 @@ export interface CacheEntry {
   parsed?: ParsedEntry;
 }
 
+/**
+ * Repositories whose facts the disk cache keeps, one file each: past this
+ * many, the file least recently used goes.
+ */
+export const DEFAULT_MAX_REPOSITORIES = 64;
+
+/** Folders of other engines' facts kept beside this engine's (another install sharing the cache folder). */
+const OTHER_ENGINES_KEPT = 2;
+
+export interface FactCacheOptions {
+  /**
+   * A disk cache under this folder: `<dir>/<engine key>/<repository>.bin`,
+   * one file per repository, so a run reads and writes only its own.
+   */
+  dir?: string;
+  /** The repository (any stable name: the CLI gives its top folder) whose file this cache reads and writes. */
+  repository?: string;
+  /** Entries the disk cache keeps per repository (default 20,000). */
+  maxEntries?: number;
+  /** Repository files the disk cache keeps (default DEFAULT_MAX_REPOSITORIES). */
+  maxRepositories?: number;
+  /** Bytes of facts kept in memory (default DEFAULT_MAX_FACT_BYTES). */
+  maxBytes?: number;
+  /** Facts unused that long are dropped (default: never). */
+  ttlMs?: number;
+}
+
+/** The disk cache's file of one repository, named by a hash of the repository's name. */
+export function repositoryFile(dir: string, repository: string): string {
+  const id = createHash('sha256').update(repository).digest('hex').slice(0, 24);
+  return join(dir, engineKey(), `${id}.bin`);
+}
+
 export class FactCache {
   /** Least recently used first out, past `maxBytes`; iterated most recently used first (what `save` keeps). */
   private readonly entries: LRUCache<string, CacheEntry>;
@@ -137,21 +170,19 @@ export class FactCache {
   readonly analyses = new BoundedMap<string, InitAnalysis>(512);
   private dirty = false;
   private readonly file: string | undefined;
+  private readonly maxEntries: number;
+  private readonly maxRepositories: number;
 
-  /**
-   * `maxBytes`: facts kept in memory (default DEFAULT_MAX_FACT_BYTES);
-   * `ttlMs`: facts unused that long are dropped (default: never);
-   * `maxEntries`: entries the disk cache keeps.
-   */
-  constructor(opts: { dir?: string; maxEntries?: number; maxBytes?: number; ttlMs?: number } = {}) {
+  constructor(opts: FactCacheOptions = {}) {
     this.maxEntries = opts.maxEntries ?? 20_000;
+    this.maxRepositories = Math.max(1, opts.maxRepositories ?? DEFAULT_MAX_REPOSITORIES);
     this.entries = new LRUCache<string, CacheEntry>({
       maxSize: opts.maxBytes ?? DEFAULT_MAX_FACT_BYTES,
       sizeCalculation: factBytes,
       ...(opts.ttlMs !== undefined ? { ttl: opts.ttlMs, updateAgeOnGet: true } : {}),
     });
     if (opts.dir) {
-      this.file = join(opts.dir, `${engineKey()}.bin`);
+      this.file = repositoryFile(opts.dir, opts.repository ?? '');
       try {
         const loaded = deserialize(readFileSync(this.file)) as {
           entries: [string, CacheEntry][];
@@ -160,13 +191,13 @@ export class FactCache {
         // Saved most recently used first: set in reverse, so the same order comes back.
         for (const [k, v] of loaded.entries.reverse()) this.entries.set(k, v);
         for (const [k, v] of loaded.results.reverse()) this.results.set(k, v);
+        // Read is use: the file's time orders the repositories for eviction, even when this run writes nothing.
+        touch(this.file);
       } catch {
-        // No cache yet, or one from another version: start empty.
+        // No cache yet for this repository, or a damaged one: start empty.
       }
     }
   }
-
-  private readonly maxEntries: number;
 
   get(hash: string): CacheEntry | undefined {
     return this.entries.get(hash);
@@ -196,7 +227,11 @@ export class FactCache {
     return this.entries.calculatedSize;
   }
 
-  /** Writes the disk cache (if any): entries used lately first, bounded in count. */
+  /**
+   * Writes this repository's file of the disk cache (if any): entries used
+   * lately first, bounded in count; then drops the files of repositories
+   * least recently used past the bound, and other engines' folders past a few.
+   */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
     // Most recently used first: what this run read or wrote, then what earlier runs left.
@@ -205,18 +240,58 @@ export class FactCache {
       if (keep.length >= this.maxEntries) break;
       keep.push([k, e]);
     }
-    mkdirSync(join(this.file, '..'), { recursive: true });
+    const folder = dirname(this.file);
+    mkdirSync(folder, { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, serialize({ entries: keep.slice(0, this.maxEntries), results: [...this.results.entries()] }));
+    writeFileSync(tmp, serialize({ entries: keep, results: [...this.results.entries()] }));
     renameSync(tmp, this.file);
     this.dirty = false;
+    pruneOldest(folder, (name) => name.endsWith('.bin'), this.maxRepositories, basename(this.file));
+    pruneOldest(dirname(folder), (name) => name.startsWith('facts-'), OTHER_ENGINES_KEPT + 1, basename(folder));
   }
 }
 
-/** The CLI's cache: off with NDIS_REVIEW_CACHE=off, else on disk (NDIS_REVIEW_CACHE_DIR or the user cache folder). */
-export function cacheFromEnv(env: NodeJS.ProcessEnv = process.env): FactCache | null {
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Eviction order is a nicety; a read-only cache still serves.
+  }
+}
+
+/**
+ * Removes, in `dir`, the entries `matches` accepts past the `keep` most
+ * recently modified (never `current`). Another process removing the same
+ * entry at once is no failure.
+ */
+function pruneOldest(dir: string, matches: (name: string) => boolean, keep: number, current: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter(matches);
+  } catch {
+    return;
+  }
+  if (names.length <= keep) return;
+  const aged: { name: string; mtime: number }[] = [];
+  for (const name of names) {
+    try {
+      aged.push({ name, mtime: name === current ? Infinity : statSync(join(dir, name)).mtimeMs });
+    } catch {
+      // Gone already.
+    }
+  }
+  aged.sort((a, b) => b.mtime - a.mtime);
+  for (const { name } of aged.slice(keep)) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
+/**
+ * The CLI's cache: off with NDIS_REVIEW_CACHE=off, else on disk
+ * (NDIS_REVIEW_CACHE_DIR or the user cache folder), the file of `repository`.
+ */
+export function cacheFromEnv(env: NodeJS.ProcessEnv = process.env, repository = ''): FactCache | null {
   const mode = (env.NDIS_REVIEW_CACHE ?? '').toLowerCase();
   if (mode === 'off' || mode === '0' || mode === 'false') return null;
   const dir = env.NDIS_REVIEW_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ndis-review');
-  return new FactCache({ dir });
+  return new FactCache({ dir, repository });
 }
