@@ -5,16 +5,26 @@
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { FactCache } from '../engine/cache.js';
-import { loadRulePack, readRuleDocs, ruleDocsUrl } from '../engine/rulepack.js';
-import type { Finding, ScanResult } from '../engine/types.js';
-import { formatJson } from '../report/json.js';
-import { severityRank } from '../report/order.js';
-import { formatSarif } from '../report/sarif.js';
-import { formatText } from '../report/text.js';
+import {
+  againstBaseline,
+  cacheFromEnv,
+  formatJson,
+  formatSarif,
+  formatText,
+  loadRulePack,
+  readRuleDocs,
+  reviewScan,
+  ruleDocsUrl,
+  scan,
+  ScanError,
+  severityRank,
+  type FactCache,
+  type Finding,
+  type Report,
+  type ReviewConfig,
+  type ScanResult,
+} from '../index.js';
 import { parseBaseline, BaselineError, type Baseline } from '../review/baseline.js';
-import type { ReviewConfig } from '../review/config.js';
-import { againstBaseline, reviewScan, type Report } from '../review/report.js';
 import type { FailOn, ScanCommand } from './args.js';
 import { loadScanConfig } from './config.js';
 import { errorMessage, UserError } from './errors.js';
@@ -45,7 +55,6 @@ export async function runScan(command: ScanCommand, io: CliIo): Promise<number> 
   const sarif = command.sarif === undefined ? undefined : await prepareOutput(io.cwd, command.sarif);
   const baseline = command.baseline === undefined ? undefined : await readBaseline(command.baseline, io);
 
-  const { cacheFromEnv } = await import('../engine/cache.js');
   // One cache file per repository: a run reads and writes only its own.
   const cache = command.noCache ? null : cacheFromEnv(io.env, repositoryTop(target.folder));
   const result = await scanRoot(target.root, cache);
@@ -84,7 +93,6 @@ async function resolveTarget(given: string, cwd: string): Promise<Target> {
 }
 
 async function scanRoot(root: string, cache: FactCache | null): Promise<ScanResult> {
-  const { scan, ScanError } = await import('../engine/scan.js');
   try {
     return await scan({ root, cache });
   } catch (error) {
