@@ -13,11 +13,9 @@ const OFF_FOR_NOW = {
   '@typescript-eslint/no-unsafe-member-access': 'off',
   // 60 sites, same cause: JSON.parse and payloads typed `any`.
   '@typescript-eslint/no-unsafe-assignment': 'off',
-  // 11 sites, same cause.
+  // 17 sites, same cause; 4 in the engine (limits.ts, program.ts, rulepack.ts), the rest in tests.
   '@typescript-eslint/no-unsafe-argument': 'off',
-  // 9 sites, same cause (tests calling into parsed JSON).
-  '@typescript-eslint/no-unsafe-call': 'off',
-  // 3 sites, same cause.
+  // 3 sites, same cause (rulepack.ts reading the pack's JSON, two tests).
   '@typescript-eslint/no-unsafe-return': 'off',
   // 92 sites, map lookups after a has() check and tree-sitter children known by grammar.
   '@typescript-eslint/no-non-null-assertion': 'off',
@@ -27,15 +25,15 @@ const OFF_FOR_NOW = {
   '@typescript-eslint/no-unsafe-enum-comparison': 'off',
   // 28 sites: async functions kept async to satisfy an interface (Probot handlers, test doubles).
   '@typescript-eslint/require-await': 'off',
-  // 13 sites the auto-fix cannot rewrite without changing falsy-zero semantics; each needs reading.
+  // 15 sites (14 in the engine, one test) the auto-fix cannot rewrite without changing falsy-zero semantics; each needs reading.
   '@typescript-eslint/prefer-optional-chain': 'off',
-  // 5 sites where `||` deliberately maps '' and 0 to the fallback.
+  // 9 sites where `||` deliberately maps '' and 0 to the fallback (environment variables in the app and the CLI cache).
   '@typescript-eslint/prefer-nullish-coalescing': 'off',
-  // 5 test doubles with intentionally empty bodies.
+  // 5 intentionally empty bodies: 4 test doubles and a no-op handler in src/app/jobs.ts.
   '@typescript-eslint/no-empty-function': 'off',
   // 6 sites: the lexer and test fixtures match control bytes on purpose.
   'no-control-regex': 'off',
-  // 3 sites rejecting with a DOMException/AbortSignal reason, which Node passes through as is.
+  // 3 sites rejecting with a DOMException/AbortSignal reason, which Node passes through as is (src/app/calls.ts, a bench, a test).
   '@typescript-eslint/prefer-promise-reject-errors': 'off',
   // 3 sites stringifying values typed `unknown` after a type check the rule does not follow.
   '@typescript-eslint/no-base-to-string': 'off',

@@ -164,10 +164,10 @@ describe('the GitHub Action', () => {
     const sarif = r.outputs.sarif;
     assert.ok(sarif.endsWith('drivers_ad.sarif'), sarif);
     const log = JSON.parse(readFileSync(sarif, 'utf8'));
-    const uris = log.runs[0].results.map(
-      (x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
-        x.locations[0].physicalLocation.artifactLocation.uri,
-    );
+    const results = log.runs[0].results as {
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+    }[];
+    const uris = results.map((x) => x.locations[0].physicalLocation.artifactLocation.uri);
     assert.deepEqual(uris, ['drivers/ad/init.c']);
     assert.ok(r.stdout.includes(`::add-matcher::${actionPath}/action/problem-matcher.json`));
     assert.ok(r.stdout.includes('::remove-matcher owner=ndis-review::'));

@@ -4,43 +4,15 @@
  * equal the `EXPECT:` markers exactly: no finding missing, none extra.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../src/cli.js';
+import { expectedFindings } from './support/expect.js';
 import { repoRoot } from './support/paths.js';
 
 const casesDir = resolve(repoRoot, '../shared/cases');
 const RULES = new Set(['ndis/mmap-context', 'ndis/unmap-on-failure', 'ndis/unmap-in-halt', 'ndis/unmap-length']);
-
-function sourcesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...sourcesUnder(p));
-    else if (/\.(c|h)$/.test(name)) out.push(p);
-  }
-  return out;
-}
-
-/** `path:line rule` for every EXPECT marker, in a line comment or a block comment. */
-export function expectedFindings(root: string): string[] {
-  const out: string[] = [];
-  for (const file of sourcesUnder(root)) {
-    const lines = readFileSync(file, 'latin1').split('\n');
-    lines.forEach((text, i) => {
-      const m = /(?:\/\/|\/\*)\s*EXPECT:\s*([^*\r\n]+)/.exec(text);
-      if (!m) return;
-      for (const rule of m[1]
-        .split(',')
-        .map((r) => r.trim())
-        .filter(Boolean)) {
-        out.push(`${relative(root, file).split(sep).join('/')}:${i + 1} ${rule}`);
-      }
-    });
-  }
-  return out.sort();
-}
 
 async function scanJson(
   dir: string,

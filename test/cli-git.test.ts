@@ -49,7 +49,7 @@ describe('scan --new-since', () => {
     assert.equal(run.code, 0, `${run.stderr}: a new warning does not fail by default`);
     const report = JSON.parse(run.stdout);
     assert.deepEqual(
-      report.findings.map((f: { rule: string }) => f.rule),
+      (report.findings as { rule: string }[]).map((f) => f.rule),
       ['ndis/unmap-length'],
     );
     assert.deepEqual(report.baseline, { preExisting: 1 });

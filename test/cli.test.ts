@@ -6,6 +6,7 @@ import { ruleDocsUrl } from '../src/engine/rulepack.js';
 import { cli, type Run } from './support/cli.js';
 import { lengthAndLeak, RESET_MAPS } from './support/drivers-cli.js';
 import { repoRoot } from './support/paths.js';
+import type { JsonFinding, JsonSuppressed, SarifResult, SarifRule } from './support/shapes.js';
 import { tempDir } from './support/temp.js';
 
 const casesDir = path.resolve(repoRoot, '../shared/cases');
@@ -161,9 +162,9 @@ describe('scan: JSON and SARIF do not depend on where it ran', () => {
     const here = await cli(['scan', '../shared/cases/p02-goto-wrong-label', '--format', 'sarif']);
     const there = await cli(['scan', '.', '--format', 'sarif'], { cwd: caseDir('p02-goto-wrong-label') });
     assert.equal(here.stdout, there.stdout);
-    const rule = JSON.parse(here.stdout).runs[0].tool.driver.rules.find(
-      (r: { id: string }) => r.id === 'ndis/unmap-on-failure',
-    );
+    const rules = JSON.parse(here.stdout).runs[0].tool.driver.rules as SarifRule[];
+    const rule = rules.find((r) => r.id === 'ndis/unmap-on-failure');
+    assert.ok(rule);
     assert.equal(rule.help.markdown, readFileSync(path.join(repoRoot, 'rules/ndis/unmap-on-failure.md'), 'utf8'));
     assert.equal(rule.helpUri, ruleDocsUrl('rules/ndis/unmap-on-failure.md'));
   });
@@ -224,7 +225,7 @@ describe('scan: report files', () => {
     assert.equal(run.stdout, '');
     const log = JSON.parse(readFileSync(file, 'utf8'));
     assert.equal(log.version, '2.1.0');
-    assert.ok(log.runs[0].results.some((r: { ruleId: string }) => r.ruleId === 'ndis/unmap-on-failure'));
+    assert.ok((log.runs[0].results as SarifResult[]).some((r) => r.ruleId === 'ndis/unmap-on-failure'));
   });
 
   it('writes --output relative to the working directory', async () => {
@@ -317,7 +318,7 @@ describe('scan: the configuration', () => {
     assert.equal(run.code, 1, 'the length mismatch is an error now');
     const report = JSON.parse(run.stdout);
     assert.deepEqual(
-      report.findings.map((f: { rule: string; severity: string }) => `${f.rule} ${f.severity}`),
+      (report.findings as JsonFinding[]).map((f) => `${f.rule} ${f.severity}`),
       ['ndis/unmap-length error'],
     );
   });
@@ -360,7 +361,7 @@ describe('scan: the configuration', () => {
     const dir = tempDir({ ...RESET_MAPS, '.github/ndis-review.yml': 'paths:\n  exclude: nic.c\n' });
     const withReason = JSON.parse((await cli(['scan', dir, '--format', 'json'])).stdout);
     assert.deepEqual(
-      withReason.findings.map((f: { rule: string; path: string }) => `${f.path} ${f.rule}`),
+      (withReason.findings as JsonFinding[]).map((f) => `${f.path} ${f.rule}`),
       ['hw/regs.c ndis/mmap-context'],
       'excluding the file that registers the callback does not change the finding elsewhere',
     );
@@ -414,7 +415,7 @@ describe('scan: suppressions', () => {
     assert.match(lastLine(text.stdout) ?? '', /^1 finding \(1 error\), 1 suppressed in 1 file$/);
     const json = JSON.parse((await cli(['scan', dir, '--format', 'json'])).stdout);
     assert.deepEqual(
-      json.suppressed.map((s: { rule: string; line: number; suppression: unknown }) => [s.rule, s.line, s.suppression]),
+      (json.suppressed as JsonSuppressed[]).map((s) => [s.rule, s.line, s.suppression]),
       [
         [
           'ndis/unmap-length',
@@ -432,10 +433,10 @@ describe('scan: suppressions', () => {
     const run = await cli(['scan', dir, '--format', 'json', '--fail-on', 'warning']);
     const report = JSON.parse(run.stdout);
     assert.deepEqual(
-      report.suppressed.map((s: { rule: string }) => s.rule),
+      (report.suppressed as JsonSuppressed[]).map((s) => s.rule),
       ['ndis/unmap-length'],
     );
-    const unused = report.findings.filter((f: { rule: string }) => f.rule === 'ndis-review/unused-directive');
+    const unused = (report.findings as JsonFinding[]).filter((f) => f.rule === 'ndis-review/unused-directive');
     assert.equal(unused.length, 1);
     assert.equal(unused[0].severity, 'note');
     assert.equal(unused[0].line, 16);
@@ -445,25 +446,28 @@ describe('scan: suppressions', () => {
   it('an unknown rule in a directive is a note with a suggestion, and the error it meant stays', async () => {
     const dir = tempDir({ 'a.c': lengthAndLeak('    // ndis-review-disable-next-line ndis/unmap-lenght\n') });
     const report = JSON.parse((await cli(['scan', dir, '--format', 'json'])).stdout);
-    const unused = report.findings.find((f: { rule: string }) => f.rule === 'ndis-review/unused-directive');
+    const findings = report.findings as JsonFinding[];
+    const unused = findings.find((f) => f.rule === 'ndis-review/unused-directive');
+    assert.ok(unused);
     assert.match(
       unused.message,
       /ndis\/unmap-lenght is not a rule ndis-review knows.+did you mean ndis\/unmap-length\?/,
     );
-    assert.ok(report.findings.some((f: { rule: string }) => f.rule === 'ndis/unmap-length'));
+    assert.ok(findings.some((f) => f.rule === 'ndis/unmap-length'));
   });
 
   it('SARIF marks suppressed results; the --sarif file for code scanning leaves them out', async () => {
     const dir = tempDir({ 'a.c': lengthAndLeak('    // ndis-review-disable-next-line ndis/unmap-length -- why\n') });
     const upload = path.join(tempDir(), 'upload.sarif');
     const run = await cli(['scan', dir, '--format', 'sarif', '--sarif', upload]);
-    const full = JSON.parse(run.stdout).runs[0].results;
-    const marked = full.find((r: { ruleId: string }) => r.ruleId === 'ndis/unmap-length');
+    const full = JSON.parse(run.stdout).runs[0].results as SarifResult[];
+    const marked = full.find((r) => r.ruleId === 'ndis/unmap-length');
+    assert.ok(marked?.suppressions);
     assert.deepEqual(marked.suppressions[0].kind, 'inSource');
     assert.equal(marked.suppressions[0].justification, 'why');
-    const uploaded = JSON.parse(readFileSync(upload, 'utf8')).runs[0].results;
+    const uploaded = JSON.parse(readFileSync(upload, 'utf8')).runs[0].results as SarifResult[];
     assert.deepEqual(
-      uploaded.map((r: { ruleId: string }) => r.ruleId),
+      uploaded.map((r) => r.ruleId),
       ['ndis/unmap-on-failure'],
     );
   });
@@ -482,7 +486,7 @@ describe('scan: baselines', () => {
     assert.deepEqual(json.baseline, { preExisting: 2 });
     const sarif = JSON.parse((await cli(['scan', dir, '--format', 'sarif', '--baseline', baseline])).stdout);
     assert.deepEqual(
-      sarif.runs[0].results.map((r: { baselineState: string }) => r.baselineState),
+      (sarif.runs[0].results as SarifResult[]).map((r) => r.baselineState),
       ['unchanged', 'unchanged'],
     );
   });
@@ -493,7 +497,7 @@ describe('scan: baselines', () => {
     await cli(['scan', before, '--format', 'json', '-o', baseline]);
     const run = await cli(['scan', tempDir({ 'a.c': lengthAndLeak() }), '--format', 'json', '--baseline', baseline]);
     assert.deepEqual(
-      JSON.parse(run.stdout).findings.map((f: { rule: string }) => f.rule),
+      (JSON.parse(run.stdout).findings as JsonFinding[]).map((f) => f.rule),
       ['ndis/unmap-length'],
     );
   });

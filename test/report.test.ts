@@ -14,6 +14,7 @@ import {
 import { formatText } from '../src/report/text.js';
 import { jsonSchemaErrors } from './support/json-schema.js';
 import { PACK_RULES } from './support/rules.js';
+import type { SarifResult, SarifRule } from './support/shapes.js';
 
 /** The compiled test runs from dist/test/. */
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -236,7 +237,7 @@ describe('formatJson', () => {
     assert.equal(report.complete, true);
     assert.deepEqual(report.incomplete, []);
     assert.deepEqual(
-      report.findings.map((f: Finding) => `${f.path}:${f.line}:${f.rule}`),
+      (report.findings as Finding[]).map((f) => `${f.path}:${f.line}:${f.rule}`),
       ['init.c:20:ndis/mmap-context', 'init.c:63:ndis/unmap-on-failure', 'src/nic.c:48:ndis/unmap-length'],
     );
     assert.deepEqual(report.findings[1], {
@@ -375,9 +376,9 @@ describe('formatSarif', () => {
   });
 
   it('describes every rule with the properties GitHub requires', () => {
-    const rules = sarif().runs[0].tool.driver.rules;
+    const rules = sarif().runs[0].tool.driver.rules as SarifRule[];
     assert.deepEqual(
-      rules.map((r: { id: string }) => r.id),
+      rules.map((r) => r.id),
       RULES.map((r) => r.id),
     );
     for (const [i, rule] of rules.entries()) {
@@ -542,8 +543,9 @@ describe('formatSarif', () => {
     const run = JSON.parse(formatSarif(scanResult({ findings: [...notes, LEAK_ERROR, LENGTH_WARNING], notices: [] })))
       .runs[0];
     assert.equal(run.results.length, GITHUB_MAX_RESULTS);
-    assert.ok(run.results.some((r: { ruleId: string }) => r.ruleId === 'ndis/unmap-on-failure'));
-    assert.ok(run.results.some((r: { ruleId: string }) => r.ruleId === 'ndis/unmap-length'));
+    const results = run.results as SarifResult[];
+    assert.ok(results.some((r) => r.ruleId === 'ndis/unmap-on-failure'));
+    assert.ok(results.some((r) => r.ruleId === 'ndis/unmap-length'));
     const [notification] = run.invocations[0].toolExecutionNotifications;
     assert.match(notification.message.text, /^2 findings left out/);
   });

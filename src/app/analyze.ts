@@ -7,16 +7,21 @@
  * with a run in progress; whatever fails after it is noted in the run and
  * never changes a conclusion already given.
  */
-import type { CacheEntry, FactCache } from '../engine/cache.js';
-import { loadRulePack, readRuleDocs } from '../engine/rulepack.js';
-import { scan } from '../engine/scan.js';
-import type { Notice, ScanResult } from '../engine/types.js';
+import {
+  isSourcePath,
+  loadRulePack,
+  readRuleDocs,
+  scan,
+  type CacheEntry,
+  type FactCache,
+  type Notice,
+  type ScanResult,
+} from '../index.js';
 import { boundedRequest, BudgetExceeded, describe, outOfTime, withinBudget } from './calls.js';
 import { batchAnnotations, fitCheckRunText, renderCheckRun } from './checkrun.js';
 import { parseConfig } from './config.js';
 import { reviewPullRequest } from '../review/pull-request.js';
 import { sourceTexts } from '../review/fixes.js';
-import { isSourcePath } from '../engine/scan.js';
 import { ShutdownReason } from './jobs.js';
 import { AnalysisLimitExceeded, type AnalysisClock, type AnalysisPool } from './pool.js';
 import type { ScanFile } from './scan-worker.js';

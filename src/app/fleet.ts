@@ -11,13 +11,10 @@
  * REDIS_URL's next database) and keep to their own byte bound and TTL.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { FACTS_VERSION, type CacheEntry } from '../engine/cache.js';
-import { loadRulePack, packageRoot } from '../engine/rulepack.js';
+import { engineKey, type CacheEntry } from '../engine/cache.js';
 import type { SharedFacts } from './analyze.js';
 import type { BadgeCache, CachedBadge } from './badge.js';
 import type { InflightRun, JobRecord } from './inflight.js';
@@ -110,16 +107,12 @@ export class RedisInflight {
 }
 
 /**
- * The key of a file's facts: the engine's cache version, the package
- * version and the rule pack's fingerprint (facts made by another engine are
- * never read), then the blob SHA.
+ * The key of a file's facts (then the blob SHA): the engine's own key, from
+ * the package version, the rule pack and the engine's code, so facts made by
+ * another engine are never read.
  */
 export function engineCacheKey(): string {
-  const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  return createHash('sha1')
-    .update(`${FACTS_VERSION}\n${version}\n${loadRulePack().fingerprint}`)
-    .digest('hex')
-    .slice(0, 16);
+  return engineKey();
 }
 
 /**

@@ -7,9 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { workerData } from 'node:worker_threads';
-import { FactCache, type CacheEntry } from '../engine/cache.js';
-import { scan } from '../engine/scan.js';
-import type { ScanResult } from '../engine/types.js';
+import { FactCache, scan, type CacheEntry, type ScanResult } from '../index.js';
 
 export interface ScanFile {
   path: string;

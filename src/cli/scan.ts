@@ -5,13 +5,17 @@
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { FactCache } from '../engine/cache.js';
+// The engine's modules one by one rather than through `src/index.ts` (which re-exports every
+// reporter): each reporter is loaded only when its format is asked for, so a warm run loads no
+// more than it prints.
+import { cacheFromEnv, type FactCache } from '../engine/cache.js';
 import { loadRulePack, readRuleDocs, ruleDocsUrl } from '../engine/rulepack.js';
+import { scan, ScanError } from '../engine/scan.js';
 import type { Finding, ScanResult } from '../engine/types.js';
 import { severityRank } from '../report/order.js';
-import { parseBaseline, BaselineError, type Baseline } from '../review/baseline.js';
 import type { ReviewConfig } from '../review/config.js';
 import { againstBaseline, reviewScan, type Report } from '../review/report.js';
+import { parseBaseline, BaselineError, type Baseline } from '../review/baseline.js';
 import type { FailOn, ScanCommand } from './args.js';
 import { loadScanConfig } from './config.js';
 import { errorMessage, UserError } from './errors.js';
@@ -42,8 +46,8 @@ export async function runScan(command: ScanCommand, io: CliIo): Promise<number> 
   const sarif = command.sarif === undefined ? undefined : await prepareOutput(io.cwd, command.sarif);
   const baseline = command.baseline === undefined ? undefined : await readBaseline(command.baseline, io);
 
-  const { cacheFromEnv } = await import('../engine/cache.js');
-  const cache = command.noCache ? null : cacheFromEnv(io.env);
+  // One cache file per repository: a run reads and writes only its own.
+  const cache = command.noCache ? null : cacheFromEnv(io.env, repositoryTop(target.folder));
   const result = await scanRoot(target.root, cache, parseWorkers(io.env));
   let report = reviewScan(result, config);
   if (baseline !== undefined) report = againstBaseline(report, baseline.fingerprints, baseline.notices);
@@ -93,7 +97,6 @@ function parseWorkers(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 async function scanRoot(root: string, cache: FactCache | null, workers?: number): Promise<ScanResult> {
-  const { scan, ScanError } = await import('../engine/scan.js');
   try {
     return await scan({ root, cache, workers });
   } catch (error) {

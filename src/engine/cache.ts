@@ -3,14 +3,18 @@
  * optionally on disk for the CLI. Only facts are kept, never trees, so a
  * re-scan after one file changed re-reads one file.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import type { LexEntry, ParsedEntry } from './filefacts.js';
 import type { InitAnalysis } from './paths.js';
+import { loadRulePack, packageRoot } from './rulepack.js';
 import type { RuleOutput } from './rules.js';
+import { packageVersion } from '../package.js';
 
 /** A map that forgets its least recently used entries past a count. */
 export class BoundedMap<K extends object | string | number, V extends object | string | number> {
@@ -32,8 +36,74 @@ export type RulesMemo = RuleOutput;
 /** Rule results kept: enough for a pull request's base and head and a few pushes. */
 const MAX_RESULTS = 8;
 
-/** Bump when the shape or meaning of cached facts changes. */
-export const FACTS_VERSION = 'facts-14';
+/** The folder of this module's compiled code: the engine, whose code makes the facts. */
+const ENGINE_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** Data the engine reads into facts besides the rule pack proper (`rules/` of the package). */
+const ENGINE_DATA = ['wdk-constants.json', 'wdk-macros.json'];
+
+export interface EngineKeyParts {
+  /** The package version. */
+  version: string;
+  /** The rule pack's `fingerprint`. */
+  packFingerprint: string;
+  /** A folder of compiled engine code: every `.js` file under it is hashed, names and contents. */
+  engineDir: string;
+  /** Data files the engine reads (absolute paths); a missing one hashes as absent. */
+  dataFiles?: readonly string[];
+}
+
+/**
+ * The key of facts made by one engine: the package version, a hash of the
+ * rule pack and a hash of the engine's compiled code and data. Facts made by
+ * any other engine are never read, with no version to bump by hand.
+ */
+export function computeEngineKey(parts: EngineKeyParts): string {
+  const h = createHash('sha256');
+  h.update(`version\0${parts.version}\0pack\0`);
+  h.update(createHash('sha256').update(parts.packFingerprint).digest('hex'));
+  for (const file of jsFilesUnder(parts.engineDir)) {
+    h.update(`\0code\0${relative(parts.engineDir, file).split('\\').join('/')}\0`);
+    h.update(readFileSync(file));
+  }
+  for (const file of parts.dataFiles ?? []) {
+    // By name, not path: workers installed in different folders share keys.
+    h.update(`\0data\0${basename(file)}\0`);
+    try {
+      h.update(readFileSync(file));
+    } catch {
+      h.update('absent');
+    }
+  }
+  return `facts-${h.digest('hex').slice(0, 20)}`;
+}
+
+/** Every `.js` file under `dir`, sorted, so the hash does not depend on directory order. */
+function jsFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile() && entry.name.endsWith('.js')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+let engineKeyMemo: string | undefined;
+
+/** This process's engine key (see `computeEngineKey`), computed once, on first use. */
+export function engineKey(): string {
+  engineKeyMemo ??= computeEngineKey({
+    version: packageVersion(),
+    packFingerprint: loadRulePack().fingerprint,
+    engineDir: ENGINE_DIR,
+    dataFiles: ENGINE_DATA.map((f) => join(packageRoot, 'rules', f)),
+  });
+  return engineKeyMemo;
+}
 
 /**
  * Bytes of facts a cache keeps in memory by default. Facts weigh about a
@@ -59,6 +129,39 @@ export interface CacheEntry {
   parsed?: ParsedEntry;
 }
 
+/**
+ * Repositories whose facts the disk cache keeps, one file each: past this
+ * many, the file least recently used goes.
+ */
+export const DEFAULT_MAX_REPOSITORIES = 64;
+
+/** Folders of other engines' facts kept beside this engine's (another install sharing the cache folder). */
+const OTHER_ENGINES_KEPT = 2;
+
+export interface FactCacheOptions {
+  /**
+   * A disk cache under this folder: `<dir>/<engine key>/<repository>.bin`,
+   * one file per repository, so a run reads and writes only its own.
+   */
+  dir?: string;
+  /** The repository (any stable name: the CLI gives its top folder) whose file this cache reads and writes. */
+  repository?: string;
+  /** Entries the disk cache keeps per repository (default 20,000). */
+  maxEntries?: number;
+  /** Repository files the disk cache keeps (default DEFAULT_MAX_REPOSITORIES). */
+  maxRepositories?: number;
+  /** Bytes of facts kept in memory (default DEFAULT_MAX_FACT_BYTES). */
+  maxBytes?: number;
+  /** Facts unused that long are dropped (default: never). */
+  ttlMs?: number;
+}
+
+/** The disk cache's file of one repository, named by a hash of the repository's name. */
+export function repositoryFile(dir: string, repository: string): string {
+  const id = createHash('sha256').update(repository).digest('hex').slice(0, 24);
+  return join(dir, engineKey(), `${id}.bin`);
+}
+
 export class FactCache {
   /** Least recently used first out, past `maxBytes`; iterated most recently used first (what `save` keeps). */
   private readonly entries: LRUCache<string, CacheEntry>;
@@ -67,21 +170,19 @@ export class FactCache {
   readonly analyses = new BoundedMap<string, InitAnalysis>(512);
   private dirty = false;
   private readonly file: string | undefined;
+  private readonly maxEntries: number;
+  private readonly maxRepositories: number;
 
-  /**
-   * `maxBytes`: facts kept in memory (default DEFAULT_MAX_FACT_BYTES);
-   * `ttlMs`: facts unused that long are dropped (default: never);
-   * `maxEntries`: entries the disk cache keeps.
-   */
-  constructor(opts: { dir?: string; maxEntries?: number; maxBytes?: number; ttlMs?: number } = {}) {
+  constructor(opts: FactCacheOptions = {}) {
     this.maxEntries = opts.maxEntries ?? 20_000;
+    this.maxRepositories = Math.max(1, opts.maxRepositories ?? DEFAULT_MAX_REPOSITORIES);
     this.entries = new LRUCache<string, CacheEntry>({
       maxSize: opts.maxBytes ?? DEFAULT_MAX_FACT_BYTES,
       sizeCalculation: factBytes,
       ...(opts.ttlMs !== undefined ? { ttl: opts.ttlMs, updateAgeOnGet: true } : {}),
     });
     if (opts.dir) {
-      this.file = join(opts.dir, `${FACTS_VERSION}.bin`);
+      this.file = repositoryFile(opts.dir, opts.repository ?? '');
       try {
         const loaded = deserialize(readFileSync(this.file)) as {
           entries: [string, CacheEntry][];
@@ -90,13 +191,13 @@ export class FactCache {
         // Saved most recently used first: set in reverse, so the same order comes back.
         for (const [k, v] of loaded.entries.reverse()) this.entries.set(k, v);
         for (const [k, v] of loaded.results.reverse()) this.results.set(k, v);
+        // Read is use: the file's time orders the repositories for eviction, even when this run writes nothing.
+        touch(this.file);
       } catch {
-        // No cache yet, or one from another version: start empty.
+        // No cache yet for this repository, or a damaged one: start empty.
       }
     }
   }
-
-  private readonly maxEntries: number;
 
   get(hash: string): CacheEntry | undefined {
     return this.entries.get(hash);
@@ -126,7 +227,11 @@ export class FactCache {
     return this.entries.calculatedSize;
   }
 
-  /** Writes the disk cache (if any): entries used lately first, bounded in count. */
+  /**
+   * Writes this repository's file of the disk cache (if any): entries used
+   * lately first, bounded in count; then drops the files of repositories
+   * least recently used past the bound, and other engines' folders past a few.
+   */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
     // Most recently used first: what this run read or wrote, then what earlier runs left.
@@ -135,18 +240,58 @@ export class FactCache {
       if (keep.length >= this.maxEntries) break;
       keep.push([k, e]);
     }
-    mkdirSync(join(this.file, '..'), { recursive: true });
+    const folder = dirname(this.file);
+    mkdirSync(folder, { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, serialize({ entries: keep.slice(0, this.maxEntries), results: [...this.results.entries()] }));
+    writeFileSync(tmp, serialize({ entries: keep, results: [...this.results.entries()] }));
     renameSync(tmp, this.file);
     this.dirty = false;
+    pruneOldest(folder, (name) => name.endsWith('.bin'), this.maxRepositories, basename(this.file));
+    pruneOldest(dirname(folder), (name) => name.startsWith('facts-'), OTHER_ENGINES_KEPT + 1, basename(folder));
   }
 }
 
-/** The CLI's cache: off with NDIS_REVIEW_CACHE=off, else on disk (NDIS_REVIEW_CACHE_DIR or the user cache folder). */
-export function cacheFromEnv(env: NodeJS.ProcessEnv = process.env): FactCache | null {
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Eviction order is a nicety; a read-only cache still serves.
+  }
+}
+
+/**
+ * Removes, in `dir`, the entries `matches` accepts past the `keep` most
+ * recently modified (never `current`). Another process removing the same
+ * entry at once is no failure.
+ */
+function pruneOldest(dir: string, matches: (name: string) => boolean, keep: number, current: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter(matches);
+  } catch {
+    return;
+  }
+  if (names.length <= keep) return;
+  const aged: { name: string; mtime: number }[] = [];
+  for (const name of names) {
+    try {
+      aged.push({ name, mtime: name === current ? Infinity : statSync(join(dir, name)).mtimeMs });
+    } catch {
+      // Gone already.
+    }
+  }
+  aged.sort((a, b) => b.mtime - a.mtime);
+  for (const { name } of aged.slice(keep)) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
+/**
+ * The CLI's cache: off with NDIS_REVIEW_CACHE=off, else on disk
+ * (NDIS_REVIEW_CACHE_DIR or the user cache folder), the file of `repository`.
+ */
+export function cacheFromEnv(env: NodeJS.ProcessEnv = process.env, repository = ''): FactCache | null {
   const mode = (env.NDIS_REVIEW_CACHE ?? '').toLowerCase();
   if (mode === 'off' || mode === '0' || mode === 'false') return null;
   const dir = env.NDIS_REVIEW_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ndis-review');
-  return new FactCache({ dir });
+  return new FactCache({ dir, repository });
 }

@@ -1,0 +1,141 @@
+/**
+ * The CLI's disk cache keeps one file per repository under the engine's key:
+ * a run reads and writes only its repository's file, the number of files is
+ * bounded (least recently used out) and other engines' folders do not pile up.
+ */
+import assert from 'node:assert/strict';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FactCache, cacheFromEnv, engineKey, repositoryFile } from '../src/engine/cache.js';
+import { scan, type SourceFile } from '../src/engine/scan.js';
+
+const repo = (name: string, n: number): SourceFile[] =>
+  Array.from({ length: n }, (_, i) => ({
+    path: `${name}/f${String(i)}.c`,
+    bytes: Buffer.from(`int ${name}_${String(i)}(int a) { return a + ${String(i)}; }\n`),
+  }));
+
+function withDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ndis-review-store-'));
+  return body(dir).finally(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+async function fill(dir: string, name: string, n: number, extra: object = {}): Promise<FactCache> {
+  const cache = new FactCache({ dir, repository: `/src/${name}`, ...extra });
+  await scan({ root: name, files: repo(name, n), cache, workers: 0 });
+  await cache.save();
+  return cache;
+}
+
+test("a run reads and writes only its repository's file", () =>
+  withDir(async (dir) => {
+    await fill(dir, 'alpha', 3);
+    await fill(dir, 'beta', 5);
+    const betaFile = repositoryFile(dir, '/src/beta');
+    const betaBytes = readFileSync(betaFile);
+    assert.deepEqual(readdirSync(dir), [engineKey()]);
+    assert.equal(readdirSync(join(dir, engineKey())).length, 2);
+
+    // Alpha's cache holds alpha's facts only, however much beta has.
+    const alpha = new FactCache({ dir, repository: '/src/alpha' });
+    assert.equal(alpha.size, 3);
+    const again = await scan({ root: 'alpha', files: repo('alpha', 3), cache: alpha, workers: 0 });
+    assert.equal(again.stats.lexed, 0);
+    // Alpha changes and is saved: beta's file is untouched.
+    const edited = repo('alpha', 4);
+    await scan({ root: 'alpha', files: edited, cache: alpha, workers: 0 });
+    await alpha.save();
+    assert.deepEqual(readFileSync(betaFile), betaBytes);
+    assert.equal(new FactCache({ dir, repository: '/src/alpha' }).size, 4);
+    assert.equal(new FactCache({ dir, repository: '/src/beta' }).size, 5);
+  }));
+
+test('each repository file keeps its bound on entries, most recently used first', () =>
+  withDir(async (dir) => {
+    await fill(dir, 'gamma', 10, { maxEntries: 4 });
+    const reread = new FactCache({ dir, repository: '/src/gamma' });
+    assert.equal(reread.size, 4);
+    // The last files scanned are the ones kept.
+    const r = await scan({ root: 'gamma', files: repo('gamma', 10).slice(6), cache: reread, workers: 0 });
+    assert.equal(r.stats.lexed, 0);
+  }));
+
+test('past the bound on repositories, the least recently used file goes', () =>
+  withDir(async (dir) => {
+    const old = new Date(Date.now() - 3600_000);
+    for (const [i, name] of ['r0', 'r1', 'r2'].entries()) {
+      await fill(dir, name, 1, { maxRepositories: 3 });
+      const when = new Date(old.getTime() + i * 60_000);
+      utimesSync(repositoryFile(dir, `/src/${name}`), when, when);
+    }
+    // Reading r0 makes it recent: r1 is now the least recently used.
+    new FactCache({ dir, repository: '/src/r0' });
+    await fill(dir, 'r3', 1, { maxRepositories: 3 });
+    assert.equal(existsSync(repositoryFile(dir, '/src/r0')), true);
+    assert.equal(existsSync(repositoryFile(dir, '/src/r1')), false);
+    assert.equal(existsSync(repositoryFile(dir, '/src/r2')), true);
+    assert.equal(existsSync(repositoryFile(dir, '/src/r3')), true);
+  }));
+
+test("other engines' folders and the old single-file cache do not pile up", () =>
+  withDir(async (dir) => {
+    const old = new Date(Date.now() - 86_400_000);
+    for (const name of ['facts-12.bin', 'facts-aaa', 'facts-bbb', 'facts-ccc', 'facts-ddd']) {
+      const p = join(dir, name);
+      if (name.endsWith('.bin')) writeFileSync(p, 'old');
+      else mkdirSync(p);
+      utimesSync(p, old, old);
+    }
+    utimesSync(join(dir, 'facts-ddd'), new Date(), new Date());
+    await fill(dir, 'delta', 1);
+    const left = readdirSync(dir).sort();
+    assert.equal(left.length, 3, left.join(' '));
+    assert.ok(left.includes(engineKey()));
+    assert.ok(left.includes('facts-ddd'), 'the most recent other engine stays');
+  }));
+
+test('the CLI names its cache file by repository', () =>
+  withDir(async (dir) => {
+    const cache = cacheFromEnv({ NDIS_REVIEW_CACHE_DIR: dir }, '/src/epsilon');
+    assert.ok(cache);
+    await scan({ root: 'e', files: repo('epsilon', 2), cache, workers: 0 });
+    await cache.save();
+    assert.equal(existsSync(repositoryFile(dir, '/src/epsilon')), true);
+    assert.equal(cacheFromEnv({ NDIS_REVIEW_CACHE: 'off', NDIS_REVIEW_CACHE_DIR: dir }), null);
+  }));
+
+test('ndis-review scan writes one cache file per repository scanned, and a warm run reads it', () =>
+  withDir(async (dir) => {
+    const { cli } = await import('./support/cli.js');
+    const { repoRoot } = await import('./support/paths.js');
+    const casesDir = join(repoRoot, '../shared/cases');
+    const cacheDir = join(dir, 'cache');
+    const env = { NDIS_REVIEW_CACHE_DIR: cacheDir };
+    // Two repositories of their own (copies of shared cases, outside any git checkout).
+    const a = join(dir, 'a');
+    const b = join(dir, 'b');
+    cpSync(join(casesDir, 'p02-goto-wrong-label'), a, { recursive: true });
+    cpSync(join(casesDir, 'c03-restart-violation'), b, { recursive: true });
+    const first = await cli(['scan', a, '--format', 'json', '--stats'], { env });
+    await cli(['scan', b, '--format', 'json'], { env });
+    assert.equal(readdirSync(join(cacheDir, engineKey())).length, 2);
+    const warm = await cli(['scan', a, '--format', 'json', '--stats'], { env });
+    assert.equal(warm.stdout, first.stdout);
+    const stats = JSON.parse(warm.stderr.trim().split('\n').pop() ?? '{}') as { lexed?: number; parsed?: number };
+    assert.equal(stats.lexed, 0);
+    assert.equal(stats.parsed, 0);
+  }));
