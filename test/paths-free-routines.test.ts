@@ -115,3 +115,42 @@ for (const n of [4, 12]) {
     assert.deepEqual(r.findings, []);
   });
 }
+
+/**
+ * A wait (`NdisStallExecution`) lets the device write memory it shares with the driver, so
+ * what the path knew of struct fields is forgotten; a BOOLEAN the driver keeps for itself
+ * (which cleanup to run) is not device memory and keeps its value.
+ */
+function waitingDriver(boolType: string): string {
+  return `#include <ndis.h>
+#define REGS_LEN 0x100
+typedef struct _ADAPTER { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; ${boolType} RegsMapped; } ADAPTER, *PADAPTER;
+NDIS_STATUS Probe(PADAPTER a);
+VOID FreeAdapter(PADAPTER a)
+{
+    if (a->RegsMapped) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); a->RegsMapped = FALSE; }
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    a->H = h;
+    a->RegsMapped = FALSE;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    a->RegsMapped = TRUE;
+    NdisStallExecution(50);
+    if (Probe(a) != NDIS_STATUS_SUCCESS) { FreeAdapter(a); return NDIS_STATUS_FAILURE; }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { FreeAdapter((PADAPTER)c); }
+${driverEntry('MpInit', 'MpHalt')}`;
+}
+
+test('a BOOLEAN the driver keeps is not forgotten across a device wait: no phantom leak', async () => {
+  const r = await scanTexts({ 'mp.c': waitingDriver('BOOLEAN') });
+  assert.deepEqual(
+    r.findings.map((f) => `${f.line} ${f.rule}`),
+    [],
+  );
+});

@@ -41,6 +41,11 @@ const SHAPES: Record<string, { prelude?: string; inside?: string; extra?: string
     prelude: '#define WHILE(c) while (__pragma(warning(disable:4127)) c __pragma(warning(default:4127)))',
     inside: '    do { s = 0; } WHILE (FALSE);',
   },
+  'a WHILE macro that ends the loop itself, __pragma around it (`} WHILE (FALSE);`)': {
+    prelude:
+      '#define WHILE(constant) \\\n__pragma(warning(disable: 4127)) while(constant); __pragma(warning(default: 4127))',
+    inside: '    do {\n        s = 0;\n    } WHILE (FALSE);\n    if (s) { s = 1; }',
+  },
   'an extern "C" block for C++ compilers': {
     prelude: '#ifdef __cplusplus\nextern "C" {\n#endif\nVOID Helper(PVOID p);\n#ifdef __cplusplus\n}\n#endif',
   },

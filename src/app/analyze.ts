@@ -22,6 +22,7 @@ import { batchAnnotations, fitCheckRunText, renderCheckRun } from './checkrun.js
 import { parseConfig } from './config.js';
 import { reviewPullRequest } from '../review/pull-request.js';
 import { sourceTexts } from '../review/fixes.js';
+import { rulesOn } from '../review/rule-config.js';
 import { ShutdownReason } from './jobs.js';
 import { AnalysisLimitExceeded, type AnalysisClock, type AnalysisPool } from './pool.js';
 import type { ScanFile } from './scan-worker.js';
@@ -383,7 +384,15 @@ async function work(
   const clock = state.pool?.clock();
   const head = await fetchSources(call, { ...repo, ref: target.headSha, include }, state.blobs);
   if (signal.aborted) return undefined;
-  const headScan = await scanIn(state, `${target.owner}/${target.repo}@${target.headSha}`, head.files, clock, signal);
+  const enable = rulesOn(config.rules);
+  const headScan = await scanIn(
+    state,
+    `${target.owner}/${target.repo}@${target.headSha}`,
+    head.files,
+    clock,
+    signal,
+    enable,
+  );
   // Read before the base: a renamed file's findings keep their identity only if the base file takes its new name.
   const files = target.pullNumber !== undefined ? await pullRequestFiles(call, repo, target.pullNumber) : undefined;
 
@@ -402,7 +411,7 @@ async function work(
     const base = await fetchSources(call, { ...repo, ref: baseRef, include: (p) => include(rename(p)) }, state.blobs);
     if (signal.aborted) return undefined;
     const baseFiles = base.files.map((f) => (renames.has(f.path) ? { ...f, path: rename(f.path) } : f));
-    baseScan = await scanIn(state, `${target.owner}/${target.repo}@${baseRef}`, baseFiles, clock, signal);
+    baseScan = await scanIn(state, `${target.owner}/${target.repo}@${baseRef}`, baseFiles, clock, signal, enable);
     // What could not be read in the base can make an old finding look new: say so.
     for (const n of base.notices)
       notices.push({ ...n, message: `In the base commit ${baseRef.slice(0, 7)}: ${n.message}` });
@@ -459,14 +468,21 @@ async function scanIn(
   files: ScanFile[],
   clock: AnalysisClock | undefined,
   signal: AbortSignal,
+  enable: readonly string[],
 ): Promise<ScanResult> {
-  if (!state.pool || !clock) return scan({ root, files, cache: state.facts });
+  if (!state.pool || !clock) return scan({ root, files, cache: state.facts, enable });
   const shared = state.sharedFacts;
   const shas = files.map((f) => f.sha).filter((x): x is string => x !== undefined);
   // The shared store is an optimisation: when it cannot answer, the scan parses for itself.
   const preloaded = shared ? await shared.load(shas).catch(() => []) : [];
   const { result, fresh } = await state.pool.scan(
-    { root, files, ...(preloaded.length ? { preloaded } : {}), collectFresh: shared !== undefined },
+    {
+      root,
+      files,
+      enable: [...enable],
+      ...(preloaded.length ? { preloaded } : {}),
+      collectFresh: shared !== undefined,
+    },
     clock,
     signal,
   );

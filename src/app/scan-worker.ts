@@ -23,6 +23,8 @@ export interface ScanTask {
   preloaded?: [string, CacheEntry][];
   /** Return the facts this scan made, by blob SHA. */
   collectFresh?: boolean;
+  /** Rule ids the configuration turns on (preview rules run only when named). */
+  enable?: string[];
 }
 
 export interface ScanOutcome {
@@ -55,7 +57,13 @@ export default async function runScan(task: ScanTask): Promise<ScanOutcome> {
     // Keep what this thread has if it knows more (parsed facts where the store has only lexical ones).
     if (!mine || (!mine.parsed && entry.parsed)) facts.set(key, entry);
   }
-  const result = await scan({ root: task.root, files: task.files, cache: facts, workers: 0 });
+  const result = await scan({
+    root: task.root,
+    files: task.files,
+    cache: facts,
+    workers: 0,
+    enable: task.enable ?? [],
+  });
   const fresh: [string, CacheEntry][] = [];
   if (task.collectFresh) {
     for (const f of task.files) {

@@ -15,6 +15,7 @@ import type { Finding, ScanResult } from '../engine/types.js';
 import { severityRank } from '../report/order.js';
 import type { ReviewConfig } from '../review/config.js';
 import { againstBaseline, reviewScan, type Report } from '../review/report.js';
+import { rulesOn } from '../review/rule-config.js';
 import { parseBaseline, BaselineError, type Baseline } from '../review/baseline.js';
 import type { FailOn, ScanCommand } from './args.js';
 import { loadScanConfig } from './config.js';
@@ -48,7 +49,7 @@ export async function runScan(command: ScanCommand, io: CliIo): Promise<number> 
 
   // One cache file per repository: a run reads and writes only its own.
   const cache = command.noCache ? null : cacheFromEnv(io.env, repositoryTop(target.folder));
-  const result = await scanRoot(target.root, cache, parseWorkers(io.env));
+  const result = await scanRoot(target.root, cache, parseWorkers(io.env), rulesOn(config.rules));
   let report = reviewScan(result, config);
   if (baseline !== undefined) report = againstBaseline(report, baseline.fingerprints, baseline.notices);
   if (command.newSince !== undefined) {
@@ -96,9 +97,14 @@ function parseWorkers(env: NodeJS.ProcessEnv): number | undefined {
   return n;
 }
 
-async function scanRoot(root: string, cache: FactCache | null, workers?: number): Promise<ScanResult> {
+async function scanRoot(
+  root: string,
+  cache: FactCache | null,
+  workers?: number,
+  enable: readonly string[] = [],
+): Promise<ScanResult> {
   try {
-    return await scan({ root, cache, workers });
+    return await scan({ root, cache, workers, enable });
   } catch (error) {
     if (error instanceof ScanError) throw new UserError(error.message);
     throw error;
@@ -133,7 +139,7 @@ async function newSinceBaseline(
     const root = target.isFile ? path.join(checkout.dir, path.basename(target.root)) : checkout.dir;
     // A folder or file the merge base does not have yet: everything in it is new.
     if (!(await exists(root))) return new Set();
-    const base = reviewScan(await scanRoot(root, cache), config);
+    const base = reviewScan(await scanRoot(root, cache, undefined, rulesOn(config.rules)), config);
     return new Set([...base.findings, ...(base.suppressed ?? []).map((s) => s.finding)].map((f) => f.fingerprint));
   } finally {
     await checkout.dispose();

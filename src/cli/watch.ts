@@ -36,6 +36,7 @@ export async function runWatch(command: ScanCommand, io: CliIo, opts: WatchOptio
   const root = path.resolve(io.cwd, command.dir);
   const { FactCache, scan, ScanError } = await import('../engine/scan.js');
   const { reviewScan } = await import('../review/report.js');
+  const { rulesOn } = await import('../review/rule-config.js');
   const { formatText } = await import('../report/text.js');
   const { ruleDocsUrl } = await import('../engine/rulepack.js');
   const { isSourcePath } = await import('../engine/sources.js');
@@ -47,7 +48,7 @@ export async function runWatch(command: ScanCommand, io: CliIo, opts: WatchOptio
     // The configuration is read again on every scan: saving it is a change like any other.
     const config = await loadScanConfig(root, command.config, io);
     try {
-      return reviewScan(await scan({ root, cache }), config);
+      return reviewScan(await scan({ root, cache, enable: rulesOn(config.rules) }), config);
     } catch (error) {
       if (error instanceof ScanError) throw new UserError(error.message);
       throw error;

@@ -139,6 +139,8 @@ export interface RoleAnalysis {
 }
 
 const MAX_STEPS = 200_000;
+/** Declared types of the driver's own yes/no bookkeeping, which no device writes. */
+const BOOLEAN_TYPE = /^(?:BOOLEAN|BOOL|bool|_Bool)$/;
 /**
  * Distinct states one join point explores in full; past this, arrivals that
  * agree on what is mapped are merged. Merging can only drop a path (a miss),
@@ -241,6 +243,8 @@ export class PathAnalyzer {
   private tested = new Map<string, number>();
   /** Names the functions walked assign with `=`. */
   private assigned = new Set<string>();
+  /** Keys whose last field is declared BOOLEAN (see `forgetDeviceMemory`). */
+  private readonly booleanFields = new Map<string, boolean>();
 
   constructor(
     private readonly program: Program,
@@ -802,7 +806,7 @@ export class PathAnalyzer {
         return this.evalExpr(e.e, s, ctx);
       case 'asg': {
         // A store into mapped device registers may start the device writing shared memory.
-        if (this.throughMapping(e.l, s, ctx)) forgetDeviceMemory(s);
+        if (this.throughMapping(e.l, s, ctx)) this.forgetDeviceMemory(s);
         const k = this.keys.key(e.l, ctx.env);
         if (!k) return this.evalExpr(e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } }));
         if (e.op !== '=') {
@@ -1005,6 +1009,42 @@ export class PathAnalyzer {
     return [...seen];
   }
 
+  /**
+   * The device may have written memory it shares with the driver: values learned of struct fields
+   * are forgotten. Kept: flag bits the driver set itself (no device writes a driver's flag word)
+   * and fields declared BOOLEAN, the driver's own bookkeeping (`Adapter->InterruptRegistered`):
+   * no device descriptor or register layout declares one.
+   */
+  private forgetDeviceMemory(s: State): void {
+    for (const k of [...s.vals.keys()])
+      if (isFieldKey(k) && !k.includes('&') && !this.isBooleanField(k)) s.vals.delete(k);
+  }
+
+  private isBooleanField(k: string): boolean {
+    let cached = this.booleanFields.get(k);
+    if (cached === undefined) {
+      cached = BOOLEAN_TYPE.test(this.fieldType(k) ?? '');
+      this.booleanFields.set(k, cached);
+    }
+    return cached;
+  }
+
+  /** The declared type of a key's last field (`ADAPTER.Regs` → `PVOID`), where the structs are known. */
+  private fieldType(k: string): string | undefined {
+    const parts = k.split('.');
+    const structs = this.program.structs;
+    const lookup = (ty: string) =>
+      structs.get(ty) ?? structs.get(`_${ty}`) ?? structs.get(`__${ty}`) ?? structs.get(this.keys.canonicalType(ty));
+    let fields = lookup(parts[0]);
+    for (let i = 1; i < parts.length && fields; i++) {
+      const ft = fields[parts[i].replace(/\[\]$/, '')];
+      if (ft === undefined) return undefined;
+      if (i === parts.length - 1) return this.keys.canonicalType(ft);
+      fields = lookup(ft);
+    }
+    return undefined;
+  }
+
   /** Is this storage read by a condition or return somewhere on the walk? Others need no value. */
   private isTracked(k: string): boolean {
     return this.tested.has(lastName(k));
@@ -1056,7 +1096,7 @@ export class PathAnalyzer {
     // Time passes, or the driver writes a device register: what the path knew of memory the device
     // shares with the driver may no longer hold.
     if (isDeviceWait(name) || (/write/i.test(name) && e.a.some((a) => this.throughMapping(a, s, ctx))))
-      forgetDeviceMemory(s);
+      this.forgetDeviceMemory(s);
     if (name === r.acquire.call) return this.acquire(e, s, ctx);
     const other = this.correlated.get(name);
     if (other) return this.correlatedAcquire(e, other, s, ctx);
@@ -1499,14 +1539,6 @@ function negate(v: Val): Val {
   if (v.k === 'Z') return { k: 'NZ', o: v.o };
   if (v.k === 'NZ') return { k: 'Z', o: v.o };
   return { k: 'top' };
-}
-
-/**
- * The device may have written memory it shares with the driver: values learned of struct fields
- * are forgotten (flag bits the driver set itself are kept: no device writes a driver's flag word).
- */
-function forgetDeviceMemory(s: State): void {
-  for (const k of [...s.vals.keys()]) if (isFieldKey(k) && !k.includes('&')) s.vals.delete(k);
 }
 
 /** A key naming a struct field (`DEV.State`, `?.Flags&4`), not a variable. */

@@ -125,7 +125,10 @@ export type RuleDef = CallContextRule | ReleaseOnFailureRule | ReleaseInRoleRule
 export interface RulePack {
   name: string;
   roles: RoleTable;
+  /** The resources the pack's rules pair (of an active pack: of the rules that run). */
   resources: Record<string, ResourceDef>;
+  /** Every resource of the pack, whether or not a rule that runs pairs it (what the path analysis knows of acquires). */
+  allResources?: Record<string, ResourceDef>;
   rules: RuleDef[];
   /**
    * Where the rule pages are published, ending in `/`: a rule's URL is this
@@ -266,4 +269,44 @@ export function readRuleDocs(rules: readonly { id: string; docs: string }[]): Ma
     if (text !== undefined) out.set(rule.id, text);
   }
   return out;
+}
+
+const activePacks = new Map<string, RulePack>();
+
+/** The preview rules among `enabled`, sorted: what makes one active pack differ from another. */
+function enabledPreview(pack: RulePack, enabled: readonly string[]): string[] {
+  return pack.rules
+    .filter((r) => r.preview === true && enabled.includes(r.id))
+    .map((r) => r.id)
+    .sort();
+}
+
+/**
+ * The pack a scan runs: every rule but the preview ones, which run only where `enabled` names
+ * them (the configuration's rules set to a severity). A preview rule that does not run costs
+ * nothing, parses nothing for its APIs and withholds nothing, so it never makes a report
+ * incomplete. The fingerprint says which preview rules run, so caches never mix the two.
+ */
+export function activePack(pack: RulePack, enabled: readonly string[] = []): RulePack {
+  const on = enabledPreview(pack, enabled);
+  if (!pack.rules.some((r) => r.preview === true && !on.includes(r.id))) return pack;
+  const key = `${pack.fingerprint}|${on.join(',')}`;
+  const hit = activePacks.get(key);
+  if (hit) return hit;
+  const rules = pack.rules.filter((r) => r.preview !== true || on.includes(r.id));
+  const used = new Set<string>();
+  for (const r of rules) {
+    if ('resource' in r && typeof r.resource === 'string') used.add(r.resource);
+    if ('resources' in r && Array.isArray(r.resources)) for (const x of r.resources) used.add(x);
+  }
+  const resources = Object.fromEntries(Object.entries(pack.resources).filter(([name]) => used.has(name)));
+  const active: RulePack = {
+    ...pack,
+    rules,
+    resources,
+    allResources: pack.allResources ?? pack.resources,
+    fingerprint: `${pack.fingerprint}|preview:${on.join(',')}`,
+  };
+  activePacks.set(key, active);
+  return active;
 }

@@ -19,7 +19,7 @@ import { lexBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
 import { limitNotices as programLimits } from './limits.js';
 import { Program, type LinkedFile } from './program.js';
 import { macrosFor, repositoryMacros } from './macrotable.js';
-import { loadRulePack, packageRoot, ruleMeta, type RulePack } from './rulepack.js';
+import { activePack, loadRulePack, packageRoot, ruleMeta, type RulePack } from './rulepack.js';
 import { runRules } from './rules.js';
 import { looksBinary } from './text.js';
 import { errorCode, listSources, ScanError } from './sources.js';
@@ -42,6 +42,8 @@ export interface ScanOptions {
   cache?: FactCache | null;
   /** Extra parse workers beside the calling thread: 0 parses in this thread only; undefined chooses by the amount of work. */
   workers?: number;
+  /** Rule ids the configuration turns on: preview rules run only when named here (see `activePack`). */
+  enable?: readonly string[];
 }
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -101,7 +103,8 @@ interface FileState {
 
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const t0 = performance.now();
-  const pack = loadRulePack();
+  const fullPack = loadRulePack();
+  const pack = activePack(fullPack, opts.enable);
   const cache = opts.cache ?? null;
   const read = opts.files ? { files: opts.files, notices: [] } : await readSources(opts.root);
   const sources = read.files;
@@ -188,7 +191,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     files: files.length,
     findings: out.findings,
     notices: allNotices,
-    rules: pack.rules.map(ruleMeta),
+    // Every rule of the pack, preview ones included (marked): the review layer knows them all.
+    rules: fullPack.rules.map(ruleMeta),
     complete: !allNotices.some((n) => n.withheld),
     stats: {
       files: files.length,

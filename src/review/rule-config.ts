@@ -30,6 +30,11 @@ export function rulesOff(rules: ReviewConfig['rules'], preview: ReadonlySet<stri
   return off;
 }
 
+/** The rules the configuration names with a severity: the preview rules among them run (`ScanOptions.enable`). */
+export function rulesOn(rules: ReviewConfig['rules']): string[] {
+  return Object.entries(rules).flatMap(([id, setting]) => (setting === 'off' ? [] : [id]));
+}
+
 /** The preview rules among those that ran (see `RuleMeta.preview`). */
 export function previewRules(rules: readonly { id: string; preview?: boolean }[]): Set<string> {
   return new Set(rules.filter((r) => r.preview === true).map((r) => r.id));

@@ -42,11 +42,13 @@ export function expectedIn(files: Record<string, string>, rules: string[]): stri
   return out.sort();
 }
 
-export async function scanTexts(files: Record<string, string>): Promise<ScanResult> {
+/** Scans C texts in memory; `enable` turns preview rules on, as a configuration naming them does. */
+export async function scanTexts(files: Record<string, string>, enable: readonly string[] = []): Promise<ScanResult> {
   return scan({
     root: '<test>',
     files: Object.entries(files).map(([path, text]) => ({ path, bytes: Buffer.from(text, 'latin1') })),
     workers: 0,
+    enable,
   });
 }
 
@@ -54,7 +56,7 @@ export function ruleTester(suite: string, cases: RuleCase[]): void {
   for (const c of cases) {
     test(`${suite}: ${c.name}`, async () => {
       const rules = c.rules ?? ALL;
-      const result = await scanTexts(c.files);
+      const result = await scanTexts(c.files, rules);
       const expected = expectedIn(c.files, rules);
       // Message ids are compared only where the markers name them.
       const withIds = new Set(

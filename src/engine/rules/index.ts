@@ -65,7 +65,14 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
       const releasing = reaching(program, [resource.release.call], []);
       // A call through a pointer nothing resolves may call any function whose address is taken.
       const mayRelease = [...pointerCallable(program, pack)].some((f) => releasing.has(f));
-      a = new PathAnalyzer(program, resource, relevant, mayRelease, undefined, Object.values(pack.resources));
+      a = new PathAnalyzer(
+        program,
+        resource,
+        relevant,
+        mayRelease,
+        undefined,
+        Object.values(pack.allResources ?? pack.resources),
+      );
       analyzers.set(resource.name, a);
     }
     return a;
