@@ -20,7 +20,7 @@ import { limitNotices as programLimits } from './limits.js';
 import { parseBatch } from './pool.js';
 import { Program, type LinkedFile } from './program.js';
 import { macrosFor, repositoryMacros } from './macrotable.js';
-import { loadRulePack, packageRoot, ruleMeta, type RulePack } from './rulepack.js';
+import { loadRulePack, packageRoot, ruleApis, ruleMeta, type RulePack } from './rulepack.js';
 import { runRules } from './rules.js';
 import { looksBinary } from './text.js';
 import type { Notice, ScanResult } from './types.js';
@@ -357,6 +357,7 @@ function seedWords(pack: RulePack): string[] {
     words.add(r.release.call);
   }
   for (const r of pack.rules) if (r.kind === 'call-context') words.add(r.call);
+  for (const r of pack.rules) for (const api of ruleApis(r)) words.add(api);
   for (const k of Object.keys(pack.roles.roleTypes)) words.add(k);
   for (const k of Object.keys(pack.roles.fields)) words.add(k);
   for (const k of Object.keys(pack.roles.handoffCalls)) words.add(k);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { FixMaker } from '../fixes.js';
 import { PathAnalyzer, type InitAnalysis } from '../paths.js';
 import type { FnDef, Program } from '../program.js';
-import type { ResourceDef, RulePack } from '../rulepack.js';
+import { ruleApis, type ResourceDef, type RulePack } from '../rulepack.js';
 import { apiCalls } from '../sites.js';
 import type { Finding, Notice, ParseHealth } from '../types.js';
 import { cmp, finalize, pointerCallable, reachableFrom, reaching, roleLabel, type Draft } from './common.js';
@@ -17,6 +17,11 @@ import { callContext } from './context.js';
 import { releaseOnFailure } from './failure.js';
 import { releaseInRole } from './halt.js';
 import { argumentMatch } from './length.js';
+import { cancelInRole } from './cancel.js';
+import { constantArgument } from './constant.js';
+import { flaggedCallbackCall } from './flagged.js';
+import { forbiddenContext } from './forbidden.js';
+import { returnValue } from './returns.js';
 
 export interface RuleOutput {
   findings: Finding[];
@@ -152,6 +157,21 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
           ),
         );
         break;
+      case 'constant-argument':
+        drafts.push(...constantArgument(program, rule));
+        break;
+      case 'return-value':
+        drafts.push(...returnValue(program, pack, rule));
+        break;
+      case 'flagged-callback-call':
+        drafts.push(...flaggedCallbackCall(program, pack, rule));
+        break;
+      case 'forbidden-context':
+        drafts.push(...forbiddenContext(program, pack, rule));
+        break;
+      case 'cancel-in-role':
+        drafts.push(...cancelInRole(program, pack, rule, notices));
+        break;
     }
   }
   for (const [path, f] of program.files) {
@@ -180,6 +200,7 @@ function packApis(pack: RulePack): string[] {
     apis.add(r.release.call);
   }
   for (const r of pack.rules) if (r.kind === 'call-context') apis.add(r.call);
+  for (const r of pack.rules) for (const api of ruleApis(r)) apis.add(api);
   return [...apis].sort();
 }
 

@@ -1,0 +1,90 @@
+/**
+ * Rule kind `forbidden-context`: calls that may not run in the context of
+ * some callbacks (spin locks above DISPATCH_LEVEL: the interrupt service
+ * routine, a function synchronized with the interrupt). Reachability over
+ * the call graph from each such callback, shortest chain first; every call
+ * so reached is reported where it is made.
+ */
+import { exprText } from '../extract.js';
+import type { FnDef, Program, RoleEvidence } from '../program.js';
+import { formatMessage, type ForbiddenContextRule, type RulePack } from '../rulepack.js';
+import { apiCalls, callSiteOf } from '../sites.js';
+import type { TraceStep } from '../types.js';
+import { cmp, evidenceText, roleLabel, span, type Draft } from './common.js';
+
+export function forbiddenContext(program: Program, pack: RulePack, rule: ForbiddenContextRule): Draft[] {
+  const forbidden = new Set(rule.forbiddenRoles);
+  const roots: { fn: FnDef; ev: RoleEvidence }[] = [];
+  for (const fn of program.functions) {
+    const ev = program.rolesOf(fn).find((r) => forbidden.has(r.role));
+    if (ev) roots.push({ fn, ev });
+  }
+  roots.sort((a, b) => cmp(a.fn.file, b.fn.file) || a.fn.fact.p[0] - b.fn.fact.p[0]);
+  const parent = new Map<FnDef, FnDef | null>();
+  const rootOf = new Map<FnDef, { fn: FnDef; ev: RoleEvidence }>();
+  const queue: FnDef[] = [];
+  for (const r of roots)
+    if (!parent.has(r.fn)) {
+      parent.set(r.fn, null);
+      rootOf.set(r.fn, r);
+      queue.push(r.fn);
+    }
+  // Breadth-first: the queue grows while it is read.
+  for (const f of queue)
+    for (const edge of program.callees(f)) {
+      if (parent.has(edge.callee)) continue;
+      parent.set(edge.callee, f);
+      rootOf.set(edge.callee, rootOf.get(f)!);
+      queue.push(edge.callee);
+    }
+  const drafts: Draft[] = [];
+  for (const fn of queue) {
+    const calls = rule.calls.filter((c) => program.callsApi(fn, c));
+    if (!calls.length) continue;
+    const root = rootOf.get(fn)!;
+    const chain: FnDef[] = [];
+    for (let cur: FnDef | null = fn; cur; cur = parent.get(cur) ?? null) chain.unshift(cur);
+    const trace: TraceStep[] = [
+      {
+        path: root.ev.path,
+        line: root.ev.line,
+        message: `${root.fn.name} is ${roleLabel(pack, root.ev.role)}: ${evidenceText(root.ev)}`,
+      },
+    ];
+    for (let i = 1; i < chain.length; i++) {
+      const at = callSiteOf(program, chain[i - 1], chain[i]);
+      trace.push({
+        path: chain[i - 1].file,
+        line: at ? at[0] : chain[i - 1].fact.p[0],
+        message: `${chain[i - 1].name} calls ${chain[i].name}`,
+      });
+    }
+    const callback = roleLabel(pack, root.ev.role);
+    for (const call of calls)
+      for (const site of apiCalls(program, fn, call)) {
+        const [messageId, data]: [string, Record<string, string>] =
+          chain.length > 1
+            ? ['reachedFromCallback', { callback, chain: chain.map((c) => c.name).join(' → ') }]
+            : ['inCallback', { where: `${fn.name}, ${callback}` }];
+        drafts.push({
+          rule: rule.id,
+          severity: rule.severity,
+          path: fn.file,
+          ...span(site.p),
+          message: formatMessage(rule, messageId, { ...data, call, advice: rule.advice }),
+          messageId,
+          trace: [
+            ...trace,
+            {
+              path: fn.file,
+              line: site.p[0],
+              message: `${fn.name} calls ${call}${site.viaMacro ? ` (through the macro ${site.viaMacro})` : ''}`,
+            },
+          ],
+          docs: rule.docs,
+          identity: [rule.id, fn.file, fn.name, exprText(site.call), root.fn.name],
+        });
+      }
+  }
+  return drafts;
+}
