@@ -28,7 +28,14 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
   if (sets.length === 0 || !roots.some((r) => program.rolesOf(r).some((x) => x.role === rule.roles[0]))) return [];
 
   /** Persistent keys an argument names, following parameters to callers and locals to what they were given. */
-  const keysOf = (fn: FnDef, arg: Expr, api: Api, env: TypeEnv, depth: number): string[] | undefined => {
+  const keysOf = (
+    fn: FnDef,
+    arg: Expr,
+    api: Api,
+    env: TypeEnv,
+    depth: number,
+    within?: Set<FnDef>,
+  ): string[] | undefined => {
     const k = handleKey(keys, arg, api.byPointer === true, env);
     if (k && isPersistentKey(k)) return [k];
     if (depth >= MAX_BINDING_DEPTH) return undefined;
@@ -39,13 +46,14 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
     if (index >= 0) {
       let callers = 0;
       for (const caller of program.functions) {
+        if (within && !within.has(caller)) continue;
         if (!program.callees(caller).some((e) => e.callee === fn && e.viaMacros.length === 0 && !e.viaField)) continue;
         const cenv = functionEnv(caller);
         let bad = false;
         walkExprs(caller.body, (e) => {
           if (bad || e.t !== 'call' || e.f.t !== 'id' || !program.resolve(caller.file, e.f.n).includes(fn)) return;
           const a = e.a[index] as Expr | undefined;
-          const got = a ? keysOf(caller, a, api, cenv, depth + 1) : undefined;
+          const got = a ? keysOf(caller, a, api, cenv, depth + 1, within) : undefined;
           callers++;
           if (got) out.push(...got);
           else bad = true;
@@ -59,13 +67,13 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
     let bad = false;
     walkExprs(fn.body, (e) => {
       if (bad || e.t !== 'asg' || stripCasts(e.l).t !== 'id' || (stripCasts(e.l) as { n: string }).n !== plain.n) return;
-      const got = e.op === '=' ? keysOf(fn, e.r, api, env, depth + 1) : undefined;
+      const got = e.op === '=' ? keysOf(fn, e.r, api, env, depth + 1, within) : undefined;
       given++;
       if (got) out.push(...got);
       else bad = true;
     });
     for (const d of declsOf(fn.body, plain.n)) {
-      const got = keysOf(fn, d, api, env, depth + 1);
+      const got = keysOf(fn, d, api, env, depth + 1, within);
       given++;
       if (got) out.push(...got);
       else bad = true;
@@ -83,13 +91,15 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
       if (!program.callsApi(fn, api.call)) continue;
       for (const site of apiCalls(program, fn, api.call)) {
         const arg = site.call.a[api.arg] as Expr | undefined;
-        const got = arg ? keysOf(fn, arg, api, site.env, 0) : undefined;
-        const into = closure.has(fn) ? cancelled : elsewhere;
-        if (!got) {
-          if (closure.has(fn)) unknownCancel ??= { fn, line: site.p[0], text: exprText(site.call) };
-          continue;
+        if (!arg) continue;
+        // Reached from halt: only the arguments its callers on the way give count.
+        if (closure.has(fn)) {
+          const got = keysOf(fn, arg, api, site.env, 0, closure);
+          if (got) for (const key of got) cancelled.push({ key, fn, line: site.p[0], call: api.call });
+          else unknownCancel ??= { fn, line: site.p[0], text: exprText(site.call) };
         }
-        for (const key of got) into.push({ key, fn, line: site.p[0], call: api.call });
+        for (const key of keysOf(fn, arg, api, site.env, 0) ?? [])
+          elsewhere.push({ key, fn, line: site.p[0], call: api.call });
       }
     }
   if (unknownCancel) {
