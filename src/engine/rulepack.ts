@@ -82,8 +82,12 @@ export interface FlaggedCallbackCallRule extends RuleBase {
   kind: 'flagged-callback-call';
   call: string;
   callbacks: { roleTypes: string[]; fields: string[]; flagsParam: number; flag: string }[];
-  /** Calls inside these macros' arguments (debug assertions) are not counted. */
-  ignoreInside: string[];
+  /**
+   * Calls inside the arguments of calls and macros whose name matches this
+   * pattern (case-insensitive: assertions, debug prints, traces) are not
+   * counted: they are not in a release build, or do not decide anything.
+   */
+  ignoreInside: string;
 }
 /** Calls that may not run in the context of some callbacks (reachability from them). */
 export interface ForbiddenContextRule extends RuleBase {

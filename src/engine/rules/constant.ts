@@ -6,11 +6,12 @@
  */
 import type { Expr } from '../ast.js';
 import { exprText } from '../extract.js';
-import type { Program } from '../program.js';
+import { walkExprs, type Program } from '../program.js';
 import { formatMessage, type ConstantArgumentRule } from '../rulepack.js';
 import { apiCalls } from '../sites.js';
 import { integerValue, textValue } from '../values.js';
 import { span, type Draft } from './common.js';
+import { conditionalMacro } from './uncertain.js';
 
 export function constantArgument(program: Program, rule: ConstantArgumentRule): Draft[] {
   const drafts: Draft[] = [];
@@ -20,7 +21,13 @@ export function constantArgument(program: Program, rule: ConstantArgumentRule): 
       if (!program.callsApi(fn, c.call)) continue;
       for (const site of apiCalls(program, fn, c.call)) {
         const arg = site.call.a[c.arg] as (typeof site.call.a)[number] | undefined;
-        if (!arg) continue;
+        if (!arg || (site.viaMacro && conditionalMacro(program, site.viaMacro))) continue;
+        // A constant defined one way per #if branch has no one value.
+        let branchDefined = false;
+        walkExprs({ k: 'exp', e: arg, p: site.p }, (x) => {
+          if (x.t === 'id' && conditionalMacro(program, x.n)) branchDefined = true;
+        });
+        if (branchDefined) continue;
         const value = constantValue(program, fn.file, arg);
         if (value === undefined || !compare(rule.compare, value, limit)) continue;
         const text = exprText(arg);

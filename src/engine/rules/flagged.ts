@@ -3,22 +3,25 @@
  * through a flag of one of its parameters should read the flag, not make a
  * call that asks for the IRQL. Only the callback's own body counts (with
  * the macros used in it): a helper may also run from callers that have no
- * such flag, where asking is the only way. Calls inside debug assertions
- * (`ASSERT(KeGetCurrentIrql() <= DISPATCH_LEVEL)`) are not counted: they are
- * not compiled into a release build.
+ * such flag, where asking is the only way. Calls inside debug assertions,
+ * prints and traces (`ASSERT(KeGetCurrentIrql() <= DISPATCH_LEVEL)`,
+ * `DbgPrintEx(.., KeGetCurrentIrql())`) are not counted: they are not
+ * compiled into a release build, or decide nothing.
  */
 import type { Expr } from '../ast.js';
 import { exprText } from '../extract.js';
 import { walkExprs, type FnDef, type Program, type RoleEvidence } from '../program.js';
 import { formatMessage, type FlaggedCallbackCallRule, type RulePack } from '../rulepack.js';
 import { apiCalls } from '../sites.js';
+import { conditionalMacro } from './uncertain.js';
 import { evidenceText, roleLabel, span, type Draft } from './common.js';
 
 type Callback = FlaggedCallbackCallRule['callbacks'][number];
 
 export function flaggedCallbackCall(program: Program, pack: RulePack, rule: FlaggedCallbackCallRule): Draft[] {
   const drafts: Draft[] = [];
-  const ignored = (name: string) => rule.ignoreInside.includes(name);
+  const debugOnly = new RegExp(rule.ignoreInside, 'i');
+  const ignored = (name: string) => debugOnly.test(name);
   for (const fn of program.functions) {
     if (!program.callsApi(fn, rule.call)) continue;
     const match = matchCallback(program, fn, rule.callbacks);
@@ -38,7 +41,12 @@ export function flaggedCallbackCall(program: Program, pack: RulePack, rule: Flag
     });
     for (const site of apiCalls(program, fn, rule.call)) {
       if (inAssert.has(site.call) || assertPlaces.has(site.p.join(':'))) continue;
-      if (site.viaMacro && program.expandName(fn.file, site.viaMacro).some((x) => ignored(x.name))) continue;
+      if (
+        site.viaMacro &&
+        (ignored(site.viaMacro) ||
+          conditionalMacro(program, site.viaMacro) || program.expandName(fn.file, site.viaMacro).some((x) => ignored(x.name)))
+      )
+        continue;
       const messageId = site.viaMacro ? 'throughMacro' : 'direct';
       const message = formatMessage(rule, messageId, {
         call: rule.call,

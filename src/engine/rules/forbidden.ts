@@ -3,13 +3,15 @@
  * some callbacks (spin locks above DISPATCH_LEVEL: the interrupt service
  * routine, a function synchronized with the interrupt). Reachability over
  * the call graph from each such callback, shortest chain first; every call
- * so reached is reported where it is made.
+ * so reached is reported where it is made, unless the analysis cannot
+ * decide it is made there (see uncertain.ts).
  */
 import { exprText } from '../extract.js';
 import type { FnDef, Program, RoleEvidence } from '../program.js';
 import { formatMessage, type ForbiddenContextRule, type RulePack } from '../rulepack.js';
 import { apiCalls, callSiteOf } from '../sites.js';
 import type { TraceStep } from '../types.js';
+import { conditionalMacro, guardedByCaller } from './uncertain.js';
 import { cmp, evidenceText, roleLabel, span, type Draft } from './common.js';
 
 export function forbiddenContext(program: Program, pack: RulePack, rule: ForbiddenContextRule): Draft[] {
@@ -32,7 +34,8 @@ export function forbiddenContext(program: Program, pack: RulePack, rule: Forbidd
   // Breadth-first: the queue grows while it is read.
   for (const f of queue)
     for (const edge of program.callees(f)) {
-      if (parent.has(edge.callee)) continue;
+      // A call made only by one #if branch of a macro may not be built.
+      if (parent.has(edge.callee) || edge.viaMacros.some((m) => conditionalMacro(program, m))) continue;
       parent.set(edge.callee, f);
       rootOf.set(edge.callee, rootOf.get(f)!);
       queue.push(edge.callee);
@@ -62,6 +65,8 @@ export function forbiddenContext(program: Program, pack: RulePack, rule: Forbidd
     const callback = roleLabel(pack, root.ev.role);
     for (const call of calls)
       for (const site of apiCalls(program, fn, call)) {
+        if (site.viaMacro && conditionalMacro(program, site.viaMacro)) continue;
+        if (chain.length > 1 && guardedByCaller(program, root.fn, fn, site.p)) continue;
         const [messageId, data]: [string, Record<string, string>] =
           chain.length > 1
             ? ['reachedFromCallback', { callback, chain: chain.map((c) => c.name).join(' → ') }]
