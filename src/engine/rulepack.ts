@@ -98,9 +98,16 @@ export interface ForbiddenContextRule extends RuleBase {
 /** An object set somewhere that some path through the release roles must cancel or free (timers). */
 export interface CancelInRoleRule extends RuleBase {
   kind: 'cancel-in-role';
-  /** `byPointer`: the argument is the object's address (`&Adapter->Timer`), not a handle. */
-  set: { call: string; arg: number; byPointer?: boolean }[];
+  /**
+   * `byPointer`: the argument is the object's address (`&Adapter->Timer`), not a handle.
+   * `periodic` (the call always sets a periodic timer) or `periodArg` (a constant
+   * nonzero period there makes it periodic): a one-shot timer may be waited out
+   * instead of cancelled, so one is reported only when the roles wait for nothing.
+   */
+  set: { call: string; arg: number; byPointer?: boolean; periodic?: boolean; periodArg?: number }[];
   cancel: { call: string; arg: number; byPointer?: boolean }[];
+  /** Calls by which the roles may wait for a one-shot timer to run out (an event, a sleep). */
+  waits: string[];
   roles: string[];
 }
 export type RuleDef =

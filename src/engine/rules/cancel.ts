@@ -14,6 +14,7 @@ import { walkExprs, type FnDef, type Program } from '../program.js';
 import { formatMessage, type CancelInRoleRule, type RulePack } from '../rulepack.js';
 import { apiCalls, functionEnv } from '../sites.js';
 import type { Notice } from '../types.js';
+import { integerValue } from '../values.js';
 import { handleKey, isPersistentKey, reachableFrom, roleLabel, span, type Draft } from './common.js';
 
 type Api = CancelInRoleRule['set'][number];
@@ -36,7 +37,10 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
     depth: number,
     within?: Set<FnDef>,
   ): string[] | undefined => {
-    const k = handleKey(keys, arg, api.byPointer === true, env);
+    const bare = stripCasts(arg);
+    // By pointer, only `&storage` names the object: a pointer variable may point anywhere.
+    const k =
+      !api.byPointer || (bare.t === 'un' && bare.op === '&') ? handleKey(keys, arg, api.byPointer === true, env) : undefined;
     if (k && isPersistentKey(k)) return [k];
     if (depth >= MAX_BINDING_DEPTH) return undefined;
     const plain = stripCasts(arg);
@@ -113,6 +117,8 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
     return [];
   }
 
+  // Halt may wait for a one-shot timer to run out instead of cancelling it (a reference count and an event).
+  const haltWaits = [...closure].some((f) => rule.waits.some((w) => program.callsApi(f, w)));
   const drafts: Draft[] = [];
   for (const fn of sets)
     for (const api of rule.set) {
@@ -121,6 +127,10 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
         const arg = site.call.a[api.arg] as Expr | undefined;
         const got = arg ? keysOf(fn, arg, api, site.env, 0) : undefined;
         if (!got?.length) continue;
+        const period = api.periodArg === undefined ? undefined : site.call.a[api.periodArg];
+        const periodValue = period ? integerValue(period, program, fn.file) : undefined;
+        const periodic = api.periodic === true || (periodValue !== undefined && periodValue !== 0n);
+        if (!periodic && haltWaits) continue;
         const missing = got.filter((k) => !cancelled.some((c) => sameResource(c.key, k)));
         if (missing.length === 0) continue;
         const key = missing[0];
