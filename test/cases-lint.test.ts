@@ -20,6 +20,7 @@ const RULES = new Set([
   'ndis/flags-irql',
   'ndis/irql-synch-function',
   'ndis/cancel-timer-object',
+  'ndis/spinlock-balance',
 ]);
 
 function sourcesUnder(dir: string): string[] {

@@ -110,6 +110,12 @@ export interface CancelInRoleRule extends RuleBase {
   waits: string[];
   roles: string[];
 }
+/** Locks taken and released in pairs along every path of a callback (NDIS spin locks). */
+export interface LockBalanceRule extends RuleBase {
+  kind: 'lock-balance';
+  acquire: { call: string; dpr: boolean }[];
+  release: { call: string; dpr: boolean }[];
+}
 export type RuleDef =
   | CallContextRule
   | ReleaseOnFailureRule
@@ -119,7 +125,8 @@ export type RuleDef =
   | ReturnValueRule
   | FlaggedCallbackCallRule
   | ForbiddenContextRule
-  | CancelInRoleRule;
+  | CancelInRoleRule
+  | LockBalanceRule;
 
 /** The APIs a rule names (seeds of what is parsed, and counted in the scan's statistics). */
 export function ruleApis(r: RuleDef): string[] {
@@ -134,6 +141,8 @@ export function ruleApis(r: RuleDef): string[] {
       return r.calls;
     case 'cancel-in-role':
       return [...r.set, ...r.cancel].map((c) => c.call);
+    case 'lock-balance':
+      return [...r.acquire, ...r.release].map((c) => c.call);
     default:
       return [];
   }
@@ -164,6 +173,7 @@ const KINDS = new Set([
   'flagged-callback-call',
   'forbidden-context',
   'cancel-in-role',
+  'lock-balance',
 ]);
 const SEVERITIES = new Set<Severity>(['error', 'warning', 'note']);
 

@@ -21,6 +21,7 @@ import { cancelInRole } from './cancel.js';
 import { constantArgument } from './constant.js';
 import { flaggedCallbackCall } from './flagged.js';
 import { forbiddenContext } from './forbidden.js';
+import { lockBalance } from './locks.js';
 import { returnValue } from './returns.js';
 
 export interface RuleOutput {
@@ -171,6 +172,9 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
         break;
       case 'cancel-in-role':
         drafts.push(...cancelInRole(program, pack, rule, notices));
+        break;
+      case 'lock-balance':
+        drafts.push(...lockBalance(program, pack, rule));
         break;
     }
   }

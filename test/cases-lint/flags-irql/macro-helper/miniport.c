@@ -21,4 +21,8 @@ VOID NicReturn(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLis
         NdisDprAcquireSpinLock(&nic->RxLock);
     else
         NdisAcquireSpinLock(&nic->RxLock);
+    if (NIC_AT_DISPATCH()) // EXPECT: ndis/flags-irql:throughMacro
+        NdisDprReleaseSpinLock(&nic->RxLock);
+    else
+        NdisReleaseSpinLock(&nic->RxLock);
 }

@@ -14,10 +14,10 @@ VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { }
 VOID NicSend(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists, NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
 {
     PNIC nic = (PNIC)MiniportAdapterContext;
-    if (KeGetCurrentIrql() == DISPATCH_LEVEL) // EXPECT: ndis/flags-irql:direct
+    if (KeGetCurrentIrql() == DISPATCH_LEVEL) { // EXPECT: ndis/flags-irql:direct
         NdisDprAcquireSpinLock(&nic->SendLock);
-    else
-        NdisAcquireSpinLock(&nic->SendLock);
+        NdisDprReleaseSpinLock(&nic->SendLock);
+    }
 }
 
 VOID NicReturn(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists, ULONG ReturnFlags)
