@@ -1,4 +1,7 @@
-/* What a helper returns, a variable whose address is taken, and a failure only on an impossible path: never reported. */
+/*
+ * What a helper returns, a variable whose address is taken, a failure only on an impossible path,
+ * and a failure only when NDIS would pass a NULL adapter context (it never does): never reported.
+ */
 #include <ndis.h>
 
 typedef struct _NIC { NDIS_HANDLE Handle; LONG Outstanding; } NIC, *PNIC;
@@ -17,6 +20,11 @@ NDIS_STATUS NicPause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PA
     PNIC nic = (PNIC)MiniportAdapterContext;
     NDIS_STATUS status = NDIS_STATUS_FAILURE;
     NDIS_STATUS other = NDIS_STATUS_FAILURE;
+
+    if (!nic)
+        return NDIS_STATUS_FAILURE;
+    if (PauseParameters == NULL)
+        return NDIS_STATUS_INVALID_PARAMETER;
 
     NicStopDatapath(nic, &other);
     if (nic->Outstanding)
