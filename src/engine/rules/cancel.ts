@@ -40,7 +40,9 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
     const bare = stripCasts(arg);
     // By pointer, only `&storage` names the object: a pointer variable may point anywhere.
     const k =
-      !api.byPointer || (bare.t === 'un' && bare.op === '&') ? handleKey(keys, arg, api.byPointer === true, env) : undefined;
+      !api.byPointer || (bare.t === 'un' && bare.op === '&')
+        ? handleKey(keys, arg, api.byPointer === true, env)
+        : undefined;
     if (k && isPersistentKey(k)) return [k];
     if (depth >= MAX_BINDING_DEPTH) return undefined;
     const plain = stripCasts(arg);
@@ -70,7 +72,8 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
     let given = 0;
     let bad = false;
     walkExprs(fn.body, (e) => {
-      if (bad || e.t !== 'asg' || stripCasts(e.l).t !== 'id' || (stripCasts(e.l) as { n: string }).n !== plain.n) return;
+      if (bad || e.t !== 'asg' || stripCasts(e.l).t !== 'id' || (stripCasts(e.l) as { n: string }).n !== plain.n)
+        return;
       const got = e.op === '=' ? keysOf(fn, e.r, api, env, depth + 1, within) : undefined;
       given++;
       if (got) out.push(...got);

@@ -44,7 +44,8 @@ export function flaggedCallbackCall(program: Program, pack: RulePack, rule: Flag
       if (
         site.viaMacro &&
         (ignored(site.viaMacro) ||
-          conditionalMacro(program, site.viaMacro) || program.expandName(fn.file, site.viaMacro).some((x) => ignored(x.name)))
+          conditionalMacro(program, site.viaMacro) ||
+          program.expandName(fn.file, site.viaMacro).some((x) => ignored(x.name)))
       )
         continue;
       const messageId = site.viaMacro ? 'throughMacro' : 'direct';

@@ -154,7 +154,9 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
         messageId,
         trace: [
           { path: ev.path, line: ev.line, message: `${fn.name} is ${roleLabel(pack, ev.role)}: ${evidenceText(ev)}` },
-          ...(data.taken ? [{ path: fn.file, line: Number(data.taken), message: `${displayKey(key)} is taken here` }] : []),
+          ...(data.taken
+            ? [{ path: fn.file, line: Number(data.taken), message: `${displayKey(key)} is taken here` }]
+            : []),
           { path: fn.file, line: p[0], message: extra },
         ],
         docs: rule.docs,
