@@ -17,8 +17,13 @@ import { cmp, evidenceText, roleLabel, span, type Draft } from './common.js';
 export function forbiddenContext(program: Program, pack: RulePack, rule: ForbiddenContextRule): Draft[] {
   const forbidden = new Set(rule.forbiddenRoles);
   const roots: { fn: FnDef; ev: RoleEvidence }[] = [];
+  // A function the driver also calls directly, known for the context only by a declaration
+  // (`MINIPORT_SYNCHRONIZE_INTERRUPT F;` while F is called from an OID handler), may not run there.
+  const called = new Set<FnDef>();
+  for (const fn of program.functions) for (const e of program.callees(fn)) called.add(e.callee);
   for (const fn of program.functions) {
-    const ev = program.rolesOf(fn).find((r) => forbidden.has(r.role));
+    const evs = program.rolesOf(fn).filter((r) => forbidden.has(r.role));
+    const ev = evs.find((r) => r.how === 'registration' || r.how === 'handoff') ?? (called.has(fn) ? undefined : evs[0]);
     if (ev) roots.push({ fn, ev });
   }
   roots.sort((a, b) => cmp(a.fn.file, b.fn.file) || a.fn.fact.p[0] - b.fn.fact.p[0]);

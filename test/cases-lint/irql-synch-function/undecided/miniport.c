@@ -2,7 +2,9 @@
  * Shapes the analysis cannot decide, so it says nothing: a helper that takes the lock
  * only when its caller asks (the ISR's way passes FALSE), a helper that takes it only
  * once the start-up code (synchronized with the interrupt) has set a flag it sets
- * after the call, and a logging macro that takes it only in one #if branch.
+ * after the call, a logging macro that takes it only in one #if branch, and a function
+ * declared MINIPORT_SYNCHRONIZE_INTERRUPT that the driver only calls directly (from an
+ * OID handler), never through NdisMSynchronizeWithInterruptEx.
  */
 #include <ndis.h>
 
@@ -28,6 +30,23 @@ static ULONG NicLogIndex(PNIC nic)
 MINIPORT_INITIALIZE NicInitialize;
 MINIPORT_HALT NicHalt;
 MINIPORT_ISR NicIsr;
+MINIPORT_SYNCHRONIZE_INTERRUPT NicApplyRss;
+MINIPORT_OID_REQUEST NicOid;
+
+BOOLEAN NicApplyRss(NDIS_HANDLE SynchronizeContext)
+{
+    PNIC nic = (PNIC)SynchronizeContext;
+    NdisAcquireSpinLock(&nic->Lock);
+    nic->Next = 0;
+    NdisReleaseSpinLock(&nic->Lock);
+    return TRUE;
+}
+
+NDIS_STATUS NicOid(NDIS_HANDLE c, PNDIS_OID_REQUEST r)
+{
+    NicApplyRss(c);
+    return NDIS_STATUS_SUCCESS;
+}
 
 static VOID NicAdvance(PNIC nic, BOOLEAN locked)
 {
