@@ -1,7 +1,8 @@
 /*
  * Real-code shapes: a lock taken under `if (flag)` and released under the same `if (flag)`;
  * the driver's lock macros choosing the Dpr form by a parameter (not followed: it cannot
- * tell which form runs); a helper that takes the lock for its caller (not followed yet);
+ * tell which form runs); a helper that takes the lock for its caller, released by the caller
+ * (one balanced pair);
  * one plain macro that forgets the release on an error path (reported at the return).
  */
 #include <ndis.h>
