@@ -172,7 +172,9 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
           if (x === 'unknown') return 'unknown';
           const last = seq.at(-1);
           seq =
-            last && last.acquire && !x.acquire && last.key === x.key && last.dpr === x.dpr
+            // A take and its release cancel out; so does a release and a take again (a helper that
+            // drops its caller's lock around a call): that can only hide a finding, never make one.
+            last && last.acquire !== x.acquire && last.key === x.key && last.dpr === x.dpr
               ? seq.slice(0, -1)
               : [...seq, x];
           if (seq.length > MAX_SUMMARY_OPS) return 'unknown';
