@@ -38,7 +38,9 @@ ${driverEntry('MpInit', 'MpHalt', { PauseHandler: 'MpPause' })}`,
     check: (r) => {
       const f = r.findings.find((x) => x.rule === 'ndis/pause-return')!;
       assert.ok(
-        f.trace.some((t) => t.line === 6 + NIC.split('\n').length - 1 && t.message.includes('given NDIS_STATUS_RESOURCES')),
+        f.trace.some(
+          (t) => t.line === 6 + NIC.split('\n').length - 1 && t.message.includes('given NDIS_STATUS_RESOURCES'),
+        ),
       );
       assert.match(f.message, /NDIS_STATUS_SUCCESS or NDIS_STATUS_PENDING/);
     },

@@ -23,7 +23,8 @@ export function forbiddenContext(program: Program, pack: RulePack, rule: Forbidd
   for (const fn of program.functions) for (const e of program.callees(fn)) called.add(e.callee);
   for (const fn of program.functions) {
     const evs = program.rolesOf(fn).filter((r) => forbidden.has(r.role));
-    const ev = evs.find((r) => r.how === 'registration' || r.how === 'handoff') ?? (called.has(fn) ? undefined : evs[0]);
+    const ev =
+      evs.find((r) => r.how === 'registration' || r.how === 'handoff') ?? (called.has(fn) ? undefined : evs[0]);
     if (ev) roots.push({ fn, ev });
   }
   roots.sort((a, b) => cmp(a.fn.file, b.fn.file) || a.fn.fact.p[0] - b.fn.fact.p[0]);
