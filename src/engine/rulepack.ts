@@ -120,7 +120,95 @@ export interface PairingRule extends RuleBase {
     };
   };
 }
-export type RuleDef = CallContextRule | ReleaseOnFailureRule | ReleaseInRoleRule | ArgumentMatchRule | PairingRule;
+/** A constant argument compared with a limit (`NdisStallExecution(100)`, a pool tag of 0). */
+export interface ConstantArgumentRule extends RuleBase {
+  kind: 'constant-argument';
+  calls: { call: string; arg: number; name: string }[];
+  compare: '>' | '>=' | '<' | '<=' | '==' | '!=';
+  limit: number;
+}
+/** What a callback of a role may return, on every path. */
+export interface ReturnValueRule extends RuleBase {
+  kind: 'return-value';
+  role: string;
+  /** Names of the values allowed, with their integer values (a value is known by name or number). */
+  allowed: Record<string, number>;
+  /** Names a status is known by (`^NDIS_STATUS_`): a value of such a name is known even without a definition. */
+  knownNames: string;
+}
+/** A call that callbacks given a flag saying the IRQL should not make (KeGetCurrentIrql). */
+export interface FlaggedCallbackCallRule extends RuleBase {
+  kind: 'flagged-callback-call';
+  call: string;
+  callbacks: { roleTypes: string[]; fields: string[]; flagsParam: number; flag: string }[];
+  /**
+   * Calls inside the arguments of calls and macros whose name matches this
+   * pattern (case-insensitive: assertions, debug prints, traces) are not
+   * counted: they are not in a release build, or do not decide anything.
+   */
+  ignoreInside: string;
+}
+/** Calls that may not run in the context of some callbacks (reachability from them). */
+export interface ForbiddenContextRule extends RuleBase {
+  kind: 'forbidden-context';
+  calls: string[];
+  forbiddenRoles: string[];
+}
+/** An object set somewhere that some path through the release roles must cancel or free (timers). */
+export interface CancelInRoleRule extends RuleBase {
+  kind: 'cancel-in-role';
+  /**
+   * `byPointer`: the argument is the object's address (`&Adapter->Timer`), not a handle.
+   * `periodic` (the call always sets a periodic timer) or `periodArg` (a constant
+   * nonzero period there makes it periodic): a one-shot timer may be waited out
+   * instead of cancelled, so one is reported only when the roles wait for nothing.
+   */
+  set: { call: string; arg: number; byPointer?: boolean; periodic?: boolean; periodArg?: number }[];
+  cancel: { call: string; arg: number; byPointer?: boolean }[];
+  /** Calls by which the roles may wait for a one-shot timer to run out (an event, a sleep). */
+  waits: string[];
+  roles: string[];
+}
+/** Locks taken and released in pairs along every path of a callback (NDIS spin locks). */
+export interface LockBalanceRule extends RuleBase {
+  kind: 'lock-balance';
+  acquire: { call: string; dpr: boolean }[];
+  release: { call: string; dpr: boolean }[];
+}
+export type RuleDef =
+  | CallContextRule
+  | ReleaseOnFailureRule
+  | ReleaseInRoleRule
+  | ArgumentMatchRule
+  | ConstantArgumentRule
+  | ReturnValueRule
+  | FlaggedCallbackCallRule
+  | ForbiddenContextRule
+  | CancelInRoleRule
+  | LockBalanceRule
+  | PairingRule;
+
+/** The APIs a rule names (seeds of what is parsed, and counted in the scan's statistics). */
+export function ruleApis(r: RuleDef): string[] {
+  switch (r.kind) {
+    case 'call-context':
+      return [r.call];
+    case 'constant-argument':
+      return r.calls.map((c) => c.call);
+    case 'flagged-callback-call':
+      return [r.call];
+    case 'forbidden-context':
+      return r.calls;
+    case 'cancel-in-role':
+      return [...r.set, ...r.cancel].map((c) => c.call);
+    case 'lock-balance':
+      return [...r.acquire, ...r.release].map((c) => c.call);
+    case 'pairing':
+      return r.duties.context?.call ?? [];
+    default:
+      return [];
+  }
+}
 
 export interface RulePack {
   name: string;
@@ -140,7 +228,19 @@ export interface RulePack {
   fingerprint: string;
 }
 
-const KINDS = new Set(['call-context', 'release-on-failure', 'release-in-role', 'argument-match', 'pairing']);
+const KINDS = new Set([
+  'call-context',
+  'release-on-failure',
+  'release-in-role',
+  'argument-match',
+  'constant-argument',
+  'return-value',
+  'flagged-callback-call',
+  'forbidden-context',
+  'cancel-in-role',
+  'lock-balance',
+  'pairing',
+]);
 const SEVERITIES = new Set<Severity>(['error', 'warning', 'note']);
 
 let cached: RulePack | undefined;

@@ -19,7 +19,7 @@ import { lexBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
 import { limitNotices as programLimits } from './limits.js';
 import { Program, type LinkedFile } from './program.js';
 import { macrosFor, repositoryMacros } from './macrotable.js';
-import { activePack, loadRulePack, packageRoot, ruleMeta, type RulePack } from './rulepack.js';
+import { activePack, loadRulePack, packageRoot, ruleApis, ruleMeta, type RulePack } from './rulepack.js';
 import { runRules } from './rules.js';
 import { looksBinary } from './text.js';
 import { errorCode, listSources, ScanError } from './sources.js';
@@ -306,6 +306,7 @@ function seedWords(pack: RulePack): string[] {
     words.add(r.release.call);
   }
   for (const r of pack.rules) if (r.kind === 'call-context') words.add(r.call);
+  for (const r of pack.rules) for (const api of ruleApis(r)) words.add(api);
   for (const k of Object.keys(pack.roles.roleTypes)) words.add(k);
   for (const k of Object.keys(pack.roles.fields)) words.add(k);
   for (const k of Object.keys(pack.roles.handoffCalls)) words.add(k);

@@ -135,6 +135,11 @@ export function parseInteger(text: string): bigint | undefined {
   return undefined;
 }
 
+/** Integer value of a constant expression written as text (a macro body with its arguments put in); undefined when not constant. */
+export function textValue(text: string, program: Program, fromFile: string): bigint | undefined {
+  return evalText(text, program, fromFile, 1);
+}
+
 /** How deeply a constant's text may nest (parentheses, signs, casts) and still be evaluated. */
 const MAX_CONSTANT_NESTING = 256;
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { FixMaker } from '../fixes.js';
 import { PathAnalyzer, type InitAnalysis } from '../paths.js';
 import type { FnDef, Program } from '../program.js';
-import type { ResourceDef, RulePack } from '../rulepack.js';
+import { ruleApis, type ResourceDef, type RulePack } from '../rulepack.js';
 import { apiCalls } from '../sites.js';
 import type { Finding, Notice, ParseHealth } from '../types.js';
 import { cmp, finalize, pointerCallable, reachableFrom, reaching, roleLabel, type Draft } from './common.js';
@@ -18,6 +18,12 @@ import { releaseOnFailure } from './failure.js';
 import { releaseInRole } from './halt.js';
 import { argumentMatch } from './length.js';
 import { pairing } from './pairing.js';
+import { cancelInRole } from './cancel.js';
+import { constantArgument } from './constant.js';
+import { flaggedCallbackCall } from './flagged.js';
+import { forbiddenContext } from './forbidden.js';
+import { lockBalance } from './locks.js';
+import { returnValue } from './returns.js';
 
 export interface RuleOutput {
   findings: Finding[];
@@ -163,6 +169,24 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
       case 'pairing':
         drafts.push(...pairing(program, pack, rule, { analysisFor, analyzerFor, fixes, notices }));
         break;
+      case 'constant-argument':
+        drafts.push(...constantArgument(program, rule));
+        break;
+      case 'return-value':
+        drafts.push(...returnValue(program, pack, rule));
+        break;
+      case 'flagged-callback-call':
+        drafts.push(...flaggedCallbackCall(program, pack, rule));
+        break;
+      case 'forbidden-context':
+        drafts.push(...forbiddenContext(program, pack, rule));
+        break;
+      case 'cancel-in-role':
+        drafts.push(...cancelInRole(program, pack, rule, notices));
+        break;
+      case 'lock-balance':
+        drafts.push(...lockBalance(program, pack, rule));
+        break;
     }
   }
   for (const [path, f] of program.files) {
@@ -190,10 +214,8 @@ function packApis(pack: RulePack): string[] {
     apis.add(r.acquire.call);
     apis.add(r.release.call);
   }
-  for (const r of pack.rules) {
-    if (r.kind === 'call-context') apis.add(r.call);
-    if (r.kind === 'pairing') for (const c of r.duties.context?.call ?? []) apis.add(c);
-  }
+  for (const r of pack.rules) if (r.kind === 'call-context') apis.add(r.call);
+  for (const r of pack.rules) for (const api of ruleApis(r)) apis.add(api);
   return [...apis].sort();
 }
 

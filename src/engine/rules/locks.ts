@@ -1,0 +1,413 @@
+/**
+ * Rule kind `lock-balance`: along every path through a callback, a lock is
+ * not taken while held, not released while not held, released with the call
+ * that matches the one that took it (the Dpr forms pair with each other),
+ * and not held when the callback returns. A path walk over the callback's
+ * control-flow graph, one state of held locks per path. Locks are named by
+ * their storage (`&Adapter->Lock` is `ADAPTER.Lock`).
+ *
+ * A helper that takes or releases locks is summarised into its callers: the
+ * lock calls every path through it makes, in order (a take and its release
+ * cancel out), reported where the helper makes them.
+ *
+ * Where it cannot decide it says nothing: a path through a helper whose
+ * paths differ (a try-lock), or that recurses, is not followed; nor is a path through a lock call
+ * whose lock it cannot name (`NdisAcquireSpinLock(pLock)`), an element of an
+ * array of locks, a macro that holds more than one lock call or is defined
+ * per #if branch, or a call through a pointer that may reach a lock call.
+ * A lock named two ways in one callback (`&Tx->Lock`, `&Rx->Lock` of one
+ * type) is left alone. An `if` on the same condition (by its text) twice on
+ * one path goes the same way both times, so `if (x) take; ... if (x)
+ * release;` is one balanced pair: that can only hide a finding, never make
+ * one.
+ */
+import type { Expr, Pos, Stmt } from '../ast.js';
+import { buildCfg, type CfgNode } from '../cfg.js';
+import { exprText } from '../extract.js';
+import { KeyMaker, displayKey, stripCasts } from '../keys.js';
+import { MAX_MACRO_NESTING, expandUse } from '../macros.js';
+import { walkExprs, type FnDef, type Program } from '../program.js';
+import { formatMessage, type LockBalanceRule, type RulePack } from '../rulepack.js';
+import { functionEnv } from '../sites.js';
+import { evidenceText, reaching, roleLabel, span, type Draft } from './common.js';
+import { conditionalMacro } from './uncertain.js';
+
+interface Op {
+  acquire: boolean;
+  dpr: boolean;
+  key: string;
+  call: string;
+  text: string;
+  p: Pos;
+  /** The function whose body makes the call (the callback, or a helper summarised into it). */
+  owner: FnDef;
+}
+type Event = Op | 'unknown';
+
+interface Held {
+  dpr: boolean;
+  call: string;
+  path: string;
+  line: number;
+}
+interface PathState {
+  held: Map<string, Held>;
+  /** Locks this path no longer follows (after an error reported on them). */
+  dropped: Set<string>;
+  /** Conditions of `if` statements decided on this path, by text. */
+  decided: Map<string, boolean>;
+}
+
+/** Steps of one callback's walk: far past a real callback, far below a hang. */
+const MAX_STEPS = 20_000;
+/** Steps of one helper's summary, and the longest sequence of lock calls it may leave. */
+const MAX_SUMMARY_STEPS = 5_000;
+const MAX_SUMMARY_OPS = 8;
+
+export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceRule): Draft[] {
+  const apis = new Map<string, { acquire: boolean; dpr: boolean }>();
+  for (const a of rule.acquire) apis.set(a.call, { acquire: true, dpr: a.dpr });
+  for (const r of rule.release) apis.set(r.call, { acquire: false, dpr: r.dpr });
+  const names = [...apis.keys()];
+  // Functions that take or release a lock, directly or through what they call.
+  const lockers = reaching(program, names, []);
+  const keys = new KeyMaker(program);
+  const drafts: Draft[] = [];
+
+  const events = new Map<Expr, Event[]>();
+  /** Lock events of an expression of `owner`'s body, in evaluation order; calls from a macro are placed at its use. */
+  const eventsOf = (owner: FnDef, e: Expr): Event[] => {
+    let hit = events.get(e);
+    if (!hit) events.set(e, (hit = collect(owner, functionEnv(owner), e, 0)));
+    return hit;
+  };
+  const collect = (owner: FnDef, env: ReturnType<typeof functionEnv>, root: Expr, depth: number): Event[] => {
+    const out: Event[] = [];
+    walkExprs({ k: 'exp', e: root, p: [0, 0, 0, 0] }, (x) => {
+      if (x.t !== 'call') return;
+      if (x.f.t !== 'id') {
+        const field = x.f.t === 'fld' ? x.f.f : undefined;
+        if (field && program.fieldTargets(field).some((t) => lockers.has(t.fn))) out.push('unknown');
+        return;
+      }
+      const name = program.aliasOf(owner.file, x.f.n);
+      const api = apis.get(name);
+      // A call from a macro's expansion is already placed at the macro's use.
+      const p = x.p;
+      if (api) {
+        const arg = x.a[0] as Expr | undefined;
+        const bare = arg ? stripCasts(arg) : undefined;
+        const key = bare?.t === 'un' && bare.op === '&' ? keys.key(bare.e, env) : undefined;
+        if (!key || key.includes('[]')) out.push('unknown');
+        else out.push({ ...api, key, call: name, text: exprText(bare!), p, owner });
+        return;
+      }
+      const targets = program.resolve(owner.file, name);
+      if (targets.length) {
+        if (!targets.some((t) => lockers.has(t))) return;
+        // A helper's lock calls count in its caller, when every path through it does the same.
+        const sums = targets.map((t) => summary(t));
+        const first = sums[0];
+        if (first === 'unknown' || sums.some((x) => x === 'unknown' || seqKey(x) !== seqKey(first)))
+          out.push('unknown');
+        else out.push(...first);
+        return;
+      }
+      if (!program.macro(owner.file, name)) return;
+      const reached = program.expandName(owner.file, name);
+      const locks = reached.some(
+        (r) => apis.has(r.name) || program.resolve(owner.file, r.name).some((t) => lockers.has(t)),
+      );
+      if (!locks && !program.expansionCallsParameter(owner.file, name)) return;
+      const mb = program.macroBody(owner.file, name);
+      if (!mb || mb.params.length !== x.a.length || conditionalMacro(program, name) || depth >= MAX_MACRO_NESTING) {
+        if (locks) out.push('unknown');
+        return;
+      }
+      const expansion = expandUse(x, mb, name, [], () => undefined, 64);
+      const inner: Event[] = [];
+      for (const y of expansion.exprs) inner.push(...collect(owner, env, y, depth + 1));
+      // A macro with two lock calls may choose between them (`if (d) NdisDprAcquireSpinLock(l); else ...`).
+      if (inner.length > 1) out.push('unknown');
+      else out.push(...inner);
+    });
+    return out;
+  };
+
+  const summaries = new Map<FnDef, Op[] | 'unknown'>();
+  /**
+   * What every path through a helper does to locks, as a sequence of lock
+   * calls (a take and its release on one path cancel out); 'unknown' when
+   * paths differ, a path cannot be followed, or the helper recurses.
+   */
+  const summary = (h: FnDef): Op[] | 'unknown' => {
+    const known = summaries.get(h);
+    if (known) return known;
+    summaries.set(h, 'unknown');
+    const result = summarise(h);
+    summaries.set(h, result);
+    return result;
+  };
+  const summarise = (h: FnDef): Op[] | 'unknown' => {
+    if (h.fact.damaged) return 'unknown';
+    const cfg = buildCfg(h.body);
+    const ifs = new Set<Expr>();
+    collectIfs(h.body, ifs);
+    const exits = new Map<string, Op[]>();
+    const seen = new Set<string>();
+    const todo: { at: number; seq: Op[]; decided: Map<string, boolean> }[] = [
+      { at: cfg.entry, seq: [], decided: new Map() },
+    ];
+    let steps = 0;
+    while (todo.length) {
+      if (++steps > MAX_SUMMARY_STEPS) return 'unknown';
+      const { at, seq: before, decided } = todo.pop()!;
+      const key = `${at}|${seqKey(before)}|${[...decided].map(([k, v]) => `${k}=${v ? 1 : 0}`).join(',')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const n = cfg.nodes[at];
+      let seq = before;
+      for (const e of nodeExprs(n))
+        for (const x of eventsOf(h, e)) {
+          if (x === 'unknown') return 'unknown';
+          const last = seq.at(-1);
+          seq =
+            // A take and its release cancel out; so does a release and a take again (a helper that
+            // drops its caller's lock around a call): that can only hide a finding, never make one.
+            last && last.acquire !== x.acquire && last.key === x.key && last.dpr === x.dpr
+              ? seq.slice(0, -1)
+              : [...seq, x];
+          if (seq.length > MAX_SUMMARY_OPS) return 'unknown';
+        }
+      switch (n.t) {
+        case 'exp':
+        case 'decl':
+        case 'jump':
+        case 'nop':
+          todo.push({ at: n.next, seq, decided });
+          break;
+        case 'br': {
+          const text = ifs.has(n.c) ? exprText(n.c) : undefined;
+          const was = text === undefined ? undefined : decided.get(text);
+          for (const yes of [true, false])
+            if (was === undefined || was === yes)
+              todo.push({
+                at: yes ? n.yes : n.no,
+                seq,
+                decided: text === undefined ? decided : new Map(decided).set(text, yes),
+              });
+          break;
+        }
+        case 'sw':
+          for (const c of n.cases) todo.push({ at: c.to, seq, decided });
+          todo.push({ at: n.dflt, seq, decided });
+          break;
+        case 'ret':
+        case 'end':
+          exits.set(seqKey(seq), seq);
+          break;
+      }
+    }
+    return exits.size === 1 ? [...exits.values()][0] : 'unknown';
+  };
+
+  for (const fn of program.functions) {
+    const ev = program.rolesOf(fn).find((r) => r.role !== 'unknown');
+    if (!ev || fn.fact.damaged || !lockers.has(fn)) continue;
+    const nodeEvents = (n: CfgNode): Event[] => nodeExprs(n).flatMap((e) => eventsOf(fn, e));
+
+    // A lock named two ways in this callback (two objects of one type) is not followed.
+    const namings = new Map<string, Set<string>>();
+    const cfg = buildCfg(fn.body);
+    for (const n of cfg.nodes)
+      for (const x of nodeEvents(n))
+        if (x !== 'unknown' && x.owner === fn) {
+          const set = namings.get(x.key) ?? new Set<string>();
+          set.add(x.text);
+          namings.set(x.key, set);
+        }
+    const ambiguous = new Set([...namings].filter(([, t]) => t.size > 1).map(([k]) => k));
+    const ifConditions = new Set<Expr>();
+    collectIfs(fn.body, ifConditions);
+
+    const report = (
+      messageId: string,
+      at: { p: Pos; owner: FnDef },
+      key: string,
+      data: Record<string, string>,
+      extra: string,
+      taken?: Held,
+    ) => {
+      drafts.push({
+        rule: rule.id,
+        severity: rule.severity,
+        path: at.owner.file,
+        ...span(at.p),
+        message: formatMessage(rule, messageId, {
+          fn: fn.name,
+          callback: roleLabel(pack, ev.role),
+          lock: displayKey(key),
+          advice: rule.advice,
+          ...(taken ? { taken: `${taken.path}:${taken.line}`, acquireCall: taken.call } : {}),
+          ...data,
+        }),
+        messageId,
+        trace: [
+          { path: ev.path, line: ev.line, message: `${fn.name} is ${roleLabel(pack, ev.role)}: ${evidenceText(ev)}` },
+          ...(taken
+            ? [{ path: taken.path, line: taken.line, message: `${taken.call} takes ${displayKey(key)} here` }]
+            : []),
+          { path: at.owner.file, line: at.p[0], message: extra },
+        ],
+        docs: rule.docs,
+        identity: [rule.id, fn.file, fn.name, key, messageId],
+      });
+    };
+    const reported = new Set<string>();
+    const once = (k: string) => {
+      if (reported.has(k)) return false;
+      reported.add(k);
+      return true;
+    };
+
+    /** Applies a node's lock events to a path state; undefined when the path cannot be followed. */
+    const apply = (exprs: Expr[], s: PathState): PathState | undefined => {
+      let out = s;
+      for (const e of exprs)
+        for (const x of eventsOf(fn, e)) {
+          if (x === 'unknown') return undefined;
+          if (ambiguous.has(x.key) || out.dropped.has(x.key)) continue;
+          if (out === s) out = { held: new Map(s.held), dropped: new Set(s.dropped), decided: s.decided };
+          const held = out.held.get(x.key);
+          if (x.acquire) {
+            if (held) {
+              if (once(`a|${x.p.join(':')}`))
+                report('acquireHeld', x, x.key, { call: x.call }, `${x.call} takes ${displayKey(x.key)} again`, held);
+              out.held.delete(x.key);
+              out.dropped.add(x.key);
+            } else out.held.set(x.key, { dpr: x.dpr, call: x.call, path: x.owner.file, line: x.p[0] });
+          } else if (!held) {
+            if (once(`r|${x.p.join(':')}`))
+              report(
+                'releaseNotHeld',
+                x,
+                x.key,
+                { call: x.call },
+                `${x.call} releases ${displayKey(x.key)}, not held on this path`,
+              );
+            out.dropped.add(x.key);
+          } else {
+            if (held.dpr !== x.dpr && once(`d|${x.p.join(':')}`))
+              report('dprMismatch', x, x.key, { call: x.call }, `${x.call} releases what ${held.call} took`, held);
+            out.held.delete(x.key);
+          }
+        }
+      return out;
+    };
+    const leaving = (s: PathState, p: Pos) => {
+      for (const [key, h] of s.held)
+        if (once(`h|${key}|${p.join(':')}`))
+          report('heldAtReturn', { p, owner: fn }, key, {}, `${fn.name} returns with ${displayKey(key)} held`, h);
+    };
+
+    const closing: Pos = [fn.fact.endLine, 1, fn.fact.endLine, 2];
+    const seen = new Set<string>();
+    const todo: { at: number; s: PathState }[] = [
+      { at: cfg.entry, s: { held: new Map(), dropped: new Set(), decided: new Map() } },
+    ];
+    let steps = 0;
+    while (todo.length && steps++ < MAX_STEPS) {
+      const { at, s: before } = todo.pop()!;
+      const key = `${at}|${stateKey(before)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const n = cfg.nodes[at];
+      const s = apply(nodeExprs(n), before);
+      if (!s) continue;
+      switch (n.t) {
+        case 'exp':
+        case 'decl':
+        case 'jump':
+        case 'nop':
+          todo.push({ at: n.next, s });
+          break;
+        case 'br': {
+          const text = ifConditions.has(n.c) ? exprText(n.c) : undefined;
+          const known = text === undefined ? undefined : s.decided.get(text);
+          const go = (yes: boolean) => {
+            const decided = text === undefined ? s.decided : new Map(s.decided).set(text, yes);
+            todo.push({ at: yes ? n.yes : n.no, s: { ...s, decided } });
+          };
+          if (known !== false) go(true);
+          if (known !== true) go(false);
+          break;
+        }
+        case 'sw':
+          for (const c of n.cases) todo.push({ at: c.to, s });
+          todo.push({ at: n.dflt, s });
+          break;
+        case 'ret':
+          leaving(s, n.p);
+          break;
+        case 'end':
+          leaving(s, closing);
+          break;
+      }
+    }
+  }
+  return drafts;
+}
+
+function nodeExprs(n: CfgNode): Expr[] {
+  switch (n.t) {
+    case 'exp':
+      return [n.e];
+    case 'decl':
+      return n.d.flatMap((d) => (d.init ? [d.init] : []));
+    case 'br':
+    case 'sw':
+      return [n.c];
+    case 'ret':
+      return n.e ? [n.e] : [];
+    default:
+      return [];
+  }
+}
+
+function collectIfs(s: Stmt | undefined, out: Set<Expr>): void {
+  if (!s) return;
+  switch (s.k) {
+    case 'blk':
+      for (const x of s.b) collectIfs(x, out);
+      break;
+    case 'if':
+      out.add(s.c);
+      collectIfs(s.t, out);
+      collectIfs(s.f, out);
+      break;
+    case 'while':
+    case 'do':
+    case 'sw':
+      collectIfs(s.b, out);
+      break;
+    case 'for':
+      collectIfs(s.b, out);
+      break;
+    default:
+      break;
+  }
+}
+
+function seqKey(seq: Op[]): string {
+  return seq
+    .map((o) => `${o.acquire ? '+' : '-'}${o.dpr ? 'd' : ''}${o.key}@${o.owner.file}:${o.p.join(':')}`)
+    .join(',');
+}
+
+function stateKey(s: PathState): string {
+  return `${[...s.held].map(([k, h]) => `${k}:${h.dpr ? 1 : 0}:${h.path}:${h.line}`).join(',')}|${[...s.dropped].join(',')}|${[
+    ...s.decided,
+  ]
+    .map(([k, v]) => `${k}=${v ? 1 : 0}`)
+    .join(',')}`;
+}

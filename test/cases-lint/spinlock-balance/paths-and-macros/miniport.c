@@ -1,0 +1,70 @@
+/*
+ * Real-code shapes: a lock taken under `if (flag)` and released under the same `if (flag)`;
+ * the driver's lock macros choosing the Dpr form by a parameter (not followed: it cannot
+ * tell which form runs); a helper that takes the lock for its caller, released by the caller
+ * (one balanced pair);
+ * one plain macro that forgets the release on an error path (reported at the return).
+ */
+#include <ndis.h>
+
+#define NIC_LOCK(n) NdisAcquireSpinLock(&(n)->Lock)
+#define NIC_UNLOCK(n) NdisReleaseSpinLock(&(n)->Lock)
+#define NIC_ACQUIRE(l, dpr) { if (dpr) NdisDprAcquireSpinLock(l); else NdisAcquireSpinLock(l); }
+#define NIC_RELEASE(l, dpr) { if (dpr) NdisDprReleaseSpinLock(l); else NdisReleaseSpinLock(l); }
+
+typedef struct _NIC { NDIS_HANDLE Handle; NDIS_SPIN_LOCK Lock; ULONG Count; BOOLEAN Shared; } NIC, *PNIC;
+
+MINIPORT_INITIALIZE NicInitialize;
+MINIPORT_HALT NicHalt;
+MINIPORT_RETURN_NET_BUFFER_LISTS NicReturn;
+MINIPORT_OID_REQUEST NicOid;
+MINIPORT_RESET NicReset;
+
+NDIS_STATUS NicInitialize(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p) { return NDIS_STATUS_SUCCESS; }
+VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { }
+
+static VOID NicTakeLock(PNIC nic)
+{
+    NdisAcquireSpinLock(&nic->Lock);
+}
+
+VOID NicReturn(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists, ULONG ReturnFlags)
+{
+    PNIC nic = (PNIC)MiniportAdapterContext;
+    BOOLEAN dispatch = NDIS_TEST_RETURN_AT_DISPATCH_LEVEL(ReturnFlags);
+    if (nic->Shared)
+        NIC_ACQUIRE(&nic->Lock, dispatch);
+    nic->Count--;
+    if (nic->Shared)
+        NIC_RELEASE(&nic->Lock, dispatch);
+    if (dispatch)
+        NdisDprAcquireSpinLock(&nic->Lock);
+    else
+        NdisAcquireSpinLock(&nic->Lock);
+    nic->Count++;
+    if (dispatch)
+        NdisDprReleaseSpinLock(&nic->Lock);
+    else
+        NdisReleaseSpinLock(&nic->Lock);
+}
+
+NDIS_STATUS NicOid(NDIS_HANDLE c, PNDIS_OID_REQUEST r)
+{
+    PNIC nic = (PNIC)c;
+    NicTakeLock(nic);
+    nic->Count = 0;
+    NdisReleaseSpinLock(&nic->Lock);
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS NicReset(NDIS_HANDLE c, PBOOLEAN AddressingReset)
+{
+    PNIC nic = (PNIC)c;
+    NIC_LOCK(nic);
+    if (nic->Count > 100)
+        return NDIS_STATUS_FAILURE; // EXPECT: ndis/spinlock-balance:heldAtReturn
+    nic->Count = 0;
+    NIC_UNLOCK(nic);
+    *AddressingReset = FALSE;
+    return NDIS_STATUS_SUCCESS;
+}

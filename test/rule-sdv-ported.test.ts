@@ -1,0 +1,143 @@
+/** The rules ported from SDV's NDIS rules, beyond the acceptance cases: traces, notices, withheld decisions. */
+import assert from 'node:assert/strict';
+import { driverEntry, ruleTester } from './support/ruleTester.js';
+
+const NIC = `
+#include <ndis.h>
+typedef struct _NIC { NDIS_HANDLE H; NDIS_HANDLE Timer; NDIS_HANDLE Timers[4]; NDIS_SPIN_LOCK Lock; ULONG State; } NIC, *PNIC;
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p) { return NDIS_STATUS_SUCCESS; }
+`;
+
+const PORTED = [
+  'ndis/stall-execution-delay',
+  'ndis/allocate-memory-tag',
+  'ndis/pause-return',
+  'ndis/flags-irql',
+  'ndis/irql-synch-function',
+  'ndis/cancel-timer-object',
+  'ndis/spinlock-balance',
+];
+
+ruleTester('sdv-ported', [
+  {
+    name: 'pause-return traces the line where the variable was given the bad status',
+    rules: PORTED,
+    files: {
+      'mp.c': `${NIC}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { }
+static NDIS_STATUS MpPause(NDIS_HANDLE c, PNDIS_MINIPORT_PAUSE_PARAMETERS p)
+{
+    NDIS_STATUS s;
+    s = NDIS_STATUS_RESOURCES;
+    if (((PNIC)c)->State)
+        s = NDIS_STATUS_SUCCESS;
+    return s; // EXPECT: ndis/pause-return:returnsVariable
+}
+${driverEntry('MpInit', 'MpHalt', { PauseHandler: 'MpPause' })}`,
+    },
+    check: (r) => {
+      const f = r.findings.find((x) => x.rule === 'ndis/pause-return')!;
+      assert.ok(
+        f.trace.some(
+          (t) => t.line === 6 + NIC.split('\n').length - 1 && t.message.includes('given NDIS_STATUS_RESOURCES'),
+        ),
+      );
+      assert.match(f.message, /NDIS_STATUS_SUCCESS or NDIS_STATUS_PENDING/);
+    },
+  },
+  {
+    name: 'a timer cancelled in halt through storage the engine cannot name withholds the rule, with a notice',
+    rules: PORTED,
+    files: {
+      'mp.c': `${NIC}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a)
+{
+    PNIC nic = (PNIC)c;
+    ULONG i;
+    for (i = 0; i < 4; i++)
+        NdisCancelTimerObject(LookupTimer(nic, i));
+}
+NDIS_STATUS MpRestart(NDIS_HANDLE c, PNDIS_MINIPORT_RESTART_PARAMETERS p)
+{
+    LARGE_INTEGER due;
+    NdisSetTimerObject(((PNIC)c)->Timer, due, 1000, c);
+    return NDIS_STATUS_SUCCESS;
+}
+${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
+    },
+    check: (r) => {
+      assert.ok(r.notices.some((n) => n.withheld && n.message.includes('ndis/cancel-timer-object was not checked')));
+      assert.equal(r.complete, false);
+    },
+  },
+  {
+    name: 'a periodic timer set through an array element is the array, and halt cancelling the array covers it',
+    rules: PORTED,
+    files: {
+      'mp.c': `${NIC}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a)
+{
+    PNIC nic = (PNIC)c;
+    ULONG i;
+    for (i = 0; i < 4; i++)
+        NdisCancelTimerObject(nic->Timers[i]);
+}
+NDIS_STATUS MpRestart(NDIS_HANDLE c, PNDIS_MINIPORT_RESTART_PARAMETERS p)
+{
+    LARGE_INTEGER due;
+    NdisSetTimerObject(((PNIC)c)->Timers[2], due, 1000, c);
+    NdisSetTimerObject(((PNIC)c)->Timer, due, 1000, c); // EXPECT: ndis/cancel-timer-object:neverCancelled
+    return NDIS_STATUS_SUCCESS;
+}
+${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
+    },
+  },
+  {
+    name: 'irql-synch-function shows the chain from the synchronized function to the lock',
+    rules: PORTED,
+    files: {
+      'mp.c': `${NIC}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { }
+static VOID Bump(PNIC n)
+{
+    NdisDprAcquireSpinLock(&n->Lock); // EXPECT: ndis/irql-synch-function:reachedFromCallback
+    n->State++;
+    NdisDprReleaseSpinLock(&n->Lock); // EXPECT: ndis/irql-synch-function:reachedFromCallback
+}
+static BOOLEAN Sync(PVOID ctx) { Bump((PNIC)ctx); return TRUE; }
+VOID MpDpc(NDIS_HANDLE c, PVOID d, PVOID r1, PVOID r2)
+{
+    NdisMSynchronizeWithInterruptEx(((PNIC)c)->H, 0, Sync, c);
+}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+    check: (r) => {
+      const f = r.findings.find((x) => x.rule === 'ndis/irql-synch-function')!;
+      assert.match(f.message, /Sync → Bump/);
+      assert.match(f.trace[0].message, /handed to NdisMSynchronizeWithInterruptEx/);
+    },
+  },
+  {
+    name: 'spinlock-balance follows a status variable that is not decided, both ways, and stays quiet when balanced',
+    rules: PORTED,
+    files: {
+      'mp.c': `${NIC}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a)
+{
+    PNIC nic = (PNIC)c;
+    NDIS_STATUS s = NDIS_STATUS_SUCCESS;
+    NdisAcquireSpinLock(&nic->Lock);
+    switch (nic->State) {
+    case 1:
+        s = NDIS_STATUS_FAILURE;
+        break;
+    default:
+        goto out;
+    }
+out:
+    NdisReleaseSpinLock(&nic->Lock);
+}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+]);
