@@ -16,7 +16,8 @@
  * Run: npm run bench   (builds, then node dist/bench/bench.js)
  * Options: --keep (keep the temporary folder), --seed N, --out DIR (write the corpus there and stop).
  * Real code: --corpus DIR runs bench/real-corpus.ts on every driver folder under DIR after the
- * generated bench (--corpus-only skips it; --rounds N, --only NAME,NAME).
+ * generated bench (--corpus-only skips it; --rounds N, --only NAME,NAME; --spatch-cap SECONDS, default 120,
+ * stops spatch on one driver and counts the cap, a lower bound on its time).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -153,7 +154,9 @@ async function main(): Promise<number> {
     if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds needs a whole number of at least 1');
     const onlyArg = args.indexOf('--only');
     const only = onlyArg >= 0 ? args[onlyArg + 1]?.split(',') : undefined;
-    const real = await realCorpusBench(corpus, { rounds, only, log });
+    const capArg = args.indexOf('--spatch-cap');
+    const spatchCapMs = 1000 * (capArg >= 0 ? Number(args[capArg + 1]) : 120);
+    const real = await realCorpusBench(corpus, { rounds, only, log, spatchCapMs });
     process.stdout.write('\n' + real.lines.join('\n') + '\n');
     if (real.inconsistent.length) code = Math.max(code, 1);
   }

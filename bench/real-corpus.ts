@@ -39,6 +39,8 @@ export interface RealBenchOptions {
   log: (s: string) => void;
   /** Only these driver folders (names under the corpus directory). */
   only?: string[];
+  /** Stop spatch on one driver after this long; its time then counts as the cap (a lower bound). */
+  spatchCapMs?: number;
 }
 
 interface ProcOut {
@@ -48,16 +50,19 @@ interface ProcOut {
   stderr: string;
 }
 
-function run(argv: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<ProcOut> {
+function run(argv: string[], env: NodeJS.ProcessEnv, cwd?: string, timeoutMs?: number): Promise<ProcOut> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(argv[0], argv.slice(1), { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process past its time is stopped; its time then counts as the cap, a lower bound.
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code) => {
+      clearTimeout(timer);
       resolve({
         wallMs: performance.now() - t0,
         code,
@@ -272,6 +277,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     const haveSpatch = spatch.status === 0;
     const spatchRuns: number[] = [];
     let spatchFailures = 0;
+    let spatchCapped = 0;
     if (haveSpatch) {
       for (const [i, name] of drivers.entries()) {
         opts.log(`coccinelle, driver ${i + 1}/${drivers.length}: ${name}`);
@@ -279,9 +285,11 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
           ['spatch', '--sp-file', coccinelleRule, '--no-includes', join(corpus, name)],
           process.env,
           tmp,
+          opts.spatchCapMs,
         );
-        if (r.code !== 0) spatchFailures++;
-        spatchRuns.push(r.wallMs);
+        if (r.code === null) spatchCapped++;
+        else if (r.code !== 0) spatchFailures++;
+        spatchRuns.push(Math.min(r.wallMs, opts.spatchCapMs ?? Infinity));
       }
     }
 
@@ -325,7 +333,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     fig(`peak RSS (largest: ${maxRssDriver})`, `${(maxRssKiB / 1024).toFixed(1)} MiB`);
     if (haveSpatch)
       fig(
-        `Coccinelle spatch, once per driver${spatchFailures ? ` (${spatchFailures} exited non-zero)` : ''}`,
+        `Coccinelle spatch, once per driver${spatchFailures ? ` (${spatchFailures} exited non-zero)` : ''}${spatchCapped ? ` (${spatchCapped} stopped at the cap: a lower bound)` : ''}`,
         ms(sum(spatchRuns)),
       );
     lines.push('');
