@@ -125,6 +125,12 @@ function readVariant(
     return;
   }
   const starts = lineStarts(text);
+  // A recovery that gave up on the whole file (its root is one ERROR holding every token): the
+  // file is read in pieces, cut where a line starts with `}`, as a damaged region is.
+  if (root.type === 'ERROR') {
+    readPieces(x, text, starts, splitAtClosingBraces(text, starts, 0, text.length), v, macros, expansions, limits);
+    return;
+  }
   const children = root.namedChildren;
   for (let i = 0; i < children.length; i++) {
     const child = children[i];
@@ -158,20 +164,61 @@ function readVariant(
       x.topItem(child, v);
       continue;
     }
-    const pieces = splitAtClosingBraces(text, starts, child.startIndex, child.endIndex);
+    // The parser's recovery can leave a function's body as a statement of its own at file scope
+    // (`return ]` swallowing the next function's header): such stray statements belong to the
+    // damaged region, so the piece that holds the header also holds its body.
+    let end = child.endIndex;
+    let last = i;
+    while (last + 1 < children.length && STRAY_AT_FILE_SCOPE.has(children[last + 1].type)) {
+      last++;
+      end = children[last].endIndex;
+    }
+    const pieces = splitAtClosingBraces(text, starts, child.startIndex, end);
     if (pieces.length <= 1) {
       x.topItem(child, v);
       continue;
     }
-    for (const [s, e] of pieces) {
-      if (macros?.size && readExpanded(x, text, starts, s, e, v, macros, expansions, limits)) continue;
-      const range = toRange(starts, s, e);
-      const sub = parseText(text, [range]).rootNode;
-      x.addTopLevel(sub.namedChildren, v);
-      if (harmfulDamage(sub)) x.damagedLines.push(range.startPosition.row + 1);
-    }
+    i = last;
+    readPieces(x, text, starts, pieces, v, macros, expansions, limits);
   }
 }
+
+/** Each piece of a damaged region parsed on its own (macros expanded where that reads cleanly). */
+function readPieces(
+  x: FactExtractor,
+  text: string,
+  starts: number[],
+  pieces: [number, number][],
+  v: number,
+  macros: MacroTable | undefined,
+  expansions: Expansion[],
+  limits: { line: number; why: string }[],
+): void {
+  for (const [s, e] of pieces) {
+    if (macros?.size && readExpanded(x, text, starts, s, e, v, macros, expansions, limits)) continue;
+    const range = toRange(starts, s, e);
+    const sub = parseText(text, [range]).rootNode;
+    x.addTopLevel(sub.namedChildren, v);
+    if (harmfulDamage(sub)) x.damagedLines.push(range.startPosition.row + 1);
+  }
+}
+
+/** Statements (and error nodes) tree-sitter may leave at file scope after an error: never C's own top-level items. */
+const STRAY_AT_FILE_SCOPE = new Set([
+  'ERROR',
+  'compound_statement',
+  'expression_statement',
+  'return_statement',
+  'if_statement',
+  'while_statement',
+  'for_statement',
+  'do_statement',
+  'switch_statement',
+  'goto_statement',
+  'labeled_statement',
+  'break_statement',
+  'continue_statement',
+]);
 
 /** Parses [from, to) with its macros expanded; true when that reads cleanly (and was taken). */
 function readExpanded(
