@@ -6,52 +6,16 @@
  * message id, the finding must carry that id.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { main } from '../src/cli.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
+import { assertExplained, findingKeys, scanCase } from './support/cases.js';
+import { expectedFindings } from './support/expect.js';
 import { repoRoot } from './support/paths.js';
 
 const casesDir = resolve(repoRoot, 'test/cases-pack');
-
-function sourcesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...sourcesUnder(p));
-    else if (/\.(c|h)$/.test(name)) out.push(p);
-  }
-  return out;
-}
-
-/** `path:line rule[:messageId]` for every EXPECT marker, in a line comment or a block comment. */
-function expectedFindings(root: string): string[] {
-  const out: string[] = [];
-  for (const file of sourcesUnder(root)) {
-    const lines = readFileSync(file, 'latin1').split('\n');
-    lines.forEach((text, i) => {
-      const m = /(?:\/\/|\/\*)\s*EXPECT:\s*([^*\r\n]+)/.exec(text);
-      if (!m) return;
-      for (const rule of m[1]
-        .split(',')
-        .map((r) => r.trim())
-        .filter(Boolean))
-        out.push(`${relative(root, file).split(sep).join('/')}:${i + 1} ${rule}`);
-    });
-  }
-  return out.sort();
-}
-
-interface JsonFinding {
-  rule: string;
-  path: string;
-  line: number;
-  messageId?: string;
-  trace: unknown[];
-  message: string;
-}
 
 /**
  * The preview rules are off unless a configuration names them: the cases turn every rule of the
@@ -64,34 +28,6 @@ const enableAll = (() => {
   writeFileSync(file, `rules:\n${lines.join('\n')}\n`);
   return file;
 })();
-
-async function scanJson(dir: string): Promise<{ findings: JsonFinding[] }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['scan', dir, '--format', 'json', '--fail-on', 'never', '--config', enableAll], {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    env: { NDIS_REVIEW_CACHE: 'off' },
-    cwd: repoRoot,
-  });
-  assert.ok(code === 0 || code === 3, `scan of ${dir} exited ${code}: ${stderr}`);
-  return JSON.parse(stdout) as { findings: JsonFinding[] };
-}
-
-/** Each finding as the marker that names it: with its message id where the marker at that place gives one. */
-function actualFindings(findings: JsonFinding[], expected: string[]): string[] {
-  return findings
-    .map((f) => {
-      const place = `${f.path}:${f.line} ${f.rule}`;
-      const withId = `${place}:${f.messageId ?? ''}`;
-      return expected.includes(withId) || !expected.includes(place) ? withId : place;
-    })
-    .sort();
-}
 
 const cases: { rule: string; name: string; dir: string }[] = [];
 for (const rule of readdirSync(casesDir).sort())
@@ -111,11 +47,9 @@ test('every pairing rule has at least three cases, and every case folder names a
 for (const c of cases) {
   test(`pack case ${c.rule}/${c.name}`, async () => {
     const expected = expectedFindings(c.dir);
-    const result = await scanJson(c.dir);
-    assert.deepEqual(actualFindings(result.findings, expected), expected);
-    for (const f of result.findings) {
-      assert.ok(f.trace.length >= 1, `${f.rule} at ${f.path}:${f.line} has no trace`);
-      assert.ok(f.message.length > 40, `${f.rule} at ${f.path}:${f.line} has a thin message`);
-    }
+    const result = await scanCase(c.dir, ['--config', enableAll]);
+    // Every rule's findings count here, not only the pairing rule the case is for.
+    assert.deepEqual(findingKeys(result.findings, new Set(result.findings.map((f) => f.rule)), expected), expected);
+    assertExplained(result.findings);
   });
 }
