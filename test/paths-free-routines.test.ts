@@ -154,3 +154,49 @@ test('a BOOLEAN the driver keeps is not forgotten across a device wait: no phant
     [],
   );
 });
+
+/**
+ * A helper the walk does not step into sets another bit of the flag word that guards the
+ * cleanup's unmap: the bit the path set itself keeps its value (reactos-dc21x4's shape).
+ */
+test('a helper that sets another bit of the flag word leaves the mapped bit known: no phantom leak', async () => {
+  const text = `#include <ndis.h>
+#define REGS_LEN 0x100
+#define F_MAPPED   0x0004
+#define F_AUTOSENSE 0x0010
+#define F_FIRST     0x0100
+typedef struct _ADAPTER { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; ULONG Flags; } ADAPTER, *PADAPTER;
+NDIS_STATUS Probe(PADAPTER a);
+VOID MediaDefaults(PADAPTER a) { a->Flags |= F_AUTOSENSE; a->Flags &= ~F_FIRST; }
+VOID FreeAdapter(PADAPTER a)
+{
+    if (a->Flags & F_MAPPED) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); }
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    a->H = h;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    a->Flags |= F_MAPPED;
+    MediaDefaults(a);
+    if (Probe(a) != NDIS_STATUS_SUCCESS) { FreeAdapter(a); return NDIS_STATUS_FAILURE; }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { FreeAdapter((PADAPTER)c); }
+${driverEntry('MpInit', 'MpHalt')}`;
+  const r = await scanTexts({ 'mp.c': text });
+  assert.deepEqual(
+    r.findings.map((f) => `${f.line} ${f.rule}`),
+    [],
+  );
+  // The same helper setting the mapped bit's own mask may change it: still no invented leak,
+  // and a helper clearing it (`&= ~F_MAPPED`) makes the cleanup skip the unmap: a leak.
+  const clears = text.replace('a->Flags &= ~F_FIRST;', 'a->Flags &= ~F_MAPPED;');
+  const r2 = await scanTexts({ 'mp.c': clears });
+  assert.deepEqual(
+    r2.findings.map((f) => f.rule),
+    ['ndis/unmap-on-failure'],
+  );
+});

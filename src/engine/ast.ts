@@ -78,6 +78,12 @@ export interface FunctionFact {
   fieldCalls?: string[];
   /** Field names this function assigns (`=`, compound assignment, `++`/`--`), each once. */
   fieldWrites?: string[];
+  /**
+   * Flag words it only sets or clears bits of with a constant mask (`a->Flags |= F_X`,
+   * `a->Flags &= ~F_Y`), as `Flags|=F_X` / `Flags&=~F_Y`, each once: the bits the mask
+   * does not name keep their value across a call of it.
+   */
+  maskedWrites?: string[];
   /** Texts of its `return` expressions, each once (`*` when there are too many to list; empty for none). */
   returns: string[];
   /** The definition contained syntax tree-sitter could not read. */

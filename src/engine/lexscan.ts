@@ -78,6 +78,8 @@ export interface BodyFacts {
   fieldCalls: string[];
   /** Field names written, each once. */
   fieldWrites: string[];
+  /** Bits set or cleared with a constant mask (`Flags|=F_X`, `Flags&=~F_Y`), each once. */
+  maskedWrites: string[];
   /** `return` expression texts, each once; `*` past a few. */
   returns: string[];
   assigns: FieldAssign[];
@@ -109,6 +111,22 @@ export function scanBody(
   const returns = new Set<string>();
   const fieldCalls = new Set<string>();
   const fieldWrites = new Set<string>();
+  const maskedWrites = new Set<string>();
+  /** The mask after `|=`/`&=` when it is names, numbers, `~`, `|` and parentheses up to the `;`. */
+  const maskAt = (j: number): string | undefined => {
+    let out = '';
+    for (let k = j; k < toks.count && k < j + 16; k++) {
+      if (toks.kind[k] === Tok.Punct) {
+        const p = text.slice(toks.start[k], toks.end[k]);
+        if (p === ';') return out === '' ? undefined : out;
+        if (!['~', '|', '(', ')'].includes(p)) return undefined;
+        out += p;
+      } else if (toks.kind[k] === Tok.Ident || toks.kind[k] === Tok.Number)
+        out += text.slice(toks.start[k], toks.end[k]);
+      else return undefined;
+    }
+    return undefined;
+  };
   let indirect = 0;
   const first = tokenAt(toks, from);
   const isP = (i: number, s: string) =>
@@ -137,7 +155,10 @@ export function scanBody(
       continue;
     }
     if (member) {
-      if (WRITE_OPS.some((op) => isP(i + 1, op)) || isP(i - 2, '++') || isP(i - 2, '--')) fieldWrites.add(w);
+      const maskOp = isP(i + 1, '|=') ? '|=' : isP(i + 1, '&=') ? '&=' : undefined;
+      const mask = maskOp === undefined ? undefined : maskAt(i + 2);
+      if (maskOp !== undefined && mask !== undefined) maskedWrites.add(`${w}${maskOp}${mask}`);
+      else if (WRITE_OPS.some((op) => isP(i + 1, op)) || isP(i - 2, '++') || isP(i - 2, '--')) fieldWrites.add(w);
       if (isP(i + 1, '=')) {
         const value = assignedName(i + 2);
         if (value) assigns.push({ obj: objectOf(i - 1), field: w, value, fn, line: lineOf(toks.start[i]), col: 1 });
@@ -166,6 +187,7 @@ export function scanBody(
     indirectCalls: indirect,
     fieldCalls: [...fieldCalls],
     fieldWrites: [...fieldWrites],
+    maskedWrites: [...maskedWrites],
     returns: returns.size > 8 ? ['*'] : [...returns],
     assigns,
   };

@@ -67,6 +67,7 @@ export function parseFacts(prepared: Prepared, macros?: MacroTable): ParsedFacts
       fn.indirectCalls = b.indirectCalls;
       fn.fieldCalls = b.fieldCalls;
       fn.fieldWrites = b.fieldWrites;
+      if (b.maskedWrites.length) fn.maskedWrites = b.maskedWrites;
       fn.returns = b.returns;
       x.assigns.push(...b.assigns);
     }

@@ -1225,6 +1225,14 @@ export class PathAnalyzer {
     const alwaysSucceeds = targets.length > 0 && targets.every((t) => this.returnsOnlySuccess(t, ctx));
     const writes = new Set<string>();
     for (const t of targets) for (const w of this.program.fieldWritesOf(t)) writes.add(w);
+    // Flag words the helper only sets or clears bits of: a bit no mask names keeps its value.
+    const masked = new Map<string, { op: string; mask: string }[]>();
+    for (const t of targets)
+      for (const m of this.program.maskedWritesOf(t)) {
+        const at = m.search(/[|&]=/);
+        const field = m.slice(0, at);
+        masked.set(field, [...(masked.get(field) ?? []), { op: m.slice(at, at + 2), mask: m.slice(at + 2) }]);
+      }
     const sym = `${ctx.env.frame}:${e.p[0]}:${e.p[1]}`;
     const argStates = argsDone ? [{ state: s }] : this.evalArgs(e.a, s, ctx);
     return argStates.map(({ state }) => {
@@ -1239,12 +1247,43 @@ export class PathAnalyzer {
         }
       }
       // Only fields: a helper cannot write the caller's local variables (short of `&x`, handled above).
-      if (writes.size)
-        for (const k of [...state.vals.keys()]) if (isFieldKey(k) && writes.has(lastName(k))) state.vals.delete(k);
+      if (writes.size || masked.size)
+        for (const k of [...state.vals.keys()]) {
+          if (!isFieldKey(k)) continue;
+          const name = lastName(k);
+          if (writes.has(name)) state.vals.delete(k);
+          else if (masked.has(name) && this.maskMayChange(k, masked.get(name)!, ctx)) state.vals.delete(k);
+        }
       state.cons.delete(sym);
       if (alwaysSucceeds) return { state, val: { k: 'Z' } };
       return { state, val: { k: 'sym', id: sym } };
     });
+  }
+
+  /**
+   * Can `Flags |= MASK` or `Flags &= ~MASK` change what this key knows? The word itself changes;
+   * a bit (`Flags&4`) changes only when a mask names it, or when a mask's value is unknown.
+   */
+  private maskMayChange(k: string, writes: { op: string; mask: string }[], ctx: Ctx): boolean {
+    const amp = k.indexOf('&');
+    if (amp < 0 || !/^-?\d+$/.test(k.slice(amp + 1))) return true;
+    const bit = BigInt.asUintN(64, BigInt(k.slice(amp + 1)));
+    for (const w of writes) {
+      const inverted = w.mask.startsWith('~');
+      const names = w.mask.replace(/^~/, '').replace(/[()]/g, '').split('|');
+      let value = 0n;
+      for (const n of names) {
+        const v = /^\d/.test(n)
+          ? integerValue({ t: 'num', v: n }, this.program, ctx.fn.file)
+          : integerValue({ t: 'id', n }, this.program, ctx.fn.file);
+        if (v === undefined) return true;
+        value |= BigInt.asUintN(64, v);
+      }
+      // `|= M` sets M's bits; `&= ~M` clears them; `&= M` clears every bit but M's.
+      const touched = w.op === '|=' || inverted ? value & bit : ~value & bit;
+      if (touched !== 0n) return true;
+    }
+    return false;
   }
 
   /** The group a key names: exactly, or a field path whose struct type one side does not know. */

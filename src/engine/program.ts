@@ -93,6 +93,7 @@ export class Program {
   private calledFieldSet: Set<string> | undefined;
   private addressTakenSet: Set<FnDef> | undefined;
   private readonly writesCache = new Map<FnDef, Set<string>>();
+  private readonly maskedCache = new Map<FnDef, Set<string>>();
   /** What a macro expands to (names, with the macros passed through), where that does not depend on where it is used. */
   private readonly expansionMemo = new Map<string, Map<string, string[]>>();
   /** Whether a macro's expansion calls a parameter of one of its macros, by file and name. */
@@ -356,15 +357,24 @@ export class Program {
    * (`x->State = …`, `x->Flags |= …`, `x->Count++`), by field name.
    */
   fieldWritesOf(fn: FnDef): Set<string> {
-    const hit = this.writesCache.get(fn);
+    return this.writesOf(fn, this.writesCache, (f) => f.fact.fieldWrites ?? []);
+  }
+
+  /** Bits a function may set or clear with a constant mask, directly or through its callees (`Flags|=F_X`). */
+  maskedWritesOf(fn: FnDef): Set<string> {
+    return this.writesOf(fn, this.maskedCache, (f) => f.fact.maskedWrites ?? []);
+  }
+
+  private writesOf(fn: FnDef, cache: Map<FnDef, Set<string>>, own: (f: FnDef) => string[]): Set<string> {
+    const hit = cache.get(fn);
     if (hit) return hit;
     const out = new Set<string>();
-    this.writesCache.set(fn, out);
+    cache.set(fn, out);
     const seen = new Set<FnDef>([fn]);
     const queue = [fn];
     while (queue.length && seen.size < 2000) {
       const f = queue.pop()!;
-      for (const w of f.fact.fieldWrites ?? []) out.add(w);
+      for (const w of own(f)) out.add(w);
       for (const e of this.callees(f))
         if (!seen.has(e.callee)) {
           seen.add(e.callee);
