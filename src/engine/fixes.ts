@@ -11,7 +11,7 @@
  * through a variable of the same type, never guessed.
  */
 import type { Expr, Pos, Stmt } from './ast.js';
-import { walkExprs, type FnDef, type Program } from './program.js';
+import { walkExprs, walkStmts, type FnDef, type Program } from './program.js';
 import type { ResourceDef } from './rulepack.js';
 import { apiCalls, functionEnv } from './sites.js';
 import { decodeSource, lineStarts } from './text.js';
@@ -232,38 +232,15 @@ export class FixMaker {
 function assignedBetween(body: Stmt, name: string, fromLine: number, toLine: number, declOk = false): boolean {
   let hit = false;
   const isName = (e: Expr) => e.t === 'id' && e.n === name;
-  const visit = (s: Stmt | undefined): void => {
-    if (!s || hit) return;
-    switch (s.k) {
-      case 'blk':
-        s.b.forEach(visit);
-        return;
-      case 'if':
-        visit(s.t);
-        visit(s.f);
-        break;
-      case 'while':
-      case 'do':
-      case 'sw':
-        visit(s.b);
-        break;
-      case 'for':
-        visit(s.i);
-        visit(s.b);
-        break;
-      case 'decl':
-        if (!declOk && s.p[0] > fromLine && s.p[0] < toLine && s.d.some((d) => d.n === name)) hit = true;
-        break;
-      default:
-        break;
-    }
+  walkStmts(body, (s) => {
+    if (hit || s.k === 'blk') return;
+    if (s.k === 'decl' && !declOk && s.p[0] > fromLine && s.p[0] < toLine && s.d.some((d) => d.n === name)) hit = true;
     if ('p' in s && s.p[0] > fromLine && s.p[0] < toLine)
       walkExprs(s, (e) => {
         if (e.t === 'asg' && isName(e.l)) hit = true;
         if ((e.t === 'post' || (e.t === 'un' && (e.op === '++' || e.op === '--'))) && isName(e.e)) hit = true;
         if (e.t === 'call') for (const a of e.a) if (a.t === 'un' && a.op === '&' && isName(a.e)) hit = true;
       });
-  };
-  visit(body);
+  });
   return hit;
 }

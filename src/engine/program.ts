@@ -633,6 +633,38 @@ type AnyExpr = import('./ast.js').Expr;
  * source order. Walked with a stack of its own: a macro expansion or a
  * hostile file can nest deeper than the call stack allows.
  */
+/**
+ * Every statement of a body in source order, the body first: blocks, both
+ * branches of an `if`, loop and `switch` bodies, a `for`'s initializer. A
+ * stack, not recursion: a body nests as deep as extraction allowed.
+ */
+export function walkStmts(body: Stmt, visit: (s: Stmt) => void): void {
+  const todo: (Stmt | undefined)[] = [body];
+  while (todo.length) {
+    const s = todo.pop();
+    if (!s) continue;
+    visit(s);
+    switch (s.k) {
+      case 'blk':
+        for (let i = s.b.length - 1; i >= 0; i--) todo.push(s.b[i]);
+        break;
+      case 'if':
+        todo.push(s.f, s.t);
+        break;
+      case 'while':
+      case 'do':
+      case 'sw':
+        todo.push(s.b);
+        break;
+      case 'for':
+        todo.push(s.b, s.i);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 export function walkExprs(s: Stmt, visit: (e: AnyExpr) => void): void {
   const todo: (Stmt | AnyExpr | undefined)[] = [s];
   // Children are pushed last-first, so they come off the stack in source order.

@@ -8,7 +8,7 @@ import type { TypeEnv } from './keys.js';
 import { MAX_NESTING } from './extract.js';
 import { noteLimit } from './limits.js';
 import { MAX_MACRO_NESTING, exprDeeperThan, expandUse } from './macros.js';
-import { walkExprs, type FnDef, type Program } from './program.js';
+import { walkExprs, walkStmts, type FnDef, type Program } from './program.js';
 
 export interface ApiCall {
   call: Extract<Expr, { t: 'call' }>;
@@ -27,33 +27,9 @@ export function functionEnv(fn: FnDef): TypeEnv {
   if (hit) return hit;
   const vars = new Map<string, { ty: string; ptr: number }>();
   for (const p of fn.params) vars.set(p.n, { ty: p.ty, ptr: p.ptr });
-  const visit = (s: Stmt | undefined): void => {
-    if (!s) return;
-    switch (s.k) {
-      case 'blk':
-        s.b.forEach(visit);
-        break;
-      case 'decl':
-        for (const d of s.d) if (!vars.has(d.n)) vars.set(d.n, { ty: d.ty, ptr: d.ptr });
-        break;
-      case 'if':
-        visit(s.t);
-        visit(s.f);
-        break;
-      case 'while':
-      case 'do':
-      case 'sw':
-        visit(s.b);
-        break;
-      case 'for':
-        visit(s.i);
-        visit(s.b);
-        break;
-      default:
-        break;
-    }
-  };
-  visit(fn.body);
+  walkStmts(fn.body, (s) => {
+    if (s.k === 'decl') for (const d of s.d) if (!vars.has(d.n)) vars.set(d.n, { ty: d.ty, ptr: d.ptr });
+  });
   const env: TypeEnv = { frame: `${fn.name}#${fn.id}`, vars };
   envCache.set(fn.body, env);
   return env;

@@ -10,7 +10,7 @@
 import type { Expr } from '../ast.js';
 import { exprText } from '../extract.js';
 import { KeyMaker, displayKey, sameResource, stripCasts, type TypeEnv } from '../keys.js';
-import { walkExprs, type FnDef, type Program } from '../program.js';
+import { walkExprs, walkStmts, type FnDef, type Program } from '../program.js';
 import { formatMessage, type CancelInRoleRule, type RulePack } from '../rulepack.js';
 import { apiCalls, functionEnv } from '../sites.js';
 import type { Notice } from '../types.js';
@@ -179,32 +179,8 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
 /** Initializers of the local `name` in a body. */
 function declsOf(body: import('../ast.js').Stmt, name: string): Expr[] {
   const out: Expr[] = [];
-  const visit = (s: import('../ast.js').Stmt | undefined): void => {
-    if (!s) return;
-    switch (s.k) {
-      case 'blk':
-        s.b.forEach(visit);
-        break;
-      case 'decl':
-        for (const d of s.d) if (d.n === name && d.init) out.push(d.init);
-        break;
-      case 'if':
-        visit(s.t);
-        visit(s.f);
-        break;
-      case 'while':
-      case 'do':
-      case 'sw':
-        visit(s.b);
-        break;
-      case 'for':
-        visit(s.i);
-        visit(s.b);
-        break;
-      default:
-        break;
-    }
-  };
-  visit(body);
+  walkStmts(body, (s) => {
+    if (s.k === 'decl') for (const d of s.d) if (d.n === name && d.init) out.push(d.init);
+  });
   return out;
 }
