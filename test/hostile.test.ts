@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { join, relative, sep } from 'node:path';
-import { test } from 'node:test';
+import { dirname, join, relative, sep } from 'node:path';
+import { after, test } from 'node:test';
 import { HOSTILE, judge, sizeFor, unlockInput, writeInput, type HostileKind } from '../bench/hostile.js';
 import { scan, type SourceFile } from '../src/engine/scan.js';
 import type { ScanResult } from '../src/engine/types.js';
@@ -51,14 +51,54 @@ function materialize(kind: HostileKind): { dir: string; cleanup: () => void } {
  */
 function scanAsUser(dir: string): ScanResult & { exitCode: number | null } {
   const asRoot = process.getuid?.() === 0;
+  // The child writes no coverage profile: it could not, as nobody, into the checkout.
+  const env = { ...process.env };
+  delete env.NODE_V8_COVERAGE;
   const r = spawnSync(
     process.execPath,
-    [join(repoRoot, 'bin', 'ndis-review.js'), 'scan', dir, '--format', 'json', '--no-cache', '--fail-on', 'never'],
-    { encoding: 'utf8', timeout: 30_000, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) },
+    [
+      join(asRoot ? packageForNobody() : repoRoot, 'bin', 'ndis-review.js'),
+      'scan',
+      dir,
+      '--format',
+      'json',
+      '--no-cache',
+      '--fail-on',
+      'never',
+    ],
+    { encoding: 'utf8', timeout: 30_000, env, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) },
   );
   // 3: the report is written but incomplete (a skipped file withholds decisions), as `--fail-on never` gives.
   assert.ok(r.status === 0 || r.status === 3, `the CLI failed (${r.status}): ${r.stderr}`);
   return { ...(JSON.parse(r.stdout) as ScanResult), exitCode: r.status };
+}
+
+let nobodyPackage: string | undefined;
+
+/**
+ * The package where `nobody` can read it: the checkout itself when every folder above it lets
+ * others through, else (a clone in a private temporary folder, as `mktemp -d` makes) a copy of
+ * what the CLI loads in a world-readable one, hard-linked where the file system allows.
+ */
+function packageForNobody(): string {
+  if (nobodyPackage !== undefined) return nobodyPackage;
+  let open = true;
+  for (let p = repoRoot; ; p = dirname(p)) {
+    if ((statSync(p).mode & 0o001) === 0) open = false;
+    if (dirname(p) === p) break;
+  }
+  if (open) return (nobodyPackage = repoRoot);
+  const copy = mkdtempSync(join(os.tmpdir(), 'ndis-review-as-nobody-'));
+  chmodSync(copy, 0o755);
+  for (const part of ['bin', 'dist', 'node_modules', 'rules', 'package.json']) {
+    const from = join(repoRoot, part);
+    if (spawnSync('cp', ['-al', from, copy]).status !== 0)
+      assert.equal(spawnSync('cp', ['-a', from, copy]).status, 0, `cannot copy ${from} for the unprivileged scan`);
+  }
+  after(() => {
+    rmSync(copy, { recursive: true, force: true });
+  });
+  return (nobodyPackage = copy);
 }
 
 for (const kind of HOSTILE) {
