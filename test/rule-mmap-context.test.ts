@@ -221,4 +221,85 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) { return STATUS_SUCCES
       assert.ok(r.notices.some((n) => n.kind === 'not-applicable'));
     },
   },
+  {
+    name: 'no initialize callback: a mapping in DriverEntry or an OID handler is still outside initialize',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS MpOid(NDIS_HANDLE c, PNDIS_OID_REQUEST q)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs, a->H, a->Pa, REGS_LEN); // EXPECT: ndis/mmap-context
+}
+static NDIS_STATUS Guess(PADAPTER a) { return NdisMMapIoSpace(&a->Regs2, a->H, a->Pa, REGS_LEN); }
+static OPAQUE_TABLE g_Table = { Guess };
+NTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;
+    PADAPTER a = g_Adapter;
+    NdisMMapIoSpace(&a->Regs3, a->H, a->Pa, REGS_LEN); // EXPECT: ndis/mmap-context
+    c.OidRequestHandler = MpOid;
+    NdisStallExecution(500); // EXPECT: ndis/stall-execution-delay
+    return NdisMRegisterMiniportDriver(d, r, NULL, &c, &g_Handle);
+}
+`,
+    },
+    check: (r) => {
+      // Guess's address is taken for a caller the engine cannot follow: it may be the initialize it did not find.
+      const note = r.notices.find((n) => n.kind === 'not-applicable');
+      assert.ok(note, 'a not-applicable notice');
+      assert.match(note.message, /ndis\/unmap-on-failure, ndis\/unmap-in-halt, ndis\/unmap-length did not run/);
+    },
+  },
+  {
+    name: 'WDI: allocate-adapter, open-adapter, TAL TxRx initialize and start-operation run inside initialize',
+    files: {
+      'wdi.c': `${ADAPTER}
+MINIPORT_WDI_ALLOCATE_ADAPTER WdiAllocate;
+NDIS_STATUS WdiAllocate(NDIS_HANDLE h, NDIS_HANDLE dc, PNDIS_MINIPORT_INIT_PARAMETERS p,
+                        PNDIS_WDI_INIT_PARAMETERS w, PNDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES ra)
+{
+    PADAPTER a = g_Adapter;
+    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+}
+static NDIS_STATUS WdiOpen(NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs2, a->H, a->Pa, REGS_LEN);
+}
+static NDIS_STATUS WdiStart(NDIS_HANDLE c)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs3, a->H, a->Pa, REGS_LEN);
+}
+static VOID WdiRxStop(TAL_TXRX_HANDLE c)
+{
+    PADAPTER a = (PADAPTER)c;
+    NdisMMapIoSpace(&a->Regs4, a->H, a->Pa, REGS_LEN); // EXPECT: ndis/mmap-context
+}
+static NDIS_STATUS WdiHang(NDIS_HANDLE c, UINT32 s, UINT8 *b)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs5, a->H, a->Pa, REGS_LEN); // EXPECT: ndis/mmap-context
+}
+static NDIS_STATUS WdiTalInit(NDIS_HANDLE c, NDIS_HANDLE dp, PNDIS_WDI_DATA_API api, PTAL_TXRX_HANDLE t,
+                              PNDIS_MINIPORT_WDI_DATA_HANDLERS dh, UINT32 *extra)
+{
+    PADAPTER a = (PADAPTER)c;
+    dh->RxStopHandler = WdiRxStop;
+    return NdisMMapIoSpace(&a->Regs6, a->H, a->Pa, REGS_LEN);
+}
+NTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;
+    NDIS_MINIPORT_DRIVER_WDI_CHARACTERISTICS w;
+    w.AllocateAdapterHandler = WdiAllocate;
+    w.OpenAdapterHandler = WdiOpen;
+    w.StartOperationHandler = WdiStart;
+    w.HangDiagnoseHandler = WdiHang;
+    w.TalTxRxInitializeHandler = WdiTalInit;
+    return NdisMRegisterWdiMiniportDriver(d, r, NULL, &c, &w, &g_Handle);
+}
+`,
+    },
+  },
 ]);

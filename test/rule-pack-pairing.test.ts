@@ -35,7 +35,15 @@ describe('the pairing rules in the pack', () => {
       assert.equal(new Set(ids).size, ids.length, `${id}: one message id per duty`);
     }
     const ports = pack.rules.find((x) => x.id === 'ndis/ioport-range') as PairingRule;
-    assert.deepEqual(ports.duties.context?.allowedRoles, ['initialize', 'add-device']);
+    // Initialize, add-device, and the WDI handlers Microsoft's WLAN component calls inside its initialize.
+    assert.deepEqual(ports.duties.context?.allowedRoles, [
+      'initialize',
+      'add-device',
+      'wdi-allocate-adapter',
+      'wdi-open-adapter',
+      'wdi-tal-txrx-initialize',
+      'wdi-start-operation',
+    ]);
     const shared = pack.rules.find((x) => x.id === 'ndis/shared-memory') as PairingRule;
     assert.deepEqual(shared.duties.context?.forbiddenRoles, ['shutdown']);
   });

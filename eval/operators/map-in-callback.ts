@@ -7,6 +7,7 @@
  * block sees, so no pairing rule applies to it).
  */
 
+import { loadRulePack } from '../../src/engine/rulepack.js';
 import { lineOf } from '../ctext.js';
 import { reach } from '../cfuncs.js';
 import type { OperatorOutput } from '../mutant.js';
@@ -19,7 +20,17 @@ export const INSERTED_MAPPING =
   ` { PVOID NdisReviewVa; NDIS_PHYSICAL_ADDRESS NdisReviewPa; NdisReviewPa.QuadPart = 0;` +
   ` ${MAP_API}(&NdisReviewVa, NULL, NdisReviewPa, 0x1000); }`;
 
+/**
+ * Roles besides initialize in whose context the rule allows the mapping (WDI's allocate-adapter, open-adapter,
+ * ... run inside the initialize of Microsoft's WLAN component), read from the rule pack so the two agree.
+ */
+function rolesAllowedToMap(): Set<string> {
+  const rule = loadRulePack().rules.find((r) => r.id === RULE_CONTEXT);
+  return new Set(rule?.kind === 'call-context' ? rule.allowedRoles : []);
+}
+
 export function mapInCallback(ctx: OperatorContext): OperatorOutput {
+  const allowedRoles = rolesAllowedToMap();
   const out: OperatorOutput = { mutants: [], excluded: [] };
   const initialize = new Set(ctx.label.initialize.map((i) => i.name));
   const halt = new Set(ctx.label.halt.map((h) => h.name));
@@ -33,6 +44,10 @@ export function mapInCallback(ctx: OperatorContext): OperatorOutput {
     };
     if (initialize.has(callback.name) || halt.has(callback.name)) {
       exclude('the callback is initialize or halt', callback.name);
+      continue;
+    }
+    if (allowedRoles.has(callback.role)) {
+      exclude('the rule allows the mapping in this role', `${callback.name} (${callback.role})`);
       continue;
     }
     const def = ctx.definition(callback);

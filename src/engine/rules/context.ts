@@ -14,10 +14,17 @@ import { cmp, evidenceText, roleLabel, span, type Draft } from './common.js';
 export function callContext(program: Program, pack: RulePack, rule: CallContextRule): Draft[] {
   const allowed = new Set(rule.allowedRoles);
   const roots: { fn: FnDef; ev: RoleEvidence }[] = [];
+  // When no function of an allowed role is known, a function whose address is taken may be that very
+  // callback, registered in a way the engine does not follow: only callbacks of a known role are roots then.
+  const allowedKnown =
+    rule.forbiddenRoles !== undefined ||
+    program.functions.some((f) => program.rolesOf(f).some((r) => allowed.has(r.role)));
   for (const fn of program.functions) {
     const roles = program.rolesOf(fn);
     const forbidden = rule.forbiddenRoles;
-    const bad = roles.find((r) => (forbidden ? forbidden.includes(r.role) : !allowed.has(r.role)));
+    const bad = roles.find(
+      (r) => (forbidden ? forbidden.includes(r.role) : !allowed.has(r.role)) && (allowedKnown || r.role !== 'unknown'),
+    );
     if (bad) roots.push({ fn, ev: bad });
   }
   roots.sort((a, b) => cmp(a.fn.file, b.fn.file) || a.fn.fact.p[0] - b.fn.fact.p[0]);

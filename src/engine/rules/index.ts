@@ -51,15 +51,21 @@ export interface RuleContext {
   fileHashes?: Map<string, string>;
 }
 
+/** Rule kinds that walk the initialize callback's paths (and pair it with halt). */
+const NEEDS_INITIALIZE = new Set<string>(['release-on-failure', 'release-in-role', 'argument-match', 'pairing']);
+
 export function runRules(program: Program, pack: RulePack, context: RuleContext = {}): RuleOutput {
   const notices: Notice[] = [];
   const inits = program.functions.filter((f) => program.rolesOf(f).some((r) => pack.roles.initialize.includes(r.role)));
-  if (inits.length === 0) {
+  // Without an initialize callback the rules that walk initialize and halt have nothing to walk, but the
+  // others still decide: a mapping in DriverEntry or an OID handler is wrong whichever function initializes.
+  const withoutInitialize = inits.length === 0;
+  if (withoutInitialize) {
+    const skipped = pack.rules.filter((r) => NEEDS_INITIALIZE.has(r.kind)).map((r) => r.id);
     notices.push({
       kind: 'not-applicable',
-      message: `No initialize callback (${roleLabel(pack, pack.roles.initialize[0])}) was found: the rules do not apply to this repository. If it has one, declare it with its role type, a _Function_class_ annotation or a registration in the characteristics.`,
+      message: `No initialize callback (${roleLabel(pack, pack.roles.initialize[0])}) was found, so ${skipped.length ? skipped.join(', ') : 'no rule'} did not run here; the other rules ran. If it has one, declare it with its role type, a _Function_class_ annotation or a registration in the characteristics.`,
     });
-    return { findings: [], notices, health: parseHealth(program, pack, inits), apiCalls: countApiCalls(program, pack) };
   }
   const drafts: Draft[] = [];
   const analyses = new Map<string, Map<FnDef, InitAnalysis>>();
@@ -134,6 +140,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
 
   const fixes = new FixMaker(program);
   for (const rule of pack.rules) {
+    if (withoutInitialize && NEEDS_INITIALIZE.has(rule.kind)) continue;
     switch (rule.kind) {
       case 'call-context':
         drafts.push(...callContext(program, pack, rule));
