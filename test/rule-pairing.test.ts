@@ -346,6 +346,77 @@ ${driverEntry('MpInit', 'MpHalt')}`,
 
 ruleTester('arrays of mappings', [
   {
+    name: 'a later element failing to map leaks the earlier ones when its exit releases nothing (zvionet shape)',
+    files: {
+      'bars.c': `#include <ndis.h>
+typedef struct _NIC { NDIS_HANDLE H; PVOID BarVa[6]; ULONG BarLen[6]; } NIC, *PNIC;
+MINIPORT_INITIALIZE NicInit;
+MINIPORT_HALT NicHalt;
+static VOID NicUnmapBars(PNIC n)
+{
+    ULONG i;
+    for (i = 0; i < 6; i++)
+        if (n->BarVa[i] != NULL) { NdisMUnmapIoSpace(n->H, n->BarVa[i], n->BarLen[i]); n->BarVa[i] = NULL; }
+}
+NDIS_STATUS NicInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PNIC n = (PNIC)c;
+    PNDIS_RESOURCE_LIST list = p->AllocatedResources;
+    NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+    ULONG i, bar = 0;
+    for (i = 0; i < list->Count; i++) {
+        PCM_PARTIAL_RESOURCE_DESCRIPTOR d = &list->PartialDescriptors[i];
+        if (d->Type != CmResourceTypeMemory) continue;
+        status = NdisMMapIoSpace(&n->BarVa[bar], h, d->u.Memory.Start, d->u.Memory.Length);
+        if (status != NDIS_STATUS_SUCCESS)
+            return status; // EXPECT: ndis/unmap-on-failure
+        n->BarLen[bar] = d->u.Memory.Length;
+        bar++;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { NicUnmapBars((PNIC)c); }
+`,
+    },
+  },
+  {
+    name: 'the same loop whose failure goes to a cleanup loop releases every element',
+    files: {
+      'bars.c': `#include <ndis.h>
+typedef struct _NIC { NDIS_HANDLE H; PVOID BarVa[6]; ULONG BarLen[6]; } NIC, *PNIC;
+MINIPORT_INITIALIZE NicInit;
+MINIPORT_HALT NicHalt;
+static VOID NicUnmapBars(PNIC n)
+{
+    ULONG i;
+    for (i = 0; i < 6; i++)
+        if (n->BarVa[i] != NULL) { NdisMUnmapIoSpace(n->H, n->BarVa[i], n->BarLen[i]); n->BarVa[i] = NULL; }
+}
+NDIS_STATUS NicInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PNIC n = (PNIC)c;
+    PNDIS_RESOURCE_LIST list = p->AllocatedResources;
+    NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+    ULONG i, bar = 0;
+    for (i = 0; i < list->Count; i++) {
+        PCM_PARTIAL_RESOURCE_DESCRIPTOR d = &list->PartialDescriptors[i];
+        if (d->Type != CmResourceTypeMemory) continue;
+        status = NdisMMapIoSpace(&n->BarVa[bar], h, d->u.Memory.Start, d->u.Memory.Length);
+        if (status != NDIS_STATUS_SUCCESS)
+            goto Error;
+        n->BarLen[bar] = d->u.Memory.Length;
+        bar++;
+    }
+    return NDIS_STATUS_SUCCESS;
+Error:
+    NicUnmapBars(n);
+    return status;
+}
+VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { NicUnmapBars((PNIC)c); }
+`,
+    },
+  },
+  {
     name: 'a failure path that releases the array in a forward loop releases it (loops are not counted)',
     files: {
       'bars.c': `#include <ndis.h>
@@ -393,6 +464,87 @@ VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { NicUnmapBars((PNIC)c); }
 ]);
 
 ruleTester('real-world shapes', [
+  {
+    // More exits than a join keeps apart: the success exit and the last step's failure return one symbol.
+    name: 'an allocation helper whose success and failure both return one call result (rtlnwifi style)',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS StaInit(PADAPTER a);
+NDIS_STATUS Step1(PADAPTER a), Step2(PADAPTER a), Step3(PADAPTER a), Step4(PADAPTER a);
+NDIS_STATUS Step5(PADAPTER a), Step6(PADAPTER a), Step7(PADAPTER a), Step8(PADAPTER a);
+NDIS_STATUS Probe(PADAPTER a);
+VOID FreeAdapter(PADAPTER a)
+{
+    if (a->Regs) NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);
+    NdisFreeMemory(a, 0, 0);
+}
+NDIS_STATUS AllocAdapter(NDIS_HANDLE h, PADAPTER *pp)
+{
+    PADAPTER a = NULL;
+    NDIS_STATUS s = NDIS_STATUS_SUCCESS;
+    *pp = NULL;
+    do {
+        a = NdisAllocateMemoryWithTagPriority(h, sizeof(ADAPTER), 'tseT', NormalPoolPriority);
+        if (a == NULL) { s = NDIS_STATUS_RESOURCES; break; }
+        NdisZeroMemory(a, sizeof(ADAPTER));
+        s = Step1(a); if (s != NDIS_STATUS_SUCCESS) break;
+        s = Step2(a); if (s != NDIS_STATUS_SUCCESS) break;
+        s = Step3(a); if (s != NDIS_STATUS_SUCCESS) break;
+        s = Step4(a); if (s != NDIS_STATUS_SUCCESS) break;
+        s = Step5(a); if (s != NDIS_STATUS_SUCCESS) break;
+        s = Step6(a); if (s != NDIS_STATUS_SUCCESS) break;
+        s = Step7(a); if (s != NDIS_STATUS_SUCCESS) break;
+        s = Step8(a); if (s != NDIS_STATUS_SUCCESS) break;
+        s = StaInit(a);
+        if (s != NDIS_STATUS_SUCCESS) break;
+    } while (FALSE);
+    if (s != NDIS_STATUS_SUCCESS) {
+        if (a) { FreeAdapter(a); a = NULL; }
+    }
+    *pp = a;
+    return s;
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = NULL;
+    NDIS_STATUS s;
+    do {
+        s = AllocAdapter(h, &a);
+        if (s != NDIS_STATUS_SUCCESS) break;
+        a->H = h;
+        s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+        if (s != NDIS_STATUS_SUCCESS) break;
+        if (Probe(a) != NDIS_STATUS_SUCCESS) return NDIS_STATUS_FAILURE; // EXPECT: ndis/unmap-on-failure
+    } while (FALSE);
+    if (s != NDIS_STATUS_SUCCESS && a) FreeAdapter(a);
+    return s;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { FreeAdapter((PADAPTER)c); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'an allocation macro that writes through the address it is handed (`*&a = ...`)',
+    files: {
+      'mp.c': `${ADAPTER}
+#define MP_ALLOCATE_MEMORY(_h, _pp, _n) *_pp = NdisAllocateMemoryWithTagPriority(_h, _n, 'tseT', NormalPoolPriority)
+NDIS_STATUS Probe(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = NULL;
+    NDIS_STATUS s;
+    MP_ALLOCATE_MEMORY(h, &a, sizeof(ADAPTER));
+    if (a == NULL) return NDIS_STATUS_RESOURCES;
+    a->H = h;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    if (Probe(a) != NDIS_STATUS_SUCCESS) return NDIS_STATUS_FAILURE; // EXPECT: ndis/unmap-on-failure
+    return NDIS_STATUS_SUCCESS;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisMUnmapIoSpace(((PADAPTER)c)->H, ((PADAPTER)c)->Regs, REGS_LEN); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
   {
     name: 'a release guarded by a bit flag set beside the mapping counts (ReactOS dc21x4 style)',
     files: {

@@ -50,6 +50,8 @@ export class KeyMaker {
     if (cur.t === 'id') return this.varKey(cur.n, env);
     if (cur.t === 'un' && cur.op === '*') {
       const inner = stripCasts(cur.e);
+      // `*&x` is x: an allocation macro's `*_ppMemory = ...` handed `&pAdapter` writes pAdapter.
+      if (inner.t === 'un' && inner.op === '&') return this.key(inner.e, env);
       if (inner.t === 'id' && env.pointees?.has(inner.n)) return env.pointees.get(inner.n);
       const k = this.key(inner, env);
       return k ? `*${k}` : undefined;

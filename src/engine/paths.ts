@@ -138,7 +138,8 @@ export interface RoleAnalysis {
   damaged: { name: string; file: string; line: number }[];
 }
 
-const MAX_STEPS = 200_000;
+/** Steps one analysis may take; past it, a `budget` notice withholds the decision. */
+const MAX_STEPS = 500_000;
 /** Declared types of the driver's own yes/no bookkeeping, which no device writes. */
 const BOOLEAN_TYPE = /^(?:BOOLEAN|BOOL|bool|_Bool)$/;
 /**
@@ -147,6 +148,13 @@ const BOOLEAN_TYPE = /^(?:BOOLEAN|BOOL|bool|_Bool)$/;
  * never invent a leak.
  */
 const JOIN_WIDTH = 8;
+/** Suffix of the name and id under which an array keeps an earlier element still held (see `acquire`). */
+const EARLIER = '~earlier';
+
+/** Held for sure on this path: acquired without a status, or its status was seen to be success. */
+function stillHeld(g: Group, s: State): boolean {
+  return g.st === 'held' || (g.st === 'cond' && g.sym !== undefined && s.cons.get(g.sym)?.z === true);
+}
 const MAX_DEPTH = 8;
 
 function clone(s: State): State {
@@ -684,7 +692,12 @@ export class PathAnalyzer {
       const inner =
         f !== undefined && f.at > entryStep && ![...x.state.groups.values()].some((g) => g.frames.includes(env.frame));
       const fork = f === undefined ? '' : inner ? 'inner' : `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}`;
-      const ret = `${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : x.ret.k === 'NZ' ? (x.ret.n ?? '') : ''}`;
+      // A returned call result is told apart by what the path learned of it: the success and the
+      // failure of one `Status = Helper(); if (Status != SUCCESS) break; ... return Status;` return the
+      // same symbol, and merging them would make the caller take only one way (or, with the symbol
+      // made unknown, pair one exit's state with the other's status).
+      const retCon = x.ret.k === 'sym' ? x.state.cons.get(x.ret.id.replace(/^!/, '')) : undefined;
+      const ret = `${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : x.ret.k === 'NZ' ? (x.ret.n ?? '') : ''}${retCon ? (retCon.z ? 'z' : 'n') : ''}`;
       return `${state}#${ret}#${x.retRes ?? ''}#${fork}`;
     };
     const distinct = new Map<string, (typeof exits)[number]>();
@@ -711,7 +724,8 @@ export class PathAnalyzer {
         const g = s.groups.get(gid);
         return g && (g.st === 'held' || (g.st === 'cond' && s.cons.get(g.sym!)?.z !== false));
       })
-      .map(([k]) => k);
+      // An array's earlier element is released by a release of the array.
+      .map(([k]) => (k.endsWith(EARLIER) ? k.slice(0, -EARLIER.length) : k));
     if (!held.length) return false;
     const released = new Set<string>();
     this.collectReleases(body, ctx.fn, ctx.env, released, 0, new Set());
@@ -784,7 +798,7 @@ export class PathAnalyzer {
       case 'id': {
         const k = this.keys.key(e, ctx.env);
         if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
-        if (k && s.res.has(k)) return [{ state: s, val: this.groupVal(s.groups.get(s.res.get(k)!)!) }];
+        if (k && s.res.has(k)) return [{ state: s, val: this.resVal(s, k) }];
         const c = ctx.env.vars.has(e.n) ? undefined : this.constant(e.n, s, ctx);
         return [{ state: s, val: c ?? { k: 'top' } }];
       }
@@ -798,7 +812,7 @@ export class PathAnalyzer {
         }
         this.markDerefs(e, s, ctx);
         const k = this.keys.key(e, ctx.env);
-        if (k && s.res.has(k)) return [{ state: s, val: this.groupVal(s.groups.get(s.res.get(k)!)!) }];
+        if (k && s.res.has(k)) return [{ state: s, val: this.resVal(s, k) }];
         if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
         return [{ state: s, val: { k: 'top' } }];
       }
@@ -933,6 +947,11 @@ export class PathAnalyzer {
   }
 
   private resVal(s: State, k: string): Val {
+    // An array whose earlier element is still held: a test of "the" element is taken to find that one
+    // (a cleanup loop's `if (Va[i] != NULL) Unmap(Va[i])` releases it on some round; a path that skips
+    // every round would be a false alarm).
+    const earlier = s.res.get(`${k}${EARLIER}`);
+    if (earlier !== undefined && stillHeld(s.groups.get(earlier)!, s)) return { k: 'NZ' };
     const g = s.res.get(k);
     return g ? this.groupVal(s.groups.get(g)!) : { k: 'top' };
   }
@@ -1105,6 +1124,9 @@ export class PathAnalyzer {
       return this.evalArgs(e.a, s, ctx).map(({ state }) => {
         const gid = hk ? this.resourceOf(state, hk) : undefined;
         if (gid !== undefined) state.groups.get(gid)!.st = 'released';
+        // Which element is released is not told apart: the earlier one held beside it goes too.
+        const earlier = hk ? state.res.get(`${hk}${EARLIER}`) : undefined;
+        if (earlier !== undefined) state.groups.get(earlier)!.st = 'released';
         return { state, val: { k: 'top' } };
       });
     }
@@ -1340,6 +1362,23 @@ export class PathAnalyzer {
       if (!this.sites.has(sid)) this.sites.set(sid, { site, names: new Set([key]) });
       const sym = `${ctx.env.frame}:${e.p[0]}:${e.p[1]}`;
       const gid = sid;
+      // Array elements are one resource, but the next element mapped by the same call (a BAR loop's
+      // next round) does not undo the earlier one: a mapping this path knows it still holds stays held
+      // under its own id, so a failure of the next one still leaks it. One earlier element is enough.
+      const before = state.groups.get(gid);
+      const earlierKey = `${key}${EARLIER}`;
+      const earlier = state.res.get(earlierKey);
+      if (
+        key.includes('[]') &&
+        before &&
+        stillHeld(before, state) &&
+        !(earlier !== undefined && stillHeld(state.groups.get(earlier)!, state))
+      ) {
+        // Held for sure, and no longer tied to the call's status symbol, which the next round reuses.
+        const { sym: _sym, ...rest } = before;
+        state.groups.set(`${gid}${EARLIER}`, { ...rest, st: 'held' });
+        state.res.set(earlierKey, `${gid}${EARLIER}`);
+      }
       state.cons.delete(sym);
       state.cons.delete(`!${sym}`);
       state.res.set(key, gid);
