@@ -30,6 +30,7 @@ import { walkExprs, type FnDef, type Program } from '../program.js';
 import { formatMessage, type LockBalanceRule, type RulePack } from '../rulepack.js';
 import { functionEnv } from '../sites.js';
 import { evidenceText, reaching, roleLabel, span, type Draft } from './common.js';
+import { constantTruth, integerValue } from '../values.js';
 import { conditionalMacro } from './uncertain.js';
 
 interface Op {
@@ -332,6 +333,12 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
           todo.push({ at: n.next, s });
           break;
         case 'br': {
+          // `do { ... } while (FALSE)` runs once: a constant condition goes one way only.
+          const fixed = constantCondition(n.c, program, fn.file);
+          if (fixed !== undefined) {
+            todo.push({ at: fixed ? n.yes : n.no, s });
+            break;
+          }
           const text = ifConditions.has(n.c) ? exprText(n.c) : undefined;
           const known = text === undefined ? undefined : s.decided.get(text);
           const go = (yes: boolean) => {
@@ -356,6 +363,17 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     }
   }
   return drafts;
+}
+
+/** The truth of a condition that is a constant (`FALSE`, `0`, `1`, a `#define`d number), else undefined. */
+function constantCondition(c: Expr, program: Program, file: string): boolean | undefined {
+  const e = stripCasts(c);
+  if (e.t === 'id') {
+    const t = constantTruth(e.n, program, file);
+    return t === undefined ? undefined : t === 'NZ';
+  }
+  const v = integerValue(e, program, file);
+  return v === undefined ? undefined : v !== 0n;
 }
 
 function nodeExprs(n: CfgNode): Expr[] {
