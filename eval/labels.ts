@@ -27,6 +27,8 @@ export interface ChainStep extends Place {
 export interface FailureExit extends Place {
   kind: string;
   releasedAt: Place | null;
+  /** No run reaches it: the helper whose status it tests always succeeds (an edit there changes nothing). */
+  infeasible?: boolean;
 }
 
 export interface Release extends Place {
@@ -149,6 +151,7 @@ function readSite(r: Reader, value: unknown): Site {
           ...er.place(x, 'exit'),
           kind: er.string(x, 'kind'),
           releasedAt: x.releasedAt === null || x.releasedAt === undefined ? null : er.place(x.releasedAt, 'releasedAt'),
+          ...(x.infeasible === true ? { infeasible: true } : {}),
         };
       }),
     },

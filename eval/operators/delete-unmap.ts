@@ -11,7 +11,7 @@ import { keepingLines } from '../mutant.js';
 import type { FindingKey } from '../score.js';
 import { RELEASE_API, RULE_IN_HALT, RULE_ON_FAILURE } from './api.js';
 import { type OperatorContext, placeKey, samePlace } from './context.js';
-import { haltHolding, otherReleaseReachable, severalCallbacks } from './halt.js';
+import { haltHolding, initializeCallsHalt, otherReleaseReachable, severalCallbacks } from './halt.js';
 import { failureMayBeDecidedInHelper } from './helper-decided.js';
 import { reportSite } from './report-site.js';
 import { callStatement, callsOnLine, crossesDirective } from './statements.js';
@@ -27,6 +27,8 @@ function expectedFor(ctx: OperatorContext, release: Place, sites: readonly Site[
       if (severalCallbacks(ctx)) return 'several initialize or halt callbacks';
       const halt = haltHolding(ctx, site.inHalt.chain[0]);
       if (!halt) return 'the chain does not start in a labelled halt';
+      // Initialize's failure paths then release through halt too, and the labels list no exit for them.
+      if (initializeCallsHalt(ctx, halt)) return 'initialize calls halt';
       if (otherReleaseReachable(ctx, halt, site, [release])) return 'halt may still reach a release another way';
       expected.set(`${site.id} halt`, { rule: RULE_IN_HALT, file: site.file, line: site.line });
     }

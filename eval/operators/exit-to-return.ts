@@ -38,6 +38,10 @@ export function exitToReturn(ctx: OperatorContext): OperatorOutput {
       exclude('the exit already leaks', exit.kind);
       continue;
     }
+    if (exit.infeasible) {
+      exclude('no run reaches the exit (an equivalent mutant)', exit.kind);
+      continue;
+    }
     if (sites.some((s) => failureMayBeDecidedInHelper(ctx, s, exit))) {
       exclude('the failure may be decided inside the mapping helper', exit.kind);
       continue;
