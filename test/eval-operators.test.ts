@@ -226,6 +226,24 @@ describe('exit-to-return', () => {
     ]);
   });
 
+  it('is excluded at an exit the label marks infeasible (no run reaches it)', () => {
+    const unreachable = site({
+      onFailure: {
+        verdict: 'ok',
+        exits: [
+          { file: 'drv.c', line: 16, kind: 'break', releasedAt: { file: 'drv.c', line: 6 } },
+          { file: 'drv.c', line: 18, kind: 'goto', releasedAt: { file: 'drv.c', line: 6 }, infeasible: true },
+        ],
+      },
+    });
+    const out = run(exitToReturn, labelOf([unreachable]));
+    assert.deepEqual(exclusions(out), ['drv.c:18 no run reaches the exit (an equivalent mutant)']);
+    assert.deepEqual(
+      out.mutants.map((m) => m.line),
+      [16],
+    );
+  });
+
   it('is excluded for the first exit after initialize calls the helper that maps', () => {
     const driver = [...DRIVER];
     driver[12] = '        Status = MapRegs(A, H);';
@@ -270,6 +288,12 @@ describe('delete-unmap', () => {
     assert.deepEqual(exclusions(run(deleteUnmap, labelOf([elsewhere]))), [
       'drv.c:6 no finding follows from the labels',
     ]);
+  });
+
+  it('is excluded when initialize calls halt (its failure paths release through halt too)', () => {
+    const driver = [...DRIVER];
+    driver[19] = '    if (Status != NDIS_STATUS_SUCCESS) Halt(C, 0);';
+    assert.deepEqual(exclusions(run(deleteUnmap, labelOf(), files(driver))), ['drv.c:6 initialize calls halt']);
   });
 
   it('is excluded when the unmap comes from a macro', () => {
@@ -321,6 +345,17 @@ describe('map-in-callback', () => {
       'drv.c:31 initialize calls the callback',
       'drv.c:33 the callback definition is not found at its line',
     ]);
+  });
+});
+
+describe('map-in-callback, roles the rule allows', () => {
+  it('is excluded in a callback whose role the rule lets map (WDI allocate-adapter runs inside initialize)', () => {
+    const label = labelOf([site()], {
+      callbacks: [{ role: 'wdi-allocate-adapter', name: 'Reset', file: 'drv.c', line: 31 }],
+    });
+    const out = run(mapInCallback, label);
+    assert.deepEqual(exclusions(out), ['drv.c:31 the rule allows the mapping in this role']);
+    assert.equal(out.mutants.length, 0);
   });
 });
 
