@@ -348,8 +348,11 @@ export function pairExitToReturn(
     }
     if (first < 0) return own;
     own.add(first);
+    // The other exits of the braced block holding it (`if (failed) { ...; goto a; ... goto b; }`); none when it is
+    // directly in the body (`if (failed) goto a;`).
     const block = innermostBlock(tokens, open, first);
-    const end = block === open ? close : matchForward(tokens, block);
+    if (block === open) return own;
+    const end = matchForward(tokens, block);
     for (let k = first + 1; k < end; k++) if (tokens[k].kind === 'id' && EXITS.has(tokens[k].text)) own.add(k);
     return own;
   };
