@@ -7,7 +7,10 @@ export interface EvalArgs {
   json: string | undefined;
   compare: string | undefined;
   cli: string | undefined;
+  config: string | undefined;
   only: string[] | undefined;
+  /** Only these mutation operators (undefined: all). */
+  operators: string[] | undefined;
   /** Per operator and driver; 0 runs no mutation. */
   mutants: number | 'all';
   seed: number;
@@ -28,13 +31,27 @@ compares its findings with the label, and runs the mutation generator on it.
   --json OUT         where the figures are written (default: eval/results.json)
   --compare FILE     print every figure that dropped against an earlier results file; exit 1 if any
   --cli PATH         the CLI to evaluate (default: this repository's bin/ndis-review.js)
+  --config FILE      the configuration every scan uses (default: eval/ndis-review.yml, every rule on)
   --only ID,...      only these drivers
+  --operators OP,... only these mutation operators (default: all)
   --mutants N|all    mutants per operator and driver: a seeded sample of N, or all (default); 0: none
   --seed S           seed of the sample (default: 1)
   --jobs N           scans at a time (default: the number of CPUs)
 `;
 
-const VALUED = new Set(['labels', 'manifest', 'json', 'compare', 'cli', 'only', 'mutants', 'seed', 'jobs']);
+const VALUED = new Set([
+  'labels',
+  'manifest',
+  'json',
+  'compare',
+  'cli',
+  'config',
+  'only',
+  'operators',
+  'mutants',
+  'seed',
+  'jobs',
+]);
 
 function integer(option: string, value: string, min: number): number {
   if (!/^\d+$/.test(value) || Number(value) < min)
@@ -50,7 +67,9 @@ export function parseArgs(argv: readonly string[]): EvalArgs {
     json: undefined,
     compare: undefined,
     cli: undefined,
+    config: undefined,
     only: undefined,
+    operators: undefined,
     mutants: 'all',
     seed: 1,
     concurrency: undefined,
@@ -73,6 +92,12 @@ export function parseArgs(argv: readonly string[]): EvalArgs {
     const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined || value === '') throw new ArgsError(`option --${name} needs a value`);
     switch (name) {
+      case 'operators':
+        args.operators = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
       case 'only':
         args.only = value
           .split(',')
@@ -93,6 +118,7 @@ export function parseArgs(argv: readonly string[]): EvalArgs {
       case 'json':
       case 'compare':
       case 'cli':
+      case 'config':
         args[name] = value;
         break;
     }

@@ -91,6 +91,35 @@ function compareOperators(
   }
 }
 
+/**
+ * Per rule, in total: precision and recall (higher), false positives and
+ * negatives (lower), the mutation score of the rule's mutants (higher). A rule
+ * in one run only (an older results file, before the pack was compared) is
+ * not compared.
+ */
+function compareRules(before: Totals, after: Totals, drops: Drop[]): void {
+  // Older results files have no per-rule figures.
+  const earlier = (before.byRule as Totals['byRule'] | undefined) ?? {};
+  for (const [rule, b] of Object.entries(earlier)) {
+    const a = after.byRule[rule] as (typeof after.byRule)[string] | undefined;
+    if (a === undefined) continue;
+    const figures: Figure<typeof a>[] = [
+      { name: `${rule} precision`, better: 'higher', get: (x) => x.precision },
+      { name: `${rule} recall`, better: 'higher', get: (x) => x.recall },
+      { name: `${rule} false positives`, better: 'lower', get: (x) => x.falsePositives },
+      { name: `${rule} false negatives`, better: 'lower', get: (x) => x.falseNegatives },
+    ];
+    compareFigures('total', figures, b, a, drops);
+  }
+  const mutationBefore = (before.mutation.byRule as Totals['mutation']['byRule'] | undefined) ?? {};
+  for (const [rule, b] of Object.entries(mutationBefore)) {
+    const a = after.mutation.byRule[rule] as (typeof after.mutation.byRule)[string] | undefined;
+    if (a === undefined || b.score === null || a.score === null) continue;
+    if (worse('higher', b.score, a.score))
+      drops.push({ scope: 'total', figure: `mutation score ${rule}`, before: b.score, after: a.score });
+  }
+}
+
 export function compareResults(before: Results, after: Results): Comparison {
   const drops: Drop[] = [];
   const notes: string[] = [];
@@ -110,6 +139,7 @@ export function compareResults(before: Results, after: Results): Comparison {
   if (sameDrivers) {
     compareFigures('total', TOTAL_FIGURES, before.totals, after.totals, drops);
     compareOperators('total', before.totals.mutation, after.totals.mutation, drops);
+    compareRules(before.totals, after.totals, drops);
   } else {
     notes.push('totals not compared: the two runs cover different drivers');
   }

@@ -12,10 +12,17 @@ import { generateMutants } from './mutate.js';
 import { type MutantResult, runMutant } from './mutation-run.js';
 import { textFromMap } from './operators/context.js';
 import { mapPool } from './pool.js';
-import { type ApiFigures, type DriverResult, type MutationFigures, emptyResult, operatorFigures } from './results.js';
+import {
+  type ApiFigures,
+  type DriverResult,
+  type MutationFigures,
+  emptyResult,
+  mutationByRule,
+  operatorFigures,
+} from './results.js';
 import { type RuleSet, apisFor } from './ruleset.js';
 import { type ScanOptions, type ScanOutput, scanFolder } from './scanner.js';
-import { type FindingKey, precision, ratio, recall, scoreFindings } from './score.js';
+import { type FindingKey, countsByRule, precision, ratio, recall, scoreFindings } from './score.js';
 import { countDriverTokens, listDriverFiles } from './tokens.js';
 
 export interface EvaluateOptions {
@@ -26,6 +33,8 @@ export interface EvaluateOptions {
   /** Undefined: no mutation; 'all' or a per-operator limit. */
   mutants: number | 'all' | undefined;
   seed: number;
+  /** Only these operators (undefined: all). */
+  operators?: readonly string[];
   concurrency: number;
   /** Called as each mutant finishes (progress on a long run). */
   onMutant?: (driver: string, done: number, total: number) => void;
@@ -65,6 +74,7 @@ export async function evaluateDriver(
     precision: precision(score.truePositives.length, score.falsePositives.length),
     recall: recall(score.truePositives.length, score.falseNegatives.length),
     ...score,
+    byRule: countsByRule(score, label, options.rules),
     health: {
       parsedFiles: h.parsedFiles,
       damagedFiles: h.damagedFiles,
@@ -119,6 +129,7 @@ async function mutateDriver(
     generated = generateMutants(label, textFromMap(texts), {
       limit: options.mutants === 'all' ? undefined : options.mutants,
       seed: options.seed,
+      operators: options.operators,
     });
   } catch (error) {
     // A generator bug on one driver's text costs that driver's mutants, not the run.
@@ -128,6 +139,7 @@ async function mutateDriver(
       score: null,
       wallMs: performance.now() - started,
       byOperator: {},
+      byRule: {},
       excludedByRule: {},
       exclusions: [],
       survivors: [],
@@ -162,6 +174,7 @@ async function mutateDriver(
     score: ratio(killed, results.length),
     wallMs: performance.now() - started,
     byOperator,
+    byRule: mutationByRule(results),
     excludedByRule,
     exclusions: generated.excluded,
     survivors: results.filter((r) => !r.killed),

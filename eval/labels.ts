@@ -5,7 +5,7 @@
  * into "no defect expected".
  */
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export interface Place {
   file: string;
@@ -62,6 +62,16 @@ export interface Label {
   callbacks: CallbackRef[];
   sites: Site[];
   expected: ExpectedFinding[];
+  debatable: ExpectedFinding[];
+  /** Places a reader judged a finding false (the pack labels, `pack/<id>.json`): still false positives, listed as known. */
+  falseAlarms: ExpectedFinding[];
+}
+
+/** The pack label of a driver (`<labels>/pack/<id>.json`, eval/LABELS.md): judged places of the pack's rules. */
+export interface PackLabel {
+  driver: string;
+  expected: ExpectedFinding[];
+  falseAlarms: ExpectedFinding[];
   debatable: ExpectedFinding[];
 }
 
@@ -198,15 +208,58 @@ export function parseLabel(value: unknown, source: string): Label {
     sites: r.array(o, 'sites').map((v, i) => readSite(r.at(` sites[${i}]`), v)),
     expected: r.array(o, 'expected').map((v, i) => readExpected(r.at(` expected[${i}]`), v)),
     debatable: r.array(o, 'debatable', true).map((v, i) => readExpected(r.at(` debatable[${i}]`), v)),
+    falseAlarms: r.array(o, 'falseAlarms', true).map((v, i) => readExpected(r.at(` falseAlarms[${i}]`), v)),
   };
 }
 
-export function readLabel(file: string): Label {
-  let value: unknown;
+/** Checks a parsed pack label: every entry needs a reason (`why`), and a place is judged once per rule. */
+export function parsePackLabel(value: unknown, source: string): PackLabel {
+  const r = new Reader(source);
+  const o = r.object(value, 'pack label');
+  const list = (field: 'expected' | 'falseAlarms' | 'debatable'): ExpectedFinding[] =>
+    r.array(o, field, true).map((v, i) => {
+      const f = readExpected(r.at(` ${field}[${i}]`), v);
+      if (f.why === undefined || f.why === '') r.at(` ${field}[${i}]`).fail('why must say why');
+      return f;
+    });
+  const label = {
+    driver: r.string(o, 'driver'),
+    expected: list('expected'),
+    falseAlarms: list('falseAlarms'),
+    debatable: list('debatable'),
+  };
+  const seen = new Set<string>();
+  for (const f of [...label.expected, ...label.falseAlarms, ...label.debatable]) {
+    const key = `${f.rule} ${f.file}:${String(f.line)}`;
+    if (seen.has(key)) r.fail(`${key} is judged twice`);
+    seen.add(key);
+  }
+  return label;
+}
+
+/** The label with its pack label's judgements added (the pack label must name the same driver). */
+export function withPack(label: Label, pack: PackLabel, source: string): Label {
+  if (pack.driver !== label.driver)
+    throw new LabelError(`${source}: names driver '${pack.driver}', not '${label.driver}'`);
+  return {
+    ...label,
+    expected: [...label.expected, ...pack.expected],
+    debatable: [...label.debatable, ...pack.debatable],
+    falseAlarms: [...label.falseAlarms, ...pack.falseAlarms],
+  };
+}
+
+function readJson(file: string): unknown {
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new LabelError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return parseLabel(value, file);
+}
+
+/** The label `file`, with the pack label `pack` (when it exists) merged in. */
+export function readLabel(file: string, pack?: string): Label {
+  const label = parseLabel(readJson(file), file);
+  if (pack === undefined || !existsSync(pack)) return label;
+  return withPack(label, parsePackLabel(readJson(pack), pack), pack);
 }

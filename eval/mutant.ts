@@ -24,6 +24,12 @@ export interface Mutant {
   edits: Edit[];
   /** In the lines of the edited files. */
   expected: FindingKey[];
+  /**
+   * The rules the mutant is judged on (undefined: every compared rule). The
+   * mapping operators speak of the mapping only: an early return they make
+   * may also leak another resource, which they do not predict.
+   */
+  rules?: readonly string[];
 }
 
 export interface Exclusion {

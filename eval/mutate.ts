@@ -14,17 +14,29 @@ import { DROP_HALT_CALL, dropHaltCall } from './operators/drop-halt-call.js';
 import { EXIT_TO_RETURN, exitToReturn } from './operators/exit-to-return.js';
 import { GUARD_RELEASE, guardRelease } from './operators/guard-release.js';
 import { MAP_IN_CALLBACK, mapInCallback } from './operators/map-in-callback.js';
+import { PAIR_DROP_RELEASE, PAIR_EXIT_TO_RETURN, pairDropRelease, pairExitToReturn } from './operators/pairing.js';
+import { RULE_CONTEXT, RULE_IN_HALT, RULE_LENGTH, RULE_ON_FAILURE } from './operators/api.js';
 import { sample, seedFor, seeded } from './random.js';
 import { uniqueKeys } from './score.js';
 import { ENGINE_SOURCE } from './tokens.js';
 
-export const OPERATORS: readonly { id: string; run: (ctx: OperatorContext) => OperatorOutput }[] = [
-  { id: DROP_HALT_CALL, run: dropHaltCall },
-  { id: EXIT_TO_RETURN, run: exitToReturn },
-  { id: DELETE_UNMAP, run: deleteUnmap },
-  { id: CHANGE_LENGTH, run: changeLength },
-  { id: MAP_IN_CALLBACK, run: mapInCallback },
-  { id: GUARD_RELEASE, run: guardRelease },
+/** The rules the mapping operators are judged on (their labels speak of the mapping only). */
+export const MAPPING_RULES: readonly string[] = [RULE_CONTEXT, RULE_ON_FAILURE, RULE_IN_HALT, RULE_LENGTH];
+
+export const OPERATORS: readonly {
+  id: string;
+  run: (ctx: OperatorContext) => OperatorOutput;
+  /** Judged on these rules only; undefined: every compared rule. */
+  rules?: readonly string[];
+}[] = [
+  { id: DROP_HALT_CALL, run: dropHaltCall, rules: MAPPING_RULES },
+  { id: EXIT_TO_RETURN, run: exitToReturn, rules: MAPPING_RULES },
+  { id: DELETE_UNMAP, run: deleteUnmap, rules: MAPPING_RULES },
+  { id: CHANGE_LENGTH, run: changeLength, rules: MAPPING_RULES },
+  { id: MAP_IN_CALLBACK, run: mapInCallback, rules: MAPPING_RULES },
+  { id: GUARD_RELEASE, run: guardRelease, rules: MAPPING_RULES },
+  { id: PAIR_DROP_RELEASE, run: pairDropRelease },
+  { id: PAIR_EXIT_TO_RETURN, run: pairExitToReturn },
 ];
 
 export interface Generated {
@@ -38,6 +50,8 @@ export interface GenerateOptions {
   /** At most this many mutants per operator (a seeded sample); undefined keeps all. */
   limit?: number;
   seed: number;
+  /** Only these operators (undefined: all). */
+  operators?: readonly string[];
 }
 
 /** The generator's rule for C++ files: the engine reads C only (`.c .h .inc .inl`), so a C++ edit tests nothing it claims. */
@@ -53,6 +67,7 @@ export function generateMutants(label: Label, driver: DriverText, options: Gener
   const ctx = new OperatorContext(label, driver);
   const result: Generated = { mutants: [], excluded: [], sampledOut: {} };
   for (const operator of OPERATORS) {
+    if (options.operators !== undefined && !options.operators.includes(operator.id)) continue;
     const out = operator.run(ctx);
     const outside = out.mutants.map(outsideC);
     out.excluded.push(...outside.filter((e) => e !== undefined));
@@ -62,7 +77,13 @@ export function generateMutants(label: Label, driver: DriverText, options: Gener
     }
     result.sampledOut[operator.id] = out.mutants.length - outside.filter((e) => e !== undefined).length - kept.length;
     // One finding per rule and place, however many sites leak there (see score.ts).
-    result.mutants.push(...kept.map((m) => ({ ...m, expected: uniqueKeys(m.expected) })));
+    result.mutants.push(
+      ...kept.map((m) => ({
+        ...m,
+        expected: uniqueKeys(m.expected),
+        ...(operator.rules !== undefined ? { rules: operator.rules } : {}),
+      })),
+    );
     result.excluded.push(...out.excluded);
   }
   return result;

@@ -100,10 +100,12 @@ export async function runMutant(
   };
   try {
     const output = await scanFolder(dir, scan);
+    const judged = mutant.rules === undefined ? rules : new Set(mutant.rules.filter((r) => rules.has(r)));
     const found = output.findings
-      .filter((f) => rules.has(f.rule))
+      .filter((f) => judged.has(f.rule))
       .map((f) => ({ rule: f.rule, file: f.path, line: f.line }));
-    Object.assign(result, judge(mutant, base, found, driver.texts), {
+    const baseJudged = base.filter((f) => judged.has(f.rule));
+    Object.assign(result, judge(mutant, baseJudged, found, driver.texts), {
       complete: output.complete,
       wallMs: output.wallMs,
     });

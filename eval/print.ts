@@ -1,7 +1,8 @@
 /** The evaluation's figures as text for a person: per driver, then in total. Pure formatting. */
 
 import type { FindingKey } from './score.js';
-import type { DriverResult, OperatorFigures, Results, Totals } from './results.js';
+import type { DriverResult, OperatorFigures, Results, RuleMutation, Totals } from './results.js';
+import { keyOf } from './score.js';
 
 export function percent(share: number | null): string {
   return share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`;
@@ -44,7 +45,9 @@ export function formatDriver(d: DriverResult): string {
   if (c.debatableReported + c.debatableSilent > 0) {
     out.push(`  debatable: ${String(c.debatableReported)} reported, ${String(c.debatableSilent)} not (counted apart)`);
   }
-  for (const f of d.falsePositives) out.push(`  FP ${where(f)} ${f.message}`);
+  const known = new Set(d.knownFalse.map(keyOf));
+  for (const f of d.falsePositives)
+    out.push(`  FP ${where(f)}${known.has(keyOf(f)) ? ' (judged false)' : ''} ${f.message}`);
   for (const f of d.falseNegatives)
     out.push(`  FN ${where(f)}${f.site ? ` (${f.site})` : ''}${f.why ? ` ${f.why}` : ''}`);
   const h = d.health;
@@ -82,6 +85,23 @@ export function formatDriver(d: DriverResult): string {
   return out.join('\n') + '\n';
 }
 
+function ruleMutation(m: RuleMutation | undefined): string {
+  return m === undefined ? 'no mutant' : `${String(m.killed)}/${String(m.mutants)} killed (${percent(m.score)})`;
+}
+
+/** One line per rule: labelled places, TP/FP/FN, precision, recall, and the rule's mutants. */
+function ruleLines(t: Totals): string[] {
+  const lines = [
+    '  by rule (labelled places; true, false positive (judged false), false negative; precision, recall; mutants):',
+  ];
+  for (const [rule, r] of Object.entries(t.byRule)) {
+    lines.push(
+      `    ${rule.padEnd(29)} ${String(r.labelled).padStart(3)} labelled; ${String(r.truePositives)} TP, ${String(r.falsePositives)} FP (${String(r.knownFalse)}), ${String(r.falseNegatives)} FN; ${percent(r.precision)}, ${percent(r.recall)}; ${ruleMutation(t.mutation.byRule[rule])}${r.truePositives + r.falseNegatives === 0 ? '; no expected finding' : ''}`,
+    );
+  }
+  return lines;
+}
+
 export function formatTotals(t: Totals): string {
   const out: string[] = [
     `== total: ${String(t.drivers)} drivers${t.driversWithErrors > 0 ? ` (${String(t.driversWithErrors)} with errors)` : ''}  ${seconds(t.wallMs)}`,
@@ -92,6 +112,8 @@ export function formatTotals(t: Totals): string {
   if (t.debatableReported + t.debatableSilent > 0) {
     out.push(`  debatable: ${String(t.debatableReported)} reported, ${String(t.debatableSilent)} not (counted apart)`);
   }
+  if (t.knownFalse > 0) out.push(`  false positives judged false by a label: ${String(t.knownFalse)}`);
+  out.push(...ruleLines(t));
   out.push(
     `  health: ${String(t.parsedFiles)} files parsed, ${String(t.damagedFiles)} damaged (${percent(t.damagedFilesShare)}); ${String(t.functions)} functions that matter, ${String(t.damagedFunctions)} damaged (${percent(t.damagedFunctionsShare)})`,
   );

@@ -9,7 +9,7 @@ import type { CorpusDriver } from './manifest.js';
 import type { Exclusion } from './mutant.js';
 import type { MutantResult } from './mutation-run.js';
 import type { ScanNotice } from './scanner.js';
-import { type Reported, precision, ratio, recall } from './score.js';
+import { type Reported, type RuleCounts, addRuleCounts, precision, ratio, recall } from './score.js';
 
 export interface ApiFigures {
   direct: number;
@@ -40,12 +40,26 @@ export interface OperatorFigures {
   sampledOut: number;
 }
 
+/** Mutants of a rule: those whose expected findings include one of it. */
+export interface RuleMutation {
+  mutants: number;
+  killed: number;
+  score: number | null;
+}
+
+/** One rule's counts with its precision and recall. */
+export interface RuleFigures extends RuleCounts {
+  precision: number | null;
+  recall: number | null;
+}
+
 export interface MutationFigures {
   mutants: number;
   killed: number;
   score: number | null;
   wallMs: number;
   byOperator: Record<string, OperatorFigures>;
+  byRule: Record<string, RuleMutation>;
   /** Exclusions counted by operator and the generator's rule. */
   excludedByRule: Record<string, Record<string, number>>;
   exclusions: Exclusion[];
@@ -78,6 +92,10 @@ export interface DriverResult {
   falseNegatives: ExpectedFinding[];
   debatableReported: Reported[];
   debatableSilent: ExpectedFinding[];
+  /** False positives the label lists as judged false. */
+  knownFalse: Reported[];
+  /** The counts per compared rule. */
+  byRule: Record<string, RuleCounts>;
   health: HealthFigures;
   /** Notices that withheld a decision. */
   withheld: ScanNotice[];
@@ -95,6 +113,8 @@ export interface Totals {
   debatableSilent: number;
   precision: number | null;
   recall: number | null;
+  knownFalse: number;
+  byRule: Record<string, RuleFigures>;
   parsedFiles: number;
   damagedFiles: number;
   damagedFilesShare: number | null;
@@ -110,6 +130,7 @@ export interface Totals {
     killed: number;
     score: number | null;
     byOperator: Record<string, OperatorFigures>;
+    byRule: Record<string, RuleMutation>;
     excludedByRule: Record<string, Record<string, number>>;
   };
 }
@@ -117,6 +138,8 @@ export interface Totals {
 export interface Results {
   format: 1;
   cli: string;
+  /** The configuration every scan used (older results files have none). */
+  config?: string;
   corpus: string;
   labels: string;
   rules: string[];
@@ -134,6 +157,42 @@ export function operatorFigures(
 ): OperatorFigures {
   const killed = results.filter((r) => r.killed).length;
   return { mutants: results.length, killed, score: ratio(killed, results.length), excluded, sampledOut };
+}
+
+/** Per rule: the mutants whose expected findings include that rule, and how many were killed. */
+export function mutationByRule(results: readonly MutantResult[]): Record<string, RuleMutation> {
+  const out: Record<string, RuleMutation> = {};
+  for (const r of results) {
+    for (const rule of new Set(r.expected.map((e) => e.rule))) {
+      const t = (out[rule] ??= { mutants: 0, killed: 0, score: null });
+      t.mutants++;
+      if (r.killed) t.killed++;
+      t.score = ratio(t.killed, t.mutants);
+    }
+  }
+  return out;
+}
+
+function addRuleMutation(into: Record<string, RuleMutation>, from: Record<string, RuleMutation>): void {
+  for (const [rule, f] of Object.entries(from)) {
+    const t = (into[rule] ??= { mutants: 0, killed: 0, score: null });
+    t.mutants += f.mutants;
+    t.killed += f.killed;
+    t.score = ratio(t.killed, t.mutants);
+  }
+}
+
+/** Rule counts with precision and recall. */
+export function ruleFigures(byRule: Record<string, RuleCounts>): Record<string, RuleFigures> {
+  const out: Record<string, RuleFigures> = {};
+  for (const [rule, c] of Object.entries(byRule)) {
+    out[rule] = {
+      ...c,
+      precision: precision(c.truePositives, c.falsePositives),
+      recall: recall(c.truePositives, c.falseNegatives),
+    };
+  }
+  return out;
 }
 
 function addOperator(into: Record<string, OperatorFigures>, id: string, f: OperatorFigures): void {
@@ -160,10 +219,14 @@ export function totalsOf(drivers: readonly DriverResult[]): Totals {
   const functions = sum((d) => d.health.functions);
   const damagedFunctions = sum((d) => d.health.damagedFunctions);
   const byOperator: Record<string, OperatorFigures> = {};
+  const mutationRules: Record<string, RuleMutation> = {};
   const excludedByRule: Record<string, Record<string, number>> = {};
+  const byRule: Record<string, RuleCounts> = {};
+  for (const d of drivers) addRuleCounts(byRule, d.byRule);
   const mutated = drivers.filter((d) => d.mutation !== undefined);
   for (const d of mutated) {
     for (const [id, f] of Object.entries(d.mutation!.byOperator)) addOperator(byOperator, id, f);
+    addRuleMutation(mutationRules, d.mutation!.byRule);
     for (const [op, rules] of Object.entries(d.mutation!.excludedByRule)) {
       const into = (excludedByRule[op] ??= {});
       for (const [rule, n] of Object.entries(rules)) into[rule] = (into[rule] ?? 0) + n;
@@ -181,6 +244,8 @@ export function totalsOf(drivers: readonly DriverResult[]): Totals {
     debatableSilent: sum((d) => d.counts.debatableSilent),
     precision: precision(tp, fp),
     recall: recall(tp, fn),
+    knownFalse: sum((d) => d.knownFalse.length),
+    byRule: ruleFigures(byRule),
     parsedFiles,
     damagedFiles,
     damagedFilesShare: ratio(damagedFiles, parsedFiles),
@@ -196,6 +261,7 @@ export function totalsOf(drivers: readonly DriverResult[]): Totals {
       killed,
       score: ratio(killed, mutants),
       byOperator,
+      byRule: mutationRules,
       excludedByRule,
     },
   };
@@ -218,6 +284,8 @@ export function emptyResult(driver: CorpusDriver): DriverResult {
     falseNegatives: [],
     debatableReported: [],
     debatableSilent: [],
+    knownFalse: [],
+    byRule: {},
     health: {
       parsedFiles: 0,
       damagedFiles: 0,

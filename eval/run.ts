@@ -14,6 +14,7 @@ import { compareResults, formatComparison } from './drops.js';
 import { driverRoot, evaluateDriver } from './evaluate.js';
 import { type Label, LabelError, readLabel } from './labels.js';
 import { type CorpusDriver, readManifest } from './manifest.js';
+import { OPERATORS } from './mutate.js';
 import { formatDriver, formatTotals } from './print.js';
 import { type DriverResult, type Results, emptyResult, totalsOf } from './results.js';
 import { readRuleSet, rulesFor } from './ruleset.js';
@@ -51,11 +52,13 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
     args.manifest !== undefined ? fromCwd(args.manifest) : path.join(repoRoot, 'eval', 'corpus.json');
   const jsonFile = args.json !== undefined ? fromCwd(args.json) : path.join(repoRoot, 'eval', 'results.json');
   const cli = args.cli !== undefined ? fromCwd(args.cli) : path.join(repoRoot, 'bin', 'ndis-review.js');
+  const config = args.config !== undefined ? fromCwd(args.config) : path.join(repoRoot, 'eval', 'ndis-review.yml');
   for (const [what, p] of [
     ['corpus', corpus],
     ['labels', labelsDir],
     ['manifest', manifestFile],
     ['cli', cli],
+    ['config', config],
   ] as const) {
     if (!existsSync(p)) {
       io.stderr(
@@ -77,6 +80,11 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
   }
 
   const manifest = readManifest(manifestFile);
+  const unknownOperators = (args.operators ?? []).filter((op) => !OPERATORS.some((o) => o.id === op));
+  if (unknownOperators.length > 0) {
+    io.stderr(`eval: --operators names no operator: ${unknownOperators.join(', ')}\n`);
+    return EXIT_TROUBLE;
+  }
   const unknown = (args.only ?? []).filter((id) => !manifest.some((d) => d.id === id));
   if (unknown.length > 0) {
     io.stderr(`eval: --only names drivers not in the manifest: ${unknown.join(', ')}\n`);
@@ -106,9 +114,10 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
         corpus,
         rules,
         ruleSet,
-        scan: { cli },
+        scan: { cli, config },
         mutants: args.mutants === 0 ? undefined : args.mutants,
         seed: args.seed,
+        operators: args.operators,
         concurrency: args.concurrency ?? availableParallelism(),
       });
     }
@@ -118,6 +127,7 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
   const results: Results = {
     format: 1,
     cli,
+    config,
     corpus,
     labels: labelsDir,
     rules,
@@ -141,7 +151,7 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
 /** The label, or why it cannot be used (reported as that driver's error, the others still run). */
 function loadLabel(dir: string, driver: CorpusDriver): Label | string {
   try {
-    const label = readLabel(path.join(dir, `${driver.id}.json`));
+    const label = readLabel(path.join(dir, `${driver.id}.json`), path.join(dir, 'pack', `${driver.id}.json`));
     return label.driver === driver.id ? label : `label names driver '${label.driver}', not '${driver.id}'`;
   } catch (error) {
     if (error instanceof LabelError) return error.message;

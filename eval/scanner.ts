@@ -47,10 +47,13 @@ export interface ScanOptions {
   cli: string;
   /** Stop the scan after this long (a hang is a result too, not a stuck evaluation). */
   timeoutMs?: number;
+  /** A configuration file passed as `--config` (the evaluation's turns the preview rules on). */
+  config?: string;
 }
 
 export async function scanFolder(dir: string, options: ScanOptions): Promise<ScanOutput> {
   const args = [options.cli, 'scan', dir, '--format', 'json', '--no-cache', '--stats', '--fail-on', 'never'];
+  if (options.config !== undefined) args.push('--config', options.config);
   const started = performance.now();
   const { code, stdout, stderr } = await run(process.execPath, args, options.timeoutMs ?? 300_000);
   const wallMs = performance.now() - started;

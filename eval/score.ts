@@ -28,6 +28,57 @@ export interface Score {
   debatableReported: Reported[];
   /** Debatable places with no finding. */
   debatableSilent: ExpectedFinding[];
+  /** The false positives a label lists as judged false (`falseAlarms`): still false positives, but not new. */
+  knownFalse: Reported[];
+}
+
+/** One rule's counts on a driver or in total. */
+export interface RuleCounts {
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  debatableReported: number;
+  debatableSilent: number;
+  knownFalse: number;
+  /** Places the label judges for this rule: expected, judged false, or debatable. */
+  labelled: number;
+}
+
+export function emptyRuleCounts(): RuleCounts {
+  return {
+    truePositives: 0,
+    falsePositives: 0,
+    falseNegatives: 0,
+    debatableReported: 0,
+    debatableSilent: 0,
+    knownFalse: 0,
+    labelled: 0,
+  };
+}
+
+/** The score split by rule, over `rules` (each present, counts zero where nothing is labelled or reported). */
+export function countsByRule(score: Score, label: Label, rules: readonly string[]): Record<string, RuleCounts> {
+  const out: Record<string, RuleCounts> = {};
+  for (const rule of rules) out[rule] = emptyRuleCounts();
+  const add = (items: readonly FindingKey[], field: keyof RuleCounts): void => {
+    for (const f of items) if (f.rule in out) out[f.rule][field]++;
+  };
+  add(score.truePositives, 'truePositives');
+  add(score.falsePositives, 'falsePositives');
+  add(score.falseNegatives, 'falseNegatives');
+  add(score.debatableReported, 'debatableReported');
+  add(score.debatableSilent, 'debatableSilent');
+  add(score.knownFalse, 'knownFalse');
+  add(uniqueKeys([...label.expected, ...label.falseAlarms, ...label.debatable]), 'labelled');
+  return out;
+}
+
+/** Sums rule counts into `into`. */
+export function addRuleCounts(into: Record<string, RuleCounts>, from: Record<string, RuleCounts>): void {
+  for (const [rule, c] of Object.entries(from)) {
+    const t = (into[rule] ??= emptyRuleCounts());
+    for (const k of Object.keys(c) as (keyof RuleCounts)[]) t[k] += c[k];
+  }
 }
 
 export function keyOf(f: FindingKey): string {
@@ -54,12 +105,15 @@ export function scoreFindings(findings: readonly Reported[], label: Label, rules
   const debatableKeys = new Set(debatable.map(keyOf));
   const reported = uniqueKeys(findings.filter((f) => compared.has(f.rule)));
   const reportedKeys = new Set(reported.map(keyOf));
+  const falseKeys = new Set(label.falseAlarms.map(keyOf));
+  const falsePositives = reported.filter((f) => !expectedKeys.has(keyOf(f)) && !debatableKeys.has(keyOf(f)));
   return {
     truePositives: reported.filter((f) => expectedKeys.has(keyOf(f))),
-    falsePositives: reported.filter((f) => !expectedKeys.has(keyOf(f)) && !debatableKeys.has(keyOf(f))),
+    falsePositives,
     falseNegatives: expected.filter((e) => !reportedKeys.has(keyOf(e))),
     debatableReported: reported.filter((f) => !expectedKeys.has(keyOf(f)) && debatableKeys.has(keyOf(f))),
     debatableSilent: debatable.filter((e) => !reportedKeys.has(keyOf(e)) && !expectedKeys.has(keyOf(e))),
+    knownFalse: falsePositives.filter((f) => falseKeys.has(keyOf(f))),
   };
 }
 

@@ -27,6 +27,7 @@ function driver(id: string, change: (d: DriverResult) => void = () => undefined)
     score: 0.9,
     wallMs: 1,
     byOperator: { 'delete-unmap': operatorFigures([], 0, 0) },
+    byRule: {},
     excludedByRule: {},
     exclusions: [],
     survivors: [],

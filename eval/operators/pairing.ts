@@ -1,0 +1,461 @@
+/**
+ * The pairing operators: the mapping operators' two main edits generalised
+ * over every acquire/release pair of the pack (`pack.ts`).
+ *
+ * - "pair-drop-release": a release call that halt reaches is deleted; every
+ *   acquire of that handle in initialize's reach must then get the rule's
+ *   `leakInHalt` finding (at the acquire).
+ * - "pair-exit-to-return": a `goto`/`break` of initialize after an acquire
+ *   becomes `return NDIS_STATUS_FAILURE;`; every resource held there must get
+ *   its rule's `leakOnFailure` finding at that line (the mapping included).
+ *
+ * The pack labels judge findings, not call sites, so these operators read
+ * the facts they need from the text, with the labelled initialize and halt
+ * callbacks and the generator's coarse graph (`cfuncs.ts`). A handle is
+ * named by its text: the member path after the first identifier
+ * (`&Adapter->Rx[i].Va` is `->Rx[].Va`), so two functions that reach one
+ * field through different variables still pair. Where the text cannot tell
+ * (a handle held in a variable, a macro that acquires or releases, another
+ * release halt may still reach, a lock or a configuration handle open at the
+ * exit), the mutant is excluded by a stated rule; never by what the tool says.
+ */
+
+import { type FunctionDef, reach } from '../cfuncs.js';
+import { type Token, lineOf, matchBackward, matchForward } from '../ctext.js';
+import type { FunctionRef, Place } from '../labels.js';
+import type { Mutant, OperatorOutput } from '../mutant.js';
+import type { FindingKey } from '../score.js';
+import { ENGINE_SOURCE } from '../tokens.js';
+import { FAILURE_RETURN } from './api.js';
+import { type OperatorContext, placeKey } from './context.js';
+import { severalCallbacks } from './halt.js';
+import { type PairResource, packResources } from './pack.js';
+import { callArguments, callStatement, callsOnLine, crossesDirective, jumpStatement } from './statements.js';
+import { keepingLines } from '../mutant.js';
+
+export const PAIR_DROP_RELEASE = 'pair-drop-release';
+export const PAIR_EXIT_TO_RETURN = 'pair-exit-to-return';
+
+/** The spin lock acquires: an exit after one may return with the lock held (`ndis/spinlock-balance`). */
+const LOCK_ACQUIRES = new Set(['NdisAcquireSpinLock', 'NdisDprAcquireSpinLock']);
+
+/** A call of an acquire or release API, read from the text. */
+export interface ApiCall extends Place {
+  api: string;
+  /** Offset of the call's name. */
+  start: number;
+  /** The handle's member path (see the file comment), or undefined when the handle is a plain variable or unreadable. */
+  key: string | undefined;
+  holder: FunctionDef | undefined;
+}
+
+/** The member path of a handle expression: `&(PVOID)Adapter->A[i].B` is `->A[].B`; undefined without a member. */
+export function handleKey(tokens: readonly Token[]): string | undefined {
+  let ts = tokens.filter((t) => t.text !== '&');
+  for (;;) {
+    if (ts[0]?.text !== '(') break;
+    const close = matchForward(ts, 0);
+    if (close === ts.length - 1) {
+      ts = ts.slice(1, -1);
+      continue;
+    }
+    const inner = ts.slice(1, close);
+    if (close > 0 && inner.length > 0 && inner.every((t) => t.kind === 'id' || t.text === '*')) {
+      ts = ts.slice(close + 1);
+      continue;
+    }
+    return undefined;
+  }
+  if (ts[0]?.kind !== 'id') return undefined;
+  let key = '';
+  for (let k = 1; k < ts.length; k++) {
+    const t = ts[k];
+    if ((t.text === '->' || t.text === '.') && ts[k + 1]?.kind === 'id') {
+      key += t.text + ts[k + 1].text;
+      k++;
+    } else if (t.text === '[') {
+      const close = matchForward(ts, k);
+      if (close < 0) return undefined;
+      key += '[]';
+      k = close;
+    } else return undefined;
+  }
+  return key.includes('->') || key.includes('.') ? key : undefined;
+}
+
+/** The target of `target = call(...)` before the call at token `k`, as tokens. */
+function assignedTarget(tokens: readonly Token[], k: number): Token[] {
+  let first = k;
+  if (tokens[first - 1]?.text === ')') {
+    // A cast of the result: `x = (PVOID)Call(...)`.
+    const open = matchBackward(tokens, first - 1);
+    if (open > 0 && tokens.slice(open + 1, first - 1).every((t) => t.kind === 'id' || t.text === '*')) first = open;
+  }
+  if (tokens[first - 1]?.text !== '=') return [];
+  let j = first - 2;
+  while (j >= 0) {
+    const t = tokens[j];
+    if (t.text === ']') j = matchBackward(tokens, j) - 1;
+    else if (t.kind === 'id' || t.text === '->' || t.text === '.') j--;
+    else break;
+  }
+  return tokens.slice(j + 1, first - 1);
+}
+
+/** Every direct call of `api` in the driver's C files, with its handle's key for `handleArg` (-1: the assigned target). */
+export function apiCalls(ctx: OperatorContext, api: string, handleArg: number): ApiCall[] {
+  const out: ApiCall[] = [];
+  for (const file of ctx.files()) {
+    const c = ctx.c(file);
+    if (!c || !c.masked.includes(api)) continue;
+    const tokens = ctx.tokens(file);
+    tokens.forEach((t, k) => {
+      if (t.kind !== 'id' || t.text !== api || tokens[k + 1]?.text !== '(') return;
+      // A prototype or a definition is not a call.
+      if (tokens[k - 1]?.kind === 'id' && !['return', 'else'].includes(tokens[k - 1].text)) return;
+      const line = lineOf(c, t.start);
+      let handle: Token[] = [];
+      if (handleArg < 0) handle = assignedTarget(tokens, k);
+      else {
+        const arg = callArguments(tokens, k + 1)[handleArg] as { from: number; to: number } | undefined;
+        if (arg) handle = tokens.slice(arg.from, arg.to);
+      }
+      out.push({ api, file, line, start: t.start, key: handleKey(handle), holder: ctx.enclosing({ file, line }) });
+    });
+  }
+  return out;
+}
+
+/** Names of macros (`#define`, no function of that name) whose replacement mentions `api`. */
+function macrosMentioning(ctx: OperatorContext, api: string): Set<string> {
+  const g = ctx.graph();
+  const functions = new Set(g.defs.map((d) => d.name));
+  const out = new Set<string>();
+  for (const [name, names] of g.mentions) if (!functions.has(name) && names.has(api)) out.add(name);
+  return out;
+}
+
+function definitions(ctx: OperatorContext, refs: readonly FunctionRef[]): FunctionDef[] {
+  return refs.map((r) => ctx.definition(r)).filter((d): d is FunctionDef => d !== undefined);
+}
+
+/** The names a set of callbacks reaches by plain calls (macros count as calls of what they mention). */
+function callReach(ctx: OperatorContext, defs: readonly FunctionDef[]): Set<string> {
+  return reach(
+    ctx.graph().calls,
+    defs.map((d) => d.name),
+  );
+}
+
+/** The names a set of callbacks reaches by any mention (over-approximating: address taken, macros). */
+function mentionReach(ctx: OperatorContext, defs: readonly FunctionDef[]): Set<string> {
+  return reach(
+    ctx.graph().mentions,
+    defs.map((d) => d.name),
+  );
+}
+
+/** A finding the labels already place (expected or debatable) at a rule and place, or undefined. */
+function labelledAt(ctx: OperatorContext, f: FindingKey): 'expected' | 'debatable' | undefined {
+  const same = (e: FindingKey): boolean => e.rule === f.rule && e.file === f.file && e.line === f.line;
+  if (ctx.label.expected.some(same)) return 'expected';
+  if (ctx.label.debatable.some(same)) return 'debatable';
+  return undefined;
+}
+
+export function pairDropRelease(
+  ctx: OperatorContext,
+  resources: readonly PairResource[] = packResources(),
+): OperatorOutput {
+  const out: OperatorOutput = { mutants: [], excluded: [] };
+  const halts = definitions(ctx, ctx.label.halt);
+  const inits = definitions(ctx, ctx.label.initialize);
+  if (halts.length === 0 || inits.length === 0) return out;
+  const haltCalls = callReach(ctx, halts);
+  const haltMentions = mentionReach(ctx, halts);
+  const initCalls = callReach(ctx, inits);
+  const initMentions = mentionReach(ctx, inits);
+  for (const resource of resources) {
+    if (!resource.pairing || resource.inHaltRule === undefined) continue;
+    const rule = resource.inHaltRule;
+    const releases = apiCalls(ctx, resource.release, resource.releaseHandleArg);
+    const acquires = apiCalls(ctx, resource.acquire, resource.acquireHandleArg);
+    const releaseMacros = [...macrosMentioning(ctx, resource.release)].filter((m) => haltMentions.has(m));
+    const acquireMacros = [...macrosMentioning(ctx, resource.acquire)].filter((m) => initMentions.has(m));
+    for (const release of releases) {
+      if (!release.holder || !haltCalls.has(release.holder.name)) continue;
+      const exclude = (why: string, detail: string): void => {
+        out.excluded.push(ctx.exclusion(PAIR_DROP_RELEASE, why, release, detail));
+      };
+      if (severalCallbacks(ctx)) {
+        exclude('several initialize or halt callbacks', '');
+        continue;
+      }
+      if (release.key === undefined) {
+        exclude("the release's handle is not a member (text cannot pair it)", resource.release);
+        continue;
+      }
+      const c = ctx.c(release.file)!;
+      const tokens = ctx.tokens(release.file);
+      const calls = callsOnLine(c, tokens, resource.release, release.line);
+      const statement = calls.length === 1 ? callStatement(tokens, calls[0]) : undefined;
+      if (!statement || crossesDirective(c, statement.start, statement.end)) {
+        exclude(
+          calls.length > 1 ? 'several such calls on the line' : 'the call is not a plain statement',
+          resource.release,
+        );
+        continue;
+      }
+      if (initCalls.has(release.holder.name)) {
+        exclude("initialize reaches the release's function (its failure paths change too)", release.holder.name);
+        continue;
+      }
+      const inInit = acquires.filter((a) => a.holder !== undefined && initCalls.has(a.holder.name));
+      const matching = inInit.filter((a) => a.key === release.key);
+      if (matching.length === 0) {
+        exclude("no acquire of the release's handle in initialize's reach", release.key);
+        continue;
+      }
+      if (inInit.some((a) => a.key === undefined)) {
+        exclude('an acquire in initialize names its handle by a variable (text cannot tell what it pairs with)', '');
+        continue;
+      }
+      if (acquireMacros.length > 0 || releaseMacros.length > 0) {
+        exclude('a macro acquires or releases the resource', [...acquireMacros, ...releaseMacros].join(','));
+        continue;
+      }
+      if (matching.some((a) => !ENGINE_SOURCE.test(a.file))) {
+        exclude('the acquire is in a C++ file (the engine reads C only)', '');
+        continue;
+      }
+      const other = releases.find(
+        (r) =>
+          r !== release &&
+          r.holder !== undefined &&
+          haltMentions.has(r.holder.name) &&
+          (r.key === undefined || r.key === release.key),
+      );
+      if (other) {
+        exclude('halt may still reach another release of the handle', placeKey(other));
+        continue;
+      }
+      const expected = matching.map((a) => ({ rule, file: a.file, line: a.line }));
+      const known = expected.map((e) => labelledAt(ctx, e)).find((l) => l !== undefined);
+      if (known) {
+        exclude(
+          known === 'expected' ? 'the labels say the site already leaks in halt' : 'the labels call the site debatable',
+          '',
+        );
+        continue;
+      }
+      const mutant: Mutant = {
+        id: `${PAIR_DROP_RELEASE}@${placeKey(release)}`,
+        operator: PAIR_DROP_RELEASE,
+        file: release.file,
+        line: release.line,
+        description: `${resource.release} deleted from halt's way`,
+        edits: [
+          {
+            file: release.file,
+            start: statement.start,
+            end: statement.end,
+            text: keepingLines(c.text.slice(statement.start, statement.end), ';'),
+          },
+        ],
+        expected,
+      };
+      out.mutants.push(mutant);
+    }
+  }
+  return out;
+}
+
+/** Token index ranges of a function's body, in its file's tokens. */
+function bodyRange(tokens: readonly Token[], def: FunctionDef): { open: number; close: number } {
+  const open = tokens.findIndex((t) => t.start === def.open);
+  const close = tokens.findIndex((t) => t.start === def.close);
+  return { open, close };
+}
+
+/** The index of the `{` of the innermost block holding token `k` (from `open`, the body's `{`). */
+function innermostBlock(tokens: readonly Token[], open: number, k: number): number {
+  const stack: number[] = [];
+  for (let i = open; i < k; i++) {
+    if (tokens[i].text === '{') stack.push(i);
+    else if (tokens[i].text === '}') stack.pop();
+  }
+  return stack.at(-1) ?? open;
+}
+
+const EXITS = new Set(['goto', 'break', 'return', 'continue']);
+const EDITED = new Set(['goto', 'break']);
+
+interface Held {
+  resource: PairResource;
+  rule: string;
+  /** Token index in initialize's file from which initialize holds it: the acquire, or initialize's call toward it. */
+  from: number;
+  /** The exits that may be the acquire's own failure: the first exit after `from`, and the others of its block. */
+  ownExits: Set<number>;
+  acquire: ApiCall;
+}
+
+export function pairExitToReturn(
+  ctx: OperatorContext,
+  resources: readonly PairResource[] = packResources(),
+): OperatorOutput {
+  const out: OperatorOutput = { mutants: [], excluded: [] };
+  const inits = definitions(ctx, ctx.label.initialize);
+  if (inits.length === 0 || !resources.some((r) => r.pairing)) return out;
+  const init = inits[0];
+  const file = init.file;
+  const c = ctx.c(file)!;
+  const tokens = ctx.tokens(file);
+  const { open, close } = bodyRange(tokens, init);
+  if (open < 0 || close < 0) return out;
+  const calls = ctx.graph().calls;
+  const reached = new Map<string, Set<string>>();
+  const reachOf = (name: string): Set<string> => {
+    let r = reached.get(name);
+    if (!r) reached.set(name, (r = reach(calls, [name])));
+    return r;
+  };
+  const initCalls = callReach(ctx, [init]);
+  const initMentions = mentionReach(ctx, [init]);
+
+  /** The first token of initialize's body from which initialize holds what `holder` acquires. */
+  const heldFrom = (acquire: ApiCall): number | undefined => {
+    if (acquire.holder?.name === init.name && acquire.file === file) {
+      const k = tokens.findIndex((t) => t.start === acquire.start);
+      return k > open && k < close ? k : undefined;
+    }
+    const target = acquire.holder?.name;
+    if (target === undefined) return undefined;
+    for (let k = open + 1; k < close; k++) {
+      const t = tokens[k];
+      if (t.kind === 'id' && tokens[k + 1]?.text === '(' && reachOf(t.text).has(target)) return k;
+    }
+    return undefined;
+  };
+  const ownExits = (from: number): Set<number> => {
+    const own = new Set<number>();
+    let first = -1;
+    for (let k = from + 1; k < close; k++) {
+      if (tokens[k].kind === 'id' && EXITS.has(tokens[k].text)) {
+        first = k;
+        break;
+      }
+    }
+    if (first < 0) return own;
+    own.add(first);
+    // The other exits of the braced block holding it (`if (failed) { ...; goto a; ... goto b; }`); none when it is
+    // directly in the body (`if (failed) goto a;`).
+    const block = innermostBlock(tokens, open, first);
+    if (block === open) return own;
+    const end = matchForward(tokens, block);
+    for (let k = first + 1; k < end; k++) if (tokens[k].kind === 'id' && EXITS.has(tokens[k].text)) own.add(k);
+    return own;
+  };
+
+  const held: Held[] = [];
+  let macroAcquires: string[] = [];
+  for (const resource of resources) {
+    if (resource.onFailureRule === undefined) continue;
+    macroAcquires = [
+      ...macroAcquires,
+      ...[...macrosMentioning(ctx, resource.acquire)].filter((m) => initMentions.has(m)),
+    ];
+    for (const acquire of apiCalls(ctx, resource.acquire, resource.acquireHandleArg)) {
+      if (!acquire.holder || !initCalls.has(acquire.holder.name)) continue;
+      const from = heldFrom(acquire);
+      if (from === undefined) continue;
+      held.push({ resource, rule: resource.onFailureRule, from, ownExits: ownExits(from), acquire });
+    }
+  }
+  const opens = resources.filter((r) => r.inOpenerRule !== undefined);
+  const releaseApis = new Map(resources.map((r) => [r.release, r]));
+
+  for (let k = open + 1; k < close; k++) {
+    const t = tokens[k];
+    if (t.kind !== 'id' || !EDITED.has(t.text)) continue;
+    const before = held.filter((h) => h.from < k);
+    // The mapping alone is exit-to-return's (from the labels); here a pack resource must be held.
+    if (!before.some((h) => h.resource.pairing)) continue;
+    const exit: Place = { file, line: lineOf(c, t.start) };
+    const exclude = (why: string, detail: string): void => {
+      out.excluded.push(ctx.exclusion(PAIR_EXIT_TO_RETURN, why, exit, detail));
+    };
+    if (severalCallbacks(ctx)) {
+      exclude('several initialize or halt callbacks', '');
+      continue;
+    }
+    const statement = jumpStatement(tokens, k);
+    const onLine = tokens.filter(
+      (x, i) => x.kind === 'id' && EDITED.has(x.text) && i > open && i < close && lineOf(c, x.start) === exit.line,
+    );
+    if (!statement || onLine.length !== 1 || crossesDirective(c, statement.start, statement.end)) {
+      exclude('not a plain jump statement alone on its line', t.text);
+      continue;
+    }
+    if (before.some((h) => h.ownExits.has(k))) {
+      exclude("the first exit after an acquire (it may be the acquire's own failure)", t.text);
+      continue;
+    }
+    const outside = before.find((h) => {
+      const block = innermostBlock(tokens, open, h.from);
+      return block !== open && matchForward(tokens, block) < k;
+    });
+    if (outside) {
+      exclude('an acquire is in a block the exit is not in', placeKey(outside.acquire));
+      continue;
+    }
+    if (macroAcquires.length > 0) {
+      exclude('a macro in initialize acquires a resource', macroAcquires.join(','));
+      continue;
+    }
+    let releasedBetween: string | undefined;
+    let locked = false;
+    let openConfigs = 0;
+    for (let i = open + 1; i < k; i++) {
+      const x = tokens[i];
+      if (x.kind !== 'id' || tokens[i + 1]?.text !== '(') continue;
+      const r = releaseApis.get(x.text);
+      if (r && before.some((h) => h.resource === r && h.from < i)) releasedBetween = x.text;
+      if (LOCK_ACQUIRES.has(x.text)) locked = true;
+      if (opens.some((o) => o.acquire === x.text)) openConfigs++;
+      if (opens.some((o) => o.release === x.text)) openConfigs--;
+    }
+    if (releasedBetween !== undefined) {
+      exclude('initialize releases the resource between the acquire and the exit', releasedBetween);
+      continue;
+    }
+    if (locked) {
+      exclude('a spin lock may be held at the exit', '');
+      continue;
+    }
+    if (openConfigs > 0) {
+      exclude('a configuration handle may be open at the exit', '');
+      continue;
+    }
+    const rules = [...new Set(before.map((h) => h.rule))];
+    const expected = rules.map((rule) => ({ rule, file, line: exit.line }));
+    const known = expected.map((e) => labelledAt(ctx, e)).find((l) => l !== undefined);
+    if (known) {
+      exclude(
+        known === 'expected' ? 'the labels say the exit already leaks' : 'the labels call the exit debatable',
+        '',
+      );
+      continue;
+    }
+    out.mutants.push({
+      id: `${PAIR_EXIT_TO_RETURN}@${placeKey(exit)}`,
+      operator: PAIR_EXIT_TO_RETURN,
+      file,
+      line: exit.line,
+      description: `${t.text} after ${before.map((h) => h.resource.acquire).join(', ')} becomes an early return of a failure`,
+      edits: [{ file, start: statement.start, end: statement.end, text: FAILURE_RETURN }],
+      expected,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,362 @@
+/**
+ * The rule pack in the evaluation: the pack's resources read from the rule
+ * data, the two pairing operators on a synthetic driver (each edit, each
+ * expectation, each written exclusion), pack labels, and the per-rule
+ * figures (counts, precision, recall, mutation score, --compare).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compareResults } from '../eval/drops.js';
+import { type Label, LabelError, parseLabel, parsePackLabel, withPack } from '../eval/labels.js';
+import { type Mutant, applyEdits } from '../eval/mutant.js';
+import { MAPPING_RULES, generateMutants } from '../eval/mutate.js';
+import type { MutantResult } from '../eval/mutation-run.js';
+import { OperatorContext, textFromMap } from '../eval/operators/context.js';
+import { packResources } from '../eval/operators/pack.js';
+import { handleKey, pairDropRelease, pairExitToReturn } from '../eval/operators/pairing.js';
+import { type Results, emptyResult, mutationByRule, totalsOf } from '../eval/results.js';
+import { tokenize } from '../eval/ctext.js';
+import { countsByRule, scoreFindings } from '../eval/score.js';
+
+const IRQ = 'ndis/init-register-interrupt';
+const SM = 'ndis/shared-memory';
+const UNMAP_FAIL = 'ndis/unmap-on-failure';
+
+/** Line N of the array is line N + 1 of the file. */
+const DRIVER = [
+  '#include "drv.h"', //                                                              1
+  'static VOID FreeAll(PADAPTER A)', //                                                2
+  '{', //                                                                             3
+  '    NdisMFreeSharedMemory(A->Handle, 64, FALSE, A->Ring.Va, A->Ring.Pa);', //      4
+  '}', //                                                                             5
+  'NDIS_STATUS Init(NDIS_HANDLE H, NDIS_HANDLE C, PVOID P)', //                       6
+  '{', //                                                                             7
+  '    PADAPTER A = (PADAPTER)C;', //                                                 8
+  '    NDIS_STATUS Status;', //                                                       9
+  '    NdisMAllocateSharedMemory(H, 64, FALSE, &A->Ring.Va, &A->Ring.Pa);', //        10
+  '    if (A->Ring.Va == NULL) goto fail;', //                                        11
+  '    Status = NdisMRegisterInterruptEx(H, A, &A->Chars, &A->Irq);', //              12
+  '    if (Status != NDIS_STATUS_SUCCESS) goto fail;', //                             13
+  '    Status = Start(A);', //                                                        14
+  '    if (Status != NDIS_STATUS_SUCCESS) goto deregister;', //                       15
+  '    return NDIS_STATUS_SUCCESS;', //                                               16
+  'deregister:', //                                                                   17
+  '    NdisMDeregisterInterruptEx(A->Irq);', //                                       18
+  'fail:', //                                                                         19
+  '    FreeAll(A);', //                                                               20
+  '    return Status;', //                                                            21
+  '}', //                                                                             22
+  'VOID Halt(NDIS_HANDLE C, NDIS_HALT_ACTION Action)', //                             23
+  '{', //                                                                             24
+  '    PADAPTER A = (PADAPTER)C;', //                                                 25
+  '    NdisMDeregisterInterruptEx(A->Irq);', //                                       26
+  '    FreeAll(A);', //                                                               27
+  '}', //                                                                             28
+  '',
+];
+
+function labelOf(extra: object = {}): Label {
+  return parseLabel(
+    {
+      driver: 'synthetic',
+      initialize: [{ name: 'Init', file: 'drv.c', line: 6 }],
+      halt: [{ name: 'Halt', file: 'drv.c', line: 23 }],
+      sites: [],
+      expected: [],
+      ...extra,
+    },
+    'synthetic label',
+  );
+}
+
+function ctxOf(driver: string[] = DRIVER, label: Label = labelOf()): OperatorContext {
+  return new OperatorContext(label, textFromMap(new Map([['drv.c', driver.join('\n')]])));
+}
+
+function changed(m: Mutant, driver: string[] = DRIVER): string[] {
+  const before = driver.join('\n');
+  const after = applyEdits(before, m.edits).split('\n');
+  assert.equal(after.length, driver.length + 0, 'the edit keeps every line');
+  return after
+    .map((line, i) => [line, before.split('\n')[i]])
+    .flatMap(([a, b], i) => (a === b ? [] : [`${String(i + 1)}: ${a}`]));
+}
+
+const keys = (m: Mutant): string[] => m.expected.map((f) => `${f.rule} ${f.file}:${String(f.line)}`).sort();
+const exclusions = (out: { excluded: { rule: string; line: number }[] }): string[] =>
+  out.excluded.map((e) => `${String(e.line)} ${e.rule}`).sort();
+
+describe('the pack resources, read from rules/', () => {
+  it('pairs every pairing rule with its resources, and the mapping with its two rules', () => {
+    const byId = new Map(packResources().map((r) => [r.id, r]));
+    assert.equal(byId.get('interrupt-registration')?.acquire, 'NdisMRegisterInterruptEx');
+    assert.equal(byId.get('interrupt-registration')?.inHaltRule, IRQ);
+    assert.equal(byId.get('interrupt-registration-ndis5')?.onFailureRule, IRQ);
+    assert.equal(byId.get('io-work-item')?.acquireHandleArg, -1, 'the work item is the returned value');
+    assert.equal(byId.get('configuration-handle')?.inOpenerRule, 'ndis/open-configuration');
+    assert.equal(byId.get('configuration-handle')?.inHaltRule, undefined);
+    const mapping = byId.get('io-space-mapping');
+    assert.deepEqual(
+      [mapping?.pairing, mapping?.onFailureRule, mapping?.inHaltRule],
+      [false, UNMAP_FAIL, 'ndis/unmap-in-halt'],
+    );
+  });
+});
+
+describe('handleKey', () => {
+  const key = (s: string): string | undefined => handleKey(tokenize(s));
+  it('names a handle by its member path, whatever the base variable, cast or address-of', () => {
+    assert.equal(key('&Adapter->Ring.Va'), '->Ring.Va');
+    assert.equal(key('(PVOID)pAdapter->Ring.Va'), '->Ring.Va');
+    assert.equal(key('&A->Rx[i].Va'), '->Rx[].Va');
+    assert.equal(key('(A->Irq)'), '->Irq');
+  });
+  it('gives nothing for a variable or an expression it cannot read', () => {
+    assert.equal(key('Va'), undefined);
+    assert.equal(key('A->Va + 4'), undefined);
+    assert.equal(key('Get(A)->Va'), undefined);
+  });
+});
+
+describe('pair-drop-release', () => {
+  it('deletes the release halt reaches, expecting leakInHalt at the acquire; a release initialize also reaches is excluded', () => {
+    const out = pairDropRelease(ctxOf());
+    assert.deepEqual(
+      out.mutants.map((m) => [m.id, changed(m), keys(m)]),
+      [['pair-drop-release@drv.c:26', ['26:     ;'], [`${IRQ} drv.c:12`]]],
+    );
+    assert.deepEqual(exclusions(out), ["4 initialize reaches the release's function (its failure paths change too)"]);
+  });
+
+  it('excludes when halt may still reach another release of the handle', () => {
+    const twice = [...DRIVER];
+    twice[26] = '    NdisMDeregisterInterruptEx(A->Irq); FreeAll(A);';
+    const out = pairDropRelease(ctxOf(twice));
+    assert.deepEqual(out.mutants, []);
+    assert.deepEqual(
+      exclusions(out).filter((e) => e.startsWith('2')),
+      [
+        '26 halt may still reach another release of the handle',
+        '27 halt may still reach another release of the handle',
+      ],
+    );
+    const other = [...DRIVER];
+    other[25] = '    if (Flag) NdisMDeregisterInterruptEx(A->Irq); else NdisMDeregisterInterruptEx(A->Irq);';
+    assert.ok(exclusions(pairDropRelease(ctxOf(other))).includes('26 several such calls on the line'));
+  });
+
+  it('excludes a release whose handle is a variable, and one no acquire of initialize names', () => {
+    const local = [...DRIVER];
+    local[25] = '    NdisMDeregisterInterruptEx(Irq);';
+    assert.deepEqual(exclusions(pairDropRelease(ctxOf(local))), [
+      "26 the release's handle is not a member (text cannot pair it)",
+      "4 initialize reaches the release's function (its failure paths change too)",
+    ]);
+    const other = [...DRIVER];
+    other[25] = '    NdisMDeregisterInterruptEx(A->OtherIrq);';
+    assert.ok(
+      exclusions(pairDropRelease(ctxOf(other))).includes("26 no acquire of the release's handle in initialize's reach"),
+    );
+  });
+
+  it('excludes where the labels already say the site leaks in halt', () => {
+    const label = labelOf({ expected: [{ rule: IRQ, file: 'drv.c', line: 12 }] });
+    const out = pairDropRelease(ctxOf(DRIVER, label));
+    assert.deepEqual(out.mutants, []);
+    assert.ok(exclusions(out).includes('26 the labels say the site already leaks in halt'));
+  });
+});
+
+describe('pair-exit-to-return', () => {
+  it("turns each later exit into a failure return, expecting every held resource's rule there; the acquire's own check is excluded", () => {
+    const out = pairExitToReturn(ctxOf());
+    assert.deepEqual(
+      out.mutants.map((m) => [m.id, changed(m), keys(m)]),
+      [
+        [
+          'pair-exit-to-return@drv.c:15',
+          ['15:     if (Status != NDIS_STATUS_SUCCESS) return NDIS_STATUS_FAILURE;'],
+          [`${IRQ} drv.c:15`, `${SM} drv.c:15`],
+        ],
+      ],
+    );
+    assert.deepEqual(exclusions(out), [
+      "11 the first exit after an acquire (it may be the acquire's own failure)",
+      "13 the first exit after an acquire (it may be the acquire's own failure)",
+    ]);
+  });
+
+  it('adds the mapping to the expectation when initialize holds it too', () => {
+    const mapped = [...DRIVER];
+    mapped[9] =
+      '    NdisMMapIoSpace(&A->Regs, H, A->Pa, 64); NdisMAllocateSharedMemory(H, 64, FALSE, &A->Ring.Va, &A->Ring.Pa);';
+    const m = pairExitToReturn(ctxOf(mapped)).mutants.find((x) => x.line === 15);
+    assert.deepEqual(m && keys(m), [`${IRQ} drv.c:15`, `${SM} drv.c:15`, `${UNMAP_FAIL} drv.c:15`]);
+  });
+
+  it('excludes an exit where a lock or a configuration handle may be held, or an acquire in a block it is not in', () => {
+    const locked = [...DRIVER];
+    locked[13] = '    NdisAcquireSpinLock(&A->Lock); Status = Start(A);';
+    assert.ok(exclusions(pairExitToReturn(ctxOf(locked))).includes('15 a spin lock may be held at the exit'));
+    const config = [...DRIVER];
+    config[13] = '    NdisOpenConfigurationEx(&A->Obj, &A->Cfg); Status = Start(A);';
+    assert.ok(
+      exclusions(pairExitToReturn(ctxOf(config))).includes('15 a configuration handle may be open at the exit'),
+    );
+    const nested = [...DRIVER];
+    nested[11] = '    if (A->UseIrq) { Status = NdisMRegisterInterruptEx(H, A, &A->Chars, &A->Irq); }';
+    assert.ok(exclusions(pairExitToReturn(ctxOf(nested))).includes('15 an acquire is in a block the exit is not in'));
+  });
+
+  it('excludes an exit the labels already say leaks', () => {
+    const label = labelOf({ expected: [{ rule: SM, file: 'drv.c', line: 15 }] });
+    assert.deepEqual(exclusions(pairExitToReturn(ctxOf(DRIVER, label))).slice(-1), [
+      '15 the labels say the exit already leaks',
+    ]);
+  });
+
+  it('generateMutants judges the mapping operators on the mapping rules only, the pairing ones on every rule', () => {
+    const g = generateMutants(labelOf(), textFromMap(new Map([['drv.c', DRIVER.join('\n')]])), { seed: 1 });
+    assert.deepEqual(
+      g.mutants.map((m) => [m.operator, m.rules]),
+      [
+        ['pair-drop-release', undefined],
+        ['pair-exit-to-return', undefined],
+      ],
+    );
+    const only = generateMutants(labelOf(), textFromMap(new Map([['drv.c', DRIVER.join('\n')]])), {
+      seed: 1,
+      operators: ['pair-exit-to-return'],
+    });
+    assert.deepEqual(
+      only.mutants.map((m) => m.operator),
+      ['pair-exit-to-return'],
+    );
+    assert.deepEqual(MAPPING_RULES, ['ndis/mmap-context', UNMAP_FAIL, 'ndis/unmap-in-halt', 'ndis/unmap-length']);
+  });
+});
+
+describe('pack labels', () => {
+  const pack = (value: object) => parsePackLabel({ driver: 'synthetic', ...value }, 'pack.json');
+
+  it('merges judged places into the label: expected, debatable, and false alarms', () => {
+    const merged = withPack(
+      labelOf({ expected: [{ rule: UNMAP_FAIL, file: 'drv.c', line: 3 }] }),
+      pack({
+        expected: [{ rule: IRQ, file: 'drv.c', line: 12, why: 'never deregistered' }],
+        falseAlarms: [{ rule: SM, file: 'drv.c', line: 15, why: 'freed through an alias' }],
+        debatable: [{ rule: SM, file: 'drv.c', line: 11, why: 'not read to the end' }],
+      }),
+      'pack.json',
+    );
+    assert.deepEqual(
+      merged.expected.map((e) => e.rule),
+      [UNMAP_FAIL, IRQ],
+    );
+    assert.equal(merged.falseAlarms.length, 1);
+    assert.equal(merged.debatable.length, 1);
+  });
+
+  it('rejects an entry without a reason, a place judged twice, and another driver', () => {
+    assert.throws(() => pack({ expected: [{ rule: IRQ, file: 'a.c', line: 1 }] }), /why must say why/);
+    assert.throws(
+      () =>
+        pack({
+          expected: [{ rule: IRQ, file: 'a.c', line: 1, why: 'x' }],
+          falseAlarms: [{ rule: IRQ, file: 'a.c', line: 1, why: 'y' }],
+        }),
+      /judged twice/,
+    );
+    assert.throws(() => withPack(labelOf(), { ...pack({}), driver: 'other' }, 'p.json'), LabelError);
+  });
+});
+
+describe('per-rule figures', () => {
+  const reported = (rule: string, line: number) => ({ rule, file: 'a.c', line, message: '' });
+  const label = labelOf({
+    expected: [
+      { rule: IRQ, file: 'a.c', line: 1 },
+      { rule: IRQ, file: 'a.c', line: 2 },
+      { rule: SM, file: 'a.c', line: 3 },
+    ],
+    falseAlarms: [{ rule: SM, file: 'a.c', line: 4, why: 'x' }],
+  });
+  const rules = [IRQ, SM, 'ndis/spinlock-balance'];
+  const score = scoreFindings([reported(IRQ, 1), reported(SM, 4), reported(SM, 5)], label, rules);
+
+  it('splits the score by rule, marking false positives a label judged false', () => {
+    const byRule = countsByRule(score, label, rules);
+    assert.deepEqual(byRule[IRQ], {
+      truePositives: 1,
+      falsePositives: 0,
+      falseNegatives: 1,
+      debatableReported: 0,
+      debatableSilent: 0,
+      knownFalse: 0,
+      labelled: 2,
+    });
+    assert.deepEqual(
+      [byRule[SM].truePositives, byRule[SM].falsePositives, byRule[SM].knownFalse, byRule[SM].falseNegatives],
+      [0, 2, 1, 1],
+    );
+    assert.equal(byRule['ndis/spinlock-balance'].labelled, 0, 'every compared rule is listed');
+  });
+
+  it('gives precision and recall per rule in the totals, and mutation scores by the rules mutants expect', () => {
+    const d = emptyResult({ id: 'd', folder: 'f', repo: 'r', commit: 'c' });
+    d.byRule = countsByRule(score, label, rules);
+    const result = (killed: boolean, ...expected: string[]): MutantResult => ({
+      id: 'm',
+      operator: 'op',
+      file: 'a.c',
+      line: 1,
+      description: '',
+      expected: expected.map((rule) => ({ rule, file: 'a.c', line: 1 })),
+      got: [],
+      killed,
+      complete: true,
+      wallMs: 0,
+    });
+    const byRule = mutationByRule([result(true, IRQ, SM), result(false, IRQ), result(true, IRQ, IRQ)]);
+    assert.deepEqual(byRule[IRQ], { mutants: 3, killed: 2, score: 2 / 3 });
+    assert.deepEqual(byRule[SM], { mutants: 1, killed: 1, score: 1 });
+    d.mutation = {
+      mutants: 3,
+      killed: 2,
+      score: 2 / 3,
+      wallMs: 0,
+      byOperator: {},
+      byRule,
+      excludedByRule: {},
+      exclusions: [],
+      survivors: [],
+      results: [],
+    };
+    const t = totalsOf([d]);
+    assert.equal(t.byRule[IRQ].precision, 1);
+    assert.equal(t.byRule[IRQ].recall, 0.5);
+    assert.equal(t.byRule[SM].precision, 0);
+    assert.equal(t.byRule['ndis/spinlock-balance'].recall, null);
+    assert.equal(t.mutation.byRule[IRQ].killed, 2);
+
+    const results = (x: typeof d): Results => ({
+      format: 1,
+      cli: 'x',
+      corpus: 'c',
+      labels: 'l',
+      rules,
+      seed: 1,
+      mutants: 'all',
+      drivers: [x],
+      totals: totalsOf([x]),
+    });
+    const worse = structuredClone(d);
+    worse.byRule[IRQ].falsePositives = 1;
+    worse.mutation!.byRule = mutationByRule([result(false, IRQ), result(false, SM)]);
+    const figures = compareResults(results(d), results(worse)).drops.map((x) => x.figure);
+    assert.ok(figures.includes(`${IRQ} precision`), figures.join(', '));
+    assert.ok(figures.includes(`${IRQ} false positives`));
+    assert.ok(figures.includes(`mutation score ${IRQ}`));
+    assert.ok(figures.includes(`mutation score ${SM}`));
+  });
+});
