@@ -344,77 +344,48 @@ ${driverEntry('MpInit', 'MpHalt')}`,
   },
 ]);
 
+/** A driver mapping each memory BAR into an array in a loop; `onFailure` follows a failed map, `tail` ends initialize. */
+function barLoop(onFailure: string, tail: string): string {
+  return `#include <ndis.h>
+typedef struct _NIC { NDIS_HANDLE H; PVOID BarVa[6]; ULONG BarLen[6]; } NIC, *PNIC;
+MINIPORT_INITIALIZE NicInit;
+MINIPORT_HALT NicHalt;
+static VOID NicUnmapBars(PNIC n)
+{
+    ULONG i;
+    for (i = 0; i < 6; i++)
+        if (n->BarVa[i] != NULL) { NdisMUnmapIoSpace(n->H, n->BarVa[i], n->BarLen[i]); n->BarVa[i] = NULL; }
+}
+NDIS_STATUS NicInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PNIC n = (PNIC)c;
+    PNDIS_RESOURCE_LIST list = p->AllocatedResources;
+    NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+    ULONG i, bar = 0;
+    for (i = 0; i < list->Count; i++) {
+        PCM_PARTIAL_RESOURCE_DESCRIPTOR d = &list->PartialDescriptors[i];
+        if (d->Type != CmResourceTypeMemory) continue;
+        status = NdisMMapIoSpace(&n->BarVa[bar], h, d->u.Memory.Start, d->u.Memory.Length);
+        if (status != NDIS_STATUS_SUCCESS)
+            ${onFailure}
+        n->BarLen[bar] = d->u.Memory.Length;
+        bar++;
+    }
+    return NDIS_STATUS_SUCCESS;
+${tail}
+}
+VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { NicUnmapBars((PNIC)c); }
+`;
+}
+
 ruleTester('arrays of mappings', [
   {
     name: 'a later element failing to map leaks the earlier ones when its exit releases nothing (zvionet shape)',
-    files: {
-      'bars.c': `#include <ndis.h>
-typedef struct _NIC { NDIS_HANDLE H; PVOID BarVa[6]; ULONG BarLen[6]; } NIC, *PNIC;
-MINIPORT_INITIALIZE NicInit;
-MINIPORT_HALT NicHalt;
-static VOID NicUnmapBars(PNIC n)
-{
-    ULONG i;
-    for (i = 0; i < 6; i++)
-        if (n->BarVa[i] != NULL) { NdisMUnmapIoSpace(n->H, n->BarVa[i], n->BarLen[i]); n->BarVa[i] = NULL; }
-}
-NDIS_STATUS NicInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
-{
-    PNIC n = (PNIC)c;
-    PNDIS_RESOURCE_LIST list = p->AllocatedResources;
-    NDIS_STATUS status = NDIS_STATUS_SUCCESS;
-    ULONG i, bar = 0;
-    for (i = 0; i < list->Count; i++) {
-        PCM_PARTIAL_RESOURCE_DESCRIPTOR d = &list->PartialDescriptors[i];
-        if (d->Type != CmResourceTypeMemory) continue;
-        status = NdisMMapIoSpace(&n->BarVa[bar], h, d->u.Memory.Start, d->u.Memory.Length);
-        if (status != NDIS_STATUS_SUCCESS)
-            return status; // EXPECT: ndis/unmap-on-failure
-        n->BarLen[bar] = d->u.Memory.Length;
-        bar++;
-    }
-    return NDIS_STATUS_SUCCESS;
-}
-VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { NicUnmapBars((PNIC)c); }
-`,
-    },
+    files: { 'bars.c': barLoop('return status; // EXPECT: ndis/unmap-on-failure', '') },
   },
   {
     name: 'the same loop whose failure goes to a cleanup loop releases every element',
-    files: {
-      'bars.c': `#include <ndis.h>
-typedef struct _NIC { NDIS_HANDLE H; PVOID BarVa[6]; ULONG BarLen[6]; } NIC, *PNIC;
-MINIPORT_INITIALIZE NicInit;
-MINIPORT_HALT NicHalt;
-static VOID NicUnmapBars(PNIC n)
-{
-    ULONG i;
-    for (i = 0; i < 6; i++)
-        if (n->BarVa[i] != NULL) { NdisMUnmapIoSpace(n->H, n->BarVa[i], n->BarLen[i]); n->BarVa[i] = NULL; }
-}
-NDIS_STATUS NicInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
-{
-    PNIC n = (PNIC)c;
-    PNDIS_RESOURCE_LIST list = p->AllocatedResources;
-    NDIS_STATUS status = NDIS_STATUS_SUCCESS;
-    ULONG i, bar = 0;
-    for (i = 0; i < list->Count; i++) {
-        PCM_PARTIAL_RESOURCE_DESCRIPTOR d = &list->PartialDescriptors[i];
-        if (d->Type != CmResourceTypeMemory) continue;
-        status = NdisMMapIoSpace(&n->BarVa[bar], h, d->u.Memory.Start, d->u.Memory.Length);
-        if (status != NDIS_STATUS_SUCCESS)
-            goto Error;
-        n->BarLen[bar] = d->u.Memory.Length;
-        bar++;
-    }
-    return NDIS_STATUS_SUCCESS;
-Error:
-    NicUnmapBars(n);
-    return status;
-}
-VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { NicUnmapBars((PNIC)c); }
-`,
-    },
+    files: { 'bars.c': barLoop('goto Error;', 'Error:\n    NicUnmapBars(n);\n    return status;') },
   },
   {
     name: 'a failure path that releases the array in a forward loop releases it (loops are not counted)',
