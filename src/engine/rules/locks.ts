@@ -31,6 +31,7 @@ import { formatMessage, type LockBalanceRule, type RulePack } from '../rulepack.
 import { functionEnv } from '../sites.js';
 import { evidenceText, reaching, roleLabel, span, type Draft } from './common.js';
 import { constantTruth, integerValue } from '../values.js';
+import { givenByNdis, nonNullTruth } from './nonnull.js';
 import { conditionalMacro } from './uncertain.js';
 
 interface Op {
@@ -230,6 +231,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     const ambiguous = new Set([...namings].filter(([, t]) => t.size > 1).map(([k]) => k));
     const ifConditions = new Set<Expr>();
     collectIfs(fn.body, ifConditions);
+    const nonNull = givenByNdis(fn);
 
     const report = (
       messageId: string,
@@ -333,8 +335,9 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
           todo.push({ at: n.next, s });
           break;
         case 'br': {
-          // `do { ... } while (FALSE)` runs once: a constant condition goes one way only.
-          const fixed = constantCondition(n.c, program, fn.file);
+          // `do { ... } while (FALSE)` runs once: a constant condition goes one way only; so does a NULL
+          // test of a pointer NDIS never passes as NULL (the adapter context).
+          const fixed = constantCondition(n.c, program, fn.file) ?? nonNullTruth(n.c, nonNull);
           if (fixed !== undefined) {
             todo.push({ at: fixed ? n.yes : n.no, s });
             break;

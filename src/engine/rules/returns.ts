@@ -9,11 +9,12 @@
  */
 import type { Expr, Pos, Stmt } from '../ast.js';
 import { buildCfg } from '../cfg.js';
-import { walkExprs, type FnDef, type Program } from '../program.js';
+import { walkExprs, type Program } from '../program.js';
 import { formatMessage, type ReturnValueRule, type RulePack } from '../rulepack.js';
 import { functionEnv } from '../sites.js';
 import { constantTruth, integerValue } from '../values.js';
 import { evidenceText, roleLabel, span, type Draft } from './common.js';
+import { givenByNdis, nullTested } from './nonnull.js';
 
 /** A value known on a path: its name when it has one, its integer value when that is known. */
 interface Known {
@@ -234,75 +235,6 @@ export function returnValue(program: Program, pack: RulePack, rule: ReturnValueR
     }
   }
   return drafts;
-}
-
-/**
- * Pointers NDIS hands the callback, which it never passes as NULL (the
- * adapter context, the parameters structure), and locals given one of them
- * (`PNIC nic = (PNIC)MiniportAdapterContext;`) and nothing else: a path that
- * tests one of them for NULL and finds it so is not a path NDIS takes.
- */
-function givenByNdis(fn: FnDef): Set<string> {
-  const pointer = (ty: string, ptr: number) => ptr > 0 || /^(?:NDIS_HANDLE|PVOID|P[A-Z][A-Z0-9_]*)$/.test(ty);
-  const out = new Set(fn.params.filter((p) => pointer(p.ty, p.ptr)).map((p) => p.n));
-  const given = new Map<string, boolean>();
-  const note = (name: string, value: Expr | undefined) => {
-    const v = value ? stripCast(value) : undefined;
-    given.set(name, (given.get(name) ?? true) && v?.t === 'id' && out.has(v.n));
-  };
-  walkStmts(fn.body, (d) => {
-    note(d.n, d.init);
-  });
-  walkExprs(fn.body, (e) => {
-    if (e.t === 'asg' && e.l.t === 'id') note(e.l.n, e.op === '=' ? e.r : undefined);
-  });
-  for (const [name, ok] of given) if (ok) out.add(name);
-  return out;
-}
-
-function stripCast(e: Expr): Expr {
-  return e.t === 'cast' ? stripCast(e.e) : e;
-}
-
-/** `x == NULL`, `NULL != x`, `x == 0`: the name tested. */
-function nullTested(c: Extract<Expr, { t: 'bin' }>): string | undefined {
-  const isNull = (e: Expr) => {
-    const x = stripCast(e);
-    return (x.t === 'id' && (x.n === 'NULL' || x.n === 'nullptr')) || (x.t === 'num' && /^0[uUlL]*$/.test(x.v));
-  };
-  const l = stripCast(c.l);
-  const r = stripCast(c.r);
-  if (l.t === 'id' && isNull(c.r)) return l.n;
-  if (r.t === 'id' && isNull(c.l)) return r.n;
-  return undefined;
-}
-
-/** Every declaration with a name in a body. */
-function walkStmts(s: Stmt | undefined, visit: (d: { n: string; init?: Expr }) => void): void {
-  if (!s) return;
-  switch (s.k) {
-    case 'blk':
-      for (const x of s.b) walkStmts(x, visit);
-      break;
-    case 'decl':
-      for (const d of s.d) visit(d);
-      break;
-    case 'if':
-      walkStmts(s.t, visit);
-      walkStmts(s.f, visit);
-      break;
-    case 'while':
-    case 'do':
-    case 'sw':
-      walkStmts(s.b, visit);
-      break;
-    case 'for':
-      walkStmts(s.i, visit);
-      walkStmts(s.b, visit);
-      break;
-    default:
-      break;
-  }
 }
 
 /** Variables whose address is taken anywhere in the body: anything may write them. */

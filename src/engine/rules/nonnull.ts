@@ -1,0 +1,65 @@
+/**
+ * Pointers NDIS never passes as NULL: a callback's own pointer parameters
+ * (the adapter context, the parameters structure) and locals given one of
+ * them and nothing else. A path that finds one of them NULL is not a path
+ * NDIS takes; the rules that walk a callback's paths read such tests as
+ * decided.
+ */
+import type { Expr } from '../ast.js';
+import { walkExprs, walkStmts, type FnDef } from '../program.js';
+
+/**
+ * Pointers NDIS hands the callback, which it never passes as NULL (the
+ * adapter context, the parameters structure), and locals given one of them
+ * (`PNIC nic = (PNIC)MiniportAdapterContext;`) and nothing else: a path that
+ * tests one of them for NULL and finds it so is not a path NDIS takes.
+ */
+export function givenByNdis(fn: FnDef): Set<string> {
+  const pointer = (ty: string, ptr: number) => ptr > 0 || /^(?:NDIS_HANDLE|PVOID|P[A-Z][A-Z0-9_]*)$/.test(ty);
+  const out = new Set(fn.params.filter((p) => pointer(p.ty, p.ptr)).map((p) => p.n));
+  const given = new Map<string, boolean>();
+  const note = (name: string, value: Expr | undefined) => {
+    const v = value ? stripCast(value) : undefined;
+    given.set(name, (given.get(name) ?? true) && v?.t === 'id' && out.has(v.n));
+  };
+  walkStmts(fn.body, (s) => {
+    if (s.k === 'decl') for (const d of s.d) note(d.n, d.init);
+  });
+  walkExprs(fn.body, (e) => {
+    if (e.t === 'asg' && e.l.t === 'id') note(e.l.n, e.op === '=' ? e.r : undefined);
+  });
+  for (const [name, ok] of given) if (ok) out.add(name);
+  return out;
+}
+
+export function stripCast(e: Expr): Expr {
+  return e.t === 'cast' ? stripCast(e.e) : e;
+}
+
+/** `x == NULL`, `NULL != x`, `x == 0`: the name tested. */
+export function nullTested(c: Extract<Expr, { t: 'bin' }>): string | undefined {
+  const isNull = (e: Expr) => {
+    const x = stripCast(e);
+    return (x.t === 'id' && (x.n === 'NULL' || x.n === 'nullptr')) || (x.t === 'num' && /^0[uUlL]*$/.test(x.v));
+  };
+  const l = stripCast(c.l);
+  const r = stripCast(c.r);
+  if (l.t === 'id' && isNull(c.r)) return l.n;
+  if (r.t === 'id' && isNull(c.l)) return r.n;
+  return undefined;
+}
+
+/** The truth of `x`, `!x`, `x == NULL` or `x != NULL` for a pointer in `nonNull`, else undefined. */
+export function nonNullTruth(c: Expr, nonNull: ReadonlySet<string>): boolean | undefined {
+  const e = stripCast(c);
+  if (e.t === 'id') return nonNull.has(e.n) ? true : undefined;
+  if (e.t === 'un' && e.op === '!') {
+    const t = nonNullTruth(e.e, nonNull);
+    return t === undefined ? undefined : !t;
+  }
+  if (e.t === 'bin' && (e.op === '==' || e.op === '!=')) {
+    const name = nullTested(e);
+    if (name !== undefined && nonNull.has(name)) return e.op === '!=';
+  }
+  return undefined;
+}
