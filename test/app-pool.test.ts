@@ -61,6 +61,11 @@ async function longestStall<T>(work: Promise<T>): Promise<{ value: T | undefined
   }
 }
 
+test("a thread's fact cache defaults to a sixteenth of its heap cap (facts weigh 4 to 5 times their count in the heap)", () => {
+  assert.equal(pool({ threads: 1, memoryMb: 512 }).factCacheBytes, 32 * 1024 * 1024);
+  assert.equal(pool({ threads: 1, factCacheBytes: 1234 }).factCacheBytes, 1234);
+});
+
 test('an analysis past the time limit is stopped; the event loop and another repository are served meanwhile', async () => {
   // A thread that spins on the analysis named `spin`, as a pathological input would, however fast the engine gets.
   const p = pool({ threads: 2, timeLimitMs: 1500, workerFile: new URL('./support/slow-worker.js', import.meta.url) });

@@ -10,6 +10,12 @@
  * check run reports as a non-passing result. Time spent waiting for a free
  * thread does not count: tasks are handed to piscina only when a thread is
  * free, so a task's clock starts when it starts.
+ *
+ * The heap cap does not see tree-sitter's trees (C memory): the engine frees
+ * the trees it dropped past a bound of its own (src/engine/trees.ts), so a
+ * thread that runs analysis after analysis does not grow by every tree it
+ * parsed. The thread's fact cache is sized to leave most of the cap to the
+ * analyses.
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
@@ -40,7 +46,11 @@ export interface PoolOptions {
   timeLimitMs?: number;
   /** Heap cap of each analysis thread (MiB). */
   memoryMb?: number;
-  /** Bytes of facts each thread keeps between analyses. */
+  /**
+   * Bytes of facts each thread keeps between analyses, as `factBytes` counts
+   * them (serialized); in the heap they weigh about 4 to 5 times that. Default:
+   * a sixteenth of the heap cap, so a warm cache takes about a third of it.
+   */
   factCacheBytes?: number;
   /** The thread's module (tests give one that misbehaves on purpose); default `scan-worker.js`. */
   workerFile?: URL;
@@ -56,6 +66,7 @@ export class AnalysisPool {
   readonly threads: number;
   readonly timeLimitMs: number;
   readonly memoryMb: number;
+  readonly factCacheBytes: number;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -63,6 +74,8 @@ export class AnalysisPool {
     this.threads = Math.max(1, Math.floor(options.threads ?? Math.max(1, availableParallelism() - 1)));
     this.timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
     this.memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
+    // The engine's default (256 MiB serialized) would fill a 1 GiB heap on its own.
+    this.factCacheBytes = options.factCacheBytes ?? Math.floor((this.memoryMb * 1024 * 1024) / 16);
     this.piscina = new Piscina<ScanTask, ScanOutcome>({
       filename: (options.workerFile ?? new URL('./scan-worker.js', import.meta.url)).href,
       // Started now and kept: a thread loads tree-sitter once, and its fact cache stays warm.
@@ -71,7 +84,7 @@ export class AnalysisPool {
       idleTimeout: Number.MAX_SAFE_INTEGER,
       concurrentTasksPerWorker: 1,
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
-      workerData: options.factCacheBytes !== undefined ? { factCacheBytes: options.factCacheBytes } : {},
+      workerData: { factCacheBytes: this.factCacheBytes },
     });
   }
 
