@@ -24,6 +24,8 @@ import type { ScanOutcome, ScanTask } from './scan-worker.js';
 /** Defaults: NDIS_REVIEW_ANALYSIS_TIMEOUT_S, NDIS_REVIEW_ANALYSIS_MEMORY_MB. */
 export const DEFAULT_TIME_LIMIT_MS = 120_000;
 export const DEFAULT_MEMORY_MB = 1024;
+/** NDIS_REVIEW_ANALYSIS_NICE. */
+export const DEFAULT_NICE_INCREMENT = 10;
 
 export class AnalysisLimitExceeded extends Error {
   constructor(
@@ -52,6 +54,13 @@ export interface PoolOptions {
    * a sixteenth of the heap cap, so a warm cache takes about a third of it.
    */
   factCacheBytes?: number;
+  /**
+   * Added to each analysis thread's nice value (Linux schedules threads one
+   * by one): on a busy machine the threads that answer webhooks, renew job
+   * locks and talk to GitHub run first, and an idle core still goes to the
+   * analysis. Default 10; 0 leaves the threads as they are.
+   */
+  niceIncrement?: number;
   /** The thread's module (tests give one that misbehaves on purpose); default `scan-worker.js`. */
   workerFile?: URL;
 }
@@ -67,6 +76,7 @@ export class AnalysisPool {
   readonly timeLimitMs: number;
   readonly memoryMb: number;
   readonly factCacheBytes: number;
+  readonly niceIncrement: number;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -76,6 +86,7 @@ export class AnalysisPool {
     this.memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
     // The engine's default (256 MiB serialized) would fill a 1 GiB heap on its own.
     this.factCacheBytes = options.factCacheBytes ?? Math.floor((this.memoryMb * 1024 * 1024) / 16);
+    this.niceIncrement = Math.max(0, Math.min(19, Math.floor(options.niceIncrement ?? DEFAULT_NICE_INCREMENT)));
     this.piscina = new Piscina<ScanTask, ScanOutcome>({
       filename: (options.workerFile ?? new URL('./scan-worker.js', import.meta.url)).href,
       // Started now and kept: a thread loads tree-sitter once, and its fact cache stays warm.
@@ -85,6 +96,7 @@ export class AnalysisPool {
       concurrentTasksPerWorker: 1,
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
       workerData: { factCacheBytes: this.factCacheBytes },
+      niceIncrement: this.niceIncrement,
     });
   }
 
@@ -176,10 +188,12 @@ export function poolFromEnv(env: NodeJS.ProcessEnv): AnalysisPool {
   const threads = num(env.NDIS_REVIEW_ANALYSIS_THREADS, 1);
   const memoryMb = num(env.NDIS_REVIEW_ANALYSIS_MEMORY_MB, 16);
   const factMb = num(env.NDIS_REVIEW_FACT_CACHE_MB, 1);
+  const nice = num(env.NDIS_REVIEW_ANALYSIS_NICE, 0);
   return new AnalysisPool({
     ...(threads !== undefined ? { threads } : {}),
     ...(seconds !== undefined ? { timeLimitMs: seconds * 1000 } : {}),
     ...(memoryMb !== undefined ? { memoryMb } : {}),
     ...(factMb !== undefined ? { factCacheBytes: factMb * 1024 * 1024 } : {}),
+    ...(nice !== undefined ? { niceIncrement: nice } : {}),
   });
 }
