@@ -16,7 +16,8 @@
  *
  * Goals (docs/operations.md): 2 workers ≥ 1.6 × the throughput of 1;
  * p95 ack ≤ 50 ms; every head one completed run; the kill round completes.
- * Options: --repos N --prs N (default 20 × 10), --scale N (corpora per head, default 2).
+ * Options: --repos N --prs N (default 20 × 10), --scale N (corpora per head, default 2),
+ * --minutes N (longest a round may take, default 15).
  */
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
@@ -33,6 +34,8 @@ const arg = (name: string, d: number) => {
 const REPOS = arg('repos', 20);
 const PRS = arg('prs', 10);
 const SCALE = arg('scale', 2);
+/** Longest a round may take before the bench stops. */
+const MINUTES = arg('minutes', 15);
 const INSTALLATIONS = 4;
 const LATENCY_MS = 30;
 
@@ -175,7 +178,11 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
       console.log(`[${name}] killed ${procs[1].name} (SIGKILL) with ${done} of ${list.length} runs completed`);
     }
     if (done === list.length) break;
-    if (performance.now() - started > 15 * 60_000) throw new Error(`[${name}] ${done} of ${list.length} after 15 min`);
+    if (performance.now() - started > MINUTES * 60_000) {
+      // Stopping the bench stops the app's processes too: none is left running.
+      for (const x of procs) x.p.child.kill('SIGKILL');
+      throw new Error(`[${name}] ${done} of ${list.length} after ${MINUTES} min`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   const seconds = (performance.now() - started) / 1000;
