@@ -9,13 +9,15 @@
  * (created completed), and 4 installations allow 4 writes a second.
  *
  * Printed: acknowledgement times (p50, p95, max), the time until every head
- * has its completed run, throughput, each process's CPU use and which bound
- * the round hit; then a third round with 2 workers where one is killed with
+ * has its completed run, throughput, each process's CPU use and peak RSS,
+ * the runs' conclusions (a run stopped by a time or memory limit says so)
+ * and which bound the round hit; then a third round with 2 workers where one is killed with
  * SIGKILL mid-burst: every head must still get exactly one completed run.
  *
  * Goals (docs/operations.md): 2 workers ≥ 1.6 × the throughput of 1;
  * p95 ack ≤ 50 ms; every head one completed run; the kill round completes.
- * Options: --repos N --prs N (default 20 × 10), --scale N (corpora per head, default 2).
+ * Options: --repos N --prs N (default 20 × 10), --scale N (corpora per head, default 2),
+ * --minutes N (longest a round may take, default 15).
  */
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
@@ -32,6 +34,8 @@ const arg = (name: string, d: number) => {
 const REPOS = arg('repos', 20);
 const PRS = arg('prs', 10);
 const SCALE = arg('scale', 2);
+/** Longest a round may take before the bench stops. */
+const MINUTES = arg('minutes', 15);
 const INSTALLATIONS = 4;
 const LATENCY_MS = 30;
 
@@ -78,6 +82,17 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** Peak resident memory of a process so far (MiB), from /proc (VmHWM); 0 when it is gone. */
+function peakRssMiB(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -92,6 +107,12 @@ interface Round {
   perSecond: number;
   oneRunEach: boolean;
   cpu: { name: string; seconds: number; share: number }[];
+  /** Peak RSS of each app process (MiB); a killed worker's is read just before the kill. */
+  peakRss: { name: string; mib: number }[];
+  /** Runs not completed when the round ended. */
+  open: number;
+  /** Completed runs by conclusion, and by title when they failed (a limit hit says which). */
+  conclusions: Map<string, number>;
   writesPerSecond: number;
 }
 
@@ -123,7 +144,8 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
   const self0 = process.cpuUsage();
   const started = performance.now();
   const acks: number[] = [];
-  // 200 webhooks in about 4 s: one every 20 ms, not waiting for answers in between.
+  // One webhook every 20 ms (200 in about 4 s), not waiting for answers in between: a smaller
+  // --repos/--prs sends fewer at the same rate.
   const sends: Promise<void>[] = [];
   for (const [i, h] of list.entries()) {
     const { payload } = pullRequestEvent('opened', {
@@ -140,21 +162,27 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
         acks.push(ms);
       }),
     );
-    await new Promise((r) => setTimeout(r, 4000 / list.length));
+    await new Promise((r) => setTimeout(r, 20));
   }
   await Promise.all(sends);
   const completed = () =>
     list.filter((h) => github.runsOf(repoName(h.repo), h.sha).some((r) => r.status === 'completed')).length;
   let killed = false;
+  const peaks = new Map<string, number>();
   for (;;) {
     const done = completed();
     if (killOne && !killed && done >= list.length * 0.3) {
+      peaks.set(procs[1].name, peakRssMiB(procs[1].p.child.pid));
       procs[1].p.child.kill('SIGKILL');
       killed = true;
       console.log(`[${name}] killed ${procs[1].name} (SIGKILL) with ${done} of ${list.length} runs completed`);
     }
     if (done === list.length) break;
-    if (performance.now() - started > 15 * 60_000) throw new Error(`[${name}] ${done} of ${list.length} after 15 min`);
+    if (performance.now() - started > MINUTES * 60_000) {
+      // Stopping the bench stops the app's processes too: none is left running.
+      for (const x of procs) x.p.child.kill('SIGKILL');
+      throw new Error(`[${name}] ${done} of ${list.length} after ${MINUTES} min`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   const seconds = (performance.now() - started) / 1000;
@@ -177,6 +205,16 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
     return runs.length === 1 && runs[0].status === 'completed';
   });
   const open = [...github.runs.values()].filter((r) => r.status !== 'completed').length;
+  const conclusions = new Map<string, number>();
+  for (const r of github.runs.values()) {
+    if (r.status !== 'completed') continue;
+    const what = r.conclusion === 'failure' ? `failure (${r.output?.title ?? ''})` : (r.conclusion ?? 'none');
+    conclusions.set(what, (conclusions.get(what) ?? 0) + 1);
+  }
+  const peakRss = procs.map((x) => ({
+    name: x.p.child.signalCode === null ? x.name : `${x.name} (killed)`,
+    mib: peaks.get(x.name) ?? peakRssMiB(x.p.child.pid),
+  }));
   for (const x of procs) x.p.child.kill('SIGKILL');
   await Promise.all(procs.map((x) => x.p.exited));
   const writes = github.writes().length;
@@ -189,6 +227,9 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
     perSecond: list.length / seconds,
     oneRunEach: oneRunEach && open === 0,
     cpu,
+    peakRss,
+    open,
+    conclusions,
     writesPerSecond: writes / seconds,
   };
 }
@@ -204,8 +245,10 @@ function report(name: string, r: Round): void {
   console.log(
     `[${name}] ${r.workers} worker(s): every head's run completed in ${r.seconds.toFixed(1)} s, ` +
       `${r.perSecond.toFixed(2)} analyses/s; ack p50 ${r.ackP50.toFixed(1)} ms, p95 ${r.ackP95.toFixed(1)} ms, max ${r.ackMax.toFixed(1)} ms; ` +
-      `exactly one completed run per head: ${r.oneRunEach ? 'yes' : 'NO'}`,
+      `exactly one completed run per head: ${r.oneRunEach ? 'yes' : 'NO'}; runs left open: ${r.open}`,
   );
+  console.log(`[${name}]   conclusions: ${[...r.conclusions].map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  console.log(`[${name}]   peak RSS: ${r.peakRss.map((p) => `${p.name} ${p.mib.toFixed(0)} MiB`).join(', ')}`);
   console.log(
     `[${name}]   CPU: ${r.cpu.map((c) => `${c.name} ${c.seconds.toFixed(1)} s (${(c.share * 100).toFixed(0)}%)`).join(', ')}`,
   );

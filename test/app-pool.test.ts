@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { analyze, type Target } from '../src/app/analyze.js';
@@ -60,6 +61,20 @@ async function longestStall<T>(work: Promise<T>): Promise<{ value: T | undefined
     clearInterval(tick);
   }
 }
+
+test("a thread's fact cache defaults to a sixteenth of its heap cap (facts weigh 4 to 5 times their count in the heap)", () => {
+  assert.equal(pool({ threads: 1, memoryMb: 512 }).factCacheBytes, 32 * 1024 * 1024);
+  assert.equal(pool({ threads: 1, factCacheBytes: 1234 }).factCacheBytes, 1234);
+});
+
+test('analysis threads run at a lower priority (nice +10 by default), so webhooks and job locks come first on a busy machine', async () => {
+  const workerFile = new URL('./support/slow-worker.js', import.meta.url);
+  const niceOf = async (p: AnalysisPool) =>
+    Number((await p.scan({ root: 'nice', files: [] }, p.clock())).result.notices[0].message);
+  const base = getPriority(0);
+  assert.equal(await niceOf(pool({ threads: 1, workerFile })), Math.min(19, base + 10));
+  assert.equal(await niceOf(pool({ threads: 1, workerFile, niceIncrement: 0 })), base);
+});
 
 test('an analysis past the time limit is stopped; the event loop and another repository are served meanwhile', async () => {
   // A thread that spins on the analysis named `spin`, as a pathological input would, however fast the engine gets.

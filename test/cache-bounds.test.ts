@@ -3,10 +3,12 @@
  * the app's blobs by bytes, least recently used out first.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { FactCache, factBytes, type CacheEntry } from '../src/engine/cache.js';
 import { scan } from '../src/engine/scan.js';
 import { BlobCache } from '../src/app/source.js';
+import { leakyDriver } from './support/drivers.js';
 
 const file = (i: number) => ({
   path: `f${i}.c`,
@@ -29,6 +31,17 @@ test('the fact cache stays within its byte bound however many files it sees, dro
   // The oldest is gone: it is lexed again.
   const old = await scan({ root: 'old', files: [file(0)], cache, workers: 0 });
   assert.equal(old.stats.lexed, 1);
+});
+
+test('the byte bound counts the function details the rules add to an entry after it was stored', async () => {
+  const bytes = Buffer.from(leakyDriver(40));
+  const cache = new FactCache();
+  const result = await scan({ root: 'r', files: [{ path: 'drv.c', bytes }], cache, workers: 0 });
+  assert.equal(result.findings.length, 40);
+  const entry = cache.get(createHash('sha1').update(bytes).digest('hex'));
+  assert.ok(entry?.parsed?.details && Object.keys(entry.parsed.details).length > 0, 'the rules parsed details');
+  // Counted when the parse stored the entry, before the details, it was a fraction of this.
+  assert.equal(cache.bytes, factBytes(entry));
 });
 
 test('an entry weighs its serialized size', () => {

@@ -10,6 +10,12 @@
  * check run reports as a non-passing result. Time spent waiting for a free
  * thread does not count: tasks are handed to piscina only when a thread is
  * free, so a task's clock starts when it starts.
+ *
+ * The heap cap does not see tree-sitter's trees (C memory): the engine frees
+ * the trees it dropped past a bound of its own (src/engine/trees.ts), so a
+ * thread that runs analysis after analysis does not grow by every tree it
+ * parsed. The thread's fact cache is sized to leave most of the cap to the
+ * analyses.
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
@@ -18,6 +24,8 @@ import type { ScanOutcome, ScanTask } from './scan-worker.js';
 /** Defaults: NDIS_REVIEW_ANALYSIS_TIMEOUT_S, NDIS_REVIEW_ANALYSIS_MEMORY_MB. */
 export const DEFAULT_TIME_LIMIT_MS = 120_000;
 export const DEFAULT_MEMORY_MB = 1024;
+/** NDIS_REVIEW_ANALYSIS_NICE. */
+export const DEFAULT_NICE_INCREMENT = 10;
 
 export class AnalysisLimitExceeded extends Error {
   constructor(
@@ -40,8 +48,19 @@ export interface PoolOptions {
   timeLimitMs?: number;
   /** Heap cap of each analysis thread (MiB). */
   memoryMb?: number;
-  /** Bytes of facts each thread keeps between analyses. */
+  /**
+   * Bytes of facts each thread keeps between analyses, as `factBytes` counts
+   * them (serialized); in the heap they weigh about 4 to 5 times that. Default:
+   * a sixteenth of the heap cap, so a warm cache takes about a third of it.
+   */
   factCacheBytes?: number;
+  /**
+   * Added to each analysis thread's nice value (Linux schedules threads one
+   * by one): on a busy machine the threads that answer webhooks, renew job
+   * locks and talk to GitHub run first, and an idle core still goes to the
+   * analysis. Default 10; 0 leaves the threads as they are.
+   */
+  niceIncrement?: number;
   /** The thread's module (tests give one that misbehaves on purpose); default `scan-worker.js`. */
   workerFile?: URL;
 }
@@ -56,6 +75,8 @@ export class AnalysisPool {
   readonly threads: number;
   readonly timeLimitMs: number;
   readonly memoryMb: number;
+  readonly factCacheBytes: number;
+  readonly niceIncrement: number;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -63,6 +84,9 @@ export class AnalysisPool {
     this.threads = Math.max(1, Math.floor(options.threads ?? Math.max(1, availableParallelism() - 1)));
     this.timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
     this.memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
+    // The engine's default (256 MiB serialized) would fill a 1 GiB heap on its own.
+    this.factCacheBytes = options.factCacheBytes ?? Math.floor((this.memoryMb * 1024 * 1024) / 16);
+    this.niceIncrement = Math.max(0, Math.min(19, Math.floor(options.niceIncrement ?? DEFAULT_NICE_INCREMENT)));
     this.piscina = new Piscina<ScanTask, ScanOutcome>({
       filename: (options.workerFile ?? new URL('./scan-worker.js', import.meta.url)).href,
       // Started now and kept: a thread loads tree-sitter once, and its fact cache stays warm.
@@ -71,7 +95,8 @@ export class AnalysisPool {
       idleTimeout: Number.MAX_SAFE_INTEGER,
       concurrentTasksPerWorker: 1,
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
-      workerData: options.factCacheBytes !== undefined ? { factCacheBytes: options.factCacheBytes } : {},
+      workerData: { factCacheBytes: this.factCacheBytes },
+      niceIncrement: this.niceIncrement,
     });
   }
 
@@ -163,10 +188,12 @@ export function poolFromEnv(env: NodeJS.ProcessEnv): AnalysisPool {
   const threads = num(env.NDIS_REVIEW_ANALYSIS_THREADS, 1);
   const memoryMb = num(env.NDIS_REVIEW_ANALYSIS_MEMORY_MB, 16);
   const factMb = num(env.NDIS_REVIEW_FACT_CACHE_MB, 1);
+  const nice = num(env.NDIS_REVIEW_ANALYSIS_NICE, 0);
   return new AnalysisPool({
     ...(threads !== undefined ? { threads } : {}),
     ...(seconds !== undefined ? { timeLimitMs: seconds * 1000 } : {}),
     ...(memoryMb !== undefined ? { memoryMb } : {}),
     ...(factMb !== undefined ? { factCacheBytes: factMb * 1024 * 1024 } : {}),
+    ...(nice !== undefined ? { niceIncrement: nice } : {}),
   });
 }

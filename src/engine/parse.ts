@@ -13,6 +13,7 @@ import { scanBody } from './lexscan.js';
 import { tokenize } from './lexer.js';
 import type { Prepared } from './preprocess.js';
 import { lineOf, lineStarts } from './text.js';
+import { noteTree } from './trees.js';
 
 let parser: Parser | undefined;
 
@@ -31,11 +32,15 @@ function getParser(): Parser {
 const RANGE_CHUNK = 64 * 1024;
 
 function parseText(text: string, ranges?: Parser.Range[]): Parser.Tree {
-  if (!ranges) return getParser().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length + 1) });
   // One function of a large file: hand over text in chunks from where the parser reads, not the
   // whole rest of the file on every call (that made reading a file's functions cost its size squared).
   const input = (offset: number) => text.slice(offset, offset + RANGE_CHUNK);
-  return getParser().parse(input, undefined, { bufferSize: RANGE_CHUNK, includedRanges: ranges });
+  const tree = ranges
+    ? getParser().parse(input, undefined, { bufferSize: RANGE_CHUNK, includedRanges: ranges })
+    : getParser().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length + 1) });
+  // Counted for `releaseTrees`: the tree's memory is outside V8's sight (see trees.ts).
+  noteTree(tree.rootNode.descendantCount);
+  return tree;
 }
 
 export function parseFacts(prepared: Prepared, macros?: MacroTable): ParsedFacts {

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { parseBytes, type ParsedEntry } from './filefacts.js';
 import type { MacroTable } from './expand.js';
 import type { LexFacts } from './lexfacts.js';
+import { releaseTrees } from './trees.js';
 
 export interface ParseJob {
   bytes: Uint8Array;
@@ -96,11 +97,15 @@ export async function parseBatch(
     // The calling thread works too, yielding between files so workers get fed.
     while (queue.length && (callerParses || pool.length === 0)) {
       parseHere(queue.shift()!);
-      if (pool.length) await yieldToEvents();
+      // Trees this thread dropped are freed past their bound (a collection and a turn of the loop).
+      if (!(await releaseTrees()) && pool.length) await yieldToEvents();
     }
     await Promise.all(finished);
     // Workers that died leave their queue to this thread.
-    while (queue.length) parseHere(queue.shift()!);
+    while (queue.length) {
+      parseHere(queue.shift()!);
+      await releaseTrees();
+    }
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }

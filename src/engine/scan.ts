@@ -21,6 +21,7 @@ import { Program, type LinkedFile } from './program.js';
 import { macrosFor, repositoryMacros } from './macrotable.js';
 import { activePack, loadRulePack, packageRoot, ruleApis, ruleMeta, type RulePack } from './rulepack.js';
 import { runRules } from './rules.js';
+import { releaseTrees } from './trees.js';
 import { looksBinary } from './text.js';
 import { errorCode, listSources, ScanError } from './sources.js';
 
@@ -171,6 +172,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     );
     const program = new Program(linked, pack.roles);
     tLink = performance.now();
+    const detailsBefore = cache ? new Map(files.map((f) => [f, detailCount(f.parsed)])) : undefined;
     const ruled = runRules(program, pack, {
       memo: cache?.analyses,
       linkSignature: linkSignature(files, pack),
@@ -181,7 +183,15 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     // Storing the results also marks the cache for saving, which keeps the function
     // details the rules parsed on demand into the cached facts.
     cache?.setResults(signature, out);
+    // Those details grew the entries in place (several times what was counted when they were
+    // stored): stored again, so the cache's byte bound counts what it really holds.
+    if (cache && detailsBefore)
+      for (const f of files)
+        if (f.parsed && detailCount(f.parsed) !== detailsBefore.get(f))
+          cache.set(f.hash, { lex: f.lex, parsed: f.parsed });
   }
+  // The trees the parse and the rules dropped, past their bound (their memory is outside V8's sight).
+  await releaseTrees();
   const tRules = performance.now();
 
   const allNotices = [...notices, ...parseLimits(files), ...out.notices];
@@ -262,6 +272,11 @@ function declarationSig(p: ParsedEntry): string {
     declSigCache.set(p, sig);
   }
   return sig;
+}
+
+/** Function details a file's facts hold (the rules add them on demand). */
+function detailCount(p: ParsedEntry | undefined): number {
+  return p?.details ? Object.keys(p.details).length : 0;
 }
 
 function round1(n: number): number {

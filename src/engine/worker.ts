@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { parseBytes } from './filefacts.js';
 import type { MacroDefinition } from './expand.js';
 import type { LexFacts } from './lexfacts.js';
+import { releaseTrees } from './trees.js';
 
 parentPort!.on(
   'message',
@@ -13,5 +14,7 @@ parentPort!.on(
     } catch (e) {
       parentPort!.postMessage({ error: (e as Error).message });
     }
+    // This thread's dropped trees, past their bound (see trees.ts); the next file waits in the port meanwhile.
+    void releaseTrees();
   },
 );
