@@ -1467,7 +1467,7 @@ export class PathAnalyzer {
 
   /**
    * A condition's outcomes: each feasible truth value with the state that
-   * learned it. `x == 0`, `!x`, `x != NDIS_STATUS_SUCCESS`, `NT_SUCCESS(x)`,
+   * learned it. `x == 0`, `!x`, `x != NDIS_STATUS_SUCCESS`, `NT_SUCCESS(x)`, `NT_ERROR(x)`,
    * `x` and `&&`/`||` of them are understood; anything else forks unlearned.
    */
   private evalCond(e: Expr, s: State, ctx: Ctx, p: Pos | undefined): { truth: boolean; state: State }[] {
@@ -1518,6 +1518,10 @@ export class PathAnalyzer {
     }
     if (c.t === 'call' && c.f.t === 'id' && c.f.n === 'NT_SUCCESS' && c.a.length === 1) {
       return this.zeroTest(c.a[0], s, ctx, p, e).map((o) => ({ truth: o.zero, state: o.state }));
+    }
+    // NT_ERROR is NT_SUCCESS's failure side as far as a status that succeeded or failed goes.
+    if (c.t === 'call' && c.f.t === 'id' && c.f.n === 'NT_ERROR' && c.a.length === 1) {
+      return this.zeroTest(c.a[0], s, ctx, p, e).map((o) => ({ truth: !o.zero, state: o.state }));
     }
     if (c.t === 'num' || c.t === 'id') {
       const k = c.t === 'id' ? this.keys.key(c, ctx.env) : undefined;
