@@ -45,10 +45,13 @@ test('writes are spaced 1 s apart within an installation, and two installations 
   assert.equal(ta.length, N);
   assert.equal(tb.length, N);
   const within = [...gaps(ta), ...gaps(tb)];
-  // Probot's limiter starts one installation's writes 1,000 ms apart; arrivals vary by the request's own time
-  // (the first write also carries the token exchange), so single gaps range around 1 s and the span is (N-1) s.
+  // Probot's limiter starts one installation's writes 1,000 ms apart; arrivals vary by the request's own time,
+  // so single gaps range around 1 s and the span is (N-1) s. The first write also carries the token exchange:
+  // on a loaded machine it can arrive late enough to shorten the first gap (607 ms seen), so the gaps after
+  // it are the ones held to the spacing.
   const shown = within.map((g) => g.toFixed(0)).join(', ');
-  assert.ok(Math.min(...within) >= 700, `gaps within an installation: ${shown} ms`);
+  const later = [...gaps(ta).slice(1), ...gaps(tb).slice(1)];
+  assert.ok(Math.min(...later) >= 700, `gaps within an installation: ${shown} ms`);
   for (const xs of [ta, tb]) assert.ok(xs[N - 1] - started >= (N - 1) * 1000 - 20, `gaps: ${shown} ms`);
   // The two installations are not queued behind each other: their i-th writes go out together.
   const across = ta.map((x, i) => Math.abs(x - tb[i]));
