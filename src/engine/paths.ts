@@ -17,23 +17,18 @@ import { walkExprs, type FnDef, type Program } from './program.js';
 import { functionEnv } from './sites.js';
 import type { ResourceDef } from './rulepack.js';
 import { constantTruth, integerValue, isDeviceWait } from './values.js';
-
-/** Where a value became known, for "decided at" and traces. */
-interface Origin {
-  at: number;
-  file: string;
-  p: Pos;
-  /** What decided it: `branch` (a condition's outcome) or `constant` (a failure status written in the code). */
-  how: 'branch' | 'constant';
-  text: string;
-}
-
-/**
- * A value: zero, nonzero (with its exact integer when known: enum states,
- * flag words, constants), an unknown value the path can learn about (a call
- * result, or storage read through several names), or nothing known.
- */
-type Val = { k: 'Z'; o?: Origin } | { k: 'NZ'; o?: Origin; n?: bigint } | { k: 'sym'; id: string } | { k: 'top' };
+import {
+  SeenStates,
+  clone,
+  isFieldKey,
+  newState,
+  stateHash,
+  type Event,
+  type Group,
+  type Origin,
+  type State,
+  type Val,
+} from './pathstate.js';
 
 /** The exact integer of a value, when known. */
 function exact(v: Val): bigint | undefined {
@@ -50,45 +45,6 @@ export interface AcquireSite {
   key: string;
   /** Text of the handle expression (`Adapter->Csr`). */
   text: string;
-}
-
-interface Group {
-  st: 'held' | 'cond' | 'null' | 'released';
-  sym?: string;
-  site: AcquireSite;
-  acqStep: number;
-  /** A call through a function pointer happened while it was held: it may have been released there. */
-  behindPointer?: boolean;
-  /** Invocations on the call stack when it was acquired (where a leak of it may be reported). */
-  frames: readonly string[];
-}
-
-interface Event {
-  /** `loop`: the path goes round a loop again (for traces). */
-  kind: 'goto' | 'break' | 'continue' | 'return' | 'loop';
-  /** The invocation it happened in. */
-  frame: string;
-  file: string;
-  fn: string;
-  p: Pos;
-  step: number;
-  depth: number;
-  prev: Event | null;
-}
-
-interface State {
-  vals: Map<string, Val>;
-  res: Map<string, string>;
-  groups: Map<string, Group>;
-  cons: Map<string, { z: boolean; o: Origin }>;
-  step: number;
-  events: Event | null;
-  /** The last condition that could go either way on this path. */
-  lastFork?: Origin;
-  /** Loop heads this path has evaluated (frame:node). */
-  loops: Set<string>;
-  /** Set when a condition split this path from a sibling (both truths possible): which split. */
-  split?: number;
 }
 
 export interface Leak {
@@ -149,20 +105,6 @@ const BOOLEAN_TYPE = /^(?:BOOLEAN|BOOL|bool|_Bool)$/;
 const JOIN_WIDTH = 8;
 const MAX_DEPTH = 8;
 
-function clone(s: State): State {
-  return {
-    vals: new Map(s.vals),
-    res: new Map(s.res),
-    groups: new Map([...s.groups].map(([k, g]) => [k, { ...g }])),
-    cons: new Map(s.cons),
-    step: s.step,
-    events: s.events,
-    lastFork: s.lastFork,
-    loops: new Set(s.loops),
-    ...(s.split !== undefined ? { split: s.split } : {}),
-  };
-}
-
 const byKey = <V>(a: [string, V], b: [string, V]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /** What is mapped, and on which statuses: the part of a state the findings depend on. */
@@ -206,29 +148,6 @@ function valueSig(s: State, k: string | undefined): string {
   return v.k === 'NZ' ? `N${v.n ?? ''}` : v.k === 'Z' ? 'Z' : 'T';
 }
 
-/** Identity of an abstract state, for merging paths that meet in the same state. */
-function hashState(s: State, ignore?: (k: string) => boolean): string {
-  let h = '';
-  const live = new Set<string>();
-  for (const v of s.vals.values()) if (v.k === 'sym') live.add(v.id.charCodeAt(0) === 33 ? v.id.slice(1) : v.id);
-  for (const g of s.groups.values()) if (g.sym) live.add(g.sym);
-  for (const [k, v] of [...s.vals].sort(byKey)) {
-    // A field read with nothing known is unknown either way: an explicit `top` is no knowledge.
-    if (v.k === 'top' && isFieldKey(k)) continue;
-    if (ignore?.(k)) continue;
-    h += `${k}=${v.k}${v.k === 'sym' ? v.id : ''},`;
-  }
-  h += '|';
-  for (const [k, g] of [...s.res].sort(byKey)) h += `${k}>${g},`;
-  h += '|';
-  for (const [k, g] of [...s.groups].sort(byKey)) h += `${k}:${g.st}${g.sym ?? ''},`;
-  h += '|';
-  // A constraint on a call result nothing refers to any more cannot change what follows.
-  for (const [k, c] of [...s.cons].sort(byKey)) if (live.has(k)) h += `${k}${c.z ? 'z' : 'n'},`;
-  if (s.loops.size) h += `|${[...s.loops].sort().join(',')}`;
-  return h;
-}
-
 export class PathAnalyzer {
   private readonly keys: KeyMaker;
   /** Counts the splits conditions make (see `State.split`). */
@@ -241,6 +160,8 @@ export class PathAnalyzer {
   private damaged: FnDef[] = [];
   /** How often each name is read by a condition or return of the functions walked. */
   private tested = new Map<string, number>();
+  /** `isRetested` by key, for the current `tested`. */
+  private retested = new Map<string, boolean>();
   /** Names the functions walked assign with `=`. */
   private assigned = new Set<string>();
   /** Keys whose last field is declared BOOLEAN (see `forgetDeviceMemory`). */
@@ -282,16 +203,9 @@ export class PathAnalyzer {
     this.damaged = root.fact.damaged ? [root] : [];
     const walk = this.walkable(root);
     this.tested = testedNames(walk);
+    this.retested = new Map();
     this.assigned = assignedNames(walk);
-    const start: State = {
-      vals: new Map(),
-      res: new Map(),
-      groups: new Map(),
-      cons: new Map(),
-      step: 0,
-      events: null,
-      loops: new Set(),
-    };
+    const start = newState();
     // Acquisitions stored under a shared name (the same field mapped by two builds of one helper)
     // are one storage in halt: one group stands for all of them.
     const groupOf = new Map<string, string>();
@@ -333,16 +247,9 @@ export class PathAnalyzer {
     this.damaged = init.fact.damaged ? [init] : [];
     const walk = this.walkable(init);
     this.tested = testedNames(walk);
+    this.retested = new Map();
     this.assigned = assignedNames(walk);
-    const start: State = {
-      vals: new Map(),
-      res: new Map(),
-      groups: new Map(),
-      cons: new Map(),
-      step: 0,
-      events: null,
-      loops: new Set(),
-    };
+    const start = newState();
     const leaks: Leak[] = [];
     const kept: Kept[] = [];
     const withheld: InitAnalysis['withheld'] = [];
@@ -471,7 +378,8 @@ export class PathAnalyzer {
     });
     const exits: { state: State; ret: Val; retP?: Pos; retRes?: string }[] = [];
     const returned = returnedStorage(cfg);
-    const seen = new Set<string>();
+    const seen = new SeenStates();
+    const coarseSeen = new Set<string>();
     const width = new Map<number, number>();
     const work: { node: number; state: State }[] = [{ node: cfg.entry, state }];
     const ctx: Ctx = { fn, env, depth, stack, frames: [...frames, env.frame], p: fn.fact.p };
@@ -490,18 +398,18 @@ export class PathAnalyzer {
         // The last either-way decision too, where the function may be failing: the report site is
         // the first jump after it. A path that will succeed so far needs no such memory.
         const f = s.lastFork;
-        let h: string;
         // The jump that led here and the last decision keep apart paths whose leaks are reported at
         // different gotos, even when they arrive in the same state (three gotos to one cleanup label).
-        if (n0 < this.joinWidth)
-          h = `${node}|${hashState(s)}|${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${f ? `${f.file}:${f.p[0]}:${f.p[1]}` : ''}`;
-        else {
+        if (n0 < this.joinWidth) {
+          const h = `${node}|${stateHash(s)}|${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${f ? `${f.file}:${f.p[0]}:${f.p[1]}` : ''}`;
+          if (!seen.add(h, s)) continue;
+        } else {
           const rets = returned.map((e) => valueSig(s, this.keys.key(e, env)));
           const succeeding = rets.length > 0 && rets.every((r) => r === 'Z');
-          h = `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
+          const h = `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
+          if (coarseSeen.has(h)) continue;
+          coarseSeen.add(h);
         }
-        if (seen.has(h)) continue;
-        seen.add(h);
         width.set(node, n0 + 1);
       }
       switch (n.t) {
@@ -687,17 +595,16 @@ export class PathAnalyzer {
       const ret = `${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : x.ret.k === 'NZ' ? (x.ret.n ?? '') : ''}`;
       return `${state}#${ret}#${x.retRes ?? ''}#${fork}`;
     };
-    const distinct = new Map<string, (typeof exits)[number]>();
-    for (const x of exits) {
-      const key = exitKey(x, hashState(x.state, forgettable));
-      if (!distinct.has(key)) distinct.set(key, x);
-    }
-    if (distinct.size <= this.joinWidth) return [...distinct.values()];
+    const seenExits = new SeenStates();
+    const distinct: (typeof exits)[number][] = [];
+    for (const x of exits)
+      if (seenExits.add(exitKey(x, String(stateHash(x.state, forgettable))), x.state, forgettable)) distinct.push(x);
+    if (distinct.length <= this.joinWidth) return distinct;
     // More exits than a join explores in full: as past a join's width, exits that agree on what is
     // held, on what the function returns and on the decision that matters are one exit (a free
     // routine's independent `if (x) Free(x)` tests would otherwise multiply the caller's paths).
     const coarse = new Map<string, (typeof exits)[number]>();
-    for (const x of distinct.values()) {
+    for (const x of distinct) {
       const key = exitKey(x, hashResources(x.state));
       if (!coarse.has(key)) coarse.set(key, x);
     }
@@ -1056,6 +963,15 @@ export class PathAnalyzer {
    * zero on both ways, and knowing it on the skipping way too lets the two paths merge.
    */
   private isRetested(k: string): boolean {
+    let hit = this.retested.get(k);
+    if (hit === undefined) {
+      hit = this.countRetested(k);
+      this.retested.set(k, hit);
+    }
+    return hit;
+  }
+
+  private countRetested(k: string): boolean {
     const name = lastName(k);
     const all = this.tested.get(name) ?? 0;
     // A field of a field: when every test of its name is of that form, its last two names tell it.
@@ -1580,13 +1496,6 @@ function negate(v: Val): Val {
   return { k: 'top' };
 }
 
-/** A key naming a struct field (`DEV.State`, `?.Flags&4`), not a variable. */
-function isFieldKey(k: string): boolean {
-  const amp = k.indexOf('&');
-  const plain = amp < 0 ? k : k.slice(0, amp);
-  return !plain.includes(':') && plain.includes('.');
-}
-
 /** The variable or field a key ends with (`Flags` in `DEV.Flags&4`, `Status` in `Init#3:Status`). */
 function lastName(k: string): string {
   const amp = k.indexOf('&');
@@ -1601,19 +1510,21 @@ export function siteId(s: AcquireSite): string {
 /** Identifiers and field names read by conditions and returns of these functions, with counts. */
 function testedNames(fns: Iterable<FnDef>): Map<string, number> {
   const out = new Map<string, number>();
+  /** Where `names` counts: one function's own counts while they are read. */
+  let into = out;
   const names = (e: Expr | undefined) => {
     if (!e) return;
     walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
       const n = x.t === 'id' ? x.n : x.t === 'fld' ? x.f : undefined;
-      if (n) out.set(n, (out.get(n) ?? 0) + 1);
+      if (n) into.set(n, (into.get(n) ?? 0) + 1);
       // A field of a field (`A->EventLock.SpinLock`) is also counted by its last two names, and how
       // many tests of its name are of that form: four locks' `SpinLock` are four storages.
       if (x.t === 'fld') {
         const o = stripCasts(x.o);
         if (o.t === 'fld') {
           const pair = `${o.f}.${x.f}`;
-          out.set(pair, (out.get(pair) ?? 0) + 1);
-          out.set(`${x.f}.`, (out.get(`${x.f}.`) ?? 0) + 1);
+          into.set(pair, (into.get(pair) ?? 0) + 1);
+          into.set(`${x.f}.`, (into.get(`${x.f}.`) ?? 0) + 1);
         }
       }
     });
@@ -1670,12 +1581,9 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
     let counts = testedCache.get(fn.body);
     if (!counts) {
       counts = new Map();
-      const saved = [...out];
-      out.clear();
+      into = counts;
       conds(fn.body);
-      for (const [k, v] of out) counts.set(k, v);
-      out.clear();
-      for (const [k, v] of saved) out.set(k, v);
+      into = out;
       testedCache.set(fn.body, counts);
     }
     for (const [k, v] of counts) out.set(k, (out.get(k) ?? 0) + v);
@@ -1694,23 +1602,19 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
     const before = passed.size;
     for (const fn of list) {
       const params = new Map(fn.params.map((p, i) => [p.n, i]));
-      walkExprs(fn.body, (x) => {
-        if (x.t !== 'call' || x.f.t !== 'id') return;
-        for (const callee of byName.get(x.f.n) ?? [])
-          x.a.forEach((arg, i) => {
+      for (const x of callsOf(fn.body))
+        for (const callee of byName.get(x.name) ?? [])
+          x.args.forEach((a, i) => {
             if (!testedParam(callee, i, passed)) return;
-            const a = stripCasts(arg);
-            const n = a.t === 'id' ? a.n : a.t === 'fld' ? a.f : undefined;
-            if (n === undefined) return;
-            const key = `${fn.name}#${i}@${x.p[0]}:${x.p[1]}#${callee.name}`;
+            if (a === undefined) return;
+            const key = `${fn.name}#${i}@${x.at}#${callee.name}`;
             if (passed.has(key)) return;
             passed.add(key);
-            out.set(n, (out.get(n) ?? 0) + 1);
+            out.set(a.n, (out.get(a.n) ?? 0) + 1);
             // The caller's own parameter handed on: the caller now tests it too.
-            const pi = a.t === 'id' ? params.get(a.n) : undefined;
+            const pi = a.id ? params.get(a.n) : undefined;
             if (pi !== undefined) passed.add(`${fn.name}#${pi}`);
           });
-      });
     }
     if (passed.size === before) break;
   }
@@ -1718,6 +1622,38 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
 }
 
 const testedCache = new WeakMap<Stmt, Map<string, number>>();
+
+/** A direct call of a body, for `testedNames`: each argument's variable or field name, if it is one. */
+interface CallOf {
+  name: string;
+  /** `line:col` of the call. */
+  at: string;
+  args: ({ n: string; id: boolean } | undefined)[];
+}
+
+/** The direct calls of a body, in the order `walkExprs` meets them. */
+function callsOf(body: Stmt): CallOf[] {
+  let hit = callsCache.get(body);
+  if (!hit) {
+    const out: CallOf[] = [];
+    walkExprs(body, (x) => {
+      if (x.t !== 'call' || x.f.t !== 'id') return;
+      out.push({
+        name: x.f.n,
+        at: `${x.p[0]}:${x.p[1]}`,
+        args: x.a.map((arg) => {
+          const a = stripCasts(arg);
+          return a.t === 'id' ? { n: a.n, id: true } : a.t === 'fld' ? { n: a.f, id: false } : undefined;
+        }),
+      });
+    });
+    hit = out;
+    callsCache.set(body, hit);
+  }
+  return hit;
+}
+
+const callsCache = new WeakMap<Stmt, CallOf[]>();
 
 /** The variables and fields the functions assign with `=` (by last name, as `testedNames` counts). */
 function assignedNames(fns: Iterable<FnDef>): Set<string> {
