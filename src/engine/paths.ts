@@ -191,6 +191,34 @@ export class PathAnalyzer {
 
   private readonly correlated = new Map<string, ResourceDef>();
 
+  /** Keys of expressions by invocation (an invocation's variables change only at its declarations). */
+  private readonly keyCache = new WeakMap<TypeEnv, Map<Expr, string | undefined>>();
+
+  /** The key of an lvalue (`KeyMaker.key`), remembered per invocation and expression. */
+  private key(e: Expr, env: TypeEnv): string | undefined {
+    const m = this.keyCache.get(env);
+    if (!m) return this.keys.key(e, env);
+    let k = m.get(e);
+    if (k === undefined && !m.has(e)) {
+      k = this.keys.key(e, env);
+      m.set(e, k);
+    }
+    return k;
+  }
+
+  /** The walk's facts about names (see `testedNames`, `assignedNames`), the same for every resource. */
+  private nameFacts(root: FnDef): void {
+    let hit = nameFactsCache.get(root);
+    if (!hit) {
+      const walk = this.walkable(root);
+      hit = { tested: testedNames(walk), assigned: assignedNames(walk) };
+      nameFactsCache.set(root, hit);
+    }
+    this.tested = hit.tested;
+    this.assigned = hit.assigned;
+    this.retested = new Map();
+  }
+
   /**
    * Walks a callback (halt) that starts with these mappings held and tells,
    * for each, whether some path the code allows releases it. The callback's
@@ -201,10 +229,7 @@ export class PathAnalyzer {
     this.complete = true;
     this.unresolved = 0;
     this.damaged = root.fact.damaged ? [root] : [];
-    const walk = this.walkable(root);
-    this.tested = testedNames(walk);
-    this.retested = new Map();
-    this.assigned = assignedNames(walk);
+    this.nameFacts(root);
     const start = newState();
     // Acquisitions stored under a shared name (the same field mapped by two builds of one helper)
     // are one storage in halt: one group stands for all of them.
@@ -245,10 +270,7 @@ export class PathAnalyzer {
     this.unresolved = 0;
     this.sites.clear();
     this.damaged = init.fact.damaged ? [init] : [];
-    const walk = this.walkable(init);
-    this.tested = testedNames(walk);
-    this.retested = new Map();
-    this.assigned = assignedNames(walk);
+    this.nameFacts(init);
     const start = newState();
     const leaks: Leak[] = [];
     const kept: Kept[] = [];
@@ -376,6 +398,7 @@ export class PathAnalyzer {
       if (a.key && state.res.has(a.key)) state.res.set(pk, state.res.get(a.key)!);
       if (a.pointee) env.pointees!.set(p.n, a.pointee);
     });
+    this.keyCache.set(env, new Map());
     const exits: { state: State; ret: Val; retP?: Pos; retRes?: string }[] = [];
     const returned = returnedStorage(cfg);
     const seen = new SeenStates();
@@ -404,7 +427,7 @@ export class PathAnalyzer {
           const h = `${node}|${stateHash(s)}|${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${f ? `${f.file}:${f.p[0]}:${f.p[1]}` : ''}`;
           if (!seen.add(h, s)) continue;
         } else {
-          const rets = returned.map((e) => valueSig(s, this.keys.key(e, env)));
+          const rets = returned.map((e) => valueSig(s, this.key(e, env)));
           const succeeding = rets.length > 0 && rets.every((r) => r === 'Z');
           const h = `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
           if (coarseSeen.has(h)) continue;
@@ -438,7 +461,11 @@ export class PathAnalyzer {
         case 'decl': {
           let states = [s];
           for (const d of n.d) {
-            env.vars.set(d.n, { ty: d.ty, ptr: d.ptr });
+            const had = env.vars.get(d.n);
+            if (had?.ty !== d.ty || had.ptr !== d.ptr) {
+              env.vars.set(d.n, { ty: d.ty, ptr: d.ptr });
+              this.keyCache.get(env)?.clear();
+            }
             const k = `${env.frame}:${d.n}`;
             const next: State[] = [];
             for (const st of states) {
@@ -552,7 +579,7 @@ export class PathAnalyzer {
                 o: { at: r.state.step, file: fn.file, p: n.p, how: 'constant', text: n.e ? exprText(n.e) : '' },
               };
             // A returned handle stays the same resource in the caller (`Adapter->Regs = MapIt()`).
-            const rk = n.e ? this.keys.key(stripCasts(n.e), env) : undefined;
+            const rk = n.e ? this.key(stripCasts(n.e), env) : undefined;
             const retRes = rk !== undefined ? r.state.res.get(rk) : undefined;
             exits.push({ state: r.state, ret: val, retP: n.p, ...(retRes !== undefined ? { retRes } : {}) });
           }
@@ -689,7 +716,7 @@ export class PathAnalyzer {
         return [{ state: s, val: v === undefined ? { k: 'top' } : v === 0n ? { k: 'Z' } : { k: 'NZ', n: v } }];
       }
       case 'id': {
-        const k = this.keys.key(e, ctx.env);
+        const k = this.key(e, ctx.env);
         if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
         if (k && s.res.has(k)) return [{ state: s, val: this.groupVal(s.groups.get(s.res.get(k)!)!) }];
         const c = ctx.env.vars.has(e.n) ? undefined : this.constant(e.n, s, ctx);
@@ -704,7 +731,7 @@ export class PathAnalyzer {
           return inner.map((r) => ({ state: r.state, val: { k: 'top' } }));
         }
         this.markDerefs(e, s, ctx);
-        const k = this.keys.key(e, ctx.env);
+        const k = this.key(e, ctx.env);
         if (k && s.res.has(k)) return [{ state: s, val: this.groupVal(s.groups.get(s.res.get(k)!)!) }];
         if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
         return [{ state: s, val: { k: 'top' } }];
@@ -714,7 +741,7 @@ export class PathAnalyzer {
       case 'asg': {
         // A store into mapped device registers may start the device writing shared memory.
         if (this.throughMapping(e.l, s, ctx)) this.forgetDeviceMemory(s);
-        const k = this.keys.key(e.l, ctx.env);
+        const k = this.key(e.l, ctx.env);
         if (!k) return this.evalExpr(e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } }));
         if (e.op !== '=') {
           return this.evalExpr(e.r, s, ctx).map((r) => {
@@ -732,7 +759,7 @@ export class PathAnalyzer {
       }
       case 'post':
         return this.evalExpr(e.e, s, ctx).map((r) => {
-          const k = this.keys.key(e.e, ctx.env);
+          const k = this.key(e.e, ctx.env);
           if (k && this.isTracked(k)) r.state.vals.set(k, { k: 'top' });
           return { state: r.state, val: { k: 'top' } };
         });
@@ -788,7 +815,7 @@ export class PathAnalyzer {
     const lv = rv === undefined ? integerValue(e.l, this.program, ctx.fn.file) : undefined;
     const bit = rv ?? lv;
     if (bit === undefined) return undefined;
-    const base = this.keys.key(stripCasts(rv !== undefined ? e.l : e.r), ctx.env);
+    const base = this.key(stripCasts(rv !== undefined ? e.l : e.r), ctx.env);
     return base ? { key: `${base}&${bit}`, base } : undefined;
   }
 
@@ -825,7 +852,7 @@ export class PathAnalyzer {
   }
 
   private markNonNull(ptr: Expr, s: State, ctx: Ctx): void {
-    const k = this.keys.key(ptr, ctx.env);
+    const k = this.key(ptr, ctx.env);
     if (!k || s.res.has(k)) return;
     const v = s.vals.get(k);
     const o: Origin = { at: s.step, file: ctx.fn.file, p: ctx.p, how: 'branch', text: `${exprText(ptr)} is used` };
@@ -860,7 +887,7 @@ export class PathAnalyzer {
       s.vals.delete(k);
       return this.acquire(acq, s, ctx, { key: k, text: text ?? k }).map(({ state }) => state);
     }
-    const rk = this.keys.key(stripCasts(rhs), ctx.env);
+    const rk = this.key(stripCasts(rhs), ctx.env);
     if (rk && s.res.has(rk) && rk !== k) {
       s.res.set(k, s.res.get(rk)!);
       s.vals.delete(k);
@@ -1048,7 +1075,7 @@ export class PathAnalyzer {
       else if (cur.t === 'un' && cur.op === '*') cur = stripCasts(cur.e);
       else if (cur.t === 'bin' && (cur.op === '+' || cur.op === '-')) cur = stripCasts(cur.l);
       else break;
-      const k = this.keys.key(cur, ctx.env);
+      const k = this.key(cur, ctx.env);
       if (k && s.res.has(k)) {
         const g = s.groups.get(s.res.get(k)!);
         if (g && g.st !== 'released' && g.st !== 'null') return true;
@@ -1102,8 +1129,8 @@ export class PathAnalyzer {
     for (const a of this.evalArgs(e.a, s, ctx)) {
       const bound = e.a.map((arg, i) => {
         const plain = stripCasts(arg);
-        const pointee = plain.t === 'un' && plain.op === '&' ? this.keys.key(plain.e, ctx.env) : undefined;
-        const key = this.keys.key(plain, ctx.env);
+        const pointee = plain.t === 'un' && plain.op === '&' ? this.key(plain.e, ctx.env) : undefined;
+        const key = this.key(plain, ctx.env);
         let val = a.vals[i];
         // A parameter is a copy of the argument: what the helper learns of it (a pointer used, so
         // not NULL) holds for the caller's storage too.
@@ -1155,7 +1182,7 @@ export class PathAnalyzer {
       for (const arg of e.a) {
         const plain = stripCasts(arg);
         if (plain.t === 'un' && plain.op === '&') {
-          const k = this.keys.key(plain.e, ctx.env);
+          const k = this.key(plain.e, ctx.env);
           if (k && !state.res.has(k)) {
             if (this.isTracked(k)) state.vals.set(k, { k: 'top' });
             else state.vals.delete(k);
@@ -1220,11 +1247,11 @@ export class PathAnalyzer {
     if (!arg) return undefined;
     const plain = stripCasts(arg);
     if (isOut) {
-      if (plain.t === 'un' && plain.op === '&') return this.keys.key(plain.e, ctx.env);
+      if (plain.t === 'un' && plain.op === '&') return this.key(plain.e, ctx.env);
       if (plain.t === 'id' && ctx.env.pointees?.has(plain.n)) return ctx.env.pointees.get(plain.n);
-      return this.keys.key({ t: 'un', op: '*', e: plain }, ctx.env);
+      return this.key({ t: 'un', op: '*', e: plain }, ctx.env);
     }
-    return this.keys.key(plain, ctx.env);
+    return this.key(plain, ctx.env);
   }
 
   /**
@@ -1386,7 +1413,7 @@ export class PathAnalyzer {
           const known =
             rv !== undefined ? { side: c.l, v: r.val } : lv !== undefined ? { side: c.r, v: l.val } : undefined;
           if (known) {
-            const k = this.keys.key(stripCasts(known.side), ctx.env);
+            const k = this.key(stripCasts(known.side), ctx.env);
             if (k && !same.res.has(k) && this.isTracked(k) && same.vals.get(k)?.k !== 'sym') same.vals.set(k, known.v);
           }
           out.push({ truth: eq, state: same }, { truth: !eq, state: r.state });
@@ -1397,7 +1424,7 @@ export class PathAnalyzer {
       return this.zeroTest(c.a[0], s, ctx, p, e).map((o) => ({ truth: o.zero, state: o.state }));
     }
     if (c.t === 'num' || c.t === 'id') {
-      const k = c.t === 'id' ? this.keys.key(c, ctx.env) : undefined;
+      const k = c.t === 'id' ? this.key(c, ctx.env) : undefined;
       const known = c.t === 'num' ? integerValue(c, this.program, ctx.fn.file) : undefined;
       if (known !== undefined) return [{ truth: known !== 0n, state: s }];
       if (c.t === 'id' && !(k && (s.vals.has(k) || s.res.has(k)))) {
@@ -1427,7 +1454,7 @@ export class PathAnalyzer {
       text: exprText(ctx.cond ?? whole),
     });
     const flag = this.flagKey(plain, ctx);
-    const k = flag ? flag.key : plain.t === 'call' || plain.t === 'asg' ? undefined : this.keys.key(plain, ctx.env);
+    const k = flag ? flag.key : plain.t === 'call' || plain.t === 'asg' ? undefined : this.key(plain, ctx.env);
     const out: { zero: boolean; state: State }[] = [];
     for (const r of this.evalExpr(plain, s, ctx)) {
       const st = r.state;
@@ -1437,7 +1464,7 @@ export class PathAnalyzer {
         v = st.vals.get(flag.key) ?? (st.vals.get(flag.base)?.k === 'Z' ? { k: 'Z' } : v);
       }
       if (plain.t === 'asg') {
-        const ak = this.keys.key(plain.l, ctx.env);
+        const ak = this.key(plain.l, ctx.env);
         if (ak) v = st.vals.get(ak) ?? this.resVal(st, ak);
       }
       if (v.k === 'Z' || v.k === 'NZ') {
@@ -1622,6 +1649,9 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
 }
 
 const testedCache = new WeakMap<Stmt, Map<string, number>>();
+
+/** `testedNames` and `assignedNames` of the functions a walk from a root can step into, by root. */
+const nameFactsCache = new WeakMap<FnDef, { tested: Map<string, number>; assigned: Set<string> }>();
 
 /** A direct call of a body, for `testedNames`: each argument's variable or field name, if it is one. */
 interface CallOf {
