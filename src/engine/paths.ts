@@ -424,8 +424,8 @@ export class PathAnalyzer {
         // The jump that led here and the last decision keep apart paths whose leaks are reported at
         // different gotos, even when they arrive in the same state (three gotos to one cleanup label).
         if (n0 < this.joinWidth) {
-          const h = `${node}|${stateHash(s)}|${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${f ? `${f.file}:${f.p[0]}:${f.p[1]}` : ''}`;
-          if (!seen.add(h, s)) continue;
+          const tag = `${node}|${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${f ? `${f.file}:${f.p[0]}:${f.p[1]}` : ''}`;
+          if (!seen.add((stateHash(s) + Math.imul(node, 0x9e3779b1)) | 0, tag, s)) continue;
         } else {
           const rets = returned.map((e) => valueSig(s, this.key(e, env)));
           const succeeding = rets.length > 0 && rets.every((r) => r === 'Z');
@@ -625,7 +625,7 @@ export class PathAnalyzer {
     const seenExits = new SeenStates();
     const distinct: (typeof exits)[number][] = [];
     for (const x of exits)
-      if (seenExits.add(exitKey(x, String(stateHash(x.state, forgettable))), x.state, forgettable)) distinct.push(x);
+      if (seenExits.add(stateHash(x.state, forgettable), exitKey(x, ''), x.state, forgettable)) distinct.push(x);
     if (distinct.length <= this.joinWidth) return distinct;
     // More exits than a join explores in full: as past a join's width, exits that agree on what is
     // held, on what the function returns and on the decision that matters are one exit (a free
@@ -1525,6 +1525,17 @@ function negate(v: Val): Val {
 
 /** The variable or field a key ends with (`Flags` in `DEV.Flags&4`, `Status` in `Init#3:Status`). */
 function lastName(k: string): string {
+  let hit = lastNames.get(k);
+  if (hit === undefined) {
+    if (lastNames.size > 100_000) lastNames.clear();
+    lastNames.set(k, (hit = readLastName(k)));
+  }
+  return hit;
+}
+
+const lastNames = new Map<string, string>();
+
+function readLastName(k: string): string {
   const amp = k.indexOf('&');
   const plain = amp < 0 ? k : k.slice(0, amp);
   return plain.slice(Math.max(plain.lastIndexOf('.'), plain.lastIndexOf(':')) + 1).replace(/\[\]$/, '');

@@ -70,12 +70,26 @@ export interface State {
 /** A key naming a struct field (`DEV.State`, `?.Flags&4`), not a variable. */
 export function isFieldKey(k: string): boolean {
   const amp = k.indexOf('&');
-  const plain = amp < 0 ? k : k.slice(0, amp);
-  return !plain.includes(':') && plain.includes('.');
+  const end = amp < 0 ? k.length : amp;
+  const colon = k.indexOf(':');
+  if (colon >= 0 && colon < end) return false;
+  const dot = k.indexOf('.');
+  return dot >= 0 && dot < end;
 }
 
-/** FNV-1a of a string, 32 bits. */
+/** FNV-1a of a string, 32 bits (remembered: the same keys are hashed again and again). */
 function strHash(s: string): number {
+  let h = strHashes.get(s);
+  if (h === undefined) {
+    if (strHashes.size > 100_000) strHashes.clear();
+    strHashes.set(s, (h = fnv(s)));
+  }
+  return h;
+}
+
+const strHashes = new Map<string, number>();
+
+function fnv(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -328,14 +342,15 @@ const liveIn = live;
  * `add` is false when an equal state was seen before.
  */
 export class SeenStates {
-  private readonly byKey = new Map<string, Snapshot[]>();
+  private readonly byHash = new Map<number, { tag: string; snap: Snapshot }[]>();
 
-  add(key: string, s: State, ignore?: (k: string) => boolean): boolean {
-    const list = this.byKey.get(key);
+  /** `hash`: of the state and what else tells it apart; `tag`: that else, exactly. */
+  add(hash: number, tag: string, s: State, ignore?: (k: string) => boolean): boolean {
+    const list = this.byHash.get(hash);
     if (list) {
-      for (const x of list) if (matches(x, s, ignore)) return false;
-      list.push(snapshot(s, ignore));
-    } else this.byKey.set(key, [snapshot(s, ignore)]);
+      for (const x of list) if (x.tag === tag && matches(x.snap, s, ignore)) return false;
+      list.push({ tag, snap: snapshot(s, ignore) });
+    } else this.byHash.set(hash, [{ tag, snap: snapshot(s, ignore) }]);
     return true;
   }
 }
