@@ -288,8 +288,15 @@ export class PathAnalyzer {
       if (!failing)
         for (let ev = state.events; ev; ev = ev.prev)
           if (ev.kind === 'goto' || ev.kind === 'return') notOnlyFailing.add(`${ev.file}:${ev.p[0]}:${ev.p[1]}`);
+      // Names of each group, in the order the state holds them (one pass, not one per group).
+      const namesOf = new Map<string, string[]>();
+      for (const [k, id] of state.res) {
+        const list = namesOf.get(id);
+        if (list) list.push(k);
+        else namesOf.set(id, [k]);
+      }
       for (const [gid, g] of state.groups) {
-        const names = [...state.res].filter(([, id]) => id === gid).map(([k]) => k);
+        const names = namesOf.get(gid) ?? [];
         if (failing) {
           if (!this.definitelyHeld(g, state)) continue;
           // The first jump from which initialize can only fail: after the last either-way
