@@ -17,23 +17,18 @@ import { walkExprs, type FnDef, type Program } from './program.js';
 import { functionEnv } from './sites.js';
 import type { ResourceDef } from './rulepack.js';
 import { constantTruth, integerValue, isDeviceWait } from './values.js';
-
-/** Where a value became known, for "decided at" and traces. */
-interface Origin {
-  at: number;
-  file: string;
-  p: Pos;
-  /** What decided it: `branch` (a condition's outcome) or `constant` (a failure status written in the code). */
-  how: 'branch' | 'constant';
-  text: string;
-}
-
-/**
- * A value: zero, nonzero (with its exact integer when known: enum states,
- * flag words, constants), an unknown value the path can learn about (a call
- * result, or storage read through several names), or nothing known.
- */
-type Val = { k: 'Z'; o?: Origin } | { k: 'NZ'; o?: Origin; n?: bigint } | { k: 'sym'; id: string } | { k: 'top' };
+import {
+  SeenStates,
+  clone,
+  isFieldKey,
+  newState,
+  stateHash,
+  type Event,
+  type Group,
+  type Origin,
+  type State,
+  type Val,
+} from './pathstate.js';
 
 /** The exact integer of a value, when known. */
 function exact(v: Val): bigint | undefined {
@@ -50,45 +45,6 @@ export interface AcquireSite {
   key: string;
   /** Text of the handle expression (`Adapter->Csr`). */
   text: string;
-}
-
-interface Group {
-  st: 'held' | 'cond' | 'null' | 'released';
-  sym?: string;
-  site: AcquireSite;
-  acqStep: number;
-  /** A call through a function pointer happened while it was held: it may have been released there. */
-  behindPointer?: boolean;
-  /** Invocations on the call stack when it was acquired (where a leak of it may be reported). */
-  frames: readonly string[];
-}
-
-interface Event {
-  /** `loop`: the path goes round a loop again (for traces). */
-  kind: 'goto' | 'break' | 'continue' | 'return' | 'loop';
-  /** The invocation it happened in. */
-  frame: string;
-  file: string;
-  fn: string;
-  p: Pos;
-  step: number;
-  depth: number;
-  prev: Event | null;
-}
-
-interface State {
-  vals: Map<string, Val>;
-  res: Map<string, string>;
-  groups: Map<string, Group>;
-  cons: Map<string, { z: boolean; o: Origin }>;
-  step: number;
-  events: Event | null;
-  /** The last condition that could go either way on this path. */
-  lastFork?: Origin;
-  /** Loop heads this path has evaluated (frame:node). */
-  loops: Set<string>;
-  /** Set when a condition split this path from a sibling (both truths possible): which split. */
-  split?: number;
 }
 
 export interface Leak {
@@ -157,20 +113,6 @@ function stillHeld(g: Group, s: State): boolean {
 }
 const MAX_DEPTH = 8;
 
-function clone(s: State): State {
-  return {
-    vals: new Map(s.vals),
-    res: new Map(s.res),
-    groups: new Map([...s.groups].map(([k, g]) => [k, { ...g }])),
-    cons: new Map(s.cons),
-    step: s.step,
-    events: s.events,
-    lastFork: s.lastFork,
-    loops: new Set(s.loops),
-    ...(s.split !== undefined ? { split: s.split } : {}),
-  };
-}
-
 const byKey = <V>(a: [string, V], b: [string, V]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /** What is mapped, and on which statuses: the part of a state the findings depend on. */
@@ -214,29 +156,6 @@ function valueSig(s: State, k: string | undefined): string {
   return v.k === 'NZ' ? `N${v.n ?? ''}` : v.k === 'Z' ? 'Z' : 'T';
 }
 
-/** Identity of an abstract state, for merging paths that meet in the same state. */
-function hashState(s: State, ignore?: (k: string) => boolean): string {
-  let h = '';
-  const live = new Set<string>();
-  for (const v of s.vals.values()) if (v.k === 'sym') live.add(v.id.charCodeAt(0) === 33 ? v.id.slice(1) : v.id);
-  for (const g of s.groups.values()) if (g.sym) live.add(g.sym);
-  for (const [k, v] of [...s.vals].sort(byKey)) {
-    // A field read with nothing known is unknown either way: an explicit `top` is no knowledge.
-    if (v.k === 'top' && isFieldKey(k)) continue;
-    if (ignore?.(k)) continue;
-    h += `${k}=${v.k}${v.k === 'sym' ? v.id : ''},`;
-  }
-  h += '|';
-  for (const [k, g] of [...s.res].sort(byKey)) h += `${k}>${g},`;
-  h += '|';
-  for (const [k, g] of [...s.groups].sort(byKey)) h += `${k}:${g.st}${g.sym ?? ''},`;
-  h += '|';
-  // A constraint on a call result nothing refers to any more cannot change what follows.
-  for (const [k, c] of [...s.cons].sort(byKey)) if (live.has(k)) h += `${k}${c.z ? 'z' : 'n'},`;
-  if (s.loops.size) h += `|${[...s.loops].sort().join(',')}`;
-  return h;
-}
-
 export class PathAnalyzer {
   private readonly keys: KeyMaker;
   /** Counts the splits conditions make (see `State.split`). */
@@ -249,6 +168,8 @@ export class PathAnalyzer {
   private damaged: FnDef[] = [];
   /** How often each name is read by a condition or return of the functions walked. */
   private tested = new Map<string, number>();
+  /** `isRetested` by key, for the current `tested`. */
+  private retested = new Map<string, boolean>();
   /** Names the functions walked assign with `=`. */
   private assigned = new Set<string>();
   /** Keys whose last field is declared BOOLEAN (see `forgetDeviceMemory`). */
@@ -278,6 +199,34 @@ export class PathAnalyzer {
 
   private readonly correlated = new Map<string, ResourceDef>();
 
+  /** Keys of expressions by invocation (an invocation's variables change only at its declarations). */
+  private readonly keyCache = new WeakMap<TypeEnv, Map<Expr, string | undefined>>();
+
+  /** The key of an lvalue (`KeyMaker.key`), remembered per invocation and expression. */
+  private key(e: Expr, env: TypeEnv): string | undefined {
+    const m = this.keyCache.get(env);
+    if (!m) return this.keys.key(e, env);
+    let k = m.get(e);
+    if (k === undefined && !m.has(e)) {
+      k = this.keys.key(e, env);
+      m.set(e, k);
+    }
+    return k;
+  }
+
+  /** The walk's facts about names (see `testedNames`, `assignedNames`), the same for every resource. */
+  private nameFacts(root: FnDef): void {
+    let hit = nameFactsCache.get(root);
+    if (!hit) {
+      const walk = this.walkable(root);
+      hit = { tested: testedNames(walk), assigned: assignedNames(walk) };
+      nameFactsCache.set(root, hit);
+    }
+    this.tested = hit.tested;
+    this.assigned = hit.assigned;
+    this.retested = new Map();
+  }
+
   /**
    * Walks a callback (halt) that starts with these mappings held and tells,
    * for each, whether some path the code allows releases it. The callback's
@@ -288,18 +237,8 @@ export class PathAnalyzer {
     this.complete = true;
     this.unresolved = 0;
     this.damaged = root.fact.damaged ? [root] : [];
-    const walk = this.walkable(root);
-    this.tested = testedNames(walk);
-    this.assigned = assignedNames(walk);
-    const start: State = {
-      vals: new Map(),
-      res: new Map(),
-      groups: new Map(),
-      cons: new Map(),
-      step: 0,
-      events: null,
-      loops: new Set(),
-    };
+    this.nameFacts(root);
+    const start = newState();
     // Acquisitions stored under a shared name (the same field mapped by two builds of one helper)
     // are one storage in halt: one group stands for all of them.
     const groupOf = new Map<string, string>();
@@ -339,18 +278,8 @@ export class PathAnalyzer {
     this.unresolved = 0;
     this.sites.clear();
     this.damaged = init.fact.damaged ? [init] : [];
-    const walk = this.walkable(init);
-    this.tested = testedNames(walk);
-    this.assigned = assignedNames(walk);
-    const start: State = {
-      vals: new Map(),
-      res: new Map(),
-      groups: new Map(),
-      cons: new Map(),
-      step: 0,
-      events: null,
-      loops: new Set(),
-    };
+    this.nameFacts(init);
+    const start = newState();
     const leaks: Leak[] = [];
     const kept: Kept[] = [];
     const withheld: InitAnalysis['withheld'] = [];
@@ -367,8 +296,15 @@ export class PathAnalyzer {
       if (!failing)
         for (let ev = state.events; ev; ev = ev.prev)
           if (ev.kind === 'goto' || ev.kind === 'return') notOnlyFailing.add(`${ev.file}:${ev.p[0]}:${ev.p[1]}`);
+      // Names of each group, in the order the state holds them (one pass, not one per group).
+      const namesOf = new Map<string, string[]>();
+      for (const [k, id] of state.res) {
+        const list = namesOf.get(id);
+        if (list) list.push(k);
+        else namesOf.set(id, [k]);
+      }
       for (const [gid, g] of state.groups) {
-        const names = [...state.res].filter(([, id]) => id === gid).map(([k]) => k);
+        const names = namesOf.get(gid) ?? [];
         if (failing) {
           if (!this.definitelyHeld(g, state)) continue;
           // The first jump from which initialize can only fail: after the last either-way
@@ -477,9 +413,11 @@ export class PathAnalyzer {
       if (a.key && state.res.has(a.key)) state.res.set(pk, state.res.get(a.key)!);
       if (a.pointee) env.pointees!.set(p.n, a.pointee);
     });
+    this.keyCache.set(env, new Map());
     const exits: { state: State; ret: Val; retP?: Pos; retRes?: string }[] = [];
     const returned = returnedStorage(cfg);
-    const seen = new Set<string>();
+    const seen = new SeenStates();
+    const coarseSeen = new Set<string>();
     const width = new Map<number, number>();
     const work: { node: number; state: State }[] = [{ node: cfg.entry, state }];
     const ctx: Ctx = { fn, env, depth, stack, frames: [...frames, env.frame], p: fn.fact.p };
@@ -498,18 +436,18 @@ export class PathAnalyzer {
         // The last either-way decision too, where the function may be failing: the report site is
         // the first jump after it. A path that will succeed so far needs no such memory.
         const f = s.lastFork;
-        let h: string;
         // The jump that led here and the last decision keep apart paths whose leaks are reported at
         // different gotos, even when they arrive in the same state (three gotos to one cleanup label).
-        if (n0 < this.joinWidth)
-          h = `${node}|${hashState(s)}|${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${f ? `${f.file}:${f.p[0]}:${f.p[1]}` : ''}`;
-        else {
-          const rets = returned.map((e) => valueSig(s, this.keys.key(e, env)));
+        if (n0 < this.joinWidth) {
+          const tag = `${node}|${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${f ? `${f.file}:${f.p[0]}:${f.p[1]}` : ''}`;
+          if (!seen.add((stateHash(s) + Math.imul(node, 0x9e3779b1)) | 0, tag, s)) continue;
+        } else {
+          const rets = returned.map((e) => valueSig(s, this.key(e, env)));
           const succeeding = rets.length > 0 && rets.every((r) => r === 'Z');
-          h = `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
+          const h = `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
+          if (coarseSeen.has(h)) continue;
+          coarseSeen.add(h);
         }
-        if (seen.has(h)) continue;
-        seen.add(h);
         width.set(node, n0 + 1);
       }
       switch (n.t) {
@@ -538,7 +476,11 @@ export class PathAnalyzer {
         case 'decl': {
           let states = [s];
           for (const d of n.d) {
-            env.vars.set(d.n, { ty: d.ty, ptr: d.ptr });
+            const had = env.vars.get(d.n);
+            if (had?.ty !== d.ty || had.ptr !== d.ptr) {
+              env.vars.set(d.n, { ty: d.ty, ptr: d.ptr });
+              this.keyCache.get(env)?.clear();
+            }
             const k = `${env.frame}:${d.n}`;
             const next: State[] = [];
             for (const st of states) {
@@ -652,7 +594,7 @@ export class PathAnalyzer {
                 o: { at: r.state.step, file: fn.file, p: n.p, how: 'constant', text: n.e ? exprText(n.e) : '' },
               };
             // A returned handle stays the same resource in the caller (`Adapter->Regs = MapIt()`).
-            const rk = n.e ? this.keys.key(stripCasts(n.e), env) : undefined;
+            const rk = n.e ? this.key(stripCasts(n.e), env) : undefined;
             const retRes = rk !== undefined ? r.state.res.get(rk) : undefined;
             exits.push({ state: r.state, ret: val, retP: n.p, ...(retRes !== undefined ? { retRes } : {}) });
           }
@@ -700,17 +642,16 @@ export class PathAnalyzer {
       const ret = `${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : x.ret.k === 'NZ' ? (x.ret.n ?? '') : ''}${retCon ? (retCon.z ? 'z' : 'n') : ''}`;
       return `${state}#${ret}#${x.retRes ?? ''}#${fork}`;
     };
-    const distinct = new Map<string, (typeof exits)[number]>();
-    for (const x of exits) {
-      const key = exitKey(x, hashState(x.state, forgettable));
-      if (!distinct.has(key)) distinct.set(key, x);
-    }
-    if (distinct.size <= this.joinWidth) return [...distinct.values()];
+    const seenExits = new SeenStates();
+    const distinct: (typeof exits)[number][] = [];
+    for (const x of exits)
+      if (seenExits.add(stateHash(x.state, forgettable), exitKey(x, ''), x.state, forgettable)) distinct.push(x);
+    if (distinct.length <= this.joinWidth) return distinct;
     // More exits than a join explores in full: as past a join's width, exits that agree on what is
     // held, on what the function returns and on the decision that matters are one exit (a free
     // routine's independent `if (x) Free(x)` tests would otherwise multiply the caller's paths).
     const coarse = new Map<string, (typeof exits)[number]>();
-    for (const x of distinct.values()) {
+    for (const x of distinct) {
       const key = exitKey(x, hashResources(x.state));
       if (!coarse.has(key)) coarse.set(key, x);
     }
@@ -796,7 +737,7 @@ export class PathAnalyzer {
         return [{ state: s, val: v === undefined ? { k: 'top' } : v === 0n ? { k: 'Z' } : { k: 'NZ', n: v } }];
       }
       case 'id': {
-        const k = this.keys.key(e, ctx.env);
+        const k = this.key(e, ctx.env);
         if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
         if (k && s.res.has(k)) return [{ state: s, val: this.resVal(s, k) }];
         const c = ctx.env.vars.has(e.n) ? undefined : this.constant(e.n, s, ctx);
@@ -811,7 +752,7 @@ export class PathAnalyzer {
           return inner.map((r) => ({ state: r.state, val: { k: 'top' } }));
         }
         this.markDerefs(e, s, ctx);
-        const k = this.keys.key(e, ctx.env);
+        const k = this.key(e, ctx.env);
         if (k && s.res.has(k)) return [{ state: s, val: this.resVal(s, k) }];
         if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
         return [{ state: s, val: { k: 'top' } }];
@@ -821,7 +762,7 @@ export class PathAnalyzer {
       case 'asg': {
         // A store into mapped device registers may start the device writing shared memory.
         if (this.throughMapping(e.l, s, ctx)) this.forgetDeviceMemory(s);
-        const k = this.keys.key(e.l, ctx.env);
+        const k = this.key(e.l, ctx.env);
         if (!k) return this.evalExpr(e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } }));
         if (e.op !== '=') {
           return this.evalExpr(e.r, s, ctx).map((r) => {
@@ -839,7 +780,7 @@ export class PathAnalyzer {
       }
       case 'post':
         return this.evalExpr(e.e, s, ctx).map((r) => {
-          const k = this.keys.key(e.e, ctx.env);
+          const k = this.key(e.e, ctx.env);
           if (k && this.isTracked(k)) r.state.vals.set(k, { k: 'top' });
           return { state: r.state, val: { k: 'top' } };
         });
@@ -895,7 +836,7 @@ export class PathAnalyzer {
     const lv = rv === undefined ? integerValue(e.l, this.program, ctx.fn.file) : undefined;
     const bit = rv ?? lv;
     if (bit === undefined) return undefined;
-    const base = this.keys.key(stripCasts(rv !== undefined ? e.l : e.r), ctx.env);
+    const base = this.key(stripCasts(rv !== undefined ? e.l : e.r), ctx.env);
     return base ? { key: `${base}&${bit}`, base } : undefined;
   }
 
@@ -932,7 +873,7 @@ export class PathAnalyzer {
   }
 
   private markNonNull(ptr: Expr, s: State, ctx: Ctx): void {
-    const k = this.keys.key(ptr, ctx.env);
+    const k = this.key(ptr, ctx.env);
     if (!k || s.res.has(k)) return;
     const v = s.vals.get(k);
     const o: Origin = { at: s.step, file: ctx.fn.file, p: ctx.p, how: 'branch', text: `${exprText(ptr)} is used` };
@@ -972,7 +913,7 @@ export class PathAnalyzer {
       s.vals.delete(k);
       return this.acquire(acq, s, ctx, { key: k, text: text ?? k }).map(({ state }) => state);
     }
-    const rk = this.keys.key(stripCasts(rhs), ctx.env);
+    const rk = this.key(stripCasts(rhs), ctx.env);
     if (rk && s.res.has(rk) && rk !== k) {
       s.res.set(k, s.res.get(rk)!);
       s.vals.delete(k);
@@ -1075,6 +1016,15 @@ export class PathAnalyzer {
    * zero on both ways, and knowing it on the skipping way too lets the two paths merge.
    */
   private isRetested(k: string): boolean {
+    let hit = this.retested.get(k);
+    if (hit === undefined) {
+      hit = this.countRetested(k);
+      this.retested.set(k, hit);
+    }
+    return hit;
+  }
+
+  private countRetested(k: string): boolean {
     const name = lastName(k);
     const all = this.tested.get(name) ?? 0;
     // A field of a field: when every test of its name is of that form, its last two names tell it.
@@ -1154,7 +1104,7 @@ export class PathAnalyzer {
       else if (cur.t === 'un' && cur.op === '*') cur = stripCasts(cur.e);
       else if (cur.t === 'bin' && (cur.op === '+' || cur.op === '-')) cur = stripCasts(cur.l);
       else break;
-      const k = this.keys.key(cur, ctx.env);
+      const k = this.key(cur, ctx.env);
       if (k && s.res.has(k)) {
         const g = s.groups.get(s.res.get(k)!);
         if (g && g.st !== 'released' && g.st !== 'null') return true;
@@ -1208,8 +1158,8 @@ export class PathAnalyzer {
     for (const a of this.evalArgs(e.a, s, ctx)) {
       const bound = e.a.map((arg, i) => {
         const plain = stripCasts(arg);
-        const pointee = plain.t === 'un' && plain.op === '&' ? this.keys.key(plain.e, ctx.env) : undefined;
-        const key = this.keys.key(plain, ctx.env);
+        const pointee = plain.t === 'un' && plain.op === '&' ? this.key(plain.e, ctx.env) : undefined;
+        const key = this.key(plain, ctx.env);
         let val = a.vals[i];
         // A parameter is a copy of the argument: what the helper learns of it (a pointer used, so
         // not NULL) holds for the caller's storage too.
@@ -1261,7 +1211,7 @@ export class PathAnalyzer {
       for (const arg of e.a) {
         const plain = stripCasts(arg);
         if (plain.t === 'un' && plain.op === '&') {
-          const k = this.keys.key(plain.e, ctx.env);
+          const k = this.key(plain.e, ctx.env);
           if (k && !state.res.has(k)) {
             if (this.isTracked(k)) state.vals.set(k, { k: 'top' });
             else state.vals.delete(k);
@@ -1326,11 +1276,11 @@ export class PathAnalyzer {
     if (!arg) return undefined;
     const plain = stripCasts(arg);
     if (isOut) {
-      if (plain.t === 'un' && plain.op === '&') return this.keys.key(plain.e, ctx.env);
+      if (plain.t === 'un' && plain.op === '&') return this.key(plain.e, ctx.env);
       if (plain.t === 'id' && ctx.env.pointees?.has(plain.n)) return ctx.env.pointees.get(plain.n);
-      return this.keys.key({ t: 'un', op: '*', e: plain }, ctx.env);
+      return this.key({ t: 'un', op: '*', e: plain }, ctx.env);
     }
-    return this.keys.key(plain, ctx.env);
+    return this.key(plain, ctx.env);
   }
 
   /**
@@ -1509,7 +1459,7 @@ export class PathAnalyzer {
           const known =
             rv !== undefined ? { side: c.l, v: r.val } : lv !== undefined ? { side: c.r, v: l.val } : undefined;
           if (known) {
-            const k = this.keys.key(stripCasts(known.side), ctx.env);
+            const k = this.key(stripCasts(known.side), ctx.env);
             if (k && !same.res.has(k) && this.isTracked(k) && same.vals.get(k)?.k !== 'sym') same.vals.set(k, known.v);
           }
           out.push({ truth: eq, state: same }, { truth: !eq, state: r.state });
@@ -1524,7 +1474,7 @@ export class PathAnalyzer {
       return this.zeroTest(c.a[0], s, ctx, p, e).map((o) => ({ truth: !o.zero, state: o.state }));
     }
     if (c.t === 'num' || c.t === 'id') {
-      const k = c.t === 'id' ? this.keys.key(c, ctx.env) : undefined;
+      const k = c.t === 'id' ? this.key(c, ctx.env) : undefined;
       const known = c.t === 'num' ? integerValue(c, this.program, ctx.fn.file) : undefined;
       if (known !== undefined) return [{ truth: known !== 0n, state: s }];
       if (c.t === 'id' && !(k && (s.vals.has(k) || s.res.has(k)))) {
@@ -1554,7 +1504,7 @@ export class PathAnalyzer {
       text: exprText(ctx.cond ?? whole),
     });
     const flag = this.flagKey(plain, ctx);
-    const k = flag ? flag.key : plain.t === 'call' || plain.t === 'asg' ? undefined : this.keys.key(plain, ctx.env);
+    const k = flag ? flag.key : plain.t === 'call' || plain.t === 'asg' ? undefined : this.key(plain, ctx.env);
     const out: { zero: boolean; state: State }[] = [];
     for (const r of this.evalExpr(plain, s, ctx)) {
       const st = r.state;
@@ -1564,7 +1514,7 @@ export class PathAnalyzer {
         v = st.vals.get(flag.key) ?? (st.vals.get(flag.base)?.k === 'Z' ? { k: 'Z' } : v);
       }
       if (plain.t === 'asg') {
-        const ak = this.keys.key(plain.l, ctx.env);
+        const ak = this.key(plain.l, ctx.env);
         if (ak) v = st.vals.get(ak) ?? this.resVal(st, ak);
       }
       if (v.k === 'Z' || v.k === 'NZ') {
@@ -1623,15 +1573,19 @@ function negate(v: Val): Val {
   return { k: 'top' };
 }
 
-/** A key naming a struct field (`DEV.State`, `?.Flags&4`), not a variable. */
-function isFieldKey(k: string): boolean {
-  const amp = k.indexOf('&');
-  const plain = amp < 0 ? k : k.slice(0, amp);
-  return !plain.includes(':') && plain.includes('.');
-}
-
 /** The variable or field a key ends with (`Flags` in `DEV.Flags&4`, `Status` in `Init#3:Status`). */
 function lastName(k: string): string {
+  let hit = lastNames.get(k);
+  if (hit === undefined) {
+    if (lastNames.size > 100_000) lastNames.clear();
+    lastNames.set(k, (hit = readLastName(k)));
+  }
+  return hit;
+}
+
+const lastNames = new Map<string, string>();
+
+function readLastName(k: string): string {
   const amp = k.indexOf('&');
   const plain = amp < 0 ? k : k.slice(0, amp);
   return plain.slice(Math.max(plain.lastIndexOf('.'), plain.lastIndexOf(':')) + 1).replace(/\[\]$/, '');
@@ -1644,19 +1598,21 @@ export function siteId(s: AcquireSite): string {
 /** Identifiers and field names read by conditions and returns of these functions, with counts. */
 function testedNames(fns: Iterable<FnDef>): Map<string, number> {
   const out = new Map<string, number>();
+  /** Where `names` counts: one function's own counts while they are read. */
+  let into = out;
   const names = (e: Expr | undefined) => {
     if (!e) return;
     walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
       const n = x.t === 'id' ? x.n : x.t === 'fld' ? x.f : undefined;
-      if (n) out.set(n, (out.get(n) ?? 0) + 1);
+      if (n) into.set(n, (into.get(n) ?? 0) + 1);
       // A field of a field (`A->EventLock.SpinLock`) is also counted by its last two names, and how
       // many tests of its name are of that form: four locks' `SpinLock` are four storages.
       if (x.t === 'fld') {
         const o = stripCasts(x.o);
         if (o.t === 'fld') {
           const pair = `${o.f}.${x.f}`;
-          out.set(pair, (out.get(pair) ?? 0) + 1);
-          out.set(`${x.f}.`, (out.get(`${x.f}.`) ?? 0) + 1);
+          into.set(pair, (into.get(pair) ?? 0) + 1);
+          into.set(`${x.f}.`, (into.get(`${x.f}.`) ?? 0) + 1);
         }
       }
     });
@@ -1713,12 +1669,9 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
     let counts = testedCache.get(fn.body);
     if (!counts) {
       counts = new Map();
-      const saved = [...out];
-      out.clear();
+      into = counts;
       conds(fn.body);
-      for (const [k, v] of out) counts.set(k, v);
-      out.clear();
-      for (const [k, v] of saved) out.set(k, v);
+      into = out;
       testedCache.set(fn.body, counts);
     }
     for (const [k, v] of counts) out.set(k, (out.get(k) ?? 0) + v);
@@ -1737,23 +1690,19 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
     const before = passed.size;
     for (const fn of list) {
       const params = new Map(fn.params.map((p, i) => [p.n, i]));
-      walkExprs(fn.body, (x) => {
-        if (x.t !== 'call' || x.f.t !== 'id') return;
-        for (const callee of byName.get(x.f.n) ?? [])
-          x.a.forEach((arg, i) => {
+      for (const x of callsOf(fn.body))
+        for (const callee of byName.get(x.name) ?? [])
+          x.args.forEach((a, i) => {
             if (!testedParam(callee, i, passed)) return;
-            const a = stripCasts(arg);
-            const n = a.t === 'id' ? a.n : a.t === 'fld' ? a.f : undefined;
-            if (n === undefined) return;
-            const key = `${fn.name}#${i}@${x.p[0]}:${x.p[1]}#${callee.name}`;
+            if (a === undefined) return;
+            const key = `${fn.name}#${i}@${x.at}#${callee.name}`;
             if (passed.has(key)) return;
             passed.add(key);
-            out.set(n, (out.get(n) ?? 0) + 1);
+            out.set(a.n, (out.get(a.n) ?? 0) + 1);
             // The caller's own parameter handed on: the caller now tests it too.
-            const pi = a.t === 'id' ? params.get(a.n) : undefined;
+            const pi = a.id ? params.get(a.n) : undefined;
             if (pi !== undefined) passed.add(`${fn.name}#${pi}`);
           });
-      });
     }
     if (passed.size === before) break;
   }
@@ -1761,6 +1710,41 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
 }
 
 const testedCache = new WeakMap<Stmt, Map<string, number>>();
+
+/** `testedNames` and `assignedNames` of the functions a walk from a root can step into, by root. */
+const nameFactsCache = new WeakMap<FnDef, { tested: Map<string, number>; assigned: Set<string> }>();
+
+/** A direct call of a body, for `testedNames`: each argument's variable or field name, if it is one. */
+interface CallOf {
+  name: string;
+  /** `line:col` of the call. */
+  at: string;
+  args: ({ n: string; id: boolean } | undefined)[];
+}
+
+/** The direct calls of a body, in the order `walkExprs` meets them. */
+function callsOf(body: Stmt): CallOf[] {
+  let hit = callsCache.get(body);
+  if (!hit) {
+    const out: CallOf[] = [];
+    walkExprs(body, (x) => {
+      if (x.t !== 'call' || x.f.t !== 'id') return;
+      out.push({
+        name: x.f.n,
+        at: `${x.p[0]}:${x.p[1]}`,
+        args: x.a.map((arg) => {
+          const a = stripCasts(arg);
+          return a.t === 'id' ? { n: a.n, id: true } : a.t === 'fld' ? { n: a.f, id: false } : undefined;
+        }),
+      });
+    });
+    hit = out;
+    callsCache.set(body, hit);
+  }
+  return hit;
+}
+
+const callsCache = new WeakMap<Stmt, CallOf[]>();
 
 /** The variables and fields the functions assign with `=` (by last name, as `testedNames` counts). */
 function assignedNames(fns: Iterable<FnDef>): Set<string> {

@@ -75,6 +75,14 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
   const lockers = reaching(program, names, []);
   const keys = new KeyMaker(program);
   const drafts: Draft[] = [];
+  const ids = new Interner();
+  /** The text of an `if` condition, by expression (a path state remembers how it went). */
+  const condTexts = new Map<Expr, string>();
+  const condText = (c: Expr): string => {
+    let t = condTexts.get(c);
+    if (t === undefined) condTexts.set(c, (t = exprText(c)));
+    return t;
+  };
 
   const events = new Map<Expr, Event[]>();
   /** Lock events of an expression of `owner`'s body, in evaluation order; calls from a macro are placed at its use. */
@@ -164,7 +172,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     while (todo.length) {
       if (++steps > MAX_SUMMARY_STEPS) return 'unknown';
       const { at, seq: before, decided } = todo.pop()!;
-      const key = `${at}|${seqKey(before)}|${[...decided].map(([k, v]) => `${k}=${v ? 1 : 0}`).join(',')}`;
+      const key = `${at}|${ids.of(before, seqKey)}|${ids.decided(decided)}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const n = cfg.nodes[at];
@@ -189,14 +197,14 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
           todo.push({ at: n.next, seq, decided });
           break;
         case 'br': {
-          const text = ifs.has(n.c) ? exprText(n.c) : undefined;
+          const text = ifs.has(n.c) ? condText(n.c) : undefined;
           const was = text === undefined ? undefined : decided.get(text);
           for (const yes of [true, false])
             if (was === undefined || was === yes)
               todo.push({
                 at: yes ? n.yes : n.no,
                 seq,
-                decided: text === undefined ? decided : new Map(decided).set(text, yes),
+                decided: text === undefined ? decided : ids.decide(decided, text, yes),
               });
           break;
         }
@@ -321,7 +329,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     let steps = 0;
     while (todo.length && steps++ < MAX_STEPS) {
       const { at, s: before } = todo.pop()!;
-      const key = `${at}|${stateKey(before)}`;
+      const key = `${at}|${ids.of(before.held, heldKey)}|${ids.of(before.dropped, droppedKey)}|${ids.decided(before.decided)}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const n = cfg.nodes[at];
@@ -342,10 +350,10 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
             todo.push({ at: fixed ? n.yes : n.no, s });
             break;
           }
-          const text = ifConditions.has(n.c) ? exprText(n.c) : undefined;
+          const text = ifConditions.has(n.c) ? condText(n.c) : undefined;
           const known = text === undefined ? undefined : s.decided.get(text);
           const go = (yes: boolean) => {
-            const decided = text === undefined ? s.decided : new Map(s.decided).set(text, yes);
+            const decided = text === undefined ? s.decided : ids.decide(s.decided, text, yes);
             todo.push({ at: yes ? n.yes : n.no, s: { ...s, decided } });
           };
           if (known !== false) go(true);
@@ -425,10 +433,65 @@ function seqKey(seq: Op[]): string {
     .join(',');
 }
 
-function stateKey(s: PathState): string {
-  return `${[...s.held].map(([k, h]) => `${k}:${h.dpr ? 1 : 0}:${h.path}:${h.line}`).join(',')}|${[...s.dropped].join(',')}|${[
-    ...s.decided,
-  ]
-    .map(([k, v]) => `${k}=${v ? 1 : 0}`)
-    .join(',')}`;
+function heldKey(held: Map<string, Held>): string {
+  return [...held].map(([k, h]) => `${k}:${h.dpr ? 1 : 0}:${h.path}:${h.line}`).join(',');
+}
+
+function droppedKey(dropped: Set<string>): string {
+  return [...dropped].join(',');
+}
+
+/**
+ * Numbers for the parts of path states: equal texts, equal numbers. A part
+ * (a map of held locks, a sequence of lock calls) is never changed once a
+ * path carries it, so its number is worked out once per object.
+ */
+class Interner {
+  private readonly byText = new Map<string, number>();
+  private readonly byObject = new WeakMap<object, number>();
+  /** Numbers of decided-condition sequences, by the number before and the condition added. */
+  private readonly chains = new Map<string, number>();
+
+  of<T extends object>(x: T, text: (x: T) => string): number {
+    let id = this.byObject.get(x);
+    if (id === undefined) {
+      const t = text(x);
+      id = this.byText.get(t);
+      if (id === undefined) this.byText.set(t, (id = this.byText.size));
+      this.byObject.set(x, id);
+    }
+    return id;
+  }
+
+  /**
+   * The number of the conditions a path decided, in the order it decided them: -1 for none, else
+   * from the number of the ones before the last and the last (worked out along the path).
+   */
+  decided(d: Map<string, boolean>): number {
+    let id = this.byObject.get(d);
+    if (id === undefined) {
+      id = -1;
+      for (const [k, v] of d) id = this.after(id, k, v);
+      this.byObject.set(d, id);
+    }
+    return id;
+  }
+
+  /** `d` with one more condition decided: a new map, numbered from `d`'s number. */
+  decide(d: Map<string, boolean>, text: string, yes: boolean): Map<string, boolean> {
+    const id = this.decided(d);
+    const next = new Map(d).set(text, yes);
+    // Deciding again what the path already decided (the same way) changes nothing.
+    const was = d.get(text);
+    if (was === undefined) this.byObject.set(next, this.after(id, text, yes));
+    else if (was === yes) this.byObject.set(next, id);
+    return next;
+  }
+
+  private after(id: number, text: string, yes: boolean): number {
+    const t = `${id}|${text}=${yes ? 1 : 0}`;
+    let next = this.chains.get(t);
+    if (next === undefined) this.chains.set(t, (next = this.chains.size));
+    return next;
+  }
 }

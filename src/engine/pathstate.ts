@@ -1,0 +1,356 @@
+/**
+ * The path analysis's abstract state (see `paths.ts`) and its identity.
+ *
+ * Paths that reach a join point in the same state are one path. Telling
+ * states apart used to build a sorted text of every state at every join;
+ * now each state keeps a hash of its values, updated on every write, and
+ * two states are compared entry by entry only when their hashes agree, so
+ * a collision costs a comparison, never a merge of different states.
+ */
+import type { Pos } from './ast.js';
+import type { AcquireSite } from './paths.js';
+
+/** Where a value became known, for "decided at" and traces. */
+export interface Origin {
+  at: number;
+  file: string;
+  p: Pos;
+  /** What decided it: `branch` (a condition's outcome) or `constant` (a failure status written in the code). */
+  how: 'branch' | 'constant';
+  text: string;
+}
+
+/**
+ * A value: zero, nonzero (with its exact integer when known: enum states,
+ * flag words, constants), an unknown value the path can learn about (a call
+ * result, or storage read through several names), or nothing known.
+ */
+export type Val =
+  { k: 'Z'; o?: Origin } | { k: 'NZ'; o?: Origin; n?: bigint } | { k: 'sym'; id: string } | { k: 'top' };
+
+export interface Group {
+  st: 'held' | 'cond' | 'null' | 'released';
+  sym?: string;
+  site: AcquireSite;
+  acqStep: number;
+  /** A call through a function pointer happened while it was held: it may have been released there. */
+  behindPointer?: boolean;
+  /** Invocations on the call stack when it was acquired (where a leak of it may be reported). */
+  frames: readonly string[];
+}
+
+export interface Event {
+  /** `loop`: the path goes round a loop again (for traces). */
+  kind: 'goto' | 'break' | 'continue' | 'return' | 'loop';
+  /** The invocation it happened in. */
+  frame: string;
+  file: string;
+  fn: string;
+  p: Pos;
+  step: number;
+  depth: number;
+  prev: Event | null;
+}
+
+export interface State {
+  vals: Vals;
+  res: Map<string, string>;
+  groups: Map<string, Group>;
+  cons: Map<string, { z: boolean; o: Origin }>;
+  step: number;
+  events: Event | null;
+  /** The last condition that could go either way on this path. */
+  lastFork?: Origin;
+  /** Loop heads this path has evaluated (frame:node). */
+  loops: Set<string>;
+  /** Set when a condition split this path from a sibling (both truths possible): which split. */
+  split?: number;
+}
+
+/** A key naming a struct field (`DEV.State`, `?.Flags&4`), not a variable. */
+export function isFieldKey(k: string): boolean {
+  const amp = k.indexOf('&');
+  const end = amp < 0 ? k.length : amp;
+  const colon = k.indexOf(':');
+  if (colon >= 0 && colon < end) return false;
+  const dot = k.indexOf('.');
+  return dot >= 0 && dot < end;
+}
+
+/** FNV-1a of a string, 32 bits (remembered: the same keys are hashed again and again). */
+function strHash(s: string): number {
+  let h = strHashes.get(s);
+  if (h === undefined) {
+    if (strHashes.size > 100_000) strHashes.clear();
+    strHashes.set(s, (h = fnv(s)));
+  }
+  return h;
+}
+
+const strHashes = new Map<string, number>();
+
+function fnv(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Mixes two 32-bit values into one (order matters). */
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
+  h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0x27d4eb2f);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function valCode(v: Val): number {
+  switch (v.k) {
+    case 'Z':
+      return 1;
+    case 'NZ':
+      return 2;
+    case 'top':
+      return 3;
+    default:
+      return mix(4, strHash(v.id));
+  }
+}
+
+/** Does a value count in the state's identity? A field read with nothing known is unknown either way. */
+function counts(k: string, v: Val): boolean {
+  return v.k !== 'top' || !isFieldKey(k);
+}
+
+function entryHash(k: string, v: Val): number {
+  return mix(strHash(k), valCode(v));
+}
+
+/** What identity compares of two values: their kind, and a symbol's name. */
+function sameVal(a: Val, b: Val): boolean {
+  return a.k === b.k && (a.k !== 'sym' || a.id === (b as { id: string }).id);
+}
+
+/** The symbol a value refers to (`!s` mirrors `s`). */
+function symOf(v: Val): string | undefined {
+  if (v.k !== 'sym') return undefined;
+  return v.id.charCodeAt(0) === 33 ? v.id.slice(1) : v.id;
+}
+
+/**
+ * The values of a state by storage key: a map that also keeps the sum of
+ * its counted entries' hashes, how many entries count, and which symbols
+ * its values refer to (a constraint on a symbol nothing refers to is no
+ * part of the state).
+ */
+export class Vals {
+  private m: Map<string, Val>;
+  private syms: Map<string, number>;
+  /** Sum (mod 2^32) of the hashes of the counted entries. */
+  h: number;
+  /** How many entries count. */
+  n: number;
+
+  constructor(from?: Vals) {
+    if (from) {
+      this.m = new Map(from.m);
+      this.syms = new Map(from.syms);
+      this.h = from.h;
+      this.n = from.n;
+    } else {
+      this.m = new Map();
+      this.syms = new Map();
+      this.h = 0;
+      this.n = 0;
+    }
+  }
+
+  get size(): number {
+    return this.m.size;
+  }
+
+  get(k: string): Val | undefined {
+    return this.m.get(k);
+  }
+
+  has(k: string): boolean {
+    return this.m.has(k);
+  }
+
+  set(k: string, v: Val): this {
+    const old = this.m.get(k);
+    if (old !== undefined) this.forget(k, old);
+    this.m.set(k, v);
+    if (counts(k, v)) {
+      this.h = (this.h + entryHash(k, v)) | 0;
+      this.n++;
+    }
+    const s = symOf(v);
+    if (s !== undefined) this.syms.set(s, (this.syms.get(s) ?? 0) + 1);
+    return this;
+  }
+
+  delete(k: string): boolean {
+    const old = this.m.get(k);
+    if (old === undefined) return false;
+    this.forget(k, old);
+    return this.m.delete(k);
+  }
+
+  private forget(k: string, v: Val): void {
+    if (counts(k, v)) {
+      this.h = (this.h - entryHash(k, v)) | 0;
+      this.n--;
+    }
+    const s = symOf(v);
+    if (s !== undefined) {
+      const c = this.syms.get(s)!;
+      if (c <= 1) this.syms.delete(s);
+      else this.syms.set(s, c - 1);
+    }
+  }
+
+  /** Does some value refer to this symbol? */
+  refers(sym: string): boolean {
+    return this.syms.has(sym);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.m.keys();
+  }
+
+  values(): IterableIterator<Val> {
+    return this.m.values();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, Val]> {
+    return this.m.entries();
+  }
+}
+
+export function clone(s: State): State {
+  const groups = new Map<string, Group>();
+  for (const [k, g] of s.groups) groups.set(k, { ...g });
+  return {
+    vals: new Vals(s.vals),
+    res: new Map(s.res),
+    groups,
+    cons: new Map(s.cons),
+    step: s.step,
+    events: s.events,
+    lastFork: s.lastFork,
+    loops: new Set(s.loops),
+    ...(s.split !== undefined ? { split: s.split } : {}),
+  };
+}
+
+export function newState(): State {
+  return {
+    vals: new Vals(),
+    res: new Map(),
+    groups: new Map(),
+    cons: new Map(),
+    step: 0,
+    events: null,
+    loops: new Set(),
+  };
+}
+
+/** Does anything in the state refer to this symbol (a value, or a group's status)? */
+function live(s: State, sym: string): boolean {
+  if (s.vals.refers(sym)) return true;
+  for (const g of s.groups.values()) if (g.sym === sym) return true;
+  return false;
+}
+
+const STATUS = { held: 1, cond: 2, null: 3, released: 4 } as const;
+
+/**
+ * Hash of a state's identity: its counted values (less those `ignore` names),
+ * what each name of a mapping refers to, the groups' statuses, the
+ * constraints on symbols something still refers to, and the loops entered.
+ */
+export function stateHash(s: State, ignore?: (k: string) => boolean): number {
+  let v = s.vals.h;
+  if (ignore) for (const [k, x] of s.vals) if (counts(k, x) && ignore(k)) v = (v - entryHash(k, x)) | 0;
+  let r = 0;
+  for (const [k, g] of s.res) r = (r + mix(strHash(k), strHash(g))) | 0;
+  let gh = 0;
+  for (const [k, g] of s.groups) gh = (gh + mix(mix(strHash(k), STATUS[g.st]), g.sym ? strHash(g.sym) : 0)) | 0;
+  let c = 0;
+  for (const [k, x] of s.cons) if (live(s, k)) c = (c + mix(strHash(k), x.z ? 1 : 2)) | 0;
+  let l = 0;
+  for (const x of s.loops) l = (l + strHash(x)) | 0;
+  return mix(mix(mix(mix(v >>> 0, r >>> 0), gh >>> 0), c >>> 0), l >>> 0);
+}
+
+/** What identity compares of a state, frozen (the state itself goes on down its path and changes). */
+export interface Snapshot {
+  /** Counted values: key, value, key, value... */
+  vals: (string | Val)[];
+  res: [string, string][];
+  groups: [string, Group['st'], string | undefined][];
+  /** Constraints on live symbols: key, zero. */
+  cons: [string, boolean][];
+  loops: string[];
+}
+
+export function snapshot(s: State, ignore?: (k: string) => boolean): Snapshot {
+  const vals: (string | Val)[] = [];
+  for (const [k, x] of s.vals) if (counts(k, x) && !ignore?.(k)) vals.push(k, x);
+  const groups: Snapshot['groups'] = [];
+  for (const [k, g] of s.groups) groups.push([k, g.st, g.sym]);
+  const cons: Snapshot['cons'] = [];
+  for (const [k, x] of s.cons) if (live(s, k)) cons.push([k, x.z]);
+  return { vals, res: [...s.res], groups, cons, loops: [...s.loops] };
+}
+
+/** Is the state the one the snapshot froze, as identity sees states? */
+export function matches(a: Snapshot, b: State, ignore?: (k: string) => boolean): boolean {
+  if (a.res.length !== b.res.size || a.groups.length !== b.groups.size || a.loops.length !== b.loops.size) return false;
+  for (const [k, g] of a.res) if (b.res.get(k) !== g) return false;
+  for (const [k, st, sym] of a.groups) {
+    const g = b.groups.get(k);
+    if (!g || g.st !== st || (g.sym ?? '') !== (sym ?? '')) return false;
+  }
+  for (const x of a.loops) if (!b.loops.has(x)) return false;
+  let n = b.vals.n;
+  if (ignore) for (const [k, x] of b.vals) if (counts(k, x) && ignore(k)) n--;
+  if (a.vals.length / 2 !== n) return false;
+  for (let i = 0; i < a.vals.length; i += 2) {
+    const k = a.vals[i] as string;
+    const x = b.vals.get(k);
+    if (!x || !counts(k, x) || ignore?.(k) || !sameVal(a.vals[i + 1] as Val, x)) return false;
+  }
+  let live = 0;
+  for (const k of b.cons.keys()) if (liveIn(b, k)) live++;
+  if (live !== a.cons.length) return false;
+  for (const [k, z] of a.cons) {
+    const c = b.cons.get(k);
+    if (!c || c.z !== z || !liveIn(b, k)) return false;
+  }
+  return true;
+}
+
+const liveIn = live;
+
+/**
+ * States seen at one place, by hash and, where hashes agree, entry by entry:
+ * `add` is false when an equal state was seen before.
+ */
+export class SeenStates {
+  private readonly byHash = new Map<number, { tag: string; snap: Snapshot }[]>();
+
+  /** `hash`: of the state and what else tells it apart; `tag`: that else, exactly. */
+  add(hash: number, tag: string, s: State, ignore?: (k: string) => boolean): boolean {
+    const list = this.byHash.get(hash);
+    if (list) {
+      for (const x of list) if (x.tag === tag && matches(x.snap, s, ignore)) return false;
+      list.push({ tag, snap: snapshot(s, ignore) });
+    } else this.byHash.set(hash, [{ tag, snap: snapshot(s, ignore) }]);
+    return true;
+  }
+}
