@@ -29,6 +29,7 @@ import {
   type State,
   type Val,
 } from './pathstate.js';
+import { rememberedByString } from '../util/memo.js';
 
 /** The exact integer of a value, when known. */
 function exact(v: Val): bigint | undefined {
@@ -1574,16 +1575,7 @@ function negate(v: Val): Val {
 }
 
 /** The variable or field a key ends with (`Flags` in `DEV.Flags&4`, `Status` in `Init#3:Status`). */
-function lastName(k: string): string {
-  let hit = lastNames.get(k);
-  if (hit === undefined) {
-    if (lastNames.size > 100_000) lastNames.clear();
-    lastNames.set(k, (hit = readLastName(k)));
-  }
-  return hit;
-}
-
-const lastNames = new Map<string, string>();
+const lastName = rememberedByString(readLastName);
 
 function readLastName(k: string): string {
   const amp = k.indexOf('&');

@@ -9,6 +9,7 @@
  */
 import type { Pos } from './ast.js';
 import type { AcquireSite } from './paths.js';
+import { rememberedByString } from '../util/memo.js';
 
 /** Where a value became known, for "decided at" and traces. */
 export interface Origin {
@@ -78,16 +79,7 @@ export function isFieldKey(k: string): boolean {
 }
 
 /** FNV-1a of a string, 32 bits (remembered: the same keys are hashed again and again). */
-function strHash(s: string): number {
-  let h = strHashes.get(s);
-  if (h === undefined) {
-    if (strHashes.size > 100_000) strHashes.clear();
-    strHashes.set(s, (h = fnv(s)));
-  }
-  return h;
-}
-
-const strHashes = new Map<string, number>();
+const strHash = rememberedByString(fnv);
 
 function fnv(s: string): number {
   let h = 0x811c9dc5;
