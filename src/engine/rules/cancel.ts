@@ -15,7 +15,7 @@ import { formatMessage, type CancelInRoleRule, type RulePack } from '../rulepack
 import { apiCalls, functionEnv } from '../sites.js';
 import type { Notice } from '../types.js';
 import { integerValue } from '../values.js';
-import { handleKey, isPersistentKey, reachableFrom, roleLabel, span, type Draft } from './common.js';
+import { handleKey, isPersistentKey, reachableFrom, roleLabel, callDraft, callStep, type Draft } from './common.js';
 
 type Api = CancelInRoleRule['set'][number];
 
@@ -146,31 +146,24 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
           where: other ? `${other.fn.name} (${other.fn.file}:${other.line})` : '',
           advice: rule.advice,
         });
-        drafts.push({
-          rule: rule.id,
-          severity: rule.severity,
-          path: fn.file,
-          ...span(site.p),
-          message,
-          messageId,
-          trace: [
-            {
-              path: fn.file,
-              line: site.p[0],
-              message: `${fn.name} sets ${displayKey(key)} with ${api.call}${site.viaMacro ? ` (through the macro ${site.viaMacro})` : ''}`,
-            },
-            ...roots.map((r) => ({
-              path: r.file,
-              line: r.fact.p[0],
-              message: `${r.name} (${roleLabel(pack, program.rolesOf(r).find((x) => rule.roles.includes(x.role))!.role)}) and the functions it calls cancel or free no ${displayKey(key)}`,
-            })),
-            ...(other
-              ? [{ path: other.fn.file, line: other.line, message: `${other.fn.name} calls ${other.call} on it` }]
-              : []),
-          ],
-          docs: rule.docs,
-          identity: [rule.id, fn.file, fn.name, key],
-        });
+        drafts.push(
+          callDraft(rule, fn, site.p, {
+            message,
+            messageId,
+            trace: [
+              callStep(fn, site, `sets ${displayKey(key)} with ${api.call}`),
+              ...roots.map((r) => ({
+                path: r.file,
+                line: r.fact.p[0],
+                message: `${r.name} (${roleLabel(pack, program.rolesOf(r).find((x) => rule.roles.includes(x.role))!.role)}) and the functions it calls cancel or free no ${displayKey(key)}`,
+              })),
+              ...(other
+                ? [{ path: other.fn.file, line: other.line, message: `${other.fn.name} calls ${other.call} on it` }]
+                : []),
+            ],
+            identity: [rule.id, fn.file, fn.name, key],
+          }),
+        );
       }
     }
   return drafts;

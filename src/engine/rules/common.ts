@@ -8,7 +8,7 @@ import type { Expr, Pos } from '../ast.js';
 import { KeyMaker, stripCasts, type TypeEnv } from '../keys.js';
 import type { FnDef, Program, RoleEvidence } from '../program.js';
 import type { RulePack } from '../rulepack.js';
-import type { Finding } from '../types.js';
+import type { Finding, TraceStep } from '../types.js';
 
 /** A finding before its fingerprint: `identity` says what makes it the same finding across edits. */
 export type Draft = Omit<Finding, 'fingerprint'> & { identity: string[] };
@@ -103,6 +103,35 @@ export function reachableFrom(program: Program, root: FnDef): FnDef[] {
 /** Names that outlive the function that made them: fields and globals, not locals of one invocation. */
 export function isPersistentKey(k: string): boolean {
   return !/#\d+:/.test(k);
+}
+
+/**
+ * A finding at one call site: what every rule module fills the same way (the rule's id, severity and
+ * docs, the call's span) around what the module decided (message, trace, identity).
+ */
+export function callDraft(
+  rule: Pick<Finding, 'severity' | 'docs'> & { id: string },
+  fn: FnDef,
+  at: Pos,
+  found: { messageId: string; message: string; trace: TraceStep[]; identity: string[] },
+): Draft {
+  return {
+    rule: rule.id,
+    severity: rule.severity,
+    path: fn.file,
+    ...span(at),
+    message: found.message,
+    messageId: found.messageId,
+    trace: found.trace,
+    docs: rule.docs,
+    identity: found.identity,
+  };
+}
+
+/** The trace step at a call: `F calls X (through the macro M) ...`. */
+export function callStep(fn: FnDef, site: { p: Pos; viaMacro?: string }, what: string, after = ''): TraceStep {
+  const macro = site.viaMacro ? ` (through the macro ${site.viaMacro})` : '';
+  return { path: fn.file, line: site.p[0], message: `${fn.name} ${what}${macro}${after}` };
 }
 
 export function span(p: Pos): { line: number; column: number; endLine: number; endColumn: number } {

@@ -10,7 +10,7 @@ import { walkExprs, type Program } from '../program.js';
 import { formatMessage, type ConstantArgumentRule } from '../rulepack.js';
 import { apiCalls } from '../sites.js';
 import { integerValue, textValue } from '../values.js';
-import { span, type Draft } from './common.js';
+import { callDraft, callStep, type Draft } from './common.js';
 import { conditionalMacro } from './uncertain.js';
 
 export function constantArgument(program: Program, rule: ConstantArgumentRule): Draft[] {
@@ -41,23 +41,14 @@ export function constantArgument(program: Program, rule: ConstantArgumentRule): 
           macro: site.viaMacro ?? '',
           advice: rule.advice,
         });
-        drafts.push({
-          rule: rule.id,
-          severity: rule.severity,
-          path: fn.file,
-          ...span(site.p),
-          message,
-          messageId,
-          trace: [
-            {
-              path: fn.file,
-              line: site.p[0],
-              message: `${fn.name} calls ${c.call}${site.viaMacro ? ` (through the macro ${site.viaMacro})` : ''} with ${c.name} ${shown}`,
-            },
-          ],
-          docs: rule.docs,
-          identity: [rule.id, fn.file, fn.name, exprText(site.call)],
-        });
+        drafts.push(
+          callDraft(rule, fn, site.p, {
+            message,
+            messageId,
+            trace: [callStep(fn, site, `calls ${c.call}`, ` with ${c.name} ${shown}`)],
+            identity: [rule.id, fn.file, fn.name, exprText(site.call)],
+          }),
+        );
       }
     }
   }

@@ -9,7 +9,7 @@ import type { FnDef, Program, RoleEvidence } from '../program.js';
 import { formatMessage, type CallContextRule, type RulePack } from '../rulepack.js';
 import { apiCalls, callSiteOf } from '../sites.js';
 import type { TraceStep } from '../types.js';
-import { cmp, evidenceText, roleLabel, span, type Draft } from './common.js';
+import { cmp, evidenceText, roleLabel, callDraft, callStep, type Draft } from './common.js';
 
 export function callContext(program: Program, pack: RulePack, rule: CallContextRule): Draft[] {
   const allowed = new Set(rule.allowedRoles);
@@ -90,24 +90,14 @@ export function callContext(program: Program, pack: RulePack, rule: CallContextR
           : ['inCallback', { where: callback === fn.name ? fn.name : `${fn.name}, ${callback}` }];
     const message = formatMessage(rule, messageId, { ...data, call: rule.call, advice: rule.advice });
     for (const site of apiCalls(program, fn, rule.call)) {
-      drafts.push({
-        rule: rule.id,
-        severity: rule.severity,
-        path: fn.file,
-        ...span(site.p),
-        message,
-        messageId,
-        trace: [
-          ...trace,
-          {
-            path: fn.file,
-            line: site.p[0],
-            message: `${fn.name} calls ${rule.call}${site.viaMacro ? ` (through the macro ${site.viaMacro})` : ''}`,
-          },
-        ],
-        docs: rule.docs,
-        identity: [rule.id, fn.file, fn.name, exprText(site.call), root.fn.name],
-      });
+      drafts.push(
+        callDraft(rule, fn, site.p, {
+          message,
+          messageId,
+          trace: [...trace, callStep(fn, site, `calls ${rule.call}`)],
+          identity: [rule.id, fn.file, fn.name, exprText(site.call), root.fn.name],
+        }),
+      );
     }
   }
   return drafts;

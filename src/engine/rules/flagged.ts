@@ -14,7 +14,7 @@ import { walkExprs, type FnDef, type Program, type RoleEvidence } from '../progr
 import { formatMessage, type FlaggedCallbackCallRule, type RulePack } from '../rulepack.js';
 import { apiCalls } from '../sites.js';
 import { conditionalMacro } from './uncertain.js';
-import { evidenceText, roleLabel, span, type Draft } from './common.js';
+import { evidenceText, roleLabel, callDraft, callStep, type Draft } from './common.js';
 
 type Callback = FlaggedCallbackCallRule['callbacks'][number];
 
@@ -58,29 +58,22 @@ export function flaggedCallbackCall(program: Program, pack: RulePack, rule: Flag
         macro: site.viaMacro ?? '',
         advice: rule.advice,
       });
-      drafts.push({
-        rule: rule.id,
-        severity: rule.severity,
-        path: fn.file,
-        ...span(site.p),
-        message,
-        messageId,
-        trace: [
-          { path: ev.path, line: ev.line, message: `${fn.name} is ${roleLabel(pack, ev.role)}: ${evidenceText(ev)}` },
-          {
-            path: fn.file,
-            line: fn.fact.p[0],
-            message: `${fn.name} is given ${cb.flag} in ${param}`,
-          },
-          {
-            path: fn.file,
-            line: site.p[0],
-            message: `${fn.name} calls ${rule.call}${site.viaMacro ? ` (through the macro ${site.viaMacro})` : ''}`,
-          },
-        ],
-        docs: rule.docs,
-        identity: [rule.id, fn.file, fn.name, exprText(site.call)],
-      });
+      drafts.push(
+        callDraft(rule, fn, site.p, {
+          message,
+          messageId,
+          trace: [
+            { path: ev.path, line: ev.line, message: `${fn.name} is ${roleLabel(pack, ev.role)}: ${evidenceText(ev)}` },
+            {
+              path: fn.file,
+              line: fn.fact.p[0],
+              message: `${fn.name} is given ${cb.flag} in ${param}`,
+            },
+            callStep(fn, site, `calls ${rule.call}`),
+          ],
+          identity: [rule.id, fn.file, fn.name, exprText(site.call)],
+        }),
+      );
     }
   }
   return drafts;

@@ -12,7 +12,7 @@ import { formatMessage, type ForbiddenContextRule, type RulePack } from '../rule
 import { apiCalls, callSiteOf } from '../sites.js';
 import type { TraceStep } from '../types.js';
 import { conditionalMacro, guardedByCaller } from './uncertain.js';
-import { cmp, evidenceText, roleLabel, span, type Draft } from './common.js';
+import { cmp, evidenceText, roleLabel, callDraft, callStep, type Draft } from './common.js';
 
 export function forbiddenContext(program: Program, pack: RulePack, rule: ForbiddenContextRule): Draft[] {
   const forbidden = new Set(rule.forbiddenRoles);
@@ -77,24 +77,14 @@ export function forbiddenContext(program: Program, pack: RulePack, rule: Forbidd
           chain.length > 1
             ? ['reachedFromCallback', { callback, chain: chain.map((c) => c.name).join(' → ') }]
             : ['inCallback', { where: `${fn.name}, ${callback}` }];
-        drafts.push({
-          rule: rule.id,
-          severity: rule.severity,
-          path: fn.file,
-          ...span(site.p),
-          message: formatMessage(rule, messageId, { ...data, call, advice: rule.advice }),
-          messageId,
-          trace: [
-            ...trace,
-            {
-              path: fn.file,
-              line: site.p[0],
-              message: `${fn.name} calls ${call}${site.viaMacro ? ` (through the macro ${site.viaMacro})` : ''}`,
-            },
-          ],
-          docs: rule.docs,
-          identity: [rule.id, fn.file, fn.name, exprText(site.call), root.fn.name],
-        });
+        drafts.push(
+          callDraft(rule, fn, site.p, {
+            message: formatMessage(rule, messageId, { ...data, call, advice: rule.advice }),
+            messageId,
+            trace: [...trace, callStep(fn, site, `calls ${call}`)],
+            identity: [rule.id, fn.file, fn.name, exprText(site.call), root.fn.name],
+          }),
+        );
       }
   }
   return drafts;
