@@ -64,3 +64,54 @@ ${driverEntry('MpInit', 'MpHalt')}`;
     `mp.c:${Number(at('Fail:').split(':')[1]) + 1}: MpInit returns the failure here`,
   ]);
 });
+
+test("a failure a call returned before the mapping is reported at the mapping helper's own return", async () => {
+  // The status of ReadRegistry is tested only after the helper that maps returned: on the path where
+  // ReadRegistry failed, initialize can only fail from the helper's `return`, so the leak is reported
+  // there (the acquisition stack), and the trace names the call that failed, not the later test.
+  const text = `${ADAPTER}
+NDIS_STATUS ReadRegistry(PADAPTER a);
+BOOLEAN MapFuse(PADAPTER a)
+{
+    BOOLEAN ok = TRUE;
+    if (NdisMMapIoSpace(&a->Regs2, a->H, a->Pa, 16) != NDIS_STATUS_SUCCESS)
+        ok = FALSE;
+    return ok;
+}
+NDIS_STATUS ReadInfo(PADAPTER a)
+{
+    NDIS_STATUS s = ReadRegistry(a);
+    if (!MapFuse(a))
+        return NDIS_STATUS_FAILURE;
+    return s;
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s = ReadInfo(a);
+    if (s != NDIS_STATUS_SUCCESS)
+        goto Fail;
+    return NDIS_STATUS_SUCCESS;
+Fail:
+    return s;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisMUnmapIoSpace(((PADAPTER)c)->H, ((PADAPTER)c)->Regs2, 16); }
+${driverEntry('MpInit', 'MpHalt')}`;
+  const r = await scanTexts({ 'mp.c': text });
+  const lines = text.split('\n');
+  const at = (needle: string) => `mp.c:${lines.findIndex((l) => l.includes(needle)) + 1}`;
+  const leaks = r.findings.filter((f) => f.rule === 'ndis/unmap-on-failure');
+  assert.deepEqual(
+    leaks.map((f) => `mp.c:${f.line}`),
+    [at('return ok;')],
+    JSON.stringify(r.findings),
+  );
+  assert.deepEqual(traceLines(leaks[0]), [
+    `${at('NdisMMapIoSpace(&a->Regs2')}: MapFuse maps a->Regs2 here`,
+    // In the order the path runs: the registry read failed before the mapping was made.
+    `${at('ReadRegistry(a);')}: ReadRegistry fails here (s != NDIS_STATUS_SUCCESS is true at ${at('if (s != NDIS_STATUS_SUCCESS)')}): MpInit can only fail from here`,
+    `${at('NdisMMapIoSpace(&a->Regs2')}: NdisMMapIoSpace succeeded (NdisMMapIoSpace(&a->Regs2, a->H, a->Pa, 16) != NDIS_STATUS_SUCCESS is false)`,
+    `${at('return ok;')}: return with a->Regs2 still mapped`,
+    `${at('Fail:').replace(/\d+$/, (n) => String(Number(n) + 1))}: MpInit returns the failure here`,
+  ]);
+});

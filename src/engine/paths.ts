@@ -20,9 +20,11 @@ import { constantTruth, integerValue, isDeviceWait } from './values.js';
 import {
   SeenStates,
   clone,
+  decidedAt,
   isFieldKey,
   newState,
   stateHash,
+  type Birth,
   type Event,
   type Group,
   type Origin,
@@ -161,6 +163,8 @@ export class PathAnalyzer {
   private readonly keys: KeyMaker;
   /** Counts the splits conditions make (see `State.split`). */
   private splits = 0;
+  /** Splits on something no call decided (storage, a helper's several outcomes): the branch itself decides. */
+  private openSplits = 0;
   private steps = 0;
   private frameCounter = 0;
   private complete = true;
@@ -310,8 +314,11 @@ export class PathAnalyzer {
           if (!this.definitelyHeld(g, state)) continue;
           // The first jump from which initialize can only fail: after the last either-way
           // branch the path is forced, and after the failure value is set it is decided.
-          const forced = state.lastFork && state.lastFork.at >= g.acqStep ? state.lastFork.at : Infinity;
-          const decidedStep = Math.max(Math.min(failing.at, forced), g.acqStep);
+          // A branch on a call's result was decided when the call returned (a failure returned
+          // before the acquisition is already decided at the mapping helper's own return).
+          const lastFork = state.lastFork ? decidedAt(state.lastFork) : -1;
+          const forced = lastFork >= g.acqStep ? lastFork : Infinity;
+          const decidedStep = Math.max(Math.min(decidedAt(failing), forced), g.acqStep);
           const jump = firstJumpFrom(state.events, decidedStep, g.frames);
           if (!jump) continue;
           if (g.behindPointer) {
@@ -330,7 +337,9 @@ export class PathAnalyzer {
             ...(state.lastFork &&
             state.lastFork.at >= g.acqStep &&
             state.lastFork.at <= jump.step &&
-            state.lastFork.at !== failing.at
+            state.lastFork.at !== failing.at &&
+            // A failure a call returned before the acquisition needs no branch after it to explain it.
+            decidedAt(failing) >= g.acqStep
               ? { fork: state.lastFork }
               : {}),
             exit: { file: init.file, p: retP ?? jump.p },
@@ -502,6 +511,7 @@ export class PathAnalyzer {
         case 'br': {
           ctx.cond = n.c;
           const splitsBefore = this.splits;
+          const openBefore = this.openSplits;
           let outcomes = this.evalCond(n.c, s, ctx, n.p);
           if (n.loop) {
             // Loops are not counted: where the body releases a mapping the path holds,
@@ -529,14 +539,26 @@ export class PathAnalyzer {
             // An either-way decision for this path: the condition split it from a sibling here (several
             // outcomes of a summarised helper are not a decision of this condition). A loop's exit is
             // a decision as much as an `if` is.
-            if (o.state.split !== undefined && o.state.split > splitsBefore)
-              o.state.lastFork = {
+            if (o.state.split !== undefined && o.state.split > splitsBefore) {
+              const fork: Origin = {
                 at: o.state.step,
                 file: fn.file,
                 p: n.p,
                 how: 'branch',
                 text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}`,
               };
+              // Split only on results of calls: decided when the last of them returned.
+              if (this.openSplits === openBefore) {
+                let latest: Birth | undefined;
+                for (const c of o.state.cons.values())
+                  if (c.o.at === o.state.step && c.o.decided && (!latest || c.o.decided.at > latest.at))
+                    latest = c.o.decided;
+                if (latest) fork.decided = latest;
+              }
+              // A decision fixed before the one the path already has does not replace it.
+              const prev = o.state.lastFork;
+              if (!prev || decidedAt(fork) >= decidedAt(prev)) o.state.lastFork = fork;
+            }
             // A branch learned in this condition is described by the whole condition and the way it went.
             for (const c of o.state.cons.values())
               if (c.o.at === o.state.step && c.o.how === 'branch')
@@ -902,7 +924,12 @@ export class PathAnalyzer {
   private groupVal(g: Group): Val {
     if (g.st === 'held' || g.st === 'released') return { k: 'NZ' };
     if (g.st === 'null') return { k: 'Z' };
-    return { k: 'sym', id: `!${g.sym}` };
+    // The handle is decided where the acquisition returned its status.
+    return {
+      k: 'sym',
+      id: `!${g.sym}`,
+      b: { at: g.acqStep, file: g.site.file, p: g.site.p, text: '' },
+    };
   }
 
   /** `key = rhs`: values, aliases of resources, NULL after release. */
@@ -1229,7 +1256,7 @@ export class PathAnalyzer {
         }
       state.cons.delete(sym);
       if (alwaysSucceeds) return { state, val: { k: 'Z' } };
-      return { state, val: { k: 'sym', id: sym } };
+      return { state, val: { k: 'sym', id: sym, b: birth(state, ctx, e) } };
     });
   }
 
@@ -1347,7 +1374,7 @@ export class PathAnalyzer {
       if (returned) return { state, val: this.groupVal(group), res: gid };
       // A call that returns nothing has no value to read; code that reads one anyway (a driver's own shim)
       // is taken to report success as a status does.
-      return { state, val: r.result === 'none' ? { k: 'top' } : { k: 'sym', id: sym } };
+      return { state, val: r.result === 'none' ? { k: 'top' } : { k: 'sym', id: sym, b: birth(state, ctx, e) } };
     });
   }
 
@@ -1361,7 +1388,7 @@ export class PathAnalyzer {
     const key = this.handleKey(e.a[other.acquire.handleArg], true, ctx);
     return this.opaqueCall(e, s, ctx, []).map(({ state, val }) => {
       if (key && val.k === 'sym' && !state.res.has(key) && this.isTracked(key))
-        state.vals.set(key, { k: 'sym', id: `!${val.id}` });
+        state.vals.set(key, { k: 'sym', id: `!${val.id}`, ...(val.b ? { b: val.b } : {}) });
       return { state, val };
     });
   }
@@ -1456,6 +1483,7 @@ export class PathAnalyzer {
           }
           const same = clone(r.state);
           same.split = r.state.split = ++this.splits;
+          this.openSplits++;
           // On the equal branch, tracked storage compared with a constant holds that constant.
           const known =
             rv !== undefined ? { side: c.l, v: r.val } : lv !== undefined ? { side: c.r, v: l.val } : undefined;
@@ -1532,8 +1560,10 @@ export class PathAnalyzer {
           continue;
         }
         const a = clone(st);
-        a.cons.set(id, { z: true, o: origin(a) });
-        st.cons.set(id, { z: false, o: origin(st) });
+        const decided = v.b ? { decided: v.b } : {};
+        if (!v.b) this.openSplits++;
+        a.cons.set(id, { z: true, o: { ...origin(a), ...decided } });
+        st.cons.set(id, { z: false, o: { ...origin(st), ...decided } });
         a.split = st.split = ++this.splits;
         out.push({ zero: !mirrored, state: a }, { zero: mirrored, state: st });
         continue;
@@ -1541,6 +1571,7 @@ export class PathAnalyzer {
       // Unknown: both ways, and remember what was learned about this storage if anything reads it again.
       const a = clone(st);
       a.split = st.split = ++this.splits;
+      this.openSplits++;
       if (k && !st.res.has(k) && (this.isRetested(k) || (this.isTracked(k) && this.assigned.has(lastName(k))))) {
         a.vals.set(k, { k: 'Z', o: origin(a) });
         st.vals.set(k, { k: 'NZ', o: origin(st) });
@@ -1789,6 +1820,11 @@ function loopsBetween(events: Event | null, from: number, to: number): { file: s
  * by the jump that follows it. A helper called after the mapping never holds
  * the report: its caller's jump is where the path leaves with the mapping.
  */
+/** The call that returned an unknown result, for the branches that later test it. */
+function birth(s: State, ctx: Ctx, e: Extract<Expr, { t: 'call' }>): Birth {
+  return { at: s.step, file: ctx.fn.file, p: e.p, text: exprText(e.f) };
+}
+
 function firstJumpFrom(events: Event | null, step: number, frames: readonly string[]): Event | undefined {
   let best: Event | undefined;
   for (let e = events; e && e.step >= step; e = e.prev)

@@ -19,6 +19,19 @@ export interface Origin {
   /** What decided it: `branch` (a condition's outcome) or `constant` (a failure status written in the code). */
   how: 'branch' | 'constant';
   text: string;
+  /**
+   * Where the outcome was fixed, when before the branch that learned it: a branch on a call's
+   * result learns what the call decided when it returned.
+   */
+  decided?: Birth;
+}
+
+/** Where an unknown value came to be: the call that returned it. */
+export interface Birth {
+  at: number;
+  file: string;
+  p: Pos;
+  text: string;
 }
 
 /**
@@ -27,7 +40,11 @@ export interface Origin {
  * result, or storage read through several names), or nothing known.
  */
 export type Val =
-  { k: 'Z'; o?: Origin } | { k: 'NZ'; o?: Origin; n?: bigint } | { k: 'sym'; id: string } | { k: 'top' };
+  | { k: 'Z'; o?: Origin }
+  | { k: 'NZ'; o?: Origin; n?: bigint }
+  /** `b`: the call that returned the unknown, when that decides it (not part of its identity). */
+  | { k: 'sym'; id: string; b?: Birth }
+  | { k: 'top' };
 
 export interface Group {
   st: 'held' | 'cond' | 'null' | 'released';
@@ -60,7 +77,10 @@ export interface State {
   cons: Map<string, { z: boolean; o: Origin }>;
   step: number;
   events: Event | null;
-  /** The last condition that could go either way on this path. */
+  /**
+   * The condition that could go either way on this path whose outcome was fixed last (a branch on
+   * a call's earlier result was fixed when the call returned, so a later branch may stay the one).
+   */
   lastFork?: Origin;
   /** Loop heads this path has evaluated (frame:node). */
   loops: Set<string>;
@@ -221,6 +241,11 @@ export class Vals {
   [Symbol.iterator](): IterableIterator<[string, Val]> {
     return this.m.entries();
   }
+}
+
+/** When a decision was fixed: at its call's return, or at the branch. */
+export function decidedAt(o: Origin): number {
+  return o.decided?.at ?? o.at;
 }
 
 export function clone(s: State): State {

@@ -61,10 +61,20 @@ export function releaseOnFailure(
       for (const l of leak.loops.slice(0, 3))
         middle.push({ path: l.file, line: l.p[0], at: l.at, message: `next iteration of the loop at line ${l.p[0]}` });
       const f = leak.fork;
-      if (f && !(leak.decided && leak.decided.p[0] === f.p[0] && leak.decided.file === f.file))
+      const sameLine = (o: { file: string; p: readonly number[] } | undefined) =>
+        o !== undefined && f !== undefined && o.p[0] === f.p[0] && o.file === f.file;
+      if (f && !sameLine(leak.decided) && !sameLine(s))
         middle.push({ path: f.file, line: f.p[0], at: f.at, message: `takes the branch where ${f.text}` });
       const d = leak.decided;
-      if (d?.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0]))
+      if (d?.decided && d.at > leak.jump.step)
+        // Decided by a call's result that the path tests only after the jump: the call is where it failed.
+        middle.push({
+          path: d.decided.file,
+          line: d.decided.p[0],
+          at: d.decided.at,
+          message: `${d.decided.text} fails here (${d.text} at ${d.file}:${d.p[0]}): ${init.name} can only fail from here`,
+        });
+      else if (d?.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0]))
         middle.push({
           path: d.file,
           line: d.p[0],
