@@ -204,3 +204,45 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
   // Link writes the field `Adapter` of HW: the local variable of that name stays non-NULL.
   assert.deepEqual(analyzer(program).analyzeInit(fn(program, 'MpInit')).leaks, []);
 });
+
+test('merging keeps apart failing paths decided by different calls: each has its own report site (width 1)', () => {
+  // Setup maps, then either its own port registration fails (reported at its return inside Setup)
+  // or the device init it calls last fails (reported at Setup's last return, where that failure
+  // is already decided). Both failures leave MpInit through one `break`, and a later branch makes
+  // the last decision the same for both: merged at the join after it, one site was lost.
+  const text = `${ADAPTER}
+NDIS_STATUS RegisterPorts(PADAPTER a);
+NDIS_STATUS DeviceInit(PADAPTER a);
+VOID Cleanup(PADAPTER a);
+BOOLEAN Verbose(PADAPTER a);
+VOID Log(PADAPTER a);
+NDIS_STATUS Setup(PADAPTER a)
+{
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, a->H, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    s = RegisterPorts(a);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    s = DeviceInit(a);
+    return s;
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    do {
+        s = Setup(a);
+        if (s != NDIS_STATUS_SUCCESS) break;
+    } while (FALSE);
+    if (s != NDIS_STATUS_SUCCESS) Cleanup(a);
+    if (Verbose(a)) Log(a);
+    if (Verbose(a)) Log(a);
+    return s;
+}`;
+  const program = programOf({ 'mp.c': text });
+  const a = analyzer(program, 1).analyzeInit(fn(program, 'MpInit'));
+  assert.deepEqual(
+    [...new Set(a.leaks.map((l) => l.jump.p[0]))].sort((x, y) => x - y),
+    // The return after RegisterPorts' test, and Setup's last return.
+    [lineOf(text, 's = RegisterPorts(a);') + 1, lineOf(text, 's = DeviceInit(a);') + 1],
+  );
+});

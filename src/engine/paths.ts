@@ -154,9 +154,18 @@ function valueSig(s: State, k: string | undefined): string {
   if (v.k === 'sym') {
     const id = v.id.startsWith('!') ? v.id.slice(1) : v.id;
     const c = s.cons.get(id);
-    return c ? (c.z !== v.id.startsWith('!') ? 'Z' : 'N') : 'u';
+    return c ? (c.z !== v.id.startsWith('!') ? 'Z' : `N${decisionKey(c.o)}`) : 'u';
   }
-  return v.k === 'NZ' ? `N${v.n ?? ''}` : v.k === 'Z' ? 'Z' : 'T';
+  return v.k === 'NZ' ? `N${v.n ?? ''}${v.o ? decisionKey(v.o) : ''}` : v.k === 'Z' ? 'Z' : 'T';
+}
+
+/**
+ * Where a failure was decided: a leak is reported at the first jump after it, so two failing paths
+ * decided in different places (two helpers' calls, tested by one `if` of the caller) stay apart.
+ */
+function decisionKey(o: Origin): string {
+  const d = o.decided ? `<${o.decided.file}:${o.decided.p[0]}:${o.decided.p[1]}` : '';
+  return `@${o.file}:${o.p[0]}:${o.p[1]}${d}`;
 }
 
 export class PathAnalyzer {
