@@ -98,3 +98,17 @@ test('a macro changed in a header re-parses the files that use it: a warm scan e
   assert.deepEqual(warm.findings, cold.findings);
   assert.deepEqual(cold.findings, []);
 });
+
+test("a function definition is kept when another build's stub macro has its name", () => {
+  // `#ifdef FEATURE ... BOOLEAN RegisterCb(PADAPTER A) { ... } #else #define RegisterCb(A) TRUE`: the
+  // macro table reads both branches; expanding the definition's head would lose the function (and
+  // every callback it registers). Uses inside function bodies are still expanded.
+  const defs: Record<string, [string[] | null, string]> = { RegisterCb: [['A'], 'TRUE'] };
+  const text = 'BOOLEAN\nRegisterCb(\n    PADAPTER A)\n/* comment */\n{\n    return RegisterCb(A);\n}\n';
+  assert.equal(expandAll(text, defs), 'BOOLEAN RegisterCb( PADAPTER A) /* comment */ { return TRUE ; }');
+  // A macro that generates a function head (no type before it) is still expanded.
+  assert.equal(
+    expandAll('HANDLER(Foo) { x(); }', { HANDLER: [['n'], 'VOID n(PVOID c)'] }),
+    'VOID Foo(PVOID c) { x(); }',
+  );
+});

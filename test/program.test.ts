@@ -35,6 +35,27 @@ const lineOfText = (text: string, needle: string) => text.split('\n').findIndex(
 
 // ---- roles ----
 
+test('a callback registered through an alias macro gets its role in every #if branch of the alias', () => {
+  // `#if OFFLOAD #define SendHandler MpOffloadSend #else #define SendHandler MpSend #endif`: each build
+  // registers its own function; both are send callbacks (the pre-pass reads both branches).
+  const h = '#if OFFLOAD\n#define SendHandler MpOffloadSend\n#else\n#define SendHandler MpSend\n#endif\n';
+  const c = [
+    '#include "mp.h"',
+    'VOID MpSend(NDIS_HANDLE c, PPNDIS_PACKET p, UINT n) { }',
+    'VOID MpOffloadSend(NDIS_HANDLE c, PPNDIS_PACKET p, UINT n) { }',
+    'NTSTATUS DriverEntry(PVOID d, PVOID r)',
+    '{',
+    '    NDIS_MINIPORT_CHARACTERISTICS ch;',
+    '    ch.SendPacketsHandler = SendHandler;',
+    '    return NdisMRegisterMiniport(0, &ch, sizeof(ch));',
+    '}',
+    '',
+  ].join('\n');
+  const p = programOf({ 'mp.h': h, 'mp.c': c });
+  assert.deepEqual(roles(p, 'MpSend'), [{ role: 'send', how: 'registration' }]);
+  assert.deepEqual(roles(p, 'MpOffloadSend'), [{ role: 'send', how: 'registration' }]);
+});
+
 test('a role type declaration gives its function the role', () => {
   const src = 'MINIPORT_HALT MpHalt;\nVOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { }\n';
   const p = programOf({ 'mp.c': src });

@@ -259,9 +259,16 @@ export function expandRegion(
     out.push(s);
     outLen += s.length;
   };
+  let depth = 0;
+  let prev: Token | undefined;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    if (t.space || !isIdent(t.text)) continue;
+    if (t.space) continue;
+    const before = prev;
+    prev = t;
+    if (t.text === '{') depth++;
+    else if (t.text === '}') depth = Math.max(0, depth - 1);
+    if (!isIdent(t.text)) continue;
     const m = macros.get(t.text);
     if (!m) continue;
     let end = t.at + t.text.length;
@@ -271,6 +278,19 @@ export function expandRegion(
       if (toks[open]?.text !== '(') continue;
       const call = readArgs(toks, open);
       if (!call) continue;
+      // `BOOLEAN RegisterCallback(PADAPTER A) {` at file scope defines a function: a macro of the same
+      // name is the stub of another build (`#else #define RegisterCallback(A) TRUE`), which the
+      // repository's macro table reads beside it. C would never see both; the definition wins.
+      if (
+        depth === 0 &&
+        before &&
+        (isIdent(before.text) || before.text === '*') &&
+        toks[nextReal(toks, call.close + 1)]?.text === '{'
+      ) {
+        prev = toks[call.close];
+        i = call.close;
+        continue;
+      }
       args = call.args;
       end = toks[call.close].at + 1;
       i = call.close;

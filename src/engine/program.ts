@@ -150,6 +150,22 @@ export class Program {
     return nearest(fromFile, ext, (d) => d.file);
   }
 
+  /**
+   * The functions a name stored as a callback stands for, looking through object-like alias macros
+   * (`#define MpSendPacketsHandler MPSendPackets`) in every `#if` branch: `#if OFFLOAD` may alias it to
+   * one function and `#else` to another, and either build registers its own.
+   */
+  resolveCallback(fromFile: string, name: string, depth = 0): FnDef[] {
+    const direct = this.resolve(fromFile, name);
+    if (direct.length || depth >= 8) return direct;
+    const out: FnDef[] = [];
+    for (const m of this.macros.get(name) ?? []) {
+      if (m.params !== null || !/^[A-Za-z_]\w*$/.test(m.body.trim()) || m.body.trim() === name) continue;
+      for (const fn of this.resolveCallback(fromFile, m.body.trim(), depth + 1)) if (!out.includes(fn)) out.push(fn);
+    }
+    return out;
+  }
+
   macro(fromFile: string, name: string): (MacroDef & { file: string }) | undefined {
     const defs = this.macros.get(name);
     if (!defs) return undefined;
@@ -481,7 +497,7 @@ export class Program {
       for (const a of f.parsed.assigns) {
         const role = t.fields[a.field];
         if (!role) continue;
-        for (const fn of this.resolve(path, a.value)) {
+        for (const fn of this.resolveCallback(path, a.value)) {
           this.addRole(fn, {
             role,
             how: 'registration',
@@ -505,7 +521,7 @@ export class Program {
         const h = t.handoffCalls[api];
         if (!h) continue;
         for (const { arg, line } of callArgsNamed(fn.body, api, h.arg)) {
-          for (const target of this.resolve(fn.file, arg)) {
+          for (const target of this.resolveCallback(fn.file, arg)) {
             this.addRole(target, { role: h.role, how: 'handoff', path: fn.file, line, detail: api });
             knownByRole.add(target);
           }
