@@ -424,3 +424,39 @@ test('a function defined in both #if branches is one function per distinct body'
   assert.equal(defs.length, 2);
   assert.deepEqual(defs.map((d) => d.fact.calls).sort(), [['Map5'], ['Map6']]);
 });
+
+test('a completion routine is a callback of its own: by __drv_functionClass and by IoSetCompletionRoutine', () => {
+  const src = [
+    '__drv_functionClass(IO_COMPLETION_ROUTINE)',
+    'static NTSTATUS QueryDone(PDEVICE_OBJECT d, PIRP i, PVOID c) { return STATUS_SUCCESS; }',
+    'NTSTATUS ResetDone(PDEVICE_OBJECT d, PIRP i, PVOID c) { return STATUS_SUCCESS; }',
+    'VOID Send(PIRP Irp, PVOID c) { IoSetCompletionRoutine(Irp, ResetDone, c, TRUE, TRUE, TRUE); }',
+    '',
+  ].join('\n');
+  const p = programOf({ 'mp.c': src });
+  assert.deepEqual(roles(p, 'QueryDone'), [{ role: 'completion-routine', how: 'function-class' }]);
+  assert.deepEqual(roles(p, 'ResetDone'), [{ role: 'completion-routine', how: 'handoff' }]);
+});
+
+test('an address taken in only one #if branch of a function is still taken', () => {
+  // Both builds define Setup at the same place with the same calls; only the #else build hands
+  // Dtor over. The definition is kept once, with the references of both.
+  const src = [
+    'VOID Ctor(PVOID p);',
+    'VOID Dtor(PVOID p);',
+    'VOID Setup(PVOID pool)',
+    '{',
+    '    PoolInit(pool,',
+    '#if INLINE',
+    '        Ctor, NULL);',
+    '#else',
+    '        Ctor, Dtor);',
+    '#endif',
+    '}',
+    'VOID Ctor(PVOID p) { }',
+    'VOID Dtor(PVOID p) { }',
+    '',
+  ].join('\n');
+  const p = programOf({ 'mp.c': src });
+  assert.deepEqual(roles(p, 'Dtor'), [{ role: 'unknown', how: 'address-taken' }]);
+});

@@ -291,6 +291,26 @@ function toRange(starts: number[], s: number, e: number): Parser.Range {
 }
 
 /** Items that read the same in several variants are one item. */
+/**
+ * A definition kept once for several builds still takes, in each, the addresses that build's text
+ * takes (`#if INLINE cl_qpool_init(..., Ctor, NULL, ...) #else cl_qpool_init(..., Ctor, Dtor, ...)`):
+ * the kept one gets the references of the ones dropped, so `Dtor` is still a callback of its own.
+ */
+function mergeRefs(kept: FunctionFact[], all: FunctionFact[]): FunctionFact[] {
+  const byPlace = new Map<string, FunctionFact>();
+  for (const fn of kept) byPlace.set(`${fn.name}|${fn.p[0]}|${fn.start}`, fn);
+  for (const fn of all) {
+    const k = byPlace.get(`${fn.name}|${fn.p[0]}|${fn.start}`);
+    if (!k || k === fn) continue;
+    fn.refs.forEach((r, i) => {
+      if (k.refs.includes(r)) return;
+      k.refs.push(r);
+      k.refLines.push(fn.refLines[i] ?? fn.p[0]);
+    });
+  }
+  return kept;
+}
+
 function dedupeVariants(f: ParsedFacts): ParsedFacts {
   const seen = new Set<string>();
   const uniq = <T>(items: T[], key: (t: T) => string) =>
@@ -304,7 +324,10 @@ function dedupeVariants(f: ParsedFacts): ParsedFacts {
     // Everything else (expansions the functions refer to by index, limits) is kept as it is.
     ...f,
     // The same definition in two builds reads the same text: one function. Different texts are two.
-    functions: uniq(f.functions, (fn) => `f|${fn.name}|${fn.p[0]}|${fn.start}|${fn.end}|${fn.calls.join(',')}`),
+    functions: mergeRefs(
+      uniq(f.functions, (fn) => `f|${fn.name}|${fn.p[0]}|${fn.start}|${fn.end}|${fn.calls.join(',')}`),
+      f.functions,
+    ),
     decls: uniq(f.decls, (d) => `d|${d.name}|${d.line}|${d.ty}`),
     assigns: uniq(f.assigns, (a) => `a|${a.obj}|${a.field}|${a.value}|${a.line}|${a.col}`),
     functionClass: uniq(f.functionClass, (c) => `c|${c.name}|${c.roleType}|${c.line}`),

@@ -183,7 +183,8 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
           break;
         }
       }
-      if (word === '_Function_class_' && last > i + 2) {
+      // SAL 1 spelled it `__drv_functionClass(X)`: the same mark.
+      if ((word === '_Function_class_' || word === '__drv_functionClass') && last > i + 2) {
         const arg = text.slice(toks.start[i + 2], toks.start[last]).trim();
         if (/^[A-Za-z_]\w*$/.test(arg)) functionClass.push({ roleType: arg, offset: s });
       }

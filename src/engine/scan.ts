@@ -315,7 +315,7 @@ function macroWords(m: { body: string }): string[] {
 
 /** Words whose mention makes a file matter: the rules' calls, role types, registration fields, handoff calls. */
 function seedWords(pack: RulePack): string[] {
-  const words = new Set<string>(['_Function_class_']);
+  const words = new Set<string>(['_Function_class_', '__drv_functionClass']);
   for (const r of Object.values(pack.resources)) {
     words.add(r.acquire.call);
     words.add(r.release.call);
