@@ -33,14 +33,10 @@ const OFF_FOR_NOW = {
   '@typescript-eslint/no-empty-function': 'off',
   // 6 sites: the lexer and test fixtures match control bytes on purpose.
   'no-control-regex': 'off',
-  // 3 sites rejecting with a DOMException/AbortSignal reason, which Node passes through as is (src/app/calls.ts, a bench, a test).
-  '@typescript-eslint/prefer-promise-reject-errors': 'off',
   // 3 sites stringifying values typed `unknown` after a type check the rule does not follow.
   '@typescript-eslint/no-base-to-string': 'off',
   // 2 handler callbacks that Node's http server and node:test accept as promise-returning.
   '@typescript-eslint/no-misused-promises': 'off',
-  // 2 sites wrap an error in one with a plainer message; ES2022 `cause` to be added.
-  'preserve-caught-error': 'off',
 };
 
 export default tseslint.config(

@@ -106,7 +106,7 @@ function runCli(dir: string, env: NodeJS.ProcessEnv): Promise<ProcRun> {
           result: JSON.parse(Buffer.concat(out).toString('utf8')) as ScanResult,
         });
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error('unreadable scan output', { cause: e }));
       }
     });
   });

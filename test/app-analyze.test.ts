@@ -6,6 +6,7 @@ import { ShutdownReason } from '../src/app/jobs.js';
 import { FactCache } from '../src/engine/cache.js';
 import { BlobCache, type Request } from '../src/app/source.js';
 import { leakyDriver } from './support/drivers.js';
+import { abortReason } from '../src/util/errors.js';
 
 const leaky = leakyDriver;
 
@@ -119,7 +120,7 @@ test('a request that stalls is cut off at the budget, and the run completes sayi
     const signal = (params.request as { signal?: AbortSignal } | undefined)?.signal;
     return new Promise((_, reject) =>
       signal?.addEventListener('abort', () => {
-        reject(signal.reason);
+        reject(abortReason(signal));
       }),
     );
   };

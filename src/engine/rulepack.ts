@@ -252,7 +252,7 @@ export function loadRulePack(dir = join(packageRoot, 'rules')): RulePack {
     try {
       return JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new Error(`rule pack: cannot read ${file}: ${(e as Error).message}`);
+      throw new Error(`rule pack: cannot read ${file}: ${(e as Error).message}`, { cause: e });
     }
   };
   const pack = read('pack.json');
