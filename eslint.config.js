@@ -29,14 +29,8 @@ const OFF_FOR_NOW = {
   '@typescript-eslint/prefer-optional-chain': 'off',
   // 9 sites where `||` deliberately maps '' and 0 to the fallback (environment variables in the app and the CLI cache).
   '@typescript-eslint/prefer-nullish-coalescing': 'off',
-  // 5 intentionally empty bodies: 4 test doubles and a no-op handler in src/app/jobs.ts.
-  '@typescript-eslint/no-empty-function': 'off',
   // 6 sites: the lexer and test fixtures match control bytes on purpose.
   'no-control-regex': 'off',
-  // 3 sites stringifying values typed `unknown` after a type check the rule does not follow.
-  '@typescript-eslint/no-base-to-string': 'off',
-  // 2 handler callbacks that Node's http server and node:test accept as promise-returning.
-  '@typescript-eslint/no-misused-promises': 'off',
 };
 
 export default tseslint.config(

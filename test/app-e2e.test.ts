@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -50,7 +50,7 @@ function body(req: IncomingMessage): Promise<string> {
 }
 
 /** The stand-in GitHub: just the routes the app uses, answering as GitHub does. */
-const github: HttpServer = createServer(async (req, res) => {
+async function standIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const raw = await body(req);
   const url = new URL(req.url ?? '/', 'http://x');
   const parsed = raw ? JSON.parse(raw) : undefined;
@@ -109,6 +109,9 @@ const github: HttpServer = createServer(async (req, res) => {
     return;
   }
   json(404, { message: `no stand-in for ${req.method} ${p}` });
+}
+const github: HttpServer = createServer((req, res) => {
+  void standIn(req, res);
 });
 
 /** A port nothing listens on (Probot's server reads 0 as its default, 3000). */

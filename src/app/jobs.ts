@@ -63,7 +63,9 @@ export class JobQueue {
   private readonly done: LRUCache<string, true>;
 
   constructor(
-    private readonly onError: (spec: JobSpec, err: unknown) => void = () => {},
+    private readonly onError: (spec: JobSpec, err: unknown) => void = () => {
+      // by default a failed job's error is dropped: its key may run again
+    },
     options: JobQueueOptions = {},
   ) {
     const now = options.now ?? Date.now;

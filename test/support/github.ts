@@ -170,7 +170,7 @@ export class GitHubStandIn {
         repo: name,
         head_sha: String(body.head_sha),
         external_id: typeof body.external_id === 'string' ? body.external_id : null,
-        status: String(body.status ?? 'queued'),
+        status: typeof body.status === 'string' ? body.status : 'queued',
         conclusion: typeof body.conclusion === 'string' ? body.conclusion : null,
         output: body.output as StandInRun['output'],
         writes: 1,
