@@ -29,8 +29,6 @@ const OFF_FOR_NOW = {
   '@typescript-eslint/prefer-optional-chain': 'off',
   // 9 sites where `||` deliberately maps '' and 0 to the fallback (environment variables in the app and the CLI cache).
   '@typescript-eslint/prefer-nullish-coalescing': 'off',
-  // 6 sites: the lexer and test fixtures match control bytes on purpose.
-  'no-control-regex': 'off',
 };
 
 export default tseslint.config(
