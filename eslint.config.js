@@ -27,8 +27,6 @@ const OFF_FOR_NOW = {
   '@typescript-eslint/require-await': 'off',
   // 15 sites (14 in the engine, one test) the auto-fix cannot rewrite without changing falsy-zero semantics; each needs reading.
   '@typescript-eslint/prefer-optional-chain': 'off',
-  // 9 sites where `||` deliberately maps '' and 0 to the fallback (environment variables in the app and the CLI cache).
-  '@typescript-eslint/prefer-nullish-coalescing': 'off',
 };
 
 export default tseslint.config(

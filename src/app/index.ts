@@ -18,6 +18,7 @@ import { poolFromEnv, type AnalysisPool } from './pool.js';
 import { completeLeftBehind, type RecoveryDeps } from './recovery.js';
 import { jobGroup, jobKey, runJob, type RunnerDeps } from './runner.js';
 import { BlobCache } from './source.js';
+import { envValue } from '../util/env.js';
 
 export { readBaseConfig } from './runner.js';
 
@@ -66,7 +67,7 @@ export function createApp(
     results: [],
     ...(docsBaseUrl !== undefined ? { docsBaseUrl } : {}),
     ...(appId !== undefined ? { appId } : {}),
-    journal: new JobJournal(options.dispatch ? undefined : env.NDIS_REVIEW_STATE_DIR || undefined),
+    journal: new JobJournal(options.dispatch ? undefined : envValue(env, 'NDIS_REVIEW_STATE_DIR')),
     close: async () => {
       await pool?.close();
     },

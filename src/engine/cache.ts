@@ -15,6 +15,7 @@ import type { InitAnalysis } from './paths.js';
 import { loadRulePack, packageRoot } from './rulepack.js';
 import type { RuleOutput } from './rules.js';
 import { packageVersion } from '../package.js';
+import { envValue } from '../util/env.js';
 
 /** A map that forgets its least recently used entries past a count. */
 export class BoundedMap<K extends object | string | number, V extends object | string | number> {
@@ -292,6 +293,8 @@ function pruneOldest(dir: string, matches: (name: string) => boolean, keep: numb
 export function cacheFromEnv(env: NodeJS.ProcessEnv = process.env, repository = ''): FactCache | null {
   const mode = (env.NDIS_REVIEW_CACHE ?? '').toLowerCase();
   if (mode === 'off' || mode === '0' || mode === 'false') return null;
-  const dir = env.NDIS_REVIEW_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ndis-review');
+  const dir =
+    envValue(env, 'NDIS_REVIEW_CACHE_DIR') ??
+    join(envValue(env, 'XDG_CACHE_HOME') ?? join(homedir(), '.cache'), 'ndis-review');
   return new FactCache({ dir, repository });
 }

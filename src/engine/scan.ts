@@ -53,8 +53,7 @@ const WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024;
 
 let version: string | undefined;
 async function packageVersion(): Promise<string> {
-  if (!version)
-    version = (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
   return version;
 }
 
