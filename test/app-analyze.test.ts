@@ -15,7 +15,7 @@ function fake(source: string, failures: Record<string, unknown[]> = {}) {
   const request: Request = async (route, params) => {
     calls.push({ route, params });
     const queued = failures[route];
-    if (queued && queued.length) throw queued.shift();
+    if (queued?.length) throw queued.shift();
     if (route === 'POST /repos/{owner}/{repo}/check-runs') return { data: { id: 1 } };
     if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}')
       return { data: { tree: [{ path: 'init.c', type: 'blob', sha: 's1', size: source.length }] } };

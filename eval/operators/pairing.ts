@@ -107,7 +107,7 @@ export function apiCalls(ctx: OperatorContext, api: string, handleArg: number): 
   const out: ApiCall[] = [];
   for (const file of ctx.files()) {
     const c = ctx.c(file);
-    if (!c || !c.masked.includes(api)) continue;
+    if (!c?.masked.includes(api)) continue;
     const tokens = ctx.tokens(file);
     tokens.forEach((t, k) => {
       if (t.kind !== 'id' || t.text !== api || tokens[k + 1]?.text !== '(') return;

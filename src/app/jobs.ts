@@ -95,7 +95,7 @@ export class JobQueue {
         }
       }
       const current = this.running.get(spec.installation);
-      if (current && current.spec.group === spec.group) current.controller.abort();
+      if (current?.spec.group === spec.group) current.controller.abort();
     }
     const entry = { spec, controller: new AbortController() };
     q.push(entry);

@@ -288,7 +288,7 @@ function functionNameNode(n: Node): Node | undefined {
   let decl = n.childForFieldName('declarator');
   while (decl && decl.type !== 'function_declarator') decl = decl.childForFieldName('declarator');
   const nameNode = decl?.childForFieldName('declarator');
-  return nameNode && nameNode.type === 'identifier' ? nameNode : undefined;
+  return nameNode?.type === 'identifier' ? nameNode : undefined;
 }
 
 /** Parameters and body of one function definition, as the compact syntax. */
@@ -544,7 +544,7 @@ function expr(n: Node, s: Scope): Expr {
     (s.cuts ??= []).push(startLine(n));
     for (const c of n.descendantsOfType('call_expression')) {
       const f = c.childForFieldName('function');
-      if (f && f.type === 'identifier') s.calls.add(f.text);
+      if (f?.type === 'identifier') s.calls.add(f.text);
     }
     for (const id of n.descendantsOfType('identifier')) s.refs.add(id.text);
     return { t: 'unk' };
@@ -580,7 +580,7 @@ function exprAt(n: Node, s: Scope): Expr {
       const fnode = n.childForFieldName('function');
       const args = n.childForFieldName('arguments');
       let f: Expr;
-      if (fnode && fnode.type === 'identifier') {
+      if (fnode?.type === 'identifier') {
         f = { t: 'id', n: fnode.text };
         s.calls.add(fnode.text);
       } else {
@@ -681,7 +681,7 @@ function exprAt(n: Node, s: Scope): Expr {
         if (c.type === 'initializer_pair') {
           const d = c.childForFieldName('designator');
           const v = c.childForFieldName('value');
-          const f = d && d.type === 'field_designator' ? d.text.replace(/^\./, '') : undefined;
+          const f = d?.type === 'field_designator' ? d.text.replace(/^\./, '') : undefined;
           items.push(f ? { f, e: v ? expr(v, s) : { t: 'unk' } } : { e: v ? expr(v, s) : { t: 'unk' } });
         } else if (c.type !== 'comment') {
           items.push({ e: expr(c, s) });
@@ -699,7 +699,7 @@ function exprAt(n: Node, s: Scope): Expr {
       // Keep calls hidden in syntax we do not model (statement expressions, asm ...).
       for (const c of n.descendantsOfType('call_expression')) {
         const f = c.childForFieldName('function');
-        if (f && f.type === 'identifier') s.calls.add(f.text);
+        if (f?.type === 'identifier') s.calls.add(f.text);
       }
       for (const id of n.descendantsOfType('identifier')) s.refs.add(id.text);
       return { t: 'unk' };

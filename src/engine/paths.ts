@@ -706,7 +706,7 @@ export class PathAnalyzer {
       if (!targets.length) {
         // C does not expand a macro again inside its own expansion.
         const mb = painted.includes(name) ? undefined : this.program.macroBody(fn.file, name);
-        if (!mb || mb.params.length !== e.a.length) return;
+        if (mb?.params.length !== e.a.length) return;
         // Past the nesting or the step budget the loop's releases are unknown: the walk stops (a budget notice).
         if (d >= MAX_MACRO_NESTING) throw new BudgetExceeded();
         const x = expandUse(e, mb, name, painted, macroOf, MAX_STEPS - this.steps);
@@ -1084,7 +1084,7 @@ export class PathAnalyzer {
     const targets = this.program.resolve(ctx.fn.file, name);
     if (targets.length === 0) {
       const mb = this.program.macroBody(ctx.fn.file, name);
-      if (mb && mb.params.length === e.a.length) return this.expandMacro(mb.body, mb.params, e, s, ctx);
+      if (mb?.params.length === e.a.length) return this.expandMacro(mb.body, mb.params, e, s, ctx);
     }
     // Helpers that acquire or release are walked with the caller's state; others are opaque (a
     // leak is never reported inside a helper that did not make the mapping).

@@ -306,7 +306,7 @@ export function matches(a: Snapshot, b: State, ignore?: (k: string) => boolean):
   for (const [k, g] of a.res) if (b.res.get(k) !== g) return false;
   for (const [k, st, sym] of a.groups) {
     const g = b.groups.get(k);
-    if (!g || g.st !== st || (g.sym ?? '') !== (sym ?? '')) return false;
+    if (g?.st !== st || (g.sym ?? '') !== (sym ?? '')) return false;
   }
   for (const x of a.loops) if (!b.loops.has(x)) return false;
   let n = b.vals.n;
@@ -322,7 +322,7 @@ export function matches(a: Snapshot, b: State, ignore?: (k: string) => boolean):
   if (live !== a.cons.length) return false;
   for (const [k, z] of a.cons) {
     const c = b.cons.get(k);
-    if (!c || c.z !== z || !liveIn(b, k)) return false;
+    if (c?.z !== z || !liveIn(b, k)) return false;
   }
   return true;
 }

@@ -176,7 +176,7 @@ export class Program {
     for (let i = 0; i < 8; i++) {
       if (this.statics.get(fromFile)?.has(cur) || this.external.has(cur)) return cur;
       const m = this.macro(fromFile, cur);
-      if (!m || m.params !== null || !/^[A-Za-z_]\w*$/.test(m.body)) return cur;
+      if (m?.params !== null || !/^[A-Za-z_]\w*$/.test(m.body)) return cur;
       cur = m.body;
     }
     return cur;
@@ -196,7 +196,7 @@ export class Program {
    */
   private lexMacroBody(fromFile: string, name: string): (MacroBody & { file: string }) | undefined {
     const m = this.macro(fromFile, name);
-    if (!m || m.params === null || /[A-Za-z_]\w*\s*\(/.test(m.body)) return undefined;
+    if (!m?.params || /[A-Za-z_]\w*\s*\(/.test(m.body)) return undefined;
     const file = this.files.get(m.file);
     if (!file || file.parsed) return undefined;
     let bodies = this.lexMacroBodies.get(m.file);

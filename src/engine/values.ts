@@ -146,7 +146,7 @@ const MAX_CONSTANT_NESTING = 256;
 /** Evaluates a macro body: numbers, names of other macros, + - * / % << >> | & ^ ~ and parentheses. */
 function evalText(body: string, program: Program, file: string, depth: number): bigint | undefined {
   const toks = body.match(/\.?\d[\w.]*|[A-Za-z_]\w*|<<|>>|[-+*/%|&^~()]/g);
-  if (!toks || toks.join('').length !== body.replace(/\s+/g, '').length) return undefined;
+  if (toks?.join('').length !== body.replace(/\s+/g, '').length) return undefined;
   let i = 0;
   const peek = () => toks[i];
   const prec: Record<string, number> = {

@@ -61,7 +61,7 @@ export function releaseOnFailure(
       for (const l of leak.loops.slice(0, 3))
         middle.push({ path: l.file, line: l.p[0], at: l.at, message: `next iteration of the loop at line ${l.p[0]}` });
       const f = leak.fork;
-      if (f && !(leak.decided && leak.decided.p[0] === f.p[0] && leak.decided.file === f.file))
+      if (f && !(leak.decided?.p[0] === f.p[0] && leak.decided.file === f.file))
         middle.push({ path: f.file, line: f.p[0], at: f.at, message: `takes the branch where ${f.text}` });
       const d = leak.decided;
       if (d?.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0]))

@@ -130,7 +130,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
       );
       if (!locks && !program.expansionCallsParameter(owner.file, name)) return;
       const mb = program.macroBody(owner.file, name);
-      if (!mb || mb.params.length !== x.a.length || conditionalMacro(program, name) || depth >= MAX_MACRO_NESTING) {
+      if (mb?.params.length !== x.a.length || conditionalMacro(program, name) || depth >= MAX_MACRO_NESTING) {
         if (locks) out.push('unknown');
         return;
       }
