@@ -23,8 +23,6 @@ const OFF_FOR_NOW = {
   '@typescript-eslint/no-unnecessary-condition': 'off',
   // 36 sites comparing tree-sitter's numeric node kinds and lexer tokens across enum declarations.
   '@typescript-eslint/no-unsafe-enum-comparison': 'off',
-  // 28 sites: async functions kept async to satisfy an interface (Probot handlers, test doubles).
-  '@typescript-eslint/require-await': 'off',
 };
 
 export default tseslint.config(

@@ -12,6 +12,7 @@ import { BlobCache, type Request } from '../src/app/source.js';
 import { gitBlobSha } from '../src/app/tarball.js';
 import { FactCache } from '../src/engine/cache.js';
 import { leakyDriver } from './support/drivers.js';
+import { resolving } from './support/async.js';
 
 type Commit = Record<string, string>;
 interface FakeRepo {
@@ -28,7 +29,7 @@ function fakeGitHub(repo: FakeRepo) {
   const blobs = new Map<string, string>();
   for (const c of Object.values(repo.commits))
     for (const text of Object.values(c)) blobs.set(gitBlobSha(Buffer.from(text)), text);
-  const request: Request = async (route, params) => {
+  const request: Request = resolving((route, params) => {
     calls.push({ route, params });
     const failure = repo.fail?.(route, params);
     if (failure) throw failure;
@@ -72,7 +73,7 @@ function fakeGitHub(repo: FakeRepo) {
       default:
         return { data: {} };
     }
-  };
+  });
   return { request, calls };
 }
 
@@ -85,7 +86,7 @@ const run = (gh: ReturnType<typeof fakeGitHub>, target = pr, config: unknown = n
   analyze(
     gh.request,
     target,
-    async () => ({ value: config }),
+    () => Promise.resolve({ value: config }),
     { facts: new FactCache(), blobs: new BlobCache() },
     new AbortController().signal,
   );

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { badgeState, createBadgeHandler, latestConclusion, renderBadgeSvg } from '../src/app/badge.js';
+import { resolving } from './support/async.js';
 
 const answers: Record<string, string | undefined | Error> = {
   'o/passing': 'success',
@@ -14,12 +15,12 @@ const answers: Record<string, string | undefined | Error> = {
 let lookups = 0;
 let clock = 0;
 const handler = createBadgeHandler({
-  lookup: async (owner, repo) => {
+  lookup: resolving((owner, repo) => {
     lookups++;
     const a = answers[`${owner}/${repo}`];
     if (a instanceof Error) throw a;
     return a;
-  },
+  }),
   ttlMs: 1000,
   now: () => clock,
 });
@@ -133,33 +134,34 @@ const shown = (v: unknown): string => (typeof v === 'string' || typeof v === 'nu
 
 test('the lookup asks for the installation, the repository and the latest completed run; a private repository tells nothing', async () => {
   const calls: string[] = [];
-  const request = (answersFor: Record<string, unknown>) => async (route: string, params: Record<string, unknown>) => {
-    calls.push(`${route} ${shown(params.ref)} ${shown(params.app_id)}`.trim());
-    return { data: answersFor[route] };
-  };
+  const request = (answersFor: Record<string, unknown>) =>
+    resolving((route: string, params: Record<string, unknown>) => {
+      calls.push(`${route} ${shown(params.ref)} ${shown(params.app_id)}`.trim());
+      return { data: answersFor[route] };
+    });
   const appReq = request({ 'GET /repos/{owner}/{repo}/installation': { id: 7 } });
   const pub = request({
     'GET /repos/{owner}/{repo}': { private: false, default_branch: 'main' },
     'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': { check_runs: [{ conclusion: 'failure' }] },
   });
-  assert.equal(await latestConclusion(appReq, async () => pub, 'o', 'r', 'ndis-review', 123), 'failure');
+  assert.equal(await latestConclusion(appReq, () => Promise.resolve(pub), 'o', 'r', 'ndis-review', 123), 'failure');
   assert.deepEqual(calls, [
     'GET /repos/{owner}/{repo}/installation',
     'GET /repos/{owner}/{repo}',
     'GET /repos/{owner}/{repo}/commits/{ref}/check-runs main 123',
   ]);
   const priv = request({ 'GET /repos/{owner}/{repo}': { private: true, default_branch: 'main' } });
-  assert.equal(await latestConclusion(appReq, async () => priv, 'o', 'r', 'ndis-review'), undefined);
+  assert.equal(await latestConclusion(appReq, () => Promise.resolve(priv), 'o', 'r', 'ndis-review'), undefined);
 });
 
 test('lookups are limited per minute: past the limit a new name is unknown, a known one keeps its last answer', async () => {
   let now = 0;
   let calls = 0;
   const limited = createBadgeHandler({
-    lookup: async () => {
+    lookup: resolving(() => {
       calls++;
       return 'success';
-    },
+    }),
     ttlMs: 1000,
     maxLookupsPerMinute: 2,
     now: () => now,

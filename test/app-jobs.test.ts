@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { JobQueue, ShutdownReason } from '../src/app/jobs.js';
+import { resolving } from './support/async.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -44,17 +45,17 @@ test('a newer push supersedes: a waiting job is dropped, a running one is told t
     installation: 1,
     key: 'pr1@b',
     group: 'pr1',
-    run: async () => {
+    run: resolving(() => {
       log.push('b');
-    },
+    }),
   });
   q.enqueue({
     installation: 1,
     key: 'pr1@c',
     group: 'pr1',
-    run: async () => {
+    run: resolving(() => {
       log.push('c');
-    },
+    }),
   });
   release();
   await q.idle();
@@ -96,16 +97,16 @@ test('a failing job is reported and does not stop the queue', async () => {
   q.enqueue({
     installation: 1,
     key: 'x',
-    run: async () => {
+    run: resolving(() => {
       throw new Error('boom');
-    },
+    }),
   });
   q.enqueue({
     installation: 1,
     key: 'y',
-    run: async () => {
+    run: resolving(() => {
       ran = true;
-    },
+    }),
   });
   await q.idle();
   assert.deepEqual(errors, ['x: boom']);
@@ -124,9 +125,9 @@ test('a delivery of work finished moments ago is dropped; a forced re-run, a fai
   const job = {
     installation: 1,
     key: 'o/r@abc#5',
-    run: async () => {
+    run: resolving(() => {
       runs++;
-    },
+    }),
   };
   q.enqueue(job);
   await q.idle();
@@ -141,10 +142,10 @@ test('a delivery of work finished moments ago is dropped; a forced re-run, a fai
   const failing = {
     installation: 1,
     key: 'o/r@bad',
-    run: async () => {
+    run: resolving(() => {
       runs++;
       throw new Error('token exchange failed');
-    },
+    }),
   };
   q.enqueue(failing);
   await q.idle();
@@ -170,9 +171,9 @@ test('shutdown: work that ends within the grace period ends normally; what is le
     q.enqueue({
       installation: 1,
       key: 'late',
-      run: async () => {
+      run: resolving(() => {
         log.push('late');
-      },
+      }),
     }),
     false,
     'no new work once shutting down',

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BlobCache, fetchSources, type Request } from '../src/app/source.js';
+import { resolving } from './support/async.js';
 
 interface Repo {
   trees: Record<string, { tree: { path: string; type: string; sha: string; size?: number }[]; truncated?: boolean }>;
@@ -14,7 +15,7 @@ function fakeGitHub(
   fail = new Set<string>(),
 ): { request: Request; calls: { route: string; params: Record<string, unknown> }[] } {
   const calls: { route: string; params: Record<string, unknown> }[] = [];
-  const request: Request = async (route, params) => {
+  const request: Request = resolving((route, params) => {
     calls.push({ route, params });
     if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}') {
       const t = repo.trees[params.tree_sha as string];
@@ -27,7 +28,7 @@ function fakeGitHub(
       return { data: { content: repo.blobs[sha].toString('base64').replace(/(.{60})/g, '$1\n'), encoding: 'base64' } };
     }
     throw new Error(`unexpected ${route}`);
-  };
+  });
   return { request, calls };
 }
 

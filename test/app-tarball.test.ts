@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, test } from 'node:test';
 import nock from 'nock';
@@ -19,6 +20,7 @@ import { makeTarGz } from './support/tar.js';
 import { BlobCache, fetchSources, type Request } from '../src/app/source.js';
 import { gitBlobSha, gzipTarEntries, tarEntries, TarError, type TarEntry } from '../src/app/tarball.js';
 import { repoRoot } from './support/paths.js';
+import { resolving } from './support/async.js';
 
 const dir = join(repoRoot, 'test/fixtures/archive');
 const TARBALL = readFileSync(join(dir, 'repo.tar.gz'));
@@ -40,8 +42,11 @@ async function collect(it: AsyncIterable<TarEntry>): Promise<Map<string, Buffer>
   return out;
 }
 const all = { want: () => true, maxEntryBytes: 1 << 20, maxTotalBytes: 1 << 24 };
-async function* chunked(b: Buffer, size: number) {
-  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+/** `b` in chunks of `size` bytes, as an async iterable (a stream's chunks). */
+function chunked(b: Buffer, size: number): AsyncIterable<Buffer> {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < b.length; i += size) chunks.push(b.subarray(i, i + size));
+  return Readable.from(chunks);
 }
 
 test('git archive output: regular files with their paths (long ones through pax headers), not links or folders', async () => {
@@ -237,7 +242,7 @@ test('a cold analysis of the bench corpus (204 files): 6 requests, where blob by
   const bySha = new Map([...head, ...base].map((f) => [gitBlobSha(f.bytes), f.bytes]));
   const tarball = makeTarGz(head);
   const routes: string[] = [];
-  const request: Request = async (route, params) => {
+  const request: Request = resolving((route, params) => {
     routes.push(route);
     if (route === 'POST /repos/{owner}/{repo}/check-runs') return { data: { id: 1 } };
     if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}')
@@ -250,11 +255,11 @@ test('a cold analysis of the bench corpus (204 files): 6 requests, where blob by
         data: { content: Buffer.from(bySha.get(params.file_sha as string)!).toString('base64'), encoding: 'base64' },
       };
     return { data: {} };
-  };
+  });
   const r = await analyze(
     request,
     { owner: 'o', repo: 'r', headSha: 'head', baseSha: 'base' },
-    async () => ({ value: null }),
+    () => Promise.resolve({ value: null }),
     { facts: new FactCache(), blobs: new BlobCache() },
     new AbortController().signal,
     // Reported in one write however long the scan takes on this machine, so the requests are exact.

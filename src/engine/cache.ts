@@ -232,8 +232,16 @@ export class FactCache {
    * Writes this repository's file of the disk cache (if any): entries used
    * lately first, bounded in count; then drops the files of repositories
    * least recently used past the bound, and other engines' folders past a few.
+   * The writes are synchronous; a failure rejects the promise.
    */
-  async save(): Promise<void> {
+  save(): Promise<void> {
+    return new Promise((resolve) => {
+      this.write();
+      resolve();
+    });
+  }
+
+  private write(): void {
     if (!this.file || !this.dirty) return;
     // Most recently used first: what this run read or wrote, then what earlier runs left.
     const keep: [string, CacheEntry][] = [];
