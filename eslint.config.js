@@ -21,8 +21,6 @@ const OFF_FOR_NOW = {
   '@typescript-eslint/no-non-null-assertion': 'off',
   // 46 sites, defensive checks on data typed tighter than what real input gives (tree-sitter nodes, JSON).
   '@typescript-eslint/no-unnecessary-condition': 'off',
-  // 36 sites comparing tree-sitter's numeric node kinds and lexer tokens across enum declarations.
-  '@typescript-eslint/no-unsafe-enum-comparison': 'off',
 };
 
 export default tseslint.config(

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { Tok, tokenize } from '../src/engine/lexer.js';
 
 interface T {
-  kind: number; // a Tok (the lexer stores kinds as bytes)
+  kind: Tok;
   text: string;
   start: number;
 }
