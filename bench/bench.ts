@@ -102,7 +102,7 @@ function runCli(dir: string, env: NodeJS.ProcessEnv): Promise<ProcRun> {
       try {
         resolve({
           wallMs,
-          stats: JSON.parse(statsLine),
+          stats: JSON.parse(statsLine) as ProcRun['stats'],
           result: JSON.parse(Buffer.concat(out).toString('utf8')) as ScanResult,
         });
       } catch (e) {

@@ -328,7 +328,7 @@ function isKept(c: Conditional, branch: number, sel: Selection): boolean {
  * of nested `#if`s cost neither the call stack nor time squared.
  */
 function isReached(c: Conditional, sel: Selection): boolean {
-  const memo = (sel.reached ??= new Map());
+  const memo = (sel.reached ??= new Map<Conditional, boolean>());
   const chain: Conditional[] = [];
   let cur: Conditional | undefined = c;
   let reached = true;

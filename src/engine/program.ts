@@ -126,7 +126,7 @@ export class Program {
         this.functions.push(def);
         if (fact.isStatic || this.declaredStatic(f, fact.name)) {
           let m = this.statics.get(f.path);
-          if (!m) this.statics.set(f.path, (m = new Map()));
+          if (!m) this.statics.set(f.path, (m = new Map<string, FnDef[]>()));
           push(m, fact.name, def);
         } else {
           push(this.external, fact.name, def);
