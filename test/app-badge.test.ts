@@ -109,7 +109,7 @@ test('a lookup that hangs answers unknown after the timeout; a failure is retrie
   };
   const a = res();
   assert.equal(await slow({ method: 'GET', url: '/badges/o/hangs.json' } as never, a.res as never), true);
-  assert.equal(JSON.parse(a.out.body).message, 'unknown');
+  assert.equal((JSON.parse(a.out.body) as { message: string }).message, 'unknown');
   await slow({ method: 'GET', url: '/badges/o/fails.json' } as never, res().res as never);
   await slow({ method: 'GET', url: '/badges/o/fails.json' } as never, res().res as never);
   assert.equal(calls, 2, 'the failure is reused within its short time to live');
@@ -179,7 +179,7 @@ test('lookups are limited per minute: past the limit a new name is unknown, a kn
         },
       } as never,
     );
-    return JSON.parse(body).message as string;
+    return (JSON.parse(body) as { message: string }).message;
   };
   assert.equal(await ask('a'), 'passing');
   assert.equal(await ask('b'), 'passing');

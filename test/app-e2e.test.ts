@@ -53,7 +53,7 @@ function body(req: IncomingMessage): Promise<string> {
 async function standIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const raw = await body(req);
   const url = new URL(req.url ?? '/', 'http://x');
-  const parsed = raw ? JSON.parse(raw) : undefined;
+  const parsed = raw ? (JSON.parse(raw) as { status?: unknown }) : undefined;
   calls.push({ method: req.method ?? '', path: url.pathname, body: parsed, at: performance.now() });
   const json = (status: number, data: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });

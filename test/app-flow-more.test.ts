@@ -87,7 +87,7 @@ test('60 new findings: the completion carries 50 annotations, one appended updat
     .get(/\/contents\//)
     .times(2)
     .reply(404)
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: (typeof patches)[number]) => {
       patches.push(b);
       return true;
     })
@@ -105,7 +105,7 @@ test('60 new findings: the completion carries 50 annotations, one appended updat
     .reply(200, listing(base))
     .get(`/repos/o/r/git/blobs/${gitBlobSha(base[0].bytes)}`)
     .reply(200, blob(base[0].bytes))
-    .patch('/repos/o/r/check-runs/7', (b) => {
+    .patch('/repos/o/r/check-runs/7', (b: (typeof patches)[number]) => {
       patches.push(b);
       return true;
     })
@@ -182,7 +182,7 @@ test('a finding gone from the pull request: its earlier comment is marked resolv
     .get('/repos/o/r/pulls/5/comments')
     .query(true)
     .reply(200, [old, someoneElse])
-    .patch('/repos/o/r/pulls/comments/44', (b) => {
+    .patch('/repos/o/r/pulls/comments/44', (b: NonNullable<typeof edited>) => {
       edited = b;
       return true;
     })
@@ -272,7 +272,7 @@ test('a secondary rate limit on a read is waited out by the throttling plugin, a
     .get(/\/contents\//)
     .times(2)
     .reply(404)
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: NonNullable<typeof completed>) => {
       completed = b;
       return true;
     })
@@ -361,7 +361,7 @@ test("another ndis-review app's comments (staging beside production) neither sto
     .get('/repos/o/r/pulls/5/comments')
     .query(true)
     .reply(200, [stagingOnFinding(leak.fingerprint), stagingGone])
-    .post('/repos/o/r/pulls/5/reviews', (b) => {
+    .post('/repos/o/r/pulls/5/reviews', (b: NonNullable<typeof review>) => {
       review = b;
       return true;
     })

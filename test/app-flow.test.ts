@@ -154,7 +154,7 @@ test('a GitHub failure during the analysis still gives the head a completed run,
     .get('/repos/o/r/git/trees/headsha')
     .query({ recursive: '1' })
     .reply(502, { message: 'Server Error' })
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: NonNullable<typeof completed>) => {
       completed = b;
       return true;
     })
@@ -235,7 +235,7 @@ test('a second push that changes one file costs a handful of requests, and repos
     .get('/repos/o/r/pulls/5/comments')
     .query(true)
     .reply(200, [])
-    .post('/repos/o/r/pulls/5/reviews', (b) => {
+    .post('/repos/o/r/pulls/5/reviews', (b: NonNullable<typeof review>) => {
       review = b;
       return true;
     })
@@ -283,7 +283,7 @@ function pushMocks(
     .reply(200, tree('headsha'))
     .get('/repos/o/r/git/blobs/blob-headsha')
     .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: Parameters<typeof completed>[0]) => {
       completed(b);
       return true;
     })
@@ -354,7 +354,7 @@ function pullMocks(checkRunId: number, created: string[]) {
     .get(/\/contents\/\.github%2Fndis-review\.yml/)
     .times(2)
     .reply(404)
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: { head_sha: string }) => {
       created.push(b.head_sha);
       return true;
     })
@@ -450,7 +450,7 @@ test("the configuration is the base branch's: read at the pull request's base co
     .get('/repos/o/r/pulls/5/files')
     .query(true)
     .reply(200, [])
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: NonNullable<typeof completed>) => {
       completed = b;
       return true;
     })

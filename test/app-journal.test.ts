@@ -74,7 +74,7 @@ test('on start, runs an earlier version listed in progress are completed as inte
     nock('https://api.github.com')
       .post('/app/installations/2/access_tokens')
       .reply(200, { token: 't' })
-      .patch('/repos/o/r/check-runs/41', (b) => {
+      .patch('/repos/o/r/check-runs/41', (b: NonNullable<typeof completed>) => {
         completed = b;
         return true;
       })
