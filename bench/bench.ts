@@ -34,6 +34,7 @@ import { decodeSource } from '../src/engine/text.js';
 import type { Finding, ScanResult, ScanStats } from '../src/engine/types.js';
 import { checkCorpusDir, realCorpusBench } from './real-corpus.js';
 import { EDITS, corpusSize, generateCorpus, writeCorpus, type ExpectedFinding } from './corpus.js';
+import { defined } from '../src/util/defined.js';
 
 const DEFAULT_SEED = 20261122;
 const RULES = new Set(['ndis/mmap-context', 'ndis/unmap-on-failure', 'ndis/unmap-in-halt', 'ndis/unmap-length']);
@@ -297,7 +298,7 @@ async function generatedBench(args: string[]): Promise<number> {
     const extra: Finding[] = [];
     for (const f of got) {
       const list = expectedKeys.get(key(f));
-      if (list?.length) matched.push(list.shift()!);
+      if (list?.length) matched.push(defined(list.shift()));
       else extra.push(f);
     }
     const missing = [...expectedKeys.values()].flat();

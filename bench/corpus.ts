@@ -24,6 +24,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CodeGen, OIDS_NDIS5, OIDS_NDIS6, indent, type Drv, type FnRef, type Sig } from './corpus-code.js';
 import { Rng } from './rng.js';
+import { defined } from '../src/util/defined.js';
 
 export type RuleId = 'ndis/mmap-context' | 'ndis/unmap-on-failure' | 'ndis/unmap-in-halt' | 'ndis/unmap-length';
 
@@ -4886,7 +4887,7 @@ function finish(seed: number, raw: RawFile[]): Corpus {
   // Every expected line must hold what its rule reports there.
   const byPath = new Map(files.map((f) => [f.path, f.text]));
   for (const e of expected) {
-    const line = byPath.get(e.path)!.split(/\r?\n/)[e.line - 1] ?? '';
+    const line = defined(byPath.get(e.path)).split(/\r?\n/)[e.line - 1] ?? '';
     const ok =
       e.rule === 'ndis/unmap-on-failure'
         ? /\b(?:goto|return)\b/.test(line)

@@ -13,6 +13,7 @@ import { gitBlobSha } from '../src/app/tarball.js';
 import { FactCache } from '../src/engine/cache.js';
 import { leakyDriver } from './support/drivers.js';
 import { resolving } from './support/async.js';
+import { defined } from '../src/util/defined.js';
 
 type Commit = Record<string, string>;
 interface FakeRepo {
@@ -54,7 +55,10 @@ function fakeGitHub(repo: FakeRepo) {
       }
       case 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}':
         return {
-          data: { content: Buffer.from(blobs.get(params.file_sha as string)!).toString('base64'), encoding: 'base64' },
+          data: {
+            content: Buffer.from(defined(blobs.get(params.file_sha as string))).toString('base64'),
+            encoding: 'base64',
+          },
         };
       case 'GET /repos/{owner}/{repo}/compare/{basehead}':
         return { data: { merge_base_commit: { sha: repo.mergeBase ?? String(params.basehead).split('...')[0] } } };

@@ -15,6 +15,7 @@ import { createApp } from '../src/app/index.js';
 import { repoRoot } from './support/paths.js';
 import { testProbot } from './support/probot.js';
 import { checkRunEvent, checkSuiteEvent, pullRequestEvent } from './support/webhooks.js';
+import { defined } from '../src/util/defined.js';
 
 const cases = join(repoRoot, '../shared/cases');
 const HEAD = readFileSync(join(cases, 'p02-goto-wrong-label/init.c'));
@@ -132,7 +133,7 @@ test('a push to a pull request from a fork: check run, annotations, one review c
     ['init.c:63:RIGHT'],
   );
   assert.match(review.comments[0].body, /<!-- ndis-review:fingerprint=[0-9a-f]+ -->/);
-  const result = instance.results.at(-1)!;
+  const result = defined(instance.results.at(-1));
   // Head listing and blob, pull request files, merge base, base listing and blob, the run created completed,
   // comments, review.
   assert.equal(
@@ -198,7 +199,7 @@ test('the Re-run button analyses the commit again', async () => {
   );
   await instance.queue.idle();
   assert.equal(created, 1);
-  assert.equal(instance.results.at(-1)!.conclusion, 'failure');
+  assert.equal(defined(instance.results.at(-1)).conclusion, 'failure');
 });
 
 test('a second push that changes one file costs a handful of requests, and reposts nothing', async () => {
@@ -242,7 +243,7 @@ test('a second push that changes one file costs a handful of requests, and repos
     .reply(200, { id: 9 });
   await probot.receive(push('p1'));
   await instance.queue.idle();
-  const posted = review!.comments[0].body;
+  const posted = defined(review, 'review').comments[0].body;
 
   // The second push: a comment line added to init.c, so a new blob; the base is unchanged.
   const edited = Buffer.concat([Buffer.from('/* reviewed */\n'), HEAD]);
@@ -257,7 +258,7 @@ test('a second push that changes one file costs a handful of requests, and repos
     .reply(200, [{ id: 1, body: posted, path: 'init.c', line: 63, user: { type: 'Bot' } }]);
   await probot.receive(push('p2', { headSha: 'headsha2' }));
   await instance.queue.idle();
-  const result = instance.results.at(-1)!;
+  const result = defined(instance.results.at(-1));
   // Head listing, the one changed blob, files, merge base, base listing (its blob is cached), the run created
   // completed, comments.
   assert.equal(result.requests, 7);
@@ -303,7 +304,7 @@ test('check_suite.requested on a branch push analyses the head commit, without a
     api.pendingMocks().filter((m) => !m.includes('.github/contents')),
     [],
   );
-  assert.equal(instance.results.at(-1)!.requests, 3, 'listing, blob, the run created completed');
+  assert.equal(defined(instance.results.at(-1)).requests, 3, 'listing, blob, the run created completed');
 });
 
 test('check_run.rerequested analyses the commit again', async () => {
@@ -342,8 +343,8 @@ test("a .github/ndis-review.yml that is not YAML is explained in the check run (
   );
   await probot.receive(checkSuiteEvent('requested', { ...where, id: 'y1', headSha: 'headsha' }));
   await instance.queue.idle();
-  assert.match(done!.output.summary, /\.github\/ndis-review\.yml could not be read/);
-  assert.equal(done!.conclusion, 'failure', 'the defaults are used, so the finding is still reported');
+  assert.match(defined(done, 'done').output.summary, /\.github\/ndis-review\.yml could not be read/);
+  assert.equal(defined(done, 'done').conclusion, 'failure', 'the defaults are used, so the finding is still reported');
 });
 
 /** Mocks for one analysis of pull request 5 (headsha on basesha) with no changed C lines: the requests are strict. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { JobQueue, ShutdownReason } from '../src/app/jobs.js';
 import { resolving } from './support/async.js';
+import { defined } from '../src/util/defined.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -74,11 +75,11 @@ test('one installation runs one job at a time; installations run side by side', 
     run: async () => {
       perInst.set(inst, (perInst.get(inst) ?? 0) + 1);
       concurrent++;
-      maxSame = Math.max(maxSame, perInst.get(inst)!);
+      maxSame = Math.max(maxSame, defined(perInst.get(inst)));
       maxAll = Math.max(maxAll, concurrent);
       await tick();
       concurrent--;
-      perInst.set(inst, perInst.get(inst)! - 1);
+      perInst.set(inst, defined(perInst.get(inst)) - 1);
     },
   });
   for (let i = 0; i < 3; i++) {

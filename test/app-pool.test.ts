@@ -18,6 +18,7 @@ import { gitBlobSha } from '../src/app/tarball.js';
 import { FactCache } from '../src/engine/cache.js';
 import { repoRoot } from './support/paths.js';
 import { resolving } from './support/async.js';
+import { defined } from '../src/util/defined.js';
 
 const OK = readFileSync(join(repoRoot, '../shared/cases/p01-goto-ladder-ok/init.c'), 'latin1');
 const LEAK = readFileSync(join(repoRoot, '../shared/cases/p02-goto-wrong-label/init.c'));
@@ -141,7 +142,7 @@ test('scenario: a passing base and a pull request whose initialize holds a 21-le
       return { data: { tree: [{ path: 'init.c', type: 'blob', sha: gitBlobSha(bytes), size: bytes.length }] } };
     }
     if (route === 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}') {
-      const bytes = Object.values(commits).find((b) => gitBlobSha(b) === params.file_sha)!;
+      const bytes = defined(Object.values(commits).find((b) => gitBlobSha(b) === params.file_sha));
       return { data: { content: bytes.toString('base64'), encoding: 'base64' } };
     }
     if (route === 'GET /repos/{owner}/{repo}/compare/{basehead}')
@@ -162,7 +163,7 @@ test('scenario: a passing base and a pull request whose initialize holds a 21-le
   const pr: Target = { owner: 'o', repo: 'r', headSha: 'head', baseSha: 'base', pullNumber: 1 };
   const r = await analyze(request, pr, () => Promise.resolve({ value: null }), state, new AbortController().signal);
   assert.ok(!['success', 'neutral', 'skipped'].includes(r.conclusion), `concluded ${r.conclusion}`);
-  const done = writes.at(-1)!;
+  const done = defined(writes.at(-1));
   assert.equal(done.status, 'completed');
-  assert.ok(!['success', 'neutral'].includes(done.conclusion!));
+  assert.ok(!['success', 'neutral'].includes(defined(done.conclusion, 'done.conclusion')));
 });

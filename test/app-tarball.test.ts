@@ -21,6 +21,7 @@ import { BlobCache, fetchSources, type Request } from '../src/app/source.js';
 import { gitBlobSha, gzipTarEntries, tarEntries, TarError, type TarEntry } from '../src/app/tarball.js';
 import { repoRoot } from './support/paths.js';
 import { resolving } from './support/async.js';
+import { defined } from '../src/util/defined.js';
 
 const dir = join(repoRoot, 'test/fixtures/archive');
 const TARBALL = readFileSync(join(dir, 'repo.tar.gz'));
@@ -33,8 +34,8 @@ interface Entry {
   base64: string;
 }
 const TREE = JSON.parse(readFileSync(join(dir, 'tree.json'), 'utf8')) as { commit: string; tree: Entry[] };
-const blobOf = (path: string) => Buffer.from(TREE.tree.find((e) => e.path === path)!.base64, 'base64');
-const LONG = TREE.tree.find((e) => e.path.length > 100)!.path;
+const blobOf = (path: string) => Buffer.from(defined(TREE.tree.find((e) => e.path === path)).base64, 'base64');
+const LONG = defined(TREE.tree.find((e) => e.path.length > 100)).path;
 
 async function collect(it: AsyncIterable<TarEntry>): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
@@ -58,12 +59,12 @@ test('git archive output: regular files with their paths (long ones through pax 
   assert.ok(LONG.length > 100);
   // Byte for byte, Latin-1 and CRLF included, where the archive did not rewrite the file.
   for (const path of ['drivers/net/e1000/init.c', 'include/hw.h', 'empty.c', LONG]) {
-    const entry = TREE.tree.find((e) => e.path === path)!;
+    const entry = defined(TREE.tree.find((e) => e.path === path));
     assert.deepEqual(files.get(path), blobOf(path), path);
-    assert.equal(gitBlobSha(files.get(path)!), entry.sha, `${path} hashes to its blob SHA`);
+    assert.equal(gitBlobSha(defined(files.get(path))), entry.sha, `${path} hashes to its blob SHA`);
   }
   // eol=crlf: git archive wrote other bytes than the blob, and the hash tells.
-  assert.notEqual(gitBlobSha(files.get('crlf.c')!), TREE.tree.find((e) => e.path === 'crlf.c')!.sha);
+  assert.notEqual(gitBlobSha(defined(files.get('crlf.c'))), defined(TREE.tree.find((e) => e.path === 'crlf.c')).sha);
 });
 
 test('only wanted entries within the size limit are read', async () => {
@@ -119,7 +120,7 @@ function fakeGitHub(tarball: () => ReadableStream<Uint8Array> | Promise<never>) 
   const calls: string[] = [];
   const request: Request = async (route, params) => {
     const name = /\/(trees|tarball|blobs)\//.exec(route)?.[1] ?? route;
-    calls.push(name === 'blobs' ? `blob ${TREE.tree.find((e) => e.sha === params.file_sha)!.path}` : name);
+    calls.push(name === 'blobs' ? `blob ${defined(TREE.tree.find((e) => e.sha === params.file_sha)).path}` : name);
     if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}') return { data: tree() };
     if (route === 'GET /repos/{owner}/{repo}/tarball/{ref}') {
       assert.deepEqual(params.request, { parseSuccessResponseBody: false });
@@ -128,7 +129,9 @@ function fakeGitHub(tarball: () => ReadableStream<Uint8Array> | Promise<never>) 
     if (route === 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}') {
       return {
         data: {
-          content: Buffer.from(TREE.tree.find((e) => e.sha === params.file_sha)!.base64, 'base64').toString('base64'),
+          content: Buffer.from(defined(TREE.tree.find((e) => e.sha === params.file_sha)).base64, 'base64').toString(
+            'base64',
+          ),
           encoding: 'base64',
         },
       };
@@ -204,7 +207,7 @@ test('the tarball redirect is followed and streamed, without sending the token t
     .reply(302, '', { location: `https://codeload.github.com/o/r/legacy.tar.gz/${opts.ref}?token=short-lived` })
     .get(/\/git\/blobs\//)
     .times(2)
-    .reply(200, (uri) => ({ content: TREE.tree.find((e) => uri.endsWith(e.sha))!.base64, encoding: 'base64' }));
+    .reply(200, (uri) => ({ content: defined(TREE.tree.find((e) => uri.endsWith(e.sha))).base64, encoding: 'base64' }));
   const codeload = nock('https://codeload.github.com', { badheaders: ['authorization'] })
     .get(`/o/r/legacy.tar.gz/${opts.ref}`)
     .query({ token: 'short-lived' })
@@ -252,7 +255,10 @@ test('a cold analysis of the bench corpus (204 files): 6 requests, where blob by
       return { data: { merge_base_commit: { sha: 'base' } } };
     if (route === 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}')
       return {
-        data: { content: Buffer.from(bySha.get(params.file_sha as string)!).toString('base64'), encoding: 'base64' },
+        data: {
+          content: Buffer.from(defined(bySha.get(params.file_sha as string))).toString('base64'),
+          encoding: 'base64',
+        },
       };
     return { data: {} };
   });

@@ -15,6 +15,7 @@ import {
   type SarifRule,
 } from './support/shapes.js';
 import { tempDir } from './support/temp.js';
+import { defined } from '../src/util/defined.js';
 
 const casesDir = path.resolve(repoRoot, '../shared/cases');
 const caseDir = (name: string) => path.join(casesDir, name);
@@ -296,14 +297,8 @@ describe('rules and explain', () => {
       assert.ok(line, id);
       assert.ok(line.endsWith(ruleDocsUrl(`rules/${id}.md`)), line);
     }
-    assert.match(
-      lines.find((l) => l.startsWith('ndis/unmap-length '))!,
-      /\swarning\s/,
-    );
-    assert.match(
-      lines.find((l) => l.startsWith('ndis-review/unused-directive '))!,
-      /\snote\s/,
-    );
+    assert.match(defined(lines.find((l) => l.startsWith('ndis/unmap-length '))), /\swarning\s/);
+    assert.match(defined(lines.find((l) => l.startsWith('ndis-review/unused-directive '))), /\snote\s/);
   });
 
   it("explain prints the rule's page and where it is published", async () => {

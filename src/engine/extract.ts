@@ -389,7 +389,8 @@ function stmtAt(n: Node, s: Scope): Stmt {
       return { k: 'blk', b };
     }
     case 'expression_statement': {
-      const e = n.namedChildCount ? expr(n.namedChild(0)!, s) : undefined;
+      const first = n.namedChild(0);
+      const e = first ? expr(first, s) : undefined;
       return e ? { k: 'exp', e, p: pos(n) } : { k: 'nop' };
     }
     case 'declaration': {
@@ -459,7 +460,8 @@ function stmtAt(n: Node, s: Scope): Stmt {
       return { k: 'goto', n: l ? l.text : '', p: pos(n) };
     }
     case 'return_statement': {
-      const e = n.namedChildCount ? expr(n.namedChild(0)!, s) : undefined;
+      const first = n.namedChild(0);
+      const e = first ? expr(first, s) : undefined;
       return e ? { k: 'ret', e, p: pos(n) } : { k: 'ret', p: pos(n) };
     }
     case 'break_statement':

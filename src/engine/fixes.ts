@@ -16,6 +16,7 @@ import type { ResourceDef } from './rulepack.js';
 import { apiCalls, functionEnv } from './sites.js';
 import { decodeSource, lineStarts } from './text.js';
 import type { Fix } from './types.js';
+import { defined } from '../util/defined.js';
 
 /** Source text of a file the program parsed, with its line starts. */
 interface Source {
@@ -160,7 +161,7 @@ export class FixMaker {
     if (!length || !span) return undefined;
     const carried = this.carry(length, acquire.fn, release.fn, acquire.p[0], release.p[0]);
     if (carried === undefined) return undefined;
-    const src = this.source(release.fn.file)!;
+    const src = defined(this.source(release.fn.file), `source of ${release.fn.file}`);
     // Keep the argument's own spacing: replace only its text.
     const raw = src.text.slice(span[0], span[1]);
     const lead = raw.length - raw.trimStart().length;

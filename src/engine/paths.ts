@@ -30,6 +30,7 @@ import {
   type Val,
 } from './pathstate.js';
 import { rememberedByString } from '../util/memo.js';
+import { defined } from '../util/defined.js';
 
 /** The exact integer of a value, when known. */
 function exact(v: Val): bigint | undefined {
@@ -109,6 +110,11 @@ const JOIN_WIDTH = 8;
 const EARLIER = '~earlier';
 
 /** Held for sure on this path: acquired without a status, or its status was seen to be success. */
+/** The group a resource key names: every group id in `res` has its group. */
+function groupOf(s: State, gid: string): Group {
+  return defined(s.groups.get(gid), `group ${gid}`);
+}
+
 function stillHeld(g: Group, s: State): boolean {
   return g.st === 'held' || (g.st === 'cond' && g.sym !== undefined && s.cons.get(g.sym)?.z === true);
 }
@@ -402,7 +408,8 @@ export class PathAnalyzer {
     frames: readonly string[] = [],
   ): { state: State; ret: Val; retP?: Pos; retRes?: string }[] {
     const cfg = buildCfg(fn.body);
-    const env: TypeEnv = { frame: `${fn.name}#${this.frameCounter++}`, vars: new Map(), pointees: new Map() };
+    const pointees = new Map<string, string>();
+    const env: TypeEnv = { frame: `${fn.name}#${this.frameCounter++}`, vars: new Map(), pointees };
     const state = entry;
     const entryStep = entry.step;
     fn.params.forEach((p, i) => {
@@ -411,8 +418,9 @@ export class PathAnalyzer {
       if (!a) return;
       const pk = `${env.frame}:${p.n}`;
       state.vals.set(pk, a.val);
-      if (a.key && state.res.has(a.key)) state.res.set(pk, state.res.get(a.key)!);
-      if (a.pointee) env.pointees!.set(p.n, a.pointee);
+      const group = a.key ? state.res.get(a.key) : undefined;
+      if (group !== undefined) state.res.set(pk, group);
+      if (a.pointee) pointees.set(p.n, a.pointee);
     });
     this.keyCache.set(env, new Map());
     const exits: { state: State; ret: Val; retP?: Pos; retRes?: string }[] = [];
@@ -422,8 +430,8 @@ export class PathAnalyzer {
     const width = new Map<number, number>();
     const work: { node: number; state: State }[] = [{ node: cfg.entry, state }];
     const ctx: Ctx = { fn, env, depth, stack, frames: [...frames, env.frame], p: fn.fact.p };
-    while (work.length) {
-      const { node, state: s } = work.pop()!;
+    for (let item = work.pop(); item !== undefined; item = work.pop()) {
+      const { node, state: s } = item;
       if (++this.steps > MAX_STEPS) throw new BudgetExceeded();
       const n = cfg.nodes[node];
       s.step++;
@@ -664,7 +672,7 @@ export class PathAnalyzer {
     const held = [...s.res]
       .filter(([, gid]) => {
         const g = s.groups.get(gid);
-        return g && (g.st === 'held' || (g.st === 'cond' && s.cons.get(g.sym!)?.z !== false));
+        return g && (g.st === 'held' || (g.st === 'cond' && (g.sym === undefined || s.cons.get(g.sym)?.z !== false)));
       })
       // An array's earlier element is released by a release of the array.
       .map(([k]) => (k.endsWith(EARLIER) ? k.slice(0, -EARLIER.length) : k));
@@ -739,7 +747,8 @@ export class PathAnalyzer {
       }
       case 'id': {
         const k = this.key(e, ctx.env);
-        if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
+        const known = k ? s.vals.get(k) : undefined;
+        if (known !== undefined) return [{ state: s, val: known }];
         if (k && s.res.has(k)) return [{ state: s, val: this.resVal(s, k) }];
         const c = ctx.env.vars.has(e.n) ? undefined : this.constant(e.n, s, ctx);
         return [{ state: s, val: c ?? { k: 'top' } }];
@@ -755,7 +764,8 @@ export class PathAnalyzer {
         this.markDerefs(e, s, ctx);
         const k = this.key(e, ctx.env);
         if (k && s.res.has(k)) return [{ state: s, val: this.resVal(s, k) }];
-        if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
+        const known = k ? s.vals.get(k) : undefined;
+        if (known !== undefined) return [{ state: s, val: known }];
         return [{ state: s, val: { k: 'top' } }];
       }
       case 'cast':
@@ -893,9 +903,9 @@ export class PathAnalyzer {
     // (a cleanup loop's `if (Va[i] != NULL) Unmap(Va[i])` releases it on some round; a path that skips
     // every round would be a false alarm).
     const earlier = s.res.get(`${k}${EARLIER}`);
-    if (earlier !== undefined && stillHeld(s.groups.get(earlier)!, s)) return { k: 'NZ' };
+    if (earlier !== undefined && stillHeld(groupOf(s, earlier), s)) return { k: 'NZ' };
     const g = s.res.get(k);
-    return g ? this.groupVal(s.groups.get(g)!) : { k: 'top' };
+    return g ? this.groupVal(groupOf(s, g)) : { k: 'top' };
   }
 
   /** The handle's value as a pointer: held → nonzero, NULL → zero, conditional → the status symbol's mirror. */
@@ -915,10 +925,11 @@ export class PathAnalyzer {
       return this.acquire(acq, s, ctx, { key: k, text: text ?? k }).map(({ state }) => state);
     }
     const rk = this.key(stripCasts(rhs), ctx.env);
-    if (rk && s.res.has(rk) && rk !== k) {
-      s.res.set(k, s.res.get(rk)!);
+    const aliased = rk && rk !== k ? s.res.get(rk) : undefined;
+    if (aliased !== undefined) {
+      s.res.set(k, aliased);
       s.vals.delete(k);
-      this.noteName(s, s.res.get(rk)!, k);
+      this.noteName(s, aliased, k);
       return [s];
     }
     // A copy of storage nothing is known about yet: both names share one unknown value, so what the path
@@ -938,7 +949,7 @@ export class PathAnalyzer {
       }
       const gid = state.res.get(k);
       if (gid !== undefined) {
-        const g = state.groups.get(gid)!;
+        const g = groupOf(state, gid);
         const zero = val.k === 'Z' || (val.k === 'sym' && state.cons.get(val.id)?.z === true);
         if (zero) {
           if (g.st === 'released' || (g.st === 'cond' && g.sym && state.cons.get(g.sym)?.z === false)) g.st = 'null';
@@ -959,8 +970,8 @@ export class PathAnalyzer {
     // held, since where it fails is where a leak is reported.
     const seen = new Set<FnDef>([init]);
     const queue = [init];
-    while (queue.length) {
-      for (const e of this.program.callees(queue.pop()!)) {
+    for (let f = queue.pop(); f !== undefined; f = queue.pop()) {
+      for (const e of this.program.callees(f)) {
         if (!seen.has(e.callee)) {
           seen.add(e.callee);
           queue.push(e.callee);
@@ -1074,10 +1085,10 @@ export class PathAnalyzer {
       const hk = this.handleKey(e.a[r.release.handleArg], r.release.handleIsOut ?? false, ctx);
       return this.evalArgs(e.a, s, ctx).map(({ state }) => {
         const gid = hk ? this.resourceOf(state, hk) : undefined;
-        if (gid !== undefined) state.groups.get(gid)!.st = 'released';
+        if (gid !== undefined) groupOf(state, gid).st = 'released';
         // Which element is released is not told apart: the earlier one held beside it goes too.
         const earlier = hk ? state.res.get(`${hk}${EARLIER}`) : undefined;
-        if (earlier !== undefined) state.groups.get(earlier)!.st = 'released';
+        if (earlier !== undefined) groupOf(state, earlier).st = 'released';
         return { state, val: { k: 'top' } };
       });
     }
@@ -1106,8 +1117,9 @@ export class PathAnalyzer {
       else if (cur.t === 'bin' && (cur.op === '+' || cur.op === '-')) cur = stripCasts(cur.l);
       else break;
       const k = this.key(cur, ctx.env);
-      if (k && s.res.has(k)) {
-        const g = s.groups.get(s.res.get(k)!);
+      const gid = k ? s.res.get(k) : undefined;
+      if (gid !== undefined) {
+        const g = s.groups.get(gid);
         if (g && g.st !== 'released' && g.st !== 'null') return true;
       }
     }
@@ -1225,7 +1237,10 @@ export class PathAnalyzer {
           if (!isFieldKey(k)) continue;
           const name = lastName(k);
           if (writes.has(name)) state.vals.delete(k);
-          else if (masked.has(name) && this.maskMayChange(k, masked.get(name)!, ctx)) state.vals.delete(k);
+          else {
+            const masks = masked.get(name);
+            if (masks !== undefined && this.maskMayChange(k, masks, ctx)) state.vals.delete(k);
+          }
         }
       state.cons.delete(sym);
       if (alwaysSucceeds) return { state, val: { k: 'Z' } };
@@ -1323,7 +1338,7 @@ export class PathAnalyzer {
         key.includes('[]') &&
         before &&
         stillHeld(before, state) &&
-        !(earlier !== undefined && stillHeld(state.groups.get(earlier)!, state))
+        !(earlier !== undefined && stillHeld(groupOf(state, earlier), state))
       ) {
         // Held for sure, and no longer tied to the call's status symbol, which the next round reuses.
         const { sym: _sym, ...rest } = before;

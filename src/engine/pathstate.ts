@@ -10,6 +10,7 @@
 import type { Pos } from './ast.js';
 import type { AcquireSite } from './paths.js';
 import { rememberedByString } from '../util/memo.js';
+import { defined } from '../util/defined.js';
 
 /** Where a value became known, for "decided at" and traces. */
 export interface Origin {
@@ -199,7 +200,7 @@ export class Vals {
     }
     const s = symOf(v);
     if (s !== undefined) {
-      const c = this.syms.get(s)!;
+      const c = defined(this.syms.get(s), `count of symbol ${s}`);
       if (c <= 1) this.syms.delete(s);
       else this.syms.set(s, c - 1);
     }

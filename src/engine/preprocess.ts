@@ -6,6 +6,7 @@
  * Newlines are kept everywhere, so line and column numbers stay right.
  */
 import { Tok, tokenize, type Tokens } from './lexer.js';
+import { defined } from '../util/defined.js';
 
 /** Words that are macros for nothing (or for a calling convention) in WDK headers. */
 const EMPTY_MACROS = new Set([
@@ -155,7 +156,7 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
           dead: (name === 'elif' && isLiteralZero(d)) || (name === 'else' && c.deadElse === true),
         });
       } else if (name === 'endif' && stack.length) {
-        const c = stack.pop()!;
+        const c = defined(stack.pop(), 'open #if');
         c.branches[c.branches.length - 1].end = s;
       }
       continue;

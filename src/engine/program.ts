@@ -11,6 +11,7 @@ import { loadFunctionDetail, parseMacroBodies } from './filefacts.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
 import { noteLimit } from './limits.js';
 import type { RoleTable } from './rulepack.js';
+import { defined } from '../util/defined.js';
 
 export interface MacroBody {
   name: string;
@@ -138,7 +139,7 @@ export class Program {
 
   /** `static T F(...);` earlier in the file makes a later `T F(...) {}` static too. */
   private declaredStatic(f: LinkedFile, name: string): boolean {
-    return f.parsed!.decls.some((d) => d.isFunction && d.isStatic && d.name === name);
+    return defined(f.parsed, `parse of ${f.path}`).decls.some((d) => d.isFunction && d.isStatic && d.name === name);
   }
 
   /** Definitions a name used in `fromFile` can mean: the file's static one, else the nearest external ones. */
@@ -277,7 +278,7 @@ export class Program {
     };
     let work = 0;
     let truncated = false;
-    open(root, this.macro(fromFile, root)!);
+    open(root, defined(this.macro(fromFile, root), `macro ${root}`));
     for (;;) {
       const top = stack[stack.length - 1];
       if (top.next < top.callees.length && !truncated) {
@@ -318,7 +319,7 @@ export class Program {
       if (!parent) {
         this.callsParameter.set(keyOf(root), top.callsParameter || truncated);
         if (truncated) {
-          const m = this.macro(fromFile, root)!;
+          const m = defined(this.macro(fromFile, root), `macro ${root}`);
           noteLimit(this, {
             kind: 'budget',
             withheld: true,
@@ -373,7 +374,7 @@ export class Program {
     const seen = new Set<FnDef>([fn]);
     const queue = [fn];
     while (queue.length && seen.size < 2000) {
-      const f = queue.pop()!;
+      const f = defined(queue.pop(), 'queued function');
       for (const w of own(f)) out.add(w);
       for (const e of this.callees(f))
         if (!seen.has(e.callee)) {

@@ -67,7 +67,7 @@ function errorText(e: unknown): string {
 async function readSources(root: string): Promise<{ files: SourceFile[]; notices: Notice[] }> {
   const { paths, unreadable } = await listSources(root);
   const single = paths.length === 1 && paths[0] === root;
-  const rel = (p: string) => (single ? p.split(sep).pop()! : relative(root, p).split(sep).join('/'));
+  const rel = (p: string) => (single ? p.slice(p.lastIndexOf(sep) + 1) : relative(root, p).split(sep).join('/'));
   const notices: Notice[] = unreadable.map((u) => ({
     kind: 'skipped-file',
     withheld: true,

@@ -13,6 +13,7 @@ import { formatMessage, type ArgumentMatchRule, type ResourceDef } from '../rule
 import { apiCalls } from '../sites.js';
 import { integerValue } from '../values.js';
 import { handleKey, span, type Draft } from './common.js';
+import { defined } from '../../util/defined.js';
 
 export function argumentMatch(
   program: Program,
@@ -109,7 +110,7 @@ export function argumentMatch(
     }
     if (!differs) continue;
     const a = matches[0];
-    const av = integerValue(a.length, program, a.fn.file)!;
+    const av = defined(integerValue(a.length, program, a.fn.file), 'length as an integer');
     const fix = fixes.lengthAt(
       resource,
       { fn: a.fn, p: a.call, ...(a.viaMacro ? { viaMacro: a.viaMacro } : {}) },
