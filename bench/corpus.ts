@@ -1438,7 +1438,7 @@ function signature(x: Ctx, sig: CbSig, name: string, functionClass: boolean): st
 
 function callback(x: Ctx, table: Record<string, CbSig>, kind: string, name: string, o: CbOpts = {}): string[] {
   const d = x.d;
-  const sig = table[kind];
+  const sig = table[kind] as CbSig | undefined;
   if (!sig) throw new Error(`no callback kind ${kind}`);
   reserve(x, name);
   const out: string[] = [];

@@ -49,11 +49,14 @@ interface Context {
 function evaluate(text: string, ctx: Context): string {
   return text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
     let m = /^inputs\.([\w-]+)$/.exec(expr);
-    if (m) return ctx.inputs[m[1]] ?? action.inputs[m[1]]?.default ?? '';
+    if (m) {
+      const given = ctx.inputs[m[1]] as string | undefined;
+      return given ?? (action.inputs[m[1]] as { default?: string } | undefined)?.default ?? '';
+    }
     if (expr === 'github.action_path') return ctx.actionPath;
     if (expr === 'github.workspace') return ctx.workspace;
     m = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(expr);
-    if (m) return ctx.steps[m[1]]?.[m[2]] ?? '';
+    if (m) return (ctx.steps[m[1]] as Record<string, string> | undefined)?.[m[2]] ?? '';
     throw new Error(`action.yml uses an expression this test does not evaluate: ${expr}`);
   });
 }

@@ -38,7 +38,7 @@ function fakeGitHub(repo: FakeRepo) {
       case 'POST /repos/{owner}/{repo}/check-runs':
         return { data: { id: 1 } };
       case 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': {
-        const c = repo.commits[params.tree_sha as string];
+        const c = repo.commits[params.tree_sha as string] as Commit | undefined;
         if (!c) throw Object.assign(new Error('Not Found'), { status: 404 });
         return {
           data: {

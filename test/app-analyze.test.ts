@@ -15,7 +15,7 @@ function fake(source: string, failures: Record<string, unknown[]> = {}) {
   const calls: { route: string; params: Record<string, unknown> }[] = [];
   const request: Request = resolving((route, params) => {
     calls.push({ route, params });
-    const queued = failures[route];
+    const queued = failures[route] as unknown[] | undefined;
     if (queued?.length) throw queued.shift();
     if (route === 'POST /repos/{owner}/{repo}/check-runs') return { data: { id: 1 } };
     if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}')

@@ -19,7 +19,7 @@ function fakeGitHub(
   const request: Request = resolving((route, params) => {
     calls.push({ route, params });
     if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}') {
-      const t = repo.trees[params.tree_sha as string];
+      const t = repo.trees[params.tree_sha as string] as Repo['trees'][string] | undefined;
       if (!t) throw Object.assign(new Error('Not Found'), { status: 404 });
       return { data: params.recursive ? t : { tree: t.tree.filter((e) => !e.path.includes('/')) } };
     }

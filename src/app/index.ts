@@ -75,8 +75,10 @@ export function createApp(
   const app = (probot: Probot, appOptions?: ApplicationFunctionOptions) => {
     // Badges: served beside the webhook route when Probot's server runs the app
     // (Probot.load without a server offers an addHandler that throws).
+    // Probot binds addHandler (an arrow or a bound method); callers other than Probot may leave it out.
+    const addHandler = appOptions?.addHandler;
     try {
-      appOptions?.addHandler?.(badgeHandler(probot, appId, options.badgeCache));
+      addHandler?.(badgeHandler(probot, appId, options.badgeCache));
     } catch {
       probot.log.debug('no HTTP server: badge routes not mounted');
     }

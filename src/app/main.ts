@@ -97,7 +97,8 @@ async function gated<T>(env: NodeJS.ProcessEnv, start: () => Promise<T>): Promis
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+const script = process.argv.at(1);
+if (script !== undefined && import.meta.url === pathToFileURL(script).href) {
   start()
     .then(({ stop }) => {
       // Probot's own SIGINT handler exits as soon as the HTTP server closes; ours waits for the queue.

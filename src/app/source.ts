@@ -163,7 +163,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
 
   let cached = 0;
   let failure: SourceUnreadable | undefined;
-  const files: SourceBlob[] = new Array<SourceBlob>(wanted.length);
+  const files = new Array<SourceBlob | undefined>(wanted.length);
   let next = 0;
   const worker = async () => {
     while (next < wanted.length) {

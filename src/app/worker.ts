@@ -179,7 +179,8 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   return { worker, stop };
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+const script = process.argv.at(1);
+if (script !== undefined && import.meta.url === pathToFileURL(script).href) {
   startWorker()
     .then(({ stop }) => {
       let stopping = false;

@@ -620,7 +620,7 @@ function exprAt(n: Node, s: Scope): Expr {
       const a = n.childForFieldName('argument');
       const e = a ? expr(a, s) : ({ t: 'unk' } as Expr);
       const prefix = n.firstChild !== null && op !== null && n.firstChild.startIndex === op.startIndex;
-      return prefix ? { t: 'un', op: op ? op.type : '++', e } : { t: 'post', op: op ? op.type : '++', e };
+      return prefix ? { t: 'un', op: op.type, e } : { t: 'post', op: op ? op.type : '++', e };
     }
     case 'binary_expression': {
       const l = n.childForFieldName('left');

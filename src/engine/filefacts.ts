@@ -92,7 +92,7 @@ export function parseMacroBodies(lex: LexFacts): MacroBody[] {
     const unitPrepared: Prepared = { variants: [unit], functionClass: [] };
     for (const f of parseFacts(unitPrepared).functions) {
       const i = Number(f.name.slice('__ndis_review_macro_'.length));
-      const m = macros[i];
+      const m = macros[i] as (typeof macros)[number] | undefined;
       if (m && !found.has(i))
         found.set(i, {
           name: m.name,

@@ -104,7 +104,7 @@ export class FixMaker {
     if (!args) return undefined;
     const texts: string[] = [];
     for (const from of argsFrom) {
-      let t = args.texts[from]?.trim();
+      let t = (args.texts[from] as string | undefined)?.trim();
       if (t === undefined) return undefined;
       // The acquired handle is written through `&x`: the release takes `x`.
       if (from === resource.acquire.handleArg && resource.acquire.handleIsOut) {
@@ -157,7 +157,7 @@ export class FixMaker {
     const r = this.callArgs(release.fn.file, release.p, resource.release.call);
     if (!a || !r) return undefined;
     const length = a.texts[resource.acquire.lengthArg]?.trim();
-    const span = r.spans[resource.release.lengthArg];
+    const span = r.spans[resource.release.lengthArg] as [number, number] | undefined;
     if (!length || !span) return undefined;
     const carried = this.carry(length, acquire.fn, release.fn, acquire.p[0], release.p[0]);
     if (carried === undefined) return undefined;

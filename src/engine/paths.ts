@@ -1009,7 +1009,7 @@ export class PathAnalyzer {
       structs.get(ty) ?? structs.get(`_${ty}`) ?? structs.get(`__${ty}`) ?? structs.get(this.keys.canonicalType(ty));
     let fields = lookup(parts[0]);
     for (let i = 1; i < parts.length && fields; i++) {
-      const ft = fields[parts[i].replace(/\[\]$/, '')];
+      const ft = fields[parts[i].replace(/\[\]$/, '')] as string | undefined;
       if (ft === undefined) return undefined;
       if (i === parts.length - 1) return this.keys.canonicalType(ft);
       fields = lookup(ft);
@@ -1689,7 +1689,7 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
   const byName = new Map<string, FnDef[]>();
   for (const fn of list) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
   const testedParam = (fn: FnDef, i: number, extra: Set<string>) => {
-    const n = fn.params[i]?.n;
+    const n = (fn.params[i] as (typeof fn.params)[number] | undefined)?.n;
     return n !== undefined && ((testedCache.get(fn.body)?.has(n) ?? false) || extra.has(`${fn.name}#${i}`));
   };
   const passed = new Set<string>();

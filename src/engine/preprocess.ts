@@ -137,7 +137,7 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
       const d = text.slice(s, e);
       const name = directiveName(d);
       if (name === 'if' || name === 'ifdef' || name === 'ifndef') {
-        const top = stack[stack.length - 1];
+        const top = stack.at(-1);
         // C, not C++: a `__cplusplus` branch is never part of the program (nor an `#ifndef __cplusplus` one's else).
         const cpp = isCplusplusTest(d);
         const c: Conditional = {
@@ -331,9 +331,9 @@ function isKept(c: Conditional, branch: number, sel: Selection): boolean {
 function isReached(c: Conditional, sel: Selection): boolean {
   const memo = (sel.reached ??= new Map<Conditional, boolean>());
   const chain: Conditional[] = [];
-  let cur: Conditional | undefined = c;
+  let cur = c;
   let reached = true;
-  while (cur) {
+  for (;;) {
     const known = memo.get(cur);
     if (known !== undefined) {
       reached = known;

@@ -110,7 +110,8 @@ export class Program {
       for (const m of f.lex.macros) push(this.macros, m.name, { ...m, file: f.path });
       for (const [k, v] of Object.entries(f.lex.typedefs)) if (!this.typedefs.has(k)) this.typedefs.set(k, v);
       // Older cached facts have no enums.
-      for (const [k, v] of Object.entries(f.lex.enums ?? {})) push(this.enums, k, { value: v, file: f.path });
+      for (const [k, v] of Object.entries((f.lex.enums as Record<string, string> | undefined) ?? {}))
+        push(this.enums, k, { value: v, file: f.path });
       for (const [k, v] of Object.entries(f.lex.structs))
         this.structs.set(k, Object.assign(this.structs.get(k) ?? {}, v));
       if (!f.parsed) continue;
@@ -503,7 +504,7 @@ export class Program {
       }
       // Callbacks handed to NDIS by pointer argument: NdisQueueIoWorkItem(h, F, ctx) ...
       for (const api of fn.fact.calls) {
-        const h = t.handoffCalls[api];
+        const h = t.handoffCalls[api] as (typeof t.handoffCalls)[string] | undefined;
         if (!h) continue;
         for (const { arg, line } of callArgsNamed(fn.body, api, h.arg)) {
           for (const target of this.resolve(fn.file, arg)) {
@@ -565,7 +566,7 @@ function macroCallees(m: MacroDef): { names: string[]; callsParameter: boolean }
     const names: string[] = [];
     let callsParameter = false;
     for (const x of m.body.matchAll(callRe)) {
-      const callee = x[1] ?? x[2];
+      const callee = (x[1] as string | undefined) ?? x[2];
       if (m.params?.includes(callee)) callsParameter = true;
       else names.push(callee);
     }

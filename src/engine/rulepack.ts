@@ -268,7 +268,8 @@ export function loadRulePack(dir = join(packageRoot, 'rules')): RulePack {
     const r = read(p) as RuleDef;
     if (!KINDS.has(r.kind)) throw new Error(`rule pack: ${p}: unknown rule kind '${r.kind}'`);
     if (!SEVERITIES.has(r.severity)) throw new Error(`rule pack: ${p}: unknown severity '${r.severity}'`);
-    if ('resource' in r && !resources[r.resource]) throw new Error(`rule pack: ${p}: unknown resource '${r.resource}'`);
+    if ('resource' in r && !(r.resource in resources))
+      throw new Error(`rule pack: ${p}: unknown resource '${r.resource}'`);
     if (r.kind === 'pairing') checkPairing(p, r, resources);
     return r;
   });
@@ -294,10 +295,10 @@ export function formatMessage(
   id: string,
   data: Record<string, string | number>,
 ): string {
-  const template = rule.messages[id];
+  const template = rule.messages[id] as string | undefined;
   if (template === undefined) throw new Error(`rule ${rule.id} has no message "${id}"`);
   return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
-    const v = data[name];
+    const v = data[name] as (typeof data)[string] | undefined;
     if (v === undefined) throw new Error(`rule ${rule.id}, message "${id}": no value for {${name}}`);
     return String(v);
   });
@@ -313,7 +314,8 @@ export function ruleMeta(r: RuleDef): RuleMeta {
 /** A pairing rule names known resources, at least one duty, and a message for each message id it uses. */
 function checkPairing(p: string, r: PairingRule, resources: Record<string, ResourceDef>): void {
   if (!Array.isArray(r.resources) || r.resources.length === 0) throw new Error(`rule pack: ${p}: no resources`);
-  for (const name of r.resources) if (!resources[name]) throw new Error(`rule pack: ${p}: unknown resource '${name}'`);
+  for (const name of r.resources)
+    if (!(name in resources)) throw new Error(`rule pack: ${p}: unknown resource '${name}'`);
   const d = r.duties;
   const ids = [
     d.onFailure?.messageId,

@@ -264,7 +264,7 @@ function declarationSig(p: ParsedEntry): string {
           p.decls.map((d) => `${d.name}:${d.ty}:${d.ptr}:${d.isFunction ? 1 : 0}:${d.isStatic ? 1 : 0}`),
           p.assigns.map((a) => `${a.obj}.${a.field}=${a.value}@${a.fn ?? ''}`),
           p.functionClass.map((c) => `${c.roleType}:${c.name}`),
-          (p.macroBodies ?? []).map((m) => [m.name, m.params, m.body]),
+          ((p.macroBodies as ParsedEntry['macroBodies'] | undefined) ?? []).map((m) => [m.name, m.params, m.body]),
         ]),
       )
       .digest('hex');

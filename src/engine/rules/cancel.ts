@@ -56,7 +56,7 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
         if (within && !within.has(caller)) continue;
         if (!program.callees(caller).some((e) => e.callee === fn && e.viaMacros.length === 0 && !e.viaField)) continue;
         const cenv = functionEnv(caller);
-        let bad = false;
+        let bad = false as boolean; // set by the walk's callback
         walkExprs(caller.body, (e) => {
           if (bad || e.t !== 'call' || e.f.t !== 'id' || !program.resolve(caller.file, e.f.n).includes(fn)) return;
           const a = e.a[index] as Expr | undefined;

@@ -23,7 +23,7 @@ export function constantArgument(program: Program, rule: ConstantArgumentRule): 
         const arg = site.call.a[c.arg] as (typeof site.call.a)[number] | undefined;
         if (!arg || (site.viaMacro && conditionalMacro(program, site.viaMacro))) continue;
         // A constant defined one way per #if branch has no one value.
-        let branchDefined = false;
+        let branchDefined = false as boolean; // set by the walk's callback
         walkExprs({ k: 'exp', e: arg, p: site.p }, (x) => {
           if (x.t === 'id' && conditionalMacro(program, x.n)) branchDefined = true;
         });

@@ -56,7 +56,7 @@ export function argumentMatch(
     if (program.callsApi(fn, resource.acquire.call)) {
       for (const c of apiCalls(program, fn, resource.acquire.call)) {
         const key = handleKey(keys, c.call.a[resource.acquire.handleArg], resource.acquire.handleIsOut, c.env);
-        const length = c.call.a[resource.acquire.lengthArg];
+        const length = c.call.a[resource.acquire.lengthArg] as Expr | undefined;
         if (!key || !length) continue;
         const id = `${fn.file}:${c.call.p[0]}:${c.call.p[1]}:${key}`;
         acquires.push({
@@ -74,7 +74,7 @@ export function argumentMatch(
     if (program.callsApi(fn, resource.release.call)) {
       for (const c of apiCalls(program, fn, resource.release.call)) {
         const key = handleKey(keys, c.call.a[resource.release.handleArg], resource.release.handleIsOut ?? false, c.env);
-        const length = c.call.a[resource.release.lengthArg];
+        const length = c.call.a[resource.release.lengthArg] as Expr | undefined;
         if (!key || !length) continue;
         releases.push({
           fn,
