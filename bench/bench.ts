@@ -88,7 +88,7 @@ function runCli(dir: string, env: NodeJS.ProcessEnv): Promise<ProcRun> {
       const wallMs = performance.now() - t0;
       const stderr = Buffer.concat(err).toString('utf8');
       if (code !== 0) {
-        reject(new Error(`ndis-review exited with ${code}: ${stderr}`));
+        reject(new Error(`ndis-review exited with ${String(code)}: ${stderr}`));
         return;
       }
       const statsLine = stderr
@@ -376,7 +376,7 @@ async function generatedBench(args: string[]): Promise<number> {
       `lexed ${warmProc[0].stats.lexed}, parsed ${warmProc[0].stats.parsed}`,
     );
     row(
-      `one file changed: comment appended to ${EDITS.dataPathFile.split('/').pop()}`,
+      `one file changed: comment appended to ${String(EDITS.dataPathFile.split('/').pop())}`,
       fmtMs(dataMs),
       fmtRuns(dataRuns.map((r) => r.ms)),
       `in process, warm; lexed ${dataRuns[0].value.stats.lexed}, parsed ${dataRuns[0].value.stats.parsed}`,
@@ -441,7 +441,7 @@ main().then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.stderr.write(`bench failed: ${e instanceof Error ? String(e.stack) : String(e)}\n`);
     process.exitCode = 2;
   },
 );

@@ -927,7 +927,7 @@ function protoHeader(x: Ctx): void {
   let file = '';
   for (const f of x.d.exported) {
     if (f.file !== file) {
-      lines.push('//', `// ${f.file.split('/').pop()}`, '//', '');
+      lines.push('//', `// ${String(f.file.split('/').pop())}`, '//', '');
       file = f.file;
     }
     lines.push(...x.gen.prototype(f));

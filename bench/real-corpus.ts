@@ -87,7 +87,7 @@ async function cliScan(dir: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
   );
   // --fail-on never: 0 complete, 3 incomplete; anything else is the bench's failure.
   if (r.code !== 0 && r.code !== 3)
-    throw new Error(`ndis-review on ${dir} exited ${r.code}: ${r.stderr.slice(0, 400)}`);
+    throw new Error(`ndis-review on ${dir} exited ${String(r.code)}: ${r.stderr.slice(0, 400)}`);
   const statsLine = r.stderr
     .trim()
     .split('\n')

@@ -157,7 +157,7 @@ describe('the GitHub Action', () => {
   });
 
   it('installs from the lockfile without dev dependencies', () => {
-    assert.equal(install?.code, 0, `${install?.stdout}\n${install?.stderr}`);
+    assert.equal(install?.code, 0, `${String(install?.stdout)}\n${String(install?.stderr)}`);
     assert.ok(existsSync(path.join(actionPath, 'node_modules/tree-sitter')));
     assert.ok(!existsSync(path.join(actionPath, 'node_modules/typescript')), 'no dev dependencies');
   });

@@ -108,7 +108,7 @@ async function standIn(req: IncomingMessage, res: ServerResponse): Promise<void>
     json(200, []);
     return;
   }
-  json(404, { message: `no stand-in for ${req.method} ${p}` });
+  json(404, { message: `no stand-in for ${String(req.method)} ${p}` });
 }
 const github: HttpServer = createServer((req, res) => {
   void standIn(req, res);
@@ -226,7 +226,7 @@ test('a signed webhook over HTTP ends in a completed check run with its annotati
   assert.deepEqual(journal(), [], 'the finished job is no longer recorded');
   const writes = calls.filter((c) => c.path.includes('/check-runs'));
   assert.deepEqual(
-    writes.map((c) => `${c.method} ${(c.body as { status?: string }).status}`),
+    writes.map((c) => `${c.method} ${String((c.body as { status?: string }).status)}`),
     ['POST completed'],
     'one write: the run created already completed',
   );

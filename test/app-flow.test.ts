@@ -397,7 +397,7 @@ test('a draft pull request is analysed when opened; ready_for_review analyses it
   // Marked ready right after, same head: that head was just analysed, so the delivery adds nothing.
   const unmatched: string[] = [];
   const noMatch = (req: { method?: string; path?: string; url?: string }) => {
-    unmatched.push(`${req.method} ${req.path ?? req.url}`);
+    unmatched.push(`${String(req.method)} ${String(req.path ?? req.url)}`);
   };
   nock.emitter.on('no match', noMatch);
   try {

@@ -163,7 +163,7 @@ test('shutdown: work that ends within the grace period ends normally; what is le
     key: 'quick',
     run: async (signal) => {
       await tick();
-      log.push(`quick ${signal.aborted}`);
+      log.push(`quick ${String(signal.aborted)}`);
     },
   });
   assert.equal(await q.shutdown(1000), 0);
@@ -187,7 +187,7 @@ test('shutdown: work that ends within the grace period ends normally; what is le
       await new Promise((res) => {
         signal.addEventListener('abort', res, { once: true });
       });
-    seen.push(`${name} ${signal.reason instanceof ShutdownReason}`);
+    seen.push(`${name} ${String(signal.reason instanceof ShutdownReason)}`);
   };
   r.enqueue({ installation: 1, key: 'stuck', run: waitForAbort('stuck') });
   r.enqueue({ installation: 1, key: 'queued', run: waitForAbort('queued') });

@@ -170,7 +170,8 @@ export function createApp(
       ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'],
       async (context) => {
         const pr = context.payload.pull_request;
-        const { owner, repo } = context.repo();
+        // Probot types repo() as never for this union of events; it is the payload repository.
+        const { owner, repo } = context.repo() as { owner: string; repo: string };
         const group = `${owner}/${repo}#${pr.number}`;
         const at = Date.parse(pr.updated_at);
         if (Number.isFinite(at)) {

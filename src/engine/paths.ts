@@ -154,7 +154,7 @@ function returnedStorage(cfg: Cfg): Expr[] {
 function valueSig(s: State, k: string | undefined): string {
   if (!k) return '?';
   const v = s.vals.get(k);
-  if (!v) return s.res.has(k) ? `r${s.res.get(k)}` : '-';
+  if (!v) return s.res.has(k) ? `r${String(s.res.get(k))}` : '-';
   if (v.k === 'sym') {
     const id = v.id.startsWith('!') ? v.id.slice(1) : v.id;
     const c = s.cons.get(id);
@@ -912,7 +912,7 @@ export class PathAnalyzer {
   private groupVal(g: Group): Val {
     if (g.st === 'held' || g.st === 'released') return { k: 'NZ' };
     if (g.st === 'null') return { k: 'Z' };
-    return { k: 'sym', id: `!${g.sym}` };
+    return { k: 'sym', id: `!${String(g.sym)}` };
   }
 
   /** `key = rhs`: values, aliases of resources, NULL after release. */

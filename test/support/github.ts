@@ -155,7 +155,7 @@ export class GitHubStandIn {
     k = m(/^\/repos\/([^/]+\/[^/]+)\/(.*)$/);
     const repo = k ? this.repos.get(k[1]) : undefined;
     if (!k || !repo) {
-      json(404, { message: `no stand-in for ${req.method} ${path}` });
+      json(404, { message: `no stand-in for ${String(req.method)} ${path}` });
       return;
     }
     const name = k[1];
@@ -247,6 +247,6 @@ export class GitHubStandIn {
       json(200, { id: 1 });
       return;
     }
-    json(404, { message: `no stand-in for ${req.method} ${path}` });
+    json(404, { message: `no stand-in for ${String(req.method)} ${path}` });
   }
 }

@@ -140,7 +140,7 @@ export function argumentMatch(
         {
           path: r.fn.file,
           line: r.p[0],
-          message: `${r.fn.name} ${w.releases} ${exprText(r.length)} = ${rv} ${w.unit}`,
+          message: `${r.fn.name} ${w.releases} ${exprText(r.length)} = ${String(rv)} ${w.unit}`,
         },
       ],
       docs: rule.docs,
