@@ -29,11 +29,6 @@ export function asString(value: unknown, what: string): string {
   return value;
 }
 
-export function asNumber(value: unknown, what: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${what} must be a number`);
-  return value;
-}
-
 export function asStringArray(value: unknown, what: string): string[] {
   return asArray(value, what).map((v, i) => asString(v, `${what}[${i}]`));
 }
