@@ -34,6 +34,7 @@ import { decodeSource } from '../src/engine/text.js';
 import type { Finding, ScanResult, ScanStats } from '../src/engine/types.js';
 import { checkCorpusDir, realCorpusBench } from './real-corpus.js';
 import { EDITS, corpusSize, generateCorpus, writeCorpus, type ExpectedFinding } from './corpus.js';
+import { defined } from '../src/util/defined.js';
 
 const DEFAULT_SEED = 20261122;
 const RULES = new Set(['ndis/mmap-context', 'ndis/unmap-on-failure', 'ndis/unmap-in-halt', 'ndis/unmap-length']);
@@ -87,7 +88,7 @@ function runCli(dir: string, env: NodeJS.ProcessEnv): Promise<ProcRun> {
       const wallMs = performance.now() - t0;
       const stderr = Buffer.concat(err).toString('utf8');
       if (code !== 0) {
-        reject(new Error(`ndis-review exited with ${code}: ${stderr}`));
+        reject(new Error(`ndis-review exited with ${String(code)}: ${stderr}`));
         return;
       }
       const statsLine = stderr
@@ -102,11 +103,11 @@ function runCli(dir: string, env: NodeJS.ProcessEnv): Promise<ProcRun> {
       try {
         resolve({
           wallMs,
-          stats: JSON.parse(statsLine),
+          stats: JSON.parse(statsLine) as ProcRun['stats'],
           result: JSON.parse(Buffer.concat(out).toString('utf8')) as ScanResult,
         });
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error('unreadable scan output', { cause: e }));
       }
     });
   });
@@ -297,7 +298,7 @@ async function generatedBench(args: string[]): Promise<number> {
     const extra: Finding[] = [];
     for (const f of got) {
       const list = expectedKeys.get(key(f));
-      if (list?.length) matched.push(list.shift()!);
+      if (list?.length) matched.push(defined(list.shift()));
       else extra.push(f);
     }
     const missing = [...expectedKeys.values()].flat();
@@ -375,7 +376,7 @@ async function generatedBench(args: string[]): Promise<number> {
       `lexed ${warmProc[0].stats.lexed}, parsed ${warmProc[0].stats.parsed}`,
     );
     row(
-      `one file changed: comment appended to ${EDITS.dataPathFile.split('/').pop()}`,
+      `one file changed: comment appended to ${String(EDITS.dataPathFile.split('/').pop())}`,
       fmtMs(dataMs),
       fmtRuns(dataRuns.map((r) => r.ms)),
       `in process, warm; lexed ${dataRuns[0].value.stats.lexed}, parsed ${dataRuns[0].value.stats.parsed}`,
@@ -440,7 +441,7 @@ main().then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.stderr.write(`bench failed: ${e instanceof Error ? String(e.stack) : String(e)}\n`);
     process.exitCode = 2;
   },
 );

@@ -24,6 +24,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CodeGen, OIDS_NDIS5, OIDS_NDIS6, indent, type Drv, type FnRef, type Sig } from './corpus-code.js';
 import { Rng } from './rng.js';
+import { defined } from '../src/util/defined.js';
 
 export type RuleId = 'ndis/mmap-context' | 'ndis/unmap-on-failure' | 'ndis/unmap-in-halt' | 'ndis/unmap-length';
 
@@ -63,7 +64,10 @@ export const EDITS = {
 const MARK_OPEN = '\u0001';
 const MARK_SEP = '\u001f';
 const MARK_CLOSE = '\u0002';
-const MARK_RE = /\u0001([^\u001f\u0002]*)\u001f([^\u0002]*)\u0002/g;
+const MARK_RE = new RegExp(
+  `${MARK_OPEN}([^${MARK_SEP}${MARK_CLOSE}]*)${MARK_SEP}([^${MARK_CLOSE}]*)${MARK_CLOSE}`,
+  'g',
+);
 
 /** Appended to a line: that line must carry a finding of `rule`. */
 function expect(rule: RuleId, note: string): string {
@@ -923,7 +927,7 @@ function protoHeader(x: Ctx): void {
   let file = '';
   for (const f of x.d.exported) {
     if (f.file !== file) {
-      lines.push('//', `// ${f.file.split('/').pop()}`, '//', '');
+      lines.push('//', `// ${String(f.file.split('/').pop())}`, '//', '');
       file = f.file;
     }
     lines.push(...x.gen.prototype(f));
@@ -1434,7 +1438,7 @@ function signature(x: Ctx, sig: CbSig, name: string, functionClass: boolean): st
 
 function callback(x: Ctx, table: Record<string, CbSig>, kind: string, name: string, o: CbOpts = {}): string[] {
   const d = x.d;
-  const sig = table[kind];
+  const sig = table[kind] as CbSig | undefined;
   if (!sig) throw new Error(`no callback kind ${kind}`);
   reserve(x, name);
   const out: string[] = [];
@@ -4874,15 +4878,16 @@ function finish(seed: number, raw: RawFile[]): Corpus {
     }
     const eol = f.crlf ? '\r\n' : '\n';
     const text = lines.join(eol) + eol;
-    if (/[\u0001\u0002\u001f]/.test(text)) throw new Error(`corpus: marker left in ${f.path}`);
-    if (f.latin1 && (!/[\u0080-\u00ff]/.test(text) || /[^\u0000-\u00ff]/.test(text)))
+    if ([MARK_OPEN, MARK_SEP, MARK_CLOSE].some((m) => text.includes(m)))
+      throw new Error(`corpus: marker left in ${f.path}`);
+    if (f.latin1 && (!/[\u0080-\u00ff]/.test(text) || /[\u0100-\uffff]/.test(text)))
       throw new Error(`corpus: ${f.path} is not Latin-1 text`);
     files.push({ path: f.path, text, encoding: f.latin1 ? 'latin1' : 'utf8' });
   }
   // Every expected line must hold what its rule reports there.
   const byPath = new Map(files.map((f) => [f.path, f.text]));
   for (const e of expected) {
-    const line = byPath.get(e.path)!.split(/\r?\n/)[e.line - 1] ?? '';
+    const line = defined(byPath.get(e.path)).split(/\r?\n/)[e.line - 1] ?? '';
     const ok =
       e.rule === 'ndis/unmap-on-failure'
         ? /\b(?:goto|return)\b/.test(line)

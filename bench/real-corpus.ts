@@ -27,6 +27,7 @@ import { FactCache } from '../src/engine/cache.js';
 import { listSources } from '../src/engine/sources.js';
 import { scan, type SourceFile } from '../src/engine/scan.js';
 import type { ScanResult, ScanStats } from '../src/engine/types.js';
+import { defined } from '../src/util/defined.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cliPath = join(repoRoot, 'bin', 'ndis-review.js');
@@ -86,7 +87,7 @@ async function cliScan(dir: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
   );
   // --fail-on never: 0 complete, 3 incomplete; anything else is the bench's failure.
   if (r.code !== 0 && r.code !== 3)
-    throw new Error(`ndis-review on ${dir} exited ${r.code}: ${r.stderr.slice(0, 400)}`);
+    throw new Error(`ndis-review on ${dir} exited ${String(r.code)}: ${r.stderr.slice(0, 400)}`);
   const statsLine = r.stderr
     .trim()
     .split('\n')
@@ -248,7 +249,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
       await scan({ root: dir, files: srcs, cache, workers: 0 });
       const editRuns: number[] = [];
       for (let n = 1; n <= 3; n++) {
-        const e = mapEdit(srcs, n)!;
+        const e = defined(mapEdit(srcs, n));
         const changed = srcs.slice();
         changed[e.index] = { path: srcs[e.index].path, bytes: e.bytes };
         const t1 = performance.now();

@@ -89,7 +89,7 @@ export function parseArgs(argv: readonly string[]): EvalArgs {
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     if (!VALUED.has(name)) throw new ArgsError(`unknown option '${arg}'`);
-    const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+    const value = eq < 0 ? (argv[++i] as string | undefined) : arg.slice(eq + 1);
     if (value === undefined || value === '') throw new ArgsError(`option --${name} needs a value`);
     switch (name) {
       case 'operators':

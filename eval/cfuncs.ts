@@ -18,6 +18,7 @@ import {
   matchForward,
   tokenize,
 } from './ctext.js';
+import { defined } from '../src/util/defined.js';
 
 export interface FunctionDef {
   name: string;
@@ -43,7 +44,7 @@ function conditionals(c: CText): { offset: number; kind: Conditional }[] {
   const out: { offset: number; kind: Conditional }[] = [];
   for (let line = 1; line <= c.lineStarts.length; line++) {
     if (!c.directive[line - 1]) continue;
-    const span = lineSpan(c, line)!;
+    const span = defined(lineSpan(c, line));
     const m = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(c.masked.slice(span.start, span.end));
     if (!m) continue;
     const kind: Conditional = m[1].startsWith('if') ? 'if' : m[1] === 'endif' ? 'endif' : 'else';
@@ -146,8 +147,8 @@ export function macroDefinitions(c: CText): MacroDef[] {
     if (line > 1 && c.directive[line - 2] && /\\\s*$/.test(lineText(c, line - 1))) continue;
     let end = line;
     while (end < c.lineStarts.length && c.directive[end] && /\\\s*$/.test(lineText(c, end))) end++;
-    const span = lineSpan(c, line)!;
-    const last = lineSpan(c, end)!;
+    const span = defined(lineSpan(c, line));
+    const last = defined(lineSpan(c, end));
     const tokens = tokenize(c.masked, span.start, last.end);
     if (tokens[0]?.text !== '#' || tokens[1]?.text !== 'define' || tokens[2]?.kind !== 'id') continue;
     let body = 3;
@@ -164,7 +165,7 @@ export function macroDefinitions(c: CText): MacroDef[] {
 }
 
 function lineText(c: CText, line: number): string {
-  const span = lineSpan(c, line)!;
+  const span = defined(lineSpan(c, line));
   return c.text.slice(span.start, span.end);
 }
 
@@ -218,7 +219,7 @@ export function reach(edges: ReadonlyMap<string, ReadonlySet<string>>, start: It
   const seen = new Set<string>();
   const stack = [...start];
   while (stack.length > 0) {
-    const name = stack.pop()!;
+    const name = defined(stack.pop());
     if (seen.has(name)) continue;
     seen.add(name);
     for (const next of edges.get(name) ?? []) if (!seen.has(next)) stack.push(next);

@@ -223,17 +223,17 @@ export function totalsOf(drivers: readonly DriverResult[]): Totals {
   const excludedByRule: Record<string, Record<string, number>> = {};
   const byRule: Record<string, RuleCounts> = {};
   for (const d of drivers) addRuleCounts(byRule, d.byRule);
-  const mutated = drivers.filter((d) => d.mutation !== undefined);
-  for (const d of mutated) {
-    for (const [id, f] of Object.entries(d.mutation!.byOperator)) addOperator(byOperator, id, f);
-    addRuleMutation(mutationRules, d.mutation!.byRule);
-    for (const [op, rules] of Object.entries(d.mutation!.excludedByRule)) {
+  const mutations = drivers.flatMap((d) => (d.mutation !== undefined ? [d.mutation] : []));
+  for (const m of mutations) {
+    for (const [id, f] of Object.entries(m.byOperator)) addOperator(byOperator, id, f);
+    addRuleMutation(mutationRules, m.byRule);
+    for (const [op, rules] of Object.entries(m.excludedByRule)) {
       const into = (excludedByRule[op] ??= {});
       for (const [rule, n] of Object.entries(rules)) into[rule] = (into[rule] ?? 0) + n;
     }
   }
-  const mutants = mutated.reduce((s, d) => s + d.mutation!.mutants, 0);
-  const killed = mutated.reduce((s, d) => s + d.mutation!.killed, 0);
+  const mutants = mutations.reduce((s, m) => s + m.mutants, 0);
+  const killed = mutations.reduce((s, m) => s + m.killed, 0);
   return {
     drivers: drivers.length,
     driversWithErrors: drivers.filter(hasError).length,
@@ -256,7 +256,7 @@ export function totalsOf(drivers: readonly DriverResult[]): Totals {
     apiMismatches: sum((d) => Object.values(d.apiCalls).filter((a) => a.mismatch).length),
     wallMs: sum((d) => d.wallMs),
     mutation: {
-      drivers: mutated.filter((d) => d.mutation!.mutants > 0).length,
+      drivers: mutations.filter((m) => m.mutants > 0).length,
       mutants,
       killed,
       score: ratio(killed, mutants),

@@ -18,6 +18,7 @@ import { OPERATORS } from './mutate.js';
 import { formatDriver, formatTotals } from './print.js';
 import { type DriverResult, type Results, emptyResult, totalsOf } from './results.js';
 import { readRuleSet, rulesFor } from './ruleset.js';
+import { defined } from '../src/util/defined.js';
 
 export interface EvalIo {
   stdout: (s: string) => void;
@@ -104,7 +105,7 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
 
   const drivers: DriverResult[] = [];
   for (const driver of chosen) {
-    const label = labels.get(driver.id)!;
+    const label = defined(labels.get(driver.id));
     let result: DriverResult;
     if (typeof label === 'string') result = failed(driver, label);
     else if (!existsSync(driverRoot(corpus, driver)))
@@ -142,7 +143,7 @@ export async function runEval(argv: readonly string[], io: EvalIo): Promise<numb
   io.stderr(`eval: figures written to ${jsonFile}\n`);
   if (earlier) {
     const comparison = compareResults(earlier, results);
-    io.stdout(formatComparison(comparison, args.compare!));
+    io.stdout(formatComparison(comparison, defined(args.compare, 'args.compare')));
     if (comparison.drops.length > 0) return EXIT_DROPPED;
   }
   return EXIT_OK;

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { repoRoot } from './support/paths.js';
+import { parseSarif } from './support/shapes.js';
 import { tempDir, writeFiles } from './support/temp.js';
 
 interface Step {
@@ -48,11 +49,14 @@ interface Context {
 function evaluate(text: string, ctx: Context): string {
   return text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
     let m = /^inputs\.([\w-]+)$/.exec(expr);
-    if (m) return ctx.inputs[m[1]] ?? action.inputs[m[1]]?.default ?? '';
+    if (m) {
+      const given = ctx.inputs[m[1]] as string | undefined;
+      return given ?? (action.inputs[m[1]] as { default?: string } | undefined)?.default ?? '';
+    }
     if (expr === 'github.action_path') return ctx.actionPath;
     if (expr === 'github.workspace') return ctx.workspace;
     m = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(expr);
-    if (m) return ctx.steps[m[1]]?.[m[2]] ?? '';
+    if (m) return (ctx.steps[m[1]] as Record<string, string> | undefined)?.[m[2]] ?? '';
     throw new Error(`action.yml uses an expression this test does not evaluate: ${expr}`);
   });
 }
@@ -153,7 +157,7 @@ describe('the GitHub Action', () => {
   });
 
   it('installs from the lockfile without dev dependencies', () => {
-    assert.equal(install?.code, 0, `${install?.stdout}\n${install?.stderr}`);
+    assert.equal(install?.code, 0, `${String(install?.stdout)}\n${String(install?.stderr)}`);
     assert.ok(existsSync(path.join(actionPath, 'node_modules/tree-sitter')));
     assert.ok(!existsSync(path.join(actionPath, 'node_modules/typescript')), 'no dev dependencies');
   });
@@ -163,10 +167,7 @@ describe('the GitHub Action', () => {
     assert.equal(r.code, 1, r.stderr);
     const sarif = r.outputs.sarif;
     assert.ok(sarif.endsWith('drivers_ad.sarif'), sarif);
-    const log = JSON.parse(readFileSync(sarif, 'utf8'));
-    const results = log.runs[0].results as {
-      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
-    }[];
+    const results = parseSarif(readFileSync(sarif, 'utf8')).runs[0].results;
     const uris = results.map((x) => x.locations[0].physicalLocation.artifactLocation.uri);
     assert.deepEqual(uris, ['drivers/ad/init.c']);
     assert.ok(r.stdout.includes(`::add-matcher::${actionPath}/action/problem-matcher.json`));
@@ -175,8 +176,11 @@ describe('the GitHub Action', () => {
 
   it('prints findings the problem matcher turns into annotations, at paths from the workspace', () => {
     const r = scan({ path: 'drivers/ad' });
-    const matcher = JSON.parse(readFileSync(path.join(repoRoot, 'action/problem-matcher.json'), 'utf8'))
-      .problemMatcher[0].pattern[0];
+    const matcher = (
+      JSON.parse(readFileSync(path.join(repoRoot, 'action/problem-matcher.json'), 'utf8')) as {
+        problemMatcher: { pattern: { regexp: string; file: number; line: number; severity: number; code: number }[] }[];
+      }
+    ).problemMatcher[0].pattern[0];
     const re = new RegExp(matcher.regexp);
     const matched = r.stdout.split('\n').flatMap((line) => {
       const m = re.exec(line);
@@ -189,7 +193,7 @@ describe('the GitHub Action', () => {
   it('passes fail-on: never gives 0 and still writes the SARIF', () => {
     const r = scan({ path: 'drivers/ad', 'fail-on': 'never' });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(readFileSync(r.outputs.sarif, 'utf8')).runs[0].results.length, 1);
+    assert.equal(parseSarif(readFileSync(r.outputs.sarif, 'utf8')).runs[0].results.length, 1);
   });
 
   it('takes a configuration file and a SARIF path', () => {
@@ -198,7 +202,7 @@ describe('the GitHub Action', () => {
     const r = scan({ path: 'drivers', config: 'ci/ndis.yml', sarif: 'out/ndis.sarif' }, ws);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.outputs.sarif, 'out/ndis.sarif');
-    const log = JSON.parse(readFileSync(path.join(ws, 'out/ndis.sarif'), 'utf8'));
+    const log = parseSarif(readFileSync(path.join(ws, 'out/ndis.sarif'), 'utf8'));
     assert.deepEqual(log.runs[0].results, []);
   });
 

@@ -12,6 +12,8 @@ import { BlobCache, type Request } from '../src/app/source.js';
 import { gitBlobSha } from '../src/app/tarball.js';
 import { FactCache } from '../src/engine/cache.js';
 import { leakyDriver } from './support/drivers.js';
+import { resolving } from './support/async.js';
+import { defined } from '../src/util/defined.js';
 
 type Commit = Record<string, string>;
 interface FakeRepo {
@@ -28,7 +30,7 @@ function fakeGitHub(repo: FakeRepo) {
   const blobs = new Map<string, string>();
   for (const c of Object.values(repo.commits))
     for (const text of Object.values(c)) blobs.set(gitBlobSha(Buffer.from(text)), text);
-  const request: Request = async (route, params) => {
+  const request: Request = resolving((route, params) => {
     calls.push({ route, params });
     const failure = repo.fail?.(route, params);
     if (failure) throw failure;
@@ -36,7 +38,7 @@ function fakeGitHub(repo: FakeRepo) {
       case 'POST /repos/{owner}/{repo}/check-runs':
         return { data: { id: 1 } };
       case 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': {
-        const c = repo.commits[params.tree_sha as string];
+        const c = repo.commits[params.tree_sha as string] as Commit | undefined;
         if (!c) throw Object.assign(new Error('Not Found'), { status: 404 });
         return {
           data: {
@@ -53,7 +55,10 @@ function fakeGitHub(repo: FakeRepo) {
       }
       case 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}':
         return {
-          data: { content: Buffer.from(blobs.get(params.file_sha as string)!).toString('base64'), encoding: 'base64' },
+          data: {
+            content: Buffer.from(defined(blobs.get(params.file_sha as string))).toString('base64'),
+            encoding: 'base64',
+          },
         };
       case 'GET /repos/{owner}/{repo}/compare/{basehead}':
         return { data: { merge_base_commit: { sha: repo.mergeBase ?? String(params.basehead).split('...')[0] } } };
@@ -72,7 +77,7 @@ function fakeGitHub(repo: FakeRepo) {
       default:
         return { data: {} };
     }
-  };
+  });
   return { request, calls };
 }
 
@@ -85,7 +90,7 @@ const run = (gh: ReturnType<typeof fakeGitHub>, target = pr, config: unknown = n
   analyze(
     gh.request,
     target,
-    async () => ({ value: config }),
+    () => Promise.resolve({ value: config }),
     { facts: new FactCache(), blobs: new BlobCache() },
     new AbortController().signal,
   );

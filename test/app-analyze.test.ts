@@ -6,27 +6,29 @@ import { ShutdownReason } from '../src/app/jobs.js';
 import { FactCache } from '../src/engine/cache.js';
 import { BlobCache, type Request } from '../src/app/source.js';
 import { leakyDriver } from './support/drivers.js';
+import { abortReason } from '../src/util/errors.js';
+import { resolving } from './support/async.js';
 
 const leaky = leakyDriver;
 
 function fake(source: string, failures: Record<string, unknown[]> = {}) {
   const calls: { route: string; params: Record<string, unknown> }[] = [];
-  const request: Request = async (route, params) => {
+  const request: Request = resolving((route, params) => {
     calls.push({ route, params });
-    const queued = failures[route];
-    if (queued && queued.length) throw queued.shift();
+    const queued = failures[route] as unknown[] | undefined;
+    if (queued?.length) throw queued.shift();
     if (route === 'POST /repos/{owner}/{repo}/check-runs') return { data: { id: 1 } };
     if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}')
       return { data: { tree: [{ path: 'init.c', type: 'blob', sha: 's1', size: source.length }] } };
     if (route === 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}')
       return { data: { content: Buffer.from(source).toString('base64'), encoding: 'base64' } };
     return { data: {} };
-  };
+  });
   return { request, calls };
 }
 
 const target = { owner: 'o', repo: 'r', headSha: 'h' };
-const noConfig = async (): Promise<RawConfig> => ({ value: null });
+const noConfig = (): Promise<RawConfig> => Promise.resolve({ value: null });
 const state = () => ({ facts: new FactCache(), blobs: new BlobCache() });
 const never = new AbortController().signal;
 interface Call {
@@ -119,7 +121,7 @@ test('a request that stalls is cut off at the budget, and the run completes sayi
     const signal = (params.request as { signal?: AbortSignal } | undefined)?.signal;
     return new Promise((_, reject) =>
       signal?.addEventListener('abort', () => {
-        reject(signal.reason);
+        reject(abortReason(signal));
       }),
     );
   };
@@ -160,13 +162,13 @@ test('a broken configuration file is explained in the check run, and the default
   await analyze(
     gh.request,
     target,
-    async () => ({ error: 'YAMLException: bad indentation of a mapping entry (3:5)' }),
+    () => Promise.resolve({ error: 'YAMLException: bad indentation of a mapping entry (3:5)' }),
     state(),
     never,
   );
   assert.match(completion(gh.calls).output.summary, /could not be read: YAMLException: bad indentation/);
   const gh2 = fake(leaky(1));
-  await analyze(gh2.request, target, async () => ({ value: { report: 'everything' } }), state(), never);
+  await analyze(gh2.request, target, () => Promise.resolve({ value: { report: 'everything' } }), state(), never);
   assert.match(completion(gh2.calls).output.summary, /report: "everything" is not one of new, all/);
 });
 

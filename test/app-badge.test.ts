@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { badgeState, createBadgeHandler, latestConclusion, renderBadgeSvg } from '../src/app/badge.js';
+import { resolving } from './support/async.js';
 
 const answers: Record<string, string | undefined | Error> = {
   'o/passing': 'success',
@@ -14,23 +15,25 @@ const answers: Record<string, string | undefined | Error> = {
 let lookups = 0;
 let clock = 0;
 const handler = createBadgeHandler({
-  lookup: async (owner, repo) => {
+  lookup: resolving((owner, repo) => {
     lookups++;
     const a = answers[`${owner}/${repo}`];
     if (a instanceof Error) throw a;
     return a;
-  },
+  }),
   ttlMs: 1000,
   now: () => clock,
 });
 let server: Server;
 let base = '';
 before(async () => {
-  server = createServer(async (req, res) => {
-    if (!(await handler(req, res))) {
-      res.writeHead(404);
-      res.end('not a badge');
-    }
+  server = createServer((req, res) => {
+    void handler(req, res).then((handled) => {
+      if (!handled) {
+        res.writeHead(404);
+        res.end('not a badge');
+      }
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -79,7 +82,10 @@ test('a lookup that hangs answers unknown after the timeout; a failure is retrie
   const slow = createBadgeHandler({
     lookup: async (_o, repo) => {
       calls++;
-      if (repo === 'hangs') return new Promise<string | undefined>(() => {});
+      if (repo === 'hangs')
+        return new Promise<string | undefined>(() => {
+          // never settles
+        });
       throw new Error('HTTP 502');
     },
     ttlMs: 60_000,
@@ -103,7 +109,7 @@ test('a lookup that hangs answers unknown after the timeout; a failure is retrie
   };
   const a = res();
   assert.equal(await slow({ method: 'GET', url: '/badges/o/hangs.json' } as never, a.res as never), true);
-  assert.equal(JSON.parse(a.out.body).message, 'unknown');
+  assert.equal((JSON.parse(a.out.body) as { message: string }).message, 'unknown');
   await slow({ method: 'GET', url: '/badges/o/fails.json' } as never, res().res as never);
   await slow({ method: 'GET', url: '/badges/o/fails.json' } as never, res().res as never);
   assert.equal(calls, 2, 'the failure is reused within its short time to live');
@@ -123,35 +129,39 @@ test('badge text is escaped', () => {
   assert.equal(badgeState('cancelled').message, 'unknown');
 });
 
+/** A request parameter as the call log shows it: empty when absent. */
+const shown = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
 test('the lookup asks for the installation, the repository and the latest completed run; a private repository tells nothing', async () => {
   const calls: string[] = [];
-  const request = (answersFor: Record<string, unknown>) => async (route: string, params: Record<string, unknown>) => {
-    calls.push(`${route} ${params.ref ?? ''} ${params.app_id ?? ''}`.trim());
-    return { data: answersFor[route] };
-  };
+  const request = (answersFor: Record<string, unknown>) =>
+    resolving((route: string, params: Record<string, unknown>) => {
+      calls.push(`${route} ${shown(params.ref)} ${shown(params.app_id)}`.trim());
+      return { data: answersFor[route] };
+    });
   const appReq = request({ 'GET /repos/{owner}/{repo}/installation': { id: 7 } });
   const pub = request({
     'GET /repos/{owner}/{repo}': { private: false, default_branch: 'main' },
     'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': { check_runs: [{ conclusion: 'failure' }] },
   });
-  assert.equal(await latestConclusion(appReq, async () => pub, 'o', 'r', 'ndis-review', 123), 'failure');
+  assert.equal(await latestConclusion(appReq, () => Promise.resolve(pub), 'o', 'r', 'ndis-review', 123), 'failure');
   assert.deepEqual(calls, [
     'GET /repos/{owner}/{repo}/installation',
     'GET /repos/{owner}/{repo}',
     'GET /repos/{owner}/{repo}/commits/{ref}/check-runs main 123',
   ]);
   const priv = request({ 'GET /repos/{owner}/{repo}': { private: true, default_branch: 'main' } });
-  assert.equal(await latestConclusion(appReq, async () => priv, 'o', 'r', 'ndis-review'), undefined);
+  assert.equal(await latestConclusion(appReq, () => Promise.resolve(priv), 'o', 'r', 'ndis-review'), undefined);
 });
 
 test('lookups are limited per minute: past the limit a new name is unknown, a known one keeps its last answer', async () => {
   let now = 0;
   let calls = 0;
   const limited = createBadgeHandler({
-    lookup: async () => {
+    lookup: resolving(() => {
       calls++;
       return 'success';
-    },
+    }),
     ttlMs: 1000,
     maxLookupsPerMinute: 2,
     now: () => now,
@@ -161,13 +171,15 @@ test('lookups are limited per minute: past the limit a new name is unknown, a kn
     await limited(
       { method: 'GET', url: `/badges/o/${repo}.json` } as never,
       {
-        writeHead: () => {},
+        writeHead: () => {
+          // the status line is not looked at
+        },
         end: (b: string) => {
           body = b;
         },
       } as never,
     );
-    return JSON.parse(body).message as string;
+    return (JSON.parse(body) as { message: string }).message;
   };
   assert.equal(await ask('a'), 'passing');
   assert.equal(await ask('b'), 'passing');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { boundedRequest, BudgetExceeded, requestWithin } from '../src/app/calls.js';
 import type { Request } from '../src/app/source.js';
+import { resolving } from './support/async.js';
 
 /** A connection that never answers: only the request's signal ends it, failing the way fetch does (an AbortError). */
 const neverAnswers = (_input: unknown, init?: { signal?: AbortSignal | null }) =>
@@ -68,7 +69,7 @@ test("boundedRequest: a stopped job drops its reads at once, with the job's reas
   const why = new Error('superseded');
   job.abort(why);
   await assert.rejects(read, (err) => err === why);
-  const writes: Request = async () => ({ data: 'written' });
+  const writes: Request = () => Promise.resolve({ data: 'written' });
   const after = boundedRequest(writes, job.signal, Date.now() + 60_000, 60_000);
   assert.deepEqual(await after.call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {}), { data: 'written' });
   assert.equal(count(), 1);
@@ -78,10 +79,10 @@ test('boundedRequest: past the budget a read is refused before it is sent; a sta
   const advance = fakeClock(t);
   const never = new AbortController().signal;
   let sent = 0;
-  const counting: Request = async () => {
+  const counting: Request = resolving(() => {
     sent++;
     return { data: null };
-  };
+  });
   await assert.rejects(boundedRequest(counting, never, Date.now() - 1, 1000).call('GET /x', {}), BudgetExceeded);
   assert.equal(sent, 0);
   const read = boundedRequest(stalls, never, Date.now() + 40_000, 40_000).call('GET /x', stalled);

@@ -19,6 +19,7 @@ import type { AppConfig, CheckAnnotation, ClassifiedFindings } from '../src/app/
 import type { Finding, Notice, RuleMeta } from '../src/engine/types.js';
 import type { SuppressedFinding } from '../src/review/suppress.js';
 import { findingOf, PACK_RULES, rule } from './support/rules.js';
+import { defined } from '../src/util/defined.js';
 
 const RULES: RuleMeta[] = PACK_RULES;
 
@@ -170,7 +171,7 @@ describe('renderCheckRun summary', () => {
   it('escapes messages and paths so a C expression cannot break the table', () => {
     const nasty = ERR('src/my_driver|x.c', 7, { message: 'a | b, <T> and `x->y` * 2\nsecond line' });
     const { summary } = renderCheckRun(input(split([nasty])));
-    const row = summary.split('\n').find((l) => l.includes('my'))!;
+    const row = defined(summary.split('\n').find((l) => l.includes('my')));
     const c = cells(row);
     assert.equal(c.length, 4, 'rule, severity, location, message');
     assert.equal(c[2], 'src/my\\_driver\\|x.c:7');
@@ -181,7 +182,7 @@ describe('renderCheckRun summary', () => {
   it('shortens a long message in its cell without splitting a surrogate pair', () => {
     const long = ERR('a.c', 1, { message: `${'x'.repeat(998)}😀${'y'.repeat(50)}` });
     const { summary } = renderCheckRun(input(split([long])));
-    const row = summary.split('\n').find((l) => l.includes('xxx'))!;
+    const row = defined(summary.split('\n').find((l) => l.includes('xxx')));
     assert.equal(cells(row)[3], `${'x'.repeat(998)}…`);
     assert.ok(!LONE_SURROGATE.test(summary));
   });
@@ -339,9 +340,9 @@ describe('renderCheckRun summary', () => {
     const report = renderCheckRun(
       input(split([WARN('a.c', 1)]), { config: config({ rules: { 'ndis/unmap-length': 'error' } }) }),
     );
-    assert.ok(report.text!.includes('#### ndis/unmap-length (error)'));
-    assert.ok(report.text!.includes(rule('ndis/unmap-length').description));
-    assert.ok(!report.text!.includes('mmap-context'));
+    assert.ok(defined(report.text, 'report.text').includes('#### ndis/unmap-length (error)'));
+    assert.ok(defined(report.text, 'report.text').includes(rule('ndis/unmap-length').description));
+    assert.ok(!defined(report.text, 'report.text').includes('mmap-context'));
     assert.equal(renderCheckRun(input(split([]))).text, undefined);
   });
 });

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -50,10 +50,10 @@ function body(req: IncomingMessage): Promise<string> {
 }
 
 /** The stand-in GitHub: just the routes the app uses, answering as GitHub does. */
-const github: HttpServer = createServer(async (req, res) => {
+async function standIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const raw = await body(req);
   const url = new URL(req.url ?? '/', 'http://x');
-  const parsed = raw ? JSON.parse(raw) : undefined;
+  const parsed = raw ? (JSON.parse(raw) as { status?: unknown }) : undefined;
   calls.push({ method: req.method ?? '', path: url.pathname, body: parsed, at: performance.now() });
   const json = (status: number, data: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -108,7 +108,10 @@ const github: HttpServer = createServer(async (req, res) => {
     json(200, []);
     return;
   }
-  json(404, { message: `no stand-in for ${req.method} ${p}` });
+  json(404, { message: `no stand-in for ${String(req.method)} ${p}` });
+}
+const github: HttpServer = createServer((req, res) => {
+  void standIn(req, res);
 });
 
 /** A port nothing listens on (Probot's server reads 0 as its default, 3000). */
@@ -223,7 +226,7 @@ test('a signed webhook over HTTP ends in a completed check run with its annotati
   assert.deepEqual(journal(), [], 'the finished job is no longer recorded');
   const writes = calls.filter((c) => c.path.includes('/check-runs'));
   assert.deepEqual(
-    writes.map((c) => `${c.method} ${(c.body as { status?: string }).status}`),
+    writes.map((c) => `${c.method} ${String((c.body as { status?: string }).status)}`),
     ['POST completed'],
     'one write: the run created already completed',
   );

@@ -20,6 +20,7 @@ import { repoRoot } from './support/paths.js';
 import { testProbot } from './support/probot.js';
 import { makeTarGz } from './support/tar.js';
 import { checkSuiteEvent, pullRequestEvent } from './support/webhooks.js';
+import { defined } from '../src/util/defined.js';
 
 const cases = join(repoRoot, '../shared/cases');
 const CLEAN = readFileSync(join(cases, 'p01-goto-ladder-ok/init.c'));
@@ -87,7 +88,7 @@ test('60 new findings: the completion carries 50 annotations, one appended updat
     .get(/\/contents\//)
     .times(2)
     .reply(404)
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: (typeof patches)[number]) => {
       patches.push(b);
       return true;
     })
@@ -105,7 +106,7 @@ test('60 new findings: the completion carries 50 annotations, one appended updat
     .reply(200, listing(base))
     .get(`/repos/o/r/git/blobs/${gitBlobSha(base[0].bytes)}`)
     .reply(200, blob(base[0].bytes))
-    .patch('/repos/o/r/check-runs/7', (b) => {
+    .patch('/repos/o/r/check-runs/7', (b: (typeof patches)[number]) => {
       patches.push(b);
       return true;
     })
@@ -128,7 +129,7 @@ test('60 new findings: the completion carries 50 annotations, one appended updat
   );
   assert.equal(patches[1].output.title, patches[0].output.title, 'the update repeats the title and summary');
   assert.match(patches[0].output.title, /60 new errors/);
-  assert.equal(instance.results.at(-1)!.requests, 9);
+  assert.equal(defined(instance.results.at(-1)).requests, 9);
 });
 
 test('a finding gone from the pull request: its earlier comment is marked resolved, nothing new is posted', async () => {
@@ -182,7 +183,7 @@ test('a finding gone from the pull request: its earlier comment is marked resolv
     .get('/repos/o/r/pulls/5/comments')
     .query(true)
     .reply(200, [old, someoneElse])
-    .patch('/repos/o/r/pulls/comments/44', (b) => {
+    .patch('/repos/o/r/pulls/comments/44', (b: NonNullable<typeof edited>) => {
       edited = b;
       return true;
     })
@@ -191,9 +192,9 @@ test('a finding gone from the pull request: its earlier comment is marked resolv
   await probot.receive(push('r1'));
   await instance.queue.idle();
   assert.deepEqual(api.pendingMocks(), []);
-  assert.ok(edited!.body.startsWith(RESOLVED_LINE), edited!.body);
+  assert.ok(defined(edited, 'edited').body.startsWith(RESOLVED_LINE), defined(edited, 'edited').body);
   assert.ok(
-    edited!.body.includes('fingerprint=0123456789abcdef'),
+    defined(edited, 'edited').body.includes('fingerprint=0123456789abcdef'),
     'the marker stays, so the comment is not edited again',
   );
   assert.deepEqual(
@@ -257,7 +258,7 @@ test('a cold repository of 20 files: the listing and one tarball, through the re
     'POST /repos/o/r/check-runs',
     'GET /repos/o/r/pulls/5/comments',
   ]);
-  const result = instance.results.at(-1)!;
+  const result = defined(instance.results.at(-1));
   assert.equal(result.archived, 20);
   assert.equal(result.conclusion, 'failure');
 });
@@ -272,7 +273,7 @@ test('a secondary rate limit on a read is waited out by the throttling plugin, a
     .get(/\/contents\//)
     .times(2)
     .reply(404)
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: NonNullable<typeof completed>) => {
       completed = b;
       return true;
     })
@@ -306,7 +307,7 @@ test('a secondary rate limit on a read is waited out by the throttling plugin, a
   await probot.receive(push('s1'));
   await instance.queue.idle();
   assert.deepEqual(api.pendingMocks(), []);
-  assert.equal(completed!.conclusion, 'failure');
+  assert.equal(defined(completed, 'completed').conclusion, 'failure');
 });
 
 test("another ndis-review app's comments (staging beside production) neither stop this app's comment nor get edited by it", async () => {
@@ -361,7 +362,7 @@ test("another ndis-review app's comments (staging beside production) neither sto
     .get('/repos/o/r/pulls/5/comments')
     .query(true)
     .reply(200, [stagingOnFinding(leak.fingerprint), stagingGone])
-    .post('/repos/o/r/pulls/5/reviews', (b) => {
+    .post('/repos/o/r/pulls/5/reviews', (b: NonNullable<typeof review>) => {
       review = b;
       return true;
     })

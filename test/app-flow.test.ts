@@ -15,6 +15,7 @@ import { createApp } from '../src/app/index.js';
 import { repoRoot } from './support/paths.js';
 import { testProbot } from './support/probot.js';
 import { checkRunEvent, checkSuiteEvent, pullRequestEvent } from './support/webhooks.js';
+import { defined } from '../src/util/defined.js';
 
 const cases = join(repoRoot, '../shared/cases');
 const HEAD = readFileSync(join(cases, 'p02-goto-wrong-label/init.c'));
@@ -132,7 +133,7 @@ test('a push to a pull request from a fork: check run, annotations, one review c
     ['init.c:63:RIGHT'],
   );
   assert.match(review.comments[0].body, /<!-- ndis-review:fingerprint=[0-9a-f]+ -->/);
-  const result = instance.results.at(-1)!;
+  const result = defined(instance.results.at(-1));
   // Head listing and blob, pull request files, merge base, base listing and blob, the run created completed,
   // comments, review.
   assert.equal(
@@ -154,7 +155,7 @@ test('a GitHub failure during the analysis still gives the head a completed run,
     .get('/repos/o/r/git/trees/headsha')
     .query({ recursive: '1' })
     .reply(502, { message: 'Server Error' })
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: NonNullable<typeof completed>) => {
       completed = b;
       return true;
     })
@@ -198,7 +199,7 @@ test('the Re-run button analyses the commit again', async () => {
   );
   await instance.queue.idle();
   assert.equal(created, 1);
-  assert.equal(instance.results.at(-1)!.conclusion, 'failure');
+  assert.equal(defined(instance.results.at(-1)).conclusion, 'failure');
 });
 
 test('a second push that changes one file costs a handful of requests, and reposts nothing', async () => {
@@ -235,14 +236,14 @@ test('a second push that changes one file costs a handful of requests, and repos
     .get('/repos/o/r/pulls/5/comments')
     .query(true)
     .reply(200, [])
-    .post('/repos/o/r/pulls/5/reviews', (b) => {
+    .post('/repos/o/r/pulls/5/reviews', (b: NonNullable<typeof review>) => {
       review = b;
       return true;
     })
     .reply(200, { id: 9 });
   await probot.receive(push('p1'));
   await instance.queue.idle();
-  const posted = review!.comments[0].body;
+  const posted = defined(review, 'review').comments[0].body;
 
   // The second push: a comment line added to init.c, so a new blob; the base is unchanged.
   const edited = Buffer.concat([Buffer.from('/* reviewed */\n'), HEAD]);
@@ -257,7 +258,7 @@ test('a second push that changes one file costs a handful of requests, and repos
     .reply(200, [{ id: 1, body: posted, path: 'init.c', line: 63, user: { type: 'Bot' } }]);
   await probot.receive(push('p2', { headSha: 'headsha2' }));
   await instance.queue.idle();
-  const result = instance.results.at(-1)!;
+  const result = defined(instance.results.at(-1));
   // Head listing, the one changed blob, files, merge base, base listing (its blob is cached), the run created
   // completed, comments.
   assert.equal(result.requests, 7);
@@ -283,7 +284,7 @@ function pushMocks(
     .reply(200, tree('headsha'))
     .get('/repos/o/r/git/blobs/blob-headsha')
     .reply(200, { content: HEAD.toString('base64'), encoding: 'base64' })
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: Parameters<typeof completed>[0]) => {
       completed(b);
       return true;
     })
@@ -303,7 +304,7 @@ test('check_suite.requested on a branch push analyses the head commit, without a
     api.pendingMocks().filter((m) => !m.includes('.github/contents')),
     [],
   );
-  assert.equal(instance.results.at(-1)!.requests, 3, 'listing, blob, the run created completed');
+  assert.equal(defined(instance.results.at(-1)).requests, 3, 'listing, blob, the run created completed');
 });
 
 test('check_run.rerequested analyses the commit again', async () => {
@@ -342,8 +343,8 @@ test("a .github/ndis-review.yml that is not YAML is explained in the check run (
   );
   await probot.receive(checkSuiteEvent('requested', { ...where, id: 'y1', headSha: 'headsha' }));
   await instance.queue.idle();
-  assert.match(done!.output.summary, /\.github\/ndis-review\.yml could not be read/);
-  assert.equal(done!.conclusion, 'failure', 'the defaults are used, so the finding is still reported');
+  assert.match(defined(done, 'done').output.summary, /\.github\/ndis-review\.yml could not be read/);
+  assert.equal(defined(done, 'done').conclusion, 'failure', 'the defaults are used, so the finding is still reported');
 });
 
 /** Mocks for one analysis of pull request 5 (headsha on basesha) with no changed C lines: the requests are strict. */
@@ -354,7 +355,7 @@ function pullMocks(checkRunId: number, created: string[]) {
     .get(/\/contents\/\.github%2Fndis-review\.yml/)
     .times(2)
     .reply(404)
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: { head_sha: string }) => {
       created.push(b.head_sha);
       return true;
     })
@@ -396,7 +397,7 @@ test('a draft pull request is analysed when opened; ready_for_review analyses it
   // Marked ready right after, same head: that head was just analysed, so the delivery adds nothing.
   const unmatched: string[] = [];
   const noMatch = (req: { method?: string; path?: string; url?: string }) => {
-    unmatched.push(`${req.method} ${req.path ?? req.url}`);
+    unmatched.push(`${String(req.method)} ${String(req.path ?? req.url)}`);
   };
   nock.emitter.on('no match', noMatch);
   try {
@@ -450,7 +451,7 @@ test("the configuration is the base branch's: read at the pull request's base co
     .get('/repos/o/r/pulls/5/files')
     .query(true)
     .reply(200, [])
-    .post('/repos/o/r/check-runs', (b) => {
+    .post('/repos/o/r/check-runs', (b: NonNullable<typeof completed>) => {
       completed = b;
       return true;
     })

@@ -74,7 +74,7 @@ test('on start, runs an earlier version listed in progress are completed as inte
     nock('https://api.github.com')
       .post('/app/installations/2/access_tokens')
       .reply(200, { token: 't' })
-      .patch('/repos/o/r/check-runs/41', (b) => {
+      .patch('/repos/o/r/check-runs/41', (b: NonNullable<typeof completed>) => {
         completed = b;
         return true;
       })
@@ -90,7 +90,7 @@ test('on start, runs an earlier version listed in progress are completed as inte
   await done;
   for (let i = 0; i < 100 && !completed; i++) await new Promise((r) => setImmediate(r));
   assert.equal(completed?.status, 'completed');
-  assert.equal(completed?.conclusion, 'cancelled');
-  assert.equal(completed?.output.title, INTERRUPTED_OUTPUT.title);
+  assert.equal(completed.conclusion, 'cancelled');
+  assert.equal(completed.output.title, INTERRUPTED_OUTPUT.title);
   assert.equal(existsSync(join(dir, 'inflight-check-runs.json')), false, 'the old list is read once');
 });

@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { MAX_WEBHOOK_BYTES } from '../src/app/guard.js';
 import { freePort } from './support/net.js';
 import { repoRoot } from './support/paths.js';
+import { defined } from '../src/util/defined.js';
 
 const { privateKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -47,8 +48,8 @@ before(async () => {
   const collect = (b: Buffer) => {
     log += b.toString('latin1');
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  defined(child.stdout, 'child.stdout').on('data', collect);
+  defined(child.stderr, 'child.stderr').on('data', collect);
   for (let i = 0; i < 200; i++) {
     if (await ping()) return;
     await new Promise((r) => setTimeout(r, 50));

@@ -17,6 +17,8 @@ import { BlobCache, type Request } from '../src/app/source.js';
 import { gitBlobSha } from '../src/app/tarball.js';
 import { FactCache } from '../src/engine/cache.js';
 import { repoRoot } from './support/paths.js';
+import { resolving } from './support/async.js';
+import { defined } from '../src/util/defined.js';
 
 const OK = readFileSync(join(repoRoot, '../shared/cases/p01-goto-ladder-ok/init.c'), 'latin1');
 const LEAK = readFileSync(join(repoRoot, '../shared/cases/p02-goto-wrong-label/init.c'));
@@ -130,7 +132,7 @@ test('scenario: a passing base and a pull request whose initialize holds a 21-le
   const commits: Record<string, Buffer> = { base: Buffer.from(OK, 'latin1'), head: bombed(21) };
   assert.ok(commits.head.length < 4096, `${commits.head.length} bytes`);
   const writes: { status?: string; conclusion?: string; output?: { title: string; summary: string } }[] = [];
-  const request: Request = async (route, params) => {
+  const request: Request = resolving((route, params) => {
     if (route.includes('/check-runs') && route !== 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs') {
       writes.push(params);
       return { data: { id: 1 } };
@@ -140,22 +142,28 @@ test('scenario: a passing base and a pull request whose initialize holds a 21-le
       return { data: { tree: [{ path: 'init.c', type: 'blob', sha: gitBlobSha(bytes), size: bytes.length }] } };
     }
     if (route === 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}') {
-      const bytes = Object.values(commits).find((b) => gitBlobSha(b) === params.file_sha)!;
+      const bytes = defined(Object.values(commits).find((b) => gitBlobSha(b) === params.file_sha));
       return { data: { content: bytes.toString('base64'), encoding: 'base64' } };
     }
     if (route === 'GET /repos/{owner}/{repo}/compare/{basehead}')
       return { data: { merge_base_commit: { sha: 'base' } } };
     if (route.includes('/pulls/')) return { data: [] };
     return { data: {} };
-  };
+  });
   const state = { facts: new FactCache(), blobs: new BlobCache(), pool: p };
   const base: Target = { owner: 'o', repo: 'r', headSha: 'base' };
-  const baseRun = await analyze(request, base, async () => ({ value: null }), state, new AbortController().signal);
+  const baseRun = await analyze(
+    request,
+    base,
+    () => Promise.resolve({ value: null }),
+    state,
+    new AbortController().signal,
+  );
   assert.equal(baseRun.conclusion, 'success', 'the base passes');
   const pr: Target = { owner: 'o', repo: 'r', headSha: 'head', baseSha: 'base', pullNumber: 1 };
-  const r = await analyze(request, pr, async () => ({ value: null }), state, new AbortController().signal);
+  const r = await analyze(request, pr, () => Promise.resolve({ value: null }), state, new AbortController().signal);
   assert.ok(!['success', 'neutral', 'skipped'].includes(r.conclusion), `concluded ${r.conclusion}`);
-  const done = writes.at(-1)!;
+  const done = defined(writes.at(-1));
   assert.equal(done.status, 'completed');
-  assert.ok(!['success', 'neutral'].includes(done.conclusion!));
+  assert.ok(!['success', 'neutral'].includes(defined(done.conclusion, 'done.conclusion')));
 });

@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BlobCache, fetchSources, type Request } from '../src/app/source.js';
+import { resolving } from './support/async.js';
+import { defined } from '../src/util/defined.js';
 
 interface Repo {
   trees: Record<string, { tree: { path: string; type: string; sha: string; size?: number }[]; truncated?: boolean }>;
@@ -14,10 +16,10 @@ function fakeGitHub(
   fail = new Set<string>(),
 ): { request: Request; calls: { route: string; params: Record<string, unknown> }[] } {
   const calls: { route: string; params: Record<string, unknown> }[] = [];
-  const request: Request = async (route, params) => {
+  const request: Request = resolving((route, params) => {
     calls.push({ route, params });
     if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}') {
-      const t = repo.trees[params.tree_sha as string];
+      const t = repo.trees[params.tree_sha as string] as Repo['trees'][string] | undefined;
       if (!t) throw Object.assign(new Error('Not Found'), { status: 404 });
       return { data: params.recursive ? t : { tree: t.tree.filter((e) => !e.path.includes('/')) } };
     }
@@ -27,7 +29,7 @@ function fakeGitHub(
       return { data: { content: repo.blobs[sha].toString('base64').replace(/(.{60})/g, '$1\n'), encoding: 'base64' } };
     }
     throw new Error(`unexpected ${route}`);
-  };
+  });
   return { request, calls };
 }
 
@@ -74,7 +76,7 @@ test('one tree listing, one request per blob, only C sources the configuration i
 
 test('bytes arrive unchanged, Latin-1 included', async () => {
   const r = await fetchSources(fakeGitHub(repoAt('i1')).request, opts, new BlobCache());
-  assert.deepEqual(Buffer.from(r.files.find((f) => f.path.endsWith('nic.h'))!.bytes), latin1);
+  assert.deepEqual(Buffer.from(defined(r.files.find((f) => f.path.endsWith('nic.h'))).bytes), latin1);
 });
 
 test('a push that changes one file costs the listing and that blob', async () => {
@@ -84,7 +86,7 @@ test('a push that changes one file costs the listing and that blob', async () =>
   const r = await fetchSources(gh.request, opts, cache);
   assert.equal(r.requests, 2);
   assert.equal(r.cached, 1);
-  assert.equal(Buffer.from(r.files.find((f) => f.path.endsWith('init.c'))!.bytes).toString(), 'int b;\n');
+  assert.equal(Buffer.from(defined(r.files.find((f) => f.path.endsWith('init.c'))).bytes).toString(), 'int b;\n');
 });
 
 test('a truncated listing is walked folder by folder', async () => {

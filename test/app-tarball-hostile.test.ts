@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import { createGzip, gzipSync } from 'node:zlib';
 import { BlobCache, fetchSources, type Request } from '../src/app/source.js';
 import { gitBlobSha, gzipTarEntries, type TarEntry } from '../src/app/tarball.js';
+import { resolving } from './support/async.js';
 
 const REAL = Buffer.from('NDIS_STATUS Init(void) { return NDIS_STATUS_SUCCESS; }\n');
 const EVIL = Buffer.from('/* planted */ NDIS_STATUS Init(void) { NdisMMapIoSpace(0, 0, 0, 0); }\n');
@@ -78,7 +79,7 @@ function api(tarball: Buffer | Readable) {
     { path: 'ok.c', mode: '100644', type: 'blob', sha: gitBlobSha(OK), size: OK.length },
   ];
   const blobsFetched: string[] = [];
-  const request: Request = async (route, params) => {
+  const request: Request = resolving((route, params) => {
     if (route.endsWith('/git/trees/{tree_sha}')) return { data: { tree, truncated: false } };
     if (route.endsWith('/tarball/{ref}')) return { data: tarball };
     if (route.endsWith('/git/blobs/{file_sha}')) {
@@ -87,7 +88,7 @@ function api(tarball: Buffer | Readable) {
       return { data: { content: bytes.toString('base64'), encoding: 'base64' } };
     }
     throw new Error(`unexpected ${route}`);
-  };
+  });
   return { request, blobsFetched, OK };
 }
 

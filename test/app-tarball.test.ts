@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, test } from 'node:test';
 import nock from 'nock';
@@ -19,6 +20,8 @@ import { makeTarGz } from './support/tar.js';
 import { BlobCache, fetchSources, type Request } from '../src/app/source.js';
 import { gitBlobSha, gzipTarEntries, tarEntries, TarError, type TarEntry } from '../src/app/tarball.js';
 import { repoRoot } from './support/paths.js';
+import { resolving } from './support/async.js';
+import { defined } from '../src/util/defined.js';
 
 const dir = join(repoRoot, 'test/fixtures/archive');
 const TARBALL = readFileSync(join(dir, 'repo.tar.gz'));
@@ -31,8 +34,8 @@ interface Entry {
   base64: string;
 }
 const TREE = JSON.parse(readFileSync(join(dir, 'tree.json'), 'utf8')) as { commit: string; tree: Entry[] };
-const blobOf = (path: string) => Buffer.from(TREE.tree.find((e) => e.path === path)!.base64, 'base64');
-const LONG = TREE.tree.find((e) => e.path.length > 100)!.path;
+const blobOf = (path: string) => Buffer.from(defined(TREE.tree.find((e) => e.path === path)).base64, 'base64');
+const LONG = defined(TREE.tree.find((e) => e.path.length > 100)).path;
 
 async function collect(it: AsyncIterable<TarEntry>): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
@@ -40,8 +43,11 @@ async function collect(it: AsyncIterable<TarEntry>): Promise<Map<string, Buffer>
   return out;
 }
 const all = { want: () => true, maxEntryBytes: 1 << 20, maxTotalBytes: 1 << 24 };
-async function* chunked(b: Buffer, size: number) {
-  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+/** `b` in chunks of `size` bytes, as an async iterable (a stream's chunks). */
+function chunked(b: Buffer, size: number): AsyncIterable<Buffer> {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < b.length; i += size) chunks.push(b.subarray(i, i + size));
+  return Readable.from(chunks);
 }
 
 test('git archive output: regular files with their paths (long ones through pax headers), not links or folders', async () => {
@@ -53,12 +59,12 @@ test('git archive output: regular files with their paths (long ones through pax 
   assert.ok(LONG.length > 100);
   // Byte for byte, Latin-1 and CRLF included, where the archive did not rewrite the file.
   for (const path of ['drivers/net/e1000/init.c', 'include/hw.h', 'empty.c', LONG]) {
-    const entry = TREE.tree.find((e) => e.path === path)!;
+    const entry = defined(TREE.tree.find((e) => e.path === path));
     assert.deepEqual(files.get(path), blobOf(path), path);
-    assert.equal(gitBlobSha(files.get(path)!), entry.sha, `${path} hashes to its blob SHA`);
+    assert.equal(gitBlobSha(defined(files.get(path))), entry.sha, `${path} hashes to its blob SHA`);
   }
   // eol=crlf: git archive wrote other bytes than the blob, and the hash tells.
-  assert.notEqual(gitBlobSha(files.get('crlf.c')!), TREE.tree.find((e) => e.path === 'crlf.c')!.sha);
+  assert.notEqual(gitBlobSha(defined(files.get('crlf.c'))), defined(TREE.tree.find((e) => e.path === 'crlf.c')).sha);
 });
 
 test('only wanted entries within the size limit are read', async () => {
@@ -114,7 +120,7 @@ function fakeGitHub(tarball: () => ReadableStream<Uint8Array> | Promise<never>) 
   const calls: string[] = [];
   const request: Request = async (route, params) => {
     const name = /\/(trees|tarball|blobs)\//.exec(route)?.[1] ?? route;
-    calls.push(name === 'blobs' ? `blob ${TREE.tree.find((e) => e.sha === params.file_sha)!.path}` : name);
+    calls.push(name === 'blobs' ? `blob ${defined(TREE.tree.find((e) => e.sha === params.file_sha)).path}` : name);
     if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}') return { data: tree() };
     if (route === 'GET /repos/{owner}/{repo}/tarball/{ref}') {
       assert.deepEqual(params.request, { parseSuccessResponseBody: false });
@@ -123,7 +129,9 @@ function fakeGitHub(tarball: () => ReadableStream<Uint8Array> | Promise<never>) 
     if (route === 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}') {
       return {
         data: {
-          content: Buffer.from(TREE.tree.find((e) => e.sha === params.file_sha)!.base64, 'base64').toString('base64'),
+          content: Buffer.from(defined(TREE.tree.find((e) => e.sha === params.file_sha)).base64, 'base64').toString(
+            'base64',
+          ),
           encoding: 'base64',
         },
       };
@@ -199,7 +207,7 @@ test('the tarball redirect is followed and streamed, without sending the token t
     .reply(302, '', { location: `https://codeload.github.com/o/r/legacy.tar.gz/${opts.ref}?token=short-lived` })
     .get(/\/git\/blobs\//)
     .times(2)
-    .reply(200, (uri) => ({ content: TREE.tree.find((e) => uri.endsWith(e.sha))!.base64, encoding: 'base64' }));
+    .reply(200, (uri) => ({ content: defined(TREE.tree.find((e) => uri.endsWith(e.sha))).base64, encoding: 'base64' }));
   const codeload = nock('https://codeload.github.com', { badheaders: ['authorization'] })
     .get(`/o/r/legacy.tar.gz/${opts.ref}`)
     .query({ token: 'short-lived' })
@@ -237,7 +245,7 @@ test('a cold analysis of the bench corpus (204 files): 6 requests, where blob by
   const bySha = new Map([...head, ...base].map((f) => [gitBlobSha(f.bytes), f.bytes]));
   const tarball = makeTarGz(head);
   const routes: string[] = [];
-  const request: Request = async (route, params) => {
+  const request: Request = resolving((route, params) => {
     routes.push(route);
     if (route === 'POST /repos/{owner}/{repo}/check-runs') return { data: { id: 1 } };
     if (route === 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}')
@@ -247,14 +255,17 @@ test('a cold analysis of the bench corpus (204 files): 6 requests, where blob by
       return { data: { merge_base_commit: { sha: 'base' } } };
     if (route === 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}')
       return {
-        data: { content: Buffer.from(bySha.get(params.file_sha as string)!).toString('base64'), encoding: 'base64' },
+        data: {
+          content: Buffer.from(defined(bySha.get(params.file_sha as string))).toString('base64'),
+          encoding: 'base64',
+        },
       };
     return { data: {} };
-  };
+  });
   const r = await analyze(
     request,
     { owner: 'o', repo: 'r', headSha: 'head', baseSha: 'base' },
-    async () => ({ value: null }),
+    () => Promise.resolve({ value: null }),
     { facts: new FactCache(), blobs: new BlobCache() },
     new AbortController().signal,
     // Reported in one write however long the scan takes on this machine, so the requests are exact.

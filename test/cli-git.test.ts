@@ -10,6 +10,7 @@ import { before, describe, it } from 'node:test';
 import { cli } from './support/cli.js';
 import { lengthAndLeak } from './support/drivers-cli.js';
 import { tempDir, writeFiles } from './support/temp.js';
+import { parseJsonReport } from './support/shapes.js';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
@@ -47,7 +48,7 @@ describe('scan --new-since', () => {
   it('reports only what the branch adds since its merge base, and removes the worktree', async () => {
     const run = await cli(['scan', 'drivers', '--new-since', 'main', '--format', 'json'], { cwd: repo });
     assert.equal(run.code, 0, `${run.stderr}: a new warning does not fail by default`);
-    const report = JSON.parse(run.stdout);
+    const report = parseJsonReport(run.stdout);
     assert.deepEqual(
       (report.findings as { rule: string }[]).map((f) => f.rule),
       ['ndis/unmap-length'],
@@ -61,7 +62,7 @@ describe('scan --new-since', () => {
   it('everything in a folder the merge base does not have is new', async () => {
     const run = await cli(['scan', 'extra', '--new-since', 'main', '--format', 'json'], { cwd: repo });
     assert.equal(run.code, 1);
-    assert.equal(JSON.parse(run.stdout).findings.length, 2);
+    assert.equal(parseJsonReport(run.stdout).findings.length, 2);
   });
 
   it('exits 2 for a revision the repository does not have', async () => {

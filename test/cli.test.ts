@@ -6,12 +6,22 @@ import { ruleDocsUrl } from '../src/engine/rulepack.js';
 import { cli, type Run } from './support/cli.js';
 import { lengthAndLeak, RESET_MAPS } from './support/drivers-cli.js';
 import { repoRoot } from './support/paths.js';
-import type { JsonFinding, JsonSuppressed, SarifResult, SarifRule } from './support/shapes.js';
+import {
+  parseJsonReport,
+  parseSarif,
+  type JsonFinding,
+  type JsonSuppressed,
+  type SarifResult,
+  type SarifRule,
+} from './support/shapes.js';
 import { tempDir } from './support/temp.js';
+import { defined } from '../src/util/defined.js';
 
 const casesDir = path.resolve(repoRoot, '../shared/cases');
 const caseDir = (name: string) => path.join(casesDir, name);
-const packageVersion: string = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version;
+const packageVersion: string = (
+  JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 function assertUsageError(run: Run, message: string): void {
   assert.equal(run.code, 2);
@@ -152,7 +162,7 @@ describe('scan: JSON and SARIF do not depend on where it ran', () => {
     const here = await cli(['scan', '../shared/cases/p02-goto-wrong-label', '--format', 'json']);
     const there = await cli(['scan', 'p02-goto-wrong-label', '--format', 'json'], { cwd: casesDir });
     assert.equal(here.stdout, there.stdout);
-    const report = JSON.parse(here.stdout);
+    const report = parseJsonReport(here.stdout);
     assert.equal(report.root, caseDir('p02-goto-wrong-label'));
     assert.equal(report.findings[0].path, 'init.c');
     assert.equal(report.findings[0].docsUrl, ruleDocsUrl('rules/ndis/unmap-on-failure.md'));
@@ -162,7 +172,7 @@ describe('scan: JSON and SARIF do not depend on where it ran', () => {
     const here = await cli(['scan', '../shared/cases/p02-goto-wrong-label', '--format', 'sarif']);
     const there = await cli(['scan', '.', '--format', 'sarif'], { cwd: caseDir('p02-goto-wrong-label') });
     assert.equal(here.stdout, there.stdout);
-    const rules = JSON.parse(here.stdout).runs[0].tool.driver.rules as SarifRule[];
+    const rules = parseSarif(here.stdout).runs[0].tool.driver.rules as SarifRule[];
     const rule = rules.find((r) => r.id === 'ndis/unmap-on-failure');
     assert.ok(rule);
     assert.equal(rule.help.markdown, readFileSync(path.join(repoRoot, 'rules/ndis/unmap-on-failure.md'), 'utf8'));
@@ -196,7 +206,7 @@ describe('exit status', () => {
     assert.match(lastLine(run.stdout) ?? '', /^no findings, \d+ notices? in 0 files; incomplete: /);
     const json = await cli(['scan', dir, '--format', 'json', '--fail-on', 'never']);
     assert.equal(json.code, 3, '--fail-on never gives 0 or 3');
-    assert.equal(JSON.parse(json.stdout).complete, false);
+    assert.equal(parseJsonReport(json.stdout).complete, false);
   });
 
   it('1 wins over incomplete', async () => {
@@ -223,7 +233,7 @@ describe('scan: report files', () => {
     const run = await cli(['scan', caseDir('p02-goto-wrong-label'), '--format', 'sarif', '-o', file]);
     assert.equal(run.code, 1);
     assert.equal(run.stdout, '');
-    const log = JSON.parse(readFileSync(file, 'utf8'));
+    const log = parseSarif(readFileSync(file, 'utf8'));
     assert.equal(log.version, '2.1.0');
     assert.ok((log.runs[0].results as SarifResult[]).some((r) => r.ruleId === 'ndis/unmap-on-failure'));
   });
@@ -255,7 +265,7 @@ describe('scan: report files', () => {
     const run = await cli(['scan', caseDir('p02-goto-wrong-label'), '--sarif', file]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, /error: /);
-    assert.equal(JSON.parse(readFileSync(file, 'utf8')).runs[0].results.length, 1);
+    assert.equal(parseSarif(readFileSync(file, 'utf8')).runs[0].results.length, 1);
   });
 
   it('prints stats as one JSON line on stderr with --stats', async () => {
@@ -263,7 +273,7 @@ describe('scan: report files', () => {
     assert.equal(run.code, 0);
     const lines = run.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 1);
-    const stats = JSON.parse(lines[0]);
+    const stats = JSON.parse(lines[0]) as { files: number; ms: { total: number }; maxRssKiB: number };
     assert.equal(stats.files, 1);
     assert.equal(typeof stats.ms.total, 'number');
     assert.ok(stats.maxRssKiB > 0);
@@ -287,14 +297,8 @@ describe('rules and explain', () => {
       assert.ok(line, id);
       assert.ok(line.endsWith(ruleDocsUrl(`rules/${id}.md`)), line);
     }
-    assert.match(
-      lines.find((l) => l.startsWith('ndis/unmap-length '))!,
-      /\swarning\s/,
-    );
-    assert.match(
-      lines.find((l) => l.startsWith('ndis-review/unused-directive '))!,
-      /\snote\s/,
-    );
+    assert.match(defined(lines.find((l) => l.startsWith('ndis/unmap-length '))), /\swarning\s/);
+    assert.match(defined(lines.find((l) => l.startsWith('ndis-review/unused-directive '))), /\snote\s/);
   });
 
   it("explain prints the rule's page and where it is published", async () => {
@@ -316,7 +320,7 @@ describe('scan: the configuration', () => {
     });
     const run = await cli(['scan', dir, '--format', 'json']);
     assert.equal(run.code, 1, 'the length mismatch is an error now');
-    const report = JSON.parse(run.stdout);
+    const report = parseJsonReport(run.stdout);
     assert.deepEqual(
       (report.findings as JsonFinding[]).map((f) => `${f.rule} ${f.severity}`),
       ['ndis/unmap-length error'],
@@ -359,14 +363,14 @@ describe('scan: the configuration', () => {
   it('paths.exclude filters what is reported, never what is analysed', async () => {
     // The finding is in hw/regs.c; why it is a finding (the reset callback) is in nic.c.
     const dir = tempDir({ ...RESET_MAPS, '.github/ndis-review.yml': 'paths:\n  exclude: nic.c\n' });
-    const withReason = JSON.parse((await cli(['scan', dir, '--format', 'json'])).stdout);
+    const withReason = parseJsonReport((await cli(['scan', dir, '--format', 'json'])).stdout);
     assert.deepEqual(
       (withReason.findings as JsonFinding[]).map((f) => `${f.path} ${f.rule}`),
       ['hw/regs.c ndis/mmap-context'],
       'excluding the file that registers the callback does not change the finding elsewhere',
     );
     const hidden = tempDir({ ...RESET_MAPS, '.github/ndis-review.yml': 'paths:\n  exclude: hw/\n' });
-    const report = JSON.parse((await cli(['scan', hidden, '--format', 'json'])).stdout);
+    const report = parseJsonReport((await cli(['scan', hidden, '--format', 'json'])).stdout);
     assert.deepEqual(report.findings, [], 'a finding in an excluded path is not reported');
   });
 });
@@ -413,7 +417,7 @@ describe('scan: suppressions', () => {
     assert.equal(text.code, 1, 'the error still fails');
     assert.ok(!text.stdout.includes('[ndis/unmap-length]'));
     assert.match(lastLine(text.stdout) ?? '', /^1 finding \(1 error\), 1 suppressed in 1 file$/);
-    const json = JSON.parse((await cli(['scan', dir, '--format', 'json'])).stdout);
+    const json = parseJsonReport((await cli(['scan', dir, '--format', 'json'])).stdout);
     assert.deepEqual(
       (json.suppressed as JsonSuppressed[]).map((s) => [s.rule, s.line, s.suppression]),
       [
@@ -431,7 +435,7 @@ describe('scan: suppressions', () => {
       'a.c': lengthAndLeak('', ' /* ndis-review-disable-line ndis/unmap-length, ndis/mmap-context */'),
     });
     const run = await cli(['scan', dir, '--format', 'json', '--fail-on', 'warning']);
-    const report = JSON.parse(run.stdout);
+    const report = parseJsonReport(run.stdout);
     assert.deepEqual(
       (report.suppressed as JsonSuppressed[]).map((s) => s.rule),
       ['ndis/unmap-length'],
@@ -445,7 +449,7 @@ describe('scan: suppressions', () => {
 
   it('an unknown rule in a directive is a note with a suggestion, and the error it meant stays', async () => {
     const dir = tempDir({ 'a.c': lengthAndLeak('    // ndis-review-disable-next-line ndis/unmap-lenght\n') });
-    const report = JSON.parse((await cli(['scan', dir, '--format', 'json'])).stdout);
+    const report = parseJsonReport((await cli(['scan', dir, '--format', 'json'])).stdout);
     const findings = report.findings as JsonFinding[];
     const unused = findings.find((f) => f.rule === 'ndis-review/unused-directive');
     assert.ok(unused);
@@ -460,12 +464,12 @@ describe('scan: suppressions', () => {
     const dir = tempDir({ 'a.c': lengthAndLeak('    // ndis-review-disable-next-line ndis/unmap-length -- why\n') });
     const upload = path.join(tempDir(), 'upload.sarif');
     const run = await cli(['scan', dir, '--format', 'sarif', '--sarif', upload]);
-    const full = JSON.parse(run.stdout).runs[0].results as SarifResult[];
+    const full = parseSarif(run.stdout).runs[0].results as SarifResult[];
     const marked = full.find((r) => r.ruleId === 'ndis/unmap-length');
     assert.ok(marked?.suppressions);
     assert.deepEqual(marked.suppressions[0].kind, 'inSource');
     assert.equal(marked.suppressions[0].justification, 'why');
-    const uploaded = JSON.parse(readFileSync(upload, 'utf8')).runs[0].results as SarifResult[];
+    const uploaded = parseSarif(readFileSync(upload, 'utf8')).runs[0].results as SarifResult[];
     assert.deepEqual(
       uploaded.map((r) => r.ruleId),
       ['ndis/unmap-on-failure'],
@@ -481,10 +485,10 @@ describe('scan: baselines', () => {
     const again = await cli(['scan', dir, '--baseline', baseline]);
     assert.equal(again.code, 0, 'nothing new');
     assert.equal(lastLine(again.stdout), 'no new findings, 2 in the baseline in 1 file');
-    const json = JSON.parse((await cli(['scan', dir, '--format', 'json', '--baseline', baseline])).stdout);
+    const json = parseJsonReport((await cli(['scan', dir, '--format', 'json', '--baseline', baseline])).stdout);
     assert.deepEqual(json.findings, []);
     assert.deepEqual(json.baseline, { preExisting: 2 });
-    const sarif = JSON.parse((await cli(['scan', dir, '--format', 'sarif', '--baseline', baseline])).stdout);
+    const sarif = parseSarif((await cli(['scan', dir, '--format', 'sarif', '--baseline', baseline])).stdout);
     assert.deepEqual(
       (sarif.runs[0].results as SarifResult[]).map((r) => r.baselineState),
       ['unchanged', 'unchanged'],
@@ -497,7 +501,7 @@ describe('scan: baselines', () => {
     await cli(['scan', before, '--format', 'json', '-o', baseline]);
     const run = await cli(['scan', tempDir({ 'a.c': lengthAndLeak() }), '--format', 'json', '--baseline', baseline]);
     assert.deepEqual(
-      (JSON.parse(run.stdout).findings as JsonFinding[]).map((f) => f.rule),
+      (parseJsonReport(run.stdout).findings as JsonFinding[]).map((f) => f.rule),
       ['ndis/unmap-length'],
     );
   });
@@ -505,7 +509,7 @@ describe('scan: baselines', () => {
   it('a baseline of another fingerprint version matches nothing and says so', async () => {
     const dir = tempDir({ 'a.c': lengthAndLeak() });
     const file = path.join(tempDir({ 'old.json': JSON.stringify({ version: '0.0.9', findings: [] }) }), 'old.json');
-    const report = JSON.parse((await cli(['scan', dir, '--format', 'json', '--baseline', file])).stdout);
+    const report = parseJsonReport((await cli(['scan', dir, '--format', 'json', '--baseline', file])).stdout);
     assert.equal(report.findings.length, 2);
     assert.equal(report.notices[0].kind, 'baseline');
     assert.match(report.notices[0].message, /by an ndis-review 0\.0\.9 that did not name its fingerprints/);
@@ -525,10 +529,10 @@ describe('scan: SARIF paths from the repository top level', () => {
     const sub = path.join(repo, 'drivers', 'ad');
     const { writeFiles } = await import('./support/temp.js');
     writeFiles(sub, { 'init.c': readFileSync(path.join(caseDir('p02-goto-wrong-label'), 'init.c'), 'latin1') });
-    const log = JSON.parse((await cli(['scan', 'drivers/ad', '--format', 'sarif'], { cwd: repo })).stdout);
+    const log = parseSarif((await cli(['scan', 'drivers/ad', '--format', 'sarif'], { cwd: repo })).stdout);
     const uri = log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
     assert.equal(uri, 'drivers/ad/init.c');
-    assert.equal(log.runs[0].originalUriBaseIds['%SRCROOT%'].uri, `file://${repo}/`);
+    assert.equal(log.runs[0].originalUriBaseIds?.['%SRCROOT%'].uri, `file://${repo}/`);
     assert.ok(existsSync(path.join(repo, '.git')));
   });
 });

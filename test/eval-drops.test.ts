@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compareResults, formatComparison } from '../eval/drops.js';
 import { type DriverResult, type Results, emptyResult, operatorFigures, totalsOf } from '../eval/results.js';
+import { defined } from '../src/util/defined.js';
 
 function driver(id: string, change: (d: DriverResult) => void = () => undefined): DriverResult {
   const d = emptyResult({ id, folder: 'f', repo: 'r', commit: 'c' });
@@ -69,9 +70,15 @@ describe('compareResults', () => {
         d.health.damagedFunctionsShare = 0.06;
         d.withheld = [{ kind: 'budget', message: 'm', withheld: true }];
         d.apiCalls.NdisMMapIoSpace.mismatch = true;
-        d.mutation!.killed = 8;
-        d.mutation!.score = 0.8;
-        d.mutation!.byOperator['delete-unmap'] = { mutants: 4, killed: 3, score: 0.75, excluded: 0, sampledOut: 0 };
+        defined(d.mutation, 'd.mutation').killed = 8;
+        defined(d.mutation, 'd.mutation').score = 0.8;
+        defined(d.mutation, 'd.mutation').byOperator['delete-unmap'] = {
+          mutants: 4,
+          killed: 3,
+          score: 0.75,
+          excluded: 0,
+          sampledOut: 0,
+        };
       }),
       driver('b', (d) => {
         d.counts.falsePositives = 0;
@@ -121,7 +128,7 @@ describe('compareResults', () => {
   it('counts a driver that now fails to scan, or to mutate, as a drop', () => {
     for (const fail of [
       (d: DriverResult) => (d.error = 'exit 2'),
-      (d: DriverResult) => (d.mutation!.error = 'generator failed'),
+      (d: DriverResult) => (defined(d.mutation, 'd.mutation').error = 'generator failed'),
     ]) {
       const c = compareResults(results([driver('a')]), results([driver('a', fail)]));
       assert.deepEqual(

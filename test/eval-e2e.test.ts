@@ -13,6 +13,7 @@ import type { Results } from '../eval/results.js';
 import { runEval } from '../eval/run.js';
 import { sameFindings } from '../eval/score.js';
 import { repoRoot } from './support/paths.js';
+import { defined } from '../src/util/defined.js';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'eval');
 const manifest = path.join(fixtures, 'corpus.json');
@@ -69,23 +70,23 @@ describe('npm run eval on a tiny corpus', () => {
 
   it('scores findings against the labels: the wrong label gives one false positive and one false negative', () => {
     const byId = new Map(results.drivers.map((d) => [d.id, d]));
-    assert.deepEqual(byId.get('case-p07')!.counts, {
+    assert.deepEqual(defined(byId.get('case-p07')).counts, {
       truePositives: 1,
       falsePositives: 0,
       falseNegatives: 0,
       debatableReported: 0,
       debatableSilent: 0,
     });
-    assert.equal(byId.get('case-p07')!.precision, 1);
-    assert.deepEqual(byId.get('case-c04')!.counts, {
+    assert.equal(defined(byId.get('case-p07')).precision, 1);
+    assert.deepEqual(defined(byId.get('case-c04')).counts, {
       truePositives: 0,
       falsePositives: 1,
       falseNegatives: 1,
       debatableReported: 0,
       debatableSilent: 1,
     });
-    assert.deepEqual(byId.get('case-p01')!.counts.falsePositives, 0);
-    assert.equal(byId.get('case-p01')!.precision, null);
+    assert.deepEqual(defined(byId.get('case-p01')).counts.falsePositives, 0);
+    assert.equal(defined(byId.get('case-p01')).precision, null);
     assert.equal(results.totals.precision, 0.5);
     assert.equal(results.totals.recall, 0.5);
     assert.match(first.stdout, /^ {2}FP ndis\/mmap-context nic\.c:22 /m);
@@ -113,7 +114,7 @@ describe('npm run eval on a tiny corpus', () => {
       results.drivers.map((d) => [
         d.id,
         Object.fromEntries(
-          Object.entries(d.mutation!.byOperator)
+          Object.entries(defined(d.mutation, 'd.mutation').byOperator)
             .filter(([op]) => !op.startsWith('pair-'))
             .map(([op, f]) => [op, [f.mutants, f.excluded, f.sampledOut]]),
         ),
@@ -137,7 +138,7 @@ describe('npm run eval on a tiny corpus', () => {
     });
     // The pairing operators on p01: halt's NdisMDeregisterInterruptEx deleted; its one exit after the registration
     // is the registration's own check.
-    const p01 = results.drivers.find((d) => d.id === 'case-p01')!.mutation!.byOperator;
+    const p01 = defined(defined(results.drivers.find((d) => d.id === 'case-p01')).mutation).byOperator;
     assert.deepEqual(
       [p01['pair-drop-release'], p01['pair-exit-to-return']].map((f) => [f.mutants, f.excluded, f.sampledOut]),
       [
@@ -147,7 +148,7 @@ describe('npm run eval on a tiny corpus', () => {
     );
     assert.equal(results.totals.mutation.mutants, 14);
     assert.equal(results.totals.mutation.drivers, 4);
-    const all = results.drivers.flatMap((d) => d.mutation!.results);
+    const all = results.drivers.flatMap((d) => defined(d.mutation, 'd.mutation').results);
     for (const r of all) assert.equal(r.killed, sameFindings(r.got, r.expected), r.id);
     // Defects the shared cases already cover, which the engine must catch. Not asserted: guard-release (flag-aware
     // halt, issue 7 class 4) and delete-unmap on p05, whose break leak belongs at the return (class 5).
@@ -161,7 +162,9 @@ describe('npm run eval on a tiny corpus', () => {
       'case-p07 change-length@nic.c:37',
       'case-c04 map-in-callback@nic.c:77',
     ];
-    const ran = results.drivers.flatMap((d) => d.mutation!.results.map((r) => ({ key: `${d.id} ${r.id}`, r })));
+    const ran = results.drivers.flatMap((d) =>
+      defined(d.mutation, 'd.mutation').results.map((r) => ({ key: `${d.id} ${r.id}`, r })),
+    );
     for (const key of mustKill) {
       const found = ran.find((x) => x.key === key);
       assert.ok(found, `${key} was not generated; generated: ${ran.map((x) => x.key).join(', ')}`);
@@ -181,7 +184,7 @@ describe('npm run eval on a tiny corpus', () => {
 
   it('--compare prints the figures that dropped and exits 1', async () => {
     const earlier = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results;
-    const c04 = earlier.drivers.find((d) => d.id === 'case-c04')!;
+    const c04 = defined(earlier.drivers.find((d) => d.id === 'case-c04'));
     c04.counts.falsePositives = 0;
     c04.precision = 1;
     const earlierFile = path.join(work, 'earlier.json');

@@ -14,6 +14,7 @@ import { dropHaltCall } from '../eval/operators/drop-halt-call.js';
 import { exitToReturn } from '../eval/operators/exit-to-return.js';
 import { guardRelease } from '../eval/operators/guard-release.js';
 import { INSERTED_MAPPING, mapInCallback } from '../eval/operators/map-in-callback.js';
+import { defined } from '../src/util/defined.js';
 
 const HEADER = [
   'typedef struct _ADAPTER {',
@@ -121,9 +122,9 @@ function run(op: (ctx: OperatorContext) => OperatorOutput, label = labelOf(), te
 function changedLines(mutant: Mutant, texts = files()): string[] {
   const out: string[] = [];
   for (const file of new Set(mutant.edits.map((e) => e.file))) {
-    const before = texts.get(file)!.split('\n');
+    const before = defined(texts.get(file)).split('\n');
     const after = applyEdits(
-      texts.get(file)!,
+      defined(texts.get(file)),
       mutant.edits.filter((e) => e.file === file),
     ).split('\n');
     assert.equal(after.length, before.length, `${mutant.id} changed the number of lines of ${file}`);

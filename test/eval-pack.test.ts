@@ -17,6 +17,7 @@ import { handleKey, pairDropRelease, pairExitToReturn } from '../eval/operators/
 import { type Results, emptyResult, mutationByRule, totalsOf } from '../eval/results.js';
 import { tokenize } from '../eval/ctext.js';
 import { countsByRule, scoreFindings } from '../eval/score.js';
+import { defined } from '../src/util/defined.js';
 
 const IRQ = 'ndis/init-register-interrupt';
 const SM = 'ndis/shared-memory';
@@ -352,7 +353,7 @@ describe('per-rule figures', () => {
     });
     const worse = structuredClone(d);
     worse.byRule[IRQ].falsePositives = 1;
-    worse.mutation!.byRule = mutationByRule([result(false, IRQ), result(false, SM)]);
+    defined(worse.mutation, 'worse.mutation').byRule = mutationByRule([result(false, IRQ), result(false, SM)]);
     const figures = compareResults(results(d), results(worse)).drops.map((x) => x.figure);
     assert.ok(figures.includes(`${IRQ} precision`), figures.join(', '));
     assert.ok(figures.includes(`${IRQ} false positives`));

@@ -69,7 +69,7 @@ function scanAsUser(dir: string): ScanResult & { exitCode: number | null } {
     { encoding: 'utf8', timeout: 30_000, env, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) },
   );
   // 3: the report is written but incomplete (a skipped file withholds decisions), as `--fail-on never` gives.
-  assert.ok(r.status === 0 || r.status === 3, `the CLI failed (${r.status}): ${r.stderr}`);
+  assert.ok(r.status === 0 || r.status === 3, `the CLI failed (${String(r.status)}): ${r.stderr}`);
   return { ...(JSON.parse(r.stdout) as ScanResult), exitCode: r.status };
 }
 

@@ -9,6 +9,7 @@ import type { Expr, Stmt } from '../src/engine/ast.js';
 import { KeyMaker, displayKey, sameResource, stripCasts, type TypeEnv, type VarType } from '../src/engine/keys.js';
 import { Program, walkExprs } from '../src/engine/program.js';
 import { programOf } from './support/program.js';
+import { defined } from '../src/util/defined.js';
 
 const HEADER = `
 typedef struct _BAR { PVOID Va; ULONG Len; } BAR, *PBAR;
@@ -26,7 +27,7 @@ typedef struct _BETA { PVOID Regs; } BETA, *PBETA;
 
 /** Each function's parameters and top-level locals, and the left sides of its assignments in order. */
 function lvalues(program: Program, fnName: string, frame = `${fnName}#1`): { env: TypeEnv; lhs: Expr[] } {
-  const fn = program.functions.find((f) => f.name === fnName)!;
+  const fn = defined(program.functions.find((f) => f.name === fnName));
   assert.ok(fn, `function ${fnName} parsed`);
   const vars = new Map<string, VarType>();
   for (const p of fn.params) vars.set(p.n, { ty: p.ty, ptr: p.ptr });

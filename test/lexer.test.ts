@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Tok, tokenize } from '../src/engine/lexer.js';
+import { defined } from '../src/util/defined.js';
 
 interface T {
-  kind: number; // a Tok (the lexer stores kinds as bytes)
+  kind: Tok;
   text: string;
   start: number;
 }
@@ -29,7 +30,7 @@ test('identifiers: letters, digits and underscores, not starting with a digit', 
 test('token offsets slice back to the token text', () => {
   const text = 'VOID  MpHalt(\tNDIS_HANDLE c)';
   for (const t of tokens(text)) assert.equal(text.slice(t.start, t.start + t.text.length), t.text);
-  assert.equal(tokens(text).find((t) => t.text === 'MpHalt')!.start, 6);
+  assert.equal(defined(tokens(text).find((t) => t.text === 'MpHalt')).start, 6);
 });
 
 test('numbers: hex, suffixes, floats with exponents are one token each', () => {

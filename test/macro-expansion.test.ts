@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { limitNotices } from '../src/engine/limits.js';
 import { scan } from '../src/engine/scan.js';
 import { programOf } from './support/program.js';
+import { defined } from '../src/util/defined.js';
 
 const names = (xs: { name: string; viaMacros: string[] }[]) => xs.map((x) => [x.name, x.viaMacros]);
 
@@ -59,7 +60,7 @@ test('a chain of 3,000 macros is followed to its end, without recursion', () => 
   assert.equal(only.name, 'Bottom');
   assert.equal(only.viaMacros.length, 3000);
   assert.equal(only.viaMacros[0], 'M2999');
-  const f = p.functions.find((fn) => fn.name === 'F')!;
+  const f = defined(p.functions.find((fn) => fn.name === 'F'));
   assert.deepEqual(
     p.callees(f).map((e) => e.callee.name),
     ['Bottom'],

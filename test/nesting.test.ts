@@ -18,6 +18,7 @@ import { walkExprs } from '../src/engine/program.js';
 import { scan } from '../src/engine/scan.js';
 import { programOf } from './support/program.js';
 import { repoRoot } from './support/paths.js';
+import { defined } from '../src/util/defined.js';
 
 const casesDir = join(repoRoot, '../shared/cases');
 
@@ -54,7 +55,7 @@ function read(body: string): { flagged: boolean; cut: boolean } {
   const tree = parser.parse(`void F(int a) { int x; ${body} }\n`);
   const def = tree.rootNode.namedChildren.find((n) => n.type === 'function_definition');
   assert.ok(def, body.slice(0, 80));
-  const bodyNode = def.childForFieldName('body')!;
+  const bodyNode = defined(def.childForFieldName('body'));
   return { flagged: deepPoint(bodyNode, MAX_NESTING - 1) !== undefined, cut: readFunctionDetail(def).cut };
 }
 

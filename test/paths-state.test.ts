@@ -10,6 +10,7 @@ import { loadRulePack } from '../src/engine/rulepack.js';
 import type { FnDef, Program } from '../src/engine/program.js';
 import { programOf } from './support/program.js';
 import { ADAPTER } from './support/ruleTester.js';
+import { defined } from '../src/util/defined.js';
 
 const pack = loadRulePack();
 const mapping = pack.resources[Object.keys(pack.resources)[0]];
@@ -17,7 +18,7 @@ const mapping = pack.resources[Object.keys(pack.resources)[0]];
 function analyzer(program: Program, width?: number): PathAnalyzer {
   return new PathAnalyzer(program, mapping, new Set(program.functions), false, width);
 }
-const fn = (program: Program, name: string): FnDef => program.functions.find((f) => f.name === name)!;
+const fn = (program: Program, name: string): FnDef => defined(program.functions.find((f) => f.name === name));
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 test('merging paths at a join keeps apart states that will return different statuses (width 1)', () => {

@@ -14,6 +14,7 @@ import { Program } from '../src/engine/program.js';
 import { lineOf, lineStarts } from '../src/engine/text.js';
 import { integerValue } from '../src/engine/values.js';
 import { programOf } from './support/program.js';
+import { defined } from '../src/util/defined.js';
 
 function facts(text: string): LexFacts {
   const starts = lineStarts(text);
@@ -98,7 +99,7 @@ test('keys: a field reached through a cast base is named by the cast type', () =
   // ((PALPHA)Ctx)->Regs, as extract.ts gives it
   const viaCast = fld({ t: 'cast', ty: 'PALPHA', e: id('Ctx') }, 'Regs');
   assert.equal(km.key(viaCast, env), 'ALPHA.Regs');
-  assert.ok(sameResource(km.key(viaCast, env)!, km.key(fld(id('a'), 'Regs'), env)!));
+  assert.ok(sameResource(defined(km.key(viaCast, env)), defined(km.key(fld(id('a'), 'Regs'), env))));
 });
 
 test('keys: two anonymous typedef structs in two headers are different resources', () => {
@@ -114,8 +115,8 @@ test('keys: two anonymous typedef structs in two headers are different resources
       ['y', { ty: 'PYA', ptr: 0 }],
     ]),
   };
-  const kx = km.key(fld(id('x'), 'Regs'), env)!;
-  const ky = km.key(fld(id('y'), 'Regs'), env)!;
+  const kx = defined(km.key(fld(id('x'), 'Regs'), env));
+  const ky = defined(km.key(fld(id('y'), 'Regs'), env));
   assert.notEqual(kx, ky);
   assert.equal(sameResource(kx, ky), false);
 });
@@ -137,7 +138,7 @@ test('program: a macro from a header calls the static function of the file that 
     'drv/hw.h': '#define HW_RESET(a) HwResetStatic(a)\n',
     'drv/mp.c': '#include "hw.h"\nstatic VOID HwResetStatic(PVOID a) { }\nVOID MpReset(PVOID a) { HW_RESET(a); }\n',
   });
-  const fn = p.functions.find((f) => f.name === 'MpReset')!;
+  const fn = defined(p.functions.find((f) => f.name === 'MpReset'));
   assert.deepEqual(
     p.callees(fn).map((e) => `${e.callee.file}:${e.callee.name}`),
     ['drv/mp.c:HwResetStatic'],
@@ -156,7 +157,7 @@ test('program: a callback handed over as (TYPE)&F keeps its role', () => {
     '',
   ].join('\n');
   const p = programOf({ 'mp.c': src });
-  const rolesOf = (name: string) => p.rolesOf(p.functions.find((f) => f.name === name)!).map((r) => r.role);
+  const rolesOf = (name: string) => p.rolesOf(defined(p.functions.find((f) => f.name === name))).map((r) => r.role);
   assert.deepEqual(rolesOf('MpTick'), ['timer']);
   assert.deepEqual(rolesOf('MpHalt'), ['halt']);
 });

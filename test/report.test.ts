@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Finding, Notice, RuleMeta, ScanResult } from '../src/engine/types.js';
-import { formatJson, jsonOutputSchema } from '../src/report/json.js';
+import { formatJson, jsonOutputSchema, type JsonReport } from '../src/report/json.js';
 import {
   FINGERPRINT_KEY,
   GITHUB_MAX_RESULTS,
   GITHUB_MAX_TRACE_LOCATIONS,
   SARIF_SCHEMA_URI,
   formatSarif,
+  type SarifLog,
 } from '../src/report/sarif.js';
 import { formatText } from '../src/report/text.js';
 import { jsonSchemaErrors } from './support/json-schema.js';
@@ -197,18 +198,21 @@ describe('formatText', () => {
   it('colours with ANSI codes only when asked, and the words stay the same', () => {
     const plain = formatText(scanResult());
     const colored = formatText(scanResult(), { color: true });
-    assert.ok(!plain.includes('\u001b['));
-    assert.match(colored, /\u001b\[1;31merror:\u001b\[0m/);
-    assert.match(colored, /\u001b\[1;33mwarning:\u001b\[0m/);
-    assert.match(colored, /\u001b\[1;36mnote:\u001b\[0m/);
-    assert.equal(colored.replace(/\u001b\[[0-9;]*m/g, ''), plain);
+    const esc = '\u001b';
+    assert.ok(!plain.includes(`${esc}[`));
+    assert.ok(colored.includes(`${esc}[1;31merror:${esc}[0m`));
+    assert.ok(colored.includes(`${esc}[1;33mwarning:${esc}[0m`));
+    assert.ok(colored.includes(`${esc}[1;36mnote:${esc}[0m`));
+    assert.equal(colored.replace(new RegExp(`${esc}\\[[0-9;]*m`, 'g'), ''), plain);
   });
 });
 
 describe('formatJson', () => {
   it('lists the notices that withheld a decision as the reasons the result is incomplete', () => {
     const withheld: Notice = { kind: 'budget', message: 'stopped', path: 'init.c', line: 9, withheld: true };
-    const report = JSON.parse(formatJson(scanResult({ complete: false, notices: [...NOTICES, withheld] })));
+    const report = JSON.parse(
+      formatJson(scanResult({ complete: false, notices: [...NOTICES, withheld] })),
+    ) as JsonReport;
     assert.equal(report.complete, false);
     assert.deepEqual(report.incomplete, [withheld]);
     assert.equal(report.notices.length, NOTICES.length + 1);
@@ -218,7 +222,7 @@ describe('formatJson', () => {
     const text = formatJson(scanResult());
     assert.ok(text.endsWith('}\n'));
     assert.ok(text.startsWith('{\n  "version": "0.1.0",\n'));
-    const report = JSON.parse(text);
+    const report = JSON.parse(text) as JsonReport;
     assert.deepEqual(Object.keys(report), [
       'version',
       'fingerprintVersion',
@@ -281,7 +285,7 @@ describe('formatJson', () => {
   });
 
   it('leaves out what the model has beyond the documented shape (rules, stats)', () => {
-    const report = JSON.parse(formatJson(scanResult()));
+    const report = JSON.parse(formatJson(scanResult())) as Record<string, unknown>;
     assert.equal(report.rules, undefined);
     assert.equal(report.stats, undefined);
   });
@@ -309,7 +313,7 @@ describe('formatJson', () => {
         },
         { docsUrl: (f) => `https://docs.example/${f.docs}` },
       ),
-    );
+    ) as JsonReport;
     assert.deepEqual(report.suppressed.length, 1);
     assert.equal(report.suppressed[0].fingerprint, LEAK_ERROR.fingerprint);
     assert.deepEqual(report.suppressed[0].suppression, {
@@ -325,13 +329,17 @@ describe('formatJson', () => {
   });
 
   it('validates against jsonOutputSchema', () => {
-    assert.deepEqual(jsonSchemaErrors(jsonOutputSchema, JSON.parse(formatJson(scanResult()))), []);
+    assert.deepEqual(jsonSchemaErrors(jsonOutputSchema, JSON.parse(formatJson(scanResult())) as JsonReport), []);
     const empty = scanResult({ findings: [], notices: [], files: 0 });
-    assert.deepEqual(jsonSchemaErrors(jsonOutputSchema, JSON.parse(formatJson(empty))), []);
+    assert.deepEqual(jsonSchemaErrors(jsonOutputSchema, JSON.parse(formatJson(empty)) as JsonReport), []);
   });
 
   it('has a schema that rejects reports that break it', () => {
-    const report = JSON.parse(formatJson(scanResult()));
+    // Broken on purpose: the fields are written as what the schema must refuse.
+    const report = JSON.parse(formatJson(scanResult())) as Record<string, unknown> & {
+      findings: Record<string, unknown>[];
+      notices: Record<string, unknown>[];
+    };
     report.findings[0].line = 0;
     delete report.findings[1].fingerprint;
     report.findings[2].severity = 'fatal';
@@ -348,7 +356,7 @@ describe('formatJson', () => {
 
   it('declares draft 2020-12 and matches docs/json-schema.json', () => {
     assert.equal(jsonOutputSchema.$schema, 'https://json-schema.org/draft/2020-12/schema');
-    const onDisk = JSON.parse(readFileSync(`${repoRoot}/docs/json-schema.json`, 'utf8'));
+    const onDisk = JSON.parse(readFileSync(`${repoRoot}/docs/json-schema.json`, 'utf8')) as unknown;
     assert.deepEqual(
       onDisk,
       jsonOutputSchema,
@@ -360,7 +368,7 @@ describe('formatJson', () => {
 
 describe('formatSarif', () => {
   const RULES_TEXT = { 'ndis/unmap-on-failure': '# ndis/unmap-on-failure\n\nUnmap on every failure path.\n' };
-  const sarif = () => JSON.parse(formatSarif(scanResult(), { rulesText: RULES_TEXT }));
+  const sarif = () => JSON.parse(formatSarif(scanResult(), { rulesText: RULES_TEXT })) as SarifLog;
 
   it('is one SARIF 2.1.0 run of ndis-review', () => {
     const log = sarif();
@@ -406,7 +414,8 @@ describe('formatSarif', () => {
 
   it('keeps rule descriptions and names within GitHub limits', () => {
     const long: RuleMeta = { ...RULES[0], title: 't'.repeat(2000), description: 'd'.repeat(5000) };
-    const rule = JSON.parse(formatSarif(scanResult({ rules: [long], findings: [] }))).runs[0].tool.driver.rules[0];
+    const rule = (JSON.parse(formatSarif(scanResult({ rules: [long], findings: [] }))) as SarifLog).runs[0].tool.driver
+      .rules[0];
     assert.equal(rule.shortDescription.text.length, 1024);
     assert.equal(rule.fullDescription.text.length, 1024);
   });
@@ -442,6 +451,7 @@ describe('formatSarif', () => {
 
   it('turns the trace into one thread flow, and leaves it out when there is none', () => {
     const [context, leak, length] = sarif().runs[0].results;
+    assert.ok(leak.codeFlows && context.codeFlows);
     assert.equal(leak.codeFlows.length, 1);
     assert.equal(leak.codeFlows[0].threadFlows.length, 1);
     assert.deepEqual(leak.codeFlows[0].threadFlows[0].locations, [
@@ -478,7 +488,7 @@ describe('formatSarif', () => {
       endLine: 7,
       endColumn: 3,
     });
-    const results = JSON.parse(formatSarif(scanResult({ findings: [bad, backwards] }))).runs[0].results;
+    const results = (JSON.parse(formatSarif(scanResult({ findings: [bad, backwards] }))) as SarifLog).runs[0].results;
     assert.deepEqual(results[0].locations[0].physicalLocation.region, {
       startLine: 1,
       startColumn: 1,
@@ -495,13 +505,13 @@ describe('formatSarif', () => {
 
   it('percent-encodes paths into relative URIs with forward slashes', () => {
     const spaced = finding({ rule: 'ndis/mmap-context', path: 'My Driver/nic#1.c', line: 3 });
-    const result = JSON.parse(formatSarif(scanResult({ findings: [spaced] }))).runs[0].results[0];
+    const result = (JSON.parse(formatSarif(scanResult({ findings: [spaced] }))) as SarifLog).runs[0].results[0];
     assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'My%20Driver/nic%231.c');
   });
 
   it('adds a descriptor for a rule a finding names but the rule list lacks', () => {
     const stray = finding({ rule: 'extra/rule', path: 'a.c', line: 1, severity: 'note', docs: 'rules/extra/rule.md' });
-    const run = JSON.parse(formatSarif(scanResult({ findings: [stray] }))).runs[0];
+    const run = (JSON.parse(formatSarif(scanResult({ findings: [stray] }))) as SarifLog).runs[0];
     const index = run.results[0].ruleIndex;
     assert.equal(index, RULES.length);
     assert.equal(run.tool.driver.rules[index].id, 'extra/rule');
@@ -532,7 +542,7 @@ describe('formatSarif', () => {
 
   it('names the source root as a file URI for a directory scan only', () => {
     assert.deepEqual(sarif().runs[0].originalUriBaseIds, { '%SRCROOT%': { uri: 'file:///work/driver/' } });
-    const labelled = JSON.parse(formatSarif(scanResult({ root: 'pull-request-42' }))).runs[0];
+    const labelled = (JSON.parse(formatSarif(scanResult({ root: 'pull-request-42' }))) as SarifLog).runs[0];
     assert.equal('originalUriBaseIds' in labelled, false);
   });
 
@@ -540,8 +550,9 @@ describe('formatSarif', () => {
     const notes = Array.from({ length: GITHUB_MAX_RESULTS }, (_, i) =>
       finding({ rule: 'extra/style', path: 'a.c', line: i + 1, severity: 'note' }),
     );
-    const run = JSON.parse(formatSarif(scanResult({ findings: [...notes, LEAK_ERROR, LENGTH_WARNING], notices: [] })))
-      .runs[0];
+    const run = (
+      JSON.parse(formatSarif(scanResult({ findings: [...notes, LEAK_ERROR, LENGTH_WARNING], notices: [] }))) as SarifLog
+    ).runs[0];
     assert.equal(run.results.length, GITHUB_MAX_RESULTS);
     const results = run.results as SarifResult[];
     assert.ok(results.some((r) => r.ruleId === 'ndis/unmap-on-failure'));
@@ -557,7 +568,8 @@ describe('formatSarif', () => {
       message: `step ${i}`,
     }));
     const long = finding({ rule: 'ndis/mmap-context', path: 'a.c', line: 1, trace });
-    const result = JSON.parse(formatSarif(scanResult({ findings: [long] }))).runs[0].results[0];
+    const result = (JSON.parse(formatSarif(scanResult({ findings: [long] }))) as SarifLog).runs[0].results[0];
+    assert.ok(result.codeFlows);
     assert.equal(result.codeFlows[0].threadFlows[0].locations.length, GITHUB_MAX_TRACE_LOCATIONS);
   });
 

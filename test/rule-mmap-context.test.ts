@@ -1,6 +1,7 @@
 /** ndis/mmap-context beyond the shared cases: role sources, call graph shapes, unknown contexts. */
 import assert from 'node:assert/strict';
 import { ADAPTER, driverEntry, ruleTester } from './support/ruleTester.js';
+import { defined } from '../src/util/defined.js';
 
 const INIT_OK = `
 NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
@@ -65,7 +66,7 @@ VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { }
 ${driverEntry('MpInit', 'MpHalt')}`,
     },
     check: (r) => {
-      const f = r.findings.find((x) => x.rule === 'ndis/mmap-context')!;
+      const f = defined(r.findings.find((x) => x.rule === 'ndis/mmap-context'));
       assert.match(f.trace[0].message, /work item.*NdisQueueIoWorkItem/);
     },
   },
@@ -75,9 +76,9 @@ ${driverEntry('MpInit', 'MpHalt')}`,
       'mp.c': TABLE,
     },
     check: (r) => {
-      const f = r.findings.find((x) => x.rule === 'ndis/mmap-context')!;
+      const f = defined(r.findings.find((x) => x.rule === 'ndis/mmap-context'));
       assert.match(f.message, /address is taken \(mp\.c:(\d+)\)/);
-      const line = Number(/mp\.c:(\d+)\)/.exec(f.message)![1]);
+      const line = Number(defined(/mp\.c:(\d+)\)/.exec(f.message))[1]);
       assert.equal(f.trace[0].line, line);
       assert.equal(
         line,

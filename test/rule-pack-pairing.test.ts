@@ -28,7 +28,7 @@ describe('the pairing rules in the pack', () => {
   it('are loaded as kind pairing, each naming its SDV rules and distinct message ids per duty', () => {
     for (const id of PAIRING) {
       const r = pack.rules.find((x) => x.id === id);
-      assert.ok(r && r.kind === 'pairing', id);
+      assert.ok(r?.kind === 'pairing', id);
       assert.ok(r.sdv && r.sdv.length > 0, `${id} names its SDV rules`);
       const d = r.duties;
       const ids = [d.onFailure?.messageId, d.inHalt?.messageId].filter(Boolean);

@@ -1,6 +1,7 @@
 /** The rules ported from SDV's NDIS rules, beyond the acceptance cases: traces, notices, withheld decisions. */
 import assert from 'node:assert/strict';
 import { driverEntry, ruleTester } from './support/ruleTester.js';
+import { defined } from '../src/util/defined.js';
 
 const NIC = `
 #include <ndis.h>
@@ -36,7 +37,7 @@ static NDIS_STATUS MpPause(NDIS_HANDLE c, PNDIS_MINIPORT_PAUSE_PARAMETERS p)
 ${driverEntry('MpInit', 'MpHalt', { PauseHandler: 'MpPause' })}`,
     },
     check: (r) => {
-      const f = r.findings.find((x) => x.rule === 'ndis/pause-return')!;
+      const f = defined(r.findings.find((x) => x.rule === 'ndis/pause-return'));
       assert.ok(
         f.trace.some(
           (t) => t.line === 6 + NIC.split('\n').length - 1 && t.message.includes('given NDIS_STATUS_RESOURCES'),
@@ -112,7 +113,7 @@ VOID MpDpc(NDIS_HANDLE c, PVOID d, PVOID r1, PVOID r2)
 ${driverEntry('MpInit', 'MpHalt')}`,
     },
     check: (r) => {
-      const f = r.findings.find((x) => x.rule === 'ndis/irql-synch-function')!;
+      const f = defined(r.findings.find((x) => x.rule === 'ndis/irql-synch-function'));
       assert.match(f.message, /Sync → Bump/);
       assert.match(f.trace[0].message, /handed to NdisMSynchronizeWithInterruptEx/);
     },

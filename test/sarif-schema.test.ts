@@ -18,11 +18,11 @@ import { tempDir } from './support/temp.js';
 
 const require = createRequire(import.meta.url);
 // CommonJS packages: required, so their default exports need no interop shims.
-const Ajv: typeof import('ajv-draft-04').default = require('ajv-draft-04');
-const addFormats: typeof import('ajv-formats').default = require('ajv-formats');
+const Ajv = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
+const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
 const schema = JSON.parse(
   readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
-);
+) as Record<string, unknown>;
 // The schema is draft-04 and one of its patterns is not a valid Unicode regex.
 const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
 addFormats(ajv);

@@ -5,6 +5,7 @@ import type { Finding } from '../src/engine/types.js';
 import { formatSarif } from '../src/report/sarif.js';
 import type { Report } from '../src/review/report.js';
 import { findingOf, PACK_RULES } from './support/rules.js';
+import { parseSarif } from './support/shapes.js';
 
 const LEAK = findingOf({ rule: 'ndis/unmap-on-failure', path: 'init.c', line: 63 });
 const LENGTH = findingOf({ rule: 'ndis/unmap-length', path: 'nic.c', line: 48 });
@@ -37,8 +38,8 @@ function results(r: Report, opts: Parameters<typeof formatSarif>[1] = {}): Resul
 
 describe('formatSarif: review layer', () => {
   it("gives each rule its page's URL as helpUri", () => {
-    const rules = JSON.parse(formatSarif(report(), { docsUrl: (r) => `https://d.example/${r.docs}` })).runs[0].tool
-      .driver.rules as { id: string; helpUri: string }[];
+    const rules = parseSarif(formatSarif(report(), { docsUrl: (r) => `https://d.example/${r.docs}` })).runs[0].tool
+      .driver.rules;
     for (const rule of rules) assert.equal(rule.helpUri, `https://d.example/rules/${rule.id}.md`);
   });
 
@@ -100,7 +101,7 @@ describe('formatSarif: review layer', () => {
   });
 
   it('prefixes paths with the scanned folder in the repository, and names the repository as %SRCROOT%', () => {
-    const log = JSON.parse(
+    const log = parseSarif(
       formatSarif(report({ findings: [CONTEXT] }), { repositoryPath: 'drivers/my nic', repositoryRoot: '/repo' }),
     );
     assert.equal(

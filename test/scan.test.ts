@@ -8,6 +8,7 @@ import { FactCache } from '../src/engine/cache.js';
 import { scan, ScanError, type SourceFile } from '../src/engine/scan.js';
 import { repoRoot } from './support/paths.js';
 import { ADAPTER, driverEntry } from './support/ruleTester.js';
+import { defined } from '../src/util/defined.js';
 
 const casesDir = join(repoRoot, '../shared/cases');
 
@@ -51,7 +52,7 @@ test('one changed file is the only one lexed and parsed again', async () => {
   const r = await scan({ root: 'cases', files: changed, cache, workers: 0 });
   assert.equal(r.stats.lexed, 1);
   assert.equal(r.stats.parsed, 1);
-  const f = r.findings.find((x) => x.path.endsWith('p02-goto-wrong-label/init.c'))!;
+  const f = defined(r.findings.find((x) => x.path.endsWith('p02-goto-wrong-label/init.c')));
   assert.equal(f.line, 64, 'the finding moved down one line with the inserted comment');
 });
 

@@ -10,6 +10,7 @@ import { RULE_IN_HALT } from './api.js';
 import { type OperatorContext, placeKey } from './context.js';
 import { haltHolding, initializeCallsHalt, otherReleaseReachable, severalCallbacks } from './halt.js';
 import { callStatement, callsOnLine, crossesDirective } from './statements.js';
+import { defined } from '../../src/util/defined.js';
 
 export const DROP_HALT_CALL = 'drop-halt-call';
 
@@ -44,7 +45,7 @@ export function dropHaltCall(ctx: OperatorContext): OperatorOutput {
       exclude('initialize calls halt', halt.name);
       continue;
     }
-    const c = ctx.c(step.file)!;
+    const c = defined(ctx.c(step.file));
     const tokens = ctx.tokens(step.file);
     const calls = callsOnLine(c, tokens, step.call, step.line);
     if (calls.length !== 1) {

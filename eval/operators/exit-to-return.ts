@@ -12,6 +12,7 @@ import { FAILURE_RETURN, RULE_ON_FAILURE } from './api.js';
 import { type OperatorContext, placeKey } from './context.js';
 import { failureMayBeDecidedInHelper } from './helper-decided.js';
 import { crossesDirective, jumpStatement, keywordsOnLine } from './statements.js';
+import { defined } from '../../src/util/defined.js';
 
 export const EXIT_TO_RETURN = 'exit-to-return';
 
@@ -51,7 +52,7 @@ export function exitToReturn(ctx: OperatorContext): OperatorOutput {
       exclude('the exit is not in a labelled initialize', exit.kind);
       continue;
     }
-    const c = ctx.c(exit.file)!;
+    const c = defined(ctx.c(exit.file));
     const tokens = ctx.tokens(exit.file);
     const jumps = keywordsOnLine(c, tokens, exit.kind, exit.line);
     if (jumps.length !== 1) {

@@ -27,6 +27,7 @@ import { haltHolding, initializeCallsHalt, otherReleaseReachable, severalCallbac
 import { callArguments, callStatement, callsOnLine, crossesDirective } from './statements.js';
 import { type StructDef, pointerVariable, structDefinitions } from './structs.js';
 import { matchForward, type Token } from '../ctext.js';
+import { defined } from '../../src/util/defined.js';
 
 export const GUARD_RELEASE = 'guard-release';
 
@@ -135,7 +136,7 @@ function guardMutant(
   if (holders.length !== 1)
     return holders.length === 0 ? 'no struct declares the field' : 'several structs declare the field';
   const holder = holders[0];
-  const hc = ctx.c(first.file)!;
+  const hc = defined(ctx.c(first.file));
   const hTokens = ctx.tokens(first.file);
   const calls = callsOnLine(hc, hTokens, first.call, first.line);
   if (calls.length !== 1)

@@ -8,6 +8,7 @@
 import { type FunctionDef, bodyNames, reach } from '../cfuncs.js';
 import type { Place, Site } from '../labels.js';
 import { type OperatorContext, samePlace } from './context.js';
+import { defined } from '../../src/util/defined.js';
 
 /** The labelled halt callback whose body holds `place`. */
 export function haltHolding(ctx: OperatorContext, place: Place): FunctionDef | undefined {
@@ -43,7 +44,7 @@ export function otherReleaseReachable(
   except: readonly Place[],
   cut?: { start: number; end: number },
 ): Place | undefined {
-  const c = ctx.c(halt.file)!;
+  const c = defined(ctx.c(halt.file));
   const names = new Set<string>();
   const pieces = cut
     ? [
@@ -58,7 +59,7 @@ export function otherReleaseReachable(
     const holder = ctx.enclosing(release);
     if (!holder) return release;
     if (holder.name === halt.name && holder.file === halt.file) {
-      const span = ctx.c(release.file)!.lineStarts[release.line - 1];
+      const span = defined(ctx.c(release.file)).lineStarts[release.line - 1];
       if (!cut || span < cut.start || span >= cut.end) return release;
       continue;
     }

@@ -12,6 +12,7 @@ import type { FailureExit, Site } from '../labels.js';
 import type { OperatorContext } from './context.js';
 import { lineOf } from '../ctext.js';
 import { type FunctionDef, reach } from '../cfuncs.js';
+import { defined } from '../../src/util/defined.js';
 
 /** Function names of a context chain written "A -> B -> C". */
 export function chainNames(chain: string | undefined): string[] {
@@ -28,7 +29,7 @@ export function chainNames(chain: string | undefined): string[] {
  */
 function helperCallLine(ctx: OperatorContext, site: Site, def: FunctionDef): number | undefined {
   const names = chainNames(site.context.chain);
-  const c = ctx.c(def.file)!;
+  const c = defined(ctx.c(def.file));
   const tokens = ctx.tokens(def.file);
   const calls = tokens.filter(
     (t, k) => t.start > def.open && t.start < def.close && t.kind === 'id' && tokens[k + 1]?.text === '(',

@@ -13,6 +13,7 @@ import { reach } from '../cfuncs.js';
 import type { OperatorOutput } from '../mutant.js';
 import { MAP_API, RULE_CONTEXT } from './api.js';
 import { type OperatorContext, placeKey } from './context.js';
+import { defined } from '../../src/util/defined.js';
 
 export const MAP_IN_CALLBACK = 'map-in-callback';
 
@@ -59,7 +60,7 @@ export function mapInCallback(ctx: OperatorContext): OperatorOutput {
       exclude('initialize calls the callback', callback.name);
       continue;
     }
-    const c = ctx.c(callback.file)!;
+    const c = defined(ctx.c(callback.file));
     const line = lineOf(c, def.open);
     out.mutants.push({
       id: `${MAP_IN_CALLBACK}@${placeKey(callback)}`,

@@ -32,6 +32,7 @@ import { severalCallbacks } from './halt.js';
 import { type PairResource, packResources } from './pack.js';
 import { callArguments, callStatement, callsOnLine, crossesDirective, jumpStatement } from './statements.js';
 import { keepingLines } from '../mutant.js';
+import { defined } from '../../src/util/defined.js';
 
 export const PAIR_DROP_RELEASE = 'pair-drop-release';
 export const PAIR_EXIT_TO_RETURN = 'pair-exit-to-return';
@@ -107,7 +108,7 @@ export function apiCalls(ctx: OperatorContext, api: string, handleArg: number): 
   const out: ApiCall[] = [];
   for (const file of ctx.files()) {
     const c = ctx.c(file);
-    if (!c || !c.masked.includes(api)) continue;
+    if (!c?.masked.includes(api)) continue;
     const tokens = ctx.tokens(file);
     tokens.forEach((t, k) => {
       if (t.kind !== 'id' || t.text !== api || tokens[k + 1]?.text !== '(') return;
@@ -195,7 +196,7 @@ export function pairDropRelease(
         exclude("the release's handle is not a member (text cannot pair it)", resource.release);
         continue;
       }
-      const c = ctx.c(release.file)!;
+      const c = defined(ctx.c(release.file));
       const tokens = ctx.tokens(release.file);
       const calls = callsOnLine(c, tokens, resource.release, release.line);
       const statement = calls.length === 1 ? callStatement(tokens, calls[0]) : undefined;
@@ -309,7 +310,7 @@ export function pairExitToReturn(
   if (inits.length === 0 || !resources.some((r) => r.pairing)) return out;
   const init = inits[0];
   const file = init.file;
-  const c = ctx.c(file)!;
+  const c = defined(ctx.c(file));
   const tokens = ctx.tokens(file);
   const { open, close } = bodyRange(tokens, init);
   if (open < 0 || close < 0) return out;

@@ -42,7 +42,7 @@ function doWhileFalseEnd(tokens: readonly Token[], k: number): number | undefine
         depth--;
         continue;
       }
-      const before = tokens[i - 1];
+      const before = tokens[i - 1] as Token | undefined;
       if (before?.text === 'do') return afterDoWhile(tokens, i);
       if (before?.text === ')') {
         const open = matchBackward(tokens, i - 1);

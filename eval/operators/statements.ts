@@ -41,19 +41,19 @@ export interface Statement {
 
 /** Whether the token before `first` ends a previous statement or opens a block, so `first` starts a statement. */
 function startsStatement(tokens: readonly Token[], first: number): { ok: boolean; controlled: boolean } {
-  const before = tokens[first - 1];
+  const before = tokens[first - 1] as Token | undefined;
   if (before === undefined) return { ok: false, controlled: false };
   if (before.text === ';' || before.text === '{' || before.text === '}') return { ok: true, controlled: false };
   if (before.text === 'else' || before.text === 'do') return { ok: true, controlled: true };
   if (before.text === ')') {
     const open = matchBackward(tokens, first - 1);
-    const keyword = tokens[open - 1];
+    const keyword = tokens[open - 1] as Token | undefined;
     return { ok: open > 0 && keyword !== undefined && CONTROL.has(keyword.text), controlled: true };
   }
   if (before.text === ':') {
     // A label (`Name:`) or `default:` / `case X:`; a `:` of `?:` is not a statement boundary.
-    const label = tokens[first - 2];
-    const beforeLabel = tokens[first - 3];
+    const label = tokens[first - 2] as Token | undefined;
+    const beforeLabel = tokens[first - 3] as Token | undefined;
     if (label?.text === 'default') return { ok: true, controlled: false };
     if (label?.kind === 'id' && (beforeLabel === undefined || ['{', '}', ';'].includes(beforeLabel.text))) {
       return { ok: true, controlled: false };
@@ -68,7 +68,7 @@ function startsStatement(tokens: readonly Token[], first: number): { ok: boolean
 /** Back from the call over an assignment target (`x =`, `a->b[i] =`) or a cast (`(VOID)`), to where the statement starts. */
 function statementStart(tokens: readonly Token[], call: number): number {
   let first = call;
-  const prev = tokens[first - 1];
+  const prev = tokens[first - 1] as Token | undefined;
   if (prev?.text === ')') {
     const open = matchBackward(tokens, first - 1);
     const inner = tokens.slice(open + 1, first - 1);

@@ -191,7 +191,7 @@ export async function analyze(
   };
 
   // A job stopped before it started (a shutdown while it waited) reads nothing more.
-  if (signal.aborted) return stopped();
+  if (isAborted(signal)) return stopped();
 
   // The analysis starts at once; the run is created only if it takes longer than about a second,
   // so a quick analysis shows on GitHub as one write: a run created already completed.
@@ -200,7 +200,7 @@ export async function analyze(
     (error: unknown) => ({ error }),
   );
   const quick = await settledWithin(working, options.completeAtOnceMs ?? COMPLETE_AT_ONCE_MS);
-  if (!quick && !signal.aborted) {
+  if (!quick && !isAborted(signal)) {
     if (checkRunId === undefined) {
       checkRunId = await createRun(call, target, { status: 'in_progress', started_at: startedAt }, options.externalId);
       onCheckRun?.(checkRunId);
@@ -216,7 +216,7 @@ export async function analyze(
   const settled = await working;
 
   if ('error' in settled) {
-    if (signal.aborted) return stopped();
+    if (isAborted(signal)) return stopped();
     const err = settled.error;
     const limit = err instanceof AnalysisLimitExceeded ? err : undefined;
     // Not `neutral`: GitHub counts neutral as passing, and a result not reached must never pass.
@@ -237,7 +237,7 @@ export async function analyze(
     return result('failure');
   }
   const outcome = settled.outcome;
-  if (!outcome || signal.aborted) return stopped();
+  if (!outcome || isAborted(signal)) return stopped();
 
   const o = outcome;
   const output = (annotations: unknown[], summary = o.summary) => ({
@@ -270,7 +270,7 @@ export async function analyze(
     }
   } catch (err) {
     const why = describe(err);
-    if (!signal.aborted) {
+    if (!isAborted(signal)) {
       const note = `> **Note:** the findings below stand, but ndis-review could not finish posting them (${why}); some annotations or review comments may be missing. Re-run the check to post them again.\n\n`;
       await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
         ...repo,
@@ -287,6 +287,11 @@ export async function analyze(
 export const COMPLETE_AT_ONCE_MS = 1000;
 
 /** Whether `p` settles within `ms` (pass a promise that never rejects). */
+/** Whether the job was stopped, read afresh: it changes while the analysis awaits. */
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
 async function settledWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<false>((resolve) => {
@@ -383,7 +388,7 @@ async function work(
 
   const clock = state.pool?.clock();
   const head = await fetchSources(call, { ...repo, ref: target.headSha, include }, state.blobs);
-  if (signal.aborted) return undefined;
+  if (isAborted(signal)) return undefined;
   const enable = rulesOn(config.rules);
   const headScan = await scanIn(
     state,
@@ -404,12 +409,12 @@ async function work(
       repo,
       target.baseSha,
       target.headSha,
-      (err) => signal.aborted || err instanceof BudgetExceeded,
+      (err) => isAborted(signal) || err instanceof BudgetExceeded,
     );
     const renames = renamesOf(files ?? []);
     const rename = (p: string) => renames.get(p) ?? p;
     const base = await fetchSources(call, { ...repo, ref: baseRef, include: (p) => include(rename(p)) }, state.blobs);
-    if (signal.aborted) return undefined;
+    if (isAborted(signal)) return undefined;
     const baseFiles = base.files.map((f) => (renames.has(f.path) ? { ...f, path: rename(f.path) } : f));
     baseScan = await scanIn(state, `${target.owner}/${target.repo}@${baseRef}`, baseFiles, clock, signal, enable);
     // What could not be read in the base can make an old finding look new: say so.

@@ -84,9 +84,10 @@ export interface BadgeCache {
 export function memoryBadgeCache(max = 10_000): BadgeCache {
   const entries = new LRUCache<string, CachedBadge>({ max });
   return {
-    get: async (key) => entries.get(key),
-    set: async (key, value) => {
+    get: (key) => Promise.resolve(entries.get(key)),
+    set: (key, value) => {
       entries.set(key, value);
+      return Promise.resolve();
     },
   };
 }

@@ -3,7 +3,7 @@
  * to outlive the analysis's budget or a stopped job, and errors described
  * for a check run without headers or tokens.
  */
-import { firstLine } from '../util/errors.js';
+import { abortReason, firstLine } from '../util/errors.js';
 import type { Request } from './source.js';
 
 /** Longest wait for one check run write: longer than the rate-limit handlers' 2 × 60 s, so a limit can be waited out. */
@@ -133,7 +133,7 @@ export function withinBudget<T>(work: Promise<T>, signal: AbortSignal, deadline:
       Math.max(0, deadline - Date.now()),
     );
     onAbort = () => {
-      reject(signal.reason);
+      reject(abortReason(signal));
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
@@ -188,7 +188,8 @@ export async function requestWithin(
       request: { ...options, signal: abort.signal, fetch: departing(options.fetch, onLeave) },
     });
   } catch (err) {
-    if (abort.signal.aborted) throw new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`);
+    if (abort.signal.aborted)
+      throw new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`, { cause: err });
     throw err;
   } finally {
     clearTimeout(timer);

@@ -18,6 +18,7 @@ import { poolFromEnv, type AnalysisPool } from './pool.js';
 import { completeLeftBehind, type RecoveryDeps } from './recovery.js';
 import { jobGroup, jobKey, runJob, type RunnerDeps } from './runner.js';
 import { BlobCache } from './source.js';
+import { envValue } from '../util/env.js';
 
 export { readBaseConfig } from './runner.js';
 
@@ -66,7 +67,7 @@ export function createApp(
     results: [],
     ...(docsBaseUrl !== undefined ? { docsBaseUrl } : {}),
     ...(appId !== undefined ? { appId } : {}),
-    journal: new JobJournal(options.dispatch ? undefined : env.NDIS_REVIEW_STATE_DIR || undefined),
+    journal: new JobJournal(options.dispatch ? undefined : envValue(env, 'NDIS_REVIEW_STATE_DIR')),
     close: async () => {
       await pool?.close();
     },
@@ -74,8 +75,10 @@ export function createApp(
   const app = (probot: Probot, appOptions?: ApplicationFunctionOptions) => {
     // Badges: served beside the webhook route when Probot's server runs the app
     // (Probot.load without a server offers an addHandler that throws).
+    // Probot binds addHandler (an arrow or a bound method); callers other than Probot may leave it out.
+    const addHandler = appOptions?.addHandler;
     try {
-      appOptions?.addHandler?.(badgeHandler(probot, appId, options.badgeCache));
+      addHandler?.(badgeHandler(probot, appId, options.badgeCache));
     } catch {
       probot.log.debug('no HTTP server: badge routes not mounted');
     }
@@ -167,7 +170,8 @@ export function createApp(
       ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'],
       async (context) => {
         const pr = context.payload.pull_request;
-        const { owner, repo } = context.repo();
+        // Probot types repo() as never for this union of events; it is the payload repository.
+        const { owner, repo } = context.repo() as { owner: string; repo: string };
         const group = `${owner}/${repo}#${pr.number}`;
         const at = Date.parse(pr.updated_at);
         if (Number.isFinite(at)) {

@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type { Target } from './analyze.js';
 import { describe } from './calls.js';
+import { isRecord } from '../util/json.js';
 
 /** A check run to complete on its own (one whose job cannot run again). */
 export interface InflightRun {
@@ -121,29 +122,24 @@ export class JobJournal {
 }
 
 function isRun(x: unknown): x is InflightRun {
-  const r = x as InflightRun;
   return (
-    typeof r === 'object' &&
-    r !== null &&
-    Number.isSafeInteger(r.installation) &&
-    Number.isSafeInteger(r.checkRunId) &&
-    typeof r.owner === 'string' &&
-    typeof r.repo === 'string'
+    isRecord(x) &&
+    Number.isSafeInteger(x.installation) &&
+    Number.isSafeInteger(x.checkRunId) &&
+    typeof x.owner === 'string' &&
+    typeof x.repo === 'string'
   );
 }
 
 function isJob(x: unknown): x is JobRecord {
-  const j = x as JobRecord;
   return (
-    typeof j === 'object' &&
-    j !== null &&
-    typeof j.id === 'string' &&
-    Number.isSafeInteger(j.installation) &&
-    typeof j.target === 'object' &&
-    j.target !== null &&
-    typeof j.target.owner === 'string' &&
-    typeof j.target.repo === 'string' &&
-    typeof j.target.headSha === 'string' &&
-    (j.checkRunId === undefined || Number.isSafeInteger(j.checkRunId))
+    isRecord(x) &&
+    typeof x.id === 'string' &&
+    Number.isSafeInteger(x.installation) &&
+    isRecord(x.target) &&
+    typeof x.target.owner === 'string' &&
+    typeof x.target.repo === 'string' &&
+    typeof x.target.headSha === 'string' &&
+    (x.checkRunId === undefined || Number.isSafeInteger(x.checkRunId))
   );
 }

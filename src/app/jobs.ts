@@ -63,7 +63,9 @@ export class JobQueue {
   private readonly done: LRUCache<string, true>;
 
   constructor(
-    private readonly onError: (spec: JobSpec, err: unknown) => void = () => {},
+    private readonly onError: (spec: JobSpec, err: unknown) => void = () => {
+      // by default a failed job's error is dropped: its key may run again
+    },
     options: JobQueueOptions = {},
   ) {
     const now = options.now ?? Date.now;
@@ -93,7 +95,7 @@ export class JobQueue {
         }
       }
       const current = this.running.get(spec.installation);
-      if (current && current.spec.group === spec.group) current.controller.abort();
+      if (current?.spec.group === spec.group) current.controller.abort();
     }
     const entry = { spec, controller: new AbortController() };
     q.push(entry);

@@ -19,6 +19,7 @@ import { cacheUrl, FleetQueue, redisBadgeCache, redisFrom } from './fleet.js';
 import { guardWebhooks } from './guard.js';
 import { createApp, type AppInstance } from './index.js';
 import { AppOctokit } from './octokit.js';
+import { envValue } from '../util/env.js';
 
 /** How long a stopping process lets running analyses finish (seconds; `SHUTDOWN_GRACE_S`). */
 const DEFAULT_GRACE_S = 20;
@@ -35,7 +36,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Start
   const stateDir =
     env.NDIS_REVIEW_STATE_DIR === 'off'
       ? ''
-      : env.NDIS_REVIEW_STATE_DIR || join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'ndis-review');
+      : (envValue(env, 'NDIS_REVIEW_STATE_DIR') ??
+        join(envValue(env, 'XDG_STATE_HOME') ?? join(homedir(), '.local', 'state'), 'ndis-review'));
   // The fleet: this process only verifies webhooks and enqueues (jobs are durable in Redis before the answer).
   const fleet = env.REDIS_URL ? new FleetQueue(env.REDIS_URL) : undefined;
   const badgeRedis = env.REDIS_URL ? redisFrom(cacheUrl(env)) : undefined;
@@ -67,8 +69,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Start
  * called: before any request can arrive.
  */
 async function gated<T>(env: NodeJS.ProcessEnv, start: () => Promise<T>): Promise<T> {
-  const secret = env.WEBHOOK_SECRET || undefined;
-  const path = (env.WEBHOOK_PATH || '/api/github/webhooks').replace(/\/+$/, '');
+  const secret = envValue(env, 'WEBHOOK_SECRET');
+  const path = (envValue(env, 'WEBHOOK_PATH') ?? '/api/github/webhooks').replace(/\/+$/, '');
   // An own property over the inherited net.Server listen, removed again below (or at the first listen).
   const unpatch = () => Reflect.deleteProperty(HttpServer.prototype, 'listen');
   Object.defineProperty(HttpServer.prototype, 'listen', {
@@ -95,7 +97,8 @@ async function gated<T>(env: NodeJS.ProcessEnv, start: () => Promise<T>): Promis
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+const script = process.argv.at(1);
+if (script !== undefined && import.meta.url === pathToFileURL(script).href) {
   start()
     .then(({ stop }) => {
       // Probot's own SIGINT handler exits as soon as the HTTP server closes; ours waits for the queue.

@@ -49,8 +49,11 @@ export function commentableLines(patch: string): Set<number> {
   let newLeft = 0;
   const header = (line: string): void => {
     const h = HUNK_HEADER.exec(line);
-    oldLeft = h ? (h[2] === undefined ? 1 : Number(h[2])) : 0;
-    newLeft = h ? (h[4] === undefined ? 1 : Number(h[4])) : 0;
+    // The counts are optional in a hunk header: `@@ -3 +3,2 @@` has one line on the old side.
+    const oldCount = h?.[2];
+    const newCount = h?.[4];
+    oldLeft = h ? (oldCount === undefined ? 1 : Number(oldCount)) : 0;
+    newLeft = h ? (newCount === undefined ? 1 : Number(newCount)) : 0;
     if (h) next = Number(h[3]);
   };
   for (const raw of patch.split('\n')) {
@@ -214,7 +217,9 @@ export function docsUrlFor(docsBaseUrl: string, docs: string): string {
  */
 export function commentBody(finding: Finding, docsUrl?: string, appId?: number, suggestion?: Suggestion): string {
   const parts: string[] = [];
-  parts.push(`**${SEVERITY_LABEL[finding.severity] ?? prose(finding.severity)}** ${codeSpan(finding.rule)}`);
+  parts.push(
+    `**${(SEVERITY_LABEL[finding.severity] as string | undefined) ?? prose(finding.severity)}** ${codeSpan(finding.rule)}`,
+  );
   const message = prose(finding.message.replace(/\r\n?/g, '\n').trim());
   if (message !== '') parts.push(message);
   if (finding.trace.length > 0) {

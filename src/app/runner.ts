@@ -59,7 +59,7 @@ export async function runJob(
   const { target } = job;
   const where = `${target.owner}/${target.repo}`;
   let runId = job.checkRunId;
-  let completed = false;
+  let completed = false as boolean; // set by the onCompleted callback
   let result: AnalysisResult;
   try {
     const client = await deps.clientFor(job.installation);

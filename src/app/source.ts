@@ -13,6 +13,7 @@ import { isSourcePath, type SourceFile } from '../engine/scan.js';
 import { LRUCache } from 'lru-cache';
 import { describe } from './calls.js';
 import { gitBlobSha, gzipTarEntries } from './tarball.js';
+import { defined } from '../util/defined.js';
 
 export type Request = (route: string, params: Record<string, unknown>) => Promise<{ data: unknown }>;
 
@@ -162,7 +163,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
 
   let cached = 0;
   let failure: SourceUnreadable | undefined;
-  const files: SourceBlob[] = new Array<SourceBlob>(wanted.length);
+  const files = new Array<SourceBlob | undefined>(wanted.length);
   let next = 0;
   const worker = async () => {
     while (next < wanted.length) {
@@ -229,7 +230,7 @@ async function readArchive(
       maxEntryBytes: maxFile,
       maxTotalBytes: maxTotal,
     })) {
-      const e = byPath.get(entry.path)!;
+      const e = defined(byPath.get(entry.path), `listed entry ${entry.path}`);
       // export-subst, export-ignore and eol attributes make git archive write other bytes: those are fetched as blobs.
       if (gitBlobSha(entry.bytes) === e.sha) blobs.set(e.sha, entry.bytes);
     }
@@ -249,9 +250,9 @@ async function walkTree(
   const entries: TreeEntry[] = [];
   const queue: { sha: string; prefix: string }[] = [{ sha: root, prefix: '' }];
   let used = 0;
-  while (queue.length) {
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     if (used >= budget) return { entries, incomplete: true };
-    const { sha, prefix } = queue.shift()!;
+    const { sha, prefix } = next;
     used++;
     const data = (await call('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...base, tree_sha: sha })) as TreeData;
     for (const e of data.tree) {

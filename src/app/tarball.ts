@@ -91,7 +91,7 @@ async function* entries(input: Readable, gunzip: Transform | undefined, opts: Ta
   try {
     for await (const entry of extract) {
       const path = archivePath(entry.header.name);
-      const size = entry.header.size ?? 0;
+      const size = (entry.header.size as number | undefined) ?? 0;
       const regular = entry.header.type === 'file' || entry.header.type === 'contiguous-file';
       if (regular && path !== undefined && size <= opts.maxEntryBytes && opts.want(path)) {
         const chunks: Buffer[] = [];

@@ -34,6 +34,7 @@ import { poolFromEnv } from './pool.js';
 import { completeRun, INTERRUPTED_OUTPUT, type RecoveryDeps } from './recovery.js';
 import { runJob, type RunnerDeps } from './runner.js';
 import { BlobCache } from './source.js';
+import { envValue } from '../util/env.js';
 
 export interface StartedWorker {
   worker: Worker<FleetJob>;
@@ -51,7 +52,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   if (!redisUrl) throw new Error('REDIS_URL must be set: the worker takes its jobs from the fleet queue');
   const appId = Number(env.APP_ID);
   if (!Number.isSafeInteger(appId) || appId <= 0) throw new Error('APP_ID must be set');
-  const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : undefined;
+  const baseUrl = env.GHE_HOST ? `${envValue(env, 'GHE_PROTOCOL') ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined;
   const probot = new Probot({
     appId,
     privateKey: privateKeyOf(env),
@@ -178,7 +179,8 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   return { worker, stop };
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+const script = process.argv.at(1);
+if (script !== undefined && import.meta.url === pathToFileURL(script).href) {
   startWorker()
     .then(({ stop }) => {
       let stopping = false;

@@ -74,7 +74,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const { values, positionals } = split(argv);
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
-  const [command, ...operands] = positionals;
+  const command = positionals[0] as string | undefined;
+  const operands = positionals.slice(1);
   switch (command) {
     case undefined:
       throw new UsageError('missing command');
@@ -132,7 +133,8 @@ function longName(short: string): string {
 }
 
 function configCommand(operands: string[], values: Values): Command {
-  const [sub, ...rest] = operands;
+  const sub = operands[0] as string | undefined;
+  const rest = operands.slice(1);
   if (sub !== 'check') {
     throw new UsageError(sub === undefined ? 'config needs a subcommand: check' : `unknown config subcommand '${sub}'`);
   }

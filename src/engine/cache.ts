@@ -15,6 +15,7 @@ import type { InitAnalysis } from './paths.js';
 import { loadRulePack, packageRoot } from './rulepack.js';
 import type { RuleOutput } from './rules.js';
 import { packageVersion } from '../package.js';
+import { envValue } from '../util/env.js';
 
 /** A map that forgets its least recently used entries past a count. */
 export class BoundedMap<K extends object | string | number, V extends object | string | number> {
@@ -231,8 +232,16 @@ export class FactCache {
    * Writes this repository's file of the disk cache (if any): entries used
    * lately first, bounded in count; then drops the files of repositories
    * least recently used past the bound, and other engines' folders past a few.
+   * The writes are synchronous; a failure rejects the promise.
    */
-  async save(): Promise<void> {
+  save(): Promise<void> {
+    return new Promise((resolve) => {
+      this.write();
+      resolve();
+    });
+  }
+
+  private write(): void {
     if (!this.file || !this.dirty) return;
     // Most recently used first: what this run read or wrote, then what earlier runs left.
     const keep: [string, CacheEntry][] = [];
@@ -292,6 +301,8 @@ function pruneOldest(dir: string, matches: (name: string) => boolean, keep: numb
 export function cacheFromEnv(env: NodeJS.ProcessEnv = process.env, repository = ''): FactCache | null {
   const mode = (env.NDIS_REVIEW_CACHE ?? '').toLowerCase();
   if (mode === 'off' || mode === '0' || mode === 'false') return null;
-  const dir = env.NDIS_REVIEW_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ndis-review');
+  const dir =
+    envValue(env, 'NDIS_REVIEW_CACHE_DIR') ??
+    join(envValue(env, 'XDG_CACHE_HOME') ?? join(homedir(), '.cache'), 'ndis-review');
   return new FactCache({ dir, repository });
 }

@@ -288,7 +288,7 @@ function functionNameNode(n: Node): Node | undefined {
   let decl = n.childForFieldName('declarator');
   while (decl && decl.type !== 'function_declarator') decl = decl.childForFieldName('declarator');
   const nameNode = decl?.childForFieldName('declarator');
-  return nameNode && nameNode.type === 'identifier' ? nameNode : undefined;
+  return nameNode?.type === 'identifier' ? nameNode : undefined;
 }
 
 /** Parameters and body of one function definition, as the compact syntax. */
@@ -389,7 +389,8 @@ function stmtAt(n: Node, s: Scope): Stmt {
       return { k: 'blk', b };
     }
     case 'expression_statement': {
-      const e = n.namedChildCount ? expr(n.namedChild(0)!, s) : undefined;
+      const first = n.namedChild(0);
+      const e = first ? expr(first, s) : undefined;
       return e ? { k: 'exp', e, p: pos(n) } : { k: 'nop' };
     }
     case 'declaration': {
@@ -459,7 +460,8 @@ function stmtAt(n: Node, s: Scope): Stmt {
       return { k: 'goto', n: l ? l.text : '', p: pos(n) };
     }
     case 'return_statement': {
-      const e = n.namedChildCount ? expr(n.namedChild(0)!, s) : undefined;
+      const first = n.namedChild(0);
+      const e = first ? expr(first, s) : undefined;
       return e ? { k: 'ret', e, p: pos(n) } : { k: 'ret', p: pos(n) };
     }
     case 'break_statement':
@@ -544,7 +546,7 @@ function expr(n: Node, s: Scope): Expr {
     (s.cuts ??= []).push(startLine(n));
     for (const c of n.descendantsOfType('call_expression')) {
       const f = c.childForFieldName('function');
-      if (f && f.type === 'identifier') s.calls.add(f.text);
+      if (f?.type === 'identifier') s.calls.add(f.text);
     }
     for (const id of n.descendantsOfType('identifier')) s.refs.add(id.text);
     return { t: 'unk' };
@@ -580,7 +582,7 @@ function exprAt(n: Node, s: Scope): Expr {
       const fnode = n.childForFieldName('function');
       const args = n.childForFieldName('arguments');
       let f: Expr;
-      if (fnode && fnode.type === 'identifier') {
+      if (fnode?.type === 'identifier') {
         f = { t: 'id', n: fnode.text };
         s.calls.add(fnode.text);
       } else {
@@ -618,7 +620,7 @@ function exprAt(n: Node, s: Scope): Expr {
       const a = n.childForFieldName('argument');
       const e = a ? expr(a, s) : ({ t: 'unk' } as Expr);
       const prefix = n.firstChild !== null && op !== null && n.firstChild.startIndex === op.startIndex;
-      return prefix ? { t: 'un', op: op ? op.type : '++', e } : { t: 'post', op: op ? op.type : '++', e };
+      return prefix ? { t: 'un', op: op.type, e } : { t: 'post', op: op ? op.type : '++', e };
     }
     case 'binary_expression': {
       const l = n.childForFieldName('left');
@@ -681,7 +683,7 @@ function exprAt(n: Node, s: Scope): Expr {
         if (c.type === 'initializer_pair') {
           const d = c.childForFieldName('designator');
           const v = c.childForFieldName('value');
-          const f = d && d.type === 'field_designator' ? d.text.replace(/^\./, '') : undefined;
+          const f = d?.type === 'field_designator' ? d.text.replace(/^\./, '') : undefined;
           items.push(f ? { f, e: v ? expr(v, s) : { t: 'unk' } } : { e: v ? expr(v, s) : { t: 'unk' } });
         } else if (c.type !== 'comment') {
           items.push({ e: expr(c, s) });
@@ -699,7 +701,7 @@ function exprAt(n: Node, s: Scope): Expr {
       // Keep calls hidden in syntax we do not model (statement expressions, asm ...).
       for (const c of n.descendantsOfType('call_expression')) {
         const f = c.childForFieldName('function');
-        if (f && f.type === 'identifier') s.calls.add(f.text);
+        if (f?.type === 'identifier') s.calls.add(f.text);
       }
       for (const id of n.descendantsOfType('identifier')) s.refs.add(id.text);
       return { t: 'unk' };

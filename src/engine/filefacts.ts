@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FunctionDetail, FunctionFact, ParsedFacts } from './ast.js';
-import { lexFacts, type LexFacts } from './lexfacts.js';
+import { lexFacts, type LexFacts, type MacroDef } from './lexfacts.js';
 import { tokenize } from './lexer.js';
 import { parseFacts, parseFunctionDetail } from './parse.js';
 import { prepareSource, type Prepared } from './preprocess.js';
@@ -79,7 +79,10 @@ export function loadFunctionDetail(bytes: Uint8Array, entry: ParsedFacts, fn: Fu
  * use can be expanded at analysis time without the preprocessor.
  */
 export function parseMacroBodies(lex: LexFacts): MacroBody[] {
-  const macros = lex.macros.filter((m) => m.params !== null && /[A-Za-z_]\w*\s*\(|->|(?:^|[^=!<>])=(?!=)/.test(m.body));
+  const macros = lex.macros.filter(
+    (m): m is MacroDef & { params: string[] } =>
+      m.params !== null && /[A-Za-z_]\w*\s*\(|->|(?:^|[^=!<>])=(?!=)/.test(m.body),
+  );
   if (macros.length === 0) return [];
   const found = new Map<number, MacroBody>();
   const parseUnit = (indexes: number[]) => {
@@ -89,11 +92,11 @@ export function parseMacroBodies(lex: LexFacts): MacroBody[] {
     const unitPrepared: Prepared = { variants: [unit], functionClass: [] };
     for (const f of parseFacts(unitPrepared).functions) {
       const i = Number(f.name.slice('__ndis_review_macro_'.length));
-      const m = macros[i];
+      const m = macros[i] as (typeof macros)[number] | undefined;
       if (m && !found.has(i))
         found.set(i, {
           name: m.name,
-          params: m.params!,
+          params: m.params,
           body: parseFunctionDetail(unitPrepared, f).body,
           line: m.line,
         });
@@ -104,7 +107,7 @@ export function parseMacroBodies(lex: LexFacts): MacroBody[] {
   // those are parsed again one by one.
   const missing = macros.map((_m, i) => i).filter((i) => !found.has(i));
   for (const i of missing.slice(0, MAX_MACROS_ALONE)) parseUnit([i]);
-  return [...found.keys()].sort((a, b) => a - b).map((i) => found.get(i)!);
+  return [...found].sort(([a], [b]) => a - b).map(([, body]) => body);
 }
 
 /** Macro bodies of one file parsed one by one after the shared unit lost them: a bound on the cost. */

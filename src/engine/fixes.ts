@@ -16,6 +16,7 @@ import type { ResourceDef } from './rulepack.js';
 import { apiCalls, functionEnv } from './sites.js';
 import { decodeSource, lineStarts } from './text.js';
 import type { Fix } from './types.js';
+import { defined } from '../util/defined.js';
 
 /** Source text of a file the program parsed, with its line starts. */
 interface Source {
@@ -103,7 +104,7 @@ export class FixMaker {
     if (!args) return undefined;
     const texts: string[] = [];
     for (const from of argsFrom) {
-      let t = args.texts[from]?.trim();
+      let t = (args.texts[from] as string | undefined)?.trim();
       if (t === undefined) return undefined;
       // The acquired handle is written through `&x`: the release takes `x`.
       if (from === resource.acquire.handleArg && resource.acquire.handleIsOut) {
@@ -156,11 +157,11 @@ export class FixMaker {
     const r = this.callArgs(release.fn.file, release.p, resource.release.call);
     if (!a || !r) return undefined;
     const length = a.texts[resource.acquire.lengthArg]?.trim();
-    const span = r.spans[resource.release.lengthArg];
+    const span = r.spans[resource.release.lengthArg] as [number, number] | undefined;
     if (!length || !span) return undefined;
     const carried = this.carry(length, acquire.fn, release.fn, acquire.p[0], release.p[0]);
     if (carried === undefined) return undefined;
-    const src = this.source(release.fn.file)!;
+    const src = defined(this.source(release.fn.file), `source of ${release.fn.file}`);
     // Keep the argument's own spacing: replace only its text.
     const raw = src.text.slice(span[0], span[1]);
     const lead = raw.length - raw.trimStart().length;

@@ -15,8 +15,14 @@ export const enum Tok {
   Directive = 5,
 }
 
+/** Token kinds, a byte each: only `tokenize` writes them, so every element below `count` is a `Tok`. */
+export type TokKinds = Uint8Array & Record<number, Tok>;
+
+/** Room for `n` token kinds (the bytes are Tok values once written). */
+const tokKinds = (n: number) => new Uint8Array(n) as unknown as TokKinds;
+
 export interface Tokens {
-  kind: Uint8Array;
+  kind: TokKinds;
   start: Int32Array;
   end: Int32Array;
   count: number;
@@ -123,14 +129,14 @@ function directiveEnd(text: string, i: number): number {
 export function tokenize(text: string): Tokens {
   const n = text.length;
   let cap = Math.max(16, n >> 2);
-  let kind = new Uint8Array(cap);
+  let kind = tokKinds(cap);
   let start = new Int32Array(cap);
   let end = new Int32Array(cap);
   let count = 0;
-  const push = (k: number, s: number, e: number) => {
+  const push = (k: Tok, s: number, e: number) => {
     if (count === cap) {
       cap *= 2;
-      const k2 = new Uint8Array(cap);
+      const k2 = tokKinds(cap);
       k2.set(kind);
       kind = k2;
       const s2 = new Int32Array(cap);

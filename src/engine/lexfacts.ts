@@ -303,8 +303,9 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
     if (base) {
       // An anonymous struct takes the name of its first plain declarator: `typedef struct {..} ADAPTER, *PADAPTER;`.
       const plain = anonymous ? declarators.find((d) => !d.pointer) : undefined;
-      if (plain && structs[base]) {
-        structs[plain.name] = structs[base];
+      const fields = structs[base] as Record<string, string> | undefined;
+      if (plain && fields) {
+        structs[plain.name] = fields;
         // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a name table keyed by struct tag, renamed in place
         delete structs[base];
         base = plain.name;
@@ -331,7 +332,7 @@ export function parseDefine(directive: string): Omit<MacroDef, 'line'> | null {
   if (!m) return null;
   const body = joined.slice(m[0].length).replace(/\s+/g, ' ').trim();
   const params =
-    m[2] === undefined
+    (m[2] as string | undefined) === undefined
       ? null
       : m[3]
           .split(',')

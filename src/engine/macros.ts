@@ -123,9 +123,9 @@ export function expandUse(
   let steps = 1;
   for (;;) {
     const only = exprs.length === 1 ? exprs[0] : undefined;
-    if (!only || only.t !== 'call' || only.f.t !== 'id' || seen.has(only.f.n)) break;
+    if (only?.t !== 'call' || only.f.t !== 'id' || seen.has(only.f.n)) break;
     const inner = next(only.f.n);
-    if (!inner || inner.params.length !== only.a.length) break;
+    if (inner?.params.length !== only.a.length) break;
     if (steps >= maxSteps) return { exprs, painted: names, steps, truncated: true };
     names.push(only.f.n);
     seen.add(only.f.n);

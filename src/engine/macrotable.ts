@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { MacroDefinition, MacroTable } from './expand.js';
 import type { LexFacts } from './lexfacts.js';
 import { packageRoot } from './rulepack.js';
+import { defined } from '../util/defined.js';
 
 let wdk: MacroDefinition[] | undefined;
 
@@ -52,17 +53,15 @@ export function macrosFor(
   const table = new Map<string, MacroDefinition>();
   const queue: string[] = [];
   for (const n of idents) if (all.has(n) && !table.has(n)) queue.push(n);
-  while (queue.length) {
-    const n = queue.pop()!;
+  for (let n = queue.pop(); n !== undefined; n = queue.pop()) {
     if (table.has(n)) continue;
-    const m = all.get(n)!;
+    const m = defined(all.get(n), `macro ${n}`);
     table.set(n, m);
     for (const w of m.body.match(/[A-Za-z_]\w*/g) ?? []) if (all.has(w) && !table.has(w)) queue.push(w);
   }
   if (table.size === 0) return { table, digest: '' };
   const h = createHash('sha1');
-  for (const name of [...table.keys()].sort()) {
-    const m = table.get(name)!;
+  for (const [name, m] of [...table].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     h.update(`${name}(${m.params?.join(',') ?? '-'})=${m.body}\n`);
   }
   return { table, digest: h.digest('hex') };

@@ -92,7 +92,7 @@ export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact, expans
   const root = parseText(text, [toRange(starts, fn.start, fn.end)]).rootNode;
   const def =
     root.namedChildren.find((c) => c.type === 'function_definition') ??
-    root.descendantsOfType('function_definition')[0];
+    root.descendantsOfType('function_definition').at(0);
   if (!def) return { params: [], body: { k: 'nop' } };
   return withPositions(e ? sourcePositions(e, lineStarts(variant)) : undefined, () => functionDetail(def));
 }

@@ -32,6 +32,7 @@ import {
   type Val,
 } from './pathstate.js';
 import { rememberedByString } from '../util/memo.js';
+import { defined } from '../util/defined.js';
 
 /** The exact integer of a value, when known. */
 function exact(v: Val): bigint | undefined {
@@ -111,6 +112,11 @@ const JOIN_WIDTH = 8;
 const EARLIER = '~earlier';
 
 /** Held for sure on this path: acquired without a status, or its status was seen to be success. */
+/** The group a resource key names: every group id in `res` has its group. */
+function groupOf(s: State, gid: string): Group {
+  return defined(s.groups.get(gid), `group ${gid}`);
+}
+
 function stillHeld(g: Group, s: State): boolean {
   return g.st === 'held' || (g.st === 'cond' && g.sym !== undefined && s.cons.get(g.sym)?.z === true);
 }
@@ -150,7 +156,7 @@ function returnedStorage(cfg: Cfg): Expr[] {
 function valueSig(s: State, k: string | undefined): string {
   if (!k) return '?';
   const v = s.vals.get(k);
-  if (!v) return s.res.has(k) ? `r${s.res.get(k)}` : '-';
+  if (!v) return s.res.has(k) ? `r${String(s.res.get(k))}` : '-';
   if (v.k === 'sym') {
     const id = v.id.startsWith('!') ? v.id.slice(1) : v.id;
     const c = s.cons.get(id);
@@ -420,7 +426,8 @@ export class PathAnalyzer {
     frames: readonly string[] = [],
   ): { state: State; ret: Val; retP?: Pos; retRes?: string }[] {
     const cfg = buildCfg(fn.body);
-    const env: TypeEnv = { frame: `${fn.name}#${this.frameCounter++}`, vars: new Map(), pointees: new Map() };
+    const pointees = new Map<string, string>();
+    const env: TypeEnv = { frame: `${fn.name}#${this.frameCounter++}`, vars: new Map(), pointees };
     const state = entry;
     const entryStep = entry.step;
     fn.params.forEach((p, i) => {
@@ -429,8 +436,9 @@ export class PathAnalyzer {
       if (!a) return;
       const pk = `${env.frame}:${p.n}`;
       state.vals.set(pk, a.val);
-      if (a.key && state.res.has(a.key)) state.res.set(pk, state.res.get(a.key)!);
-      if (a.pointee) env.pointees!.set(p.n, a.pointee);
+      const group = a.key ? state.res.get(a.key) : undefined;
+      if (group !== undefined) state.res.set(pk, group);
+      if (a.pointee) pointees.set(p.n, a.pointee);
     });
     this.keyCache.set(env, new Map());
     const exits: { state: State; ret: Val; retP?: Pos; retRes?: string }[] = [];
@@ -440,8 +448,8 @@ export class PathAnalyzer {
     const width = new Map<number, number>();
     const work: { node: number; state: State }[] = [{ node: cfg.entry, state }];
     const ctx: Ctx = { fn, env, depth, stack, frames: [...frames, env.frame], p: fn.fact.p };
-    while (work.length) {
-      const { node, state: s } = work.pop()!;
+    for (let item = work.pop(); item !== undefined; item = work.pop()) {
+      const { node, state: s } = item;
       if (++this.steps > MAX_STEPS) throw new BudgetExceeded();
       const n = cfg.nodes[node];
       s.step++;
@@ -695,7 +703,7 @@ export class PathAnalyzer {
     const held = [...s.res]
       .filter(([, gid]) => {
         const g = s.groups.get(gid);
-        return g && (g.st === 'held' || (g.st === 'cond' && s.cons.get(g.sym!)?.z !== false));
+        return g && (g.st === 'held' || (g.st === 'cond' && (g.sym === undefined || s.cons.get(g.sym)?.z !== false)));
       })
       // An array's earlier element is released by a release of the array.
       .map(([k]) => (k.endsWith(EARLIER) ? k.slice(0, -EARLIER.length) : k));
@@ -737,7 +745,7 @@ export class PathAnalyzer {
       if (!targets.length) {
         // C does not expand a macro again inside its own expansion.
         const mb = painted.includes(name) ? undefined : this.program.macroBody(fn.file, name);
-        if (!mb || mb.params.length !== e.a.length) return;
+        if (mb?.params.length !== e.a.length) return;
         // Past the nesting or the step budget the loop's releases are unknown: the walk stops (a budget notice).
         if (d >= MAX_MACRO_NESTING) throw new BudgetExceeded();
         const x = expandUse(e, mb, name, painted, macroOf, MAX_STEPS - this.steps);
@@ -770,7 +778,8 @@ export class PathAnalyzer {
       }
       case 'id': {
         const k = this.key(e, ctx.env);
-        if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
+        const known = k ? s.vals.get(k) : undefined;
+        if (known !== undefined) return [{ state: s, val: known }];
         if (k && s.res.has(k)) return [{ state: s, val: this.resVal(s, k) }];
         const c = ctx.env.vars.has(e.n) ? undefined : this.constant(e.n, s, ctx);
         return [{ state: s, val: c ?? { k: 'top' } }];
@@ -786,7 +795,8 @@ export class PathAnalyzer {
         this.markDerefs(e, s, ctx);
         const k = this.key(e, ctx.env);
         if (k && s.res.has(k)) return [{ state: s, val: this.resVal(s, k) }];
-        if (k && s.vals.has(k)) return [{ state: s, val: s.vals.get(k)! }];
+        const known = k ? s.vals.get(k) : undefined;
+        if (known !== undefined) return [{ state: s, val: known }];
         return [{ state: s, val: { k: 'top' } }];
       }
       case 'cast':
@@ -924,9 +934,9 @@ export class PathAnalyzer {
     // (a cleanup loop's `if (Va[i] != NULL) Unmap(Va[i])` releases it on some round; a path that skips
     // every round would be a false alarm).
     const earlier = s.res.get(`${k}${EARLIER}`);
-    if (earlier !== undefined && stillHeld(s.groups.get(earlier)!, s)) return { k: 'NZ' };
+    if (earlier !== undefined && stillHeld(groupOf(s, earlier), s)) return { k: 'NZ' };
     const g = s.res.get(k);
-    return g ? this.groupVal(s.groups.get(g)!) : { k: 'top' };
+    return g ? this.groupVal(groupOf(s, g)) : { k: 'top' };
   }
 
   /** The handle's value as a pointer: held → nonzero, NULL → zero, conditional → the status symbol's mirror. */
@@ -936,7 +946,7 @@ export class PathAnalyzer {
     // The handle is decided where the acquisition returned its status.
     return {
       k: 'sym',
-      id: `!${g.sym}`,
+      id: `!${String(g.sym)}`,
       b: { at: g.acqStep, file: g.site.file, p: g.site.p, text: '' },
     };
   }
@@ -951,10 +961,11 @@ export class PathAnalyzer {
       return this.acquire(acq, s, ctx, { key: k, text: text ?? k }).map(({ state }) => state);
     }
     const rk = this.key(stripCasts(rhs), ctx.env);
-    if (rk && s.res.has(rk) && rk !== k) {
-      s.res.set(k, s.res.get(rk)!);
+    const aliased = rk && rk !== k ? s.res.get(rk) : undefined;
+    if (aliased !== undefined) {
+      s.res.set(k, aliased);
       s.vals.delete(k);
-      this.noteName(s, s.res.get(rk)!, k);
+      this.noteName(s, aliased, k);
       return [s];
     }
     // A copy of storage nothing is known about yet: both names share one unknown value, so what the path
@@ -974,7 +985,7 @@ export class PathAnalyzer {
       }
       const gid = state.res.get(k);
       if (gid !== undefined) {
-        const g = state.groups.get(gid)!;
+        const g = groupOf(state, gid);
         const zero = val.k === 'Z' || (val.k === 'sym' && state.cons.get(val.id)?.z === true);
         if (zero) {
           if (g.st === 'released' || (g.st === 'cond' && g.sym && state.cons.get(g.sym)?.z === false)) g.st = 'null';
@@ -995,8 +1006,8 @@ export class PathAnalyzer {
     // held, since where it fails is where a leak is reported.
     const seen = new Set<FnDef>([init]);
     const queue = [init];
-    while (queue.length) {
-      for (const e of this.program.callees(queue.pop()!)) {
+    for (let f = queue.pop(); f !== undefined; f = queue.pop()) {
+      for (const e of this.program.callees(f)) {
         if (!seen.has(e.callee)) {
           seen.add(e.callee);
           queue.push(e.callee);
@@ -1034,7 +1045,7 @@ export class PathAnalyzer {
       structs.get(ty) ?? structs.get(`_${ty}`) ?? structs.get(`__${ty}`) ?? structs.get(this.keys.canonicalType(ty));
     let fields = lookup(parts[0]);
     for (let i = 1; i < parts.length && fields; i++) {
-      const ft = fields[parts[i].replace(/\[\]$/, '')];
+      const ft = fields[parts[i].replace(/\[\]$/, '')] as string | undefined;
       if (ft === undefined) return undefined;
       if (i === parts.length - 1) return this.keys.canonicalType(ft);
       fields = lookup(ft);
@@ -1110,17 +1121,17 @@ export class PathAnalyzer {
       const hk = this.handleKey(e.a[r.release.handleArg], r.release.handleIsOut ?? false, ctx);
       return this.evalArgs(e.a, s, ctx).map(({ state }) => {
         const gid = hk ? this.resourceOf(state, hk) : undefined;
-        if (gid !== undefined) state.groups.get(gid)!.st = 'released';
+        if (gid !== undefined) groupOf(state, gid).st = 'released';
         // Which element is released is not told apart: the earlier one held beside it goes too.
         const earlier = hk ? state.res.get(`${hk}${EARLIER}`) : undefined;
-        if (earlier !== undefined) state.groups.get(earlier)!.st = 'released';
+        if (earlier !== undefined) groupOf(state, earlier).st = 'released';
         return { state, val: { k: 'top' } };
       });
     }
     const targets = this.program.resolve(ctx.fn.file, name);
     if (targets.length === 0) {
       const mb = this.program.macroBody(ctx.fn.file, name);
-      if (mb && mb.params.length === e.a.length) return this.expandMacro(mb.body, mb.params, e, s, ctx);
+      if (mb?.params.length === e.a.length) return this.expandMacro(mb.body, mb.params, e, s, ctx);
     }
     // Helpers that acquire or release are walked with the caller's state; others are opaque (a
     // leak is never reported inside a helper that did not make the mapping).
@@ -1142,8 +1153,9 @@ export class PathAnalyzer {
       else if (cur.t === 'bin' && (cur.op === '+' || cur.op === '-')) cur = stripCasts(cur.l);
       else break;
       const k = this.key(cur, ctx.env);
-      if (k && s.res.has(k)) {
-        const g = s.groups.get(s.res.get(k)!);
+      const gid = k ? s.res.get(k) : undefined;
+      if (gid !== undefined) {
+        const g = s.groups.get(gid);
         if (g && g.st !== 'released' && g.st !== 'null') return true;
       }
     }
@@ -1261,7 +1273,10 @@ export class PathAnalyzer {
           if (!isFieldKey(k)) continue;
           const name = lastName(k);
           if (writes.has(name)) state.vals.delete(k);
-          else if (masked.has(name) && this.maskMayChange(k, masked.get(name)!, ctx)) state.vals.delete(k);
+          else {
+            const masks = masked.get(name);
+            if (masks !== undefined && this.maskMayChange(k, masks, ctx)) state.vals.delete(k);
+          }
         }
       state.cons.delete(sym);
       if (alwaysSucceeds) return { state, val: { k: 'Z' } };
@@ -1359,7 +1374,7 @@ export class PathAnalyzer {
         key.includes('[]') &&
         before &&
         stillHeld(before, state) &&
-        !(earlier !== undefined && stillHeld(state.groups.get(earlier)!, state))
+        !(earlier !== undefined && stillHeld(groupOf(state, earlier), state))
       ) {
         // Held for sure, and no longer tied to the call's status symbol, which the next round reuses.
         const { sym: _sym, ...rest } = before;
@@ -1714,7 +1729,7 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
   const byName = new Map<string, FnDef[]>();
   for (const fn of list) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
   const testedParam = (fn: FnDef, i: number, extra: Set<string>) => {
-    const n = fn.params[i]?.n;
+    const n = (fn.params[i] as (typeof fn.params)[number] | undefined)?.n;
     return n !== undefined && ((testedCache.get(fn.body)?.has(n) ?? false) || extra.has(`${fn.name}#${i}`));
   };
   const passed = new Set<string>();

@@ -10,6 +10,7 @@
 import type { Pos } from './ast.js';
 import type { AcquireSite } from './paths.js';
 import { rememberedByString } from '../util/memo.js';
+import { defined } from '../util/defined.js';
 
 /** Where a value became known, for "decided at" and traces. */
 export interface Origin {
@@ -219,7 +220,7 @@ export class Vals {
     }
     const s = symOf(v);
     if (s !== undefined) {
-      const c = this.syms.get(s)!;
+      const c = defined(this.syms.get(s), `count of symbol ${s}`);
       if (c <= 1) this.syms.delete(s);
       else this.syms.set(s, c - 1);
     }
@@ -331,7 +332,7 @@ export function matches(a: Snapshot, b: State, ignore?: (k: string) => boolean):
   for (const [k, g] of a.res) if (b.res.get(k) !== g) return false;
   for (const [k, st, sym] of a.groups) {
     const g = b.groups.get(k);
-    if (!g || g.st !== st || (g.sym ?? '') !== (sym ?? '')) return false;
+    if (g?.st !== st || (g.sym ?? '') !== (sym ?? '')) return false;
   }
   for (const x of a.loops) if (!b.loops.has(x)) return false;
   let n = b.vals.n;
@@ -347,7 +348,7 @@ export function matches(a: Snapshot, b: State, ignore?: (k: string) => boolean):
   if (live !== a.cons.length) return false;
   for (const [k, z] of a.cons) {
     const c = b.cons.get(k);
-    if (!c || c.z !== z || !liveIn(b, k)) return false;
+    if (c?.z !== z || !liveIn(b, k)) return false;
   }
   return true;
 }

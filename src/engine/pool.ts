@@ -9,6 +9,7 @@ import { parseBytes, type ParsedEntry } from './filefacts.js';
 import type { MacroTable } from './expand.js';
 import type { LexFacts } from './lexfacts.js';
 import { releaseTrees } from './trees.js';
+import { defined } from '../util/defined.js';
 
 export interface ParseJob {
   bytes: Uint8Array;
@@ -96,14 +97,14 @@ export async function parseBatch(
   try {
     // The calling thread works too, yielding between files so workers get fed.
     while (queue.length && (callerParses || pool.length === 0)) {
-      parseHere(queue.shift()!);
+      parseHere(defined(queue.shift(), 'queued file'));
       // Trees this thread dropped are freed past their bound (a collection and a turn of the loop).
       if (!(await releaseTrees()) && pool.length) await yieldToEvents();
     }
     await Promise.all(finished);
     // Workers that died leave their queue to this thread.
-    while (queue.length) {
-      parseHere(queue.shift()!);
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      parseHere(next);
       await releaseTrees();
     }
   } finally {

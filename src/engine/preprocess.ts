@@ -6,6 +6,7 @@
  * Newlines are kept everywhere, so line and column numbers stay right.
  */
 import { Tok, tokenize, type Tokens } from './lexer.js';
+import { defined } from '../util/defined.js';
 
 /** Words that are macros for nothing (or for a calling convention) in WDK headers. */
 const EMPTY_MACROS = new Set([
@@ -136,7 +137,7 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
       const d = text.slice(s, e);
       const name = directiveName(d);
       if (name === 'if' || name === 'ifdef' || name === 'ifndef') {
-        const top = stack[stack.length - 1];
+        const top = stack.at(-1);
         // C, not C++: a `__cplusplus` branch is never part of the program (nor an `#ifndef __cplusplus` one's else).
         const cpp = isCplusplusTest(d);
         const c: Conditional = {
@@ -155,7 +156,7 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
           dead: (name === 'elif' && isLiteralZero(d)) || (name === 'else' && c.deadElse === true),
         });
       } else if (name === 'endif' && stack.length) {
-        const c = stack.pop()!;
+        const c = defined(stack.pop(), 'open #if');
         c.branches[c.branches.length - 1].end = s;
       }
       continue;
@@ -329,11 +330,11 @@ function isKept(c: Conditional, branch: number, sel: Selection): boolean {
  * of nested `#if`s cost neither the call stack nor time squared.
  */
 function isReached(c: Conditional, sel: Selection): boolean {
-  const memo = (sel.reached ??= new Map());
+  const memo = (sel.reached ??= new Map<Conditional, boolean>());
   const chain: Conditional[] = [];
-  let cur: Conditional | undefined = c;
+  let cur = c;
   let reached = true;
-  while (cur) {
+  for (;;) {
     const known = memo.get(cur);
     if (known !== undefined) {
       reached = known;

@@ -11,6 +11,7 @@ import { loadFunctionDetail, parseMacroBodies } from './filefacts.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
 import { noteLimit } from './limits.js';
 import type { RoleTable } from './rulepack.js';
+import { defined } from '../util/defined.js';
 
 export interface MacroBody {
   name: string;
@@ -109,7 +110,8 @@ export class Program {
       for (const m of f.lex.macros) push(this.macros, m.name, { ...m, file: f.path });
       for (const [k, v] of Object.entries(f.lex.typedefs)) if (!this.typedefs.has(k)) this.typedefs.set(k, v);
       // Older cached facts have no enums.
-      for (const [k, v] of Object.entries(f.lex.enums ?? {})) push(this.enums, k, { value: v, file: f.path });
+      for (const [k, v] of Object.entries((f.lex.enums as Record<string, string> | undefined) ?? {}))
+        push(this.enums, k, { value: v, file: f.path });
       for (const [k, v] of Object.entries(f.lex.structs))
         this.structs.set(k, Object.assign(this.structs.get(k) ?? {}, v));
       if (!f.parsed) continue;
@@ -126,7 +128,7 @@ export class Program {
         this.functions.push(def);
         if (fact.isStatic || this.declaredStatic(f, fact.name)) {
           let m = this.statics.get(f.path);
-          if (!m) this.statics.set(f.path, (m = new Map()));
+          if (!m) this.statics.set(f.path, (m = new Map<string, FnDef[]>()));
           push(m, fact.name, def);
         } else {
           push(this.external, fact.name, def);
@@ -138,7 +140,7 @@ export class Program {
 
   /** `static T F(...);` earlier in the file makes a later `T F(...) {}` static too. */
   private declaredStatic(f: LinkedFile, name: string): boolean {
-    return f.parsed!.decls.some((d) => d.isFunction && d.isStatic && d.name === name);
+    return defined(f.parsed, `parse of ${f.path}`).decls.some((d) => d.isFunction && d.isStatic && d.name === name);
   }
 
   /** Definitions a name used in `fromFile` can mean: the file's static one, else the nearest external ones. */
@@ -192,7 +194,7 @@ export class Program {
     for (let i = 0; i < 8; i++) {
       if (this.statics.get(fromFile)?.has(cur) || this.external.has(cur)) return cur;
       const m = this.macro(fromFile, cur);
-      if (!m || m.params !== null || !/^[A-Za-z_]\w*$/.test(m.body)) return cur;
+      if (m?.params !== null || !/^[A-Za-z_]\w*$/.test(m.body)) return cur;
       cur = m.body;
     }
     return cur;
@@ -212,7 +214,7 @@ export class Program {
    */
   private lexMacroBody(fromFile: string, name: string): (MacroBody & { file: string }) | undefined {
     const m = this.macro(fromFile, name);
-    if (!m || m.params === null || /[A-Za-z_]\w*\s*\(/.test(m.body)) return undefined;
+    if (!m?.params || /[A-Za-z_]\w*\s*\(/.test(m.body)) return undefined;
     const file = this.files.get(m.file);
     if (!file || file.parsed) return undefined;
     let bodies = this.lexMacroBodies.get(m.file);
@@ -293,7 +295,7 @@ export class Program {
     };
     let work = 0;
     let truncated = false;
-    open(root, this.macro(fromFile, root)!);
+    open(root, defined(this.macro(fromFile, root), `macro ${root}`));
     for (;;) {
       const top = stack[stack.length - 1];
       if (top.next < top.callees.length && !truncated) {
@@ -334,7 +336,7 @@ export class Program {
       if (!parent) {
         this.callsParameter.set(keyOf(root), top.callsParameter || truncated);
         if (truncated) {
-          const m = this.macro(fromFile, root)!;
+          const m = defined(this.macro(fromFile, root), `macro ${root}`);
           noteLimit(this, {
             kind: 'budget',
             withheld: true,
@@ -389,7 +391,7 @@ export class Program {
     const seen = new Set<FnDef>([fn]);
     const queue = [fn];
     while (queue.length && seen.size < 2000) {
-      const f = queue.pop()!;
+      const f = defined(queue.pop(), 'queued function');
       for (const w of own(f)) out.add(w);
       for (const e of this.callees(f))
         if (!seen.has(e.callee)) {
@@ -518,7 +520,7 @@ export class Program {
       }
       // Callbacks handed to NDIS by pointer argument: NdisQueueIoWorkItem(h, F, ctx) ...
       for (const api of fn.fact.calls) {
-        const h = t.handoffCalls[api];
+        const h = t.handoffCalls[api] as (typeof t.handoffCalls)[string] | undefined;
         if (!h) continue;
         for (const { arg, line } of callArgsNamed(fn.body, api, h.arg)) {
           for (const target of this.resolveCallback(fn.file, arg)) {
@@ -580,7 +582,7 @@ function macroCallees(m: MacroDef): { names: string[]; callsParameter: boolean }
     const names: string[] = [];
     let callsParameter = false;
     for (const x of m.body.matchAll(callRe)) {
-      const callee = x[1] ?? x[2];
+      const callee = (x[1] as string | undefined) ?? x[2];
       if (m.params?.includes(callee)) callsParameter = true;
       else names.push(callee);
     }

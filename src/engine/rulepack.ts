@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot, packageVersion } from '../package.js';
 import type { RuleMeta, Severity } from './types.js';
+import { asRecord, asString, asStringArray, parseJson } from '../util/json.js';
 
 export { packageRoot };
 
@@ -245,31 +246,35 @@ const SEVERITIES = new Set<Severity>(['error', 'warning', 'note']);
 
 let cached: RulePack | undefined;
 
+/** resources.json: each resource by name (a string value is a comment). */
+type RawResources = Record<string, Omit<ResourceDef, 'name'> | string>;
+
 export function loadRulePack(dir = join(packageRoot, 'rules')): RulePack {
   if (cached && dir === join(packageRoot, 'rules')) return cached;
-  const read = (p: string) => {
+  const read = (p: string): unknown => {
     const file = join(dir, p);
     try {
-      return JSON.parse(readFileSync(file, 'utf8'));
+      return parseJson(readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new Error(`rule pack: cannot read ${file}: ${(e as Error).message}`);
+      throw new Error(`rule pack: cannot read ${file}: ${(e as Error).message}`, { cause: e });
     }
   };
-  const pack = read('pack.json');
-  const roles = read(pack.roles) as RoleTable;
-  const resourcesRaw = read(pack.resources) as Record<string, Omit<ResourceDef, 'name'> | string>;
+  const pack = asRecord(read('pack.json'), 'rule pack: pack.json');
+  const roles = read(asString(pack.roles, 'rule pack: pack.json: roles')) as RoleTable;
+  const resourcesRaw = read(asString(pack.resources, 'rule pack: pack.json: resources')) as RawResources;
   const resources: Record<string, ResourceDef> = {};
   for (const [name, r] of Object.entries(resourcesRaw)) if (typeof r === 'object') resources[name] = { name, ...r };
-  const rules: RuleDef[] = (pack.rules as string[]).map((p) => {
+  const rules: RuleDef[] = asStringArray(pack.rules, 'rule pack: pack.json: rules').map((p) => {
     const r = read(p) as RuleDef;
     if (!KINDS.has(r.kind)) throw new Error(`rule pack: ${p}: unknown rule kind '${r.kind}'`);
     if (!SEVERITIES.has(r.severity)) throw new Error(`rule pack: ${p}: unknown severity '${r.severity}'`);
-    if ('resource' in r && !resources[r.resource]) throw new Error(`rule pack: ${p}: unknown resource '${r.resource}'`);
+    if ('resource' in r && !(r.resource in resources))
+      throw new Error(`rule pack: ${p}: unknown resource '${r.resource}'`);
     if (r.kind === 'pairing') checkPairing(p, r, resources);
     return r;
   });
   const result: RulePack = {
-    name: pack.name,
+    name: asString(pack.name, 'rule pack: pack.json: name'),
     roles,
     resources,
     rules,
@@ -290,10 +295,10 @@ export function formatMessage(
   id: string,
   data: Record<string, string | number>,
 ): string {
-  const template = rule.messages[id];
+  const template = rule.messages[id] as string | undefined;
   if (template === undefined) throw new Error(`rule ${rule.id} has no message "${id}"`);
   return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
-    const v = data[name];
+    const v = data[name] as (typeof data)[string] | undefined;
     if (v === undefined) throw new Error(`rule ${rule.id}, message "${id}": no value for {${name}}`);
     return String(v);
   });
@@ -309,7 +314,8 @@ export function ruleMeta(r: RuleDef): RuleMeta {
 /** A pairing rule names known resources, at least one duty, and a message for each message id it uses. */
 function checkPairing(p: string, r: PairingRule, resources: Record<string, ResourceDef>): void {
   if (!Array.isArray(r.resources) || r.resources.length === 0) throw new Error(`rule pack: ${p}: no resources`);
-  for (const name of r.resources) if (!resources[name]) throw new Error(`rule pack: ${p}: unknown resource '${name}'`);
+  for (const name of r.resources)
+    if (!(name in resources)) throw new Error(`rule pack: ${p}: unknown resource '${name}'`);
   const d = r.duties;
   const ids = [
     d.onFailure?.messageId,

@@ -53,8 +53,7 @@ const WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024;
 
 let version: string | undefined;
 async function packageVersion(): Promise<string> {
-  if (!version)
-    version = (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
   return version;
 }
 
@@ -68,7 +67,7 @@ function errorText(e: unknown): string {
 async function readSources(root: string): Promise<{ files: SourceFile[]; notices: Notice[] }> {
   const { paths, unreadable } = await listSources(root);
   const single = paths.length === 1 && paths[0] === root;
-  const rel = (p: string) => (single ? p.split(sep).pop()! : relative(root, p).split(sep).join('/'));
+  const rel = (p: string) => (single ? p.slice(p.lastIndexOf(sep) + 1) : relative(root, p).split(sep).join('/'));
   const notices: Notice[] = unreadable.map((u) => ({
     kind: 'skipped-file',
     withheld: true,
@@ -265,7 +264,7 @@ function declarationSig(p: ParsedEntry): string {
           p.decls.map((d) => `${d.name}:${d.ty}:${d.ptr}:${d.isFunction ? 1 : 0}:${d.isStatic ? 1 : 0}`),
           p.assigns.map((a) => `${a.obj}.${a.field}=${a.value}@${a.fn ?? ''}`),
           p.functionClass.map((c) => `${c.roleType}:${c.name}`),
-          (p.macroBodies ?? []).map((m) => [m.name, m.params, m.body]),
+          ((p.macroBodies as ParsedEntry['macroBodies'] | undefined) ?? []).map((m) => [m.name, m.params, m.body]),
         ]),
       )
       .digest('hex');

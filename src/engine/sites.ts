@@ -58,7 +58,7 @@ export function apiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
     // As in C, a macro is not expanded again inside its own expansion.
     if (painted.includes(name) || program.resolve(fn.file, name).length) return;
     const mb = program.macroBody(fn.file, name);
-    if (!mb || mb.params.length !== e.a.length) return;
+    if (mb?.params.length !== e.a.length) return;
     // A macro that reaches the API neither by name nor through a parameter it calls holds no call of it.
     if (
       !program.expansionCallsParameter(fn.file, name) &&

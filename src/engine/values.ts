@@ -146,9 +146,8 @@ const MAX_CONSTANT_NESTING = 256;
 /** Evaluates a macro body: numbers, names of other macros, + - * / % << >> | & ^ ~ and parentheses. */
 function evalText(body: string, program: Program, file: string, depth: number): bigint | undefined {
   const toks = body.match(/\.?\d[\w.]*|[A-Za-z_]\w*|<<|>>|[-+*/%|&^~()]/g);
-  if (!toks || toks.join('').length !== body.replace(/\s+/g, '').length) return undefined;
+  if (toks?.join('').length !== body.replace(/\s+/g, '').length) return undefined;
   let i = 0;
-  const peek = () => toks[i];
   const prec: Record<string, number> = {
     '|': 1,
     '^': 2,
@@ -170,11 +169,17 @@ function evalText(body: string, program: Program, file: string, depth: number): 
     return v;
   };
   const primaryAt = (): bigint | undefined => {
-    const t = toks[i++];
+    const t = toks[i++] as string | undefined;
     if (t === undefined) return undefined;
     if (t === '(') {
       // A cast like (ULONG) is skipped; otherwise a parenthesised expression.
-      if (/^[A-Za-z_]\w*$/.test(peek() ?? '') && toks[i + 1] === ')' && program.macro(file, peek()) === undefined) {
+      const name = toks[i] as string | undefined;
+      if (
+        name !== undefined &&
+        /^[A-Za-z_]\w*$/.test(name) &&
+        toks[i + 1] === ')' &&
+        program.macro(file, name) === undefined
+      ) {
         i += 2;
         return primary();
       }
@@ -196,9 +201,11 @@ function evalText(body: string, program: Program, file: string, depth: number): 
   };
   const expr = (minPrec: number): bigint | undefined => {
     let l = primary();
-    while (l !== undefined && i < toks.length && prec[peek()] !== undefined && prec[peek()] > minPrec) {
+    while (l !== undefined && i < toks.length) {
+      const p = prec[toks[i]] as number | undefined;
+      if (p === undefined || p <= minPrec) break;
       const op = toks[i++];
-      const r = expr(prec[op]);
+      const r = expr(p);
       if (r === undefined) return undefined;
       l = binop(op, l, r);
     }

@@ -5,16 +5,16 @@ import type { MacroDefinition } from './expand.js';
 import type { LexFacts } from './lexfacts.js';
 import { releaseTrees } from './trees.js';
 
-parentPort!.on(
-  'message',
-  (msg: { bytes: Uint8Array; lex: LexFacts; macros?: MacroDefinition[]; macroDigest?: string }) => {
-    try {
-      const macros = msg.macros ? new Map(msg.macros.map((m) => [m.name, m])) : undefined;
-      parentPort!.postMessage({ facts: parseBytes(msg.bytes, msg.lex, macros, msg.macroDigest) });
-    } catch (e) {
-      parentPort!.postMessage({ error: (e as Error).message });
-    }
-    // This thread's dropped trees, past their bound (see trees.ts); the next file waits in the port meanwhile.
-    void releaseTrees();
-  },
-);
+const port = parentPort;
+if (!port) throw new Error('src/engine/worker.ts runs as a worker thread only');
+
+port.on('message', (msg: { bytes: Uint8Array; lex: LexFacts; macros?: MacroDefinition[]; macroDigest?: string }) => {
+  try {
+    const macros = msg.macros ? new Map(msg.macros.map((m) => [m.name, m])) : undefined;
+    port.postMessage({ facts: parseBytes(msg.bytes, msg.lex, macros, msg.macroDigest) });
+  } catch (e) {
+    port.postMessage({ error: (e as Error).message });
+  }
+  // This thread's dropped trees, past their bound (see trees.ts); the next file waits in the port meanwhile.
+  void releaseTrees();
+});

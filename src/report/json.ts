@@ -15,17 +15,17 @@ export interface JsonOptions {
   docsUrl?: (finding: Finding) => string;
 }
 
-interface JsonTraceStep {
+export interface JsonTraceStep {
   path: string;
   line: number;
   message: string;
 }
 
-type JsonFinding = Omit<Finding, 'trace' | 'fix'> & { trace: JsonTraceStep[]; docsUrl?: string; fix?: Fix };
+export type JsonFinding = Omit<Finding, 'trace' | 'fix'> & { trace: JsonTraceStep[]; docsUrl?: string; fix?: Fix };
 
-type JsonSuppressed = JsonFinding & { suppression: Suppression };
+export type JsonSuppressed = JsonFinding & { suppression: Suppression };
 
-interface JsonReport {
+export interface JsonReport {
   version: string;
   /** Fingerprints are comparable only within one scheme: a baseline must name the same. */
   fingerprintVersion: string;

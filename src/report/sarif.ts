@@ -51,24 +51,24 @@ export const GITHUB_MAX_TRACE_LOCATIONS = 1_000;
 const GITHUB_MAX_DESCRIPTION = 1_024;
 const GITHUB_MAX_RULE_NAME = 255;
 
-interface Region {
+export interface Region {
   startLine: number;
   startColumn?: number;
   endLine?: number;
   endColumn?: number;
 }
 
-interface PhysicalLocation {
+export interface PhysicalLocation {
   artifactLocation: { uri: string; uriBaseId: string };
   region?: Region;
 }
 
-interface Location {
+export interface Location {
   physicalLocation: PhysicalLocation;
   message?: { text: string };
 }
 
-interface ReportingDescriptor {
+export interface ReportingDescriptor {
   id: string;
   name: string;
   shortDescription: { text: string };
@@ -81,7 +81,7 @@ interface ReportingDescriptor {
   properties: { tags: string[]; 'problem.severity': string; sdv?: string[] };
 }
 
-interface SarifFix {
+export interface SarifFix {
   description: { text: string };
   artifactChanges: {
     artifactLocation: { uri: string; uriBaseId: string };
@@ -89,7 +89,7 @@ interface SarifFix {
   }[];
 }
 
-interface SarifResult {
+export interface SarifResult {
   ruleId: string;
   ruleIndex: number;
   level: Severity;
@@ -102,11 +102,27 @@ interface SarifResult {
   baselineState?: 'new' | 'unchanged';
 }
 
-interface Notification {
+export interface Notification {
   level: 'note' | 'warning';
   message: { text: string };
   descriptor?: { id: string };
   locations?: Location[];
+}
+
+/** The one run of the log formatSarif writes. */
+export interface SarifRun {
+  tool: { driver: { name: string; version: string; rules: ReportingDescriptor[] } };
+  originalUriBaseIds?: Record<string, { uri: string }>;
+  invocations: { executionSuccessful: boolean; toolExecutionNotifications: Notification[] }[];
+  results: SarifResult[];
+  columnKind: string;
+}
+
+/** The SARIF log formatSarif writes. */
+export interface SarifLog {
+  $schema: string;
+  version: string;
+  runs: SarifRun[];
 }
 
 /** A finding as SARIF sees it: reported, suppressed, or known to the baseline. */
@@ -127,7 +143,7 @@ export function formatSarif(report: Report, opts: SarifOptions = {}): string {
   const notifications = sortNotices(report.notices).map((n) => toNotification(n, uri));
   if (omitted > 0) notifications.push(omittedResultsNotification(omitted));
 
-  const run = {
+  const run: SarifRun = {
     tool: { driver: { name: 'ndis-review', version: report.version, rules } },
     ...originalUriBaseIds(opts.repositoryRoot ?? report.root),
     invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
@@ -135,7 +151,7 @@ export function formatSarif(report: Report, opts: SarifOptions = {}): string {
     // The engine counts columns in JavaScript string characters, i.e. UTF-16 code units.
     columnKind: 'utf16CodeUnits',
   };
-  const log = { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
+  const log: SarifLog = { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
   return JSON.stringify(log, null, 2) + '\n';
 }
 

@@ -93,7 +93,9 @@ function shown(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-  return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'symbol' || typeof v === 'function') return String(v);
+  return 'a value'; // not reached: every kind of value is one of the above
 }
 
 /** A key as a key path shows it: bare when plain, quoted otherwise. */

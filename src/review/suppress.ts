@@ -72,7 +72,7 @@ export function applyDirectives(
       kept.push(finding);
       continue;
     }
-    used.add(`${index.get(directive)}:${finding.rule}`);
+    used.add(`${String(index.get(directive))}:${finding.rule}`);
     suppressed.push({
       finding,
       suppression: {
@@ -138,7 +138,7 @@ function unusedFindings(
         options.complete &&
         !options.rulesOff.has(rule) &&
         rule !== UNUSED_DIRECTIVE.id &&
-        !used.has(`${index.get(d)}:${rule}`)
+        !used.has(`${String(index.get(d))}:${rule}`)
       ) {
         report(
           d,

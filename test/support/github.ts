@@ -155,7 +155,7 @@ export class GitHubStandIn {
     k = m(/^\/repos\/([^/]+\/[^/]+)\/(.*)$/);
     const repo = k ? this.repos.get(k[1]) : undefined;
     if (!k || !repo) {
-      json(404, { message: `no stand-in for ${req.method} ${path}` });
+      json(404, { message: `no stand-in for ${String(req.method)} ${path}` });
       return;
     }
     const name = k[1];
@@ -170,7 +170,7 @@ export class GitHubStandIn {
         repo: name,
         head_sha: String(body.head_sha),
         external_id: typeof body.external_id === 'string' ? body.external_id : null,
-        status: String(body.status ?? 'queued'),
+        status: typeof body.status === 'string' ? body.status : 'queued',
         conclusion: typeof body.conclusion === 'string' ? body.conclusion : null,
         output: body.output as StandInRun['output'],
         writes: 1,
@@ -247,6 +247,6 @@ export class GitHubStandIn {
       json(200, { id: 1 });
       return;
     }
-    json(404, { message: `no stand-in for ${req.method} ${path}` });
+    json(404, { message: `no stand-in for ${String(req.method)} ${path}` });
   }
 }

@@ -8,8 +8,8 @@ import type { ErrorObject } from 'ajv';
 
 const require = createRequire(import.meta.url);
 // CommonJS packages: required, so their default exports need no interop shims.
-const Ajv2020: typeof import('ajv/dist/2020.js').default = require('ajv/dist/2020.js');
-const Ajv07: typeof import('ajv').default = require('ajv');
+const Ajv2020 = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js').default;
+const Ajv07 = require('ajv') as typeof import('ajv').default;
 
 type Schema = Record<string, unknown>;
 

@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { freePort } from './net.js';
+import { defined } from '../../src/util/defined.js';
 
 export const INSTALL_REDIS = 'apt-get install -y redis-server';
 
@@ -38,7 +39,7 @@ export async function startRedis(): Promise<RedisServer> {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  defined(child.stdout, 'child.stdout').on('data', (b: Buffer) => (out += b.toString()));
   for (let i = 0; i < 100 && !out.includes('Ready to accept connections'); i++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited: ${out}`);
     await new Promise((r) => setTimeout(r, 50));

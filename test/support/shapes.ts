@@ -3,6 +3,9 @@
  * the fields they use, typed, so a parsed array is called as what it is.
  */
 
+import type { JsonReport } from '../../src/report/json.js';
+import type { SarifLog } from '../../src/report/sarif.js';
+
 export interface JsonFinding {
   rule: string;
   path: string;
@@ -33,3 +36,9 @@ export interface SarifRule {
   help: { text: string; markdown?: string };
   properties: { tags: string[] } & Record<string, unknown>;
 }
+
+/** The JSON report as `--format json` or formatJson writes it. */
+export const parseJsonReport = (text: string): JsonReport => JSON.parse(text) as JsonReport;
+
+/** The SARIF log as `--format sarif` or formatSarif writes it. */
+export const parseSarif = (text: string): SarifLog => JSON.parse(text) as SarifLog;

@@ -29,13 +29,23 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { WebhookDefinition } from '@octokit/webhooks-examples';
 import type { Probot } from 'probot';
+import { asArray, asRecord, isRecord } from '../../src/util/json.js';
 
 /** What `probot.receive()` takes: `{ id, name, payload }`. */
 export type Delivery = Parameters<Probot['receive']>[0];
 
-/** A payload being edited: plain JSON. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- payloads are edited freely in tests, then checked by GitHub's schema
-type Json = Record<string, any>;
+/** A payload being edited: plain JSON, then checked by GitHub's schema. */
+type Json = Record<string, unknown>;
+
+/** The object at `keys` below `o` (GitHub's example has it; a missing one is a broken example). */
+function at(o: Json, ...keys: string[]): Json {
+  let cur = o;
+  for (const [i, k] of keys.entries()) cur = asRecord(cur[k], `the example's ${keys.slice(0, i + 1).join('.')}`);
+  return cur;
+}
+
+/** What spreading `v` gives: its fields when it is an object, none when it is absent. */
+const fields = (v: unknown): Json => (isRecord(v) ? v : {});
 
 const require = createRequire(import.meta.url);
 let definitions: WebhookDefinition[] | undefined;
@@ -106,16 +116,18 @@ function retarget(
   repo: string,
   alsoIn: string[] = [],
 ): { payload: Json; oldOwner: string } {
-  const oldFull = String(payload.repository.full_name);
-  const oldName = String(payload.repository.name);
-  const oldOwner = String(payload.repository.owner.login);
+  const repository = at(payload, 'repository');
+  const oldFull = String(repository.full_name);
+  const oldName = String(repository.name);
+  const oldOwner = String(at(repository, 'owner').login);
   const p = replaceStrings(payload, oldFull, `${owner}/${repo}`);
   for (const key of ['repository', ...alsoIn]) {
     if (p[key]) p[key] = renameAccount(p[key], oldOwner, owner);
   }
   // The organization object (an organization-owned example) has no `type`; its URLs are /orgs/NAME.
-  if (p.organization?.login === oldOwner)
-    p.organization = { ...replaceStrings(p.organization as Json, `/${oldOwner}`, `/${owner}`), login: owner };
+  const organization = p.organization;
+  if (isRecord(organization) && organization.login === oldOwner)
+    p.organization = { ...replaceStrings(organization, `/${oldOwner}`, `/${owner}`), login: owner };
   // Repository objects by name (the repository itself, a pull request's base.repo and head.repo).
   const rename = (v: unknown): void => {
     if (Array.isArray(v)) {
@@ -133,7 +145,9 @@ function retarget(
 
 function setInstallation(payload: Json, installation: number): void {
   payload.installation = {
-    ...(payload.installation ?? { node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' }),
+    ...(isRecord(payload.installation)
+      ? payload.installation
+      : { node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' }),
     id: installation,
   };
 }
@@ -167,9 +181,9 @@ export function pullRequestEvent(
   o: PullRequestOptions,
 ): Delivery {
   const ex = example('pull_request', action);
-  const exNumber = String(ex.pull_request.number);
-  const exHead = String(ex.pull_request.head.sha);
-  const exBase = String(ex.pull_request.base.sha);
+  const exNumber = String(at(ex, 'pull_request').number);
+  const exHead = String(at(ex, 'pull_request', 'head').sha);
+  const exBase = String(at(ex, 'pull_request', 'base').sha);
   const full = `${o.owner}/${o.repo}`;
   // In GitHub's examples the owner opened the pull request from a branch of the repository itself.
   let { payload: p } = retarget(ex, o.owner, o.repo, ['pull_request', 'sender']);
@@ -180,26 +194,29 @@ export function pullRequestEvent(
     p = replaceStrings(p, `/${full}/${segment}/${exNumber}`, `/${full}/${segment}/${o.number}`);
   setInstallation(p, o.installation);
   p.number = o.number;
-  const pr = p.pull_request;
+  const pr = at(p, 'pull_request');
+  const prHead = at(pr, 'head');
+  const prBase = at(pr, 'base');
   pr.number = o.number;
   pr.draft = o.draft ?? false;
-  pr.head.sha = o.headSha;
-  pr.base.sha = o.baseSha;
-  pr.base.label = `${o.owner}:${pr.base.ref}`;
+  prHead.sha = o.headSha;
+  prBase.sha = o.baseSha;
+  prBase.label = `${o.owner}:${String(prBase.ref)}`;
   if (o.fork) {
     const forker = o.forkOwner ?? 'fork';
-    const head = renameAccount(replaceStrings(pr.head.repo as Json, full, `${forker}/${o.repo}`), o.owner, forker);
-    head.id = Number(p.repository.id) + 1;
-    head.node_id = Buffer.from(`010:Repository${head.id}`).toString('base64');
+    const head = renameAccount(replaceStrings(at(prHead, 'repo'), full, `${forker}/${o.repo}`), o.owner, forker);
+    const headId = Number(at(p, 'repository').id) + 1;
+    head.id = headId;
+    head.node_id = Buffer.from(`010:Repository${headId}`).toString('base64');
     head.fork = true;
-    pr.head.repo = head;
-    pr.head.user = renameAccount(pr.head.user, o.owner, forker);
-    pr.head.label = `${forker}:${pr.head.ref}`;
+    prHead.repo = head;
+    prHead.user = renameAccount(prHead.user, o.owner, forker);
+    prHead.label = `${forker}:${String(prHead.ref)}`;
     pr.user = renameAccount(pr.user, o.owner, forker);
     pr.author_association = 'CONTRIBUTOR';
     p.sender = renameAccount(p.sender, o.owner, forker);
   } else {
-    pr.head.label = `${o.owner}:${pr.head.ref}`;
+    prHead.label = `${o.owner}:${String(prHead.ref)}`;
   }
   if (action === 'synchronize') p.after = o.headSha;
   return delivery('pull_request', p, o.id);
@@ -219,17 +236,18 @@ export interface CheckPullRequest {
  * head is in the repository), their head on the suite's branch.
  */
 function checkPullRequests(repository: Json, headBranch: string, prs: CheckPullRequest[]): Json[] {
-  const template = example('check_suite', 'rerequested').check_suite.pull_requests[0] as Json;
+  const listed = asArray(at(example('check_suite', 'rerequested'), 'check_suite').pull_requests, 'pull_requests');
+  const template = asRecord(listed[0], "the example's first pull request");
   const repo = { id: repository.id, url: repository.url, name: repository.name };
   return prs.map((pr, i) => ({
     ...template,
-    url: `${repository.url}/pulls/${pr.number}`,
+    url: `${String(repository.url)}/pulls/${pr.number}`,
     id: Number(template.id) + i,
     number: pr.number,
-    head: { ...template.head, ref: headBranch, sha: pr.headSha, repo: { ...repo } },
+    head: { ...fields(template.head), ref: headBranch, sha: pr.headSha, repo: { ...repo } },
     base: {
-      ...template.base,
-      ref: String(repository.default_branch ?? template.base.ref),
+      ...fields(template.base),
+      ref: String(repository.default_branch ?? fields(template.base).ref),
       sha: pr.baseSha,
       repo: { ...repo },
     },
@@ -248,14 +266,14 @@ export interface CheckSuiteOptions extends RepoTarget {
 export function checkSuiteEvent(action: 'requested' | 'rerequested', o: CheckSuiteOptions): Delivery {
   const ex = example('check_suite', action);
   let { payload: p } = retarget(ex, o.owner, o.repo);
-  p = replaceStrings(p, String(ex.check_suite.head_sha), o.headSha);
+  p = replaceStrings(p, String(at(ex, 'check_suite').head_sha), o.headSha);
   setInstallation(p, o.installation);
-  const suite = p.check_suite;
+  const suite = at(p, 'check_suite');
   suite.head_sha = o.headSha;
   suite.after = o.headSha;
-  if (suite.head_commit) suite.head_commit.id = o.headSha;
-  if (o.appId !== undefined) suite.app = { ...suite.app, id: o.appId };
-  suite.pull_requests = checkPullRequests(p.repository, String(suite.head_branch), o.pullRequests ?? []);
+  if (isRecord(suite.head_commit)) suite.head_commit.id = o.headSha;
+  if (o.appId !== undefined) suite.app = { ...fields(suite.app), id: o.appId };
+  suite.pull_requests = checkPullRequests(at(p, 'repository'), String(suite.head_branch), o.pullRequests ?? []);
   return delivery('check_suite', p, o.id);
 }
 
@@ -273,26 +291,27 @@ export interface CheckRunOptions extends RepoTarget {
 /** A `check_run` delivery from GitHub's example of `action`. */
 export function checkRunEvent(action: 'rerequested' | 'requested_action', o: CheckRunOptions): Delivery {
   const ex = example('check_run', action);
-  const exRunId = String(ex.check_run.id);
+  const exRunId = String(at(ex, 'check_run').id);
   let { payload: p } = retarget(ex, o.owner, o.repo);
-  p = replaceStrings(p, String(ex.check_run.head_sha), o.headSha);
+  p = replaceStrings(p, String(at(ex, 'check_run').head_sha), o.headSha);
   p.check_run = replaceStrings(
-    replaceStrings(p.check_run as Json, `/check-runs/${exRunId}`, `/check-runs/${o.checkRunId}`),
+    replaceStrings(at(p, 'check_run'), `/check-runs/${exRunId}`, `/check-runs/${o.checkRunId}`),
     `/runs/${exRunId}`,
     `/runs/${o.checkRunId}`,
   );
   setInstallation(p, o.installation);
-  const run = p.check_run;
+  const run = at(p, 'check_run');
+  const suite = at(run, 'check_suite');
   run.id = o.checkRunId;
   run.name = o.name;
   run.head_sha = o.headSha;
-  run.app = { ...run.app, id: o.appId };
-  run.pull_requests = checkPullRequests(p.repository, String(run.check_suite.head_branch), o.pullRequests ?? []);
+  run.app = { ...fields(run.app), id: o.appId };
+  run.pull_requests = checkPullRequests(at(p, 'repository'), String(suite.head_branch), o.pullRequests ?? []);
   run.check_suite = {
-    ...run.check_suite,
+    ...suite,
     head_sha: o.headSha,
     after: o.headSha,
-    app: { ...run.check_suite.app, id: o.appId },
+    app: { ...fields(suite.app), id: o.appId },
     pull_requests: structuredClone(run.pull_requests),
   };
   if (action === 'requested_action' && o.identifier !== undefined) p.requested_action = { identifier: o.identifier };

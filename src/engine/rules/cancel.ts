@@ -16,6 +16,7 @@ import { apiCalls, functionEnv } from '../sites.js';
 import type { Notice } from '../types.js';
 import { integerValue } from '../values.js';
 import { handleKey, isPersistentKey, reachableFrom, roleLabel, callDraft, callStep, type Draft } from './common.js';
+import { defined } from '../../util/defined.js';
 
 type Api = CancelInRoleRule['set'][number];
 
@@ -55,7 +56,7 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
         if (within && !within.has(caller)) continue;
         if (!program.callees(caller).some((e) => e.callee === fn && e.viaMacros.length === 0 && !e.viaField)) continue;
         const cenv = functionEnv(caller);
-        let bad = false;
+        let bad = false as boolean; // set by the walk's callback
         walkExprs(caller.body, (e) => {
           if (bad || e.t !== 'call' || e.f.t !== 'id' || !program.resolve(caller.file, e.f.n).includes(fn)) return;
           const a = e.a[index] as Expr | undefined;
@@ -155,7 +156,13 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
               ...roots.map((r) => ({
                 path: r.file,
                 line: r.fact.p[0],
-                message: `${r.name} (${roleLabel(pack, program.rolesOf(r).find((x) => rule.roles.includes(x.role))!.role)}) and the functions it calls cancel or free no ${displayKey(key)}`,
+                message: `${r.name} (${roleLabel(
+                  pack,
+                  defined(
+                    program.rolesOf(r).find((x) => rule.roles.includes(x.role)),
+                    `role of ${r.name}`,
+                  ).role,
+                )}) and the functions it calls cancel or free no ${displayKey(key)}`,
               })),
               ...(other
                 ? [{ path: other.fn.file, line: other.line, message: `${other.fn.name} calls ${other.call} on it` }]

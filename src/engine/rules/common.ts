@@ -28,8 +28,7 @@ export function reaching(program: Program, apis: string[], haltRoles: string[]):
   }
   const out = new Set<FnDef>(seeds);
   const queue = [...seeds];
-  while (queue.length) {
-    const f = queue.pop()!;
+  for (let f = queue.pop(); f !== undefined; f = queue.pop()) {
     for (const c of callers.get(f) ?? [])
       if (!out.has(c)) {
         out.add(c);
@@ -91,8 +90,8 @@ export function handleKey(keys: KeyMaker, arg: Expr | undefined, isOut: boolean,
 export function reachableFrom(program: Program, root: FnDef): FnDef[] {
   const seen = new Set<FnDef>([root]);
   const queue = [root];
-  while (queue.length)
-    for (const e of program.callees(queue.pop()!))
+  for (let f = queue.pop(); f !== undefined; f = queue.pop())
+    for (const e of program.callees(f))
       if (!seen.has(e.callee)) {
         seen.add(e.callee);
         queue.push(e.callee);

@@ -23,7 +23,7 @@ export function constantArgument(program: Program, rule: ConstantArgumentRule): 
         const arg = site.call.a[c.arg] as (typeof site.call.a)[number] | undefined;
         if (!arg || (site.viaMacro && conditionalMacro(program, site.viaMacro))) continue;
         // A constant defined one way per #if branch has no one value.
-        let branchDefined = false;
+        let branchDefined = false as boolean; // set by the walk's callback
         walkExprs({ k: 'exp', e: arg, p: site.p }, (x) => {
           if (x.t === 'id' && conditionalMacro(program, x.n)) branchDefined = true;
         });
@@ -111,11 +111,11 @@ function constantText(program: Program, file: string, e: Expr, depth: number): s
       const m = program.macro(file, e.f.n);
       if (!m || m.params?.length !== e.a.length) return undefined;
       const args = e.a.map(again);
-      if (args.some((a) => a === undefined)) return undefined;
+      if (!args.every((a) => a !== undefined)) return undefined;
       const params = m.params;
       return `(${m.body.replace(/[A-Za-z_]\w*/g, (w) => {
         const i = params.indexOf(w);
-        return i < 0 ? w : `(${args[i]!})`;
+        return i < 0 ? w : `(${args[i]})`;
       })})`;
     }
     default:

@@ -61,10 +61,12 @@ export function releaseOnFailure(
       for (const l of leak.loops.slice(0, 3))
         middle.push({ path: l.file, line: l.p[0], at: l.at, message: `next iteration of the loop at line ${l.p[0]}` });
       const f = leak.fork;
-      const sameLine = (o: { file: string; p: readonly number[] } | undefined) =>
-        o !== undefined && f !== undefined && o.p[0] === f.p[0] && o.file === f.file;
-      if (f && !sameLine(leak.decided) && !sameLine(s))
-        middle.push({ path: f.file, line: f.p[0], at: f.at, message: `takes the branch where ${f.text}` });
+      if (f) {
+        const sameLine = (o: { file: string; p: readonly number[] } | undefined) =>
+          o?.p[0] === f.p[0] && o.file === f.file;
+        if (!sameLine(leak.decided) && !sameLine(s))
+          middle.push({ path: f.file, line: f.p[0], at: f.at, message: `takes the branch where ${f.text}` });
+      }
       const d = leak.decided;
       if (d?.decided && d.at > leak.jump.step)
         // Decided by a call's result that the path tests only after the jump: the call is where it failed.

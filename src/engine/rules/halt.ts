@@ -12,6 +12,7 @@ import { formatMessage, type ReleaseInRoleRule, type ResourceDef, type RulePack 
 import { apiCalls } from '../sites.js';
 import type { Notice } from '../types.js';
 import { evidenceText, handleKey, isPersistentKey, reachableFrom, span, type Draft } from './common.js';
+import { defined } from '../../util/defined.js';
 
 /** Halt callbacks paired with an initialize callback: same characteristics object, else same file, else same folder. */
 function haltsFor(program: Program, pack: RulePack, init: FnDef, haltRoles: string[]): FnDef[] {
@@ -108,7 +109,10 @@ export function releaseInRole(
         continue;
       }
       const halt = halts[0];
-      const hev = program.rolesOf(halt).find((r) => pack.roles.halt.includes(r.role))!;
+      const hev = defined(
+        program.rolesOf(halt).find((r) => pack.roles.halt.includes(r.role)),
+        `halt role of ${halt.name}`,
+      );
       const persistent = [...names].filter(isPersistentKey).map(displayKey);
       const skipped = releaseSitesFrom(program, halts, resource, names);
       drafts.push({

@@ -96,10 +96,12 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
     const analyzer = analyzerFor(resource);
     for (const init of inits) {
       const key = analysisKey(context, resource, analyzer.walkable(init), init);
-      let a = key ? context.memo!.get(key) : undefined;
+      // A key is made only when there is a memo to keep it in.
+      const memo = key ? context.memo : undefined;
+      let a = key ? memo?.get(key) : undefined;
       if (!a) {
         a = analyzer.analyzeInit(init);
-        if (key) context.memo!.set(key, a);
+        if (key) memo?.set(key, a);
       }
       m.set(init, a);
       if (a.damaged.length) {
@@ -264,12 +266,13 @@ function parseHealth(program: Program, pack: RulePack, inits: FnDef[]): ParseHea
 }
 
 function analysisKey(context: RuleContext, resource: ResourceDef, walkable: FnDef[], init: FnDef): string | undefined {
-  if (!context.memo || !context.linkSignature || !context.fileHashes) return undefined;
+  const { fileHashes } = context;
+  if (!context.memo || !context.linkSignature || !fileHashes) return undefined;
   const h = createHash('sha1').update(
     `${context.linkSignature}\u0000${resource.name}\u0000${init.file}:${init.fact.start}:${init.fact.variant}`,
   );
   for (const f of walkable
-    .map((w) => `${w.file}\u0000${context.fileHashes!.get(w.file) ?? '?'}:${w.fact.start}:${w.fact.variant}`)
+    .map((w) => `${w.file}\u0000${fileHashes.get(w.file) ?? '?'}:${w.fact.start}:${w.fact.variant}`)
     .sort())
     h.update(`\u0000${f}`);
   return h.digest('hex');

@@ -13,6 +13,7 @@ import { formatMessage, type ArgumentMatchRule, type ResourceDef } from '../rule
 import { apiCalls } from '../sites.js';
 import { integerValue } from '../values.js';
 import { handleKey, span, type Draft } from './common.js';
+import { defined } from '../../util/defined.js';
 
 export function argumentMatch(
   program: Program,
@@ -55,7 +56,7 @@ export function argumentMatch(
     if (program.callsApi(fn, resource.acquire.call)) {
       for (const c of apiCalls(program, fn, resource.acquire.call)) {
         const key = handleKey(keys, c.call.a[resource.acquire.handleArg], resource.acquire.handleIsOut, c.env);
-        const length = c.call.a[resource.acquire.lengthArg];
+        const length = c.call.a[resource.acquire.lengthArg] as Expr | undefined;
         if (!key || !length) continue;
         const id = `${fn.file}:${c.call.p[0]}:${c.call.p[1]}:${key}`;
         acquires.push({
@@ -73,7 +74,7 @@ export function argumentMatch(
     if (program.callsApi(fn, resource.release.call)) {
       for (const c of apiCalls(program, fn, resource.release.call)) {
         const key = handleKey(keys, c.call.a[resource.release.handleArg], resource.release.handleIsOut ?? false, c.env);
-        const length = c.call.a[resource.release.lengthArg];
+        const length = c.call.a[resource.release.lengthArg] as Expr | undefined;
         if (!key || !length) continue;
         releases.push({
           fn,
@@ -109,7 +110,7 @@ export function argumentMatch(
     }
     if (!differs) continue;
     const a = matches[0];
-    const av = integerValue(a.length, program, a.fn.file)!;
+    const av = defined(integerValue(a.length, program, a.fn.file), 'length as an integer');
     const fix = fixes.lengthAt(
       resource,
       { fn: a.fn, p: a.call, ...(a.viaMacro ? { viaMacro: a.viaMacro } : {}) },
@@ -139,7 +140,7 @@ export function argumentMatch(
         {
           path: r.fn.file,
           line: r.p[0],
-          message: `${r.fn.name} ${w.releases} ${exprText(r.length)} = ${rv} ${w.unit}`,
+          message: `${r.fn.name} ${w.releases} ${exprText(r.length)} = ${String(rv)} ${w.unit}`,
         },
       ],
       docs: rule.docs,

@@ -33,6 +33,7 @@ import { evidenceText, reaching, roleLabel, span, type Draft } from './common.js
 import { constantTruth, integerValue } from '../values.js';
 import { givenByNdis, nonNullTruth } from './nonnull.js';
 import { conditionalMacro } from './uncertain.js';
+import { defined } from '../../util/defined.js';
 
 interface Op {
   acquire: boolean;
@@ -108,8 +109,8 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
         const arg = x.a[0] as Expr | undefined;
         const bare = arg ? stripCasts(arg) : undefined;
         const key = bare?.t === 'un' && bare.op === '&' ? keys.key(bare.e, env) : undefined;
-        if (!key || key.includes('[]')) out.push('unknown');
-        else out.push({ ...api, key, call: name, text: exprText(bare!), p, owner });
+        if (!key || key.includes('[]') || !bare) out.push('unknown');
+        else out.push({ ...api, key, call: name, text: exprText(bare), p, owner });
         return;
       }
       const targets = program.resolve(owner.file, name);
@@ -130,7 +131,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
       );
       if (!locks && !program.expansionCallsParameter(owner.file, name)) return;
       const mb = program.macroBody(owner.file, name);
-      if (!mb || mb.params.length !== x.a.length || conditionalMacro(program, name) || depth >= MAX_MACRO_NESTING) {
+      if (mb?.params.length !== x.a.length || conditionalMacro(program, name) || depth >= MAX_MACRO_NESTING) {
         if (locks) out.push('unknown');
         return;
       }
@@ -171,7 +172,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     let steps = 0;
     while (todo.length) {
       if (++steps > MAX_SUMMARY_STEPS) return 'unknown';
-      const { at, seq: before, decided } = todo.pop()!;
+      const { at, seq: before, decided } = defined(todo.pop(), 'step to walk');
       const key = `${at}|${ids.of(before, seqKey)}|${ids.decided(decided)}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -328,7 +329,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     ];
     let steps = 0;
     while (todo.length && steps++ < MAX_STEPS) {
-      const { at, s: before } = todo.pop()!;
+      const { at, s: before } = defined(todo.pop(), 'step to walk');
       const key = `${at}|${ids.of(before.held, heldKey)}|${ids.of(before.dropped, droppedKey)}|${ids.decided(before.decided)}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -26,6 +26,7 @@ import { callContext } from './context.js';
 import { releaseOnFailure } from './failure.js';
 import { releaseInRole } from './halt.js';
 import { argumentMatch } from './length.js';
+import { defined } from '../../util/defined.js';
 
 export interface PairingInputs {
   analysisFor: (resource: ResourceDef) => Map<FnDef, InitAnalysis>;
@@ -150,7 +151,7 @@ export function pairing(program: Program, pack: RulePack, rule: PairingRule, inp
  * pointer parameter hands it on).
  */
 function releasedInOpener(program: Program, rule: PairingRule, resource: ResourceDef, analyzer: PathAnalyzer): Draft[] {
-  const duty = rule.duties.inOpener!;
+  const duty = defined(rule.duties.inOpener, `inOpener duty of ${rule.id}`);
   const drafts: Draft[] = [];
   const local = (n: string) => !isPersistentKey(n) && !n.startsWith('*');
   for (const fn of program.functions) {

@@ -9,6 +9,7 @@ import type { RulePack } from '../rulepack.js';
 import { callSiteOf } from '../sites.js';
 import type { TraceStep } from '../types.js';
 import { cmp, evidenceText, roleLabel } from './common.js';
+import { defined } from '../../util/defined.js';
 
 export interface Root {
   fn: FnDef;
@@ -43,12 +44,12 @@ export function reachFromRoots(
     for (const edge of program.callees(f)) {
       if (parent.has(edge.callee) || !follow(edge)) continue;
       parent.set(edge.callee, f);
-      rootOf.set(edge.callee, rootOf.get(f)!);
+      rootOf.set(edge.callee, defined(rootOf.get(f), `root of ${f.name}`));
       order.push(edge.callee);
     }
   return {
     order,
-    rootOf: (fn) => rootOf.get(fn)!,
+    rootOf: (fn) => defined(rootOf.get(fn), `root of ${fn.name}`),
     chainTo: (fn) => {
       const chain: FnDef[] = [];
       for (let cur: FnDef | null = fn; cur; cur = parent.get(cur) ?? null) chain.unshift(cur);

@@ -15,6 +15,7 @@ import { functionEnv } from '../sites.js';
 import { constantTruth, integerValue } from '../values.js';
 import { evidenceText, roleLabel, span, type Draft } from './common.js';
 import { givenByNdis, nullTested } from './nonnull.js';
+import { defined } from '../../util/defined.js';
 
 /** A value known on a path: its name when it has one, its integer value when that is known. */
 interface Known {
@@ -151,7 +152,7 @@ export function returnValue(program: Program, pack: RulePack, rule: ReturnValueR
     const todo: { at: number; s: State }[] = [{ at: cfg.entry, s: new Map() }];
     let steps = 0;
     while (todo.length && steps++ < MAX_STEPS) {
-      const { at, s } = todo.pop()!;
+      const { at, s } = defined(todo.pop(), 'step to walk');
       const key = `${at}|${stateKey(s)}`;
       if (seen.has(key)) continue;
       seen.add(key);
