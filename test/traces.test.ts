@@ -115,3 +115,41 @@ ${driverEntry('MpInit', 'MpHalt')}`;
     `${at('Fail:').replace(/\d+$/, (n) => String(Number(n) + 1))}: MpInit returns the failure here`,
   ]);
 });
+
+test('two mappings that leak through one goto are named in one message, with both places', async () => {
+  const text = `${ADAPTER}
+NDIS_STATUS Probe(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    s = NdisMMapIoSpace(&a->Regs2, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) goto Fail;
+    s = Probe(a);
+    if (s != NDIS_STATUS_SUCCESS) goto Fail;
+    return NDIS_STATUS_SUCCESS;
+Fail:
+    return s;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    NdisMUnmapIoSpace(((PADAPTER)c)->H, ((PADAPTER)c)->Regs, REGS_LEN);
+    NdisMUnmapIoSpace(((PADAPTER)c)->H, ((PADAPTER)c)->Regs2, REGS_LEN);
+}
+${driverEntry('MpInit', 'MpHalt')}`;
+  const r = await scanTexts({ 'mp.c': text });
+  const lines = text.split('\n');
+  const at = (needle: string, from = 0) => lines.findIndex((l, i) => i >= from && l.includes(needle)) + 1;
+  const second = at('goto Fail;', at('s = Probe(a);'));
+  const leaks = r.findings.filter((f) => f.rule === 'ndis/unmap-on-failure');
+  const both = leaks.find((f) => f.line === second);
+  assert.ok(both, JSON.stringify(leaks.map((f) => [f.line, f.message])));
+  assert.match(
+    both.message,
+    new RegExp(
+      `^a->Regs and a->Regs2 \\(mapped at mp\\.c:${at('&a->Regs,')} and :${at('&a->Regs2,')}\\) are still mapped when MpInit fails through this goto`,
+    ),
+  );
+});

@@ -20,7 +20,7 @@ export function releaseOnFailure(
   const held = resource.words.held;
   const byJump = new Map<
     string,
-    { draft: Draft; identity: string[]; handles: string[]; data: Record<string, string> }
+    { draft: Draft; identity: string[]; handles: string[]; sites: string[]; data: Record<string, string> }
   >();
   for (const [init, a] of analyses) {
     for (const leak of a.leaks) {
@@ -34,9 +34,13 @@ export function releaseOnFailure(
           delete existing.draft.fix;
           // Several sites under one text (a helper's parameter, registered for each of several fields) read once.
           if (!existing.handles.includes(name)) existing.handles.push(name);
+          const site = `${leak.site.file}:${leak.site.p[0]}`;
+          if (!existing.sites.includes(site)) existing.sites.push(site);
           existing.draft.message = formatMessage(rule, 'leak', {
             ...existing.data,
-            handles: existing.handles.join(' and '),
+            handles: listed(existing.handles),
+            site: listed(shortSites(existing.sites)),
+            is: existing.handles.length > 1 ? 'are' : 'is',
           });
         }
         continue;
@@ -104,11 +108,13 @@ export function releaseOnFailure(
         init: init.name,
         jump: leak.jump.kind,
         advice: rule.advice,
+        is: 'is',
       };
       const identity = [rule.id, leak.jump.file, leak.jump.fn, leak.jump.kind, leak.site.key];
       byJump.set(k, {
         identity,
         handles: [name],
+        sites: [data.site],
         data,
         draft: {
           rule: rule.id,
@@ -126,4 +132,18 @@ export function releaseOnFailure(
     }
   }
   return [...byJump.values()].map((x) => x.draft);
+}
+
+/** `A`, `A and B`, `A, B and C`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** `a.c:10, a.c:20, b.c:5` → `a.c:10, :20, b.c:5`: a file named once for its run of lines. */
+function shortSites(sites: readonly string[]): string[] {
+  return sites.map((site, i) => {
+    const file = site.slice(0, site.lastIndexOf(':'));
+    const prev = i > 0 ? sites[i - 1] : '';
+    return prev.slice(0, prev.lastIndexOf(':')) === file ? site.slice(file.length) : site;
+  });
 }
