@@ -128,7 +128,7 @@ async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value: T }> 
   return { ms: performance.now() - t0, value };
 }
 
-const key = (f: { rule: string; path: string; line: number }) => `${f.rule} ${f.path}:${f.line}`;
+const key = (f: { rule: string; path: string; line: number }) => `${f.rule} ${f.path}:${String(f.line)}`;
 
 function ruleFindings(r: ScanResult): Finding[] {
   return r.findings.filter((f) => RULES.has(f.rule));
@@ -178,7 +178,9 @@ async function generatedBench(args: string[]): Promise<number> {
   const size = corpusSize(corpus);
   if (outArg >= 0) {
     writeCorpus(args[outArg + 1], corpus);
-    log(`corpus written to ${args[outArg + 1]}: ${size.files} files, ${size.lines} lines, ${size.bytes} bytes`);
+    log(
+      `corpus written to ${args[outArg + 1]}: ${String(size.files)} files, ${String(size.lines)} lines, ${String(size.bytes)} bytes`,
+    );
     return 0;
   }
   const tmp = mkdtempSync(join(os.tmpdir(), 'ndis-review-bench-'));
@@ -189,7 +191,7 @@ async function generatedBench(args: string[]): Promise<number> {
     path: f.path,
     bytes: readFileSync(join(dir, ...f.path.split('/'))),
   }));
-  log(`corpus: ${size.files} files, ${size.lines} lines, ${size.bytes} bytes in ${dir}`);
+  log(`corpus: ${String(size.files)} files, ${String(size.lines)} lines, ${String(size.bytes)} bytes in ${dir}`);
 
   try {
     // ---- baseline: raw tree-sitter parse, one thread, this process
@@ -278,13 +280,13 @@ async function generatedBench(args: string[]): Promise<number> {
     for (let i = 0; i < 5; i++) {
       const bytes = Buffer.concat([
         Buffer.from(files[dataIdx].bytes),
-        Buffer.from(`/* bench edit ${i + 1}: ${Date.now()} */\n`),
+        Buffer.from(`/* bench edit ${String(i + 1)}: ${String(Date.now())} */\n`),
       ]);
       dataRuns.push(await changed(dataIdx, bytes));
     }
     const initRuns: { ms: number; value: ScanResult }[] = [];
     for (let i = 0; i < 5; i++) {
-      const text = initText.replace(EDITS.initStatement, `$1${2048 + 512 * (i + 1)};`);
+      const text = initText.replace(EDITS.initStatement, `$1${String(2048 + 512 * (i + 1))};`);
       initRuns.push(await changed(initIdx, Buffer.from(text, 'utf8')));
     }
     const dataMs = median(dataRuns.map((r) => r.ms));
@@ -303,15 +305,15 @@ async function generatedBench(args: string[]): Promise<number> {
     }
     const missing = [...expectedKeys.values()].flat();
     const consistency: [string, ScanResult][] = [
-      ...coldProc.slice(1).map((r, i) => [`cold process run ${i + 2}`, r.result] as [string, ScanResult]),
-      ...coldIn.map((r, i) => [`cold in-process run ${i + 1}`, r.value] as [string, ScanResult]),
-      ...coldIn0.map((r, i) => [`cold in-process workers:0 run ${i + 1}`, r.value] as [string, ScanResult]),
+      ...coldProc.slice(1).map((r, i) => [`cold process run ${String(i + 2)}`, r.result] as [string, ScanResult]),
+      ...coldIn.map((r, i) => [`cold in-process run ${String(i + 1)}`, r.value] as [string, ScanResult]),
+      ...coldIn0.map((r, i) => [`cold in-process workers:0 run ${String(i + 1)}`, r.value] as [string, ScanResult]),
       ['warm fill', fill.value],
-      ...warmIn.map((r, i) => [`warm in-process run ${i + 1}`, r.value] as [string, ScanResult]),
+      ...warmIn.map((r, i) => [`warm in-process run ${String(i + 1)}`, r.value] as [string, ScanResult]),
       ['disk cache fill', diskFill.result],
-      ...warmProc.map((r, i) => [`warm process run ${i + 1}`, r.result] as [string, ScanResult]),
-      ...dataRuns.map((r, i) => [`data-path edit ${i + 1}`, r.value] as [string, ScanResult]),
-      ...initRuns.map((r, i) => [`init edit ${i + 1}`, r.value] as [string, ScanResult]),
+      ...warmProc.map((r, i) => [`warm process run ${String(i + 1)}`, r.result] as [string, ScanResult]),
+      ...dataRuns.map((r, i) => [`data-path edit ${String(i + 1)}`, r.value] as [string, ScanResult]),
+      ...initRuns.map((r, i) => [`init edit ${String(i + 1)}`, r.value] as [string, ScanResult]),
     ];
     const inconsistent = consistency.filter(([, r]) => !sameFindings(r, coldResult)).map(([n]) => n);
 
@@ -322,13 +324,13 @@ async function generatedBench(args: string[]): Promise<number> {
       lines.push(`  ${name.padEnd(52)} ${value.padStart(11)}   ${runs.padEnd(26)} ${note}`.trimEnd());
     lines.push('ndis-review benchmark', '');
     lines.push(
-      `machine   ${cpus.length} CPU(s), ${cpus[0]?.model.trim() ?? 'unknown'}; Node ${process.version}; ${os.platform()} ${os.arch()}; ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+      `machine   ${String(cpus.length)} CPU(s), ${cpus[0]?.model.trim() ?? 'unknown'}; Node ${process.version}; ${os.platform()} ${os.arch()}; ${String(Math.round(os.totalmem() / 2 ** 30))} GiB`,
     );
     lines.push(
-      `corpus    seed ${seed}: ${size.files} files, ${size.lines.toLocaleString('en-US')} lines, ${size.bytes.toLocaleString('en-US')} bytes (generated in ${fmtMs(genMs)})`,
+      `corpus    seed ${String(seed)}: ${String(size.files)} files, ${size.lines.toLocaleString('en-US')} lines, ${size.bytes.toLocaleString('en-US')} bytes (generated in ${fmtMs(genMs)})`,
     );
     lines.push(
-      `          ${corpus.expected.length} injected violations; cold scan parsed ${coldStats.parsed} of ${coldStats.files} files (needed ${coldStats.needed}), ${coldStats.workers} worker(s)`,
+      `          ${String(corpus.expected.length)} injected violations; cold scan parsed ${String(coldStats.parsed)} of ${String(coldStats.files)} files (needed ${String(coldStats.needed)}), ${String(coldStats.workers)} worker(s)`,
     );
     lines.push('');
     lines.push(`  ${'figure'.padEnd(52)} ${'median'.padStart(11)}   ${'runs (ms)'.padEnd(26)} notes`);
@@ -343,25 +345,25 @@ async function generatedBench(args: string[]): Promise<number> {
       'cold scan, fresh process, stats ms.total',
       fmtMs(coldProcTotal),
       fmtRuns(coldProc.map((r) => r.stats.ms.total)),
-      `read ${coldStats.ms.read} lex ${coldStats.ms.lex} parse ${coldStats.ms.parse} link ${coldStats.ms.link} rules ${coldStats.ms.rules}`,
+      `read ${String(coldStats.ms.read)} lex ${String(coldStats.ms.lex)} parse ${String(coldStats.ms.parse)} link ${String(coldStats.ms.link)} rules ${String(coldStats.ms.rules)}`,
     );
     row(
-      `cold scan, in process (automatic: ${coldIn[0].value.stats.workers} worker(s))`,
+      `cold scan, in process (automatic: ${String(coldIn[0].value.stats.workers)} worker(s))`,
       fmtMs(coldInMs),
       fmtRuns(coldIn.map((r) => r.ms)),
-      `parsed ${coldIn[0].value.stats.parsed}/${coldIn[0].value.stats.files}`,
+      `parsed ${String(coldIn[0].value.stats.parsed)}/${String(coldIn[0].value.stats.files)}`,
     );
     row(
       'cold scan, in process (workers: 0)',
       fmtMs(coldIn0Ms),
       fmtRuns(coldIn0.map((r) => r.ms)),
-      `parsed ${coldIn0[0].value.stats.parsed}/${coldIn0[0].value.stats.files}`,
+      `parsed ${String(coldIn0[0].value.stats.parsed)}/${String(coldIn0[0].value.stats.files)}`,
     );
     row(
       'warm scan, in process, nothing changed',
       fmtMs(warmInMs),
       fmtRuns(warmIn.map((r) => r.ms)),
-      `fill ${fmtMs(fill.ms)}; lexed ${warmIn[0].value.stats.lexed}, parsed ${warmIn[0].value.stats.parsed}`,
+      `fill ${fmtMs(fill.ms)}; lexed ${String(warmIn[0].value.stats.lexed)}, parsed ${String(warmIn[0].value.stats.parsed)}`,
     );
     row(
       'warm scan, fresh process, disk cache, wall',
@@ -373,19 +375,19 @@ async function generatedBench(args: string[]): Promise<number> {
       'warm scan, fresh process, disk cache, ms.total',
       fmtMs(warmProcTotal),
       fmtRuns(warmProc.map((r) => r.stats.ms.total)),
-      `lexed ${warmProc[0].stats.lexed}, parsed ${warmProc[0].stats.parsed}`,
+      `lexed ${String(warmProc[0].stats.lexed)}, parsed ${String(warmProc[0].stats.parsed)}`,
     );
     row(
       `one file changed: comment appended to ${String(EDITS.dataPathFile.split('/').pop())}`,
       fmtMs(dataMs),
       fmtRuns(dataRuns.map((r) => r.ms)),
-      `in process, warm; lexed ${dataRuns[0].value.stats.lexed}, parsed ${dataRuns[0].value.stats.parsed}`,
+      `in process, warm; lexed ${String(dataRuns[0].value.stats.lexed)}, parsed ${String(dataRuns[0].value.stats.parsed)}`,
     );
     row(
       `one file changed: statement in ${EDITS.initFile}`,
       fmtMs(initMs),
       fmtRuns(initRuns.map((r) => r.ms)),
-      `in process, warm; lexed ${initRuns[0].value.stats.lexed}, parsed ${initRuns[0].value.stats.parsed}`,
+      `in process, warm; lexed ${String(initRuns[0].value.stats.lexed)}, parsed ${String(initRuns[0].value.stats.parsed)}`,
     );
     row(
       'memory: maxRssKiB, cold fresh process',
@@ -414,18 +416,18 @@ async function generatedBench(args: string[]): Promise<number> {
     ratio('one file changed (initialize) / cold (in process)', initMs / coldInMs, 0.1);
     lines.push('');
     lines.push(
-      `correctness (cold fresh-process scan vs. expected): ${matched.length} matched, ${missing.length} missing, ${extra.length} extra`,
+      `correctness (cold fresh-process scan vs. expected): ${String(matched.length)} matched, ${String(missing.length)} missing, ${String(extra.length)} extra`,
     );
     for (const e of matched) lines.push(`  ok       ${key(e)}  (${e.note})`);
     for (const e of missing) lines.push(`  MISSING  ${key(e)}  (${e.note})`);
     for (const f of extra) {
       lines.push(`  EXTRA    ${key(f)}: ${f.message}`);
-      for (const t of f.trace) lines.push(`             ${t.path}:${t.line} ${t.message}`);
+      for (const t of f.trace) lines.push(`             ${t.path}:${String(t.line)} ${t.message}`);
     }
     lines.push(
       inconsistent.length
         ? `consistency: findings differ from the cold scan in: ${inconsistent.join(', ')}`
-        : `consistency: all ${consistency.length} other scans (cold, warm, disk cache, edited) report the same findings`,
+        : `consistency: all ${String(consistency.length)} other scans (cold, warm, disk cache, edited) report the same findings`,
     );
     lines.push('', `total bench time ${((performance.now() - tStart) / 1000).toFixed(1)} s`);
     process.stdout.write(lines.join('\n') + '\n');

@@ -505,7 +505,7 @@ export class CodeGen {
           r.pick([
             `Adapter->${this.field()} = value;`,
             `count += Adapter->${this.field()};`,
-            `value = Adapter->${this.field()} << ${r.int(1, 12)};`,
+            `value = Adapter->${this.field()} << ${String(r.int(1, 12))};`,
             `Adapter->${this.field()} = count & 0x${r.hex(3)};`,
           ]),
         ];
@@ -872,7 +872,7 @@ export class CodeGen {
     const tname = `${name}Table`;
     const n = r.int(8, 40);
     const out: string[] = [];
-    out.push(`static const ULONG ${tname}[${n}] = {`);
+    out.push(`static const ULONG ${tname}[${String(n)}] = {`);
     for (let k = 0; k < n; k += 4) {
       const row: string[] = [];
       for (let j = k; j < Math.min(n, k + 4); j++) row.push(`0x${r.hex(8)}`);
@@ -940,7 +940,7 @@ export class CodeGen {
     out.push(
       ...indent([
         `DbgPrint("${d.U}: ${name} adapter %p\\n", Adapter);`,
-        ...this.loopOpen(`for (i = 0; i < ${r.int(4, 32)}; i++)`),
+        ...this.loopOpen(`for (i = 0; i < ${String(r.int(4, 32))}; i++)`),
         ...indent([`value = ${d.regRead}(Adapter, ${this.reg()} + i * 4);`, `DbgPrint("  [%02u] %08x\\n", i, value);`]),
         '}',
       ]),

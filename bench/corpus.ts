@@ -485,7 +485,7 @@ function makeCtx(parent: Rng, o: CtxOpts): Ctx {
       Array.from({ length: 32 }, (_, i) => i),
       BIT_GROUPS[g].length,
     );
-    BIT_GROUPS[g].forEach((b, i) => bitDefs.push([`${U}_${g}_${b}`, `(1UL << ${positions[i]})`]));
+    BIT_GROUPS[g].forEach((b, i) => bitDefs.push([`${U}_${g}_${b}`, `(1UL << ${String(positions[i])})`]));
   }
   const d: Drv = {
     dir: o.dir,
@@ -554,7 +554,7 @@ function banner(x: Ctx, file: string, abstract: string, extra: string[] = []): s
   return [
     '/*++',
     '',
-    `Copyright (c) ${from}-${to} ${x.vendor}. All rights reserved.`,
+    `Copyright (c) ${String(from)}-${String(to)} ${x.vendor}. All rights reserved.`,
     '',
     'Module Name:',
     '',
@@ -592,18 +592,18 @@ function fillerCalls(x: Ctx, refs: FnRef[], a: string, statusVar: boolean): stri
         break;
       case 'su':
         if (statusVar) {
-          out.push(`status = ${f.name}(${a}, ${r.int(0, 7)});`);
+          out.push(`status = ${f.name}(${a}, ${String(r.int(0, 7))});`);
           out.push(
             ...x.sb.if('status != NDIS_STATUS_SUCCESS', [
               `${x.d.trace}(TRACE_LEVEL_WARNING, "${f.name} failed %08x\\n", status);`,
             ]),
           );
         } else {
-          out.push(`(VOID)${f.name}(${a}, ${r.int(0, 7)});`);
+          out.push(`(VOID)${f.name}(${a}, ${String(r.int(0, 7))});`);
         }
         break;
       case 'uu':
-        out.push(`${a}->${r.pick(x.d.stats)} += ${f.name}(${a}, ${r.int(0, 3)});`);
+        out.push(`${a}->${r.pick(x.d.stats)} += ${f.name}(${a}, ${String(r.int(0, 3))});`);
         break;
       case 'b':
         out.push(...x.sb.if(`${f.name}(${a})`, [`${a}->${r.pick(x.d.stats)}++;`]));
@@ -877,11 +877,11 @@ function smallFiles(x: Ctx): void {
     ...banner(x, `${x.short}_version.h`, 'Driver version, stamped by the build.'),
     '#pragma once',
     '',
-    `#define ${U}_VERSION_MAJOR ${major}`,
-    `#define ${U}_VERSION_MINOR ${minor}`,
-    `#define ${U}_VERSION_BUILD ${build}`,
+    `#define ${U}_VERSION_MAJOR ${String(major)}`,
+    `#define ${U}_VERSION_MINOR ${String(minor)}`,
+    `#define ${U}_VERSION_BUILD ${String(build)}`,
     `#define ${U}_VERSION ((${U}_VERSION_MAJOR << 16) | ${U}_VERSION_MINOR)`,
-    `#define ${U}_VERSION_STRING "${major}.${minor}.${build}.0"`,
+    `#define ${U}_VERSION_STRING "${String(major)}.${String(minor)}.${String(build)}.0"`,
     `#define ${U}_VENDOR_DESCRIPTION "${x.vendor.replace(/[^\x20-\x7e]/g, '').trim()}"`,
     '',
   ]);
@@ -1497,7 +1497,8 @@ function oidDispatch6(x: Ctx, name: string, set: boolean): string[] {
       if (k === 0) body.push(`ulInfo = Adapter->${r.pick(d.fields)};`);
       else if (k === 1)
         body.push(`ul64Info = Adapter->${r.pick(d.stats)};`, 'info = &ul64Info;', 'infoLength = sizeof(ul64Info);');
-      else if (k === 2 && uuFillers.length) body.push(`ulInfo = ${r.pick(uuFillers).name}(Adapter, ${r.int(0, 15)});`);
+      else if (k === 2 && uuFillers.length)
+        body.push(`ulInfo = ${r.pick(uuFillers).name}(Adapter, ${String(r.int(0, 15))});`);
       else body.push(`ulInfo = Adapter->${r.pick(d.flags)} ? ${r.pick(['1', 'NdisMediaStateConnected', '0x10'])} : 0;`);
     }
     body.push('break;');
@@ -4894,7 +4895,7 @@ function finish(seed: number, raw: RawFile[]): Corpus {
         : e.rule === 'ndis/unmap-length'
           ? /NdisMUnmapIoSpace|_UNMAP_\w*\(/.test(line)
           : /NdisMMapIoSpace|_MAP_\w*\(/.test(line);
-    if (!ok) throw new Error(`corpus: ${e.path}:${e.line} does not fit ${e.rule}: ${line}`);
+    if (!ok) throw new Error(`corpus: ${e.path}:${String(e.line)} does not fit ${e.rule}: ${line}`);
   }
   expected.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   return { seed, files, expected };

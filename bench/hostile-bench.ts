@@ -40,7 +40,7 @@ interface Run {
 /** Peak RSS of a live process from /proc (Linux); undefined elsewhere or once it has exited. */
 function procPeakKiB(pid: number): number | undefined {
   try {
-    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'));
     return m ? Number(m[1]) : undefined;
   } catch {
     return undefined;
@@ -99,14 +99,15 @@ function verdict(run: Run, h: HostileInput): { ok: boolean; outcome: string } {
   if (run.timedOut) return { ok: false, outcome: 'killed at the timeout' };
   if (run.code !== 0 && run.code !== 1) {
     const why = run.stderr.split('\n').find((l) => l.trim()) ?? `signal ${run.signal ?? '?'}`;
-    return { ok: false, outcome: `exit ${run.code ?? run.signal ?? '?'}: ${why.slice(0, 100)}` };
+    return { ok: false, outcome: `exit ${String(run.code ?? run.signal ?? '?')}: ${why.slice(0, 100)}` };
   }
   if (!run.report) return { ok: false, outcome: 'no JSON report' };
   const problems = judge(run.report, h);
   const kinds = [...new Set(run.report.notices.map((n) => n.kind))].sort().join(',') || 'none';
-  const summary = `${run.report.findings.length} finding(s), notices: ${kinds}${run.report.complete ? '' : ' (incomplete)'}`;
+  const summary = `${String(run.report.findings.length)} finding(s), notices: ${kinds}${run.report.complete ? '' : ' (incomplete)'}`;
   const fast = run.ms <= GOAL_MS && (run.rssKiB === undefined || run.rssKiB <= GOAL_KIB);
-  if (problems.length) return { ok: false, outcome: `${summary}; ${problems.length} problem(s): ${problems[0]}` };
+  if (problems.length)
+    return { ok: false, outcome: `${summary}; ${String(problems.length)} problem(s): ${problems[0]}` };
   return { ok: fast, outcome: summary };
 }
 
@@ -135,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
   chmodSync(root, 0o755);
   const asRoot = process.getuid?.() === 0;
   process.stdout.write(
-    `Hostile inputs: goal ≤ ${GOAL_MS / 1000} s and ≤ 1 GiB each, exit 0/1, expected findings and notices (timeout ${timeoutMs / 1000} s)\n\n`,
+    `Hostile inputs: goal ≤ ${String(GOAL_MS / 1000)} s and ≤ 1 GiB each, exit 0/1, expected findings and notices (timeout ${String(timeoutMs / 1000)} s)\n\n`,
   );
   process.stdout.write(
     `${pad('input', 18)}${pad('issue', 6)}${pad('size', 8)}${pad('time', 10)}${pad('peak RSS', 11)}${pad('', 6)}outcome\n`,
@@ -166,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
     if (!keep) rmSync(root, { recursive: true, force: true });
     else process.stderr.write(`kept ${root}\n`);
   }
-  process.stdout.write(`\n${misses === 0 ? 'every input met its goal' : `${misses} run(s) missed a goal`}\n`);
+  process.stdout.write(`\n${misses === 0 ? 'every input met its goal' : `${String(misses)} run(s) missed a goal`}\n`);
   return misses === 0 ? 0 : 1;
 }
 

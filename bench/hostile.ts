@@ -204,7 +204,7 @@ export function elseIfChain(count: number): HostileInput {
   initHead(l, 'Chain');
   const first = l.next;
   l.push('    if (p == 0) s = ChainStep(a, 0);');
-  for (let i = 1; i <= count; i++) l.push(`    else if (p == (PVOID)${i}) s = ChainStep(a, ${i});`);
+  for (let i = 1; i <= count; i++) l.push(`    else if (p == (PVOID)${String(i)}) s = ChainStep(a, ${String(i)});`);
   const last = l.next - 1;
   initTail(l);
   return input(
@@ -219,7 +219,7 @@ export function elseIfChain(count: number): HostileInput {
 export function nestedIfdefs(depth: number): HostileInput {
   const l = new Lines();
   initHead(l, 'Ifdef');
-  for (let i = 0; i < depth; i++) l.push(`#if defined(IFDEF_LEVEL_${i})`);
+  for (let i = 0; i < depth; i++) l.push(`#if defined(IFDEF_LEVEL_${String(i)})`);
   l.push('    s = IfdefStep(a);');
   for (let i = 0; i < depth; i++) l.push('#endif');
   initTail(l);
@@ -234,8 +234,8 @@ export function nestedIfdefs(depth: number): HostileInput {
 export function macroChain(depth: number): HostileInput {
   const l = new Lines();
   l.push('#define MACRO_0(a, h) NdisMMapIoSpace(&(a)->Regs, h, (a)->Pa, 0x100)');
-  for (let i = 1; i < depth; i++) l.push(`#define MACRO_${i}(a, h) MACRO_${i - 1}(a, h)`);
-  const top = `MACRO_${depth - 1}`;
+  for (let i = 1; i < depth; i++) l.push(`#define MACRO_${String(i)}(a, h) MACRO_${String(i - 1)}(a, h)`);
+  const top = `MACRO_${String(depth - 1)}`;
   l.push(
     'typedef struct _MC { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; } MC, *PMC;',
     'MINIPORT_INITIALIZE McInit;',
@@ -265,9 +265,9 @@ export function macroChain(depth: number): HostileInput {
 export function doublingMacros(levels: number): HostileInput {
   const l = new Lines();
   l.push('#define E0(x) DoubleStep(x)');
-  for (let i = 1; i <= levels; i++) l.push(`#define E${i}(x) E${i - 1}(x) + E${i - 1}(x)`);
+  for (let i = 1; i <= levels; i++) l.push(`#define E${String(i)}(x) E${String(i - 1)}(x) + E${String(i - 1)}(x)`);
   initHead(l, 'Double');
-  l.push(`    s = E${levels}(a);`);
+  l.push(`    s = E${String(levels)}(a);`);
   initTail(l);
   return input(
     'doubling-macros',
@@ -301,9 +301,14 @@ export function crOnly(steps: number): HostileInput {
   );
   const leaks: ExpectedFinding[] = [];
   for (let i = 0; i < steps; i++) {
-    l.push('#if DBG', `    DbgPrint("step ${i}\\n"); // a comment`, '#endif', `    s = CR_STEP(a, ${i});`);
-    l.mark(`goto${i}`, `    if (s != ${OK}) goto Out;`);
-    leaks.push({ rule: 'ndis/unmap-on-failure', path: 'hostile.c', line: l.at(`goto${i}`) });
+    l.push(
+      '#if DBG',
+      `    DbgPrint("step ${String(i)}\\n"); // a comment`,
+      '#endif',
+      `    s = CR_STEP(a, ${String(i)});`,
+    );
+    l.mark(`goto${String(i)}`, `    if (s != ${OK}) goto Out;`);
+    leaks.push({ rule: 'ndis/unmap-on-failure', path: 'hostile.c', line: l.at(`goto${String(i)}`) });
   }
   l.push(`    return ${OK};`, 'Out:', '    return s;', '}');
   l.push(
@@ -327,10 +332,10 @@ export function unreadable(count: number): HostileInput {
   const files: HostileFile[] = [];
   const notices: ExpectedNotice[] = [];
   for (let i = 0; i < count; i++) {
-    const file = `locked_${i}.c`;
-    files.push({ path: file, text: `int Locked${i}(void) { return ${i}; }\n`, unreadable: true });
+    const file = `locked_${String(i)}.c`;
+    files.push({ path: file, text: `int Locked${String(i)}(void) { return ${String(i)}; }\n`, unreadable: true });
     notices.push({ kind: 'skipped-file', path: file, withheld: true });
-    const dir = `sealed_${i}`;
+    const dir = `sealed_${String(i)}`;
     files.push({ path: dir, unreadable: true }, { path: `${dir}/inside.c`, text: 'int Inside(void) { return 0; }\n' });
     notices.push({ kind: 'skipped-file', path: dir, withheld: true });
   }
@@ -368,7 +373,10 @@ export function deepConstant(depth: number): HostileInput {
 /** `depth` struct bodies nested in one another before the driver's own struct: the driver is analysed as usual. */
 export function nestedStructs(depth: number): HostileInput {
   const l = new Lines();
-  l.push(Array.from({ length: depth }, (_, i) => `struct NEST${i} { int F${i}; `).join('') + ' };'.repeat(depth));
+  l.push(
+    Array.from({ length: depth }, (_, i) => `struct NEST${String(i)} { int F${String(i)}; `).join('') +
+      ' };'.repeat(depth),
+  );
   initHead(l, 'Nest');
   l.push('    s = NestStep(a);');
   initTail(l);
@@ -380,7 +388,7 @@ export function nestedStructs(depth: number): HostileInput {
 /** `count` mappings in one initialize, each checked with a goto to one exit; halt releases them all. */
 export function manyMappings(count: number): HostileInput {
   const l = new Lines();
-  const fields = Array.from({ length: count }, (_, i) => `PVOID R${i};`).join(' ');
+  const fields = Array.from({ length: count }, (_, i) => `PVOID R${String(i)};`).join(' ');
   l.push(
     `typedef struct _MANY { NDIS_HANDLE H; NDIS_PHYSICAL_ADDRESS Pa; ${fields} } MANY, *PMANY;`,
     'MINIPORT_INITIALIZE ManyInit;',
@@ -392,14 +400,14 @@ export function manyMappings(count: number): HostileInput {
   );
   const leaks: ExpectedFinding[] = [];
   for (let i = 0; i < count; i++) {
-    l.push(`    s = NdisMMapIoSpace(&a->R${i}, h, a->Pa, 0x100);`);
-    l.mark(`goto${i}`, `    if (s != ${OK}) goto Fail;`);
+    l.push(`    s = NdisMMapIoSpace(&a->R${String(i)}, h, a->Pa, 0x100);`);
+    l.mark(`goto${String(i)}`, `    if (s != ${OK}) goto Fail;`);
     // The first goto leaves with nothing mapped (its own mapping failed); every later one leaks.
-    if (i > 0) leaks.push({ rule: 'ndis/unmap-on-failure', path: 'hostile.c', line: l.at(`goto${i}`) });
+    if (i > 0) leaks.push({ rule: 'ndis/unmap-on-failure', path: 'hostile.c', line: l.at(`goto${String(i)}`) });
   }
   l.push(`    return ${OK};`, 'Fail:', '    return s;', '}', 'VOID ManyHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)', '{');
   l.push('    PMANY a = (PMANY)c;');
-  for (let i = 0; i < count; i++) l.push(`    NdisMUnmapIoSpace(a->H, a->R${i}, 0x100);`);
+  for (let i = 0; i < count; i++) l.push(`    NdisMUnmapIoSpace(a->H, a->R${String(i)}, 0x100);`);
   l.push('}');
   return input('many-mappings', [{ path: 'hostile.c', text: l.text() }], leaks, []);
 }
@@ -408,18 +416,18 @@ export function manyMappings(count: number): HostileInput {
 export function mutualRecursion(count: number): HostileInput {
   const l = new Lines();
   l.push('typedef struct _RING { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; } RING, *PRING;');
-  for (let i = 0; i < count; i++) l.push(`NDIS_STATUS Ring${i}(PRING a, ULONG d);`);
+  for (let i = 0; i < count; i++) l.push(`NDIS_STATUS Ring${String(i)}(PRING a, ULONG d);`);
   for (let i = 0; i < count; i++) {
     const next = (i + 1) % count;
     const skip = (i * 7 + 3) % count;
     l.push(
-      `NDIS_STATUS Ring${i}(PRING a, ULONG d)`,
+      `NDIS_STATUS Ring${String(i)}(PRING a, ULONG d)`,
       '{',
       '    NDIS_STATUS s;',
       i === 0 ? '    if (d == 0) return NdisMMapIoSpace(&a->Regs, a->H, a->Pa, 0x100);' : '',
-      `    s = Ring${next}(a, d - 1);`,
+      `    s = Ring${String(next)}(a, d - 1);`,
       `    if (s != ${OK}) return s;`,
-      `    return Ring${skip}(a, d / 2);`,
+      `    return Ring${String(skip)}(a, d / 2);`,
       '}',
     );
   }
@@ -438,9 +446,9 @@ export function statusChecks(count: number): HostileInput {
   initHead(l, 'Checks');
   const leaks: ExpectedFinding[] = [];
   for (let i = 0; i < count; i++) {
-    l.push(`    s = CheckStep${i}(a);`);
-    l.mark(`goto${i}`, `    if (s != ${OK}) goto Out;`);
-    leaks.push({ rule: 'ndis/unmap-on-failure', path: 'hostile.c', line: l.at(`goto${i}`) });
+    l.push(`    s = CheckStep${String(i)}(a);`);
+    l.mark(`goto${String(i)}`, `    if (s != ${OK}) goto Out;`);
+    leaks.push({ rule: 'ndis/unmap-on-failure', path: 'hostile.c', line: l.at(`goto${String(i)}`) });
   }
   l.push(`    return ${OK};`, 'Out:', '    return s;', '}');
   return input('status-checks', [{ path: 'hostile.c', text: l.text() }], leaks, []);
@@ -450,14 +458,14 @@ export function statusChecks(count: number): HostileInput {
 export function callChain(length: number): HostileInput {
   const l = new Lines();
   l.push('typedef struct _CC { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; } CC, *PCC;');
-  for (let i = 0; i < length; i++) l.push(`NDIS_STATUS Cc${i}(PCC a);`);
-  for (let i = 0; i < length - 1; i++) l.push(`NDIS_STATUS Cc${i}(PCC a) { return Cc${i + 1}(a); }`);
-  l.push(`NDIS_STATUS Cc${length - 1}(PCC a)`, '{');
+  for (let i = 0; i < length; i++) l.push(`NDIS_STATUS Cc${String(i)}(PCC a);`);
+  for (let i = 0; i < length - 1; i++) l.push(`NDIS_STATUS Cc${String(i)}(PCC a) { return Cc${String(i + 1)}(a); }`);
+  l.push(`NDIS_STATUS Cc${String(length - 1)}(PCC a)`, '{');
   l.mark('map', '    return NdisMMapIoSpace(&a->Regs, a->H, a->Pa, 0x100);');
   l.push('}');
   l.push('MINIPORT_INITIALIZE CcInit;', 'NDIS_TIMER_FUNCTION CcTimer;');
   l.push('NDIS_STATUS CcInit(NDIS_HANDLE h, NDIS_HANDLE c, PVOID p) { return Cc0((PCC)c); }');
-  l.push(`VOID CcTimer(PVOID s1, PVOID ctx, PVOID s2, PVOID s3) { Cc${length >> 1}((PCC)ctx); }`);
+  l.push(`VOID CcTimer(PVOID s1, PVOID ctx, PVOID s2, PVOID s3) { Cc${String(length >> 1)}((PCC)ctx); }`);
   return input(
     'call-chain',
     [{ path: 'hostile.c', text: l.text() }],
@@ -471,7 +479,11 @@ export function backwardGotos(count: number): HostileInput {
   const l = new Lines();
   initHead(l, 'Back');
   for (let i = 0; i < count; i++) {
-    l.push(`Retry${i}:`, `    s = BackStep(a, ${i});`, `    if (s == NDIS_STATUS_PENDING) goto Retry${i >> 1};`);
+    l.push(
+      `Retry${String(i)}:`,
+      `    s = BackStep(a, ${String(i)});`,
+      `    if (s == NDIS_STATUS_PENDING) goto Retry${String(i >> 1)};`,
+    );
   }
   initTail(l);
   // Whether the analysis finishes within its budget is the path rewrite's business; only a crash is wrong.
@@ -491,19 +503,19 @@ export function judge(r: Reported, h: HostileInput): string[] {
   const problems: string[] = [];
   for (const f of h.findings)
     if (!r.findings.some((x) => x.rule === f.rule && x.path === f.path && x.line === f.line))
-      problems.push(`missing finding ${f.rule} at ${f.path}:${f.line}`);
+      problems.push(`missing finding ${f.rule} at ${f.path}:${String(f.line)}`);
   const matched = new Set<object>();
   for (const n of h.notices) {
     const hit = r.notices.find((x) => noticeMatches(x, n));
     if (hit) matched.add(hit);
     else
       problems.push(
-        `missing ${n.kind} notice at ${n.path}${n.line === undefined ? '' : `:${Array.isArray(n.line) ? n.line.join('-') : n.line}`}${n.says ? ` saying "${n.says}"` : ''}`,
+        `missing ${n.kind} notice at ${n.path}${n.line === undefined ? '' : `:${String(Array.isArray(n.line) ? n.line.join('-') : n.line)}`}${n.says ? ` saying "${n.says}"` : ''}`,
       );
   }
   for (const x of r.notices)
     if (!matched.has(x) && h.forbidden.includes(x.kind))
-      problems.push(`unexpected ${x.kind} notice at ${x.path ?? '?'}:${x.line ?? '?'}: ${x.message}`);
+      problems.push(`unexpected ${x.kind} notice at ${x.path ?? '?'}:${String(x.line ?? '?')}: ${x.message}`);
   return problems;
 }
 
@@ -593,7 +605,7 @@ function main(argv: string[]): number {
   for (const kind of HOSTILE) {
     const n = sizeFor(kind, size);
     writeInput(join(out, kind.name), kind.make(n));
-    process.stdout.write(`${kind.name}\t${n}\t${join(out, kind.name)}\n`);
+    process.stdout.write(`${kind.name}\t${String(n)}\t${join(out, kind.name)}\n`);
   }
   return 0;
 }

@@ -24,7 +24,7 @@ const BASE = readFileSync(join(repoRoot, '../shared/cases/p01-goto-ladder-ok/ini
 const github = new GitHubStandIn();
 const commits: Record<string, Record<string, Buffer>> = { base: { 'init.c': BASE } };
 for (let i = 0; i < N + WARM; i++)
-  commits[`head${i}`] = { 'init.c': Buffer.concat([HEAD, Buffer.from(`\n/* ${i} */\n`)]) };
+  commits[`head${String(i)}`] = { 'init.c': Buffer.concat([HEAD, Buffer.from(`\n/* ${String(i)} */\n`)]) };
 github.addRepo('o/r', { installation: 2, commits });
 
 const host = await github.start();
@@ -38,21 +38,21 @@ try {
       owner: 'o',
       repo: 'r',
       number: i + 1,
-      headSha: `head${i}`,
+      headSha: `head${String(i)}`,
       baseSha: 'base',
     });
     const sent = performance.now();
-    await sendWebhook(app.url, 'pull_request', payload, `latency-${i}`);
-    while (!github.runsOf('o/r', `head${i}`).some((r) => r.status === 'completed'))
+    await sendWebhook(app.url, 'pull_request', payload, `latency-${String(i)}`);
+    while (!github.runsOf('o/r', `head${String(i)}`).some((r) => r.status === 'completed'))
       await new Promise((r) => setImmediate(r));
     const ms = performance.now() - sent;
-    const [run] = github.runsOf('o/r', `head${i}`);
+    const [run] = github.runsOf('o/r', `head${String(i)}`);
     if (i >= WARM) {
       times.push(ms);
       if (run.writes === 1) oneWrite++;
     }
     console.log(
-      `${i < WARM ? 'warm-up' : `#${i - WARM + 1}`}: completed ${ms.toFixed(0)} ms after the webhook, ${run.writes} write(s)`,
+      `${i < WARM ? 'warm-up' : `#${String(i - WARM + 1)}`}: completed ${ms.toFixed(0)} ms after the webhook, ${String(run.writes)} write(s)`,
     );
     // Probot spaces an installation's writes 1 s apart: the next push comes after that, as pushes do.
     await new Promise((r) => setTimeout(r, 1100));
@@ -64,7 +64,7 @@ try {
 const sorted = [...times].sort((a, b) => a - b);
 const median = (sorted[N / 2 - 1] + sorted[N / 2]) / 2;
 console.log(
-  `webhook → completed check run, ${N} runs: median ${median.toFixed(0)} ms, fastest ${sorted[0].toFixed(0)} ms, slowest ${sorted[N - 1].toFixed(0)} ms; ` +
-    `${oneWrite} of ${N} in one write; goal median ≤ 300 ms: ${median <= 300 ? '✔' : '✘'}`,
+  `webhook → completed check run, ${String(N)} runs: median ${median.toFixed(0)} ms, fastest ${sorted[0].toFixed(0)} ms, slowest ${sorted[N - 1].toFixed(0)} ms; ` +
+    `${String(oneWrite)} of ${String(N)} in one write; goal median ≤ 300 ms: ${median <= 300 ? '✔' : '✘'}`,
 );
 process.exitCode = median <= 300 ? 0 : 1;

@@ -42,7 +42,7 @@ const LATENCY_MS = 30;
 /** The base driver: SCALE bench corpora side by side. */
 const base: Record<string, Buffer> = {};
 for (let c = 0; c < SCALE; c++)
-  for (const f of generateCorpus(c + 1).files) base[`c${c}/${f.path}`] = Buffer.from(f.text, f.encoding);
+  for (const f of generateCorpus(c + 1).files) base[`c${String(c)}/${f.path}`] = Buffer.from(f.text, f.encoding);
 const baseBytes = Object.values(base).reduce((n, b) => n + b.length, 0);
 /** A head: every file of the base with a line of its own, so nothing of it is cached anywhere. */
 function head(sha: string): Record<string, Buffer> {
@@ -55,7 +55,7 @@ const github = new GitHubStandIn({
   latencyMs: LATENCY_MS,
   commitOf: (_repo, sha) => (sha.startsWith('head-') ? head(sha) : undefined),
 });
-const repoName = (r: number) => `o/repo${r}`;
+const repoName = (r: number) => `o/repo${String(r)}`;
 for (let r = 0; r < REPOS; r++)
   github.addRepo(repoName(r), { installation: (r % INSTALLATIONS) + 1, commits: { base } });
 
@@ -67,7 +67,8 @@ interface Head {
 function heads(round: string): Head[] {
   const out: Head[] = [];
   for (let p = 0; p < PRS; p++)
-    for (let r = 0; r < REPOS; r++) out.push({ repo: r, number: p + 1, sha: `head-${round}-${r}-${p}` });
+    for (let r = 0; r < REPOS; r++)
+      out.push({ repo: r, number: p + 1, sha: `head-${round}-${String(r)}-${String(p)}` });
   return out;
 }
 
@@ -75,7 +76,9 @@ function heads(round: string): Head[] {
 function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return 0;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
@@ -86,7 +89,7 @@ function cpuSeconds(pid: number | undefined): number {
 function peakRssMiB(pid: number | undefined): number {
   if (pid === undefined) return 0;
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : 0;
   } catch {
     return 0;
@@ -122,7 +125,7 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
   await admin.flushall();
   admin.disconnect();
   const list = heads(name);
-  process.stdout.write(`[${name}] preparing ${list.length} heads of ${(baseBytes / 1e6).toFixed(1)} MB ... `);
+  process.stdout.write(`[${name}] preparing ${String(list.length)} heads of ${(baseBytes / 1e6).toFixed(1)} MB ... `);
   for (const h of list) github.prepare(repoName(h.repo), h.sha);
   console.log('done');
   const env = {
@@ -134,10 +137,10 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
     // Jobs in hand per worker: enough that GitHub's latency overlaps the single analysis thread's work.
     NDIS_REVIEW_WORKER_CONCURRENCY: '4',
   };
-  const host = `127.0.0.1:${github.port}`;
+  const host = `127.0.0.1:${String(github.port)}`;
   const procs: { name: string; p: AppProcess }[] = [{ name: 'receiver', p: await startApp(host, env) }];
   for (let w = 0; w < workers; w++)
-    procs.push({ name: `worker ${w + 1}`, p: await startApp(host, env, 'dist/src/app/worker.js') });
+    procs.push({ name: `worker ${String(w + 1)}`, p: await startApp(host, env, 'dist/src/app/worker.js') });
   await new Promise((r) => setTimeout(r, 1500)); // the workers' analysis threads load tree-sitter
   const cpu0 = procs.map((x) => cpuSeconds(x.p.child.pid));
   const redis0 = cpuSeconds(redis.pid);
@@ -151,14 +154,14 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
     const { payload } = pullRequestEvent('opened', {
       installation: (h.repo % INSTALLATIONS) + 1,
       owner: 'o',
-      repo: `repo${h.repo}`,
+      repo: `repo${String(h.repo)}`,
       number: h.number,
       headSha: h.sha,
       baseSha: 'base',
     });
     sends.push(
-      sendWebhook(procs[0].p.url, 'pull_request', payload, `${name}-${i}`).then(({ status, ms }) => {
-        if (status !== 200) throw new Error(`webhook answered ${status}`);
+      sendWebhook(procs[0].p.url, 'pull_request', payload, `${name}-${String(i)}`).then(({ status, ms }) => {
+        if (status !== 200) throw new Error(`webhook answered ${String(status)}`);
         acks.push(ms);
       }),
     );
@@ -175,13 +178,15 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
       peaks.set(procs[1].name, peakRssMiB(procs[1].p.child.pid));
       procs[1].p.child.kill('SIGKILL');
       killed = true;
-      console.log(`[${name}] killed ${procs[1].name} (SIGKILL) with ${done} of ${list.length} runs completed`);
+      console.log(
+        `[${name}] killed ${procs[1].name} (SIGKILL) with ${String(done)} of ${String(list.length)} runs completed`,
+      );
     }
     if (done === list.length) break;
     if (performance.now() - started > MINUTES * 60_000) {
       // Stopping the bench stops the app's processes too: none is left running.
       for (const x of procs) x.p.child.kill('SIGKILL');
-      throw new Error(`[${name}] ${done} of ${list.length} after ${MINUTES} min`);
+      throw new Error(`[${name}] ${String(done)} of ${String(list.length)} after ${String(MINUTES)} min`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -237,17 +242,17 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
 function report(name: string, r: Round): void {
   const bound =
     r.writesPerSecond > INSTALLATIONS * 0.8
-      ? `GitHub's write spacing (${r.writesPerSecond.toFixed(2)} of ${INSTALLATIONS} writes/s)`
+      ? `GitHub's write spacing (${r.writesPerSecond.toFixed(2)} of ${String(INSTALLATIONS)} writes/s)`
       : `the analysis (workers busy ${r.cpu
           .filter((c) => c.name.startsWith('worker'))
           .map((c) => `${(c.share * 100).toFixed(0)}%`)
-          .join(', ')} of a core; ${r.writesPerSecond.toFixed(2)} of ${INSTALLATIONS} writes/s used)`;
+          .join(', ')} of a core; ${r.writesPerSecond.toFixed(2)} of ${String(INSTALLATIONS)} writes/s used)`;
   console.log(
-    `[${name}] ${r.workers} worker(s): every head's run completed in ${r.seconds.toFixed(1)} s, ` +
+    `[${name}] ${String(r.workers)} worker(s): every head's run completed in ${r.seconds.toFixed(1)} s, ` +
       `${r.perSecond.toFixed(2)} analyses/s; ack p50 ${r.ackP50.toFixed(1)} ms, p95 ${r.ackP95.toFixed(1)} ms, max ${r.ackMax.toFixed(1)} ms; ` +
-      `exactly one completed run per head: ${r.oneRunEach ? 'yes' : 'NO'}; runs left open: ${r.open}`,
+      `exactly one completed run per head: ${r.oneRunEach ? 'yes' : 'NO'}; runs left open: ${String(r.open)}`,
   );
-  console.log(`[${name}]   conclusions: ${[...r.conclusions].map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  console.log(`[${name}]   conclusions: ${[...r.conclusions].map(([c, n]) => `${c} ${String(n)}`).join(', ')}`);
   console.log(`[${name}]   peak RSS: ${r.peakRss.map((p) => `${p.name} ${p.mib.toFixed(0)} MiB`).join(', ')}`);
   console.log(
     `[${name}]   CPU: ${r.cpu.map((c) => `${c.name} ${c.seconds.toFixed(1)} s (${(c.share * 100).toFixed(0)}%)`).join(', ')}`,
@@ -259,8 +264,8 @@ async function main(): Promise<void> {
   const redis = await startRedis();
   await github.start();
   console.log(
-    `load bench: ${REPOS * PRS} webhooks, ${REPOS} repositories, ${INSTALLATIONS} installations, heads of ${Object.keys(base).length} files ` +
-      `(${(baseBytes / 1e6).toFixed(1)} MB), stand-in latency ${LATENCY_MS} ms, Node ${process.version}`,
+    `load bench: ${String(REPOS * PRS)} webhooks, ${String(REPOS)} repositories, ${String(INSTALLATIONS)} installations, heads of ${String(Object.keys(base).length)} files ` +
+      `(${(baseBytes / 1e6).toFixed(1)} MB), stand-in latency ${String(LATENCY_MS)} ms, Node ${process.version}`,
   );
   try {
     const one = await round('one', redis, 1);

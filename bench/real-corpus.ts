@@ -111,7 +111,7 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 const findingKeys = (r: ScanResult) =>
   r.findings
-    .map((f) => `${f.rule} ${f.path}:${f.line}`)
+    .map((f) => `${f.rule} ${f.path}:${String(f.line)}`)
     .sort()
     .join('\n');
 
@@ -146,7 +146,7 @@ function mapEdit(files: SourceFile[], n: number): { index: number; bytes: Buffer
     const lines = text.split('\n');
     const at = lines.findIndex((l, i) => MAP_CALL.test(l) && !/\\\r?$/.test(lines[i - 1] ?? '') && !/^\s*#/.test(l));
     if (at < 0) continue;
-    lines.splice(at, 0, `/* bench edit ${n} */`);
+    lines.splice(at, 0, `/* bench edit ${String(n)} */`);
     return { index, bytes: Buffer.from(lines.join('\n'), 'latin1') };
   }
   return undefined;
@@ -187,7 +187,9 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
       const r = { raw: [], cold: [], pool: [], warm: [], bare: [], rules: [], total: [] } as (typeof rounds)[number];
       for (const [i, name] of drivers.entries()) {
         const dir = join(corpus, name);
-        opts.log(`round ${round + 1}/${opts.rounds}, driver ${i + 1}/${drivers.length}: ${name}`);
+        opts.log(
+          `round ${String(round + 1)}/${String(opts.rounds)}, driver ${String(i + 1)}/${String(drivers.length)}: ${name}`,
+        );
         const raw = await run([process.execPath, rawParsePath, dir], process.env);
         if (raw.code !== 0) throw new Error(`raw parse of ${dir} failed: ${raw.stderr}`);
         const rawOut = JSON.parse(raw.stdout) as { files: number; bytes: number };
@@ -214,7 +216,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
           if (!cold.result.complete) incomplete++;
           for (const n of cold.result.notices.filter((x) => x.kind === 'budget')) {
             budgetNotices++;
-            budgetWhere.push(`${name}/${n.path ?? ''}:${n.line ?? ''}`);
+            budgetWhere.push(`${name}/${n.path ?? ''}:${String(n.line ?? '')}`);
           }
         }
         for (const run of [cold, pool]) {
@@ -241,7 +243,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
       }));
       const edit = mapEdit(srcs, 1);
       if (!edit) continue;
-      opts.log(`in process, driver ${i + 1}/${drivers.length}: ${name}`);
+      opts.log(`in process, driver ${String(i + 1)}/${String(drivers.length)}: ${name}`);
       const t0 = performance.now();
       const cold = await scan({ root: dir, files: srcs, cache: null, workers: 0 });
       const coldMs = performance.now() - t0;
@@ -281,7 +283,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     let spatchCapped = 0;
     if (haveSpatch) {
       for (const [i, name] of drivers.entries()) {
-        opts.log(`coccinelle, driver ${i + 1}/${drivers.length}: ${name}`);
+        opts.log(`coccinelle, driver ${String(i + 1)}/${String(drivers.length)}: ${name}`);
         const r = await run(
           ['spatch', '--sp-file', coccinelleRule, '--no-includes', join(corpus, name)],
           process.env,
@@ -306,35 +308,37 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     const cpus = os.cpus();
     lines.push('ndis-review benchmark on real drivers', '');
     lines.push(
-      `machine   ${cpus.length} CPU(s), ${cpus[0]?.model.trim() ?? 'unknown'}; Node ${process.version}; load average ${os
+      `machine   ${String(cpus.length)} CPU(s), ${cpus[0]?.model.trim() ?? 'unknown'}; Node ${process.version}; load average ${os
         .loadavg()
         .map((x) => x.toFixed(2))
         .join(' ')}`,
     );
     lines.push(
-      `corpus    ${corpus}: ${drivers.length} drivers, ${files.toLocaleString('en-US')} files, ${bytes.toLocaleString('en-US')} bytes; the cold scans parsed ${parsedFiles} files`,
+      `corpus    ${corpus}: ${String(drivers.length)} drivers, ${files.toLocaleString('en-US')} files, ${bytes.toLocaleString('en-US')} bytes; the cold scans parsed ${String(parsedFiles)} files`,
     );
     lines.push(
-      `          ${findings} findings; ${incomplete} incomplete reports; ${budgetNotices} budget notice(s)${budgetWhere.length ? ': ' + budgetWhere.join(', ') : ''}`,
+      `          ${String(findings)} findings; ${String(incomplete)} incomplete reports; ${String(budgetNotices)} budget notice(s)${budgetWhere.length ? ': ' + budgetWhere.join(', ') : ''}`,
     );
-    lines.push(`          ${opts.rounds} round(s); each figure is the sum over the drivers, median over the rounds`);
+    lines.push(
+      `          ${String(opts.rounds)} round(s); each figure is the sum over the drivers, median over the rounds`,
+    );
     lines.push('');
     const ms = (x: number) => `${x.toFixed(0)} ms`;
     lines.push(`  ${'figure'.padEnd(58)} ${'value'.padStart(11)}`);
     const fig = (name: string, value: string) => lines.push(`  ${name.padEnd(58)} ${value.padStart(11)}`);
     fig('raw tree-sitter parse, fresh process per driver, 1 thread', ms(raw));
     fig('cold scan, fresh process per driver, 1 thread (wall)', ms(cold));
-    fig(`cold scan, fresh process per driver, ${spare} parse worker(s) (wall)`, ms(pool));
+    fig(`cold scan, fresh process per driver, ${String(spare)} parse worker(s) (wall)`, ms(pool));
     fig('warm scan, fresh process, disk cache (wall)', ms(warm));
     fig('bare `node -e 0`, once per driver', ms(bare));
     fig('rules stage / engine total (--stats, 1 thread)', `${(rulesShare * 100).toFixed(1)} %`);
-    fig(`in process: cold scan, ${edited} drivers that map`, ms(sum(coldIn)));
+    fig(`in process: cold scan, ${String(edited)} drivers that map`, ms(sum(coldIn)));
     fig('in process: re-scan after an edit of the mapping file', ms(sum(editIn)));
     fig('  of which (last edit, engine stats): parse / rules', `${ms(editSplit.parse)} / ${ms(editSplit.rules)}`);
     fig(`peak RSS (largest: ${maxRssDriver})`, `${(maxRssKiB / 1024).toFixed(1)} MiB`);
     if (haveSpatch)
       fig(
-        `Coccinelle spatch, once per driver${spatchFailures ? ` (${spatchFailures} exited non-zero)` : ''}${spatchCapped ? ` (${spatchCapped} stopped at the cap: a lower bound)` : ''}`,
+        `Coccinelle spatch, once per driver${spatchFailures ? ` (${String(spatchFailures)} exited non-zero)` : ''}${spatchCapped ? ` (${String(spatchCapped)} stopped at the cap: a lower bound)` : ''}`,
         ms(sum(spatchRuns)),
       );
     lines.push('');
@@ -342,13 +346,13 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     const goal = (name: string, v: number | undefined, op: '<=' | '>=', target: number, why = '') => {
       if (v === undefined) {
         lines.push(
-          `  ${name.padEnd(58)} ${'-'.padStart(11)}   ${`${op} ${target}`.padEnd(9)} NOT RUN ${why}`.trimEnd(),
+          `  ${name.padEnd(58)} ${'-'.padStart(11)}   ${`${op} ${String(target)}`.padEnd(9)} NOT RUN ${why}`.trimEnd(),
         );
         return;
       }
       const ok = op === '<=' ? v <= target : v >= target;
       lines.push(
-        `  ${name.padEnd(58)} ${v.toFixed(3).padStart(11)}   ${`${op} ${target}`.padEnd(9)} ${ok ? 'PASS' : 'MISS'}`,
+        `  ${name.padEnd(58)} ${v.toFixed(3).padStart(11)}   ${`${op} ${String(target)}`.padEnd(9)} ${ok ? 'PASS' : 'MISS'}`,
       );
     };
     goal('cold scan (1 thread) / raw parse', cold / raw, '<=', 1.2);

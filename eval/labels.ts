@@ -155,7 +155,7 @@ function readSite(r: Reader, value: unknown): Site {
     onFailure: {
       verdict: r.string(onFailure, 'verdict'),
       exits: r.array(onFailure, 'exits', true).map((e, i) => {
-        const er = r.at(` onFailure.exits[${i}]`);
+        const er = r.at(` onFailure.exits[${String(i)}]`);
         const x = er.object(e, 'exit');
         return {
           ...er.place(x, 'exit'),
@@ -168,13 +168,13 @@ function readSite(r: Reader, value: unknown): Site {
     inHalt: {
       verdict: r.string(inHalt, 'verdict'),
       chain: r.array(inHalt, 'chain', true).map((c, i) => {
-        const cr = r.at(` inHalt.chain[${i}]`);
+        const cr = r.at(` inHalt.chain[${String(i)}]`);
         const x = cr.object(c, 'step');
         return { ...cr.place(x, 'step'), call: cr.string(x, 'call') };
       }),
     },
     releases: r.array(o, 'releases', true).map((v, i) => {
-      const rr = r.at(` releases[${i}]`);
+      const rr = r.at(` releases[${String(i)}]`);
       const x = rr.object(v, 'release');
       return {
         ...rr.place(x, 'release'),
@@ -199,16 +199,16 @@ export function parseLabel(value: unknown, source: string): Label {
   const o = r.object(value, 'label');
   return {
     driver: r.string(o, 'driver'),
-    initialize: r.array(o, 'initialize', true).map((v, i) => readFunction(r.at(` initialize[${i}]`), v)),
-    halt: r.array(o, 'halt', true).map((v, i) => readFunction(r.at(` halt[${i}]`), v)),
+    initialize: r.array(o, 'initialize', true).map((v, i) => readFunction(r.at(` initialize[${String(i)}]`), v)),
+    halt: r.array(o, 'halt', true).map((v, i) => readFunction(r.at(` halt[${String(i)}]`), v)),
     callbacks: r.array(o, 'callbacks', true).map((v, i) => {
-      const cr = r.at(` callbacks[${i}]`);
+      const cr = r.at(` callbacks[${String(i)}]`);
       return { role: cr.string(cr.object(v, 'callback'), 'role'), ...readFunction(cr, v) };
     }),
-    sites: r.array(o, 'sites').map((v, i) => readSite(r.at(` sites[${i}]`), v)),
-    expected: r.array(o, 'expected').map((v, i) => readExpected(r.at(` expected[${i}]`), v)),
-    debatable: r.array(o, 'debatable', true).map((v, i) => readExpected(r.at(` debatable[${i}]`), v)),
-    falseAlarms: r.array(o, 'falseAlarms', true).map((v, i) => readExpected(r.at(` falseAlarms[${i}]`), v)),
+    sites: r.array(o, 'sites').map((v, i) => readSite(r.at(` sites[${String(i)}]`), v)),
+    expected: r.array(o, 'expected').map((v, i) => readExpected(r.at(` expected[${String(i)}]`), v)),
+    debatable: r.array(o, 'debatable', true).map((v, i) => readExpected(r.at(` debatable[${String(i)}]`), v)),
+    falseAlarms: r.array(o, 'falseAlarms', true).map((v, i) => readExpected(r.at(` falseAlarms[${String(i)}]`), v)),
   };
 }
 
@@ -218,8 +218,8 @@ export function parsePackLabel(value: unknown, source: string): PackLabel {
   const o = r.object(value, 'pack label');
   const list = (field: 'expected' | 'falseAlarms' | 'debatable'): ExpectedFinding[] =>
     r.array(o, field, true).map((v, i) => {
-      const f = readExpected(r.at(` ${field}[${i}]`), v);
-      if (f.why === undefined || f.why === '') r.at(` ${field}[${i}]`).fail('why must say why');
+      const f = readExpected(r.at(` ${field}[${String(i)}]`), v);
+      if (f.why === undefined || f.why === '') r.at(` ${field}[${String(i)}]`).fail('why must say why');
       return f;
     });
   const label = {

@@ -83,7 +83,7 @@ function fakeGitHub(repo: FakeRepo) {
 
 const addedPatch = (text: string) => {
   const lines = text.split('\n');
-  return `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}`;
+  return `@@ -0,0 +1,${String(lines.length)} @@\n${lines.map((l) => `+${l}`).join('\n')}`;
 };
 const pr: Target = { owner: 'o', repo: 'r', headSha: 'head', baseSha: 'base', pullNumber: 5 };
 const run = (gh: ReturnType<typeof fakeGitHub>, target = pr, config: unknown = null) =>
@@ -195,5 +195,8 @@ test('configuration errors with a very long report stay within the 65,535-byte s
   assert.equal(r.conclusion, 'failure');
   const summary = checkRunPatches(gh.calls)[0].output.summary;
   assert.match(summary, /^\*\*\.github\/ndis-review\.yml has errors\*\*/);
-  assert.ok(Buffer.byteLength(summary, 'utf8') <= CHECK_RUN_TEXT_LIMIT, `${Buffer.byteLength(summary, 'utf8')} bytes`);
+  assert.ok(
+    Buffer.byteLength(summary, 'utf8') <= CHECK_RUN_TEXT_LIMIT,
+    `${String(Buffer.byteLength(summary, 'utf8'))} bytes`,
+  );
 });

@@ -36,7 +36,7 @@ before(async () => {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
 });
 after(
   () =>

@@ -225,12 +225,12 @@ describe('renderCheckRun summary', () => {
     );
     assert.ok(!text.includes('not firing'));
     assert.equal(text.match(/<\/details>/g)?.length, 1);
-    const long = Array.from({ length: 2000 }, (_, i) => `line ${i} of a long page`).join('\n');
+    const long = Array.from({ length: 2000 }, (_, i) => `line ${String(i)} of a long page`).join('\n');
     const cut =
       renderCheckRun(input(split([ERR('a.c', 1)]), { ruleDocText: new Map([['ndis/unmap-on-failure', long]]) })).text ??
       '';
     assert.ok(cut.includes('_… the page goes on in the rule pack._'));
-    assert.ok(Buffer.byteLength(cut) < 14_000, `${Buffer.byteLength(cut)} bytes`);
+    assert.ok(Buffer.byteLength(cut) < 14_000, `${String(Buffer.byteLength(cut))} bytes`);
   });
 
   it('lists new findings, their traces, pre-existing ones collapsed, the fixed count and notices', () => {
@@ -290,23 +290,26 @@ describe('renderCheckRun summary', () => {
     const long = 'the mapping of Adapter->Csr | 😀 '.repeat(30); // > 1,000 characters, astral characters
     const many = Array.from({ length: 5000 }, (_, i) =>
       ERR(`drivers/net/nic_${String(i).padStart(4, '0')}.c`, i + 1, {
-        message: `${i}: ${long}`,
+        message: `${String(i)}: ${long}`,
         trace: [{ path: 'init.c', line: i + 1, message: long }],
       }),
     );
     const notices: Notice[] = Array.from({ length: 3000 }, (_, i) => ({
       kind: 'skipped-file',
       message: `too large ${long}`,
-      path: `big_${i}.c`,
+      path: `big_${String(i)}.c`,
     }));
     const report = renderCheckRun(input(split(many, many.slice(0, 2000)), { notices }));
     const { summary } = report;
-    assert.ok(Buffer.byteLength(summary, 'utf8') <= CHECK_RUN_TEXT_LIMIT, `${Buffer.byteLength(summary)} bytes`);
+    assert.ok(
+      Buffer.byteLength(summary, 'utf8') <= CHECK_RUN_TEXT_LIMIT,
+      `${String(Buffer.byteLength(summary))} bytes`,
+    );
     assert.ok(summary.length <= CHECK_RUN_TEXT_LIMIT);
     assert.ok(!LONE_SURROGATE.test(summary), 'no surrogate pair was split');
     const tableRows = summary.split('\n').filter((l) => l.startsWith('| [ndis/'));
     const newRows = tableRows.filter((r) => r.includes('| drivers/'));
-    assert.ok(newRows.length > 10 && newRows.length < 5000, `${newRows.length} rows kept`);
+    assert.ok(newRows.length > 10 && newRows.length < 5000, `${String(newRows.length)} rows kept`);
     for (const row of tableRows) assert.equal(cells(row).length, 4, 'every row complete');
     const omitted = (5000 - newRows.length).toLocaleString('en-US');
     assert.ok(summary.includes(`_… and ${omitted} more findings not listed: the summary is limited to 65,535 bytes._`));
@@ -331,7 +334,7 @@ describe('renderCheckRun summary', () => {
     );
     assert.deepEqual(two, one);
     assert.deepEqual(
-      one.annotations.map((a) => `${a.annotation_level} ${a.path}:${a.start_line}`),
+      one.annotations.map((a) => `${a.annotation_level} ${a.path}:${String(a.start_line)}`),
       ['failure a.c:5', 'failure b.c:2', 'warning a.c:5', 'warning b.c:9', 'notice a.c:1'],
     );
   });
@@ -422,7 +425,7 @@ describe('annotations', () => {
       Array(400).fill('warning'),
     );
     assert.deepEqual(
-      kept.slice(0, 3).map((a) => `${a.path}:${a.start_line}`),
+      kept.slice(0, 3).map((a) => `${a.path}:${String(a.start_line)}`),
       ['a.c:2', 'a.c:4', 'a.c:6'],
     );
     assert.equal(kept[100].path, 'b.c');

@@ -143,7 +143,7 @@ before(async () => {
     HOST: '127.0.0.1',
     PORT: String(port),
     // GitHub Enterprise Server at the stand-in: Probot then uses http://HOST/api/v3.
-    GHE_HOST: `127.0.0.1:${ghPort}`,
+    GHE_HOST: `127.0.0.1:${String(ghPort)}`,
     GHE_PROTOCOL: 'http',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
@@ -153,7 +153,7 @@ before(async () => {
     NDIS_REVIEW_COMPLETE_AT_ONCE_MS: '5000',
     NDIS_REVIEW_STATE_DIR: stateDir,
   }));
-  appUrl = `http://127.0.0.1:${port}`;
+  appUrl = `http://127.0.0.1:${String(port)}`;
 });
 
 after(async () => {
@@ -184,7 +184,7 @@ const send = (signature: string, payload = event) =>
     headers: {
       'content-type': 'application/json',
       'x-github-event': 'pull_request',
-      'x-github-delivery': `e2e-${Math.random()}`,
+      'x-github-delivery': `e2e-${String(Math.random())}`,
       'x-hub-signature-256': signature,
     },
     body: payload,
@@ -201,7 +201,7 @@ test('a signed webhook over HTTP ends in a completed check run with its annotati
   const sent = performance.now();
   const res = await send(sign(event, secret));
   const acknowledged = performance.now();
-  assert.ok(res.status >= 200 && res.status < 300, `webhook answered ${res.status}`);
+  assert.ok(res.status >= 200 && res.status < 300, `webhook answered ${String(res.status)}`);
   let timer: NodeJS.Timeout | undefined;
   const done = await Promise.race([
     completed,
@@ -215,7 +215,7 @@ test('a signed webhook over HTTP ends in a completed check run with its annotati
   const finished = performance.now();
   assert.equal(done.conclusion, 'failure', JSON.stringify(done).slice(0, 600));
   assert.deepEqual(
-    done.output.annotations.map((a) => `${a.path}:${a.start_line}`),
+    done.output.annotations.map((a) => `${a.path}:${String(a.start_line)}`),
     ['init.c:63'],
   );
   // The review step follows the completion; wait until the stand-in has had the pull request's comments.
@@ -239,14 +239,14 @@ test('a signed webhook over HTTP ends in a completed check run with its annotati
     `webhook acknowledged in ${(acknowledged - sent).toFixed(0)} ms; check run created completed ${(finished - sent).toFixed(0)} ms after the webhook`,
   );
   t.diagnostic(
-    `GitHub requests: ${calls.length} in all, ${api.length} by the analysis: ${api.map((c) => `${c.method} ${c.path.replace('/api/v3', '')}`).join(', ')}`,
+    `GitHub requests: ${String(calls.length)} in all, ${String(api.length)} by the analysis: ${api.map((c) => `${c.method} ${c.path.replace('/api/v3', '')}`).join(', ')}`,
   );
 });
 
 test('a webhook with a bad signature is refused and nothing is posted', async () => {
   calls.length = 0;
   const res = await send(sign(event, 'not-the-secret'));
-  assert.ok(res.status >= 400 && res.status < 500, `answered ${res.status}`);
+  assert.ok(res.status >= 400 && res.status < 500, `answered ${String(res.status)}`);
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(calls, []);
 });

@@ -46,7 +46,7 @@ test('the documented check run example is what the app renders', async () => {
     '## Annotations',
     '',
     ...report.annotations.map(
-      (a) => `- \`${a.path}:${a.start_line}\` ${a.annotation_level} **${a.title}**: ${a.message}`,
+      (a) => `- \`${a.path}:${String(a.start_line)}\` ${a.annotation_level} **${a.title}**: ${a.message}`,
     ),
     '',
     '## Text (the rules behind the findings)',

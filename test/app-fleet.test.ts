@@ -73,7 +73,7 @@ test('receiver and two workers: every pushed head gets one completed run, with t
   // The receiver made no analysis request: only the workers read sources.
   assert.ok(!receiver.log().includes('analysis complete'));
   // Facts are in the cache database, each with a TTL, and the base's file was stored once.
-  const cache = new Redis(`redis://127.0.0.1:${redis.port}/1`);
+  const cache = new Redis(`redis://127.0.0.1:${String(redis.port)}/1`);
   try {
     const keys = (await cache.keys('ndis-review:facts:*')).filter((k) => /:[0-9a-f]{40}$/.test(k));
     assert.equal(keys.length, 2, 'two distinct files (head and base) in all: facts made once per fleet');
@@ -88,14 +88,16 @@ test('receiver and two workers: every pushed head gets one completed run, with t
 });
 
 test('the shared fact cache keeps to its byte bound, dropping the oldest entries', async () => {
-  const client = new Redis(`redis://127.0.0.1:${redis.port}/2`);
+  const client = new Redis(`redis://127.0.0.1:${String(redis.port)}/2`);
   try {
     const facts = new RedisFacts(client, engineCacheKey(), { maxBytes: 64 * 1024 });
     const entry = (i: number) =>
-      ({ lex: { idents: Array.from({ length: 300 }, (_, j) => `n${i}_${j}`) } }) as unknown as CacheEntry;
+      ({
+        lex: { idents: Array.from({ length: 300 }, (_, j) => `n${String(i)}_${String(j)}`) },
+      }) as unknown as CacheEntry;
     for (let i = 0; i < 40; i++) await facts.store([[`sha${String(i).padStart(37, '0')}`, entry(i)]]);
     const bytes = await facts.bytes();
-    assert.ok(bytes <= 64 * 1024 && bytes > 32 * 1024, `${bytes} bytes held`);
+    assert.ok(bytes <= 64 * 1024 && bytes > 32 * 1024, `${String(bytes)} bytes held`);
     const newest = await facts.load([`sha${'39'.padStart(37, '0')}`]);
     const oldest = await facts.load([`sha${'0'.padStart(37, '0')}`]);
     assert.equal(newest.length, 1);

@@ -207,8 +207,8 @@ test('a finding gone from the pull request: its earlier comment is marked resolv
 test('a cold repository of 20 files: the listing and one tarball, through the redirect to the archive host', async () => {
   const { probot, instance } = await setup();
   const fillers = Array.from({ length: 19 }, (_, i) => ({
-    path: `drivers/nic/part${i}.c`,
-    bytes: Buffer.from(`int part${i};\n`),
+    path: `drivers/nic/part${String(i)}.c`,
+    bytes: Buffer.from(`int part${String(i)};\n`),
   }));
   const head: Files = [{ path: 'drivers/nic/init.c', bytes: LEAK }, ...fillers];
   const base: Files = [{ path: 'drivers/nic/init.c', bytes: CLEAN }, ...fillers];

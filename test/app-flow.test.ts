@@ -118,7 +118,7 @@ test('a push to a pull request from a fork: check run, annotations, one review c
   );
   assert.match(complete.output.title, /1 new error/);
   assert.deepEqual(
-    complete.output.annotations.map((a) => `${a.path}:${a.start_line} ${a.annotation_level} ${a.title}`),
+    complete.output.annotations.map((a) => `${a.path}:${String(a.start_line)} ${a.annotation_level} ${a.title}`),
     ['init.c:63 failure ndis/unmap-on-failure'],
   );
   const review = bodies.review as {
@@ -129,7 +129,7 @@ test('a push to a pull request from a fork: check run, annotations, one review c
   assert.equal(review.commit_id, 'headsha');
   assert.equal(review.event, 'COMMENT');
   assert.deepEqual(
-    review.comments.map((c) => `${c.path}:${c.line}:${c.side}`),
+    review.comments.map((c) => `${c.path}:${String(c.line)}:${c.side}`),
     ['init.c:63:RIGHT'],
   );
   assert.match(review.comments[0].body, /<!-- ndis-review:fingerprint=[0-9a-f]+ -->/);

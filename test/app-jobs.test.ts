@@ -83,8 +83,8 @@ test('one installation runs one job at a time; installations run side by side', 
     },
   });
   for (let i = 0; i < 3; i++) {
-    q.enqueue(job(1, `a${i}`));
-    q.enqueue(job(2, `b${i}`));
+    q.enqueue(job(1, `a${String(i)}`));
+    q.enqueue(job(2, `b${String(i)}`));
   }
   await q.idle();
   assert.equal(maxSame, 1);

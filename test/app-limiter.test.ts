@@ -30,7 +30,7 @@ test('writes are spaced 1 s apart within an installation, and two installations 
   });
   const [a, b] = [await probot.auth(1), await probot.auth(2)];
   const write = (o: typeof a, repo: string, i: number) =>
-    o.request('POST /repos/{owner}/{repo}/check-runs', { owner: 'o', repo, name: 'x', head_sha: `h${i}` });
+    o.request('POST /repos/{owner}/{repo}/check-runs', { owner: 'o', repo, name: 'x', head_sha: `h${String(i)}` });
   const started = performance.now();
   const N = 4;
   await Promise.all(Array.from({ length: N }, (_, i) => [write(a, 'a', i), write(b, 'b', i)]).flat());
@@ -57,9 +57,9 @@ test('writes are spaced 1 s apart within an installation, and two installations 
   const across = ta.map((x, i) => Math.abs(x - tb[i]));
   assert.ok(Math.max(...across) < 300, `i-th writes apart by ${across.map((g) => g.toFixed(0)).join(', ')} ms`);
   // 8 writes in about 3 s: 2.7 writes/s in all, 1/s for each installation; one process-wide limiter would take 7 s.
-  assert.ok(elapsed < 5000, `${elapsed.toFixed(0)} ms for ${2 * N} writes`);
+  assert.ok(elapsed < 5000, `${elapsed.toFixed(0)} ms for ${String(2 * N)} writes`);
   t.diagnostic(
-    `${2 * N} writes of 2 installations in ${elapsed.toFixed(0)} ms (${((2 * N * 1000) / elapsed).toFixed(2)} writes/s); ` +
+    `${String(2 * N)} writes of 2 installations in ${elapsed.toFixed(0)} ms (${((2 * N * 1000) / elapsed).toFixed(2)} writes/s); ` +
       `gaps within an installation ${Math.min(...within).toFixed(0)}–${Math.max(...within).toFixed(0)} ms; ` +
       `the installations' i-th writes at most ${Math.max(...across).toFixed(0)} ms apart`,
   );

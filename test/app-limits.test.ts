@@ -63,7 +63,7 @@ after(() => {
 
 async function ping(): Promise<boolean> {
   try {
-    return (await fetch(`http://127.0.0.1:${port}/ping`)).ok;
+    return (await fetch(`http://127.0.0.1:${String(port)}/ping`)).ok;
   } catch {
     return false;
   }
@@ -102,7 +102,7 @@ function post(body: Buffer, headers: Record<string, string>): Promise<number> {
 const sign = (body: Buffer, key = secret) => `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
 const headers = (event: string, signature?: string): Record<string, string> => ({
   'x-github-event': event,
-  'x-github-delivery': `limits-${Math.random()}`,
+  'x-github-delivery': `limits-${String(Math.random())}`,
   ...(signature !== undefined ? { 'x-hub-signature-256': signature } : {}),
 });
 
@@ -130,7 +130,7 @@ test('an unsigned or wrongly signed body is refused (401) and none of it is logg
   assert.equal(await post(small, headers('ping')), 401);
   assert.equal(await post(small, headers('ping', sign(small, 'not-the-secret'))), 401);
   assert.ok(!log.includes(CANARY));
-  assert.ok(log.length < 64 * 1024, `${log.length} bytes of log`);
+  assert.ok(log.length < 64 * 1024, `${String(log.length)} bytes of log`);
 });
 
 test('a signed body of 1 MiB is accepted', async () => {

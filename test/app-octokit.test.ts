@@ -27,7 +27,9 @@ function probot() {
   return testProbot({ throttled: true });
 }
 const token = (api: nock.Scope, installation: number) =>
-  api.post(`/app/installations/${installation}/access_tokens`).reply(200, { token: `t${installation}` });
+  api
+    .post(`/app/installations/${String(installation)}/access_tokens`)
+    .reply(200, { token: `t${String(installation)}` });
 
 test('retry decision: short waits a bounded number of times, never a long wait', () => {
   assert.equal(shouldRetryRateLimit(1, 0), true);

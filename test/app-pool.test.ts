@@ -26,12 +26,13 @@ const LEAK = readFileSync(join(repoRoot, '../shared/cases/p02-goto-wrong-label/i
 /** `#define E1(x) E0(x) + E0(x)` … `E<levels>`: 2^levels copies of x, from a few hundred bytes. */
 function macroBomb(levels: number): string {
   const lines = ['#define E0(x) (x)'];
-  for (let i = 1; i <= levels; i++) lines.push(`#define E${i}(x) E${i - 1}(x) + E${i - 1}(x)`);
+  for (let i = 1; i <= levels; i++) lines.push(`#define E${String(i)}(x) E${String(i - 1)}(x) + E${String(i - 1)}(x)`);
   return `${lines.join('\n')}\n`;
 }
 /** The passing driver with the bomb in its initialize: the length of a mapping. */
 function bombed(levels: number): Buffer {
-  const text = macroBomb(levels) + OK.replace('Adapter->CsrPa, CSR_LEN)', `Adapter->CsrPa, E${levels}(CSR_LEN))`);
+  const text =
+    macroBomb(levels) + OK.replace('Adapter->CsrPa, CSR_LEN)', `Adapter->CsrPa, E${String(levels)}(CSR_LEN))`);
   assert.notEqual(text, macroBomb(levels) + OK, 'the bomb is in the initialize callback');
   return Buffer.from(text, 'latin1');
 }
@@ -99,8 +100,8 @@ test('an analysis over the memory cap is stopped and reported as such', async ()
   const p = pool({ threads: 1, memoryMb: 64, timeLimitMs: 60_000 });
   // 20 files of 150,000 distinct names each: their facts alone outgrow a 64 MiB heap.
   const files = Array.from({ length: 20 }, (_, i) => ({
-    path: `f${i}.c`,
-    bytes: Buffer.from(Array.from({ length: 150_000 }, (_, j) => `int v${i}_${j};\n`).join('')),
+    path: `f${String(i)}.c`,
+    bytes: Buffer.from(Array.from({ length: 150_000 }, (_, j) => `int v${String(i)}_${String(j)};\n`).join('')),
   }));
   await assert.rejects(
     p.scan({ root: 'big', files }, p.clock()),
@@ -130,7 +131,7 @@ test('the scans of one analysis share its time limit; waiting for a thread does 
 test('scenario: a passing base and a pull request whose initialize holds a 21-level macro bomb: the run does not pass', async () => {
   const p = pool({ threads: 1, timeLimitMs: 3000 });
   const commits: Record<string, Buffer> = { base: Buffer.from(OK, 'latin1'), head: bombed(21) };
-  assert.ok(commits.head.length < 4096, `${commits.head.length} bytes`);
+  assert.ok(commits.head.length < 4096, `${String(commits.head.length)} bytes`);
   const writes: { status?: string; conclusion?: string; output?: { title: string; summary: string } }[] = [];
   const request: Request = resolving((route, params) => {
     if (route.includes('/check-runs') && route !== 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs') {

@@ -20,10 +20,10 @@ const OK = readFileSync(join(repoRoot, '../shared/cases/p01-goto-ladder-ok/init.
 const LEAK = readFileSync(join(repoRoot, '../shared/cases/p02-goto-wrong-label/init.c'));
 
 const heads = Array.from({ length: 8 }, (_, i) => ({
-  repo: `r${i % 4}`,
+  repo: `r${String(i % 4)}`,
   installation: (i % 4) + 1,
   number: i + 1,
-  head: `head${i}`,
+  head: `head${String(i)}`,
 }));
 const stalled = new Set(heads.map((h) => h.head));
 let held = 0;
@@ -34,8 +34,8 @@ const github = new GitHubStandIn({
 });
 for (let r = 0; r < 4; r++) {
   const commits: Record<string, Record<string, Buffer>> = { base: { 'init.c': OK } };
-  for (const h of heads.filter((x) => x.repo === `r${r}`)) commits[h.head] = { 'init.c': LEAK };
-  github.addRepo(`o/r${r}`, { installation: r + 1, commits });
+  for (const h of heads.filter((x) => x.repo === `r${String(r)}`)) commits[h.head] = { 'init.c': LEAK };
+  github.addRepo(`o/r${String(r)}`, { installation: r + 1, commits });
 }
 const stateDir = mkdtempSync(join(tmpdir(), 'ndis-review-restart-'));
 const env = { NDIS_REVIEW_STATE_DIR: stateDir, NDIS_REVIEW_COMPLETE_AT_ONCE_MS: '100', SHUTDOWN_GRACE_S: '1' };

@@ -25,7 +25,7 @@ function finding(fields: Partial<Finding> & Pick<Finding, 'path' | 'line'>): Fin
     endLine: fields.line,
     endColumn: 10,
     message: 'NdisMMapIoSpace is called outside the initialize callback.',
-    fingerprint: `fp-${fields.path}-${fields.line}`,
+    fingerprint: `fp-${fields.path}-${String(fields.line)}`,
     trace: [],
     docs: 'rules/ndis/mmap-context.md',
     ...fields,
@@ -220,8 +220,8 @@ describe('commentBody', () => {
 
 /** A file whose patch adds lines 1-60 (a new file). */
 function newFile(filename: string, count = 60): PullRequestFile {
-  const lines = Array.from({ length: count }, (_, i) => `+line ${i + 1}`);
-  return { filename, status: 'added', patch: [`@@ -0,0 +1,${count} @@`, ...lines].join('\n') };
+  const lines = Array.from({ length: count }, (_, i) => `+line ${String(i + 1)}`);
+  return { filename, status: 'added', patch: [`@@ -0,0 +1,${String(count)} @@`, ...lines].join('\n') };
 }
 
 /** drv.c: new lines 10-12 shown (10 context, 11 added, 12 context); old line 11 removed. */
@@ -354,8 +354,8 @@ describe('planReview', () => {
     );
     // Capped findings join the others outside the diff, all in (path, line) order.
     assert.deepEqual(
-      plan.outsideDiff.map((f) => `${f.path}:${f.line}`),
-      [...[50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60].map((n) => `a.c:${n}`), 'zz.c:1'],
+      plan.outsideDiff.map((f) => `${f.path}:${String(f.line)}`),
+      [...[50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60].map((n) => `a.c:${String(n)}`), 'zz.c:1'],
     );
     // Every finding is either commented or listed: none lost.
     const fps = new Set([
@@ -386,11 +386,11 @@ describe('planReview', () => {
     ];
     const plan = planReview({ files, findings, existing: [] });
     assert.deepEqual(
-      plan.comments.map((c) => `${c.path}:${c.line}`),
+      plan.comments.map((c) => `${c.path}:${String(c.line)}`),
       ['a.c:9', 'a.c:10', 'b.c:2', 'dir/a.c:1'],
     );
     assert.deepEqual(
-      plan.outsideDiff.map((f) => `${f.path}:${f.line}`),
+      plan.outsideDiff.map((f) => `${f.path}:${String(f.line)}`),
       ['a.c:100', 'zz.c:1'],
     );
     const reversed = planReview({ files: [...files].reverse(), findings: [...findings].reverse(), existing: [] });

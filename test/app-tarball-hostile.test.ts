@@ -58,7 +58,7 @@ function rawTar(entries: RawEntry[]): Buffer {
           const rest = ` ${k}=${v}\n`;
           let len = rest.length + 1;
           while (String(len).length + rest.length !== len) len = String(len).length + rest.length;
-          return `${len}${rest}`;
+          return `${String(len)}${rest}`;
         })
         .join('');
       const body = Buffer.from(records);
@@ -182,7 +182,7 @@ test('a 2 GiB gzip bomb is abandoned after a bounded read: the blobs are fetched
   assert.ok(r.archiveError, 'the archive was abandoned');
   assert.deepEqual(files.get('init.c'), REAL);
   assert.deepEqual(gh.blobsFetched.sort(), ['init.c', 'ok.c']);
-  assert.ok(produced < 64 * 1024 ** 2, `${produced} of 2 GiB generated before the reader stopped`);
+  assert.ok(produced < 64 * 1024 ** 2, `${String(produced)} of 2 GiB generated before the reader stopped`);
   assert.ok(process.memoryUsage().heapUsed - heapBefore < 64 * 1024 ** 2, 'no large allocation');
   assert.ok(ms < 10_000, `${ms.toFixed(0)} ms`);
   source.destroy();

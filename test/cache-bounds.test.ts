@@ -11,8 +11,8 @@ import { BlobCache } from '../src/app/source.js';
 import { leakyDriver } from './support/drivers.js';
 
 const file = (i: number) => ({
-  path: `f${i}.c`,
-  bytes: Buffer.from(`int helper_${i}(int a) { return a + ${i}; }\n/* ${'x'.repeat(2000)} */\n`),
+  path: `f${String(i)}.c`,
+  bytes: Buffer.from(`int helper_${String(i)}(int a) { return a + ${String(i)}; }\n/* ${'x'.repeat(2000)} */\n`),
 });
 
 test('the fact cache stays within its byte bound however many files it sees, dropping the least recently used', async () => {
@@ -22,9 +22,9 @@ test('the fact cache stays within its byte bound however many files it sees, dro
   // Room for about five files' facts.
   const max = probe.bytes * 5;
   const cache = new FactCache({ maxBytes: max });
-  for (let i = 0; i < 40; i++) await scan({ root: `r${i}`, files: [file(i)], cache, workers: 0 });
-  assert.ok(cache.bytes <= max, `${cache.bytes} bytes held, bound ${max}`);
-  assert.ok(cache.size >= 3 && cache.size <= 6, `${cache.size} entries`);
+  for (let i = 0; i < 40; i++) await scan({ root: `r${String(i)}`, files: [file(i)], cache, workers: 0 });
+  assert.ok(cache.bytes <= max, `${String(cache.bytes)} bytes held, bound ${String(max)}`);
+  assert.ok(cache.size >= 3 && cache.size <= 6, `${String(cache.size)} entries`);
   // The newest file is still cached: a re-scan lexes nothing.
   const again = await scan({ root: 'again', files: [file(39)], cache, workers: 0 });
   assert.equal(again.stats.lexed, 0);
@@ -47,13 +47,13 @@ test('the byte bound counts the function details the rules add to an entry after
 test('an entry weighs its serialized size', () => {
   const small: CacheEntry = {};
   assert.ok(factBytes(small) >= 1);
-  const lex = { lex: { idents: Array.from({ length: 1000 }, (_, i) => `name_${i}`) } } as unknown as CacheEntry;
+  const lex = { lex: { idents: Array.from({ length: 1000 }, (_, i) => `name_${String(i)}`) } } as unknown as CacheEntry;
   assert.ok(factBytes(lex) > 8000);
 });
 
 test('the blob cache keeps the most recently used blobs within its byte bound', () => {
   const blobs = new BlobCache(3000);
-  for (let i = 0; i < 10; i++) blobs.set(`sha${i}`, new Uint8Array(1000));
+  for (let i = 0; i < 10; i++) blobs.set(`sha${String(i)}`, new Uint8Array(1000));
   assert.ok(blobs.bytes <= 3000);
   assert.equal(blobs.has('sha9'), true);
   assert.equal(blobs.has('sha0'), false);

@@ -32,7 +32,7 @@ test('every ported rule has at least three cases', () => {
   for (const rule of RULES) {
     const dir = join(casesDir, rule.replace(/^ndis\//, ''));
     const n = readdirSync(dir).filter((c) => statSync(join(dir, c)).isDirectory()).length;
-    assert.ok(n >= 3, `${rule}: ${n} cases`);
+    assert.ok(n >= 3, `${rule}: ${String(n)} cases`);
   }
 });
 

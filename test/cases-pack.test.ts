@@ -40,7 +40,7 @@ test('every pairing rule has at least three cases, and every case folder names a
   for (const { rule } of cases) assert.ok(ids.has(`ndis/${rule}`), `test/cases-pack/${rule} names no rule`);
   for (const r of pack.rules.filter((x) => x.kind === 'pairing')) {
     const n = cases.filter((c) => `ndis/${c.rule}` === r.id).length;
-    assert.ok(n >= 3, `${r.id} has ${n} cases`);
+    assert.ok(n >= 3, `${r.id} has ${String(n)} cases`);
   }
 });
 

@@ -19,7 +19,7 @@ const cases = readdirSync(casesDir)
   .sort();
 
 test('the shared cases are present', () => {
-  assert.ok(cases.length >= 27, `found ${cases.length} cases in ${casesDir}`);
+  assert.ok(cases.length >= 27, `found ${String(cases.length)} cases in ${casesDir}`);
 });
 
 for (const name of cases) {

@@ -40,7 +40,7 @@ test('scan --watch: the first report in full, then each save prints what is new 
   const nextScan = (n: number) =>
     new Promise<void>((resolve, reject) => {
       const timeout = setTimeout(() => {
-        reject(new Error(`no scan ${n} within 20 s; output so far:\n${out}`));
+        reject(new Error(`no scan ${String(n)} within 20 s; output so far:\n${out}`));
       }, 20_000);
       const check = () => {
         if (scans.includes(n)) {

@@ -143,7 +143,7 @@ describe('scan: text output for editors', () => {
     assert.ok(notes.length >= 1, run.stdout);
     for (const note of notes)
       assert.match(note, /^\.\.\/shared\/cases\/r01-syntax-error-elsewhere\/\S+\.c:\d+:1: note: /);
-    assert.match(lastLine(run.stdout) ?? '', new RegExp(`, ${notes.length} notices? in \\d+ files?`));
+    assert.match(lastLine(run.stdout) ?? '', new RegExp(`, ${String(notes.length)} notices? in \\d+ files?`));
   });
 
   it('colours text for a terminal, unless NO_COLOR is set', async () => {

@@ -22,8 +22,8 @@ test('a bracket soup in a new function before initialize leaves its goto finding
   const damaged = [...lines.slice(0, 7), ...inserted, ...lines.slice(7)].join('\n');
   const r = await scanTexts({ 'init.c': damaged });
   assert.deepEqual(
-    r.findings.map((f) => `${f.line} ${f.rule}`),
-    [`${leak + inserted.length} ndis/unmap-on-failure`],
+    r.findings.map((f) => `${String(f.line)} ${f.rule}`),
+    [`${String(leak + inserted.length)} ndis/unmap-on-failure`],
     JSON.stringify(r.notices),
   );
   assert.ok(r.notices.some((n) => n.kind === 'parse-recovered' && n.line !== undefined && n.line >= 8 && n.line <= 14));

@@ -72,7 +72,7 @@ function countBy(findings: Finding[]): Map<string, number> {
 
 /** What is wrong with one fix: edits outside the case, new findings, the finding still there. Empty when right. */
 async function fixProblems(files: SourceFile[], before: Finding[], finding: Finding): Promise<string[]> {
-  const what = `${finding.rule} at ${finding.path}:${finding.line} (${finding.fix?.description ?? ''})`;
+  const what = `${finding.rule} at ${finding.path}:${String(finding.line)} (${finding.fix?.description ?? ''})`;
   const edits = finding.fix?.edits ?? [];
   if (edits.length === 0) return [`${what}: a fix with no edits`];
   const strangers = edits.filter((e) => !files.some((f) => f.path === e.path)).map((e) => e.path);
@@ -81,7 +81,7 @@ async function fixProblems(files: SourceFile[], before: Finding[], finding: Find
   const problems: string[] = [];
   const known = new Set(before.map((f) => f.fingerprint));
   for (const f of after.filter((x) => !known.has(x.fingerprint))) {
-    problems.push(`${what}: the fix makes a new finding, ${f.rule} at ${f.path}:${f.line}`);
+    problems.push(`${what}: the fix makes a new finding, ${f.rule} at ${f.path}:${String(f.line)}`);
   }
   const expected = countBy(before);
   const key = `${finding.rule} ${finding.path}`;
@@ -158,7 +158,7 @@ it('no fix where it is not certain', async () => {
     const findings = (await findingsOf(c.files)).filter((f) => f.rule === rule);
     assert.ok(findings.length > 0, `${name} has its finding`);
     assert.deepEqual(
-      findings.filter((f) => f.fix !== undefined).map((f) => `${f.path}:${f.line}`),
+      findings.filter((f) => f.fix !== undefined).map((f) => `${f.path}:${String(f.line)}`),
       [],
     );
   }

@@ -103,7 +103,7 @@ function packageForNobody(): string {
 
 for (const kind of HOSTILE) {
   test(
-    `hostile input ${kind.name} (size ${kind.small}): the scan completes, other files keep their findings, the right notices`,
+    `hostile input ${kind.name} (size ${String(kind.small)}): the scan completes, other files keep their findings, the right notices`,
     {
       timeout: 30_000,
     },
@@ -116,7 +116,7 @@ for (const kind of HOSTILE) {
           result.findings.some(
             (f) => f.rule === 'ndis/unmap-on-failure' && f.path === 'p02/init.c' && f.line === p02Line,
           ),
-          `p02's finding at line ${p02Line} is missing: ${JSON.stringify(result.findings.map((f) => `${f.path}:${f.line}`))}`,
+          `p02's finding at line ${String(p02Line)} is missing: ${JSON.stringify(result.findings.map((f) => `${f.path}:${String(f.line)}`))}`,
         );
         assert.deepEqual(judge(result, h), [], JSON.stringify(result.notices, null, 1));
         if (h.notices.some((n) => n.withheld))
@@ -171,5 +171,5 @@ test('CR-only line ends: every shared case gives exactly the findings and notice
     compared += lf.findings.length;
   }
   // The comparison means something only where there are findings to compare.
-  assert.ok(compared >= 20, `${compared} findings compared`);
+  assert.ok(compared >= 20, `${String(compared)} findings compared`);
 });

@@ -51,7 +51,7 @@ test('a macro reached both inside and outside a cycle expands by its context eac
 
 test('a chain of 3,000 macros is followed to its end, without recursion', () => {
   const lines = ['#define M0(a) Bottom(a)'];
-  for (let i = 1; i < 3000; i++) lines.push(`#define M${i}(a) M${i - 1}(a)`);
+  for (let i = 1; i < 3000; i++) lines.push(`#define M${String(i)}(a) M${String(i - 1)}(a)`);
   const p = programOf({
     'a.c': lines.join('\n') + '\nint Bottom(int a) { return a; }\nint F(void) { return M2999(1); }\n',
   });
@@ -70,7 +70,7 @@ test('a chain of 3,000 macros is followed to its end, without recursion', () => 
 
 test('doubling macros (each level uses the one below twice) expand once per name: 2^60 uses, one answer', () => {
   const lines = ['#define E0(x) Step(x)'];
-  for (let i = 1; i <= 60; i++) lines.push(`#define E${i}(x) E${i - 1}(x) + E${i - 1}(x)`);
+  for (let i = 1; i <= 60; i++) lines.push(`#define E${String(i)}(x) E${String(i - 1)}(x) + E${String(i - 1)}(x)`);
   const p = programOf({ 'a.c': lines.join('\n') + '\nint F(void) { return E60(1); }\n' });
   assert.deepEqual(
     p.expandName('a.c', 'E60').map((x) => x.name),
@@ -84,7 +84,7 @@ test('a clique of macros that all call each other stops at the work bound, with 
   const lines = Array.from(
     { length: n },
     (_, i) =>
-      `#define K${i}(x) ${Array.from({ length: n }, (_, j) => (j === i ? `Leaf${i}(x)` : `K${j}(x)`)).join(' + ')}`,
+      `#define K${String(i)}(x) ${Array.from({ length: n }, (_, j) => (j === i ? `Leaf${String(i)}(x)` : `K${String(j)}(x)`)).join(' + ')}`,
   );
   const p = programOf({ 'a.c': lines.join('\n') + '\nint F(void) { return K0(1); }\n' });
   const t0 = performance.now();
@@ -144,7 +144,7 @@ VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
 
 test('a loop that releases through a chain of 40 wrapper macros is seen to release: no leak, no notice', async () => {
   const macros = ['#define UNMAP_0(h, v, l) NdisMUnmapIoSpace(h, v, l)'];
-  for (let i = 1; i < 40; i++) macros.push(`#define UNMAP_${i}(h, v, l) UNMAP_${i - 1}(h, v, l)`);
+  for (let i = 1; i < 40; i++) macros.push(`#define UNMAP_${String(i)}(h, v, l) UNMAP_${String(i - 1)}(h, v, l)`);
   // The failure path releases in a loop the checker does not count: the loop's release keeps it from being skipped.
   const src = `${macros.join('\n')}
 typedef struct _W { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; ULONG Users; } W, *PW;
@@ -172,7 +172,8 @@ NDIS_STATUS WInit(NDIS_HANDLE h, NDIS_HANDLE c, PVOID p)
 
 test('a loop that releases through doubling macros: the path analysis stops with a budget notice, and reports nothing it cannot stand by', async () => {
   const macros = ['#define U0(h, v, l) NdisMUnmapIoSpace(h, v, l)'];
-  for (let i = 1; i <= 24; i++) macros.push(`#define U${i}(h, v, l) (U${i - 1}(h, v, l), U${i - 1}(h, v, l))`);
+  for (let i = 1; i <= 24; i++)
+    macros.push(`#define U${String(i)}(h, v, l) (U${String(i - 1)}(h, v, l), U${String(i - 1)}(h, v, l))`);
   const src = barLoop(macros.join('\n'), 'U24(h, nic->Bars[i].Va, nic->Bars[i].Length)');
   const r = await scan({ root: 'loop', files: [{ path: 'nic.c', bytes: Buffer.from(src) }], workers: 0 });
   assert.deepEqual(r.findings, []);

@@ -34,10 +34,10 @@ test('expansion follows C: arguments expanded first, # and ##, no re-expansion o
 
 test('a doubling macro chain or a deep chain stops at the budget, never hangs', () => {
   const doubling: Record<string, [string[] | null, string]> = { E0: [['x'], 'x'] };
-  for (let i = 1; i <= 21; i++) doubling[`E${i}`] = [['x'], `E${i - 1}(x) + E${i - 1}(x)`];
+  for (let i = 1; i <= 21; i++) doubling[`E${String(i)}`] = [['x'], `E${String(i - 1)}(x) + E${String(i - 1)}(x)`];
   assert.throws(() => expandRegion('E21(1);', 0, 7, table(doubling)), ExpansionBudget);
   const chain: Record<string, [string[] | null, string]> = { M0: [null, '0'] };
-  for (let i = 1; i <= 1000; i++) chain[`M${i}`] = [null, `M${i - 1}`];
+  for (let i = 1; i <= 1000; i++) chain[`M${String(i)}`] = [null, `M${String(i - 1)}`];
   assert.throws(() => expandRegion('x = M1000;', 0, 10, table(chain)), ExpansionBudget);
 });
 
@@ -78,8 +78,8 @@ test('a statement macro with no `;` reads as its expansion; the finding sits at 
   });
   const line = initFile.split('\n').findIndex((l) => l.includes('LEAVE_IF(')) + 1;
   assert.deepEqual(
-    r.findings.map((f) => `${f.path}:${f.line} ${f.rule}`),
-    [`init.c:${line} ndis/unmap-on-failure`],
+    r.findings.map((f) => `${f.path}:${String(f.line)} ${f.rule}`),
+    [`init.c:${String(line)} ndis/unmap-on-failure`],
   );
   assert.equal(r.complete, true, JSON.stringify(r.notices));
 });

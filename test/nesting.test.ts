@@ -30,14 +30,15 @@ const SHAPES: Record<string, (k: number) => string> = {
   blocks: (k) => `${'{ '.repeat(k)}x = 1;${' }'.repeat(k)}`,
   ifBlocks: (k) => `${'if (a) { '.repeat(k)}x = 1;${' }'.repeat(k)}`,
   ifs: (k) => `${'if (a) '.repeat(k)}x = 1;`,
-  elseIf: (k) => `if (a) x = 0;${Array.from({ length: k }, (_, i) => ` else if (a == ${i}) x = ${i};`).join('')}`,
+  elseIf: (k) =>
+    `if (a) x = 0;${Array.from({ length: k }, (_, i) => ` else if (a == ${String(i)}) x = ${String(i)};`).join('')}`,
   loops: (k) =>
     `${['while (a) ', 'for (;;) ', 'do ']
       .map((w) => w)
       .join('')
       .repeat(Math.ceil(k / 3))}x = 1;${' while (a);'.repeat(Math.ceil(k / 3))}`,
   switches: (k) => `${'switch (a) { case 1: '.repeat(k)}x = 1;${' }'.repeat(k)}`,
-  labels: (k) => `${Array.from({ length: k }, (_, i) => `L${i}: `).join('')}x = 1;`,
+  labels: (k) => `${Array.from({ length: k }, (_, i) => `L${String(i)}: `).join('')}x = 1;`,
   sum: (k) => `x = ${Array.from({ length: k }, () => 'a').join(' + ')};`,
   parens: (k) => `x = ${'('.repeat(k)}a${')'.repeat(k)};`,
   unary: (k) => `x = ${'!'.repeat(k)}a;`,
@@ -63,11 +64,11 @@ for (const [name, make] of Object.entries(SHAPES)) {
   test(`nesting by ${name}: never cut unless flagged; read in full well under the limit; flagged far over it`, () => {
     for (let k = MAX_NESTING - 40; k <= MAX_NESTING + 8; k += 4) {
       const r = read(make(k));
-      assert.ok(!r.cut || r.flagged, `${name} at ${k}: cut but not flagged`);
+      assert.ok(!r.cut || r.flagged, `${name} at ${String(k)}: cut but not flagged`);
     }
     assert.deepEqual(read(make(MAX_NESTING >> 2)), { flagged: false, cut: false });
     const deep = read(make(MAX_NESTING * 4));
-    assert.ok(deep.flagged && deep.cut, `${name} at ${MAX_NESTING * 4}: ${JSON.stringify(deep)}`);
+    assert.ok(deep.flagged && deep.cut, `${name} at ${String(MAX_NESTING * 4)}: ${JSON.stringify(deep)}`);
   });
 }
 
@@ -81,11 +82,11 @@ test('code nested just under the limit goes through every stage: the finding is 
   let src =
     'typedef struct _A { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; } A, *PA;\nMINIPORT_INITIALIZE DInit;\n';
   for (let k = 6; k >= 0; k--) {
-    const inner = k === 6 ? 's = NdisMMapIoSpace(&a->Regs, a->H, a->Pa, 0x100);' : `s = Deep${k + 1}(a);`;
-    src += `NDIS_STATUS Deep${k}(PA a)\n{\n    NDIS_STATUS s = 1;\n${'if (a->H) {\n'.repeat(levels)}${inner}\n${'}\n'.repeat(levels)}    return s;\n}\n`;
+    const inner = k === 6 ? 's = NdisMMapIoSpace(&a->Regs, a->H, a->Pa, 0x100);' : `s = Deep${String(k + 1)}(a);`;
+    src += `NDIS_STATUS Deep${String(k)}(PA a)\n{\n    NDIS_STATUS s = 1;\n${'if (a->H) {\n'.repeat(levels)}${inner}\n${'}\n'.repeat(levels)}    return s;\n}\n`;
   }
   const terms = MAX_NESTING - 16;
-  const ors = Array.from({ length: terms }, (_, i) => `s == ${i + 1}`).join(' || ');
+  const ors = Array.from({ length: terms }, (_, i) => `s == ${String(i + 1)}`).join(' || ');
   const sum = Array.from({ length: terms }, () => 'a->H').join(' + ');
   src += `NDIS_STATUS DInit(NDIS_HANDLE h, NDIS_HANDLE c, PVOID p)\n{\n    PA a = (PA)c;\n    NDIS_STATUS s = Deep0(a);\n    if (s != NDIS_STATUS_SUCCESS) return s;\n    s = Step(${sum});\n    if (${ors}) return s;\n`;
   const leakLine = src.split('\n').length;
@@ -93,8 +94,8 @@ test('code nested just under the limit goes through every stage: the finding is 
   const r = await scan({ root: 'deep', files: [{ path: 'deep.c', bytes: Buffer.from(src) }], workers: 0 });
   assert.deepEqual(r.notices, []);
   assert.deepEqual(
-    r.findings.map((f) => `${f.rule}@${f.line}`),
-    [`ndis/unmap-on-failure@${leakLine}`],
+    r.findings.map((f) => `${f.rule}@${String(f.line)}`),
+    [`ndis/unmap-on-failure@${String(leakLine)}`],
   );
 });
 
@@ -148,12 +149,12 @@ test('walkExprs visits every expression of every shared case, outer before inner
       const want = expressionsInOrder(fn.body);
       assert.equal(seen.length, want.length, `${name}: ${fn.name}`);
       seen.forEach((e, i) => {
-        assert.equal(e, want[i], `${name}: ${fn.name}, expression ${i}`);
+        assert.equal(e, want[i], `${name}: ${fn.name}, expression ${String(i)}`);
       });
       visited += seen.length;
     }
   }
-  assert.ok(visited > 1000, `${visited} expressions`);
+  assert.ok(visited > 1000, `${String(visited)} expressions`);
 });
 
 test('walkExprs takes a tree far deeper than the call stack (a macro expansion can build one)', () => {

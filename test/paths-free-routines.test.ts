@@ -14,16 +14,18 @@ function ladder(base: string, prefix: string, n: number): string {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     out.push(
-      `    if (${base}->${prefix}Buf${i}) { FreeMem(${base}->${prefix}Buf${i}); ${base}->${prefix}Buf${i} = NULL; }`,
+      `    if (${base}->${prefix}Buf${String(i)}) { FreeMem(${base}->${prefix}Buf${String(i)}); ${base}->${prefix}Buf${String(i)} = NULL; }`,
     );
-    out.push(`    if (${base}->${prefix}Lock${i}.SpinLock) { NdisFreeSpinLock(&${base}->${prefix}Lock${i}); }`);
+    out.push(
+      `    if (${base}->${prefix}Lock${String(i)}.SpinLock) { NdisFreeSpinLock(&${base}->${prefix}Lock${String(i)}); }`,
+    );
   }
   return out.join('\n');
 }
 
 function fields(prefix: string, n: number): string {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(`PVOID ${prefix}Buf${i}; LOCK ${prefix}Lock${i};`);
+  for (let i = 0; i < n; i++) out.push(`PVOID ${prefix}Buf${String(i)}; LOCK ${prefix}Lock${String(i)};`);
   return out.join(' ');
 }
 
@@ -94,7 +96,7 @@ ${driverEntry('MpInit', 'MpHalt')}`;
 }
 
 for (const n of [4, 12]) {
-  test(`free routines with ${n} independent tests each: complete, no budget, the leak found`, async () => {
+  test(`free routines with ${String(n)} independent tests each: complete, no budget, the leak found`, async () => {
     const text = driver(n, true);
     const r = await scanTexts({ 'mp.c': text });
     const leak = text.split('\n').findIndex((l) => l.includes('/* LEAK */')) + 1;
@@ -104,12 +106,12 @@ for (const n of [4, 12]) {
     );
     assert.equal(r.complete, true, JSON.stringify(r.notices));
     assert.deepEqual(
-      r.findings.map((f) => `${f.line} ${f.rule}`),
-      [`${leak} ndis/unmap-on-failure`],
+      r.findings.map((f) => `${String(f.line)} ${f.rule}`),
+      [`${String(leak)} ndis/unmap-on-failure`],
     );
   });
 
-  test(`free routines with ${n} independent tests each, every path released: no finding`, async () => {
+  test(`free routines with ${String(n)} independent tests each, every path released: no finding`, async () => {
     const r = await scanTexts({ 'mp.c': driver(n, false) });
     assert.equal(r.complete, true, JSON.stringify(r.notices));
     assert.deepEqual(r.findings, []);
@@ -150,7 +152,7 @@ ${driverEntry('MpInit', 'MpHalt')}`;
 test('a BOOLEAN the driver keeps is not forgotten across a device wait: no phantom leak', async () => {
   const r = await scanTexts({ 'mp.c': waitingDriver('BOOLEAN') });
   assert.deepEqual(
-    r.findings.map((f) => `${f.line} ${f.rule}`),
+    r.findings.map((f) => `${String(f.line)} ${f.rule}`),
     [],
   );
 });
@@ -188,7 +190,7 @@ VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { FreeAdapter((PADAPTER)c); }
 ${driverEntry('MpInit', 'MpHalt')}`;
   const r = await scanTexts({ 'mp.c': text });
   assert.deepEqual(
-    r.findings.map((f) => `${f.line} ${f.rule}`),
+    r.findings.map((f) => `${String(f.line)} ${f.rule}`),
     [],
   );
   // The same helper setting the mapped bit's own mask may change it: still no invented leak,

@@ -9,7 +9,8 @@ import { parseBatch, type ParseJob } from '../src/engine/pool.js';
 function source(i: number, n: number): Buffer {
   const fns = Array.from(
     { length: n },
-    (_, k) => `int Good${i}_${k}(int a) { if (a > ${k}) return Helper${k}(a); return 0; }`,
+    (_, k) =>
+      `int Good${String(i)}_${String(k)}(int a) { if (a > ${String(k)}) return Helper${String(k)}(a); return 0; }`,
   );
   return Buffer.from(fns.join('\n') + '\n');
 }
@@ -42,7 +43,7 @@ test('a file whose parse throws in this thread fails alone; the others are parse
   assert.deepEqual([...failed.keys()], [2]);
   assert.ok(failed.get(2) instanceof TypeError);
   assert.deepEqual([...parsed.keys()].sort(), [0, 1, 3]);
-  for (const [i, facts] of parsed) assert.deepEqual(facts.functions.map((f) => f.name)[0], `Good${i}_0`);
+  for (const [i, facts] of parsed) assert.deepEqual(facts.functions.map((f) => f.name)[0], `Good${String(i)}_0`);
 });
 
 test('a file whose parse throws in a worker fails alone; the others are parsed', async () => {
@@ -54,6 +55,6 @@ test('a file whose parse throws in a worker fails alone; the others are parsed',
     [2, 5, 8, 11],
   );
   assert.equal(parsed.size, 8);
-  for (const [i, facts] of parsed) assert.equal(facts.functions[0].name, `Good${i}_0`);
+  for (const [i, facts] of parsed) assert.equal(facts.functions[0].name, `Good${String(i)}_0`);
   for (const e of failed.values()) assert.match(e.message, /\S/);
 });

@@ -20,11 +20,11 @@ function assertSameShape(input: string, variant: string): void {
   for (let i = 0; i < input.length; i++) {
     const a = input[i];
     const b = variant[i];
-    if (a === '\n' || a === '\r') assert.equal(b, a, `line break at ${i} kept`);
+    if (a === '\n' || a === '\r') assert.equal(b, a, `line break at ${String(i)} kept`);
     else
       assert.ok(
         b === a || b === ' ',
-        `character ${i} (${JSON.stringify(a)}) kept or blanked, got ${JSON.stringify(b)}`,
+        `character ${String(i)} (${JSON.stringify(a)}) kept or blanked, got ${JSON.stringify(b)}`,
       );
   }
 }

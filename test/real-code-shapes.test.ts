@@ -63,8 +63,8 @@ for (const [name, shape] of Object.entries(SHAPES)) {
     const r = await scanTexts({ 'mp.c': text });
     const leak = text.split('\n').findIndex((l) => l.includes('/* LEAK */')) + 1;
     assert.deepEqual(
-      r.findings.map((f) => `${f.line} ${f.rule}`),
-      [`${leak} ndis/unmap-on-failure`],
+      r.findings.map((f) => `${String(f.line)} ${f.rule}`),
+      [`${String(leak)} ndis/unmap-on-failure`],
       JSON.stringify(r.notices),
     );
     assert.equal(r.stats.health.damagedFiles, 0, JSON.stringify(r.notices));

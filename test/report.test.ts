@@ -33,7 +33,7 @@ function finding(fields: Partial<Finding> & Pick<Finding, 'rule' | 'path' | 'lin
     endLine: fields.line,
     endColumn: 10,
     message: `message of ${fields.rule}`,
-    fingerprint: `fp-${fields.rule}-${fields.path}-${fields.line}`,
+    fingerprint: `fp-${fields.rule}-${fields.path}-${String(fields.line)}`,
     trace: [],
     docs: rule?.docs ?? 'rules/unknown.md',
     ...fields,
@@ -241,7 +241,7 @@ describe('formatJson', () => {
     assert.equal(report.complete, true);
     assert.deepEqual(report.incomplete, []);
     assert.deepEqual(
-      (report.findings as Finding[]).map((f) => `${f.path}:${f.line}:${f.rule}`),
+      (report.findings as Finding[]).map((f) => `${f.path}:${String(f.line)}:${f.rule}`),
       ['init.c:20:ndis/mmap-context', 'init.c:63:ndis/unmap-on-failure', 'src/nic.c:48:ndis/unmap-length'],
     );
     assert.deepEqual(report.findings[1], {
@@ -565,7 +565,7 @@ describe('formatSarif', () => {
     const trace = Array.from({ length: GITHUB_MAX_TRACE_LOCATIONS + 5 }, (_, i) => ({
       path: 'a.c',
       line: i + 1,
-      message: `step ${i}`,
+      message: `step ${String(i)}`,
     }));
     const long = finding({ rule: 'ndis/mmap-context', path: 'a.c', line: 1, trace });
     const result = (JSON.parse(formatSarif(scanResult({ findings: [long] }))) as SarifLog).runs[0].results[0];

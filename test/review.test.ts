@@ -16,9 +16,9 @@ import { ALL_RULES, findingOf, PACK_RULES } from './support/rules.js';
 
 const KNOWN = ALL_RULES.map((r) => r.id);
 const LEAK = (line: number, extra: Partial<Finding> = {}) =>
-  findingOf({ rule: 'ndis/unmap-on-failure', path: 'init.c', line, fingerprint: `leak-${line}`, ...extra });
+  findingOf({ rule: 'ndis/unmap-on-failure', path: 'init.c', line, fingerprint: `leak-${String(line)}`, ...extra });
 const LENGTH = (line: number, extra: Partial<Finding> = {}) =>
-  findingOf({ rule: 'ndis/unmap-length', path: 'init.c', line, fingerprint: `length-${line}`, ...extra });
+  findingOf({ rule: 'ndis/unmap-length', path: 'init.c', line, fingerprint: `length-${String(line)}`, ...extra });
 
 function config(patch: Partial<ReviewConfig> = {}): ReviewConfig {
   return { ...structuredClone<ReviewConfig>(DEFAULT_CONFIG), ...patch };

@@ -97,15 +97,16 @@ test('cut and corrupted sources still give a result, with findings inside the fi
       scans++;
     }
   }
-  assert.ok(scans >= 160, `${scans} scans`);
+  assert.ok(scans >= 160, `${String(scans)} scans`);
 });
 
 test('pathological shapes terminate: deep nesting, a huge switch, a long goto chain', async () => {
   const deep = `MINIPORT_INITIALIZE I;\nNDIS_STATUS I(NDIS_HANDLE h, NDIS_HANDLE c, PVOID p) { PVOID r; ${'if (F()) { '.repeat(300)}NdisMMapIoSpace(&r, h, 0, 4);${' }'.repeat(300)} return 0; }\n`;
-  const cases = Array.from({ length: 400 }, (_, i) => `case ${i}: s = G${i}(); if (s) goto e${i % 7}; break;`).join(
-    '\n',
-  );
-  const labels = Array.from({ length: 7 }, (_, i) => `e${i}: Log${i}();`).join('\n');
+  const cases = Array.from(
+    { length: 400 },
+    (_, i) => `case ${String(i)}: s = G${String(i)}(); if (s) goto e${String(i % 7)}; break;`,
+  ).join('\n');
+  const labels = Array.from({ length: 7 }, (_, i) => `e${String(i)}: Log${String(i)}();`).join('\n');
   const wide = `MINIPORT_INITIALIZE J;\nMINIPORT_HALT K;\ntypedef struct _A { PVOID R; } A, *PA;\nNDIS_STATUS J(NDIS_HANDLE h, NDIS_HANDLE c, PVOID p) { PA a = (PA)c; NDIS_STATUS s = NdisMMapIoSpace(&a->R, h, 0, 4); if (s) return s;\nswitch (X()) {\n${cases}\n}\nreturn 0;\n${labels}\nreturn s; }\nVOID K(NDIS_HANDLE c, ULONG x) { PA a = (PA)c; NdisMUnmapIoSpace(0, a->R, 4); }\n`;
   const r = await scan({
     root: 'x',
@@ -118,7 +119,7 @@ test('pathological shapes terminate: deep nesting, a huge switch, a long goto ch
   // Every failing case leaks the mapping at its goto; merging at busy labels may drop some
   // (a miss, never a false alarm), but what is reported must be a goto of a failing case.
   const leaks = r.findings.filter((f) => f.rule === 'ndis/unmap-on-failure');
-  assert.ok(leaks.length >= 7, `${leaks.length} leaks reported`);
+  assert.ok(leaks.length >= 7, `${String(leaks.length)} leaks reported`);
   const lines = wide.split('\n');
   for (const f of leaks) assert.match(lines[f.line - 1], /^case \d+: s = G\d+\(\); if \(s\) goto e\d;/);
 });

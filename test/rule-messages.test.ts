@@ -43,5 +43,5 @@ test('each finding on the shared cases carries its message id and reads as that 
       seen++;
     }
   }
-  assert.ok(seen >= 20, `findings checked: ${seen}`);
+  assert.ok(seen >= 20, `findings checked: ${String(seen)}`);
 });

@@ -707,7 +707,7 @@ const ladder = (before: number, after: number) => {
     Array.from(
       { length: n },
       (_, i) =>
-        `    s = Step${i}(a); if (s != NDIS_STATUS_SUCCESS) goto Out;${mark ? ' // EXPECT: ndis/unmap-on-failure' : ''}`,
+        `    s = Step${String(i)}(a); if (s != NDIS_STATUS_SUCCESS) goto Out;${mark ? ' // EXPECT: ndis/unmap-on-failure' : ''}`,
     ).join('\n');
   return `${ADAPTER}
 NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)

@@ -45,7 +45,7 @@ test('the SARIF the CLI writes for every shared case is valid SARIF 2.1.0, both 
     results += assertValid(run.stdout, name).runs[0].results.length;
     assertValid(readFileSync(upload, 'utf8'), `${name} (--sarif)`);
   }
-  assert.ok(results >= 20, `${results} results validated`);
+  assert.ok(results >= 20, `${String(results)} results validated`);
 });
 
 test('SARIF with suppressions, unused directives and a baseline is valid', async () => {

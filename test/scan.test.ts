@@ -28,7 +28,7 @@ function allCases(): SourceFile[] {
 }
 
 const summary = (r: Awaited<ReturnType<typeof scan>>) =>
-  r.findings.map((f) => `${f.path}:${f.line}:${f.column} ${f.rule} ${f.fingerprint}`);
+  r.findings.map((f) => `${f.path}:${String(f.line)}:${String(f.column)} ${f.rule} ${f.fingerprint}`);
 
 test('a warm cache gives the same findings without lexing or parsing again', async () => {
   const files = allCases();
@@ -39,7 +39,7 @@ test('a warm cache gives the same findings without lexing or parsing again', asy
   assert.equal(warm.stats.lexed, 0);
   assert.equal(warm.stats.parsed, 0);
   assert.deepEqual(summary(warm), summary(cold));
-  assert.ok(cold.findings.length >= 20, `expected the cases' findings, got ${cold.findings.length}`);
+  assert.ok(cold.findings.length >= 20, `expected the cases' findings, got ${String(cold.findings.length)}`);
 });
 
 test('one changed file is the only one lexed and parsed again', async () => {
@@ -127,7 +127,7 @@ VOID Remap(PADAPTER a) { NdisMMapIoSpace(&a->Regs, a->H, a->Pa, REGS_LEN); }
   ];
   const r = await scan({ root: 'x', files, workers: 0 });
   assert.deepEqual(
-    r.findings.map((f) => `${f.path}:${f.line} ${f.rule}`),
+    r.findings.map((f) => `${f.path}:${String(f.line)} ${f.rule}`),
     ['hw.c:6 ndis/mmap-context'],
   );
   assert.match(r.findings[0].message, /MpReset → Recover → Remap/);
@@ -165,7 +165,7 @@ test('binary and oversized files are skipped with a notice; the rest is analysed
     ['blob.h', 'huge.c'],
   );
   assert.deepEqual(
-    r.findings.map((f) => `${f.line}:${f.column}`),
+    r.findings.map((f) => `${String(f.line)}:${String(f.column)}`),
     ['34:10'],
     'CRLF and a tab: line 34, column 10',
   );
@@ -183,7 +183,7 @@ test('a directory scan reads C sources and headers, with paths relative to the r
   const r = await scan({ root: dir });
   assert.equal(r.files, 1);
   assert.deepEqual(
-    r.findings.map((f) => `${f.path}:${f.line}`),
+    r.findings.map((f) => `${f.path}:${String(f.line)}`),
     ['sub/a.c:76'],
   );
 });
@@ -270,8 +270,8 @@ test('a UTF-16 source (Visual Studio\'s "Unicode" encoding, CRLF) gets the same 
   const b = await scan({ root: 'utf16', files: utf16, workers: 0 });
   assert.ok(a.findings.length > 0);
   assert.deepEqual(
-    b.findings.map((f) => `${f.rule} ${f.path}:${f.line}`),
-    a.findings.map((f) => `${f.rule} ${f.path}:${f.line}`),
+    b.findings.map((f) => `${f.rule} ${f.path}:${String(f.line)}`),
+    a.findings.map((f) => `${f.rule} ${f.path}:${String(f.line)}`),
   );
   assert.deepEqual(
     b.notices.filter((n) => n.kind === 'skipped-file'),

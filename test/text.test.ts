@@ -97,10 +97,10 @@ test('lineOf: an offset past the end is on the last line', () => {
 });
 
 test('lineOf agrees with counting newlines over a longer text', () => {
-  const text = Array.from({ length: 257 }, (_, i) => `line ${i + 1};`).join('\r\n');
+  const text = Array.from({ length: 257 }, (_, i) => `line ${String(i + 1)};`).join('\r\n');
   const starts = lineStarts(text);
   for (const n of [1, 2, 128, 200, 257]) {
-    const at = text.indexOf(`line ${n};`);
+    const at = text.indexOf(`line ${String(n)};`);
     assert.equal(lineOf(starts, at), n);
     assert.equal(lineOf(starts, at), text.slice(0, at).split('\n').length);
   }

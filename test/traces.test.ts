@@ -11,7 +11,7 @@ import { repoRoot } from './support/paths.js';
 import { ADAPTER, driverEntry, scanTexts } from './support/ruleTester.js';
 
 const traceLines = (f: { trace: { path: string; line: number; message: string }[] }) =>
-  f.trace.map((t) => `${t.path}:${t.line}: ${t.message}`);
+  f.trace.map((t) => `${t.path}:${String(t.line)}: ${t.message}`);
 
 test('q05: the leak out of do { } while (FALSE) is traced to the return, with the success and the decision', async () => {
   const r = await scan({ root: join(repoRoot, '../shared/cases/q05-break-then-return'), workers: 0 });
@@ -51,7 +51,7 @@ VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisMUnmapIoSpace(((PADAPTER)c)
 ${driverEntry('MpInit', 'MpHalt')}`;
   const r = await scanTexts({ 'mp.c': text });
   const lines = text.split('\n');
-  const at = (needle: string) => `mp.c:${lines.findIndex((l) => l.includes(needle)) + 1}`;
+  const at = (needle: string) => `mp.c:${String(lines.findIndex((l) => l.includes(needle)) + 1)}`;
   const leaks = r.findings.filter((f) => f.rule === 'ndis/unmap-on-failure');
   assert.equal(leaks.length, 1, JSON.stringify(r.findings));
   const loop = at('while (More(a))');
@@ -61,7 +61,7 @@ ${driverEntry('MpInit', 'MpHalt')}`;
     `${loop}: next iteration of the loop at line ${loop.split(':')[1]}`,
     // The decision and the jump share a line: one step says both.
     `${at('goto Fail;')}: goto with a->Regs still mapped`,
-    `mp.c:${Number(at('Fail:').split(':')[1]) + 1}: MpInit returns the failure here`,
+    `mp.c:${String(Number(at('Fail:').split(':')[1]) + 1)}: MpInit returns the failure here`,
   ]);
 });
 
@@ -99,10 +99,10 @@ VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisMUnmapIoSpace(((PADAPTER)c)
 ${driverEntry('MpInit', 'MpHalt')}`;
   const r = await scanTexts({ 'mp.c': text });
   const lines = text.split('\n');
-  const at = (needle: string) => `mp.c:${lines.findIndex((l) => l.includes(needle)) + 1}`;
+  const at = (needle: string) => `mp.c:${String(lines.findIndex((l) => l.includes(needle)) + 1)}`;
   const leaks = r.findings.filter((f) => f.rule === 'ndis/unmap-on-failure');
   assert.deepEqual(
-    leaks.map((f) => `mp.c:${f.line}`),
+    leaks.map((f) => `mp.c:${String(f.line)}`),
     [at('return ok;')],
     JSON.stringify(r.findings),
   );
@@ -149,7 +149,7 @@ ${driverEntry('MpInit', 'MpHalt')}`;
   assert.match(
     both.message,
     new RegExp(
-      `^a->Regs and a->Regs2 \\(mapped at mp\\.c:${at('&a->Regs,')} and :${at('&a->Regs2,')}\\) are still mapped when MpInit fails through this goto`,
+      `^a->Regs and a->Regs2 \\(mapped at mp\\.c:${String(at('&a->Regs,'))} and :${String(at('&a->Regs2,'))}\\) are still mapped when MpInit fails through this goto`,
     ),
   );
 });

@@ -13,13 +13,14 @@ function files(round: number): { path: string; bytes: Buffer }[] {
   return Array.from({ length: 40 }, (_, i) => {
     const rows = Array.from(
       { length: 400 },
-      (_, k) => `    { ${k}, ${k + round}, ${i}, 0x${(k * 7).toString(16)}, ${k % 3} },`,
+      (_, k) =>
+        `    { ${String(k)}, ${String(k + round)}, ${String(i)}, 0x${(k * 7).toString(16)}, ${String(k % 3)} },`,
     ).join('\n');
     return {
-      path: `drv/f${i}.c`,
+      path: `drv/f${String(i)}.c`,
       bytes: Buffer.from(
-        `static const ROW Table${i}[] = {\n${rows}\n};\n` +
-          `NDIS_STATUS Map${i}(PVOID *p, NDIS_HANDLE h, NDIS_PHYSICAL_ADDRESS pa)\n{\n` +
+        `static const ROW Table${String(i)}[] = {\n${rows}\n};\n` +
+          `NDIS_STATUS Map${String(i)}(PVOID *p, NDIS_HANDLE h, NDIS_PHYSICAL_ADDRESS pa)\n{\n` +
           `    return NdisMMapIoSpace(p, h, pa, 0x100);\n}\n`,
       ),
     };
@@ -39,11 +40,11 @@ test('scan after scan of new bytes, the process keeps no dropped syntax trees: m
     // collect (it has no reason to, for memory it cannot see): measured, these 8 rounds grew the
     // process by 418 MB, and on; with the trees released past 16 MiB, by about 50 MB, then no more.
     for (let round = 1; round <= 8; round++)
-      await scan({ root: `r${round}`, files: files(round), cache: null, workers: 0 });
+      await scan({ root: `r${String(round)}`, files: files(round), cache: null, workers: 0 });
     const grown = (rss() - start) / (1024 * 1024);
     assert.ok(grown < 150, `the process grew by ${grown.toFixed(0)} MiB over 8 scans`);
     assert.ok(treeReleases() > releases, 'the scans released their trees');
-    assert.ok(treeBytesPending() <= bound, `${treeBytesPending()} bytes of trees left pending`);
+    assert.ok(treeBytesPending() <= bound, `${String(treeBytesPending())} bytes of trees left pending`);
   } finally {
     setTreeBytesBound(before);
   }

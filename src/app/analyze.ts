@@ -504,7 +504,7 @@ const MAX_WITHHELD_LISTED = 20;
  */
 function withWithheld(summary: string, withheld: Notice[]): string {
   const where = (n: Notice) =>
-    n.path !== undefined ? `\`${n.path.replace(/`/g, "'")}${n.line !== undefined ? `:${n.line}` : ''}\`: ` : '';
+    n.path !== undefined ? `\`${n.path.replace(/`/g, "'")}${n.line !== undefined ? `:${String(n.line)}` : ''}\`: ` : '';
   const items = withheld.slice(0, MAX_WITHHELD_LISTED).map(
     (n) =>
       `- ${where(n)}${n.message
@@ -513,9 +513,9 @@ function withWithheld(summary: string, withheld: Notice[]): string {
         .replace(/[<>`|[\]*_]/g, (c) => `\\${c}`)}`,
   );
   const more = withheld.length - items.length;
-  if (more > 0) items.push(`- … and ${more} more`);
+  if (more > 0) items.push(`- … and ${String(more)} more`);
   return fitCheckRunText(
-    `**Incomplete analysis.** ndis-review withheld ${withheld.length === 1 ? 'a decision' : `${withheld.length} decisions`} on this commit, so findings may be missing and this check cannot pass:\n\n${items.join('\n')}\n\n${summary}`,
+    `**Incomplete analysis.** ndis-review withheld ${withheld.length === 1 ? 'a decision' : `${String(withheld.length)} decisions`} on this commit, so findings may be missing and this check cannot pass:\n\n${items.join('\n')}\n\n${summary}`,
   );
 }
 

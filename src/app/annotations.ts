@@ -44,7 +44,7 @@ export function toAnnotation(f: Finding): CheckAnnotation {
   }
   if (f.trace.length > 0) {
     annotation.raw_details = joinWithinLimit(
-      f.trace.map((step) => `${step.path}:${step.line}: ${step.message}`),
+      f.trace.map((step) => `${step.path}:${String(step.line)}: ${step.message}`),
       ANNOTATION_TEXT_LIMIT,
     );
   }
@@ -85,7 +85,8 @@ export function batchAnnotations(
   annotations: readonly CheckAnnotation[],
   size = ANNOTATIONS_PER_REQUEST,
 ): CheckAnnotation[][] {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, not ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`batch size must be a positive integer, not ${String(size)}`);
   const batches: CheckAnnotation[][] = [];
   for (let i = 0; i < annotations.length; i += size) batches.push(annotations.slice(i, i + size));
   return batches;

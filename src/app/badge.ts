@@ -29,7 +29,7 @@ export function badgeState(conclusion: string | undefined): BadgeState {
   }
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${String(c.charCodeAt(0))};`);
 
 /** A flat two-part badge; widths from a per-character estimate of Verdana 11px. */
 export function renderBadgeSvg(label: string, state: BadgeState): string {
@@ -38,11 +38,11 @@ export function renderBadgeSvg(label: string, state: BadgeState): string {
   const mw = width(state.message);
   const total = lw + mw;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${escapeXml(`${label}: ${state.message}`)}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${String(total)}" height="20" role="img" aria-label="${escapeXml(`${label}: ${state.message}`)}">` +
     `<title>${escapeXml(`${label}: ${state.message}`)}</title>` +
-    `<rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${state.color}"/>` +
+    `<rect width="${String(lw)}" height="20" fill="#555"/><rect x="${String(lw)}" width="${String(mw)}" height="20" fill="${state.color}"/>` +
     `<g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">` +
-    `<text x="${lw / 2}" y="14">${escapeXml(label)}</text><text x="${lw + mw / 2}" y="14">${escapeXml(state.message)}</text></g></svg>`
+    `<text x="${String(lw / 2)}" y="14">${escapeXml(label)}</text><text x="${String(lw + mw / 2)}" y="14">${escapeXml(state.message)}</text></g></svg>`
   );
 }
 
@@ -147,7 +147,7 @@ export function createBadgeHandler(
       else conclusion = hit?.conclusion ?? undefined;
     }
     const state = badgeState(conclusion);
-    const headers = { 'cache-control': `public, max-age=${Math.round(ttl / 1000)}` };
+    const headers = { 'cache-control': `public, max-age=${String(Math.round(ttl / 1000))}` };
     if (format === 'svg') {
       res.writeHead(200, { ...headers, 'content-type': 'image/svg+xml; charset=utf-8' });
       res.end(renderBadgeSvg(label, state));

@@ -11,7 +11,7 @@ export const CHECK_RUN_REQUEST_MS = 150_000;
 
 export class BudgetExceeded extends Error {
   constructor(ms: number) {
-    super(`the analysis took longer than its ${Math.round(ms / 1000)} s budget`);
+    super(`the analysis took longer than its ${String(Math.round(ms / 1000))} s budget`);
     this.name = 'BudgetExceeded';
   }
 }
@@ -76,7 +76,7 @@ export function boundedRequest(
       : arm(Math.max(1, deadline - Date.now()), () => new BudgetExceeded(budgetMs));
     const onLeave = () => {
       // A write's clock starts when it leaves the limiter (once: retries keep counting from there).
-      timer ??= arm(writeMs, () => new Error(`no answer from GitHub within ${Math.round(writeMs / 1000)} s`));
+      timer ??= arm(writeMs, () => new Error(`no answer from GitHub within ${String(Math.round(writeMs / 1000))} s`));
     };
     const onJobAbort = () => {
       stop(signal.reason);
@@ -159,7 +159,7 @@ export function outOfTime(err: unknown): boolean {
 export function describe(err: unknown): string {
   const msg = firstLine(err).slice(0, 300);
   const status = (err as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? `GitHub answered HTTP ${status} (${msg})` : msg;
+  return typeof status === 'number' ? `GitHub answered HTTP ${String(status)} (${msg})` : msg;
 }
 
 /**
@@ -189,7 +189,7 @@ export async function requestWithin(
     });
   } catch (err) {
     if (abort.signal.aborted)
-      throw new Error(`no answer from GitHub within ${Math.round(ms / 1000)} s`, { cause: err });
+      throw new Error(`no answer from GitHub within ${String(Math.round(ms / 1000))} s`, { cause: err });
     throw err;
   } finally {
     clearTimeout(timer);

@@ -277,7 +277,7 @@ function suppressionRow(s: SuppressedFinding, ctx: RenderContext): string {
     s.suppression.reason === ''
       ? '_none given_'
       : escapeMarkdown(truncateChars(s.suppression.reason, CELL_MESSAGE_CHARS));
-  return `| ${ruleCell(f, ctx)} | ${f.severity} | ${location(f.path, f.line)} | ${s.suppression.kind} at line ${s.suppression.line} | ${reason} |`;
+  return `| ${ruleCell(f, ctx)} | ${f.severity} | ${location(f.path, f.line)} | ${s.suppression.kind} at line ${String(s.suppression.line)} | ${reason} |`;
 }
 
 /**
@@ -352,7 +352,7 @@ function noticeRow(n: Notice): string {
 }
 
 function location(path: string, line: number): string {
-  return `${escapeMarkdown(path)}:${line}`;
+  return `${escapeMarkdown(path)}:${String(line)}`;
 }
 
 // ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ export function cacheUrl(env: NodeJS.ProcessEnv): string {
   if (env.NDIS_REVIEW_CACHE_REDIS_URL) return env.NDIS_REVIEW_CACHE_REDIS_URL;
   const url = new URL(env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   const db = Number(url.pathname.replace(/^\//, '') || '0');
-  url.pathname = `/${Number.isFinite(db) ? db + 1 : 1}`;
+  url.pathname = `/${String(Number.isFinite(db) ? db + 1 : 1)}`;
   return url.href;
 }
 

@@ -86,7 +86,7 @@ function gate(req: IncomingMessage, res: ServerResponse, options: GuardOptions, 
   };
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {
-    refuse(413, `body over ${max} bytes`, { bytes: declared });
+    refuse(413, `body over ${String(max)} bytes`, { bytes: declared });
     return;
   }
   const chunks: Buffer[] = [];
@@ -98,7 +98,7 @@ function gate(req: IncomingMessage, res: ServerResponse, options: GuardOptions, 
     if (size > max) {
       refused = true;
       chunks.length = 0;
-      refuse(413, `body over ${max} bytes`, { bytes: size });
+      refuse(413, `body over ${String(max)} bytes`, { bytes: size });
       return;
     }
     chunks.push(chunk);

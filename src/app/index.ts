@@ -172,7 +172,7 @@ export function createApp(
         const pr = context.payload.pull_request;
         // Probot types repo() as never for this union of events; it is the payload repository.
         const { owner, repo } = context.repo() as { owner: string; repo: string };
-        const group = `${owner}/${repo}#${pr.number}`;
+        const group = `${owner}/${repo}#${String(pr.number)}`;
         const at = Date.parse(pr.updated_at);
         if (Number.isFinite(at)) {
           const newest = newestEvent.get(group);

@@ -111,7 +111,7 @@ export class JobJournal {
   private save(): void {
     if (!this.file) return;
     try {
-      const tmp = `${this.file}.${process.pid}.tmp`;
+      const tmp = `${this.file}.${String(process.pid)}.tmp`;
       writeFileSync(tmp, JSON.stringify([...this.jobs.values()]));
       renameSync(tmp, this.file);
     } catch (err) {

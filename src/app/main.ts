@@ -108,11 +108,11 @@ if (script !== undefined && import.meta.url === pathToFileURL(script).href) {
         if (stopping) return;
         stopping = true;
         console.info(
-          `${signal}: finishing the analyses in hand (up to ${process.env.SHUTDOWN_GRACE_S ?? DEFAULT_GRACE_S} s)`,
+          `${signal}: finishing the analyses in hand (up to ${String(process.env.SHUTDOWN_GRACE_S ?? DEFAULT_GRACE_S)} s)`,
         );
         stop().then(
           (cancelled) => {
-            console.info(`stopped${cancelled ? `; ${cancelled} analyses cancelled on GitHub` : ''}`);
+            console.info(`stopped${cancelled ? `; ${String(cancelled)} analyses cancelled on GitHub` : ''}`);
             process.exit(0);
           },
           (err: unknown) => {

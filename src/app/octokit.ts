@@ -43,7 +43,7 @@ function handler(kind: string) {
     const retry = shouldRetryRateLimit(retryAfter, count);
     // Method and route template only: a URL never carries the token, but keep logs to what is needed.
     octokit.log?.warn(
-      `${kind} rate limit on ${options.method ?? '?'} ${options.url ?? '?'}: ${retry ? `retrying in ${retryAfter} s` : 'giving up'} (retry ${count})`,
+      `${kind} rate limit on ${options.method ?? '?'} ${options.url ?? '?'}: ${retry ? `retrying in ${String(retryAfter)} s` : 'giving up'} (retry ${String(count)})`,
     );
     return retry;
   };

@@ -34,8 +34,8 @@ export class AnalysisLimitExceeded extends Error {
   ) {
     super(
       kind === 'time'
-        ? `the analysis took longer than its ${Math.round(limit / 1000)} s limit`
-        : `the analysis needed more than its ${limit} MiB memory limit`,
+        ? `the analysis took longer than its ${String(Math.round(limit / 1000))} s limit`
+        : `the analysis needed more than its ${String(limit)} MiB memory limit`,
     );
     this.name = 'AnalysisLimitExceeded';
   }

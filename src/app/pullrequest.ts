@@ -112,7 +112,7 @@ export async function postReview(
       ...pull,
       commit_id: headSha,
       event: 'COMMENT',
-      body: `ndis-review: ${plan.comments.length} new finding${plan.comments.length === 1 ? '' : 's'} on changed lines${plan.outsideDiff.length ? ` (${plan.outsideDiff.length} more in the check run)` : ''}.`,
+      body: `ndis-review: ${String(plan.comments.length)} new finding${plan.comments.length === 1 ? '' : 's'} on changed lines${plan.outsideDiff.length ? ` (${String(plan.outsideDiff.length)} more in the check run)` : ''}.`,
       comments: plan.comments,
     });
   }

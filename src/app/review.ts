@@ -100,7 +100,7 @@ export function markerFor(fingerprint: string): string {
  * skip each other's findings nor edit each other's comments.
  */
 export function appMarker(appId: number): string {
-  return `<!-- ndis-review:app=${Math.trunc(appId)} -->`;
+  return `<!-- ndis-review:app=${String(Math.trunc(appId))} -->`;
 }
 
 const APP_MARKER = /^<!-- ndis-review:app=(\d+) -->$/;
@@ -225,9 +225,9 @@ export function commentBody(finding: Finding, docsUrl?: string, appId?: number, 
   if (finding.trace.length > 0) {
     const steps = finding.trace
       .slice(0, MAX_TRACE_STEPS)
-      .map((step) => `- ${codeSpan(`${step.path}:${step.line}`)} — ${prose(oneLine(step.message))}`);
+      .map((step) => `- ${codeSpan(`${step.path}:${String(step.line)}`)} — ${prose(oneLine(step.message))}`);
     const more = finding.trace.length - MAX_TRACE_STEPS;
-    if (more > 0) steps.push(`- … and ${more} more step${more === 1 ? '' : 's'}`);
+    if (more > 0) steps.push(`- … and ${String(more)} more step${more === 1 ? '' : 's'}`);
     parts.push(steps.join('\n'));
   }
   if (suggestion !== undefined && finding.fix !== undefined) {

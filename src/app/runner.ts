@@ -149,10 +149,10 @@ function mergeConfig(base: unknown, over: unknown): Record<string, unknown> {
 
 /** The queue key of a job: one job per repository, head and pull request. */
 export function jobKey(target: Target): string {
-  return `${target.owner}/${target.repo}@${target.headSha}${target.pullNumber !== undefined ? `#${target.pullNumber}` : ''}`;
+  return `${target.owner}/${target.repo}@${target.headSha}${target.pullNumber !== undefined ? `#${String(target.pullNumber)}` : ''}`;
 }
 
 /** Jobs of one group supersede each other: the pull request. */
 export function jobGroup(target: Target): string | undefined {
-  return target.pullNumber !== undefined ? `${target.owner}/${target.repo}#${target.pullNumber}` : undefined;
+  return target.pullNumber !== undefined ? `${target.owner}/${target.repo}#${String(target.pullNumber)}` : undefined;
 }

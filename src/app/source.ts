@@ -120,7 +120,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
       notices.push({
         kind: 'skipped-file',
         withheld: true,
-        message: `The repository tree is too large to list in full (stopped after ${opts.maxTreeRequests ?? 500} folder requests); files in folders not reached were not analysed.`,
+        message: `The repository tree is too large to list in full (stopped after ${String(opts.maxTreeRequests ?? 500)} folder requests); files in folders not reached were not analysed.`,
       });
     }
   }
@@ -135,7 +135,7 @@ export async function fetchSources(request: Request, opts: FetchOptions, blobs: 
         kind: 'skipped-file',
         withheld: true,
         path: e.path,
-        message: `Skipped: ${e.size} bytes is over the ${maxFile}-byte limit for one source file.`,
+        message: `Skipped: ${String(e.size)} bytes is over the ${String(maxFile)}-byte limit for one source file.`,
       });
       continue;
     }

@@ -38,7 +38,10 @@ export class TarError extends Error {}
 
 /** The SHA-1 git gives a blob with these contents (`git hash-object`). */
 export function gitBlobSha(bytes: Uint8Array): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  return createHash('sha1')
+    .update(`blob ${String(bytes.length)}\0`)
+    .update(bytes)
+    .digest('hex');
 }
 
 type Source = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
@@ -71,7 +74,7 @@ class Bounded extends Transform {
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.seen += chunk.length;
-    if (this.seen > this.max) done(new TarError(`tar archive is larger than ${this.max} bytes`));
+    if (this.seen > this.max) done(new TarError(`tar archive is larger than ${String(this.max)} bytes`));
     else done(null, chunk);
   }
 }

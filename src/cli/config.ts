@@ -74,7 +74,7 @@ export async function checkConfig(given: string | undefined, io: CliIo): Promise
   }
   for (const line of errors) io.stdout(`${shown}: ${line}\n`);
   io.stdout(
-    `${shown}: ${errors.length} problem${errors.length === 1 ? '' : 's'}; the app and the command line use the defaults for these settings\n`,
+    `${shown}: ${String(errors.length)} problem${errors.length === 1 ? '' : 's'}; the app and the command line use the defaults for these settings\n`,
   );
   return EXIT.findings;
 }

@@ -30,7 +30,7 @@ export interface WatchOptions {
 }
 
 const findingKey = (f: Finding) => `${f.fingerprint} ${f.rule}`;
-const noticeKey = (n: ReportNotice) => `${n.kind} ${n.path ?? ''}:${n.line ?? ''} ${n.message}`;
+const noticeKey = (n: ReportNotice) => `${n.kind} ${n.path ?? ''}:${String(n.line ?? '')} ${n.message}`;
 
 export async function runWatch(command: ScanCommand, io: CliIo, opts: WatchOptions = {}): Promise<number> {
   const root = path.resolve(io.cwd, command.dir);
@@ -71,15 +71,16 @@ export async function runWatch(command: ScanCommand, io: CliIo, opts: WatchOptio
     const newNotices = next.notices.filter((n) => !oldNotices.has(noticeKey(n)));
     const stamp = new Date().toISOString().slice(11, 19);
     if (added.length === 0 && gone.length === 0 && newNotices.length === 0) {
-      io.stdout(`[${stamp}] no change: ${next.findings.length} finding(s)\n`);
+      io.stdout(`[${stamp}] no change: ${String(next.findings.length)} finding(s)\n`);
     } else {
       const text = formatText({ ...next, findings: added, notices: newNotices }, { displayPath: display, docsUrl });
       // The summary line of a partial report would miscount: each scan ends with its own.
       const body = text.trimEnd().split('\n').slice(0, -1);
-      io.stdout(`[${stamp}] ${added.length} new, ${gone.length} fixed\n`);
+      io.stdout(`[${stamp}] ${String(added.length)} new, ${String(gone.length)} fixed\n`);
       if (body.length) io.stdout(body.join('\n') + '\n');
-      for (const f of gone) io.stdout(`${display(f.path)}:${f.line}:${f.column}: fixed: ${f.message} [${f.rule}]\n`);
-      io.stdout(`now ${next.findings.length} finding(s)${next.complete ? '' : '; incomplete'}\n`);
+      for (const f of gone)
+        io.stdout(`${display(f.path)}:${String(f.line)}:${String(f.column)}: fixed: ${f.message} [${f.rule}]\n`);
+      io.stdout(`now ${String(next.findings.length)} finding(s)${next.complete ? '' : '; incomplete'}\n`);
     }
     last = next;
     opts.onScan?.(++count);

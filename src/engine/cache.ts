@@ -251,7 +251,7 @@ export class FactCache {
     }
     const folder = dirname(this.file);
     mkdirSync(folder, { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    const tmp = `${this.file}.${String(process.pid)}.tmp`;
     writeFileSync(tmp, serialize({ entries: keep, results: [...this.results.entries()] }));
     renameSync(tmp, this.file);
     this.dirty = false;

@@ -155,9 +155,9 @@ class Expander {
   /** One macro use: parameters replaced (`#p` stringized, `##` pasted), then the result rescanned. */
   replace(m: MacroDefinition, args: string[], hide: ReadonlySet<string>, depth: number): string {
     if (++this.expansions > this.limits.maxExpansions)
-      throw new ExpansionBudget(`more than ${this.limits.maxExpansions} macro expansions`);
+      throw new ExpansionBudget(`more than ${String(this.limits.maxExpansions)} macro expansions`);
     if (depth >= this.limits.maxDepth)
-      throw new ExpansionBudget(`macros nested deeper than ${this.limits.maxDepth} (at ${m.name})`);
+      throw new ExpansionBudget(`macros nested deeper than ${String(this.limits.maxDepth)} (at ${m.name})`);
     const params = m.params ?? [];
     const argOf = (name: string): string | undefined => {
       if (name === '__VA_ARGS__') {
@@ -218,7 +218,7 @@ class Expander {
     const result = this.expandString(pieces.join(''), inner, depth + 1);
     this.chars += result.length;
     if (this.chars > this.limits.maxChars)
-      throw new ExpansionBudget(`macro expansion grew past ${this.limits.maxChars} characters (at ${m.name})`);
+      throw new ExpansionBudget(`macro expansion grew past ${String(this.limits.maxChars)} characters (at ${m.name})`);
     return result;
   }
 

@@ -158,7 +158,7 @@ export class FactExtractor {
     if (tooDeep !== undefined)
       this.limits.push({
         line: tooDeep,
-        message: `Code here is nested more than ${MAX_NESTING} levels deep in ${name}: what is nested deeper was read only for the calls it makes, and ${name} counts as not parsing cleanly.`,
+        message: `Code here is nested more than ${String(MAX_NESTING)} levels deep in ${name}: what is nested deeper was read only for the calls it makes, and ${name} counts as not parsing cleanly.`,
       });
     const damaged = harmfulDamage(n) || tooDeep !== undefined;
     const start = n.startIndex;
@@ -229,7 +229,7 @@ export class FactExtractor {
     for (const line of new Set(scope.cuts))
       this.limits.push({
         line,
-        message: `An initializer here is nested more than ${MAX_NESTING} levels deep: what is nested deeper was read only for the names it calls.`,
+        message: `An initializer here is nested more than ${String(MAX_NESTING)} levels deep: what is nested deeper was read only for the names it calls.`,
       });
   }
 

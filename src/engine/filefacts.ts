@@ -64,7 +64,7 @@ function prepared(bytes: Uint8Array): Prepared {
 
 /** A function's parameters and body: from the entry's store, else parsed now and stored there. */
 export function loadFunctionDetail(bytes: Uint8Array, entry: ParsedFacts, fn: FunctionFact): FunctionDetail {
-  const key = `${fn.variant}:${fn.start}`;
+  const key = `${String(fn.variant)}:${String(fn.start)}`;
   const hit = entry.details?.[key];
   if (hit) return hit;
   const detail = parseFunctionDetail(prepared(bytes), fn, entry.expansions);
@@ -87,7 +87,7 @@ export function parseMacroBodies(lex: LexFacts): MacroBody[] {
   const found = new Map<number, MacroBody>();
   const parseUnit = (indexes: number[]) => {
     const unit = indexes
-      .map((i) => `void __ndis_review_macro_${i}(void) { ${macros[i].body.replace(/#/g, ' ')} ; }`)
+      .map((i) => `void __ndis_review_macro_${String(i)}(void) { ${macros[i].body.replace(/#/g, ' ')} ; }`)
       .join('\n');
     const unitPrepared: Prepared = { variants: [unit], functionClass: [] };
     for (const f of parseFacts(unitPrepared).functions) {

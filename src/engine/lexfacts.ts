@@ -258,7 +258,7 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
         }
         if (isPunct(j, '{')) {
           if (!base) {
-            base = `<anon@${toks.start[j]}>`;
+            base = `<anon@${String(toks.start[j])}>`;
             anonymous = true;
           }
           const end = w === 'enum' ? readEnumBody(j) : readStructBody(j, base);

@@ -11,7 +11,7 @@ const byProgram = new WeakMap<object, Map<string, Notice>>();
 export function noteLimit(program: object, notice: Notice): void {
   let notes = byProgram.get(program);
   if (!notes) byProgram.set(program, (notes = new Map<string, Notice>()));
-  const key = `${notice.kind}|${notice.path ?? ''}|${notice.line ?? ''}|${notice.message}`;
+  const key = `${notice.kind}|${notice.path ?? ''}|${String(notice.line ?? '')}|${notice.message}`;
   if (!notes.has(key)) notes.set(key, notice);
 }
 

@@ -298,9 +298,9 @@ function toRange(starts: number[], s: number, e: number): Parser.Range {
  */
 function mergeRefs(kept: FunctionFact[], all: FunctionFact[]): FunctionFact[] {
   const byPlace = new Map<string, FunctionFact>();
-  for (const fn of kept) byPlace.set(`${fn.name}|${fn.p[0]}|${fn.start}`, fn);
+  for (const fn of kept) byPlace.set(`${fn.name}|${String(fn.p[0])}|${String(fn.start)}`, fn);
   for (const fn of all) {
-    const k = byPlace.get(`${fn.name}|${fn.p[0]}|${fn.start}`);
+    const k = byPlace.get(`${fn.name}|${String(fn.p[0])}|${String(fn.start)}`);
     if (!k || k === fn) continue;
     fn.refs.forEach((r, i) => {
       if (k.refs.includes(r)) return;
@@ -325,12 +325,15 @@ function dedupeVariants(f: ParsedFacts): ParsedFacts {
     ...f,
     // The same definition in two builds reads the same text: one function. Different texts are two.
     functions: mergeRefs(
-      uniq(f.functions, (fn) => `f|${fn.name}|${fn.p[0]}|${fn.start}|${fn.end}|${fn.calls.join(',')}`),
+      uniq(
+        f.functions,
+        (fn) => `f|${fn.name}|${String(fn.p[0])}|${String(fn.start)}|${String(fn.end)}|${fn.calls.join(',')}`,
+      ),
       f.functions,
     ),
-    decls: uniq(f.decls, (d) => `d|${d.name}|${d.line}|${d.ty}`),
-    assigns: uniq(f.assigns, (a) => `a|${a.obj}|${a.field}|${a.value}|${a.line}|${a.col}`),
-    functionClass: uniq(f.functionClass, (c) => `c|${c.name}|${c.roleType}|${c.line}`),
+    decls: uniq(f.decls, (d) => `d|${d.name}|${String(d.line)}|${d.ty}`),
+    assigns: uniq(f.assigns, (a) => `a|${a.obj}|${a.field}|${a.value}|${String(a.line)}|${String(a.col)}`),
+    functionClass: uniq(f.functionClass, (c) => `c|${c.name}|${c.roleType}|${String(c.line)}`),
     fileRefs: f.fileRefs,
     damagedLines: f.damagedLines,
   };

@@ -87,7 +87,7 @@ export async function parseBatch(
           });
           worker.on('error', died);
           worker.on('exit', (code) => {
-            died(new Error(`parse worker exited (${code})`));
+            died(new Error(`parse worker exited (${String(code)})`));
           });
           worker.on('online', next);
         }),

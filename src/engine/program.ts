@@ -342,7 +342,7 @@ export class Program {
             withheld: true,
             path: m.file,
             line: m.line,
-            message: `The expansion of the macro ${root} takes more than ${MAX_EXPANSION_WORK} steps; the functions it calls past that were not followed, so calls made through it may be missed.`,
+            message: `The expansion of the macro ${root} takes more than ${String(MAX_EXPANSION_WORK)} steps; the functions it calls past that were not followed, so calls made through it may be missed.`,
           });
         }
         return top.out;
@@ -544,7 +544,7 @@ export class Program {
           (called.has(a.field) ? storedOnly : storedElsewhere).add(fn);
           let lines = storeLines.get(fn);
           if (!lines) storeLines.set(fn, (lines = new Set()));
-          lines.add(`${path}:${a.line}`);
+          lines.add(`${path}:${String(a.line)}`);
         }
     }
     const addressTaken = (path: string, refs: string[], line: (name: string) => number) => {
@@ -553,7 +553,8 @@ export class Program {
           if (knownByRole.has(fn)) continue;
           const at = line(name);
           // This use is one of its stores into a called field: not an escape.
-          if (storedOnly.has(fn) && !storedElsewhere.has(fn) && storeLines.get(fn)?.has(`${path}:${at}`)) continue;
+          if (storedOnly.has(fn) && !storedElsewhere.has(fn) && storeLines.get(fn)?.has(`${path}:${String(at)}`))
+            continue;
           this.addRole(fn, { role: 'unknown', how: 'address-taken', path, line: at, detail: name });
         }
       }

@@ -120,7 +120,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         kind: 'skipped-file',
         withheld: true,
         path: src.path,
-        message: `Skipped: ${src.bytes.length} bytes is over the ${MAX_FILE_BYTES}-byte limit for one source file.`,
+        message: `Skipped: ${String(src.bytes.length)} bytes is over the ${String(MAX_FILE_BYTES)}-byte limit for one source file.`,
       });
       continue;
     }
@@ -260,8 +260,10 @@ function declarationSig(p: ParsedEntry): string {
       // moves lines leaves other drivers' analyses valid.
       .update(
         JSON.stringify([
-          p.functions.map((f) => `${f.name}:${f.isStatic ? 1 : 0}:${f.calls.join(',')}`),
-          p.decls.map((d) => `${d.name}:${d.ty}:${d.ptr}:${d.isFunction ? 1 : 0}:${d.isStatic ? 1 : 0}`),
+          p.functions.map((f) => `${f.name}:${String(f.isStatic ? 1 : 0)}:${f.calls.join(',')}`),
+          p.decls.map(
+            (d) => `${d.name}:${d.ty}:${String(d.ptr)}:${String(d.isFunction ? 1 : 0)}:${String(d.isStatic ? 1 : 0)}`,
+          ),
           p.assigns.map((a) => `${a.obj}.${a.field}=${a.value}@${a.fn ?? ''}`),
           p.functionClass.map((c) => `${c.roleType}:${c.name}`),
           ((p.macroBodies as ParsedEntry['macroBodies'] | undefined) ?? []).map((m) => [m.name, m.params, m.body]),

@@ -30,7 +30,7 @@ export function functionEnv(fn: FnDef): TypeEnv {
   walkStmts(fn.body, (s) => {
     if (s.k === 'decl') for (const d of s.d) if (!vars.has(d.n)) vars.set(d.n, { ty: d.ty, ptr: d.ptr });
   });
-  const env: TypeEnv = { frame: `${fn.name}#${fn.id}`, vars };
+  const env: TypeEnv = { frame: `${fn.name}#${String(fn.id)}`, vars };
   envCache.set(fn.body, env);
   return env;
 }
@@ -91,7 +91,7 @@ export function apiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
       withheld: true,
       path: fn.file,
       line: stopped.p[0],
-      message: `Calls of ${api} through the macro ${stopped.macro} in ${fn.name} were looked for only partly: its expansion nests more than ${MAX_MACRO_NESTING} macros deep or takes more than ${MAX_API_EXPANSIONS} steps, so a call of ${api} in it may be missed.`,
+      message: `Calls of ${api} through the macro ${stopped.macro} in ${fn.name} were looked for only partly: its expansion nests more than ${String(MAX_MACRO_NESTING)} macros deep or takes more than ${String(MAX_API_EXPANSIONS)} steps, so a call of ${api} in it may be missed.`,
     });
   return out;
 }

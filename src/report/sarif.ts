@@ -246,7 +246,7 @@ function omittedResultsNotification(omitted: number): Notification {
   return {
     level: 'warning',
     message: {
-      text: `${omitted} findings left out: GitHub code scanning accepts at most ${GITHUB_MAX_RESULTS} results per run; the most severe were kept.`,
+      text: `${String(omitted)} findings left out: GitHub code scanning accepts at most ${String(GITHUB_MAX_RESULTS)} results per run; the most severe were kept.`,
     },
   };
 }

@@ -61,8 +61,8 @@ export function formatText(report: Report, opts: TextOptions = {}): string {
 
 function location(ctx: Context, path: string, line?: number, column?: number): string {
   let where = ctx.display(path);
-  if (line !== undefined) where += `:${line}`;
-  if (line !== undefined && column !== undefined) where += `:${column}`;
+  if (line !== undefined) where += `:${String(line)}`;
+  if (line !== undefined && column !== undefined) where += `:${String(column)}`;
   return ctx.paint('bold', `${where}:`);
 }
 
@@ -116,10 +116,10 @@ function summaryLine(report: Report): string {
     parts.push(`${plural(findings.length, noun)} (${bySeverity.join(', ')})`);
   }
   if (report.preExisting !== undefined && report.preExisting.length > 0) {
-    parts.push(`${report.preExisting.length} in the baseline`);
+    parts.push(`${String(report.preExisting.length)} in the baseline`);
   }
   if (report.suppressed !== undefined && report.suppressed.length > 0) {
-    parts.push(`${report.suppressed.length} suppressed`);
+    parts.push(`${String(report.suppressed.length)} suppressed`);
   }
   if (report.notices.length > 0) parts.push(plural(report.notices.length, 'notice'));
   const line = `${parts.join(', ')} in ${plural(report.files, 'file')}`;

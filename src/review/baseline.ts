@@ -29,7 +29,7 @@ function fingerprintsOf(list: unknown, where: string, name: string): string[] {
   if (!Array.isArray(list)) throw new BaselineError(`${where}: "${name}" is not a list`);
   return list.map((item: unknown, i) => {
     if (!isRecord(item) || typeof item.fingerprint !== 'string' || item.fingerprint === '') {
-      throw new BaselineError(`${where}: ${name}[${i}] has no fingerprint`);
+      throw new BaselineError(`${where}: ${name}[${String(i)}] has no fingerprint`);
     }
     return item.fingerprint;
   });

@@ -139,7 +139,7 @@ function patternList(path: string, value: unknown, errors: string[]): string[] |
   const globs: string[] = [];
   let bad = 0;
   items.forEach((g: unknown, i) => {
-    const at = typeof value === 'string' ? path : `${path}[${i}]`;
+    const at = typeof value === 'string' ? path : `${path}[${String(i)}]`;
     const problem =
       typeof g !== 'string'
         ? `expected a glob, got ${shown(g)}`

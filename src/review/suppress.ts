@@ -57,7 +57,7 @@ export function applyDirectives(
   const byLine = new Map<string, Directive[]>();
   for (const d of directives) {
     if (d.kind === 'invalid') continue;
-    const key = `${d.path}:${d.target}`;
+    const key = `${d.path}:${String(d.target)}`;
     const list = byLine.get(key);
     if (list) list.push(d);
     else byLine.set(key, [d]);
@@ -67,7 +67,9 @@ export function applyDirectives(
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {
-    const directive = byLine.get(`${finding.path}:${finding.line}`)?.find((d) => d.rules.includes(finding.rule));
+    const directive = byLine
+      .get(`${finding.path}:${String(finding.line)}`)
+      ?.find((d) => d.rules.includes(finding.rule));
     if (directive === undefined || finding.rule === UNUSED_DIRECTIVE.id) {
       kept.push(finding);
       continue;
@@ -108,7 +110,10 @@ function unusedFindings(
       endLine: d.endLine,
       endColumn: d.endColumn,
       message,
-      fingerprint: createHash('sha1').update(`${key}#${n}`).digest('hex').slice(0, 32),
+      fingerprint: createHash('sha1')
+        .update(`${key}#${String(n)}`)
+        .digest('hex')
+        .slice(0, 32),
       trace: [],
       docs: UNUSED_DIRECTIVE.docs,
     });
@@ -143,7 +148,7 @@ function unusedFindings(
         report(
           d,
           rule,
-          `${rule} reports nothing on line ${d.target}, so this directive suppresses nothing: remove ${rule} from it${d.rules.length === 1 ? ' (or the whole comment)' : ''}.`,
+          `${rule} reports nothing on line ${String(d.target)}, so this directive suppresses nothing: remove ${rule} from it${d.rules.length === 1 ? ' (or the whole comment)' : ''}.`,
         );
       }
     }

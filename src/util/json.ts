@@ -30,5 +30,5 @@ export function asString(value: unknown, what: string): string {
 }
 
 export function asStringArray(value: unknown, what: string): string[] {
-  return asArray(value, what).map((v, i) => asString(v, `${what}[${i}]`));
+  return asArray(value, what).map((v, i) => asString(v, `${what}[${String(i)}]`));
 }

@@ -54,7 +54,7 @@ export async function startApp(
       resolve(code);
     }),
   );
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${String(port)}`;
   if (script.endsWith('main.js')) {
     for (let i = 0; ; i++) {
       if (child.exitCode !== null) throw new Error(`the app exited:\n${log}`);

@@ -32,7 +32,7 @@ export async function scanCase(dir: string, extra: string[] = []): Promise<{ fin
     cwd: repoRoot,
   });
   // --fail-on never: 0, or 3 when the report is incomplete.
-  assert.ok(code === 0 || code === 3, `scan of ${dir} exited ${code}: ${stderr}`);
+  assert.ok(code === 0 || code === 3, `scan of ${dir} exited ${String(code)}: ${stderr}`);
   return JSON.parse(stdout) as { findings: CaseFinding[] };
 }
 
@@ -45,7 +45,7 @@ export function findingKeys(findings: readonly CaseFinding[], rules: ReadonlySet
   return findings
     .filter((f) => rules.has(f.rule))
     .map((f) => {
-      const base = `${f.path}:${f.line} ${f.rule}`;
+      const base = `${f.path}:${String(f.line)} ${f.rule}`;
       return wantsId.has(base) ? `${base}:${f.messageId ?? ''}` : base;
     })
     .sort();
@@ -54,7 +54,7 @@ export function findingKeys(findings: readonly CaseFinding[], rules: ReadonlySet
 /** Every finding of a case explains itself: a trace and a message worth reading. */
 export function assertExplained(findings: readonly CaseFinding[]): void {
   for (const f of findings) {
-    assert.ok(f.trace.length >= 1, `${f.rule} at ${f.path}:${f.line} has no trace`);
-    assert.ok(f.message.length > 40, `${f.rule} at ${f.path}:${f.line} has a thin message`);
+    assert.ok(f.trace.length >= 1, `${f.rule} at ${f.path}:${String(f.line)} has no trace`);
+    assert.ok(f.message.length > 40, `${f.rule} at ${f.path}:${String(f.line)} has a thin message`);
   }
 }

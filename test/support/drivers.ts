@@ -4,7 +4,7 @@
 export function leakyDriver(n: number): string {
   const steps = Array.from(
     { length: n },
-    (_, i) => `    s = Step${i}(a); if (s != NDIS_STATUS_SUCCESS) goto Out;`,
+    (_, i) => `    s = Step${String(i)}(a); if (s != NDIS_STATUS_SUCCESS) goto Out;`,
   ).join('\n');
   return `typedef struct _A { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; } A, *PA;
 MINIPORT_INITIALIZE Init;

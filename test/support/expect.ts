@@ -24,7 +24,7 @@ export function expectedFindings(root: string): string[] {
         .split(',')
         .map((r) => r.trim())
         .filter(Boolean)) {
-        out.push(`${relative(root, file).split(sep).join('/')}:${i + 1} ${rule}`);
+        out.push(`${relative(root, file).split(sep).join('/')}:${String(i + 1)} ${rule}`);
       }
     });
   }

@@ -75,7 +75,7 @@ export class GitHubStandIn {
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
-    return `127.0.0.1:${this.port}`;
+    return `127.0.0.1:${String(this.port)}`;
   }
 
   async stop(): Promise<void> {

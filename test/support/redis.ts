@@ -46,7 +46,7 @@ export async function startRedis(): Promise<RedisServer> {
   }
   if (!out.includes('Ready to accept connections')) throw new Error(`redis-server did not start: ${out}`);
   return {
-    url: `redis://127.0.0.1:${port}/0`,
+    url: `redis://127.0.0.1:${String(port)}/0`,
     port,
     pid: child.pid,
     stop: async () => {

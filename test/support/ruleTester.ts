@@ -36,7 +36,7 @@ export function expectedIn(files: Record<string, string>, rules: string[]): stri
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean))
-        if (rules.includes(r.split(':')[0])) out.push(`${path}:${i + 1} ${r}`);
+        if (rules.includes(r.split(':')[0])) out.push(`${path}:${String(i + 1)} ${r}`);
     });
   }
   return out.sort();
@@ -65,9 +65,9 @@ export function ruleTester(suite: string, cases: RuleCase[]): void {
       const actual = result.findings
         .filter((f) => rules.includes(f.rule))
         .map((f) =>
-          withIds.has(`${f.path}:${f.line} ${f.rule}`.split(':').slice(0, 2).join(':'))
-            ? `${f.path}:${f.line} ${f.rule}:${f.messageId ?? '?'}`
-            : `${f.path}:${f.line} ${f.rule}`,
+          withIds.has(`${f.path}:${String(f.line)} ${f.rule}`.split(':').slice(0, 2).join(':'))
+            ? `${f.path}:${String(f.line)} ${f.rule}:${f.messageId ?? '?'}`
+            : `${f.path}:${String(f.line)} ${f.rule}`,
         )
         .sort();
       assert.deepEqual(actual, expected);

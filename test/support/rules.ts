@@ -27,7 +27,7 @@ export function findingOf(fields: Partial<Finding> & Pick<Finding, 'rule' | 'pat
     endLine: fields.line,
     endColumn: 20,
     message: `message of ${fields.rule}`,
-    fingerprint: `fp-${fields.rule}-${fields.path}-${fields.line}`,
+    fingerprint: `fp-${fields.rule}-${fields.path}-${String(fields.line)}`,
     trace: [],
     docs: meta?.docs ?? 'rules/unknown.md',
     ...fields,

@@ -191,7 +191,7 @@ export function pullRequestEvent(
   p = replaceStrings(replaceStrings(p, exHead, o.headSha), exBase, o.baseSha);
   // The pull request's own URLs: …/pulls/2, …/pull/2, …/issues/2.
   for (const segment of ['pulls', 'pull', 'issues'])
-    p = replaceStrings(p, `/${full}/${segment}/${exNumber}`, `/${full}/${segment}/${o.number}`);
+    p = replaceStrings(p, `/${full}/${segment}/${exNumber}`, `/${full}/${segment}/${String(o.number)}`);
   setInstallation(p, o.installation);
   p.number = o.number;
   const pr = at(p, 'pull_request');
@@ -207,7 +207,7 @@ export function pullRequestEvent(
     const head = renameAccount(replaceStrings(at(prHead, 'repo'), full, `${forker}/${o.repo}`), o.owner, forker);
     const headId = Number(at(p, 'repository').id) + 1;
     head.id = headId;
-    head.node_id = Buffer.from(`010:Repository${headId}`).toString('base64');
+    head.node_id = Buffer.from(`010:Repository${String(headId)}`).toString('base64');
     head.fork = true;
     prHead.repo = head;
     prHead.user = renameAccount(prHead.user, o.owner, forker);
@@ -241,7 +241,7 @@ function checkPullRequests(repository: Json, headBranch: string, prs: CheckPullR
   const repo = { id: repository.id, url: repository.url, name: repository.name };
   return prs.map((pr, i) => ({
     ...template,
-    url: `${String(repository.url)}/pulls/${pr.number}`,
+    url: `${String(repository.url)}/pulls/${String(pr.number)}`,
     id: Number(template.id) + i,
     number: pr.number,
     head: { ...fields(template.head), ref: headBranch, sha: pr.headSha, repo: { ...repo } },
@@ -295,9 +295,9 @@ export function checkRunEvent(action: 'rerequested' | 'requested_action', o: Che
   let { payload: p } = retarget(ex, o.owner, o.repo);
   p = replaceStrings(p, String(at(ex, 'check_run').head_sha), o.headSha);
   p.check_run = replaceStrings(
-    replaceStrings(at(p, 'check_run'), `/check-runs/${exRunId}`, `/check-runs/${o.checkRunId}`),
+    replaceStrings(at(p, 'check_run'), `/check-runs/${exRunId}`, `/check-runs/${String(o.checkRunId)}`),
     `/runs/${exRunId}`,
-    `/runs/${o.checkRunId}`,
+    `/runs/${String(o.checkRunId)}`,
   );
   setInstallation(p, o.installation);
   const run = at(p, 'check_run');

@@ -144,7 +144,7 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
           call: api.call,
           object: displayKey(key),
           roles: roleLabel(pack, rule.roles[0]),
-          where: other ? `${other.fn.name} (${other.fn.file}:${other.line})` : '',
+          where: other ? `${other.fn.name} (${other.fn.file}:${String(other.line)})` : '',
           advice: rule.advice,
         });
         drafts.push(

@@ -148,13 +148,16 @@ export function finalize(drafts: Draft[]): Finding[] {
   const seenPlace = new Set<string>();
   const occurrences = new Map<string, number>();
   for (const d of drafts) {
-    const place = `${d.rule}|${d.path}|${d.line}|${d.column}`;
+    const place = `${d.rule}|${d.path}|${String(d.line)}|${String(d.column)}`;
     if (seenPlace.has(place)) continue;
     seenPlace.add(place);
     const id = d.identity.join('\u0000');
     const n = occurrences.get(id) ?? 0;
     occurrences.set(id, n + 1);
-    const fingerprint = createHash('sha256').update(`${id}\u0000${n}`).digest('hex').slice(0, 32);
+    const fingerprint = createHash('sha256')
+      .update(`${id}\u0000${String(n)}`)
+      .digest('hex')
+      .slice(0, 32);
     const { identity: _identity, ...rest } = d;
     out.push({ ...rest, fingerprint });
   }

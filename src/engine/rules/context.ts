@@ -44,7 +44,7 @@ export function callContext(program: Program, pack: RulePack, rule: CallContextR
             'addressTaken',
             {
               root: root.fn.name,
-              taken: `${root.ev.path}:${root.ev.line}`,
+              taken: `${root.ev.path}:${String(root.ev.line)}`,
               chain: chain.length > 1 ? ` (${names})` : '',
             },
           ]

@@ -24,7 +24,7 @@ export function releaseOnFailure(
   >();
   for (const [init, a] of analyses) {
     for (const leak of a.leaks) {
-      const k = `${leak.jump.file}:${leak.jump.p[0]}:${leak.jump.p[1]}`;
+      const k = `${leak.jump.file}:${String(leak.jump.p[0])}:${String(leak.jump.p[1])}`;
       const name = leak.site.text;
       const existing = byJump.get(k);
       if (existing) {
@@ -34,7 +34,7 @@ export function releaseOnFailure(
           delete existing.draft.fix;
           // Several sites under one text (a helper's parameter, registered for each of several fields) read once.
           if (!existing.handles.includes(name)) existing.handles.push(name);
-          const site = `${leak.site.file}:${leak.site.p[0]}`;
+          const site = `${leak.site.file}:${String(leak.site.p[0])}`;
           if (!existing.sites.includes(site)) existing.sites.push(site);
           existing.draft.message = formatMessage(rule, 'leak', {
             ...existing.data,
@@ -63,7 +63,12 @@ export function releaseOnFailure(
           message: `${resource.acquire.call} succeeded (${s.text})`,
         });
       for (const l of leak.loops.slice(0, 3))
-        middle.push({ path: l.file, line: l.p[0], at: l.at, message: `next iteration of the loop at line ${l.p[0]}` });
+        middle.push({
+          path: l.file,
+          line: l.p[0],
+          at: l.at,
+          message: `next iteration of the loop at line ${String(l.p[0])}`,
+        });
       const f = leak.fork;
       if (f) {
         const sameLine = (o: { file: string; p: readonly number[] } | undefined) =>
@@ -78,7 +83,7 @@ export function releaseOnFailure(
           path: d.decided.file,
           line: d.decided.p[0],
           at: d.decided.at,
-          message: `${d.decided.text} fails here (${d.text} at ${d.file}:${d.p[0]}): ${init.name} can only fail from here`,
+          message: `${d.decided.text} fails here (${d.text} at ${d.file}:${String(d.p[0])}): ${init.name} can only fail from here`,
         });
       else if (d?.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0]))
         middle.push({
@@ -104,7 +109,7 @@ export function releaseOnFailure(
       const fix = a.notOnlyFailing.has(k) ? undefined : fixes.releaseBefore(resource, leak.site, leak.jump);
       const data = {
         held,
-        site: `${leak.site.file}:${leak.site.p[0]}`,
+        site: `${leak.site.file}:${String(leak.site.p[0])}`,
         init: init.name,
         jump: leak.jump.kind,
         advice: rule.advice,

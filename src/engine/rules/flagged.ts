@@ -27,7 +27,7 @@ export function flaggedCallbackCall(program: Program, pack: RulePack, rule: Flag
     const match = matchCallback(program, fn, rule.callbacks);
     if (!match) continue;
     const { cb, ev } = match;
-    const param = fn.params[cb.flagsParam]?.n ?? `parameter ${cb.flagsParam + 1}`;
+    const param = fn.params[cb.flagsParam]?.n ?? `parameter ${String(cb.flagsParam + 1)}`;
     // Calls inside an assertion's arguments, by the call and by the position of a macro use in them.
     const inAssert = new Set<Expr>();
     const assertPlaces = new Set<string>();

@@ -110,7 +110,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
           withheld: true,
           path: init.file,
           line: init.fact.p[0],
-          message: `The failure paths of ${init.name} were not checked: ${a.damaged.map((d) => `${d.name} (${d.file}:${d.line})`).join(', ')} does not parse cleanly, and a path through broken code cannot be trusted.`,
+          message: `The failure paths of ${init.name} were not checked: ${a.damaged.map((d) => `${d.name} (${d.file}:${String(d.line)})`).join(', ')} does not parse cleanly, and a path through broken code cannot be trusted.`,
         });
       } else if (!a.complete)
         notices.push({
@@ -126,14 +126,14 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
           withheld: true,
           path: a.withheld[0].jump.file,
           line: a.withheld[0].jump.p[0],
-          message: `${a.withheld.length} failure path(s) of ${init.name} leave with a ${resource.noun} that no ${resource.release.call} was seen to release, but a call through a function pointer on them may release it, so they are not reported (first: ${a.withheld[0].jump.file}:${a.withheld[0].jump.p[0]}, ${resource.noun} of ${a.withheld[0].site.text}).`,
+          message: `${String(a.withheld.length)} failure path(s) of ${init.name} leave with a ${resource.noun} that no ${resource.release.call} was seen to release, but a call through a function pointer on them may release it, so they are not reported (first: ${a.withheld[0].jump.file}:${String(a.withheld[0].jump.p[0])}, ${resource.noun} of ${a.withheld[0].site.text}).`,
         });
       } else if (a.unresolvedCalls > 0)
         notices.push({
           kind: 'unresolved',
           path: init.file,
           line: init.fact.p[0],
-          message: `${a.unresolvedCalls} call(s) through function pointers on the paths of ${init.name} could not be followed; a ${resource.noun} released only through them is not seen.`,
+          message: `${String(a.unresolvedCalls)} call(s) through function pointers on the paths of ${init.name} could not be followed; a ${resource.noun} released only through them is not seen.`,
         });
     }
     analyses.set(resource.name, m);
@@ -204,7 +204,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
         kind: 'parse-recovered',
         path,
         line: f.parsed.damagedLines[0],
-        message: `Part of this file does not parse as C (from line ${f.parsed.damagedLines[0]}); the intact functions around it were analysed.`,
+        message: `Part of this file does not parse as C (from line ${String(f.parsed.damagedLines[0])}); the intact functions around it were analysed.`,
       });
     }
   }
@@ -269,10 +269,10 @@ function analysisKey(context: RuleContext, resource: ResourceDef, walkable: FnDe
   const { fileHashes } = context;
   if (!context.memo || !context.linkSignature || !fileHashes) return undefined;
   const h = createHash('sha1').update(
-    `${context.linkSignature}\u0000${resource.name}\u0000${init.file}:${init.fact.start}:${init.fact.variant}`,
+    `${context.linkSignature}\u0000${resource.name}\u0000${init.file}:${String(init.fact.start)}:${String(init.fact.variant)}`,
   );
   for (const f of walkable
-    .map((w) => `${w.file}\u0000${fileHashes.get(w.file) ?? '?'}:${w.fact.start}:${w.fact.variant}`)
+    .map((w) => `${w.file}\u0000${fileHashes.get(w.file) ?? '?'}:${String(w.fact.start)}:${String(w.fact.variant)}`)
     .sort())
     h.update(`\u0000${f}`);
   return h.digest('hex');

@@ -58,7 +58,7 @@ export function argumentMatch(
         const key = handleKey(keys, c.call.a[resource.acquire.handleArg], resource.acquire.handleIsOut, c.env);
         const length = c.call.a[resource.acquire.lengthArg] as Expr | undefined;
         if (!key || !length) continue;
-        const id = `${fn.file}:${c.call.p[0]}:${c.call.p[1]}:${key}`;
+        const id = `${fn.file}:${String(c.call.p[0])}:${String(c.call.p[1])}:${key}`;
         acquires.push({
           fn,
           p: c.p,
@@ -136,7 +136,7 @@ export function argumentMatch(
       }),
       messageId: 'lengthDiffers',
       trace: [
-        { path: a.fn.file, line: a.p[0], message: `${a.fn.name} ${w.acquires} ${a.text} = ${av} ${w.unit}` },
+        { path: a.fn.file, line: a.p[0], message: `${a.fn.name} ${w.acquires} ${a.text} = ${String(av)} ${w.unit}` },
         {
           path: r.fn.file,
           line: r.p[0],

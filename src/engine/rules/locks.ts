@@ -173,7 +173,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     while (todo.length) {
       if (++steps > MAX_SUMMARY_STEPS) return 'unknown';
       const { at, seq: before, decided } = defined(todo.pop(), 'step to walk');
-      const key = `${at}|${ids.of(before, seqKey)}|${ids.decided(decided)}`;
+      const key = `${String(at)}|${String(ids.of(before, seqKey))}|${String(ids.decided(decided))}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const n = cfg.nodes[at];
@@ -260,7 +260,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
           callback: roleLabel(pack, ev.role),
           lock: displayKey(key),
           advice: rule.advice,
-          ...(taken ? { taken: `${taken.path}:${taken.line}`, acquireCall: taken.call } : {}),
+          ...(taken ? { taken: `${taken.path}:${String(taken.line)}`, acquireCall: taken.call } : {}),
           ...data,
         }),
         messageId,
@@ -330,7 +330,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     let steps = 0;
     while (todo.length && steps++ < MAX_STEPS) {
       const { at, s: before } = defined(todo.pop(), 'step to walk');
-      const key = `${at}|${ids.of(before.held, heldKey)}|${ids.of(before.dropped, droppedKey)}|${ids.decided(before.decided)}`;
+      const key = `${String(at)}|${String(ids.of(before.held, heldKey))}|${String(ids.of(before.dropped, droppedKey))}|${String(ids.decided(before.decided))}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const n = cfg.nodes[at];
@@ -435,7 +435,7 @@ function seqKey(seq: Op[]): string {
 }
 
 function heldKey(held: Map<string, Held>): string {
-  return [...held].map(([k, h]) => `${k}:${h.dpr ? 1 : 0}:${h.path}:${h.line}`).join(',');
+  return [...held].map(([k, h]) => `${k}:${String(h.dpr ? 1 : 0)}:${h.path}:${String(h.line)}`).join(',');
 }
 
 function droppedKey(dropped: Set<string>): string {
@@ -490,7 +490,7 @@ class Interner {
   }
 
   private after(id: number, text: string, yes: boolean): number {
-    const t = `${id}|${text}=${yes ? 1 : 0}`;
+    const t = `${String(id)}|${text}=${String(yes ? 1 : 0)}`;
     let next = this.chains.get(t);
     if (next === undefined) this.chains.set(t, (next = this.chains.size));
     return next;

@@ -184,7 +184,7 @@ function releasedInOpener(program: Program, rule: PairingRule, resource: Resourc
         ...span(at.p),
         message: formatMessage(rule, messageId, {
           handle: x.site.text,
-          site: `${x.site.file}:${x.site.p[0]}`,
+          site: `${x.site.file}:${String(x.site.p[0])}`,
           fn: fn.name,
           jump,
           advice: duty.advice,

@@ -153,7 +153,7 @@ export function returnValue(program: Program, pack: RulePack, rule: ReturnValueR
     let steps = 0;
     while (todo.length && steps++ < MAX_STEPS) {
       const { at, s } = defined(todo.pop(), 'step to walk');
-      const key = `${at}|${stateKey(s)}`;
+      const key = `${String(at)}|${stateKey(s)}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const n = cfg.nodes[at];
@@ -253,7 +253,7 @@ function addressTaken(body: Stmt): Set<string> {
 
 function stateKey(s: State): string {
   return [...s]
-    .map(([k, v]) => `${k}=${v.name ?? ''}:${v.value?.toString() ?? ''}:${v.line ?? ''}`)
+    .map(([k, v]) => `${k}=${v.name ?? ''}:${v.value?.toString() ?? ''}:${String(v.line ?? '')}`)
     .sort()
     .join(',');
 }
