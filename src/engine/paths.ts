@@ -23,7 +23,9 @@ import {
   decidedAt,
   isFieldKey,
   newState,
+  siteId,
   stateHash,
+  type AcquireSite,
   type Birth,
   type Event,
   type Group,
@@ -34,21 +36,13 @@ import {
 import { rememberedByString } from '../util/memo.js';
 import { defined } from '../util/defined.js';
 
+export { siteId, type AcquireSite } from './pathstate.js';
+
 /** The exact integer of a value, when known. */
 function exact(v: Val): bigint | undefined {
   if (v.k === 'Z') return 0n;
   if (v.k === 'NZ') return v.n;
   return undefined;
-}
-
-export interface AcquireSite {
-  file: string;
-  fn: string;
-  p: Pos;
-  /** Resource key at the acquire call. */
-  key: string;
-  /** Text of the handle expression (`Adapter->Csr`). */
-  text: string;
 }
 
 export interface Leak {
@@ -1636,10 +1630,6 @@ function readLastName(k: string): string {
   const amp = k.indexOf('&');
   const plain = amp < 0 ? k : k.slice(0, amp);
   return plain.slice(Math.max(plain.lastIndexOf('.'), plain.lastIndexOf(':')) + 1).replace(/\[\]$/, '');
-}
-
-export function siteId(s: AcquireSite): string {
-  return `${s.file}:${s.p[0]}:${s.p[1]}:${s.key}`;
 }
 
 /** Identifiers and field names read by conditions and returns of these functions, with counts. */
