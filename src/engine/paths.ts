@@ -19,11 +19,10 @@
  * over the state of `pathstate.ts`, with per-analysis context in
  * `pathcontext.ts`.
  */
-import type { Pos } from './ast.js';
 import type { FnDef, Program } from './program.js';
 import type { ResourceDef } from './rulepack.js';
-import { newState, type AcquireSite, type State, type Val } from './pathstate.js';
-import { Analysis, BudgetExceeded } from './pathcontext.js';
+import { newState, type AcquireSite } from './pathstate.js';
+import { Analysis, BudgetExceeded, type Exit } from './pathcontext.js';
 import { nameFacts, walkable } from './pathnames.js';
 import { run } from './pathwalk.js';
 import { readInitExits, type Kept, type Leak, type Withheld } from './pathverdict.js';
@@ -110,7 +109,7 @@ export class PathAnalyzer {
     }
     const released = new Set<string>();
     const mayRelease = new Set<string>();
-    let exits: { state: State; ret: Val; retP?: Pos; retRes?: string }[] = [];
+    let exits: Exit[] = [];
     try {
       exits = run(an, root, start, [], 0, [root]);
     } catch (e) {
@@ -131,6 +130,7 @@ export class PathAnalyzer {
     };
   }
 
+  /** Walks initialize from nothing held: the mappings it leaks on failing paths and keeps on succeeding ones. */
   analyzeInit(init: FnDef): InitAnalysis {
     const an = this.an;
     an.steps = 0;
@@ -140,7 +140,7 @@ export class PathAnalyzer {
     an.damaged = init.fact.damaged ? [init] : [];
     nameFacts(an, init);
     const start = newState();
-    let exits: { state: State; ret: Val; retP?: Pos; retRes?: string }[] = [];
+    let exits: Exit[] = [];
     try {
       exits = run(an, init, start, [], 0, [init]);
     } catch (e) {
