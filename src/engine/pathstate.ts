@@ -8,9 +8,24 @@
  * a collision costs a comparison, never a merge of different states.
  */
 import type { Pos } from './ast.js';
-import type { AcquireSite } from './paths.js';
 import { rememberedByString } from '../util/memo.js';
 import { defined } from '../util/defined.js';
+
+/** An acquire call: where it is and what its handle is stored as. */
+export interface AcquireSite {
+  file: string;
+  fn: string;
+  p: Pos;
+  /** Resource key at the acquire call. */
+  key: string;
+  /** Text of the handle expression (`Adapter->Csr`). */
+  text: string;
+}
+
+/** One call site is one id whichever path reaches it. */
+export function siteId(s: AcquireSite): string {
+  return `${s.file}:${s.p[0]}:${s.p[1]}:${s.key}`;
+}
 
 /** Where a value became known, for "decided at" and traces. */
 export interface Origin {

@@ -1,8 +1,9 @@
 /**
  * Rule kind `release-on-failure`: every failure path of initialize after the
  * acquisition succeeded releases it. Reads the path analysis of initialize
- * (paths.ts): each leak is reported at the first jump after which
- * initialize can only fail, with a trace of the path.
+ * (paths.ts; leaks are read off its exits in pathverdict.ts): each leak is
+ * reported at the first jump after which initialize can only fail, with a
+ * trace of the path.
  */
 import type { FixMaker } from '../fixes.js';
 import type { InitAnalysis } from '../paths.js';

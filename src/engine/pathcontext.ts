@@ -1,0 +1,111 @@
+/**
+ * What one path analysis carries from call to call: the program and resource it
+ * walks for, its counters and budgets, what it has met (acquire sites, damaged
+ * functions) and the name facts of the walk (see `pathnames.ts`); and what one
+ * invocation's walk carries (`Ctx`).
+ *
+ * An `Analysis` lives as long as its `PathAnalyzer`: the split and frame counters
+ * run on across analyses of one resource (frame names and symbols stay distinct),
+ * the step budget is reset by each analysis.
+ */
+import type { Expr, Pos } from './ast.js';
+import { KeyMaker, type TypeEnv } from './keys.js';
+import type { FnDef, Program } from './program.js';
+import type { ResourceDef } from './rulepack.js';
+import type { AcquireSite, State, Val } from './pathstate.js';
+
+/** Steps one analysis may take; past it, a `budget` notice withholds the decision. */
+export const MAX_STEPS = 500_000;
+
+export class Analysis {
+  readonly keys: KeyMaker;
+  /** Counts the splits conditions make (see `State.split`). */
+  splits = 0;
+  /** Splits on something no call decided (storage, a helper's several outcomes): the branch itself decides. */
+  openSplits = 0;
+  steps = 0;
+  frameCounter = 0;
+  complete = true;
+  unresolved = 0;
+  readonly sites = new Map<string, { site: AcquireSite; names: Set<string> }>();
+  damaged: FnDef[] = [];
+  /** How often each name is read by a condition or return of the functions walked. */
+  tested = new Map<string, number>();
+  /** `isRetested` by key, for the current `tested`. */
+  retested = new Map<string, boolean>();
+  /** Names the functions walked assign with `=`. */
+  assigned = new Set<string>();
+  /** Keys whose last field is declared BOOLEAN (see `forgetDeviceMemory`). */
+  readonly booleanFields = new Map<string, boolean>();
+  readonly correlated = new Map<string, ResourceDef>();
+  /** Keys of expressions by invocation (an invocation's variables change only at its declarations). */
+  readonly keyCache = new WeakMap<TypeEnv, Map<Expr, string | undefined>>();
+
+  constructor(
+    readonly program: Program,
+    readonly resource: ResourceDef,
+    /** Functions worth stepping into: they reach the acquire or release call. */
+    readonly relevant: Set<FnDef>,
+    /** Some function whose address is taken can reach the release: a call through an unknown pointer may release. */
+    readonly indirectMayRelease: boolean,
+    /** Distinct states a join point explores in full before merging (tests set it low to exercise merging). */
+    readonly joinWidth: number,
+    /**
+     * The pack's other resources whose acquire returns a status and writes a handle: not tracked here,
+     * but their handle is non-NULL exactly where their status is success (`if (a->IoBase != NULL)`
+     * guarding a free after the port registration succeeded).
+     */
+    others: ResourceDef[],
+  ) {
+    this.keys = new KeyMaker(program);
+    for (const o of others)
+      if (o.name !== resource.name && o.acquire.result === 'status' && o.acquire.handleIsOut)
+        this.correlated.set(o.acquire.call, o);
+  }
+}
+
+/** One invocation's walk: where it is and how it got there. */
+export interface Ctx {
+  fn: FnDef;
+  env: TypeEnv;
+  depth: number;
+  stack: FnDef[];
+  /** Invocations on the stack, outermost first (this one last). */
+  frames: readonly string[];
+  /** Position of the statement being evaluated. */
+  p: Pos;
+  /** Condition of the branch being evaluated. */
+  cond?: Expr;
+  /** Inside a macro's expansion: the macros being expanded (outermost first) and how deeply they nest. */
+  macros?: { painted: string[]; depth: number };
+}
+
+/** One way an invocation can return: its state, its value, where, and the resource it returns if any. */
+export interface Exit {
+  state: State;
+  ret: Val;
+  retP?: Pos;
+  retRes?: string;
+}
+
+/** One way an expression can evaluate: the state after it, its value, and the resource it is if any. */
+export interface Outcome {
+  state: State;
+  val: Val;
+  res?: string;
+}
+
+/** Thrown past the step budget or a nesting limit: the analysis stops and is incomplete. */
+export class BudgetExceeded extends Error {}
+
+/** The key of an lvalue (`KeyMaker.key`), remembered per invocation and expression. */
+export function keyOf(an: Analysis, e: Expr, env: TypeEnv): string | undefined {
+  const m = an.keyCache.get(env);
+  if (!m) return an.keys.key(e, env);
+  let k = m.get(e);
+  if (k === undefined && !m.has(e)) {
+    k = an.keys.key(e, env);
+    m.set(e, k);
+  }
+  return k;
+}

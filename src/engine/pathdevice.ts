@@ -1,0 +1,68 @@
+/**
+ * Memory the device shares with the driver: after a wait or a store into mapped
+ * registers, what the path knew of struct fields may no longer hold, except
+ * the driver's own bookkeeping (flag bits it set, BOOLEAN fields).
+ */
+import type { Expr } from './ast.js';
+import { stripCasts } from './keys.js';
+import { isFieldKey, type State } from './pathstate.js';
+import { keyOf, type Analysis, type Ctx } from './pathcontext.js';
+
+/** Declared types of the driver's own yes/no bookkeeping, which no device writes. */
+const BOOLEAN_TYPE = /^(?:BOOLEAN|BOOL|bool|_Bool)$/;
+
+/**
+ * The device may have written memory it shares with the driver: values learned of struct fields
+ * are forgotten. Kept: flag bits the driver set itself (no device writes a driver's flag word)
+ * and fields declared BOOLEAN, the driver's own bookkeeping (`Adapter->InterruptRegistered`):
+ * no device descriptor or register layout declares one.
+ */
+export function forgetDeviceMemory(an: Analysis, s: State): void {
+  for (const k of [...s.vals.keys()]) if (isFieldKey(k) && !k.includes('&') && !isBooleanField(an, k)) s.vals.delete(k);
+}
+
+function isBooleanField(an: Analysis, k: string): boolean {
+  let cached = an.booleanFields.get(k);
+  if (cached === undefined) {
+    cached = BOOLEAN_TYPE.test(fieldType(an, k) ?? '');
+    an.booleanFields.set(k, cached);
+  }
+  return cached;
+}
+
+/** The declared type of a key's last field (`ADAPTER.Regs` → `PVOID`), where the structs are known. */
+function fieldType(an: Analysis, k: string): string | undefined {
+  const parts = k.split('.');
+  const structs = an.program.structs;
+  const lookup = (ty: string) =>
+    structs.get(ty) ?? structs.get(`_${ty}`) ?? structs.get(`__${ty}`) ?? structs.get(an.keys.canonicalType(ty));
+  let fields = lookup(parts[0]);
+  for (let i = 1; i < parts.length && fields; i++) {
+    const ft = fields[parts[i].replace(/\[\]$/, '')] as string | undefined;
+    if (ft === undefined) return undefined;
+    if (i === parts.length - 1) return an.keys.canonicalType(ft);
+    fields = lookup(ft);
+  }
+  return undefined;
+}
+
+/**
+ * Does an access go through a mapped register window the path holds (`Adapter->Csr->Port`)?
+ */
+export function throughMapping(an: Analysis, e: Expr, s: State, ctx: Ctx): boolean {
+  let cur = stripCasts(e);
+  for (let i = 0; i < 32; i++) {
+    if (cur.t === 'un' && cur.op === '&') cur = stripCasts(cur.e);
+    else if (cur.t === 'fld' || cur.t === 'idx') cur = stripCasts(cur.o);
+    else if (cur.t === 'un' && cur.op === '*') cur = stripCasts(cur.e);
+    else if (cur.t === 'bin' && (cur.op === '+' || cur.op === '-')) cur = stripCasts(cur.l);
+    else break;
+    const k = keyOf(an, cur, ctx.env);
+    const gid = k ? s.res.get(k) : undefined;
+    if (gid !== undefined) {
+      const g = s.groups.get(gid);
+      if (g && g.st !== 'released' && g.st !== 'null') return true;
+    }
+  }
+  return false;
+}

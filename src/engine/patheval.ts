@@ -1,0 +1,179 @@
+/**
+ * Expression evaluation on one path: what an expression does to the state and
+ * what value it has (zero, nonzero, a symbol the path may learn about, or
+ * unknown). Forks only where a condition or a helper has several outcomes.
+ */
+import type { Expr } from './ast.js';
+import { exprText } from './extract.js';
+import { stripCasts } from './keys.js';
+import { integerValue } from './values.js';
+import type { State, Val } from './pathstate.js';
+import { keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
+import { evalCond } from './pathcond.js';
+import { evalCall } from './pathcalls.js';
+import { constant, updateFlags } from './pathflags.js';
+import { forgetDeviceMemory, throughMapping } from './pathdevice.js';
+import { markDerefs } from './pathnull.js';
+import { acquire, dropNameless, groupOf, noteName, resVal, returningAcquire } from './pathresource.js';
+import { isTracked } from './pathnames.js';
+
+/** The exact integer of a value, when known. */
+export function exact(v: Val): bigint | undefined {
+  if (v.k === 'Z') return 0n;
+  if (v.k === 'NZ') return v.n;
+  return undefined;
+}
+
+function negate(v: Val): Val {
+  if (v.k === 'Z') return { k: 'NZ', o: v.o };
+  if (v.k === 'NZ') return { k: 'Z', o: v.o };
+  return { k: 'top' };
+}
+
+/** Evaluates an expression for its effects and value. Forks only where a helper has several exits. */
+export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
+  switch (e.t) {
+    case 'num': {
+      const v = integerValue(e, an.program, ctx.fn.file);
+      return [{ state: s, val: v === undefined ? { k: 'top' } : v === 0n ? { k: 'Z' } : { k: 'NZ', n: v } }];
+    }
+    case 'id': {
+      const k = keyOf(an, e, ctx.env);
+      const known = k ? s.vals.get(k) : undefined;
+      if (known !== undefined) return [{ state: s, val: known }];
+      if (k && s.res.has(k)) return [{ state: s, val: resVal(s, k) }];
+      const c = ctx.env.vars.has(e.n) ? undefined : constant(an, e.n, s, ctx);
+      return [{ state: s, val: c ?? { k: 'top' } }];
+    }
+    case 'fld':
+    case 'idx':
+    case 'un': {
+      if (e.t === 'un' && e.op !== '*') {
+        const inner = evalExpr(an, e.e, s, ctx);
+        if (e.op === '!') return inner.map((r) => ({ state: r.state, val: negate(r.val) }));
+        return inner.map((r) => ({ state: r.state, val: { k: 'top' } }));
+      }
+      markDerefs(an, e, s, ctx);
+      const k = keyOf(an, e, ctx.env);
+      if (k && s.res.has(k)) return [{ state: s, val: resVal(s, k) }];
+      const known = k ? s.vals.get(k) : undefined;
+      if (known !== undefined) return [{ state: s, val: known }];
+      return [{ state: s, val: { k: 'top' } }];
+    }
+    case 'cast':
+      return evalExpr(an, e.e, s, ctx);
+    case 'asg': {
+      // A store into mapped device registers may start the device writing shared memory.
+      if (throughMapping(an, e.l, s, ctx)) forgetDeviceMemory(an, s);
+      const k = keyOf(an, e.l, ctx.env);
+      if (!k) return evalExpr(an, e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } }));
+      if (e.op !== '=') {
+        return evalExpr(an, e.r, s, ctx).map((r) => {
+          if (isTracked(an, k)) r.state.vals.set(k, { k: 'top' });
+          else r.state.vals.delete(k);
+          updateFlags(an, k, e.op, e.r, r.state, ctx);
+          return { state: r.state, val: { k: 'top' } };
+        });
+      }
+      for (const fk of [...s.vals.keys()]) if (fk.startsWith(`${k}&`)) s.vals.delete(fk);
+      return assign(an, k, e.r, s, ctx, exprText(stripCasts(e.l))).map((st) => ({
+        state: st,
+        val: st.vals.get(k) ?? resVal(st, k),
+      }));
+    }
+    case 'post':
+      return evalExpr(an, e.e, s, ctx).map((r) => {
+        const k = keyOf(an, e.e, ctx.env);
+        if (k && isTracked(an, k)) r.state.vals.set(k, { k: 'top' });
+        return { state: r.state, val: { k: 'top' } };
+      });
+    case 'bin': {
+      if (e.op === '&&' || e.op === '||' || e.op === '==' || e.op === '!=') {
+        // In value position, a condition: evaluate it as one, keeping the forks.
+        return evalCond(an, e, s, ctx, undefined).map((o) => ({
+          state: o.state,
+          val: o.truth ? { k: 'NZ' } : { k: 'Z' },
+        }));
+      }
+      const out: { state: State; val: Val }[] = [];
+      for (const l of evalExpr(an, e.l, s, ctx))
+        for (const r of evalExpr(an, e.r, l.state, ctx)) out.push({ state: r.state, val: { k: 'top' } });
+      return out;
+    }
+    case 'seq': {
+      const out: { state: State; val: Val }[] = [];
+      for (const l of evalExpr(an, e.l, s, ctx)) out.push(...evalExpr(an, e.r, l.state, ctx));
+      return out;
+    }
+    case 'cond': {
+      const out: { state: State; val: Val }[] = [];
+      for (const o of evalCond(an, e.c, s, ctx, undefined))
+        out.push(...evalExpr(an, o.truth ? e.a : e.b, o.state, ctx));
+      return out;
+    }
+    case 'call':
+      return evalCall(an, e, s, ctx);
+    default:
+      return [{ state: s, val: { k: 'top' } }];
+  }
+}
+
+export function evalArgs(an: Analysis, args: Expr[], s: State, ctx: Ctx): { state: State; vals: Val[] }[] {
+  let acc: { state: State; vals: Val[] }[] = [{ state: s, vals: [] }];
+  for (const a of args) {
+    const next: { state: State; vals: Val[] }[] = [];
+    for (const x of acc)
+      for (const r of evalExpr(an, a, x.state, ctx)) next.push({ state: r.state, vals: [...x.vals, r.val] });
+    acc = next;
+  }
+  return acc;
+}
+
+/** `key = rhs`: values, aliases of resources, NULL after release. */
+export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, text?: string): State[] {
+  const acq = returningAcquire(an, rhs, ctx);
+  if (acq) {
+    // The stored handle is the resource; whatever `k` named before is overwritten.
+    s.res.delete(k);
+    s.vals.delete(k);
+    return acquire(an, acq, s, ctx, { key: k, text: text ?? k }).map(({ state }) => state);
+  }
+  const rk = keyOf(an, stripCasts(rhs), ctx.env);
+  const aliased = rk && rk !== k ? s.res.get(rk) : undefined;
+  if (aliased !== undefined) {
+    s.res.set(k, aliased);
+    s.vals.delete(k);
+    noteName(an, s, aliased, k);
+    return [s];
+  }
+  // A copy of storage nothing is known about yet: both names share one unknown value, so what the path
+  // learns through one (`Hw->Regs` used, so `Hw` is not NULL) holds for the other (`A->Hw`).
+  const share = rk !== undefined && rk !== k && (isTracked(an, k) || isTracked(an, rk));
+  return evalExpr(an, rhs, s, ctx).map(({ state, val: v0, res }) => {
+    if (res !== undefined && state.groups.has(res)) {
+      state.res.set(k, res);
+      state.vals.delete(k);
+      noteName(an, state, res, k);
+      return state;
+    }
+    let val = v0;
+    if (share && val.k === 'top' && !state.res.has(rk)) {
+      val = { k: 'sym', id: `=${rk}@${state.step}` };
+      state.vals.set(rk, val);
+    }
+    const gid = state.res.get(k);
+    if (gid !== undefined) {
+      const g = groupOf(state, gid);
+      const zero = val.k === 'Z' || (val.k === 'sym' && state.cons.get(val.id)?.z === true);
+      if (zero) {
+        if (g.st === 'released' || (g.st === 'cond' && g.sym && state.cons.get(g.sym)?.z === false)) g.st = 'null';
+        return state;
+      }
+      state.res.delete(k);
+      dropNameless(state);
+    }
+    if (isTracked(an, k)) state.vals.set(k, val);
+    else state.vals.delete(k);
+    return state;
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * Function-like macros expanded at analysis time, where the code uses them,
+ * within the analysis's step budget.
+ */
+import type { Expr, Stmt } from './ast.js';
+import { MAX_NESTING } from './extract.js';
+import { MAX_MACRO_NESTING, exprDeeperThan, expandUse, type Expansion, type MacroDefinition } from './macros.js';
+import type { State, Val } from './pathstate.js';
+import { BudgetExceeded, MAX_STEPS, type Analysis, type Ctx } from './pathcontext.js';
+import { evalArgs, evalExpr } from './patheval.js';
+
+/**
+ * `expandUse` charged to the analysis: each macro body put in costs a step. Past the step
+ * budget, or with an expansion nested deeper than the parser's limit, the analysis stops.
+ */
+export function expandCounted(
+  an: Analysis,
+  use: Extract<Expr, { t: 'call' }>,
+  macro: MacroDefinition,
+  name: string,
+  painted: readonly string[],
+  next: (name: string) => MacroDefinition | undefined,
+): Expansion {
+  const x = expandUse(use, macro, name, painted, next, MAX_STEPS - an.steps);
+  an.steps += x.steps;
+  if (x.truncated || an.steps > MAX_STEPS || x.exprs.some((e) => exprDeeperThan(e, MAX_NESTING)))
+    throw new BudgetExceeded();
+  return x;
+}
+
+/**
+ * A function-like macro used in code: its body with the arguments put in,
+ * at the use site, wrapper chains unwrapped (see `expandUse`). As in C, a
+ * macro used inside its own expansion is not expanded again: there it is a
+ * call of a function nothing defines. Each macro body put in costs a step;
+ * past the step budget or the nesting limit the analysis stops (a budget
+ * notice), never the call stack.
+ */
+export function expandMacro(
+  an: Analysis,
+  body: Stmt,
+  params: string[],
+  use: Extract<Expr, { t: 'call' }>,
+  s: State,
+  ctx: Ctx,
+): { state: State; val: Val }[] {
+  // The macro's own name, behind an alias (`#define MAP_IT MapWindow`), is what C leaves alone inside.
+  const name = use.f.t === 'id' ? an.program.aliasOf(ctx.fn.file, use.f.n) : '';
+  const around = ctx.macros ?? { painted: [], depth: 0 };
+  if (around.painted.includes(name))
+    return evalArgs(an, use.a, s, ctx).map(({ state }) => ({ state, val: { k: 'top' } }));
+  if (around.depth >= MAX_MACRO_NESTING) throw new BudgetExceeded();
+  const r = an.resource;
+  const macroOf = (n: string) => {
+    const alias = an.program.aliasOf(ctx.fn.file, n);
+    if (alias === r.acquire.call || alias === r.release.call || an.program.resolve(ctx.fn.file, n).length)
+      return undefined;
+    return an.program.macroBody(ctx.fn.file, n);
+  };
+  const x = expandCounted(an, use, { params, body }, name, around.painted, macroOf);
+  const inner: Ctx = { ...ctx, macros: { painted: x.painted, depth: around.depth + 1 } };
+  let acc: { state: State; val: Val }[] = [{ state: s, val: { k: 'top' } }];
+  for (const e of x.exprs) {
+    const next: { state: State; val: Val }[] = [];
+    for (const a of acc) next.push(...evalExpr(an, e, a.state, inner));
+    acc = next;
+  }
+  return acc;
+}

@@ -1,0 +1,257 @@
+/**
+ * Which names the path analysis keeps values for. A value is worth keeping only
+ * where a condition or return on the walk reads its name again (`testedNames`),
+ * or the walk assigns it (`assignedNames`): everything else the walk forgets, so
+ * paths that differ only there merge. Counted once per walk root and shared by
+ * every resource's analysis of it.
+ */
+import type { Expr, Stmt } from './ast.js';
+import { stripCasts } from './keys.js';
+import { walkExprs, type FnDef, type Program } from './program.js';
+import type { Analysis } from './pathcontext.js';
+import { rememberedByString } from '../util/memo.js';
+
+/** The walk's facts about names (see `testedNames`, `assignedNames`), the same for every resource. */
+export function nameFacts(an: Analysis, root: FnDef): void {
+  let hit = nameFactsCache.get(root);
+  if (!hit) {
+    const walk = walkable(an.program, root);
+    hit = { tested: testedNames(walk), assigned: assignedNames(walk) };
+    nameFactsCache.set(root, hit);
+  }
+  an.tested = hit.tested;
+  an.assigned = hit.assigned;
+  an.retested = new Map();
+}
+
+/** Is this storage read by a condition or return somewhere on the walk? Others need no value. */
+export function isTracked(an: Analysis, k: string): boolean {
+  return an.tested.has(lastName(k));
+}
+
+/**
+ * Worth remembering what a test learned when another test can read it again, or when the walk
+ * also assigns that storage: `if (A->Regs) { Unmap(...); A->Regs = NULL; }` ends with `A->Regs`
+ * zero on both ways, and knowing it on the skipping way too lets the two paths merge.
+ */
+export function isRetested(an: Analysis, k: string): boolean {
+  let hit = an.retested.get(k);
+  if (hit === undefined) {
+    hit = countRetested(an, k);
+    an.retested.set(k, hit);
+  }
+  return hit;
+}
+
+function countRetested(an: Analysis, k: string): boolean {
+  const name = lastName(k);
+  const all = an.tested.get(name) ?? 0;
+  // A field of a field: when every test of its name is of that form, its last two names tell it.
+  const amp = k.indexOf('&');
+  const parts = (amp < 0 ? k : k.slice(0, amp)).split('.');
+  if (parts.length >= 3 && (an.tested.get(`${name}.`) ?? 0) === all) {
+    const pair = `${parts[parts.length - 2].replace(/\[\]$/, '')}.${name}`;
+    return (an.tested.get(pair) ?? 0) >= 2;
+  }
+  return all >= 2;
+}
+
+/** The functions a walk from `init` can step into: init and the relevant functions it reaches. */
+export function walkable(program: Program, init: FnDef): FnDef[] {
+  // Every function it reaches: a helper that returns a status is walked too while something is
+  // held, since where it fails is where a leak is reported.
+  const seen = new Set<FnDef>([init]);
+  const queue = [init];
+  for (let f = queue.pop(); f !== undefined; f = queue.pop()) {
+    for (const e of program.callees(f)) {
+      if (!seen.has(e.callee)) {
+        seen.add(e.callee);
+        queue.push(e.callee);
+      }
+    }
+  }
+  return [...seen];
+}
+
+/** The variable or field a key ends with (`Flags` in `DEV.Flags&4`, `Status` in `Init#3:Status`). */
+export const lastName = rememberedByString(readLastName);
+
+function readLastName(k: string): string {
+  const amp = k.indexOf('&');
+  const plain = amp < 0 ? k : k.slice(0, amp);
+  return plain.slice(Math.max(plain.lastIndexOf('.'), plain.lastIndexOf(':')) + 1).replace(/\[\]$/, '');
+}
+
+/** Identifiers and field names read by conditions and returns of these functions, with counts. */
+function testedNames(fns: Iterable<FnDef>): Map<string, number> {
+  const out = new Map<string, number>();
+  /** Where `names` counts: one function's own counts while they are read. */
+  let into = out;
+  const names = (e: Expr | undefined) => {
+    if (!e) return;
+    walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
+      const n = x.t === 'id' ? x.n : x.t === 'fld' ? x.f : undefined;
+      if (n) into.set(n, (into.get(n) ?? 0) + 1);
+      // A field of a field (`A->EventLock.SpinLock`) is also counted by its last two names, and how
+      // many tests of its name are of that form: four locks' `SpinLock` are four storages.
+      if (x.t === 'fld') {
+        const o = stripCasts(x.o);
+        if (o.t === 'fld') {
+          const pair = `${o.f}.${x.f}`;
+          into.set(pair, (into.get(pair) ?? 0) + 1);
+          into.set(`${x.f}.`, (into.get(`${x.f}.`) ?? 0) + 1);
+        }
+      }
+    });
+  };
+  const conds = (s: Stmt | undefined): void => {
+    if (!s) return;
+    switch (s.k) {
+      case 'blk':
+        s.b.forEach(conds);
+        break;
+      case 'if':
+        names(s.c);
+        conds(s.t);
+        conds(s.f);
+        break;
+      case 'while':
+      case 'do':
+        names(s.c);
+        conds(s.b);
+        break;
+      case 'for':
+        names(s.c);
+        conds(s.i);
+        conds(s.b);
+        break;
+      case 'sw':
+        names(s.c);
+        conds(s.b);
+        break;
+      case 'ret':
+        names(s.e);
+        break;
+      case 'exp':
+      case 'decl': {
+        // Conditions inside expressions: `a ? b : c`, `x && F()`.
+        const list = s.k === 'exp' ? [s.e] : s.d.map((d) => d.init);
+        for (const e of list)
+          if (e)
+            walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
+              if (x.t === 'cond') names(x.c);
+              else if (x.t === 'bin' && (x.op === '&&' || x.op === '||')) {
+                names(x.l);
+                names(x.r);
+              }
+            });
+        break;
+      }
+      default:
+        break;
+    }
+  };
+  const list = [...fns];
+  for (const fn of list) {
+    let counts = testedCache.get(fn.body);
+    if (!counts) {
+      counts = new Map();
+      into = counts;
+      conds(fn.body);
+      into = out;
+      testedCache.set(fn.body, counts);
+    }
+    for (const [k, v] of counts) out.set(k, (out.get(k) ?? 0) + v);
+  }
+  // A helper that tests its parameter tests the caller's argument: `CardDestroy(a->Card)` with
+  // `if (c)` inside reads `Card`, so what the path knows of `a->Card` must be kept for it. To a
+  // fixed point, so a parameter handed on to the helper that tests it counts too.
+  const byName = new Map<string, FnDef[]>();
+  for (const fn of list) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
+  const testedParam = (fn: FnDef, i: number, extra: Set<string>) => {
+    const n = (fn.params[i] as (typeof fn.params)[number] | undefined)?.n;
+    return n !== undefined && ((testedCache.get(fn.body)?.has(n) ?? false) || extra.has(`${fn.name}#${i}`));
+  };
+  const passed = new Set<string>();
+  for (let round = 0; round < 4; round++) {
+    const before = passed.size;
+    for (const fn of list) {
+      const params = new Map(fn.params.map((p, i) => [p.n, i]));
+      for (const x of callsOf(fn.body))
+        for (const callee of byName.get(x.name) ?? [])
+          x.args.forEach((a, i) => {
+            if (!testedParam(callee, i, passed)) return;
+            if (a === undefined) return;
+            const key = `${fn.name}#${i}@${x.at}#${callee.name}`;
+            if (passed.has(key)) return;
+            passed.add(key);
+            out.set(a.n, (out.get(a.n) ?? 0) + 1);
+            // The caller's own parameter handed on: the caller now tests it too.
+            const pi = a.id ? params.get(a.n) : undefined;
+            if (pi !== undefined) passed.add(`${fn.name}#${pi}`);
+          });
+    }
+    if (passed.size === before) break;
+  }
+  return out;
+}
+
+const testedCache = new WeakMap<Stmt, Map<string, number>>();
+
+/** `testedNames` and `assignedNames` of the functions a walk from a root can step into, by root. */
+const nameFactsCache = new WeakMap<FnDef, { tested: Map<string, number>; assigned: Set<string> }>();
+
+/** A direct call of a body, for `testedNames`: each argument's variable or field name, if it is one. */
+interface CallOf {
+  name: string;
+  /** `line:col` of the call. */
+  at: string;
+  args: ({ n: string; id: boolean } | undefined)[];
+}
+
+/** The direct calls of a body, in the order `walkExprs` meets them. */
+function callsOf(body: Stmt): CallOf[] {
+  let hit = callsCache.get(body);
+  if (!hit) {
+    const out: CallOf[] = [];
+    walkExprs(body, (x) => {
+      if (x.t !== 'call' || x.f.t !== 'id') return;
+      out.push({
+        name: x.f.n,
+        at: `${x.p[0]}:${x.p[1]}`,
+        args: x.a.map((arg) => {
+          const a = stripCasts(arg);
+          return a.t === 'id' ? { n: a.n, id: true } : a.t === 'fld' ? { n: a.f, id: false } : undefined;
+        }),
+      });
+    });
+    hit = out;
+    callsCache.set(body, hit);
+  }
+  return hit;
+}
+
+const callsCache = new WeakMap<Stmt, CallOf[]>();
+
+/** The variables and fields the functions assign with `=` (by last name, as `testedNames` counts). */
+function assignedNames(fns: Iterable<FnDef>): Set<string> {
+  const out = new Set<string>();
+  for (const fn of fns) {
+    let names = assignedCache.get(fn.body);
+    if (!names) {
+      const found = new Set<string>();
+      walkExprs(fn.body, (x) => {
+        if (x.t !== 'asg' || x.op !== '=') return;
+        const l = stripCasts(x.l);
+        const n = l.t === 'id' ? l.n : l.t === 'fld' ? l.f : undefined;
+        if (n) found.add(n);
+      });
+      names = found;
+      assignedCache.set(fn.body, names);
+    }
+    for (const n of names) out.add(n);
+  }
+  return out;
+}
+
+const assignedCache = new WeakMap<Stmt, Set<string>>();

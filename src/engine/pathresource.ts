@@ -1,0 +1,286 @@
+/**
+ * The resource model: acquire calls make a group (one mapping, under every
+ * name it is stored as), held outright or on its call's status (`cond`);
+ * release calls release it; storing NULL after a release or a failure makes it
+ * `null`. A handle's value is its group's: held is non-NULL, a conditional
+ * handle is non-NULL exactly where its status is success.
+ */
+import type { Expr, Stmt } from './ast.js';
+import { exprText } from './extract.js';
+import { sameResource, stripCasts, type TypeEnv } from './keys.js';
+import { MAX_MACRO_NESTING } from './macros.js';
+import { walkExprs, type FnDef } from './program.js';
+import type { ResourceDef } from './rulepack.js';
+import { functionEnv } from './sites.js';
+import { siteId, type AcquireSite, type Group, type State, type Val } from './pathstate.js';
+import { BudgetExceeded, keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
+import { evalArgs } from './patheval.js';
+import { birth, opaqueCall } from './pathcalls.js';
+import { expandCounted } from './pathmacro.js';
+import { isTracked } from './pathnames.js';
+import { defined } from '../util/defined.js';
+
+/** Suffix of the name and id under which an array keeps an earlier element still held (see `acquire`). */
+const EARLIER = '~earlier';
+
+/** The group a resource key names: every group id in `res` has its group. */
+export function groupOf(s: State, gid: string): Group {
+  return defined(s.groups.get(gid), `group ${gid}`);
+}
+
+/** Held for sure on this path: acquired without a status, or its status was seen to be success. */
+function stillHeld(g: Group, s: State): boolean {
+  return g.st === 'held' || (g.st === 'cond' && g.sym !== undefined && s.cons.get(g.sym)?.z === true);
+}
+
+/** Groups no name refers to any more are out of reach: stop tracking them. */
+export function dropNameless(s: State): void {
+  const named = new Set(s.res.values());
+  // A mapping still held when its last name goes (a helper's local) is leaked, not gone: it stays, nameless,
+  // so failure paths report it and halt (which cannot name it) never releases it.
+  for (const [gid, g] of [...s.groups]) {
+    if (named.has(gid)) continue;
+    const failed = g.st === 'cond' && g.sym !== undefined && s.cons.get(g.sym)?.z === false;
+    if (g.st === 'released' || g.st === 'null' || failed) s.groups.delete(gid);
+  }
+}
+
+export function resVal(s: State, k: string): Val {
+  // An array whose earlier element is still held: a test of "the" element is taken to find that one
+  // (a cleanup loop's `if (Va[i] != NULL) Unmap(Va[i])` releases it on some round; a path that skips
+  // every round would be a false alarm).
+  const earlier = s.res.get(`${k}${EARLIER}`);
+  if (earlier !== undefined && stillHeld(groupOf(s, earlier), s)) return { k: 'NZ' };
+  const g = s.res.get(k);
+  return g ? groupVal(groupOf(s, g)) : { k: 'top' };
+}
+
+/** The handle's value as a pointer: held → nonzero, NULL → zero, conditional → the status symbol's mirror. */
+function groupVal(g: Group): Val {
+  if (g.st === 'held' || g.st === 'released') return { k: 'NZ' };
+  if (g.st === 'null') return { k: 'Z' };
+  // The handle is decided where the acquisition returned its status.
+  return {
+    k: 'sym',
+    id: `!${String(g.sym)}`,
+    b: { at: g.acqStep, file: g.site.file, p: g.site.p, text: '' },
+  };
+}
+
+/** The group a key names: exactly, or a field path whose struct type one side does not know. */
+function resourceOf(s: State, k: string): string | undefined {
+  const exactHit = s.res.get(k);
+  if (exactHit !== undefined || !k.includes('.')) return exactHit;
+  for (const [name, gid] of s.res) if (sameResource(name, k)) return gid;
+  return undefined;
+}
+
+export function handleKey(an: Analysis, arg: Expr | undefined, isOut: boolean, ctx: Ctx): string | undefined {
+  if (!arg) return undefined;
+  const plain = stripCasts(arg);
+  if (isOut) {
+    if (plain.t === 'un' && plain.op === '&') return keyOf(an, plain.e, ctx.env);
+    if (plain.t === 'id' && ctx.env.pointees?.has(plain.n)) return ctx.env.pointees.get(plain.n);
+    return keyOf(an, { t: 'un', op: '*', e: plain }, ctx.env);
+  }
+  return keyOf(an, plain, ctx.env);
+}
+
+export function noteName(an: Analysis, s: State, gid: string, name: string): void {
+  const g = s.groups.get(gid);
+  if (!g) return;
+  const rec = an.sites.get(siteId(g.site));
+  if (rec) rec.names.add(name);
+}
+
+/**
+ * `target`: where a handle the call returns is stored (`x = NdisAllocateIoWorkItem(h)`); without it such
+ * a call names nothing and is not tracked.
+ */
+export function acquire(
+  an: Analysis,
+  e: Extract<Expr, { t: 'call' }>,
+  s: State,
+  ctx: Ctx,
+  target?: { key: string; text: string },
+): Outcome[] {
+  const r = an.resource.acquire;
+  const returned = r.result === 'non-null-return';
+  const handle = returned ? undefined : e.a[r.handleArg];
+  const key = returned ? target?.key : handleKey(an, handle, r.handleIsOut, ctx);
+  return evalArgs(an, e.a, s, ctx).map(({ state }) => {
+    if (!key) return { state, val: { k: 'top' } };
+    const site: AcquireSite = {
+      file: ctx.fn.file,
+      fn: ctx.fn.name,
+      p: e.p,
+      // Without the invocation number: one call site is one site whichever path reaches it
+      // (ids and fingerprints must not depend on the order paths were walked).
+      key: key.replace(/#\d+:/, ':'),
+      text: handle ? exprText(stripCasts(handle)).replace(/^&/, '') : (target?.text ?? key),
+    };
+    const sid = siteId(site);
+    if (!an.sites.has(sid)) an.sites.set(sid, { site, names: new Set([key]) });
+    const sym = `${ctx.env.frame}:${e.p[0]}:${e.p[1]}`;
+    const gid = sid;
+    // Array elements are one resource, but the next element mapped by the same call (a BAR loop's
+    // next round) does not undo the earlier one: a mapping this path knows it still holds stays held
+    // under its own id, so a failure of the next one still leaks it. One earlier element is enough.
+    const before = state.groups.get(gid);
+    const earlierKey = `${key}${EARLIER}`;
+    const earlier = state.res.get(earlierKey);
+    if (
+      key.includes('[]') &&
+      before &&
+      stillHeld(before, state) &&
+      !(earlier !== undefined && stillHeld(groupOf(state, earlier), state))
+    ) {
+      // Held for sure, and no longer tied to the call's status symbol, which the next round reuses.
+      const { sym: _sym, ...rest } = before;
+      state.groups.set(`${gid}${EARLIER}`, { ...rest, st: 'held' });
+      state.res.set(earlierKey, `${gid}${EARLIER}`);
+    }
+    state.cons.delete(sym);
+    state.cons.delete(`!${sym}`);
+    state.res.set(key, gid);
+    state.vals.delete(key);
+    // Whatever says success (a status, a non-NULL handle), the handle is non-NULL exactly when it succeeded.
+    const group: Group = {
+      st: r.result === 'none' ? 'held' : 'cond',
+      sym,
+      site,
+      acqStep: state.step,
+      frames: ctx.frames,
+    };
+    state.groups.set(gid, group);
+    dropNameless(state);
+    if (returned) return { state, val: groupVal(group), res: gid };
+    // A call that returns nothing has no value to read; code that reads one anyway (a driver's own shim)
+    // is taken to report success as a status does.
+    return { state, val: r.result === 'none' ? { k: 'top' } : { k: 'sym', id: sym, b: birth(state, ctx, e) } };
+  });
+}
+
+/** Another resource's acquire: its status, and its handle non-NULL exactly when that status is success. */
+export function correlatedAcquire(
+  an: Analysis,
+  e: Extract<Expr, { t: 'call' }>,
+  other: ResourceDef,
+  s: State,
+  ctx: Ctx,
+): { state: State; val: Val }[] {
+  const key = handleKey(an, e.a[other.acquire.handleArg], true, ctx);
+  return opaqueCall(an, e, s, ctx, []).map(({ state, val }) => {
+    if (key && val.k === 'sym' && !state.res.has(key) && isTracked(an, key))
+      state.vals.set(key, { k: 'sym', id: `!${val.id}`, ...(val.b ? { b: val.b } : {}) });
+    return { state, val };
+  });
+}
+
+/** `rhs` is a call of an acquire that returns its handle: the call, when so. */
+export function returningAcquire(an: Analysis, rhs: Expr, ctx: Ctx): Extract<Expr, { t: 'call' }> | undefined {
+  if (an.resource.acquire.result !== 'non-null-return') return undefined;
+  const c = stripCasts(rhs);
+  if (c.t !== 'call' || c.f.t !== 'id') return undefined;
+  return an.program.aliasOf(ctx.fn.file, c.f.n) === an.resource.acquire.call ? c : undefined;
+}
+
+/** Held on this path: mapped and not released, unless the path has seen the mapping fail. */
+export function definitelyHeld(g: Group, s: State): boolean {
+  if (g.st === 'held') return true;
+  // A status never tested leaves both outcomes open; where the mapping succeeded, it is held.
+  if (g.st === 'cond' && g.sym) return s.cons.get(g.sym)?.z !== false;
+  return false;
+}
+
+/** Held unless the path shows otherwise; a success return decides its own status. */
+export function possiblyHeld(g: Group, s: State, ret: Val): boolean {
+  if (g.st === 'held') return true;
+  if (g.st !== 'cond' || !g.sym) return false;
+  const c = s.cons.get(g.sym);
+  if (c) return c.z;
+  return ret.k !== 'sym' || ret.id === g.sym || !s.cons.has(ret.id);
+}
+
+/** Does the loop body release (directly, through a macro or a helper) a mapping this path may hold? */
+export function loopReleasesHeld(an: Analysis, body: Stmt, s: State, ctx: Ctx): boolean {
+  const held = [...s.res]
+    .filter(([, gid]) => {
+      const g = s.groups.get(gid);
+      return g && (g.st === 'held' || (g.st === 'cond' && (g.sym === undefined || s.cons.get(g.sym)?.z !== false)));
+    })
+    // An array's earlier element is released by a release of the array.
+    .map(([k]) => (k.endsWith(EARLIER) ? k.slice(0, -EARLIER.length) : k));
+  if (!held.length) return false;
+  const released = new Set<string>();
+  collectReleases(an, body, ctx.fn, ctx.env, released, 0, new Set());
+  return held.some((h) => [...released].some((r) => sameResource(h, r)));
+}
+
+function collectReleases(
+  an: Analysis,
+  body: Stmt,
+  fn: FnDef,
+  env: TypeEnv,
+  out: Set<string>,
+  depth: number,
+  seen: Set<FnDef>,
+): void {
+  const rel = an.resource.release;
+  const macroOf = (n: string) =>
+    an.program.aliasOf(fn.file, n) === rel.call || an.program.resolve(fn.file, n).length
+      ? undefined
+      : an.program.macroBody(fn.file, n);
+  const visit = (e: Expr, painted: string[], d: number): void => {
+    if (e.t !== 'call' || e.f.t !== 'id') return;
+    const name = an.program.aliasOf(fn.file, e.f.n);
+    if (name === rel.call) {
+      const k = handleKey(an, e.a[rel.handleArg], rel.handleIsOut ?? false, {
+        fn,
+        env,
+        depth,
+        stack: [],
+        frames: [],
+        p: e.p,
+      });
+      if (k) out.add(k);
+      return;
+    }
+    const targets = an.program.resolve(fn.file, name);
+    if (!targets.length) {
+      // C does not expand a macro again inside its own expansion.
+      const mb = painted.includes(name) ? undefined : an.program.macroBody(fn.file, name);
+      if (mb?.params.length !== e.a.length) return;
+      // Past the nesting or the step budget the loop's releases are unknown: the walk stops (a budget notice).
+      if (d >= MAX_MACRO_NESTING) throw new BudgetExceeded();
+      const x = expandCounted(an, e, mb, name, painted, macroOf);
+      for (const y of x.exprs)
+        walkExprs({ k: 'exp', e: y, p: e.p }, (inner) => {
+          visit(inner, x.painted, d + 1);
+        });
+      return;
+    }
+    for (const t of targets) {
+      if (!an.relevant.has(t) || seen.has(t) || depth > 4) continue;
+      seen.add(t);
+      collectReleases(an, t.body, t, functionEnv(t), out, depth + 1, seen);
+    }
+  };
+  walkExprs(body, (e) => {
+    visit(e, [], 0);
+  });
+}
+
+/** The release call: the group its handle names is released (evaluated after its arguments). */
+export function release(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): Outcome[] {
+  const r = an.resource;
+  const hk = handleKey(an, e.a[r.release.handleArg], r.release.handleIsOut ?? false, ctx);
+  return evalArgs(an, e.a, s, ctx).map(({ state }) => {
+    const gid = hk ? resourceOf(state, hk) : undefined;
+    if (gid !== undefined) groupOf(state, gid).st = 'released';
+    // Which element is released is not told apart: the earlier one held beside it goes too.
+    const earlier = hk ? state.res.get(`${hk}${EARLIER}`) : undefined;
+    if (earlier !== undefined) groupOf(state, earlier).st = 'released';
+    return { state, val: { k: 'top' } };
+  });
+}

@@ -1,0 +1,281 @@
+/**
+ * The walk of one function invocation over its control-flow graph: every path
+ * from entry to each return, with the state each statement leaves, and the
+ * stepping into helpers with the caller's state (so a helper's NULL test sees
+ * what the caller knows). Loops are walked round again while the state
+ * changes; join points and a helper's exits merge paths (see `pathmerge.ts`).
+ */
+import type { Expr } from './ast.js';
+import { buildCfg } from './cfg.js';
+import { exprText } from './extract.js';
+import { stripCasts, type TypeEnv } from './keys.js';
+import type { FnDef } from './program.js';
+import { integerValue } from './values.js';
+import { clone, decidedAt, type Birth, type Origin, type State, type Val } from './pathstate.js';
+import { BudgetExceeded, MAX_STEPS, keyOf, type Analysis, type Ctx, type Exit, type Outcome } from './pathcontext.js';
+import { assign, evalArgs, evalExpr, exact } from './patheval.js';
+import { evalCond } from './pathcond.js';
+import { opaqueCall } from './pathcalls.js';
+import { dropNameless, loopReleasesHeld } from './pathresource.js';
+import { isTracked } from './pathnames.js';
+import { JoinPoints, mergeExits } from './pathmerge.js';
+
+/** Runs one invocation of `fn`; returns its exits. */
+export function run(
+  an: Analysis,
+  fn: FnDef,
+  entry: State,
+  args: Expr[] | { val: Val; key?: string; pointee?: string }[],
+  depth: number,
+  stack: FnDef[],
+  frames: readonly string[] = [],
+): Exit[] {
+  const cfg = buildCfg(fn.body);
+  const pointees = new Map<string, string>();
+  const env: TypeEnv = { frame: `${fn.name}#${an.frameCounter++}`, vars: new Map(), pointees };
+  const state = entry;
+  const entryStep = entry.step;
+  fn.params.forEach((p, i) => {
+    env.vars.set(p.n, { ty: p.ty, ptr: p.ptr });
+    const a = args[i] as { val: Val; key?: string; pointee?: string } | undefined;
+    if (!a) return;
+    const pk = `${env.frame}:${p.n}`;
+    state.vals.set(pk, a.val);
+    const group = a.key ? state.res.get(a.key) : undefined;
+    if (group !== undefined) state.res.set(pk, group);
+    if (a.pointee) pointees.set(p.n, a.pointee);
+  });
+  an.keyCache.set(env, new Map());
+  const exits: Exit[] = [];
+  const joins = new JoinPoints(an, cfg, env);
+  const work: { node: number; state: State }[] = [{ node: cfg.entry, state }];
+  const ctx: Ctx = { fn, env, depth, stack, frames: [...frames, env.frame], p: fn.fact.p };
+  for (let item = work.pop(); item !== undefined; item = work.pop()) {
+    const { node, state: s } = item;
+    if (++an.steps > MAX_STEPS) throw new BudgetExceeded();
+    const n = cfg.nodes[node];
+    s.step++;
+    if ('p' in n) ctx.p = n.p;
+    if (cfg.joins[node] && !joins.admit(node, s)) continue;
+    switch (n.t) {
+      case 'end':
+        exits.push({ state: s, ret: { k: 'top' } });
+        break;
+      case 'nop':
+        work.push({ node: n.next, state: s });
+        break;
+      case 'jump':
+        s.events = {
+          kind: n.kind,
+          file: fn.file,
+          fn: fn.name,
+          p: n.p,
+          step: s.step,
+          depth,
+          frame: env.frame,
+          prev: s.events,
+        };
+        work.push({ node: n.next, state: s });
+        break;
+      case 'exp':
+        for (const r of evalExpr(an, n.e, s, ctx)) work.push({ node: n.next, state: r.state });
+        break;
+      case 'decl': {
+        let states = [s];
+        for (const d of n.d) {
+          const had = env.vars.get(d.n);
+          if (had?.ty !== d.ty || had.ptr !== d.ptr) {
+            env.vars.set(d.n, { ty: d.ty, ptr: d.ptr });
+            an.keyCache.get(env)?.clear();
+          }
+          const k = `${env.frame}:${d.n}`;
+          const next: State[] = [];
+          for (const st of states) {
+            st.res.delete(k);
+            if (d.init && d.init.t !== 'init') {
+              for (const r of assign(an, k, d.init, st, ctx, d.n)) next.push(r);
+            } else {
+              if (isTracked(an, k)) st.vals.set(k, { k: 'top' });
+              else st.vals.delete(k);
+              next.push(st);
+            }
+          }
+          states = next;
+        }
+        for (const st of states) work.push({ node: n.next, state: st });
+        break;
+      }
+      case 'br': {
+        ctx.cond = n.c;
+        const splitsBefore = an.splits;
+        const openBefore = an.openSplits;
+        let outcomes = evalCond(an, n.c, s, ctx, n.p);
+        if (n.loop) {
+          // Loops are not counted: where the body releases a mapping the path holds,
+          // the path does not skip the loop on its first arrival.
+          const head = `${env.frame}:${node}`;
+          const again = s.loops.has(head);
+          if (!again && outcomes.length > 1 && loopReleasesHeld(an, n.loop, s, ctx))
+            outcomes = outcomes.filter((o) => o.truth);
+          for (const o of outcomes) {
+            o.state.loops.add(head);
+            if (again && o.truth)
+              o.state.events = {
+                kind: 'loop',
+                file: fn.file,
+                fn: fn.name,
+                p: n.p,
+                step: o.state.step,
+                depth,
+                frame: env.frame,
+                prev: o.state.events,
+              };
+          }
+        }
+        for (const o of outcomes) {
+          // An either-way decision for this path: the condition split it from a sibling here (several
+          // outcomes of a summarised helper are not a decision of this condition). A loop's exit is
+          // a decision as much as an `if` is.
+          if (o.state.split !== undefined && o.state.split > splitsBefore) {
+            const fork: Origin = {
+              at: o.state.step,
+              file: fn.file,
+              p: n.p,
+              how: 'branch',
+              text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}`,
+            };
+            // Split only on results of calls: decided when the last of them returned.
+            if (an.openSplits === openBefore) {
+              let latest: Birth | undefined;
+              for (const c of o.state.cons.values())
+                if (c.o.at === o.state.step && c.o.decided && (!latest || c.o.decided.at > latest.at))
+                  latest = c.o.decided;
+              if (latest) fork.decided = latest;
+            }
+            // A decision fixed before the one the path already has does not replace it.
+            const prev = o.state.lastFork;
+            if (!prev || decidedAt(fork) >= decidedAt(prev)) o.state.lastFork = fork;
+          }
+          // A branch learned in this condition is described by the whole condition and the way it went.
+          for (const c of o.state.cons.values())
+            if (c.o.at === o.state.step && c.o.how === 'branch')
+              c.o = { ...c.o, text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}` };
+          work.push({ node: o.truth ? n.yes : n.no, state: o.state });
+        }
+        ctx.cond = undefined;
+        break;
+      }
+      case 'sw': {
+        for (const r of evalExpr(an, n.c, s, ctx)) {
+          // A value the path knows selects its case; otherwise every case (and the default) is possible.
+          const v = exact(r.val);
+          const hit = v === undefined ? undefined : n.cases.find((c) => integerValue(c.v, an.program, fn.file) === v);
+          const targets =
+            v === undefined
+              ? [
+                  ...n.cases.map((c) => ({ to: c.to, label: `case ${exprText(c.v)}` })),
+                  { to: n.dflt, label: 'default' },
+                ]
+              : [hit ? { to: hit.to, label: `case ${exprText(hit.v)}` } : { to: n.dflt, label: 'default' }];
+          targets.forEach((t, i) => {
+            const st = i < targets.length - 1 ? clone(r.state) : r.state;
+            // Which case a switch takes is a decision as much as an `if` is.
+            if (targets.length > 1)
+              st.lastFork = {
+                at: st.step,
+                file: fn.file,
+                p: n.p,
+                how: 'branch',
+                text: `switch (${exprText(n.c)}) takes ${t.label}`,
+              };
+            work.push({ node: t.to, state: st });
+          });
+        }
+        break;
+      }
+      case 'ret': {
+        const results = n.e ? evalExpr(an, n.e, s, ctx) : [{ state: s, val: { k: 'top' } as Val }];
+        for (const r of results) {
+          r.state.events = {
+            kind: 'return',
+            file: fn.file,
+            fn: fn.name,
+            p: n.p,
+            step: r.state.step,
+            depth,
+            frame: env.frame,
+            prev: r.state.events,
+          };
+          let val = r.val;
+          if ((val.k === 'Z' || val.k === 'NZ') && !val.o)
+            val = {
+              k: val.k,
+              o: { at: r.state.step, file: fn.file, p: n.p, how: 'constant', text: n.e ? exprText(n.e) : '' },
+            };
+          // A returned handle stays the same resource in the caller (`Adapter->Regs = MapIt()`).
+          const rk = n.e ? keyOf(an, stripCasts(n.e), env) : undefined;
+          const retRes = rk !== undefined ? r.state.res.get(rk) : undefined;
+          exits.push({ state: r.state, ret: val, retP: n.p, ...(retRes !== undefined ? { retRes } : {}) });
+        }
+        break;
+      }
+    }
+  }
+  forgetLocals(exits, env.frame, depth);
+  if (depth === 0) return exits;
+  return mergeExits(an, exits, entryStep, env.frame);
+}
+
+/** Walks each target with the caller's state (a copy per target); `alsoOpaque` adds a call that does nothing known. */
+export function stepInto(
+  an: Analysis,
+  targets: FnDef[],
+  alsoOpaque: boolean,
+  e: Extract<Expr, { t: 'call' }>,
+  s: State,
+  ctx: Ctx,
+): Outcome[] {
+  const out: Outcome[] = [];
+  for (const a of evalArgs(an, e.a, s, ctx)) {
+    const bound = e.a.map((arg, i) => {
+      const plain = stripCasts(arg);
+      const pointee = plain.t === 'un' && plain.op === '&' ? keyOf(an, plain.e, ctx.env) : undefined;
+      const key = keyOf(an, plain, ctx.env);
+      let val = a.vals[i];
+      // A parameter is a copy of the argument: what the helper learns of it (a pointer used, so
+      // not NULL) holds for the caller's storage too.
+      if (key && val.k === 'top' && !a.state.res.has(key) && isTracked(an, key)) {
+        val = { k: 'sym', id: `=${key}@${a.state.step}` };
+        a.state.vals.set(key, val);
+      }
+      return { val, key, pointee };
+    });
+    const copies = targets.length + (alsoOpaque ? 1 : 0);
+    targets.forEach((target, i) => {
+      if (target.fact.damaged && !an.damaged.includes(target)) an.damaged.push(target);
+      const entry = i < copies - 1 ? clone(a.state) : a.state;
+      for (const x of run(an, target, entry, bound, ctx.depth + 1, [...ctx.stack, target], ctx.frames))
+        out.push({ state: x.state, val: x.ret, ...(x.retRes !== undefined ? { res: x.retRes } : {}) });
+    });
+    if (alsoOpaque) out.push(...opaqueCall(an, e, a.state, ctx, [], true));
+  }
+  return out;
+}
+
+/** Clears an invocation's own storage and symbols from its exits (the outermost keeps all but its variables' values). */
+function forgetLocals(exits: Exit[], frame: string, depth: number): void {
+  // Locals of this invocation mean nothing to the caller, nor do its unknown call results
+  // that nothing still refers to.
+  const prefix = `${frame}:`;
+  for (const x of exits) {
+    for (const k of [...x.state.vals.keys()]) if (k.startsWith(prefix)) x.state.vals.delete(k);
+    if (depth === 0) continue;
+    for (const k of [...x.state.res.keys()]) if (k.startsWith(prefix)) x.state.res.delete(k);
+    dropNameless(x.state);
+    const used = new Set<string>();
+    for (const g of x.state.groups.values()) if (g.sym) used.add(g.sym);
+    for (const v of x.state.vals.values()) if (v.k === 'sym') used.add(v.id.replace(/^!/, ''));
+    if (x.ret.k === 'sym') used.add(x.ret.id.replace(/^!/, ''));
+    for (const k of [...x.state.cons.keys()]) if (k.startsWith(prefix) && !used.has(k)) x.state.cons.delete(k);
+  }
+}
