@@ -110,7 +110,7 @@ export function opaqueCall(
       const field = m.slice(0, at);
       masked.set(field, [...(masked.get(field) ?? []), { op: m.slice(at, at + 2), mask: m.slice(at + 2) }]);
     }
-  const sym = `${ctx.env.frame}:${e.p[0]}:${e.p[1]}`;
+  const sym = `${ctx.env.frame}:${String(e.p[0])}:${String(e.p[1])}`;
   const argStates = argsDone ? [{ state: s }] : evalArgs(an, e.a, s, ctx);
   return argStates.map(({ state }) => {
     for (const arg of e.a) {

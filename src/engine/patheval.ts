@@ -158,7 +158,7 @@ export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, t
     }
     let val = v0;
     if (share && val.k === 'top' && !state.res.has(rk)) {
-      val = { k: 'sym', id: `=${rk}@${state.step}` };
+      val = { k: 'sym', id: `=${rk}@${String(state.step)}` };
       state.vals.set(rk, val);
     }
     const gid = state.res.get(k);

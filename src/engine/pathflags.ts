@@ -15,11 +15,11 @@ export function updateFlags(an: Analysis, k: string, op: string, rhs: Expr, s: S
   const o: Origin = { at: s.step, file: ctx.fn.file, p: ctx.p, how: 'constant', text: exprText(rhs) };
   if (op === '|=') {
     const v = integerValue(rhs, an.program, ctx.fn.file);
-    if (v !== undefined) s.vals.set(`${k}&${v}`, { k: 'NZ', o });
+    if (v !== undefined) s.vals.set(`${k}&${String(v)}`, { k: 'NZ', o });
   } else if (op === '&=') {
     const inner = stripCasts(rhs);
     const v = inner.t === 'un' && inner.op === '~' ? integerValue(inner.e, an.program, ctx.fn.file) : undefined;
-    if (v !== undefined) s.vals.set(`${k}&${v}`, { k: 'Z', o });
+    if (v !== undefined) s.vals.set(`${k}&${String(v)}`, { k: 'Z', o });
     else for (const fk of [...s.vals.keys()]) if (fk.startsWith(`${k}&`)) s.vals.delete(fk);
   }
 }
@@ -32,7 +32,7 @@ export function flagKey(an: Analysis, e: Expr, ctx: Ctx): { key: string; base: s
   const bit = rv ?? lv;
   if (bit === undefined) return undefined;
   const base = keyOf(an, stripCasts(rv !== undefined ? e.l : e.r), ctx.env);
-  return base ? { key: `${base}&${bit}`, base } : undefined;
+  return base ? { key: `${base}&${String(bit)}`, base } : undefined;
 }
 
 /** A named constant (macro, enumeration, status word) as a value with its exact integer when known. */

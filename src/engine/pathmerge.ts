@@ -52,7 +52,7 @@ function valueSig(s: State, k: string | undefined): string {
     const c = s.cons.get(id);
     return c ? (c.z !== v.id.startsWith('!') ? 'Z' : `N${decisionKey(c.o)}`) : 'u';
   }
-  return v.k === 'NZ' ? `N${v.n ?? ''}${v.o ? decisionKey(v.o) : ''}` : v.k === 'Z' ? 'Z' : 'T';
+  return v.k === 'NZ' ? `N${String(v.n ?? '')}${v.o ? decisionKey(v.o) : ''}` : v.k === 'Z' ? 'Z' : 'T';
 }
 
 /**
@@ -60,8 +60,8 @@ function valueSig(s: State, k: string | undefined): string {
  * decided in different places (two helpers' calls, tested by one `if` of the caller) stay apart.
  */
 function decisionKey(o: Origin): string {
-  const d = o.decided ? `<${o.decided.file}:${o.decided.p[0]}:${o.decided.p[1]}` : '';
-  return `@${o.file}:${o.p[0]}:${o.p[1]}${d}`;
+  const d = o.decided ? `<${o.decided.file}:${String(o.decided.p[0])}:${String(o.decided.p[1])}` : '';
+  return `@${o.file}:${String(o.p[0])}:${String(o.p[1])}${d}`;
 }
 
 /** The arrivals at one invocation's join points, and which of them are worth walking on. */
@@ -92,12 +92,12 @@ export class JoinPoints {
     // The jump that led here and the last decision keep apart paths whose leaks are reported at
     // different gotos, even when they arrive in the same state (three gotos to one cleanup label).
     if (n0 < this.an.joinWidth) {
-      const tag = `${node}|${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${f ? `${f.file}:${f.p[0]}:${f.p[1]}` : ''}`;
+      const tag = `${String(node)}|${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${f ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}` : ''}`;
       if (!this.seen.add((stateHash(s) + Math.imul(node, 0x9e3779b1)) | 0, tag, s)) return false;
     } else {
       const rets = this.returned.map((e) => valueSig(s, keyOf(this.an, e, this.env)));
       const succeeding = rets.length > 0 && rets.every((r) => r === 'Z');
-      const h = `${node}|~${hashResources(s)}@${s.events ? `${s.events.file}:${s.events.p[0]}:${s.events.p[1]}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}` : ''}`;
+      const h = `${String(node)}|~${hashResources(s)}@${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}:${f.text}` : ''}`;
       if (this.coarseSeen.has(h)) return false;
       this.coarseSeen.add(h);
     }
@@ -124,13 +124,13 @@ export function mergeExits(an: Analysis, exits: Exit[], entryStep: number, frame
     const f = x.state.lastFork;
     const inner =
       f !== undefined && f.at > entryStep && ![...x.state.groups.values()].some((g) => g.frames.includes(frame));
-    const fork = f === undefined ? '' : inner ? 'inner' : `${f.file}:${f.p[0]}:${f.p[1]}:${f.text}`;
+    const fork = f === undefined ? '' : inner ? 'inner' : `${f.file}:${String(f.p[0])}:${String(f.p[1])}:${f.text}`;
     // A returned call result is told apart by what the path learned of it: the success and the
     // failure of one `Status = Helper(); if (Status != SUCCESS) break; ... return Status;` return the
     // same symbol, and merging them would make the caller take only one way (or, with the symbol
     // made unknown, pair one exit's state with the other's status).
     const retCon = x.ret.k === 'sym' ? x.state.cons.get(x.ret.id.replace(/^!/, '')) : undefined;
-    const ret = `${x.ret.k}${x.ret.k === 'sym' ? x.ret.id : x.ret.k === 'NZ' ? (x.ret.n ?? '') : ''}${retCon ? (retCon.z ? 'z' : 'n') : ''}`;
+    const ret = `${x.ret.k}${String(x.ret.k === 'sym' ? x.ret.id : x.ret.k === 'NZ' ? (x.ret.n ?? '') : '')}${retCon ? (retCon.z ? 'z' : 'n') : ''}`;
     return `${state}#${ret}#${x.retRes ?? ''}#${fork}`;
   };
   const seenExits = new SeenStates();

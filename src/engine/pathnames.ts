@@ -170,7 +170,7 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
   for (const fn of list) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
   const testedParam = (fn: FnDef, i: number, extra: Set<string>) => {
     const n = (fn.params[i] as (typeof fn.params)[number] | undefined)?.n;
-    return n !== undefined && ((testedCache.get(fn.body)?.has(n) ?? false) || extra.has(`${fn.name}#${i}`));
+    return n !== undefined && ((testedCache.get(fn.body)?.has(n) ?? false) || extra.has(`${fn.name}#${String(i)}`));
   };
   const passed = new Set<string>();
   for (let round = 0; round < 4; round++) {
@@ -182,13 +182,13 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
           x.args.forEach((a, i) => {
             if (!testedParam(callee, i, passed)) return;
             if (a === undefined) return;
-            const key = `${fn.name}#${i}@${x.at}#${callee.name}`;
+            const key = `${fn.name}#${String(i)}@${x.at}#${callee.name}`;
             if (passed.has(key)) return;
             passed.add(key);
             out.set(a.n, (out.get(a.n) ?? 0) + 1);
             // The caller's own parameter handed on: the caller now tests it too.
             const pi = a.id ? params.get(a.n) : undefined;
-            if (pi !== undefined) passed.add(`${fn.name}#${pi}`);
+            if (pi !== undefined) passed.add(`${fn.name}#${String(pi)}`);
           });
     }
     if (passed.size === before) break;
@@ -218,7 +218,7 @@ function callsOf(body: Stmt): CallOf[] {
       if (x.t !== 'call' || x.f.t !== 'id') return;
       out.push({
         name: x.f.n,
-        at: `${x.p[0]}:${x.p[1]}`,
+        at: `${String(x.p[0])}:${String(x.p[1])}`,
         args: x.a.map((arg) => {
           const a = stripCasts(arg);
           return a.t === 'id' ? { n: a.n, id: true } : a.t === 'fld' ? { n: a.f, id: false } : undefined;

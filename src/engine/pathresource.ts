@@ -121,7 +121,7 @@ export function acquire(
     };
     const sid = siteId(site);
     if (!an.sites.has(sid)) an.sites.set(sid, { site, names: new Set([key]) });
-    const sym = `${ctx.env.frame}:${e.p[0]}:${e.p[1]}`;
+    const sym = `${ctx.env.frame}:${String(e.p[0])}:${String(e.p[1])}`;
     const gid = sid;
     // Array elements are one resource, but the next element mapped by the same call (a BAR loop's
     // next round) does not undo the earlier one: a mapping this path knows it still holds stays held

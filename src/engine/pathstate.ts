@@ -24,7 +24,7 @@ export interface AcquireSite {
 
 /** One call site is one id whichever path reaches it. */
 export function siteId(s: AcquireSite): string {
-  return `${s.file}:${s.p[0]}:${s.p[1]}:${s.key}`;
+  return `${s.file}:${String(s.p[0])}:${String(s.p[1])}:${s.key}`;
 }
 
 /** Where a value became known, for "decided at" and traces. */

@@ -84,7 +84,8 @@ export function readInitExits(
     const failing = definitelyNonzero(ret, state);
     if (!failing)
       for (let ev = state.events; ev; ev = ev.prev)
-        if (ev.kind === 'goto' || ev.kind === 'return') notOnlyFailing.add(`${ev.file}:${ev.p[0]}:${ev.p[1]}`);
+        if (ev.kind === 'goto' || ev.kind === 'return')
+          notOnlyFailing.add(`${ev.file}:${String(ev.p[0])}:${String(ev.p[1])}`);
     // Names of each group, in the order the state holds them (one pass, not one per group).
     const namesOf = new Map<string, string[]>();
     for (const [k, id] of state.res) {

@@ -32,7 +32,7 @@ export function run(
 ): Exit[] {
   const cfg = buildCfg(fn.body);
   const pointees = new Map<string, string>();
-  const env: TypeEnv = { frame: `${fn.name}#${an.frameCounter++}`, vars: new Map(), pointees };
+  const env: TypeEnv = { frame: `${fn.name}#${String(an.frameCounter++)}`, vars: new Map(), pointees };
   const state = entry;
   const entryStep = entry.step;
   fn.params.forEach((p, i) => {
@@ -113,7 +113,7 @@ export function run(
         if (n.loop) {
           // Loops are not counted: where the body releases a mapping the path holds,
           // the path does not skip the loop on its first arrival.
-          const head = `${env.frame}:${node}`;
+          const head = `${env.frame}:${String(node)}`;
           const again = s.loops.has(head);
           if (!again && outcomes.length > 1 && loopReleasesHeld(an, n.loop, s, ctx))
             outcomes = outcomes.filter((o) => o.truth);
@@ -245,7 +245,7 @@ export function stepInto(
       // A parameter is a copy of the argument: what the helper learns of it (a pointer used, so
       // not NULL) holds for the caller's storage too.
       if (key && val.k === 'top' && !a.state.res.has(key) && isTracked(an, key)) {
-        val = { k: 'sym', id: `=${key}@${a.state.step}` };
+        val = { k: 'sym', id: `=${key}@${String(a.state.step)}` };
         a.state.vals.set(key, val);
       }
       return { val, key, pointee };
