@@ -11,15 +11,15 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { FactCache } from './cache.js';
 import { directivesIn, type Directive } from './directives.js';
 import { lexBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
 import { limitNotices as programLimits } from './limits.js';
 import { Program, type LinkedFile } from './program.js';
 import { macrosFor, repositoryMacros } from './macrotable.js';
-import { activePack, loadRulePack, packageRoot, ruleApis, ruleMeta, type RulePack } from './rulepack.js';
+import { packageVersion } from '../package.js';
+import { activePack, loadRulePack, ruleApis, ruleMeta, type RulePack } from './rulepack.js';
 import { runRules } from './rules.js';
 import { releaseTrees } from './trees.js';
 import { looksBinary } from './text.js';
@@ -50,12 +50,6 @@ export interface ScanOptions {
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Below this much source to parse, a worker's start-up (loading tree-sitter) costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024;
-
-let version: string | undefined;
-async function packageVersion(): Promise<string> {
-  version ??= (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  return version;
-}
 
 /** The first line of an error's message, for a notice: no stack, nothing long. */
 function errorText(e: unknown): string {
@@ -195,7 +189,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   const allNotices = [...notices, ...parseLimits(files), ...out.notices];
   return {
-    version: await packageVersion(),
+    version: packageVersion(),
     root: opts.root,
     files: files.length,
     findings: out.findings,
