@@ -271,6 +271,17 @@ describe('delete-unmap', () => {
     ]);
   });
 
+  it('expects no failure finding where the labels already expect one (another mapping leaks there)', () => {
+    const label = labelOf([site()], {
+      expected: [{ rule: 'ndis/unmap-on-failure', file: 'drv.c', line: 21, site: 's2', why: 'another BAR' }],
+    });
+    const out = run(deleteUnmap, label);
+    assert.deepEqual(findings(defined(out.mutants[0])), [
+      'ndis/unmap-in-halt drv.c:13',
+      'ndis/unmap-on-failure drv.c:18',
+    ]);
+  });
+
   it('is excluded when a break does not leave do { } while (FALSE)', () => {
     const driver = [...DRIVER];
     driver[11] = '    while (1) {';

@@ -21,6 +21,10 @@ export const DELETE_UNMAP = 'delete-unmap';
 /** What deleting `release` must cause, or the generator's reason why that cannot be told. */
 function expectedFor(ctx: OperatorContext, release: Place, sites: readonly Site[]): FindingKey[] | string {
   const expected = new Map<string, FindingKey>();
+  // Where the labels already expect a failure-path leak (of this mapping on another path, or of
+  // another mapping), the finding is there before the edit: the mutant cannot add it, and is judged
+  // on what it does add.
+  const reported = new Set(ctx.label.expected.filter((e) => e.rule === RULE_ON_FAILURE).map(placeKey));
   for (const site of sites) {
     const last = site.inHalt.chain.at(-1);
     if (site.inHalt.verdict === 'released' && last && samePlace(last, release)) {
@@ -37,6 +41,7 @@ function expectedFor(ctx: OperatorContext, release: Place, sites: readonly Site[
       if (failureMayBeDecidedInHelper(ctx, site, exit)) return 'the failure may be decided inside the mapping helper';
       const at = reportSite(ctx, exit);
       if (!at) return "cannot tell where a break's leak is reported";
+      if (reported.has(placeKey(at))) continue;
       // One finding per site and report place: several breaks to one return are one leak there.
       expected.set(`${site.id} ${placeKey(at)}`, { rule: RULE_ON_FAILURE, file: at.file, line: at.line });
     }
