@@ -281,3 +281,31 @@ fail:
     },
   },
 ]);
+
+ruleTester('pairing: a handle cast to its type without a star (nscirda shape, reproducer)', [
+  {
+    rules: EVERY_RULE,
+    name: '(PNDIS_MINIPORT_INTERRUPT)&Dev->Intr reads as the cast of an address, not as a bitwise AND',
+    files: {
+      'mp.c': `${ADAPTER}
+typedef struct _D { NDIS_HANDLE H; NDIS_MINIPORT_INTERRUPT Intr; PVOID Io; } D, *PD;
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PD d = (PD)c;
+    NDIS_STATUS s;
+    s = NdisMRegisterInterrupt((PNDIS_MINIPORT_INTERRUPT)&d->Intr, h, 5, 5, TRUE, TRUE, NdisInterruptLatched);
+    if (s != NDIS_STATUS_SUCCESS)
+        return s;
+    s = Probe(d);
+    if (s != NDIS_STATUS_SUCCESS)
+        return s; // EXPECT: ndis/init-register-interrupt
+    return NDIS_STATUS_SUCCESS;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PD d = (PD)c;
+    NdisMDeregisterInterrupt(&d->Intr);
+}`,
+    },
+  },
+]);

@@ -77,7 +77,7 @@ function resourceOf(s: State, k: string): string | undefined {
 
 export function handleKey(an: Analysis, arg: Expr | undefined, isOut: boolean, ctx: Ctx): string | undefined {
   if (!arg) return undefined;
-  const plain = stripCasts(arg);
+  const plain = castOfAddress(stripCasts(arg));
   if (isOut) {
     if (plain.t === 'un' && plain.op === '&') return keyOf(an, plain.e, ctx.env);
     if (plain.t === 'id' && ctx.env.pointees?.has(plain.n)) return ctx.env.pointees.get(plain.n);
@@ -117,7 +117,7 @@ export function acquire(
       // Without the invocation number: one call site is one site whichever path reaches it
       // (ids and fingerprints must not depend on the order paths were walked).
       key: key.replace(/#\d+:/, ':'),
-      text: handle ? exprText(stripCasts(handle)).replace(/^&/, '') : (target?.text ?? key),
+      text: handle ? exprText(castOfAddress(stripCasts(handle))).replace(/^&/, '') : (target?.text ?? key),
     };
     const sid = siteId(site);
     if (!an.sites.has(sid)) an.sites.set(sid, { site, names: new Set([key]) });
@@ -283,4 +283,14 @@ export function release(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State,
     if (earlier !== undefined) groupOf(state, earlier).st = 'released';
     return { state, val: { k: 'top' } };
   });
+}
+
+/**
+ * `(PNDIS_MINIPORT_INTERRUPT)&Dev->Interrupt` reads as `(PNDIS_MINIPORT_INTERRUPT) & Dev->Interrupt`
+ * to a parser that cannot know the name is a type: a bitwise AND means nothing as a handle, so it is
+ * the cast of `&Dev->Interrupt`.
+ */
+function castOfAddress(e: Expr): Expr {
+  if (e.t === 'bin' && e.op === '&' && e.l.t === 'id') return { t: 'un', op: '&', e: stripCasts(e.r) };
+  return e;
 }
