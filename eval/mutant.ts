@@ -51,6 +51,16 @@ export function keepingLines(original: string, text: string): string {
   return text + (original.match(/\r\n|\r|\n/g) ?? []).join('');
 }
 
+/** The edit that deletes one statement of `text`, leaving `;` and its line ends (every later line keeps its number). */
+export function deletingStatement(file: string, text: string, statement: { start: number; end: number }): Edit {
+  return {
+    file,
+    start: statement.start,
+    end: statement.end,
+    text: keepingLines(text.slice(statement.start, statement.end), ';'),
+  };
+}
+
 /**
  * Applies edits (of one file, non-overlapping) to its text. Insertions at one
  * offset land in the order they are listed.

@@ -7,7 +7,7 @@
 
 import type { Place, Release, Site } from '../labels.js';
 import type { OperatorOutput } from '../mutant.js';
-import { keepingLines } from '../mutant.js';
+import { deletingStatement } from '../mutant.js';
 import type { FindingKey } from '../score.js';
 import { RELEASE_API, RULE_IN_HALT, RULE_ON_FAILURE } from './api.js';
 import { type OperatorContext, placeKey, samePlace } from './context.js';
@@ -101,14 +101,7 @@ export function deleteUnmap(ctx: OperatorContext): OperatorOutput {
       file: release.file,
       line: release.line,
       description: `${RELEASE_API} deleted`,
-      edits: [
-        {
-          file: release.file,
-          start: statement.start,
-          end: statement.end,
-          text: keepingLines(c.text.slice(statement.start, statement.end), ';'),
-        },
-      ],
+      edits: [deletingStatement(release.file, c.text, statement)],
       expected,
     });
   }

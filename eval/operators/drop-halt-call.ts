@@ -5,7 +5,7 @@
  */
 
 import type { Site } from '../labels.js';
-import { type Mutant, type OperatorOutput, keepingLines } from '../mutant.js';
+import { type Mutant, type OperatorOutput, deletingStatement } from '../mutant.js';
 import { RULE_IN_HALT } from './api.js';
 import { type OperatorContext, placeKey } from './context.js';
 import { haltHolding, initializeCallsHalt, otherReleaseReachable, severalCallbacks } from './halt.js';
@@ -75,14 +75,7 @@ export function dropHaltCall(ctx: OperatorContext): OperatorOutput {
       file: step.file,
       line: step.line,
       description: `halt no longer calls ${step.call}`,
-      edits: [
-        {
-          file: step.file,
-          start: statement.start,
-          end: statement.end,
-          text: keepingLines(c.text.slice(statement.start, statement.end), ';'),
-        },
-      ],
+      edits: [deletingStatement(step.file, c.text, statement)],
       expected: sites.map((s) => ({ rule: RULE_IN_HALT, file: s.file, line: s.line })),
     };
     out.mutants.push(mutant);

@@ -31,7 +31,7 @@ import { type OperatorContext, placeKey } from './context.js';
 import { severalCallbacks } from './halt.js';
 import { type PairResource, packResources } from './pack.js';
 import { callArguments, callStatement, callsOnLine, crossesDirective, jumpStatement } from './statements.js';
-import { keepingLines } from '../mutant.js';
+import { deletingStatement } from '../mutant.js';
 import { defined } from '../../src/util/defined.js';
 
 export const PAIR_DROP_RELEASE = 'pair-drop-release';
@@ -255,14 +255,7 @@ export function pairDropRelease(
         file: release.file,
         line: release.line,
         description: `${resource.release} deleted from halt's way`,
-        edits: [
-          {
-            file: release.file,
-            start: statement.start,
-            end: statement.end,
-            text: keepingLines(c.text.slice(statement.start, statement.end), ';'),
-          },
-        ],
+        edits: [deletingStatement(release.file, c.text, statement)],
         expected,
       };
       out.mutants.push(mutant);
