@@ -5,7 +5,6 @@
  * opaque: a fresh unknown result, and the storage it may write forgotten.
  */
 import type { Expr } from './ast.js';
-import { exprText } from './extract.js';
 import { stripCasts } from './keys.js';
 import type { FnDef } from './program.js';
 import { constantTruth, isDeviceWait } from './values.js';
@@ -148,5 +147,5 @@ function returnsOnlySuccess(an: Analysis, fn: FnDef, ctx: Ctx): boolean {
 
 /** The call that returned an unknown result, for the branches that later test it. */
 export function birth(s: State, ctx: Ctx, e: Extract<Expr, { t: 'call' }>): Birth {
-  return { at: s.step, file: ctx.fn.file, p: e.p, text: exprText(e.f) };
+  return { at: s.step, file: ctx.fn.file, p: e.p, callee: e.f };
 }

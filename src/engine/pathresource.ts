@@ -63,7 +63,7 @@ function groupVal(g: Group): Val {
   return {
     k: 'sym',
     id: `!${String(g.sym)}`,
-    b: { at: g.acqStep, file: g.site.file, p: g.site.p, text: '' },
+    b: { at: g.acqStep, file: g.site.file, p: g.site.p },
   };
 }
 

@@ -7,7 +7,7 @@
  * two states are compared entry by entry only when their hashes agree, so
  * a collision costs a comparison, never a merge of different states.
  */
-import type { Pos } from './ast.js';
+import type { Expr, Pos } from './ast.js';
 import { rememberedByString } from '../util/memo.js';
 import { defined } from '../util/defined.js';
 
@@ -47,7 +47,8 @@ export interface Birth {
   at: number;
   file: string;
   p: Pos;
-  text: string;
+  /** What was called (rendered only for a trace: most unknowns are never reported). */
+  callee?: Expr;
 }
 
 /**

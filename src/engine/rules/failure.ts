@@ -7,6 +7,7 @@
  */
 import type { FixMaker } from '../fixes.js';
 import type { InitAnalysis } from '../paths.js';
+import { exprText } from '../extract.js';
 import type { FnDef } from '../program.js';
 import { formatMessage, type ReleaseOnFailureRule, type ResourceDef } from '../rulepack.js';
 import type { TraceStep } from '../types.js';
@@ -78,13 +79,13 @@ export function releaseOnFailure(
           middle.push({ path: f.file, line: f.p[0], at: f.at, message: `takes the branch where ${f.text}` });
       }
       const d = leak.decided;
-      if (d?.decided && d.at > leak.jump.step)
+      if (d?.decided?.callee && d.at > leak.jump.step)
         // Decided by a call's result that the path tests only after the jump: the call is where it failed.
         middle.push({
           path: d.decided.file,
           line: d.decided.p[0],
           at: d.decided.at,
-          message: `${d.decided.text} fails here (${d.text} at ${d.file}:${String(d.p[0])}): ${init.name} can only fail from here`,
+          message: `${exprText(d.decided.callee)} fails here (${d.text} at ${d.file}:${String(d.p[0])}): ${init.name} can only fail from here`,
         });
       else if (d?.text && d.p[0] > 0 && !(d.file === leak.jump.file && d.p[0] === leak.jump.p[0]))
         middle.push({
