@@ -16,7 +16,9 @@ import type {
   VarDecl,
 } from './ast.js';
 
-type Node = Parser.SyntaxNode;
+import type { SyntaxLike } from './lite.js';
+
+type Node = SyntaxLike;
 
 /**
  * Where positions come from: the tree's own rows and columns, or, for a
@@ -117,11 +119,11 @@ export class FactExtractor {
   readonly itemStarts: { offset: number; name: string; line: number }[] = [];
 
   /** Reads the top-level items of one (variant or segment) tree. */
-  addTopLevel(nodes: Node[], variant: number): void {
+  addTopLevel(nodes: Parser.SyntaxNode[], variant: number): void {
     for (const n of nodes) this.topItem(n, variant);
   }
 
-  topItem(top: Node, variant: number): void {
+  topItem(top: Parser.SyntaxNode, variant: number): void {
     // `extern "C" {` blocks nest: a stack, not recursion, however deep a file nests them.
     const todo = [top];
     for (let n = todo.pop(); n; n = todo.pop()) {
@@ -148,7 +150,7 @@ export class FactExtractor {
     }
   }
 
-  private functionDefinition(n: Node, variant: number): void {
+  private functionDefinition(n: Parser.SyntaxNode, variant: number): void {
     const nameNode = functionNameNode(n);
     if (!nameNode) return;
     const name = nameNode.text;
@@ -259,7 +261,7 @@ export class FactExtractor {
  * walked with a cursor (sizes read from preorder indices, no node objects),
  * so a normal function costs a look at its few largest statements.
  */
-export function deepPoint(root: Node, limit: number): number | undefined {
+export function deepPoint(root: Parser.SyntaxNode, limit: number): number | undefined {
   const total = root.descendantCount;
   if (total <= limit) return undefined;
   const cursor = root.walk();
@@ -489,6 +491,14 @@ function stmtAt(n: Node, s: Scope): Stmt {
   }
 }
 
+/**
+ * One node of the tree, whichever object stands for it: tree-sitter hands out a new wrapper for a
+ * node it has not cached, so identity said a `case` value or a label was a statement of its own.
+ */
+function sameNode(a: Node, b: Node | null): boolean {
+  return b !== null && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}
+
 /** Statements, with case and labelled statements flattened into markers. */
 function pushStmt(out: Stmt[], c: Node, s: Scope): void {
   if (c.type === 'case_statement' || c.type === 'labeled_statement') {
@@ -501,11 +511,11 @@ function pushStmt(out: Stmt[], c: Node, s: Scope): void {
     if (c.type === 'case_statement') {
       const v = c.childForFieldName('value');
       out.push(v ? { k: 'case', v: expr(v, s), p: pos(c) } : { k: 'case', p: pos(c) });
-      for (const x of c.namedChildren) if (x !== v && x.type !== 'comment') pushStmt(out, x, s);
+      for (const x of c.namedChildren) if (!sameNode(x, v) && x.type !== 'comment') pushStmt(out, x, s);
     } else {
       const l = c.childForFieldName('label');
       out.push({ k: 'lbl', n: l ? l.text : '', p: pos(c) });
-      for (const x of c.namedChildren) if (x !== l && x.type !== 'comment') pushStmt(out, x, s);
+      for (const x of c.namedChildren) if (!sameNode(x, l) && x.type !== 'comment') pushStmt(out, x, s);
     }
     s.depth--;
     return;

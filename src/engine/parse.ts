@@ -10,6 +10,7 @@ import type { FunctionDetail, FunctionFact, ParsedFacts } from './ast.js';
 import { expandRegion, ExpansionBudget, PositionMap, splice, type Expansion, type MacroTable } from './expand.js';
 import { FactExtractor, functionDetail, harmfulDamage, withPositions, type SourcePositions } from './extract.js';
 import { scanBody } from './lexscan.js';
+import { liteTree } from './lite.js';
 import { tokenize } from './lexer.js';
 import type { Prepared } from './preprocess.js';
 import { lineOf, lineStarts } from './text.js';
@@ -94,7 +95,9 @@ export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact, expans
     root.namedChildren.find((c) => c.type === 'function_definition') ??
     root.descendantsOfType('function_definition').at(0);
   if (!def) return { params: [], body: { k: 'nop' } };
-  return withPositions(e ? sourcePositions(e, lineStarts(variant)) : undefined, () => functionDetail(def));
+  // Read through a plain copy (see lite.ts): the same answers, without a native call per question.
+  const node = liteTree(def, text);
+  return withPositions(e ? sourcePositions(e, lineStarts(variant)) : undefined, () => functionDetail(node));
 }
 
 /** Line starts of the text whose functions are being read: computed once for all of them, not once each. */
