@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './net.js';
 import { repoRoot } from './paths.js';
@@ -14,6 +15,22 @@ export const { privateKey: PRIVATE_KEY } = generateKeyPairSync('rsa', {
   privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 });
+
+/**
+ * Node's options for `script` as package.json's scripts run it (`npm run worker` runs the worker with
+ * `--single-threaded-gc`): the tests and the load bench start the processes a deployment starts.
+ */
+export function nodeOptionsOf(script: string): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
+  for (const line of Object.values(scripts)) {
+    const words = line.split(/\s+/);
+    const at = words.indexOf(script);
+    if (words[0] === 'node' && at > 0) return words.slice(1, at);
+  }
+  return [];
+}
 
 export interface AppProcess {
   child: ChildProcess;
@@ -31,7 +48,7 @@ export async function startApp(
   script = 'dist/src/app/main.js',
 ): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(repoRoot, script)], {
+  const child = spawn(process.execPath, [...nodeOptionsOf(script), join(repoRoot, script)], {
     env: {
       PATH: process.env.PATH ?? '',
       APP_ID: '123',
