@@ -34,8 +34,10 @@ export interface SyntaxLike {
 
 /** The text a copy was made from, with its line starts for positions (computed on first use). */
 class LiteSource {
-  private starts: number[] | undefined;
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    private starts?: number[],
+  ) {}
 
   /** Row and column (0-based, in UTF-16 units as node-tree-sitter gives them for a string) of an offset. */
   point(offset: number): Parser.Point {
@@ -123,11 +125,12 @@ const fieldNames = new Map<number, string>();
 
 /**
  * A copy of `node`'s subtree. `text` is the text the tree was parsed from
- * (offsets index it). Missing tokens are looked for only in a subtree that
+ * (offsets index it), `starts` its line starts when the caller has them.
+ * Missing tokens are looked for only in a subtree that
  * has an error at all.
  */
-export function liteTree(node: Parser.SyntaxNode, text: string): LiteNode {
-  const src = new LiteSource(text);
+export function liteTree(node: Parser.SyntaxNode, text: string, starts?: number[]): LiteNode {
+  const src = new LiteSource(text, starts);
   const damaged = node.hasError;
   const cursor = node.walk();
   const make = (parent: LiteNode | null): LiteNode => {

@@ -96,7 +96,7 @@ export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact, expans
     root.descendantsOfType('function_definition').at(0);
   if (!def) return { params: [], body: { k: 'nop' } };
   // Read through a plain copy (see lite.ts): the same answers, without a native call per question.
-  const node = liteTree(def, text);
+  const node = liteTree(def, text, starts);
   return withPositions(e ? sourcePositions(e, lineStarts(variant)) : undefined, () => functionDetail(node));
 }
 
