@@ -3,7 +3,7 @@
  * on loopback (30 ms per answer). 200 signed webhooks (20 repositories × 10
  * pull requests, 4 installations) in about 4 s, to a receiver (`npm start`
  * with REDIS_URL) and 1, then 2, worker processes (`npm run worker`, one
- * analysis thread each), on a real redis-server. Each head is a driver of
+ * analysis thread each, 2 jobs in hand), on a real redis-server. Each head is a driver of
  * 408 files (two bench corpora, every file changed from its base), so the
  * analysis, not GitHub's write spacing, is the bound: each run is one write
  * (created completed), and 4 installations allow 4 writes a second.
@@ -134,8 +134,10 @@ async function round(name: string, redis: RedisServer, workers: number, killOne 
     // One write per run however long the analysis: the bench measures the analysis, not the write spacing.
     NDIS_REVIEW_COMPLETE_AT_ONCE_MS: '60000',
     NDIS_REVIEW_JOB_LOCK_S: '10',
-    // Jobs in hand per worker: enough that GitHub's latency overlaps the single analysis thread's work.
-    NDIS_REVIEW_WORKER_CONCURRENCY: '4',
+    // Jobs in hand per worker: the default (2), as `npm run worker` runs. One analyses while the other
+    // fetches its sources, which takes far less than an analysis. More in hand can leave jobs
+    // waiting in one worker at the end of a burst while the other has nothing (with 4, one round
+    // measured the two workers busy 101 % and 83 % of the round).
   };
   const host = `127.0.0.1:${String(github.port)}`;
   const procs: { name: string; p: AppProcess }[] = [{ name: 'receiver', p: await startApp(host, env) }];
