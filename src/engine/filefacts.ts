@@ -1,45 +1,24 @@
 /**
- * Per-file work, pure: bytes → lexical facts (every file), and bytes →
- * parsed facts (files the whole-program closure needs). Runs in the main
- * thread or in a worker; results are plain data, cached by content hash.
+ * Per-file work, pure: bytes → parsed facts (files the whole-program closure
+ * needs; the lexical facts every file gets are in lexentry.ts). Runs in the
+ * main thread or in a worker; results are plain data, cached by content hash.
  */
-import { createHash } from 'node:crypto';
 import type { FunctionDetail, FunctionFact, ParsedFacts } from './ast.js';
-import { lexFacts, type LexFacts, type MacroDef } from './lexfacts.js';
+import type { LexFacts, MacroDef } from './lexfacts.js';
 import { tokenize } from './lexer.js';
 import { parseFacts, parseFunctionDetail } from './parse.js';
 import { prepareSource, type Prepared } from './preprocess.js';
 import type { MacroTable } from './expand.js';
 import type { MacroBody } from './program.js';
-import { decodeSource, lineOf, lineStarts, type DecodedText } from './text.js';
+import { decodeSource } from './text.js';
 
-export interface LexEntry {
-  lex: LexFacts;
-  encoding: DecodedText['encoding'];
-  lines: number;
-  /**
-   * Digest of what the program reads from a file it does not parse (macros,
-   * typedefs, structs): two contents with the same digest link the same.
-   */
-  linkSig: string;
-}
+export { lexBytes, type LexEntry } from './lexentry.js';
 
 export type ParsedEntry = ParsedFacts & {
   macroBodies: MacroBody[];
   /** Digest of the macro definitions the parse could use (empty: none given). */
   macroDigest?: string;
 };
-
-export function lexBytes(bytes: Uint8Array): LexEntry {
-  const { text, encoding } = decodeSource(bytes);
-  const toks = tokenize(text);
-  const starts = lineStarts(text);
-  const lex = lexFacts(text, toks, (o) => lineOf(starts, o));
-  const linkSig = createHash('sha1')
-    .update(JSON.stringify([lex.macros, lex.typedefs, lex.structs, lex.enums]))
-    .digest('hex');
-  return { lex, encoding, lines: starts.length, linkSig };
-}
 
 /**
  * Parsed facts of a file. `macros` (the repository's, see macrotable.ts) are

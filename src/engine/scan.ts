@@ -14,13 +14,13 @@ import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { FactCache } from './cache.js';
 import { directivesIn, type Directive } from './directives.js';
-import { lexBytes, type LexEntry, type ParsedEntry } from './filefacts.js';
+import type { ParsedEntry } from './filefacts.js';
+import { lexBytes, type LexEntry } from './lexentry.js';
 import { limitNotices as programLimits } from './limits.js';
-import { Program, type LinkedFile } from './program.js';
+import type { LinkedFile } from './program.js';
 import { macrosFor, repositoryMacros } from './macrotable.js';
 import { packageVersion } from '../package.js';
 import { activePack, loadRulePack, ruleApis, ruleMeta, type RulePack } from './rulepack.js';
-import { runRules } from './rules.js';
 import { releaseTrees } from './trees.js';
 import { looksBinary } from './text.js';
 import { errorCode, listSources, ScanError } from './sources.js';
@@ -160,6 +160,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let out = cache?.getResults(signature);
   let tLink = performance.now();
   if (!out) {
+    // Loaded only here: a repository whose results are cached needs neither the linker nor the rules
+    // (half of the engine's modules), and loading them was most of a warm run's time.
+    const [{ Program }, { runRules }] = await Promise.all([import('./program.js'), import('./rules.js')]);
     const linked: LinkedFile[] = files.map((f) =>
       f.parsed ? { path: f.path, lex: f.lex.lex, parsed: f.parsed, bytes: f.bytes } : { path: f.path, lex: f.lex.lex },
     );
