@@ -158,6 +158,60 @@ test('a BOOLEAN the driver keeps is not forgotten across a device wait: no phant
 });
 
 /**
+ * A field of the struct the driver keeps the mapping in is the driver's bookkeeping whatever its
+ * type: the device knows nothing of that struct, so a wait leaves it known (the guard-release
+ * mutants of reactos-dc21x4 and aero-virtio-net: a ULONG guard written before a stall).
+ */
+test('a non-BOOLEAN field of the struct holding the mapping survives a device wait: no phantom leak', async () => {
+  const r = await scanTexts({ 'mp.c': waitingDriver('ULONG') });
+  assert.deepEqual(
+    r.findings.map((f) => `${String(f.line)} ${f.rule}`),
+    [],
+  );
+});
+
+/**
+ * Memory reached through one of the adapter's pointers (a descriptor the device completes) is
+ * still forgotten at a wait: the driver clears `Done`, waits, and the device may have set it, so
+ * initialize may succeed, and halt, which never unmaps, leaks the mapping.
+ */
+function descriptorDriver(where: 'a->Desc->Done' | 'a->Done'): string {
+  return `#include <ndis.h>
+#define REGS_LEN 0x100
+typedef struct _DESC { ULONG Done; ULONG Len; } DESC, *PDESC;
+typedef struct _ADAPTER { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; PDESC Desc; ULONG Done; } ADAPTER, *PADAPTER;
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    a->H = h;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    ${where} = 0;
+    NdisStallExecution(50);
+    if (${where} == 0) { NdisMUnmapIoSpace(h, a->Regs, REGS_LEN); return NDIS_STATUS_FAILURE; }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { }
+${driverEntry('MpInit', 'MpHalt')}`;
+}
+
+test("a descriptor reached through a pointer is forgotten at a device wait; the adapter's own field is not", async () => {
+  const r = await scanTexts({ 'mp.c': descriptorDriver('a->Desc->Done') });
+  assert.deepEqual(
+    r.findings.map((f) => f.rule),
+    ['ndis/unmap-in-halt'],
+  );
+  // The same test of a field of the adapter itself: the driver wrote 0 and nothing else wrote it,
+  // so initialize never succeeds and halt has nothing to leak.
+  const own = await scanTexts({ 'mp.c': descriptorDriver('a->Done') });
+  assert.deepEqual(
+    own.findings.map((f) => f.rule),
+    [],
+  );
+});
+
+/**
  * A helper the walk does not step into sets another bit of the flag word that guards the
  * cleanup's unmap: the bit the path set itself keeps its value (reactos-dc21x4's shape).
  */

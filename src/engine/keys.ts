@@ -146,6 +146,18 @@ export function sameResource(a: string, b: string): boolean {
   return (ta === UNKNOWN || tb === UNKNOWN) && a.slice(ia) === b.slice(ib);
 }
 
+/**
+ * The struct holding a key's field, where the key says it: `ADAPTER` of `ADAPTER.Regs`. None for
+ * an unknown type (`?.Regs`), an element (`ADAPTER.Bars[]`), a field of a field whose struct is
+ * not known (`ADAPTER.Sub.Regs`), a dereference, a variable or a flag bit (`ADAPTER.Flags&4`).
+ */
+export function holderType(k: string): string | undefined {
+  const dot = k.indexOf('.');
+  if (dot <= 0 || k.includes('.', dot + 1) || ['[', ':', '&', '*'].some((c) => k.includes(c))) return undefined;
+  const ty = k.slice(0, dot);
+  return ty === UNKNOWN ? undefined : ty;
+}
+
 /** A key for display: `VNIC.Doorbell`, or the variable name for locals. */
 export function displayKey(k: string): string {
   if (k.startsWith('*')) return `*${displayKey(k.slice(1))}`;
