@@ -212,6 +212,61 @@ test("a descriptor reached through a pointer is forgotten at a device wait; the 
 });
 
 /**
+ * An opaque helper writes a `Flags` field of another struct (a receive descriptor's) than the one
+ * whose bit guards the cleanup's unmap: the adapter's bit keeps its value (the e100bex and
+ * tbatm155 shape). Field writes are told apart by the struct that holds them.
+ */
+function flagsDriver(write: string): string {
+  return `#include <ndis.h>
+#define REGS_LEN 0x100
+#define F_MAPPED 0x0004
+typedef struct _RFD { struct _RFD *Next; ULONG Flags; PVOID Buf; } RFD, *PRFD;
+typedef struct _ADAPTER { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; ULONG Flags; PRFD Rfds; } ADAPTER, *PADAPTER;
+NDIS_STATUS Probe(PADAPTER a);
+VOID InitRfd(PADAPTER a, PRFD r) { ${write} r->Buf = NULL; }
+VOID InitRfds(PADAPTER a) { PRFD r; for (r = a->Rfds; r; r = r->Next) InitRfd(a, r); }
+VOID FreeAdapter(PADAPTER a)
+{
+    if (a->Flags & F_MAPPED) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); }
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    a->H = h;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    a->Flags |= F_MAPPED;
+    InitRfds(a);
+    if (Probe(a) != NDIS_STATUS_SUCCESS) { FreeAdapter(a); return NDIS_STATUS_FAILURE; }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { FreeAdapter((PADAPTER)c); }
+${driverEntry('MpInit', 'MpHalt')}`;
+}
+
+test("a helper writing another struct's Flags leaves the adapter's flag bit known: no phantom leak", async () => {
+  for (const write of ['r->Flags = 0;', 'r->Flags |= 0x0004;', 'PVOID p = r; ((PRFD)p)->Flags++;']) {
+    const r = await scanTexts({ 'mp.c': flagsDriver(write) });
+    assert.deepEqual(
+      r.findings.map((f) => `${String(f.line)} ${f.rule}`),
+      [],
+      write,
+    );
+  }
+  // Writing the adapter's own Flags, or a Flags through a pointer of unknown type, may clear the
+  // bit: the cleanup may skip the unmap.
+  for (const write of ['a->Flags = 0;', '((PADAPTER)r)->Flags = 0;', 'Unknown->Flags = 0;']) {
+    const r = await scanTexts({ 'mp.c': flagsDriver(write) });
+    assert.deepEqual(
+      r.findings.map((f) => f.rule),
+      ['ndis/unmap-on-failure'],
+      write,
+    );
+  }
+});
+
+/**
  * A helper the walk does not step into sets another bit of the flag word that guards the
  * cleanup's unmap: the bit the path set itself keeps its value (reactos-dc21x4's shape).
  */

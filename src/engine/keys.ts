@@ -43,6 +43,12 @@ export class KeyMaker {
     return ty.replace(/^_+/, '') || ty;
   }
 
+  /** Does the program define a struct of this type (a key's display name, `ALPHA` for `_ALPHA`)? */
+  isStruct(ty: string): boolean {
+    const structs = this.program.structs;
+    return [ty, `_${ty}`, `__${ty}`].some((t) => structs.has(t) || structs.has(this.canonicalType(t)));
+  }
+
   /** The key of an lvalue expression, or undefined when it names no storage. */
   key(e: Expr, env: TypeEnv): string | undefined {
     let cur = e;
