@@ -158,6 +158,115 @@ test('a BOOLEAN the driver keeps is not forgotten across a device wait: no phant
 });
 
 /**
+ * A field of the struct the driver keeps the mapping in is the driver's bookkeeping whatever its
+ * type: the device knows nothing of that struct, so a wait leaves it known (the guard-release
+ * mutants of reactos-dc21x4 and aero-virtio-net: a ULONG guard written before a stall).
+ */
+test('a non-BOOLEAN field of the struct holding the mapping survives a device wait: no phantom leak', async () => {
+  const r = await scanTexts({ 'mp.c': waitingDriver('ULONG') });
+  assert.deepEqual(
+    r.findings.map((f) => `${String(f.line)} ${f.rule}`),
+    [],
+  );
+});
+
+/**
+ * Memory reached through one of the adapter's pointers (a descriptor the device completes) is
+ * still forgotten at a wait: the driver clears `Done`, waits, and the device may have set it, so
+ * initialize may succeed, and halt, which never unmaps, leaks the mapping.
+ */
+function descriptorDriver(where: 'a->Desc->Done' | 'a->Done'): string {
+  return `#include <ndis.h>
+#define REGS_LEN 0x100
+typedef struct _DESC { ULONG Done; ULONG Len; } DESC, *PDESC;
+typedef struct _ADAPTER { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; PDESC Desc; ULONG Done; } ADAPTER, *PADAPTER;
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    a->H = h;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    ${where} = 0;
+    NdisStallExecution(50);
+    if (${where} == 0) { NdisMUnmapIoSpace(h, a->Regs, REGS_LEN); return NDIS_STATUS_FAILURE; }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { }
+${driverEntry('MpInit', 'MpHalt')}`;
+}
+
+test("a descriptor reached through a pointer is forgotten at a device wait; the adapter's own field is not", async () => {
+  const r = await scanTexts({ 'mp.c': descriptorDriver('a->Desc->Done') });
+  assert.deepEqual(
+    r.findings.map((f) => f.rule),
+    ['ndis/unmap-in-halt'],
+  );
+  // The same test of a field of the adapter itself: the driver wrote 0 and nothing else wrote it,
+  // so initialize never succeeds and halt has nothing to leak.
+  const own = await scanTexts({ 'mp.c': descriptorDriver('a->Done') });
+  assert.deepEqual(
+    own.findings.map((f) => f.rule),
+    [],
+  );
+});
+
+/**
+ * An opaque helper writes a `Flags` field of another struct (a receive descriptor's) than the one
+ * whose bit guards the cleanup's unmap: the adapter's bit keeps its value (the e100bex and
+ * tbatm155 shape). Field writes are told apart by the struct that holds them.
+ */
+function flagsDriver(write: string): string {
+  return `#include <ndis.h>
+#define REGS_LEN 0x100
+#define F_MAPPED 0x0004
+typedef struct _RFD { struct _RFD *Next; ULONG Flags; PVOID Buf; } RFD, *PRFD;
+typedef struct _ADAPTER { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; ULONG Flags; PRFD Rfds; } ADAPTER, *PADAPTER;
+NDIS_STATUS Probe(PADAPTER a);
+VOID InitRfd(PADAPTER a, PRFD r) { ${write} r->Buf = NULL; }
+VOID InitRfds(PADAPTER a) { PRFD r; for (r = a->Rfds; r; r = r->Next) InitRfd(a, r); }
+VOID FreeAdapter(PADAPTER a)
+{
+    if (a->Flags & F_MAPPED) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); }
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    a->H = h;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    a->Flags |= F_MAPPED;
+    InitRfds(a);
+    if (Probe(a) != NDIS_STATUS_SUCCESS) { FreeAdapter(a); return NDIS_STATUS_FAILURE; }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { FreeAdapter((PADAPTER)c); }
+${driverEntry('MpInit', 'MpHalt')}`;
+}
+
+test("a helper writing another struct's Flags leaves the adapter's flag bit known: no phantom leak", async () => {
+  for (const write of ['r->Flags = 0;', 'r->Flags |= 0x0004;', 'PVOID p = r; ((PRFD)p)->Flags++;']) {
+    const r = await scanTexts({ 'mp.c': flagsDriver(write) });
+    assert.deepEqual(
+      r.findings.map((f) => `${String(f.line)} ${f.rule}`),
+      [],
+      write,
+    );
+  }
+  // Writing the adapter's own Flags, or a Flags through a pointer of unknown type, may clear the
+  // bit: the cleanup may skip the unmap.
+  for (const write of ['a->Flags = 0;', '((PADAPTER)r)->Flags = 0;', 'Unknown->Flags = 0;']) {
+    const r = await scanTexts({ 'mp.c': flagsDriver(write) });
+    assert.deepEqual(
+      r.findings.map((f) => f.rule),
+      ['ndis/unmap-on-failure'],
+      write,
+    );
+  }
+});
+
+/**
  * A helper the walk does not step into sets another bit of the flag word that guards the
  * cleanup's unmap: the bit the path set itself keeps its value (reactos-dc21x4's shape).
  */

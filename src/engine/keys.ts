@@ -43,6 +43,12 @@ export class KeyMaker {
     return ty.replace(/^_+/, '') || ty;
   }
 
+  /** Does the program define a struct of this type (a key's display name, `ALPHA` for `_ALPHA`)? */
+  isStruct(ty: string): boolean {
+    const structs = this.program.structs;
+    return [ty, `_${ty}`, `__${ty}`].some((t) => structs.has(t) || structs.has(this.canonicalType(t)));
+  }
+
   /** The key of an lvalue expression, or undefined when it names no storage. */
   key(e: Expr, env: TypeEnv): string | undefined {
     let cur = e;
@@ -144,6 +150,18 @@ export function sameResource(a: string, b: string): boolean {
   const ta = a.slice(0, ia);
   const tb = b.slice(0, ib);
   return (ta === UNKNOWN || tb === UNKNOWN) && a.slice(ia) === b.slice(ib);
+}
+
+/**
+ * The struct holding a key's field, where the key says it: `ADAPTER` of `ADAPTER.Regs`. None for
+ * an unknown type (`?.Regs`), an element (`ADAPTER.Bars[]`), a field of a field whose struct is
+ * not known (`ADAPTER.Sub.Regs`), a dereference, a variable or a flag bit (`ADAPTER.Flags&4`).
+ */
+export function holderType(k: string): string | undefined {
+  const dot = k.indexOf('.');
+  if (dot <= 0 || k.includes('.', dot + 1) || ['[', ':', '&', '*'].some((c) => k.includes(c))) return undefined;
+  const ty = k.slice(0, dot);
+  return ty === UNKNOWN ? undefined : ty;
 }
 
 /** A key for display: `VNIC.Doorbell`, or the variable name for locals. */

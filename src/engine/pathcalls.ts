@@ -17,6 +17,7 @@ import { maskMayChange } from './pathflags.js';
 import { forgetDeviceMemory, throughMapping } from './pathdevice.js';
 import { acquire, correlatedAcquire, release } from './pathresource.js';
 import { isTracked, lastName } from './pathnames.js';
+import { helperWritesOf, mayWrite } from './helperwrites.js';
 
 /** Helper invocations nest at most this deep; a call deeper down is opaque. */
 const MAX_DEPTH = 8;
@@ -86,8 +87,9 @@ function evalPointerCall(
 
 /**
  * A call not stepped into: a fresh unknown result; what it is handed the address of becomes
- * unknown, and so do the fields a defined helper writes (an undefined function writes only
- * through what it is handed the address of).
+ * unknown, and so do the fields a defined helper writes, told apart by the struct that holds
+ * them (`helperwrites.ts`: a helper resetting `pRfd->Flags` leaves `Adapter->Flags` known); an
+ * undefined function writes only through what it is handed the address of.
  */
 export function opaqueCall(
   an: Analysis,
@@ -99,8 +101,14 @@ export function opaqueCall(
 ): { state: State; val: Val }[] {
   // A helper not worth stepping into, whose every return is a success constant, succeeds.
   const alwaysSucceeds = targets.length > 0 && targets.every((t) => returnsOnlySuccess(an, t, ctx));
-  const writes = new Set<string>();
-  for (const t of targets) for (const w of an.program.fieldWritesOf(t)) writes.add(w);
+  // What the helpers may write, by field name and storage (`RFD.Flags` is not `ADAPTER.Flags`).
+  const plain = new Map<string, Set<string>>();
+  const maskedKeys = new Map<string, Set<string>>();
+  for (const t of targets) {
+    const w = helperWritesOf(an.program, an.keys, t);
+    merge(plain, w.plain);
+    merge(maskedKeys, w.masked);
+  }
   // Flag words the helper only sets or clears bits of: a bit no mask names keeps its value.
   const masked = new Map<string, { op: string; mask: string }[]>();
   for (const t of targets)
@@ -109,13 +117,18 @@ export function opaqueCall(
       const field = m.slice(0, at);
       masked.set(field, [...(masked.get(field) ?? []), { op: m.slice(at, at + 2), mask: m.slice(at + 2) }]);
     }
+  const writes = (into: Map<string, Set<string>>, name: string, k: string) => {
+    const ws = into.get(name);
+    if (ws) for (const w of ws) if (mayWrite(an.keys, w, k)) return true;
+    return false;
+  };
   const sym = `${ctx.env.frame}:${String(e.p[0])}:${String(e.p[1])}`;
   const argStates = argsDone ? [{ state: s }] : evalArgs(an, e.a, s, ctx);
   return argStates.map(({ state }) => {
     for (const arg of e.a) {
-      const plain = stripCasts(arg);
-      if (plain.t === 'un' && plain.op === '&') {
-        const k = keyOf(an, plain.e, ctx.env);
+      const bare = stripCasts(arg);
+      if (bare.t === 'un' && bare.op === '&') {
+        const k = keyOf(an, bare.e, ctx.env);
         if (k && !state.res.has(k)) {
           if (isTracked(an, k)) state.vals.set(k, { k: 'top' });
           else state.vals.delete(k);
@@ -123,20 +136,29 @@ export function opaqueCall(
       }
     }
     // Only fields: a helper cannot write the caller's local variables (short of `&x`, handled above).
-    if (writes.size || masked.size)
+    if (plain.size || masked.size)
       for (const k of [...state.vals.keys()]) {
         if (!isFieldKey(k)) continue;
         const name = lastName(k);
-        if (writes.has(name)) state.vals.delete(k);
+        if (writes(plain, name, k)) state.vals.delete(k);
         else {
           const masks = masked.get(name);
-          if (masks !== undefined && maskMayChange(an, k, masks, ctx)) state.vals.delete(k);
+          if (masks !== undefined && writes(maskedKeys, name, k) && maskMayChange(an, k, masks, ctx))
+            state.vals.delete(k);
         }
       }
     state.cons.delete(sym);
     if (alwaysSucceeds) return { state, val: { k: 'Z' } };
     return { state, val: { k: 'sym', id: sym, b: birth(state, ctx, e) } };
   });
+}
+
+function merge(into: Map<string, Set<string>>, from: Map<string, Set<string>>): void {
+  for (const [n, ks] of from) {
+    const s = into.get(n);
+    if (s) for (const k of ks) s.add(k);
+    else into.set(n, new Set(ks));
+  }
 }
 
 function returnsOnlySuccess(an: Analysis, fn: FnDef, ctx: Ctx): boolean {

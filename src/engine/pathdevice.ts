@@ -1,10 +1,11 @@
 /**
  * Memory the device shares with the driver: after a wait or a store into mapped
  * registers, what the path knew of struct fields may no longer hold, except
- * the driver's own bookkeeping (flag bits it set, BOOLEAN fields).
+ * the driver's own bookkeeping (flag bits it set, BOOLEAN fields, the fields of
+ * the structs it keeps its handles in).
  */
 import type { Expr } from './ast.js';
-import { stripCasts } from './keys.js';
+import { holderType, stripCasts } from './keys.js';
 import { isFieldKey, type State } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx } from './pathcontext.js';
 
@@ -13,12 +14,37 @@ const BOOLEAN_TYPE = /^(?:BOOLEAN|BOOL|bool|_Bool)$/;
 
 /**
  * The device may have written memory it shares with the driver: values learned of struct fields
- * are forgotten. Kept: flag bits the driver set itself (no device writes a driver's flag word)
- * and fields declared BOOLEAN, the driver's own bookkeeping (`Adapter->InterruptRegistered`):
- * no device descriptor or register layout declares one.
+ * are forgotten, except the driver's own bookkeeping, which no device writes:
+ *
+ * - flag bits the driver set itself (no device writes a driver's flag word);
+ * - fields declared BOOLEAN (`Adapter->InterruptRegistered`): no device descriptor or register
+ *   layout declares one;
+ * - the fields of a struct the path keeps a resource's handle in (`Adapter->Regs` holding the
+ *   mapping makes every `ADAPTER.F` bookkeeping). What the device shares with the driver is the
+ *   memory NDIS hands out for it: a register window, shared (DMA) memory. The driver stores the
+ *   handles and addresses of that memory in its own structs; the device knows nothing of those
+ *   structs, they are not the memory the handles name. Only a field of that struct itself counts
+ *   (`ADAPTER.Guard`): storage reached through one of its pointers is keyed by the pointed-to
+ *   struct (`CSR.Status`) or by a longer path (`ADAPTER.Ring[]`, `ADAPTER.Desc.Status`), and may
+ *   well be the device's, so it is forgotten.
+ *
+ * What another thread (an interrupt handler) writes during the wait is not modelled here, as it is
+ * not at any other statement of the path.
  */
 export function forgetDeviceMemory(an: Analysis, s: State): void {
-  for (const k of [...s.vals.keys()]) if (isFieldKey(k) && !k.includes('&') && !isBooleanField(an, k)) s.vals.delete(k);
+  const own = handleHolders(s);
+  for (const k of [...s.vals.keys()])
+    if (isFieldKey(k) && !k.includes('&') && !isBooleanField(an, k) && !own.has(holderType(k) ?? '')) s.vals.delete(k);
+}
+
+/** Structs the path keeps a resource's handle in: the driver's own. */
+function handleHolders(s: State): Set<string> {
+  const out = new Set<string>();
+  for (const k of s.res.keys()) {
+    const h = holderType(k);
+    if (h !== undefined) out.add(h);
+  }
+  return out;
 }
 
 function isBooleanField(an: Analysis, k: string): boolean {
