@@ -309,3 +309,44 @@ VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
     },
   },
 ]);
+
+/** NDIS 5 cleanup guarded by the field NdisMRegisterInterrupt sets when it connects (netkvm, coisdn, nvnet shape). */
+const GUARDED_CLEANUP = (guard: string) => `${ADAPTER}
+typedef struct _D { NDIS_HANDLE H; NDIS_MINIPORT_INTERRUPT Intr; ULONG Other; } D, *PD;
+VOID Cleanup(PD d)
+{
+    if (${guard})
+        NdisMDeregisterInterrupt(&d->Intr);
+}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PD d = (PD)c;
+    NDIS_STATUS s;
+    s = NdisMRegisterInterrupt(&d->Intr, h, 5, 5, TRUE, TRUE, NdisInterruptLatched);
+    if (s != NDIS_STATUS_SUCCESS)
+        goto fail;
+    s = Probe((PA)d);
+    if (s != NDIS_STATUS_SUCCESS)
+        goto fail; // MARK
+    return NDIS_STATUS_SUCCESS;
+fail:
+    Cleanup(d);
+    return s;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    Cleanup((PD)c);
+}`;
+
+ruleTester('pairing: a release guarded by a field the acquire sets on success (successFields)', [
+  {
+    rules: EVERY_RULE,
+    name: 'Interrupt.InterruptObject is set exactly when NdisMRegisterInterrupt succeeded: the guarded cleanup deregisters',
+    files: { 'mp.c': GUARDED_CLEANUP('d->Intr.InterruptObject') },
+  },
+  {
+    rules: EVERY_RULE,
+    name: 'a guard on a field the registration does not set leaves the leak reported',
+    files: { 'mp.c': GUARDED_CLEANUP('d->Other').replace('// MARK', '// EXPECT: ndis/init-register-interrupt') },
+  },
+]);

@@ -12,7 +12,7 @@ import { MAX_MACRO_NESTING } from './macros.js';
 import { walkExprs, type FnDef } from './program.js';
 import type { ResourceDef } from './rulepack.js';
 import { functionEnv } from './sites.js';
-import { siteId, type AcquireSite, type Group, type State, type Val } from './pathstate.js';
+import { siteId, type AcquireSite, type Birth, type Group, type State, type Val } from './pathstate.js';
 import { BudgetExceeded, keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
 import { evalArgs } from './patheval.js';
 import { birth, opaqueCall } from './pathcalls.js';
@@ -153,6 +153,7 @@ export function acquire(
       frames: ctx.frames,
     };
     state.groups.set(gid, group);
+    if (r.result === 'status') setSuccessFields(an, r, handle, state, ctx, sym);
     dropNameless(state);
     if (returned) return { state, val: groupVal(group), res: gid };
     // A call that returns nothing has no value to read; code that reads one anyway (a driver's own shim)
@@ -173,8 +174,32 @@ export function correlatedAcquire(
   return opaqueCall(an, e, s, ctx, []).map(({ state, val }) => {
     if (key && val.k === 'sym' && !state.res.has(key) && isTracked(an, key))
       state.vals.set(key, { k: 'sym', id: `!${val.id}`, ...(val.b ? { b: val.b } : {}) });
+    if (val.k === 'sym') setSuccessFields(an, other.acquire, e.a[other.acquire.handleArg], state, ctx, val.id, val.b);
     return { state, val };
   });
+}
+
+/**
+ * The fields an acquire sets exactly when it succeeds (`successFields`), of the storage its handle
+ * argument points to (`&A->Interrupt`): non-zero exactly where the status symbol `status` is zero.
+ */
+function setSuccessFields(
+  an: Analysis,
+  acq: ResourceDef['acquire'],
+  handle: Expr | undefined,
+  s: State,
+  ctx: Ctx,
+  status: string,
+  b?: Birth,
+): void {
+  if (!acq.successFields?.length || !handle) return;
+  const plain = castOfAddress(stripCasts(handle));
+  if (plain.t !== 'un' || plain.op !== '&') return;
+  for (const f of acq.successFields) {
+    // Named as a read of `A->Interrupt.InterruptObject` names it (a fresh expression: not cached).
+    const k = an.keys.key({ t: 'fld', o: plain.e, f, ar: false }, ctx.env);
+    if (k && !s.res.has(k) && isTracked(an, k)) s.vals.set(k, { k: 'sym', id: `!${status}`, ...(b ? { b } : {}) });
+  }
 }
 
 /** `rhs` is a call of an acquire that returns its handle: the call, when so. */

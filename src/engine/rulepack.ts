@@ -38,6 +38,12 @@ export interface ResourceDef {
     handleIsOut: boolean;
     lengthArg: number;
     result: 'status' | 'non-null-return' | 'non-null-out' | 'none';
+    /**
+     * Fields of the storage the handle argument points to that the call sets non-zero exactly when it
+     * succeeds (`InterruptObject` of the NDIS 5 `NDIS_MINIPORT_INTERRUPT`, written by the connect): a
+     * release guarded by one (`if (A->Interrupt.InterruptObject)`) runs where the acquire succeeded.
+     */
+    successFields?: string[];
   };
   /**
    * `argsFromAcquire`: each release argument's position in the acquire call (for fixes).
