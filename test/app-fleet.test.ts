@@ -7,6 +7,7 @@
  * within the cache's byte bound and with a TTL.
  */
 import assert from 'node:assert/strict';
+import { serialize } from 'node:v8';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -95,7 +96,7 @@ test('the shared fact cache keeps to its byte bound, dropping the oldest entries
       ({
         lex: { idents: Array.from({ length: 300 }, (_, j) => `n${String(i)}_${String(j)}`) },
       }) as unknown as CacheEntry;
-    for (let i = 0; i < 40; i++) await facts.store([[`sha${String(i).padStart(37, '0')}`, entry(i)]]);
+    for (let i = 0; i < 40; i++) await facts.store([[`sha${String(i).padStart(37, '0')}`, serialize(entry(i))]]);
     const bytes = await facts.bytes();
     assert.ok(bytes <= 64 * 1024 && bytes > 32 * 1024, `${String(bytes)} bytes held`);
     const newest = await facts.load([`sha${'39'.padStart(37, '0')}`]);

@@ -12,7 +12,6 @@ import {
   loadRulePack,
   readRuleDocs,
   scan,
-  type CacheEntry,
   type FactCache,
   type Notice,
   type ScanResult,
@@ -46,9 +45,10 @@ export interface Target {
 }
 
 /** A fact store shared by processes (the fleet's Redis), by blob SHA. */
+/** Facts shared with other processes, by blob SHA, as serialized entries (see scan-worker.ts). */
 export interface SharedFacts {
-  load: (shas: string[]) => Promise<[string, CacheEntry][]>;
-  store: (fresh: [string, CacheEntry][]) => Promise<void>;
+  load: (shas: string[]) => Promise<[string, Uint8Array][]>;
+  store: (fresh: [string, Uint8Array][]) => Promise<void>;
 }
 
 export interface AnalysisState {

@@ -11,10 +11,9 @@
  * REDIS_URL's next database) and keep to their own byte bound and TTL.
  */
 import { createHash } from 'node:crypto';
-import { deserialize, serialize } from 'node:v8';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { engineKey, type CacheEntry } from '../engine/cache.js';
+import { engineKey } from '../engine/cache.js';
 import type { SharedFacts } from './analyze.js';
 import type { BadgeCache, CachedBadge } from './badge.js';
 import type { InflightRun, JobRecord } from './inflight.js';
@@ -170,26 +169,25 @@ export class RedisFacts implements SharedFacts {
     this.prefix = `${PREFIX}:facts:${engineKey}:`;
   }
 
-  async load(shas: string[]): Promise<[string, CacheEntry][]> {
+  /**
+   * Entries as Redis holds them (v8-serialized): read, not decoded here. The analysis thread decodes
+   * only those it does not hold already, so this thread never builds (and copies) their object graphs.
+   */
+  async load(shas: string[]): Promise<[string, Uint8Array][]> {
     if (shas.length === 0) return [];
     const values = await this.redis.mgetBuffer(...shas.map((s) => this.prefix + s));
-    const out: [string, CacheEntry][] = [];
+    const out: [string, Uint8Array][] = [];
     values.forEach((v, i) => {
-      if (!v) return;
-      try {
-        out.push([shas[i], deserialize(v) as CacheEntry]);
-      } catch {
-        // An entry that does not read back is a miss.
-      }
+      if (v) out.push([shas[i], v]);
     });
     return out;
   }
 
-  async store(fresh: [string, CacheEntry][]): Promise<void> {
+  /** Entries already serialized (by the analysis thread that made them). */
+  async store(fresh: [string, Uint8Array][]): Promise<void> {
     const pipeline = this.redis.pipeline();
     const now = Date.now();
-    for (const [sha, entry] of fresh) {
-      const value = serialize(entry);
+    for (const [sha, value] of fresh) {
       if (value.length > this.maxBytes / 16) continue; // one entry never takes the cache over
       pipeline.eval(
         PUT,
@@ -198,7 +196,7 @@ export class RedisFacts implements SharedFacts {
         `${this.prefix}index`,
         `${this.prefix}sizes`,
         `${this.prefix}bytes`,
-        value,
+        Buffer.from(value.buffer, value.byteOffset, value.byteLength),
         this.ttlMs,
         this.maxBytes,
         now,

@@ -2,10 +2,14 @@
  * One analysis thread of the pool (`pool.ts`): scans in this thread
  * (`workers: 0`, so the memory cap of the thread bounds everything a scan
  * uses), with a fact cache that lives as long as the thread. Facts a shared
- * store (the fleet's Redis) already holds come with the task; facts this
- * scan made go back with the result, for the store.
+ * store (the fleet's Redis) already holds come with the task, as the bytes
+ * the store keeps; facts this scan made go back with the result, serialized
+ * for the store. The bytes are decoded here, and only for files this
+ * thread's own cache does not hold parsed: the webhook thread never builds
+ * or copies their object graphs (it did, for every file of every analysis).
  */
 import { createHash } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
 import { workerData } from 'node:worker_threads';
 import { FactCache, scan, type CacheEntry, type ScanResult } from '../index.js';
 
@@ -19,8 +23,8 @@ export interface ScanFile {
 export interface ScanTask {
   root: string;
   files: ScanFile[];
-  /** Facts by blob SHA, from a shared store. */
-  preloaded?: [string, CacheEntry][];
+  /** Facts by blob SHA, from a shared store: v8-serialized `CacheEntry`s. */
+  preloaded?: [string, Uint8Array][];
   /** Return the facts this scan made, by blob SHA. */
   collectFresh?: boolean;
   /** Rule ids the configuration turns on (preview rules run only when named). */
@@ -29,7 +33,8 @@ export interface ScanTask {
 
 export interface ScanOutcome {
   result: ScanResult;
-  fresh: [string, CacheEntry][];
+  /** Facts the store lacked (or held only lexed), v8-serialized. */
+  fresh: [string, Uint8Array][];
 }
 
 const settings = (workerData ?? {}) as { factCacheBytes?: number };
@@ -45,15 +50,34 @@ function contentKey(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
 
+/** A stored entry, or undefined when its bytes do not read back (a miss). */
+function decode(bytes: Uint8Array): CacheEntry | undefined {
+  try {
+    return deserialize(bytes) as CacheEntry;
+  } catch {
+    return undefined;
+  }
+}
+
 export default async function runScan(task: ScanTask): Promise<ScanOutcome> {
   const keys = new Map<ScanFile, string>();
-  const known = new Map<string, CacheEntry>(task.preloaded ?? []);
+  const stored = new Map<string, Uint8Array>(task.preloaded ?? []);
+  /** What the store holds of each file it holds: parsed facts, or only lexical ones (unknown when not decoded). */
+  const storeParsed = new Map<string, boolean | undefined>();
   for (const f of task.files) {
-    const entry = f.sha !== undefined ? known.get(f.sha) : undefined;
-    if (!entry) continue;
+    const bytes = f.sha !== undefined ? stored.get(f.sha) : undefined;
+    if (!bytes || f.sha === undefined) continue;
     const key = contentKey(f.bytes);
     keys.set(f, key);
     const mine = facts.get(key);
+    // This thread's own parsed facts are as good as any: the stored copy is not even decoded.
+    if (mine?.parsed) {
+      storeParsed.set(f.sha, undefined);
+      continue;
+    }
+    const entry = decode(bytes);
+    if (!entry) continue;
+    storeParsed.set(f.sha, entry.parsed !== undefined);
     // Keep what this thread has if it knows more (parsed facts where the store has only lexical ones).
     if (!mine || (!mine.parsed && entry.parsed)) facts.set(key, entry);
   }
@@ -64,14 +88,17 @@ export default async function runScan(task: ScanTask): Promise<ScanOutcome> {
     workers: 0,
     enable: task.enable ?? [],
   });
-  const fresh: [string, CacheEntry][] = [];
+  const fresh: [string, Uint8Array][] = [];
   if (task.collectFresh) {
     for (const f of task.files) {
       if (f.sha === undefined) continue;
       const entry = facts.get(keys.get(f) ?? contentKey(f.bytes));
       if (!entry) continue;
-      const before = known.get(f.sha);
-      if (!before || (!before.parsed && entry.parsed)) fresh.push([f.sha, entry]);
+      // New to the store, or parsed where the store has only lexical facts. An entry the store
+      // holds that was not decoded (this thread had it parsed) is left as the store has it.
+      const had = storeParsed.has(f.sha);
+      const parsedThere = storeParsed.get(f.sha);
+      if (!had || (parsedThere === false && entry.parsed)) fresh.push([f.sha, serialize(entry)]);
     }
   }
   return { result, fresh };
