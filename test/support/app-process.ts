@@ -17,8 +17,8 @@ export const { privateKey: PRIVATE_KEY } = generateKeyPairSync('rsa', {
 });
 
 /**
- * Node's options for `script` as package.json's scripts run it (`npm run worker` runs the worker with
- * `--single-threaded-gc`): the tests and the load bench start the processes a deployment starts.
+ * Node's options for `script` as package.json's scripts run it (`node OPTIONS script`): the tests and
+ * the load bench start the processes a deployment starts, whatever options those scripts give.
  */
 export function nodeOptionsOf(script: string): string[] {
   const scripts = (
