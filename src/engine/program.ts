@@ -88,8 +88,9 @@ export class Program {
   private readonly enums = new Map<string, { value: string; file: string }[]>();
   readonly roles = new Map<FnDef, RoleEvidence[]>();
   private readonly edgeCache = new Map<FnDef, CallEdge[]>();
-  private readonly macroCache = new Map<string, (MacroDef & { file: string }) | null>();
-  private readonly expandCache = new Map<string, { name: string; viaMacros: string[] }[]>();
+  private readonly macroCache = new Map<string, Map<string, (MacroDef & { file: string }) | null>>();
+  private readonly expandCache = new Map<string, Map<string, { name: string; viaMacros: string[] }[]>>();
+  private readonly callsParameterCache = new Map<string, Map<string, boolean>>();
   private fieldStores: Map<string, { fn: FnDef; line: number; path: string }[]> | undefined;
   private calledFieldSet: Set<string> | undefined;
   private addressTakenSet: Set<FnDef> | undefined;
@@ -99,6 +100,9 @@ export class Program {
   private readonly expansionMemo = new Map<string, Map<string, string[]>>();
   /** Whether a macro's expansion calls a parameter of one of its macros, by file and name. */
   private readonly callsParameter = new Map<string, boolean>();
+  private readonly calledNamesCache = new WeakMap<FnDef, Set<string>>();
+  private readonly resolveCache = new Map<string, Map<string, FnDef[]>>();
+  private readonly macroBodyCache = new Map<string, Map<string, (MacroBody & { file: string }) | undefined>>();
 
   constructor(
     files: LinkedFile[],
@@ -148,8 +152,18 @@ export class Program {
     const local = this.statics.get(fromFile)?.get(name);
     if (local) return local;
     const ext = this.external.get(name);
-    if (!ext || ext.length <= 1) return ext ?? [];
-    return nearest(fromFile, ext, (d) => d.file);
+    if (!ext || ext.length <= 1) return ext ?? NO_FUNCTIONS;
+    return this.once(this.resolveCache, fromFile, name, () => nearest(fromFile, ext, (d) => d.file));
+  }
+
+  /** An answer about a name as seen from a file, worked out once (the rules ask the same ones very often). */
+  private once<T>(cache: Map<string, Map<string, T>>, fromFile: string, name: string, work: () => T): T {
+    let byName = cache.get(fromFile);
+    if (!byName) cache.set(fromFile, (byName = new Map()));
+    if (byName.has(name)) return byName.get(name) as T;
+    const hit = work();
+    byName.set(name, hit);
+    return hit;
   }
 
   /**
@@ -172,11 +186,14 @@ export class Program {
     const defs = this.macros.get(name);
     if (!defs) return undefined;
     if (defs.length === 1) return defs[0];
-    const key = `${fromFile}\u0000${name}`;
-    let hit = this.macroCache.get(key);
+    // By file, then name: a key built of both cost an allocation on every look, and this is looked up
+    // for nearly every name the rules meet.
+    let byName = this.macroCache.get(fromFile);
+    if (!byName) this.macroCache.set(fromFile, (byName = new Map()));
+    let hit = byName.get(name);
     if (hit === undefined) {
       hit = nearest(fromFile, defs, (d) => d.file)[0] ?? null;
-      this.macroCache.set(key, hit);
+      byName.set(name, hit);
     }
     return hit ?? undefined;
   }
@@ -203,7 +220,8 @@ export class Program {
   macroBody(fromFile: string, name: string): (MacroBody & { file: string }) | undefined {
     const defs = this.macroBodies.get(name);
     if (!defs) return this.lexMacroBody(fromFile, name);
-    return nearest(fromFile, defs, (d) => d.file)[0];
+    if (defs.length === 1) return defs[0];
+    return this.once(this.macroBodyCache, fromFile, name, () => nearest(fromFile, defs, (d) => d.file)[0]);
   }
 
   /**
@@ -234,20 +252,17 @@ export class Program {
    */
   expandName(fromFile: string, name: string): { name: string; viaMacros: string[] }[] {
     if (this.isFunction(fromFile, name) || !this.macros.has(name)) return [{ name, viaMacros: [] }];
-    const key = `${fromFile}\u0000${name}`;
-    let hit = this.expandCache.get(key);
-    if (!hit) {
-      const out = this.expandMacro(fromFile, name);
-      hit = [...out].map(([n, viaMacros]) => ({ name: n, viaMacros }));
-      this.expandCache.set(key, hit);
-    }
-    return hit;
+    return this.once(this.expandCache, fromFile, name, () =>
+      [...this.expandMacro(fromFile, name)].map(([n, viaMacros]) => ({ name: n, viaMacros })),
+    );
   }
 
   /** Does some macro in the expansion of `name` call one of its own parameters (`#define CALL(f, x) f(x)`)? */
   expansionCallsParameter(fromFile: string, name: string): boolean {
-    this.expandName(fromFile, name);
-    return this.callsParameter.get(`${fromFile}\u0000${name}`) ?? false;
+    return this.once(this.callsParameterCache, fromFile, name, () => {
+      this.expandName(fromFile, name);
+      return this.callsParameter.get(`${fromFile}\u0000${name}`) ?? false;
+    });
   }
 
   private isFunction(fromFile: string, name: string): boolean {
@@ -451,11 +466,25 @@ export class Program {
 
   /** True when `fn` calls `api` directly or through a macro. */
   callsApi(fn: FnDef, api: string): boolean {
-    for (const siteName of fn.fact.calls) {
-      if (siteName === api) return true;
-      if (this.macro(fn.file, siteName) && this.expandName(fn.file, siteName).some((x) => x.name === api)) return true;
+    return this.calledNames(fn).has(api);
+  }
+
+  /**
+   * Every name a function's calls reach by name or through macros, worked out once per function: the
+   * rules ask it for each API of the pack, and walking the calls and their expansions for every one of
+   * them was a large share of the rules' allocations.
+   */
+  private calledNames(fn: FnDef): Set<string> {
+    let names = this.calledNamesCache.get(fn);
+    if (!names) {
+      names = new Set<string>();
+      for (const siteName of fn.fact.calls) {
+        names.add(siteName);
+        if (this.macro(fn.file, siteName)) for (const x of this.expandName(fn.file, siteName)) names.add(x.name);
+      }
+      this.calledNamesCache.set(fn, names);
     }
-    return false;
+    return names;
   }
 
   rolesOf(fn: FnDef): RoleEvidence[] {
@@ -620,6 +649,9 @@ export function pathDistance(a: string, b: string): number {
 }
 
 /** The candidates nearest to `from` (ties kept: two builds side by side are both possible). */
+/** The answer for a name no function has: one shared empty list (asked for nearly every name an expression uses). */
+const NO_FUNCTIONS = Object.freeze([]) as unknown as FnDef[];
+
 export function nearest<T>(from: string, items: T[], fileOf: (t: T) => string): T[] {
   let best = Infinity;
   let out: T[] = [];
@@ -686,8 +718,10 @@ export function walkStmts(body: Stmt, visit: (s: Stmt) => void): void {
 
 export function walkExprs(s: Stmt, visit: (e: AnyExpr) => void): void {
   const todo: (Stmt | AnyExpr | undefined)[] = [s];
-  // Children are pushed last-first, so they come off the stack in source order.
-  const later = (...xs: (Stmt | AnyExpr | undefined)[]) => {
+  // Children are pushed last-first, so they come off the stack in source order. Pushed one by one:
+  // spreading them into a helper allocated arrays and iterators on every node, and this walk runs over
+  // every body once per API the rules look for.
+  const pushAll = (xs: readonly (Stmt | AnyExpr | undefined)[]) => {
     for (let i = xs.length - 1; i >= 0; i--) todo.push(xs[i]);
   };
   while (todo.length) {
@@ -698,13 +732,14 @@ export function walkExprs(s: Stmt, visit: (e: AnyExpr) => void): void {
       visit(x);
       switch (x.t) {
         case 'call':
-          later(x.f, ...x.a);
+          pushAll(x.a);
+          todo.push(x.f);
           break;
         case 'fld':
           todo.push(x.o);
           break;
         case 'idx':
-          later(x.o, x.i);
+          todo.push(x.i, x.o);
           break;
         case 'un':
         case 'post':
@@ -714,13 +749,13 @@ export function walkExprs(s: Stmt, visit: (e: AnyExpr) => void): void {
         case 'bin':
         case 'asg':
         case 'seq':
-          later(x.l, x.r);
+          todo.push(x.r, x.l);
           break;
         case 'cond':
-          later(x.c, x.a, x.b);
+          todo.push(x.b, x.a, x.c);
           break;
         case 'init':
-          later(...x.items.map((i) => i.e));
+          for (let i = x.items.length - 1; i >= 0; i--) todo.push(x.items[i].e);
           break;
         default:
           break;
@@ -729,28 +764,28 @@ export function walkExprs(s: Stmt, visit: (e: AnyExpr) => void): void {
     }
     switch (x.k) {
       case 'blk':
-        later(...x.b);
+        pushAll(x.b);
         break;
       case 'exp':
         todo.push(x.e);
         break;
       case 'decl':
-        later(...x.d.map((d) => d.init));
+        for (let i = x.d.length - 1; i >= 0; i--) todo.push(x.d[i].init);
         break;
       case 'if':
-        later(x.c, x.t, x.f);
+        todo.push(x.f, x.t, x.c);
         break;
       case 'while':
-        later(x.c, x.b);
+        todo.push(x.b, x.c);
         break;
       case 'do':
-        later(x.b, x.c);
+        todo.push(x.c, x.b);
         break;
       case 'for':
-        later(x.i, x.c, x.u, x.b);
+        todo.push(x.b, x.u, x.c, x.i);
         break;
       case 'sw':
-        later(x.c, x.b);
+        todo.push(x.b, x.c);
         break;
       case 'case':
         todo.push(x.v);

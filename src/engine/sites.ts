@@ -35,6 +35,9 @@ export function functionEnv(fn: FnDef): TypeEnv {
   return env;
 }
 
+/** No macro expanded yet: one shared list (this runs for every expression of every function, per API). */
+const NOTHING_PAINTED: readonly string[] = Object.freeze([]);
+
 /** Macro bodies put in while looking for one API's calls in one function: far past real code, far below a hang. */
 const MAX_API_EXPANSIONS = 20_000;
 
@@ -48,7 +51,7 @@ export function apiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
     program.aliasOf(fn.file, name) === api || program.resolve(fn.file, name).length
       ? undefined
       : program.macroBody(fn.file, name);
-  const visitExpr = (e: Expr, painted: string[], depth: number, via: string | undefined) => {
+  const visitExpr = (e: Expr, painted: readonly string[], depth: number, via: string | undefined) => {
     if (e.t !== 'call' || e.f.t !== 'id') return;
     const name = e.f.n;
     if (program.aliasOf(fn.file, name) === api) {
@@ -83,7 +86,7 @@ export function apiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
       });
   };
   walkExprs(fn.body, (e) => {
-    visitExpr(e, [], 0, undefined);
+    visitExpr(e, NOTHING_PAINTED, 0, undefined);
   });
   if (stopped)
     noteLimit(program, {
