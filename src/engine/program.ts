@@ -159,7 +159,7 @@ export class Program {
   /** An answer about a name as seen from a file, worked out once (the rules ask the same ones very often). */
   private once<T>(cache: Map<string, Map<string, T>>, fromFile: string, name: string, work: () => T): T {
     let byName = cache.get(fromFile);
-    if (!byName) cache.set(fromFile, (byName = new Map()));
+    if (!byName) cache.set(fromFile, (byName = new Map<string, T>()));
     if (byName.has(name)) return byName.get(name) as T;
     const hit = work();
     byName.set(name, hit);
@@ -189,7 +189,7 @@ export class Program {
     // By file, then name: a key built of both cost an allocation on every look, and this is looked up
     // for nearly every name the rules meet.
     let byName = this.macroCache.get(fromFile);
-    if (!byName) this.macroCache.set(fromFile, (byName = new Map()));
+    if (!byName) this.macroCache.set(fromFile, (byName = new Map<string, (MacroDef & { file: string }) | null>()));
     let hit = byName.get(name);
     if (hit === undefined) {
       hit = nearest(fromFile, defs, (d) => d.file)[0] ?? null;
