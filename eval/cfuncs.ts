@@ -37,7 +37,8 @@ function isAnnotation(name: string): boolean {
   return /^_\w*_$/.test(name) || name === '__declspec' || name.startsWith('__drv_');
 }
 
-type Conditional = 'if' | 'else' | 'endif';
+/** `if0`: an `#if 0`, whose first branch is never compiled. */
+type Conditional = 'if' | 'if0' | 'else' | 'endif';
 
 /** The conditional directives of a file, in order, by the offset of their line. */
 function conditionals(c: CText): { offset: number; kind: Conditional }[] {
@@ -45,9 +46,11 @@ function conditionals(c: CText): { offset: number; kind: Conditional }[] {
   for (let line = 1; line <= c.lineStarts.length; line++) {
     if (!c.directive[line - 1]) continue;
     const span = defined(lineSpan(c, line));
-    const m = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(c.masked.slice(span.start, span.end));
+    const directive = c.masked.slice(span.start, span.end);
+    const m = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(directive);
     if (!m) continue;
-    const kind: Conditional = m[1].startsWith('if') ? 'if' : m[1] === 'endif' ? 'endif' : 'else';
+    let kind: Conditional = m[1].startsWith('if') ? 'if' : m[1] === 'endif' ? 'endif' : 'else';
+    if (kind === 'if' && /^\s*#\s*if\s+0\s*$/.test(directive)) kind = 'if0';
     out.push({ offset: span.start, kind });
   }
   return out;
@@ -58,13 +61,15 @@ function conditionals(c: CText): { offset: number; kind: Conditional }[] {
  * branch starts at the brace depth the `#if` had (after `#endif`, the first
  * branch's depth holds), so alternative headers or unbalanced braces in
  * branches (`#if A void f(a) { #else void f(a, b) { #endif`) do not shift
- * the rest of the file.
+ * the rest of the file. The first branch of an `#if 0` is never compiled: its
+ * braces (`#if 0 if (x) { #endif`) count for nothing after it.
  */
 export function functionDefinitions(c: CText, file: string): FunctionDef[] {
   const tokens = codeTokens(c);
   const events = conditionals(c);
   const defs: FunctionDef[] = [];
-  const stack: { start: number; end: number | undefined }[] = [];
+  // `dead`: the branch read now is an `#if 0`'s first, whose braces count for nothing after it.
+  const stack: { start: number; end: number | undefined; dead: boolean }[] = [];
   let depth = 0;
   let event = 0;
   let current: { name: number; open: number } | undefined;
@@ -72,12 +77,13 @@ export function functionDefinitions(c: CText, file: string): FunctionDef[] {
     for (; event < events.length && events[event].offset < tokens[k].start; event++) {
       const kind = events[event].kind;
       const top = stack.at(-1);
-      if (kind === 'if') stack.push({ start: depth, end: undefined });
+      if (kind === 'if' || kind === 'if0') stack.push({ start: depth, end: undefined, dead: kind === 'if0' });
       else if (top && kind === 'else') {
-        top.end ??= depth;
+        if (!top.dead) top.end ??= depth;
+        top.dead = false;
         depth = top.start;
       } else if (top && kind === 'endif') {
-        depth = top.end ?? depth;
+        depth = top.dead ? top.start : (top.end ?? depth);
         stack.pop();
       }
     }

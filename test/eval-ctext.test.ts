@@ -112,6 +112,35 @@ describe('functions and the graph', () => {
     );
   });
 
+  it("counts nothing of an #if 0's first branch after it (an unbalanced brace there ends no function)", () => {
+    const dead = [
+      'int Alloc(void)', //                  1
+      '{', //                                2
+      '#if 0 // old', //                     3
+      '    if (x == NULL) {', //             4
+      '        return 1;', //                5
+      '#elif A', //                          6
+      '    {', //                            7
+      '#endif', //                           8
+      '    y();', //                         9
+      '    }', //                           10
+      '#if 0', //                           11
+      '    if (z) {', //                    12
+      '#endif', //                          13
+      '    return 0;', //                   14
+      '}', //                               15
+      'int Next(void) { return 0; }', //    16
+    ].join('\n');
+    const c = readC(dead);
+    assert.deepEqual(
+      functionDefinitions(c, 'd.c').map((d) => [d.name, lineOf(c, d.open), lineOf(c, d.close)]),
+      [
+        ['Alloc', 2, 15],
+        ['Next', 16, 16],
+      ],
+    );
+  });
+
   it('reaches through macros; calls leave out names only mentioned', () => {
     const graph = buildGraph(new Map([['f.c', readC(text)]]));
     assert.ok(reach(graph.calls, ['Halt']).has('Release'));

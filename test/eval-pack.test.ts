@@ -13,7 +13,7 @@ import { MAPPING_RULES, generateMutants } from '../eval/mutate.js';
 import type { MutantResult } from '../eval/mutation-run.js';
 import { OperatorContext, textFromMap } from '../eval/operators/context.js';
 import { packResources } from '../eval/operators/pack.js';
-import { handleKey, pairDropRelease, pairExitToReturn } from '../eval/operators/pairing.js';
+import { exitStatusCall, handleKey, pairDropRelease, pairExitToReturn } from '../eval/operators/pairing.js';
 import { type Results, emptyResult, mutationByRule, totalsOf } from '../eval/results.js';
 import { tokenize } from '../eval/ctext.js';
 import { countsByRule, scoreFindings } from '../eval/score.js';
@@ -216,6 +216,44 @@ describe('pair-exit-to-return', () => {
     ]);
   });
 
+  it('excludes an exit where the labels judge a finding false: the tool reports it already, the mutant cannot add it', () => {
+    const label = labelOf({ falseAlarms: [{ rule: IRQ, file: 'drv.c', line: 15, why: 'x' }] });
+    const out = pairExitToReturn(ctxOf(DRIVER, label));
+    assert.deepEqual(out.mutants, []);
+    assert.deepEqual(exclusions(out).slice(-1), [
+      '15 the labels judge a finding at the exit false (it is reported already)',
+    ]);
+    const site = labelOf({ falseAlarms: [{ rule: IRQ, file: 'drv.c', line: 12, why: 'x' }] });
+    assert.ok(
+      exclusions(pairDropRelease(ctxOf(DRIVER, site))).includes(
+        '26 the labels judge a finding at the site false (it is reported already)',
+      ),
+    );
+  });
+
+  it('excludes an exit taken only when a function that returns only success fails (it cannot be taken)', () => {
+    const succeeds = [
+      ...DRIVER.slice(0, -1),
+      'NDIS_STATUS Start(PADAPTER A) { Go(A); return (NDIS_STATUS_SUCCESS); }',
+      '',
+    ];
+    const out = pairExitToReturn(ctxOf(succeeds));
+    assert.deepEqual(out.mutants, []);
+    assert.ok(
+      exclusions(out).includes('15 the exit is taken only on the failure of a function that returns only success'),
+      exclusions(out).join('; '),
+    );
+    const mayFail = [
+      ...DRIVER.slice(0, -1),
+      'NDIS_STATUS Start(PADAPTER A) { if (Go(A)) return NDIS_STATUS_FAILURE; return NDIS_STATUS_SUCCESS; }',
+      '',
+    ];
+    assert.deepEqual(
+      pairExitToReturn(ctxOf(mayFail)).mutants.map((m) => m.line),
+      [15],
+    );
+  });
+
   it('generateMutants judges the mapping operators on the mapping rules only, the pairing ones on every rule', () => {
     const g = generateMutants(labelOf(), textFromMap(new Map([['drv.c', DRIVER.join('\n')]])), { seed: 1 });
     assert.deepEqual(
@@ -234,6 +272,31 @@ describe('pair-exit-to-return', () => {
       ['pair-exit-to-return'],
     );
     assert.deepEqual(MAPPING_RULES, ['ndis/mmap-context', UNMAP_FAIL, 'ndis/unmap-in-halt', 'ndis/unmap-length']);
+  });
+});
+
+describe('exitStatusCall', () => {
+  /** The function whose status decides the exit `goto e;` of `body`, read as a function's body. */
+  const tested = (body: string): string | undefined => {
+    const tokens = tokenize(`{ ${body} }`);
+    const k = tokens.findIndex((t) => t.text === 'goto');
+    return exitStatusCall(tokens, 0, k);
+  };
+  it('reads the status an if tests, inline or from its last assignment', () => {
+    assert.equal(tested('S = F(a); if (S != NDIS_STATUS_SUCCESS) goto e;'), 'F');
+    assert.equal(tested('S = (NDIS_STATUS)F(a); if (NDIS_STATUS_SUCCESS != S) { Log(S); goto e; }'), 'F');
+    assert.equal(tested('if ((S = F(a, b)) != NDIS_STATUS_SUCCESS) { goto e; }'), 'F');
+    assert.equal(tested('if (F(a) != STATUS_SUCCESS) goto e;'), 'F');
+    assert.equal(tested('S = G(); S = F(a); if (!NT_SUCCESS(S)) goto e;'), 'F');
+  });
+  it('gives nothing where something else may decide the exit', () => {
+    assert.equal(tested('S = F(a); Q(&S); if (S != NDIS_STATUS_SUCCESS) goto e;'), undefined);
+    assert.equal(tested('S = F(a); if (S != NDIS_STATUS_SUCCESS && x) goto e;'), undefined);
+    assert.equal(tested('S = F(a); if (S == NDIS_STATUS_SUCCESS) { x(); } else { goto e; }'), undefined);
+    assert.equal(tested('S = F(a) + 1; if (S != NDIS_STATUS_SUCCESS) goto e;'), undefined);
+    assert.equal(tested('while (S != NDIS_STATUS_SUCCESS) goto e;'), undefined);
+    assert.equal(tested('if (S != NDIS_STATUS_SUCCESS) goto e;'), undefined);
+    assert.equal(tested('goto e;'), undefined);
   });
 });
 

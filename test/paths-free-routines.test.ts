@@ -311,3 +311,123 @@ ${driverEntry('MpInit', 'MpHalt')}`;
     ['ndis/unmap-on-failure'],
   );
 });
+
+/**
+ * The shape of two public ATM miniports whose initialize ran out of its step budget: every failure
+ * path calls a cleanup that, besides unmapping the registers, frees queues of receive buffers: a
+ * walk of each queue's list, each buffer given back to its pool, each pool's own list of buffers
+ * unmapped when the pool is whole. Those windows are mapped at run time, never by initialize: the
+ * queue routines can release nothing initialize holds, and walking their lists (again at every
+ * failure path) cost the whole budget.
+ */
+function queueDriver(exits: number, leak: boolean): string {
+  const steps: string[] = [];
+  for (let i = 0; i < exits; i++)
+    steps.push(`    s = Step${String(i)}(a);\n    if (s != NDIS_STATUS_SUCCESS) { FreeResources(a); return s; }`);
+  const protos = Array.from({ length: exits }, (_, i) => `NDIS_STATUS Step${String(i)}(PADAPTER a);`).join('\n');
+  return `#include <ndis.h>
+#define LEN 0x100
+typedef struct _POOL POOL, *PPOOL;
+typedef struct _BUF { struct _BUF *Next; struct _BUF *Prev; PPOOL Pool; PVOID Va; PVOID Flush; PVOID Packet; PVOID Nb; } BUF, *PBUF;
+struct _POOL { PBUF FreeHead; ULONG Freed; ULONG Count; ULONG Flags; PVOID Va; PVOID Hp; PVOID Hb; };
+typedef struct _QUEUE { PBUF Head; PBUF Tail; ULONG Count; } QUEUE, *PQUEUE;
+typedef struct _ADAPTER { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; QUEUE Q1; QUEUE Q2; QUEUE Q3; } ADAPTER, *PADAPTER;
+VOID FreeBuffer(PVOID b);
+VOID FreeMem(PVOID p);
+${protos}
+NDIS_STATUS Start(PADAPTER a);
+
+VOID FreePool(PADAPTER a, PPOOL p)
+{
+    PBUF b;
+    PBUF next;
+    for (b = p->FreeHead; b != NULL; b = next) {
+        next = b->Next;
+        if (b->Flush != NULL) FreeBuffer(b->Flush);
+        if (b->Nb != NULL) FreeBuffer(b->Nb);
+        if (b->Packet != NULL) FreeBuffer(b->Packet);
+        if (!(p->Flags & 1)) NdisMUnmapIoSpace(a->H, b->Va, LEN);
+    }
+    if ((p->Flags & 1) && p->Va != NULL) NdisMUnmapIoSpace(a->H, p->Va, LEN);
+    if (p->Hp != NULL) FreeMem(p->Hp);
+    if (p->Hb != NULL) FreeMem(p->Hb);
+    FreeMem(p);
+}
+
+VOID GiveBack(PBUF *head, PADAPTER a, PBUF b)
+{
+    PBUF h = *head;
+    PBUF next = b->Next;
+    PPOOL p;
+    if (h == b) {
+        h = next;
+        if (h != NULL) h->Prev = NULL;
+    } else {
+        b->Prev->Next = b->Next;
+        if (b->Next != NULL) b->Next->Prev = h->Prev;
+        next = b->Prev;
+    }
+    p = b->Pool;
+    b->Prev = NULL;
+    b->Next = p->FreeHead;
+    p->FreeHead = b;
+    p->Freed++;
+    if (p->Freed == p->Count) FreePool(a, p);
+    *head = h;
+}
+
+VOID FreeQueue(PADAPTER a, PQUEUE q)
+{
+    PBUF *head;
+    for (head = &q->Head; NULL != *head; ) {
+        GiveBack(head, a, *head);
+        q->Count--;
+    }
+    if (NULL == q->Head) q->Tail = NULL;
+}
+
+VOID FreeResources(PADAPTER a)
+{
+    FreeQueue(a, &a->Q1);
+    FreeQueue(a, &a->Q2);
+    FreeQueue(a, &a->Q3);
+    if (a->Regs != NULL) NdisMUnmapIoSpace(a->H, a->Regs, LEN);
+}
+
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE ctx, PNDIS_MINIPORT_INIT_PARAMETERS prm)
+{
+    PADAPTER a = (PADAPTER)ctx;
+    NDIS_STATUS s;
+    a->H = h;
+    a->Regs = NULL;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+${steps.join('\n')}
+    s = Start(a);
+    if (s != NDIS_STATUS_SUCCESS) {
+${leak ? '        return s; /* LEAK */' : '        FreeResources(a);\n        return s;'}
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+
+VOID MpHalt(NDIS_HANDLE ctx, NDIS_HALT_ACTION x) { FreeResources((PADAPTER)ctx); }
+${driverEntry('MpInit', 'MpHalt')}`;
+}
+
+test('cleanup routines of buffers initialize never mapped are not walked: complete, the leak found', async () => {
+  const text = queueDriver(40, true);
+  const r = await scanTexts({ 'mp.c': text });
+  const leak = text.split('\n').findIndex((l) => l.includes('/* LEAK */')) + 1;
+  assert.deepEqual(
+    r.notices.filter((x) => x.kind === 'budget'),
+    [],
+  );
+  assert.equal(r.complete, true, JSON.stringify(r.notices));
+  assert.deepEqual(
+    r.findings.map((f) => `${String(f.line)} ${f.rule}`),
+    [`${String(leak)} ndis/unmap-on-failure`],
+  );
+  const clean = await scanTexts({ 'mp.c': queueDriver(40, false) });
+  assert.equal(clean.complete, true, JSON.stringify(clean.notices));
+  assert.deepEqual(clean.findings, []);
+});

@@ -156,13 +156,29 @@ function mentionReach(ctx: OperatorContext, defs: readonly FunctionDef[]): Set<s
   );
 }
 
-/** A finding the labels already place (expected or debatable) at a rule and place, or undefined. */
-function labelledAt(ctx: OperatorContext, f: FindingKey): 'expected' | 'debatable' | undefined {
+/**
+ * A finding the labels already place (expected, debatable, or judged false) at a rule and place, or
+ * undefined. A finding judged false is one the tool reports there already: a mutant cannot add it.
+ */
+function labelledAt(ctx: OperatorContext, f: FindingKey): 'expected' | 'debatable' | 'false' | undefined {
   const same = (e: FindingKey): boolean => e.rule === f.rule && e.file === f.file && e.line === f.line;
   if (ctx.label.expected.some(same)) return 'expected';
   if (ctx.label.debatable.some(same)) return 'debatable';
+  if (ctx.label.falseAlarms.some(same)) return 'false';
   return undefined;
 }
+
+const LABELLED_SITE = {
+  expected: 'the labels say the site already leaks in halt',
+  debatable: 'the labels call the site debatable',
+  false: 'the labels judge a finding at the site false (it is reported already)',
+} as const;
+
+const LABELLED_EXIT = {
+  expected: 'the labels say the exit already leaks',
+  debatable: 'the labels call the exit debatable',
+  false: 'the labels judge a finding at the exit false (it is reported already)',
+} as const;
 
 export function pairDropRelease(
   ctx: OperatorContext,
@@ -243,10 +259,7 @@ export function pairDropRelease(
       const expected = matching.map((a) => ({ rule, file: a.file, line: a.line }));
       const known = expected.map((e) => labelledAt(ctx, e)).find((l) => l !== undefined);
       if (known) {
-        exclude(
-          known === 'expected' ? 'the labels say the site already leaks in halt' : 'the labels call the site debatable',
-          '',
-        );
+        exclude(LABELLED_SITE[known], '');
         continue;
       }
       const mutant: Mutant = {
@@ -279,6 +292,118 @@ function innermostBlock(tokens: readonly Token[], open: number, k: number): numb
     else if (tokens[i].text === '}') stack.pop();
   }
   return stack.at(-1) ?? open;
+}
+
+/** The success statuses a status function returns. */
+const SUCCESS = new Set(['NDIS_STATUS_SUCCESS', 'STATUS_SUCCESS']);
+
+/** Every definition of `name` in the driver returns, and returns only a success constant (`return (STATUS_SUCCESS);`). */
+export function returnsOnlySuccess(ctx: OperatorContext, name: string): boolean {
+  const defs = ctx.graph().defs.filter((d) => d.name === name);
+  return (
+    defs.length > 0 &&
+    defs.every((d) => {
+      const tokens = ctx.tokens(d.file);
+      const { open, close } = bodyRange(tokens, d);
+      if (open < 0 || close < 0) return false;
+      let returns = 0;
+      for (let k = open + 1; k < close; k++) {
+        if (tokens[k].kind !== 'id' || tokens[k].text !== 'return') continue;
+        returns++;
+        const value: string[] = [];
+        for (let j = k + 1; j < close && tokens[j].text !== ';'; j++)
+          if (tokens[j].text !== '(' && tokens[j].text !== ')') value.push(tokens[j].text);
+        if (value.length !== 1 || !SUCCESS.has(value[0])) return false;
+      }
+      return returns > 0;
+    })
+  );
+}
+
+/** Tokens `from`..`to` (exclusive) without the parentheses enclosing all of them. */
+function unparenthesized(tokens: readonly Token[], from: number, to: number): { from: number; to: number } {
+  while (to - from >= 2 && tokens[from].text === '(' && matchForward(tokens, from) === to - 1) {
+    from++;
+    to--;
+  }
+  return { from, to };
+}
+
+/** The function `F` of a status read as `F(...)` or `S = F(...)` (a cast on the call allowed), or its variable `S`. */
+function statusSource(tokens: readonly Token[], from: number, to: number): { call?: string; variable?: string } {
+  ({ from, to } = unparenthesized(tokens, from, to));
+  let k = from;
+  let variable: string | undefined;
+  if (tokens[k]?.kind === 'id' && tokens[k + 1]?.text === '=' && k + 1 < to) {
+    variable = tokens[k].text;
+    k += 2;
+  }
+  if (tokens[k]?.text === '(') {
+    // A cast of the call's result: `(NDIS_STATUS)F(...)`.
+    const close = matchForward(tokens, k);
+    if (close > k && tokens.slice(k + 1, close).every((t) => t.kind === 'id' || t.text === '*')) k = close + 1;
+  }
+  if (tokens[k]?.kind === 'id' && tokens[k + 1]?.text === '(' && matchForward(tokens, k + 1) === to - 1)
+    return { call: tokens[k].text };
+  if (variable === undefined && to - from === 1 && tokens[from].kind === 'id') return { variable: tokens[from].text };
+  return {};
+}
+
+/**
+ * The function whose status alone decides whether the exit at token `k` is taken: the exit is the
+ * statement of `if (cond)`, or in the braced block of one, and `cond` is `S != SUCCESS` (either way
+ * round) or `!NT_SUCCESS(S)`, where `S` is `F(...)`, `(S = F(...))`, or a variable last set by
+ * `S = F(...)` in `fn`'s body (`{` at `open`) with its address taken nowhere between.
+ */
+export function exitStatusCall(tokens: readonly Token[], open: number, k: number): string | undefined {
+  let close = k - 1;
+  if (tokens[close]?.text !== ')') {
+    const block = innermostBlock(tokens, open, k);
+    if (block === open) return undefined;
+    close = block - 1;
+  }
+  if (tokens[close]?.text !== ')') return undefined;
+  const start = matchBackward(tokens, close);
+  if (start <= open || tokens[start - 1].text !== 'if') return undefined;
+  const cond = unparenthesized(tokens, start + 1, close);
+  let operand: { from: number; to: number } | undefined;
+  const t = (i: number): string | undefined => tokens[i]?.text;
+  if (t(cond.from) === '!' && t(cond.from + 1) === 'NT_SUCCESS' && t(cond.from + 2) === '(') {
+    if (matchForward(tokens, cond.from + 2) === cond.to - 1) operand = { from: cond.from + 3, to: cond.to - 1 };
+  } else {
+    let depth = 0;
+    for (let i = cond.from; i < cond.to; i++) {
+      const x = t(i);
+      if (x === '(' || x === '[') depth++;
+      else if (x === ')' || x === ']') depth--;
+      else if (depth === 0 && x === '!=') {
+        const left = unparenthesized(tokens, cond.from, i);
+        const right = unparenthesized(tokens, i + 1, cond.to);
+        const isSuccess = (r: { from: number; to: number }): boolean =>
+          r.to - r.from === 1 && SUCCESS.has(tokens[r.from].text);
+        if (isSuccess(right)) operand = left;
+        else if (isSuccess(left)) operand = right;
+        break;
+      } else if (depth === 0 && ['&&', '||', '==', '?', '<', '>', '<=', '>='].includes(x ?? '')) return undefined;
+    }
+  }
+  if (!operand || operand.from >= operand.to) return undefined;
+  const source = statusSource(tokens, operand.from, operand.to);
+  if (source.call !== undefined) return source.call;
+  if (source.variable === undefined) return undefined;
+  // The variable's last assignment before the `if`; `&S` between (a call may write it) leaves it unknown.
+  for (let i = start - 2; i > open; i--) {
+    if (tokens[i].kind !== 'id' || tokens[i].text !== source.variable) continue;
+    if (t(i - 1) === '&' || t(i - 1) === '.' || t(i - 1) === '->') {
+      if (t(i - 1) === '&') return undefined;
+      continue;
+    }
+    if (t(i + 1) !== '=') continue;
+    let end = i + 2;
+    while (end < start && t(end) !== ';') end++;
+    return statusSource(tokens, i, end).call;
+  }
+  return undefined;
 }
 
 const EXITS = new Set(['goto', 'break', 'return', 'continue']);
@@ -391,6 +516,11 @@ export function pairExitToReturn(
       exclude('not a plain jump statement alone on its line', t.text);
       continue;
     }
+    const tested = exitStatusCall(tokens, open, k);
+    if (tested !== undefined && returnsOnlySuccess(ctx, tested)) {
+      exclude('the exit is taken only on the failure of a function that returns only success', tested);
+      continue;
+    }
     if (before.some((h) => h.ownExits.has(k))) {
       exclude("the first exit after an acquire (it may be the acquire's own failure)", t.text);
       continue;
@@ -435,10 +565,7 @@ export function pairExitToReturn(
     const expected = rules.map((rule) => ({ rule, file, line: exit.line }));
     const known = expected.map((e) => labelledAt(ctx, e)).find((l) => l !== undefined);
     if (known) {
-      exclude(
-        known === 'expected' ? 'the labels say the exit already leaks' : 'the labels call the exit debatable',
-        '',
-      );
+      exclude(LABELLED_EXIT[known], '');
       continue;
     }
     out.mutants.push({

@@ -15,7 +15,7 @@ import { stepInto } from './pathwalk.js';
 import { expandMacro } from './pathmacro.js';
 import { maskMayChange } from './pathflags.js';
 import { forgetDeviceMemory, throughMapping } from './pathdevice.js';
-import { acquire, correlatedAcquire, release } from './pathresource.js';
+import { acquire, correlatedAcquire, helperMayChangeHeld, release } from './pathresource.js';
 import { isTracked, lastName } from './pathnames.js';
 import { helperWritesOf, mayWrite } from './helperwrites.js';
 
@@ -47,7 +47,11 @@ export function evalCall(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State
   // leak is never reported inside a helper that did not make the mapping).
   // Several definitions of one name (the same function in two builds, `#if` branches): each is possible.
   const walked = targets.filter((t) => an.relevant.has(t) && !ctx.stack.includes(t));
-  if (walked.length && ctx.depth < MAX_DEPTH) return stepInto(an, walked, false, e, s, ctx);
+  // A call whose result is dropped, of helpers that can change nothing the path holds, tells the walk
+  // nothing it needs: it is opaque (walking a cleanup routine of other buffers on every failing path
+  // of initialize, with the lists it walks, costs the whole step budget).
+  const idle = ctx.discarded === e && walked.every((t) => !helperMayChangeHeld(an, t, s));
+  if (walked.length && ctx.depth < MAX_DEPTH && !idle) return stepInto(an, walked, false, e, s, ctx);
   return opaqueCall(an, e, s, ctx, targets);
 }
 

@@ -76,6 +76,8 @@ export interface Ctx {
   p: Pos;
   /** Condition of the branch being evaluated. */
   cond?: Expr;
+  /** The call an expression statement makes, whose result nothing reads (`Free(x);`). */
+  discarded?: Expr;
   /** Inside a macro's expansion: the macros being expanded (outermost first) and how deeply they nest. */
   macros?: { painted: string[]; depth: number };
 }

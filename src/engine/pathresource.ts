@@ -12,7 +12,7 @@ import { MAX_MACRO_NESTING } from './macros.js';
 import { walkExprs, type FnDef } from './program.js';
 import type { ResourceDef } from './rulepack.js';
 import { functionEnv } from './sites.js';
-import { siteId, type AcquireSite, type Birth, type Group, type State, type Val } from './pathstate.js';
+import { isFieldKey, siteId, type AcquireSite, type Birth, type Group, type State, type Val } from './pathstate.js';
 import { BudgetExceeded, keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
 import { evalArgs } from './patheval.js';
 import { birth, opaqueCall } from './pathcalls.js';
@@ -294,6 +294,112 @@ function collectReleases(
   walkExprs(body, (e) => {
     visit(e, [], 0);
   });
+}
+
+/** What a helper can do to the resource, read from its text: `undefined` where the text cannot tell. */
+interface HelperReach {
+  /** It (or a helper it reaches) calls the acquire, or another resource's acquire the walk follows. */
+  acquires: boolean;
+  /** The storage keys its releases name, in its own terms (fields by struct type). */
+  releases: string[];
+}
+
+const helperReach = new WeakMap<Analysis, Map<FnDef, HelperReach | undefined>>();
+
+/** The acquires and releases `fn` reaches by plain calls and macros, as deep as a loop's are read. */
+function reachOfHelper(an: Analysis, fn: FnDef): HelperReach | undefined {
+  let memo = helperReach.get(an);
+  if (!memo) helperReach.set(an, (memo = new Map<FnDef, HelperReach | undefined>()));
+  if (memo.has(fn)) return memo.get(fn);
+  const out: HelperReach = { acquires: false, releases: [] };
+  // Set false where the text cannot tell (closures assign it: an object, not a `let`).
+  const reading = { known: true };
+  const rel = an.resource.release;
+  const visitFn = (f: FnDef, depth: number, seen: Set<FnDef>): void => {
+    const env = functionEnv(f);
+    const macroOf = (n: string) => (an.program.resolve(f.file, n).length ? undefined : an.program.macroBody(f.file, n));
+    const visit = (e: Expr, painted: string[], d: number): void => {
+      if (!reading.known || e.t !== 'call') return;
+      if (e.f.t !== 'id') {
+        // A call through a pointer may reach anything.
+        reading.known = false;
+        return;
+      }
+      const name = an.program.aliasOf(f.file, e.f.n);
+      if (name === an.resource.acquire.call || an.correlated.has(name)) {
+        out.acquires = true;
+        return;
+      }
+      if (name === rel.call) {
+        const k = handleKey(an, e.a[rel.handleArg], rel.handleIsOut ?? false, {
+          fn: f,
+          env,
+          depth,
+          stack: [],
+          frames: [],
+          p: e.p,
+        });
+        // A release of what a caller handed it by address or by a variable: only the walk can tell.
+        if (k === undefined || !isFieldKey(k)) reading.known = false;
+        else out.releases.push(k);
+        return;
+      }
+      const targets = an.program.resolve(f.file, name);
+      if (!targets.length) {
+        const mb = painted.includes(name) ? undefined : macroOf(name);
+        if (mb?.params.length !== e.a.length) return;
+        if (d >= MAX_MACRO_NESTING) {
+          reading.known = false;
+          return;
+        }
+        const x = expandCounted(an, e, mb, name, painted, macroOf);
+        for (const y of x.exprs)
+          walkExprs({ k: 'exp', e: y, p: e.p }, (inner) => {
+            visit(inner, x.painted, d + 1);
+          });
+        return;
+      }
+      for (const t of targets) {
+        if (!an.relevant.has(t) || seen.has(t)) continue;
+        if (depth >= 4) {
+          reading.known = false;
+          return;
+        }
+        seen.add(t);
+        visitFn(t, depth + 1, seen);
+      }
+    };
+    walkExprs(f.body, (e) => {
+      visit(e, [], 0);
+    });
+  };
+  visitFn(fn, 0, new Set([fn]));
+  const result = reading.known ? out : undefined;
+  memo.set(fn, result);
+  return result;
+}
+
+/**
+ * Can walking `fn` change what this path holds? Not when it acquires nothing and none of its releases
+ * can name storage of a mapping the path still holds (a cleanup routine of other buffers, called on a
+ * failing path of initialize): such a helper is an opaque call like any helper that reaches neither.
+ */
+export function helperMayChangeHeld(an: Analysis, fn: FnDef, s: State): boolean {
+  const r = reachOfHelper(an, fn);
+  if (r === undefined || r.acquires) return true;
+  if (r.releases.length === 0) return false;
+  for (const [k, gid] of s.res) {
+    const g = s.groups.get(gid);
+    if (!g || g.st === 'released' || g.st === 'null') continue;
+    const name = k.endsWith(EARLIER) ? k.slice(0, -EARLIER.length) : k;
+    // A name held in a variable of the walk: a helper may reach it through storage the text does not show.
+    if (!isFieldKey(name)) {
+      if (name.startsWith('*') || name.startsWith('G:')) return true;
+      continue;
+    }
+    if (r.releases.some((x) => sameResource(name, x))) return true;
+  }
+  return false;
 }
 
 /** The release call: the group its handle names is released (evaluated after its arguments). */

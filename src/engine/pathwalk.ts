@@ -77,9 +77,14 @@ export function run(
         };
         work.push({ node: n.next, state: s });
         break;
-      case 'exp':
-        for (const r of evalExpr(an, n.e, s, ctx)) work.push({ node: n.next, state: r.state });
+      case 'exp': {
+        const plain = stripCasts(n.e);
+        ctx.discarded = plain.t === 'call' ? plain : undefined;
+        const outs = evalExpr(an, n.e, s, ctx);
+        ctx.discarded = undefined;
+        for (const r of outs) work.push({ node: n.next, state: r.state });
         break;
+      }
       case 'decl': {
         let states = [s];
         for (const d of n.d) {
