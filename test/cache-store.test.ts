@@ -139,3 +139,24 @@ test('ndis-review scan writes one cache file per repository scanned, and a warm 
     assert.equal(stats.lexed, 0);
     assert.equal(stats.parsed, 0);
   }));
+
+test('a repository file brings back each entry with the size it was counted at, not counted again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ndis-review-sizes-'));
+  try {
+    const first = new FactCache({ dir, repository: '/src/sizes' });
+    const entry = { lex: { idents: ['a'] } } as unknown as Parameters<FactCache['set']>[1];
+    first.set('k', entry);
+    const counted = first.bytes;
+    // Grown in place after it was counted (as function details grow parsed facts): counting again
+    // would give a larger size, so an equal size says the saved one was used.
+    (entry as unknown as { lex: { idents: string[] } }).lex.idents.push(
+      ...Array.from({ length: 500 }, (_, i) => `n${String(i)}`),
+    );
+    await first.save();
+    const again = new FactCache({ dir, repository: '/src/sizes' });
+    assert.equal(again.size, 1);
+    assert.equal(again.bytes, counted);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
