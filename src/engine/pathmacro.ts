@@ -3,6 +3,7 @@
  * within the analysis's step budget.
  */
 import type { Expr, Stmt } from './ast.js';
+import { walkExprs } from './program.js';
 import { MAX_NESTING } from './extract.js';
 import { MAX_MACRO_NESTING, exprDeeperThan, expandUse, type Expansion, type MacroDefinition } from './macros.js';
 import type { State, Val } from './pathstate.js';
@@ -26,6 +27,24 @@ export function expandCounted(
   if (x.truncated || an.steps > MAX_STEPS || x.exprs.some((e) => exprDeeperThan(e, MAX_NESTING)))
     throw new BudgetExceeded();
   return x;
+}
+
+/** Expands a macro use (as `expandCounted`) and visits each expression of the expansion, one level deeper. */
+export function visitExpansion(
+  an: Analysis,
+  use: Extract<Expr, { t: 'call' }>,
+  macro: MacroDefinition,
+  name: string,
+  painted: readonly string[],
+  next: (name: string) => MacroDefinition | undefined,
+  depth: number,
+  visit: (e: Expr, painted: readonly string[], depth: number) => void,
+): void {
+  const x = expandCounted(an, use, macro, name, painted, next);
+  for (const y of x.exprs)
+    walkExprs({ k: 'exp', e: y, p: use.p }, (inner) => {
+      visit(inner, x.painted, depth + 1);
+    });
 }
 
 /**

@@ -16,7 +16,7 @@ import { isFieldKey, siteId, type AcquireSite, type Birth, type Group, type Stat
 import { BudgetExceeded, keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
 import { evalArgs } from './patheval.js';
 import { birth, opaqueCall } from './pathcalls.js';
-import { expandCounted } from './pathmacro.js';
+import { visitExpansion } from './pathmacro.js';
 import { isTracked } from './pathnames.js';
 import { defined } from '../util/defined.js';
 
@@ -256,7 +256,7 @@ function collectReleases(
     an.program.aliasOf(fn.file, n) === rel.call || an.program.resolve(fn.file, n).length
       ? undefined
       : an.program.macroBody(fn.file, n);
-  const visit = (e: Expr, painted: string[], d: number): void => {
+  const visit = (e: Expr, painted: readonly string[], d: number): void => {
     if (e.t !== 'call' || e.f.t !== 'id') return;
     const name = an.program.aliasOf(fn.file, e.f.n);
     if (name === rel.call) {
@@ -278,11 +278,7 @@ function collectReleases(
       if (mb?.params.length !== e.a.length) return;
       // Past the nesting or the step budget the loop's releases are unknown: the walk stops (a budget notice).
       if (d >= MAX_MACRO_NESTING) throw new BudgetExceeded();
-      const x = expandCounted(an, e, mb, name, painted, macroOf);
-      for (const y of x.exprs)
-        walkExprs({ k: 'exp', e: y, p: e.p }, (inner) => {
-          visit(inner, x.painted, d + 1);
-        });
+      visitExpansion(an, e, mb, name, painted, macroOf, d, visit);
       return;
     }
     for (const t of targets) {
@@ -318,7 +314,7 @@ function reachOfHelper(an: Analysis, fn: FnDef): HelperReach | undefined {
   const visitFn = (f: FnDef, depth: number, seen: Set<FnDef>): void => {
     const env = functionEnv(f);
     const macroOf = (n: string) => (an.program.resolve(f.file, n).length ? undefined : an.program.macroBody(f.file, n));
-    const visit = (e: Expr, painted: string[], d: number): void => {
+    const visit = (e: Expr, painted: readonly string[], d: number): void => {
       if (!reading.known || e.t !== 'call') return;
       if (e.f.t !== 'id') {
         // A call through a pointer may reach anything.
@@ -352,11 +348,7 @@ function reachOfHelper(an: Analysis, fn: FnDef): HelperReach | undefined {
           reading.known = false;
           return;
         }
-        const x = expandCounted(an, e, mb, name, painted, macroOf);
-        for (const y of x.exprs)
-          walkExprs({ k: 'exp', e: y, p: e.p }, (inner) => {
-            visit(inner, x.painted, d + 1);
-          });
+        visitExpansion(an, e, mb, name, painted, macroOf, d, visit);
         return;
       }
       for (const t of targets) {
