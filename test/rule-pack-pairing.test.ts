@@ -350,3 +350,59 @@ ruleTester('pairing: a release guarded by a field the acquire sets on success (s
     files: { 'mp.c': GUARDED_CLEANUP('d->Other').replace('// MARK', '// EXPECT: ndis/init-register-interrupt') },
   },
 ]);
+
+/** tbatm155's shape: cleanup deregisters under `HW_TEST_FLAG`, which compares the masked word with the bit. */
+const BIT_EQUALITY = (setAfterSetup: boolean) => `${ADAPTER}
+#define fREG 0x00000004
+#define HW_TEST_FLAG(x, f)  (((x)->Flags & (f)) == (f))
+#define HW_SET_FLAG(x, f)   ((x)->Flags |= (f))
+typedef struct _HW { ULONG Flags; NDIS_MINIPORT_INTERRUPT Interrupt; } HW, *PHW;
+typedef struct _B { NDIS_HANDLE H; PHW Hw; } B, *PB;
+NDIS_STATUS Setup(PB b);
+VOID FreeRes(PB b)
+{
+    PHW w = b->Hw;
+    if (HW_TEST_FLAG(w, fREG))
+        NdisMDeregisterInterrupt(&w->Interrupt);
+}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PB b = (PB)c;
+    PHW w = b->Hw;
+    NDIS_STATUS s;
+    do {
+        s = NdisMRegisterInterrupt(&w->Interrupt, h, 5, 5, TRUE, TRUE, NdisInterruptLevelSensitive);
+        if (s != NDIS_STATUS_SUCCESS)
+            break;
+${setAfterSetup ? '' : '        HW_SET_FLAG(w, fREG);\n'}        s = Setup(b);
+        if (s != NDIS_STATUS_SUCCESS)
+            break; // MARK
+${setAfterSetup ? '        HW_SET_FLAG(w, fREG);\n' : ''}    } while (FALSE);
+    if (s != NDIS_STATUS_SUCCESS)
+        FreeRes(b);
+    return s;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    FreeRes((PB)c);
+}`;
+
+ruleTester('pairing: a one-bit flag tested as (x & BIT) == BIT (tbatm155 shape, reproducer)', [
+  {
+    rules: ['ndis/init-register-interrupt'],
+    name: 'the bit set right after the registration: the cleanup deregisters on every failure after it',
+    files: { 'mp.c': BIT_EQUALITY(false) },
+  },
+  {
+    rules: ['ndis/init-register-interrupt'],
+    name: 'the bit set only after a later step: a failure of that step leaks',
+    // Reported at initialize's return, as the engine reports a break out of `do { } while (FALSE)`
+    // whose status is tested after the loop.
+    files: {
+      'mp.c': BIT_EQUALITY(true).replace(
+        '    return s;\n}\nVOID Halt',
+        '    return s; // EXPECT: ndis/init-register-interrupt\n}\nVOID Halt',
+      ),
+    },
+  },
+]);

@@ -11,14 +11,14 @@ import { constantTruth, integerValue } from './values.js';
 import { clone, type Origin, type State } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx } from './pathcontext.js';
 import { evalExpr, exact } from './patheval.js';
-import { flagKey } from './pathflags.js';
+import { flagKey, singleBitEquality } from './pathflags.js';
 import { resVal } from './pathresource.js';
 import { isRetested, isTracked, lastName } from './pathnames.js';
 
 /**
  * A condition's outcomes: each feasible truth value with the state that
  * learned it. `x == 0`, `!x`, `x != NDIS_STATUS_SUCCESS`, `NT_SUCCESS(x)`, `NT_ERROR(x)`,
- * `x` and `&&`/`||` of them are understood; anything else forks unlearned.
+ * `(x & BIT) == BIT`, `x` and `&&`/`||` of them are understood; anything else forks unlearned.
  */
 export function evalCond(
   an: Analysis,
@@ -48,8 +48,11 @@ export function evalCond(
         state: o.state,
       }));
     }
-    const out: { truth: boolean; state: State }[] = [];
     const eq = c.op === '==';
+    const bitSide = singleBitEquality(an, c.l, c.r, ctx) ? c.l : singleBitEquality(an, c.r, c.l, ctx) ? c.r : undefined;
+    if (bitSide)
+      return zeroTest(an, bitSide, s, ctx, p, e).map((o) => ({ truth: eq ? !o.zero : o.zero, state: o.state }));
+    const out: { truth: boolean; state: State }[] = [];
     for (const l of evalExpr(an, c.l, s, ctx))
       for (const r of evalExpr(an, c.r, l.state, ctx)) {
         const lv = exact(l.val);

@@ -35,6 +35,18 @@ export function flagKey(an: Analysis, e: Expr, ctx: Ctx): { key: string; base: s
   return base ? { key: `${base}&${String(bit)}`, base } : undefined;
 }
 
+/**
+ * `(x & BIT) == BIT` with BIT one bit (`HW_TEST_FLAG`'s `((x)->Flags & (f)) == (f)`): the same test as
+ * `x & BIT`. With a mask of several bits, equality asks for all of them and is not that test.
+ */
+export function singleBitEquality(an: Analysis, masked: Expr, other: Expr, ctx: Ctx): boolean {
+  const m = stripCasts(masked);
+  if (m.t !== 'bin' || m.op !== '&') return false;
+  const bit = integerValue(m.r, an.program, ctx.fn.file) ?? integerValue(m.l, an.program, ctx.fn.file);
+  if (bit === undefined || bit <= 0n || (bit & (bit - 1n)) !== 0n) return false;
+  return integerValue(stripCasts(other), an.program, ctx.fn.file) === bit && flagKey(an, m, ctx) !== undefined;
+}
+
 /** A named constant (macro, enumeration, status word) as a value with its exact integer when known. */
 export function constant(an: Analysis, name: string, s: State, ctx: Ctx): Val | undefined {
   const truth = constantTruth(name, an.program, ctx.fn.file);
