@@ -406,3 +406,49 @@ ruleTester('pairing: a one-bit flag tested as (x & BIT) == BIT (tbatm155 shape, 
     },
   },
 ]);
+
+/** softether's shape: the open's status tested through the driver's own macros, defined in a header nothing else needs. */
+const MACRO_TESTED_OPEN = (close: string) => ({
+  'neo.h': `#define OK(val) ((val) == STATUS_SUCCESS)
+#define NG(val) (!OK(val))
+`,
+  'mp.c': `${ADAPTER}#include "neo.h"
+BOOLEAN LoadRegistry(NDIS_HANDLE h)
+{
+    NDIS_HANDLE config;
+    NDIS_CONFIGURATION_OBJECT obj;
+    NDIS_STATUS ret;
+    ret = NdisOpenConfigurationEx(&obj, &config);
+    if (NG(ret))
+    {
+        return FALSE;
+    }
+    ${close}
+    return TRUE;
+}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    return LoadRegistry(h) ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { }
+`,
+});
+
+ruleTester("pairing: a status tested through the driver's own macros (softether shape, reproducer)", [
+  {
+    rules: ['ndis/open-configuration'],
+    name: 'NG(ret) failing means nothing was opened: no finding on that return',
+    files: MACRO_TESTED_OPEN('NdisCloseConfiguration(config);'),
+  },
+  {
+    rules: ['ndis/open-configuration'],
+    name: 'the handle not closed after NG(ret) is false: reported at the return that keeps it',
+    files: {
+      ...MACRO_TESTED_OPEN(''),
+      'mp.c': MACRO_TESTED_OPEN('')['mp.c'].replace(
+        '    return TRUE;',
+        '    return TRUE; // EXPECT: ndis/open-configuration',
+      ),
+    },
+  },
+]);

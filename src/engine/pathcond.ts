@@ -14,6 +14,8 @@ import { evalExpr, exact } from './patheval.js';
 import { flagKey, singleBitEquality } from './pathflags.js';
 import { resVal } from './pathresource.js';
 import { isRetested, isTracked, lastName } from './pathnames.js';
+import { expandCounted } from './pathmacro.js';
+import { MAX_MACRO_NESTING } from './macros.js';
 
 /**
  * A condition's outcomes: each feasible truth value with the state that
@@ -83,6 +85,8 @@ export function evalCond(
   if (c.t === 'call' && c.f.t === 'id' && c.f.n === 'NT_ERROR' && c.a.length === 1) {
     return zeroTest(an, c.a[0], s, ctx, p, e).map((o) => ({ truth: !o.zero, state: o.state }));
   }
+  const expanded = conditionMacro(an, c, ctx);
+  if (expanded) return evalCond(an, expanded.e, s, expanded.ctx, p);
   if (c.t === 'num' || c.t === 'id') {
     const k = c.t === 'id' ? keyOf(an, c, ctx.env) : undefined;
     const known = c.t === 'num' ? integerValue(c, an.program, ctx.fn.file) : undefined;
@@ -93,6 +97,33 @@ export function evalCond(
     }
   }
   return zeroTest(an, c, s, ctx, p, e).map((o) => ({ truth: !o.zero, state: o.state }));
+}
+
+/**
+ * A condition that is a function-like macro (`#define NG(v) (!OK(v))`, `#define OK(v) ((v) ==
+ * STATUS_SUCCESS)`): its one-expression expansion, read as a condition, so a status tested through
+ * the driver's own macros is learned as `ret != STATUS_SUCCESS` is. As in C, a macro is not expanded
+ * inside its own expansion.
+ */
+function conditionMacro(an: Analysis, c: Expr, ctx: Ctx): { e: Expr; ctx: Ctx } | undefined {
+  if (c.t !== 'call' || c.f.t !== 'id') return undefined;
+  // What `expandMacro` leaves alone stays a call here too: functions, and the tracked acquire and release.
+  const r = an.resource;
+  const opaque = (n: string) => {
+    const alias = an.program.aliasOf(ctx.fn.file, n);
+    return alias === r.acquire.call || alias === r.release.call || an.program.resolve(ctx.fn.file, n).length > 0;
+  };
+  const name = an.program.aliasOf(ctx.fn.file, c.f.n);
+  if (opaque(c.f.n)) return undefined;
+  const around = ctx.macros ?? { painted: [], depth: 0 };
+  if (around.painted.includes(name) || around.depth >= MAX_MACRO_NESTING) return undefined;
+  const mb = an.program.macroBody(ctx.fn.file, name);
+  if (mb?.params.length !== c.a.length) return undefined;
+  const x = expandCounted(an, c, mb, name, around.painted, (n) =>
+    opaque(n) ? undefined : an.program.macroBody(ctx.fn.file, n),
+  );
+  if (x.exprs.length !== 1) return undefined;
+  return { e: x.exprs[0], ctx: { ...ctx, macros: { painted: x.painted, depth: around.depth + 1 } } };
 }
 
 function isZeroConstant(an: Analysis, e: Expr, ctx: Ctx): boolean {

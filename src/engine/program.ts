@@ -225,14 +225,14 @@ export class Program {
   }
 
   /**
-   * A macro that stores or reads a field (`MP_SET_FLAG`, `MP_TEST_FLAG`) defined in a file that was not
-   * parsed (a header that names nothing the rules track): its body, parsed from the file's lexical facts
-   * on first use. Macros that call something are left as they were: a file defining one that matters
-   * names what it calls, and is parsed.
+   * A macro that stores or reads a field (`MP_SET_FLAG`, `MP_TEST_FLAG`) or tests a value through
+   * other macros (`NG(v)`) defined in a file that was not parsed (a header that names nothing the rules
+   * track): its body, parsed from the file's lexical facts on first use. Macros that call a function
+   * are left as they were: a file defining one that matters names what it calls, and is parsed.
    */
   private lexMacroBody(fromFile: string, name: string): (MacroBody & { file: string }) | undefined {
     const m = this.macro(fromFile, name);
-    if (!m?.params || /[A-Za-z_]\w*\s*\(/.test(m.body)) return undefined;
+    if (!m?.params || !this.callsOnlyMacros(fromFile, m.body)) return undefined;
     const file = this.files.get(m.file);
     if (!file || file.parsed) return undefined;
     let bodies = this.lexMacroBodies.get(m.file);
@@ -242,6 +242,21 @@ export class Program {
     }
     const body = bodies.get(name);
     return body ? { ...body, file: m.file } : undefined;
+  }
+
+  /**
+   * A body that calls nothing but other function-like macros (`#define NG(v) (!OK(v))`): its
+   * expansion reaches no function, so it is as safe to read from lexical facts as a body that calls
+   * nothing.
+   */
+  private callsOnlyMacros(fromFile: string, body: string): boolean {
+    for (const m of body.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
+      const callee = m[1];
+      if (this.resolve(fromFile, callee).length) return false;
+      const def = this.macro(fromFile, callee);
+      if (!def?.params) return false;
+    }
+    return true;
   }
 
   /**
