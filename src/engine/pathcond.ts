@@ -14,7 +14,7 @@ import { evalExpr, exact } from './patheval.js';
 import { flagKey, singleBitEquality } from './pathflags.js';
 import { resVal } from './pathresource.js';
 import { isRetested, isTracked, lastName } from './pathnames.js';
-import { expandCounted } from './pathmacro.js';
+import { expandHere, keptAsCall } from './pathmacro.js';
 import { MAX_MACRO_NESTING } from './macros.js';
 
 /**
@@ -106,24 +106,15 @@ export function evalCond(
  * inside its own expansion.
  */
 function conditionMacro(an: Analysis, c: Expr, ctx: Ctx): { e: Expr; ctx: Ctx } | undefined {
-  if (c.t !== 'call' || c.f.t !== 'id') return undefined;
   // What `expandMacro` leaves alone stays a call here too: functions, and the tracked acquire and release.
-  const r = an.resource;
-  const opaque = (n: string) => {
-    const alias = an.program.aliasOf(ctx.fn.file, n);
-    return alias === r.acquire.call || alias === r.release.call || an.program.resolve(ctx.fn.file, n).length > 0;
-  };
+  if (c.t !== 'call' || c.f.t !== 'id' || keptAsCall(an, ctx, c.f.n)) return undefined;
   const name = an.program.aliasOf(ctx.fn.file, c.f.n);
-  if (opaque(c.f.n)) return undefined;
   const around = ctx.macros ?? { painted: [], depth: 0 };
   if (around.painted.includes(name) || around.depth >= MAX_MACRO_NESTING) return undefined;
   const mb = an.program.macroBody(ctx.fn.file, name);
   if (mb?.params.length !== c.a.length) return undefined;
-  const x = expandCounted(an, c, mb, name, around.painted, (n) =>
-    opaque(n) ? undefined : an.program.macroBody(ctx.fn.file, n),
-  );
-  if (x.exprs.length !== 1) return undefined;
-  return { e: x.exprs[0], ctx: { ...ctx, macros: { painted: x.painted, depth: around.depth + 1 } } };
+  const x = expandHere(an, c, mb, name, ctx);
+  return x.exprs.length === 1 ? { e: x.exprs[0], ctx: x.ctx } : undefined;
 }
 
 function isZeroConstant(an: Analysis, e: Expr, ctx: Ctx): boolean {

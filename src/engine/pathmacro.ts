@@ -69,20 +69,37 @@ export function expandMacro(
   if (around.painted.includes(name))
     return evalArgs(an, use.a, s, ctx).map(({ state }) => ({ state, val: { k: 'top' } }));
   if (around.depth >= MAX_MACRO_NESTING) throw new BudgetExceeded();
-  const r = an.resource;
-  const macroOf = (n: string) => {
-    const alias = an.program.aliasOf(ctx.fn.file, n);
-    if (alias === r.acquire.call || alias === r.release.call || an.program.resolve(ctx.fn.file, n).length)
-      return undefined;
-    return an.program.macroBody(ctx.fn.file, n);
-  };
-  const x = expandCounted(an, use, { params, body }, name, around.painted, macroOf);
-  const inner: Ctx = { ...ctx, macros: { painted: x.painted, depth: around.depth + 1 } };
+  const x = expandHere(an, use, { params, body }, name, ctx);
   let acc: { state: State; val: Val }[] = [{ state: s, val: { k: 'top' } }];
   for (const e of x.exprs) {
     const next: { state: State; val: Val }[] = [];
-    for (const a of acc) next.push(...evalExpr(an, e, a.state, inner));
+    for (const a of acc) next.push(...evalExpr(an, e, a.state, x.ctx));
     acc = next;
   }
   return acc;
+}
+
+/** A name the walk keeps as a call, never expands: a function, or the tracked acquire or release (behind any alias). */
+export function keptAsCall(an: Analysis, ctx: Ctx, name: string): boolean {
+  const alias = an.program.aliasOf(ctx.fn.file, name);
+  const r = an.resource;
+  return alias === r.acquire.call || alias === r.release.call || an.program.resolve(ctx.fn.file, name).length > 0;
+}
+
+/**
+ * A macro use expanded where the walk is (macros inside it expanded unless kept as calls): its
+ * expressions, and the context to read them in, with the macro painted and one level deeper.
+ */
+export function expandHere(
+  an: Analysis,
+  use: Extract<Expr, { t: 'call' }>,
+  macro: MacroDefinition,
+  name: string,
+  ctx: Ctx,
+): { exprs: Expr[]; ctx: Ctx } {
+  const around = ctx.macros ?? { painted: [], depth: 0 };
+  const x = expandCounted(an, use, macro, name, around.painted, (n) =>
+    keptAsCall(an, ctx, n) ? undefined : an.program.macroBody(ctx.fn.file, n),
+  );
+  return { exprs: x.exprs, ctx: { ...ctx, macros: { painted: x.painted, depth: around.depth + 1 } } };
 }
