@@ -88,7 +88,7 @@ export class Program {
   private readonly enums = new Map<string, { value: string; file: string }[]>();
   readonly roles = new Map<FnDef, RoleEvidence[]>();
   private readonly edgeCache = new Map<FnDef, CallEdge[]>();
-  private readonly macroCache = new Map<string, Map<string, (MacroDef & { file: string }) | null>>();
+  private readonly macroCache = new Map<string, Map<string, (MacroDef & { file: string }) | undefined>>();
   private readonly expandCache = new Map<string, Map<string, { name: string; viaMacros: string[] }[]>>();
   private readonly callsParameterCache = new Map<string, Map<string, boolean>>();
   private fieldStores: Map<string, { fn: FnDef; line: number; path: string }[]> | undefined;
@@ -186,16 +186,8 @@ export class Program {
     const defs = this.macros.get(name);
     if (!defs) return undefined;
     if (defs.length === 1) return defs[0];
-    // By file, then name: a key built of both cost an allocation on every look, and this is looked up
-    // for nearly every name the rules meet.
-    let byName = this.macroCache.get(fromFile);
-    if (!byName) this.macroCache.set(fromFile, (byName = new Map<string, (MacroDef & { file: string }) | null>()));
-    let hit = byName.get(name);
-    if (hit === undefined) {
-      hit = nearest(fromFile, defs, (d) => d.file)[0] ?? null;
-      byName.set(name, hit);
-    }
-    return hit ?? undefined;
+    // Looked up for nearly every name the rules meet: remembered per file and name.
+    return this.once(this.macroCache, fromFile, name, () => nearest(fromFile, defs, (d) => d.file).at(0));
   }
 
   /** An enumeration constant's value text, from the nearest definition. */
