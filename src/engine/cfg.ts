@@ -9,7 +9,7 @@ import type { Expr, Pos, Stmt, VarDecl } from './ast.js';
 export type CfgNode =
   | { t: 'exp'; e: Expr; p: Pos; next: number }
   | { t: 'decl'; d: VarDecl[]; p: Pos; next: number }
-  | { t: 'br'; c: Expr; p: Pos; yes: number; no: number; loop?: Stmt }
+  | { t: 'br'; c: Expr; p: Pos; yes: number; no: number; loop?: Stmt; stmt?: Extract<Stmt, { k: 'if' }> }
   | { t: 'sw'; c: Expr; p: Pos; cases: { v: Expr; to: number }[]; dflt: number }
   | { t: 'ret'; e?: Expr; p: Pos }
   | { t: 'jump'; kind: 'goto' | 'break' | 'continue'; p: Pos; next: number }
@@ -65,7 +65,7 @@ export function buildCfg(body: Stmt): Cfg {
       case 'if': {
         const yes = build(s.t, next, ctx);
         const no = build(s.f, next, ctx);
-        return add({ t: 'br', c: s.c, p: s.p, yes, no });
+        return add({ t: 'br', c: s.c, p: s.p, yes, no, stmt: s });
       }
       case 'while': {
         const head = add({ t: 'br', c: s.c, p: s.p, yes: end, no: next, loop: s.b });

@@ -81,7 +81,8 @@ function evalPointerCall(
     if (rel.length && ctx.depth < MAX_DEPTH) return stepInto(an, rel, rel.length < targets.length, e, s, ctx);
     return opaqueCall(an, e, s, ctx, targets);
   }
-  an.unresolved++;
+  // Counted by call site: how many paths pass it says nothing to the reader.
+  an.unresolved.add(`${ctx.fn.file}:${String(e.p[0])}:${String(e.p[1])}`);
   return opaqueCall(an, e, s, ctx, []).map((out) => {
     if (an.indirectMayRelease)
       for (const g of out.state.groups.values()) if (g.st === 'held' || g.st === 'cond') g.behindPointer = true;

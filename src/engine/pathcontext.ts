@@ -4,11 +4,12 @@
  * functions) and the name facts of the walk (see `pathnames.ts`); and what one
  * invocation's walk carries (`Ctx`).
  *
- * An `Analysis` lives as long as its `PathAnalyzer`: the split and frame counters
- * run on across analyses of one resource (frame names and symbols stay distinct),
- * the step budget is reset by each analysis.
+ * An `Analysis` lives as long as its `PathAnalyzer`: the split counter runs on
+ * across analyses of one resource, invocations are named by calling context (the
+ * same context is the same name in every analysis: each starts from a new state),
+ * and the step budget is reset by each analysis.
  */
-import type { Expr, Pos } from './ast.js';
+import type { Expr, Pos, Stmt } from './ast.js';
 import { KeyMaker, type TypeEnv } from './keys.js';
 import type { FnDef, Program } from './program.js';
 import type { ResourceDef } from './rulepack.js';
@@ -24,9 +25,11 @@ export class Analysis {
   /** Splits on something no call decided (storage, a helper's several outcomes): the branch itself decides. */
   openSplits = 0;
   steps = 0;
-  frameCounter = 0;
+  /** Invocation numbers by calling context (see `frameName` in `pathwalk.ts`). */
+  readonly frameIds = new Map<string, number>();
   complete = true;
-  unresolved = 0;
+  /** Calls through pointers nothing resolves, by site (`file:line:column`). */
+  unresolved = new Set<string>();
   readonly sites = new Map<string, { site: AcquireSite; names: Set<string> }>();
   damaged: FnDef[] = [];
   /** How often each name is read by a condition or return of the functions walked. */
@@ -38,6 +41,12 @@ export class Analysis {
   /** Keys whose last field is declared BOOLEAN (see `forgetDeviceMemory`). */
   readonly booleanFields = new Map<string, boolean>();
   readonly correlated = new Map<string, ResourceDef>();
+  /** `quietIf` by statement (`pathinert.ts`): the answer depends on the resource, so it is kept here. */
+  readonly inertIfs = new WeakMap<Stmt, boolean>();
+  /** Names a test or return reads other than the tests the walk goes past (see `nameFacts`). */
+  deciding = new Set<string>();
+  readonly decidingByRoot = new Map<FnDef, Set<string>>();
+  readonly decidingCounts = new WeakMap<Stmt, Map<string, number>>();
   /** Keys of expressions by invocation (an invocation's variables change only at its declarations). */
   readonly keyCache = new WeakMap<TypeEnv, Map<Expr, string | undefined>>();
 

@@ -75,7 +75,7 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
           return { state: r.state, val: { k: 'top' } };
         });
       }
-      for (const fk of [...s.vals.keys()]) if (fk.startsWith(`${k}&`)) s.vals.delete(fk);
+      s.vals.deleteFlagsOf(k);
       return assign(an, k, e.r, s, ctx, exprText(stripCasts(e.l))).map((st) => ({
         state: st,
         val: st.vals.get(k) ?? resVal(st, k),
@@ -158,7 +158,10 @@ export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, t
     }
     let val = v0;
     if (share && val.k === 'top' && !state.res.has(rk)) {
-      val = { k: 'sym', id: `=${rk}@${String(state.step)}` };
+      // Named by where the copy is made, not by the path's step: the same copy on two paths is one unknown.
+      const id = `=${rk}@${ctx.env.frame}:${String(ctx.p[0])}:${String(ctx.p[1])}`;
+      state.cons.delete(id);
+      val = { k: 'sym', id };
       state.vals.set(rk, val);
     }
     const gid = state.res.get(k);

@@ -20,7 +20,7 @@ export function updateFlags(an: Analysis, k: string, op: string, rhs: Expr, s: S
     const inner = stripCasts(rhs);
     const v = inner.t === 'un' && inner.op === '~' ? integerValue(inner.e, an.program, ctx.fn.file) : undefined;
     if (v !== undefined) s.vals.set(`${k}&${String(v)}`, { k: 'Z', o });
-    else for (const fk of [...s.vals.keys()]) if (fk.startsWith(`${k}&`)) s.vals.delete(fk);
+    else s.vals.deleteFlagsOf(k);
   }
 }
 

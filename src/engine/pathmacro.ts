@@ -9,6 +9,7 @@ import { MAX_MACRO_NESTING, exprDeeperThan, expandUse, type Expansion, type Macr
 import type { State, Val } from './pathstate.js';
 import { BudgetExceeded, MAX_STEPS, type Analysis, type Ctx } from './pathcontext.js';
 import { evalArgs, evalExpr } from './patheval.js';
+import { hasEffect, learnUnconditional } from './pathinert.js';
 
 /**
  * `expandUse` charged to the analysis: each macro body put in costs a step. Past the step
@@ -71,7 +72,15 @@ export function expandMacro(
   if (around.depth >= MAX_MACRO_NESTING) throw new BudgetExceeded();
   const x = expandHere(an, use, { params, body }, name, ctx);
   let acc: { state: State; val: Val }[] = [{ state: s, val: { k: 'top' } }];
-  for (const e of x.exprs) {
+  for (const [i, e] of x.exprs.entries()) {
+    // A statement macro is read as a sequence, its `if` bodies run whichever way the test goes. What
+    // a test with no effect of its own would learn there selects nothing, and would only split the
+    // path into copies that differ in a flag (`pathinert.ts`); so such a test teaches only what it
+    // reads through, unless it is the macro's value.
+    if (i < x.exprs.length - 1 && !hasEffect(e)) {
+      for (const a of acc) learnUnconditional(an, e, a.state, x.ctx);
+      continue;
+    }
     const next: { state: State; val: Val }[] = [];
     for (const a of acc) next.push(...evalExpr(an, e, a.state, x.ctx));
     acc = next;

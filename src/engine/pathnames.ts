@@ -10,6 +10,7 @@ import { stripCasts } from './keys.js';
 import { walkExprs, type FnDef, type Program } from './program.js';
 import type { Analysis } from './pathcontext.js';
 import { rememberedByString } from '../util/memo.js';
+import { quietIf } from './pathinert.js';
 
 /** The walk's facts about names (see `testedNames`, `assignedNames`), the same for every resource. */
 export function nameFacts(an: Analysis, root: FnDef): void {
@@ -22,6 +23,15 @@ export function nameFacts(an: Analysis, root: FnDef): void {
   an.tested = hit.tested;
   an.assigned = hit.assigned;
   an.retested = new Map();
+  // What decides: the same count without the tests the walk goes past (`pathinert.ts`), which
+  // depend on the resource, so are counted per analysis.
+  let deciding = an.decidingByRoot.get(root);
+  if (!deciding) {
+    const quiet = (s: Extract<Stmt, { k: 'if' }>, fn: FnDef) => quietIf(an, s, fn);
+    deciding = new Set(testedNames(walkable(an.program, root), quiet, an.decidingCounts).keys());
+    an.decidingByRoot.set(root, deciding);
+  }
+  an.deciding = deciding;
 }
 
 /** Is this storage read by a condition or return somewhere on the walk? Others need no value. */
@@ -82,9 +92,18 @@ function readLastName(k: string): string {
   return plain.slice(Math.max(plain.lastIndexOf('.'), plain.lastIndexOf(':')) + 1).replace(/\[\]$/, '');
 }
 
-/** Identifiers and field names read by conditions and returns of these functions, with counts. */
-function testedNames(fns: Iterable<FnDef>): Map<string, number> {
+/**
+ * Identifiers and field names read by conditions and returns of these functions, with counts;
+ * without the tests of the `if`s `skip` names (counted by body into `cache`).
+ */
+function testedNames(
+  fns: Iterable<FnDef>,
+  skip?: (s: Extract<Stmt, { k: 'if' }>, fn: FnDef) => boolean,
+  cache: WeakMap<Stmt, Map<string, number>> = testedCache,
+): Map<string, number> {
   const out = new Map<string, number>();
+  /** The function whose body `conds` reads. */
+  let current: FnDef | undefined;
   /** Where `names` counts: one function's own counts while they are read. */
   let into = out;
   const names = (e: Expr | undefined) => {
@@ -111,7 +130,7 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
         s.b.forEach(conds);
         break;
       case 'if':
-        names(s.c);
+        if (!(skip && current && skip(s, current))) names(s.c);
         conds(s.t);
         conds(s.f);
         break;
@@ -153,13 +172,14 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
   };
   const list = [...fns];
   for (const fn of list) {
-    let counts = testedCache.get(fn.body);
+    let counts = cache.get(fn.body);
     if (!counts) {
       counts = new Map();
       into = counts;
+      current = fn;
       conds(fn.body);
       into = out;
-      testedCache.set(fn.body, counts);
+      cache.set(fn.body, counts);
     }
     for (const [k, v] of counts) out.set(k, (out.get(k) ?? 0) + v);
   }
@@ -170,7 +190,7 @@ function testedNames(fns: Iterable<FnDef>): Map<string, number> {
   for (const fn of list) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
   const testedParam = (fn: FnDef, i: number, extra: Set<string>) => {
     const n = (fn.params[i] as (typeof fn.params)[number] | undefined)?.n;
-    return n !== undefined && ((testedCache.get(fn.body)?.has(n) ?? false) || extra.has(`${fn.name}#${String(i)}`));
+    return n !== undefined && ((cache.get(fn.body)?.has(n) ?? false) || extra.has(`${fn.name}#${String(i)}`));
   };
   const passed = new Set<string>();
   for (let round = 0; round < 4; round++) {

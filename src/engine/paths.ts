@@ -93,7 +93,7 @@ export class PathAnalyzer {
     const an = this.an;
     an.steps = 0;
     an.complete = true;
-    an.unresolved = 0;
+    an.unresolved = new Set();
     an.damaged = root.fact.damaged ? [root] : [];
     nameFacts(an, root);
     const start = newState();
@@ -135,7 +135,7 @@ export class PathAnalyzer {
     const an = this.an;
     an.steps = 0;
     an.complete = true;
-    an.unresolved = 0;
+    an.unresolved = new Set();
     an.sites.clear();
     an.damaged = init.fact.damaged ? [init] : [];
     nameFacts(an, init);
@@ -158,7 +158,7 @@ export class PathAnalyzer {
         sites: new Map(an.sites),
         complete: false,
         damaged,
-        unresolvedCalls: an.unresolved,
+        unresolvedCalls: an.unresolved.size,
         notOnlyFailing,
       };
     }
@@ -169,7 +169,7 @@ export class PathAnalyzer {
       sites: new Map(an.sites),
       complete: an.complete,
       damaged: [],
-      unresolvedCalls: an.unresolved,
+      unresolvedCalls: an.unresolved.size,
       notOnlyFailing,
     };
   }

@@ -105,6 +105,12 @@ export interface State {
   split?: number;
 }
 
+/** The storage a flag key is a bit of (`DEV.Flags` of `DEV.Flags&4`); none for a plain key. */
+function flagBase(k: string): string | undefined {
+  const amp = k.indexOf('&');
+  return amp < 0 ? undefined : k.slice(0, amp);
+}
+
 /** A key naming a struct field (`DEV.State`, `?.Flags&4`), not a variable. */
 export function isFieldKey(k: string): boolean {
   const amp = k.indexOf('&');
@@ -183,15 +189,23 @@ export class Vals {
   /** How many entries count. */
   n: number;
 
+  /**
+   * How many flag keys (`DEV.Flags&4`) each storage has: an assignment to `DEV.Flags` forgets its
+   * flags, and looking them up by scanning every key cost more than the rest of the assignment.
+   */
+  private flags: Map<string, number>;
+
   constructor(from?: Vals) {
     if (from) {
       this.m = new Map(from.m);
       this.syms = new Map(from.syms);
+      this.flags = from.flags.size ? new Map(from.flags) : new Map<string, number>();
       this.h = from.h;
       this.n = from.n;
     } else {
       this.m = new Map();
       this.syms = new Map();
+      this.flags = new Map();
       this.h = 0;
       this.n = 0;
     }
@@ -212,6 +226,10 @@ export class Vals {
   set(k: string, v: Val): this {
     const old = this.m.get(k);
     if (old !== undefined) this.forget(k, old);
+    else {
+      const base = flagBase(k);
+      if (base !== undefined) this.flags.set(base, (this.flags.get(base) ?? 0) + 1);
+    }
     this.m.set(k, v);
     if (counts(k, v)) {
       this.h = (this.h + entryHash(k, v)) | 0;
@@ -226,7 +244,20 @@ export class Vals {
     const old = this.m.get(k);
     if (old === undefined) return false;
     this.forget(k, old);
+    const base = flagBase(k);
+    if (base !== undefined) {
+      const c = this.flags.get(base) ?? 0;
+      if (c <= 1) this.flags.delete(base);
+      else this.flags.set(base, c - 1);
+    }
     return this.m.delete(k);
+  }
+
+  /** Forgets every flag of storage `k` (`k&4`, `k&8`...). */
+  deleteFlagsOf(k: string): void {
+    if (!this.flags.has(k)) return;
+    const prefix = `${k}&`;
+    for (const fk of [...this.m.keys()]) if (fk.startsWith(prefix) && flagBase(fk) === k) this.delete(fk);
   }
 
   private forget(k: string, v: Val): void {

@@ -19,6 +19,7 @@ import { opaqueCall } from './pathcalls.js';
 import { dropNameless, loopReleasesHeld } from './pathresource.js';
 import { isTracked } from './pathnames.js';
 import { JoinPoints, mergeExits } from './pathmerge.js';
+import { isInertIf, learnUnconditional } from './pathinert.js';
 
 /** Runs one invocation of `fn`; returns its exits. */
 export function run(
@@ -29,10 +30,12 @@ export function run(
   depth: number,
   stack: FnDef[],
   frames: readonly string[] = [],
+  /** Where the caller calls it (`line:column`); none for a walk's root. */
+  site = '',
 ): Exit[] {
   const cfg = buildCfg(fn.body);
   const pointees = new Map<string, string>();
-  const env: TypeEnv = { frame: `${fn.name}#${String(an.frameCounter++)}`, vars: new Map(), pointees };
+  const env: TypeEnv = { frame: frameName(an, fn, frames, site), vars: new Map(), pointees };
   const state = entry;
   const entryStep = entry.step;
   fn.params.forEach((p, i) => {
@@ -111,6 +114,12 @@ export function run(
         break;
       }
       case 'br': {
+        // A debug print's test: the same state either way, so one walk on, past it.
+        if (n.stmt && isInertIf(an, n.stmt, fn, s, ctx)) {
+          learnUnconditional(an, n.c, s, ctx);
+          work.push({ node: n.no, state: s });
+          break;
+        }
         ctx.cond = n.c;
         const splitsBefore = an.splits;
         const openBefore = an.openSplits;
@@ -231,6 +240,23 @@ export function run(
   return mergeExits(an, exits, entryStep, env.frame);
 }
 
+/**
+ * An invocation's name: one per calling context (the caller's invocation and the call site), not
+ * one per walk. The symbols a helper's calls return are named by it, so two paths that called the
+ * helper at the same place and learned the same of its results are one state, and merge where they
+ * join, as they would had the call been inline. (A loop that calls it again reuses the names, as a
+ * call site inside one invocation always did: each call forgets what was known of its old result.)
+ */
+function frameName(an: Analysis, fn: FnDef, frames: readonly string[], site: string): string {
+  const context = `${frames.length ? frames[frames.length - 1] : ''}@${site}>${fn.name}`;
+  let n = an.frameIds.get(context);
+  if (n === undefined) {
+    n = an.frameIds.size;
+    an.frameIds.set(context, n);
+  }
+  return `${fn.name}#${String(n)}`;
+}
+
 /** Walks each target with the caller's state (a copy per target); `alsoOpaque` adds a call that does nothing known. */
 export function stepInto(
   an: Analysis,
@@ -250,7 +276,10 @@ export function stepInto(
       // A parameter is a copy of the argument: what the helper learns of it (a pointer used, so
       // not NULL) holds for the caller's storage too.
       if (key && val.k === 'top' && !a.state.res.has(key) && isTracked(an, key)) {
-        val = { k: 'sym', id: `=${key}@${String(a.state.step)}` };
+        // Named by the call site, as a call's result is: the same call on two paths is the same unknown.
+        const id = `=${key}@${ctx.env.frame}:${String(e.p[0])}:${String(e.p[1])}`;
+        a.state.cons.delete(id);
+        val = { k: 'sym', id };
         a.state.vals.set(key, val);
       }
       return { val, key, pointee };
@@ -259,7 +288,8 @@ export function stepInto(
     targets.forEach((target, i) => {
       if (target.fact.damaged && !an.damaged.includes(target)) an.damaged.push(target);
       const entry = i < copies - 1 ? clone(a.state) : a.state;
-      for (const x of run(an, target, entry, bound, ctx.depth + 1, [...ctx.stack, target], ctx.frames))
+      const site = `${String(e.p[0])}:${String(e.p[1])}`;
+      for (const x of run(an, target, entry, bound, ctx.depth + 1, [...ctx.stack, target], ctx.frames, site))
         out.push({ state: x.state, val: x.ret, ...(x.retRes !== undefined ? { res: x.retRes } : {}) });
     });
     if (alsoOpaque) out.push(...opaqueCall(an, e, a.state, ctx, [], true));
@@ -275,6 +305,8 @@ function forgetLocals(exits: Exit[], frame: string, depth: number): void {
   for (const x of exits) {
     for (const k of [...x.state.vals.keys()]) if (k.startsWith(prefix)) x.state.vals.delete(k);
     if (depth === 0) continue;
+    // Its loops too: the next invocation in this context starts them afresh.
+    for (const l of [...x.state.loops]) if (l.startsWith(prefix)) x.state.loops.delete(l);
     for (const k of [...x.state.res.keys()]) if (k.startsWith(prefix)) x.state.res.delete(k);
     dropNameless(x.state);
     const used = new Set<string>();

@@ -10,15 +10,20 @@ import type { Expr } from './ast.js';
 import type { Program } from './program.js';
 import { packageRoot } from './rulepack.js';
 
-let wdk: { constants: Map<string, number>; waits: Set<string> } | undefined;
+let wdk: { constants: Map<string, number>; waits: Set<string>; readOnly: Set<string> } | undefined;
 
-function wdkData(): { constants: Map<string, number>; waits: Set<string> } {
+function wdkData(): { constants: Map<string, number>; waits: Set<string>; readOnly: Set<string> } {
   if (!wdk) {
     const data = JSON.parse(readFileSync(join(packageRoot, 'rules/wdk-constants.json'), 'utf8')) as {
       constants: Record<string, number>;
       deviceWaits: string[];
+      readOnlyCalls: string[];
     };
-    wdk = { constants: new Map(Object.entries(data.constants)), waits: new Set(data.deviceWaits) };
+    wdk = {
+      constants: new Map(Object.entries(data.constants)),
+      waits: new Set(data.deviceWaits),
+      readOnly: new Set(data.readOnlyCalls),
+    };
   }
   return wdk;
 }
@@ -26,6 +31,11 @@ function wdkData(): { constants: Map<string, number>; waits: Set<string> } {
 /** WDK enumeration constants a driver uses without defining them (`rules/wdk-constants.json`). */
 function wdkConstants(): Map<string, number> {
   return wdkData().constants;
+}
+
+/** WDK calls that only read what they are handed, addresses included (`DbgPrint`). */
+export function isReadOnlyCall(name: string): boolean {
+  return wdkData().readOnly.has(name);
 }
 
 /** Calls during which the device may write memory it shares with the driver (waits, stalls). */

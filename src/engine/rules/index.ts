@@ -133,7 +133,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
           kind: 'unresolved',
           path: init.file,
           line: init.fact.p[0],
-          message: `${String(a.unresolvedCalls)} call(s) through function pointers on the paths of ${init.name} could not be followed; a ${resource.noun} released only through them is not seen.`,
+          message: `${String(a.unresolvedCalls)} call site(s) through function pointers on the paths of ${init.name} could not be followed; a ${resource.noun} released only through them is not seen.`,
         });
     }
     analyses.set(resource.name, m);
