@@ -45,7 +45,11 @@ export class Analysis {
   readonly inertIfs = new WeakMap<Stmt, boolean>();
   /** Names a test or return reads other than the tests the walk goes past (see `nameFacts`). */
   deciding = new Set<string>();
-  readonly decidingByRoot = new Map<FnDef, Set<string>>();
+  /** `nameFacts` by walk root. */
+  readonly namesByRoot = new Map<
+    FnDef,
+    { tested: Map<string, number>; assigned: Set<string>; deciding: Set<string> }
+  >();
   readonly decidingCounts = new WeakMap<Stmt, Map<string, number>>();
   /** Keys of expressions by invocation (an invocation's variables change only at its declarations). */
   readonly keyCache = new WeakMap<TypeEnv, Map<Expr, string | undefined>>();

@@ -12,26 +12,28 @@ import type { Analysis } from './pathcontext.js';
 import { rememberedByString } from '../util/memo.js';
 import { quietIf } from './pathinert.js';
 
-/** The walk's facts about names (see `testedNames`, `assignedNames`), the same for every resource. */
+/**
+ * The walk's facts about names (see `testedNames`, `assignedNames`): counted over the functions the
+ * walk can step into (the root and the relevant functions it reaches; a helper the walk never
+ * enters tests nothing it reads), so per analysis, once per root.
+ */
 export function nameFacts(an: Analysis, root: FnDef): void {
-  let hit = nameFactsCache.get(root);
+  let hit = an.namesByRoot.get(root);
   if (!hit) {
-    const walk = walkable(an.program, root);
-    hit = { tested: testedNames(walk), assigned: assignedNames(walk) };
-    nameFactsCache.set(root, hit);
+    const walk = walkable(an.program, root).filter((f) => f === root || an.relevant.has(f));
+    // What decides: the same count without the tests the walk goes past (`pathinert.ts`).
+    const quiet = (s: Extract<Stmt, { k: 'if' }>, fn: FnDef) => quietIf(an, s, fn);
+    hit = {
+      tested: testedNames(walk),
+      assigned: assignedNames(walk),
+      deciding: new Set(testedNames(walk, quiet, an.decidingCounts).keys()),
+    };
+    an.namesByRoot.set(root, hit);
   }
   an.tested = hit.tested;
   an.assigned = hit.assigned;
+  an.deciding = hit.deciding;
   an.retested = new Map();
-  // What decides: the same count without the tests the walk goes past (`pathinert.ts`), which
-  // depend on the resource, so are counted per analysis.
-  let deciding = an.decidingByRoot.get(root);
-  if (!deciding) {
-    const quiet = (s: Extract<Stmt, { k: 'if' }>, fn: FnDef) => quietIf(an, s, fn);
-    deciding = new Set(testedNames(walkable(an.program, root), quiet, an.decidingCounts).keys());
-    an.decidingByRoot.set(root, deciding);
-  }
-  an.deciding = deciding;
 }
 
 /** Is this storage read by a condition or return somewhere on the walk? Others need no value. */
@@ -217,9 +219,6 @@ function testedNames(
 }
 
 const testedCache = new WeakMap<Stmt, Map<string, number>>();
-
-/** `testedNames` and `assignedNames` of the functions a walk from a root can step into, by root. */
-const nameFactsCache = new WeakMap<FnDef, { tested: Map<string, number>; assigned: Set<string> }>();
 
 /** A direct call of a body, for `testedNames`: each argument's variable or field name, if it is one. */
 interface CallOf {
