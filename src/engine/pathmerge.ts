@@ -10,7 +10,7 @@ import { exprText } from './extract.js';
 import { stripCasts, type TypeEnv } from './keys.js';
 import { keyOf, type Analysis, type Exit } from './pathcontext.js';
 import { isRetested } from './pathnames.js';
-import { SeenStates, isFieldKey, stateHash, type Origin, type State } from './pathstate.js';
+import { SeenStates, isFieldKey, resourceHash, stateHash, type Origin, type State } from './pathstate.js';
 
 const byKey = <V>(a: [string, V], b: [string, V]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
@@ -97,7 +97,7 @@ export class JoinPoints {
     } else {
       const rets = this.returned.map((e) => valueSig(s, keyOf(this.an, e, this.env)));
       const succeeding = rets.length > 0 && rets.every((r) => r === 'Z');
-      const h = `${String(node)}|~${hashResources(s)}@${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}:${f.text}` : ''}`;
+      const h = `${String(node)}|~${String(resourceHash(s, 1))}:${String(resourceHash(s, 0x5bd1e995))}@${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}:${f.text}` : ''}`;
       if (this.coarseSeen.has(h)) return false;
       this.coarseSeen.add(h);
     }

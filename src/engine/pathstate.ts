@@ -352,6 +352,22 @@ export function stateHash(s: State, ignore?: (k: string) => boolean): number {
   return mix(mix(mix(mix(v >>> 0, r >>> 0), gh >>> 0), c >>> 0), l >>> 0);
 }
 
+/**
+ * What is held and on which statuses (`hashResources` in `pathmerge.ts`), as a number: the names
+ * of each resource and each group's status and what its status symbol is known to be. Two seeds
+ * give two independent 32-bit hashes, used together as a 64-bit key.
+ */
+export function resourceHash(s: State, seed: number): number {
+  let r = seed;
+  for (const [k, g] of s.res) r = (r + mix(mix(seed, strHash(k)), strHash(g))) | 0;
+  let gh = 0;
+  for (const [k, g] of s.groups) {
+    const c = g.sym ? s.cons.get(g.sym) : undefined;
+    gh = (gh + mix(mix(mix(seed, strHash(k)), STATUS[g.st]), c ? (c.z ? 1 : 2) : 0)) | 0;
+  }
+  return mix(r >>> 0, gh >>> 0);
+}
+
 /** What identity compares of a state, frozen (the state itself goes on down its path and changes). */
 export interface Snapshot {
   /** Counted values: key, value, key, value... */

@@ -56,8 +56,47 @@ const NONZERO_WORDS = new Set(['TRUE', 'true']);
 /** Statuses that are neither success nor failure for our purpose. */
 const NOT_FAILURE = new Set(['NDIS_STATUS_PENDING', 'STATUS_PENDING']);
 
+/**
+ * What the path walk asks again and again, by program: a constant's truth by file and name, an
+ * expression's value by expression (the same condition is evaluated on every path that reaches it).
+ * The answers depend only on the program's macros and enums, which do not change.
+ */
+interface Remembered {
+  truths: Map<string, 'Z' | 'NZ' | undefined>;
+  /** Values of names (`${file}\n${name}`). */
+  names: Map<string, bigint | undefined>;
+  values: WeakMap<Expr, { file: string; v: bigint | undefined }>;
+}
+const remembered = new WeakMap<Program, Remembered>();
+
+function rememberedFor(program: Program): Remembered {
+  let r = remembered.get(program);
+  if (!r) remembered.set(program, (r = { truths: new Map(), names: new Map(), values: new WeakMap() }));
+  return r;
+}
+
+/** Integer literals by text: a handful of spellings, read on every path. */
+const literals = new Map<string, bigint | undefined>();
+
+function literalValue(text: string): bigint | undefined {
+  if (literals.has(text)) return literals.get(text);
+  const v = parseInteger(text);
+  if (literals.size > 10_000) literals.clear();
+  literals.set(text, v);
+  return v;
+}
+
 /** `Z`: zero; `NZ`: nonzero; undefined: unknown. */
 export function constantTruth(name: string, program: Program, fromFile: string): 'Z' | 'NZ' | undefined {
+  const truths = rememberedFor(program).truths;
+  const key = `${fromFile}\n${name}`;
+  if (truths.has(key)) return truths.get(key);
+  const t = truthOf(name, program, fromFile);
+  truths.set(key, t);
+  return t;
+}
+
+function truthOf(name: string, program: Program, fromFile: string): 'Z' | 'NZ' | undefined {
   if (SUCCESS.has(name)) return 'Z';
   if (NONZERO_WORDS.has(name)) return 'NZ';
   if (NOT_FAILURE.has(name)) return undefined;
@@ -70,6 +109,24 @@ export function constantTruth(name: string, program: Program, fromFile: string):
 
 /** Integer value of an expression, expanding object-like macros; undefined when not constant. */
 export function integerValue(e: Expr, program: Program, fromFile: string, depth = 0): bigint | undefined {
+  if (depth > 0) return valueAt(e, program, fromFile, depth);
+  if (e.t === 'num') return literalValue(e.v);
+  const r = rememberedFor(program);
+  if (e.t === 'id') {
+    const key = `${fromFile}\n${e.n}`;
+    if (r.names.has(key)) return r.names.get(key);
+    const v = valueAt(e, program, fromFile, 0);
+    r.names.set(key, v);
+    return v;
+  }
+  const hit = r.values.get(e);
+  if (hit?.file === fromFile) return hit.v;
+  const v = valueAt(e, program, fromFile, 0);
+  r.values.set(e, { file: fromFile, v });
+  return v;
+}
+
+function valueAt(e: Expr, program: Program, fromFile: string, depth: number): bigint | undefined {
   if (depth > 16) return undefined;
   switch (e.t) {
     case 'num':
