@@ -14,6 +14,7 @@ import { KeyMaker, type TypeEnv } from './keys.js';
 import type { FnDef, Program } from './program.js';
 import type { ResourceDef } from './rulepack.js';
 import type { AcquireSite, State, Val } from './pathstate.js';
+import type { Summary } from './pathsummary.js';
 
 /** Steps one analysis may take; past it, a `budget` notice withholds the decision. */
 export const MAX_STEPS = 500_000;
@@ -25,6 +26,14 @@ export class Analysis {
   /** Splits on something no call decided (storage, a helper's several outcomes): the branch itself decides. */
   openSplits = 0;
   steps = 0;
+  /** Helper walks remembered in the current analysis (`pathsummary.ts`), by what they could read. */
+  readonly summaries = new Map<string, Summary>();
+  /** Whether helper walks are remembered (tests turn it off to compare). */
+  remember = true;
+  /** Helper walks replayed from a summary, over the analyzer's life. */
+  replays = 0;
+  /** Every function the current analysis's walks went through, in order (a summary keeps its share). */
+  walkLog: FnDef[] = [];
   /** Invocation numbers by calling context (see `frameName` in `pathwalk.ts`). */
   readonly frameIds = new Map<string, number>();
   complete = true;

@@ -94,6 +94,8 @@ export class PathAnalyzer {
     an.steps = 0;
     an.complete = true;
     an.unresolved = new Set();
+    an.summaries.clear();
+    an.walkLog = [];
     an.damaged = root.fact.damaged ? [root] : [];
     nameFacts(an, root);
     const start = newState();
@@ -136,6 +138,8 @@ export class PathAnalyzer {
     an.steps = 0;
     an.complete = true;
     an.unresolved = new Set();
+    an.summaries.clear();
+    an.walkLog = [];
     an.sites.clear();
     an.damaged = init.fact.damaged ? [init] : [];
     nameFacts(an, init);
@@ -172,6 +176,17 @@ export class PathAnalyzer {
       unresolvedCalls: an.unresolved.size,
       notOnlyFailing,
     };
+  }
+
+  /** Walks every helper afresh, remembering none (tests compare the two). */
+  forgetHelpers(): this {
+    this.an.remember = false;
+    return this;
+  }
+
+  /** How many helper walks were replayed from a summary so far. */
+  get replays(): number {
+    return this.an.replays;
   }
 
   /** The functions a walk from `init` can step into: init and the relevant functions it reaches. */

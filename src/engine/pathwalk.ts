@@ -20,6 +20,7 @@ import { dropNameless, loopReleasesHeld } from './pathresource.js';
 import { isTracked } from './pathnames.js';
 import { JoinPoints, mergeExits } from './pathmerge.js';
 import { isInertIf, learnUnconditional } from './pathinert.js';
+import { historyInside, replay, summarise, summaryKey, type Bound } from './pathsummary.js';
 
 /** Runs one invocation of `fn`; returns its exits. */
 export function run(
@@ -33,6 +34,20 @@ export function run(
   /** Where the caller calls it (`line:column`); none for a walk's root. */
   site = '',
 ): Exit[] {
+  // A helper walked before in this context, from an arrival it cannot tell from this one.
+  const bound = depth > 0 ? (args as Bound[]) : [];
+  const memoKey = depth > 0 && an.remember ? summaryKey(fn, entry, bound, frames, site) : undefined;
+  if (memoKey !== undefined) {
+    const hit = an.summaries.get(memoKey);
+    if (hit && !historyInside(entry, hit.walked)) {
+      an.replays++;
+      an.walkLog.push(...hit.walked);
+      return replay(an, hit, entry, bound);
+    }
+  }
+  const pristine = memoKey !== undefined && !an.summaries.has(memoKey) ? clone(entry) : undefined;
+  const counters = { splits: an.splits, openSplits: an.openSplits, steps: an.steps, log: an.walkLog.length };
+  an.walkLog.push(fn);
   const cfg = buildCfg(fn.body);
   const pointees = new Map<string, string>();
   const env: TypeEnv = { frame: frameName(an, fn, frames, site), vars: new Map(), pointees };
@@ -237,7 +252,24 @@ export function run(
   }
   forgetLocals(exits, env.frame, depth);
   if (depth === 0) return exits;
-  return mergeExits(an, exits, entryStep, env.frame);
+  const merged = mergeExits(an, exits, entryStep, env.frame);
+  if (memoKey !== undefined && pristine) {
+    const sum = summarise(
+      pristine,
+      bound,
+      frames,
+      merged,
+      {
+        splits: an.splits - counters.splits,
+        openSplits: an.openSplits - counters.openSplits,
+        splitBase: counters.splits,
+        walkSteps: an.steps - counters.steps,
+      },
+      [...new Set(an.walkLog.slice(counters.log))],
+    );
+    if (sum) an.summaries.set(memoKey, sum);
+  }
+  return merged;
 }
 
 /**

@@ -1,0 +1,345 @@
+/**
+ * Helper walks remembered within one analysis. A cleanup helper is called on
+ * every failing path of initialize, and those paths reach it in states that
+ * differ mostly in what the helper cannot see: the caller's own variables
+ * (which call failed, so which status initialize returns). A helper's walk
+ * reads only the rest (the storage it can name, what is held, what is known of
+ * the symbols those hold, its arguments) and its calling context, so a second
+ * arrival that agrees on all of that takes the first walk's exits, replayed
+ * onto its own state: the caller's variables, the path's history (events,
+ * steps, the last decision) and the values it had from before the call are the
+ * new arrival's; what the helper changed is the first walk's, its steps moved
+ * to the new path's.
+ *
+ * A walk is remembered only where its exits can be replayed that way: it
+ * changed none of the caller's variables, and nothing it learned depends on
+ * the path's history before the call (a branch decided by a call the caller
+ * made earlier is decided where that call returned, which differs per path).
+ * Replaying gives the exits a fresh walk gives, with the same merges: the
+ * walk's joins keep paths apart by the path's last jump and decision, which
+ * are the same for every arrival at the helper until the helper makes its own,
+ * unless the arrival's last jump or decision lies in a function the walk went
+ * through; such an arrival is walked afresh.
+ */
+import type { FnDef } from './program.js';
+import type { Birth, Event, Group, Origin, State, Val } from './pathstate.js';
+import { Vals } from './pathstate.js';
+import type { Analysis, Exit } from './pathcontext.js';
+
+/** An argument as a helper receives it (see `stepInto`). */
+export interface Bound {
+  val: Val;
+  key?: string;
+  pointee?: string;
+}
+
+/** Where the replayed value comes from: the arrival's own storage or argument, or the first walk. */
+type Source = { from: 'key'; key: string } | { from: 'arg'; i: number } | { from: 'new'; v: Val };
+
+interface ExitReplay {
+  vals: { k: string; src: Source | undefined }[];
+  cons: { k: string; c: { z: boolean; o: Origin } | undefined }[];
+  groups: { k: string; g: Group | undefined; acqFromEntry: boolean }[];
+  res: [string, string][];
+  /** Events the helper added, oldest first. */
+  events: Event[];
+  /** The last decision: the arrival's, or one made in the helper. */
+  lastFork: Origin | 'entry' | undefined;
+  split: number | 'entry';
+  steps: number;
+  ret: Source;
+  retP?: Exit['retP'];
+  retRes?: string;
+}
+
+export interface Summary {
+  step: number;
+  exits: ExitReplay[];
+  splits: number;
+  openSplits: number;
+  splitBase: number;
+  walkSteps: number;
+  /** Functions the walk went through (an arrival whose last jump or decision is in one is walked afresh). */
+  walked: FnDef[];
+}
+
+/** Is `k` storage of one of these invocations (`Init#0:Status`, `*Init#0:p`)? */
+function isPrivate(k: string, frames: readonly string[]): boolean {
+  let i = 0;
+  while (k.charCodeAt(i) === 42 || k.charCodeAt(i) === 38) i++;
+  for (const f of frames) if (k.startsWith(f, i) && k.charCodeAt(i + f.length) === 58) return true;
+  return false;
+}
+
+function valText(v: Val): string {
+  switch (v.k) {
+    case 'sym':
+      return `s${v.id}`;
+    case 'NZ':
+      return v.n === undefined ? 'N' : `N${String(v.n)}`;
+    case 'Z':
+      return 'Z';
+    default:
+      return 'T';
+  }
+}
+
+/** What a helper's walk can read of its arrival, as text; undefined where it is not worth remembering. */
+export function summaryKey(
+  fn: FnDef,
+  entry: State,
+  args: Bound[],
+  frames: readonly string[],
+  site: string,
+): string | undefined {
+  for (const a of args) if (a.pointee !== undefined && isPrivate(a.pointee, frames)) return undefined;
+  const used = new Set<string>();
+  const sym = (v: Val) => {
+    if (v.k === 'sym') used.add(v.id.charCodeAt(0) === 33 ? v.id.slice(1) : v.id);
+  };
+  const vals: string[] = [];
+  for (const [k, v] of entry.vals) {
+    if (isPrivate(k, frames)) continue;
+    vals.push(`${k}=${valText(v)}`);
+    sym(v);
+  }
+  vals.sort();
+  const res: string[] = [];
+  for (const [k, g] of entry.res) res.push(`${k}>${g}`);
+  res.sort();
+  const groups: string[] = [];
+  for (const [k, g] of entry.groups) {
+    groups.push(`${k}:${g.st}:${g.sym ?? ''}:${g.behindPointer ? 'p' : ''}`);
+    if (g.sym) used.add(g.sym);
+  }
+  groups.sort();
+  const argText = args.map((a) => {
+    sym(a.val);
+    return `${valText(a.val)}@${a.key ?? ''}@${a.pointee ?? ''}`;
+  });
+  const cons: string[] = [];
+  for (const u of used) {
+    const c = entry.cons.get(u);
+    if (c) cons.push(`${u}${c.z ? 'z' : 'n'}`);
+  }
+  cons.sort();
+  return [
+    // The definition, not the name: two builds of one helper (`x5.c`, `x6.c`) are two walks.
+    `${fn.name}#${String(fn.id)}`,
+    frames.length ? frames[frames.length - 1] : '',
+    site,
+    argText.join(','),
+    vals.join(','),
+    res.join(','),
+    groups.join(','),
+    cons.join(','),
+  ].join('\n');
+}
+
+/** Does this position lie in one of these functions' bodies? */
+function inside(fns: readonly FnDef[], file: string, line: number): boolean {
+  for (const f of fns) if (f.file === file && line >= f.fact.p[0] && line <= f.fact.endLine) return true;
+  return false;
+}
+
+/** Is the arrival's last jump or decision in a function the walk went through? */
+export function historyInside(s: State, walked: readonly FnDef[]): boolean {
+  if (s.events && inside(walked, s.events.file, s.events.p[0])) return true;
+  return s.lastFork !== undefined && inside(walked, s.lastFork.file, s.lastFork.p[0]);
+}
+
+const after = (at: number | undefined, step: number) => at === undefined || at > step;
+const originAfter = (o: Origin | undefined, step: number) =>
+  o === undefined || (o.at > step && after(o.decided?.at, step));
+const valAfter = (v: Val, step: number) =>
+  v.k === 'sym' ? after(v.b?.at, step) : v.k === 'top' || originAfter(v.o, step);
+
+/**
+ * The replay of a finished walk, or undefined when it cannot be replayed (see the module comment).
+ * `pristine` is the arrival as it was before the walk; `exits` are the walk's, after merging.
+ */
+export function summarise(
+  pristine: State,
+  args: Bound[],
+  frames: readonly string[],
+  exits: Exit[],
+  counters: { splits: number; openSplits: number; splitBase: number; walkSteps: number },
+  walked: FnDef[],
+): Summary | undefined {
+  const step = pristine.step;
+  if (historyInside(pristine, walked)) return undefined;
+  const origin = new Map<Val, Source>();
+  args.forEach((a, i) => {
+    if (!origin.has(a.val)) origin.set(a.val, { from: 'arg', i });
+  });
+  for (const [k, v] of pristine.vals) if (!origin.has(v)) origin.set(v, { from: 'key', key: k });
+  const source = (v: Val): Source | undefined => {
+    const o = origin.get(v);
+    if (o) return o;
+    return valAfter(v, step) ? { from: 'new', v } : undefined;
+  };
+  const out: ExitReplay[] = [];
+  for (const x of exits) {
+    const s = x.state;
+    // The caller's variables and loops are the arrival's: the walk must not have changed them.
+    if (s.loops.size !== pristine.loops.size) return undefined;
+    for (const l of s.loops) if (!pristine.loops.has(l)) return undefined;
+    const vals: ExitReplay['vals'] = [];
+    for (const [k, v] of s.vals) {
+      const was = pristine.vals.get(k);
+      if (was === v) continue;
+      if (isPrivate(k, frames)) return undefined;
+      const src = source(v);
+      if (!src) return undefined;
+      vals.push({ k, src });
+    }
+    for (const k of pristine.vals.keys())
+      if (!s.vals.has(k)) {
+        if (isPrivate(k, frames)) return undefined;
+        vals.push({ k, src: undefined });
+      }
+    const cons: ExitReplay['cons'] = [];
+    for (const [k, c] of s.cons) {
+      if (pristine.cons.get(k) === c) continue;
+      if (!originAfter(c.o, step)) return undefined;
+      cons.push({ k, c: { z: c.z, o: c.o } });
+    }
+    for (const k of pristine.cons.keys()) if (!s.cons.has(k)) cons.push({ k, c: undefined });
+    const groups: ExitReplay['groups'] = [];
+    for (const [k, g] of s.groups) {
+      const was = pristine.groups.get(k);
+      if (
+        was?.st === g.st &&
+        was.sym === g.sym &&
+        was.behindPointer === g.behindPointer &&
+        was.acqStep === g.acqStep &&
+        was.site === g.site &&
+        was.frames === g.frames
+      )
+        continue;
+      const acqFromEntry = was?.acqStep === g.acqStep;
+      if (!acqFromEntry && g.acqStep <= step) return undefined;
+      groups.push({ k, g: { ...g }, acqFromEntry });
+    }
+    for (const k of pristine.groups.keys()) if (!s.groups.has(k)) groups.push({ k, g: undefined, acqFromEntry: false });
+    const events: Event[] = [];
+    let e = s.events;
+    while (e !== pristine.events) {
+      if (e === null) return undefined;
+      events.push(e);
+      e = e.prev;
+    }
+    events.reverse();
+    let lastFork: ExitReplay['lastFork'];
+    if (s.lastFork === pristine.lastFork) lastFork = 'entry';
+    else if (s.lastFork && originAfter(s.lastFork, step)) lastFork = s.lastFork;
+    else return undefined;
+    let split: number | 'entry';
+    if (s.split === pristine.split) split = 'entry';
+    else if (s.split !== undefined && s.split > counters.splitBase) split = s.split;
+    else return undefined;
+    const ret = source(x.ret);
+    if (!ret) return undefined;
+    out.push({
+      vals,
+      cons,
+      groups,
+      res: [...s.res],
+      events,
+      lastFork,
+      split,
+      steps: s.step - step,
+      ret,
+      ...(x.retP ? { retP: x.retP } : {}),
+      ...(x.retRes !== undefined ? { retRes: x.retRes } : {}),
+    });
+  }
+  return {
+    step,
+    exits: out,
+    splits: counters.splits,
+    openSplits: counters.openSplits,
+    splitBase: counters.splitBase,
+    walkSteps: counters.walkSteps,
+    walked,
+  };
+}
+
+function shiftOrigin(o: Origin, d: number): Origin {
+  return { ...o, at: o.at + d, ...(o.decided ? { decided: shiftBirth(o.decided, d) } : {}) };
+}
+
+function shiftBirth(b: Birth, d: number): Birth {
+  return { ...b, at: b.at + d };
+}
+
+function shiftVal(v: Val, d: number): Val {
+  if (v.k === 'sym') return v.b ? { ...v, b: shiftBirth(v.b, d) } : v;
+  if (v.k === 'top' || !v.o) return v;
+  return { ...v, o: shiftOrigin(v.o, d) };
+}
+
+/** The remembered walk's exits for this arrival. */
+export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]): Exit[] {
+  const d = entry.step - sum.step;
+  const splitBase = an.splits;
+  an.splits += sum.splits;
+  an.openSplits += sum.openSplits;
+  const value = (src: Source): Val => {
+    if (src.from === 'arg') return args[src.i].val;
+    if (src.from === 'key') {
+      const v = entry.vals.get(src.key);
+      if (v === undefined) throw new Error(`replay: no value of ${src.key}`);
+      return v;
+    }
+    return shiftVal(src.v, d);
+  };
+  const out: Exit[] = [];
+  for (const x of sum.exits) {
+    const vals = new Vals(entry.vals);
+    const cons = new Map(entry.cons);
+    const groups = new Map<string, Group>();
+    for (const [k, g] of entry.groups) groups.set(k, { ...g });
+    // Values first read from the arrival, then written: a source names the arrival's storage.
+    const writes = x.vals.map((w) => ({ k: w.k, v: w.src ? value(w.src) : undefined }));
+    for (const w of writes) {
+      if (w.v === undefined) vals.delete(w.k);
+      else vals.set(w.k, w.v);
+    }
+    for (const c of x.cons) {
+      if (c.c) cons.set(c.k, { z: c.c.z, o: shiftOrigin(c.c.o, d) });
+      else cons.delete(c.k);
+    }
+    for (const g of x.groups) {
+      if (!g.g) {
+        groups.delete(g.k);
+        continue;
+      }
+      const was = entry.groups.get(g.k);
+      const acqStep = g.acqFromEntry && was ? was.acqStep : g.g.acqStep + d;
+      groups.set(g.k, { ...g.g, acqStep });
+    }
+    let events = entry.events;
+    for (const e of x.events) events = { ...e, step: e.step + d, prev: events };
+    const state: State = {
+      vals,
+      res: new Map(x.res),
+      groups,
+      cons,
+      step: entry.step + x.steps,
+      events,
+      lastFork: x.lastFork === 'entry' ? entry.lastFork : x.lastFork ? shiftOrigin(x.lastFork, d) : undefined,
+      loops: new Set(entry.loops),
+    };
+    if (x.split === 'entry') {
+      if (entry.split !== undefined) state.split = entry.split;
+    } else state.split = splitBase + (x.split - sum.splitBase);
+    out.push({
+      state,
+      ret: value(x.ret),
+      ...(x.retP ? { retP: x.retP } : {}),
+      ...(x.retRes !== undefined ? { retRes: x.retRes } : {}),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,164 @@
+/**
+ * Helper walks remembered within one analysis (`pathsummary.ts`): a helper reached again in a
+ * state it cannot tell from an earlier one is replayed, not walked. A replay must give what a
+ * fresh walk gives, so each shape here is analysed twice, remembering and walking every helper
+ * afresh, and the two results must be the same; and each asserts that replays happened (or, where
+ * the walk must not be replayed, the result is still the fresh one).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PathAnalyzer, type InitAnalysis } from '../src/engine/paths.js';
+import { loadRulePack } from '../src/engine/rulepack.js';
+import type { FnDef, Program } from '../src/engine/program.js';
+import { programOf } from './support/program.js';
+import { ADAPTER } from './support/ruleTester.js';
+import { defined } from '../src/util/defined.js';
+
+const pack = loadRulePack();
+const mapping = pack.resources[Object.keys(pack.resources)[0]];
+const fn = (program: Program, name: string): FnDef => defined(program.functions.find((f) => f.name === name));
+
+/** What a rule reads of an initialize analysis, as text. */
+function shape(a: InitAnalysis): string {
+  const pos = (p: { file: string; p: number[] }) => `${p.file}:${String(p.p[0])}:${String(p.p[1])}`;
+  return JSON.stringify({
+    leaks: a.leaks.map((l) => `${l.site.text}@${pos(l.jump)}`).sort(),
+    kept: a.kept.map((k) => k.site.text).sort(),
+    withheld: a.withheld.map((w) => `${w.site.text}@${pos(w.jump)}`).sort(),
+    complete: a.complete,
+  });
+}
+
+function both(text: string): { remembered: string; fresh: string; replays: number } {
+  const program = programOf({ 'mp.c': text });
+  const init = fn(program, 'MpInit');
+  const on = new PathAnalyzer(program, mapping, new Set(program.functions), false);
+  const off = new PathAnalyzer(program, mapping, new Set(program.functions), false).forgetHelpers();
+  const remembered = shape(on.analyzeInit(init));
+  return { remembered, fresh: shape(off.analyzeInit(init)), replays: on.replays };
+}
+
+/** `n` steps that can each fail, each failure going to the one cleanup call with its own status. */
+function cleanupAfterEachStep(n: number, leakAt: number): string {
+  const steps: string[] = [];
+  for (let i = 0; i < n; i++)
+    steps.push(
+      `    s = Step${String(i)}(a);\n    if (s != NDIS_STATUS_SUCCESS) ${i === leakAt ? 'return s; /* LEAK */' : 'goto fail;'}`,
+    );
+  const decls = Array.from({ length: n }, (_, i) => `NDIS_STATUS Step${String(i)}(PADAPTER a);`).join('\n');
+  return `${ADAPTER}
+${decls}
+VOID FreeBuffers(PADAPTER a);
+VOID Cleanup(PADAPTER a)
+{
+    if (a->Len) FreeBuffers(a);
+    if (a->Regs) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); a->Regs = NULL; }
+    if (a->Mapped) a->Mapped = FALSE;
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    a->H = h;
+    a->Regs = NULL;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+${steps.join('\n')}
+    return NDIS_STATUS_SUCCESS;
+fail:
+    Cleanup(a);
+    return s;
+}`;
+}
+
+test('a cleanup helper called from every failure path is replayed, with the fresh walk’s result', () => {
+  const r = both(cleanupAfterEachStep(12, 7));
+  assert.equal(r.remembered, r.fresh);
+  assert.ok(r.replays >= 5, `replays: ${String(r.replays)}`);
+  assert.match(r.remembered, /"complete":true/);
+  assert.match(r.remembered, /a->Regs@mp\.c:/);
+});
+
+test('with no leak, replays find none either', () => {
+  const r = both(cleanupAfterEachStep(12, -1));
+  assert.equal(r.remembered, r.fresh);
+  assert.ok(r.replays >= 5);
+  assert.match(r.remembered, /"leaks":\[\]/);
+});
+
+test('a helper that tests what the caller learned from an earlier call is never replayed', () => {
+  // `Check` tests `a->Len`, which the caller set from a call made before it: what the branch
+  // decides was fixed when that call returned, a different step on every path, so its walk is
+  // not remembered (every arrival at the shared cleanup call is walked afresh).
+  const text = `${ADAPTER}
+ULONG ReadLen(PADAPTER a);
+NDIS_STATUS Probe(PADAPTER a, ULONG i);
+VOID Check(PADAPTER a)
+{
+    if (a->Len) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); a->Regs = NULL; }
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    a->H = h;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    a->Len = ReadLen(a);
+    s = Probe(a, 1);
+    if (s != NDIS_STATUS_SUCCESS) goto fail;
+    s = Probe(a, 2);
+    if (s != NDIS_STATUS_SUCCESS) goto fail;
+    s = Probe(a, 3);
+    if (s != NDIS_STATUS_SUCCESS) goto fail;
+    return NDIS_STATUS_SUCCESS;
+fail:
+    Check(a);
+    return s;
+}`;
+  const r = both(text);
+  assert.equal(r.remembered, r.fresh);
+  assert.equal(r.replays, 0);
+  assert.match(r.remembered, /"leaks":\["a->Regs@/);
+});
+
+test('an arrival whose last jump lies in a helper the walk goes through is walked afresh', () => {
+  // The path that falls through to \`fail\` last returned from \`Touch\`, which \`Cleanup\` walks too:
+  // inside that walk its joins would tell that arrival's paths apart by a jump of its own.
+  const text = `${ADAPTER}
+NDIS_STATUS Probe(PADAPTER a, ULONG i);
+VOID Touch(PADAPTER a)
+{
+    if (!a->Mapped) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); }
+    return;
+}
+VOID Cleanup(PADAPTER a)
+{
+    Touch(a);
+    if (a->Mapped) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); a->Mapped = FALSE; }
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    a->H = h;
+    a->Mapped = FALSE;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    a->Mapped = TRUE;
+    s = Probe(a, 1);
+    if (s != NDIS_STATUS_SUCCESS) goto fail;
+    s = Probe(a, 2);
+    if (s != NDIS_STATUS_SUCCESS) goto fail;
+    s = Probe(a, 3);
+    if (s == NDIS_STATUS_SUCCESS) return NDIS_STATUS_SUCCESS;
+    Touch(a);
+fail:
+    Cleanup(a);
+    return s;
+}`;
+  const r = both(text);
+  assert.equal(r.remembered, r.fresh);
+  assert.match(r.remembered, /"leaks":\[\]/);
+  assert.equal(r.replays, 1, 'the two arrivals by goto share one walk; the one from Touch is walked afresh');
+});
