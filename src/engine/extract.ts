@@ -108,6 +108,8 @@ interface Scope {
   depth: number;
   /** Lines where nesting went past MAX_NESTING and the rest was read only for its calls. */
   cuts?: number[];
+  /** Where a `__leave` of each enclosing `__try` goes: the label before its `__finally`, innermost last. */
+  leave?: string[];
 }
 
 /** A line where reading stopped at a limit, for the file's notices. */
@@ -485,9 +487,27 @@ function stmtAt(n: Node, s: Scope): Stmt {
       return last ? stmt(last, s) : { k: 'nop' };
     }
     case 'seh_try_statement': {
+      // `__try { ... __leave; ... } __finally { ... }`: a `__leave` jumps to the end of the body,
+      // and the `__finally` block runs after the body however it ends (a `return` inside the body
+      // is not routed through it; drivers leave with `__leave`). An `__except` block runs only on a
+      // structured exception, which the walk does not model: it is not on any path.
+      const p = pos(n);
+      const label = `__leave@${String(p[0])}:${String(p[1])}`;
       const b: Stmt[] = [];
+      (s.leave ??= []).push(label);
       for (const c of n.namedChildren) if (c.type === 'compound_statement') b.push(stmt(c, s));
+      s.leave.pop();
+      b.push({ k: 'lbl', n: label, p });
+      for (const c of n.namedChildren)
+        if (c.type === 'seh_finally_clause') {
+          const body = c.childForFieldName('body') ?? c.namedChildren.find((x) => x.type === 'compound_statement');
+          if (body) b.push(stmt(body, s));
+        }
       return { k: 'blk', b };
+    }
+    case 'seh_leave_statement': {
+      const label = s.leave?.[s.leave.length - 1];
+      return label === undefined ? { k: 'nop' } : { k: 'goto', n: label, p: pos(n) };
     }
     case 'ERROR':
       if (harmfulDamage(n)) s.damaged = true;
