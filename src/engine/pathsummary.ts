@@ -109,7 +109,8 @@ export function summaryKey(
   res.sort();
   const groups: string[] = [];
   for (const [k, g] of entry.groups) {
-    groups.push(`${k}:${g.st}:${g.sym ?? ''}:${g.behindPointer ? 'p' : ''}`);
+    // The invocations it was acquired in too: a helper's exits merge by whether its own frame is one.
+    groups.push(`${k}:${g.st}:${g.sym ?? ''}:${g.behindPointer ? 'p' : ''}:${g.frames.join('/')}`);
     if (g.sym) used.add(g.sym);
   }
   groups.sort();
@@ -172,7 +173,10 @@ export function summarise(
   args.forEach((a, i) => {
     if (!origin.has(a.val)) origin.set(a.val, { from: 'arg', i });
   });
-  for (const [k, v] of pristine.vals) if (!origin.has(v)) origin.set(v, { from: 'key', key: k });
+  // Only storage the helper can read: the same value may also sit in a caller variable, which a
+  // later arrival need not share.
+  for (const [k, v] of pristine.vals)
+    if (!origin.has(v) && !isPrivate(k, frames)) origin.set(v, { from: 'key', key: k });
   const source = (v: Val): Source | undefined => {
     const o = origin.get(v);
     if (o) return o;
@@ -279,19 +283,20 @@ function shiftVal(v: Val, d: number): Val {
   return { ...v, o: shiftOrigin(v.o, d) };
 }
 
-/** The remembered walk's exits for this arrival. */
-export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]): Exit[] {
+/** The remembered walk's exits for this arrival; undefined where one cannot be replayed (walk it). */
+export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]): Exit[] | undefined {
   const d = entry.step - sum.step;
+  // Every value a replay reads from the arrival is there (the key says so; checked, not assumed).
+  for (const x of sum.exits) {
+    if (x.ret.from === 'key' && !entry.vals.has(x.ret.key)) return undefined;
+    for (const w of x.vals) if (w.src?.from === 'key' && !entry.vals.has(w.src.key)) return undefined;
+  }
   const splitBase = an.splits;
   an.splits += sum.splits;
   an.openSplits += sum.openSplits;
   const value = (src: Source): Val => {
     if (src.from === 'arg') return args[src.i].val;
-    if (src.from === 'key') {
-      const v = entry.vals.get(src.key);
-      if (v === undefined) throw new Error(`replay: no value of ${src.key}`);
-      return v;
-    }
+    if (src.from === 'key') return entry.vals.get(src.key) ?? { k: 'top' };
     return shiftVal(src.v, d);
   };
   const out: Exit[] = [];
@@ -316,8 +321,15 @@ export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]):
         continue;
       }
       const was = entry.groups.get(g.k);
-      const acqStep = g.acqFromEntry && was ? was.acqStep : g.g.acqStep + d;
-      groups.set(g.k, { ...g.g, acqStep });
+      if (g.acqFromEntry && was) {
+        // Acquired before the call: the arrival's group, with what the helper changed of it.
+        const next: Group = { ...was, st: g.g.st };
+        if (g.g.sym !== undefined) next.sym = g.g.sym;
+        else delete next.sym;
+        if (g.g.behindPointer !== undefined) next.behindPointer = g.g.behindPointer;
+        else delete next.behindPointer;
+        groups.set(g.k, next);
+      } else groups.set(g.k, { ...g.g, acqStep: g.g.acqStep + d });
     }
     let events = entry.events;
     for (const e of x.events) events = { ...e, step: e.step + d, prev: events };

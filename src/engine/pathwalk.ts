@@ -39,10 +39,11 @@ export function run(
   const memoKey = depth > 0 && an.remember ? summaryKey(fn, entry, bound, frames, site) : undefined;
   if (memoKey !== undefined) {
     const hit = an.summaries.get(memoKey);
-    if (hit && !historyInside(entry, hit.walked)) {
+    const replayed = hit && !historyInside(entry, hit.walked) ? replay(an, hit, entry, bound) : undefined;
+    if (replayed && hit) {
       an.replays++;
       an.walkLog.push(...hit.walked);
-      return replay(an, hit, entry, bound);
+      return replayed;
     }
   }
   const pristine = memoKey !== undefined && !an.summaries.has(memoKey) ? clone(entry) : undefined;
