@@ -12,18 +12,12 @@ import { keyOf, type Analysis, type Exit } from './pathcontext.js';
 import { isRetested } from './pathnames.js';
 import { SeenStates, isFieldKey, resourceHash, stateHash, type Origin, type State } from './pathstate.js';
 
-const byKey = <V>(a: [string, V], b: [string, V]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-
-/** What is mapped, and on which statuses: the part of a state the findings depend on. */
-function hashResources(s: State): string {
-  let h = '';
-  for (const [k, g] of [...s.res].sort(byKey)) h += `${k}>${g},`;
-  h += '|';
-  for (const [k, g] of [...s.groups].sort(byKey)) {
-    const c = g.sym ? s.cons.get(g.sym) : undefined;
-    h += `${k}:${g.st}${c ? (c.z ? 'z' : 'n') : ''},`;
-  }
-  return h;
+/**
+ * What is held, and on which statuses: the part of a state the findings depend on, as a 64-bit key
+ * (two independent hashes, `resourceHash`).
+ */
+function heldKey(s: State): string {
+  return `${String(resourceHash(s, 1))}:${String(resourceHash(s, 0x5bd1e995))}`;
 }
 
 /** Storage a function returns (`return Status;`): paths merged at a join must agree on its value. */
@@ -97,7 +91,7 @@ export class JoinPoints {
     } else {
       const rets = this.returned.map((e) => valueSig(s, keyOf(this.an, e, this.env)));
       const succeeding = rets.length > 0 && rets.every((r) => r === 'Z');
-      const h = `${String(node)}|~${String(resourceHash(s, 1))}:${String(resourceHash(s, 0x5bd1e995))}@${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}:${f.text}` : ''}`;
+      const h = `${String(node)}|~${heldKey(s)}@${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}:${f.text}` : ''}`;
       if (this.coarseSeen.has(h)) return false;
       this.coarseSeen.add(h);
     }
@@ -143,7 +137,7 @@ export function mergeExits(an: Analysis, exits: Exit[], entryStep: number, frame
   // routine's independent `if (x) Free(x)` tests would otherwise multiply the caller's paths).
   const coarse = new Map<string, Exit>();
   for (const x of distinct) {
-    const key = exitKey(x, hashResources(x.state));
+    const key = exitKey(x, heldKey(x.state));
     if (!coarse.has(key)) coarse.set(key, x);
   }
   return [...coarse.values()];

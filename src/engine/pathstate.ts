@@ -353,7 +353,7 @@ export function stateHash(s: State, ignore?: (k: string) => boolean): number {
 }
 
 /**
- * What is held and on which statuses (`hashResources` in `pathmerge.ts`), as a number: the names
+ * What is held and on which statuses (`heldKey` in `pathmerge.ts`), as a number: the names
  * of each resource and each group's status and what its status symbol is known to be. Two seeds
  * give two independent 32-bit hashes, used together as a 64-bit key.
  */
