@@ -19,6 +19,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { tuneJit } from '../util/jit.js';
 import type { ScanOutcome, ScanTask } from './scan-worker.js';
 
 /** Defaults: NDIS_REVIEW_ANALYSIS_TIMEOUT_S, NDIS_REVIEW_ANALYSIS_MEMORY_MB. */
@@ -87,6 +88,8 @@ export class AnalysisPool {
     // The engine's default (256 MiB serialized) would fill a 1 GiB heap on its own.
     this.factCacheBytes = options.factCacheBytes ?? Math.floor((this.memoryMb * 1024 * 1024) / 16);
     this.niceIncrement = Math.max(0, Math.min(19, Math.floor(options.niceIncrement ?? DEFAULT_NICE_INCREMENT)));
+    // Before the threads start: their engines are compiled under it (see util/jit.ts).
+    tuneJit();
     this.piscina = new Piscina<ScanTask, ScanOutcome>({
       filename: (options.workerFile ?? new URL('./scan-worker.js', import.meta.url)).href,
       // Started now and kept: a thread loads tree-sitter once, and its fact cache stays warm.
