@@ -135,6 +135,18 @@ export class KeyMaker {
   }
 }
 
+/**
+ * `(PNDIS_MINIPORT_INTERRUPT)&Dev->Interrupt` reads as `(PNDIS_MINIPORT_INTERRUPT) & Dev->Interrupt`
+ * to a parser that cannot know the name is a type: a bitwise AND means nothing as a handle, so it is
+ * the cast of `&Dev->Interrupt`. `isValue` tells a variable or constant on the left (`Flags & Mask`,
+ * a real AND) from a type name, where the caller can.
+ */
+export function castOfAddress(e: Expr, isValue?: (name: string) => boolean): Expr {
+  if (e.t === 'bin' && e.op === '&' && e.l.t === 'id' && !isValue?.(e.l.n))
+    return { t: 'un', op: '&', e: stripCasts(e.r) };
+  return e;
+}
+
 export function stripCasts(e: Expr): Expr {
   let cur = e;
   while (cur.t === 'cast') cur = cur.e;

@@ -5,7 +5,7 @@
  * opaque: a fresh unknown result, and the storage it may write forgotten.
  */
 import type { Expr } from './ast.js';
-import { stripCasts } from './keys.js';
+import { castOfAddress, stripCasts } from './keys.js';
 import type { FnDef } from './program.js';
 import { constantTruth, isDeviceWait } from './values.js';
 import { isFieldKey, type Birth, type State, type Val } from './pathstate.js';
@@ -13,11 +13,12 @@ import { keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
 import { evalArgs } from './patheval.js';
 import { stepInto } from './pathwalk.js';
 import { expandMacro } from './pathmacro.js';
-import { maskMayChange } from './pathflags.js';
+import { maskMayChange, restKey, restSurvives } from './pathflags.js';
 import { forgetDeviceMemory, throughMapping } from './pathdevice.js';
 import { acquire, correlatedAcquire, helperMayChangeHeld, release } from './pathresource.js';
 import { isTracked, lastName } from './pathnames.js';
 import { helperWritesOf, mayWrite } from './helperwrites.js';
+import { forgetBlock, zeroBlock, zeroesMemory } from './pathzero.js';
 
 /** Helper invocations nest at most this deep; a call deeper down is opaque. */
 const MAX_DEPTH = 8;
@@ -42,6 +43,11 @@ export function evalCall(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State
   if (targets.length === 0) {
     const mb = an.program.macroBody(ctx.fn.file, name);
     if (mb?.params.length === e.a.length) return expandMacro(an, mb.body, mb.params, e, s, ctx);
+    if (zeroesMemory(an, name, e, ctx))
+      return opaqueCall(an, e, s, ctx, targets).map((out) => {
+        zeroBlock(an, e, out.state, ctx);
+        return out;
+      });
   }
   // Helpers that acquire or release are walked with the caller's state; others are opaque (a
   // leak is never reported inside a helper that did not make the mapping).
@@ -53,6 +59,13 @@ export function evalCall(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State
   const idle = ctx.discarded === e && walked.every((t) => !helperMayChangeHeld(an, t, s));
   if (walked.length && ctx.depth < MAX_DEPTH && !idle) return stepInto(an, walked, false, e, s, ctx);
   return opaqueCall(an, e, s, ctx, targets);
+}
+
+/** A name that holds a value here (a variable or a constant), not a type name read as one. */
+export function isValueName(an: Analysis, name: string, ctx: Ctx): boolean {
+  return (
+    ctx.env.vars.has(name) || an.program.globals.has(name) || constantTruth(name, an.program, ctx.fn.file) !== undefined
+  );
 }
 
 /** A local, parameter or global variable called as a function: a call through a pointer. */
@@ -131,27 +144,45 @@ export function opaqueCall(
   const argStates = argsDone ? [{ state: s }] : evalArgs(an, e.a, s, ctx);
   return argStates.map(({ state }) => {
     for (const arg of e.a) {
-      const bare = stripCasts(arg);
+      // `(PVOID) &a->Va` may read as an AND with a type name: it hands the address all the same.
+      const bare = castOfAddress(stripCasts(arg), (n) => isValueName(an, n, ctx));
       if (bare.t === 'un' && bare.op === '&') {
         const k = keyOf(an, bare.e, ctx.env);
         if (k && !state.res.has(k)) {
           if (isTracked(an, k)) state.vals.set(k, { k: 'top' });
           else state.vals.delete(k);
+          forgetBlock(state, k);
         }
       }
     }
     // Only fields: a helper cannot write the caller's local variables (short of `&x`, handled above).
-    if (plain.size || masked.size)
+    if (plain.size || masked.size) {
+      // A bit the helper may change is unknown; while the word's unnamed bits are known zero
+      // (`restKey`), an unknown bit must be written as unknown, not dropped (dropped reads zero).
+      const bits: string[] = [];
       for (const k of [...state.vals.keys()]) {
         if (!isFieldKey(k)) continue;
         const name = lastName(k);
         if (writes(plain, name, k)) state.vals.delete(k);
         else {
           const masks = masked.get(name);
-          if (masks !== undefined && writes(maskedKeys, name, k) && maskMayChange(an, k, masks, ctx))
-            state.vals.delete(k);
+          if (masks === undefined || !writes(maskedKeys, name, k)) continue;
+          const zeroWord = state.vals.get(k);
+          if (k.endsWith('&*')) {
+            if (!restSurvives(an, state, k.slice(0, -2), masks, ctx)) state.vals.delete(k);
+          } else if (zeroWord?.k === 'Z' && !k.includes('&') && restSurvives(an, state, k, masks, ctx)) {
+            // A zero word the helper only sets or clears named bits of: the other bits stay zero.
+            state.vals.set(restKey(k), zeroWord);
+            state.vals.set(k, { k: 'top' });
+          } else if (maskMayChange(an, k, masks, ctx)) bits.push(k);
         }
       }
+      for (const k of bits) {
+        const amp = k.indexOf('&');
+        if (amp > 0 && state.vals.has(restKey(k.slice(0, amp)))) state.vals.set(k, { k: 'top' });
+        else state.vals.delete(k);
+      }
+    }
     state.cons.delete(sym);
     if (alwaysSucceeds) return { state, val: { k: 'Z' } };
     return { state, val: { k: 'sym', id: sym, b: birth(state, ctx, e) } };

@@ -11,7 +11,7 @@ import { constantTruth, integerValue } from './values.js';
 import { clone, type Origin, type State } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx } from './pathcontext.js';
 import { evalExpr, exact } from './patheval.js';
-import { flagKey, singleBitEquality } from './pathflags.js';
+import { flagKey, singleBitEquality, zeroBits } from './pathflags.js';
 import { resVal } from './pathresource.js';
 import { isRetested, isTracked, lastName } from './pathnames.js';
 import { expandHere, keptAsCall } from './pathmacro.js';
@@ -149,8 +149,9 @@ function zeroTest(
     const st = r.state;
     let v = r.val;
     if (flag) {
-      // A flag never set since the variable was zeroed is clear.
-      v = st.vals.get(flag.key) ?? (st.vals.get(flag.base)?.k === 'Z' ? { k: 'Z' } : v);
+      // A flag never set since the variable was zeroed is clear (`x&*`: the bits no fact names are).
+      const bits = BigInt(flag.key.slice(flag.base.length + 1));
+      v = st.vals.get(flag.key) ?? (zeroBits(st, flag.base, bits) ? { k: 'Z' } : v);
     }
     if (plain.t === 'asg') {
       const ak = keyOf(an, plain.l, ctx.env);

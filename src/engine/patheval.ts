@@ -11,7 +11,8 @@ import type { State, Val } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
 import { evalCond } from './pathcond.js';
 import { evalCall } from './pathcalls.js';
-import { constant, updateFlags } from './pathflags.js';
+import { constant, updateFlags, zeroBits } from './pathflags.js';
+import { assignedPointer } from './pathzero.js';
 import { forgetDeviceMemory, throughMapping } from './pathdevice.js';
 import { markDerefs } from './pathnull.js';
 import { acquire, dropNameless, groupOf, noteName, resVal, returningAcquire } from './pathresource.js';
@@ -69,9 +70,10 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
       if (!k) return evalExpr(an, e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } }));
       if (e.op !== '=') {
         return evalExpr(an, e.r, s, ctx).map((r) => {
+          const wasZero = zeroBits(r.state, k);
           if (isTracked(an, k)) r.state.vals.set(k, { k: 'top' });
           else r.state.vals.delete(k);
-          updateFlags(an, k, e.op, e.r, r.state, ctx);
+          updateFlags(an, k, e.op, e.r, r.state, ctx, wasZero);
           return { state: r.state, val: { k: 'top' } };
         });
       }
@@ -150,6 +152,7 @@ export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, t
   // learns through one (`Hw->Regs` used, so `Hw` is not NULL) holds for the other (`A->Hw`).
   const share = rk !== undefined && rk !== k && (isTracked(an, k) || isTracked(an, rk));
   return evalExpr(an, rhs, s, ctx).map(({ state, val: v0, res }) => {
+    assignedPointer(an, k, rhs, state, ctx);
     if (res !== undefined && state.groups.has(res)) {
       state.res.set(k, res);
       state.vals.delete(k);

@@ -9,9 +9,9 @@
  * through whatever way it goes (`A->DbgFlags & 8`: `A` is not NULL).
  */
 import type { Expr, Stmt } from './ast.js';
-import { stripCasts } from './keys.js';
+import { castOfAddress, stripCasts } from './keys.js';
 import { walkExprs } from './program.js';
-import { isDeviceWait, isReadOnlyCall } from './values.js';
+import { constantTruth, isDeviceWait, isReadOnlyCall } from './values.js';
 import type { State } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx } from './pathcontext.js';
 import type { FnDef } from './program.js';
@@ -155,13 +155,18 @@ function quietCallee(an: Analysis, c: Extract<Expr, { t: 'call' }>, fn: FnDef): 
   if (an.program.macroBody(file, raw) || an.program.macroBody(file, name)) return false;
   if (isReadOnlyCall(name)) return true;
   if (isDeviceWait(name) || /write/i.test(name)) return false;
-  return !c.a.some(takesAddress);
+  const vars = functionEnv(fn).vars;
+  // `(PVOID) &x` may read as an AND with a type name (`castOfAddress`): an address all the same.
+  const isValue = (n: string) =>
+    vars.has(n) || an.program.globals.has(n) || constantTruth(n, an.program, file) !== undefined;
+  return !c.a.some((a) => takesAddress(a, isValue));
 }
 
-function takesAddress(e: Expr): boolean {
+function takesAddress(e: Expr, isValue: (name: string) => boolean): boolean {
   let found = false;
   walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
     if (x.t === 'un' && x.op === '&') found = true;
+    else if (castOfAddress(x, isValue) !== x) found = true;
   });
   return found;
 }

@@ -7,7 +7,7 @@
  */
 import type { Expr, Stmt } from './ast.js';
 import { exprText } from './extract.js';
-import { sameResource, stripCasts, type TypeEnv } from './keys.js';
+import { castOfAddress, sameResource, stripCasts, type TypeEnv } from './keys.js';
 import { MAX_MACRO_NESTING } from './macros.js';
 import { walkExprs, type FnDef } from './program.js';
 import type { ResourceDef } from './rulepack.js';
@@ -406,14 +406,4 @@ export function release(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State,
     if (earlier !== undefined) groupOf(state, earlier).st = 'released';
     return { state, val: { k: 'top' } };
   });
-}
-
-/**
- * `(PNDIS_MINIPORT_INTERRUPT)&Dev->Interrupt` reads as `(PNDIS_MINIPORT_INTERRUPT) & Dev->Interrupt`
- * to a parser that cannot know the name is a type: a bitwise AND means nothing as a handle, so it is
- * the cast of `&Dev->Interrupt`.
- */
-function castOfAddress(e: Expr): Expr {
-  if (e.t === 'bin' && e.op === '&' && e.l.t === 'id') return { t: 'un', op: '&', e: stripCasts(e.r) };
-  return e;
 }

@@ -10,19 +10,28 @@ import type { Expr } from './ast.js';
 import type { Program } from './program.js';
 import { packageRoot } from './rulepack.js';
 
-let wdk: { constants: Map<string, number>; waits: Set<string>; readOnly: Set<string> } | undefined;
+interface WdkData {
+  constants: Map<string, number>;
+  waits: Set<string>;
+  readOnly: Set<string>;
+  zeroing: Set<string>;
+}
 
-function wdkData(): { constants: Map<string, number>; waits: Set<string>; readOnly: Set<string> } {
+let wdk: WdkData | undefined;
+
+function wdkData(): WdkData {
   if (!wdk) {
     const data = JSON.parse(readFileSync(join(packageRoot, 'rules/wdk-constants.json'), 'utf8')) as {
       constants: Record<string, number>;
       deviceWaits: string[];
       readOnlyCalls: string[];
+      zeroingCalls: string[];
     };
     wdk = {
       constants: new Map(Object.entries(data.constants)),
       waits: new Set(data.deviceWaits),
       readOnly: new Set(data.readOnlyCalls),
+      zeroing: new Set(data.zeroingCalls),
     };
   }
   return wdk;
@@ -36,6 +45,11 @@ function wdkConstants(): Map<string, number> {
 /** WDK calls that only read what they are handed, addresses included (`DbgPrint`). */
 export function isReadOnlyCall(name: string): boolean {
   return wdkData().readOnly.has(name);
+}
+
+/** WDK calls that zero the memory their first argument points to (`NdisZeroMemory`). */
+export function isZeroingCall(name: string): boolean {
+  return wdkData().zeroing.has(name);
 }
 
 /** Calls during which the device may write memory it shares with the driver (waits, stalls). */
