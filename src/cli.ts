@@ -8,7 +8,6 @@ import { parseCommandLine, type Command, type ScanCommand } from './cli/args.js'
 import { UsageError, UserError } from './cli/errors.js';
 import { EXIT, type CliIo } from './cli/io.js';
 import { packageVersion } from './package.js';
-import { tuneJit } from './util/jit.js';
 
 export type { CliIo } from './cli/io.js';
 
@@ -79,7 +78,6 @@ async function run(command: Command, io: CliIo): Promise<number> {
       return (await import('./cli/config.js')).checkConfig(command.file, io);
     case 'scan':
       // The engine is loaded only here, so --help and --version start without loading the parser.
-      tuneJit();
       if (command.watch) return watchUntilInterrupted(command, io);
       return (await import('./cli/scan.js')).runScan(command, io);
   }

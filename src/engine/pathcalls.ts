@@ -7,7 +7,7 @@
 import type { Expr } from './ast.js';
 import { castOfAddress, stripCasts } from './keys.js';
 import type { FnDef } from './program.js';
-import { constantTruth, isDeviceWait } from './values.js';
+import { constantTruth, isDeviceWait, isValueName } from './values.js';
 import { isFieldKey, type Birth, type State, type Val } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
 import { evalArgs } from './patheval.js';
@@ -59,13 +59,6 @@ export function evalCall(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State
   const idle = ctx.discarded === e && walked.every((t) => !helperMayChangeHeld(an, t, s));
   if (walked.length && ctx.depth < MAX_DEPTH && !idle) return stepInto(an, walked, false, e, s, ctx);
   return opaqueCall(an, e, s, ctx, targets);
-}
-
-/** A name that holds a value here (a variable or a constant), not a type name read as one. */
-export function isValueName(an: Analysis, name: string, ctx: Ctx): boolean {
-  return (
-    ctx.env.vars.has(name) || an.program.globals.has(name) || constantTruth(name, an.program, ctx.fn.file) !== undefined
-  );
 }
 
 /** A local, parameter or global variable called as a function: a call through a pointer. */
@@ -145,7 +138,7 @@ export function opaqueCall(
   return argStates.map(({ state }) => {
     for (const arg of e.a) {
       // `(PVOID) &a->Va` may read as an AND with a type name: it hands the address all the same.
-      const bare = castOfAddress(stripCasts(arg), (n) => isValueName(an, n, ctx));
+      const bare = castOfAddress(stripCasts(arg), (n) => isValueName(an.program, n, ctx.env.vars, ctx.fn.file));
       if (bare.t === 'un' && bare.op === '&') {
         const k = keyOf(an, bare.e, ctx.env);
         if (k && !state.res.has(k)) {

@@ -11,7 +11,7 @@
 import type { Expr, Stmt } from './ast.js';
 import { castOfAddress, stripCasts } from './keys.js';
 import { walkExprs } from './program.js';
-import { constantTruth, isDeviceWait, isReadOnlyCall } from './values.js';
+import { isDeviceWait, isReadOnlyCall, isValueName } from './values.js';
 import type { State } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx } from './pathcontext.js';
 import type { FnDef } from './program.js';
@@ -157,9 +157,7 @@ function quietCallee(an: Analysis, c: Extract<Expr, { t: 'call' }>, fn: FnDef): 
   if (isDeviceWait(name) || /write/i.test(name)) return false;
   const vars = functionEnv(fn).vars;
   // `(PVOID) &x` may read as an AND with a type name (`castOfAddress`): an address all the same.
-  const isValue = (n: string) =>
-    vars.has(n) || an.program.globals.has(n) || constantTruth(n, an.program, file) !== undefined;
-  return !c.a.some((a) => takesAddress(a, isValue));
+  return !c.a.some((a) => takesAddress(a, (n) => isValueName(an.program, n, vars, file)));
 }
 
 function takesAddress(e: Expr, isValue: (name: string) => boolean): boolean {

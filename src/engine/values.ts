@@ -52,6 +52,11 @@ export function isZeroingCall(name: string): boolean {
   return wdkData().zeroing.has(name);
 }
 
+/** A name that holds a value where `vars` are in scope (a variable or a constant), not a type name read as one. */
+export function isValueName(program: Program, name: string, vars: ReadonlyMap<string, unknown>, file: string): boolean {
+  return vars.has(name) || program.globals.has(name) || constantTruth(name, program, file) !== undefined;
+}
+
 /** Calls during which the device may write memory it shares with the driver (waits, stalls). */
 export function isDeviceWait(name: string): boolean {
   return wdkData().waits.has(name);
