@@ -18,18 +18,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { numberOption } from './options.js';
 import { GitHubStandIn } from '../test/support/github.js';
 import { sendWebhook, startApp } from '../test/support/app-process.js';
 import { repoRoot } from '../test/support/paths.js';
 import { pullRequestEvent } from '../test/support/webhooks.js';
 
-const arg = (name: string, d: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : d;
-};
-const PRS = arg('prs', 50);
-const PUSHES = arg('pushes', 4);
-const REPOS = arg('repos', 10);
+const PRS = numberOption('prs', 50);
+const PUSHES = numberOption('pushes', 4);
+const REPOS = numberOption('repos', 10);
 const INSTALLATIONS = 4;
 const LATENCY_MS = 30;
 const GOAL_SECONDS = 180;

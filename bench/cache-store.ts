@@ -19,14 +19,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FactCache } from '../src/engine/cache.js';
 import { EDITS, generateCorpus, writeCorpus } from './corpus.js';
+import { numberOption } from './options.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cliPath = join(repoRoot, 'bin', 'ndis-review.js');
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 function runCli(dir: string, cacheDir: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -69,8 +65,8 @@ interface Layout {
 }
 
 async function main(): Promise<void> {
-  const others = arg('--others', 3);
-  const runs = arg('--runs', 5);
+  const others = numberOption('others', 3);
+  const runs = numberOption('runs', 5);
   const work = mkdtempSync(join(tmpdir(), 'ndis-review-cache-store-'));
   try {
     const layouts: Layout[] = [];

@@ -22,20 +22,17 @@
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { generateCorpus } from './corpus.js';
+import { numberOption } from './options.js';
 import { GitHubStandIn } from '../test/support/github.js';
 import { sendWebhook, startApp, type AppProcess } from '../test/support/app-process.js';
 import { startRedis, type RedisServer } from '../test/support/redis.js';
 import { pullRequestEvent } from '../test/support/webhooks.js';
 
-const arg = (name: string, d: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : d;
-};
-const REPOS = arg('repos', 20);
-const PRS = arg('prs', 10);
-const SCALE = arg('scale', 2);
+const REPOS = numberOption('repos', 20);
+const PRS = numberOption('prs', 10);
+const SCALE = numberOption('scale', 2);
 /** Longest a round may take before the bench stops. */
-const MINUTES = arg('minutes', 15);
+const MINUTES = numberOption('minutes', 15);
 const INSTALLATIONS = 4;
 const LATENCY_MS = 30;
 

@@ -13,7 +13,7 @@ import { keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
 import { evalArgs } from './patheval.js';
 import { stepInto } from './pathwalk.js';
 import { expandMacro } from './pathmacro.js';
-import { maskMayChange, restKey, restSurvives } from './pathflags.js';
+import { maskMayChange, restKey, keepRestThroughMasks } from './pathflags.js';
 import { forgetDeviceMemory, throughMapping } from './pathdevice.js';
 import { acquire, correlatedAcquire, helperMayChangeHeld, release } from './pathresource.js';
 import { isTracked, lastName } from './pathnames.js';
@@ -162,8 +162,8 @@ export function opaqueCall(
           if (masks === undefined || !writes(maskedKeys, name, k)) continue;
           const zeroWord = state.vals.get(k);
           if (k.endsWith('&*')) {
-            if (!restSurvives(an, state, k.slice(0, -2), masks, ctx)) state.vals.delete(k);
-          } else if (zeroWord?.k === 'Z' && !k.includes('&') && restSurvives(an, state, k, masks, ctx)) {
+            if (!keepRestThroughMasks(an, state, k.slice(0, -2), masks, ctx)) state.vals.delete(k);
+          } else if (zeroWord?.k === 'Z' && !k.includes('&') && keepRestThroughMasks(an, state, k, masks, ctx)) {
             // A zero word the helper only sets or clears named bits of: the other bits stay zero.
             state.vals.set(restKey(k), zeroWord);
             state.vals.set(k, { k: 'top' });

@@ -36,9 +36,10 @@ export function zeroBits(s: State, k: string, bits?: bigint): boolean {
 /**
  * A helper's masked writes of word `base` (`maskMayChange`'s `writes`) keep its unnamed bits zero
  * when every mask is a known constant and only sets bits (`|=`) or clears them (`&= ~M`): the bits
- * it may set become unknown facts here. Otherwise the caller forgets the word's facts.
+ * it may set become unknown facts in `s`, and the answer is true. Otherwise nothing changes, the
+ * answer is false, and the caller forgets the word's facts.
  */
-export function restSurvives(
+export function keepRestThroughMasks(
   an: Analysis,
   s: State,
   base: string,
