@@ -217,6 +217,43 @@ ${driverEntry('MpInit', 'MpHalt')}`,
     },
   },
   {
+    // vmdp's MPHalt: deregister, then `Handle = (NDIS_HANDLE)(-1)`; the stored sentinel drops the released
+    // mapping's last name, which must not read as "never released".
+    name: 'halt releases, then stores a non-NULL sentinel in the field: no finding',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PADAPTER a = (PADAPTER)c;
+    NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);
+    a->Regs = (PVOID)(-1);
+}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'halt only stores the sentinel, with no release: still reported',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN); // EXPECT: ndis/unmap-in-halt
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PADAPTER a = (PADAPTER)c;
+    a->Regs = (PVOID)(-1);
+}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
     name: 'no halt callback can be found: unmap-in-halt is not reported',
     files: {
       'mp.c': `${ADAPTER}

@@ -121,8 +121,10 @@ export class PathAnalyzer {
     for (const { state } of exits)
       for (const h of held) {
         const g = state.groups.get(groupOf.get(h.id) ?? h.id);
-        if (g && (g.st === 'released' || g.st === 'null')) released.add(h.id);
-        else if (g?.behindPointer) mayRelease.add(h.id);
+        // Halt starts every group held, and a held group is dropped only once released or NULL and
+        // nameless (`dropNameless`: `Dma = (NDIS_HANDLE) -1` after the release): gone is released.
+        if (!g || g.st === 'released' || g.st === 'null') released.add(h.id);
+        else if (g.behindPointer) mayRelease.add(h.id);
       }
     return {
       released,
