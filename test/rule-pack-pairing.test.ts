@@ -311,8 +311,8 @@ VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
 ]);
 
 /** NDIS 5 cleanup guarded by the field NdisMRegisterInterrupt sets when it connects (netkvm, coisdn, nvnet shape). */
-const GUARDED_CLEANUP = (guard: string) => `${ADAPTER}
-typedef struct _D { NDIS_HANDLE H; NDIS_MINIPORT_INTERRUPT Intr; ULONG Other; } D, *PD;
+const GUARDED_CLEANUP = (guard: string, vector = '5') => `${ADAPTER}
+typedef struct _D { NDIS_HANDLE H; NDIS_MINIPORT_INTERRUPT Intr; ULONG Other; ULONG Vector; } D, *PD;
 VOID Cleanup(PD d)
 {
     if (${guard})
@@ -322,7 +322,7 @@ NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
 {
     PD d = (PD)c;
     NDIS_STATUS s;
-    s = NdisMRegisterInterrupt(&d->Intr, h, 5, 5, TRUE, TRUE, NdisInterruptLatched);
+    s = NdisMRegisterInterrupt(&d->Intr, h, ${vector}, 5, TRUE, TRUE, NdisInterruptLatched);
     if (s != NDIS_STATUS_SUCCESS)
         goto fail;
     s = Probe((PA)d);
@@ -348,6 +348,24 @@ ruleTester('pairing: a release guarded by a field the acquire sets on success (s
     rules: EVERY_RULE,
     name: 'a guard on a field the registration does not set leaves the leak reported',
     files: { 'mp.c': GUARDED_CLEANUP('d->Other').replace('// MARK', '// EXPECT: ndis/init-register-interrupt') },
+  },
+]);
+
+ruleTester('pairing: a release guarded by the vector the registration was given (nonZeroArgs, TI EMAC shape)', [
+  {
+    rules: EVERY_RULE,
+    name: 'the interrupt vector is non-zero where NdisMRegisterInterrupt succeeded: `if (d->Vector)` deregisters',
+    files: { 'mp.c': GUARDED_CLEANUP('d->Vector', 'd->Vector') },
+  },
+  {
+    rules: EVERY_RULE,
+    name: 'a guard on a vector field the registration was not given leaves the leak reported',
+    files: {
+      'mp.c': GUARDED_CLEANUP('d->Vector', '(ULONG)d->Other').replace(
+        '// MARK',
+        '// EXPECT: ndis/init-register-interrupt',
+      ),
+    },
   },
 ]);
 

@@ -153,7 +153,10 @@ export function acquire(
       frames: ctx.frames,
     };
     state.groups.set(gid, group);
-    if (r.result === 'status') setSuccessFields(an, r, handle, state, ctx, sym);
+    if (r.result === 'status') {
+      setSuccessFields(an, r, handle, state, ctx, sym);
+      setNonZeroArgs(an, r, e, state, ctx, sym);
+    }
     dropNameless(state);
     if (returned) return { state, val: groupVal(group), res: gid };
     // A call that returns nothing has no value to read; code that reads one anyway (a driver's own shim)
@@ -199,6 +202,27 @@ function setSuccessFields(
     // Named as a read of `A->Interrupt.InterruptObject` names it (a fresh expression: not cached).
     const k = an.keys.key({ t: 'fld', o: plain.e, f, ar: false }, ctx.env);
     if (k && !s.res.has(k) && isTracked(an, k)) s.vals.set(k, { k: 'sym', id: `!${status}`, ...(b ? { b } : {}) });
+  }
+}
+
+/**
+ * The arguments an acquire cannot succeed with when zero (`nonZeroArgs`), named by a variable or field
+ * whose value the path does not know: non-zero exactly where the status symbol `status` is zero.
+ */
+function setNonZeroArgs(
+  an: Analysis,
+  acq: ResourceDef['acquire'],
+  e: Extract<Expr, { t: 'call' }>,
+  s: State,
+  ctx: Ctx,
+  status: string,
+): void {
+  for (const i of acq.nonZeroArgs ?? []) {
+    const arg = e.a[i] as Expr | undefined;
+    const k = arg ? keyOf(an, stripCasts(arg), ctx.env) : undefined;
+    const known = k === undefined ? undefined : s.vals.get(k);
+    if (k && (!known || known.k === 'top') && !s.res.has(k) && isTracked(an, k))
+      s.vals.set(k, { k: 'sym', id: `!${status}` });
   }
 }
 

@@ -44,6 +44,11 @@ export interface ResourceDef {
      * release guarded by one (`if (A->Interrupt.InterruptObject)`) runs where the acquire succeeded.
      */
     successFields?: string[];
+    /**
+     * Arguments the call cannot succeed with when zero (the interrupt vector of `NdisMRegisterInterrupt`):
+     * where it succeeded they read non-zero, so a release guarded by one (`if (A->Vector)`) runs there.
+     */
+    nonZeroArgs?: number[];
   };
   /**
    * `argsFromAcquire`: each release argument's position in the acquire call (for fixes).
