@@ -470,3 +470,71 @@ ruleTester("pairing: a status tested through the driver's own macros (softether 
     },
   },
 ]);
+
+/** wds netvmini's shape: work items of entries on a list, freed by walking the list when its head is set. */
+const LISTED_WORK_ITEMS = (initList: boolean) => `${ADAPTER}
+typedef struct _DPC { LIST_ENTRY Entry; NDIS_HANDLE WorkItem; } DPC, *PDPC;
+typedef struct _B { NDIS_HANDLE H; LIST_ENTRY DpcList; } B, *PB;
+VOID FreeDpc(PDPC d)
+{
+    if (d->WorkItem)
+        NdisFreeIoWorkItem(d->WorkItem);
+    NdisFreeMemory(d, sizeof(DPC), 0);
+}
+VOID FreeAdapter(PB a)
+{
+    PLIST_ENTRY e;
+    if (a->DpcList.Flink) {
+        while (!IsListEmpty(&a->DpcList)) {
+            e = RemoveHeadList(&a->DpcList);
+            FreeDpc(CONTAINING_RECORD(e, DPC, Entry));
+        }
+    }
+}
+NDIS_STATUS AllocDpc(PB a)
+{
+    PDPC d = NdisAllocateMemoryWithTagPriority(a->H, sizeof(DPC), 'x', NormalPoolPriority);
+    if (!d)
+        return NDIS_STATUS_RESOURCES;
+    NdisZeroMemory(d, sizeof(DPC));
+    d->WorkItem = NdisAllocateIoWorkItem(a->H);
+    if (!d->WorkItem) {
+        NdisFreeMemory(d, sizeof(DPC), 0);
+        return NDIS_STATUS_RESOURCES;
+    }
+    InsertTailList(&a->DpcList, &d->Entry);
+    return NDIS_STATUS_SUCCESS;
+}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PB a = (PB)c;
+    NDIS_STATUS s;
+    NdisZeroMemory(a, sizeof(B));
+${initList ? '    NdisInitializeListHead(&a->DpcList);\n' : ''}    s = AllocDpc(a);
+    if (s != NDIS_STATUS_SUCCESS)
+        goto fail;
+    s = Probe((PA)a);
+    if (s != NDIS_STATUS_SUCCESS)
+        goto fail; // MARK
+    return NDIS_STATUS_SUCCESS;
+fail:
+    FreeAdapter(a);
+    return s;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    FreeAdapter((PB)c);
+}`;
+
+ruleTester('pairing: a list head NdisInitializeListHead set up is not NULL (netvmini shape)', [
+  {
+    rules: EVERY_RULE,
+    name: 'the list was initialised: the cleanup that tests its Flink walks it and frees the work items',
+    files: { 'mp.c': LISTED_WORK_ITEMS(true) },
+  },
+  {
+    rules: ['ndis/init-io-workitem'],
+    name: 'the zeroed list was never initialised: the cleanup skips it and the work item leaks',
+    files: { 'mp.c': LISTED_WORK_ITEMS(false).replace('// MARK', '// EXPECT: ndis/init-io-workitem') },
+  },
+]);

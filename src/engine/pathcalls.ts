@@ -19,6 +19,7 @@ import { acquire, correlatedAcquire, helperMayChangeHeld, release } from './path
 import { isTracked, lastName } from './pathnames.js';
 import { helperWritesOf, mayWrite } from './helperwrites.js';
 import { forgetBlock, zeroBlock, zeroesMemory } from './pathzero.js';
+import { initListHead, initialisesListHead } from './pathlisthead.js';
 
 /** Helper invocations nest at most this deep; a call deeper down is opaque. */
 const MAX_DEPTH = 8;
@@ -46,6 +47,11 @@ export function evalCall(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State
     if (zeroesMemory(an, name, e, ctx))
       return opaqueCall(an, e, s, ctx, targets).map((out) => {
         zeroBlock(an, e, out.state, ctx);
+        return out;
+      });
+    if (initialisesListHead(name, e))
+      return opaqueCall(an, e, s, ctx, targets).map((out) => {
+        initListHead(an, e, out.state, ctx);
         return out;
       });
   }

@@ -15,6 +15,7 @@ interface WdkData {
   waits: Set<string>;
   readOnly: Set<string>;
   zeroing: Set<string>;
+  listHeadInits: Set<string>;
 }
 
 let wdk: WdkData | undefined;
@@ -26,12 +27,14 @@ function wdkData(): WdkData {
       deviceWaits: string[];
       readOnlyCalls: string[];
       zeroingCalls: string[];
+      listHeadInitCalls: string[];
     };
     wdk = {
       constants: new Map(Object.entries(data.constants)),
       waits: new Set(data.deviceWaits),
       readOnly: new Set(data.readOnlyCalls),
       zeroing: new Set(data.zeroingCalls),
+      listHeadInits: new Set(data.listHeadInitCalls),
     };
   }
   return wdk;
@@ -50,6 +53,11 @@ export function isReadOnlyCall(name: string): boolean {
 /** WDK calls that zero the memory their first argument points to (`NdisZeroMemory`). */
 export function isZeroingCall(name: string): boolean {
   return wdkData().zeroing.has(name);
+}
+
+/** WDK calls that point a list head's `Flink` and `Blink` at itself (`NdisInitializeListHead`). */
+export function isListHeadInitCall(name: string): boolean {
+  return wdkData().listHeadInits.has(name);
 }
 
 /** A name that holds a value where `vars` are in scope (a variable or a constant), not a type name read as one. */
