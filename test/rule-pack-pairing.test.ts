@@ -538,3 +538,47 @@ ruleTester('pairing: a list head NdisInitializeListHead set up is not NULL (netv
     files: { 'mp.c': LISTED_WORK_ITEMS(false).replace('// MARK', '// EXPECT: ndis/init-io-workitem') },
   },
 ]);
+
+/** wdk7600 xframeii's shape: halt frees blocks through a pointer stepped along an array until a NULL one. */
+const STEPPED_FREE = (step: string, free: boolean) => `${ADAPTER}
+typedef struct _BLK { PVOID va; NDIS_PHYSICAL_ADDRESS pa; } BLK, *PBLK;
+typedef struct _R { NDIS_HANDLE H; PBLK Blocks; } R, *PR;
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PR r = (PR)c;
+    NdisMAllocateSharedMemory(h, PAGE_SIZE, TRUE, &r->Blocks[0].va, &r->Blocks[0].pa); // MARK
+    if (r->Blocks[0].va == NULL)
+        return NDIS_STATUS_RESOURCES;
+    return NDIS_STATUS_SUCCESS;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PR r = (PR)c;
+    PBLK blk = r->Blocks;
+    while (blk->va) {
+${free ? '        NdisMFreeSharedMemory(r->H, PAGE_SIZE, TRUE, blk->va, blk->pa);\n' : ''}        ${step};
+    }
+}`;
+
+ruleTester('pairing: halt frees through a pointer stepped along an array (xframeii shape)', [
+  {
+    rules: EVERY_RULE,
+    name: '`blk++` after each free: the loop ends on the next element, and halt frees the memory',
+    files: { 'mp.c': STEPPED_FREE('blk++', true) },
+  },
+  {
+    rules: EVERY_RULE,
+    name: '`++blk` steps it as well',
+    files: { 'mp.c': STEPPED_FREE('++blk', true) },
+  },
+  {
+    rules: EVERY_RULE,
+    name: '`blk += 1` steps it as well',
+    files: { 'mp.c': STEPPED_FREE('blk += 1', true) },
+  },
+  {
+    rules: ['ndis/shared-memory'],
+    name: 'a stepping loop that frees nothing leaves the memory reported',
+    files: { 'mp.c': STEPPED_FREE('blk++', false).replace('// MARK', '// EXPECT: ndis/shared-memory') },
+  },
+]);

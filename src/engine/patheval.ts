@@ -17,6 +17,7 @@ import { forgetDeviceMemory, throughMapping } from './pathdevice.js';
 import { markDerefs } from './pathnull.js';
 import { acquire, dropNameless, groupOf, noteName, resVal, returningAcquire } from './pathresource.js';
 import { isTracked } from './pathnames.js';
+import { readsSteppedElement, stepPointer } from './pathstride.js';
 
 /** The exact integer of a value, when known. */
 export function exact(v: Val): bigint | undefined {
@@ -29,6 +30,24 @@ function negate(v: Val): Val {
   if (v.k === 'Z') return { k: 'NZ', o: v.o };
   if (v.k === 'NZ') return { k: 'Z', o: v.o };
   return { k: 'top' };
+}
+
+/** `x++`, `--x`: its value is no longer known; a struct pointer now points at another element. */
+function stepped(an: Analysis, target: Expr, s: State, ctx: Ctx): Outcome[] {
+  return evalExpr(an, target, s, ctx).map((r) => {
+    const k = keyOf(an, target, ctx.env);
+    if (k && isTracked(an, k)) r.state.vals.set(k, { k: 'top' });
+    stepPointer(an, target, r.state, ctx);
+    return { state: r.state, val: { k: 'top' } };
+  });
+}
+
+/** A resource's handle read: unknown when it was released (or NULL) and is read through a stepped pointer. */
+function elementVal(an: Analysis, e: Expr, k: string, s: State, ctx: Ctx): Val {
+  const gid = s.res.get(k);
+  const g = gid === undefined ? undefined : s.groups.get(gid);
+  if (g && (g.st === 'released' || g.st === 'null') && readsSteppedElement(an, e, s, ctx)) return { k: 'top' };
+  return resVal(s, k);
 }
 
 /** Evaluates an expression for its effects and value. Forks only where a helper has several exits. */
@@ -50,13 +69,14 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
     case 'idx':
     case 'un': {
       if (e.t === 'un' && e.op !== '*') {
+        if (e.op === '++' || e.op === '--') return stepped(an, e.e, s, ctx);
         const inner = evalExpr(an, e.e, s, ctx);
         if (e.op === '!') return inner.map((r) => ({ state: r.state, val: negate(r.val) }));
         return inner.map((r) => ({ state: r.state, val: { k: 'top' } }));
       }
       markDerefs(an, e, s, ctx);
       const k = keyOf(an, e, ctx.env);
-      if (k && s.res.has(k)) return [{ state: s, val: resVal(s, k) }];
+      if (k && s.res.has(k)) return [{ state: s, val: elementVal(an, e, k, s, ctx) }];
       const known = k ? s.vals.get(k) : undefined;
       if (known !== undefined) return [{ state: s, val: known }];
       return [{ state: s, val: { k: 'top' } }];
@@ -70,6 +90,7 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
       if (!k) return evalExpr(an, e.r, s, ctx).map((r) => ({ state: r.state, val: { k: 'top' } }));
       if (e.op !== '=') {
         return evalExpr(an, e.r, s, ctx).map((r) => {
+          if (e.op === '+=' || e.op === '-=') stepPointer(an, e.l, r.state, ctx);
           const wasZero = zeroBits(r.state, k);
           if (isTracked(an, k)) r.state.vals.set(k, { k: 'top' });
           else r.state.vals.delete(k);
@@ -84,11 +105,7 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
       }));
     }
     case 'post':
-      return evalExpr(an, e.e, s, ctx).map((r) => {
-        const k = keyOf(an, e.e, ctx.env);
-        if (k && isTracked(an, k)) r.state.vals.set(k, { k: 'top' });
-        return { state: r.state, val: { k: 'top' } };
-      });
+      return stepped(an, e.e, s, ctx);
     case 'bin': {
       if (e.op === '&&' || e.op === '||' || e.op === '==' || e.op === '!=') {
         // In value position, a condition: evaluate it as one, keeping the forks.

@@ -21,6 +21,7 @@ import { integerValue, isZeroingCall } from './values.js';
 import type { Origin, State } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx } from './pathcontext.js';
 import { isTracked } from './pathnames.js';
+import { forgetStep } from './pathstride.js';
 
 /** The key of the fact "the block this pointer points to was zeroed". */
 const blockKey = (k: string): string => `${k}=0`;
@@ -69,6 +70,7 @@ export function assignedPointer(an: Analysis, k: string, rhs: Expr, s: State, ct
 /** The pointer stored at `k` may point elsewhere now (assigned, or written through `&k`). */
 export function forgetBlock(s: State, k: string): void {
   if (s.vals.has(blockKey(k))) s.vals.delete(blockKey(k));
+  forgetStep(s, k);
 }
 
 /** A local pointer the expression reads whose block this path zeroed: where it was zeroed. */
@@ -102,7 +104,7 @@ function zeroedSource(an: Analysis, e: Expr, s: State, ctx: Ctx): Origin | undef
  * handed to a zeroing call or assigned a pointer expression, so one star or none (a typedef'd
  * pointer, `PADAPTER`) both point to the struct; two stars point to a pointer.
  */
-function pointeeStruct(an: Analysis, name: string, ctx: Ctx): string | undefined {
+export function pointeeStruct(an: Analysis, name: string, ctx: Ctx): string | undefined {
   const vt = ctx.env.vars.get(name) ?? an.program.globals.get(name);
   if (!vt || vt.ptr > 1) return undefined;
   const ty = an.keys.canonicalType(vt.ty);
