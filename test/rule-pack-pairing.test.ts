@@ -582,3 +582,61 @@ ruleTester('pairing: halt frees through a pointer stepped along an array (xframe
     files: { 'mp.c': STEPPED_FREE('blk++', false).replace('// MARK', '// EXPECT: ndis/shared-memory') },
   },
 ]);
+
+/** wdk7600 xframeii's shape: the flag test is a macro that only masks (`bit(f, v) ((f) & (v))`). */
+const MASK_MACRO = (setAfterProbe: boolean) => `${ADAPTER}
+#define F_INTR 0x2
+#define bit(_flg, _val) ((_flg) & (_val))
+#define bis(_flg, _val) ((_flg) |= (_val))
+#define bic(_flg, _val) ((_flg) &= (~(_val)))
+typedef struct _N { NDIS_HANDLE H; NDIS_HANDLE Intr; ULONG Flags; } N, *PN;
+VOID NicFree(PN n)
+{
+    if (bit(n->Flags, F_INTR)) {
+        NdisMDeregisterInterruptEx(n->Intr);
+        bic(n->Flags, F_INTR);
+    }
+    NdisFreeMemory(n, sizeof(N), 0);
+}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PN n;
+    NDIS_STATUS s;
+    n = NdisAllocateMemoryWithTagPriority(h, sizeof(N), 'x', NormalPoolPriority);
+    if (!n)
+        return NDIS_STATUS_RESOURCES;
+    NdisZeroMemory(n, sizeof(N));
+    do {
+        s = NdisMRegisterInterruptEx(h, n, &IC, &n->Intr);
+        if (s != NDIS_STATUS_SUCCESS)
+            break;
+${setAfterProbe ? '' : '        bis(n->Flags, F_INTR);\n'}        s = Probe((PA)n);
+        if (s != NDIS_STATUS_SUCCESS)
+            break;
+${setAfterProbe ? '        bis(n->Flags, F_INTR);\n' : ''}    } while (0);
+    if (s != NDIS_STATUS_SUCCESS)
+        NicFree(n);
+    return s;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    NicFree((PN)c);
+}`;
+
+ruleTester('pairing: a flag tested through a macro that only masks (xframeii shape)', [
+  {
+    rules: EVERY_RULE,
+    name: 'the flag set right after the registration: the cleanup deregisters on every failure after it',
+    files: { 'mp.c': MASK_MACRO(false) },
+  },
+  {
+    rules: ['ndis/init-register-interrupt'],
+    name: 'the flag set only after the probe: a failed probe leaks the registration',
+    files: {
+      'mp.c': MASK_MACRO(true).replace(
+        '    return s;\n}\nVOID Halt',
+        '    return s; // EXPECT: ndis/init-register-interrupt\n}\nVOID Halt',
+      ),
+    },
+  },
+]);

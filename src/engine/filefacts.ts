@@ -52,15 +52,16 @@ export function loadFunctionDetail(bytes: Uint8Array, entry: ParsedFacts, fn: Fu
 }
 
 /**
- * Function-like macros that call something, store something, read a field or
- * compare (`MP_SET_FLAG(a, f)`, `MP_TEST_FLAG(a, f)`, `OK(v)`), as statement syntax: all of a
+ * Function-like macros that call something, store something, read a field,
+ * compare or mask (`MP_SET_FLAG(a, f)`, `MP_TEST_FLAG(a, f)`, `OK(v)`, xframeii's
+ * `bit(_flg, _val) ((_flg) & (_val))`), as statement syntax: all of a
  * file's macros go into one synthetic unit, one function per macro, so a
  * use can be expanded at analysis time without the preprocessor.
  */
 export function parseMacroBodies(lex: LexFacts): MacroBody[] {
   const macros = lex.macros.filter(
     (m): m is MacroDef & { params: string[] } =>
-      m.params !== null && /[A-Za-z_]\w*\s*\(|->|(?:^|[^=!<>])=(?!=)|[=!]=/.test(m.body),
+      m.params !== null && /[A-Za-z_]\w*\s*\(|->|(?:^|[^=!<>])=(?!=)|[=!]=|(?:^|[^&])&(?![&=])/.test(m.body),
   );
   if (macros.length === 0) return [];
   const found = new Map<number, MacroBody>();
