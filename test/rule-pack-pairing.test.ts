@@ -640,3 +640,65 @@ ruleTester('pairing: a flag tested through a macro that only masks (xframeii sha
     },
   },
 ]);
+
+/** wdk7600 athwifi's shape: two call sites fill one field of the elements of two queues' arrays. */
+const TWO_QUEUES = (cleanup: boolean) => `${ADAPTER}
+typedef struct _M { PVOID BufferVa; NDIS_PHYSICAL_ADDRESS BufferPa; } M, *PM;
+typedef struct _Q { PM Arr; ULONG N; } Q, *PQ;
+typedef struct _HW { NDIS_HANDLE H; Q Queue[2]; } HW, *PHW;
+VOID FreeAll(PHW hw)
+{
+    ULONG i, j;
+    PM m;
+    for (j = 0; j < 2; j++)
+        for (i = 0; i < hw->Queue[j].N; i++) {
+            m = &hw->Queue[j].Arr[i];
+            if (m->BufferVa != NULL)
+                NdisMFreeSharedMemory(hw->H, 64, FALSE, m->BufferVa, m->BufferPa);
+        }
+}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PHW hw = (PHW)c;
+    PM m;
+    ULONG i;
+    NDIS_STATUS s = NDIS_STATUS_SUCCESS;
+    do {
+        for (i = 0; i < hw->Queue[0].N; i++) {
+            m = &hw->Queue[0].Arr[i];
+            NdisMAllocateSharedMemory(h, 64, FALSE, &m->BufferVa, &m->BufferPa);
+            if (m->BufferVa == NULL) {
+                s = NDIS_STATUS_RESOURCES;
+                break;
+            }
+        }
+        if (s != NDIS_STATUS_SUCCESS)
+            break;
+        for (i = 0; i < hw->Queue[1].N; i++) {
+            m = &hw->Queue[1].Arr[i];
+            NdisMAllocateSharedMemory(h, 64, FALSE, &m->BufferVa, &m->BufferPa);
+            if (m->BufferVa == NULL) {
+                s = NDIS_STATUS_RESOURCES;
+                break;
+            }
+        }
+    } while (FALSE);
+${cleanup ? '    if (s != NDIS_STATUS_SUCCESS)\n        FreeAll(hw);\n' : ''}    return s; // MARK
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    FreeAll((PHW)c);
+}`;
+
+ruleTester('pairing: two call sites fill one field of different elements (athwifi shape)', [
+  {
+    rules: EVERY_RULE,
+    name: "the cleanup frees the field of every element: the first site's buffers are not left nameless",
+    files: { 'mp.c': TWO_QUEUES(true) },
+  },
+  {
+    rules: ['ndis/shared-memory'],
+    name: "without the cleanup, a failure of the second queue leaks the first queue's buffers",
+    files: { 'mp.c': TWO_QUEUES(false).replace('// MARK', '// EXPECT: ndis/shared-memory') },
+  },
+]);

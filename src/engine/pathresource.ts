@@ -22,6 +22,14 @@ import { defined } from '../util/defined.js';
 
 /** Suffix of the name and id under which an array keeps an earlier element still held (see `acquire`). */
 const EARLIER = '~earlier';
+/** Suffix of the name under which a struct type's field keeps another instance's handle (`keepOtherInstance`). */
+const OTHER = '~other';
+
+/** The storage a name stands for: an array's earlier element or another instance is its array's or field's. */
+function baseName(k: string): string {
+  if (k.endsWith(EARLIER)) return k.slice(0, -EARLIER.length);
+  return k.endsWith(OTHER) ? k.slice(0, -OTHER.length) : k;
+}
 
 /** The group a resource key names: every group id in `res` has its group. */
 export function groupOf(s: State, gid: string): Group {
@@ -31,6 +39,11 @@ export function groupOf(s: State, gid: string): Group {
 /** Held for sure on this path: acquired without a status, or its status was seen to be success. */
 function stillHeld(g: Group, s: State): boolean {
   return g.st === 'held' || (g.st === 'cond' && g.sym !== undefined && s.cons.get(g.sym)?.z === true);
+}
+
+/** Acquired on a status this path has not tested yet. */
+function undecided(g: Group, s: State): boolean {
+  return g.st === 'cond' && g.sym !== undefined && !s.cons.has(g.sym);
 }
 
 /** Groups no name refers to any more are out of reach: stop tracking them. */
@@ -52,6 +65,11 @@ export function resVal(s: State, k: string): Val {
   const earlier = s.res.get(`${k}${EARLIER}`);
   if (earlier !== undefined && stillHeld(groupOf(s, earlier), s)) return { k: 'NZ' };
   const g = s.res.get(k);
+  // Another instance's handle still held: once the latest one's status is decided (the acquire's own
+  // check is past), a test of "the" field is taken to find that one, as for an array's earlier element.
+  const other = s.res.get(`${k}${OTHER}`);
+  if (other !== undefined && stillHeld(groupOf(s, other), s) && !(g !== undefined && undecided(groupOf(s, g), s)))
+    return { k: 'NZ' };
   return g ? groupVal(groupOf(s, g)) : { k: 'top' };
 }
 
@@ -140,6 +158,7 @@ export function acquire(
       state.groups.set(`${gid}${EARLIER}`, { ...rest, st: 'held' });
       state.res.set(earlierKey, `${gid}${EARLIER}`);
     }
+    keepOtherInstance(state, key, gid);
     state.cons.delete(sym);
     state.cons.delete(`!${sym}`);
     state.res.set(key, gid);
@@ -163,6 +182,22 @@ export function acquire(
     // is taken to report success as a status does.
     return { state, val: r.result === 'none' ? { k: 'top' } : { k: 'sym', id: sym, b: birth(state, ctx, e) } };
   });
+}
+
+/**
+ * A field named by its struct type (`MSDU.BufferVa`) stands for that field of every instance: another
+ * call site storing into it while a mapping it made is held (athwifi's coalesce buffers of queue 0,
+ * then the data buffers of the other queues, each through `msdu = &Queue->MSDUArray[i]`) most likely
+ * fills another instance. The earlier one stays held under the `OTHER` name, as an array's earlier
+ * element does under `EARLIER`, instead of losing its last name and reading as leaked.
+ */
+function keepOtherInstance(s: State, key: string, gid: string): void {
+  const prev = s.res.get(key);
+  if (prev === undefined || prev === gid || !isFieldKey(key)) return;
+  const otherKey = `${key}${OTHER}`;
+  const other = s.res.get(otherKey);
+  if (other !== undefined && stillHeld(groupOf(s, other), s)) return;
+  if (stillHeld(groupOf(s, prev), s)) s.res.set(otherKey, prev);
 }
 
 /** Another resource's acquire: its status, and its handle non-NULL exactly when that status is success. */
@@ -259,7 +294,7 @@ export function loopReleasesHeld(an: Analysis, body: Stmt, s: State, ctx: Ctx): 
       return g && (g.st === 'held' || (g.st === 'cond' && (g.sym === undefined || s.cons.get(g.sym)?.z !== false)));
     })
     // An array's earlier element is released by a release of the array.
-    .map(([k]) => (k.endsWith(EARLIER) ? k.slice(0, -EARLIER.length) : k));
+    .map(([k]) => baseName(k));
   if (!held.length) return false;
   const released = new Set<string>();
   collectReleases(an, body, ctx.fn, ctx.env, released, 0, new Set());
@@ -407,7 +442,7 @@ export function helperMayChangeHeld(an: Analysis, fn: FnDef, s: State): boolean 
   for (const [k, gid] of s.res) {
     const g = s.groups.get(gid);
     if (!g || g.st === 'released' || g.st === 'null') continue;
-    const name = k.endsWith(EARLIER) ? k.slice(0, -EARLIER.length) : k;
+    const name = baseName(k);
     // A name held in a variable of the walk: a helper may reach it through storage the text does not show.
     if (!isFieldKey(name)) {
       if (name.startsWith('*') || name.startsWith('G:')) return true;
@@ -425,9 +460,11 @@ export function release(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State,
   return evalArgs(an, e.a, s, ctx).map(({ state }) => {
     const gid = hk ? resourceOf(state, hk) : undefined;
     if (gid !== undefined) groupOf(state, gid).st = 'released';
-    // Which element is released is not told apart: the earlier one held beside it goes too.
-    const earlier = hk ? state.res.get(`${hk}${EARLIER}`) : undefined;
-    if (earlier !== undefined) groupOf(state, earlier).st = 'released';
+    // Which element (or instance) is released is not told apart: the one held beside it goes too.
+    for (const suffix of [EARLIER, OTHER]) {
+      const beside = hk ? state.res.get(`${hk}${suffix}`) : undefined;
+      if (beside !== undefined) groupOf(state, beside).st = 'released';
+    }
     return { state, val: { k: 'top' } };
   });
 }
