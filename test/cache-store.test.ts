@@ -34,6 +34,9 @@ function withDir(body: (dir: string) => Promise<void>): Promise<void> {
   });
 }
 
+/** The repositories' files of facts in an engine's folder (each has a `.bin.runs` file of whole-run results beside it). */
+const binFiles = (folder: string) => readdirSync(folder).filter((n) => n.endsWith('.bin'));
+
 async function fill(dir: string, name: string, n: number, extra: object = {}): Promise<FactCache> {
   const cache = new FactCache({ dir, repository: `/src/${name}`, ...extra });
   await scan({ root: name, files: repo(name, n), cache, workers: 0 });
@@ -48,7 +51,7 @@ test("a run reads and writes only its repository's file", () =>
     const betaFile = repositoryFile(dir, '/src/beta');
     const betaBytes = readFileSync(betaFile);
     assert.deepEqual(readdirSync(dir), [engineKey()]);
-    assert.equal(readdirSync(join(dir, engineKey())).length, 2);
+    assert.equal(binFiles(join(dir, engineKey())).length, 2);
 
     // Alpha's cache holds alpha's facts only, however much beta has.
     const alpha = new FactCache({ dir, repository: '/src/alpha' });
@@ -89,6 +92,51 @@ test('past the bound on repositories, the least recently used file goes', () =>
     assert.equal(existsSync(repositoryFile(dir, '/src/r1')), false);
     assert.equal(existsSync(repositoryFile(dir, '/src/r2')), true);
     assert.equal(existsSync(repositoryFile(dir, '/src/r3')), true);
+    // A repository's whole-run results go with its facts.
+    assert.equal(existsSync(`${repositoryFile(dir, '/src/r1')}.runs`), false);
+    assert.equal(existsSync(`${repositoryFile(dir, '/src/r0')}.runs`), true);
+  }));
+
+test('a run of sources scanned before reads only the whole-run result, not the facts of every file', () =>
+  withDir(async (dir) => {
+    const sources = [
+      ...repo('zeta', 3),
+      {
+        path: 'zeta/mp.c',
+        bytes: Buffer.from(
+          '#include <ndis.h>\nVOID MpTimer(PVOID a, PVOID b, PVOID c, PVOID d) { PVOID p; NdisMMapIoSpace(&p, NULL, a, 4); }\nVOID Reg(NDIS_TIMER *t) { NdisMInitializeTimer(t, NULL, MpTimer, NULL); }\n',
+        ),
+      },
+    ];
+    const cold = await scan({ root: 'zeta', files: sources, cache: await fill(dir, 'zeta', 0), workers: 0 });
+    const first = new FactCache({ dir, repository: '/src/zeta' });
+    const filled = await scan({ root: 'zeta', files: sources, cache: first, workers: 0 });
+    await first.save();
+    assert.ok(filled.findings.length > 0, 'the sample has a finding to remember');
+    // The file of facts is made unreadable: a run that needed it would lex every file again.
+    writeFileSync(repositoryFile(dir, '/src/zeta'), 'not a cache');
+    const warm = await scan({
+      root: 'zeta',
+      files: sources,
+      cache: new FactCache({ dir, repository: '/src/zeta' }),
+      workers: 0,
+    });
+    assert.deepEqual(warm.findings, cold.findings);
+    assert.deepEqual(warm.notices, cold.notices);
+    assert.deepEqual(warm.directives, cold.directives);
+    assert.deepEqual(warm.stats.health, cold.stats.health);
+    assert.equal(warm.stats.lexed, 0);
+    assert.equal(warm.stats.needed, cold.stats.needed);
+    // One file changed: the whole-run result does not hold, and the facts are read (here: lexed again).
+    const edited = sources.map((f, i) => (i === 0 ? { ...f, bytes: Buffer.from('int changed;\n') } : f));
+    const again = await scan({
+      root: 'zeta',
+      files: edited,
+      cache: new FactCache({ dir, repository: '/src/zeta' }),
+      workers: 0,
+    });
+    assert.equal(again.stats.lexed, edited.length);
+    assert.deepEqual(again.findings, cold.findings);
   }));
 
 test("other engines' folders and the old single-file cache do not pile up", () =>
@@ -132,7 +180,7 @@ test('ndis-review scan writes one cache file per repository scanned, and a warm 
     cpSync(join(casesDir, 'c03-restart-violation'), b, { recursive: true });
     const first = await cli(['scan', a, '--format', 'json', '--stats'], { env });
     await cli(['scan', b, '--format', 'json'], { env });
-    assert.equal(readdirSync(join(cacheDir, engineKey())).length, 2);
+    assert.equal(binFiles(join(cacheDir, engineKey())).length, 2);
     const warm = await cli(['scan', a, '--format', 'json', '--stats'], { env });
     assert.equal(warm.stdout, first.stdout);
     const stats = JSON.parse(warm.stderr.trim().split('\n').pop() ?? '{}') as { lexed?: number; parsed?: number };

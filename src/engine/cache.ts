@@ -4,7 +4,17 @@
  * re-scan after one file changed re-reads one file.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +22,8 @@ import { deserialize, serialize } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import type { LexEntry, ParsedEntry } from './filefacts.js';
 import type { InitAnalysis } from './paths.js';
+import type { Directive } from './directives.js';
+import type { Finding, Notice, ScanStats } from './types.js';
 import { loadRulePack, packageRoot } from './rulepack.js';
 import type { RuleOutput } from './rules.js';
 import { packageVersion } from '../package.js';
@@ -34,8 +46,26 @@ export class BoundedMap<K extends object | string | number, V extends object | s
 /** What the rules said of one program, by the program's signature. */
 export type RulesMemo = RuleOutput;
 
+/**
+ * What a whole scan said of one set of sources, by their paths and contents (`runSignature`):
+ * everything of its result that does not depend on when or how fast it ran. A run with nothing
+ * changed reads this alone, not the facts of every file.
+ */
+export interface RunMemo {
+  files: number;
+  needed: number;
+  findings: Finding[];
+  /** The notices after the ones of reading the sources (which a run makes again). */
+  notices: Notice[];
+  health: ScanStats['health'];
+  apiCalls: ScanStats['apiCalls'];
+  directives: Directive[];
+}
+
 /** Rule results kept: enough for a pull request's base and head and a few pushes. */
 const MAX_RESULTS = 8;
+/** Whole-run results kept per repository. */
+const MAX_RUNS = 4;
 
 /** The folder of this module's compiled code: the engine, whose code makes the facts. */
 const ENGINE_DIR = dirname(fileURLToPath(import.meta.url));
@@ -167,9 +197,13 @@ export class FactCache {
   /** Least recently used first out, past `maxBytes`; iterated most recently used first (what `save` keeps). */
   private readonly entries: LRUCache<string, CacheEntry>;
   private readonly results = new LRUCache<string, RulesMemo>({ max: MAX_RESULTS });
+  private readonly runs = new LRUCache<string, RunMemo>({ max: MAX_RUNS });
   /** Path analyses of initialize callbacks, by what they read (memory only). */
   readonly analyses = new BoundedMap<string, InitAnalysis>(512);
   private dirty = false;
+  private runsDirty = false;
+  /** The disk file of facts has been read (it is read on first use: a run with nothing changed needs only `runs`). */
+  private loaded = false;
   private readonly file: string | undefined;
   private readonly maxEntries: number;
   private readonly maxRepositories: number;
@@ -182,52 +216,83 @@ export class FactCache {
       sizeCalculation: factBytes,
       ...(opts.ttlMs !== undefined ? { ttl: opts.ttlMs, updateAgeOnGet: true } : {}),
     });
-    if (opts.dir) {
-      this.file = repositoryFile(opts.dir, opts.repository ?? '');
-      try {
-        const loaded = deserialize(readFileSync(this.file)) as {
-          entries: [string, CacheEntry, number?][];
-          results: [string, RulesMemo][];
-        };
-        // Saved most recently used first: set in reverse, so the same order comes back. Each with
-        // the size it was counted at when saved: counting again meant serializing every entry, half
-        // of a warm run's time.
-        for (const [k, v, size] of loaded.entries.reverse())
-          this.entries.set(k, v, size !== undefined && size > 0 ? { size } : {});
-        for (const [k, v] of loaded.results.reverse()) this.results.set(k, v);
-        // Read is use: the file's time orders the repositories for eviction, even when this run writes nothing.
-        touch(this.file);
-      } catch {
-        // No cache yet for this repository, or a damaged one: start empty.
-      }
+    if (!opts.dir) {
+      this.loaded = true;
+      return;
+    }
+    this.file = repositoryFile(opts.dir, opts.repository ?? '');
+    try {
+      const runs = deserialize(readFileSync(runsFile(this.file))) as [string, RunMemo][];
+      for (const [k, v] of runs.reverse()) this.runs.set(k, v);
+    } catch {
+      // No whole-run results yet, or a damaged file: runs start empty.
+    }
+    // Read is use: the file's time orders the repositories for eviction, even when this run writes nothing.
+    touch(this.file);
+  }
+
+  /** Reads the disk file of facts, once, before the first use of any fact or rule result. */
+  private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    if (!this.file) return;
+    try {
+      const loaded = deserialize(readFileSync(this.file)) as {
+        entries: [string, CacheEntry, number?][];
+        results: [string, RulesMemo][];
+      };
+      // Saved most recently used first: set in reverse, so the same order comes back. Each with
+      // the size it was counted at when saved: counting again meant serializing every entry, half
+      // of a warm run's time.
+      for (const [k, v, size] of loaded.entries.reverse())
+        this.entries.set(k, v, size !== undefined && size > 0 ? { size } : {});
+      for (const [k, v] of loaded.results.reverse()) this.results.set(k, v);
+    } catch {
+      // No cache yet for this repository, or a damaged one: start empty.
     }
   }
 
   get(hash: string): CacheEntry | undefined {
+    this.load();
     return this.entries.get(hash);
   }
 
   set(hash: string, entry: CacheEntry): void {
+    this.load();
     this.entries.set(hash, entry);
     this.dirty = true;
   }
 
   /** Rule results of a program seen before (same signature), if any. */
   getResults(signature: string): RulesMemo | undefined {
+    this.load();
     return this.results.get(signature);
   }
 
   setResults(signature: string, memo: RulesMemo): void {
+    this.load();
     this.results.set(signature, memo);
     this.dirty = true;
   }
 
+  /** The result of a whole scan of the same sources (same `runSignature`), if any. */
+  getRun(signature: string): RunMemo | undefined {
+    return this.runs.get(signature);
+  }
+
+  setRun(signature: string, memo: RunMemo): void {
+    this.runs.set(signature, memo);
+    this.runsDirty = true;
+  }
+
   get size(): number {
+    this.load();
     return this.entries.size;
   }
 
   /** Bytes of facts held (as `factBytes` counts them). */
   get bytes(): number {
+    this.load();
     return this.entries.calculatedSize;
   }
 
@@ -245,23 +310,45 @@ export class FactCache {
   }
 
   private write(): void {
-    if (!this.file || !this.dirty) return;
-    // Most recently used first: what this run read or wrote, then what earlier runs left.
-    const keep: [string, CacheEntry, number?][] = [];
-    for (const [k, e] of this.entries.entries()) {
-      if (keep.length >= this.maxEntries) break;
-      const size = this.entries.info(k)?.size;
-      keep.push(size !== undefined ? [k, e, size] : [k, e]);
-    }
+    if (!this.file || (!this.dirty && !this.runsDirty)) return;
     const folder = dirname(this.file);
     mkdirSync(folder, { recursive: true });
-    const tmp = `${this.file}.${String(process.pid)}.tmp`;
-    writeFileSync(tmp, serialize({ entries: keep, results: [...this.results.entries()] }));
-    renameSync(tmp, this.file);
-    this.dirty = false;
+    if (this.dirty) {
+      // Most recently used first: what this run read or wrote, then what earlier runs left.
+      const keep: [string, CacheEntry, number?][] = [];
+      for (const [k, e] of this.entries.entries()) {
+        if (keep.length >= this.maxEntries) break;
+        const size = this.entries.info(k)?.size;
+        keep.push(size !== undefined ? [k, e, size] : [k, e]);
+      }
+      writeAtomically(this.file, serialize({ entries: keep, results: [...this.results.entries()] }));
+      this.dirty = false;
+    }
+    if (this.runsDirty) {
+      writeAtomically(runsFile(this.file), serialize([...this.runs.entries()]));
+      this.runsDirty = false;
+    }
     pruneOldest(folder, (name) => name.endsWith('.bin'), this.maxRepositories, basename(this.file));
+    // A repository's whole-run file goes with its facts.
+    for (const name of readdirSync(folder))
+      if (name.endsWith(RUNS) && !existsSync(join(folder, name.slice(0, -RUNS.length))))
+        rmSync(join(folder, name), { force: true });
     pruneOldest(dirname(folder), (name) => name.startsWith('facts-'), OTHER_ENGINES_KEPT + 1, basename(folder));
   }
+}
+
+/** Suffix of a repository's file of whole-run results, beside its file of facts. */
+const RUNS = '.runs';
+
+function runsFile(factsFile: string): string {
+  return `${factsFile}${RUNS}`;
+}
+
+/** Another process reading the file sees the old bytes or the new, never a part. */
+function writeAtomically(file: string, bytes: Uint8Array): void {
+  const tmp = `${file}.${String(process.pid)}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
 }
 
 function touch(file: string): void {
