@@ -102,6 +102,12 @@ test('typedef A *PA2 names the typedef it points to', () => {
   assert.equal(f.typedefs.A, '_A');
 });
 
+test('struct X { ... } typedef X_T: the storage class after the body names the tag (gplpv xennet.h)', () => {
+  const f = facts('struct xi { PVOID virtual; ULONG n; } typedef xi_t, *pxi_t;\nstruct other { int a; } o;\n');
+  assert.deepEqual(f.typedefs, { xi_t: 'xi', pxi_t: 'xi' });
+  assert.deepEqual(f.structs.xi, { virtual: 'PVOID', n: 'ULONG' });
+});
+
 test('typedef of a forward-declared struct', () => {
   assert.deepEqual(facts('typedef struct _FWD FWD, *PFWD;\n').typedefs, { FWD: '_FWD', PFWD: '_FWD' });
 });

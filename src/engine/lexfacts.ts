@@ -108,6 +108,8 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
       if (isPunct(open, '{')) done = readEnumBody(open);
     } else if (toks.kind[i + 1] === Tok.Ident && isPunct(i + 2, '{')) {
       done = readStructBody(i + 2, word(i + 1));
+      // `struct X { ... } typedef X_T;`: the storage class may follow the body (gplpv's xennet.h).
+      if (toks.kind[done + 1] === Tok.Ident && word(done + 1) === 'typedef') done = readTypedef(done + 2, word(i + 1));
     }
   }
 
@@ -243,12 +245,15 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
     }
   }
 
-  /** After `typedef`: reads to the closing `;`; returns its index. */
-  function readTypedef(from: number): number {
+  /**
+   * After `typedef`: reads to the closing `;`; returns its index. `known`: the type the names stand
+   * for, already read (a struct body before the `typedef`); only declarators follow.
+   */
+  function readTypedef(from: number, known?: string): number {
     let j = from;
-    let base: string | undefined;
+    let base: string | undefined = known;
     let anonymous = false;
-    while (j < toks.count && toks.kind[j] === Tok.Ident && TYPE_NOISE.has(word(j))) {
+    while (known === undefined && j < toks.count && toks.kind[j] === Tok.Ident && TYPE_NOISE.has(word(j))) {
       const w = word(j);
       j++;
       if (w === 'struct' || w === 'union' || w === 'enum') {
