@@ -702,3 +702,44 @@ ruleTester('pairing: two call sites fill one field of different elements (athwif
     files: { 'mp.c': TWO_QUEUES(false).replace('// MARK', '// EXPECT: ndis/shared-memory') },
   },
 ]);
+
+/** gplpv xennet's shape: one page cut into buffers; each piece's address is stored, the piece at offset 0 is freed. */
+const CUT_PAGE = (store: string) => `${ADAPTER}
+typedef struct _CB { PVOID virtual; NDIS_PHYSICAL_ADDRESS logical; } CB, *PCB;
+typedef struct _X { NDIS_HANDLE H; CB cbs[16]; } X, *PX;
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PX xi = (PX)c;
+    ULONG i, j;
+    for (i = 0; i < 4; i++) {
+        PVOID virtual;
+        NDIS_PHYSICAL_ADDRESS logical;
+        NdisMAllocateSharedMemory(h, PAGE_SIZE, TRUE, &virtual, &logical); // MARK
+        if (virtual == NULL)
+            break;
+        for (j = 0; j < 4; j++)
+            xi->cbs[i * 4 + j].virtual = ${store};
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PX xi = (PX)c;
+    ULONG i;
+    for (i = 0; i < 16; i++)
+        if (((ULONG_PTR)xi->cbs[i].virtual & (PAGE_SIZE - 1)) == 0)
+            NdisMFreeSharedMemory(xi->H, PAGE_SIZE, TRUE, xi->cbs[i].virtual, xi->cbs[i].logical);
+}`;
+
+ruleTester('pairing: a block stored as pointers into it, freed through the one at offset 0 (xennet shape)', [
+  {
+    rules: EVERY_RULE,
+    name: '`(PUCHAR)virtual + j * 256` names the block: halt frees it',
+    files: { 'mp.c': CUT_PAGE('(PUCHAR)virtual + j * 256') },
+  },
+  {
+    rules: ['ndis/shared-memory'],
+    name: 'a pointer that is not computed from the block leaves it unfreed in halt',
+    files: { 'mp.c': CUT_PAGE('(PUCHAR)xi->H + j * 256').replace('// MARK', '// EXPECT: ndis/shared-memory') },
+  },
+]);

@@ -149,6 +149,17 @@ export function evalArgs(an: Analysis, args: Expr[], s: State, ctx: Ctx): { stat
 }
 
 /** `key = rhs`: values, aliases of resources, NULL after release. */
+/**
+ * `(PUCHAR)Va + j * Size`: the storage of the pointer an offset is added to (or taken from). A pointer
+ * into a block names the block (xennet cuts one shared-memory page into coalesce buffers, stores each
+ * piece's address, and frees through the piece at offset 0).
+ */
+function offsetBase(an: Analysis, rhs: Expr, ctx: Ctx): string | undefined {
+  let e = stripCasts(rhs);
+  while (e.t === 'bin' && (e.op === '+' || e.op === '-')) e = stripCasts(e.l);
+  return e === stripCasts(rhs) ? undefined : keyOf(an, e, ctx.env);
+}
+
 export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, text?: string): State[] {
   const acq = returningAcquire(an, rhs, ctx);
   if (acq) {
@@ -158,7 +169,8 @@ export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, t
     return acquire(an, acq, s, ctx, { key: k, text: text ?? k }).map(({ state }) => state);
   }
   const rk = keyOf(an, stripCasts(rhs), ctx.env);
-  const aliased = rk && rk !== k ? s.res.get(rk) : undefined;
+  const base = rk ?? offsetBase(an, rhs, ctx);
+  const aliased = base && base !== k ? s.res.get(base) : undefined;
   if (aliased !== undefined) {
     s.res.set(k, aliased);
     s.vals.delete(k);
