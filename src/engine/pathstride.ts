@@ -18,11 +18,27 @@ import { pointeeStruct } from './pathzero.js';
 /** The key of the fact "this pointer was stepped to another element on this path". */
 const steppedKey = (k: string): string => `${k}+=`;
 
-/** `p++`, `--p`, `p += n` on a pointer to a struct: it now points at another element. */
+/**
+ * `p++`, `--p`, `p += n` on a pointer to a struct: it now points at another element. Noted only while
+ * a field of that struct names a resource released (or NULL) on this path, the one read it changes
+ * (a loop frees an element, then steps): otherwise the note would only tell apart paths that are the
+ * same (a cleanup loop over descriptors walked once more per failing path).
+ */
 export function stepPointer(an: Analysis, target: Expr, s: State, ctx: Ctx): void {
   const plain = stripCasts(target);
-  if (plain.t !== 'id' || !pointeeStruct(an, plain.n, ctx)) return;
-  const k = keyOf(an, plain, ctx.env);
+  if (plain.t !== 'id') return;
+  const struct = pointeeStruct(an, plain.n, ctx);
+  if (!struct) return;
+  const prefix = `${an.keys.displayType(struct)}.`;
+  let gone = false;
+  for (const [name, gid] of s.res) {
+    const st = name.startsWith(prefix) ? s.groups.get(gid)?.st : undefined;
+    if (st === 'released' || st === 'null') {
+      gone = true;
+      break;
+    }
+  }
+  const k = gone ? keyOf(an, plain, ctx.env) : undefined;
   if (k) s.vals.set(steppedKey(k), { k: 'NZ' });
 }
 
