@@ -293,7 +293,7 @@ export function loopReleasesHeld(an: Analysis, body: Stmt, s: State, ctx: Ctx): 
       const g = s.groups.get(gid);
       return g && (g.st === 'held' || (g.st === 'cond' && (g.sym === undefined || s.cons.get(g.sym)?.z !== false)));
     })
-    // An array's earlier element is released by a release of the array.
+    // An array's earlier element (another instance's handle) is released by a release of the array (the field).
     .map(([k]) => baseName(k));
   if (!held.length) return false;
   const released = new Set<string>();
