@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lexBytes, type ParsedEntry } from '../src/engine/filefacts.js';
 import type { LexFacts } from '../src/engine/lexfacts.js';
-import { parseBatch, type ParseJob } from '../src/engine/pool.js';
+import { ParsePool, parseBatch, type ParseJob } from '../src/engine/pool.js';
 
 /** A file of `n` small functions; its first is `Good<i>`. */
 function source(i: number, n: number): Buffer {
@@ -57,4 +57,33 @@ test('a file whose parse throws in a worker fails alone; the others are parsed',
   assert.equal(parsed.size, 8);
   for (const [i, facts] of parsed) assert.equal(facts.functions[0].name, `Good${String(i)}_0`);
   for (const e of failed.values()) assert.match(e.message, /\S/);
+});
+
+test('one pool parses batch after batch with the same workers, then closes', async () => {
+  const pool = new ParsePool(1);
+  try {
+    for (let round = 0; round < 3; round++) {
+      const { list, parsed, failed } = jobs(6, 3, 2);
+      // Only the worker parses: every file of every round comes back through it.
+      await pool.run(list, { callerParses: false });
+      assert.equal(pool.size, 1, `round ${String(round)}: the worker is still there`);
+      assert.deepEqual(
+        [...failed.keys()].sort((a, b) => a - b),
+        [2, 5],
+      );
+      assert.equal(parsed.size, 4);
+    }
+  } finally {
+    await pool.close();
+  }
+  assert.equal(pool.size, 0);
+});
+
+test('a pool whose workers are gone parses what is left in the calling thread', async () => {
+  const pool = new ParsePool(1);
+  await pool.close();
+  const { list, parsed, failed } = jobs(5, 10, 1);
+  await pool.run(list, { callerParses: false });
+  assert.equal(parsed.size, 4);
+  assert.deepEqual([...failed.keys()], [2]);
 });

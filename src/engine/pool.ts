@@ -1,8 +1,13 @@
 /**
- * Parses a batch of files with the cores at hand: the calling thread takes
+ * Parses batches of files with the cores at hand: the calling thread takes
  * jobs from the same queue as the workers, so the work starts at once and
  * the workers join when they have loaded tree-sitter. Below a size where
  * worker start-up would cost more than it saves, the caller parses alone.
+ *
+ * A scan parses in rounds (the files that mention what the last round
+ * found), so one pool serves every round of a scan: a worker loads
+ * tree-sitter once, not once a round (five start-ups a scan on a large
+ * driver, each taking a core from the parse on a two-core machine).
  */
 import { Worker } from 'node:worker_threads';
 import { parseBytes, type ParsedEntry } from './filefacts.js';
@@ -35,6 +40,121 @@ function parseHere(job: ParseJob): void {
   if (facts) job.done(facts);
 }
 
+/** One worker thread of a pool and the job it is on. */
+interface Hand {
+  worker: Worker;
+  /** Loaded and answering. */
+  online: boolean;
+  current?: ParseJob;
+}
+
+/**
+ * Worker threads that parse the jobs of successive batches (`run`) until
+ * `close`. A worker that dies takes only its current file with it.
+ */
+export class ParsePool {
+  private readonly hands: Hand[] = [];
+  private queue: ParseJob[] = [];
+  /** Resolves the batch under way when its queue is empty and no worker holds a job. */
+  private settle: (() => void) | undefined;
+
+  constructor(workers: number) {
+    const url = new URL('./worker.js', import.meta.url);
+    for (let w = 0; w < workers; w++) {
+      const hand: Hand = { worker: new Worker(url), online: false };
+      this.hands.push(hand);
+      const died = (error: Error) => {
+        const job = hand.current;
+        hand.current = undefined;
+        const at = this.hands.indexOf(hand);
+        if (at >= 0) this.hands.splice(at, 1);
+        job?.fail(error);
+        this.check();
+      };
+      hand.worker.on('message', (m: { facts?: ParsedEntry; error?: string }) => {
+        const job = hand.current;
+        hand.current = undefined;
+        if (job) {
+          if (m.facts) job.done(m.facts);
+          else job.fail(new Error(m.error ?? 'parse worker failed'));
+        }
+        this.feed(hand);
+      });
+      hand.worker.on('error', died);
+      hand.worker.on('exit', (code) => {
+        died(new Error(`parse worker exited (${String(code)})`));
+      });
+      hand.worker.on('online', () => {
+        hand.online = true;
+        this.feed(hand);
+      });
+    }
+  }
+
+  /** Worker threads alive. */
+  get size(): number {
+    return this.hands.length;
+  }
+
+  /** Parses every job, this thread too unless `callerParses` is false. */
+  async run(jobs: ParseJob[], { callerParses = true }: { callerParses?: boolean } = {}): Promise<void> {
+    // Largest first: the tail of the queue is short jobs, which balance well.
+    this.queue = jobs.slice().sort((a, b) => b.bytes.length - a.bytes.length);
+    const settled = new Promise<void>((resolve) => {
+      this.settle = resolve;
+    });
+    for (const hand of this.hands) this.feed(hand);
+    // The calling thread works too, yielding between files so workers get fed.
+    while (this.queue.length && (callerParses || this.hands.length === 0)) {
+      parseHere(defined(this.queue.shift(), 'queued file'));
+      // Trees this thread dropped are freed past their bound (a collection and a turn of the loop).
+      if (!(await releaseTrees()) && this.hands.length) await yieldToEvents();
+    }
+    this.check();
+    await settled;
+    this.settle = undefined;
+  }
+
+  /** Stops every worker. */
+  async close(): Promise<void> {
+    const hands = this.hands.splice(0);
+    await Promise.all(hands.map((h) => h.worker.terminate()));
+  }
+
+  /** Gives an idle, loaded worker the next job. */
+  private feed(hand: Hand): void {
+    if (!hand.online || hand.current) return;
+    const job = this.queue.shift();
+    if (!job) {
+      this.check();
+      return;
+    }
+    hand.current = job;
+    hand.worker.postMessage({
+      id: 0,
+      bytes: job.bytes,
+      lex: job.lex,
+      macros: job.macros ? [...job.macros.values()] : undefined,
+      macroDigest: job.macroDigest,
+    });
+  }
+
+  /**
+   * Ends the batch when nothing is left: with no worker alive (all died, or none loads) this thread
+   * takes what is queued.
+   */
+  private check(): void {
+    if (!this.settle) return;
+    if (this.hands.some((h) => h.current)) return;
+    // Jobs left while workers live: an idle one takes the next when it is loaded.
+    if (this.queue.length && this.hands.length) return;
+    // Workers that died leave their queue to this thread.
+    for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) parseHere(next);
+    this.settle();
+    this.settle = undefined;
+  }
+}
+
 /**
  * Parses every job; returns how many workers helped. With `callerParses`
  * false and workers to do it, the calling thread only hands out jobs (it
@@ -43,72 +163,14 @@ function parseHere(job: ParseJob): void {
 export async function parseBatch(
   jobs: ParseJob[],
   workers: number,
-  { callerParses = true }: { callerParses?: boolean } = {},
+  options: { callerParses?: boolean } = {},
 ): Promise<number> {
-  // Largest first: the tail of the queue is short jobs, which balance well.
-  const queue = jobs.slice().sort((a, b) => b.bytes.length - a.bytes.length);
-  const pool: Worker[] = [];
-  const finished: Promise<void>[] = [];
-  if (workers > 0 && queue.length > 1) {
-    const url = new URL('./worker.js', import.meta.url);
-    for (let w = 0; w < workers; w++) {
-      const worker = new Worker(url);
-      pool.push(worker);
-      finished.push(
-        new Promise<void>((resolve) => {
-          let current: ParseJob | undefined;
-          const next = () => {
-            current = queue.shift();
-            if (!current) {
-              resolve();
-              return;
-            }
-            worker.postMessage({
-              id: 0,
-              bytes: current.bytes,
-              lex: current.lex,
-              macros: current.macros ? [...current.macros.values()] : undefined,
-              macroDigest: current.macroDigest,
-            });
-          };
-          // A worker that dies takes only its current file with it; the queue goes on elsewhere.
-          const died = (error: Error) => {
-            const job = current;
-            current = undefined;
-            job?.fail(error);
-            resolve();
-          };
-          worker.on('message', (m: { facts?: ParsedEntry; error?: string }) => {
-            const job = current;
-            if (!job) return;
-            if (m.facts) job.done(m.facts);
-            else job.fail(new Error(m.error ?? 'parse worker failed'));
-            next();
-          });
-          worker.on('error', died);
-          worker.on('exit', (code) => {
-            died(new Error(`parse worker exited (${String(code)})`));
-          });
-          worker.on('online', next);
-        }),
-      );
-    }
-  }
+  const pool = new ParsePool(workers > 0 && jobs.length > 1 ? workers : 0);
+  const size = pool.size;
   try {
-    // The calling thread works too, yielding between files so workers get fed.
-    while (queue.length && (callerParses || pool.length === 0)) {
-      parseHere(defined(queue.shift(), 'queued file'));
-      // Trees this thread dropped are freed past their bound (a collection and a turn of the loop).
-      if (!(await releaseTrees()) && pool.length) await yieldToEvents();
-    }
-    await Promise.all(finished);
-    // Workers that died leave their queue to this thread.
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      parseHere(next);
-      await releaseTrees();
-    }
+    await pool.run(jobs, options);
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
-  return pool.length;
+  return size;
 }
