@@ -42,7 +42,7 @@ Options for scan:
 
 Environment:
   NDIS_REVIEW_CACHE=off  disable the fact cache
-  NDIS_REVIEW_WORKERS=N  parse threads beside the main one (0: one thread; default: by amount of work)
+  NDIS_REVIEW_WORKERS=N  parse threads beside the main one (0: one thread; default: by amount of work, none on 2 cores)
   NO_COLOR               plain text output on a terminal
 
 Exit status:

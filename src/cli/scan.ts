@@ -86,7 +86,8 @@ async function resolveTarget(given: string, cwd: string): Promise<Target> {
 
 /**
  * NDIS_REVIEW_WORKERS: parse threads beside the main one (0: one thread); unset, the engine
- * chooses by the amount of work. The bench sets it to compare one thread with the pool.
+ * chooses by the amount of work and the cores (none on two). The bench sets it to compare one
+ * thread with the pool.
  */
 function parseWorkers(env: NodeJS.ProcessEnv): number | undefined {
   const v = env.NDIS_REVIEW_WORKERS;
