@@ -101,6 +101,8 @@ test('a run of sources scanned before reads only the whole-run result, not the f
   withDir(async (dir) => {
     const sources = [
       ...repo('zeta', 3),
+      // A file the lexical pass skips: its notice comes back with the whole-run result too.
+      { path: 'zeta/blob.c', bytes: Buffer.from([0x69, 0x6e, 0x74, 0x00, 0x3b]) },
       {
         path: 'zeta/mp.c',
         bytes: Buffer.from(
@@ -123,6 +125,7 @@ test('a run of sources scanned before reads only the whole-run result, not the f
     });
     assert.deepEqual(warm.findings, cold.findings);
     assert.deepEqual(warm.notices, cold.notices);
+    assert.ok(warm.notices.some((n) => n.kind === 'skipped-file' && n.path === 'zeta/blob.c'));
     assert.deepEqual(warm.directives, cold.directives);
     assert.deepEqual(warm.stats.health, cold.stats.health);
     assert.equal(warm.stats.lexed, 0);
@@ -135,7 +138,7 @@ test('a run of sources scanned before reads only the whole-run result, not the f
       cache: new FactCache({ dir, repository: '/src/zeta' }),
       workers: 0,
     });
-    assert.equal(again.stats.lexed, edited.length);
+    assert.equal(again.stats.lexed, edited.length - 1, 'every file but the skipped one');
     assert.deepEqual(again.findings, cold.findings);
   }));
 

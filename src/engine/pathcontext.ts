@@ -10,7 +10,7 @@
  * and the step budget is reset by each analysis.
  */
 import type { Expr, Pos, Stmt } from './ast.js';
-import { KeyMaker, type TypeEnv } from './keys.js';
+import { castOfAddress, KeyMaker, stripCasts, type TypeEnv } from './keys.js';
 import type { FnDef, Program } from './program.js';
 import type { ResourceDef } from './rulepack.js';
 import type { AcquireSite, State, Val } from './pathstate.js';
@@ -132,4 +132,15 @@ export function keyOf(an: Analysis, e: Expr, env: TypeEnv): string | undefined {
     m.set(e, k);
   }
   return k;
+}
+
+/**
+ * The key of field `f` of the storage an argument hands by address (`&A->Intr` with `InterruptObject`:
+ * `A->Intr.InterruptObject`); none for an argument that is not an address. Named as a read of that
+ * field names it (a fresh expression: not cached).
+ */
+export function addressedFieldKey(an: Analysis, arg: Expr, f: string, env: TypeEnv): string | undefined {
+  const plain = castOfAddress(stripCasts(arg));
+  if (plain.t !== 'un' || plain.op !== '&') return undefined;
+  return an.keys.key({ t: 'fld', o: plain.e, f, ar: false }, env);
 }

@@ -8,10 +8,9 @@
  * `rules/wdk-constants.json`.
  */
 import type { Expr } from './ast.js';
-import { exprText } from './extract.js';
-import { castOfAddress, stripCasts } from './keys.js';
 import type { State } from './pathstate.js';
-import type { Analysis, Ctx } from './pathcontext.js';
+import { addressedFieldKey, type Analysis, type Ctx } from './pathcontext.js';
+import { callOrigin } from './pathzero.js';
 import { isTracked } from './pathnames.js';
 import { isListHeadInitCall } from './values.js';
 
@@ -22,15 +21,9 @@ export function initialisesListHead(name: string, e: Extract<Expr, { t: 'call' }
 
 /** `InitializeListHead(&x)`: `x.Flink` and `x.Blink` read non-zero until the path writes them. */
 export function initListHead(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): void {
-  const target = castOfAddress(stripCasts(e.a[0]));
-  if (target.t !== 'un' || target.op !== '&') return;
   for (const f of ['Flink', 'Blink']) {
-    // Named as a read of `A->List.Flink` names it (a fresh expression: not cached).
-    const k = an.keys.key({ t: 'fld', o: target.e, f, ar: false }, ctx.env);
+    const k = addressedFieldKey(an, e.a[0], f, ctx.env);
     if (!k || !isTracked(an, k) || s.res.has(k)) continue;
-    s.vals.set(k, {
-      k: 'NZ',
-      o: { at: s.step, file: ctx.fn.file, p: e.p, how: 'constant', text: exprText(e) },
-    });
+    s.vals.set(k, { k: 'NZ', o: callOrigin(s, ctx, e) });
   }
 }

@@ -13,7 +13,7 @@ import { walkExprs, type FnDef } from './program.js';
 import type { ResourceDef } from './rulepack.js';
 import { functionEnv } from './sites.js';
 import { isFieldKey, siteId, type AcquireSite, type Birth, type Group, type State, type Val } from './pathstate.js';
-import { BudgetExceeded, keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
+import { addressedFieldKey, BudgetExceeded, keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
 import { evalArgs } from './patheval.js';
 import { birth, opaqueCall } from './pathcalls.js';
 import { visitExpansion } from './pathmacro.js';
@@ -231,11 +231,8 @@ function setSuccessFields(
   b?: Birth,
 ): void {
   if (!acq.successFields?.length || !handle) return;
-  const plain = castOfAddress(stripCasts(handle));
-  if (plain.t !== 'un' || plain.op !== '&') return;
   for (const f of acq.successFields) {
-    // Named as a read of `A->Interrupt.InterruptObject` names it (a fresh expression: not cached).
-    const k = an.keys.key({ t: 'fld', o: plain.e, f, ar: false }, ctx.env);
+    const k = addressedFieldKey(an, handle, f, ctx.env);
     if (k && !s.res.has(k) && isTracked(an, k)) s.vals.set(k, { k: 'sym', id: `!${status}`, ...(b ? { b } : {}) });
   }
 }

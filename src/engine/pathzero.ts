@@ -36,7 +36,7 @@ export function zeroesMemory(an: Analysis, name: string, e: Extract<Expr, { t: '
 /** The call zeroed what its first argument points to: its struct's tested fields read zero. */
 export function zeroBlock(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State, ctx: Ctx): void {
   const target = stripCasts(e.a[0]);
-  const o = origin(s, ctx, e);
+  const o = callOrigin(s, ctx, e);
   if (target.t === 'un' && target.op === '&') {
     // `&Adapter->Stats`: the field's struct, when its definition is known.
     const struct = fieldStruct(an, target.e, ctx);
@@ -134,6 +134,7 @@ function zeroFields(an: Analysis, struct: string, s: State, o: Origin): void {
   }
 }
 
-function origin(s: State, ctx: Ctx, e: Extract<Expr, { t: 'call' }>): Origin {
+/** Where a call made a value known: the call itself, as a constant's origin. */
+export function callOrigin(s: State, ctx: Ctx, e: Extract<Expr, { t: 'call' }>): Origin {
   return { at: s.step, file: ctx.fn.file, p: e.p, how: 'constant', text: exprText(e) };
 }

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import { FactCache } from './cache.js';
+import { FactCache, type RunMemo } from './cache.js';
 import { directivesIn, type Directive } from './directives.js';
 import type { ParsedEntry } from './filefacts.js';
 import { lexBytes, type LexEntry } from './lexentry.js';
@@ -27,7 +27,7 @@ import { looksBinary } from './text.js';
 import { errorCode, listSources, ScanError } from './sources.js';
 
 export { isSourcePath, listSources, ScanError, type SourceList } from './sources.js';
-import type { Notice, ScanResult } from './types.js';
+import type { Notice, ScanResult, ScanStats } from './types.js';
 
 /** A source file. Its bytes are treated as immutable once passed in (their hash is remembered). */
 export interface SourceFile {
@@ -120,28 +120,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const run = cache ? runSignature(sources, pack) : undefined;
   const memo = run === undefined ? undefined : cache?.getRun(run);
   if (memo) {
-    const allNotices = [...notices, ...memo.notices];
-    const total = round1(performance.now() - t0);
-    return {
-      version: packageVersion(),
-      root: opts.root,
-      files: memo.files,
-      findings: memo.findings,
-      notices: allNotices,
-      rules: fullPack.rules.map(ruleMeta),
-      complete: !allNotices.some((n) => n.withheld),
-      stats: {
-        files: memo.files,
-        lexed: 0,
-        parsed: 0,
-        needed: memo.needed,
-        workers: 0,
-        ms: { read: round1(tRead - t0), lex: 0, parse: 0, link: 0, rules: 0, total },
-        health: memo.health,
-        apiCalls: memo.apiCalls,
-      },
-      directives: memo.directives,
-    };
+    const ms = { read: round1(tRead - t0), lex: 0, parse: 0, link: 0, rules: 0, total: round1(performance.now() - t0) };
+    return scanResult(opts.root, fullPack, read.notices, memo, { lexed: 0, parsed: 0, workers: 0, ms });
   }
 
   const files: FileState[] = [];
@@ -229,44 +209,63 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   await releaseTrees();
   const tRules = performance.now();
 
-  const allNotices = [...notices, ...parseLimits(files), ...out.notices];
-  if (run !== undefined)
-    cache?.setRun(run, {
-      files: files.length,
-      needed: needed.size,
-      findings: out.findings,
-      notices: allNotices.slice(read.notices.length),
-      health: out.health,
-      apiCalls: out.apiCalls,
-      directives,
-    });
+  const result: RunMemo = {
+    files: files.length,
+    needed: needed.size,
+    findings: out.findings,
+    notices: [...notices.slice(read.notices.length), ...parseLimits(files), ...out.notices],
+    health: out.health,
+    apiCalls: out.apiCalls,
+    directives,
+  };
+  if (run !== undefined) cache?.setRun(run, result);
+  return scanResult(opts.root, fullPack, read.notices, result, {
+    lexed,
+    parsed: parsedCount,
+    workers: workersUsed,
+    ms: {
+      read: round1(tRead - t0),
+      lex: round1(tLex - tRead),
+      parse: round1(tParse - tLex),
+      link: round1(tLink - tParse),
+      rules: round1(tRules - tLink),
+      total: round1(tRules - t0),
+    },
+  });
+}
+
+/**
+ * A scan's result: what it said of the sources (made now, or remembered from a scan of the same
+ * sources), after the notices of this run's reading of them, with this run's counts and times.
+ */
+function scanResult(
+  root: string,
+  fullPack: RulePack,
+  readNotices: Notice[],
+  said: RunMemo,
+  run: Pick<ScanStats, 'lexed' | 'parsed' | 'workers' | 'ms'>,
+): ScanResult {
+  const allNotices = [...readNotices, ...said.notices];
   return {
     version: packageVersion(),
-    root: opts.root,
-    files: files.length,
-    findings: out.findings,
+    root,
+    files: said.files,
+    findings: said.findings,
     notices: allNotices,
     // Every rule of the pack, preview ones included (marked): the review layer knows them all.
     rules: fullPack.rules.map(ruleMeta),
     complete: !allNotices.some((n) => n.withheld),
     stats: {
-      files: files.length,
-      lexed,
-      parsed: parsedCount,
-      needed: needed.size,
-      workers: workersUsed,
-      ms: {
-        read: round1(tRead - t0),
-        lex: round1(tLex - tRead),
-        parse: round1(tParse - tLex),
-        link: round1(tLink - tParse),
-        rules: round1(tRules - tLink),
-        total: round1(tRules - t0),
-      },
-      health: out.health,
-      apiCalls: out.apiCalls,
+      files: said.files,
+      lexed: run.lexed,
+      parsed: run.parsed,
+      needed: said.needed,
+      workers: run.workers,
+      ms: run.ms,
+      health: said.health,
+      apiCalls: said.apiCalls,
     },
-    directives,
+    directives: said.directives,
   };
 }
 
