@@ -743,3 +743,132 @@ ruleTester('pairing: a block stored as pointers into it, freed through the one a
     files: { 'mp.c': CUT_PAGE('(PUCHAR)xi->H + j * 256').replace('// MARK', '// EXPECT: ndis/shared-memory') },
   },
 ]);
+
+/**
+ * wdk6001 rtlnwifi's shape: two queues' buffers through a local pointer to each queue's array field
+ * (`va = &TxInfo.pNormalVa`), picked by a loop counter, in the routine that allocates and in the one
+ * that frees; later failures of initialize free the queues through the same routine.
+ */
+const QUEUES = (lastQueue: string) => `#include <ndis.h>
+#define NORMAL_QUEUE 1
+#define HIGH_QUEUE 2
+typedef struct _TXINFO { PUCHAR *pNormalVa; PUCHAR *pHighVa; NDIS_PHYSICAL_ADDRESS *pNormalPa; NDIS_PHYSICAL_ADDRESS *pHighPa; ULONG Num[3]; } TXINFO;
+typedef struct _DESC { ULONG Flags; } DESC, *PDESC;
+typedef struct _NIC { NDIS_HANDLE H; TXINFO TxInfo; PDESC Desc; NDIS_PHYSICAL_ADDRESS DescPa; } NIC, *PNIC;
+NDIS_STATUS Probe(PNIC n);
+MINIPORT_INITIALIZE Init;
+MINIPORT_HALT Halt;
+VOID TerminateSend(PNIC pNic)
+{
+    int i, q;
+    PUCHAR **va;
+    NDIS_PHYSICAL_ADDRESS **pa;
+    for (q = NORMAL_QUEUE; q <= ${lastQueue}; q++) {
+        if (q == NORMAL_QUEUE) {
+            va = &pNic->TxInfo.pNormalVa;
+            pa = &pNic->TxInfo.pNormalPa;
+        } else {
+            va = &pNic->TxInfo.pHighVa;
+            pa = &pNic->TxInfo.pHighPa;
+        }
+        if (*va != NULL) {
+            for (i = 0; i < pNic->TxInfo.Num[q]; i++)
+                if ((*va)[i] != NULL)
+                    NdisMFreeSharedMemory(pNic->H, 2048, FALSE, (*va)[i], (*pa)[i]);
+            NdisFreeMemory(*va, 0, 0);
+        }
+    }
+}
+NDIS_STATUS InitializeSend(PNIC pNic)
+{
+    int i, q;
+    NDIS_STATUS Status = NDIS_STATUS_SUCCESS;
+    for (q = NORMAL_QUEUE; q <= HIGH_QUEUE; q++) {
+        PUCHAR **va;
+        NDIS_PHYSICAL_ADDRESS **pa;
+        if (q == NORMAL_QUEUE) {
+            va = &pNic->TxInfo.pNormalVa;
+            pa = &pNic->TxInfo.pNormalPa;
+        } else {
+            va = &pNic->TxInfo.pHighVa;
+            pa = &pNic->TxInfo.pHighPa;
+        }
+        *va = NdisAllocateMemoryWithTagPriority(pNic->H, sizeof(PUCHAR) * pNic->TxInfo.Num[q], 'x', NormalPoolPriority);
+        if (*va == NULL) {
+            Status = NDIS_STATUS_RESOURCES;
+            break;
+        }
+        NdisZeroMemory(*va, sizeof(PUCHAR) * pNic->TxInfo.Num[q]);
+        *pa = NdisAllocateMemoryWithTagPriority(pNic->H, sizeof(NDIS_PHYSICAL_ADDRESS) * pNic->TxInfo.Num[q], 'x', NormalPoolPriority);
+        if (*pa == NULL) {
+            Status = NDIS_STATUS_RESOURCES;
+            NdisFreeMemory(*va, 0, 0);
+            *va = NULL;
+            break;
+        }
+        for (i = 0; i < pNic->TxInfo.Num[q]; i++) {
+            NdisMAllocateSharedMemory(pNic->H, 2048, FALSE, (PVOID *)&((*va)[i]), &((*pa)[i]));
+            if ((*va)[i] == NULL) {
+                Status = NDIS_STATUS_RESOURCES;
+                break;
+            }
+        }
+        if (Status != NDIS_STATUS_SUCCESS)
+            break;
+    }
+    if (Status != NDIS_STATUS_SUCCESS)
+        TerminateSend(pNic);
+    return Status;
+}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PNIC n = (PNIC)c;
+    NDIS_STATUS Status = InitializeSend(n);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    NdisMAllocateSharedMemory(n->H, sizeof(DESC), FALSE, (PVOID *)&n->Desc, &n->DescPa);
+    if (n->Desc == NULL) {
+        TerminateSend(n);
+        return NDIS_STATUS_RESOURCES;
+    }
+    n->Desc->Flags = 0;
+    Status = Probe(n);
+    if (Status != NDIS_STATUS_SUCCESS) {
+        NdisMFreeSharedMemory(n->H, sizeof(DESC), FALSE, n->Desc, n->DescPa);
+        TerminateSend(n);
+    }
+    return Status;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PNIC n = (PNIC)c;
+    NdisMFreeSharedMemory(n->H, sizeof(DESC), FALSE, n->Desc, n->DescPa);
+    TerminateSend(n);
+}`;
+
+ruleTester("pairing: buffers reached through a local pointer to a queue's field (rtlnwifi shape)", [
+  {
+    rules: EVERY_RULE,
+    name: 'the cleanup frees both queues through `*va`: nothing leaks, on failure or in halt',
+    files: { 'mp.c': QUEUES('HIGH_QUEUE') },
+  },
+  {
+    rules: ['ndis/shared-memory'],
+    name: 'a cleanup that frees the normal queue only leaks the high queue, on the later failures and in halt',
+    files: {
+      'mp.c': QUEUES('NORMAL_QUEUE')
+        .replace(
+          'NdisMAllocateSharedMemory(pNic->H, 2048, FALSE, (PVOID *)&((*va)[i]), &((*pa)[i]));',
+          'NdisMAllocateSharedMemory(pNic->H, 2048, FALSE, (PVOID *)&((*va)[i]), &((*pa)[i])); // EXPECT: ndis/shared-memory',
+        )
+        .replace(
+          '        TerminateSend(n);\n        return NDIS_STATUS_RESOURCES;',
+          '        TerminateSend(n);\n        return NDIS_STATUS_RESOURCES; // EXPECT: ndis/shared-memory',
+        )
+        .replace(
+          '        TerminateSend(n);\n    }\n    return Status;',
+          '        TerminateSend(n);\n    }\n    return Status; // EXPECT: ndis/shared-memory',
+        ),
+    },
+  },
+]);

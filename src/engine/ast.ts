@@ -10,7 +10,7 @@ import type { Expansion } from './expand.js';
 export type Pos = [number, number, number, number];
 
 export type Expr =
-  | { t: 'id'; n: string }
+  | { t: 'id'; n: string; /** Text shown for it when it stands for other syntax (`pathalias.ts`). */ shown?: string }
   | { t: 'num'; v: string }
   | { t: 'lit' }
   | { t: 'call'; f: Expr; a: Expr[]; p: Pos }

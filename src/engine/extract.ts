@@ -790,7 +790,7 @@ export function plainName(e: Expr): string | undefined {
 export function exprText(e: Expr): string {
   switch (e.t) {
     case 'id':
-      return e.n;
+      return e.shown ?? e.n;
     case 'num':
       return e.v;
     case 'lit':

@@ -24,6 +24,12 @@ export interface TypeEnv {
 
 const UNKNOWN = '?';
 
+/**
+ * Prefix of a synthetic identifier that names storage by its key (`pathalias.ts` reads `*p` of a
+ * local bound to `&X` as X): not a character of a C identifier.
+ */
+export const STORAGE_PREFIX = '@';
+
 export class KeyMaker {
   constructor(private readonly program: Program) {}
 
@@ -53,7 +59,7 @@ export class KeyMaker {
   key(e: Expr, env: TypeEnv): string | undefined {
     let cur = e;
     while (cur.t === 'cast') cur = cur.e;
-    if (cur.t === 'id') return this.varKey(cur.n, env);
+    if (cur.t === 'id') return cur.n.startsWith(STORAGE_PREFIX) ? cur.n.slice(1) : this.varKey(cur.n, env);
     if (cur.t === 'un' && cur.op === '*') {
       const inner = stripCasts(cur.e);
       // `*&x` is x: an allocation macro's `*_ppMemory = ...` handed `&pAdapter` writes pAdapter.
@@ -94,6 +100,9 @@ export class KeyMaker {
       }
       break;
     }
+    // Storage named by its key: the access path goes on from it as written.
+    if (base.t === 'id' && base.n.startsWith(STORAGE_PREFIX))
+      return base.n.slice(1) + segs.map((s) => (s === '[]' ? s : `.${s}`)).join('');
     // Fold `[]` into the preceding field: Bars[] .Va
     const path: string[] = [];
     for (const s of segs) {

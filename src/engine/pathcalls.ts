@@ -8,7 +8,7 @@ import type { Expr } from './ast.js';
 import { castOfAddress, stripCasts } from './keys.js';
 import type { FnDef } from './program.js';
 import { constantTruth, isDeviceWait, isValueName } from './values.js';
-import { isFieldKey, type Birth, type State, type Val } from './pathstate.js';
+import { detachSymbol, isFieldKey, type Birth, type State, type Val } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
 import { evalArgs } from './patheval.js';
 import { stepInto } from './pathwalk.js';
@@ -182,6 +182,7 @@ export function opaqueCall(
         else state.vals.delete(k);
       }
     }
+    detachSymbol(state, sym);
     state.cons.delete(sym);
     if (alwaysSucceeds) return { state, val: { k: 'Z' } };
     return { state, val: { k: 'sym', id: sym, b: birth(state, ctx, e) } };

@@ -16,6 +16,8 @@ import { resVal } from './pathresource.js';
 import { isRetested, isTracked, lastName } from './pathnames.js';
 import { expandHere, keptAsCall } from './pathmacro.js';
 import { MAX_MACRO_NESTING } from './macros.js';
+import { aliased } from './pathalias.js';
+import { knownOrder } from './pathcounter.js';
 
 /**
  * A condition's outcomes: each feasible truth value with the state that
@@ -29,6 +31,10 @@ export function evalCond(
   ctx: Ctx,
   p: Pos | undefined,
 ): { truth: boolean; state: State }[] {
+  if (an.aliasing) {
+    const x = aliased(an, e, s, ctx);
+    if (x !== e) return evalCond(an, x, s, ctx, p);
+  }
   const c = stripCasts(e);
   if (c.t === 'un' && c.op === '!')
     return evalCond(an, c.e, s, ctx, p).map((o) => ({ truth: !o.truth, state: o.state }));
@@ -85,6 +91,8 @@ export function evalCond(
   if (c.t === 'call' && c.f.t === 'id' && c.f.n === 'NT_ERROR' && c.a.length === 1) {
     return zeroTest(an, c.a[0], s, ctx, p, e).map((o) => ({ truth: !o.zero, state: o.state }));
   }
+  const ordered = knownOrder(an, c, s, ctx);
+  if (ordered !== undefined) return [{ truth: ordered, state: s }];
   const expanded = conditionMacro(an, c, ctx);
   if (expanded) return evalCond(an, expanded.e, s, expanded.ctx, p);
   if (c.t === 'num' || c.t === 'id') {

@@ -28,6 +28,8 @@ export class Analysis {
   steps = 0;
   /** Helper walks remembered in the current analysis (`pathsummary.ts`), by what they could read. */
   readonly summaries = new Map<string, Summary>();
+  /** Some path bound a local pointer to storage (`pathalias.ts`): expressions are read through it. */
+  aliasing = false;
   /** Whether helper walks are remembered (tests turn it off to compare). */
   remember = true;
   /** Helper walks replayed from a summary, over the analyzer's life. */

@@ -76,6 +76,8 @@ function fieldType(an: Analysis, k: string): string | undefined {
  * Does an access go through a mapped register window the path holds (`Adapter->Csr->Port`)?
  */
 export function throughMapping(an: Analysis, e: Expr, s: State, ctx: Ctx): boolean {
+  // Shared memory, an interrupt or a work item handle: storing through it starts nothing on the device.
+  if (!an.resource.deviceRegisters) return false;
   let cur = stripCasts(e);
   for (let i = 0; i < 32; i++) {
     if (cur.t === 'un' && cur.op === '&') cur = stripCasts(cur.e);

@@ -18,6 +18,8 @@ import { markDerefs } from './pathnull.js';
 import { acquire, dropNameless, groupOf, noteName, resVal, returningAcquire } from './pathresource.js';
 import { isTracked } from './pathnames.js';
 import { readsSteppedElement, stepPointer } from './pathstride.js';
+import { aliased, bindPointer, unbind } from './pathalias.js';
+import { steppedValue } from './pathcounter.js';
 
 /** The exact integer of a value, when known. */
 export function exact(v: Val): bigint | undefined {
@@ -32,11 +34,15 @@ function negate(v: Val): Val {
   return { k: 'top' };
 }
 
-/** `x++`, `--x`: its value is no longer known; a struct pointer now points at another element. */
-function stepped(an: Analysis, target: Expr, s: State, ctx: Ctx): Outcome[] {
+/**
+ * `x++`, `--x`: its value is no longer known (but a small loop counter's, `pathcounter.ts`); a struct
+ * pointer now points at another element.
+ */
+function stepped(an: Analysis, target: Expr, op: string, s: State, ctx: Ctx): Outcome[] {
   return evalExpr(an, target, s, ctx).map((r) => {
     const k = keyOf(an, target, ctx.env);
-    if (k && isTracked(an, k)) r.state.vals.set(k, { k: 'top' });
+    if (k) unbind(r.state, k);
+    if (k && isTracked(an, k)) r.state.vals.set(k, steppedValue(an, target, op, r.state.vals.get(k), ctx));
     stepPointer(an, target, r.state, ctx);
     return { state: r.state, val: { k: 'top' } };
   });
@@ -52,6 +58,10 @@ function elementVal(an: Analysis, e: Expr, k: string, s: State, ctx: Ctx): Val {
 
 /** Evaluates an expression for its effects and value. Forks only where a helper has several exits. */
 export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
+  if (an.aliasing) {
+    const x = aliased(an, e, s, ctx);
+    if (x !== e) return evalExpr(an, x, s, ctx);
+  }
   switch (e.t) {
     case 'num': {
       const v = integerValue(e, an.program, ctx.fn.file);
@@ -69,7 +79,7 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
     case 'idx':
     case 'un': {
       if (e.t === 'un' && e.op !== '*') {
-        if (e.op === '++' || e.op === '--') return stepped(an, e.e, s, ctx);
+        if (e.op === '++' || e.op === '--') return stepped(an, e.e, e.op, s, ctx);
         const inner = evalExpr(an, e.e, s, ctx);
         if (e.op === '!') return inner.map((r) => ({ state: r.state, val: negate(r.val) }));
         return inner.map((r) => ({ state: r.state, val: { k: 'top' } }));
@@ -91,6 +101,7 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
       if (e.op !== '=') {
         return evalExpr(an, e.r, s, ctx).map((r) => {
           if (e.op === '+=' || e.op === '-=') stepPointer(an, e.l, r.state, ctx);
+          unbind(r.state, k);
           const wasZero = zeroBits(r.state, k);
           if (isTracked(an, k)) r.state.vals.set(k, { k: 'top' });
           else r.state.vals.delete(k);
@@ -105,7 +116,7 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
       }));
     }
     case 'post':
-      return stepped(an, e.e, s, ctx);
+      return stepped(an, e.e, e.op, s, ctx);
     case 'bin': {
       if (e.op === '&&' || e.op === '||' || e.op === '==' || e.op === '!=') {
         // In value position, a condition: evaluate it as one, keeping the forks.
@@ -161,6 +172,7 @@ function offsetBase(an: Analysis, rhs: Expr, ctx: Ctx): string | undefined {
 }
 
 export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, text?: string): State[] {
+  bindPointer(an, k, rhs, s, ctx);
   const acq = returningAcquire(an, rhs, ctx);
   if (acq) {
     // The stored handle is the resource; whatever `k` named before is overwritten.

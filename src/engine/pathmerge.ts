@@ -10,6 +10,9 @@ import { exprText } from './extract.js';
 import { stripCasts, type TypeEnv } from './keys.js';
 import { keyOf, type Analysis, type Exit } from './pathcontext.js';
 import { isRetested } from './pathnames.js';
+import { foldElements } from './pathresource.js';
+import { isCounter } from './pathcounter.js';
+import type { FnDef } from './program.js';
 import { SeenStates, isFieldKey, resourceHash, stateHash, type Origin, type State } from './pathstate.js';
 
 /**
@@ -69,12 +72,29 @@ export class JoinPoints {
     private readonly an: Analysis,
     cfg: Cfg,
     private readonly env: TypeEnv,
+    private readonly fn: FnDef,
   ) {
     this.returned = returnedStorage(cfg);
   }
 
+  /**
+   * This invocation's small loop counters with exact values (`pathcounter.ts`): a loop's head tells its
+   * rounds apart by them (state identity does not compare exact integers, and past the width values
+   * are not compared at all), or a round merged into an earlier one would never reach the round that
+   * leaves the loop.
+   */
+  private counters(s: State): string {
+    const prefix = `${this.env.frame}:`;
+    let out = '';
+    for (const [k, v] of s.vals)
+      if (k.startsWith(prefix) && (v.k === 'Z' || (v.k === 'NZ' && v.n !== undefined)))
+        if (isCounter(this.an, this.fn, k.slice(prefix.length))) out += `${k}=${v.k === 'Z' ? '0' : String(v.n)};`;
+    return out;
+  }
+
   /** Does this arrival at join `node` walk on? No when an arrival like it already did. */
   admit(node: number, s: State): boolean {
+    foldElements(s);
     const n0 = this.width.get(node) ?? 0;
     // Past the width, merge by what is mapped, by the jump that led here (paths from different
     // gotos stay apart, so each goto that leaks is still reported) and by what the function will
@@ -86,12 +106,12 @@ export class JoinPoints {
     // The jump that led here and the last decision keep apart paths whose leaks are reported at
     // different gotos, even when they arrive in the same state (three gotos to one cleanup label).
     if (n0 < this.an.joinWidth) {
-      const tag = `${String(node)}|${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${f ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}` : ''}`;
+      const tag = `${String(node)}|${this.counters(s)}|${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${f ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}` : ''}`;
       if (!this.seen.add((stateHash(s) + Math.imul(node, 0x9e3779b1)) | 0, tag, s)) return false;
     } else {
       const rets = this.returned.map((e) => valueSig(s, keyOf(this.an, e, this.env)));
       const succeeding = rets.length > 0 && rets.every((r) => r === 'Z');
-      const h = `${String(node)}|~${heldKey(s)}@${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}:${f.text}` : ''}`;
+      const h = `${String(node)}|${this.counters(s)}~${heldKey(s)}@${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}:${f.text}` : ''}`;
       if (this.coarseSeen.has(h)) return false;
       this.coarseSeen.add(h);
     }

@@ -18,6 +18,7 @@ import { evalArgs } from './patheval.js';
 import { birth, opaqueCall } from './pathcalls.js';
 import { visitExpansion } from './pathmacro.js';
 import { isTracked } from './pathnames.js';
+import { aliased } from './pathalias.js';
 import { defined } from '../util/defined.js';
 
 /** Suffix of the name and id under which an array keeps an earlier element still held (see `acquire`). */
@@ -44,6 +45,35 @@ function stillHeld(g: Group, s: State): boolean {
 /** Acquired on a status this path has not tested yet. */
 function undecided(g: Group, s: State): boolean {
   return g.st === 'cond' && g.sym !== undefined && !s.cons.has(g.sym);
+}
+
+/**
+ * An array's elements mapped by one call, in one canonical state: held. A loop that maps element after
+ * element reaches its head with the first element held (its status seen to be success) after one
+ * round, and with an earlier element held beside a later one whose test read the earlier one after
+ * two; nothing tells the two apart (a release of the array releases both, a test of an element reads
+ * non-NULL either way, a failing path leaks the array either way), so both are one held element and
+ * the loop's later rounds add no state.
+ */
+export function foldElements(s: State): void {
+  for (const [name, gid] of s.res) {
+    if (!name.includes('[]') || name.endsWith(EARLIER) || name.endsWith(OTHER)) continue;
+    const g = s.groups.get(gid);
+    if (g?.st !== 'cond') continue;
+    const eid = s.res.get(`${name}${EARLIER}`);
+    const earlier = eid === undefined ? undefined : s.groups.get(eid);
+    const withEarlier = earlier !== undefined && eid === `${gid}${EARLIER}` && earlier.st === 'held';
+    if (withEarlier ? !(stillHeld(g, s) || undecided(g, s)) : !stillHeld(g, s)) continue;
+    if (withEarlier) {
+      let alone = true;
+      for (const [n, x] of s.res) if (x === eid && n !== `${name}${EARLIER}`) alone = false;
+      if (!alone) continue;
+      s.res.delete(`${name}${EARLIER}`);
+      s.groups.delete(eid);
+    }
+    // The status symbol stays: a leak's trace reads where the acquire was seen to succeed from it.
+    s.groups.set(gid, { ...g, st: 'held' });
+  }
 }
 
 /** Groups no name refers to any more are out of reach: stop tracking them. */
@@ -294,7 +324,8 @@ export function loopReleasesHeld(an: Analysis, body: Stmt, s: State, ctx: Ctx): 
     .map(([k]) => baseName(k));
   if (!held.length) return false;
   const released = new Set<string>();
-  collectReleases(an, body, ctx.fn, ctx.env, released, 0, new Set());
+  // In the loop's own function, a local bound to storage on this path names it (`pathalias.ts`).
+  collectReleases(an, body, ctx.fn, ctx.env, released, 0, new Set(), (x) => aliased(an, x, s, ctx));
   return held.some((h) => [...released].some((r) => sameResource(h, r)));
 }
 
@@ -306,6 +337,7 @@ function collectReleases(
   out: Set<string>,
   depth: number,
   seen: Set<FnDef>,
+  read: (e: Expr) => Expr = (x) => x,
 ): void {
   const rel = an.resource.release;
   const macroOf = (n: string) =>
@@ -316,7 +348,8 @@ function collectReleases(
     if (e.t !== 'call' || e.f.t !== 'id') return;
     const name = an.program.aliasOf(fn.file, e.f.n);
     if (name === rel.call) {
-      const k = handleKey(an, e.a[rel.handleArg], rel.handleIsOut ?? false, {
+      const arg = e.a[rel.handleArg] as Expr | undefined;
+      const k = handleKey(an, arg && read(arg), rel.handleIsOut ?? false, {
         fn,
         env,
         depth,

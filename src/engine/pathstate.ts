@@ -291,6 +291,26 @@ export class Vals {
   }
 }
 
+/**
+ * The call that made symbol `sym` is made again (a loop's next round reuses its call site's symbol):
+ * storage still holding the earlier result keeps what the path learned of it as a plain value, and
+ * what it did not learn as unknown, so the new result's test says nothing of the old storage.
+ * rtlnwifi allocates each queue's array in one loop: the high queue's failed allocation made the
+ * normal queue's array, tested non-NULL a round before, read NULL.
+ */
+export function detachSymbol(s: State, sym: string): void {
+  if (!s.vals.refers(sym)) return;
+  const c = s.cons.get(sym);
+  const fixed: [string, Val][] = [];
+  for (const [k, v] of s.vals) {
+    if (symOf(v) !== sym || v.k !== 'sym') continue;
+    // `!sym` is zero exactly where `sym` is not.
+    const zero = c === undefined ? undefined : v.id.charCodeAt(0) === 33 ? !c.z : c.z;
+    fixed.push([k, zero === undefined ? { k: 'top' } : zero ? { k: 'Z', o: c?.o } : { k: 'NZ', o: c?.o }]);
+  }
+  for (const [k, v] of fixed) s.vals.set(k, v);
+}
+
 /** When a decision was fixed: at its call's return, or at the branch. */
 export function decidedAt(o: Origin): number {
   return o.decided?.at ?? o.at;

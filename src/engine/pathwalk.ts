@@ -66,7 +66,7 @@ export function run(
   });
   an.keyCache.set(env, new Map());
   const exits: Exit[] = [];
-  const joins = new JoinPoints(an, cfg, env);
+  const joins = new JoinPoints(an, cfg, env, fn);
   const work: { node: number; state: State }[] = [{ node: cfg.entry, state }];
   const ctx: Ctx = { fn, env, depth, stack, frames: [...frames, env.frame], p: fn.fact.p };
   for (let item = work.pop(); item !== undefined; item = work.pop()) {
@@ -148,7 +148,10 @@ export function run(
           if (!again && outcomes.length > 1 && loopReleasesHeld(an, n.loop, s, ctx))
             outcomes = outcomes.filter((o) => o.truth);
           for (const o of outcomes) {
-            o.state.loops.add(head);
+            // Left, the loop is done: the next arrival at its head (an enclosing loop's next round) is a
+            // first arrival again, for an inner loop that frees each queue's buffers in turn.
+            if (o.truth) o.state.loops.add(head);
+            else o.state.loops.delete(head);
             if (again && o.truth)
               o.state.events = {
                 kind: 'loop',

@@ -27,6 +27,12 @@ export interface ResourceDef {
   /** How messages speak of it: `held` ("still mapped"), verbs for traces, the length's unit. */
   words: { held: string; acquires: string; releases: string; unit: string };
   /**
+   * The handle names the device's registers (`NdisMMapIoSpace`): a store through it, or a wait, may make
+   * the device write the memory it shares with the driver (`pathdevice.ts`). A store into shared memory
+   * or through any other handle is the driver's own.
+   */
+  deviceRegisters?: boolean;
+  /**
    * What success means (`result`): `status`, the call returns a status, zero on success; `non-null-return`,
    * the call returns the handle, NULL on failure (`handleArg` is then unused); `non-null-out`, the call
    * writes the handle through `handleArg`, NULL on failure; `none`, it cannot fail. On the failed path
