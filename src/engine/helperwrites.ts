@@ -33,21 +33,26 @@ export interface HelperWrites {
 const MAX_CLOSURE = 2000;
 
 const ownCache = new WeakMap<FnDef, HelperWrites>();
-const closureCache = new WeakMap<FnDef, HelperWrites>();
 
-/** What a function may write, directly or through the functions it calls, by storage key. */
-export function helperWritesOf(program: Program, keys: KeyMaker, fn: FnDef): HelperWrites {
-  const hit = closureCache.get(fn);
+/** The functions of a closure that write each field name, plainly or through a mask (lexical facts only). */
+interface Writers {
+  plain: Map<string, FnDef[]>;
+  masked: Map<string, FnDef[]>;
+}
+
+const writersCache = new WeakMap<FnDef, Writers>();
+
+function writersOf(program: Program, fn: FnDef): Writers {
+  const hit = writersCache.get(fn);
   if (hit) return hit;
-  const out: HelperWrites = { plain: new Map(), masked: new Map() };
-  closureCache.set(fn, out);
+  const out: Writers = { plain: new Map(), masked: new Map() };
+  writersCache.set(fn, out);
   const seen = new Set<FnDef>([fn]);
   const queue = [fn];
   while (queue.length && seen.size < MAX_CLOSURE) {
     const f = defined(queue.pop(), 'queued function');
-    const own = ownWrites(keys, f);
-    addAll(out.plain, own.plain);
-    addAll(out.masked, own.masked);
+    for (const n of new Set(f.fact.fieldWrites ?? [])) push(out.plain, n, f);
+    for (const n of new Set(maskedNames(f))) push(out.masked, n, f);
     for (const e of program.callees(f))
       if (!seen.has(e.callee)) {
         seen.add(e.callee);
@@ -55,6 +60,46 @@ export function helperWritesOf(program: Program, keys: KeyMaker, fn: FnDef): Hel
       }
   }
   return out;
+}
+
+/**
+ * What helpers the path does not step into (and the functions they call) may write. Asked per
+ * storage the path knows something of, and a helper's body is read only when it writes a field of
+ * that name: most helpers write nothing the path knows, and reading every body of every closure
+ * was a large part of a scan (7,597 function bodies parsed again on the 72 drivers).
+ */
+export class HelperWriteSet {
+  private readonly writers: Writers[];
+
+  constructor(
+    program: Program,
+    private readonly keys: KeyMaker,
+    targets: FnDef[],
+  ) {
+    this.writers = targets.map((t) => writersOf(program, t));
+  }
+
+  /** Do they write any field at all? */
+  get empty(): boolean {
+    return this.writers.every((w) => w.plain.size === 0 && w.masked.size === 0);
+  }
+
+  /** May they assign storage `k` (whose last name is `name`) as a whole (`=`, `+=`, `++`)? */
+  mayAssign(name: string, k: string): boolean {
+    return this.may('plain', name, k);
+  }
+
+  /** May they set or clear bits of storage `k` with a mask (`|=`, `&=`)? */
+  mayMask(name: string, k: string): boolean {
+    return this.may('masked', name, k);
+  }
+
+  private may(kind: 'plain' | 'masked', name: string, k: string): boolean {
+    for (const w of this.writers)
+      for (const f of w[kind].get(name) ?? [])
+        for (const s of ownWrites(this.keys, f)[kind].get(name) ?? []) if (mayWrite(this.keys, s, k)) return true;
+    return false;
+  }
 }
 
 /**
@@ -76,9 +121,9 @@ function ownWrites(keys: KeyMaker, fn: FnDef): HelperWrites {
   const hit = ownCache.get(fn);
   if (hit) return hit;
   const plainNames = new Set(fn.fact.fieldWrites ?? []);
-  const maskedNames = new Set((fn.fact.maskedWrites ?? []).map((m) => m.slice(0, m.search(/[|&]=/))));
+  const masked = new Set(maskedNames(fn));
   const out: HelperWrites = { plain: new Map(), masked: new Map() };
-  if (plainNames.size || maskedNames.size) {
+  if (plainNames.size || masked.size) {
     const env = functionEnv(fn);
     const note = (into: Map<string, Set<string>>, names: Set<string>, target: Expr) => {
       const k = keys.key(stripCasts(target), env);
@@ -89,24 +134,31 @@ function ownWrites(keys: KeyMaker, fn: FnDef): HelperWrites {
     walkExprs(fn.body, (x) => {
       if (x.t === 'asg') {
         // `x |= M` with a mask the lexical facts did not read as constant is a plain write there.
-        if (x.op === '|=' || x.op === '&=') note(out.masked, maskedNames, x.l);
+        if (x.op === '|=' || x.op === '&=') note(out.masked, masked, x.l);
         note(out.plain, plainNames, x.l);
       } else if ((x.t === 'post' || x.t === 'un') && (x.op === '++' || x.op === '--')) note(out.plain, plainNames, x.e);
     });
     // Written where the syntax does not show it: a field of that name in any struct.
     for (const n of plainNames) if (!out.plain.has(n)) add(out.plain, n, `?.${n}`);
-    for (const n of maskedNames) if (!out.masked.has(n)) add(out.masked, n, `?.${n}`);
+    for (const n of masked) if (!out.masked.has(n)) add(out.masked, n, `?.${n}`);
   }
   ownCache.set(fn, out);
   return out;
+}
+
+/** The field names a function writes through a mask, from its lexical facts (`Flags|=F_X` → `Flags`). */
+function maskedNames(fn: FnDef): string[] {
+  return (fn.fact.maskedWrites ?? []).map((m) => m.slice(0, m.search(/[|&]=/)));
+}
+
+function push(m: Map<string, FnDef[]>, name: string, f: FnDef): void {
+  const list = m.get(name);
+  if (list) list.push(f);
+  else m.set(name, [f]);
 }
 
 function add(m: Map<string, Set<string>>, name: string, k: string): void {
   const s = m.get(name);
   if (s) s.add(k);
   else m.set(name, new Set([k]));
-}
-
-function addAll(into: Map<string, Set<string>>, from: Map<string, Set<string>>): void {
-  for (const [n, ks] of from) for (const k of ks) add(into, n, k);
 }

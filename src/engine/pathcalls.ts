@@ -17,7 +17,7 @@ import { maskMayChange, restKey, keepRestThroughMasks } from './pathflags.js';
 import { forgetDeviceMemory, throughMapping } from './pathdevice.js';
 import { acquire, correlatedAcquire, helperMayChangeHeld, release } from './pathresource.js';
 import { isTracked, lastName } from './pathnames.js';
-import { helperWritesOf, mayWrite } from './helperwrites.js';
+import { HelperWriteSet } from './helperwrites.js';
 import { forgetBlock, zeroBlock, zeroesMemory } from './pathzero.js';
 import { initListHead, initialisesListHead } from './pathlisthead.js';
 
@@ -119,13 +119,7 @@ export function opaqueCall(
   // A helper not worth stepping into, whose every return is a success constant, succeeds.
   const alwaysSucceeds = targets.length > 0 && targets.every((t) => returnsOnlySuccess(an, t, ctx));
   // What the helpers may write, by field name and storage (`RFD.Flags` is not `ADAPTER.Flags`).
-  const plain = new Map<string, Set<string>>();
-  const maskedKeys = new Map<string, Set<string>>();
-  for (const t of targets) {
-    const w = helperWritesOf(an.program, an.keys, t);
-    merge(plain, w.plain);
-    merge(maskedKeys, w.masked);
-  }
+  const written = new HelperWriteSet(an.program, an.keys, targets);
   // Flag words the helper only sets or clears bits of: a bit no mask names keeps its value.
   const masked = new Map<string, { op: string; mask: string }[]>();
   for (const t of targets)
@@ -134,11 +128,6 @@ export function opaqueCall(
       const field = m.slice(0, at);
       masked.set(field, [...(masked.get(field) ?? []), { op: m.slice(at, at + 2), mask: m.slice(at + 2) }]);
     }
-  const writes = (into: Map<string, Set<string>>, name: string, k: string) => {
-    const ws = into.get(name);
-    if (ws) for (const w of ws) if (mayWrite(an.keys, w, k)) return true;
-    return false;
-  };
   const sym = `${ctx.env.frame}:${String(e.p[0])}:${String(e.p[1])}`;
   const argStates = argsDone ? [{ state: s }] : evalArgs(an, e.a, s, ctx);
   return argStates.map(({ state }) => {
@@ -155,17 +144,17 @@ export function opaqueCall(
       }
     }
     // Only fields: a helper cannot write the caller's local variables (short of `&x`, handled above).
-    if (plain.size || masked.size) {
+    if (!written.empty || masked.size) {
       // A bit the helper may change is unknown; while the word's unnamed bits are known zero
       // (`restKey`), an unknown bit must be written as unknown, not dropped (dropped reads zero).
       const bits: string[] = [];
       for (const k of [...state.vals.keys()]) {
         if (!isFieldKey(k)) continue;
         const name = lastName(k);
-        if (writes(plain, name, k)) state.vals.delete(k);
+        if (written.mayAssign(name, k)) state.vals.delete(k);
         else {
           const masks = masked.get(name);
-          if (masks === undefined || !writes(maskedKeys, name, k)) continue;
+          if (masks === undefined || !written.mayMask(name, k)) continue;
           const zeroWord = state.vals.get(k);
           if (k.endsWith('&*')) {
             if (!keepRestThroughMasks(an, state, k.slice(0, -2), masks, ctx)) state.vals.delete(k);
@@ -187,14 +176,6 @@ export function opaqueCall(
     if (alwaysSucceeds) return { state, val: { k: 'Z' } };
     return { state, val: { k: 'sym', id: sym, b: birth(state, ctx, e) } };
   });
-}
-
-function merge(into: Map<string, Set<string>>, from: Map<string, Set<string>>): void {
-  for (const [n, ks] of from) {
-    const s = into.get(n);
-    if (s) for (const k of ks) s.add(k);
-    else into.set(n, new Set(ks));
-  }
 }
 
 function returnsOnlySuccess(an: Analysis, fn: FnDef, ctx: Ctx): boolean {

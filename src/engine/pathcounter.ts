@@ -55,10 +55,9 @@ function limitsOf(an: Analysis, fn: FnDef): Map<string, bigint | null> {
   return m;
 }
 
-/** Is local `name` of `fn` a small loop counter (kept exact across steps)? */
-export function isCounter(an: Analysis, fn: FnDef, name: string): boolean {
-  const bound = limitsOf(an, fn).get(name);
-  return bound !== undefined && bound !== null;
+/** The locals of `fn` that are small loop counters (kept exact across steps). */
+export function countersOf(an: Analysis, fn: FnDef): string[] {
+  return [...limitsOf(an, fn)].filter(([, bound]) => bound !== null).map(([name]) => name);
 }
 
 /** The value of local `target` after `op` (`++`, `--`) from `old`: exact while it is a small counter's. */

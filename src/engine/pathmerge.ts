@@ -11,7 +11,7 @@ import { stripCasts, type TypeEnv } from './keys.js';
 import { keyOf, type Analysis, type Exit } from './pathcontext.js';
 import { isRetested } from './pathnames.js';
 import { foldElements } from './pathresource.js';
-import { isCounter } from './pathcounter.js';
+import { countersOf } from './pathcounter.js';
 import type { FnDef } from './program.js';
 import { SeenStates, isFieldKey, resourceHash, stateHash, type Origin, type State } from './pathstate.js';
 
@@ -67,14 +67,17 @@ export class JoinPoints {
   private readonly seen = new SeenStates();
   private readonly coarseSeen = new Set<string>();
   private readonly width = new Map<number, number>();
+  /** Keys of this invocation's small loop counters (`pathcounter.ts`). */
+  private readonly counterKeys: string[];
 
   constructor(
     private readonly an: Analysis,
     cfg: Cfg,
     private readonly env: TypeEnv,
-    private readonly fn: FnDef,
+    fn: FnDef,
   ) {
     this.returned = returnedStorage(cfg);
+    this.counterKeys = countersOf(an, fn).map((n) => `${env.frame}:${n}`);
   }
 
   /**
@@ -84,11 +87,12 @@ export class JoinPoints {
    * leaves the loop.
    */
   private counters(s: State): string {
-    const prefix = `${this.env.frame}:`;
     let out = '';
-    for (const [k, v] of s.vals)
-      if (k.startsWith(prefix) && (v.k === 'Z' || (v.k === 'NZ' && v.n !== undefined)))
-        if (isCounter(this.an, this.fn, k.slice(prefix.length))) out += `${k}=${v.k === 'Z' ? '0' : String(v.n)};`;
+    for (const k of this.counterKeys) {
+      const v = s.vals.get(k);
+      if (v?.k === 'Z') out += `${k}=0;`;
+      else if (v?.k === 'NZ' && v.n !== undefined) out += `${k}=${String(v.n)};`;
+    }
     return out;
   }
 
