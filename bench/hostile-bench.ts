@@ -97,7 +97,9 @@ function runCli(dir: string, timeoutMs: number, unprivileged: boolean): Promise<
 
 function verdict(run: Run, h: HostileInput): { ok: boolean; outcome: string } {
   if (run.timedOut) return { ok: false, outcome: 'killed at the timeout' };
-  if (run.code !== 0 && run.code !== 1) {
+  // 3 is a report written but incomplete (a budget, a skipped file, damage): what several inputs must give.
+  const incomplete = run.code === 3 && run.report?.complete === false;
+  if (run.code !== 0 && run.code !== 1 && !incomplete) {
     const why = run.stderr.split('\n').find((l) => l.trim()) ?? `signal ${run.signal ?? '?'}`;
     return { ok: false, outcome: `exit ${String(run.code ?? run.signal ?? '?')}: ${why.slice(0, 100)}` };
   }
@@ -136,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
   chmodSync(root, 0o755);
   const asRoot = process.getuid?.() === 0;
   process.stdout.write(
-    `Hostile inputs: goal ≤ ${String(GOAL_MS / 1000)} s and ≤ 1 GiB each, exit 0/1, expected findings and notices (timeout ${String(timeoutMs / 1000)} s)\n\n`,
+    `Hostile inputs: goal ≤ ${String(GOAL_MS / 1000)} s and ≤ 1 GiB each, exit 0/1 (3 with the report marked incomplete), expected findings and notices (timeout ${String(timeoutMs / 1000)} s)\n\n`,
   );
   process.stdout.write(
     `${pad('input', 18)}${pad('issue', 6)}${pad('size', 8)}${pad('time', 10)}${pad('peak RSS', 11)}${pad('', 6)}outcome\n`,

@@ -10,10 +10,10 @@
  * parentheses kept); a name is carried from a helper into its caller only
  * through a variable of the same type, never guessed.
  */
-import type { Expr, Pos, Stmt } from './ast.js';
+import type { Pos, Stmt } from './ast.js';
 import { walkExprs, walkStmts, type FnDef, type Program } from './program.js';
 import type { ResourceDef } from './rulepack.js';
-import { apiCalls, functionEnv } from './sites.js';
+import { apiCalls, functionEnv, type ApiCall } from './sites.js';
 import { decodeSource, lineStarts } from './text.js';
 import type { Fix } from './types.js';
 import { defined } from '../util/defined.js';
@@ -26,6 +26,8 @@ interface Source {
 
 export class FixMaker {
   private readonly sources = new Map<string, Source | null>();
+  /** Calls of an API in a function, by function and API: one leak's fix per failing jump asks again. */
+  private readonly calls = new Map<FnDef, Map<string, ApiCall[]>>();
 
   constructor(private readonly program: Program) {}
 
@@ -40,6 +42,14 @@ export class FixMaker {
       this.sources.set(path, s);
     }
     return s ?? undefined;
+  }
+
+  private callsIn(fn: FnDef, api: string): ApiCall[] {
+    let byApi = this.calls.get(fn);
+    if (!byApi) this.calls.set(fn, (byApi = new Map<string, ApiCall[]>()));
+    let hit = byApi.get(api);
+    if (!hit) byApi.set(api, (hit = apiCalls(this.program, fn, api)));
+    return hit;
   }
 
   private offset(src: Source, line: number, col: number): number {
@@ -96,7 +106,7 @@ export class FixMaker {
     const siteFn = this.fnAt(site.file, site.fn, site.p[0]);
     const jumpFn = this.fnAt(jump.file, jump.fn, jump.p[0]);
     if (!siteFn || !jumpFn) return undefined;
-    const call = apiCalls(this.program, siteFn, resource.acquire.call).find(
+    const call = this.callsIn(siteFn, resource.acquire.call).find(
       (c) => c.call.p[0] === site.p[0] && c.call.p[1] === site.p[1] && !c.viaMacro,
     );
     if (!call) return undefined;
@@ -226,22 +236,65 @@ export class FixMaker {
   }
 }
 
+/** Lines of the statements that assign each name (or hand it by address), and of its declarations. */
+interface Assignments {
+  writes: Map<string, number[]>;
+  decls: Map<string, number[]>;
+}
+
+const assignmentsCache = new WeakMap<Stmt, Assignments>();
+
+/**
+ * Every statement's assignments, read once per function: a leak's fix is made at each failing jump,
+ * and reading the body again for each one made 4,000 status checks take 20 s (`bench:hostile`).
+ * A statement counts for an assignment anywhere inside it, as its own start line.
+ */
+function assignmentsOf(body: Stmt): Assignments {
+  const hit = assignmentsCache.get(body);
+  if (hit) return hit;
+  const out: Assignments = { writes: new Map(), decls: new Map() };
+  const note = (m: Map<string, number[]>, name: string, line: number) => {
+    const lines = m.get(name);
+    if (!lines) m.set(name, [line]);
+    else if (lines[lines.length - 1] !== line) lines.push(line);
+  };
+  walkStmts(body, (s) => {
+    if (s.k === 'blk' || !('p' in s)) return;
+    const line = s.p[0];
+    if (s.k === 'decl') for (const d of s.d) note(out.decls, d.n, line);
+    walkExprs(s, (e) => {
+      if (e.t === 'asg' && e.l.t === 'id') note(out.writes, e.l.n, line);
+      if ((e.t === 'post' || (e.t === 'un' && (e.op === '++' || e.op === '--'))) && e.e.t === 'id')
+        note(out.writes, e.e.n, line);
+      if (e.t === 'call')
+        for (const a of e.a) if (a.t === 'un' && a.op === '&' && a.e.t === 'id') note(out.writes, a.e.n, line);
+    });
+  });
+  for (const m of [out.writes, out.decls]) for (const lines of m.values()) lines.sort((a, b) => a - b);
+  assignmentsCache.set(body, out);
+  return out;
+}
+
+/** Is one of these sorted lines after `from` and before `to`? */
+function anyBetween(lines: number[] | undefined, from: number, to: number): boolean {
+  if (!lines) return false;
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lines[mid] <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < lines.length && lines[lo] < to;
+}
+
 /**
  * Is `name` assigned (or handed by address to a call) in a statement that starts after `fromLine`
  * and before `toLine`? With `declOk`, its declaration's initializer does not count.
  */
 function assignedBetween(body: Stmt, name: string, fromLine: number, toLine: number, declOk = false): boolean {
-  let hit = false;
-  const isName = (e: Expr) => e.t === 'id' && e.n === name;
-  walkStmts(body, (s) => {
-    if (hit || s.k === 'blk') return;
-    if (s.k === 'decl' && !declOk && s.p[0] > fromLine && s.p[0] < toLine && s.d.some((d) => d.n === name)) hit = true;
-    if ('p' in s && s.p[0] > fromLine && s.p[0] < toLine)
-      walkExprs(s, (e) => {
-        if (e.t === 'asg' && isName(e.l)) hit = true;
-        if ((e.t === 'post' || (e.t === 'un' && (e.op === '++' || e.op === '--'))) && isName(e.e)) hit = true;
-        if (e.t === 'call') for (const a of e.a) if (a.t === 'un' && a.op === '&' && isName(a.e)) hit = true;
-      });
-  });
-  return hit;
+  const a = assignmentsOf(body);
+  return (
+    (!declOk && anyBetween(a.decls.get(name), fromLine, toLine)) || anyBetween(a.writes.get(name), fromLine, toLine)
+  );
 }

@@ -66,7 +66,7 @@ function writersOf(program: Program, fn: FnDef): Writers {
  * What helpers the path does not step into (and the functions they call) may write. Asked per
  * storage the path knows something of, and a helper's body is read only when it writes a field of
  * that name: most helpers write nothing the path knows, and reading every body of every closure
- * was a large part of a scan (7,597 function bodies parsed again on the 72 drivers).
+ * cost 1.65 s of the 72 drivers' rules stage (0.11 s read this way, measured in one process).
  */
 export class HelperWriteSet {
   private readonly writers: Writers[];

@@ -1,6 +1,6 @@
 /**
  * Local pointers to storage, per path: after `va = &pNic->TxInfo.pTxNormalQBufVa`,
- * `*va` is `NIC.TxInfo.pTxNormalQBufVa` and `(*va)[i]` its elements.
+ * `*va` is that field (`NICTXINFO.pTxNormalQBufVa`) and `(*va)[i]` its elements.
  *
  * rtlnwifi picks a queue's fields through such a pointer, in the routine that
  * allocates and in the one that frees, and its queue loop binds the same local
@@ -85,38 +85,38 @@ function rewrite(an: Analysis, e: Expr, s: State, ctx: Ctx): Expr {
         }
       }
       const x = r(e.e);
-      return x === e.e ? e : once(e, [x], () => ({ ...e, e: x }));
+      return x === e.e ? e : rebuilt(e, [x], () => ({ ...e, e: x }));
     }
     case 'cast':
     case 'post': {
       const x = r(e.e);
-      return x === e.e ? e : once(e, [x], () => ({ ...e, e: x }));
+      return x === e.e ? e : rebuilt(e, [x], () => ({ ...e, e: x }));
     }
     case 'fld': {
       const o = r(e.o);
-      return o === e.o ? e : once(e, [o], () => ({ ...e, o }));
+      return o === e.o ? e : rebuilt(e, [o], () => ({ ...e, o }));
     }
     case 'idx': {
       const o = r(e.o);
       const i = r(e.i);
-      return o === e.o && i === e.i ? e : once(e, [o, i], () => ({ ...e, o, i }));
+      return o === e.o && i === e.i ? e : rebuilt(e, [o, i], () => ({ ...e, o, i }));
     }
     case 'bin':
     case 'asg':
     case 'seq': {
       const l = r(e.l);
       const rr = r(e.r);
-      return l === e.l && rr === e.r ? e : once(e, [l, rr], () => ({ ...e, l, r: rr }));
+      return l === e.l && rr === e.r ? e : rebuilt(e, [l, rr], () => ({ ...e, l, r: rr }));
     }
     case 'cond': {
       const c = r(e.c);
       const a = r(e.a);
       const b = r(e.b);
-      return c === e.c && a === e.a && b === e.b ? e : once(e, [c, a, b], () => ({ ...e, c, a, b }));
+      return c === e.c && a === e.a && b === e.b ? e : rebuilt(e, [c, a, b], () => ({ ...e, c, a, b }));
     }
     case 'call': {
       const a = e.a.map(r);
-      return a.every((x, i) => x === e.a[i]) ? e : once(e, a, () => ({ ...e, a }));
+      return a.every((x, i) => x === e.a[i]) ? e : rebuilt(e, a, () => ({ ...e, a }));
     }
     default:
       return e;
@@ -124,10 +124,10 @@ function rewrite(an: Analysis, e: Expr, s: State, ctx: Ctx): Expr {
 }
 
 /*
- * One object per rewrite (by original and rewritten parts): keys, and the walk's other caches, are kept
- * by expression object, and a path that reads the same thing again must hit them.
+ * One object per rewrite: keys, and the walk's other caches, are kept by expression object, and a
+ * path that reads the same thing again must hit them.
  */
-const rewrites = new WeakMap<Expr, Map<string, Expr>>();
+const made = new WeakMap<Expr, Map<string, Expr>>();
 const ids = new WeakMap<Expr, number>();
 let nextId = 0;
 
@@ -137,22 +137,21 @@ function idOf(e: Expr): number {
   return id;
 }
 
-function once(e: Expr, parts: Expr[], make: () => Expr): Expr {
-  let m = rewrites.get(e);
-  if (!m) rewrites.set(e, (m = new Map<string, Expr>()));
-  const key = parts.map(idOf).join(',');
+/** The object made from `e` under `key`, made once. */
+function once(e: Expr, key: string, make: () => Expr): Expr {
+  let m = made.get(e);
+  if (!m) made.set(e, (m = new Map<string, Expr>()));
   let x = m.get(key);
   if (!x) m.set(key, (x = make()));
   return x;
 }
 
-const storages = new WeakMap<Expr, Map<string, Expr>>();
+/** `e` with its parts rewritten: one object per original and parts. */
+function rebuilt(e: Expr, parts: Expr[], make: () => Expr): Expr {
+  return once(e, parts.map(idOf).join(','), make);
+}
 
 /** `*p` (the expression `original`) as the storage `target`: one object per both. */
 function storage(target: string, original: Expr): Expr {
-  let m = storages.get(original);
-  if (!m) storages.set(original, (m = new Map<string, Expr>()));
-  let x = m.get(target);
-  if (!x) m.set(target, (x = { t: 'id', n: `${STORAGE_PREFIX}${target}`, shown: exprText(original) }));
-  return x;
+  return once(original, `@${target}`, () => ({ t: 'id', n: `${STORAGE_PREFIX}${target}`, shown: exprText(original) }));
 }

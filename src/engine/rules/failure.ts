@@ -20,9 +20,19 @@ export function releaseOnFailure(
   fixes: FixMaker,
 ): Draft[] {
   const held = resource.words.held;
+  // Everything that leaks at one jump is one finding; its message is written once all are known (a
+  // message rewritten for each of a thousand mappings leaking at one goto was most of a scan).
   const byJump = new Map<
     string,
-    { draft: Draft; identity: string[]; handles: string[]; sites: string[]; data: Record<string, string> }
+    {
+      draft: Draft;
+      identity: string[];
+      keys: Set<string>;
+      /** Handle texts and sites, in the order met (each once). */
+      handles: Set<string>;
+      sites: Set<string>;
+      data: Record<string, string>;
+    }
   >();
   for (const [init, a] of analyses) {
     for (const leak of a.leaks) {
@@ -30,20 +40,12 @@ export function releaseOnFailure(
       const name = leak.site.text;
       const existing = byJump.get(k);
       if (existing) {
-        if (!existing.identity.includes(leak.site.key)) {
+        if (!existing.keys.has(leak.site.key)) {
+          existing.keys.add(leak.site.key);
           existing.identity.push(leak.site.key);
-          // Two mappings leak here: one inserted release would not fix it.
-          delete existing.draft.fix;
           // Several sites under one text (a helper's parameter, registered for each of several fields) read once.
-          if (!existing.handles.includes(name)) existing.handles.push(name);
-          const site = `${leak.site.file}:${String(leak.site.p[0])}`;
-          if (!existing.sites.includes(site)) existing.sites.push(site);
-          existing.draft.message = formatMessage(rule, 'leak', {
-            ...existing.data,
-            handles: listed(existing.handles),
-            site: listed(shortSites(existing.sites)),
-            is: existing.handles.length > 1 ? 'are' : 'is',
-          });
+          existing.handles.add(name);
+          existing.sites.add(`${leak.site.file}:${String(leak.site.p[0])}`);
         }
         continue;
       }
@@ -120,8 +122,9 @@ export function releaseOnFailure(
       const identity = [rule.id, leak.jump.file, leak.jump.fn, leak.jump.kind, leak.site.key];
       byJump.set(k, {
         identity,
-        handles: [name],
-        sites: [data.site],
+        keys: new Set([leak.site.key]),
+        handles: new Set([name]),
+        sites: new Set([data.site]),
         data,
         draft: {
           rule: rule.id,
@@ -138,7 +141,19 @@ export function releaseOnFailure(
       });
     }
   }
-  return [...byJump.values()].map((x) => x.draft);
+  return [...byJump.values()].map((x) => {
+    if (x.keys.size > 1) {
+      // Two mappings leak here: one inserted release would not fix it.
+      delete x.draft.fix;
+      x.draft.message = formatMessage(rule, 'leak', {
+        ...x.data,
+        handles: listed([...x.handles]),
+        site: listed(shortSites([...x.sites])),
+        is: x.handles.size > 1 ? 'are' : 'is',
+      });
+    }
+    return x.draft;
+  });
 }
 
 /** `A`, `A and B`, `A, B and C`. */
