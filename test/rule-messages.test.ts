@@ -45,3 +45,46 @@ test('each finding on the shared cases carries its message id and reads as that 
   }
   assert.ok(seen >= 20, `findings checked: ${String(seen)}`);
 });
+
+test('a jump that leaks many mappings names the first eight and counts the rest', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const n = 11;
+  const maps = Array.from(
+    { length: n },
+    (_, i) =>
+      `    s = NdisMMapIoSpace(&a->R${String(i)}, h, a->Pa, 16);\n    if (s != NDIS_STATUS_SUCCESS) goto Fail${i === n - 1 ? 'Last' : ''};`,
+  );
+  const text = `#include <ndis.h>
+typedef struct _A { NDIS_HANDLE H; ${Array.from({ length: n }, (_, i) => `PVOID R${String(i)};`).join(' ')} NDIS_PHYSICAL_ADDRESS Pa; } A, *PA;
+MINIPORT_INITIALIZE Init;
+NDIS_STATUS Probe(PA a);
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PA a = (PA)c;
+    NDIS_STATUS s;
+${maps.join('\n')}
+    s = Probe(a);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    return NDIS_STATUS_SUCCESS;
+Fail:
+    return s;
+FailLast:
+    return s;
+}`;
+  const dir = mkdtempSync(join(tmpdir(), 'ndis-listed-'));
+  try {
+    writeFileSync(join(dir, 'mp.c'), text);
+    const r = await scan({ root: dir, cache: null, workers: 0 });
+    const line = text.split('\n').findIndex((l) => l.includes('s = Probe(a);')) + 2;
+    const f = r.findings.find((x) => x.rule === 'ndis/unmap-on-failure' && x.line === line);
+    assert.ok(f, `a leak at the probe's return: ${r.findings.map((x) => `${x.rule}:${String(x.line)}`).join(' ')}`);
+    // Eleven mappings leak there: eight are named, three counted.
+    assert.match(
+      f.message,
+      /^a->R0, a->R1, a->R2, a->R3, a->R4, a->R5, a->R6, a->R7 and 3 more \(mapped at mp\.c:9, :11, .* :23 and 3 more\) are still mapped/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -97,7 +97,8 @@ function evalPointerCall(
   an.unresolved.add(`${ctx.fn.file}:${String(e.p[0])}:${String(e.p[1])}`);
   return opaqueCall(an, e, s, ctx, []).map((out) => {
     if (an.indirectMayRelease)
-      for (const g of out.state.groups.values()) if (g.st === 'held' || g.st === 'cond') g.behindPointer = true;
+      for (const [gid, g] of out.state.groups)
+        if (g.st === 'held' || g.st === 'cond') out.state.groups.set(gid, { ...g, behindPointer: true });
     return out;
   });
 }

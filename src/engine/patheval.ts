@@ -213,7 +213,8 @@ export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, t
       const g = groupOf(state, gid);
       const zero = val.k === 'Z' || (val.k === 'sym' && state.cons.get(val.id)?.z === true);
       if (zero) {
-        if (g.st === 'released' || (g.st === 'cond' && g.sym && state.cons.get(g.sym)?.z === false)) g.st = 'null';
+        if (g.st === 'released' || (g.st === 'cond' && g.sym && state.cons.get(g.sym)?.z === false))
+          state.groups.set(gid, { ...g, st: 'null' });
         return state;
       }
       state.res.delete(k);

@@ -489,11 +489,12 @@ export function release(an: Analysis, e: Extract<Expr, { t: 'call' }>, s: State,
   const hk = handleKey(an, e.a[r.release.handleArg], r.release.handleIsOut ?? false, ctx);
   return evalArgs(an, e.a, s, ctx).map(({ state }) => {
     const gid = hk ? resourceOf(state, hk) : undefined;
-    if (gid !== undefined) groupOf(state, gid).st = 'released';
+    const released = (id: string) => state.groups.set(id, { ...groupOf(state, id), st: 'released' });
+    if (gid !== undefined) released(gid);
     // Which element (or instance) is released is not told apart: the one held beside it goes too.
     for (const suffix of [EARLIER, OTHER]) {
       const beside = hk ? state.res.get(`${hk}${suffix}`) : undefined;
-      if (beside !== undefined) groupOf(state, beside).st = 'released';
+      if (beside !== undefined) released(beside);
     }
     return { state, val: { k: 'top' } };
   });

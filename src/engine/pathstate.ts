@@ -63,15 +63,19 @@ export type Val =
   | { k: 'sym'; id: string; b?: Birth }
   | { k: 'top' };
 
+/**
+ * One acquisition's state on a path. Never changed in place (a change is a new object in the state's
+ * map), so states copied at every fork share their groups.
+ */
 export interface Group {
-  st: 'held' | 'cond' | 'null' | 'released';
-  sym?: string;
-  site: AcquireSite;
-  acqStep: number;
+  readonly st: 'held' | 'cond' | 'null' | 'released';
+  readonly sym?: string;
+  readonly site: AcquireSite;
+  readonly acqStep: number;
   /** A call through a function pointer happened while it was held: it may have been released there. */
-  behindPointer?: boolean;
+  readonly behindPointer?: boolean;
   /** Invocations on the call stack when it was acquired (where a leak of it may be reported). */
-  frames: readonly string[];
+  readonly frames: readonly string[];
 }
 
 export interface Event {
@@ -317,12 +321,11 @@ export function decidedAt(o: Origin): number {
 }
 
 export function clone(s: State): State {
-  const groups = new Map<string, Group>();
-  for (const [k, g] of s.groups) groups.set(k, { ...g });
   return {
     vals: new Vals(s.vals),
     res: new Map(s.res),
-    groups,
+    // Groups are never changed in place: the copy shares them.
+    groups: new Map(s.groups),
     cons: new Map(s.cons),
     step: s.step,
     events: s.events,

@@ -303,8 +303,7 @@ export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]):
   for (const x of sum.exits) {
     const vals = new Vals(entry.vals);
     const cons = new Map(entry.cons);
-    const groups = new Map<string, Group>();
-    for (const [k, g] of entry.groups) groups.set(k, { ...g });
+    const groups = new Map<string, Group>(entry.groups);
     // Values first read from the arrival, then written: a source names the arrival's storage.
     const writes = x.vals.map((w) => ({ k: w.k, v: w.src ? value(w.src) : undefined }));
     for (const w of writes) {
@@ -323,12 +322,13 @@ export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]):
       const was = entry.groups.get(g.k);
       if (g.acqFromEntry && was) {
         // Acquired before the call: the arrival's group, with what the helper changed of it.
-        const next: Group = { ...was, st: g.g.st };
-        if (g.g.sym !== undefined) next.sym = g.g.sym;
-        else delete next.sym;
-        if (g.g.behindPointer !== undefined) next.behindPointer = g.g.behindPointer;
-        else delete next.behindPointer;
-        groups.set(g.k, next);
+        const { sym: _sym, behindPointer: _behind, ...rest } = was;
+        groups.set(g.k, {
+          ...rest,
+          st: g.g.st,
+          ...(g.g.sym !== undefined ? { sym: g.g.sym } : {}),
+          ...(g.g.behindPointer !== undefined ? { behindPointer: g.g.behindPointer } : {}),
+        });
       } else groups.set(g.k, { ...g.g, acqStep: g.g.acqStep + d });
     }
     let events = entry.events;

@@ -8,6 +8,7 @@ import type { Pos } from './ast.js';
 import type { FnDef } from './program.js';
 import { decidedAt, type AcquireSite, type Event, type Origin, type State, type Val } from './pathstate.js';
 import type { Exit } from './pathcontext.js';
+import { defined } from '../util/defined.js';
 import { definitelyHeld, possiblyHeld } from './pathresource.js';
 
 export interface Leak {
@@ -43,11 +44,14 @@ function definitelyNonzero(v: Val, s: State): Origin | undefined {
 }
 
 /** Loop iterations on a path between two steps, oldest first. */
-function loopsBetween(events: Event | null, from: number, to: number): { file: string; p: Pos; at: number }[] {
-  const out: { file: string; p: Pos; at: number }[] = [];
+/** No loop gone round again: one shared list (a failing exit may leak thousands of mappings). */
+const NO_LOOPS: Leak['loops'] = Object.freeze([]) as unknown as Leak['loops'];
+
+function loopsBetween(events: Event | null, from: number, to: number): Leak['loops'] {
+  let out: Leak['loops'] | undefined;
   for (let e = events; e && e.step >= from; e = e.prev)
-    if (e.kind === 'loop' && e.step <= to) out.unshift({ file: e.file, p: e.p, at: e.step });
-  return out;
+    if (e.kind === 'loop' && e.step <= to) (out ??= []).unshift({ file: e.file, p: e.p, at: e.step });
+  return out ?? NO_LOOPS;
 }
 
 /**
@@ -71,17 +75,25 @@ export interface Withheld {
   jump: { file: string; p: Pos };
 }
 
-/** The leaks and kept mappings of initialize's exits, and the jumps some not-failing path takes. */
+/**
+ * The leaks and kept mappings of initialize's exits, and the jumps some not-failing path takes. The
+ * exits are consumed: each state is let go once read, so that a walk's thousands of exit states and
+ * the leaks read off them are not all held at once.
+ */
 export function readInitExits(
   init: FnDef,
-  exits: Exit[],
+  exits: (Exit | undefined)[],
 ): { leaks: Leak[]; kept: Kept[]; withheld: Withheld[]; notOnlyFailing: Set<string> } {
   const leaks: Leak[] = [];
   const kept: Kept[] = [];
   const withheld: Withheld[] = [];
   const notOnlyFailing = new Set<string>();
-  for (const { state, ret, retP } of exits) {
+  for (let i = 0; i < exits.length; i++) {
+    const { state, ret, retP } = defined(exits[i], 'an exit not read yet');
+    exits[i] = undefined;
     const failing = definitelyNonzero(ret, state);
+    // The jump and the exit of the leaks at one jump of this exit: one pair of objects for all of them.
+    const atJump = new Map<Event, Pick<Leak, 'jump' | 'exit'>>();
     if (!failing)
       for (let ev = state.events; ev; ev = ev.prev)
         if (ev.kind === 'goto' || ev.kind === 'return')
@@ -112,10 +124,19 @@ export function readInitExits(
           continue;
         }
         const success = g.sym ? state.cons.get(g.sym) : undefined;
+        let where = atJump.get(jump);
+        if (!where)
+          atJump.set(
+            jump,
+            (where = {
+              jump: { file: jump.file, fn: jump.fn, p: jump.p, kind: jump.kind, step: jump.step },
+              exit: { file: init.file, p: retP ?? jump.p },
+            }),
+          );
         leaks.push({
           site: g.site,
           names,
-          jump: { file: jump.file, fn: jump.fn, p: jump.p, kind: jump.kind, step: jump.step },
+          jump: where.jump,
           decided: failing,
           ...(success?.z ? { success: success.o } : {}),
           loops: loopsBetween(state.events, g.acqStep, jump.step),
@@ -127,7 +148,7 @@ export function readInitExits(
           decidedAt(failing) >= g.acqStep
             ? { fork: state.lastFork }
             : {}),
-          exit: { file: init.file, p: retP ?? jump.p },
+          exit: where.exit,
         });
       } else if (possiblyHeld(g, state, ret)) {
         kept.push(retP ? { site: g.site, names, exit: { file: init.file, p: retP } } : { site: g.site, names });

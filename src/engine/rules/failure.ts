@@ -11,6 +11,7 @@ import { exprText } from '../extract.js';
 import type { FnDef } from '../program.js';
 import { formatMessage, type ReleaseOnFailureRule, type ResourceDef } from '../rulepack.js';
 import type { TraceStep } from '../types.js';
+import type { AcquireSite } from '../pathstate.js';
 import { span, type Draft } from './common.js';
 
 export function releaseOnFailure(
@@ -45,7 +46,7 @@ export function releaseOnFailure(
           existing.identity.push(leak.site.key);
           // Several sites under one text (a helper's parameter, registered for each of several fields) read once.
           existing.handles.add(name);
-          existing.sites.add(`${leak.site.file}:${String(leak.site.p[0])}`);
+          existing.sites.add(siteText(leak.site));
         }
         continue;
       }
@@ -113,7 +114,7 @@ export function releaseOnFailure(
       const fix = a.notOnlyFailing.has(k) ? undefined : fixes.releaseBefore(resource, leak.site, leak.jump);
       const data = {
         held,
-        site: `${leak.site.file}:${String(leak.site.p[0])}`,
+        site: siteText(leak.site),
         init: init.name,
         jump: leak.jump.kind,
         advice: rule.advice,
@@ -156,8 +157,22 @@ export function releaseOnFailure(
   });
 }
 
-/** `A`, `A and B`, `A, B and C`. */
+const siteTexts = new WeakMap<AcquireSite, string>();
+
+/** `file:line` of an acquire site, made once per site (one site leaks at thousands of jumps). */
+function siteText(site: AcquireSite): string {
+  let t = siteTexts.get(site);
+  if (t === undefined) siteTexts.set(site, (t = `${site.file}:${String(site.p[0])}`));
+  return t;
+}
+
+/** Names a message lists before it only counts the rest: a reader takes in a few, not a thousand. */
+const MAX_LISTED = 8;
+
+/** `A`, `A and B`, `A, B and C`; past `MAX_LISTED`, `A, B, … H and 992 more`. */
 function listed(items: readonly string[]): string {
+  if (items.length > MAX_LISTED)
+    return `${items.slice(0, MAX_LISTED).join(', ')} and ${String(items.length - MAX_LISTED)} more`;
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
