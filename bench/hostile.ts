@@ -474,6 +474,21 @@ export function callChain(length: number): HostileInput {
   );
 }
 
+/**
+ * One mapping, then `count` independent branches (each a call's result deciding whether a field of
+ * its own is set), then a failure return that leaks: paths that differ only in what no test reads
+ * again must merge, or `count` branches are 2^count paths.
+ */
+export function independentBranches(count: number): HostileInput {
+  const l = new Lines();
+  initHead(l, 'Branch');
+  for (let i = 0; i < count; i++)
+    l.push(`    if (BranchReady${String(i)}(a))`, `        a->Seen${String(i)} = ${String(i + 1)};`);
+  l.push('    s = BranchStart(a);');
+  initTail(l);
+  return input('independent-branches', [{ path: 'hostile.c', text: l.text() }], [leakAt(l)], [], ['budget']);
+}
+
 /** `count` retry loops written as backward gotos after the mapping, then a failure return that leaks. */
 export function backwardGotos(count: number): HostileInput {
   const l = new Lines();

@@ -220,8 +220,24 @@ export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, t
       state.res.delete(k);
       dropNameless(state);
     }
+    const old = state.vals.get(k);
     if (isTracked(an, k)) state.vals.set(k, val);
     else state.vals.delete(k);
+    if (old?.k === 'sym' && ctx.depth === 0) forgetDeadSymbol(state, old.id, ctx.env.frame);
     return state;
   });
+}
+
+/**
+ * What initialize learned of a call's result that nothing holds any more (`s = Step(a)` over the last
+ * step's status): dropped, or every copy of the state at a fork carries one entry per earlier call
+ * (4,000 status checks made initialize's walk quadratic). Only initialize's own results: a helper's
+ * walk may be replayed onto a caller whose variables still hold one, and its results are dropped when
+ * it returns (`forgetLocals`).
+ */
+function forgetDeadSymbol(s: State, id: string, frame: string): void {
+  const sym = id.charCodeAt(0) === 33 ? id.slice(1) : id;
+  if (!sym.startsWith(`${frame}:`) || !s.cons.has(sym) || s.vals.refers(sym)) return;
+  for (const g of s.groups.values()) if (g.sym === sym) return;
+  s.cons.delete(sym);
 }
