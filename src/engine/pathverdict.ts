@@ -43,10 +43,10 @@ function definitelyNonzero(v: Val, s: State): Origin | undefined {
   return undefined;
 }
 
-/** Loop iterations on a path between two steps, oldest first. */
 /** No loop gone round again: one shared list (a failing exit may leak thousands of mappings). */
 const NO_LOOPS: Leak['loops'] = Object.freeze([]) as unknown as Leak['loops'];
 
+/** Loop iterations on a path between two steps, oldest first. */
 function loopsBetween(events: Event | null, from: number, to: number): Leak['loops'] {
   let out: Leak['loops'] | undefined;
   for (let e = events; e && e.step >= from; e = e.prev)
