@@ -872,3 +872,44 @@ ruleTester("pairing: buffers reached through a local pointer to a queue's field 
     },
   },
 ]);
+
+/** A port write may start the device, as a store into mapped registers may; a store into shared memory does not. */
+const DEVICE_WRITE = (write: string) => `#include <ndis.h>
+typedef struct _HW { ULONG State; PVOID Desc; NDIS_PHYSICAL_ADDRESS DescPa; } HW, *PHW;
+typedef struct _A { NDIS_HANDLE H; PVOID Port; PHW Hw; } A, *PA;
+MINIPORT_INITIALIZE Init;
+NDIS_STATUS Probe(PA a);
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PA a = (PA)c;
+    NDIS_STATUS s = NdisMRegisterIoPortRange(&a->Port, h, 0x300, 16);
+    if (s != NDIS_STATUS_SUCCESS)
+        return s;
+    a->Hw->State = 1;
+    ${write};
+    s = Probe(a);
+    if (s != NDIS_STATUS_SUCCESS) {
+        if (a->Hw->State == 1)
+            NdisMDeregisterIoPortRange(h, 0x300, 16, a->Port);
+        return s; // MARK
+    }
+    return NDIS_STATUS_SUCCESS;
+}`;
+
+ruleTester('pairing: what a device may write after a register write (deviceRegisters)', [
+  {
+    rules: ['ndis/ioport-range'],
+    name: 'after a write to the registered ports, the device may have changed HW.State: the guarded release may not run',
+    files: {
+      'mp.c': DEVICE_WRITE('NdisRawWritePortUlong((ULONG_PTR)a->Port + 4, 1)').replace(
+        '// MARK',
+        '// EXPECT: ndis/ioport-range',
+      ),
+    },
+  },
+  {
+    rules: ['ndis/ioport-range'],
+    name: "a store into the driver's own memory starts nothing: the guard still reads 1 and the release runs",
+    files: { 'mp.c': DEVICE_WRITE('a->Hw->Desc = NULL') },
+  },
+]);

@@ -27,9 +27,9 @@ export interface ResourceDef {
   /** How messages speak of it: `held` ("still mapped"), verbs for traces, the length's unit. */
   words: { held: string; acquires: string; releases: string; unit: string };
   /**
-   * The handle names the device's registers (`NdisMMapIoSpace`): a store through it, or a wait, may make
-   * the device write the memory it shares with the driver (`pathdevice.ts`). A store into shared memory
-   * or through any other handle is the driver's own.
+   * The handle names the device's registers (`NdisMMapIoSpace`, `NdisMRegisterIoPortRange`): a store or
+   * a port write through it, or a wait, may make the device write the memory it shares with the driver
+   * (`pathdevice.ts`). A store into shared memory or through any other handle is the driver's own.
    */
   deviceRegisters?: boolean;
   /**
