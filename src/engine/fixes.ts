@@ -13,7 +13,7 @@
 import type { Pos, Stmt } from './ast.js';
 import { walkExprs, walkStmts, type FnDef, type Program } from './program.js';
 import type { ResourceDef } from './rulepack.js';
-import { apiCalls, functionEnv, type ApiCall } from './sites.js';
+import { apiCalls, functionEnv } from './sites.js';
 import { decodeSource, lineStarts } from './text.js';
 import type { Fix } from './types.js';
 import { defined } from '../util/defined.js';
@@ -26,8 +26,6 @@ interface Source {
 
 export class FixMaker {
   private readonly sources = new Map<string, Source | null>();
-  /** Calls of an API in a function, by function and API: one leak's fix per failing jump asks again. */
-  private readonly calls = new Map<FnDef, Map<string, ApiCall[]>>();
 
   constructor(private readonly program: Program) {}
 
@@ -42,14 +40,6 @@ export class FixMaker {
       this.sources.set(path, s);
     }
     return s ?? undefined;
-  }
-
-  private callsIn(fn: FnDef, api: string): ApiCall[] {
-    let byApi = this.calls.get(fn);
-    if (!byApi) this.calls.set(fn, (byApi = new Map<string, ApiCall[]>()));
-    let hit = byApi.get(api);
-    if (!hit) byApi.set(api, (hit = apiCalls(this.program, fn, api)));
-    return hit;
   }
 
   private offset(src: Source, line: number, col: number): number {
@@ -106,7 +96,7 @@ export class FixMaker {
     const siteFn = this.fnAt(site.file, site.fn, site.p[0]);
     const jumpFn = this.fnAt(jump.file, jump.fn, jump.p[0]);
     if (!siteFn || !jumpFn) return undefined;
-    const call = this.callsIn(siteFn, resource.acquire.call).find(
+    const call = apiCalls(this.program, siteFn, resource.acquire.call).find(
       (c) => c.call.p[0] === site.p[0] && c.call.p[1] === site.p[1] && !c.viaMacro,
     );
     if (!call) return undefined;

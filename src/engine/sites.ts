@@ -41,7 +41,19 @@ const NOTHING_PAINTED: readonly string[] = Object.freeze([]);
 /** Macro bodies put in while looking for one API's calls in one function: far past real code, far below a hang. */
 const MAX_API_EXPANSIONS = 20_000;
 
-export function apiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
+/** Calls of each API in a function, by function: several rules (and a leak's fix) ask for the same ones. */
+const callsCache = new WeakMap<FnDef, Map<string, readonly ApiCall[]>>();
+
+/** The calls of `api` in `fn`, found once per function and API. */
+export function apiCalls(program: Program, fn: FnDef, api: string): readonly ApiCall[] {
+  let byApi = callsCache.get(fn);
+  if (!byApi) callsCache.set(fn, (byApi = new Map<string, readonly ApiCall[]>()));
+  let hit = byApi.get(api);
+  if (!hit) byApi.set(api, (hit = findApiCalls(program, fn, api)));
+  return hit;
+}
+
+function findApiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
   const out: ApiCall[] = [];
   const env = functionEnv(fn);
   let steps = 0;
