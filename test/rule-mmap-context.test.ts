@@ -1,14 +1,10 @@
 /** ndis/mmap-context beyond the shared cases: role sources, call graph shapes, unknown contexts. */
 import assert from 'node:assert/strict';
-import { ADAPTER, driverEntry, ruleTester } from './support/ruleTester.js';
+import { ADAPTER, MAP_INIT, driverEntry, ruleTester } from './support/ruleTester.js';
 import { defined } from '../src/util/defined.js';
 
 const INIT_OK = `
-NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
-{
-    PADAPTER a = (PADAPTER)c;
-    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
-}
+${MAP_INIT}
 VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
 {
     PADAPTER a = (PADAPTER)c;

@@ -135,6 +135,25 @@ extern NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS IC;
 
 const EVERY_RULE = pack.rules.map((r) => r.id);
 
+/**
+ * The end of an initialize whose acquisition (just before) leaves by `goto fail` when it fails, then a
+ * probe whose failure (`// MARK`) goes to the same cleanup `cleanup(self)`, which halt calls too.
+ */
+const ACQUIRED_THEN_PROBE = (self: string, cleanup: string, type: string) => `    if (s != NDIS_STATUS_SUCCESS)
+        goto fail;
+    s = Probe((PA)${self});
+    if (s != NDIS_STATUS_SUCCESS)
+        goto fail; // MARK
+    return NDIS_STATUS_SUCCESS;
+fail:
+    ${cleanup}(${self});
+    return s;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    ${cleanup}((${type})c);
+}`;
+
 ruleTester('pairing: what success means', [
   {
     rules: EVERY_RULE,
@@ -323,20 +342,7 @@ NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
     PD d = (PD)c;
     NDIS_STATUS s;
     s = NdisMRegisterInterrupt(&d->Intr, h, ${vector}, 5, TRUE, TRUE, NdisInterruptLatched);
-    if (s != NDIS_STATUS_SUCCESS)
-        goto fail;
-    s = Probe((PA)d);
-    if (s != NDIS_STATUS_SUCCESS)
-        goto fail; // MARK
-    return NDIS_STATUS_SUCCESS;
-fail:
-    Cleanup(d);
-    return s;
-}
-VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
-{
-    Cleanup((PD)c);
-}`;
+${ACQUIRED_THEN_PROBE('d', 'Cleanup', 'PD')}`;
 
 ruleTester('pairing: a release guarded by a field the acquire sets on success (successFields)', [
   {
@@ -511,20 +517,7 @@ NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
     NDIS_STATUS s;
     NdisZeroMemory(a, sizeof(B));
 ${initList ? '    NdisInitializeListHead(&a->DpcList);\n' : ''}    s = AllocDpc(a);
-    if (s != NDIS_STATUS_SUCCESS)
-        goto fail;
-    s = Probe((PA)a);
-    if (s != NDIS_STATUS_SUCCESS)
-        goto fail; // MARK
-    return NDIS_STATUS_SUCCESS;
-fail:
-    FreeAdapter(a);
-    return s;
-}
-VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
-{
-    FreeAdapter((PB)c);
-}`;
+${ACQUIRED_THEN_PROBE('a', 'FreeAdapter', 'PB')}`;
 
 ruleTester('pairing: a list head NdisInitializeListHead set up is not NULL (netvmini shape)', [
   {

@@ -1,6 +1,6 @@
 /** ndis/unmap-on-failure, ndis/unmap-in-halt, ndis/unmap-length beyond the shared cases. */
 import assert from 'node:assert/strict';
-import { ADAPTER, driverEntry, ruleTester } from './support/ruleTester.js';
+import { ADAPTER, MAP_INIT, driverEntry, ruleTester } from './support/ruleTester.js';
 
 const HALT = `
 VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
@@ -174,11 +174,7 @@ ruleTester('unmap-in-halt', [
       'hw.c': `${ADAPTER}#include "hw.h"\nVOID HwRelease(PADAPTER a) { if (a->Regs) { UNMAP_REGS(a); a->Regs = NULL; } }\n`,
       'mp.c': `${ADAPTER}
 VOID HwRelease(PADAPTER a);
-NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
-{
-    PADAPTER a = (PADAPTER)c;
-    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
-}
+${MAP_INIT}
 VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { HwRelease((PADAPTER)c); }
 ${driverEntry('MpInit', 'MpHalt')}`,
     },
@@ -222,11 +218,7 @@ ${driverEntry('MpInit', 'MpHalt')}`,
     name: 'halt releases, then stores a non-NULL sentinel in the field: no finding',
     files: {
       'mp.c': `${ADAPTER}
-NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
-{
-    PADAPTER a = (PADAPTER)c;
-    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
-}
+${MAP_INIT}
 VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
 {
     PADAPTER a = (PADAPTER)c;
@@ -364,11 +356,7 @@ ${driverEntry('MpInit', 'MpHalt')}`,
     name: 'a damaged halt gets no never-released verdict',
     files: {
       'mp.c': `${ADAPTER}
-NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
-{
-    PADAPTER a = (PADAPTER)c;
-    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
-}
+${MAP_INIT}
 VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
 {
     PADAPTER a = (PADAPTER)c;

@@ -100,3 +100,10 @@ export const ADAPTER = `
 #define REGS_LEN 0x100
 typedef struct _ADAPTER { NDIS_HANDLE H; PVOID Regs; PVOID Regs2; NDIS_PHYSICAL_ADDRESS Pa; BOOLEAN Mapped; ULONG Len; } ADAPTER, *PADAPTER;
 `;
+
+/** An initialize callback `MpInit` that maps `ADAPTER.Regs` and returns the mapping's status. */
+export const MAP_INIT = `NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+}`;
