@@ -72,7 +72,49 @@ export function aliased(an: Analysis, e: Expr, s: State, ctx: Ctx): Expr {
   return an.aliasing ? rewrite(an, e, s, ctx) : e;
 }
 
+const derefs = new WeakMap<Expr, boolean>();
+
+/**
+ * Does the expression dereference a plain name anywhere (`*p`)? Only such an expression can be
+ * rewritten; asked once per expression, as evaluation asks again of every part it recurses into.
+ */
+function dereferencesName(e: Expr): boolean {
+  let hit = derefs.get(e);
+  if (hit !== undefined) return hit;
+  switch (e.t) {
+    case 'un':
+      hit = (e.op === '*' && stripCasts(e.e).t === 'id') || dereferencesName(e.e);
+      break;
+    case 'cast':
+    case 'post':
+      hit = dereferencesName(e.e);
+      break;
+    case 'fld':
+      hit = dereferencesName(e.o);
+      break;
+    case 'idx':
+      hit = dereferencesName(e.o) || dereferencesName(e.i);
+      break;
+    case 'bin':
+    case 'asg':
+    case 'seq':
+      hit = dereferencesName(e.l) || dereferencesName(e.r);
+      break;
+    case 'cond':
+      hit = dereferencesName(e.c) || dereferencesName(e.a) || dereferencesName(e.b);
+      break;
+    case 'call':
+      hit = e.a.some(dereferencesName);
+      break;
+    default:
+      hit = false;
+  }
+  derefs.set(e, hit);
+  return hit;
+}
+
 function rewrite(an: Analysis, e: Expr, s: State, ctx: Ctx): Expr {
+  if (!dereferencesName(e)) return e;
   const r = (x: Expr) => rewrite(an, x, s, ctx);
   switch (e.t) {
     case 'un': {
