@@ -906,3 +906,91 @@ ruleTester('pairing: what a device may write after a register write (deviceRegis
     files: { 'mp.c': DEVICE_WRITE('a->Hw->Desc = NULL') },
   },
 ]);
+
+/**
+ * wdk7600 athwifi's shape: initialize allocates two ports, each with a VNIC holding a work item. The
+ * second port's allocation writes NULL into `PORT.VNic` (zeroed block, `*ppVNic = NULL`), the key
+ * every port's VNIC pointer shares; the first port's cleanup tests that pointer.
+ */
+const TWO_PORTS = (cleanup: string) => `${ADAPTER}
+typedef struct _VNIC { NDIS_HANDLE WorkItem; } VNIC, *PVNIC;
+typedef struct _PORT { PVNIC VNic; ULONG Type; } PORT, *PPORT;
+typedef struct _AD { NDIS_HANDLE H; PPORT Helper; PPORT Station; } AD, *PAD;
+NDIS_STATUS VNicAllocate(NDIS_HANDLE h, PVNIC *ppVNic)
+{
+    PVNIC v = NULL;
+    NDIS_HANDLE w;
+    *ppVNic = NULL;
+    NdisAllocateMemoryWithTag((PVOID *)&v, sizeof(VNIC), 'cinV');
+    if (v == NULL)
+        return NDIS_STATUS_RESOURCES;
+    w = NdisAllocateIoWorkItem(h);
+    if (w == NULL) {
+        NdisFreeMemory(v, 0, 0);
+        return NDIS_STATUS_RESOURCES;
+    }
+    v->WorkItem = w;
+    *ppVNic = v;
+    return NDIS_STATUS_SUCCESS;
+}
+VOID VNicFree(PVNIC v)
+{
+    if (v->WorkItem != NULL)
+        NdisFreeIoWorkItem(v->WorkItem);
+    NdisFreeMemory(v, 0, 0);
+}
+VOID PortFree(PPORT p)
+{
+    if (p->VNic != NULL)
+        VNicFree(p->VNic);
+    NdisFreeMemory(p, 0, 0);
+}
+NDIS_STATUS PortAllocate(NDIS_HANDLE h, PPORT *Port)
+{
+    PPORT p = NULL;
+    NDIS_STATUS s;
+    *Port = NULL;
+    NdisAllocateMemoryWithTag((PVOID *)&p, sizeof(PORT), 'troP');
+    if (p == NULL)
+        return NDIS_STATUS_RESOURCES;
+    NdisZeroMemory(p, sizeof(PORT));
+    s = VNicAllocate(h, &p->VNic);
+    if (s != NDIS_STATUS_SUCCESS) {
+        PortFree(p);
+        return s;
+    }
+    *Port = p;
+    return s;
+}
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PAD a = (PAD)c;
+    NDIS_STATUS s;
+    s = PortAllocate(h, &a->Helper);
+    if (s != NDIS_STATUS_SUCCESS)
+        return s;
+    s = PortAllocate(h, &a->Station);
+    if (s != NDIS_STATUS_SUCCESS) {
+${cleanup}        return s; // MARK
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x)
+{
+    PAD a = (PAD)c;
+    PortFree(a->Station);
+    PortFree(a->Helper);
+}`;
+
+ruleTester('pairing: a second instance of a struct clears the pointer the first frees through (athwifi shape)', [
+  {
+    rules: EVERY_RULE,
+    name: "the station port's NULLs are not the helper port's: its cleanup still frees the helper's work item",
+    files: { 'mp.c': TWO_PORTS('        PortFree(a->Helper);\n') },
+  },
+  {
+    rules: ['ndis/init-io-workitem'],
+    name: "without that cleanup, the helper port's work item leaks when the station port fails",
+    files: { 'mp.c': TWO_PORTS('').replace('// MARK', '// EXPECT: ndis/init-io-workitem') },
+  },
+]);

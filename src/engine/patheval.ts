@@ -13,6 +13,7 @@ import { evalCond } from './pathcond.js';
 import { evalCall } from './pathcalls.js';
 import { constant, updateFlags, zeroBits } from './pathflags.js';
 import { assignedPointer } from './pathzero.js';
+import { hidesHeldResource } from './pathinstance.js';
 import { forgetDeviceMemory, throughMapping } from './pathdevice.js';
 import { markDerefs } from './pathnull.js';
 import { acquire, dropNameless, groupOf, noteName, resVal, returningAcquire } from './pathresource.js';
@@ -220,6 +221,8 @@ export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, t
       state.res.delete(k);
       dropNameless(state);
     }
+    // Another instance's NULL (`pathinstance.ts`): the pointer this path followed keeps its value.
+    if (val.k === 'Z' && hidesHeldResource(an, k, state)) return state;
     const old = state.vals.get(k);
     if (isTracked(an, k)) state.vals.set(k, val);
     else state.vals.delete(k);

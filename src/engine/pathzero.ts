@@ -11,7 +11,8 @@
  * path keeps the fact `Unaligned=0` on the pointer's own key.
  *
  * Only fields the walk tests get a value (the others would only make states
- * bigger), and never one that holds a resource. A word the path then sets
+ * bigger), and never one that holds a resource or leads to one the path holds (another
+ * instance's, `pathinstance.ts`). A word the path then sets
  * bits in (`Flags |= X`) keeps its other bits zero (`pathflags.ts`).
  */
 import type { Expr } from './ast.js';
@@ -22,6 +23,7 @@ import type { Origin, State } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx } from './pathcontext.js';
 import { isTracked } from './pathnames.js';
 import { forgetStep } from './pathstride.js';
+import { hidesHeldResource } from './pathinstance.js';
 
 /** The key of the fact "the block this pointer points to was zeroed". */
 const blockKey = (k: string): string => `${k}=0`;
@@ -128,7 +130,7 @@ function zeroFields(an: Analysis, struct: string, s: State, o: Origin): void {
   const display = an.keys.displayType(struct);
   for (const f of Object.keys(fields)) {
     const k = `${display}.${f}`;
-    if (!isTracked(an, k) || s.res.has(k)) continue;
+    if (!isTracked(an, k) || s.res.has(k) || hidesHeldResource(an, k, s)) continue;
     s.vals.deleteFlagsOf(k);
     s.vals.set(k, { k: 'Z', o });
   }
