@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { formatMessage, loadRulePack } from '../src/engine/rulepack.js';
 import { scan } from '../src/engine/scan.js';
 import { repoRoot } from './support/paths.js';
+import { withArticle } from '../src/util/article.js';
 
 const pack = loadRulePack();
 
@@ -87,4 +88,13 @@ FailLast:
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a resource's noun in a notice takes its article: an I/O work item, an interrupt registration, a mapping", () => {
+  const pack = loadRulePack();
+  const nouns = Object.values(pack.resources).map((r) => withArticle(r.noun));
+  assert.ok(nouns.includes('an I/O work item'), nouns.join(', '));
+  assert.ok(nouns.includes('an interrupt registration'), nouns.join(', '));
+  assert.ok(nouns.includes('a mapping'), nouns.join(', '));
+  assert.ok(nouns.includes('a shared memory block'), nouns.join(', '));
 });

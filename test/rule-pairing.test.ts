@@ -694,6 +694,13 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
 ${HALT}
 ${driverEntry('MpInit', 'MpHalt')}`,
     },
+    check: (r) => {
+      const notice = r.notices.find((n) => n.kind === 'unresolved');
+      assert.match(
+        notice?.message ?? '',
+        /^1 call site\(s\) .* could not be followed; a mapping released only through them/,
+      );
+    },
   },
   {
     name: 'a failure path that calls a cleanup through a pointer that may release is withheld with a notice',
