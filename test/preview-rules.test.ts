@@ -1,6 +1,6 @@
 /**
- * Preview rules (the pairing rules beyond NdisMMapIoSpace, whose findings on
- * the evaluation corpus are not yet free of false alarms) are off unless the
+ * Preview rules (the pairing rules beyond NdisMMapIoSpace, whose initialize
+ * walks on by default would cost more than they should) are off unless the
  * configuration names them with a severity: off by default everywhere the
  * review layer runs (CLI, app, Action), listed as preview, and disabled by
  * default in SARIF.

@@ -97,8 +97,8 @@ export interface RuleMeta {
   /** The Static Driver Verifier rules it stands for; absent for ndis-review's own. */
   sdv?: string[];
   /**
-   * Off unless the configuration names it with a severity: a rule whose
-   * findings on the evaluation corpus are not yet free of false alarms.
+   * Off unless the configuration names it with a severity: a rule that, on by default, would cost
+   * more than it should (the pairing rules' initialize walks; each page gives its figures).
    */
   preview?: boolean;
 }
