@@ -17,7 +17,8 @@
  * Options: --keep (keep the temporary folder), --seed N, --out DIR (write the corpus there and stop).
  * Real code: --corpus DIR runs bench/real-corpus.ts on every driver folder under DIR after the
  * generated bench (--corpus-only skips it; --rounds N, --only NAME,NAME; --spatch-cap SECONDS, default 120,
- * stops spatch on one driver and counts the cap, a lower bound on its time).
+ * stops spatch on one driver and counts the cap, a lower bound on its time; --whole-pack turns the
+ * preview rules on too, as a configuration naming each does).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -157,7 +158,8 @@ async function main(): Promise<number> {
     const only = onlyArg >= 0 ? args[onlyArg + 1]?.split(',') : undefined;
     const capArg = args.indexOf('--spatch-cap');
     const spatchCapMs = 1000 * (capArg >= 0 ? Number(args[capArg + 1]) : 120);
-    const real = await realCorpusBench(corpus, { rounds, only, log, spatchCapMs });
+    const wholePack = args.includes('--whole-pack');
+    const real = await realCorpusBench(corpus, { rounds, only, log, spatchCapMs, wholePack });
     process.stdout.write('\n' + real.lines.join('\n') + '\n');
     if (real.inconsistent.length) code = Math.max(code, 1);
   }

@@ -19,11 +19,12 @@
  * driver that takes longer weighs more, as it does for a user.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FactCache } from '../src/engine/cache.js';
+import { loadRulePack } from '../src/engine/rulepack.js';
 import { listSources } from '../src/engine/sources.js';
 import { scan, type SourceFile } from '../src/engine/scan.js';
 import type { ScanResult, ScanStats } from '../src/engine/types.js';
@@ -42,6 +43,8 @@ export interface RealBenchOptions {
   only?: string[];
   /** Stop spatch on one driver after this long; its time then counts as the cap (a lower bound). */
   spatchCapMs?: number;
+  /** Every rule of the pack on, the preview ones too (by default they are off, as in a user's scan). */
+  wholePack?: boolean;
 }
 
 interface ProcOut {
@@ -80,9 +83,9 @@ interface CliRun {
   result: ScanResult;
 }
 
-async function cliScan(dir: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
+async function cliScan(dir: string, env: NodeJS.ProcessEnv, extra: readonly string[] = []): Promise<CliRun> {
   const r = await run(
-    [process.execPath, cliPath, 'scan', dir, '--format', 'json', '--stats', '--fail-on', 'never'],
+    [process.execPath, cliPath, 'scan', dir, '--format', 'json', '--stats', '--fail-on', 'never', ...extra],
     env,
   );
   // --fail-on never: 0 complete, 3 incomplete; anything else is the bench's failure.
@@ -163,6 +166,15 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
   if (drivers.length === 0) throw new Error(`no driver folders with C sources under ${corpus}`);
   const spare = Math.max(1, os.availableParallelism() - 1);
   const tmp = mkdtempSync(join(os.tmpdir(), 'ndis-review-realbench-'));
+  // The whole pack: a configuration naming every preview rule at its own severity, as a user turns one on.
+  const preview = loadRulePack().rules.filter((r) => r.preview === true);
+  const enable = opts.wholePack ? preview.map((r) => r.id) : [];
+  const configArgs: string[] = [];
+  if (opts.wholePack) {
+    const file = join(tmp, 'whole-pack.yml');
+    writeFileSync(file, `rules:\n${preview.map((r) => `  ${r.id}: ${r.severity}\n`).join('')}`);
+    configArgs.push('--config', file);
+  }
   const inconsistent: string[] = [];
   const rounds: {
     raw: number[];
@@ -193,11 +205,15 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
         const raw = await run([process.execPath, rawParsePath, dir], process.env);
         if (raw.code !== 0) throw new Error(`raw parse of ${dir} failed: ${raw.stderr}`);
         const rawOut = JSON.parse(raw.stdout) as { files: number; bytes: number };
-        const cold = await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE: 'off', NDIS_REVIEW_WORKERS: '0' }));
-        const pool = await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE: 'off', NDIS_REVIEW_WORKERS: String(spare) }));
+        const cold = await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE: 'off', NDIS_REVIEW_WORKERS: '0' }), configArgs);
+        const pool = await cliScan(
+          dir,
+          baseEnv({ NDIS_REVIEW_CACHE: 'off', NDIS_REVIEW_WORKERS: String(spare) }),
+          configArgs,
+        );
         const cacheDir = join(tmp, `cache-${name}`);
-        if (round === 0) await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE_DIR: cacheDir }));
-        const warm = await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE_DIR: cacheDir }));
+        if (round === 0) await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE_DIR: cacheDir }), configArgs);
+        const warm = await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE_DIR: cacheDir }), configArgs);
         const bare = await run([process.execPath, '-e', '0'], process.env);
         r.raw.push(raw.wallMs);
         r.cold.push(cold.wallMs);
@@ -245,17 +261,17 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
       if (!edit) continue;
       opts.log(`in process, driver ${String(i + 1)}/${String(drivers.length)}: ${name}`);
       const t0 = performance.now();
-      const cold = await scan({ root: dir, files: srcs, cache: null, workers: 0 });
+      const cold = await scan({ root: dir, files: srcs, cache: null, workers: 0, enable });
       const coldMs = performance.now() - t0;
       const cache = new FactCache();
-      await scan({ root: dir, files: srcs, cache, workers: 0 });
+      await scan({ root: dir, files: srcs, cache, workers: 0, enable });
       const editRuns: number[] = [];
       for (let n = 1; n <= 3; n++) {
         const e = defined(mapEdit(srcs, n));
         const changed = srcs.slice();
         changed[e.index] = { path: srcs[e.index].path, bytes: e.bytes };
         const t1 = performance.now();
-        const after = await scan({ root: dir, files: changed, cache, workers: 0 });
+        const after = await scan({ root: dir, files: changed, cache, workers: 0, enable });
         editRuns.push(performance.now() - t1);
         if (n === 3) {
           editSplit.parse += after.stats.ms.parse;
@@ -321,6 +337,11 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     );
     lines.push(
       `          ${String(opts.rounds)} round(s); each figure is the sum over the drivers, median over the rounds`,
+    );
+    lines.push(
+      opts.wholePack
+        ? `rules     the whole pack: every rule on, the ${String(preview.length)} preview rules too (--whole-pack)`
+        : `rules     as a user's scan: the ${String(preview.length)} preview rules off (--whole-pack turns them on)`,
     );
     lines.push('');
     const ms = (x: number) => `${x.toFixed(0)} ms`;
