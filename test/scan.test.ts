@@ -42,6 +42,24 @@ test('a warm cache gives the same findings without lexing or parsing again', asy
   assert.ok(cold.findings.length >= 20, `expected the cases' findings, got ${String(cold.findings.length)}`);
 });
 
+test('the stats time each rule that ran, and none when the output was remembered', async () => {
+  const files = allCases();
+  const cache = new FactCache();
+  const cold = await scan({ root: 'cases', files, cache, workers: 0, enable: ['ndis/shared-memory'] });
+  const timed = cold.stats.ruleMs ?? {};
+  // Every rule on by default and the preview rule turned on; the other preview rules did not run.
+  for (const id of ['ndis/mmap-context', 'ndis/unmap-on-failure', 'ndis/spinlock-balance', 'ndis/shared-memory'])
+    assert.equal(typeof timed[id], 'number', id);
+  assert.equal(timed['ndis/init-io-workitem'], undefined);
+  const sum = Object.values(timed).reduce((a, b) => a + b, 0);
+  assert.ok(
+    sum <= cold.stats.ms.rules + 1,
+    `${String(sum)} ms of rules within the stage's ${String(cold.stats.ms.rules)}`,
+  );
+  const warm = await scan({ root: 'cases', files, cache, workers: 0, enable: ['ndis/shared-memory'] });
+  assert.equal(warm.stats.ruleMs, undefined);
+});
+
 test('one changed file is the only one lexed and parsed again', async () => {
   const files = allCases();
   const cache = new FactCache();

@@ -178,6 +178,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const signature = programSignature(files, pack);
   let out = cache?.getResults(signature);
   let tLink = performance.now();
+  /** Per rule, when the rules ran in this scan (a remembered output was not timed now). */
+  let ruleMs: Record<string, number> | undefined;
   if (!out) {
     // Loaded only here: a repository whose results are cached needs neither the linker nor the rules
     // (half of the engine's modules), and loading them was most of a warm run's time.
@@ -188,11 +190,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const program = new Program(linked, pack.roles);
     tLink = performance.now();
     const detailsBefore = cache ? new Map(files.map((f) => [f, detailCount(f.parsed)])) : undefined;
-    const ruled = runRules(program, pack, {
+    const { ruleMs: timed, ...ruled } = runRules(program, pack, {
       memo: cache?.analyses,
       linkSignature: linkSignature(files, pack),
       fileHashes: new Map(files.map((f) => [f.path, f.hash])),
     });
+    ruleMs = timed;
     // Limits met while linking and ruling (a macro expansion past its budget) belong to this result.
     out = { ...ruled, notices: [...ruled.notices, ...programLimits(program)] };
     // Storing the results also marks the cache for saving, which keeps the function
@@ -231,6 +234,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       rules: round1(tRules - tLink),
       total: round1(tRules - t0),
     },
+    ...(ruleMs ? { ruleMs } : {}),
   });
 }
 
@@ -243,7 +247,7 @@ function scanResult(
   fullPack: RulePack,
   readNotices: Notice[],
   said: RunMemo,
-  run: Pick<ScanStats, 'lexed' | 'parsed' | 'workers' | 'ms'>,
+  run: Pick<ScanStats, 'lexed' | 'parsed' | 'workers' | 'ms' | 'ruleMs'>,
 ): ScanResult {
   const allNotices = [...readNotices, ...said.notices];
   return {
@@ -262,6 +266,7 @@ function scanResult(
       needed: said.needed,
       workers: run.workers,
       ms: run.ms,
+      ...(run.ruleMs ? { ruleMs: run.ruleMs } : {}),
       health: said.health,
       apiCalls: said.apiCalls,
     },

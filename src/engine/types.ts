@@ -116,6 +116,11 @@ export interface ScanStats {
   workers: number;
   /** Milliseconds per stage. */
   ms: { read: number; lex: number; parse: number; link: number; rules: number; total: number };
+  /**
+   * Milliseconds per rule id, when the rules ran in this scan (absent when their output was
+   * remembered). The initialize walks of one resource count in the first of its rules that asks.
+   */
+  ruleMs?: Record<string, number>;
   /** How much of what the rules read parsed cleanly. */
   health: ParseHealth;
   /**

@@ -33,6 +33,12 @@ export interface RuleOutput {
   apiCalls: Record<string, { direct: number; viaMacro: number }>;
 }
 
+/** What one run of the rules measured beside its output (never remembered with it: a cached output was not timed). */
+export interface RuleTimes {
+  /** Milliseconds per rule id; a resource's initialize walks count in the first rule that asks for them. */
+  ruleMs: Record<string, number>;
+}
+
 /**
  * Remembered path analyses. An analysis reads only the functions it can step
  * into and the program's link context (names, macros, types), so its key is
@@ -55,7 +61,7 @@ export interface RuleContext {
 /** Rule kinds that walk the initialize callback's paths (and pair it with halt). */
 const NEEDS_INITIALIZE = new Set<string>(['release-on-failure', 'release-in-role', 'argument-match', 'pairing']);
 
-export function runRules(program: Program, pack: RulePack, context: RuleContext = {}): RuleOutput {
+export function runRules(program: Program, pack: RulePack, context: RuleContext = {}): RuleOutput & RuleTimes {
   const notices: Notice[] = [];
   const inits = program.functions.filter((f) => program.rolesOf(f).some((r) => pack.roles.initialize.includes(r.role)));
   // Without an initialize callback the rules that walk initialize and halt have nothing to walk, but the
@@ -142,8 +148,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
   };
 
   const fixes = new FixMaker(program);
-  for (const rule of pack.rules) {
-    if (withoutInitialize && NEEDS_INITIALIZE.has(rule.kind)) continue;
+  const runRule = (rule: RulePack['rules'][number]): void => {
     switch (rule.kind) {
       case 'call-context':
         drafts.push(...callContext(program, pack, rule));
@@ -198,6 +203,13 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
         drafts.push(...lockBalance(program, pack, rule));
         break;
     }
+  };
+  const ruleMs: Record<string, number> = {};
+  for (const rule of pack.rules) {
+    if (withoutInitialize && NEEDS_INITIALIZE.has(rule.kind)) continue;
+    const t0 = performance.now();
+    runRule(rule);
+    ruleMs[rule.id] = Math.round((performance.now() - t0) * 10) / 10;
   }
   for (const [path, f] of program.files) {
     if (f.parsed?.damagedLines.length) {
@@ -214,6 +226,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
     notices,
     health: parseHealth(program, pack, inits),
     apiCalls: countApiCalls(program, pack),
+    ruleMs,
   };
 }
 
