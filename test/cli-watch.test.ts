@@ -74,7 +74,7 @@ test('scan --watch: the first report in full, then each save prints what is new 
     const second = out.slice(first);
     assert.match(second, /\] 1 new, 0 fixed/);
     assert.match(second, /mp\.c:\d+:\d+: error: .*\[ndis\/unmap-on-failure\]/);
-    assert.match(second, /now 1 finding\(s\)/);
+    assert.match(second, /now 1 finding\n/);
     const third = out.length;
     writeFileSync(file, driver(false));
     await nextScan(2);

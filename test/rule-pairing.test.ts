@@ -698,7 +698,7 @@ ${driverEntry('MpInit', 'MpHalt')}`,
       const notice = r.notices.find((n) => n.kind === 'unresolved');
       assert.match(
         notice?.message ?? '',
-        /^1 call site\(s\) .* could not be followed; a mapping released only through them/,
+        /^1 call site through function pointers .* could not be followed; a mapping released only through it is not seen/,
       );
     },
   },
