@@ -25,6 +25,7 @@ import type { FnDef } from './program.js';
 import type { Birth, Event, Group, Origin, State, Val } from './pathstate.js';
 import { Vals } from './pathstate.js';
 import type { Analysis, Exit } from './pathcontext.js';
+import { defined } from '../util/defined.js';
 
 /** An argument as a helper receives it (see `stepInto`). */
 export interface Bound {
@@ -39,7 +40,12 @@ type Source = { from: 'key'; key: string } | { from: 'arg'; i: number } | { from
 interface ExitReplay {
   vals: { k: string; src: Source | undefined }[];
   cons: { k: string; c: { z: boolean; o: Origin } | undefined }[];
-  groups: { k: string; g: Group | undefined; acqFromEntry: boolean }[];
+  /**
+   * `acqFrom`: acquired before the call under another name (an array's earlier element, kept apart
+   * from the new one under a name of its own, `keepOtherInstance`): the arrival's group of that name
+   * gives the acquire step.
+   */
+  groups: { k: string; g: Group | undefined; acqFromEntry: boolean; acqFrom?: string }[];
   res: [string, string][];
   /** Events the helper added, oldest first. */
   events: Event[];
@@ -222,8 +228,12 @@ export function summarise(
       )
         continue;
       const acqFromEntry = was?.acqStep === g.acqStep;
-      if (!acqFromEntry && g.acqStep <= step) return undefined;
-      groups.push({ k, g: { ...g }, acqFromEntry });
+      let acqFrom: string | undefined;
+      if (!acqFromEntry && g.acqStep <= step) {
+        acqFrom = arrivalGroup(pristine, g);
+        if (acqFrom === undefined) return undefined;
+      }
+      groups.push({ k, g: { ...g }, acqFromEntry, ...(acqFrom !== undefined ? { acqFrom } : {}) });
     }
     for (const k of pristine.groups.keys()) if (!s.groups.has(k)) groups.push({ k, g: undefined, acqFromEntry: false });
     const events: Event[] = [];
@@ -283,6 +293,12 @@ function shiftVal(v: Val, d: number): Val {
   return { ...v, o: shiftOrigin(v.o, d) };
 }
 
+/** The arrival's group an exit's group was made from (same acquire, same site), by name. */
+function arrivalGroup(pristine: State, g: Group): string | undefined {
+  for (const [k, was] of pristine.groups) if (was.acqStep === g.acqStep && was.site === g.site) return k;
+  return undefined;
+}
+
 /** The remembered walk's exits for this arrival; undefined where one cannot be replayed (walk it). */
 export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]): Exit[] | undefined {
   const d = entry.step - sum.step;
@@ -290,6 +306,7 @@ export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]):
   for (const x of sum.exits) {
     if (x.ret.from === 'key' && !entry.vals.has(x.ret.key)) return undefined;
     for (const w of x.vals) if (w.src?.from === 'key' && !entry.vals.has(w.src.key)) return undefined;
+    for (const g of x.groups) if (g.acqFrom !== undefined && !entry.groups.has(g.acqFrom)) return undefined;
   }
   const splitBase = an.splits;
   an.splits += sum.splits;
@@ -329,6 +346,9 @@ export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]):
           ...(g.g.sym !== undefined ? { sym: g.g.sym } : {}),
           ...(g.g.behindPointer !== undefined ? { behindPointer: g.g.behindPointer } : {}),
         });
+      } else if (g.acqFrom !== undefined) {
+        // Acquired before the call under the name the helper moved it from: acquired when the arrival's was.
+        groups.set(g.k, { ...g.g, acqStep: defined(entry.groups.get(g.acqFrom)).acqStep });
       } else groups.set(g.k, { ...g.g, acqStep: g.g.acqStep + d });
     }
     let events = entry.events;
