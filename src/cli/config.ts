@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadRulePack } from '../engine/rulepack.js';
 import { DEFAULT_CONFIG, type ReviewConfig } from '../review/config.js';
 import { CONFIG_PATH, configFrom, readConfigText } from '../review/config-file.js';
+import { readConfigTextCached } from './config-cache.js';
 import { errorMessage, UserError } from './errors.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -34,6 +35,8 @@ export async function loadScanConfig(
   rootDir: string | undefined,
   explicit: string | undefined,
   io: CliIo,
+  /** The cache folder, where the parsed YAML is remembered by its text (none: parsed each time). */
+  cacheDir: string | null = null,
 ): Promise<ReviewConfig> {
   const file = explicit !== undefined ? path.resolve(io.cwd, explicit) : rootDir && path.join(rootDir, CONFIG_PATH);
   if (file === undefined) return structuredClone<ReviewConfig>(DEFAULT_CONFIG);
@@ -43,7 +46,7 @@ export async function loadScanConfig(
     if ('missing' in text && explicit === undefined) return structuredClone<ReviewConfig>(DEFAULT_CONFIG);
     throw new UserError(`cannot read --config '${shown}': ${'error' in text ? text.error : 'no such file'}`);
   }
-  const raw = readConfigText(text);
+  const raw = readConfigTextCached(text, cacheDir);
   const { config, errors } = configFrom(raw, ruleIds(), shown);
   for (const line of errors) io.stderr(`ndis-review: warning: ${shown}: ${line}\n`);
   if ('value' in raw && typeof raw.value === 'object' && raw.value !== null && '_extends' in raw.value) {

@@ -8,7 +8,7 @@ import path from 'node:path';
 // The engine's modules one by one rather than through `src/index.ts` (which re-exports every
 // reporter): each reporter is loaded only when its format is asked for, so a warm run loads no
 // more than it prints.
-import { cacheFromEnv, type FactCache } from '../engine/cache.js';
+import { cacheDirFromEnv, cacheFromEnv, type FactCache } from '../engine/cache.js';
 import { loadRulePack, readRuleDocs, ruleDocsUrl } from '../engine/rulepack.js';
 import { scan, ScanError } from '../engine/scan.js';
 import type { Finding, ScanResult } from '../engine/types.js';
@@ -40,7 +40,8 @@ interface Target {
 
 export async function runScan(command: ScanCommand, io: CliIo): Promise<number> {
   const target = await resolveTarget(command.dir, io.cwd);
-  const config = await loadScanConfig(target.isFile ? undefined : target.folder, command.config, io);
+  const cacheDir = command.noCache ? null : cacheDirFromEnv(io.env);
+  const config = await loadScanConfig(target.isFile ? undefined : target.folder, command.config, io, cacheDir);
   const failOn = command.failOn ?? config.conclusion.failOn;
   // Fail before the work, not after it.
   const output = command.output === undefined ? undefined : await prepareOutput(io.cwd, command.output);

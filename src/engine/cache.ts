@@ -390,10 +390,16 @@ function pruneOldest(dir: string, matches: (name: string) => boolean, keep: numb
  * (NDIS_REVIEW_CACHE_DIR or the user cache folder), the file of `repository`.
  */
 export function cacheFromEnv(env: NodeJS.ProcessEnv = process.env, repository = ''): FactCache | null {
+  const dir = cacheDirFromEnv(env);
+  return dir === null ? null : new FactCache({ dir, repository });
+}
+
+/** The CLI's cache folder (NDIS_REVIEW_CACHE_DIR, else the user cache folder), or null when the cache is off. */
+export function cacheDirFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
   const mode = (env.NDIS_REVIEW_CACHE ?? '').toLowerCase();
   if (mode === 'off' || mode === '0' || mode === 'false') return null;
-  const dir =
+  return (
     envValue(env, 'NDIS_REVIEW_CACHE_DIR') ??
-    join(envValue(env, 'XDG_CACHE_HOME') ?? join(homedir(), '.cache'), 'ndis-review');
-  return new FactCache({ dir, repository });
+    join(envValue(env, 'XDG_CACHE_HOME') ?? join(homedir(), '.cache'), 'ndis-review')
+  );
 }
