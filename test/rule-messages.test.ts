@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { formatMessage, loadRulePack } from '../src/engine/rulepack.js';
 import { scan } from '../src/engine/scan.js';
 import { repoRoot } from './support/paths.js';
-import { counted, withArticle } from '../src/util/words.js';
+import { plural, withArticle } from '../src/util/words.js';
 
 const pack = loadRulePack();
 
@@ -97,7 +97,7 @@ test("a resource's noun in a notice takes its article: an I/O work item, an inte
   assert.ok(nouns.includes('an interrupt registration'), nouns.join(', '));
   assert.ok(nouns.includes('a mapping'), nouns.join(', '));
   assert.ok(nouns.includes('a shared memory block'), nouns.join(', '));
-  assert.equal(counted(1, 'call site'), '1 call site');
-  assert.equal(counted(3, 'call site'), '3 call sites');
-  assert.equal(counted(0, 'finding'), '0 findings');
+  assert.equal(plural(1, 'call site'), '1 call site');
+  assert.equal(plural(3, 'call site'), '3 call sites');
+  assert.equal(plural(0, 'finding'), '0 findings');
 });

@@ -12,7 +12,7 @@ import { loadRulePack } from '../engine/rulepack.js';
 import type { Finding, Notice, RuleMeta, Severity } from '../engine/types.js';
 import { SEVERITIES, severityRank, sortFindings, sortNotices } from '../report/order.js';
 import { fitLines, fitRows, truncateChars, truncateUtf8, utf8Length } from '../report/utf8.js';
-import { count, plural } from '../report/words.js';
+import { count, plural } from '../util/words.js';
 import { conclusionOf } from '../review/conclusion.js';
 import type { SuppressedFinding } from '../review/suppress.js';
 import { capAnnotations, CHECK_RUN_TITLE_LIMIT, MAX_ANNOTATIONS, toAnnotation } from './annotations.js';

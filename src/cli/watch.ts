@@ -19,7 +19,7 @@ import type { ScanCommand } from './args.js';
 import { loadScanConfig } from './config.js';
 import { UserError } from './errors.js';
 import { EXIT, type CliIo } from './io.js';
-import { counted } from '../util/words.js';
+import { plural } from '../util/words.js';
 
 export interface WatchOptions {
   /** Stops watching (the CLI aborts on SIGINT/SIGTERM); the promise then resolves. */
@@ -72,7 +72,7 @@ export async function runWatch(command: ScanCommand, io: CliIo, opts: WatchOptio
     const newNotices = next.notices.filter((n) => !oldNotices.has(noticeKey(n)));
     const stamp = new Date().toISOString().slice(11, 19);
     if (added.length === 0 && gone.length === 0 && newNotices.length === 0) {
-      io.stdout(`[${stamp}] no change: ${counted(next.findings.length, 'finding')}\n`);
+      io.stdout(`[${stamp}] no change: ${plural(next.findings.length, 'finding')}\n`);
     } else {
       const text = formatText({ ...next, findings: added, notices: newNotices }, { displayPath: display, docsUrl });
       // The summary line of a partial report would miscount: each scan ends with its own.
@@ -81,7 +81,7 @@ export async function runWatch(command: ScanCommand, io: CliIo, opts: WatchOptio
       if (body.length) io.stdout(body.join('\n') + '\n');
       for (const f of gone)
         io.stdout(`${display(f.path)}:${String(f.line)}:${String(f.column)}: fixed: ${f.message} [${f.rule}]\n`);
-      io.stdout(`now ${counted(next.findings.length, 'finding')}${next.complete ? '' : '; incomplete'}\n`);
+      io.stdout(`now ${plural(next.findings.length, 'finding')}${next.complete ? '' : '; incomplete'}\n`);
     }
     last = next;
     opts.onScan?.(++count);

@@ -9,7 +9,7 @@
 import type { Finding, Severity, TraceStep } from '../engine/types.js';
 import type { Report, ReportNotice } from '../review/report.js';
 import { SEVERITIES, sortFindings, sortNotices } from './order.js';
-import { plural } from './words.js';
+import { plural } from '../util/words.js';
 
 export interface TextOptions {
   /** ANSI colours, for a terminal. */

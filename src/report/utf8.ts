@@ -4,7 +4,7 @@
  * Cuts fall between code points, or between whole lines, never inside a
  * surrogate pair. Pure.
  */
-import { count, plural } from './words.js';
+import { count, plural } from '../util/words.js';
 
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');

@@ -1,11 +1,16 @@
-/** Words of messages: articles and counts that read as English. */
+/** Numbers and nouns in words for every report and message: the same on every machine (no locale). */
+
+/** Digits grouped by commas: `12,345`. */
+export function count(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** `1 file`, `2 files`, `1,000 findings`; `many` defaults to `one` + `s`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
 
 /** A noun with its indefinite article, by its first letter: "a mapping", "an I/O work item", "an interrupt registration". */
 export function withArticle(noun: string): string {
   return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
-}
-
-/** A count with its noun: "1 call site", "2 call sites" (`plural` where adding an s is wrong). */
-export function counted(n: number, noun: string, plural = `${noun}s`): string {
-  return `${String(n)} ${n === 1 ? noun : plural}`;
 }

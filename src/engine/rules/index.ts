@@ -6,7 +6,7 @@
  * acquired). Messages come from each rule's `messages` in the rule pack.
  */
 import { createHash } from 'node:crypto';
-import { counted, withArticle } from '../../util/words.js';
+import { plural, withArticle } from '../../util/words.js';
 import { FixMaker } from '../fixes.js';
 import { PathAnalyzer, type InitAnalysis } from '../paths.js';
 import type { FnDef, Program } from '../program.js';
@@ -133,14 +133,14 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
           withheld: true,
           path: a.withheld[0].jump.file,
           line: a.withheld[0].jump.p[0],
-          message: `${counted(a.withheld.length, 'failure path')} of ${init.name} ${a.withheld.length === 1 ? 'leaves' : 'leave'} with ${withArticle(resource.noun)} that no ${resource.release.call} was seen to release, but a call through a function pointer on ${a.withheld.length === 1 ? 'it' : 'them'} may release it, so ${a.withheld.length === 1 ? 'it is' : 'they are'} not reported (first: ${a.withheld[0].jump.file}:${String(a.withheld[0].jump.p[0])}, ${resource.noun} of ${a.withheld[0].site.text}).`,
+          message: `${plural(a.withheld.length, 'failure path')} of ${init.name} ${a.withheld.length === 1 ? 'leaves' : 'leave'} with ${withArticle(resource.noun)} that no ${resource.release.call} was seen to release, but a call through a function pointer on ${a.withheld.length === 1 ? 'it' : 'them'} may release it, so ${a.withheld.length === 1 ? 'it is' : 'they are'} not reported (first: ${a.withheld[0].jump.file}:${String(a.withheld[0].jump.p[0])}, ${resource.noun} of ${a.withheld[0].site.text}).`,
         });
       } else if (a.unresolvedCalls > 0)
         notices.push({
           kind: 'unresolved',
           path: init.file,
           line: init.fact.p[0],
-          message: `${counted(a.unresolvedCalls, 'call site')} through function pointers on the paths of ${init.name} could not be followed; ${withArticle(resource.noun)} released only through ${a.unresolvedCalls === 1 ? 'it' : 'them'} is not seen.`,
+          message: `${plural(a.unresolvedCalls, 'call site')} through function pointers on the paths of ${init.name} could not be followed; ${withArticle(resource.noun)} released only through ${a.unresolvedCalls === 1 ? 'it' : 'them'} is not seen.`,
         });
     }
     analyses.set(resource.name, m);
