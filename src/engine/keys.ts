@@ -49,6 +49,12 @@ export class KeyMaker {
     return ty.replace(/^_+/, '') || ty;
   }
 
+  /** The fields of a struct as a key names it (`ALPHA` for `_ALPHA`), or through its typedefs. */
+  fieldsOf(ty: string): Record<string, string> | undefined {
+    const structs = this.program.structs;
+    return structs.get(ty) ?? structs.get(`_${ty}`) ?? structs.get(`__${ty}`) ?? structs.get(this.canonicalType(ty));
+  }
+
   /** Does the program define a struct of this type (a key's display name, `ALPHA` for `_ALPHA`)? */
   isStruct(ty: string): boolean {
     const structs = this.program.structs;

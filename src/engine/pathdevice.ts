@@ -59,9 +59,7 @@ function isBooleanField(an: Analysis, k: string): boolean {
 /** The declared type of a key's last field (`ADAPTER.Regs` → `PVOID`), where the structs are known. */
 function fieldType(an: Analysis, k: string): string | undefined {
   const parts = k.split('.');
-  const structs = an.program.structs;
-  const lookup = (ty: string) =>
-    structs.get(ty) ?? structs.get(`_${ty}`) ?? structs.get(`__${ty}`) ?? structs.get(an.keys.canonicalType(ty));
+  const lookup = (ty: string) => an.keys.fieldsOf(ty);
   let fields = lookup(parts[0]);
   for (let i = 1; i < parts.length && fields; i++) {
     const ft = fields[parts[i].replace(/\[\]$/, '')] as string | undefined;

@@ -45,20 +45,11 @@ export function hidesHeldResource(an: Analysis, k: string, s: State): boolean {
 function fieldPointee(an: Analysis, k: string): string | undefined {
   const holder = holderType(k);
   if (!holder) return undefined;
-  const fields = structFields(an, holder);
+  const fields = an.keys.fieldsOf(holder);
   const ft = fields?.[k.slice(holder.length + 1)];
   if (!ft) return undefined;
   const ty = an.keys.canonicalType(ft);
   return an.program.structs.has(ty) ? an.keys.displayType(ty) : undefined;
-}
-
-function structFields(an: Analysis, display: string): Record<string, string> | undefined {
-  const structs = an.program.structs;
-  for (const t of [display, `_${display}`, `__${display}`]) {
-    const f = structs.get(t) ?? structs.get(an.keys.canonicalType(t));
-    if (f) return f;
-  }
-  return undefined;
 }
 
 /** The struct types reachable from `root` through struct-typed fields, `root` included. */
@@ -72,7 +63,7 @@ function reachableTypes(an: Analysis, root: string): ReadonlySet<string> {
   for (let d = 0; d < MAX_DEPTH && frontier.length; d++) {
     const next: string[] = [];
     for (const t of frontier) {
-      for (const ft of Object.values(structFields(an, t) ?? {})) {
+      for (const ft of Object.values(an.keys.fieldsOf(t) ?? {})) {
         const c = an.keys.canonicalType(ft);
         if (!an.program.structs.has(c)) continue;
         const shown = an.keys.displayType(c);
