@@ -32,25 +32,34 @@ function getParser(): Parser {
 /** Text handed to tree-sitter per read when only a range is parsed. */
 const RANGE_CHUNK = 64 * 1024;
 
-function parseText(text: string, ranges?: Parser.Range[]): Parser.Tree {
+function parseText(text: string, ranges?: Parser.Range[], old?: Parser.Tree): Parser.Tree {
   // One function of a large file: hand over text in chunks from where the parser reads, not the
   // whole rest of the file on every call (that made reading a file's functions cost its size squared).
   const input = (offset: number) => text.slice(offset, offset + RANGE_CHUNK);
   const tree = ranges
     ? getParser().parse(input, undefined, { bufferSize: RANGE_CHUNK, includedRanges: ranges })
-    : getParser().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length + 1) });
+    : getParser().parse(text, old, { bufferSize: Math.max(32 * 1024, text.length + 1) });
   // Counted for `releaseTrees`: the tree's memory is outside V8's sight (see trees.ts).
   noteTree(tree.rootNode.descendantCount);
   return tree;
 }
 
-export function parseFacts(prepared: Prepared, macros?: MacroTable): ParsedFacts {
+/** How the variants of the files parsed in this thread were read (tests check that reuse happens). */
+export const variantReads = { fresh: 0, incremental: 0, itemsReused: 0 };
+
+/** `incremental: false` parses every variant from scratch (the reference that tests compare with). */
+export function parseFacts(prepared: Prepared, macros?: MacroTable, opts: { incremental?: boolean } = {}): ParsedFacts {
+  const incremental = opts.incremental ?? true;
   const x = new FactExtractor();
   const expansions: Expansion[] = [];
   const limits: { line: number; why: string }[] = [];
+  let prev: { text: string; tree: Parser.Tree } | undefined;
   prepared.variants.forEach((text, v) => {
     const before = x.functions.length;
-    readVariant(x, text, v, macros, expansions, limits);
+    const { tree, unchanged } = parseVariant(text, incremental ? prev : undefined);
+    prev = { text, tree };
+    readVariant(x, text, tree, v, unchanged, macros, expansions, limits);
+    if (x.functions.length === before) return;
     // What linking needs from the bodies comes from their tokens, not from the tree.
     const toks = tokenize(text);
     const starts = lineStarts(text);
@@ -119,18 +128,112 @@ function sourcePositions(e: Expansion, sourceStarts: number[]): SourcePositions 
   };
 }
 
+/**
+ * A build variant's tree. Variants of a file differ only where a branch of an `#if` was blanked
+ * (same length, same offsets), so from the second on the tree is the one before, edited where the
+ * texts differ and parsed again incrementally: tree-sitter re-reads only those regions. Items of
+ * the new tree that no edit touched and whose syntax did not change (`unchanged`) read as they did
+ * in an earlier variant, so their facts are not extracted again (the variants' facts are merged
+ * and deduplicated anyway). Only between clean trees: a tree with a syntax error is parsed fresh,
+ * since error recovery is where an incremental parse may read otherwise than a fresh one.
+ */
+function parseVariant(
+  text: string,
+  prev: { text: string; tree: Parser.Tree } | undefined,
+): { tree: Parser.Tree; unchanged?: (n: Parser.SyntaxNode) => boolean } {
+  if (!prev || prev.tree.rootNode.hasError || prev.text.length !== text.length) return fresh(text);
+  const diffs = differingRanges(prev.text, text);
+  const starts = lineStarts(text);
+  for (const [s, e] of diffs) {
+    const r = toRange(starts, s, e);
+    prev.tree.edit({
+      startIndex: s,
+      oldEndIndex: e,
+      newEndIndex: e,
+      startPosition: r.startPosition,
+      oldEndPosition: r.endPosition,
+      newEndPosition: r.endPosition,
+    });
+  }
+  const tree = parseText(text, undefined, prev.tree);
+  if (tree.rootNode.hasError) return fresh(text);
+  variantReads.incremental++;
+  const changed = mergeRanges([
+    ...diffs,
+    ...tree.getChangedRanges(prev.tree).map((r): [number, number] => [r.startIndex, r.endIndex]),
+  ]);
+  return {
+    tree,
+    unchanged: (n) => {
+      const same = !touches(changed, n.startIndex, n.endIndex);
+      if (same) variantReads.itemsReused++;
+      return same;
+    },
+  };
+}
+
+function fresh(text: string): { tree: Parser.Tree } {
+  variantReads.fresh++;
+  return { tree: parseText(text) };
+}
+
+/** Texts closer than this are one edit: fewer, larger edits cost tree-sitter less than many small ones. */
+const EDIT_GAP = 256;
+
+/** [start, end) ranges where two texts of the same length differ, joined across short gaps. */
+export function differingRanges(a: string, b: string): [number, number][] {
+  const out: [number, number][] = [];
+  const n = a.length;
+  for (let i = 0; i < n; i++) {
+    if (a.charCodeAt(i) === b.charCodeAt(i)) continue;
+    let j = i + 1;
+    while (j < n && a.charCodeAt(j) !== b.charCodeAt(j)) j++;
+    const last = out.at(-1);
+    if (last && i - last[1] < EDIT_GAP) last[1] = j;
+    else out.push([i, j]);
+    i = j;
+  }
+  return out;
+}
+
+/** Sorted, overlapping or touching ranges joined. */
+function mergeRanges(ranges: [number, number][]): [number, number][] {
+  ranges.sort((p, q) => p[0] - q[0]);
+  const out: [number, number][] = [];
+  for (const [s, e] of ranges) {
+    const last = out.at(-1);
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+/** Whether [s, e] meets any of the sorted, disjoint ranges (touching counts). */
+function touches(ranges: [number, number][], s: number, e: number): boolean {
+  let lo = 0;
+  let hi = ranges.length;
+  // The first range that does not end before s.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid][1] < s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ranges.length && ranges[lo][0] <= e;
+}
+
 function readVariant(
   x: FactExtractor,
   text: string,
+  tree: Parser.Tree,
   v: number,
+  unchanged: ((n: Parser.SyntaxNode) => boolean) | undefined,
   macros: MacroTable | undefined,
   expansions: Expansion[],
   limits: { line: number; why: string }[],
 ): void {
-  const tree = parseText(text);
   const root = tree.rootNode;
   if (!root.hasError) {
-    x.addTopLevel(root.namedChildren, v);
+    x.addTopLevel(unchanged ? root.namedChildren.filter((c) => !unchanged(c)) : root.namedChildren, v);
     return;
   }
   const starts = lineStarts(text);

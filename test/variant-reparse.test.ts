@@ -1,0 +1,178 @@
+/**
+ * The build variants of a file (its `#if` branches) are parsed incrementally
+ * from one another (parse.ts, `parseVariant`): the facts must be exactly those
+ * of parsing every variant from scratch. Checked on every C file of the
+ * fixtures and the shared cases, and on generated files whose `#if` chains
+ * wrap whole functions, statements, parts of a header or unbalanced braces
+ * (fast-check, fixed seed), some with syntax damage that sends the parse back
+ * to a fresh one.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { tokenize } from '../src/engine/lexer.js';
+import { parseFacts, variantReads } from '../src/engine/parse.js';
+import { prepareSource } from '../src/engine/preprocess.js';
+import { decodeSource } from '../src/engine/text.js';
+import { repoRoot } from './support/paths.js';
+
+function bothWays(text: string): { inc: unknown; fresh: unknown; variants: number } {
+  const prepared = prepareSource(text, tokenize(text));
+  const fresh = parseFacts(prepared, undefined, { incremental: false });
+  const inc = parseFacts(prepared);
+  return { inc, fresh, variants: prepared.variants.length };
+}
+
+function cFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...cFiles(p));
+    else if (/\.(c|h)$/i.test(name)) out.push(p);
+  }
+  return out;
+}
+
+test('every fixture and shared case reads the same with variants parsed incrementally', () => {
+  const files = [...cFiles(join(repoRoot, 'test')), ...cFiles(join(repoRoot, '../shared/cases'))];
+  assert.ok(files.length >= 40, `C files found: ${String(files.length)}`);
+  let multi = 0;
+  for (const f of files) {
+    const { inc, fresh, variants } = bothWays(decodeSource(readFileSync(f)).text);
+    if (variants > 1) multi++;
+    assert.deepEqual(inc, fresh, f);
+  }
+  assert.ok(multi >= 3, `files with several variants: ${String(multi)}`);
+});
+
+const TWO_BUILDS = `
+NDIS_STATUS A(PADAPTER p)
+{
+    Setup(p);
+    return 0;
+}
+
+NDIS_STATUS B(PADAPTER p)
+{
+#if NDIS60
+    Register60(p);
+#else
+    Register50(p);
+#endif
+    return 0;
+}
+
+VOID C(PADAPTER p)
+{
+    Teardown(p);
+}
+`;
+
+test('a second build reuses the functions an #if does not touch, and reads the one it does', () => {
+  const before = { ...variantReads };
+  const { inc, fresh, variants } = bothWays(TWO_BUILDS);
+  assert.equal(variants, 2);
+  assert.deepEqual(inc, fresh);
+  assert.equal(variantReads.incremental - before.incremental, 1, 'the second build was parsed incrementally');
+  assert.equal(variantReads.itemsReused - before.itemsReused, 2, 'A and C were not read again');
+  const names = (inc as { functions: { name: string; calls: string[] }[] }).functions.map(
+    (f) => `${f.name}:${f.calls.join(',')}`,
+  );
+  assert.deepEqual(names, ['A:Setup', 'B:Register60', 'C:Teardown', 'B:Register50']);
+});
+
+test('a build whose tree has a syntax error is parsed from scratch', () => {
+  const damaged = TWO_BUILDS.replace('Register50(p);', 'Register50(p) ]] (;');
+  const before = { ...variantReads };
+  const { inc, fresh } = bothWays(damaged);
+  assert.deepEqual(inc, fresh);
+  assert.equal(variantReads.itemsReused - before.itemsReused, 0, 'nothing is reused from a damaged tree');
+  assert.ok(variantReads.fresh - before.fresh >= 2, 'both builds parsed from scratch in the incremental read');
+});
+
+/** A statement line of a generated function, now and then a damaged one. */
+const statement = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc.constantFrom(
+      '    Status = NdisMMapIoSpace(&a->Io, h, pa, 64);',
+      '    if (Status != 0) goto fail;',
+      '    if (x) { Stop(a); } else { Go(a); }',
+      '    NdisMUnmapIoSpace(h, a->Io, 64);',
+      '    return Status;',
+      'fail:',
+      '    a->Handler = Helper;',
+      '    MP_SET_FLAG(a, F);',
+      '    {',
+      '    }',
+    ),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('    ]] (;', '    x = ;', '    MP_SET_FLAG(a, F)') },
+);
+
+/** Lines of a generated file: whole functions and file-scope declarations. */
+const lines = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        ['static int g_count = 0;'],
+        ['VOID Helper(PADAPTER a) { Free(a); }'],
+        ['typedef struct _A { int x; } A, *PA;'],
+        ['#define M(x) ((x) + 1)'],
+      ),
+      fc
+        .tuple(
+          fc.constantFrom('NDIS_STATUS Init(PADAPTER a)', 'NDIS_STATUS Init(PADAPTER a, ULONG n)', 'VOID Halt(PA a)'),
+          fc.array(statement, { maxLength: 8 }),
+        )
+        .map(([header, body]) => [header, '{', ...body, '}']),
+    ),
+    { minLength: 2, maxLength: 8 },
+  )
+  .map((items) => items.flat());
+
+/** Wraps random line spans in `#if` chains (nested, with `#elif` and `#else`). */
+const program = fc
+  .record({
+    lines,
+    chains: fc.array(
+      fc.record({ at: fc.nat(), len: fc.nat({ max: 8 }), elif: fc.boolean(), els: fc.boolean(), split: fc.nat() }),
+      { maxLength: 4 },
+    ),
+  })
+  .map(({ lines, chains }) => {
+    const out: string[] = lines.slice();
+    for (const c of chains) {
+      const at = c.at % (out.length + 1);
+      const end = Math.min(out.length, at + c.len);
+      const body = out.slice(at, end);
+      const mid = body.length ? c.split % (body.length + 1) : 0;
+      const chain = ['#if defined(BUILD_A)', ...body.slice(0, mid)];
+      if (c.elif) chain.push('#elif BUILD_B > 1');
+      if (c.els) chain.push('#else');
+      chain.push(...body.slice(mid), '#endif');
+      out.splice(at, end - at, ...chain);
+    }
+    return out.join(lineEnd(lines.length));
+  });
+
+/** Some files with CRLF line ends, as Windows drivers have them. */
+function lineEnd(n: number): string {
+  return n % 3 === 0 ? '\r\n' : '\n';
+}
+
+test('generated #if chains: incremental and fresh parses give the same facts', () => {
+  const before = { ...variantReads };
+  fc.assert(
+    fc.property(program, (text) => {
+      const { inc, fresh } = bothWays(text);
+      assert.deepEqual(inc, fresh, text);
+    }),
+    { seed: 20261205, numRuns: 400 },
+  );
+  // The property is about the incremental path: it must have been taken, with items reused.
+  assert.ok(variantReads.incremental - before.incremental > 50, 'incremental reads happened');
+  assert.ok(variantReads.itemsReused - before.itemsReused > 50, 'items were reused');
+});
