@@ -17,7 +17,8 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bin ./bin
 COPY rules ./rules
-RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild tree-sitter && npx tsc -p tsconfig.build.json
+COPY scripts/bundle.mjs ./scripts/bundle.mjs
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild tree-sitter && npx tsc -p tsconfig.build.json && node scripts/bundle.mjs
 
 # --- runtime: production dependencies and the compiled app only
 FROM node:22-bookworm-slim
@@ -29,6 +30,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 COPY --from=build /app/node_modules/tree-sitter/build ./node_modules/tree-sitter/build
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/cli ./dist/cli
 COPY bin ./bin
 COPY rules ./rules
 USER node

@@ -43,6 +43,7 @@ Options for scan:
 Environment:
   NDIS_REVIEW_CACHE=off  disable the fact cache
   NDIS_REVIEW_WORKERS=N  parse threads beside the main one (0: one thread; default: by amount of work, none on 2 cores)
+  NDIS_REVIEW_BUNDLE=0   run the compiled sources (dist/src) rather than the bundle (dist/cli)
   NO_COLOR               plain text output on a terminal
 
 Exit status:
