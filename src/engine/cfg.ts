@@ -9,7 +9,18 @@ import type { Expr, Pos, Stmt, VarDecl } from './ast.js';
 export type CfgNode =
   | { t: 'exp'; e: Expr; p: Pos; next: number }
   | { t: 'decl'; d: VarDecl[]; p: Pos; next: number }
-  | { t: 'br'; c: Expr; p: Pos; yes: number; no: number; loop?: Stmt; stmt?: Extract<Stmt, { k: 'if' }> }
+  | {
+      t: 'br';
+      c: Expr;
+      p: Pos;
+      yes: number;
+      no: number;
+      loop?: Stmt;
+      stmt?: Extract<Stmt, { k: 'if' }>;
+      /** The `if`, `while` or `for` this node tests, and the node after the whole statement. */
+      whole?: Stmt;
+      after?: number;
+    }
   | { t: 'sw'; c: Expr; p: Pos; cases: { v: Expr; to: number }[]; dflt: number }
   | { t: 'ret'; e?: Expr; p: Pos }
   | { t: 'jump'; kind: 'goto' | 'break' | 'continue'; p: Pos; next: number }
@@ -65,10 +76,10 @@ export function buildCfg(body: Stmt): Cfg {
       case 'if': {
         const yes = build(s.t, next, ctx);
         const no = build(s.f, next, ctx);
-        return add({ t: 'br', c: s.c, p: s.p, yes, no, stmt: s });
+        return add({ t: 'br', c: s.c, p: s.p, yes, no, stmt: s, whole: s, after: next });
       }
       case 'while': {
-        const head = add({ t: 'br', c: s.c, p: s.p, yes: end, no: next, loop: s.b });
+        const head = add({ t: 'br', c: s.c, p: s.p, yes: end, no: next, loop: s.b, whole: s, after: next });
         const body = build(s.b, head, { ...ctx, brk: next, cont: head });
         (nodes[head] as { yes: number }).yes = body;
         return head;
@@ -80,7 +91,11 @@ export function buildCfg(body: Stmt): Cfg {
         return body;
       }
       case 'for': {
-        const head = add(s.c ? { t: 'br', c: s.c, p: s.p, yes: end, no: next, loop: s.b } : { t: 'nop', next: end });
+        const head = add(
+          s.c
+            ? { t: 'br', c: s.c, p: s.p, yes: end, no: next, loop: s.b, whole: s, after: next }
+            : { t: 'nop', next: end },
+        );
         const update = s.u ? add({ t: 'exp', e: s.u, p: s.p, next: head }) : head;
         const body = build(s.b, update, { ...ctx, brk: next, cont: update });
         if (s.c) (nodes[head] as { yes: number }).yes = body;

@@ -32,6 +32,8 @@ export class Analysis {
   aliasing = false;
   /** Whether helper walks are remembered (tests turn it off to compare). */
   remember = true;
+  /** Whether the walk goes past idle statements (`pathidle.ts`; tests turn it off to compare). */
+  skipIdle = true;
   /** Helper walks replayed from a summary, over the analyzer's life. */
   replays = 0;
   /** Every function the current analysis's walks went through, in order (a summary keeps its share). */
@@ -56,10 +58,12 @@ export class Analysis {
   readonly inertIfs = new WeakMap<Stmt, boolean>();
   /** Names a test or return reads other than the tests the walk goes past (see `nameFacts`). */
   deciding = new Set<string>();
+  /** `if`s and loops the walk may go past (`pathidle.ts`), with the tests each holds, for the current root. */
+  idle: ReadonlyMap<Stmt, readonly Expr[]> = new Map();
   /** `nameFacts` by walk root. */
   readonly namesByRoot = new Map<
     FnDef,
-    { tested: Map<string, number>; assigned: Set<string>; deciding: Set<string> }
+    { tested: Map<string, number>; assigned: Set<string>; deciding: Set<string>; idle: Map<Stmt, Expr[]> }
   >();
   readonly decidingCounts = new WeakMap<Stmt, Map<string, number>>();
   /** Keys of expressions by invocation (an invocation's variables change only at its declarations). */

@@ -39,7 +39,11 @@ export function isInertIf(an: Analysis, s: Extract<Stmt, { k: 'if' }>, fn: FnDef
   return quietIf(an, s, fn) && teachesNothing(an, s.c, st, ctx);
 }
 
-function teachesNothing(an: Analysis, e: Expr, st: State, ctx: Ctx): boolean {
+/**
+ * Does the walk lose nothing by not learning what this test would teach? Each value it reads is
+ * read by no other test or return (`an.deciding`), or the path knows it already.
+ */
+export function teachesNothing(an: Analysis, e: Expr, st: State, ctx: Ctx): boolean {
   const x = stripCasts(e);
   if (x.t === 'bin' && (x.op === '&&' || x.op === '||'))
     return teachesNothing(an, x.l, st, ctx) && teachesNothing(an, x.r, st, ctx);

@@ -11,6 +11,7 @@ import { walkExprs, type FnDef, type Program } from './program.js';
 import type { Analysis } from './pathcontext.js';
 import { rememberedByString } from '../util/memo.js';
 import { quietIf } from './pathinert.js';
+import { idleCandidates, namesRead } from './pathidle.js';
 
 /**
  * The walk's facts about names (see `testedNames`, `assignedNames`): counted over the functions the
@@ -23,17 +24,45 @@ export function nameFacts(an: Analysis, root: FnDef): void {
     const walk = walkable(an.program, root).filter((f) => f === root || an.relevant.has(f));
     // What decides: the same count without the tests the walk goes past (`pathinert.ts`).
     const quiet = (s: Extract<Stmt, { k: 'if' }>, fn: FnDef) => quietIf(an, s, fn);
+    const idle = an.skipIdle ? idleStatements(an, walk) : new Map<Stmt, Expr[]>();
+    // Counts by body are shared while no statement is idle; idle ones make them this walk's own.
+    const own = idle.size > 0;
     hit = {
-      tested: testedNames(walk),
+      tested: testedNames(walk, undefined, own ? new WeakMap() : testedCache, idle),
       assigned: assignedNames(walk),
-      deciding: new Set(testedNames(walk, quiet, an.decidingCounts).keys()),
+      deciding: new Set(testedNames(walk, quiet, own ? new WeakMap() : an.decidingCounts, idle).keys()),
+      idle,
     };
     an.namesByRoot.set(root, hit);
   }
   an.tested = hit.tested;
   an.assigned = hit.assigned;
   an.deciding = hit.deciding;
+  an.idle = hit.idle;
   an.retested = new Map();
+}
+
+/**
+ * The idle statements of a walk (`pathidle.ts`): from every candidate, those that write a name read
+ * outside the idle ones are dropped, until none is.
+ */
+function idleStatements(an: Analysis, walk: FnDef[]): Map<Stmt, Expr[]> {
+  const candidates = walk.flatMap((fn) => idleCandidates(an, fn));
+  const idle = new Map(candidates.map((c) => [c.stmt, c.tests]));
+  for (let changed = idle.size > 0; changed;) {
+    changed = false;
+    const read = namesRead(an, walk, idle);
+    for (const c of candidates) {
+      if (!idle.has(c.stmt)) continue;
+      for (const n of c.writes)
+        if (read.has(n)) {
+          idle.delete(c.stmt);
+          changed = true;
+          break;
+        }
+    }
+  }
+  return idle;
 }
 
 /** Is this storage read by a condition or return somewhere on the walk? Others need no value. */
@@ -102,6 +131,7 @@ function testedNames(
   fns: Iterable<FnDef>,
   skip?: (s: Extract<Stmt, { k: 'if' }>, fn: FnDef) => boolean,
   cache: WeakMap<Stmt, Map<string, number>> = testedCache,
+  idle?: { has(s: Stmt): boolean },
 ): Map<string, number> {
   const out = new Map<string, number>();
   /** The function whose body `conds` reads. */
@@ -126,7 +156,8 @@ function testedNames(
     });
   };
   const conds = (s: Stmt | undefined): void => {
-    if (!s) return;
+    // A statement the walk goes past: none of its tests is read.
+    if (!s || idle?.has(s)) return;
     switch (s.k) {
       case 'blk':
         s.b.forEach(conds);

@@ -186,6 +186,17 @@ export class PathAnalyzer {
     return this;
   }
 
+  /** Walks idle statements too (`pathidle.ts`), as a reference for tests. */
+  walkIdle(): this {
+    this.an.skipIdle = false;
+    return this;
+  }
+
+  /** Steps the last analysis took. */
+  get steps(): number {
+    return this.an.steps;
+  }
+
   /** How many helper walks were replayed from a summary so far. */
   get replays(): number {
     return this.an.replays;

@@ -19,7 +19,7 @@ import { opaqueCall } from './pathcalls.js';
 import { dropNameless, loopReleasesHeld } from './pathresource.js';
 import { isTracked } from './pathnames.js';
 import { JoinPoints, mergeExits } from './pathmerge.js';
-import { isInertIf, learnUnconditional } from './pathinert.js';
+import { isInertIf, learnUnconditional, teachesNothing } from './pathinert.js';
 import { historyInside, replay, summarise, summaryKey, type Bound } from './pathsummary.js';
 
 /** Runs one invocation of `fn`; returns its exits. */
@@ -130,6 +130,19 @@ export function run(
         break;
       }
       case 'br': {
+        // A statement that changes nothing the walk keeps, whose tests teach nothing it needs
+        // (`pathidle.ts`): past it, once.
+        const idleTests = n.whole && n.after !== undefined ? an.idle.get(n.whole) : undefined;
+        let past: number | undefined;
+        if (idleTests && n.after !== undefined && idleTests.every((c, i) => i === 0 || teachesNothing(an, c, s, ctx))) {
+          if (teachesNothing(an, n.c, s, ctx)) {
+            learnUnconditional(an, n.c, s, ctx);
+            work.push({ node: n.after, state: s });
+            break;
+          }
+          // Only its own test teaches the path something: split on it as on any test, past its arms.
+          if (!n.loop) past = n.after;
+        }
         // A debug print's test: the same state either way, so one walk on, past it.
         if (n.stmt && isInertIf(an, n.stmt, fn, s, ctx)) {
           learnUnconditional(an, n.c, s, ctx);
@@ -193,7 +206,7 @@ export function run(
           for (const c of o.state.cons.values())
             if (c.o.at === o.state.step && c.o.how === 'branch')
               c.o = { ...c.o, text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}` };
-          work.push({ node: o.truth ? n.yes : n.no, state: o.state });
+          work.push({ node: past ?? (o.truth ? n.yes : n.no), state: o.state });
         }
         ctx.cond = undefined;
         break;

@@ -1,0 +1,147 @@
+/**
+ * Idle statements (`pathidle.ts`): an `if` or loop that changes nothing the
+ * walk keeps is gone past once, not split on. Each shape is analysed twice,
+ * going past idle statements and walking them, and the two results must be
+ * the same; where a statement only looks idle (it writes what a later test,
+ * a copy or a release reads), the result must be the one walking it gives,
+ * and a wrong answer there would be a false alarm or a miss.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PathAnalyzer } from '../src/engine/paths.js';
+import { initShape, initWithSteps } from './support/init-walks.js';
+import { loadRulePack } from '../src/engine/rulepack.js';
+import type { FnDef, Program } from '../src/engine/program.js';
+import { programOf } from './support/program.js';
+import { defined } from '../src/util/defined.js';
+
+const pack = loadRulePack();
+const mapping = pack.resources[Object.keys(pack.resources)[0]];
+const fn = (program: Program, name: string): FnDef => defined(program.functions.find((f) => f.name === name));
+
+const ADAPTER = `
+#include <ndis.h>
+#define REGS_LEN 0x100
+typedef struct _ADAPTER {
+    NDIS_HANDLE H; PVOID Regs; PVOID Spare; NDIS_PHYSICAL_ADDRESS Pa; BOOLEAN Done; BOOLEAN Fatal;
+    ULONG RxVector; ULONG TxVector; NDIS_MINIPORT_INTERRUPT RxIntr; NDIS_MINIPORT_INTERRUPT TxIntr;
+    PVOID RxPkts; ULONG NumRx; NDIS_HANDLE Pool; LONG Pending;
+} ADAPTER, *PADAPTER;
+`;
+
+/** The analysis going past idle statements and walking them, with each one's steps. */
+function both(text: string): { skipping: string; walking: string; stepsSkipping: number; stepsWalking: number } {
+  const program = programOf({ 'mp.c': text });
+  const init = fn(program, 'MpInit');
+  const on = new PathAnalyzer(program, mapping, new Set(program.functions), false);
+  const off = new PathAnalyzer(program, mapping, new Set(program.functions), false).walkIdle();
+  const skipping = initShape(on.analyzeInit(init));
+  const stepsSkipping = on.steps;
+  const walking = initShape(off.analyzeInit(init));
+  return { skipping, walking, stepsSkipping, stepsWalking: off.steps };
+}
+
+/** Initialize with `n` steps that can fail, each to `cleanup`; the step `leakAt` returns instead. */
+function initWith(cleanup: string, n: number, leakAt: number): string {
+  return initWithSteps(`${ADAPTER}\nVOID FreePackets(PVOID p, ULONG n);`, cleanup, n, leakAt);
+}
+
+/** A cleanup routine as drivers write it: interrupt vectors, packet loops, pools, then the mapping. */
+const CLEANUP = `VOID Cleanup(PADAPTER a)
+{
+    ULONG i;
+    PVOID next;
+    if (a->RxVector) NdisMDeregisterInterrupt(&a->RxIntr);
+    if (a->TxVector) NdisMDeregisterInterrupt(&a->TxIntr);
+    next = a->RxPkts;
+    for (i = 0; i < a->NumRx; i++) { FreePackets(next, 1); next = NULL; }
+    if (a->RxPkts) { NdisFreeMemory(a->RxPkts, a->NumRx, 0); a->RxPkts = NULL; }
+    if (a->Pool) { NdisFreePacketPool(a->Pool); a->Pool = NULL; }
+    while (a->Pending > 0) a->Pending--;
+    if (a->Regs) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); a->Regs = NULL; }
+}`;
+
+test('a cleanup routine’s idle tests and loops are gone past: the same leaks, far fewer steps', () => {
+  const r = both(initWith(CLEANUP, 10, 6));
+  assert.equal(r.skipping, r.walking);
+  assert.match(r.skipping, /a->Regs@mp\.c:/, 'the early return leaks the mapping');
+  assert.match(r.skipping, /"complete":true/);
+  assert.ok(
+    r.stepsSkipping * 2 < r.stepsWalking,
+    `steps going past idle statements ${String(r.stepsSkipping)}, walking them ${String(r.stepsWalking)}`,
+  );
+});
+
+test('an if that writes what a later test reads is walked: the leak it causes is found', () => {
+  // Cleanup marks the adapter done on one way, and unmaps only when it is not done.
+  const cleanup = `VOID Cleanup(PADAPTER a)
+{
+    a->Done = FALSE;
+    if (a->RxVector) { NdisMDeregisterInterrupt(&a->RxIntr); a->Done = TRUE; }
+    if (!a->Done) NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);
+}`;
+  const r = both(initWith(cleanup, 3, -1));
+  assert.equal(r.skipping, r.walking);
+  // Gone past, `Done` would stay FALSE, every failure would unmap, and the leak would be missed.
+  assert.match(r.skipping, /a->Regs@mp\.c:/, 'the way that sets Done leaks');
+});
+
+test('an if that copies the handle a later release reads is walked: no false alarm', () => {
+  const cleanup = `VOID Cleanup(PADAPTER a)
+{
+    PVOID v = NULL;
+    if (a->RxVector) v = a->Regs;
+    if (v) NdisMUnmapIoSpace(a->H, v, REGS_LEN);
+    if (!a->RxVector) NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);
+}`;
+  const r = both(initWith(cleanup, 3, -1));
+  assert.equal(r.skipping, r.walking);
+  // Gone past, `v` would stay NULL, and the way with a vector would look like a leak.
+  assert.match(r.skipping, /"leaks":\[\]/, 'every failing way releases the mapping');
+});
+
+test('an if that points a local at other storage (an alias) the release reads is walked', () => {
+  const cleanup = `VOID Cleanup(PADAPTER a)
+{
+    PVOID *slot = &a->Spare;
+    if (a->RxVector) slot = &a->Regs;
+    if (*slot) NdisMUnmapIoSpace(a->H, *slot, REGS_LEN);
+    if (!a->RxVector) NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);
+}`;
+  const r = both(initWith(cleanup, 3, -1));
+  assert.equal(r.skipping, r.walking);
+  assert.match(r.skipping, /"leaks":\[\]/, 'every failing way releases the mapping');
+});
+
+test('a loop whose body jumps out, or an if that returns, is never idle', () => {
+  const cleanup = `VOID Cleanup(PADAPTER a)
+{
+    ULONG i;
+    for (i = 0; i < a->NumRx; i++) { if (a->Fatal) return; FreePackets(a->RxPkts, i); }
+    NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);
+}`;
+  const r = both(initWith(cleanup, 3, -1));
+  assert.equal(r.skipping, r.walking);
+  // The way through the loop that returns early skips the unmap: a leak on every failing step.
+  assert.match(r.skipping, /a->Regs@mp\.c:/);
+});
+
+test('an idle if whose test decides what is returned is split on, and its body still gone past', () => {
+  const text = `${ADAPTER}
+VOID FreePackets(PVOID p, ULONG n);
+NDIS_STATUS Step0(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    s = Step0(a);
+    if (s != NDIS_STATUS_SUCCESS) { FreePackets(a->RxPkts, 1); a->NumRx = 0; }
+    return s;
+}`;
+  const r = both(text);
+  assert.equal(r.skipping, r.walking);
+  // Gone past without the split, `return s` would not be known to fail, and the leak would be missed.
+  const last = text.split('\n').findLastIndex((l) => l === '    return s;') + 1;
+  assert.match(r.skipping, new RegExp(`a->Regs@mp\\.c:${String(last)}:`), 'the failing return leaks the mapping');
+});

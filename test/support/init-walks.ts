@@ -1,0 +1,44 @@
+/** Shapes of initialize for the path analyzer's own tests, and what a rule reads of its analysis. */
+import type { InitAnalysis } from '../../src/engine/paths.js';
+
+/** What a rule reads of an initialize analysis, as text (two analyses that must agree compare it). */
+export function initShape(a: InitAnalysis): string {
+  const pos = (p: { file: string; p: number[] }) => `${p.file}:${String(p.p[0])}:${String(p.p[1])}`;
+  return JSON.stringify({
+    leaks: a.leaks.map((l) => `${l.site.text}@${pos(l.jump)}`).sort(),
+    kept: a.kept.map((k) => k.site.text).sort(),
+    withheld: a.withheld.map((w) => `${w.site.text}@${pos(w.jump)}`).sort(),
+    complete: a.complete,
+  });
+}
+
+/**
+ * `MpInit` mapping `a->Regs`, then `n` steps that can each fail, each failure going to `Cleanup(a)`
+ * (which `cleanup` defines) with its own status; the step `leakAt` returns instead. `preamble` holds
+ * the adapter's type and anything else the cleanup needs.
+ */
+export function initWithSteps(preamble: string, cleanup: string, n: number, leakAt: number): string {
+  const steps: string[] = [];
+  for (let i = 0; i < n; i++)
+    steps.push(
+      `    s = Step${String(i)}(a);\n    if (s != NDIS_STATUS_SUCCESS) ${i === leakAt ? 'return s; /* LEAK */' : 'goto fail;'}`,
+    );
+  const decls = Array.from({ length: n }, (_, i) => `NDIS_STATUS Step${String(i)}(PADAPTER a);`).join('\n');
+  return `${preamble}
+${decls}
+${cleanup}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    a->H = h;
+    a->Regs = NULL;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+${steps.join('\n')}
+    return NDIS_STATUS_SUCCESS;
+fail:
+    Cleanup(a);
+    return s;
+}`;
+}
