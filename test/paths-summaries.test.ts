@@ -7,68 +7,40 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PathAnalyzer, type InitAnalysis } from '../src/engine/paths.js';
+import { PathAnalyzer } from '../src/engine/paths.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
 import type { FnDef, Program } from '../src/engine/program.js';
 import { programOf } from './support/program.js';
 import { ADAPTER } from './support/ruleTester.js';
+import { initShape, initWithSteps } from './support/init-walks.js';
 import { defined } from '../src/util/defined.js';
 
 const pack = loadRulePack();
 const mapping = pack.resources[Object.keys(pack.resources)[0]];
 const fn = (program: Program, name: string): FnDef => defined(program.functions.find((f) => f.name === name));
 
-/** What a rule reads of an initialize analysis, as text. */
-function shape(a: InitAnalysis): string {
-  const pos = (p: { file: string; p: number[] }) => `${p.file}:${String(p.p[0])}:${String(p.p[1])}`;
-  return JSON.stringify({
-    leaks: a.leaks.map((l) => `${l.site.text}@${pos(l.jump)}`).sort(),
-    kept: a.kept.map((k) => k.site.text).sort(),
-    withheld: a.withheld.map((w) => `${w.site.text}@${pos(w.jump)}`).sort(),
-    complete: a.complete,
-  });
-}
-
 function both(text: string): { remembered: string; fresh: string; replays: number } {
   const program = programOf({ 'mp.c': text });
   const init = fn(program, 'MpInit');
   const on = new PathAnalyzer(program, mapping, new Set(program.functions), false);
   const off = new PathAnalyzer(program, mapping, new Set(program.functions), false).forgetHelpers();
-  const remembered = shape(on.analyzeInit(init));
-  return { remembered, fresh: shape(off.analyzeInit(init)), replays: on.replays };
+  const remembered = initShape(on.analyzeInit(init));
+  return { remembered, fresh: initShape(off.analyzeInit(init)), replays: on.replays };
 }
 
 /** `n` steps that can each fail, each failure going to the one cleanup call with its own status. */
 function cleanupAfterEachStep(n: number, leakAt: number): string {
-  const steps: string[] = [];
-  for (let i = 0; i < n; i++)
-    steps.push(
-      `    s = Step${String(i)}(a);\n    if (s != NDIS_STATUS_SUCCESS) ${i === leakAt ? 'return s; /* LEAK */' : 'goto fail;'}`,
-    );
-  const decls = Array.from({ length: n }, (_, i) => `NDIS_STATUS Step${String(i)}(PADAPTER a);`).join('\n');
-  return `${ADAPTER}
-${decls}
-VOID FreeBuffers(PADAPTER a);
-VOID Cleanup(PADAPTER a)
+  return initWithSteps(
+    `${ADAPTER}\nVOID FreeBuffers(PADAPTER a);`,
+    `VOID Cleanup(PADAPTER a)
 {
     if (a->Len) FreeBuffers(a);
     if (a->Regs) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); a->Regs = NULL; }
     if (a->Mapped) a->Mapped = FALSE;
-}
-NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
-{
-    PADAPTER a = (PADAPTER)c;
-    NDIS_STATUS s;
-    a->H = h;
-    a->Regs = NULL;
-    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
-    if (s != NDIS_STATUS_SUCCESS) return s;
-${steps.join('\n')}
-    return NDIS_STATUS_SUCCESS;
-fail:
-    Cleanup(a);
-    return s;
-}`;
+}`,
+    n,
+    leakAt,
+  );
 }
 
 test('a cleanup helper called from every failure path is replayed, with the fresh walk’s result', () => {
