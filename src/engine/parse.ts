@@ -158,6 +158,8 @@ function parseVariant(
   const tree = parseText(text, undefined, prev.tree);
   if (tree.rootNode.hasError) return fresh(text);
   variantReads.incremental++;
+  // The edited regions, and where tree-sitter says the syntax changed beyond them (an item whose own
+  // text is the same can still read otherwise when what is around it changed).
   const changed = mergeRanges([
     ...diffs,
     ...tree.getChangedRanges(prev.tree).map((r): [number, number] => [r.startIndex, r.endIndex]),
