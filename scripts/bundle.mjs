@@ -1,7 +1,7 @@
 // Bundles the compiled CLI (dist/src/cli.js) into dist/cli/: one file per part the CLI loads on
 // demand (esbuild's code splitting keeps each `await import(...)` a chunk of its own), so a run
 // resolves and reads a handful of files instead of about a hundred modules. Measured: a scan with
-// nothing to parse, 150 -> 100 ms a process. Packages stay outside the bundle (their own files,
+// nothing to parse, 155 -> 117 ms a process (median of 15). Packages stay outside the bundle (their own files,
 // native bindings), and dist/cli sits beside dist/src so paths found from `import.meta.url` (the
 // package root, the worker thread's `worker.js`) are the same. bin/ndis-review.js runs the bundle
 // only when it is at least as new as dist/src/cli.js.
