@@ -52,7 +52,18 @@ export interface ScanOptions {
 }
 
 export async function scanFolder(dir: string, options: ScanOptions): Promise<ScanOutput> {
-  const args = [options.cli, 'scan', dir, '--format', 'json', '--no-cache', '--stats', '--fail-on', 'never'];
+  const args = [
+    options.cli,
+    'scan',
+    dir,
+    '--format',
+    'json',
+    '--no-cache',
+    '--stats',
+    '--api-counts',
+    '--fail-on',
+    'never',
+  ];
   if (options.config !== undefined) args.push('--config', options.config);
   const started = performance.now();
   const { code, stdout, stderr } = await run(process.execPath, args, options.timeoutMs ?? 300_000);

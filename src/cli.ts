@@ -38,6 +38,7 @@ Options for scan:
   --new-since REV      report only findings not in the merge base of HEAD and REV
   --no-cache           neither read nor write the fact cache
   --stats              print counts and timings as one JSON line on standard error
+  --api-counts         with --stats: also count each API's call sites (the evaluation's figure)
   --watch              keep running: re-scan on every save and print only what changed
 
 Environment:

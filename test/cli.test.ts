@@ -94,6 +94,7 @@ describe('usage errors exit 2 with one line and a pointer to --help', () => {
     [['config', 'lint'], "unknown config subcommand 'lint'"],
     [['config', 'check', 'a.yml', 'b.yml'], "unexpected argument 'b.yml'"],
     [['config', 'check', '--stats'], 'option --stats does not apply to config check'],
+    [['scan', '--api-counts'], '--api-counts goes with --stats'],
   ];
   for (const [argv, message] of cases) {
     it(`${JSON.stringify(argv)} → ${message}`, async () => {
@@ -277,6 +278,14 @@ describe('scan: report files', () => {
     assert.equal(stats.files, 1);
     assert.equal(typeof stats.ms.total, 'number');
     assert.ok(stats.maxRssKiB > 0);
+    assert.equal((stats as { apiCalls?: unknown }).apiCalls, undefined, 'no API counts unless asked');
+  });
+
+  it('adds the API call counts to the stats with --api-counts', async () => {
+    const run = await cli(['scan', caseDir('c01-init-direct-ok'), '--stats', '--api-counts']);
+    assert.equal(run.code, 0);
+    const stats = JSON.parse(run.stderr.trimEnd()) as { apiCalls: Record<string, { direct: number }> };
+    assert.equal(stats.apiCalls.NdisMMapIoSpace.direct, 1);
   });
 });
 

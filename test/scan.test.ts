@@ -60,6 +60,23 @@ test('the stats time each rule that ran, and none when the output was remembered
   assert.equal(warm.stats.ruleMs, undefined);
 });
 
+test('API call sites are counted only when asked, and a result remembered without them does not answer', async () => {
+  const files = allCases();
+  const cache = new FactCache();
+  const plain = await scan({ root: 'cases', files, cache, workers: 0 });
+  assert.equal(plain.stats.apiCalls, undefined, 'a scan that did not ask has no counts');
+  // Same sources, same cache: the remembered result has no counts, so the rules run again to count.
+  const counted = await scan({ root: 'cases', files, cache, workers: 0, countApis: true });
+  const maps = defined(counted.stats.apiCalls?.NdisMMapIoSpace);
+  assert.ok(maps.direct > 10, `NdisMMapIoSpace calls counted: ${String(maps.direct)}`);
+  assert.equal(typeof counted.stats.ruleMs, 'object', 'the rules ran again');
+  assert.deepEqual(counted.findings, plain.findings);
+  // Now remembered with the counts: a later scan asking for them reads them back without the rules.
+  const again = await scan({ root: 'cases', files, cache, workers: 0, countApis: true });
+  assert.equal(again.stats.ruleMs, undefined);
+  assert.deepEqual(again.stats.apiCalls, counted.stats.apiCalls);
+});
+
 test('one changed file is the only one lexed and parsed again', async () => {
   const files = allCases();
   const cache = new FactCache();

@@ -26,6 +26,8 @@ export interface ScanCommand {
   newSince: string | undefined;
   noCache: boolean;
   stats: boolean;
+  /** With `stats`: count each API's call sites (`apiCalls`), as the evaluation reads them. */
+  apiCounts: boolean;
   /** Keep running: re-scan on every save and print only what changed. */
   watch: boolean;
 }
@@ -49,6 +51,7 @@ const OPTIONS = {
   'new-since': { type: 'string' },
   'no-cache': { type: 'boolean' },
   stats: { type: 'boolean' },
+  'api-counts': { type: 'boolean' },
   watch: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -67,6 +70,7 @@ const SCAN_OPTIONS: readonly OptionName[] = [
   'new-since',
   'no-cache',
   'stats',
+  'api-counts',
   'watch',
 ];
 
@@ -160,10 +164,13 @@ function scanCommand(operands: string[], values: Values): ScanCommand {
   const watching = values.watch === true;
   if (watching) {
     // A watch prints text as it goes; reports to files and comparisons belong to one-off scans.
-    const clash = (['output', 'sarif', 'baseline', 'new-since', 'stats'] as const).find((n) => values[n] !== undefined);
+    const clash = (['output', 'sarif', 'baseline', 'new-since', 'stats', 'api-counts'] as const).find(
+      (n) => values[n] !== undefined,
+    );
     if (clash !== undefined) throw new UsageError(`option --${clash} does not apply with --watch`);
     if (values.format !== undefined && values.format !== 'text') throw new UsageError('--watch prints text only');
   }
+  if (values['api-counts'] === true && values.stats !== true) throw new UsageError('--api-counts goes with --stats');
   return {
     kind: 'scan',
     dir: operands[0] ?? '.',
@@ -176,6 +183,7 @@ function scanCommand(operands: string[], values: Values): ScanCommand {
     newSince,
     noCache: values['no-cache'] === true,
     stats: values.stats === true,
+    apiCounts: values['api-counts'] === true,
     watch: watching,
   };
 }

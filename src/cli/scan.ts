@@ -50,7 +50,7 @@ export async function runScan(command: ScanCommand, io: CliIo): Promise<number> 
 
   // One cache file per repository: a run reads and writes only its own.
   const cache = command.noCache ? null : cacheFromEnv(io.env, repositoryTop(target.folder));
-  const result = await scanRoot(target.root, cache, parseWorkers(io.env), rulesOn(config.rules));
+  const result = await scanRoot(target.root, cache, parseWorkers(io.env), rulesOn(config.rules), command.apiCounts);
   let report = reviewScan(result, config);
   if (baseline !== undefined) report = againstBaseline(report, baseline.fingerprints, baseline.notices);
   if (command.newSince !== undefined) {
@@ -104,9 +104,10 @@ async function scanRoot(
   cache: FactCache | null,
   workers?: number,
   enable: readonly string[] = [],
+  countApis = false,
 ): Promise<ScanResult> {
   try {
-    return await scan({ root, cache, workers, enable });
+    return await scan({ root, cache, workers, enable, countApis });
   } catch (error) {
     if (error instanceof ScanError) throw new UserError(error.message);
     throw error;

@@ -58,7 +58,7 @@ export interface RunMemo {
   /** The notices after the ones of reading the sources (which a run makes again). */
   notices: Notice[];
   health: ScanStats['health'];
-  apiCalls: ScanStats['apiCalls'];
+  apiCalls?: ScanStats['apiCalls'];
   directives: Directive[];
 }
 

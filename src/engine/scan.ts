@@ -46,6 +46,8 @@ export interface ScanOptions {
   workers?: number;
   /** Rule ids the configuration turns on: preview rules run only when named here (see `activePack`). */
   enable?: readonly string[];
+  /** Count each API's call sites into `stats.apiCalls` (the evaluation's figure; costs a read of every calling body). */
+  countApis?: boolean;
 }
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -118,7 +120,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   // The same sources scanned before by this engine and pack: the whole result is known.
   const run = cache ? runSignature(sources, pack) : undefined;
-  const memo = run === undefined ? undefined : cache?.getRun(run);
+  const remembered = run === undefined ? undefined : cache?.getRun(run);
+  // A result remembered without the API counts does not answer a scan that asks for them.
+  const memo = remembered && (!opts.countApis || remembered.apiCalls) ? remembered : undefined;
   if (memo) {
     const ms = { read: round1(tRead - t0), lex: 0, parse: 0, link: 0, rules: 0, total: round1(performance.now() - t0) };
     return scanResult(opts.root, fullPack, read.notices, memo, { lexed: 0, parsed: 0, workers: 0, ms });
@@ -177,6 +181,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   // macros and types elsewhere) gives the same output, so a cache remembers it.
   const signature = programSignature(files, pack);
   let out = cache?.getResults(signature);
+  if (out && opts.countApis && !out.apiCalls) out = undefined;
   let tLink = performance.now();
   /** Per rule, when the rules ran in this scan (a remembered output was not timed now). */
   let ruleMs: Record<string, number> | undefined;
@@ -194,6 +199,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       memo: cache?.analyses,
       linkSignature: linkSignature(files, pack),
       fileHashes: new Map(files.map((f) => [f.path, f.hash])),
+      countApis: opts.countApis === true,
     });
     ruleMs = timed;
     // Limits met while linking and ruling (a macro expansion past its budget) belong to this result.
@@ -218,7 +224,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     findings: out.findings,
     notices: [...notices.slice(read.notices.length), ...parseLimits(files), ...out.notices],
     health: out.health,
-    apiCalls: out.apiCalls,
+    ...(out.apiCalls ? { apiCalls: out.apiCalls } : {}),
     directives,
   };
   if (run !== undefined) cache?.setRun(run, result);
@@ -268,7 +274,7 @@ function scanResult(
       ms: run.ms,
       ...(run.ruleMs ? { ruleMs: run.ruleMs } : {}),
       health: said.health,
-      apiCalls: said.apiCalls,
+      ...(said.apiCalls ? { apiCalls: said.apiCalls } : {}),
     },
     directives: said.directives,
   };

@@ -126,9 +126,12 @@ export interface ScanStats {
   /**
    * Call sites of each API the rule pack names, as the engine sees them in
    * function bodies: `direct` (the API's own name at the call) and `viaMacro`
-   * (the call comes from a macro's expansion, counted at each use).
+   * (the call comes from a macro's expansion, counted at each use). Only when
+   * the scan was asked for them (`countApis`, the CLI's `--api-counts`): the
+   * count reads the body of every function that calls one, which a scan's
+   * rules do not need.
    */
-  apiCalls: Record<string, { direct: number; viaMacro: number }>;
+  apiCalls?: Record<string, { direct: number; viaMacro: number }>;
 }
 
 export interface ParseHealth {

@@ -30,7 +30,8 @@ export interface RuleOutput {
   findings: Finding[];
   notices: Notice[];
   health: ParseHealth;
-  apiCalls: Record<string, { direct: number; viaMacro: number }>;
+  /** Only when the context asks for them (`countApis`). */
+  apiCalls?: Record<string, { direct: number; viaMacro: number }>;
 }
 
 /** What one run of the rules measured beside its output (never remembered with it: a cached output was not timed). */
@@ -56,6 +57,8 @@ export interface RuleContext {
   linkSignature?: string;
   /** Content hash of each file, by path. */
   fileHashes?: Map<string, string>;
+  /** Count the call sites of each API the active rules name (`RuleOutput.apiCalls`). */
+  countApis?: boolean;
 }
 
 /** Rule kinds that walk the initialize callback's paths (and pair it with halt). */
@@ -225,7 +228,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
     findings: finalize(drafts),
     notices,
     health: parseHealth(program, pack, inits),
-    apiCalls: countApiCalls(program, pack),
+    ...(context.countApis ? { apiCalls: countApiCalls(program, pack) } : {}),
     ruleMs,
   };
 }
