@@ -32,7 +32,7 @@ import { walkExprs, walkStmts, type FnDef } from './program.js';
 import type { Analysis } from './pathcontext.js';
 import { functionEnv } from './sites.js';
 import { isDeviceWait, isListHeadInitCall, isValueName, isZeroingCall } from './values.js';
-import { hasEffect } from './pathinert.js';
+import { hasEffect, plainCallee } from './pathinert.js';
 
 /** A statement the walk may go past, with the names it writes (by last name, as tests are counted). */
 export interface IdleCandidate {
@@ -175,14 +175,9 @@ function callIdle(an: Analysis, fn: FnDef, c: Extract<Expr, { t: 'call' }>, writ
   const callee = stripCasts(c.f);
   if (callee.t !== 'id') return false;
   const file = fn.file;
-  const raw = callee.n;
   const vars = functionEnv(fn).vars;
-  // A variable called: a call through a pointer.
-  if (vars.has(raw) || an.program.globals.has(raw)) return false;
-  const name = an.program.aliasOf(file, raw);
-  const r = an.resource;
-  if (name === r.acquire.call || name === r.release.call || an.correlated.has(name)) return false;
-  if (an.program.macroBody(file, raw) || an.program.macroBody(file, name) || an.program.macro(file, raw)) return false;
+  const name = plainCallee(an, fn, callee.n);
+  if (name === undefined || an.program.macro(file, callee.n)) return false;
   if (isDeviceWait(name) || /write/i.test(name) || isZeroingCall(name) || name === 'memset') return false;
   if (isListHeadInitCall(name)) return false;
   const targets = an.program.resolve(file, name);

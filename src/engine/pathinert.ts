@@ -142,6 +142,22 @@ function quietCall(an: Analysis, e: Expr, fn: FnDef): boolean {
 }
 
 /**
+ * The name a call by `raw` calls, when the walk would treat it as a plain call: not a variable (a
+ * call through a pointer), not the resource's acquire or release or a correlated acquire, not a
+ * macro. Undefined otherwise. Shared by the inert `if`s here and the idle statements
+ * (`pathidle.ts`), which each add their own conditions.
+ */
+export function plainCallee(an: Analysis, fn: FnDef, raw: string): string | undefined {
+  const file = fn.file;
+  if (functionEnv(fn).vars.has(raw) || an.program.globals.has(raw)) return undefined;
+  const name = an.program.aliasOf(file, raw);
+  const r = an.resource;
+  if (name === r.acquire.call || name === r.release.call || an.correlated.has(name)) return undefined;
+  if (an.program.macroBody(file, raw) || an.program.macroBody(file, name)) return undefined;
+  return name;
+}
+
+/**
  * A call the walk would make opaque and that changes nothing it keeps: a function no file
  * defines and no macro names, not the resource's calls, not through a pointer; a WDK call that
  * only reads what it is handed (`DbgPrint`), or else one that is not a wait or register write
@@ -150,13 +166,8 @@ function quietCall(an: Analysis, e: Expr, fn: FnDef): boolean {
 function quietCallee(an: Analysis, c: Extract<Expr, { t: 'call' }>, fn: FnDef): boolean {
   if (c.f.t !== 'id') return false;
   const file = fn.file;
-  const raw = c.f.n;
-  if (functionEnv(fn).vars.has(raw) || an.program.globals.has(raw)) return false;
-  const name = an.program.aliasOf(file, raw);
-  const r = an.resource;
-  if (name === r.acquire.call || name === r.release.call || an.correlated.has(name)) return false;
-  if (an.program.resolve(file, name).length > 0) return false;
-  if (an.program.macroBody(file, raw) || an.program.macroBody(file, name)) return false;
+  const name = plainCallee(an, fn, c.f.n);
+  if (name === undefined || an.program.resolve(file, name).length > 0) return false;
   if (isReadOnlyCall(name)) return true;
   if (isDeviceWait(name) || /write/i.test(name)) return false;
   const vars = functionEnv(fn).vars;
