@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { repoRoot } from './support/paths.js';
 import { tempDir } from './support/temp.js';
+import { loadRecorder } from './support/load-hook.js';
 
 const cli = join(repoRoot, 'bin', 'ndis-review.js');
 const cases = resolve(repoRoot, '../shared/cases');
@@ -51,30 +51,15 @@ test('the bundle reports exactly what the compiled sources report, one thread or
   assert.ok(findings > 0, 'the cases have findings to compare');
 });
 
-// fs is imported once, at the top: an import inside the hook would come back through the hook.
-const HOOK = `import { appendFileSync } from 'node:fs';
-export async function resolve(spec, ctx, next) {
-  const r = await next(spec, ctx);
-  if (process.env.LOADED_LIST) appendFileSync(process.env.LOADED_LIST, r.url + '\\n');
-  return r;
-}
-`;
-
 test('a warm run of the bundle loads no parser and fewer of its parts than the cold run', () => {
-  const dir = tempDir({ 'hook.mjs': HOOK });
-  const register = join(dir, 'register.mjs');
-  writeFileSync(
-    register,
-    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hook.mjs')).href)});\n`,
-  );
-  const list = join(dir, 'loaded.txt');
-  const env = { NDIS_REVIEW_CACHE_DIR: join(dir, 'cache'), NDIS_REVIEW_CACHE: 'on', LOADED_LIST: list };
+  const rec = loadRecorder();
+  const env = { ...rec.env, NDIS_REVIEW_CACHE_DIR: join(rec.dir, 'cache'), NDIS_REVIEW_CACHE: 'on' };
   const args = ['scan', join(cases, 'c03-restart-violation'), '--format', 'json', '--fail-on', 'never'];
-  const nodeArgs = ['--import', pathToFileURL(register).href];
-  const loaded = () => readFileSync(list, 'utf8').split('\n').filter(Boolean);
+  const nodeArgs = rec.nodeArgs;
+  const loaded = () => rec.loaded();
   const cold = run(args, true, env, nodeArgs);
   const coldLoaded = loaded();
-  writeFileSync(list, '');
+  rec.reset();
   const warm = run(args, true, env, nodeArgs);
   const warmLoaded = loaded();
   assert.equal(warm, cold, 'the warm run prints what the cold one printed');

@@ -7,48 +7,30 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
+import { loadRecorder } from './support/load-hook.js';
 import { repoRoot } from './support/paths.js';
-import { tempDir } from './support/temp.js';
-
-// fs is imported once, at the top: an import inside the hook would come back through the hook.
-const HOOK = `import { appendFileSync } from 'node:fs';
-export async function resolve(spec, ctx, next) {
-  const r = await next(spec, ctx);
-  if (process.env.LOADED_LIST) appendFileSync(process.env.LOADED_LIST, r.url + '\\n');
-  return r;
-}
-`;
 
 test('a fully cached scan loads neither tree-sitter nor the parser, the linker or the rules', () => {
-  const dir = tempDir({ 'hook.mjs': HOOK });
-  const hook = pathToFileURL(join(dir, 'hook.mjs')).href;
-  // The hook goes in through `register`, as Node 20 and 22 both take it.
-  const register = join(dir, 'register.mjs');
-  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(hook)});\n`);
+  const rec = loadRecorder();
   const driver = resolve(repoRoot, '../shared/cases/c03-restart-violation');
-  const env = { ...process.env, NDIS_REVIEW_CACHE_DIR: join(dir, 'cache'), LOADED_LIST: join(dir, 'loaded.txt') };
+  // The compiled sources, whose module names this test reads (test/cli-bundle.test.ts checks the bundle).
+  const env = { ...process.env, ...rec.env, NDIS_REVIEW_CACHE_DIR: join(rec.dir, 'cache'), NDIS_REVIEW_BUNDLE: '0' };
   const cli = join(repoRoot, 'bin', 'ndis-review.js');
   const run = () =>
-    execFileSync(
-      process.execPath,
-      ['--import', pathToFileURL(register).href, cli, 'scan', driver, '--format', 'json', '--fail-on', 'never'],
-      {
-        env,
-        encoding: 'utf8',
-      },
-    );
+    execFileSync(process.execPath, [...rec.nodeArgs, cli, 'scan', driver, '--format', 'json', '--fail-on', 'never'], {
+      env,
+      encoding: 'utf8',
+    });
   const cold = run();
-  const coldLoaded = readFileSync(env.LOADED_LIST, 'utf8');
+  const coldLoaded = rec.loaded().join('\n');
   // The cold run did load them: the list is a real record of what a run loads.
   for (const m of ['/engine/parse.js', '/engine/rules.js', '/engine/program.js']) assert.ok(coldLoaded.includes(m), m);
-  writeFileSync(env.LOADED_LIST, '');
+  rec.reset();
   const warm = run();
   assert.equal(warm, cold, 'the warm run prints what the cold one printed');
-  const loaded = readFileSync(env.LOADED_LIST, 'utf8').split('\n').filter(Boolean);
+  const loaded = rec.loaded();
   assert.ok(
     loaded.some((u) => u.endsWith('/engine/scan.js')),
     'the hook saw the warm run',

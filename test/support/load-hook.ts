@@ -1,0 +1,44 @@
+/** A module resolve hook that records every module a child Node process loads (ESM imports; `require` is not seen). */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tempDir } from './temp.js';
+
+// fs is imported once, at the top: an import inside the hook would come back through the hook.
+const HOOK = `import { appendFileSync } from 'node:fs';
+export async function resolve(spec, ctx, next) {
+  const r = await next(spec, ctx);
+  if (process.env.LOADED_LIST) appendFileSync(process.env.LOADED_LIST, r.url + '\\n');
+  return r;
+}
+`;
+
+export interface LoadRecorder {
+  /** Node arguments that install the hook (`--import` a `register` call, as Node 20 and 22 both take it). */
+  nodeArgs: string[];
+  /** Environment the child needs: where the list goes. */
+  env: { LOADED_LIST: string };
+  /** A folder of the recorder's own, for anything else the test writes. */
+  dir: string;
+  /** The URLs loaded since the last `reset`. */
+  loaded(): string[];
+  reset(): void;
+}
+
+export function loadRecorder(): LoadRecorder {
+  const dir = tempDir({ 'hook.mjs': HOOK });
+  const register = join(dir, 'register.mjs');
+  const hook = pathToFileURL(join(dir, 'hook.mjs')).href;
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(hook)});\n`);
+  const list = join(dir, 'loaded.txt');
+  writeFileSync(list, '');
+  return {
+    nodeArgs: ['--import', pathToFileURL(register).href],
+    env: { LOADED_LIST: list },
+    dir,
+    loaded: () => readFileSync(list, 'utf8').split('\n').filter(Boolean),
+    reset: () => {
+      writeFileSync(list, '');
+    },
+  };
+}
