@@ -26,19 +26,23 @@ export type ParsedEntry = ParsedFacts & {
  * which definitions the facts may depend on, for cache keys.
  */
 export function parseBytes(bytes: Uint8Array, lex: LexFacts, macros?: MacroTable, macroDigest = ''): ParsedEntry {
-  const facts = parseFacts(prepared(bytes), macros);
+  const facts = parseFacts(prepared(bytes, true), macros);
   return { ...facts, macroBodies: parseMacroBodies(lex), macroDigest };
 }
 
+/**
+ * The prepared variants of a file, kept while its bytes are (a function's body is parsed from them
+ * when a rule first reads it). Their tokens are kept only for the parse that asks for them: a body's
+ * range parse needs none, and a large driver's tokens are megabytes.
+ */
 const preparedCache = new WeakMap<Uint8Array, Prepared>();
-function prepared(bytes: Uint8Array): Prepared {
-  let p = preparedCache.get(bytes);
-  if (!p) {
-    const { text } = decodeSource(bytes);
-    p = prepareSource(text, tokenize(text));
-    preparedCache.set(bytes, p);
-  }
-  return p;
+function prepared(bytes: Uint8Array, withTokens = false): Prepared {
+  const hit = preparedCache.get(bytes);
+  if (hit && !withTokens) return hit;
+  const { text } = decodeSource(bytes);
+  const { tokens, ...p } = prepareSource(text, tokenize(text));
+  preparedCache.set(bytes, p);
+  return withTokens ? { ...p, ...(tokens ? { tokens } : {}) } : p;
 }
 
 /** A function's parameters and body: from the entry's store, else parsed now and stored there. */

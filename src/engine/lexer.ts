@@ -19,7 +19,7 @@ export const enum Tok {
 export type TokKinds = Uint8Array & Record<number, Tok>;
 
 /** Room for `n` token kinds (the bytes are Tok values once written). */
-const tokKinds = (n: number) => new Uint8Array(n) as unknown as TokKinds;
+export const tokKinds = (n: number) => new Uint8Array(n) as unknown as TokKinds;
 
 export interface Tokens {
   kind: TokKinds;

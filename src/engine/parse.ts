@@ -61,7 +61,7 @@ export function parseFacts(prepared: Prepared, macros?: MacroTable, opts: { incr
     readVariant(x, text, tree, v, unchanged, macros, expansions, limits);
     if (x.functions.length === before) return;
     // What linking needs from the bodies comes from their tokens, not from the tree.
-    const toks = tokenize(text);
+    const toks = prepared.tokens?.[v] ?? tokenize(text);
     const starts = lineStarts(text);
     const expandedToks = new Map<number, ReturnType<typeof tokenize>>();
     for (const fn of x.functions.slice(before)) {

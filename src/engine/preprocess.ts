@@ -5,7 +5,7 @@
  * so that both builds of a function split over `#if`/`#else` parse as C.
  * Newlines are kept everywhere, so line and column numbers stay right.
  */
-import { Tok, tokenize, type Tokens } from './lexer.js';
+import { Tok, tokKinds, type Tokens } from './lexer.js';
 import { defined } from '../util/defined.js';
 
 /** Words that are macros for nothing (or for a calling convention) in WDK headers. */
@@ -81,6 +81,12 @@ export interface Prepared {
   /** One text per build variant; every one has the source's length and line breaks. */
   variants: string[];
   functionClass: FunctionClassMark[];
+  /**
+   * Each variant's tokens, as `tokenize` gives them, read off the source's own tokens (see
+   * `variantTokens`): the parse reads the bodies' calls from them without a lexing pass per variant.
+   * Absent where the text was not prepared here (a synthetic unit): the reader tokenizes it.
+   */
+  tokens?: Tokens[];
 }
 
 interface Conditional {
@@ -198,7 +204,9 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
   for (const c of stack) c.branches[c.branches.length - 1].end = text.length; // unterminated #if
   blankDeclarationNoise(text, toks, blank);
 
-  const variants = selectBuilds(conditionals).map((sel) => {
+  const variants: string[] = [];
+  const tokens: Tokens[] = [];
+  for (const sel of selectBuilds(conditionals)) {
     const ranges = blank.slice();
     for (const c of conditionals) {
       const keep = keptBranch(c, sel);
@@ -206,9 +214,61 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
         if (i !== keep) ranges.push([b.start, b.end]);
       });
     }
-    return supplyImplicitInt(blankRanges(text, ranges));
-  });
-  return { variants, functionClass };
+    const blanked = blankRanges(text, ranges);
+    const kept = tokensOutside(toks, ranges);
+    const { text: v, added } = supplyImplicitInt(blanked, kept);
+    variants.push(v);
+    tokens.push(added.length ? withWords(kept, added, 3) : kept);
+  }
+  return { variants, functionClass, tokens };
+}
+
+/**
+ * The tokens of the source left once these ranges are blanked. Every range covers whole tokens
+ * (a directive, an annotation with its arguments, a declaration's noise word, the lines of a branch
+ * between two directives), and spaces join nothing: the blanked text's tokens are the source's
+ * outside the ranges, at the same offsets. `ranges` must be sorted by start (`blankRanges` sorts them).
+ */
+function tokensOutside(toks: Tokens, ranges: [number, number][]): Tokens {
+  const kind = tokKinds(toks.count);
+  const start = new Int32Array(toks.count);
+  const end = new Int32Array(toks.count);
+  let n = 0;
+  let r = 0;
+  // The end of the ranges that start before the token (they may overlap).
+  let coveredTo = -1;
+  for (let i = 0; i < toks.count; i++) {
+    const s = toks.start[i];
+    while (r < ranges.length && ranges[r][0] <= s) coveredTo = Math.max(coveredTo, ranges[r++][1]);
+    if (s < coveredTo) continue;
+    kind[n] = toks.kind[i];
+    start[n] = s;
+    end[n] = toks.end[i];
+    n++;
+  }
+  return { kind, start, end, count: n };
+}
+
+/** `toks` with identifier tokens of `length` characters added at these offsets (sorted). */
+function withWords(toks: Tokens, at: number[], length: number): Tokens {
+  const count = toks.count + at.length;
+  const kind = tokKinds(count);
+  const start = new Int32Array(count);
+  const end = new Int32Array(count);
+  let n = 0;
+  let w = 0;
+  for (let i = 0; i <= toks.count; i++) {
+    while (w < at.length && (i === toks.count || at[w] < toks.start[i])) {
+      kind[n] = Tok.Ident;
+      start[n] = at[w];
+      end[n++] = at[w++] + length;
+    }
+    if (i === toks.count) break;
+    kind[n] = toks.kind[i];
+    start[n] = toks.start[i];
+    end[n++] = toks.end[i];
+  }
+  return { kind, start, end, count };
 }
 
 const ALL_CAPS = /^[A-Z][A-Z0-9_]*$/;
@@ -393,6 +453,9 @@ export function blankRanges(text: string, ranges: [number, number][]): string {
   return parts.join('');
 }
 
+const isWordChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c >= 128;
+
 /** Storage words that may stand alone before a function name when its type is an implied `int`. */
 const STORAGE_ONLY = new Set(['static', 'extern', 'inline', '__inline', '__forceinline']);
 
@@ -403,8 +466,8 @@ const STORAGE_ONLY = new Set(['static', 'extern', 'inline', '__inline', '__force
  * (the blanked `__inline`, indentation), never moving an offset or a line.
  * Where there is no such space the definition stays as it is.
  */
-function supplyImplicitInt(v: string): string {
-  const toks = tokenize(v);
+function supplyImplicitInt(v: string, toks: Tokens): { text: string; added: number[] } {
+  const added: number[] = [];
   const isP = (i: number, ch: number) =>
     i >= 0 &&
     i < toks.count &&
@@ -438,12 +501,15 @@ function supplyImplicitInt(v: string): string {
     let from = toks.start[i];
     while (from > 0 && /\s/.test(v[from - 1])) from--;
     const gap = v.slice(from, toks.start[i]);
-    const run = /[ \t]{4}/.exec(gap);
+    // Right after a word (`static    F(...)`) the `int` keeps a space from it: `staticint` is a type name.
+    const glued = from > 0 && isWordChar(v.charCodeAt(from - 1));
+    const run = (glued ? /[ \t]{5}/ : /[ \t]{4}/).exec(gap);
     if (!run) continue;
     out ??= [v];
-    const at = from + run.index;
+    const at = from + run.index + (glued ? 1 : 0);
     const cur = out.join('');
     out = [cur.slice(0, at), 'int ', cur.slice(at + 4)];
+    added.push(at);
   }
-  return out ? out.join('') : v;
+  return { text: out ? out.join('') : v, added };
 }
