@@ -6,7 +6,7 @@
 import type { FunctionDetail, FunctionFact, ParsedFacts } from './ast.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
 import { tokenize } from './lexer.js';
-import { parseFacts, parseFunctionDetail } from './parse.js';
+import { cleanUnitFunctions, parseFacts, parseFunctionDetail } from './parse.js';
 import { prepareSource, type Prepared } from './preprocess.js';
 import type { MacroTable } from './expand.js';
 import type { MacroBody } from './program.js';
@@ -62,7 +62,7 @@ export function loadFunctionDetail(bytes: Uint8Array, entry: ParsedFacts, fn: Fu
  * file's macros go into one synthetic unit, one function per macro, so a
  * use can be expanded at analysis time without the preprocessor.
  */
-export function parseMacroBodies(lex: LexFacts): MacroBody[] {
+export function parseMacroBodies(lex: LexFacts, opts: { oneParse?: boolean } = {}): MacroBody[] {
   const macros = lex.macros.filter(
     (m): m is MacroDef & { params: string[] } =>
       m.params !== null && /[A-Za-z_]\w*\s*\(|->|(?:^|[^=!<>])=(?!=)|[=!]=|(?:^|[^&])&(?![&=])/.test(m.body),
@@ -73,17 +73,21 @@ export function parseMacroBodies(lex: LexFacts): MacroBody[] {
     const unit = indexes
       .map((i) => `void __ndis_review_macro_${String(i)}(void) { ${macros[i].body.replace(/#/g, ' ')} ; }`)
       .join('\n');
+    const add = (name: string, body: () => MacroBody['body']) => {
+      const i = Number(name.slice('__ndis_review_macro_'.length));
+      const m = macros[i] as (typeof macros)[number] | undefined;
+      if (m && !found.has(i)) found.set(i, { name: m.name, params: m.params, body: body(), line: m.line });
+    };
+    // Most units parse cleanly: each body is read from that parse (`oneParse: false` reads every unit
+    // function by function, the reference the tests compare with).
+    const clean = opts.oneParse === false ? undefined : cleanUnitFunctions(unit);
+    if (clean) {
+      for (const f of clean) add(f.name, () => f.detail.body);
+      return;
+    }
     const unitPrepared: Prepared = { variants: [unit], functionClass: [] };
     for (const f of parseFacts(unitPrepared).functions) {
-      const i = Number(f.name.slice('__ndis_review_macro_'.length));
-      const m = macros[i] as (typeof macros)[number] | undefined;
-      if (m && !found.has(i))
-        found.set(i, {
-          name: m.name,
-          params: m.params,
-          body: parseFunctionDetail(unitPrepared, f).body,
-          line: m.line,
-        });
+      add(f.name, () => parseFunctionDetail(unitPrepared, f).body);
     }
   };
   parseUnit(macros.map((_m, i) => i));

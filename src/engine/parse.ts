@@ -109,6 +109,27 @@ export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact, expans
   return withPositions(e ? sourcePositions(e, lineStarts(variant)) : undefined, () => functionDetail(node));
 }
 
+/**
+ * Each function of a text that parses without an error anywhere, read from that one parse: its name
+ * and what `parseFunctionDetail` gives for it. For a synthetic unit of many small functions (the
+ * macro bodies of a file), where a range parse per function cost more than the unit's own parse.
+ * Undefined when the text has an error: the caller reads it function by function.
+ */
+export function cleanUnitFunctions(text: string): { name: string; detail: FunctionDetail }[] | undefined {
+  const root = parseText(text).rootNode;
+  if (root.hasError) return undefined;
+  const starts = lineStartsOf(text);
+  const out: { name: string; detail: FunctionDetail }[] = [];
+  for (const def of root.namedChildren) {
+    if (def.type !== 'function_definition') continue;
+    const node = liteTree(def, text, starts);
+    const name = node.childForFieldName('declarator')?.childForFieldName('declarator');
+    if (name?.type !== 'identifier') continue;
+    out.push({ name: name.text, detail: withPositions(undefined, () => functionDetail(node)) });
+  }
+  return out;
+}
+
 /** Line starts of the text whose functions are being read: computed once for all of them, not once each. */
 let lastStarts: { text: string; starts: number[] } | undefined;
 function lineStartsOf(text: string): number[] {
