@@ -98,7 +98,7 @@ function scanResult(fields: Partial<ScanResult> = {}): ScanResult {
       parsed: 3,
       needed: 3,
       workers: 0,
-      ms: { read: 1, lex: 2, parse: 3, link: 4, rules: 5, total: 15 },
+      ms: { read: 1, lex: 2, parse: 3, link: 4, rules: 5, bodies: 0, total: 15 },
       health: { parsedFiles: 3, damagedFiles: 0, functions: 4, damagedFunctions: [] },
       apiCalls: { NdisMMapIoSpace: { direct: 2, viaMacro: 0 } },
     },

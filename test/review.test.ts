@@ -39,7 +39,7 @@ function scanResult(findings: Finding[], source: string, fields: Partial<ScanRes
       parsed: 1,
       needed: 1,
       workers: 0,
-      ms: { read: 0, lex: 0, parse: 0, link: 0, rules: 0, total: 0 },
+      ms: { read: 0, lex: 0, parse: 0, link: 0, rules: 0, bodies: 0, total: 0 },
       health: { parsedFiles: 1, damagedFiles: 0, functions: 1, damagedFunctions: [] },
       apiCalls: {},
     },

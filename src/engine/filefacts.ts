@@ -11,6 +11,7 @@ import { prepareSource, type Prepared } from './preprocess.js';
 import type { MacroTable } from './expand.js';
 import type { MacroBody } from './program.js';
 import { decodeSource } from './text.js';
+import { parsingOnDemand } from './parseclock.js';
 
 export { lexBytes, type LexEntry } from './lexentry.js';
 
@@ -50,7 +51,7 @@ export function loadFunctionDetail(bytes: Uint8Array, entry: ParsedFacts, fn: Fu
   const key = `${String(fn.variant)}:${String(fn.start)}`;
   const hit = entry.details?.[key];
   if (hit) return hit;
-  const detail = parseFunctionDetail(prepared(bytes), fn, entry.expansions);
+  const detail = parsingOnDemand(() => parseFunctionDetail(prepared(bytes), fn, entry.expansions));
   (entry.details ??= {})[key] = detail;
   return detail;
 }

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import type { FieldAssign, FunctionDetail, FunctionFact, ParsedFacts, Stmt, VarDecl } from './ast.js';
 import { plainName } from './extract.js';
 import { loadFunctionDetail, parseMacroBodies } from './filefacts.js';
+import { parsingOnDemand } from './parseclock.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
 import { noteLimit } from './limits.js';
 import type { RoleTable } from './rulepack.js';
@@ -229,7 +230,8 @@ export class Program {
     if (!file || file.parsed) return undefined;
     let bodies = this.lexMacroBodies.get(m.file);
     if (!bodies) {
-      bodies = new Map(parseMacroBodies(file.lex).map((b) => [b.name, b]));
+      const lex = file.lex;
+      bodies = new Map(parsingOnDemand(() => parseMacroBodies(lex)).map((b) => [b.name, b]));
       this.lexMacroBodies.set(m.file, bodies);
     }
     const body = bodies.get(name);

@@ -17,6 +17,7 @@ import { directivesIn, type Directive } from './directives.js';
 import type { ParsedEntry } from './filefacts.js';
 import { lexBytes, type LexEntry } from './lexentry.js';
 import { limitNotices as programLimits } from './limits.js';
+import { onDemandParse } from './parseclock.js';
 import type { LinkedFile } from './program.js';
 import { macrosFor, repositoryMacros } from './macrotable.js';
 import { packageVersion } from '../package.js';
@@ -124,7 +125,15 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   // A result remembered without the API counts does not answer a scan that asks for them.
   const memo = remembered && (!opts.countApis || remembered.apiCalls) ? remembered : undefined;
   if (memo) {
-    const ms = { read: round1(tRead - t0), lex: 0, parse: 0, link: 0, rules: 0, total: round1(performance.now() - t0) };
+    const ms = {
+      read: round1(tRead - t0),
+      lex: 0,
+      parse: 0,
+      link: 0,
+      rules: 0,
+      bodies: 0,
+      total: round1(performance.now() - t0),
+    };
     return scanResult(opts.root, fullPack, read.notices, memo, { lexed: 0, parsed: 0, workers: 0, ms });
   }
 
@@ -185,6 +194,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let tLink = performance.now();
   /** Per rule, when the rules ran in this scan (a remembered output was not timed now). */
   let ruleMs: Record<string, number> | undefined;
+  let parsedBefore = onDemandParse.ms;
   if (!out) {
     // Loaded only here: a repository whose results are cached needs neither the linker nor the rules
     // (half of the engine's modules), and loading them was most of a warm run's time.
@@ -194,6 +204,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     );
     const program = new Program(linked, pack.roles);
     tLink = performance.now();
+    // What linking parsed on demand is link time; from here on it is the rules' asking.
+    parsedBefore = onDemandParse.ms;
     const detailsBefore = cache ? new Map(files.map((f) => [f, detailCount(f.parsed)])) : undefined;
     const { ruleMs: timed, ...ruled } = runRules(program, pack, {
       memo: cache?.analyses,
@@ -217,6 +229,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   // The trees the parse and the rules dropped, past their bound (their memory is outside V8's sight).
   await releaseTrees();
   const tRules = performance.now();
+  const bodies = onDemandParse.ms - parsedBefore;
 
   const result: RunMemo = {
     files: files.length,
@@ -237,7 +250,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       lex: round1(tLex - tRead),
       parse: round1(tParse - tLex),
       link: round1(tLink - tParse),
-      rules: round1(tRules - tLink),
+      rules: round1(tRules - tLink - bodies),
+      bodies: round1(bodies),
       total: round1(tRules - t0),
     },
     ...(ruleMs ? { ruleMs } : {}),

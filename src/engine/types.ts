@@ -114,11 +114,16 @@ export interface ScanStats {
   needed: number;
   /** Worker threads used for parsing (0: parsed in the calling thread). */
   workers: number;
-  /** Milliseconds per stage. */
-  ms: { read: number; lex: number; parse: number; link: number; rules: number; total: number };
+  /**
+   * Milliseconds per stage. `bodies` is the parsing the rules asked for on first read (a function's
+   * body, the macro bodies of a file the closure did not parse), not counted in `rules`: the stages
+   * add up to `total`.
+   */
+  ms: { read: number; lex: number; parse: number; link: number; rules: number; bodies: number; total: number };
   /**
    * Milliseconds per rule id, when the rules ran in this scan (absent when their output was
-   * remembered). The initialize walks of one resource count in the first of its rules that asks.
+   * remembered), without the parsing on first read (in `ms.bodies`). The initialize walks of one
+   * resource count in the first of its rules that asks.
    */
   ruleMs?: Record<string, number>;
   /** How much of what the rules read parsed cleanly. */
