@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tokenize } from '../src/engine/lexer.js';
-import { blankRanges, prepareSource, type Prepared } from '../src/engine/preprocess.js';
+import { blankRanges, EMPTY_MACROS, prepareSource, type Prepared } from '../src/engine/preprocess.js';
 
 function prepare(text: string): Prepared {
   const p = prepareSource(text, tokenize(text));
@@ -271,4 +271,14 @@ test('blankRanges: overlapping and unsorted ranges blank their union, line break
     'a    f\r\n  ij',
   );
   assert.equal(blankRanges(text, []), text);
+  // A range longer than any run of spaces made so far, over CR, LF and CRLF line ends.
+  const long = `${'x'.repeat(700)}\r${'y'.repeat(300)}\n\r\nz`;
+  assert.equal(blankRanges(long, [[0, long.length - 1]]), `${' '.repeat(700)}\r${' '.repeat(300)}\n\r\nz`);
+});
+
+test('the words blanked as empty macros begin with `_` or a capital (the lexical check looks at that first)', () => {
+  assert.ok(EMPTY_MACROS.size > 40);
+  for (const w of EMPTY_MACROS) assert.match(w, /^[A-Z_]/, w);
+  const p = prepare('VOID NTAPI F(IN PVOID a, OUT PULONG b OPTIONAL, __in PVOID c)\n{\n}\n');
+  assert.equal(p.variants[0], 'VOID       F(   PVOID a,     PULONG b         ,      PVOID c)\n{\n}\n');
 });

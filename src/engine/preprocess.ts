@@ -9,7 +9,7 @@ import { Tok, tokKinds, type Tokens } from './lexer.js';
 import { defined } from '../util/defined.js';
 
 /** Words that are macros for nothing (or for a calling convention) in WDK headers. */
-const EMPTY_MACROS = new Set([
+export const EMPTY_MACROS: ReadonlySet<string> = new Set([
   'IN',
   'OUT',
   'OPTIONAL',
@@ -168,8 +168,10 @@ export function prepareSource(text: string, toks: Tokens): Prepared {
       continue;
     }
     if (k !== Tok.Ident) continue;
+    // Every word blanked here begins with `_` or a capital: most identifiers are looked at no further.
+    const c0 = text.charCodeAt(s);
+    if (c0 !== 95 /* _ */ && (c0 < 65 || c0 > 90)) continue;
     const word = text.slice(s, e);
-    const c0 = word.charCodeAt(0);
     if (c0 !== 95 /* _ */ && !EMPTY_MACROS.has(word)) continue;
     if (EMPTY_MACROS.has(word)) {
       blank.push([s, e]);
@@ -446,11 +448,32 @@ export function blankRanges(text: string, ranges: [number, number][]): string {
     const s = Math.max(s0, pos);
     if (e <= s) continue;
     parts.push(text.slice(pos, s));
-    parts.push(text.slice(s, e).replace(/[^\r\n]/g, ' '));
+    // Line by line: the spaces of a line are a slice of one long run, not a character-wise replace.
+    let from = s;
+    for (let nl = lineBreakIn(text, from, e); nl >= 0; nl = lineBreakIn(text, from, e)) {
+      parts.push(spaces(nl - from), text[nl]);
+      from = nl + 1;
+    }
+    parts.push(spaces(e - from));
     pos = e;
   }
   parts.push(text.slice(pos));
   return parts.join('');
+}
+
+/** The first `\r` or `\n` in [from, to), or -1. */
+function lineBreakIn(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return -1;
+}
+
+let spaceRun = ' '.repeat(256);
+function spaces(n: number): string {
+  while (spaceRun.length < n) spaceRun += spaceRun;
+  return spaceRun.slice(0, n);
 }
 
 const isWordChar = (c: number): boolean =>
