@@ -141,4 +141,22 @@ out:
 ${driverEntry('MpInit', 'MpHalt')}`,
     },
   },
+  {
+    name: 'spinlock-balance: two ifs on one condition are one pair, however many other conditions lie between',
+    rules: ['ndis/spinlock-balance'],
+    files: {
+      'mp.c': `${NIC}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a)
+{
+    PNIC nic = (PNIC)c;
+    if (nic->State) NdisAcquireSpinLock(&nic->Lock);
+    if (nic->H) Trace(1);
+    if (nic->Timer) Trace(2);
+    if (nic->Timers[0]) Trace(3);
+    if (nic->Timers[1]) Trace(4);
+    if (nic->State) NdisReleaseSpinLock(&nic->Lock);
+}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
 ]);
