@@ -65,6 +65,47 @@ ${driverEntry('MpInit', 'MpHalt')}`;
   ]);
 });
 
+test('rounds of one loop in a row are one step of the trace, with their number', async () => {
+  const text = `${ADAPTER}
+NDIS_STATUS Probe(PADAPTER a);
+BOOLEAN More(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s;
+    BOOLEAN first = TRUE;
+    BOOLEAN second = TRUE;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    while (More(a)) {
+        if (!first && !second) {
+            s = Probe(a);
+            if (s != NDIS_STATUS_SUCCESS) goto Fail;
+        }
+        if (!first) second = FALSE;
+        first = FALSE;
+    }
+    return NDIS_STATUS_SUCCESS;
+Fail:
+    return s;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisMUnmapIoSpace(((PADAPTER)c)->H, ((PADAPTER)c)->Regs, REGS_LEN); }
+${driverEntry('MpInit', 'MpHalt')}`;
+  const r = await scanTexts({ 'mp.c': text });
+  const lines = text.split('\n');
+  const at = (needle: string) => `mp.c:${String(lines.findIndex((l) => l.includes(needle)) + 1)}`;
+  const leaks = r.findings.filter((f) => f.rule === 'ndis/unmap-on-failure');
+  assert.equal(leaks.length, 1, JSON.stringify(r.findings));
+  const loop = at('while (More(a))');
+  assert.deepEqual(traceLines(leaks[0]), [
+    `${at('s = NdisMMapIoSpace')}: MpInit maps a->Regs here`,
+    `${at('if (s != NDIS_STATUS_SUCCESS) return s;')}: NdisMMapIoSpace succeeded (s != NDIS_STATUS_SUCCESS is false)`,
+    `${loop}: 2 more iterations of the loop at line ${loop.split(':')[1]}`,
+    `${at('goto Fail;')}: goto with a->Regs still mapped`,
+    `mp.c:${String(Number(at('Fail:').split(':')[1]) + 1)}: MpInit returns the failure here`,
+  ]);
+});
+
 test("a failure a call returned before the mapping is reported at the mapping helper's own return", async () => {
   // The status of ReadRegistry is tested only after the helper that maps returned: on the path where
   // ReadRegistry failed, initialize can only fail from the helper's `return`, so the leak is reported

@@ -67,12 +67,16 @@ export function releaseOnFailure(
           at: s.at,
           message: `${resource.acquire.call} succeeded (${s.text})`,
         });
-      for (const l of leak.loops.slice(0, 3))
+      // Rounds of one loop in a row are one step that says how many: a line per round said nothing more.
+      for (const l of loopRuns(leak.loops).slice(0, 3))
         middle.push({
           path: l.file,
           line: l.p[0],
           at: l.at,
-          message: `next iteration of the loop at line ${String(l.p[0])}`,
+          message:
+            l.rounds === 1
+              ? `next iteration of the loop at line ${String(l.p[0])}`
+              : `${String(l.rounds)} more iterations of the loop at line ${String(l.p[0])}`,
         });
       const f = leak.fork;
       if (f) {
@@ -183,4 +187,17 @@ function shortSites(sites: readonly string[]): string[] {
     const prev = i > 0 ? sites[i - 1] : '';
     return prev.slice(0, prev.lastIndexOf(':')) === file ? site.slice(file.length) : site;
   });
+}
+
+/** Consecutive rounds of one loop (the same file and line) as one run: its first round and how many. */
+function loopRuns<T extends { file: string; p: readonly number[]; at: number }>(
+  loops: T[],
+): (T & { rounds: number })[] {
+  const out: (T & { rounds: number })[] = [];
+  for (const l of loops) {
+    const last = out.at(-1);
+    if (last?.file === l.file && last.p[0] === l.p[0]) last.rounds++;
+    else out.push({ ...l, rounds: 1 });
+  }
+  return out;
 }
