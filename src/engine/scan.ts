@@ -160,7 +160,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       continue;
     }
     directives.push(...directivesIn(src.path, src.bytes));
-    const hash = contentHash(src.bytes);
+    // Content hashes key the cache; a scan without one does not hash (the signatures below neither).
+    const hash = cache ? contentHash(src.bytes) : '';
     const hit = cache?.get(hash);
     let lex = hit?.lex;
     if (!lex) {
@@ -188,8 +189,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   // The rules read only the program; the same program (same parsed files, same
   // macros and types elsewhere) gives the same output, so a cache remembers it.
-  const signature = programSignature(files, pack);
-  let out = cache?.getResults(signature);
+  const signature = cache ? programSignature(files, pack) : undefined;
+  let out = signature === undefined ? undefined : cache?.getResults(signature);
   if (out && opts.countApis && !out.apiCalls) out = undefined;
   let tLink = performance.now();
   /** Per rule, when the rules ran in this scan (a remembered output was not timed now). */
@@ -208,17 +209,22 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     parsedBefore = onDemandParse.ms;
     const detailsBefore = cache ? new Map(files.map((f) => [f, detailCount(f.parsed)])) : undefined;
     const { ruleMs: timed, ...ruled } = runRules(program, pack, {
-      memo: cache?.analyses,
-      linkSignature: linkSignature(files, pack),
-      fileHashes: new Map(files.map((f) => [f.path, f.hash])),
       countApis: opts.countApis === true,
+      // Path analyses are remembered, by what they read, only where there is a cache to keep them.
+      ...(cache
+        ? {
+            memo: cache.analyses,
+            linkSignature: linkSignature(files, pack),
+            fileHashes: new Map(files.map((f) => [f.path, f.hash])),
+          }
+        : {}),
     });
     ruleMs = timed;
     // Limits met while linking and ruling (a macro expansion past its budget) belong to this result.
     out = { ...ruled, notices: [...ruled.notices, ...programLimits(program)] };
     // Storing the results also marks the cache for saving, which keeps the function
     // details the rules parsed on demand into the cached facts.
-    cache?.setResults(signature, out);
+    if (cache && signature !== undefined) cache.setResults(signature, out);
     // Those details grew the entries in place (several times what was counted when they were
     // stored): stored again, so the cache's byte bound counts what it really holds.
     if (cache && detailsBefore)
