@@ -7,24 +7,13 @@
  * broken body damages.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { lexBytes, parseMacroBodies } from '../src/engine/filefacts.js';
-import { repoRoot } from './support/paths.js';
-
-function cFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...cFiles(p));
-    else if (/\.(c|h)$/i.test(name)) out.push(p);
-  }
-  return out;
-}
+import { fixtureAndCaseFiles } from './support/cfiles.js';
 
 test('every fixture and shared case: the macro bodies of one parse are the careful way’s', () => {
-  const files = [...cFiles(join(repoRoot, 'test')), ...cFiles(join(repoRoot, '../shared/cases'))];
+  const files = fixtureAndCaseFiles();
   let bodies = 0;
   for (const f of files) {
     const lex = lexBytes(readFileSync(f)).lex;

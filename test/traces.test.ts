@@ -25,7 +25,12 @@ test('q05: the leak out of do { } while (FALSE) is traced to the return, with th
   ]);
 });
 
-test('a leak that needs a second pass round a loop names the iteration', async () => {
+/**
+ * Initialize mapping `a->Regs`, then a loop whose round `probes` (a C condition over the flags
+ * `flags` declares, all TRUE at first) probes and may fail to `Fail`; `after` ends each round.
+ * The leak's trace, as lines, and where each needle's line is.
+ */
+async function loopLeak(flags: string[], probes: string, after: string) {
   const text = `${ADAPTER}
 NDIS_STATUS Probe(PADAPTER a);
 BOOLEAN More(PADAPTER a);
@@ -33,15 +38,15 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
 {
     PADAPTER a = (PADAPTER)c;
     NDIS_STATUS s;
-    BOOLEAN first = TRUE;
+${flags.map((f) => `    BOOLEAN ${f} = TRUE;`).join('\n')}
     s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
     if (s != NDIS_STATUS_SUCCESS) return s;
     while (More(a)) {
-        if (!first) {
+        if (${probes}) {
             s = Probe(a);
             if (s != NDIS_STATUS_SUCCESS) goto Fail;
         }
-        first = FALSE;
+${after}
     }
     return NDIS_STATUS_SUCCESS;
 Fail:
@@ -55,54 +60,40 @@ ${driverEntry('MpInit', 'MpHalt')}`;
   const leaks = r.findings.filter((f) => f.rule === 'ndis/unmap-on-failure');
   assert.equal(leaks.length, 1, JSON.stringify(r.findings));
   const loop = at('while (More(a))');
-  assert.deepEqual(traceLines(leaks[0]), [
-    `${at('s = NdisMMapIoSpace')}: MpInit maps a->Regs here`,
-    `${at('if (s != NDIS_STATUS_SUCCESS) return s;')}: NdisMMapIoSpace succeeded (s != NDIS_STATUS_SUCCESS is false)`,
-    `${loop}: next iteration of the loop at line ${loop.split(':')[1]}`,
+  return {
+    trace: traceLines(leaks[0]),
+    mapped: [
+      `${at('s = NdisMMapIoSpace')}: MpInit maps a->Regs here`,
+      `${at('if (s != NDIS_STATUS_SUCCESS) return s;')}: NdisMMapIoSpace succeeded (s != NDIS_STATUS_SUCCESS is false)`,
+    ],
+    loop: { at: loop, line: loop.split(':')[1] },
     // The decision and the jump share a line: one step says both.
-    `${at('goto Fail;')}: goto with a->Regs still mapped`,
-    `mp.c:${String(Number(at('Fail:').split(':')[1]) + 1)}: MpInit returns the failure here`,
+    failed: [
+      `${at('goto Fail;')}: goto with a->Regs still mapped`,
+      `mp.c:${String(Number(at('Fail:').split(':')[1]) + 1)}: MpInit returns the failure here`,
+    ],
+  };
+}
+
+test('a leak that needs a second pass round a loop names the iteration', async () => {
+  const r = await loopLeak(['first'], '!first', '        first = FALSE;');
+  assert.deepEqual(r.trace, [
+    ...r.mapped,
+    `${r.loop.at}: next iteration of the loop at line ${r.loop.line}`,
+    ...r.failed,
   ]);
 });
 
 test('rounds of one loop in a row are one step of the trace, with their number', async () => {
-  const text = `${ADAPTER}
-NDIS_STATUS Probe(PADAPTER a);
-BOOLEAN More(PADAPTER a);
-NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
-{
-    PADAPTER a = (PADAPTER)c;
-    NDIS_STATUS s;
-    BOOLEAN first = TRUE;
-    BOOLEAN second = TRUE;
-    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
-    if (s != NDIS_STATUS_SUCCESS) return s;
-    while (More(a)) {
-        if (!first && !second) {
-            s = Probe(a);
-            if (s != NDIS_STATUS_SUCCESS) goto Fail;
-        }
-        if (!first) second = FALSE;
-        first = FALSE;
-    }
-    return NDIS_STATUS_SUCCESS;
-Fail:
-    return s;
-}
-VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisMUnmapIoSpace(((PADAPTER)c)->H, ((PADAPTER)c)->Regs, REGS_LEN); }
-${driverEntry('MpInit', 'MpHalt')}`;
-  const r = await scanTexts({ 'mp.c': text });
-  const lines = text.split('\n');
-  const at = (needle: string) => `mp.c:${String(lines.findIndex((l) => l.includes(needle)) + 1)}`;
-  const leaks = r.findings.filter((f) => f.rule === 'ndis/unmap-on-failure');
-  assert.equal(leaks.length, 1, JSON.stringify(r.findings));
-  const loop = at('while (More(a))');
-  assert.deepEqual(traceLines(leaks[0]), [
-    `${at('s = NdisMMapIoSpace')}: MpInit maps a->Regs here`,
-    `${at('if (s != NDIS_STATUS_SUCCESS) return s;')}: NdisMMapIoSpace succeeded (s != NDIS_STATUS_SUCCESS is false)`,
-    `${loop}: 2 more iterations of the loop at line ${loop.split(':')[1]}`,
-    `${at('goto Fail;')}: goto with a->Regs still mapped`,
-    `mp.c:${String(Number(at('Fail:').split(':')[1]) + 1)}: MpInit returns the failure here`,
+  const r = await loopLeak(
+    ['first', 'second'],
+    '!first && !second',
+    '        if (!first) second = FALSE;\n        first = FALSE;',
+  );
+  assert.deepEqual(r.trace, [
+    ...r.mapped,
+    `${r.loop.at}: 2 more iterations of the loop at line ${r.loop.line}`,
+    ...r.failed,
   ]);
 });
 

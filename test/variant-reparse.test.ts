@@ -8,15 +8,15 @@
  * to a fresh one.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { tokenize } from '../src/engine/lexer.js';
 import { parseFacts, variantReads } from '../src/engine/parse.js';
 import { prepareSource } from '../src/engine/preprocess.js';
 import { decodeSource } from '../src/engine/text.js';
-import { repoRoot } from './support/paths.js';
+import { fixtureAndCaseFiles } from './support/cfiles.js';
+import { wrapInIfChains } from './support/ifchains.js';
 
 function bothWays(text: string): { inc: unknown; fresh: unknown; variants: number } {
   const prepared = prepareSource(text, tokenize(text));
@@ -25,18 +25,8 @@ function bothWays(text: string): { inc: unknown; fresh: unknown; variants: numbe
   return { inc, fresh, variants: prepared.variants.length };
 }
 
-function cFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...cFiles(p));
-    else if (/\.(c|h)$/i.test(name)) out.push(p);
-  }
-  return out;
-}
-
 test('every fixture and shared case reads the same with variants parsed incrementally', () => {
-  const files = [...cFiles(join(repoRoot, 'test')), ...cFiles(join(repoRoot, '../shared/cases'))];
+  const files = fixtureAndCaseFiles();
   assert.ok(files.length >= 40, `C files found: ${String(files.length)}`);
   let multi = 0;
   for (const f of files) {
@@ -142,21 +132,7 @@ const program = fc
       { maxLength: 4 },
     ),
   })
-  .map(({ lines, chains }) => {
-    const out: string[] = lines.slice();
-    for (const c of chains) {
-      const at = c.at % (out.length + 1);
-      const end = Math.min(out.length, at + c.len);
-      const body = out.slice(at, end);
-      const mid = body.length ? c.split % (body.length + 1) : 0;
-      const chain = ['#if defined(BUILD_A)', ...body.slice(0, mid)];
-      if (c.elif) chain.push('#elif BUILD_B > 1');
-      if (c.els) chain.push('#else');
-      chain.push(...body.slice(mid), '#endif');
-      out.splice(at, end - at, ...chain);
-    }
-    return out.join(lineEnd(lines.length));
-  });
+  .map(({ lines, chains }) => wrapInIfChains(lines, chains).join(lineEnd(lines.length)));
 
 /** Some files with CRLF line ends, as Windows drivers have them. */
 function lineEnd(n: number): string {

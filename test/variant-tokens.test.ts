@@ -8,14 +8,14 @@
  * comment openers) with definitions that get an implicit `int`.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { tokenize, type Tokens } from '../src/engine/lexer.js';
 import { prepareSource } from '../src/engine/preprocess.js';
 import { decodeSource } from '../src/engine/text.js';
-import { repoRoot } from './support/paths.js';
+import { fixtureAndCaseFiles } from './support/cfiles.js';
+import { wrapInIfChains } from './support/ifchains.js';
 import { defined } from '../src/util/defined.js';
 
 /** Tokens as text, one per line: `kind start end`. */
@@ -36,18 +36,8 @@ function checkVariants(text: string, label: string): number {
   return prepared.variants.length;
 }
 
-function cFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...cFiles(p));
-    else if (/\.(c|h)$/i.test(name)) out.push(p);
-  }
-  return out;
-}
-
 test('every fixture and shared case: each variant’s tokens are its text’s', () => {
-  const files = [...cFiles(join(repoRoot, 'test')), ...cFiles(join(repoRoot, '../shared/cases'))];
+  const files = fixtureAndCaseFiles();
   assert.ok(files.length >= 40, `C files found: ${String(files.length)}`);
   let multi = 0;
   for (const f of files) if (checkVariants(decodeSource(readFileSync(f)).text, f) > 1) multi++;
@@ -112,20 +102,7 @@ const generated = fc
     ),
     crlf: fc.boolean(),
   })
-  .map(({ lines, chains, crlf }) => {
-    const out: string[] = lines.slice();
-    for (const c of chains) {
-      const at = c.at % (out.length + 1);
-      const end = Math.min(out.length, at + c.len);
-      const body = out.slice(at, end);
-      const mid = body.length ? c.split % (body.length + 1) : 0;
-      const chain: string[] = [c.open, ...body.slice(0, mid)];
-      if (c.els) chain.push('#else');
-      chain.push(...body.slice(mid), '#endif');
-      out.splice(at, end - at, ...chain);
-    }
-    return out.join(crlf ? '\r\n' : '\n');
-  });
+  .map(({ lines, chains, crlf }) => wrapInIfChains(lines, chains).join(crlf ? '\r\n' : '\n'));
 
 test('generated files: each variant’s tokens are its text’s', () => {
   let multi = 0;
