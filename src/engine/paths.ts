@@ -62,8 +62,8 @@ export interface RoleAnalysis {
  * the evaluation the findings, the labelled figures and both mutation scores
  * were the same at 4 and at 8 (only some traces' example paths went round a
  * loop more), and the rules of the whole pack took 15 % less time. At 2 the
- * findings were still the same, but the analyzer's own tests of replayed
- * helpers failed.
+ * findings were still the same, but two of the analyzer's own tests failed (a
+ * helper's replay, and the steps saved on a cleanup routine).
  */
 const JOIN_WIDTH = 4;
 
