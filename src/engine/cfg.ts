@@ -139,34 +139,76 @@ export function buildCfg(body: Stmt): Cfg {
   };
   const entry = build(body, end, {});
   const preds = new Uint8Array(nodes.length);
-  const edge = (to: number) => {
-    if (preds[to] < 2) preds[to]++;
-  };
-  for (const n of nodes) {
-    switch (n.t) {
-      case 'br':
-        edge(n.yes);
-        edge(n.no);
-        break;
-      case 'sw':
-        n.cases.forEach((c) => {
-          edge(c.to);
-        });
-        edge(n.dflt);
-        break;
-      case 'exp':
-      case 'decl':
-      case 'jump':
-      case 'nop':
-        edge(n.next);
-        break;
-      default:
-        break;
-    }
-  }
+  for (const n of nodes) for (const to of successors(n)) if (preds[to] < 2) preds[to]++;
   const joins = new Uint8Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) joins[i] = preds[i] >= 2 ? 1 : 0;
   const cfg = { nodes, entry, joins };
   cache.set(body, cfg);
   return cfg;
+}
+
+/** The nodes a path can go to from `n`, each edge once (a `switch`'s cases and its default). */
+export function successors(n: CfgNode): number[] {
+  switch (n.t) {
+    case 'br':
+      return [n.yes, n.no];
+    case 'sw':
+      return [...n.cases.map((c) => c.to), n.dflt];
+    case 'exp':
+    case 'decl':
+    case 'jump':
+    case 'nop':
+      return [n.next];
+    default:
+      return [];
+  }
+}
+
+/** 1 for each node a path can come back to (it lies in a strongly connected part with a cycle), else 0. */
+export function nodesOnCycles(cfg: Cfg): Uint8Array {
+  const n = cfg.nodes.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const out = new Uint8Array(n);
+  const stack: number[] = [];
+  let next = 0;
+  // Tarjan's algorithm without recursion: a frame is a node and how many of its successors are done.
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    const frames: { v: number; succ: number[]; i: number }[] = [];
+    const open = (v: number) => {
+      index[v] = low[v] = next++;
+      stack.push(v);
+      onStack[v] = 1;
+      frames.push({ v, succ: successors(cfg.nodes[v]), i: 0 });
+    };
+    open(root);
+    while (frames.length) {
+      const f = frames[frames.length - 1];
+      if (f.i < f.succ.length) {
+        const w = f.succ[f.i++];
+        if (index[w] === -1) open(w);
+        else if (onStack[w]) low[f.v] = Math.min(low[f.v], index[w]);
+        continue;
+      }
+      frames.pop();
+      if (frames.length) {
+        const parent = frames[frames.length - 1].v;
+        low[parent] = Math.min(low[parent], low[f.v]);
+      }
+      if (low[f.v] !== index[f.v]) continue;
+      // The root of a strongly connected part: pop it; a part of two or more nodes, or one node with
+      // an edge to itself, is a cycle.
+      const part: number[] = [];
+      for (let w = stack.pop(); w !== undefined; w = stack.pop()) {
+        onStack[w] = 0;
+        part.push(w);
+        if (w === f.v) break;
+      }
+      const selfLoop = successors(cfg.nodes[f.v]).includes(f.v);
+      if (part.length > 1 || selfLoop) for (const w of part) out[w] = 1;
+    }
+  }
+  return out;
 }

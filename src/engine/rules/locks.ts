@@ -22,7 +22,7 @@
  * one.
  */
 import type { Expr, Pos, Stmt } from '../ast.js';
-import { buildCfg, type Cfg, type CfgNode } from '../cfg.js';
+import { buildCfg, nodesOnCycles, type Cfg, type CfgNode } from '../cfg.js';
 import { exprText } from '../extract.js';
 import { KeyMaker, displayKey, stripCasts } from '../keys.js';
 import { MAX_MACRO_NESTING, expandUse } from '../macros.js';
@@ -419,71 +419,6 @@ export function rememberedConditions(cfg: Cfg, body: Stmt, text: (c: Expr) => st
   cfg.nodes.forEach((n, i) => {
     if (n.t === 'br' && ifs.has(n.c) && (cyclic[i] === 1 || (count.get(text(n.c)) ?? 0) > 1)) out.add(n.c);
   });
-  return out;
-}
-
-function successors(n: CfgNode): number[] {
-  switch (n.t) {
-    case 'br':
-      return [n.yes, n.no];
-    case 'sw':
-      return [...n.cases.map((c) => c.to), n.dflt];
-    case 'exp':
-    case 'decl':
-    case 'jump':
-    case 'nop':
-      return [n.next];
-    default:
-      return [];
-  }
-}
-
-/** 1 for each node a path can come back to (it lies in a strongly connected part with a cycle), else 0. */
-function nodesOnCycles(cfg: Cfg): Uint8Array {
-  const n = cfg.nodes.length;
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const out = new Uint8Array(n);
-  const stack: number[] = [];
-  let next = 0;
-  // Tarjan's algorithm without recursion: a frame is a node and how many of its successors are done.
-  for (let root = 0; root < n; root++) {
-    if (index[root] !== -1) continue;
-    const frames: { v: number; succ: number[]; i: number }[] = [];
-    const open = (v: number) => {
-      index[v] = low[v] = next++;
-      stack.push(v);
-      onStack[v] = 1;
-      frames.push({ v, succ: successors(cfg.nodes[v]), i: 0 });
-    };
-    open(root);
-    while (frames.length) {
-      const f = frames[frames.length - 1];
-      if (f.i < f.succ.length) {
-        const w = f.succ[f.i++];
-        if (index[w] === -1) open(w);
-        else if (onStack[w]) low[f.v] = Math.min(low[f.v], index[w]);
-        continue;
-      }
-      frames.pop();
-      if (frames.length) {
-        const parent = frames[frames.length - 1].v;
-        low[parent] = Math.min(low[parent], low[f.v]);
-      }
-      if (low[f.v] !== index[f.v]) continue;
-      // The root of a strongly connected part: pop it; a part of two or more nodes, or one node with
-      // an edge to itself, is a cycle.
-      const part: number[] = [];
-      for (let w = stack.pop(); w !== undefined; w = stack.pop()) {
-        onStack[w] = 0;
-        part.push(w);
-        if (w === f.v) break;
-      }
-      const selfLoop = successors(cfg.nodes[f.v]).includes(f.v);
-      if (part.length > 1 || selfLoop) for (const w of part) out[w] = 1;
-    }
-  }
   return out;
 }
 
