@@ -172,3 +172,88 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
   assert.equal(r.remembered, r.fresh);
   assert.ok(r.replays >= 10, `replays: ${String(r.replays)}`);
 });
+
+/**
+ * `n` steps that each record how far initialize got in `a->Stage` (or, with `ring`, in a struct
+ * behind a pointer, `a->Ring->Count`) and then can fail, each failure going to the one `fail:`
+ * label: every arrival at `Cleanup` holds another value there.
+ */
+function stagedInit(cleanup: string, n: number, ring = false): string {
+  const steps: string[] = [];
+  for (let i = 0; i < n; i++)
+    steps.push(
+      `    ${ring ? 'a->Ring->Count' : 'a->Stage'} = ${String(i + 1)};\n    s = Probe(a, ${String(i)});\n    if (s != NDIS_STATUS_SUCCESS) goto fail;`,
+    );
+  return `${ADAPTER}
+typedef struct _RING { ULONG Count; } RING, *PRING;
+typedef struct _STAGED { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; ULONG Stage; PRING Ring; } STAGED, *PSTAGED;
+NDIS_STATUS Probe(PSTAGED a, ULONG i);
+${cleanup}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PSTAGED a = (PSTAGED)c;
+    NDIS_STATUS s;
+    a->H = h;
+    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+${steps.join('\n')}
+    return NDIS_STATUS_SUCCESS;
+fail:
+    Cleanup(a);
+    /* Read after the call, so the walk keeps what each path stored there. */
+    if (${ring ? 'a->Ring->Count' : 'a->Stage'} == 0) s = NDIS_STATUS_FAILURE;
+    return s;
+}`;
+}
+
+test('arrivals that differ only in storage the helper cannot name share one walk', () => {
+  // Each goto reaches `fail` with its own `a->Stage`: a state of its own, a walk of its own, until
+  // the key left out what `Cleanup` (which never names `Stage`) cannot read.
+  const r = both(
+    stagedInit(
+      `VOID Cleanup(PSTAGED a)
+{
+    if (a->Regs) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); a->Regs = NULL; }
+}`,
+      8,
+    ),
+  );
+  assert.equal(r.remembered, r.fresh);
+  assert.match(r.remembered, /"leaks":\[\]/);
+  assert.ok(r.replays >= 6, `replays: ${String(r.replays)}`);
+});
+
+test('a helper that reads the storage the arrivals differ in is walked for each, with the fresh result', () => {
+  const r = both(
+    stagedInit(
+      `VOID Cleanup(PSTAGED a)
+{
+    if (a->Stage > 4) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); a->Regs = NULL; }
+}`,
+      8,
+    ),
+  );
+  assert.equal(r.remembered, r.fresh);
+  assert.match(r.remembered, /"leaks":\["a->Regs@/);
+  assert.equal(r.replays, 0);
+});
+
+test('a helper whose walk forgets storage it does not name is not replayed onto other arrivals', () => {
+  // A wait on the device forgets what the path knew of memory the device may share (`RING.Count`,
+  // a struct no handle is kept in): a change outside the helper's footprint, so its walk is not
+  // remembered under a key that leaves that storage out.
+  const r = both(
+    stagedInit(
+      `VOID Cleanup(PSTAGED a)
+{
+    NdisStallExecution(10);
+    if (a->Regs) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); a->Regs = NULL; }
+}`,
+      8,
+      true,
+    ),
+  );
+  assert.equal(r.remembered, r.fresh);
+  assert.match(r.remembered, /"leaks":\[\]/);
+  assert.equal(r.replays, 0);
+});

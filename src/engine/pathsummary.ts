@@ -46,7 +46,8 @@ interface ExitReplay {
    * gives the acquire step.
    */
   groups: { k: string; g: Group | undefined; acqFromEntry: boolean; acqFrom?: string }[];
-  res: [string, string][];
+  /** Names the walk bound to a group (the group's id) or unbound (undefined). */
+  res: { k: string; g: string | undefined }[];
   /** Events the helper added, oldest first. */
   events: Event[];
   /** The last decision: the arrival's, or one made in the helper. */
@@ -70,7 +71,7 @@ export interface Summary {
 }
 
 /** Is `k` storage of one of these invocations (`Init#0:Status`, `*Init#0:p`)? */
-function isPrivate(k: string, frames: readonly string[]): boolean {
+export function isPrivate(k: string, frames: readonly string[]): boolean {
   let i = 0;
   while (k.charCodeAt(i) === 42 || k.charCodeAt(i) === 38) i++;
   for (const f of frames) if (k.startsWith(f, i) && k.charCodeAt(i + f.length) === 58) return true;
@@ -90,6 +91,25 @@ function valText(v: Val): string {
   }
 }
 
+/**
+ * The storage a helper's walk can reach (`pathfootprint.ts`): every key when undefined. A group is
+ * in sight when a key in sight names it, or no key does; a symbol when a value or group in sight
+ * holds it, or an argument does, or the walk made it.
+ */
+export type Sight = ((k: string) => boolean) | undefined;
+
+/** The groups the keys in sight name, and those no key names. */
+function groupsInSight(entry: State, sight: (k: string) => boolean): Set<string> {
+  const out = new Set<string>();
+  const named = new Set<string>();
+  for (const [k, g] of entry.res) {
+    named.add(g);
+    if (sight(k)) out.add(g);
+  }
+  for (const g of entry.groups.keys()) if (!named.has(g)) out.add(g);
+  return out;
+}
+
 /** What a helper's walk can read of its arrival, as text; undefined where it is not worth remembering. */
 export function summaryKey(
   fn: FnDef,
@@ -97,6 +117,7 @@ export function summaryKey(
   args: Bound[],
   frames: readonly string[],
   site: string,
+  sight?: Sight,
 ): string | undefined {
   for (const a of args) if (a.pointee !== undefined && isPrivate(a.pointee, frames)) return undefined;
   const used = new Set<string>();
@@ -105,16 +126,33 @@ export function summaryKey(
   };
   const vals: string[] = [];
   for (const [k, v] of entry.vals) {
-    if (isPrivate(k, frames)) continue;
+    if (isPrivate(k, frames) || (sight && !sight(k))) continue;
     vals.push(`${k}=${valText(v)}`);
     sym(v);
   }
   vals.sort();
   const res: string[] = [];
-  for (const [k, g] of entry.res) res.push(`${k}>${g}`);
+  // Out of sight, what some steps still read of all held storage: the struct types holding handles
+  // (`forgetDeviceMemory`), whether a type has a field still held or maybe held (`hidesHeldResource`),
+  // and whether one was released or found NULL (`stepPointer`).
+  const shadow = new Set<string>();
+  for (const [k, g] of entry.res) {
+    if (!sight || sight(k)) {
+      res.push(`${k}>${g}`);
+      continue;
+    }
+    const ty = k.slice(0, k.indexOf('.'));
+    const st = entry.groups.get(g)?.st;
+    shadow.add(ty);
+    if (st === 'held' || st === 'cond') shadow.add(`${ty}~held`);
+    else if (st === 'released' || st === 'null') shadow.add(`${ty}~gone`);
+  }
   res.sort();
+  res.push(...[...shadow].sort());
+  const inSight = sight ? groupsInSight(entry, sight) : undefined;
   const groups: string[] = [];
   for (const [k, g] of entry.groups) {
+    if (inSight && !inSight.has(k)) continue;
     // The invocations it was acquired in too: a helper's exits merge by whether its own frame is one.
     groups.push(`${k}:${g.st}:${g.sym ?? ''}:${g.behindPointer ? 'p' : ''}:${g.frames.join('/')}`);
     if (g.sym) used.add(g.sym);
@@ -172,9 +210,22 @@ export function summarise(
   exits: Exit[],
   counters: { splits: number; openSplits: number; splitBase: number; walkSteps: number },
   walked: FnDef[],
+  sight?: Sight,
 ): Summary | undefined {
   const step = pristine.step;
   if (historyInside(pristine, walked)) return undefined;
+  // The arrival's part out of sight is a later arrival's own: the walk must have left it as it was.
+  const inSight = sight ? groupsInSight(pristine, sight) : undefined;
+  const symsInSight = new Set<string>();
+  if (sight) {
+    const symOf = (v: Val) => {
+      if (v.k === 'sym') symsInSight.add(v.id.charCodeAt(0) === 33 ? v.id.slice(1) : v.id);
+    };
+    for (const [k, v] of pristine.vals) if (sight(k)) symOf(v);
+    for (const [k, g] of pristine.groups) if (inSight?.has(k) && g.sym) symsInSight.add(g.sym);
+    for (const a of args) symOf(a.val);
+  }
+  const consSeen = (k: string) => !sight || symsInSight.has(k) || !pristine.cons.has(k);
   const origin = new Map<Val, Source>();
   args.forEach((a, i) => {
     if (!origin.has(a.val)) origin.set(a.val, { from: 'arg', i });
@@ -182,7 +233,7 @@ export function summarise(
   // Only storage the helper can read: the same value may also sit in a caller variable, which a
   // later arrival need not share.
   for (const [k, v] of pristine.vals)
-    if (!origin.has(v) && !isPrivate(k, frames)) origin.set(v, { from: 'key', key: k });
+    if (!origin.has(v) && !isPrivate(k, frames) && (!sight || sight(k))) origin.set(v, { from: 'key', key: k });
   const source = (v: Val): Source | undefined => {
     const o = origin.get(v);
     if (o) return o;
@@ -198,23 +249,27 @@ export function summarise(
     for (const [k, v] of s.vals) {
       const was = pristine.vals.get(k);
       if (was === v) continue;
-      if (isPrivate(k, frames)) return undefined;
+      if (isPrivate(k, frames) || (sight && !sight(k))) return undefined;
       const src = source(v);
       if (!src) return undefined;
       vals.push({ k, src });
     }
     for (const k of pristine.vals.keys())
       if (!s.vals.has(k)) {
-        if (isPrivate(k, frames)) return undefined;
+        if (isPrivate(k, frames) || (sight && !sight(k))) return undefined;
         vals.push({ k, src: undefined });
       }
     const cons: ExitReplay['cons'] = [];
     for (const [k, c] of s.cons) {
       if (pristine.cons.get(k) === c) continue;
-      if (!originAfter(c.o, step)) return undefined;
+      if (!originAfter(c.o, step) || !consSeen(k)) return undefined;
       cons.push({ k, c: { z: c.z, o: c.o } });
     }
-    for (const k of pristine.cons.keys()) if (!s.cons.has(k)) cons.push({ k, c: undefined });
+    for (const k of pristine.cons.keys())
+      if (!s.cons.has(k)) {
+        if (!consSeen(k)) return undefined;
+        cons.push({ k, c: undefined });
+      }
     const groups: ExitReplay['groups'] = [];
     for (const [k, g] of s.groups) {
       const was = pristine.groups.get(k);
@@ -227,6 +282,7 @@ export function summarise(
         was.frames === g.frames
       )
         continue;
+      if (was && inSight && !inSight.has(k)) return undefined;
       const acqFromEntry = was?.acqStep === g.acqStep;
       let acqFrom: string | undefined;
       if (!acqFromEntry && g.acqStep <= step) {
@@ -235,7 +291,23 @@ export function summarise(
       }
       groups.push({ k, g: { ...g }, acqFromEntry, ...(acqFrom !== undefined ? { acqFrom } : {}) });
     }
-    for (const k of pristine.groups.keys()) if (!s.groups.has(k)) groups.push({ k, g: undefined, acqFromEntry: false });
+    for (const k of pristine.groups.keys())
+      if (!s.groups.has(k)) {
+        if (inSight && !inSight.has(k)) return undefined;
+        groups.push({ k, g: undefined, acqFromEntry: false });
+      }
+    const res: ExitReplay['res'] = [];
+    for (const [k, g] of s.res) {
+      const was = pristine.res.get(k);
+      if (was === g) continue;
+      if (sight && !sight(k)) return undefined;
+      res.push({ k, g });
+    }
+    for (const k of pristine.res.keys())
+      if (!s.res.has(k)) {
+        if (sight && !sight(k)) return undefined;
+        res.push({ k, g: undefined });
+      }
     const events: Event[] = [];
     let e = s.events;
     while (e !== pristine.events) {
@@ -258,7 +330,7 @@ export function summarise(
       vals,
       cons,
       groups,
-      res: [...s.res],
+      res,
       events,
       lastFork,
       split,
@@ -353,9 +425,14 @@ export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]):
     }
     let events = entry.events;
     for (const e of x.events) events = { ...e, step: e.step + d, prev: events };
+    const res = new Map(entry.res);
+    for (const r of x.res) {
+      if (r.g === undefined) res.delete(r.k);
+      else res.set(r.k, r.g);
+    }
     const state: State = {
       vals,
-      res: new Map(x.res),
+      res,
       groups,
       cons,
       step: entry.step + x.steps,

@@ -20,7 +20,8 @@ import { dropNameless, loopReleasesHeld } from './pathresource.js';
 import { isTracked } from './pathnames.js';
 import { JoinPoints, mergeExits } from './pathmerge.js';
 import { isInertIf, learnUnconditional, teachesNothing } from './pathinert.js';
-import { historyInside, replay, summarise, summaryKey, type Bound } from './pathsummary.js';
+import { historyInside, isPrivate, replay, summarise, summaryKey, type Bound } from './pathsummary.js';
+import { sightOf } from './pathfootprint.js';
 
 /** Runs one invocation of `fn`; returns its exits. */
 export function run(
@@ -36,7 +37,9 @@ export function run(
 ): Exit[] {
   // A helper walked before in this context, from an arrival it cannot tell from this one.
   const bound = depth > 0 ? (args as Bound[]) : [];
-  const memoKey = depth > 0 && an.remember ? summaryKey(fn, entry, bound, frames, site) : undefined;
+  // Keyed by the part of the arrival the walk can reach (`pathfootprint.ts`).
+  const sight = depth > 0 && an.remember ? sightOf(an, fn, bound, (k) => isPrivate(k, frames)) : undefined;
+  const memoKey = depth > 0 && an.remember ? summaryKey(fn, entry, bound, frames, site, sight) : undefined;
   if (memoKey !== undefined) {
     const hit = an.summaries.get(memoKey);
     const replayed = hit && !historyInside(entry, hit.walked) ? replay(an, hit, entry, bound) : undefined;
@@ -283,6 +286,7 @@ export function run(
         walkSteps: an.steps - counters.steps,
       },
       [...new Set(an.walkLog.slice(counters.log))],
+      sight,
     );
     if (sum) an.summaries.set(memoKey, sum);
   }

@@ -1,0 +1,131 @@
+/**
+ * The names a helper's walk can reach state through: every identifier of its
+ * body and of the bodies of what it may step into, the fields the helpers it
+ * calls without stepping in may write, and the text of the macros any of them
+ * use. A remembered walk of the helper (`pathsummary.ts`) is keyed only by the
+ * part of the arrival's state those names can reach: a struct field none of
+ * them names (the receive rings, to a routine that frees the send rings) can be
+ * neither read nor written by the walk, so arrivals that differ only there take
+ * one walk.
+ *
+ * Where the text cannot bound what is reached (a call through a pointer, which
+ * may call anything whose address is taken), there is no footprint and the key
+ * is the whole state, as before. The footprint is a claim about reads; writes
+ * are checked besides: a walk whose exits changed anything outside it is not
+ * remembered (`summarise`).
+ */
+import type { Stmt } from './ast.js';
+import type { Analysis } from './pathcontext.js';
+import type { FnDef } from './program.js';
+
+const footprints = new WeakMap<Analysis, Map<FnDef, ReadonlySet<string> | undefined>>();
+
+const WORD = /[A-Za-z_]\w*/g;
+const IDENT = /^[A-Za-z_]\w*$/;
+
+/** The names `fn`'s walk can reach state through, or undefined where its text cannot bound them. */
+export function footprintOf(an: Analysis, fn: FnDef): ReadonlySet<string> | undefined {
+  let memo = footprints.get(an);
+  if (!memo) footprints.set(an, (memo = new Map<FnDef, ReadonlySet<string> | undefined>()));
+  if (memo.has(fn)) return memo.get(fn);
+  const names = readFootprint(an, fn);
+  memo.set(fn, names);
+  return names;
+}
+
+function readFootprint(an: Analysis, root: FnDef): Set<string> | undefined {
+  const names = new Set<string>();
+  const seen = new Set<FnDef>([root]);
+  const todo: FnDef[] = [root];
+  for (let fn = todo.pop(); fn; fn = todo.pop()) {
+    // A call through a pointer may reach any function whose address is taken.
+    if (fn.fact.indirectCalls > 0) return undefined;
+    const fresh: string[] = [];
+    const add = (w: string) => {
+      if (!names.has(w)) {
+        names.add(w);
+        fresh.push(w);
+      }
+    };
+    // A helper the walk may step into is read whole; any other is an opaque call, which forgets
+    // only the fields it writes (`opaqueCall`).
+    if (an.relevant.has(fn)) identifiersOf(fn.body, add);
+    else for (const w of [...(fn.fact.fieldWrites ?? []), ...(fn.fact.maskedWrites ?? [])]) wordsOf(w, add);
+    for (const c of fn.fact.calls) add(c);
+    for (const r of fn.fact.refs) add(r);
+    // Macros used here, as deep as they nest; names that are functions join the closure.
+    for (let w = fresh.pop(); w !== undefined; w = fresh.pop()) {
+      const m = an.program.macro(fn.file, w);
+      if (m) wordsOf(m.body, add);
+      for (const t of an.program.resolve(fn.file, w))
+        if (!seen.has(t)) {
+          seen.add(t);
+          todo.push(t);
+        }
+    }
+  }
+  return names;
+}
+
+function wordsOf(text: string, add: (w: string) => void): void {
+  for (const m of text.matchAll(WORD)) add(m[0]);
+}
+
+/** Every identifier-like string of a syntax tree (names, fields, types, calls): over-reading is safe. */
+function identifiersOf(body: Stmt, add: (w: string) => void): void {
+  const todo: unknown[] = [body];
+  for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
+    if (typeof x === 'string') {
+      if (IDENT.test(x)) add(x);
+    } else if (Array.isArray(x)) {
+      for (const y of x) todo.push(y);
+    } else if (x !== null && typeof x === 'object') {
+      for (const y of Object.values(x)) todo.push(y);
+    }
+  }
+}
+
+/**
+ * What a walk of `fn` with these arguments can reach (`pathsummary.ts`'s `Sight`): undefined where
+ * the text cannot bound it. A struct field key (`ADAPTER.RxRing[]`, `NIC.Flags&4`) is in reach only
+ * where a name after its struct type is in the footprint; a variable of a calling invocation never;
+ * any other key (a global, a dereference) always; and whatever an argument was handed as, always.
+ */
+export function sightOf(
+  an: Analysis,
+  fn: FnDef,
+  args: readonly { key?: string; pointee?: string }[],
+  /** Is a key a variable of the invocations it is called from (which it cannot name)? */
+  callers: (k: string) => boolean,
+): ((k: string) => boolean) | undefined {
+  const footprint = footprintOf(an, fn);
+  if (!footprint) return undefined;
+  let byKey = verdicts.get(footprint);
+  if (!byKey) verdicts.set(footprint, (byKey = new Map<string, boolean>()));
+  const known = byKey;
+  const argKeys: string[] = [];
+  for (const a of args) {
+    if (a.key !== undefined) argKeys.push(a.key);
+    if (a.pointee !== undefined) argKeys.push(a.pointee);
+  }
+  return (k) => {
+    for (const a of argKeys) if (k.startsWith(a)) return true;
+    if (callers(k)) return false;
+    let v = known.get(k);
+    if (v === undefined) known.set(k, (v = namesField(footprint, k)));
+    return v;
+  };
+}
+
+/** Per footprint, whether it names each key asked about (keys recur across arrivals). */
+const verdicts = new WeakMap<ReadonlySet<string>, Map<string, boolean>>();
+
+function namesField(footprint: ReadonlySet<string>, k: string): boolean {
+  const amp = k.indexOf('&');
+  const end = amp < 0 ? k.length : amp;
+  const dot = k.indexOf('.');
+  const colon = k.indexOf(':');
+  if (dot < 0 || dot >= end || (colon >= 0 && colon < end)) return true;
+  for (const m of k.slice(dot, end).matchAll(WORD)) if (footprint.has(m[0])) return true;
+  return false;
+}
