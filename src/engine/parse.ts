@@ -15,6 +15,7 @@ import { tokenize } from './lexer.js';
 import type { Prepared } from './preprocess.js';
 import { lineOf, lineStarts } from './text.js';
 import { noteTree } from './trees.js';
+import { prepareNodeClasses } from './nodeclasses.js';
 
 let parser: Parser | undefined;
 
@@ -23,8 +24,12 @@ function getParser(): Parser {
     // Loaded on first use: a fully cached run never needs the native parser.
     const require = createRequire(import.meta.url);
     const TreeSitter = require('tree-sitter') as typeof Parser;
+    const language = require('tree-sitter-c') as Parser.Language;
+    // The module exports its node class at run time; its typings declare only the interface.
+    const { SyntaxNode } = TreeSitter as unknown as { SyntaxNode: abstract new (...args: never[]) => object };
+    prepareNodeClasses(SyntaxNode, language, require.resolve('tree-sitter'));
     parser = new TreeSitter();
-    parser.setLanguage(require('tree-sitter-c') as Parser.Language);
+    parser.setLanguage(language);
   }
   return parser;
 }
