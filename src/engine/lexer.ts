@@ -126,9 +126,15 @@ function directiveEnd(text: string, i: number): number {
   return n;
 }
 
-export function tokenize(text: string): Tokens {
+/**
+ * The tokens of `text`. With `from`, the lexing resumes at a point where it is between tokens (see
+ * `tokensOfRegion`), with the line-start state it had there, and stops before the first token that
+ * begins at or past `to`: the tokens a whole lexing gives from there up to `to`.
+ */
+export function tokenize(text: string, from?: { at: number; lineStart: boolean }, to = text.length): Tokens {
   const n = text.length;
-  let cap = Math.max(16, n >> 2);
+  const stop = Math.min(to, n);
+  let cap = Math.max(16, (stop - (from?.at ?? 0)) >> 2);
   let kind = tokKinds(cap);
   let start = new Int32Array(cap);
   let end = new Int32Array(cap);
@@ -151,9 +157,9 @@ export function tokenize(text: string): Tokens {
     end[count] = e;
     count++;
   };
-  let lineStart = true;
-  let i = 0;
-  while (i < n) {
+  let lineStart = from?.lineStart ?? true;
+  let i = from?.at ?? 0;
+  while (i < stop) {
     const c = text.charCodeAt(i);
     if (c === 10) {
       lineStart = true;
@@ -233,6 +239,33 @@ export function tokenize(text: string): Tokens {
   }
   return { kind, start, end, count };
 }
+
+/**
+ * The tokens of `text` from `at` to `to`, where `text` is `base` (whose tokens are `baseToks`) with
+ * its part from `at` on replaced: what `tokenize(text)` gives for tokens that begin in [at, to), and
+ * possibly some before. The lexing resumes at the end of a token of `base` that ends a few
+ * characters before `at`: the texts agree up to `at`, so the lexer was between tokens there in both,
+ * past the start of a line, and what made that token end (the characters after it) is the same.
+ */
+export function tokensOfRegion(base: string, baseToks: Tokens, text: string, at: number, to: number): Tokens {
+  // The first token of `base` that begins at or after `at`...
+  let lo = 0;
+  let hi = baseToks.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (baseToks.start[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  // ...and the last one before it whose end the lexer found without looking at or past `at`
+  // (a punctuator reads up to two characters ahead).
+  let last = lo - 1;
+  while (last >= 0 && baseToks.end[last] + LOOKAHEAD > at) last--;
+  if (base.length < at) return tokenize(text, undefined, to);
+  return tokenize(text, last < 0 ? { at: 0, lineStart: true } : { at: baseToks.end[last], lineStart: false }, to);
+}
+
+/** How far past a token's end the lexer may read to find that end. */
+const LOOKAHEAD = 3;
 
 function isStringPrefix(text: string, i: number, j: number): boolean {
   const p = text.slice(i, j);

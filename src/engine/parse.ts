@@ -11,7 +11,7 @@ import { expandRegion, ExpansionBudget, PositionMap, splice, type Expansion, typ
 import { FactExtractor, functionDetail, harmfulDamage, withPositions, type SourcePositions } from './extract.js';
 import { scanBody } from './lexscan.js';
 import { liteTree } from './lite.js';
-import { tokenize } from './lexer.js';
+import { tokenize, tokensOfRegion } from './lexer.js';
 import type { Prepared } from './preprocess.js';
 import { lineOf, lineStarts } from './text.js';
 import { noteTree } from './trees.js';
@@ -77,7 +77,9 @@ export function parseFacts(prepared: Prepared, macros?: MacroTable, opts: { incr
         const e = expansions[fn.expansion];
         const text2 = splice(text, e);
         let t2 = expandedToks.get(fn.expansion);
-        if (!t2) expandedToks.set(fn.expansion, (t2 = tokenize(text2)));
+        // Only the expanded region is lexed: the functions read from it lie inside it.
+        if (!t2)
+          expandedToks.set(fn.expansion, (t2 = tokensOfRegion(text, toks, text2, e.from, e.from + e.text.length)));
         const map = new PositionMap(e);
         b = scanBody(text2, t2, fn.bodyStart, fn.end, fn.name, (o) => lineOf(starts, map.source(o)));
       }
