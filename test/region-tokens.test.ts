@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { tokenize, tokensOfRegion, type Tokens } from '../src/engine/lexer.js';
-import { decodeSource } from '../src/engine/text.js';
+import { regionRange } from '../src/engine/parse.js';
+import { decodeSource, lineOf, lineStarts } from '../src/engine/text.js';
 import { fixtureAndCaseFiles } from './support/cfiles.js';
 
 /** The tokens that begin in [from, to), as text, one per line: `kind start end`. */
@@ -58,4 +59,30 @@ test('regions that begin right after a word, a punctuator or inside a comment re
   const base = 'int a; /* open comment\n */ x->y = b<<=2; "str" abc\n#define X 1\nvoid f(void) { g(); }\n';
   for (let at = 0; at <= base.length; at++)
     for (const r of ['def', '=', '> 3;', '*/ h();', '"q"', '\n#if 1\n', ' k(1);']) check(base, at, r, base.slice(at));
+});
+
+test('an expanded region’s range: the points a pass over the whole spliced text gives', () => {
+  const point = (starts: number[], o: number) => {
+    const line = lineOf(starts, o);
+    return { row: line - 1, column: o - starts[line - 1] };
+  };
+  fc.assert(
+    fc.property(fc.nat(), fc.nat(), fc.nat({ max: 300 }), fc.nat(), fc.nat({ max: 200 }), (fi, at0, len, ri, cut) => {
+      const base = texts[fi % texts.length];
+      const at = at0 % (base.length + 1);
+      const to = Math.min(base.length, at + cut);
+      const other = texts[ri % texts.length];
+      const replacement = other.slice(ri % (other.length + 1), (ri % (other.length + 1)) + len);
+      const spliced = base.slice(0, at) + replacement + base.slice(to);
+      const starts = lineStarts(spliced);
+      const r = regionRange(lineStarts(base), { variant: 0, from: at, to, text: replacement, segs: [], uses: 1 });
+      assert.deepEqual(r, {
+        startIndex: at,
+        endIndex: at + replacement.length,
+        startPosition: point(starts, at),
+        endPosition: point(starts, at + replacement.length),
+      });
+    }),
+    { numRuns: 1000, seed: 25 },
+  );
 });

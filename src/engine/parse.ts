@@ -384,7 +384,7 @@ function readExpanded(
   }
   if (e.uses === 0) return false;
   const text2 = splice(text, e);
-  const sub = parseText(text2, [toRange(lineStarts(text2), e.from, e.from + e.text.length)]).rootNode;
+  const sub = parseText(text2, [regionRange(starts, e)]).rootNode;
   if (harmfulDamage(sub)) return false;
   const index = expansions.push(e) - 1;
   const before = x.functions.length;
@@ -424,6 +424,23 @@ function toRange(starts: number[], s: number, e: number): Parser.Range {
     return { row: lo, column: o - starts[lo] };
   };
   return { startIndex: s, endIndex: e, startPosition: at(s), endPosition: at(e) };
+}
+
+/**
+ * The range of an expanded region in the spliced text, its points counted from the variant's line
+ * starts (the texts agree before the region) and the region's own line breaks: no pass over the
+ * whole spliced text per region.
+ */
+export function regionRange(variantStarts: number[], e: Expansion): Parser.Range {
+  const start = toRange(variantStarts, e.from, e.from).startPosition;
+  const lastBreak = e.text.lastIndexOf('\n');
+  let breaks = 0;
+  for (let i = e.text.indexOf('\n'); i !== -1; i = e.text.indexOf('\n', i + 1)) breaks++;
+  const end =
+    lastBreak < 0
+      ? { row: start.row, column: start.column + e.text.length }
+      : { row: start.row + breaks, column: e.text.length - lastBreak - 1 };
+  return { startIndex: e.from, endIndex: e.from + e.text.length, startPosition: start, endPosition: end };
 }
 
 /** Items that read the same in several variants are one item. */
