@@ -10,6 +10,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { lexBytes, parseMacroBodies } from '../src/engine/filefacts.js';
+import { pathDistance } from '../src/engine/program.js';
+import { programOf } from './support/program.js';
+import { defined } from '../src/util/defined.js';
 import { fixtureAndCaseFiles } from './support/cfiles.js';
 
 test('every fixture and shared case: the macro bodies of one parse are the careful way’s', () => {
@@ -37,4 +40,40 @@ test('a body that breaks the unit: the others are still read, as the careful way
   assert.deepEqual(fast, parseMacroBodies(lex, { oneParse: false }));
   const names = fast.map((b) => b.name);
   for (const n of ['MP_SET_FLAG', 'RELEASE', 'TEST']) assert.ok(names.includes(n), `${n} read: ${names.join(', ')}`);
+});
+
+/** The body the whole-file reading gives for the nearest definition of `name` that reads (the eager rule). */
+function eagerBody(files: Record<string, string>, from: string, name: string): unknown {
+  let best: { d: number; body: unknown } | undefined;
+  for (const [path, text] of Object.entries(files)) {
+    for (const b of parseMacroBodies(lexBytes(Buffer.from(text)).lex)) {
+      if (b.name !== name) continue;
+      const d = pathDistance(from, path);
+      if (!best || d < best.d) best = { d, body: { ...b, file: path } };
+    }
+  }
+  return best?.body;
+}
+
+test('a parsed file’s macro bodies are read on first use: the nearest definition that reads, as read whole', () => {
+  const files = {
+    'drv/mp.c': `#include "mp.h"
+#define LOCAL_FREE(a) NdisFreeMemory((a)->Buf, 0, 0)
+VOID MpFree(PADAPTER a) { LOCAL_FREE(a); SHARED(a); NdisStallExecution(1); }`,
+    'drv/mp.h': `#define SHARED(a) ((a)->Flags |= 1)
+#define UNUSED(a) NdisFreeMemory((a)->Other, 0, 0)`,
+    'other/x.h': '#define SHARED(a) ((a)->Flags |= 2)',
+  };
+  const program = programOf(files);
+  const parsed = (path: string) => defined(program.files.get(path)?.parsed);
+  // Nothing is read before an analysis asks.
+  assert.equal(parsed('drv/mp.h').macroBodies, undefined);
+  for (const name of ['LOCAL_FREE', 'SHARED', 'UNUSED'])
+    assert.deepEqual(program.macroBody('drv/mp.c', name), eagerBody(files, 'drv/mp.c', name), name);
+  // `SHARED` is the near header's (`|= 1`), not the far one's.
+  assert.equal(program.macroBody('drv/mp.c', 'SHARED')?.file, 'drv/mp.h');
+  const far = eagerBody(files, 'other/x.h', 'SHARED') as { body: unknown; file: string };
+  assert.equal(far.file, 'other/x.h');
+  assert.notDeepEqual(program.macroBody('drv/mp.c', 'SHARED')?.body, far.body);
+  assert.ok(parsed('drv/mp.h').macroBodies, 'read once asked, and kept in the facts');
 });

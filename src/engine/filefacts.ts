@@ -16,7 +16,11 @@ import { parsingOnDemand } from './parseclock.js';
 export { lexBytes, type LexEntry } from './lexentry.js';
 
 export type ParsedEntry = ParsedFacts & {
-  macroBodies: MacroBody[];
+  /**
+   * The bodies of the file's macros that `macroBodyCandidates` lists, in its order (null: a body that
+   * does not read as statements); made on first use (`Program.macroBody`), not by the parse.
+   */
+  macroBodies?: (MacroBody | null)[];
   /** Digest of the macro definitions the parse could use (empty: none given). */
   macroDigest?: string;
 };
@@ -27,8 +31,7 @@ export type ParsedEntry = ParsedFacts & {
  * which definitions the facts may depend on, for cache keys.
  */
 export function parseBytes(bytes: Uint8Array, lex: LexFacts, macros?: MacroTable, macroDigest = ''): ParsedEntry {
-  const facts = parseFacts(prepared(bytes, true), macros);
-  return { ...facts, macroBodies: parseMacroBodies(lex), macroDigest };
+  return { ...parseFacts(prepared(bytes, true), macros), macroDigest };
 }
 
 /**
@@ -64,10 +67,20 @@ export function loadFunctionDetail(bytes: Uint8Array, entry: ParsedFacts, fn: Fu
  * use can be expanded at analysis time without the preprocessor.
  */
 export function parseMacroBodies(lex: LexFacts, opts: { oneParse?: boolean } = {}): MacroBody[] {
-  const macros = lex.macros.filter(
+  return macroBodiesOf(lex, opts).filter((b): b is MacroBody => b !== null);
+}
+
+/** The macros of a file whose bodies the analyses may read (see `parseMacroBodies`), in file order. */
+export function macroBodyCandidates(lex: LexFacts): (MacroDef & { params: string[] })[] {
+  return lex.macros.filter(
     (m): m is MacroDef & { params: string[] } =>
       m.params !== null && /[A-Za-z_]\w*\s*\(|->|(?:^|[^=!<>])=(?!=)|[=!]=|(?:^|[^&])&(?![&=])/.test(m.body),
   );
+}
+
+/** The bodies of `macroBodyCandidates(lex)`, one per candidate in its order; null where one does not read. */
+export function macroBodiesOf(lex: LexFacts, opts: { oneParse?: boolean } = {}): (MacroBody | null)[] {
+  const macros = macroBodyCandidates(lex);
   if (macros.length === 0) return [];
   const found = new Map<number, MacroBody>();
   const parseUnit = (indexes: number[]) => {
@@ -96,7 +109,7 @@ export function parseMacroBodies(lex: LexFacts, opts: { oneParse?: boolean } = {
   // those are parsed again one by one.
   const missing = macros.map((_m, i) => i).filter((i) => !found.has(i));
   for (const i of missing.slice(0, MAX_MACROS_ALONE)) parseUnit([i]);
-  return [...found].sort(([a], [b]) => a - b).map(([, body]) => body);
+  return macros.map((_m, i) => found.get(i) ?? null);
 }
 
 /** Macro bodies of one file parsed one by one after the shared unit lost them: a bound on the cost. */

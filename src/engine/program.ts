@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import type { FieldAssign, FunctionDetail, FunctionFact, ParsedFacts, Stmt, VarDecl } from './ast.js';
 import { plainName } from './extract.js';
-import { loadFunctionDetail, parseMacroBodies } from './filefacts.js';
+import { loadFunctionDetail, macroBodiesOf, macroBodyCandidates, parseMacroBodies } from './filefacts.js';
 import { parsingOnDemand } from './parseclock.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
 import { noteLimit } from './limits.js';
@@ -24,7 +24,7 @@ export interface MacroBody {
 export interface LinkedFile {
   path: string;
   lex: LexFacts;
-  parsed?: ParsedFacts & { macroBodies?: MacroBody[] };
+  parsed?: ParsedFacts & { macroBodies?: (MacroBody | null)[] };
   /** The file's bytes, from which a function's detail is parsed when first needed. */
   bytes?: Uint8Array;
 }
@@ -81,7 +81,8 @@ export class Program {
   private readonly external = new Map<string, FnDef[]>();
   private readonly statics = new Map<string, Map<string, FnDef[]>>();
   private readonly macros = new Map<string, (MacroDef & { file: string })[]>();
-  private readonly macroBodies = new Map<string, (MacroBody & { file: string })[]>();
+  /** The macros of parsed files whose bodies the analyses may read, by name: file and place in its list. */
+  private readonly macroBodyDefs = new Map<string, { file: string; index: number }[]>();
   private readonly lexMacroBodies = new Map<string, Map<string, MacroBody>>();
   readonly typedefs = new Map<string, string>();
   readonly structs = new Map<string, Record<string, string>>();
@@ -120,7 +121,9 @@ export class Program {
       for (const [k, v] of Object.entries(f.lex.structs))
         this.structs.set(k, Object.assign(this.structs.get(k) ?? {}, v));
       if (!f.parsed) continue;
-      for (const mb of f.parsed.macroBodies ?? []) push(this.macroBodies, mb.name, { ...mb, file: f.path });
+      macroBodyCandidates(f.lex).forEach((m, index) => {
+        push(this.macroBodyDefs, m.name, { file: f.path, index });
+      });
       for (const d of f.parsed.decls)
         if (!d.isFunction && !this.globals.has(d.name))
           this.globals.set(d.name, { ty: d.ty, ptr: d.ptr, file: f.path });
@@ -211,10 +214,34 @@ export class Program {
   }
 
   macroBody(fromFile: string, name: string): (MacroBody & { file: string }) | undefined {
-    const defs = this.macroBodies.get(name);
+    const defs = this.macroBodyDefs.get(name);
     if (!defs) return this.lexMacroBody(fromFile, name);
-    if (defs.length === 1) return defs[0];
-    return this.once(this.macroBodyCache, fromFile, name, () => nearest(fromFile, defs, (d) => d.file)[0]);
+    return this.once(this.macroBodyCache, fromFile, name, () => {
+      // The nearest definition whose body reads as statements (the first in file order among the
+      // equally near); where none does, as where a parsed file defines none.
+      const ranked =
+        defs.length === 1
+          ? defs
+          : defs
+              .map((d, order) => ({ d, order, distance: pathDistance(fromFile, d.file) }))
+              .sort((a, b) => a.distance - b.distance || a.order - b.order)
+              .map((x) => x.d);
+      for (const d of ranked) {
+        const body = this.parsedMacroBodies(d.file)[d.index];
+        if (body) return { ...body, file: d.file };
+      }
+      return this.lexMacroBody(fromFile, name);
+    });
+  }
+
+  /**
+   * A parsed file's macro bodies, read on the first use of one (most are never used): kept in its
+   * facts, so a cache that saves them reads them once.
+   */
+  private parsedMacroBodies(path: string): readonly (MacroBody | null)[] {
+    const f = defined(this.files.get(path), path);
+    const parsed = defined(f.parsed, path);
+    return (parsed.macroBodies ??= parsingOnDemand(() => macroBodiesOf(f.lex)));
   }
 
   /**

@@ -349,7 +349,7 @@ function declarationSig(p: ParsedEntry): string {
           ),
           p.assigns.map((a) => `${a.obj}.${a.field}=${a.value}@${a.fn ?? ''}`),
           p.functionClass.map((c) => `${c.roleType}:${c.name}`),
-          ((p.macroBodies as ParsedEntry['macroBodies'] | undefined) ?? []).map((m) => [m.name, m.params, m.body]),
+          // Macro bodies are read from the macros' text, which the lexical signature holds.
         ]),
       )
       .digest('hex');
