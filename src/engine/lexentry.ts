@@ -11,11 +11,6 @@ export interface LexEntry {
   lex: LexFacts;
   encoding: DecodedText['encoding'];
   lines: number;
-  /**
-   * Digest of what the program reads from a file it does not parse (macros,
-   * typedefs, structs): two contents with the same digest link the same.
-   */
-  linkSig: string;
 }
 
 export function lexBytes(bytes: Uint8Array): LexEntry {
@@ -23,8 +18,23 @@ export function lexBytes(bytes: Uint8Array): LexEntry {
   const toks = tokenize(text);
   const starts = lineStarts(text);
   const lex = lexFacts(text, toks, (o) => lineOf(starts, o));
-  const linkSig = createHash('sha1')
-    .update(JSON.stringify([lex.macros, lex.typedefs, lex.structs, lex.enums]))
-    .digest('hex');
-  return { lex, encoding, lines: starts.length, linkSig };
+  return { lex, encoding, lines: starts.length };
+}
+
+const linkSigs = new WeakMap<LexFacts, string>();
+
+/**
+ * Digest of what the program reads from a file it does not parse (macros, typedefs, structs, enums):
+ * two contents with the same digest link the same. Only a scan with a cache asks (its keys).
+ */
+export function linkSigOf(entry: LexEntry): string {
+  let sig = linkSigs.get(entry.lex);
+  if (sig === undefined) {
+    const { lex } = entry;
+    sig = createHash('sha1')
+      .update(JSON.stringify([lex.macros, lex.typedefs, lex.structs, lex.enums]))
+      .digest('hex');
+    linkSigs.set(lex, sig);
+  }
+  return sig;
 }

@@ -15,7 +15,7 @@ import { relative, sep } from 'node:path';
 import { FactCache, type RunMemo } from './cache.js';
 import { directivesIn, type Directive } from './directives.js';
 import type { ParsedEntry } from './filefacts.js';
-import { lexBytes, type LexEntry } from './lexentry.js';
+import { lexBytes, linkSigOf, type LexEntry } from './lexentry.js';
 import { limitNotices as programLimits } from './limits.js';
 import { onDemandParse } from './parseclock.js';
 import type { LinkedFile } from './program.js';
@@ -323,14 +323,14 @@ function runSignature(sources: SourceFile[], pack: RulePack): string {
 
 function programSignature(files: FileState[], pack: RulePack): string {
   const h = createHash('sha1').update(pack.fingerprint);
-  for (const f of files) h.update(`${f.path}\t${f.parsed ? `P${f.hash}` : `L${f.lex.linkSig}`}\n`);
+  for (const f of files) h.update(`${f.path}\t${f.parsed ? `P${f.hash}` : `L${linkSigOf(f.lex)}`}\n`);
   return h.digest('hex');
 }
 
 /** Everything the analyses read besides function bodies: names and linkage, declarations, macros, types. */
 function linkSignature(files: FileState[], pack: RulePack): string {
   const h = createHash('sha1').update(pack.fingerprint);
-  for (const f of files) h.update(`${f.path}\t${f.lex.linkSig}\t${f.parsed ? declarationSig(f.parsed) : ''}\n`);
+  for (const f of files) h.update(`${f.path}\t${linkSigOf(f.lex)}\t${f.parsed ? declarationSig(f.parsed) : ''}\n`);
   return h.digest('hex');
 }
 
