@@ -179,31 +179,22 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
  * label: every arrival at `Cleanup` holds another value there.
  */
 function stagedInit(cleanup: string, n: number, ring = false): string {
-  const steps: string[] = [];
-  for (let i = 0; i < n; i++)
-    steps.push(
-      `    ${ring ? 'a->Ring->Count' : 'a->Stage'} = ${String(i + 1)};\n    s = Probe(a, ${String(i)});\n    if (s != NDIS_STATUS_SUCCESS) goto fail;`,
-    );
-  return `${ADAPTER}
+  const field = ring ? 'a->Ring->Count' : 'a->Stage';
+  return initWithSteps(
+    `${ADAPTER}
 typedef struct _RING { ULONG Count; } RING, *PRING;
 typedef struct _STAGED { NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; ULONG Stage; PRING Ring; } STAGED, *PSTAGED;
-NDIS_STATUS Probe(PSTAGED a, ULONG i);
-${cleanup}
-NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
-{
-    PSTAGED a = (PSTAGED)c;
-    NDIS_STATUS s;
-    a->H = h;
-    s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
-    if (s != NDIS_STATUS_SUCCESS) return s;
-${steps.join('\n')}
-    return NDIS_STATUS_SUCCESS;
-fail:
-    Cleanup(a);
-    /* Read after the call, so the walk keeps what each path stored there. */
-    if (${ring ? 'a->Ring->Count' : 'a->Stage'} == 0) s = NDIS_STATUS_FAILURE;
-    return s;
-}`;
+NDIS_STATUS Probe(PSTAGED a, ULONG i);`,
+    cleanup,
+    n,
+    -1,
+    {
+      type: 'PSTAGED',
+      step: (i) => `    ${field} = ${String(i + 1)};\n    s = Probe(a, ${String(i)});`,
+      // Read after the call, so the walk keeps what each path stored there.
+      afterCleanup: `    if (${field} == 0) s = NDIS_STATUS_FAILURE;`,
+    },
+  );
 }
 
 test('arrivals that differ only in storage the helper cannot name share one walk', () => {

@@ -248,20 +248,24 @@ export function tokenize(text: string, from?: { at: number; lineStart: boolean }
  * past the start of a line, and what made that token end (the characters after it) is the same.
  */
 export function tokensOfRegion(base: string, baseToks: Tokens, text: string, at: number, to: number): Tokens {
-  // The first token of `base` that begins at or after `at`...
-  let lo = 0;
-  let hi = baseToks.count;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (baseToks.start[mid] < at) lo = mid + 1;
-    else hi = mid;
-  }
-  // ...and the last one before it whose end the lexer found without looking at or past `at`
-  // (a punctuator reads up to two characters ahead).
-  let last = lo - 1;
+  // The last token of `base` before the first at or after `at` whose end the lexer found without
+  // looking at or past `at` (a punctuator reads up to two characters ahead).
+  let last = tokenAt(baseToks, at) - 1;
   while (last >= 0 && baseToks.end[last] + LOOKAHEAD > at) last--;
   if (base.length < at) return tokenize(text, undefined, to);
   return tokenize(text, last < 0 ? { at: 0, lineStart: true } : { at: baseToks.end[last], lineStart: false }, to);
+}
+
+/** Index of the first token at or after an offset. */
+export function tokenAt(toks: Tokens, offset: number): number {
+  let lo = 0;
+  let hi = toks.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (toks.start[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** How far past a token's end the lexer may read to find that end. */

@@ -5,7 +5,7 @@
  * and callback registrations `x.Field = F` / `.Field = F` / `p->Field = (T)&F`.
  */
 import type { FieldAssign } from './ast.js';
-import { Tok, type Tokens } from './lexer.js';
+import { Tok, tokenAt, type Tokens } from './lexer.js';
 
 const NOT_CALLS = new Set([
   'if',
@@ -83,18 +83,6 @@ export interface BodyFacts {
   /** `return` expression texts, each once; `*` past a few. */
   returns: string[];
   assigns: FieldAssign[];
-}
-
-/** Index of the first token at or after an offset. */
-export function tokenAt(toks: Tokens, offset: number): number {
-  let lo = 0;
-  let hi = toks.count;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (toks.start[mid] < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export function scanBody(

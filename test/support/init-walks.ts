@@ -15,21 +15,31 @@ export function initShape(a: InitAnalysis): string {
 /**
  * `MpInit` mapping `a->Regs`, then `n` steps that can each fail, each failure going to `Cleanup(a)`
  * (which `cleanup` defines) with its own status; the step `leakAt` returns instead. `preamble` holds
- * the adapter's type and anything else the cleanup needs.
+ * the adapter's type and anything else the cleanup needs. `opts` changes the adapter's pointer type
+ * (`PADAPTER`), the statements of step `i` (a call `Step<i>(a)` into `s`; the test that follows
+ * them stays) and what runs after the cleanup call.
  */
-export function initWithSteps(preamble: string, cleanup: string, n: number, leakAt: number): string {
+export function initWithSteps(
+  preamble: string,
+  cleanup: string,
+  n: number,
+  leakAt: number,
+  opts: { type?: string; step?: (i: number) => string; afterCleanup?: string } = {},
+): string {
+  const type = opts.type ?? 'PADAPTER';
+  const step = opts.step ?? ((i: number) => `    s = Step${String(i)}(a);`);
   const steps: string[] = [];
   for (let i = 0; i < n; i++)
-    steps.push(
-      `    s = Step${String(i)}(a);\n    if (s != NDIS_STATUS_SUCCESS) ${i === leakAt ? 'return s; /* LEAK */' : 'goto fail;'}`,
-    );
-  const decls = Array.from({ length: n }, (_, i) => `NDIS_STATUS Step${String(i)}(PADAPTER a);`).join('\n');
+    steps.push(`${step(i)}\n    if (s != NDIS_STATUS_SUCCESS) ${i === leakAt ? 'return s; /* LEAK */' : 'goto fail;'}`);
+  const decls = opts.step
+    ? ''
+    : Array.from({ length: n }, (_, i) => `NDIS_STATUS Step${String(i)}(${type} a);`).join('\n');
   return `${preamble}
 ${decls}
 ${cleanup}
 NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
 {
-    PADAPTER a = (PADAPTER)c;
+    ${type} a = (${type})c;
     NDIS_STATUS s;
     a->H = h;
     a->Regs = NULL;
@@ -38,7 +48,7 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
 ${steps.join('\n')}
     return NDIS_STATUS_SUCCESS;
 fail:
-    Cleanup(a);
+    Cleanup(a);${opts.afterCleanup ? `\n${opts.afterCleanup}` : ''}
     return s;
 }`;
 }
