@@ -8,6 +8,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PathAnalyzer } from '../src/engine/paths.js';
+import { Analysis } from '../src/engine/pathcontext.js';
+import { footprintOf, sightOf } from '../src/engine/pathfootprint.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
 import type { FnDef, Program } from '../src/engine/program.js';
 import { programOf } from './support/program.js';
@@ -247,4 +249,34 @@ test('a helper whose walk forgets storage it does not name is not replayed onto 
   assert.equal(r.remembered, r.fresh);
   assert.match(r.remembered, /"leaks":\[\]/);
   assert.equal(r.replays, 0);
+});
+
+test('a footprint: the names of the helper, of what it steps into and of its macros; none through a pointer', () => {
+  const program = programOf({
+    'mp.c': `${ADAPTER}
+typedef struct _OPS { VOID (*Free)(PADAPTER a); } OPS;
+#define UNMAP_REGS(a) NdisMUnmapIoSpace((a)->H, (a)->Regs2, REGS_LEN)
+#define VIA_OPS(a) (a)->Ops->Free(a)
+#define CALL_ARG(f, a) f(a)
+VOID Inner(PADAPTER a) { if (a->Mapped) UNMAP_REGS(a); }
+VOID Plain(PADAPTER a) { if (a->Regs) NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); Inner(a); }
+VOID ByMember(PADAPTER a) { a->Ops->Free(a); }
+VOID ByMacro(PADAPTER a) { VIA_OPS(a); }
+VOID ByArgument(PADAPTER a) { CALL_ARG(a->Free, a); }`,
+  });
+  const an = new Analysis(program, mapping, new Set(program.functions), false, 4, []);
+  const names = defined(footprintOf(an, fn(program, 'Plain')));
+  // Its own body, the helper it steps into, and the macro that helper uses.
+  for (const n of ['Regs', 'Mapped', 'Regs2', 'H']) assert.ok(names.has(n), n);
+  assert.ok(!names.has('Len'), 'a field no function of it names');
+  for (const f of ['ByMember', 'ByMacro', 'ByArgument']) assert.equal(footprintOf(an, fn(program, f)), undefined, f);
+  // A key of a field it names is in sight, one it does not name is not; a variable always is.
+  const sight = defined(sightOf(an, fn(program, 'Plain'), [], () => false));
+  assert.equal(sight('ADAPTER.Regs2'), true);
+  assert.equal(sight('ADAPTER.Len'), false);
+  assert.equal(sight('ADAPTER.Flags&4'), false);
+  assert.equal(sight('G:Global'), true);
+  // What an argument was handed as is in sight whatever its name.
+  const handed = defined(sightOf(an, fn(program, 'Plain'), [{ key: 'ADAPTER.Len' }], () => false));
+  assert.equal(handed('ADAPTER.Len'), true);
 });

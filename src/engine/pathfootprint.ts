@@ -8,9 +8,9 @@
  * neither read nor written by the walk, so arrivals that differ only there take
  * one walk.
  *
- * Where the text cannot bound what is reached (a call through a pointer, which
- * may call anything whose address is taken), there is no footprint and the key
- * is the whole state, as before. The footprint is a claim about reads; writes
+ * Where the text cannot bound what is reached (a call through a pointer, in the
+ * code or in a macro it uses, which may call anything whose address is taken),
+ * there is no footprint and the key is the whole state, as before. The footprint is a claim about reads; writes
  * are checked besides: a walk whose exits changed anything outside it is not
  * remembered (`summarise`).
  */
@@ -56,7 +56,11 @@ function readFootprint(an: Analysis, root: FnDef): Set<string> | undefined {
     // Macros used here, as deep as they nest; names that are functions join the closure.
     for (let w = fresh.pop(); w !== undefined; w = fresh.pop()) {
       const m = an.program.macro(fn.file, w);
-      if (m) wordsOf(m.body, add);
+      if (m) {
+        // Its expansion may call through a pointer (`(a)->Ops->Free(a)`, a parameter called as a function).
+        if (callsThroughPointer(m.body, m.params)) return undefined;
+        wordsOf(m.body, add);
+      }
       for (const t of an.program.resolve(fn.file, w))
         if (!seen.has(t)) {
           seen.add(t);
@@ -66,6 +70,17 @@ function readFootprint(an: Analysis, root: FnDef): Set<string> | undefined {
   }
   return names;
 }
+
+/** Does a macro's body call a member, a dereference or one of its own parameters? */
+function callsThroughPointer(body: string, params: string[] | null): boolean {
+  if (/(?:->|\.)\s*[A-Za-z_]\w*\s*\(|\(\s*\*/.test(body)) return true;
+  for (const p of params ?? []) {
+    for (const m of body.matchAll(WORD_THEN_PAREN)) if (m[1] === p) return true;
+  }
+  return false;
+}
+
+const WORD_THEN_PAREN = /([A-Za-z_]\w*)\s*\(/g;
 
 function wordsOf(text: string, add: (w: string) => void): void {
   for (const m of text.matchAll(WORD)) add(m[0]);
