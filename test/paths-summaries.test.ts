@@ -280,3 +280,17 @@ VOID ByArgument(PADAPTER a) { CALL_ARG(a->Free, a); }`,
   const handed = defined(sightOf(an, fn(program, 'Plain'), [{ key: 'ADAPTER.Len' }], () => false));
   assert.equal(handed('ADAPTER.Len'), true);
 });
+
+test('a footprint spans at most 64 functions: a longer chain of helpers keys by the whole state', () => {
+  const chain = (n: number) => {
+    const fns = Array.from({ length: n }, (_, i) =>
+      i === n - 1
+        ? `VOID H${String(i)}(PADAPTER a) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); }`
+        : `VOID H${String(i)}(PADAPTER a) { a->Len = ${String(i)}; H${String(i + 1)}(a); }`,
+    );
+    const program = programOf({ 'mp.c': `${ADAPTER}\n${[...fns].reverse().join('\n')}` });
+    return footprintOf(new Analysis(program, mapping, new Set(program.functions), false, 4, []), fn(program, 'H0'));
+  };
+  assert.ok(chain(64)?.has('Regs'), 'a chain of 64 has a footprint');
+  assert.equal(chain(65), undefined);
+});

@@ -33,42 +33,82 @@ export function footprintOf(an: Analysis, fn: FnDef): ReadonlySet<string> | unde
   return names;
 }
 
+/**
+ * Functions a footprint may span: past it the key is the whole state. A real cleanup routine
+ * reaches a few dozen; a generated chain of thousands would make every helper's footprint the
+ * whole chain, and their sum grow with its square.
+ */
+const MAX_FOOTPRINT_FUNCTIONS = 64;
+
 function readFootprint(an: Analysis, root: FnDef): Set<string> | undefined {
   const names = new Set<string>();
   const seen = new Set<FnDef>([root]);
   const todo: FnDef[] = [root];
   for (let fn = todo.pop(); fn; fn = todo.pop()) {
-    // A call through a pointer may reach any function whose address is taken.
-    if (fn.fact.indirectCalls > 0) return undefined;
-    const fresh: string[] = [];
-    const add = (w: string) => {
-      if (!names.has(w)) {
-        names.add(w);
-        fresh.push(w);
+    const own = ownNames(an, fn);
+    if (!own) return undefined;
+    for (const w of own.words) names.add(w);
+    for (const t of own.callees)
+      if (!seen.has(t)) {
+        if (seen.size >= MAX_FOOTPRINT_FUNCTIONS) return undefined;
+        seen.add(t);
+        todo.push(t);
       }
-    };
-    // A helper the walk may step into is read whole; any other is an opaque call, which forgets
-    // only the fields it writes (`opaqueCall`).
-    if (an.relevant.has(fn)) identifiersOf(fn.body, add);
-    else for (const w of [...(fn.fact.fieldWrites ?? []), ...(fn.fact.maskedWrites ?? [])]) wordsOf(w, add);
-    for (const c of fn.fact.calls) add(c);
-    for (const r of fn.fact.refs) add(r);
-    // Macros used here, as deep as they nest; names that are functions join the closure.
-    for (let w = fresh.pop(); w !== undefined; w = fresh.pop()) {
-      const m = an.program.macro(fn.file, w);
-      if (m) {
-        // Its expansion may call through a pointer (`(a)->Ops->Free(a)`, a parameter called as a function).
-        if (callsThroughPointer(m.body, m.params)) return undefined;
-        wordsOf(m.body, add);
-      }
-      for (const t of an.program.resolve(fn.file, w))
-        if (!seen.has(t)) {
-          seen.add(t);
-          todo.push(t);
-        }
-    }
   }
   return names;
+}
+
+interface OwnNames {
+  words: Set<string>;
+  /** The functions its names and its macros' names may call. */
+  callees: FnDef[];
+}
+
+const ownByAnalysis = new WeakMap<Analysis, Map<FnDef, OwnNames | undefined>>();
+
+/**
+ * One function's part of a footprint, read once per analysis: its names (its whole body where the
+ * walk may step into it, else the fields it writes), those of the macros it uses as they expand
+ * where it is, and the functions any of them name. Undefined where it calls through a pointer.
+ */
+function ownNames(an: Analysis, fn: FnDef): OwnNames | undefined {
+  let memo = ownByAnalysis.get(an);
+  if (!memo) ownByAnalysis.set(an, (memo = new Map<FnDef, OwnNames | undefined>()));
+  if (memo.has(fn)) return memo.get(fn);
+  const own = readOwnNames(an, fn);
+  memo.set(fn, own);
+  return own;
+}
+
+function readOwnNames(an: Analysis, fn: FnDef): OwnNames | undefined {
+  // A call through a pointer may reach any function whose address is taken.
+  if (fn.fact.indirectCalls > 0) return undefined;
+  const words = new Set<string>();
+  const fresh: string[] = [];
+  const add = (w: string) => {
+    if (!words.has(w)) {
+      words.add(w);
+      fresh.push(w);
+    }
+  };
+  // A helper the walk may step into is read whole; any other is an opaque call, which forgets
+  // only the fields it writes (`opaqueCall`).
+  if (an.relevant.has(fn)) identifiersOf(fn.body, add);
+  else for (const w of [...(fn.fact.fieldWrites ?? []), ...(fn.fact.maskedWrites ?? [])]) wordsOf(w, add);
+  for (const c of fn.fact.calls) add(c);
+  for (const r of fn.fact.refs) add(r);
+  const callees: FnDef[] = [];
+  // Macros as they expand in this function's file, as deep as they nest.
+  for (let w = fresh.pop(); w !== undefined; w = fresh.pop()) {
+    const m = an.program.macro(fn.file, w);
+    if (m) {
+      // Its expansion may call through a pointer (`(a)->Ops->Free(a)`, a parameter called as a function).
+      if (callsThroughPointer(m.body, m.params)) return undefined;
+      wordsOf(m.body, add);
+    }
+    for (const t of an.program.resolve(fn.file, w)) callees.push(t);
+  }
+  return { words, callees };
 }
 
 /** Does a macro's body call a member, a dereference or one of its own parameters? */
