@@ -17,21 +17,13 @@
 import type { Stmt } from './ast.js';
 import type { Analysis } from './pathcontext.js';
 import type { FnDef } from './program.js';
-
-const footprints = new WeakMap<Analysis, Map<FnDef, ReadonlySet<string> | undefined>>();
+import { rememberedPer } from '../util/memo.js';
 
 const WORD = /[A-Za-z_]\w*/g;
 const IDENT = /^[A-Za-z_]\w*$/;
 
 /** The names `fn`'s walk can reach state through, or undefined where its text cannot bound them. */
-export function footprintOf(an: Analysis, fn: FnDef): ReadonlySet<string> | undefined {
-  let memo = footprints.get(an);
-  if (!memo) footprints.set(an, (memo = new Map<FnDef, ReadonlySet<string> | undefined>()));
-  if (memo.has(fn)) return memo.get(fn);
-  const names = readFootprint(an, fn);
-  memo.set(fn, names);
-  return names;
-}
+export const footprintOf: (an: Analysis, fn: FnDef) => ReadonlySet<string> | undefined = rememberedPer(readFootprint);
 
 /**
  * Functions a footprint may span: past it the key is the whole state. A real cleanup routine
@@ -64,21 +56,12 @@ interface OwnNames {
   callees: FnDef[];
 }
 
-const ownByAnalysis = new WeakMap<Analysis, Map<FnDef, OwnNames | undefined>>();
-
 /**
  * One function's part of a footprint, read once per analysis: its names (its whole body where the
  * walk may step into it, else the fields it writes), those of the macros it uses as they expand
  * where it is, and the functions any of them name. Undefined where it calls through a pointer.
  */
-function ownNames(an: Analysis, fn: FnDef): OwnNames | undefined {
-  let memo = ownByAnalysis.get(an);
-  if (!memo) ownByAnalysis.set(an, (memo = new Map<FnDef, OwnNames | undefined>()));
-  if (memo.has(fn)) return memo.get(fn);
-  const own = readOwnNames(an, fn);
-  memo.set(fn, own);
-  return own;
-}
+const ownNames: (an: Analysis, fn: FnDef) => OwnNames | undefined = rememberedPer(readOwnNames);
 
 function readOwnNames(an: Analysis, fn: FnDef): OwnNames | undefined {
   // A call through a pointer may reach any function whose address is taken.

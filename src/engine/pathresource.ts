@@ -20,6 +20,7 @@ import { visitExpansion } from './pathmacro.js';
 import { isTracked } from './pathnames.js';
 import { aliased } from './pathalias.js';
 import { defined } from '../util/defined.js';
+import { rememberedPer } from '../util/memo.js';
 
 /** Suffix of the name and id under which an array keeps an earlier element still held (see `acquire`). */
 const EARLIER = '~earlier';
@@ -389,13 +390,10 @@ interface HelperReach {
   releases: string[];
 }
 
-const helperReach = new WeakMap<Analysis, Map<FnDef, HelperReach | undefined>>();
-
 /** The acquires and releases `fn` reaches by plain calls and macros, as deep as a loop's are read. */
-function reachOfHelper(an: Analysis, fn: FnDef): HelperReach | undefined {
-  let memo = helperReach.get(an);
-  if (!memo) helperReach.set(an, (memo = new Map<FnDef, HelperReach | undefined>()));
-  if (memo.has(fn)) return memo.get(fn);
+const reachOfHelper: (an: Analysis, fn: FnDef) => HelperReach | undefined = rememberedPer(readReachOfHelper);
+
+function readReachOfHelper(an: Analysis, fn: FnDef): HelperReach | undefined {
   const out: HelperReach = { acquires: false, releases: [] };
   // Set false where the text cannot tell (closures assign it: an object, not a `let`).
   const reading = { known: true };
@@ -455,9 +453,7 @@ function reachOfHelper(an: Analysis, fn: FnDef): HelperReach | undefined {
     });
   };
   visitFn(fn, 0, new Set([fn]));
-  const result = reading.known ? out : undefined;
-  memo.set(fn, result);
-  return result;
+  return reading.known ? out : undefined;
 }
 
 /**

@@ -14,3 +14,19 @@ export function rememberedByString<V>(compute: (s: string) => V, max = 100_000):
     return hit;
   };
 }
+
+/**
+ * A function of an owner and a key, remembered per owner for as long as the owner lives (an
+ * analysis and a function of the program); undefined results are remembered too.
+ */
+export function rememberedPer<O extends object, K, V>(compute: (owner: O, key: K) => V): (owner: O, key: K) => V {
+  const tables = new WeakMap<O, Map<K, V>>();
+  return (owner: O, key: K): V => {
+    let table = tables.get(owner);
+    if (!table) tables.set(owner, (table = new Map<K, V>()));
+    if (table.has(key)) return table.get(key) as V;
+    const value = compute(owner, key);
+    table.set(key, value);
+    return value;
+  };
+}
