@@ -216,16 +216,21 @@ export function summarise(
   if (historyInside(pristine, walked)) return undefined;
   // The arrival's part out of sight is a later arrival's own: the walk must have left it as it was.
   const inSight = sight ? groupsInSight(pristine, sight) : undefined;
+  // What the path knows of a symbol is the walk's to change only where storage in sight or an argument
+  // holds it, or the walk made it: one that storage out of sight holds, or none (a status the path
+  // tested and let go), is a later arrival's own.
   const symsInSight = new Set<string>();
+  const symsOutOfSight = new Set<string>();
   if (sight) {
-    const symOf = (v: Val) => {
-      if (v.k === 'sym') symsInSight.add(v.id.charCodeAt(0) === 33 ? v.id.slice(1) : v.id);
+    const symOf = (v: Val, into: Set<string>) => {
+      if (v.k === 'sym') into.add(v.id.charCodeAt(0) === 33 ? v.id.slice(1) : v.id);
     };
-    for (const [k, v] of pristine.vals) if (sight(k)) symOf(v);
-    for (const [k, g] of pristine.groups) if (inSight?.has(k) && g.sym) symsInSight.add(g.sym);
-    for (const a of args) symOf(a.val);
+    for (const [k, v] of pristine.vals) symOf(v, sight(k) ? symsInSight : symsOutOfSight);
+    for (const [k, g] of pristine.groups) if (g.sym) (inSight?.has(k) ? symsInSight : symsOutOfSight).add(g.sym);
+    for (const a of args) symOf(a.val, symsInSight);
+    for (const x of symsInSight) symsOutOfSight.delete(x);
   }
-  const consSeen = (k: string) => !sight || symsInSight.has(k) || !pristine.cons.has(k);
+  const consSeen = (k: string) => !sight || symsInSight.has(k) || (!pristine.cons.has(k) && !symsOutOfSight.has(k));
   const origin = new Map<Val, Source>();
   args.forEach((a, i) => {
     if (!origin.has(a.val)) origin.set(a.val, { from: 'arg', i });
