@@ -1,8 +1,7 @@
 /** The parse pool: one file's failure, in this thread or in a worker, costs that file only. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lexBytes, type ParsedEntry } from '../src/engine/filefacts.js';
-import type { LexFacts } from '../src/engine/lexfacts.js';
+import type { ParsedEntry } from '../src/engine/filefacts.js';
 import { ParsePool, parseBatch, type ParseJob } from '../src/engine/pool.js';
 
 /** A file of `n` small functions; its first is `Good<i>`. */
@@ -15,17 +14,15 @@ function source(i: number, n: number): Buffer {
   return Buffer.from(fns.join('\n') + '\n');
 }
 
-/** Jobs for `count` files, every `every`-th with broken lexical facts, so that its parse throws. */
+/** Jobs for `count` files, every `every`-th with bytes that are not bytes, so that its parse throws. */
 function jobs(count: number, every: number, fns: number) {
   const parsed = new Map<number, ParsedEntry>();
   const failed = new Map<number, Error>();
   const list: ParseJob[] = Array.from({ length: count }, (_, i) => {
-    const bytes = source(i, fns);
-    // Facts that are not facts: the parse reads their macro list and fails.
-    const lex = i % every === 2 ? ({ macros: null } as unknown as LexFacts) : lexBytes(bytes).lex;
+    // Not a byte array: its decoding throws (a TypeError), in this thread or in a worker.
+    const bytes = i % every === 2 ? ({ length: 64 } as unknown as Uint8Array) : source(i, fns);
     return {
       bytes,
-      lex,
       done: (facts) => {
         parsed.set(i, facts);
       },

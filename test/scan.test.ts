@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
 import { FactCache } from '../src/engine/cache.js';
-import { lexBytes, loadFunctionDetail, parseBytes } from '../src/engine/filefacts.js';
+import { loadFunctionDetail, parseBytes } from '../src/engine/filefacts.js';
 import { onDemandParse } from '../src/engine/parseclock.js';
 import { scan, ScanError, type SourceFile } from '../src/engine/scan.js';
 import { repoRoot } from './support/paths.js';
@@ -78,7 +78,7 @@ test('parsing the rules asked for on first read is its own stage: the stages add
 test('a body read again comes from the entry’s store and adds no parsing time', () => {
   const text = `VOID Helper(PVOID p)\n{\n    if (p) Free(p);\n}\n`;
   const bytes = Buffer.from(text);
-  const entry = parseBytes(bytes, lexBytes(bytes).lex);
+  const entry = parseBytes(bytes);
   const fn = defined(entry.functions.find((f) => f.name === 'Helper'));
   const t0 = onDemandParse.ms;
   const first = loadFunctionDetail(bytes, entry, fn);

@@ -30,7 +30,7 @@ export type ParsedEntry = ParsedFacts & {
  * expanded only where a region does not parse as written; `macroDigest` says
  * which definitions the facts may depend on, for cache keys.
  */
-export function parseBytes(bytes: Uint8Array, lex: LexFacts, macros?: MacroTable, macroDigest = ''): ParsedEntry {
+export function parseBytes(bytes: Uint8Array, macros?: MacroTable, macroDigest = ''): ParsedEntry {
   return { ...parseFacts(prepared(bytes, true), macros), macroDigest };
 }
 

@@ -12,13 +12,11 @@
 import { Worker } from 'node:worker_threads';
 import { parseBytes, type ParsedEntry } from './filefacts.js';
 import type { MacroTable } from './expand.js';
-import type { LexFacts } from './lexfacts.js';
 import { releaseTrees } from './trees.js';
 import { defined } from '../util/defined.js';
 
 export interface ParseJob {
   bytes: Uint8Array;
-  lex: LexFacts;
   /** The repository's macros that this file's uses can reach, and their digest. */
   macros?: MacroTable;
   macroDigest?: string;
@@ -33,7 +31,7 @@ const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve)
 function parseHere(job: ParseJob): void {
   let facts: ParsedEntry | undefined;
   try {
-    facts = parseBytes(job.bytes, job.lex, job.macros, job.macroDigest);
+    facts = parseBytes(job.bytes, job.macros, job.macroDigest);
   } catch (e) {
     job.fail(e instanceof Error ? e : new Error(String(e)));
   }
@@ -133,7 +131,6 @@ export class ParsePool {
     hand.worker.postMessage({
       id: 0,
       bytes: job.bytes,
-      lex: job.lex,
       macros: job.macros ? [...job.macros.values()] : undefined,
       macroDigest: job.macroDigest,
     });

@@ -471,7 +471,6 @@ async function parseClosure(
         await batch.run(
           todo.map((f) => ({
             bytes: f.bytes,
-            lex: f.lex.lex,
             macros: macroFor.get(f)?.table,
             macroDigest: macroFor.get(f)?.digest,
             done: (parsed: ParsedEntry) => {

@@ -1,17 +1,16 @@
-/** Parse worker: receives file bytes and their lexical facts, answers parsed facts. */
+/** Parse worker: receives file bytes (and the macros their damaged regions may use), answers parsed facts. */
 import { parentPort } from 'node:worker_threads';
 import { parseBytes } from './filefacts.js';
 import type { MacroDefinition } from './expand.js';
-import type { LexFacts } from './lexfacts.js';
 import { releaseTrees } from './trees.js';
 
 const port = parentPort;
 if (!port) throw new Error('src/engine/worker.ts runs as a worker thread only');
 
-port.on('message', (msg: { bytes: Uint8Array; lex: LexFacts; macros?: MacroDefinition[]; macroDigest?: string }) => {
+port.on('message', (msg: { bytes: Uint8Array; macros?: MacroDefinition[]; macroDigest?: string }) => {
   try {
     const macros = msg.macros ? new Map(msg.macros.map((m) => [m.name, m])) : undefined;
-    port.postMessage({ facts: parseBytes(msg.bytes, msg.lex, macros, msg.macroDigest) });
+    port.postMessage({ facts: parseBytes(msg.bytes, macros, msg.macroDigest) });
   } catch (e) {
     port.postMessage({ error: (e as Error).message });
   }

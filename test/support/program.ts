@@ -8,7 +8,7 @@ export function programOf(files: Record<string, string>): Program {
     Object.entries(files).map(([path, text]) => {
       const bytes = Buffer.from(text);
       const { lex } = lexBytes(bytes);
-      return { path, lex, parsed: parseBytes(bytes, lex), bytes };
+      return { path, lex, parsed: parseBytes(bytes), bytes };
     }),
     loadRulePack().roles,
   );
