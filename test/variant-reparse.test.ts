@@ -14,16 +14,28 @@ import fc from 'fast-check';
 import { tokenize } from '../src/engine/lexer.js';
 import { parseFacts, variantReads } from '../src/engine/parse.js';
 import { prepareSource } from '../src/engine/preprocess.js';
+import type { MacroTable } from '../src/engine/expand.js';
 import { decodeSource } from '../src/engine/text.js';
 import { fixtureAndCaseFiles } from './support/cfiles.js';
 import { wrapInIfChains } from './support/ifchains.js';
 
-function bothWays(text: string): { inc: unknown; fresh: unknown; variants: number } {
+/**
+ * Each file read twice: as the scan reads it (variants parsed incrementally, a damaged region read
+ * once for every variant that has it) and as the reference does (every variant fresh, every region
+ * read again). `macros` are the repository's, for the damaged regions they make readable.
+ */
+function bothWays(text: string, macros?: MacroTable): { inc: unknown; fresh: unknown; variants: number } {
   const prepared = prepareSource(text, tokenize(text));
-  const fresh = parseFacts(prepared, undefined, { incremental: false });
-  const inc = parseFacts(prepared);
+  const fresh = parseFacts(prepared, macros, { incremental: false, shareRegions: false });
+  const inc = parseFacts(prepared, macros);
   return { inc, fresh, variants: prepared.variants.length };
 }
+
+/** Statement macros with no `;` after their use, which tree-sitter reads only once expanded. */
+const MACROS: MacroTable = new Map([
+  ['MP_SET_FLAG', { name: 'MP_SET_FLAG', params: ['a', 'f'], body: '((a)->Flags |= (f));' }],
+  ['DBG_ENTER', { name: 'DBG_ENTER', params: ['x'], body: 'Trace(x);' }],
+]);
 
 test('every fixture and shared case reads the same with variants parsed incrementally', () => {
   const files = fixtureAndCaseFiles();
@@ -80,6 +92,29 @@ test('a build whose tree has a syntax error is parsed from scratch', () => {
   assert.deepEqual(inc, fresh);
   assert.equal(variantReads.itemsReused - before.itemsReused, 0, 'nothing is reused from a damaged tree');
   assert.ok(variantReads.fresh - before.fresh >= 2, 'both builds parsed from scratch in the incremental read');
+});
+
+test('a damaged region that every build has is expanded and parsed once, with the facts of reading it per build', () => {
+  // D's body needs its macros expanded in both builds (the same text at the same place);
+  // B differs between the builds, so its region is read in each.
+  const text = `${TWO_BUILDS}
+VOID D(PADAPTER p)
+{
+    DBG_ENTER(p)
+    MP_SET_FLAG(p, 4)
+    Teardown(p);
+}
+`;
+  const before = { ...variantReads };
+  const { inc, fresh, variants } = bothWays(text, MACROS);
+  assert.equal(variants, 2);
+  assert.deepEqual(inc, fresh);
+  const facts = inc as { functions: { name: string; calls: string[]; expansion?: number }[]; expansions?: unknown[] };
+  const d = facts.functions.filter((f) => f.name === 'D');
+  assert.equal(d.length, 1, 'one D for both builds');
+  assert.deepEqual(d[0].calls, ['Trace', 'Teardown'], 'read as expanded');
+  assert.equal(facts.expansions?.length, 2, 'each build names the expansion it read');
+  assert.ok(variantReads.regionsShared - before.regionsShared >= 1, "the second build took the first build's read");
 });
 
 /** A statement line of a generated function, now and then a damaged one. */
@@ -143,12 +178,16 @@ test('generated #if chains: incremental and fresh parses give the same facts', (
   const before = { ...variantReads };
   fc.assert(
     fc.property(program, (text) => {
-      const { inc, fresh } = bothWays(text);
-      assert.deepEqual(inc, fresh, text);
+      // With the macros too: the damaged `MP_SET_FLAG(a, F)` with no `;` is a region they make readable.
+      for (const macros of [undefined, MACROS]) {
+        const { inc, fresh } = bothWays(text, macros);
+        assert.deepEqual(inc, fresh, text);
+      }
     }),
     { seed: 20261205, numRuns: 400 },
   );
-  // The property is about the incremental path: it must have been taken, with items reused.
+  // The property is about the incremental path and the shared regions: both must have been taken.
   assert.ok(variantReads.incremental - before.incremental > 50, 'incremental reads happened');
   assert.ok(variantReads.itemsReused - before.itemsReused > 50, 'items were reused');
+  assert.ok(variantReads.regionsShared - before.regionsShared > 20, 'regions were shared between builds');
 });

@@ -50,20 +50,30 @@ function parseText(text: string, ranges?: Parser.Range[], old?: Parser.Tree): Pa
 }
 
 /** How the variants of the files parsed in this thread were read (tests check that reuse happens). */
-export const variantReads = { fresh: 0, incremental: 0, itemsReused: 0 };
+export const variantReads = { fresh: 0, incremental: 0, itemsReused: 0, regionsShared: 0 };
 
 /** `incremental: false` parses every variant from scratch (the reference that tests compare with). */
-export function parseFacts(prepared: Prepared, macros?: MacroTable, opts: { incremental?: boolean } = {}): ParsedFacts {
+export function parseFacts(
+  prepared: Prepared,
+  macros?: MacroTable,
+  opts: { incremental?: boolean; shareRegions?: boolean } = {},
+): ParsedFacts {
   const incremental = opts.incremental ?? true;
   const x = new FactExtractor();
   const expansions: Expansion[] = [];
   const limits: { line: number; why: string }[] = [];
+  const read: RegionReads = {
+    macros,
+    expansions,
+    limits,
+    ...(opts.shareRegions === false ? {} : { regions: new Map<string, RegionRead>() }),
+  };
   let prev: { text: string; tree: Parser.Tree } | undefined;
   prepared.variants.forEach((text, v) => {
     const before = x.functions.length;
     const { tree, unchanged } = parseVariant(text, incremental ? prev : undefined);
     prev = { text, tree };
-    readVariant(x, text, tree, v, unchanged, macros, expansions, limits);
+    readVariant(x, text, tree, v, unchanged, read);
     if (x.functions.length === before) return;
     // What linking needs from the bodies comes from their tokens, not from the tree.
     const toks = prepared.tokens?.[v] ?? tokenize(text);
@@ -251,16 +261,54 @@ function touches(ranges: [number, number][], s: number, e: number): boolean {
   return lo < ranges.length && ranges[lo][0] <= e;
 }
 
+/**
+ * What reading a variant's damaged regions shares: the repository's macros, the expansions taken
+ * and the limits met (the file's facts), and the regions read so far. Variants of a file differ only
+ * in blanked `#if` branches, so a damaged region of the same text at the same place reads the same in
+ * each: its expansion and parse are made once (undefined `regions`: every variant reads its own).
+ */
+interface RegionReads {
+  macros: MacroTable | undefined;
+  expansions: Expansion[];
+  limits: { line: number; why: string }[];
+  regions?: Map<string, RegionRead>;
+}
+
+/** How one region read: expanded (and clean), or not (past a budget, no macro used, still damaged); or parsed as written. */
+type RegionRead =
+  | { k: 'expanded'; e: Expansion; sub: Parser.SyntaxNode }
+  | { k: 'budget'; why: string }
+  | { k: 'not-expanded' }
+  | { k: 'piece'; sub: Parser.SyntaxNode };
+
+/** A region's read, made by `make` unless this file read the same text at the same place before. */
+function regionRead(
+  read: RegionReads,
+  kind: string,
+  text: string,
+  starts: number[],
+  from: number,
+  to: number,
+  make: () => RegionRead,
+): RegionRead {
+  if (!read.regions) return make();
+  // Its line too: positions are read from it (variants keep every line break, so it is the same).
+  const key = `${kind}|${String(from)}|${String(to)}|${String(lineOf(starts, from))}|${text.slice(from, to)}`;
+  let r = read.regions.get(key);
+  if (r) variantReads.regionsShared++;
+  else read.regions.set(key, (r = make()));
+  return r;
+}
+
 function readVariant(
   x: FactExtractor,
   text: string,
   tree: Parser.Tree,
   v: number,
   unchanged: ((n: Parser.SyntaxNode) => boolean) | undefined,
-  macros: MacroTable | undefined,
-  expansions: Expansion[],
-  limits: { line: number; why: string }[],
+  read: RegionReads,
 ): void {
+  const { macros } = read;
   const root = tree.rootNode;
   if (!root.hasError) {
     x.addTopLevel(unchanged ? root.namedChildren.filter((c) => !unchanged(c)) : root.namedChildren, v);
@@ -270,7 +318,7 @@ function readVariant(
   // A recovery that gave up on the whole file (its root is one ERROR holding every token): the
   // file is read in pieces, cut where a line starts with `}`, as a damaged region is.
   if (root.type === 'ERROR') {
-    readPieces(x, text, starts, splitAtClosingBraces(text, starts, 0, text.length), v, macros, expansions, limits);
+    readPieces(x, text, starts, splitAtClosingBraces(text, starts, 0, text.length), v, read);
     return;
   }
   const children = root.namedChildren;
@@ -291,7 +339,7 @@ function readVariant(
         .filter((c) => c.hasError)
         .slice(0, 2);
       for (const last of [child, ...damagedAfter]) {
-        if (readExpanded(x, text, starts, child.startIndex, last.endIndex, v, macros, expansions, limits)) {
+        if (readExpanded(x, text, starts, child.startIndex, last.endIndex, v, read)) {
           taken = children.indexOf(last);
           break;
         }
@@ -321,7 +369,7 @@ function readVariant(
       continue;
     }
     i = last;
-    readPieces(x, text, starts, pieces, v, macros, expansions, limits);
+    readPieces(x, text, starts, pieces, v, read);
   }
 }
 
@@ -332,16 +380,18 @@ function readPieces(
   starts: number[],
   pieces: [number, number][],
   v: number,
-  macros: MacroTable | undefined,
-  expansions: Expansion[],
-  limits: { line: number; why: string }[],
+  read: RegionReads,
 ): void {
   for (const [s, e] of pieces) {
-    if (macros?.size && readExpanded(x, text, starts, s, e, v, macros, expansions, limits)) continue;
+    if (read.macros?.size && readExpanded(x, text, starts, s, e, v, read)) continue;
     const range = toRange(starts, s, e);
-    const sub = parseText(text, [range]).rootNode;
-    x.addTopLevel(sub.namedChildren, v);
-    if (harmfulDamage(sub)) x.damagedLines.push(range.startPosition.row + 1);
+    const r = regionRead(read, 'piece', text, starts, s, e, () => ({
+      k: 'piece',
+      sub: parseText(text, [range]).rootNode,
+    }));
+    if (r.k !== 'piece') continue;
+    x.addTopLevel(r.sub.namedChildren, v);
+    if (harmfulDamage(r.sub)) x.damagedLines.push(range.startPosition.row + 1);
   }
 }
 
@@ -370,26 +420,30 @@ function readExpanded(
   from: number,
   to: number,
   v: number,
-  macros: MacroTable,
-  expansions: Expansion[],
-  limits: { line: number; why: string }[],
+  read: RegionReads,
 ): boolean {
-  let e: Expansion;
-  try {
-    e = expandRegion(text, from, to, macros, v);
-  } catch (err) {
-    if (!(err instanceof ExpansionBudget)) throw err;
-    limits.push({ line: lineOf(starts, from), why: err.message });
-    return false;
-  }
-  if (e.uses === 0) return false;
-  const text2 = splice(text, e);
-  const sub = parseText(text2, [regionRange(starts, e)]).rootNode;
-  if (harmfulDamage(sub)) return false;
-  const index = expansions.push(e) - 1;
+  const macros = read.macros;
+  if (!macros) return false;
+  const r = regionRead(read, 'expanded', text, starts, from, to, (): RegionRead => {
+    let e: Expansion;
+    try {
+      e = expandRegion(text, from, to, macros, v);
+    } catch (err) {
+      if (!(err instanceof ExpansionBudget)) throw err;
+      return { k: 'budget', why: err.message };
+    }
+    if (e.uses === 0) return { k: 'not-expanded' };
+    const sub = parseText(splice(text, e), [regionRange(starts, e)]).rootNode;
+    return harmfulDamage(sub) ? { k: 'not-expanded' } : { k: 'expanded', e, sub };
+  });
+  if (r.k === 'budget') read.limits.push({ line: lineOf(starts, from), why: r.why });
+  if (r.k !== 'expanded') return false;
+  // Each variant's functions name an expansion of their own variant (the same text, shared or not).
+  const e = r.e.variant === v ? r.e : { ...r.e, variant: v };
+  const index = read.expansions.push(e) - 1;
   const before = x.functions.length;
   withPositions(sourcePositions(e, starts), () => {
-    x.addTopLevel(sub.namedChildren, v);
+    x.addTopLevel(r.sub.namedChildren, v);
   });
   for (const fn of x.functions.slice(before)) fn.expansion = index;
   return true;
