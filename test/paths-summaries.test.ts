@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PathAnalyzer } from '../src/engine/paths.js';
 import { Analysis } from '../src/engine/pathcontext.js';
+import { clone, newState, type Birth, type Group, type Origin, type State, type Val } from '../src/engine/pathstate.js';
+import { replay, summarise } from '../src/engine/pathsummary.js';
+import type { Pos } from '../src/engine/ast.js';
 import { footprintOf, sightOf } from '../src/engine/pathfootprint.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
 import type { FnDef, Program } from '../src/engine/program.js';
@@ -60,12 +63,13 @@ test('with no leak, replays find none either', () => {
   assert.match(r.remembered, /"leaks":\[\]/);
 });
 
-test('a helper that tests what the caller learned from an earlier call is never replayed', () => {
-  // `Check` tests `a->Len`, which the caller set from a call made before it: what the branch
-  // decides was fixed when that call returned, a different step on every path, so its walk is
-  // not remembered (every arrival at the shared cleanup call is walked afresh).
+test('a helper that tests what the caller learned from an earlier call is replayed, decided where that call returned', () => {
+  // `Check` tests `a->Len`, which the caller set from a call made before it: what the branch decides
+  // was fixed when that call returned, a different step on the paths that warmed up first. A replay
+  // takes that step from its own arrival (before, such a walk was never remembered).
   const text = `${ADAPTER}
 ULONG ReadLen(PADAPTER a);
+VOID Warm(PADAPTER a);
 NDIS_STATUS Probe(PADAPTER a, ULONG i);
 VOID Check(PADAPTER a)
 {
@@ -78,6 +82,7 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
     a->H = h;
     s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
     if (s != NDIS_STATUS_SUCCESS) return s;
+    if (a->Fast) { Warm(a); Warm(a); Warm(a); }
     a->Len = ReadLen(a);
     s = Probe(a, 1);
     if (s != NDIS_STATUS_SUCCESS) goto fail;
@@ -92,7 +97,7 @@ fail:
 }`;
   const r = both(text);
   assert.equal(r.remembered, r.fresh);
-  assert.equal(r.replays, 0);
+  assert.ok(r.replays >= 2, `replays: ${String(r.replays)}`);
   assert.match(r.remembered, /"leaks":\["a->Regs@/);
 });
 
@@ -293,4 +298,98 @@ test('a footprint spans at most 64 functions: a longer chain of helpers keys by 
   };
   assert.ok(chain(64)?.has('Regs'), 'a chain of 64 has a footprint');
   assert.equal(chain(65), undefined);
+});
+
+/** A state at `step` (see `summarise`): storage, names, groups and conditions as given. */
+function stateAt(
+  step: number,
+  parts: {
+    vals?: [string, Val][];
+    res?: [string, string][];
+    groups?: [string, Group][];
+    cons?: [string, { z: boolean; o: Origin }][];
+  },
+): State {
+  const s = newState();
+  s.step = step;
+  for (const [k, v] of parts.vals ?? []) s.vals.set(k, v);
+  for (const [k, g] of parts.res ?? []) s.res.set(k, g);
+  for (const [k, g] of parts.groups ?? []) s.groups.set(k, g);
+  for (const [k, c] of parts.cons ?? []) s.cons.set(k, c);
+  return s;
+}
+
+const counters = { splits: 0, openSplits: 0, splitBase: 0, walkSteps: 1 };
+const branch = (at: number, decided?: Birth): Origin => ({
+  at,
+  file: 'mp.c',
+  p: [at, 1, at, 2],
+  how: 'branch',
+  text: 't',
+  ...(decided ? { decided } : {}),
+});
+/** In sight: the adapter's fields; out of sight: the receive ring's. */
+const sight = (k: string) => k.startsWith('ADAPTER.');
+
+test('a walk that forgets what the path knew of a symbol nothing holds is remembered; one held out of sight is not', () => {
+  // `Step#1:5:9` is the status an earlier invocation of the helper returned, tested and let go: the
+  // walk's own call at that place replaces it.
+  const known: [string, { z: boolean; o: Origin }] = ['Step#1:5:9', { z: false, o: branch(4) }];
+  const pristine = stateAt(10, { cons: [known] });
+  const exit = clone(pristine);
+  exit.step = 14;
+  exit.cons.delete('Step#1:5:9');
+  assert.ok(summarise(pristine, [], [], [{ state: exit, ret: { k: 'top' } }], counters, [], sight));
+  // Held by the receive ring (out of sight): a later arrival's own, which the walk must leave alone.
+  const held = stateAt(10, { vals: [['RING.Status', { k: 'sym', id: 'Step#1:5:9' }]], cons: [known] });
+  const exit2 = clone(held);
+  exit2.step = 14;
+  exit2.cons.delete('Step#1:5:9');
+  assert.equal(summarise(held, [], [], [{ state: exit2, ret: { k: 'top' } }], counters, [], sight), undefined);
+});
+
+test('a walk that moves an element acquired before the call to a name of its own finds it by its site, not by the object', () => {
+  const site = { file: 'mp.c', fn: 'MapOne', p: [7, 5, 7, 40] as Pos, key: 'ADAPTER.Va[]', text: 'a->Va[i]' };
+  const group = (acqStep: number, s = site): Group => ({ st: 'held', site: s, acqStep, frames: ['MpInit#0'] });
+  const arrival = (acqStep: number) => stateAt(20, { res: [['ADAPTER.Va[]', 'g']], groups: [['g', group(acqStep)]] });
+  const pristine = arrival(6);
+  const exit = clone(pristine);
+  exit.step = 25;
+  // The walk keeps the earlier element under a name of its own, with a copy of its site.
+  exit.res.set('ADAPTER.Va[]~earlier', 'g~earlier');
+  exit.groups.set('g~earlier', group(6, { ...site }));
+  const sum = summarise(pristine, [], [], [{ state: exit, ret: { k: 'top' } }], counters, [], sight);
+  assert.ok(sum, 'remembered');
+  // Replayed onto an arrival that acquired it at another step: the moved element keeps that step.
+  const an = { splits: 0, openSplits: 0 } as unknown as Analysis;
+  const out = replay(an, sum, arrival(9), []);
+  assert.equal(out?.[0].state.groups.get('g~earlier')?.acqStep, 9);
+});
+
+test('a condition learned of what the arrival decided earlier is replayed decided where that arrival decided it', () => {
+  const born = (at: number): Birth => ({ at, file: 'mp.c', p: [3, 9, 3, 20] });
+  const arrival = (at: number, step: number) =>
+    stateAt(step, { vals: [['ADAPTER.Len', { k: 'sym', id: 'MpInit#0:3:9', b: born(at) }]] });
+  const pristine = arrival(5, 20);
+  const exit = clone(pristine);
+  exit.step = 24;
+  exit.cons.set('MpInit#0:3:9', { z: false, o: branch(22, born(5)) });
+  const sum = summarise(pristine, [], [], [{ state: exit, ret: { k: 'top' } }], counters, [], sight);
+  assert.ok(sum, 'remembered');
+  const an = { splits: 0, openSplits: 0 } as unknown as Analysis;
+  const out = replay(an, sum, arrival(11, 24), []);
+  const learned = out?.[0].state.cons.get('MpInit#0:3:9');
+  assert.equal(learned?.o.decided?.at, 11, 'decided at the arrival’s own step');
+  assert.equal(learned.o.at, 26, 'learned at the replay’s step');
+  // Two holders that disagree on where it was born: no birth to take, so the walk is not remembered.
+  const torn = stateAt(20, {
+    vals: [
+      ['ADAPTER.Len', { k: 'sym', id: 'MpInit#0:3:9', b: born(5) }],
+      ['ADAPTER.Max', { k: 'sym', id: 'MpInit#0:3:9', b: born(6) }],
+    ],
+  });
+  const exit2 = clone(torn);
+  exit2.step = 24;
+  exit2.cons.set('MpInit#0:3:9', { z: false, o: branch(22, born(5)) });
+  assert.equal(summarise(torn, [], [], [{ state: exit2, ret: { k: 'top' } }], counters, [], sight), undefined);
 });

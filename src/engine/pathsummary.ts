@@ -23,7 +23,7 @@
  */
 import type { FnDef } from './program.js';
 import type { Birth, Event, Group, Origin, State, Val } from './pathstate.js';
-import { Vals } from './pathstate.js';
+import { siteId, Vals } from './pathstate.js';
 import type { Analysis, Exit } from './pathcontext.js';
 import { defined } from '../util/defined.js';
 
@@ -39,7 +39,11 @@ type Source = { from: 'key'; key: string } | { from: 'arg'; i: number } | { from
 
 interface ExitReplay {
   vals: { k: string; src: Source | undefined }[];
-  cons: { k: string; c: { z: boolean; o: Origin } | undefined }[];
+  /**
+   * `byArrival`: learned in the walk of a symbol the arrival's own call decided (a test of what an
+   * earlier acquisition returned): it was decided where that call returned on the arrival's path.
+   */
+  cons: { k: string; c: { z: boolean; o: Origin; byArrival?: true } | undefined }[];
   /**
    * `acqFrom`: acquired before the call under another name (an array's earlier element, kept apart
    * from the new one under a name of its own, `keepOtherInstance`): the arrival's group of that name
@@ -217,8 +221,8 @@ export function summarise(
   // The arrival's part out of sight is a later arrival's own: the walk must have left it as it was.
   const inSight = sight ? groupsInSight(pristine, sight) : undefined;
   // What the path knows of a symbol is the walk's to change only where storage in sight or an argument
-  // holds it, or the walk made it: one that storage out of sight holds, or none (a status the path
-  // tested and let go), is a later arrival's own.
+  // holds it, or nothing does (see `consSeen`): one that storage out of sight holds is a later
+  // arrival's own.
   const symsInSight = new Set<string>();
   const symsOutOfSight = new Set<string>();
   if (sight) {
@@ -230,7 +234,10 @@ export function summarise(
     for (const a of args) symOf(a.val, symsInSight);
     for (const x of symsInSight) symsOutOfSight.delete(x);
   }
-  const consSeen = (k: string) => !sight || symsInSight.has(k) || (!pristine.cons.has(k) && !symsOutOfSight.has(k));
+  // A symbol nothing holds (a status an earlier call at one of the walk's call sites returned, tested and
+  // let go) cannot be read by the walk: what the path knew of it the walk only forgets, or replaces when
+  // its own call there returns anew. A later arrival that knew something of it forgets it alike.
+  const consSeen = (k: string) => !sight || !symsOutOfSight.has(k);
   const origin = new Map<Val, Source>();
   args.forEach((a, i) => {
     if (!origin.has(a.val)) origin.set(a.val, { from: 'arg', i });
@@ -267,8 +274,13 @@ export function summarise(
     const cons: ExitReplay['cons'] = [];
     for (const [k, c] of s.cons) {
       if (pristine.cons.get(k) === c) continue;
-      if (!originAfter(c.o, step) || !consSeen(k)) return undefined;
-      cons.push({ k, c: { z: c.z, o: c.o } });
+      if (!consSeen(k)) return undefined;
+      if (originAfter(c.o, step)) cons.push({ k, c: { z: c.z, o: c.o } });
+      // A branch of the walk on what a call before it returned: decided where that call returned,
+      // which a later arrival has at its own step (`birthOf`).
+      else if (c.o.at > step && c.o.decided && sameBirth(c.o.decided, birthOf(pristine, k)))
+        cons.push({ k, c: { z: c.z, o: c.o, byArrival: true } });
+      else return undefined;
     }
     for (const k of pristine.cons.keys())
       if (!s.cons.has(k)) {
@@ -356,6 +368,35 @@ export function summarise(
   };
 }
 
+/**
+ * Where a state's symbol was born: the birth every value holding it (or its mirror) carries, and that
+ * of the group whose status it is; undefined when none holds it or they disagree (a walk reads it
+ * from one of them, and a replay must give what a walk would).
+ */
+function birthOf(s: State, sym: string): Birth | undefined {
+  const births: Birth[] = [];
+  for (const v of s.vals.values())
+    if (v.k === 'sym' && v.b && (v.id === sym || (v.id.charCodeAt(0) === 33 && v.id.slice(1) === sym)))
+      births.push(v.b);
+  for (const g of s.groups.values()) if (g.sym === sym) births.push({ at: g.acqStep, file: g.site.file, p: g.site.p });
+  const first = births.at(0);
+  return first && births.every((b) => sameBirth(first, b)) ? first : undefined;
+}
+
+/** The same step and call (`callee` too: a trace names it). */
+function sameBirth(a: Birth, b: Birth | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.callee === b.callee &&
+    a.at === b.at &&
+    a.file === b.file &&
+    a.p[0] === b.p[0] &&
+    a.p[1] === b.p[1] &&
+    a.p[2] === b.p[2] &&
+    a.p[3] === b.p[3]
+  );
+}
+
 function shiftOrigin(o: Origin, d: number): Origin {
   return { ...o, at: o.at + d, ...(o.decided ? { decided: shiftBirth(o.decided, d) } : {}) };
 }
@@ -372,7 +413,9 @@ function shiftVal(v: Val, d: number): Val {
 
 /** The arrival's group an exit's group was made from (same acquire, same site), by name. */
 function arrivalGroup(pristine: State, g: Group): string | undefined {
-  for (const [k, was] of pristine.groups) if (was.acqStep === g.acqStep && was.site === g.site) return k;
+  // The same site by value: a group moved to another name (`keepOtherInstance`) holds a copy of it.
+  const site = siteId(g.site);
+  for (const [k, was] of pristine.groups) if (was.acqStep === g.acqStep && siteId(was.site) === site) return k;
   return undefined;
 }
 
@@ -384,6 +427,7 @@ export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]):
     if (x.ret.from === 'key' && !entry.vals.has(x.ret.key)) return undefined;
     for (const w of x.vals) if (w.src?.from === 'key' && !entry.vals.has(w.src.key)) return undefined;
     for (const g of x.groups) if (g.acqFrom !== undefined && !entry.groups.has(g.acqFrom)) return undefined;
+    for (const c of x.cons) if (c.c?.byArrival && !birthOf(entry, c.k)) return undefined;
   }
   const splitBase = an.splits;
   an.splits += sum.splits;
@@ -405,8 +449,13 @@ export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]):
       else vals.set(w.k, w.v);
     }
     for (const c of x.cons) {
-      if (c.c) cons.set(c.k, { z: c.c.z, o: shiftOrigin(c.c.o, d) });
-      else cons.delete(c.k);
+      if (!c.c) {
+        cons.delete(c.k);
+        continue;
+      }
+      const o = shiftOrigin(c.c.o, d);
+      if (c.c.byArrival) o.decided = defined(birthOf(entry, c.k), 'the birth the replay checked');
+      cons.set(c.k, { z: c.c.z, o });
     }
     for (const g of x.groups) {
       if (!g.g) {
