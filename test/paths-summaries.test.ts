@@ -12,7 +12,7 @@ import { Analysis } from '../src/engine/pathcontext.js';
 import { clone, newState, type Birth, type Group, type Origin, type State, type Val } from '../src/engine/pathstate.js';
 import { replay, summarise } from '../src/engine/pathsummary.js';
 import type { Pos } from '../src/engine/ast.js';
-import { footprintOf, sightOf } from '../src/engine/pathfootprint.js';
+import { footprintOf, shadowScopeOf, sightOf } from '../src/engine/pathfootprint.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
 import type { FnDef, Program } from '../src/engine/program.js';
 import { programOf } from './support/program.js';
@@ -392,4 +392,122 @@ test('a condition learned of what the arrival decided earlier is replayed decide
   exit2.step = 24;
   exit2.cons.set('MpInit#0:3:9', { z: false, o: branch(22, born(5)) });
   assert.equal(summarise(torn, [], [], [{ state: exit2, ret: { k: 'top' } }], counters, [], sight), undefined);
+});
+
+const sharedMemory = defined(
+  Object.values(pack.allResources ?? pack.resources).find((r) => r.acquire.call === 'NdisMAllocateSharedMemory'),
+);
+
+/**
+ * Initialize allocating `a->Va`, then steps that can fail to `fail:`, and halfway `a->Aux` too: the
+ * arrivals at `Cleanup` before it hold nothing `Cleanup` cannot name, those after it hold `Aux`.
+ */
+function auxAfterHalf(cleanup: string): { remembered: string; fresh: string; replays: number } {
+  const program = programOf({
+    'mp.c': `${ADAPTER}
+typedef struct _DUAL { NDIS_HANDLE H; PVOID Va; NDIS_PHYSICAL_ADDRESS VaPa; PVOID Aux; NDIS_PHYSICAL_ADDRESS AuxPa; struct _DUAL *Self; } DUAL, *PDUAL;
+NDIS_STATUS Probe(PDUAL a, ULONG i);
+${cleanup}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PDUAL a = (PDUAL)c;
+    NDIS_STATUS s;
+    a->H = h;
+    NdisMAllocateSharedMemory(h, 64, FALSE, &a->Va, &a->VaPa);
+    if (a->Va == NULL) return NDIS_STATUS_RESOURCES;
+    s = Probe(a, 0);
+    if (s != NDIS_STATUS_SUCCESS) goto fail;
+    s = Probe(a, 1);
+    if (s != NDIS_STATUS_SUCCESS) goto fail;
+    s = Probe(a, 2);
+    if (s != NDIS_STATUS_SUCCESS) goto fail;
+    NdisMAllocateSharedMemory(h, 64, FALSE, &a->Aux, &a->AuxPa);
+    if (a->Aux == NULL) { s = NDIS_STATUS_RESOURCES; goto fail; }
+    s = Probe(a, 3);
+    if (s != NDIS_STATUS_SUCCESS) goto fail;
+    s = Probe(a, 4);
+    if (s != NDIS_STATUS_SUCCESS) goto fail;
+    s = Probe(a, 5);
+    if (s != NDIS_STATUS_SUCCESS) goto fail;
+    return NDIS_STATUS_SUCCESS;
+fail:
+    Cleanup(a);
+    return s;
+}`,
+  });
+  const init = fn(program, 'MpInit');
+  const on = new PathAnalyzer(program, sharedMemory, new Set(program.functions), false);
+  const off = new PathAnalyzer(program, sharedMemory, new Set(program.functions), false).forgetHelpers();
+  return { remembered: initShape(on.analyzeInit(init)), fresh: initShape(off.analyzeInit(init)), replays: on.replays };
+}
+
+test('arrivals that differ only in memory held out of sight share a walk when no step of the helper asks about it', () => {
+  // `Aux` is out of `Cleanup`'s sight; only a step that reads everything held (a NULL stored into a
+  // field pointing to a struct that holds it, a zeroing call, a device wait, a pointer stepped over
+  // it) could tell the arrivals apart, and `Cleanup` takes none.
+  const r = auxAfterHalf(`VOID Cleanup(PDUAL a)
+{
+    if (a->Va) { NdisMFreeSharedMemory(a->H, 64, FALSE, a->Va, a->VaPa); a->Va = NULL; }
+}`);
+  assert.equal(r.remembered, r.fresh);
+  assert.match(r.remembered, /"leaks":\["a->Aux@/);
+  assert.equal(r.replays, 6, 'seven arrivals, one walk');
+});
+
+test('a helper that stores NULL into a field pointing to the struct holding it keeps those arrivals apart', () => {
+  // `a->Self = NULL` asks whether a `DUAL` still holds something (`hidesHeldResource`): `Aux` or not.
+  const r = auxAfterHalf(`VOID Cleanup(PDUAL a)
+{
+    if (a->Va) { NdisMFreeSharedMemory(a->H, 64, FALSE, a->Va, a->VaPa); a->Va = NULL; }
+    a->Self = NULL;
+}`);
+  assert.equal(r.remembered, r.fresh);
+  assert.ok(r.replays < 6, `replays: ${String(r.replays)}`);
+});
+
+test('what a helper may ask of storage out of its sight, from its text', () => {
+  const program = programOf({
+    'mp.c': `${ADAPTER}
+typedef struct _DUAL { NDIS_HANDLE H; PVOID Regs; PVOID Aux; struct _DUAL *Self; } DUAL, *PDUAL;
+typedef struct _DESC { PVOID Va; } DESC, *PDESC;
+VOID Plain(PDUAL a) { if (a->Regs) NdisMUnmapIoSpace(a->H, a->Regs, 64); }
+VOID Unlink(PDUAL a) { a->Self = NULL; }
+VOID Wipe(PDUAL a) { NdisZeroMemory(a, sizeof(DUAL)); }
+VOID Wait(PDUAL a) { NdisStallExecution(10); }
+VOID Walk(PDESC d, ULONG n) { while (n--) { d->Va = NULL; d++; } }
+VOID Mystery(PDUAL a) { q++; }
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p) { return 0; }`,
+  });
+  const an = new Analysis(program, sharedMemory, new Set(program.functions), false, 4, []);
+  const scope = (name: string) => {
+    const s = defined(shadowScopeOf(an, fn(program, name), []));
+    const set = (x: ReadonlySet<string> | 'all') => (x === 'all' ? 'all' : [...x].sort().join(','));
+    return `${s.holders ? 'holders ' : ''}held:${set(s.held)} gone:${set(s.gone)}`;
+  };
+  assert.equal(scope('Plain'), 'held: gone:');
+  assert.equal(scope('Unlink'), 'held:DUAL gone:');
+  assert.equal(scope('Wipe'), 'held:all gone:');
+  assert.equal(scope('Wait'), 'holders held: gone:');
+  assert.match(scope('Walk'), / gone:DESC$/);
+  assert.equal(scope('Mystery'), 'held: gone:all', 'a stepped name declared nowhere: any struct');
+});
+
+test('a walk that drops or changes a group is replayed only onto arrivals that name that group alike', () => {
+  // The walk frees `a->Va` and forgets the name: nothing else named the group, so it is gone. An
+  // arrival whose caller keeps the same memory in a variable of its own (out of the helper's sight)
+  // would keep the group named: a fresh walk, not this replay.
+  const site = { file: 'mp.c', fn: 'MpInit', p: [9, 5, 9, 60] as Pos, key: 'DUAL.Va', text: 'a->Va' };
+  const held: Group = { st: 'held', site, acqStep: 3, frames: ['MpInit#0'] };
+  const arrival = (extra: [string, string][]) =>
+    stateAt(20, { res: [['DUAL.Va', 'g'], ...extra], groups: [['g', held]] });
+  const pristine = arrival([]);
+  const exit = clone(pristine);
+  exit.step = 25;
+  exit.res.delete('DUAL.Va');
+  exit.groups.delete('g');
+  const dual = (k: string) => k.startsWith('DUAL.');
+  const sum = defined(summarise(pristine, [], [], [{ state: exit, ret: { k: 'top' } }], counters, [], dual));
+  const an = { splits: 0, openSplits: 0 } as unknown as Analysis;
+  assert.ok(replay(an, sum, arrival([]), []), 'the same names: replayed');
+  assert.equal(replay(an, sum, arrival([['MpInit#0:keep', 'g']]), []), undefined, 'named by the caller too: walked');
 });

@@ -27,7 +27,7 @@ export class Analysis {
   openSplits = 0;
   steps = 0;
   /** Helper walks remembered in the current analysis (`pathsummary.ts`), by what they could read. */
-  readonly summaries = new Map<string, Summary>();
+  readonly summaries = new Map<string, Summary[]>();
   /** Some path bound a local pointer to storage (`pathalias.ts`): expressions are read through it. */
   aliasing = false;
   /** Whether helper walks are remembered (tests turn it off to compare). */

@@ -14,9 +14,11 @@
  * are checked besides: a walk whose exits changed anything outside it is not
  * remembered (`summarise`).
  */
-import type { Stmt } from './ast.js';
+import type { Expr, Stmt } from './ast.js';
 import type { Analysis } from './pathcontext.js';
+import { typesHeldThrough } from './pathinstance.js';
 import type { FnDef } from './program.js';
+import { isDeviceWait, isZeroingCall } from './values.js';
 import { rememberedPer } from '../util/memo.js';
 
 const WORD = /[A-Za-z_]\w*/g;
@@ -32,14 +34,25 @@ export const footprintOf: (an: Analysis, fn: FnDef) => ReadonlySet<string> | und
  */
 const MAX_FOOTPRINT_FUNCTIONS = 64;
 
+/** The footprint's names, and the structs its walks may step a pointer over (see `OwnNames`). */
+const footprintParts: (an: Analysis, fn: FnDef) => { names: Set<string>; steps: Set<string> | 'all' } | undefined =
+  rememberedPer(readFootprintParts);
+
 function readFootprint(an: Analysis, root: FnDef): Set<string> | undefined {
+  return footprintParts(an, root)?.names;
+}
+
+function readFootprintParts(an: Analysis, root: FnDef): { names: Set<string>; steps: Set<string> | 'all' } | undefined {
   const names = new Set<string>();
+  let steps: Set<string> | 'all' = new Set<string>();
   const seen = new Set<FnDef>([root]);
   const todo: FnDef[] = [root];
   for (let fn = todo.pop(); fn; fn = todo.pop()) {
     const own = ownNames(an, fn);
     if (!own) return undefined;
     for (const w of own.words) names.add(w);
+    if (own.steps === 'all') steps = 'all';
+    else if (steps !== 'all') for (const t of own.steps) steps.add(t);
     for (const t of own.callees)
       if (!seen.has(t)) {
         if (seen.size >= MAX_FOOTPRINT_FUNCTIONS) return undefined;
@@ -47,13 +60,18 @@ function readFootprint(an: Analysis, root: FnDef): Set<string> | undefined {
         todo.push(t);
       }
   }
-  return names;
+  return { names, steps };
 }
 
 interface OwnNames {
   words: Set<string>;
   /** The functions its names and its macros' names may call. */
   callees: FnDef[];
+  /**
+   * The struct types its walk may step a pointer over (`p++`, `p += n` on a variable): 'all' where
+   * one such variable's type is not known here, or a macro it uses steps something.
+   */
+  steps: Set<string> | 'all';
 }
 
 /**
@@ -76,8 +94,11 @@ function readOwnNames(an: Analysis, fn: FnDef): OwnNames | undefined {
   };
   // A helper the walk may step into is read whole; any other is an opaque call, which forgets
   // only the fields it writes (`opaqueCall`).
-  if (an.relevant.has(fn)) identifiersOf(fn.body, add);
-  else for (const w of [...(fn.fact.fieldWrites ?? []), ...(fn.fact.maskedWrites ?? [])]) wordsOf(w, add);
+  let steps: Set<string> | 'all' = new Set<string>();
+  if (an.relevant.has(fn)) {
+    identifiersOf(fn.body, add);
+    steps = steppedStructs(an, fn);
+  } else for (const w of [...(fn.fact.fieldWrites ?? []), ...(fn.fact.maskedWrites ?? [])]) wordsOf(w, add);
   for (const c of fn.fact.calls) add(c);
   for (const r of fn.fact.refs) add(r);
   const callees: FnDef[] = [];
@@ -87,11 +108,57 @@ function readOwnNames(an: Analysis, fn: FnDef): OwnNames | undefined {
     if (m) {
       // Its expansion may call through a pointer (`(a)->Ops->Free(a)`, a parameter called as a function).
       if (callsThroughPointer(m.body, m.params)) return undefined;
+      // What it steps is named by its use (a parameter): any struct.
+      if (STEP_TEXT.test(m.body)) steps = 'all';
       wordsOf(m.body, add);
     }
     for (const t of an.program.resolve(fn.file, w)) callees.push(t);
   }
-  return { words, callees };
+  return { words, callees, steps };
+}
+
+const STEP_TEXT = /\+\+|--|\+=|-=/;
+
+/**
+ * The structs a walk of `fn`'s body may step a pointer variable over (`stepPointer` reads a released
+ * field of one): each stepped variable's declared type, as `pointeeStruct` reads it; 'all' where a
+ * stepped name is declared nowhere the body or the program shows.
+ */
+function steppedStructs(an: Analysis, fn: FnDef): Set<string> | 'all' {
+  const stepped = new Set<string>();
+  const declared = new Map<string, { ty: string; ptr: number }[]>();
+  const declare = (n: string, v: { ty: string; ptr: number }) => {
+    const list = declared.get(n);
+    if (list) list.push(v);
+    else declared.set(n, [v]);
+  };
+  for (const p of fn.params) declare(p.n, p);
+  const todo: unknown[] = [fn.body];
+  for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
+    if (Array.isArray(x)) {
+      for (const y of x) todo.push(y);
+      continue;
+    }
+    if (x === null || typeof x !== 'object') continue;
+    const node = x as Partial<Stmt & Expr> & Record<string, unknown>;
+    if (node.k === 'decl') for (const d of (x as Extract<Stmt, { k: 'decl' }>).d) declare(d.n, d);
+    const e = x as Expr;
+    if ((e.t === 'un' || e.t === 'post') && (e.op === '++' || e.op === '--') && e.e.t === 'id') stepped.add(e.e.n);
+    if (e.t === 'asg' && (e.op === '+=' || e.op === '-=') && e.l.t === 'id') stepped.add(e.l.n);
+    for (const y of Object.values(x)) if (y !== null && typeof y === 'object') todo.push(y);
+  }
+  const out = new Set<string>();
+  for (const n of stepped) {
+    const global = an.program.globals.get(n);
+    const types = [...(declared.get(n) ?? []), ...(global ? [global] : [])];
+    if (types.length === 0) return 'all';
+    for (const v of types) {
+      if (v.ptr > 1) continue;
+      const ty = an.keys.canonicalType(v.ty);
+      if (an.program.structs.has(ty)) out.add(an.keys.displayType(ty));
+    }
+  }
+  return out;
 }
 
 /** Does a macro's body call a member, a dereference or one of its own parameters? */
@@ -166,4 +233,54 @@ function namesField(footprint: ReadonlySet<string>, k: string): boolean {
   if (dot < 0 || dot >= end || (colon >= 0 && colon < end)) return true;
   for (const m of k.slice(dot, end).matchAll(WORD)) if (footprint.has(m[0])) return true;
   return false;
+}
+
+/**
+ * What a helper's walk may ask of the storage out of its sight (`summaryKey`'s shadow). Three steps
+ * read all that a path holds, wherever it is named; each only under a condition the footprint shows:
+ * - `forgetDeviceMemory` (a device wait, or a store through a mapped register window) keeps the fields
+ *   of every struct that holds a handle: `holders`;
+ * - `hidesHeldResource`, asked when NULL is stored into a field (or a zeroing call clears a struct's),
+ *   looks for a field still held in the structs reachable from what that field points to: `held`, the
+ *   structs reachable from any field the footprint or an argument names ('all' after a zeroing call,
+ *   which clears fields no text names);
+ * - `stepPointer`, on `p++` over a struct pointer, looks for a released field of that struct: `gone`.
+ */
+export interface ShadowScope {
+  holders: boolean;
+  held: ReadonlySet<string> | 'all';
+  gone: ReadonlySet<string> | 'all';
+}
+
+/** The shadow a walk of `fn` with these arguments may read (undefined where it has no footprint). */
+export function shadowScopeOf(
+  an: Analysis,
+  fn: FnDef,
+  args: readonly { key?: string; pointee?: string }[],
+): ShadowScope | undefined {
+  const parts = footprintParts(an, fn);
+  if (!parts) return undefined;
+  const base = baseShadow(an, fn);
+  if (!base) return undefined;
+  if (base.held === 'all') return base;
+  // A field an argument hands over (`&a->Va`) is written under the caller's name for it.
+  let held: Set<string> | undefined;
+  for (const a of args)
+    for (const k of [a.key, a.pointee])
+      for (const m of (k ?? '').matchAll(WORD))
+        for (const t of typesHeldThrough(an, m[0])) if (!base.held.has(t)) (held ??= new Set(base.held)).add(t);
+  return held ? { ...base, held } : base;
+}
+
+const baseShadow: (an: Analysis, fn: FnDef) => ShadowScope | undefined = rememberedPer(readBaseShadow);
+
+function readBaseShadow(an: Analysis, fn: FnDef): ShadowScope | undefined {
+  const parts = footprintParts(an, fn);
+  if (!parts) return undefined;
+  const words = [...parts.names];
+  const holders = an.resource.deviceRegisters === true || words.some(isDeviceWait);
+  let held: Set<string> | 'all' = new Set<string>();
+  if (words.some((w) => isZeroingCall(w) || w === 'memset')) held = 'all';
+  else for (const w of words) for (const t of typesHeldThrough(an, w)) held.add(t);
+  return { holders, held, gone: parts.steps };
 }

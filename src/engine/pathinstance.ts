@@ -41,6 +41,28 @@ export function hidesHeldResource(an: Analysis, k: string, s: State): boolean {
   return false;
 }
 
+const heldThroughByProgram = new WeakMap<Analysis['program'], Map<string, ReadonlySet<string>>>();
+
+/**
+ * The struct types `hidesHeldResource` may look for a held field in when NULL is stored into a field
+ * named `field` of any struct: those reachable from what such a field points to.
+ */
+export function typesHeldThrough(an: Analysis, field: string): ReadonlySet<string> {
+  let memo = heldThroughByProgram.get(an.program);
+  if (!memo) heldThroughByProgram.set(an.program, (memo = new Map<string, ReadonlySet<string>>()));
+  const known = memo.get(field);
+  if (known) return known;
+  const out = new Set<string>();
+  for (const fields of an.program.structs.values()) {
+    if (!Object.hasOwn(fields, field)) continue;
+    const ty = an.keys.canonicalType(fields[field]);
+    if (!an.program.structs.has(ty)) continue;
+    for (const t of reachableTypes(an, an.keys.displayType(ty))) out.add(t);
+  }
+  memo.set(field, out);
+  return out;
+}
+
 /** The display type of the struct field `k` points to (`VNIC` of `MP_PORT.VNic`), if a struct. */
 function fieldPointee(an: Analysis, k: string): string | undefined {
   const holder = holderType(k);

@@ -25,6 +25,7 @@ import type { FnDef } from './program.js';
 import type { Birth, Event, Group, Origin, State, Val } from './pathstate.js';
 import { siteId, Vals } from './pathstate.js';
 import type { Analysis, Exit } from './pathcontext.js';
+import type { ShadowScope } from './pathfootprint.js';
 import { defined } from '../util/defined.js';
 
 /** An argument as a helper receives it (see `stepInto`). */
@@ -72,6 +73,21 @@ export interface Summary {
   walkSteps: number;
   /** Functions the walk went through (an arrival whose last jump or decision is in one is walked afresh). */
   walked: FnDef[];
+  /**
+   * How the arrival named each group the walk changed, dropped or renamed (`GroupNames`): a name out
+   * of sight (a caller's variable holding what the helper frees) keeps a group the walk drops the
+   * names in sight of, and a step that reads all held storage sees the walk's change through one of a
+   * struct it may ask about. An arrival that names such a group otherwise is walked afresh.
+   */
+  names: Map<string, GroupNames>;
+  /** What the walk may ask of storage out of sight. */
+  scope: ShadowScope;
+}
+
+/** A group's names in sight, and its names as the walk can tell them apart (`namesOf`). */
+interface GroupNames {
+  inSight: ReadonlySet<string>;
+  text: string;
 }
 
 /** Is `k` storage of one of these invocations (`Init#0:Status`, `*Init#0:p`)? */
@@ -114,6 +130,9 @@ function groupsInSight(entry: State, sight: (k: string) => boolean): Set<string>
   return out;
 }
 
+/** A walk that may take every step that reads storage out of sight. */
+const ANY_SHADOW: ShadowScope = { holders: true, held: 'all', gone: 'all' };
+
 /** What a helper's walk can read of its arrival, as text; undefined where it is not worth remembering. */
 export function summaryKey(
   fn: FnDef,
@@ -122,6 +141,8 @@ export function summaryKey(
   frames: readonly string[],
   site: string,
   sight?: Sight,
+  /** What the walk may ask of storage out of sight (`pathfootprint.ts`). */
+  shadowScope: ShadowScope = ANY_SHADOW,
 ): string | undefined {
   for (const a of args) if (a.pointee !== undefined && isPrivate(a.pointee, frames)) return undefined;
   const used = new Set<string>();
@@ -138,25 +159,32 @@ export function summaryKey(
   const res: string[] = [];
   // Out of sight, what some steps still read of all held storage: the struct types holding handles
   // (`forgetDeviceMemory`), whether a type has a field still held or maybe held (`hidesHeldResource`),
-  // and whether one was released or found NULL (`stepPointer`).
+  // and whether one was released or found NULL (`stepPointer`); each only where the walk may take
+  // that step (`shadowScope`). Which names out of sight a group in sight has is checked on replay,
+  // for the groups the walk changed (`Summary.names`).
   const shadow = new Set<string>();
+  const inSightGroups = sight ? groupsInSight(entry, sight) : undefined;
   for (const [k, g] of entry.res) {
     if (!sight || sight(k)) {
       res.push(`${k}>${g}`);
       continue;
     }
-    const ty = k.slice(0, k.indexOf('.'));
+    // Only a field key is read by those steps.
+    const dot = k.indexOf('.');
+    const ty = dot > 0 ? k.slice(0, dot) : undefined;
+    if (ty !== undefined && shadowScope.holders) shadow.add(ty);
+    const askHeld = ty !== undefined && asks(shadowScope.held, ty);
+    const askGone = ty !== undefined && asks(shadowScope.gone, ty);
+    if (!askHeld && !askGone) continue;
     const st = entry.groups.get(g)?.st;
-    shadow.add(ty);
-    if (st === 'held' || st === 'cond') shadow.add(`${ty}~held`);
-    else if (st === 'released' || st === 'null') shadow.add(`${ty}~gone`);
+    if (askHeld && (st === 'held' || st === 'cond')) shadow.add(`${ty}~held`);
+    else if (askGone && (st === 'released' || st === 'null')) shadow.add(`${ty}~gone`);
   }
   res.sort();
   res.push(...[...shadow].sort());
-  const inSight = sight ? groupsInSight(entry, sight) : undefined;
   const groups: string[] = [];
   for (const [k, g] of entry.groups) {
-    if (inSight && !inSight.has(k)) continue;
+    if (inSightGroups && !inSightGroups.has(k)) continue;
     // The invocations it was acquired in too: a helper's exits merge by whether its own frame is one.
     groups.push(`${k}:${g.st}:${g.sym ?? ''}:${g.behindPointer ? 'p' : ''}:${g.frames.join('/')}`);
     if (g.sym) used.add(g.sym);
@@ -215,6 +243,7 @@ export function summarise(
   counters: { splits: number; openSplits: number; splitBase: number; walkSteps: number },
   walked: FnDef[],
   sight?: Sight,
+  shadowScope: ShadowScope = ANY_SHADOW,
 ): Summary | undefined {
   const step = pristine.step;
   if (historyInside(pristine, walked)) return undefined;
@@ -357,6 +386,23 @@ export function summarise(
       ...(x.retRes !== undefined ? { retRes: x.retRes } : {}),
     });
   }
+  // The groups the walk changed or dropped, and those that lost or gained a name.
+  const touched = new Set<string>();
+  for (const x of out) {
+    for (const g of x.groups) touched.add(g.k);
+    for (const r of x.res) {
+      const was = pristine.res.get(r.k);
+      if (was !== undefined) touched.add(was);
+      if (r.g !== undefined) touched.add(r.g);
+    }
+  }
+  const names = new Map<string, GroupNames>();
+  for (const g of touched)
+    if (pristine.groups.has(g)) {
+      const inSight = new Set<string>();
+      for (const [k, x] of pristine.res) if (x === g && (!sight || sight(k))) inSight.add(k);
+      names.set(g, { inSight, text: namesOf(pristine, g, inSight, shadowScope) });
+    }
   return {
     step,
     exits: out,
@@ -365,8 +411,34 @@ export function summarise(
     splitBase: counters.splitBase,
     walkSteps: counters.walkSteps,
     walked,
+    names,
+    scope: shadowScope,
   };
 }
+
+/**
+ * A group's names as a walk can tell them: those in sight, whether any is out of sight, and the structs
+ * the walk may ask about (`ShadowScope`) that hold one out of sight; as text.
+ */
+function namesOf(s: State, g: string, inSight: ReadonlySet<string>, scope: ShadowScope): string {
+  const seen: string[] = [];
+  const asked = new Set<string>();
+  let outOfSight = false;
+  for (const [k, x] of s.res) {
+    if (x !== g) continue;
+    if (inSight.has(k)) {
+      seen.push(k);
+      continue;
+    }
+    outOfSight = true;
+    const dot = k.indexOf('.');
+    const ty = dot > 0 ? k.slice(0, dot) : undefined;
+    if (ty !== undefined && (asks(scope.held, ty) || asks(scope.gone, ty))) asked.add(ty);
+  }
+  return `${seen.sort().join(',')}|${outOfSight ? 'out' : ''}|${[...asked].sort().join(',')}`;
+}
+
+const asks = (types: ReadonlySet<string> | 'all', ty: string) => types === 'all' || types.has(ty);
 
 /**
  * Where a state's symbol was born: the birth every value holding it (or its mirror) carries, and that
@@ -429,6 +501,8 @@ export function replay(an: Analysis, sum: Summary, entry: State, args: Bound[]):
     for (const g of x.groups) if (g.acqFrom !== undefined && !entry.groups.has(g.acqFrom)) return undefined;
     for (const c of x.cons) if (c.c?.byArrival && !birthOf(entry, c.k)) return undefined;
   }
+  for (const [g, names] of sum.names)
+    if (!entry.groups.has(g) || namesOf(entry, g, names.inSight, sum.scope) !== names.text) return undefined;
   const splitBase = an.splits;
   an.splits += sum.splits;
   an.openSplits += sum.openSplits;

@@ -21,7 +21,10 @@ import { isTracked } from './pathnames.js';
 import { JoinPoints, mergeExits } from './pathmerge.js';
 import { isInertIf, learnUnconditional, teachesNothing } from './pathinert.js';
 import { historyInside, isPrivate, replay, summarise, summaryKey, type Bound } from './pathsummary.js';
-import { sightOf } from './pathfootprint.js';
+import { shadowScopeOf, sightOf } from './pathfootprint.js';
+
+/** Walks remembered under one key, at most (each replay tries them in turn). */
+const MAX_SUMMARIES_PER_KEY = 8;
 
 /** Runs one invocation of `fn`; returns its exits. */
 export function run(
@@ -39,17 +42,22 @@ export function run(
   const bound = depth > 0 ? (args as Bound[]) : [];
   // Keyed by the part of the arrival the walk can reach (`pathfootprint.ts`).
   const sight = depth > 0 && an.remember ? sightOf(an, fn, bound, (k) => isPrivate(k, frames)) : undefined;
-  const memoKey = depth > 0 && an.remember ? summaryKey(fn, entry, bound, frames, site, sight) : undefined;
-  if (memoKey !== undefined) {
-    const hit = an.summaries.get(memoKey);
-    const replayed = hit && !historyInside(entry, hit.walked) ? replay(an, hit, entry, bound) : undefined;
-    if (replayed && hit) {
+  const shadow = sight ? shadowScopeOf(an, fn, bound) : undefined;
+  const memoKey = depth > 0 && an.remember ? summaryKey(fn, entry, bound, frames, site, sight, shadow) : undefined;
+  const remembered = memoKey === undefined ? undefined : an.summaries.get(memoKey);
+  // Walks remembered under this key: arrivals it cannot tell apart may still differ where a replay
+  // looks (the history before the call, a value it reads back, the names of a group the walk
+  // changes), so the first that replays is taken, and a walk no replay fitted is remembered beside.
+  for (const hit of remembered ?? []) {
+    const replayed = historyInside(entry, hit.walked) ? undefined : replay(an, hit, entry, bound);
+    if (replayed) {
       an.replays++;
       an.walkLog.push(...hit.walked);
       return replayed;
     }
   }
-  const pristine = memoKey !== undefined && !an.summaries.has(memoKey) ? clone(entry) : undefined;
+  const pristine =
+    memoKey !== undefined && (remembered?.length ?? 0) < MAX_SUMMARIES_PER_KEY ? clone(entry) : undefined;
   const counters = { splits: an.splits, openSplits: an.openSplits, steps: an.steps, log: an.walkLog.length };
   an.walkLog.push(fn);
   const cfg = buildCfg(fn.body);
@@ -287,8 +295,13 @@ export function run(
       },
       [...new Set(an.walkLog.slice(counters.log))],
       sight,
+      shadow,
     );
-    if (sum) an.summaries.set(memoKey, sum);
+    if (sum) {
+      const list = an.summaries.get(memoKey);
+      if (list) list.push(sum);
+      else an.summaries.set(memoKey, [sum]);
+    }
   }
   return merged;
 }
