@@ -24,13 +24,22 @@ const pack = loadRulePack();
 const mapping = pack.resources[Object.keys(pack.resources)[0]];
 const fn = (program: Program, name: string): FnDef => defined(program.functions.find((f) => f.name === name));
 
-function both(text: string): { remembered: string; fresh: string; replays: number } {
+/** `MpInit`'s walk for `resource` (the mapping by default) with helper walks remembered, and without. */
+function both(text: string, resource = mapping): { remembered: string; fresh: string; replays: number } {
   const program = programOf({ 'mp.c': text });
   const init = fn(program, 'MpInit');
-  const on = new PathAnalyzer(program, mapping, new Set(program.functions), false);
-  const off = new PathAnalyzer(program, mapping, new Set(program.functions), false).forgetHelpers();
+  const on = new PathAnalyzer(program, resource, new Set(program.functions), false);
+  const off = new PathAnalyzer(program, resource, new Set(program.functions), false).forgetHelpers();
   const remembered = initShape(on.analyzeInit(init));
   return { remembered, fresh: initShape(off.analyzeInit(init)), replays: on.replays };
+}
+
+/** `s = Probe(a, i)` for each `i` in [from, to), each failure going to `fail:`. */
+function probes(from: number, to: number): string {
+  const out: string[] = [];
+  for (let i = from; i < to; i++)
+    out.push(`    s = Probe(a, ${String(i)});\n    if (s != NDIS_STATUS_SUCCESS) goto fail;`);
+  return out.join('\n');
 }
 
 /** `n` steps that can each fail, each failure going to the one cleanup call with its own status. */
@@ -84,12 +93,7 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
     if (s != NDIS_STATUS_SUCCESS) return s;
     if (a->Fast) { Warm(a); Warm(a); Warm(a); }
     a->Len = ReadLen(a);
-    s = Probe(a, 1);
-    if (s != NDIS_STATUS_SUCCESS) goto fail;
-    s = Probe(a, 2);
-    if (s != NDIS_STATUS_SUCCESS) goto fail;
-    s = Probe(a, 3);
-    if (s != NDIS_STATUS_SUCCESS) goto fail;
+${probes(1, 4)}
     return NDIS_STATUS_SUCCESS;
 fail:
     Check(a);
@@ -403,8 +407,8 @@ const sharedMemory = defined(
  * arrivals at `Cleanup` before it hold nothing `Cleanup` cannot name, those after it hold `Aux`.
  */
 function auxAfterHalf(cleanup: string): { remembered: string; fresh: string; replays: number } {
-  const program = programOf({
-    'mp.c': `${ADAPTER}
+  return both(
+    `${ADAPTER}
 typedef struct _DUAL { NDIS_HANDLE H; PVOID Va; NDIS_PHYSICAL_ADDRESS VaPa; PVOID Aux; NDIS_PHYSICAL_ADDRESS AuxPa; struct _DUAL *Self; } DUAL, *PDUAL;
 NDIS_STATUS Probe(PDUAL a, ULONG i);
 ${cleanup}
@@ -415,30 +419,17 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
     a->H = h;
     NdisMAllocateSharedMemory(h, 64, FALSE, &a->Va, &a->VaPa);
     if (a->Va == NULL) return NDIS_STATUS_RESOURCES;
-    s = Probe(a, 0);
-    if (s != NDIS_STATUS_SUCCESS) goto fail;
-    s = Probe(a, 1);
-    if (s != NDIS_STATUS_SUCCESS) goto fail;
-    s = Probe(a, 2);
-    if (s != NDIS_STATUS_SUCCESS) goto fail;
+${probes(0, 3)}
     NdisMAllocateSharedMemory(h, 64, FALSE, &a->Aux, &a->AuxPa);
     if (a->Aux == NULL) { s = NDIS_STATUS_RESOURCES; goto fail; }
-    s = Probe(a, 3);
-    if (s != NDIS_STATUS_SUCCESS) goto fail;
-    s = Probe(a, 4);
-    if (s != NDIS_STATUS_SUCCESS) goto fail;
-    s = Probe(a, 5);
-    if (s != NDIS_STATUS_SUCCESS) goto fail;
+${probes(3, 6)}
     return NDIS_STATUS_SUCCESS;
 fail:
     Cleanup(a);
     return s;
 }`,
-  });
-  const init = fn(program, 'MpInit');
-  const on = new PathAnalyzer(program, sharedMemory, new Set(program.functions), false);
-  const off = new PathAnalyzer(program, sharedMemory, new Set(program.functions), false).forgetHelpers();
-  return { remembered: initShape(on.analyzeInit(init)), fresh: initShape(off.analyzeInit(init)), replays: on.replays };
+    sharedMemory,
+  );
 }
 
 test('arrivals that differ only in memory held out of sight share a walk when no step of the helper asks about it', () => {
