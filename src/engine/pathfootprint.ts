@@ -95,10 +95,8 @@ function readOwnNames(an: Analysis, fn: FnDef): OwnNames | undefined {
   // A helper the walk may step into is read whole; any other is an opaque call, which forgets
   // only the fields it writes (`opaqueCall`).
   let steps: Set<string> | 'all' = new Set<string>();
-  if (an.relevant.has(fn)) {
-    identifiersOf(fn.body, add);
-    steps = steppedStructs(an, fn);
-  } else for (const w of [...(fn.fact.fieldWrites ?? []), ...(fn.fact.maskedWrites ?? [])]) wordsOf(w, add);
+  if (an.relevant.has(fn)) steps = steppedStructs(an, fn, readBody(fn.body, add));
+  else for (const w of [...(fn.fact.fieldWrites ?? []), ...(fn.fact.maskedWrites ?? [])]) wordsOf(w, add);
   for (const c of fn.fact.calls) add(c);
   for (const r of fn.fact.refs) add(r);
   const callees: FnDef[] = [];
@@ -121,32 +119,12 @@ const STEP_TEXT = /\+\+|--|\+=|-=/;
 
 /**
  * The structs a walk of `fn`'s body may step a pointer variable over (`stepPointer` reads a released
- * field of one): each stepped variable's declared type, as `pointeeStruct` reads it; 'all' where a
- * stepped name is declared nowhere the body or the program shows.
+ * field of one): each stepped variable's declared type (its parameters, its body's declarations, the
+ * program's globals), as `pointeeStruct` reads it; 'all' where a stepped name is declared nowhere.
  */
-function steppedStructs(an: Analysis, fn: FnDef): Set<string> | 'all' {
-  const stepped = new Set<string>();
-  const declared = new Map<string, { ty: string; ptr: number }[]>();
-  const declare = (n: string, v: { ty: string; ptr: number }) => {
-    const list = declared.get(n);
-    if (list) list.push(v);
-    else declared.set(n, [v]);
-  };
-  for (const p of fn.params) declare(p.n, p);
-  const todo: unknown[] = [fn.body];
-  for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
-    if (Array.isArray(x)) {
-      for (const y of x) todo.push(y);
-      continue;
-    }
-    if (x === null || typeof x !== 'object') continue;
-    const node = x as Partial<Stmt & Expr> & Record<string, unknown>;
-    if (node.k === 'decl') for (const d of (x as Extract<Stmt, { k: 'decl' }>).d) declare(d.n, d);
-    const e = x as Expr;
-    if ((e.t === 'un' || e.t === 'post') && (e.op === '++' || e.op === '--') && e.e.t === 'id') stepped.add(e.e.n);
-    if (e.t === 'asg' && (e.op === '+=' || e.op === '-=') && e.l.t === 'id') stepped.add(e.l.n);
-    for (const y of Object.values(x)) if (y !== null && typeof y === 'object') todo.push(y);
-  }
+function steppedStructs(an: Analysis, fn: FnDef, body: BodyFacts): Set<string> | 'all' {
+  const { declared, stepped } = body;
+  for (const p of fn.params) declare(body, p.n, p);
   const out = new Set<string>();
   for (const n of stepped) {
     const global = an.program.globals.get(n);
@@ -176,18 +154,43 @@ function wordsOf(text: string, add: (w: string) => void): void {
   for (const m of text.matchAll(WORD)) add(m[0]);
 }
 
-/** Every identifier-like string of a syntax tree (names, fields, types, calls): over-reading is safe. */
-function identifiersOf(body: Stmt, add: (w: string) => void): void {
+/**
+ * One pass over a body: every identifier-like string (names, fields, types, calls; over-reading is
+ * safe), and for `steppedStructs` the variables it declares and those it steps (`p++`, `p += n`).
+ */
+function readBody(body: Stmt, add: (w: string) => void): BodyFacts {
+  const facts: BodyFacts = { declared: new Map(), stepped: new Set() };
   const todo: unknown[] = [body];
   for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
     if (typeof x === 'string') {
       if (IDENT.test(x)) add(x);
-    } else if (Array.isArray(x)) {
-      for (const y of x) todo.push(y);
-    } else if (x !== null && typeof x === 'object') {
-      for (const y of Object.values(x)) todo.push(y);
+      continue;
     }
+    if (Array.isArray(x)) {
+      for (const y of x) todo.push(y);
+      continue;
+    }
+    if (x === null || typeof x !== 'object') continue;
+    const node = x as Partial<Stmt & Expr>;
+    if (node.k === 'decl') for (const d of (x as Extract<Stmt, { k: 'decl' }>).d) declare(facts, d.n, d);
+    const e = x as Expr;
+    if ((e.t === 'un' || e.t === 'post') && (e.op === '++' || e.op === '--') && e.e.t === 'id')
+      facts.stepped.add(e.e.n);
+    if (e.t === 'asg' && (e.op === '+=' || e.op === '-=') && e.l.t === 'id') facts.stepped.add(e.l.n);
+    for (const y of Object.values(x)) todo.push(y);
   }
+  return facts;
+}
+
+interface BodyFacts {
+  declared: Map<string, { ty: string; ptr: number }[]>;
+  stepped: Set<string>;
+}
+
+function declare(facts: BodyFacts, n: string, v: { ty: string; ptr: number }): void {
+  const list = facts.declared.get(n);
+  if (list) list.push(v);
+  else facts.declared.set(n, [v]);
 }
 
 /**
@@ -258,18 +261,30 @@ export function shadowScopeOf(
   fn: FnDef,
   args: readonly { key?: string; pointee?: string }[],
 ): ShadowScope | undefined {
-  const parts = footprintParts(an, fn);
-  if (!parts) return undefined;
   const base = baseShadow(an, fn);
-  if (!base) return undefined;
-  if (base.held === 'all') return base;
+  if (!base || base.held === 'all') return base;
   // A field an argument hands over (`&a->Va`) is written under the caller's name for it.
   let held: Set<string> | undefined;
   for (const a of args)
     for (const k of [a.key, a.pointee])
-      for (const m of (k ?? '').matchAll(WORD))
-        for (const t of typesHeldThrough(an, m[0])) if (!base.held.has(t)) (held ??= new Set(base.held)).add(t);
+      if (k !== undefined)
+        for (const t of typesHeldThroughKey(an, k)) if (!base.held.has(t)) (held ??= new Set(base.held)).add(t);
   return held ? { ...base, held } : base;
+}
+
+const keyTypesByProgram = new WeakMap<Analysis['program'], Map<string, ReadonlySet<string>>>();
+
+/** `typesHeldThrough` of every name in a key (`ADAPTER.Ring[]`), remembered per key: a call's arguments recur. */
+function typesHeldThroughKey(an: Analysis, k: string): ReadonlySet<string> {
+  let memo = keyTypesByProgram.get(an.program);
+  if (!memo) keyTypesByProgram.set(an.program, (memo = new Map<string, ReadonlySet<string>>()));
+  let out = memo.get(k);
+  if (!out) {
+    const types = new Set<string>();
+    for (const m of k.matchAll(WORD)) for (const t of typesHeldThrough(an, m[0])) types.add(t);
+    memo.set(k, (out = types));
+  }
+  return out;
 }
 
 const baseShadow: (an: Analysis, fn: FnDef) => ShadowScope | undefined = rememberedPer(readBaseShadow);
