@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import nock from 'nock';
 import { createApp } from '../src/app/index.js';
 import { INTERRUPTED_OUTPUT } from '../src/app/recovery.js';
@@ -70,25 +71,36 @@ test('on start, runs an earlier version listed in progress are completed as inte
   const dir = fresh();
   writeFileSync(join(dir, 'inflight-check-runs.json'), JSON.stringify([run(41), run(42, 3)]));
   let completed: { status: string; conclusion: string; output: { title: string } } | undefined;
-  const done = new Promise<void>((resolve) => {
-    nock('https://api.github.com')
-      .post('/app/installations/2/access_tokens')
-      .reply(200, { token: 't' })
-      .patch('/repos/o/r/check-runs/41', (b: NonNullable<typeof completed>) => {
-        completed = b;
-        return true;
-      })
-      .reply(200, {})
-      .post('/app/installations/3/access_tokens')
-      .reply(() => {
-        resolve();
-        return [404, { message: 'Not Found' }];
-      });
-  });
+  // The two installations are recovered side by side: wait for both answers, in whichever order
+  // they come (waiting for the second installation's alone left the first one's PATCH racing it).
+  let patched: () => void = () => undefined;
+  let givenUp: () => void = () => undefined;
+  const done = Promise.all([
+    new Promise<void>((resolve) => (patched = resolve)),
+    new Promise<void>((resolve) => (givenUp = resolve)),
+  ]);
+  nock('https://api.github.com')
+    .post('/app/installations/2/access_tokens')
+    .reply(200, { token: 't' })
+    .patch('/repos/o/r/check-runs/41', (b: NonNullable<typeof completed>) => {
+      completed = b;
+      return true;
+    })
+    .reply(() => {
+      patched();
+      return [200, {}];
+    })
+    .post('/app/installations/3/access_tokens')
+    .reply(() => {
+      givenUp();
+      return [404, { message: 'Not Found' }];
+    });
   const { app } = createApp({ NDIS_REVIEW_STATE_DIR: dir }, { pool: null });
   await testProbot().load(app);
-  await done;
-  for (let i = 0; i < 100 && !completed; i++) await new Promise((r) => setImmediate(r));
+  // Bounded: a recovery that never sends the PATCH fails the assertions below instead of hanging.
+  const timer = new AbortController();
+  await Promise.race([done, delay(10_000, undefined, { signal: timer.signal }).catch(() => undefined)]);
+  timer.abort();
   assert.equal(completed?.status, 'completed');
   assert.equal(completed.conclusion, 'cancelled');
   assert.equal(completed.output.title, INTERRUPTED_OUTPUT.title);
