@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PathAnalyzer, siteId } from '../src/engine/paths.js';
-import { detachSymbol, newState, type Group, type State } from '../src/engine/pathstate.js';
+import { SeenStates, detachSymbol, newState, stateHash, type Group, type State } from '../src/engine/pathstate.js';
 import { foldElements } from '../src/engine/pathresource.js';
 import type { Pos } from '../src/engine/ast.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
@@ -306,6 +306,44 @@ test('a call made again leaves the storage holding its earlier result with what 
   u.vals.set('TXINFO.pNormalVa', { k: 'sym', id: 'Init#0:8:15' });
   detachSymbol(u, 'Init#0:8:15');
   assert.deepEqual(u.vals.get('TXINFO.pNormalVa'), { k: 'top' });
+});
+
+test('a symbol the path decided is, to identity, the zero or non-zero it was decided to be', () => {
+  const o = { at: 2, file: 'mp.c', p: [4, 9, 4, 20] as Pos, how: 'branch' as const, text: 'a->Pkts != NULL is false' };
+  // `if (a->Pkts) { Free(a->Pkts); a->Pkts = NULL; }`: NULL written on one arm, tested NULL on the other.
+  const written = newState();
+  written.vals.set('ADP.Pkts', { k: 'Z' });
+  const tested = newState();
+  tested.vals.set('ADP.Pkts', { k: 'sym', id: 'Init#0:8:15' });
+  tested.cons.set('Init#0:8:15', { z: true, o });
+  const negated = newState();
+  negated.vals.set('ADP.Pkts', { k: 'sym', id: '!Init#0:8:15' });
+  negated.cons.set('Init#0:8:15', { z: false, o });
+  const undecided = newState();
+  undecided.vals.set('ADP.Pkts', { k: 'sym', id: 'Init#0:8:15' });
+  const nonZero = newState();
+  nonZero.vals.set('ADP.Pkts', { k: 'sym', id: 'Init#0:8:15' });
+  nonZero.cons.set('Init#0:8:15', { z: false, o });
+  const seen = new SeenStates();
+  const add = (s: State) => seen.add(stateHash(s), '', s);
+  assert.equal(add(written), true);
+  assert.equal(add(tested), false, 'tested NULL is the NULL written');
+  assert.equal(add(negated), false, 'the negation of a symbol decided non-zero is zero');
+  assert.equal(stateHash(tested), stateHash(written));
+  assert.equal(add(undecided), true, 'an undecided symbol is not zero');
+  assert.equal(add(nonZero), true, 'a symbol decided non-zero is not zero');
+  // A status a group is held on (no value holds it any more) keeps what was decided of it.
+  const group = (z: boolean): State => {
+    const s = newState();
+    s.res.set('ADP.Regs', 'g');
+    s.groups.set('g', { st: 'cond', sym: 'Init#0:5:9', site: undefined, frames: [] } as unknown as Group);
+    s.cons.set('Init#0:5:9', { z, o });
+    return s;
+  };
+  const held = new SeenStates();
+  assert.equal(held.add(stateHash(group(true)), '', group(true)), true);
+  assert.equal(held.add(stateHash(group(true)), '', group(true)), false);
+  assert.equal(held.add(stateHash(group(false)), '', group(false)), true, 'failed and succeeded statuses stay apart');
 });
 
 test('a loop counter that selects keeps its value across rounds; one that only counts does not', () => {

@@ -347,29 +347,66 @@ export function newState(): State {
   };
 }
 
-/** Does anything in the state refer to this symbol (a value, or a group's status)? */
-function live(s: State, sym: string): boolean {
-  if (s.vals.refers(sym)) return true;
+/** Does a group's status refer to this symbol? */
+function statusOf(s: State, sym: string): boolean {
   for (const g of s.groups.values()) if (g.sym === sym) return true;
   return false;
 }
 
+const ZERO: Val = { k: 'Z' };
+const NONZERO: Val = { k: 'NZ' };
+
+/**
+ * A value as identity sees it: a symbol the path has decided is the zero or non-zero it was decided
+ * to be. `if (p) { Free(p); p = NULL; }` leaves `p` NULL on both arms, as the symbol tested zero on one
+ * and as NULL on the other: one state, not two (a free routine's ladder of such tests doubled its
+ * paths at each). What else the symbol told (where it was decided) is no part of identity, as it is
+ * not for a plain zero.
+ */
+function seen(s: State, v: Val): Val {
+  if (v.k !== 'sym') return v;
+  const neg = v.id.charCodeAt(0) === 33;
+  const c = s.cons.get(neg ? v.id.slice(1) : v.id);
+  if (!c) return v;
+  return c.z !== neg ? ZERO : NONZERO;
+}
+
+/**
+ * Does a constraint count in identity? Only on a symbol a group's status names: one that values hold
+ * is compared through them, as the zero or non-zero it was decided to be (`seen`).
+ */
+const countsConstraint = statusOf;
+
 const STATUS = { held: 1, cond: 2, null: 3, released: 4 } as const;
 
 /**
- * Hash of a state's identity: its counted values (less those `ignore` names),
- * what each name of a mapping refers to, the groups' statuses, the
- * constraints on symbols something still refers to, and the loops entered.
+ * Hash of a state's identity: its counted values (less those `ignore` names), each as `seen` gives it,
+ * what each name of a mapping refers to, the groups' statuses, the constraints on the symbols those
+ * statuses name, and the loops entered.
  */
 export function stateHash(s: State, ignore?: (k: string) => boolean): number {
   let v = s.vals.h;
-  if (ignore) for (const [k, x] of s.vals) if (counts(k, x) && ignore(k)) v = (v - entryHash(k, x)) | 0;
+  let decided = false;
+  for (const k of s.cons.keys())
+    if (s.vals.refers(k)) {
+      decided = true;
+      break;
+    }
+  if (ignore || decided)
+    for (const [k, x] of s.vals) {
+      if (!counts(k, x)) continue;
+      if (ignore?.(k)) v = (v - entryHash(k, x)) | 0;
+      else if (decided && x.k === 'sym') {
+        const y = seen(s, x);
+        if (y !== x) v = (v - entryHash(k, x) + entryHash(k, y)) | 0;
+      }
+    }
   let r = 0;
   for (const [k, g] of s.res) r = (r + mix(strHash(k), strHash(g))) | 0;
   let gh = 0;
   for (const [k, g] of s.groups) gh = (gh + mix(mix(strHash(k), STATUS[g.st]), g.sym ? strHash(g.sym) : 0)) | 0;
   let c = 0;
-  for (const [k, x] of s.cons) if (live(s, k)) c = (c + mix(strHash(k), x.z ? 1 : 2)) | 0;
+  for (const [k, x] of s.cons) if (countsConstraint(s, k)) c = (c + mix(strHash(k), x.z ? 1 : 2)) | 0;
   let l = 0;
   for (const x of s.loops) l = (l + strHash(x)) | 0;
   return mix(mix(mix(mix(v >>> 0, r >>> 0), gh >>> 0), c >>> 0), l >>> 0);
@@ -404,11 +441,11 @@ export interface Snapshot {
 
 export function snapshot(s: State, ignore?: (k: string) => boolean): Snapshot {
   const vals: (string | Val)[] = [];
-  for (const [k, x] of s.vals) if (counts(k, x) && !ignore?.(k)) vals.push(k, x);
+  for (const [k, x] of s.vals) if (counts(k, x) && !ignore?.(k)) vals.push(k, seen(s, x));
   const groups: Snapshot['groups'] = [];
   for (const [k, g] of s.groups) groups.push([k, g.st, g.sym]);
   const cons: Snapshot['cons'] = [];
-  for (const [k, x] of s.cons) if (live(s, k)) cons.push([k, x.z]);
+  for (const [k, x] of s.cons) if (countsConstraint(s, k)) cons.push([k, x.z]);
   return { vals, res: [...s.res], groups, cons, loops: [...s.loops] };
 }
 
@@ -427,19 +464,17 @@ export function matches(a: Snapshot, b: State, ignore?: (k: string) => boolean):
   for (let i = 0; i < a.vals.length; i += 2) {
     const k = a.vals[i] as string;
     const x = b.vals.get(k);
-    if (!x || !counts(k, x) || ignore?.(k) || !sameVal(a.vals[i + 1] as Val, x)) return false;
+    if (!x || !counts(k, x) || ignore?.(k) || !sameVal(a.vals[i + 1] as Val, seen(b, x))) return false;
   }
-  let live = 0;
-  for (const k of b.cons.keys()) if (liveIn(b, k)) live++;
-  if (live !== a.cons.length) return false;
+  let counted = 0;
+  for (const k of b.cons.keys()) if (countsConstraint(b, k)) counted++;
+  if (counted !== a.cons.length) return false;
   for (const [k, z] of a.cons) {
     const c = b.cons.get(k);
-    if (c?.z !== z || !liveIn(b, k)) return false;
+    if (c?.z !== z || !countsConstraint(b, k)) return false;
   }
   return true;
 }
-
-const liveIn = live;
 
 /**
  * States seen at one place, by hash and, where hashes agree, entry by entry:
