@@ -12,6 +12,7 @@ import { keyOf, type Analysis, type Exit } from './pathcontext.js';
 import { isRetested } from './pathnames.js';
 import { foldElements } from './pathresource.js';
 import { countersOf } from './pathcounter.js';
+import { livenessOf, type Liveness } from './pathlive.js';
 import type { FnDef } from './program.js';
 import { SeenStates, isFieldKey, resourceHash, stateHash, type Origin, type State } from './pathstate.js';
 
@@ -67,8 +68,10 @@ export class JoinPoints {
   private readonly seen = new SeenStates();
   private readonly coarseSeen = new Set<string>();
   private readonly width = new Map<number, number>();
-  /** Keys of this invocation's small loop counters (`pathcounter.ts`). */
-  private readonly counterKeys: string[];
+  /** This invocation's small loop counters (`pathcounter.ts`) by name, with their keys. */
+  private readonly counterKeys: [string, string][];
+  /** Which locals are read again from each node on (`pathlive.ts`). */
+  private readonly liveness: Liveness;
 
   constructor(
     private readonly an: Analysis,
@@ -77,7 +80,31 @@ export class JoinPoints {
     fn: FnDef,
   ) {
     this.returned = returnedStorage(cfg);
-    this.counterKeys = countersOf(an, fn).map((n) => `${env.frame}:${n}`);
+    this.counterKeys = countersOf(an, fn).map((n) => [n, `${env.frame}:${n}`]);
+    this.liveness = livenessOf(cfg, fn);
+  }
+
+  /**
+   * Keys of this invocation's locals that nothing reads from `node` on (`x`, `x.f`, `x[]`): no part of
+   * an arrival's identity there. Undefined when every local is live.
+   */
+  private deadAt(node: number): ((k: string) => boolean) | undefined {
+    const { locals, live } = this.liveness;
+    let any = false;
+    for (const name of locals)
+      if (!live(node, name)) {
+        any = true;
+        break;
+      }
+    if (!any) return undefined;
+    const prefix = `${this.env.frame}:`;
+    return (k) => {
+      if (!k.startsWith(prefix)) return false;
+      let j = prefix.length;
+      while (j < k.length && isIdentChar(k.charCodeAt(j))) j++;
+      const name = k.slice(prefix.length, j);
+      return locals.has(name) && !live(node, name);
+    };
   }
 
   /**
@@ -86,9 +113,10 @@ export class JoinPoints {
    * are not compared at all), or a round merged into an earlier one would never reach the round that
    * leaves the loop.
    */
-  private counters(s: State): string {
+  private counters(s: State, node: number): string {
     let out = '';
-    for (const k of this.counterKeys) {
+    for (const [name, k] of this.counterKeys) {
+      if (!this.liveness.live(node, name)) continue;
       const v = s.vals.get(k);
       if (v?.k === 'Z') out += `${k}=0;`;
       else if (v?.k === 'NZ' && v.n !== undefined) out += `${k}=${String(v.n)};`;
@@ -110,12 +138,13 @@ export class JoinPoints {
     // The jump that led here and the last decision keep apart paths whose leaks are reported at
     // different gotos, even when they arrive in the same state (three gotos to one cleanup label).
     if (n0 < this.an.joinWidth) {
-      const tag = `${String(node)}|${this.counters(s)}|${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${f ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}` : ''}`;
-      if (!this.seen.add((stateHash(s) + Math.imul(node, 0x9e3779b1)) | 0, tag, s)) return false;
+      const tag = `${String(node)}|${this.counters(s, node)}|${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${f ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}` : ''}`;
+      const dead = this.deadAt(node);
+      if (!this.seen.add((stateHash(s, dead) + Math.imul(node, 0x9e3779b1)) | 0, tag, s, dead)) return false;
     } else {
       const rets = this.returned.map((e) => valueSig(s, keyOf(this.an, e, this.env)));
       const succeeding = rets.length > 0 && rets.every((r) => r === 'Z');
-      const h = `${String(node)}|${this.counters(s)}~${heldKey(s)}@${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}:${f.text}` : ''}`;
+      const h = `${String(node)}|${this.counters(s, node)}~${heldKey(s)}@${s.events ? `${s.events.file}:${String(s.events.p[0])}:${String(s.events.p[1])}` : ''}|${rets.join(',')}|${f && !succeeding ? `${f.file}:${String(f.p[0])}:${String(f.p[1])}:${f.text}` : ''}`;
       if (this.coarseSeen.has(h)) return false;
       this.coarseSeen.add(h);
     }
@@ -165,4 +194,9 @@ export function mergeExits(an: Analysis, exits: Exit[], entryStep: number, frame
     if (!coarse.has(key)) coarse.set(key, x);
   }
   return [...coarse.values()];
+}
+
+/** A character of a C identifier (a key's variable name ends at the first other one). */
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
