@@ -87,7 +87,6 @@ test('at a join, arrivals differing only in dead locals are one; in a live local
     const s = newState();
     s.vals.set(`${frame}:i`, i);
     s.vals.set(`${frame}:next`, next);
-    s.vals.set(`${frame}:next.Handle`, next);
     s.vals.set(`${frame}:kept`, kept);
     return s;
   };

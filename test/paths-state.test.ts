@@ -6,7 +6,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PathAnalyzer, siteId } from '../src/engine/paths.js';
-import { SeenStates, detachSymbol, newState, stateHash, type Group, type State } from '../src/engine/pathstate.js';
+import {
+  SeenStates,
+  clone,
+  detachSymbol,
+  newState,
+  stateHash,
+  type Group,
+  type State,
+  type Val,
+} from '../src/engine/pathstate.js';
 import { foldElements } from '../src/engine/pathresource.js';
 import type { Pos } from '../src/engine/ast.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
@@ -344,6 +353,49 @@ test('a symbol the path decided is, to identity, the zero or non-zero it was dec
   assert.equal(held.add(stateHash(group(true)), '', group(true)), true);
   assert.equal(held.add(stateHash(group(true)), '', group(true)), false);
   assert.equal(held.add(stateHash(group(false)), '', group(false)), true, 'failed and succeeded statuses stay apart');
+});
+
+test('the identity hash kept by symbol equals the one summed value by value, through sets, deletes and copies', () => {
+  // A small generator of states: values set, replaced and deleted over a few keys, symbols decided
+  // either way, copies taken mid-way and changed apart (a copy shares its original's sums).
+  let seed = 7;
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const keys = ['Init#0:s', 'Init#0:t', 'ADP.Regs', 'ADP.Pkts', 'ADP.Flags&4'];
+  const syms = ['Init#0:3:5', 'Init#0:4:9', 'Init#0:7:2'];
+  const value = (): Val => {
+    const r = next(5);
+    if (r === 0) return { k: 'Z' };
+    if (r === 1) return { k: 'NZ' };
+    if (r === 2) return { k: 'top' };
+    return { k: 'sym', id: `${r === 3 ? '' : '!'}${syms[next(syms.length)]}` };
+  };
+  const o = { at: 1, file: 'mp.c', p: [1, 1, 1, 2] as Pos, how: 'branch' as const, text: 'x' };
+  // The same sum, value by value, with each value as identity sees it.
+  const bruteHash = (s: State) => {
+    const t = newState();
+    for (const [k, v] of s.vals) {
+      const neg = v.k === 'sym' && v.id.startsWith('!');
+      const c = v.k === 'sym' ? s.cons.get(neg ? v.id.slice(1) : v.id) : undefined;
+      t.vals.set(k, c ? (c.z !== neg ? { k: 'Z' } : { k: 'NZ' }) : v);
+    }
+    return stateHash(t);
+  };
+  const states = [newState()];
+  for (let i = 0; i < 3000; i++) {
+    const s = states[next(states.length)];
+    const r = next(10);
+    if (r < 5) s.vals.set(keys[next(keys.length)], value());
+    else if (r < 7) s.vals.delete(keys[next(keys.length)]);
+    else if (r < 9) {
+      const sym = syms[next(syms.length)];
+      if (s.cons.has(sym)) s.cons.delete(sym);
+      else s.cons.set(sym, { z: next(2) === 0, o });
+    } else if (states.length < 12) states.push(clone(s));
+    for (const x of states) assert.equal(stateHash(x), bruteHash(x), `step ${String(i)}`);
+  }
 });
 
 test('a loop counter that selects keeps its value across rounds; one that only counts does not', () => {

@@ -84,27 +84,23 @@ export class JoinPoints {
     this.liveness = livenessOf(cfg, fn);
   }
 
+  /** Per join node: the keys of this invocation's locals nothing reads from there on; null when none. */
+  private readonly dead = new Map<number, ReadonlySet<string> | null>();
+
   /**
-   * Keys of this invocation's locals that nothing reads from `node` on (`x`, `x.f`, `x[]`): no part of
-   * an arrival's identity there. Undefined when every local is live.
+   * Keys of this invocation's locals that nothing reads from `node` on: no part of an arrival's
+   * identity there. Only a local's own key (`frame:x`): storage reached through it is keyed by its
+   * type, and a struct local's fields (`frame:x.f`) stay in identity (fewer merges, never a wrong one).
    */
-  private deadAt(node: number): ((k: string) => boolean) | undefined {
-    const { locals, live } = this.liveness;
-    let any = false;
-    for (const name of locals)
-      if (!live(node, name)) {
-        any = true;
-        break;
-      }
-    if (!any) return undefined;
-    const prefix = `${this.env.frame}:`;
-    return (k) => {
-      if (!k.startsWith(prefix)) return false;
-      let j = prefix.length;
-      while (j < k.length && isIdentChar(k.charCodeAt(j))) j++;
-      const name = k.slice(prefix.length, j);
-      return locals.has(name) && !live(node, name);
-    };
+  private deadAt(node: number): ReadonlySet<string> | undefined {
+    let keys = this.dead.get(node);
+    if (keys === undefined) {
+      const { locals, live } = this.liveness;
+      const out = new Set<string>();
+      for (const name of locals) if (!live(node, name)) out.add(`${this.env.frame}:${name}`);
+      this.dead.set(node, (keys = out.size ? out : null));
+    }
+    return keys ?? undefined;
   }
 
   /**
@@ -194,9 +190,4 @@ export function mergeExits(an: Analysis, exits: Exit[], entryStep: number, frame
     if (!coarse.has(key)) coarse.set(key, x);
   }
   return [...coarse.values()];
-}
-
-/** A character of a C identifier (a key's variable name ends at the first other one). */
-function isIdentChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }

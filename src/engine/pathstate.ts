@@ -185,9 +185,21 @@ function symOf(v: Val): string | undefined {
  * its values refer to (a constraint on a symbol nothing refers to is no
  * part of the state).
  */
+/**
+ * The entries holding one symbol (or its negation): how many, and the sum of their hashes as they
+ * are and as they would be were the symbol decided zero or non-zero (`seen`). Never changed in
+ * place: a copy of the values shares them.
+ */
+interface SymEntries {
+  readonly n: number;
+  readonly raw: number;
+  readonly ifZero: number;
+  readonly ifNonZero: number;
+}
+
 export class Vals {
   private m: Map<string, Val>;
-  private syms: Map<string, number>;
+  private syms: Map<string, SymEntries>;
   /** Sum (mod 2^32) of the hashes of the counted entries. */
   h: number;
   /** How many entries count. */
@@ -239,8 +251,7 @@ export class Vals {
       this.h = (this.h + entryHash(k, v)) | 0;
       this.n++;
     }
-    const s = symOf(v);
-    if (s !== undefined) this.syms.set(s, (this.syms.get(s) ?? 0) + 1);
+    if (v.k === 'sym') this.noteSym(k, v.id, 1);
     return this;
   }
 
@@ -269,17 +280,55 @@ export class Vals {
       this.h = (this.h - entryHash(k, v)) | 0;
       this.n--;
     }
-    const s = symOf(v);
-    if (s !== undefined) {
-      const c = defined(this.syms.get(s), `count of symbol ${s}`);
-      if (c <= 1) this.syms.delete(s);
-      else this.syms.set(s, c - 1);
+    if (v.k === 'sym') this.noteSym(k, v.id, -1);
+  }
+
+  /** Adds (`by` 1) or takes away (-1) entry `k` holding symbol value `id` from its symbol's sums. */
+  private noteSym(k: string, id: string, by: 1 | -1): void {
+    const neg = id.charCodeAt(0) === 33;
+    const sym = neg ? id.slice(1) : id;
+    const was = this.syms.get(sym);
+    const n = (was?.n ?? 0) + by;
+    if (n <= 0) {
+      if (by < 0) defined(was, `count of symbol ${sym}`);
+      this.syms.delete(sym);
+      return;
     }
+    const key = strHash(k);
+    const raw = mix(key, mix(4, strHash(id)));
+    const zero = mix(key, 1);
+    const nonZero = mix(key, 2);
+    // Decided zero, the symbol reads zero and its negation non-zero; decided non-zero, the reverse.
+    this.syms.set(sym, {
+      n,
+      raw: ((was?.raw ?? 0) + by * raw) | 0,
+      ifZero: ((was?.ifZero ?? 0) + by * (neg ? nonZero : zero)) | 0,
+      ifNonZero: ((was?.ifNonZero ?? 0) + by * (neg ? zero : nonZero)) | 0,
+    });
   }
 
   /** Does some value refer to this symbol? */
   refers(sym: string): boolean {
     return this.syms.has(sym);
+  }
+
+  /**
+   * The sum of the counted entries' hashes, each as `seen` gives it where `decided` (the state's
+   * constraints) decides its symbol: the entries holding a symbol are summed apart (`SymEntries`).
+   */
+  seenHash(decided: ReadonlyMap<string, { z: boolean }>): number {
+    let h = this.h;
+    if (decided.size < this.syms.size) {
+      for (const [sym, c] of decided) {
+        const e = this.syms.get(sym);
+        if (e) h = (h - e.raw + (c.z ? e.ifZero : e.ifNonZero)) | 0;
+      }
+    } else
+      for (const [sym, e] of this.syms) {
+        const c = decided.get(sym);
+        if (c) h = (h - e.raw + (c.z ? e.ifZero : e.ifNonZero)) | 0;
+      }
+    return h;
   }
 
   keys(): IterableIterator<string> {
@@ -380,26 +429,27 @@ const countsConstraint = statusOf;
 const STATUS = { held: 1, cond: 2, null: 3, released: 4 } as const;
 
 /**
+ * Value keys identity leaves out: those a predicate names, or a set of keys (a join's dead locals,
+ * looked up rather than asked of every value).
+ */
+export type Ignore = ((k: string) => boolean) | ReadonlySet<string>;
+
+const asPredicate = (ignore: Ignore | undefined): ((k: string) => boolean) | undefined =>
+  typeof ignore === 'function' || ignore === undefined ? ignore : (k) => ignore.has(k);
+
+/**
  * Hash of a state's identity: its counted values (less those `ignore` names), each as `seen` gives it,
  * what each name of a mapping refers to, the groups' statuses, the constraints on the symbols those
  * statuses name, and the loops entered.
  */
-export function stateHash(s: State, ignore?: (k: string) => boolean): number {
-  let v = s.vals.h;
-  let decided = false;
-  for (const k of s.cons.keys())
-    if (s.vals.refers(k)) {
-      decided = true;
-      break;
-    }
-  if (ignore || decided)
-    for (const [k, x] of s.vals) {
-      if (!counts(k, x)) continue;
-      if (ignore?.(k)) v = (v - entryHash(k, x)) | 0;
-      else if (decided && x.k === 'sym') {
-        const y = seen(s, x);
-        if (y !== x) v = (v - entryHash(k, x) + entryHash(k, y)) | 0;
-      }
+export function stateHash(s: State, ignore?: Ignore): number {
+  let v = s.vals.seenHash(s.cons);
+  if (typeof ignore === 'function') {
+    for (const [k, x] of s.vals) if (counts(k, x) && ignore(k)) v = (v - entryHash(k, seen(s, x))) | 0;
+  } else if (ignore)
+    for (const k of ignore) {
+      const x = s.vals.get(k);
+      if (x && counts(k, x)) v = (v - entryHash(k, seen(s, x))) | 0;
     }
   let r = 0;
   for (const [k, g] of s.res) r = (r + mix(strHash(k), strHash(g))) | 0;
@@ -439,7 +489,8 @@ export interface Snapshot {
   loops: string[];
 }
 
-export function snapshot(s: State, ignore?: (k: string) => boolean): Snapshot {
+export function snapshot(s: State, skip?: Ignore): Snapshot {
+  const ignore = asPredicate(skip);
   const vals: (string | Val)[] = [];
   for (const [k, x] of s.vals) if (counts(k, x) && !ignore?.(k)) vals.push(k, seen(s, x));
   const groups: Snapshot['groups'] = [];
@@ -450,7 +501,8 @@ export function snapshot(s: State, ignore?: (k: string) => boolean): Snapshot {
 }
 
 /** Is the state the one the snapshot froze, as identity sees states? */
-export function matches(a: Snapshot, b: State, ignore?: (k: string) => boolean): boolean {
+export function matches(a: Snapshot, b: State, skip?: Ignore): boolean {
+  const ignore = asPredicate(skip);
   if (a.res.length !== b.res.size || a.groups.length !== b.groups.size || a.loops.length !== b.loops.size) return false;
   for (const [k, g] of a.res) if (b.res.get(k) !== g) return false;
   for (const [k, st, sym] of a.groups) {
@@ -484,7 +536,7 @@ export class SeenStates {
   private readonly byHash = new Map<number, { tag: string; snap: Snapshot }[]>();
 
   /** `hash`: of the state and what else tells it apart; `tag`: that else, exactly. */
-  add(hash: number, tag: string, s: State, ignore?: (k: string) => boolean): boolean {
+  add(hash: number, tag: string, s: State, ignore?: Ignore): boolean {
     const list = this.byHash.get(hash);
     if (list) {
       for (const x of list) if (x.tag === tag && matches(x.snap, s, ignore)) return false;
