@@ -11,13 +11,11 @@ import { test } from 'node:test';
 import { PathAnalyzer } from '../src/engine/paths.js';
 import { initShape, initWithSteps } from './support/init-walks.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
-import type { FnDef, Program } from '../src/engine/program.js';
-import { programOf } from './support/program.js';
-import { defined } from '../src/util/defined.js';
+import { functionNamed, programOf } from './support/program.js';
 
 const pack = loadRulePack();
 const mapping = pack.resources[Object.keys(pack.resources)[0]];
-const fn = (program: Program, name: string): FnDef => defined(program.functions.find((f) => f.name === name));
+const fn = functionNamed;
 
 const ADAPTER = `
 #include <ndis.h>

@@ -12,26 +12,18 @@ import { Analysis } from '../src/engine/pathcontext.js';
 import { JoinPoints } from '../src/engine/pathmerge.js';
 import { newState, type Val } from '../src/engine/pathstate.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
-import type { FnDef, Program } from '../src/engine/program.js';
-import { programOf } from './support/program.js';
-import { defined } from '../src/util/defined.js';
+import { functionNamed, programOf } from './support/program.js';
 
-const pack = loadRulePack();
-const mapping = pack.resources[Object.keys(pack.resources)[0]];
-const fn = (program: Program, name: string): FnDef => defined(program.functions.find((f) => f.name === name));
+/** The mapping resource (the pack's first). */
+const mapping = Object.values(loadRulePack().resources)[0];
 
-const ADAPTER = `
-#include <ndis.h>
+/** A helper that frees a packet list, then the mapping; `kept` is read at its end, `shared` by address. */
+const PROBE = `#include <ndis.h>
 #define REGS_LEN 0x100
-typedef struct _ADAPTER {
-    NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; PVOID RxPkts; ULONG NumRx; PVOID TxPkts; ULONG NumTx;
-} ADAPTER, *PADAPTER;
+typedef struct _ADAPTER { NDIS_HANDLE H; PVOID Regs; PVOID RxPkts; ULONG NumRx; } ADAPTER, *PADAPTER;
 VOID FreePacket(PVOID p);
 VOID Log(ULONG n);
 VOID Fill(PULONG n);
-`;
-
-const PROBE = `${ADAPTER}
 VOID Probe(PADAPTER a)
 {
     ULONG i;
@@ -48,7 +40,7 @@ VOID Probe(PADAPTER a)
 test('liveness: a local is live where a later statement reads it, dead past its last read, live everywhere once its address is taken', () => {
   const text = PROBE;
   const program = programOf({ 'mp.c': text });
-  const probe = fn(program, 'Probe');
+  const probe = functionNamed(program, 'Probe');
   const cfg = buildCfg(probe.body);
   const live = livenessOf(cfg, probe);
   const lines = text.split('\n');
@@ -74,7 +66,7 @@ test('liveness: a local is live where a later statement reads it, dead past its 
 
 test('at a join, arrivals differing only in dead locals are one; in a live local, two', () => {
   const program = programOf({ 'mp.c': PROBE });
-  const probe = fn(program, 'Probe');
+  const probe = functionNamed(program, 'Probe');
   const cfg = buildCfg(probe.body);
   const frame = 'Probe#0';
   const an = new Analysis(program, mapping, new Set(program.functions), false, 4, []);

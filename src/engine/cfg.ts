@@ -147,6 +147,23 @@ export function buildCfg(body: Stmt): Cfg {
   return cfg;
 }
 
+/** The expressions a node evaluates. */
+export function nodeExprs(n: CfgNode): Expr[] {
+  switch (n.t) {
+    case 'exp':
+      return [n.e];
+    case 'decl':
+      return n.d.flatMap((d) => (d.init ? [d.init] : []));
+    case 'br':
+    case 'sw':
+      return [n.c];
+    case 'ret':
+      return n.e ? [n.e] : [];
+    default:
+      return [];
+  }
+}
+
 /** The nodes a path can go to from `n`, each edge once (a `switch`'s cases and its default). */
 export function successors(n: CfgNode): number[] {
   switch (n.t) {

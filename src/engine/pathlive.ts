@@ -9,9 +9,9 @@
  * Only names are tracked, as the walk keys them (`frame:name`, one key for a name in every block of
  * the function). A local whose address is taken anywhere is live everywhere: a pointer may read it.
  */
-import type { Expr } from './ast.js';
-import { successors, type Cfg, type CfgNode } from './cfg.js';
-import type { FnDef } from './program.js';
+import type { Expr, Pos } from './ast.js';
+import { nodeExprs, successors, type Cfg } from './cfg.js';
+import { walkExprs, type FnDef } from './program.js';
 
 export interface Liveness {
   /** Locals and parameters of the function whose liveness is known (an address-taken one is not among them). */
@@ -30,7 +30,7 @@ export function livenessOf(cfg: Cfg, fn: FnDef): Liveness {
   const escaped = new Set<string>();
   for (const n of cfg.nodes) {
     if (n.t === 'decl') for (const d of n.d) names.add(d.n);
-    for (const e of exprsOf(n)) addressTaken(e, escaped);
+    for (const e of nodeExprs(n)) addressTaken(e, escaped);
   }
   for (const n of escaped) names.delete(n);
   const index = new Map<string, number>();
@@ -53,7 +53,7 @@ export function livenessOf(cfg: Cfg, fn: FnDef): Liveness {
         writes.add(d.n);
       }
     else if (n.t === 'exp') effectsOf(n.e, reads, writes);
-    else for (const e of exprsOf(n)) readsOf(e, reads);
+    else for (const e of nodeExprs(n)) readsOf(e, reads);
     for (const r of reads) set(use, node, r);
     // A name both read and written by one node is read first (`x = x + 1`).
     for (const w of writes) if (!reads.has(w)) set(def, node, w);
@@ -103,23 +103,6 @@ export function livenessOf(cfg: Cfg, fn: FnDef): Liveness {
   return result;
 }
 
-/** The expressions a node evaluates. */
-function exprsOf(n: CfgNode): Expr[] {
-  switch (n.t) {
-    case 'exp':
-      return [n.e];
-    case 'decl':
-      return n.d.flatMap((d) => (d.init ? [d.init] : []));
-    case 'br':
-    case 'sw':
-      return [n.c];
-    case 'ret':
-      return n.e ? [n.e] : [];
-    default:
-      return [];
-  }
-}
-
 /** Names read by `e` and names it writes for certain: a plain assignment to a name, at the top of a statement or a comma list. */
 function effectsOf(e: Expr, reads: Set<string>, writes: Set<string>): void {
   if (e.t === 'seq') {
@@ -138,87 +121,19 @@ function effectsOf(e: Expr, reads: Set<string>, writes: Set<string>): void {
 
 /** Every name `e` mentions, as a read (an assignment's target inside an expression too: conservative). */
 function readsOf(e: Expr, out: Set<string>): void {
-  switch (e.t) {
-    case 'id':
-      out.add(e.n);
-      return;
-    case 'call':
-      readsOf(e.f, out);
-      for (const a of e.a) readsOf(a, out);
-      return;
-    case 'fld':
-      readsOf(e.o, out);
-      return;
-    case 'idx':
-      readsOf(e.o, out);
-      readsOf(e.i, out);
-      return;
-    case 'un':
-    case 'post':
-    case 'cast':
-      readsOf(e.e, out);
-      return;
-    case 'bin':
-    case 'asg':
-    case 'seq':
-      readsOf(e.l, out);
-      readsOf(e.r, out);
-      return;
-    case 'cond':
-      readsOf(e.c, out);
-      readsOf(e.a, out);
-      readsOf(e.b, out);
-      return;
-    case 'init':
-      for (const i of e.items) readsOf(i.e, out);
-      return;
-    default:
-      return;
-  }
+  walkExprs({ k: 'exp', e, p: NOWHERE }, (x) => {
+    if (x.t === 'id') out.add(x.n);
+  });
 }
 
-/** Names whose address `e` takes (`&x`, `&x.f`, `&x[i]`), or that it names as an array decaying to a pointer is not told: only `&`. */
+/** Names whose address `e` takes (`&x`, `&x.f`, `&x[i]`). */
 function addressTaken(e: Expr, out: Set<string>): void {
-  const visit = (x: Expr): void => {
-    if (x.t === 'un' && x.op === '&') {
-      let base = x.e;
-      while (base.t === 'fld' || base.t === 'idx' || base.t === 'cast') base = base.t === 'cast' ? base.e : base.o;
-      if (base.t === 'id') out.add(base.n);
-    }
-    switch (x.t) {
-      case 'call':
-        visit(x.f);
-        x.a.forEach(visit);
-        return;
-      case 'fld':
-        visit(x.o);
-        return;
-      case 'idx':
-        visit(x.o);
-        visit(x.i);
-        return;
-      case 'un':
-      case 'post':
-      case 'cast':
-        visit(x.e);
-        return;
-      case 'bin':
-      case 'asg':
-      case 'seq':
-        visit(x.l);
-        visit(x.r);
-        return;
-      case 'cond':
-        visit(x.c);
-        visit(x.a);
-        visit(x.b);
-        return;
-      case 'init':
-        for (const i of x.items) visit(i.e);
-        return;
-      default:
-        return;
-    }
-  };
-  visit(e);
+  walkExprs({ k: 'exp', e, p: NOWHERE }, (x) => {
+    if (x.t !== 'un' || x.op !== '&') return;
+    let base = x.e;
+    while (base.t === 'fld' || base.t === 'idx' || base.t === 'cast') base = base.t === 'cast' ? base.e : base.o;
+    if (base.t === 'id') out.add(base.n);
+  });
 }
+
+const NOWHERE: Pos = [0, 0, 0, 0];

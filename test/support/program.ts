@@ -1,6 +1,7 @@
 /** Builds a linked Program from C texts, through the engine's own per-file stages. */
 import { lexBytes, parseBytes } from '../../src/engine/filefacts.js';
-import { Program } from '../../src/engine/program.js';
+import { Program, type FnDef } from '../../src/engine/program.js';
+import { defined } from '../../src/util/defined.js';
 import { loadRulePack } from '../../src/engine/rulepack.js';
 
 export function programOf(files: Record<string, string>): Program {
@@ -13,3 +14,7 @@ export function programOf(files: Record<string, string>): Program {
     loadRulePack().roles,
   );
 }
+
+/** The function of that name (the test fails when there is none). */
+export const functionNamed = (program: Program, name: string): FnDef =>
+  defined(program.functions.find((f) => f.name === name));

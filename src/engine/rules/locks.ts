@@ -22,7 +22,7 @@
  * one.
  */
 import type { Expr, Pos, Stmt } from '../ast.js';
-import { buildCfg, nodesOnCycles, type Cfg, type CfgNode } from '../cfg.js';
+import { buildCfg, nodeExprs, nodesOnCycles, type Cfg, type CfgNode } from '../cfg.js';
 import { exprText } from '../extract.js';
 import { KeyMaker, displayKey, stripCasts } from '../keys.js';
 import { MAX_MACRO_NESTING, expandUse } from '../macros.js';
@@ -384,22 +384,6 @@ function constantCondition(c: Expr, program: Program, file: string): boolean | u
   }
   const v = integerValue(e, program, file);
   return v === undefined ? undefined : v !== 0n;
-}
-
-function nodeExprs(n: CfgNode): Expr[] {
-  switch (n.t) {
-    case 'exp':
-      return [n.e];
-    case 'decl':
-      return n.d.flatMap((d) => (d.init ? [d.init] : []));
-    case 'br':
-    case 'sw':
-      return [n.c];
-    case 'ret':
-      return n.e ? [n.e] : [];
-    default:
-      return [];
-  }
 }
 
 /**
