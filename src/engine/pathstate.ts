@@ -180,12 +180,6 @@ function symOf(v: Val): string | undefined {
 }
 
 /**
- * The values of a state by storage key: a map that also keeps the sum of
- * its counted entries' hashes, how many entries count, and which symbols
- * its values refer to (a constraint on a symbol nothing refers to is no
- * part of the state).
- */
-/**
  * The entries holding one symbol (or its negation): how many, and the sum of their hashes as they
  * are and as they would be were the symbol decided zero or non-zero (`seen`). Never changed in
  * place: a copy of the values shares them.
@@ -197,6 +191,12 @@ interface SymEntries {
   readonly ifNonZero: number;
 }
 
+/**
+ * The values of a state by storage key: a map that also keeps the sum of
+ * its counted entries' hashes, how many entries count, and, per symbol its
+ * values refer to, those entries' sums (`SymEntries`: identity reads a
+ * decided symbol as the zero or non-zero it was decided to be).
+ */
 export class Vals {
   private m: Map<string, Val>;
   private syms: Map<string, SymEntries>;
@@ -396,10 +396,11 @@ export function newState(): State {
   };
 }
 
-/** Does a group's status refer to this symbol? */
-function statusOf(s: State, sym: string): boolean {
-  for (const g of s.groups.values()) if (g.sym === sym) return true;
-  return false;
+/** The symbols the groups' statuses name (few: one per acquisition whose status is still read). */
+function statusSymbols(s: State): string[] {
+  const out: string[] = [];
+  for (const g of s.groups.values()) if (g.sym !== undefined) out.push(g.sym);
+  return out;
 }
 
 const ZERO: Val = { k: 'Z' };
@@ -421,10 +422,18 @@ function seen(s: State, v: Val): Val {
 }
 
 /**
- * Does a constraint count in identity? Only on a symbol a group's status names: one that values hold
- * is compared through them, as the zero or non-zero it was decided to be (`seen`).
+ * The constraints that count in identity: those on a symbol a group's status names. One that values
+ * hold is compared through them, as the zero or non-zero it was decided to be (`seen`).
  */
-const countsConstraint = statusOf;
+function countedConstraints(s: State): [string, boolean][] {
+  const out: [string, boolean][] = [];
+  if (s.cons.size === 0) return out;
+  for (const sym of statusSymbols(s)) {
+    const c = s.cons.get(sym);
+    if (c && !out.some(([k]) => k === sym)) out.push([sym, c.z]);
+  }
+  return out;
+}
 
 const STATUS = { held: 1, cond: 2, null: 3, released: 4 } as const;
 
@@ -456,7 +465,7 @@ export function stateHash(s: State, ignore?: Ignore): number {
   let gh = 0;
   for (const [k, g] of s.groups) gh = (gh + mix(mix(strHash(k), STATUS[g.st]), g.sym ? strHash(g.sym) : 0)) | 0;
   let c = 0;
-  for (const [k, x] of s.cons) if (countsConstraint(s, k)) c = (c + mix(strHash(k), x.z ? 1 : 2)) | 0;
+  for (const [k, z] of countedConstraints(s)) c = (c + mix(strHash(k), z ? 1 : 2)) | 0;
   let l = 0;
   for (const x of s.loops) l = (l + strHash(x)) | 0;
   return mix(mix(mix(mix(v >>> 0, r >>> 0), gh >>> 0), c >>> 0), l >>> 0);
@@ -495,9 +504,7 @@ export function snapshot(s: State, skip?: Ignore): Snapshot {
   for (const [k, x] of s.vals) if (counts(k, x) && !ignore?.(k)) vals.push(k, seen(s, x));
   const groups: Snapshot['groups'] = [];
   for (const [k, g] of s.groups) groups.push([k, g.st, g.sym]);
-  const cons: Snapshot['cons'] = [];
-  for (const [k, x] of s.cons) if (countsConstraint(s, k)) cons.push([k, x.z]);
-  return { vals, res: [...s.res], groups, cons, loops: [...s.loops] };
+  return { vals, res: [...s.res], groups, cons: countedConstraints(s), loops: [...s.loops] };
 }
 
 /** Is the state the one the snapshot froze, as identity sees states? */
@@ -518,13 +525,9 @@ export function matches(a: Snapshot, b: State, skip?: Ignore): boolean {
     const x = b.vals.get(k);
     if (!x || !counts(k, x) || ignore?.(k) || !sameVal(a.vals[i + 1] as Val, seen(b, x))) return false;
   }
-  let counted = 0;
-  for (const k of b.cons.keys()) if (countsConstraint(b, k)) counted++;
-  if (counted !== a.cons.length) return false;
-  for (const [k, z] of a.cons) {
-    const c = b.cons.get(k);
-    if (c?.z !== z || !countsConstraint(b, k)) return false;
-  }
+  const counted = countedConstraints(b);
+  if (counted.length !== a.cons.length) return false;
+  for (const [k, z] of a.cons) if (!counted.some(([k2, z2]) => k2 === k && z2 === z)) return false;
   return true;
 }
 
