@@ -7,7 +7,7 @@
  * compared in the same minutes of a machine whose speed drifts: a change to
  * the path analysis is judged by its time, not only by its steps.
  *
- * Run: npm run build:all && node dist/bench/rules-stage.js --corpus DIR [DRIVER...]
+ * Run: npm run bench:rules -- --corpus DIR [DRIVER...]   (builds, then node dist/bench/rules-stage.js)
  * Options: --whole-pack (the preview rules on too) · --rounds N (scans per
  * median, default 7) · --alternations N (default 3) · --against DIR
  * Prints one line per build and alternation (the sum of the medians, then each
