@@ -62,6 +62,38 @@ test('the stats time each rule that ran, and none when the output was remembered
   assert.equal(warm.stats.ruleMs, undefined);
 });
 
+test("the stats count the path walks' steps: the same on every cold scan, more with a pairing rule on, none when remembered", async () => {
+  const files = allCases();
+  const a = await scan({ root: 'cases', files, cache: null, workers: 0 });
+  const b = await scan({ root: 'cases', files, cache: null, workers: 0 });
+  const steps = defined(a.stats.walkSteps);
+  assert.ok(steps > 100, `the cases' initialize and halt walks took ${String(steps)} steps`);
+  assert.equal(b.stats.walkSteps, steps, 'a count, not a time: two scans of the same sources agree');
+  // A driver that allocates shared memory in initialize: the preview rule walks it once more.
+  const shared: SourceFile = {
+    path: 'shm/mp.c',
+    bytes: Buffer.from(`${ADAPTER}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_PHYSICAL_ADDRESS pa;
+    NdisMAllocateSharedMemory(h, REGS_LEN, FALSE, &a->Regs2, &pa);
+    if (a->Regs2 == NULL) return NDIS_STATUS_RESOURCES;
+    return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { PADAPTER a = (PADAPTER)c; NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); }
+${driverEntry('MpInit', 'MpHalt')}`),
+  };
+  const off = await scan({ root: 'shm', files: [shared], cache: null, workers: 0 });
+  const on = await scan({ root: 'shm', files: [shared], cache: null, workers: 0, enable: ['ndis/shared-memory'] });
+  assert.ok(defined(off.stats.walkSteps) > 0);
+  assert.ok(defined(on.stats.walkSteps) > defined(off.stats.walkSteps), 'the shared-memory walks add theirs');
+  const cache = new FactCache();
+  await scan({ root: 'cases', files, cache, workers: 0 });
+  const warm = await scan({ root: 'cases', files, cache, workers: 0 });
+  assert.equal(warm.stats.walkSteps, undefined, 'a remembered output walked nothing');
+});
+
 test('parsing the rules asked for on first read is its own stage: the stages add up to the total', async () => {
   const files = allCases();
   const cache = new FactCache();

@@ -69,6 +69,7 @@ const JOIN_WIDTH = 4;
 
 export class PathAnalyzer {
   private readonly an: Analysis;
+  private walked = 0;
 
   constructor(
     program: Program,
@@ -123,6 +124,7 @@ export class PathAnalyzer {
       if (!(e instanceof BudgetExceeded)) throw e;
       an.complete = false;
     }
+    this.walked += an.steps;
     for (const { state } of exits)
       for (const h of held) {
         const g = state.groups.get(groupOf.get(h.id) ?? h.id);
@@ -158,6 +160,7 @@ export class PathAnalyzer {
       if (!(e instanceof BudgetExceeded)) throw e;
       an.complete = false;
     }
+    this.walked += an.steps;
     const { leaks, kept, withheld, notOnlyFailing } = readInitExits(init, exits);
     if (an.damaged.length) {
       // Half-parsed code has lost statements: its paths would invent leaks, so none are reported.
@@ -200,6 +203,11 @@ export class PathAnalyzer {
   /** Steps the last analysis took. */
   get steps(): number {
     return this.an.steps;
+  }
+
+  /** Steps of every analysis this analyzer ran (initialize and role walks alike). */
+  get walkSteps(): number {
+    return this.walked;
   }
 
   /** How many helper walks were replayed from a summary so far. */

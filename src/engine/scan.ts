@@ -195,6 +195,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let tLink = performance.now();
   /** Per rule, when the rules ran in this scan (a remembered output was not timed now). */
   let ruleMs: Record<string, number> | undefined;
+  let walkSteps: number | undefined;
   let parsedBefore = onDemandParse.ms;
   if (!out) {
     // Loaded only here: a repository whose results are cached needs neither the linker nor the rules
@@ -208,7 +209,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     // What linking parsed on demand is link time; from here on it is the rules' asking.
     parsedBefore = onDemandParse.ms;
     const detailsBefore = cache ? new Map(files.map((f) => [f, detailCount(f.parsed)])) : undefined;
-    const { ruleMs: timed, ...ruled } = runRules(program, pack, {
+    const {
+      ruleMs: timed,
+      walkSteps: walked,
+      ...ruled
+    } = runRules(program, pack, {
       countApis: opts.countApis === true,
       // Path analyses are remembered, by what they read, only where there is a cache to keep them.
       ...(cache
@@ -220,6 +225,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         : {}),
     });
     ruleMs = timed;
+    walkSteps = walked;
     // Limits met while linking and ruling (a macro expansion past its budget) belong to this result.
     out = { ...ruled, notices: [...ruled.notices, ...programLimits(program)] };
     // Storing the results also marks the cache for saving, which keeps the function
@@ -261,6 +267,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       total: round1(tRules - t0),
     },
     ...(ruleMs ? { ruleMs } : {}),
+    ...(walkSteps !== undefined ? { walkSteps } : {}),
   });
 }
 
@@ -273,7 +280,7 @@ function scanResult(
   fullPack: RulePack,
   readNotices: Notice[],
   said: RunMemo,
-  run: Pick<ScanStats, 'lexed' | 'parsed' | 'workers' | 'ms' | 'ruleMs'>,
+  run: Pick<ScanStats, 'lexed' | 'parsed' | 'workers' | 'ms' | 'ruleMs' | 'walkSteps'>,
 ): ScanResult {
   const allNotices = [...readNotices, ...said.notices];
   return {
@@ -293,6 +300,7 @@ function scanResult(
       workers: run.workers,
       ms: run.ms,
       ...(run.ruleMs ? { ruleMs: run.ruleMs } : {}),
+      ...(run.walkSteps !== undefined ? { walkSteps: run.walkSteps } : {}),
       health: said.health,
       ...(said.apiCalls ? { apiCalls: said.apiCalls } : {}),
     },

@@ -126,6 +126,12 @@ export interface ScanStats {
    * resource count in the first of its rules that asks.
    */
   ruleMs?: Record<string, number>;
+  /**
+   * Steps of the path walks the rules made in this scan (initialize, halt and the other functions the
+   * pairing rules walk; a walk remembered from an earlier scan took none), when the rules ran. The
+   * path analysis's work as a count no machine's speed changes: two builds compare by it exactly.
+   */
+  walkSteps?: number;
   /** How much of what the rules read parsed cleanly. */
   health: ParseHealth;
   /**

@@ -39,6 +39,8 @@ export interface RuleOutput {
 export interface RuleTimes {
   /** Milliseconds per rule id; a resource's initialize walks count in the first rule that asks for them. */
   ruleMs: Record<string, number>;
+  /** Steps of the path walks this run made (a remembered analysis took none). */
+  walkSteps: number;
 }
 
 /**
@@ -233,6 +235,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
     health: parseHealth(program, pack, inits),
     ...(context.countApis ? { apiCalls: countApiCalls(program, pack) } : {}),
     ruleMs,
+    walkSteps: [...analyzers.values()].reduce((n, a) => n + a.walkSteps, 0),
   };
 }
 
