@@ -10,8 +10,8 @@
  * Run: npm run bench:rules -- --corpus DIR [DRIVER...]   (builds, then node dist/bench/rules-stage.js)
  * Options: --whole-pack (the preview rules on too) · --rounds N (scans per
  * median, default 7) · --alternations N (default 3) · --against DIR
- * Prints one line per build and alternation (the sum of the medians, then each
- * driver's), then the ratio of the sums per alternation (this build over the other).
+ * Prints one line per build and alternation (the sum of the medians and of the path walks' steps,
+ * then each driver's median), then the ratio of the sums per alternation (this build over the other).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -40,12 +40,20 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** The median rules-stage time of `rounds` scans of one driver, after one unmeasured scan. */
-export async function rulesMedian(scan: ScanFn, root: string, enable: string[], rounds: number): Promise<number> {
-  await scan({ root, cache: null, workers: 0, enable });
+/**
+ * The median rules-stage time of `rounds` scans of one driver, after one unmeasured scan, and the
+ * steps its path walks took (`walkSteps`; undefined from an engine older than that figure).
+ */
+export async function rulesMedian(
+  scan: ScanFn,
+  root: string,
+  enable: string[],
+  rounds: number,
+): Promise<{ ms: number; steps: number | undefined }> {
+  const first = await scan({ root, cache: null, workers: 0, enable });
   const ms: number[] = [];
   for (let r = 0; r < rounds; r++) ms.push((await scan({ root, cache: null, workers: 0, enable })).stats.ms.rules);
-  return median(ms);
+  return { ms: median(ms), steps: first.stats.walkSteps };
 }
 
 async function engineAt(dir: string): Promise<ScanFn> {
@@ -91,13 +99,18 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const b of builds) {
       const each: string[] = [];
       let sum = 0;
+      let steps: number | undefined = 0;
       for (const d of drivers) {
-        const ms = await rulesMedian(b.scan, join(corpus, d), enable, rounds);
-        sum += ms;
-        each.push(`${d}=${String(Math.round(ms))}`);
+        const m = await rulesMedian(b.scan, join(corpus, d), enable, rounds);
+        sum += m.ms;
+        steps = steps === undefined || m.steps === undefined ? undefined : steps + m.steps;
+        each.push(`${d}=${String(Math.round(m.ms))}`);
       }
       sums.push(sum);
-      process.stdout.write(`${String(a + 1)}  ${b.label}: ${String(Math.round(sum))} ms  ${each.join(' ')}\n`);
+      const stepText = steps === undefined ? 'steps not counted by this engine' : `${String(steps)} steps`;
+      process.stdout.write(
+        `${String(a + 1)}  ${b.label}: ${String(Math.round(sum))} ms, ${stepText}  ${each.join(' ')}\n`,
+      );
     }
     if (sums.length === 2) ratios.push((sums[0] / sums[1]).toFixed(3));
   }

@@ -14,9 +14,11 @@ test('the rules stage is timed as the median of its rounds, the warm-up scan not
   const asked: ScanOptions[] = [];
   const fake = (opts: ScanOptions): Promise<ScanResult> => {
     asked.push(opts);
-    return Promise.resolve({ stats: { ms: { rules: times[asked.length - 1] } } } as unknown as ScanResult);
+    return Promise.resolve({
+      stats: { ms: { rules: times[asked.length - 1] }, walkSteps: 1234 },
+    } as unknown as ScanResult);
   };
-  assert.equal(await rulesMedian(fake, '/corpus/drv', ['ndis/shared-memory'], 5), 8);
+  assert.deepEqual(await rulesMedian(fake, '/corpus/drv', ['ndis/shared-memory'], 5), { ms: 8, steps: 1234 });
   assert.equal(asked.length, 6, 'one warm-up and five rounds');
   for (const o of asked) {
     assert.equal(o.root, '/corpus/drv');
