@@ -272,20 +272,12 @@ export function shadowScopeOf(
   return held ? { ...base, held } : base;
 }
 
-const keyTypesByProgram = new WeakMap<Analysis['program'], Map<string, ReadonlySet<string>>>();
-
 /** `typesHeldThrough` of every name in a key (`ADAPTER.Ring[]`), remembered per key: a call's arguments recur. */
-function typesHeldThroughKey(an: Analysis, k: string): ReadonlySet<string> {
-  let memo = keyTypesByProgram.get(an.program);
-  if (!memo) keyTypesByProgram.set(an.program, (memo = new Map<string, ReadonlySet<string>>()));
-  let out = memo.get(k);
-  if (!out) {
-    const types = new Set<string>();
-    for (const m of k.matchAll(WORD)) for (const t of typesHeldThrough(an, m[0])) types.add(t);
-    memo.set(k, (out = types));
-  }
-  return out;
-}
+const typesHeldThroughKey: (an: Analysis, k: string) => ReadonlySet<string> = rememberedPer((an, k: string) => {
+  const types = new Set<string>();
+  for (const m of k.matchAll(WORD)) for (const t of typesHeldThrough(an, m[0])) types.add(t);
+  return types;
+});
 
 const baseShadow: (an: Analysis, fn: FnDef) => ShadowScope | undefined = rememberedPer(readBaseShadow);
 

@@ -16,6 +16,7 @@
 import type { Analysis } from './pathcontext.js';
 import { holderType } from './keys.js';
 import { isFieldKey, type State } from './pathstate.js';
+import { rememberedPer } from '../util/memo.js';
 
 /** How deep struct fields are followed from the pointee (`PORT.VNic` → `VNIC.Queue` → `QUEUE.Item`). */
 const MAX_DEPTH = 3;
@@ -41,17 +42,13 @@ export function hidesHeldResource(an: Analysis, k: string, s: State): boolean {
   return false;
 }
 
-const heldThroughByProgram = new WeakMap<Analysis['program'], Map<string, ReadonlySet<string>>>();
-
 /**
  * The struct types `hidesHeldResource` may look for a held field in when NULL is stored into a field
- * named `field` of any struct: those reachable from what such a field points to.
+ * named `field` of any struct: those reachable from what such a field points to (per analysis).
  */
-export function typesHeldThrough(an: Analysis, field: string): ReadonlySet<string> {
-  let memo = heldThroughByProgram.get(an.program);
-  if (!memo) heldThroughByProgram.set(an.program, (memo = new Map<string, ReadonlySet<string>>()));
-  const known = memo.get(field);
-  if (known) return known;
+export const typesHeldThrough: (an: Analysis, field: string) => ReadonlySet<string> = rememberedPer(readHeldThrough);
+
+function readHeldThrough(an: Analysis, field: string): ReadonlySet<string> {
   const out = new Set<string>();
   for (const fields of an.program.structs.values()) {
     if (!Object.hasOwn(fields, field)) continue;
@@ -59,7 +56,6 @@ export function typesHeldThrough(an: Analysis, field: string): ReadonlySet<strin
     if (!an.program.structs.has(ty)) continue;
     for (const t of reachableTypes(an, an.keys.displayType(ty))) out.add(t);
   }
-  memo.set(field, out);
   return out;
 }
 
