@@ -267,18 +267,27 @@ typedef struct _OPS { VOID (*Free)(PADAPTER a); } OPS;
 #define UNMAP_REGS(a) NdisMUnmapIoSpace((a)->H, (a)->Regs2, REGS_LEN)
 #define VIA_OPS(a) (a)->Ops->Free(a)
 #define CALL_ARG(f, a) f(a)
+#define VIA_DEREF(a) (*(a)->Handler)(a)
+#define DEREF_AT_END(a) (*((a)->Handler))
+#define STORE_THROUGH(a, v) (*((PVOID *)&(a)->Reserved) = (v))
 VOID Inner(PADAPTER a) { if (a->Mapped) UNMAP_REGS(a); }
 VOID Plain(PADAPTER a) { if (a->Regs) NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); Inner(a); }
 VOID ByMember(PADAPTER a) { a->Ops->Free(a); }
 VOID ByMacro(PADAPTER a) { VIA_OPS(a); }
-VOID ByArgument(PADAPTER a) { CALL_ARG(a->Free, a); }`,
+VOID ByArgument(PADAPTER a) { CALL_ARG(a->Free, a); }
+VOID ByDeref(PADAPTER a) { VIA_DEREF(a); }
+VOID ByDerefAtEnd(PADAPTER a) { DEREF_AT_END(a)(a); }
+VOID Stores(PADAPTER a) { STORE_THROUGH(a, NULL); }`,
   });
   const an = new Analysis(program, mapping, new Set(program.functions), false, 4, []);
   const names = defined(footprintOf(an, fn(program, 'Plain')));
   // Its own body, the helper it steps into, and the macro that helper uses.
   for (const n of ['Regs', 'Mapped', 'Regs2', 'H']) assert.ok(names.has(n), n);
   assert.ok(!names.has('Len'), 'a field no function of it names');
-  for (const f of ['ByMember', 'ByMacro', 'ByArgument']) assert.equal(footprintOf(an, fn(program, f)), undefined, f);
+  for (const f of ['ByMember', 'ByMacro', 'ByArgument', 'ByDeref', 'ByDerefAtEnd'])
+    assert.equal(footprintOf(an, fn(program, f)), undefined, f);
+  // A macro that only stores through a cast dereference calls nothing: the helper has a footprint.
+  assert.ok(defined(footprintOf(an, fn(program, 'Stores'))).has('Reserved'));
   // A key of a field it names is in sight, one it does not name is not; a variable always is.
   const sight = defined(sightOf(an, fn(program, 'Plain'), [], () => false));
   assert.equal(sight('ADAPTER.Regs2'), true);

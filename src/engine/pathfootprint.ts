@@ -141,9 +141,36 @@ function steppedStructs(an: Analysis, fn: FnDef, body: BodyFacts): Set<string> |
 
 /** Does a macro's body call a member, a dereference or one of its own parameters? */
 function callsThroughPointer(body: string, params: string[] | null): boolean {
-  if (/(?:->|\.)\s*[A-Za-z_]\w*\s*\(|\(\s*\*/.test(body)) return true;
+  if (/(?:->|\.)\s*[A-Za-z_]\w*\s*\(/.test(body) || callsDereference(body)) return true;
   for (const p of params ?? []) {
     for (const m of body.matchAll(WORD_THEN_PAREN)) if (m[1] === p) return true;
+  }
+  return false;
+}
+
+/**
+ * Is a parenthesised dereference called (`(*Handler)(a)`, `(*(PFN)p)(a)`), or one that ends the
+ * body and stores nothing (`(*(p))`, which its use may call)? One stored through
+ * (`(*((PMP_RX_MSDU *)&x->Reserved) = r)`) calls nothing: taking it for a call made every helper
+ * whose macros store through a cast unbounded, so walked afresh on each arrival.
+ */
+function callsDereference(body: string): boolean {
+  for (let i = body.indexOf('('); i >= 0; i = body.indexOf('(', i + 1)) {
+    let j = i + 1;
+    while (body.charCodeAt(j) === 32 || body.charCodeAt(j) === 9) j++;
+    if (body[j] !== '*') continue;
+    let depth = 1;
+    let stores = false;
+    for (j++; j < body.length && depth > 0; j++) {
+      const c = body[j];
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (depth === 1 && c === '=' && body[j + 1] !== '=' && !'=!<>'.includes(body[j - 1])) stores = true;
+    }
+    // Unbalanced: the text cannot show what it calls.
+    if (depth > 0) return true;
+    while (j < body.length && /\s/.test(body[j])) j++;
+    if (body[j] === '(' || (j === body.length && !stores)) return true;
   }
   return false;
 }
