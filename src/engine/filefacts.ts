@@ -85,7 +85,7 @@ export function macroBodiesOf(lex: LexFacts, opts: { oneParse?: boolean } = {}):
   const found = new Map<number, MacroBody>();
   const parseUnit = (indexes: number[]) => {
     const unit = indexes
-      .map((i) => `void __ndis_review_macro_${String(i)}(void) { ${macros[i].body.replace(/#/g, ' ')} ; }`)
+      .map((i) => `void __ndis_review_macro_${String(i)}(void) { ${statementText(macros[i])} ; }`)
       .join('\n');
     const add = (name: string, body: () => MacroBody['body']) => {
       const i = Number(name.slice('__ndis_review_macro_'.length));
@@ -110,6 +110,20 @@ export function macroBodiesOf(lex: LexFacts, opts: { oneParse?: boolean } = {}):
   const missing = macros.map((_m, i) => i).filter((i) => !found.has(i));
   for (const i of missing.slice(0, MAX_MACROS_ALONE)) parseUnit([i]);
   return macros.map((_m, i) => found.get(i) ?? null);
+}
+
+/**
+ * A macro body as C statement text: `#param` (its argument's spelling) is a string literal, as the
+ * preprocessor makes it; any other `#` (a paste) a space. Read as the argument itself, ASSERT's
+ * `DbgPrint("%s", #x)` evaluated the asserted condition once more as a call's argument, and each
+ * ASSERT in a cleanup routine multiplied its paths.
+ */
+function statementText(m: { body: string; params: string[] }): string {
+  return m.body
+    .replace(/(^|[^#])#\s*([A-Za-z_]\w*)(?!\s*##)/g, (all, pre: string, id: string) =>
+      m.params.includes(id) ? `${pre}""` : all,
+    )
+    .replace(/#/g, ' ');
 }
 
 /** Macro bodies of one file parsed one by one after the shared unit lost them: a bound on the cost. */

@@ -10,9 +10,8 @@ import type { FnDef } from './program.js';
 import { constantTruth, isDeviceWait, isValueName } from './values.js';
 import { detachSymbol, isFieldKey, type Birth, type State, type Val } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
-import { evalArgs } from './patheval.js';
 import { stepInto } from './pathwalk.js';
-import { expandMacro } from './pathmacro.js';
+import { evalArgsForEffect, expandMacro } from './pathmacro.js';
 import { maskMayChange, restKey, keepRestThroughMasks } from './pathflags.js';
 import { forgetDeviceMemory, throughMapping } from './pathdevice.js';
 import { acquire, correlatedAcquire, helperMayChangeHeld, release } from './pathresource.js';
@@ -130,8 +129,8 @@ export function opaqueCall(
       masked.set(field, [...(masked.get(field) ?? []), { op: m.slice(at, at + 2), mask: m.slice(at + 2) }]);
     }
   const sym = `${ctx.env.frame}:${String(e.p[0])}:${String(e.p[1])}`;
-  const argStates = argsDone ? [{ state: s }] : evalArgs(an, e.a, s, ctx);
-  return argStates.map(({ state }) => {
+  const argStates = argsDone ? [s] : evalArgsForEffect(an, e.a, s, ctx);
+  return argStates.map((state) => {
     for (const arg of e.a) {
       // `(PVOID) &a->Va` may read as an AND with a type name: it hands the address all the same.
       const bare = castOfAddress(stripCasts(arg), (n) => isValueName(an.program, n, ctx.env.vars, ctx.fn.file));

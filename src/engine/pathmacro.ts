@@ -8,8 +8,8 @@ import { MAX_NESTING } from './extract.js';
 import { MAX_MACRO_NESTING, exprDeeperThan, expandUse, type Expansion, type MacroDefinition } from './macros.js';
 import type { State, Val } from './pathstate.js';
 import { BudgetExceeded, MAX_STEPS, type Analysis, type Ctx } from './pathcontext.js';
-import { evalArgs, evalExpr } from './patheval.js';
-import { hasEffect, learnUnconditional } from './pathinert.js';
+import { evalExpr } from './patheval.js';
+import { learnUnconditional } from './pathinert.js';
 
 /**
  * `expandUse` charged to the analysis: each macro body put in costs a step. Past the step
@@ -68,7 +68,7 @@ export function expandMacro(
   const name = use.f.t === 'id' ? an.program.aliasOf(ctx.fn.file, use.f.n) : '';
   const around = ctx.macros ?? { painted: [], depth: 0 };
   if (around.painted.includes(name))
-    return evalArgs(an, use.a, s, ctx).map(({ state }) => ({ state, val: { k: 'top' } }));
+    return evalArgsForEffect(an, use.a, s, ctx).map((state) => ({ state, val: { k: 'top' } }));
   if (around.depth >= MAX_MACRO_NESTING) throw new BudgetExceeded();
   const x = expandHere(an, use, { params, body }, name, ctx);
   let acc: { state: State; val: Val }[] = [{ state: s, val: { k: 'top' } }];
@@ -77,8 +77,9 @@ export function expandMacro(
     // a test with no effect of its own would learn there selects nothing, and would only split the
     // path into copies that differ in a flag (`pathinert.ts`); so such a test teaches only what it
     // reads through, unless it is the macro's value.
-    if (i < x.exprs.length - 1 && !hasEffect(e)) {
-      for (const a of acc) learnUnconditional(an, e, a.state, x.ctx);
+    const quiet = i < x.exprs.length - 1 ? quietForm(an, e, x.ctx) : undefined;
+    if (quiet) {
+      for (const a of acc) learnUnconditional(an, quiet, a.state, x.ctx);
       continue;
     }
     const next: { state: State; val: Val }[] = [];
@@ -111,4 +112,86 @@ export function expandHere(
     keptAsCall(an, ctx, n) ? undefined : an.program.macroBody(ctx.fn.file, n),
   );
   return { exprs: x.exprs, ctx: { ...ctx, macros: { painted: x.painted, depth: around.depth + 1 } } };
+}
+
+/**
+ * A call's arguments evaluated for their effects only (the callee is not walked, so their values
+ * reach nothing the walk keeps). An argument that only reads is not evaluated as a value: a
+ * comparison there (`DbgPrint("%d", p == NULL)`, `#x` of an ASSERT) would split the path on a value
+ * no later step reads; what it reads through is still learned (`p->F` is not NULL).
+ */
+export function evalArgsForEffect(an: Analysis, args: Expr[], s: State, ctx: Ctx): State[] {
+  let acc: State[] = [s];
+  for (const a of args) {
+    const quiet = quietForm(an, a, ctx);
+    if (quiet) {
+      for (const st of acc) learnUnconditional(an, quiet, st, ctx);
+      continue;
+    }
+    const next: State[] = [];
+    for (const st of acc) for (const r of evalExpr(an, a, st, ctx)) next.push(r.state);
+    acc = next;
+  }
+  return acc;
+}
+
+/**
+ * The expression with the uses of macros that only read put in (`!IsQueueEmpty(&a->Q)` as
+ * `!((&a->Q)->Head == NULL)`), or undefined where it has an effect: a call of anything else, an
+ * assignment, an increment. ASSERT's test is such a use; taken for a call, it was evaluated as a
+ * value, and each ASSERT in a cleanup routine split every path in two.
+ */
+function quietForm(an: Analysis, e: Expr, ctx: Ctx): Expr | undefined {
+  const q = (x: Expr): Expr | undefined => quietForm(an, x, ctx);
+  switch (e.t) {
+    case 'call': {
+      const name = e.f.t === 'id' ? e.f.n : undefined;
+      if (name === undefined || keptAsCall(an, ctx, name)) return undefined;
+      const around = ctx.macros ?? { painted: [], depth: 0 };
+      const alias = an.program.aliasOf(ctx.fn.file, name);
+      if (around.painted.includes(alias) || around.depth >= MAX_MACRO_NESTING) return undefined;
+      const mb = an.program.macroBody(ctx.fn.file, name);
+      if (mb?.params.length !== e.a.length) return undefined;
+      const x = expandHere(an, e, mb, alias, ctx);
+      return x.exprs.length === 1 ? quietForm(an, x.exprs[0], x.ctx) : undefined;
+    }
+    case 'asg':
+      return undefined;
+    case 'post':
+      return undefined;
+    case 'un': {
+      if (e.op === '++' || e.op === '--') return undefined;
+      const inner = q(e.e);
+      return inner && { ...e, e: inner };
+    }
+    case 'cast': {
+      const inner = q(e.e);
+      return inner && { ...e, e: inner };
+    }
+    case 'fld': {
+      const o = q(e.o);
+      return o && { ...e, o };
+    }
+    case 'idx': {
+      const o = q(e.o);
+      const i = o && q(e.i);
+      return o && i && { ...e, o, i };
+    }
+    case 'bin':
+    case 'seq': {
+      const l = q(e.l);
+      const r = l && q(e.r);
+      return l && r && { ...e, l, r };
+    }
+    case 'cond': {
+      const c = q(e.c);
+      const a = c && q(e.a);
+      const b = a && q(e.b);
+      return c && a && b && { ...e, c, a, b };
+    }
+    case 'init':
+      return e.items.every((it) => q(it.e) !== undefined) ? e : undefined;
+    default:
+      return e;
+  }
 }

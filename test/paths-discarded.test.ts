@@ -1,0 +1,133 @@
+/**
+ * Values nothing reads do not split a path. A cleanup routine's ASSERTs (a
+ * project macro, `if (!(x)) { DbgPrint("%s", #x); DbgBreakPoint(); }`) and a
+ * comparison handed to a function the walk does not enter have values no
+ * later step reads; each split every path in two, so a routine with eight of
+ * them was walked 256 times per arrival and ran initialize past its step
+ * budget. What they read through is still learned, and the result is the one
+ * the routine without them gives.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PathAnalyzer } from '../src/engine/paths.js';
+import { lexBytes, parseMacroBodies } from '../src/engine/filefacts.js';
+import { loadRulePack } from '../src/engine/rulepack.js';
+import type { Expr, Stmt } from '../src/engine/ast.js';
+import { initShape, initWithSteps } from './support/init-walks.js';
+import { functionNamed, programOf } from './support/program.js';
+import { defined } from '../src/util/defined.js';
+
+const pack = loadRulePack();
+const mapping = pack.resources[Object.keys(pack.resources)[0]];
+
+const PREAMBLE = `
+#include <ndis.h>
+#define REGS_LEN 0x100
+#define IsQueueEmpty(Q) ((Q)->Head == NULL)
+#define ASSERT(x) if (!(x)) { \\
+    DbgPrint("Assertion failed: %s:%d %s\\n", __FILE__, __LINE__, #x); \\
+    DbgBreakPoint(); }
+typedef struct _QUEUE { PVOID Head; } QUEUE;
+typedef struct _ADAPTER {
+    NDIS_HANDLE H; PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa;
+    QUEUE Q0; QUEUE Q1; QUEUE Q2; QUEUE Q3; QUEUE Q4; QUEUE Q5; QUEUE Q6; QUEUE Q7;
+} ADAPTER, *PADAPTER;
+VOID Trace(BOOLEAN b);
+`;
+
+/** A cleanup routine with `n` statements made by `line`, before it unmaps. */
+function cleanup(n: number, line: (i: number) => string): string {
+  // On one line, so initialize's lines (where leaks are reported) do not move with `n`.
+  const lines = Array.from({ length: n }, (_, i) => line(i));
+  return `VOID Cleanup(PADAPTER a)
+{
+    ${lines.join(' ')}
+    if (a->Regs) { NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN); a->Regs = NULL; }
+}`;
+}
+
+/** Initialize with three failing steps to that cleanup (the second leaks): its result and steps. */
+function analyse(n: number, line: (i: number) => string): { shape: string; steps: number } {
+  const program = programOf({ 'mp.c': initWithSteps(PREAMBLE, cleanup(n, line), 3, 1) });
+  const analyzer = new PathAnalyzer(program, mapping, new Set(program.functions), false);
+  const shape = initShape(analyzer.analyzeInit(functionNamed(program, 'MpInit')));
+  return { shape, steps: analyzer.steps };
+}
+
+const SHAPES: [string, (i: number) => string][] = [
+  ['an ASSERT of a macro that reads', (i) => `ASSERT(IsQueueEmpty(&a->Q${String(i)}));`],
+  ['a comparison handed to a function not walked', (i) => `Trace(a->Q${String(i)}.Head == NULL);`],
+  ['a read-only macro handed to one', (i) => `Trace(IsQueueEmpty(&a->Q${String(i)}));`],
+];
+
+for (const [what, line] of SHAPES)
+  test(`${what}: each adds the same few steps, and the result is the routine's without them`, () => {
+    const none = analyse(0, line);
+    const four = analyse(4, line);
+    const eight = analyse(8, line);
+    assert.equal(four.shape, none.shape);
+    assert.equal(eight.shape, none.shape);
+    assert.equal((JSON.parse(none.shape) as { leaks: string[] }).leaks.length, 1, none.shape);
+    // Linear: the second four cost what the first four did (a split per statement doubles them).
+    assert.equal(
+      eight.steps - four.steps,
+      four.steps - none.steps,
+      `${String(none.steps)} ${String(four.steps)} ${String(eight.steps)}`,
+    );
+    assert.ok(eight.steps < 4 * none.steps, `${String(eight.steps)} steps against ${String(none.steps)} without them`);
+  });
+
+test('a read through in a discarded comparison is still learned: the pointer is not NULL after it', () => {
+  const text = (trace: string) => `${PREAMBLE}
+QUEUE *GetQueue(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    QUEUE *q = GetQueue(a);
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    ${trace}
+    if (q == NULL) return NDIS_STATUS_FAILURE;
+    return NDIS_STATUS_SUCCESS;
+}`;
+  const leaks = (src: string) => {
+    const program = programOf({ 'mp.c': src });
+    const analyzer = new PathAnalyzer(program, mapping, new Set(program.functions), false);
+    return (JSON.parse(initShape(analyzer.analyzeInit(functionNamed(program, 'MpInit')))) as { leaks: string[] }).leaks;
+  };
+  // Without the read, the NULL test can fail initialize with the mapping held.
+  assert.equal(leaks(text('')).length, 1);
+  assert.deepEqual(leaks(text('Trace(q->Head == NULL);')), []);
+  assert.deepEqual(leaks(text('Trace(IsQueueEmpty(q));')), []);
+});
+
+function findCall(s: Stmt, name: string): Extract<Expr, { t: 'call' }> | undefined {
+  let found: Extract<Expr, { t: 'call' }> | undefined;
+  const visit = (x: unknown): void => {
+    if (found || x === null || typeof x !== 'object') return;
+    const e = x as Expr;
+    if (e.t === 'call' && e.f.t === 'id' && e.f.n === name) {
+      found = e;
+      return;
+    }
+    for (const y of Object.values(x)) visit(y);
+  };
+  visit(s);
+  return found;
+}
+
+test('a macro body: `#x` is a string literal, not the argument; other uses of the parameter are', () => {
+  const lex = lexBytes(Buffer.from(`${PREAMBLE}\n#define CHECK(x, y) Report(#x, x, # y, y)\n`)).lex;
+  const bodies = parseMacroBodies(lex);
+  const assertBody = defined(bodies.find((b) => b.name === 'ASSERT')).body;
+  const print = defined(findCall(assertBody, 'DbgPrint'));
+  assert.deepEqual(
+    print.a.map((a) => a.t),
+    ['lit', 'id', 'id', 'lit'],
+  );
+  const report = defined(findCall(defined(bodies.find((b) => b.name === 'CHECK')).body, 'Report'));
+  assert.deepEqual(
+    report.a.map((a) => (a.t === 'id' ? a.n : a.t)),
+    ['lit', 'x', 'lit', 'y'],
+  );
+});
