@@ -47,24 +47,43 @@ function cleanup(n: number, line: (i: number) => string): string {
 }
 
 /** Initialize with three failing steps to that cleanup (the second leaks): its result and steps. */
-function analyse(n: number, line: (i: number) => string): { shape: string; steps: number } {
-  const program = programOf({ 'mp.c': initWithSteps(PREAMBLE, cleanup(n, line), 3, 1) });
+function analyse(n: number, line: (i: number) => string, preamble = PREAMBLE): { shape: string; steps: number } {
+  const program = programOf({ 'mp.c': initWithSteps(preamble, cleanup(n, line), 3, 1) });
   const analyzer = new PathAnalyzer(program, mapping, new Set(program.functions), false);
   const shape = initShape(analyzer.analyzeInit(functionNamed(program, 'MpInit')));
   return { shape, steps: analyzer.steps };
 }
 
-const SHAPES: [string, (i: number) => string][] = [
+/** The WDK's ASSERT (`rules/wdk-macros.json`), where the project defines none; a queue macro that assigns in its test. */
+const WDK_PREAMBLE = PREAMBLE.replace(/#define ASSERT[^]*?DbgBreakPoint\(\); \}\n/, '').replace(
+  'VOID Trace(BOOLEAN b);',
+  `VOID Trace(BOOLEAN b);
+#define Q_DEL_TAIL(h, l) do { if (((l) = (h)->Head) == NULL) { (l) = NULL; break; } (h)->Head = NULL; } while (0)`,
+);
+
+const SHAPES: [string, (i: number) => string, string?][] = [
   ['an ASSERT of a macro that reads', (i) => `ASSERT(IsQueueEmpty(&a->Q${String(i)}));`],
   ['a comparison handed to a function not walked', (i) => `Trace(a->Q${String(i)}.Head == NULL);`],
   ['a read-only macro handed to one', (i) => `Trace(IsQueueEmpty(&a->Q${String(i)}));`],
+  [
+    'the WDK ASSERT of a test and a read-only call',
+    (i) => `ASSERT(a->Q${String(i)}.Head && IsListEmpty((PLIST_ENTRY)&a->Q${String(i)}));`,
+    WDK_PREAMBLE,
+  ],
+  ['a test macro used as a statement', (i) => `IsQueueEmpty(&a->Q${String(i)});`],
+  ['a statement macro whose test assigns', (i) => `{ PVOID l; Q_DEL_TAIL(&a->Q${String(i)}, l); }`, WDK_PREAMBLE],
+  ['a test stored where nothing tests it', (i) => `{ BOOLEAN e; e = (a->Q${String(i)}.Head == NULL); }`],
 ];
 
-for (const [what, line] of SHAPES)
+test('the WDK preamble has no ASSERT of its own and has the queue macro', () => {
+  assert.ok(!WDK_PREAMBLE.includes('#define ASSERT') && WDK_PREAMBLE.includes('Q_DEL_TAIL'));
+});
+
+for (const [what, line, preamble] of SHAPES)
   test(`${what}: each adds the same few steps, and the result is the routine's without them`, () => {
-    const none = analyse(0, line);
-    const four = analyse(4, line);
-    const eight = analyse(8, line);
+    const none = analyse(0, line, preamble);
+    const four = analyse(4, line, preamble);
+    const eight = analyse(8, line, preamble);
     assert.equal(four.shape, none.shape);
     assert.equal(eight.shape, none.shape);
     assert.equal((JSON.parse(none.shape) as { leaks: string[] }).leaks.length, 1, none.shape);
@@ -100,6 +119,36 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
   assert.deepEqual(leaks(text('Trace(q->Head == NULL);')), []);
   assert.deepEqual(leaks(text('Trace(IsQueueEmpty(q));')), []);
 });
+
+/** Initialize mapping, storing a test of the status in `ok`, and leaving by `exit` (what reads `ok`). */
+function storedTest(store: string, exit: string): string[] {
+  const text = `${PREAMBLE}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    BOOLEAN ok;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    ${store}
+    ${exit}
+    return NDIS_STATUS_SUCCESS;
+}`;
+  const program = programOf({ 'mp.c': text });
+  const analyzer = new PathAnalyzer(program, mapping, new Set(program.functions), false);
+  return (JSON.parse(initShape(analyzer.analyzeInit(functionNamed(program, 'MpInit')))) as { leaks: string[] }).leaks;
+}
+
+for (const [store, failed] of [
+  ['ok = (s == NDIS_STATUS_SUCCESS);', '!ok'],
+  ['ok = (s != NDIS_STATUS_SUCCESS);', 'ok'],
+  ['ok = NT_SUCCESS(s);', 'ok == FALSE'],
+  ['ok = NT_ERROR(s);', 'ok'],
+])
+  test(`a test of the status stored and read later: \`${store}\` decides the mapping where \`${failed}\` is read`, () => {
+    // `ok` says the mapping failed: returning failure there leaks nothing (a false alarm before).
+    assert.deepEqual(storedTest(store, `if (${failed}) return NDIS_STATUS_FAILURE;`), []);
+    // `ok` says it succeeded: returning failure there leaks the mapping.
+    assert.equal(storedTest(store, `if (!(${failed})) return NDIS_STATUS_FAILURE;`).length, 1);
+  });
 
 function findCall(s: Stmt, name: string): Extract<Expr, { t: 'call' }> | undefined {
   let found: Extract<Expr, { t: 'call' }> | undefined;

@@ -84,12 +84,13 @@ export function evalCond(
       }
     return out;
   }
-  if (c.t === 'call' && c.f.t === 'id' && c.f.n === 'NT_SUCCESS' && c.a.length === 1) {
-    return zeroTest(an, c.a[0], s, ctx, p, e).map((o) => ({ truth: o.zero, state: o.state }));
-  }
-  // NT_ERROR is NT_SUCCESS's failure side as far as a status that succeeded or failed goes.
-  if (c.t === 'call' && c.f.t === 'id' && c.f.n === 'NT_ERROR' && c.a.length === 1) {
-    return zeroTest(an, c.a[0], s, ctx, p, e).map((o) => ({ truth: !o.zero, state: o.state }));
+  const status = statusTest(c);
+  if (status) {
+    // NT_ERROR is NT_SUCCESS's failure side as far as a status that succeeded or failed goes.
+    return zeroTest(an, status.status, s, ctx, p, e).map((o) => ({
+      truth: status.success ? o.zero : !o.zero,
+      state: o.state,
+    }));
   }
   const ordered = knownOrder(an, c, s, ctx);
   if (ordered !== undefined) return [{ truth: ordered, state: s }];
@@ -123,6 +124,14 @@ function conditionMacro(an: Analysis, c: Expr, ctx: Ctx): { e: Expr; ctx: Ctx } 
   if (mb?.params.length !== c.a.length) return undefined;
   const x = expandHere(an, c, mb, name, ctx);
   return x.exprs.length === 1 ? { e: x.exprs[0], ctx: x.ctx } : undefined;
+}
+
+/** `NT_SUCCESS(x)` or `NT_ERROR(x)`: the status tested, and whether the test is for success. */
+export function statusTest(e: Expr): { status: Expr; success: boolean } | undefined {
+  if (e.t !== 'call' || e.f.t !== 'id' || e.a.length !== 1) return undefined;
+  if (e.f.n === 'NT_SUCCESS') return { status: e.a[0], success: true };
+  if (e.f.n === 'NT_ERROR') return { status: e.a[0], success: false };
+  return undefined;
 }
 
 function isZeroConstant(an: Analysis, e: Expr, ctx: Ctx): boolean {

@@ -9,7 +9,7 @@ import { stripCasts } from './keys.js';
 import { integerValue } from './values.js';
 import type { State, Val } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx, type Outcome } from './pathcontext.js';
-import { evalCond } from './pathcond.js';
+import { evalCond, statusTest } from './pathcond.js';
 import { evalCall } from './pathcalls.js';
 import { constant, updateFlags, zeroBits } from './pathflags.js';
 import { assignedPointer } from './pathzero.js';
@@ -20,6 +20,7 @@ import { acquire, dropNameless, groupOf, noteName, resVal, returningAcquire } fr
 import { isTracked } from './pathnames.js';
 import { readsSteppedElement, stepPointer } from './pathstride.js';
 import { aliased, bindPointer, unbind } from './pathalias.js';
+import { evalForEffect } from './pathmacro.js';
 import { steppedValue } from './pathcounter.js';
 
 /** The exact integer of a value, when known. */
@@ -143,6 +144,12 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
       return out;
     }
     case 'call':
+      // `ok = NT_SUCCESS(Status)`: a test in value position, as `==` is.
+      if (statusTest(e) && an.program.resolve(ctx.fn.file, (e.f as { n: string }).n).length === 0)
+        return evalCond(an, e, s, ctx, undefined).map((o) => ({
+          state: o.state,
+          val: o.truth ? { k: 'NZ' } : { k: 'Z' },
+        }));
       return evalCall(an, e, s, ctx);
     default:
       return [{ state: s, val: { k: 'top' } }];
@@ -193,7 +200,13 @@ export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, t
   // A copy of storage nothing is known about yet: both names share one unknown value, so what the path
   // learns through one (`Hw->Regs` used, so `Hw` is not NULL) holds for the other (`A->Hw`).
   const share = rk !== undefined && rk !== k && (isTracked(an, k) || isTracked(an, rk));
-  return evalExpr(an, rhs, s, ctx).map(({ state, val: v0, res }) => {
+  // A test's value stored where no test or return reads it (`a->Shared = (d->Share == Shared)`): what
+  // it does, not which way it went, which split the path on a value nothing reads again.
+  const outs: Outcome[] =
+    !isTracked(an, k) && !s.res.has(k) && isTestValue(rhs)
+      ? evalForEffect(an, rhs, s, ctx).map((state) => ({ state, val: { k: 'top' } }))
+      : evalExpr(an, rhs, s, ctx);
+  return outs.map(({ state, val: v0, res }) => {
     assignedPointer(an, k, rhs, state, ctx);
     if (res !== undefined && state.groups.has(res)) {
       state.res.set(k, res);
@@ -229,6 +242,14 @@ export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, t
     if (old?.k === 'sym' && ctx.depth === 0) forgetDeadSymbol(state, old.id, ctx.env.frame);
     return state;
   });
+}
+
+/** A comparison, a logical operation or a choice: a value made by a test. */
+function isTestValue(e: Expr): boolean {
+  const x = stripCasts(e);
+  if (x.t === 'cond' || statusTest(x)) return true;
+  if (x.t === 'un') return x.op === '!';
+  return x.t === 'bin' && ['==', '!=', '<', '>', '<=', '>=', '&&', '||'].includes(x.op);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { State, Val } from './pathstate.js';
 import { BudgetExceeded, MAX_STEPS, type Analysis, type Ctx } from './pathcontext.js';
 import { evalExpr } from './patheval.js';
 import { learnUnconditional } from './pathinert.js';
+import { isReadOnlyCall } from './values.js';
 
 /**
  * `expandUse` charged to the analysis: each macro body put in costs a step. Past the step
@@ -77,9 +78,10 @@ export function expandMacro(
     // a test with no effect of its own would learn there selects nothing, and would only split the
     // path into copies that differ in a flag (`pathinert.ts`); so such a test teaches only what it
     // reads through, unless it is the macro's value.
-    const quiet = i < x.exprs.length - 1 ? quietForm(an, e, x.ctx) : undefined;
-    if (quiet) {
-      for (const a of acc) learnUnconditional(an, quiet, a.state, x.ctx);
+    // Every expression but the macro's value, and that too where the use's value is discarded
+    // (`ASSERT(p && q);` read as the WDK's `((void)(e))`).
+    if (i < x.exprs.length - 1 || ctx.discarded === use) {
+      acc = acc.flatMap((a) => evalForEffect(an, e, a.state, x.ctx)).map((state) => ({ state, val: { k: 'top' } }));
       continue;
     }
     const next: { state: State; val: Val }[] = [];
@@ -122,17 +124,28 @@ export function expandHere(
  */
 export function evalArgsForEffect(an: Analysis, args: Expr[], s: State, ctx: Ctx): State[] {
   let acc: State[] = [s];
-  for (const a of args) {
-    const quiet = quietForm(an, a, ctx);
-    if (quiet) {
-      for (const st of acc) learnUnconditional(an, quiet, st, ctx);
-      continue;
-    }
-    const next: State[] = [];
-    for (const st of acc) for (const r of evalExpr(an, a, st, ctx)) next.push(r.state);
-    acc = next;
-  }
+  for (const a of args) acc = acc.flatMap((st) => evalForEffect(an, a, st, ctx));
   return acc;
+}
+
+/**
+ * An expression whose value is discarded, evaluated for what it does: what only reads is learned
+ * from (`quietForm`); a comparison's operands are evaluated, the comparison is not (XF_Q_DEL_TAIL's
+ * `if (((l) = (h)->blink) == (h))` assigns `l` whichever way its test goes, and splitting on the
+ * test doubled a cleanup loop's paths at every use). `&&`, `||` and `?:` run their later operands
+ * only one way, so they are evaluated as they are.
+ */
+export function evalForEffect(an: Analysis, e: Expr, s: State, ctx: Ctx): State[] {
+  const quiet = quietForm(an, e, ctx);
+  if (quiet) {
+    learnUnconditional(an, quiet, s, ctx);
+    return [s];
+  }
+  if (e.t === 'cast' || (e.t === 'un' && e.op !== '++' && e.op !== '--' && e.op !== '*'))
+    return evalForEffect(an, e.e, s, ctx);
+  if (e.t === 'bin' && e.op !== '&&' && e.op !== '||')
+    return evalForEffect(an, e.l, s, ctx).flatMap((st) => evalForEffect(an, e.r, st, ctx));
+  return evalExpr(an, e, s, ctx).map((r) => r.state);
 }
 
 /**
@@ -146,7 +159,11 @@ function quietForm(an: Analysis, e: Expr, ctx: Ctx): Expr | undefined {
   switch (e.t) {
     case 'call': {
       const name = e.f.t === 'id' ? e.f.n : undefined;
-      if (name === undefined || keptAsCall(an, ctx, name)) return undefined;
+      if (name === undefined) return undefined;
+      // A WDK call that only reads what it is handed (`IsListEmpty(&a->Sends)`), when nothing here defines it.
+      if (isReadOnlyCall(name) && !keptAsCall(an, ctx, name) && !an.program.macroBody(ctx.fn.file, name))
+        return e.a.every((a) => q(a) !== undefined) ? e : undefined;
+      if (keptAsCall(an, ctx, name)) return undefined;
       const around = ctx.macros ?? { painted: [], depth: 0 };
       const alias = an.program.aliasOf(ctx.fn.file, name);
       if (around.painted.includes(alias) || around.depth >= MAX_MACRO_NESTING) return undefined;

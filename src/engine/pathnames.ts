@@ -11,6 +11,7 @@ import { walkExprs, type FnDef, type Program } from './program.js';
 import type { Analysis } from './pathcontext.js';
 import { rememberedByString } from '../util/memo.js';
 import { quietIf } from './pathinert.js';
+import { statusTest } from './pathcond.js';
 import { idleCandidates, namesRead } from './pathidle.js';
 
 /**
@@ -95,6 +96,14 @@ function countRetested(an: Analysis, k: string): boolean {
     return (an.tested.get(pair) ?? 0) >= 2;
   }
   return all >= 2;
+}
+
+/** A comparison, a negation or a status test (`Status == NDIS_STATUS_SUCCESS`, `!p`, `NT_SUCCESS(s)`), as a stored value. */
+function isStoredTest(e: Expr): boolean {
+  const x = stripCasts(e);
+  if (statusTest(x)) return true;
+  if (x.t === 'un') return x.op === '!';
+  return x.t === 'bin' && ['==', '!=', '<', '>', '<=', '>='].includes(x.op);
 }
 
 /** The functions a walk from `init` can step into: init and the relevant functions it reaches. */
@@ -186,8 +195,11 @@ function testedNames(
         break;
       case 'exp':
       case 'decl': {
-        // Conditions inside expressions: `a ? b : c`, `x && F()`.
+        // Conditions inside expressions: `a ? b : c`, `x && F()`; and a test whose value is stored
+        // (`ok = (Status == NDIS_STATUS_SUCCESS)`, then `if (!ok)`): what it reads decides as a
+        // condition does, so a mapping's status read there is kept and decided by it.
         const list = s.k === 'exp' ? [s.e] : s.d.map((d) => d.init);
+        if (s.k === 'decl') for (const d of s.d) if (d.init && isStoredTest(d.init)) names(d.init);
         for (const e of list)
           if (e)
             walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
@@ -195,7 +207,7 @@ function testedNames(
               else if (x.t === 'bin' && (x.op === '&&' || x.op === '||')) {
                 names(x.l);
                 names(x.r);
-              }
+              } else if (x.t === 'asg' && x.op === '=' && isStoredTest(x.r)) names(x.r);
             });
         break;
       }
