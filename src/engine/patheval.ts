@@ -21,7 +21,7 @@ import { isTracked } from './pathnames.js';
 import { readsSteppedElement, stepPointer } from './pathstride.js';
 import { aliased, bindPointer, unbind } from './pathalias.js';
 import { evalForEffect } from './pathmacro.js';
-import { steppedValue } from './pathcounter.js';
+import { knownOrder, steppedValue } from './pathcounter.js';
 
 /** The exact integer of a value, when known. */
 export function exact(v: Val): bigint | undefined {
@@ -33,6 +33,8 @@ export function exact(v: Val): bigint | undefined {
 function negate(v: Val): Val {
   if (v.k === 'Z') return { k: 'NZ', o: v.o };
   if (v.k === 'NZ') return { k: 'Z', o: v.o };
+  // `!p` of an unknown is its mirror (zero exactly when `p` is not): `ok = !Va; if (ok)` decides `Va`.
+  if (v.k === 'sym') return { ...v, id: v.id.startsWith('!') ? v.id.slice(1) : `!${v.id}` };
   return { k: 'top' };
 }
 
@@ -57,6 +59,12 @@ function elementVal(an: Analysis, e: Expr, k: string, s: State, ctx: Ctx): Val {
   if (g && (g.st === 'released' || g.st === 'null') && readsSteppedElement(an, e, s, ctx)) return { k: 'top' };
   return resVal(s, k);
 }
+
+/**
+ * Operators whose value is a test's outcome: in value position (`ok = (p == NULL)`) each is evaluated
+ * as the condition it is, so what a later test of the stored value decides is what this one learned.
+ */
+const TESTS = new Set(['&&', '||', '==', '!=']);
 
 /** Evaluates an expression for its effects and value. Forks only where a helper has several exits. */
 export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
@@ -120,7 +128,7 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
     case 'post':
       return stepped(an, e.e, e.op, s, ctx);
     case 'bin': {
-      if (e.op === '&&' || e.op === '||' || e.op === '==' || e.op === '!=') {
+      if (TESTS.has(e.op)) {
         // In value position, a condition: evaluate it as one, keeping the forks.
         return evalCond(an, e, s, ctx, undefined).map((o) => ({
           state: o.state,
@@ -129,7 +137,11 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
       }
       const out: { state: State; val: Val }[] = [];
       for (const l of evalExpr(an, e.l, s, ctx))
-        for (const r of evalExpr(an, e.r, l.state, ctx)) out.push({ state: r.state, val: { k: 'top' } });
+        for (const r of evalExpr(an, e.r, l.state, ctx)) {
+          // `ok = (Count < MIN)` with both sides known on the path: the outcome the test would have.
+          const order = knownOrder(an, e, r.state, ctx);
+          out.push({ state: r.state, val: order === undefined ? { k: 'top' } : order ? { k: 'NZ' } : { k: 'Z' } });
+        }
       return out;
     }
     case 'seq': {
@@ -245,7 +257,7 @@ export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, t
 }
 
 /** A comparison, a logical operation or a choice: a value made by a test. */
-function isTestValue(e: Expr): boolean {
+export function isTestValue(e: Expr): boolean {
   const x = stripCasts(e);
   if (x.t === 'cond' || statusTest(x)) return true;
   if (x.t === 'un') return x.op === '!';

@@ -7,7 +7,7 @@
  */
 import type { Expr, Stmt } from './ast.js';
 import { stripCasts } from './keys.js';
-import { walkExprs, type FnDef, type Program } from './program.js';
+import { walkExprs, walkStmts, type FnDef, type Program } from './program.js';
 import type { Analysis } from './pathcontext.js';
 import { rememberedByString } from '../util/memo.js';
 import { quietIf } from './pathinert.js';
@@ -258,10 +258,48 @@ function testedNames(
     }
     if (passed.size === before) break;
   }
+  // A copy into a tested name (`PVOID p = A->Buffer; if (p)`): the copied storage decides as the copy
+  // does, so what the path knows of it is kept for the copy to read. To a fixed point (a copy of a copy).
+  const copies = list.flatMap((fn) => copiesOf(fn.body));
+  for (let round = 0, changed = true; changed && round < 4; round++) {
+    changed = false;
+    for (const c of copies)
+      if (out.has(c.to) && !out.has(c.from)) {
+        out.set(c.from, 1);
+        changed = true;
+      }
+  }
   return out;
 }
 
 const testedCache = new WeakMap<Stmt, Map<string, number>>();
+
+/** The plain copies of a body (`p = A->Buffer`, `PVOID p = (PVOID)A->Buffer`), by last names. */
+function copiesOf(body: Stmt): { to: string; from: string }[] {
+  let hit = copiesCache.get(body);
+  if (!hit) {
+    const out: { to: string; from: string }[] = [];
+    const nameOf = (e: Expr): string | undefined => {
+      const x = stripCasts(e);
+      return x.t === 'id' ? x.n : x.t === 'fld' ? x.f : undefined;
+    };
+    const add = (to: string | undefined, rhs: Expr) => {
+      const from = nameOf(rhs);
+      if (to !== undefined && from !== undefined && from !== to) out.push({ to, from });
+    };
+    walkStmts(body, (st) => {
+      if (st.k === 'decl') for (const d of st.d) if (d.init) add(d.n, d.init);
+    });
+    walkExprs(body, (x) => {
+      if (x.t === 'asg' && x.op === '=') add(nameOf(x.l), x.r);
+    });
+    hit = out;
+    copiesCache.set(body, hit);
+  }
+  return hit;
+}
+
+const copiesCache = new WeakMap<Stmt, { to: string; from: string }[]>();
 
 /** A direct call of a body, for `testedNames`: each argument's variable or field name, if it is one. */
 interface CallOf {

@@ -5,7 +5,7 @@
  * what the caller knows). Loops are walked round again while the state
  * changes; join points and a helper's exits merge paths (see `pathmerge.ts`).
  */
-import type { Expr } from './ast.js';
+import type { Expr, Pos } from './ast.js';
 import { buildCfg } from './cfg.js';
 import { exprText } from './extract.js';
 import { stripCasts, type TypeEnv } from './keys.js';
@@ -13,7 +13,7 @@ import type { FnDef } from './program.js';
 import { integerValue } from './values.js';
 import { clone, decidedAt, type Birth, type Origin, type State, type Val } from './pathstate.js';
 import { BudgetExceeded, MAX_STEPS, keyOf, type Analysis, type Ctx, type Exit, type Outcome } from './pathcontext.js';
-import { assign, evalArgs, evalExpr, exact } from './patheval.js';
+import { assign, evalArgs, evalExpr, exact, isTestValue } from './patheval.js';
 import { evalCond } from './pathcond.js';
 import { opaqueCall } from './pathcalls.js';
 import { dropNameless, loopReleasesHeld } from './pathresource.js';
@@ -110,9 +110,19 @@ export function run(
       case 'exp': {
         const plain = stripCasts(n.e);
         ctx.discarded = plain.t === 'call' ? plain : undefined;
+        const splitsBefore = an.splits;
+        const openBefore = an.openSplits;
         const outs = evalExpr(an, n.e, s, ctx);
         ctx.discarded = undefined;
-        for (const r of outs) work.push({ node: n.next, state: r.state });
+        // A test whose outcome is stored (`ok = (Status == NDIS_STATUS_SUCCESS);`) and that split the
+        // path here is the path's decision, as the `if (!ok)` that reads it would have been.
+        const test = plain.t === 'asg' && plain.op === '=' && isTestValue(plain.r) ? plain.r : undefined;
+        for (const r of outs) {
+          const truth = r.val.k === 'NZ' ? true : r.val.k === 'Z' ? false : undefined;
+          if (test && truth !== undefined && r.state.split !== undefined && r.state.split > splitsBefore)
+            noteDecision(an, r.state, fn.file, n.p, `${exprText(test)} is ${String(truth)}`, openBefore);
+          work.push({ node: n.next, state: r.state });
+        }
         break;
       }
       case 'decl': {
@@ -128,7 +138,17 @@ export function run(
           for (const st of states) {
             st.res.delete(k);
             if (d.init && d.init.t !== 'init') {
-              for (const r of assign(an, k, d.init, st, ctx, d.n)) next.push(r);
+              const splitsBefore = an.splits;
+              const openBefore = an.openSplits;
+              const out = assign(an, k, d.init, st, ctx, d.n);
+              // `BOOLEAN ok = (Status == NDIS_STATUS_SUCCESS);`: as for a stored test (`exp`).
+              if (out.length > 1 && isTestValue(d.init))
+                for (const r of out) {
+                  const v = r.vals.get(k);
+                  if (v && (v.k === 'Z' || v.k === 'NZ') && r.split !== undefined && r.split > splitsBefore)
+                    noteDecision(an, r, fn.file, n.p, `${exprText(d.init)} is ${String(v.k === 'NZ')}`, openBefore);
+                }
+              next.push(...out);
             } else {
               if (isTracked(an, k)) st.vals.set(k, { k: 'top' });
               else st.vals.delete(k);
@@ -193,26 +213,8 @@ export function run(
           // An either-way decision for this path: the condition split it from a sibling here (several
           // outcomes of a summarised helper are not a decision of this condition). A loop's exit is
           // a decision as much as an `if` is.
-          if (o.state.split !== undefined && o.state.split > splitsBefore) {
-            const fork: Origin = {
-              at: o.state.step,
-              file: fn.file,
-              p: n.p,
-              how: 'branch',
-              text: `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}`,
-            };
-            // Split only on results of calls: decided when the last of them returned.
-            if (an.openSplits === openBefore) {
-              let latest: Birth | undefined;
-              for (const c of o.state.cons.values())
-                if (c.o.at === o.state.step && c.o.decided && (!latest || c.o.decided.at > latest.at))
-                  latest = c.o.decided;
-              if (latest) fork.decided = latest;
-            }
-            // A decision fixed before the one the path already has does not replace it.
-            const prev = o.state.lastFork;
-            if (!prev || decidedAt(fork) >= decidedAt(prev)) o.state.lastFork = fork;
-          }
+          if (o.state.split !== undefined && o.state.split > splitsBefore)
+            noteDecision(an, o.state, fn.file, n.p, `${exprText(n.c)} is ${o.truth ? 'true' : 'false'}`, openBefore);
           // A branch learned in this condition is described by the whole condition and the way it went.
           for (const c of o.state.cons.values())
             if (c.o.at === o.state.step && c.o.how === 'branch')
@@ -381,4 +383,21 @@ function forgetLocals(exits: Exit[], frame: string, depth: number): void {
     if (x.ret.k === 'sym') used.add(x.ret.id.replace(/^!/, ''));
     for (const k of [...x.state.cons.keys()]) if (k.startsWith(prefix) && !used.has(k)) x.state.cons.delete(k);
   }
+}
+
+/**
+ * The decision a test made on this path where it split it from a sibling: its last fork, unless the
+ * path already has one fixed later. A split only on results of calls is decided when the last of them
+ * returned.
+ */
+function noteDecision(an: Analysis, st: State, file: string, p: Pos, text: string, openBefore: number): void {
+  const fork: Origin = { at: st.step, file, p, how: 'branch', text };
+  if (an.openSplits === openBefore) {
+    let latest: Birth | undefined;
+    for (const c of st.cons.values())
+      if (c.o.at === st.step && c.o.decided && (!latest || c.o.decided.at > latest.at)) latest = c.o.decided;
+    if (latest) fork.decided = latest;
+  }
+  const prev = st.lastFork;
+  if (!prev || decidedAt(fork) >= decidedAt(prev)) st.lastFork = fork;
 }

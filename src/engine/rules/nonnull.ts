@@ -49,12 +49,41 @@ export function nullTested(c: Extract<Expr, { t: 'bin' }>): string | undefined {
   return undefined;
 }
 
-/** The truth of `x`, `!x`, `x == NULL` or `x != NULL` for a pointer in `nonNull`, else undefined. */
-export function nonNullTruth(c: Expr, nonNull: ReadonlySet<string>): boolean | undefined {
+/** Locals a body stores into once and never again (`BOOLEAN gone = (nic == NULL);`): what they hold. */
+export function storedOnce(fn: FnDef): Map<string, Expr> {
+  const stores = new Map<string, (Expr | undefined)[]>();
+  const note = (name: string, value: Expr | undefined) => stores.set(name, [...(stores.get(name) ?? []), value]);
+  walkStmts(fn.body, (s) => {
+    if (s.k === 'decl') for (const d of s.d) if (d.init) note(d.n, d.init);
+  });
+  walkExprs(fn.body, (e) => {
+    if (e.t === 'asg' && e.l.t === 'id') note(e.l.n, e.op === '=' ? e.r : undefined);
+    else if ((e.t === 'post' || (e.t === 'un' && (e.op === '++' || e.op === '--' || e.op === '&'))) && e.e.t === 'id')
+      note(e.e.n, undefined);
+  });
+  const out = new Map<string, Expr>();
+  for (const [name, values] of stores) if (values.length === 1 && values[0]) out.set(name, values[0]);
+  return out;
+}
+
+/**
+ * The truth of `x`, `!x`, `x == NULL` or `x != NULL` for a pointer in `nonNull`, else undefined; a local
+ * in `stored` (`storedOnce`) is read as what it holds.
+ */
+export function nonNullTruth(
+  c: Expr,
+  nonNull: ReadonlySet<string>,
+  stored?: ReadonlyMap<string, Expr>,
+  depth = 0,
+): boolean | undefined {
   const e = stripCast(c);
-  if (e.t === 'id') return nonNull.has(e.n) ? true : undefined;
+  if (e.t === 'id') {
+    if (nonNull.has(e.n)) return true;
+    const held = stored?.get(e.n);
+    return held && depth < 4 ? nonNullTruth(held, nonNull, stored, depth + 1) : undefined;
+  }
   if (e.t === 'un' && e.op === '!') {
-    const t = nonNullTruth(e.e, nonNull);
+    const t = nonNullTruth(e.e, nonNull, stored, depth);
     return t === undefined ? undefined : !t;
   }
   if (e.t === 'bin' && (e.op === '==' || e.op === '!=')) {

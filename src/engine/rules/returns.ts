@@ -71,6 +71,12 @@ export function returnValue(program: Program, pack: RulePack, rule: ReturnValueR
           return evaluate(e.e, s);
         case 'asg':
           return e.op === '=' ? evaluate(e.r, s) : undefined;
+        case 'un':
+        case 'bin': {
+          // A test's outcome stored (`BOOLEAN gone = !Adapter;`): 1 or 0 where the test is decided.
+          const t = truth(e, s);
+          return t === undefined ? undefined : { value: t ? 1n : 0n };
+        }
         default:
           return undefined;
       }
