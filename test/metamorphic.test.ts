@@ -16,13 +16,13 @@
  * Fixed seed and number of runs, so CI sees the same inputs every time.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { scan, type SourceFile } from '../src/engine/scan.js';
 import type { Finding } from '../src/engine/types.js';
 import { repoRoot } from './support/paths.js';
+import { sourceFolder } from './support/cfiles.js';
 
 const casesDir = join(repoRoot, '../shared/cases');
 const SEED = 20261205;
@@ -78,17 +78,7 @@ interface Corpus {
 }
 
 function readCase(name: string): Corpus {
-  const root = join(casesDir, name);
-  const files: SourceFile[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir).sort()) {
-      const p = join(dir, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.[ch]$/.test(e)) files.push({ path: relative(root, p).split(sep).join('/'), bytes: readFileSync(p) });
-    }
-  };
-  walk(root);
-  return { name, files };
+  return { name, files: sourceFolder(join(casesDir, name)) };
 }
 
 const corpora: Corpus[] = [
