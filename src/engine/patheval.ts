@@ -157,7 +157,7 @@ export function evalExpr(an: Analysis, e: Expr, s: State, ctx: Ctx): Outcome[] {
     }
     case 'call':
       // `ok = NT_SUCCESS(Status)`: a test in value position, as `==` is.
-      if (statusTest(e) && an.program.resolve(ctx.fn.file, (e.f as { n: string }).n).length === 0)
+      if (statusTest(e) && e.f.t === 'id' && an.program.resolve(ctx.fn.file, e.f.n).length === 0)
         return evalCond(an, e, s, ctx, undefined).map((o) => ({
           state: o.state,
           val: o.truth ? { k: 'NZ' } : { k: 'Z' },

@@ -5,7 +5,7 @@
  * NDIS takes; the rules that walk a callback's paths read such tests as
  * decided.
  */
-import type { Expr } from '../ast.js';
+import type { Expr, Stmt } from '../ast.js';
 import { walkExprs, walkStmts, type FnDef } from '../program.js';
 
 /**
@@ -49,20 +49,28 @@ export function nullTested(c: Extract<Expr, { t: 'bin' }>): string | undefined {
   return undefined;
 }
 
-/** Locals a body stores into once and never again (`BOOLEAN gone = (nic == NULL);`): what they hold. */
-export function storedOnce(fn: FnDef): Map<string, Expr> {
+/**
+ * What a body stores in each plain name (`T x = e`, `x = e`): the value, or undefined for a store of
+ * no single value (`x += e`, `x++`, `&x` handed on).
+ */
+export function storesByName(body: Stmt): Map<string, (Expr | undefined)[]> {
   const stores = new Map<string, (Expr | undefined)[]>();
   const note = (name: string, value: Expr | undefined) => stores.set(name, [...(stores.get(name) ?? []), value]);
-  walkStmts(fn.body, (s) => {
+  walkStmts(body, (s) => {
     if (s.k === 'decl') for (const d of s.d) if (d.init) note(d.n, d.init);
   });
-  walkExprs(fn.body, (e) => {
+  walkExprs(body, (e) => {
     if (e.t === 'asg' && e.l.t === 'id') note(e.l.n, e.op === '=' ? e.r : undefined);
     else if ((e.t === 'post' || (e.t === 'un' && (e.op === '++' || e.op === '--' || e.op === '&'))) && e.e.t === 'id')
       note(e.e.n, undefined);
   });
+  return stores;
+}
+
+/** Locals a body stores into once and never again (`BOOLEAN gone = (nic == NULL);`): what they hold. */
+export function storedOnce(fn: FnDef): Map<string, Expr> {
   const out = new Map<string, Expr>();
-  for (const [name, values] of stores) if (values.length === 1 && values[0]) out.set(name, values[0]);
+  for (const [name, values] of storesByName(fn.body)) if (values.length === 1 && values[0]) out.set(name, values[0]);
   return out;
 }
 

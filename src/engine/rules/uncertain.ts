@@ -7,7 +7,8 @@
  * runs before it sets ACTIVE).
  */
 import type { Expr, Pos, Stmt } from '../ast.js';
-import { walkExprs, walkStmts, type FnDef, type Program } from '../program.js';
+import { walkExprs, type FnDef, type Program } from '../program.js';
+import { storesByName } from './nonnull.js';
 
 const definitions = new WeakMap<Program, Map<string, Set<string>>>();
 
@@ -73,7 +74,7 @@ export function enclosingConditions(body: Stmt, p: Pos): Expr[] {
 export function guardedByCaller(program: Program, root: FnDef, fn: FnDef, p: Pos): boolean {
   const params = new Set(fn.params.map((x) => x.n));
   const written = program.fieldWritesOf(root);
-  const stored = storedIn(fn.body);
+  const stored = storesByName(fn.body);
   let decided = false;
   // A local tested there reads what was stored in it (`BOOLEAN on = (A->Flags & ACTIVE); if (on)`).
   const seen = new Set<string>();
@@ -82,23 +83,10 @@ export function guardedByCaller(program: Program, root: FnDef, fn: FnDef, p: Pos
       if ((e.t === 'id' && params.has(e.n)) || (e.t === 'fld' && written.has(e.f))) decided = true;
       else if (e.t === 'id' && !seen.has(e.n)) {
         seen.add(e.n);
-        for (const x of stored.get(e.n) ?? []) read(x);
+        for (const x of stored.get(e.n) ?? []) if (x) read(x);
       }
     });
   };
   for (const c of enclosingConditions(fn.body, p)) read(c);
   return decided;
-}
-
-/** What a body stores in each plain name (`x = e`, `T x = e`). */
-function storedIn(body: Stmt): Map<string, Expr[]> {
-  const out = new Map<string, Expr[]>();
-  const add = (n: string, e: Expr) => out.set(n, [...(out.get(n) ?? []), e]);
-  walkStmts(body, (st) => {
-    if (st.k === 'decl') for (const d of st.d) if (d.init) add(d.n, d.init);
-  });
-  walkExprs(body, (x) => {
-    if (x.t === 'asg' && x.op === '=' && x.l.t === 'id') add(x.l.n, x.r);
-  });
-  return out;
 }
