@@ -118,9 +118,7 @@ export function run(
         // path here is the path's decision, as the `if (!ok)` that reads it would have been.
         const test = plain.t === 'asg' && plain.op === '=' && isTestValue(plain.r) ? plain.r : undefined;
         for (const r of outs) {
-          const truth = r.val.k === 'NZ' ? true : r.val.k === 'Z' ? false : undefined;
-          if (test && truth !== undefined && r.state.split !== undefined && r.state.split > splitsBefore)
-            noteDecision(an, r.state, fn.file, n.p, `${exprText(test)} is ${String(truth)}`, openBefore);
+          if (test) storedDecision(an, r.state, r.val, test, fn.file, n.p, splitsBefore, openBefore);
           work.push({ node: n.next, state: r.state });
         }
         break;
@@ -145,8 +143,7 @@ export function run(
               if (out.length > 1 && isTestValue(d.init))
                 for (const r of out) {
                   const v = r.vals.get(k);
-                  if (v && (v.k === 'Z' || v.k === 'NZ') && r.split !== undefined && r.split > splitsBefore)
-                    noteDecision(an, r, fn.file, n.p, `${exprText(d.init)} is ${String(v.k === 'NZ')}`, openBefore);
+                  if (v) storedDecision(an, r, v, d.init, fn.file, n.p, splitsBefore, openBefore);
                 }
               next.push(...out);
             } else {
@@ -383,6 +380,21 @@ function forgetLocals(exits: Exit[], frame: string, depth: number): void {
     if (x.ret.k === 'sym') used.add(x.ret.id.replace(/^!/, ''));
     for (const k of [...x.state.cons.keys()]) if (k.startsWith(prefix) && !used.has(k)) x.state.cons.delete(k);
   }
+}
+
+/** A stored test's outcome (`v`, zero or not) as the path's decision, where that test split the path. */
+function storedDecision(
+  an: Analysis,
+  st: State,
+  v: Val,
+  test: Expr,
+  file: string,
+  p: Pos,
+  splitsBefore: number,
+  openBefore: number,
+): void {
+  if ((v.k !== 'Z' && v.k !== 'NZ') || st.split === undefined || st.split <= splitsBefore) return;
+  noteDecision(an, st, file, p, `${exprText(test)} is ${String(v.k === 'NZ')}`, openBefore);
 }
 
 /**

@@ -53,7 +53,16 @@ export function nullTested(c: Extract<Expr, { t: 'bin' }>): string | undefined {
  * What a body stores in each plain name (`T x = e`, `x = e`): the value, or undefined for a store of
  * no single value (`x += e`, `x++`, `&x` handed on).
  */
-export function storesByName(body: Stmt): Map<string, (Expr | undefined)[]> {
+export function storesByName(body: Stmt): ReadonlyMap<string, readonly (Expr | undefined)[]> {
+  let hit = storesCache.get(body);
+  if (!hit) storesCache.set(body, (hit = readStores(body)));
+  return hit;
+}
+
+/** Per body: a context rule asks once per call site it reaches, and the walk of a body is the cost. */
+const storesCache = new WeakMap<Stmt, Map<string, (Expr | undefined)[]>>();
+
+function readStores(body: Stmt): Map<string, (Expr | undefined)[]> {
   const stores = new Map<string, (Expr | undefined)[]>();
   const note = (name: string, value: Expr | undefined) => stores.set(name, [...(stores.get(name) ?? []), value]);
   walkStmts(body, (s) => {
