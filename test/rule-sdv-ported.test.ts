@@ -47,6 +47,23 @@ ${driverEntry('MpInit', 'MpHalt', { PauseHandler: 'MpPause' })}`,
     },
   },
   {
+    name: 'pause-return: the adapter context stored in a local declared apart is as non-NULL as the context',
+    rules: PORTED,
+    files: {
+      'mp.c': `${NIC}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { }
+static NDIS_STATUS MpPause(NDIS_HANDLE c, PNDIS_MINIPORT_PAUSE_PARAMETERS p)
+{
+    PNIC nic;
+    nic = (PNIC)c;
+    if (!nic)
+        return NDIS_STATUS_FAILURE;
+    return NDIS_STATUS_SUCCESS;
+}
+${driverEntry('MpInit', 'MpHalt', { PauseHandler: 'MpPause' })}`,
+    },
+  },
+  {
     name: 'a timer cancelled in halt through storage the engine cannot name withholds the rule, with a notice',
     rules: PORTED,
     files: {

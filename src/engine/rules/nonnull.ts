@@ -22,8 +22,9 @@ export function givenByNdis(fn: FnDef): Set<string> {
     const v = value ? stripCast(value) : undefined;
     given.set(name, (given.get(name) ?? true) && v?.t === 'id' && out.has(v.n));
   };
+  // A declaration without an initializer stores nothing (`PNIC nic; nic = (PNIC)Context;` is given).
   walkStmts(fn.body, (s) => {
-    if (s.k === 'decl') for (const d of s.d) note(d.n, d.init);
+    if (s.k === 'decl') for (const d of s.d) if (d.init) note(d.n, d.init);
   });
   walkExprs(fn.body, (e) => {
     if (e.t === 'asg' && e.l.t === 'id') note(e.l.n, e.op === '=' ? e.r : undefined);
