@@ -191,6 +191,25 @@ VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisFreeIoWorkItem(((PA)c)->Wi); 
   },
   {
     rules: EVERY_RULE,
+    name: 'a work item allocated through a project macro is held as the call written out is',
+    files: {
+      'mp.c': `${ADAPTER}
+#define MP_ALLOC_WORKITEM(h) (NDIS_HANDLE)NdisAllocateIoWorkItem(h)
+NDIS_STATUS Init(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PA a = (PA)c;
+    a->Wi = MP_ALLOC_WORKITEM(h);
+    if (a->Wi == NULL)
+        return NDIS_STATUS_RESOURCES;
+    if (Probe(a) != NDIS_STATUS_SUCCESS)
+        return NDIS_STATUS_FAILURE; // EXPECT: ndis/init-io-workitem:leakOnFailure
+    return NDIS_STATUS_SUCCESS;
+}
+VOID Halt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisFreeIoWorkItem(((PA)c)->Wi); }`,
+    },
+  },
+  {
+    rules: EVERY_RULE,
     name: 'shared memory whose address was never tested is held on the failure path',
     files: {
       'mp.c': `${ADAPTER}

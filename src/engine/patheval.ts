@@ -20,7 +20,7 @@ import { acquire, dropNameless, groupOf, noteName, resVal, returningAcquire } fr
 import { isTracked } from './pathnames.js';
 import { readsSteppedElement, stepPointer } from './pathstride.js';
 import { aliased, bindPointer, unbind } from './pathalias.js';
-import { evalForEffect } from './pathmacro.js';
+import { evalForEffect, macroReturningAcquire } from './pathmacro.js';
 import { knownOrder, steppedValue } from './pathcounter.js';
 
 /** The exact integer of a value, when known. */
@@ -193,12 +193,13 @@ function offsetBase(an: Analysis, rhs: Expr, ctx: Ctx): string | undefined {
 
 export function assign(an: Analysis, k: string, rhs: Expr, s: State, ctx: Ctx, text?: string): State[] {
   bindPointer(an, k, rhs, s, ctx);
-  const acq = returningAcquire(an, rhs, ctx);
+  const direct = returningAcquire(an, rhs, ctx);
+  const acq = direct ? { call: direct, ctx } : macroReturningAcquire(an, rhs, ctx);
   if (acq) {
     // The stored handle is the resource; whatever `k` named before is overwritten.
     s.res.delete(k);
     s.vals.delete(k);
-    return acquire(an, acq, s, ctx, { key: k, text: text ?? k }).map(({ state }) => state);
+    return acquire(an, acq.call, s, acq.ctx, { key: k, text: text ?? k }).map(({ state }) => state);
   }
   const rk = keyOf(an, stripCasts(rhs), ctx.env);
   const base = rk ?? offsetBase(an, rhs, ctx);

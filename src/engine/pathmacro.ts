@@ -4,6 +4,7 @@
  */
 import type { Expr, Stmt } from './ast.js';
 import { walkExprs } from './program.js';
+import { stripCasts } from './keys.js';
 import { MAX_NESTING } from './extract.js';
 import { MAX_MACRO_NESTING, exprDeeperThan, expandUse, type Expansion, type MacroDefinition } from './macros.js';
 import type { State, Val } from './pathstate.js';
@@ -114,6 +115,33 @@ export function expandHere(
     keptAsCall(an, ctx, n) ? undefined : an.program.macroBody(ctx.fn.file, n),
   );
   return { exprs: x.exprs, ctx: { ...ctx, macros: { painted: x.painted, depth: around.depth + 1 } } };
+}
+
+/**
+ * `rhs` is a project macro whose expansion is a call of an acquire that returns its handle
+ * (`#define MP_ALLOC_WORKITEM(h) NdisAllocateIoWorkItem(h)`): that call, and the context to read it
+ * in, so `A->Item = MP_ALLOC_WORKITEM(h);` names what it acquires as the call written out does.
+ */
+export function macroReturningAcquire(
+  an: Analysis,
+  rhs: Expr,
+  ctx: Ctx,
+): { call: Extract<Expr, { t: 'call' }>; ctx: Ctx } | undefined {
+  const r = an.resource.acquire;
+  if (r.result !== 'non-null-return') return undefined;
+  const use = stripCasts(rhs);
+  if (use.t !== 'call' || use.f.t !== 'id') return undefined;
+  const name = use.f.n;
+  const macro = an.program.macroBody(ctx.fn.file, name);
+  if (macro?.params.length !== use.a.length || keptAsCall(an, ctx, name)) return undefined;
+  // Only a macro that reaches the acquire is expanded here (the expansion costs steps).
+  if (!an.program.expandName(ctx.fn.file, name).some((x) => x.name === r.call)) return undefined;
+  const x = expandHere(an, use, macro, an.program.aliasOf(ctx.fn.file, name), ctx);
+  if (x.exprs.length !== 1) return undefined;
+  const inner = stripCasts(x.exprs[0]);
+  if (inner.t !== 'call' || inner.f.t !== 'id' || an.program.aliasOf(ctx.fn.file, inner.f.n) !== r.call)
+    return undefined;
+  return { call: inner, ctx: x.ctx };
 }
 
 /**
