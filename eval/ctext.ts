@@ -17,6 +17,8 @@ export interface CText {
   readonly lineStarts: readonly number[];
   /** For each line (0-based index), whether it belongs to a preprocessor directive (continuations included). */
   readonly directive: readonly boolean[];
+  /** For each line (0-based index), whether it starts inside a block comment. */
+  readonly openComment: readonly boolean[];
 }
 
 export type TokenKind = 'id' | 'num' | 'punct';
@@ -46,8 +48,11 @@ function isLineEnd(c: string): boolean {
   return c === '\n' || c === '\r';
 }
 
-/** Blanks comments and literal bodies; quotes stay so a masked literal still reads as one token boundary. */
-function mask(text: string): string {
+/**
+ * Blanks comments and literal bodies; quotes stay so a masked literal still reads as one token boundary.
+ * `comments` receives each block comment's [start, end).
+ */
+function mask(text: string, comments: [number, number][] = []): string {
   const out = text.split('');
   const blank = (from: number, to: number): void => {
     for (let k = from; k < to; k++) if (!isLineEnd(out[k])) out[k] = ' ';
@@ -74,6 +79,7 @@ function mask(text: string): string {
     } else if (c === '/' && next === '*') {
       const close = text.indexOf('*/', i + 2);
       const j = close < 0 ? text.length : close + 2;
+      comments.push([i, j]);
       blank(i, j);
       i = j;
     } else if (c === '"' || c === "'") {
@@ -105,9 +111,16 @@ function directiveLines(text: string, masked: string, lineStarts: number[]): boo
 }
 
 export function readC(text: string): CText {
-  const masked = mask(text);
+  const comments: [number, number][] = [];
+  const masked = mask(text, comments);
   const lineStarts = lineStartsOf(text);
-  return { text, masked, lineStarts, directive: directiveLines(text, masked, lineStarts) };
+  const openComment = lineStarts.map(() => false);
+  let line = 0;
+  for (const [start, end] of comments) {
+    while (line < lineStarts.length && lineStarts[line] <= start) line++;
+    for (let n = line; n < lineStarts.length && lineStarts[n] < end; n++) openComment[n] = true;
+  }
+  return { text, masked, lineStarts, directive: directiveLines(text, masked, lineStarts), openComment };
 }
 
 /** 1-based line of an offset. */

@@ -14,7 +14,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { codeTokens, readC } from './ctext.js';
-import { applyEdits, REWRITES } from './rewrites.js';
+import { applyEdits, placesOf, REWRITES } from './rewrites.js';
 import { scanFolder } from './scanner.js';
 import { ENGINE_SOURCE, listDriverFiles } from './tokens.js';
 import { repoRoot } from './run.js';
@@ -62,7 +62,7 @@ export function rewriteDriver(dir: string, kind: string): number {
     const c = readC(text);
     const edits = REWRITES[kind](c, codeTokens(c));
     if (edits.length === 0) continue;
-    places += edits.filter((e) => e.end > e.start).length;
+    places += placesOf(edits);
     writeFileSync(file, applyEdits(text, edits), 'latin1');
   }
   return places;

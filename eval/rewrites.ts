@@ -9,14 +9,20 @@
  * crosses one is skipped), so a finding keeps its line.
  */
 
-import { matchForward, type CText, type Token } from './ctext.js';
+import { lineOf, matchForward, type CText, type Token } from './ctext.js';
+import { loadRulePack, ruleApis } from '../src/engine/rulepack.js';
 
 /** Replace [start, end) of the file's text with `text`. */
 export interface TextEdit {
   start: number;
   end: number;
   text: string;
+  /** Another edit of the place the edit before it starts (a place is counted once). */
+  continues?: true;
 }
+
+/** How many places the edits rewrite. */
+export const placesOf = (edits: readonly TextEdit[]) => edits.filter((e) => e.continues !== true).length;
 
 export type Rewrite = (c: CText, tokens: readonly Token[]) => TextEdit[];
 
@@ -146,9 +152,276 @@ const storedTest: Rewrite = (c, t) =>
     const cond = c.text.slice(t[k + 2].start, t[close - 1].end);
     return [
       { start: t[k].start, end: t[close].end, text: `{ BOOLEAN ${flag} = !!(${cond}); if (${flag})` },
-      { start: t[last].end, end: t[last].end, text: ' }' },
+      { start: t[last].end, end: t[last].end, text: ' }', continues: true },
     ];
   });
+
+/**
+ * `if (p)` → `if (p != 0)` and `if (!p)` → `if (p == 0)`, for a condition that is a name or a chain of
+ * fields (`a->Regs`, `a.b[2]`), optionally negated.
+ */
+const truthCompare: Rewrite = (c, t) => {
+  const edits: TextEdit[] = [];
+  for (let k = 0; k < t.length; k++) {
+    const close = ifCondition(t, k);
+    if (close < 0) continue;
+    const negated = t[k + 2].text === '!';
+    const from = negated ? k + 3 : k + 2;
+    if (from >= close || !plainOperand(t, from, close)) continue;
+    if (crossesLine(c, t[k + 2].start, t[close - 1].end)) continue;
+    const a = c.text.slice(t[from].start, t[close - 1].end);
+    edits.push({ start: t[k + 2].start, end: t[close - 1].end, text: `${a} ${negated ? '==' : '!='} 0` });
+  }
+  return edits;
+};
+
+/** Tokens [from, to) are a name, or names joined by `->` and `.`, with constant indexes. */
+function plainOperand(t: readonly Token[], from: number, to: number): boolean {
+  if (t[from].kind !== 'id') return false;
+  for (let j = from + 1; j < to; j++) {
+    const x = t[j].text;
+    if ((x === '->' || x === '.') && t[j + 1]?.kind === 'id') j++;
+    else if (x === '[' && (t[j + 1]?.kind === 'num' || t[j + 1]?.kind === 'id') && t[j + 2]?.text === ']') j += 2;
+    else return false;
+  }
+  return true;
+}
+
+/** The end (exclusive) of an lvalue `L =` starting at `from` (`s`, `a->Status`), or -1. */
+function assignedOperand(t: readonly Token[], from: number): number {
+  let j = from;
+  if (t[j]?.kind !== 'id') return -1;
+  while (t[j + 1] && t[j + 1].text !== '=') j++;
+  return plainOperand(t, from, j + 1) ? j + 1 : -1;
+}
+
+/** `[from, to)` holds none of these tokens at any depth. */
+const holdsNone = (t: readonly Token[], from: number, to: number, words: readonly string[]) =>
+  t.slice(from, to).every((x) => !words.includes(x.text));
+
+/**
+ * `if (C) L = A; else L = B;` → `L = (C) ? (A) : (B);`, each token of the `if` written over in place
+ * (the text between tokens, line ends included, stays), for one plain `L` assigned on both ways.
+ */
+const ternary: Rewrite = (c, t) => {
+  const edits: TextEdit[] = [];
+  for (let k = 0; k < t.length; k++) {
+    if (t[k - 1]?.text === 'else') continue;
+    const close = ifCondition(t, k);
+    if (close < 0) continue;
+    const l1 = close + 1;
+    const e1 = assignedOperand(t, l1);
+    if (e1 < 0) continue;
+    const s1 = t.findIndex((x, i) => i > e1 && x.text === ';');
+    if (s1 < 0 || t[s1 + 1]?.text !== 'else') continue;
+    const l2 = s1 + 2;
+    const e2 = assignedOperand(t, l2);
+    if (e2 < 0) continue;
+    const s2 = t.findIndex((x, i) => i > e2 && x.text === ';');
+    if (s2 < 0 || t[s2 + 1]?.text === 'else') continue;
+    const lhs = t
+      .slice(l1, e1)
+      .map((x) => x.text)
+      .join('');
+    if (
+      lhs !==
+      t
+        .slice(l2, e2)
+        .map((x) => x.text)
+        .join('')
+    )
+      continue;
+    // Plain expressions on both ways: no nested statement, assignment or comma.
+    const stops = ['{', '}', '=', ',', '?', ':', 'if', 'else'];
+    if (!holdsNone(t, e1 + 1, s1, stops) || !holdsNone(t, e2 + 1, s2, stops)) continue;
+    if (!holdsNone(t, k + 2, close, ['=', ',', '?', ':'])) continue;
+    const text = c.text.slice(t[l1].start, t[e1 - 1].end);
+    edits.push({ start: t[k].start, end: t[k].end, text: `${text} =` });
+    const more = (start: number, end: number, text: string) => edits.push({ start, end, text, continues: true });
+    more(t[close].end, t[close].end, ' ?');
+    more(t[l1].start, t[e1].end, '(');
+    more(t[s1].start, t[s1].end, ')');
+    more(t[s1 + 1].start, t[s1 + 1].end, ':');
+    more(t[l2].start, t[e2].end, '(');
+    more(t[s2].start, t[s2].start, ')');
+  }
+  return edits;
+};
+
+/** Words that start a statement or qualify a declaration a split would change (`static T x = 0;` runs once). */
+const NOT_A_PLAIN_DECLARATION = new Set([
+  'return',
+  'goto',
+  'case',
+  'default',
+  'else',
+  'do',
+  'if',
+  'while',
+  'for',
+  'switch',
+  'sizeof',
+  'typedef',
+  'static',
+  'extern',
+  'const',
+  'register',
+]);
+
+/**
+ * `T *p = E;` → `T *p; p = E;` inside a function: a declaration with one declarator and an
+ * initializer that is an expression (not `{...}`), split into the declaration and an assignment.
+ */
+const splitDeclaration: Rewrite = (_c, t) => {
+  const edits: TextEdit[] = [];
+  let depth = 0;
+  for (let k = 0; k < t.length; k++) {
+    const x = t[k].text;
+    if (x === '{') depth++;
+    else if (x === '}') depth--;
+    if (depth < 1 || !['{', '}', ';'].includes(x)) continue;
+    // A statement starts at k + 1: words and `*` up to `=`, then the name before it.
+    let j = k + 1;
+    let words = 0;
+    while (j < t.length && (t[j].kind === 'id' || t[j].text === '*')) {
+      if (t[j].kind === 'id') {
+        if (NOT_A_PLAIN_DECLARATION.has(t[j].text)) break;
+        words++;
+      }
+      j++;
+    }
+    const eq = j;
+    if (t[eq]?.text !== '=' || words < 2 || t[eq - 1].kind !== 'id' || t[eq + 1]?.text === '{') continue;
+    // One declarator: no `,` outside brackets before the `;`, which must come before any brace.
+    let d = 0;
+    let end = -1;
+    for (let m = eq + 1; m < t.length; m++) {
+      const y = t[m].text;
+      if (y === '(' || y === '[') d++;
+      else if (y === ')' || y === ']') d--;
+      else if (y === '{' || y === '}' || (d === 0 && y === ',')) break;
+      else if (d === 0 && y === ';') {
+        end = m;
+        break;
+      }
+    }
+    if (end < 0) continue;
+    edits.push({ start: t[eq].start, end: t[eq].end, text: `; ${t[eq - 1].text} =` });
+  }
+  return edits;
+};
+
+/**
+ * `if (C) { S }` → `if (C) { do { S } while (0); }`, and the same for an `else` block: where S holds no
+ * `break`, `continue` or `case` label (they would then belong to the `do`).
+ */
+const doWhileZero: Rewrite = (_c, t) => {
+  const edits: TextEdit[] = [];
+  for (let k = 0; k < t.length; k++) {
+    let open = -1;
+    if (t[k].text === 'else' && t[k + 1]?.text === '{') open = k + 1;
+    else {
+      const close = ifCondition(t, k);
+      if (close >= 0 && t[close + 1]?.text === '{') open = close + 1;
+    }
+    if (open < 0) continue;
+    const last = matchForward(t, open);
+    if (last < 0) continue;
+    let plain = true;
+    for (let m = open + 1; m < last && plain; m++)
+      if (['break', 'continue', 'case', 'default'].includes(t[m].text)) plain = false;
+    if (!plain) continue;
+    edits.push({ start: t[open].end, end: t[open].end, text: ' do {' });
+    edits.push({ start: t[last].start, end: t[last].start, text: '} while (0); ', continues: true });
+  }
+  return edits;
+};
+
+/** The calls the rule pack reads (acquires, releases, context and constant checks). */
+let packCalls: ReadonlySet<string> | undefined;
+function ruleCalls(): ReadonlySet<string> {
+  if (!packCalls) {
+    const pack = loadRulePack();
+    const names = new Set<string>();
+    for (const r of pack.rules) for (const n of ruleApis(r)) names.add(n);
+    for (const res of Object.values(pack.resources)) {
+      names.add(res.acquire.call);
+      names.add(res.release.call);
+    }
+    packCalls = names;
+  }
+  return packCalls;
+}
+
+/** Lines that can hold a directive instead of what they hold: blank, or only a `//` comment (not a marker). */
+function hostLines(c: CText): number[] {
+  const out: number[] = [];
+  for (let n = 0; n < c.lineStarts.length; n++) {
+    if (c.directive[n] || c.openComment[n]) continue;
+    const start = c.lineStarts[n];
+    const end = n + 1 < c.lineStarts.length ? c.lineStarts[n + 1] : c.text.length;
+    const line = c.text.slice(start, end).replace(/[\r\n]+$/, '');
+    const masked = c.masked.slice(start, end);
+    if (masked.trim() !== '' || /ndis-review|EXPECT/i.test(line) || line.includes('*/')) continue;
+    if (line.trim() !== '' && (!line.trim().startsWith('//') || line.trimEnd().endsWith('\\'))) continue;
+    if (n > 0 && /\\[ \t]*\r?\n?$/.test(c.text.slice(c.lineStarts[n - 1], start))) continue;
+    out.push(n);
+  }
+  return out;
+}
+
+/** The number of arguments of the call whose `(` is at `open` (top-level commas + 1; 0 for `()`). */
+function arity(t: readonly Token[], open: number, close: number): number {
+  if (close === open + 1) return 0;
+  let d = 0;
+  let n = 1;
+  for (let m = open + 1; m < close; m++) {
+    const x = t[m].text;
+    if (x === '(' || x === '[' || x === '{') d++;
+    else if (x === ')' || x === ']' || x === '}') d--;
+    else if (d === 0 && x === ',') n++;
+  }
+  return n;
+}
+
+/**
+ * `NdisMUnmapIoSpace(h, va, n)` → `NR_NdisMUnmapIoSpace(h, va, n)` with
+ * `#define NR_NdisMUnmapIoSpace(a0, a1, a2) NdisMUnmapIoSpace(a0, a1, a2)` written on a blank (or
+ * `//` comment) line before the first such call: every call of the pack's APIs through a project
+ * macro, as drivers wrap them (`MP_FREE_SHARED(...)`). An API whose calls differ in arity, or with no
+ * free line before its first call, is left as written.
+ */
+const macroWrap: Rewrite = (c, t) => {
+  const apis = ruleCalls();
+  const calls = new Map<string, { at: number[]; arity: number | undefined; line: number }>();
+  for (let k = 0; k < t.length; k++) {
+    if (t[k].kind !== 'id' || !apis.has(t[k].text) || t[k + 1]?.text !== '(') continue;
+    if (t[k - 1]?.text === '.' || t[k - 1]?.text === '->') continue;
+    const close = matchForward(t, k + 1);
+    if (close < 0) continue;
+    const n = arity(t, k + 1, close);
+    let entry = calls.get(t[k].text);
+    if (!entry) calls.set(t[k].text, (entry = { at: [], arity: n, line: lineOf(c, t[k].start) - 1 }));
+    if (entry.arity !== n) entry.arity = undefined;
+    entry.at.push(k);
+  }
+  const hosts = hostLines(c);
+  const edits: TextEdit[] = [];
+  const used = new Set<number>();
+  for (const [name, e] of [...calls].sort((a, b) => a[1].line - b[1].line)) {
+    if (e.arity === undefined) continue;
+    const host = hosts.find((n) => n < e.line && !used.has(n));
+    if (host === undefined) continue;
+    used.add(host);
+    const params = Array.from({ length: e.arity }, (_, i) => `a${String(i)}`).join(', ');
+    const start = c.lineStarts[host];
+    let end = host + 1 < c.lineStarts.length ? c.lineStarts[host + 1] : c.text.length;
+    while (end > start && /[\r\n]/.test(c.text[end - 1])) end--;
+    edits.push({ start, end, text: `#define NR_${name}(${params}) ${name}(${params})` });
+    for (const k of e.at) edits.push({ start: t[k].start, end: t[k].end, text: `NR_${name}` });
+  }
+  return edits;
+};
 
 export const REWRITES: Readonly<Record<string, Rewrite>> = {
   'swap-compare': swapCompare,
@@ -156,6 +429,11 @@ export const REWRITES: Readonly<Record<string, Rewrite>> = {
   'brace-goto': braceGoto,
   'invert-if': invertIf,
   'stored-test': storedTest,
+  'split-declaration': splitDeclaration,
+  'do-while-zero': doWhileZero,
+  'macro-wrap': macroWrap,
+  'truth-compare': truthCompare,
+  ternary,
 };
 
 /** The text with the edits applied (from the end, so earlier offsets stay valid; they never overlap). */

@@ -19,6 +19,13 @@ describe('readC', () => {
   });
 });
 
+describe('readC, block comments', () => {
+  it('marks the lines that start inside a block comment, blank ones too', () => {
+    const c = readC('a; /* one\n\n   two */ b;\n/* x */\n"/* not */";\nc;');
+    assert.deepEqual(c.openComment, [false, true, true, false, false, false]);
+  });
+});
+
 describe('statements', () => {
   const stmt = (text: string, name: string) => {
     const c = readC(text);

@@ -81,6 +81,22 @@ test('each rewrite, where it fits, and never across a line end', () => {
         'if (a == b) goto x; else goto y;',
       ].join('\n'),
     ],
+    // No brace at all: nothing declared inside a function.
+    ['split-declaration', src],
+    [
+      'do-while-zero',
+      [
+        'if (s != NDIS_STATUS_SUCCESS) goto fail;',
+        'if (a->Regs == NULL) { do { return s; } while (0); }',
+        'if (p != NULL) Free(p);',
+        'if (x &&\n    y == 1) goto out;',
+        'if (a == b) goto x; else goto y;',
+      ].join('\n'),
+    ],
+    // No call of the pack's APIs, no test of a plain operand, no `if` assigning one name both ways.
+    ['macro-wrap', src],
+    ['truth-compare', src],
+    ['ternary', src],
   ];
   for (const [kind, want] of cases) {
     const got = rewrite(kind, src);
@@ -88,6 +104,83 @@ test('each rewrite, where it fits, and never across a line end', () => {
     assert.equal(lines(got), lines(src), kind);
   }
   assert.deepEqual(Object.keys(REWRITES).sort(), cases.map(([k]) => k).sort());
+});
+
+test('declarations split, blocks wrapped in do-while(0) and API calls through a macro, inside a function', () => {
+  const src = [
+    '/* a block comment',
+    '',
+    '   with a blank line */',
+    '// a comment that goes on \\',
+    '   to this line',
+    '',
+    'NDIS_STATUS Init(PA a)',
+    '{',
+    '    NDIS_STATUS Status = NDIS_STATUS_SUCCESS;',
+    '    PVOID *p = &a->Va;',
+    '    static int once = 0;',
+    '    ULONG i = 0, j = 1;',
+    '    UCHAR b[4] = {0};',
+    '    // ndis-review-disable-next-line ndis/unmap-length',
+    '    Status = NdisMMapIoSpace(&a->Va, a->H, a->Pa, 16);',
+    '    if (Status) { Log(1); return Status; }',
+    '    if (a->x) {',
+    '        NdisMUnmapIoSpace(a->H, a->Va, 16);',
+    '    } else { while (1) { break; } }',
+    '    return Status;',
+    '}',
+  ].join('\n');
+  const split = rewrite('split-declaration', src).split('\n');
+  assert.equal(split[8], '    NDIS_STATUS Status ; Status = NDIS_STATUS_SUCCESS;');
+  assert.equal(split[9], '    PVOID *p ; p = &a->Va;');
+  // A static's initializer runs once; two declarators; an initializer list: as written.
+  assert.deepEqual(split.slice(10, 13), src.split('\n').slice(10, 13));
+  const wrapped = rewrite('do-while-zero', src).split('\n');
+  assert.equal(wrapped[15], '    if (Status) { do { Log(1); return Status; } while (0); }');
+  assert.equal(wrapped[16], '    if (a->x) { do {');
+  // An else block with a `break` (it would leave the `do`, not the loop): as written.
+  assert.equal(wrapped[18], '    } while (0); } else { while (1) { break; } }');
+  const macro = rewrite('macro-wrap', src).split('\n');
+  // Not inside the comment, not the continued comment's first line, not a suppression marker: line 6.
+  assert.deepEqual(macro.slice(0, 5), src.split('\n').slice(0, 5));
+  assert.equal(macro[5], '#define NR_NdisMMapIoSpace(a0, a1, a2, a3) NdisMMapIoSpace(a0, a1, a2, a3)');
+  assert.equal(macro[13], src.split('\n')[13]);
+  assert.equal(macro[14], '    Status = NR_NdisMMapIoSpace(&a->Va, a->H, a->Pa, 16);');
+  // No free line before the unmap's call: left as written.
+  assert.equal(macro[17], '        NdisMUnmapIoSpace(a->H, a->Va, 16);');
+  for (const k of ['split-declaration', 'do-while-zero', 'macro-wrap'])
+    assert.equal(lines(rewrite(k, src)), lines(src), k);
+});
+
+test('plain operands tested against 0, and an if assigning one name both ways as a choice, lines kept', () => {
+  const src = [
+    'VOID F(PA a)',
+    '{',
+    '    if (a->Regs) Free(a);',
+    '    if (!a->b[2]) return;',
+    '    if (f(a)) x = 1;',
+    '    if (Status == 0)',
+    '        a->Status = NDIS_STATUS_SUCCESS;',
+    '    else',
+    '        a->Status = NDIS_STATUS_FAILURE;',
+    '    if (x) s = 1; else t = 2;',
+    '    if (x) s = 1; else if (y) s = 2; else s = 3;',
+    '}',
+  ].join('\n');
+  const truth = rewrite('truth-compare', src).split('\n');
+  assert.equal(truth[2], '    if (a->Regs != 0) Free(a);');
+  assert.equal(truth[3], '    if (a->b[2] == 0) return;');
+  assert.equal(truth[4], '    if (f(a)) x = 1;');
+  const choice = rewrite('ternary', src).split('\n');
+  assert.deepEqual(choice.slice(5, 9), [
+    '    a->Status = (Status == 0) ?',
+    '        ( NDIS_STATUS_SUCCESS)',
+    '    :',
+    '        ( NDIS_STATUS_FAILURE);',
+  ]);
+  // Two names, or a chain of choices: as written.
+  assert.deepEqual(choice.slice(9, 11), src.split('\n').slice(9, 11));
+  for (const k of ['truth-compare', 'ternary']) assert.equal(lines(rewrite(k, src)), lines(src), k);
 });
 
 /** Every case folder: the shared acceptance cases and the pack's own. */
