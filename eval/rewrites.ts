@@ -384,41 +384,93 @@ function arity(t: readonly Token[], open: number, close: number): number {
   return n;
 }
 
-/**
- * `NdisMUnmapIoSpace(h, va, n)` → `NR_NdisMUnmapIoSpace(h, va, n)` with
- * `#define NR_NdisMUnmapIoSpace(a0, a1, a2) NdisMUnmapIoSpace(a0, a1, a2)` written on a blank (or
- * `//` comment) line before the first such call: every call of the pack's APIs through a project
- * macro, as drivers wrap them (`MP_FREE_SHARED(...)`). An API whose calls differ in arity, or with no
- * free line before its first call, is left as written.
- */
-const macroWrap: Rewrite = (c, t) => {
-  const apis = ruleCalls();
-  const calls = new Map<string, { at: number[]; arity: number | undefined; line: number }>();
-  for (let k = 0; k < t.length; k++) {
-    if (t[k].kind !== 'id' || !apis.has(t[k].text) || t[k + 1]?.text !== '(') continue;
-    if (t[k - 1]?.text === '.' || t[k - 1]?.text === '->') continue;
-    const close = matchForward(t, k + 1);
-    if (close < 0) continue;
-    const n = arity(t, k + 1, close);
-    let entry = calls.get(t[k].text);
-    if (!entry) calls.set(t[k].text, (entry = { at: [], arity: n, line: lineOf(c, t[k].start) - 1 }));
-    if (entry.arity !== n) entry.arity = undefined;
-    entry.at.push(k);
+/** Is the call whose name is token k a whole statement (`X(...);` after `;`, `{`, `}`, `else` or a control test)? */
+function statementCall(t: readonly Token[], k: number, close: number): boolean {
+  if (t[close + 1]?.text !== ';') return false;
+  const before = t[k - 1] as Token | undefined;
+  if (!before || [';', '{', '}', 'else'].includes(before.text)) return true;
+  if (before.text !== ')') return false;
+  // The `)` of `if (...)`, `while (...)` or `for (...)`.
+  let depth = 0;
+  for (let j = k - 1; j >= 0; j--) {
+    const x = t[j].text;
+    if (x === ')') depth++;
+    else if (x === '(' && --depth === 0) return ['if', 'while', 'for'].includes(t[j - 1]?.text ?? '');
   }
-  const hosts = hostLines(c);
+  return false;
+}
+
+/**
+ * Calls of the pack's APIs through project macros, as drivers wrap them (`MP_FREE_SHARED(...)`):
+ * `NdisMUnmapIoSpace(h, va, n)` → `NR_NdisMUnmapIoSpace(h, va, n)`, with
+ * `#define NR_NdisMUnmapIoSpace(a0, a1, a2) NdisMUnmapIoSpace(a0, a1, a2)` written on a blank (or
+ * `//` comment) line before the first such call. As statements (`statement`), only calls that are
+ * whole statements, through `#define NR_S_X(a0) do { X(a0); } while (0)`. An API whose calls differ in
+ * arity, or with no free line before its first call, is left as written.
+ */
+function wrapCalls(statement: boolean): Rewrite {
+  const prefix = statement ? 'NR_S_' : 'NR_';
+  return (c, t) => {
+    const apis = ruleCalls();
+    const calls = new Map<string, { at: number[]; arity: number | undefined; line: number }>();
+    for (let k = 0; k < t.length; k++) {
+      if (t[k].kind !== 'id' || !apis.has(t[k].text) || t[k + 1]?.text !== '(') continue;
+      if (t[k - 1]?.text === '.' || t[k - 1]?.text === '->') continue;
+      const close = matchForward(t, k + 1);
+      if (close < 0 || (statement && !statementCall(t, k, close))) continue;
+      const n = arity(t, k + 1, close);
+      let entry = calls.get(t[k].text);
+      if (!entry) calls.set(t[k].text, (entry = { at: [], arity: n, line: lineOf(c, t[k].start) - 1 }));
+      if (entry.arity !== n) entry.arity = undefined;
+      entry.at.push(k);
+    }
+    const hosts = hostLines(c);
+    const edits: TextEdit[] = [];
+    const used = new Set<number>();
+    for (const [name, e] of [...calls].sort((a, b) => a[1].line - b[1].line)) {
+      if (e.arity === undefined) continue;
+      const host = hosts.find((n) => n < e.line && !used.has(n));
+      if (host === undefined) continue;
+      used.add(host);
+      const params = Array.from({ length: e.arity }, (_, i) => `a${String(i)}`).join(', ');
+      const start = c.lineStarts[host];
+      let end = host + 1 < c.lineStarts.length ? c.lineStarts[host + 1] : c.text.length;
+      while (end > start && /[\r\n]/.test(c.text[end - 1])) end--;
+      const body = statement ? `do { ${name}(${params}); } while (0)` : `${name}(${params})`;
+      edits.push({ start, end, text: `#define ${prefix}${name}(${params}) ${body}` });
+      for (const k of e.at) edits.push({ start: t[k].start, end: t[k].end, text: `${prefix}${name}` });
+    }
+    return edits;
+  };
+}
+
+/** Every line end as CRLF (a lone CR or LF, or CRLF already). */
+const crlf: Rewrite = (c) => {
   const edits: TextEdit[] = [];
-  const used = new Set<number>();
-  for (const [name, e] of [...calls].sort((a, b) => a[1].line - b[1].line)) {
-    if (e.arity === undefined) continue;
-    const host = hosts.find((n) => n < e.line && !used.has(n));
-    if (host === undefined) continue;
-    used.add(host);
-    const params = Array.from({ length: e.arity }, (_, i) => `a${String(i)}`).join(', ');
-    const start = c.lineStarts[host];
-    let end = host + 1 < c.lineStarts.length ? c.lineStarts[host + 1] : c.text.length;
+  for (let i = 0; i < c.text.length; i++) {
+    const ch = c.text.charCodeAt(i);
+    if (ch === 13 && c.text.charCodeAt(i + 1) === 10) i++;
+    else if (ch === 10 || ch === 13) edits.push({ start: i, end: i + 1, text: '\r\n' });
+  }
+  return edits;
+};
+
+/** A Latin-1 word (`Ger\u00e4t`, one byte a character) at the end of every `//` comment outside a directive. */
+const latin1Comment: Rewrite = (c) => {
+  const edits: TextEdit[] = [];
+  for (let n = 0; n < c.lineStarts.length; n++) {
+    if (c.directive[n] || c.openComment[n]) continue;
+    const start = c.lineStarts[n];
+    let end = n + 1 < c.lineStarts.length ? c.lineStarts[n + 1] : c.text.length;
     while (end > start && /[\r\n]/.test(c.text[end - 1])) end--;
-    edits.push({ start, end, text: `#define NR_${name}(${params}) ${name}(${params})` });
-    for (const k of e.at) edits.push({ start: t[k].start, end: t[k].end, text: `NR_${name}` });
+    const line = c.text.slice(start, end);
+    const at = line.indexOf('//');
+    // A comment of the code (masked), not `//` in a string; not a suppression marker; no continuation.
+    if (at < 0 || c.masked[start + at] !== ' ' || c.text[start + at] !== '/' || /ndis-review|EXPECT/i.test(line))
+      continue;
+    if (line.trimEnd().endsWith('\\') || line.includes('*/') || c.masked.slice(start, start + at).includes('"'))
+      continue;
+    edits.push({ start: end, end, text: ' Ger\u00e4t' });
   }
   return edits;
 };
@@ -431,7 +483,10 @@ export const REWRITES: Readonly<Record<string, Rewrite>> = {
   'stored-test': storedTest,
   'split-declaration': splitDeclaration,
   'do-while-zero': doWhileZero,
-  'macro-wrap': macroWrap,
+  'macro-wrap': wrapCalls(false),
+  'statement-macro': wrapCalls(true),
+  crlf,
+  'latin1-comment': latin1Comment,
   'truth-compare': truthCompare,
   ternary,
 };

@@ -97,6 +97,10 @@ test('each rewrite, where it fits, and never across a line end', () => {
     ['macro-wrap', src],
     ['truth-compare', src],
     ['ternary', src],
+    ['statement-macro', src],
+    ['crlf', src.replaceAll('\n', '\r\n')],
+    // No `//` comment.
+    ['latin1-comment', src],
   ];
   for (const [kind, want] of cases) {
     const got = rewrite(kind, src);
@@ -150,6 +154,38 @@ test('declarations split, blocks wrapped in do-while(0) and API calls through a 
   assert.equal(macro[17], '        NdisMUnmapIoSpace(a->H, a->Va, 16);');
   for (const k of ['split-declaration', 'do-while-zero', 'macro-wrap'])
     assert.equal(lines(rewrite(k, src)), lines(src), k);
+});
+
+test('calls as statements through a do-while(0) macro, a Latin-1 word in each // comment, lines kept', () => {
+  const src = [
+    '// top',
+    '#define X 1 // in a directive',
+    '',
+    'VOID F(PA a)',
+    '{',
+    '    NdisMUnmapIoSpace(a->H, a->Va, 16); // unmap',
+    '    if (a->x) NdisMFreeSharedMemory(a->H, 1, 0, a->Va, a->Pa);',
+    '    Status = NdisMRegisterInterruptEx(a, b, c, d);',
+    '    (VOID)NdisMFreeSharedMemory(a->H, 1, 0, a->Va, a->Pa);',
+    '    s = "http://x"; /* // no */',
+    '}',
+  ].join('\n');
+  const wrapped = rewrite('statement-macro', src).split('\n');
+  assert.equal(
+    wrapped[0],
+    '#define NR_S_NdisMUnmapIoSpace(a0, a1, a2) do { NdisMUnmapIoSpace(a0, a1, a2); } while (0)',
+  );
+  assert.equal(wrapped[5], '    NR_S_NdisMUnmapIoSpace(a->H, a->Va, 16); // unmap');
+  assert.equal(wrapped[6], '    if (a->x) NR_S_NdisMFreeSharedMemory(a->H, 1, 0, a->Va, a->Pa);');
+  // A value, and a call cast to VOID, are not statements a do-while macro can stand for.
+  assert.deepEqual(wrapped.slice(7, 9), src.split('\n').slice(7, 9));
+  const latin = rewrite('latin1-comment', src).split('\n');
+  assert.equal(latin[0], '// top Ger\u00e4t');
+  assert.equal(latin[5], '    NdisMUnmapIoSpace(a->H, a->Va, 16); // unmap Ger\u00e4t');
+  // Not in a directive, not after a string or in a block comment.
+  assert.equal(latin[1], src.split('\n')[1]);
+  assert.equal(latin[9], src.split('\n')[9]);
+  for (const k of ['statement-macro', 'latin1-comment']) assert.equal(lines(rewrite(k, src)), lines(src), k);
 });
 
 test('plain operands tested against 0, and an if assigning one name both ways as a choice, lines kept', () => {
