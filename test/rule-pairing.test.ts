@@ -944,3 +944,80 @@ ${HALT}`,
     },
   },
 ]);
+
+ruleTester('found by the equivalence check', [
+  {
+    name: 'a cast to a typedef name with a parenthesized operand, (PVOID)(a->Regs), is a cast, not a call',
+    files: {
+      'mp.c': `${ADAPTER}
+NDIS_STATUS Probe(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    if ((BOOLEAN)(Probe(a) != NDIS_STATUS_SUCCESS)) {
+        NdisMUnmapIoSpace(h, (PVOID)(a->Regs), (ULONG)(REGS_LEN));
+        return NDIS_STATUS_FAILURE;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { PADAPTER a = (PADAPTER)c; NdisMUnmapIoSpace(a->H, (PVOID)(*a).Regs, REGS_LEN); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: '(*b).Va is b->Va, also where b points into a global array',
+    files: {
+      'mp.c': `
+#include <ndis.h>
+typedef struct _BAR { PVOID Va; ULONG Len; NDIS_PHYSICAL_ADDRESS Pa; } BAR;
+typedef struct _INST { NDIS_HANDLE H; BAR Bars[2]; } INST;
+INST g;
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    BAR *b = &g.Bars[0];
+    NDIS_STATUS s = NdisMMapIoSpace(&(*b).Va, h, (*b).Pa, (*b).Len);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    return NDIS_STATUS_SUCCESS;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { BAR *b = &g.Bars[0]; NdisMUnmapIoSpace(g.H, b->Va, b->Len); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
+    name: 'a register write through a second name of the mapping keeps the pointer to the struct that holds it',
+    files: {
+      'mp.c': `
+#include <ndis.h>
+typedef struct _SAR { ULONG Intr; } SAR, *PSAR;
+typedef struct _HW { PVOID Va; PSAR Sar; ULONG Len; NDIS_PHYSICAL_ADDRESS Pa; } HW, *PHW;
+typedef struct _AD { NDIS_HANDLE H; PHW Hw; } AD, *PAD;
+NDIS_STATUS Probe(PAD a);
+VOID FreeRes(PAD a)
+{
+    PHW hw;
+    if (NULL != a->Hw) {
+        hw = a->Hw;
+        if (NULL != hw->Va)
+            NdisMUnmapIoSpace(a->H, hw->Va, hw->Len);
+    }
+}
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PAD a = (PAD)c;
+    PHW hw = a->Hw;
+    NDIS_STATUS s = NdisMMapIoSpace(&hw->Va, h, hw->Pa, hw->Len);
+    if (s != NDIS_STATUS_SUCCESS) return s;
+    hw->Sar = (PSAR)hw->Va;
+    NdisWriteRegisterUlong(&hw->Sar->Intr, 1);
+    s = Probe(a);
+    if (NDIS_STATUS_SUCCESS != s)
+        FreeRes(a);
+    return s;
+}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { FreeRes((PAD)c); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+]);

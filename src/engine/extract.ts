@@ -579,6 +579,37 @@ function scanCalls(n: Node, s: Scope): Stmt {
 
 const NULLISH = new Set(['null', 'nullptr']);
 
+/** A name written as a type is (`PVOID`, `NDIS_STATUS`, `ULONG_PTR`, `uint32_t`): upper case, or `_t`. */
+const TYPE_LIKE = /^(?:[A-Z_][A-Z0-9_]*|[A-Za-z_]\w*_t)$/;
+
+/**
+ * `(PVOID)(a->Va)` read as tree-sitter reads it without knowing `PVOID` is a type: a call of the
+ * parenthesized name with one argument. A cast to a typedef name followed by a parenthesized operand
+ * is everywhere in driver code (2,291 in the evaluation corpus); calling a parenthesized plain name is
+ * not (it is how code keeps a function-like macro from expanding, and such names are not upper case).
+ */
+function castWrittenAsCall(fnode: Node | null, args: Node | null): { type: string; operand: Node } | undefined {
+  if (fnode?.type !== 'parenthesized_expression' || fnode.namedChildCount !== 1) return undefined;
+  const name = fnode.namedChild(0);
+  if (name?.type !== 'identifier' || !TYPE_LIKE.test(name.text)) return undefined;
+  const operands = args?.namedChildren.filter((x) => x.type !== 'comment') ?? [];
+  return operands.length === 1 ? { type: name.text, operand: operands[0] } : undefined;
+}
+
+/** Casts made from such calls: what follows them (`(PVOID)(*a).Va`) is part of their operand in C. */
+const castsAsCalls = new WeakSet<Expr>();
+
+/**
+ * A field or element access on `base`: where `base` is a cast read from a call (`(T)(x).f`, which C
+ * reads as `(T)((x).f)`), the access goes inside it and the cast stays outermost.
+ */
+function castOutermost(base: Expr, access: (o: Expr) => Expr): Expr {
+  if (base.t !== 'cast' || !castsAsCalls.has(base)) return access(base);
+  const out: Expr = { t: 'cast', ty: base.ty, e: access(base.e) };
+  castsAsCalls.add(out);
+  return out;
+}
+
 function expr(n: Node, s: Scope): Expr {
   if (s.depth >= MAX_NESTING) {
     // Too deep to keep: an unknown value, whose calls still count for the call graph.
@@ -621,6 +652,12 @@ function exprAt(n: Node, s: Scope): Expr {
     case 'call_expression': {
       const fnode = n.childForFieldName('function');
       const args = n.childForFieldName('arguments');
+      const cast = castWrittenAsCall(fnode, args);
+      if (cast) {
+        const out: Expr = { t: 'cast', ty: cast.type, e: expr(cast.operand, s) };
+        castsAsCalls.add(out);
+        return out;
+      }
       let f: Expr;
       if (fnode?.type === 'identifier') {
         f = { t: 'id', n: fnode.text };
@@ -637,17 +674,20 @@ function exprAt(n: Node, s: Scope): Expr {
       const o = n.childForFieldName('argument');
       const f = n.childForFieldName('field');
       const op = n.childForFieldName('operator');
-      return {
+      const base = o ? expr(o, s) : ({ t: 'unk' } as Expr);
+      return castOutermost(base, (x) => ({
         t: 'fld',
-        o: o ? expr(o, s) : { t: 'unk' },
+        o: x,
         f: f ? f.text : '',
         ar: op ? op.type === '->' : n.text.includes('->'),
-      };
+      }));
     }
     case 'subscript_expression': {
       const o = n.childForFieldName('argument');
       const i = n.childForFieldName('index');
-      return { t: 'idx', o: o ? expr(o, s) : { t: 'unk' }, i: i ? expr(i, s) : { t: 'unk' } };
+      const base = o ? expr(o, s) : ({ t: 'unk' } as Expr);
+      const index = i ? expr(i, s) : ({ t: 'unk' } as Expr);
+      return castOutermost(base, (x) => ({ t: 'idx', o: x, i: index }));
     }
     case 'pointer_expression':
     case 'unary_expression': {

@@ -162,6 +162,16 @@ export function castOfAddress(e: Expr, isValue?: (name: string) => boolean): Exp
   return e;
 }
 
+/**
+ * The pointer a field access reads through: `p` of `p->f` and of `(*p).f`, which is the same access
+ * spelt otherwise; undefined for a field of a struct value (`s.f`).
+ */
+export function arrowBase(e: Extract<Expr, { t: 'fld' }>): Expr | undefined {
+  const o = stripCasts(e.o);
+  if (e.ar) return o;
+  return o.t === 'un' && o.op === '*' ? stripCasts(o.e) : undefined;
+}
+
 export function stripCasts(e: Expr): Expr {
   let cur = e;
   while (cur.t === 'cast') cur = cur.e;

@@ -16,7 +16,7 @@
  * path binds a local (`Analysis.aliasing`): other drivers pay one flag test.
  */
 import type { Expr } from './ast.js';
-import { castOfAddress, STORAGE_PREFIX, stripCasts } from './keys.js';
+import { arrowBase, castOfAddress, STORAGE_PREFIX, stripCasts } from './keys.js';
 import type { State } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx } from './pathcontext.js';
 import { exprText } from './extract.js';
@@ -90,7 +90,7 @@ function dereferencesName(e: Expr): boolean {
       hit = dereferencesName(e.e);
       break;
     case 'fld':
-      hit = dereferencesName(e.o);
+      hit = !arrowSpelt(e) && dereferencesName(e.o);
       break;
     case 'idx':
       hit = dereferencesName(e.o) || dereferencesName(e.i);
@@ -111,6 +111,14 @@ function dereferencesName(e: Expr): boolean {
   }
   derefs.set(e, hit);
   return hit;
+}
+
+/**
+ * `(*p).f`, which is `p->f` spelt otherwise: read as the arrow is, through `p`'s type, not through the
+ * storage `p` is bound to (a field access names its struct's field wherever the pointer points).
+ */
+function arrowSpelt(e: Extract<Expr, { t: 'fld' }>): boolean {
+  return !e.ar && arrowBase(e)?.t === 'id';
 }
 
 function rewrite(an: Analysis, e: Expr, s: State, ctx: Ctx): Expr {
@@ -135,6 +143,7 @@ function rewrite(an: Analysis, e: Expr, s: State, ctx: Ctx): Expr {
       return x === e.e ? e : rebuilt(e, [x], () => ({ ...e, e: x }));
     }
     case 'fld': {
+      if (arrowSpelt(e)) return e;
       const o = r(e.o);
       return o === e.o ? e : rebuilt(e, [o], () => ({ ...e, o }));
     }

@@ -34,7 +34,25 @@ const BOOLEAN_TYPE = /^(?:BOOLEAN|BOOL|bool|_Bool)$/;
 export function forgetDeviceMemory(an: Analysis, s: State): void {
   const own = handleHolders(s);
   for (const k of [...s.vals.keys()])
-    if (isFieldKey(k) && !k.includes('&') && !isBooleanField(an, k) && !own.has(holderType(k) ?? '')) s.vals.delete(k);
+    if (
+      isFieldKey(k) &&
+      !k.includes('&') &&
+      !isBooleanField(an, k) &&
+      !own.has(holderType(k) ?? '') &&
+      !pointsToOwn(an, k, own)
+    )
+      s.vals.delete(k);
+}
+
+/**
+ * Does the field point to (or hold) a struct the driver keeps a handle in (`Adapter->HwInfo` when
+ * `HW_INFO.Regs` holds the mapping)? The pointer by which the driver reaches its own bookkeeping is
+ * its own too: a device that wrote it would have to know where the driver keeps its structs.
+ */
+function pointsToOwn(an: Analysis, k: string, own: ReadonlySet<string>): boolean {
+  if (own.size === 0) return false;
+  const ty = fieldType(an, k);
+  return ty !== undefined && own.has(an.keys.displayType(ty));
 }
 
 /** Structs the path keeps a resource's handle in: the driver's own. */

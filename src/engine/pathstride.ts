@@ -10,7 +10,7 @@
  * read through a pointer this path stepped is unknown instead.
  */
 import type { Expr } from './ast.js';
-import { stripCasts } from './keys.js';
+import { arrowBase, stripCasts } from './keys.js';
 import type { State } from './pathstate.js';
 import { keyOf, type Analysis, type Ctx } from './pathcontext.js';
 import { pointeeStruct } from './pathzero.js';
@@ -49,9 +49,10 @@ export function forgetStep(s: State, k: string): void {
 
 /** Is `e` a field read (`p->f`) through a pointer this path stepped? */
 export function readsSteppedElement(an: Analysis, e: Expr, s: State, ctx: Ctx): boolean {
-  if (e.t !== 'fld' || !e.ar) return false;
-  const base = stripCasts(e.o);
-  if (base.t !== 'id') return false;
+  if (e.t !== 'fld') return false;
+  // `p->f`, or `(*p).f`.
+  const base = arrowBase(e);
+  if (base?.t !== 'id') return false;
   const k = keyOf(an, base, ctx.env);
   return k !== undefined && s.vals.has(steppedKey(k));
 }
