@@ -475,6 +475,100 @@ const latin1Comment: Rewrite = (c) => {
   return edits;
 };
 
+/** `f(a, b)` → `f((a), (b))` for every call of the pack's APIs: each argument in parentheses. */
+const parenArgs: Rewrite = (_c, t) => {
+  const apis = ruleCalls();
+  const edits: TextEdit[] = [];
+  for (let k = 0; k < t.length; k++) {
+    if (t[k].kind !== 'id' || !apis.has(t[k].text) || t[k + 1]?.text !== '(') continue;
+    const close = matchForward(t, k + 1);
+    if (close < 0 || close === k + 2) continue;
+    let from = k + 2;
+    let d = 0;
+    let first = true;
+    for (let m = k + 2; m <= close; m++) {
+      const x = t[m].text;
+      if (x === '(' || x === '[' || x === '{') d++;
+      else if ((x === ')' || x === ']' || x === '}') && m < close) d--;
+      else if (d === 0 && (x === ',' || m === close)) {
+        if (m > from) {
+          edits.push({ start: t[from].start, end: t[from].start, text: '(', ...(first ? {} : { continues: true }) });
+          edits.push({ start: t[m - 1].end, end: t[m - 1].end, text: ')', continues: true });
+          first = false;
+        }
+        from = m + 1;
+      }
+    }
+  }
+  return edits;
+};
+
+/** `p->f` → `(*p).f` where `p` is a plain name (not itself a field, nor after `.`, `->` or `::`). */
+const arrowDeref: Rewrite = (_c, t) => {
+  const edits: TextEdit[] = [];
+  for (let k = 1; k + 2 < t.length; k++) {
+    if (t[k].text !== '->' || t[k - 1].kind !== 'id' || t[k + 1].kind !== 'id') continue;
+    const before = t[k - 2]?.text;
+    if (before === '.' || before === '->' || before === '::') continue;
+    edits.push({ start: t[k - 1].start, end: t[k - 1].start, text: '(*' });
+    edits.push({ start: t[k].start, end: t[k].end, text: ').', continues: true });
+  }
+  return edits;
+};
+
+/** `else if (C) S` → `else { if (C) S }`, for an `S` that is a block with no `else` after it. */
+const elseIfBrace: Rewrite = (c, t) => {
+  const edits: TextEdit[] = [];
+  for (let k = 0; k < t.length; k++) {
+    if (t[k].text !== 'else' || t[k + 1]?.text !== 'if') continue;
+    const close = ifCondition(t, k + 1);
+    if (close < 0 || crossesLine(c, t[k].start, t[close].end)) continue;
+    const last = controlledEnd(t, close, false);
+    if (last < 0) continue;
+    edits.push({ start: t[k].end, end: t[k].end, text: ' {' });
+    edits.push({ start: t[last].end, end: t[last].end, text: ' }', continues: true });
+  }
+  return edits;
+};
+
+/**
+ * `for (I; C; U) { S }` → `I; while (C) { S U; }`, for a loop whose three parts are there, whose body is
+ * a block with no `continue` (it would skip `U`), and whose header is on one line.
+ */
+const forToWhile: Rewrite = (c, t) => {
+  const edits: TextEdit[] = [];
+  for (let k = 0; k < t.length; k++) {
+    if (t[k].text !== 'for' || t[k + 1]?.text !== '(') continue;
+    // A statement of a block: after `if (c)` or `else` the init would be the only statement controlled.
+    if (!['{', '}', ';'].includes(t[k - 1]?.text ?? '')) continue;
+    const close = matchForward(t, k + 1);
+    if (close < 0 || t[close + 1]?.text !== '{' || crossesLine(c, t[k].start, t[close].end)) continue;
+    const semis: number[] = [];
+    let d = 0;
+    for (let m = k + 2; m < close; m++) {
+      const x = t[m].text;
+      if (x === '(' || x === '[') d++;
+      else if (x === ')' || x === ']') d--;
+      else if (d === 0 && x === ';') semis.push(m);
+    }
+    if (semis.length !== 2) continue;
+    const [s1, s2] = semis;
+    // All three parts, no declaration in the first (its scope would widen).
+    if (s1 === k + 2 || s2 === s1 + 1 || close === s2 + 1 || t[k + 2].kind !== 'id' || t[k + 3]?.text !== '=') continue;
+    const last = matchForward(t, close + 1);
+    if (last < 0) continue;
+    let plain = true;
+    for (let m = close + 2; m < last && plain; m++) if (t[m].text === 'continue' || t[m].text === 'for') plain = false;
+    if (!plain) continue;
+    const init = c.text.slice(t[k + 2].start, t[s1 - 1].end);
+    const cond = c.text.slice(t[s1 + 1].start, t[s2 - 1].end);
+    const update = c.text.slice(t[s2 + 1].start, t[close - 1].end);
+    edits.push({ start: t[k].start, end: t[close].end, text: `${init}; while (${cond})` });
+    edits.push({ start: t[last].start, end: t[last].start, text: `${update}; `, continues: true });
+  }
+  return edits;
+};
+
 export const REWRITES: Readonly<Record<string, Rewrite>> = {
   'swap-compare': swapCompare,
   'null-test': nullTest,
@@ -487,6 +581,10 @@ export const REWRITES: Readonly<Record<string, Rewrite>> = {
   'statement-macro': wrapCalls(true),
   crlf,
   'latin1-comment': latin1Comment,
+  'paren-args': parenArgs,
+  'arrow-deref': arrowDeref,
+  'else-if-brace': elseIfBrace,
+  'for-to-while': forToWhile,
   'truth-compare': truthCompare,
   ternary,
 };

@@ -101,6 +101,11 @@ test('each rewrite, where it fits, and never across a line end', () => {
     ['crlf', src.replaceAll('\n', '\r\n')],
     // No `//` comment.
     ['latin1-comment', src],
+    // No call of the pack's APIs, no `else if`, no `for`.
+    ['paren-args', src],
+    ['arrow-deref', src.replace('a->Regs', '(*a).Regs')],
+    ['else-if-brace', src],
+    ['for-to-while', src],
   ];
   for (const [kind, want] of cases) {
     const got = rewrite(kind, src);
@@ -186,6 +191,34 @@ test('calls as statements through a do-while(0) macro, a Latin-1 word in each //
   assert.equal(latin[1], src.split('\n')[1]);
   assert.equal(latin[9], src.split('\n')[9]);
   for (const k of ['statement-macro', 'latin1-comment']) assert.equal(lines(rewrite(k, src)), lines(src), k);
+});
+
+test('arguments in parentheses, p->f as (*p).f, else-if braced, a for loop as a while loop, lines kept', () => {
+  const src = [
+    'VOID F(PA a)',
+    '{',
+    '    NdisMUnmapIoSpace(a->H, (PVOID)a->Va, f(1, 2));',
+    '    x = a->b->c;',
+    '    if (x) y = 1; else if (z) { y = 2; }',
+    '    if (x) { y = 1; } else if (z) { y = 2; } else y = 3;',
+    '    for (i = 0; i < 4; i++) { Free(a->Va[i]); }',
+    '    for (i = 0; i < 4; i++) { if (x) continue; }',
+    '    if (x) for (i = 0; i < 4; i++) { Free(a->Va[i]); }',
+    '}',
+  ].join('\n');
+  const at = (kind: string, line: number) => rewrite(kind, src).split('\n')[line];
+  assert.equal(at('paren-args', 2), '    NdisMUnmapIoSpace((a->H), ((PVOID)a->Va), (f(1, 2)));');
+  assert.equal(at('arrow-deref', 2), '    NdisMUnmapIoSpace((*a).H, (PVOID)(*a).Va, f(1, 2));');
+  assert.equal(at('arrow-deref', 3), '    x = (*a).b->c;');
+  assert.equal(at('else-if-brace', 4), '    if (x) y = 1; else { if (z) { y = 2; } }');
+  // An else after the block: as written.
+  assert.equal(at('else-if-brace', 5), src.split('\n')[5]);
+  assert.equal(at('for-to-while', 6), '    i = 0; while (i < 4) { Free(a->Va[i]); i++; }');
+  // A continue would skip the update; after `if (x)` only the init would be controlled: as written.
+  assert.equal(at('for-to-while', 7), src.split('\n')[7]);
+  assert.equal(at('for-to-while', 8), src.split('\n')[8]);
+  for (const k of ['paren-args', 'arrow-deref', 'else-if-brace', 'for-to-while'])
+    assert.equal(lines(rewrite(k, src)), lines(src), k);
 });
 
 test('plain operands tested against 0, and an if assigning one name both ways as a choice, lines kept', () => {
