@@ -967,6 +967,15 @@ ${driverEntry('MpInit', 'MpHalt')}`,
     },
   },
   {
+    name: 'a cast closed by parentheses, ((PADAPTER)(c))->Regs, casts c alone',
+    files: {
+      'mp.c': `${ADAPTER}
+${MAP_INIT}
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { NdisMUnmapIoSpace(((PADAPTER)(c))->H, ((PADAPTER)(c))->Regs, REGS_LEN); }
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+  },
+  {
     name: '(*b).Va is b->Va, also where b points into a global array',
     files: {
       'mp.c': `

@@ -647,7 +647,9 @@ function exprAt(n: Node, s: Scope): Expr {
       return { t: 'id', n: 'FALSE' };
     case 'parenthesized_expression': {
       const inner = n.namedChild(0);
-      return inner ? expr(inner, s) : { t: 'unk' };
+      const x = inner ? expr(inner, s) : ({ t: 'unk' } as Expr);
+      // `((PNIC)(c))->Timer`: the parentheses close the cast, so what follows is not its operand.
+      return castsAsCalls.has(x) ? { ...x } : x;
     }
     case 'call_expression': {
       const fnode = n.childForFieldName('function');
