@@ -569,6 +569,39 @@ const forToWhile: Rewrite = (c, t) => {
   return edits;
 };
 
+/** A name written as a type is: upper case (`PVOID`, `NDIS_STATUS`), or ending in `_t`. */
+const TYPE_NAME = /^(?:[A-Z_][A-Z0-9_]*|[A-Za-z_]\w*_t)$/;
+
+/**
+ * `(PVOID)a->Va` → `(PVOID)(a->Va)`: a cast to a type name, after `=`, `(`, `,` or `return`, whose
+ * operand is a name with fields and constant-free indexes (`a->Q[i].Va`), not called.
+ */
+const parenCast: Rewrite = (_c, t) => {
+  const edits: TextEdit[] = [];
+  for (let k = 1; k + 3 < t.length; k++) {
+    if (t[k].text !== '(' || t[k + 1].kind !== 'id' || !TYPE_NAME.test(t[k + 1].text) || t[k + 2].text !== ')')
+      continue;
+    if (!['=', '(', ',', 'return'].includes(t[k - 1].text) || t[k + 3].kind !== 'id') continue;
+    let end = k + 3;
+    for (;;) {
+      const x = t[end + 1]?.text;
+      if ((x === '->' || x === '.') && t[end + 2]?.kind === 'id') end += 2;
+      else if (x === '[') {
+        const close = matchForward(t, end + 1);
+        if (close < 0) break;
+        end = close;
+      } else break;
+    }
+    if (t[end + 1]?.text === '(' || t[end + 1]?.text === '++' || t[end + 1]?.text === '--') continue;
+    // `(PUCHAR)(va) + n` is ambiguous in C without its types (`(va)` may cast `+n`), and tree-sitter
+    // reads it so: not a spelling the engine can be asked to read alike.
+    if (end === k + 3 && ['+', '-', '*', '&'].includes(t[end + 1]?.text ?? '')) continue;
+    edits.push({ start: t[k + 3].start, end: t[k + 3].start, text: '(' });
+    edits.push({ start: t[end].end, end: t[end].end, text: ')', continues: true });
+  }
+  return edits;
+};
+
 export const REWRITES: Readonly<Record<string, Rewrite>> = {
   'swap-compare': swapCompare,
   'null-test': nullTest,
@@ -585,6 +618,7 @@ export const REWRITES: Readonly<Record<string, Rewrite>> = {
   'arrow-deref': arrowDeref,
   'else-if-brace': elseIfBrace,
   'for-to-while': forToWhile,
+  'paren-cast': parenCast,
   'truth-compare': truthCompare,
   ternary,
 };

@@ -106,6 +106,8 @@ test('each rewrite, where it fits, and never across a line end', () => {
     ['arrow-deref', src.replace('a->Regs', '(*a).Regs')],
     ['else-if-brace', src],
     ['for-to-while', src],
+    // No cast.
+    ['paren-cast', src],
   ];
   for (const [kind, want] of cases) {
     const got = rewrite(kind, src);
@@ -217,6 +219,15 @@ test('arguments in parentheses, p->f as (*p).f, else-if braced, a for loop as a 
   // A continue would skip the update; after `if (x)` only the init would be controlled: as written.
   assert.equal(at('for-to-while', 7), src.split('\n')[7]);
   assert.equal(at('for-to-while', 8), src.split('\n')[8]);
+  const cast = rewrite(
+    'paren-cast',
+    'x = (PVOID)a->Q[i].Va; f((ULONG)n, (PUCHAR)g(a)); if (X) y = 1; return (PA)c; v = (PUCHAR)va + n;',
+  );
+  // `(PUCHAR)(va) + n` would read as a cast of `+n` to the type `va`: left alone.
+  assert.equal(
+    cast,
+    'x = (PVOID)(a->Q[i].Va); f((ULONG)(n), (PUCHAR)g(a)); if (X) y = 1; return (PA)(c); v = (PUCHAR)va + n;',
+  );
   for (const k of ['paren-args', 'arrow-deref', 'else-if-brace', 'for-to-while'])
     assert.equal(lines(rewrite(k, src)), lines(src), k);
 });
