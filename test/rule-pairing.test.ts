@@ -949,21 +949,18 @@ ruleTester('found by the equivalence check', [
   {
     name: 'a cast to a typedef name with a parenthesized operand, (PVOID)(a->Regs), is a cast, not a call',
     files: {
-      'mp.c': `${ADAPTER}
-NDIS_STATUS Probe(PADAPTER a);
-NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
-{
-    PADAPTER a = (PADAPTER)c;
-    NDIS_STATUS s = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
-    if (s != NDIS_STATUS_SUCCESS) return s;
+      'mp.c': init(`
+    status = NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN);
+    if (status != NDIS_STATUS_SUCCESS) return status;
     if ((BOOLEAN)(Probe(a) != NDIS_STATUS_SUCCESS)) {
         NdisMUnmapIoSpace(h, (PVOID)(a->Regs), (ULONG)(REGS_LEN));
         return NDIS_STATUS_FAILURE;
     }
-    return NDIS_STATUS_SUCCESS;
-}
-VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION x) { PADAPTER a = (PADAPTER)c; NdisMUnmapIoSpace(a->H, (PVOID)(*a).Regs, REGS_LEN); }
-${driverEntry('MpInit', 'MpHalt')}`,
+    if ((BOOLEAN)(Probe(a) == NDIS_STATUS_PENDING)) {
+        NdisMUnmapIoSpace(h, (PVOID)(*a).Regs, REGS_LEN);
+        return NDIS_STATUS_FAILURE;
+    }
+    return NDIS_STATUS_SUCCESS;`),
     },
   },
   {
