@@ -64,6 +64,34 @@ ${driverEntry('MpInit', 'MpHalt', { PauseHandler: 'MpPause' })}`,
     },
   },
   {
+    name: 'pause-return and spinlock-balance read a NULL test written through a project macro as the test',
+    rules: PORTED,
+    files: {
+      'mp.c': `${NIC}
+#define IS_NULL(p) ((p) == NULL)
+#define NOT_NULL(p) ((p) != NULL)
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { }
+static NDIS_STATUS MpPause(NDIS_HANDLE c, PNDIS_MINIPORT_PAUSE_PARAMETERS p)
+{
+    PNIC nic = (PNIC)c;
+    if (IS_NULL(nic))
+        return NDIS_STATUS_FAILURE;
+    return NDIS_STATUS_SUCCESS;
+}
+static NDIS_STATUS MpReset(NDIS_HANDLE c, PBOOLEAN AddressingReset)
+{
+    PNIC nic = (PNIC)c;
+    NdisAcquireSpinLock(&nic->Lock);
+    if (!NOT_NULL(nic))
+        return NDIS_STATUS_FAILURE;
+    nic->State = 0;
+    NdisReleaseSpinLock(&nic->Lock);
+    return NDIS_STATUS_SUCCESS;
+}
+${driverEntry('MpInit', 'MpHalt', { PauseHandler: 'MpPause', ResetHandlerEx: 'MpReset' })}`,
+    },
+  },
+  {
     name: 'a timer cancelled in halt through storage the engine cannot name withholds the rule, with a notice',
     rules: PORTED,
     files: {

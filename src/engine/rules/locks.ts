@@ -31,7 +31,7 @@ import { formatMessage, type LockBalanceRule, type RulePack } from '../rulepack.
 import { functionEnv } from '../sites.js';
 import { evidenceText, reaching, roleLabel, span, type Draft } from './common.js';
 import { constantTruth, integerValue } from '../values.js';
-import { givenByNdis, nonNullTruth, storedOnce } from './nonnull.js';
+import { givenByNdis, nonNullTruth, storedOnce, testThroughMacros } from './nonnull.js';
 import { conditionalMacro } from './uncertain.js';
 import { defined } from '../../util/defined.js';
 
@@ -345,7 +345,8 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
         case 'br': {
           // `do { ... } while (FALSE)` runs once: a constant condition goes one way only; so does a NULL
           // test of a pointer NDIS never passes as NULL (the adapter context).
-          const fixed = constantCondition(n.c, program, fn.file) ?? nonNullTruth(n.c, nonNull, stored);
+          const test = testThroughMacros(program, fn.file, n.c);
+          const fixed = constantCondition(test, program, fn.file) ?? nonNullTruth(test, nonNull, stored);
           if (fixed !== undefined) {
             todo.push({ at: fixed ? n.yes : n.no, s });
             break;

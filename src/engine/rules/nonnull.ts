@@ -6,7 +6,9 @@
  * decided.
  */
 import type { Expr, Stmt } from '../ast.js';
-import { walkExprs, walkStmts, type FnDef } from '../program.js';
+import { stripCasts } from '../keys.js';
+import { expandUse, MAX_MACRO_NESTING } from '../macros.js';
+import { walkExprs, walkStmts, type FnDef, type Program } from '../program.js';
 
 /**
  * Pointers NDIS hands the callback, which it never passes as NULL (the
@@ -31,6 +33,44 @@ export function givenByNdis(fn: FnDef): Set<string> {
   });
   for (const [name, ok] of given) if (ok) out.add(name);
   return out;
+}
+
+/**
+ * A test written through project macros (`#define IS_NULL(p) ((p) == NULL)`, `if (!NOT_NULL(p))`), as
+ * the expression it expands to, through `!`, `&&` and `||`: the walks of these rules read a condition's
+ * form, which a macro use hides. Itself where it uses no expression macro (a function, an unknown name).
+ */
+export function testThroughMacros(program: Program, file: string, e: Expr): Expr {
+  let byExpr = expandedTests.get(program);
+  if (!byExpr) expandedTests.set(program, (byExpr = new WeakMap()));
+  let hit = byExpr.get(e);
+  if (!hit) byExpr.set(e, (hit = expandTest(program, file, e, 0)));
+  return hit;
+}
+
+/**
+ * Per program (its macros) and condition (one function's, so of one file): a cached syntax tree is
+ * read again by a later scan whose macros may differ.
+ */
+const expandedTests = new WeakMap<Program, WeakMap<Expr, Expr>>();
+
+function expandTest(program: Program, file: string, e: Expr, depth: number): Expr {
+  if (depth >= MAX_MACRO_NESTING) return e;
+  const x = stripCasts(e);
+  if (x.t === 'un' && x.op === '!') {
+    const inner = expandTest(program, file, x.e, depth + 1);
+    return inner === x.e ? e : { ...x, e: inner };
+  }
+  if (x.t === 'bin' && (x.op === '&&' || x.op === '||')) {
+    const l = expandTest(program, file, x.l, depth + 1);
+    const r = expandTest(program, file, x.r, depth + 1);
+    return l === x.l && r === x.r ? e : { ...x, l, r };
+  }
+  if (x.t !== 'call' || x.f.t !== 'id' || program.resolve(file, x.f.n).length > 0) return e;
+  const macro = program.macroBody(file, x.f.n);
+  if (macro?.params.length !== x.a.length) return e;
+  const expansion = expandUse(x, macro, x.f.n, [], () => undefined, 1);
+  return expansion.exprs.length === 1 ? expandTest(program, file, expansion.exprs[0], depth + 1) : e;
 }
 
 export function stripCast(e: Expr): Expr {

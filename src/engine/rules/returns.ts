@@ -14,7 +14,7 @@ import { formatMessage, type ReturnValueRule, type RulePack } from '../rulepack.
 import { functionEnv } from '../sites.js';
 import { constantTruth, integerValue } from '../values.js';
 import { evidenceText, roleLabel, span, type Draft } from './common.js';
-import { givenByNdis, nullTested } from './nonnull.js';
+import { givenByNdis, nullTested, testThroughMacros } from './nonnull.js';
 import { defined } from '../../util/defined.js';
 
 /** A value known on a path: its name when it has one, its integer value when that is known. */
@@ -103,6 +103,11 @@ export function returnValue(program: Program, pack: RulePack, rule: ReturnValueR
         }
         case 'cast':
           return truth(c.e, s);
+        case 'call': {
+          // A test through a project macro (`if (IS_NULL(nic))`): the expression it expands to.
+          const x = testThroughMacros(program, fn.file, c);
+          return x === c ? undefined : truth(x, s);
+        }
         case 'un':
           if (c.op === '!') {
             const t = truth(c.e, s);
