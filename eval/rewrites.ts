@@ -602,6 +602,44 @@ const parenCast: Rewrite = (_c, t) => {
   return edits;
 };
 
+/**
+ * `if (A == B)` → `if (NR_EQ(A, B))` and `if (A != B)` → `if (NR_NE(A, B))`, with
+ * `#define NR_EQ(a, b) ((a) == (b))` (and `NR_NE`) on a free line before the first use: a comparison
+ * through a project macro, as drivers write `NDIS_FAILED(s)` or `IS_NULL(p)`. The condition is one
+ * top-level comparison on one line; a file with no free line before it is left as written.
+ */
+const testMacro: Rewrite = (c, t) => {
+  const uses = new Map<string, { line: number; edits: TextEdit[] }>();
+  for (let k = 0; k < t.length; k++) {
+    const close = ifCondition(t, k);
+    if (close < 0) continue;
+    const ops = topLevel(t, k + 2, close, (x) => x === '==' || x === '!=');
+    if (ops?.length !== 1) continue;
+    const op = ops[0];
+    if (op === k + 2 || op === close - 1 || crossesLine(c, t[k + 2].start, t[close - 1].end)) continue;
+    const name = t[op].text === '==' ? 'NR_EQ' : 'NR_NE';
+    const a = c.text.slice(t[k + 2].start, t[op - 1].end);
+    const b = c.text.slice(t[op + 1].start, t[close - 1].end);
+    let use = uses.get(name);
+    if (!use) uses.set(name, (use = { line: lineOf(c, t[k].start) - 1, edits: [] }));
+    use.edits.push({ start: t[k + 2].start, end: t[close - 1].end, text: `${name}(${a}, ${b})` });
+  }
+  const hosts = hostLines(c);
+  const taken = new Set<number>();
+  const edits: TextEdit[] = [];
+  for (const [name, use] of [...uses].sort((x, y) => x[1].line - y[1].line)) {
+    const host = hosts.find((n) => n < use.line && !taken.has(n));
+    if (host === undefined) continue;
+    taken.add(host);
+    const start = c.lineStarts[host];
+    let end = host + 1 < c.lineStarts.length ? c.lineStarts[host + 1] : c.text.length;
+    while (end > start && /[\r\n]/.test(c.text[end - 1])) end--;
+    const op = name === 'NR_EQ' ? '==' : '!=';
+    edits.push({ start, end, text: `#define ${name}(a, b) ((a) ${op} (b))`, continues: true }, ...use.edits);
+  }
+  return edits;
+};
+
 export const REWRITES: Readonly<Record<string, Rewrite>> = {
   'swap-compare': swapCompare,
   'null-test': nullTest,
@@ -619,6 +657,7 @@ export const REWRITES: Readonly<Record<string, Rewrite>> = {
   'else-if-brace': elseIfBrace,
   'for-to-while': forToWhile,
   'paren-cast': parenCast,
+  'test-macro': testMacro,
   'truth-compare': truthCompare,
   ternary,
 };

@@ -108,6 +108,8 @@ test('each rewrite, where it fits, and never across a line end', () => {
     ['for-to-while', src],
     // No cast.
     ['paren-cast', src],
+    // No free line for the macros' definitions: as written.
+    ['test-macro', src],
   ];
   for (const [kind, want] of cases) {
     const got = rewrite(kind, src);
@@ -230,6 +232,26 @@ test('arguments in parentheses, p->f as (*p).f, else-if braced, a for loop as a 
   );
   for (const k of ['paren-args', 'arrow-deref', 'else-if-brace', 'for-to-while'])
     assert.equal(lines(rewrite(k, src)), lines(src), k);
+});
+
+test('a comparison through a project macro defined on a free line before it, lines kept', () => {
+  const src = [
+    '// x',
+    '',
+    'VOID F(PA a)',
+    '{',
+    '    if (a->Va == NULL) return;',
+    '    if (s != NDIS_STATUS_SUCCESS) { goto out; }',
+    '    if (x && y == 1) z();',
+    '}',
+  ].join('\n');
+  const got = rewrite('test-macro', src).split('\n');
+  assert.deepEqual(got.slice(0, 2), ['#define NR_EQ(a, b) ((a) == (b))', '#define NR_NE(a, b) ((a) != (b))']);
+  assert.equal(got[4], '    if (NR_EQ(a->Va, NULL)) return;');
+  assert.equal(got[5], '    if (NR_NE(s, NDIS_STATUS_SUCCESS)) { goto out; }');
+  // Not one comparison at the top level: as written.
+  assert.equal(got[6], src.split('\n')[6]);
+  assert.equal(lines(got.join('\n')), lines(src));
 });
 
 test('plain operands tested against 0, and an if assigning one name both ways as a choice, lines kept', () => {
