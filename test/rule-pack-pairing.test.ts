@@ -865,6 +865,15 @@ ruleTester("pairing: buffers reached through a local pointer to a queue's field 
     files: { 'mp.c': QUEUES('HIGH_QUEUE') },
   },
   {
+    rules: EVERY_RULE,
+    name: 'the same with the queue picked through a project macro (if (IS_QUEUE(q, NORMAL_QUEUE))): a counter still',
+    files: {
+      'mp.c': QUEUES('HIGH_QUEUE')
+        .replace('#define HIGH_QUEUE 2', '#define HIGH_QUEUE 2\n#define IS_QUEUE(q, n) ((q) == (n))')
+        .replaceAll('if (q == NORMAL_QUEUE)', 'if (IS_QUEUE(q, NORMAL_QUEUE))'),
+    },
+  },
+  {
     rules: ['ndis/shared-memory'],
     name: 'a cleanup that frees the normal queue only leaks the high queue, on the later failures and in halt',
     files: {

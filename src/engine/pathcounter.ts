@@ -14,6 +14,7 @@
  */
 import type { Expr } from './ast.js';
 import { stripCasts } from './keys.js';
+import { expandUse, MAX_MACRO_NESTING } from './macros.js';
 import { walkExprs, type FnDef } from './program.js';
 import { integerValue } from './values.js';
 import type { State, Val } from './pathstate.js';
@@ -42,12 +43,29 @@ function limitsOf(an: Analysis, fn: FnDef): Map<string, bigint | null> {
       if (op === '==' || op === '!=') selectors.add(name);
     }
   };
-  walkExprs(fn.body, (e) => {
+  const visit = (e: Expr, painted: readonly string[]) => {
+    // A comparison written through a project macro (`if (IS_QUEUE(q, NORMAL_QUEUE))`) compares as
+    // written out: the counter it selects on is as much a counter.
+    if (e.t === 'call' && e.f.t === 'id' && painted.length < MAX_MACRO_NESTING && !painted.includes(e.f.n)) {
+      const name = e.f.n;
+      const macro = an.program.resolve(fn.file, name).length ? undefined : an.program.macroBody(fn.file, name);
+      if (macro?.params.length === e.a.length) {
+        const inside = [...painted, name];
+        for (const x of expandUse(e, macro, name, painted, () => undefined, 1).exprs)
+          walkExprs({ k: 'exp', e: x, p: e.p }, (y) => {
+            visit(y, inside);
+          });
+      }
+      return;
+    }
     if (e.t !== 'bin' || !COMPARISONS.has(e.op)) return;
     const l = stripCasts(e.l);
     const r = stripCasts(e.r);
     if (l.t === 'id') note(l.n, r, e.op);
     if (r.t === 'id') note(r.n, l, e.op);
+  };
+  walkExprs(fn.body, (e) => {
+    visit(e, []);
   });
   for (const name of limits.keys()) if (!selectors.has(name)) limits.set(name, null);
   m = limits;
