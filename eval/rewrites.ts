@@ -57,9 +57,15 @@ function topLevel(
   return found;
 }
 
-/** `if (A == B)` → `if (B == A)`, for a condition that is one comparison. */
-const swapCompare: Rewrite = (c, t) => {
-  const edits: TextEdit[] = [];
+/**
+ * Each `if` whose condition is one top-level `==` or `!=` on one line: the operands' text, the operator
+ * and the condition's span (from its first token to its last).
+ */
+function singleComparisons(
+  c: CText,
+  t: readonly Token[],
+): { k: number; start: number; end: number; op: string; a: string; b: string }[] {
+  const out: { k: number; start: number; end: number; op: string; a: string; b: string }[] = [];
   for (let k = 0; k < t.length; k++) {
     const close = ifCondition(t, k);
     if (close < 0) continue;
@@ -67,12 +73,21 @@ const swapCompare: Rewrite = (c, t) => {
     if (ops?.length !== 1) continue;
     const op = ops[0];
     if (op === k + 2 || op === close - 1 || crossesLine(c, t[k + 2].start, t[close - 1].end)) continue;
-    const a = c.text.slice(t[k + 2].start, t[op - 1].end);
-    const b = c.text.slice(t[op + 1].start, t[close - 1].end);
-    edits.push({ start: t[k + 2].start, end: t[close - 1].end, text: `${b} ${t[op].text} ${a}` });
+    out.push({
+      k,
+      start: t[k + 2].start,
+      end: t[close - 1].end,
+      op: t[op].text,
+      a: c.text.slice(t[k + 2].start, t[op - 1].end),
+      b: c.text.slice(t[op + 1].start, t[close - 1].end),
+    });
   }
-  return edits;
-};
+  return out;
+}
+
+/** `if (A == B)` → `if (B == A)`, for a condition that is one comparison. */
+const swapCompare: Rewrite = (c, t) =>
+  singleComparisons(c, t).map(({ start, end, op, a, b }) => ({ start, end, text: `${b} ${op} ${a}` }));
 
 /** `if (A == NULL)` → `if (!(A))`; `if (A != NULL)` → `if ((A))`. */
 const nullTest: Rewrite = (c, t) => {
@@ -503,33 +518,37 @@ const parenArgs: Rewrite = (_c, t) => {
   return edits;
 };
 
-/** `p->f` → `(*p).f` where `p` is a plain name (not itself a field, nor after `.`, `->` or `::`). */
-const arrowDeref: Rewrite = (_c, t) => {
+/** The edits of every place: `at` gives those of the place starting at token k, or none. */
+function eachPlace(t: readonly Token[], at: (k: number) => TextEdit[] | undefined): TextEdit[] {
   const edits: TextEdit[] = [];
-  for (let k = 1; k + 2 < t.length; k++) {
-    if (t[k].text !== '->' || t[k - 1].kind !== 'id' || t[k + 1].kind !== 'id') continue;
-    const before = t[k - 2]?.text;
-    if (before === '.' || before === '->' || before === '::') continue;
-    edits.push({ start: t[k - 1].start, end: t[k - 1].start, text: '(*' });
-    edits.push({ start: t[k].start, end: t[k].end, text: ').', continues: true });
-  }
+  for (let k = 0; k < t.length; k++) edits.push(...(at(k) ?? []));
   return edits;
-};
+}
+
+/** `p->f` → `(*p).f` where `p` is a plain name (not itself a field, nor after `.`, `->` or `::`). */
+const arrowDeref: Rewrite = (_c, t) =>
+  eachPlace(t, (k) => {
+    if (k < 1 || t[k].text !== '->' || t[k - 1].kind !== 'id' || t[k + 1]?.kind !== 'id') return undefined;
+    if (['.', '->', '::'].includes(t[k - 2]?.text ?? '')) return undefined;
+    return [
+      { start: t[k - 1].start, end: t[k - 1].start, text: '(*' },
+      { start: t[k].start, end: t[k].end, text: ').', continues: true },
+    ];
+  });
 
 /** `else if (C) S` → `else { if (C) S }`, for an `S` that is a block with no `else` after it. */
-const elseIfBrace: Rewrite = (c, t) => {
-  const edits: TextEdit[] = [];
-  for (let k = 0; k < t.length; k++) {
-    if (t[k].text !== 'else' || t[k + 1]?.text !== 'if') continue;
+const elseIfBrace: Rewrite = (c, t) =>
+  eachPlace(t, (k) => {
+    if (t[k].text !== 'else' || t[k + 1]?.text !== 'if') return undefined;
     const close = ifCondition(t, k + 1);
-    if (close < 0 || crossesLine(c, t[k].start, t[close].end)) continue;
+    if (close < 0 || crossesLine(c, t[k].start, t[close].end)) return undefined;
     const last = controlledEnd(t, close, false);
-    if (last < 0) continue;
-    edits.push({ start: t[k].end, end: t[k].end, text: ' {' });
-    edits.push({ start: t[last].end, end: t[last].end, text: ' }', continues: true });
-  }
-  return edits;
-};
+    if (last < 0) return undefined;
+    return [
+      { start: t[k].end, end: t[k].end, text: ' {' },
+      { start: t[last].end, end: t[last].end, text: ' }', continues: true },
+    ];
+  });
 
 /**
  * `for (I; C; U) { S }` → `I; while (C) { S U; }`, for a loop whose three parts are there, whose body is
@@ -610,19 +629,11 @@ const parenCast: Rewrite = (_c, t) => {
  */
 const testMacro: Rewrite = (c, t) => {
   const uses = new Map<string, { line: number; edits: TextEdit[] }>();
-  for (let k = 0; k < t.length; k++) {
-    const close = ifCondition(t, k);
-    if (close < 0) continue;
-    const ops = topLevel(t, k + 2, close, (x) => x === '==' || x === '!=');
-    if (ops?.length !== 1) continue;
-    const op = ops[0];
-    if (op === k + 2 || op === close - 1 || crossesLine(c, t[k + 2].start, t[close - 1].end)) continue;
-    const name = t[op].text === '==' ? 'NR_EQ' : 'NR_NE';
-    const a = c.text.slice(t[k + 2].start, t[op - 1].end);
-    const b = c.text.slice(t[op + 1].start, t[close - 1].end);
+  for (const { k, start, end, op, a, b } of singleComparisons(c, t)) {
+    const name = op === '==' ? 'NR_EQ' : 'NR_NE';
     let use = uses.get(name);
     if (!use) uses.set(name, (use = { line: lineOf(c, t[k].start) - 1, edits: [] }));
-    use.edits.push({ start: t[k + 2].start, end: t[close - 1].end, text: `${name}(${a}, ${b})` });
+    use.edits.push({ start, end, text: `${name}(${a}, ${b})` });
   }
   const hosts = hostLines(c);
   const taken = new Set<number>();
