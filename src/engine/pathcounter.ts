@@ -25,6 +25,9 @@ const MAX_BOUND = 16n;
 
 const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
+/** Macro uses a function's comparisons are read through, at most: far past a real function's. */
+const MAX_EXPANSIONS = 2_000;
+
 /** Per function: each selecting local's largest compared constant; null where it is compared with anything else or never selects. */
 const limitsCache = new WeakMap<FnDef, Map<string, bigint | null>>();
 
@@ -43,10 +46,21 @@ function limitsOf(an: Analysis, fn: FnDef): Map<string, bigint | null> {
       if (op === '==' || op === '!=') selectors.add(name);
     }
   };
+  // Expansions read for comparisons, per function: macros that double at each level (a hostile
+  // file's) would otherwise expand exponentially. Past it a counter behind a macro is not one (it is
+  // stepped to unknown, as before macros were read here).
+  let expansions = MAX_EXPANSIONS;
   const visit = (e: Expr, painted: readonly string[]) => {
     // A comparison written through a project macro (`if (IS_QUEUE(q, NORMAL_QUEUE))`) compares as
     // written out: the counter it selects on is as much a counter.
-    if (e.t === 'call' && e.f.t === 'id' && painted.length < MAX_MACRO_NESTING && !painted.includes(e.f.n)) {
+    if (
+      e.t === 'call' &&
+      e.f.t === 'id' &&
+      painted.length < MAX_MACRO_NESTING &&
+      !painted.includes(e.f.n) &&
+      expansions > 0
+    ) {
+      expansions--;
       const name = e.f.n;
       const macro = an.program.resolve(fn.file, name).length ? undefined : an.program.macroBody(fn.file, name);
       if (macro?.params.length === e.a.length) {

@@ -44,9 +44,12 @@ export function testThroughMacros(program: Program, file: string, e: Expr): Expr
   let byExpr = expandedTests.get(program);
   if (!byExpr) expandedTests.set(program, (byExpr = new WeakMap()));
   let hit = byExpr.get(e);
-  if (!hit) byExpr.set(e, (hit = expandTest(program, file, e, 0)));
+  if (!hit) byExpr.set(e, (hit = expandTest(program, file, e, 0, { left: MAX_TEST_EXPANSIONS })));
   return hit;
 }
+
+/** Macro uses one condition is read through, at most: macros that double at each level would be exponential. */
+const MAX_TEST_EXPANSIONS = 64;
 
 /**
  * Per program (its macros) and condition (one function's, so of one file): a cached syntax tree is
@@ -54,23 +57,24 @@ export function testThroughMacros(program: Program, file: string, e: Expr): Expr
  */
 const expandedTests = new WeakMap<Program, WeakMap<Expr, Expr>>();
 
-function expandTest(program: Program, file: string, e: Expr, depth: number): Expr {
+function expandTest(program: Program, file: string, e: Expr, depth: number, budget: { left: number }): Expr {
   if (depth >= MAX_MACRO_NESTING) return e;
   const x = stripCasts(e);
   if (x.t === 'un' && x.op === '!') {
-    const inner = expandTest(program, file, x.e, depth + 1);
+    const inner = expandTest(program, file, x.e, depth + 1, budget);
     return inner === x.e ? e : { ...x, e: inner };
   }
   if (x.t === 'bin' && (x.op === '&&' || x.op === '||')) {
-    const l = expandTest(program, file, x.l, depth + 1);
-    const r = expandTest(program, file, x.r, depth + 1);
+    const l = expandTest(program, file, x.l, depth + 1, budget);
+    const r = expandTest(program, file, x.r, depth + 1, budget);
     return l === x.l && r === x.r ? e : { ...x, l, r };
   }
-  if (x.t !== 'call' || x.f.t !== 'id' || program.resolve(file, x.f.n).length > 0) return e;
+  if (x.t !== 'call' || x.f.t !== 'id' || budget.left <= 0 || program.resolve(file, x.f.n).length > 0) return e;
   const macro = program.macroBody(file, x.f.n);
   if (macro?.params.length !== x.a.length) return e;
+  budget.left--;
   const expansion = expandUse(x, macro, x.f.n, [], () => undefined, 1);
-  return expansion.exprs.length === 1 ? expandTest(program, file, expansion.exprs[0], depth + 1) : e;
+  return expansion.exprs.length === 1 ? expandTest(program, file, expansion.exprs[0], depth + 1, budget) : e;
 }
 
 export function stripCast(e: Expr): Expr {
