@@ -21,6 +21,7 @@ export {
   type SourceFile,
   type SourceList,
 } from './engine/scan.js';
+export { stopWhen, ScanStopped } from './engine/stop.js';
 export {
   FactCache,
   cacheFromEnv,

@@ -17,6 +17,7 @@ import { BlobCache, type Request } from '../src/app/source.js';
 import { gitBlobSha } from '../src/app/tarball.js';
 import { FactCache } from '../src/engine/cache.js';
 import { repoRoot } from './support/paths.js';
+import { manyMappings } from '../bench/hostile.js';
 import { resolving } from './support/async.js';
 import { defined } from '../src/util/defined.js';
 
@@ -94,6 +95,25 @@ test('an analysis past the time limit is stopped; the event loop and another rep
   // The stopped thread was replaced: the pool serves again.
   const again = await p.scan({ root: 'again', files: [{ path: 'init.c', bytes: LEAK }] }, p.clock());
   assert.equal(again.result.findings.length, 1);
+});
+
+test('an analysis past its time limit stops itself at a safe point, and its thread lives on', async () => {
+  // Ending a thread while tree-sitter called back into it aborted the whole process (std::terminate
+  // on a Napi::Error), reproduced by stopping real-driver scans at random times. The scan is asked
+  // first and stops between native calls; the thread is ended only after the grace period.
+  const workerFile = new URL('./support/slow-worker.js', import.meta.url);
+  const p = pool({ threads: 1, timeLimitMs: 60_000, stopGraceMs: 60_000, workerFile });
+  const threadOf = async () => (await p.scan({ root: 'thread', files: [] }, p.clock())).result.notices[0].message;
+  const before = await threadOf();
+  // Seconds of path walking and parsing: the scan is stopped in the middle of it.
+  const slow = manyMappings(2000).files.map((f) => ({ path: f.path, bytes: Buffer.from(f.text ?? '') }));
+  const started = performance.now();
+  await assert.rejects(
+    p.scan({ root: 'slow', files: slow }, { remainingMs: 400 }),
+    (e: unknown) => e instanceof AnalysisLimitExceeded && e.kind === 'time',
+  );
+  assert.ok(performance.now() - started < 10_000, 'it stopped long before the grace period ended');
+  assert.equal(await threadOf(), before, 'the same thread answers: it was not ended');
 });
 
 test('an analysis over the memory cap is stopped and reported as such', async () => {

@@ -26,6 +26,42 @@ test('a bracket soup in a new function before initialize leaves its goto finding
     [`${String(leak + inserted.length)} ndis/unmap-on-failure`],
     JSON.stringify(r.notices),
   );
-  assert.ok(r.notices.some((n) => n.kind === 'parse-recovered' && n.line !== undefined && n.line >= 8 && n.line <= 14));
+  // Nothing reads `fuzz` (no rule's path or API reaches it), so its damage changes no result: no notice.
+  assert.deepEqual(
+    r.notices.filter((n) => n.kind === 'parse-recovered'),
+    [],
+  );
   assert.equal(r.complete, true, JSON.stringify(r.notices));
+});
+
+test('the same bracket soup in a helper whose body a rule reads: the file says where', async () => {
+  const lines = p02.split('\n');
+  const leak = lines.findIndex((l) => l.includes('EXPECT: ndis/unmap-on-failure')) + 1;
+  // `fuzz` unmaps, so the unmap rules read its body (one that calls nothing they follow is never read).
+  const inserted = [
+    '',
+    'static void fuzz(PADAPTER Adapter)',
+    '{',
+    '    NdisMUnmapIoSpace(Adapter->Handle, Adapter->Flash, FLASH_LEN);',
+    '    [ zq ? . (',
+    '    {',
+    '    } ) ]',
+    '}',
+    '',
+  ];
+  const at = lines.findIndex((l) => l.startsWith('MINIPORT_INITIALIZE'));
+  const withCall = [...lines.slice(0, at), ...inserted, ...lines.slice(at)]
+    .join('\n')
+    .replace(/(NdisMMapIoSpace\([^;]*;)/, '$1 fuzz(Adapter);');
+  assert.ok(withCall.includes('fuzz(Adapter);'));
+  const r = await scanTexts({ 'init.c': withCall });
+  assert.deepEqual(
+    r.findings.map((f) => `${String(f.line)} ${f.rule}`),
+    [`${String(leak + inserted.length)} ndis/unmap-on-failure`],
+  );
+  assert.deepEqual(
+    r.notices.filter((n) => n.kind === 'parse-recovered').map((n) => n.line),
+    [at + 2],
+    JSON.stringify(r.notices),
+  );
 });

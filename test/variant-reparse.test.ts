@@ -17,25 +17,22 @@ import { prepareSource } from '../src/engine/preprocess.js';
 import type { MacroTable } from '../src/engine/expand.js';
 import { decodeSource } from '../src/engine/text.js';
 import { fixtureAndCaseFiles } from './support/cfiles.js';
-import { wrapInIfChains } from './support/ifchains.js';
+import { GENERATED_MACROS as MACROS, generatedProgram as program } from './support/generated-c.js';
 
 /**
- * Each file read twice: as the scan reads it (variants parsed incrementally, a damaged region read
- * once for every variant that has it) and as the reference does (every variant fresh, every region
- * read again). `macros` are the repository's, for the damaged regions they make readable.
+ * Each file read twice by the whole parse (every body with its file: what a file whose bodies cannot
+ * be left out gets, see test/skeleton-parse.test.ts): as the scan reads it (variants parsed
+ * incrementally, a damaged region read once for every variant that has it) and as the reference does
+ * (every variant fresh, every region read again). `macros` are the repository's, for the damaged
+ * regions they make readable.
  */
 function bothWays(text: string, macros?: MacroTable): { inc: unknown; fresh: unknown; variants: number } {
   const prepared = prepareSource(text, tokenize(text));
-  const fresh = parseFacts(prepared, macros, { incremental: false, shareRegions: false });
-  const inc = parseFacts(prepared, macros);
+  // The whole parse (every body read with its file), which a file whose bodies cannot be left out gets.
+  const fresh = parseFacts(prepared, macros, { incremental: false, shareRegions: false, skeleton: false });
+  const inc = parseFacts(prepared, macros, { skeleton: false });
   return { inc, fresh, variants: prepared.variants.length };
 }
-
-/** Statement macros with no `;` after their use, which tree-sitter reads only once expanded. */
-const MACROS: MacroTable = new Map([
-  ['MP_SET_FLAG', { name: 'MP_SET_FLAG', params: ['a', 'f'], body: '((a)->Flags |= (f));' }],
-  ['DBG_ENTER', { name: 'DBG_ENTER', params: ['x'], body: 'Trace(x);' }],
-]);
 
 test('every fixture and shared case reads the same with variants parsed incrementally', () => {
   const files = fixtureAndCaseFiles();
@@ -116,63 +113,6 @@ VOID D(PADAPTER p)
   assert.equal(facts.expansions?.length, 2, 'each build names the expansion it read');
   assert.ok(variantReads.regionsShared - before.regionsShared >= 1, "the second build took the first build's read");
 });
-
-/** A statement line of a generated function, now and then a damaged one. */
-const statement = fc.oneof(
-  {
-    weight: 12,
-    arbitrary: fc.constantFrom(
-      '    Status = NdisMMapIoSpace(&a->Io, h, pa, 64);',
-      '    if (Status != 0) goto fail;',
-      '    if (x) { Stop(a); } else { Go(a); }',
-      '    NdisMUnmapIoSpace(h, a->Io, 64);',
-      '    return Status;',
-      'fail:',
-      '    a->Handler = Helper;',
-      '    MP_SET_FLAG(a, F);',
-      '    {',
-      '    }',
-    ),
-  },
-  { weight: 1, arbitrary: fc.constantFrom('    ]] (;', '    x = ;', '    MP_SET_FLAG(a, F)') },
-);
-
-/** Lines of a generated file: whole functions and file-scope declarations. */
-const lines = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom(
-        ['static int g_count = 0;'],
-        ['VOID Helper(PADAPTER a) { Free(a); }'],
-        ['typedef struct _A { int x; } A, *PA;'],
-        ['#define M(x) ((x) + 1)'],
-      ),
-      fc
-        .tuple(
-          fc.constantFrom('NDIS_STATUS Init(PADAPTER a)', 'NDIS_STATUS Init(PADAPTER a, ULONG n)', 'VOID Halt(PA a)'),
-          fc.array(statement, { maxLength: 8 }),
-        )
-        .map(([header, body]) => [header, '{', ...body, '}']),
-    ),
-    { minLength: 2, maxLength: 8 },
-  )
-  .map((items) => items.flat());
-
-/** Wraps random line spans in `#if` chains (nested, with `#elif` and `#else`). */
-const program = fc
-  .record({
-    lines,
-    chains: fc.array(
-      fc.record({ at: fc.nat(), len: fc.nat({ max: 8 }), elif: fc.boolean(), els: fc.boolean(), split: fc.nat() }),
-      { maxLength: 4 },
-    ),
-  })
-  .map(({ lines, chains }) => wrapInIfChains(lines, chains).join(lineEnd(lines.length)));
-
-/** Some files with CRLF line ends, as Windows drivers have them. */
-function lineEnd(n: number): string {
-  return n % 3 === 0 ? '\r\n' : '\n';
-}
 
 test('generated #if chains: incremental and fresh parses give the same facts', () => {
   const before = { ...variantReads };

@@ -25,6 +25,8 @@ import type { ScanOutcome, ScanTask } from './scan-worker.js';
 /** Defaults: NDIS_REVIEW_ANALYSIS_TIMEOUT_S, NDIS_REVIEW_ANALYSIS_MEMORY_MB. */
 export const DEFAULT_TIME_LIMIT_MS = 120_000;
 export const DEFAULT_MEMORY_MB = 1024;
+/** A scan asked to stop has this long to reach a safe point before its thread is ended. */
+export const DEFAULT_STOP_GRACE_MS = 1000;
 /** NDIS_REVIEW_ANALYSIS_NICE. */
 export const DEFAULT_NICE_INCREMENT = 10;
 
@@ -45,6 +47,8 @@ export class AnalysisLimitExceeded extends Error {
 export interface PoolOptions {
   /** Analysis threads (default: one fewer than the cores, at least one). */
   threads?: number;
+  /** How long a scan asked to stop may take to stop before its thread is ended (ms; default 1,000). */
+  stopGraceMs?: number;
   /** Time one analysis may use across its scans (ms). */
   timeLimitMs?: number;
   /** Heap cap of each analysis thread (MiB). */
@@ -78,6 +82,8 @@ export class AnalysisPool {
   readonly memoryMb: number;
   readonly factCacheBytes: number;
   readonly niceIncrement: number;
+  /** How long a scan asked to stop has before its thread is ended. */
+  readonly stopGraceMs: number;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -88,6 +94,7 @@ export class AnalysisPool {
     // The engine's default (256 MiB serialized) would fill a 1 GiB heap on its own.
     this.factCacheBytes = options.factCacheBytes ?? Math.floor((this.memoryMb * 1024 * 1024) / 16);
     this.niceIncrement = Math.max(0, Math.min(19, Math.floor(options.niceIncrement ?? DEFAULT_NICE_INCREMENT)));
+    this.stopGraceMs = Math.max(0, options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
     // Before the threads start: their engines are compiled under it (see util/jit.ts).
     tuneJit();
     this.piscina = new Piscina<ScanTask, ScanOutcome>({
@@ -114,18 +121,29 @@ export class AnalysisPool {
     await this.slot(signal);
     const started = performance.now();
     const stop = new AbortController();
+    // Asked first, ended later: ending a thread while tree-sitter calls back into it aborts the
+    // process (src/engine/stop.ts), so the scan is asked to stop at a safe point, and its thread is
+    // ended only if it has not stopped after a grace period (a spin no check point reaches).
+    const asked = new Int32Array(new SharedArrayBuffer(4));
+    let grace: NodeJS.Timeout | undefined;
+    const end = () => {
+      Atomics.store(asked, 0, 1);
+      grace ??= setTimeout(() => {
+        stop.abort();
+      }, this.stopGraceMs);
+    };
     let why: 'time' | 'job' | undefined;
     const timer = setTimeout(() => {
       why = 'time';
-      stop.abort();
+      end();
     }, clock.remainingMs);
     const onJobAbort = () => {
       why ??= 'job';
-      stop.abort();
+      end();
     };
     signal?.addEventListener('abort', onJobAbort, { once: true });
     try {
-      return await this.piscina.run(task, { signal: stop.signal });
+      return await this.piscina.run({ ...task, stop: asked }, { signal: stop.signal });
     } catch (err) {
       if (why === 'time') throw new AnalysisLimitExceeded('time', this.timeLimitMs);
       if (why === 'job') throw signal?.reason ?? err;
@@ -134,6 +152,7 @@ export class AnalysisPool {
       throw err;
     } finally {
       clearTimeout(timer);
+      clearTimeout(grace);
       signal?.removeEventListener('abort', onJobAbort);
       clock.remainingMs -= performance.now() - started;
       this.release();

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { workerData } from 'node:worker_threads';
-import { FactCache, scan, type CacheEntry, type ScanResult } from '../index.js';
+import { FactCache, scan, stopWhen, type CacheEntry, type ScanResult } from '../index.js';
 
 export interface ScanFile {
   path: string;
@@ -29,6 +29,11 @@ export interface ScanTask {
   collectFresh?: boolean;
   /** Rule ids the configuration turns on (preview rules run only when named). */
   enable?: string[];
+  /**
+   * Set (to non-zero) by the pool when the analysis must end (its time limit, its job gone): the scan
+   * stops at its next safe point (see src/engine/stop.ts), before the pool would end the thread.
+   */
+  stop?: Int32Array;
 }
 
 export interface ScanOutcome {
@@ -81,13 +86,20 @@ export default async function runScan(task: ScanTask): Promise<ScanOutcome> {
     // Keep what this thread has if it knows more (parsed facts where the store has only lexical ones).
     if (!mine || (!mine.parsed && entry.parsed)) facts.set(key, entry);
   }
-  const result = await scan({
-    root: task.root,
-    files: task.files,
-    cache: facts,
-    workers: 0,
-    enable: task.enable ?? [],
-  });
+  const flag = task.stop;
+  stopWhen(flag ? () => (Atomics.load(flag, 0) !== 0 ? 'the pool ended the analysis' : undefined) : undefined);
+  let result: ScanResult;
+  try {
+    result = await scan({
+      root: task.root,
+      files: task.files,
+      cache: facts,
+      workers: 0,
+      enable: task.enable ?? [],
+    });
+  } finally {
+    stopWhen(undefined);
+  }
   const fresh: [string, Uint8Array][] = [];
   if (task.collectFresh) {
     for (const f of task.files) {

@@ -86,8 +86,16 @@ export interface FunctionFact {
   maskedWrites?: string[];
   /** Texts of its `return` expressions, each once (`*` when there are too many to list; empty for none). */
   returns: string[];
-  /** The definition contained syntax tree-sitter could not read. */
+  /**
+   * The definition contained syntax tree-sitter could not read. For a body the file's parse left out
+   * (`bodyLeftOut`) only what lies outside the body: the body's own is in its detail (`FnDef.damaged`).
+   */
   damaged: boolean;
+  /**
+   * The file was parsed without this function's body (see skeleton.ts): its syntax damage, its nesting
+   * and whether it reads only with the project's macros expanded are learned when the body is read.
+   */
+  bodyLeftOut?: true;
   /** Build variant the definition was read from (0 unless the file has #else branches). */
   variant: number;
   /**
@@ -105,6 +113,13 @@ export interface FunctionFact {
 export interface FunctionDetail {
   params: VarDecl[];
   body: Stmt;
+  /**
+   * A body the file's parse left out, read on its own: the line where its syntax does not read even
+   * with the project's macros expanded, or where it nests too deep (then `deep` says how).
+   */
+  damagedAt?: number;
+  /** Why reading stopped at `damagedAt`, when it was the nesting limit (a notice's text). */
+  deep?: string;
 }
 
 /** `obj.Field = Value` or `.Field = Value` with a plain identifier value (casts and & removed). */

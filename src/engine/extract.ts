@@ -169,11 +169,7 @@ export class FactExtractor {
     const bodyNode = n.childForFieldName('body');
     // The body is read later (functionDetail) with the same limit: a function it would cut is damaged now.
     const tooDeep = bodyNode ? deepPoint(bodyNode, MAX_NESTING - 1) : undefined;
-    if (tooDeep !== undefined)
-      this.limits.push({
-        line: tooDeep,
-        message: `Code here is nested more than ${String(MAX_NESTING)} levels deep in ${name}: what is nested deeper was read only for the calls it makes, and ${name} counts as not parsing cleanly.`,
-      });
+    if (tooDeep !== undefined) this.limits.push({ line: tooDeep, message: tooDeepMessage(name) });
     const damaged = harmfulDamage(n) || tooDeep !== undefined;
     const start = n.startIndex;
     const end = n.endIndex;
@@ -296,6 +292,16 @@ export function deepPoint(root: Parser.SyntaxNode, limit: number): number | unde
     }
   }
   return undefined;
+}
+
+/** What a notice says of a function whose body nests past MAX_NESTING. */
+export function tooDeepMessage(name: string): string {
+  return `Code here is nested more than ${String(MAX_NESTING)} levels deep in ${name}: what is nested deeper was read only for the calls it makes, and ${name} counts as not parsing cleanly.`;
+}
+
+/** The name a function definition defines ('' when its declarator names none). */
+export function functionNameText(n: Node): string {
+  return functionNameNode(n)?.text ?? '';
 }
 
 function functionNameNode(n: Node): Node | undefined {

@@ -50,11 +50,17 @@ function prepared(bytes: Uint8Array, withTokens = false): Prepared {
 }
 
 /** A function's parameters and body: from the entry's store, else parsed now and stored there. */
-export function loadFunctionDetail(bytes: Uint8Array, entry: ParsedFacts, fn: FunctionFact): FunctionDetail {
+export function loadFunctionDetail(
+  bytes: Uint8Array,
+  entry: ParsedFacts,
+  fn: FunctionFact,
+  macros?: MacroTable,
+): FunctionDetail {
   const key = `${String(fn.variant)}:${String(fn.start)}`;
   const hit = entry.details?.[key];
   if (hit) return hit;
-  const detail = parsingOnDemand(() => parseFunctionDetail(prepared(bytes), fn, entry.expansions));
+  // `macros` are the ones the entry was parsed with (its `macroDigest`): a body the parse left out reads with them.
+  const detail = parsingOnDemand(() => parseFunctionDetail(prepared(bytes), fn, entry.expansions, macros));
   (entry.details ??= {})[key] = detail;
   return detail;
 }

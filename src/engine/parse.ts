@@ -8,10 +8,22 @@ import { createRequire } from 'node:module';
 import type Parser from 'tree-sitter';
 import type { FunctionDetail, FunctionFact, ParsedFacts } from './ast.js';
 import { expandRegion, ExpansionBudget, PositionMap, splice, type Expansion, type MacroTable } from './expand.js';
-import { FactExtractor, functionDetail, harmfulDamage, withPositions, type SourcePositions } from './extract.js';
+import {
+  deepPoint,
+  FactExtractor,
+  functionDetail,
+  functionNameText,
+  harmfulDamage,
+  MAX_NESTING,
+  withPositions,
+  tooDeepMessage,
+  type SourcePositions,
+} from './extract.js';
 import { scanBody } from './lexscan.js';
 import { liteTree } from './lite.js';
-import { tokenize, tokensOfRegion } from './lexer.js';
+import { tokenize, tokensOfRegion, type Tokens } from './lexer.js';
+import { functionBodies } from './skeleton.js';
+import { stopIfAsked } from './stop.js';
 import type { Prepared } from './preprocess.js';
 import { lineOf, lineStarts } from './text.js';
 import { noteTree } from './trees.js';
@@ -38,6 +50,8 @@ function getParser(): Parser {
 const RANGE_CHUNK = 64 * 1024;
 
 function parseText(text: string, ranges?: Parser.Range[], old?: Parser.Tree): Parser.Tree {
+  // Between native calls: a stop asked for now ends the scan before tree-sitter calls back for text.
+  stopIfAsked();
   // One function of a large file: hand over text in chunks from where the parser reads, not the
   // whole rest of the file on every call (that made reading a file's functions cost its size squared).
   const input = (offset: number) => text.slice(offset, offset + RANGE_CHUNK);
@@ -56,7 +70,7 @@ export const variantReads = { fresh: 0, incremental: 0, itemsReused: 0, regionsS
 export function parseFacts(
   prepared: Prepared,
   macros?: MacroTable,
-  opts: { incremental?: boolean; shareRegions?: boolean } = {},
+  opts: { incremental?: boolean; shareRegions?: boolean; skeleton?: boolean } = {},
 ): ParsedFacts {
   const incremental = opts.incremental ?? true;
   const x = new FactExtractor();
@@ -71,12 +85,20 @@ export function parseFacts(
   let prev: { text: string; tree: Parser.Tree } | undefined;
   prepared.variants.forEach((text, v) => {
     const before = x.functions.length;
-    const { tree, unchanged } = parseVariant(text, incremental ? prev : undefined);
-    prev = { text, tree };
-    readVariant(x, text, tree, v, unchanged, read);
+    const toks = prepared.tokens?.[v] ?? tokenize(text);
+    const skeleton = opts.skeleton === false ? undefined : parseSkeleton(text, toks);
+    if (skeleton) {
+      x.addTopLevel(skeleton.tree.rootNode.namedChildren, v);
+      for (const fn of x.functions.slice(before)) if (skeleton.leftOut.has(fn.bodyStart + 1)) fn.bodyLeftOut = true;
+      // A later variant's whole parse starts afresh: this tree holds no bodies to reuse.
+      prev = undefined;
+    } else {
+      const { tree, unchanged } = parseVariant(text, incremental ? prev : undefined);
+      prev = { text, tree };
+      readVariant(x, text, tree, v, unchanged, read);
+    }
     if (x.functions.length === before) return;
     // What linking needs from the bodies comes from their tokens, not from the tree.
-    const toks = prepared.tokens?.[v] ?? tokenize(text);
     const starts = lineStarts(text);
     const expandedToks = new Map<number, ReturnType<typeof tokenize>>();
     for (const fn of x.functions.slice(before)) {
@@ -110,8 +132,34 @@ export function parseFacts(
   return prepared.variants.length > 1 ? dedupeVariants(facts) : facts;
 }
 
+/**
+ * The variant parsed without its function bodies (see skeleton.ts), when that reads cleanly; else
+ * undefined, and the variant is parsed whole (a syntax error outside the bodies is recovered from as
+ * the whole text reads, with the project's macros and in pieces).
+ */
+function parseSkeleton(text: string, toks: Tokens): { tree: Parser.Tree; leftOut: Set<number> } | undefined {
+  const bodies = functionBodies(text, toks);
+  if (!bodies?.length) return undefined;
+  const starts = lineStartsOf(text);
+  const ranges: Parser.Range[] = [];
+  let at = 0;
+  for (const [s, e] of bodies) {
+    if (s > at) ranges.push(toRange(starts, at, s));
+    at = e;
+  }
+  if (text.length > at) ranges.push(toRange(starts, at, text.length));
+  const tree = parseText(text, ranges);
+  return tree.rootNode.hasError ? undefined : { tree, leftOut: new Set(bodies.map(([s]) => s)) };
+}
+
 /** Parameters and body of one function, by parsing just its range of the variant (or expanded region) it came from. */
-export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact, expansions?: Expansion[]): FunctionDetail {
+export function parseFunctionDetail(
+  prepared: Prepared,
+  fn: FunctionFact,
+  expansions?: Expansion[],
+  macros?: MacroTable,
+): FunctionDetail {
+  if (fn.bodyLeftOut) return leftOutDetail(prepared, fn, macros);
   const variant = prepared.variants[fn.variant] ?? prepared.variants[0];
   const e = fn.expansion === undefined ? undefined : expansions?.[fn.expansion];
   const text = e ? splice(variant, e) : variant;
@@ -124,6 +172,70 @@ export function parseFunctionDetail(prepared: Prepared, fn: FunctionFact, expans
   // Read through a plain copy (see lite.ts): the same answers, without a native call per question.
   const node = liteTree(def, text, starts);
   return withPositions(e ? sourcePositions(e, lineStarts(variant)) : undefined, () => functionDetail(node));
+}
+
+/**
+ * A body the file's parse left out (see `parseSkeleton`), read as the file's whole parse reads a
+ * function: as written when that reads cleanly; else with the project's macros expanded when that
+ * reads cleanly (a statement macro with no `;`); else as written, damaged. Nesting past the limit
+ * counts as damage too, with a note of its own.
+ */
+function leftOutDetail(prepared: Prepared, fn: FunctionFact, macros: MacroTable | undefined): FunctionDetail {
+  const variant = prepared.variants[fn.variant] ?? prepared.variants[0];
+  const starts = lineStartsOf(variant);
+  const def = definitionIn(parseText(variant, [toRange(starts, fn.start, fn.end)]).rootNode);
+  if (!def) return { params: [], body: { k: 'nop' }, damagedAt: fn.p[0] };
+  // Any error, a missing `;` too: the whole parse expands such an item first (a statement macro used without one).
+  if (def.hasError && macros?.size) {
+    const e = expandedRegion(variant, starts, fn.start, fn.end, fn.variant, macros);
+    if (e) {
+      const text = splice(variant, e);
+      const sub = parseText(text, [regionRange(starts, e)]).rootNode;
+      const def2 = harmfulDamage(sub) ? undefined : definitionIn(sub);
+      if (def2) return readDetail(def2, text, sourcePositions(e, starts));
+    }
+  }
+  const detail = readDetail(def, variant, undefined);
+  return harmfulDamage(def) && detail.damagedAt === undefined
+    ? { ...detail, damagedAt: def.startPosition.row + 1 }
+    : detail;
+}
+
+/** The function definition a range parse holds. */
+function definitionIn(root: Parser.SyntaxNode): Parser.SyntaxNode | undefined {
+  return (
+    root.namedChildren.find((c) => c.type === 'function_definition') ??
+    root.descendantsOfType('function_definition').at(0)
+  );
+}
+
+/** An expansion of [from, to) that uses a macro, or undefined (none used, or past the expansion budget). */
+function expandedRegion(
+  text: string,
+  starts: number[],
+  from: number,
+  to: number,
+  variant: number,
+  macros: MacroTable,
+): Expansion | undefined {
+  try {
+    const e = expandRegion(text, from, to, macros, variant);
+    return e.uses > 0 ? e : undefined;
+  } catch (err) {
+    if (err instanceof ExpansionBudget) return undefined;
+    throw err;
+  }
+}
+
+/** A definition's detail, with the line where its body nests past the limit (the whole parse's `deepPoint` check). */
+function readDetail(def: Parser.SyntaxNode, text: string, positions: SourcePositions | undefined): FunctionDetail {
+  return withPositions(positions, () => {
+    const body = def.childForFieldName('body');
+    const deepAt = body ? deepPoint(body, MAX_NESTING - 1) : undefined;
+    const detail = functionDetail(liteTree(def, text, lineStartsOf(text)));
+    if (deepAt === undefined) return detail;
+    return { ...detail, damagedAt: deepAt, deep: tooDeepMessage(functionNameText(def)) };
+  });
 }
 
 /**

@@ -102,7 +102,7 @@ export class PathAnalyzer {
     an.unresolved = new Set();
     an.summaries.clear();
     an.walkLog = [];
-    an.damaged = root.fact.damaged ? [root] : [];
+    an.damaged = root.damaged ? [root] : [];
     nameFacts(an, root);
     const start = newState();
     // Acquisitions stored under a shared name (the same field mapped by two builds of one helper)
@@ -150,7 +150,7 @@ export class PathAnalyzer {
     an.summaries.clear();
     an.walkLog = [];
     an.sites.clear();
-    an.damaged = init.fact.damaged ? [init] : [];
+    an.damaged = init.damaged ? [init] : [];
     nameFacts(an, init);
     const start = newState();
     let exits: Exit[] = [];

@@ -12,6 +12,7 @@ import { stripCasts, type TypeEnv } from './keys.js';
 import type { FnDef } from './program.js';
 import { integerValue } from './values.js';
 import { clone, decidedAt, type Birth, type Origin, type State, type Val } from './pathstate.js';
+import { stopIfAsked } from './stop.js';
 import { BudgetExceeded, MAX_STEPS, keyOf, type Analysis, type Ctx, type Exit, type Outcome } from './pathcontext.js';
 import { assign, evalArgs, evalExpr, exact, isTestValue } from './patheval.js';
 import { evalCond } from './pathcond.js';
@@ -83,6 +84,7 @@ export function run(
   for (let item = work.pop(); item !== undefined; item = work.pop()) {
     const { node, state: s } = item;
     if (++an.steps > MAX_STEPS) throw new BudgetExceeded();
+    if ((an.steps & 1023) === 0) stopIfAsked();
     const n = cfg.nodes[node];
     s.step++;
     if ('p' in n) ctx.p = n.p;
@@ -351,7 +353,7 @@ export function stepInto(
     });
     const copies = targets.length + (alsoOpaque ? 1 : 0);
     targets.forEach((target, i) => {
-      if (target.fact.damaged && !an.damaged.includes(target)) an.damaged.push(target);
+      if (target.damaged && !an.damaged.includes(target)) an.damaged.push(target);
       const entry = i < copies - 1 ? clone(a.state) : a.state;
       const site = `${String(e.p[0])}:${String(e.p[1])}`;
       for (const x of run(an, target, entry, bound, ctx.depth + 1, [...ctx.stack, target], ctx.frames, site))

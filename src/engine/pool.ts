@@ -10,6 +10,7 @@
  * driver, each taking a core from the parse on a two-core machine).
  */
 import { Worker } from 'node:worker_threads';
+import { ScanStopped } from './stop.js';
 import { parseBytes, type ParsedEntry } from './filefacts.js';
 import type { MacroTable } from './expand.js';
 import { releaseTrees } from './trees.js';
@@ -33,6 +34,8 @@ function parseHere(job: ParseJob): void {
   try {
     facts = parseBytes(job.bytes, job.macros, job.macroDigest);
   } catch (e) {
+    // A stop the host asked for ends the scan, not this file.
+    if (e instanceof ScanStopped) throw e;
     job.fail(e instanceof Error ? e : new Error(String(e)));
   }
   if (facts) job.done(facts);

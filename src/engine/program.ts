@@ -10,6 +10,7 @@ import { plainName } from './extract.js';
 import { loadFunctionDetail, macroBodiesOf, macroBodyCandidates, parseMacroBodies } from './filefacts.js';
 import { parsingOnDemand } from './parseclock.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
+import type { MacroTable } from './expand.js';
 import { noteLimit } from './limits.js';
 import type { RoleTable } from './rulepack.js';
 import { defined } from '../util/defined.js';
@@ -27,6 +28,8 @@ export interface LinkedFile {
   parsed?: ParsedFacts & { macroBodies?: (MacroBody | null)[] };
   /** The file's bytes, from which a function's detail is parsed when first needed. */
   bytes?: Uint8Array;
+  /** The project's macros the file was parsed with: a body its parse left out is read with them. */
+  macros?: MacroTable;
 }
 
 /** A function definition in the program; its parameters and body load on first use. */
@@ -50,6 +53,21 @@ export class FnDef {
 
   get params(): VarDecl[] {
     return (this.detail ??= this.load()).params;
+  }
+
+  /** Its syntax does not read cleanly (a body the file's parse left out is read to know). */
+  get damaged(): boolean {
+    if (this.fact.damaged) return true;
+    return this.fact.bodyLeftOut === true && (this.detail ??= this.load()).damagedAt !== undefined;
+  }
+
+  /**
+   * Where a body the file's parse left out was found not to read, once a rule has read it, with the
+   * note to give when it nests too deep. Nothing is parsed to know: a body no rule read changed no result.
+   */
+  get bodyDamageSeen(): { line: number; deep?: string } | undefined {
+    const d = this.fact.bodyLeftOut ? this.detail : undefined;
+    return d?.damagedAt === undefined ? undefined : { line: d.damagedAt, ...(d.deep ? { deep: d.deep } : {}) };
   }
 }
 
@@ -129,9 +147,9 @@ export class Program {
           this.globals.set(d.name, { ty: d.ty, ptr: d.ptr, file: f.path });
       for (const fact of f.parsed.functions) {
         const parsed = f.parsed;
-        const bytes = f.bytes;
+        const { bytes, macros } = f;
         const def = new FnDef(id++, f.path, fact, () =>
-          bytes ? loadFunctionDetail(bytes, parsed, fact) : { params: [], body: { k: 'nop' } },
+          bytes ? loadFunctionDetail(bytes, parsed, fact, macros) : { params: [], body: { k: 'nop' } },
         );
         this.functions.push(def);
         if (fact.isStatic || this.declaredStatic(f, fact.name)) {

@@ -15,6 +15,7 @@ import { relative, sep } from 'node:path';
 import { FactCache, type RunMemo } from './cache.js';
 import { directivesIn, type Directive } from './directives.js';
 import type { ParsedEntry } from './filefacts.js';
+import type { MacroTable } from './expand.js';
 import { lexBytes, linkSigOf, type LexEntry } from './lexentry.js';
 import { limitNotices as programLimits } from './limits.js';
 import { onDemandParse } from './parseclock.js';
@@ -25,6 +26,7 @@ import { activePack, loadRulePack, ruleApis, ruleMeta, type RulePack } from './r
 import { releaseTrees } from './trees.js';
 import type { ParsePool } from './pool.js';
 import { looksBinary } from './text.js';
+import { stopIfAsked } from './stop.js';
 import { errorCode, listSources, ScanError } from './sources.js';
 
 export { isSourcePath, listSources, ScanError, type SourceList } from './sources.js';
@@ -107,6 +109,8 @@ interface FileState {
   lex: LexEntry;
   idents: Set<string>;
   parsed?: ParsedEntry;
+  /** The project's macros it was parsed with (read again for a body its parse left out). */
+  macros?: MacroTable;
 }
 
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
@@ -165,6 +169,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const hit = cache?.get(hash);
     let lex = hit?.lex;
     if (!lex) {
+      stopIfAsked();
       try {
         lex = lexBytes(src.bytes);
       } catch (e) {
@@ -202,7 +207,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     // (half of the engine's modules), and loading them was most of a warm run's time.
     const [{ Program }, { runRules }] = await Promise.all([import('./program.js'), import('./rules.js')]);
     const linked: LinkedFile[] = files.map((f) =>
-      f.parsed ? { path: f.path, lex: f.lex.lex, parsed: f.parsed, bytes: f.bytes } : { path: f.path, lex: f.lex.lex },
+      f.parsed
+        ? { path: f.path, lex: f.lex.lex, parsed: f.parsed, bytes: f.bytes, ...(f.macros ? { macros: f.macros } : {}) }
+        : { path: f.path, lex: f.lex.lex },
     );
     const program = new Program(linked, pack.roles);
     tLink = performance.now();
@@ -406,7 +413,7 @@ function macroWords(m: { body: string }): string[] {
 }
 
 /** Words whose mention makes a file matter: the rules' calls, role types, registration fields, handoff calls. */
-function seedWords(pack: RulePack): string[] {
+export function seedWords(pack: RulePack): string[] {
   const words = new Set<string>(['_Function_class_', '__drv_functionClass']);
   for (const r of Object.values(pack.resources)) {
     words.add(r.acquire.call);
@@ -466,6 +473,7 @@ async function parseClosure(
         needed.add(f);
         const m = macrosFor(f.idents, allMacros);
         macroFor.set(f, m);
+        if (m.table.size) f.macros = m.table;
         const hit = cache?.get(f.hash);
         if (hit?.parsed && (hit.parsed.macroDigest ?? '') === m.digest) f.parsed = hit.parsed;
         else todo.push(f);

@@ -219,20 +219,12 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
     // The rule's own time: bodies it was the first to read were parsed, which `ms.bodies` counts.
     ruleMs[rule.id] = Math.round((performance.now() - t0 - (onDemandParse.ms - parsed0)) * 10) / 10;
   }
-  for (const [path, f] of program.files) {
-    if (f.parsed?.damagedLines.length) {
-      notices.push({
-        kind: 'parse-recovered',
-        path,
-        line: f.parsed.damagedLines[0],
-        message: `Part of this file does not parse as C (from line ${String(f.parsed.damagedLines[0])}); the intact functions around it were analysed.`,
-      });
-    }
-  }
+  const matter = functionsThatMatter(program, pack, inits);
+  notices.push(...damageNotices(program));
   return {
     findings: finalize(drafts),
     notices,
-    health: parseHealth(program, pack, inits),
+    health: parseHealth(program, matter),
     ...(context.countApis ? { apiCalls: countApiCalls(program, pack) } : {}),
     ruleMs,
     walkSteps: [...analyzers.values()].reduce((n, a) => n + a.walkSteps, 0),
@@ -267,22 +259,63 @@ function countApiCalls(program: Program, pack: RulePack): Record<string, { direc
   return out;
 }
 
-/** Parse health of what the rules read: initialize and halt, what they reach, and the callers of the pack's APIs. */
-function parseHealth(program: Program, pack: RulePack, inits: FnDef[]): ParseHealth {
+/** What the rules read: initialize and halt, what they reach, and the callers of the pack's APIs. */
+function functionsThatMatter(program: Program, pack: RulePack, inits: FnDef[]): Set<FnDef> {
   const matter = new Set<FnDef>();
   const halts = program.functions.filter((f) => program.rolesOf(f).some((r) => pack.roles.halt.includes(r.role)));
   for (const root of [...inits, ...halts]) for (const f of reachableFrom(program, root)) matter.add(f);
   const apis = packApis(pack);
   for (const fn of program.functions) if (apis.some((a) => program.callsApi(fn, a))) matter.add(fn);
+  return matter;
+}
+
+/**
+ * A file that does not parse cleanly, at its first damaged line: damage outside function bodies, and
+ * in the bodies the rules read (a body the file's parse left out and no rule read changed no result).
+ * A body nested past the limit gets a note of its own.
+ */
+function damageNotices(program: Program): Notice[] {
+  const bodyLines = new Map<string, number[]>();
+  const deep: Notice[] = [];
+  for (const fn of program.functions) {
+    const d = fn.bodyDamageSeen;
+    if (!d) continue;
+    if (d.deep) deep.push({ kind: 'parse-recovered', path: fn.file, line: d.line, message: d.deep });
+    else bodyLines.set(fn.file, [...(bodyLines.get(fn.file) ?? []), d.line]);
+  }
+  const out: Notice[] = [];
+  for (const [path, f] of program.files) {
+    const lines = [...(f.parsed?.damagedLines ?? []), ...(bodyLines.get(path) ?? [])];
+    if (!lines.length) continue;
+    const first = Math.min(...lines);
+    out.push({
+      kind: 'parse-recovered',
+      path,
+      line: first,
+      message: `Part of this file does not parse as C (from line ${String(first)}); the intact functions around it were analysed.`,
+    });
+  }
+  return [...deep.sort((a, b) => cmp(a.path ?? '', b.path ?? '') || (a.line ?? 0) - (b.line ?? 0)), ...out];
+}
+
+/**
+ * Parse health of what the rules may read (`functionsThatMatter`): a body the file's parse left out
+ * counts as damaged once a rule has read it and found it so.
+ */
+function parseHealth(program: Program, matter: Set<FnDef>): ParseHealth {
+  // As the file notices count them: syntax damage outside bodies, or in a body a rule read.
+  const bodyDamaged = new Set(
+    program.functions.filter((f) => f.bodyDamageSeen && !f.bodyDamageSeen.deep).map((f) => f.file),
+  );
   let parsedFiles = 0;
   let damagedFiles = 0;
-  for (const f of program.files.values()) {
+  for (const [path, f] of program.files) {
     if (!f.parsed) continue;
     parsedFiles++;
-    if (f.parsed.damagedLines.length) damagedFiles++;
+    if (f.parsed.damagedLines.length || bodyDamaged.has(path)) damagedFiles++;
   }
   const damagedFunctions = [...matter]
-    .filter((f) => f.fact.damaged)
+    .filter((f) => f.fact.damaged || f.bodyDamageSeen !== undefined)
     .map((f) => ({ name: f.name, path: f.file, line: f.fact.p[0] }))
     .sort((a, b) => cmp(a.path, b.path) || a.line - b.line);
   return { parsedFiles, damagedFiles, functions: matter.size, damagedFunctions };
