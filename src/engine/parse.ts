@@ -164,10 +164,7 @@ export function parseFunctionDetail(
   const e = fn.expansion === undefined ? undefined : expansions?.[fn.expansion];
   const text = e ? splice(variant, e) : variant;
   const starts = lineStartsOf(text);
-  const root = parseText(text, [toRange(starts, fn.start, fn.end)]).rootNode;
-  const def =
-    root.namedChildren.find((c) => c.type === 'function_definition') ??
-    root.descendantsOfType('function_definition').at(0);
+  const def = definitionIn(parseText(text, [toRange(starts, fn.start, fn.end)]).rootNode);
   if (!def) return { params: [], body: { k: 'nop' } };
   // Read through a plain copy (see lite.ts): the same answers, without a native call per question.
   const node = liteTree(def, text, starts);
@@ -187,7 +184,7 @@ function leftOutDetail(prepared: Prepared, fn: FunctionFact, macros: MacroTable 
   if (!def) return { params: [], body: { k: 'nop' }, damagedAt: fn.p[0] };
   // Any error, a missing `;` too: the whole parse expands such an item first (a statement macro used without one).
   if (def.hasError && macros?.size) {
-    const e = expandedRegion(variant, starts, fn.start, fn.end, fn.variant, macros);
+    const e = expandedRegion(variant, fn.start, fn.end, fn.variant, macros);
     if (e) {
       const text = splice(variant, e);
       const sub = parseText(text, [regionRange(starts, e)]).rootNode;
@@ -212,7 +209,6 @@ function definitionIn(root: Parser.SyntaxNode): Parser.SyntaxNode | undefined {
 /** An expansion of [from, to) that uses a macro, or undefined (none used, or past the expansion budget). */
 function expandedRegion(
   text: string,
-  starts: number[],
   from: number,
   to: number,
   variant: number,
