@@ -219,12 +219,11 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
     // The rule's own time: bodies it was the first to read were parsed, which `ms.bodies` counts.
     ruleMs[rule.id] = Math.round((performance.now() - t0 - (onDemandParse.ms - parsed0)) * 10) / 10;
   }
-  const matter = functionsThatMatter(program, pack, inits);
   notices.push(...damageNotices(program));
   return {
     findings: finalize(drafts),
     notices,
-    health: parseHealth(program, matter),
+    health: parseHealth(program, functionsThatMatter(program, pack, inits)),
     ...(context.countApis ? { apiCalls: countApiCalls(program, pack) } : {}),
     ruleMs,
     walkSteps: [...analyzers.values()].reduce((n, a) => n + a.walkSteps, 0),
@@ -259,7 +258,7 @@ function countApiCalls(program: Program, pack: RulePack): Record<string, { direc
   return out;
 }
 
-/** What the rules read: initialize and halt, what they reach, and the callers of the pack's APIs. */
+/** What the rules may read: initialize and halt, what they reach, and the callers of the pack's APIs. */
 function functionsThatMatter(program: Program, pack: RulePack, inits: FnDef[]): Set<FnDef> {
   const matter = new Set<FnDef>();
   const halts = program.functions.filter((f) => program.rolesOf(f).some((r) => pack.roles.halt.includes(r.role)));
