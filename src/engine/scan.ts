@@ -109,8 +109,8 @@ interface FileState {
   lex: LexEntry;
   idents: Set<string>;
   parsed?: ParsedEntry;
-  /** The project's macros it was parsed with (read again for a body its parse left out). */
-  macros?: MacroTable;
+  /** The project's macros it was parsed with, and their digest (read again for a body its parse left out). */
+  macros?: { table: MacroTable; digest: string };
 }
 
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
@@ -208,7 +208,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const [{ Program }, { runRules }] = await Promise.all([import('./program.js'), import('./rules.js')]);
     const linked: LinkedFile[] = files.map((f) =>
       f.parsed
-        ? { path: f.path, lex: f.lex.lex, parsed: f.parsed, bytes: f.bytes, ...(f.macros ? { macros: f.macros } : {}) }
+        ? {
+            path: f.path,
+            lex: f.lex.lex,
+            parsed: f.parsed,
+            bytes: f.bytes,
+            ...(f.macros?.table.size ? { macros: f.macros.table } : {}),
+          }
         : { path: f.path, lex: f.lex.lex },
     );
     const program = new Program(linked, pack.roles);
@@ -461,7 +467,6 @@ async function parseClosure(
     files.map((f) => f.lex.lex),
     new Set(seedWords(pack)),
   );
-  const macroFor = new Map<FileState, ReturnType<typeof macrosFor>>();
   // One pool for every round: made at the first round worth workers, closed when the closure is done.
   let pool: ParsePool | undefined;
   try {
@@ -472,8 +477,7 @@ async function parseClosure(
       for (const f of round) {
         needed.add(f);
         const m = macrosFor(f.idents, allMacros);
-        macroFor.set(f, m);
-        if (m.table.size) f.macros = m.table;
+        f.macros = m;
         const hit = cache?.get(f.hash);
         if (hit?.parsed && (hit.parsed.macroDigest ?? '') === m.digest) f.parsed = hit.parsed;
         else todo.push(f);
@@ -487,8 +491,8 @@ async function parseClosure(
         await batch.run(
           todo.map((f) => ({
             bytes: f.bytes,
-            macros: macroFor.get(f)?.table,
-            macroDigest: macroFor.get(f)?.digest,
+            macros: f.macros?.table,
+            macroDigest: f.macros?.digest,
             done: (parsed: ParsedEntry) => {
               f.parsed = parsed;
               parsedCount++;
