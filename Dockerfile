@@ -18,6 +18,9 @@ COPY src ./src
 COPY bin ./bin
 COPY rules ./rules
 COPY scripts/bundle.mjs ./scripts/bundle.mjs
+# What the bundle script scans to make the CLI's code cache for this Node (see scripts/bundle.mjs).
+COPY test/cases-pack ./test/cases-pack
+COPY eval/ndis-review.yml ./eval/ndis-review.yml
 RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild tree-sitter && npx tsc -p tsconfig.build.json && node scripts/bundle.mjs
 
 # --- runtime: production dependencies and the compiled app only

@@ -116,7 +116,7 @@ function jsFilesUnder(dir: string): string[] {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (entry.isFile() && entry.name.endsWith('.js')) out.push(p);
+      else if (entry.isFile() && /\.c?js$/.test(entry.name)) out.push(p);
     }
   };
   walk(dir);

@@ -1,4 +1,7 @@
-/** A module resolve hook that records every module a child Node process loads (ESM imports; `require` is not seen). */
+/**
+ * Hooks that record every module a child Node process loads: ES module imports (a resolve hook) and
+ * `require` calls (a preload that wraps the CommonJS loader), as file URLs either way.
+ */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,8 +16,23 @@ export async function resolve(spec, ctx, next) {
 }
 `;
 
+// The CommonJS side: each `require` that loads a file, as its URL (node: built-ins are left out).
+const REQUIRE_HOOK = `const { appendFileSync } = require('node:fs');
+const { pathToFileURL } = require('node:url');
+const Module = require('node:module');
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  if (process.env.LOADED_LIST && !request.startsWith('node:'))
+    try {
+      const file = Module._resolveFilename(request, parent, isMain);
+      if (file.includes('/')) appendFileSync(process.env.LOADED_LIST, pathToFileURL(file).href + '\\n');
+    } catch {}
+  return load.apply(this, arguments);
+};
+`;
+
 export interface LoadRecorder {
-  /** Node arguments that install the hook (`--import` a `register` call, as Node 20 and 22 both take it). */
+  /** Node arguments that install the hooks (`--import` a `register` call, as Node 20 and 22 both take it; `--require` the preload). */
   nodeArgs: string[];
   /** Environment the child needs: where the list goes. */
   env: { LOADED_LIST: string };
@@ -26,14 +44,14 @@ export interface LoadRecorder {
 }
 
 export function loadRecorder(): LoadRecorder {
-  const dir = tempDir({ 'hook.mjs': HOOK });
+  const dir = tempDir({ 'hook.mjs': HOOK, 'require-hook.cjs': REQUIRE_HOOK });
   const register = join(dir, 'register.mjs');
   const hook = pathToFileURL(join(dir, 'hook.mjs')).href;
   writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(hook)});\n`);
   const list = join(dir, 'loaded.txt');
   writeFileSync(list, '');
   return {
-    nodeArgs: ['--import', pathToFileURL(register).href],
+    nodeArgs: ['--import', pathToFileURL(register).href, '--require', join(dir, 'require-hook.cjs')],
     env: { LOADED_LIST: list },
     dir,
     loaded: () => readFileSync(list, 'utf8').split('\n').filter(Boolean),
