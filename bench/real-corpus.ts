@@ -176,9 +176,17 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     configArgs.push('--config', file);
   }
   const inconsistent: string[] = [];
+  // Whether the CLI runs its bundle through the code cache (the build makes it; a first run writes one).
+  const probe = await run([process.execPath, cliPath, '--version'], baseEnv({ NDIS_REVIEW_CODE_CACHE: 'report' }));
+  const cacheState = /code cache: (.*)/.exec(probe.stderr)?.[1];
+  const codeCache = cacheState
+    ? `the bundle through its code cache (before the rounds: ${cacheState}); each cold scan again without it`
+    : 'the compiled sources, not the bundle (build it: npm run build): no code cache';
   const rounds: {
     raw: number[];
     cold: number[];
+    /** The same cold scan with the CLI's code cache off (NDIS_REVIEW_CODE_CACHE=0): what the cache saves. */
+    uncached: number[];
     pool: number[];
     warm: number[];
     bare: number[];
@@ -200,6 +208,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
       const r = {
         raw: [],
         cold: [],
+        uncached: [],
         pool: [],
         warm: [],
         bare: [],
@@ -216,6 +225,11 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
         if (raw.code !== 0) throw new Error(`raw parse of ${dir} failed: ${raw.stderr}`);
         const rawOut = JSON.parse(raw.stdout) as { files: number; bytes: number };
         const cold = await cliScan(dir, baseEnv({ NDIS_REVIEW_CACHE: 'off', NDIS_REVIEW_WORKERS: '0' }), configArgs);
+        const uncached = await cliScan(
+          dir,
+          baseEnv({ NDIS_REVIEW_CACHE: 'off', NDIS_REVIEW_WORKERS: '0', NDIS_REVIEW_CODE_CACHE: '0' }),
+          configArgs,
+        );
         const pool = await cliScan(
           dir,
           baseEnv({ NDIS_REVIEW_CACHE: 'off', NDIS_REVIEW_WORKERS: String(spare) }),
@@ -227,6 +241,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
         const bare = await run([process.execPath, '-e', '0'], process.env);
         r.raw.push(raw.wallMs);
         r.cold.push(cold.wallMs);
+        r.uncached.push(uncached.wallMs);
         r.pool.push(pool.wallMs);
         r.warm.push(warm.wallMs);
         r.bare.push(bare.wallMs);
@@ -234,6 +249,8 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
         r.bodies.push(cold.stats.ms.bodies);
         r.total.push(cold.stats.ms.total);
         if (findingKeys(pool.result) !== findingKeys(cold.result)) inconsistent.push(`${name}: pool vs one thread`);
+        if (findingKeys(uncached.result) !== findingKeys(cold.result))
+          inconsistent.push(`${name}: without the code cache vs with it`);
         if (findingKeys(warm.result) !== findingKeys(cold.result)) inconsistent.push(`${name}: warm vs cold`);
         if (round === 0) {
           files += rawOut.files;
@@ -328,6 +345,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     const pick = (f: (r: (typeof rounds)[number]) => number[]) => median(rounds.map((r) => sum(f(r))));
     const raw = pick((r) => r.raw);
     const cold = pick((r) => r.cold);
+    const uncached = pick((r) => r.uncached);
     const pool = pick((r) => r.pool);
     const warm = pick((r) => r.warm);
     const bare = pick((r) => r.bare);
@@ -357,12 +375,14 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
         ? `rules     the whole pack: every rule on, the ${String(preview.length)} preview rules too (--whole-pack)`
         : `rules     as a user's scan: the ${String(preview.length)} preview rules off (--whole-pack turns them on)`,
     );
+    lines.push(`cli       ${codeCache}`);
     lines.push('');
     const ms = (x: number) => `${x.toFixed(0)} ms`;
     lines.push(`  ${'figure'.padEnd(58)} ${'value'.padStart(11)}`);
     const fig = (name: string, value: string) => lines.push(`  ${name.padEnd(58)} ${value.padStart(11)}`);
     fig('raw tree-sitter parse, fresh process per driver, 1 thread', ms(raw));
     fig('cold scan, fresh process per driver, 1 thread (wall)', ms(cold));
+    fig(`  the same, code cache off (with / without ${(cold / uncached).toFixed(3)})`, ms(uncached));
     fig(`cold scan, fresh process per driver, ${String(spare)} parse worker(s) (wall)`, ms(pool));
     fig('warm scan, fresh process, disk cache (wall)', ms(warm));
     fig('bare `node -e 0`, once per driver', ms(bare));
@@ -412,7 +432,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     lines.push(
       inconsistent.length
         ? `consistency: findings differ in ${inconsistent.join('; ')}`
-        : 'consistency: one thread, worker pool, warm cache and edited re-scans report the same findings on every driver',
+        : 'consistency: one thread with and without the code cache, worker pool, warm cache and edited re-scans report the same findings on every driver',
     );
     return { lines, inconsistent };
   } finally {
