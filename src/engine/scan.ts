@@ -228,10 +228,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       ...ruled
     } = runRules(program, pack, {
       countApis: opts.countApis === true,
-      // Path analyses are remembered, by what they read, only where there is a cache to keep them.
+      // Path analyses and per-callback findings are remembered, by what they read, only where there is
+      // a cache to keep them.
       ...(cache
         ? {
             memo: cache.analyses,
+            drafts: cache.callbackDrafts,
             linkSignature: linkSignature(files, pack),
             fileHashes: new Map(files.map((f) => [f.path, f.hash])),
           }

@@ -23,7 +23,7 @@ import { cancelInRole } from './cancel.js';
 import { constantArgument } from './constant.js';
 import { flaggedCallbackCall } from './flagged.js';
 import { forbiddenContext } from './forbidden.js';
-import { lockBalance } from './locks.js';
+import { lockBalance, type CallbackMemo } from './locks.js';
 import { returnValue } from './returns.js';
 import { onDemandParse } from '../parseclock.js';
 
@@ -54,8 +54,19 @@ export interface AnalysisMemo {
   set(key: string, analysis: InitAnalysis): void;
 }
 
+/**
+ * Remembered findings of rules that decide each callback on its own (`lock-balance`): a callback's
+ * drafts are kept under what its walk read (`draftKey`), so an edit elsewhere does not walk it again.
+ */
+export interface DraftMemo {
+  get(key: string): Draft[] | undefined;
+  set(key: string, drafts: Draft[]): void;
+}
+
 export interface RuleContext {
   memo?: AnalysisMemo;
+  /** Per-callback findings (see `DraftMemo`), kept with the same link signature and file hashes. */
+  drafts?: DraftMemo;
   /** Digest of everything but function bodies that the analyses read. */
   linkSignature?: string;
   /** Content hash of each file, by path. */
@@ -206,7 +217,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
         drafts.push(...cancelInRole(program, pack, rule, notices));
         break;
       case 'lock-balance':
-        drafts.push(...lockBalance(program, pack, rule));
+        drafts.push(...lockBalance(program, pack, rule, callbackMemo(context, rule.id)));
         break;
     }
   };
@@ -318,6 +329,34 @@ function parseHealth(program: Program, matter: Set<FnDef>): ParseHealth {
     .map((f) => ({ name: f.name, path: f.file, line: f.fact.p[0] }))
     .sort((a, b) => cmp(a.path, b.path) || a.line - b.line);
   return { parsedFiles, damagedFiles, functions: matter.size, damagedFunctions };
+}
+
+/**
+ * The memo of one rule's per-callback findings, or undefined without a memo to keep them in. A key is
+ * what the callback's findings are made of: the program's link context (names, declarations, field
+ * assignments, macros, types; not positions), the rule, the callback and the evidence of its role
+ * (whose line a trace gives), and the contents of the files of every function whose body the walk
+ * reads, with where each function is in its file.
+ */
+function callbackMemo(context: RuleContext, rule: string): CallbackMemo | undefined {
+  const { drafts, linkSignature, fileHashes } = context;
+  if (!drafts || !linkSignature || !fileHashes) return undefined;
+  return {
+    key: (fn, reads, evidence) => {
+      const h = createHash('sha1').update(
+        `${linkSignature}\u0000${rule}\u0000${fn.file}:${String(fn.fact.start)}:${String(fn.fact.variant)}\u0000${JSON.stringify(evidence)}`,
+      );
+      for (const f of reads
+        .map((w) => `${w.file}\u0000${fileHashes.get(w.file) ?? '?'}:${String(w.fact.start)}:${String(w.fact.variant)}`)
+        .sort())
+        h.update(`\u0000${f}`);
+      return h.digest('hex');
+    },
+    get: (key) => drafts.get(key),
+    set: (key, d) => {
+      drafts.set(key, d);
+    },
+  };
 }
 
 function analysisKey(context: RuleContext, resource: ResourceDef, walkable: FnDef[], init: FnDef): string | undefined {

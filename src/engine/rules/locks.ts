@@ -22,6 +22,7 @@
  * one.
  */
 import type { Expr, Pos, Stmt } from '../ast.js';
+import type { RoleEvidence } from '../program.js';
 import { buildCfg, nodeExprs, nodesOnCycles, type Cfg, type CfgNode } from '../cfg.js';
 import { exprText } from '../extract.js';
 import { KeyMaker, displayKey, stripCasts } from '../keys.js';
@@ -61,13 +62,23 @@ interface PathState {
   decided: Map<string, boolean>;
 }
 
+/**
+ * Findings of a callback remembered across scans (see `DraftMemo` in index.ts): the key says what the
+ * walk read, so a callback whose key is unchanged gives the findings it gave.
+ */
+export interface CallbackMemo {
+  key(fn: FnDef, reads: FnDef[], evidence: RoleEvidence): string;
+  get(key: string): Draft[] | undefined;
+  set(key: string, drafts: Draft[]): void;
+}
+
 /** Steps of one callback's walk: far past a real callback, far below a hang. */
 const MAX_STEPS = 20_000;
 /** Steps of one helper's summary, and the longest sequence of lock calls it may leave. */
 const MAX_SUMMARY_STEPS = 5_000;
 const MAX_SUMMARY_OPS = 8;
 
-export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceRule): Draft[] {
+export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceRule, memo?: CallbackMemo): Draft[] {
   const apis = new Map<string, { acquire: boolean; dpr: boolean }>();
   for (const a of rule.acquire) apis.set(a.call, { acquire: true, dpr: a.dpr });
   for (const r of rule.release) apis.set(r.call, { acquire: false, dpr: r.dpr });
@@ -221,9 +232,45 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     return exits.size === 1 ? [...exits.values()][0] : 'unknown';
   };
 
+  /**
+   * The functions whose bodies the walk of `fn` reads: `fn`, and through every call that may reach a
+   * lock, each function of that name (a helper's summary reads every definition of it), on down.
+   */
+  const bodiesRead = (fn: FnDef): FnDef[] => {
+    const out = new Set<FnDef>([fn]);
+    const todo = [fn];
+    for (let f = todo.pop(); f; f = todo.pop()) {
+      const bySite = new Map<string, FnDef[]>();
+      for (const e of program.callees(f)) bySite.set(e.siteName, [...(bySite.get(e.siteName) ?? []), e.callee]);
+      for (const targets of bySite.values()) {
+        if (!targets.some((t) => lockers.has(t))) continue;
+        for (const t of targets)
+          if (!out.has(t)) {
+            out.add(t);
+            if (lockers.has(t)) todo.push(t);
+          }
+      }
+    }
+    return [...out];
+  };
+
   for (const fn of program.functions) {
     const ev = program.rolesOf(fn).find((r) => r.role !== 'unknown');
     if (!ev || fn.fact.damaged || !lockers.has(fn)) continue;
+    const key = memo?.key(fn, bodiesRead(fn), ev);
+    const known = key === undefined ? undefined : memo?.get(key);
+    if (known) {
+      drafts.push(...known);
+      continue;
+    }
+    const first = drafts.length;
+    walkCallback(fn, ev);
+    if (key !== undefined) memo?.set(key, drafts.slice(first));
+  }
+  return drafts;
+
+  /** Walks one callback's paths, adding its findings to `drafts`. */
+  function walkCallback(fn: FnDef, ev: RoleEvidence): void {
     const nodeEvents = (n: CfgNode): Event[] => nodeExprs(n).flatMap((e) => eventsOf(fn, e));
 
     // A lock named two ways in this callback (two objects of one type) is not followed.
@@ -374,7 +421,6 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
       }
     }
   }
-  return drafts;
 }
 
 /** The truth of a condition that is a constant (`FALSE`, `0`, `1`, a `#define`d number), else undefined. */
