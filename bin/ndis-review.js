@@ -31,8 +31,10 @@ function current(bundle) {
  * process per driver of the evaluation corpus). The file is named by the bundle's content, not its
  * length (V8's own check), so a rebuilt bundle never meets an old cache, and by the V8 build and
  * architecture; V8 rejects a cache made with other flags, and a checksum ahead of the cache keeps a
- * damaged file from being used. Where there is none, or it is rejected or damaged, this
- * run writes one when it has finished (atomically; a folder it cannot write is left as it is).
+ * damaged file from being used. Where there is none, or it is rejected or damaged, a `scan` writes
+ * one when it has finished (atomically; a folder it cannot write is left as it is): a scan compiles
+ * the functions scans run, where `--version` would leave a cache of start-up code that later runs
+ * would keep using. A new cache removes those of other bundles (never another Node's for this one).
  * NDIS_REVIEW_CODE_CACHE=0 runs without; NDIS_REVIEW_CODE_CACHE_DIR puts the file elsewhere than
  * beside the bundle; NDIS_REVIEW_CODE_CACHE=report also says on stderr what became of it.
  */
@@ -71,16 +73,19 @@ function loadWithCodeCache(file) {
           ? 'rejected'
           : 'used';
     let wrote = false;
-    if (state !== 'used')
+    const scanned = process.argv.slice(2).find((a) => !a.startsWith('-')) === 'scan';
+    if (state !== 'used' && scanned)
       try {
         const tmp = `${cacheFile}.${String(process.pid)}.tmp`;
         const data = script.createCachedData();
         writeFileSync(tmp, Buffer.concat([createHash('sha256').update(data).digest(), data]));
         renameSync(tmp, cacheFile);
         wrote = true;
-        // Caches of earlier bundles or other Node builds in this folder: no run can use them again.
-        for (const f of readdirSync(dir))
-          if (f !== name && /^cli-[0-9a-f]{16}-v8-.*\.codecache$/.test(f)) unlinkSync(join(dir, f));
+        // Caches of other bundles (earlier builds) in this folder: no run can use them again.
+        for (const f of readdirSync(dir)) {
+          const other = /^cli-([0-9a-f]{16})-v8-.*\.codecache$/.exec(f);
+          if (other && other[1] !== digest) unlinkSync(join(dir, f));
+        }
       } catch {
         // A folder this user cannot write (a package installed by another): the next run compiles too.
       }

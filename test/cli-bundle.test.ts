@@ -18,7 +18,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from './support/paths.js';
 import { tempDir } from './support/temp.js';
@@ -123,7 +123,8 @@ test('a bundle older than the compiled sources, or none, is not run', () => {
 
 test("the code cache: written where there is none, used, replaced when damaged, never another bundle's", () => {
   const dir = tempDir({});
-  // A cache of an earlier bundle: removed when this bundle's is written.
+  // A cache of an earlier bundle: removed when this bundle's is written; one of this bundle for another
+  // Node is kept.
   const stale = join(dir, `cli-0123456789abcdef-v8-${process.versions.v8}-${process.arch}.codecache`);
   writeFileSync(stale, 'old');
   const args = ['scan', join(cases, 'p07-length-mismatch'), '--format', 'json', '--fail-on', 'never'];
@@ -137,12 +138,25 @@ test("the code cache: written where there is none, used, replaced when damaged, 
     return { out: r.stdout, said: r.stderr.trim() };
   };
   const reference = run(args, false);
+  // A run that does not scan writes no cache (it would hold start-up code only, and be kept).
+  const version = spawnSync(process.execPath, [cli, '--version'], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  assert.equal(version.stderr.trim(), 'code cache: absent');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f !== basename(stale)),
+    [],
+    '--version wrote nothing',
+  );
   const first = once();
   assert.equal(first.out, reference, 'the first run prints what the compiled sources print');
   assert.equal(first.said, 'code cache: absent, written');
   const files = readdirSync(dir);
   assert.equal(files.length, 1, `files: ${files.join(', ')}`);
   assert.ok(!existsSync(stale), "the earlier bundle's cache is gone");
+  const otherNode = join(dir, files[0].replace(/-v8-.*$/, '-v8-0.0.0-other-x64.codecache'));
+  writeFileSync(otherNode, 'another Node');
   const second = once();
   assert.equal(second.said, 'code cache: used');
   assert.equal(second.out, reference, 'the run from the cache prints the same');
@@ -155,4 +169,5 @@ test("the code cache: written where there is none, used, replaced when damaged, 
   assert.equal(third.said, 'code cache: damaged, written');
   assert.equal(third.out, reference, 'the run past a damaged cache prints the same');
   assert.equal(once().said, 'code cache: used', 'the cache written again is used');
+  assert.ok(existsSync(otherNode), "another Node's cache of this bundle is kept");
 });
