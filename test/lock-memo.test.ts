@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FactCache } from '../src/engine/cache.js';
 import { scan, type SourceFile } from '../src/engine/scan.js';
+import { driverEntry } from './support/ruleTester.js';
 
 const HEADER = `#include <ndis.h>
 typedef struct _NIC { NDIS_HANDLE Handle; NDIS_SPIN_LOCK Lock; ULONG Count; BOOLEAN Busy; } NIC, *PNIC;
@@ -60,17 +61,7 @@ MINIPORT_INITIALIZE NicInitialize;
 MINIPORT_HALT NicHalt;
 NDIS_STATUS NicInitialize(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p) { return NDIS_STATUS_SUCCESS; }
 VOID NicHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { }
-${'\n'.repeat(opts.entryPad)}NTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r)
-{
-    NDIS_MINIPORT_DRIVER_CHARACTERISTICS ch;
-    NDIS_HANDLE hd;
-    ch.InitializeHandlerEx = NicInitialize;
-    ch.HaltHandlerEx = NicHalt;
-    ch.OidRequestHandler = NicOid;
-    ch.ResetHandlerEx = NicReset;
-    return NdisMRegisterMiniportDriver(d, r, NULL, &ch, &hd);
-}
-`,
+${'\n'.repeat(opts.entryPad)}${driverEntry('NicInitialize', 'NicHalt', { OidRequestHandler: 'NicOid', ResetHandlerEx: 'NicReset' })}`,
   };
   return Object.entries(files).map(([path, text]) => ({ path, bytes: Buffer.from(text) }));
 }
