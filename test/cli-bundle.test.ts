@@ -129,20 +129,21 @@ test("the code cache: written where there is none, used, replaced when damaged, 
   writeFileSync(stale, 'old');
   const args = ['scan', join(cases, 'p07-length-mismatch'), '--format', 'json', '--fail-on', 'never'];
   const env = { NDIS_REVIEW_CODE_CACHE_DIR: dir, NDIS_REVIEW_CODE_CACHE: 'report' };
-  const once = () => {
+  // The bundle, as a user runs it: not the compiled sources the other tests run (NDIS_REVIEW_BUNDLE=0).
+  const bundled = (argv: string[]) => {
     const e: NodeJS.ProcessEnv = { ...process.env, NDIS_REVIEW_CACHE: 'off', ...env };
     delete e.NODE_V8_COVERAGE;
     delete e.NDIS_REVIEW_BUNDLE;
-    const r = spawnSync(process.execPath, [cli, ...args], { env: e, encoding: 'utf8' });
+    return spawnSync(process.execPath, [cli, ...argv], { env: e, encoding: 'utf8' });
+  };
+  const once = () => {
+    const r = bundled(args);
     assert.equal(r.status, 0, r.stderr);
     return { out: r.stdout, said: r.stderr.trim() };
   };
   const reference = run(args, false);
   // A run that does not scan writes no cache (it would hold start-up code only, and be kept).
-  const version = spawnSync(process.execPath, [cli, '--version'], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
+  const version = bundled(['--version']);
   assert.equal(version.stderr.trim(), 'code cache: absent');
   assert.deepEqual(
     readdirSync(dir).filter((f) => f !== basename(stale)),
