@@ -56,7 +56,7 @@ export interface AnalysisMemo {
 
 /**
  * Remembered findings of rules that decide each callback on its own (`lock-balance`): a callback's
- * drafts are kept under what its walk read (`draftKey`), so an edit elsewhere does not walk it again.
+ * drafts are kept under what its walk read (`callbackMemo`), so an edit elsewhere does not walk it again.
  */
 export interface DraftMemo {
   get(key: string): Draft[] | undefined;
