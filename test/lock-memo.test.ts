@@ -131,3 +131,30 @@ test("a callback's lock findings are reused while nothing its walk reads changed
   const sixth = await step({ resetLeaks: true, helperTakes: false, entryPad: 3 });
   assert.equal(sixth.misses, 0);
 });
+
+test('a callback reused from the memo reports the damage its walk found in a helper, as a fresh scan does', async () => {
+  const files = (pad: number): SourceFile[] =>
+    Object.entries({
+      'nic.h': HEADER,
+      'oid.c': `#include "nic.h"\nMINIPORT_OID_REQUEST NicOid;\nNDIS_STATUS NicOid(NDIS_HANDLE c, PNDIS_OID_REQUEST r)\n{\n    PNIC nic = (PNIC)c;\n    NicLock(nic);\n    NdisReleaseSpinLock(&nic->Lock);\n    return NDIS_STATUS_SUCCESS;\n}\n`,
+      // The helper's body does not read as C: its damage is known once a rule reads it.
+      'lock.c': `#include "nic.h"\nVOID NicLock(PNIC nic)\n{\n    NdisAcquireSpinLock(&nic->Lock);\n    nic->Count = 1 NicRead(nic) 2;\n}\n`,
+      'other.c': `#include "nic.h"\nVOID NicOther(PNIC nic) { NdisStallExecution(${String(10 + pad)}); }\n`,
+    }).map(([path, text]) => ({ path, bytes: Buffer.from(text) }));
+  const cache = new FactCache();
+  const n = counted(cache);
+  for (const pad of [0, 2]) {
+    const cached = await scan({ root: 'x', files: files(pad), cache, workers: 0, enable });
+    const fresh = await scan({ root: 'x', files: files(pad), cache: null, workers: 0, enable });
+    assert.deepEqual(cached.notices, fresh.notices, `notices, edit ${String(pad)}`);
+    assert.deepEqual(cached.stats.health, fresh.stats.health, `health, edit ${String(pad)}`);
+    assert.deepEqual(cached.findings, fresh.findings, `findings, edit ${String(pad)}`);
+  }
+  assert.ok(n.hits >= 1, `the second scan reused the callback (${JSON.stringify(n)})`);
+  assert.ok(
+    (await scan({ root: 'x', files: files(0), cache: null, workers: 0, enable })).notices.some(
+      (x) => x.kind === 'parse-recovered' && x.path === 'lock.c',
+    ),
+    'a fresh scan notes the damage (the comparison is about something)',
+  );
+});

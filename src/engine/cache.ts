@@ -22,7 +22,7 @@ import { deserialize, serialize } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import type { LexEntry, ParsedEntry } from './filefacts.js';
 import type { InitAnalysis } from './paths.js';
-import type { Draft } from './rules/common.js';
+import type { RememberedCallback } from './rules/locks.js';
 import type { Directive } from './directives.js';
 import type { Finding, Notice, ScanStats } from './types.js';
 import { loadRulePack, packageRoot } from './rulepack.js';
@@ -202,7 +202,7 @@ export class FactCache {
   /** Path analyses of initialize callbacks, by what they read (memory only). */
   readonly analyses = new BoundedMap<string, InitAnalysis>(512);
   /** Findings of rules that decide each callback on its own, by what the callback's walk read (memory only). */
-  readonly callbackDrafts = new BoundedMap<string, Draft[]>(4096);
+  readonly callbackDrafts = new BoundedMap<string, RememberedCallback>(4096);
   private dirty = false;
   private runsDirty = false;
   /** The disk file of facts has been read (it is read on first use: a run with nothing changed needs only `runs`). */

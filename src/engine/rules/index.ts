@@ -23,7 +23,7 @@ import { cancelInRole } from './cancel.js';
 import { constantArgument } from './constant.js';
 import { flaggedCallbackCall } from './flagged.js';
 import { forbiddenContext } from './forbidden.js';
-import { lockBalance, type CallbackMemo } from './locks.js';
+import { lockBalance, type CallbackMemo, type RememberedCallback } from './locks.js';
 import { returnValue } from './returns.js';
 import { onDemandParse } from '../parseclock.js';
 
@@ -59,8 +59,8 @@ export interface AnalysisMemo {
  * drafts are kept under what its walk read (`callbackMemo`), so an edit elsewhere does not walk it again.
  */
 export interface DraftMemo {
-  get(key: string): Draft[] | undefined;
-  set(key: string, drafts: Draft[]): void;
+  get(key: string): RememberedCallback | undefined;
+  set(key: string, remembered: RememberedCallback): void;
 }
 
 export interface RuleContext {

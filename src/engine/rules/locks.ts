@@ -68,8 +68,19 @@ interface PathState {
  */
 export interface CallbackMemo {
   key(fn: FnDef, reads: FnDef[], evidence: RoleEvidence): string;
-  get(key: string): Draft[] | undefined;
-  set(key: string, drafts: Draft[]): void;
+  get(key: string): RememberedCallback | undefined;
+  set(key: string, remembered: RememberedCallback): void;
+}
+
+/** A callback's findings, and where the functions are whose bodies its walk read (`placeOf`). */
+export interface RememberedCallback {
+  drafts: Draft[];
+  reads: string[];
+}
+
+/** A function's place: its file, where it starts and in which build variant. */
+function placeOf(f: FnDef): string {
+  return `${f.file}:${String(f.fact.start)}:${String(f.fact.variant)}`;
 }
 
 /** Steps of one callback's walk: far past a real callback, far below a hang. */
@@ -162,14 +173,38 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
    * calls (a take and its release on one path cancel out); 'unknown' when
    * paths differ, a path cannot be followed, or the helper recurses.
    */
+  /**
+   * The helpers whose summaries each walk asked for (a callback's, or a helper's own summary), so a
+   * callback reused from the memo reads the bodies its walk read: a body's damage is noted only once
+   * a rule has read it, and a reused callback must leave the same notes as a fresh walk.
+   */
+  const asked: Set<FnDef>[] = [];
+  const summaryAsks = new Map<FnDef, Set<FnDef>>();
   const summary = (h: FnDef): Op[] | 'unknown' => {
+    asked.at(-1)?.add(h);
     const known = summaries.get(h);
     if (known) return known;
     summaries.set(h, 'unknown');
+    const own = new Set<FnDef>();
+    summaryAsks.set(h, own);
+    asked.push(own);
     const result = summarise(h);
+    asked.pop();
     summaries.set(h, result);
     return result;
   };
+  /** The callback and every helper whose summary its walk asked for, on down. */
+  const bodiesWalked = (fn: FnDef, direct: Set<FnDef>): FnDef[] => {
+    const out = new Set<FnDef>([fn]);
+    const todo = [...direct];
+    for (let h = todo.pop(); h; h = todo.pop()) {
+      if (out.has(h)) continue;
+      out.add(h);
+      todo.push(...(summaryAsks.get(h) ?? []));
+    }
+    return [...out];
+  };
+  const byPlace = new Map(program.functions.map((f) => [placeOf(f), f]));
   const summarise = (h: FnDef): Op[] | 'unknown' => {
     if (h.fact.damaged) return 'unknown';
     const cfg = buildCfg(h.body);
@@ -260,12 +295,21 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     const key = memo?.key(fn, bodiesRead(fn), ev);
     const known = key === undefined ? undefined : memo?.get(key);
     if (known) {
-      drafts.push(...known);
+      drafts.push(...known.drafts);
+      // Read (from the file's store of bodies) what the walk read: as the walk does, through its graph.
+      for (const place of known.reads) {
+        const f = byPlace.get(place);
+        if (f) buildCfg(f.body);
+      }
       continue;
     }
     const first = drafts.length;
+    const direct = new Set<FnDef>();
+    asked.push(direct);
     walkCallback(fn, ev);
-    if (key !== undefined) memo?.set(key, drafts.slice(first));
+    asked.pop();
+    if (key !== undefined)
+      memo?.set(key, { drafts: drafts.slice(first), reads: bodiesWalked(fn, direct).map(placeOf) });
   }
   return drafts;
 
