@@ -342,16 +342,13 @@ function callbackMemo(context: RuleContext, rule: string): CallbackMemo | undefi
   const { drafts, linkSignature, fileHashes } = context;
   if (!drafts || !linkSignature || !fileHashes) return undefined;
   return {
-    key: (fn, reads, evidence) => {
-      const h = createHash('sha1').update(
-        `${linkSignature}\u0000${rule}\u0000${fn.file}:${String(fn.fact.start)}:${String(fn.fact.variant)}\u0000${JSON.stringify(evidence)}`,
-      );
-      for (const f of reads
-        .map((w) => `${w.file}\u0000${fileHashes.get(w.file) ?? '?'}:${String(w.fact.start)}:${String(w.fact.variant)}`)
-        .sort())
-        h.update(`\u0000${f}`);
-      return h.digest('hex');
-    },
+    key: (fn, reads, evidence) =>
+      readsKey(
+        linkSignature,
+        fileHashes,
+        `${rule}\u0000${fn.file}:${String(fn.fact.start)}:${String(fn.fact.variant)}\u0000${JSON.stringify(evidence)}`,
+        reads,
+      ),
     get: (key) => drafts.get(key),
     set: (key, d) => {
       drafts.set(key, d);
@@ -360,12 +357,24 @@ function callbackMemo(context: RuleContext, rule: string): CallbackMemo | undefi
 }
 
 function analysisKey(context: RuleContext, resource: ResourceDef, walkable: FnDef[], init: FnDef): string | undefined {
-  const { fileHashes } = context;
-  if (!context.memo || !context.linkSignature || !fileHashes) return undefined;
-  const h = createHash('sha1').update(
-    `${context.linkSignature}\u0000${resource.name}\u0000${init.file}:${String(init.fact.start)}:${String(init.fact.variant)}`,
+  const { fileHashes, linkSignature } = context;
+  if (!context.memo || !linkSignature || !fileHashes) return undefined;
+  return readsKey(
+    linkSignature,
+    fileHashes,
+    `${resource.name}\u0000${init.file}:${String(init.fact.start)}:${String(init.fact.variant)}`,
+    walkable,
   );
-  for (const f of walkable
+}
+
+/**
+ * A memo key (path analyses, per-callback findings): the link signature, what is remembered (`head`),
+ * and the content hash of the file of each function whose body its making read, with where the
+ * function is in its file.
+ */
+function readsKey(linkSignature: string, fileHashes: Map<string, string>, head: string, reads: FnDef[]): string {
+  const h = createHash('sha1').update(`${linkSignature}\u0000${head}`);
+  for (const f of reads
     .map((w) => `${w.file}\u0000${fileHashes.get(w.file) ?? '?'}:${String(w.fact.start)}:${String(w.fact.variant)}`)
     .sort())
     h.update(`\u0000${f}`);
