@@ -6,7 +6,7 @@
  * reads only what its included ranges hold, so a parse of the rest costs about
  * a third of a whole one. What linking needs from a body comes from its tokens
  * (lexscan.ts), and a body a rule reads is parsed on its own then (its syntax
- * damage and its nesting are learned there: see parse.ts `readSkeleton`).
+ * damage and its nesting are learned there: see parse.ts `leftOutDetail`).
  */
 import { Tok, type Tokens } from './lexer.js';
 
