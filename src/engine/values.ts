@@ -89,9 +89,10 @@ const NOT_FAILURE = new Set(['NDIS_STATUS_PENDING', 'STATUS_PENDING']);
  * The answers depend only on the program's macros and enums, which do not change.
  */
 interface Remembered {
-  truths: Map<string, 'Z' | 'NZ' | undefined>;
-  /** Values of names (`${file}\n${name}`). */
-  names: Map<string, bigint | undefined>;
+  /** Truths of names, by file, then name (two lookups of strings the program holds, not one of a new string). */
+  truths: Map<string, Map<string, 'Z' | 'NZ' | undefined>>;
+  /** Values of names, by file, then name. */
+  names: Map<string, Map<string, bigint | undefined>>;
   values: WeakMap<Expr, { file: string; v: bigint | undefined }>;
 }
 const remembered = new WeakMap<Program, Remembered>();
@@ -115,12 +116,18 @@ function literalValue(text: string): bigint | undefined {
 
 /** `Z`: zero; `NZ`: nonzero; undefined: unknown. */
 export function constantTruth(name: string, program: Program, fromFile: string): 'Z' | 'NZ' | undefined {
-  const truths = rememberedFor(program).truths;
-  const key = `${fromFile}\n${name}`;
-  if (truths.has(key)) return truths.get(key);
+  const truths = inFile(rememberedFor(program).truths, fromFile);
+  if (truths.has(name)) return truths.get(name);
   const t = truthOf(name, program, fromFile);
-  truths.set(key, t);
+  truths.set(name, t);
   return t;
+}
+
+/** The table of one file. */
+function inFile<V>(byFile: Map<string, Map<string, V>>, file: string): Map<string, V> {
+  let m = byFile.get(file);
+  if (!m) byFile.set(file, (m = new Map<string, V>()));
+  return m;
 }
 
 function truthOf(name: string, program: Program, fromFile: string): 'Z' | 'NZ' | undefined {
@@ -140,10 +147,10 @@ export function integerValue(e: Expr, program: Program, fromFile: string, depth 
   if (e.t === 'num') return literalValue(e.v);
   const r = rememberedFor(program);
   if (e.t === 'id') {
-    const key = `${fromFile}\n${e.n}`;
-    if (r.names.has(key)) return r.names.get(key);
+    const names = inFile(r.names, fromFile);
+    if (names.has(e.n)) return names.get(e.n);
     const v = valueAt(e, program, fromFile, 0);
-    r.names.set(key, v);
+    names.set(e.n, v);
     return v;
   }
   const hit = r.values.get(e);
