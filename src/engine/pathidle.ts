@@ -221,7 +221,11 @@ export function namesRead(an: Analysis, fns: readonly FnDef[], idle: { has(s: St
     if (f.t !== 'id') return true;
     const name = an.program.aliasOf(file, f.n);
     const r = an.resource;
-    return name === r.acquire.call || name === r.release.call || an.correlated.has(name);
+    // Another resource's acquire (`correlatedAcquire`) reads its arguments as any call does and only
+    // writes the handle it is handed the address of (its status decides that handle): `&A->Intr` is
+    // a write there, as in the deregistration of a cleanup routine, which is then idle where nothing
+    // else reads it.
+    return name === r.acquire.call || name === r.release.call;
   };
   const target = (t: Expr, file: string): void => {
     const x = stripCasts(t);
