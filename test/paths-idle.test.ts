@@ -176,14 +176,14 @@ test('a deregistration of an interrupt initialize registered is idle to the mapp
   );
 });
 
-test('a handle a correlated acquire wrote and a later test reads keeps its deregistration walked', () => {
-  // `a->RxIntr.InterruptObject` is read after the cleanup's deregistration: the deregistration's
-  // write of `RxIntr` is read, so it is walked, and skipping and walking agree.
+test('a handle a correlated acquire wrote, tested after the deregistration: going past and walking agree', () => {
+  // `a->RxIntr.InterruptObject` is read after the cleanup's deregistration, so the deregistration's
+  // write of `RxIntr` is read and it is walked; either way the analysis must give what walking gives.
   const others = Object.values(pack.resources);
   const cleanup = `VOID Cleanup(PADAPTER a)
 {
     if (a->RxVector) NdisMDeregisterInterrupt(&a->RxIntr);
-    if (a->RxIntr.InterruptObject == NULL) NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);
+    if (a->RxIntr.InterruptObject != NULL) NdisMUnmapIoSpace(a->H, a->Regs, REGS_LEN);
 }`;
   const step = (i: number) =>
     i === 0
@@ -195,5 +195,8 @@ test('a handle a correlated acquire wrote and a later test reads keeps its dereg
   const init = fn(program, 'MpInit');
   const on = new PathAnalyzer(program, mapping, new Set(program.functions), false, undefined, others);
   const off = new PathAnalyzer(program, mapping, new Set(program.functions), false, undefined, others).walkIdle();
-  assert.equal(initShape(on.analyzeInit(init)), initShape(off.analyzeInit(init)));
+  const skipping = initShape(on.analyzeInit(init));
+  assert.equal(skipping, initShape(off.analyzeInit(init)));
+  // The failed registration's own way has no interrupt object, so it skips the unmap: one leak.
+  assert.match(skipping, /a->Regs@mp\.c:/);
 });
