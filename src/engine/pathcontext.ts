@@ -15,6 +15,7 @@ import type { FnDef, Program } from './program.js';
 import type { ResourceDef } from './rulepack.js';
 import type { AcquireSite, State, Val } from './pathstate.js';
 import type { Summary } from './pathsummary.js';
+import type { Expansion } from './macros.js';
 
 /** Steps one analysis may take; past it, a `budget` notice withholds the decision. */
 export const MAX_STEPS = 500_000;
@@ -54,6 +55,12 @@ export class Analysis {
   /** Keys whose last field is declared BOOLEAN (see `forgetDeviceMemory`). */
   readonly booleanFields = new Map<string, boolean>();
   readonly correlated = new Map<string, ResourceDef>();
+  /**
+   * Macro uses expanded where the walk is (`expandHere`), by use, then file, name and the macros
+   * around it: the same expression objects on every path, so what the walk remembers by expression
+   * (keys, constant values) is found again.
+   */
+  readonly expansions = new WeakMap<Expr, Map<string, { macro: object; x: Expansion }>>();
   /** `quietIf` by statement (`pathinert.ts`): the answer depends on the resource, so it is kept here. */
   readonly inertIfs = new WeakMap<Stmt, boolean>();
   /** Names a test or return reads other than the tests the walk goes past (see `nameFacts`). */

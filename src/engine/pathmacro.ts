@@ -111,10 +111,32 @@ export function expandHere(
   ctx: Ctx,
 ): { exprs: Expr[]; ctx: Ctx } {
   const around = ctx.macros ?? { painted: [], depth: 0 };
-  const x = expandCounted(an, use, macro, name, around.painted, (n) =>
-    keptAsCall(an, ctx, n) ? undefined : an.program.macroBody(ctx.fn.file, n),
-  );
-  return { exprs: x.exprs, ctx: { ...ctx, macros: { painted: x.painted, depth: around.depth + 1 } } };
+  // What the use expands to turns only on the names around it and the file's macros and functions
+  // (`keptAsCall`, `macroBody`), which one analysis does not change: expanded once, charged each time.
+  const key = `${ctx.fn.file}\n${name}\n${around.painted.join(',')}`;
+  let byKey = an.expansions.get(use);
+  const hit = byKey?.get(key);
+  if (hit?.macro !== macro.body) {
+    const x = expandCounted(an, use, macro, name, around.painted, (n) =>
+      keptAsCall(an, ctx, n) ? undefined : an.program.macroBody(ctx.fn.file, n),
+    );
+    // `expandCounted` has charged the steps and checked the nesting (it throws past either).
+    if (!byKey) an.expansions.set(use, (byKey = new Map<string, { macro: object; x: Expansion }>()));
+    byKey.set(key, { macro: macro.body, x });
+    return { exprs: x.exprs, ctx: { ...ctx, macros: { painted: x.painted, depth: around.depth + 1 } } };
+  }
+  chargeAgain(an, hit.x);
+  return { exprs: hit.x.exprs, ctx: { ...ctx, macros: { painted: hit.x.painted, depth: around.depth + 1 } } };
+}
+
+/**
+ * A remembered expansion charged as `expandCounted` charges a fresh one: its steps, and past the
+ * budget the analysis stops (a fresh expansion that would have stopped partway, its chain longer
+ * than the steps left, is one whose steps overrun the budget).
+ */
+function chargeAgain(an: Analysis, x: Expansion): void {
+  an.steps += x.steps;
+  if (an.steps > MAX_STEPS) throw new BudgetExceeded();
 }
 
 /**
