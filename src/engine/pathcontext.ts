@@ -56,11 +56,11 @@ export class Analysis {
   readonly booleanFields = new Map<string, boolean>();
   readonly correlated = new Map<string, ResourceDef>();
   /**
-   * Macro uses expanded where the walk is (`expandHere`), by use, then file, name and the macros
-   * around it: the same expression objects on every path, so what the walk remembers by expression
+   * Macro uses expanded where the walk is (`expandHere`), by use, then file, then name and the
+   * macros around it: the same expression objects on every path, so what the walk remembers by expression
    * (keys, constant values) is found again.
    */
-  readonly expansions = new WeakMap<Expr, Map<string, { macro: object; x: Expansion }>>();
+  readonly expansions = new WeakMap<Expr, Map<string, Map<string, { macro: object; x: Expansion }>>>();
   /** `quietIf` by statement (`pathinert.ts`): the answer depends on the resource, so it is kept here. */
   readonly inertIfs = new WeakMap<Stmt, boolean>();
   /** Names a test or return reads other than the tests the walk goes past (see `nameFacts`). */

@@ -113,15 +113,19 @@ export function expandHere(
   const around = ctx.macros ?? { painted: [], depth: 0 };
   // What the use expands to turns only on the names around it and the file's macros and functions
   // (`keptAsCall`, `macroBody`), which one analysis does not change: expanded once, charged each time.
-  const key = `${ctx.fn.file}\n${name}\n${around.painted.join(',')}`;
-  let byKey = an.expansions.get(use);
+  // Kept by file, then by name and the macros around: mostly the name alone, a string the program
+  // holds, so no new string is hashed on every path.
+  const key = around.painted.length ? `${name}\n${around.painted.join(',')}` : name;
+  let byFile = an.expansions.get(use);
+  if (!byFile) an.expansions.set(use, (byFile = new Map<string, Map<string, { macro: object; x: Expansion }>>()));
+  let byKey = byFile.get(ctx.fn.file);
   const hit = byKey?.get(key);
   if (hit?.macro !== macro.body) {
     const x = expandCounted(an, use, macro, name, around.painted, (n) =>
       keptAsCall(an, ctx, n) ? undefined : an.program.macroBody(ctx.fn.file, n),
     );
     // `expandCounted` has charged the steps and checked the nesting (it throws past either).
-    if (!byKey) an.expansions.set(use, (byKey = new Map<string, { macro: object; x: Expansion }>()));
+    if (!byKey) byFile.set(ctx.fn.file, (byKey = new Map<string, { macro: object; x: Expansion }>()));
     byKey.set(key, { macro: macro.body, x });
     return { exprs: x.exprs, ctx: { ...ctx, macros: { painted: x.painted, depth: around.depth + 1 } } };
   }
