@@ -57,8 +57,8 @@ export class Analysis {
   readonly correlated = new Map<string, ResourceDef>();
   /**
    * Macro uses expanded where the walk is (`expandHere`), by use, then file, then name and the
-   * macros around it: the same expression objects on every path, so what the walk remembers by expression
-   * (keys, constant values) is found again.
+   * macros around it: the same expression objects on every path, so what the walk remembers by
+   * expression (keys, constant values) is found again.
    */
   readonly expansions = new WeakMap<Expr, Map<string, Map<string, { macro: object; x: Expansion }>>>();
   /** `quietIf` by statement (`pathinert.ts`): the answer depends on the resource, so it is kept here. */
