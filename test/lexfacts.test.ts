@@ -195,3 +195,16 @@ test('CRLF and Latin-1 comments do not disturb typedefs', () => {
   assert.deepEqual(f.typedefs, { A: '_A', PA: '_A' });
   assert.deepEqual(f.structs._A, { Regs: 'PVOID' });
 });
+
+test('an anonymous enum or struct is named by its first plain declarator, not by where it is', () => {
+  const text = 'typedef enum { EvA, EvB } EVENT_CODE, *PEVENT_CODE;\ntypedef struct { int a; } PAIR, *PPAIR;\n';
+  const here = facts(text);
+  assert.deepEqual(here.typedefs, { PEVENT_CODE: 'EVENT_CODE', PPAIR: 'PAIR' });
+  assert.deepEqual(here.structs, { PAIR: { a: 'int' } });
+  // Lines above move every offset: the names (and so the link signature of cache keys) stay.
+  const moved = facts(`/* a comment */\n\n${text}`);
+  assert.deepEqual(moved.typedefs, here.typedefs);
+  assert.deepEqual(moved.structs, here.structs);
+  // With pointer declarators alone there is no name to take: it keeps its place as its name.
+  assert.match(facts('typedef enum { EvC } *PONLY;\n').typedefs.PONLY, /^<anon@\d+>$/);
+});

@@ -306,13 +306,17 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
       }
     }
     if (base) {
-      // An anonymous struct takes the name of its first plain declarator: `typedef struct {..} ADAPTER, *PADAPTER;`.
+      // An anonymous struct or enum takes the name of its first plain declarator
+      // (`typedef struct {..} ADAPTER, *PADAPTER;`): where it is in the file is no name for it (an
+      // edit above would rename it), and only one with pointer declarators alone keeps that.
       const plain = anonymous ? declarators.find((d) => !d.pointer) : undefined;
       const fields = structs[base] as Record<string, string> | undefined;
-      if (plain && fields) {
-        structs[plain.name] = fields;
-        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a name table keyed by struct tag, renamed in place
-        delete structs[base];
+      if (plain) {
+        if (fields) {
+          structs[plain.name] = fields;
+          // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a name table keyed by struct tag, renamed in place
+          delete structs[base];
+        }
         base = plain.name;
       }
       for (const d of declarators) if (d.name !== base) typedefs[d.name] = base;
