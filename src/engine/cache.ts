@@ -22,6 +22,7 @@ import { deserialize, serialize } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import type { LexEntry, ParsedEntry } from './filefacts.js';
 import type { InitAnalysis } from './paths.js';
+import type { MovedEntry, MovedReports, RememberedRole } from './movedanalysis.js';
 import type { RememberedCallback } from './rules/locks.js';
 import type { Directive } from './directives.js';
 import type { Finding, Notice, ScanStats } from './types.js';
@@ -201,8 +202,14 @@ export class FactCache {
   private readonly runs = new LRUCache<string, RunMemo>({ max: MAX_RUNS });
   /** Path analyses of initialize callbacks, by what they read (memory only). */
   readonly analyses = new BoundedMap<string, InitAnalysis>(512);
+  /** The same, by their functions' tokens, for an edit that only moved code (memory only). */
+  readonly movedAnalyses = new BoundedMap<string, MovedEntry>(512);
+  /** Walks of halt callbacks, by what they read and start holding (memory only). */
+  readonly roleWalks = new BoundedMap<string, RememberedRole>(2048);
   /** Findings of rules that decide each callback on its own, by what the callback's walk read (memory only). */
   readonly callbackDrafts = new BoundedMap<string, RememberedCallback>(4096);
+  /** The same callbacks' reports by their functions' tokens, for an edit that only moved code (memory only). */
+  readonly movedDrafts = new BoundedMap<string, MovedReports>(4096);
   private dirty = false;
   private runsDirty = false;
   /** The disk file of facts has been read (it is read on first use: a run with nothing changed needs only `runs`). */

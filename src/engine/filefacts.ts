@@ -49,6 +49,11 @@ function prepared(bytes: Uint8Array, withTokens = false): Prepared {
   return withTokens ? { ...p, ...(tokens ? { tokens } : {}) } : p;
 }
 
+/** The text of one build variant of a file as the parse read it (undefined past its variants). */
+export function variantText(bytes: Uint8Array, variant: number): string | undefined {
+  return prepared(bytes).variants[variant];
+}
+
 /** A function's parameters and body: from the entry's store, else parsed now and stored there. */
 export function loadFunctionDetail(
   bytes: Uint8Array,

@@ -22,19 +22,25 @@ export function lexBytes(bytes: Uint8Array): LexEntry {
 }
 
 const linkSigs = new WeakMap<LexFacts, string>();
+const placeFreeSigs = new WeakMap<LexFacts, string>();
 
 /**
  * Digest of what the program reads from a file it does not parse (macros, typedefs, structs, enums):
  * two contents with the same digest link the same. Only a scan with a cache asks (its keys).
+ * `lines: false` leaves out the lines the macros are defined at, for keys that must survive an edit
+ * that only moves code (`movedanalysis.ts`).
  */
-export function linkSigOf(entry: LexEntry): string {
-  let sig = linkSigs.get(entry.lex);
+export function linkSigOf(entry: LexEntry, opts: { lines?: boolean } = {}): string {
+  const lines = opts.lines ?? true;
+  const memo = lines ? linkSigs : placeFreeSigs;
+  let sig = memo.get(entry.lex);
   if (sig === undefined) {
     const { lex } = entry;
+    const macros = lines ? lex.macros : lex.macros.map((m) => [m.name, m.params, m.body]);
     sig = createHash('sha1')
-      .update(JSON.stringify([lex.macros, lex.typedefs, lex.structs, lex.enums]))
+      .update(JSON.stringify([macros, lex.typedefs, lex.structs, lex.enums]))
       .digest('hex');
-    linkSigs.set(lex, sig);
+    memo.set(lex, sig);
   }
   return sig;
 }

@@ -233,8 +233,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       ...(cache
         ? {
             memo: cache.analyses,
+            moved: cache.movedAnalyses,
+            roles: cache.roleWalks,
             drafts: cache.callbackDrafts,
+            movedDrafts: cache.movedDrafts,
             linkSignature: linkSignature(files, pack),
+            movedSignature: linkSignature(files, pack, false),
             fileHashes: new Map(files.map((f) => [f.path, f.hash])),
           }
         : {}),
@@ -350,10 +354,14 @@ function programSignature(files: FileState[], pack: RulePack): string {
   return h.digest('hex');
 }
 
-/** Everything the analyses read besides function bodies: names and linkage, declarations, macros, types. */
-function linkSignature(files: FileState[], pack: RulePack): string {
+/**
+ * Everything the analyses read besides function bodies: names and linkage, declarations, macros,
+ * types. `lines: false`: without where the macros are, for the keys of analyses kept for code that moves.
+ */
+function linkSignature(files: FileState[], pack: RulePack, lines = true): string {
   const h = createHash('sha1').update(pack.fingerprint);
-  for (const f of files) h.update(`${f.path}\t${linkSigOf(f.lex)}\t${f.parsed ? declarationSig(f.parsed) : ''}\n`);
+  for (const f of files)
+    h.update(`${f.path}\t${linkSigOf(f.lex, { lines })}\t${f.parsed ? declarationSig(f.parsed) : ''}\n`);
   return h.digest('hex');
 }
 

@@ -6,13 +6,16 @@
  */
 import type { Pos } from '../ast.js';
 import { KeyMaker, displayKey, sameResource } from '../keys.js';
-import { siteId, type AcquireSite, type InitAnalysis, type PathAnalyzer } from '../paths.js';
+import { siteId, type AcquireSite, type InitAnalysis, type PathAnalyzer, type RoleAnalysis } from '../paths.js';
 import type { FnDef, Program } from '../program.js';
 import { formatMessage, type ReleaseInRoleRule, type ResourceDef, type RulePack } from '../rulepack.js';
 import { apiCalls } from '../sites.js';
 import type { Notice } from '../types.js';
 import { evidenceText, handleKey, isPersistentKey, reachableFrom, span, type Draft } from './common.js';
 import { defined } from '../../util/defined.js';
+
+/** A walk of a releasing callback starting with `held` held. */
+export type WalkRole = (root: FnDef, held: { id: string; site: AcquireSite; names: string[] }[]) => RoleAnalysis;
 
 /** Halt callbacks paired with an initialize callback: same characteristics object, else same file, else same folder. */
 function haltsFor(program: Program, pack: RulePack, init: FnDef, haltRoles: string[]): FnDef[] {
@@ -60,6 +63,8 @@ export function releaseInRole(
   analyses: Map<FnDef, InitAnalysis>,
   analyzer: PathAnalyzer,
   notices: Notice[],
+  /** The walk of a halt callback (a remembered one where the rules keep them). */
+  walkRole: WalkRole = (h, held) => analyzer.analyzeRole(h, held),
 ): Draft[] {
   const resource = pack.resources[rule.resource];
   const drafts: Draft[] = [];
@@ -79,7 +84,7 @@ export function releaseInRole(
     if (!pending.length) continue;
     // Halt starts with every kept mapping held, under the names that outlive initialize (fields, globals).
     const held = pending.map(([id, { site, names }]) => ({ id, site, names: [...names].filter(isPersistentKey) }));
-    const walks = halts.map((h) => ({ h, w: analyzer.analyzeRole(h, held) }));
+    const walks = halts.map((h) => ({ h, w: walkRole(h, held) }));
     const damagedWalk = walks.find((x) => x.w.damaged.length);
     for (const [id, { site, names }] of pending) {
       if (walks.some((x) => x.w.released.has(id))) continue;

@@ -8,15 +8,27 @@
 import { createHash } from 'node:crypto';
 import { plural, withArticle } from '../../util/words.js';
 import { FixMaker } from '../fixes.js';
+import {
+  findMoved,
+  findReports,
+  FnIdentity,
+  keepReports,
+  keepMoved,
+  movedKey,
+  roleKey,
+  type MovedEntry,
+  type MovedReports,
+  type RememberedRole,
+} from '../movedanalysis.js';
 import { PathAnalyzer, type InitAnalysis } from '../paths.js';
-import type { FnDef, Program } from '../program.js';
+import type { FnDef, Program, RoleEvidence } from '../program.js';
 import { ruleApis, type ResourceDef, type RulePack } from '../rulepack.js';
 import { apiCalls } from '../sites.js';
 import type { Finding, Notice, ParseHealth } from '../types.js';
 import { cmp, finalize, pointerCallable, reachableFrom, reaching, roleLabel, type Draft } from './common.js';
 import { callContext } from './context.js';
 import { releaseOnFailure } from './failure.js';
-import { releaseInRole } from './halt.js';
+import { releaseInRole, type WalkRole } from './halt.js';
 import { argumentMatch } from './length.js';
 import { pairing } from './pairing.js';
 import { cancelInRole } from './cancel.js';
@@ -63,12 +75,41 @@ export interface DraftMemo {
   set(key: string, remembered: RememberedCallback): void;
 }
 
+/** Path analyses kept under their functions' tokens (`movedanalysis.ts`): found again after an edit that only moved code. */
+export interface MovedMemo {
+  get(key: string): MovedEntry | undefined;
+  set(key: string, entry: MovedEntry): void;
+}
+
+/** Halt walks by what they read and start holding (`roleKey`). */
+export interface RoleMemo {
+  get(key: string): RememberedRole | undefined;
+  set(key: string, remembered: RememberedRole): void;
+}
+
+/** Callbacks' lock reports by their functions' tokens (`keepReports`). */
+export interface MovedReportsMemo {
+  get(key: string): MovedReports | undefined;
+  set(key: string, kept: MovedReports): void;
+}
+
 export interface RuleContext {
   memo?: AnalysisMemo;
+  /** Per-callback reports by their functions' tokens, kept beside `drafts`. */
+  movedDrafts?: MovedReportsMemo;
+  /** Walks of halt callbacks, kept with the same link signature. */
+  roles?: RoleMemo;
+  /** Analyses by their functions' tokens, kept beside `memo` (same link signature and file hashes). */
+  moved?: MovedMemo;
   /** Per-callback findings (see `DraftMemo`), kept with the same link signature and file hashes. */
   drafts?: DraftMemo;
   /** Digest of everything but function bodies that the analyses read. */
   linkSignature?: string;
+  /**
+   * The same without the lines macros are defined at: the keys of the analyses kept for code that
+   * moves (`moved`, `roles`, `movedDrafts`), whose positions are all tied to the read functions' tokens.
+   */
+  movedSignature?: string;
   /** Content hash of each file, by path. */
   fileHashes?: Map<string, string>;
   /** Count the call sites of each API the active rules name (`RuleOutput.apiCalls`). */
@@ -113,20 +154,69 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
     }
     return a;
   };
+  let identities: FnIdentity | undefined;
+  /** The key under the read functions' tokens, when there is a memo of moved analyses to look in. */
+  const movedFor = (resource: ResourceDef, init: FnDef, reads: FnDef[]) => {
+    const { moved, movedSignature, fileHashes } = context;
+    if (!moved || !movedSignature || !fileHashes) return undefined;
+    const ids = (identities ??= new FnIdentity(program));
+    const key = movedKey(program, ids, movedSignature, `${resource.name}\u0000${ids.of(init)}`, reads);
+    return key === undefined ? undefined : { key, ids, hashes: fileHashes };
+  };
+  /**
+   * Initialize's analysis: remembered with these files' contents, else with these functions' tokens
+   * (the code moved since: its positions are moved too), else walked now and remembered both ways.
+   */
+  const rememberedOrWalked = (resource: ResourceDef, analyzer: PathAnalyzer, init: FnDef): InitAnalysis => {
+    const reads = analyzer.walkable(init);
+    // A key is made only when there is a memo to keep it in.
+    const key = analysisKey(context, resource, reads, init);
+    if (!key) return analyzer.analyzeInit(init);
+    const known = context.memo?.get(key);
+    if (known) return known;
+    const moved = movedFor(resource, init, reads);
+    const entry = moved ? context.moved?.get(moved.key) : undefined;
+    let a = moved && entry ? findMoved(program, moved.ids, entry, reads, moved.hashes) : undefined;
+    if (!a) {
+      a = analyzer.analyzeInit(init);
+      const kept = moved ? keepMoved(program, moved.ids, a, reads, moved.hashes) : undefined;
+      if (moved && kept) context.moved?.set(moved.key, kept);
+    }
+    context.memo?.set(key, a);
+    return a;
+  };
+  /** Halt walks for the resource, remembered by what they read and start holding where there is a memo. */
+  const roleWalkFor = (resource: ResourceDef): WalkRole => {
+    const analyzer = analyzerFor(resource);
+    const { roles, movedSignature } = context;
+    if (!roles || !movedSignature) return (h, held) => analyzer.analyzeRole(h, held);
+    return (h, held) => {
+      const ids = (identities ??= new FnIdentity(program));
+      const key = roleKey(program, ids, movedSignature, resource.name, h, analyzer.walkable(h), held);
+      const known = key === undefined ? undefined : roles.get(key);
+      if (known)
+        return {
+          released: new Set(known.released.map((i) => held[i].id)),
+          mayRelease: new Set(known.mayRelease.map((i) => held[i].id)),
+          complete: known.complete,
+          damaged: [],
+        };
+      const w = analyzer.analyzeRole(h, held);
+      // A walk through damaged code names lines in its notices: walked again, never remembered.
+      if (key !== undefined && !w.damaged.length) {
+        const at = (set: Set<string>) => held.flatMap((x, i) => (set.has(x.id) ? [i] : []));
+        roles.set(key, { released: at(w.released), mayRelease: at(w.mayRelease), complete: w.complete });
+      }
+      return w;
+    };
+  };
   const analysisFor = (resource: ResourceDef): Map<FnDef, InitAnalysis> => {
     let m = analyses.get(resource.name);
     if (m) return m;
     m = new Map();
     const analyzer = analyzerFor(resource);
     for (const init of inits) {
-      const key = analysisKey(context, resource, analyzer.walkable(init), init);
-      // A key is made only when there is a memo to keep it in.
-      const memo = key ? context.memo : undefined;
-      let a = key ? memo?.get(key) : undefined;
-      if (!a) {
-        a = analyzer.analyzeInit(init);
-        if (key) memo?.set(key, a);
-      }
+      const a = rememberedOrWalked(resource, analyzer, init);
       m.set(init, a);
       if (a.damaged.length) {
         notices.push({
@@ -184,6 +274,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
             analysisFor(pack.resources[rule.resource]),
             analyzerFor(pack.resources[rule.resource]),
             notices,
+            roleWalkFor(pack.resources[rule.resource]),
           ),
         );
         break;
@@ -199,7 +290,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
         );
         break;
       case 'pairing':
-        drafts.push(...pairing(program, pack, rule, { analysisFor, analyzerFor, fixes, notices }));
+        drafts.push(...pairing(program, pack, rule, { analysisFor, analyzerFor, roleWalkFor, fixes, notices }));
         break;
       case 'constant-argument':
         drafts.push(...constantArgument(program, rule));
@@ -217,7 +308,14 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
         drafts.push(...cancelInRole(program, pack, rule, notices));
         break;
       case 'lock-balance':
-        drafts.push(...lockBalance(program, pack, rule, callbackMemo(context, rule.id)));
+        drafts.push(
+          ...lockBalance(
+            program,
+            pack,
+            rule,
+            callbackMemo(context, rule.id, () => (identities ??= new FnIdentity(program))),
+          ),
+        );
         break;
     }
   };
@@ -338,9 +436,21 @@ function parseHealth(program: Program, matter: Set<FnDef>): ParseHealth {
  * (whose line a trace gives), and the contents of the files of every function whose body the walk
  * reads, with where each function is in its file.
  */
-function callbackMemo(context: RuleContext, rule: string): CallbackMemo | undefined {
-  const { drafts, linkSignature, fileHashes } = context;
+function callbackMemo(context: RuleContext, rule: string, identities: () => FnIdentity): CallbackMemo | undefined {
+  const { drafts, linkSignature, movedSignature, fileHashes, movedDrafts } = context;
   if (!drafts || !linkSignature || !fileHashes) return undefined;
+  // The registration's line is left out: the reports are worded again with the callback's evidence now.
+  const movedKeyOf = (signature: string, program: Program, fn: FnDef, reads: FnDef[], evidence: RoleEvidence) => {
+    const { line: _line, ...where } = evidence;
+    const ids = identities();
+    return movedKey(
+      program,
+      ids,
+      signature,
+      `lock\u0000${rule}\u0000${ids.of(fn)}\u0000${JSON.stringify(where)}`,
+      reads,
+    );
+  };
   return {
     key: (fn, reads, evidence) =>
       readsKey(
@@ -353,6 +463,23 @@ function callbackMemo(context: RuleContext, rule: string): CallbackMemo | undefi
     set: (key, d) => {
       drafts.set(key, d);
     },
+    ...(movedDrafts && movedSignature
+      ? {
+          moved: {
+            find: (program, fn, reads, evidence) => {
+              const key = movedKeyOf(movedSignature, program, fn, reads, evidence);
+              const kept = key === undefined ? undefined : movedDrafts.get(key);
+              return kept ? findReports(program, identities(), kept, fn, reads, fileHashes) : undefined;
+            },
+            keep: (program, fn, reads, evidence, reports, walked) => {
+              const key = movedKeyOf(movedSignature, program, fn, reads, evidence);
+              const kept =
+                key === undefined ? undefined : keepReports(program, identities(), reports, reads, walked, fileHashes);
+              if (key !== undefined && kept) movedDrafts.set(key, kept);
+            },
+          },
+        }
+      : {}),
   };
 }
 

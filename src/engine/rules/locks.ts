@@ -48,11 +48,12 @@ interface Op {
 }
 type Event = Op | 'unknown';
 
-interface Held {
+export interface Held {
   dpr: boolean;
   call: string;
   path: string;
-  line: number;
+  /** Where it was taken (the acquire call). */
+  p: Pos;
 }
 interface PathState {
   held: Map<string, Held>;
@@ -70,12 +71,51 @@ export interface CallbackMemo {
   key(fn: FnDef, reads: FnDef[], evidence: RoleEvidence): string;
   get(key: string): RememberedCallback | undefined;
   set(key: string, remembered: RememberedCallback): void;
+  /**
+   * The callback's reports kept under its functions' tokens (`movedanalysis.ts`): found again, with
+   * their positions moved, after an edit that only moved the code its walk read.
+   */
+  moved?: {
+    find(
+      program: Program,
+      fn: FnDef,
+      reads: FnDef[],
+      evidence: RoleEvidence,
+    ): { reports: LockReport[]; walked: FnDef[]; clean: boolean } | undefined;
+    keep(
+      program: Program,
+      fn: FnDef,
+      reads: FnDef[],
+      evidence: RoleEvidence,
+      reports: LockReport[],
+      walked: FnDef[],
+    ): void;
+  };
 }
 
-/** A callback's findings, and where the functions are whose bodies its walk read (`placeOf`). */
+/** One finding of a callback's walk, before it is worded (kept so, it can be worded again where the code moved). */
+export interface LockReport {
+  messageId: string;
+  /** Where it is reported, in the function that holds it; `atEnd`: the callback's closing brace. */
+  at: { p: Pos; owner: FnDef; atEnd?: boolean };
+  key: string;
+  data: Record<string, string>;
+  extra: string;
+  taken?: Held;
+}
+
+/**
+ * A callback's findings, and where the functions are whose bodies its walk read (`placeOf`), unless
+ * every one of them read cleanly: then reading them again would note nothing, and is not needed.
+ */
 export interface RememberedCallback {
   drafts: Draft[];
   reads: string[];
+}
+
+/** The places of the bodies a walk read, or none when all of them read cleanly (see `RememberedCallback`). */
+function damagedPlaces(walked: FnDef[]): string[] {
+  return walked.some((f) => f.damaged) ? walked.map(placeOf) : [];
 }
 
 /** A function's place: its file, where it starts and in which build variant. */
@@ -292,7 +332,8 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
   for (const fn of program.functions) {
     const ev = program.rolesOf(fn).find((r) => r.role !== 'unknown');
     if (!ev || fn.fact.damaged || !lockers.has(fn)) continue;
-    const key = memo?.key(fn, bodiesRead(fn), ev);
+    const reads = bodiesRead(fn);
+    const key = memo?.key(fn, reads, ev);
     const known = key === undefined ? undefined : memo?.get(key);
     if (known) {
       drafts.push(...known.drafts);
@@ -303,18 +344,62 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
       }
       continue;
     }
-    const first = drafts.length;
+    const moved = key === undefined ? undefined : memo?.moved?.find(program, fn, reads, ev);
+    if (moved) {
+      const worded = moved.reports.map((r) => draftOf(fn, ev, r));
+      drafts.push(...worded);
+      // Read again what the walk read, unless it all read cleanly then (the same tokens read the same).
+      const again = moved.clean ? [] : moved.walked;
+      for (const f of again) buildCfg(f.body);
+      if (key !== undefined) memo?.set(key, { drafts: worded, reads: again.map(placeOf) });
+      continue;
+    }
+    const reports: LockReport[] = [];
     const direct = new Set<FnDef>();
     asked.push(direct);
-    walkCallback(fn, ev);
+    walkCallback(fn, ev, reports);
     asked.pop();
-    if (key !== undefined)
-      memo?.set(key, { drafts: drafts.slice(first), reads: bodiesWalked(fn, direct).map(placeOf) });
+    const worded = reports.map((r) => draftOf(fn, ev, r));
+    drafts.push(...worded);
+    if (key !== undefined) {
+      const walked = bodiesWalked(fn, direct);
+      memo?.set(key, { drafts: worded, reads: damagedPlaces(walked) });
+      memo?.moved?.keep(program, fn, reads, ev, reports, walked);
+    }
   }
   return drafts;
 
+  /** A report worded as a finding of the callback `fn`, which has the role `ev`. */
+  function draftOf(fn: FnDef, ev: RoleEvidence, r: LockReport): Draft {
+    const { messageId, at, key, data, extra, taken } = r;
+    return {
+      rule: rule.id,
+      severity: rule.severity,
+      path: at.owner.file,
+      ...span(at.p),
+      message: formatMessage(rule, messageId, {
+        fn: fn.name,
+        callback: roleLabel(pack, ev.role),
+        lock: displayKey(key),
+        advice: rule.advice,
+        ...(taken ? { taken: `${taken.path}:${String(taken.p[0])}`, acquireCall: taken.call } : {}),
+        ...data,
+      }),
+      messageId,
+      trace: [
+        { path: ev.path, line: ev.line, message: `${fn.name} is ${roleLabel(pack, ev.role)}: ${evidenceText(ev)}` },
+        ...(taken
+          ? [{ path: taken.path, line: taken.p[0], message: `${taken.call} takes ${displayKey(key)} here` }]
+          : []),
+        { path: at.owner.file, line: at.p[0], message: extra },
+      ],
+      docs: rule.docs,
+      identity: [rule.id, fn.file, fn.name, key, messageId],
+    };
+  }
+
   /** Walks one callback's paths, adding its findings to `drafts`. */
-  function walkCallback(fn: FnDef, ev: RoleEvidence): void {
+  function walkCallback(fn: FnDef, ev: RoleEvidence, reports: LockReport[]): void {
     const nodeEvents = (n: CfgNode): Event[] => nodeExprs(n).flatMap((e) => eventsOf(fn, e));
 
     // A lock named two ways in this callback (two objects of one type) is not followed.
@@ -340,29 +425,13 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
       extra: string,
       taken?: Held,
     ) => {
-      drafts.push({
-        rule: rule.id,
-        severity: rule.severity,
-        path: at.owner.file,
-        ...span(at.p),
-        message: formatMessage(rule, messageId, {
-          fn: fn.name,
-          callback: roleLabel(pack, ev.role),
-          lock: displayKey(key),
-          advice: rule.advice,
-          ...(taken ? { taken: `${taken.path}:${String(taken.line)}`, acquireCall: taken.call } : {}),
-          ...data,
-        }),
+      reports.push({
         messageId,
-        trace: [
-          { path: ev.path, line: ev.line, message: `${fn.name} is ${roleLabel(pack, ev.role)}: ${evidenceText(ev)}` },
-          ...(taken
-            ? [{ path: taken.path, line: taken.line, message: `${taken.call} takes ${displayKey(key)} here` }]
-            : []),
-          { path: at.owner.file, line: at.p[0], message: extra },
-        ],
-        docs: rule.docs,
-        identity: [rule.id, fn.file, fn.name, key, messageId],
+        at: { p: at.p, owner: at.owner, ...(at.p === closing ? { atEnd: true } : {}) },
+        key,
+        data,
+        extra,
+        ...(taken ? { taken } : {}),
       });
     };
     const reported = new Set<string>();
@@ -387,7 +456,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
                 report('acquireHeld', x, x.key, { call: x.call }, `${x.call} takes ${displayKey(x.key)} again`, held);
               out.held.delete(x.key);
               out.dropped.add(x.key);
-            } else out.held.set(x.key, { dpr: x.dpr, call: x.call, path: x.owner.file, line: x.p[0] });
+            } else out.held.set(x.key, { dpr: x.dpr, call: x.call, path: x.owner.file, p: x.p });
           } else if (!held) {
             if (once(`r|${x.p.join(':')}`))
               report(
@@ -529,7 +598,7 @@ function seqKey(seq: Op[]): string {
 }
 
 function heldKey(held: Map<string, Held>): string {
-  return [...held].map(([k, h]) => `${k}:${String(h.dpr ? 1 : 0)}:${h.path}:${String(h.line)}`).join(',');
+  return [...held].map(([k, h]) => `${k}:${String(h.dpr ? 1 : 0)}:${h.path}:${String(h.p[0])}`).join(',');
 }
 
 function droppedKey(dropped: Set<string>): string {

@@ -24,13 +24,15 @@ import type { TraceStep } from '../types.js';
 import { isPersistentKey, span, type Draft } from './common.js';
 import { callContext } from './context.js';
 import { releaseOnFailure } from './failure.js';
-import { releaseInRole } from './halt.js';
+import { releaseInRole, type WalkRole } from './halt.js';
 import { argumentMatch } from './length.js';
 import { defined } from '../../util/defined.js';
 
 export interface PairingInputs {
   analysisFor: (resource: ResourceDef) => Map<FnDef, InitAnalysis>;
   analyzerFor: (resource: ResourceDef) => PathAnalyzer;
+  /** The walk of a releasing callback for the resource (remembered where the rules keep walks). */
+  roleWalkFor: (resource: ResourceDef) => WalkRole;
   fixes: FixMaker;
   notices: Notice[];
 }
@@ -91,7 +93,15 @@ export function pairing(program: Program, pack: RulePack, rule: PairingRule, inp
       };
       drafts.push(
         ...renamed(
-          releaseInRole(program, pack, sub, inputs.analysisFor(resource), inputs.analyzerFor(resource), inputs.notices),
+          releaseInRole(
+            program,
+            pack,
+            sub,
+            inputs.analysisFor(resource),
+            inputs.analyzerFor(resource),
+            inputs.notices,
+            inputs.roleWalkFor(resource),
+          ),
           { notReleased: d.inHalt.messageId },
         ),
       );
