@@ -234,3 +234,17 @@ ${driverEntry('NicInitialize', 'NicHalt')}`),
   assert.equal(n.analyses, 1, 'found under the region tokens');
   assert.equal(cached.stats.walkSteps, 0);
 });
+
+test('a cache that does not remember walks (the CLI, one scan per process) walks again, and says the same', async () => {
+  const cache = new FactCache({ walks: false });
+  assert.equal(cache.remembersWalks, false);
+  assert.equal(new FactCache().remembersWalks, true);
+  const n = counted(cache);
+  await rescan(cache, n, (t) => t);
+  const r = await rescan(cache, n, (t) => `\n${t}`);
+  assert.ok((r.cached.stats.walkSteps ?? 0) > 0);
+  assert.deepEqual({ analyses: r.analyses, drafts: r.drafts }, { analyses: 0, drafts: 0 });
+  // Nothing changed at all: the whole result is remembered still (that is not a walk kept).
+  const same = await rescan(cache, n, (t) => `\n${t}`);
+  assert.equal(same.cached.stats.ms.rules, 0);
+});

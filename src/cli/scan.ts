@@ -49,7 +49,10 @@ export async function runScan(command: ScanCommand, io: CliIo): Promise<number> 
   const baseline = command.baseline === undefined ? undefined : await readBaseline(command.baseline, io);
 
   // One cache file per repository: a run reads and writes only its own.
-  const cache = command.noCache ? null : cacheFromEnv(io.env, repositoryTop(target.folder));
+  // Walks are kept in memory only for the scan of `--new-since`'s base, which reads mostly the same
+  // code, moved by the change: a single scan would never ask for them.
+  const walks = command.newSince !== undefined;
+  const cache = command.noCache ? null : cacheFromEnv(io.env, repositoryTop(target.folder), { walks });
   const result = await scanRoot(target.root, cache, parseWorkers(io.env), rulesOn(config.rules), command.apiCounts);
   let report = reviewScan(result, config);
   if (baseline !== undefined) report = againstBaseline(report, baseline.fingerprints, baseline.notices);

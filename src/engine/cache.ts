@@ -187,6 +187,11 @@ export interface FactCacheOptions {
   maxBytes?: number;
   /** Facts unused that long are dropped (default: never). */
   ttlMs?: number;
+  /**
+   * Remember path walks and callbacks' findings in memory for later scans (default: yes). The CLI's
+   * one scan per process says no: what it kept would never be asked, and keeping costs the keys.
+   */
+  walks?: boolean;
 }
 
 /** The disk cache's file of one repository, named by a hash of the repository's name. */
@@ -217,8 +222,11 @@ export class FactCache {
   private readonly file: string | undefined;
   private readonly maxEntries: number;
   private readonly maxRepositories: number;
+  /** Whether scans with this cache remember their walks (`FactCacheOptions.walks`). */
+  readonly remembersWalks: boolean;
 
   constructor(opts: FactCacheOptions = {}) {
+    this.remembersWalks = opts.walks ?? true;
     this.maxEntries = opts.maxEntries ?? 20_000;
     this.maxRepositories = Math.max(1, opts.maxRepositories ?? DEFAULT_MAX_REPOSITORIES);
     this.entries = new LRUCache<string, CacheEntry>({
@@ -399,9 +407,13 @@ function pruneOldest(dir: string, matches: (name: string) => boolean, keep: numb
  * The CLI's cache: off with NDIS_REVIEW_CACHE=off, else on disk
  * (NDIS_REVIEW_CACHE_DIR or the user cache folder), the file of `repository`.
  */
-export function cacheFromEnv(env: NodeJS.ProcessEnv = process.env, repository = ''): FactCache | null {
+export function cacheFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  repository = '',
+  opts: Pick<FactCacheOptions, 'walks'> = {},
+): FactCache | null {
   const dir = cacheDirFromEnv(env);
-  return dir === null ? null : new FactCache({ dir, repository });
+  return dir === null ? null : new FactCache({ dir, repository, ...opts });
 }
 
 /** The CLI's cache folder (NDIS_REVIEW_CACHE_DIR, else the user cache folder), or null when the cache is off. */

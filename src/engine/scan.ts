@@ -230,7 +230,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       countApis: opts.countApis === true,
       // Path analyses and per-callback findings are remembered, by what they read, only where there is
       // a cache to keep them.
-      ...(cache
+      ...(cache?.remembersWalks
         ? {
             memo: cache.analyses,
             moved: cache.movedAnalyses,
