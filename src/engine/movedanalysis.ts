@@ -1,15 +1,17 @@
 /**
- * An initialize analysis found again after an edit that only moved the code it read.
+ * Walks found again after an edit that only moved the code they read.
  *
  * The path analyses are remembered by the content of the files whose functions they read
  * (`rules/index.ts`), so any edit of such a file walks initialize again: a comment inserted in
- * initialize, a line added to some other function of its file, a reformatted helper. Yet the walk
+ * initialize, a line added to some other function of its file, a reformatted helper. Yet a walk
  * reads tokens, not layout: two programs whose read functions have the same tokens, with the same
- * names, declarations and macros around them (the link signature), walk the same paths. What
- * differs is only where things are. So an analysis is also kept under its functions' tokens, with
- * each position it holds tied to a token of a function it read; found again, the positions are
- * moved to where those tokens are now. A position no read function holds (a macro's line in a
- * header) ties the analysis to its file's content instead, as before.
+ * names, declarations and macros around them (the link signature, without the lines macros are
+ * at), walk the same paths. What differs is only where things are. So initialize's analyses and
+ * callbacks' lock reports are also kept under their functions' tokens, with each position they hold
+ * tied to a token of a function the walk read; found again, the positions are moved to where those
+ * tokens are now. A position no read function holds would tie them to its file's content instead.
+ * A halt walk's outcome holds no position (which of the acquisitions it started with it releases):
+ * it is kept under its functions' tokens alone (`roleKey`).
  */
 import { createHash } from 'node:crypto';
 import type { Pos } from './ast.js';
@@ -54,17 +56,21 @@ export class FnIdentity {
   constructor(private readonly program: Program) {}
 
   of(fn: FnDef): string {
-    let id = this.ids.get(fn);
-    if (id === undefined) {
-      const same = this.program.functions.filter(
-        (f) => f.file === fn.file && f.name === fn.name && f.fact.variant === fn.fact.variant,
-      );
-      same.sort((a, b) => a.fact.start - b.fact.start);
-      for (const [i, f] of same.entries())
-        this.ids.set(f, `${f.file}\u0000${f.name}\u0000${String(f.fact.variant)}\u0000${String(i)}`);
-      id = defined(this.ids.get(fn), `identity of ${fn.name}`);
+    if (this.ids.size === 0) {
+      // Every function's at once: grouped by file, name and variant, numbered in file order.
+      const groups = new Map<string, FnDef[]>();
+      for (const f of this.program.functions) {
+        const k = `${f.file}\u0000${f.name}\u0000${String(f.fact.variant)}`;
+        let g = groups.get(k);
+        if (!g) groups.set(k, (g = []));
+        g.push(f);
+      }
+      for (const [k, g] of groups) {
+        g.sort((a, b) => a.fact.start - b.fact.start);
+        for (const [i, f] of g.entries()) this.ids.set(f, `${k}\u0000${String(i)}`);
+      }
     }
-    return id;
+    return defined(this.ids.get(fn), `identity of ${fn.name}`);
   }
 }
 
@@ -101,7 +107,7 @@ function tokenDigest(program: Program, fn: FnDef): string | null {
   let digest: string | null = null;
   const t = tokensOf(program, fn);
   if (t) {
-    // Tokens joined by a character no token holds outside a string or comment.
+    // Tokens joined by a control character, which C source holds only inside a literal.
     const parts: string[] = new Array<string>(t.count);
     for (let i = 0; i < t.count; i++) parts[i] = t.text.slice(t.start[i], t.end[i]);
     digest = createHash('sha1').update(parts.join('\u0001')).digest('hex');

@@ -97,7 +97,7 @@ export interface RuleContext {
   memo?: AnalysisMemo;
   /** Per-callback reports by their functions' tokens, kept beside `drafts`. */
   movedDrafts?: MovedReportsMemo;
-  /** Walks of halt callbacks, kept with the same link signature. */
+  /** Walks of halt callbacks, by their functions' tokens and what they start holding (no position in them). */
   roles?: RoleMemo;
   /** Analyses by their functions' tokens, kept beside `memo` (same link signature and file hashes). */
   moved?: MovedMemo;

@@ -357,7 +357,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     const reports: LockReport[] = [];
     const direct = new Set<FnDef>();
     asked.push(direct);
-    walkCallback(fn, ev, reports);
+    walkCallback(fn, reports);
     asked.pop();
     const worded = reports.map((r) => draftOf(fn, ev, r));
     drafts.push(...worded);
@@ -398,8 +398,8 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     };
   }
 
-  /** Walks one callback's paths, adding its findings to `drafts`. */
-  function walkCallback(fn: FnDef, ev: RoleEvidence, reports: LockReport[]): void {
+  /** Walks one callback's paths, adding what it finds to `reports` (worded by `draftOf`). */
+  function walkCallback(fn: FnDef, reports: LockReport[]): void {
     const nodeEvents = (n: CfgNode): Event[] => nodeExprs(n).flatMap((e) => eventsOf(fn, e));
 
     // A lock named two ways in this callback (two objects of one type) is not followed.
