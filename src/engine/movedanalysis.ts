@@ -19,8 +19,9 @@ import { variantText } from './filefacts.js';
 import { tokenize } from './lexer.js';
 import type { FnDef, Program } from './program.js';
 import type { InitAnalysis } from './paths.js';
+import type { LockReport } from './rules/locks.js';
 import { siteId, type AcquireSite } from './pathstate.js';
-import { lineStarts } from './text.js';
+import { lineOf, lineStarts } from './text.js';
 import { defined } from '../util/defined.js';
 
 /** A function's tokens, read from its build variant's text. */
@@ -142,14 +143,8 @@ export function movedKey(
 
 /** Line and 1-based column (UTF-16 units, as the extractor's positions) of an offset. */
 function pointAt(lines: number[], offset: number): [number, number] {
-  let lo = 0;
-  let hi = lines.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lines[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return [lo + 1, offset - lines[lo] + 1];
+  const line = lineOf(lines, offset);
+  return [line, offset - lines[line - 1] + 1];
 }
 
 /** Offset of a 1-based line and column, or -1 past the text's lines. */
@@ -471,37 +466,23 @@ export function roleKey(
   return movedKey(program, ids, linkSignature, head, reads);
 }
 
+/** A lock report as kept: the function that holds its place by identity (`FnIdentity`). */
+type KeptReport = Omit<LockReport, 'at'> & { at: Omit<LockReport['at'], 'owner'> & { owner: string } };
+
 /** A callback's lock reports as kept under its functions' tokens (`rules/locks.ts`). */
 export interface MovedReports extends Ties {
-  reports: {
-    messageId: string;
-    /** The identity of the function that holds the place; `atEnd`: the callback's closing brace. */
-    at: { p: Pos; owner: string; atEnd?: boolean };
-    key: string;
-    data: Record<string, string>;
-    extra: string;
-    taken?: { dpr: boolean; call: string; path: string; p: Pos };
-  }[];
+  reports: KeptReport[];
   /** Identities of the functions whose bodies the walk read. */
   walked: string[];
   /** Every one of them read without syntax damage. */
   clean: boolean;
 }
 
-export interface ReportLike {
-  messageId: string;
-  at: { p: Pos; owner: FnDef; atEnd?: boolean };
-  key: string;
-  data: Record<string, string>;
-  extra: string;
-  taken?: { dpr: boolean; call: string; path: string; p: Pos };
-}
-
 /** A callback's reports with their places tied to the tokens of the functions its walk read. */
 export function keepReports(
   program: Program,
   ids: FnIdentity,
-  reports: ReportLike[],
+  reports: LockReport[],
   reads: FnDef[],
   walked: FnDef[],
   fileHashes: Map<string, string>,
@@ -530,7 +511,7 @@ export function findReports(
   fn: FnDef,
   reads: FnDef[],
   fileHashes: Map<string, string>,
-): { reports: ReportLike[]; walked: FnDef[]; clean: boolean } | undefined {
+): { reports: LockReport[]; walked: FnDef[]; clean: boolean } | undefined {
   const mover = moverFor(program, ids, kept, reads, fileHashes);
   if (!mover) return undefined;
   const byId = new Map<string, FnDef>();
@@ -541,7 +522,7 @@ export function findReports(
     if (!f) return undefined;
     walked.push(f);
   }
-  const reports: ReportLike[] = [];
+  const reports: LockReport[] = [];
   for (const r of kept.reports) {
     const owner = byId.get(r.at.owner);
     if (!owner) return undefined;

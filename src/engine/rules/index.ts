@@ -55,52 +55,37 @@ export interface RuleTimes {
   walkSteps: number;
 }
 
+/** What the rules keep between scans under a key (a `BoundedMap` of the fact cache). */
+export interface KeyedMemo<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): void;
+}
+
 /**
  * Remembered path analyses. An analysis reads only the functions it can step
  * into and the program's link context (names, macros, types), so its key is
  * those files' contents and that context: an edit in one driver re-walks only
  * that driver's initialize.
  */
-export interface AnalysisMemo {
-  get(key: string): InitAnalysis | undefined;
-  set(key: string, analysis: InitAnalysis): void;
-}
+export type AnalysisMemo = KeyedMemo<InitAnalysis>;
 
 /**
  * Remembered findings of rules that decide each callback on its own (`lock-balance`): a callback's
  * drafts are kept under what its walk read (`callbackMemo`), so an edit elsewhere does not walk it again.
  */
-export interface DraftMemo {
-  get(key: string): RememberedCallback | undefined;
-  set(key: string, remembered: RememberedCallback): void;
-}
-
-/** Path analyses kept under their functions' tokens (`movedanalysis.ts`): found again after an edit that only moved code. */
-export interface MovedMemo {
-  get(key: string): MovedEntry | undefined;
-  set(key: string, entry: MovedEntry): void;
-}
-
-/** Halt walks by what they read and start holding (`roleKey`). */
-export interface RoleMemo {
-  get(key: string): RememberedRole | undefined;
-  set(key: string, remembered: RememberedRole): void;
-}
-
-/** Callbacks' lock reports by their functions' tokens (`keepReports`). */
-export interface MovedReportsMemo {
-  get(key: string): MovedReports | undefined;
-  set(key: string, kept: MovedReports): void;
-}
+export type DraftMemo = KeyedMemo<RememberedCallback>;
 
 export interface RuleContext {
   memo?: AnalysisMemo;
-  /** Per-callback reports by their functions' tokens, kept beside `drafts`. */
-  movedDrafts?: MovedReportsMemo;
-  /** Walks of halt callbacks, by their functions' tokens and what they start holding (no position in them). */
-  roles?: RoleMemo;
-  /** Analyses by their functions' tokens, kept beside `memo` (same link signature and file hashes). */
-  moved?: MovedMemo;
+  /**
+   * Path analyses by their functions' tokens (`movedanalysis.ts`), kept beside `memo`: found again
+   * after an edit that only moved code.
+   */
+  moved?: KeyedMemo<MovedEntry>;
+  /** Walks of halt callbacks, by their functions' tokens and what they start holding (`roleKey`). */
+  roles?: KeyedMemo<RememberedRole>;
+  /** Per-callback lock reports by their functions' tokens (`keepReports`), kept beside `drafts`. */
+  movedDrafts?: KeyedMemo<MovedReports>;
   /** Per-callback findings (see `DraftMemo`), kept with the same link signature and file hashes. */
   drafts?: DraftMemo;
   /** Digest of everything but function bodies that the analyses read. */
