@@ -200,6 +200,9 @@ export function repositoryFile(dir: string, repository: string): string {
   return join(dir, engineKey(), `${id}.bin`);
 }
 
+/** Source bytes of earlier file versions a cache keeps for their bodies (`FactCache.earlierOf`). */
+const EARLIER_BYTES = 32 * 1024 * 1024;
+
 export class FactCache {
   /** Least recently used first out, past `maxBytes`; iterated most recently used first (what `save` keeps). */
   private readonly entries: LRUCache<string, CacheEntry>;
@@ -211,6 +214,14 @@ export class FactCache {
   readonly movedAnalyses = new BoundedMap<string, MovedEntry>(512);
   /** Walks of halt callbacks, by what they read and start holding (memory only). */
   readonly roleWalks = new BoundedMap<string, RememberedRole>(2048);
+  /**
+   * The last version of each path a scan parsed, with its facts and the bodies read from them: an edited
+   * file's unchanged functions take their bodies from it (`moveddetail.ts`). Memory only, kept by bytes.
+   */
+  private readonly earlier = new LRUCache<string, { bytes: Uint8Array; parsed: ParsedEntry }>({
+    maxSize: EARLIER_BYTES,
+    sizeCalculation: (e) => Math.max(1, e.bytes.length),
+  });
   /** Findings of rules that decide each callback on its own, by what the callback's walk read (memory only). */
   readonly callbackDrafts = new BoundedMap<string, RememberedCallback>(4096);
   /** The same callbacks' reports by their functions' tokens, for an edit that only moved code (memory only). */
@@ -268,6 +279,17 @@ export class FactCache {
     } catch {
       // No cache yet for this repository, or a damaged one: start empty.
     }
+  }
+
+  /** The version of `path` a scan before parsed, when it is not `bytes` (only where scans keep walks). */
+  earlierOf(path: string, bytes: Uint8Array): { bytes: Uint8Array; parsed: ParsedEntry } | undefined {
+    const e = this.remembersWalks ? this.earlier.get(path) : undefined;
+    return e && e.bytes !== bytes ? e : undefined;
+  }
+
+  /** Keeps this version of `path` for the next scan's `earlierOf`. */
+  keepEarlier(path: string, bytes: Uint8Array, parsed: ParsedEntry): void {
+    if (this.remembersWalks && bytes.length <= EARLIER_BYTES) this.earlier.set(path, { bytes, parsed });
   }
 
   get(hash: string): CacheEntry | undefined {

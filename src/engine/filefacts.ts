@@ -10,6 +10,7 @@ import { cleanUnitFunctions, parseFacts, parseFunctionDetail } from './parse.js'
 import { prepareSource, type Prepared } from './preprocess.js';
 import type { MacroTable } from './expand.js';
 import type { MacroBody } from './program.js';
+import { detailFromEarlier } from './moveddetail.js';
 import { decodeSource } from './text.js';
 import { parsingOnDemand } from './parseclock.js';
 
@@ -54,18 +55,39 @@ export function variantText(bytes: Uint8Array, variant: number): string | undefi
   return prepared(bytes).variants[variant];
 }
 
-/** A function's parameters and body: from the entry's store, else parsed now and stored there. */
+/**
+ * A function's parameters and body: from the entry's store, else moved from the file's earlier version
+ * when the function's tokens did not change (`moveddetail.ts`), else parsed now; stored in the entry.
+ */
 export function loadFunctionDetail(
   bytes: Uint8Array,
-  entry: ParsedFacts,
+  entry: ParsedFacts & { macroDigest?: string },
   fn: FunctionFact,
   macros?: MacroTable,
+  earlier?: { bytes: Uint8Array; parsed: ParsedFacts & { macroDigest?: string } },
 ): FunctionDetail {
   const key = `${String(fn.variant)}:${String(fn.start)}`;
   const hit = entry.details?.[key];
   if (hit) return hit;
+  const text = earlier ? prepared(bytes).variants[fn.variant] : undefined;
+  const moved =
+    earlier && text !== undefined
+      ? detailFromEarlier(
+          {
+            bytes: earlier.bytes,
+            variant: (v) => prepared(earlier.bytes).variants[v],
+            functions: earlier.parsed.functions,
+            ...(earlier.parsed.details ? { details: earlier.parsed.details } : {}),
+            ...(earlier.parsed.macroDigest !== undefined ? { macroDigest: earlier.parsed.macroDigest } : {}),
+          },
+          bytes,
+          text,
+          fn,
+          entry.macroDigest,
+        )
+      : undefined;
   // `macros` are the ones the entry was parsed with (its `macroDigest`): a body the parse left out reads with them.
-  const detail = parsingOnDemand(() => parseFunctionDetail(prepared(bytes), fn, entry.expansions, macros));
+  const detail = moved ?? parsingOnDemand(() => parseFunctionDetail(prepared(bytes), fn, entry.expansions, macros));
   (entry.details ??= {})[key] = detail;
   return detail;
 }

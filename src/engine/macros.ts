@@ -42,6 +42,35 @@ export function macroExprs(body: Stmt): Expr[] {
   return out;
 }
 
+/**
+ * A copy of `e` with each of its direct subexpressions passed through `f` (a call's callee and
+ * arguments, an operand, an initializer's items); names, numbers and literals are returned as they are.
+ */
+export function mapSubexpressions(e: Expr, f: (x: Expr) => Expr): Expr {
+  switch (e.t) {
+    case 'call':
+      return { ...e, f: f(e.f), a: e.a.map(f) };
+    case 'fld':
+      return { ...e, o: f(e.o) };
+    case 'idx':
+      return { ...e, o: f(e.o), i: f(e.i) };
+    case 'un':
+    case 'post':
+    case 'cast':
+      return { ...e, e: f(e.e) };
+    case 'bin':
+    case 'asg':
+    case 'seq':
+      return { ...e, l: f(e.l), r: f(e.r) };
+    case 'cond':
+      return { ...e, c: f(e.c), a: f(e.a), b: f(e.b) };
+    case 'init':
+      return { ...e, items: e.items.map((it) => ({ ...it, e: f(it.e) })) };
+    default:
+      return e;
+  }
+}
+
 /** Puts the arguments in for the parameters; every call inside reads as at the use site. */
 export function substitute(e: Expr, params: string[], args: Expr[], at: Pos): Expr {
   const sub = (x: Expr): Expr => {
@@ -52,23 +81,11 @@ export function substitute(e: Expr, params: string[], args: Expr[], at: Pos): Ex
       }
       case 'call':
         return { t: 'call', f: sub(x.f), a: x.a.map(sub), p: at };
-      case 'fld':
-        return { ...x, o: sub(x.o) };
-      case 'idx':
-        return { ...x, o: sub(x.o), i: sub(x.i) };
-      case 'un':
-      case 'post':
-      case 'cast':
-        return { ...x, e: sub(x.e) };
-      case 'bin':
-      case 'asg':
-        return { ...x, l: sub(x.l), r: sub(x.r) };
-      case 'cond':
-        return { ...x, c: sub(x.c), a: sub(x.a), b: sub(x.b) };
-      case 'seq':
-        return { ...x, l: sub(x.l), r: sub(x.r) };
-      default:
+      // An initializer's items are left as written (a macro's body is read for calls and stores).
+      case 'init':
         return x;
+      default:
+        return mapSubexpressions(x, sub);
     }
   };
   return sub(e);

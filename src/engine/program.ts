@@ -30,6 +30,8 @@ export interface LinkedFile {
   bytes?: Uint8Array;
   /** The project's macros the file was parsed with: a body its parse left out is read with them. */
   macros?: MacroTable;
+  /** The file's version a scan before this one read, whose unchanged bodies need no parse (`moveddetail.ts`). */
+  earlier?: { bytes: Uint8Array; parsed: ParsedFacts & { macroDigest?: string } };
 }
 
 /** A function definition in the program; its parameters and body load on first use. */
@@ -147,9 +149,9 @@ export class Program {
           this.globals.set(d.name, { ty: d.ty, ptr: d.ptr, file: f.path });
       for (const fact of f.parsed.functions) {
         const parsed = f.parsed;
-        const { bytes, macros } = f;
+        const { bytes, macros, earlier } = f;
         const def = new FnDef(id++, f.path, fact, () =>
-          bytes ? loadFunctionDetail(bytes, parsed, fact, macros) : { params: [], body: { k: 'nop' } },
+          bytes ? loadFunctionDetail(bytes, parsed, fact, macros, earlier) : { params: [], body: { k: 'nop' } },
         );
         this.functions.push(def);
         if (fact.isStatic || this.declaredStatic(f, fact.name)) {

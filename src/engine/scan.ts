@@ -206,17 +206,19 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     // Loaded only here: a repository whose results are cached needs neither the linker nor the rules
     // (half of the engine's modules), and loading them was most of a warm run's time.
     const [{ Program }, { runRules }] = await Promise.all([import('./program.js'), import('./rules.js')]);
-    const linked: LinkedFile[] = files.map((f) =>
-      f.parsed
-        ? {
-            path: f.path,
-            lex: f.lex.lex,
-            parsed: f.parsed,
-            bytes: f.bytes,
-            ...(f.macros?.table.size ? { macros: f.macros.table } : {}),
-          }
-        : { path: f.path, lex: f.lex.lex },
-    );
+    const linked: LinkedFile[] = files.map((f) => {
+      if (!f.parsed) return { path: f.path, lex: f.lex.lex };
+      // The version a scan before parsed, for the bodies of the functions an edit left as they were.
+      const earlier = cache?.earlierOf(f.path, f.bytes);
+      return {
+        path: f.path,
+        lex: f.lex.lex,
+        parsed: f.parsed,
+        bytes: f.bytes,
+        ...(f.macros?.table.size ? { macros: f.macros.table } : {}),
+        ...(earlier && earlier.parsed !== f.parsed ? { earlier } : {}),
+      };
+    });
     const program = new Program(linked, pack.roles);
     tLink = performance.now();
     // What linking parsed on demand is link time; from here on it is the rules' asking.
@@ -256,6 +258,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       for (const f of files)
         if (f.parsed && detailCount(f.parsed) !== detailsBefore.get(f))
           cache.set(f.hash, { lex: f.lex, parsed: f.parsed });
+    if (cache) for (const f of files) if (f.parsed) cache.keepEarlier(f.path, f.bytes, f.parsed);
   }
   // The trees the parse and the rules dropped, past their bound (their memory is outside V8's sight).
   await releaseTrees();
