@@ -16,26 +16,12 @@
 import { createHash } from 'node:crypto';
 import type { Pos } from './ast.js';
 import { variantText } from './filefacts.js';
-import { tokenize } from './lexer.js';
 import type { FnDef, Program } from './program.js';
 import type { InitAnalysis } from './paths.js';
 import type { LockReport } from './rules/locks.js';
 import { siteId, type AcquireSite } from './pathstate.js';
-import { lineOf, lineStarts } from './text.js';
+import { TokenPlaces } from './tokenplaces.js';
 import { defined } from '../util/defined.js';
-
-/** A function's tokens, read from its build variant's text. */
-interface FnTokens {
-  start: Int32Array;
-  end: Int32Array;
-  count: number;
-  /** The variant text the offsets are in, and its line starts. */
-  text: string;
-  lines: number[];
-  /** The source range read: the definition, or the region a macro expansion replaced around it. */
-  from: number;
-  to: number;
-}
 
 /** An analysis as kept under its functions' tokens, its positions tied to them. */
 export interface MovedEntry extends Ties {
@@ -43,7 +29,6 @@ export interface MovedEntry extends Ties {
   analysis: InitAnalysis;
 }
 
-const lineStartCache = new WeakMap<object, number[]>();
 /** Token digests by fact object: the facts of an unchanged file are the cache's same objects. */
 const digestCache = new WeakMap<object, string | null>();
 
@@ -80,7 +65,7 @@ export class FnIdentity {
  * definition read from a macro expansion (a region that did not parse as written) has the tokens of
  * the whole region: what it was expanded from, with the project's macros (in the link signature).
  */
-function tokensOf(program: Program, fn: FnDef): FnTokens | undefined {
+function tokensOf(program: Program, fn: FnDef): TokenPlaces | undefined {
   const file = program.files.get(fn.file);
   const bytes = file?.bytes;
   if (!bytes) return undefined;
@@ -94,11 +79,7 @@ function tokensOf(program: Program, fn: FnDef): FnTokens | undefined {
     from = e.from;
     to = e.to;
   }
-  if (to > text.length) return undefined;
-  let lines = lineStartCache.get(bytes);
-  if (!lines) lineStartCache.set(bytes, (lines = lineStarts(text)));
-  const t = tokenize(text, { at: from, lineStart: from === 0 || text.charCodeAt(from - 1) === 10 }, to);
-  return { start: t.start, end: t.end, count: t.count, text, lines, from, to };
+  return to > text.length ? undefined : new TokenPlaces(text, bytes, from, to);
 }
 
 /** Digest of a function's tokens (kinds aside: the texts decide them); null where it cannot be read. */
@@ -110,7 +91,7 @@ function tokenDigest(program: Program, fn: FnDef): string | null {
   if (t) {
     // Tokens joined by a control character, which C source holds only inside a literal.
     const parts: string[] = new Array<string>(t.count);
-    for (let i = 0; i < t.count; i++) parts[i] = t.text.slice(t.start[i], t.end[i]);
+    for (let i = 0; i < t.count; i++) parts[i] = t.word(i);
     digest = createHash('sha1').update(parts.join('\u0001')).digest('hex');
   }
   digestCache.set(fn.fact, digest);
@@ -139,17 +120,6 @@ export function movedKey(
   const h = createHash('sha1').update(`moved\u0000${linkSignature}\u0000${head}`);
   for (const p of parts) h.update(`\u0000${p}`);
   return h.digest('hex');
-}
-
-/** Line and 1-based column (UTF-16 units, as the extractor's positions) of an offset. */
-function pointAt(lines: number[], offset: number): [number, number] {
-  const line = lineOf(lines, offset);
-  return [line, offset - lines[line - 1] + 1];
-}
-
-/** Offset of a 1-based line and column, or -1 past the text's lines. */
-function offsetAt(lines: number[], line: number, col: number): number {
-  return line >= 1 && line <= lines.length ? lines[line - 1] + col - 1 : -1;
 }
 
 const anchorKey = (file: string, line: number, col: number, end: boolean) =>
@@ -222,10 +192,7 @@ export interface Ties {
 export class PlaceTies {
   private readonly byFile = new Map<string, FnDef[]>();
   private readonly fnIndex = new Map<FnDef, number>();
-  private readonly tokens = new Map<
-    FnDef,
-    { t: FnTokens; starts: Map<number, number>; ends: Map<number, number> } | null
-  >();
+  private readonly tokens = new Map<FnDef, TokenPlaces | null>();
   private readonly ties: Ties = { fns: [], anchors: new Map(), pinned: new Map() };
   private ok = true;
 
@@ -248,11 +215,9 @@ export class PlaceTies {
     const k = anchorKey(file, line, col, end);
     if (this.ties.anchors.has(k) || this.ties.pinned.has(file)) return;
     for (const f of this.byFile.get(file) ?? []) {
-      const e = this.tokensFor(f);
-      if (!e) continue;
-      const off = offsetAt(e.t.lines, line, col);
-      if (off < e.t.from || off > e.t.to) continue;
-      const i = (end ? e.ends : e.starts).get(off);
+      let t = this.tokens.get(f);
+      if (t === undefined) this.tokens.set(f, (t = tokensOf(this.program, f) ?? null));
+      const i = t?.indexAt(line, col, end);
       if (i === undefined) continue;
       let n = this.fnIndex.get(f);
       if (n === undefined) {
@@ -276,25 +241,6 @@ export class PlaceTies {
   result(): Ties | undefined {
     return this.ok ? this.ties : undefined;
   }
-
-  private tokensFor(f: FnDef) {
-    let e = this.tokens.get(f);
-    if (e === undefined) {
-      const t = tokensOf(this.program, f);
-      if (!t) e = null;
-      else {
-        const starts = new Map<number, number>();
-        const ends = new Map<number, number>();
-        for (let i = 0; i < t.count; i++) {
-          starts.set(t.start[i], i);
-          ends.set(t.end[i], i);
-        }
-        e = { t, starts, ends };
-      }
-      this.tokens.set(f, e);
-    }
-    return e;
-  }
 }
 
 /** Moves a position to where its token is in this program; undefined once one cannot be moved. */
@@ -311,7 +257,7 @@ export function moverFor(
   for (const [file, h] of ties.pinned) if (fileHashes.get(file) !== h) return undefined;
   const byId = new Map<string, FnDef>();
   for (const f of reads) byId.set(ids.of(f), f);
-  const now: FnTokens[] = [];
+  const now: TokenPlaces[] = [];
   for (const id of ties.fns) {
     const f = byId.get(id);
     const t = f ? tokensOf(program, f) : undefined;
@@ -323,7 +269,7 @@ export function moverFor(
     const a = ties.anchors.get(anchorKey(file, line, col, end));
     const t = a ? now[a[0]] : undefined;
     if (!a || !t || a[1] >= t.count) return undefined;
-    return pointAt(t.lines, end ? t.end[a[1]] : t.start[a[1]]);
+    return t.pointOf(a[1], end);
   };
 }
 

@@ -6,42 +6,8 @@
  * after an edit then parses only the bodies that changed.
  */
 import type { Expr, FunctionDetail, FunctionFact, Pos, Stmt, VarDecl } from './ast.js';
-import { tokenize } from './lexer.js';
 import { mapSubexpressions } from './macros.js';
-import { lineOf, lineStarts } from './text.js';
-
-/** A function's tokens in its variant text, with the text's line starts. */
-interface Read {
-  text: string;
-  lines: number[];
-  start: Int32Array;
-  end: Int32Array;
-  count: number;
-}
-
-function readOf(text: string, lines: number[], fact: FunctionFact): Read {
-  const from = fact.start;
-  const t = tokenize(text, { at: from, lineStart: from === 0 || text.charCodeAt(from - 1) === 10 }, fact.end);
-  return { text, lines, start: t.start, end: t.end, count: t.count };
-}
-
-const sameTokens = (a: Read, b: Read): boolean => {
-  if (a.count !== b.count) return false;
-  for (let i = 0; i < a.count; i++) {
-    const la = a.end[i] - a.start[i];
-    if (la !== b.end[i] - b.start[i]) return false;
-    if (a.text.slice(a.start[i], a.end[i]) !== b.text.slice(b.start[i], b.end[i])) return false;
-  }
-  return true;
-};
-
-const lineStartCache = new WeakMap<object, number[]>();
-/** Line starts of a variant text, kept by the object that owns the text (its file's bytes). */
-function linesOf(owner: object, text: string): number[] {
-  let l = lineStartCache.get(owner);
-  if (!l) lineStartCache.set(owner, (l = lineStarts(text)));
-  return l;
-}
+import { TokenPlaces } from './tokenplaces.js';
 
 /** The earlier version of a file: its bytes (the owner of its texts), a variant's text, its facts. */
 export interface EarlierFile {
@@ -65,7 +31,7 @@ export function detailFromEarlier(
   macroDigest: string | undefined,
 ): FunctionDetail | undefined {
   if (fact.expansion !== undefined || (earlier.macroDigest ?? '') !== (macroDigest ?? '')) return undefined;
-  let now: Read | undefined;
+  let now: TokenPlaces | undefined;
   for (const old of earlier.functions) {
     if (old.name !== fact.name || old.variant !== fact.variant || old.expansion !== undefined) continue;
     if (old.bodyLeftOut !== fact.bodyLeftOut) continue;
@@ -73,9 +39,9 @@ export function detailFromEarlier(
     if (!detail || detail.damagedAt !== undefined) continue;
     const oldText = earlier.variant(old.variant);
     if (oldText === undefined || old.end > oldText.length || fact.end > text.length) continue;
-    now ??= readOf(text, linesOf(bytes, text), fact);
-    const then = readOf(oldText, linesOf(earlier.bytes, oldText), old);
-    if (!sameTokens(then, now)) continue;
+    now ??= new TokenPlaces(text, bytes, fact.start, fact.end);
+    const then = new TokenPlaces(oldText, earlier.bytes, old.start, old.end);
+    if (!then.sameTokens(now)) continue;
     const moved = moveDetail(detail, then, now);
     if (moved) return moved;
   }
@@ -83,20 +49,10 @@ export function detailFromEarlier(
 }
 
 /** The detail with every position moved from the tokens of `then` to those of `now`; undefined if one is not on a token. */
-function moveDetail(d: FunctionDetail, then: Read, now: Read): FunctionDetail | undefined {
-  const starts = new Map<number, number>();
-  const ends = new Map<number, number>();
-  for (let i = 0; i < then.count; i++) {
-    starts.set(then.start[i], i);
-    ends.set(then.end[i], i);
-  }
+function moveDetail(d: FunctionDetail, then: TokenPlaces, now: TokenPlaces): FunctionDetail | undefined {
   const point = (line: number, col: number, end: boolean): [number, number] | undefined => {
-    if (line < 1 || line > then.lines.length) return undefined;
-    const i = (end ? ends : starts).get(then.lines[line - 1] + col - 1);
-    if (i === undefined) return undefined;
-    const off = end ? now.end[i] : now.start[i];
-    const l = lineOf(now.lines, off);
-    return [l, off - now.lines[l - 1] + 1];
+    const i = then.indexAt(line, col, end);
+    return i === undefined ? undefined : now.pointOf(i, end);
   };
   let lost = 0;
   const pos = (p: Pos): Pos => {
