@@ -106,3 +106,42 @@ test('a body the earlier version never read, or read with other macros, is not t
   assert.ok(detailFromEarlier(withRead, bytes, text, f, entry.macroDigest));
   assert.equal(detailFromEarlier(withRead, bytes, text, f, 'other macros'), undefined, 'other macros');
 });
+
+test('a __leave label, named by where its __try starts, moves with it', () => {
+  const seh = `VOID NicTry(PNIC nic)
+{
+    __try {
+        if (!nic) __leave;
+        nic->Count++;
+    } __finally {
+        nic->Count--;
+    }
+}
+`;
+  const oldBytes = Buffer.from(seh);
+  const earlier = { bytes: oldBytes, parsed: readAll(oldBytes) };
+  const bytes = Buffer.from(`// above\n\n${seh.replace('    __try', '  __try')}`);
+  const entry = parseBytes(bytes);
+  const loaded = loadFunctionDetail(bytes, entry, entry.functions[0], undefined, earlier);
+  const fresh = readAll(Buffer.from(bytes)).details;
+  assert.deepEqual(loaded, Object.values(fresh ?? {})[0]);
+  assert.match(JSON.stringify(loaded), /__leave@5:3/);
+});
+
+test('a body tree-sitter recovered from an error in is never taken: its reading can turn on spacing', () => {
+  const text = `VOID NicOdd(PNIC nic)
+{
+    ASSERT(nic)
+    nic->Count++;
+}
+`;
+  const oldBytes = Buffer.from(text);
+  const earlier = readAll(oldBytes);
+  const [detail] = Object.values(earlier.details ?? {});
+  assert.equal(detail.recovered, true);
+  const bytes = Buffer.from(`\n${text}`);
+  const entry = parseBytes(bytes);
+  const f = entry.functions[0];
+  const withRead = { ...earlier, bytes: oldBytes, variant: (v: number) => variantText(oldBytes, v) };
+  assert.equal(detailFromEarlier(withRead, bytes, variantText(bytes, 0) ?? '', f, entry.macroDigest), undefined);
+});

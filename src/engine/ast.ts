@@ -120,6 +120,12 @@ export interface FunctionDetail {
   damagedAt?: number;
   /** Why reading stopped at `damagedAt`, when it was the nesting limit (a notice's text). */
   deep?: string;
+  /**
+   * tree-sitter recovered from a syntax error in it (one the analyses do not count as damage). Its error
+   * recovery weighs skipped bytes and lines, so the reading may differ after an edit of spacing or
+   * comments: such a reading is never moved to a new version (`moveddetail.ts`).
+   */
+  recovered?: true;
 }
 
 /** `obj.Field = Value` or `.Field = Value` with a plain identifier value (casts and & removed). */
@@ -156,6 +162,8 @@ export interface ParsedFacts {
   fileRefs: { n: string; line: number }[];
   /** Lines where the parser had to recover from broken syntax. */
   damagedLines: number[];
+  /** A tree the facts were read from had a syntax error (damage or not): see `FunctionDetail.recovered`. */
+  recovered?: true;
   /** Regions that parse only with the project's macros expanded (see expand.ts). */
   expansions?: Expansion[];
   /** Regions whose macro expansion was given up, with why. */

@@ -23,6 +23,7 @@ import { LRUCache } from 'lru-cache';
 import type { LexEntry, ParsedEntry } from './filefacts.js';
 import type { InitAnalysis } from './paths.js';
 import type { MovedEntry, MovedReports, RememberedRole } from './movedanalysis.js';
+import { readingBytes, type EarlierVersion, type Reading } from './movedfacts.js';
 import type { RememberedCallback } from './rules/locks.js';
 import type { Directive } from './directives.js';
 import type { Finding, Notice, ScanStats } from './types.js';
@@ -218,9 +219,9 @@ export class FactCache {
    * The last version of each path a scan parsed, with its facts and the bodies read from them: an edited
    * file's unchanged functions take their bodies from it (`moveddetail.ts`). Memory only, kept by bytes.
    */
-  private readonly earlier = new LRUCache<string, { bytes: Uint8Array; parsed: ParsedEntry }>({
+  private readonly earlier = new LRUCache<string, EarlierVersion>({
     maxSize: EARLIER_BYTES,
-    sizeCalculation: (e) => Math.max(1, e.bytes.length),
+    sizeCalculation: (e) => Math.max(1, e.bytes.length + (e.reading ? readingBytes(e.reading) : 0)),
   });
   /** Findings of rules that decide each callback on its own, by what the callback's walk read (memory only). */
   readonly callbackDrafts = new BoundedMap<string, RememberedCallback>(4096);
@@ -282,14 +283,19 @@ export class FactCache {
   }
 
   /** The version of `path` a scan before parsed, when it is not `bytes` (only where scans keep walks). */
-  earlierOf(path: string, bytes: Uint8Array): { bytes: Uint8Array; parsed: ParsedEntry } | undefined {
+  earlierOf(path: string, bytes: Uint8Array): EarlierVersion | undefined {
     const e = this.remembersWalks ? this.earlier.get(path) : undefined;
     return e && e.bytes !== bytes ? e : undefined;
   }
 
   /** Keeps this version of `path` for the next scan's `earlierOf`. */
-  keepEarlier(path: string, bytes: Uint8Array, parsed: ParsedEntry): void {
-    if (this.remembersWalks && bytes.length <= EARLIER_BYTES) this.earlier.set(path, { bytes, parsed });
+  keepEarlier(path: string, bytes: Uint8Array, parsed: ParsedEntry, reading?: Reading): void {
+    if (!this.remembersWalks || bytes.length > EARLIER_BYTES) return;
+    // A file this scan did not change keeps the reading its version was compared by, if it has one.
+    const kept = this.earlier.peek(path);
+    const same = kept !== undefined && (kept.bytes === bytes || Buffer.compare(kept.bytes, bytes) === 0);
+    const r = reading ?? (same ? kept.reading : undefined);
+    this.earlier.set(path, r ? { bytes, parsed, reading: r } : { bytes, parsed });
   }
 
   get(hash: string): CacheEntry | undefined {

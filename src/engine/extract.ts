@@ -341,12 +341,20 @@ export function readFunctionDetail(n: Node): { detail: FunctionDetail; cut: bool
   }
   const bodyNode = n.childForFieldName('body');
   const body: Stmt = bodyNode ? stmt(bodyNode, scope) : { k: 'nop' };
-  return { detail: { params, body }, cut: (scope.cuts?.length ?? 0) > 0 };
+  // A recovery tree-sitter made can turn on spacing and comments: such a reading is not moved.
+  const detail: FunctionDetail = n.hasError ? { params, body, recovered: true } : { params, body };
+  return { detail, cut: (scope.cuts?.length ?? 0) > 0 };
 }
 
 function hasStorage(n: Node, word: string): boolean {
   for (const c of n.children) if (c.type === 'storage_class_specifier' && c.text === word) return true;
   return false;
+}
+
+/** The first named child that is not a comment (a comment is a named child wherever it is written). */
+function firstNamed(n: Node): Node | null {
+  for (const c of n.namedChildren) if (c.type !== 'comment') return c;
+  return null;
 }
 
 /** Name of a type node: `PADAPTER`, `_ADAPTER` for `struct _ADAPTER`, `int`. */
@@ -357,9 +365,20 @@ function typeName(t: Node): string {
   }
   if (t.type === 'sized_type_specifier') {
     const inner = t.childForFieldName('type');
-    return inner ? inner.text : t.text.replace(/\s+/g, ' ');
+    return inner ? inner.text : plainText(t);
   }
-  return t.text;
+  return plainText(t);
+}
+
+const COMMENTS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
+
+/**
+ * A node's words as one line: comments out, each run of spacing one space. What the facts hold is
+ * then a function of the tokens, as an edit that only moved code leaves them (`movedfacts.ts`).
+ */
+function plainText(n: Node): string {
+  const t = n.text;
+  return /\s|\//.test(t) ? t.replace(COMMENTS, ' ').replace(/\s+/g, ' ').trim() : t;
 }
 
 /** A declarator with its type: name, base type and pointer depth. */
@@ -409,7 +428,7 @@ function stmtAt(n: Node, s: Scope): Stmt {
       return { k: 'blk', b };
     }
     case 'expression_statement': {
-      const first = n.namedChild(0);
+      const first = firstNamed(n);
       const e = first ? expr(first, s) : undefined;
       return e ? { k: 'exp', e, p: pos(n) } : { k: 'nop' };
     }
@@ -439,7 +458,7 @@ function stmtAt(n: Node, s: Scope): Stmt {
       const alt = n.childForFieldName('alternative');
       let f: Stmt | undefined;
       if (alt) {
-        const inner = alt.type === 'else_clause' ? alt.namedChild(0) : alt;
+        const inner = alt.type === 'else_clause' ? firstNamed(alt) : alt;
         if (inner) f = stmt(inner, s);
       }
       return f ? { k: 'if', c, t, f, p: pos(n) } : { k: 'if', c, t, p: pos(n) };
@@ -480,7 +499,7 @@ function stmtAt(n: Node, s: Scope): Stmt {
       return { k: 'goto', n: l ? l.text : '', p: pos(n) };
     }
     case 'return_statement': {
-      const first = n.namedChild(0);
+      const first = firstNamed(n);
       const e = first ? expr(first, s) : undefined;
       return e ? { k: 'ret', e, p: pos(n) } : { k: 'ret', p: pos(n) };
     }
@@ -489,7 +508,7 @@ function stmtAt(n: Node, s: Scope): Stmt {
     case 'continue_statement':
       return { k: 'cont', p: pos(n) };
     case 'attributed_statement': {
-      const last = n.namedChild(n.namedChildCount - 1);
+      const last = n.namedChildren.filter((c) => c.type !== 'comment').at(-1);
       return last ? stmt(last, s) : { k: 'nop' };
     }
     case 'seh_try_statement': {
@@ -596,9 +615,11 @@ const TYPE_LIKE = /^(?:[A-Z_][A-Z0-9_]*|[A-Za-z_]\w*_t)$/;
  * the same name would replace, `(max)(a, b)`), and such functions are not named in upper case.
  */
 function castWrittenAsCall(fnode: Node | null, args: Node | null): { type: string; operand: Node } | undefined {
-  if (fnode?.type !== 'parenthesized_expression' || fnode.namedChildCount !== 1) return undefined;
-  const name = fnode.namedChild(0);
-  if (name?.type !== 'identifier' || !TYPE_LIKE.test(name.text)) return undefined;
+  if (fnode?.type !== 'parenthesized_expression') return undefined;
+  const inside = fnode.namedChildren.filter((x) => x.type !== 'comment');
+  if (inside.length !== 1) return undefined;
+  const name = inside[0];
+  if (name.type !== 'identifier' || !TYPE_LIKE.test(name.text)) return undefined;
   const operands = args?.namedChildren.filter((x) => x.type !== 'comment') ?? [];
   return operands.length === 1 ? { type: name.text, operand: operands[0] } : undefined;
 }
@@ -653,7 +674,7 @@ function exprAt(n: Node, s: Scope): Expr {
     case 'false':
       return { t: 'id', n: 'FALSE' };
     case 'parenthesized_expression': {
-      const inner = n.namedChild(0);
+      const inner = firstNamed(n);
       const x = inner ? expr(inner, s) : ({ t: 'unk' } as Expr);
       // `((PNIC)(c))->Timer`: the parentheses close the cast, so what follows is not its operand.
       return castsAsCalls.has(x) ? { ...x } : x;
@@ -744,7 +765,7 @@ function exprAt(n: Node, s: Scope): Expr {
     case 'cast_expression': {
       const ty = n.childForFieldName('type');
       const v = n.childForFieldName('value');
-      return { t: 'cast', ty: ty ? ty.text.replace(/\s+/g, '') : '', e: v ? expr(v, s) : { t: 'unk' } };
+      return { t: 'cast', ty: ty ? plainText(ty).replace(/ /g, '') : '', e: v ? expr(v, s) : { t: 'unk' } };
     }
     case 'conditional_expression': {
       const c = n.childForFieldName('condition');
@@ -772,7 +793,7 @@ function exprAt(n: Node, s: Scope): Expr {
         if (c.type === 'initializer_pair') {
           const d = c.childForFieldName('designator');
           const v = c.childForFieldName('value');
-          const f = d?.type === 'field_designator' ? d.text.replace(/^\./, '') : undefined;
+          const f = d?.type === 'field_designator' ? plainText(d).replace(/^\. ?/, '') : undefined;
           items.push(f ? { f, e: v ? expr(v, s) : { t: 'unk' } } : { e: v ? expr(v, s) : { t: 'unk' } });
         } else if (c.type !== 'comment') {
           items.push({ e: expr(c, s) });

@@ -11,7 +11,8 @@ import { prepareSource, type Prepared } from './preprocess.js';
 import type { MacroTable } from './expand.js';
 import type { MacroBody } from './program.js';
 import { detailFromEarlier } from './moveddetail.js';
-import { decodeSource } from './text.js';
+import { decodeSource, lineStarts } from './text.js';
+import type { Reading } from './movedfacts.js';
 import { parsingOnDemand } from './parseclock.js';
 
 export { lexBytes, type LexEntry } from './lexentry.js';
@@ -48,6 +49,15 @@ function prepared(bytes: Uint8Array, withTokens = false): Prepared {
   const { tokens, ...p } = prepareSource(text, tokenize(text));
   preparedCache.set(bytes, p);
   return withTokens ? { ...p, ...(tokens ? { tokens } : {}) } : p;
+}
+
+/** What `movedfacts.ts` compares of a version (each call lexes it again); its variants stay cached as `prepared`'s. */
+export function readingOf(bytes: Uint8Array): Reading {
+  const { text } = decodeSource(bytes);
+  const raw = tokenize(text);
+  const { tokens, ...p } = prepareSource(text, raw);
+  if (!preparedCache.has(bytes)) preparedCache.set(bytes, p);
+  return { text, lines: lineStarts(text), tokens: raw, prepared: { ...p, ...(tokens ? { tokens } : {}) } };
 }
 
 /** The text of one build variant of a file as the parse read it (undefined past its variants). */

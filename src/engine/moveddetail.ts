@@ -36,7 +36,7 @@ export function detailFromEarlier(
     if (old.name !== fact.name || old.variant !== fact.variant || old.expansion !== undefined) continue;
     if (old.bodyLeftOut !== fact.bodyLeftOut) continue;
     const detail = earlier.details?.[`${String(old.variant)}:${String(old.start)}`];
-    if (!detail || detail.damagedAt !== undefined) continue;
+    if (!detail || detail.damagedAt !== undefined || detail.recovered) continue;
     const oldText = earlier.variant(old.variant);
     if (oldText === undefined || old.end > oldText.length || fact.end > text.length) continue;
     now ??= new TokenPlaces(text, bytes, fact.start, fact.end);
@@ -63,6 +63,17 @@ function moveDetail(d: FunctionDetail, then: TokenPlaces, now: TokenPlaces): Fun
       return p;
     }
     return [a[0], a[1], b[0], b[1]];
+  };
+  /** A `__leave`'s label is named by where its `__try` starts (extract.ts): moved with it. */
+  const label = (n: string): string => {
+    const m = /^__leave@(\d+):(\d+)$/.exec(n);
+    if (!m) return n;
+    const a = point(Number(m[1]), Number(m[2]), false);
+    if (!a) {
+      lost++;
+      return n;
+    }
+    return `__leave@${String(a[0])}:${String(a[1])}`;
   };
   // Each node copied field by field in its own order (spread, then the fields that hold positions).
   const expr = (e: Expr): Expr =>
@@ -100,6 +111,9 @@ function moveDetail(d: FunctionDetail, then: TokenPlaces, now: TokenPlaces): Fun
         return s.e ? { ...s, e: expr(s.e), p: pos(s.p) } : { ...s, p: pos(s.p) };
       case 'nop':
         return s;
+      case 'goto':
+      case 'lbl':
+        return { ...s, n: label(s.n), p: pos(s.p) };
       default:
         return { ...s, p: pos(s.p) };
     }

@@ -83,6 +83,7 @@ export function parseFacts(
     ...(opts.shareRegions === false ? {} : { regions: new Map<string, RegionRead>() }),
   };
   let prev: { text: string; tree: Parser.Tree } | undefined;
+  let recovered = false as boolean; // set in the variants' callback
   prepared.variants.forEach((text, v) => {
     const before = x.functions.length;
     const toks = prepared.tokens?.[v] ?? tokenize(text);
@@ -94,6 +95,7 @@ export function parseFacts(
       prev = undefined;
     } else {
       const { tree, unchanged } = parseVariant(text, incremental ? prev : undefined);
+      if (tree.rootNode.hasError) recovered = true;
       prev = { text, tree };
       readVariant(x, text, tree, v, unchanged, read);
     }
@@ -129,6 +131,7 @@ export function parseFacts(
   const facts = x.finish(prepared.functionClass);
   if (expansions.length) facts.expansions = expansions;
   if (limits.length) facts.expansionLimits = limits;
+  if (recovered) facts.recovered = true;
   return prepared.variants.length > 1 ? dedupeVariants(facts) : facts;
 }
 

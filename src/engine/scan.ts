@@ -21,6 +21,7 @@ import { limitNotices as programLimits } from './limits.js';
 import { onDemandParse } from './parseclock.js';
 import type { LinkedFile } from './program.js';
 import { macrosFor, repositoryMacros } from './macrotable.js';
+import type { EarlierVersion, Reading } from './movedfacts.js';
 import { packageVersion } from '../package.js';
 import { activePack, loadRulePack, ruleApis, ruleMeta, type RulePack } from './rulepack.js';
 import { releaseTrees } from './trees.js';
@@ -111,6 +112,8 @@ interface FileState {
   parsed?: ParsedEntry;
   /** The project's macros it was parsed with, and their digest (read again for a body its parse left out). */
   macros?: { table: MacroTable; digest: string };
+  /** What was compared of this version with the one before (movedfacts.ts), kept for the next edit. */
+  reading?: Reading;
 }
 
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
@@ -189,7 +192,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   const tLex = performance.now();
 
-  const { needed, parsedCount, workersUsed } = await parseClosure(files, pack, cache, opts.workers, notices);
+  const { needed, parsedCount, movedCount, workersUsed } = await parseClosure(
+    files,
+    pack,
+    cache,
+    opts.workers,
+    notices,
+  );
   const tParse = performance.now();
 
   // The rules read only the program; the same program (same parsed files, same
@@ -258,7 +267,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       for (const f of files)
         if (f.parsed && detailCount(f.parsed) !== detailsBefore.get(f))
           cache.set(f.hash, { lex: f.lex, parsed: f.parsed });
-    if (cache) for (const f of files) if (f.parsed) cache.keepEarlier(f.path, f.bytes, f.parsed);
+    if (cache) for (const f of files) if (f.parsed) cache.keepEarlier(f.path, f.bytes, f.parsed, f.reading);
   }
   // The trees the parse and the rules dropped, past their bound (their memory is outside V8's sight).
   await releaseTrees();
@@ -278,6 +287,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   return scanResult(opts.root, fullPack, read.notices, result, {
     lexed,
     parsed: parsedCount,
+    ...(movedCount ? { moved: movedCount } : {}),
     workers: workersUsed,
     ms: {
       read: round1(tRead - t0),
@@ -302,7 +312,7 @@ function scanResult(
   fullPack: RulePack,
   readNotices: Notice[],
   said: RunMemo,
-  run: Pick<ScanStats, 'lexed' | 'parsed' | 'workers' | 'ms' | 'ruleMs' | 'walkSteps'>,
+  run: Pick<ScanStats, 'lexed' | 'parsed' | 'moved' | 'workers' | 'ms' | 'ruleMs' | 'walkSteps'>,
 ): ScanResult {
   const allNotices = [...readNotices, ...said.notices];
   return {
@@ -318,6 +328,7 @@ function scanResult(
       files: said.files,
       lexed: run.lexed,
       parsed: run.parsed,
+      ...(run.moved ? { moved: run.moved } : {}),
       needed: said.needed,
       workers: run.workers,
       ms: run.ms,
@@ -463,7 +474,7 @@ async function parseClosure(
   cache: FactCache | null,
   workersOpt: number | undefined,
   notices: Notice[],
-): Promise<{ needed: Set<FileState>; parsedCount: number; workersUsed: number }> {
+): Promise<{ needed: Set<FileState>; parsedCount: number; movedCount: number; workersUsed: number }> {
   const names = new NameSet(seedWords(pack));
   const checked = new Map<FileState, number>();
   const mentionsNew = (f: FileState): boolean => {
@@ -474,6 +485,7 @@ async function parseClosure(
   };
   const needed = new Set<FileState>();
   let parsedCount = 0;
+  let movedCount = 0;
   let workersUsed = 0;
   // A region that parses only with the project's macros expanded depends on macros from other files.
   const allMacros = repositoryMacros(
@@ -492,8 +504,19 @@ async function parseClosure(
         const m = macrosFor(f.idents, allMacros);
         f.macros = m;
         const hit = cache?.get(f.hash);
-        if (hit?.parsed && (hit.parsed.macroDigest ?? '') === m.digest) f.parsed = hit.parsed;
-        else todo.push(f);
+        if (hit?.parsed && (hit.parsed.macroDigest ?? '') === m.digest) {
+          f.parsed = hit.parsed;
+          continue;
+        }
+        // An edit that kept every token (a comment, spacing): the previous version's facts, moved.
+        const earlier = cache?.earlierOf(f.path, f.bytes);
+        const { facts: moved, reading } = earlier ? await movedFactsOf(earlier, f.bytes, m.digest) : {};
+        if (reading) f.reading = reading;
+        if (moved) {
+          f.parsed = moved;
+          movedCount++;
+          cache?.set(f.hash, { lex: f.lex, parsed: moved });
+        } else todo.push(f);
       }
       if (todo.length) {
         const bytes = todo.reduce((n, f) => n + f.bytes.length, 0);
@@ -529,7 +552,21 @@ async function parseClosure(
   } finally {
     await pool?.close();
   }
-  return { needed, parsedCount, workersUsed };
+  return { needed, parsedCount, movedCount, workersUsed };
+}
+
+/** The facts of `bytes` moved from its earlier version (see movedfacts.ts), or undefined. */
+async function movedFactsOf(
+  earlier: EarlierVersion,
+  bytes: Uint8Array,
+  macroDigest: string,
+): Promise<{ facts?: ParsedEntry; reading?: Reading }> {
+  // Loaded only here: a warm run never needs the lexer and the preprocessor.
+  const [{ factsFromEarlier }, { readingOf }] = await Promise.all([
+    import('./movedfacts.js'),
+    import('./filefacts.js'),
+  ]);
+  return factsFromEarlier(earlier, bytes, macroDigest, readingOf);
 }
 
 /** Names that make a file matter, in the order they were learned. */

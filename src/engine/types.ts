@@ -110,6 +110,11 @@ export interface ScanStats {
   lexed: number;
   /** Files parsed with tree-sitter this run (not served from cache). */
   parsed: number;
+  /**
+   * Files whose facts were moved from the version an earlier scan parsed (an edit that kept every
+   * token), not parsed; only where a cache keeps earlier versions (`movedfacts.ts`).
+   */
+  moved?: number;
   /** Files the whole-program closure needed parsed facts for (parsed or cached). */
   needed: number;
   /** Worker threads used for parsing (0: parsed in the calling thread). */
