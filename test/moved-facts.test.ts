@@ -4,10 +4,9 @@
  * parse reads (a `}` that starts its line) or a file whose parse recovered from an error is parsed.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { repoRoot } from './support/paths.js';
+import { fixtureAndCaseFiles } from './support/cfiles.js';
 import type { ParsedFacts } from '../src/engine/ast.js';
 import { FactCache } from '../src/engine/cache.js';
 import { loadFunctionDetail, parseBytes, readingOf, type ParsedEntry } from '../src/engine/filefacts.js';
@@ -115,21 +114,6 @@ test('comments and spacing inside what the facts spell do not change them', () =
   assert.doesNotMatch(wide.ty, /\n| {2}/);
 });
 
-/** C sources of the shared acceptance cases and the test fixtures: real shapes, small. */
-function sources(): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const p = path.join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.[ch]$/i.test(e)) out.push(p);
-    }
-  };
-  walk(path.resolve(repoRoot, '../shared/cases'));
-  walk(path.resolve(repoRoot, 'test/cases-pack'));
-  return out;
-}
-
 test('fuzzed edits of spacing and comments between tokens: each moved file equals a fresh parse', () => {
   let seed = 7;
   const rnd = (n: number) => {
@@ -138,7 +122,7 @@ test('fuzzed edits of spacing and comments between tokens: each moved file equal
   };
   let movedCount = 0;
   let checked = 0;
-  for (const file of sources()) {
+  for (const file of fixtureAndCaseFiles()) {
     const text = readFileSync(file, 'latin1');
     const toks = tokenize(text);
     if (toks.count === 0) continue;

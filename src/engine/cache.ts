@@ -23,6 +23,8 @@ import { LRUCache } from 'lru-cache';
 import type { LexEntry, ParsedEntry } from './filefacts.js';
 import type { InitAnalysis } from './paths.js';
 import type { MovedEntry, MovedReports, RememberedRole } from './movedanalysis.js';
+import { MacroTables } from './macrotable.js';
+import type { SiteMemo } from './sites.js';
 import { readingBytes, type EarlierVersion, type Reading } from './movedfacts.js';
 import type { RememberedCallback } from './rules/locks.js';
 import type { Directive } from './directives.js';
@@ -223,6 +225,10 @@ export class FactCache {
     maxSize: EARLIER_BYTES,
     sizeCalculation: (e) => Math.max(1, e.bytes.length + (e.reading ? readingBytes(e.reading) : 0)),
   });
+  /** API calls found in bodies, under the link signature they were found with (memory only). */
+  private sites: { signature: string; memo: SiteMemo } | undefined;
+  /** The repository's macro table of the last scan, while no definition changes (memory only). */
+  readonly macroTables = new MacroTables();
   /** Findings of rules that decide each callback on its own, by what the callback's walk read (memory only). */
   readonly callbackDrafts = new BoundedMap<string, RememberedCallback>(4096);
   /** The same callbacks' reports by their functions' tokens, for an edit that only moved code (memory only). */
@@ -280,6 +286,12 @@ export class FactCache {
     } catch {
       // No cache yet for this repository, or a damaged one: start empty.
     }
+  }
+
+  /** The calls found in bodies by scans of programs with this link signature (see `Program.sites`). */
+  sitesFor(signature: string): SiteMemo {
+    if (this.sites?.signature !== signature) this.sites = { signature, memo: new WeakMap() };
+    return this.sites.memo;
   }
 
   /** The version of `path` a scan before parsed, when it is not `bytes` (only where scans keep walks). */

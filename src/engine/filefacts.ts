@@ -3,6 +3,8 @@
  * needs; the lexical facts every file gets are in lexentry.ts). Runs in the
  * main thread or in a worker; results are plain data, cached by content hash.
  */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { FunctionDetail, FunctionFact, ParsedFacts } from './ast.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
 import { tokenize } from './lexer.js';
@@ -121,10 +123,37 @@ export function macroBodyCandidates(lex: LexFacts): (MacroDef & { params: string
   );
 }
 
+/**
+ * Macro bodies read before, by the text of the candidates they were read from (names, parameters,
+ * bodies): an edit elsewhere in a file leaves its macros' unit as it was, and a body's positions are
+ * in the unit, not in the file. Bounded by count; each entry is one file's macros.
+ */
+const unitBodies = new LRUCache<string, ({ body: MacroBody['body'] } | null)[]>({ max: 256 });
+
 /** The bodies of `macroBodyCandidates(lex)`, one per candidate in its order; null where one does not read. */
 export function macroBodiesOf(lex: LexFacts, opts: { oneParse?: boolean } = {}): (MacroBody | null)[] {
   const macros = macroBodyCandidates(lex);
   if (macros.length === 0) return [];
+  const h = createHash('sha1').update(opts.oneParse === false ? 'one by one' : 'unit');
+  for (const m of macros) h.update(`\n${m.name}(${m.params.join(',')})=${m.body}`);
+  const key = h.digest('hex');
+  const known = unitBodies.get(key);
+  if (known)
+    return known.map(
+      (b, i) => b && { name: macros[i].name, params: macros[i].params, body: b.body, line: macros[i].line },
+    );
+  const read = readMacroBodies(macros, opts);
+  unitBodies.set(
+    key,
+    read.map((b) => b && { body: b.body }),
+  );
+  return read;
+}
+
+function readMacroBodies(
+  macros: (MacroDef & { params: string[] })[],
+  opts: { oneParse?: boolean },
+): (MacroBody | null)[] {
   const found = new Map<number, MacroBody>();
   const parseUnit = (indexes: number[]) => {
     const unit = indexes

@@ -66,3 +66,77 @@ export function macrosFor(
   }
   return { table, digest: h.digest('hex') };
 }
+
+/** Digests of each file's macro definitions (names, parameters, bodies; not where they are). */
+const definitionDigests = new WeakMap<LexFacts, string>();
+function definitionDigest(lex: LexFacts): string {
+  let d = definitionDigests.get(lex);
+  if (d === undefined) {
+    const h = createHash('sha1');
+    for (const m of lex.macros) h.update(`${m.name}(${m.params?.join(',') ?? '-'})=${m.body}\n`);
+    d = lex.macros.length ? h.digest('hex') : '';
+    definitionDigests.set(lex, d);
+  }
+  return d;
+}
+
+/** The repository's macro table of one scan, with what is read from it per file, made once each. */
+export interface RepositoryMacros {
+  table: ReadonlyMap<string, MacroDefinition>;
+  /** `macrosFor` a file's identifiers (the same set object: the same answer). */
+  forFile(idents: ReadonlySet<string>): { table: MacroTable; digest: string };
+  /** Macro names by each word their bodies mention, over every definition of every file. */
+  mentioning(): ReadonlyMap<string, string[]>;
+}
+
+/**
+ * Keeps the last scan's macro table of a repository: an edit that changes no macro definition (the
+ * bodies of functions, comments, lines moved) finds it again with what each unchanged file read
+ * from it, instead of building it and walking every file's identifiers through it on every scan.
+ */
+export class MacroTables {
+  private last: { key: string; macros: RepositoryMacros } | undefined;
+
+  /** The table of these files' macros (in this order) without `keep`, as `repositoryMacros` makes it. */
+  of(files: readonly LexFacts[], keep: ReadonlySet<string>): RepositoryMacros {
+    const h = createHash('sha1');
+    h.update([...keep].sort().join(','));
+    for (const lex of files) {
+      const d = definitionDigest(lex);
+      if (d) h.update(`\n${d}`);
+    }
+    const key = h.digest('hex');
+    if (this.last?.key === key) return this.last.macros;
+    const macros = repositoryMacrosOf(files, keep);
+    this.last = { key, macros };
+    return macros;
+  }
+}
+
+/** A fresh `RepositoryMacros` (no memory between scans). */
+export function repositoryMacrosOf(files: readonly LexFacts[], keep: ReadonlySet<string>): RepositoryMacros {
+  const table = repositoryMacros(files, keep);
+  const perFile = new WeakMap<ReadonlySet<string>, { table: MacroTable; digest: string }>();
+  let mentioning: Map<string, string[]> | undefined;
+  return {
+    table,
+    forFile(idents) {
+      let m = perFile.get(idents);
+      if (!m) perFile.set(idents, (m = macrosFor(idents, table)));
+      return m;
+    },
+    mentioning() {
+      if (!mentioning) {
+        mentioning = new Map();
+        for (const lex of files)
+          for (const m of lex.macros)
+            for (const w of new Set(m.body.match(/[A-Za-z_]\w*/g) ?? [])) {
+              const list = mentioning.get(w);
+              if (list) list.push(m.name);
+              else mentioning.set(w, [m.name]);
+            }
+      }
+      return mentioning;
+    },
+  };
+}

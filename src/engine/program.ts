@@ -11,6 +11,7 @@ import { loadFunctionDetail, macroBodiesOf, macroBodyCandidates, parseMacroBodie
 import { parsingOnDemand } from './parseclock.js';
 import type { LexFacts, MacroDef } from './lexfacts.js';
 import type { MacroTable } from './expand.js';
+import type { SiteMemo } from './sites.js';
 import { noteLimit } from './limits.js';
 import type { RoleTable } from './rulepack.js';
 import { defined } from '../util/defined.js';
@@ -125,6 +126,8 @@ export class Program {
   private readonly calledNamesCache = new WeakMap<FnDef, Set<string>>();
   private readonly resolveCache = new Map<string, Map<string, FnDef[]>>();
   private readonly macroBodyCache = new Map<string, Map<string, (MacroBody & { file: string }) | undefined>>();
+  /** Calls found in bodies by earlier programs of the same link signature, where a cache keeps them (sites.ts). */
+  sites: SiteMemo | undefined;
 
   constructor(
     files: LinkedFile[],

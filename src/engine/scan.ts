@@ -20,7 +20,7 @@ import { lexBytes, linkSigOf, type LexEntry } from './lexentry.js';
 import { limitNotices as programLimits } from './limits.js';
 import { onDemandParse } from './parseclock.js';
 import type { LinkedFile } from './program.js';
-import { macrosFor, repositoryMacros } from './macrotable.js';
+import { repositoryMacrosOf } from './macrotable.js';
 import type { EarlierVersion, Reading } from './movedfacts.js';
 import { packageVersion } from '../package.js';
 import { activePack, loadRulePack, ruleApis, ruleMeta, type RulePack } from './rulepack.js';
@@ -28,6 +28,7 @@ import { releaseTrees } from './trees.js';
 import type { ParsePool } from './pool.js';
 import { looksBinary } from './text.js';
 import { stopIfAsked } from './stop.js';
+import { defined } from '../util/defined.js';
 import { errorCode, listSources, ScanError } from './sources.js';
 
 export { isSourcePath, listSources, ScanError, type SourceList } from './sources.js';
@@ -229,6 +230,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       };
     });
     const program = new Program(linked, pack.roles);
+    // Where scans keep walks, what the rules find in the bodies of files an edit did not touch is kept
+    // too, under the link signature without places (what the look reads of the program).
+    const movedSignature = cache?.remembersWalks ? linkSignature(files, pack, false) : undefined;
+    if (cache && movedSignature !== undefined) program.sites = cache.sitesFor(movedSignature);
     tLink = performance.now();
     // What linking parsed on demand is link time; from here on it is the rules' asking.
     parsedBefore = onDemandParse.ms;
@@ -249,7 +254,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
             drafts: cache.callbackDrafts,
             movedDrafts: cache.movedDrafts,
             linkSignature: linkSignature(files, pack),
-            movedSignature: linkSignature(files, pack, false),
+            movedSignature: defined(movedSignature),
             fileHashes: new Map(files.map((f) => [f.path, f.hash])),
           }
         : {}),
@@ -432,16 +437,6 @@ function identSet(lex: LexEntry): Set<string> {
   return s;
 }
 
-const wordsCache = new WeakMap<object, string[]>();
-function macroWords(m: { body: string }): string[] {
-  let w = wordsCache.get(m);
-  if (!w) {
-    w = m.body.match(/[A-Za-z_]\w*/g) ?? [];
-    wordsCache.set(m, w);
-  }
-  return w;
-}
-
 /** Words whose mention makes a file matter: the rules' calls, role types, registration fields, handoff calls. */
 export function seedWords(pack: RulePack): string[] {
   const words = new Set<string>(['_Function_class_', '__drv_functionClass']);
@@ -488,10 +483,12 @@ async function parseClosure(
   let movedCount = 0;
   let workersUsed = 0;
   // A region that parses only with the project's macros expanded depends on macros from other files.
-  const allMacros = repositoryMacros(
-    files.map((f) => f.lex.lex),
-    new Set(seedWords(pack)),
-  );
+  // A cache keeps the table (and what each file read from it) while no definition changes.
+  const lexes = files.map((f) => f.lex.lex);
+  const seeds = new Set(seedWords(pack));
+  const macros = cache ? cache.macroTables.of(lexes, seeds) : repositoryMacrosOf(lexes, seeds);
+  /** Who calls each name, over the files parsed so far (each round adds its own). */
+  const callers = new Map<string, string[]>();
   // One pool for every round: made at the first round worth workers, closed when the closure is done.
   let pool: ParsePool | undefined;
   try {
@@ -501,7 +498,7 @@ async function parseClosure(
       const todo: FileState[] = [];
       for (const f of round) {
         needed.add(f);
-        const m = macrosFor(f.idents, allMacros);
+        const m = macros.forFile(f.idents);
         f.macros = m;
         const hit = cache?.get(f.hash);
         if (hit?.parsed && (hit.parsed.macroDigest ?? '') === m.digest) {
@@ -547,7 +544,9 @@ async function parseClosure(
         );
         workersUsed = Math.max(workersUsed, batch.size);
       }
-      growNames(names, round, files, pack);
+      for (const f of round)
+        if (f.parsed) for (const fn of f.parsed.functions) for (const c of fn.calls) push(callers, c, fn.name);
+      growNames(names, round, pack, macros.mentioning(), callers);
     }
   } finally {
     await pool?.close();
@@ -587,11 +586,15 @@ class NameSet {
   }
 }
 
-function growNames(names: NameSet, round: FileState[], files: FileState[], pack: RulePack): void {
+function growNames(
+  names: NameSet,
+  round: FileState[],
+  pack: RulePack,
+  mentioning: ReadonlyMap<string, string[]>,
+  callers: ReadonlyMap<string, string[]>,
+): void {
   // Macros whose bodies mention a known name stand for it: a worklist over who mentions
   // what, so a chain of thousands of macros costs its length, not its length squared.
-  const mentioning = new Map<string, string[]>();
-  for (const f of files) for (const m of f.lex.lex.macros) for (const w of macroWords(m)) push(mentioning, w, m.name);
   closeOver(names, [...names.order], mentioning);
   const pairRoles = new Set([...pack.roles.initialize, ...pack.roles.halt]);
   for (const f of round) {
@@ -602,14 +605,11 @@ function growNames(names: NameSet, round: FileState[], files: FileState[], pack:
     for (const a of p.assigns) if (pairRoles.has(pack.roles.fields[a.field])) names.add(a.value);
   }
   // Functions that call a known name become known, and so do their callers, and so on.
-  const callers = new Map<string, string[]>();
-  for (const f of files)
-    if (f.parsed) for (const fn of f.parsed.functions) for (const c of fn.calls) push(callers, c, fn.name);
   closeOver(names, [...names.order], callers);
 }
 
 /** Adds to `names` everyone `by` lists under a name in it, and so on from what was added. */
-function closeOver(names: NameSet, from: string[], by: Map<string, string[]>): void {
+function closeOver(names: NameSet, from: string[], by: ReadonlyMap<string, string[]>): void {
   const todo = from;
   for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
     for (const who of by.get(n) ?? []) {

@@ -24,7 +24,8 @@ const envCache = new WeakMap<Stmt, TypeEnv>();
 /** Variables in scope anywhere in a function (C allows no two locals of one name to disagree much in practice). */
 export function functionEnv(fn: FnDef): TypeEnv {
   const hit = envCache.get(fn.body);
-  if (hit) return hit;
+  // A body kept from an earlier scan's program: its function may be numbered otherwise now.
+  if (hit?.frame === `${fn.name}#${String(fn.id)}`) return hit;
   const vars = new Map<string, { ty: string; ptr: number }>();
   for (const p of fn.params) vars.set(p.n, { ty: p.ty, ptr: p.ptr });
   walkStmts(fn.body, (s) => {
@@ -49,13 +50,51 @@ export function apiCalls(program: Program, fn: FnDef, api: string): readonly Api
   let byApi = callsCache.get(fn);
   if (!byApi) callsCache.set(fn, (byApi = new Map<string, readonly ApiCall[]>()));
   let hit = byApi.get(api);
-  if (!hit) byApi.set(api, (hit = findApiCalls(program, fn, api)));
+  if (!hit) {
+    const found = foundOnce(program.sites, fn, api, () => findApiCalls(program, fn, api));
+    const env = functionEnv(fn);
+    hit = found.calls.map((c) => ({ ...c, env }));
+    if (found.stopped)
+      noteLimit(program, {
+        kind: 'budget',
+        withheld: true,
+        path: fn.file,
+        line: found.stopped.p[0],
+        message: `Calls of ${api} through the macro ${found.stopped.macro} in ${fn.name} were looked for only partly: its expansion nests more than ${String(MAX_MACRO_NESTING)} macros deep or takes more than ${String(MAX_API_EXPANSIONS)} steps, so a call of ${api} in it may be missed.`,
+      });
+    byApi.set(api, hit);
+  }
   return hit;
 }
 
-function findApiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
-  const out: ApiCall[] = [];
-  const env = functionEnv(fn);
+/** What the look for one API's calls in one body found: the calls, and where it stopped at a limit. */
+interface FoundCalls {
+  calls: readonly Omit<ApiCall, 'env'>[];
+  stopped?: { p: Pos; macro: string };
+}
+
+/**
+ * Calls found in bodies by the programs of earlier scans whose link signature (macros, types, which
+ * functions there are and what they call: `Program.sites`) is this one's: what the look reads of the
+ * program is the same, so a body kept from then (a file the edit did not touch) has the same calls.
+ */
+export type SiteMemo = WeakMap<Stmt, Map<string, FoundCalls>>;
+
+function foundOnce(memo: SiteMemo | undefined, fn: FnDef, api: string, find: () => FoundCalls): FoundCalls {
+  if (!memo) return find();
+  let byApi = memo.get(fn.body);
+  if (!byApi) memo.set(fn.body, (byApi = new Map<string, FoundCalls>()));
+  let found = byApi.get(api);
+  if (!found) byApi.set(api, (found = find()));
+  return found;
+}
+
+/** Looks made for an API's calls in a body (not found again in a memo); tests check the memo. */
+export const siteLooks = { made: 0 };
+
+function findApiCalls(program: Program, fn: FnDef, api: string): FoundCalls {
+  siteLooks.made++;
+  const out: Omit<ApiCall, 'env'>[] = [];
   let steps = 0;
   /** Where the look stopped at a limit, and which macro it was in. */
   let stopped: { p: Pos; macro: string } | undefined;
@@ -67,7 +106,7 @@ function findApiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
     if (e.t !== 'call' || e.f.t !== 'id') return;
     const name = e.f.n;
     if (program.aliasOf(fn.file, name) === api) {
-      out.push({ call: e, p: e.p, env, ...(via ? { viaMacro: via } : {}) });
+      out.push({ call: e, p: e.p, ...(via ? { viaMacro: via } : {}) });
       return;
     }
     // As in C, a macro is not expanded again inside its own expansion.
@@ -100,15 +139,7 @@ function findApiCalls(program: Program, fn: FnDef, api: string): ApiCall[] {
   walkExprs(fn.body, (e) => {
     visitExpr(e, NOTHING_PAINTED, 0, undefined);
   });
-  if (stopped)
-    noteLimit(program, {
-      kind: 'budget',
-      withheld: true,
-      path: fn.file,
-      line: stopped.p[0],
-      message: `Calls of ${api} through the macro ${stopped.macro} in ${fn.name} were looked for only partly: its expansion nests more than ${String(MAX_MACRO_NESTING)} macros deep or takes more than ${String(MAX_API_EXPANSIONS)} steps, so a call of ${api} in it may be missed.`,
-    });
-  return out;
+  return stopped ? { calls: out, stopped } : { calls: out };
 }
 
 /** The first call in `caller` that reaches `callee` (directly or through a macro): the line a trace shows. */
