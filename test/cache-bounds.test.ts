@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { serialize } from 'node:v8';
 import { FactCache, factBytes, type CacheEntry } from '../src/engine/cache.js';
+import { lexBytes, loadFunctionDetail, parseBytes } from '../src/engine/filefacts.js';
 import { scan } from '../src/engine/scan.js';
 import { BlobCache } from '../src/app/source.js';
 import { leakyDriver } from './support/drivers.js';
@@ -62,4 +64,19 @@ test('the blob cache keeps the most recently used blobs within its byte bound', 
   blobs.set('sha10', new Uint8Array(1000));
   assert.equal(blobs.has('sha7'), true);
   assert.equal(blobs.has('sha8'), false);
+});
+
+test('an entry counts its parts once each, and grows by the details the rules add', () => {
+  const bytes = Buffer.from(
+    'int F(int a)\n{\n    if (a) return G(a);\n    return 0;\n}\nint H(void) { return F(1); }\n',
+  );
+  const parsed = parseBytes(bytes);
+  const entry: CacheEntry = { lex: lexBytes(bytes), parsed };
+  const before = factBytes(entry);
+  for (const f of parsed.functions) loadFunctionDetail(bytes, parsed, f);
+  const after = factBytes(entry);
+  assert.ok(after > before, `${String(before)} → ${String(after)}`);
+  // Within a tenth of the whole entry serialized at once.
+  const whole = serialize(entry).length;
+  assert.ok(Math.abs(after - whole) <= whole / 10, `${String(after)} against ${String(whole)}`);
 });

@@ -11,6 +11,7 @@ import type { ParsedFacts } from '../src/engine/ast.js';
 import { FactCache } from '../src/engine/cache.js';
 import { loadFunctionDetail, parseBytes, readingOf, type ParsedEntry } from '../src/engine/filefacts.js';
 import { factsFromEarlier } from '../src/engine/movedfacts.js';
+import { tokenDigestOf } from '../src/engine/factdigest.js';
 import { scan, type SourceFile } from '../src/engine/scan.js';
 import { tokenize } from '../src/engine/lexer.js';
 
@@ -164,4 +165,43 @@ test('a scan with a cache moves the edited file and reports what a fresh scan do
   });
   assert.equal(changed.stats.moved, undefined);
   assert.equal(changed.stats.parsed, 1);
+});
+
+test('a clean file with a body tree-sitter recovered in moves; that body is parsed again, the others move', () => {
+  const text = `${SOURCE}
+VOID NicOdd(PNIC nic)
+{
+    DBG_CODE(if (nic) nic->Count = 1);
+    nic->Count++;
+}
+`;
+  const oldBytes = Buffer.from(text);
+  const old = parseBytes(oldBytes);
+  for (const f of old.functions) loadFunctionDetail(oldBytes, old, f);
+  assert.equal(Object.values(old.details ?? {}).filter((d) => d.recovered).length, 1);
+  const bytes = Buffer.from(`// moved\n${text}`);
+  const got = factsFromEarlier({ bytes: oldBytes, parsed: old }, bytes, '', readingOf).facts;
+  assert.ok(got, 'the file’s facts move');
+  const fresh = parseBytes(Buffer.from(bytes));
+  for (const [i, f] of got.functions.entries()) {
+    const moved = loadFunctionDetail(bytes, got, f, undefined, { bytes: oldBytes, parsed: old });
+    assert.deepEqual(moved, loadFunctionDetail(Buffer.from(bytes), fresh, fresh.functions[i]), f.name);
+  }
+});
+
+test('moved facts keep the token digests of the facts they were moved from', () => {
+  const oldBytes = Buffer.from(SOURCE);
+  const old = parseBytes(oldBytes);
+  const digests = old.functions.map((f, i) => tokenDigestOf(f, () => `digest ${String(i)}`));
+  const got = moved(SOURCE, `\n${SOURCE}`);
+  assert.ok(got);
+  const again = factsFromEarlier({ bytes: oldBytes, parsed: old }, Buffer.from(`\n${SOURCE}`), '', readingOf).facts;
+  assert.deepEqual(
+    again?.functions.map((f) =>
+      tokenDigestOf(f, () => {
+        throw new Error('lexed again');
+      }),
+    ),
+    digests,
+  );
 });

@@ -155,9 +155,34 @@ export const DEFAULT_MAX_FACT_BYTES = 256 * 1024 * 1024;
  * it costs on disk or in a shared store and tracks its heap size (measured:
  * 5 ms for the 204 entries of the bench corpus). Details the rules parse on
  * demand later grow an entry a little past what was counted.
+ *
+ * Counted by parts, each part once: an entry is stored again when the rules
+ * have added details to it (on every re-scan that read its functions), and
+ * serializing it whole again cost more than the rest of such a re-scan's
+ * bookkeeping.
  */
 export function factBytes(entry: CacheEntry): number {
-  return Math.max(1, serialize(entry).length);
+  let n = entry.lex ? partBytes(entry.lex) : 0;
+  if (entry.parsed) {
+    n += partBytes(entry.parsed, factsOnly);
+    for (const d of Object.values(entry.parsed.details ?? {})) n += partBytes(d);
+    if (entry.parsed.macroBodies) n += partBytes(entry.parsed.macroBodies);
+  }
+  return Math.max(1, n);
+}
+
+/** Serialized sizes of the parts of entries, by part (a part does not change once made). */
+const partSizes = new WeakMap<object, number>();
+function partBytes<T extends object>(part: T, view: (p: T) => unknown = (p) => p): number {
+  let n = partSizes.get(part);
+  if (n === undefined) partSizes.set(part, (n = serialize(view(part)).length));
+  return n;
+}
+
+/** Parsed facts without what grows on demand (measured apart). */
+function factsOnly(p: ParsedEntry): Omit<ParsedEntry, 'details' | 'macroBodies'> {
+  const { details: _details, macroBodies: _bodies, ...facts } = p;
+  return facts;
 }
 
 export interface CacheEntry {

@@ -20,6 +20,7 @@ import type { FnDef, Program } from './program.js';
 import type { InitAnalysis } from './paths.js';
 import type { LockReport } from './rules/locks.js';
 import { siteId, type AcquireSite } from './pathstate.js';
+import { tokenDigestOf } from './factdigest.js';
 import { TokenPlaces } from './tokenplaces.js';
 import { defined } from '../util/defined.js';
 
@@ -28,9 +29,6 @@ export interface MovedEntry extends Ties {
   /** As made, with the positions of the program it was made in. */
   analysis: InitAnalysis;
 }
-
-/** Token digests by fact object: the facts of an unchanged file are the cache's same objects. */
-const digestCache = new WeakMap<object, string | null>();
 
 /**
  * What the program's functions are across scans: file, name, build variant and which of the
@@ -84,18 +82,14 @@ function tokensOf(program: Program, fn: FnDef): TokenPlaces | undefined {
 
 /** Digest of a function's tokens (kinds aside: the texts decide them); null where it cannot be read. */
 function tokenDigest(program: Program, fn: FnDef): string | null {
-  const hit = digestCache.get(fn.fact);
-  if (hit !== undefined) return hit;
-  let digest: string | null = null;
-  const t = tokensOf(program, fn);
-  if (t) {
+  return tokenDigestOf(fn.fact, () => {
+    const t = tokensOf(program, fn);
+    if (!t) return null;
     // Tokens joined by a control character, which C source holds only inside a literal.
     const parts: string[] = new Array<string>(t.count);
     for (let i = 0; i < t.count; i++) parts[i] = t.word(i);
-    digest = createHash('sha1').update(parts.join('\u0001')).digest('hex');
-  }
-  digestCache.set(fn.fact, digest);
-  return digest;
+    return createHash('sha1').update(parts.join('\u0001')).digest('hex');
+  });
 }
 
 /**

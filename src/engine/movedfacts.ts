@@ -5,14 +5,17 @@
  * where its token is now. The file is then not parsed at all; its bodies follow on demand
  * (`moveddetail.ts`).
  *
- * Where a reading could turn on more than the tokens, the file is parsed: a version with syntax
- * damage (tree-sitter's error recovery weighs skipped bytes and lines), regions read only with the
- * project's macros expanded (their texts are spliced from the source), a position no token marks.
+ * Where a reading could turn on more than the tokens, the file is parsed: a version whose parse
+ * recovered from a syntax error, damaging or not (tree-sitter's error recovery weighs skipped bytes
+ * and lines), regions read only with the project's macros expanded (their texts are spliced from the
+ * source), a position no token marks. A body's own recovery is its own: bodies the file's parse left
+ * out move or are parsed one by one, later (`moveddetail.ts` never moves a recovered one).
  */
 import type { FieldAssign, FunctionFact, ParsedFacts } from './ast.js';
 import type { ParsedEntry } from './filefacts.js';
 import type { Tokens } from './lexer.js';
 import type { Prepared } from './preprocess.js';
+import { sameTokenDigest } from './factdigest.js';
 import { lineOf } from './text.js';
 
 /**
@@ -48,7 +51,6 @@ export function factsFromEarlier(
   if ((old.macroDigest ?? '') !== (macroDigest ?? '')) return {};
   if (old.recovered || old.damagedLines.length || old.expansions?.length || old.expansionLimits?.length) return {};
   if (old.functions.some((f) => f.damaged || f.expansion !== undefined)) return {};
-  if (old.details && Object.values(old.details).some((d) => d.damagedAt !== undefined || d.recovered)) return {};
   const reading = read(bytes);
   const then = new Placed(earlier.reading ?? read(earlier.bytes));
   const now = new Placed(reading);
@@ -212,8 +214,13 @@ function moveFacts(old: ParsedEntry, then: Placed, now: Placed): ParsedEntry {
     if (a.col === 1 && c !== 1) throw new NotOnToken();
     return { ...a, line: l, col: c };
   };
+  const functions = old.functions.map(fn);
+  // Tokens digested for the earlier facts are these facts' own (`factdigest.ts`).
+  old.functions.forEach((f, i) => {
+    sameTokenDigest(f, functions[i]);
+  });
   const out: ParsedFacts = {
-    functions: old.functions.map(fn),
+    functions,
     decls: old.decls.map((d) => ({ ...d, line: line(d.line) })),
     assigns: old.assigns.map(assign),
     functionClass: old.functionClass.map((c) => ({ ...c, line: line(c.line) })),
