@@ -5,11 +5,15 @@
  * memory between scans, so a save re-reads one file and re-walks only the
  * initialize analyses that can read it.
  *
- * Incremental reparse (tree-sitter's `tree.edit` and `parse(new, old)`) is
- * not used: on the evaluation corpus the re-scan after an edit of the
- * mapping file spends most of its time re-walking initialize, not parsing
- * the one changed file (`npm run bench -- --corpus DIR` prints both), so
- * keeping old trees would cost memory for little.
+ * A saved file is not parsed again where its edit kept every token (a
+ * comment, blank lines, spacing): its earlier facts move to where the tokens
+ * are now (`movedfacts.ts`), and so do the bodies and the path analyses that
+ * read only unchanged tokens. Where tokens changed, the file's parse leaves
+ * out its function bodies and reads a body only when a rule asks for it
+ * (each unchanged one is moved from the earlier version instead), so
+ * tree-sitter's incremental reparse (`tree.edit`, `parse(new, old)`) would
+ * save only the skeleton parse of one file: keeping every file's old tree in
+ * memory for that is not worth it.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
