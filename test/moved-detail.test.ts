@@ -145,3 +145,22 @@ test('a body tree-sitter recovered from an error in is never taken: its reading 
   const withRead = { ...earlier, bytes: oldBytes, variant: (v: number) => variantText(oldBytes, v) };
   assert.equal(detailFromEarlier(withRead, bytes, variantText(bytes, 0) ?? '', f, entry.macroDigest), undefined);
 });
+
+test('a sign moved off its number is not the same tokens: tree-sitter reads `-1` as one literal', () => {
+  const text = `int NicSign(PNIC nic)
+{
+    if (!nic) return -1;
+    return 0;
+}
+`;
+  const oldBytes = Buffer.from(text);
+  const earlier = readAll(oldBytes);
+  const withRead = { ...earlier, bytes: oldBytes, variant: (v: number) => variantText(oldBytes, v) };
+  const spaced = Buffer.from(text.replace('-1', '- 1'));
+  const entry = parseBytes(spaced);
+  const f = entry.functions[0];
+  assert.equal(detailFromEarlier(withRead, spaced, variantText(spaced, 0) ?? '', f, entry.macroDigest), undefined);
+  const moved = Buffer.from(`\n${text}`);
+  const entry2 = parseBytes(moved);
+  assert.ok(detailFromEarlier(withRead, moved, variantText(moved, 0) ?? '', entry2.functions[0], entry2.macroDigest));
+});

@@ -78,6 +78,11 @@ test('an edit that changes a token, or the layout the parse reads, is parsed', (
   assert.equal(moved(SOURCE, SOURCE.replace('return status;', 'return status;;')), undefined);
   // A `}` moved to the start of its line (where the file's parse finds a body's end).
   assert.equal(moved(SOURCE, SOURCE.replace('    }\n    nic->Halt', '}\n    nic->Halt')), undefined);
+  // A sign moved off its number: `-1` is one literal to tree-sitter, `- 1` a minus.
+  assert.equal(moved(SOURCE, SOURCE.replace('return status;', 'return -1;')), undefined, 'a token changed');
+  const signed = SOURCE.replace('return status;', 'return -1;');
+  assert.equal(moved(signed, signed.replace('-1', '- 1')), undefined);
+  assert.ok(moved(signed, `\n${signed}`));
   // A line split between two tokens that line-only facts stand for (a declaration's line).
   assert.equal(moved(SOURCE, SOURCE.replace('static unsigned   long', 'static\nunsigned long')), undefined);
 });

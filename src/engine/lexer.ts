@@ -257,6 +257,17 @@ export function tokensOfRegion(base: string, baseToks: Tokens, text: string, at:
 }
 
 /** Index of the first token at or after an offset. */
+/**
+ * Token `i` is a `-` or `+` written right against the number after it. tree-sitter's C grammar reads
+ * `-1` as one number literal and `- 1` as a unary minus, where this lexer gives two tokens either way:
+ * what is compared as "the same tokens" compares this too (`movedfacts.ts`, `tokenplaces.ts`).
+ */
+export function gluedSign(text: string, toks: Tokens, i: number): boolean {
+  if (toks.kind[i] !== Tok.Punct || toks.end[i] - toks.start[i] !== 1 || i + 1 >= toks.count) return false;
+  const c = text.charCodeAt(toks.start[i]);
+  return (c === 45 || c === 43) && toks.kind[i + 1] === Tok.Number && toks.end[i] === toks.start[i + 1];
+}
+
 export function tokenAt(toks: Tokens, offset: number): number {
   let lo = 0;
   let hi = toks.count;

@@ -87,7 +87,8 @@ function tokenDigest(program: Program, fn: FnDef): string | null {
     if (!t) return null;
     // Tokens joined by a control character, which C source holds only inside a literal.
     const parts: string[] = new Array<string>(t.count);
-    for (let i = 0; i < t.count; i++) parts[i] = t.word(i);
+    // A sign against its number is one literal to the parser: marked, so `- 1` and `-1` differ.
+    for (let i = 0; i < t.count; i++) parts[i] = t.glued(i) ? `${t.word(i)}\u0002` : t.word(i);
     return createHash('sha1').update(parts.join('\u0001')).digest('hex');
   });
 }

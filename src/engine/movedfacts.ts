@@ -13,7 +13,7 @@
  */
 import type { FieldAssign, FunctionFact, ParsedFacts } from './ast.js';
 import type { ParsedEntry } from './filefacts.js';
-import type { Tokens } from './lexer.js';
+import { gluedSign, type Tokens } from './lexer.js';
 import type { Prepared } from './preprocess.js';
 import { sameTokenDigest } from './factdigest.js';
 import { lineOf } from './text.js';
@@ -126,8 +126,9 @@ function sameWords(a: Placed, b: Placed): boolean {
 
 /**
  * The same build variants, each with the same tokens, each token starting a line in both or in
- * neither: the rest of what the parse reads from layout (where a body ends is found by a `}` that
- * starts its line, an implicit `int` is supplied in a run of spaces) shows in those.
+ * neither, each sign against its number in both or in neither: the rest of what the parse reads from
+ * layout (where a body ends is found by a `}` that starts its line, an implicit `int` is supplied in
+ * a run of spaces, `-1` is one literal and `- 1` a minus) shows in those.
  */
 function sameReadings(a: Prepared, b: Prepared): boolean {
   if (a.variants.length !== b.variants.length || !a.tokens || !b.tokens) return false;
@@ -145,6 +146,7 @@ function sameTokens(at: string, a: Tokens, bt: string, b: Tokens, lineStarts: bo
     const len = a.end[i] - s;
     if (a.kind[i] !== b.kind[i] || len !== b.end[i] - t) return false;
     if (lineStarts && startsLine(at, s) !== startsLine(bt, t)) return false;
+    if (gluedSign(at, a, i) !== gluedSign(bt, b, i)) return false;
     for (let k = 0; k < len; k++) if (at.charCodeAt(s + k) !== bt.charCodeAt(t + k)) return false;
   }
   return true;

@@ -4,7 +4,7 @@
  * moved keeps its tokens, so a position tied to a token of the earlier text moves to that token in
  * the new one (`movedanalysis.ts`, `moveddetail.ts`).
  */
-import { tokenize } from './lexer.js';
+import { gluedSign, tokenize, type Tokens } from './lexer.js';
 import { lineOf, lineStarts } from './text.js';
 
 const lineStartCache = new WeakMap<object, number[]>();
@@ -13,6 +13,7 @@ export class TokenPlaces {
   readonly start: Int32Array;
   readonly end: Int32Array;
   readonly count: number;
+  private readonly tokens: Tokens;
   private readonly lines: number[];
   private starts: Map<number, number> | undefined;
   private ends: Map<number, number> | undefined;
@@ -31,9 +32,15 @@ export class TokenPlaces {
     if (!lines) lineStartCache.set(owner, (lines = lineStarts(text)));
     this.lines = lines;
     const t = tokenize(text, { at: from, lineStart: from === 0 || text.charCodeAt(from - 1) === 10 }, to);
+    this.tokens = t;
     this.start = t.start;
     this.end = t.end;
     this.count = t.count;
+  }
+
+  /** A sign written against the number after it (see `gluedSign`): part of a literal to tree-sitter. */
+  glued(i: number): boolean {
+    return gluedSign(this.text, this.tokens, i);
   }
 
   /** The token's text. */
@@ -41,10 +48,11 @@ export class TokenPlaces {
     return this.text.slice(this.start[i], this.end[i]);
   }
 
-  /** The same token texts, in the same order. */
+  /** The same token texts, in the same order, each sign against its number in both or in neither. */
   sameTokens(other: TokenPlaces): boolean {
     if (this.count !== other.count) return false;
-    for (let i = 0; i < this.count; i++) if (this.word(i) !== other.word(i)) return false;
+    for (let i = 0; i < this.count; i++)
+      if (this.word(i) !== other.word(i) || this.glued(i) !== other.glued(i)) return false;
     return true;
   }
 
