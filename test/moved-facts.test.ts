@@ -14,6 +14,7 @@ import { factsFromEarlier } from '../src/engine/movedfacts.js';
 import { tokenDigestOf } from '../src/engine/factdigest.js';
 import { scan, type SourceFile } from '../src/engine/scan.js';
 import { tokenize } from '../src/engine/lexer.js';
+import { defined } from '../src/util/defined.js';
 
 const SOURCE = `#include <ndis.h>
 typedef struct _NIC { PVOID Regs; NDIS_PHYSICAL_ADDRESS Pa; ULONG Count; } NIC, *PNIC;
@@ -85,6 +86,22 @@ test('an edit that changes a token, or the layout the parse reads, is parsed', (
   assert.ok(moved(signed, `\n${signed}`));
   // A line split between two tokens that line-only facts stand for (a declaration's line).
   assert.equal(moved(SOURCE, SOURCE.replace('static unsigned   long', 'static\nunsigned long')), undefined);
+});
+
+test('an assignment the body scan places by its line alone is not moved when its line splits', () => {
+  // Written at column 1, where a token of the line also starts: read by line or by token, the line
+  // must move as one.
+  // (Every name on that line is used above it, so no other fact stands for the line.)
+  const text = 'VOID NicSet(PNIC a)\n{\n    Use(a, NicHalt);\na->Halt = NicHalt;\n}\n';
+  const split = text.replace('a->Halt', 'a->\n   Halt');
+  const fresh = parseBytes(Buffer.from(split));
+  const got = moved(text, split);
+  if (got) assert.deepEqual(strip(got), strip(fresh));
+  assert.equal(got, undefined);
+  assert.deepEqual(
+    strip(defined(moved(text, `\n${text}`))).assigns.map((a) => [a.line, a.col]),
+    parseBytes(Buffer.from(`\n${text}`)).assigns.map((a) => [a.line, a.col]),
+  );
 });
 
 test('a file whose parse recovered from a syntax error is parsed again', () => {

@@ -211,9 +211,9 @@ function moveFacts(old: ParsedEntry, then: Placed, now: Placed): ParsedEntry {
     }
     if (i === undefined) return { ...a, line: line(a.line) };
     const [l, c] = now.point(now.toks.start[i]);
-    // Column 1 is also how the body scan marks an assignment by its line alone: a token there that
-    // moved off column 1 leaves two readings, so the file is parsed.
-    if (a.col === 1 && c !== 1) throw new NotOnToken();
+    // Column 1 is also how the body scan marks an assignment by its line alone: read either way, the
+    // token there stays at column 1 and its whole line moves as one, or the file is parsed.
+    if (a.col === 1 && (c !== 1 || line(a.line) !== l)) throw new NotOnToken();
     return { ...a, line: l, col: c };
   };
   const functions = old.functions.map(fn);
