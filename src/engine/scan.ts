@@ -554,7 +554,7 @@ async function parseClosure(
   return { needed, parsedCount, movedCount, workersUsed };
 }
 
-/** The facts of `bytes` moved from its earlier version (see movedfacts.ts), or undefined. */
+/** The facts of `bytes` moved from its earlier version (movedfacts.ts) where they can be, and the new version's reading if one was made. */
 async function movedFactsOf(
   earlier: EarlierVersion,
   bytes: Uint8Array,
