@@ -329,9 +329,10 @@ export class FactCache {
   keepEarlier(path: string, bytes: Uint8Array, parsed: ParsedEntry, reading?: Reading): void {
     if (!this.remembersWalks || bytes.length > EARLIER_BYTES) return;
     // A file this scan did not change keeps the reading its version was compared by, if it has one.
-    const kept = this.earlier.peek(path);
-    const same = kept !== undefined && (kept.bytes === bytes || Buffer.compare(kept.bytes, bytes) === 0);
-    const r = reading ?? (same ? kept.reading : undefined);
+    // The bytes are compared only where there is a reading to keep: most versions never had one.
+    let r = reading;
+    const kept = r ? undefined : this.earlier.peek(path);
+    if (kept?.reading && (kept.bytes === bytes || Buffer.compare(kept.bytes, bytes) === 0)) r = kept.reading;
     this.earlier.set(path, r ? { bytes, parsed, reading: r } : { bytes, parsed });
   }
 

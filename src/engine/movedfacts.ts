@@ -13,10 +13,10 @@
  */
 import type { FieldAssign, FunctionFact, ParsedFacts } from './ast.js';
 import type { ParsedEntry } from './filefacts.js';
-import { gluedSign, type Tokens } from './lexer.js';
+import { gluedSign, tokenAt, type Tokens } from './lexer.js';
 import type { Prepared } from './preprocess.js';
 import { sameTokenDigest } from './factdigest.js';
-import { lineOf } from './text.js';
+import { lineOf, startsLine } from './text.js';
 
 /**
  * What the comparison reads of a version: its text, its line starts, its tokens, and its prepared
@@ -98,17 +98,6 @@ class Placed {
     }
     throw new NotOnToken();
   }
-  /** The first token starting at or after `offset` (`count` if none). */
-  firstFrom(offset: number): number {
-    let lo = 0;
-    let hi = this.toks.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.toks.start[mid] < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
   offsetOf(line: number, col: number): number {
     if (line < 1 || line > this.lines.length) throw new NotOnToken();
     return this.lines[line - 1] + col - 1;
@@ -152,11 +141,6 @@ function sameTokens(at: string, a: Tokens, bt: string, b: Tokens, lineStarts: bo
   return true;
 }
 
-function startsLine(text: string, at: number): boolean {
-  const c = at === 0 ? 10 : text.charCodeAt(at - 1);
-  return c === 10 || c === 13;
-}
-
 function moveFacts(old: ParsedEntry, then: Placed, now: Placed): ParsedEntry {
   /** Offsets of token starts and ends, moved. */
   const start = (o: number) => now.toks.start[then.tokenAt(o, false)];
@@ -174,7 +158,7 @@ function moveFacts(old: ParsedEntry, then: Placed, now: Placed): ParsedEntry {
     if (l < 1 || l > then.lines.length) throw new NotOnToken();
     const from = then.lines[l - 1];
     const to = l < then.lines.length ? then.lines[l] : then.text.length + 1;
-    let i = then.firstFrom(from);
+    let i = tokenAt(then.toks, from);
     if (i >= then.toks.count || then.toks.start[i] >= to) throw new NotOnToken();
     const moved = lineOf(now.lines, now.toks.start[i]);
     for (i++; i < then.toks.count && then.toks.start[i] < to; i++)

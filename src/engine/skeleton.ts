@@ -9,6 +9,7 @@
  * damage and its nesting are learned there: see parse.ts `leftOutDetail`).
  */
 import { Tok, type Tokens } from './lexer.js';
+import { startsLine } from './text.js';
 
 const LBRACE = 123;
 const RBRACE = 125;
@@ -86,10 +87,6 @@ export function functionBodies(text: string, toks: Tokens): [number, number][] |
     }
   }
   return depth === 0 && open.length === 0 ? out : undefined;
-}
-
-function startsLine(text: string, at: number): boolean {
-  return at === 0 || text.charCodeAt(at - 1) === 10 || text.charCodeAt(at - 1) === 13;
 }
 
 function isChar(text: string, toks: Tokens, i: number, c: number): boolean {

@@ -85,3 +85,8 @@ export function lineOf(starts: number[], offset: number): number {
   }
   return lo + 1;
 }
+
+/** Whether the character at `at` begins a line (the text's start, or right after a line break). */
+export function startsLine(text: string, at: number): boolean {
+  return at === 0 || text.charCodeAt(at - 1) === 10 || text.charCodeAt(at - 1) === 13;
+}
