@@ -111,6 +111,21 @@ test('a file whose parse recovered from a syntax error is parsed again', () => {
   assert.equal(moved(broken, `\n${broken}`), undefined);
 });
 
+test('a file with storage macros in front of its declarations reads cleanly, so its facts move', () => {
+  // The DDK's ISDN samples: before the storage macros were read as noise, such a file recovered
+  // (and was parsed whole on every edit of it).
+  const noisy = `#define DBG_STATIC
+DBG_STATIC ULONG g_Counter = 0;
+DBG_STATIC void Destroy(PNIC nic);
+${SOURCE}`;
+  const facts = parseBytes(Buffer.from(noisy));
+  assert.equal(facts.recovered, undefined);
+  const edited = noisy.replace('    if (status', '    // test it\n    if (status');
+  const got = moved(noisy, edited);
+  assert.ok(got, 'moved');
+  assert.deepEqual(strip(got), strip(parseBytes(Buffer.from(edited))));
+});
+
 test('comments and spacing inside what the facts spell do not change them', () => {
   // An else branch after a comment, a returned value after one, a cast type with one inside.
   const text = `int F(int a)

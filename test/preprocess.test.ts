@@ -282,3 +282,39 @@ test('the words blanked as empty macros begin with `_` or a capital (the lexical
   const p = prepare('VOID NTAPI F(IN PVOID a, OUT PULONG b OPTIONAL, __in PVOID c)\n{\n}\n');
   assert.equal(p.variants[0], 'VOID       F(   PVOID a,     PULONG b         ,      PVOID c)\n{\n}\n');
 });
+
+test('storage macros in front of a declaration’s type become spaces; a type and its name stay', () => {
+  // Shapes of the DDK's ISDN samples (`DBG_STATIC`: empty in a debug build, `static` in a free one),
+  // ReactOS dc21x4 (`DC_PG_DATA`) and the Xframe II HAL (`__HAL_STATIC_DEVICE __HAL_INLINE_DEVICE`).
+  const text = [
+    'DBG_STATIC ULONG                    g_CardInstanceCounter       // @globalv',
+    '// Keeps track of how many cards are created.',
+    '                                = 0;',
+    'DBG_STATIC PARAM_TABLE g_CardParameters[] = { 0 };',
+    'static DC_PG_DATA UCHAR SRompLeaf[] = { 1 };',
+    'DBG_STATIC NDIS_HANDLE g_A, g_B;',
+    'DBG_STATIC void CardDestroyObjects(PCARD_OBJECT pCard);',
+    '__HAL_STATIC_DEVICE __HAL_INLINE_DEVICE xge_hal_status_e',
+    'xge_hal_handle_interrupt(xge_hal_device_t *hldev, u64 *reason);',
+    // Left alone: two words (a type and its name), a call's arguments, a type word after a qualifier.
+    'NDIS_HANDLE g_NdisWrapperHandle = NULL;',
+    'VOID F(PCARD_OBJECT pCard, ULONG n);',
+    'ULONG const Limit = 4;',
+    '',
+  ].join('\n');
+  const w: string[] = words(prepare(text).variants[0]);
+  for (const gone of ['DBG_STATIC', 'DC_PG_DATA', '__HAL_STATIC_DEVICE', '__HAL_INLINE_DEVICE'])
+    assert.ok(!w.includes(gone), `${gone} blanked`);
+  for (const kept of [
+    'ULONG',
+    'g_CardInstanceCounter',
+    'PARAM_TABLE',
+    'UCHAR',
+    'NDIS_HANDLE',
+    'g_NdisWrapperHandle',
+    'PCARD_OBJECT',
+    'xge_hal_status_e',
+    'Limit',
+  ])
+    assert.ok(w.includes(kept), `${kept} kept`);
+});

@@ -273,9 +273,29 @@ function withWords(toks: Tokens, at: number[], length: number): Tokens {
   return { kind, start, end, count };
 }
 
-const ALL_CAPS = /^[A-Z][A-Z0-9_]*$/;
-/** Words that may begin a declaration, before which a project's section or inline macro sits. */
-const DECL_START = new Set(['static', 'extern', 'typedef', 'struct', 'union', 'enum']);
+/** A macro's look: capitals, digits and underscores, leading underscores allowed (`__HAL_STATIC_DEVICE`). */
+const ALL_CAPS = /^_*[A-Z][A-Z0-9_]*$/;
+/**
+ * Words that may begin a declaration, before which a project's section, storage or inline macro sits:
+ * a storage class or tag, or a built-in type (no type name is ever followed by one, `ULONG void`).
+ */
+const DECL_START = new Set([
+  'static',
+  'extern',
+  'typedef',
+  'struct',
+  'union',
+  'enum',
+  'void',
+  'int',
+  'char',
+  'short',
+  'long',
+  'float',
+  'double',
+  'unsigned',
+  'signed',
+]);
 const C_WORDS = new Set([
   'static',
   'extern',
@@ -308,7 +328,11 @@ const C_WORDS = new Set([
  * - `E100_PAGED_DATA static const ...`: an all-caps word before a
  *   storage class or `struct`;
  * - `DECLSPEC_NOINLINE_FROM_PAGED VOID F(`: all-caps words in front of
- *   the type and name of a function header (C allows one type name there).
+ *   the type and name of a function header (C allows one type name there);
+ * - `DBG_STATIC ULONG Counter = 0;`, `static DC_PG_DATA UCHAR Table[] =`:
+ *   the same in front of a variable's type and name, outside parentheses
+ *   (a storage macro a debug build defines empty and a free build `static`:
+ *   read as the debug build, as the macro table's first definition would).
  */
 function blankDeclarationNoise(text: string, toks: Tokens, blank: [number, number][]): void {
   const blanked = new Set<number>();
@@ -321,6 +345,7 @@ function blankDeclarationNoise(text: string, toks: Tokens, blank: [number, numbe
     toks.end[i] - toks.start[i] === 1;
   const live = (i: number) => i < toks.count && toks.kind[i] !== Tok.Directive && !blanked.has(toks.start[i]);
   let depth = 0;
+  let parens = 0;
   let run: number[] = [];
   for (let i = 0; i < toks.count; i++) {
     if (!live(i)) continue;
@@ -329,10 +354,14 @@ function blankDeclarationNoise(text: string, toks: Tokens, blank: [number, numbe
       const ch = text.charCodeAt(toks.start[i]);
       if (ch === 123 /* { */) depth++;
       else if (ch === 125 /* } */) depth = Math.max(0, depth - 1);
-      if (depth === 0 && ch === 40 /* ( */ && run.length >= 3) {
-        // `NOISE... TYPE NAME (`: keep the last two words.
+      const ends = toks.end[i] - toks.start[i] === 1 && (ch === 61 || ch === 59 || ch === 91 || ch === 44); // = ; [ ,
+      if (depth === 0 && run.length >= 3 && (ch === 40 /* ( */ || (parens === 0 && ends))) {
+        // `NOISE... TYPE NAME (` or `NOISE... TYPE NAME =`: keep the last two words.
         for (const t of run.slice(0, -2)) if (ALL_CAPS.test(word(t))) blank.push([toks.start[t], toks.end[t]]);
       }
+      if (ch === 40) parens++;
+      else if (ch === 41) parens = Math.max(0, parens - 1);
+      else if (ch === 59 || ch === 123 || ch === 125) parens = 0;
       run = [];
       if (depth !== 0 || ch !== 40) continue;
       continue;
