@@ -17,6 +17,8 @@ import {
   type Val,
 } from '../src/engine/pathstate.js';
 import { foldElements } from '../src/engine/pathresource.js';
+import { Analysis, type Exit } from '../src/engine/pathcontext.js';
+import { mergeExits } from '../src/engine/pathmerge.js';
 import type { Pos } from '../src/engine/ast.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
 import type { FnDef, Program } from '../src/engine/program.js';
@@ -464,4 +466,24 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
       `width ${String(width)}`,
     );
   }
+});
+
+test('a helper’s exits that differ only in how a released acquisition went are one exit past the width', () => {
+  // rtlnwifi's send engine: a cleanup frees what each failed round allocated, and each round's
+  // allocation status stayed in the state of a group that holds nothing (428 exits, now 110).
+  const program = programOf({ 'mp.c': `${ADAPTER}\nVOID Nothing(VOID) { }\n` });
+  const an = new Analysis(program, mapping, new Set(program.functions), false, 1, []);
+  const o = { at: 2, file: 'mp.c', p: [4, 9, 4, 20] as Pos, how: 'branch' as const, text: 'a->Va[i] == NULL' };
+  const exitWith = (st: Group['st'], z: boolean, other: boolean): Exit => {
+    const s = newState();
+    element(s, 'A.Va[]', 'g', { st, sym: 'Init#0:3:5' });
+    s.cons.set('Init#0:3:5', { z, o });
+    // A second state apart from the group, so the exits are distinct states and reach the coarse merge.
+    s.vals.set('Init#0:k', other ? { k: 'Z' } : { k: 'NZ' });
+    return { state: s, ret: { k: 'NZ' } };
+  };
+  const released = mergeExits(an, [exitWith('released', true, false), exitWith('released', false, true)], 0, 'Init#0');
+  assert.equal(released.length, 1, 'released either way: one exit');
+  const cond = mergeExits(an, [exitWith('cond', true, false), exitWith('cond', false, true)], 0, 'Init#0');
+  assert.equal(cond.length, 2, 'held on success only: the caller tells them apart');
 });

@@ -473,7 +473,8 @@ export function stateHash(s: State, ignore?: Ignore): number {
 
 /**
  * What is held and on which statuses (`heldKey` in `pathmerge.ts`), as a number: the names
- * of each resource and each group's status and what its status symbol is known to be. Two seeds
+ * of each resource and each group's status and, unless it is released, what its status symbol is
+ * known to be. Two seeds
  * give two independent 32-bit hashes, used together as a 64-bit key.
  */
 export function resourceHash(s: State, seed: number): number {
@@ -481,7 +482,9 @@ export function resourceHash(s: State, seed: number): number {
   for (const [k, g] of s.res) r = (r + mix(mix(seed, strHash(k)), strHash(g))) | 0;
   let gh = 0;
   for (const [k, g] of s.groups) {
-    const c = g.sym ? s.cons.get(g.sym) : undefined;
+    // A released group holds nothing whichever way its acquisition went: how that went tells no
+    // finding apart (a cleanup that frees what a failed loop allocated leaves one state per round).
+    const c = g.sym && g.st !== 'released' ? s.cons.get(g.sym) : undefined;
     gh = (gh + mix(mix(mix(seed, strHash(k)), STATUS[g.st]), c ? (c.z ? 1 : 2) : 0)) | 0;
   }
   return mix(r >>> 0, gh >>> 0);
