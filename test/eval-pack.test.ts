@@ -14,6 +14,7 @@ import type { MutantResult } from '../eval/mutation-run.js';
 import { OperatorContext, textFromMap } from '../eval/operators/context.js';
 import { packResources } from '../eval/operators/pack.js';
 import { exitStatusCall, handleKey, pairDropRelease, pairExitToReturn } from '../eval/operators/pairing.js';
+import { pairDropClose } from '../eval/operators/opener.js';
 import { type Results, emptyResult, mutationByRule, totalsOf } from '../eval/results.js';
 import { tokenize } from '../eval/ctext.js';
 import { countsByRule, scoreFindings } from '../eval/score.js';
@@ -272,6 +273,62 @@ describe('pair-exit-to-return', () => {
       ['pair-exit-to-return'],
     );
     assert.deepEqual(MAPPING_RULES, ['ndis/mmap-context', UNMAP_FAIL, 'ndis/unmap-in-halt', 'ndis/unmap-length']);
+  });
+});
+
+describe('pair-drop-close', () => {
+  /** Line N of the array is line N + 1 of the file. */
+  const READER = [
+    '#include "drv.h"', //                                                              1
+    'NDIS_STATUS ReadRegistry(PADAPTER A)', //                                          2
+    '{', //                                                                             3
+    '    NDIS_HANDLE Config;', //                                                       4
+    '    NDIS_STATUS Status;', //                                                       5
+    '    Status = NdisOpenConfigurationEx(&A->ConfigObject, &Config);', //              6
+    '    if (Status != NDIS_STATUS_SUCCESS) {', //                                      7
+    '        return Status;', //                                                        8
+    '    }', //                                                                         9
+    '    for (i = 0; i < 4; i++) Read(Config, i);', //                                  10
+    '    NdisCloseConfiguration(Config);', //                                           11
+    '    return Status;', //                                                            12
+    '}', //                                                                            13
+    'VOID ReadMore(PADAPTER A)', //                                                     14
+    '{', //                                                                            15
+    '    NDIS_HANDLE Config;', //                                                       16
+    '    if (NdisOpenConfigurationEx(&A->ConfigObject, &Config) != NDIS_STATUS_SUCCESS)', // 17
+    '        return;', //                                                               18
+    '    Read(Config, 0);', //                                                          19
+    '    NdisCloseConfiguration(Config);', //                                           20
+    '}', //                                                                            21
+    '',
+  ];
+  const ctx = (lines: string[]): OperatorContext =>
+    new OperatorContext(labelOf(), textFromMap(new Map([['drv.c', lines.join('\n')]])));
+
+  it('deletes the close of the function that opened the handle, expecting the finding at its one return after, or at the open when it falls off its end', () => {
+    const out = pairDropClose(ctx(READER));
+    assert.deepEqual(
+      out.mutants.map((m) => [m.line, keys(m), m.rules]),
+      [
+        [11, ['ndis/open-configuration drv.c:12'], ['ndis/open-configuration']],
+        [20, ['ndis/open-configuration drv.c:17'], ['ndis/open-configuration']],
+      ],
+    );
+    assert.deepEqual(changed(out.mutants[0], READER), ['11:     ;']);
+    assert.deepEqual(out.excluded, []);
+  });
+
+  it('excludes by a stated rule: an exit between, a handle that leaves, a second exit after the close', () => {
+    const exitBetween = READER.map((l, i) => (i === 9 ? '    if (Read(Config, 0)) goto out;' : l));
+    assert.deepEqual(exclusions(pairDropClose(ctx(exitBetween))), ['11 an exit between the acquire and the release']);
+    const leaves = READER.map((l, i) => (i === 9 ? '    A->Config = Config;' : l));
+    assert.deepEqual(exclusions(pairDropClose(ctx(leaves))), ['11 the handle leaves the function']);
+    const twoAfter = READER.map((l, i) => (i === 11 ? '    if (Status) return Status; return 0;' : l));
+    assert.deepEqual(exclusions(pairDropClose(ctx(twoAfter))), ['11 more than one exit after the release']);
+    const field = READER.map((l, i) =>
+      i === 5 ? '    Status = NdisOpenConfigurationEx(&A->ConfigObject, &A->Config);' : l,
+    );
+    assert.deepEqual(exclusions(pairDropClose(ctx(field))), ['11 the handle is not a local variable of the function']);
   });
 });
 

@@ -128,7 +128,7 @@ export function apiCalls(ctx: OperatorContext, api: string, handleArg: number): 
 }
 
 /** Names of macros (`#define`, no function of that name) whose replacement mentions `api`. */
-function macrosMentioning(ctx: OperatorContext, api: string): Set<string> {
+export function macrosMentioning(ctx: OperatorContext, api: string): Set<string> {
   const g = ctx.graph();
   const functions = new Set(g.defs.map((d) => d.name));
   const out = new Set<string>();
@@ -160,7 +160,7 @@ function mentionReach(ctx: OperatorContext, defs: readonly FunctionDef[]): Set<s
  * A finding the labels already place (expected, debatable, or judged false) at a rule and place, or
  * undefined. A finding judged false is one the tool reports there already: a mutant cannot add it.
  */
-function labelledAt(ctx: OperatorContext, f: FindingKey): 'expected' | 'debatable' | 'false' | undefined {
+export function labelledAt(ctx: OperatorContext, f: FindingKey): 'expected' | 'debatable' | 'false' | undefined {
   const same = (e: FindingKey): boolean => e.rule === f.rule && e.file === f.file && e.line === f.line;
   if (ctx.label.expected.some(same)) return 'expected';
   if (ctx.label.debatable.some(same)) return 'debatable';
@@ -174,7 +174,7 @@ const LABELLED_SITE = {
   false: 'the labels judge a finding at the site false (it is reported already)',
 } as const;
 
-const LABELLED_EXIT = {
+export const LABELLED_EXIT = {
   expected: 'the labels say the exit already leaks',
   debatable: 'the labels call the exit debatable',
   false: 'the labels judge a finding at the exit false (it is reported already)',
@@ -407,6 +407,30 @@ export function exitStatusCall(tokens: readonly Token[], open: number, k: number
 }
 
 const EXITS = new Set(['goto', 'break', 'return', 'continue']);
+
+/**
+ * The exits that may be an acquire's own failure (the acquire at token `from` of a body whose braces
+ * are at `open` and `close`): the first exit after it, and the others of the braced block holding
+ * that one (`if (failed) { ...; goto a; ... goto b; }`); none more when it is directly in the body.
+ */
+export function ownExitsAfter(tokens: readonly Token[], open: number, close: number, from: number): Set<number> {
+  const own = new Set<number>();
+  let first = -1;
+  for (let k = from + 1; k < close; k++) {
+    if (tokens[k].kind === 'id' && EXITS.has(tokens[k].text)) {
+      first = k;
+      break;
+    }
+  }
+  if (first < 0) return own;
+  own.add(first);
+  const block = innermostBlock(tokens, open, first);
+  if (block === open) return own;
+  const end = matchForward(tokens, block);
+  for (let k = first + 1; k < end; k++) if (tokens[k].kind === 'id' && EXITS.has(tokens[k].text)) own.add(k);
+  return own;
+}
+
 const EDITED = new Set(['goto', 'break']);
 
 interface Held {
@@ -456,25 +480,7 @@ export function pairExitToReturn(
     }
     return undefined;
   };
-  const ownExits = (from: number): Set<number> => {
-    const own = new Set<number>();
-    let first = -1;
-    for (let k = from + 1; k < close; k++) {
-      if (tokens[k].kind === 'id' && EXITS.has(tokens[k].text)) {
-        first = k;
-        break;
-      }
-    }
-    if (first < 0) return own;
-    own.add(first);
-    // The other exits of the braced block holding it (`if (failed) { ...; goto a; ... goto b; }`); none when it is
-    // directly in the body (`if (failed) goto a;`).
-    const block = innermostBlock(tokens, open, first);
-    if (block === open) return own;
-    const end = matchForward(tokens, block);
-    for (let k = first + 1; k < end; k++) if (tokens[k].kind === 'id' && EXITS.has(tokens[k].text)) own.add(k);
-    return own;
-  };
+  const ownExits = (from: number): Set<number> => ownExitsAfter(tokens, open, close, from);
 
   const held: Held[] = [];
   let macroAcquires: string[] = [];
