@@ -1,0 +1,59 @@
+/*
+ * Callbacks beyond a miniport's own: a CoNDIS create-VC handler, a protocol's request-complete
+ * handler (the MUX samples), a KMDF work item (NDISEdge) and an NDIS poll handler (virtio-net).
+ * Each is a callback the lock rule walks: a path that returns with the lock held is reported.
+ */
+#include <ndis.h>
+
+typedef struct _ADAPTER { NDIS_SPIN_LOCK Lock; LIST_ENTRY Vcs; ULONG Requests; ULONG Polls; } ADAPTER, *PADAPTER;
+typedef struct _VC { LIST_ENTRY Link; PADAPTER Adapter; } VC, *PVC;
+
+NDIS_STATUS CreateVc(NDIS_HANDLE MiniportAdapterContext, NDIS_HANDLE NdisVcHandle, PNDIS_HANDLE MiniportVcContext)
+{
+    PADAPTER Adapter = (PADAPTER)MiniportAdapterContext;
+    PVC Vc = (PVC)*MiniportVcContext;
+    NdisAcquireSpinLock(&Adapter->Lock);
+    InsertHeadList(&Adapter->Vcs, &Vc->Link);
+    if (Vc->Adapter == NULL)
+        return NDIS_STATUS_FAILURE; // EXPECT: ndis/spinlock-balance:heldAtReturn
+    NdisReleaseSpinLock(&Adapter->Lock);
+    return NDIS_STATUS_SUCCESS;
+}
+
+VOID PtRequestComplete(NDIS_HANDLE ProtocolBindingContext, PNDIS_REQUEST Request, NDIS_STATUS Status)
+{
+    PADAPTER Adapter = (PADAPTER)ProtocolBindingContext;
+    NdisAcquireSpinLock(&Adapter->Lock);
+    Adapter->Requests++;
+    if (Status != NDIS_STATUS_SUCCESS)
+        return; // EXPECT: ndis/spinlock-balance:heldAtReturn
+    NdisReleaseSpinLock(&Adapter->Lock);
+}
+
+VOID RequestWorkItem(WDFWORKITEM WorkItem)
+{
+    PADAPTER Adapter = GetAdapter(WorkItem);
+    NdisAcquireSpinLock(&Adapter->Lock);
+    Adapter->Requests--;
+} // EXPECT: ndis/spinlock-balance:heldAtReturn
+
+VOID Poll(PVOID Context, PNDIS_POLL_RECEIVE_DATA Receive, PNDIS_POLL_TRANSMIT_DATA Transmit)
+{
+    PADAPTER Adapter = (PADAPTER)Context;
+    NdisDprAcquireSpinLock(&Adapter->Lock);
+    Adapter->Polls++;
+    NdisDprReleaseSpinLock(&Adapter->Lock);
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_CHARACTERISTICS MChars;
+    NDIS_PROTOCOL_CHARACTERISTICS PChars;
+    NDIS_POLL_CHARACTERISTICS PollChars;
+    WDF_WORKITEM_CONFIG Config;
+    MChars.CoCreateVcHandler = CreateVc;
+    PChars.RequestCompleteHandler = PtRequestComplete;
+    PollChars.PollHandler = Poll;
+    WDF_WORKITEM_CONFIG_INIT(&Config, RequestWorkItem);
+    return STATUS_SUCCESS;
+}
