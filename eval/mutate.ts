@@ -16,6 +16,7 @@ import { GUARD_RELEASE, guardRelease } from './operators/guard-release.js';
 import { MAP_IN_CALLBACK, mapInCallback } from './operators/map-in-callback.js';
 import { PAIR_DROP_RELEASE, PAIR_EXIT_TO_RETURN, pairDropRelease, pairExitToReturn } from './operators/pairing.js';
 import { PAIR_DROP_CLOSE, pairDropClose } from './operators/opener.js';
+import { LOCK_DROP_RELEASE, lockDropRelease } from './operators/locks.js';
 import { RULE_CONTEXT, RULE_IN_HALT, RULE_LENGTH, RULE_ON_FAILURE } from './operators/api.js';
 import { sample, seedFor, seeded } from './random.js';
 import { uniqueKeys } from './score.js';
@@ -39,6 +40,7 @@ export const OPERATORS: readonly {
   { id: PAIR_DROP_RELEASE, run: pairDropRelease },
   { id: PAIR_EXIT_TO_RETURN, run: pairExitToReturn },
   { id: PAIR_DROP_CLOSE, run: pairDropClose },
+  { id: LOCK_DROP_RELEASE, run: lockDropRelease },
 ];
 
 export interface Generated {

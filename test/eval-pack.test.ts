@@ -15,6 +15,7 @@ import { OperatorContext, textFromMap } from '../eval/operators/context.js';
 import { packResources } from '../eval/operators/pack.js';
 import { exitStatusCall, handleKey, pairDropRelease, pairExitToReturn } from '../eval/operators/pairing.js';
 import { pairDropClose } from '../eval/operators/opener.js';
+import { lockDropRelease } from '../eval/operators/locks.js';
 import { type Results, emptyResult, mutationByRule, totalsOf } from '../eval/results.js';
 import { tokenize } from '../eval/ctext.js';
 import { countsByRule, scoreFindings } from '../eval/score.js';
@@ -329,6 +330,76 @@ describe('pair-drop-close', () => {
       i === 5 ? '    Status = NdisOpenConfigurationEx(&A->ConfigObject, &A->Config);' : l,
     );
     assert.deepEqual(exclusions(pairDropClose(ctx(field))), ['11 the handle is not a local variable of the function']);
+  });
+});
+
+describe('pair-drop-lock-release', () => {
+  /** Line N of the array is line N + 1 of the file. */
+  const HANG = [
+    '#include "drv.h"', //                                                              1
+    'BOOLEAN Hang(NDIS_HANDLE C)', //                                                    2
+    '{', //                                                                             3
+    '    PADAPTER A = (PADAPTER)C;', //                                                 4
+    '    BOOLEAN Stuck;', //                                                            5
+    '    NdisAcquireSpinLock(&A->Lock);', //                                            6
+    '    Stuck = A->Pending > 3;', //                                                   7
+    '    NdisReleaseSpinLock(&A->Lock);', //                                            8
+    '    return Stuck;', //                                                             9
+    '}', //                                                                            10
+    'VOID Dpc(PVOID S, PADAPTER Ad, PVOID A1, PVOID A2)', //                                11
+    '{', //                                                                            12
+    '    NdisDprAcquireSpinLock(&Ad->Lock);', //                             13
+    '    Count++;', //                                                                  14
+    '    NdisDprReleaseSpinLock(&Ad->Lock);', //                             15
+    '}', //                                                                            16
+    '',
+  ];
+  const callbacks = [
+    { name: 'Hang', file: 'drv.c', line: 2, role: 'check-for-hang' },
+    { name: 'Dpc', file: 'drv.c', line: 11, role: 'dpc' },
+  ];
+  const ctx = (lines: string[]): OperatorContext =>
+    new OperatorContext(labelOf({ callbacks }), textFromMap(new Map([['drv.c', lines.join('\n')]])));
+
+  it('deletes the release of a callback that takes one lock once, expecting heldAtReturn at its return or closing brace', () => {
+    const out = lockDropRelease(ctx(HANG));
+    assert.deepEqual(
+      out.mutants.map((m) => [m.line, keys(m), m.rules]),
+      [
+        [8, ['ndis/spinlock-balance drv.c:9'], ['ndis/spinlock-balance']],
+        [15, ['ndis/spinlock-balance drv.c:16'], ['ndis/spinlock-balance']],
+      ],
+    );
+    assert.deepEqual(changed(out.mutants[0], HANG), ['8:     ;']);
+  });
+
+  it('excludes by a stated rule: an exit between, another lock call, a caller, a loop', () => {
+    const exitBetween = HANG.map((l, i) => (i === 6 ? '    if (!A) return FALSE;' : l));
+    assert.deepEqual(exclusions(lockDropRelease(ctx(exitBetween))).slice(0, 1), [
+      '6 an exit between the take and the release',
+    ]);
+    const twoLocks = HANG.map((l, i) => (i === 6 ? '    NdisAcquireSpinLock(&A->Other);' : l));
+    assert.ok(
+      exclusions(lockDropRelease(ctx(twoLocks))).includes(
+        '6 the callback makes other lock calls than one take and its release',
+      ),
+    );
+    const called = HANG.map((l, i) => (i === 13 ? '    Hang(C);' : l));
+    assert.ok(
+      exclusions(lockDropRelease(ctx(called))).includes('6 another function calls the callback (its paths change too)'),
+    );
+    const looped = HANG.map((l, i) =>
+      i === 5
+        ? '    while (A->Busy) { NdisAcquireSpinLock(&A->Lock);'
+        : i === 7
+          ? '    NdisReleaseSpinLock(&A->Lock); }'
+          : l,
+    );
+    assert.ok(
+      exclusions(lockDropRelease(ctx(looped))).includes(
+        '6 the take and the release are not in one block outside any loop or switch',
+      ),
+    );
   });
 });
 

@@ -1,0 +1,198 @@
+/**
+ * The lock operator: `ndis/spinlock-balance` under mutation.
+ *
+ * - "pair-drop-lock-release": the release of a spin lock in a labelled callback that takes it and
+ *   releases it once is deleted; the rule must then report the callback's exit after it
+ *   (`heldAtReturn`: at its one `return`, or at its closing brace where it falls off its end).
+ *
+ * The rule walks callbacks and summarises helpers into them, and leaves a path alone where it
+ * cannot name a lock or follow a call; so a mutant is written only where the text tells the whole
+ * story: the callback makes exactly two lock calls (this take and this release, of one lock named
+ * the same way, by a member path with no array index), is called by no other function (a failing
+ * initialize that calls halt), calls no function that may reach a lock call
+ * (by the over-approximating mention graph) and nothing through a pointer, uses no macro that names a
+ * lock call; no exit lies between the take and the release, they are in one block, in no loop or
+ * `switch`, and after the release the callback has one `return` or none. Anything else is excluded
+ * by a stated rule, never by what the tool says.
+ */
+
+import { reach } from '../cfuncs.js';
+import { type Token, lineOf, matchBackward } from '../ctext.js';
+import type { CallbackRef, FunctionRef } from '../labels.js';
+import { deletingStatement, type OperatorOutput } from '../mutant.js';
+import { ENGINE_SOURCE } from '../tokens.js';
+import { type OperatorContext, placeKey } from './context.js';
+import { handleKey, LABELLED_EXIT, labelledAt } from './pairing.js';
+import { callArguments, callStatement, crossesDirective } from './statements.js';
+import { defined } from '../../src/util/defined.js';
+
+export const LOCK_DROP_RELEASE = 'pair-drop-lock-release';
+export const LOCK_RULE = 'ndis/spinlock-balance';
+
+/** Each take and the release that pairs with it (the Dpr forms pair with each other). */
+const RELEASE_OF = new Map([
+  ['NdisAcquireSpinLock', 'NdisReleaseSpinLock'],
+  ['NdisDprAcquireSpinLock', 'NdisDprReleaseSpinLock'],
+]);
+const LOCK_CALLS = new Set([...RELEASE_OF.keys(), ...RELEASE_OF.values()]);
+const EXITS = new Set(['goto', 'break', 'return', 'continue']);
+/** Words before a block's `{` (or its condition) that may run it again or jump into it. */
+const REPEATING = new Set(['for', 'while', 'do', 'switch']);
+
+/** The `{` indexes of the blocks enclosing token `k` inside a body whose `{` is at `open`, innermost last. */
+function enclosingBlocks(tokens: readonly Token[], open: number, k: number): number[] {
+  const stack: number[] = [];
+  for (let i = open + 1; i < k; i++) {
+    if (tokens[i].text === '{') stack.push(i);
+    else if (tokens[i].text === '}') stack.pop();
+  }
+  return stack;
+}
+
+/**
+ * Is the code that starts at token `at` (a block's `{`, or an unbraced statement's first token) the
+ * body of a loop or a `switch` (`for (...) {`, `do Take(&L);`)?
+ */
+function repeated(tokens: readonly Token[], at: number): boolean {
+  if (at <= 0) return false;
+  const before = tokens[at - 1].text;
+  if (before === 'do') return true;
+  if (before !== ')') return false;
+  const start = matchBackward(tokens, at - 1);
+  return start > 0 && REPEATING.has(tokens[start - 1].text);
+}
+
+export function lockDropRelease(ctx: OperatorContext): OperatorOutput {
+  const out: OperatorOutput = { mutants: [], excluded: [] };
+  const graph = ctx.graph();
+  /** Names (functions, macros) whose bodies may reach a lock call by any mention: the mention graph read backwards. */
+  const mentionedBy = new Map<string, Set<string>>();
+  for (const [from, tos] of graph.mentions)
+    for (const to of tos) {
+      let set = mentionedBy.get(to);
+      if (!set) mentionedBy.set(to, (set = new Set<string>()));
+      set.add(from);
+    }
+  const lockers = reach(mentionedBy, LOCK_CALLS);
+  for (const api of LOCK_CALLS) lockers.delete(api);
+  const callbacks: (CallbackRef | FunctionRef)[] = [...ctx.label.initialize, ...ctx.label.halt, ...ctx.label.callbacks];
+  const seen = new Set<string>();
+  for (const callback of callbacks) {
+    if (seen.has(placeKey(callback))) continue;
+    seen.add(placeKey(callback));
+    const def = ctx.definition(callback);
+    if (!def) continue;
+    const c = defined(ctx.c(def.file));
+    const tokens = ctx.tokens(def.file);
+    const open = tokens.findIndex((t) => t.start === def.open);
+    const close = tokens.findIndex((t) => t.start === def.close);
+    if (open < 0 || close < 0) continue;
+    const body = tokens.slice(open + 1, close);
+    const lockCalls = body
+      .map((t, i) => ({ t, k: open + 1 + i }))
+      .filter(({ t, k }) => t.kind === 'id' && LOCK_CALLS.has(t.text) && tokens[k + 1]?.text === '(');
+    if (lockCalls.length === 0) continue;
+    const at = { file: def.file, line: lineOf(c, tokens[lockCalls[0].k].start) };
+    const exclude = (why: string, detail: string): void => {
+      out.excluded.push(ctx.exclusion(LOCK_DROP_RELEASE, why, at, detail));
+    };
+    if (!ENGINE_SOURCE.test(def.file)) {
+      exclude('the callback is in a C++ file (the engine reads C only)', '');
+      continue;
+    }
+    const [take, release] = lockCalls;
+    if (lockCalls.length !== 2 || RELEASE_OF.get(take.t.text) !== release.t.text) {
+      exclude('the callback makes other lock calls than one take and its release', def.name);
+      continue;
+    }
+    const lockOf = (k: number): string | undefined => {
+      const arg = callArguments(tokens, k + 1)[0] as { from: number; to: number } | undefined;
+      if (!arg || tokens[arg.from].text !== '&') return undefined;
+      const key = handleKey(tokens.slice(arg.from, arg.to));
+      const text = tokens
+        .slice(arg.from, arg.to)
+        .map((t) => t.text)
+        .join('');
+      return key === undefined || key.includes('[]') ? undefined : text;
+    };
+    const lock = lockOf(take.k);
+    if (lock === undefined || lockOf(release.k) !== lock) {
+      exclude('the lock is not one member named the same way by both calls', def.name);
+      continue;
+    }
+    const caller = [...graph.calls].find(([from, tos]) => from !== def.name && tos.has(def.name));
+    if (caller) {
+      exclude('another function calls the callback (its paths change too)', caller[0]);
+      continue;
+    }
+    const names = body.filter((t, i) => t.kind === 'id' && tokens[open + 2 + i]?.text === '(').map((t) => t.text);
+    const locking = names.find((n) => lockers.has(n));
+    if (locking !== undefined) {
+      exclude('the callback calls a function or macro that may take or release a lock', locking);
+      continue;
+    }
+    const throughPointer = body.some(
+      (t, i) =>
+        t.text === '(' &&
+        i > 0 &&
+        ((body[i - 2]?.text === '->' || body[i - 2]?.text === '.') && body[i - 1].kind === 'id'
+          ? true
+          : body[i - 1].text === ')' && body[i - 2]?.kind === 'id' && body[i - 3]?.text === '*'),
+    );
+    if (throughPointer) {
+      exclude('the callback calls through a pointer', def.name);
+      continue;
+    }
+    const statement = callStatement(tokens, release.k);
+    const takeStatement = callStatement(tokens, take.k);
+    if (
+      !statement ||
+      !takeStatement ||
+      crossesDirective(c, statement.start, statement.end) ||
+      crossesDirective(c, takeStatement.start, tokens[release.k].start)
+    ) {
+      exclude('a lock call is not a plain statement, or an #if lies between', def.name);
+      continue;
+    }
+    const blocks = enclosingBlocks(tokens, open, take.k);
+    const sameBlock = enclosingBlocks(tokens, open, release.k);
+    const takeFirst = tokens.findIndex((t) => t.start === takeStatement.start);
+    if (
+      blocks.join(',') !== sameBlock.join(',') ||
+      blocks.some((b) => repeated(tokens, b)) ||
+      repeated(tokens, takeFirst)
+    ) {
+      exclude('the take and the release are not in one block outside any loop or switch', def.name);
+      continue;
+    }
+    const between = tokens.slice(take.k + 1, release.k).find((t) => t.kind === 'id' && EXITS.has(t.text));
+    if (between) {
+      exclude('an exit between the take and the release', between.text);
+      continue;
+    }
+    const after = tokens.slice(release.k + 1, close).filter((t) => t.kind === 'id' && EXITS.has(t.text));
+    if (after.length > 1 || after.some((t) => t.text !== 'return')) {
+      exclude('more than one exit after the release', after.map((t) => t.text).join(','));
+      continue;
+    }
+    const reported = after.length === 1 ? after[0].start : def.close;
+    const expected = [{ rule: LOCK_RULE, file: def.file, line: lineOf(c, reported) }];
+    const known = labelledAt(ctx, expected[0]);
+    if (known) {
+      exclude(LABELLED_EXIT[known], '');
+      continue;
+    }
+    const line = lineOf(c, tokens[release.k].start);
+    out.mutants.push({
+      id: `${LOCK_DROP_RELEASE}@${placeKey({ file: def.file, line })}`,
+      operator: LOCK_DROP_RELEASE,
+      file: def.file,
+      line,
+      description: `${release.t.text}(${lock}) deleted from ${def.name}`,
+      edits: [deletingStatement(def.file, c.text, statement)],
+      expected,
+      rules: [LOCK_RULE],
+    });
+  }
+  return out;
+}
