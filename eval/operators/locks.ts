@@ -22,7 +22,7 @@ import type { CallbackRef, FunctionRef } from '../labels.js';
 import { deletingStatement, type OperatorOutput } from '../mutant.js';
 import { ENGINE_SOURCE } from '../tokens.js';
 import { type OperatorContext, placeKey } from './context.js';
-import { handleKey, LABELLED_EXIT, labelledAt } from './pairing.js';
+import { bodyRange, EXITS, handleKey, LABELLED_EXIT, labelledAt } from './pairing.js';
 import { callArguments, callStatement, crossesDirective } from './statements.js';
 import { defined } from '../../src/util/defined.js';
 
@@ -35,7 +35,6 @@ const RELEASE_OF = new Map([
   ['NdisDprAcquireSpinLock', 'NdisDprReleaseSpinLock'],
 ]);
 const LOCK_CALLS = new Set([...RELEASE_OF.keys(), ...RELEASE_OF.values()]);
-const EXITS = new Set(['goto', 'break', 'return', 'continue']);
 /** Words before a block's `{` (or its condition) that may run it again or jump into it. */
 const REPEATING = new Set(['for', 'while', 'do', 'switch']);
 
@@ -84,8 +83,7 @@ export function lockDropRelease(ctx: OperatorContext): OperatorOutput {
     if (!def) continue;
     const c = defined(ctx.c(def.file));
     const tokens = ctx.tokens(def.file);
-    const open = tokens.findIndex((t) => t.start === def.open);
-    const close = tokens.findIndex((t) => t.start === def.close);
+    const { open, close } = bodyRange(tokens, def);
     if (open < 0 || close < 0) continue;
     const body = tokens.slice(open + 1, close);
     const lockCalls = body

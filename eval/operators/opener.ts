@@ -15,24 +15,16 @@
  * excluded by a stated rule, never by what the tool says.
  */
 
-import type { FunctionDef } from '../cfuncs.js';
 import { type Token, lineOf } from '../ctext.js';
 import { deletingStatement, type OperatorOutput } from '../mutant.js';
 import { ENGINE_SOURCE } from '../tokens.js';
 import { type OperatorContext, placeKey } from './context.js';
 import { type PairResource, packResources } from './pack.js';
-import { apiCalls, labelledAt, LABELLED_EXIT, macrosMentioning, ownExitsAfter } from './pairing.js';
+import { apiCalls, bodyRange, EXITS, labelledAt, LABELLED_EXIT, macrosMentioning, ownExitsAfter } from './pairing.js';
 import { callArguments, callStatement, callsOnLine, crossesDirective } from './statements.js';
 import { defined } from '../../src/util/defined.js';
 
 export const PAIR_DROP_CLOSE = 'pair-drop-close';
-
-const EXITS = new Set(['goto', 'break', 'return', 'continue']);
-
-/** Token indexes of a function's body braces in its file's tokens. */
-function braces(tokens: readonly Token[], def: FunctionDef): { open: number; close: number } {
-  return { open: tokens.findIndex((t) => t.start === def.open), close: tokens.findIndex((t) => t.start === def.close) };
-}
 
 /** The variable `&V` names, or undefined for any other handle expression. */
 function addressedVariable(tokens: readonly Token[], from: number, to: number): string | undefined {
@@ -108,7 +100,7 @@ export function pairDropClose(
         );
         continue;
       }
-      const { open, close } = braces(tokens, holder);
+      const { open, close } = bodyRange(tokens, holder);
       const acquireAt = tokens.findIndex((t) => t.start === own[0].start);
       const releaseAt = calls[0];
       if (open < 0 || close < 0 || acquireAt < open || releaseAt < acquireAt) {

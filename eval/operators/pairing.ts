@@ -278,7 +278,7 @@ export function pairDropRelease(
 }
 
 /** Token index ranges of a function's body, in its file's tokens. */
-function bodyRange(tokens: readonly Token[], def: FunctionDef): { open: number; close: number } {
+export function bodyRange(tokens: readonly Token[], def: FunctionDef): { open: number; close: number } {
   const open = tokens.findIndex((t) => t.start === def.open);
   const close = tokens.findIndex((t) => t.start === def.close);
   return { open, close };
@@ -406,7 +406,8 @@ export function exitStatusCall(tokens: readonly Token[], open: number, k: number
   return undefined;
 }
 
-const EXITS = new Set(['goto', 'break', 'return', 'continue']);
+/** The statements that leave a block or a function. */
+export const EXITS: ReadonlySet<string> = new Set(['goto', 'break', 'return', 'continue']);
 
 /**
  * The exits that may be an acquire's own failure (the acquire at token `from` of a body whose braces

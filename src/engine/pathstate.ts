@@ -472,10 +472,9 @@ export function stateHash(s: State, ignore?: Ignore): number {
 }
 
 /**
- * What is held and on which statuses (`heldKey` in `pathmerge.ts`), as a number: the names
- * of each resource and each group's status and, unless it is released, what its status symbol is
- * known to be. Two seeds
- * give two independent 32-bit hashes, used together as a 64-bit key.
+ * What is held and on which statuses (`heldKey` in `pathmerge.ts`), as a number: the names of
+ * each resource and each group's status and, unless it is released, what its status symbol is
+ * known to be. Two seeds give two independent 32-bit hashes, used together as a 64-bit key.
  */
 export function resourceHash(s: State, seed: number): number {
   let r = seed;
