@@ -21,7 +21,7 @@ import { ENGINE_SOURCE } from '../tokens.js';
 import { type OperatorContext, placeKey } from './context.js';
 import { type PairResource, packResources } from './pack.js';
 import { apiCalls, bodyRange, EXITS, labelledAt, LABELLED_EXIT, macrosMentioning, ownExitsAfter } from './pairing.js';
-import { callArguments, callStatement, callsOnLine, crossesDirective } from './statements.js';
+import { callArguments, soleCallStatement } from './statements.js';
 import { defined } from '../../src/util/defined.js';
 
 export const PAIR_DROP_CLOSE = 'pair-drop-close';
@@ -91,18 +91,15 @@ export function pairDropClose(
       }
       const c = defined(ctx.c(release.file));
       const tokens = ctx.tokens(release.file);
-      const calls = callsOnLine(c, tokens, resource.release, release.line);
-      const statement = calls.length === 1 ? callStatement(tokens, calls[0]) : undefined;
-      if (!statement || crossesDirective(c, statement.start, statement.end)) {
-        exclude(
-          calls.length > 1 ? 'several such calls on the line' : 'the call is not a plain statement',
-          resource.release,
-        );
+      const sole = soleCallStatement(c, tokens, resource.release, release.line);
+      if ('why' in sole) {
+        exclude(sole.why, resource.release);
         continue;
       }
+      const { statement } = sole;
       const { open, close } = bodyRange(tokens, holder);
       const acquireAt = tokens.findIndex((t) => t.start === own[0].start);
-      const releaseAt = calls[0];
+      const releaseAt = sole.call;
       if (open < 0 || close < 0 || acquireAt < open || releaseAt < acquireAt) {
         exclude('the release is not after the acquire in the body', '');
         continue;

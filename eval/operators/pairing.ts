@@ -30,7 +30,7 @@ import { FAILURE_RETURN } from './api.js';
 import { type OperatorContext, placeKey } from './context.js';
 import { severalCallbacks } from './halt.js';
 import { type PairResource, packResources } from './pack.js';
-import { callArguments, callStatement, callsOnLine, crossesDirective, jumpStatement } from './statements.js';
+import { callArguments, crossesDirective, jumpStatement, soleCallStatement } from './statements.js';
 import { deletingStatement } from '../mutant.js';
 import { defined } from '../../src/util/defined.js';
 
@@ -214,15 +214,12 @@ export function pairDropRelease(
       }
       const c = defined(ctx.c(release.file));
       const tokens = ctx.tokens(release.file);
-      const calls = callsOnLine(c, tokens, resource.release, release.line);
-      const statement = calls.length === 1 ? callStatement(tokens, calls[0]) : undefined;
-      if (!statement || crossesDirective(c, statement.start, statement.end)) {
-        exclude(
-          calls.length > 1 ? 'several such calls on the line' : 'the call is not a plain statement',
-          resource.release,
-        );
+      const sole = soleCallStatement(c, tokens, resource.release, release.line);
+      if ('why' in sole) {
+        exclude(sole.why, resource.release);
         continue;
       }
+      const { statement } = sole;
       if (initCalls.has(release.holder.name)) {
         exclude("initialize reaches the release's function (its failure paths change too)", release.holder.name);
         continue;

@@ -150,3 +150,21 @@ export function crossesDirective(c: CText, start: number, end: number): boolean 
   for (let line = lineOf(c, start); line <= lineOf(c, end); line++) if (c.directive[line - 1]) return true;
   return false;
 }
+
+/**
+ * The plain statement of the one call of `api` on `line`, with the call's token; or why there is
+ * none, as an exclusion rule (several such calls on the line, or a call that is not a statement of
+ * its own or crosses an `#if`).
+ */
+export function soleCallStatement(
+  c: CText,
+  tokens: readonly Token[],
+  api: string,
+  line: number,
+): { statement: Statement; call: number } | { why: string } {
+  const calls = callsOnLine(c, tokens, api, line);
+  const statement = calls.length === 1 ? callStatement(tokens, calls[0]) : undefined;
+  if (!statement || crossesDirective(c, statement.start, statement.end))
+    return { why: calls.length > 1 ? 'several such calls on the line' : 'the call is not a plain statement' };
+  return { statement, call: calls[0] };
+}

@@ -275,49 +275,21 @@ function withWords(toks: Tokens, at: number[], length: number): Tokens {
 
 /** A macro's look: capitals, digits and underscores, leading underscores allowed (`__HAL_STATIC_DEVICE`). */
 const ALL_CAPS = /^_*[A-Z][A-Z0-9_]*$/;
-/**
- * Words that may begin a declaration, before which a project's section, storage or inline macro sits:
- * a storage class or tag, or a built-in type (no type name is ever followed by one, `ULONG void`).
- */
-const DECL_START = new Set([
-  'static',
-  'extern',
-  'typedef',
-  'struct',
-  'union',
-  'enum',
-  'void',
-  'int',
-  'char',
-  'short',
-  'long',
-  'float',
-  'double',
-  'unsigned',
-  'signed',
-]);
+/** C's storage classes and tags, which begin a declaration. */
+const DECL_WORDS = ['static', 'extern', 'typedef', 'struct', 'union', 'enum'];
+/** C's built-in type words: no type name is ever followed by one (`ULONG void`). */
+const BUILTIN_TYPES = ['void', 'int', 'char', 'short', 'long', 'float', 'double', 'unsigned', 'signed'];
+/** Words that may begin a declaration, before which a project's section, storage or inline macro sits. */
+const DECL_START = new Set([...DECL_WORDS, ...BUILTIN_TYPES]);
 const C_WORDS = new Set([
-  'static',
-  'extern',
-  'typedef',
-  'struct',
-  'union',
-  'enum',
+  ...DECL_WORDS,
   'const',
   'volatile',
   'inline',
   'register',
-  'unsigned',
-  'signed',
-  'int',
-  'char',
-  'short',
-  'long',
-  'float',
-  'double',
-  'void',
   'auto',
   'restrict',
+  ...BUILTIN_TYPES,
 ]);
 
 /**
