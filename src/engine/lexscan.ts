@@ -135,6 +135,16 @@ export function scanBody(
     }
     if (KEYWORDS.has(w)) continue;
     const member = i > 0 && (isP(i - 1, '.') || isP(i - 1, '->'));
+    // `DispatchTable[IRP_MJ_CREATE] = F;`, `DriverObject->MajorFunction[IRP_MJ_CLOSE] = F;`: a dispatch
+    // routine registered by its major function code, read as a field named by the code.
+    if (isP(i + 1, '[') && toks.kind[i + 2] === Tok.Ident && isP(i + 3, ']') && isP(i + 4, '=')) {
+      const code = word(i + 2);
+      const value = code.startsWith('IRP_MJ_') ? assignedName(i + 5) : undefined;
+      if (value) {
+        const obj = member ? `${objectOf(i - 1)}.${w}` : w;
+        assigns.push({ obj, field: code, value, fn, line: lineOf(toks.start[i]), col: 1 });
+      }
+    }
     if (isP(i + 1, '(')) {
       if (member) {
         indirect++;

@@ -1,6 +1,7 @@
 /*
  * Callbacks beyond a miniport's own: a CoNDIS create-VC handler, a protocol's request-complete
- * handler (the MUX samples), a KMDF work item (NDISEdge) and an NDIS poll handler (virtio-net).
+ * handler (the MUX samples), a KMDF work item and completion routine (NDISEdge), an NDIS poll handler
+ * (virtio-net) and IRP dispatch routines registered by their major function code.
  * Each is a callback the lock rule walks: a path that returns with the lock held is reported.
  */
 #include <ndis.h>
@@ -45,15 +46,50 @@ VOID Poll(PVOID Context, PNDIS_POLL_RECEIVE_DATA Receive, PNDIS_POLL_TRANSMIT_DA
     NdisDprReleaseSpinLock(&Adapter->Lock);
 }
 
+VOID ReadComplete(WDFREQUEST Request, WDFIOTARGET Target, PWDF_REQUEST_COMPLETION_PARAMS Params, WDFCONTEXT Context)
+{
+    PADAPTER Adapter = (PADAPTER)Context;
+    NdisAcquireSpinLock(&Adapter->Lock);
+    if (Params->IoStatus.Status != STATUS_SUCCESS)
+        return; // EXPECT: ndis/spinlock-balance:heldAtReturn
+    NdisReleaseSpinLock(&Adapter->Lock);
+}
+
+NTSTATUS DeviceIoControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PADAPTER Adapter = (PADAPTER)DeviceObject->DeviceExtension;
+    NdisAcquireSpinLock(&Adapter->Lock);
+    if (Adapter->Requests > 4)
+        return STATUS_INVALID_PARAMETER; // EXPECT: ndis/spinlock-balance:heldAtReturn
+    NdisReleaseSpinLock(&Adapter->Lock);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS DeviceClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PADAPTER Adapter = (PADAPTER)DeviceObject->DeviceExtension;
+    NdisAcquireSpinLock(&Adapter->Lock);
+    Adapter->Requests = 0;
+    return STATUS_SUCCESS; // EXPECT: ndis/spinlock-balance:heldAtReturn
+}
+
+VOID StartRead(PADAPTER Adapter, WDFREQUEST Request)
+{
+    WdfRequestSetCompletionRoutine(Request, ReadComplete, Adapter);
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     NDIS_MINIPORT_CHARACTERISTICS MChars;
     NDIS_PROTOCOL_CHARACTERISTICS PChars;
     NDIS_POLL_CHARACTERISTICS PollChars;
     WDF_WORKITEM_CONFIG Config;
+    PDRIVER_DISPATCH DispatchTable[IRP_MJ_MAXIMUM_FUNCTION + 1];
     MChars.CoCreateVcHandler = CreateVc;
     PChars.RequestCompleteHandler = PtRequestComplete;
     PollChars.PollHandler = Poll;
     WDF_WORKITEM_CONFIG_INIT(&Config, RequestWorkItem);
+    DispatchTable[IRP_MJ_DEVICE_CONTROL] = DeviceIoControl;
+    DriverObject->MajorFunction[IRP_MJ_CLOSE] = DeviceClose;
     return STATUS_SUCCESS;
 }
