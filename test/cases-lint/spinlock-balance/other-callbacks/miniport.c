@@ -1,5 +1,5 @@
 /*
- * Callbacks beyond a miniport's own: a CoNDIS create-VC handler, a protocol's request-complete
+ * Callbacks beyond a miniport's own: a CoNDIS create-VC handler, a CoNDIS call manager's open-AF handler, a protocol's request-complete
  * handler (the MUX samples), a KMDF work item and completion routine (NDISEdge), an NDIS poll handler
  * (virtio-net) and IRP dispatch routines registered by their major function code.
  * Each is a callback the lock rule walks: a path that returns with the lock held is reported.
@@ -19,6 +19,14 @@ NDIS_STATUS CreateVc(NDIS_HANDLE MiniportAdapterContext, NDIS_HANDLE NdisVcHandl
         return NDIS_STATUS_FAILURE; // EXPECT: ndis/spinlock-balance:heldAtReturn
     NdisReleaseSpinLock(&Adapter->Lock);
     return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS CmOpenAf(NDIS_HANDLE CallMgrBindingContext, PCO_ADDRESS_FAMILY AddressFamily, NDIS_HANDLE NdisAfHandle, PNDIS_HANDLE CallMgrAfContext)
+{
+    PADAPTER Adapter = (PADAPTER)CallMgrBindingContext;
+    NdisAcquireSpinLock(&Adapter->Lock);
+    Adapter->Requests++;
+    return NDIS_STATUS_SUCCESS; // EXPECT: ndis/spinlock-balance:heldAtReturn
 }
 
 VOID PtRequestComplete(NDIS_HANDLE ProtocolBindingContext, PNDIS_REQUEST Request, NDIS_STATUS Status)
@@ -82,11 +90,13 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     NDIS_MINIPORT_CHARACTERISTICS MChars;
     NDIS_PROTOCOL_CHARACTERISTICS PChars;
+    NDIS_CALL_MANAGER_CHARACTERISTICS McmChars;
     NDIS_POLL_CHARACTERISTICS PollChars;
     WDF_WORKITEM_CONFIG Config;
     PDRIVER_DISPATCH DispatchTable[IRP_MJ_MAXIMUM_FUNCTION + 1];
     MChars.CoCreateVcHandler = CreateVc;
     PChars.RequestCompleteHandler = PtRequestComplete;
+    McmChars.CmOpenAfHandler = CmOpenAf;
     PollChars.PollHandler = Poll;
     WDF_WORKITEM_CONFIG_INIT(&Config, RequestWorkItem);
     DispatchTable[IRP_MJ_DEVICE_CONTROL] = DeviceIoControl;
