@@ -19,6 +19,7 @@ import { tokenize } from '../src/engine/lexer.js';
 import { factsFromEarlier } from '../src/engine/movedfacts.js';
 import { seeded, seedFor } from './random.js';
 import { ENGINE_SOURCE, listDriverFiles } from './tokens.js';
+import { runAsCommand } from './script.js';
 
 /** One way of editing a text that keeps its tokens (a random source for the ones that place at random). */
 type Edit = (text: string, random: () => number) => string;
@@ -139,11 +140,4 @@ function main(argv: string[]): number {
   return r.differences.length ? 1 : 0;
 }
 
-if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e: unknown) {
-    process.stderr.write(`eval:moved: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 2;
-  }
-}
+runAsCommand(import.meta.url, 'eval:moved', main);

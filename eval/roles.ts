@@ -19,6 +19,7 @@ import { type Label, readLabel } from './labels.js';
 import { readManifest } from './manifest.js';
 import { repoRoot } from './run.js';
 import { ENGINE_SOURCE, listDriverFiles } from './tokens.js';
+import { runAsCommand } from './script.js';
 
 export interface MissingCallback {
   driver: string;
@@ -109,11 +110,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e: unknown) {
-    process.stderr.write(`eval:roles: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 2;
-  }
-}
+runAsCommand(import.meta.url, 'eval:roles', main);

@@ -256,7 +256,6 @@ export function tokensOfRegion(base: string, baseToks: Tokens, text: string, at:
   return tokenize(text, last < 0 ? { at: 0, lineStart: true } : { at: baseToks.end[last], lineStart: false }, to);
 }
 
-/** Index of the first token at or after an offset. */
 /**
  * Token `i` is a `-` or `+` written right against the number after it. tree-sitter's C grammar reads
  * `-1` as one number literal and `- 1` as a unary minus, where this lexer gives two tokens either way:
@@ -268,6 +267,7 @@ export function gluedSign(text: string, toks: Tokens, i: number): boolean {
   return (c === 45 || c === 43) && toks.kind[i + 1] === Tok.Number && toks.end[i] === toks.start[i + 1];
 }
 
+/** Index of the first token at or after an offset. */
 export function tokenAt(toks: Tokens, offset: number): number {
   let lo = 0;
   let hi = toks.count;
