@@ -1022,3 +1022,42 @@ ruleTester('pairing: a second instance of a struct clears the pointer the first 
     files: { 'mp.c': TWO_PORTS('').replace('// MARK', '// EXPECT: ndis/init-io-workitem') },
   },
 ]);
+
+/** A miniport whose initialize the scan does not see (registered in a file not scanned): nothing walks initialize or halt. */
+const NO_INIT = `#include <ndis.h>
+typedef struct _F { NDIS_HANDLE H; PVOID Ports; } F, *PF;
+MINIPORT_RESTART Restart;
+MINIPORT_SHUTDOWN Shutdown;
+`;
+
+ruleTester('pairing: the duties that need no initialize callback', [
+  {
+    rules: EVERY_RULE,
+    name: 'the context and opener duties still decide where no initialize callback is found',
+    files: {
+      'mp.c': `${NO_INIT}
+NDIS_STATUS Restart(NDIS_HANDLE c, PNDIS_MINIPORT_RESTART_PARAMETERS p)
+{
+    PF f = (PF)c;
+    NDIS_HANDLE Config;
+    NDIS_CONFIGURATION_OBJECT Obj;
+    NDIS_STATUS s = NdisOpenConfigurationEx(&Obj, &Config);
+    if (s != NDIS_STATUS_SUCCESS)
+        return s;
+    NdisMRegisterIoPortRange(&f->Ports, f->H, 0x300, 0x20); // EXPECT: ndis/ioport-range:wrongContext
+    return NDIS_STATUS_SUCCESS; // EXPECT: ndis/open-configuration
+}
+VOID Shutdown(NDIS_HANDLE c, NDIS_SHUTDOWN_ACTION a)
+{
+    NDIS_PHYSICAL_ADDRESS pa;
+    pa.QuadPart = 0;
+    NdisMFreeSharedMemory(((PF)c)->H, 64, FALSE, NULL, pa); // EXPECT: ndis/shared-memory
+}`,
+    },
+    check: (result) => {
+      const notice = result.notices.find((n) => n.kind === 'not-applicable');
+      assert.match(notice?.message ?? '', /ndis\/ioport-range \(its initialize and halt duties\)/);
+      assert.doesNotMatch(notice?.message ?? '', /ndis\/open-configuration/);
+    },
+  },
+]);

@@ -102,7 +102,19 @@ export interface RuleContext {
 }
 
 /** Rule kinds that walk the initialize callback's paths (and pair it with halt). */
-const NEEDS_INITIALIZE = new Set<string>(['release-on-failure', 'release-in-role', 'argument-match', 'pairing']);
+const NEEDS_INITIALIZE = new Set<string>(['release-on-failure', 'release-in-role', 'argument-match']);
+
+/**
+ * What of a rule cannot run without an initialize callback: all of it, the duties of a pairing rule
+ * that walk initialize and halt (its context and opener duties still decide), or nothing.
+ */
+function skippedWithoutInitialize(rule: RulePack['rules'][number]): string | undefined {
+  if (NEEDS_INITIALIZE.has(rule.kind)) return rule.id;
+  if (rule.kind !== 'pairing') return undefined;
+  const d = rule.duties;
+  if (!d.onFailure && !d.inHalt && !d.sameArguments) return undefined;
+  return d.context || d.inOpener ? `${rule.id} (its initialize and halt duties)` : rule.id;
+}
 
 export function runRules(program: Program, pack: RulePack, context: RuleContext = {}): RuleOutput & RuleTimes {
   const notices: Notice[] = [];
@@ -111,7 +123,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
   // others still decide: a mapping in DriverEntry or an OID handler is wrong whichever function initializes.
   const withoutInitialize = inits.length === 0;
   if (withoutInitialize) {
-    const skipped = pack.rules.filter((r) => NEEDS_INITIALIZE.has(r.kind)).map((r) => r.id);
+    const skipped = pack.rules.map(skippedWithoutInitialize).filter((id) => id !== undefined);
     notices.push({
       kind: 'not-applicable',
       message: `No initialize callback (${roleLabel(pack, pack.roles.initialize[0])}) was found, so ${skipped.length ? skipped.join(', ') : 'no rule'} did not run here; the other rules ran. If it has one, declare it with its role type, a _Function_class_ annotation or a registration in the characteristics.`,
@@ -275,7 +287,16 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
         );
         break;
       case 'pairing':
-        drafts.push(...pairing(program, pack, rule, { analysisFor, analyzerFor, roleWalkFor, fixes, notices }));
+        drafts.push(
+          ...pairing(program, pack, rule, {
+            analysisFor,
+            analyzerFor,
+            roleWalkFor,
+            fixes,
+            notices,
+            initializeDuties: !withoutInitialize,
+          }),
+        );
         break;
       case 'constant-argument':
         drafts.push(...constantArgument(program, rule));

@@ -35,6 +35,8 @@ export interface PairingInputs {
   roleWalkFor: (resource: ResourceDef) => WalkRole;
   fixes: FixMaker;
   notices: Notice[];
+  /** Run the duties that walk initialize and halt (false: the program has no initialize callback). */
+  initializeDuties: boolean;
 }
 
 /** The rule seen as one of the single-duty kinds: its one message under the id that kind formats. */
@@ -71,8 +73,9 @@ export function pairing(program: Program, pack: RulePack, rule: PairingRule, inp
   const d = rule.duties;
   for (const name of rule.resources) {
     const resource = pack.resources[name];
-    const acquired = program.functions.some((f) => program.callsApi(f, resource.acquire.call));
-    if (acquired && d.onFailure) {
+    // The duties that walk initialize and halt, when there is an initialize and it may acquire.
+    const walked = inputs.initializeDuties && program.functions.some((f) => program.callsApi(f, resource.acquire.call));
+    if (walked && d.onFailure) {
       const sub: ReleaseOnFailureRule = {
         ...asDuty(rule, 'release-on-failure', d.onFailure.advice, { leak: rule.messages[d.onFailure.messageId] }),
         resource: name,
@@ -84,7 +87,7 @@ export function pairing(program: Program, pack: RulePack, rule: PairingRule, inp
         }),
       );
     }
-    if (acquired && d.inHalt) {
+    if (walked && d.inHalt) {
       const sub: ReleaseInRoleRule = {
         ...asDuty(rule, 'release-in-role', d.inHalt.advice, { notReleased: rule.messages[d.inHalt.messageId] }),
         resource: name,
@@ -106,7 +109,7 @@ export function pairing(program: Program, pack: RulePack, rule: PairingRule, inp
         ),
       );
     }
-    if (acquired && d.sameArguments)
+    if (walked && d.sameArguments)
       for (const arg of d.sameArguments.arguments) {
         // The argument compared stands where the kind reads a length.
         const view: ResourceDef = {
