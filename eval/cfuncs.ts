@@ -56,6 +56,23 @@ function conditionals(c: CText): { offset: number; kind: Conditional }[] {
   return out;
 }
 
+const conditionalsOf = new WeakMap<CText, { offset: number; kind: Conditional }[]>();
+
+/** Whether `offset` lies in the first branch of an `#if 0` (or a branch nested in one): code never compiled. */
+export function inIfZero(c: CText, offset: number): boolean {
+  let events = conditionalsOf.get(c);
+  if (!events) conditionalsOf.set(c, (events = conditionals(c)));
+  const stack: boolean[] = [];
+  for (const { offset: at, kind } of events) {
+    if (at > offset) break;
+    if (kind === 'if' || kind === 'if0') stack.push(kind === 'if0');
+    else if (kind === 'else') {
+      if (stack.length > 0) stack[stack.length - 1] = false;
+    } else stack.pop();
+  }
+  return stack.includes(true);
+}
+
 /**
  * Top-level `name(...) {` bodies. Every branch of an `#if` is read, and each
  * branch starts at the brace depth the `#if` had (after `#endif`, the first

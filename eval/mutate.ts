@@ -13,11 +13,14 @@ import { DELETE_UNMAP, deleteUnmap } from './operators/delete-unmap.js';
 import { DROP_HALT_CALL, dropHaltCall } from './operators/drop-halt-call.js';
 import { EXIT_TO_RETURN, exitToReturn } from './operators/exit-to-return.js';
 import { GUARD_RELEASE, guardRelease } from './operators/guard-release.js';
-import { MAP_IN_CALLBACK, mapInCallback } from './operators/map-in-callback.js';
+import { MAP_IN_CALLBACK, insertOperators, mapInCallback } from './operators/insert-in-callback.js';
 import { PAIR_DROP_RELEASE, PAIR_EXIT_TO_RETURN, pairDropRelease, pairExitToReturn } from './operators/pairing.js';
 import { PAIR_DROP_CLOSE, pairDropClose } from './operators/opener.js';
 import { LOCK_DROP_RELEASE, lockDropRelease } from './operators/locks.js';
 import { RULE_CONTEXT, RULE_IN_HALT, RULE_LENGTH, RULE_ON_FAILURE } from './operators/api.js';
+import { BREAK_CONSTANT, breakConstant } from './operators/constants.js';
+import { BAD_PAUSE_STATUS, badPauseStatus } from './operators/returns.js';
+import { DROP_TIMER_CANCEL, dropTimerCancel } from './operators/timers.js';
 import { sample, seedFor, seeded } from './random.js';
 import { uniqueKeys } from './score.js';
 import { ENGINE_SOURCE } from './tokens.js';
@@ -41,6 +44,10 @@ export const OPERATORS: readonly {
   { id: PAIR_EXIT_TO_RETURN, run: pairExitToReturn },
   { id: PAIR_DROP_CLOSE, run: pairDropClose },
   { id: LOCK_DROP_RELEASE, run: lockDropRelease },
+  ...insertOperators.filter((op) => op.id !== MAP_IN_CALLBACK),
+  { id: BREAK_CONSTANT, run: breakConstant },
+  { id: BAD_PAUSE_STATUS, run: badPauseStatus },
+  { id: DROP_TIMER_CANCEL, run: dropTimerCancel },
 ];
 
 export interface Generated {

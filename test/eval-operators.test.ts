@@ -13,7 +13,7 @@ import { deleteUnmap } from '../eval/operators/delete-unmap.js';
 import { dropHaltCall } from '../eval/operators/drop-halt-call.js';
 import { exitToReturn } from '../eval/operators/exit-to-return.js';
 import { guardRelease } from '../eval/operators/guard-release.js';
-import { INSERTED_MAPPING, mapInCallback } from '../eval/operators/map-in-callback.js';
+import { INSERTED_MAPPING, mapInCallback } from '../eval/operators/insert-in-callback.js';
 import { defined } from '../src/util/defined.js';
 
 const HEADER = [
@@ -366,7 +366,7 @@ describe('map-in-callback, roles the rule allows', () => {
       callbacks: [{ role: 'wdi-allocate-adapter', name: 'Reset', file: 'drv.c', line: 31 }],
     });
     const out = run(mapInCallback, label);
-    assert.deepEqual(exclusions(out), ['drv.c:31 the rule allows the mapping in this role']);
+    assert.deepEqual(exclusions(out), ['drv.c:31 the rule allows the call in this role']);
     assert.equal(out.mutants.length, 0);
   });
 });
@@ -432,6 +432,7 @@ describe('generateMutants', () => {
       'exit-to-return',
       'guard-release',
       'map-in-callback',
+      'ports-in-callback',
     ]);
     const sampled = generateMutants(labelOf(), textFromMap(files()), { seed: 7, limit: 1 });
     assert.equal(sampled.mutants.filter((m) => m.operator === 'exit-to-return').length, 1);
@@ -449,6 +450,6 @@ describe('generateMutants', () => {
       generated.mutants.map((m) => m.operator),
       [],
     );
-    assert.equal(generated.excluded.filter((e) => e.rule === CPLUSPLUS_RULE).length, 7);
+    assert.equal(generated.excluded.filter((e) => e.rule === CPLUSPLUS_RULE).length, 8);
   });
 });

@@ -168,7 +168,7 @@ export function labelledAt(ctx: OperatorContext, f: FindingKey): 'expected' | 'd
   return undefined;
 }
 
-const LABELLED_SITE = {
+export const LABELLED_SITE = {
   expected: 'the labels say the site already leaks in halt',
   debatable: 'the labels call the site debatable',
   false: 'the labels judge a finding at the site false (it is reported already)',
