@@ -38,7 +38,12 @@ import { defined } from '../../util/defined.js';
 
 interface Op {
   acquire: boolean;
-  dpr: boolean;
+  /**
+   * The Dpr form or not; undefined for either: a macro that takes (or releases) the lock by one form or
+   * the other on a flag (`FILTER_ACQUIRE_LOCK(l, DispatchLevel)` of the ndislwf sample), which takes it
+   * on every path and pairs with a release of either form.
+   */
+  dpr: boolean | undefined;
   key: string;
   call: string;
   text: string;
@@ -49,7 +54,7 @@ interface Op {
 type Event = Op | 'unknown';
 
 export interface Held {
-  dpr: boolean;
+  dpr: boolean | undefined;
   call: string;
   path: string;
   /** Where it was taken (the acquire call). */
@@ -200,8 +205,11 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
       const expansion = expandUse(x, mb, name, [], () => undefined, 64);
       const inner: Event[] = [];
       for (const y of expansion.exprs) inner.push(...collect(owner, env, y, depth + 1));
-      // A macro with two lock calls may choose between them (`if (d) NdisDprAcquireSpinLock(l); else ...`).
-      if (inner.length > 1) out.push('unknown');
+      // A macro with two lock calls may choose between them (`if (d) NdisDprAcquireSpinLock(l); else ...`):
+      // one event of either form when it takes (or releases) one lock whichever way its `if` goes.
+      const either = inner.length === 2 ? eitherForm(mb.body, inner[0], inner[1]) : undefined;
+      if (either) out.push({ ...either, call: name });
+      else if (inner.length > 1) out.push('unknown');
       else out.push(...inner);
     });
     return out;
@@ -468,7 +476,8 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
               );
             out.dropped.add(x.key);
           } else {
-            if (held.dpr !== x.dpr && once(`d|${x.p.join(':')}`))
+            const differ = held.dpr !== undefined && x.dpr !== undefined && held.dpr !== x.dpr;
+            if (differ && once(`d|${x.p.join(':')}`))
               report('dprMismatch', x, x.key, { call: x.call }, `${x.call} releases what ${held.call} took`, held);
             out.held.delete(x.key);
           }
@@ -592,13 +601,42 @@ function collectIfs(s: Stmt | undefined, out: Set<Expr>): void {
 }
 
 function seqKey(seq: Op[]): string {
-  return seq
-    .map((o) => `${o.acquire ? '+' : '-'}${o.dpr ? 'd' : ''}${o.key}@${o.owner.file}:${o.p.join(':')}`)
-    .join(',');
+  return seq.map((o) => `${o.acquire ? '+' : '-'}${formKey(o.dpr)}${o.key}@${o.owner.file}:${o.p.join(':')}`).join(',');
 }
 
 function heldKey(held: Map<string, Held>): string {
-  return [...held].map(([k, h]) => `${k}:${String(h.dpr ? 1 : 0)}:${h.path}:${String(h.p[0])}`).join(',');
+  return [...held].map(([k, h]) => `${k}:${formKey(h.dpr)}:${h.path}:${String(h.p[0])}`).join(',');
+}
+
+/** The form of a lock call in a key: `d` for Dpr, `?` for either (see `Op.dpr`). */
+function formKey(dpr: boolean | undefined): string {
+  return dpr === undefined ? '?' : dpr ? 'd' : '';
+}
+
+/**
+ * `if (c) A; else B;` (in a block or `do { } while (0)`), where A and B are the two lock events `a` and
+ * `b`, each the one call of its branch, of one lock in one direction and the two forms: the event of
+ * either form. Anything else (two calls in a row, one branch with both) is undefined.
+ */
+function eitherForm(body: Stmt, a: Event, b: Event): Op | undefined {
+  if (a === 'unknown' || b === 'unknown') return undefined;
+  if (a.acquire !== b.acquire || a.key !== b.key || a.dpr === b.dpr) return undefined;
+  let s: Stmt = body;
+  for (;;) {
+    // A macro's body is read as a block; the `;` after its braces is an empty statement.
+    const inner = s.k === 'blk' ? s.b.filter((x) => x.k !== 'nop') : undefined;
+    if (inner?.length === 1) s = inner[0];
+    else if (s.k === 'do') s = s.b;
+    else break;
+  }
+  if (s.k !== 'if' || !s.f || !oneCall(s.t) || !oneCall(s.f)) return undefined;
+  return { ...a, dpr: undefined };
+}
+
+/** A branch that is one call statement (`{ F(x); }` or `F(x);`). */
+function oneCall(s: Stmt): boolean {
+  const inner = s.k === 'blk' && s.b.length === 1 ? s.b[0] : s;
+  return inner.k === 'exp' && inner.e.t === 'call';
 }
 
 function droppedKey(dropped: Set<string>): string {
