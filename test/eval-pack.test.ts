@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compareResults } from '../eval/drops.js';
-import { type Label, LabelError, parseLabel, parsePackLabel, withPack } from '../eval/labels.js';
-import { type Mutant, applyEdits } from '../eval/mutant.js';
+import { type Label, LabelError, parsePackLabel, withPack } from '../eval/labels.js';
+import { changedLines, exclusionKeys, expectedKeys, oneFileContext, syntheticLabel } from './support/operators.js';
+import type { Mutant } from '../eval/mutant.js';
 import { MAPPING_RULES, generateMutants } from '../eval/mutate.js';
 import type { MutantResult } from '../eval/mutation-run.js';
 import { OperatorContext, textFromMap } from '../eval/operators/context.js';
@@ -59,35 +60,17 @@ const DRIVER = [
 ];
 
 function labelOf(extra: object = {}): Label {
-  return parseLabel(
-    {
-      driver: 'synthetic',
-      initialize: [{ name: 'Init', file: 'drv.c', line: 6 }],
-      halt: [{ name: 'Halt', file: 'drv.c', line: 23 }],
-      sites: [],
-      expected: [],
-      ...extra,
-    },
-    'synthetic label',
-  );
+  return syntheticLabel({
+    initialize: [{ name: 'Init', file: 'drv.c', line: 6 }],
+    halt: [{ name: 'Halt', file: 'drv.c', line: 23 }],
+    ...extra,
+  });
 }
 
-function ctxOf(driver: string[] = DRIVER, label: Label = labelOf()): OperatorContext {
-  return new OperatorContext(label, textFromMap(new Map([['drv.c', driver.join('\n')]])));
-}
-
-function changed(m: Mutant, driver: string[] = DRIVER): string[] {
-  const before = driver.join('\n');
-  const after = applyEdits(before, m.edits).split('\n');
-  assert.equal(after.length, driver.length + 0, 'the edit keeps every line');
-  return after
-    .map((line, i) => [line, before.split('\n')[i]])
-    .flatMap(([a, b], i) => (a === b ? [] : [`${String(i + 1)}: ${a}`]));
-}
-
-const keys = (m: Mutant): string[] => m.expected.map((f) => `${f.rule} ${f.file}:${String(f.line)}`).sort();
-const exclusions = (out: { excluded: { rule: string; line: number }[] }): string[] =>
-  out.excluded.map((e) => `${String(e.line)} ${e.rule}`).sort();
+const ctxOf = (driver: string[] = DRIVER, label: Label = labelOf()): OperatorContext => oneFileContext(driver, label);
+const changed = (m: Mutant, driver: string[] = DRIVER): string[] => changedLines(m, driver);
+const keys = expectedKeys;
+const exclusions = exclusionKeys;
 
 describe('the pack resources, read from rules/', () => {
   it('pairs every pairing rule with its resources, and the mapping with its two rules', () => {

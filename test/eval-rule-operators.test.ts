@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Label, parseLabel } from '../eval/labels.js';
+import type { Label } from '../eval/labels.js';
 import { type Mutant, applyEdits } from '../eval/mutant.js';
 import { generateMutants } from '../eval/mutate.js';
 import { OperatorContext, textFromMap } from '../eval/operators/context.js';
@@ -28,6 +28,7 @@ import { readC } from '../eval/ctext.js';
 import { judge } from '../eval/mutation-run.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
 import { defined } from '../src/util/defined.js';
+import { changedLines, exclusionKeys, expectedKeys, oneFileContext, syntheticLabel } from './support/operators.js';
 import { scanTexts } from './support/ruleTester.js';
 
 /** Line N of the array is line N + 1 of the file. */
@@ -75,35 +76,13 @@ const CALLBACKS = [
 ];
 
 function labelOf(extra: object = {}): Label {
-  return parseLabel(
-    {
-      driver: 'synthetic',
-      initialize: [{ name: 'Init', file: 'drv.c', line: 2 }],
-      halt: [],
-      callbacks: CALLBACKS,
-      sites: [],
-      expected: [],
-      ...extra,
-    },
-    'synthetic label',
-  );
+  return syntheticLabel({ initialize: [{ name: 'Init', file: 'drv.c', line: 2 }], callbacks: CALLBACKS, ...extra });
 }
 
-function ctxOf(driver: string[] = DRIVER, label: Label = labelOf()): OperatorContext {
-  return new OperatorContext(label, textFromMap(new Map([['drv.c', driver.join('\n')]])));
-}
-
-/** The lines a mutant changes, as `N: text`; every edit keeps the line count. */
-function changed(m: Mutant, driver: string[] = DRIVER): string[] {
-  const before = driver.join('\n');
-  const after = applyEdits(before, m.edits).split('\n');
-  assert.equal(after.length, driver.length, 'the edit keeps every line');
-  return after.flatMap((line, i) => (line === driver[i] ? [] : [`${String(i + 1)}: ${line}`]));
-}
-
-const keys = (m: Mutant): string[] => m.expected.map((f) => `${f.rule} ${f.file}:${String(f.line)}`);
-const exclusions = (out: { excluded: { rule: string; line: number }[] }): string[] =>
-  out.excluded.map((e) => `${String(e.line)} ${e.rule}`).sort();
+const ctxOf = (driver: string[] = DRIVER, label: Label = labelOf()): OperatorContext => oneFileContext(driver, label);
+const changed = (m: Mutant, driver: string[] = DRIVER): string[] => changedLines(m, driver);
+const keys = expectedKeys;
+const exclusions = exclusionKeys;
 const operator = (id: string) => defined(INSERT_OPERATORS.find((op) => op.id === id));
 
 describe('insertions into labelled callbacks', () => {
