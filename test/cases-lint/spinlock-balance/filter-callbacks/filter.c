@@ -1,7 +1,7 @@
 /*
  * An NDIS 6 lightweight filter (the ndislwf sample's shape): no initialize or halt, callbacks known by
  * their FILTER_* role types or by NDIS_FILTER_DRIVER_CHARACTERISTICS, spin locks taken through the
- * sample's FILTER_ACQUIRE_LOCK macro. Each callback the lock rule walks: a path that returns with the
+ * sample's FILTER_ACQUIRE_LOCK macro, and a WFP callout. Each callback the lock rule walks: a path that returns with the
  * lock held is reported; FilterPause is a pause callback, which may not fail.
  */
 #include <ndis.h>
@@ -86,4 +86,21 @@ NDIS_STATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPat
     FChars.SetFilterModuleOptionsHandler = FilterSetModuleOptions;
     FChars.CancelSendNetBufferListsHandler = FilterCancelSendNetBufferLists;
     return NdisFRegisterFilterDriver(DriverObject, NULL, &FChars, &FilterDriverHandle);
+}
+
+/* A WFP callout's classify function (Npcap's loopback capture registers them beside its filter). */
+VOID ClassifyInbound(const FWPS_INCOMING_VALUES *Values, const FWPS_INCOMING_METADATA_VALUES *Meta, PVOID Data, const VOID *Context, const FWPS_FILTER *Filter, UINT64 Flow, FWPS_CLASSIFY_OUT *Out)
+{
+    PMS_FILTER pFilter = (PMS_FILTER)Filter->context;
+    NdisAcquireSpinLock(&pFilter->Lock);
+    if (pFilter->State == 0)
+        return; // EXPECT: ndis/spinlock-balance:heldAtReturn
+    NdisReleaseSpinLock(&pFilter->Lock);
+}
+
+NTSTATUS RegisterCallout(PDEVICE_OBJECT DeviceObject)
+{
+    FWPS_CALLOUT sCallout = {0};
+    sCallout.classifyFn = ClassifyInbound;
+    return FwpsCalloutRegister(DeviceObject, &sCallout, NULL);
 }
