@@ -76,6 +76,13 @@ test('IN, OUT, OPTIONAL, NTAPI and __stdcall become spaces', () => {
   assert.equal(v.indexOf('F('), text.indexOf('F('));
 });
 
+test("the pointer-size modifiers (basetsd.h's POINTER_32, POINTER_64) become spaces, so a sizeof of one parses", () => {
+  const text = 'ULONG n = is32 ? sizeof(VOID * POINTER_32) : sizeof(VOID * POINTER_64); PVOID __sptr p;\n';
+  const [v] = prepare(text).variants;
+  assert.deepEqual(words(v), ['ULONG', 'n', 'is32', 'sizeof', 'VOID', 'sizeof', 'VOID', 'PVOID', 'p']);
+  assert.equal(v.length, text.length);
+});
+
 test('__declspec and its argument list become spaces', () => {
   const text = '__declspec(align(16)) int __cdecl G(void);\n';
   const [v] = prepare(text).variants;

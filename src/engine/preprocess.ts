@@ -54,6 +54,13 @@ export const EMPTY_MACROS: ReadonlySet<string> = new Set([
   'EXTERN_C',
   '__ptr64',
   '__ptr32',
+  // basetsd.h's names for the pointer-size modifiers (`sizeof(VOID * POINTER_32)` in Npcap's ioctl code).
+  'POINTER_32',
+  'POINTER_64',
+  'POINTER_SIGNED',
+  'POINTER_UNSIGNED',
+  '__sptr',
+  '__uptr',
   '__unaligned',
   '__restrict',
   '__w64',
