@@ -60,16 +60,33 @@ function allowedRoles(ruleId: string): Set<string> {
   return new Set();
 }
 
+/** What initialize reaches by plain calls, once per driver (every callback of every insertion asks). */
+const reachedFromInitialize = new WeakMap<OperatorContext, Set<string>>();
+
+function initializeReach(ctx: OperatorContext): Set<string> {
+  let reached = reachedFromInitialize.get(ctx);
+  if (!reached) {
+    reached = reach(
+      ctx.graph().calls,
+      ctx.label.initialize.map((i) => i.name),
+    );
+    reachedFromInitialize.set(ctx, reached);
+  }
+  return reached;
+}
+
 /** Every callback but initialize, halt, the roles the rule allows, and one initialize calls (it runs in its context). */
 function outsideInitialize(ruleId: string): Target {
   let allowed: Set<string> | undefined;
   return (callback, ctx) => {
     allowed ??= allowedRoles(ruleId);
-    const initialize = new Set(ctx.label.initialize.map((i) => i.name));
-    if (initialize.has(callback.name) || ctx.label.halt.some((h) => h.name === callback.name))
+    if (
+      ctx.label.initialize.some((i) => i.name === callback.name) ||
+      ctx.label.halt.some((h) => h.name === callback.name)
+    )
       return 'the callback is initialize or halt';
     if (allowed.has(callback.role)) return 'the rule allows the call in this role';
-    if (reach(ctx.graph().calls, initialize).has(callback.name)) return 'initialize calls the callback';
+    if (initializeReach(ctx).has(callback.name)) return 'initialize calls the callback';
     return undefined;
   };
 }

@@ -51,7 +51,10 @@ export function dropTimerCancel(ctx: OperatorContext): OperatorOutput {
     const mentioned = reach(ctx.graph().mentions, roots);
     const cancels = rule.cancel.flatMap((api) => apiCalls(ctx, api.call, api.arg));
     const sets = rule.set.flatMap((api) => apiCalls(ctx, api.call, api.arg).map((call) => ({ call, api })));
-    const macros = [...rule.set, ...rule.cancel].flatMap((api) => [...macrosMentioning(ctx, api.call)]);
+    // A macro the driver uses that sets, cancels or frees a timer (the same for every cancel).
+    const used = [...rule.set, ...rule.cancel]
+      .flatMap((api) => [...macrosMentioning(ctx, api.call)])
+      .find((m) => [...ctx.graph().mentions.values()].some((names) => names.has(m)));
     const waits = rule.waits.some((w) => called.has(w));
     for (const cancel of cancels) {
       if (!cancel.holder || !called.has(cancel.holder.name)) continue;
@@ -82,7 +85,6 @@ export function dropTimerCancel(ctx: OperatorContext): OperatorOutput {
         );
         continue;
       }
-      const used = macros.find((m) => [...ctx.graph().mentions.values()].some((names) => names.has(m)));
       if (used !== undefined) {
         exclude('a macro sets, cancels or frees a timer', used);
         continue;
