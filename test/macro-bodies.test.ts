@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { lexBytes, parseMacroBodies } from '../src/engine/filefacts.js';
-import { pathDistance } from '../src/engine/program.js';
+import { pathDistance, walkExprs } from '../src/engine/program.js';
 import { programOf } from './support/program.js';
 import { defined } from '../src/util/defined.js';
 import { fixtureAndCaseFiles } from './support/cfiles.js';
@@ -76,4 +76,36 @@ VOID MpFree(PADAPTER a) { LOCAL_FREE(a); SHARED(a); NdisStallExecution(1); }`,
   assert.equal(far.file, 'other/x.h');
   assert.notDeepEqual(program.macroBody('drv/mp.c', 'SHARED')?.body, far.body);
   assert.ok(parsed('drv/mp.h').macroBodies, 'read once asked, and kept in the facts');
+});
+
+test('every definition of a macro, one per `#if` branch: read as code, a body with no call read as nothing', () => {
+  const files = {
+    'drv/mp.h': `#if DBG
+#define MP_FREE(p) MpAuditFree((p), __LINE__)
+#define MP_LOG(x) DbgPrint(x)
+#define MP_ALIAS(p) MpAuditFree((p), 0)
+#else
+#define MP_FREE(p) NdisFreeMemory((p), 0, 0)
+#define MP_LOG(x)
+#define MP_ALIAS NdisFreeMemory
+#endif
+#define MP_FREE(p) NdisFreeMemory((p), 0, 0)`,
+    'drv/mp.c': '#include "mp.h"\nVOID F(PVOID p) { MP_FREE(p); MP_LOG("x"); }',
+  };
+  const program = programOf(files);
+  const calls = (name: string) =>
+    defined(program.macroDefinitions(name)).map((d) => {
+      const out: string[] = [];
+      walkExprs(d.body, (x) => {
+        if (x.t === 'call' && x.f.t === 'id') out.push(x.f.n);
+      });
+      return out.join(',');
+    });
+  // Two texts (the third definition repeats the second); the empty body reads as no call.
+  assert.deepEqual(calls('MP_FREE'), ['MpAuditFree', 'NdisFreeMemory']);
+  assert.deepEqual(calls('MP_LOG'), ['DbgPrint', '']);
+  assert.equal(defined(program.macroDefinitions('MP_LOG'))[1].body.k, 'nop');
+  // An object-like definition of the name: not every build's expansion can be read.
+  assert.equal(program.macroDefinitions('MP_ALIAS'), undefined);
+  assert.equal(program.macroDefinitions('NOT_A_MACRO'), undefined);
 });

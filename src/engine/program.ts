@@ -126,6 +126,7 @@ export class Program {
   private readonly calledNamesCache = new WeakMap<FnDef, Set<string>>();
   private readonly resolveCache = new Map<string, Map<string, FnDef[]>>();
   private readonly macroBodyCache = new Map<string, Map<string, (MacroBody & { file: string }) | undefined>>();
+  private readonly macroDefinitionsCache = new Map<string, (MacroBody & { file: string })[] | undefined>();
   /** Calls found in bodies by earlier programs of the same link signature, where a cache keeps them (sites.ts). */
   sites: SiteMemo | undefined;
 
@@ -255,6 +256,46 @@ export class Program {
       }
       return this.lexMacroBody(fromFile, name);
     });
+  }
+
+  /**
+   * Every definition the repository has of a function-like macro (more than one where `#if` branches
+   * define it differently: a debug build's `MPAuditFreeMem(p)` beside a release build's
+   * `NdisFreeMemory(p, 0, 0)`), each read as code, one per distinct text. A body with no call, store
+   * or address in it (`#define LOG(x)`) reads as an empty statement. Undefined when one cannot be
+   * read: an object-like definition of the name, or a body that does not parse.
+   */
+  macroDefinitions(name: string): (MacroBody & { file: string })[] | undefined {
+    if (this.macroDefinitionsCache.has(name)) return this.macroDefinitionsCache.get(name);
+    const out: (MacroBody & { file: string })[] = [];
+    const seen = new Set<string>();
+    let readable = true;
+    for (const d of this.macros.get(name) ?? []) {
+      if (d.params === null) {
+        readable = false;
+        break;
+      }
+      const text = `${d.params.join(',')}|${d.body.replace(/\s+/g, ' ').trim()}`;
+      if (seen.has(text)) continue;
+      seen.add(text);
+      const file = defined(this.files.get(d.file), d.file);
+      const index = macroBodyCandidates(file.lex).findIndex((c) => c.name === name && c.line === d.line);
+      if (index < 0) {
+        out.push({ name, params: d.params, body: { k: 'nop' }, line: d.line, file: d.file });
+        continue;
+      }
+      const body = file.parsed
+        ? this.parsedMacroBodies(d.file)[index]
+        : parsingOnDemand(() => macroBodiesOf(file.lex))[index];
+      if (!body) {
+        readable = false;
+        break;
+      }
+      out.push({ ...body, file: d.file });
+    }
+    const result = readable && out.length ? out : undefined;
+    this.macroDefinitionsCache.set(name, result);
+    return result;
   }
 
   /**

@@ -198,21 +198,55 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
       );
       if (!locks && !program.expansionCallsParameter(owner.file, name)) return;
       const mb = program.macroBody(owner.file, name);
-      if (mb?.params.length !== x.a.length || conditionalMacro(program, name) || depth >= MAX_MACRO_NESTING) {
+      if (mb?.params.length !== x.a.length || depth >= MAX_MACRO_NESTING) {
         if (locks) out.push('unknown');
         return;
       }
-      const expansion = expandUse(x, mb, name, [], () => undefined, 64);
-      const inner: Event[] = [];
-      for (const y of expansion.exprs) inner.push(...collect(owner, env, y, depth + 1));
-      // A macro with two lock calls may choose between them (`if (d) NdisDprAcquireSpinLock(l); else ...`):
-      // one event of either form when it takes (or releases) one lock whichever way its `if` goes.
-      const either = inner.length === 2 ? eitherForm(mb.body, inner[0], inner[1]) : undefined;
-      if (either) out.push({ ...either, call: name });
-      else if (inner.length > 1) out.push('unknown');
-      else out.push(...inner);
+      const ops = macroOps(owner, env, x, name, mb, depth);
+      if (ops === 'unknown') {
+        if (locks) out.push('unknown');
+        return;
+      }
+      // Defined differently in `#if` branches: each build expands one definition, so the use counts
+      // only where every definition makes the same lock calls (a debug build's allocation audited
+      // under a lock it takes and releases, a release build's plain call: none either way).
+      if (conditionalMacro(program, name)) {
+        const defs = program.macroDefinitions(name);
+        const same = defs?.every((d) => {
+          if (d.params.length !== x.a.length) return false;
+          const other = macroOps(owner, env, x, name, d, depth);
+          return other !== 'unknown' && lockCalls(other) === lockCalls(ops);
+        });
+        if (!same) {
+          if (locks) out.push('unknown');
+          return;
+        }
+      }
+      out.push(...ops);
     });
     return out;
+  };
+
+  /**
+   * The lock calls of one macro use expanded with one definition: none, one, or one of either form
+   * where the macro chooses the form (`if (d) NdisDprAcquireSpinLock(l); else NdisAcquireSpinLock(l);`);
+   * 'unknown' for anything else (two lock calls, one that cannot be followed).
+   */
+  const macroOps = (
+    owner: FnDef,
+    env: ReturnType<typeof functionEnv>,
+    use: Extract<Expr, { t: 'call' }>,
+    name: string,
+    def: { params: string[]; body: Stmt },
+    depth: number,
+  ): Op[] | 'unknown' => {
+    const expansion = expandUse(use, def, name, [], () => undefined, 64);
+    const inner: Event[] = [];
+    for (const y of expansion.exprs) inner.push(...collect(owner, env, y, depth + 1));
+    const either = inner.length === 2 ? eitherForm(def.body, inner[0], inner[1]) : undefined;
+    if (either) return [{ ...either, call: name }];
+    if (inner.length > 1 || inner[0] === 'unknown') return 'unknown';
+    return inner as Op[];
   };
 
   const summaries = new Map<FnDef, Op[] | 'unknown'>();
@@ -598,6 +632,11 @@ function collectIfs(s: Stmt | undefined, out: Set<Expr>): void {
     default:
       break;
   }
+}
+
+/** The lock calls of a sequence, where they are aside: which locks, taken or released, in which form. */
+function lockCalls(seq: Op[]): string {
+  return seq.map((o) => `${o.acquire ? '+' : '-'}${formKey(o.dpr)}${o.key}`).join(',');
 }
 
 function seqKey(seq: Op[]): string {
