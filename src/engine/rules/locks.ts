@@ -311,8 +311,12 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
           const last = seq.at(-1);
           seq =
             // A take and its release cancel out; so does a release and a take again (a helper that
-            // drops its caller's lock around a call): that can only hide a finding, never make one.
-            last && last.acquire !== x.acquire && last.key === x.key && last.dpr === x.dpr
+            // drops its caller's lock around a call): that can only hide a finding, never make one. A
+            // call of either form pairs with either.
+            last &&
+            last.acquire !== x.acquire &&
+            last.key === x.key &&
+            (last.dpr === x.dpr || last.dpr === undefined || x.dpr === undefined)
               ? seq.slice(0, -1)
               : [...seq, x];
           if (seq.length > MAX_SUMMARY_OPS) return 'unknown';
@@ -325,6 +329,12 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
           todo.push({ at: n.next, seq, decided });
           break;
         case 'br': {
+          // `do { ... } while (0)` runs once, in a helper as in a callback.
+          const fixed = constantCondition(testThroughMacros(program, h.file, n.c), program, h.file);
+          if (fixed !== undefined) {
+            todo.push({ at: fixed ? n.yes : n.no, seq, decided });
+            break;
+          }
           const text = ifs.has(n.c) ? condText(n.c) : undefined;
           const was = text === undefined ? undefined : decided.get(text);
           for (const yes of [true, false])
@@ -346,7 +356,8 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
           break;
       }
     }
-    return exits.size === 1 ? [...exits.values()][0] : 'unknown';
+    const seqs = [...exits.values()];
+    return seqs.length === 1 ? seqs[0] : (eitherFormPaths(seqs) ?? 'unknown');
   };
 
   /**
@@ -670,6 +681,24 @@ function eitherForm(body: Stmt, a: Event, b: Event): Op | undefined {
   }
   if (s.k !== 'if' || !s.f || !oneCall(s.t) || !oneCall(s.f)) return undefined;
   return { ...a, dpr: undefined };
+}
+
+/**
+ * A helper whose paths make the same lock calls but for their form (`if (DispatchLevel)
+ * NdisDprAcquireSpinLock(&A->Lock); else NdisAcquireSpinLock(&A->Lock);`, tap-windows6's
+ * `tapAdapterAcquireLock`): one sequence, each call of either form where the paths differ (as a
+ * macro that chooses the form reads, `eitherForm`), placed at the first path's call. Undefined
+ * where the paths differ otherwise.
+ */
+function eitherFormPaths(seqs: Op[][]): Op[] | undefined {
+  const [first, ...rest] = seqs;
+  if (rest.some((q) => q.length !== first.length)) return undefined;
+  const out: Op[] = [];
+  for (const [i, a] of first.entries()) {
+    if (rest.some((q) => q[i].acquire !== a.acquire || q[i].key !== a.key)) return undefined;
+    out.push(rest.every((q) => q[i].dpr === a.dpr) ? a : { ...a, dpr: undefined });
+  }
+  return out;
 }
 
 /** A branch that is one call statement (`{ F(x); }` or `F(x);`). */

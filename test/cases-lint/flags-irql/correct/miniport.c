@@ -17,6 +17,10 @@ static VOID NicKickTx(PNIC nic)
         NdisAcquireSpinLock(&nic->SendLock);
     else
         NdisDprAcquireSpinLock(&nic->SendLock);
+    if (KeGetCurrentIrql() < DISPATCH_LEVEL)
+        NdisReleaseSpinLock(&nic->SendLock);
+    else
+        NdisDprReleaseSpinLock(&nic->SendLock);
 }
 
 VOID NicSend(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists, NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
@@ -27,6 +31,10 @@ VOID NicSend(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists
         NdisDprAcquireSpinLock(&nic->SendLock);
     else
         NdisAcquireSpinLock(&nic->SendLock);
+    if (NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags))
+        NdisDprReleaseSpinLock(&nic->SendLock);
+    else
+        NdisReleaseSpinLock(&nic->SendLock);
     NicKickTx(nic);
 }
 
