@@ -26,7 +26,7 @@ import type { RoleEvidence } from '../program.js';
 import { buildCfg, nodeExprs, nodesOnCycles, type Cfg, type CfgNode } from '../cfg.js';
 import { exprText } from '../extract.js';
 import { KeyMaker, displayKey, stripCasts } from '../keys.js';
-import { MAX_MACRO_NESTING, expandUse } from '../macros.js';
+import { MAX_MACRO_NESTING, expandUse, substitute } from '../macros.js';
 import { walkExprs, type FnDef, type Program } from '../program.js';
 import { formatMessage, type LockBalanceRule, type RulePack } from '../rulepack.js';
 import { functionEnv } from '../sites.js';
@@ -228,9 +228,12 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
   };
 
   /**
-   * The lock calls of one macro use expanded with one definition: none, one, or one of either form
-   * where the macro chooses the form (`if (d) NdisDprAcquireSpinLock(l); else NdisAcquireSpinLock(l);`);
-   * 'unknown' for anything else (two lock calls, one that cannot be followed).
+   * The lock calls of one macro use expanded with one definition, read as a helper's are: the paths
+   * through its body (`{ if (A->Stats) { NdisAcquireSpinLock(&A->StatsLock); ...; NdisReleaseSpinLock(
+   * &A->StatsLock); } }` makes none; `if (d) NdisDprAcquireSpinLock(l); else NdisAcquireSpinLock(l);`
+   * one of either form, named by the macro). A body that returns or jumps out, or holds a `switch`, is
+   * read as its expressions in a row: one lock call, or one of either form by an `if`/`else`;
+   * 'unknown' for anything else.
    */
   const macroOps = (
     owner: FnDef,
@@ -240,6 +243,13 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     def: { params: string[]; body: Stmt },
     depth: number,
   ): Op[] | 'unknown' => {
+    if (staysInside(def.body)) {
+      const ops = pathsThrough(def.body, owner.file, (e) =>
+        collect(owner, env, substitute(e, def.params, use.a, use.p), depth + 1),
+      );
+      if (ops === 'unknown') return 'unknown';
+      return ops.length === 1 && ops[0].dpr === undefined ? [{ ...ops[0], call: name }] : ops;
+    }
     const expansion = expandUse(use, def, name, [], () => undefined, 64);
     const inner: Event[] = [];
     for (const y of expansion.exprs) inner.push(...collect(owner, env, y, depth + 1));
@@ -287,10 +297,18 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     return [...out];
   };
   const byPlace = new Map(program.functions.map((f) => [placeOf(f), f]));
-  const summarise = (h: FnDef): Op[] | 'unknown' => {
-    if (h.fact.damaged) return 'unknown';
-    const cfg = buildCfg(h.body);
-    const ifs = rememberedConditions(cfg, h.body, condText);
+  const summarise = (h: FnDef): Op[] | 'unknown' =>
+    h.fact.damaged ? 'unknown' : pathsThrough(h.body, h.file, (e) => eventsOf(h, e));
+
+  /**
+   * The lock calls every path through a body makes, in order (a helper's, or a macro's put in at its
+   * use): one sequence, a take and its release on one path cancelling out, paths that differ only in
+   * the form of a call merged into calls of either form; 'unknown' when paths differ otherwise, a
+   * call cannot be followed, or the walk runs past its steps.
+   */
+  const pathsThrough = (body: Stmt, file: string, eventsIn: (e: Expr) => Event[]): Op[] | 'unknown' => {
+    const cfg = buildCfg(body);
+    const ifs = rememberedConditions(cfg, body, condText);
     const exits = new Map<string, Op[]>();
     const seen = new Set<string>();
     const todo: { at: number; seq: Op[]; decided: Map<string, boolean> }[] = [
@@ -306,7 +324,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
       const n = cfg.nodes[at];
       let seq = before;
       for (const e of nodeExprs(n))
-        for (const x of eventsOf(h, e)) {
+        for (const x of eventsIn(e)) {
           if (x === 'unknown') return 'unknown';
           const last = seq.at(-1);
           seq =
@@ -330,7 +348,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
           break;
         case 'br': {
           // `do { ... } while (0)` runs once, in a helper as in a callback.
-          const fixed = constantCondition(testThroughMacros(program, h.file, n.c), program, h.file);
+          const fixed = constantCondition(testThroughMacros(program, file, n.c), program, file);
           if (fixed !== undefined) {
             todo.push({ at: fixed ? n.yes : n.no, seq, decided });
             break;
@@ -699,6 +717,38 @@ function eitherFormPaths(seqs: Op[][]): Op[] | undefined {
     out.push(rest.every((q) => q[i].dpr === a.dpr) ? a : { ...a, dpr: undefined });
   }
   return out;
+}
+
+/**
+ * A macro body whose every path ends by falling out of it: no `return`, `goto`, label, `switch`, or
+ * `break`/`continue` outside a loop of its own (which would leave the function or loop it is used in).
+ */
+function staysInside(body: Stmt): boolean {
+  const visit = (s: Stmt | undefined, inLoop: boolean): boolean => {
+    if (!s) return true;
+    switch (s.k) {
+      case 'blk':
+        return s.b.every((x) => visit(x, inLoop));
+      case 'if':
+        return visit(s.t, inLoop) && visit(s.f, inLoop);
+      case 'while':
+      case 'do':
+      case 'for':
+        return visit(s.b, true);
+      case 'brk':
+      case 'cont':
+        return inLoop;
+      case 'ret':
+      case 'goto':
+      case 'lbl':
+      case 'sw':
+      case 'case':
+        return false;
+      default:
+        return true;
+    }
+  };
+  return visit(body, false);
 }
 
 /** A branch that is one call statement (`{ F(x); }` or `F(x);`). */
