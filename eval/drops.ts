@@ -44,6 +44,7 @@ const DRIVER_FIGURES: Figure<DriverResult>[] = [
     get: (d) => Object.values(d.apiCalls).filter((a) => a.mismatch).length,
   },
   { name: 'mutation score', better: 'higher', get: (d) => d.mutation?.score },
+  { name: 'lock callbacks not followed', better: 'lower', get: (d) => d.lockWalks?.notFollowed },
 ];
 
 const TOTAL_FIGURES: Figure<Totals>[] = [
@@ -58,6 +59,7 @@ const TOTAL_FIGURES: Figure<Totals>[] = [
   { name: 'damaged functions share', better: 'lower', get: (t) => t.damagedFunctionsShare },
   { name: 'notices that withheld a decision', better: 'lower', get: (t) => t.withheld },
   { name: 'API count mismatches', better: 'lower', get: (t) => t.apiMismatches },
+  { name: 'lock callbacks not followed', better: 'lower', get: (t) => t.lockWalks?.notFollowed },
   { name: 'mutation score', better: 'higher', get: (t) => (t.mutation.mutants > 0 ? t.mutation.score : null) },
 ];
 

@@ -84,6 +84,7 @@ export async function evaluateDriver(
       damagedFunctionsShare: ratio(h.damagedFunctions.length, h.functions),
       damagedFunctionList: h.damagedFunctions,
     },
+    ...(output.lockWalks ? { lockWalks: output.lockWalks } : {}),
     withheld: output.notices.filter((n) => n.withheld),
     apiCalls: apiFigures(root, output, options.ruleSet),
   };

@@ -2,7 +2,7 @@
 
 import type { FindingKey } from './score.js';
 import type { DriverResult, OperatorFigures, Results, RuleMutation, Totals } from './results.js';
-import { keyOf } from './score.js';
+import { keyOf, ratio } from './score.js';
 
 export function percent(share: number | null): string {
   return share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`;
@@ -120,6 +120,10 @@ export function formatTotals(t: Totals): string {
   out.push(
     `  notices that withheld a decision: ${String(t.withheld)}; API count mismatches: ${String(t.apiMismatches)}`,
   );
+  if (t.lockWalks && t.lockWalks.callbacks > 0)
+    out.push(
+      `  spinlock-balance: ${String(t.lockWalks.callbacks)} callbacks walked, ${String(t.lockWalks.notFollowed)} with a path or a lock not followed (${percent(ratio(t.lockWalks.notFollowed, t.lockWalks.callbacks))})`,
+    );
   const m = t.mutation;
   if (m.mutants > 0 || Object.keys(m.byOperator).length > 0) {
     out.push(

@@ -97,6 +97,8 @@ export interface DriverResult {
   /** The counts per compared rule. */
   byRule: Record<string, RuleCounts>;
   health: HealthFigures;
+  /** The lock rule's callback walks, and those with a path or a lock it did not follow. */
+  lockWalks?: { callbacks: number; notFollowed: number };
   /** Notices that withheld a decision. */
   withheld: ScanNotice[];
   apiCalls: Record<string, ApiFigures>;
@@ -123,6 +125,8 @@ export interface Totals {
   damagedFunctionsShare: number | null;
   withheld: number;
   apiMismatches: number;
+  /** Summed over the drivers whose scan counted them (absent from results written before stop 37). */
+  lockWalks?: { callbacks: number; notFollowed: number };
   wallMs: number;
   mutation: {
     drivers: number;
@@ -254,6 +258,10 @@ export function totalsOf(drivers: readonly DriverResult[]): Totals {
     damagedFunctionsShare: ratio(damagedFunctions, functions),
     withheld: sum((d) => d.withheld.length),
     apiMismatches: sum((d) => Object.values(d.apiCalls).filter((a) => a.mismatch).length),
+    lockWalks: {
+      callbacks: sum((d) => d.lockWalks?.callbacks ?? 0),
+      notFollowed: sum((d) => d.lockWalks?.notFollowed ?? 0),
+    },
     wallMs: sum((d) => d.wallMs),
     mutation: {
       drivers: mutations.filter((m) => m.mutants > 0).length,

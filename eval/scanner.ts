@@ -36,6 +36,8 @@ export interface ScanOutput {
   incomplete: ScanNotice[];
   health: ScanHealth;
   apiCalls: Record<string, { direct: number; viaMacro: number }>;
+  /** The lock rule's callback walks (`--stats` `lockWalks`); absent from a CLI that does not count them. */
+  lockWalks?: { callbacks: number; notFollowed: number };
   /** Wall time of the whole process, start-up included. */
   wallMs: number;
 }
@@ -98,17 +100,23 @@ export function parseScanOutput(stdout: string, stderr: string, wallMs: number):
     incomplete: Array.isArray(report.incomplete) ? (report.incomplete as ScanNotice[]) : [],
     health: stats.health,
     apiCalls: stats.apiCalls,
+    ...(stats.lockWalks ? { lockWalks: stats.lockWalks } : {}),
     wallMs,
   };
 }
 
 /** The last stderr line that is a JSON object with `health`: warnings may come before it. */
-function statsLine(stderr: string): { health: ScanHealth; apiCalls: ScanOutput['apiCalls'] } {
+function statsLine(stderr: string): Pick<ScanOutput, 'health' | 'apiCalls' | 'lockWalks'> {
   const lines = stderr.split('\n').filter((l) => l.trim().startsWith('{'));
   for (const line of lines.reverse()) {
     try {
-      const value = JSON.parse(line) as { health?: ScanHealth; apiCalls?: ScanOutput['apiCalls'] };
-      if (value.health && value.apiCalls) return { health: value.health, apiCalls: value.apiCalls };
+      const value = JSON.parse(line) as Partial<Pick<ScanOutput, 'health' | 'apiCalls' | 'lockWalks'>>;
+      if (value.health && value.apiCalls)
+        return {
+          health: value.health,
+          apiCalls: value.apiCalls,
+          ...(value.lockWalks ? { lockWalks: value.lockWalks } : {}),
+        };
     } catch {
       // Not the stats line.
     }

@@ -211,6 +211,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   /** Per rule, when the rules ran in this scan (a remembered output was not timed now). */
   let ruleMs: Record<string, number> | undefined;
   let walkSteps: number | undefined;
+  let lockWalks: ScanStats['lockWalks'];
   let parsedBefore = onDemandParse.ms;
   if (!out) {
     // Loaded only here: a repository whose results are cached needs neither the linker nor the rules
@@ -241,6 +242,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const {
       ruleMs: timed,
       walkSteps: walked,
+      lockWalks: locksWalked,
       ...ruled
     } = runRules(program, pack, {
       countApis: opts.countApis === true,
@@ -261,6 +263,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     });
     ruleMs = timed;
     walkSteps = walked;
+    lockWalks = locksWalked;
     // Limits met while linking and ruling (a macro expansion past its budget) belong to this result.
     out = { ...ruled, notices: [...ruled.notices, ...programLimits(program)] };
     // Storing the results also marks the cache for saving, which keeps the function
@@ -305,6 +308,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     },
     ...(ruleMs ? { ruleMs } : {}),
     ...(walkSteps !== undefined ? { walkSteps } : {}),
+    ...(lockWalks ? { lockWalks } : {}),
   });
 }
 
@@ -317,7 +321,7 @@ function scanResult(
   fullPack: RulePack,
   readNotices: Notice[],
   said: RunMemo,
-  run: Pick<ScanStats, 'lexed' | 'parsed' | 'moved' | 'workers' | 'ms' | 'ruleMs' | 'walkSteps'>,
+  run: Pick<ScanStats, 'lexed' | 'parsed' | 'moved' | 'workers' | 'ms' | 'ruleMs' | 'walkSteps' | 'lockWalks'>,
 ): ScanResult {
   const allNotices = [...readNotices, ...said.notices];
   return {
@@ -339,6 +343,7 @@ function scanResult(
       ms: run.ms,
       ...(run.ruleMs ? { ruleMs: run.ruleMs } : {}),
       ...(run.walkSteps !== undefined ? { walkSteps: run.walkSteps } : {}),
+      ...(run.lockWalks ? { lockWalks: run.lockWalks } : {}),
       health: said.health,
       ...(said.apiCalls ? { apiCalls: said.apiCalls } : {}),
     },

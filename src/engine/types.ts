@@ -137,6 +137,12 @@ export interface ScanStats {
    * path analysis's work as a count no machine's speed changes: two builds compare by it exactly.
    */
   walkSteps?: number;
+  /**
+   * The lock rule's callback walks this run made (a remembered walk is not counted), and how many of
+   * them left a path or a lock unfollowed (see the rule's page: what it does not report); absent
+   * where the rules did not run.
+   */
+  lockWalks?: { callbacks: number; notFollowed: number };
   /** How much of what the rules read parsed cleanly. */
   health: ParseHealth;
   /**

@@ -35,7 +35,7 @@ import { cancelInRole } from './cancel.js';
 import { constantArgument } from './constant.js';
 import { flaggedCallbackCall } from './flagged.js';
 import { forbiddenContext } from './forbidden.js';
-import { lockBalance, type CallbackMemo, type RememberedCallback } from './locks.js';
+import { lockBalance, type CallbackMemo, type LockWalks, type RememberedCallback } from './locks.js';
 import { returnValue } from './returns.js';
 import { onDemandParse } from '../parseclock.js';
 
@@ -53,6 +53,8 @@ export interface RuleTimes {
   ruleMs: Record<string, number>;
   /** Steps of the path walks this run made (a remembered analysis took none). */
   walkSteps: number;
+  /** The lock rule's callback walks this run made, and how many left a path or a lock unfollowed. */
+  lockWalks: LockWalks;
 }
 
 /** What the rules keep between scans under a key (a `BoundedMap` of the fact cache). */
@@ -320,12 +322,14 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
             pack,
             rule,
             callbackMemo(context, rule.id, () => (identities ??= new FnIdentity(program))),
+            lockWalks,
           ),
         );
         break;
     }
   };
   const ruleMs: Record<string, number> = {};
+  const lockWalks: LockWalks = { callbacks: 0, notFollowed: 0 };
   for (const rule of pack.rules) {
     if (withoutInitialize && NEEDS_INITIALIZE.has(rule.kind)) continue;
     const t0 = performance.now();
@@ -342,6 +346,7 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
     ...(context.countApis ? { apiCalls: countApiCalls(program, pack) } : {}),
     ruleMs,
     walkSteps: [...analyzers.values()].reduce((n, a) => n + a.walkSteps, 0),
+    lockWalks,
   };
 }
 

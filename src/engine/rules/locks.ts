@@ -134,7 +134,19 @@ const MAX_STEPS = 20_000;
 const MAX_SUMMARY_STEPS = 5_000;
 const MAX_SUMMARY_OPS = 8;
 
-export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceRule, memo?: CallbackMemo): Draft[] {
+/** What a run's callback walks covered: callbacks walked (a remembered walk is not counted), and those with a path or a lock not followed. */
+export interface LockWalks {
+  callbacks: number;
+  notFollowed: number;
+}
+
+export function lockBalance(
+  program: Program,
+  pack: RulePack,
+  rule: LockBalanceRule,
+  memo?: CallbackMemo,
+  walks?: LockWalks,
+): Draft[] {
   const apis = new Map<string, { acquire: boolean; dpr: boolean }>();
   for (const a of rule.acquire) apis.set(a.call, { acquire: true, dpr: a.dpr });
   for (const r of rule.release) apis.set(r.call, { acquire: false, dpr: r.dpr });
@@ -428,8 +440,12 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
     const reports: LockReport[] = [];
     const direct = new Set<FnDef>();
     asked.push(direct);
-    walkCallback(fn, reports);
+    const followed = walkCallback(fn, reports);
     asked.pop();
+    if (walks) {
+      walks.callbacks++;
+      if (!followed) walks.notFollowed++;
+    }
     const worded = reports.map((r) => draftOf(fn, ev, r));
     drafts.push(...worded);
     if (key !== undefined) {
@@ -470,7 +486,8 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
   }
 
   /** Walks one callback's paths, adding what it finds to `reports` (worded by `draftOf`). */
-  function walkCallback(fn: FnDef, reports: LockReport[]): void {
+  /** Walks one callback's paths into `reports`; true when every path and every lock was followed. */
+  function walkCallback(fn: FnDef, reports: LockReport[]): boolean {
     const nodeEvents = (n: CfgNode): Event[] => nodeExprs(n).flatMap((e) => eventsOf(fn, e));
 
     // A lock named two ways in this callback (two objects of one type) is not followed.
@@ -559,6 +576,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
       { at: cfg.entry, s: { held: new Map(), dropped: new Set(), decided: new Map() } },
     ];
     let steps = 0;
+    let followed = ambiguous.size === 0;
     while (todo.length && steps++ < MAX_STEPS) {
       const { at, s: before } = defined(todo.pop(), 'step to walk');
       const key = `${String(at)}|${String(ids.of(before.held, heldKey))}|${String(ids.of(before.dropped, droppedKey))}|${String(ids.decided(before.decided))}`;
@@ -566,7 +584,10 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
       seen.add(key);
       const n = cfg.nodes[at];
       const s = apply(nodeExprs(n), before);
-      if (!s) continue;
+      if (!s) {
+        followed = false;
+        continue;
+      }
       switch (n.t) {
         case 'exp':
         case 'decl':
@@ -605,6 +626,7 @@ export function lockBalance(program: Program, pack: RulePack, rule: LockBalanceR
           break;
       }
     }
+    return followed && todo.length === 0;
   }
 }
 
