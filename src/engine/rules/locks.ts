@@ -319,8 +319,23 @@ export function lockBalance(
    * call cannot be followed, or the walk runs past its steps.
    */
   const pathsThrough = (body: Stmt, file: string, eventsIn: (e: Expr) => Event[]): Op[] | 'unknown' => {
+    const exact = pathsWalked(body, file, eventsIn, true);
+    // Past the steps, walked again without remembering conditions (each test goes both ways every
+    // time): that walks every real path and some that cannot run, in far fewer states. Where even
+    // those all make the same lock calls, so do the real ones; where they differ, nothing is said.
+    if (exact !== 'budget') return exact;
+    const coarse = pathsWalked(body, file, eventsIn, false);
+    return coarse === 'budget' ? 'unknown' : coarse;
+  };
+
+  const pathsWalked = (
+    body: Stmt,
+    file: string,
+    eventsIn: (e: Expr) => Event[],
+    remember: boolean,
+  ): Op[] | 'unknown' | 'budget' => {
     const cfg = buildCfg(body);
-    const ifs = rememberedConditions(cfg, body, condText);
+    const ifs = remember ? rememberedConditions(cfg, body, condText) : new Set<Expr>();
     const exits = new Map<string, Op[]>();
     const seen = new Set<string>();
     const todo: { at: number; seq: Op[]; decided: Map<string, boolean> }[] = [
@@ -328,7 +343,7 @@ export function lockBalance(
     ];
     let steps = 0;
     while (todo.length) {
-      if (++steps > MAX_SUMMARY_STEPS) return 'unknown';
+      if (++steps > MAX_SUMMARY_STEPS) return remember ? 'budget' : 'unknown';
       const { at, seq: before, decided } = defined(todo.pop(), 'step to walk');
       const key = `${String(at)}|${String(ids.of(before, seqKey))}|${String(ids.decided(decided))}`;
       if (seen.has(key)) continue;
