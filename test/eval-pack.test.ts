@@ -384,6 +384,35 @@ describe('pair-drop-lock-release', () => {
       ),
     );
   });
+
+  it('writes a mutant beside a helper or macro that locks only its own lock; excludes one that may reach this one', () => {
+    const helpers = [
+      'VOID Audit(PADAPTER A) { NdisAcquireSpinLock(&A->AuditLock); A->N++; NdisReleaseSpinLock(&A->AuditLock); }',
+      '#define STAT(a) { NdisAcquireSpinLock(&(a)->StatLock); (a)->S++; NdisReleaseSpinLock(&(a)->StatLock); }',
+      'VOID Kick(PADAPTER A) { NdisReleaseSpinLock(&A->Lock); NdisAcquireSpinLock(&A->Lock); }',
+      'VOID Take(PNDIS_SPIN_LOCK L) { NdisAcquireSpinLock(L); }',
+    ];
+    const withCall = (call: string) => [...HANG.slice(0, 7), `    ${call}`, ...HANG.slice(7), ...helpers];
+    // HANG's lines 8 on move one down: the release is at 9, the return at 10.
+    for (const call of ['Audit(A);', 'STAT(A);']) {
+      const out = lockDropRelease(ctx(withCall(call)));
+      assert.deepEqual(
+        out.mutants.map((m) => [m.line, keys(m)]),
+        [
+          [9, ['ndis/spinlock-balance drv.c:10']],
+          [16, ['ndis/spinlock-balance drv.c:17']],
+        ],
+        call,
+      );
+    }
+    for (const call of ['Kick(A);', 'Take(&A->Lock);'])
+      assert.ok(
+        exclusions(lockDropRelease(ctx(withCall(call)))).includes(
+          '6 the callback calls a function or macro that may take or release this lock',
+        ),
+        call,
+      );
+  });
 });
 
 describe('exitStatusCall', () => {

@@ -9,15 +9,16 @@
  * cannot name a lock or follow a call; so a mutant is written only where the text tells the whole
  * story: the callback makes exactly two lock calls (this take and this release, of one lock named
  * the same way, by a member path with no array index), is called by no other function (a failing
- * initialize that calls halt), calls no function that may reach a lock call
- * (by the over-approximating mention graph) and nothing through a pointer, uses no macro that names a
- * lock call; no exit lies between the take and the release, they are in one block, in no loop or
+ * initialize that calls halt), calls no function or macro that may reach this lock (one whose
+ * over-approximating mention graph reaches the lock's member name, or that is handed it: a helper
+ * that only takes a lock of its own, an audited allocator, may stand beside the mutant) and
+ * nothing through a pointer; no exit lies between the take and the release, they are in one block, in no loop or
  * `switch`, and after the release the callback has one `return` or none. Anything else is excluded
  * by a stated rule, never by what the tool says.
  */
 
 import { reach } from '../cfuncs.js';
-import { type Token, lineOf, matchBackward } from '../ctext.js';
+import { type Token, lineOf, matchBackward, matchForward } from '../ctext.js';
 import type { CallbackRef, FunctionRef } from '../labels.js';
 import { deletingStatement, type OperatorOutput } from '../mutant.js';
 import { ENGINE_SOURCE } from '../tokens.js';
@@ -59,6 +60,11 @@ function repeated(tokens: readonly Token[], at: number): boolean {
   if (before !== ')') return false;
   const start = matchBackward(tokens, at - 1);
   return start > 0 && REPEATING.has(tokens[start - 1].text);
+}
+
+/** The member a lock's text names last (`SendLock` of `&Adapter->SendLock`). */
+function lockMember(lock: string): string | undefined {
+  return /([A-Za-z_]\w*)[\s)]*$/.exec(lock)?.[1];
 }
 
 export function lockDropRelease(ctx: OperatorContext): OperatorOutput {
@@ -123,10 +129,19 @@ export function lockDropRelease(ctx: OperatorContext): OperatorOutput {
       exclude('another function calls the callback (its paths change too)', caller[0]);
       continue;
     }
-    const names = body.filter((t, i) => t.kind === 'id' && tokens[open + 2 + i]?.text === '(').map((t) => t.text);
-    const locking = names.find((n) => lockers.has(n));
+    // A function or macro that may take or release a lock is one the mutant can stand beside only
+    // where it cannot reach this lock: its lock's member name is mentioned by nothing it may reach,
+    // nor handed to it (an audited allocator that takes its own lock, a statistics macro).
+    const member = lockMember(lock);
+    const locking = body
+      .map((t, i) => ({ t, k: open + 1 + i }))
+      .filter(({ t, k }) => t.kind === 'id' && tokens[k + 1]?.text === '(' && lockers.has(t.text))
+      .find(({ t, k }) => {
+        const handed = tokens.slice(k + 2, matchForward(tokens, k + 1)).some((x) => x.text === member);
+        return member === undefined || handed || reach(graph.mentions, [t.text]).has(member);
+      });
     if (locking !== undefined) {
-      exclude('the callback calls a function or macro that may take or release a lock', locking);
+      exclude('the callback calls a function or macro that may take or release this lock', locking.t.text);
       continue;
     }
     const throughPointer = body.some(
