@@ -438,6 +438,16 @@ test('a completion routine is a callback of its own: by __drv_functionClass and 
   assert.deepEqual(roles(p, 'ResetDone'), [{ role: 'completion-routine', how: 'handoff' }]);
 });
 
+test('a KMDF continuous reader hands over its read completion routine (WDF_USB_CONTINUOUS_READER_CONFIG_INIT)', () => {
+  const src = [
+    'VOID ReadDone(WDFUSBPIPE Pipe, WDFMEMORY Buffer, size_t NumBytes, WDFCONTEXT Context) { }',
+    'VOID Setup(PNIC Nic) { WDF_USB_CONTINUOUS_READER_CONFIG config;',
+    '  WDF_USB_CONTINUOUS_READER_CONFIG_INIT(&config, ReadDone, Nic, 2048); }',
+    '',
+  ].join('\n');
+  assert.deepEqual(roles(programOf({ 'usb.c': src }), 'ReadDone'), [{ role: 'completion-routine', how: 'handoff' }]);
+});
+
 test('an address taken in only one #if branch of a function is still taken', () => {
   // Both builds define Setup at the same place with the same calls; only the #else build hands
   // Dtor over. The definition is kept once, with the references of both.
