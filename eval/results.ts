@@ -125,7 +125,7 @@ export interface Totals {
   damagedFunctionsShare: number | null;
   withheld: number;
   apiMismatches: number;
-  /** Summed over the drivers whose scan counted them (absent from results written before stop 37). */
+  /** Summed over the drivers whose scan counted them; absent where none did (results written before stop 37). */
   lockWalks?: { callbacks: number; notFollowed: number };
   wallMs: number;
   mutation: {
@@ -258,10 +258,14 @@ export function totalsOf(drivers: readonly DriverResult[]): Totals {
     damagedFunctionsShare: ratio(damagedFunctions, functions),
     withheld: sum((d) => d.withheld.length),
     apiMismatches: sum((d) => Object.values(d.apiCalls).filter((a) => a.mismatch).length),
-    lockWalks: {
-      callbacks: sum((d) => d.lockWalks?.callbacks ?? 0),
-      notFollowed: sum((d) => d.lockWalks?.notFollowed ?? 0),
-    },
+    ...(drivers.some((d) => d.lockWalks)
+      ? {
+          lockWalks: {
+            callbacks: sum((d) => d.lockWalks?.callbacks ?? 0),
+            notFollowed: sum((d) => d.lockWalks?.notFollowed ?? 0),
+          },
+        }
+      : {}),
     wallMs: sum((d) => d.wallMs),
     mutation: {
       drivers: mutations.filter((m) => m.mutants > 0).length,

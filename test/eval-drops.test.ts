@@ -107,6 +107,19 @@ describe('compareResults', () => {
     assert.match(formatComparison(c, 'old.json'), /^14 figure\(s\) dropped against old\.json$/m);
   });
 
+  it('counts more lock callbacks not followed as a drop, and a results file without the figure as nothing', () => {
+    const walked = (n: number) => (d: DriverResult) => {
+      d.lockWalks = { callbacks: 10, notFollowed: n };
+    };
+    const c = compareResults(results([driver('a', walked(2))]), results([driver('a', walked(3))]));
+    assert.deepEqual(
+      c.drops.map((d) => `${d.scope}: ${d.figure} ${String(d.before)} -> ${String(d.after)}`),
+      ['a: lock callbacks not followed 2 -> 3', 'total: lock callbacks not followed 2 -> 3'],
+    );
+    assert.deepEqual(compareResults(results([driver('a')]), results([driver('a', walked(3))])).drops, []);
+    assert.deepEqual(compareResults(results([driver('a', walked(3))]), results([driver('a', walked(1))])).drops, []);
+  });
+
   it('does not compare what one side lacks, and notes drivers on one side only', () => {
     const before = results([driver('a'), driver('b')]);
     const after = results([

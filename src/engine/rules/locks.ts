@@ -402,6 +402,8 @@ export function lockBalance(
       }
     }
     const seqs = [...exits.values()];
+    // No exit at all (a `for (;;)` it never leaves): nothing to say of what it leaves held.
+    if (seqs.length === 0) return 'unknown';
     return seqs.length === 1 ? seqs[0] : (eitherFormPaths(seqs) ?? 'unknown');
   };
 
@@ -500,8 +502,10 @@ export function lockBalance(
     };
   }
 
-  /** Walks one callback's paths, adding what it finds to `reports` (worded by `draftOf`). */
-  /** Walks one callback's paths into `reports`; true when every path and every lock was followed. */
+  /**
+   * Walks one callback's paths, adding what it finds to `reports` (worded by `draftOf`); true when
+   * every path and every lock was followed.
+   */
   function walkCallback(fn: FnDef, reports: LockReport[]): boolean {
     const nodeEvents = (n: CfgNode): Event[] => nodeExprs(n).flatMap((e) => eventsOf(fn, e));
 

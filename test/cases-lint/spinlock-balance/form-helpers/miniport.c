@@ -3,7 +3,8 @@
  * `tapAdapterAcquireLock(Adapter, DispatchLevel)`): every path makes one call on the same lock, only
  * the form differs, so each helper reads as one take (or release) of either form, which pairs with
  * a release of either form. The callbacks that balance them report nothing; the reset callback that
- * returns early with the lock held is reported at its return.
+ * returns early with the lock held is reported at its return. A helper that never returns (a
+ * `for (;;)` loop) is not summarised: its caller is not followed past it.
  */
 #include <ndis.h>
 
@@ -14,6 +15,7 @@ MINIPORT_HALT NicHalt;
 MINIPORT_RETURN_NET_BUFFER_LISTS NicReturn;
 MINIPORT_OID_REQUEST NicOid;
 MINIPORT_RESET NicReset;
+MINIPORT_CHECK_FOR_HANG NicCheck;
 
 static VOID NicAcquire(PNIC Nic, BOOLEAN DispatchLevel)
 {
@@ -71,4 +73,21 @@ NDIS_STATUS NicReset(NDIS_HANDLE c, PBOOLEAN AddressingReset)
     NicRelease(nic, FALSE);
     *AddressingReset = FALSE;
     return NDIS_STATUS_SUCCESS;
+}
+
+static VOID NicForever(PNIC Nic)
+{
+    for (;;)
+    {
+        NdisAcquireSpinLock(&Nic->Lock);
+        Nic->Count++;
+        NdisReleaseSpinLock(&Nic->Lock);
+    }
+}
+
+BOOLEAN NicCheck(NDIS_HANDLE c)
+{
+    PNIC nic = (PNIC)c;
+    NicForever(nic);
+    return FALSE;
 }
