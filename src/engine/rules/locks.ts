@@ -319,13 +319,14 @@ export function lockBalance(
    * call cannot be followed, or the walk runs past its steps.
    */
   const pathsThrough = (body: Stmt, file: string, eventsIn: (e: Expr) => Event[]): Op[] | 'unknown' => {
-    const exact = pathsWalked(body, file, eventsIn, true);
-    // Past the steps, walked again without remembering conditions (each test goes both ways every
-    // time): that walks every real path and some that cannot run, in far fewer states. Where even
-    // those all make the same lock calls, so do the real ones; where they differ, nothing is said.
-    if (exact !== 'budget') return exact;
+    // First walked without remembering conditions (each test goes both ways every time): that walks
+    // every real path and some that cannot run, in far fewer states. Where even those all make the
+    // same lock calls, so do the real ones. Where they differ (a lock taken under a test and released
+    // under the same test), walked again remembering each test, within the steps.
     const coarse = pathsWalked(body, file, eventsIn, false);
-    return coarse === 'budget' ? 'unknown' : coarse;
+    if (coarse !== 'unknown' && coarse !== 'budget') return coarse;
+    const exact = pathsWalked(body, file, eventsIn, true);
+    return exact === 'budget' ? 'unknown' : exact;
   };
 
   const pathsWalked = (
@@ -343,7 +344,7 @@ export function lockBalance(
     ];
     let steps = 0;
     while (todo.length) {
-      if (++steps > MAX_SUMMARY_STEPS) return remember ? 'budget' : 'unknown';
+      if (++steps > MAX_SUMMARY_STEPS) return 'budget';
       const { at, seq: before, decided } = defined(todo.pop(), 'step to walk');
       const key = `${String(at)}|${String(ids.of(before, seqKey))}|${String(ids.decided(decided))}`;
       if (seen.has(key)) continue;

@@ -1,11 +1,11 @@
 /*
  * A helper with many tests, each made twice (a poll routine that counts what it finds, then undoes
- * it): walked remembering how each test went, it has more paths than the summary walks; walked again
- * with each test free to go either way, every path takes and releases its lock once, so nothing is
- * held after it and the callback that calls it is followed. Its early return with the adapter's lock
- * held is reported. A second helper takes its lock under a test and releases it under the same test:
- * walked without remembering the test, some paths would take it and not release it, so nothing is
- * said of that helper (its caller is not followed), never a false alarm.
+ * it): remembering how each test went, it has more paths than the summary walks; with each test free
+ * to go either way, every path takes and releases its lock once, so nothing is held after it and the
+ * callback that calls it is followed. Its early return with the adapter's lock held is reported. A
+ * second helper takes its lock under a test and releases it under the same test: with each test free,
+ * some paths take it and do not release it, and remembering the tests it has more paths than the
+ * summary walks, so nothing is said of that helper (its caller is not followed), never a false alarm.
  */
 #include <ndis.h>
 
