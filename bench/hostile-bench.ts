@@ -113,6 +113,9 @@ function verdict(run: Run, h: HostileInput): { ok: boolean; outcome: string } {
   return { ok: fast, outcome: summary };
 }
 
+/** The input column: as wide as the longest name, and a space. */
+const NAME_WIDTH = Math.max(...HOSTILE.map((k) => k.name.length)) + 2;
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -141,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
     `Hostile inputs: goal ≤ ${String(GOAL_MS / 1000)} s and ≤ 1 GiB each, exit 0/1 (3 with the report marked incomplete), expected findings and notices (timeout ${String(timeoutMs / 1000)} s)\n\n`,
   );
   process.stdout.write(
-    `${pad('input', 18)}${pad('issue', 6)}${pad('size', 8)}${pad('time', 10)}${pad('peak RSS', 11)}${pad('', 6)}outcome\n`,
+    `${pad('input', NAME_WIDTH)}${pad('issue', 6)}${pad('size', 8)}${pad('time', 10)}${pad('peak RSS', 11)}${pad('', 6)}outcome\n`,
   );
   let misses = 0;
   try {
@@ -157,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
         if (!v.ok) misses++;
         const rss = run.rssKiB === undefined ? '—' : `${(run.rssKiB / 1024).toFixed(0)} MiB`;
         process.stdout.write(
-          `${pad(kind.name, 18)}${pad(kind.issue === undefined ? '—' : String(kind.issue), 6)}${pad(String(n), 8)}${pad(`${(run.ms / 1000).toFixed(2)} s`, 10)}${pad(rss, 11)}${pad(v.ok ? 'PASS' : 'MISS', 6)}${v.outcome}\n`,
+          `${pad(kind.name, NAME_WIDTH)}${pad(kind.issue === undefined ? '—' : String(kind.issue), 6)}${pad(String(n), 8)}${pad(`${(run.ms / 1000).toFixed(2)} s`, 10)}${pad(rss, 11)}${pad(v.ok ? 'PASS' : 'MISS', 6)}${v.outcome}\n`,
         );
         if (!keep) {
           unlockInput(dir, h);

@@ -14,6 +14,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { MAX_MACRO_NESTING } from '../src/engine/macros.js';
 
 export interface HostileFile {
   /** Relative to the input's root, forward slashes. */
@@ -274,6 +275,40 @@ export function doublingMacros(levels: number): HostileInput {
     [{ path: 'hostile.c', text: l.text() }],
     [],
     [{ kind: 'budget', path: 'hostile.c', line: l.at('init'), withheld: true, says: 'DoubleInit' }],
+  );
+}
+
+/**
+ * Statement macros that each use the one below twice, the last taking and releasing a statistics
+ * lock: written out, `levels` levels are 2^levels lock pairs. The lock rule reads each use once (the
+ * same inner use comes back at every level), so a check-for-hang callback that uses the top macro
+ * and then returns with its own lock held is reported, and in time; reading each use anew took 16 s
+ * at 22 levels and doubled with each level. Past the macro nesting limit the rule does not follow the
+ * path (as a path analysis stops there): no finding, and the callback counts as not followed.
+ */
+export function doublingLockMacros(levels: number): HostileInput {
+  const l = new Lines();
+  l.push(
+    'typedef struct _DBL { NDIS_SPIN_LOCK Lock; NDIS_SPIN_LOCK Stats; ULONG Count; } DBL, *PDBL;',
+    '#define L0(d) { NdisAcquireSpinLock(&(d)->Stats); (d)->Count++; NdisReleaseSpinLock(&(d)->Stats); }',
+  );
+  for (let i = 1; i <= levels; i++) l.push(`#define L${String(i)}(d) { L${String(i - 1)}(d); L${String(i - 1)}(d); }`);
+  l.push(
+    'MINIPORT_CHECK_FOR_HANG DblCheck;',
+    'BOOLEAN DblCheck(NDIS_HANDLE c)',
+    '{',
+    '    PDBL d = (PDBL)c;',
+    '    NdisAcquireSpinLock(&d->Lock);',
+    `    L${String(levels)}(d);`,
+  );
+  l.mark('held', '    return FALSE;');
+  l.push('}');
+  return input(
+    'doubling-lock-macros',
+    [{ path: 'hostile.c', text: l.text() }],
+    levels < MAX_MACRO_NESTING ? [{ rule: 'ndis/spinlock-balance', path: 'hostile.c', line: l.at('held') }] : [],
+    [],
+    ['budget'],
   );
 }
 
@@ -564,6 +599,7 @@ export const HOSTILE: HostileKind[] = [
   { name: 'nested-ifdefs', issue: 7, full: 8000, small: 8000, make: nestedIfdefs },
   { name: 'macro-chain', issue: 7, full: 1000, small: 1000, make: macroChain },
   { name: 'doubling-macros', issue: 7, full: 21, small: 21, make: doublingMacros },
+  { name: 'doubling-lock-macros', issue: 7, full: 31, small: 26, make: doublingLockMacros },
   { name: 'cr-only', issue: 7, full: 200, small: 20, make: crOnly },
   { name: 'unreadable', issue: 7, full: 50, small: 2, make: unreadable, needsUnprivileged: true },
   { name: 'deep-constant', full: 5000, small: 5000, make: deepConstant },

@@ -255,6 +255,26 @@ export function lockBalance(
     def: { params: string[]; body: Stmt },
     depth: number,
   ): Op[] | 'unknown' => {
+    // One use read once: a macro that uses another twice, which uses another twice, ... puts the
+    // same inner use in again and again (each at the outer use's place), and reading each anew
+    // doubled the work at every level.
+    const key = `${placeOf(owner)}|${use.p.join(':')}|${String(depth)}|${use.a.map(exprText).join(',')}`;
+    let byUse = macroReadings.get(def.body);
+    if (!byUse) macroReadings.set(def.body, (byUse = new Map<string, Op[] | 'unknown'>()));
+    let hit = byUse.get(key);
+    if (hit === undefined) byUse.set(key, (hit = readMacro(owner, env, use, name, def, depth)));
+    return hit;
+  };
+  const macroReadings = new WeakMap<Stmt, Map<string, Op[] | 'unknown'>>();
+
+  const readMacro = (
+    owner: FnDef,
+    env: ReturnType<typeof functionEnv>,
+    use: Extract<Expr, { t: 'call' }>,
+    name: string,
+    def: { params: string[]; body: Stmt },
+    depth: number,
+  ): Op[] | 'unknown' => {
     if (staysInside(def.body)) {
       const ops = pathsThrough(def.body, owner.file, (e) =>
         collect(owner, env, substitute(e, def.params, use.a, use.p), depth + 1),
