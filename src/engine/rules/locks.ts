@@ -261,35 +261,29 @@ export function lockBalance(
     const key = `${placeOf(owner)}|${use.p.join(':')}|${String(depth)}|${use.a.map(exprText).join(',')}`;
     let byUse = macroReadings.get(def.body);
     if (!byUse) macroReadings.set(def.body, (byUse = new Map<string, Op[] | 'unknown'>()));
-    let hit = byUse.get(key);
-    if (hit === undefined) byUse.set(key, (hit = readMacro(owner, env, use, name, def, depth)));
-    return hit;
-  };
-  const macroReadings = new WeakMap<Stmt, Map<string, Op[] | 'unknown'>>();
-
-  const readMacro = (
-    owner: FnDef,
-    env: ReturnType<typeof functionEnv>,
-    use: Extract<Expr, { t: 'call' }>,
-    name: string,
-    def: { params: string[]; body: Stmt },
-    depth: number,
-  ): Op[] | 'unknown' => {
+    const known = byUse.get(key);
+    if (known !== undefined) return known;
+    let read: Op[] | 'unknown';
     if (staysInside(def.body)) {
       const ops = pathsThrough(def.body, owner.file, (e) =>
         collect(owner, env, substitute(e, def.params, use.a, use.p), depth + 1),
       );
-      if (ops === 'unknown') return 'unknown';
-      return ops.length === 1 && ops[0].dpr === undefined ? [{ ...ops[0], call: name }] : ops;
+      read = ops !== 'unknown' && ops.length === 1 && ops[0].dpr === undefined ? [{ ...ops[0], call: name }] : ops;
+    } else {
+      const expansion = expandUse(use, def, name, [], () => undefined, 64);
+      const inner: Event[] = [];
+      for (const y of expansion.exprs) inner.push(...collect(owner, env, y, depth + 1));
+      const either = inner.length === 2 ? eitherForm(def.body, inner[0], inner[1]) : undefined;
+      read = either
+        ? [{ ...either, call: name }]
+        : inner.length > 1 || inner[0] === 'unknown'
+          ? 'unknown'
+          : (inner as Op[]);
     }
-    const expansion = expandUse(use, def, name, [], () => undefined, 64);
-    const inner: Event[] = [];
-    for (const y of expansion.exprs) inner.push(...collect(owner, env, y, depth + 1));
-    const either = inner.length === 2 ? eitherForm(def.body, inner[0], inner[1]) : undefined;
-    if (either) return [{ ...either, call: name }];
-    if (inner.length > 1 || inner[0] === 'unknown') return 'unknown';
-    return inner as Op[];
+    byUse.set(key, read);
+    return read;
   };
+  const macroReadings = new WeakMap<Stmt, Map<string, Op[] | 'unknown'>>();
 
   const summaries = new Map<FnDef, Op[] | 'unknown'>();
   /**
