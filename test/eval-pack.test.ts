@@ -286,8 +286,7 @@ describe('pair-drop-close', () => {
     '}', //                                                                            21
     '',
   ];
-  const ctx = (lines: string[]): OperatorContext =>
-    new OperatorContext(labelOf(), textFromMap(new Map([['drv.c', lines.join('\n')]])));
+  const ctx = (lines: string[]): OperatorContext => oneFileContext(lines, labelOf());
 
   it('deletes the close of the function that opened the handle, expecting the finding at its one return after, or at the open when it falls off its end', () => {
     const out = pairDropClose(ctx(READER));
@@ -341,8 +340,7 @@ describe('pair-drop-lock-release', () => {
     { name: 'Hang', file: 'drv.c', line: 2, role: 'check-for-hang' },
     { name: 'Dpc', file: 'drv.c', line: 11, role: 'dpc' },
   ];
-  const ctx = (lines: string[]): OperatorContext =>
-    new OperatorContext(labelOf({ callbacks }), textFromMap(new Map([['drv.c', lines.join('\n')]])));
+  const ctx = (lines: string[]): OperatorContext => oneFileContext(lines, labelOf({ callbacks }));
 
   it('deletes the release of a callback that takes one lock once, expecting heldAtReturn at its return or closing brace', () => {
     const out = lockDropRelease(ctx(HANG));
