@@ -732,6 +732,57 @@ ${driverEntry('MpInit', 'MpHalt')}`,
       );
     },
   },
+  {
+    name: 'an initialize that can map nothing is not walked: no notice of pointers a mapping could hide behind',
+    files: {
+      'mp.c': `${ADAPTER}
+typedef struct _OPS { VOID (*Cleanup)(PADAPTER a); } OPS, *POPS;
+NDIS_STATUS Probe(PADAPTER a);
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    POPS ops = (POPS)p;
+    if (Probe(a) != NDIS_STATUS_SUCCESS) {
+        ops->Cleanup(a);
+        return NDIS_STATUS_FAILURE;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+    check: (r) => {
+      assert.deepEqual(
+        r.notices.filter((n) => n.kind === 'unresolved'),
+        [],
+      );
+      assert.equal(r.stats.walkSteps, 0);
+    },
+  },
+  {
+    name: 'an initialize whose only mapping may be behind a pointer call is walked, and says so',
+    files: {
+      'mp.c': `${ADAPTER}
+typedef struct _OPS { NDIS_STATUS (*Map)(PADAPTER a, NDIS_HANDLE h); } OPS, *POPS;
+NDIS_STATUS MpMap(PADAPTER a, NDIS_HANDLE h) { return NdisMMapIoSpace(&a->Regs, h, a->Pa, REGS_LEN); } // EXPECT: ndis/mmap-context
+PVOID g_Maps[] = { MpMap };
+NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    PADAPTER a = (PADAPTER)c;
+    POPS ops = (POPS)p;
+    return ops->Map(a, h);
+}
+${HALT}
+${driverEntry('MpInit', 'MpHalt')}`,
+    },
+    check: (r) => {
+      assert.match(
+        r.notices.find((n) => n.kind === 'unresolved')?.message ?? '',
+        /^1 call site through function pointers on the paths of MpInit could not be followed/,
+      );
+      assert.ok((r.stats.walkSteps ?? 0) > 0);
+    },
+  },
 ]);
 
 const ladder = (before: number, after: number) => {

@@ -67,6 +67,20 @@ export interface RoleAnalysis {
  */
 const JOIN_WIDTH = 4;
 
+/**
+ * Nothing initialize can reach acquires the resource (no call of it, by name, through a macro or a
+ * function stored in a field; the caller knows that no call through an unresolved pointer can), and
+ * no function the walk could step into lost text to damage: every path holds nothing, so the walk is
+ * not made. It stepped into the cleanup routines anyway (they reach
+ * the release), which was a tenth of the rules' time on the corpus for no finding.
+ */
+function acquiresNothing(program: Program, resource: ResourceDef, relevant: Set<FnDef>, init: FnDef): boolean {
+  const reached = walkable(program, init);
+  if (reached.some((f) => program.callsApi(f, resource.acquire.call))) return false;
+  // Damaged text may have lost the acquire itself; the walk names such a function in its notice.
+  return !reached.some((f) => (f === init || relevant.has(f)) && f.damaged);
+}
+
 export class PathAnalyzer {
   private readonly an: Analysis;
   private walked = 0;
@@ -86,6 +100,11 @@ export class PathAnalyzer {
      * guarding a free after the port registration succeeded).
      */
     others: ResourceDef[] = [],
+    /**
+     * Some function a call through an unresolved pointer may call can reach the acquire: initialize
+     * may acquire through such a call, and is walked even where no known call of it acquires.
+     */
+    private readonly indirectMayAcquire = true,
   ) {
     this.an = new Analysis(program, resource, relevant, indirectMayRelease, joinWidth, others);
   }
@@ -144,6 +163,19 @@ export class PathAnalyzer {
   /** Walks initialize from nothing held: the mappings it leaks on failing paths and keeps on succeeding ones. */
   analyzeInit(init: FnDef): InitAnalysis {
     const an = this.an;
+    if (!this.indirectMayAcquire && acquiresNothing(an.program, an.resource, an.relevant, init)) {
+      an.steps = 0;
+      return {
+        leaks: [],
+        kept: [],
+        withheld: [],
+        sites: new Map(),
+        complete: true,
+        damaged: [],
+        unresolvedCalls: 0,
+        notOnlyFailing: new Set(),
+      };
+    }
     an.steps = 0;
     an.complete = true;
     an.unresolved = new Set();
