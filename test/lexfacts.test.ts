@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import { tokenize } from '../src/engine/lexer.js';
 import { lexFacts, parseDefine, stripComments, type LexFacts } from '../src/engine/lexfacts.js';
 import { lineOf, lineStarts } from '../src/engine/text.js';
+import { scanBody } from '../src/engine/lexscan.js';
+import { parseBytes } from '../src/engine/filefacts.js';
 
 function facts(text: string): LexFacts {
   const starts = lineStarts(text);
@@ -207,4 +209,38 @@ test('an anonymous enum or struct is named by its first plain declarator, not by
   assert.deepEqual(moved.structs, here.structs);
   // With pointer declarators alone there is no name to take: it keeps its place as its name.
   assert.match(facts('typedef enum { EvC } *PONLY;\n').typedefs.PONLY, /^<anon@\d+>$/);
+});
+
+test('a field assigned by `c ? A : B` stores either name, in the token scan and in the full parse', () => {
+  const text = [
+    'VOID NicSet(PNIC a)',
+    '{',
+    '    a->Rx = a->Safe ? RxSafe : RxFast;',
+    '    a->Tx = (a->Safe) ? (TxSafe) : (PVOID)TxFast;',
+    '    a->Ms = (Ms);',
+    '    a->No = a->Safe ? Pick(a) : RxFast;',
+    '    a->Cast = (PVOID) Plain;',
+    '}',
+    '',
+  ].join('\n');
+  const toks = tokenize(text);
+  const starts = lineStarts(text);
+  const body = scanBody(text, toks, 0, text.length, 'NicSet', (o) => lineOf(starts, o));
+  const expected = [
+    ['Rx', 'RxSafe'],
+    ['Rx', 'RxFast'],
+    ['Tx', 'TxSafe'],
+    ['Tx', 'TxFast'],
+    ['Ms', 'Ms'],
+    ['No', 'RxFast'],
+    ['Cast', 'Plain'],
+  ];
+  assert.deepEqual(
+    body.assigns.map((a) => [a.field, a.value]),
+    expected,
+  );
+  assert.deepEqual(
+    parseBytes(Buffer.from(text)).assigns.map((a) => [a.field, a.value]),
+    expected,
+  );
 });

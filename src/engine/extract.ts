@@ -749,8 +749,7 @@ function exprAt(n: Node, s: Scope): Expr {
         r: r ? expr(r, s) : { t: 'unk' },
       };
       if (e.l.t === 'fld') {
-        const v = plainName(e.r);
-        if (v)
+        for (const v of storedNames(e.r))
           s.assigns.push({
             obj: exprText(e.l.o),
             field: e.l.f,
@@ -843,6 +842,13 @@ function recordInitializer(objName: string, init: Expr, s: Scope, at: Node): voi
 }
 
 /** `F`, `(T)F`, `&F`, `(T)&F` → F; anything else → undefined. */
+/** The names an assignment may store: one plain name, or each branch's of `c ? A : B`. */
+function storedNames(e: Expr): string[] {
+  if (e.t === 'cond') return [...storedNames(e.a), ...storedNames(e.b)];
+  const v = plainName(e);
+  return v === undefined ? [] : [v];
+}
+
 export function plainName(e: Expr): string | undefined {
   let cur = e;
   for (;;) {

@@ -157,10 +157,9 @@ export function scanBody(
       const mask = maskOp === undefined ? undefined : maskAt(i + 2);
       if (maskOp !== undefined && mask !== undefined) maskedWrites.add(`${w}${maskOp}${mask}`);
       else if (WRITE_OPS.some((op) => isP(i + 1, op)) || isP(i - 2, '++') || isP(i - 2, '--')) fieldWrites.add(w);
-      if (isP(i + 1, '=')) {
-        const value = assignedName(i + 2);
-        if (value) assigns.push({ obj: objectOf(i - 1), field: w, value, fn, line: lineOf(toks.start[i]), col: 1 });
-      }
+      if (isP(i + 1, '='))
+        for (const value of assignedNames(i + 2))
+          assigns.push({ obj: objectOf(i - 1), field: w, value, fn, line: lineOf(toks.start[i]), col: 1 });
       continue;
     }
     if (!refs.has(w)) refs.set(w, toks.start[i]);
@@ -191,7 +190,28 @@ export function scanBody(
   };
 
   /** `(T)&F`, `&F`, `F`, `(T *)F` up to `;`, `,` or `}` → F. */
-  function assignedName(j: number): string | undefined {
+  /** The names an assignment from token `j` may store: one plain name, or each branch's of `c ? A : B;`. */
+  function assignedNames(j: number): string[] {
+    const one = assignedName(j);
+    if (one !== undefined) return [one];
+    let depth = 0;
+    let question = -1;
+    let colon = -1;
+    for (let k = j; k < toks.count && k < j + 200; k++) {
+      if (isP(k, '(') || isP(k, '[')) depth++;
+      else if (isP(k, ')') || isP(k, ']')) depth--;
+      else if (depth === 0 && isP(k, '?')) {
+        if (question >= 0) return [];
+        question = k;
+      } else if (depth === 0 && isP(k, ':') && question >= 0 && colon < 0) colon = k;
+      else if (isP(k, ';') || isP(k, '{') || isP(k, '}')) break;
+      if (depth < 0) return [];
+    }
+    if (question < 0 || colon < 0) return [];
+    return [assignedName(question + 1, ':'), assignedName(colon + 1)].filter((v) => v !== undefined);
+  }
+
+  function assignedName(j: number, end?: string): string | undefined {
     let k = j;
     for (;;) {
       if (isP(k, '(')) {
@@ -199,6 +219,8 @@ export function scanBody(
         let m = k + 1;
         while (m < toks.count && (toks.kind[m] === Tok.Ident || isP(m, '*'))) m++;
         if (!isP(m, ')') || m === k + 1) return undefined;
+        // `(F)` where the value ends: the name in parentheses, not a cast.
+        if (m === k + 2 && ends(m + 1, end)) return word(k + 1);
         k = m + 1;
         continue;
       }
@@ -209,7 +231,12 @@ export function scanBody(
       break;
     }
     if (toks.kind[k] !== Tok.Ident) return undefined;
-    return isP(k + 1, ';') || isP(k + 1, ',') || isP(k + 1, '}') ? word(k) : undefined;
+    return ends(k + 1, end) ? word(k) : undefined;
+  }
+
+  /** Does a stored value end at token `k` (`;`, `,`, `}`, or `end`: the `:` after a `?` branch)? */
+  function ends(k: number, end?: string): boolean {
+    return isP(k, ';') || isP(k, ',') || isP(k, '}') || (end !== undefined && isP(k, end));
   }
 
   /** The object a member belongs to: `MPChar` in `MPChar.X`, `pc` in `pc->X`, the declared name for `.X` in `T chars = { .X = F }`. */
