@@ -30,7 +30,7 @@ import { MAX_MACRO_NESTING, expandUse, substitute } from '../macros.js';
 import { walkExprs, type FnDef, type Program } from '../program.js';
 import { formatMessage, type LockBalanceRule, type RulePack } from '../rulepack.js';
 import { functionEnv } from '../sites.js';
-import { evidenceText, reaching, roleLabel, span, type Draft } from './common.js';
+import { evidenceText, pointerCallable, reaching, roleLabel, span, type Draft } from './common.js';
 import { constantTruth, integerValue } from '../values.js';
 import { givenByNdis, nonNullTruth, storedOnce, testThroughMacros } from './nonnull.js';
 import { conditionalMacro } from './uncertain.js';
@@ -171,13 +171,28 @@ export function lockBalance(
     if (!hit) events.set(e, (hit = collect(owner, functionEnv(owner), e, 0)));
     return hit;
   };
+  let mayLock: boolean | undefined;
+  /** Some function a call through a pointer nothing resolves may call can reach a lock call. */
+  const pointerMayLock = (): boolean => (mayLock ??= [...pointerCallable(program, pack)].some((f) => lockers.has(f)));
+  /** A helper's lock calls count in its caller, when every path through every definition does the same. */
+  const sameInEvery = (targets: FnDef[]): Event[] => {
+    const sums = targets.map((t) => summary(t));
+    const first = sums[0];
+    if (first === 'unknown' || sums.some((x) => x === 'unknown' || seqKey(x) !== seqKey(first))) return ['unknown'];
+    return first;
+  };
   const collect = (owner: FnDef, env: ReturnType<typeof functionEnv>, root: Expr, depth: number): Event[] => {
     const out: Event[] = [];
     walkExprs({ k: 'exp', e: root, p: [0, 0, 0, 0] }, (x) => {
       if (x.t !== 'call') return;
       if (x.f.t !== 'id') {
+        // Through a struct field: one of the functions stored into that field (as the path analysis
+        // steps into them), which count only where every one makes the same lock calls.
         const field = x.f.t === 'fld' ? x.f.f : undefined;
-        if (field && program.fieldTargets(field).some((t) => lockers.has(t.fn))) out.push('unknown');
+        const targets = field ? [...new Set(program.fieldTargets(field).map((t) => t.fn))] : [];
+        if (targets.length) {
+          if (targets.some((t) => lockers.has(t))) out.push(...sameInEvery(targets));
+        } else if (pointerMayLock()) out.push('unknown');
         return;
       }
       const name = program.aliasOf(owner.file, x.f.n);
@@ -195,15 +210,14 @@ export function lockBalance(
       const targets = program.resolve(owner.file, name);
       if (targets.length) {
         if (!targets.some((t) => lockers.has(t))) return;
-        // A helper's lock calls count in its caller, when every path through it does the same.
-        const sums = targets.map((t) => summary(t));
-        const first = sums[0];
-        if (first === 'unknown' || sums.some((x) => x === 'unknown' || seqKey(x) !== seqKey(first)))
-          out.push('unknown');
-        else out.push(...first);
+        out.push(...sameInEvery(targets));
         return;
       }
-      if (!program.macro(owner.file, name)) return;
+      if (!program.macro(owner.file, name)) {
+        // A call through a pointer variable (`Handler(Adapter)`) may call any function whose address is taken.
+        if ((env.vars.has(x.f.n) || program.globals.has(x.f.n)) && pointerMayLock()) out.push('unknown');
+        return;
+      }
       const reached = program.expandName(owner.file, name);
       const locks = reached.some(
         (r) => apis.has(r.name) || program.resolve(owner.file, r.name).some((t) => lockers.has(t)),
