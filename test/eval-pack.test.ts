@@ -411,6 +411,24 @@ describe('pair-drop-lock-release', () => {
         call,
       );
   });
+
+  it('excludes a callback whose helper that may take a lock calls through a pointer (the rule does not follow it)', () => {
+    const post = [
+      'VOID Post(PADAPTER A) { NdisAcquireSpinLock(&A->QLock); A->Ops->Send(A); NdisReleaseSpinLock(&A->QLock); }',
+    ];
+    const withPost = [...HANG.slice(0, 7), '    Post(A);', ...HANG.slice(7), ...post];
+    assert.ok(
+      exclusions(lockDropRelease(ctx(withPost))).includes(
+        '6 a helper the callback calls that may take a lock calls through a pointer',
+      ),
+    );
+    // The same helper without the pointer call stands beside the mutant (it locks only its own lock).
+    const plain = withPost.map((l) => l.replace(' A->Ops->Send(A);', ''));
+    assert.deepEqual(
+      lockDropRelease(ctx(plain)).mutants.map((m) => m.line),
+      [9, 16],
+    );
+  });
 });
 
 describe('exitStatusCall', () => {

@@ -11,8 +11,8 @@
  * the same way, by a member path with no array index), is called by no other function (a failing
  * initialize that calls halt), calls no function or macro that may reach this lock (one whose
  * over-approximating mention graph reaches the lock's member name, or that is handed it: a helper
- * that only takes a lock of its own, an audited allocator, may stand beside the mutant) and
- * nothing through a pointer; no exit lies between the take and the release, they are in one block, in no loop or
+ * that only takes a lock of its own, an audited allocator, may stand beside the mutant), and
+ * nothing through a pointer, itself or in such a helper it may reach; no exit lies between the take and the release, they are in one block, in no loop or
  * `switch`, and after the release the callback has one `return` or none. Anything else is excluded
  * by a stated rule, never by what the tool says.
  */
@@ -67,6 +67,18 @@ function lockMember(lock: string): string | undefined {
   return /([A-Za-z_]\w*)[\s)]*$/.exec(lock)?.[1];
 }
 
+/** A call through a field (`p->Fn(...)`, `s.Fn(...)`) or a pointer (`(*Fn)(...)`) in these tokens. */
+function callsThroughPointer(body: readonly Token[]): boolean {
+  return body.some(
+    (t, i) =>
+      t.text === '(' &&
+      i > 0 &&
+      ((body[i - 2]?.text === '->' || body[i - 2]?.text === '.') && body[i - 1].kind === 'id'
+        ? true
+        : body[i - 1].text === ')' && body[i - 2]?.kind === 'id' && body[i - 3]?.text === '*'),
+  );
+}
+
 export function lockDropRelease(ctx: OperatorContext): OperatorOutput {
   const out: OperatorOutput = { mutants: [], excluded: [] };
   const graph = ctx.graph();
@@ -80,6 +92,22 @@ export function lockDropRelease(ctx: OperatorContext): OperatorOutput {
     }
   const lockers = reach(mentionedBy, LOCK_CALLS);
   for (const api of LOCK_CALLS) lockers.delete(api);
+  const pointerCallers = new Map<string, boolean>();
+  /** Does a definition of this function call through a pointer? */
+  const throughPointerIn = (name: string): boolean => {
+    let known = pointerCallers.get(name);
+    if (known === undefined) {
+      known = graph.defs
+        .filter((d) => d.name === name)
+        .some((d) => {
+          const tokens = ctx.tokens(d.file);
+          const { open, close } = bodyRange(tokens, d);
+          return callsThroughPointer(tokens.slice(open + 1, close));
+        });
+      pointerCallers.set(name, known);
+    }
+    return known;
+  };
   const callbacks: (CallbackRef | FunctionRef)[] = [...ctx.label.initialize, ...ctx.label.halt, ...ctx.label.callbacks];
   const seen = new Set<string>();
   for (const callback of callbacks) {
@@ -144,16 +172,17 @@ export function lockDropRelease(ctx: OperatorContext): OperatorOutput {
       exclude('the callback calls a function or macro that may take or release this lock', locking.t.text);
       continue;
     }
-    const throughPointer = body.some(
-      (t, i) =>
-        t.text === '(' &&
-        i > 0 &&
-        ((body[i - 2]?.text === '->' || body[i - 2]?.text === '.') && body[i - 1].kind === 'id'
-          ? true
-          : body[i - 1].text === ')' && body[i - 2]?.kind === 'id' && body[i - 3]?.text === '*'),
-    );
-    if (throughPointer) {
+    if (callsThroughPointer(body)) {
       exclude('the callback calls through a pointer', def.name);
+      continue;
+    }
+    // The rule reads a helper that may reach a lock call as its summary, and a call through a pointer
+    // there may be any function whose address is taken: the callback's paths are not followed.
+    const helperThroughPointer = [...reach(graph.calls, [def.name])].find(
+      (name) => name !== def.name && lockers.has(name) && throughPointerIn(name),
+    );
+    if (helperThroughPointer !== undefined) {
+      exclude('a helper the callback calls that may take a lock calls through a pointer', helperThroughPointer);
       continue;
     }
     const statement = callStatement(tokens, release.k);
