@@ -32,7 +32,7 @@ import { formatMessage, type LockBalanceRule, type RulePack } from '../rulepack.
 import { functionEnv } from '../sites.js';
 import { evidenceText, pointerCallable, reaching, roleLabel, span, type Draft } from './common.js';
 import { constantTruth, integerValue } from '../values.js';
-import { givenByNdis, nonNullTruth, storedOnce, testThroughMacros } from './nonnull.js';
+import { givenByNdis, nonNullTruth, storedOnce, storesByName, testThroughMacros } from './nonnull.js';
 import { conditionalMacro } from './uncertain.js';
 import { defined } from '../../util/defined.js';
 
@@ -52,6 +52,13 @@ interface Op {
   owner: FnDef;
 }
 type Event = Op | 'unknown';
+
+/** A call of a helper: the function making it, its names, and the call (its arguments). */
+interface CallUse {
+  owner: FnDef;
+  env: ReturnType<typeof functionEnv>;
+  call: Extract<Expr, { t: 'call' }>;
+}
 
 export interface Held {
   dpr: boolean | undefined;
@@ -174,12 +181,53 @@ export function lockBalance(
   let mayLock: boolean | undefined;
   /** Some function a call through a pointer nothing resolves may call can reach a lock call. */
   const pointerMayLock = (): boolean => (mayLock ??= [...pointerCallable(program, pack)].some((f) => lockers.has(f)));
-  /** A helper's lock calls count in its caller, when every path through every definition does the same. */
-  const sameInEvery = (targets: FnDef[]): Event[] => {
-    const sums = targets.map((t) => summary(t));
+  /**
+   * A helper's lock calls count in its caller, when every path through every definition does the same;
+   * a lock the helper was handed (`NicLock(PNDIS_SPIN_LOCK Lock)`) is the one the call hands it.
+   */
+  const sameInEvery = (targets: FnDef[], use: CallUse): Event[] => {
+    const sums = targets.map((t) => {
+      const sum = summary(t);
+      return sum === 'unknown' ? sum : handedIn(sum, t, use);
+    });
     const first = sums[0];
     if (first === 'unknown' || sums.some((x) => x === 'unknown' || seqKey(x) !== seqKey(first))) return ['unknown'];
     return first;
+  };
+
+  /**
+   * The key of the lock a pointer argument of `owner` points to: `&X` is X; a local stored once is what
+   * it holds (`spin_lock = &lock->spin_lock;`); a parameter never stored into is the lock its caller
+   * hands it, `*Helper#3:Lock` until `handedIn` puts the caller's in; anything else is not known.
+   */
+  const lockKeyOf = (owner: FnDef, env: ReturnType<typeof functionEnv>, arg: Expr, depth = 0): string | undefined => {
+    const bare = stripCasts(arg);
+    if (bare.t === 'un' && bare.op === '&') return keys.key(bare.e, env);
+    if (bare.t !== 'id' || !env.vars.has(bare.n) || depth > 4) return undefined;
+    const stores = storesByName(owner.body).get(bare.n);
+    if (owner.params.some((q) => q.n === bare.n))
+      return stores === undefined ? keys.key({ t: 'un', op: '*', e: bare }, env) : undefined;
+    const held = stores?.length === 1 ? stores[0] : undefined;
+    return held ? lockKeyOf(owner, env, held, depth + 1) : undefined;
+  };
+
+  /** A helper's lock calls with the locks it was handed named as the call `use` names them. */
+  const handedIn = (ops: Op[], helper: FnDef, use: CallUse): Op[] | 'unknown' => {
+    const prefix = `*${functionEnv(helper).frame}:`;
+    if (!ops.some((o) => o.key.startsWith(prefix))) return ops;
+    const out: Op[] = [];
+    for (const o of ops) {
+      if (!o.key.startsWith(prefix)) {
+        out.push(o);
+        continue;
+      }
+      const i = helper.params.findIndex((q) => q.n === o.key.slice(prefix.length));
+      const arg = i < 0 ? undefined : use.call.a[i];
+      const key = arg ? lockKeyOf(use.owner, use.env, arg) : undefined;
+      if (key === undefined || key.includes('[]')) return 'unknown';
+      out.push({ ...o, key, text: exprText(stripCasts(defined(arg, 'handed lock'))) });
+    }
+    return out;
   };
   const collect = (owner: FnDef, env: ReturnType<typeof functionEnv>, root: Expr, depth: number): Event[] => {
     const out: Event[] = [];
@@ -191,7 +239,7 @@ export function lockBalance(
         const field = x.f.t === 'fld' ? x.f.f : undefined;
         const targets = field ? [...new Set(program.fieldTargets(field).map((t) => t.fn))] : [];
         if (targets.length) {
-          if (targets.some((t) => lockers.has(t))) out.push(...sameInEvery(targets));
+          if (targets.some((t) => lockers.has(t))) out.push(...sameInEvery(targets, { owner, env, call: x }));
         } else if (pointerMayLock()) out.push('unknown');
         return;
       }
@@ -202,7 +250,7 @@ export function lockBalance(
       if (api) {
         const arg = x.a[0] as Expr | undefined;
         const bare = arg ? stripCasts(arg) : undefined;
-        const key = bare?.t === 'un' && bare.op === '&' ? keys.key(bare.e, env) : undefined;
+        const key = arg ? lockKeyOf(owner, env, arg) : undefined;
         if (!key || key.includes('[]') || !bare) out.push('unknown');
         else out.push({ ...api, key, call: name, text: exprText(bare), p, owner });
         return;
@@ -210,7 +258,7 @@ export function lockBalance(
       const targets = program.resolve(owner.file, name);
       if (targets.length) {
         if (!targets.some((t) => lockers.has(t))) return;
-        out.push(...sameInEvery(targets));
+        out.push(...sameInEvery(targets, { owner, env, call: x }));
         return;
       }
       if (!program.macro(owner.file, name)) {
