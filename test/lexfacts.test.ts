@@ -244,3 +244,8 @@ test('a field assigned by `c ? A : B` stores either name, in the token scan and 
     expected,
   );
 });
+
+test('an enumeration constant without a value is one past the one before, read as a number', () => {
+  const f = facts('typedef enum _T { A, B, C = 7, D } T;\nint x;\n');
+  assert.deepEqual(f.enums, { A: '0', B: 'A+1', C: '7', D: 'C+1' });
+});

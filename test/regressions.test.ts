@@ -86,6 +86,18 @@ test('values: a hexadecimal #define with an i64 suffix is a constant', () => {
   assert.equal(integerValue(id('BIGU'), p, 'a.h'), 16n);
 });
 
+test('values: an enumeration constant without a value counts on from the one before', () => {
+  const p = new Program(
+    [{ path: 'a.h', lex: facts('typedef enum _T { A, B, C, D = 7, E } T;\n') }],
+    loadRulePack().roles,
+  );
+  // The third was read as `(B)+1`, a cast of `+1`: 1, the second's value.
+  assert.deepEqual(
+    ['A', 'B', 'C', 'D', 'E'].map((n) => integerValue(id(n), p, 'a.h')),
+    [0n, 1n, 2n, 7n, 8n],
+  );
+});
+
 test('keys: a field reached through a cast base is named by the cast type', () => {
   const p = programOf({ 'a.h': 'typedef struct _ALPHA { PVOID Regs; } ALPHA, *PALPHA;\n' });
   const km = new KeyMaker(p);

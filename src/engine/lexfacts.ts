@@ -138,7 +138,8 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
         }
         value = from < k ? text.slice(toks.start[from], toks.end[k - 1]) : '0';
       } else {
-        value = previous === undefined ? '0' : `(${previous})+1`;
+        // Not `(A)+1`: a name in parentheses before `+` reads as a cast of `+1`, which is 1.
+        value = previous === undefined ? '0' : `${previous}+1`;
       }
       enums[name] = value;
       previous = name;
