@@ -27,7 +27,7 @@ import { buildCfg, nodeExprs, nodesOnCycles, type Cfg, type CfgNode } from '../c
 import { exprText } from '../extract.js';
 import { KeyMaker, displayKey, stripCasts } from '../keys.js';
 import { MAX_MACRO_NESTING, expandUse, substitute } from '../macros.js';
-import { walkExprs, type FnDef, type Program } from '../program.js';
+import { walkExprs, walkStmts, type FnDef, type Program } from '../program.js';
 import { formatMessage, type LockBalanceRule, type RulePack } from '../rulepack.js';
 import { functionEnv } from '../sites.js';
 import { evidenceText, pointerCallable, reaching, roleLabel, span, type Draft } from './common.js';
@@ -187,7 +187,7 @@ export function lockBalance(
    */
   const sameInEvery = (targets: FnDef[], use: CallUse): Event[] => {
     const sums = targets.map((t) => {
-      const sum = summary(t);
+      const sum = summary(t, constantsHanded(t, use));
       return sum === 'unknown' ? sum : handedIn(sum, t, use);
     });
     const first = sums[0];
@@ -347,7 +347,7 @@ export function lockBalance(
   };
   const macroReadings = new WeakMap<Stmt, Map<string, Op[] | 'unknown'>>();
 
-  const summaries = new Map<FnDef, Op[] | 'unknown'>();
+  const summaries = new Map<FnDef | string, Op[] | 'unknown'>();
   /**
    * What every path through a helper does to locks, as a sequence of lock
    * calls (a take and its release on one path cancel out); 'unknown' when
@@ -360,18 +360,64 @@ export function lockBalance(
    */
   const asked: Set<FnDef>[] = [];
   const summaryAsks = new Map<FnDef, Set<FnDef>>();
-  const summary = (h: FnDef): Op[] | 'unknown' => {
+  const summary = (h: FnDef, constants?: Map<string, bigint>): Op[] | 'unknown' => {
     asked.at(-1)?.add(h);
-    const known = summaries.get(h);
+    const memo = constants ? `${placeOf(h)}|${[...constants].map(([n, v]) => `${n}=${String(v)}`).join(',')}` : h;
+    const known = summaries.get(memo);
     if (known) return known;
-    summaries.set(h, 'unknown');
-    const own = new Set<FnDef>();
+    summaries.set(memo, 'unknown');
+    const own = summaryAsks.get(h) ?? new Set<FnDef>();
     summaryAsks.set(h, own);
     asked.push(own);
-    const result = summarise(h);
+    const result = summarise(h, constants);
     asked.pop();
-    summaries.set(h, result);
+    summaries.set(memo, result);
     return result;
+  };
+
+  /**
+   * The parameters a helper chooses its paths by (`switch (type)`, `if (type == RT_RX_SPINLOCK)`) that
+   * a call hands a constant (`_PlatformAcquireSpinLock(Adapter, RT_RX_SPINLOCK)`, rtwlan's one helper
+   * for a dozen locks): the helper's summary for that call goes only the way the constant decides.
+   */
+  const constantsHanded = (h: FnDef, use: CallUse): Map<string, bigint> | undefined => {
+    const chosen = choosingParams(h);
+    if (!chosen.size) return undefined;
+    const out = new Map<string, bigint>();
+    h.params.forEach((q, i) => {
+      const arg = use.call.a[i] as Expr | undefined;
+      if (!chosen.has(q.n) || !arg) return;
+      const v = integerValue(stripCasts(arg), program, use.owner.file);
+      if (v !== undefined) out.set(q.n, v);
+    });
+    return out.size ? out : undefined;
+  };
+  const choosers = new Map<FnDef, Set<string>>();
+  /** Parameters never stored into that a `switch` or an `==`/`!=` test of the body reads bare. */
+  const choosingParams = (h: FnDef): Set<string> => {
+    const known = choosers.get(h);
+    if (known) return known;
+    const out = new Set<string>();
+    const params = new Set(h.params.map((q) => q.n));
+    const stores = storesByName(h.body);
+    const note = (e: Expr) => {
+      const x = stripCasts(e);
+      if (x.t === 'id' && params.has(x.n) && !stores.has(x.n)) out.add(x.n);
+    };
+    const compared = (e: Expr) => {
+      if (e.t === 'bin' && (e.op === '==' || e.op === '!=')) {
+        note(e.l);
+        note(e.r);
+      }
+    };
+    walkStmts(h.body, (st) => {
+      if (st.k === 'sw') note(st.c);
+      // A test written through a macro (`if (IS_TYPE(Type, RX))`) is read as the walk reads it.
+      if (st.k === 'if') walkExprs({ k: 'exp', e: testThroughMacros(program, h.file, st.c), p: st.p }, compared);
+    });
+    walkExprs(h.body, compared);
+    choosers.set(h, out);
+    return out;
   };
   /** The callback and every helper whose summary its walk asked for, on down. */
   const bodiesWalked = (fn: FnDef, direct: Set<FnDef>): FnDef[] => {
@@ -385,8 +431,39 @@ export function lockBalance(
     return [...out];
   };
   const byPlace = new Map(program.functions.map((f) => [placeOf(f), f]));
-  const summarise = (h: FnDef): Op[] | 'unknown' =>
-    h.fact.damaged ? 'unknown' : pathsThrough(h.body, h.file, (e) => eventsOf(h, e));
+  /** The truth of `p == C` or `p != C` (either side) for a parameter handed a constant, else undefined. */
+  const handedTruth = (c: Expr, constants: Map<string, bigint> | undefined, file: string): boolean | undefined => {
+    const e = stripCasts(c);
+    if (!constants || e.t !== 'bin' || (e.op !== '==' && e.op !== '!=')) return undefined;
+    const l = stripCasts(e.l);
+    const r = stripCasts(e.r);
+    const [param, other] =
+      l.t === 'id' && constants.has(l.n) ? [l.n, r] : r.t === 'id' && constants.has(r.n) ? [r.n, l] : [];
+    if (param === undefined || other === undefined) return undefined;
+    const v = integerValue(other, program, file);
+    if (v === undefined) return undefined;
+    return (constants.get(param) === v) === (e.op === '==');
+  };
+  /** The one case a `switch` on a parameter handed a constant goes to (its default where none matches). */
+  const handedCase = (
+    n: Extract<CfgNode, { t: 'sw' }>,
+    constants: Map<string, bigint> | undefined,
+    file: string,
+  ): number | undefined => {
+    const subject = stripCasts(n.c);
+    const v = subject.t === 'id' ? constants?.get(subject.n) : undefined;
+    if (v === undefined) return undefined;
+    let to: number | undefined;
+    for (const c of n.cases) {
+      const label = integerValue(c.v, program, file);
+      // A label it cannot read may be the one: every way stays open.
+      if (label === undefined) return undefined;
+      if (label === v && to === undefined) to = c.to;
+    }
+    return to ?? n.dflt;
+  };
+  const summarise = (h: FnDef, constants?: Map<string, bigint>): Op[] | 'unknown' =>
+    h.fact.damaged ? 'unknown' : pathsThrough(h.body, h.file, (e) => eventsOf(h, e), constants);
 
   /**
    * The lock calls every path through a body makes, in order (a helper's, or a macro's put in at its
@@ -394,14 +471,19 @@ export function lockBalance(
    * the form of a call merged into calls of either form; 'unknown' when paths differ otherwise, a
    * call cannot be followed, or the walk runs past its steps.
    */
-  const pathsThrough = (body: Stmt, file: string, eventsIn: (e: Expr) => Event[]): Op[] | 'unknown' => {
+  const pathsThrough = (
+    body: Stmt,
+    file: string,
+    eventsIn: (e: Expr) => Event[],
+    constants?: Map<string, bigint>,
+  ): Op[] | 'unknown' => {
     // First walked without remembering conditions (each test goes both ways every time): that walks
     // every real path and some that cannot run, in far fewer states. Where even those all make the
     // same lock calls, so do the real ones. Where they differ (a lock taken under a test and released
     // under the same test), walked again remembering each test, within the steps.
-    const coarse = pathsWalked(body, file, eventsIn, false);
+    const coarse = pathsWalked(body, file, eventsIn, false, constants);
     if (coarse !== 'unknown' && coarse !== 'budget') return coarse;
-    const exact = pathsWalked(body, file, eventsIn, true);
+    const exact = pathsWalked(body, file, eventsIn, true, constants);
     return exact === 'budget' ? 'unknown' : exact;
   };
 
@@ -410,6 +492,8 @@ export function lockBalance(
     file: string,
     eventsIn: (e: Expr) => Event[],
     remember: boolean,
+    /** Parameters a call hands a constant (`constantsHanded`). */
+    constants?: Map<string, bigint>,
   ): Op[] | 'unknown' | 'budget' => {
     const cfg = buildCfg(body);
     const ifs = remember ? rememberedConditions(cfg, body, condText) : new Set<Expr>();
@@ -452,7 +536,8 @@ export function lockBalance(
           break;
         case 'br': {
           // `do { ... } while (0)` runs once, in a helper as in a callback.
-          const fixed = constantCondition(testThroughMacros(program, file, n.c), program, file);
+          const test = testThroughMacros(program, file, n.c);
+          const fixed = constantCondition(test, program, file) ?? handedTruth(test, constants, file);
           if (fixed !== undefined) {
             todo.push({ at: fixed ? n.yes : n.no, seq, decided });
             break;
@@ -468,10 +553,16 @@ export function lockBalance(
               });
           break;
         }
-        case 'sw':
+        case 'sw': {
+          const only = handedCase(n, constants, file);
+          if (only !== undefined) {
+            todo.push({ at: only, seq, decided });
+            break;
+          }
           for (const c of n.cases) todo.push({ at: c.to, seq, decided });
           todo.push({ at: n.dflt, seq, decided });
           break;
+        }
         case 'ret':
         case 'end':
           exits.set(seqKey(seq), seq);
