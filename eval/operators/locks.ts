@@ -12,9 +12,9 @@
  * initialize that calls halt), calls no function or macro that may reach this lock (one whose
  * over-approximating mention graph reaches the lock's member name, or that is handed it: a helper
  * that only takes a lock of its own, an audited allocator, may stand beside the mutant), and
- * nothing through a pointer, itself or in such a helper it may reach; no exit lies between the take and the release, they are in one block, in no loop or
- * `switch`, and after the release the callback has one `return` or none. Anything else is excluded
- * by a stated rule, never by what the tool says.
+ * nothing through a pointer, itself or in such a helper it may reach; no exit lies between the take
+ * and the release, they are in one block, in no loop or `switch`, and after the release the callback
+ * has one `return` or none. Anything else is excluded by a stated rule, never by what the tool says.
  */
 
 import { reach } from '../cfuncs.js';

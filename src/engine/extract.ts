@@ -841,7 +841,6 @@ function recordInitializer(objName: string, init: Expr, s: Scope, at: Node): voi
   visit(init.items, '');
 }
 
-/** `F`, `(T)F`, `&F`, `(T)&F` → F; anything else → undefined. */
 /** The names an assignment may store: one plain name, or each branch's of `c ? A : B`. */
 function storedNames(e: Expr): string[] {
   if (e.t === 'cond') return [...storedNames(e.a), ...storedNames(e.b)];
@@ -849,6 +848,7 @@ function storedNames(e: Expr): string[] {
   return v === undefined ? [] : [v];
 }
 
+/** `F`, `(T)F`, `&F`, `(T)&F` → F; anything else → undefined. */
 export function plainName(e: Expr): string | undefined {
   let cur = e;
   for (;;) {

@@ -189,7 +189,6 @@ export function scanBody(
     assigns,
   };
 
-  /** `(T)&F`, `&F`, `F`, `(T *)F` up to `;`, `,` or `}` → F. */
   /** The names an assignment from token `j` may store: one plain name, or each branch's of `c ? A : B;`. */
   function assignedNames(j: number): string[] {
     const one = assignedName(j);
@@ -211,6 +210,7 @@ export function scanBody(
     return [assignedName(question + 1, ':'), assignedName(colon + 1)].filter((v) => v !== undefined);
   }
 
+  /** `(T)&F`, `&F`, `F`, `(F)`, `(T *)F` up to `;`, `,` or `}` (or `end`) → F. */
   function assignedName(j: number, end?: string): string | undefined {
     let k = j;
     for (;;) {

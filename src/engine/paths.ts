@@ -71,8 +71,8 @@ const JOIN_WIDTH = 4;
  * Nothing initialize can reach acquires the resource (no call of it, by name, through a macro or a
  * function stored in a field; the caller knows that no call through an unresolved pointer can), and
  * no function the walk could step into lost text to damage: every path holds nothing, so the walk is
- * not made. It stepped into the cleanup routines anyway (they reach
- * the release), which was a tenth of the rules' time on the corpus for no finding.
+ * not made. It stepped into the cleanup routines anyway (they reach the release): 14 % of the default
+ * pack's walk steps over the corpus, for no finding.
  */
 function acquiresNothing(program: Program, resource: ResourceDef, relevant: Set<FnDef>, init: FnDef): boolean {
   const reached = walkable(program, init);
