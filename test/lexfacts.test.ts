@@ -245,7 +245,7 @@ test('a field assigned by `c ? A : B` stores either name, in the token scan and 
   );
 });
 
-test('an enumeration constant without a value is one past the one before, read as a number', () => {
-  const f = facts('typedef enum _T { A, B, C = 7, D } T;\nint x;\n');
-  assert.deepEqual(f.enums, { A: '0', B: 'A+1', C: '7', D: 'C+1' });
+test('an enumeration constant without a value is the last given value plus how many came after it', () => {
+  const f = facts('typedef enum _T { A, B, C = 7, D, E = X | 1, F } T;\nint x;\n');
+  assert.deepEqual(f.enums, { A: '0', B: '1', C: '7', D: '1+(7)', E: 'X | 1', F: '1+(X | 1)' });
 });

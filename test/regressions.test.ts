@@ -87,14 +87,14 @@ test('values: a hexadecimal #define with an i64 suffix is a constant', () => {
 });
 
 test('values: an enumeration constant without a value counts on from the one before', () => {
-  const p = new Program(
-    [{ path: 'a.h', lex: facts('typedef enum _T { A, B, C, D = 7, E } T;\n') }],
-    loadRulePack().roles,
-  );
-  // The third was read as `(B)+1`, a cast of `+1`: 1, the second's value.
+  const names = Array.from({ length: 40 }, (_, i) => `E${String(i)}`);
+  const text = `typedef enum _T { A, B, C, D = 7, E, ${names.join(', ')} } T;\n`;
+  const p = new Program([{ path: 'a.h', lex: facts(text) }], loadRulePack().roles);
+  // The third was read as `(B)+1`, a cast of `+1`: 1, the second's value; and a long enumeration
+  // must not be read constant by constant past the reading's depth.
   assert.deepEqual(
-    ['A', 'B', 'C', 'D', 'E'].map((n) => integerValue(id(n), p, 'a.h')),
-    [0n, 1n, 2n, 7n, 8n],
+    ['A', 'B', 'C', 'D', 'E', 'E39'].map((n) => integerValue(id(n), p, 'a.h')),
+    [0n, 1n, 2n, 7n, 8n, 48n],
   );
 });
 

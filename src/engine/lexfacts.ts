@@ -116,7 +116,11 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
   /** `{ A, B = 4, C }`: each constant's value as text; returns the index of `}`. */
   function readEnumBody(open: number): number {
     const close = matching(open);
-    let previous: string | undefined;
+    // A constant without a value is the last given value plus how many came after it, written
+    // `2+(X)`: not `(PREV)+1`, whose `(PREV)` reads as a cast of `+1` (1), and not `PREV+1`, which
+    // reads each earlier constant in turn (past the reading's depth in a long enumeration).
+    let given: string | undefined;
+    let after = 0;
     let j = open + 1;
     while (j < close) {
       if (toks.kind[j] !== Tok.Ident) {
@@ -137,12 +141,13 @@ export function lexFacts(text: string, toks: Tokens, lineOfOffset: (o: number) =
           else if (ch === 44 && depth === 0) break;
         }
         value = from < k ? text.slice(toks.start[from], toks.end[k - 1]) : '0';
+        given = value;
+        after = 1;
       } else {
-        // Not `(A)+1`: a name in parentheses before `+` reads as a cast of `+1`, which is 1.
-        value = previous === undefined ? '0' : `${previous}+1`;
+        value = given === undefined ? String(after) : `${String(after)}+(${given})`;
+        after++;
       }
       enums[name] = value;
-      previous = name;
       while (k < close && !isPunct(k, ',')) k++;
       j = k + 1;
     }
