@@ -211,18 +211,34 @@ export function lockBalance(
     return held ? lockKeyOf(owner, env, held, depth + 1) : undefined;
   };
 
+  const paramLocks = new Map<FnDef, Map<string, number>>();
+  /** Per helper: the key `lockKeyOf` gives the lock each parameter points to, to its position. */
+  const paramLockKeys = (helper: FnDef): Map<string, number> => {
+    let byKey = paramLocks.get(helper);
+    if (!byKey) {
+      const env = functionEnv(helper);
+      byKey = new Map();
+      for (const [i, q] of helper.params.entries()) {
+        const k = keys.key({ t: 'un', op: '*', e: { t: 'id', n: q.n } }, env);
+        if (k !== undefined) byKey.set(k, i);
+      }
+      paramLocks.set(helper, byKey);
+    }
+    return byKey;
+  };
   /** A helper's lock calls with the locks it was handed named as the call `use` names them. */
   const handedIn = (ops: Op[], helper: FnDef, use: CallUse): Op[] | 'unknown' => {
-    const prefix = `*${functionEnv(helper).frame}:`;
-    if (!ops.some((o) => o.key.startsWith(prefix))) return ops;
+    if (!ops.length) return ops;
+    const handed = paramLockKeys(helper);
+    if (!ops.some((o) => handed.has(o.key))) return ops;
     const out: Op[] = [];
     for (const o of ops) {
-      if (!o.key.startsWith(prefix)) {
+      const i = handed.get(o.key);
+      if (i === undefined) {
         out.push(o);
         continue;
       }
-      const i = helper.params.findIndex((q) => q.n === o.key.slice(prefix.length));
-      const arg = i < 0 ? undefined : use.call.a[i];
+      const arg = use.call.a[i] as Expr | undefined;
       const key = arg ? lockKeyOf(use.owner, use.env, arg) : undefined;
       if (key === undefined || key.includes('[]')) return 'unknown';
       out.push({ ...o, key, text: exprText(stripCasts(defined(arg, 'handed lock'))) });
@@ -349,17 +365,17 @@ export function lockBalance(
 
   const summaries = new Map<FnDef | string, Op[] | 'unknown'>();
   /**
-   * What every path through a helper does to locks, as a sequence of lock
-   * calls (a take and its release on one path cancel out); 'unknown' when
-   * paths differ, a path cannot be followed, or the helper recurses.
-   */
-  /**
    * The helpers whose summaries each walk asked for (a callback's, or a helper's own summary), so a
    * callback reused from the memo reads the bodies its walk read: a body's damage is noted only once
    * a rule has read it, and a reused callback must leave the same notes as a fresh walk.
    */
   const asked: Set<FnDef>[] = [];
   const summaryAsks = new Map<FnDef, Set<FnDef>>();
+  /**
+   * What every path through a helper does to locks, as a sequence of lock calls (a take and its
+   * release on one path cancel out), for any call or for the constants a call hands it; 'unknown'
+   * when paths differ, a path cannot be followed, or the helper recurses.
+   */
   const summary = (h: FnDef, constants?: Map<string, bigint>): Op[] | 'unknown' => {
     asked.at(-1)?.add(h);
     const memo = constants ? `${placeOf(h)}|${[...constants].map(([n, v]) => `${n}=${String(v)}`).join(',')}` : h;
