@@ -43,7 +43,10 @@ export function reaching(program: Program, apis: string[], haltRoles: string[]):
  * taken, except callbacks whose address only leaves for NDIS (registered in the characteristics,
  * handed to an NDIS call): the driver never reads those pointers back.
  */
-export function pointerCallable(program: Program, pack: RulePack): Set<FnDef> {
+export function pointerCallable(program: Program, pack: RulePack): ReadonlySet<FnDef> {
+  // Asked by the path analysis of each resource and by the lock rule: worked out once per program.
+  const known = pointerCallables.get(program);
+  if (known?.pack === pack) return known.set;
   const out = new Set<FnDef>();
   const roleFields = new Set(Object.keys(pack.roles.fields));
   for (const f of program.addressTakenFunctions()) {
@@ -53,8 +56,10 @@ export function pointerCallable(program: Program, pack: RulePack): Set<FnDef> {
   for (const [path, file] of program.files)
     for (const a of file.parsed?.assigns ?? [])
       if (!roleFields.has(a.field)) for (const f of program.resolve(path, a.value)) out.add(f);
+  pointerCallables.set(program, { pack, set: out });
   return out;
 }
+const pointerCallables = new WeakMap<Program, { pack: RulePack; set: ReadonlySet<FnDef> }>();
 
 export function roleLabel(pack: RulePack, role: string): string {
   return pack.roles.labels[role] ?? `the ${role} callback`;

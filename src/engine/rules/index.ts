@@ -134,15 +134,13 @@ export function runRules(program: Program, pack: RulePack, context: RuleContext 
   const drafts: Draft[] = [];
   const analyses = new Map<string, Map<FnDef, InitAnalysis>>();
   const analyzers = new Map<string, PathAnalyzer>();
-  /** Functions a call through an unresolved pointer may call (the same for every resource). */
-  let pointerTargets: Set<FnDef> | undefined;
   const analyzerFor = (resource: ResourceDef): PathAnalyzer => {
     let a = analyzers.get(resource.name);
     if (!a) {
       const relevant = reaching(program, [resource.acquire.call, resource.release.call], pack.roles.halt);
       const releasing = reaching(program, [resource.release.call], []);
       // A call through a pointer nothing resolves may call any function whose address is taken.
-      const byPointer = (pointerTargets ??= pointerCallable(program, pack));
+      const byPointer = pointerCallable(program, pack);
       const mayRelease = [...byPointer].some((f) => releasing.has(f));
       const acquiring = reaching(program, [resource.acquire.call], []);
       const mayAcquire = [...byPointer].some((f) => acquiring.has(f));
