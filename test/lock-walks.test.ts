@@ -11,11 +11,19 @@ import { repoRoot } from './support/paths.js';
 
 const lintCase = (name: string) => resolve(repoRoot, 'test/cases-lint/spinlock-balance', name);
 
-test('a callback with a path through a macro whose builds lock differently counts as not followed', async () => {
-  // NicReset (followed: its allocator macro makes no lock call in either build) and NicCheck (its lock
-  // wrapper takes the lock under two names): the two callbacks that lock.
+test('a callback through a macro whose builds lock differently is walked per build, followed where each build is', async () => {
+  // NicReset (its allocator macro makes no lock call in either build), NicCheck (its lock wrapper takes
+  // the lock under two names: followed in both builds) and NicSend (its send-lock macro returns from
+  // the middle in the debug build: not followed).
   const r = await scan({ root: lintCase('if-branch-macros'), cache: null, workers: 0 });
-  assert.deepEqual(r.stats.lockWalks, { callbacks: 2, notFollowed: 1 });
+  assert.deepEqual(r.stats.lockWalks, { callbacks: 3, notFollowed: 1 });
+});
+
+test("the ndislwf sample's two builds of its lock macros are both followed", async () => {
+  // Debug: audit helpers handed the FILTER_LOCK; release: either-form calls on the lock itself. The
+  // statistics macros' three builds do not make the two-build callbacks walk a third, unfollowed one.
+  const r = await scan({ root: lintCase('build-variants'), cache: null, workers: 0 });
+  assert.deepEqual(r.stats.lockWalks, { callbacks: 4, notFollowed: 0 });
 });
 
 test('helpers of either form are followed; a helper that never returns is not', async () => {

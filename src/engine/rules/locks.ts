@@ -140,6 +140,8 @@ const MAX_STEPS = 20_000;
 /** Steps of one helper's summary, and the longest sequence of lock calls it may leave. */
 const MAX_SUMMARY_STEPS = 5_000;
 const MAX_SUMMARY_OPS = 8;
+/** Builds of a callback walked apart (macros defined per `#if` branch): real chains have two or three. */
+const MAX_BUILDS = 4;
 
 /** What a run's callback walks covered: callbacks walked (a remembered walk is not counted), and those with a path or a lock not followed. */
 export interface LockWalks {
@@ -171,7 +173,35 @@ export function lockBalance(
     return t;
   };
 
-  const events = new Map<Expr, Event[]>();
+  /**
+   * The build a walk reads, where a macro is defined per `#if` branch with different lock calls: the
+   * n-th definition of every such macro (`program.macroDefinitions` keeps them in file and line order,
+   * so the n-th branch of each `#if` chain, as the parse's own build variants take them; a macro with
+   * fewer definitions expands its last, the `#else`); undefined while no build is chosen.
+   */
+  let build: number | undefined;
+  /**
+   * Functions whose bodies use such a macro, to the most definitions one has: a callback has as many
+   * builds as the most of the bodies its walk reads (one where it reads none).
+   */
+  const splitBy = new Map<FnDef, number>();
+  /** What is read per build: an expression's events, a macro use's reading, a helper's summary. */
+  interface BuildReadings {
+    events: Map<Expr, Event[]>;
+    macroReadings: WeakMap<Stmt, Map<string, Op[] | 'unknown'>>;
+    summaries: Map<FnDef | string, Op[] | 'unknown'>;
+  }
+  const readings = new Map<number | undefined, BuildReadings>();
+  const readingsOf = (b: number | undefined): BuildReadings => {
+    let r = readings.get(b);
+    if (!r) readings.set(b, (r = { events: new Map(), macroReadings: new WeakMap(), summaries: new Map() }));
+    return r;
+  };
+  let { events, macroReadings, summaries } = readingsOf(undefined);
+  const chooseBuild = (b: number | undefined): void => {
+    build = b;
+    ({ events, macroReadings, summaries } = readingsOf(b));
+  };
   /** Lock events of an expression of `owner`'s body, in evaluation order; calls from a macro are placed at its use. */
   const eventsOf = (owner: FnDef, e: Expr): Event[] => {
     let hit = events.get(e);
@@ -287,7 +317,10 @@ export function lockBalance(
         (r) => apis.has(r.name) || program.resolve(owner.file, r.name).some((t) => lockers.has(t)),
       );
       if (!locks && !program.expansionCallsParameter(owner.file, name)) return;
-      const mb = program.macroBody(owner.file, name);
+      const conditional = conditionalMacro(program, name);
+      // Walking one build (`build`): a macro defined per `#if` branch expands its definition of that build.
+      const defs = conditional && build !== undefined ? program.macroDefinitions(name) : undefined;
+      const mb = defs ? defs[Math.min(build ?? 0, defs.length - 1)] : program.macroBody(owner.file, name);
       if (mb?.params.length !== x.a.length || depth >= MAX_MACRO_NESTING) {
         if (locks) out.push('unknown');
         return;
@@ -299,15 +332,17 @@ export function lockBalance(
       }
       // Defined differently in `#if` branches: each build expands one definition, so the use counts
       // only where every definition makes the same lock calls (a debug build's allocation audited
-      // under a lock it takes and releases, a release build's plain call: none either way).
-      if (conditionalMacro(program, name)) {
-        const defs = program.macroDefinitions(name);
-        const same = defs?.every((d) => {
+      // under a lock it takes and releases, a release build's plain call: none either way). Where
+      // they differ, the callback is walked again once per build (`walkBuilds`).
+      if (conditional && !defs) {
+        const all = program.macroDefinitions(name);
+        const same = all?.every((d) => {
           if (d.params.length !== x.a.length) return false;
           const other = macroOps(owner, env, x, name, d, depth);
           return other !== 'unknown' && lockCalls(other) === lockCalls(ops);
         });
         if (!same) {
+          if (locks && all) splitBy.set(owner, Math.max(splitBy.get(owner) ?? 0, all.length));
           if (locks) out.push('unknown');
           return;
         }
@@ -361,9 +396,7 @@ export function lockBalance(
     byUse.set(key, read);
     return read;
   };
-  const macroReadings = new WeakMap<Stmt, Map<string, Op[] | 'unknown'>>();
 
-  const summaries = new Map<FnDef | string, Op[] | 'unknown'>();
   /**
    * The helpers whose summaries each walk asked for (a callback's, or a helper's own summary), so a
    * callback reused from the memo reads the bodies its walk read: a body's damage is noted only once
@@ -641,7 +674,7 @@ export function lockBalance(
     const reports: LockReport[] = [];
     const direct = new Set<FnDef>();
     asked.push(direct);
-    const followed = walkCallback(fn, reports);
+    const followed = walkCallback(fn, reports) || walkBuilds(fn, reads, reports);
     asked.pop();
     if (walks) {
       walks.callbacks++;
@@ -656,6 +689,36 @@ export function lockBalance(
     }
   }
   return drafts;
+
+  /**
+   * A callback not followed because a macro it uses is defined per `#if` branch with different lock
+   * calls (ndislwf's `FILTER_ACQUIRE_LOCK`: a debug build's audited helper taking `pLock->NdisLock`, a
+   * release build's `NdisAcquireSpinLock(_pLock)`) is walked once per build. It is followed when every
+   * build is; each build names its locks its own way, so a finding counts only where every build makes
+   * it (same message at the same place), worded as the last build words it (the `#else` of a
+   * `#if DBG`). Which build is compiled is not known: a finding of one build alone is not reported.
+   * `reads`: the bodies the walk reads (`bodiesRead`). Adds the findings to `reports`; true when every
+   * build was followed.
+   */
+  function walkBuilds(fn: FnDef, reads: FnDef[], reports: LockReport[]): boolean {
+    const builds = Math.max(0, ...reads.map((f) => splitBy.get(f) ?? 0));
+    if (builds < 2) return false;
+    const perBuild: LockReport[][] = [];
+    let followed = true;
+    for (let b = 0; b < Math.min(builds, MAX_BUILDS); b++) {
+      chooseBuild(b);
+      const found: LockReport[] = [];
+      if (!walkCallback(fn, found)) followed = false;
+      perBuild.push(found);
+    }
+    chooseBuild(undefined);
+    const at = (r: LockReport) => `${r.messageId}|${r.at.owner.file}|${r.at.p.join(':')}`;
+    const inEvery = perBuild.slice(0, -1).map((found) => new Set(found.map(at)));
+    const known = new Set(reports.map(at));
+    for (const r of perBuild.at(-1) ?? [])
+      if (!known.has(at(r)) && inEvery.every((set) => set.has(at(r)))) reports.push(r);
+    return followed && builds <= MAX_BUILDS;
+  }
 
   /** A report worded as a finding of the callback `fn`, which has the role `ev`. */
   function draftOf(fn: FnDef, ev: RoleEvidence, r: LockReport): Draft {
