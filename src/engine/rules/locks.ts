@@ -407,22 +407,45 @@ export function lockBalance(
   /**
    * What every path through a helper does to locks, as a sequence of lock calls (a take and its
    * release on one path cancel out), for any call or for the constants a call hands it; 'unknown'
-   * when paths differ, a path cannot be followed, or the helper recurses.
+   * when paths differ, a path cannot be followed, or the helper recurses and takes or releases a lock
+   * on its whole (see `making`).
    */
   const summary = (h: FnDef, constants?: Map<string, bigint>): Op[] | 'unknown' => {
     asked.at(-1)?.add(h);
     const memo = constants ? `${placeOf(h)}|${[...constants].map(([n, v]) => `${n}=${String(v)}`).join(',')}` : h;
     const known = summaries.get(memo);
     if (known) return known;
-    summaries.set(memo, 'unknown');
+    const recursing = making.find((m) => m.memo === memo);
+    if (recursing) {
+      recursing.recursed = true;
+      return [];
+    }
     const own = summaryAsks.get(h) ?? new Set<FnDef>();
     summaryAsks.set(h, own);
     asked.push(own);
-    const result = summarise(h, constants);
+    const mine = { memo, recursed: false };
+    making.push(mine);
+    let result = summarise(h, constants);
+    making.pop();
     asked.pop();
+    if (mine.recursed && (result === 'unknown' || result.length > 0)) {
+      // The guess was wrong: what was read under it is read again, and the helper is not followed.
+      readings.delete(build);
+      chooseBuild(build);
+      result = 'unknown';
+    }
     summaries.set(memo, result);
     return result;
   };
+  /**
+   * The summaries being made, innermost last. A helper asked again while its summary is being made
+   * (a recursion: athwifi's send-complete routine sends what is queued, and a send that fails
+   * completes) is read as making no lock call there. Where its summary, once made, makes none either,
+   * that reading was right (every path through it, the recursive ones too, is balanced) and all that
+   * was read under it stands; otherwise the summary is 'unknown', and this build's readings (events,
+   * macro readings, summaries, some read under the wrong guess) are dropped to be read again.
+   */
+  const making: { memo: FnDef | string; recursed: boolean }[] = [];
 
   /**
    * The parameters a helper chooses its paths by (`switch (type)`, `if (type == RT_RX_SPINLOCK)`) that
