@@ -3,9 +3,11 @@
  * it, and a send that fails completes it). Each takes and releases the queue lock, so a call of
  * either makes no lock call on the whole: the recursion is read so, and the callbacks that reach it
  * are followed. The return that keeps the adapter's lock after a completion is reported; the send
- * that only calls into the cycle is balanced. A helper that recurses and leaves the queue lock held
- * on one path (NicDrainLocked) has no one summary: the hang check that calls it is not followed, and
- * its release after the call is not reported as a release of a lock not held.
+ * that only calls into the cycle is balanced. Two helpers that recurse and leave the queue lock held
+ * on one path (NicDrainLocked and NicDrainNext) have no one summary: the hang check and the reset that
+ * call them are not followed, and their releases after the call are not reported as releases of a
+ * lock not held. (The hang check, walked first, finds that out while NicDrainNext was read under
+ * the guess: that reading is dropped, and the reset reads it again.)
  */
 #include <ndis.h>
 
@@ -23,6 +25,7 @@ MINIPORT_HALT NicHalt;
 MINIPORT_RETURN_NET_BUFFER_LISTS NicReturn;
 MINIPORT_SEND_NET_BUFFER_LISTS NicSend;
 MINIPORT_CHECK_FOR_HANG NicCheck;
+MINIPORT_RESET NicReset;
 
 static VOID NicSendQueued(PNIC Nic);
 
@@ -49,6 +52,14 @@ static VOID NicSendQueued(PNIC Nic)
         NicCompleteSend(Nic);
 }
 
+static VOID NicDrainLocked(PNIC Nic);
+
+static VOID NicDrainNext(PNIC Nic)
+{
+    if (Nic->Pending > 0)
+        NicDrainLocked(Nic);
+}
+
 static VOID NicDrainLocked(PNIC Nic)
 {
     NdisAcquireSpinLock(&Nic->QueueLock);
@@ -56,7 +67,7 @@ static VOID NicDrainLocked(PNIC Nic)
     {
         Nic->Pending--;
         NdisReleaseSpinLock(&Nic->QueueLock);
-        NicDrainLocked(Nic);
+        NicDrainNext(Nic);
     }
 }
 
@@ -85,4 +96,13 @@ BOOLEAN NicCheck(NDIS_HANDLE MiniportAdapterContext)
     NicDrainLocked(nic);
     NdisReleaseSpinLock(&nic->QueueLock);
     return FALSE;
+}
+
+NDIS_STATUS NicReset(NDIS_HANDLE MiniportAdapterContext, PBOOLEAN AddressingReset)
+{
+    PNIC nic = (PNIC)MiniportAdapterContext;
+    NicDrainNext(nic);
+    NdisReleaseSpinLock(&nic->QueueLock);
+    *AddressingReset = FALSE;
+    return NDIS_STATUS_SUCCESS;
 }
