@@ -31,9 +31,10 @@ import { walkExprs, walkStmts, type FnDef, type Program } from '../program.js';
 import { formatMessage, type LockBalanceRule, type RulePack } from '../rulepack.js';
 import { functionEnv } from '../sites.js';
 import { evidenceText, pointerCallable, reaching, roleLabel, span, type Draft } from './common.js';
-import { constantTruth, integerValue } from '../values.js';
+import { integerValue } from '../values.js';
 import { givenByNdis, nonNullTruth, storedOnce, storesByName, testThroughMacros } from './nonnull.js';
 import { conditionalMacro } from './uncertain.js';
+import { constantCondition, flagLocals, flagStores, flagTruth } from './lockflags.js';
 import { defined } from '../../util/defined.js';
 
 interface Op {
@@ -173,6 +174,20 @@ export function lockBalance(
     return t;
   };
 
+  /** A path's decisions with the flags (`lockflags.ts`) a node stored set to what they now hold. */
+  const setFlags = (stores: [string, boolean | undefined][], decided: Map<string, boolean>): Map<string, boolean> => {
+    let out = decided;
+    for (const [flag, v] of stores) {
+      if (v !== undefined) out = ids.decide(out, flagKey(flag), v);
+      else if (out.has(flagKey(flag))) {
+        // A derived flag whose test the path cannot tell: what it held before no longer holds.
+        out = new Map(out);
+        out.delete(flagKey(flag));
+      }
+    }
+    return out;
+  };
+
   /**
    * The build a walk reads, where a macro is defined per `#if` branch with different lock calls: the
    * n-th definition of every such macro (`program.macroDefinitions` keeps them in file and line order,
@@ -271,7 +286,7 @@ export function lockBalance(
       const arg = use.call.a[i] as Expr | undefined;
       const key = arg ? lockKeyOf(use.owner, use.env, arg) : undefined;
       if (key === undefined || key.includes('[]')) return 'unknown';
-      out.push({ ...o, key, text: exprText(stripCasts(defined(arg, 'handed lock'))) });
+      out.push({ ...o, key, text: lockText(stripCasts(defined(arg, 'handed lock'))) });
     }
     return out;
   };
@@ -298,7 +313,7 @@ export function lockBalance(
         const bare = arg ? stripCasts(arg) : undefined;
         const key = arg ? lockKeyOf(owner, env, arg) : undefined;
         if (!key || key.includes('[]') || !bare) out.push('unknown');
-        else out.push({ ...api, key, call: name, text: exprText(bare), p, owner });
+        else out.push({ ...api, key, call: name, text: lockText(bare), p, owner });
         return;
       }
       const targets = program.resolve(owner.file, name);
@@ -569,6 +584,7 @@ export function lockBalance(
   ): Op[] | 'unknown' | 'budget' => {
     const cfg = buildCfg(body);
     const ifs = remember ? rememberedConditions(cfg, body, condText) : new Set<Expr>();
+    const flags = flagLocals(body, program, file);
     const exits = new Map<string, Op[]>();
     const seen = new Set<string>();
     const todo: { at: number; seq: Op[]; decided: Map<string, boolean> }[] = [
@@ -577,13 +593,14 @@ export function lockBalance(
     let steps = 0;
     while (todo.length) {
       if (++steps > MAX_SUMMARY_STEPS) return 'budget';
-      const { at, seq: before, decided } = defined(todo.pop(), 'step to walk');
-      const key = `${String(at)}|${String(ids.of(before, seqKey))}|${String(ids.decided(decided))}`;
+      const { at, seq: before, decided: known } = defined(todo.pop(), 'step to walk');
+      const key = `${String(at)}|${String(ids.of(before, seqKey))}|${String(ids.decided(known))}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const n = cfg.nodes[at];
       let seq = before;
-      for (const e of nodeExprs(n))
+      const exprs = nodeExprs(n);
+      for (const e of exprs)
         for (const x of eventsIn(e)) {
           if (x === 'unknown') return 'unknown';
           const last = seq.at(-1);
@@ -599,6 +616,10 @@ export function lockBalance(
               : [...seq, x];
           if (seq.length > MAX_SUMMARY_OPS) return 'unknown';
         }
+      const decided = setFlags(
+        flagStores(n, exprs, flags, (f) => known.get(flagKey(f)), program, file),
+        known,
+      );
       switch (n.t) {
         case 'exp':
         case 'decl':
@@ -609,7 +630,10 @@ export function lockBalance(
         case 'br': {
           // `do { ... } while (0)` runs once, in a helper as in a callback.
           const test = testThroughMacros(program, file, n.c);
-          const fixed = constantCondition(test, program, file) ?? handedTruth(test, constants, file);
+          const fixed =
+            constantCondition(test, program, file) ??
+            handedTruth(test, constants, file) ??
+            flagTruth(test, flags, (f) => decided.get(flagKey(f)), program, file);
           if (fixed !== undefined) {
             todo.push({ at: fixed ? n.yes : n.no, seq, decided });
             break;
@@ -793,6 +817,7 @@ export function lockBalance(
     const ifConditions = rememberedConditions(cfg, fn.body, condText);
     const nonNull = givenByNdis(fn);
     const stored = storedOnce(fn);
+    const flags = flagLocals(fn.body, program, fn.file);
 
     const report = (
       messageId: string,
@@ -872,11 +897,14 @@ export function lockBalance(
       if (seen.has(key)) continue;
       seen.add(key);
       const n = cfg.nodes[at];
-      const s = apply(nodeExprs(n), before);
-      if (!s) {
+      const exprs = nodeExprs(n);
+      const applied = apply(exprs, before);
+      if (!applied) {
         followed = false;
         continue;
       }
+      const stores = flagStores(n, exprs, flags, (f) => applied.decided.get(flagKey(f)), program, fn.file);
+      const s = stores.length ? { ...applied, decided: setFlags(stores, applied.decided) } : applied;
       switch (n.t) {
         case 'exp':
         case 'decl':
@@ -888,7 +916,10 @@ export function lockBalance(
           // `do { ... } while (FALSE)` runs once: a constant condition goes one way only; so does a NULL
           // test of a pointer NDIS never passes as NULL (the adapter context).
           const test = testThroughMacros(program, fn.file, n.c);
-          const fixed = constantCondition(test, program, fn.file) ?? nonNullTruth(test, nonNull, stored);
+          const fixed =
+            constantCondition(test, program, fn.file) ??
+            nonNullTruth(test, nonNull, stored) ??
+            flagTruth(test, flags, (f) => s.decided.get(flagKey(f)), program, fn.file);
           if (fixed !== undefined) {
             todo.push({ at: fixed ? n.yes : n.no, s });
             break;
@@ -917,17 +948,6 @@ export function lockBalance(
     }
     return followed && todo.length === 0;
   }
-}
-
-/** The truth of a condition that is a constant (`FALSE`, `0`, `1`, a `#define`d number), else undefined. */
-function constantCondition(c: Expr, program: Program, file: string): boolean | undefined {
-  const e = stripCasts(c);
-  if (e.t === 'id') {
-    const t = constantTruth(e.n, program, file);
-    return t === undefined ? undefined : t === 'NZ';
-  }
-  const v = integerValue(e, program, file);
-  return v === undefined ? undefined : v !== 0n;
 }
 
 /**
@@ -1125,4 +1145,31 @@ class Interner {
     if (next === undefined) this.chains.set(t, (next = this.chains.size));
     return next;
   }
+}
+
+/** Where a path's decisions keep what a flag holds: a text no condition has. */
+function flagKey(flag: string): string {
+  return `\u0000${flag}`;
+}
+
+/**
+ * How a lock call names its lock, as the callback's one-name check compares it: `(*p).Lock` is
+ * `p->Lock` (a macro written one way beside a call written the other names one lock, not two).
+ */
+function lockText(e: Expr): string {
+  const arrows = (x: Expr): Expr => {
+    switch (x.t) {
+      case 'fld': {
+        const o = stripCasts(x.o);
+        return !x.ar && o.t === 'un' && o.op === '*' ? { ...x, o: arrows(o.e), ar: true } : { ...x, o: arrows(x.o) };
+      }
+      case 'un':
+        return { ...x, e: arrows(x.e) };
+      case 'idx':
+        return { ...x, o: arrows(x.o) };
+      default:
+        return x;
+    }
+  };
+  return exprText(arrows(e));
 }
