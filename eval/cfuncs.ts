@@ -160,6 +160,10 @@ export interface MacroDef {
   name: string;
   /** Identifiers of the replacement list. */
   mentions: string[];
+  /** Parameter names of a function-like macro; null for an object-like one. */
+  params: string[] | null;
+  /** The replacement list's tokens, as text. */
+  body: string[];
 }
 
 /** `#define NAME ...` with its replacement list's identifiers (continuation lines joined). */
@@ -175,13 +179,22 @@ export function macroDefinitions(c: CText): MacroDef[] {
     const tokens = tokenize(c.masked, span.start, last.end);
     if (tokens[0]?.text !== '#' || tokens[1]?.text !== 'define' || tokens[2]?.kind !== 'id') continue;
     let body = 3;
-    if (tokens[3]?.text === '(' && tokens[3].start === tokens[2].end) body = matchForward(tokens, 3) + 1;
+    let params: string[] | null = null;
+    if (tokens[3]?.text === '(' && tokens[3].start === tokens[2].end) {
+      body = matchForward(tokens, 3) + 1;
+      params = tokens
+        .slice(4, body - 1)
+        .filter((t) => t.kind === 'id')
+        .map((t) => t.text);
+    }
     macros.push({
       name: tokens[2].text,
       mentions: tokens
         .slice(body)
         .filter((t) => t.kind === 'id')
         .map((t) => t.text),
+      params,
+      body: tokens.slice(body).map((t) => t.text),
     });
   }
   return macros;
@@ -207,6 +220,8 @@ export function bodyNames(c: CText, from: number, to: number): { mentions: Set<s
 
 export interface DriverGraph {
   defs: FunctionDef[];
+  /** Every `#define` of the driver, in file order. */
+  macros: MacroDef[];
   /** Function or macro name to the names its bodies mention (all definitions of a name merged). */
   mentions: Map<string, Set<string>>;
   /** Function name to the names its bodies call; macros count as calls of what they mention. */
@@ -215,6 +230,7 @@ export interface DriverGraph {
 
 export function buildGraph(files: ReadonlyMap<string, CText>): DriverGraph {
   const defs: FunctionDef[] = [];
+  const macros: MacroDef[] = [];
   const mentions = new Map<string, Set<string>>();
   const calls = new Map<string, Set<string>>();
   const add = (map: Map<string, Set<string>>, name: string, names: Iterable<string>): void => {
@@ -230,11 +246,12 @@ export function buildGraph(files: ReadonlyMap<string, CText>): DriverGraph {
       add(calls, d.name, names.calls);
     }
     for (const m of macroDefinitions(c)) {
+      macros.push(m);
       add(mentions, m.name, m.mentions);
       add(calls, m.name, m.mentions);
     }
   }
-  return { defs, mentions, calls };
+  return { defs, macros, mentions, calls };
 }
 
 /** Every name reachable from `start` along `edges` (the start names included). */

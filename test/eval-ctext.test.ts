@@ -87,7 +87,9 @@ describe('functions and the graph', () => {
       functionDefinitions(c, 'f.c').map((d) => d.name),
       ['Release', 'Halt', 'Other'],
     );
-    assert.deepEqual(macroDefinitions(c), [{ name: 'FREE', mentions: ['Release', 'a'] }]);
+    assert.deepEqual(macroDefinitions(c), [
+      { name: 'FREE', mentions: ['Release', 'a'], params: ['a'], body: ['Release', '(', 'a', ')'] },
+    ]);
   });
 
   it('reads both branches of an #if from the depth the #if had, and names starting with __', () => {

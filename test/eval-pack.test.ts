@@ -431,6 +431,51 @@ describe('pair-drop-lock-release', () => {
   });
 });
 
+describe('pair-drop-lock-release through lock macros', () => {
+  /** The ndislwf sample's lock macros: an audited debug build and an either-form release build. */
+  const FILTER = [
+    '#include "drv.h"', //                                                              1
+    '#if DBG_SPIN_LOCK', //                                                             2
+    '#define F_LOCK(l, d) filterAcquireSpinLock(l, __LINE__, d)', //                     3
+    '#define F_UNLOCK(l, d) filterReleaseSpinLock(l, __LINE__, d)', //                   4
+    '#else', //                                                                         5
+    '#define F_LOCK(l, d) { if (d) NdisDprAcquireSpinLock(l); else NdisAcquireSpinLock(l); }', // 6
+    '#define F_UNLOCK(l, d) { if (d) NdisDprReleaseSpinLock(l); else NdisReleaseSpinLock(l); }', // 7
+    '#define D_LOCK(l) NdisDprAcquireSpinLock((l))', //                                   8
+    '#define MIXED(l) { NdisAcquireSpinLock(l); NdisReleaseSpinLock(l); }', //            9
+    '#endif', //                                                                       10
+    'VOID Pause(PFILTER F)', //                                                         11
+    '{', //                                                                            12
+    '    F_LOCK(&F->Lock, FALSE);', //                                                 13
+    '    F->State = 2;', //                                                            14
+    '    F_UNLOCK(&F->Lock, FALSE);', //                                               15
+    '}', //                                                                            16
+    '',
+  ];
+  const ctx = (lines: string[]): OperatorContext =>
+    oneFileContext(lines, labelOf({ callbacks: [{ name: 'Pause', file: 'drv.c', line: 11, role: 'pause' }] }));
+
+  it('deletes the release macro of a callback that takes and releases one lock through a pair of lock macros', () => {
+    const out = lockDropRelease(ctx(FILTER));
+    assert.deepEqual(
+      out.mutants.map((m) => [m.line, keys(m)]),
+      [[15, ['ndis/spinlock-balance drv.c:16']]],
+    );
+    assert.deepEqual(changed(out.mutants[0], FILTER), ['15:     ;']);
+  });
+
+  it('pairs a take macro only with a release macro of the same forms; a macro that takes and releases is none', () => {
+    const dprOnly = FILTER.map((l, i) => (i === 12 ? '    D_LOCK(&F->Lock);' : l));
+    assert.deepEqual(exclusions(lockDropRelease(ctx(dprOnly))), [
+      '13 the callback makes other lock calls than one take and its release',
+    ]);
+    const mixed = FILTER.map((l, i) => (i === 13 ? '    MIXED(&F->Lock);' : l));
+    assert.deepEqual(exclusions(lockDropRelease(ctx(mixed))), [
+      '13 the callback calls a function or macro that may take or release this lock',
+    ]);
+  });
+});
+
 describe('exitStatusCall', () => {
   /** The function whose status decides the exit `goto e;` of `body`, read as a function's body. */
   const tested = (body: string): string | undefined => {

@@ -3,7 +3,10 @@
  *
  * - "pair-drop-lock-release": the release of a spin lock in a labelled callback that takes it and
  *   releases it once is deleted; the rule must then report the callback's exit after it
- *   (`heldAtReturn`: at its one `return`, or at its closing brace where it falls off its end).
+ *   (`heldAtReturn`: at its one `return`, or at its closing brace where it falls off its end). The
+ *   take and the release are the NDIS calls, or a project's pair of lock macros (`LockMacro`: the
+ *   ndislwf sample's `FILTER_ACQUIRE_LOCK`/`FILTER_RELEASE_LOCK`, whose debug build calls audit
+ *   helpers), the release macro's use deleted.
  *
  * The rule walks callbacks and summarises helpers into them, and leaves a path alone where it
  * cannot name a lock or follow a call; so a mutant is written only where the text tells the whole
@@ -17,7 +20,7 @@
  * has one `return` or none. Anything else is excluded by a stated rule, never by what the tool says.
  */
 
-import { reach } from '../cfuncs.js';
+import { type MacroDef, reach } from '../cfuncs.js';
 import { type Token, lineOf, matchBackward, matchForward } from '../ctext.js';
 import type { CallbackRef, FunctionRef } from '../labels.js';
 import { deletingStatement, type OperatorOutput } from '../mutant.js';
@@ -36,6 +39,46 @@ const RELEASE_OF = new Map([
   ['NdisDprAcquireSpinLock', 'NdisDprReleaseSpinLock'],
 ]);
 const LOCK_CALLS = new Set([...RELEASE_OF.keys(), ...RELEASE_OF.values()]);
+/**
+ * A project's lock macro (the ndislwf sample's `FILTER_ACQUIRE_LOCK(&f->Lock, Dispatch)`): one of its
+ * definitions calls only takes (or only releases) of the lock it is handed as its first argument,
+ * in one form or the choice of either; its other definitions (other `#if` branches: an audited
+ * debug build) may do anything, which the rule must then read per build.
+ */
+interface LockMacro {
+  acquire: boolean;
+  /** The lock calls of that definition, the takes written as their releases (so a take macro and a release macro pair by equal sets). */
+  forms: string;
+}
+
+/** `NAME(p)` or `NAME((p))` at `i` in a replacement list: the call of a lock API on the macro's parameter `p`. */
+function callsOnParameter(body: readonly string[], i: number, p: string): boolean {
+  if (body[i + 1] !== '(') return false;
+  const rest = body.slice(i + 2, i + 6).join(' ');
+  return rest.startsWith(`${p} )`) || rest.startsWith(`( ${p} ) )`);
+}
+
+/** The driver's lock macros by name (a name whose definitions disagree on take or release is none). */
+function lockMacros(macros: readonly MacroDef[]): Map<string, LockMacro> {
+  const out = new Map<string, LockMacro | null>();
+  for (const m of macros) {
+    const first = m.params?.[0];
+    if (first === undefined) continue;
+    const apis = m.body.map((t, i) => ({ t, i })).filter(({ t, i }) => LOCK_CALLS.has(t) && m.body[i + 1] === '(');
+    if (apis.length === 0 || !apis.every(({ i }) => callsOnParameter(m.body, i, first))) continue;
+    const takes = apis.filter(({ t }) => RELEASE_OF.has(t));
+    if (takes.length !== 0 && takes.length !== apis.length) continue;
+    const shape: LockMacro = {
+      acquire: takes.length > 0,
+      forms: [...new Set(apis.map(({ t }) => RELEASE_OF.get(t) ?? t))].sort().join(','),
+    };
+    const known = out.get(m.name);
+    if (known === undefined) out.set(m.name, shape);
+    else if (known && (known.acquire !== shape.acquire || known.forms !== shape.forms)) out.set(m.name, null);
+  }
+  return new Map([...out].filter((e): e is [string, LockMacro] => e[1] !== null));
+}
+
 /** Words before a block's `{` (or its condition) that may run it again or jump into it. */
 const REPEATING = new Set(['for', 'while', 'do', 'switch']);
 
@@ -92,6 +135,7 @@ export function lockDropRelease(ctx: OperatorContext): OperatorOutput {
     }
   const lockers = reach(mentionedBy, LOCK_CALLS);
   for (const api of LOCK_CALLS) lockers.delete(api);
+  const macros = lockMacros(graph.macros);
   const pointerCallers = new Map<string, boolean>();
   /** Does a definition of this function call through a pointer? */
   const throughPointerIn = (name: string): boolean => {
@@ -122,7 +166,9 @@ export function lockDropRelease(ctx: OperatorContext): OperatorOutput {
     const body = tokens.slice(open + 1, close);
     const lockCalls = body
       .map((t, i) => ({ t, k: open + 1 + i }))
-      .filter(({ t, k }) => t.kind === 'id' && LOCK_CALLS.has(t.text) && tokens[k + 1]?.text === '(');
+      .filter(
+        ({ t, k }) => t.kind === 'id' && (LOCK_CALLS.has(t.text) || macros.has(t.text)) && tokens[k + 1]?.text === '(',
+      );
     if (lockCalls.length === 0) continue;
     const at = { file: def.file, line: lineOf(c, tokens[lockCalls[0].k].start) };
     const exclude = (why: string, detail: string): void => {
@@ -133,7 +179,13 @@ export function lockDropRelease(ctx: OperatorContext): OperatorOutput {
       continue;
     }
     const [take, release] = lockCalls;
-    if (lockCalls.length !== 2 || RELEASE_OF.get(take.t.text) !== release.t.text) {
+    const takeMacro = macros.get(take.t.text);
+    const releaseMacro = macros.get(release.t.text);
+    const paired =
+      takeMacro || releaseMacro
+        ? takeMacro?.acquire === true && releaseMacro?.acquire === false && takeMacro.forms === releaseMacro.forms
+        : RELEASE_OF.get(take.t.text) === release.t.text;
+    if (lockCalls.length !== 2 || !paired) {
       exclude('the callback makes other lock calls than one take and its release', def.name);
       continue;
     }
@@ -163,7 +215,10 @@ export function lockDropRelease(ctx: OperatorContext): OperatorOutput {
     const member = lockMember(lock);
     const locking = body
       .map((t, i) => ({ t, k: open + 1 + i }))
-      .filter(({ t, k }) => t.kind === 'id' && tokens[k + 1]?.text === '(' && lockers.has(t.text))
+      .filter(
+        ({ t, k }) =>
+          t.kind === 'id' && tokens[k + 1]?.text === '(' && lockers.has(t.text) && k !== take.k && k !== release.k,
+      )
       .find(({ t, k }) => {
         const handed = tokens.slice(k + 2, matchForward(tokens, k + 1)).some((x) => x.text === member);
         return member === undefined || handed || reach(graph.mentions, [t.text]).has(member);
