@@ -550,7 +550,63 @@ export function lockBalance(
     return to ?? n.dflt;
   };
   const summarise = (h: FnDef, constants?: Map<string, bigint>): Op[] | 'unknown' =>
-    h.fact.damaged ? 'unknown' : pathsThrough(h.body, h.file, (e) => eventsOf(h, e), constants);
+    h.fact.damaged
+      ? 'unknown'
+      : pathsThrough(
+          h.body,
+          h.file,
+          (e) => eventsOf(h, e),
+          constants,
+          () => ({
+            nonNull: lockHolders(h),
+            stored: storedOnce(h),
+          }),
+        );
+
+  const holders = new Map<FnDef, ReadonlySet<string>>();
+  /**
+   * The parameters a helper reaches the locks it takes or releases through (`NdisAcquireSpinLock(
+   * &lock->spin_lock)`, or a local stored once, `spin_lock = &lock->spin_lock;`): its summary reads
+   * them as not NULL. Where one is NULL there is no lock to balance, and the helper's guard (softether's
+   * `NeoLock`: `if (lock == NULL) return;`) would otherwise make its paths differ, one taking the lock
+   * and one not, and leave every caller not followed.
+   */
+  const lockHolders = (h: FnDef): ReadonlySet<string> => {
+    let out = holders.get(h);
+    if (out) return out;
+    const params = new Set(h.params.map((q) => q.n));
+    const stored = storedOnce(h);
+    const rootOf = (e: Expr, depth: number): string | undefined => {
+      const x = stripCasts(e);
+      switch (x.t) {
+        case 'id': {
+          if (params.has(x.n)) return x.n;
+          const value = stored.get(x.n);
+          return value && depth < 4 ? rootOf(value, depth + 1) : undefined;
+        }
+        case 'un':
+          return x.op === '&' || x.op === '*' ? rootOf(x.e, depth) : undefined;
+        case 'fld':
+        case 'idx':
+          return rootOf(x.o, depth);
+        default:
+          return undefined;
+      }
+    };
+    const found = new Set<string>();
+    // A lock call, or a macro that makes one (its first argument taken as the lock's, as the lock
+    // macros' is).
+    const locksDirectly = (name: string): boolean =>
+      apis.has(name) ||
+      (program.macro(h.file, name) !== undefined && program.expandName(h.file, name).some((r) => apis.has(r.name)));
+    walkExprs(h.body, (x) => {
+      if (x.t !== 'call' || x.f.t !== 'id' || !x.a[0] || !locksDirectly(program.aliasOf(h.file, x.f.n))) return;
+      const root = rootOf(x.a[0], 0);
+      if (root !== undefined) found.add(root);
+    });
+    holders.set(h, (out = found));
+    return out;
+  };
 
   /**
    * The lock calls every path through a body makes, in order (a helper's, or a macro's put in at its
@@ -563,14 +619,16 @@ export function lockBalance(
     file: string,
     eventsIn: (e: Expr) => Event[],
     constants?: Map<string, bigint>,
+    /** Pointers the walk reads as not NULL (`lockHolders`), and the locals stored once it reads through. */
+    nonNull?: () => NonNullFacts,
   ): Op[] | 'unknown' => {
     // First walked without remembering conditions (each test goes both ways every time): that walks
     // every real path and some that cannot run, in far fewer states. Where even those all make the
     // same lock calls, so do the real ones. Where they differ (a lock taken under a test and released
     // under the same test), walked again remembering each test, within the steps.
-    const coarse = pathsWalked(body, file, eventsIn, false, constants);
+    const coarse = pathsWalked(body, file, eventsIn, false, constants, nonNull);
     if (coarse !== 'unknown' && coarse !== 'budget') return coarse;
-    const exact = pathsWalked(body, file, eventsIn, true, constants);
+    const exact = pathsWalked(body, file, eventsIn, true, constants, nonNull);
     return exact === 'budget' ? 'unknown' : exact;
   };
 
@@ -581,7 +639,10 @@ export function lockBalance(
     remember: boolean,
     /** Parameters a call hands a constant (`constantsHanded`). */
     constants?: Map<string, bigint>,
+    nonNullFacts?: () => NonNullFacts,
   ): Op[] | 'unknown' | 'budget' => {
+    // Worked out at the first test neither a constant, a handed constant nor a flag decides.
+    let nonNull: NonNullFacts | undefined;
     const cfg = buildCfg(body);
     const ifs = remember ? rememberedConditions(cfg, body, condText) : new Set<Expr>();
     const flags = flagLocals(body, program, file);
@@ -633,7 +694,10 @@ export function lockBalance(
           const fixed =
             constantCondition(test, program, file) ??
             handedTruth(test, constants, file) ??
-            flagTruth(test, flags, (f) => decided.get(flagKey(f)), program, file);
+            flagTruth(test, flags, (f) => decided.get(flagKey(f)), program, file) ??
+            ((nonNull ??= nonNullFacts?.())?.nonNull.size
+              ? nonNullTruth(test, nonNull.nonNull, nonNull.stored)
+              : undefined);
           if (fixed !== undefined) {
             todo.push({ at: fixed ? n.yes : n.no, seq, decided });
             break;
@@ -1145,6 +1209,12 @@ class Interner {
     if (next === undefined) this.chains.set(t, (next = this.chains.size));
     return next;
   }
+}
+
+/** Pointers a helper's summary reads as not NULL, and its locals stored once (`nonNullTruth`). */
+interface NonNullFacts {
+  nonNull: ReadonlySet<string>;
+  stored: ReadonlyMap<string, Expr>;
 }
 
 /** Where a path's decisions keep what a flag holds: a text no condition has. */

@@ -4,8 +4,10 @@
  * helper takes through a parameter it never stores into is the one each call hands it. The callback
  * that takes the queue lock through the helper and releases it itself is one balanced pair; the one
  * that returns early with it is reported at that return, naming the caller's lock; the helper that
- * takes and releases the lock it is handed leaves nothing held. A helper whose parameter is stored
- * into before the take (`Lock = &Nic->Other;`) names no lock the call can tell: not followed.
+ * takes and releases the lock it is handed leaves nothing held. The wrapped lock's helpers return
+ * early when handed NULL (softether's `NeoLock`: `if (lock == NULL) return;`): a NULL lock is no lock
+ * to balance, so their summaries read the lock's holder as not NULL. A helper whose parameter is
+ * stored into before the take (`Lock = &Nic->Other;`) names no lock the call can tell: not followed.
  */
 #include <ndis.h>
 
@@ -43,13 +45,20 @@ static VOID NicInsertLocked(PLIST_ENTRY Head, PLIST_ENTRY Entry, PNDIS_SPIN_LOCK
 static VOID NicLockWrapped(PNIC_LOCK lock)
 {
     PNDIS_SPIN_LOCK spin_lock;
+    if (lock == NULL)
+    {
+        return;
+    }
     spin_lock = &lock->spin_lock;
     NdisAcquireSpinLock(spin_lock);
 }
 
 static VOID NicUnlockWrapped(PNIC_LOCK lock)
 {
-    PNDIS_SPIN_LOCK spin_lock = &lock->spin_lock;
+    PNDIS_SPIN_LOCK spin_lock;
+    if (lock == NULL)
+        return;
+    spin_lock = &lock->spin_lock;
     NdisReleaseSpinLock(spin_lock);
 }
 
