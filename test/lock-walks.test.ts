@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { scan } from '../src/engine/scan.js';
 import { parseScanOutput } from '../eval/scanner.js';
 import { repoRoot } from './support/paths.js';
+import { defined } from '../src/util/defined.js';
 
 const lintCase = (name: string) => resolve(repoRoot, 'test/cases-lint/spinlock-balance', name);
 
@@ -31,6 +32,15 @@ test('helpers that call each other are followed where the cycle is balanced on t
   // the lock held.
   const r = await scan({ root: lintCase('recursive-helpers'), cache: null, workers: 0 });
   assert.deepEqual(r.stats.lockWalks, { callbacks: 4, notFollowed: 2 });
+});
+
+test('a helper that releases a lock in the other form than its take is followed, the mismatch a finding of its own', async () => {
+  const r = await scan({ root: lintCase('helper-mismatch'), cache: null, workers: 0 });
+  assert.deepEqual(r.stats.lockWalks, { callbacks: 3, notFollowed: 0 });
+  assert.deepEqual(
+    r.findings.map((f) => `${String(f.line)} ${defined(f.messageId)}`),
+    ['29 dprMismatch', '58 heldAtReturn'],
+  );
 });
 
 test('helpers of either form are followed; a helper that never returns is not', async () => {

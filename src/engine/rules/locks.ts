@@ -51,6 +51,13 @@ interface Op {
   p: Pos;
   /** The function whose body makes the call (the callback, or a helper summarised into it). */
   owner: FnDef;
+  /**
+   * Not a lock call but a finding of a helper carried to its callers: a release in the helper of the
+   * other form than the take it pairs with there (TI CPSW3G's `NdisDprAcquireSpinLock(&A->Lock)` ...
+   * `NdisReleaseSpinLock(&A->Lock)`), reported where a callback's walk meets the helper. It changes
+   * nothing held: the pair balances.
+   */
+  mismatch?: Held;
 }
 type Event = Op | 'unknown';
 
@@ -443,7 +450,7 @@ export function lockBalance(
     let result = summarise(h, constants);
     making.pop();
     asked.pop();
-    if (mine.recursed && (result === 'unknown' || result.length > 0)) {
+    if (mine.recursed && (result === 'unknown' || result.some((o) => !o.mismatch))) {
       // The guess was wrong: what was read under it is read again, and the helper is not followed.
       readings.delete(build);
       chooseBuild(build);
@@ -647,6 +654,8 @@ export function lockBalance(
     const ifs = remember ? rememberedConditions(cfg, body, condText) : new Set<Expr>();
     const flags = flagLocals(body, program, file);
     const exits = new Map<string, Op[]>();
+    /** Releases in the other form than their take, here or in the helpers called (`Op.mismatch`), by place. */
+    const mismatches = new Map<string, Op>();
     const seen = new Set<string>();
     const todo: { at: number; seq: Op[]; decided: Map<string, boolean> }[] = [
       { at: cfg.entry, seq: [], decided: new Map() },
@@ -664,15 +673,27 @@ export function lockBalance(
       for (const e of exprs)
         for (const x of eventsIn(e)) {
           if (x === 'unknown') return 'unknown';
+          if (x.mismatch) {
+            mismatches.set(x.p.join(':'), x);
+            continue;
+          }
           const last = seq.at(-1);
+          const pairs = last && last.acquire !== x.acquire && last.key === x.key;
+          // A take released in the other form balances, and is a finding of this body (see `Op.mismatch`);
+          // only on the walk that remembers its tests: the first, free one also walks paths that cannot run
+          // (a Dpr take under `if (d)` and a plain release under a second `if (d)`).
+          const mismatched =
+            remember && pairs && last.acquire && last.dpr !== undefined && x.dpr !== undefined && last.dpr !== x.dpr;
+          if (mismatched)
+            mismatches.set(x.p.join(':'), {
+              ...x,
+              mismatch: { dpr: last.dpr, call: last.call, path: last.owner.file, p: last.p },
+            });
           seq =
             // A take and its release cancel out; so does a release and a take again (a helper that
             // drops its caller's lock around a call): that can only hide a finding, never make one. A
             // call of either form pairs with either.
-            last &&
-            last.acquire !== x.acquire &&
-            last.key === x.key &&
-            (last.dpr === x.dpr || last.dpr === undefined || x.dpr === undefined)
+            pairs && (mismatched || last.dpr === x.dpr || last.dpr === undefined || x.dpr === undefined)
               ? seq.slice(0, -1)
               : [...seq, x];
           if (seq.length > MAX_SUMMARY_OPS) return 'unknown';
@@ -732,7 +753,8 @@ export function lockBalance(
     const seqs = [...exits.values()];
     // No exit at all (a `for (;;)` it never leaves): nothing to say of what it leaves held.
     if (seqs.length === 0) return 'unknown';
-    return seqs.length === 1 ? seqs[0] : (eitherFormPaths(seqs) ?? 'unknown');
+    const made = seqs.length === 1 ? seqs[0] : (eitherFormPaths(seqs) ?? 'unknown');
+    return made === 'unknown' || mismatches.size === 0 ? made : [...mismatches.values(), ...made];
   };
 
   /**
@@ -913,6 +935,18 @@ export function lockBalance(
       for (const e of exprs)
         for (const x of eventsOf(fn, e)) {
           if (x === 'unknown') return undefined;
+          if (x.mismatch) {
+            if (once(`d|${x.p.join(':')}`))
+              report(
+                'dprMismatch',
+                x,
+                x.key,
+                { call: x.call },
+                `${x.call} releases what ${x.mismatch.call} took`,
+                x.mismatch,
+              );
+            continue;
+          }
           if (ambiguous.has(x.key) || out.dropped.has(x.key)) continue;
           if (out === s) out = { held: new Map(s.held), dropped: new Set(s.dropped), decided: s.decided };
           const held = out.held.get(x.key);
@@ -1060,7 +1094,10 @@ function collectIfs(s: Stmt | undefined, out: Set<Expr>): void {
 
 /** The lock calls of a sequence, where they are aside: which locks, taken or released, in which form. */
 function lockCalls(seq: Op[]): string {
-  return seq.map((o) => `${o.acquire ? '+' : '-'}${formKey(o.dpr)}${o.key}`).join(',');
+  return seq
+    .filter((o) => !o.mismatch)
+    .map((o) => `${o.acquire ? '+' : '-'}${formKey(o.dpr)}${o.key}`)
+    .join(',');
 }
 
 function seqKey(seq: Op[]): string {
