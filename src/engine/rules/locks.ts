@@ -25,7 +25,7 @@ import type { Expr, Pos, Stmt } from '../ast.js';
 import type { RoleEvidence } from '../program.js';
 import { buildCfg, nodeExprs, nodesOnCycles, type Cfg, type CfgNode } from '../cfg.js';
 import { exprText } from '../extract.js';
-import { KeyMaker, displayKey, stripCasts } from '../keys.js';
+import { KeyMaker, arrowBase, displayKey, stripCasts } from '../keys.js';
 import { MAX_MACRO_NESTING, expandUse, substitute } from '../macros.js';
 import { walkExprs, walkStmts, type FnDef, type Program } from '../program.js';
 import { formatMessage, type LockBalanceRule, type RulePack } from '../rulepack.js';
@@ -1267,8 +1267,8 @@ function lockText(e: Expr): string {
   const arrows = (x: Expr): Expr => {
     switch (x.t) {
       case 'fld': {
-        const o = stripCasts(x.o);
-        return !x.ar && o.t === 'un' && o.op === '*' ? { ...x, o: arrows(o.e), ar: true } : { ...x, o: arrows(x.o) };
+        const base = x.ar ? undefined : arrowBase(x);
+        return base ? { ...x, o: arrows(base), ar: true } : { ...x, o: arrows(x.o) };
       }
       case 'un':
         return { ...x, e: arrows(x.e) };
