@@ -9,6 +9,9 @@ typedef struct _NIC { NDIS_HANDLE H; NDIS_HANDLE Timer; NDIS_HANDLE Timers[4]; N
 NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p) { return NDIS_STATUS_SUCCESS; }
 `;
 
+/** NDIS 5 timers, set and cancelled by pointer. */
+const TIMERS = 'typedef struct _TIMERS { NDIS_TIMER Aging; NDIS_TIMER Stats; } TIMERS, *PTIMERS;';
+
 const PORTED = [
   'ndis/stall-execution-delay',
   'ndis/allocate-memory-tag',
@@ -114,6 +117,89 @@ ${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
     check: (r) => {
       assert.ok(r.notices.some((n) => n.withheld && n.message.includes('ndis/cancel-timer-object was not checked')));
       assert.equal(r.complete, false);
+    },
+  },
+  {
+    name: 'a timer cancelled through a global pointer whose address is handed to a helper withholds the rule',
+    rules: PORTED,
+    files: {
+      'mp.c': `${NIC}
+${TIMERS}
+PNDIS_TIMER g_Timer = 0;
+VOID PickTimer(PTIMERS t, PNDIS_TIMER *out);
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a)
+{
+    BOOLEAN done;
+    NdisCancelTimer(g_Timer, &done);
+}
+NDIS_STATUS MpRestart(NDIS_HANDLE c, PNDIS_MINIPORT_RESTART_PARAMETERS p)
+{
+    PTIMERS t = ((PNIC)c)->H;
+    g_Timer = &t->Aging;
+    PickTimer(t, &g_Timer);
+    NdisSetPeriodicTimer(&t->Stats, 1000);
+    return NDIS_STATUS_SUCCESS;
+}
+${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
+    },
+    check: (r) => {
+      assert.ok(r.notices.some((n) => n.withheld && n.message.includes('NdisCancelTimer(g_Timer, &done)')));
+      assert.equal(r.findings.length, 0);
+    },
+  },
+  {
+    name: 'a global pointer stored through a macro names nothing: the cancel through it withholds the rule',
+    rules: PORTED,
+    files: {
+      'mp.c': `${NIC}
+${TIMERS}
+#define KEEP_TIMER(t) (g_Timer = &(t)->Stats)
+PNDIS_TIMER g_Timer = NULL;
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a)
+{
+    BOOLEAN done;
+    NdisCancelTimer(g_Timer, &done);
+}
+NDIS_STATUS MpRestart(NDIS_HANDLE c, PNDIS_MINIPORT_RESTART_PARAMETERS p)
+{
+    PTIMERS t = ((PNIC)c)->H;
+    g_Timer = &t->Aging;
+    KEEP_TIMER(t);
+    NdisSetPeriodicTimer(&t->Stats, 1000);
+    return NDIS_STATUS_SUCCESS;
+}
+${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
+    },
+    check: (r) => {
+      assert.ok(r.notices.some((n) => n.withheld && n.message.includes('NdisCancelTimer(g_Timer, &done)')));
+      assert.equal(r.findings.length, 0);
+    },
+  },
+  {
+    name: 'a timer cancelled through a global pointer stored once names that timer (a NULL stored after points nowhere)',
+    rules: PORTED,
+    files: {
+      'mp.c': `${NIC}
+${TIMERS}
+PNDIS_TIMER g_Timer = NULL;
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a)
+{
+    BOOLEAN done;
+    NdisCancelTimer(g_Timer, &done);
+    g_Timer = NULL;
+}
+NDIS_STATUS MpRestart(NDIS_HANDLE c, PNDIS_MINIPORT_RESTART_PARAMETERS p)
+{
+    PTIMERS t = ((PNIC)c)->H;
+    g_Timer = &t->Aging;
+    NdisSetPeriodicTimer(&t->Aging, 1000);
+    NdisSetPeriodicTimer(&t->Stats, 1000); // EXPECT: ndis/cancel-timer-object:neverCancelled
+    return NDIS_STATUS_SUCCESS;
+}
+${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
+    },
+    check: (r) => {
+      assert.ok(!r.notices.some((n) => n.withheld));
     },
   },
   {

@@ -20,6 +20,8 @@ import { defined } from '../../util/defined.js';
 
 type Api = CancelInRoleRule['set'][number];
 
+const WORDS = /[A-Za-z_]\w*/g;
+
 /** How far a handle is followed up through helpers' parameters. */
 const MAX_BINDING_DEPTH = 4;
 
@@ -47,6 +49,8 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
     if (k && isPersistentKey(k)) return [k];
     if (depth >= MAX_BINDING_DEPTH) return undefined;
     const plain = stripCasts(arg);
+    if (plain.t === 'id' && !env.vars.has(plain.n) && program.globals.has(plain.n))
+      return globalKeys(plain.n, api, depth);
     if (plain.t !== 'id' || !env.vars.has(plain.n)) return undefined;
     const index = fn.params.findIndex((p) => p.n === plain.n);
     const out: string[] = [];
@@ -88,6 +92,44 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
     }
     return bad || given === 0 ? undefined : out;
   };
+
+  /**
+   * A global pointer the driver points at one object (TI CPSW3G's `ale_timer = &pAdapter->ALE_timer;`,
+   * cancelled in halt through `NdisMCancelTimer(ale_timer, ...)`): every address stored into it
+   * anywhere must name storage. A NULL stored (`ale_timer = 0;` after the cancel) points at nothing;
+   * its address taken, or a macro a function uses naming it, may store anything, and names nothing.
+   */
+  const globalKeys = (name: string, api: Api, depth: number): string[] | undefined => {
+    const out: string[] = [];
+    let given = 0;
+    let bad = false as boolean; // set by the walk's callback
+    const named = (e: Expr) => {
+      const x = stripCasts(e);
+      return x.t === 'id' && x.n === name;
+    };
+    for (const f of program.functions) {
+      const fenv = functionEnv(f);
+      // A local of the same name hides the global there.
+      if (bad || fenv.vars.has(name)) continue;
+      walkExprs(f.body, (e) => {
+        if (bad) return;
+        if ((e.t === 'un' && e.op === '&' && named(e.e)) || (e.t === 'call' && macroNames(f.file, e.f, name)))
+          bad = true;
+        else if (e.t === 'asg' && named(e.l)) {
+          const r = stripCasts(e.r);
+          if (e.op === '=' && ((r.t === 'id' && r.n === 'NULL') || integerValue(r, program, f.file) === 0n)) return;
+          const got = e.op === '=' ? keysOf(f, e.r, api, fenv, depth + 1) : undefined;
+          given++;
+          if (got) out.push(...got);
+          else bad = true;
+        }
+      });
+    }
+    return bad || given === 0 ? undefined : out;
+  };
+  /** Is `callee` a macro whose body names `name` (`#define KEEP(t) (g_Timer = &(t)->Stats)`)? */
+  const macroNames = (file: string, callee: Expr, name: string): boolean =>
+    callee.t === 'id' && (program.macro(file, callee.n)?.body.match(WORDS)?.includes(name) ?? false);
 
   const closure = new Set<FnDef>();
   for (const r of roots) for (const f of reachableFrom(program, r)) closure.add(f);
