@@ -9,6 +9,7 @@
  * same context is the same name in every analysis: each starts from a new state),
  * and the step budget is reset by each analysis.
  */
+import type { Later } from './pathdead.js';
 import type { Expr, Pos, Stmt } from './ast.js';
 import { castOfAddress, KeyMaker, stripCasts, type TypeEnv } from './keys.js';
 import type { FnDef, Program } from './program.js';
@@ -35,6 +36,8 @@ export class Analysis {
   remember = true;
   /** Whether the walk goes past idle statements (`pathidle.ts`; tests turn it off to compare). */
   skipIdle = true;
+  /** Whether a helper's walk goes past what nothing after its call reads (`pathdead.ts`; tests turn it off). */
+  skipDead = true;
   /** Helper walks replayed from a summary, over the analyzer's life. */
   replays = 0;
   /** Every function the current analysis's walks went through, in order (a summary keeps its share). */
@@ -115,6 +118,12 @@ export interface Ctx {
   discarded?: Expr;
   /** Inside a macro's expansion: the macros being expanded (outermost first) and how deeply they nest. */
   macros?: { painted: string[]; depth: number };
+  /** The CFG node being walked (a helper called here reads what may run after it, `pathdead.ts`). */
+  node?: number;
+  /** What may be read after this invocation returns (`pathdead.ts`). */
+  later?: Later;
+  /** Statements of this invocation's body it goes past in its calling context (`pathdead.ts`). */
+  dead?: ReadonlyMap<Stmt, readonly Expr[]>;
 }
 
 /** One way an invocation can return: its state, its value, where, and the resource it returns if any. */

@@ -17,7 +17,7 @@
 import type { Expr, Stmt } from './ast.js';
 import type { Analysis } from './pathcontext.js';
 import { typesHeldThrough } from './pathinstance.js';
-import type { FnDef } from './program.js';
+import { walkExprs, type FnDef } from './program.js';
 import { isDeviceWait, isZeroingCall } from './values.js';
 import { rememberedPer } from '../util/memo.js';
 
@@ -36,19 +36,22 @@ const MAX_FOOTPRINT_FUNCTIONS = 64;
 
 /** The footprint's names, and the structs its walks may step a pointer over (see `OwnNames`). */
 const footprintParts: (an: Analysis, fn: FnDef) => { names: Set<string>; steps: Set<string> | 'all' } | undefined =
-  rememberedPer(readFootprintParts);
+  rememberedPer((an: Analysis, root: FnDef) => readFootprintParts(root, (fn) => ownNames(an, fn)));
 
 function readFootprint(an: Analysis, root: FnDef): Set<string> | undefined {
   return footprintParts(an, root)?.names;
 }
 
-function readFootprintParts(an: Analysis, root: FnDef): { names: Set<string>; steps: Set<string> | 'all' } | undefined {
+function readFootprintParts(
+  root: FnDef,
+  ownOf: (fn: FnDef) => OwnNames | undefined,
+): { names: Set<string>; steps: Set<string> | 'all' } | undefined {
   const names = new Set<string>();
   let steps: Set<string> | 'all' = new Set<string>();
   const seen = new Set<FnDef>([root]);
   const todo: FnDef[] = [root];
   for (let fn = todo.pop(); fn; fn = todo.pop()) {
-    const own = ownNames(an, fn);
+    const own = ownOf(fn);
     if (!own) return undefined;
     for (const w of own.words) names.add(w);
     if (own.steps === 'all') steps = 'all';
@@ -79,9 +82,12 @@ interface OwnNames {
  * walk may step into it, else the fields it writes), those of the macros it uses as they expand
  * where it is, and the functions any of them name. Undefined where it calls through a pointer.
  */
-const ownNames: (an: Analysis, fn: FnDef) => OwnNames | undefined = rememberedPer(readOwnNames);
+const ownNames: (an: Analysis, fn: FnDef) => OwnNames | undefined = rememberedPer((an: Analysis, fn: FnDef) =>
+  readOwnNames(an, fn),
+);
 
-function readOwnNames(an: Analysis, fn: FnDef): OwnNames | undefined {
+/** `past`: statements of the body the walk goes past (`pathdead.ts`), read as `readWhenPast` says. */
+function readOwnNames(an: Analysis, fn: FnDef, past?: ReadonlyMap<Stmt, unknown>): OwnNames | undefined {
   // A call through a pointer may reach any function whose address is taken.
   if (fn.fact.indirectCalls > 0) return undefined;
   const words = new Set<string>();
@@ -95,7 +101,7 @@ function readOwnNames(an: Analysis, fn: FnDef): OwnNames | undefined {
   // A helper the walk may step into is read whole; any other is an opaque call, which forgets
   // only the fields it writes (`opaqueCall`).
   let steps: Set<string> | 'all' = new Set<string>();
-  if (an.relevant.has(fn)) steps = steppedStructs(an, fn, readBody(fn.body, add));
+  if (an.relevant.has(fn)) steps = steppedStructs(an, fn, readBody(fn.body, add, past));
   else for (const w of [...(fn.fact.fieldWrites ?? []), ...(fn.fact.maskedWrites ?? [])]) wordsOf(w, add);
   for (const c of fn.fact.calls) add(c);
   for (const r of fn.fact.refs) add(r);
@@ -185,7 +191,7 @@ function wordsOf(text: string, add: (w: string) => void): void {
  * One pass over a body: every identifier-like string (names, fields, types, calls; over-reading is
  * safe), and for `steppedStructs` the variables it declares and those it steps (`p++`, `p += n`).
  */
-function readBody(body: Stmt, add: (w: string) => void): BodyFacts {
+function readBody(body: Stmt, add: (w: string) => void, past?: ReadonlyMap<Stmt, unknown>): BodyFacts {
   const facts: BodyFacts = { declared: new Map(), stepped: new Set() };
   const todo: unknown[] = [body];
   for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
@@ -198,6 +204,10 @@ function readBody(body: Stmt, add: (w: string) => void): BodyFacts {
       continue;
     }
     if (x === null || typeof x !== 'object') continue;
+    if (past?.has(x as Stmt)) {
+      todo.push(...readWhenPast(x as Stmt));
+      continue;
+    }
     const node = x as Partial<Stmt & Expr>;
     if (node.k === 'decl') for (const d of (x as Extract<Stmt, { k: 'decl' }>).d) declare(facts, d.n, d);
     const e = x as Expr;
@@ -221,6 +231,37 @@ function declare(facts: BodyFacts, n: string, v: { ty: string; ptr: number }): v
 }
 
 /**
+ * What the walk still reads of a statement it goes past (`learnUnconditional`): what its test reads
+ * through (`A` and `A->Ring` in `A->Ring->Va != NULL`, found not NULL). A `for`'s first clause is
+ * no part of its branch: the walk runs it before the test.
+ */
+function readWhenPast(s: Stmt): unknown[] {
+  const out: unknown[] = [];
+  if (s.k === 'for' && s.i) out.push(s.i);
+  if ((s.k === 'if' || s.k === 'while' || s.k === 'for') && s.c)
+    walkExprs({ k: 'exp', e: s.c, p: [0, 0, 0, 0] }, (x) => {
+      if (x.t === 'fld') out.push(x.o);
+      else if (x.t === 'idx') out.push(x.o, x.i);
+      else if (x.t === 'un' && x.op === '*') out.push(x.e);
+    });
+  return out;
+}
+
+/**
+ * The footprint of `fn` where its walk goes past `dead` statements of its own body: their words out
+ * but what the walk still reads of them; what it steps into as `footprintOf` reads it.
+ */
+function footprintPast(an: Analysis, fn: FnDef, dead: ReadonlyMap<Stmt, unknown>): ReadonlySet<string> | undefined {
+  let byFn = pastFootprints.get(dead);
+  if (!byFn) pastFootprints.set(dead, (byFn = new Map<FnDef, ReadonlySet<string> | undefined>()));
+  if (!byFn.has(fn))
+    byFn.set(fn, readFootprintParts(fn, (f) => (f === fn ? readOwnNames(an, f, dead) : ownNames(an, f)))?.names);
+  return byFn.get(fn);
+}
+
+const pastFootprints = new WeakMap<ReadonlyMap<Stmt, unknown>, Map<FnDef, ReadonlySet<string> | undefined>>();
+
+/**
  * What a walk of `fn` with these arguments can reach (`pathsummary.ts`'s `Sight`): undefined where
  * the text cannot bound it. A struct field key (`ADAPTER.RxRing[]`, `NIC.Flags&4`) is in reach only
  * where a name after its struct type is in the footprint; a variable of a calling invocation never;
@@ -232,8 +273,10 @@ export function sightOf(
   args: readonly { key?: string; pointee?: string }[],
   /** Is a key a variable of the invocations it is called from (which it cannot name)? */
   callers: (k: string) => boolean,
+  /** Statements of its body the walk goes past in this calling context (`pathdead.ts`). */
+  dead?: ReadonlyMap<Stmt, unknown>,
 ): ((k: string) => boolean) | undefined {
-  const footprint = footprintOf(an, fn);
+  const footprint = dead?.size ? footprintPast(an, fn, dead) : footprintOf(an, fn);
   if (!footprint) return undefined;
   let byKey = verdicts.get(footprint);
   if (!byKey) verdicts.set(footprint, (byKey = new Map<string, boolean>()));

@@ -61,6 +61,21 @@ export function teachesNothing(an: Analysis, e: Expr, st: State, ctx: Ctx): bool
   return valueNames(x).every((n) => !an.deciding.has(n));
 }
 
+/**
+ * Does this test teach nothing whatever the path knows? It reads no value named in `read` (the
+ * names some other step decides by) but constants: going past it (`pathdead.ts`) loses nothing a
+ * later step uses.
+ */
+export function neverTeachesIn(read: ReadonlySet<string>, e: Expr, constant: (name: string) => boolean): boolean {
+  const x = stripCasts(e);
+  if (x.t === 'bin' && (x.op === '&&' || x.op === '||'))
+    return neverTeachesIn(read, x.l, constant) && neverTeachesIn(read, x.r, constant);
+  if (x.t === 'un' && x.op === '!') return neverTeachesIn(read, x.e, constant);
+  if (x.t === 'id' || x.t === 'fld') return !read.has(x.t === 'id' ? x.n : x.f);
+  // `NULL != A->Pool`: the constant holds nothing a test could teach.
+  return valueNames(x).every((n) => !read.has(n) || (x.t === 'bin' && constant(n)));
+}
+
 /** The variables and fields an expression reads the value of (`Flags` in `A->Flags & M`, not `A`). */
 function valueNames(e: Expr): string[] {
   const out: string[] = [];

@@ -133,6 +133,15 @@ function readLastName(k: string): string {
 }
 
 /**
+ * The names some test or return of these functions reads outside the `idle` statements, as
+ * `an.deciding` counts them for a whole walk (`pathdead.ts` counts them for a helper's).
+ */
+export function decidingNames(an: Analysis, fns: readonly FnDef[], idle: { has(s: Stmt): boolean }): Set<string> {
+  const quiet = (s: Extract<Stmt, { k: 'if' }>, fn: FnDef) => quietIf(an, s, fn);
+  return new Set(testedNames(fns, quiet, new WeakMap(), idle).keys());
+}
+
+/**
  * Identifiers and field names read by conditions and returns of these functions, with counts;
  * without the tests of the `if`s `skip` names (counted by body into `cache`).
  */

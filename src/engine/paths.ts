@@ -232,6 +232,12 @@ export class PathAnalyzer {
     return this;
   }
 
+  /** Walks what nothing after a helper's call reads too (`pathdead.ts`), as a reference for tests. */
+  walkDead(): this {
+    this.an.skipDead = false;
+    return this;
+  }
+
   /** Steps the last analysis took. */
   get steps(): number {
     return this.an.steps;

@@ -23,6 +23,7 @@ import { JoinPoints, mergeExits } from './pathmerge.js';
 import { isInertIf, learnUnconditional, teachesNothing } from './pathinert.js';
 import { historyInside, isPrivate, replay, summarise, summaryKey, type Bound } from './pathsummary.js';
 import { shadowScopeOf, sightOf } from './pathfootprint.js';
+import { NOTHING_LATER, deadStatements, readAfter, type Later } from './pathdead.js';
 
 /** Walks remembered under one key, at most (each replay tries them in turn). */
 const MAX_SUMMARIES_PER_KEY = 8;
@@ -38,12 +39,18 @@ export function run(
   frames: readonly string[] = [],
   /** Where the caller calls it (`line:column`); none for a walk's root. */
   site = '',
+  /** What may be read after it returns (`pathdead.ts`): nothing of a root's walk. */
+  later: Later = NOTHING_LATER,
 ): Exit[] {
   // A helper walked before in this context, from an arrival it cannot tell from this one.
   const bound = depth > 0 ? (args as Bound[]) : [];
+  // Statements of its body nothing after this call reads the work of: gone past, out of sight.
+  const dead = depth > 0 ? deadStatements(an, fn, later) : undefined;
   // Keyed by the part of the arrival the walk can reach (`pathfootprint.ts`).
-  const sight = depth > 0 && an.remember ? sightOf(an, fn, bound, (k) => isPrivate(k, frames)) : undefined;
+  const sight = depth > 0 && an.remember ? sightOf(an, fn, bound, (k) => isPrivate(k, frames), dead) : undefined;
   const shadow = sight ? shadowScopeOf(an, fn, bound) : undefined;
+  // What is read after the call, so what its walk goes past, follows from the calling invocation and
+  // the call site (`pathdead.ts`), which the key holds already.
   const memoKey = depth > 0 && an.remember ? summaryKey(fn, entry, bound, frames, site, sight, shadow) : undefined;
   const remembered = memoKey === undefined ? undefined : an.summaries.get(memoKey);
   // Walks remembered under this key: arrivals it cannot tell apart may still differ where a replay
@@ -80,12 +87,13 @@ export function run(
   const exits: Exit[] = [];
   const joins = new JoinPoints(an, cfg, env, fn);
   const work: { node: number; state: State }[] = [{ node: cfg.entry, state }];
-  const ctx: Ctx = { fn, env, depth, stack, frames: [...frames, env.frame], p: fn.fact.p };
+  const ctx: Ctx = { fn, env, depth, stack, frames: [...frames, env.frame], p: fn.fact.p, later, dead };
   for (let item = work.pop(); item !== undefined; item = work.pop()) {
     const { node, state: s } = item;
     if (++an.steps > MAX_STEPS) throw new BudgetExceeded();
     if ((an.steps & 1023) === 0) stopIfAsked();
     const n = cfg.nodes[node];
+    ctx.node = node;
     s.step++;
     if ('p' in n) ctx.p = n.p;
     if (cfg.joins[node] && !joins.admit(node, s)) continue;
@@ -160,6 +168,12 @@ export function run(
         break;
       }
       case 'br': {
+        // A statement whose work nothing after this call reads (`pathdead.ts`): past it, once.
+        if (n.whole && n.after !== undefined && ctx.dead?.has(n.whole)) {
+          learnUnconditional(an, n.c, s, ctx);
+          work.push({ node: n.after, state: s });
+          break;
+        }
         // A statement that changes nothing the walk keeps, whose tests teach nothing it needs
         // (`pathidle.ts`): past it, once.
         const idleTests = n.whole && n.after !== undefined ? an.idle.get(n.whole) : undefined;
@@ -356,7 +370,8 @@ export function stepInto(
       if (target.damaged && !an.damaged.includes(target)) an.damaged.push(target);
       const entry = i < copies - 1 ? clone(a.state) : a.state;
       const site = `${String(e.p[0])}:${String(e.p[1])}`;
-      for (const x of run(an, target, entry, bound, ctx.depth + 1, [...ctx.stack, target], ctx.frames, site))
+      const later = ctx.node === undefined ? 'all' : readAfter(an, ctx.fn, ctx.node, target, ctx.later ?? 'all');
+      for (const x of run(an, target, entry, bound, ctx.depth + 1, [...ctx.stack, target], ctx.frames, site, later))
         out.push({ state: x.state, val: x.ret, ...(x.retRes !== undefined ? { res: x.retRes } : {}) });
     });
     if (alsoOpaque) out.push(...opaqueCall(an, e, a.state, ctx, [], true));
