@@ -73,11 +73,14 @@ export function neverTeachesIn(read: ReadonlySet<string>, e: Expr, constant: (na
   if (x.t === 'un' && x.op === '!') return neverTeachesIn(read, x.e, constant);
   if (x.t === 'id' || x.t === 'fld') return !read.has(x.t === 'id' ? x.n : x.f);
   // `NULL != A->Pool`: the constant holds nothing a test could teach.
-  return valueNames(x).every((n) => !read.has(n) || (x.t === 'bin' && constant(n)));
+  return valueNames(x, true).every((n) => !read.has(n) || (x.t === 'bin' && constant(n)));
 }
 
-/** The variables and fields an expression reads the value of (`Flags` in `A->Flags & M`, not `A`). */
-function valueNames(e: Expr): string[] {
+/**
+ * The variables and fields an expression reads the value of (`Flags` in `A->Flags & M`, not `A`); of an
+ * element, its index, or with `elements` the array (`Pool` in `A->Pool[i]`).
+ */
+function valueNames(e: Expr, elements = false): string[] {
   const out: string[] = [];
   const visit = (x: Expr): void => {
     switch (x.t) {
@@ -88,7 +91,8 @@ function valueNames(e: Expr): string[] {
         out.push(x.f);
         return;
       case 'idx':
-        visit(x.i);
+        // `elements`: what a test of `A->Pool[i]` teaches is of the array's element, not of `i`.
+        visit(elements ? x.o : x.i);
         return;
       case 'un':
         if (x.op === '*' || x.op === '&') return;
