@@ -7,10 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PathAnalyzer } from '../src/engine/paths.js';
-import { initShape, initWithSteps } from './support/init-walks.js';
+import { againstReference, initWithSteps } from './support/init-walks.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
-import { functionNamed, programOf } from './support/program.js';
 
 const pack = loadRulePack();
 const mapping = pack.resources[Object.keys(pack.resources)[0]];
@@ -29,14 +27,8 @@ VOID FreeBuf(PVOID b);
 
 /** The analysis going past what nothing after a call reads, and walking it, with each one's steps. */
 function both(text: string): { past: string; walked: string; stepsPast: number; stepsWalked: number } {
-  const program = programOf({ 'mp.c': text });
-  const init = functionNamed(program, 'MpInit');
-  const on = new PathAnalyzer(program, mapping, new Set(program.functions), false);
-  const off = new PathAnalyzer(program, mapping, new Set(program.functions), false).walkDead();
-  const past = initShape(on.analyzeInit(init));
-  const stepsPast = on.steps;
-  const walked = initShape(off.analyzeInit(init));
-  return { past, walked, stepsPast, stepsWalked: off.steps };
+  const r = againstReference(text, mapping, (a) => a.walkDead());
+  return { past: r.shape, walked: r.reference, stepsPast: r.steps, stepsWalked: r.referenceSteps };
 }
 
 /** Six buffers allocated one after another, each checked where it is stored (initialize tests them). */

@@ -8,14 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PathAnalyzer } from '../src/engine/paths.js';
-import { initShape, initWithSteps } from './support/init-walks.js';
+import { againstReference, initWithSteps } from './support/init-walks.js';
 import { loadRulePack } from '../src/engine/rulepack.js';
-import { functionNamed, programOf } from './support/program.js';
 
 const pack = loadRulePack();
 const mapping = pack.resources[Object.keys(pack.resources)[0]];
-const fn = functionNamed;
 
 const ADAPTER = `
 #include <ndis.h>
@@ -29,14 +26,8 @@ typedef struct _ADAPTER {
 
 /** The analysis going past idle statements and walking them, with each one's steps. */
 function both(text: string): { skipping: string; walking: string; stepsSkipping: number; stepsWalking: number } {
-  const program = programOf({ 'mp.c': text });
-  const init = fn(program, 'MpInit');
-  const on = new PathAnalyzer(program, mapping, new Set(program.functions), false);
-  const off = new PathAnalyzer(program, mapping, new Set(program.functions), false).walkIdle();
-  const skipping = initShape(on.analyzeInit(init));
-  const stepsSkipping = on.steps;
-  const walking = initShape(off.analyzeInit(init));
-  return { skipping, walking, stepsSkipping, stepsWalking: off.steps };
+  const r = againstReference(text, mapping, (a) => a.walkIdle());
+  return { skipping: r.shape, walking: r.reference, stepsSkipping: r.steps, stepsWalking: r.referenceSteps };
 }
 
 /** Initialize with `n` steps that can fail, each to `cleanup`; the step `leakAt` returns instead. */
@@ -161,18 +152,13 @@ test('a deregistration of an interrupt initialize registered is idle to the mapp
         : `    s = Step${String(i)}(a);`;
   const decls = Array.from({ length: 8 }, (_, i) => `NDIS_STATUS Step${String(i)}(PADAPTER a);`).join('\n');
   const text = initWithSteps(`${ADAPTER}\nVOID FreePackets(PVOID p, ULONG n);\n${decls}`, CLEANUP, 8, 5, { step });
-  const program = programOf({ 'mp.c': text });
-  const init = fn(program, 'MpInit');
-  const on = new PathAnalyzer(program, mapping, new Set(program.functions), false, undefined, others);
-  const off = new PathAnalyzer(program, mapping, new Set(program.functions), false, undefined, others).walkIdle();
-  const skipping = initShape(on.analyzeInit(init));
-  const walking = initShape(off.analyzeInit(init));
-  assert.equal(skipping, walking);
-  assert.match(skipping, /a->Regs@mp\.c:/, 'the early return leaks the mapping');
-  assert.match(skipping, /"complete":true/);
+  const r = againstReference(text, mapping, (a) => a.walkIdle(), others);
+  assert.equal(r.shape, r.reference);
+  assert.match(r.shape, /a->Regs@mp\.c:/, 'the early return leaks the mapping');
+  assert.match(r.shape, /"complete":true/);
   assert.ok(
-    on.steps * 2 < off.steps,
-    `steps going past idle statements ${String(on.steps)}, walking them ${String(off.steps)}`,
+    r.steps * 2 < r.referenceSteps,
+    `steps going past idle statements ${String(r.steps)}, walking them ${String(r.referenceSteps)}`,
   );
 });
 
@@ -191,12 +177,9 @@ test('a handle a correlated acquire wrote, tested after the deregistration: goin
       : `    s = Step${String(i)}(a);`;
   const decls = Array.from({ length: 3 }, (_, i) => `NDIS_STATUS Step${String(i)}(PADAPTER a);`).join('\n');
   const text = initWithSteps(`${ADAPTER}\n${decls}`, cleanup, 3, -1, { step });
-  const program = programOf({ 'mp.c': text });
-  const init = fn(program, 'MpInit');
-  const on = new PathAnalyzer(program, mapping, new Set(program.functions), false, undefined, others);
-  const off = new PathAnalyzer(program, mapping, new Set(program.functions), false, undefined, others).walkIdle();
-  const skipping = initShape(on.analyzeInit(init));
-  assert.equal(skipping, initShape(off.analyzeInit(init)));
+  const r = againstReference(text, mapping, (a) => a.walkIdle(), others);
+  const skipping = r.shape;
+  assert.equal(skipping, r.reference);
   // The failed registration's own way has no interrupt object, so it skips the unmap: one leak.
   assert.match(skipping, /a->Regs@mp\.c:/);
 });

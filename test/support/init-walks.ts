@@ -1,5 +1,7 @@
 /** Shapes of initialize for the path analyzer's own tests, and what a rule reads of its analysis. */
-import type { InitAnalysis } from '../../src/engine/paths.js';
+import { PathAnalyzer, type InitAnalysis } from '../../src/engine/paths.js';
+import type { ResourceDef } from '../../src/engine/rulepack.js';
+import { functionNamed, programOf } from './program.js';
 
 /** What a rule reads of an initialize analysis, as text (two analyses that must agree compare it). */
 export function initShape(a: InitAnalysis): string {
@@ -51,4 +53,25 @@ fail:
     Cleanup(a);${opts.afterCleanup ? `\n${opts.afterCleanup}` : ''}
     return s;
 }`;
+}
+
+/**
+ * `MpInit` of `text` analysed as the engine does and by a reference analyzer (`reference` turns a
+ * shortcut off, `walkIdle()` or `walkDead()`): what a rule reads of each, and each one's steps. Every
+ * function of the text may be stepped into; `others` are the pack's other resources.
+ */
+export function againstReference(
+  text: string,
+  resource: ResourceDef,
+  reference: (a: PathAnalyzer) => PathAnalyzer,
+  others: ResourceDef[] = [],
+): { shape: string; reference: string; steps: number; referenceSteps: number } {
+  const program = programOf({ 'mp.c': text });
+  const init = functionNamed(program, 'MpInit');
+  const make = () => new PathAnalyzer(program, resource, new Set(program.functions), false, undefined, others);
+  const on = make();
+  const off = reference(make());
+  const shape = initShape(on.analyzeInit(init));
+  const steps = on.steps;
+  return { shape, reference: initShape(off.analyzeInit(init)), steps, referenceSteps: off.steps };
 }
