@@ -12,6 +12,30 @@ NDIS_STATUS MpInit(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS 
 /** NDIS 5 timers, set and cancelled by pointer. */
 const TIMERS = 'typedef struct _TIMERS { NDIS_TIMER Aging; NDIS_TIMER Stats; } TIMERS, *PTIMERS;';
 
+/**
+ * A driver whose halt cancels through the global `g_Timer` and whose restart points it at the aging
+ * timer, then runs `restart`; `prelude` comes before the global, `afterCancel` after halt's cancel.
+ */
+function globalTimer(o: { prelude?: string; afterCancel?: string; restart: string }): string {
+  return `${NIC}
+${TIMERS}
+${o.prelude ?? ''}
+PNDIS_TIMER g_Timer = NULL;
+VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a)
+{
+    BOOLEAN done;
+    NdisCancelTimer(g_Timer, &done);${o.afterCancel ?? ''}
+}
+NDIS_STATUS MpRestart(NDIS_HANDLE c, PNDIS_MINIPORT_RESTART_PARAMETERS p)
+{
+    PTIMERS t = ((PNIC)c)->H;
+    g_Timer = &t->Aging;
+${o.restart}
+    return NDIS_STATUS_SUCCESS;
+}
+${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`;
+}
+
 const PORTED = [
   'ndis/stall-execution-delay',
   'ndis/allocate-memory-tag',
@@ -123,24 +147,10 @@ ${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
     name: 'a timer cancelled through a global pointer whose address is handed to a helper withholds the rule',
     rules: PORTED,
     files: {
-      'mp.c': `${NIC}
-${TIMERS}
-PNDIS_TIMER g_Timer = 0;
-VOID PickTimer(PTIMERS t, PNDIS_TIMER *out);
-VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a)
-{
-    BOOLEAN done;
-    NdisCancelTimer(g_Timer, &done);
-}
-NDIS_STATUS MpRestart(NDIS_HANDLE c, PNDIS_MINIPORT_RESTART_PARAMETERS p)
-{
-    PTIMERS t = ((PNIC)c)->H;
-    g_Timer = &t->Aging;
-    PickTimer(t, &g_Timer);
-    NdisSetPeriodicTimer(&t->Stats, 1000);
-    return NDIS_STATUS_SUCCESS;
-}
-${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
+      'mp.c': globalTimer({
+        prelude: 'VOID PickTimer(PTIMERS t, PNDIS_TIMER *out);',
+        restart: '    PickTimer(t, &g_Timer);\n    NdisSetPeriodicTimer(&t->Stats, 1000);',
+      }),
     },
     check: (r) => {
       assert.ok(r.notices.some((n) => n.withheld && n.message.includes('NdisCancelTimer(g_Timer, &done)')));
@@ -151,24 +161,10 @@ ${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
     name: 'a global pointer stored through a macro names nothing: the cancel through it withholds the rule',
     rules: PORTED,
     files: {
-      'mp.c': `${NIC}
-${TIMERS}
-#define KEEP_TIMER(t) (g_Timer = &(t)->Stats)
-PNDIS_TIMER g_Timer = NULL;
-VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a)
-{
-    BOOLEAN done;
-    NdisCancelTimer(g_Timer, &done);
-}
-NDIS_STATUS MpRestart(NDIS_HANDLE c, PNDIS_MINIPORT_RESTART_PARAMETERS p)
-{
-    PTIMERS t = ((PNIC)c)->H;
-    g_Timer = &t->Aging;
-    KEEP_TIMER(t);
-    NdisSetPeriodicTimer(&t->Stats, 1000);
-    return NDIS_STATUS_SUCCESS;
-}
-${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
+      'mp.c': globalTimer({
+        prelude: '#define KEEP_TIMER(t) (g_Timer = &(t)->Stats)',
+        restart: '    KEEP_TIMER(t);\n    NdisSetPeriodicTimer(&t->Stats, 1000);',
+      }),
     },
     check: (r) => {
       assert.ok(r.notices.some((n) => n.withheld && n.message.includes('NdisCancelTimer(g_Timer, &done)')));
@@ -179,24 +175,11 @@ ${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
     name: 'a timer cancelled through a global pointer stored once names that timer (a NULL stored after points nowhere)',
     rules: PORTED,
     files: {
-      'mp.c': `${NIC}
-${TIMERS}
-PNDIS_TIMER g_Timer = NULL;
-VOID MpHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a)
-{
-    BOOLEAN done;
-    NdisCancelTimer(g_Timer, &done);
-    g_Timer = NULL;
-}
-NDIS_STATUS MpRestart(NDIS_HANDLE c, PNDIS_MINIPORT_RESTART_PARAMETERS p)
-{
-    PTIMERS t = ((PNIC)c)->H;
-    g_Timer = &t->Aging;
-    NdisSetPeriodicTimer(&t->Aging, 1000);
-    NdisSetPeriodicTimer(&t->Stats, 1000); // EXPECT: ndis/cancel-timer-object:neverCancelled
-    return NDIS_STATUS_SUCCESS;
-}
-${driverEntry('MpInit', 'MpHalt', { RestartHandler: 'MpRestart' })}`,
+      'mp.c': globalTimer({
+        afterCancel: '\n    g_Timer = NULL;',
+        restart:
+          '    NdisSetPeriodicTimer(&t->Aging, 1000);\n    NdisSetPeriodicTimer(&t->Stats, 1000); // EXPECT: ndis/cancel-timer-object:neverCancelled',
+      }),
     },
     check: (r) => {
       assert.ok(!r.notices.some((n) => n.withheld));
