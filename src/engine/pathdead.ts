@@ -33,11 +33,11 @@
  * walk's sight, `pathfootprint.ts`).
  */
 import type { Expr, Stmt } from './ast.js';
-import { buildCfg, type CfgNode } from './cfg.js';
+import { buildCfg, nodeExprs, successors } from './cfg.js';
 import { stripCasts } from './keys.js';
 import type { Analysis } from './pathcontext.js';
 import { footprintOf } from './pathfootprint.js';
-import { idleCandidates, namesRead } from './pathidle.js';
+import { idleCandidates, namesRead, writtenName } from './pathidle.js';
 import { neverTeachesIn } from './pathinert.js';
 import { decidingNames, walkable } from './pathnames.js';
 import { walkExprs, type FnDef } from './program.js';
@@ -107,7 +107,7 @@ function readFrom(an: Analysis, fn: FnDef, from: number, callee: FnDef): Later {
   };
   for (let n = todo.pop(); n !== undefined && !unbounded; n = todo.pop()) {
     const node = cfg.nodes[n];
-    for (const e of exprsOf(node)) add(e, n === from);
+    for (const e of nodeExprs(node)) add(e, n === from);
     for (const next of successors(node))
       if (!seen.has(next)) {
         seen.add(next);
@@ -150,49 +150,15 @@ function calledLater(
   for (const i of reached) {
     if (i === from && !loops) continue;
     let found = false as boolean; // set by the walk's callback
-    for (const e of exprsOf(cfg.nodes[i]))
-      if (e)
-        walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
-          if (x.t !== 'call') return;
-          const f = stripCasts(x.f);
-          if (f.t === 'id' && an.program.resolve(fn.file, f.n).includes(callee)) found = true;
-        });
+    for (const e of nodeExprs(cfg.nodes[i]))
+      walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
+        if (x.t !== 'call') return;
+        const f = stripCasts(x.f);
+        if (f.t === 'id' && an.program.resolve(fn.file, f.n).includes(callee)) found = true;
+      });
     if (found) return true;
   }
   return false;
-}
-
-function exprsOf(node: CfgNode): (Expr | undefined)[] {
-  switch (node.t) {
-    case 'exp':
-      return [node.e];
-    case 'decl':
-      return node.d.map((d) => d.init);
-    case 'br':
-      return [node.c];
-    case 'sw':
-      return [node.c, ...node.cases.map((c) => c.v)];
-    case 'ret':
-      return [node.e];
-    default:
-      return [];
-  }
-}
-
-function successors(node: CfgNode): number[] {
-  switch (node.t) {
-    case 'exp':
-    case 'decl':
-    case 'jump':
-    case 'nop':
-      return [node.next];
-    case 'br':
-      return [node.yes, node.no];
-    case 'sw':
-      return [...node.cases.map((c) => c.to), node.dflt];
-    default:
-      return [];
-  }
 }
 
 /** Every identifier and field name an expression reads or writes (over-reading is safe). */
@@ -294,6 +260,5 @@ const resourceNameCache = new WeakMap<Analysis, ReadonlySet<string>>();
 function lastName(e: Expr): string | undefined {
   let x = stripCasts(e);
   while ((x.t === 'un' && (x.op === '&' || x.op === '*')) || x.t === 'idx') x = stripCasts(x.t === 'idx' ? x.o : x.e);
-  if (x.t === 'id') return x.n;
-  return x.t === 'fld' ? x.f : undefined;
+  return writtenName(x);
 }

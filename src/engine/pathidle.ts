@@ -98,7 +98,7 @@ function testsIn(root: Stmt): Expr[] {
 }
 
 /** The last name an assignment or increment writes (`Count`, `Flags` of `A->Flags`), if a plain one. */
-function writtenName(target: Expr): string | undefined {
+export function writtenName(target: Expr): string | undefined {
   const t = stripCasts(target);
   if (t.t === 'id') return t.n;
   if (t.t === 'fld') return t.f;

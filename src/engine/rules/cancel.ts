@@ -108,9 +108,11 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
       return x.t === 'id' && x.n === name;
     };
     for (const f of program.functions) {
+      // Only a file that names it, or uses a macro that does, can store into it: no other body is read.
+      if (bad || !mayName(f.file, name)) continue;
       const fenv = functionEnv(f);
       // A local of the same name hides the global there.
-      if (bad || fenv.vars.has(name)) continue;
+      if (fenv.vars.has(name)) continue;
       walkExprs(f.body, (e) => {
         if (bad) return;
         if ((e.t === 'un' && e.op === '&' && named(e.e)) || (e.t === 'call' && macroNames(f.file, e.f, name)))
@@ -126,6 +128,20 @@ export function cancelInRole(program: Program, pack: RulePack, rule: CancelInRol
       });
     }
     return bad || given === 0 ? undefined : out;
+  };
+  const naming = new Map<string, boolean>();
+  /** Does a file's text name `name`, itself or through a macro it uses (by the file's lexical facts)? */
+  const mayName = (file: string, name: string): boolean => {
+    const at = `${file}\u0000${name}`;
+    let v = naming.get(at);
+    if (v === undefined) {
+      const idents = program.files.get(file)?.lex.idents;
+      v =
+        idents === undefined ||
+        idents.some((w) => w === name || (program.macro(file, w)?.body.match(WORDS)?.includes(name) ?? false));
+      naming.set(at, v);
+    }
+    return v;
   };
   /** Is `callee` a macro whose body names `name` (`#define KEEP(t) (g_Timer = &(t)->Stats)`)? */
   const macroNames = (file: string, callee: Expr, name: string): boolean =>
