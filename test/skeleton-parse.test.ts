@@ -117,3 +117,26 @@ test('generated files with damage, macros and #if chains read the same with thei
   // The property is about damaged and expanded bodies read late: both must have happened.
   assert.ok(seen.leftOut > 200 && seen.damaged > 20 && seen.expanded > 20, JSON.stringify(seen));
 });
+
+/**
+ * A skeleton of many bodies is parsed as its text with the bodies blanked (parse.ts `blankBodies`),
+ * not through ranges: the same facts either way, on every fixture, shared case and generated file.
+ */
+test('a skeleton read with its bodies blanked gives the facts it gives read through ranges', () => {
+  let leftOut = 0;
+  const same = (text: string, macros: MacroTable | undefined) => {
+    const prepared = prepareSource(text, tokenize(text));
+    const ranged = parseFacts(prepared, macros);
+    const blanked = parseFacts(prepared, macros, { skeletonRanges: 0 });
+    assert.deepEqual(blanked, ranged);
+    leftOut += blanked.functions.filter((f) => f.bodyLeftOut).length;
+  };
+  for (const f of fixtureAndCaseFiles()) same(decodeSource(readFileSync(f)).text, undefined);
+  fc.assert(
+    fc.property(generatedProgram, (text) => {
+      for (const macros of [undefined, GENERATED_MACROS]) same(text, macros);
+    }),
+    { seed: 20261207, numRuns: 200 },
+  );
+  assert.ok(leftOut > 400, `bodies left out: ${String(leftOut)}`);
+});
