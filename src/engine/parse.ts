@@ -17,12 +17,14 @@ import {
   MAX_NESTING,
   withPositions,
   tooDeepMessage,
+  type LimitNote,
   type SourcePositions,
 } from './extract.js';
 import { scanBody } from './lexscan.js';
 import { liteTree } from './lite.js';
 import { tokenize, tokensOfRegion, type Tokens } from './lexer.js';
 import { functionBodies } from './skeleton.js';
+import { defined } from '../util/defined.js';
 import { stopIfAsked } from './stop.js';
 import type { Prepared } from './preprocess.js';
 import { lineOf, lineStarts } from './text.js';
@@ -64,16 +66,23 @@ function parseText(text: string, ranges?: Parser.Range[], old?: Parser.Tree): Pa
 }
 
 /** How the variants of the files parsed in this thread were read (tests check that reuse happens). */
-export const variantReads = { fresh: 0, incremental: 0, itemsReused: 0, regionsShared: 0 };
+export const variantReads = { fresh: 0, incremental: 0, itemsReused: 0, regionsShared: 0, skeletonsShared: 0 };
 
 /**
  * `incremental: false` parses every variant from scratch (the reference that tests compare with);
- * `skeletonRanges` is the most ranges a skeleton is parsed through (`parseSkeleton`; tests set 0).
+ * `skeletonRanges` is the most ranges a skeleton is parsed through (`parseSkeleton`; tests set 0);
+ * `shareSkeletons: false` parses every variant's skeleton (the reference for `changedBodies`).
  */
 export function parseFacts(
   prepared: Prepared,
   macros?: MacroTable,
-  opts: { incremental?: boolean; shareRegions?: boolean; skeleton?: boolean; skeletonRanges?: number } = {},
+  opts: {
+    incremental?: boolean;
+    shareRegions?: boolean;
+    skeleton?: boolean;
+    skeletonRanges?: number;
+    shareSkeletons?: boolean;
+  } = {},
 ): ParsedFacts {
   const incremental = opts.incremental ?? true;
   const x = new FactExtractor();
@@ -87,14 +96,29 @@ export function parseFacts(
   };
   let prev: { text: string; tree: Parser.Tree } | undefined;
   let recovered = false as boolean; // set in the variants' callback
+  /** The first variant's skeleton reading, which a later variant that differs only inside bodies shares. */
+  let first: FirstSkeleton | undefined;
+  let bodies: [number, number][] | undefined;
   prepared.variants.forEach((text, v) => {
     const before = x.functions.length;
     const toks = prepared.tokens?.[v] ?? tokenize(text);
-    const skeleton =
-      opts.skeleton === false ? undefined : parseSkeleton(text, toks, opts.skeletonRanges ?? MAX_SKELETON_RANGES);
-    if (skeleton) {
-      x.addTopLevel(skeleton.tree.rootNode.namedChildren, v);
-      for (const fn of x.functions.slice(before)) if (skeleton.leftOut.has(fn.bodyStart + 1)) fn.bodyLeftOut = true;
+    const changed = first && opts.shareSkeletons !== false ? changedBodies(first, text, toks) : undefined;
+    if (changed) {
+      // Outside the bodies the text is the first variant's, so its skeleton, declarations and
+      // functions are too: only the functions whose bodies differ are this variant's own (the others
+      // would read the same and be dropped as duplicates below).
+      variantReads.skeletonsShared++;
+      // What reading the skeleton noted (an initializer nested too deep) it notes for this variant too.
+      x.limits.push(...defined(first, 'first variant').limits);
+      for (const fn of changed) {
+        // Its body facts are this variant's, read below.
+        const own: FunctionFact = { ...fn, variant: v };
+        delete own.maskedWrites;
+        x.functions.push(own);
+      }
+      prev = undefined;
+    } else if (opts.skeleton !== false && (bodies = parseSkeletonInto(x, text, toks, v, opts.skeletonRanges))) {
+      if (v === 0) first = { text, bodies, functions: [...x.functions], limits: [...x.limits] };
       // A later variant's whole parse starts afresh: this tree holds no bodies to reuse.
       prev = undefined;
     } else {
@@ -139,6 +163,58 @@ export function parseFacts(
   return prepared.variants.length > 1 ? dedupeVariants(facts) : facts;
 }
 
+/** The first variant as its skeleton read it: its text, its bodies' interiors and its functions. */
+interface FirstSkeleton {
+  text: string;
+  bodies: [number, number][];
+  functions: FunctionFact[];
+  limits: LimitNote[];
+}
+
+/**
+ * Reads the variant's skeleton into `x` (its top-level items, each body left out) and gives the
+ * bodies left out; undefined when the skeleton does not read cleanly, and nothing was read.
+ */
+function parseSkeletonInto(
+  x: FactExtractor,
+  text: string,
+  toks: Tokens,
+  v: number,
+  maxRanges = MAX_SKELETON_RANGES,
+): [number, number][] | undefined {
+  const skeleton = parseSkeleton(text, toks, maxRanges);
+  if (!skeleton) return undefined;
+  const before = x.functions.length;
+  x.addTopLevel(skeleton.tree.rootNode.namedChildren, v);
+  for (const fn of x.functions.slice(before)) if (skeleton.leftOut.has(fn.bodyStart + 1)) fn.bodyLeftOut = true;
+  return skeleton.bodies;
+}
+
+/**
+ * The functions of the first variant whose bodies differ in `text`, a later variant, when every
+ * character that differs lies inside a body the first variant's skeleton left out and the bodies are
+ * where they were; else undefined (the variant's skeleton is parsed). Variants blank `#if` branches
+ * in place, so outside the bodies such a variant is the same text at the same offsets: the same
+ * skeleton, read the same. A body whose text is the same reads the same too: its `{` is where it was,
+ * so the lexer enters it as it did, and its tokens are the same.
+ */
+function changedBodies(first: FirstSkeleton, text: string, toks: Tokens): FunctionFact[] | undefined {
+  if (text.length !== first.text.length) return undefined;
+  const bodies = functionBodies(text, toks);
+  if (bodies?.length !== first.bodies.length) return undefined;
+  for (const [i, [s, e]] of bodies.entries())
+    if (s !== first.bodies[i][0] || e !== first.bodies[i][1]) return undefined;
+  const touched = new Set<number>();
+  let b = 0;
+  for (const [s, e] of differingRanges(first.text, text, 0)) {
+    // The body holding [s, e), if one does (bodies are in order and do not overlap).
+    while (b < bodies.length && bodies[b][1] < e) b++;
+    if (b === bodies.length || s < bodies[b][0]) return undefined;
+    touched.add(bodies[b][0]);
+  }
+  return first.functions.filter((fn) => fn.bodyLeftOut && touched.has(fn.bodyStart + 1));
+}
+
 /**
  * The variant parsed without its function bodies (see skeleton.ts), when that reads cleanly; else
  * undefined, and the variant is parsed whole (a syntax error outside the bodies is recovered from as
@@ -148,13 +224,13 @@ function parseSkeleton(
   text: string,
   toks: Tokens,
   maxRanges: number,
-): { tree: Parser.Tree; leftOut: Set<number> } | undefined {
+): { tree: Parser.Tree; leftOut: Set<number>; bodies: [number, number][] } | undefined {
   const bodies = functionBodies(text, toks);
   if (!bodies?.length) return undefined;
   const leftOut = new Set(bodies.map(([s]) => s));
   if (bodies.length >= maxRanges) {
     const tree = parseText(blankBodies(text, bodies));
-    return tree.rootNode.hasError ? undefined : { tree, leftOut };
+    return tree.rootNode.hasError ? undefined : { tree, leftOut, bodies };
   }
   const starts = lineStartsOf(text);
   const ranges: Parser.Range[] = [];
@@ -165,7 +241,7 @@ function parseSkeleton(
   }
   if (text.length > at) ranges.push(toRange(starts, at, text.length));
   const tree = parseText(text, ranges);
-  return tree.rootNode.hasError ? undefined : { tree, leftOut };
+  return tree.rootNode.hasError ? undefined : { tree, leftOut, bodies };
 }
 
 /**
@@ -368,8 +444,8 @@ function fresh(text: string): { tree: Parser.Tree } {
 /** Texts closer than this are one edit: fewer, larger edits cost tree-sitter less than many small ones. */
 const EDIT_GAP = 256;
 
-/** [start, end) ranges where two texts of the same length differ, joined across short gaps. */
-export function differingRanges(a: string, b: string): [number, number][] {
+/** [start, end) ranges where two texts of the same length differ, joined across gaps shorter than `gap`. */
+export function differingRanges(a: string, b: string, gap = EDIT_GAP): [number, number][] {
   const out: [number, number][] = [];
   const n = a.length;
   for (let i = 0; i < n; i++) {
@@ -377,7 +453,7 @@ export function differingRanges(a: string, b: string): [number, number][] {
     let j = i + 1;
     while (j < n && a.charCodeAt(j) !== b.charCodeAt(j)) j++;
     const last = out.at(-1);
-    if (last && i - last[1] < EDIT_GAP) last[1] = j;
+    if (last && i - last[1] < gap) last[1] = j;
     else out.push([i, j]);
     i = j;
   }
