@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import type { ParsedFacts } from '../src/engine/ast.js';
 import type { MacroTable } from '../src/engine/expand.js';
 import { tokenize } from '../src/engine/lexer.js';
-import { parseFacts, variantReads } from '../src/engine/parse.js';
+import { differingRanges, parseFacts, variantReads } from '../src/engine/parse.js';
 import { prepareSource } from '../src/engine/preprocess.js';
 import { decodeSource } from '../src/engine/text.js';
 import { fixtureAndCaseFiles } from './support/cfiles.js';
@@ -103,4 +103,42 @@ test('every fixture and shared case, and generated files with #if chains, read t
   );
   // The comparison is worth something only where variants were read, and some shared.
   assert.ok(multi > 50 && shared > 20, `files with variants: ${String(multi)}, skeletons shared: ${String(shared)}`);
+});
+
+/** `differingRanges` read a character at a time: the reference for the one that passes equal blocks over. */
+function differingSlowly(a: string, b: string, gap: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    let j = i + 1;
+    while (j < a.length && a[j] !== b[j]) j++;
+    const last = out.at(-1);
+    if (last && i - last[1] < gap) last[1] = j;
+    else out.push([i, j]);
+    i = j;
+  }
+  return out;
+}
+
+test('the ranges where two variants differ are found as a character-by-character reading finds them', () => {
+  // Texts of a few blocks' length, with changes anywhere (at block edges, across them, at the ends),
+  // some of whose characters are the ones they replace: runs one character apart.
+  const edits = fc.array(
+    fc.tuple(fc.nat(3000), fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 700 })), fc.string()),
+    { maxLength: 40 },
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 3000 }), edits, fc.constantFrom(0, 1, 256), (length, changes, gap) => {
+      const a = 'abcdefghij'.repeat(Math.ceil(length / 10)).slice(0, length);
+      let b = a;
+      for (const [at, len, chars] of changes) {
+        const s = Math.min(at, length);
+        const e = Math.min(length, s + len);
+        const fill = (chars + 'ab').repeat(e - s).slice(0, e - s);
+        b = b.slice(0, s) + fill + b.slice(e);
+      }
+      assert.deepEqual(differingRanges(a, b, gap), differingSlowly(a, b, gap));
+    }),
+    { seed: 20261209, numRuns: 2000 },
+  );
 });

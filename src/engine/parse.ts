@@ -444,18 +444,30 @@ function fresh(text: string): { tree: Parser.Tree } {
 /** Texts closer than this are one edit: fewer, larger edits cost tree-sitter less than many small ones. */
 const EDIT_GAP = 256;
 
+/** Characters compared at once where two variants are likely the same. */
+const SAME_BLOCK = 512;
+
 /** [start, end) ranges where two texts of the same length differ, joined across gaps shorter than `gap`. */
 export function differingRanges(a: string, b: string, gap = EDIT_GAP): [number, number][] {
   const out: [number, number][] = [];
   const n = a.length;
-  for (let i = 0; i < n; i++) {
-    if (a.charCodeAt(i) === b.charCodeAt(i)) continue;
+  for (let i = 0; i < n;) {
+    // Variants are mostly the same text: a block that compares equal as a whole (a native comparison)
+    // is passed over, not read a character at a time.
+    if (i + SAME_BLOCK <= n && a.slice(i, i + SAME_BLOCK) === b.slice(i, i + SAME_BLOCK)) {
+      i += SAME_BLOCK;
+      continue;
+    }
+    const end = Math.min(n, i + SAME_BLOCK);
+    while (i < end && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+    if (i === end) continue;
     let j = i + 1;
     while (j < n && a.charCodeAt(j) !== b.charCodeAt(j)) j++;
     const last = out.at(-1);
     if (last && i - last[1] < gap) last[1] = j;
     else out.push([i, j]);
-    i = j;
+    // The texts agree at j (or it is the end).
+    i = j + 1;
   }
   return out;
 }
