@@ -1,7 +1,7 @@
 /** The parse pool: one file's failure, in this thread or in a worker, costs that file only. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ParsedEntry } from '../src/engine/filefacts.js';
+import { parseBytes, preparedOf, type ParsedEntry } from '../src/engine/filefacts.js';
 import { ParsePool, parseBatch, type ParseJob } from '../src/engine/pool.js';
 
 /** A file of `n` small functions; its first is `Good<i>`. */
@@ -83,4 +83,43 @@ test('a pool whose workers are gone parses what is left in the calling thread', 
   await pool.run(list, { callerParses: false });
   assert.equal(parsed.size, 4);
   assert.deepEqual([...failed.keys()], [2]);
+});
+
+test('the variants a worker prepared are kept in this thread, as this thread would prepare them', async () => {
+  const text = [
+    '#if DBG',
+    'int Trace(void) { return Log(1); }',
+    '#else',
+    'int Trace(void) { return 0; }',
+    '#endif',
+    'int Init(int a) { return Map(a); }',
+    '',
+  ];
+  const bytes = Buffer.from(text.join('\n'));
+  let facts: ParsedEntry | undefined;
+  const used = await parseBatch(
+    [
+      {
+        bytes,
+        done: (f) => {
+          facts = f;
+        },
+        fail: (e) => {
+          throw e;
+        },
+      },
+      { bytes: source(0, 1), done: () => undefined, fail: (e) => assert.fail(e) },
+    ],
+    1,
+    { callerParses: false },
+  );
+  assert.equal(used, 1);
+  assert.ok(facts);
+  const kept = preparedOf(bytes);
+  assert.ok(kept, 'the variants came back with the facts');
+  // What this thread prepares from a copy of the same bytes.
+  const copy = Buffer.from(bytes);
+  parseBytes(copy);
+  assert.deepEqual(kept, preparedOf(copy));
+  assert.equal(kept.variants.length, 2);
 });

@@ -38,6 +38,23 @@ export function parseBytes(bytes: Uint8Array, macros?: MacroTable, macroDigest =
   return { ...parseFacts(prepared(bytes, true), macros), macroDigest };
 }
 
+/** What a parse worker answers for one file: its facts and the variants it read, or why it failed. */
+export interface WorkerAnswer {
+  facts?: ParsedEntry;
+  prepared?: Prepared;
+  error?: string;
+}
+
+/** The prepared variants of these bytes, as this thread read them (undefined when it did not). */
+export function preparedOf(bytes: Uint8Array): Prepared | undefined {
+  return preparedCache.get(bytes);
+}
+
+/** Keeps the variants another thread prepared from the same bytes, unless this thread has its own. */
+export function keepPrepared(bytes: Uint8Array, p: Prepared): void {
+  if (!preparedCache.has(bytes)) preparedCache.set(bytes, p);
+}
+
 /**
  * The prepared variants of a file, kept while its bytes are (a function's body is parsed from them
  * when a rule first reads it). Their tokens are kept only for the parse that asks for them: a body's

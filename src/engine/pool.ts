@@ -11,7 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { ScanStopped } from './stop.js';
-import { parseBytes, type ParsedEntry } from './filefacts.js';
+import { keepPrepared, parseBytes, type ParsedEntry, type WorkerAnswer } from './filefacts.js';
 import type { MacroTable } from './expand.js';
 import { releaseTrees } from './trees.js';
 import { defined } from '../util/defined.js';
@@ -72,12 +72,15 @@ export class ParsePool {
         job?.fail(error);
         this.check();
       };
-      hand.worker.on('message', (m: { facts?: ParsedEntry; error?: string }) => {
+      hand.worker.on('message', (m: WorkerAnswer) => {
         const job = hand.current;
         hand.current = undefined;
         if (job) {
-          if (m.facts) job.done(m.facts);
-          else job.fail(new Error(m.error ?? 'parse worker failed'));
+          if (m.facts) {
+            // The variants the worker read, kept here: a body a rule reads is parsed from them.
+            if (m.prepared) keepPrepared(job.bytes, m.prepared);
+            job.done(m.facts);
+          } else job.fail(new Error(m.error ?? 'parse worker failed'));
         }
         this.feed(hand);
       });
