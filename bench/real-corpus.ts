@@ -32,6 +32,8 @@ import { scan, type SourceFile } from '../src/engine/scan.js';
 import type { ScanResult, ScanStats } from '../src/engine/types.js';
 import { defined } from '../src/util/defined.js';
 import { coccinelleRatios, type SpatchRun } from './coccinelle-ratio.js';
+import { ruleShares } from './rule-shares.js';
+import { median, sum } from './stats.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cliPath = join(repoRoot, 'bin', 'ndis-review.js');
@@ -121,13 +123,8 @@ const findingKeys = (r: ScanResult) =>
     .sort()
     .join('\n');
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+/** How many rules the figures name beside the rules stage's share. */
+const TOP_RULES = 4;
 
 /** Driver folders: each directory directly under the corpus that holds a C source somewhere. */
 async function driversIn(corpus: string, only?: string[]): Promise<string[]> {
@@ -209,6 +206,8 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     warm: number[];
     bare: number[];
     rules: number[];
+    /** Per rule, its own time summed over the drivers' cold scans (`--stats` ruleMs). */
+    byRule: Map<string, number>;
     bodies: number[];
     total: number[];
   }[] = [];
@@ -231,6 +230,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
         warm: [],
         bare: [],
         rules: [],
+        byRule: new Map(),
         bodies: [],
         total: [],
       } as (typeof rounds)[number];
@@ -264,6 +264,7 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
         r.warm.push(warm.wallMs);
         r.bare.push(bare.wallMs);
         r.rules.push(cold.stats.ms.rules);
+        for (const [id, ms] of Object.entries(cold.stats.ruleMs ?? {})) r.byRule.set(id, (r.byRule.get(id) ?? 0) + ms);
         r.bodies.push(cold.stats.ms.bodies);
         r.total.push(cold.stats.ms.total);
         if (findingKeys(pool.result) !== findingKeys(cold.result)) inconsistent.push(`${name}: pool vs one thread`);
@@ -428,6 +429,9 @@ export async function realCorpusBench(corpus: string, opts: RealBenchOptions): P
     fig('bare `node -e 0`, once per driver', ms(bare));
     fig('rules stage / engine total (--stats, 1 thread)', `${(rulesShare * 100).toFixed(1)} %`);
     fig("  bodies parsed on the rules' first read / engine total", `${(bodiesShare * 100).toFixed(1)} %`);
+    // Where the rules stage goes: the rules that take most of it, so a missed share names its cause.
+    for (const [id, share] of ruleShares(rounds.map((r) => r.byRule)).slice(0, TOP_RULES))
+      fig(`  ${id} / rules stage`, `${(share * 100).toFixed(1)} %`);
     fig(`in process: cold scan, ${String(edited)} drivers that map`, ms(sum(coldIn)));
     fig('in process: re-scan after an edit of the mapping file', ms(sum(editIn)));
     fig(
