@@ -10,6 +10,7 @@ import { median, sum } from './stats.js';
  * against the median of the rounds' sums, largest first (ties by id); none when nothing was timed.
  */
 export function ruleShares(rounds: readonly ReadonlyMap<string, number>[]): [string, number][] {
+  if (rounds.length === 0) return [];
   const total = median(rounds.map((r) => sum([...r.values()])));
   if (!(total > 0)) return [];
   const ids = new Set(rounds.flatMap((r) => [...r.keys()]));
