@@ -36,6 +36,7 @@ import type { Finding, ScanResult, ScanStats } from '../src/engine/types.js';
 import { checkCorpusDir, realCorpusBench } from './real-corpus.js';
 import { EDITS, corpusSize, generateCorpus, writeCorpus, type ExpectedFinding } from './corpus.js';
 import { defined } from '../src/util/defined.js';
+import { median } from './stats.js';
 
 const DEFAULT_SEED = 20261122;
 const RULES = new Set(['ndis/mmap-context', 'ndis/unmap-on-failure', 'ndis/unmap-in-halt', 'ndis/unmap-length']);
@@ -47,12 +48,6 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 // ------------------------------------------------------------------ helpers
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function fmtMs(ms: number): string {
   return `${ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)} ms`;

@@ -5,6 +5,7 @@
  * spatch finished without error, both sides summed over those drivers, and the ratio over every
  * driver is printed beside it as what it is, a lower bound.
  */
+import { median, sum } from './stats.js';
 
 /** One driver's spatch run: its wall time (at most the cap) and how it ended. */
 export interface SpatchRun {
@@ -22,14 +23,6 @@ export interface CoccinelleRatios {
   finishedDrivers: number;
   /** spatch / cold scan over every driver, capped runs at the cap. */
   lowerBound: number;
-}
-
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-
-function median(xs: readonly number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /**

@@ -20,6 +20,7 @@ import { loadRulePack } from '../src/engine/rulepack.js';
 import type { ScanOptions } from '../src/engine/scan.js';
 import type { ScanResult } from '../src/engine/types.js';
 import { numberOption } from './options.js';
+import { median } from './stats.js';
 
 type ScanFn = (opts: ScanOptions) => Promise<ScanResult>;
 
@@ -33,12 +34,8 @@ function valueOf(argv: readonly string[], flag: string): string | undefined {
   return i < 0 ? undefined : argv[i + 1];
 }
 
-/** Median of a non-empty list. */
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
+// The median its figures are made of, exported here too for its test.
+export { median };
 
 /**
  * The median rules-stage time of `rounds` scans of one driver, after one unmeasured scan, and the
