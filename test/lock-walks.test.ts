@@ -49,6 +49,18 @@ test('helpers of either form are followed; a helper that never returns is not', 
   assert.deepEqual(r.stats.lockWalks, { callbacks: 4, notFollowed: 1 });
 });
 
+test('a loop testing a new value each time round, and checks past the last lock call, are followed', async () => {
+  // NicDpc's sixteen bits of a register read at the loop's head, NicOid's sixteen flags with no lock
+  // call ahead, NicSend's sixteen flags each tested twice before its lock calls: one state per
+  // combination of them ran each past its steps. NicReset reads its status twice; NicCheck once.
+  const r = await scan({ root: lintCase('loop-decisions'), cache: null, workers: 0 });
+  assert.deepEqual(r.stats.lockWalks, { callbacks: 5, notFollowed: 0 });
+  assert.deepEqual(
+    r.findings.map((f) => `${f.path}:${String(f.line)} ${defined(f.messageId)}`),
+    ['miniport.c:70 heldAtReturn', 'miniport.c:121 releaseNotHeld', 'miniport.c:123 heldAtReturn'],
+  );
+});
+
 test('the evaluation reads the figure from the --stats line, and goes on without it', () => {
   const report = JSON.stringify({ findings: [], notices: [], complete: true });
   const health = { parsedFiles: 1, damagedFiles: 0, functions: 2, damagedFunctions: [] };

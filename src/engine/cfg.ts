@@ -181,15 +181,44 @@ export function successors(n: CfgNode): number[] {
   }
 }
 
-/** 1 for each node a path can come back to (it lies in a strongly connected part with a cycle), else 0. */
-export function nodesOnCycles(cfg: Cfg): Uint8Array {
+/** Per node, the nodes with an edge to it. */
+export function predecessors(cfg: Cfg): number[][] {
+  const preds: number[][] = cfg.nodes.map(() => []);
+  cfg.nodes.forEach((n, i) => {
+    for (const j of successors(n)) preds[j].push(i);
+  });
+  return preds;
+}
+
+/** 1 for each node from which a path can reach a marked node (the marked ones too), else 0. */
+export function nodesReaching(preds: number[][], marked: Uint8Array): Uint8Array {
+  const out = new Uint8Array(marked.length);
+  const todo: number[] = [];
+  marked.forEach((m, i) => {
+    if (m) todo.push(i);
+  });
+  for (let i = todo.pop(); i !== undefined; i = todo.pop()) {
+    if (out[i]) continue;
+    out[i] = 1;
+    for (const j of preds[i]) if (!out[j]) todo.push(j);
+  }
+  return out;
+}
+
+/**
+ * For each node a path can come back to (it lies in a strongly connected part with a cycle), the
+ * number of that part (the nodes of one loop, or of one backward `goto` and what it jumps over);
+ * -1 for every other node.
+ */
+export function cycleParts(cfg: Cfg): Int32Array {
   const n = cfg.nodes.length;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
-  const out = new Uint8Array(n);
+  const out = new Int32Array(n).fill(-1);
   const stack: number[] = [];
   let next = 0;
+  let parts = 0;
   // Tarjan's algorithm without recursion: a frame is a node and how many of its successors are done.
   for (let root = 0; root < n; root++) {
     if (index[root] !== -1) continue;
@@ -224,7 +253,10 @@ export function nodesOnCycles(cfg: Cfg): Uint8Array {
         if (w === f.v) break;
       }
       const selfLoop = successors(cfg.nodes[f.v]).includes(f.v);
-      if (part.length > 1 || selfLoop) for (const w of part) out[w] = 1;
+      if (part.length > 1 || selfLoop) {
+        for (const w of part) out[w] = parts;
+        parts++;
+      }
     }
   }
   return out;

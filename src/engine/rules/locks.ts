@@ -23,7 +23,7 @@
  */
 import type { Expr, Pos, Stmt } from '../ast.js';
 import type { RoleEvidence } from '../program.js';
-import { buildCfg, nodeExprs, nodesOnCycles, type Cfg, type CfgNode } from '../cfg.js';
+import { buildCfg, cycleParts, nodeExprs, nodesReaching, predecessors, type Cfg, type CfgNode } from '../cfg.js';
 import { exprText } from '../extract.js';
 import { KeyMaker, arrowBase, displayKey, stripCasts } from '../keys.js';
 import { MAX_MACRO_NESTING, expandUse, substitute } from '../macros.js';
@@ -34,7 +34,7 @@ import { evidenceText, pointerCallable, reaching, roleLabel, span, type Draft } 
 import { integerValue } from '../values.js';
 import { givenByNdis, nonNullTruth, storedOnce, storesByName, testThroughMacros } from './nonnull.js';
 import { conditionalMacro } from './uncertain.js';
-import { constantCondition, flagLocals, flagStores, flagTruth } from './lockflags.js';
+import { constantCondition, flagLocals, flagStores, flagTruth, type Flags } from './lockflags.js';
 import { defined } from '../../util/defined.js';
 
 interface Op {
@@ -651,8 +651,12 @@ export function lockBalance(
     // Worked out at the first test neither a constant, a handed constant nor a flag decides.
     let nonNull: NonNullFacts | undefined;
     const cfg = buildCfg(body);
-    const ifs = remember ? rememberedConditions(cfg, body, condText) : new Set<Expr>();
     const flags = flagLocals(body, program, file);
+    const tested = remember ? testedValue((nonNull ??= nonNullFacts?.())?.stored, flags) : (c: Expr) => c;
+    const textOf = (c: Expr) => condText(tested(c));
+    const ifs = remember ? rememberedConditions(cfg, body, textOf, tested) : new Set<Expr>();
+    const stale = staleDecisions(cfg, ifs, textOf, tested);
+    const read = decisionsRead(cfg, ifs, textOf);
     const exits = new Map<string, Op[]>();
     /** Releases in the other form than their take, here or in the helpers called (`Op.mismatch`), by place. */
     const mismatches = new Map<string, Op>();
@@ -663,7 +667,8 @@ export function lockBalance(
     let steps = 0;
     while (todo.length) {
       if (++steps > MAX_SUMMARY_STEPS) return 'budget';
-      const { at, seq: before, decided: known } = defined(todo.pop(), 'step to walk');
+      const { at, seq: before, decided: made } = defined(todo.pop(), 'step to walk');
+      const known = stillRead(made, at, read);
       const key = `${String(at)}|${String(ids.of(before, seqKey))}|${String(ids.decided(known))}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -698,9 +703,12 @@ export function lockBalance(
               : [...seq, x];
           if (seq.length > MAX_SUMMARY_OPS) return 'unknown';
         }
-      const decided = setFlags(
-        flagStores(n, exprs, flags, (f) => known.get(flagKey(f)), program, file),
-        known,
+      const decided = forget(
+        setFlags(
+          flagStores(n, exprs, flags, (f) => known.get(flagKey(f)), program, file),
+          known,
+        ),
+        stale.get(at),
       );
       switch (n.t) {
         case 'exp':
@@ -723,7 +731,7 @@ export function lockBalance(
             todo.push({ at: fixed ? n.yes : n.no, seq, decided });
             break;
           }
-          const text = ifs.has(n.c) ? condText(n.c) : undefined;
+          const text = ifs.has(n.c) ? textOf(n.c) : undefined;
           const was = text === undefined ? undefined : decided.get(text);
           for (const yes of [true, false])
             if (was === undefined || was === yes)
@@ -892,18 +900,30 @@ export function lockBalance(
     // A lock named two ways in this callback (two objects of one type) is not followed.
     const namings = new Map<string, Set<string>>();
     const cfg = buildCfg(fn.body);
-    for (const n of cfg.nodes)
-      for (const x of nodeEvents(n))
+    const withEvents = new Uint8Array(cfg.nodes.length);
+    cfg.nodes.forEach((n, i) => {
+      const events = nodeEvents(n);
+      if (events.length) withEvents[i] = 1;
+      for (const x of events)
         if (x !== 'unknown' && x.owner === fn) {
           const set = namings.get(x.key) ?? new Set<string>();
           set.add(x.text);
           namings.set(x.key, set);
         }
+    });
+    // Where no lock call (nor one not followed) lies ahead, a path holding nothing has nothing
+    // left to report: it is not walked on (every combination of a request handler's checks after
+    // its last lock call went on to its returns as states of their own).
+    const eventsAhead = nodesReaching(predecessors(cfg), withEvents);
     const ambiguous = new Set([...namings].filter(([, t]) => t.size > 1).map(([k]) => k));
-    const ifConditions = rememberedConditions(cfg, fn.body, condText);
     const nonNull = givenByNdis(fn);
     const stored = storedOnce(fn);
     const flags = flagLocals(fn.body, program, fn.file);
+    const tested = testedValue(stored, flags);
+    const textOf = (c: Expr) => condText(tested(c));
+    const ifConditions = rememberedConditions(cfg, fn.body, textOf, tested);
+    const stale = staleDecisions(cfg, ifConditions, textOf, tested);
+    const read = decisionsRead(cfg, ifConditions, textOf);
 
     const report = (
       messageId: string,
@@ -990,7 +1010,10 @@ export function lockBalance(
     let steps = 0;
     let followed = ambiguous.size === 0;
     while (todo.length && steps++ < MAX_STEPS) {
-      const { at, s: before } = defined(todo.pop(), 'step to walk');
+      const { at, s: arrived } = defined(todo.pop(), 'step to walk');
+      if (!eventsAhead[at] && arrived.held.size === 0) continue;
+      const live = stillRead(arrived.decided, at, read);
+      const before = live === arrived.decided ? arrived : { ...arrived, decided: live };
       const key = `${String(at)}|${String(ids.of(before.held, heldKey))}|${String(ids.of(before.dropped, droppedKey))}|${String(ids.decided(before.decided))}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -1002,7 +1025,9 @@ export function lockBalance(
         continue;
       }
       const stores = flagStores(n, exprs, flags, (f) => applied.decided.get(flagKey(f)), program, fn.file);
-      const s = stores.length ? { ...applied, decided: setFlags(stores, applied.decided) } : applied;
+      const flagged = stores.length ? { ...applied, decided: setFlags(stores, applied.decided) } : applied;
+      const fresh = forget(flagged.decided, stale.get(at));
+      const s = fresh === flagged.decided ? flagged : { ...flagged, decided: fresh };
       switch (n.t) {
         case 'exp':
         case 'decl':
@@ -1022,7 +1047,7 @@ export function lockBalance(
             todo.push({ at: fixed ? n.yes : n.no, s });
             break;
           }
-          const text = ifConditions.has(n.c) ? condText(n.c) : undefined;
+          const text = ifConditions.has(n.c) ? textOf(n.c) : undefined;
           const known = text === undefined ? undefined : s.decided.get(text);
           const go = (yes: boolean) => {
             const decided = text === undefined ? s.decided : ids.decide(s.decided, text, yes);
@@ -1054,18 +1079,169 @@ export function lockBalance(
  * backward `goto`) that comes back to it. A decision nothing reads again only tells apart paths that
  * go on alike; not remembered, they are one state (a callback's `if (Debug) Print(...)` ladder was
  * one state per combination).
+ *
+ * An `if` remembered only for its cycle is not remembered where the cycle stores into a variable its
+ * condition reads: the next time round it tests a new value (imx27-fec's interrupt handler reads the
+ * event register into `InterruptEvent` at the head of its loop and tests nine bits of it, once each),
+ * so the way it went before says nothing of the way it goes now. Remembered, each combination of
+ * those bits was a state of its own, and such handlers ran out of steps.
  */
-export function rememberedConditions(cfg: Cfg, body: Stmt, text: (c: Expr) => string): Set<Expr> {
+export function rememberedConditions(
+  cfg: Cfg,
+  body: Stmt,
+  text: (c: Expr) => string,
+  /** What a condition tests (`testedValue`): the names it reads are those of that. */
+  tested: (c: Expr) => Expr = (c) => c,
+): Set<Expr> {
   const ifs = new Set<Expr>();
   collectIfs(body, ifs);
   const count = new Map<string, number>();
   for (const c of ifs) count.set(text(c), (count.get(text(c)) ?? 0) + 1);
-  const cyclic = nodesOnCycles(cfg);
+  const parts = cycleParts(cfg);
+  let written: Map<number, Set<string>> | undefined;
   const out = new Set<Expr>();
   cfg.nodes.forEach((n, i) => {
-    if (n.t === 'br' && ifs.has(n.c) && (cyclic[i] === 1 || (count.get(text(n.c)) ?? 0) > 1)) out.add(n.c);
+    if (n.t !== 'br' || !ifs.has(n.c)) return;
+    if ((count.get(text(n.c)) ?? 0) > 1) out.add(n.c);
+    else if (parts[i] >= 0 && !readsAny(tested(n.c), (written ??= storedOnCycles(cfg, parts)).get(parts[i])))
+      out.add(n.c);
   });
   return out;
+}
+
+/** Per cycle (`cycleParts`), the variables its nodes store into (`storedBy`). */
+function storedOnCycles(cfg: Cfg, parts: Int32Array): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  cfg.nodes.forEach((n, i) => {
+    if (parts[i] < 0) return;
+    let names = out.get(parts[i]);
+    if (!names) out.set(parts[i], (names = new Set<string>()));
+    for (const v of storedBy(n)) names.add(v);
+  });
+  return out;
+}
+
+/**
+ * The variables a node stores into by name: assigned, stepped (`i++`), declared, or handed by
+ * address (`&Status`) to what may store into them. A store through a pointer or into a field is not
+ * one: what the pointer or the struct is stays as it was.
+ */
+function storedBy(n: CfgNode): Set<string> {
+  const out = new Set<string>();
+  if (n.t === 'decl') for (const d of n.d) out.add(d.n);
+  for (const e of nodeExprs(n))
+    walkExprs({ k: 'exp', e, p: [0, 0, 0, 0] }, (x) => {
+      if (x.t === 'asg' && x.l.t === 'id') out.add(x.l.n);
+      else if ((x.t === 'post' || (x.t === 'un' && (x.op === '++' || x.op === '--' || x.op === '&'))) && x.e.t === 'id')
+        out.add(x.e.n);
+    });
+  return out;
+}
+
+/**
+ * Per node, the remembered conditions (by text) whose decision it makes stale: it stores into a
+ * variable the condition names (`storedBy`), so a later `if` on that text tests a new value and may
+ * go the other way (a loop's `Packet = Packet->Next`, a status read again). The walks forget those
+ * decisions there, and paths that differed only in them are one again.
+ */
+export function staleDecisions(
+  cfg: Cfg,
+  remembered: ReadonlySet<Expr>,
+  text: (c: Expr) => string,
+  /** What a condition tests (`testedValue`): the names it reads are those of that. */
+  tested: (c: Expr) => Expr = (c) => c,
+): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  if (!remembered.size) return out;
+  cfg.nodes.forEach((n, i) => {
+    const stored = storedBy(n);
+    if (!stored.size) return;
+    const stale = new Set<string>();
+    for (const c of remembered) if (readsAny(tested(c), stored)) stale.add(text(c));
+    if (stale.size) out.set(i, [...stale]);
+  });
+  return out;
+}
+
+/**
+ * Per remembered condition's text, the nodes a path may still test it from: its `if`s and every node
+ * from which one of them can be reached. Past them the decision is never read again, so a path
+ * forgets it (`stillRead`) and paths that differed only in it are one: that changes nothing a walk
+ * finds (imx27-fec's handler decided nine bits of its event register in its loop, and every
+ * combination went on as a state of its own to the end of the function).
+ */
+export function decisionsRead(
+  cfg: Cfg,
+  remembered: ReadonlySet<Expr>,
+  text: (c: Expr) => string,
+): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  if (!remembered.size) return out;
+  const tests = new Map<string, Uint8Array>();
+  cfg.nodes.forEach((n, i) => {
+    if (n.t !== 'br' || !remembered.has(n.c)) return;
+    const t = text(n.c);
+    let at = tests.get(t);
+    if (!at) tests.set(t, (at = new Uint8Array(cfg.nodes.length)));
+    at[i] = 1;
+  });
+  const preds = predecessors(cfg);
+  for (const [t, at] of tests) out.set(t, nodesReaching(preds, at));
+  return out;
+}
+
+/** `decided` at node `at` without the decisions no test from there reads (`decisionsRead`). */
+function stillRead(decided: Map<string, boolean>, at: number, read: Map<string, Uint8Array>): Map<string, boolean> {
+  let out: Map<string, boolean> | undefined;
+  for (const t of decided.keys()) {
+    const r = read.get(t);
+    if (r && !r[at]) (out ??= new Map(decided)).delete(t);
+  }
+  return out ?? decided;
+}
+
+/**
+ * What an `if` on a local tests: the test stored in it, where the local is stored once and is not a
+ * flag (`BOOLEAN ok = !!(Status == NDIS_STATUS_SUCCESS); if (ok) ...`), so two such locals stored
+ * with one test are one condition to the walks, as two `if`s on that test are; else the condition.
+ */
+export function testedValue(stored: ReadonlyMap<string, Expr> | undefined, flags: Flags): (c: Expr) => Expr {
+  if (!stored?.size) return (c) => c;
+  return (c) => {
+    let x = c;
+    for (let depth = 0; depth < 4; depth++) {
+      const bare = notNot(stripCasts(x));
+      const held = bare.t === 'id' && !flags.all.has(bare.n) ? stored.get(bare.n) : undefined;
+      if (!held) return depth === 0 ? c : bare;
+      x = held;
+    }
+    return x;
+  };
+}
+
+/** `e` without a `!!` (a truth written as 0 or 1) around it. */
+function notNot(e: Expr): Expr {
+  let x = e;
+  while (x.t === 'un' && x.op === '!' && x.e.t === 'un' && x.e.op === '!') x = stripCasts(x.e.e);
+  return x;
+}
+
+/** `decided` without the decisions on these texts (itself where it has none of them). */
+function forget(decided: Map<string, boolean>, texts: readonly string[] | undefined): Map<string, boolean> {
+  if (!texts?.some((t) => decided.has(t))) return decided;
+  const out = new Map(decided);
+  for (const t of texts) out.delete(t);
+  return out;
+}
+
+/** Does `c` name one of `names`? */
+function readsAny(c: Expr, names: ReadonlySet<string> | undefined): boolean {
+  if (!names?.size) return false;
+  let hit = false;
+  walkExprs({ k: 'exp', e: c, p: [0, 0, 0, 0] }, (x) => {
+    if (x.t === 'id' && names.has(x.n)) hit = true;
+  });
+  return hit;
 }
 
 function collectIfs(s: Stmt | undefined, out: Set<Expr>): void {
