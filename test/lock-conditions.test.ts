@@ -136,3 +136,16 @@ test('two locals stored once with one test are one condition; a flag is its own'
   const kept = [...rememberedConditions(buildCfg(fn.body), fn.body, text, tested)].map(text).sort();
   assert.deepEqual(kept, ['nic->State == 1', 'nic->State == 1']);
 });
+
+test('past its bound (distinct texts times nodes) no decision is forgotten', () => {
+  const tests = (n: number) =>
+    Array.from({ length: n }, (_, i) => `    if (nic->F${String(i)}) Trace(${String(i)});\n`).join('');
+  const readOf = (n: number) => {
+    const b = bodyOf(tests(n) + tests(n));
+    const cfg = buildCfg(b);
+    return decisionsRead(cfg, rememberedConditions(cfg, b, exprText), exprText);
+  };
+  // 40 texts in 161 nodes: each read up to its second test; 1,500 in 6,001 nodes (9 million): none.
+  assert.equal(readOf(40).size, 40);
+  assert.equal(readOf(1500).size, 0);
+});

@@ -1153,11 +1153,18 @@ export function staleDecisions(
 ): Map<number, string[]> {
   const out = new Map<number, string[]>();
   if (!remembered.size) return out;
+  // The texts by the names their conditions read: a store looks up its names, not every condition.
+  const byName = new Map<string, Set<string>>();
+  for (const c of remembered)
+    walkExprs({ k: 'exp', e: tested(c), p: [0, 0, 0, 0] }, (x) => {
+      if (x.t !== 'id') return;
+      let texts = byName.get(x.n);
+      if (!texts) byName.set(x.n, (texts = new Set<string>()));
+      texts.add(text(c));
+    });
   cfg.nodes.forEach((n, i) => {
-    const stored = storedBy(n);
-    if (!stored.size) return;
     const stale = new Set<string>();
-    for (const c of remembered) if (readsAny(tested(c), stored)) stale.add(text(c));
+    for (const name of storedBy(n)) for (const t of byName.get(name) ?? []) stale.add(t);
     if (stale.size) out.set(i, [...stale]);
   });
   return out;
@@ -1185,10 +1192,16 @@ export function decisionsRead(
     if (!at) tests.set(t, (at = new Uint8Array(cfg.nodes.length)));
     at[i] = 1;
   });
+  // One pass over the graph per text: past a bound (thousands of distinct texts in a body of
+  // thousands of nodes, a generated one) none is forgotten, which only keeps more states apart.
+  if (tests.size * cfg.nodes.length > MAX_LIVENESS_WORK) return out;
   const preds = predecessors(cfg);
   for (const [t, at] of tests) out.set(t, nodesReaching(preds, at));
   return out;
 }
+
+/** Texts times nodes `decisionsRead` reads at most: the corpus's largest body asks 4,669 (wds-wdi-rtwlan). */
+const MAX_LIVENESS_WORK = 4_000_000;
 
 /** `decided` at node `at` without the decisions no test from there reads (`decisionsRead`). */
 function stillRead(decided: Map<string, boolean>, at: number, read: Map<string, Uint8Array>): Map<string, boolean> {
