@@ -1084,7 +1084,8 @@ export function lockBalance(
  * condition reads: the next time round it tests a new value (imx27-fec's interrupt handler reads the
  * event register into `InterruptEvent` at the head of its loop and tests nine bits of it, once each),
  * so the way it went before says nothing of the way it goes now. Remembered, each combination of
- * those bits was a state of its own, and such handlers ran out of steps.
+ * those bits was a state of its own: that walk took 18,424 of its 20,000 steps, and the tbatm155
+ * drivers' handler, with a dozen tests of its status in its loop, ran out of them.
  */
 export function rememberedConditions(
   cfg: Cfg,
@@ -1174,8 +1175,8 @@ export function staleDecisions(
  * Per remembered condition's text, the nodes a path may still test it from: its `if`s and every node
  * from which one of them can be reached. Past them the decision is never read again, so a path
  * forgets it (`stillRead`) and paths that differed only in it are one: that changes nothing a walk
- * finds (imx27-fec's handler decided nine bits of its event register in its loop, and every
- * combination went on as a state of its own to the end of the function).
+ * finds (a callback testing each of several flags twice in a row kept every combination of them
+ * apart to its end).
  */
 export function decisionsRead(
   cfg: Cfg,
