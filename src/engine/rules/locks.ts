@@ -19,7 +19,8 @@
  * type) is left alone. An `if` on the same condition (by its text) twice on
  * one path goes the same way both times, so `if (x) take; ... if (x)
  * release;` is one balanced pair: that can only hide a finding, never make
- * one.
+ * one. Unless the path stores into a variable the condition reads between
+ * the two: then the second reads a new value (`rememberedConditions`).
  */
 import type { Expr, Pos, Stmt } from '../ast.js';
 import type { RoleEvidence } from '../program.js';
