@@ -181,17 +181,26 @@ export function successors(n: CfgNode): number[] {
   }
 }
 
-/** Per node, the nodes with an edge to it. */
-export function predecessors(cfg: Cfg): number[][] {
-  const preds: number[][] = cfg.nodes.map(() => []);
+/**
+ * Per node, the nodes with an edge to it; worked out once per graph (a graph is built once per body,
+ * and walked again and again: per build, per helper summary, per callback).
+ */
+export function predecessors(cfg: Cfg): readonly (readonly number[])[] {
+  let preds = predsByCfg.get(cfg);
+  if (preds) return preds;
+  const out: number[][] = cfg.nodes.map(() => []);
   cfg.nodes.forEach((n, i) => {
-    for (const j of successors(n)) preds[j].push(i);
+    for (const j of successors(n)) out[j].push(i);
   });
+  predsByCfg.set(cfg, (preds = out));
   return preds;
 }
 
+const predsByCfg = new WeakMap<Cfg, readonly (readonly number[])[]>();
+const partsByCfg = new WeakMap<Cfg, Int32Array>();
+
 /** 1 for each node from which a path can reach a marked node (the marked ones too), else 0. */
-export function nodesReaching(preds: number[][], marked: Uint8Array): Uint8Array {
+export function nodesReaching(preds: readonly (readonly number[])[], marked: Uint8Array): Uint8Array {
   const out = new Uint8Array(marked.length);
   const todo: number[] = [];
   marked.forEach((m, i) => {
@@ -208,9 +217,15 @@ export function nodesReaching(preds: number[][], marked: Uint8Array): Uint8Array
 /**
  * For each node a path can come back to (it lies in a strongly connected part with a cycle), the
  * number of that part (the nodes of one loop, or of one backward `goto` and what it jumps over);
- * -1 for every other node.
+ * -1 for every other node. Worked out once per graph; the array is shared, not to be written.
  */
 export function cycleParts(cfg: Cfg): Int32Array {
+  let hit = partsByCfg.get(cfg);
+  if (!hit) partsByCfg.set(cfg, (hit = readCycleParts(cfg)));
+  return hit;
+}
+
+function readCycleParts(cfg: Cfg): Int32Array {
   const n = cfg.nodes.length;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);

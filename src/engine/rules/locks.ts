@@ -1114,13 +1114,22 @@ export function rememberedConditions(
 /** Per cycle (`cycleParts`), the variables its nodes store into (`storedBy`). */
 function storedOnCycles(cfg: Cfg, parts: Int32Array): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
-  cfg.nodes.forEach((n, i) => {
+  storedByNode(cfg).forEach((stored, i) => {
     if (parts[i] < 0) return;
     let names = out.get(parts[i]);
     if (!names) out.set(parts[i], (names = new Set<string>()));
-    for (const v of storedBy(n)) names.add(v);
+    for (const v of stored) names.add(v);
   });
   return out;
+}
+
+const storedByCfg = new WeakMap<Cfg, readonly ReadonlySet<string>[]>();
+
+/** `storedBy` of each node of a graph, worked out once per graph (walked per build, per summary). */
+function storedByNode(cfg: Cfg): readonly ReadonlySet<string>[] {
+  let hit = storedByCfg.get(cfg);
+  if (!hit) storedByCfg.set(cfg, (hit = cfg.nodes.map(storedBy)));
+  return hit;
 }
 
 /**
@@ -1164,9 +1173,10 @@ export function staleDecisions(
       if (!texts) byName.set(x.n, (texts = new Set<string>()));
       texts.add(text(c));
     });
-  cfg.nodes.forEach((n, i) => {
+  const stored = storedByNode(cfg);
+  cfg.nodes.forEach((_, i) => {
     const stale = new Set<string>();
-    for (const name of storedBy(n)) for (const t of byName.get(name) ?? []) stale.add(t);
+    for (const name of stored[i]) for (const t of byName.get(name) ?? []) stale.add(t);
     if (stale.size) out.set(i, [...stale]);
   });
   return out;
