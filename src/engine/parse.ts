@@ -99,6 +99,8 @@ export function parseFacts(
   /** The first variant's skeleton reading, which a later variant that differs only inside bodies shares. */
   let first: FirstSkeleton | undefined;
   let bodies: [number, number][] | undefined;
+  // Every variant keeps the source's line breaks: one set of line starts serves them all.
+  const starts = variantStarts(prepared);
   prepared.variants.forEach((text, v) => {
     const before = x.functions.length;
     const toks = prepared.tokens?.[v] ?? tokenize(text);
@@ -117,19 +119,18 @@ export function parseFacts(
         x.functions.push(own);
       }
       prev = undefined;
-    } else if (opts.skeleton !== false && (bodies = parseSkeletonInto(x, text, toks, v, opts.skeletonRanges))) {
+    } else if (opts.skeleton !== false && (bodies = parseSkeletonInto(x, text, starts, toks, v, opts.skeletonRanges))) {
       if (v === 0) first = { text, bodies, functions: [...x.functions], limits: [...x.limits] };
       // A later variant's whole parse starts afresh: this tree holds no bodies to reuse.
       prev = undefined;
     } else {
-      const { tree, unchanged } = parseVariant(text, incremental ? prev : undefined);
+      const { tree, unchanged } = parseVariant(text, starts, incremental ? prev : undefined);
       if (tree.rootNode.hasError) recovered = true;
       prev = { text, tree };
-      readVariant(x, text, tree, v, unchanged, read);
+      readVariant(x, text, starts, tree, v, unchanged, read);
     }
     if (x.functions.length === before) return;
     // What linking needs from the bodies comes from their tokens, not from the tree.
-    const starts = lineStarts(text);
     const expandedToks = new Map<number, ReturnType<typeof tokenize>>();
     for (const fn of x.functions.slice(before)) {
       let b;
@@ -178,11 +179,12 @@ interface FirstSkeleton {
 function parseSkeletonInto(
   x: FactExtractor,
   text: string,
+  starts: number[],
   toks: Tokens,
   v: number,
   maxRanges = MAX_SKELETON_RANGES,
 ): [number, number][] | undefined {
-  const skeleton = parseSkeleton(text, toks, maxRanges);
+  const skeleton = parseSkeleton(text, starts, toks, maxRanges);
   if (!skeleton) return undefined;
   const before = x.functions.length;
   x.addTopLevel(skeleton.tree.rootNode.namedChildren, v);
@@ -222,6 +224,7 @@ function changedBodies(first: FirstSkeleton, text: string, toks: Tokens): Functi
  */
 function parseSkeleton(
   text: string,
+  starts: number[],
   toks: Tokens,
   maxRanges: number,
 ): { tree: Parser.Tree; leftOut: Set<number>; bodies: [number, number][] } | undefined {
@@ -232,7 +235,6 @@ function parseSkeleton(
     const tree = parseText(blankBodies(text, bodies));
     return tree.rootNode.hasError ? undefined : { tree, leftOut, bodies };
   }
-  const starts = lineStartsOf(text);
   const ranges: Parser.Range[] = [];
   let at = 0;
   for (const [s, e] of bodies) {
@@ -279,12 +281,12 @@ export function parseFunctionDetail(
   const variant = prepared.variants[fn.variant] ?? prepared.variants[0];
   const e = fn.expansion === undefined ? undefined : expansions?.[fn.expansion];
   const text = e ? splice(variant, e) : variant;
-  const starts = lineStartsOf(text);
+  const starts = e ? lineStarts(text) : variantStarts(prepared);
   const def = definitionIn(parseText(text, [toRange(starts, fn.start, fn.end)]).rootNode);
   if (!def) return { params: [], body: { k: 'nop' } };
   // Read through a plain copy (see lite.ts): the same answers, without a native call per question.
   const node = liteTree(def, text, starts);
-  return withPositions(e ? sourcePositions(e, lineStarts(variant)) : undefined, () => functionDetail(node));
+  return withPositions(e ? sourcePositions(e, variantStarts(prepared)) : undefined, () => functionDetail(node));
 }
 
 /**
@@ -295,7 +297,7 @@ export function parseFunctionDetail(
  */
 function leftOutDetail(prepared: Prepared, fn: FunctionFact, macros: MacroTable | undefined): FunctionDetail {
   const variant = prepared.variants[fn.variant] ?? prepared.variants[0];
-  const starts = lineStartsOf(variant);
+  const starts = variantStarts(prepared);
   const def = definitionIn(parseText(variant, [toRange(starts, fn.start, fn.end)]).rootNode);
   if (!def) return { params: [], body: { k: 'nop' }, damagedAt: fn.p[0] };
   // Any error, a missing `;` too: the whole parse expands such an item first (a statement macro used without one).
@@ -305,10 +307,10 @@ function leftOutDetail(prepared: Prepared, fn: FunctionFact, macros: MacroTable 
       const text = splice(variant, e);
       const sub = parseText(text, [regionRange(starts, e)]).rootNode;
       const def2 = harmfulDamage(sub) ? undefined : definitionIn(sub);
-      if (def2) return readDetail(def2, text, sourcePositions(e, starts));
+      if (def2) return readDetail(def2, text, lineStarts(text), sourcePositions(e, starts));
     }
   }
-  const detail = readDetail(def, variant, undefined);
+  const detail = readDetail(def, variant, starts, undefined);
   return harmfulDamage(def) && detail.damagedAt === undefined
     ? { ...detail, damagedAt: def.startPosition.row + 1 }
     : detail;
@@ -340,11 +342,16 @@ function expandedRegion(
 }
 
 /** A definition's detail, with the line where its body nests past the limit (the whole parse's `deepPoint` check). */
-function readDetail(def: Parser.SyntaxNode, text: string, positions: SourcePositions | undefined): FunctionDetail {
+function readDetail(
+  def: Parser.SyntaxNode,
+  text: string,
+  starts: number[],
+  positions: SourcePositions | undefined,
+): FunctionDetail {
   return withPositions(positions, () => {
     const body = def.childForFieldName('body');
     const deepAt = body ? deepPoint(body, MAX_NESTING - 1) : undefined;
-    const detail = functionDetail(liteTree(def, text, lineStartsOf(text)));
+    const detail = functionDetail(liteTree(def, text, starts));
     if (deepAt === undefined) return detail;
     return { ...detail, damagedAt: deepAt, deep: tooDeepMessage(functionNameText(def)) };
   });
@@ -359,7 +366,7 @@ function readDetail(def: Parser.SyntaxNode, text: string, positions: SourcePosit
 export function cleanUnitFunctions(text: string): { name: string; detail: FunctionDetail }[] | undefined {
   const root = parseText(text).rootNode;
   if (root.hasError) return undefined;
-  const starts = lineStartsOf(text);
+  const starts = lineStarts(text);
   const out: { name: string; detail: FunctionDetail }[] = [];
   for (const def of root.namedChildren) {
     if (def.type !== 'function_definition') continue;
@@ -371,11 +378,18 @@ export function cleanUnitFunctions(text: string): { name: string; detail: Functi
   return out;
 }
 
-/** Line starts of the text whose functions are being read: computed once for all of them, not once each. */
-let lastStarts: { text: string; starts: number[] } | undefined;
-function lineStartsOf(text: string): number[] {
-  if (lastStarts?.text !== text) lastStarts = { text, starts: lineStarts(text) };
-  return lastStarts.starts;
+/**
+ * The line starts of a prepared file, which every variant shares (each keeps the source's line
+ * breaks: `Prepared`), worked out once per file for its parse and for every body read from it later.
+ * Kept by the variants, which a file's prepared copies share: remembering only the last text, the
+ * bodies the rules read from file to file computed them again at nearly every read (a tenth of what
+ * a large driver's scan allocated).
+ */
+const startsByVariants = new WeakMap<readonly string[], number[]>();
+function variantStarts(prepared: Prepared): number[] {
+  let starts = startsByVariants.get(prepared.variants);
+  if (!starts) startsByVariants.set(prepared.variants, (starts = lineStarts(prepared.variants[0])));
+  return starts;
 }
 
 /** Positions of an expanded region, read back in the source text. */
@@ -401,11 +415,11 @@ function sourcePositions(e: Expansion, sourceStarts: number[]): SourcePositions 
  */
 function parseVariant(
   text: string,
+  starts: number[],
   prev: { text: string; tree: Parser.Tree } | undefined,
 ): { tree: Parser.Tree; unchanged?: (n: Parser.SyntaxNode) => boolean } {
   if (!prev || prev.tree.rootNode.hasError || prev.text.length !== text.length) return fresh(text);
   const diffs = differingRanges(prev.text, text);
-  const starts = lineStarts(text);
   for (const [s, e] of diffs) {
     const r = toRange(starts, s, e);
     prev.tree.edit({
@@ -539,6 +553,7 @@ function regionRead(
 function readVariant(
   x: FactExtractor,
   text: string,
+  starts: number[],
   tree: Parser.Tree,
   v: number,
   unchanged: ((n: Parser.SyntaxNode) => boolean) | undefined,
@@ -550,7 +565,6 @@ function readVariant(
     x.addTopLevel(unchanged ? root.namedChildren.filter((c) => !unchanged(c)) : root.namedChildren, v);
     return;
   }
-  const starts = lineStarts(text);
   // A recovery that gave up on the whole file (its root is one ERROR holding every token): the
   // file is read in pieces, cut where a line starts with `}`, as a damaged region is.
   if (root.type === 'ERROR') {
