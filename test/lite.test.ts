@@ -122,3 +122,31 @@ test('a subtree copy keeps the positions of the whole text and marks errors insi
   assert.equal(lite.hasError, def.hasError);
   assert.equal(lite.childForFieldName('body')?.namedChildren.length, def.childForFieldName('body')?.namedChildCount);
 });
+
+test('a clean copy takes a parent span from its children, and asks a directive its own', () => {
+  // A directive ends at its line end, a token the grammar hides: past its last child. The copy of a
+  // clean tree asks no other node with children for its span, nor a child under a type without
+  // fields for its field, nor a token for children.
+  const text = [
+    '#include <ndis.h>',
+    '#define MAP_LENGTH 0x100',
+    '#define UNMAP(a) NdisMUnmapIoSpace((a)->Handle, (a)->Regs, MAP_LENGTH)',
+    '#pragma warning(disable: 4201)',
+    'static int g[] = { 1, 2, [3] = 4 };',
+    'int f(PADAPTER a)',
+    '{',
+    '    if (a->Regs != NULL) { UNMAP(a); a->Regs = NULL; } /* done */',
+    '    return a->Flags & 0x4 ? -1 : (int)sizeof(*a);',
+    '}',
+    '',
+  ].join('\r\n');
+  const tree = parser.parse(text);
+  assert.equal(tree.rootNode.hasError, false);
+  const directives = tree.rootNode.namedChildren.filter((c) => c.type.startsWith('preproc_'));
+  assert.ok(
+    directives.some((d) => d.endIndex > (d.lastChild?.endIndex ?? d.endIndex)),
+    'a directive ends past its last child',
+  );
+  assert.deepEqual(differences(tree.rootNode, liteTree(tree.rootNode, text)), []);
+  for (const c of tree.rootNode.namedChildren) assert.deepEqual(differences(c, liteTree(c, text)), [], c.type);
+});

@@ -70,8 +70,9 @@ export class LiteNode implements SyntaxLike {
     isMissing: boolean,
     /** The field this node fills in its parent (`declarator`, `body`), if any. */
     readonly field: string | null,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    /** A node with children spans from its first child's start to its last child's end: `seal` sets them then. */
+    public startIndex: number,
+    public endIndex: number,
   ) {
     this.flags =
       (isNamed ? NAMED : 0) | (isMissing ? MISSING | ERROR_INSIDE : 0) | (type === 'ERROR' ? ERROR_INSIDE : 0);
@@ -96,9 +97,17 @@ export class LiteNode implements SyntaxLike {
     this.children.push(child);
   }
 
-  /** Called once every child is in: an error below any of them is one below this node. */
+  /**
+   * Called once every child is in: the node ends where its last child ends (a node's span is its
+   * children's, so the copy need not ask), and an error below any of them is one below this node.
+   */
   seal(): void {
-    for (const c of this.children)
+    const children = this.children;
+    if (this.endIndex < 0 && children.length) {
+      this.startIndex = children[0].startIndex;
+      this.endIndex = children[children.length - 1].endIndex;
+    }
+    for (const c of children)
       if (c.hasError) {
         this.flags |= ERROR_INSIDE;
         return;
@@ -158,9 +167,51 @@ export class LiteNode implements SyntaxLike {
   }
 }
 
-/** Names of node types and fields by id, per language: asked of the native side once each. */
-const typeNames = new Map<number, { type: string; named: boolean }>();
+/**
+ * Names of node types and fields by id, per language: asked of the native side once each. `fields`:
+ * the type's children may fill fields (the grammar gives it some, or it is an ERROR, whose children
+ * keep the fields they had); the children of other types are not asked for one. `ownSpan`: the type
+ * may end past its last child, at a token the grammar hides (the line end of tree-sitter-c's
+ * `preproc_def`, `preproc_call`, ...: the rules whose last token is an unnamed pattern; none starts
+ * with one), so its span is asked; every other node with children spans its children, from the
+ * first one's start to the last one's end.
+ *
+ * `leaf`: the type is a token of tree-sitter-c, which never has children: every anonymous node (a
+ * string of the grammar, or a pattern it names `#define`, ...) and the named tokens below (rules that
+ * are a pattern or token, and the names the grammar gives only to those). A clean tree's such node is
+ * not asked for a first child.
+ */
+const typeNames = new Map<number, { type: string; named: boolean; fields: boolean; ownSpan: boolean; leaf: boolean }>();
+const TOKEN_TYPES = new Set([
+  'identifier',
+  'field_identifier',
+  'statement_identifier',
+  'type_identifier',
+  'number_literal',
+  'string_content',
+  'escape_sequence',
+  'character',
+  'comment',
+  'system_lib_string',
+  'true',
+  'false',
+]);
 const fieldNames = new Map<number, string>();
+/** Types the language's node-types list gives fields, by name; undefined: the language lists none. */
+let typesWithFields: Set<string> | undefined;
+let typesOf: unknown;
+
+/** The named types of the language (`Language.nodeTypeInfo`, tree-sitter's node-types.json) that have fields. */
+function fieldTypes(language: unknown): Set<string> | undefined {
+  if (typesOf === language) return typesWithFields;
+  typesOf = language;
+  const info = (language as { nodeTypeInfo?: { type: string; named: boolean; fields?: object }[] } | null)
+    ?.nodeTypeInfo;
+  typesWithFields = Array.isArray(info)
+    ? new Set(info.filter((t) => t.fields && Object.keys(t.fields).length > 0).map((t) => t.type))
+    : undefined;
+  return typesWithFields;
+}
 
 /**
  * A copy of `node`'s subtree. `text` is the text the tree was parsed from
@@ -171,12 +222,29 @@ const fieldNames = new Map<number, string>();
 export function liteTree(node: Parser.SyntaxNode, text: string, starts?: number[]): LiteNode {
   const src = new LiteSource(text, starts);
   const damaged = node.hasError;
+  const withFields = fieldTypes((node.tree as { language?: unknown }).language);
   const cursor = node.walk();
-  const make = (): LiteNode => {
+  // Every question is a native call, asked of every node copied: what a node's place answers is not
+  // asked (no field under a type that has none; a parent's span is its children's, set by `seal`).
+  /** The type of the node `make` copied last: whether it has fields, and never has children. */
+  const made = { fields: true, leaf: false };
+  const make = (parentFields: boolean): LiteNode => {
     const id = cursor.nodeTypeId;
     let t = typeNames.get(id);
-    if (!t) typeNames.set(id, (t = { type: cursor.nodeType, named: cursor.nodeIsNamed }));
-    const fid = cursor.currentFieldId;
+    if (!t) {
+      const type = cursor.nodeType;
+      t = {
+        type,
+        named: cursor.nodeIsNamed,
+        fields: type === 'ERROR' || !withFields || withFields.has(type),
+        ownSpan: type === 'ERROR' || type.startsWith('preproc_'),
+        leaf: !cursor.nodeIsNamed || TOKEN_TYPES.has(type),
+      };
+      typeNames.set(id, t);
+    }
+    made.fields = t.fields;
+    made.leaf = t.leaf;
+    const fid = parentFields ? cursor.currentFieldId : 0;
     let field: string | null = null;
     if (fid) {
       field = fieldNames.get(fid) ?? null;
@@ -185,24 +253,38 @@ export function liteTree(node: Parser.SyntaxNode, text: string, starts?: number[
     const missing = damaged && cursor.nodeIsMissing;
     // A missing token carries the type of what is missing, and is named as that type is.
     const named = missing ? cursor.nodeIsNamed : t.named;
-    return new LiteNode(src, t.type, named, missing, field, cursor.startIndex, cursor.endIndex);
+    // In a damaged subtree every node's span is asked: error recovery may skip what it read.
+    const own = damaged || t.ownSpan;
+    return new LiteNode(src, t.type, named, missing, field, own ? cursor.startIndex : -1, own ? cursor.endIndex : -1);
   };
-  const root = make();
+  // The copy's root fills no field of a parent (a cursor made at a node names none).
+  const root = make(false);
+  const span = (n: LiteNode) => {
+    if (n.endIndex >= 0) return;
+    n.startIndex = cursor.startIndex;
+    n.endIndex = cursor.endIndex;
+  };
+  span(root);
   if (!cursor.gotoFirstChild()) return root;
-  // The nodes whose children are being read, innermost last.
+  // The nodes whose children are being read, innermost last, and whether their types have fields.
   const open: LiteNode[] = [root];
+  const openFields: boolean[] = [made.fields];
   for (;;) {
     const parent = open[open.length - 1];
-    const n = make();
+    const n = make(openFields[openFields.length - 1]);
     parent.add(n);
-    if (cursor.gotoFirstChild()) {
+    if (!(made.leaf && !damaged) && cursor.gotoFirstChild()) {
       open.push(n);
+      openFields.push(made.fields);
       continue;
     }
+    // A leaf: its span is asked (unless it was); a parent's is its children's.
+    span(n);
     while (!cursor.gotoNextSibling()) {
       cursor.gotoParent();
-      // Every child of the innermost open node is read: its error flag is final, and goes up.
+      // Every child of the innermost open node is read: its end and error flag are final, and go up.
       const done = open.pop();
+      openFields.pop();
       done?.seal();
       if (open.length === 0) return root;
     }
