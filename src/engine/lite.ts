@@ -233,12 +233,13 @@ export function liteTree(node: Parser.SyntaxNode, text: string, starts?: number[
     let t = typeNames.get(id);
     if (!t) {
       const type = cursor.nodeType;
+      const named = cursor.nodeIsNamed;
       t = {
         type,
-        named: cursor.nodeIsNamed,
+        named,
         fields: type === 'ERROR' || !withFields || withFields.has(type),
         ownSpan: type === 'ERROR' || type.startsWith('preproc_'),
-        leaf: !cursor.nodeIsNamed || TOKEN_TYPES.has(type),
+        leaf: !named || TOKEN_TYPES.has(type),
       };
       typeNames.set(id, t);
     }
